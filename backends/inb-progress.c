@@ -1,0 +1,267 @@
+/* inb-progress.c
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "inb-progress"
+
+#include "config.h"
+
+#include "inb-progress.h"
+
+/**
+ * InbProgress:
+ *
+ * A backend's worker threads call inb_progress_update() as often as they
+ * like; the object keeps the latest value under a mutex and schedules at
+ * most one idle on the main context it was created on (the thread-default
+ * context of the creating thread). That idle emits ::changed and notifies
+ * #InbProgress:fraction and #InbProgress:stage, so listeners only ever run
+ * on their own thread and a burst of updates costs one main-loop wake-up.
+ */
+struct _InbProgress
+{
+  GObject       parent_instance;
+
+  GMainContext *context;
+
+  GMutex        mutex;
+  double        pending_fraction;
+  char         *pending_stage;
+  GSource      *pending_source;   /* under mutex */
+
+  /* main-context side */
+  double        fraction;
+  char         *stage;
+};
+
+G_DEFINE_FINAL_TYPE (InbProgress, inb_progress, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_FRACTION,
+  PROP_STAGE,
+  N_PROPS
+};
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+inb_progress_finalize (GObject *object)
+{
+  InbProgress *self = (InbProgress *) object;
+
+  if (self->pending_source != NULL)
+    {
+      g_source_destroy (self->pending_source);
+      g_clear_pointer (&self->pending_source, g_source_unref);
+    }
+  g_clear_pointer (&self->pending_stage, g_free);
+  g_clear_pointer (&self->stage, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->mutex);
+
+  G_OBJECT_CLASS (inb_progress_parent_class)->finalize (object);
+}
+
+static void
+inb_progress_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  InbProgress *self = INB_PROGRESS (object);
+
+  switch (prop_id)
+    {
+    case PROP_FRACTION:
+      g_value_set_double (value, self->fraction);
+      break;
+
+    case PROP_STAGE:
+      g_value_set_string (value, self->stage);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+inb_progress_class_init (InbProgressClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = inb_progress_finalize;
+  object_class->get_property = inb_progress_get_property;
+
+  properties[PROP_FRACTION] =
+    g_param_spec_double ("fraction", NULL, NULL,
+                         0.0, 1.0, 0.0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_STAGE] =
+    g_param_spec_string ("stage", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * InbProgress::changed:
+   *
+   * Emitted on the progress object's main context after one or more
+   * updates were coalesced.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+inb_progress_init (InbProgress *self)
+{
+  g_mutex_init (&self->mutex);
+  self->context = g_main_context_ref_thread_default ();
+  self->pending_fraction = -1.0;
+}
+
+/**
+ * inb_progress_new:
+ *
+ * Creates a progress object bound to the calling thread's default main
+ * context: signals and notifications are emitted there.
+ */
+InbProgress *
+inb_progress_new (void)
+{
+  return g_object_new (INB_TYPE_PROGRESS, NULL);
+}
+
+static gboolean
+inb_progress_dispatch (gpointer user_data)
+{
+  InbProgress *self = user_data;
+  g_autofree char *stage = NULL;
+  double fraction;
+  gboolean fraction_changed = FALSE;
+  gboolean stage_changed = FALSE;
+
+  g_mutex_lock (&self->mutex);
+  fraction = self->pending_fraction;
+  stage = g_steal_pointer (&self->pending_stage);
+  g_clear_pointer (&self->pending_source, g_source_unref);
+  self->pending_fraction = -1.0;
+  g_mutex_unlock (&self->mutex);
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  if (fraction >= 0.0 && fraction != self->fraction)
+    {
+      self->fraction = fraction;
+      fraction_changed = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+    }
+
+  if (stage != NULL && g_strcmp0 (stage, self->stage) != 0)
+    {
+      g_free (self->stage);
+      self->stage = g_steal_pointer (&stage);
+      stage_changed = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+
+  if (fraction_changed || stage_changed)
+    g_signal_emit (self, signals[CHANGED], 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * inb_progress_update:
+ * @fraction: 0…1, or a negative value to leave the fraction as it is
+ * @stage: (nullable): short, translated stage text, or %NULL to keep it
+ *
+ * Thread-safe. Records the latest progress; the main context sees it soon.
+ */
+void
+inb_progress_update (InbProgress *self,
+                     double       fraction,
+                     const char  *stage)
+{
+  g_return_if_fail (INB_IS_PROGRESS (self));
+
+  g_mutex_lock (&self->mutex);
+
+  if (fraction >= 0.0)
+    self->pending_fraction = CLAMP (fraction, 0.0, 1.0);
+
+  if (stage != NULL)
+    {
+      g_free (self->pending_stage);
+      self->pending_stage = g_strdup (stage);
+    }
+
+  if (self->pending_source == NULL)
+    {
+      self->pending_source = g_idle_source_new ();
+      g_source_set_priority (self->pending_source, G_PRIORITY_DEFAULT);
+      g_source_set_static_name (self->pending_source, "[inb] progress");
+      g_source_set_callback (self->pending_source,
+                             inb_progress_dispatch,
+                             g_object_ref (self),
+                             g_object_unref);
+      g_source_attach (self->pending_source, self->context);
+    }
+
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+inb_progress_set_fraction (InbProgress *self,
+                           double       fraction)
+{
+  inb_progress_update (self, fraction, NULL);
+}
+
+/**
+ * inb_progress_get_fraction:
+ *
+ * The fraction as last dispatched on the main context.
+ */
+double
+inb_progress_get_fraction (InbProgress *self)
+{
+  g_return_val_if_fail (INB_IS_PROGRESS (self), 0.0);
+  return self->fraction;
+}
+
+char *
+inb_progress_dup_stage (InbProgress *self)
+{
+  g_return_val_if_fail (INB_IS_PROGRESS (self), NULL);
+  return g_strdup (self->stage);
+}
+
+/**
+ * inb_progress_get_context:
+ *
+ * Returns: (transfer none): the main context progress is delivered on
+ */
+GMainContext *
+inb_progress_get_context (InbProgress *self)
+{
+  g_return_val_if_fail (INB_IS_PROGRESS (self), NULL);
+  return self->context;
+}

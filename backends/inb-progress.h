@@ -1,0 +1,26 @@
+/* inb-progress.h — progress reported from any thread, seen on one main context
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define INB_TYPE_PROGRESS (inb_progress_get_type ())
+
+G_DECLARE_FINAL_TYPE (InbProgress, inb_progress, INB, PROGRESS, GObject)
+
+InbProgress *inb_progress_new           (void);
+void         inb_progress_update        (InbProgress *self,
+                                         double       fraction,
+                                         const char  *stage);
+void         inb_progress_set_fraction  (InbProgress *self,
+                                         double       fraction);
+double       inb_progress_get_fraction  (InbProgress *self);
+char        *inb_progress_dup_stage     (InbProgress *self);
+GMainContext*inb_progress_get_context   (InbProgress *self);
+
+G_END_DECLS

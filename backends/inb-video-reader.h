@@ -1,0 +1,59 @@
+/* inb-video-reader.h — verify a clip and read its frames back
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "inb-image.h"
+
+G_BEGIN_DECLS
+
+#define INB_VIDEO_ERROR (inb_video_error_quark ())
+
+typedef enum
+{
+  INB_VIDEO_ERROR_FAILED,
+  INB_VIDEO_ERROR_NOT_VIDEO,      /* not a playable video at all (HTML page, zero bytes, garbage) */
+  INB_VIDEO_ERROR_TRUNCATED,
+  INB_VIDEO_ERROR_MISMATCH,       /* plays, but not what was expected (size, frame count) */
+  INB_VIDEO_ERROR_TIMEOUT,
+} InbVideoError;
+
+typedef struct
+{
+  guint   width;
+  guint   height;
+  guint   n_frames;      /* frames actually decoded */
+  double  fps;
+  double  duration;      /* seconds, from the container */
+  char   *video_codec;   /* e.g. "H.264 (High Profile)" */
+  char   *container;     /* e.g. "Quicktime" / "ISO MP4/M4A" */
+} InbVideoInfo;
+
+GQuark     inb_video_error_quark (void);
+void       inb_video_info_clear  (InbVideoInfo   *info);
+
+/* Decodes the whole clip (worker thread only) and fills @info. */
+gboolean   inb_video_probe       (const char     *path,
+                                  InbVideoInfo   *info,
+                                  GError        **error);
+
+/* Like probe, then checks size/frame count (0 = don't check). */
+gboolean   inb_video_verify      (const char     *path,
+                                  guint           expected_width,
+                                  guint           expected_height,
+                                  guint           expected_frames,
+                                  InbVideoInfo   *info,
+                                  GError        **error);
+
+/* Decodes and returns frame @index (0-based) as RGB. */
+InbImage  *inb_video_read_frame  (const char     *path,
+                                  guint           index,
+                                  GError        **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (InbVideoInfo, inb_video_info_clear)
+
+G_END_DECLS
