@@ -1,0 +1,102 @@
+/* inb-take.h — one take on disk: take.json, keyframes, clip, thumbnail
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "inb-image.h"
+#include "inb-request.h"
+
+G_BEGIN_DECLS
+
+#define INB_TAKE_SCHEMA_VERSION 1
+
+#define INB_TAKE_ERROR (inb_take_error_quark ())
+
+typedef enum
+{
+  INB_TAKE_ERROR_CORRUPT,         /* take.json unreadable / not JSON / missing fields */
+  INB_TAKE_ERROR_NEWER_VERSION,   /* written by a newer Inbetween: never overwritten */
+  INB_TAKE_ERROR_IO,
+} InbTakeError;
+
+#define INB_TYPE_TAKE (inb_take_get_type ())
+
+G_DECLARE_FINAL_TYPE (InbTake, inb_take, INB, TAKE, GObject)
+
+/**
+ * InbTake:
+ *
+ * A take's folder `<takes>/<id>/` holds `take.json`, `first.png`,
+ * `last.png` (the keyframes as sent), `clip.mp4` and `thumbnail.png`.
+ * The in-memory object lives on the main thread; every save snapshots
+ * the JSON there and writes it durably (temp, fsync, rename, fsync dir)
+ * in a worker thread, one write at a time, in order.
+ */
+GQuark       inb_take_error_quark      (void);
+
+/* Blocking: creates a fresh folder under @takes_dir with a new id. */
+InbTake     *inb_take_create           (const char    *takes_dir,
+                                        InbRequest    *request,
+                                        GError       **error);
+/* Blocking: reads take.json from @dir. */
+InbTake     *inb_take_load             (const char    *dir,
+                                        GError       **error);
+
+const char  *inb_take_get_id           (InbTake       *self);
+const char  *inb_take_get_dir          (InbTake       *self);
+char        *inb_take_dup_clip_path    (InbTake       *self);
+char        *inb_take_dup_thumbnail_path (InbTake     *self);
+const char  *inb_take_get_backend_id   (InbTake       *self);
+const char  *inb_take_get_model_id     (InbTake       *self);
+const char  *inb_take_get_prompt       (InbTake       *self);
+const char  *inb_take_get_negative_prompt (InbTake    *self);
+gint64       inb_take_get_seed         (InbTake       *self);
+JsonObject  *inb_take_get_params       (InbTake       *self);
+const char  *inb_take_get_state        (InbTake       *self);
+const char  *inb_take_get_error_message(InbTake       *self);
+
+/* Main thread: record facts, then save. */
+void         inb_take_set_state        (InbTake       *self,
+                                        const char    *state);
+void         inb_take_set_error        (InbTake       *self,
+                                        const GError  *error);
+void         inb_take_set_timing       (InbTake       *self,
+                                        const char    *name,
+                                        double         seconds);
+void         inb_take_set_result       (InbTake       *self,
+                                        JsonObject    *result);
+void         inb_take_set_remote       (InbTake       *self,
+                                        JsonObject    *remote);
+JsonObject  *inb_take_get_remote       (InbTake       *self);
+JsonObject  *inb_take_to_json          (InbTake       *self);
+
+/* Blocking save (worker thread or CLI). */
+gboolean     inb_take_save             (InbTake       *self,
+                                        GError       **error);
+/* Snapshot now, write in a worker thread; writes complete in call order. */
+void         inb_take_save_async       (InbTake             *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean     inb_take_save_finish      (InbTake             *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
+
+/* Blocking helpers for worker threads. */
+gboolean     inb_take_write_keyframes  (InbTake       *self,
+                                        InbImage      *first,
+                                        InbImage      *last,
+                                        GError       **error);
+gboolean     inb_take_write_thumbnail  (InbTake       *self,
+                                        InbImage      *frame,
+                                        GError       **error);
+gboolean     inb_image_save_png        (InbImage      *image,
+                                        const char    *path,
+                                        GError       **error);
+
+G_END_DECLS
