@@ -1,0 +1,142 @@
+/* test-window.c: the application and its main window, under a display
+ *
+ * Copyright 2026 The Inbetween authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "inb-application.h"
+#include "inb-window.h"
+
+static InbApplication *
+make_app (void)
+{
+  InbApplication *app = inb_application_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* No session bus is needed for a test: stay local. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  return app;
+}
+
+static void
+spin_until_idle (void)
+{
+  for (guint i = 0; i < 100 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+test_window_basic (void)
+{
+  g_autoptr(InbApplication) app = make_app ();
+  GSettings *settings = inb_application_get_settings (app);
+  InbWindow *window;
+  GtkWidget *title_widget;
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "quit"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "preferences"));
+
+  g_settings_set_int (settings, "window-width", 900);
+  g_settings_set_int (settings, "window-height", 640);
+
+  window = inb_window_new (GTK_APPLICATION (app), settings);
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Inbetween");
+  g_assert_true (gtk_window_get_application (GTK_WINDOW (window)) == GTK_APPLICATION (app));
+
+  /* The help overlay is found in the resource and wired as an action. */
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+
+  {
+    int w = 0, h = 0;
+
+    gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
+    g_assert_cmpint (w, ==, 900);
+    g_assert_cmpint (h, ==, 640);
+  }
+
+  /* A new size is saved when the window closes. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_close (GTK_WINDOW (window));
+  spin_until_idle ();
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+
+  title_widget = NULL;
+  (void) title_widget;
+
+  g_assert_finalize_object (window);
+}
+
+static void
+test_window_dialogs (void)
+{
+  g_autoptr(InbApplication) app = make_app ();
+  InbWindow *window;
+  guint before;
+  guint after;
+  GListModel *toplevels;
+
+  window = inb_window_new (GTK_APPLICATION (app), inb_application_get_settings (app));
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  toplevels = gtk_window_get_toplevels ();
+  before = g_list_model_get_n_items (toplevels);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  spin_until_idle ();
+
+  after = g_list_model_get_n_items (toplevels);
+  g_assert_cmpuint (after, ==, before + 2);
+
+  for (guint i = 0; i < after; i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_ABOUT_WINDOW (w))
+        g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (w)), ==, "Inbetween");
+      g_assert_true (ADW_IS_ABOUT_WINDOW (w) || ADW_IS_PREFERENCES_WINDOW (w) || w == GTK_WINDOW (window));
+    }
+
+  /* app.quit closes every window. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  spin_until_idle ();
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/window/basic", test_window_basic);
+  g_test_add_func ("/window/dialogs", test_window_dialogs);
+
+  return g_test_run ();
+}
