@@ -1,0 +1,503 @@
+/* inb-backend.c
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "inb-backend"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "inb-backend.h"
+
+/**
+ * InbBackend:
+ *
+ * Everything that can turn two keyframes into a clip: the built-in
+ * engine, a ComfyUI server, a hosted service. The wrappers here do the
+ * checks every backend needs (model known, parameters valid against the
+ * model's schema, prompt lengths, keyframes present) so a backend's own
+ * validate() only adds what is particular to it.
+ */
+
+G_DEFINE_INTERFACE (InbBackend, inb_backend, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (inb-backend-error-quark, inb_backend_error)
+
+static guint
+inb_backend_real_get_max_concurrent (InbBackend *self,
+                                     InbModel   *model)
+{
+  return 1;
+}
+
+static void
+inb_backend_real_cancel_remote_async (InbBackend          *self,
+                                      InbRequest          *request,
+                                      JsonObject          *remote_state,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_task_report_new_error (self, callback, user_data,
+                           inb_backend_real_cancel_remote_async,
+                           G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("%s cannot cancel a job on the server"),
+                           inb_backend_get_name (self));
+}
+
+static gboolean
+inb_backend_real_cancel_remote_finish (InbBackend    *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+inb_backend_real_resume_async (InbBackend          *self,
+                               InbRequest          *request,
+                               JsonObject          *remote_state,
+                               InbProgress         *progress,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_task_report_new_error (self, callback, user_data,
+                           inb_backend_real_resume_async,
+                           G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("%s has no unfinished jobs to resume"),
+                           inb_backend_get_name (self));
+}
+
+static InbResult *
+inb_backend_real_resume_finish (InbBackend    *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+inb_backend_real_get_frame_size (InbBackend  *self,
+                                 InbModel    *model,
+                                 JsonObject  *params,
+                                 guint        source_width,
+                                 guint        source_height,
+                                 guint       *width,
+                                 guint       *height,
+                                 GError     **error)
+{
+  const char *resolution = inb_params_get_string (params, "resolution", "source");
+
+  return inb_frame_size_for_resolution (resolution, source_width, source_height,
+                                        inb_model_get_size_alignment (model),
+                                        width, height, error);
+}
+
+static void
+inb_backend_default_init (InbBackendInterface *iface)
+{
+  iface->get_max_concurrent = inb_backend_real_get_max_concurrent;
+  iface->get_frame_size = inb_backend_real_get_frame_size;
+  iface->cancel_remote_async = inb_backend_real_cancel_remote_async;
+  iface->cancel_remote_finish = inb_backend_real_cancel_remote_finish;
+  iface->resume_async = inb_backend_real_resume_async;
+  iface->resume_finish = inb_backend_real_resume_finish;
+}
+
+const char *
+inb_backend_get_id (InbBackend *self)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+  return INB_BACKEND_GET_IFACE (self)->get_id (self);
+}
+
+const char *
+inb_backend_get_name (InbBackend *self)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+  return INB_BACKEND_GET_IFACE (self)->get_name (self);
+}
+
+/**
+ * inb_backend_get_models:
+ *
+ * Returns: (transfer none) (element-type InbModel): the models, in the
+ *   order to show them; the first is the default.
+ */
+GPtrArray *
+inb_backend_get_models (InbBackend *self)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+  return INB_BACKEND_GET_IFACE (self)->get_models (self);
+}
+
+/**
+ * inb_backend_find_model:
+ *
+ * Returns: (transfer none) (nullable): the model with @model_id
+ */
+InbModel *
+inb_backend_find_model (InbBackend *self,
+                        const char *model_id)
+{
+  GPtrArray *models;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (model_id != NULL, NULL);
+
+  models = inb_backend_get_models (self);
+  for (guint i = 0; models != NULL && i < models->len; i++)
+    {
+      InbModel *model = g_ptr_array_index (models, i);
+
+      if (g_strcmp0 (inb_model_get_id (model), model_id) == 0)
+        return model;
+    }
+
+  return NULL;
+}
+
+/**
+ * inb_backend_get_default_model:
+ *
+ * Returns: (transfer none) (nullable): the first model
+ */
+InbModel *
+inb_backend_get_default_model (InbBackend *self)
+{
+  GPtrArray *models;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+
+  models = inb_backend_get_models (self);
+  return (models != NULL && models->len > 0) ? g_ptr_array_index (models, 0) : NULL;
+}
+
+guint
+inb_backend_get_max_concurrent (InbBackend *self,
+                                InbModel   *model)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), 1);
+  return MAX (1, INB_BACKEND_GET_IFACE (self)->get_max_concurrent (self, model));
+}
+
+/**
+ * inb_backend_get_frame_size:
+ * @params: completed parameters (resolution, …)
+ *
+ * The size the backend wants both keyframes normalised to, for keyframes
+ * of @source_width × @source_height.
+ */
+gboolean
+inb_backend_get_frame_size (InbBackend  *self,
+                            InbModel    *model,
+                            JsonObject  *params,
+                            guint        source_width,
+                            guint        source_height,
+                            guint       *width,
+                            guint       *height,
+                            GError     **error)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), FALSE);
+  g_return_val_if_fail (INB_IS_MODEL (model), FALSE);
+  g_return_val_if_fail (source_width > 0 && source_height > 0, FALSE);
+  g_return_val_if_fail (width != NULL && height != NULL, FALSE);
+
+  return INB_BACKEND_GET_IFACE (self)->get_frame_size (self, model, params,
+                                                       source_width, source_height,
+                                                       width, height, error);
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (; text != NULL && *text != '\0'; text = g_utf8_next_char (text))
+    {
+      if (!g_unichar_isspace (g_utf8_get_char (text)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_text_length (const char  *what,
+                   const char  *text,
+                   gint64       max_length,
+                   InbModel    *model,
+                   GError     **error)
+{
+  glong length = text ? g_utf8_strlen (text, -1) : 0;
+
+  if (length == 0 || max_length < 0)
+    return TRUE;
+
+  if (max_length == 0)
+    return TRUE; /* the model ignores it; the UI greys the field out */
+
+  if (length > max_length)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   /* Translators: e.g. "The prompt is 912 characters long; wan2.2-kf2v-flash accepts at most 800" */
+                   _("The %s is %ld characters long; %s accepts at most %" G_GINT64_FORMAT),
+                   what, length, inb_model_get_id (model), max_length);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * inb_backend_validate:
+ *
+ * Everything that can be checked before anything is sent or written.
+ */
+gboolean
+inb_backend_validate (InbBackend  *self,
+                      InbRequest  *request,
+                      GError     **error)
+{
+  InbBackendInterface *iface;
+  InbModel *model;
+  const char *prompt;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), FALSE);
+  g_return_val_if_fail (INB_IS_REQUEST (request), FALSE);
+
+  iface = INB_BACKEND_GET_IFACE (self);
+
+  if (g_strcmp0 (inb_request_get_backend_id (request), inb_backend_get_id (self)) != 0)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("This request is for the “%s” backend, not “%s”"),
+                   inb_request_get_backend_id (request), inb_backend_get_id (self));
+      return FALSE;
+    }
+
+  model = inb_backend_find_model (self, inb_request_get_model_id (request));
+  if (model == NULL)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("%s has no model “%s”"), inb_backend_get_name (self),
+                   inb_request_get_model_id (request));
+      return FALSE;
+    }
+
+  if (!inb_schema_validate (inb_model_get_schema (model), inb_request_get_params (request), &local_error))
+    {
+      g_set_error_literal (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                           local_error->message);
+      return FALSE;
+    }
+
+  prompt = inb_request_get_prompt (request);
+  if (inb_model_get_prompt_required (model) && is_blank (prompt))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("%s needs a prompt"), inb_model_get_id (model));
+      return FALSE;
+    }
+
+  if (!check_text_length (_("prompt"), prompt, inb_model_get_prompt_max_length (model), model, error) ||
+      !check_text_length (_("negative prompt"), inb_request_get_negative_prompt (request),
+                          inb_model_get_negative_max_length (model), model, error))
+    return FALSE;
+
+  if (inb_request_get_first (request) == NULL || inb_request_get_last (request) == NULL)
+    {
+      g_set_error_literal (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                           _("Both a first and a last keyframe are needed"));
+      return FALSE;
+    }
+
+  if (iface->validate != NULL)
+    return iface->validate (self, request, error);
+
+  return TRUE;
+}
+
+/**
+ * inb_backend_generate_async:
+ * @progress: (nullable): where to report fraction and stage
+ *
+ * Makes the clip at inb_request_get_output_path(). Validates first: an
+ * invalid request fails with %INB_BACKEND_ERROR_INVALID_INPUT and nothing
+ * is sent. Cancelling @cancellable ends with %G_IO_ERROR_CANCELLED.
+ */
+void
+inb_backend_generate_async (InbBackend          *self,
+                            InbRequest          *request,
+                            InbProgress         *progress,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (INB_IS_BACKEND (self));
+  g_return_if_fail (INB_IS_REQUEST (request));
+  g_return_if_fail (progress == NULL || INB_IS_PROGRESS (progress));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!inb_backend_validate (self, request, &error))
+    {
+      g_task_report_error (self, callback, user_data, inb_backend_generate_async,
+                           g_steal_pointer (&error));
+      return;
+    }
+
+  if (inb_request_get_output_path (request) == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, inb_backend_generate_async,
+                               INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                               "No output path set on the request");
+      return;
+    }
+
+  INB_BACKEND_GET_IFACE (self)->generate_async (self, request, progress, cancellable,
+                                                callback, user_data);
+}
+
+/**
+ * inb_backend_generate_finish:
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+InbResult *
+inb_backend_generate_finish (InbBackend    *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  if (g_async_result_is_tagged (result, inb_backend_generate_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return INB_BACKEND_GET_IFACE (self)->generate_finish (self, result, error);
+}
+
+void
+inb_backend_cancel_remote_async (InbBackend          *self,
+                                 InbRequest          *request,
+                                 JsonObject          *remote_state,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (INB_IS_BACKEND (self));
+
+  INB_BACKEND_GET_IFACE (self)->cancel_remote_async (self, request, remote_state, cancellable,
+                                                     callback, user_data);
+}
+
+gboolean
+inb_backend_cancel_remote_finish (InbBackend    *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), FALSE);
+
+  return INB_BACKEND_GET_IFACE (self)->cancel_remote_finish (self, result, error);
+}
+
+void
+inb_backend_resume_async (InbBackend          *self,
+                          InbRequest          *request,
+                          JsonObject          *remote_state,
+                          InbProgress         *progress,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (INB_IS_BACKEND (self));
+
+  INB_BACKEND_GET_IFACE (self)->resume_async (self, request, remote_state, progress, cancellable,
+                                              callback, user_data);
+}
+
+InbResult *
+inb_backend_resume_finish (InbBackend    *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+
+  return INB_BACKEND_GET_IFACE (self)->resume_finish (self, result, error);
+}
+
+static guint
+align_nearest (double value,
+               guint  alignment)
+{
+  guint n = (guint) floor (value / alignment + 0.5);
+
+  return MAX (1, n) * alignment;
+}
+
+/**
+ * inb_frame_size_for_resolution:
+ * @resolution: "480p", "720p", "1080p" (the short side) or "source"
+ * @alignment: both sides become multiples of this (8 for H.264, 16 for Wan)
+ *
+ * Keeps the source aspect ratio: the short side becomes the named height
+ * and the long side follows, both rounded to the nearest multiple of
+ * @alignment ("source" rounds the source size down instead, so it never
+ * upscales).
+ */
+gboolean
+inb_frame_size_for_resolution (const char  *resolution,
+                               guint        source_width,
+                               guint        source_height,
+                               guint        alignment,
+                               guint       *width,
+                               guint       *height,
+                               GError     **error)
+{
+  guint short_side;
+  double aspect;
+
+  g_return_val_if_fail (resolution != NULL, FALSE);
+  g_return_val_if_fail (source_width > 0 && source_height > 0, FALSE);
+  g_return_val_if_fail (alignment > 0, FALSE);
+
+  if (g_str_equal (resolution, "source"))
+    {
+      *width = MAX (alignment, source_width / alignment * alignment);
+      *height = MAX (alignment, source_height / alignment * alignment);
+      return TRUE;
+    }
+
+  if (g_str_equal (resolution, "480p"))
+    short_side = 480;
+  else if (g_str_equal (resolution, "720p"))
+    short_side = 720;
+  else if (g_str_equal (resolution, "1080p"))
+    short_side = 1080;
+  else
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("Unknown resolution “%s”: one of 480p, 720p, 1080p, source"), resolution);
+      return FALSE;
+    }
+
+  aspect = (double) source_width / source_height;
+
+  if (source_width >= source_height)
+    {
+      *height = align_nearest (short_side, alignment);
+      *width = align_nearest (short_side * aspect, alignment);
+    }
+  else
+    {
+      *width = align_nearest (short_side, alignment);
+      *height = align_nearest (short_side / aspect, alignment);
+    }
+
+  return TRUE;
+}

@@ -1,0 +1,833 @@
+/* inb-schema.c
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "inb-schema"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#include "inb-schema.h"
+
+/**
+ * InbSchema:
+ *
+ * The parameters of one model, described once as data: a small subset of
+ * JSON Schema (`type`, `title`, `description`, `default`, `minimum`,
+ * `maximum`, `enum`, `maxLength`, `required`) plus our hints `x-widget`,
+ * `x-unit`, `x-step` and `x-enum-labels`. The same object validates the
+ * CLI's `--set`, drives the parameter panel, and is printed by
+ * `inbetween backends --json`.
+ */
+struct _InbSchema
+{
+  GObject       parent_instance;
+
+  JsonObject   *source;   /* as read, for to_json */
+  GPtrArray    *params;   /* InbParamSpec*, schema order */
+  GHashTable   *by_name;  /* name -> InbParamSpec* (borrowed) */
+};
+
+G_DEFINE_FINAL_TYPE (InbSchema, inb_schema, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (inb-schema-error-quark, inb_schema_error)
+
+static void
+inb_param_spec_free (InbParamSpec *spec)
+{
+  g_free (spec->name);
+  g_free (spec->title);
+  g_free (spec->description);
+  g_clear_pointer (&spec->default_value, json_node_unref);
+  g_strfreev (spec->enum_values);
+  g_strfreev (spec->enum_labels);
+  g_free (spec->widget);
+  g_free (spec->unit);
+  g_free (spec);
+}
+
+static void
+inb_schema_finalize (GObject *object)
+{
+  InbSchema *self = (InbSchema *) object;
+
+  g_clear_pointer (&self->by_name, g_hash_table_unref);
+  g_clear_pointer (&self->params, g_ptr_array_unref);
+  g_clear_pointer (&self->source, json_object_unref);
+
+  G_OBJECT_CLASS (inb_schema_parent_class)->finalize (object);
+}
+
+static void
+inb_schema_class_init (InbSchemaClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = inb_schema_finalize;
+}
+
+static void
+inb_schema_init (InbSchema *self)
+{
+  self->params = g_ptr_array_new_with_free_func ((GDestroyNotify) inb_param_spec_free);
+  self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+const char *
+inb_param_type_to_string (InbParamType type)
+{
+  switch (type)
+    {
+    case INB_PARAM_BOOLEAN: return "boolean";
+    case INB_PARAM_INTEGER: return "integer";
+    case INB_PARAM_NUMBER:  return "number";
+    case INB_PARAM_STRING:  return "string";
+    default:                return "unknown";
+    }
+}
+
+static gboolean
+param_type_from_string (const char   *text,
+                        InbParamType *type)
+{
+  static const struct { const char *name; InbParamType type; } types[] = {
+    { "boolean", INB_PARAM_BOOLEAN },
+    { "integer", INB_PARAM_INTEGER },
+    { "number",  INB_PARAM_NUMBER },
+    { "string",  INB_PARAM_STRING },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      if (g_strcmp0 (text, types[i].name) == 0)
+        {
+          *type = types[i].type;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static char **
+read_string_array (JsonObject  *object,
+                   const char  *member,
+                   GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+  JsonNode *node;
+  JsonArray *array;
+
+  node = json_object_get_member (object, member);
+  if (node == NULL)
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                   "“%s” must be an array", member);
+      return NULL;
+    }
+
+  array = json_node_get_array (node);
+  builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        {
+          g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                       "“%s” must hold strings only", member);
+          return NULL;
+        }
+
+      g_strv_builder_add (builder, json_node_get_string (element));
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+static gboolean
+node_is_number (JsonNode *node)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+static char *
+format_number (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (value == floor (value) && fabs (value) < 1e15)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) value);
+
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.6g", value));
+}
+
+static InbParamSpec *
+param_spec_new_from_json (const char  *name,
+                          JsonObject  *object,
+                          GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  InbParamSpec *spec;
+  const char *type_name;
+  JsonNode *node;
+
+  type_name = json_object_get_string_member_with_default (object, "type", NULL);
+
+  spec = g_new0 (InbParamSpec, 1);
+  spec->name = g_strdup (name);
+  spec->max_length = -1;
+
+  if (!param_type_from_string (type_name, &spec->type))
+    {
+      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                   "Parameter “%s” has no valid “type” (%s)", name, type_name ? type_name : "none");
+      goto fail;
+    }
+
+  spec->title = g_strdup (json_object_get_string_member_with_default (object, "title", NULL));
+  spec->description = g_strdup (json_object_get_string_member_with_default (object, "description", NULL));
+  spec->widget = g_strdup (json_object_get_string_member_with_default (object, "x-widget", NULL));
+  spec->unit = g_strdup (json_object_get_string_member_with_default (object, "x-unit", NULL));
+
+  if ((node = json_object_get_member (object, "minimum")) != NULL)
+    {
+      if (!node_is_number (node))
+        goto bad_number;
+      spec->has_minimum = TRUE;
+      spec->minimum = json_node_get_double (node);
+    }
+
+  if ((node = json_object_get_member (object, "maximum")) != NULL)
+    {
+      if (!node_is_number (node))
+        goto bad_number;
+      spec->has_maximum = TRUE;
+      spec->maximum = json_node_get_double (node);
+    }
+
+  if ((node = json_object_get_member (object, "x-step")) != NULL)
+    {
+      if (!node_is_number (node))
+        goto bad_number;
+      spec->step = json_node_get_double (node);
+    }
+
+  if ((node = json_object_get_member (object, "maxLength")) != NULL)
+    {
+      if (!node_is_number (node))
+        goto bad_number;
+      spec->max_length = json_node_get_int (node);
+    }
+
+  spec->enum_values = read_string_array (object, "enum", &local_error);
+  if (local_error == NULL)
+    spec->enum_labels = read_string_array (object, "x-enum-labels", &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Parameter “%s”: ", name);
+      goto fail;
+    }
+
+  if (spec->enum_values != NULL && spec->type != INB_PARAM_STRING)
+    {
+      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                   "Parameter “%s”: “enum” is only supported for strings", name);
+      goto fail;
+    }
+
+  if (spec->enum_labels != NULL &&
+      (spec->enum_values == NULL ||
+       g_strv_length (spec->enum_labels) != g_strv_length (spec->enum_values)))
+    {
+      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                   "Parameter “%s”: “x-enum-labels” must match “enum”", name);
+      goto fail;
+    }
+
+  if (spec->has_minimum && spec->has_maximum && spec->minimum > spec->maximum)
+    {
+      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                   "Parameter “%s”: minimum is above maximum", name);
+      goto fail;
+    }
+
+  return spec;
+
+bad_number:
+  g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+               "Parameter “%s”: bounds, steps and lengths must be numbers", name);
+fail:
+  inb_param_spec_free (spec);
+  return NULL;
+}
+
+/**
+ * inb_schema_new_from_json:
+ * @object: a JSON Schema object `{"type":"object","properties":{…},"required":[…]}`
+ *
+ * Returns: (transfer full): the schema, or %NULL with
+ *   %INB_SCHEMA_ERROR_INVALID_SCHEMA (including a default that fails
+ *   its own constraints).
+ */
+InbSchema *
+inb_schema_new_from_json (JsonObject  *object,
+                          GError     **error)
+{
+  g_autoptr(InbSchema) self = NULL;
+  g_auto(GStrv) required = NULL;
+  g_autoptr(GList) names = NULL;
+  JsonObject *properties;
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (INB_TYPE_SCHEMA, NULL);
+  self->source = json_object_ref (object);
+
+  node = json_object_get_member (object, "properties");
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                           "A schema needs a “properties” object");
+      return NULL;
+    }
+
+  properties = json_node_get_object (node);
+  required = read_string_array (object, "required", error);
+  if (error != NULL && *error != NULL)
+    return NULL;
+
+  /* json-glib keeps members in document order. */
+  names = json_object_get_members (properties);
+  for (const GList *l = names; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *prop = json_object_get_member (properties, name);
+      InbParamSpec *spec;
+
+      if (!JSON_NODE_HOLDS_OBJECT (prop))
+        {
+          g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                       "Parameter “%s” must be an object", name);
+          return NULL;
+        }
+
+      spec = param_spec_new_from_json (name, json_node_get_object (prop), error);
+      if (spec == NULL)
+        return NULL;
+
+      spec->required = required != NULL && g_strv_contains ((const char * const *) required, name);
+      g_ptr_array_add (self->params, spec);
+      g_hash_table_insert (self->by_name, spec->name, spec);
+    }
+
+  if (required != NULL)
+    {
+      for (guint i = 0; required[i] != NULL; i++)
+        {
+          if (!g_hash_table_contains (self->by_name, required[i]))
+            {
+              g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                           "Required parameter “%s” is not described", required[i]);
+              return NULL;
+            }
+        }
+    }
+
+  /* Defaults are checked against their own constraints, so a schema
+   * can never make the app send a value the schema itself forbids. */
+  for (guint i = 0; i < self->params->len; i++)
+    {
+      InbParamSpec *spec = g_ptr_array_index (self->params, i);
+      JsonNode *def;
+      g_autoptr(GError) local_error = NULL;
+
+      def = json_object_get_member (json_node_get_object (json_object_get_member (properties, spec->name)),
+                                    "default");
+      if (def == NULL)
+        continue;
+
+      if (!inb_schema_validate_value (self, spec->name, def, &local_error))
+        {
+          g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                       "Default of “%s” is invalid: %s", spec->name, local_error->message);
+          return NULL;
+        }
+
+      /* Store integers as integers even when written 5.0. */
+      if (spec->type == INB_PARAM_INTEGER)
+        {
+          spec->default_value = json_node_new (JSON_NODE_VALUE);
+          json_node_set_int (spec->default_value, (gint64) json_node_get_double (def));
+        }
+      else if (spec->type == INB_PARAM_NUMBER)
+        {
+          spec->default_value = json_node_new (JSON_NODE_VALUE);
+          json_node_set_double (spec->default_value, json_node_get_double (def));
+        }
+      else
+        spec->default_value = json_node_copy (def);
+    }
+
+  return g_steal_pointer (&self);
+}
+
+guint
+inb_schema_get_n_params (InbSchema *self)
+{
+  g_return_val_if_fail (INB_IS_SCHEMA (self), 0);
+  return self->params->len;
+}
+
+const InbParamSpec *
+inb_schema_get_param (InbSchema *self,
+                      guint      position)
+{
+  g_return_val_if_fail (INB_IS_SCHEMA (self), NULL);
+  g_return_val_if_fail (position < self->params->len, NULL);
+  return g_ptr_array_index (self->params, position);
+}
+
+const InbParamSpec *
+inb_schema_lookup (InbSchema  *self,
+                   const char *name)
+{
+  g_return_val_if_fail (INB_IS_SCHEMA (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  return g_hash_table_lookup (self->by_name, name);
+}
+
+/**
+ * inb_param_spec_describe_allowed:
+ *
+ * Returns: (transfer full): the allowed values in words, for messages and
+ *   `--help`: "1 to 10", "one of 480p, 720p, 1080p, source", "true or false",
+ *   "at most 800 characters".
+ */
+char *
+inb_param_spec_describe_allowed (const InbParamSpec *spec)
+{
+  g_autofree char *min = NULL;
+  g_autofree char *max = NULL;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  switch (spec->type)
+    {
+    case INB_PARAM_BOOLEAN:
+      return g_strdup (_("true or false"));
+
+    case INB_PARAM_STRING:
+      if (spec->enum_values != NULL)
+        {
+          g_autofree char *list = g_strjoinv (", ", spec->enum_values);
+          return g_strdup_printf (_("one of %s"), list);
+        }
+      if (spec->max_length >= 0)
+        return g_strdup_printf (_("text of at most %" G_GINT64_FORMAT " characters"), spec->max_length);
+      return g_strdup (_("any text"));
+
+    case INB_PARAM_INTEGER:
+    case INB_PARAM_NUMBER:
+    default:
+      min = spec->has_minimum ? format_number (spec->minimum) : NULL;
+      max = spec->has_maximum ? format_number (spec->maximum) : NULL;
+      if (min != NULL && max != NULL)
+        return g_strdup_printf (spec->type == INB_PARAM_INTEGER ? _("a whole number from %s to %s")
+                                                                : _("a number from %s to %s"),
+                                min, max);
+      if (min != NULL)
+        return g_strdup_printf (spec->type == INB_PARAM_INTEGER ? _("a whole number of at least %s")
+                                                                : _("a number of at least %s"),
+                                min);
+      if (max != NULL)
+        return g_strdup_printf (spec->type == INB_PARAM_INTEGER ? _("a whole number of at most %s")
+                                                                : _("a number of at most %s"),
+                                max);
+      return g_strdup (spec->type == INB_PARAM_INTEGER ? _("a whole number") : _("a number"));
+    }
+}
+
+static char *
+node_to_display (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+
+  if (strlen (text) > 60)
+    {
+      text[57] = '\0';
+      return g_strconcat (text, "…", NULL);
+    }
+
+  return g_steal_pointer (&text);
+}
+
+/**
+ * inb_schema_validate_value:
+ *
+ * Checks one value. The error message names the parameter, the value and
+ * what is allowed, e.g. "fps = 99 is out of range: a whole number from 8
+ * to 30".
+ */
+gboolean
+inb_schema_validate_value (InbSchema   *self,
+                           const char  *name,
+                           JsonNode    *value,
+                           GError     **error)
+{
+  const InbParamSpec *spec;
+  g_autofree char *shown = NULL;
+  g_autofree char *allowed = NULL;
+  GType vtype = G_TYPE_INVALID;
+
+  g_return_val_if_fail (INB_IS_SCHEMA (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  spec = g_hash_table_lookup (self->by_name, name);
+  if (spec == NULL)
+    {
+      g_autoptr(GString) known = g_string_new (NULL);
+
+      for (guint i = 0; i < self->params->len; i++)
+        {
+          const InbParamSpec *p = g_ptr_array_index (self->params, i);
+          g_string_append_printf (known, "%s%s", i ? ", " : "", p->name);
+        }
+
+      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_UNKNOWN_KEY,
+                   _("Unknown parameter “%s”; this model takes: %s"), name,
+                   known->len ? known->str : _("no parameters"));
+      return FALSE;
+    }
+
+  shown = node_to_display (value);
+  allowed = inb_param_spec_describe_allowed (spec);
+
+  if (JSON_NODE_HOLDS_VALUE (value))
+    vtype = json_node_get_value_type (value);
+
+  switch (spec->type)
+    {
+    case INB_PARAM_BOOLEAN:
+      if (vtype != G_TYPE_BOOLEAN)
+        goto wrong_type;
+      return TRUE;
+
+    case INB_PARAM_STRING:
+      {
+        const char *s;
+
+        if (vtype != G_TYPE_STRING)
+          goto wrong_type;
+
+        s = json_node_get_string (value);
+        if (spec->enum_values != NULL && !g_strv_contains ((const char * const *) spec->enum_values, s))
+          {
+            g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_NOT_IN_SET,
+                         _("%s = %s is not allowed: %s"), name, shown, allowed);
+            return FALSE;
+          }
+        if (spec->max_length >= 0 && (gint64) g_utf8_strlen (s, -1) > spec->max_length)
+          {
+            g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_TOO_LONG,
+                         _("%s is %ld characters long: %s"), name, (long) g_utf8_strlen (s, -1), allowed);
+            return FALSE;
+          }
+        return TRUE;
+      }
+
+    case INB_PARAM_INTEGER:
+    case INB_PARAM_NUMBER:
+    default:
+      {
+        double d;
+
+        if (vtype != G_TYPE_INT64 && vtype != G_TYPE_DOUBLE)
+          goto wrong_type;
+
+        d = json_node_get_double (value);
+        if (!isfinite (d))
+          goto wrong_type;
+
+        if (spec->type == INB_PARAM_INTEGER && d != floor (d))
+          goto wrong_type;
+
+        if ((spec->has_minimum && d < spec->minimum) || (spec->has_maximum && d > spec->maximum))
+          {
+            g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_OUT_OF_RANGE,
+                         _("%s = %s is out of range: %s"), name, shown, allowed);
+            return FALSE;
+          }
+        return TRUE;
+      }
+    }
+
+wrong_type:
+  g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE,
+               _("%s = %s has the wrong type: expected %s"), name, shown, allowed);
+  return FALSE;
+}
+
+/**
+ * inb_schema_validate:
+ * @values: parameter values (need not be complete)
+ *
+ * Checks every member of @values (unknown keys, types, bounds, sets,
+ * lengths) and that required parameters without a default are present.
+ * Stops at the first problem, in schema order.
+ */
+gboolean
+inb_schema_validate (InbSchema   *self,
+                     JsonObject  *values,
+                     GError     **error)
+{
+  g_autoptr(GList) members = NULL;
+
+  g_return_val_if_fail (INB_IS_SCHEMA (self), FALSE);
+  g_return_val_if_fail (values != NULL, FALSE);
+
+  /* Unknown keys first: a typo should not hide behind another error. */
+  members = json_object_get_members (values);
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      if (!g_hash_table_contains (self->by_name, l->data))
+        return inb_schema_validate_value (self, l->data, json_object_get_member (values, l->data), error);
+    }
+
+  for (guint i = 0; i < self->params->len; i++)
+    {
+      const InbParamSpec *spec = g_ptr_array_index (self->params, i);
+      JsonNode *node = json_object_get_member (values, spec->name);
+
+      if (node == NULL)
+        {
+          if (spec->required && spec->default_value == NULL)
+            {
+              g_autofree char *allowed = inb_param_spec_describe_allowed (spec);
+
+              g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_MISSING,
+                           _("Parameter “%s” is required: %s"), spec->name, allowed);
+              return FALSE;
+            }
+          continue;
+        }
+
+      if (!inb_schema_validate_value (self, spec->name, node, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * inb_schema_parse_value:
+ * @text: what the user typed after `KEY=`
+ *
+ * Parses @text as the parameter's type and validates it.
+ *
+ * Returns: (transfer full): the value, or %NULL with a message naming the
+ *   parameter, the text and what is allowed.
+ */
+JsonNode *
+inb_schema_parse_value (InbSchema   *self,
+                        const char  *name,
+                        const char  *text,
+                        GError     **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *allowed = NULL;
+  const InbParamSpec *spec;
+
+  g_return_val_if_fail (INB_IS_SCHEMA (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  spec = g_hash_table_lookup (self->by_name, name);
+  if (spec == NULL)
+    {
+      g_autoptr(JsonNode) dummy = json_node_init_string (json_node_alloc (), text);
+      inb_schema_validate_value (self, name, dummy, error);
+      return NULL;
+    }
+
+  allowed = inb_param_spec_describe_allowed (spec);
+  node = json_node_new (JSON_NODE_VALUE);
+
+  switch (spec->type)
+    {
+    case INB_PARAM_BOOLEAN:
+      if (g_ascii_strcasecmp (text, "true") == 0 || g_ascii_strcasecmp (text, "yes") == 0 ||
+          g_ascii_strcasecmp (text, "on") == 0 || g_strcmp0 (text, "1") == 0)
+        json_node_set_boolean (node, TRUE);
+      else if (g_ascii_strcasecmp (text, "false") == 0 || g_ascii_strcasecmp (text, "no") == 0 ||
+               g_ascii_strcasecmp (text, "off") == 0 || g_strcmp0 (text, "0") == 0)
+        json_node_set_boolean (node, FALSE);
+      else
+        goto wrong_type;
+      break;
+
+    case INB_PARAM_INTEGER:
+      {
+        gint64 v;
+        char *end = NULL;
+
+        errno = 0;
+        v = g_ascii_strtoll (text, &end, 10);
+        if (*text == '\0' || end == NULL || *end != '\0' || errno != 0)
+          goto wrong_type;
+        json_node_set_int (node, v);
+      }
+      break;
+
+    case INB_PARAM_NUMBER:
+      {
+        double v;
+        char *end = NULL;
+
+        errno = 0;
+        v = g_ascii_strtod (text, &end);
+        if (*text == '\0' || end == NULL || *end != '\0' || errno != 0 || !isfinite (v))
+          goto wrong_type;
+        json_node_set_double (node, v);
+      }
+      break;
+
+    case INB_PARAM_STRING:
+    default:
+      json_node_set_string (node, text);
+      break;
+    }
+
+  if (!inb_schema_validate_value (self, name, node, error))
+    return NULL;
+
+  return g_steal_pointer (&node);
+
+wrong_type:
+  g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE,
+               _("%s = “%s” has the wrong type: expected %s"), name, text, allowed);
+  return NULL;
+}
+
+/**
+ * inb_schema_complete:
+ *
+ * Returns: (transfer full): a new object with every parameter of the
+ *   schema: the values of @values where set (integers normalised), the
+ *   defaults elsewhere. Unknown members of @values are dropped: validate
+ *   first.
+ */
+JsonObject *
+inb_schema_complete (InbSchema  *self,
+                     JsonObject *values)
+{
+  JsonObject *result;
+
+  g_return_val_if_fail (INB_IS_SCHEMA (self), NULL);
+
+  result = json_object_new ();
+
+  for (guint i = 0; i < self->params->len; i++)
+    {
+      const InbParamSpec *spec = g_ptr_array_index (self->params, i);
+      JsonNode *node = values ? json_object_get_member (values, spec->name) : NULL;
+
+      if (node == NULL)
+        node = spec->default_value;
+      if (node == NULL)
+        continue;
+
+      if (spec->type == INB_PARAM_INTEGER && node_is_number (node))
+        json_object_set_int_member (result, spec->name, (gint64) json_node_get_double (node));
+      else if (spec->type == INB_PARAM_NUMBER && node_is_number (node))
+        json_object_set_double_member (result, spec->name, json_node_get_double (node));
+      else
+        json_object_set_member (result, spec->name, json_node_copy (node));
+    }
+
+  return result;
+}
+
+/**
+ * inb_schema_to_json:
+ *
+ * Returns: (transfer full): the schema as it was described
+ */
+JsonObject *
+inb_schema_to_json (InbSchema *self)
+{
+  g_autoptr(JsonNode) copy = NULL;
+  g_autoptr(JsonNode) wrap = NULL;
+
+  g_return_val_if_fail (INB_IS_SCHEMA (self), NULL);
+
+  wrap = json_node_init_object (json_node_alloc (), self->source);
+  copy = json_node_copy (wrap);
+  return json_object_ref (json_node_get_object (copy));
+}
+
+double
+inb_params_get_double (JsonObject *params,
+                       const char *name,
+                       double      fallback)
+{
+  JsonNode *node = params ? json_object_get_member (params, name) : NULL;
+
+  return node_is_number (node) ? json_node_get_double (node) : fallback;
+}
+
+gint64
+inb_params_get_int (JsonObject *params,
+                    const char *name,
+                    gint64      fallback)
+{
+  JsonNode *node = params ? json_object_get_member (params, name) : NULL;
+
+  return node_is_number (node) ? (gint64) json_node_get_double (node) : fallback;
+}
+
+gboolean
+inb_params_get_boolean (JsonObject *params,
+                        const char *name,
+                        gboolean    fallback)
+{
+  JsonNode *node = params ? json_object_get_member (params, name) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return json_node_get_boolean (node);
+  return fallback;
+}
+
+const char *
+inb_params_get_string (JsonObject *params,
+                       const char *name,
+                       const char *fallback)
+{
+  JsonNode *node = params ? json_object_get_member (params, name) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return fallback;
+}
