@@ -1,0 +1,25 @@
+/* inb-preferences-window.h
+ *
+ * Copyright 2026 The Inbetween authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define INB_TYPE_PREFERENCES_WINDOW (inb_preferences_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (InbPreferencesWindow, inb_preferences_window, INB, PREFERENCES_WINDOW, AdwPreferencesWindow)
+
+GtkWidget *inb_preferences_window_new (GSettings *settings);
+
+G_END_DECLS
