@@ -1,0 +1,629 @@
+/* inb-local-backend.c
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "inb-local-backend"
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "inb-engine.h"
+#include "inb-local-backend.h"
+#include "inb-video-reader.h"
+#include "inb-video-writer.h"
+
+#define LOCAL_MODELS_RESOURCE RESOURCE_BASE "/schemas/local.json"
+
+/* A frame count no request can reach (10 s × 30 fps is 301); it only
+ * guards inb_local_backend_count_frames() against unvalidated input. */
+#define MAX_SEGMENTS 100000
+
+/* Where each stage sits on the progress bar. */
+#define ANALYSIS_END  0.20
+#define RENDER_END    0.95
+#define FINISH_END    0.97
+
+/**
+ * InbLocalBackend:
+ *
+ * The backend every user has: the in-betweening engine (backends/local/
+ * inb-engine.h) run in a worker thread, its frames streamed one at a time
+ * into the video writer, the clip verified before it is handed back.
+ *
+ * Timeline. A clip of `duration` seconds at `fps` frames per second has
+ * `segments = round (duration × fps)` frame intervals, hence
+ * `segments + 1` frames: frame 0 is the first keyframe, the last frame is
+ * the last keyframe (5 s at 16 fps gives 81 frames). With `loop`, the same
+ * duration holds the motion there and back: `half = round (duration × fps
+ * / 2)` intervals go from the first keyframe to the last and `half` more
+ * come back, `2 × half + 1` frames in all; frame `half` is exactly the
+ * last keyframe, the return frames mirror the outward ones and the clip
+ * ends on the first keyframe. Easing is applied to each leg's time:
+ * `linear` keeps t, `ease-in-out` uses 0.5 − 0.5 cos (π t), which starts
+ * and ends at rest (and, when looping, turns round smoothly).
+ */
+struct _InbLocalBackend
+{
+  GObject    parent_instance;
+
+  GPtrArray *models;
+};
+
+static void inb_local_backend_iface_init (InbBackendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (InbLocalBackend, inb_local_backend, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (INB_TYPE_BACKEND,
+                                                      inb_local_backend_iface_init))
+
+/* Timeline ------------------------------------------------------------- */
+
+typedef struct
+{
+  guint    n_frames;
+  guint    half;       /* intervals of one leg when looping */
+  gboolean loop;
+  gboolean ease;
+} Timeline;
+
+static void
+timeline_init (Timeline   *tl,
+               JsonObject *params)
+{
+  double duration = 5.0;
+  gint64 fps = 16;
+  const char *easing = "linear";
+  double segments;
+
+  tl->loop = FALSE;
+
+  if (params != NULL)
+    {
+      duration = inb_params_get_double (params, "duration", duration);
+      fps = inb_params_get_int (params, "fps", fps);
+      easing = inb_params_get_string (params, "easing", easing);
+      tl->loop = inb_params_get_boolean (params, "loop", FALSE);
+    }
+
+  tl->ease = g_strcmp0 (easing, "ease-in-out") == 0;
+
+  segments = duration * (double) fps;
+  if (!isfinite (segments) || segments < 1.0)
+    segments = 1.0;
+  segments = MIN (segments, (double) MAX_SEGMENTS);
+
+  if (tl->loop)
+    {
+      tl->half = MAX (1, (guint) round (segments / 2.0));
+      tl->n_frames = 2 * tl->half + 1;
+    }
+  else
+    {
+      tl->half = MAX (1, (guint) round (segments));
+      tl->n_frames = tl->half + 1;
+    }
+}
+
+/* The engine time of frame @index, in [0, 1]: exact 0 and 1 at the keyframes. */
+static double
+timeline_time (const Timeline *tl,
+               guint           index)
+{
+  double t;
+
+  if (tl->loop && index > tl->half)
+    index = 2 * tl->half - MIN (index, 2 * tl->half);   /* the way back */
+  else
+    index = MIN (index, tl->half);
+
+  t = (double) index / (double) tl->half;
+
+  if (tl->ease)
+    t = 0.5 - 0.5 * cos (G_PI * t);
+
+  return CLAMP (t, 0.0, 1.0);
+}
+
+/**
+ * inb_local_backend_count_frames:
+ * @params: a completed parameter object of the local model
+ *
+ * Returns: the number of frames a clip with @params has (see the
+ *   timeline rule above), e.g. 81 for 5 s at 16 fps.
+ */
+guint
+inb_local_backend_count_frames (JsonObject *params)
+{
+  Timeline tl;
+
+  g_return_val_if_fail (params != NULL, 0);
+
+  timeline_init (&tl, params);
+  return tl.n_frames;
+}
+
+/* Generation ------------------------------------------------------------ */
+
+typedef struct
+{
+  InbRequest  *request;
+  InbProgress *progress;   /* nullable */
+  char        *output_path;
+  Timeline     timeline;
+  guint        fps;
+  guint        width;
+  guint        height;
+
+  GMutex       mutex;      /* the engine may report from its own threads */
+  double       last_fraction;
+} GenerateData;
+
+static void
+generate_data_free (gpointer user_data)
+{
+  GenerateData *data = user_data;
+
+  g_clear_object (&data->request);
+  g_clear_object (&data->progress);
+  g_clear_pointer (&data->output_path, g_free);
+  g_mutex_clear (&data->mutex);
+  g_free (data);
+}
+
+/* Progress only ever moves forward. */
+static void
+report (GenerateData *data,
+        double        fraction,
+        const char   *stage)
+{
+  if (data->progress == NULL)
+    return;
+
+  g_mutex_lock (&data->mutex);
+  if (fraction > data->last_fraction)
+    data->last_fraction = fraction;
+  else
+    fraction = -1.0;
+  g_mutex_unlock (&data->mutex);
+
+  if (fraction >= 0.0 || stage != NULL)
+    inb_progress_update (data->progress, fraction, stage);
+}
+
+static void
+engine_progress_cb (double   fraction,
+                    gpointer user_data)
+{
+  GenerateData *data = user_data;
+
+  report (data, ANALYSIS_END * CLAMP (fraction, 0.0, 1.0), NULL);
+}
+
+static double
+seconds_since (gint64 start_us)
+{
+  return (double) (g_get_monotonic_time () - start_us) / G_USEC_PER_SEC;
+}
+
+static void
+remove_output (const char *path)
+{
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    g_warning ("Could not remove %s: %s", path, g_strerror (errno));
+}
+
+static void
+inb_local_backend_generate_worker (GTask        *task,
+                                   gpointer      source_object,
+                                   gpointer      task_data,
+                                   GCancellable *cancellable)
+{
+  GenerateData *data = task_data;
+  const Timeline *tl = &data->timeline;
+  g_autoptr(InbEngine) engine = NULL;
+  g_autoptr(InbVideoWriter) writer = NULL;
+  g_autoptr(InbImage) frame = NULL;
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(InbVideoInfo) info = { 0 };
+  JsonObject *metadata;
+  gint64 start;
+  double analysis_s;
+  double render_s = 0.0;
+  double encode_s = 0.0;
+  double verify_s;
+
+  /* Analysis: global motion, dense flow both ways, occlusion. */
+  report (data, 0.0, _("Analysing motion"));
+  start = g_get_monotonic_time ();
+  engine = inb_engine_new (inb_request_get_first (data->request),
+                           inb_request_get_last (data->request),
+                           0,
+                           engine_progress_cb, data,
+                           cancellable,
+                           &local_error);
+  if (engine == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        error = g_steal_pointer (&local_error);
+      else
+        error = g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+                             _("Could not analyse the keyframes: %s"),
+                             local_error->message);
+      goto failed;
+    }
+  analysis_s = seconds_since (start);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    goto failed;
+
+  writer = inb_video_writer_new (data->output_path,
+                                 data->width, data->height, data->fps,
+                                 &local_error);
+  if (writer == NULL)
+    {
+      error = g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+                           _("Could not start the video encoder: %s"),
+                           local_error->message);
+      goto failed;
+    }
+
+  /* Frames, one at a time, into one reused image: the writer copies it. */
+  frame = inb_image_new (data->width, data->height);
+
+  for (guint i = 0; i < tl->n_frames; i++)
+    {
+      g_autofree char *stage = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        goto failed;
+
+      start = g_get_monotonic_time ();
+      inb_engine_render (engine, timeline_time (tl, i), frame);
+      render_s += seconds_since (start);
+
+      start = g_get_monotonic_time ();
+      if (!inb_video_writer_push (writer, frame, &local_error))
+        {
+          if (g_cancellable_is_cancelled (cancellable))
+            g_cancellable_set_error_if_cancelled (cancellable, &error);
+          else
+            error = g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+                                 _("Could not encode frame %u: %s"),
+                                 i + 1, local_error->message);
+          goto failed;
+        }
+      encode_s += seconds_since (start);
+
+      /* Translators: progress stage, e.g. "Rendering frame 12 of 81" */
+      stage = g_strdup_printf (_("Rendering frame %u of %u"), i + 1, tl->n_frames);
+      report (data,
+              ANALYSIS_END + (RENDER_END - ANALYSIS_END) * (double) (i + 1) / tl->n_frames,
+              stage);
+    }
+
+  g_clear_pointer (&engine, inb_engine_free);
+  g_clear_pointer (&frame, inb_image_unref);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    goto failed;
+
+  /* Flush the encoder, write the index, rename the .part into place. */
+  report (data, RENDER_END, _("Finishing clip"));
+  start = g_get_monotonic_time ();
+  if (!inb_video_writer_finish (writer, &local_error))
+    {
+      error = g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+                           _("Could not finish the clip: %s"),
+                           local_error->message);
+      goto failed;
+    }
+  encode_s += seconds_since (start);
+  g_clear_object (&writer);
+
+  /* Once the clip is whole, a late cancel still means no clip. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    {
+      remove_output (data->output_path);
+      goto failed;
+    }
+
+  report (data, FINISH_END, _("Verifying clip"));
+  start = g_get_monotonic_time ();
+  if (!inb_video_verify (data->output_path,
+                         data->width, data->height, tl->n_frames,
+                         &info, &local_error))
+    {
+      remove_output (data->output_path);
+      error = g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+                           _("The encoded clip failed verification: %s"),
+                           local_error->message);
+      goto failed;
+    }
+  verify_s = seconds_since (start);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    {
+      remove_output (data->output_path);
+      goto failed;
+    }
+
+  result = inb_result_new (data->output_path);
+  inb_result_set_video_info (result, info.width, info.height, info.n_frames,
+                             info.fps > 0.0 ? info.fps : (double) data->fps);
+
+  metadata = inb_result_get_metadata (result);
+  json_object_set_string_member (metadata, "engine", inb_request_get_model_id (data->request));
+  json_object_set_int_member (metadata, "frames", tl->n_frames);
+  json_object_set_double_member (metadata, "analysis_s", analysis_s);
+  json_object_set_double_member (metadata, "render_s", render_s);
+  json_object_set_double_member (metadata, "encode_s", encode_s);
+  json_object_set_double_member (metadata, "verify_s", verify_s);
+
+  g_debug ("%s: %u frames %u×%u, analysis %.3f s, render %.3f s, encode %.3f s, verify %.3f s",
+           data->output_path, tl->n_frames, data->width, data->height,
+           analysis_s, render_s, encode_s, verify_s);
+
+  report (data, 1.0, NULL);
+  g_task_return_pointer (task, g_steal_pointer (&result), g_object_unref);
+  return;
+
+failed:
+  /* The writer deletes its .part; nothing is left at the output path. */
+  if (writer != NULL)
+    inb_video_writer_abort (writer);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* InbBackend ------------------------------------------------------------ */
+
+static const char *
+inb_local_backend_get_id (InbBackend *backend)
+{
+  return "local";
+}
+
+static const char *
+inb_local_backend_get_name (InbBackend *backend)
+{
+  return _("Local (this computer)");
+}
+
+static GPtrArray *
+inb_local_backend_get_models (InbBackend *backend)
+{
+  InbLocalBackend *self = INB_LOCAL_BACKEND (backend);
+
+  return self->models;
+}
+
+static guint
+inb_local_backend_get_max_concurrent (InbBackend *backend,
+                                      InbModel   *model)
+{
+  /* The engine already uses every core. */
+  return 1;
+}
+
+static gboolean
+inb_local_backend_get_frame_size (InbBackend  *backend,
+                                  InbModel    *model,
+                                  JsonObject  *params,
+                                  guint        source_width,
+                                  guint        source_height,
+                                  guint       *width,
+                                  guint       *height,
+                                  GError     **error)
+{
+  const char *resolution = "720p";
+  guint alignment = 8;
+
+  if (model == NULL)
+    model = inb_backend_get_default_model (backend);
+  if (model != NULL)
+    alignment = MAX (1, inb_model_get_size_alignment (model));
+  /* yuv420p needs even sizes. */
+  if (alignment % 2 != 0)
+    alignment *= 2;
+
+  if (params != NULL)
+    resolution = inb_params_get_string (params, "resolution", resolution);
+
+  if (g_strcmp0 (resolution, "source") == 0)
+    {
+      guint w = source_width - source_width % alignment;
+      guint h = source_height - source_height % alignment;
+
+      if (w == 0 || h == 0)
+        {
+          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                       _("The keyframe is too small (%u×%u); each side needs at least %u pixels."),
+                       source_width, source_height, alignment);
+          return FALSE;
+        }
+
+      *width = w;
+      *height = h;
+      return TRUE;
+    }
+
+  return inb_frame_size_for_resolution (resolution, source_width, source_height,
+                                        alignment, width, height, error);
+}
+
+static gboolean
+inb_local_backend_validate (InbBackend  *backend,
+                            InbRequest  *request,
+                            GError     **error)
+{
+  InbImage *first = inb_request_get_first (request);
+  InbImage *last = inb_request_get_last (request);
+  guint width;
+  guint height;
+
+  if (first == NULL || last == NULL)
+    {
+      g_set_error_literal (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                           _("Both a first and a last keyframe are needed."));
+      return FALSE;
+    }
+
+  width = inb_image_get_width (first);
+  height = inb_image_get_height (first);
+
+  if (width != inb_image_get_width (last) || height != inb_image_get_height (last))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("The keyframes differ in size (%u×%u and %u×%u); they must be the same size."),
+                   width, height, inb_image_get_width (last), inb_image_get_height (last));
+      return FALSE;
+    }
+
+  if (width % 2 != 0 || height % 2 != 0)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("The frame size %u×%u is odd; width and height must be even."),
+                   width, height);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+inb_local_backend_generate_async (InbBackend          *backend,
+                                  InbRequest          *request,
+                                  InbProgress         *progress,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  GenerateData *data;
+  const char *output_path;
+  gint64 fps;
+
+  task = g_task_new (backend, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inb_local_backend_generate_async);
+  g_task_set_name (task, "[inb] local generate");
+  /* The worker decides: a returned result means a complete, verified
+   * clip; a cancel it noticed means no file at all. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  if (!inb_local_backend_validate (backend, request, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  output_path = inb_request_get_output_path (request);
+  if (output_path == NULL || *output_path == '\0')
+    {
+      g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                               _("The request has no output path."));
+      return;
+    }
+
+  fps = inb_request_get_params (request) != NULL
+        ? inb_params_get_int (inb_request_get_params (request), "fps", 16)
+        : 16;
+  if (fps < 1 || fps > 240)
+    {
+      g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                               _("The frame rate %" G_GINT64_FORMAT " is out of range."),
+                               fps);
+      return;
+    }
+
+  data = g_new0 (GenerateData, 1);
+  data->request = g_object_ref (request);
+  data->progress = progress != NULL ? g_object_ref (progress) : NULL;
+  data->output_path = g_strdup (output_path);
+  data->fps = (guint) fps;
+  data->width = inb_image_get_width (inb_request_get_first (request));
+  data->height = inb_image_get_height (inb_request_get_first (request));
+  data->last_fraction = -1.0;
+  g_mutex_init (&data->mutex);
+  timeline_init (&data->timeline, inb_request_get_params (request));
+
+  g_task_set_task_data (task, data, generate_data_free);
+  g_task_run_in_thread (task, inb_local_backend_generate_worker);
+}
+
+static InbResult *
+inb_local_backend_generate_finish (InbBackend    *backend,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == inb_local_backend_generate_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+inb_local_backend_iface_init (InbBackendInterface *iface)
+{
+  iface->get_id = inb_local_backend_get_id;
+  iface->get_name = inb_local_backend_get_name;
+  iface->get_models = inb_local_backend_get_models;
+  iface->get_max_concurrent = inb_local_backend_get_max_concurrent;
+  iface->get_frame_size = inb_local_backend_get_frame_size;
+  iface->validate = inb_local_backend_validate;
+  iface->generate_async = inb_local_backend_generate_async;
+  iface->generate_finish = inb_local_backend_generate_finish;
+  /* Nothing remote: no cancel_remote, no resume. */
+}
+
+/* GObject --------------------------------------------------------------- */
+
+static void
+inb_local_backend_finalize (GObject *object)
+{
+  InbLocalBackend *self = (InbLocalBackend *) object;
+
+  g_clear_pointer (&self->models, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (inb_local_backend_parent_class)->finalize (object);
+}
+
+static void
+inb_local_backend_class_init (InbLocalBackendClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = inb_local_backend_finalize;
+}
+
+static void
+inb_local_backend_init (InbLocalBackend *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->models = inb_model_list_new_from_resource (LOCAL_MODELS_RESOURCE, &error);
+
+  /* The schema is compiled into the binary: failing to read it is a bug. */
+  if (self->models == NULL)
+    {
+      g_critical ("Could not load %s: %s", LOCAL_MODELS_RESOURCE, error->message);
+      self->models = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+}
+
+/**
+ * inb_local_backend_new:
+ *
+ * Returns: (transfer full): the local backend
+ */
+InbBackend *
+inb_local_backend_new (void)
+{
+  return g_object_new (INB_TYPE_LOCAL_BACKEND, NULL);
+}
