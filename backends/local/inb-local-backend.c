@@ -435,24 +435,7 @@ inb_local_backend_get_frame_size (InbBackend  *backend,
   if (params != NULL)
     resolution = inb_params_get_string (params, "resolution", resolution);
 
-  if (g_strcmp0 (resolution, "source") == 0)
-    {
-      guint w = source_width - source_width % alignment;
-      guint h = source_height - source_height % alignment;
-
-      if (w == 0 || h == 0)
-        {
-          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                       _("The keyframe is too small (%u×%u); each side needs at least %u pixels."),
-                       source_width, source_height, alignment);
-          return FALSE;
-        }
-
-      *width = w;
-      *height = h;
-      return TRUE;
-    }
-
+  /* "source" keeps the keyframe's size, rounded down to the alignment. */
   return inb_frame_size_for_resolution (resolution, source_width, source_height,
                                         alignment, width, height, error);
 }
