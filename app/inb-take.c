@@ -1,0 +1,730 @@
+/* inb-take.c
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "inb-take"
+
+#include "config.h"
+
+#include <errno.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "inb-fs.h"
+#include "inb-take.h"
+
+#define TAKE_FILE      "take.json"
+#define FIRST_FILE     "first.png"
+#define LAST_FILE      "last.png"
+#define CLIP_FILE      "clip.mp4"
+#define THUMBNAIL_FILE "thumbnail.png"
+#define THUMBNAIL_SIZE 320
+
+struct _InbTake
+{
+  GObject      parent_instance;
+
+  char        *id;
+  char        *dir;
+
+  /* The manifest; only touched on the thread that owns the take. */
+  JsonObject  *json;
+
+  /* Serial writer: one write at a time, in call order. */
+  GThreadPool *writer;
+};
+
+G_DEFINE_FINAL_TYPE (InbTake, inb_take, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (inb-take-error-quark, inb_take_error)
+
+static void
+inb_take_finalize (GObject *object)
+{
+  InbTake *self = (InbTake *) object;
+
+  /* Every queued write holds a reference (its GTask's source object),
+   * so nothing is pending here; not waiting also keeps this safe when the
+   * last reference is dropped on the writer thread itself. */
+  if (self->writer != NULL)
+    g_thread_pool_free (self->writer, FALSE, FALSE);
+  g_clear_pointer (&self->json, json_object_unref);
+  g_free (self->id);
+  g_free (self->dir);
+
+  G_OBJECT_CLASS (inb_take_parent_class)->finalize (object);
+}
+
+static void
+inb_take_class_init (InbTakeClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = inb_take_finalize;
+}
+
+static void
+inb_take_init (InbTake *self)
+{
+}
+
+static char *
+now_iso8601 (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format_iso8601 (now);
+}
+
+static char *
+new_take_id (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+
+  return g_strdup_printf ("%s-%06x", stamp, g_random_int_range (0, 0xffffff));
+}
+
+static void
+take_append_state (InbTake    *self,
+                   const char *state)
+{
+  g_autofree char *at = now_iso8601 ();
+  JsonArray *history = json_object_get_array_member (self->json, "history");
+  JsonObject *entry = json_object_new ();
+
+  json_object_set_string_member (entry, "state", state);
+  json_object_set_string_member (entry, "at", at);
+  json_array_add_object_element (history, entry);
+  json_object_set_string_member (self->json, "state", state);
+  json_object_set_string_member (self->json, "updated", at);
+}
+
+/**
+ * inb_take_create:
+ *
+ * Blocking. Makes `<takes_dir>/<id>/` (mode 0700) and records @request's
+ * backend, model, prompts, parameters and seed in state "queued". Nothing
+ * is written to disk until the first save.
+ */
+InbTake *
+inb_take_create (const char  *takes_dir,
+                 InbRequest  *request,
+                 GError     **error)
+{
+  g_autoptr(InbTake) self = NULL;
+  g_autofree char *created = NULL;
+  JsonObject *files;
+  JsonNode *params;
+
+  g_return_val_if_fail (takes_dir != NULL, NULL);
+  g_return_val_if_fail (INB_IS_REQUEST (request), NULL);
+
+  if (g_mkdir_with_parents (takes_dir, 0700) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_IO,
+                   _("Could not create the takes folder “%s”: %s"), takes_dir, g_strerror (errsv));
+      return NULL;
+    }
+
+  self = g_object_new (INB_TYPE_TAKE, NULL);
+
+  for (guint attempt = 0; ; attempt++)
+    {
+      g_free (self->id);
+      g_free (self->dir);
+      self->id = new_take_id ();
+      self->dir = g_build_filename (takes_dir, self->id, NULL);
+
+      if (g_mkdir (self->dir, 0700) == 0)
+        break;
+
+      if (errno != EEXIST || attempt > 16)
+        {
+          int errsv = errno;
+          g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_IO,
+                       _("Could not create the take folder “%s”: %s"), self->dir, g_strerror (errsv));
+          return NULL;
+        }
+    }
+
+  created = now_iso8601 ();
+  params = json_node_init_object (json_node_alloc (), inb_request_get_params (request));
+
+  self->json = json_object_new ();
+  json_object_set_int_member (self->json, "schema_version", INB_TAKE_SCHEMA_VERSION);
+  json_object_set_string_member (self->json, "id", self->id);
+  json_object_set_string_member (self->json, "created", created);
+  json_object_set_string_member (self->json, "backend", inb_request_get_backend_id (request));
+  json_object_set_string_member (self->json, "model", inb_request_get_model_id (request));
+  json_object_set_string_member (self->json, "prompt", inb_request_get_prompt (request));
+  json_object_set_string_member (self->json, "negative_prompt", inb_request_get_negative_prompt (request));
+  json_object_set_member (self->json, "parameters", json_node_copy (params));
+  json_object_set_int_member (self->json, "seed", inb_request_get_seed (request));
+  json_object_set_array_member (self->json, "history", json_array_new ());
+  json_object_set_object_member (self->json, "timings", json_object_new ());
+  json_object_set_null_member (self->json, "error");
+
+  files = json_object_new ();
+  json_object_set_string_member (files, "first", FIRST_FILE);
+  json_object_set_string_member (files, "last", LAST_FILE);
+  json_object_set_string_member (files, "clip", CLIP_FILE);
+  json_object_set_string_member (files, "thumbnail", THUMBNAIL_FILE);
+  json_object_set_object_member (self->json, "files", files);
+
+  if (inb_request_get_first (request) != NULL)
+    {
+      JsonObject *size = json_object_new ();
+
+      json_object_set_int_member (size, "width", inb_image_get_width (inb_request_get_first (request)));
+      json_object_set_int_member (size, "height", inb_image_get_height (inb_request_get_first (request)));
+      json_object_set_object_member (self->json, "frame_size", size);
+    }
+
+  take_append_state (self, "queued");
+  json_node_unref (params);
+
+  return g_steal_pointer (&self);
+}
+
+static gboolean
+require_string (JsonObject  *object,
+                const char  *member,
+                const char  *path,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_CORRUPT,
+                   _("“%s” has no valid “%s”"), path, member);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * inb_take_load:
+ *
+ * Blocking. A take.json written by a newer Inbetween is refused with
+ * %INB_TAKE_ERROR_NEWER_VERSION and never rewritten.
+ */
+InbTake *
+inb_take_load (const char  *dir,
+               GError     **error)
+{
+  g_autoptr(InbTake) self = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+  JsonNode *root;
+  JsonObject *object;
+  gint64 version;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  path = g_build_filename (dir, TAKE_FILE, NULL);
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_IO, "%s", local_error->message);
+      return NULL;
+    }
+
+  if (length > 1024 * 1024)
+    {
+      g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_CORRUPT,
+                   _("“%s” is too large to be a take"), path);
+      return NULL;
+    }
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, contents, length, &local_error))
+    {
+      g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_CORRUPT,
+                   _("“%s” is not valid JSON: %s"), path, local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_CORRUPT,
+                   _("“%s” is not a take"), path);
+      return NULL;
+    }
+
+  object = json_node_get_object (root);
+  version = json_object_get_int_member_with_default (object, "schema_version", 0);
+
+  if (version > INB_TAKE_SCHEMA_VERSION)
+    {
+      g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_NEWER_VERSION,
+                   _("“%s” was written by a newer version of Inbetween (format %" G_GINT64_FORMAT ")"),
+                   path, version);
+      return NULL;
+    }
+
+  if (version < 1 ||
+      !require_string (object, "id", path, error) ||
+      !require_string (object, "backend", path, error) ||
+      !require_string (object, "model", path, error) ||
+      !require_string (object, "state", path, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_CORRUPT,
+                     _("“%s” has no valid format version"), path);
+      return NULL;
+    }
+
+  if (!json_object_has_member (object, "history") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "history")))
+    json_object_set_array_member (object, "history", json_array_new ());
+  if (!json_object_has_member (object, "timings") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "timings")))
+    json_object_set_object_member (object, "timings", json_object_new ());
+
+  self = g_object_new (INB_TYPE_TAKE, NULL);
+  self->dir = g_strdup (dir);
+  self->id = g_strdup (json_object_get_string_member (object, "id"));
+  self->json = json_object_ref (object);
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+inb_take_get_id (InbTake *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+  return self->id;
+}
+
+const char *
+inb_take_get_dir (InbTake *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+  return self->dir;
+}
+
+char *
+inb_take_dup_clip_path (InbTake *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+  return g_build_filename (self->dir, CLIP_FILE, NULL);
+}
+
+char *
+inb_take_dup_thumbnail_path (InbTake *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+  return g_build_filename (self->dir, THUMBNAIL_FILE, NULL);
+}
+
+static const char *
+get_string (InbTake    *self,
+            const char *member)
+{
+  return json_object_get_string_member_with_default (self->json, member, NULL);
+}
+
+const char *
+inb_take_get_backend_id (InbTake *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+  return get_string (self, "backend");
+}
+
+const char *
+inb_take_get_model_id (InbTake *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+  return get_string (self, "model");
+}
+
+const char *
+inb_take_get_prompt (InbTake *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+  return get_string (self, "prompt");
+}
+
+const char *
+inb_take_get_negative_prompt (InbTake *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+  return get_string (self, "negative_prompt");
+}
+
+gint64
+inb_take_get_seed (InbTake *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), 0);
+  return json_object_get_int_member_with_default (self->json, "seed", 0);
+}
+
+/**
+ * inb_take_get_params:
+ *
+ * Returns: (transfer none) (nullable): the parameters as sent
+ */
+JsonObject *
+inb_take_get_params (InbTake *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+
+  node = json_object_get_member (self->json, "parameters");
+  return (node && JSON_NODE_HOLDS_OBJECT (node)) ? json_node_get_object (node) : NULL;
+}
+
+const char *
+inb_take_get_state (InbTake *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+  return get_string (self, "state");
+}
+
+const char *
+inb_take_get_error_message (InbTake *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+
+  node = json_object_get_member (self->json, "error");
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  return json_object_get_string_member_with_default (json_node_get_object (node), "message", NULL);
+}
+
+/**
+ * inb_take_set_state:
+ *
+ * Records a state and when it was entered (appended to "history").
+ */
+void
+inb_take_set_state (InbTake    *self,
+                    const char *state)
+{
+  g_return_if_fail (INB_IS_TAKE (self));
+  g_return_if_fail (state != NULL);
+
+  take_append_state (self, state);
+}
+
+void
+inb_take_set_error (InbTake      *self,
+                    const GError *error)
+{
+  g_return_if_fail (INB_IS_TAKE (self));
+
+  if (error == NULL)
+    json_object_set_null_member (self->json, "error");
+  else
+    {
+      JsonObject *object = json_object_new ();
+
+      json_object_set_string_member (object, "domain", g_quark_to_string (error->domain));
+      json_object_set_int_member (object, "code", error->code);
+      json_object_set_string_member (object, "message", error->message);
+      json_object_set_object_member (self->json, "error", object);
+    }
+}
+
+void
+inb_take_set_timing (InbTake    *self,
+                     const char *name,
+                     double      seconds)
+{
+  g_return_if_fail (INB_IS_TAKE (self));
+  g_return_if_fail (name != NULL);
+
+  json_object_set_double_member (json_object_get_object_member (self->json, "timings"), name, seconds);
+}
+
+static void
+set_object_copy (JsonObject *object,
+                 const char *member,
+                 JsonObject *value)
+{
+  g_autoptr(JsonNode) wrap = NULL;
+
+  if (value == NULL)
+    {
+      json_object_remove_member (object, member);
+      return;
+    }
+
+  wrap = json_node_init_object (json_node_alloc (), value);
+  json_object_set_member (object, member, json_node_copy (wrap));
+}
+
+/**
+ * inb_take_set_result:
+ *
+ * Records what the backend reported about the clip (size, frames, fps,
+ * backend metadata).
+ */
+void
+inb_take_set_result (InbTake    *self,
+                     JsonObject *result)
+{
+  g_return_if_fail (INB_IS_TAKE (self));
+  set_object_copy (self->json, "result", result);
+}
+
+/**
+ * inb_take_set_remote:
+ *
+ * Records the remote job's identity (task id, URLs, expiry), so a crash
+ * after submit can be resumed instead of paid for twice.
+ */
+void
+inb_take_set_remote (InbTake    *self,
+                     JsonObject *remote)
+{
+  g_return_if_fail (INB_IS_TAKE (self));
+  set_object_copy (self->json, "remote", remote);
+}
+
+/**
+ * inb_take_get_remote:
+ *
+ * Returns: (transfer none) (nullable): the remote job's identity
+ */
+JsonObject *
+inb_take_get_remote (InbTake *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+
+  node = json_object_get_member (self->json, "remote");
+  return (node && JSON_NODE_HOLDS_OBJECT (node)) ? json_node_get_object (node) : NULL;
+}
+
+/**
+ * inb_take_to_json:
+ *
+ * Returns: (transfer full): a deep copy of the manifest
+ */
+JsonObject *
+inb_take_to_json (InbTake *self)
+{
+  g_autoptr(JsonNode) wrap = NULL;
+  g_autoptr(JsonNode) copy = NULL;
+
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+
+  wrap = json_node_init_object (json_node_alloc (), self->json);
+  copy = json_node_copy (wrap);
+  return json_object_ref (json_node_get_object (copy));
+}
+
+static char *
+take_serialise (InbTake *self)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), self->json);
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static gboolean
+take_write (const char  *dir,
+            const char  *data,
+            GError     **error)
+{
+  g_autofree char *path = g_build_filename (dir, TAKE_FILE, NULL);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!inb_fs_write_atomic (path, data, -1, &local_error))
+    {
+      g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_IO,
+                   _("Could not save the take: %s"), local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * inb_take_save:
+ *
+ * Blocking: writes take.json durably and atomically.
+ */
+gboolean
+inb_take_save (InbTake  *self,
+               GError  **error)
+{
+  g_autofree char *data = NULL;
+
+  g_return_val_if_fail (INB_IS_TAKE (self), FALSE);
+
+  data = take_serialise (self);
+  return take_write (self->dir, data, error);
+}
+
+static void
+take_writer_func (gpointer data,
+                  gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  const char *contents = g_task_get_task_data (task);
+  InbTake *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (take_write (self->dir, contents, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * inb_take_save_async:
+ *
+ * Snapshots the manifest now (on the calling thread) and writes it in a
+ * worker; successive saves of one take are written in call order, so the
+ * file on disk always ends at the latest state.
+ */
+void
+inb_take_save_async (InbTake             *self,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (INB_IS_TAKE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inb_take_save_async);
+  g_task_set_task_data (task, take_serialise (self), g_free);
+
+  if (self->writer == NULL)
+    self->writer = g_thread_pool_new (take_writer_func, NULL, 1, FALSE, NULL);
+
+  g_thread_pool_push (self->writer, g_steal_pointer (&task), NULL);
+}
+
+gboolean
+inb_take_save_finish (InbTake       *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static GdkPixbuf *
+pixbuf_from_image (InbImage *image)
+{
+  GBytes *bytes = inb_image_get_bytes (image);
+
+  return gdk_pixbuf_new_from_bytes (bytes, GDK_COLORSPACE_RGB, FALSE, 8,
+                                    inb_image_get_width (image),
+                                    inb_image_get_height (image),
+                                    inb_image_get_stride (image));
+}
+
+static gboolean
+save_pixbuf_atomic (GdkPixbuf   *pixbuf,
+                    const char  *path,
+                    GError     **error)
+{
+  g_autofree char *buffer = NULL;
+  gsize size;
+
+  if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", error, NULL))
+    return FALSE;
+
+  return inb_fs_write_atomic (path, buffer, size, error);
+}
+
+/**
+ * inb_image_save_png:
+ *
+ * Blocking: writes @image as a PNG, atomically.
+ */
+gboolean
+inb_image_save_png (InbImage    *image,
+                    const char  *path,
+                    GError     **error)
+{
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+
+  g_return_val_if_fail (image != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  pixbuf = pixbuf_from_image (image);
+  return save_pixbuf_atomic (pixbuf, path, error);
+}
+
+/**
+ * inb_take_write_keyframes:
+ *
+ * Blocking: stores the keyframes exactly as they were sent.
+ */
+gboolean
+inb_take_write_keyframes (InbTake   *self,
+                          InbImage  *first,
+                          InbImage  *last,
+                          GError   **error)
+{
+  g_autofree char *first_path = NULL;
+  g_autofree char *last_path = NULL;
+
+  g_return_val_if_fail (INB_IS_TAKE (self), FALSE);
+  g_return_val_if_fail (first != NULL && last != NULL, FALSE);
+
+  first_path = g_build_filename (self->dir, FIRST_FILE, NULL);
+  last_path = g_build_filename (self->dir, LAST_FILE, NULL);
+
+  return inb_image_save_png (first, first_path, error) &&
+         inb_image_save_png (last, last_path, error);
+}
+
+/**
+ * inb_take_write_thumbnail:
+ *
+ * Blocking: a PNG at most 320 px wide of @frame.
+ */
+gboolean
+inb_take_write_thumbnail (InbTake   *self,
+                          InbImage  *frame,
+                          GError   **error)
+{
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GdkPixbuf) scaled = NULL;
+  g_autofree char *path = NULL;
+  guint width, height;
+
+  g_return_val_if_fail (INB_IS_TAKE (self), FALSE);
+  g_return_val_if_fail (frame != NULL, FALSE);
+
+  pixbuf = pixbuf_from_image (frame);
+  width = inb_image_get_width (frame);
+  height = inb_image_get_height (frame);
+
+  if (width > THUMBNAIL_SIZE)
+    {
+      height = MAX (1, height * THUMBNAIL_SIZE / width);
+      width = THUMBNAIL_SIZE;
+    }
+
+  scaled = gdk_pixbuf_scale_simple (pixbuf, width, height, GDK_INTERP_BILINEAR);
+  path = g_build_filename (self->dir, THUMBNAIL_FILE, NULL);
+
+  return save_pixbuf_atomic (scaled, path, error);
+}
