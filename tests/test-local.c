@@ -47,7 +47,18 @@ fixture_teardown (Fixture       *fixture,
     }
   g_rmdir (fixture->dir);
   g_clear_pointer (&fixture->dir, g_free);
-  g_assert_finalize_object (fixture->backend);
+
+  /* A worker thread may still hold the task, and so the backend, for a
+   * moment after the callback ran. */
+  g_object_add_weak_pointer (G_OBJECT (fixture->backend), (gpointer *) &fixture->backend);
+  g_object_unref (fixture->backend);
+  for (guint i = 0; fixture->backend != NULL && i < 5000; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+  g_assert_null (fixture->backend);
 }
 
 /* Helpers --------------------------------------------------------------- */
@@ -69,9 +80,11 @@ make_texture (guint  width,
       {
         double fx = x - dx;
         double fy = y - dy;
-        double r = 128 + 60 * sin (2 * G_PI * fx / 37.0) + 40 * cos (2 * G_PI * fy / 23.0);
-        double g = 128 + 50 * sin (2 * G_PI * (fx + fy) / 41.0) + 30 * cos (2 * G_PI * fx / 29.0);
-        double b = 128 + 70 * cos (2 * G_PI * (fx - 0.5 * fy) / 53.0) + 20 * sin (2 * G_PI * fy / 17.0);
+        double l = 128 + 45 * sin (2 * G_PI * fx / 53.0) + 35 * cos (2 * G_PI * fy / 37.0)
+                       + 8 * sin (2 * G_PI * (fx + 2 * fy) / 19.0);
+        double r = l + 18 * sin (2 * G_PI * (fx - fy) / 71.0);
+        double g = l + 10 * cos (2 * G_PI * fy / 47.0);
+        double b = l - 18 * sin (2 * G_PI * (fx + fy) / 83.0);
         guint8 *p = data + y * stride + x * 3;
 
         p[0] = (guint8) CLAMP (round (r), 0, 255);

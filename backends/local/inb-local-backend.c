@@ -15,6 +15,7 @@
 
 #include "inb-engine.h"
 #include "inb-local-backend.h"
+#include "inb-resources.h"
 #include "inb-video-reader.h"
 #include "inb-video-writer.h"
 
@@ -147,6 +148,49 @@ inb_local_backend_count_frames (JsonObject *params)
   return tl.n_frames;
 }
 
+/* Frame memory ---------------------------------------------------------- */
+
+/* The writer may copy a pushed frame or keep a reference to its pixels
+ * until the encoder has taken them (an InbImage is immutable once shared),
+ * so frames are not overwritten in place. Each frame is a fresh InbImage
+ * over a pixel block from a small pool; a block goes back to the pool when
+ * the last reference to its GBytes is dropped, on whichever thread. With a
+ * copying writer one block is reused for the whole clip; otherwise the
+ * pool grows to the few frames in flight, never to the whole clip. */
+typedef struct
+{
+  GAsyncQueue *home;     /* set while the block is lent out */
+  guint8       pixels[];
+} FrameBlock;
+
+static void
+frame_block_release (gpointer user_data)
+{
+  FrameBlock *block = user_data;
+  GAsyncQueue *home = g_steal_pointer (&block->home);
+
+  g_async_queue_push (home, block);
+  g_async_queue_unref (home);
+}
+
+static InbImage *
+frame_pool_take (GAsyncQueue *pool,
+                 guint        width,
+                 guint        height)
+{
+  gsize size = (gsize) width * height * 3;
+  FrameBlock *block = g_async_queue_try_pop (pool);
+
+  if (block == NULL)
+    block = g_malloc (sizeof (FrameBlock) + size);
+
+  block->home = g_async_queue_ref (pool);
+
+  return inb_image_new_for_bytes (g_bytes_new_with_free_func (block->pixels, size,
+                                                              frame_block_release, block),
+                                  width, height, (gsize) width * 3);
+}
+
 /* Generation ------------------------------------------------------------ */
 
 typedef struct
@@ -227,7 +271,7 @@ inb_local_backend_generate_worker (GTask        *task,
   const Timeline *tl = &data->timeline;
   g_autoptr(InbEngine) engine = NULL;
   g_autoptr(InbVideoWriter) writer = NULL;
-  g_autoptr(InbImage) frame = NULL;
+  g_autoptr(GAsyncQueue) pool = NULL;
   g_autoptr(InbResult) result = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GError) error = NULL;
@@ -274,17 +318,19 @@ inb_local_backend_generate_worker (GTask        *task,
       goto failed;
     }
 
-  /* Frames, one at a time, into one reused image: the writer copies it. */
-  frame = inb_image_new (data->width, data->height);
+  /* Frames, one at a time, rendered into pooled memory (see above). */
+  pool = g_async_queue_new_full (g_free);
 
   for (guint i = 0; i < tl->n_frames; i++)
     {
       g_autofree char *stage = NULL;
+      g_autoptr(InbImage) frame = NULL;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, &error))
         goto failed;
 
       start = g_get_monotonic_time ();
+      frame = frame_pool_take (pool, data->width, data->height);
       inb_engine_render (engine, timeline_time (tl, i), frame);
       render_s += seconds_since (start);
 
@@ -309,7 +355,6 @@ inb_local_backend_generate_worker (GTask        *task,
     }
 
   g_clear_pointer (&engine, inb_engine_free);
-  g_clear_pointer (&frame, inb_image_unref);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     goto failed;
@@ -589,6 +634,10 @@ static void
 inb_local_backend_init (InbLocalBackend *self)
 {
   g_autoptr(GError) error = NULL;
+
+  /* Referencing the resource links it in (and so registers it) even in
+   * programs that use no other part of it, like the CLI and the tests. */
+  (void) inb_get_resource ();
 
   self->models = inb_model_list_new_from_resource (LOCAL_MODELS_RESOURCE, &error);
 
