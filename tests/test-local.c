@@ -198,6 +198,7 @@ run_clear (Run *run)
   g_clear_pointer (&run->fractions, g_array_unref);
   g_clear_pointer (&run->stages, g_ptr_array_unref);
   g_clear_pointer (&run->cancelled_during, g_free);
+  *run = (Run) { 0 };
 }
 
 static void
@@ -578,6 +579,47 @@ test_loop (Fixture       *fixture,
   run_clear (&run);
 }
 
+/* Ease-in-out starts at rest: its second frame is nearer the first
+ * keyframe than the linear clip's, and the middle frames coincide. */
+static void
+test_easing (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  InbBackend *backend = fixture->backend;
+  g_autoptr(InbImage) first = make_texture (160, 96, 0, 0);
+  g_autoptr(InbImage) last = make_texture (160, 96, 6, 2);
+  g_autofree char *linear_path = g_build_filename (fixture->dir, "linear.mp4", NULL);
+  g_autofree char *eased_path = g_build_filename (fixture->dir, "eased.mp4", NULL);
+  g_autoptr(InbRequest) linear = NULL;
+  g_autoptr(InbRequest) eased = NULL;
+  g_autoptr(InbImage) linear1 = NULL;
+  g_autoptr(InbImage) eased1 = NULL;
+  g_autoptr(InbImage) linear4 = NULL;
+  g_autoptr(InbImage) eased4 = NULL;
+  Run run = { 0 };
+
+  linear = make_request (backend, first, last, "{\"duration\": 1, \"fps\": 8}", linear_path);
+  eased = make_request (backend, first, last,
+                        "{\"duration\": 1, \"fps\": 8, \"easing\": \"ease-in-out\"}", eased_path);
+
+  run_generate (&run, backend, linear);
+  g_assert_no_error (run.error);
+  run_clear (&run);
+  run_generate (&run, backend, eased);
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (inb_result_get_n_frames (run.result), ==, 9);
+  run_clear (&run);
+
+  linear1 = read_frame (linear_path, 1);
+  eased1 = read_frame (eased_path, 1);
+  linear4 = read_frame (linear_path, 4);
+  eased4 = read_frame (eased_path, 4);
+  g_test_message ("frame 1 vs first keyframe: linear %.2f dB, eased %.2f dB; middles %.2f dB apart",
+                  psnr (linear1, first), psnr (eased1, first), psnr (linear4, eased4));
+  g_assert_cmpfloat (psnr (eased1, first), >, psnr (linear1, first) + 1.0);
+  g_assert_cmpfloat (psnr (eased4, linear4), >=, 35.0);
+}
+
 static void
 run_cancel (Fixture    *fixture,
             const char *cancel_on_prefix,
@@ -641,6 +683,7 @@ main (int   argc,
   ADD ("/local/validate", test_validate);
   ADD ("/local/generate", test_generate);
   ADD ("/local/loop", test_loop);
+  ADD ("/local/easing", test_easing);
   ADD ("/local/cancel/early", test_cancel_early);
   ADD ("/local/cancel/rendering", test_cancel_rendering);
 
