@@ -1,0 +1,226 @@
+# fakelib.py — shared plumbing for the loopback fake servers
+#
+# Copyright 2026 The Inbetween authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Python 3 stdlib only. Every fake binds 127.0.0.1 on a free port, prints
+# "PORT <n>" on stdout, records every request (method, path, headers,
+# body size and, for small bodies, the body) and answers these control
+# routes, which are never recorded:
+#
+#   GET  /_control/requests   -> JSON list of recorded requests
+#   POST /_control/reset      -> forget requests, counters and scripts
+#   POST /_control/script     -> body {"<key>": <value>, ...} merged into
+#                                the fake's scenario settings
+#   POST /_control/quit       -> stop serving
+#
+# A fake exits by itself after --lifetime seconds (default 600) so a
+# crashed test can never leave it running.
+
+import argparse
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MAX_RECORDED_BODY = 64 * 1024
+
+
+class FakeState:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.requests = []
+        self.counters = {}
+        self.script = {}
+
+    def reset(self):
+        with self.lock:
+            self.requests = []
+            self.counters = {}
+            self.script = {}
+
+    def count(self, key):
+        """Increments and returns the counter for key (1 on first use)."""
+        with self.lock:
+            n = self.counters.get(key, 0) + 1
+            self.counters[key] = n
+            return n
+
+    def get(self, key, default=None):
+        with self.lock:
+            return self.script.get(key, default)
+
+
+class FakeHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "InbFake/1.0"
+
+    # Subclasses implement route(self, method, path, query, body)
+    def route(self, method, path, query, body):
+        self.send_json(404, {"message": "no such route"})
+
+    @property
+    def state(self):
+        return self.server.state
+
+    def log_message(self, fmt, *args):
+        if self.server.verbose:
+            sys.stderr.write("fake: " + (fmt % args) + "\n")
+
+    def read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        if length <= 0:
+            return b""
+        return self.rfile.read(length)
+
+    def record(self, method, body):
+        entry = {
+            "method": method,
+            "path": self.path,
+            "headers": {k: v for k, v in self.headers.items()},
+            "body_size": len(body),
+            "time": time.time(),
+        }
+        if len(body) <= MAX_RECORDED_BODY:
+            try:
+                entry["body"] = body.decode("utf-8")
+            except UnicodeDecodeError:
+                entry["body"] = None
+        with self.state.lock:
+            self.state.requests.append(entry)
+
+    def handle_any(self, method):
+        body = self.read_body()
+        path, _, qs = self.path.partition("?")
+        query = {}
+        for part in qs.split("&"):
+            if part:
+                k, _, v = part.partition("=")
+                query[k] = _unquote(v)
+
+        if path.startswith("/_control/"):
+            self.control(method, path, body)
+            return
+
+        self.record(method, body)
+        try:
+            self.route(method, path, query, body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def control(self, method, path, body):
+        if path == "/_control/requests":
+            with self.state.lock:
+                data = list(self.state.requests)
+            self.send_json(200, data)
+        elif path == "/_control/reset":
+            self.state.reset()
+            self.send_json(200, {"ok": True})
+        elif path == "/_control/script":
+            update = json.loads(body or b"{}")
+            with self.state.lock:
+                self.state.script.update(update)
+            self.send_json(200, {"ok": True})
+        elif path == "/_control/quit":
+            self.send_json(200, {"ok": True})
+            threading.Thread(target=self.server.shutdown, daemon=True).start()
+        else:
+            self.send_json(404, {"message": "no such control route"})
+
+    def do_GET(self):
+        self.handle_any("GET")
+
+    def do_POST(self):
+        self.handle_any("POST")
+
+    def do_PUT(self):
+        self.handle_any("PUT")
+
+    def do_DELETE(self):
+        self.handle_any("DELETE")
+
+    def do_HEAD(self):
+        self.handle_any("HEAD")
+
+    # Answer helpers
+
+    def send_bytes(self, status, data, content_type="application/octet-stream",
+                   headers=None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def send_json(self, status, obj, headers=None):
+        data = json.dumps(obj).encode("utf-8")
+        self.send_bytes(status, data, "application/json", headers)
+
+    def send_raw_json(self, status, text, headers=None):
+        self.send_bytes(status, text.encode("utf-8"), "application/json", headers)
+
+    def hang(self, seconds=None):
+        """Keeps the connection open without sending anything."""
+        limit = seconds if seconds is not None else self.server.lifetime
+        end = time.time() + limit
+        while time.time() < end and not self.server.stopping:
+            time.sleep(0.05)
+        self.close_connection = True
+
+
+def _unquote(text):
+    from urllib.parse import unquote
+    return unquote(text)
+
+
+class FakeServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, handler, verbose=False, lifetime=600):
+        super().__init__(("127.0.0.1", 0), handler)
+        self.state = FakeState()
+        self.verbose = verbose
+        self.lifetime = lifetime
+        self.stopping = False
+
+    def handle_error(self, request, client_address):
+        # Clients hanging up on a stalled or oversized answer is the point
+        # of many tests: only report other trouble.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
+def run(handler, description):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--lifetime", type=float, default=600)
+    parser.add_argument("--script", default=None,
+                        help="initial scenario settings as JSON")
+    args = parser.parse_args()
+
+    server = FakeServer(handler, args.verbose, args.lifetime)
+    if args.script:
+        server.state.script.update(json.loads(args.script))
+
+    def stop_later():
+        time.sleep(args.lifetime)
+        server.stopping = True
+        server.shutdown()
+
+    threading.Thread(target=stop_later, daemon=True).start()
+
+    sys.stdout.write("PORT %d\n" % server.server_address[1])
+    sys.stdout.flush()
+    try:
+        server.serve_forever(poll_interval=0.1)
+    except KeyboardInterrupt:
+        pass
+    server.stopping = True
+    server.server_close()
