@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "inb-model.h"
+#include "inb-resources.h"
 
 /**
  * InbModel:
@@ -165,6 +166,10 @@ inb_model_list_new_from_resource (const char  *resource_path,
   JsonArray *array;
 
   g_return_val_if_fail (resource_path != NULL, NULL);
+
+  /* Referencing the bundle links it in from the static library, and its
+   * constructor registers it. */
+  (void) inb_get_resource ();
 
   bytes = g_resources_lookup_data (resource_path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (bytes == NULL)

@@ -468,9 +468,14 @@ inb_param_spec_describe_allowed (const InbParamSpec *spec)
 static char *
 node_to_display (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonGenerator) generator = NULL;
   g_autofree char *text = NULL;
 
+  /* Numbers as people write them: 0.99, not 0.98999999999999999. */
+  if (node_is_number (node))
+    return format_number (json_node_get_double (node));
+
+  generator = json_generator_new ();
   json_generator_set_root (generator, node);
   text = json_generator_to_data (generator, NULL);
 

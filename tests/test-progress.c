@@ -1,0 +1,128 @@
+/* test-progress.c — progress from worker threads, coalesced onto the main context
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "inb-progress.h"
+
+typedef struct
+{
+  InbProgress *progress;
+  guint        n_updates;
+} Worker;
+
+static gpointer
+worker_func (gpointer data)
+{
+  Worker *worker = data;
+
+  for (guint i = 1; i <= worker->n_updates; i++)
+    inb_progress_update (worker->progress, (double) i / worker->n_updates,
+                         i == worker->n_updates ? "last stage" : NULL);
+
+  return NULL;
+}
+
+typedef struct
+{
+  guint    changed;
+  GThread *main_thread;
+  gboolean wrong_thread;
+  double   last_fraction;
+  gboolean went_back;
+} Seen;
+
+static void
+changed_cb (InbProgress *progress,
+            Seen        *seen)
+{
+  double fraction = inb_progress_get_fraction (progress);
+
+  seen->changed++;
+  if (g_thread_self () != seen->main_thread)
+    seen->wrong_thread = TRUE;
+  if (fraction < seen->last_fraction)
+    seen->went_back = TRUE;
+  seen->last_fraction = fraction;
+}
+
+static void
+test_progress_coalesced (void)
+{
+  g_autoptr(InbProgress) progress = inb_progress_new ();
+  Worker worker = { progress, 10000 };
+  Seen seen = { 0, g_thread_self (), FALSE, 0.0, FALSE };
+  GThread *thread;
+  g_autofree char *stage = NULL;
+
+  g_signal_connect (progress, "changed", G_CALLBACK (changed_cb), &seen);
+
+  thread = g_thread_new ("progress-worker", worker_func, &worker);
+  g_thread_join (thread);
+
+  /* Nothing is delivered until the main context runs… */
+  g_assert_cmpuint (seen.changed, ==, 0);
+  g_assert_cmpfloat (inb_progress_get_fraction (progress), ==, 0.0);
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  /* …and then 10 000 updates arrive as one. */
+  g_assert_cmpuint (seen.changed, ==, 1);
+  g_assert_false (seen.wrong_thread);
+  g_assert_cmpfloat (inb_progress_get_fraction (progress), ==, 1.0);
+  stage = inb_progress_dup_stage (progress);
+  g_assert_cmpstr (stage, ==, "last stage");
+}
+
+static void
+test_progress_keeps_stage (void)
+{
+  g_autoptr(InbProgress) progress = inb_progress_new ();
+  g_autofree char *stage = NULL;
+  guint notifies = 0;
+
+  g_signal_connect_swapped (progress, "notify::stage", G_CALLBACK (g_atomic_int_inc), &notifies);
+
+  inb_progress_update (progress, 0.25, "Analysing");
+  while (g_main_context_iteration (NULL, FALSE));
+  inb_progress_update (progress, 0.5, NULL);
+  while (g_main_context_iteration (NULL, FALSE));
+  inb_progress_set_fraction (progress, 7.0); /* clamped */
+  while (g_main_context_iteration (NULL, FALSE));
+
+  stage = inb_progress_dup_stage (progress);
+  g_assert_cmpstr (stage, ==, "Analysing");
+  g_assert_cmpuint (notifies, ==, 1);
+  g_assert_cmpfloat (inb_progress_get_fraction (progress), ==, 1.0);
+}
+
+static void
+test_progress_outlives_nothing (void)
+{
+  InbProgress *progress = inb_progress_new ();
+
+  /* A pending update holds a reference; dropping ours is safe and the
+   * object goes once the update was delivered. */
+  inb_progress_update (progress, 0.5, "x");
+  g_object_add_weak_pointer (G_OBJECT (progress), (gpointer *) &progress);
+  g_object_unref (progress);
+  g_assert_nonnull (progress);
+  while (g_main_context_iteration (NULL, FALSE));
+  g_assert_null (progress);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/progress/coalesced", test_progress_coalesced);
+  g_test_add_func ("/progress/keeps-stage", test_progress_keeps_stage);
+  g_test_add_func ("/progress/pending-ref", test_progress_outlives_nothing);
+
+  return g_test_run ();
+}

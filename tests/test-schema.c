@@ -1,0 +1,348 @@
+/* test-schema.c — the one parameter validator
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "inb-backend.h"
+#include "inb-model.h"
+#include "inb-schema.h"
+#include "inb-test-utils.h"
+
+static const char *schema_json =
+  "{ \"type\": \"object\","
+  "  \"properties\": {"
+  "    \"duration\": { \"type\": \"number\", \"default\": 5, \"minimum\": 1, \"maximum\": 10, \"x-unit\": \"s\" },"
+  "    \"fps\": { \"type\": \"integer\", \"default\": 16, \"minimum\": 8, \"maximum\": 30 },"
+  "    \"resolution\": { \"type\": \"string\", \"default\": \"720p\", \"enum\": [\"480p\", \"720p\"],"
+  "                      \"x-enum-labels\": [\"Small\", \"HD\"] },"
+  "    \"loop\": { \"type\": \"boolean\", \"default\": false },"
+  "    \"label\": { \"type\": \"string\", \"maxLength\": 5 },"
+  "    \"mode\": { \"type\": \"string\" }"
+  "  },"
+  "  \"required\": [\"mode\"] }";
+
+static InbSchema *
+make_schema (void)
+{
+  g_autoptr(JsonObject) object = inb_test_parse_object (schema_json);
+  g_autoptr(GError) error = NULL;
+  InbSchema *schema = inb_schema_new_from_json (object, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (schema);
+  return schema;
+}
+
+static void
+assert_invalid (InbSchema   *schema,
+                const char  *values_json,
+                int          code,
+                const char  *const *needles)
+{
+  g_autoptr(JsonObject) values = inb_test_parse_object (values_json);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (inb_schema_validate (schema, values, &error));
+  g_assert_error (error, INB_SCHEMA_ERROR, code);
+  for (guint i = 0; needles[i] != NULL; i++)
+    {
+      if (strstr (error->message, needles[i]) == NULL)
+        g_error ("“%s” does not mention “%s”", error->message, needles[i]);
+    }
+}
+
+static void
+test_schema_parse (void)
+{
+  g_autoptr(InbSchema) schema = make_schema ();
+  const InbParamSpec *spec;
+
+  g_assert_cmpuint (inb_schema_get_n_params (schema), ==, 6);
+  /* document order is kept */
+  g_assert_cmpstr (inb_schema_get_param (schema, 0)->name, ==, "duration");
+  g_assert_cmpstr (inb_schema_get_param (schema, 5)->name, ==, "mode");
+
+  spec = inb_schema_lookup (schema, "fps");
+  g_assert_nonnull (spec);
+  g_assert_cmpint (spec->type, ==, INB_PARAM_INTEGER);
+  g_assert_true (spec->has_minimum && spec->has_maximum);
+  g_assert_cmpfloat (spec->minimum, ==, 8);
+  g_assert_cmpfloat (spec->maximum, ==, 30);
+  g_assert_cmpint (json_node_get_int (spec->default_value), ==, 16);
+
+  spec = inb_schema_lookup (schema, "resolution");
+  g_assert_cmpstrv (spec->enum_values, ((const char * const[]) { "480p", "720p", NULL }));
+  g_assert_cmpstr (spec->enum_labels[1], ==, "HD");
+
+  g_assert_true (inb_schema_lookup (schema, "mode")->required);
+  g_assert_false (inb_schema_lookup (schema, "fps")->required);
+  g_assert_cmpint (inb_schema_lookup (schema, "label")->max_length, ==, 5);
+  g_assert_cmpstr (inb_schema_lookup (schema, "duration")->unit, ==, "s");
+  g_assert_null (inb_schema_lookup (schema, "nope"));
+}
+
+static void
+test_schema_valid (void)
+{
+  g_autoptr(InbSchema) schema = make_schema ();
+  g_autoptr(JsonObject) values = NULL;
+  g_autoptr(GError) error = NULL;
+
+  values = inb_test_parse_object ("{ \"mode\": \"x\", \"duration\": 1, \"fps\": 30, \"resolution\": \"480p\","
+                                  "  \"loop\": true, \"label\": \"abcde\" }");
+  g_assert_true (inb_schema_validate (schema, values, &error));
+  g_assert_no_error (error);
+
+  /* bounds are inclusive; a whole double is a valid integer */
+  json_object_set_double_member (values, "duration", 10.0);
+  json_object_set_double_member (values, "fps", 8.0);
+  g_assert_true (inb_schema_validate (schema, values, &error));
+  g_assert_no_error (error);
+
+  /* five characters, counted as characters, not bytes */
+  json_object_set_string_member (values, "label", "ééééé");
+  g_assert_true (inb_schema_validate (schema, values, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_schema_bounds (void)
+{
+  g_autoptr(InbSchema) schema = make_schema ();
+
+  assert_invalid (schema, "{ \"mode\": \"x\", \"duration\": 0.99 }", INB_SCHEMA_ERROR_OUT_OF_RANGE,
+                  (const char *[]) { "duration", "0.99", "1", "10", NULL });
+  assert_invalid (schema, "{ \"mode\": \"x\", \"duration\": 10.5 }", INB_SCHEMA_ERROR_OUT_OF_RANGE,
+                  (const char *[]) { "duration", "10.5", NULL });
+  assert_invalid (schema, "{ \"mode\": \"x\", \"fps\": 7 }", INB_SCHEMA_ERROR_OUT_OF_RANGE,
+                  (const char *[]) { "fps", "7", "whole number from 8 to 30", NULL });
+  assert_invalid (schema, "{ \"mode\": \"x\", \"fps\": 31 }", INB_SCHEMA_ERROR_OUT_OF_RANGE,
+                  (const char *[]) { "fps", "31", NULL });
+  assert_invalid (schema, "{ \"mode\": \"x\", \"resolution\": \"4k\" }", INB_SCHEMA_ERROR_NOT_IN_SET,
+                  (const char *[]) { "resolution", "4k", "480p, 720p", NULL });
+  assert_invalid (schema, "{ \"mode\": \"x\", \"label\": \"abcdef\" }", INB_SCHEMA_ERROR_TOO_LONG,
+                  (const char *[]) { "label", "6", "at most 5", NULL });
+}
+
+static void
+test_schema_types (void)
+{
+  g_autoptr(InbSchema) schema = make_schema ();
+
+  assert_invalid (schema, "{ \"mode\": \"x\", \"fps\": 16.5 }", INB_SCHEMA_ERROR_WRONG_TYPE,
+                  (const char *[]) { "fps", "16.5", NULL });
+  assert_invalid (schema, "{ \"mode\": \"x\", \"fps\": \"16\" }", INB_SCHEMA_ERROR_WRONG_TYPE,
+                  (const char *[]) { "fps", NULL });
+  assert_invalid (schema, "{ \"mode\": \"x\", \"duration\": true }", INB_SCHEMA_ERROR_WRONG_TYPE,
+                  (const char *[]) { "duration", "true", NULL });
+  assert_invalid (schema, "{ \"mode\": \"x\", \"loop\": 1 }", INB_SCHEMA_ERROR_WRONG_TYPE,
+                  (const char *[]) { "loop", "true or false", NULL });
+  assert_invalid (schema, "{ \"mode\": \"x\", \"resolution\": 720 }", INB_SCHEMA_ERROR_WRONG_TYPE,
+                  (const char *[]) { "resolution", NULL });
+  assert_invalid (schema, "{ \"mode\": \"x\", \"label\": null }", INB_SCHEMA_ERROR_WRONG_TYPE,
+                  (const char *[]) { "label", NULL });
+  assert_invalid (schema, "{ \"mode\": \"x\", \"label\": [\"a\"] }", INB_SCHEMA_ERROR_WRONG_TYPE,
+                  (const char *[]) { "label", NULL });
+  assert_invalid (schema, "{ \"mode\": \"x\", \"fps\": { \"v\": 1 } }", INB_SCHEMA_ERROR_WRONG_TYPE,
+                  (const char *[]) { "fps", NULL });
+}
+
+static void
+test_schema_unknown_and_missing (void)
+{
+  g_autoptr(InbSchema) schema = make_schema ();
+
+  /* An unknown key is reported even when another value is also wrong. */
+  assert_invalid (schema, "{ \"mode\": \"x\", \"fps\": 99, \"fsp\": 16 }", INB_SCHEMA_ERROR_UNKNOWN_KEY,
+                  (const char *[]) { "fsp", "duration, fps", NULL });
+  assert_invalid (schema, "{ \"fps\": 16 }", INB_SCHEMA_ERROR_MISSING,
+                  (const char *[]) { "mode", NULL });
+}
+
+static void
+test_schema_parse_value (void)
+{
+  g_autoptr(InbSchema) schema = make_schema ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  node = inb_schema_parse_value (schema, "fps", "24", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_node_get_int (node), ==, 24);
+  json_node_unref (node);
+
+  node = inb_schema_parse_value (schema, "duration", "2.5", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (json_node_get_double (node), ==, 2.5);
+  json_node_unref (node);
+
+  node = inb_schema_parse_value (schema, "loop", "yes", &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_get_boolean (node));
+  json_node_unref (node);
+
+  node = inb_schema_parse_value (schema, "resolution", "480p", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_node_get_string (node), ==, "480p");
+  json_node_unref (node);
+
+  g_assert_null (inb_schema_parse_value (schema, "fps", "24fps", &error));
+  g_assert_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE);
+  g_assert_nonnull (strstr (error->message, "24fps"));
+  g_clear_error (&error);
+
+  g_assert_null (inb_schema_parse_value (schema, "fps", "", &error));
+  g_assert_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE);
+  g_clear_error (&error);
+
+  g_assert_null (inb_schema_parse_value (schema, "fps", "99999999999999999999999", &error));
+  g_assert_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE);
+  g_clear_error (&error);
+
+  g_assert_null (inb_schema_parse_value (schema, "duration", "nan", &error));
+  g_assert_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE);
+  g_clear_error (&error);
+
+  g_assert_null (inb_schema_parse_value (schema, "fps", "40", &error));
+  g_assert_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_OUT_OF_RANGE);
+  g_clear_error (&error);
+
+  g_assert_null (inb_schema_parse_value (schema, "loop", "maybe", &error));
+  g_assert_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE);
+  g_clear_error (&error);
+
+  g_assert_null (inb_schema_parse_value (schema, "colour", "red", &error));
+  g_assert_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_UNKNOWN_KEY);
+  g_assert_nonnull (strstr (error->message, "colour"));
+}
+
+static void
+test_schema_complete (void)
+{
+  g_autoptr(InbSchema) schema = make_schema ();
+  g_autoptr(JsonObject) values = inb_test_parse_object ("{ \"fps\": 24.0, \"mode\": \"m\" }");
+  g_autoptr(JsonObject) complete = inb_schema_complete (schema, values);
+
+  g_assert_cmpint (json_object_get_int_member (complete, "fps"), ==, 24);
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (complete, "fps")), ==, G_TYPE_INT64);
+  g_assert_cmpfloat (json_object_get_double_member (complete, "duration"), ==, 5.0);
+  g_assert_cmpstr (json_object_get_string_member (complete, "resolution"), ==, "720p");
+  g_assert_false (json_object_get_boolean_member (complete, "loop"));
+  g_assert_cmpstr (json_object_get_string_member (complete, "mode"), ==, "m");
+  /* no default, not given: absent */
+  g_assert_false (json_object_has_member (complete, "label"));
+
+  g_assert_cmpfloat (inb_params_get_double (complete, "duration", 0), ==, 5.0);
+  g_assert_cmpint (inb_params_get_int (complete, "fps", 0), ==, 24);
+  g_assert_cmpstr (inb_params_get_string (complete, "missing", "fallback"), ==, "fallback");
+}
+
+static void
+test_schema_invalid_schemas (void)
+{
+  const char *bad[] = {
+    "{ \"type\": \"object\" }",
+    "{ \"properties\": { \"a\": { \"type\": \"float\" } } }",
+    "{ \"properties\": { \"a\": { \"type\": \"integer\", \"minimum\": \"1\" } } }",
+    "{ \"properties\": { \"a\": { \"type\": \"integer\", \"minimum\": 5, \"maximum\": 1 } } }",
+    "{ \"properties\": { \"a\": { \"type\": \"integer\", \"default\": 50, \"maximum\": 10 } } }",
+    "{ \"properties\": { \"a\": { \"type\": \"string\", \"enum\": [\"x\"], \"default\": \"y\" } } }",
+    "{ \"properties\": { \"a\": { \"type\": \"string\", \"enum\": [\"x\"], \"x-enum-labels\": [\"X\", \"Y\"] } } }",
+    "{ \"properties\": { \"a\": { \"type\": \"integer\", \"enum\": [\"1\"] } } }",
+    "{ \"properties\": { \"a\": 3 } }",
+    "{ \"properties\": { \"a\": { \"type\": \"string\" } }, \"required\": [\"b\"] }",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonObject) object = inb_test_parse_object (bad[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InbSchema) schema = inb_schema_new_from_json (object, &error);
+
+      g_assert_null (schema);
+      g_assert_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA);
+    }
+}
+
+static void
+test_schema_local_resource (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) models = NULL;
+  InbModel *model;
+  InbSchema *schema;
+  g_autoptr(JsonObject) complete = NULL;
+  const char *names[] = { "duration", "fps", "resolution", "fit", "easing", "loop", "seed" };
+
+  models = inb_model_list_new_from_resource ("/io/github/inbetween/Inbetween/schemas/local.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (models->len, ==, 1);
+
+  model = g_ptr_array_index (models, 0);
+  schema = inb_model_get_schema (model);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_nonnull (inb_schema_lookup (schema, names[i]));
+
+  complete = inb_schema_complete (schema, NULL);
+  g_assert_cmpfloat (json_object_get_double_member (complete, "duration"), ==, 5.0);
+  g_assert_cmpint (json_object_get_int_member (complete, "fps"), ==, 16);
+  g_assert_cmpstr (json_object_get_string_member (complete, "resolution"), ==, "720p");
+  g_assert_cmpstr (json_object_get_string_member (complete, "fit"), ==, "crop");
+  g_assert_cmpstr (json_object_get_string_member (complete, "easing"), ==, "linear");
+  g_assert_cmpint (inb_model_get_prompt_max_length (model), ==, 0);
+  g_assert_cmpuint (inb_model_get_size_alignment (model), ==, 8);
+}
+
+static void
+test_frame_size (void)
+{
+  g_autoptr(GError) error = NULL;
+  guint w = 0, h = 0;
+
+  g_assert_true (inb_frame_size_for_resolution ("720p", 1280, 720, 16, &w, &h, &error));
+  g_assert_cmpuint (w, ==, 1280);
+  g_assert_cmpuint (h, ==, 720);
+
+  g_assert_true (inb_frame_size_for_resolution ("480p", 1920, 1080, 16, &w, &h, &error));
+  g_assert_cmpuint (h, ==, 480);
+  g_assert_cmpuint (w, ==, 848);   /* 853.3 to the nearest multiple of 16 */
+
+  g_assert_true (inb_frame_size_for_resolution ("1080p", 1280, 720, 8, &w, &h, &error));
+  g_assert_cmpuint (w, ==, 1920);
+  g_assert_cmpuint (h, ==, 1080);
+
+  /* portrait: the short side is the width */
+  g_assert_true (inb_frame_size_for_resolution ("720p", 1080, 1920, 16, &w, &h, &error));
+  g_assert_cmpuint (w, ==, 720);
+  g_assert_cmpuint (h, ==, 1280);
+
+  g_assert_true (inb_frame_size_for_resolution ("source", 1001, 599, 8, &w, &h, &error));
+  g_assert_cmpuint (w, ==, 1000);
+  g_assert_cmpuint (h, ==, 592);
+  g_assert_no_error (error);
+
+  g_assert_false (inb_frame_size_for_resolution ("4k", 1280, 720, 16, &w, &h, &error));
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/schema/parse", test_schema_parse);
+  g_test_add_func ("/schema/valid", test_schema_valid);
+  g_test_add_func ("/schema/bounds", test_schema_bounds);
+  g_test_add_func ("/schema/types", test_schema_types);
+  g_test_add_func ("/schema/unknown-and-missing", test_schema_unknown_and_missing);
+  g_test_add_func ("/schema/parse-value", test_schema_parse_value);
+  g_test_add_func ("/schema/complete", test_schema_complete);
+  g_test_add_func ("/schema/invalid-schemas", test_schema_invalid_schemas);
+  g_test_add_func ("/schema/local-resource", test_schema_local_resource);
+  g_test_add_func ("/schema/frame-size", test_frame_size);
+
+  return g_test_run ();
+}
