@@ -180,10 +180,20 @@ ms_since (gint64 start)
   return (g_get_monotonic_time () - start) / 1000.0;
 }
 
+/* The high-water mark of this process's resident set, from
+ * /proc/self/status. Unlike getrusage(), whose ru_maxrss survives exec and
+ * so may report the parent's (e.g. a Python harness's) peak, VmHWM belongs
+ * to this address space only. -1 if unknown. */
 static glong
 peak_rss_kb (void)
 {
+  g_autofree char *status = NULL;
+  const char *line;
   struct rusage usage;
+
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+      (line = strstr (status, "VmHWM:")) != NULL)
+    return strtol (line + strlen ("VmHWM:"), NULL, 10);
 
   if (getrusage (RUSAGE_SELF, &usage) != 0)
     return -1;

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The benchmark of issue 3 in one command: installs the packages (via
+# deps.sh), builds, runs tests/bench/run.py, rewrites docs/benchmarks.md.
+#
+#   build-aux/bench.sh                 full run (about 10 min on 2 cores)
+#   build-aux/bench.sh --quick         640x360, one clip timing (development)
+#   BUILD=build-x build-aux/bench.sh   another build directory
+#
+# Extra arguments go to run.py (see run.py --help).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+
+build-aux/deps.sh
+if [[ ! -f "$BUILD/build.ninja" ]]; then
+  meson setup "$BUILD"
+fi
+ninja -C "$BUILD" tests/bench/inb-bench-engine
+# The CLI is timed for whole clips; run.py falls back to the engine driver
+# piped into ffmpeg (and says so in the report) if it does not build.
+ninja -C "$BUILD" inbetween || echo "bench: the inbetween binary did not build" >&2
+
+# Debian's interpreter: numpy and OpenCV come from python3-numpy and
+# python3-opencv, whatever python3 is first on PATH.
+exec /usr/bin/python3 tests/bench/run.py --build "$BUILD" "$@"
