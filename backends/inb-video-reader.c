@@ -1,0 +1,886 @@
+/* inb-video-reader.c — verify a clip and read its frames back
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "inb-video-reader"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <gst/app/gstappsink.h>
+#include <gst/pbutils/pbutils.h>
+#include <gst/video/video.h>
+
+#include "inb-video-reader.h"
+
+/*
+ * One pipeline serves probe and read_frame:
+ *
+ *   filesrc ! decodebin ! videoconvert ! appsink
+ *
+ * What decodebin's typefinder found tells what the file claims to be (so
+ * an HTML page or garbage is NOT_VIDEO, not "damaged"); the first raw
+ * video pad is
+ * decoded, any other pad goes to a fakesink. A probe on videoconvert's
+ * sink pad counts decoded frames and, when reading one frame, drops the
+ * others so only the wanted one is converted to RGB. The calling thread
+ * waits on the bus with a deadline, so a stuck or slow file ends in
+ * TIMEOUT rather than a hang.
+ */
+
+G_DEFINE_QUARK (inb-video-error-quark, inb_video_error)
+
+#define MSG_CAPTURED  "inb-captured"
+#define MSG_NO_VIDEO  "inb-no-video"
+
+typedef struct
+{
+  GMutex        mutex;
+  GstElement   *pipeline;      /* owned */
+  GstElement   *convert;       /* borrowed from pipeline */
+
+  gboolean      want_frame;
+  guint         want_index;
+
+  /* Filled from streaming threads, under mutex */
+  GstCaps      *container_caps;
+  GstCaps      *codec_caps;
+  char         *unknown_type;
+  gboolean      have_video_pad;
+  guint         n_frames;
+  guint         width;
+  guint         height;
+  int           fps_n;
+  int           fps_d;
+  GstClockTime  last_end;
+  InbImage     *frame;
+  char         *frame_error;
+} ReadState;
+
+static void
+read_state_free (ReadState *state)
+{
+  if (state->pipeline != NULL)
+    {
+      gst_element_set_state (state->pipeline, GST_STATE_NULL);
+      gst_object_unref (state->pipeline);
+    }
+  gst_clear_caps (&state->container_caps);
+  gst_clear_caps (&state->codec_caps);
+  g_clear_pointer (&state->frame, inb_image_unref);
+  g_free (state->unknown_type);
+  g_free (state->frame_error);
+  g_mutex_clear (&state->mutex);
+  g_free (state);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReadState, read_state_free)
+
+void
+inb_video_info_clear (InbVideoInfo *info)
+{
+  g_return_if_fail (info != NULL);
+
+  g_clear_pointer (&info->video_codec, g_free);
+  g_clear_pointer (&info->container, g_free);
+  memset (info, 0, sizeof *info);
+}
+
+static void
+post_application (GstElement *element,
+                  const char *name)
+{
+  gst_element_post_message (element,
+                            gst_message_new_application (GST_OBJECT (element),
+                                                         gst_structure_new_empty (name)));
+}
+
+/* Called for every caps decodebin is about to plug something for. The
+ * first call carries what its typefinder found: the container (or an
+ * HTML page, text…). The first compressed video caps after that is the
+ * codec; a parser's caps replace it when they add the profile. */
+static gboolean
+autoplug_continue_cb (GstElement *decodebin,
+                      GstPad     *pad,
+                      GstCaps    *caps,
+                      ReadState  *state)
+{
+  GstStructure *s = gst_caps_get_structure (caps, 0);
+  const char *name = gst_structure_get_name (s);
+
+  g_mutex_lock (&state->mutex);
+  if (state->container_caps == NULL)
+    state->container_caps = gst_caps_ref (caps);
+  else if (state->codec_caps == NULL &&
+      g_str_has_prefix (name, "video/") &&
+      !g_str_equal (name, "video/x-raw") &&
+      (!gst_structure_has_name (gst_caps_get_structure (state->container_caps, 0), name) ||
+       gst_structure_has_field (s, "profile")))
+    state->codec_caps = gst_caps_ref (caps);
+  else if (state->codec_caps != NULL &&
+           gst_structure_has_name (gst_caps_get_structure (state->codec_caps, 0), name) &&
+           !gst_structure_has_field (gst_caps_get_structure (state->codec_caps, 0), "profile") &&
+           gst_structure_has_field (s, "profile"))
+    gst_caps_replace (&state->codec_caps, caps);   /* the parser knows the profile */
+  g_mutex_unlock (&state->mutex);
+
+  return TRUE;
+}
+
+static void
+unknown_type_cb (GstElement *decodebin,
+                 GstPad     *pad,
+                 GstCaps    *caps,
+                 ReadState  *state)
+{
+  g_mutex_lock (&state->mutex);
+  if (state->unknown_type == NULL)
+    state->unknown_type = gst_caps_to_string (caps);
+  g_mutex_unlock (&state->mutex);
+}
+
+static void
+pad_added_cb (GstElement *decodebin,
+              GstPad     *pad,
+              ReadState  *state)
+{
+  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+  gboolean is_video = FALSE;
+  GstElement *fakesink;
+  GstPad *sinkpad;
+
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  if (caps != NULL && !gst_caps_is_empty (caps))
+    is_video = gst_structure_has_name (gst_caps_get_structure (caps, 0), "video/x-raw");
+
+  g_mutex_lock (&state->mutex);
+  if (is_video && !state->have_video_pad)
+    {
+      state->have_video_pad = TRUE;
+      g_mutex_unlock (&state->mutex);
+
+      sinkpad = gst_element_get_static_pad (state->convert, "sink");
+      if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK)
+        g_debug ("could not link the video pad");
+      gst_object_unref (sinkpad);
+      return;
+    }
+  g_mutex_unlock (&state->mutex);
+
+  /* Audio, subtitles, a second video stream: consume and ignore. */
+  fakesink = gst_element_factory_make ("fakesink", NULL);
+  if (fakesink == NULL)
+    return;
+  g_object_set (fakesink, "sync", FALSE, "async", FALSE, NULL);
+  gst_bin_add (GST_BIN (state->pipeline), fakesink);
+  gst_element_sync_state_with_parent (fakesink);
+  sinkpad = gst_element_get_static_pad (fakesink, "sink");
+  if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK)
+    g_debug ("could not link a fakesink");
+  gst_object_unref (sinkpad);
+}
+
+static void
+no_more_pads_cb (GstElement *decodebin,
+                 ReadState  *state)
+{
+  gboolean have_video;
+
+  g_mutex_lock (&state->mutex);
+  have_video = state->have_video_pad;
+  g_mutex_unlock (&state->mutex);
+
+  if (!have_video)
+    post_application (state->pipeline, MSG_NO_VIDEO);
+}
+
+/* Every decoded frame passes here, before conversion. */
+static GstPadProbeReturn
+count_frames_probe (GstPad          *pad,
+                    GstPadProbeInfo *info,
+                    gpointer         user_data)
+{
+  ReadState *state = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstPadProbeReturn ret = GST_PAD_PROBE_OK;
+  guint index;
+
+  g_mutex_lock (&state->mutex);
+  index = state->n_frames++;
+  if (GST_BUFFER_PTS_IS_VALID (buffer))
+    {
+      GstClockTime end = GST_BUFFER_PTS (buffer);
+
+      if (GST_BUFFER_DURATION_IS_VALID (buffer))
+        end += GST_BUFFER_DURATION (buffer);
+      if (!GST_CLOCK_TIME_IS_VALID (state->last_end) || end > state->last_end)
+        state->last_end = end;
+    }
+  if (state->width == 0)
+    {
+      g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+      GstVideoInfo vinfo;
+
+      if (caps != NULL && gst_video_info_from_caps (&vinfo, caps))
+        {
+          state->width = (guint) GST_VIDEO_INFO_WIDTH (&vinfo);
+          state->height = (guint) GST_VIDEO_INFO_HEIGHT (&vinfo);
+          state->fps_n = GST_VIDEO_INFO_FPS_N (&vinfo);
+          state->fps_d = GST_VIDEO_INFO_FPS_D (&vinfo);
+        }
+    }
+  if (state->want_frame && index != state->want_index)
+    ret = GST_PAD_PROBE_DROP;
+  g_mutex_unlock (&state->mutex);
+
+  return ret;
+}
+
+/* The frame comes as ARGB64: GStreamer 1.22's 8-bit I420→RGB fast path
+ * is off by up to 5 levels (a ~37 dB ceiling), its 16-bit path is exact
+ * to rounding. */
+static InbImage *
+image_from_sample (GstSample  *sample,
+                   char      **error_text)
+{
+  GstCaps *caps = gst_sample_get_caps (sample);
+  GstBuffer *buffer = gst_sample_get_buffer (sample);
+  GstVideoInfo vinfo;
+  GstVideoFrame vframe;
+  g_autoptr(InbImage) image = NULL;
+  guint8 *dst;
+  const guint8 *src;
+  gsize src_stride;
+  guint width;
+  guint height;
+
+  if (caps == NULL || buffer == NULL || !gst_video_info_from_caps (&vinfo, caps) ||
+      GST_VIDEO_INFO_FORMAT (&vinfo) != GST_VIDEO_FORMAT_ARGB64)
+    {
+      *error_text = g_strdup ("unexpected frame format");
+      return NULL;
+    }
+  if (!gst_video_frame_map (&vframe, &vinfo, buffer, GST_MAP_READ))
+    {
+      *error_text = g_strdup ("could not map the frame");
+      return NULL;
+    }
+
+  width = (guint) GST_VIDEO_INFO_WIDTH (&vinfo);
+  height = (guint) GST_VIDEO_INFO_HEIGHT (&vinfo);
+  image = inb_image_new (width, height);
+  dst = inb_image_get_data_mut (image);
+  src = GST_VIDEO_FRAME_PLANE_DATA (&vframe, 0);
+  src_stride = (gsize) GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, 0);
+  for (guint y = 0; y < height; y++)
+    {
+      const guint16 *in = (const guint16 *) (gconstpointer) (src + y * src_stride);
+      guint8 *out = dst + (gsize) y * width * 3;
+
+      /* native-endian A, R, G, B words */
+      for (guint x = 0; x < width; x++)
+        for (guint c = 0; c < 3; c++)
+          out[x * 3 + c] = (guint8) ((in[x * 4 + 1 + c] * 255u + 32767u) / 65535u);
+    }
+  gst_video_frame_unmap (&vframe);
+
+  return g_steal_pointer (&image);
+}
+
+static GstFlowReturn
+appsink_new_sample_cb (GstAppSink *appsink,
+                       gpointer    user_data)
+{
+  ReadState *state = user_data;
+  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (appsink);
+  gboolean captured = FALSE;
+
+  if (sample == NULL)
+    return GST_FLOW_OK;
+
+  g_mutex_lock (&state->mutex);
+  if (state->want_frame && state->frame == NULL && state->frame_error == NULL)
+    {
+      state->frame = image_from_sample (sample, &state->frame_error);
+      captured = TRUE;
+    }
+  g_mutex_unlock (&state->mutex);
+
+  if (captured)
+    post_application (GST_ELEMENT (appsink), MSG_CAPTURED);
+
+  return GST_FLOW_OK;
+}
+
+static ReadState *
+build_pipeline (const char  *path,
+                gboolean     want_frame,
+                guint        want_index,
+                GError     **error)
+{
+  g_autoptr(ReadState) state = g_new0 (ReadState, 1);
+  g_autoptr(GstCaps) sink_caps = NULL;
+  g_autoptr(GstPad) convert_sink = NULL;
+  GstAppSinkCallbacks callbacks = { .new_sample = appsink_new_sample_cb };
+  GstElement *src;
+  GstElement *decodebin;
+  GstElement *sink;
+
+  g_mutex_init (&state->mutex);
+  state->want_frame = want_frame;
+  state->want_index = want_index;
+  state->last_end = GST_CLOCK_TIME_NONE;
+
+  state->pipeline = gst_object_ref_sink (gst_pipeline_new ("inb-video-reader"));
+  src = gst_element_factory_make ("filesrc", NULL);
+  decodebin = gst_element_factory_make ("decodebin", NULL);
+  state->convert = gst_element_factory_make ("videoconvert", NULL);
+  sink = gst_element_factory_make ("appsink", NULL);
+  /* The pipeline owns whatever exists, so nothing leaks on failure. */
+  for (guint i = 0; i < 4; i++)
+    {
+      GstElement *elements[] = { src, decodebin, state->convert, sink };
+
+      if (elements[i] != NULL)
+        gst_bin_add (GST_BIN (state->pipeline), elements[i]);
+    }
+  if (src == NULL || decodebin == NULL || state->convert == NULL || sink == NULL)
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
+                   /* Translators: %s is a Debian package */
+                   _("GStreamer is incomplete (filesrc, decodebin, videoconvert or appsink missing); install the package %s"),
+                   "gstreamer1.0-plugins-base");
+      return NULL;
+    }
+
+  g_object_set (src, "location", path, NULL);
+  sink_caps = want_frame
+    ? gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "ARGB64", NULL)
+    : gst_caps_new_empty_simple ("video/x-raw");
+  g_object_set (sink,
+                "caps", sink_caps,
+                "sync", FALSE,
+                "enable-last-sample", FALSE,
+                "max-buffers", (guint) 2,
+                NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, state, NULL);
+
+  g_signal_connect (decodebin, "autoplug-continue", G_CALLBACK (autoplug_continue_cb), state);
+  g_signal_connect (decodebin, "unknown-type", G_CALLBACK (unknown_type_cb), state);
+  g_signal_connect (decodebin, "pad-added", G_CALLBACK (pad_added_cb), state);
+  g_signal_connect (decodebin, "no-more-pads", G_CALLBACK (no_more_pads_cb), state);
+
+  if (!gst_element_link (src, decodebin) ||
+      !gst_element_link (state->convert, sink))
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
+                   _("Could not set up the video decoder (GStreamer could not link the pipeline)"));
+      return NULL;
+    }
+
+  convert_sink = gst_element_get_static_pad (state->convert, "sink");
+  gst_pad_add_probe (convert_sink, GST_PAD_PROBE_TYPE_BUFFER, count_frames_probe, state, NULL);
+
+  return g_steal_pointer (&state);
+}
+
+/* ISO base media files (MP4, MOV, 3GP) are a list of boxes, each with
+ * its size up front. Walking the top level finds a file that was cut
+ * short without decoding anything, and avoids relying on qtdemux's error
+ * for a cut header (decodebin 1.22 can swallow it; see run_pipeline). */
+static gboolean
+check_iso_boxes (const char  *path,
+                 gint64       file_size,
+                 GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean have_moov = FALSE;
+  gint64 offset = 0;
+  guint8 header[16];
+  gsize got;
+
+  if (!(stream = g_file_read (file, NULL, &local_error)))
+    {
+      g_set_error (error, G_IO_ERROR, local_error->code,
+                   _("Cannot open “%s”: %s"), path, local_error->message);
+      return FALSE;
+    }
+
+  for (guint n = 0; offset < file_size; n++)
+    {
+      guint64 box_size;
+      guint header_size = 8;
+      char type[5];
+
+      if (n > 100000)
+        break;   /* absurd, let the demuxer judge */
+
+      if (!g_seekable_seek (G_SEEKABLE (stream), offset, G_SEEK_SET, NULL, &local_error) ||
+          !g_input_stream_read_all (G_INPUT_STREAM (stream), header, sizeof header, &got, NULL, &local_error))
+        {
+          g_set_error (error, G_IO_ERROR, local_error->code,
+                       _("Cannot read “%s”: %s"), path, local_error->message);
+          return FALSE;
+        }
+
+      memcpy (type, header + 4, 4);
+      type[4] = '\0';
+      if (n == 0 && !g_str_equal (type, "ftyp"))
+        return TRUE;   /* not ISO BMFF (or an old QuickTime file): no opinion */
+
+      if (got < 8)
+        {
+          g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TRUNCATED,
+                       _("“%s” is incomplete: it ends in the middle of a box header"), path);
+          return FALSE;
+        }
+
+      box_size = GST_READ_UINT32_BE (header);
+      if (box_size == 1)
+        {
+          if (got < 16)
+            {
+              g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TRUNCATED,
+                           _("“%s” is incomplete: it ends in the middle of a box header"), path);
+              return FALSE;
+            }
+          box_size = GST_READ_UINT64_BE (header + 8);
+          header_size = 16;
+        }
+      else if (box_size == 0)
+        box_size = (guint64) (file_size - offset);   /* "to the end of the file" */
+
+      if (g_str_equal (type, "moov"))
+        have_moov = TRUE;
+
+      if (box_size < header_size)
+        {
+          g_autofree char *escaped = g_strescape (type, NULL);
+
+          g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TRUNCATED,
+                       _("“%s” is damaged: box “%s” at byte %" G_GINT64_FORMAT " has an impossible size"),
+                       path, escaped, offset);
+          return FALSE;
+        }
+      if (box_size > (guint64) (file_size - offset))
+        {
+          g_autofree char *escaped = g_strescape (type, NULL);
+
+          g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TRUNCATED,
+                       _("“%s” is incomplete: its “%s” box needs %" G_GUINT64_FORMAT " bytes but the file ends after %" G_GINT64_FORMAT),
+                       path, escaped, box_size, file_size - offset);
+          return FALSE;
+        }
+
+      offset += (gint64) box_size;
+    }
+
+  if (!have_moov)
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TRUNCATED,
+                   _("“%s” is incomplete: it has no index (“moov” box)"), path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Checks the file before GStreamer sees it. */
+static gboolean
+check_file (const char  *path,
+            GError     **error)
+{
+  GStatBuf st;
+  int saved_errno;
+
+  if (g_stat (path, &st) != 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Cannot open “%s”: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO,
+                   _("“%s” is not a video file (not a regular file)"), path);
+      return FALSE;
+    }
+  if (st.st_size == 0)
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO,
+                   _("“%s” is not a video file (it is empty)"), path);
+      return FALSE;
+    }
+  if ((gint64) st.st_size > INB_VIDEO_PROBE_MAX_BYTES)
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TOO_LARGE,
+                   _("“%s” is too large to check (%" G_GINT64_FORMAT " bytes; the limit is %" G_GINT64_FORMAT ")"),
+                   path, (gint64) st.st_size, (gint64) INB_VIDEO_PROBE_MAX_BYTES);
+      return FALSE;
+    }
+
+  return check_iso_boxes (path, (gint64) st.st_size, error);
+}
+
+static gboolean
+looks_like_video_container (const GstCaps *caps)
+{
+  const char *name;
+
+  if (caps == NULL || gst_caps_is_empty (caps))
+    return FALSE;
+
+  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  return g_str_has_prefix (name, "video/") || g_str_equal (name, "application/x-3gp");
+}
+
+/* Decides what a GStreamer error means for this file. */
+static void
+set_error_from_message (ReadState   *state,
+                        const char  *path,
+                        GstMessage  *message,
+                        GError     **error)
+{
+  g_autoptr(GError) gst_error = NULL;
+  g_autofree char *debug = NULL;
+  g_autofree char *type = NULL;
+  gboolean container_is_video;
+  gboolean have_video;
+
+  gst_message_parse_error (message, &gst_error, &debug);
+  g_debug ("%s: %s (%s)", path, gst_error->message, debug ? debug : "");
+
+  g_mutex_lock (&state->mutex);
+  container_is_video = looks_like_video_container (state->container_caps);
+  have_video = state->have_video_pad;
+  if (state->container_caps != NULL && !gst_caps_is_empty (state->container_caps))
+    type = g_strdup (gst_structure_get_name (gst_caps_get_structure (state->container_caps, 0)));
+  g_mutex_unlock (&state->mutex);
+
+  if (g_error_matches (gst_error, GST_STREAM_ERROR, GST_STREAM_ERROR_TYPE_NOT_FOUND) ||
+      (!have_video && !container_is_video))
+    {
+      if (type != NULL)
+        g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO,
+                     _("“%s” is not a video file (it looks like %s)"), path, type);
+      else
+        g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO,
+                     _("“%s” is not a video file (unknown format)"), path);
+      return;
+    }
+
+  if (!have_video &&
+      (g_error_matches (gst_error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN) ||
+       g_error_matches (gst_error, GST_STREAM_ERROR, GST_STREAM_ERROR_CODEC_NOT_FOUND)))
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO,
+                   _("“%s” cannot be played: %s"), path, gst_error->message);
+      return;
+    }
+
+  g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TRUNCATED,
+               _("“%s” is incomplete or damaged: %s"), path, gst_error->message);
+}
+
+static char *
+describe_caps (const GstCaps *caps)
+{
+  char *text;
+
+  if (caps == NULL)
+    return NULL;
+  text = gst_pb_utils_get_codec_description (caps);
+  if (text == NULL)
+    text = g_strdup (gst_structure_get_name (gst_caps_get_structure (caps, 0)));
+  return text;
+}
+
+/* Runs the pipeline until EOS, the wanted frame, an error or the deadline.
+ * Returns the state (for the caller to read) or NULL with @error set. */
+static ReadState *
+run_pipeline (const char  *path,
+              gboolean     want_frame,
+              guint        want_index,
+              guint        timeout_ms,
+              GError     **error)
+{
+  g_autoptr(ReadState) state = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GError) init_error = NULL;
+  gint64 deadline;
+
+  if (!gst_init_check (NULL, NULL, &init_error))
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
+                   _("Could not initialise GStreamer: %s"), init_error->message);
+      return NULL;
+    }
+  gst_pb_utils_init ();
+
+  if (!check_file (path, error))
+    return NULL;
+
+  if (timeout_ms == 0)
+    timeout_ms = INB_VIDEO_PROBE_TIMEOUT_MS;
+  deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+  if (!(state = build_pipeline (path, want_frame, want_index, error)))
+    return NULL;
+
+  bus = gst_element_get_bus (state->pipeline);
+  if (gst_element_set_state (state->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_autoptr(GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+
+      if (message != NULL)
+        set_error_from_message (state, path, message, error);
+      else
+        g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
+                     _("Could not open “%s” for decoding"), path);
+      return NULL;
+    }
+
+  for (;;)
+    {
+      g_autoptr(GstMessage) message = NULL;
+      gint64 remaining = deadline - g_get_monotonic_time ();
+
+      if (remaining <= 0)
+        {
+          g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT,
+                       _("Checking “%s” took longer than %u ms; gave up"), path, timeout_ms);
+          return NULL;
+        }
+
+      message = gst_bus_timed_pop_filtered (bus, (GstClockTime) remaining * GST_USECOND,
+                                            GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_APPLICATION);
+      if (message == NULL)
+        continue;   /* the deadline check above reports it */
+
+      switch (GST_MESSAGE_TYPE (message))
+        {
+        case GST_MESSAGE_ERROR:
+          set_error_from_message (state, path, message, error);
+          return NULL;
+
+        case GST_MESSAGE_EOS:
+          return g_steal_pointer (&state);
+
+        case GST_MESSAGE_APPLICATION:
+          {
+            const GstStructure *s = gst_message_get_structure (message);
+
+            if (gst_structure_has_name (s, MSG_CAPTURED))
+              return g_steal_pointer (&state);
+            if (gst_structure_has_name (s, MSG_NO_VIDEO))
+              {
+                g_autofree char *type = NULL;
+
+                g_mutex_lock (&state->mutex);
+                type = state->unknown_type ? g_strdup (state->unknown_type) : NULL;
+                g_mutex_unlock (&state->mutex);
+                if (type != NULL)
+                  g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO,
+                               _("“%s” has no video stream that can be decoded (%s)"), path, type);
+                else
+                  g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO,
+                               _("“%s” has no video stream"), path);
+                return NULL;
+              }
+          }
+          break;
+
+        default:
+          break;
+        }
+    }
+}
+
+/**
+ * inb_video_probe_full:
+ * @path: a local file
+ * @timeout_ms: give up after this long (0 = %INB_VIDEO_PROBE_TIMEOUT_MS)
+ * @info: (out caller-allocates) (optional): filled on success; clear it
+ *   with inb_video_info_clear()
+ *
+ * Decodes the whole clip on the calling thread (never the main thread).
+ * Files larger than %INB_VIDEO_PROBE_MAX_BYTES are refused unread.
+ *
+ * Returns: %TRUE if @path is a complete, playable video. Otherwise
+ *   @error is %INB_VIDEO_ERROR_NOT_VIDEO (empty, HTML, text, garbage, no
+ *   decodable video stream), %INB_VIDEO_ERROR_TRUNCATED (a video container
+ *   whose data ends early or is damaged), %INB_VIDEO_ERROR_TIMEOUT,
+ *   %INB_VIDEO_ERROR_TOO_LARGE, or a %G_IO_ERROR if it cannot be opened.
+ */
+gboolean
+inb_video_probe_full (const char    *path,
+                      guint          timeout_ms,
+                      InbVideoInfo  *info,
+                      GError       **error)
+{
+  g_autoptr(ReadState) state = NULL;
+  gint64 duration = -1;
+  double fps = 0;
+  double container_s;
+  double decoded_s;
+  double frame_s;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (info != NULL)
+    memset (info, 0, sizeof *info);
+
+  if (!(state = run_pipeline (path, FALSE, 0, timeout_ms, error)))
+    return FALSE;
+
+  if (state->n_frames == 0 || state->width == 0)
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO,
+                   _("“%s” contains no video frames"), path);
+      return FALSE;
+    }
+
+  if (!gst_element_query_duration (state->pipeline, GST_FORMAT_TIME, &duration))
+    duration = -1;
+
+  if (state->fps_n > 0 && state->fps_d > 0)
+    fps = (double) state->fps_n / state->fps_d;
+
+  decoded_s = GST_CLOCK_TIME_IS_VALID (state->last_end) ? (double) state->last_end / GST_SECOND : 0;
+  container_s = duration > 0 ? (double) duration / GST_SECOND : decoded_s;
+  if (fps <= 0 && container_s > 0)
+    fps = state->n_frames / container_s;
+  frame_s = fps > 0 ? 1.0 / fps : 0.1;
+
+  /* The container promises more than was decoded: data is missing. */
+  if (duration > 0 && decoded_s + MAX (3 * frame_s, container_s / 20) < container_s)
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TRUNCATED,
+                   _("“%s” is incomplete: it should last %.2f s but only %.2f s (%u frames) could be decoded"),
+                   path, container_s, decoded_s, state->n_frames);
+      return FALSE;
+    }
+
+  if (info != NULL)
+    {
+      info->width = state->width;
+      info->height = state->height;
+      info->n_frames = state->n_frames;
+      info->fps = fps;
+      info->duration = container_s;
+      info->video_codec = describe_caps (state->codec_caps);
+      info->container = describe_caps (state->container_caps);
+    }
+
+  return TRUE;
+}
+
+/**
+ * inb_video_probe:
+ *
+ * inb_video_probe_full() with the default time bound.
+ */
+gboolean
+inb_video_probe (const char    *path,
+                 InbVideoInfo  *info,
+                 GError       **error)
+{
+  return inb_video_probe_full (path, 0, info, error);
+}
+
+/**
+ * inb_video_verify:
+ * @expected_width: 0 = don't check
+ * @expected_height: 0 = don't check
+ * @expected_frames: 0 = don't check
+ *
+ * Probes @path, then compares. A difference is %INB_VIDEO_ERROR_MISMATCH
+ * with a message giving expected and actual values.
+ */
+gboolean
+inb_video_verify (const char    *path,
+                  guint          expected_width,
+                  guint          expected_height,
+                  guint          expected_frames,
+                  InbVideoInfo  *info,
+                  GError       **error)
+{
+  g_auto(InbVideoInfo) local = { 0 };
+  InbVideoInfo *out = info != NULL ? info : &local;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!inb_video_probe (path, out, error))
+    return FALSE;
+
+  if ((expected_width != 0 && out->width != expected_width) ||
+      (expected_height != 0 && out->height != expected_height))
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_MISMATCH,
+                   _("“%s” is %u×%u, expected %u×%u"),
+                   path, out->width, out->height,
+                   expected_width != 0 ? expected_width : out->width,
+                   expected_height != 0 ? expected_height : out->height);
+      return FALSE;
+    }
+  if (expected_frames != 0 && out->n_frames != expected_frames)
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_MISMATCH,
+                   _("“%s” has %u frames, expected %u"),
+                   path, out->n_frames, expected_frames);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * inb_video_read_frame:
+ * @index: 0-based frame number in decoding-output (presentation) order
+ *
+ * Decodes up to frame @index on the calling thread and returns it.
+ *
+ * Returns: (transfer full): packed RGB (stride = 3 × width), or %NULL with
+ *   @error set (the probe errors, or %INB_VIDEO_ERROR_MISMATCH if the clip
+ *   has fewer frames)
+ */
+InbImage *
+inb_video_read_frame (const char  *path,
+                      guint        index,
+                      GError     **error)
+{
+  g_autoptr(ReadState) state = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!(state = run_pipeline (path, TRUE, index, 0, error)))
+    return NULL;
+
+  if (state->frame_error != NULL)
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
+                   _("Could not read frame %u of “%s”: %s"), index, path, state->frame_error);
+      return NULL;
+    }
+  if (state->frame == NULL)
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_MISMATCH,
+                   _("“%s” has no frame %u (it has %u frames)"), path, index, state->n_frames);
+      return NULL;
+    }
+
+  return g_steal_pointer (&state->frame);
+}

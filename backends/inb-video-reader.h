@@ -20,7 +20,13 @@ typedef enum
   INB_VIDEO_ERROR_TRUNCATED,
   INB_VIDEO_ERROR_MISMATCH,       /* plays, but not what was expected (size, frame count) */
   INB_VIDEO_ERROR_TIMEOUT,
+  INB_VIDEO_ERROR_TOO_LARGE,      /* bigger than INB_VIDEO_PROBE_MAX_BYTES: not parsed at all */
 } InbVideoError;
+
+/* probe/verify/read_frame refuse files larger than this before parsing. */
+#define INB_VIDEO_PROBE_MAX_BYTES  (G_GINT64_CONSTANT (2) << 30)   /* 2 GiB */
+/* Default bound on probe/verify/read_frame; they never hang longer. */
+#define INB_VIDEO_PROBE_TIMEOUT_MS 10000
 
 typedef struct
 {
@@ -38,6 +44,12 @@ void       inb_video_info_clear  (InbVideoInfo   *info);
 
 /* Decodes the whole clip (worker thread only) and fills @info. */
 gboolean   inb_video_probe       (const char     *path,
+                                  InbVideoInfo   *info,
+                                  GError        **error);
+
+/* probe with another time bound (0 = INB_VIDEO_PROBE_TIMEOUT_MS). */
+gboolean   inb_video_probe_full  (const char     *path,
+                                  guint           timeout_ms,
                                   InbVideoInfo   *info,
                                   GError        **error);
 

@@ -1,0 +1,661 @@
+/* inb-video-writer.c — stream RGB frames into an H.264 MP4 with GStreamer
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "inb-video-writer"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/video/video.h>
+
+#include "inb-video-reader.h"
+#include "inb-video-writer.h"
+
+/* Frames that may wait in appsrc before push() blocks. x264 keeps its own
+ * look-ahead (10 frames with "veryfast"), so the writer holds roughly
+ * QUEUE_FRAMES + look-ahead frames, never the whole clip. */
+#define QUEUE_FRAMES       3
+/* Constant-quality factor (x264 "crf"): 18 is visually lossless. */
+#define DEFAULT_QUALITY    18
+#define DEFAULT_PRESET     "veryfast"
+/* How long finish() waits for the muxer to drain after EOS. */
+#define FINISH_TIMEOUT_S   120
+/* Set to an x264 speed preset ("ultrafast" … "placebo") to override. */
+#define PRESET_ENV         "INBETWEEN_X264_PRESET"
+
+struct _InbVideoWriter
+{
+  GObject      parent_instance;
+
+  char        *path;
+  char        *part_path;
+  guint        width;
+  guint        height;
+  guint        fps;
+  gsize        frame_size;     /* bytes of one frame at GstVideoInfo's stride */
+  gsize        gst_stride;
+
+  GstElement  *pipeline;
+  GstElement  *appsrc;
+  GstBus      *bus;
+
+  /* Shared with streaming threads */
+  GMutex       mutex;
+  GCond        cond;
+  GError      *pipeline_error;
+
+  guint        n_frames;
+  guint        closed : 1;     /* finished or aborted: the pipeline is gone */
+};
+
+G_DEFINE_FINAL_TYPE (InbVideoWriter, inb_video_writer, G_TYPE_OBJECT)
+
+static void
+inb_video_writer_teardown (InbVideoWriter *self)
+{
+  if (self->pipeline != NULL)
+    {
+      gst_element_set_state (self->pipeline, GST_STATE_NULL);
+      if (self->bus != NULL)
+        gst_bus_set_sync_handler (self->bus, NULL, NULL, NULL);
+    }
+  gst_clear_object (&self->bus);
+  gst_clear_object (&self->appsrc);
+  gst_clear_object (&self->pipeline);
+}
+
+static void
+inb_video_writer_dispose (GObject *object)
+{
+  InbVideoWriter *self = INB_VIDEO_WRITER (object);
+
+  if (!self->closed && self->pipeline != NULL)
+    inb_video_writer_abort (self);
+  inb_video_writer_teardown (self);
+
+  G_OBJECT_CLASS (inb_video_writer_parent_class)->dispose (object);
+}
+
+static void
+inb_video_writer_finalize (GObject *object)
+{
+  InbVideoWriter *self = INB_VIDEO_WRITER (object);
+
+  g_clear_error (&self->pipeline_error);
+  g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->cond);
+  g_free (self->path);
+  g_free (self->part_path);
+
+  G_OBJECT_CLASS (inb_video_writer_parent_class)->finalize (object);
+}
+
+static void
+inb_video_writer_class_init (InbVideoWriterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = inb_video_writer_dispose;
+  object_class->finalize = inb_video_writer_finalize;
+}
+
+static void
+inb_video_writer_init (InbVideoWriter *self)
+{
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+}
+
+/* Turns a GStreamer error message into a GError in our domain. */
+static GError *
+error_from_message (GstMessage *message)
+{
+  g_autoptr(GError) gst_error = NULL;
+  g_autofree char *debug = NULL;
+  g_autofree char *source = NULL;
+
+  gst_message_parse_error (message, &gst_error, &debug);
+  source = GST_MESSAGE_SRC (message) != NULL ? gst_object_get_path_string (GST_MESSAGE_SRC (message)) : NULL;
+  g_debug ("pipeline error from %s: %s (%s)", source ? source : "?", gst_error->message, debug ? debug : "");
+
+  if (g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT))
+    return g_error_new (G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                        _("Could not write the video: %s"), gst_error->message);
+
+  return g_error_new (INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
+                      _("Could not write the video: %s"), gst_error->message);
+}
+
+/* Runs on whichever thread posts: keeps the first error and wakes push(). */
+static GstBusSyncReply
+bus_sync_handler (GstBus     *bus,
+                  GstMessage *message,
+                  gpointer    user_data)
+{
+  InbVideoWriter *self = user_data;
+
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_ERROR:
+      g_mutex_lock (&self->mutex);
+      if (self->pipeline_error == NULL)
+        self->pipeline_error = error_from_message (message);
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->mutex);
+      return GST_BUS_PASS;
+
+    case GST_MESSAGE_EOS:
+      return GST_BUS_PASS;
+
+    case GST_MESSAGE_WARNING:
+      {
+        g_autoptr(GError) warning = NULL;
+
+        gst_message_parse_warning (message, &warning, NULL);
+        g_debug ("pipeline warning: %s", warning->message);
+      }
+      return GST_BUS_DROP;
+
+    default:
+      /* Nobody reads state changes, tags, latency…: don't let them pile up. */
+      return GST_BUS_DROP;
+    }
+}
+
+/* A buffer left appsrc: its queue has room again. */
+static GstPadProbeReturn
+appsrc_buffer_probe (GstPad          *pad,
+                     GstPadProbeInfo *info,
+                     gpointer         user_data)
+{
+  InbVideoWriter *self = user_data;
+
+  g_mutex_lock (&self->mutex);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean
+take_pipeline_error (InbVideoWriter  *self,
+                     GError         **error)
+{
+  gboolean failed;
+
+  g_mutex_lock (&self->mutex);
+  failed = self->pipeline_error != NULL;
+  if (failed)
+    g_propagate_error (error, g_error_copy (self->pipeline_error));
+  g_mutex_unlock (&self->mutex);
+
+  return failed;
+}
+
+static GstElement *
+make_element (const char  *factory,
+              const char  *package,
+              GError     **error)
+{
+  GstElement *element = gst_element_factory_make (factory, NULL);
+
+  if (element == NULL)
+    g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
+                 /* Translators: first %s is a GStreamer element, second a Debian package */
+                 _("The GStreamer element “%s” is missing; install the package %s"),
+                 factory, package);
+
+  return element;
+}
+
+static const char *
+speed_preset (void)
+{
+  static const char * const presets[] = {
+    "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow",
+  };
+  const char *env = g_getenv (PRESET_ENV);
+
+  if (env != NULL && *env != '\0')
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
+        if (g_str_equal (env, presets[i]))
+          return presets[i];
+      g_warning ("Ignoring %s=%s: not an x264 speed preset", PRESET_ENV, env);
+    }
+
+  return DEFAULT_PRESET;
+}
+
+static gboolean
+build_pipeline (InbVideoWriter  *self,
+                GError         **error)
+{
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstCaps) raw_caps = NULL;
+  g_autoptr(GstCaps) i420_caps = NULL;
+  g_autoptr(GstCaps) h264_caps = NULL;
+  g_autoptr(GstPad) src_pad = NULL;
+  GstVideoInfo info;
+  GstElement *appsrc;
+  GstElement *convert;
+  GstElement *i420_filter;
+  GstElement *encoder;
+  GstElement *h264_filter;
+  GstElement *mux;
+  GstElement *sink;
+
+  if (!(appsrc = make_element ("appsrc", "gstreamer1.0-plugins-base", error)))
+    return FALSE;
+  pipeline = gst_object_ref_sink (gst_pipeline_new ("inb-video-writer"));
+  gst_bin_add (GST_BIN (pipeline), appsrc);
+
+#define ADD(var, factory, package)                                 \
+  G_STMT_START {                                                   \
+    if (!(var = make_element (factory, package, error)))           \
+      return FALSE;                                                \
+    gst_bin_add (GST_BIN (pipeline), var);                         \
+  } G_STMT_END
+  ADD (convert, "videoconvert", "gstreamer1.0-plugins-base");
+  ADD (i420_filter, "capsfilter", "libgstreamer1.0-0");
+  ADD (encoder, "x264enc", "gstreamer1.0-plugins-ugly");
+  ADD (h264_filter, "capsfilter", "libgstreamer1.0-0");
+  ADD (mux, "mp4mux", "gstreamer1.0-plugins-good");
+  ADD (sink, "filesink", "libgstreamer1.0-0");
+#undef ADD
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, self->width, self->height);
+  GST_VIDEO_INFO_FPS_N (&info) = (int) self->fps;
+  GST_VIDEO_INFO_FPS_D (&info) = 1;
+  self->gst_stride = (gsize) GST_VIDEO_INFO_PLANE_STRIDE (&info, 0);
+  self->frame_size = GST_VIDEO_INFO_SIZE (&info);
+  raw_caps = gst_video_info_to_caps (&info);
+
+  g_object_set (appsrc,
+                "caps", raw_caps,
+                "format", GST_FORMAT_TIME,
+                "is-live", FALSE,
+                /* push() does its own waiting so that a pipeline error can
+                 * wake it; appsrc itself never blocks. */
+                "block", FALSE,
+                "max-bytes", (guint64) self->frame_size * QUEUE_FRAMES,
+                "emit-signals", FALSE,
+                NULL);
+
+  i420_caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "I420", NULL);
+  g_object_set (i420_filter, "caps", i420_caps, NULL);
+
+  gst_util_set_object_arg (G_OBJECT (encoder), "speed-preset", speed_preset ());
+  gst_util_set_object_arg (G_OBJECT (encoder), "pass", "qual");
+  g_object_set (encoder,
+                "quantizer", (guint) DEFAULT_QUALITY,
+                "threads", (guint) 0,
+                /* A key frame every 2 s keeps seeking in the player cheap. */
+                "key-int-max", (guint) self->fps * 2,
+                NULL);
+
+  h264_caps = gst_caps_new_simple ("video/x-h264", "profile", G_TYPE_STRING, "high", NULL);
+  g_object_set (h264_filter, "caps", h264_caps, NULL);
+
+  g_object_set (mux, "faststart", TRUE, NULL);
+  g_object_set (sink, "location", self->part_path, "async", FALSE, NULL);
+
+  if (!gst_element_link_many (appsrc, convert, i420_filter, encoder, h264_filter, mux, sink, NULL))
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
+                   _("Could not set up the video encoder (GStreamer could not link the pipeline)"));
+      return FALSE;
+    }
+
+  src_pad = gst_element_get_static_pad (appsrc, "src");
+  gst_pad_add_probe (src_pad, GST_PAD_PROBE_TYPE_BUFFER, appsrc_buffer_probe, self, NULL);
+
+  self->bus = gst_element_get_bus (pipeline);
+  gst_bus_set_sync_handler (self->bus, bus_sync_handler, self, NULL);
+  self->appsrc = gst_object_ref (appsrc);
+  self->pipeline = g_steal_pointer (&pipeline);
+
+  return TRUE;
+}
+
+/**
+ * inb_video_writer_new:
+ * @path: where the finished clip goes; "<path>.part" is used meanwhile
+ * @width: frame width, even
+ * @height: frame height, even
+ * @fps: frames per second, > 0
+ *
+ * Initialises GStreamer if the caller has not, builds the pipeline and
+ * creates "<path>.part". The x264 speed preset is "veryfast" unless the
+ * environment variable INBETWEEN_X264_PRESET names another.
+ *
+ * Returns: (transfer full): the writer, or %NULL with @error set
+ *   (%G_IO_ERROR_INVALID_ARGUMENT for odd sizes, %INB_VIDEO_ERROR_FAILED
+ *   naming the missing GStreamer element and its Debian package, or the
+ *   error creating the file).
+ */
+InbVideoWriter *
+inb_video_writer_new (const char  *path,
+                      guint        width,
+                      guint        height,
+                      guint        fps,
+                      GError     **error)
+{
+  g_autoptr(InbVideoWriter) self = NULL;
+  g_autoptr(GError) init_error = NULL;
+  GstStateChangeReturn ret;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (width == 0 || height == 0 || width % 2 != 0 || height % 2 != 0 || width > 16384 || height > 16384)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Cannot encode %u×%u video: width and height must be even and between 2 and 16384"),
+                   width, height);
+      return NULL;
+    }
+  if (fps == 0 || fps > 240)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Cannot encode video at %u frames per second"), fps);
+      return NULL;
+    }
+
+  if (!gst_init_check (NULL, NULL, &init_error))
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
+                   _("Could not initialise GStreamer: %s"), init_error->message);
+      return NULL;
+    }
+
+  self = g_object_new (INB_TYPE_VIDEO_WRITER, NULL);
+  self->path = g_strdup (path);
+  self->part_path = g_strconcat (path, ".part", NULL);
+  self->width = width;
+  self->height = height;
+  self->fps = fps;
+
+  if (!build_pipeline (self, error))
+    return NULL;
+
+  /* filesink opens (and truncates) the .part file on the way to PAUSED;
+   * the rest of the pipeline prerolls once data arrives. */
+  ret = gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    {
+      if (!take_pipeline_error (self, error))
+        g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
+                     _("Could not start writing “%s”"), self->part_path);
+      inb_video_writer_abort (self);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+static GstBuffer *
+buffer_for_frame (InbVideoWriter *self,
+                  const InbImage *frame)
+{
+  gsize stride = inb_image_get_stride (frame);
+  gsize row = (gsize) self->width * 3;
+  const guint8 *src = inb_image_get_data (frame);
+  GstBuffer *buffer;
+  GstMapInfo map;
+
+  if (stride == self->gst_stride)
+    {
+      GBytes *bytes = inb_image_get_bytes (frame);   /* borrowed; the buffer takes a ref */
+
+      if (g_bytes_get_size (bytes) >= self->frame_size)
+        {
+          buffer = gst_buffer_new_wrapped_bytes (bytes);
+          gst_buffer_set_size (buffer, self->frame_size);
+          return buffer;
+        }
+    }
+
+  buffer = gst_buffer_new_allocate (NULL, self->frame_size, NULL);
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  for (guint y = 0; y < self->height; y++)
+    memcpy (map.data + y * self->gst_stride, src + y * stride, row);
+  gst_buffer_unmap (buffer, &map);
+
+  return buffer;
+}
+
+/**
+ * inb_video_writer_push:
+ * @frame: an RGB image of the writer's size
+ *
+ * Queues one frame (timestamp = index / fps). Blocks while the encoder's
+ * small queue is full. Call from one thread only.
+ *
+ * Returns: %FALSE with @error set if the frame has the wrong size, the
+ *   writer was closed or the pipeline failed (disk full, encoder error).
+ */
+gboolean
+inb_video_writer_push (InbVideoWriter  *self,
+                       const InbImage  *frame,
+                       GError         **error)
+{
+  g_autoptr(GstBuffer) buffer = NULL;
+  GstFlowReturn flow;
+  guint64 max_bytes;
+
+  g_return_val_if_fail (INB_IS_VIDEO_WRITER (self), FALSE);
+  g_return_val_if_fail (frame != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->closed || self->pipeline == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                   _("The video writer for “%s” is already closed"), self->path);
+      return FALSE;
+    }
+  if (inb_image_get_width (frame) != self->width || inb_image_get_height (frame) != self->height)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Frame %u is %u×%u but the video is %u×%u"),
+                   self->n_frames, inb_image_get_width (frame), inb_image_get_height (frame),
+                   self->width, self->height);
+      return FALSE;
+    }
+
+  /* Backpressure: wait until appsrc has room, or the pipeline failed. The
+   * buffer probe signals under the same mutex, so no wake-up is lost; the
+   * timed wait is only a safety net. */
+  max_bytes = (guint64) self->frame_size * QUEUE_FRAMES;
+  g_mutex_lock (&self->mutex);
+  while (self->pipeline_error == NULL &&
+         gst_app_src_get_current_level_bytes (GST_APP_SRC (self->appsrc)) >= max_bytes)
+    g_cond_wait_until (&self->cond, &self->mutex, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
+  g_mutex_unlock (&self->mutex);
+
+  if (take_pipeline_error (self, error))
+    return FALSE;
+
+  buffer = buffer_for_frame (self, frame);
+  GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (self->n_frames, GST_SECOND, self->fps);
+  GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (self->n_frames + 1, GST_SECOND, self->fps) -
+                                 GST_BUFFER_PTS (buffer);
+  GST_BUFFER_OFFSET (buffer) = self->n_frames;
+
+  /* push_buffer takes the buffer */
+  flow = gst_app_src_push_buffer (GST_APP_SRC (self->appsrc), g_steal_pointer (&buffer));
+  if (flow != GST_FLOW_OK)
+    {
+      if (!take_pipeline_error (self, error))
+        g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
+                     _("Could not write the video: the encoder refused frame %u (%s)"),
+                     self->n_frames, gst_flow_get_name (flow));
+      return FALSE;
+    }
+
+  self->n_frames++;
+  return TRUE;
+}
+
+static gboolean
+sync_and_rename (const char  *part_path,
+                 const char  *path,
+                 GError     **error)
+{
+  g_autofree char *dir = NULL;
+  int fd;
+  int saved_errno;
+
+  fd = g_open (part_path, O_RDWR | O_CLOEXEC, 0);
+  if (fd < 0 || fsync (fd) != 0)
+    {
+      saved_errno = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not save “%s”: %s"), part_path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  close (fd);
+
+  if (g_rename (part_path, path) != 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not rename “%s” to “%s”: %s"), part_path, path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* Make the rename itself durable. */
+  dir = g_path_get_dirname (path);
+  fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd >= 0)
+    {
+      if (fsync (fd) != 0)
+        g_debug ("fsync of %s failed: %s", dir, g_strerror (errno));
+      close (fd);
+    }
+
+  return TRUE;
+}
+
+/**
+ * inb_video_writer_finish:
+ *
+ * Ends the stream, waits for the muxer to write the index, syncs the file
+ * and renames "<path>.part" to the final path. On failure the partial file
+ * is deleted. The writer is closed either way.
+ *
+ * Returns: %TRUE if the clip is complete at its path
+ */
+gboolean
+inb_video_writer_finish (InbVideoWriter  *self,
+                         GError         **error)
+{
+  g_autoptr(GstMessage) message = NULL;
+  GstFlowReturn flow;
+
+  g_return_val_if_fail (INB_IS_VIDEO_WRITER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->closed || self->pipeline == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                   _("The video writer for “%s” is already closed"), self->path);
+      return FALSE;
+    }
+  if (self->n_frames == 0)
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
+                   _("Cannot finish “%s”: no frames were written"), self->path);
+      inb_video_writer_abort (self);
+      return FALSE;
+    }
+  if (take_pipeline_error (self, error))
+    {
+      inb_video_writer_abort (self);
+      return FALSE;
+    }
+
+  flow = gst_app_src_end_of_stream (GST_APP_SRC (self->appsrc));
+  if (flow != GST_FLOW_OK)
+    {
+      if (!take_pipeline_error (self, error))
+        g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
+                     _("Could not finish the video (%s)"), gst_flow_get_name (flow));
+      inb_video_writer_abort (self);
+      return FALSE;
+    }
+
+  message = gst_bus_timed_pop_filtered (self->bus, FINISH_TIMEOUT_S * GST_SECOND,
+                                        GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  if (message == NULL)
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT,
+                   _("The video encoder did not finish within %d seconds"), FINISH_TIMEOUT_S);
+      inb_video_writer_abort (self);
+      return FALSE;
+    }
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      if (!take_pipeline_error (self, error))
+        g_propagate_error (error, error_from_message (message));
+      inb_video_writer_abort (self);
+      return FALSE;
+    }
+
+  /* EOS: everything is in the .part file. */
+  inb_video_writer_teardown (self);
+  self->closed = TRUE;
+
+  if (!sync_and_rename (self->part_path, self->path, error))
+    {
+      g_unlink (self->part_path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * inb_video_writer_abort:
+ *
+ * Stops the pipeline and deletes the partial file. Safe to call more than
+ * once, and after finish (then it does nothing).
+ */
+void
+inb_video_writer_abort (InbVideoWriter *self)
+{
+  g_return_if_fail (INB_IS_VIDEO_WRITER (self));
+
+  if (self->closed)
+    return;
+
+  self->closed = TRUE;
+  inb_video_writer_teardown (self);
+  if (g_unlink (self->part_path) != 0 && errno != ENOENT)
+    g_warning ("Could not delete “%s”: %s", self->part_path, g_strerror (errno));
+}
+
+/**
+ * inb_video_writer_get_n_frames:
+ *
+ * Returns: how many frames were pushed successfully
+ */
+guint
+inb_video_writer_get_n_frames (InbVideoWriter *self)
+{
+  g_return_val_if_fail (INB_IS_VIDEO_WRITER (self), 0);
+
+  return self->n_frames;
+}

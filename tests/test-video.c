@@ -1,0 +1,676 @@
+/* test-video.c — the GStreamer writer and reader: round trip, streaming, bad files
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-video"
+
+#include "config.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+
+#include "inb-video-reader.h"
+#include "inb-video-writer.h"
+
+typedef struct
+{
+  char *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("inb-test-video-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static char *
+fixture_path (Fixture    *f,
+              const char *name)
+{
+  return g_build_filename (f->dir, name, NULL);
+}
+
+/* Smooth, moving colours (4:2:0 chroma subsampling keeps smooth content
+ * intact, so the PSNR measures the codec, not the format). @stride_pad
+ * adds bytes after each row to exercise the stride path. */
+static InbImage *
+make_smooth_frame (guint width,
+                   guint height,
+                   guint t,
+                   gsize stride_pad)
+{
+  gsize stride = (gsize) width * 3 + stride_pad;
+  guint8 *data = g_malloc0 (stride * height);
+  double cx = width * (0.3 + 0.02 * t);
+  double cy = height * 0.5;
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        guint8 *p = data + y * stride + x * 3;
+        double d2 = ((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (width * width * 0.02);
+        double blob = 90.0 * exp (-d2);
+
+        p[0] = (guint8) CLAMP (110 + 70 * sin ((x + 3.0 * t) / 37.0) + blob, 0, 255);
+        p[1] = (guint8) CLAMP (120 + 60 * cos ((y - 2.0 * t) / 29.0) + 0.5 * blob, 0, 255);
+        p[2] = (guint8) CLAMP (128 + 80 * sin ((x + y + 5.0 * t) / 53.0), 0, 255);
+      }
+
+  return inb_image_new_for_bytes (g_bytes_new_take (data, stride * height), width, height, stride);
+}
+
+/* Cheap to make at 1280×720 and not trivial to encode: gradients plus a
+ * moving hash texture. */
+static InbImage *
+make_busy_frame (guint width,
+                 guint height,
+                 guint t)
+{
+  g_autoptr(InbImage) image = inb_image_new (width, height);
+  guint8 *data = inb_image_get_data_mut (image);
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        guint8 *p = data + ((gsize) y * width + x) * 3;
+        guint32 h = ((x + 4 * t) / 4) * 2654435761u ^ (y / 4) * 2246822519u;
+
+        h ^= h >> 15;
+        p[0] = (guint8) ((x + 2 * t) * 255 / width / 2 + (h & 31));
+        p[1] = (guint8) (y * 255 / height / 2 + ((h >> 8) & 31) + 40);
+        p[2] = (guint8) (((x + y) / 8 + t) & 127) + ((h >> 16) & 31);
+      }
+
+  return g_steal_pointer (&image);
+}
+
+static double
+psnr (const InbImage *a,
+      const InbImage *b)
+{
+  guint width = inb_image_get_width (a);
+  guint height = inb_image_get_height (a);
+  double sse = 0;
+  double mse;
+
+  g_assert_cmpuint (width, ==, inb_image_get_width (b));
+  g_assert_cmpuint (height, ==, inb_image_get_height (b));
+
+  for (guint y = 0; y < height; y++)
+    {
+      const guint8 *pa = inb_image_get_data (a) + y * inb_image_get_stride (a);
+      const guint8 *pb = inb_image_get_data (b) + y * inb_image_get_stride (b);
+
+      for (guint i = 0; i < width * 3; i++)
+        {
+          double d = (double) pa[i] - pb[i];
+          sse += d * d;
+        }
+    }
+  mse = sse / ((double) width * height * 3);
+
+  return mse <= 0 ? 99.0 : 10.0 * log10 (255.0 * 255.0 / mse);
+}
+
+static void
+assert_no_file (const char *path)
+{
+  g_autofree char *part = g_strconcat (path, ".part", NULL);
+
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+}
+
+static void
+write_smooth_clip (const char *path,
+                   guint       width,
+                   guint       height,
+                   guint       n_frames,
+                   guint       fps)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbVideoWriter) writer = NULL;
+  g_autofree char *part = g_strconcat (path, ".part", NULL);
+
+  writer = inb_video_writer_new (path, width, height, fps, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (writer);
+  g_assert_true (g_file_test (part, G_FILE_TEST_EXISTS));
+
+  for (guint i = 0; i < n_frames; i++)
+    {
+      /* every other frame has padded rows */
+      g_autoptr(InbImage) frame = make_smooth_frame (width, height, i, (i % 2) ? 8 : 0);
+
+      g_assert_true (inb_video_writer_push (writer, frame, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (inb_video_writer_get_n_frames (writer), ==, n_frames);
+
+  g_assert_true (inb_video_writer_finish (writer, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+}
+
+static void
+assert_frame_matches (const char *path,
+                      guint       index,
+                      guint       width,
+                      guint       height)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbImage) decoded = NULL;
+  g_autoptr(InbImage) expected = make_smooth_frame (width, height, index, 0);
+  double db;
+
+  decoded = inb_video_read_frame (path, index, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (decoded);
+  g_assert_cmpuint (inb_image_get_width (decoded), ==, width);
+  g_assert_cmpuint (inb_image_get_height (decoded), ==, height);
+  g_assert_cmpuint (inb_image_get_stride (decoded), ==, (gsize) width * 3);
+
+  db = psnr (decoded, expected);
+  g_test_message ("frame %u of %s: %.2f dB", index, path, db);
+  g_assert_cmpfloat (db, >=, 40.0);
+
+  /* And it is really that frame, not a neighbour. */
+  if (index > 0)
+    {
+      g_autoptr(InbImage) other = make_smooth_frame (width, height, index - 1, 0);
+      g_assert_cmpfloat (psnr (decoded, other), <, db);
+    }
+}
+
+static void
+test_roundtrip (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "clip.mp4");
+  g_auto(InbVideoInfo) info = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  write_smooth_clip (path, 320, 240, 33, 16);
+
+  g_assert_true (inb_video_probe (path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.width, ==, 320);
+  g_assert_cmpuint (info.height, ==, 240);
+  g_assert_cmpuint (info.n_frames, ==, 33);
+  g_assert_cmpfloat_with_epsilon (info.fps, 16.0, 0.01);
+  g_assert_cmpfloat_with_epsilon (info.duration, 33.0 / 16.0, 0.07);
+  g_test_message ("codec “%s”, container “%s”", info.video_codec, info.container);
+  g_assert_nonnull (info.video_codec);
+  g_assert_nonnull (strstr (info.video_codec, "H.264"));
+  g_assert_nonnull (info.container);
+
+  assert_frame_matches (path, 0, 320, 240);
+  assert_frame_matches (path, 16, 320, 240);
+  assert_frame_matches (path, 32, 320, 240);
+}
+
+/* 322×240: GStreamer pads RGB rows to 968 bytes, the image has 966. */
+static void
+test_roundtrip_unaligned (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "unaligned.mp4");
+  g_auto(InbVideoInfo) info = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  write_smooth_clip (path, 322, 240, 9, 8);
+  g_assert_true (inb_video_verify (path, 322, 240, 9, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (info.fps, 8.0, 0.01);
+  assert_frame_matches (path, 0, 322, 240);
+  assert_frame_matches (path, 8, 322, 240);
+}
+
+static void
+test_verify_mismatch (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "clip.mp4");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbImage) frame = NULL;
+
+  write_smooth_clip (path, 64, 48, 5, 10);
+
+  g_assert_true (inb_video_verify (path, 64, 48, 5, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (inb_video_verify (path, 0, 0, 0, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (inb_video_verify (path, 64, 48, 81, NULL, &error));
+  g_assert_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_MISMATCH);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "has 5 frames, expected 81"));
+  g_clear_error (&error);
+
+  g_assert_false (inb_video_verify (path, 1280, 720, 0, NULL, &error));
+  g_assert_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_MISMATCH);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "is 64×48, expected 1280×720"));
+  g_clear_error (&error);
+
+  frame = inb_video_read_frame (path, 5, &error);
+  g_assert_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_MISMATCH);
+  g_assert_null (frame);
+}
+
+static gsize
+rss_bytes (void)
+{
+  g_autofree char *text = NULL;
+  unsigned long pages_total = 0;
+  unsigned long pages_rss = 0;
+
+  g_assert_true (g_file_get_contents ("/proc/self/statm", &text, NULL, NULL));
+  g_assert_cmpint (sscanf (text, "%lu %lu", &pages_total, &pages_rss), ==, 2);
+
+  return (gsize) pages_rss * (gsize) sysconf (_SC_PAGESIZE);
+}
+
+/* 200 frames of 1280×720 RGB are 553 MB: a writer that buffered the clip
+ * would blow far past the bound; a streaming one holds a few frames plus
+ * x264's look-ahead. */
+static void
+test_streaming_memory (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "long.mp4");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbVideoWriter) writer = NULL;
+  const guint n_frames = 200;
+  const gsize clip_bytes = (gsize) 1280 * 720 * 3 * n_frames;
+  gsize baseline;
+  gsize peak = 0;
+  gint64 start;
+
+  baseline = rss_bytes ();
+  start = g_get_monotonic_time ();
+  writer = inb_video_writer_new (path, 1280, 720, 16, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < n_frames; i++)
+    {
+      g_autoptr(InbImage) frame = make_busy_frame (1280, 720, i);
+
+      g_assert_true (inb_video_writer_push (writer, frame, &error));
+      g_assert_no_error (error);
+      peak = MAX (peak, rss_bytes ());
+    }
+  g_assert_true (inb_video_writer_finish (writer, &error));
+  g_assert_no_error (error);
+
+  g_test_message ("200 frames 1280×720: %.2f s, RSS growth %.1f MB (clip raw %.1f MB)",
+                  (g_get_monotonic_time () - start) / 1e6,
+                  (peak - MIN (peak, baseline)) / 1e6, clip_bytes / 1e6);
+  g_assert_cmpuint (peak - MIN (peak, baseline), <, 320u * 1000 * 1000);
+
+  g_assert_true (inb_video_verify (path, 1280, 720, n_frames, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* The engine's budget: 81 frames of 1280×720. Reported, not asserted. */
+static void
+test_timing_81 (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "take.mp4");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbVideoWriter) writer = NULL;
+  g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) inb_image_unref);
+  gint64 start;
+  double seconds;
+
+  for (guint i = 0; i < 81; i++)
+    g_ptr_array_add (frames, make_busy_frame (1280, 720, i));
+
+  start = g_get_monotonic_time ();
+  writer = inb_video_writer_new (path, 1280, 720, 16, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < frames->len; i++)
+    {
+      g_assert_true (inb_video_writer_push (writer, g_ptr_array_index (frames, i), &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (inb_video_writer_finish (writer, &error));
+  g_assert_no_error (error);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+
+  g_test_message ("encoding 81 frames 1280×720 (preset %s): %.2f s",
+                  g_getenv ("INBETWEEN_X264_PRESET") ? g_getenv ("INBETWEEN_X264_PRESET") : "default",
+                  seconds);
+  g_assert_true (inb_video_verify (path, 1280, 720, 81, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_abort (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "aborted.mp4");
+  g_autofree char *part = g_strconcat (path, ".part", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbVideoWriter) writer = NULL;
+  g_autoptr(InbImage) frame = make_smooth_frame (64, 48, 0, 0);
+
+  writer = inb_video_writer_new (path, 64, 48, 16, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (inb_video_writer_push (writer, frame, NULL));
+  g_assert_true (g_file_test (part, G_FILE_TEST_EXISTS));
+
+  inb_video_writer_abort (writer);
+  assert_no_file (path);
+
+  /* Closed now: push and finish fail cleanly, abort again is harmless. */
+  g_assert_false (inb_video_writer_push (writer, frame, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_assert_false (inb_video_writer_finish (writer, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_clear_error (&error);
+  inb_video_writer_abort (writer);
+  assert_no_file (path);
+}
+
+static void
+test_dispose_without_finish (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "dropped.mp4");
+  g_autofree char *part = g_strconcat (path, ".part", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbImage) frame = make_smooth_frame (64, 48, 0, 0);
+  InbVideoWriter *writer;
+
+  writer = inb_video_writer_new (path, 64, 48, 16, &error);
+  g_assert_no_error (error);
+  g_assert_true (inb_video_writer_push (writer, frame, NULL));
+  g_assert_true (g_file_test (part, G_FILE_TEST_EXISTS));
+
+  g_assert_finalize_object (writer);
+  assert_no_file (path);
+}
+
+static void
+test_bad_writer_args (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "odd.mp4");
+  g_autofree char *nowhere = g_build_filename (f->dir, "no-such-dir", "clip.mp4", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbVideoWriter) writer = NULL;
+  g_autoptr(InbImage) wrong = make_smooth_frame (32, 32, 0, 0);
+  g_autofree char *part = g_strconcat (path, ".part", NULL);
+
+  g_assert_null (inb_video_writer_new (path, 321, 240, 16, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "321×240"));
+  g_clear_error (&error);
+  g_assert_null (inb_video_writer_new (path, 320, 241, 16, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_null (inb_video_writer_new (path, 320, 240, 0, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  assert_no_file (path);
+
+  /* An unwritable place fails at once, with the path in the message. */
+  g_assert_null (inb_video_writer_new (nowhere, 320, 240, 16, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* A frame of the wrong size is refused, the writer stays usable. */
+  writer = inb_video_writer_new (path, 64, 48, 16, &error);
+  g_assert_no_error (error);
+  g_assert_false (inb_video_writer_push (writer, wrong, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpuint (inb_video_writer_get_n_frames (writer), ==, 0);
+
+  /* Finishing an empty clip is an error and leaves nothing behind. */
+  g_assert_false (inb_video_writer_finish (writer, &error));
+  g_assert_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED);
+  g_clear_error (&error);
+  assert_no_file (path);
+}
+
+static void
+write_bytes (const char *path,
+             const void *data,
+             gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, data, (gssize) len, &error);
+  g_assert_no_error (error);
+}
+
+static void
+assert_probe_fails (const char *path,
+                    GQuark      domain,
+                    int         code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbImage) frame = NULL;
+  g_auto(InbVideoInfo) info = { 0 };
+
+  g_assert_false (inb_video_probe (path, &info, &error));
+  g_assert_error (error, domain, code);
+  g_assert_nonnull (strstr (error->message, path));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  g_assert_false (inb_video_verify (path, 320, 240, 33, NULL, &error));
+  g_assert_error (error, domain, code);
+  g_clear_error (&error);
+
+  /* read_frame finds the same trouble (frame 0 of a truncated clip is
+   * still there, so only ask for it when the file is not a video at all) */
+  if (code != INB_VIDEO_ERROR_TRUNCATED)
+    {
+      frame = inb_video_read_frame (path, 0, &error);
+      g_assert_null (frame);
+      g_assert_error (error, domain, code);
+    }
+}
+
+static void
+test_reader_rejects (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char html[] =
+    "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n"
+    "<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n";
+  static const char text[] =
+    "This is not a video.\nIt is a plain text file that somebody renamed to clip.mp4.\n";
+  g_autofree char *empty = fixture_path (f, "empty.mp4");
+  g_autofree char *page = fixture_path (f, "page.mp4");
+  g_autofree char *garbage = fixture_path (f, "garbage.mp4");
+  g_autofree char *textfile = fixture_path (f, "text.mp4");
+  g_autofree char *missing = fixture_path (f, "missing.mp4");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  gsize garbage_len = 256 * 1024;
+  g_autofree guint8 *bytes = g_malloc (garbage_len);
+
+  write_bytes (empty, "", 0);
+  assert_probe_fails (empty, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO);
+
+  write_bytes (page, html, strlen (html));
+  assert_probe_fails (page, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO);
+
+  for (gsize i = 0; i < garbage_len; i++)
+    bytes[i] = (guint8) g_rand_int_range (rand, 0, 256);
+  write_bytes (garbage, bytes, garbage_len);
+  assert_probe_fails (garbage, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO);
+
+  write_bytes (textfile, text, strlen (text));
+  assert_probe_fails (textfile, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO);
+
+  assert_probe_fails (missing, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+
+  /* a directory */
+  assert_probe_fails (f->dir, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO);
+}
+
+/* Sets the size field of the top-level "mdat" box to 0 ("to the end of
+ * the file"). */
+static void
+mark_mdat_open_ended (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  gsize offset = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, &error));
+  while (offset + 8 <= len)
+    {
+      guint32 size = GUINT32_FROM_BE (*(guint32 *) (gpointer) (data + offset));
+
+      if (memcmp (data + offset + 4, "mdat", 4) == 0)
+        {
+          memset (data + offset, 0, 4);
+          write_bytes (path, data, len);
+          return;
+        }
+      g_assert_cmpuint (size, >=, 8);
+      offset += size;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_reader_truncated (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "cut.mp4");
+  g_autoptr(GError) error = NULL;
+  goffset size;
+  GStatBuf st;
+
+  write_smooth_clip (path, 320, 240, 33, 16);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  size = st.st_size;
+  g_assert_cmpint (truncate (path, size / 2), ==, 0);
+
+  assert_probe_fails (path, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TRUNCATED);
+
+  /* Same cut, but the data box claims to run to the end of the file, so
+   * the file looks whole: decoding finds fewer frames than the index. */
+  mark_mdat_open_ended (path);
+  g_assert_false (inb_video_probe (path, NULL, &error));
+  g_assert_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TRUNCATED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "could be decoded"));
+  g_clear_error (&error);
+
+  /* Cut inside the header: whatever the demuxer says, never "fine". */
+  g_assert_cmpint (truncate (path, 200), ==, 0);
+  g_assert_false (inb_video_probe (path, NULL, &error));
+  g_test_message ("cut at 200 bytes: %s (%s %d)", error->message, g_quark_to_string (error->domain), error->code);
+  g_assert_true (g_error_matches (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TRUNCATED) ||
+                 g_error_matches (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO));
+}
+
+/* A sparse file over the cap is refused without being read. */
+static void
+test_reader_too_large (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "huge.mp4");
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  if (ftruncate (fd, INB_VIDEO_PROBE_MAX_BYTES + 1) != 0)
+    {
+      close (fd);
+      g_test_skip ("cannot make a sparse file here");
+      return;
+    }
+  close (fd);
+
+  g_assert_false (inb_video_probe (path, NULL, &error));
+  g_assert_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TOO_LARGE);
+  g_test_message ("%s", error->message);
+}
+
+static void
+test_reader_timeout (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "slow.mp4");
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  write_smooth_clip (path, 320, 240, 33, 16);
+
+  start = g_get_monotonic_time ();
+  g_assert_false (inb_video_probe_full (path, 1, NULL, &error));
+  g_assert_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT);
+  /* generous: giving up must not itself hang */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  /* and the same file is fine with the default bound */
+  g_assert_true (inb_video_probe_full (path, 0, NULL, &error));
+  g_assert_no_error (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+
+#define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/video/roundtrip", test_roundtrip);
+  ADD ("/video/roundtrip-unaligned", test_roundtrip_unaligned);
+  ADD ("/video/verify-mismatch", test_verify_mismatch);
+  ADD ("/video/writer/streaming-memory", test_streaming_memory);
+  ADD ("/video/writer/timing-81", test_timing_81);
+  ADD ("/video/writer/abort", test_abort);
+  ADD ("/video/writer/dispose-without-finish", test_dispose_without_finish);
+  ADD ("/video/writer/bad-args", test_bad_writer_args);
+  ADD ("/video/reader/rejects", test_reader_rejects);
+  ADD ("/video/reader/truncated", test_reader_truncated);
+  ADD ("/video/reader/too-large", test_reader_too_large);
+  ADD ("/video/reader/timeout", test_reader_timeout);
+#undef ADD
+
+  return g_test_run ();
+}
