@@ -153,7 +153,8 @@ inb_job_state_can_move (InbJobState from,
       return TRUE;
 
     case INB_JOB_SUBMIT_UNKNOWN:
-      return from == INB_JOB_UPLOADING || from == INB_JOB_SUBMITTED;
+      /* RUNNING covers a backend that reports no finer states. */
+      return from == INB_JOB_UPLOADING || from == INB_JOB_SUBMITTED || from == INB_JOB_RUNNING;
 
     case INB_JOB_EXPIRED:
       return from >= INB_JOB_SUBMITTED && from <= INB_JOB_DOWNLOADING;
