@@ -1,0 +1,342 @@
+/* test-playback.c: InbPlayback on a generated clip, with no display
+ *
+ * Copyright 2026 The Inbetween authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-playback"
+
+#include "config.h"
+
+#include <math.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <gst/app/gstappsrc.h>
+
+#include "inb-playback.h"
+
+#define N_FRAMES 40
+#define FPS 16
+#define WIDTH 64
+#define HEIGHT 48
+
+/* Frame i is a flat grey of level_for_frame (i): the picture says which
+ * frame it is, whatever the timestamps claim. */
+static guint8
+level_for_frame (guint i)
+{
+  return 16 + 6 * i;
+}
+
+static char *
+make_clip (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstElement) src = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) msg = NULL;
+  g_autofree char *desc = NULL;
+  char *path;
+  int fd;
+
+  fd = g_file_open_tmp ("inb-playback-XXXXXX.mp4", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+
+  desc = g_strdup_printf ("appsrc name=src format=time caps=video/x-raw,format=RGBx,width=%d,height=%d,framerate=%d/1 "
+                          "! videoconvert ! x264enc key-int-max=12 speed-preset=ultrafast pass=quant quantizer=4 "
+                          "! mp4mux ! filesink location=\"%s\"",
+                          WIDTH, HEIGHT, FPS, path);
+  pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  g_assert_nonnull (src);
+
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=, GST_STATE_CHANGE_FAILURE);
+
+  for (guint i = 0; i < N_FRAMES; i++)
+    {
+      GstBuffer *buffer = gst_buffer_new_allocate (NULL, WIDTH * HEIGHT * 4, NULL);
+
+      gst_buffer_memset (buffer, 0, level_for_frame (i), WIDTH * HEIGHT * 4);
+      GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (i, GST_SECOND, FPS);
+      GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (1, GST_SECOND, FPS);
+      g_assert_cmpint (gst_app_src_push_buffer (GST_APP_SRC (src), buffer), ==, GST_FLOW_OK);
+    }
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+
+  bus = gst_element_get_bus (pipeline);
+  msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  return path;
+}
+
+typedef gboolean (*Predicate) (InbPlayback *playback, gconstpointer data);
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_for (InbPlayback   *playback,
+          Predicate      predicate,
+          gconstpointer  data)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+  while (!predicate (playback, data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  return !timed_out;
+}
+
+static gboolean
+is_prerolled (InbPlayback   *playback,
+              gconstpointer  data)
+{
+  return inb_playback_get_prerolled (playback) && inb_playback_get_texture (playback) != NULL;
+}
+
+static gboolean
+shows_frame (InbPlayback   *playback,
+             gconstpointer  data)
+{
+  return inb_playback_get_frame (playback) == GPOINTER_TO_UINT (data) &&
+         inb_playback_get_texture (playback) != NULL;
+}
+
+static gboolean
+has_looped (InbPlayback   *playback,
+            gconstpointer  data)
+{
+  return inb_playback_get_n_loops (playback) >= GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+has_ended (InbPlayback   *playback,
+           gconstpointer  data)
+{
+  return inb_playback_get_ended (playback);
+}
+
+/* Which frame the picture shows, from its grey level. */
+static int
+frame_in_texture (GdkTexture *texture)
+{
+  g_autofree guchar *data = NULL;
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  guint8 level;
+
+  data = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, data, (gsize) width * 4);
+  level = data[((height / 2) * width + width / 2) * 4 + 1];
+
+  return (int) floor ((level - 16) / 6.0 + 0.5);
+}
+
+static void
+assert_shows (InbPlayback *playback,
+              guint        frame)
+{
+  if (!wait_for (playback, shows_frame, GUINT_TO_POINTER (frame)))
+    g_error ("Waited for frame %u, still showing frame %u", frame, inb_playback_get_frame (playback));
+  /* Let any late frame arrive before trusting the picture. */
+  for (guint i = 0; i < 20 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (inb_playback_get_frame (playback), ==, frame);
+  g_assert_cmpint (frame_in_texture (inb_playback_get_texture (playback)), ==, (int) frame);
+}
+
+static InbPlayback *
+open_clip (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  InbPlayback *playback = inb_playback_new ();
+
+  inb_playback_set_file (playback, file);
+  g_assert_true (wait_for (playback, is_prerolled, NULL));
+
+  return playback;
+}
+
+static void
+test_playback_preroll (gconstpointer data)
+{
+  g_autoptr(InbPlayback) playback = open_clip (data);
+  GdkTexture *texture = inb_playback_get_texture (playback);
+
+  g_assert_nonnull (texture);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, WIDTH);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, HEIGHT);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (GDK_PAINTABLE (playback)), ==, WIDTH);
+  g_assert_cmpfloat_with_epsilon (inb_playback_get_fps (playback), FPS, 1e-6);
+  g_assert_cmpuint (inb_playback_get_n_frames (playback), ==, N_FRAMES);
+  g_assert_cmpint (inb_playback_get_duration (playback), ==, gst_util_uint64_scale (N_FRAMES, GST_SECOND, FPS));
+  g_assert_true (inb_playback_get_loop (playback));
+  g_assert_false (inb_playback_get_playing (playback));
+  assert_shows (playback, 0);
+  g_assert_null (inb_playback_get_error (playback));
+}
+
+static void
+test_playback_step (gconstpointer data)
+{
+  g_autoptr(InbPlayback) playback = open_clip (data);
+
+  assert_shows (playback, 0);
+
+  /* Forward one at a time up to 10, each frame exactly. */
+  for (guint i = 1; i <= 10; i++)
+    {
+      inb_playback_step (playback, 1);
+      assert_shows (playback, i);
+    }
+
+  /* And back, across the key frame at 0..11 boundaries. */
+  for (int i = 9; i >= 0; i--)
+    {
+      inb_playback_step (playback, -1);
+      assert_shows (playback, (guint) i);
+    }
+
+  /* Jumps land exactly, also just after a key frame and at the end. */
+  inb_playback_seek_frame (playback, 25);
+  assert_shows (playback, 25);
+  inb_playback_seek_frame (playback, 12);
+  assert_shows (playback, 12);
+  inb_playback_step (playback, -1);
+  assert_shows (playback, 11);
+  inb_playback_seek_frame (playback, N_FRAMES - 1);
+  assert_shows (playback, N_FRAMES - 1);
+
+  /* Stepping past the end wraps while looping. */
+  inb_playback_step (playback, 1);
+  assert_shows (playback, 0);
+  inb_playback_step (playback, -1);
+  assert_shows (playback, N_FRAMES - 1);
+}
+
+static void
+test_playback_loop (gconstpointer data)
+{
+  g_autoptr(InbPlayback) playback = open_clip (data);
+
+  inb_playback_set_rate (playback, 2.0);
+  inb_playback_play (playback);
+  g_assert_true (inb_playback_get_playing (playback));
+
+  /* Two passes over the end, by segment seeks: no EOS, never ended. */
+  g_assert_true (wait_for (playback, has_looped, GUINT_TO_POINTER (2)));
+  g_assert_false (inb_playback_get_ended (playback));
+  g_assert_true (inb_playback_get_playing (playback));
+  g_assert_null (inb_playback_get_error (playback));
+
+  inb_playback_pause (playback);
+  g_assert_false (inb_playback_get_playing (playback));
+}
+
+static void
+test_playback_no_loop (gconstpointer data)
+{
+  g_autoptr(InbPlayback) playback = open_clip (data);
+
+  inb_playback_set_loop (playback, FALSE);
+  inb_playback_set_rate (playback, 2.0);
+  inb_playback_play (playback);
+
+  g_assert_true (wait_for (playback, has_ended, NULL));
+  g_assert_false (inb_playback_get_playing (playback));
+  g_assert_cmpuint (inb_playback_get_n_loops (playback), ==, 0);
+  assert_shows (playback, N_FRAMES - 1);
+
+  /* Playing again starts over. */
+  inb_playback_play (playback);
+  g_assert_false (inb_playback_get_ended (playback));
+  inb_playback_pause (playback);
+}
+
+static void
+test_playback_error (void)
+{
+  g_autoptr(InbPlayback) playback = inb_playback_new ();
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  gboolean timed_out = FALSE;
+  guint id;
+  int fd;
+
+  fd = g_file_open_tmp ("inb-not-a-clip-XXXXXX.mp4", &path, NULL);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, "not a video", 11), ==, 11);
+  close (fd);
+
+  file = g_file_new_for_path (path);
+  inb_playback_set_file (playback, file);
+
+  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  while (inb_playback_get_error (playback) == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+
+  g_assert_nonnull (inb_playback_get_error (playback));
+  g_assert_false (inb_playback_get_prerolled (playback));
+  g_unlink (path);
+}
+
+static void
+test_playback_finalize (gconstpointer data)
+{
+  InbPlayback *playback = open_clip (data);
+
+  inb_playback_play (playback);
+  g_assert_true (wait_for (playback, has_looped, GUINT_TO_POINTER (0)));
+  g_assert_finalize_object (playback);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *clip = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+
+  clip = make_clip ();
+
+  g_test_add_data_func ("/playback/preroll", clip, test_playback_preroll);
+  g_test_add_data_func ("/playback/step", clip, test_playback_step);
+  g_test_add_data_func ("/playback/loop", clip, test_playback_loop);
+  g_test_add_data_func ("/playback/no-loop", clip, test_playback_no_loop);
+  g_test_add_func ("/playback/error", test_playback_error);
+  g_test_add_data_func ("/playback/finalize", clip, test_playback_finalize);
+
+  ret = g_test_run ();
+  g_unlink (clip);
+
+  return ret;
+}

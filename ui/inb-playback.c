@@ -1,0 +1,1131 @@
+/* inb-playback.c — a clip decoded by GStreamer, shown as a GdkPaintable
+ *
+ * Copyright 2026 The Inbetween authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* playbin decodes on its streaming threads into an appsink that asks for
+ * RGBA; each preroll or sample becomes a GdkMemoryTexture on that thread and
+ * is handed to the main context through one coalesced idle. The bus is
+ * watched on the main context. Looping uses segment seeks: the demuxer posts
+ * SEGMENT_DONE instead of EOS and we queue a non-flushing seek back to the
+ * start, so the decoder never drains and no black frame is shown. Forward
+ * steps in PAUSED are step events; backward steps and jumps are ACCURATE
+ * seeks into the middle of the wanted frame.
+ */
+
+#define G_LOG_DOMAIN "inb-playback"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gst/gst.h>
+#include <gst/app/gstappsink.h>
+#include <gst/video/video.h>
+
+#include "inb-playback.h"
+
+#define MIN_RATE 0.25
+#define MAX_RATE 2.0
+
+struct _InbPlayback
+{
+  GObject       parent_instance;
+
+  GstElement   *playbin;
+  GstElement   *appsink;
+  GMainContext *context;
+  GSource      *bus_source;
+  GFile        *file;
+
+  /* Written by streaming threads, read on the main context. */
+  GMutex        lock;
+  GdkTexture   *pending_texture;
+  GstClockTime  pending_pts;
+  int           pending_fps_n;
+  int           pending_fps_d;
+  gboolean      pending_idle;
+
+  /* Main context only. */
+  GdkTexture   *texture;
+  GError       *error;
+  GstClockTime  position;
+  GstClockTime  duration;
+  int           fps_n;
+  int           fps_d;
+  guint         frame;
+  guint         n_frames;
+  guint         n_loops;
+  int           target;
+  double        rate;
+  guint         prerolled : 1;
+  guint         playing : 1;
+  guint         loop : 1;
+  guint         ended : 1;
+};
+
+static void paintable_iface_init (GdkPaintableInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (InbPlayback, inb_playback, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (GDK_TYPE_PAINTABLE, paintable_iface_init))
+
+enum {
+  PROP_0,
+  PROP_FILE,
+  PROP_PREROLLED,
+  PROP_PLAYING,
+  PROP_LOOP,
+  PROP_RATE,
+  PROP_ENDED,
+  PROP_POSITION,
+  PROP_DURATION,
+  PROP_FPS,
+  PROP_FRAME,
+  PROP_N_FRAMES,
+  PROP_N_LOOPS,
+  PROP_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+InbPlayback *
+inb_playback_new (void)
+{
+  return g_object_new (INB_TYPE_PLAYBACK, NULL);
+}
+
+/* Paintable */
+
+static void
+inb_playback_snapshot (GdkPaintable *paintable,
+                       GdkSnapshot  *snapshot,
+                       double        width,
+                       double        height)
+{
+  InbPlayback *self = INB_PLAYBACK (paintable);
+
+  if (self->texture != NULL)
+    gdk_paintable_snapshot (GDK_PAINTABLE (self->texture), snapshot, width, height);
+}
+
+static GdkPaintable *
+inb_playback_get_current_image (GdkPaintable *paintable)
+{
+  InbPlayback *self = INB_PLAYBACK (paintable);
+
+  if (self->texture != NULL)
+    return GDK_PAINTABLE (g_object_ref (self->texture));
+
+  return gdk_paintable_new_empty (0, 0);
+}
+
+static int
+inb_playback_get_intrinsic_width (GdkPaintable *paintable)
+{
+  InbPlayback *self = INB_PLAYBACK (paintable);
+
+  return self->texture ? gdk_texture_get_width (self->texture) : 0;
+}
+
+static int
+inb_playback_get_intrinsic_height (GdkPaintable *paintable)
+{
+  InbPlayback *self = INB_PLAYBACK (paintable);
+
+  return self->texture ? gdk_texture_get_height (self->texture) : 0;
+}
+
+static double
+inb_playback_get_intrinsic_aspect_ratio (GdkPaintable *paintable)
+{
+  InbPlayback *self = INB_PLAYBACK (paintable);
+
+  if (self->texture == NULL)
+    return 0.0;
+
+  return (double) gdk_texture_get_width (self->texture) / (double) gdk_texture_get_height (self->texture);
+}
+
+static void
+paintable_iface_init (GdkPaintableInterface *iface)
+{
+  iface->snapshot = inb_playback_snapshot;
+  iface->get_current_image = inb_playback_get_current_image;
+  iface->get_intrinsic_width = inb_playback_get_intrinsic_width;
+  iface->get_intrinsic_height = inb_playback_get_intrinsic_height;
+  iface->get_intrinsic_aspect_ratio = inb_playback_get_intrinsic_aspect_ratio;
+}
+
+/* Streaming threads */
+
+static void
+video_frame_free (gpointer data)
+{
+  GstVideoFrame *frame = data;
+
+  gst_video_frame_unmap (frame);
+  g_free (frame);
+}
+
+static GdkTexture *
+texture_from_sample (GstSample    *sample,
+                     GstClockTime *pts,
+                     int          *fps_n,
+                     int          *fps_d)
+{
+  GstCaps *caps = gst_sample_get_caps (sample);
+  GstBuffer *buffer = gst_sample_get_buffer (sample);
+  const GstSegment *segment = gst_sample_get_segment (sample);
+  g_autoptr(GBytes) bytes = NULL;
+  GstVideoFrame *frame;
+  GstVideoInfo info;
+  GdkTexture *texture;
+
+  if (caps == NULL || buffer == NULL || !gst_video_info_from_caps (&info, caps))
+    return NULL;
+
+  frame = g_new0 (GstVideoFrame, 1);
+  if (!gst_video_frame_map (frame, &info, buffer, GST_MAP_READ))
+    {
+      g_free (frame);
+      return NULL;
+    }
+
+  *pts = GST_BUFFER_PTS (buffer);
+  if (segment != NULL && GST_CLOCK_TIME_IS_VALID (*pts))
+    *pts = gst_segment_to_stream_time (segment, GST_FORMAT_TIME, *pts);
+  *fps_n = GST_VIDEO_INFO_FPS_N (&info);
+  *fps_d = GST_VIDEO_INFO_FPS_D (&info);
+
+  /* The bytes keep the frame mapped, and the frame keeps the buffer. */
+  bytes = g_bytes_new_with_free_func (GST_VIDEO_FRAME_PLANE_DATA (frame, 0),
+                                      (gsize) GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0) * GST_VIDEO_FRAME_HEIGHT (frame),
+                                      video_frame_free,
+                                      frame);
+  texture = gdk_memory_texture_new (GST_VIDEO_FRAME_WIDTH (frame),
+                                    GST_VIDEO_FRAME_HEIGHT (frame),
+                                    GDK_MEMORY_R8G8B8A8,
+                                    bytes,
+                                    GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0));
+
+  return texture;
+}
+
+static guint
+frame_for_time (InbPlayback  *self,
+                GstClockTime  time)
+{
+  guint64 frame;
+
+  if (self->fps_n <= 0 || self->fps_d <= 0 || !GST_CLOCK_TIME_IS_VALID (time))
+    return 0;
+
+  /* Floor, with a little slack for container rounding: a frame whose
+   * timestamp was clipped to the middle of itself by an accurate seek
+   * still counts as itself. */
+  time += gst_util_uint64_scale ((guint64) self->fps_d * GST_SECOND, 1, (guint64) self->fps_n * 100);
+  frame = gst_util_uint64_scale (time, self->fps_n, (guint64) self->fps_d * GST_SECOND);
+  if (self->n_frames > 0 && frame >= self->n_frames)
+    frame = self->n_frames - 1;
+
+  return (guint) frame;
+}
+
+static GstClockTime
+time_for_frame (InbPlayback *self,
+                guint        frame)
+{
+  if (self->fps_n <= 0 || self->fps_d <= 0)
+    return 0;
+
+  return gst_util_uint64_scale (frame, (guint64) self->fps_d * GST_SECOND, self->fps_n);
+}
+
+static gboolean
+inb_playback_frame_idle (gpointer user_data)
+{
+  InbPlayback *self = user_data;
+  g_autoptr(GdkTexture) texture = NULL;
+  GstClockTime pts;
+  gboolean size_changed;
+  guint frame;
+  int fps_n;
+  int fps_d;
+
+  g_mutex_lock (&self->lock);
+  texture = g_steal_pointer (&self->pending_texture);
+  pts = self->pending_pts;
+  fps_n = self->pending_fps_n;
+  fps_d = self->pending_fps_d;
+  self->pending_idle = FALSE;
+  g_mutex_unlock (&self->lock);
+
+  if (texture == NULL || self->playbin == NULL)
+    return G_SOURCE_REMOVE;
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  if (fps_n > 0 && (fps_n != self->fps_n || fps_d != self->fps_d))
+    {
+      self->fps_n = fps_n;
+      self->fps_d = fps_d;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FPS]);
+    }
+
+  size_changed = self->texture == NULL ||
+                 gdk_texture_get_width (self->texture) != gdk_texture_get_width (texture) ||
+                 gdk_texture_get_height (self->texture) != gdk_texture_get_height (texture);
+  g_set_object (&self->texture, texture);
+
+  if (GST_CLOCK_TIME_IS_VALID (pts) && pts != self->position)
+    {
+      self->position = pts;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+    }
+
+  frame = frame_for_time (self, pts);
+  if (frame == (guint) self->target)
+    self->target = -1;
+  if (frame != self->frame)
+    {
+      self->frame = frame;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAME]);
+    }
+
+  if (size_changed)
+    gdk_paintable_invalidate_size (GDK_PAINTABLE (self));
+  gdk_paintable_invalidate_contents (GDK_PAINTABLE (self));
+
+  g_object_thaw_notify (G_OBJECT (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+inb_playback_push_sample (InbPlayback *self,
+                          GstSample   *sample)
+{
+  GstClockTime pts = GST_CLOCK_TIME_NONE;
+  GdkTexture *texture;
+  gboolean schedule;
+  int fps_n = 0;
+  int fps_d = 1;
+
+  texture = texture_from_sample (sample, &pts, &fps_n, &fps_d);
+  if (texture == NULL)
+    return;
+
+  g_mutex_lock (&self->lock);
+  g_clear_object (&self->pending_texture);
+  self->pending_texture = texture;
+  self->pending_pts = pts;
+  self->pending_fps_n = fps_n;
+  self->pending_fps_d = fps_d;
+  schedule = !self->pending_idle;
+  self->pending_idle = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  /* One hop per burst of frames: a frame that arrives while the previous
+   * one still waits simply replaces it. */
+  if (schedule)
+    {
+      g_autoptr(GSource) source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, inb_playback_frame_idle, g_object_ref (self), g_object_unref);
+      g_source_set_static_name (source, "[inb-playback] frame");
+      g_source_attach (source, self->context);
+    }
+}
+
+static GstFlowReturn
+inb_playback_new_preroll_cb (GstAppSink *appsink,
+                             gpointer    user_data)
+{
+  g_autoptr(GstSample) sample = gst_app_sink_pull_preroll (appsink);
+
+  if (sample != NULL)
+    inb_playback_push_sample (user_data, sample);
+
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+inb_playback_new_sample_cb (GstAppSink *appsink,
+                            gpointer    user_data)
+{
+  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (appsink);
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+
+  inb_playback_push_sample (user_data, sample);
+
+  return GST_FLOW_OK;
+}
+
+/* Main context */
+
+static gboolean
+inb_playback_seek (InbPlayback  *self,
+                   GstClockTime  start,
+                   gboolean      flush)
+{
+  GstSeekFlags flags = GST_SEEK_FLAG_ACCURATE;
+
+  /* A segment seek ends in SEGMENT_DONE, where looping seeks back; without
+   * looping, a plain seek plays out to a real EOS after the last frame. */
+  if (self->loop)
+    flags |= GST_SEEK_FLAG_SEGMENT;
+  if (flush)
+    flags |= GST_SEEK_FLAG_FLUSH;
+
+  return gst_element_seek (self->playbin, self->rate, GST_FORMAT_TIME, flags,
+                           GST_SEEK_TYPE_SET, (gint64) start,
+                           GST_SEEK_TYPE_SET, GST_CLOCK_TIME_IS_VALID (self->duration) ? (gint64) self->duration : -1);
+}
+
+static void
+inb_playback_set_ended (InbPlayback *self,
+                        gboolean     ended)
+{
+  if (self->ended != !!ended)
+    {
+      self->ended = !!ended;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENDED]);
+    }
+}
+
+static void
+inb_playback_update_playing (InbPlayback *self,
+                             gboolean     playing)
+{
+  if (self->playing != !!playing)
+    {
+      self->playing = !!playing;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
+    }
+}
+
+static void
+inb_playback_query_duration (InbPlayback *self)
+{
+  gint64 duration = -1;
+  guint n_frames = 0;
+
+  if (!gst_element_query_duration (self->playbin, GST_FORMAT_TIME, &duration) || duration <= 0)
+    return;
+
+  if ((GstClockTime) duration != self->duration)
+    {
+      self->duration = duration;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION]);
+    }
+
+  if (self->fps_n > 0 && self->fps_d > 0)
+    n_frames = (guint) gst_util_uint64_scale_round (duration, self->fps_n, (guint64) self->fps_d * GST_SECOND);
+
+  if (n_frames != self->n_frames)
+    {
+      self->n_frames = n_frames;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FRAMES]);
+    }
+}
+
+static void
+inb_playback_update_fps_from_sink (InbPlayback *self)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (self->appsink, "sink");
+  g_autoptr(GstCaps) caps = pad ? gst_pad_get_current_caps (pad) : NULL;
+  GstVideoInfo info;
+
+  if (caps != NULL && gst_video_info_from_caps (&info, caps) && GST_VIDEO_INFO_FPS_N (&info) > 0)
+    {
+      if (self->fps_n != GST_VIDEO_INFO_FPS_N (&info) || self->fps_d != GST_VIDEO_INFO_FPS_D (&info))
+        {
+          self->fps_n = GST_VIDEO_INFO_FPS_N (&info);
+          self->fps_d = GST_VIDEO_INFO_FPS_D (&info);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FPS]);
+        }
+    }
+}
+
+static void
+inb_playback_loop_back (InbPlayback *self,
+                        gboolean     flush)
+{
+  self->n_loops++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_LOOPS]);
+
+  if (!inb_playback_seek (self, 0, flush))
+    g_debug ("Seek back to the start failed");
+}
+
+static gboolean
+inb_playback_bus_cb (GstBus     *bus,
+                     GstMessage *message,
+                     gpointer    user_data)
+{
+  InbPlayback *self = user_data;
+
+  g_assert (INB_IS_PLAYBACK (self));
+
+  if (self->playbin == NULL)
+    return G_SOURCE_CONTINUE;
+
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_ASYNC_DONE:
+      g_object_freeze_notify (G_OBJECT (self));
+      inb_playback_update_fps_from_sink (self);
+      inb_playback_query_duration (self);
+      if (!self->prerolled)
+        {
+          self->prerolled = TRUE;
+          /* Make the whole clip one segment, so looping never sees EOS. */
+          inb_playback_seek (self, 0, TRUE);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREROLLED]);
+        }
+      g_object_thaw_notify (G_OBJECT (self));
+      break;
+
+    case GST_MESSAGE_STEP_DONE:
+      break;
+
+    case GST_MESSAGE_SEGMENT_DONE:
+      if (self->loop)
+        {
+          /* Not flushing: the frames already decoded keep playing while the
+           * demuxer starts again from the beginning. */
+          inb_playback_loop_back (self, FALSE);
+        }
+      else
+        {
+          gst_element_set_state (self->playbin, GST_STATE_PAUSED);
+          inb_playback_update_playing (self, FALSE);
+          inb_playback_set_ended (self, TRUE);
+        }
+      break;
+
+    case GST_MESSAGE_EOS:
+      if (self->loop && self->playing)
+        inb_playback_loop_back (self, TRUE);
+      else
+        {
+          gst_element_set_state (self->playbin, GST_STATE_PAUSED);
+          inb_playback_update_playing (self, FALSE);
+          inb_playback_set_ended (self, TRUE);
+        }
+      break;
+
+    case GST_MESSAGE_DURATION_CHANGED:
+      inb_playback_query_duration (self);
+      break;
+
+    case GST_MESSAGE_ERROR:
+      {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *debug = NULL;
+
+        gst_message_parse_error (message, &error, &debug);
+        g_debug ("Playback error: %s (%s)", error->message, debug ? debug : "");
+        g_clear_error (&self->error);
+        self->error = g_error_copy (error);
+        gst_element_set_state (self->playbin, GST_STATE_READY);
+        inb_playback_update_playing (self, FALSE);
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+      }
+      break;
+
+    default:
+      break;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+inb_playback_reset (InbPlayback *self)
+{
+  gst_element_set_state (self->playbin, GST_STATE_NULL);
+
+  g_mutex_lock (&self->lock);
+  g_clear_object (&self->pending_texture);
+  g_mutex_unlock (&self->lock);
+
+  g_clear_object (&self->texture);
+  g_clear_error (&self->error);
+  self->position = 0;
+  self->duration = GST_CLOCK_TIME_NONE;
+  self->fps_n = 0;
+  self->fps_d = 1;
+  self->frame = 0;
+  self->n_frames = 0;
+  self->n_loops = 0;
+  self->target = -1;
+  self->prerolled = FALSE;
+  self->playing = FALSE;
+  self->ended = FALSE;
+}
+
+void
+inb_playback_set_file (InbPlayback *self,
+                       GFile       *file)
+{
+  g_return_if_fail (INB_IS_PLAYBACK (self));
+  g_return_if_fail (!file || G_IS_FILE (file));
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  inb_playback_reset (self);
+  g_set_object (&self->file, file);
+
+  if (file != NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_object_set (self->playbin, "uri", uri, NULL);
+      gst_element_set_state (self->playbin, GST_STATE_PAUSED);
+    }
+
+  for (guint i = PROP_FILE; i < N_PROPS; i++)
+    if (i != PROP_LOOP && i != PROP_RATE)
+      g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
+  gdk_paintable_invalidate_size (GDK_PAINTABLE (self));
+  gdk_paintable_invalidate_contents (GDK_PAINTABLE (self));
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+GFile *
+inb_playback_get_file (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), NULL);
+
+  return self->file;
+}
+
+gboolean
+inb_playback_get_prerolled (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), FALSE);
+
+  return self->prerolled;
+}
+
+gboolean
+inb_playback_get_playing (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), FALSE);
+
+  return self->playing;
+}
+
+void
+inb_playback_set_playing (InbPlayback *self,
+                          gboolean     playing)
+{
+  g_return_if_fail (INB_IS_PLAYBACK (self));
+
+  if (playing)
+    inb_playback_play (self);
+  else
+    inb_playback_pause (self);
+}
+
+void
+inb_playback_play (InbPlayback *self)
+{
+  g_return_if_fail (INB_IS_PLAYBACK (self));
+
+  if (self->file == NULL || self->error != NULL)
+    return;
+
+  if (self->ended)
+    {
+      inb_playback_set_ended (self, FALSE);
+      inb_playback_seek (self, 0, TRUE);
+    }
+
+  gst_element_set_state (self->playbin, GST_STATE_PLAYING);
+  inb_playback_update_playing (self, TRUE);
+}
+
+void
+inb_playback_pause (InbPlayback *self)
+{
+  g_return_if_fail (INB_IS_PLAYBACK (self));
+
+  if (self->file == NULL)
+    return;
+
+  gst_element_set_state (self->playbin, GST_STATE_PAUSED);
+  inb_playback_update_playing (self, FALSE);
+}
+
+gboolean
+inb_playback_get_loop (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), FALSE);
+
+  return self->loop;
+}
+
+void
+inb_playback_set_loop (InbPlayback *self,
+                       gboolean     loop)
+{
+  g_return_if_fail (INB_IS_PLAYBACK (self));
+
+  loop = !!loop;
+  if (self->loop != loop)
+    {
+      self->loop = loop;
+      if (self->prerolled && !self->ended)
+        inb_playback_seek (self, self->position, TRUE);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOOP]);
+    }
+}
+
+double
+inb_playback_get_rate (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), 1.0);
+
+  return self->rate;
+}
+
+void
+inb_playback_set_rate (InbPlayback *self,
+                       double       rate)
+{
+  g_return_if_fail (INB_IS_PLAYBACK (self));
+
+  rate = CLAMP (rate, MIN_RATE, MAX_RATE);
+  if (G_APPROX_VALUE (rate, self->rate, 1e-9))
+    return;
+
+  self->rate = rate;
+  if (self->prerolled)
+    inb_playback_seek (self, self->position, TRUE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE]);
+}
+
+gboolean
+inb_playback_get_ended (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), FALSE);
+
+  return self->ended;
+}
+
+gint64
+inb_playback_get_position (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), 0);
+
+  return self->position;
+}
+
+gint64
+inb_playback_get_duration (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), 0);
+
+  return GST_CLOCK_TIME_IS_VALID (self->duration) ? (gint64) self->duration : 0;
+}
+
+double
+inb_playback_get_fps (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), 0.0);
+
+  if (self->fps_n <= 0 || self->fps_d <= 0)
+    return 0.0;
+
+  return (double) self->fps_n / (double) self->fps_d;
+}
+
+guint
+inb_playback_get_frame (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), 0);
+
+  return self->frame;
+}
+
+guint
+inb_playback_get_n_frames (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), 0);
+
+  return self->n_frames;
+}
+
+guint
+inb_playback_get_n_loops (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), 0);
+
+  return self->n_loops;
+}
+
+/**
+ * inb_playback_get_texture:
+ *
+ * Returns: (transfer none) (nullable): the frame shown now
+ */
+GdkTexture *
+inb_playback_get_texture (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), NULL);
+
+  return self->texture;
+}
+
+const GError *
+inb_playback_get_error (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), NULL);
+
+  return self->error;
+}
+
+/**
+ * inb_playback_seek_frame:
+ * @frame: the frame to show, from 0
+ *
+ * Pauses on @frame exactly: an accurate seek into the middle of the frame,
+ * so the timestamp rounding of the container cannot land on its neighbour.
+ */
+void
+inb_playback_seek_frame (InbPlayback *self,
+                         guint        frame)
+{
+  GstClockTime start;
+
+  g_return_if_fail (INB_IS_PLAYBACK (self));
+
+  if (!self->prerolled || self->n_frames == 0)
+    return;
+
+  frame = MIN (frame, self->n_frames - 1);
+  start = time_for_frame (self, frame) + time_for_frame (self, 1) / 2;
+
+  if (self->playing)
+    {
+      gst_element_set_state (self->playbin, GST_STATE_PAUSED);
+      inb_playback_update_playing (self, FALSE);
+    }
+  inb_playback_set_ended (self, FALSE);
+
+  self->target = frame;
+  inb_playback_seek (self, start, TRUE);
+}
+
+/**
+ * inb_playback_step:
+ * @frames: how many frames to move, negative to go back
+ *
+ * Pauses and moves by @frames. Past either end it wraps when looping and
+ * stops otherwise.
+ */
+void
+inb_playback_step (InbPlayback *self,
+                   int          frames)
+{
+  gint64 base;
+  gint64 wanted;
+
+  g_return_if_fail (INB_IS_PLAYBACK (self));
+
+  if (!self->prerolled || self->n_frames == 0 || frames == 0)
+    return;
+
+  base = self->target >= 0 ? self->target : (gint64) self->frame;
+  wanted = base + frames;
+
+  if (wanted < 0)
+    wanted = self->loop ? (gint64) self->n_frames - 1 : 0;
+  else if (wanted >= (gint64) self->n_frames)
+    wanted = self->loop ? 0 : (gint64) self->n_frames - 1;
+
+  if (wanted == base && self->target < 0)
+    return;
+
+  if (frames == 1 && wanted == base + 1 && self->target < 0 && !self->playing)
+    {
+      /* The cheap way forward: let the sink advance by one buffer. */
+      self->target = (int) wanted;
+      inb_playback_set_ended (self, FALSE);
+      if (gst_element_send_event (self->playbin,
+                                  gst_event_new_step (GST_FORMAT_BUFFERS, 1, 1.0, TRUE, FALSE)))
+        return;
+    }
+
+  inb_playback_seek_frame (self, (guint) wanted);
+}
+
+static void
+inb_playback_dispose (GObject *object)
+{
+  InbPlayback *self = INB_PLAYBACK (object);
+
+  if (self->playbin != NULL)
+    gst_element_set_state (self->playbin, GST_STATE_NULL);
+
+  if (self->bus_source != NULL)
+    {
+      g_source_destroy (self->bus_source);
+      g_clear_pointer (&self->bus_source, g_source_unref);
+    }
+
+  gst_clear_object (&self->appsink);
+  gst_clear_object (&self->playbin);
+
+  g_mutex_lock (&self->lock);
+  g_clear_object (&self->pending_texture);
+  g_mutex_unlock (&self->lock);
+
+  g_clear_object (&self->texture);
+  g_clear_object (&self->file);
+
+  G_OBJECT_CLASS (inb_playback_parent_class)->dispose (object);
+}
+
+static void
+inb_playback_finalize (GObject *object)
+{
+  InbPlayback *self = INB_PLAYBACK (object);
+
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (inb_playback_parent_class)->finalize (object);
+}
+
+static void
+inb_playback_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  InbPlayback *self = INB_PLAYBACK (object);
+
+  switch (prop_id)
+    {
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+
+    case PROP_PREROLLED:
+      g_value_set_boolean (value, self->prerolled);
+      break;
+
+    case PROP_PLAYING:
+      g_value_set_boolean (value, self->playing);
+      break;
+
+    case PROP_LOOP:
+      g_value_set_boolean (value, self->loop);
+      break;
+
+    case PROP_RATE:
+      g_value_set_double (value, self->rate);
+      break;
+
+    case PROP_ENDED:
+      g_value_set_boolean (value, self->ended);
+      break;
+
+    case PROP_POSITION:
+      g_value_set_int64 (value, inb_playback_get_position (self));
+      break;
+
+    case PROP_DURATION:
+      g_value_set_int64 (value, inb_playback_get_duration (self));
+      break;
+
+    case PROP_FPS:
+      g_value_set_double (value, inb_playback_get_fps (self));
+      break;
+
+    case PROP_FRAME:
+      g_value_set_uint (value, self->frame);
+      break;
+
+    case PROP_N_FRAMES:
+      g_value_set_uint (value, self->n_frames);
+      break;
+
+    case PROP_N_LOOPS:
+      g_value_set_uint (value, self->n_loops);
+      break;
+
+    case PROP_ERROR:
+      g_value_set_boxed (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+inb_playback_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  InbPlayback *self = INB_PLAYBACK (object);
+
+  switch (prop_id)
+    {
+    case PROP_FILE:
+      inb_playback_set_file (self, g_value_get_object (value));
+      break;
+
+    case PROP_PLAYING:
+      inb_playback_set_playing (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_LOOP:
+      inb_playback_set_loop (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_RATE:
+      inb_playback_set_rate (self, g_value_get_double (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+inb_playback_class_init (InbPlaybackClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = inb_playback_dispose;
+  object_class->finalize = inb_playback_finalize;
+  object_class->get_property = inb_playback_get_property;
+  object_class->set_property = inb_playback_set_property;
+
+  properties[PROP_FILE] =
+    g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PREROLLED] =
+    g_param_spec_boolean ("prerolled", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PLAYING] =
+    g_param_spec_boolean ("playing", NULL, NULL, FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LOOP] =
+    g_param_spec_boolean ("loop", NULL, NULL, TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_RATE] =
+    g_param_spec_double ("rate", NULL, NULL, MIN_RATE, MAX_RATE, 1.0,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_ENDED] =
+    g_param_spec_boolean ("ended", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_POSITION] =
+    g_param_spec_int64 ("position", NULL, NULL, 0, G_MAXINT64, 0,
+                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_DURATION] =
+    g_param_spec_int64 ("duration", NULL, NULL, 0, G_MAXINT64, 0,
+                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_FPS] =
+    g_param_spec_double ("fps", NULL, NULL, 0.0, G_MAXDOUBLE, 0.0,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_FRAME] =
+    g_param_spec_uint ("frame", NULL, NULL, 0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_FRAMES] =
+    g_param_spec_uint ("n-frames", NULL, NULL, 0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_LOOPS] =
+    g_param_spec_uint ("n-loops", NULL, NULL, 0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_ERROR] =
+    g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR,
+                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+inb_playback_init (InbPlayback *self)
+{
+  GstAppSinkCallbacks callbacks = {
+    .new_preroll = inb_playback_new_preroll_cb,
+    .new_sample = inb_playback_new_sample_cb,
+  };
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstCaps) caps = NULL;
+  GstElement *bin;
+  GstElement *convert;
+  GstElement *filter;
+  GstPad *pad;
+
+  if (!gst_is_initialized ())
+    gst_init (NULL, NULL);
+
+  g_mutex_init (&self->lock);
+  self->context = g_main_context_ref_thread_default ();
+  self->loop = TRUE;
+  self->rate = 1.0;
+  self->target = -1;
+  self->fps_d = 1;
+  self->duration = GST_CLOCK_TIME_NONE;
+
+  self->playbin = gst_element_factory_make ("playbin", NULL);
+  g_return_if_fail (self->playbin != NULL);
+  gst_object_ref_sink (self->playbin);
+
+  /* Video only: clips carry no sound, and no audio sink is needed. */
+  g_object_set (self->playbin, "flags", 0x1 /* GST_PLAY_FLAG_VIDEO */, NULL);
+
+  bin = gst_bin_new ("inb-video-sink");
+  convert = gst_element_factory_make ("videoconvert", NULL);
+  filter = gst_element_factory_make ("capsfilter", NULL);
+  self->appsink = gst_element_factory_make ("appsink", NULL);
+  gst_object_ref (self->appsink);
+
+  caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "RGBA", NULL);
+  g_object_set (filter, "caps", caps, NULL);
+  g_object_set (self->appsink,
+                "max-buffers", 1,
+                "drop", FALSE,
+                "sync", TRUE,
+                "enable-last-sample", FALSE,
+                NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (self->appsink), &callbacks, self, NULL);
+
+  gst_bin_add_many (GST_BIN (bin), convert, filter, self->appsink, NULL);
+  gst_element_link_many (convert, filter, self->appsink, NULL);
+  pad = gst_element_get_static_pad (convert, "sink");
+  gst_element_add_pad (bin, gst_ghost_pad_new ("sink", pad));
+  gst_object_unref (pad);
+  g_object_set (self->playbin, "video-sink", bin, NULL);
+
+  bus = gst_element_get_bus (self->playbin);
+  self->bus_source = gst_bus_create_watch (bus);
+  g_source_set_callback (self->bus_source, (GSourceFunc) G_CALLBACK (inb_playback_bus_cb), self, NULL);
+  g_source_set_static_name (self->bus_source, "[inb-playback] bus");
+  g_source_attach (self->bus_source, self->context);
+}
