@@ -454,6 +454,9 @@ test_generate (Fixture       *fixture,
   g_autoptr(InbImage) last = make_texture (160, 96, 6, 2);
   g_autoptr(InbImage) frame0 = NULL;
   g_autoptr(InbImage) frame8 = NULL;
+  g_autoptr(InbImage) middle = NULL;
+  g_autoptr(InbImage) truth = NULL;
+  g_autoptr(InbImage) dissolve = NULL;
   g_autofree char *out = g_build_filename (fixture->dir, "clip.mp4", NULL);
   g_autofree char *part = g_strconcat (out, ".part", NULL);
   g_autoptr(InbRequest) request = NULL;
@@ -504,6 +507,18 @@ test_generate (Fixture       *fixture,
   g_assert_cmpfloat (psnr (frame8, last), >=, 35.0);
   /* …and the pair is different enough for that to mean something. */
   g_assert_cmpfloat (psnr (first, last), <, 25.0);
+
+  /* The middle frame (t = 0.5) shows the half-way motion, not a dissolve. */
+  middle = read_frame (out, 4);
+  truth = make_texture (160, 96, 3, 1);
+  dissolve = inb_image_new (160, 96);
+  for (gsize i = 0; i < 160 * 96 * 3; i++)
+    inb_image_get_data_mut (dissolve)[i] =
+      (inb_image_get_data (first)[i] + inb_image_get_data (last)[i] + 1) / 2;
+  g_test_message ("middle frame vs the true half-way image %.2f dB (a dissolve: %.2f dB)",
+                  psnr (middle, truth), psnr (dissolve, truth));
+  g_assert_cmpfloat (psnr (middle, truth), >=, 35.0);
+  g_assert_cmpfloat (psnr (middle, truth), >=, psnr (dissolve, truth) + 3.0);
 
   /* Progress: monotonic, reached the end, told what it was doing. */
   g_assert_cmpuint (run.fractions->len, >, 0);
