@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -86,7 +88,7 @@ make_smooth_frame (guint width,
 }
 
 /* Cheap to make at 1280×720 and not trivial to encode: gradients plus a
- * moving hash texture. */
+ * moving fine texture (a little harder than a photo). */
 static InbImage *
 make_busy_frame (guint width,
                  guint height,
@@ -102,9 +104,9 @@ make_busy_frame (guint width,
         guint32 h = ((x + 4 * t) / 4) * 2654435761u ^ (y / 4) * 2246822519u;
 
         h ^= h >> 15;
-        p[0] = (guint8) ((x + 2 * t) * 255 / width / 2 + (h & 31));
-        p[1] = (guint8) (y * 255 / height / 2 + ((h >> 8) & 31) + 40);
-        p[2] = (guint8) (((x + y) / 8 + t) & 127) + ((h >> 16) & 31);
+        p[0] = (guint8) ((x + 2 * t) * 255 / width / 2 + (h & 15));
+        p[1] = (guint8) (y * 255 / height / 2 + ((h >> 8) & 15) + 40);
+        p[2] = (guint8) ((((x + y) / 8 + t) & 127) + ((h >> 16) & 15));
       }
 
   return g_steal_pointer (&image);
@@ -142,9 +144,25 @@ static void
 assert_no_file (const char *path)
 {
   g_autofree char *part = g_strconcat (path, ".part", NULL);
+  g_autofree char *mdat = g_strconcat (path, ".mdat.part", NULL);
 
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (mdat, G_FILE_TEST_EXISTS));
+}
+
+/* Only the finished clip is left in the folder. */
+static void
+assert_only_file (const char *path)
+{
+  g_autofree char *dirname = g_path_get_dirname (path);
+  g_autofree char *basename = g_path_get_basename (path);
+  g_autoptr(GDir) dir = g_dir_open (dirname, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_false (g_str_has_prefix (name, basename) && !g_str_equal (name, basename));
 }
 
 static void
@@ -177,6 +195,7 @@ write_smooth_clip (const char *path,
   g_assert_no_error (error);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
   g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  assert_only_file (path);
 }
 
 static void
@@ -650,6 +669,76 @@ test_reader_timeout (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* Without x264enc the writer says which element and which package. */
+static void
+test_missing_encoder (Fixture       *f,
+                      gconstpointer  data)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *path = fixture_path (f, "none.mp4");
+      g_autoptr(GError) error = NULL;
+      GstRegistry *registry = gst_registry_get ();
+      GstPluginFeature *feature = gst_registry_lookup_feature (registry, "x264enc");
+
+      if (feature != NULL)
+        {
+          gst_registry_remove_feature (registry, feature);
+          gst_object_unref (feature);
+        }
+      g_assert_null (inb_video_writer_new (path, 64, 48, 16, &error));
+      g_assert_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED);
+      g_assert_nonnull (strstr (error->message, "x264enc"));
+      g_assert_nonnull (strstr (error->message, "gstreamer1.0-plugins-ugly"));
+      assert_no_file (path);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* The disk fills up (here: a file size limit) while frames stream in:
+ * push or finish reports it, nothing hangs, no partial file remains. */
+static void
+test_write_failure (Fixture       *f,
+                    gconstpointer  data)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *path = fixture_path (f, "full.mp4");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InbVideoWriter) writer = NULL;
+      struct rlimit limit = { 64 * 1024, 64 * 1024 };
+      gboolean ok = TRUE;
+      guint i;
+
+      signal (SIGXFSZ, SIG_IGN);
+      writer = inb_video_writer_new (path, 320, 240, 16, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+
+      for (i = 0; ok && i < 400; i++)
+        {
+          g_autoptr(InbImage) frame = make_busy_frame (320, 240, i);
+          ok = inb_video_writer_push (writer, frame, &error);
+        }
+      if (ok)
+        ok = inb_video_writer_finish (writer, &error);
+      else
+        inb_video_writer_abort (writer);
+
+      g_assert_false (ok);
+      g_assert_nonnull (error);
+      g_printerr ("after %u frames: %s\n", i, error->message);
+      assert_no_file (path);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -666,6 +755,8 @@ main (int   argc,
   ADD ("/video/writer/abort", test_abort);
   ADD ("/video/writer/dispose-without-finish", test_dispose_without_finish);
   ADD ("/video/writer/bad-args", test_bad_writer_args);
+  ADD ("/video/writer/missing-encoder", test_missing_encoder);
+  ADD ("/video/writer/write-failure", test_write_failure);
   ADD ("/video/reader/rejects", test_reader_rejects);
   ADD ("/video/reader/truncated", test_reader_truncated);
   ADD ("/video/reader/too-large", test_reader_too_large);
