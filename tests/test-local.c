@@ -181,7 +181,7 @@ typedef struct
   GPtrArray    *stages;       /* distinct, in order seen */
 
   /* cancellation */
-  const char   *cancel_on_prefix;  /* cancel when a stage with this prefix is seen; "" = any */
+  const char *const *cancel_on;   /* cancel at the first stage with one of these prefixes; "" = any */
   gint64        cancelled_at;
   gint64        finished_at;
   char         *cancelled_during;
@@ -215,12 +215,14 @@ progress_changed_cb (InbProgress *progress,
        g_strcmp0 (g_ptr_array_index (run->stages, run->stages->len - 1), stage) != 0))
     g_ptr_array_add (run->stages, g_strdup (stage));
 
-  if (run->cancel_on_prefix != NULL && run->cancelled_at == 0 &&
-      stage != NULL && g_str_has_prefix (stage, run->cancel_on_prefix))
+  for (guint i = 0; run->cancel_on != NULL && run->cancel_on[i] != NULL; i++)
     {
-      run->cancelled_during = g_strdup (stage);
-      run->cancelled_at = g_get_monotonic_time ();
-      g_cancellable_cancel (run->cancellable);
+      if (run->cancelled_at == 0 && stage != NULL && g_str_has_prefix (stage, run->cancel_on[i]))
+        {
+          run->cancelled_during = g_strdup (stage);
+          run->cancelled_at = g_get_monotonic_time ();
+          g_cancellable_cancel (run->cancellable);
+        }
     }
 }
 
@@ -636,9 +638,10 @@ test_easing (Fixture       *fixture,
 }
 
 static void
-run_cancel (Fixture    *fixture,
-            const char *cancel_on_prefix,
-            const char *name)
+run_cancel (Fixture           *fixture,
+            const char *const *cancel_on,
+            const char        *params,
+            const char        *name)
 {
   InbBackend *backend = fixture->backend;
   g_autoptr(InbImage) first = make_texture (640, 360, 0, 0);
@@ -648,9 +651,8 @@ run_cancel (Fixture    *fixture,
   double latency_ms;
   Run run = { 0 };
 
-  request = make_request (backend, first, last,
-                          "{\"duration\": 10, \"fps\": 30, \"resolution\": \"source\"}", out);
-  run.cancel_on_prefix = cancel_on_prefix;
+  request = make_request (backend, first, last, params, out);
+  run.cancel_on = cancel_on;
   run_generate (&run, backend, request);
 
   g_assert_null (run.result);
@@ -670,16 +672,37 @@ static void
 test_cancel_early (Fixture       *fixture,
                    gconstpointer  user_data)
 {
+  static const char *const any[] = { "", NULL };
+
   /* The first progress report: normally inside the engine's analysis. */
-  run_cancel (fixture, "", "cancel-early.mp4");
+  run_cancel (fixture, any,
+              "{\"duration\": 10, \"fps\": 30, \"resolution\": \"source\"}",
+              "cancel-early.mp4");
 }
 
 static void
 test_cancel_rendering (Fixture       *fixture,
                        gconstpointer  user_data)
 {
+  static const char *const rendering[] = { "Rendering frame ", NULL };
+
   /* Between frames, with the encoder running. */
-  run_cancel (fixture, "Rendering frame ", "cancel-rendering.mp4");
+  run_cancel (fixture, rendering,
+              "{\"duration\": 10, \"fps\": 30, \"resolution\": \"source\"}",
+              "cancel-rendering.mp4");
+}
+
+static void
+test_cancel_finishing (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  static const char *const finishing[] = { "Finishing clip", "Verifying clip", NULL };
+
+  /* While the encoder drains or the finished clip is being verified:
+   * the clip that was (nearly) made must not be left behind. */
+  run_cancel (fixture, finishing,
+              "{\"duration\": 4, \"fps\": 30, \"resolution\": \"source\"}",
+              "cancel-finishing.mp4");
 }
 
 int
@@ -701,6 +724,7 @@ main (int   argc,
   ADD ("/local/easing", test_easing);
   ADD ("/local/cancel/early", test_cancel_early);
   ADD ("/local/cancel/rendering", test_cancel_rendering);
+  ADD ("/local/cancel/finishing", test_cancel_finishing);
 
 #undef ADD
 
