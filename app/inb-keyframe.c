@@ -54,7 +54,6 @@
  */
 
 #define READ_CHUNK      (64 * 1024)
-#define SNIFF_MIN       64
 #define MAX_NORMALISED  16384
 
 struct _InbKeyframe
