@@ -452,6 +452,9 @@ inb_local_backend_generate_worker (GTask        *task,
       inb_engine_render (engine, timeline_time (tl, i), frame);
       render_s += seconds_since (start);
 
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        goto failed;
+
       start = g_get_monotonic_time ();
       if (!inb_video_writer_push (writer, frame, &local_error))
         {
