@@ -59,7 +59,7 @@ const char  *inb_keyframe_get_display_name (InbKeyframe *self);  /* basename or 
 const char  *inb_keyframe_get_format       (InbKeyframe *self);  /* "png", "jpeg", "webp", "bmp" */
 guint        inb_keyframe_get_width        (InbKeyframe *self);  /* after EXIF orientation */
 guint        inb_keyframe_get_height       (InbKeyframe *self);
-gboolean     inb_keyframe_get_had_alpha    (InbKeyframe *self);  /* alpha was flattened */
+gboolean     inb_keyframe_get_had_alpha    (InbKeyframe *self);  /* a pixel was translucent: composited onto white */
 guint        inb_keyframe_get_orientation  (InbKeyframe *self);  /* EXIF 1…8 applied */
 InbImage    *inb_keyframe_get_image        (InbKeyframe *self);  /* RGB, oriented, flattened */
 
