@@ -576,7 +576,7 @@ mark_mdat_open_ended (const char *path)
   g_assert_true (g_file_get_contents (path, &data, &len, &error));
   while (offset + 8 <= len)
     {
-      guint32 size = GUINT32_FROM_BE (*(guint32 *) (gpointer) (data + offset));
+      guint32 size = GST_READ_UINT32_BE (data + offset);
 
       if (memcmp (data + offset + 4, "mdat", 4) == 0)
         {
@@ -739,6 +739,61 @@ test_write_failure (Fixture       *f,
   g_test_trap_assert_passed ();
 }
 
+/* A clip with an audio track (as some cloud models deliver): the audio is
+ * ignored, the video checked. */
+static void
+test_reader_with_audio (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "with-audio.mp4");
+  g_autofree char *description = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) message = NULL;
+  g_auto(InbVideoInfo) info = { 0 };
+
+  description = g_strdup_printf ("videotestsrc num-buffers=20 ! video/x-raw,width=160,height=120,framerate=10/1 "
+                                 "! videoconvert ! x264enc ! mp4mux name=mux ! filesink location=\"%s\" "
+                                 "audiotestsrc num-buffers=10 ! audioconvert ! lamemp3enc ! mux.", path);
+  pipeline = gst_parse_launch (description, &error);
+  if (pipeline == NULL)
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  gst_object_ref_sink (pipeline);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  message = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_assert_nonnull (message);
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+
+  g_assert_true (inb_video_probe (path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.n_frames, ==, 20);
+  g_assert_cmpuint (info.width, ==, 160);
+  g_assert_cmpfloat_with_epsilon (info.duration, 2.0, 0.1);
+}
+
+/* The shortest clip there is. */
+static void
+test_single_frame (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "one.mp4");
+  g_auto(InbVideoInfo) info = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  write_smooth_clip (path, 64, 48, 1, 16);
+  g_assert_true (inb_video_probe (path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.n_frames, ==, 1);
+  g_assert_cmpfloat_with_epsilon (info.duration, 1.0 / 16, 0.01);
+  assert_frame_matches (path, 0, 64, 48);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -750,6 +805,7 @@ main (int   argc,
   ADD ("/video/roundtrip", test_roundtrip);
   ADD ("/video/roundtrip-unaligned", test_roundtrip_unaligned);
   ADD ("/video/verify-mismatch", test_verify_mismatch);
+  ADD ("/video/single-frame", test_single_frame);
   ADD ("/video/writer/streaming-memory", test_streaming_memory);
   ADD ("/video/writer/timing-81", test_timing_81);
   ADD ("/video/writer/abort", test_abort);
@@ -759,6 +815,7 @@ main (int   argc,
   ADD ("/video/writer/write-failure", test_write_failure);
   ADD ("/video/reader/rejects", test_reader_rejects);
   ADD ("/video/reader/truncated", test_reader_truncated);
+  ADD ("/video/reader/with-audio", test_reader_with_audio);
   ADD ("/video/reader/too-large", test_reader_too_large);
   ADD ("/video/reader/timeout", test_reader_timeout);
 #undef ADD
