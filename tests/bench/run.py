@@ -362,12 +362,12 @@ def method_dis(first, last, ts):
 # --------------------------------------------------------------------------
 # Whole clips.
 
-def timed(cmd, work, tag, shell=False):
+def timed(cmd, work, tag, env=None):
     """Runs cmd under GNU time: (wall seconds, peak RSS in MB)."""
     tfile = os.path.join(work, f"time-{tag}.txt")
     full = ["/usr/bin/time", "-f", "%e %M", "-o", tfile] + cmd
     t0 = time.monotonic()
-    p = subprocess.run(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.run(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     wall = time.monotonic() - t0
     if p.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}): "
@@ -428,12 +428,16 @@ def ffmpeg_clip(ffmpeg, first_png, last_png, n_frames, fps, search, out, work, p
 
 def cli_clip(cli, first_png, last_png, n_frames, fps, out, work):
     duration = (n_frames - 1) / fps
-    cmd = [cli, "generate", first_png, last_png, "-b", "local",
+    cmd = [cli, "generate", first_png, last_png, "-q", "-b", "local",
            "--set", f"duration={duration:g}", "--set", f"fps={fps}",
            "--set", "resolution=source", "-o", out]
     if os.path.exists(out):
         os.unlink(out)
-    return timed(cmd, work, f"cli-{n_frames}-{os.path.basename(out)}")
+    # Takes go to a scratch data directory, not the user's history.
+    env = dict(os.environ)
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        env[var] = os.path.join(work, "xdg", var.lower())
+    return timed(cmd, work, f"cli-{n_frames}-{os.path.basename(out)}", env=env)
 
 
 def pipe_clip(driver, ffmpeg, first_png, last_png, n_frames, fps, w, h, out, work, preset, crf):
@@ -498,7 +502,7 @@ def machine_info(ffmpeg):
         commit += " (with uncommitted changes)" if dirty else ""
     except (subprocess.CalledProcessError, OSError):
         commit = "unknown"
-    return dict(nproc=os.cpu_count(), cpu=cpu, mem=mem, kernel=platform.release(),
+    return dict(load=os.getloadavg()[0], nproc=os.cpu_count(), cpu=cpu, mem=mem, kernel=platform.release(),
                 ffmpeg=ffv, opencv=cv2.__version__, numpy=np.__version__, commit=commit,
                 date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
 
@@ -529,6 +533,8 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
     ap.add_argument("--quick", action="store_true",
                     help="quality only at 640x360, one clip timing (for development)")
+    ap.add_argument("--reps", type=int, default=3,
+                    help="runs of each of our clip timings (median reported)")
     ap.add_argument("--no-scaling", action="store_true", help="skip the 480p/1080p/33/141 runs")
     ap.add_argument("--output", default=os.path.join(SOURCE_ROOT, "docs", "benchmarks.md"),
                     help="where to write the report ('-' for none)")
@@ -647,18 +653,24 @@ def main():
 
     def ours_clip(p0, p1, n, cw, ch, tag):
         out = os.path.join(work, f"ours-{tag}.mp4")
-        try:
-            if how == "CLI":
-                wall, rss = cli_clip(cli, p0, p1, n, 16, out, work)
-            elif have_driver:
-                wall, rss = pipe_clip(driver, ffmpeg, p0, p1, n, 16, cw, ch, out, work, preset, crf)
-            else:
+        walls, rsss = [], []
+        for _ in range(args.reps):
+            try:
+                if how == "CLI":
+                    wall, rss = cli_clip(cli, p0, p1, n, 16, out, work)
+                elif have_driver:
+                    wall, rss = pipe_clip(driver, ffmpeg, p0, p1, n, 16, cw, ch, out, work, preset, crf)
+                else:
+                    return None
+            except RuntimeError as e:
+                log(f"  ours clip {tag} failed: {str(e)[-300:]}")
                 return None
-        except RuntimeError as e:
-            log(f"  ours clip {tag} failed: {str(e)[-300:]}")
-            return None
+            walls.append(wall)
+            rsss.append(rss)
         nf, ff, lf = decode_clip(ffmpeg, out, cw, ch)
-        return dict(wall=wall, rss=rss, frames=nf, out=out, first=ff, last=lf)
+        log(f"  {' '.join(f'{x:.2f}' for x in walls)} s, {max(rsss):.0f} MB")
+        return dict(wall=float(np.median(walls)), walls=walls, rss=max(rsss), frames=nf, out=out,
+                    first=ff, last=lf)
 
     log("clip: ours 81 frames")
     speed["ours-81"] = ours_clip(kf0, kf1, 81, sw, shh, f"81-{sw}")
@@ -698,6 +710,10 @@ def main():
 
 # --------------------------------------------------------------------------
 
+def runs(r):
+    return "(" + ", ".join(f"{x:.2f}" for x in r["walls"]) + ")" if len(r["walls"]) > 1 else ""
+
+
 def verdict(ok):
     return "**met**" if ok else "**not met**"
 
@@ -723,7 +739,8 @@ def build_report(args, info, preset, crf, w, h, cases, methods, results, scene, 
     L.append(f"Measured {info['date']} at commit {info['commit']} on {info['cpu']}, "
              f"{info['nproc']} CPUs (nproc), {info['mem']} RAM, Linux {info['kernel']}; "
              f"{info['ffmpeg']}; OpenCV {info['opencv']}; numpy {info['numpy']}. "
-             f"Whole run: {elapsed / 60:.1f} min.")
+             f"Whole run: {elapsed / 60:.1f} min; 1-minute load average {info['load']:.2f} at the start, "
+             f"{os.getloadavg()[0]:.2f} at the end (other work on the machine inflates wall times).")
     L.append("")
 
     # Aggregates
@@ -903,23 +920,25 @@ def build_report(args, info, preset, crf, w, h, cases, methods, results, scene, 
     L.append("")
     L.append(f"Keyframes: the dolly case. x264 preset `{preset}`, CRF {crf}, High profile, yuv420p, "
              "key frame every 2 s (the settings of backends/inb-video-writer.c, read from it). "
-             "Wall time and peak RSS from GNU time, one run each.")
+             f"Wall time and peak RSS from GNU time; ours: median of {args.reps} runs (all runs in "
+             "brackets) and the largest RSS, FFmpeg: one run each (it is slow).")
     L.append("")
     L.append("| what | frames | size | wall (s) | peak RSS (MB) | frames in file |")
     L.append("|---|---|---|---|---|---|")
     cmd_ours = "inbetween generate" if how == "CLI" else "inb-bench-engine \\| ffmpeg"
     if o81:
-        L.append(f"| ours ({cmd_ours}) | 81 | {clip_size[0]}×{clip_size[1]} | {o81['wall']:.2f} | "
+        L.append(f"| ours ({cmd_ours}) | 81 | {clip_size[0]}×{clip_size[1]} | {o81['wall']:.2f} {runs(o81)} | "
                  f"{o81['rss']:.0f} | {o81['frames']} |")
     for k, v in mi_clips.items():
         L.append(f"| ffmpeg minterpolate search {k[3:]} | 81 | {clip_size[0]}×{clip_size[1]} | "
                  f"{v['wall']:.2f} | {v['rss']:.0f} | {v['frames']} |")
     for n, r in scaling_frames:
         if n != 81 and r:
-            L.append(f"| ours | {n} | {clip_size[0]}×{clip_size[1]} | {r['wall']:.2f} | {r['rss']:.0f} | {r['frames']} |")
+            L.append(f"| ours | {n} | {clip_size[0]}×{clip_size[1]} | {r['wall']:.2f} {runs(r)} | {r['rss']:.0f} "
+                     f"| {r['frames']} |")
     for (cw, ch), r in scaling_pixels:
         if cw != clip_size[0] and r:
-            L.append(f"| ours | 81 | {cw}×{ch} | {r['wall']:.2f} | {r['rss']:.0f} | {r['frames']} |")
+            L.append(f"| ours | 81 | {cw}×{ch} | {r['wall']:.2f} {runs(r)} | {r['rss']:.0f} | {r['frames']} |")
     L.append("")
     if lin_f:
         L.append(f"Time vs frame count (1280×720): wall ≈ {lin_f[0]:.3f} s + {lin_f[1] * 1000:.1f} ms × frames, "
