@@ -176,13 +176,17 @@ frame_block_release (gpointer user_data)
 static InbImage *
 frame_pool_take (GAsyncQueue *pool,
                  guint        width,
-                 guint        height)
+                 guint        height,
+                 guint       *n_allocated)
 {
   gsize size = (gsize) width * height * 3;
   FrameBlock *block = g_async_queue_try_pop (pool);
 
   if (block == NULL)
-    block = g_malloc (sizeof (FrameBlock) + size);
+    {
+      block = g_malloc (sizeof (FrameBlock) + size);
+      (*n_allocated)++;
+    }
 
   block->home = g_async_queue_ref (pool);
 
@@ -400,6 +404,7 @@ inb_local_backend_generate_worker (GTask        *task,
   double render_s = 0.0;
   double encode_s = 0.0;
   double verify_s;
+  guint n_blocks = 0;
 
   /* Analysis: global motion, dense flow both ways, occlusion. */
   report (data, 0.0, _("Analysing motion"));
@@ -448,7 +453,7 @@ inb_local_backend_generate_worker (GTask        *task,
         goto failed;
 
       start = g_get_monotonic_time ();
-      frame = frame_pool_take (pool, data->width, data->height);
+      frame = frame_pool_take (pool, data->width, data->height, &n_blocks);
       inb_engine_render (engine, timeline_time (tl, i), frame);
       render_s += seconds_since (start);
 
@@ -535,8 +540,9 @@ inb_local_backend_generate_worker (GTask        *task,
   json_object_set_double_member (metadata, "encode_s", encode_s);
   json_object_set_double_member (metadata, "verify_s", verify_s);
 
-  g_debug ("%s: %u frames %u×%u, analysis %.3f s, render %.3f s, encode %.3f s, verify %.3f s",
-           data->output_path, tl->n_frames, data->width, data->height,
+  g_debug ("%s: %u frames %u×%u (%u frame buffers), analysis %.3f s, render %.3f s, "
+           "encode %.3f s, verify %.3f s",
+           data->output_path, tl->n_frames, data->width, data->height, n_blocks,
            analysis_s, render_s, encode_s, verify_s);
 
   report (data, 1.0, NULL);
