@@ -111,17 +111,22 @@ autoplug_continue_cb (GstElement *decodebin,
                       GstCaps    *caps,
                       ReadState  *state)
 {
-  GstStructure *s = gst_caps_get_structure (caps, 0);
-  const char *name = gst_structure_get_name (s);
+  GstStructure *s;
+  const char *name;
+
+  if (gst_caps_is_any (caps) || gst_caps_is_empty (caps))
+    return TRUE;
+  s = gst_caps_get_structure (caps, 0);
+  name = gst_structure_get_name (s);
 
   g_mutex_lock (&state->mutex);
   if (state->container_caps == NULL)
     state->container_caps = gst_caps_ref (caps);
   else if (state->codec_caps == NULL &&
-      g_str_has_prefix (name, "video/") &&
-      !g_str_equal (name, "video/x-raw") &&
-      (!gst_structure_has_name (gst_caps_get_structure (state->container_caps, 0), name) ||
-       gst_structure_has_field (s, "profile")))
+           g_str_has_prefix (name, "video/") &&
+           !g_str_equal (name, "video/x-raw") &&
+           (!gst_structure_has_name (gst_caps_get_structure (state->container_caps, 0), name) ||
+            gst_structure_has_field (s, "profile")))
     state->codec_caps = gst_caps_ref (caps);
   else if (state->codec_caps != NULL &&
            gst_structure_has_name (gst_caps_get_structure (state->codec_caps, 0), name) &&

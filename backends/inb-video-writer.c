@@ -36,6 +36,8 @@
  * veryfast 2.2 s, 1.8 MB; all within 0.6 dB. superfast keeps CABAC,
  * B-frames and deblocking at a little over half veryfast's cost. */
 #define DEFAULT_PRESET     "superfast"
+/* How long push() waits for the encoder to take a frame. */
+#define STALL_TIMEOUT_S    60
 /* How long finish() waits for the muxer to drain after EOS. */
 #define FINISH_TIMEOUT_S   120
 /* Set to an x264 speed preset ("ultrafast" … "veryslow") to override. */
@@ -458,7 +460,8 @@ buffer_for_frame (InbVideoWriter *self,
  * small queue is full. Call from one thread only.
  *
  * Returns: %FALSE with @error set if the frame has the wrong size, the
- *   writer was closed or the pipeline failed (disk full, encoder error).
+ *   writer was closed, the pipeline failed (disk full, encoder error) or
+ *   stalled for a minute. After a failure, abort (or drop) the writer.
  */
 gboolean
 inb_video_writer_push (InbVideoWriter  *self,
@@ -468,6 +471,8 @@ inb_video_writer_push (InbVideoWriter  *self,
   g_autoptr(GstBuffer) buffer = NULL;
   GstFlowReturn flow;
   guint64 max_bytes;
+  gint64 stall_deadline;
+  gboolean stalled = FALSE;
 
   g_return_val_if_fail (INB_IS_VIDEO_WRITER (self), FALSE);
   g_return_val_if_fail (frame != NULL, FALSE);
@@ -492,14 +497,28 @@ inb_video_writer_push (InbVideoWriter  *self,
    * buffer probe signals under the same mutex, so no wake-up is lost; the
    * timed wait is only a safety net. */
   max_bytes = (guint64) self->frame_size * QUEUE_FRAMES;
+  stall_deadline = g_get_monotonic_time () + STALL_TIMEOUT_S * G_TIME_SPAN_SECOND;
   g_mutex_lock (&self->mutex);
   while (self->pipeline_error == NULL &&
          gst_app_src_get_current_level_bytes (GST_APP_SRC (self->appsrc)) >= max_bytes)
-    g_cond_wait_until (&self->cond, &self->mutex, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
+    {
+      if (g_get_monotonic_time () >= stall_deadline)
+        {
+          stalled = TRUE;
+          break;
+        }
+      g_cond_wait_until (&self->cond, &self->mutex, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
+    }
   g_mutex_unlock (&self->mutex);
 
   if (take_pipeline_error (self, error))
     return FALSE;
+  if (stalled)
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT,
+                   _("The video encoder took no frame for %d seconds"), STALL_TIMEOUT_S);
+      return FALSE;
+    }
 
   buffer = buffer_for_frame (self, frame);
   GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (self->n_frames, GST_SECOND, self->fps);
