@@ -413,6 +413,7 @@ test_validate (Fixture       *fixture,
   g_autoptr(InbImage) b = make_texture (160, 96, 6, 2);
   g_autoptr(InbImage) other = make_texture (160, 98, 6, 2);
   g_autoptr(InbImage) odd = make_texture (161, 97, 0, 0);
+  g_autoptr(InbImage) tiny = make_texture (8, 8, 0, 0);
   g_autofree char *out = g_build_filename (fixture->dir, "bad.mp4", NULL);
   g_autoptr(GError) error = NULL;
   InbRequest *request;
@@ -440,6 +441,13 @@ test_validate (Fixture       *fixture,
   request = make_request (backend, odd, odd, "{\"duration\": 1, \"fps\": 8}", out);
   g_assert_false (inb_backend_validate (backend, request, &error));
   g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_object_unref (request);
+
+  request = make_request (backend, tiny, tiny, "{}", out);
+  g_assert_false (inb_backend_validate (backend, request, &error));
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+  g_test_message ("tiny: %s", error->message);
   g_clear_error (&error);
   g_object_unref (request);
 

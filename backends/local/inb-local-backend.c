@@ -622,13 +622,14 @@ inb_local_backend_validate (InbBackend  *backend,
 {
   InbImage *first = inb_request_get_first (request);
   InbImage *last = inb_request_get_last (request);
+  InbModel *model;
   guint width;
   guint height;
 
   if (first == NULL || last == NULL)
     {
       g_set_error_literal (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                           _("Both a first and a last keyframe are needed."));
+                           _("Both a first and a last keyframe are needed"));
       return FALSE;
     }
 
@@ -638,15 +639,27 @@ inb_local_backend_validate (InbBackend  *backend,
   if (width != inb_image_get_width (last) || height != inb_image_get_height (last))
     {
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                   _("The keyframes differ in size (%u×%u and %u×%u); they must be the same size."),
+                   _("The keyframes differ in size (%u×%u and %u×%u); they must be the same size"),
                    width, height, inb_image_get_width (last), inb_image_get_height (last));
+      return FALSE;
+    }
+
+  model = inb_backend_find_model (backend, inb_request_get_model_id (request));
+  if (model != NULL &&
+      (MIN (width, height) < inb_model_get_min_side (model) ||
+       MAX (width, height) > inb_model_get_max_side (model)))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("The frame size %u×%u is outside what the engine takes (%u to %u pixels a side)"),
+                   width, height,
+                   inb_model_get_min_side (model), inb_model_get_max_side (model));
       return FALSE;
     }
 
   if (width % 2 != 0 || height % 2 != 0)
     {
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                   _("The frame size %u×%u is odd; width and height must be even."),
+                   _("The frame size %u×%u is odd; width and height must be even"),
                    width, height);
       return FALSE;
     }
@@ -685,7 +698,7 @@ inb_local_backend_generate_async (InbBackend          *backend,
   if (output_path == NULL || *output_path == '\0')
     {
       g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                               _("The request has no output path."));
+                               _("The request has no output path"));
       return;
     }
 
@@ -695,7 +708,7 @@ inb_local_backend_generate_async (InbBackend          *backend,
   if (fps < 1 || fps > 240)
     {
       g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                               _("The frame rate %" G_GINT64_FORMAT " is out of range."),
+                               _("The frame rate %" G_GINT64_FORMAT " is out of range"),
                                fps);
       return;
     }
