@@ -1,0 +1,557 @@
+/* test-engine.c — the local engine: flow, global model, in-betweens
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "inb-engine.h"
+#include "inb-flow.h"
+
+/* A smooth, band-limited texture with a natural (1/f-like) spectrum,
+ * evaluated at real coordinates so that a moved copy is exact. */
+#define N_WAVES 24
+
+typedef struct
+{
+  double kx[N_WAVES];
+  double ky[N_WAVES];
+  double amp[N_WAVES];
+  double phase[N_WAVES][3];
+} Texture;
+
+static void
+texture_init (Texture *tex,
+              guint32  seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+
+  for (guint i = 0; i < N_WAVES; i++)
+    {
+      double angle = g_rand_double_range (rand, 0, G_PI);
+      double wavelength = exp (g_rand_double_range (rand, log (6.0), log (400.0)));
+
+      tex->kx[i] = 2 * G_PI * cos (angle) / wavelength;
+      tex->ky[i] = 2 * G_PI * sin (angle) / wavelength;
+      tex->amp[i] = (0.5 + g_rand_double (rand)) * sqrt (wavelength / 60.0);
+      for (guint c = 0; c < 3; c++)
+        tex->phase[i][c] = g_rand_double_range (rand, 0, 2 * G_PI);
+    }
+}
+
+/* The image whose pixel x shows the texture at m_inv x. */
+static InbImage *
+texture_render (const Texture *tex,
+                guint          width,
+                guint          height,
+                const double   m_inv[9])
+{
+  InbImage *image = inb_image_new (width, height);
+  guint8 *data = inb_image_get_data_mut (image);
+  gsize stride = inb_image_get_stride (image);
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        double sx, sy;
+
+        inb_mat3_apply (m_inv, x, y, &sx, &sy);
+        for (guint c = 0; c < 3; c++)
+          {
+            double v = 0;
+
+            for (guint i = 0; i < N_WAVES; i++)
+              v += tex->amp[i] * sin (tex->kx[i] * sx + tex->ky[i] * sy + tex->phase[i][c]);
+            data[y * stride + x * 3 + c] = (guint8) CLAMP (lround (128 + 18 * v), 0, 255);
+          }
+      }
+
+  return image;
+}
+
+/* Similarity about the image centre: scale, angle, then shift. */
+static void
+similarity (guint   width,
+            guint   height,
+            double  scale,
+            double  angle,
+            double  tx,
+            double  ty,
+            double  m[9])
+{
+  double cx = 0.5 * (width - 1.0), cy = 0.5 * (height - 1.0);
+
+  m[0] = scale * cos (angle);
+  m[1] = -scale * sin (angle);
+  m[3] = scale * sin (angle);
+  m[4] = scale * cos (angle);
+  m[2] = cx + tx - m[0] * cx - m[1] * cy;
+  m[5] = cy + ty - m[3] * cx - m[4] * cy;
+  m[6] = m[7] = 0;
+  m[8] = 1;
+}
+
+/* first = texture, last = texture moved by m (first(x) = last(m x)) */
+static void
+make_pair (guint      width,
+           guint      height,
+           double     scale,
+           double     angle,
+           double     tx,
+           double     ty,
+           InbImage **first,
+           InbImage **last,
+           double     m[9])
+{
+  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  Texture tex;
+  double m_inv[9];
+
+  texture_init (&tex, 7);
+  similarity (width, height, scale, angle, tx, ty, m);
+  g_assert_true (inb_mat3_invert (m, m_inv));
+  *first = texture_render (&tex, width, height, identity);
+  *last = texture_render (&tex, width, height, m_inv);
+}
+
+static double
+psnr (InbImage *a,
+      InbImage *b,
+      guint     margin)
+{
+  guint w = inb_image_get_width (a), h = inb_image_get_height (a);
+  const guint8 *pa = inb_image_get_data (a), *pb = inb_image_get_data (b);
+  gsize sa = inb_image_get_stride (a), sb = inb_image_get_stride (b);
+  double se = 0;
+  gsize n = 0;
+
+  for (guint y = margin; y < h - margin; y++)
+    for (guint x = 3 * margin; x < 3 * (w - margin); x++)
+      {
+        double d = (double) pa[y * sa + x] - pb[y * sb + x];
+
+        se += d * d;
+        n++;
+      }
+  if (se == 0)
+    return 99.0;
+
+  return 10 * log10 (255.0 * 255.0 * n / se);
+}
+
+static InbImage *
+dissolve (InbImage *a,
+          InbImage *b,
+          double    t)
+{
+  guint w = inb_image_get_width (a), h = inb_image_get_height (a);
+  InbImage *out = inb_image_new (w, h);
+  const guint8 *pa = inb_image_get_data (a), *pb = inb_image_get_data (b);
+  guint8 *po = inb_image_get_data_mut (out);
+
+  for (gsize k = 0; k < (gsize) w * h * 3; k++)
+    po[k] = (guint8) lround ((1 - t) * pa[k] + t * pb[k]);
+
+  return out;
+}
+
+static InbEngine *
+engine_new (InbImage *first,
+            InbImage *last,
+            guint     n_threads)
+{
+  g_autoptr(GError) error = NULL;
+  InbEngine *engine;
+
+  engine = inb_engine_new (first, last, n_threads, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (engine);
+
+  return engine;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_keyframes_exact (void)
+{
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbImage) out = NULL;
+  g_autoptr(InbEngine) engine = NULL;
+  double m[9];
+  gsize size;
+
+  make_pair (96, 64, 1.0, 0.0, 3.5, -2.0, &first, &last, m);
+  engine = engine_new (first, last, 0);
+  out = inb_image_new (96, 64);
+  size = inb_image_get_stride (out) * 64;
+
+  inb_engine_render (engine, 0.0, out);
+  g_assert_cmpmem (inb_image_get_data (out), size, inb_image_get_data (first), size);
+  inb_engine_render (engine, 1.0, out);
+  g_assert_cmpmem (inb_image_get_data (out), size, inb_image_get_data (last), size);
+  /* Any frame in between, then the ends again: nothing is left over. */
+  inb_engine_render (engine, 0.5, out);
+  g_assert_true (memcmp (inb_image_get_data (out), inb_image_get_data (first), size) != 0);
+  inb_engine_render (engine, 0.0, out);
+  g_assert_cmpmem (inb_image_get_data (out), size, inb_image_get_data (first), size);
+}
+
+static void
+test_flow_translation (void)
+{
+  const guint w = 320, h = 240, margin = 24;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *flow = g_new (float, w * h * 2);
+  double m[9], hom[9], err = 0, hx, hy;
+  gsize n = 0;
+
+  make_pair (w, h, 1.0, 0.0, 7.3, -4.6, &first, &last, m);
+  g_assert_true (inb_flow_estimate (first, last, 2, flow, hom, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint y = margin; y < h - margin; y++)
+    for (guint x = margin; x < w - margin; x++)
+      {
+        const float *f = flow + ((gsize) y * w + x) * 2;
+
+        g_assert_true (isfinite (f[0]) && isfinite (f[1]));
+        err += hypot (f[0] - 7.3, f[1] + 4.6);
+        n++;
+      }
+  err /= n;
+  g_test_message ("translation: mean end-point error %.3f px", err);
+  g_assert_cmpfloat (err, <, 0.5);
+
+  inb_mat3_apply (hom, 100, 80, &hx, &hy);
+  g_assert_cmpfloat (fabs (hx - 107.3), <, 0.5);
+  g_assert_cmpfloat (fabs (hy - 75.4), <, 0.5);
+}
+
+/* The global model recovers zoom with rotation, and a large pan. */
+static void
+check_global (double scale,
+              double angle,
+              double tx,
+              double ty)
+{
+  const guint w = 480, h = 320;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *flow = g_new (float, w * h * 2);
+  double m[9], hom[9], err = 0;
+  gsize n = 0;
+
+  make_pair (w, h, scale, angle, tx, ty, &first, &last, m);
+  g_assert_true (inb_flow_estimate (first, last, 0, flow, hom, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint y = 40; y < h - 40; y += 8)
+    for (guint x = 40; x < w - 40; x += 8)
+      {
+        double ex, ey, gx, gy;
+
+        inb_mat3_apply (m, x, y, &ex, &ey);
+        inb_mat3_apply (hom, x, y, &gx, &gy);
+        err += hypot (gx - ex, gy - ey);
+        n++;
+      }
+  err /= n;
+  g_test_message ("global model (scale %.2f, %.1f deg, shift %.0f, %.0f): mean error %.3f px",
+                  scale, angle * 180 / G_PI, tx, ty, err);
+  g_assert_cmpfloat (err, <, 1.0);
+}
+
+static void
+test_global_zoom_rotation (void)
+{
+  check_global (1.25, 6.0 * G_PI / 180, 5.0, -3.0);
+  check_global (1.0 / 1.3, -4.0 * G_PI / 180, 0.0, 0.0);
+}
+
+static void
+test_global_pan (void)
+{
+  check_global (1.0, 0.0, 0.25 * 480, 10.0);
+}
+
+/* The middle of a translated pair is the half-way translation. */
+static void
+test_middle_translation (void)
+{
+  const guint w = 320, h = 240;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbImage) truth = NULL;
+  g_autoptr(InbImage) out = NULL;
+  g_autoptr(InbImage) blend = NULL;
+  g_autoptr(InbEngine) engine = NULL;
+  Texture tex;
+  double m[9], half[9], half_inv[9], ours, theirs;
+
+  make_pair (w, h, 1.0, 0.0, 21.0, -9.4, &first, &last, m);
+  similarity (w, h, 1.0, 0.0, 10.5, -4.7, half);
+  inb_mat3_invert (half, half_inv);
+  texture_init (&tex, 7);
+  truth = texture_render (&tex, w, h, half_inv);
+
+  engine = engine_new (first, last, 0);
+  out = inb_image_new (w, h);
+  inb_engine_render (engine, 0.5, out);
+  blend = dissolve (first, last, 0.5);
+
+  ours = psnr (out, truth, 16);
+  theirs = psnr (blend, truth, 16);
+  g_test_message ("middle of a translation: %.2f dB (dissolve %.2f dB)", ours, theirs);
+  g_assert_cmpfloat (ours, >, 30.0);
+  g_assert_cmpfloat (ours, >, theirs + 10.0);
+}
+
+/* The middle of a zoom with rotation is the half-way similarity. */
+static void
+test_middle_zoom (void)
+{
+  const guint w = 320, h = 240;
+  const double scale = 1.3, angle = 8.0 * G_PI / 180;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbImage) truth = NULL;
+  g_autoptr(InbImage) out = NULL;
+  g_autoptr(InbImage) blend = NULL;
+  g_autoptr(InbEngine) engine = NULL;
+  Texture tex;
+  double m[9], half[9], half_inv[9], ours, theirs;
+
+  make_pair (w, h, scale, angle, 0, 0, &first, &last, m);
+  similarity (w, h, sqrt (scale), 0.5 * angle, 0, 0, half);
+  inb_mat3_invert (half, half_inv);
+  texture_init (&tex, 7);
+  truth = texture_render (&tex, w, h, half_inv);
+
+  engine = engine_new (first, last, 0);
+  out = inb_image_new (w, h);
+  inb_engine_render (engine, 0.5, out);
+  blend = dissolve (first, last, 0.5);
+
+  ours = psnr (out, truth, 24);
+  theirs = psnr (blend, truth, 24);
+  g_test_message ("middle of a zoom: %.2f dB (dissolve %.2f dB)", ours, theirs);
+  g_assert_cmpfloat (ours, >, 30.0);
+  g_assert_cmpfloat (ours, >, theirs + 10.0);
+}
+
+/* Noise against a gradient: nothing corresponds, so no garbage: the
+ * in-between stays a dissolve and the flow stays finite. */
+static void
+test_unrelated (void)
+{
+  const guint w = 256, h = 192;
+  g_autoptr(InbImage) first = inb_image_new (w, h);
+  g_autoptr(InbImage) last = inb_image_new (w, h);
+  g_autoptr(InbImage) out = inb_image_new (w, h);
+  g_autoptr(InbImage) blend = NULL;
+  g_autoptr(InbEngine) engine = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  g_autoptr(GError) error = NULL;
+  g_autofree float *flow = g_new (float, w * h * 2);
+  guint8 *a = inb_image_get_data_mut (first);
+  guint8 *b = inb_image_get_data_mut (last);
+  double quality;
+
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      for (guint c = 0; c < 3; c++)
+        {
+          a[(y * w + x) * 3 + c] = (guint8) g_rand_int_range (rand, 0, 256);
+          b[(y * w + x) * 3 + c] = (guint8) ((x * 255 / (w - 1) + c * 40) % 256);
+        }
+
+  g_assert_true (inb_flow_estimate (first, last, 0, flow, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (gsize k = 0; k < (gsize) w * h * 2; k++)
+    g_assert_true (isfinite (flow[k]));
+
+  engine = engine_new (first, last, 0);
+  for (guint i = 1; i < 4; i++)
+    {
+      double t = i / 4.0;
+
+      inb_engine_render (engine, t, out);
+      blend = dissolve (first, last, t);
+      quality = psnr (out, blend, 0);
+      g_test_message ("unrelated pair at t = %.2f: %.2f dB from the dissolve", t, quality);
+      g_assert_cmpfloat (quality, >, 35.0);
+      g_clear_pointer (&blend, inb_image_unref);
+    }
+}
+
+/* Frames do not depend on the number of threads. */
+static void
+test_threads_identical (void)
+{
+  const guint w = 200, h = 150;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbImage) one = inb_image_new (w, h);
+  g_autoptr(InbImage) two = inb_image_new (w, h);
+  g_autoptr(InbEngine) e1 = NULL;
+  g_autoptr(InbEngine) e2 = NULL;
+  double m[9];
+  gsize size = (gsize) w * h * 3;
+
+  make_pair (w, h, 1.1, 0.05, 6, 2, &first, &last, m);
+  e1 = engine_new (first, last, 1);
+  e2 = engine_new (first, last, 2);
+  for (guint i = 1; i < 5; i++)
+    {
+      inb_engine_render (e1, i / 5.0, one);
+      inb_engine_render (e2, i / 5.0, two);
+      g_assert_cmpmem (inb_image_get_data (one), size, inb_image_get_data (two), size);
+    }
+}
+
+typedef struct
+{
+  GMutex        mutex;
+  GCond         cond;
+  double        last;
+  guint         calls;
+  gboolean      started;
+  GCancellable *cancellable;
+  gint64        cancelled_at;
+} ProgressData;
+
+static void
+on_progress (double   fraction,
+             gpointer user_data)
+{
+  ProgressData *data = user_data;
+
+  g_mutex_lock (&data->mutex);
+  g_assert_cmpfloat (fraction, >=, 0.0);
+  g_assert_cmpfloat (fraction, <=, 1.0);
+  g_assert_cmpfloat (fraction, >=, data->last);
+  data->last = fraction;
+  data->calls++;
+  if (fraction > 0)
+    {
+      data->started = TRUE;
+      g_cond_signal (&data->cond);
+    }
+  g_mutex_unlock (&data->mutex);
+}
+
+static void
+test_progress (void)
+{
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  ProgressData data = { 0 };
+  double m[9];
+
+  g_mutex_init (&data.mutex);
+  make_pair (128, 96, 1.0, 0.0, 2, 1, &first, &last, m);
+  engine = inb_engine_new (first, last, 0, on_progress, &data, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (data.calls, >=, 3);
+  g_assert_cmpfloat (data.last, ==, 1.0);
+  g_mutex_clear (&data.mutex);
+}
+
+static gpointer
+canceller (gpointer user_data)
+{
+  ProgressData *data = user_data;
+
+  g_mutex_lock (&data->mutex);
+  while (!data->started)
+    g_cond_wait (&data->cond, &data->mutex);
+  g_mutex_unlock (&data->mutex);
+
+  g_usleep (5000);
+  data->cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (data->cancellable);
+
+  return NULL;
+}
+
+static void
+test_cancel (void)
+{
+  const guint w = 4096, h = 3072;
+  g_autoptr(InbImage) first = inb_image_new (w, h);
+  g_autoptr(InbImage) last = inb_image_new (w, h);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  ProgressData data = { 0 };
+  InbEngine *engine;
+  GThread *thread;
+  guint8 *a = inb_image_get_data_mut (first);
+  guint8 *b = inb_image_get_data_mut (last);
+  guint32 state = 12345;
+  gint64 latency;
+
+  /* Cheap texture: xorshift noise, and the same moved by 40 pixels. */
+  for (gsize k = 0; k < (gsize) w * h * 3; k++)
+    {
+      state ^= state << 13;
+      state ^= state >> 17;
+      state ^= state << 5;
+      a[k] = (guint8) state;
+    }
+  for (guint y = 0; y < h; y++)
+    memcpy (b + (gsize) y * w * 3 + 120, a + (gsize) y * w * 3, (gsize) (w - 40) * 3);
+
+  /* Already cancelled: returns at once. */
+  g_cancellable_cancel (cancellable);
+  engine = inb_engine_new (first, last, 0, NULL, NULL, cancellable, &error);
+  g_assert_null (engine);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_cancellable_reset (cancellable);
+
+  /* Cancelled from another thread while it runs. */
+  g_mutex_init (&data.mutex);
+  g_cond_init (&data.cond);
+  data.cancellable = cancellable;
+  thread = g_thread_new ("canceller", canceller, &data);
+  engine = inb_engine_new (first, last, 0, on_progress, &data, cancellable, &error);
+  latency = g_get_monotonic_time () - data.cancelled_at;
+  g_thread_join (thread);
+
+  g_assert_null (engine);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_test_message ("cancellation latency: %.1f ms", latency / 1000.0);
+  g_assert_cmpint (latency, <, 500 * 1000);
+  g_mutex_clear (&data.mutex);
+  g_cond_clear (&data.cond);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/engine/keyframes-exact", test_keyframes_exact);
+  g_test_add_func ("/engine/flow-translation", test_flow_translation);
+  g_test_add_func ("/engine/global-zoom-rotation", test_global_zoom_rotation);
+  g_test_add_func ("/engine/global-pan", test_global_pan);
+  g_test_add_func ("/engine/middle-translation", test_middle_translation);
+  g_test_add_func ("/engine/middle-zoom", test_middle_zoom);
+  g_test_add_func ("/engine/unrelated", test_unrelated);
+  g_test_add_func ("/engine/threads-identical", test_threads_identical);
+  g_test_add_func ("/engine/progress", test_progress);
+  g_test_add_func ("/engine/cancel", test_cancel);
+
+  return g_test_run ();
+}

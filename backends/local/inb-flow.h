@@ -1,0 +1,114 @@
+/* inb-flow.h — luma pyramids, dense optical flow and the global motion model
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "inb-image.h"
+#include "inb-parallel.h"
+
+G_BEGIN_DECLS
+
+/* A single-channel float image, rows packed (stride = width). */
+typedef struct _InbPlane
+{
+  guint  width;
+  guint  height;
+  float *data;
+} InbPlane;
+
+InbPlane *inb_plane_new  (guint     width,
+                          guint     height);
+void      inb_plane_free (InbPlane *plane);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InbPlane, inb_plane_free)
+
+typedef void (*InbFlowProgressFunc) (double   fraction,
+                                     gpointer user_data);
+
+/**
+ * InbFlowAnalysis:
+ * @width, @height: the analysis grid
+ * @scale: full-resolution pixels per analysis pixel (a power of two).
+ *   Analysis pixel xa is centred on full-resolution x = scale * xa + (scale - 1) / 2.
+ * @luma0, @luma1: the keyframes' luma on the analysis grid, 0..255
+ * @fwd_u, @fwd_v: dense flow first -> last on the analysis grid, in
+ *   analysis pixels (first(x) ~ last(x + f(x)))
+ * @bwd_u, @bwd_v: dense flow last -> first, same units
+ * @homography: the global model first -> last in full-resolution pixel
+ *   coordinates, row-major, h[8] = 1 (x' = H x in homogeneous coordinates)
+ * @inlier_fraction: share of reliable flow samples the global model explains
+ *
+ * Everything the engine needs from the pair.
+ */
+typedef struct _InbFlowAnalysis
+{
+  guint     width;
+  guint     height;
+  guint     scale;
+  InbPlane *luma0;
+  InbPlane *luma1;
+  InbPlane *fwd_u;
+  InbPlane *fwd_v;
+  InbPlane *bwd_u;
+  InbPlane *bwd_v;
+  double    homography[9];
+  double    inlier_fraction;
+} InbFlowAnalysis;
+
+/* Global motion first (robust homography from a coarse flow, seeded by an
+ * exhaustive translation search), then DIS-style coarse-to-fine patch flow
+ * in both directions initialised from it. Blocking; returns %NULL with
+ * G_IO_ERROR_CANCELLED when @cancellable fires. */
+InbFlowAnalysis *inb_flow_analyse       (InbParallel          *parallel,
+                                         InbImage             *first,
+                                         InbImage             *last,
+                                         InbFlowProgressFunc   progress,
+                                         gpointer              progress_data,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
+void             inb_flow_analysis_free (InbFlowAnalysis      *analysis);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InbFlowAnalysis, inb_flow_analysis_free)
+
+/**
+ * inb_flow_estimate:
+ * @first, @last: same size
+ * @n_threads: 0 = number of processors
+ * @flow: (out caller-allocates): width × height × 2 floats, interleaved
+ *   (u, v) per pixel, row-major, in full-resolution pixels:
+ *   first(x, y) ~ last(x + u, y + v)
+ * @homography: (out caller-allocates) (optional): 9 doubles, the global
+ *   model first -> last (see #InbFlowAnalysis)
+ *
+ * The engine's dense forward flow, bilinearly upsampled to full
+ * resolution. For tests and the benchmark (compare with OpenCV DIS).
+ */
+gboolean inb_flow_estimate (InbImage      *first,
+                            InbImage      *last,
+                            guint          n_threads,
+                            float         *flow,
+                            double        *homography,
+                            GCancellable  *cancellable,
+                            GError       **error);
+
+/* 3 × 3 row-major matrix helpers (double). */
+void     inb_mat3_mul      (const double  a[9],
+                            const double  b[9],
+                            double        out[9]);
+gboolean inb_mat3_invert   (const double  m[9],
+                            double        out[9]);
+void     inb_mat3_log      (const double  m[9],
+                            double        out[9]);
+void     inb_mat3_exp      (const double  m[9],
+                            double        out[9]);
+void     inb_mat3_apply    (const double  h[9],
+                            double        x,
+                            double        y,
+                            double       *out_x,
+                            double       *out_y);
+
+G_END_DECLS
