@@ -1,4 +1,5 @@
-/* inb-window.c
+/* inb-window.c — the authoring window: keyframes, prompt, parameters,
+ * the queue of takes and the player
  *
  * Copyright 2026 The Inbetween authors
  *
@@ -22,18 +23,55 @@
 #include <glib/gi18n.h>
 
 #include "inb-resources.h"
+#include "inb-backend-registry.h"
+#include "inb-fs.h"
+#include "inb-job-row.h"
+#include "inb-request-builder.h"
+#include "inb-take.h"
 #include "inb-window.h"
+
+typedef struct
+{
+  InbBackend *backend;
+  InbModel   *model;
+} Choice;
 
 struct _InbWindow
 {
   AdwApplicationWindow  parent_instance;
 
   GSettings            *settings;
+  InbBackendRegistry   *registry;
+  InbJobQueue          *queue;
+  GArray               *choices;
+  InbBackend           *backend;
+  InbModel             *model;
+  GCancellable         *cancellable;
+  GtkDropDown          *fit_dropdown;
+  char                 *problem;
+  guint                 n_takes;
+  guint                 building : 1;
+  guint                 can_generate : 1;
+  guint                 updating_fit : 1;
 
   /* Template Widgets */
   AdwHeaderBar         *header_bar;
+  AdwWindowTitle       *window_title;
+  GtkDropDown          *model_dropdown;
   AdwToastOverlay      *toast_overlay;
-  AdwStatusPage        *empty_page;
+  AdwFlap              *flap;
+  InbKeyframeSlot      *first_slot;
+  InbKeyframeSlot      *last_slot;
+  GtkTextView          *prompt_view;
+  GtkTextView          *negative_view;
+  GtkLabel             *prompt_counter;
+  GtkLabel             *negative_counter;
+  InbParamPanel        *param_panel;
+  GtkLabel             *generate_hint;
+  GtkButton            *generate_button;
+  InbPlayer            *player;
+  GtkRevealer          *jobs_revealer;
+  GtkListBox           *jobs_list;
 };
 
 G_DEFINE_FINAL_TYPE (InbWindow, inb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -41,10 +79,15 @@ G_DEFINE_FINAL_TYPE (InbWindow, inb_window, ADW_TYPE_APPLICATION_WINDOW)
 enum {
   PROP_0,
   PROP_SETTINGS,
+  PROP_CAN_GENERATE,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static const char * const fit_values[] = { "crop", "pad", "stretch", NULL };
+
+static void inb_window_update_state (InbWindow *self);
 
 InbWindow *
 inb_window_new (GtkApplication *application,
@@ -68,6 +111,784 @@ inb_window_add_toast (InbWindow *self,
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
+
+static void
+inb_window_toast (InbWindow  *self,
+                  const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+InbKeyframeSlot *
+inb_window_get_first_slot (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+  return self->first_slot;
+}
+
+InbKeyframeSlot *
+inb_window_get_last_slot (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+  return self->last_slot;
+}
+
+InbParamPanel *
+inb_window_get_param_panel (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+  return self->param_panel;
+}
+
+InbPlayer *
+inb_window_get_player (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+  return self->player;
+}
+
+InbJobQueue *
+inb_window_get_job_queue (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+  return self->queue;
+}
+
+GtkWidget *
+inb_window_get_generate_button (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->generate_button);
+}
+
+gboolean
+inb_window_get_can_generate (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), FALSE);
+  return self->can_generate;
+}
+
+const char *
+inb_window_get_generate_problem (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+  return self->problem;
+}
+
+void
+inb_window_set_prompt (InbWindow  *self,
+                       const char *prompt)
+{
+  g_return_if_fail (INB_IS_WINDOW (self));
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->prompt_view), prompt ? prompt : "", -1);
+}
+
+static char *
+dup_buffer_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start;
+  GtkTextIter end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Parameters remembered per backend and model */
+
+static char *
+choice_key (InbBackend *backend,
+            InbModel   *model)
+{
+  return g_strdup_printf ("%s/%s", inb_backend_get_id (backend), inb_model_get_id (model));
+}
+
+static JsonObject *
+load_saved_params (InbWindow *self)
+{
+  g_autofree char *text = g_settings_get_string (self->settings, "last-parameters");
+  g_autofree char *key = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *all;
+
+  if (self->backend == NULL || self->model == NULL)
+    return NULL;
+
+  root = json_from_string (text, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  all = json_node_get_object (root);
+  key = choice_key (self->backend, self->model);
+  if (!json_object_has_member (all, key) ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (all, key)))
+    return NULL;
+
+  return json_object_ref (json_object_get_object_member (all, key));
+}
+
+static void
+save_params (InbWindow *self)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *values;
+
+  if (self->backend == NULL || self->model == NULL)
+    return;
+
+  text = g_settings_get_string (self->settings, "last-parameters");
+  root = json_from_string (text, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_clear_pointer (&root, json_node_unref);
+      root = json_node_init_object (json_node_alloc (), json_object_new ());
+    }
+
+  values = inb_param_panel_dup_values (self->param_panel);
+  key = choice_key (self->backend, self->model);
+  json_object_set_object_member (json_node_get_object (root), key, values);
+
+  out = json_to_string (root, FALSE);
+  g_settings_set_string (self->settings, "last-parameters", out);
+}
+
+/* Backend and model */
+
+static void
+inb_window_apply_model (InbWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->model_dropdown);
+  g_autoptr(JsonObject) saved = NULL;
+  const Choice *choice;
+
+  if (selected >= self->choices->len)
+    return;
+
+  choice = &g_array_index (self->choices, Choice, selected);
+  if (choice->backend == self->backend && choice->model == self->model)
+    return;
+
+  save_params (self);
+
+  self->backend = choice->backend;
+  self->model = choice->model;
+
+  saved = load_saved_params (self);
+  inb_param_panel_set_schema (self->param_panel, inb_model_get_schema (self->model), saved);
+
+  if (saved == NULL)
+    {
+      /* A new model starts from the preferred fit policy. */
+      g_autofree char *fit = g_settings_get_string (self->settings, "default-fit");
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+
+      json_node_set_string (node, fit);
+      inb_param_panel_set_value (self->param_panel, "fit", node);
+    }
+
+  g_settings_set_string (self->settings, "last-backend", inb_backend_get_id (self->backend));
+  g_settings_set_string (self->settings, "last-model", inb_model_get_id (self->model));
+
+
+  inb_window_update_state (self);
+}
+
+gboolean
+inb_window_select_model (InbWindow  *self,
+                         const char *backend_id,
+                         const char *model_id)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (backend_id != NULL, FALSE);
+
+  for (guint i = 0; i < self->choices->len; i++)
+    {
+      const Choice *choice = &g_array_index (self->choices, Choice, i);
+
+      if (g_strcmp0 (inb_backend_get_id (choice->backend), backend_id) == 0 &&
+          (model_id == NULL || model_id[0] == '\0' ||
+           g_strcmp0 (inb_model_get_id (choice->model), model_id) == 0))
+        {
+          gtk_drop_down_set_selected (self->model_dropdown, i);
+          inb_window_apply_model (self);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+inb_window_load_choices (InbWindow *self)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  GListModel *backends = inb_backend_registry_get_backends (self->registry);
+  g_autofree char *last_backend = NULL;
+  g_autofree char *last_model = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (backends); i++)
+    {
+      g_autoptr(InbBackend) backend = g_list_model_get_item (backends, i);
+      GPtrArray *models = inb_backend_get_models (backend);
+
+      for (guint j = 0; models != NULL && j < models->len; j++)
+        {
+          InbModel *model = g_ptr_array_index (models, j);
+          Choice choice = { backend, model };
+          g_autofree char *label = NULL;
+
+          /* Translators: backend name · model title, in the header bar */
+          label = g_strdup_printf (_("%s · %s"), inb_backend_get_name (backend), inb_model_get_title (model));
+          gtk_string_list_append (labels, label);
+          g_array_append_val (self->choices, choice);
+        }
+    }
+
+  gtk_drop_down_set_model (self->model_dropdown, G_LIST_MODEL (labels));
+
+  last_backend = g_settings_get_string (self->settings, "last-backend");
+  last_model = g_settings_get_string (self->settings, "last-model");
+  if (!inb_window_select_model (self, last_backend, last_model))
+    {
+      g_autofree char *preferred = g_settings_get_string (self->settings, "default-backend");
+
+      if (!inb_window_select_model (self, preferred, NULL) && self->choices->len > 0)
+        {
+          gtk_drop_down_set_selected (self->model_dropdown, 0);
+          inb_window_apply_model (self);
+        }
+    }
+}
+
+/* What stands between the artist and Generate */
+
+static gboolean
+update_counter (GtkLabel    *counter,
+                GtkTextView *view,
+                gint64       max_length,
+                glong       *out_length)
+{
+  g_autofree char *text = dup_buffer_text (view);
+  g_autofree char *label = NULL;
+  glong length = g_utf8_strlen (text, -1);
+  gboolean over = max_length > 0 && length > max_length;
+
+  /* A model that takes no text gets the field greyed out. */
+  gtk_widget_set_sensitive (GTK_WIDGET (view), max_length != 0);
+
+  if (max_length > 0)
+    /* Translators: characters typed / characters allowed */
+    label = g_strdup_printf (_("%ld / %" G_GINT64_FORMAT), length, max_length);
+  else if (max_length == 0)
+    label = g_strdup (_("Not used by this model"));
+  else
+    label = g_strdup_printf ("%ld", length);
+
+  gtk_label_set_label (counter, label);
+  if (over)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (counter), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (counter), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (counter), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (counter), "dim-label");
+    }
+
+  *out_length = length;
+
+  return !over;
+}
+
+static const char *
+fit_description (const char *fit)
+{
+  if (g_strcmp0 (fit, "pad") == 0)
+    return _("it will be padded with borders");
+  if (g_strcmp0 (fit, "stretch") == 0)
+    return _("it will be stretched");
+  return _("it will be cropped to fill");
+}
+
+static char *
+size_notice (InbWindow   *self,
+             InbKeyframe *keyframe)
+{
+  guint width;
+  guint height;
+  guint max_side;
+  guint min_side;
+
+  if (keyframe == NULL || self->model == NULL)
+    return NULL;
+
+  width = inb_keyframe_get_width (keyframe);
+  height = inb_keyframe_get_height (keyframe);
+  max_side = inb_model_get_max_side (self->model);
+  min_side = inb_model_get_min_side (self->model);
+
+  if (max_side > 0 && MAX (width, height) > max_side)
+    return g_strdup_printf (_("Larger than the %u px a side this model takes: it will be scaled down."), max_side);
+  if (min_side > 0 && MIN (width, height) < min_side)
+    return g_strdup_printf (_("Smaller than the %u px a side this model needs: it will be scaled up."), min_side);
+
+  return NULL;
+}
+
+static void
+inb_window_update_keyframe_notices (InbWindow *self)
+{
+  InbKeyframe *first = inb_keyframe_slot_get_keyframe (self->first_slot);
+  InbKeyframe *last = inb_keyframe_slot_get_keyframe (self->last_slot);
+  g_autofree char *first_notice = size_notice (self, first);
+  g_autofree char *last_notice = size_notice (self, last);
+  gboolean differs = first != NULL && last != NULL && inb_keyframe_aspect_differs (first, last);
+
+  if (differs)
+    {
+      g_autoptr(JsonObject) values = inb_param_panel_dup_values (self->param_panel);
+      const char *fit = json_object_has_member (values, "fit") ? json_object_get_string_member (values, "fit") : "crop";
+      g_autofree char *aspect = NULL;
+
+      /* Translators: sizes of the two keyframes, then what happens to the last one */
+      aspect = g_strdup_printf (_("Not the shape of the first keyframe (%u × %u, this one %u × %u): %s."),
+                                inb_keyframe_get_width (first), inb_keyframe_get_height (first),
+                                inb_keyframe_get_width (last), inb_keyframe_get_height (last),
+                                fit_description (fit));
+      if (last_notice != NULL)
+        {
+          char *joined = g_strdup_printf ("%s\n%s", aspect, last_notice);
+
+          g_free (last_notice);
+          last_notice = joined;
+        }
+      else
+        last_notice = g_steal_pointer (&aspect);
+
+      self->updating_fit = TRUE;
+      for (guint i = 0; fit_values[i] != NULL; i++)
+        if (g_strcmp0 (fit_values[i], fit) == 0)
+          gtk_drop_down_set_selected (self->fit_dropdown, i);
+      self->updating_fit = FALSE;
+    }
+
+  inb_keyframe_slot_set_notice (self->first_slot, first_notice);
+  inb_keyframe_slot_set_notice (self->last_slot, last_notice);
+  inb_keyframe_slot_set_extra (self->last_slot,
+                               differs && inb_param_panel_get_row (self->param_panel, "fit") != NULL
+                               ? GTK_WIDGET (self->fit_dropdown) : NULL);
+}
+
+static void
+inb_window_update_state (InbWindow *self)
+{
+  g_autofree char *problem = NULL;
+  g_autofree char *panel_problem = NULL;
+  gint64 prompt_max = 0;
+  gint64 negative_max = 0;
+  gboolean prompt_ok;
+  gboolean negative_ok;
+  glong prompt_length = 0;
+  glong negative_length = 0;
+  gboolean loading;
+  gboolean can;
+
+  if (self->model != NULL)
+    {
+      prompt_max = inb_model_get_prompt_max_length (self->model);
+      negative_max = inb_model_get_negative_max_length (self->model);
+    }
+
+  prompt_ok = update_counter (self->prompt_counter, self->prompt_view, prompt_max, &prompt_length);
+  negative_ok = update_counter (self->negative_counter, self->negative_view, negative_max, &negative_length);
+
+  inb_window_update_keyframe_notices (self);
+
+  loading = inb_keyframe_slot_get_loading (self->first_slot) || inb_keyframe_slot_get_loading (self->last_slot);
+  panel_problem = inb_param_panel_dup_problem (self->param_panel);
+
+  if (self->model == NULL)
+    problem = g_strdup (_("No backend is available"));
+  else if (loading)
+    problem = g_strdup (_("Loading the keyframes…"));
+  else if (inb_keyframe_slot_get_keyframe (self->first_slot) == NULL &&
+           inb_keyframe_slot_get_keyframe (self->last_slot) == NULL)
+    problem = g_strdup (_("Add the first and the last keyframe"));
+  else if (inb_keyframe_slot_get_keyframe (self->first_slot) == NULL)
+    problem = g_strdup (_("Add the first keyframe"));
+  else if (inb_keyframe_slot_get_keyframe (self->last_slot) == NULL)
+    problem = g_strdup (_("Add the last keyframe"));
+  else if (!prompt_ok)
+    problem = g_strdup_printf (_("Shorten the prompt to %" G_GINT64_FORMAT " characters (now %ld)"),
+                               prompt_max, prompt_length);
+  else if (!negative_ok)
+    problem = g_strdup_printf (_("Shorten the negative prompt to %" G_GINT64_FORMAT " characters (now %ld)"),
+                               negative_max, negative_length);
+  else if (inb_model_get_prompt_required (self->model) && prompt_length == 0)
+    problem = g_strdup (_("This model needs a prompt"));
+  else if (panel_problem != NULL)
+    /* Translators: %s says which parameter is wrong and why */
+    problem = g_strdup_printf (_("Fix a parameter: %s"), panel_problem);
+
+  can = problem == NULL && !self->building;
+
+  g_free (self->problem);
+  self->problem = g_steal_pointer (&problem);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.generate", can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.swap",
+                                 !loading &&
+                                 (inb_keyframe_slot_get_keyframe (self->first_slot) != NULL ||
+                                  inb_keyframe_slot_get_keyframe (self->last_slot) != NULL));
+
+  if (self->problem != NULL)
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->generate_button), self->problem);
+      gtk_label_set_label (self->generate_hint, self->problem);
+    }
+  else
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->generate_button), _("Generate a take (Ctrl+Enter)"));
+      gtk_label_set_label (self->generate_hint, _("Ready · Ctrl+Enter"));
+    }
+
+  if (self->can_generate != can)
+    {
+      self->can_generate = can;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_GENERATE]);
+    }
+}
+
+static void
+inb_window_fit_selected_cb (InbWindow   *self,
+                            GParamSpec  *pspec,
+                            GtkDropDown *dropdown)
+{
+  g_autoptr(JsonNode) node = NULL;
+  guint selected;
+
+  if (self->updating_fit)
+    return;
+
+  selected = gtk_drop_down_get_selected (dropdown);
+  if (selected >= G_N_ELEMENTS (fit_values) - 1)
+    return;
+
+  node = json_node_new (JSON_NODE_VALUE);
+  json_node_set_string (node, fit_values[selected]);
+  inb_param_panel_set_value (self->param_panel, "fit", node);
+}
+
+/* Generate */
+
+typedef struct
+{
+  InbBackend  *backend;
+  InbModel    *model;
+  InbKeyframe *first;
+  InbKeyframe *last;
+  GdkTexture  *first_texture;
+  GdkTexture  *last_texture;
+  char        *prompt;
+  char        *negative;
+  JsonObject  *params;
+  gint64       seed;
+  InbRequest  *request;
+  InbTake     *take;
+} Build;
+
+static void
+build_free (gpointer data)
+{
+  Build *b = data;
+
+  g_clear_object (&b->backend);
+  g_clear_object (&b->model);
+  g_clear_object (&b->first);
+  g_clear_object (&b->last);
+  g_clear_object (&b->first_texture);
+  g_clear_object (&b->last_texture);
+  g_free (b->prompt);
+  g_free (b->negative);
+  g_clear_pointer (&b->params, json_object_unref);
+  g_clear_object (&b->request);
+  g_clear_object (&b->take);
+  g_free (b);
+}
+
+static void
+build_worker (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Build *b = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *takes_dir = NULL;
+
+  b->request = inb_request_build (b->backend, b->model, b->first, b->last,
+                                  b->prompt, b->negative, b->params, b->seed, &error);
+  if (b->request == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* The take exists on disk before the job starts. */
+  takes_dir = inb_fs_get_takes_dir ();
+  b->take = inb_take_create (takes_dir, b->request, &error);
+  if (b->take == NULL || !inb_take_save (b->take, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+build_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  InbWindow *self = INB_WINDOW (object);
+  Build *b = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbJob) job = NULL;
+
+  self->building = FALSE;
+  inb_window_update_state (self);
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        inb_window_toast (self, error->message);
+      return;
+    }
+
+  job = inb_job_new (b->backend, b->request, b->take);
+  g_object_set_data (G_OBJECT (job), "inb-take-number", GUINT_TO_POINTER (++self->n_takes));
+  if (b->first_texture != NULL)
+    g_object_set_data_full (G_OBJECT (job), "inb-first-texture", g_object_ref (b->first_texture), g_object_unref);
+  if (b->last_texture != NULL)
+    g_object_set_data_full (G_OBJECT (job), "inb-last-texture", g_object_ref (b->last_texture), g_object_unref);
+
+  inb_job_queue_add (self->queue, job);
+}
+
+static void
+inb_window_generate_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  InbWindow *self = INB_WINDOW (widget);
+  g_autoptr(GTask) task = NULL;
+  Build *b;
+
+  inb_window_update_state (self);
+  if (!self->can_generate)
+    return;
+
+  if (inb_param_panel_get_random_seed (self->param_panel))
+    inb_param_panel_roll_seed (self->param_panel);
+
+  save_params (self);
+
+  b = g_new0 (Build, 1);
+  b->backend = g_object_ref (self->backend);
+  b->model = g_object_ref (self->model);
+  b->first = g_object_ref (inb_keyframe_slot_get_keyframe (self->first_slot));
+  b->last = g_object_ref (inb_keyframe_slot_get_keyframe (self->last_slot));
+  g_set_object (&b->first_texture, inb_keyframe_slot_get_texture (self->first_slot));
+  g_set_object (&b->last_texture, inb_keyframe_slot_get_texture (self->last_slot));
+  b->prompt = dup_buffer_text (self->prompt_view);
+  b->negative = dup_buffer_text (self->negative_view);
+  b->params = inb_param_panel_dup_values (self->param_panel);
+  b->seed = inb_param_panel_get_seed (self->param_panel);
+  if (json_object_has_member (b->params, "seed"))
+    json_object_remove_member (b->params, "seed");
+
+  self->building = TRUE;
+  inb_window_update_state (self);
+
+  task = g_task_new (self, self->cancellable, build_cb, NULL);
+  g_task_set_source_tag (task, inb_window_generate_action);
+  g_task_set_task_data (task, b, build_free);
+  g_task_run_in_thread (task, build_worker);
+}
+
+static void
+inb_window_open_job (InbWindow *self,
+                     InbJob    *job)
+{
+  g_autofree char *clip = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (inb_job_get_state (job) != INB_JOB_DONE)
+    return;
+
+  clip = inb_take_dup_clip_path (inb_job_get_take (job));
+  if (clip == NULL)
+    return;
+
+  file = g_file_new_for_path (clip);
+  inb_player_set_keyframes (self->player,
+                            g_object_get_data (G_OBJECT (job), "inb-first-texture"),
+                            g_object_get_data (G_OBJECT (job), "inb-last-texture"));
+  inb_player_set_file (self->player, file);
+  inb_playback_play (inb_player_get_playback (self->player));
+}
+
+static void
+inb_window_job_finished_cb (InbWindow   *self,
+                            InbJob      *job,
+                            InbJobQueue *queue)
+{
+  switch (inb_job_get_state (job))
+    {
+    case INB_JOB_DONE:
+      inb_window_open_job (self, job);
+      inb_window_toast (self, _("The take is ready"));
+      break;
+
+    case INB_JOB_CANCELLED:
+      break;
+
+    default:
+      if (inb_job_get_error (job) != NULL)
+        inb_window_toast (self, inb_job_get_error (job)->message);
+      else
+        inb_window_toast (self, _("The take failed"));
+      break;
+    }
+}
+
+static void
+inb_window_job_activated_cb (InbWindow     *self,
+                             GtkListBoxRow *row,
+                             GtkListBox    *list)
+{
+  if (INB_IS_JOB_ROW (row))
+    inb_window_open_job (self, inb_job_row_get_job (INB_JOB_ROW (row)));
+}
+
+static GtkWidget *
+create_job_row (gpointer item,
+                gpointer user_data)
+{
+  return inb_job_row_new (INB_JOB (item));
+}
+
+static void
+inb_window_jobs_changed_cb (InbWindow  *self,
+                            guint       position,
+                            guint       removed,
+                            guint       added,
+                            GListModel *model)
+{
+  gtk_revealer_set_reveal_child (self->jobs_revealer, g_list_model_get_n_items (model) > 0);
+}
+
+/* Other actions */
+
+static void
+inb_window_swap_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  InbWindow *self = INB_WINDOW (widget);
+
+  inb_keyframe_slot_swap (self->first_slot, self->last_slot);
+}
+
+static void
+inb_window_paste_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  InbWindow *self = INB_WINDOW (widget);
+  InbKeyframeSlot *target = self->first_slot;
+
+  if (inb_keyframe_slot_get_keyframe (self->first_slot) != NULL &&
+      inb_keyframe_slot_get_keyframe (self->last_slot) == NULL)
+    target = self->last_slot;
+
+  gtk_widget_activate_action (GTK_WIDGET (target), "slot.paste", NULL);
+}
+
+static void
+inb_window_open_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  InbWindow *self = INB_WINDOW (widget);
+  InbKeyframeSlot *target = self->first_slot;
+
+  if (inb_keyframe_slot_get_keyframe (self->first_slot) != NULL &&
+      inb_keyframe_slot_get_keyframe (self->last_slot) == NULL)
+    target = self->last_slot;
+
+  gtk_widget_activate_action (GTK_WIDGET (target), "slot.open", NULL);
+}
+
+static void
+inb_window_unfullscreen_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  if (gtk_window_is_fullscreen (GTK_WINDOW (widget)))
+    gtk_window_unfullscreen (GTK_WINDOW (widget));
+}
+
+static void
+inb_window_fullscreened_cb (InbWindow *self)
+{
+  gboolean fullscreen = gtk_window_is_fullscreen (GTK_WINDOW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->header_bar), !fullscreen);
+  adw_flap_set_reveal_flap (self->flap, !fullscreen);
+  gtk_widget_set_visible (GTK_WIDGET (self->jobs_revealer), !fullscreen);
+  if (fullscreen)
+    gtk_widget_grab_focus (GTK_WIDGET (self->player));
+}
+
+static void
+inb_window_folded_idle_cb (gpointer data)
+{
+  g_autoptr(InbWindow) self = data;
+
+  if (self->flap == NULL)
+    return;
+
+  /* Folded, the flap would cover the player: show the player, and let
+   * the header button bring the keyframes back. */
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
+  else if (!gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    adw_flap_set_reveal_flap (self->flap, TRUE);
+}
+
+static void
+inb_window_folded_cb (InbWindow *self)
+{
+  /* Folding happens during size allocation: change nothing there. */
+  g_idle_add_once (inb_window_folded_idle_cb, g_object_ref (self));
+}
+
+/* Window state */
 
 static void
 inb_window_save_size (InbWindow *self)
@@ -114,6 +935,7 @@ inb_window_close_request (GtkWindow *window)
   InbWindow *self = INB_WINDOW (window);
 
   inb_window_save_size (self);
+  save_params (self);
 
   return GTK_WINDOW_CLASS (inb_window_parent_class)->close_request (window);
 }
@@ -129,6 +951,8 @@ inb_window_constructed (GObject *object)
     self->settings = g_settings_new (APP_ID);
 
   inb_window_restore_size (self);
+  inb_window_load_choices (self);
+  inb_window_update_state (self);
 }
 
 static void
@@ -136,7 +960,28 @@ inb_window_dispose (GObject *object)
 {
   InbWindow *self = INB_WINDOW (object);
 
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->queue != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->queue, self);
+      inb_job_queue_cancel_all (self->queue);
+    }
+
+  /* The last slot may hold the fit chooser; keep it alive until here. */
+  if (self->last_slot != NULL)
+    inb_keyframe_slot_set_extra (self->last_slot, NULL);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), INB_TYPE_WINDOW);
+
+  g_clear_object (&self->fit_dropdown);
+  g_clear_object (&self->queue);
+  self->backend = NULL;
+  self->model = NULL;
+  g_clear_pointer (&self->choices, g_array_unref);
+  g_clear_object (&self->registry);
 
   G_OBJECT_CLASS (inb_window_parent_class)->dispose (object);
 }
@@ -147,6 +992,7 @@ inb_window_finalize (GObject *object)
   InbWindow *self = INB_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_free (self->problem);
 
   G_OBJECT_CLASS (inb_window_parent_class)->finalize (object);
 }
@@ -163,6 +1009,10 @@ inb_window_get_property (GObject    *object,
     {
     case PROP_SETTINGS:
       g_value_set_object (value, self->settings);
+      break;
+
+    case PROP_CAN_GENERATE:
+      g_value_set_boolean (value, self->can_generate);
       break;
 
     default:
@@ -211,16 +1061,89 @@ inb_window_class_init (InbWindowClass *klass)
     g_param_spec_object ("settings", NULL, NULL,
                          G_TYPE_SETTINGS,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_CAN_GENERATE] =
+    g_param_spec_boolean ("can-generate", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (INB_TYPE_KEYFRAME_SLOT);
+  g_type_ensure (INB_TYPE_PARAM_PANEL);
+  g_type_ensure (INB_TYPE_PLAYER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/inb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, InbWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, model_dropdown);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, InbWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, first_slot);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, last_slot);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, prompt_view);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, negative_view);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, prompt_counter);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, negative_counter);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, param_panel);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, generate_hint);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, generate_button);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, player);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, jobs_revealer);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, jobs_list);
+  gtk_widget_class_bind_template_callback (widget_class, inb_window_job_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.generate", NULL, inb_window_generate_action);
+  gtk_widget_class_install_action (widget_class, "win.swap", NULL, inb_window_swap_action);
+  gtk_widget_class_install_action (widget_class, "win.paste", NULL, inb_window_paste_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, inb_window_open_action);
+  gtk_widget_class_install_action (widget_class, "win.unfullscreen", NULL, inb_window_unfullscreen_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.generate", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "win.generate", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.unfullscreen", NULL);
 }
 
 static void
 inb_window_init (InbWindow *self)
 {
+  g_autoptr(GtkStringList) fit_labels = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->choices = g_array_new (FALSE, TRUE, sizeof (Choice));
+  self->registry = inb_backend_registry_new_default ();
+  self->queue = inb_job_queue_new ();
+  self->cancellable = g_cancellable_new ();
+
+  fit_labels = gtk_string_list_new (NULL);
+  gtk_string_list_append (fit_labels, _("Crop to fill"));
+  gtk_string_list_append (fit_labels, _("Pad with borders"));
+  gtk_string_list_append (fit_labels, _("Stretch"));
+  self->fit_dropdown = GTK_DROP_DOWN (g_object_ref_sink (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&fit_labels)), NULL)));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->fit_dropdown), _("How the last keyframe is framed"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->fit_dropdown),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Fit"),
+                                  -1);
+  g_signal_connect_object (self->fit_dropdown, "notify::selected",
+                           G_CALLBACK (inb_window_fit_selected_cb), self, G_CONNECT_SWAPPED);
+
+  gtk_list_box_bind_model (self->jobs_list, G_LIST_MODEL (self->queue), create_job_row, NULL, NULL);
+  g_signal_connect_object (self->queue, "items-changed",
+                           G_CALLBACK (inb_window_jobs_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->queue, "job-finished",
+                           G_CALLBACK (inb_window_job_finished_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->first_slot, "changed", G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->last_slot, "changed", G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->first_slot, "notify::loading", G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->last_slot, "notify::loading", G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->param_panel, "changed", G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->prompt_view), "changed",
+                           G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->negative_view), "changed",
+                           G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model_dropdown, "notify::selected",
+                           G_CALLBACK (inb_window_apply_model), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (inb_window_fullscreened_cb), NULL);
+  g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (inb_window_folded_cb), self, G_CONNECT_SWAPPED);
 }

@@ -14,15 +14,33 @@
 
 #include <adwaita.h>
 
+#include "inb-job-queue.h"
+#include "inb-keyframe-slot.h"
+#include "inb-param-panel.h"
+#include "inb-player.h"
+
 G_BEGIN_DECLS
 
 #define INB_TYPE_WINDOW (inb_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (InbWindow, inb_window, INB, WINDOW, AdwApplicationWindow)
 
-InbWindow *inb_window_new            (GtkApplication *application,
-                                      GSettings      *settings);
-void       inb_window_add_toast      (InbWindow      *self,
-                                      AdwToast       *toast);
+InbWindow       *inb_window_new                (GtkApplication *application,
+                                                GSettings      *settings);
+void             inb_window_add_toast          (InbWindow      *self,
+                                                AdwToast       *toast);
+gboolean         inb_window_select_model       (InbWindow      *self,
+                                                const char     *backend_id,
+                                                const char     *model_id);
+InbKeyframeSlot *inb_window_get_first_slot     (InbWindow      *self);
+InbKeyframeSlot *inb_window_get_last_slot      (InbWindow      *self);
+InbParamPanel   *inb_window_get_param_panel    (InbWindow      *self);
+InbPlayer       *inb_window_get_player         (InbWindow      *self);
+InbJobQueue     *inb_window_get_job_queue      (InbWindow      *self);
+GtkWidget       *inb_window_get_generate_button(InbWindow      *self);
+void             inb_window_set_prompt         (InbWindow      *self,
+                                                const char     *prompt);
+gboolean         inb_window_get_can_generate   (InbWindow      *self);
+const char      *inb_window_get_generate_problem (InbWindow    *self);
 
 G_END_DECLS

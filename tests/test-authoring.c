@@ -1,0 +1,556 @@
+/* test-authoring.c: the authoring window end to end, under a display
+ *
+ * Copyright 2026 The Inbetween authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-authoring"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "inb-application.h"
+#include "inb-job-row.h"
+#include "inb-window.h"
+
+typedef struct
+{
+  InbApplication *app;
+  InbWindow      *window;
+  char           *dir;
+  char           *first_png;
+  char           *last_png;
+} Fixture;
+
+/* A soft gradient with a bright disc at (cx, cy): the engine has
+ * something to follow from one keyframe to the other. */
+static char *
+write_keyframe (const char *dir,
+                const char *name,
+                int         width,
+                int         height,
+                int         cx,
+                int         cy)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GError) error = NULL;
+  guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  char *path = g_build_filename (dir, name, NULL);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guchar *p = pixels + y * stride + x * 3;
+        int dx = x - cx;
+        int dy = y - cy;
+        gboolean disc = dx * dx + dy * dy < (height / 5) * (height / 5);
+
+        p[0] = disc ? 250 : 40 + 120 * x / width;
+        p[1] = disc ? 190 : 70 + 60 * y / height;
+        p[2] = disc ? 60 : 140;
+      }
+
+  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Check) (Fixture *f, gconstpointer data);
+
+static gboolean
+wait_until (Fixture       *f,
+            Check          check,
+            gconstpointer  data,
+            guint          seconds)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
+
+  while (!check (f, data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  return !timed_out;
+}
+
+static gboolean
+slot_loaded (Fixture       *f,
+             gconstpointer  data)
+{
+  InbKeyframeSlot *slot = (InbKeyframeSlot *) data;
+
+  return !inb_keyframe_slot_get_loading (slot) &&
+         (inb_keyframe_slot_get_keyframe (slot) != NULL || inb_keyframe_slot_get_error (slot) != NULL);
+}
+
+static GtkDropTarget *
+find_drop_target (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+
+  return NULL;
+}
+
+/* Runs the slot's real "drop" handler with a real GdkFileList. */
+static void
+drop_file (InbKeyframeSlot *slot,
+           const char      *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GdkFileList *list;
+  g_auto(GValue) value = G_VALUE_INIT;
+  GtkDropTarget *target = find_drop_target (GTK_WIDGET (slot));
+  GSList *files = g_slist_prepend (NULL, file);
+  gboolean handled = FALSE;
+
+  g_assert_nonnull (target);
+
+  list = gdk_file_list_new_from_list (files);
+  g_slist_free (files);
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, list);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+  g_assert_true (handled);
+}
+
+static void
+test_authoring_drop_paste_swap (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  InbKeyframeSlot *first = inb_window_get_first_slot (f->window);
+  InbKeyframeSlot *last = inb_window_get_last_slot (f->window);
+  g_autoptr(GdkTexture) pasted = NULL;
+  g_autoptr(GError) error = NULL;
+  InbKeyframe *a;
+  InbKeyframe *b;
+
+  g_assert_false (inb_window_get_can_generate (f->window));
+  g_assert_false (gtk_widget_get_sensitive (inb_window_get_generate_button (f->window)));
+  g_assert_nonnull (inb_window_get_generate_problem (f->window));
+
+  drop_file (first, f->first_png);
+  g_assert_true (inb_keyframe_slot_get_loading (first));
+  g_assert_true (wait_until (f, slot_loaded, first, 20));
+  g_assert_null (inb_keyframe_slot_get_error (first));
+  g_assert_cmpuint (inb_keyframe_get_width (inb_keyframe_slot_get_keyframe (first)), ==, 96);
+  g_assert_cmpint (gdk_texture_get_width (inb_keyframe_slot_get_texture (first)), ==, 96);
+
+  drop_file (last, f->last_png);
+  g_assert_true (wait_until (f, slot_loaded, last, 20));
+  g_assert_null (inb_keyframe_slot_get_error (last));
+  g_assert_cmpuint (inb_keyframe_get_height (inb_keyframe_slot_get_keyframe (last)), ==, 64);
+
+  g_assert_true (inb_window_get_can_generate (f->window));
+  g_assert_true (gtk_widget_get_sensitive (inb_window_get_generate_button (f->window)));
+
+  /* Paste an image into the first slot through the clipboard. */
+  pasted = gdk_texture_new_from_filename (f->last_png, &error);
+  g_assert_no_error (error);
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (first)), pasted);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "slot.paste", NULL));
+  g_assert_true (wait_until (f, slot_loaded, first, 20));
+  while (inb_keyframe_slot_get_loading (first) ||
+         g_strcmp0 (inb_keyframe_get_display_name (inb_keyframe_slot_get_keyframe (first)), "Pasted image") != 0)
+    {
+      g_assert_true (wait_until (f, slot_loaded, first, 20));
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (inb_keyframe_get_width (inb_keyframe_slot_get_keyframe (first)), ==, 96);
+
+  /* Put the first keyframe back by dropping it again, then swap. */
+  drop_file (first, f->first_png);
+  g_assert_true (wait_until (f, slot_loaded, first, 20));
+  a = inb_keyframe_slot_get_keyframe (first);
+  b = inb_keyframe_slot_get_keyframe (last);
+  g_assert_true (a != b);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.swap", NULL));
+  g_assert_true (inb_keyframe_slot_get_keyframe (first) == b);
+  g_assert_true (inb_keyframe_slot_get_keyframe (last) == a);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.swap", NULL);
+  g_assert_true (inb_keyframe_slot_get_keyframe (first) == a);
+
+  /* A file that is no image is refused, in words, on the slot. */
+  {
+    g_autofree char *bogus = g_build_filename (f->dir, "notes.png", NULL);
+
+    g_assert_true (g_file_set_contents (bogus, "just some text", -1, NULL));
+    drop_file (last, bogus);
+    g_assert_true (wait_until (f, slot_loaded, last, 20));
+    g_assert_nonnull (inb_keyframe_slot_get_error (last));
+    g_assert_false (inb_window_get_can_generate (f->window));
+    drop_file (last, f->last_png);
+    g_assert_true (wait_until (f, slot_loaded, last, 20));
+    g_assert_null (inb_keyframe_slot_get_error (last));
+    g_assert_true (inb_window_get_can_generate (f->window));
+  }
+}
+
+static void
+test_authoring_parameters (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  InbParamPanel *panel = inb_window_get_param_panel (f->window);
+  GtkWidget *duration = inb_param_panel_get_widget (panel, "duration");
+  GtkWidget *row = inb_param_panel_get_row (panel, "duration");
+  g_autofree char *long_prompt = NULL;
+
+  g_assert_true (GTK_IS_SPIN_BUTTON (duration));
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  g_assert_true (ADW_IS_COMBO_ROW (inb_param_panel_get_row (panel, "resolution")));
+  g_assert_true (GTK_IS_SWITCH (inb_param_panel_get_widget (panel, "loop")));
+  g_assert_true (inb_window_get_can_generate (f->window));
+
+  /* Out of range: the row says so, Generate is off and says why. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (duration), 12);
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_false (inb_param_panel_get_valid (panel));
+  g_assert_false (inb_window_get_can_generate (f->window));
+  g_assert_false (gtk_widget_get_sensitive (inb_window_get_generate_button (f->window)));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (inb_window_get_generate_button (f->window)), "12"));
+
+  /* Fixed: all clear again. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (duration), 2);
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_true (inb_window_get_can_generate (f->window));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "frames"));
+
+  /* The local model takes no prompt: whatever is typed never blocks. */
+  long_prompt = g_strnfill (5001, 'a');
+  inb_window_set_prompt (f->window, long_prompt);
+  g_assert_true (inb_window_get_can_generate (f->window));
+  inb_window_set_prompt (f->window, "the ball rolls to the right");
+  g_assert_true (inb_window_get_can_generate (f->window));
+}
+
+static gboolean
+job_finished (Fixture       *f,
+              gconstpointer  data)
+{
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  g_autoptr(InbJob) job = NULL;
+
+  if (g_list_model_get_n_items (jobs) == 0)
+    return FALSE;
+
+  job = g_list_model_get_item (jobs, g_list_model_get_n_items (jobs) - 1);
+
+  return inb_job_state_is_terminal (inb_job_get_state (job));
+}
+
+static gboolean
+player_ready (Fixture       *f,
+              gconstpointer  data)
+{
+  InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
+
+  return inb_playback_get_prerolled (playback) && inb_playback_get_texture (playback) != NULL;
+}
+
+static gboolean
+shows_frame (Fixture       *f,
+             gconstpointer  data)
+{
+  InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
+
+  return inb_playback_get_frame (playback) == GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+has_looped (Fixture       *f,
+            gconstpointer  data)
+{
+  InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
+
+  return inb_playback_get_n_loops (playback) >= 1;
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s (%d × %d)", path, width, height);
+}
+
+static void
+test_authoring_generate (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  InbParamPanel *panel = inb_window_get_param_panel (f->window);
+  InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
+  g_autoptr(JsonNode) resolution = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(InbJob) job = NULL;
+  g_autofree char *shot = NULL;
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "fps")), 8);
+  json_node_set_string (resolution, "source");
+  g_assert_true (inb_param_panel_set_value (panel, "resolution", resolution));
+  g_assert_true (inb_window_get_can_generate (f->window));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, job_finished, NULL, 120));
+
+  job = g_list_model_get_item (G_LIST_MODEL (inb_window_get_job_queue (f->window)), 0);
+  if (inb_job_get_error (job) != NULL)
+    g_test_message ("Job error: %s", inb_job_get_error (job)->message);
+  g_assert_cmpint (inb_job_get_state (job), ==, INB_JOB_DONE);
+
+  /* The finished clip opens in the player, which starts on frame 0. */
+  g_assert_true (wait_until (f, player_ready, NULL, 20));
+  g_assert_cmpuint (inb_playback_get_n_frames (playback), ==, 9);
+  g_assert_true (inb_playback_get_loop (playback));
+
+  /* It plays and loops past the end without stopping. */
+  g_assert_true (wait_until (f, has_looped, NULL, 20));
+  g_assert_false (inb_playback_get_ended (playback));
+
+  inb_playback_seek_frame (playback, 0);
+  g_assert_true (wait_until (f, shows_frame, GUINT_TO_POINTER (0), 20));
+  for (guint i = 1; i <= 5; i++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inb_window_get_player (f->window)),
+                                                 "player.step", "i", 1));
+      g_assert_true (wait_until (f, shows_frame, GUINT_TO_POINTER (i), 20));
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inb_window_get_player (f->window)),
+                                             "player.step", "i", -1));
+  g_assert_true (wait_until (f, shows_frame, GUINT_TO_POINTER (4), 20));
+
+  /* The overlay shows the last keyframe over the clip. */
+  gtk_widget_activate_action (GTK_WIDGET (inb_window_get_player (f->window)), "player.overlay", "s", "last");
+  g_assert_cmpstr (inb_player_get_overlay (inb_window_get_player (f->window)), ==, "last");
+  gtk_widget_activate_action (GTK_WIDGET (inb_window_get_player (f->window)), "player.overlay", "s", "none");
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  shot = g_test_build_filename (G_TEST_BUILT, "screenshot-authoring.png", NULL);
+  save_screenshot (GTK_WIDGET (f->window), shot);
+}
+
+static gboolean
+slept (Fixture       *f,
+       gconstpointer  data)
+{
+  return g_get_monotonic_time () >= *(const gint64 *) data;
+}
+
+static void
+wake_cb (gpointer data)
+{
+}
+
+static void
+sleep_ms (Fixture *f,
+          guint    ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+  g_timeout_add_once (ms, wake_cb, NULL);
+  g_assert_true (wait_until (f, slept, &until, ms / 1000 + 5));
+}
+
+/* The picture for the README: the bundled samples, a finished take, the
+ * player paused mid-way. Only when INB_SCREENSHOT names where to save it. */
+static void
+test_authoring_screenshot (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  const char *path = g_getenv ("INB_SCREENSHOT");
+  const char *samples = g_getenv ("INB_SAMPLES_DIR");
+  InbParamPanel *panel = inb_window_get_param_panel (f->window);
+  InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
+  g_autoptr(JsonNode) resolution = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  guint n_jobs;
+
+  if (path == NULL || *path == '\0' || samples == NULL)
+    {
+      g_test_skip ("Set INB_SCREENSHOT to a PNG path to make the README screenshot");
+      return;
+    }
+
+  first = g_build_filename (samples, "first.jpg", NULL);
+  last = g_build_filename (samples, "last.jpg", NULL);
+  drop_file (inb_window_get_first_slot (f->window), first);
+  drop_file (inb_window_get_last_slot (f->window), last);
+  g_assert_true (wait_until (f, slot_loaded, inb_window_get_first_slot (f->window), 30));
+  g_assert_true (wait_until (f, slot_loaded, inb_window_get_last_slot (f->window), 30));
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 3);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "fps")), 12);
+  json_node_set_string (resolution, "480p");
+  g_assert_true (inb_param_panel_set_value (panel, "resolution", resolution));
+  inb_window_set_prompt (f->window, "");
+
+  n_jobs = g_list_model_get_n_items (G_LIST_MODEL (inb_window_get_job_queue (f->window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  while (g_list_model_get_n_items (G_LIST_MODEL (inb_window_get_job_queue (f->window))) == n_jobs)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (wait_until (f, job_finished, NULL, 300));
+  g_assert_true (wait_until (f, player_ready, NULL, 20));
+
+  inb_playback_seek_frame (playback, inb_playback_get_n_frames (playback) / 2);
+  g_assert_true (wait_until (f, shows_frame, GUINT_TO_POINTER (inb_playback_get_n_frames (playback) / 2), 20));
+  sleep_ms (f, 800);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  save_screenshot (GTK_WIDGET (f->window), path);
+}
+
+/* Internal parts of composite widgets are named by their owner. */
+static gboolean
+is_internal (GtkWidget *widget,
+             GtkWidget *root)
+{
+  for (GtkWidget *w = gtk_widget_get_parent (widget); w != NULL && w != root; w = gtk_widget_get_parent (w))
+    {
+      if (GTK_IS_MENU_BUTTON (w) || GTK_IS_DROP_DOWN (w) || GTK_IS_SPIN_BUTTON (w) ||
+          ADW_IS_COMBO_ROW (w) || ADW_IS_ENTRY_ROW (w) || GTK_IS_WINDOW_CONTROLS (w) ||
+          GTK_IS_SCALE (w) || GTK_IS_TEXT_VIEW (w))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+has_accessible_name (GtkWidget *widget)
+{
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
+      gtk_button_get_icon_name (GTK_BUTTON (widget)) == NULL)
+    return TRUE;
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) != NULL)
+    return TRUE;
+  if (ADW_IS_PREFERENCES_ROW (widget) && adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)) != NULL)
+    return TRUE;
+
+  return FALSE;
+}
+
+static void
+check_tree (GtkWidget *widget,
+            GtkWidget *root,
+            guint     *n_checked)
+{
+  gboolean interactive = GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) ||
+                         GTK_IS_SCALE (widget) || GTK_IS_SPIN_BUTTON (widget) ||
+                         GTK_IS_SWITCH (widget) || GTK_IS_TEXT_VIEW (widget) ||
+                         GTK_IS_DROP_DOWN (widget) || ADW_IS_COMBO_ROW (widget) ||
+                         ADW_IS_ENTRY_ROW (widget) || INB_IS_KEYFRAME_SLOT (widget) ||
+                         INB_IS_PLAYER (widget);
+
+  if (interactive && !is_internal (widget, root))
+    {
+      if (!has_accessible_name (widget))
+        g_error ("%s (%s, tooltip “%s”) has no accessible name",
+                 G_OBJECT_TYPE_NAME (widget), gtk_widget_get_name (widget),
+                 gtk_widget_get_tooltip_text (widget));
+      (*n_checked)++;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    check_tree (child, root, n_checked);
+}
+
+static void
+test_authoring_accessible (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  guint n_checked = 0;
+
+  check_tree (GTK_WIDGET (f->window), GTK_WIDGET (f->window), &n_checked);
+  g_test_message ("%u controls have accessible names", n_checked);
+  g_assert_cmpuint (n_checked, >=, 20);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0 };
+  int ret;
+
+  /* Takes go to a private folder, never the user's. */
+  f.dir = g_dir_make_tmp ("inb-authoring-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", f.dir, TRUE);
+  /* The test AT context records accessible properties, so they can be checked. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  f.first_png = write_keyframe (f.dir, "first.png", 96, 64, 24, 32);
+  f.last_png = write_keyframe (f.dir, "last.png", 96, 64, 70, 28);
+
+  f.app = inb_application_new ();
+  g_application_set_flags (G_APPLICATION (f.app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (f.app), NULL, &error);
+  g_assert_no_error (error);
+
+  f.window = inb_window_new (GTK_APPLICATION (f.app), inb_application_get_settings (f.app));
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1200, 780);
+  gtk_window_present (GTK_WINDOW (f.window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
+  g_assert_true (inb_window_select_model (f.window, "local", NULL));
+
+  g_test_add_data_func ("/authoring/drop-paste-swap", &f, test_authoring_drop_paste_swap);
+  g_test_add_data_func ("/authoring/parameters", &f, test_authoring_parameters);
+  g_test_add_data_func ("/authoring/generate", &f, test_authoring_generate);
+  g_test_add_data_func ("/authoring/accessible", &f, test_authoring_accessible);
+  g_test_add_data_func ("/authoring/screenshot", &f, test_authoring_screenshot);
+
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (f.window));
+  g_clear_object (&f.app);
+  g_free (f.first_png);
+  g_free (f.last_png);
+  g_free (f.dir);
+
+  return ret;
+}

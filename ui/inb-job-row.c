@@ -1,0 +1,283 @@
+/* inb-job-row.c — one job in the queue: stage, progress, times, cancel
+ *
+ * Copyright 2026 The Inbetween authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "inb-job-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "inb-job-row.h"
+#include "inb-take.h"
+
+struct _InbJobRow
+{
+  GtkListBoxRow   parent_instance;
+
+  InbJob         *job;
+  guint           tick_id;
+
+  GtkLabel       *title_label;
+  GtkLabel       *stage_label;
+  GtkLabel       *time_label;
+  GtkProgressBar *progress;
+  GtkButton      *cancel_button;
+  GtkImage       *state_icon;
+};
+
+G_DEFINE_FINAL_TYPE (InbJobRow, inb_job_row, GTK_TYPE_LIST_BOX_ROW)
+
+static char *
+format_seconds (double seconds)
+{
+  int s = (int) (seconds + 0.5);
+
+  if (s >= 3600)
+    return g_strdup_printf ("%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+
+  return g_strdup_printf ("%d:%02d", s / 60, s % 60);
+}
+
+static const char *
+state_text (InbJobState state)
+{
+  switch (state)
+    {
+    case INB_JOB_QUEUED: return _("Queued");
+    case INB_JOB_PREPARING: return _("Preparing");
+    case INB_JOB_UPLOADING: return _("Uploading");
+    case INB_JOB_SUBMITTED: return _("Submitted");
+    case INB_JOB_RUNNING: return _("Running");
+    case INB_JOB_DOWNLOADING: return _("Downloading");
+    case INB_JOB_DONE: return _("Done");
+    case INB_JOB_FAILED: return _("Failed");
+    case INB_JOB_CANCELLED: return _("Cancelled");
+    case INB_JOB_SUBMIT_UNKNOWN: return _("Sent, no answer");
+    case INB_JOB_EXPIRED: return _("Expired");
+    default: return "";
+    }
+}
+
+static void
+inb_job_row_update (InbJobRow *self)
+{
+  InbJobState state = inb_job_get_state (self->job);
+  double fraction = inb_job_get_fraction (self->job);
+  g_autofree char *stage = inb_job_dup_stage (self->job);
+  g_autofree char *elapsed = format_seconds (inb_job_get_elapsed (self->job));
+  g_autofree char *stage_text = NULL;
+  g_autofree char *times = NULL;
+  gboolean terminal = inb_job_state_is_terminal (state);
+  double eta = inb_job_get_eta (self->job);
+  const char *icon = NULL;
+
+  if (state == INB_JOB_FAILED && inb_job_get_error (self->job) != NULL)
+    stage_text = g_strdup (inb_job_get_error (self->job)->message);
+  else if (state == INB_JOB_RUNNING && fraction > 0)
+    /* Translators: state, then percent done, like "Running 42 %" */
+    stage_text = g_strdup_printf (_("%s %d %%%s%s"), state_text (state), (int) (fraction * 100),
+                                  stage && *stage ? " · " : "", stage ? stage : "");
+  else if (!terminal && stage != NULL && *stage != '\0')
+    stage_text = g_strdup_printf ("%s · %s", state_text (state), stage);
+  else
+    stage_text = g_strdup (state_text (state));
+
+  gtk_label_set_label (self->stage_label, stage_text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->stage_label), stage_text);
+
+  if (!terminal && eta >= 0)
+    {
+      g_autofree char *eta_text = format_seconds (eta);
+
+      /* Translators: elapsed time, then estimated time left */
+      times = g_strdup_printf (_("%s · %s left"), elapsed, eta_text);
+    }
+  else
+    times = g_strdup (elapsed);
+  gtk_label_set_label (self->time_label, times);
+
+  gtk_progress_bar_set_fraction (self->progress, state == INB_JOB_DONE ? 1.0 : fraction);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), !terminal);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), !terminal);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->stage_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->stage_label), "success");
+  switch (state)
+    {
+    case INB_JOB_DONE:
+      icon = "emblem-ok-symbolic";
+      gtk_widget_add_css_class (GTK_WIDGET (self->stage_label), "success");
+      break;
+    case INB_JOB_FAILED:
+    case INB_JOB_EXPIRED:
+    case INB_JOB_SUBMIT_UNKNOWN:
+      icon = "dialog-error-symbolic";
+      gtk_widget_add_css_class (GTK_WIDGET (self->stage_label), "error");
+      break;
+    case INB_JOB_CANCELLED:
+      icon = "process-stop-symbolic";
+      break;
+    default:
+      break;
+    }
+  gtk_image_set_from_icon_name (self->state_icon, icon);
+  gtk_widget_set_visible (GTK_WIDGET (self->state_icon), icon != NULL);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), state == INB_JOB_DONE);
+
+  if (terminal)
+    g_clear_handle_id (&self->tick_id, g_source_remove);
+}
+
+static gboolean
+inb_job_row_tick_cb (gpointer user_data)
+{
+  InbJobRow *self = user_data;
+
+  inb_job_row_update (self);
+
+  return self->tick_id != 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+cancel_clicked_cb (InbJobRow *self,
+                   GtkButton *button)
+{
+  inb_job_cancel (self->job);
+}
+
+GtkWidget *
+inb_job_row_new (InbJob *job)
+{
+  InbJobRow *self;
+  g_autofree char *title = NULL;
+  InbTake *take;
+
+  g_return_val_if_fail (INB_IS_JOB (job), NULL);
+
+  self = g_object_new (INB_TYPE_JOB_ROW, NULL);
+  self->job = g_object_ref (job);
+
+  take = inb_job_get_take (job);
+  if (g_object_get_data (G_OBJECT (job), "inb-take-number") != NULL)
+    /* Translators: %u counts the takes made in this window */
+    title = g_strdup_printf (_("Take %u"), GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (job), "inb-take-number")));
+  else
+    /* Translators: %s is the id of a take */
+    title = g_strdup_printf (_("Take %s"), take ? inb_take_get_id (take) : "");
+  gtk_label_set_label (self->title_label, title);
+  if (take != NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), inb_take_get_dir (take));
+  {
+    /* Translators: %s is "Take 1a2b3c4d" */
+    g_autofree char *cancel = g_strdup_printf (_("Cancel %s"), title);
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->cancel_button),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, cancel,
+                                    -1);
+  }
+
+  g_signal_connect_object (job, "notify::state", G_CALLBACK (inb_job_row_update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (job, "notify::fraction", G_CALLBACK (inb_job_row_update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (job, "notify::stage", G_CALLBACK (inb_job_row_update), self, G_CONNECT_SWAPPED);
+
+  self->tick_id = g_timeout_add_seconds (1, inb_job_row_tick_cb, self);
+  inb_job_row_update (self);
+
+  return GTK_WIDGET (self);
+}
+
+/**
+ * inb_job_row_get_job:
+ *
+ * Returns: (transfer none): the job shown
+ */
+InbJob *
+inb_job_row_get_job (InbJobRow *self)
+{
+  g_return_val_if_fail (INB_IS_JOB_ROW (self), NULL);
+
+  return self->job;
+}
+
+static void
+inb_job_row_dispose (GObject *object)
+{
+  InbJobRow *self = INB_JOB_ROW (object);
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_object (&self->job);
+
+  G_OBJECT_CLASS (inb_job_row_parent_class)->dispose (object);
+}
+
+static void
+inb_job_row_class_init (InbJobRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = inb_job_row_dispose;
+}
+
+static void
+inb_job_row_init (InbJobRow *self)
+{
+  GtkWidget *box;
+  GtkWidget *top;
+  GtkWidget *bottom;
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 6);
+
+  top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->state_icon = GTK_IMAGE (gtk_image_new ());
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->state_icon));
+  self->title_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->title_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->title_label), "heading");
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->title_label));
+  self->time_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->time_label), TRUE);
+  gtk_label_set_xalign (self->time_label, 1);
+  gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "numeric");
+  gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "caption");
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->time_label));
+  self->cancel_button = GTK_BUTTON (gtk_button_new_from_icon_name ("process-stop-symbolic"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->cancel_button), _("Cancel"));
+  gtk_widget_add_css_class (GTK_WIDGET (self->cancel_button), "flat");
+  gtk_widget_add_css_class (GTK_WIDGET (self->cancel_button), "circular");
+  gtk_widget_set_valign (GTK_WIDGET (self->cancel_button), GTK_ALIGN_CENTER);
+  g_signal_connect_object (self->cancel_button, "clicked", G_CALLBACK (cancel_clicked_cb), self, G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->cancel_button));
+  gtk_box_append (GTK_BOX (box), top);
+
+  bottom = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_widget_set_margin_end (GTK_WIDGET (self->progress), 6);
+  gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (self->progress));
+  self->stage_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->stage_label, 0);
+  gtk_label_set_ellipsize (self->stage_label, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->stage_label), "caption");
+  gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (self->stage_label));
+  gtk_box_append (GTK_BOX (box), bottom);
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self), box);
+}

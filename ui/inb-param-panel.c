@@ -1,0 +1,644 @@
+/* inb-param-panel.c — a model's parameters as rows, built from its schema
+ *
+ * Copyright 2026 The Inbetween authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* No form is written by hand per backend: every row comes from the
+ * model's InbSchema. Numbers are AdwActionRow + GtkSpinButton, enums
+ * AdwComboRow with the schema's labels, booleans a GtkSwitch row, other
+ * strings AdwEntryRow, and a parameter with x-widget "seed" gets a dice
+ * and a "new seed every take" toggle. Each change is checked with the
+ * same validator as the CLI; a refused value is marked on its row. */
+
+#define G_LOG_DOMAIN "inb-param-panel"
+
+#include "config.h"
+
+#include <math.h>
+#include <glib/gi18n.h>
+
+#include "inb-param-panel.h"
+
+typedef struct
+{
+  const InbParamSpec *spec;
+  GtkWidget          *row;
+  GtkWidget          *widget;
+  char               *error;
+} ParamRow;
+
+struct _InbParamPanel
+{
+  AdwBin                parent_instance;
+
+  InbSchema            *schema;
+  GPtrArray            *rows;
+  AdwPreferencesGroup  *group;
+  GtkToggleButton      *random_toggle;
+  gboolean              updating;
+};
+
+G_DEFINE_FINAL_TYPE (InbParamPanel, inb_param_panel, ADW_TYPE_BIN)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+param_row_free (gpointer data)
+{
+  ParamRow *pr = data;
+
+  g_free (pr->error);
+  g_free (pr);
+}
+
+GtkWidget *
+inb_param_panel_new (void)
+{
+  return g_object_new (INB_TYPE_PARAM_PANEL, NULL);
+}
+
+static ParamRow *
+find_row (InbParamPanel *self,
+          const char    *name)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      ParamRow *pr = g_ptr_array_index (self->rows, i);
+
+      if (g_strcmp0 (pr->spec->name, name) == 0)
+        return pr;
+    }
+
+  return NULL;
+}
+
+static JsonNode *
+param_row_get_value (ParamRow *pr)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  switch (pr->spec->type)
+    {
+    case INB_PARAM_INTEGER:
+      gtk_spin_button_update (GTK_SPIN_BUTTON (pr->widget));
+      json_node_set_int (node, (gint64) llround (gtk_spin_button_get_value (GTK_SPIN_BUTTON (pr->widget))));
+      break;
+
+    case INB_PARAM_NUMBER:
+      gtk_spin_button_update (GTK_SPIN_BUTTON (pr->widget));
+      json_node_set_double (node, gtk_spin_button_get_value (GTK_SPIN_BUTTON (pr->widget)));
+      break;
+
+    case INB_PARAM_BOOLEAN:
+      json_node_set_boolean (node, gtk_switch_get_active (GTK_SWITCH (pr->widget)));
+      break;
+
+    case INB_PARAM_STRING:
+    default:
+      if (pr->spec->enum_values != NULL)
+        {
+          guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (pr->row));
+
+          if (selected < g_strv_length (pr->spec->enum_values))
+            json_node_set_string (node, pr->spec->enum_values[selected]);
+          else
+            json_node_set_string (node, "");
+        }
+      else
+        json_node_set_string (node, gtk_editable_get_text (GTK_EDITABLE (pr->row)));
+      break;
+    }
+
+  return node;
+}
+
+static void
+param_row_set_value (ParamRow *pr,
+                     JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return;
+
+  switch (pr->spec->type)
+    {
+    case INB_PARAM_INTEGER:
+    case INB_PARAM_NUMBER:
+      if (json_node_get_value_type (node) == G_TYPE_INT64 ||
+          json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        gtk_spin_button_set_value (GTK_SPIN_BUTTON (pr->widget), json_node_get_double (node));
+      break;
+
+    case INB_PARAM_BOOLEAN:
+      if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+        gtk_switch_set_active (GTK_SWITCH (pr->widget), json_node_get_boolean (node));
+      break;
+
+    case INB_PARAM_STRING:
+    default:
+      if (json_node_get_value_type (node) != G_TYPE_STRING)
+        break;
+      if (pr->spec->enum_values != NULL)
+        {
+          const char *text = json_node_get_string (node);
+
+          for (guint i = 0; pr->spec->enum_values[i] != NULL; i++)
+            if (g_strcmp0 (pr->spec->enum_values[i], text) == 0)
+              adw_combo_row_set_selected (ADW_COMBO_ROW (pr->row), i);
+        }
+      else
+        gtk_editable_set_text (GTK_EDITABLE (pr->row), json_node_get_string (node));
+      break;
+    }
+}
+
+static char *
+describe (const InbParamSpec *spec)
+{
+  g_autofree char *allowed = inb_param_spec_describe_allowed (spec);
+
+  if (spec->description != NULL && allowed != NULL && spec->enum_values == NULL &&
+      spec->type != INB_PARAM_BOOLEAN && spec->type != INB_PARAM_STRING)
+    return g_strdup_printf ("%s (%s)", spec->description, allowed);
+
+  return g_strdup (spec->description ? spec->description : "");
+}
+
+static void
+inb_param_panel_update_duration (InbParamPanel *self)
+{
+  ParamRow *duration = find_row (self, "duration");
+  ParamRow *fps = find_row (self, "fps");
+  g_autofree char *base = NULL;
+  g_autofree char *subtitle = NULL;
+  double seconds;
+  double rate;
+  guint frames;
+
+  if (duration == NULL || fps == NULL || duration->error != NULL || fps->error != NULL)
+    return;
+
+  seconds = gtk_spin_button_get_value (GTK_SPIN_BUTTON (duration->widget));
+  rate = gtk_spin_button_get_value (GTK_SPIN_BUTTON (fps->widget));
+  frames = (guint) llround (seconds * rate) + 1;
+
+  base = describe (duration->spec);
+  /* Translators: parameter description, then the frame count and rate */
+  subtitle = g_strdup_printf (_("%s · %u frames at %g fps"), base, frames, rate);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (duration->row), subtitle);
+}
+
+static void
+inb_param_panel_validate (InbParamPanel *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      ParamRow *pr = g_ptr_array_index (self->rows, i);
+      g_autoptr(JsonNode) node = param_row_get_value (pr);
+      g_autoptr(GError) error = NULL;
+
+      g_clear_pointer (&pr->error, g_free);
+      if (!inb_schema_validate_value (self->schema, pr->spec->name, node, &error))
+        pr->error = g_strdup (error->message);
+
+      if (pr->error != NULL)
+        {
+          gtk_widget_add_css_class (pr->row, "error");
+          gtk_widget_add_css_class (pr->widget, "error");
+          if (ADW_IS_ACTION_ROW (pr->row))
+            adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), pr->error);
+          gtk_widget_set_tooltip_text (pr->row, pr->error);
+        }
+      else
+        {
+          gtk_widget_remove_css_class (pr->row, "error");
+          gtk_widget_remove_css_class (pr->widget, "error");
+          if (ADW_IS_ACTION_ROW (pr->row))
+            {
+              g_autofree char *subtitle = describe (pr->spec);
+
+              adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
+            }
+          gtk_widget_set_tooltip_text (pr->row, NULL);
+        }
+    }
+
+  inb_param_panel_update_duration (self);
+}
+
+static void
+inb_param_panel_changed (InbParamPanel *self)
+{
+  if (self->updating)
+    return;
+
+  inb_param_panel_validate (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+roll_clicked_cb (InbParamPanel *self,
+                 GtkButton     *button)
+{
+  inb_param_panel_roll_seed (self);
+}
+
+static GtkWidget *
+make_spin (InbParamPanel      *self,
+           const InbParamSpec *spec)
+{
+  GtkAdjustment *adjustment;
+  GtkWidget *spin;
+  double step = spec->step > 0 ? spec->step : 1.0;
+  double lower = spec->has_minimum ? spec->minimum : -1e9;
+  double upper = spec->has_maximum ? spec->maximum : 1e9;
+  double span = MAX (upper - lower, 1.0);
+  guint digits = 0;
+
+  if (spec->type == INB_PARAM_NUMBER)
+    {
+      double frac = step - floor (step);
+
+      digits = frac > 0 ? (frac * 10 == floor (frac * 10) ? 1 : 2) : 0;
+    }
+
+  /* Typing past a bound is allowed so the row can say what is wrong,
+   * rather than silently changing what the artist typed. */
+  adjustment = gtk_adjustment_new (lower, lower - span * 10, upper + span * 10, step, step * 10, 0);
+  spin = gtk_spin_button_new (adjustment, step, digits);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, spec->title ? spec->title : spec->name,
+                                  -1);
+  g_signal_connect_object (spin, "value-changed", G_CALLBACK (inb_param_panel_changed), self, G_CONNECT_SWAPPED);
+
+  return spin;
+}
+
+static ParamRow *
+make_row (InbParamPanel      *self,
+          const InbParamSpec *spec)
+{
+  ParamRow *pr = g_new0 (ParamRow, 1);
+  const char *title = spec->title ? spec->title : spec->name;
+  g_autofree char *subtitle = describe (spec);
+
+  pr->spec = spec;
+
+  if (spec->type == INB_PARAM_INTEGER || spec->type == INB_PARAM_NUMBER)
+    {
+      g_autofree char *row_title = NULL;
+
+      if (spec->unit != NULL && g_strcmp0 (spec->widget, "seed") != 0)
+        row_title = g_strdup_printf ("%s (%s)", title, spec->unit);
+      else
+        row_title = g_strdup (title);
+
+      pr->row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (pr->row), row_title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
+      pr->widget = make_spin (self, spec);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (pr->row), pr->widget);
+
+      if (g_strcmp0 (spec->widget, "seed") == 0)
+        {
+          GtkWidget *dice = gtk_button_new_from_icon_name ("media-playlist-shuffle-symbolic");
+          GtkWidget *random = gtk_toggle_button_new ();
+
+          gtk_widget_set_valign (dice, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (dice, "flat");
+          gtk_widget_set_tooltip_text (dice, _("Roll a New Seed"));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (dice),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, _("Roll a New Seed"),
+                                          -1);
+          g_signal_connect_object (dice, "clicked", G_CALLBACK (roll_clicked_cb), self, G_CONNECT_SWAPPED);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (pr->row), dice);
+
+          gtk_button_set_label (GTK_BUTTON (random), _("Random"));
+          gtk_widget_set_valign (random, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (random, _("Draw a new seed for every take"));
+          g_object_bind_property (random, "active", pr->widget, "sensitive",
+                                  G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+          g_object_bind_property (random, "active", dice, "sensitive",
+                                  G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (pr->row), random);
+          self->random_toggle = GTK_TOGGLE_BUTTON (random);
+        }
+      else
+        adw_action_row_set_activatable_widget (ADW_ACTION_ROW (pr->row), pr->widget);
+    }
+  else if (spec->type == INB_PARAM_BOOLEAN)
+    {
+      pr->row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (pr->row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
+      pr->widget = gtk_switch_new ();
+      gtk_widget_set_valign (pr->widget, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (pr->widget),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                      -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (pr->row), pr->widget);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (pr->row), pr->widget);
+      g_signal_connect_object (pr->widget, "notify::active", G_CALLBACK (inb_param_panel_changed), self, G_CONNECT_SWAPPED);
+    }
+  else if (spec->enum_values != NULL)
+    {
+      g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+
+      for (guint i = 0; spec->enum_values[i] != NULL; i++)
+        gtk_string_list_append (labels,
+                                spec->enum_labels ? spec->enum_labels[i] : spec->enum_values[i]);
+
+      pr->row = adw_combo_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (pr->row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
+      adw_combo_row_set_model (ADW_COMBO_ROW (pr->row), G_LIST_MODEL (labels));
+      pr->widget = pr->row;
+      g_signal_connect_object (pr->row, "notify::selected", G_CALLBACK (inb_param_panel_changed), self, G_CONNECT_SWAPPED);
+    }
+  else
+    {
+      pr->row = adw_entry_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (pr->row), title);
+      pr->widget = pr->row;
+      g_signal_connect_object (pr->row, "changed", G_CALLBACK (inb_param_panel_changed), self, G_CONNECT_SWAPPED);
+    }
+
+  gtk_widget_set_name (pr->row, spec->name);
+
+  return pr;
+}
+
+/**
+ * inb_param_panel_set_schema:
+ * @schema: (nullable): the model's schema
+ * @values: (nullable): values to show instead of the defaults
+ *
+ * Rebuilds every row for @schema.
+ */
+void
+inb_param_panel_set_schema (InbParamPanel *self,
+                            InbSchema     *schema,
+                            JsonObject    *values)
+{
+  g_return_if_fail (INB_IS_PARAM_PANEL (self));
+  g_return_if_fail (!schema || INB_IS_SCHEMA (schema));
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      ParamRow *pr = g_ptr_array_index (self->rows, i);
+
+      adw_preferences_group_remove (self->group, pr->row);
+    }
+  g_ptr_array_set_size (self->rows, 0);
+  self->random_toggle = NULL;
+
+  g_set_object (&self->schema, schema);
+  if (schema == NULL)
+    return;
+
+  self->updating = TRUE;
+
+  for (guint i = 0; i < inb_schema_get_n_params (schema); i++)
+    {
+      const InbParamSpec *spec = inb_schema_get_param (schema, i);
+      ParamRow *pr = make_row (self, spec);
+      JsonNode *value = NULL;
+
+      g_ptr_array_add (self->rows, pr);
+      adw_preferences_group_add (self->group, pr->row);
+
+      if (values != NULL && json_object_has_member (values, spec->name))
+        value = json_object_get_member (values, spec->name);
+      param_row_set_value (pr, value ? value : spec->default_value);
+    }
+
+  self->updating = FALSE;
+
+  inb_param_panel_validate (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/**
+ * inb_param_panel_dup_values:
+ *
+ * Returns: (transfer full): every parameter as shown, valid or not
+ */
+JsonObject *
+inb_param_panel_dup_values (InbParamPanel *self)
+{
+  JsonObject *values;
+
+  g_return_val_if_fail (INB_IS_PARAM_PANEL (self), NULL);
+
+  values = json_object_new ();
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      ParamRow *pr = g_ptr_array_index (self->rows, i);
+
+      json_object_set_member (values, pr->spec->name, param_row_get_value (pr));
+    }
+
+  return values;
+}
+
+gboolean
+inb_param_panel_get_valid (InbParamPanel *self)
+{
+  g_return_val_if_fail (INB_IS_PARAM_PANEL (self), FALSE);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      ParamRow *pr = g_ptr_array_index (self->rows, i);
+
+      if (pr->error != NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * inb_param_panel_dup_problem:
+ *
+ * Returns: (transfer full) (nullable): what to fix first, or %NULL
+ */
+char *
+inb_param_panel_dup_problem (InbParamPanel *self)
+{
+  g_return_val_if_fail (INB_IS_PARAM_PANEL (self), NULL);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      ParamRow *pr = g_ptr_array_index (self->rows, i);
+
+      if (pr->error != NULL)
+        return g_strdup (pr->error);
+    }
+
+  return NULL;
+}
+
+/**
+ * inb_param_panel_get_widget:
+ *
+ * Returns: (transfer none) (nullable): the widget that edits @name
+ */
+GtkWidget *
+inb_param_panel_get_widget (InbParamPanel *self,
+                            const char    *name)
+{
+  ParamRow *pr;
+
+  g_return_val_if_fail (INB_IS_PARAM_PANEL (self), NULL);
+
+  pr = find_row (self, name);
+
+  return pr ? pr->widget : NULL;
+}
+
+/**
+ * inb_param_panel_get_row:
+ *
+ * Returns: (transfer none) (nullable): the row of @name
+ */
+GtkWidget *
+inb_param_panel_get_row (InbParamPanel *self,
+                         const char    *name)
+{
+  ParamRow *pr;
+
+  g_return_val_if_fail (INB_IS_PARAM_PANEL (self), NULL);
+
+  pr = find_row (self, name);
+
+  return pr ? pr->row : NULL;
+}
+
+gboolean
+inb_param_panel_set_value (InbParamPanel *self,
+                           const char    *name,
+                           JsonNode      *value)
+{
+  ParamRow *pr;
+
+  g_return_val_if_fail (INB_IS_PARAM_PANEL (self), FALSE);
+
+  if (!(pr = find_row (self, name)))
+    return FALSE;
+
+  param_row_set_value (pr, value);
+  inb_param_panel_changed (self);
+
+  return TRUE;
+}
+
+static ParamRow *
+find_seed_row (InbParamPanel *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      ParamRow *pr = g_ptr_array_index (self->rows, i);
+
+      if (g_strcmp0 (pr->spec->widget, "seed") == 0)
+        return pr;
+    }
+
+  return NULL;
+}
+
+/**
+ * inb_param_panel_get_seed:
+ *
+ * Returns: the seed shown, or -1 when the model has no seed
+ */
+gint64
+inb_param_panel_get_seed (InbParamPanel *self)
+{
+  ParamRow *pr;
+
+  g_return_val_if_fail (INB_IS_PARAM_PANEL (self), -1);
+
+  if (!(pr = find_seed_row (self)))
+    return -1;
+
+  return (gint64) llround (gtk_spin_button_get_value (GTK_SPIN_BUTTON (pr->widget)));
+}
+
+gboolean
+inb_param_panel_get_random_seed (InbParamPanel *self)
+{
+  g_return_val_if_fail (INB_IS_PARAM_PANEL (self), FALSE);
+
+  return self->random_toggle != NULL && gtk_toggle_button_get_active (self->random_toggle);
+}
+
+void
+inb_param_panel_roll_seed (InbParamPanel *self)
+{
+  ParamRow *pr;
+  double upper;
+  double lower;
+
+  g_return_if_fail (INB_IS_PARAM_PANEL (self));
+
+  if (!(pr = find_seed_row (self)))
+    return;
+
+  lower = pr->spec->has_minimum ? pr->spec->minimum : 0;
+  upper = pr->spec->has_maximum ? pr->spec->maximum : G_MAXINT32;
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (pr->widget),
+                             floor (g_random_double_range (lower, upper)));
+}
+
+static void
+inb_param_panel_dispose (GObject *object)
+{
+  InbParamPanel *self = INB_PARAM_PANEL (object);
+
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_object (&self->schema);
+
+  G_OBJECT_CLASS (inb_param_panel_parent_class)->dispose (object);
+}
+
+static void
+inb_param_panel_class_init (InbParamPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = inb_param_panel_dispose;
+
+  signals[CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+inb_param_panel_init (InbParamPanel *self)
+{
+  self->rows = g_ptr_array_new_with_free_func (param_row_free);
+  self->group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->group, _("Parameters"));
+  adw_bin_set_child (ADW_BIN (self), GTK_WIDGET (self->group));
+}

@@ -1,0 +1,450 @@
+/* inb-player.c — the clip player: picture, transport and keyframe overlay
+ *
+ * Copyright 2026 The Inbetween authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "inb-player"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "inb-player.h"
+
+struct _InbPlayer
+{
+  GtkWidget       parent_instance;
+
+  InbPlayback    *playback;
+  GdkTexture     *first;
+  GdkTexture     *last;
+  char           *overlay;
+
+  /* Template Widgets */
+  GtkStack       *stack;
+  GtkPicture     *picture;
+  GtkPicture     *keyframe_picture;
+  GtkButton      *play_button;
+  GtkScale       *scale;
+  GtkAdjustment  *adjustment;
+  GtkLabel       *frame_label;
+  GtkLabel       *time_label;
+  GtkMenuButton  *speed_button;
+  GtkWidget      *controls;
+};
+
+G_DEFINE_FINAL_TYPE (InbPlayer, inb_player, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_PLAYBACK,
+  PROP_LOOP,
+  PROP_RATE,
+  PROP_OVERLAY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GtkWidget *
+inb_player_new (void)
+{
+  return g_object_new (INB_TYPE_PLAYER, NULL);
+}
+
+/**
+ * inb_player_get_playback:
+ *
+ * Returns: (transfer none): the playback behind the picture
+ */
+InbPlayback *
+inb_player_get_playback (InbPlayer *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYER (self), NULL);
+
+  return self->playback;
+}
+
+void
+inb_player_set_file (InbPlayer *self,
+                     GFile     *file)
+{
+  g_return_if_fail (INB_IS_PLAYER (self));
+  g_return_if_fail (!file || G_IS_FILE (file));
+
+  inb_playback_set_file (self->playback, file);
+  gtk_stack_set_visible_child_name (self->stack, file ? "video" : "empty");
+  gtk_widget_set_sensitive (self->controls, file != NULL);
+}
+
+static void
+inb_player_update_overlay (InbPlayer *self)
+{
+  GdkTexture *texture = NULL;
+
+  if (g_strcmp0 (self->overlay, "first") == 0)
+    texture = self->first;
+  else if (g_strcmp0 (self->overlay, "last") == 0)
+    texture = self->last;
+
+  gtk_picture_set_paintable (self->keyframe_picture, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->keyframe_picture), texture != NULL);
+}
+
+void
+inb_player_set_keyframes (InbPlayer  *self,
+                          GdkTexture *first,
+                          GdkTexture *last)
+{
+  g_return_if_fail (INB_IS_PLAYER (self));
+
+  g_set_object (&self->first, first);
+  g_set_object (&self->last, last);
+  inb_player_update_overlay (self);
+}
+
+const char *
+inb_player_get_overlay (InbPlayer *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYER (self), NULL);
+
+  return self->overlay;
+}
+
+void
+inb_player_set_overlay (InbPlayer  *self,
+                        const char *overlay)
+{
+  g_return_if_fail (INB_IS_PLAYER (self));
+
+  if (overlay == NULL || (strcmp (overlay, "first") != 0 && strcmp (overlay, "last") != 0))
+    overlay = "none";
+
+  if (g_strcmp0 (overlay, self->overlay) != 0)
+    {
+      g_free (self->overlay);
+      self->overlay = g_strdup (overlay);
+      inb_player_update_overlay (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OVERLAY]);
+    }
+}
+
+static char *
+format_time (gint64 ns)
+{
+  gint64 centis = ns / 10000000;
+
+  return g_strdup_printf ("%d:%02d.%02d",
+                          (int) (centis / 6000),
+                          (int) ((centis / 100) % 60),
+                          (int) (centis % 100));
+}
+
+static void
+inb_player_update_position (InbPlayer *self)
+{
+  g_autofree char *frame_text = NULL;
+  g_autofree char *position = NULL;
+  g_autofree char *duration = NULL;
+  g_autofree char *time_text = NULL;
+  guint n_frames = inb_playback_get_n_frames (self->playback);
+  guint frame = inb_playback_get_frame (self->playback);
+
+  gtk_adjustment_configure (self->adjustment,
+                            frame,
+                            0,
+                            n_frames > 0 ? n_frames - 1 : 0,
+                            1, 10, 0);
+
+  /* Translators: current frame / number of frames, counted from 1 as on a dope sheet */
+  frame_text = g_strdup_printf (_("Frame %u / %u"), n_frames > 0 ? frame + 1 : 0, n_frames);
+  gtk_label_set_label (self->frame_label, frame_text);
+
+  position = format_time (inb_playback_get_position (self->playback));
+  duration = format_time (inb_playback_get_duration (self->playback));
+  time_text = g_strdup_printf ("%s / %s", position, duration);
+  gtk_label_set_label (self->time_label, time_text);
+}
+
+static void
+inb_player_update_playing (InbPlayer *self)
+{
+  gboolean playing = inb_playback_get_playing (self->playback);
+
+  gtk_button_set_icon_name (self->play_button,
+                            playing ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), playing ? _("Pause") : _("Play"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, playing ? _("Pause") : _("Play"),
+                                  -1);
+}
+
+static void
+inb_player_update_rate (InbPlayer *self)
+{
+  double rate = inb_playback_get_rate (self->playback);
+  g_autofree char *label = NULL;
+
+  /* Translators: playback speed, like "0.5×" */
+  label = g_strdup_printf (_("%g×"), rate);
+  gtk_menu_button_set_label (self->speed_button, label);
+
+  /* The property action follows the proxied property. */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE]);
+}
+
+static void
+inb_player_loop_changed_cb (InbPlayer *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOOP]);
+}
+
+static gboolean
+inb_player_change_value_cb (InbPlayer     *self,
+                            GtkScrollType  scroll,
+                            double         value,
+                            GtkRange      *range)
+{
+  guint n_frames = inb_playback_get_n_frames (self->playback);
+
+  if (n_frames == 0)
+    return TRUE;
+
+  value = CLAMP (value, 0, n_frames - 1);
+  inb_playback_seek_frame (self->playback, (guint) (value + 0.5));
+
+  return FALSE;
+}
+
+static void
+inb_player_play_pause_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  InbPlayer *self = INB_PLAYER (widget);
+
+  if (inb_playback_get_playing (self->playback))
+    inb_playback_pause (self->playback);
+  else
+    inb_playback_play (self->playback);
+}
+
+static void
+inb_player_step_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  InbPlayer *self = INB_PLAYER (widget);
+
+  inb_playback_step (self->playback, g_variant_get_int32 (parameter));
+}
+
+static void
+inb_player_fullscreen_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (!GTK_IS_WINDOW (root))
+    return;
+
+  if (gtk_window_is_fullscreen (GTK_WINDOW (root)))
+    gtk_window_unfullscreen (GTK_WINDOW (root));
+  else
+    gtk_window_fullscreen (GTK_WINDOW (root));
+}
+
+static void
+inb_player_pressed_cb (InbPlayer       *self,
+                       int              n_press,
+                       double           x,
+                       double           y,
+                       GtkGestureClick *gesture)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+
+  if (n_press == 2)
+    gtk_widget_activate_action (GTK_WIDGET (self), "player.fullscreen", NULL);
+}
+
+static void
+inb_player_dispose (GObject *object)
+{
+  InbPlayer *self = INB_PLAYER (object);
+  GtkWidget *child;
+
+  if (self->playback != NULL)
+    g_signal_handlers_disconnect_by_data (self->playback, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), INB_TYPE_PLAYER);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
+
+  g_clear_object (&self->playback);
+  g_clear_object (&self->first);
+  g_clear_object (&self->last);
+  g_clear_pointer (&self->overlay, g_free);
+
+  G_OBJECT_CLASS (inb_player_parent_class)->dispose (object);
+}
+
+static void
+inb_player_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  InbPlayer *self = INB_PLAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAYBACK:
+      g_value_set_object (value, self->playback);
+      break;
+
+    case PROP_LOOP:
+      g_value_set_boolean (value, inb_playback_get_loop (self->playback));
+      break;
+
+    case PROP_RATE:
+      g_value_set_double (value, inb_playback_get_rate (self->playback));
+      break;
+
+    case PROP_OVERLAY:
+      g_value_set_string (value, self->overlay);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+inb_player_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  InbPlayer *self = INB_PLAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOOP:
+      inb_playback_set_loop (self->playback, g_value_get_boolean (value));
+      break;
+
+    case PROP_RATE:
+      inb_playback_set_rate (self->playback, g_value_get_double (value));
+      break;
+
+    case PROP_OVERLAY:
+      inb_player_set_overlay (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+inb_player_class_init (InbPlayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = inb_player_dispose;
+  object_class->get_property = inb_player_get_property;
+  object_class->set_property = inb_player_set_property;
+
+  properties[PROP_PLAYBACK] =
+    g_param_spec_object ("playback", NULL, NULL, INB_TYPE_PLAYBACK,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LOOP] =
+    g_param_spec_boolean ("loop", NULL, NULL, TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_RATE] =
+    g_param_spec_double ("rate", NULL, NULL, 0.25, 2.0, 1.0,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_OVERLAY] =
+    g_param_spec_string ("overlay", NULL, NULL, "none",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/inb-player.ui");
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, stack);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, picture);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, keyframe_picture);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, play_button);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, scale);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, adjustment);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, frame_label);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, time_label);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, speed_button);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, controls);
+  gtk_widget_class_bind_template_callback (widget_class, inb_player_change_value_cb);
+  gtk_widget_class_bind_template_callback (widget_class, inb_player_pressed_cb);
+
+  gtk_widget_class_install_action (widget_class, "player.play-pause", NULL, inb_player_play_pause_action);
+  gtk_widget_class_install_action (widget_class, "player.step", "i", inb_player_step_action);
+  gtk_widget_class_install_action (widget_class, "player.fullscreen", NULL, inb_player_fullscreen_action);
+  gtk_widget_class_install_property_action (widget_class, "player.loop", "loop");
+  gtk_widget_class_install_property_action (widget_class, "player.rate", "rate");
+  gtk_widget_class_install_property_action (widget_class, "player.overlay", "overlay");
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "player.play-pause", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, 0, "player.play-pause", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "player.step", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, 0, "player.step", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "player.step", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, 0, "player.step", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, 0, "player.fullscreen", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "player");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+inb_player_init (InbPlayer *self)
+{
+  self->overlay = g_strdup ("none");
+  self->playback = inb_playback_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->playback));
+
+  g_signal_connect_object (self->playback, "notify::frame",
+                           G_CALLBACK (inb_player_update_position), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->playback, "notify::n-frames",
+                           G_CALLBACK (inb_player_update_position), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->playback, "notify::position",
+                           G_CALLBACK (inb_player_update_position), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->playback, "notify::duration",
+                           G_CALLBACK (inb_player_update_position), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->playback, "notify::playing",
+                           G_CALLBACK (inb_player_update_playing), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->playback, "notify::rate",
+                           G_CALLBACK (inb_player_update_rate), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->playback, "notify::loop",
+                           G_CALLBACK (inb_player_loop_changed_cb), self, G_CONNECT_SWAPPED);
+
+  inb_player_update_position (self);
+  inb_player_update_playing (self);
+  inb_player_update_rate (self);
+  gtk_widget_set_sensitive (self->controls, FALSE);
+}
