@@ -231,6 +231,7 @@ typedef struct
   char        *root;
   TestBackend *backend;
   GPtrArray   *states;   /* strings, in order seen */
+  GPtrArray   *takes;    /* every take made, to flush before teardown */
 } Fixture;
 
 static void
@@ -240,15 +241,38 @@ fixture_setup (Fixture       *f,
   f->root = inb_test_make_tmpdir ();
   f->backend = g_object_new (TEST_TYPE_BACKEND, NULL);
   f->states = g_ptr_array_new_with_free_func (g_free);
+  f->takes = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static void
+flushed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  guint *pending = user_data;
+
+  inb_take_save_finish (INB_TAKE (object), result, NULL);
+  (*pending)--;
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  /* let queued take writes land before the folder goes */
-  while (g_main_context_iteration (NULL, FALSE));
+  guint pending = 0;
+
+  /* Writes of one take land in order: once a last save of each has
+   * landed, nothing is still writing into the folder we remove. */
+  for (guint i = 0; i < f->takes->len; i++)
+    {
+      inb_take_save_async (g_ptr_array_index (f->takes, i), NULL, flushed_cb, &pending);
+      pending++;
+    }
+  while (pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
   inb_test_rm_rf (f->root);
+  g_ptr_array_unref (f->takes);
   g_free (f->root);
   g_clear_object (&f->backend);
   g_ptr_array_unref (f->states);
@@ -268,6 +292,7 @@ make_job (Fixture *f)
   inb_request_set_params (request, params);
   take = inb_take_create (f->root, request, &error);
   g_assert_no_error (error);
+  g_ptr_array_add (f->takes, g_object_ref (take));
 
   return inb_job_new (INB_BACKEND (f->backend), request, take);
 }
@@ -306,12 +331,12 @@ reload (InbJob *job)
 {
   g_autoptr(GError) error = NULL;
   InbTake *take;
+  guint pending = 1;
 
-  /* wait for the ordered writes */
-  for (guint i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
-  g_usleep (50 * 1000);
-  while (g_main_context_iteration (NULL, FALSE));
+  /* the job's saves are ordered: once this one lands, all have */
+  inb_take_save_async (inb_job_get_take (job), NULL, flushed_cb, &pending);
+  while (pending > 0)
+    g_main_context_iteration (NULL, TRUE);
 
   take = inb_take_load (inb_take_get_dir (inb_job_get_take (job)), &error);
   g_assert_no_error (error);
