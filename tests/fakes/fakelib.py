@@ -10,6 +10,7 @@
 #
 #   GET  /_control/requests   -> JSON list of recorded requests
 #   POST /_control/reset      -> forget requests, counters and scripts
+#                                (back to the --script settings)
 #   POST /_control/script     -> body {"<key>": <value>, ...} merged into
 #                                the fake's scenario settings
 #   POST /_control/quit       -> stop serving
@@ -33,12 +34,15 @@ class FakeState:
         self.requests = []
         self.counters = {}
         self.script = {}
+        self.initial = {}   # --script settings, kept across resets
+        self.tasks = {}     # provider fakes keep their jobs here
 
     def reset(self):
         with self.lock:
             self.requests = []
             self.counters = {}
-            self.script = {}
+            self.script = dict(self.initial)
+            self.tasks = {}
 
     def count(self, key):
         """Increments and returns the counter for key (1 on first use)."""
@@ -89,6 +93,7 @@ class FakeHandler(BaseHTTPRequestHandler):
                 entry["body"] = None
         with self.state.lock:
             self.state.requests.append(entry)
+        return entry
 
     def handle_any(self, method):
         body = self.read_body()
@@ -103,7 +108,8 @@ class FakeHandler(BaseHTTPRequestHandler):
             self.control(method, path, body)
             return
 
-        self.record(method, body)
+        # Routes may add an "info" summary (e.g. of a large submit body)
+        self.entry = self.record(method, body)
         try:
             self.route(method, path, query, body)
         except (BrokenPipeError, ConnectionResetError):
@@ -143,6 +149,7 @@ class FakeHandler(BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.handle_any("HEAD")
 
+
     # Answer helpers
 
     def send_bytes(self, status, data, content_type="application/octet-stream",
@@ -162,6 +169,41 @@ class FakeHandler(BaseHTTPRequestHandler):
 
     def send_raw_json(self, status, text, headers=None):
         self.send_bytes(status, text.encode("utf-8"), "application/json", headers)
+
+    def close_without_answer(self):
+        """Drops the connection: the request arrived, no answer leaves."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(2)
+        except OSError:
+            pass
+
+    def serve_range(self, data, content_type, cut=None):
+        """Serves data honouring "Range: bytes=N-"; cut: stop after so
+        many bytes of the body and close (a broken transfer)."""
+        start = 0
+        rng = self.headers.get("Range")
+        if rng:
+            start = int(rng.split("=", 1)[1].split("-", 1)[0])
+            if start >= len(data):
+                self.send_bytes(416, b"", content_type,
+                                {"Content-Range": "bytes */%d" % len(data)})
+                return
+            self.send_response(206)
+            self.send_header("Content-Range", "bytes %d-%d/%d"
+                             % (start, len(data) - 1, len(data)))
+        else:
+            self.send_response(200)
+            self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data) - start))
+        self.end_headers()
+        if cut is not None:
+            self.wfile.write(data[start:cut])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.wfile.write(data[start:])
 
     def hang(self, seconds=None):
         """Keeps the connection open without sending anything."""
@@ -207,7 +249,8 @@ def run(handler, description):
 
     server = FakeServer(handler, args.verbose, args.lifetime)
     if args.script:
-        server.state.script.update(json.loads(args.script))
+        server.state.initial.update(json.loads(args.script))
+        server.state.script.update(server.state.initial)
 
     def stop_later():
         time.sleep(args.lifetime)
@@ -224,3 +267,44 @@ def run(handler, description):
         pass
     server.stopping = True
     server.server_close()
+
+
+def image_info(data):
+    """(mime, width, height) of PNG/JPEG bytes, or (None, 0, 0)."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+        w = int.from_bytes(data[16:20], "big")
+        h = int.from_bytes(data[20:24], "big")
+        color_type = data[25] if len(data) > 25 else 0
+        return ("image/png" if color_type not in (4, 6) else "image/png+alpha", w, h)
+    if data[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(data):
+            if data[i] != 0xFF:
+                i += 1
+                continue
+            marker = data[i + 1]
+            if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+                i += 2
+                continue
+            length = int.from_bytes(data[i + 2:i + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                h = int.from_bytes(data[i + 5:i + 7], "big")
+                w = int.from_bytes(data[i + 7:i + 9], "big")
+                return ("image/jpeg", w, h)
+            i += 2 + length
+        return ("image/jpeg", 0, 0)
+    return (None, 0, 0)
+
+
+def parse_data_uri(uri):
+    """(declared mime, bytes) of a base64 data: URI, or (None, None)."""
+    import base64
+    if not isinstance(uri, str) or not uri.startswith("data:"):
+        return (None, None)
+    head, sep, payload = uri.partition(",")
+    if not sep or not head.endswith(";base64"):
+        return (None, None)
+    try:
+        return (head[5:-7], base64.b64decode(payload, validate=True))
+    except ValueError:
+        return (None, None)

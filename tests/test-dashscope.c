@@ -1,0 +1,886 @@
+/* test-dashscope.c — the DashScope backend against a faithful loopback fake
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-dashscope"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <curl/curl.h>
+#include <gst/gst.h>
+
+#include "inb-dashscope-backend.h"
+#include "inb-video-writer.h"
+#include "fakes/inb-fake-server.h"
+
+#define KEY "sk-CANARY-ds-4b1e"
+
+typedef struct
+{
+  InbFakeServer *fake;
+  InbBackend    *backend;
+  char          *tmpdir;
+  char          *work_dir;
+  char          *output;
+  char          *clip;        /* a real MP4 the fake serves as the result */
+} Fixture;
+
+static InbImage *
+make_image (guint width,
+            guint height,
+            guint8 tint)
+{
+  InbImage *image = inb_image_new (width, height);
+  guint8 *data = inb_image_get_data_mut (image);
+  gsize stride = inb_image_get_stride (image);
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        guint8 *p = data + y * stride + x * 3;
+
+        p[0] = (guint8) (x * 255 / width);
+        p[1] = (guint8) (y * 255 / height);
+        p[2] = tint;
+      }
+
+  return image;
+}
+
+static void
+write_clip (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbVideoWriter) writer = NULL;
+
+  writer = inb_video_writer_new (path, 320, 240, 16, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autoptr(InbImage) frame = make_image (320, 240, (guint8) (i * 30));
+
+      inb_video_writer_push (writer, frame, &error);
+      g_assert_no_error (error);
+    }
+  inb_video_writer_finish (writer, &error);
+  g_assert_no_error (error);
+}
+
+static void
+script (Fixture    *f,
+        const char *json)
+{
+  inb_fake_server_script (f->fake, json);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *initial = NULL;
+
+  f->tmpdir = g_dir_make_tmp ("test-dashscope-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->work_dir = g_build_filename (f->tmpdir, "work", NULL);
+  f->output = g_build_filename (f->tmpdir, "take", "clip.mp4", NULL);
+  f->clip = g_build_filename (f->tmpdir, "served.mp4", NULL);
+  g_mkdir_with_parents (f->work_dir, 0700);
+  g_mkdir_with_parents (f->tmpdir, 0700);
+  {
+    g_autofree char *take = g_path_get_dirname (f->output);
+    g_mkdir_with_parents (take, 0700);
+  }
+  write_clip (f->clip);
+
+  initial = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", KEY, f->clip);
+  f->fake = inb_fake_server_start ("fake-dashscope.py", initial);
+
+  f->backend = inb_dashscope_backend_new ();
+  base = inb_fake_server_url (f->fake, "/api/v1");
+  inb_dashscope_backend_set_base_url (INB_DASHSCOPE_BACKEND (f->backend), base);
+  inb_dashscope_backend_set_api_key (INB_DASHSCOPE_BACKEND (f->backend), KEY);
+  inb_dashscope_backend_set_poll_interval (INB_DASHSCOPE_BACKEND (f->backend), 20, 40);
+  inb_dashscope_backend_set_retry_policy (INB_DASHSCOPE_BACKEND (f->backend), 4, 10, 50, 60);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  inb_fake_server_stop (f->fake);
+  g_clear_object (&f->backend);
+  remove_tree (f->tmpdir);
+  g_free (f->tmpdir);
+  g_free (f->work_dir);
+  g_free (f->output);
+  g_free (f->clip);
+}
+
+static InbRequest *
+make_request (Fixture    *f,
+              const char *model_id,
+              const char *prompt,
+              guint       width,
+              guint       height,
+              const char *params_json)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonObject) complete = NULL;
+  g_autoptr(InbImage) first = make_image (width, height, 10);
+  g_autoptr(InbImage) last = make_image (width, height, 200);
+  g_autoptr(GError) error = NULL;
+  InbModel *model = inb_backend_find_model (f->backend, model_id);
+  InbRequest *request;
+
+  g_assert_nonnull (model);
+  node = json_from_string (params_json != NULL ? params_json : "{}", &error);
+  g_assert_no_error (error);
+  complete = inb_schema_complete (inb_model_get_schema (model), json_node_get_object (node));
+  if (!json_object_has_member (complete, "seed") || json_object_get_int_member (complete, "seed") == 0)
+    json_object_set_int_member (complete, "seed", 42);
+
+  request = inb_request_new ("dashscope", model_id);
+  inb_request_set_prompt (request, prompt);
+  inb_request_set_params (request, complete);
+  inb_request_set_seed (request, 42);
+  inb_request_set_keyframes (request, first, last);
+  inb_request_set_work_dir (request, f->work_dir);
+  inb_request_set_output_path (request, f->output);
+
+  return request;
+}
+
+typedef struct
+{
+  GMainLoop    *loop;
+  InbResult    *result;
+  GError       *error;
+  gboolean      ok;
+  GCancellable *cancellable;
+  gint64        cancelled_at;
+  gint64        finished_at;
+} Wait;
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *res,
+         gpointer      user_data)
+{
+  Wait *w = user_data;
+
+  w->result = inb_backend_generate_finish (INB_BACKEND (source), res, &w->error);
+  w->finished_at = g_get_monotonic_time ();
+  g_main_loop_quit (w->loop);
+}
+
+static void
+on_resumed (GObject      *source,
+            GAsyncResult *res,
+            gpointer      user_data)
+{
+  Wait *w = user_data;
+
+  w->result = inb_backend_resume_finish (INB_BACKEND (source), res, &w->error);
+  w->finished_at = g_get_monotonic_time ();
+  g_main_loop_quit (w->loop);
+}
+
+static void
+on_cancel_remote (GObject      *source,
+                  GAsyncResult *res,
+                  gpointer      user_data)
+{
+  Wait *w = user_data;
+
+  w->ok = inb_backend_cancel_remote_finish (INB_BACKEND (source), res, &w->error);
+  g_main_loop_quit (w->loop);
+}
+
+static gboolean
+cancel_now (gpointer user_data)
+{
+  Wait *w = user_data;
+
+  w->cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (w->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+too_long (gpointer user_data)
+{
+  g_error ("The backend did not finish in time");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_run (Wait *w)
+{
+  guint guard = g_timeout_add_seconds (60, too_long, NULL);
+
+  g_main_loop_run (w->loop);
+  g_source_remove (guard);
+}
+
+/* Runs a generation; cancels it after @cancel_ms when > 0. */
+static InbResult *
+generate (Fixture     *f,
+          InbRequest  *request,
+          InbProgress *progress,
+          guint        cancel_ms,
+          double      *cancel_latency,
+          GError     **error)
+{
+  Wait w = { 0, };
+
+  w.loop = g_main_loop_new (NULL, FALSE);
+  w.cancellable = g_cancellable_new ();
+  inb_backend_generate_async (f->backend, request, progress, w.cancellable, on_done, &w);
+  if (cancel_ms > 0)
+    g_timeout_add (cancel_ms, cancel_now, &w);
+  wait_run (&w);
+
+  if (cancel_latency != NULL)
+    *cancel_latency = (w.finished_at - w.cancelled_at) / 1e6;
+
+  g_main_loop_unref (w.loop);
+  g_object_unref (w.cancellable);
+  if (w.error != NULL)
+    g_propagate_error (error, w.error);
+  return w.result;
+}
+
+static JsonObject *
+find_request (Fixture    *f,
+              const char *method,
+              const char *path_part,
+              guint       nth)
+{
+  JsonArray *requests = inb_fake_server_get_requests (f->fake);
+
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *r = json_array_get_object_element (requests, i);
+
+      if (g_str_equal (json_object_get_string_member (r, "method"), method) &&
+          strstr (json_object_get_string_member (r, "path"), path_part) != NULL &&
+          nth-- == 0)
+        return r;
+    }
+
+  return NULL;
+}
+
+static guint
+count (Fixture    *f,
+       const char *method,
+       const char *path_part)
+{
+  JsonArray *requests = inb_fake_server_get_requests (f->fake);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *r = json_array_get_object_element (requests, i);
+
+      if (g_str_equal (json_object_get_string_member (r, "method"), method) &&
+          strstr (json_object_get_string_member (r, "path"), path_part) != NULL)
+        n++;
+    }
+
+  return n;
+}
+
+#define SUBMITS(f) count ((f), "POST", "video-synthesis")
+#define POLLS(f)   count ((f), "GET", "/api/v1/tasks/")
+
+/* No file under @dir contains the key */
+static void
+assert_no_key_in_files (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          assert_no_key_in_files (path);
+          continue;
+        }
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+      g_assert_null (g_strstr_len (contents, length, KEY));
+    }
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_models (void)
+{
+  g_autoptr(InbBackend) backend = inb_dashscope_backend_new ();
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  InbModel *flash;
+  InbModel *i2v;
+  guint w = 0, h = 0;
+
+  g_assert_cmpstr (inb_backend_get_id (backend), ==, "dashscope");
+  g_assert_cmpuint (inb_backend_get_models (backend)->len, ==, 3);
+  flash = inb_backend_get_default_model (backend);
+  g_assert_cmpstr (inb_model_get_id (flash), ==, "wan2.2-kf2v-flash");
+  g_assert_cmpint (inb_model_get_prompt_max_length (flash), ==, 800);
+  g_assert_cmpint (inb_model_get_negative_max_length (flash), ==, 500);
+  g_assert_nonnull (inb_backend_find_model (backend, "wanx2.1-kf2v-plus"));
+  i2v = inb_backend_find_model (backend, "wan2.7-i2v");
+  g_assert_nonnull (i2v);
+  g_assert_cmpint (inb_model_get_prompt_max_length (i2v), ==, 5000);
+  g_assert_cmpuint (inb_backend_get_max_concurrent (backend, flash), ==, 2);
+  g_assert_cmpuint (inb_backend_get_max_concurrent (backend, i2v), ==, 5);
+
+  /* Tests run with INBETWEEN_DASHSCOPE_URL pointing at a dead loopback port */
+  g_assert_true (g_str_has_prefix (inb_dashscope_backend_get_base_url (INB_DASHSCOPE_BACKEND (backend)),
+                                   "http://127.0.0.1"));
+
+  /* Pixel count from the resolution, aspect from the keyframe, sides ×16 */
+  json_object_set_string_member (params, "resolution", "720P");
+  g_assert_true (inb_backend_get_frame_size (backend, flash, params, 1920, 1080, &w, &h, &error));
+  g_assert_cmpuint (w, ==, 1280);
+  g_assert_cmpuint (h, ==, 720);
+  g_assert_true (inb_backend_get_frame_size (backend, flash, params, 750, 1000, &w, &h, &error));
+  g_assert_cmpuint (w, ==, 832);
+  g_assert_cmpuint (h, ==, 1104);
+  json_object_set_string_member (params, "resolution", "1080P");
+  g_assert_true (inb_backend_get_frame_size (backend, flash, params, 1000, 1000, &w, &h, &error));
+  g_assert_cmpuint (w % 16, ==, 0);
+  g_assert_cmpuint (w, <=, 2000);
+  g_assert_cmpuint (w, ==, h);
+  /* Too narrow for 360..2000 */
+  g_assert_false (inb_backend_get_frame_size (backend, flash, params, 8000, 100, &w, &h, &error));
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+}
+
+static void
+test_success (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "a paper boat drifts", 640, 400, NULL);
+  g_autoptr(InbProgress) progress = inb_progress_new ();
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *metadata;
+  JsonObject *submit;
+  JsonObject *info;
+  JsonObject *params;
+  JsonObject *first;
+
+  result = generate (f, request, progress, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+
+  /* What the user gets */
+  g_assert_cmpstr (inb_result_get_clip_path (result), ==, f->output);
+  g_assert_true (g_file_test (f->output, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (inb_result_get_width (result), ==, 320);
+  g_assert_cmpuint (inb_result_get_height (result), ==, 240);
+  metadata = inb_result_get_metadata (result);
+  g_assert_cmpstr (json_object_get_string_member (metadata, "service"), ==, "dashscope");
+  g_assert_nonnull (json_object_get_string_member (metadata, "task_id"));
+  g_assert_cmpstr (json_object_get_string_member (metadata, "actual_prompt"), ==,
+                   "a paper boat drifts — extended by the fake");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (metadata, "usage"), "SR"), ==, 720);
+
+  /* What the server saw: one submit, exactly as the contract says */
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+  g_assert_cmpuint (POLLS (f), ==, 3);   /* PENDING, RUNNING, SUCCEEDED */
+  g_assert_cmpuint (count (f, "GET", "/files/"), ==, 1);
+  submit = find_request (f, "POST", "/services/aigc/image2video/video-synthesis", 0);
+  g_assert_nonnull (submit);
+  g_assert_cmpstr (inb_fake_request_get_header (submit, "X-DashScope-Async"), ==, "enable");
+  g_assert_cmpstr (inb_fake_request_get_header (submit, "Authorization"), ==, "Bearer " KEY);
+  info = json_object_get_object_member (submit, "info");
+  g_assert_cmpstr (json_object_get_string_member (info, "model"), ==, "wan2.2-kf2v-flash");
+  g_assert_cmpint (json_object_get_int_member (info, "prompt_length"), ==, 19);
+  params = json_object_get_object_member (info, "parameters");
+  g_assert_cmpstr (json_object_get_string_member (params, "resolution"), ==, "720P");
+  g_assert_cmpint (json_object_get_int_member (params, "duration"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (params, "seed"), ==, 42);
+  g_assert_true (json_object_get_boolean_member (params, "prompt_extend"));
+  g_assert_false (json_object_get_boolean_member (params, "watermark"));
+  first = json_object_get_object_member (info, "first_frame_url");
+  g_assert_cmpstr (json_object_get_string_member (first, "mime"), ==, "image/jpeg");
+  g_assert_cmpstr (json_object_get_string_member (first, "real"), ==, "image/jpeg");
+  g_assert_cmpint (json_object_get_int_member (first, "width"), ==, 640);
+  g_assert_cmpint (json_object_get_int_member (first, "height"), ==, 400);
+  g_assert_true (json_object_has_member (info, "last_frame_url"));
+
+  /* Downloads go without the key; the key is in no file we wrote */
+  g_assert_null (inb_fake_request_get_header (find_request (f, "GET", "/files/", 0), "Authorization"));
+  assert_no_key_in_files (f->tmpdir);
+
+  /* Progress ends at 1 */
+  {
+    GMainContext *context = g_main_context_default ();
+
+    while (g_main_context_iteration (context, FALSE))
+      ;
+    g_assert_cmpfloat (inb_progress_get_fraction (progress), ==, 1.0);
+  }
+}
+
+static void
+test_preflight (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *long_prompt = g_strnfill (801, 'a');
+
+  /* No key */
+  {
+    g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+    g_autoptr(InbResult) result = NULL;
+
+    inb_dashscope_backend_set_api_key (INB_DASHSCOPE_BACKEND (f->backend), "");
+    g_assert_false (inb_backend_validate (f->backend, request, &error));
+    g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH);
+    g_clear_error (&error);
+    result = generate (f, request, NULL, 0, NULL, &error);
+    g_assert_null (result);
+    g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH);
+    g_clear_error (&error);
+    inb_dashscope_backend_set_api_key (INB_DASHSCOPE_BACKEND (f->backend), KEY);
+  }
+
+  /* Prompt over 800 characters */
+  {
+    g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", long_prompt, 640, 400, NULL);
+    g_autoptr(InbResult) result = generate (f, request, NULL, 0, NULL, &error);
+
+    g_assert_null (result);
+    g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+    g_clear_error (&error);
+  }
+
+  /* Keyframes outside 360–2000 px */
+  {
+    g_autoptr(InbRequest) small = make_request (f, "wan2.2-kf2v-flash", "x", 300, 400, NULL);
+    g_autoptr(InbRequest) large = make_request (f, "wan2.2-kf2v-flash", "x", 2100, 1000, NULL);
+    g_autoptr(InbResult) r1 = generate (f, small, NULL, 0, NULL, &error);
+
+    g_assert_null (r1);
+    g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+    g_clear_error (&error);
+    g_assert_false (inb_backend_validate (f->backend, large, &error));
+    g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+    g_clear_error (&error);
+  }
+
+  /* A resolution the model does not have */
+  {
+    g_autoptr(InbRequest) request = make_request (f, "wanx2.1-kf2v-plus", "x", 640, 400, NULL);
+    JsonObject *params = inb_request_get_params (request);
+
+    json_object_set_string_member (params, "resolution", "1080P");
+    g_assert_false (inb_backend_validate (f->backend, request, &error));
+    g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+    g_clear_error (&error);
+  }
+
+  /* Not one request reached the service */
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, 0);
+}
+
+static void
+test_bad_key (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  script (f, "{\"key\": \"sk-someone-else\"}");
+  result = generate (f, request, NULL, 0, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "InvalidApiKey"));
+  g_assert_null (strstr (error->message, KEY));
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+  g_assert_cmpuint (POLLS (f), ==, 0);
+}
+
+static void
+test_submit_errors (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const struct { const char *json; int code; const char *text; } cases[] = {
+    { "{\"status\": 400, \"code\": \"InvalidParameter\", \"message\": \"The size is not match xxxxxx\"}",
+      INB_BACKEND_ERROR_REMOTE, "The size is not match" },
+    { "{\"status\": 400, \"code\": \"DataInspectionFailed\", \"message\": \"Input or output data may contain inappropriate content.\"}",
+      INB_BACKEND_ERROR_BLOCKED, "inappropriate" },
+    { "{\"status\": 400, \"code\": \"Arrearage\", \"message\": \"Access denied, please make sure your account is in good standing.\"}",
+      INB_BACKEND_ERROR_REMOTE, "out of credit" },
+    { "{\"status\": 429, \"code\": \"Throttling.RateQuota\", \"message\": \"Requests rate limit exceeded, please try again later.\", \"retry_after\": 5}",
+      INB_BACKEND_ERROR_REMOTE, "Throttling.RateQuota" },
+    { "{\"status\": 500, \"code\": \"InternalError\", \"message\": \"An internal error has occured\"}",
+      INB_BACKEND_ERROR_REMOTE, "InternalError" },
+    { "{\"status\": 503, \"code\": \"ModelUnavailable\", \"message\": \"Model is unavailable\"}",
+      INB_BACKEND_ERROR_REMOTE, "ModelUnavailable" },
+    { "{\"status\": 403, \"code\": \"Model.AccessDenied\", \"message\": \"Model access denied.\"}",
+      INB_BACKEND_ERROR_AUTH, "Model.AccessDenied" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+      g_autoptr(InbResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *json = g_strdup_printf ("{\"submit_error\": %s}", cases[i].json);
+
+      inb_fake_server_reset (f->fake);
+      script (f, json);
+      result = generate (f, request, NULL, 0, NULL, &error);
+      g_test_message ("%s -> %s", cases[i].json, error ? error->message : "(no error)");
+      g_assert_null (result);
+      g_assert_error (error, INB_BACKEND_ERROR, cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].text));
+      /* Never resubmitted, whatever the status */
+      g_assert_cmpuint (SUBMITS (f), ==, 1);
+      g_assert_cmpuint (POLLS (f), ==, 0);
+      g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
+    }
+}
+
+static void
+test_submit_lost (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  script (f, "{\"submit_drop\": true}");
+  result = generate (f, request, NULL, 0, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN);
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+  g_assert_cmpuint (POLLS (f), ==, 0);
+}
+
+static void
+test_task_failed (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const struct { const char *json; int code; const char *text; } cases[] = {
+    { "{\"final\": \"FAILED\", \"fail_code\": \"InvalidParameter\", \"fail_message\": \"Field required: input.prompt\"}",
+      INB_BACKEND_ERROR_REMOTE, "Field required: input.prompt" },
+    { "{\"accept_then_fail\": {\"code\": \"DataInspectionFailed\", \"message\": \"Output data may contain inappropriate content.\"}}",
+      INB_BACKEND_ERROR_BLOCKED, "DataInspectionFailed" },
+    { "{\"final\": \"UNKNOWN\"}", INB_BACKEND_ERROR_EXPIRED, "24 hours" },
+    { "{\"final\": \"CANCELED\"}", INB_BACKEND_ERROR_REMOTE, "cancelled at DashScope" },
+    { "{\"poll_body\": \"malformed\"}", INB_BACKEND_ERROR_REMOTE, "could not be read" },
+    { "{\"poll_body\": \"deep\"}", INB_BACKEND_ERROR_REMOTE, "nested" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+      g_autoptr(InbResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      inb_fake_server_reset (f->fake);
+      script (f, cases[i].json);
+      result = generate (f, request, NULL, 0, NULL, &error);
+      g_test_message ("%s -> %s", cases[i].json, error ? error->message : "(no error)");
+      g_assert_null (result);
+      g_assert_error (error, INB_BACKEND_ERROR, cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].text));
+      g_assert_cmpuint (SUBMITS (f), ==, 1);
+      g_assert_cmpuint (count (f, "GET", "/files/"), ==, 0);
+      g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
+    }
+}
+
+static void
+test_poll_retry (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Transient poll failures are retried by the HTTP layer; the job goes on */
+  script (f, "{\"poll_errors\": [503, 500, 429]}");
+  result = generate (f, request, NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+  g_assert_cmpuint (POLLS (f), ==, 6);
+}
+
+static void
+test_download_failures (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const struct { const char *json; int code; const char *text; } cases[] = {
+    { "{\"video\": \"html\"}", INB_BACKEND_ERROR_REMOTE, "web page" },
+    { "{\"video\": \"expired\"}", INB_BACKEND_ERROR_EXPIRED, "expired" },
+    { "{\"video\": \"empty\"}", INB_BACKEND_ERROR_REMOTE, "empty" },
+    { "{\"video_path\": null}", INB_BACKEND_ERROR_REMOTE, "not a playable video" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+      g_autoptr(InbResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      inb_fake_server_reset (f->fake);
+      script (f, cases[i].json);
+      result = generate (f, request, NULL, 0, NULL, &error);
+      g_test_message ("%s -> %s", cases[i].json, error ? error->message : "(no error)");
+      g_assert_null (result);
+      g_assert_error (error, INB_BACKEND_ERROR, cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].text));
+      g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
+    }
+}
+
+static void
+test_download_resumed (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *second;
+
+  script (f, "{\"video\": \"truncated\"}");
+  result = generate (f, request, NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (f->output, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (count (f, "GET", "/files/"), ==, 2);
+  second = find_request (f, "GET", "/files/", 1);
+  g_assert_true (g_str_has_prefix (inb_fake_request_get_header (second, "Range"), "bytes="));
+}
+
+static void
+test_cancel_pending (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  double latency = 0;
+
+  script (f, "{\"pending_polls\": 100000}");
+  result = generate (f, request, NULL, 400, &latency, &error);
+  g_test_message ("cancel latency while PENDING (incl. remote cancel): %.3f s", latency);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpfloat (latency, <, 1.0);
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+  g_assert_cmpuint (count (f, "POST", "/cancel"), ==, 1);
+  g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_cancel_running (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  double latency = 0;
+
+  script (f, "{\"pending_polls\": 0, \"running_polls\": 100000}");
+  result = generate (f, request, NULL, 400, &latency, &error);
+  g_test_message ("cancel latency while RUNNING: %.3f s", latency);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpfloat (latency, <, 1.0);
+  /* DashScope refuses to cancel a running task: we do not even ask */
+  g_assert_cmpuint (count (f, "POST", "/cancel"), ==, 0);
+}
+
+static void
+test_wan27 (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f, "wan2.7-i2v", "a long shot", 640, 400,
+                                                "{\"duration\": 8, \"resolution\": \"720P\"}");
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *info;
+
+  result = generate (f, request, NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  info = json_object_get_object_member (find_request (f, "POST", "/video-generation/video-synthesis", 0), "info");
+  g_assert_cmpstr (json_object_get_string_member (info, "model"), ==, "wan2.7-i2v");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (info, "parameters"), "duration"), ==, 8);
+  g_assert_true (json_object_has_member (info, "first_frame"));
+  g_assert_true (json_object_has_member (info, "last_frame"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (inb_result_get_metadata (result), "usage"),
+                                               "output_video_duration"), ==, 8);
+}
+
+static void
+test_template (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f, "wanx2.1-kf2v-plus", NULL, 640, 400,
+                                                "{\"template\": \"hanfu-1\"}");
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *info;
+
+  result = generate (f, request, NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  info = json_object_get_object_member (find_request (f, "POST", "/image2video/", 0), "info");
+  g_assert_cmpstr (json_object_get_string_member (info, "template"), ==, "hanfu-1");
+  g_assert_true (json_object_has_member (info, "first_frame_url"));
+  g_assert_false (json_object_has_member (info, "last_frame_url"));
+}
+
+/* A lost submit, then the task found and resumed: one submit in all */
+static void
+test_resume (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(JsonObject) state = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  const char *task_id;
+  Wait w = { 0, };
+
+  script (f, "{\"submit_drop\": true}");
+  result = generate (f, request, NULL, 0, NULL, &error);
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN);
+  g_clear_error (&error);
+
+  task_id = json_object_get_string_member (json_object_get_object_member (find_request (f, "POST", "video-synthesis", 0),
+                                                                          "info"), "task_id");
+  json_object_set_string_member (state, "task_id", task_id);
+
+  w.loop = g_main_loop_new (NULL, FALSE);
+  inb_backend_resume_async (f->backend, request, state, NULL, NULL, on_resumed, &w);
+  wait_run (&w);
+  g_assert_no_error (w.error);
+  g_assert_nonnull (w.result);
+  g_assert_cmpstr (json_object_get_string_member (inb_result_get_metadata (w.result), "task_id"), ==, task_id);
+  g_assert_true (g_file_test (f->output, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+  g_clear_object (&w.result);
+
+  /* An id DashScope does not know: expired */
+  json_object_set_string_member (state, "task_id", "1111");
+  inb_backend_resume_async (f->backend, request, state, NULL, NULL, on_resumed, &w);
+  wait_run (&w);
+  g_assert_error (w.error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_EXPIRED);
+  g_clear_error (&w.error);
+  g_main_loop_unref (w.loop);
+}
+
+static void
+test_cancel_remote (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(JsonObject) state = json_object_new ();
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Wait w = { 0, };
+
+  /* Create a task whose answer was lost, still PENDING at the service */
+  script (f, "{\"submit_drop\": true, \"pending_polls\": 100000}");
+  result = generate (f, request, NULL, 0, NULL, &error);
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN);
+  json_object_set_string_member (state, "task_id",
+                                 json_object_get_string_member (json_object_get_object_member (find_request (f, "POST", "video-synthesis", 0), "info"),
+                                                                "task_id"));
+
+  w.loop = g_main_loop_new (NULL, FALSE);
+  inb_backend_cancel_remote_async (f->backend, request, state, NULL, on_cancel_remote, &w);
+  wait_run (&w);
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+
+  /* Now CANCELED: a second cancel is refused with a clear reason */
+  inb_backend_cancel_remote_async (f->backend, request, state, NULL, on_cancel_remote, &w);
+  wait_run (&w);
+  g_assert_false (w.ok);
+  g_assert_error (w.error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE);
+  g_assert_nonnull (strstr (w.error->message, "already running"));
+  g_clear_error (&w.error);
+  g_main_loop_unref (w.loop);
+
+  g_assert_cmpuint (count (f, "POST", "/cancel"), ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+  gst_init (NULL, NULL);
+
+  g_test_add_func ("/dashscope/models", test_models);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/dashscope/success", test_success);
+  ADD ("/dashscope/preflight", test_preflight);
+  ADD ("/dashscope/bad-key", test_bad_key);
+  ADD ("/dashscope/submit-errors", test_submit_errors);
+  ADD ("/dashscope/submit-lost", test_submit_lost);
+  ADD ("/dashscope/task-failed", test_task_failed);
+  ADD ("/dashscope/poll-retry", test_poll_retry);
+  ADD ("/dashscope/download-failures", test_download_failures);
+  ADD ("/dashscope/download-resumed", test_download_resumed);
+  ADD ("/dashscope/cancel-pending", test_cancel_pending);
+  ADD ("/dashscope/cancel-running", test_cancel_running);
+  ADD ("/dashscope/wan27", test_wan27);
+  ADD ("/dashscope/template", test_template);
+  ADD ("/dashscope/resume", test_resume);
+  ADD ("/dashscope/cancel-remote", test_cancel_remote);
+
+#undef ADD
+
+  ret = g_test_run ();
+  curl_global_cleanup ();
+
+  return ret;
+}
