@@ -431,7 +431,8 @@ test_authoring_screenshot (gconstpointer data)
 
   inb_playback_seek_frame (playback, inb_playback_get_n_frames (playback) / 2);
   g_assert_true (wait_until (f, shows_frame, GUINT_TO_POINTER (inb_playback_get_n_frames (playback) / 2), 20));
-  sleep_ms (f, 800);
+  /* Let the toast go, then take the picture. */
+  sleep_ms (f, 4500);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   save_screenshot (GTK_WIDGET (f->window), path);
 }

@@ -132,6 +132,65 @@ test_window_dialogs (gconstpointer data)
   g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 0);
 }
 
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+resize_and_draw (GtkWindow *window,
+                 int        width,
+                 int        height)
+{
+  gtk_window_set_default_size (window, width, height);
+  for (guint i = 0; i < 5; i++)
+    {
+      gtk_widget_queue_resize (GTK_WIDGET (window));
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      spin_until_idle ();
+    }
+}
+
+/* Narrow windows fold the authoring pane over the player, around 600 px. */
+static void
+test_window_narrow (gconstpointer data)
+{
+  InbApplication *app = (InbApplication *) data;
+  InbWindow *window;
+  AdwFlap *flap;
+
+  window = inb_window_new (GTK_APPLICATION (app), inb_application_get_settings (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  flap = ADW_FLAP (find_widget (GTK_WIDGET (window), ADW_TYPE_FLAP));
+  g_assert_nonnull (flap);
+  g_assert_false (adw_flap_get_folded (flap));
+
+  resize_and_draw (GTK_WINDOW (window), 560, 700);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <, 600);
+  g_assert_true (adw_flap_get_folded (flap));
+
+  resize_and_draw (GTK_WINDOW (window), 1000, 700);
+  g_assert_false (adw_flap_get_folded (flap));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -146,6 +205,7 @@ main (int   argc,
 
   g_test_add_data_func ("/window/basic", app, test_window_basic);
   g_test_add_data_func ("/window/dialogs", app, test_window_dialogs);
+  g_test_add_data_func ("/window/narrow", app, test_window_narrow);
 
   return g_test_run ();
 }

@@ -44,7 +44,6 @@ struct _InbKeyframeSlot
   GtkSpinner   *spinner;
   GtkButton    *clear_button;
   GtkLabel     *title_label;
-  GtkLabel     *empty_title_label;
   GtkLabel     *info_label;
   GtkLabel     *message_label;
   GtkBox       *extra_box;
@@ -762,7 +761,6 @@ inb_keyframe_slot_set_property (GObject      *object,
       g_free (self->title);
       self->title = g_value_dup_string (value);
       gtk_label_set_label (self->title_label, self->title);
-      gtk_label_set_label (self->empty_title_label, self->title);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, self->title,
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
@@ -820,7 +818,6 @@ inb_keyframe_slot_class_init (InbKeyframeSlotClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbKeyframeSlot, spinner);
   gtk_widget_class_bind_template_child (widget_class, InbKeyframeSlot, clear_button);
   gtk_widget_class_bind_template_child (widget_class, InbKeyframeSlot, title_label);
-  gtk_widget_class_bind_template_child (widget_class, InbKeyframeSlot, empty_title_label);
   gtk_widget_class_bind_template_child (widget_class, InbKeyframeSlot, info_label);
   gtk_widget_class_bind_template_child (widget_class, InbKeyframeSlot, message_label);
   gtk_widget_class_bind_template_child (widget_class, InbKeyframeSlot, extra_box);

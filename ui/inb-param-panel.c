@@ -171,12 +171,7 @@ param_row_set_value (ParamRow *pr,
 static char *
 describe (const InbParamSpec *spec)
 {
-  g_autofree char *allowed = inb_param_spec_describe_allowed (spec);
-
-  if (spec->description != NULL && allowed != NULL && spec->enum_values == NULL &&
-      spec->type != INB_PARAM_BOOLEAN && spec->type != INB_PARAM_STRING)
-    return g_strdup_printf ("%s (%s)", spec->description, allowed);
-
+  /* The bounds live in the spin button; a refused value names them. */
   return g_strdup (spec->description ? spec->description : "");
 }
 
@@ -199,6 +194,8 @@ inb_param_panel_update_duration (InbParamPanel *self)
   frames = (guint) llround (seconds * rate) + 1;
 
   base = describe (duration->spec);
+  if (g_str_has_suffix (base, "."))
+    base[strlen (base) - 1] = '\0';
   /* Translators: parameter description, then the frame count and rate */
   subtitle = g_strdup_printf (_("%s · %u frames at %g fps"), base, frames, rate);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (duration->row), subtitle);

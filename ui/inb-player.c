@@ -37,6 +37,8 @@ struct _InbPlayer
   GtkPicture     *picture;
   GtkPicture     *keyframe_picture;
   GtkButton      *play_button;
+  GtkButton      *compact_play_button;
+  GtkLabel       *compact_frame_label;
   GtkScale       *scale;
   GtkAdjustment  *adjustment;
   GtkLabel       *frame_label;
@@ -86,7 +88,7 @@ inb_player_set_file (InbPlayer *self,
 
   inb_playback_set_file (self->playback, file);
   gtk_stack_set_visible_child_name (self->stack, file ? "video" : "empty");
-  gtk_widget_set_sensitive (self->controls, file != NULL);
+  gtk_widget_set_visible (self->controls, file != NULL);
 }
 
 static void
@@ -171,6 +173,7 @@ inb_player_update_position (InbPlayer *self)
   /* Translators: current frame / number of frames, counted from 1 as on a dope sheet */
   frame_text = g_strdup_printf (_("Frame %u / %u"), n_frames > 0 ? frame + 1 : 0, n_frames);
   gtk_label_set_label (self->frame_label, frame_text);
+  gtk_label_set_label (self->compact_frame_label, frame_text);
 
   position = format_time (inb_playback_get_position (self->playback));
   duration = format_time (inb_playback_get_duration (self->playback));
@@ -183,12 +186,17 @@ inb_player_update_playing (InbPlayer *self)
 {
   gboolean playing = inb_playback_get_playing (self->playback);
 
-  gtk_button_set_icon_name (self->play_button,
-                            playing ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), playing ? _("Pause") : _("Play"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, playing ? _("Pause") : _("Play"),
-                                  -1);
+  GtkButton *buttons[] = { self->play_button, self->compact_play_button };
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    {
+      gtk_button_set_icon_name (buttons[i],
+                                playing ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (buttons[i]), playing ? _("Pause") : _("Play"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (buttons[i]),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, playing ? _("Pause") : _("Play"),
+                                      -1);
+    }
 }
 
 static void
@@ -388,6 +396,8 @@ inb_player_class_init (InbPlayerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, picture);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, keyframe_picture);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, play_button);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, compact_play_button);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, compact_frame_label);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, scale);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, adjustment);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, frame_label);
@@ -446,5 +456,5 @@ inb_player_init (InbPlayer *self)
   inb_player_update_position (self);
   inb_player_update_playing (self);
   inb_player_update_rate (self);
-  gtk_widget_set_sensitive (self->controls, FALSE);
+  gtk_widget_set_visible (self->controls, FALSE);
 }

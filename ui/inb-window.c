@@ -328,9 +328,50 @@ inb_window_select_model (InbWindow  *self,
 }
 
 static void
+label_setup_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (GPOINTER_TO_INT (user_data))
+    {
+      /* In the header bar: short, so narrow windows stay narrow. */
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
+    }
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+label_bind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)),
+                       gtk_string_object_get_string (string));
+}
+
+static GtkListItemFactory *
+make_label_factory (gboolean ellipsize)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (label_setup_cb), GINT_TO_POINTER (ellipsize));
+  g_signal_connect (factory, "bind", G_CALLBACK (label_bind_cb), NULL);
+
+  return factory;
+}
+
+static void
 inb_window_load_choices (InbWindow *self)
 {
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  g_autoptr(GtkListItemFactory) button_factory = make_label_factory (TRUE);
+  g_autoptr(GtkListItemFactory) list_factory = make_label_factory (FALSE);
   GListModel *backends = inb_backend_registry_get_backends (self->registry);
   g_autofree char *last_backend = NULL;
   g_autofree char *last_model = NULL;
@@ -354,6 +395,8 @@ inb_window_load_choices (InbWindow *self)
     }
 
   gtk_drop_down_set_model (self->model_dropdown, G_LIST_MODEL (labels));
+  gtk_drop_down_set_factory (self->model_dropdown, button_factory);
+  gtk_drop_down_set_list_factory (self->model_dropdown, list_factory);
 
   last_backend = g_settings_get_string (self->settings, "last-backend");
   last_model = g_settings_get_string (self->settings, "last-model");
