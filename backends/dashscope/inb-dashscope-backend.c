@@ -3,13 +3,14 @@
  * Copyright 2026 The Inbetween authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Contract: ../shared/research/cloud-apis.md §1. One job is
+ * Contract: ../shared/research/cloud-apis.md §1. A job (InbCloudJob) is
  *
- *   submit (POST, in a worker thread, never retried)
- *     → poll GET /tasks/{id} from main-loop timeouts, one short request
- *       in a worker thread each time (5 s, backing off to 15 s)
- *     → SUCCEEDED: download video_url at once (it expires in 24 h) into
- *       the work folder, verify it plays, move it to the output path.
+ *   submit (POST with the keyframes as JPEG data: URIs, never retried)
+ *     → poll GET /tasks/{id} from main-loop timeouts (5 s, backing off to
+ *       15 s): PENDING/RUNNING/SUCCEEDED/FAILED/CANCELED/UNKNOWN, failures
+ *       in output.code/message under HTTP 200
+ *     → SUCCEEDED: download video_url at once (it expires in 24 h),
+ *       verify it plays, move it to the output path.
  *
  * Cancelling while the task is still PENDING also cancels it at the
  * service (DashScope only cancels PENDING tasks; a RUNNING one runs to
@@ -29,9 +30,9 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "inb-dashscope-backend.h"
+#include "inb-cloud-job.h"
 #include "inb-http.h"
 #include "inb-resources.h"
-#include "inb-video-reader.h"
 
 #define DASHSCOPE_MODELS_RESOURCE RESOURCE_BASE "/schemas/dashscope.json"
 
@@ -46,10 +47,6 @@
 
 /* Where each stage sits on the progress bar. */
 #define PROGRESS_SUBMIT     0.05
-#define PROGRESS_QUEUED     0.08
-#define PROGRESS_RUNNING    0.10
-#define PROGRESS_DOWNLOAD   0.82
-#define PROGRESS_VERIFY     0.96
 
 struct _InbDashscopeBackend
 {
@@ -74,35 +71,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (InbDashscopeBackend, inb_dashscope_backend, G_TYP
                                                       inb_dashscope_backend_iface_init))
 
 /* Errors ---------------------------------------------------------------- */
-
-static const char *
-object_get_string (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-object_get_object (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
 
 /* The user-facing error for a DashScope code/message pair, from an error
  * answer (HTTP 4xx/5xx) or a FAILED task (HTTP 200, output.code). */
@@ -173,8 +141,8 @@ dashscope_error_from_answer (guint     http_status,
   JsonObject *root = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 
   return dashscope_error_new (http_status,
-                              object_get_string (root, "code"),
-                              object_get_string (root, "message"));
+                              inb_json_get_string (root, "code"),
+                              inb_json_get_string (root, "message"));
 }
 
 /* Images ---------------------------------------------------------------- */
@@ -220,171 +188,7 @@ encode_data_uri (InbImage  *image,
   return g_strconcat ("data:image/jpeg;base64,", base64, NULL);
 }
 
-/* Jobs ------------------------------------------------------------------ */
-
-typedef struct
-{
-  InbRequest    *request;
-  InbProgress   *progress;
-  GCancellable  *cancellable;
-  InbHttpClient *client;
-  char          *base_url;
-  char          *model_id;
-  char          *work_dir;
-  char          *output_path;
-  guint          poll_first_ms;
-  guint          poll_max_ms;
-  guint          poll_interval_ms;
-
-  GSource       *poll_source;
-  GSource       *cancel_source;
-  gboolean       busy;          /* a worker thread is running a step */
-  gboolean       done;          /* the job's GTask has returned */
-
-  /* Written by one worker at a time, read on the main context after */
-  char          *task_id;
-  char          *request_id;
-  char          *status;
-  char          *video_url;
-  char          *actual_prompt;
-  char          *orig_prompt;
-  JsonObject    *usage;
-  GError        *task_error;
-  gint64         submitted_at;
-  guint          n_polls;
-  InbResult     *result;
-} Job;
-
-static void
-job_free (Job *job)
-{
-  g_assert (job->poll_source == NULL);
-  g_assert (job->cancel_source == NULL);
-
-  g_clear_object (&job->request);
-  g_clear_object (&job->progress);
-  g_clear_object (&job->cancellable);
-  g_clear_object (&job->client);
-  g_free (job->base_url);
-  g_free (job->model_id);
-  g_free (job->work_dir);
-  g_free (job->output_path);
-  g_free (job->task_id);
-  g_free (job->request_id);
-  g_free (job->status);
-  g_free (job->video_url);
-  g_free (job->actual_prompt);
-  g_free (job->orig_prompt);
-  g_clear_pointer (&job->usage, json_object_unref);
-  g_clear_error (&job->task_error);
-  g_clear_object (&job->result);
-  g_free (job);
-}
-
-static void
-job_report (Job        *job,
-            double      fraction,
-            const char *stage)
-{
-  if (job->progress != NULL)
-    inb_progress_update (job->progress, CLAMP (fraction, 0.0, 1.0), stage);
-}
-
-static char *
-job_url (Job        *job,
-         const char *path)
-{
-  return g_strconcat (job->base_url, path, NULL);
-}
-
-static void
-job_stop_sources (Job *job)
-{
-  if (job->poll_source != NULL)
-    {
-      g_source_destroy (job->poll_source);
-      g_clear_pointer (&job->poll_source, g_source_unref);
-    }
-  if (job->cancel_source != NULL)
-    {
-      g_source_destroy (job->cancel_source);
-      g_clear_pointer (&job->cancel_source, g_source_unref);
-    }
-}
-
-/* Ends the job: exactly once, on the main context. */
-static void
-job_return (GTask  *task,
-            GError *error)
-{
-  Job *job = g_task_get_task_data (task);
-
-  if (job->done)
-    {
-      g_clear_error (&error);
-      return;
-    }
-
-  job->done = TRUE;
-  job_stop_sources (job);
-
-  if (error != NULL)
-    {
-      if (job->task_id != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("Task %s ended: %s", job->task_id, error->message);
-      g_task_return_error (task, error);
-    }
-  else
-    g_task_return_pointer (task, g_steal_pointer (&job->result), g_object_unref);
-}
-
-typedef void (*StepDone) (GTask *task, gboolean ok, GError *error);
-
-typedef struct
-{
-  GTask    *task;
-  StepDone  done;
-} StepData;
-
-static void
-step_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  StepData *data = user_data;
-  g_autoptr(GTask) task = data->task;
-  Job *job = g_task_get_task_data (task);
-  GError *error = NULL;
-  gboolean ok;
-
-  ok = g_task_propagate_boolean (G_TASK (result), &error);
-  job->busy = FALSE;
-  data->done (task, ok, error);
-  g_free (data);
-}
-
-/* Runs @func in a worker thread; @done gets its outcome on the main context. */
-static void
-job_run_step (GTask           *task,
-              GTaskThreadFunc  func,
-              StepDone         done)
-{
-  Job *job = g_task_get_task_data (task);
-  g_autoptr(GTask) step = NULL;
-  StepData *data;
-
-  data = g_new0 (StepData, 1);
-  data->task = g_object_ref (task);
-  data->done = done;
-
-  job->busy = TRUE;
-  step = g_task_new (NULL, NULL, step_done_cb, data);
-  g_task_set_name (step, "[inb] dashscope step");
-  g_task_set_task_data (step, job, NULL);
-  g_task_run_in_thread (step, func);
-}
-
-/* Remote cancel, best effort, for a job cancelled while PENDING */
+/* The job: submit, poll, cancel (InbCloudJob does the rest) ------------- */
 
 static gboolean
 post_cancel (InbHttpClient  *client,
@@ -409,7 +213,7 @@ post_cancel (InbHttpClient  *client,
     return TRUE;
 
   if (status == 400 && JSON_NODE_HOLDS_OBJECT (node) &&
-      g_strcmp0 (object_get_string (json_node_get_object (node), "code"), "UnsupportedOperation") == 0)
+      g_strcmp0 (inb_json_get_string (json_node_get_object (node), "code"), "UnsupportedOperation") == 0)
     {
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
                    _("DashScope only cancels tasks still waiting in the queue: this one is already "
@@ -422,381 +226,6 @@ post_cancel (InbHttpClient  *client,
 }
 
 static void
-cancel_remote_worker (GTask        *step,
-                      gpointer      source,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
-{
-  Job *job = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(InbHttpClient) client = NULL;
-
-  /* The job's cancellable has fired: use a short call of our own */
-  client = g_object_ref (job->client);
-  if (!post_cancel (client, job->base_url, job->task_id, NULL, &error))
-    g_message ("Could not cancel DashScope task %s: %s", job->task_id, error->message);
-  else
-    g_debug ("Cancelled DashScope task %s", job->task_id);
-
-  g_task_return_boolean (step, TRUE);
-}
-
-static void
-cancel_remote_done (GTask    *task,
-                    gboolean  ok,
-                    GError   *error)
-{
-  g_clear_error (&error);
-  job_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                         _("Operation was cancelled")));
-}
-
-/* A cancelled job: cancel at the service too if it can still be. */
-static void
-job_cancelled (GTask *task)
-{
-  Job *job = g_task_get_task_data (task);
-
-  if (job->done)
-    return;
-
-  job_stop_sources (job);
-
-  if (job->task_id != NULL && g_strcmp0 (job->status, "PENDING") == 0)
-    {
-      job_run_step (task, cancel_remote_worker, cancel_remote_done);
-      return;
-    }
-
-  if (job->task_id != NULL)
-    g_message ("DashScope task %s is %s: it cannot be cancelled and will run to its end",
-               job->task_id, job->status != NULL ? job->status : "?");
-
-  job_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                         _("Operation was cancelled")));
-}
-
-static gboolean
-on_cancelled (GCancellable *cancellable,
-              gpointer      user_data)
-{
-  GTask *task = user_data;
-  Job *job = g_task_get_task_data (task);
-
-  /* A running step sees the cancellation itself and ends the job */
-  if (!job->busy)
-    job_cancelled (task);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void job_poll_later (GTask *task);
-
-/* Step errors: a cancellation always ends as one. */
-static void
-job_fail (GTask  *task,
-          GError *error)
-{
-  Job *job = g_task_get_task_data (task);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      (g_cancellable_is_cancelled (job->cancellable) &&
-       !g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN)))
-    {
-      g_error_free (error);
-      job_cancelled (task);
-      return;
-    }
-
-  job_return (task, error);
-}
-
-/* Download -------------------------------------------------------------- */
-
-static void
-download_progress (goffset  received,
-                   goffset  total,
-                   gpointer user_data)
-{
-  Job *job = user_data;
-  double fraction = total > 0 ? (double) received / (double) total : 0.0;
-
-  job_report (job, PROGRESS_DOWNLOAD + (PROGRESS_VERIFY - PROGRESS_DOWNLOAD) * fraction,
-              _("Downloading the clip"));
-}
-
-static void
-download_worker (GTask        *step,
-                 gpointer      source,
-                 gpointer      task_data,
-                 GCancellable *unused)
-{
-  Job *job = task_data;
-  g_auto(InbVideoInfo) info = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) from = NULL;
-  g_autoptr(GFile) to = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *download = NULL;
-  JsonObject *metadata;
-
-  if (g_mkdir_with_parents (job->work_dir, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
-                               _("Could not create %s: %s"), job->work_dir, g_strerror (saved));
-      return;
-    }
-
-  name = g_strdup_printf ("dashscope-%s.mp4", job->task_id);
-  g_strdelimit (name, "/\\", '_');
-  download = g_build_filename (job->work_dir, name, NULL);
-
-  job_report (job, PROGRESS_DOWNLOAD, _("Downloading the clip"));
-  if (!inb_http_client_download (job->client, job->video_url, download, MAX_VIDEO_BYTES,
-                                 download_progress, job, job->cancellable, &error))
-    {
-      g_task_return_error (step, g_steal_pointer (&error));
-      return;
-    }
-
-  job_report (job, PROGRESS_VERIFY, _("Verifying the clip"));
-  if (!inb_video_verify (download, 0, 0, 0, &info, &error))
-    {
-      g_autofree char *invalid = g_strconcat (download, ".invalid", NULL);
-
-      /* Keep it aside for inspection; it never becomes the take's clip */
-      g_rename (download, invalid);
-      g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                               _("DashScope sent a file that is not a playable video: %s"),
-                               error->message);
-      return;
-    }
-
-  if (g_cancellable_set_error_if_cancelled (job->cancellable, &error))
-    {
-      g_unlink (download);
-      g_task_return_error (step, g_steal_pointer (&error));
-      return;
-    }
-
-  from = g_file_new_for_path (download);
-  to = g_file_new_for_path (job->output_path);
-  if (!g_file_equal (from, to) &&
-      !g_file_move (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error))
-    {
-      g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
-                               _("Could not save the clip: %s"), error->message);
-      return;
-    }
-
-  job->result = inb_result_new (job->output_path);
-  inb_result_set_video_info (job->result, info.width, info.height, info.n_frames, info.fps);
-
-  metadata = inb_result_get_metadata (job->result);
-  json_object_set_string_member (metadata, "service", "dashscope");
-  json_object_set_string_member (metadata, "model", job->model_id);
-  json_object_set_string_member (metadata, "task_id", job->task_id);
-  if (job->request_id != NULL)
-    json_object_set_string_member (metadata, "request_id", job->request_id);
-  if (job->orig_prompt != NULL)
-    json_object_set_string_member (metadata, "orig_prompt", job->orig_prompt);
-  if (job->actual_prompt != NULL)
-    json_object_set_string_member (metadata, "actual_prompt", job->actual_prompt);
-  if (job->usage != NULL)
-    json_object_set_object_member (metadata, "usage", json_object_ref (job->usage));
-  json_object_set_int_member (metadata, "polls", job->n_polls);
-
-  g_task_return_boolean (step, TRUE);
-}
-
-static void
-download_done (GTask    *task,
-               gboolean  ok,
-               GError   *error)
-{
-  Job *job = g_task_get_task_data (task);
-
-  if (!ok)
-    {
-      job_fail (task, error);
-      return;
-    }
-
-  job_report (job, 1.0, NULL);
-  job_return (task, NULL);
-}
-
-/* Poll ------------------------------------------------------------------ */
-
-static void
-set_string (char       **field,
-            const char  *value)
-{
-  g_free (*field);
-  *field = g_strdup (value);
-}
-
-static void
-poll_worker (GTask        *step,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *unused)
-{
-  Job *job = task_data;
-  g_autoptr(InbHttpRequest) request = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *escaped = g_uri_escape_string (job->task_id, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/tasks/%s", escaped);
-  g_autofree char *url = job_url (job, path);
-  JsonObject *root;
-  JsonObject *output;
-  const char *status;
-  guint http_status = 0;
-
-  request = inb_http_request_new ("GET", url);
-  node = inb_http_client_send_json (job->client, request, &http_status, job->cancellable, &error);
-  if (node == NULL)
-    {
-      g_task_return_error (step, g_steal_pointer (&error));
-      return;
-    }
-
-  job->n_polls++;
-
-  if (http_status != 200)
-    {
-      g_task_return_error (step, dashscope_error_from_answer (http_status, node));
-      return;
-    }
-
-  root = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  output = object_get_object (root, "output");
-  status = object_get_string (output, "task_status");
-  if (status == NULL)
-    {
-      g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                               _("DashScope sent a task without a status"));
-      return;
-    }
-
-  set_string (&job->status, status);
-  if (object_get_string (root, "request_id") != NULL && job->request_id == NULL)
-    set_string (&job->request_id, object_get_string (root, "request_id"));
-
-  if (g_str_equal (status, "SUCCEEDED"))
-    {
-      JsonObject *usage = object_get_object (root, "usage");
-
-      set_string (&job->video_url, object_get_string (output, "video_url"));
-      set_string (&job->orig_prompt, object_get_string (output, "orig_prompt"));
-      set_string (&job->actual_prompt, object_get_string (output, "actual_prompt"));
-      g_clear_pointer (&job->usage, json_object_unref);
-      if (usage != NULL)
-        job->usage = json_object_ref (usage);
-    }
-  else if (g_str_equal (status, "FAILED"))
-    {
-      g_clear_error (&job->task_error);
-      job->task_error = dashscope_error_new (0, object_get_string (output, "code"),
-                                             object_get_string (output, "message"));
-    }
-
-  g_task_return_boolean (step, TRUE);
-}
-
-static void
-poll_done (GTask    *task,
-           gboolean  ok,
-           GError   *error)
-{
-  Job *job = g_task_get_task_data (task);
-  double waited;
-
-  if (!ok)
-    {
-      job_fail (task, error);
-      return;
-    }
-
-  if (g_cancellable_is_cancelled (job->cancellable))
-    {
-      job_cancelled (task);
-      return;
-    }
-
-  waited = (g_get_monotonic_time () - job->submitted_at) / (double) G_USEC_PER_SEC;
-  g_debug ("Task %s: %s after %.0f s", job->task_id, job->status, waited);
-
-  if (g_str_equal (job->status, "SUCCEEDED"))
-    {
-      if (job->video_url == NULL)
-        {
-          job_return (task, g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                                         _("DashScope finished task %s but sent no video address"),
-                                         job->task_id));
-          return;
-        }
-      job_run_step (task, download_worker, download_done);
-    }
-  else if (g_str_equal (job->status, "FAILED"))
-    job_return (task, g_steal_pointer (&job->task_error));
-  else if (g_str_equal (job->status, "CANCELED"))
-    job_return (task, g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                                   _("Task %s was cancelled at DashScope"), job->task_id));
-  else if (g_str_equal (job->status, "UNKNOWN"))
-    job_return (task, g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_EXPIRED,
-                                   _("DashScope no longer knows task %s (tasks are kept for 24 hours)"),
-                                   job->task_id));
-  else if (waited > MAX_WAIT_SECONDS)
-    job_return (task, g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                                   _("Gave up waiting for DashScope task %s after %.0f minutes"),
-                                   job->task_id, waited / 60.0));
-  else
-    {
-      if (g_str_equal (job->status, "PENDING"))
-        job_report (job, PROGRESS_QUEUED, _("Waiting in DashScope's queue"));
-      else
-        job_report (job, PROGRESS_RUNNING + (PROGRESS_DOWNLOAD - PROGRESS_RUNNING) * (1.0 - exp (-waited / 120.0)),
-                    _("Generating at DashScope"));
-      job_poll_later (task);
-    }
-}
-
-static gboolean
-on_poll_timeout (gpointer user_data)
-{
-  GTask *task = user_data;
-  Job *job = g_task_get_task_data (task);
-
-  g_clear_pointer (&job->poll_source, g_source_unref);
-  job_run_step (task, poll_worker, poll_done);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-job_poll_later (GTask *task)
-{
-  Job *job = g_task_get_task_data (task);
-  guint delay = job->poll_interval_ms;
-
-  /* ±10 % so parallel jobs spread out; then back off towards the maximum */
-  delay = (guint) (delay * g_random_double_range (0.9, 1.1));
-  job->poll_interval_ms = MIN (job->poll_max_ms, job->poll_interval_ms + job->poll_interval_ms / 2);
-
-  g_assert (job->poll_source == NULL);
-  job->poll_source = g_timeout_source_new (delay);
-  g_source_set_name (job->poll_source, "[inb] dashscope poll");
-  g_source_set_callback (job->poll_source, on_poll_timeout, g_object_ref (task), g_object_unref);
-  g_source_attach (job->poll_source, g_task_get_context (task));
-}
-
-/* Submit ---------------------------------------------------------------- */
-
-static void
 add_image (JsonBuilder *builder,
            const char  *member,
            const char  *uri)
@@ -806,22 +235,22 @@ add_image (JsonBuilder *builder,
 }
 
 static JsonNode *
-build_body (Job         *job,
+build_body (InbRequest  *request,
             const char  *first_uri,
             const char  *last_uri,
             const char **path)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  JsonObject *params = inb_request_get_params (job->request);
-  const char *prompt = inb_request_get_prompt (job->request);
-  const char *negative = inb_request_get_negative_prompt (job->request);
+  JsonObject *params = inb_request_get_params (request);
+  const char *prompt = inb_request_get_prompt (request);
+  const char *negative = inb_request_get_negative_prompt (request);
   const char *template = inb_params_get_string (params, "template", "none");
-  gboolean media = g_str_equal (job->model_id, "wan2.7-i2v");
+  gboolean media = g_str_equal (inb_request_get_model_id (request), "wan2.7-i2v");
   gint64 seed = inb_params_get_int (params, "seed", -1);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, job->model_id);
+  json_builder_add_string_value (builder, inb_request_get_model_id (request));
 
   json_builder_set_member_name (builder, "input");
   json_builder_begin_object (builder);
@@ -886,120 +315,180 @@ build_body (Job         *job,
   return json_builder_get_root (builder);
 }
 
-static void
-submit_worker (GTask        *step,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *unused)
+static gboolean
+dashscope_submit (InbCloudJob   *job,
+                  GCancellable  *cancellable,
+                  GError       **error)
 {
-  Job *job = task_data;
-  g_autoptr(InbHttpRequest) request = NULL;
+  InbRequest *request = inb_cloud_job_get_request (job);
+  g_autoptr(InbHttpRequest) http = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *first_uri = NULL;
   g_autofree char *last_uri = NULL;
   g_autofree char *url = NULL;
   const char *template;
   const char *path = NULL;
-  const char *task_id;
   JsonObject *root;
   JsonObject *output;
   guint status = 0;
 
-  job_report (job, 0.01, _("Preparing the keyframes"));
+  inb_cloud_job_report (job, 0.01, _("Preparing the keyframes"));
 
-  template = inb_params_get_string (inb_request_get_params (job->request), "template", "none");
-  first_uri = encode_data_uri (inb_request_get_first (job->request), &error);
-  if (first_uri != NULL && g_str_equal (template, "none"))
-    last_uri = encode_data_uri (inb_request_get_last (job->request), &error);
-  if (error != NULL)
+  template = inb_params_get_string (inb_request_get_params (request), "template", "none");
+  first_uri = encode_data_uri (inb_request_get_first (request), error);
+  if (first_uri == NULL)
+    return FALSE;
+  if (g_str_equal (template, "none"))
     {
-      g_task_return_error (step, g_steal_pointer (&error));
-      return;
+      last_uri = encode_data_uri (inb_request_get_last (request), error);
+      if (last_uri == NULL)
+        return FALSE;
     }
 
-  if (g_cancellable_set_error_if_cancelled (job->cancellable, &error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  body = build_body (request, first_uri, last_uri, &path);
+  url = inb_cloud_job_url (job, "%s", path);
+  http = inb_http_request_new ("POST", url);
+  inb_http_request_add_header (http, "X-DashScope-Async", "enable");
+  inb_http_request_set_json_body (http, body);
+
+  inb_cloud_job_report (job, PROGRESS_SUBMIT, _("Submitting to DashScope"));
+  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &status, cancellable, &local_error);
+
+  /* A gateway error after a submit leaves the task's fate open */
+  if (status == 502 || status == 504)
     {
-      g_task_return_error (step, g_steal_pointer (&error));
-      return;
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
+                   _("DashScope's gateway failed after the submit (HTTP %u): the job may or may not have been accepted"),
+                   status);
+      return FALSE;
     }
 
-  body = build_body (job, first_uri, last_uri, &path);
-  url = job_url (job, path);
-  request = inb_http_request_new ("POST", url);
-  inb_http_request_add_header (request, "X-DashScope-Async", "enable");
-  inb_http_request_set_json_body (request, body);
-
-  job_report (job, PROGRESS_SUBMIT, _("Submitting to DashScope"));
-  node = inb_http_client_send_json (job->client, request, &status, job->cancellable, &error);
   if (node == NULL)
     {
-      /* A gateway error after a submit leaves the task's fate open too */
-      if (status == 502 || status == 504)
-        g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
-                                 _("DashScope's gateway failed after the submit (HTTP %u): the job may or may not have been accepted"),
-                                 status);
-      else
-        g_task_return_error (step, g_steal_pointer (&error));
-      return;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
 
   if (status != 200)
     {
-      if (status == 502 || status == 504)
-        g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
-                                 _("DashScope's gateway failed after the submit (HTTP %u): the job may or may not have been accepted"),
-                                 status);
-      else
-        g_task_return_error (step, dashscope_error_from_answer (status, node));
-      return;
+      g_propagate_error (error, dashscope_error_from_answer (status, node));
+      return FALSE;
     }
 
   root = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  output = object_get_object (root, "output");
-  task_id = object_get_string (output, "task_id");
-  if (task_id == NULL || *task_id == '\0' || strlen (task_id) > 256)
-    {
-      g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
-                               _("DashScope accepted the submit but sent no task id"));
-      return;
-    }
+  output = inb_json_get_object (root, "output");
+  if (inb_json_get_string (output, "task_id") != NULL && strlen (inb_json_get_string (output, "task_id")) <= 256)
+    inb_cloud_job_set_task_id (job, inb_json_get_string (output, "task_id"));
+  if (inb_json_get_string (root, "request_id") != NULL)
+    json_object_set_string_member (inb_cloud_job_get_metadata (job), "request_id",
+                                   inb_json_get_string (root, "request_id"));
 
-  set_string (&job->task_id, task_id);
-  set_string (&job->request_id, object_get_string (root, "request_id"));
-  set_string (&job->status, object_get_string (output, "task_status"));
-  if (job->status == NULL)
-    set_string (&job->status, "PENDING");
-
-  g_debug ("Submitted %s: task %s", job->model_id, job->task_id);
-  g_task_return_boolean (step, TRUE);
+  return TRUE;
 }
 
-static void
-submit_done (GTask    *task,
-             gboolean  ok,
-             GError   *error)
+static gboolean
+dashscope_poll (InbCloudJob    *job,
+                InbCloudState  *state,
+                GCancellable   *cancellable,
+                GError        **error)
 {
-  Job *job = g_task_get_task_data (task);
+  g_autoptr(InbHttpRequest) http = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *escaped = g_uri_escape_string (inb_cloud_job_get_task_id (job), NULL, FALSE);
+  g_autofree char *url = inb_cloud_job_url (job, "/tasks/%s", escaped);
+  const char *task_id = inb_cloud_job_get_task_id (job);
+  JsonObject *metadata = inb_cloud_job_get_metadata (job);
+  JsonObject *root;
+  JsonObject *output;
+  const char *status;
+  guint http_status = 0;
 
-  if (!ok)
+  http = inb_http_request_new ("GET", url);
+  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &http_status, cancellable, error);
+  if (node == NULL)
+    return FALSE;
+
+  if (http_status != 200)
     {
-      job_fail (task, error);
-      return;
+      g_propagate_error (error, dashscope_error_from_answer (http_status, node));
+      return FALSE;
     }
 
-  job->submitted_at = g_get_monotonic_time ();
-
-  if (g_cancellable_is_cancelled (job->cancellable))
+  root = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  output = inb_json_get_object (root, "output");
+  status = inb_json_get_string (output, "task_status");
+  if (status == NULL)
     {
-      job_cancelled (task);
-      return;
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                   _("DashScope sent a task without a status"));
+      return FALSE;
     }
 
-  job_report (job, PROGRESS_QUEUED, _("Waiting in DashScope's queue"));
-  job_poll_later (task);
+  if (g_str_equal (status, "PENDING"))
+    *state = INB_CLOUD_STATE_QUEUED;
+  else if (g_str_equal (status, "RUNNING") || g_str_equal (status, "SUSPENDED"))
+    *state = INB_CLOUD_STATE_RUNNING;
+  else if (g_str_equal (status, "SUCCEEDED"))
+    {
+      JsonObject *usage = inb_json_get_object (root, "usage");
+      static const char * const keep[] = { "orig_prompt", "actual_prompt", "submit_time", "end_time" };
+
+      *state = INB_CLOUD_STATE_SUCCEEDED;
+      inb_cloud_job_set_video_url (job, inb_json_get_string (output, "video_url"));
+      for (guint i = 0; i < G_N_ELEMENTS (keep); i++)
+        if (inb_json_get_string (output, keep[i]) != NULL)
+          json_object_set_string_member (metadata, keep[i], inb_json_get_string (output, keep[i]));
+      if (usage != NULL)
+        json_object_set_object_member (metadata, "usage", json_object_ref (usage));
+    }
+  else if (g_str_equal (status, "FAILED"))
+    {
+      g_propagate_error (error, dashscope_error_new (0, inb_json_get_string (output, "code"),
+                                                     inb_json_get_string (output, "message")));
+      return FALSE;
+    }
+  else if (g_str_equal (status, "CANCELED"))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                   _("Task %s was cancelled at DashScope"), task_id);
+      return FALSE;
+    }
+  else if (g_str_equal (status, "UNKNOWN"))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_EXPIRED,
+                   _("DashScope no longer knows task %s (tasks are kept for 24 hours)"), task_id);
+      return FALSE;
+    }
+  else
+    {
+      g_debug ("Task %s has an unknown status “%s”; still waiting", task_id, status);
+      *state = INB_CLOUD_STATE_RUNNING;
+    }
+
+  return TRUE;
 }
+
+static gboolean
+dashscope_cancel (InbCloudJob  *job,
+                  GError      **error)
+{
+  /* The job's cancellable has fired: a short call of our own */
+  return post_cancel (inb_cloud_job_get_client (job), inb_cloud_job_get_base_url (job),
+                      inb_cloud_job_get_task_id (job), NULL, error);
+}
+
+static const InbCloudJobClass dashscope_job_class = {
+  .service = "DashScope",
+  .id = "dashscope",
+  .submit = dashscope_submit,
+  .poll = dashscope_poll,
+  .cancel = dashscope_cancel,
+};
 
 /* InbBackend ------------------------------------------------------------ */
 
@@ -1153,59 +642,38 @@ inb_dashscope_backend_validate (InbBackend  *backend,
          check_image (model, _("last"), inb_request_get_last (request), error);
 }
 
-static Job *
-job_new (InbDashscopeBackend *self,
-         InbRequest          *request,
-         InbProgress         *progress,
-         GCancellable        *cancellable)
+static InbHttpClient *
+make_client (InbDashscopeBackend *self)
 {
-  Job *job = g_new0 (Job, 1);
-  const char *output_path = inb_request_get_output_path (request);
-  const char *work_dir = inb_request_get_work_dir (request);
+  InbHttpClient *client = inb_http_client_new ();
 
-  job->request = g_object_ref (request);
-  job->progress = progress != NULL ? g_object_ref (progress) : NULL;
-  job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
-  job->base_url = g_strdup (self->base_url);
-  job->model_id = g_strdup (inb_request_get_model_id (request));
-  job->output_path = g_strdup (output_path);
-  job->work_dir = work_dir != NULL ? g_strdup (work_dir)
-                  : output_path != NULL ? g_path_get_dirname (output_path) : g_get_current_dir ();
-  job->poll_first_ms = self->poll_first_ms;
-  job->poll_max_ms = self->poll_max_ms;
-  job->poll_interval_ms = self->poll_first_ms;
-
-  job->client = inb_http_client_new ();
-  inb_http_client_set_bearer_token (job->client, self->api_key);
-  inb_http_client_set_retry_policy (job->client, self->retry_attempts, self->retry_base_ms,
+  inb_http_client_set_bearer_token (client, self->api_key);
+  inb_http_client_set_retry_policy (client, self->retry_attempts, self->retry_base_ms,
                                     self->retry_max_ms, self->retry_budget_s);
-
-  return job;
+  return client;
 }
 
-static GTask *
-job_task_new (InbDashscopeBackend *self,
-              Job                 *job,
-              gpointer             source_tag,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
+static void
+start_job (InbDashscopeBackend *self,
+           gpointer             source_tag,
+           InbRequest          *request,
+           InbProgress         *progress,
+           const char          *resume_task_id,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
 {
-  GTask *task;
+  g_autoptr(InbHttpClient) client = make_client (self);
+  InbCloudJobOptions options = {
+    .poll_first_ms = self->poll_first_ms,
+    .poll_max_ms = self->poll_max_ms,
+    .max_wait_s = MAX_WAIT_SECONDS,
+    .max_video_bytes = MAX_VIDEO_BYTES,
+  };
 
-  task = g_task_new (self, job->cancellable, callback, user_data);
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_name (task, "[inb] dashscope job");
-  /* The job decides how a cancel ends (remote cancel first, files removed) */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-
-  job->cancel_source = g_cancellable_source_new (job->cancellable);
-  g_source_set_name (job->cancel_source, "[inb] dashscope cancel");
-  g_source_set_callback (job->cancel_source, G_SOURCE_FUNC (on_cancelled),
-                         g_object_ref (task), g_object_unref);
-  g_source_attach (job->cancel_source, g_task_get_context (task));
-
-  return task;
+  inb_cloud_job_start (&dashscope_job_class, &options, self, source_tag,
+                       request, progress, client, self->base_url, resume_task_id,
+                       NULL, NULL, cancellable, callback, user_data);
 }
 
 static void
@@ -1217,9 +685,7 @@ inb_dashscope_backend_generate_async (InbBackend          *backend,
                                       gpointer             user_data)
 {
   InbDashscopeBackend *self = INB_DASHSCOPE_BACKEND (backend);
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  Job *job;
 
   if (!inb_dashscope_backend_validate (backend, request, &error))
     {
@@ -1228,10 +694,8 @@ inb_dashscope_backend_generate_async (InbBackend          *backend,
       return;
     }
 
-  job = job_new (self, request, progress, cancellable);
-  task = job_task_new (self, job, inb_dashscope_backend_generate_async, callback, user_data);
-
-  job_run_step (task, submit_worker, submit_done);
+  start_job (self, inb_dashscope_backend_generate_async, request, progress, NULL,
+             cancellable, callback, user_data);
 }
 
 static InbResult *
@@ -1241,13 +705,13 @@ inb_dashscope_backend_generate_finish (InbBackend    *backend,
 {
   g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return inb_cloud_job_finish (result, error);
 }
 
 static const char *
 remote_task_id (JsonObject *remote_state)
 {
-  const char *task_id = object_get_string (remote_state, "task_id");
+  const char *task_id = inb_json_get_string (remote_state, "task_id");
 
   return (task_id != NULL && *task_id != '\0') ? task_id : NULL;
 }
@@ -1264,28 +728,19 @@ inb_dashscope_backend_resume_async (InbBackend          *backend,
                                     gpointer             user_data)
 {
   InbDashscopeBackend *self = INB_DASHSCOPE_BACKEND (backend);
-  g_autoptr(GTask) task = NULL;
   const char *task_id = remote_task_id (remote_state);
-  Job *job;
 
-  if (task_id == NULL || self->api_key == NULL || inb_request_get_output_path (request) == NULL)
+  if (task_id == NULL || self->api_key == NULL)
     {
       g_task_report_new_error (self, callback, user_data, inb_dashscope_backend_resume_async,
                                INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
                                task_id == NULL ? _("There is no DashScope task to resume")
-                               : self->api_key == NULL ? _("No DashScope API key: set DASHSCOPE_API_KEY or add the key in Preferences")
-                               : _("The request has no output path"));
+                               : _("No DashScope API key: set DASHSCOPE_API_KEY or add the key in Preferences"));
       return;
     }
 
-  job = job_new (self, request, progress, cancellable);
-  job->task_id = g_strdup (task_id);
-  job->status = g_strdup ("PENDING");
-  job->submitted_at = g_get_monotonic_time ();
-  task = job_task_new (self, job, inb_dashscope_backend_resume_async, callback, user_data);
-
-  job_report (job, PROGRESS_QUEUED, _("Checking the task at DashScope"));
-  job_run_step (task, poll_worker, poll_done);
+  start_job (self, inb_dashscope_backend_resume_async, request, progress, task_id,
+             cancellable, callback, user_data);
 }
 
 static InbResult *
@@ -1295,7 +750,7 @@ inb_dashscope_backend_resume_finish (InbBackend    *backend,
 {
   g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return inb_cloud_job_finish (result, error);
 }
 
 typedef struct

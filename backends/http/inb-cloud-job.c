@@ -1,0 +1,836 @@
+/* inb-cloud-job.c — the submit → poll → download life of one hosted job
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One job is
+ *
+ *   submit (the class's, in a worker thread, never retried)
+ *     → poll (the class's) from main-loop timeouts, one short request in
+ *       a worker thread each time, backing off from poll_first_ms to
+ *       poll_max_ms: a waiting job costs no thread and no CPU
+ *     → SUCCEEDED: download the video at once (results expire) into the
+ *       request's work folder, verify it plays, move it to the output path.
+ *
+ * Cancelling while the task is QUEUED also cancels it at the service when
+ * the class can; a running task runs to its end there. Only one step runs
+ * at a time, so the class functions may use the job freely.
+ */
+
+#define G_LOG_DOMAIN "inb-cloud-job"
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "inb-cloud-job.h"
+#include "inb-video-reader.h"
+
+/* Where each stage sits on the progress bar. */
+#define PROGRESS_SUBMIT     0.05
+#define PROGRESS_QUEUED     0.08
+#define PROGRESS_RUNNING    0.10
+#define PROGRESS_DOWNLOAD   0.82
+#define PROGRESS_VERIFY     0.96
+
+struct _InbCloudJob
+{
+  const InbCloudJobClass *klass;
+  InbCloudJobOptions      options;
+
+  InbRequest             *request;
+  InbProgress            *progress;
+  GCancellable           *cancellable;
+  InbHttpClient          *client;
+  char                   *base_url;
+  char                   *work_dir;
+  char                   *output_path;
+  gpointer                data;
+  GDestroyNotify          data_destroy;
+
+  guint                   poll_interval_ms;
+  GSource                *poll_source;
+  GSource                *cancel_source;
+  gboolean                busy;
+  gboolean                done;
+
+  char                   *task_id;
+  char                   *video_url;
+  InbCloudState           state;
+  JsonObject             *metadata;
+  gint64                  submitted_at;
+  guint                   n_polls;
+  InbResult              *result;
+};
+
+/* JSON helpers ----------------------------------------------------------- */
+
+const char *
+inb_json_get_string (JsonObject *object,
+                     const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+
+  node = json_object_get_member (object, member);
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+JsonObject *
+inb_json_get_object (JsonObject *object,
+                     const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+
+  node = json_object_get_member (object, member);
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+inb_json_get_array (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+
+  node = json_object_get_member (object, member);
+  return JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* Integers, also when a service sends them as strings ("SR": "720"). */
+gboolean
+inb_json_get_int (JsonObject *object,
+                  const char *member,
+                  gint64     *value)
+{
+  JsonNode *node;
+  GType type;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return FALSE;
+
+  node = json_object_get_member (object, member);
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    {
+      *value = json_node_get_int (node);
+      return TRUE;
+    }
+  if (type == G_TYPE_DOUBLE)
+    {
+      double d = json_node_get_double (node);
+
+      if (!isfinite (d) || d < (double) G_MININT64 || d > (double) G_MAXINT64)
+        return FALSE;
+      *value = (gint64) d;
+      return TRUE;
+    }
+  if (type == G_TYPE_STRING)
+    return g_ascii_string_to_signed (json_node_get_string (node), 10, G_MININT64, G_MAXINT64,
+                                     value, NULL);
+
+  return FALSE;
+}
+
+/* Accessors ------------------------------------------------------------- */
+
+InbRequest *
+inb_cloud_job_get_request (InbCloudJob *job)
+{
+  return job->request;
+}
+
+InbHttpClient *
+inb_cloud_job_get_client (InbCloudJob *job)
+{
+  return job->client;
+}
+
+const char *
+inb_cloud_job_get_base_url (InbCloudJob *job)
+{
+  return job->base_url;
+}
+
+gpointer
+inb_cloud_job_get_data (InbCloudJob *job)
+{
+  return job->data;
+}
+
+const char *
+inb_cloud_job_get_task_id (InbCloudJob *job)
+{
+  return job->task_id;
+}
+
+void
+inb_cloud_job_set_task_id (InbCloudJob *job,
+                           const char  *task_id)
+{
+  g_free (job->task_id);
+  job->task_id = g_strdup (task_id);
+}
+
+void
+inb_cloud_job_set_video_url (InbCloudJob *job,
+                             const char  *url)
+{
+  g_free (job->video_url);
+  job->video_url = g_strdup (url);
+}
+
+/**
+ * inb_cloud_job_get_metadata:
+ *
+ * Returns: (transfer none): what the take should keep (actual prompt,
+ *   usage, …); copied into the result's metadata
+ */
+JsonObject *
+inb_cloud_job_get_metadata (InbCloudJob *job)
+{
+  return job->metadata;
+}
+
+void
+inb_cloud_job_report (InbCloudJob *job,
+                      double       fraction,
+                      const char  *stage)
+{
+  if (job->progress != NULL)
+    inb_progress_update (job->progress, CLAMP (fraction, 0.0, 1.0), stage);
+}
+
+/**
+ * inb_cloud_job_url:
+ *
+ * Returns: (transfer full): the base URL followed by the formatted path
+ *   (escape ids yourself, e.g. with g_uri_escape_string())
+ */
+char *
+inb_cloud_job_url (InbCloudJob *job,
+                   const char  *format,
+                   ...)
+{
+  g_autofree char *path = NULL;
+  va_list args;
+
+  va_start (args, format);
+  path = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  return g_strconcat (job->base_url, path, NULL);
+}
+
+/* Life ------------------------------------------------------------------ */
+
+static void
+job_free (InbCloudJob *job)
+{
+  g_assert (job->poll_source == NULL);
+  g_assert (job->cancel_source == NULL);
+
+  if (job->data_destroy != NULL && job->data != NULL)
+    job->data_destroy (job->data);
+  g_clear_object (&job->request);
+  g_clear_object (&job->progress);
+  g_clear_object (&job->cancellable);
+  g_clear_object (&job->client);
+  g_free (job->base_url);
+  g_free (job->work_dir);
+  g_free (job->output_path);
+  g_free (job->task_id);
+  g_free (job->video_url);
+  g_clear_pointer (&job->metadata, json_object_unref);
+  g_clear_object (&job->result);
+  g_free (job);
+}
+
+static void
+job_stop_sources (InbCloudJob *job)
+{
+  if (job->poll_source != NULL)
+    {
+      g_source_destroy (job->poll_source);
+      g_clear_pointer (&job->poll_source, g_source_unref);
+    }
+  if (job->cancel_source != NULL)
+    {
+      g_source_destroy (job->cancel_source);
+      g_clear_pointer (&job->cancel_source, g_source_unref);
+    }
+}
+
+/* Ends the job: exactly once, on the main context. */
+static void
+job_return (GTask  *task,
+            GError *error)
+{
+  InbCloudJob *job = g_task_get_task_data (task);
+
+  if (job->done)
+    {
+      g_clear_error (&error);
+      return;
+    }
+
+  job->done = TRUE;
+  job_stop_sources (job);
+
+  if (error != NULL)
+    {
+      if (job->task_id != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("%s task %s ended: %s", job->klass->service, job->task_id, error->message);
+      g_task_return_error (task, error);
+    }
+  else
+    g_task_return_pointer (task, g_steal_pointer (&job->result), g_object_unref);
+}
+
+static GError *
+cancelled_error (void)
+{
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+}
+
+typedef void (*StepDone) (GTask *task, gboolean ok, GError *error);
+
+typedef struct
+{
+  GTask    *task;
+  StepDone  done;
+} StepData;
+
+static void
+step_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  StepData *data = user_data;
+  g_autoptr(GTask) task = data->task;
+  InbCloudJob *job = g_task_get_task_data (task);
+  GError *error = NULL;
+  gboolean ok;
+
+  ok = g_task_propagate_boolean (G_TASK (result), &error);
+  job->busy = FALSE;
+  data->done (task, ok, error);
+  g_free (data);
+}
+
+/* Runs @func in a worker thread; @done gets its outcome on the main context. */
+static void
+job_run_step (GTask           *task,
+              GTaskThreadFunc  func,
+              StepDone         done)
+{
+  InbCloudJob *job = g_task_get_task_data (task);
+  g_autoptr(GTask) step = NULL;
+  StepData *data;
+
+  data = g_new0 (StepData, 1);
+  data->task = g_object_ref (task);
+  data->done = done;
+
+  job->busy = TRUE;
+  step = g_task_new (NULL, NULL, step_done_cb, data);
+  g_task_set_name (step, "[inb] cloud job step");
+  g_task_set_task_data (step, job, NULL);
+  g_task_run_in_thread (step, func);
+}
+
+/* Cancel ------------------------------------------------------------------ */
+
+static void
+cancel_remote_worker (GTask        *step,
+                      gpointer      source,
+                      gpointer      task_data,
+                      GCancellable *unused)
+{
+  InbCloudJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!job->klass->cancel (job, &error))
+    g_message ("Could not cancel %s task %s: %s", job->klass->service, job->task_id, error->message);
+  else
+    g_debug ("Cancelled %s task %s", job->klass->service, job->task_id);
+
+  g_task_return_boolean (step, TRUE);
+}
+
+static void
+cancel_remote_done (GTask    *task,
+                    gboolean  ok,
+                    GError   *error)
+{
+  g_clear_error (&error);
+  job_return (task, cancelled_error ());
+}
+
+/* A cancelled job: cancel at the service too if it can still be. */
+static void
+job_cancelled (GTask *task)
+{
+  InbCloudJob *job = g_task_get_task_data (task);
+
+  if (job->done)
+    return;
+
+  job_stop_sources (job);
+
+  if (job->task_id != NULL && job->state == INB_CLOUD_STATE_QUEUED && job->klass->cancel != NULL)
+    {
+      job_run_step (task, cancel_remote_worker, cancel_remote_done);
+      return;
+    }
+
+  if (job->task_id != NULL && job->state != INB_CLOUD_STATE_SUCCEEDED)
+    g_message ("%s task %s cannot be cancelled now and will run to its end",
+               job->klass->service, job->task_id);
+
+  job_return (task, cancelled_error ());
+}
+
+static gboolean
+on_cancelled (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  InbCloudJob *job = g_task_get_task_data (task);
+
+  /* A running step sees the cancellation itself and ends the job */
+  if (!job->busy)
+    job_cancelled (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Step errors: a cancellation always ends as one. */
+static void
+job_fail (GTask  *task,
+          GError *error)
+{
+  InbCloudJob *job = g_task_get_task_data (task);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      (g_cancellable_is_cancelled (job->cancellable) &&
+       !g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN)))
+    {
+      g_error_free (error);
+      job_cancelled (task);
+      return;
+    }
+
+  job_return (task, error);
+}
+
+/* Download -------------------------------------------------------------- */
+
+static void
+download_progress (goffset  received,
+                   goffset  total,
+                   gpointer user_data)
+{
+  InbCloudJob *job = user_data;
+  double fraction = total > 0 ? (double) received / (double) total : 0.0;
+
+  inb_cloud_job_report (job, PROGRESS_DOWNLOAD + (PROGRESS_VERIFY - PROGRESS_DOWNLOAD) * fraction,
+                        _("Downloading the clip"));
+}
+
+static void
+download_worker (GTask        *step,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *unused)
+{
+  InbCloudJob *job = task_data;
+  g_auto(InbVideoInfo) info = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) from = NULL;
+  g_autoptr(GFile) to = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *download = NULL;
+  JsonObject *metadata;
+  GList *members;
+
+  if (g_mkdir_with_parents (job->work_dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+                               _("Could not create %s: %s"), job->work_dir, g_strerror (saved));
+      return;
+    }
+
+  name = g_strdup_printf ("%s-%s.mp4", job->klass->id, job->task_id);
+  g_strdelimit (name, "/\\:", '_');
+  download = g_build_filename (job->work_dir, name, NULL);
+
+  inb_cloud_job_report (job, PROGRESS_DOWNLOAD, _("Downloading the clip"));
+  if (!inb_http_client_download (job->client, job->video_url, download, job->options.max_video_bytes,
+                                 download_progress, job, job->cancellable, &error))
+    {
+      g_task_return_error (step, g_steal_pointer (&error));
+      return;
+    }
+
+  inb_cloud_job_report (job, PROGRESS_VERIFY, _("Verifying the clip"));
+  if (!inb_video_verify (download, 0, 0, 0, &info, &error))
+    {
+      g_autofree char *invalid = g_strconcat (download, ".invalid", NULL);
+
+      /* Kept aside for inspection; it never becomes the take's clip */
+      g_rename (download, invalid);
+      g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                               _("%s sent a file that is not a playable video: %s"),
+                               job->klass->service, error->message);
+      return;
+    }
+
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, &error))
+    {
+      g_unlink (download);
+      g_task_return_error (step, g_steal_pointer (&error));
+      return;
+    }
+
+  from = g_file_new_for_path (download);
+  to = g_file_new_for_path (job->output_path);
+  if (!g_file_equal (from, to) &&
+      !g_file_move (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error))
+    {
+      g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+                               _("Could not save the clip: %s"), error->message);
+      return;
+    }
+
+  job->result = inb_result_new (job->output_path);
+  inb_result_set_video_info (job->result, info.width, info.height, info.n_frames, info.fps);
+
+  metadata = inb_result_get_metadata (job->result);
+  json_object_set_string_member (metadata, "service", job->klass->id);
+  json_object_set_string_member (metadata, "model", inb_request_get_model_id (job->request));
+  json_object_set_string_member (metadata, "task_id", job->task_id);
+  json_object_set_int_member (metadata, "polls", job->n_polls);
+  members = json_object_get_members (job->metadata);
+  for (GList *l = members; l != NULL; l = l->next)
+    json_object_set_member (metadata, l->data,
+                            json_node_copy (json_object_get_member (job->metadata, l->data)));
+  g_list_free (members);
+
+  g_task_return_boolean (step, TRUE);
+}
+
+static void
+download_done (GTask    *task,
+               gboolean  ok,
+               GError   *error)
+{
+  InbCloudJob *job = g_task_get_task_data (task);
+
+  if (!ok)
+    {
+      job_fail (task, error);
+      return;
+    }
+
+  inb_cloud_job_report (job, 1.0, NULL);
+  job_return (task, NULL);
+}
+
+/* Poll ------------------------------------------------------------------ */
+
+static void job_poll_later (GTask *task);
+
+static void
+poll_worker (GTask        *step,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *unused)
+{
+  InbCloudJob *job = task_data;
+  InbCloudState state = job->state;
+  GError *error = NULL;
+
+  job->n_polls++;
+  if (!job->klass->poll (job, &state, job->cancellable, &error))
+    {
+      g_task_return_error (step, error);
+      return;
+    }
+
+  job->state = state;
+  g_task_return_boolean (step, TRUE);
+}
+
+static void
+poll_done (GTask    *task,
+           gboolean  ok,
+           GError   *error)
+{
+  InbCloudJob *job = g_task_get_task_data (task);
+  const char *service = job->klass->service;
+  double waited;
+
+  if (!ok)
+    {
+      job_fail (task, error);
+      return;
+    }
+
+  if (g_cancellable_is_cancelled (job->cancellable))
+    {
+      job_cancelled (task);
+      return;
+    }
+
+  waited = (g_get_monotonic_time () - job->submitted_at) / (double) G_USEC_PER_SEC;
+  g_debug ("%s task %s: state %d after %.0f s", service, job->task_id, job->state, waited);
+
+  if (job->state == INB_CLOUD_STATE_SUCCEEDED)
+    {
+      if (job->video_url == NULL)
+        {
+          job_return (task, g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                                         _("%s finished task %s but sent no video address"),
+                                         service, job->task_id));
+          return;
+        }
+      job_run_step (task, download_worker, download_done);
+    }
+  else if (waited > job->options.max_wait_s)
+    job_return (task, g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                                   _("Gave up waiting for %s task %s after %.0f minutes"),
+                                   service, job->task_id, waited / 60.0));
+  else
+    {
+      g_autofree char *stage = NULL;
+
+      if (job->state == INB_CLOUD_STATE_QUEUED)
+        {
+          stage = g_strdup_printf (_("Waiting in the %s queue"), service);
+          inb_cloud_job_report (job, PROGRESS_QUEUED, stage);
+        }
+      else
+        {
+          stage = g_strdup_printf (_("Generating at %s"), service);
+          inb_cloud_job_report (job, PROGRESS_RUNNING + (PROGRESS_DOWNLOAD - PROGRESS_RUNNING)
+                                     * (1.0 - exp (-waited / 120.0)), stage);
+        }
+      job_poll_later (task);
+    }
+}
+
+static gboolean
+on_poll_timeout (gpointer user_data)
+{
+  GTask *task = user_data;
+  InbCloudJob *job = g_task_get_task_data (task);
+
+  g_clear_pointer (&job->poll_source, g_source_unref);
+  job_run_step (task, poll_worker, poll_done);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+job_poll_later (GTask *task)
+{
+  InbCloudJob *job = g_task_get_task_data (task);
+  guint delay = job->poll_interval_ms;
+
+  /* ±10 % so parallel jobs spread out; then back off towards the maximum */
+  delay = (guint) (delay * g_random_double_range (0.9, 1.1));
+  job->poll_interval_ms = MIN (job->options.poll_max_ms, job->poll_interval_ms + job->poll_interval_ms / 2);
+
+  g_assert (job->poll_source == NULL);
+  job->poll_source = g_timeout_source_new (delay);
+  g_source_set_name (job->poll_source, "[inb] cloud job poll");
+  g_source_set_callback (job->poll_source, on_poll_timeout, g_object_ref (task), g_object_unref);
+  g_source_attach (job->poll_source, g_task_get_context (task));
+}
+
+/* Submit ---------------------------------------------------------------- */
+
+static void
+submit_worker (GTask        *step,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *unused)
+{
+  InbCloudJob *job = task_data;
+  GError *error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, &error) ||
+      !job->klass->submit (job, job->cancellable, &error))
+    {
+      g_task_return_error (step, error);
+      return;
+    }
+
+  if (job->task_id == NULL || *job->task_id == '\0')
+    {
+      g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
+                               _("%s accepted the job but sent no task id"), job->klass->service);
+      return;
+    }
+
+  g_debug ("Submitted to %s: task %s", job->klass->service, job->task_id);
+  g_task_return_boolean (step, TRUE);
+}
+
+static void
+submit_done (GTask    *task,
+             gboolean  ok,
+             GError   *error)
+{
+  InbCloudJob *job = g_task_get_task_data (task);
+  g_autofree char *stage = NULL;
+
+  if (!ok)
+    {
+      job_fail (task, error);
+      return;
+    }
+
+  job->submitted_at = g_get_monotonic_time ();
+  job->state = INB_CLOUD_STATE_QUEUED;
+
+  if (g_cancellable_is_cancelled (job->cancellable))
+    {
+      job_cancelled (task);
+      return;
+    }
+
+  stage = g_strdup_printf (_("Waiting in the %s queue"), job->klass->service);
+  inb_cloud_job_report (job, PROGRESS_QUEUED, stage);
+  job_poll_later (task);
+}
+
+/**
+ * inb_cloud_job_start:
+ * @resume_task_id: (nullable): poll this task instead of submitting
+ * @data: (nullable): the class's own data, see inb_cloud_job_get_data()
+ *
+ * Runs one job; @callback gets it on the calling thread's context, then
+ * calls inb_cloud_job_finish(). Validate the request before.
+ */
+void
+inb_cloud_job_start (const InbCloudJobClass   *klass,
+                     const InbCloudJobOptions *options,
+                     gpointer                  source_object,
+                     gpointer                  source_tag,
+                     InbRequest               *request,
+                     InbProgress              *progress,
+                     InbHttpClient            *client,
+                     const char               *base_url,
+                     const char               *resume_task_id,
+                     gpointer                  data,
+                     GDestroyNotify            data_destroy,
+                     GCancellable             *cancellable,
+                     GAsyncReadyCallback       callback,
+                     gpointer                  user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  const char *output_path;
+  const char *work_dir;
+  InbCloudJob *job;
+
+  g_return_if_fail (klass != NULL && klass->submit != NULL && klass->poll != NULL);
+  g_return_if_fail (options != NULL);
+  g_return_if_fail (INB_IS_REQUEST (request));
+  g_return_if_fail (INB_IS_HTTP_CLIENT (client));
+  g_return_if_fail (base_url != NULL);
+
+  output_path = inb_request_get_output_path (request);
+  work_dir = inb_request_get_work_dir (request);
+
+  job = g_new0 (InbCloudJob, 1);
+  job->klass = klass;
+  job->options = *options;
+  job->options.poll_first_ms = MAX (1, job->options.poll_first_ms);
+  job->options.poll_max_ms = MAX (job->options.poll_first_ms, job->options.poll_max_ms);
+  job->request = g_object_ref (request);
+  job->progress = progress != NULL ? g_object_ref (progress) : NULL;
+  job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  job->client = g_object_ref (client);
+  job->base_url = g_strdup (base_url);
+  job->output_path = g_strdup (output_path);
+  job->work_dir = work_dir != NULL ? g_strdup (work_dir)
+                  : output_path != NULL ? g_path_get_dirname (output_path) : g_get_current_dir ();
+  job->data = data;
+  job->data_destroy = data_destroy;
+  job->poll_interval_ms = job->options.poll_first_ms;
+  job->metadata = json_object_new ();
+  job->state = INB_CLOUD_STATE_QUEUED;
+
+  task = g_task_new (source_object, job->cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, "[inb] cloud job");
+  /* The job decides how a cancel ends (remote cancel first, files removed) */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+
+  if (output_path == NULL)
+    {
+      job_return (task, g_error_new_literal (INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                                             _("The request has no output path")));
+      return;
+    }
+
+  job->cancel_source = g_cancellable_source_new (job->cancellable);
+  g_source_set_name (job->cancel_source, "[inb] cloud job cancel");
+  g_source_set_callback (job->cancel_source, G_SOURCE_FUNC (on_cancelled),
+                         g_object_ref (task), g_object_unref);
+  g_source_attach (job->cancel_source, g_task_get_context (task));
+
+  if (resume_task_id != NULL)
+    {
+      g_autofree char *stage = g_strdup_printf (_("Checking the task at %s"), klass->service);
+
+      job->task_id = g_strdup (resume_task_id);
+      job->submitted_at = g_get_monotonic_time ();
+      inb_cloud_job_report (job, PROGRESS_QUEUED, stage);
+      job_run_step (task, poll_worker, poll_done);
+    }
+  else
+    {
+      g_autofree char *stage = g_strdup_printf (_("Submitting to %s"), klass->service);
+
+      inb_cloud_job_report (job, PROGRESS_SUBMIT, stage);
+      job_run_step (task, submit_worker, submit_done);
+    }
+}
+
+/**
+ * inb_cloud_job_finish:
+ *
+ * Returns: (transfer full): the verified clip, or %NULL with @error set
+ */
+InbResult *
+inb_cloud_job_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,112 @@
+/* inb-cloud-job.h — the submit → poll → download life of one hosted job
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "inb-backend.h"
+#include "inb-http.h"
+
+G_BEGIN_DECLS
+
+typedef struct _InbCloudJob InbCloudJob;
+
+/**
+ * InbCloudState:
+ * @INB_CLOUD_STATE_QUEUED: accepted, waiting (the only state a service
+ *   may still cancel)
+ * @INB_CLOUD_STATE_RUNNING: being generated
+ * @INB_CLOUD_STATE_SUCCEEDED: done; the video URL is set
+ */
+typedef enum
+{
+  INB_CLOUD_STATE_QUEUED,
+  INB_CLOUD_STATE_RUNNING,
+  INB_CLOUD_STATE_SUCCEEDED,
+} InbCloudState;
+
+/**
+ * InbCloudJobClass:
+ * @service: the service's name as users know it ("DashScope")
+ * @id: a short id used in file names ("dashscope")
+ * @submit: worker thread; sends the job once, calls
+ *   inb_cloud_job_set_task_id(). Never retries.
+ * @poll: worker thread; one status request. Sets @state, and the video
+ *   URL when it is %INB_CLOUD_STATE_SUCCEEDED; a failed, cancelled or
+ *   unknown task is an error.
+ * @cancel: (nullable): worker thread; cancels a queued task at the service.
+ *
+ * What a provider supplies; everything else (threads, main-loop polling,
+ * cancellation, download, verification) is common.
+ */
+typedef struct
+{
+  const char *service;
+  const char *id;
+  gboolean  (*submit) (InbCloudJob    *job,
+                       GCancellable   *cancellable,
+                       GError        **error);
+  gboolean  (*poll)   (InbCloudJob    *job,
+                       InbCloudState  *state,
+                       GCancellable   *cancellable,
+                       GError        **error);
+  gboolean  (*cancel) (InbCloudJob    *job,
+                       GError        **error);
+} InbCloudJobClass;
+
+typedef struct
+{
+  guint    poll_first_ms;   /* first poll after this long … */
+  guint    poll_max_ms;     /* … then 1.5× longer each time up to this */
+  guint    max_wait_s;      /* give up on a task after this long */
+  goffset  max_video_bytes;
+} InbCloudJobOptions;
+
+void           inb_cloud_job_start          (const InbCloudJobClass   *klass,
+                                             const InbCloudJobOptions *options,
+                                             gpointer                  source_object,
+                                             gpointer                  source_tag,
+                                             InbRequest               *request,
+                                             InbProgress              *progress,
+                                             InbHttpClient            *client,
+                                             const char               *base_url,
+                                             const char               *resume_task_id,
+                                             gpointer                  data,
+                                             GDestroyNotify            data_destroy,
+                                             GCancellable             *cancellable,
+                                             GAsyncReadyCallback       callback,
+                                             gpointer                  user_data);
+InbResult     *inb_cloud_job_finish         (GAsyncResult             *result,
+                                             GError                  **error);
+
+/* For the class functions (one runs at a time, in a worker thread). */
+InbRequest    *inb_cloud_job_get_request    (InbCloudJob              *job);
+InbHttpClient *inb_cloud_job_get_client     (InbCloudJob              *job);
+const char    *inb_cloud_job_get_base_url   (InbCloudJob              *job);
+gpointer       inb_cloud_job_get_data       (InbCloudJob              *job);
+const char    *inb_cloud_job_get_task_id    (InbCloudJob              *job);
+void           inb_cloud_job_set_task_id    (InbCloudJob              *job,
+                                             const char               *task_id);
+void           inb_cloud_job_set_video_url  (InbCloudJob              *job,
+                                             const char               *url);
+JsonObject    *inb_cloud_job_get_metadata   (InbCloudJob              *job);
+void           inb_cloud_job_report         (InbCloudJob              *job,
+                                             double                    fraction,
+                                             const char               *stage);
+char          *inb_cloud_job_url            (InbCloudJob              *job,
+                                             const char               *format,
+                                             ...) G_GNUC_PRINTF (2, 3);
+
+/* Small JSON readers that never abort on a wrong type. */
+const char    *inb_json_get_string          (JsonObject               *object,
+                                             const char               *member);
+JsonObject    *inb_json_get_object          (JsonObject               *object,
+                                             const char               *member);
+JsonArray     *inb_json_get_array           (JsonObject               *object,
+                                             const char               *member);
+gboolean       inb_json_get_int             (JsonObject               *object,
+                                             const char               *member,
+                                             gint64                   *value);
+
+G_END_DECLS
