@@ -39,6 +39,9 @@
 #include "inb-flow.h"
 #include "inb-parallel.h"
 
+/* An RGB pixel as four floats (the fourth unused), one SIMD register. */
+typedef float InbPixel __attribute__ ((vector_size (16)));
+
 #define SPLAT_FLOOR   0.05f   /* weight of an unreliable flow sample */
 #define TRUST_FLOOR   0.05f   /* weight of an unreliable keyframe sample */
 
@@ -47,6 +50,9 @@ struct _InbEngine
   InbParallel     *par;
   InbImage        *first;
   InbImage        *last;
+  InbPixel        *pix0;         /* the keyframes as float pixels, */
+  InbPixel        *pix1;         /* one row and column of padding */
+  guint            pad_stride;   /* width + 1 */
   guint            width;
   guint            height;
 
@@ -61,8 +67,12 @@ struct _InbEngine
   double           log_h[9];     /* log H, times global_conf */
   double           h_eff[9];     /* exp (log_h) */
 
-  /* Splat sources: [0] first's pixels, [1] last's pixels, in stabilised
-   * analysis coordinates: position at time t = p + t d. */
+  /* Splat sources on the motion grid (half the analysis grid: motion
+   * cell m is centred on analysis xa = 2 m + 0.5): [0] from first's
+   * pixels, [1] from last's, in stabilised motion-grid coordinates:
+   * position at time t = p + t d. */
+  guint            mw;
+  guint            mh;
   float           *src_px[2];
   float           *src_py[2];
   float           *src_dx[2];
@@ -71,13 +81,15 @@ struct _InbEngine
 
   /* Per-frame buffers */
   GMutex           lock;
-  float           *acc[2];       /* w dx, w dy, w: 3 planes each */
+  InbPixel        *acc[2];       /* per cell: w dx, w dy, w */
   InbPlane        *ft_u;         /* local motion at time t */
   InbPlane        *ft_v;
   guint            node;         /* node spacing in output pixels */
   guint            nw;
   guint            nh;
   float           *map;          /* per node: ax, ay, bx, by, w0 */
+  guint            wpad;         /* width rounded up to 4 */
+  float           *hmap;         /* node rows interpolated along x */
 };
 
 /* ------------------------------------------------------------------ */
@@ -267,35 +279,50 @@ source_rows (guint    start,
 {
   const SourceJob *job = user_data;
   InbEngine *self = job->self;
-  const guint w = self->aw;
+  const guint w = self->aw, h = self->ah;
 
-  for (guint y = start; y < end; y++)
-    for (guint x = 0; x < w; x++)
+  for (guint j = start; j < end; j++)
+    for (guint i = 0; i < self->mw; i++)
       {
-        gsize k = (gsize) y * w + x;
-        float qx = (float) x + job->fu->data[k];
-        float qy = (float) y + job->fv->data[k];
-        float px, py, zx, zy;
+        gsize m = (gsize) j * self->mw + i;
+        float spx = 0, spy = 0, sdx = 0, sdy = 0, sw = 0;
 
-        if (job->set == 0)
-          {
-            /* first's pixel y moves to H^-1 (y + f) in stabilised terms */
-            px = (float) x;
-            py = (float) y;
-            apply_h (job->hinv, qx, qy, &zx, &zy);
-          }
-        else
-          {
-            /* last's pixel w sits at H^-1 w, and came from w + b */
-            px = qx;
-            py = qy;
-            apply_h (job->hinv, (float) x, (float) y, &zx, &zy);
-          }
-        self->src_px[job->set][k] = px;
-        self->src_py[job->set][k] = py;
-        self->src_dx[job->set][k] = job->gain * (zx - px);
-        self->src_dy[job->set][k] = job->gain * (zy - py);
-        self->src_w[job->set][k] = SPLAT_FLOOR + job->conf->data[k];
+        for (guint dj = 0; dj < 2; dj++)
+          for (guint di = 0; di < 2; di++)
+            {
+              guint x = MIN (2 * i + di, w - 1), y = MIN (2 * j + dj, h - 1);
+              gsize k = (gsize) y * w + x;
+              float qx = (float) x + job->fu->data[k];
+              float qy = (float) y + job->fv->data[k];
+              float wt = SPLAT_FLOOR + job->conf->data[k];
+              float px, py, zx, zy;
+
+              if (job->set == 0)
+                {
+                  /* first's pixel y moves to H^-1 (y + f) in stabilised terms */
+                  px = (float) x;
+                  py = (float) y;
+                  apply_h (job->hinv, qx, qy, &zx, &zy);
+                }
+              else
+                {
+                  /* last's pixel w sits at H^-1 w, and came from w + b */
+                  px = qx;
+                  py = qy;
+                  apply_h (job->hinv, (float) x, (float) y, &zx, &zy);
+                }
+              spx += wt * px;
+              spy += wt * py;
+              sdx += wt * (zx - px);
+              sdy += wt * (zy - py);
+              sw += wt;
+            }
+
+        self->src_px[job->set][m] = 0.5f * (spx / sw - 0.5f);
+        self->src_py[job->set][m] = 0.5f * (spy / sw - 0.5f);
+        self->src_dx[job->set][m] = 0.5f * job->gain * sdx / sw;
+        self->src_dy[job->set][m] = 0.5f * job->gain * sdy / sw;
+        self->src_w[job->set][m] = 0.25f * sw;
       }
 }
 
@@ -318,53 +345,38 @@ splat_sets (guint    start,
 {
   const FrameJob *job = user_data;
   InbEngine *self = job->self;
-  const gsize n = (gsize) self->aw * self->ah;
-  const int w = (int) self->aw, h = (int) self->ah;
+  const gsize n = (gsize) self->mw * self->mh;
+  const int w = (int) self->mw, h = (int) self->mh;
   const float t = job->t;
 
   for (guint set = start; set < end; set++)
     {
-      float *au = self->acc[set];
-      float *av = au + n;
-      float *aw = av + n;
+      InbPixel *acc = self->acc[set];
       const float *px = self->src_px[set], *py = self->src_py[set];
       const float *dx = self->src_dx[set], *dy = self->src_dy[set];
       const float *sw = self->src_w[set];
 
-      memset (au, 0, 3 * n * sizeof (float));
+      memset (acc, 0, n * sizeof (InbPixel));
       for (gsize k = 0; k < n; k++)
         {
           float x = px[k] + t * dx[k];
           float y = py[k] + t * dy[k];
-          float fx, fy, wt = sw[k];
+          InbPixel v = { dx[k] * sw[k], dy[k] * sw[k], sw[k], 0.f };
+          InbPixel *o;
+          float fx, fy;
           int ix, iy;
 
-          if (!(x > -1.f && y > -1.f && x < (float) w && y < (float) h))
+          if (!(x >= 0.f && y >= 0.f && x < (float) (w - 1) && y < (float) (h - 1)))
             continue;
-          ix = (int) floorf (x);
-          iy = (int) floorf (y);
+          ix = (int) x;
+          iy = (int) y;
           fx = x - (float) ix;
           fy = y - (float) iy;
-          for (int j = 0; j < 2; j++)
-            {
-              int yy = iy + j;
-              float wy = j ? fy : 1.f - fy;
-
-              if (yy < 0 || yy >= h)
-                continue;
-              for (int i = 0; i < 2; i++)
-                {
-                  int xx = ix + i;
-                  float ww = wt * wy * (i ? fx : 1.f - fx);
-                  gsize o = (gsize) yy * w + xx;
-
-                  if (xx < 0 || xx >= w)
-                    continue;
-                  au[o] += ww * dx[k];
-                  av[o] += ww * dy[k];
-                  aw[o] += ww;
-                }
-            }
+          o = acc + (gsize) iy * w + ix;
+          o[0] += v * ((1.f - fx) * (1.f - fy));
+          o[1] += v * (fx * (1.f - fy));
+          o[w] += v * ((1.f - fx) * fy);
+          o[w + 1] += v * (fx * fy);
         }
     }
 }
@@ -376,21 +388,21 @@ normalise_rows (guint    start,
 {
   const FrameJob *job = user_data;
   InbEngine *self = job->self;
-  const gsize n = (gsize) self->aw * self->ah;
-  const float *a0 = self->acc[0], *a1 = self->acc[1];
+  const InbPixel *a0 = self->acc[0], *a1 = self->acc[1];
   const float *prior_u = self->src_dx[0], *prior_v = self->src_dy[0];
   const float eps = 1e-3f;
 
   for (guint y = start; y < end; y++)
     {
-      gsize row = (gsize) y * self->aw;
+      gsize row = (gsize) y * self->mw;
 
-      for (gsize k = row; k < row + self->aw; k++)
+      for (gsize k = row; k < row + self->mw; k++)
         {
-          float wsum = a0[2 * n + k] + a1[2 * n + k] + eps;
+          InbPixel a = a0[k] + a1[k];
+          float wsum = a[2] + eps;
 
-          self->ft_u->data[k] = (a0[k] + a1[k] + eps * prior_u[k]) / wsum;
-          self->ft_v->data[k] = (a0[n + k] + a1[n + k] + eps * prior_v[k]) / wsum;
+          self->ft_u->data[k] = (a[0] + eps * prior_u[k]) / wsum;
+          self->ft_v->data[k] = (a[1] + eps * prior_v[k]) / wsum;
         }
     }
 }
@@ -411,11 +423,13 @@ node_rows (guint    start,
     for (guint i = 0; i < self->nw; i++)
       {
         float *m = self->map + ((gsize) j * self->nw + i) * 5;
-        float yx, yy, fu, fv, ax, ay, bx, by, c0, c1, w0, w1;
+        float yx, yy, mx, my, fu, fv, ax, ay, bx, by, c0, c1, w0, w1;
 
         apply_h (job->m_inv, (float) (i * self->node), (float) (j * self->node), &yx, &yy);
-        fu = s * sample_plane (self->ft_u, (yx - off) / s, (yy - off) / s);
-        fv = s * sample_plane (self->ft_v, (yx - off) / s, (yy - off) / s);
+        mx = 0.5f * ((yx - off) / s - 0.5f);
+        my = 0.5f * ((yy - off) / s - 0.5f);
+        fu = 2.f * s * sample_plane (self->ft_u, mx, my);
+        fv = 2.f * s * sample_plane (self->ft_v, mx, my);
         ax = yx - t * fu;
         ay = yy - t * fv;
         apply_h (self->h_eff, yx + (1.f - t) * fu, yy + (1.f - t) * fv, &bx, &by);
@@ -427,51 +441,131 @@ node_rows (guint    start,
         w0 = (1.f - t) * ((TRUST_FLOOR + c1) * inside (ax, ay, fw, fh) + 1e-6f);
         w1 = t * ((TRUST_FLOOR + c0) * inside (bx, by, fw, fh) + 1e-6f);
 
-        /* Positions in 1/256 pixels, weight in 1/1024 */
-        m[0] = 256.f * ax;
-        m[1] = 256.f * ay;
-        m[2] = 256.f * bx;
-        m[3] = 256.f * by;
-        m[4] = 1024.f * w0 / (w0 + w1);
+        m[0] = ax;
+        m[1] = ay;
+        m[2] = bx;
+        m[3] = by;
+        m[4] = w0 / (w0 + w1);
       }
 }
 
-/* Bilinear RGB sample at a position given in 1/256 pixels; the result is
- * scaled by 256. */
-static inline void
-sample_rgb (const guint8 *pix,
-            gsize         stride,
-            int           xmax,
-            int           ymax,
-            float         x,
-            float         y,
-            int           rgb[3])
+typedef float InbVec4f __attribute__ ((vector_size (16)));
+typedef int InbVec4i __attribute__ ((vector_size (16)));
+
+/* Clamps to [0, hi]; NaN becomes 0. */
+static inline InbVec4f
+clamp4 (InbVec4f v,
+        InbVec4f hi)
 {
-  const guint8 *p00, *p01, *p10, *p11;
-  int xi, yi, x0, y0, fx, fy, dx, dy;
+  const InbVec4f zero = { 0.f, 0.f, 0.f, 0.f };
+  InbVec4i in_low = v > zero;
+  InbVec4i in_high;
 
-  xi = (int) (x > 0.f ? (x < (float) xmax ? x : (float) xmax) : 0.f);
-  yi = (int) (y > 0.f ? (y < (float) ymax ? y : (float) ymax) : 0.f);
-  x0 = xi >> 8;
-  y0 = yi >> 8;
-  fx = xi & 255;
-  fy = yi & 255;
-  dx = fx ? 3 : 0;
-  dy = fy ? (int) stride : 0;
-  p00 = pix + (gsize) y0 * stride + (gsize) x0 * 3;
-  p01 = p00 + dx;
-  p10 = p00 + dy;
-  p11 = p10 + dx;
-  for (int c = 0; c < 3; c++)
+  v = (InbVec4f) ((InbVec4i) v & in_low);
+  in_high = v < hi;
+
+  return (InbVec4f) (((InbVec4i) v & in_high) | ((InbVec4i) hi & ~in_high));
+}
+
+static inline InbVec4f
+load4 (const float *p)
+{
+  InbVec4f v;
+
+  memcpy (&v, p, sizeof v);
+
+  return v;
+}
+
+static inline InbPixel
+bilinear (const InbPixel *p,
+          gsize           stride,
+          float           fx,
+          float           fy)
+{
+  InbPixel top = p[0] + (p[1] - p[0]) * fx;
+  InbPixel bot = p[stride] + (p[stride + 1] - p[stride]) * fx;
+
+  return top + (bot - top) * fy;
+}
+
+static inline __attribute__ ((always_inline)) void
+blend_pixel (guint8         *d,
+             const InbPixel *p0,
+             const InbPixel *p1,
+             gsize           ps,
+             InbVec4i        ax0,
+             InbVec4i        ay0,
+             InbVec4f        afx,
+             InbVec4f        afy,
+             InbVec4i        bx0,
+             InbVec4i        by0,
+             InbVec4f        bfx,
+             InbVec4f        bfy,
+             InbVec4f        wa,
+             guint           k)
+{
+  InbPixel a = bilinear (p0 + (gsize) ay0[k] * ps + ax0[k], ps, afx[k], afy[k]);
+  InbPixel b = bilinear (p1 + (gsize) by0[k] * ps + bx0[k], ps, bfx[k], bfy[k]);
+  InbPixel o = b + (a - b) * wa[k] + 0.5f;
+
+  d[3 * k] = (guint8) o[0];
+  d[3 * k + 1] = (guint8) o[1];
+  d[3 * k + 2] = (guint8) o[2];
+}
+
+/* Interpolates one node row along x into @dst (five maps, @wpad apart);
+ * inlined with a constant @node so the loops unroll. */
+static inline __attribute__ ((always_inline)) void
+fill_row (float       *dst,
+          const float *nodes,
+          guint        nw,
+          guint        wpad,
+          const guint  node)
+{
+  const float inv = 1.f / (float) node;
+
+  for (guint c = 0; c < 5; c++)
     {
-      int top = (p00[c] << 8) + (p01[c] - p00[c]) * fx;
-      int bot = (p10[c] << 8) + (p11[c] - p10[c]) * fx;
+      float *d = dst + (gsize) c * wpad;
+      guint x = 0;
 
-      rgb[c] = ((top << 8) + (bot - top) * fy + 128) >> 8;
+      for (guint i = 0; i + 1 < nw && x + node <= wpad; i++, x += node)
+        {
+          float v = nodes[i * 5 + c];
+          float dv = (nodes[i * 5 + 5 + c] - v) * inv;
+
+          for (guint k = 0; k < node; k++)
+            d[x + k] = v + dv * (float) k;
+        }
+      for (; x < wpad; x++)
+        d[x] = nodes[(nw - 1) * 5 + c];
     }
 }
 
-#define SEGMENT 64
+static void
+hrow_rows (guint    start,
+           guint    end,
+           gpointer user_data)
+{
+  const FrameJob *job = user_data;
+  InbEngine *self = job->self;
+
+  for (guint j = start; j < end; j++)
+    {
+      float *dst = self->hmap + (gsize) j * 5 * self->wpad;
+      const float *nodes = self->map + (gsize) j * self->nw * 5;
+
+      switch (self->node)
+        {
+        case 2: fill_row (dst, nodes, self->nw, self->wpad, 2); break;
+        case 4: fill_row (dst, nodes, self->nw, self->wpad, 4); break;
+        case 8: fill_row (dst, nodes, self->nw, self->wpad, 8); break;
+        case 16: fill_row (dst, nodes, self->nw, self->wpad, 16); break;
+        default: fill_row (dst, nodes, self->nw, self->wpad, 32); break;
+        }
+    }
+}
 
 static void
 pixel_rows (guint    start,
@@ -480,60 +574,86 @@ pixel_rows (guint    start,
 {
   const FrameJob *job = user_data;
   InbEngine *self = job->self;
-  const int w = (int) self->width, h = (int) self->height;
-  const int xmax = (w - 1) * 256, ymax = (h - 1) * 256;
-  const guint8 *p0 = inb_image_get_data (self->first);
-  const guint8 *p1 = inb_image_get_data (self->last);
-  const gsize s0 = inb_image_get_stride (self->first);
-  const gsize s1 = inb_image_get_stride (self->last);
+  const guint w = self->width;
+  const gsize ps = self->pad_stride;
+  const gsize wpad = self->wpad;
+  const InbPixel *p0 = self->pix0;
+  const InbPixel *p1 = self->pix1;
   const guint node = self->node;
   const float inv_node = 1.f / (float) node;
-  float col[(SEGMENT + 1) * 5];
+  const InbVec4f xmax = { w - 1.f, w - 1.f, w - 1.f, w - 1.f };
+  const InbVec4f ymax = { self->height - 1.f, self->height - 1.f, self->height - 1.f, self->height - 1.f };
 
   for (guint y = start; y < end; y++)
     {
       guint8 *dst = job->out + (gsize) y * job->out_stride;
       guint j = y / node;
       float fy = (float) (y - j * node) * inv_node;
-      const float *r0 = self->map + (gsize) j * self->nw * 5;
-      const float *r1 = r0 + (gsize) self->nw * 5;
+      const float *h0 = self->hmap + (gsize) j * 5 * wpad;
+      const float *h1 = h0 + 5 * wpad;
 
-      for (guint i0 = 0; i0 * node < (guint) w; i0 += SEGMENT)
+      for (guint x = 0; x < w; x += 4)
         {
-          guint ncol = MIN (SEGMENT + 1, self->nw - i0);
-          guint x_end = MIN ((i0 + SEGMENT) * node, (guint) w);
+#define ROW_MAP(c) (load4 (h0 + (c) * wpad + x) + (load4 (h1 + (c) * wpad + x) - load4 (h0 + (c) * wpad + x)) * fy)
+          InbVec4f ax = clamp4 (ROW_MAP (0), xmax);
+          InbVec4f ay = clamp4 (ROW_MAP (1), ymax);
+          InbVec4f bx = clamp4 (ROW_MAP (2), xmax);
+          InbVec4f by = clamp4 (ROW_MAP (3), ymax);
+          InbVec4f wa = ROW_MAP (4);
+#undef ROW_MAP
+          InbVec4i ax0 = __builtin_convertvector (ax, InbVec4i);
+          InbVec4i ay0 = __builtin_convertvector (ay, InbVec4i);
+          InbVec4i bx0 = __builtin_convertvector (bx, InbVec4i);
+          InbVec4i by0 = __builtin_convertvector (by, InbVec4i);
+          InbVec4f afx = ax - __builtin_convertvector (ax0, InbVec4f);
+          InbVec4f afy = ay - __builtin_convertvector (ay0, InbVec4f);
+          InbVec4f bfx = bx - __builtin_convertvector (bx0, InbVec4f);
+          InbVec4f bfy = by - __builtin_convertvector (by0, InbVec4f);
+          guint8 *d = dst + x * 3;
 
-          for (guint k = 0; k < ncol * 5; k++)
+          if (G_LIKELY (x + 4 <= w))
             {
-              float a = r0[i0 * 5 + k];
-
-              col[k] = a + (r1[i0 * 5 + k] - a) * fy;
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, 0);
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, 1);
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, 2);
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, 3);
             }
-
-          for (guint i = i0, x = i0 * node; x < x_end; i++)
+          else
             {
-              const float *c0 = col + (i - i0) * 5;
-              float v[5], dv[5];
-
-              for (int c = 0; c < 5; c++)
-                {
-                  v[c] = c0[c];
-                  dv[c] = (c0[c + 5] - c0[c]) * inv_node;
-                }
-              for (guint k = 0; k < node && x < x_end; k++, x++)
-                {
-                  int a[3], b[3], wa;
-
-                  sample_rgb (p0, s0, xmax, ymax, v[0], v[1], a);
-                  sample_rgb (p1, s1, xmax, ymax, v[2], v[3], b);
-                  wa = (int) (v[4] + 0.5f);
-                  for (int c = 0; c < 3; c++)
-                    dst[x * 3 + c] = (guint8) ((a[c] * wa + b[c] * (1024 - wa) + (1 << 17)) >> 18);
-                  for (int c = 0; c < 5; c++)
-                    v[c] += dv[c];
-                }
+              for (guint k = 0; x + k < w; k++)
+                blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, k);
             }
         }
+    }
+}
+
+typedef struct
+{
+  const InbImage *src;
+  InbPixel       *dst;
+} PixelJob;
+
+static void
+to_pixels_rows (guint    start,
+                guint    end,
+                gpointer user_data)
+{
+  const PixelJob *job = user_data;
+  const guint w = inb_image_get_width (job->src);
+  const gsize stride = inb_image_get_stride (job->src);
+  const guint8 *data = inb_image_get_data (job->src);
+
+  const guint h = inb_image_get_height (job->src);
+
+  /* Row h and column w repeat the last ones. */
+  for (guint y = start; y < end; y++)
+    {
+      const guint8 *s = data + MIN (y, h - 1) * stride;
+      InbPixel *d = job->dst + (gsize) y * (w + 1);
+
+      for (guint x = 0; x < w; x++, s += 3)
+        d[x] = (InbPixel) { s[0], s[1], s[2], 0.f };
+      d[w] = d[w - 1];
     }
 }
 
@@ -596,8 +716,9 @@ inb_engine_render (InbEngine *self,
     }
 
   inb_parallel_for (self->par, 2, 1, splat_sets, &job, NULL);
-  inb_parallel_for (self->par, self->ah, 0, normalise_rows, &job, NULL);
+  inb_parallel_for (self->par, self->mh, 0, normalise_rows, &job, NULL);
   inb_parallel_for (self->par, self->nh, 0, node_rows, &job, NULL);
+  inb_parallel_for (self->par, self->nh, 0, hrow_rows, &job, NULL);
   inb_parallel_for (self->par, self->height, 0, pixel_rows, &job, NULL);
 
   g_mutex_unlock (&self->lock);
@@ -659,6 +780,7 @@ inb_engine_new (InbImage               *first,
   self->last = inb_image_ref (last);
   self->width = inb_image_get_width (first);
   self->height = inb_image_get_height (first);
+  self->pad_stride = self->width + 1;
 
   an = inb_flow_analyse (self->par, first, last,
                          progress != NULL ? analysis_progress : NULL, &map,
@@ -670,7 +792,9 @@ inb_engine_new (InbImage               *first,
   self->ah = an->height;
   self->scale = an->scale;
   self->offset = 0.5f * (float) (an->scale - 1);
-  n = (gsize) self->aw * self->ah;
+  self->mw = (self->aw + 1) / 2;
+  self->mh = (self->ah + 1) / 2;
+  n = (gsize) self->mw * self->mh;
 
   self->conf0 = inb_plane_new (self->aw, self->ah);
   self->conf1 = inb_plane_new (self->aw, self->ah);
@@ -712,7 +836,7 @@ inb_engine_new (InbImage               *first,
       self->src_dx[set] = g_new (float, n);
       self->src_dy[set] = g_new (float, n);
       self->src_w[set] = g_new (float, n);
-      self->acc[set] = g_new (float, 3 * n);
+      self->acc[set] = g_aligned_alloc (n, sizeof (InbPixel), 16);
       job.fu = set == 0 ? an->fwd_u : an->bwd_u;
       job.fv = set == 0 ? an->fwd_v : an->bwd_v;
       job.conf = set == 0 ? self->conf0 : self->conf1;
@@ -721,7 +845,7 @@ inb_engine_new (InbImage               *first,
           memset (job.hinv, 0, sizeof job.hinv);
           job.hinv[0] = job.hinv[4] = job.hinv[8] = 1;
         }
-      if (!inb_parallel_for (self->par, self->ah, 0, source_rows, &job, cancellable))
+      if (!inb_parallel_for (self->par, self->mh, 0, source_rows, &job, cancellable))
         {
           if (!g_cancellable_set_error_if_cancelled (cancellable, error))
             g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
@@ -729,12 +853,31 @@ inb_engine_new (InbImage               *first,
         }
     }
 
-  self->ft_u = inb_plane_new (self->aw, self->ah);
-  self->ft_v = inb_plane_new (self->aw, self->ah);
-  self->node = MAX (2, 2 * self->scale);
+  for (guint k = 0; k < 2; k++)
+    {
+      PixelJob job = { k == 0 ? first : last, NULL };
+
+      job.dst = g_aligned_alloc ((gsize) (self->width + 1) * (self->height + 1), sizeof (InbPixel), 16);
+      if (k == 0)
+        self->pix0 = job.dst;
+      else
+        self->pix1 = job.dst;
+      if (!inb_parallel_for (self->par, self->height + 1, 0, to_pixels_rows, &job, cancellable))
+        {
+          if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+          return NULL;
+        }
+    }
+
+  self->ft_u = inb_plane_new (self->mw, self->mh);
+  self->ft_v = inb_plane_new (self->mw, self->mh);
+  self->node = CLAMP (2 * self->scale, 2, 32);
   self->nw = (self->width - 1) / self->node + 2;
   self->nh = (self->height - 1) / self->node + 2;
   self->map = g_new0 (float, (gsize) self->nw * self->nh * 5);
+  self->wpad = (self->width + 3) / 4 * 4;
+  self->hmap = g_aligned_alloc0 ((gsize) self->nh * 5 * self->wpad, sizeof (float), 16);
 
   g_debug ("%ux%u, analysis %ux%u, inliers %.2f, confidence %.2f",
            self->width, self->height, self->aw, self->ah,
@@ -766,9 +909,12 @@ inb_engine_free (InbEngine *self)
       g_free (self->src_dx[set]);
       g_free (self->src_dy[set]);
       g_free (self->src_w[set]);
-      g_free (self->acc[set]);
+      g_aligned_free (self->acc[set]);
     }
   g_free (self->map);
+  g_aligned_free (self->hmap);
+  g_aligned_free (self->pix0);
+  g_aligned_free (self->pix1);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
