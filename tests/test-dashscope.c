@@ -161,7 +161,7 @@ make_request (Fixture    *f,
   node = json_from_string (params_json != NULL ? params_json : "{}", &error);
   g_assert_no_error (error);
   complete = inb_schema_complete (inb_model_get_schema (model), json_node_get_object (node));
-  if (!json_object_has_member (complete, "seed") || json_object_get_int_member (complete, "seed") == 0)
+  if (!json_object_has_member (complete, "seed") || json_object_get_int_member (complete, "seed") <= 0)
     json_object_set_int_member (complete, "seed", 42);
 
   request = inb_request_new ("dashscope", model_id);

@@ -27,7 +27,6 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "inb-dashscope-backend.h"
 #include "inb-cloud-job.h"
@@ -152,39 +151,13 @@ static char *
 encode_data_uri (InbImage  *image,
                  GError   **error)
 {
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autofree char *buffer = NULL;
+  g_autoptr(GBytes) jpeg = inb_cloud_encode_jpeg (image, MAX_IMAGE_BYTES, error);
   g_autofree char *base64 = NULL;
-  gsize size = 0;
-  int quality = 92;
 
-  pixbuf = gdk_pixbuf_new_from_bytes (inb_image_get_bytes (image), GDK_COLORSPACE_RGB, FALSE, 8,
-                                      (int) inb_image_get_width (image),
-                                      (int) inb_image_get_height (image),
-                                      (int) inb_image_get_stride (image));
+  if (jpeg == NULL)
+    return NULL;
 
-  for (;;)
-    {
-      g_autofree char *q = g_strdup_printf ("%d", quality);
-
-      g_clear_pointer (&buffer, g_free);
-      if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "jpeg", error,
-                                      "quality", q, NULL))
-        return NULL;
-
-      if (size <= MAX_IMAGE_BYTES)
-        break;
-
-      if (quality <= 50)
-        {
-          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                       _("A keyframe is over DashScope's 10 MB limit even when compressed"));
-          return NULL;
-        }
-      quality -= 15;
-    }
-
-  base64 = g_base64_encode ((const guchar *) buffer, size);
+  base64 = g_base64_encode (g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
   return g_strconcat ("data:image/jpeg;base64,", base64, NULL);
 }
 

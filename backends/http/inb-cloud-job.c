@@ -27,6 +27,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "inb-cloud-job.h"
 #include "inb-video-reader.h"
@@ -148,6 +149,49 @@ inb_json_get_int (JsonObject *object,
                                      value, NULL);
 
   return FALSE;
+}
+
+/**
+ * inb_cloud_encode_jpeg:
+ *
+ * Encodes an RGB keyframe as JPEG (quality 92, lowered until it fits).
+ *
+ * Returns: (transfer full): the JPEG bytes, or %NULL with @error set
+ */
+GBytes *
+inb_cloud_encode_jpeg (InbImage  *image,
+                       gsize      max_bytes,
+                       GError   **error)
+{
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  int quality = 92;
+
+  pixbuf = gdk_pixbuf_new_from_bytes (inb_image_get_bytes (image), GDK_COLORSPACE_RGB, FALSE, 8,
+                                      (int) inb_image_get_width (image),
+                                      (int) inb_image_get_height (image),
+                                      (int) inb_image_get_stride (image));
+
+  for (;;)
+    {
+      g_autofree char *q = g_strdup_printf ("%d", quality);
+      char *buffer = NULL;
+      gsize size = 0;
+
+      if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "jpeg", error, "quality", q, NULL))
+        return NULL;
+
+      if (size <= max_bytes)
+        return g_bytes_new_take (buffer, size);
+
+      g_free (buffer);
+      if (quality <= 50)
+        {
+          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                       _("A keyframe is too large to send even when compressed"));
+          return NULL;
+        }
+      quality -= 15;
+    }
 }
 
 /* Accessors ------------------------------------------------------------- */

@@ -98,6 +98,11 @@ char          *inb_cloud_job_url            (InbCloudJob              *job,
                                              const char               *format,
                                              ...) G_GNUC_PRINTF (2, 3);
 
+/* Keyframes for upload: JPEG (no alpha), at most @max_bytes. */
+GBytes        *inb_cloud_encode_jpeg        (InbImage                 *image,
+                                             gsize                     max_bytes,
+                                             GError                  **error);
+
 /* Small JSON readers that never abort on a wrong type. */
 const char    *inb_json_get_string          (JsonObject               *object,
                                              const char               *member);

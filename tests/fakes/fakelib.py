@@ -20,6 +20,7 @@
 
 import argparse
 import json
+import os
 import sys
 import threading
 import time
@@ -243,6 +244,8 @@ def run(handler, description):
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--lifetime", type=float, default=600)
+    parser.add_argument("--watch-stdin", action="store_true",
+                        help="exit when standard input closes")
     parser.add_argument("--script", default=None,
                         help="initial scenario settings as JSON")
     args = parser.parse_args()
@@ -258,6 +261,16 @@ def run(handler, description):
         server.shutdown()
 
     threading.Thread(target=stop_later, daemon=True).start()
+
+    if args.watch_stdin:
+        # The test holds our stdin open: EOF means it is gone (even if it
+        # crashed), so leave at once instead of keeping its pipes open.
+        def watch_stdin():
+            while sys.stdin.buffer.read(4096):
+                pass
+            os._exit(0)
+
+        threading.Thread(target=watch_stdin, daemon=True).start()
 
     sys.stdout.write("PORT %d\n" % server.server_address[1])
     sys.stdout.flush()

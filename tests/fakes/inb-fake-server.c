@@ -55,6 +55,7 @@ inb_fake_server_start (const char *script,
   g_ptr_array_add (argv, path);
   g_ptr_array_add (argv, (char *) "--lifetime");
   g_ptr_array_add (argv, (char *) "300");
+  g_ptr_array_add (argv, (char *) "--watch-stdin");
   if (scenario_json != NULL)
     {
       g_ptr_array_add (argv, (char *) "--script");
@@ -64,7 +65,8 @@ inb_fake_server_start (const char *script,
     g_ptr_array_add (argv, (char *) "--verbose");
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* The fake exits when its stdin closes, i.e. when this process ends */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE);
   self = g_new0 (InbFakeServer, 1);
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);

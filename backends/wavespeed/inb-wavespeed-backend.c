@@ -1,0 +1,777 @@
+/* inb-wavespeed-backend.c — WaveSpeed AI hosted Wan first/last-frame video
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Contract: ../shared/research/cloud-apis.md §2. A job (InbCloudJob) is
+ *
+ *   upload both keyframes (POST /api/v3/media/upload/binary, JPEG; an
+ *   upload costs nothing, so it may be retried)
+ *     → submit (POST /api/v3/wavespeed-ai/wan-flf2v, never retried)
+ *     → poll GET /api/v3/predictions/{id}/result (2 s, backing off to
+ *       5 s): created → processing → completed | failed, failures under
+ *       HTTP 200, everything in the {code, message, data} envelope
+ *     → completed: has_nsfw_contents true means blocked; otherwise
+ *       download outputs[0], verify, move to the output path.
+ *
+ * WaveSpeed has no cancel call: a cancelled job stops polling and the
+ * prediction runs to its end there.
+ */
+
+#define G_LOG_DOMAIN "inb-wavespeed"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "inb-cloud-job.h"
+#include "inb-http.h"
+#include "inb-resources.h"
+#include "inb-wavespeed-backend.h"
+
+#define WAVESPEED_MODELS_RESOURCE RESOURCE_BASE "/schemas/wavespeed.json"
+
+#define MAX_IMAGE_BYTES     (20 * 1024 * 1024)
+#define MAX_VIDEO_BYTES     ((goffset) 512 * 1024 * 1024)
+#define DEFAULT_POLL_FIRST  2000
+#define DEFAULT_POLL_MAX    5000
+#define MAX_WAIT_SECONDS    (3 * 60 * 60)
+
+struct _InbWavespeedBackend
+{
+  GObject    parent_instance;
+
+  GPtrArray *models;
+  char      *api_key;
+  char      *base_url;
+  guint      poll_first_ms;
+  guint      poll_max_ms;
+
+  guint      retry_attempts;
+  guint      retry_base_ms;
+  guint      retry_max_ms;
+  guint      retry_budget_s;
+};
+
+static void inb_wavespeed_backend_iface_init (InbBackendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (InbWavespeedBackend, inb_wavespeed_backend, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (INB_TYPE_BACKEND,
+                                                      inb_wavespeed_backend_iface_init))
+
+/* The envelope ----------------------------------------------------------- */
+
+/* Checks {code, message, data}: any HTTP failure or code ≠ 200 is an error.
+ * Returns: (transfer none): data, or %NULL with @error set */
+static JsonObject *
+envelope_data (JsonNode  *node,
+               guint      http_status,
+               GError   **error)
+{
+  JsonObject *root = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *message = inb_json_get_string (root, "message");
+  JsonObject *data;
+  gint64 code = 0;
+
+  if (http_status >= 300)
+    {
+      g_autofree char *text = g_strdup_printf ("WaveSpeed: %s", message != NULL ? message : "?");
+
+      inb_http_set_status_error (error, http_status, text);
+      return NULL;
+    }
+
+  if (!inb_json_get_int (root, "code", &code) || code != 200)
+    {
+      if (code == 401 || code == 403)
+        g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH,
+                     _("WaveSpeed refused the API key: %s"), message != NULL ? message : "?");
+      else
+        g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                     _("WaveSpeed reported an error: %s (code %" G_GINT64_FORMAT ")"),
+                     message != NULL ? message : "?", code);
+      return NULL;
+    }
+
+  data = inb_json_get_object (root, "data");
+  if (data == NULL)
+    g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                 _("WaveSpeed sent an answer without data"));
+
+  return data;
+}
+
+/* The job ---------------------------------------------------------------- */
+
+/* Uploads one keyframe; returns its download URL. */
+static char *
+upload_image (InbCloudJob   *job,
+              InbImage      *image,
+              const char    *filename,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(GByteArray) body = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(InbHttpRequest) http = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *boundary = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *tail = NULL;
+  g_autofree char *content_type = NULL;
+  g_autofree char *url = inb_cloud_job_url (job, "/api/v3/media/upload/binary");
+  JsonObject *data;
+  const char *download_url;
+  guint status = 0;
+
+  jpeg = inb_cloud_encode_jpeg (image, MAX_IMAGE_BYTES, error);
+  if (jpeg == NULL)
+    return NULL;
+
+  boundary = g_strdup_printf ("inbetween-%08x%08x", g_random_int (), g_random_int ());
+  head = g_strdup_printf ("--%s\r\n"
+                          "Content-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+                          "Content-Type: image/jpeg\r\n\r\n", boundary, filename);
+  tail = g_strdup_printf ("\r\n--%s--\r\n", boundary);
+  body = g_byte_array_new ();
+  g_byte_array_append (body, (const guint8 *) head, strlen (head));
+  g_byte_array_append (body, g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
+  g_byte_array_append (body, (const guint8 *) tail, strlen (tail));
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&body));
+  content_type = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
+
+  http = inb_http_request_new ("POST", url);
+  inb_http_request_set_body (http, bytes, content_type);
+  /* An upload spends no credit: safe to send again */
+  inb_http_request_set_idempotent (http, TRUE);
+
+  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &status, cancellable, error);
+  if (node == NULL)
+    return NULL;
+
+  data = envelope_data (node, status, error);
+  if (data == NULL)
+    {
+      g_prefix_error (error, _("Uploading a keyframe: "));
+      return NULL;
+    }
+
+  download_url = inb_json_get_string (data, "download_url");
+  if (download_url == NULL || !inb_http_check_url (download_url, NULL))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                   _("WaveSpeed did not say where the uploaded keyframe is"));
+      return NULL;
+    }
+
+  return g_strdup (download_url);
+}
+
+static gboolean
+wavespeed_submit (InbCloudJob   *job,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  InbRequest *request = inb_cloud_job_get_request (job);
+  JsonObject *params = inb_request_get_params (request);
+  const char *prompt = inb_request_get_prompt (request);
+  const char *negative = inb_request_get_negative_prompt (request);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(InbHttpRequest) http = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *first_url = NULL;
+  g_autofree char *last_url = NULL;
+  g_autofree char *escaped = g_uri_escape_string (inb_request_get_model_id (request), "/", FALSE);
+  g_autofree char *url = inb_cloud_job_url (job, "/api/v3/%s", escaped);
+  JsonObject *data;
+  guint status = 0;
+
+  inb_cloud_job_report (job, 0.01, _("Uploading the keyframes"));
+  first_url = upload_image (job, inb_request_get_first (request), "first.jpg", cancellable, error);
+  if (first_url == NULL)
+    return FALSE;
+  last_url = upload_image (job, inb_request_get_last (request), "last.jpg", cancellable, error);
+  if (last_url == NULL)
+    return FALSE;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "first_image");
+  json_builder_add_string_value (builder, first_url);
+  json_builder_set_member_name (builder, "last_image");
+  json_builder_add_string_value (builder, last_url);
+  if (prompt != NULL && *prompt != '\0')
+    {
+      json_builder_set_member_name (builder, "prompt");
+      json_builder_add_string_value (builder, prompt);
+    }
+  if (negative != NULL && *negative != '\0')
+    {
+      json_builder_set_member_name (builder, "negative_prompt");
+      json_builder_add_string_value (builder, negative);
+    }
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_string_value (builder, inb_params_get_string (params, "size", "832*480"));
+  json_builder_set_member_name (builder, "duration");
+  json_builder_add_int_value (builder, inb_params_get_int (params, "duration", 5));
+  json_builder_set_member_name (builder, "num_inference_steps");
+  json_builder_add_int_value (builder, inb_params_get_int (params, "num_inference_steps", 30));
+  json_builder_set_member_name (builder, "guidance_scale");
+  json_builder_add_double_value (builder, inb_params_get_double (params, "guidance_scale", 5.0));
+  json_builder_set_member_name (builder, "seed");
+  json_builder_add_int_value (builder, CLAMP (inb_params_get_int (params, "seed", -1), -1, G_MAXINT32));
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  http = inb_http_request_new ("POST", url);
+  inb_http_request_set_json_body (http, body);
+
+  inb_cloud_job_report (job, 0.05, _("Submitting to WaveSpeed"));
+  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &status, cancellable, error);
+  if (node == NULL)
+    return FALSE;
+
+  if (status == 502 || status == 504)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
+                   _("WaveSpeed's gateway failed after the submit (HTTP %u): the job may or may not have been accepted"),
+                   status);
+      return FALSE;
+    }
+
+  data = envelope_data (node, status, error);
+  if (data == NULL)
+    return FALSE;
+
+  if (inb_json_get_string (data, "id") != NULL && strlen (inb_json_get_string (data, "id")) <= 256)
+    inb_cloud_job_set_task_id (job, inb_json_get_string (data, "id"));
+
+  return TRUE;
+}
+
+static gboolean
+wavespeed_poll (InbCloudJob    *job,
+                InbCloudState  *state,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  g_autoptr(InbHttpRequest) http = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *escaped = g_uri_escape_string (inb_cloud_job_get_task_id (job), NULL, FALSE);
+  g_autofree char *url = inb_cloud_job_url (job, "/api/v3/predictions/%s/result", escaped);
+  const char *task_id = inb_cloud_job_get_task_id (job);
+  JsonObject *data;
+  const char *status;
+  guint http_status = 0;
+
+  http = inb_http_request_new ("GET", url);
+  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &http_status, cancellable, error);
+  if (node == NULL)
+    return FALSE;
+
+  if (http_status == 404)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_EXPIRED,
+                   _("WaveSpeed no longer knows prediction %s"), task_id);
+      return FALSE;
+    }
+
+  data = envelope_data (node, http_status, error);
+  if (data == NULL)
+    return FALSE;
+
+  status = inb_json_get_string (data, "status");
+  if (status == NULL)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                   _("WaveSpeed sent a prediction without a status"));
+      return FALSE;
+    }
+
+  if (g_str_equal (status, "created") || g_str_equal (status, "pending"))
+    *state = INB_CLOUD_STATE_QUEUED;
+  else if (g_str_equal (status, "processing"))
+    *state = INB_CLOUD_STATE_RUNNING;
+  else if (g_str_equal (status, "completed"))
+    {
+      JsonArray *outputs = inb_json_get_array (data, "outputs");
+      JsonArray *nsfw = inb_json_get_array (data, "has_nsfw_contents");
+      JsonObject *timings = inb_json_get_object (data, "timings");
+      JsonNode *first = NULL;
+      gint64 inference = 0;
+
+      for (guint i = 0; nsfw != NULL && i < json_array_get_length (nsfw); i++)
+        {
+          JsonNode *flag = json_array_get_element (nsfw, i);
+
+          if (JSON_NODE_HOLDS_VALUE (flag) && json_node_get_value_type (flag) == G_TYPE_BOOLEAN &&
+              json_node_get_boolean (flag))
+            {
+              g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_BLOCKED,
+                           _("WaveSpeed flagged the generated clip as not safe for work and blocked it"));
+              return FALSE;
+            }
+        }
+
+      if (outputs != NULL && json_array_get_length (outputs) > 0)
+        first = json_array_get_element (outputs, 0);
+      if (first == NULL || !JSON_NODE_HOLDS_VALUE (first) || json_node_get_value_type (first) != G_TYPE_STRING)
+        {
+          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                       _("WaveSpeed finished prediction %s but sent no video address"), task_id);
+          return FALSE;
+        }
+
+      *state = INB_CLOUD_STATE_SUCCEEDED;
+      inb_cloud_job_set_video_url (job, json_node_get_string (first));
+      if (inb_json_get_int (timings, "inference", &inference))
+        json_object_set_int_member (inb_cloud_job_get_metadata (job), "inference_ms", inference);
+    }
+  else if (g_str_equal (status, "failed"))
+    {
+      const char *message = inb_json_get_string (data, "error");
+
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                   _("WaveSpeed could not make the clip: %s"),
+                   message != NULL && *message != '\0' ? message : _("no details"));
+      return FALSE;
+    }
+  else if (g_str_equal (status, "timeout"))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                   _("WaveSpeed gave up on prediction %s (timed out)"), task_id);
+      return FALSE;
+    }
+  else if (g_str_equal (status, "cancelled") || g_str_equal (status, "canceled"))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                   _("Prediction %s was cancelled at WaveSpeed"), task_id);
+      return FALSE;
+    }
+  else
+    {
+      g_debug ("Prediction %s has an unknown status “%s”; still waiting", task_id, status);
+      *state = INB_CLOUD_STATE_RUNNING;
+    }
+
+  return TRUE;
+}
+
+static const InbCloudJobClass wavespeed_job_class = {
+  .service = "WaveSpeed",
+  .id = "wavespeed",
+  .submit = wavespeed_submit,
+  .poll = wavespeed_poll,
+  .cancel = NULL,
+};
+
+/* InbBackend ------------------------------------------------------------ */
+
+static const char *
+inb_wavespeed_backend_get_id (InbBackend *backend)
+{
+  return "wavespeed";
+}
+
+static const char *
+inb_wavespeed_backend_get_name (InbBackend *backend)
+{
+  return _("WaveSpeed AI");
+}
+
+static GPtrArray *
+inb_wavespeed_backend_get_models (InbBackend *backend)
+{
+  return INB_WAVESPEED_BACKEND (backend)->models;
+}
+
+static guint
+inb_wavespeed_backend_get_max_concurrent (InbBackend *backend,
+                                          InbModel   *model)
+{
+  /* The entry (Bronze) tier runs 3 at a time; a 4th waits there anyway */
+  return 3;
+}
+
+static gboolean
+parse_size (const char *size,
+            guint      *width,
+            guint      *height)
+{
+  guint64 w, h;
+  char *end = NULL;
+
+  if (size == NULL)
+    return FALSE;
+
+  w = g_ascii_strtoull (size, &end, 10);
+  if (end == NULL || *end != '*')
+    return FALSE;
+  h = g_ascii_strtoull (end + 1, &end, 10);
+  if (end == NULL || *end != '\0' || w == 0 || h == 0 || w > 8192 || h > 8192)
+    return FALSE;
+
+  *width = (guint) w;
+  *height = (guint) h;
+  return TRUE;
+}
+
+/* The clip is exactly the chosen size; keyframes are fitted to it. */
+static gboolean
+inb_wavespeed_backend_get_frame_size (InbBackend  *backend,
+                                      InbModel    *model,
+                                      JsonObject  *params,
+                                      guint        source_width,
+                                      guint        source_height,
+                                      guint       *width,
+                                      guint       *height,
+                                      GError     **error)
+{
+  const char *size = inb_params_get_string (params, "size", "832*480");
+
+  if (!parse_size (size, width, height))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("Unknown size “%s”"), size);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+inb_wavespeed_backend_validate (InbBackend  *backend,
+                                InbRequest  *request,
+                                GError     **error)
+{
+  InbWavespeedBackend *self = INB_WAVESPEED_BACKEND (backend);
+  InbModel *model = inb_backend_find_model (backend, inb_request_get_model_id (request));
+  g_autoptr(GError) url_error = NULL;
+  InbImage *images[2];
+
+  if (self->api_key == NULL)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH,
+                   _("No WaveSpeed API key: set WAVESPEED_API_KEY or add the key in Preferences"));
+      return FALSE;
+    }
+
+  if (!inb_http_check_url (self->base_url, &url_error))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("The WaveSpeed address is not usable: %s"), url_error->message);
+      return FALSE;
+    }
+
+  if (model == NULL)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("WaveSpeed has no model “%s”"), inb_request_get_model_id (request));
+      return FALSE;
+    }
+
+  images[0] = inb_request_get_first (request);
+  images[1] = inb_request_get_last (request);
+  for (guint i = 0; i < G_N_ELEMENTS (images); i++)
+    {
+      guint w, h;
+
+      if (images[i] == NULL)
+        {
+          g_set_error_literal (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                               _("Both a first and a last keyframe are needed"));
+          return FALSE;
+        }
+
+      w = inb_image_get_width (images[i]);
+      h = inb_image_get_height (images[i]);
+      if (w < inb_model_get_min_side (model) || h < inb_model_get_min_side (model) ||
+          w > inb_model_get_max_side (model) || h > inb_model_get_max_side (model))
+        {
+          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                       _("A keyframe is %u × %u; WaveSpeed's %s takes %u to %u pixels a side"),
+                       w, h, inb_model_get_id (model),
+                       inb_model_get_min_side (model), inb_model_get_max_side (model));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static void
+start_job (InbWavespeedBackend *self,
+           gpointer             source_tag,
+           InbRequest          *request,
+           InbProgress         *progress,
+           const char          *resume_task_id,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  g_autoptr(InbHttpClient) client = inb_http_client_new ();
+  InbCloudJobOptions options = {
+    .poll_first_ms = self->poll_first_ms,
+    .poll_max_ms = self->poll_max_ms,
+    .max_wait_s = MAX_WAIT_SECONDS,
+    .max_video_bytes = MAX_VIDEO_BYTES,
+  };
+
+  inb_http_client_set_bearer_token (client, self->api_key);
+  inb_http_client_set_retry_policy (client, self->retry_attempts, self->retry_base_ms,
+                                    self->retry_max_ms, self->retry_budget_s);
+
+  inb_cloud_job_start (&wavespeed_job_class, &options, self, source_tag,
+                       request, progress, client, self->base_url, resume_task_id,
+                       NULL, NULL, cancellable, callback, user_data);
+}
+
+static void
+inb_wavespeed_backend_generate_async (InbBackend          *backend,
+                                      InbRequest          *request,
+                                      InbProgress         *progress,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  InbWavespeedBackend *self = INB_WAVESPEED_BACKEND (backend);
+  g_autoptr(GError) error = NULL;
+
+  if (!inb_wavespeed_backend_validate (backend, request, &error))
+    {
+      g_task_report_error (self, callback, user_data, inb_wavespeed_backend_generate_async,
+                           g_steal_pointer (&error));
+      return;
+    }
+
+  start_job (self, inb_wavespeed_backend_generate_async, request, progress, NULL,
+             cancellable, callback, user_data);
+}
+
+static InbResult *
+inb_wavespeed_backend_generate_finish (InbBackend    *backend,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return inb_cloud_job_finish (result, error);
+}
+
+/* Picks up a prediction submitted earlier (remote_state = {"task_id": …}). */
+static void
+inb_wavespeed_backend_resume_async (InbBackend          *backend,
+                                    InbRequest          *request,
+                                    JsonObject          *remote_state,
+                                    InbProgress         *progress,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  InbWavespeedBackend *self = INB_WAVESPEED_BACKEND (backend);
+  const char *task_id = inb_json_get_string (remote_state, "task_id");
+
+  if (task_id == NULL || *task_id == '\0' || self->api_key == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, inb_wavespeed_backend_resume_async,
+                               INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                               self->api_key == NULL
+                               ? _("No WaveSpeed API key: set WAVESPEED_API_KEY or add the key in Preferences")
+                               : _("There is no WaveSpeed prediction to resume"));
+      return;
+    }
+
+  start_job (self, inb_wavespeed_backend_resume_async, request, progress, task_id,
+             cancellable, callback, user_data);
+}
+
+static InbResult *
+inb_wavespeed_backend_resume_finish (InbBackend    *backend,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return inb_cloud_job_finish (result, error);
+}
+
+static void
+inb_wavespeed_backend_iface_init (InbBackendInterface *iface)
+{
+  iface->get_id = inb_wavespeed_backend_get_id;
+  iface->get_name = inb_wavespeed_backend_get_name;
+  iface->get_models = inb_wavespeed_backend_get_models;
+  iface->get_max_concurrent = inb_wavespeed_backend_get_max_concurrent;
+  iface->get_frame_size = inb_wavespeed_backend_get_frame_size;
+  iface->validate = inb_wavespeed_backend_validate;
+  iface->generate_async = inb_wavespeed_backend_generate_async;
+  iface->generate_finish = inb_wavespeed_backend_generate_finish;
+  iface->resume_async = inb_wavespeed_backend_resume_async;
+  iface->resume_finish = inb_wavespeed_backend_resume_finish;
+  /* No cancel call at WaveSpeed: the interface's default says so */
+}
+
+/* GObject --------------------------------------------------------------- */
+
+static void
+inb_wavespeed_backend_finalize (GObject *object)
+{
+  InbWavespeedBackend *self = INB_WAVESPEED_BACKEND (object);
+
+  g_clear_pointer (&self->models, g_ptr_array_unref);
+  inb_wavespeed_backend_set_api_key (self, NULL);
+  g_free (self->base_url);
+
+  G_OBJECT_CLASS (inb_wavespeed_backend_parent_class)->finalize (object);
+}
+
+static void
+inb_wavespeed_backend_class_init (InbWavespeedBackendClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = inb_wavespeed_backend_finalize;
+}
+
+static void
+inb_wavespeed_backend_init (InbWavespeedBackend *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *url = g_getenv ("INBETWEEN_WAVESPEED_URL");
+  const char *poll = g_getenv ("INBETWEEN_WAVESPEED_POLL_MS");
+
+  (void) inb_get_resource ();
+
+  self->models = inb_model_list_new_from_resource (WAVESPEED_MODELS_RESOURCE, &error);
+  if (self->models == NULL)
+    {
+      g_critical ("Could not load %s: %s", WAVESPEED_MODELS_RESOURCE, error->message);
+      self->models = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+
+  self->base_url = NULL;
+  inb_wavespeed_backend_set_base_url (self, url != NULL && *url != '\0' ? url : INB_WAVESPEED_URL);
+  inb_wavespeed_backend_set_api_key (self, g_getenv ("WAVESPEED_API_KEY"));
+
+  self->poll_first_ms = DEFAULT_POLL_FIRST;
+  self->poll_max_ms = DEFAULT_POLL_MAX;
+  if (poll != NULL && *poll != '\0')
+    {
+      guint64 ms = g_ascii_strtoull (poll, NULL, 10);
+
+      if (ms >= 10 && ms <= 60000)
+        self->poll_first_ms = self->poll_max_ms = (guint) ms;
+    }
+
+  self->retry_attempts = 6;
+  self->retry_base_ms = 1000;
+  self->retry_max_ms = 60000;
+  self->retry_budget_s = 15 * 60;
+}
+
+/**
+ * inb_wavespeed_backend_new:
+ *
+ * The key comes from `WAVESPEED_API_KEY` (or inb_wavespeed_backend_set_api_key()),
+ * the base URL from `INBETWEEN_WAVESPEED_URL`, else %INB_WAVESPEED_URL.
+ *
+ * Returns: (transfer full): the WaveSpeed backend
+ */
+InbBackend *
+inb_wavespeed_backend_new (void)
+{
+  return g_object_new (INB_TYPE_WAVESPEED_BACKEND, NULL);
+}
+
+void
+inb_wavespeed_backend_set_api_key (InbWavespeedBackend *self,
+                                   const char          *api_key)
+{
+  g_return_if_fail (INB_IS_WAVESPEED_BACKEND (self));
+
+  if (self->api_key != NULL)
+    {
+      memset (self->api_key, 0, strlen (self->api_key));
+      g_clear_pointer (&self->api_key, g_free);
+    }
+
+  if (api_key != NULL)
+    {
+      g_autofree char *stripped = g_strstrip (g_strdup (api_key));
+
+      if (*stripped != '\0' && strpbrk (stripped, "\r\n") == NULL)
+        self->api_key = g_steal_pointer (&stripped);
+    }
+}
+
+gboolean
+inb_wavespeed_backend_has_api_key (InbWavespeedBackend *self)
+{
+  g_return_val_if_fail (INB_IS_WAVESPEED_BACKEND (self), FALSE);
+
+  return self->api_key != NULL;
+}
+
+void
+inb_wavespeed_backend_set_base_url (InbWavespeedBackend *self,
+                                    const char          *base_url)
+{
+  gsize len;
+
+  g_return_if_fail (INB_IS_WAVESPEED_BACKEND (self));
+  g_return_if_fail (base_url != NULL);
+
+  g_free (self->base_url);
+  self->base_url = g_strdup (base_url);
+  len = strlen (self->base_url);
+  while (len > 0 && self->base_url[len - 1] == '/')
+    self->base_url[--len] = '\0';
+}
+
+const char *
+inb_wavespeed_backend_get_base_url (InbWavespeedBackend *self)
+{
+  g_return_val_if_fail (INB_IS_WAVESPEED_BACKEND (self), NULL);
+
+  return self->base_url;
+}
+
+/**
+ * inb_wavespeed_backend_set_poll_interval:
+ *
+ * First poll after @first_ms, then 1.5× longer each time up to @max_ms.
+ * Defaults: 2 s to 5 s.
+ */
+void
+inb_wavespeed_backend_set_poll_interval (InbWavespeedBackend *self,
+                                         guint                first_ms,
+                                         guint                max_ms)
+{
+  g_return_if_fail (INB_IS_WAVESPEED_BACKEND (self));
+  g_return_if_fail (first_ms > 0);
+
+  self->poll_first_ms = first_ms;
+  self->poll_max_ms = MAX (first_ms, max_ms);
+}
+
+void
+inb_wavespeed_backend_set_retry_policy (InbWavespeedBackend *self,
+                                        guint                max_attempts,
+                                        guint                base_delay_ms,
+                                        guint                max_delay_ms,
+                                        guint                budget_seconds)
+{
+  g_return_if_fail (INB_IS_WAVESPEED_BACKEND (self));
+  g_return_if_fail (max_attempts >= 1);
+
+  self->retry_attempts = max_attempts;
+  self->retry_base_ms = base_delay_ms;
+  self->retry_max_ms = max_delay_ms;
+  self->retry_budget_s = budget_seconds;
+}
