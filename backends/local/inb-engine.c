@@ -6,23 +6,26 @@
  * The local in-betweening engine.
  *
  * Analysis (inb-flow.c) gives a global homography H (first -> last) and
- * dense forward and backward flows. Rendering works in "stabilised"
- * coordinates, the first keyframe's frame: the camera motion up to time t
- * is H_t = exp (t log H), and what is left of the flows once H is taken
- * out is the local motion. Each frame:
+ * dense forward and backward flows seeded with it. Where a flow sample has
+ * no consistent correspondence (occluded, out of frame, textureless) it
+ * falls back to the global model. In between, every point moves on a
+ * straight line at constant speed, x -> x + t f(x) (the convention of the
+ * benchmark's ground truth and of every two-frame interpolator). Each
+ * frame:
  *
  *  1. both flows' samples are splatted (bilinear, weighted by their
  *     forward-backward / photometric confidence) to where they are at time
- *     t, giving the local motion field at time t (flow projection);
- *  2. on a coarse node grid of the output, every node is taken back by
- *     H_t^-1 into stabilised coordinates, then along the local motion to
- *     the first keyframe (a) and forward to the last one (b, through H);
+ *     t, on a grid at half the analysis resolution, giving the motion field
+ *     at time t (flow projection; holes take the forward flow);
+ *  2. on a coarse node grid of the output, each node follows that motion
+ *     back to the first keyframe (a) and forward to the last one (b);
  *     blend weights come from the time ((1 - t) against t) and from
  *     visibility: a pixel of the first keyframe without a consistent
  *     correspondence is occluded in the last one, so the last keyframe's
  *     sample is not trusted there, and vice versa;
- *  3. every output pixel interpolates its nodes and blends bilinear
- *     samples of both keyframes.
+ *  3. node rows are interpolated along x, then every output pixel
+ *     interpolates its two node rows and blends bilinear samples of both
+ *     keyframes (float RGBx pixels, one SIMD register each).
  *
  * When the pair has no correspondence at all (scene change) a global
  * confidence goes to zero and the frame becomes a plain dissolve.
@@ -64,8 +67,6 @@ struct _InbEngine
   InbPlane        *conf0;        /* confidence of first's pixels */
   InbPlane        *conf1;        /* confidence of last's pixels */
   double           global_conf;
-  double           log_h[9];     /* log H, times global_conf */
-  double           h_eff[9];     /* exp (log_h) */
 
   /* Splat sources on the motion grid (half the analysis grid: motion
    * cell m is centred on analysis xa = 2 m + 0.5): [0] from first's
@@ -267,7 +268,8 @@ typedef struct
   const InbPlane  *fu;
   const InbPlane  *fv;
   const InbPlane  *conf;
-  double           hinv[9];   /* analysis-grid H^-1 */
+  double           model[9];  /* global model from this set's keyframe, analysis grid */
+  float            reliability;
   float            gain;
   guint            set;
 } SourceJob;
@@ -292,36 +294,47 @@ source_rows (guint    start,
             {
               guint x = MIN (2 * i + di, w - 1), y = MIN (2 * j + dj, h - 1);
               gsize k = (gsize) y * w + x;
-              float qx = (float) x + job->fu->data[k];
-              float qy = (float) y + job->fv->data[k];
-              float wt = SPLAT_FLOOR + job->conf->data[k];
-              float px, py, zx, zy;
+              float fu = job->fu->data[k];
+              float fv = job->fv->data[k];
+              float c = job->conf->data[k];
+              float wt = SPLAT_FLOOR + c;
+              float gx, gy, mix, px, py, dx, dy;
+
+              /* Unreliable samples follow the global model */
+              apply_h (job->model, (float) x, (float) y, &gx, &gy);
+              mix = (1.f - c) * job->reliability;
+              fu += mix * (gx - (float) x - fu);
+              fv += mix * (gy - (float) y - fv);
+              fu *= job->gain;
+              fv *= job->gain;
 
               if (job->set == 0)
                 {
-                  /* first's pixel y moves to H^-1 (y + f) in stabilised terms */
+                  /* first's pixel x is at x + t f at time t */
                   px = (float) x;
                   py = (float) y;
-                  apply_h (job->hinv, qx, qy, &zx, &zy);
+                  dx = fu;
+                  dy = fv;
                 }
               else
                 {
-                  /* last's pixel w sits at H^-1 w, and came from w + b */
-                  px = qx;
-                  py = qy;
-                  apply_h (job->hinv, (float) x, (float) y, &zx, &zy);
+                  /* last's pixel x came from x + b: at x + b - t b */
+                  px = (float) x + fu;
+                  py = (float) y + fv;
+                  dx = -fu;
+                  dy = -fv;
                 }
               spx += wt * px;
               spy += wt * py;
-              sdx += wt * (zx - px);
-              sdy += wt * (zy - py);
+              sdx += wt * dx;
+              sdy += wt * dy;
               sw += wt;
             }
 
         self->src_px[job->set][m] = 0.5f * (spx / sw - 0.5f);
         self->src_py[job->set][m] = 0.5f * (spy / sw - 0.5f);
-        self->src_dx[job->set][m] = 0.5f * job->gain * sdx / sw;
-        self->src_dy[job->set][m] = 0.5f * job->gain * sdy / sw;
+        self->src_dx[job->set][m] = 0.5f * sdx / sw;
+        self->src_dy[job->set][m] = 0.5f * sdy / sw;
         self->src_w[job->set][m] = 0.25f * sw;
       }
 }
@@ -333,7 +346,6 @@ typedef struct
 {
   InbEngine *self;
   float      t;
-  double     m_inv[9];   /* H_t^-1, full resolution */
   guint8    *out;
   gsize      out_stride;
 } FrameJob;
@@ -425,14 +437,16 @@ node_rows (guint    start,
         float *m = self->map + ((gsize) j * self->nw + i) * 5;
         float yx, yy, mx, my, fu, fv, ax, ay, bx, by, c0, c1, w0, w1;
 
-        apply_h (job->m_inv, (float) (i * self->node), (float) (j * self->node), &yx, &yy);
+        yx = (float) (i * self->node);
+        yy = (float) (j * self->node);
         mx = 0.5f * ((yx - off) / s - 0.5f);
         my = 0.5f * ((yy - off) / s - 0.5f);
         fu = 2.f * s * sample_plane (self->ft_u, mx, my);
         fv = 2.f * s * sample_plane (self->ft_v, mx, my);
         ax = yx - t * fu;
         ay = yy - t * fv;
-        apply_h (self->h_eff, yx + (1.f - t) * fu, yy + (1.f - t) * fv, &bx, &by);
+        bx = yx + (1.f - t) * fu;
+        by = yy + (1.f - t) * fv;
 
         c0 = sample_plane (self->conf0, (ax - off) / s, (ay - off) / s);
         c1 = sample_plane (self->conf1, (bx - off) / s, (by - off) / s);
@@ -682,7 +696,6 @@ inb_engine_render (InbEngine *self,
                    InbImage  *out)
 {
   FrameJob job;
-  double m[9];
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (out != NULL);
@@ -706,14 +719,6 @@ inb_engine_render (InbEngine *self,
   job.t = (float) t;
   job.out = inb_image_get_data_mut (out);
   job.out_stride = inb_image_get_stride (out);
-  for (guint i = 0; i < 9; i++)
-    m[i] = t * self->log_h[i];
-  inb_mat3_exp (m, m);
-  if (!inb_mat3_invert (m, job.m_inv))
-    {
-      memset (job.m_inv, 0, sizeof job.m_inv);
-      job.m_inv[0] = job.m_inv[4] = job.m_inv[8] = 1;
-    }
 
   inb_parallel_for (self->par, 2, 1, splat_sets, &job, NULL);
   inb_parallel_for (self->par, self->mh, 0, normalise_rows, &job, NULL);
@@ -765,7 +770,7 @@ inb_engine_new (InbImage               *first,
   g_autoptr(InbEngine) self = NULL;
   g_autoptr(InbFlowAnalysis) an = NULL;
   ProgressMap map = { progress, progress_data };
-  double a[9], ai[9], t[9], ha[9], mean;
+  double a[9], ai[9], t[9], ha[2][9], mean, reliability;
   gsize n;
 
   g_return_val_if_fail (first != NULL && last != NULL, NULL);
@@ -813,23 +818,25 @@ inb_engine_new (InbImage               *first,
   mean = CLAMP ((mean - 0.12) / (0.35 - 0.12), 0.0, 1.0);
   self->global_conf = mean * mean * (3.0 - 2.0 * mean);
 
-  inb_mat3_log (an->homography, self->log_h);
-  for (guint i = 0; i < 9; i++)
-    self->log_h[i] *= self->global_conf;
-  inb_mat3_exp (self->log_h, self->h_eff);
-
-  /* The effective model on the analysis grid, for the sources */
+  /* The global model on the analysis grid, both ways */
   memset (a, 0, sizeof a);
   a[0] = a[4] = self->scale;
   a[2] = a[5] = self->offset;
   a[8] = 1;
   inb_mat3_invert (a, ai);
-  inb_mat3_mul (self->h_eff, a, t);
-  inb_mat3_mul (ai, t, ha);
+  inb_mat3_mul (an->homography, a, t);
+  inb_mat3_mul (ai, t, ha[0]);
+  if (!inb_mat3_invert (ha[0], ha[1]))
+    {
+      memset (ha, 0, sizeof ha);
+      ha[0][0] = ha[0][4] = ha[0][8] = ha[1][0] = ha[1][4] = ha[1][8] = 1;
+    }
+  reliability = CLAMP ((an->inlier_fraction - 0.2) / 0.3, 0.0, 1.0);
 
   for (guint set = 0; set < 2; set++)
     {
-      SourceJob job = { self, NULL, NULL, NULL, { 0 }, (float) self->global_conf, set };
+      SourceJob job = { self, NULL, NULL, NULL, { 0 }, (float) reliability,
+                        (float) self->global_conf, set };
 
       self->src_px[set] = g_new (float, n);
       self->src_py[set] = g_new (float, n);
@@ -840,11 +847,7 @@ inb_engine_new (InbImage               *first,
       job.fu = set == 0 ? an->fwd_u : an->bwd_u;
       job.fv = set == 0 ? an->fwd_v : an->bwd_v;
       job.conf = set == 0 ? self->conf0 : self->conf1;
-      if (!inb_mat3_invert (ha, job.hinv))
-        {
-          memset (job.hinv, 0, sizeof job.hinv);
-          job.hinv[0] = job.hinv[4] = job.hinv[8] = 1;
-        }
+      memcpy (job.model, ha[set], sizeof job.model);
       if (!inb_parallel_for (self->par, self->mh, 0, source_rows, &job, cancellable))
         {
           if (!g_cancellable_set_error_if_cancelled (cancellable, error))
