@@ -969,6 +969,54 @@ test_download_keeps_old_file (Fixture       *f,
   g_assert_cmpstr (contents, ==, "previous clip");
 }
 
+/* A certificate nobody vouches for: refused at once, never retried, and a
+ * submit to it is known not to have gone out. */
+static void
+test_tls_refused (void)
+{
+  g_autoptr(InbFakeServer) fake = inb_fake_server_start_tls ("fake-http.py");
+  g_autoptr(InbHttpClient) client = inb_http_client_new ();
+  g_autoptr(GArray) sleeps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Fixture f = { .sleeps = sleeps };
+  g_autofree char *url = inb_fake_server_url (fake, "/ok");
+  g_autofree char *dest = NULL;
+  g_autofree char *tmpdir = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_str_has_prefix (url, "https://"));
+  inb_http_client_set_bearer_token (client, TOKEN);
+  inb_http_client_set_sleep_func (client, record_sleep, &f, NULL);
+
+  {
+    g_autoptr(InbHttpRequest) request = inb_http_request_new ("GET", url);
+    g_autoptr(InbHttpResponse) response = inb_http_client_send (client, request, NULL, &error);
+
+    g_assert_null (response);
+    g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK);
+    g_assert_nonnull (strstr (error->message, "could not be verified"));
+    g_clear_error (&error);
+  }
+
+  {
+    g_autoptr(InbHttpRequest) request = inb_http_request_new ("POST", url);
+    g_autoptr(InbHttpResponse) response = inb_http_client_send (client, request, NULL, &error);
+
+    g_assert_null (response);
+    g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK);
+    g_clear_error (&error);
+  }
+
+  tmpdir = g_dir_make_tmp ("test-http-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  dest = g_build_filename (tmpdir, "clip.mp4", NULL);
+  g_assert_false (inb_http_client_download (client, url, dest, 1 << 20, NULL, NULL, NULL, &error));
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  g_rmdir (tmpdir);
+
+  g_assert_cmpuint (sleeps->len, ==, 0);
+}
+
 /* Debug logging: the key shows as "Bearer ***" and nowhere else */
 static void
 test_redacted_logging (void)
@@ -1024,6 +1072,7 @@ main (int   argc,
   g_test_add_func ("/http/status-errors", test_status_errors);
   g_test_add_func ("/http/submit-not-sent", test_submit_not_sent);
   g_test_add_func ("/http/redacted-logging", test_redacted_logging);
+  g_test_add_func ("/http/tls-refused", test_tls_refused);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)

@@ -230,6 +230,18 @@ class FakeServer(ThreadingHTTPServer):
         self.verbose = verbose
         self.lifetime = lifetime
         self.stopping = False
+        self.tls_context = None
+
+    def get_request(self):
+        sock, addr = self.socket.accept()
+        with self.state.lock:
+            self.state.counters["connections"] = self.state.counters.get("connections", 0) + 1
+        if self.tls_context is not None:
+            # A failed handshake raises an OSError: socketserver drops it
+            sock.settimeout(5)
+            sock = self.tls_context.wrap_socket(sock, server_side=True)
+            sock.settimeout(None)
+        return sock, addr
 
     def handle_error(self, request, client_address):
         # Clients hanging up on a stalled or oversized answer is the point
@@ -244,6 +256,8 @@ def run(handler, description):
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--lifetime", type=float, default=600)
+    parser.add_argument("--tls", default=None, metavar="DIR",
+                        help="serve https with DIR/cert.pem and DIR/key.pem")
     parser.add_argument("--watch-stdin", action="store_true",
                         help="exit when standard input closes")
     parser.add_argument("--script", default=None,
@@ -251,6 +265,12 @@ def run(handler, description):
     args = parser.parse_args()
 
     server = FakeServer(handler, args.verbose, args.lifetime)
+    if args.tls:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(os.path.join(args.tls, "cert.pem"),
+                                os.path.join(args.tls, "key.pem"))
+        server.tls_context = context
     if args.script:
         server.state.initial.update(json.loads(args.script))
         server.state.script.update(server.state.initial)

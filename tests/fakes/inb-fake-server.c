@@ -31,9 +31,10 @@ struct _InbFakeServer
  * Starts `python3 tests/fakes/@script` (python3 from PATH) and waits for
  * it to print its port. Aborts the test if it cannot.
  */
-InbFakeServer *
-inb_fake_server_start (const char *script,
-                       const char *scenario_json)
+static InbFakeServer *
+fake_server_start (const char *script,
+                   const char *scenario_json,
+                   gboolean    tls)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) input = NULL;
@@ -42,6 +43,7 @@ inb_fake_server_start (const char *script,
   g_autofree char *python = NULL;
   g_autofree char *path = NULL;
   g_autofree char *line = NULL;
+  g_autofree char *tls_dir = NULL;
   InbFakeServer *self;
   guint64 port = 0;
 
@@ -60,6 +62,12 @@ inb_fake_server_start (const char *script,
     {
       g_ptr_array_add (argv, (char *) "--script");
       g_ptr_array_add (argv, (char *) scenario_json);
+    }
+  if (tls)
+    {
+      tls_dir = g_test_build_filename (G_TEST_DIST, "fakes", "tls", NULL);
+      g_ptr_array_add (argv, (char *) "--tls");
+      g_ptr_array_add (argv, tls_dir);
     }
   if (g_getenv ("INB_FAKE_VERBOSE") != NULL)
     g_ptr_array_add (argv, (char *) "--verbose");
@@ -80,12 +88,32 @@ inb_fake_server_start (const char *script,
   g_assert_cmpuint (port, >, 0);
   g_assert_cmpuint (port, <, 65536);
 
-  self->base_url = g_strdup_printf ("http://127.0.0.1:%u", (guint) port);
+  self->base_url = g_strdup_printf ("%s://127.0.0.1:%u", tls ? "https" : "http", (guint) port);
   self->client = inb_http_client_new ();
   inb_http_client_set_retry_policy (self->client, 1, 0, 0, 0);
   inb_http_client_set_max_body_size (self->client, 64 * 1024 * 1024);
 
   return self;
+}
+
+InbFakeServer *
+inb_fake_server_start (const char *script,
+                       const char *scenario_json)
+{
+  return fake_server_start (script, scenario_json, FALSE);
+}
+
+/**
+ * inb_fake_server_start_tls:
+ *
+ * Like inb_fake_server_start(), serving https with the self-signed
+ * certificate in tests/fakes/tls/ (which no client should accept). The
+ * control routes are unusable then: only the transport can be tested.
+ */
+InbFakeServer *
+inb_fake_server_start_tls (const char *script)
+{
+  return fake_server_start (script, NULL, TRUE);
 }
 
 void
