@@ -709,7 +709,9 @@ typedef struct
   double          h[9];
   float           cu;
   float           cv;
-  int             mode;   /* 0 constant, 1 homography, 2 upsample */
+  const InbPlane *seed_u;
+  const InbPlane *seed_v;
+  int             mode;   /* 0 constant, 1 homography, 2 upsample, 3 copy */
   InbPlane       *u;
   InbPlane       *v;
 } InitJob;
@@ -741,6 +743,11 @@ init_rows (guint    start,
               inb_mat3_apply (job->h, x, y, &tx, &ty);
               u[x] = (float) CLAMP (tx - x, -1e4, 1e4);
               v[x] = (float) CLAMP (ty - y, -1e4, 1e4);
+            }
+          else if (job->mode == 3)
+            {
+              u[x] = job->seed_u->data[(gsize) y * w + x];
+              v[x] = job->seed_v->data[(gsize) y * w + x];
             }
           else
             {
@@ -797,6 +804,8 @@ dis_coarse_to_fine (const DisPyramid *dp,
                     guint             top,
                     guint             bottom,
                     const double     *h0,
+                    const InbPlane   *seed_u,
+                    const InbPlane   *seed_v,
                     float             init_u,
                     float             init_v,
                     InbPlane        **out_u,
@@ -819,7 +828,13 @@ dis_coarse_to_fine (const DisPyramid *dp,
       init.v = iv;
       if (l == (int) top)
         {
-          if (h0 != NULL)
+          if (seed_u != NULL)
+            {
+              init.mode = 3;
+              init.seed_u = seed_u;
+              init.seed_v = seed_v;
+            }
+          else if (h0 != NULL)
             {
               init.mode = 1;
               homography_at_level (h0, (guint) l, init.h);
@@ -902,6 +917,89 @@ flow_error (const InbPlane *a,
       }
 
   return sum / (((w + 1) / 2) * ((h + 1) / 2));
+}
+
+static void
+box5 (const InbPlane *src,
+      InbPlane       *tmp,
+      InbPlane       *dst)
+{
+  const int w = (int) src->width, h = (int) src->height;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        float acc = 0.f;
+
+        for (int k = -2; k <= 2; k++)
+          acc += src->data[(gsize) y * w + CLAMP (x + k, 0, w - 1)];
+        tmp->data[(gsize) y * w + x] = acc;
+      }
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        float acc = 0.f;
+
+        for (int k = -2; k <= 2; k++)
+          acc += tmp->data[(gsize) CLAMP (y + k, 0, h - 1) * w + x];
+        dst->data[(gsize) y * w + x] = acc / 25.f;
+      }
+}
+
+/* The seed of the dense pass on level @level (a small one): per pixel,
+ * the global model's flow or the coarse pass's (@cu, @cv, found on level
+ * @clevel), whichever matches the images better around the pixel. Large
+ * independent motions (an object crossing the frame) come from the coarse
+ * pass, which started at the top of the pyramid. */
+static void
+fuse_seed (const InbPlane  *a,
+           const InbPlane  *b,
+           guint            level,
+           const double     h0[9],
+           const InbPlane  *cu,
+           const InbPlane  *cv,
+           guint            clevel,
+           InbPlane       **out_u,
+           InbPlane       **out_v)
+{
+  const guint w = a->width, h = a->height;
+  const float s = (float) ldexp (1.0, (int) level - (int) clevel);
+  const float off = 0.5f * (s - 1.f);
+  g_autoptr(InbPlane) hu = inb_plane_new (w, h);
+  g_autoptr(InbPlane) hv = inb_plane_new (w, h);
+  g_autoptr(InbPlane) ku = inb_plane_new (w, h);
+  g_autoptr(InbPlane) kv = inb_plane_new (w, h);
+  g_autoptr(InbPlane) eh = inb_plane_new (w, h);
+  g_autoptr(InbPlane) ek = inb_plane_new (w, h);
+  g_autoptr(InbPlane) tmp = inb_plane_new (w, h);
+  double hl[9];
+
+  homography_at_level (h0, level, hl);
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        gsize k = (gsize) y * w + x;
+        double tx, ty;
+
+        inb_mat3_apply (hl, x, y, &tx, &ty);
+        hu->data[k] = (float) CLAMP (tx - x, -1e4, 1e4);
+        hv->data[k] = (float) CLAMP (ty - y, -1e4, 1e4);
+        ku->data[k] = plane_sample (cu, s * x + off, s * y + off) / s;
+        kv->data[k] = plane_sample (cv, s * x + off, s * y + off) / s;
+        eh->data[k] = fabsf (plane_sample (b, x + hu->data[k], y + hv->data[k]) - a->data[k]);
+        ek->data[k] = fabsf (plane_sample (b, x + ku->data[k], y + kv->data[k]) - a->data[k]);
+      }
+  box5 (eh, tmp, eh);
+  box5 (ek, tmp, ek);
+  for (gsize k = 0; k < (gsize) w * h; k++)
+    if (ek->data[k] < 0.8f * eh->data[k] - 0.5f)
+      {
+        hu->data[k] = ku->data[k];
+        hv->data[k] = kv->data[k];
+      }
+
+  *out_u = g_steal_pointer (&hu);
+  *out_v = g_steal_pointer (&hv);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1503,10 +1601,15 @@ inb_flow_analyse (InbParallel          *parallel,
   GlobalModel model;
   g_autoptr(InbPlane) u1 = NULL;
   g_autoptr(InbPlane) v1 = NULL;
+  g_autoptr(InbPlane) bu1 = NULL;
+  g_autoptr(InbPlane) bv1 = NULL;
+  g_autoptr(InbPlane) su = NULL;
+  g_autoptr(InbPlane) sv = NULL;
+  gboolean seeded = FALSE;
   guint width, height, scale = 1;
   guint search_level = 0, fit_level, top2;
   float tx = 0, ty = 0;
-  double a[9], ai[9], t[9], hinv[9], seed[9];
+  double a[9], ai[9], t[9], hinv[9], seed[9], seed_inv[9];
   gboolean ok = FALSE;
 
   g_return_val_if_fail (parallel != NULL, NULL);
@@ -1595,14 +1698,14 @@ inb_flow_analyse (InbParallel          *parallel,
   coarse_affine (pyr.pyr[0], pyr.pyr[1], pyr.gx[1], pyr.gy[1], pyr.n_levels, tx, ty, seed);
   g_debug ("%u levels, shift %g %g, seed [%g %g %g; %g %g %g]", pyr.n_levels, tx, ty,
            seed[0], seed[1], seed[2], seed[3], seed[4], seed[5]);
-  if (!dis_coarse_to_fine (&dp, pyr.n_levels - 1, fit_level, NULL, 0, 0, &u1, &v1))
+  if (!dis_coarse_to_fine (&dp, pyr.n_levels - 1, fit_level, NULL, NULL, NULL, 0, 0, &u1, &v1))
     goto out;
   if (!is_identity (seed))
     {
       g_autoptr(InbPlane) u2 = NULL;
       g_autoptr(InbPlane) v2 = NULL;
 
-      if (!dis_coarse_to_fine (&dp, pyr.n_levels - 1, fit_level, seed, 0, 0, &u2, &v2))
+      if (!dis_coarse_to_fine (&dp, pyr.n_levels - 1, fit_level, seed, NULL, NULL, 0, 0, &u2, &v2))
         goto out;
       if (flow_error (pyr.pyr[0][fit_level], pyr.pyr[1][fit_level], u2, v2)
           < flow_error (pyr.pyr[0][fit_level], pyr.pyr[1][fit_level], u1, v1))
@@ -1611,6 +1714,7 @@ inb_flow_analyse (InbParallel          *parallel,
           inb_plane_free (v1);
           u1 = g_steal_pointer (&u2);
           v1 = g_steal_pointer (&v2);
+          seeded = TRUE;
         }
     }
   report (progress, progress_data, 0.3);
@@ -1626,19 +1730,41 @@ inb_flow_analyse (InbParallel          *parallel,
     }
   report (progress, progress_data, 0.35);
 
-  /* Both dense flows, seeded with the global model. */
-  top2 = 0;
-  while (top2 + 1 < pyr.n_levels && pyr.pyr[0][top2 + 1]->width >= 128)
-    top2++;
-  if (!dis_coarse_to_fine (&dp, top2, 0, model.h, 0, 0, &an->fwd_u, &an->fwd_v))
-    goto out;
-  report (progress, progress_data, 0.65);
-
+  /* The coarse pass backwards too, from the same start */
   dp.pyr_a = pyr.pyr[1];
   dp.pyr_b = pyr.pyr[0];
   dp.grad_x = pyr.gx[1];
   dp.grad_y = pyr.gy[1];
-  if (!dis_coarse_to_fine (&dp, top2, 0, hinv, 0, 0, &an->bwd_u, &an->bwd_v))
+  if (!inb_mat3_invert (seed, seed_inv))
+    mat3_identity (seed_inv);
+  if (!dis_coarse_to_fine (&dp, pyr.n_levels - 1, fit_level, seeded ? seed_inv : NULL,
+                           NULL, NULL, 0, 0, &bu1, &bv1))
+    goto out;
+  report (progress, progress_data, 0.45);
+
+  /* Both dense flows, from a ~128 pixel wide level, seeded with the
+   * global model or the coarse pass. */
+  top2 = 0;
+  while (top2 + 1 < pyr.n_levels && pyr.pyr[0][top2 + 1]->width >= 128)
+    top2++;
+
+  fuse_seed (pyr.pyr[0][top2], pyr.pyr[1][top2], top2, model.h, u1, v1, fit_level, &su, &sv);
+  dp.pyr_a = pyr.pyr[0];
+  dp.pyr_b = pyr.pyr[1];
+  dp.grad_x = pyr.gx[0];
+  dp.grad_y = pyr.gy[0];
+  if (!dis_coarse_to_fine (&dp, top2, 0, NULL, su, sv, 0, 0, &an->fwd_u, &an->fwd_v))
+    goto out;
+  report (progress, progress_data, 0.7);
+
+  g_clear_pointer (&su, inb_plane_free);
+  g_clear_pointer (&sv, inb_plane_free);
+  fuse_seed (pyr.pyr[1][top2], pyr.pyr[0][top2], top2, hinv, bu1, bv1, fit_level, &su, &sv);
+  dp.pyr_a = pyr.pyr[1];
+  dp.pyr_b = pyr.pyr[0];
+  dp.grad_x = pyr.gx[1];
+  dp.grad_y = pyr.gy[1];
+  if (!dis_coarse_to_fine (&dp, top2, 0, NULL, su, sv, 0, 0, &an->bwd_u, &an->bwd_v))
     goto out;
   report (progress, progress_data, 0.95);
 
