@@ -93,7 +93,7 @@ OBJECT_CASES = [
     dict(name="object-moving-bg", photo="nature/Dune.jpg",
          object_photo="nature/Garden.jpg", object_crop=(0.35, 0.2, 0.4, 0.6),
          what="cut-out object moves right and turns 6° while the background pans the other way",
-         bg_c0=(60, 0), bg_c1=(-60, 10),
+         bg_c0=(60.3, 0), bg_c1=(-60.3, 10.4),
          obj_size=(320, 300), o0=(-140, 20), o1=(100, -20), r0=0.0, r1=6.0),
 ]
 
