@@ -1,0 +1,351 @@
+/* test-cloud-cli.c — `inbetween generate` end to end against each cloud fake
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * For each provider: a verified clip from the CLI, exactly one submit per
+ * run, no key in anything written even with debug logging on; and a pre-flight failure (no key, prompt too
+ * long) exits 2 without a single request. A provider the CLI does not
+ * list yet (not registered in inb-backends.c) is skipped.
+ */
+
+#define G_LOG_DOMAIN "test-cloud-cli"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
+#include "inb-video-writer.h"
+#include "fakes/inb-fake-server.h"
+
+typedef struct
+{
+  const char *backend;
+  const char *model;
+  const char *script;
+  const char *key_var;
+  const char *key;
+  const char *url_var;
+  const char *url_path;
+  const char *poll_var;
+  const char *submit_path;
+} Provider;
+
+static const Provider providers[] = {
+  { "dashscope", "wan2.2-kf2v-flash", "fake-dashscope.py",
+    "DASHSCOPE_API_KEY", "sk-CANARY-cli-1", "INBETWEEN_DASHSCOPE_URL", "/api/v1",
+    "INBETWEEN_DASHSCOPE_POLL_MS", "/video-synthesis" },
+  { "wavespeed", "wavespeed-ai/wan-flf2v", "fake-wavespeed.py",
+    "WAVESPEED_API_KEY", "ws-CANARY-cli-2", "INBETWEEN_WAVESPEED_URL", "",
+    "INBETWEEN_WAVESPEED_POLL_MS", "/api/v3/wavespeed-ai/" },
+  { "runcomfy", "community/wan-2-2/first-last-frame", "fake-runcomfy.py",
+    "RUNCOMFY_API_TOKEN", "rc-CANARY-cli-3", "INBETWEEN_RUNCOMFY_URL", "",
+    "INBETWEEN_RUNCOMFY_POLL_MS", "/v1/models/" },
+};
+
+typedef struct
+{
+  char *tmpdir;
+  char *home;
+  char *clip;
+  char *first;
+  char *last;
+} Fixture;
+
+static InbImage *
+make_image (guint  width,
+            guint  height,
+            guint8 tint)
+{
+  InbImage *image = inb_image_new (width, height);
+  guint8 *data = inb_image_get_data_mut (image);
+  gsize stride = inb_image_get_stride (image);
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        guint8 *p = data + y * stride + x * 3;
+
+        p[0] = (guint8) (x * 255 / width);
+        p[1] = (guint8) (y * 255 / height);
+        p[2] = tint;
+      }
+
+  return image;
+}
+
+static void
+write_png (const char *path,
+           guint8      tint)
+{
+  g_autoptr(InbImage) image = make_image (960, 540, tint);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pixbuf = gdk_pixbuf_new_from_bytes (inb_image_get_bytes (image), GDK_COLORSPACE_RGB, FALSE, 8,
+                                      960, 540, (int) inb_image_get_stride (image));
+  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+}
+
+static void
+write_clip (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbVideoWriter) writer = inb_video_writer_new (path, 320, 240, 16, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autoptr(InbImage) frame = make_image (320, 240, (guint8) (i * 30));
+
+      inb_video_writer_push (writer, frame, &error);
+      g_assert_no_error (error);
+    }
+  inb_video_writer_finish (writer, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->tmpdir = g_dir_make_tmp ("test-cloud-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->home = g_build_filename (f->tmpdir, "data", NULL);
+  g_mkdir_with_parents (f->home, 0700);
+  f->clip = g_build_filename (f->tmpdir, "served.mp4", NULL);
+  f->first = g_build_filename (f->tmpdir, "a.png", NULL);
+  f->last = g_build_filename (f->tmpdir, "b.png", NULL);
+  write_clip (f->clip);
+  write_png (f->first, 20);
+  write_png (f->last, 220);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  remove_tree (f->tmpdir);
+  g_free (f->tmpdir);
+  g_free (f->home);
+  g_free (f->clip);
+  g_free (f->first);
+  g_free (f->last);
+}
+
+static void
+assert_no_key_in_files (const char *dir,
+                        const char *key)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          assert_no_key_in_files (path, key);
+          continue;
+        }
+      if (g_file_get_contents (path, &contents, &length, NULL))
+        g_assert_null (g_strstr_len (contents, length, key));
+    }
+}
+
+/* Runs the CLI; returns its exit status, stdout and stderr. */
+static int
+run_cli (Fixture         *f,
+         const Provider  *p,
+         gboolean         debug,
+         const char      *base_url,
+         const char      *key,
+         const char      *prompt,
+         const char      *output,
+         char           **out,
+         char           **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = {
+    g_getenv ("INB_BINARY"), "generate", f->first, f->last,
+    "-p", prompt, "-b", p->backend, "-m", p->model, "-o", output, "--json", NULL,
+  };
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", f->home, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  if (debug)
+    g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
+  g_subprocess_launcher_setenv (launcher, p->key_var, key, TRUE);
+  g_subprocess_launcher_setenv (launcher, p->url_var, base_url, TRUE);
+  g_subprocess_launcher_setenv (launcher, p->poll_var, "50", TRUE);
+
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+static gboolean
+cli_lists_backend (const char *backend)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *pattern = g_strdup_printf ("\"%s\"", backend);
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { g_getenv ("INB_BINARY"), "backends", "--json", NULL };
+  g_autoptr(GSubprocess) process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                      G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+
+  return out != NULL && strstr (out, pattern) != NULL;
+}
+
+static guint
+count_requests (InbFakeServer *fake,
+                const char    *method,
+                const char    *path_part)
+{
+  JsonArray *requests = inb_fake_server_get_requests (fake);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *r = json_array_get_object_element (requests, i);
+
+      if (g_str_equal (json_object_get_string_member (r, "method"), method) &&
+          strstr (json_object_get_string_member (r, "path"), path_part) != NULL)
+        n++;
+    }
+
+  return n;
+}
+
+static void
+test_provider (Fixture       *f,
+               gconstpointer  data)
+{
+  const Provider *p = data;
+  g_autoptr(InbFakeServer) fake = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *scenario = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *output = g_build_filename (f->tmpdir, "out.mp4", NULL);
+  g_autofree char *long_prompt = g_strnfill (5001, 'a');
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  JsonObject *root;
+  int status;
+
+  if (!cli_lists_backend (p->backend))
+    {
+      g_test_skip ("the CLI does not offer this backend yet");
+      return;
+    }
+
+  scenario = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", p->key, f->clip);
+  fake = inb_fake_server_start (p->script, scenario);
+  base = inb_fake_server_url (fake, p->url_path);
+
+  /* A verified clip, one submit */
+  status = run_cli (f, p, FALSE, base, p->key, "a quiet harbour at dawn", output, &out, &err);
+  g_test_message ("%s: exit %d", p->backend, status);
+  if (status != 0)
+    g_test_message ("%s", err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (g_file_test (output, G_FILE_TEST_IS_REGULAR));
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "state"), ==, "done");
+  g_assert_cmpstr (json_object_get_string_member (root, "backend"), ==, p->backend);
+  g_assert_cmpuint (count_requests (fake, "POST", p->submit_path), ==, 1);
+  g_assert_cmpuint (count_requests (fake, "GET", "/files/"), ==, 1);
+
+  g_assert_null (strstr (out, p->key));
+  g_assert_null (strstr (err, p->key));
+
+  /* Debug logs on: the key shows only redacted, in output, logs and takes */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_unlink (output);
+  status = run_cli (f, p, TRUE, base, p->key, "a quiet harbour at dawn", output, &out, &err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (strstr (out, "Authorization: Bearer ***") != NULL ||
+                 strstr (err, "Authorization: Bearer ***") != NULL);
+  g_assert_null (strstr (out, p->key));
+  g_assert_null (strstr (err, p->key));
+  assert_no_key_in_files (f->home, p->key);
+  assert_no_key_in_files (f->tmpdir, p->key);
+  g_assert_cmpuint (count_requests (fake, "POST", p->submit_path), ==, 2);
+
+  /* Pre-flight failures: exit 2, nothing sent */
+  inb_fake_server_reset (fake);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (f, p, FALSE, base, "", "a quiet harbour at dawn", output, &out, &err);
+  g_assert_cmpint (status, ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (f, p, FALSE, base, p->key, long_prompt, output, &out, &err);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (fake)), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gst_init (NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cloud-cli/%s", providers[i].backend);
+
+      g_test_add (path, Fixture, &providers[i], fixture_setup, test_provider, fixture_teardown);
+    }
+
+  return g_test_run ();
+}
