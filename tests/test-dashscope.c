@@ -342,6 +342,18 @@ assert_no_key_in_files (const char *dir)
     }
 }
 
+static JsonObject *
+read_remote_record (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->work_dir, "remote.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
 /* ------------------------------------------------------------------ */
 
 static void
@@ -443,6 +455,16 @@ test_success (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (first, "height"), ==, 400);
   g_assert_true (json_object_has_member (info, "last_frame_url"));
 
+  /* The take's folder records the task: done */
+  {
+    g_autoptr(JsonObject) record = read_remote_record (f);
+
+    g_assert_cmpstr (json_object_get_string_member (record, "state"), ==, "done");
+    g_assert_cmpstr (json_object_get_string_member (record, "service"), ==, "dashscope");
+    g_assert_cmpstr (json_object_get_string_member (record, "task_id"), ==,
+                     json_object_get_string_member (metadata, "task_id"));
+  }
+
   /* Downloads go without the key; the key is in no file we wrote */
   g_assert_null (inb_fake_request_get_header (find_request (f, "GET", "/files/", 0), "Authorization"));
   assert_no_key_in_files (f->tmpdir);
@@ -515,8 +537,13 @@ test_preflight (Fixture       *f,
     g_clear_error (&error);
   }
 
-  /* Not one request reached the service */
+  /* Not one request reached the service, and nothing was recorded */
   g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, 0);
+  {
+    g_autofree char *path = g_build_filename (f->work_dir, "remote.json", NULL);
+
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
 }
 
 static void
@@ -572,8 +599,13 @@ test_submit_errors (Fixture       *f,
       g_assert_null (result);
       g_assert_error (error, INB_BACKEND_ERROR, cases[i].code);
       g_assert_nonnull (strstr (error->message, cases[i].text));
-      /* Never resubmitted, whatever the status */
+      /* Never resubmitted, whatever the status; known not to be out there */
       g_assert_cmpuint (SUBMITS (f), ==, 1);
+      {
+        g_autoptr(JsonObject) record = read_remote_record (f);
+
+        g_assert_cmpstr (json_object_get_string_member (record, "state"), ==, "not-submitted");
+      }
       g_assert_cmpuint (POLLS (f), ==, 0);
       g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
     }
@@ -593,6 +625,14 @@ test_submit_lost (Fixture       *f,
   g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN);
   g_assert_cmpuint (SUBMITS (f), ==, 1);
   g_assert_cmpuint (POLLS (f), ==, 0);
+
+  /* The take's folder says a submit may be out there */
+  {
+    g_autoptr(JsonObject) record = read_remote_record (f);
+
+    g_assert_cmpstr (json_object_get_string_member (record, "state"), ==, "submit-unknown");
+    g_assert_false (json_object_has_member (record, "task_id"));
+  }
 }
 
 static void
@@ -729,6 +769,14 @@ test_cancel_running (Fixture       *f,
   g_assert_cmpfloat (latency, <, 1.0);
   /* DashScope refuses to cancel a running task: we do not even ask */
   g_assert_cmpuint (count (f, "POST", "/cancel"), ==, 0);
+
+  /* … and the task id stays recorded, so it can still be picked up */
+  {
+    g_autoptr(JsonObject) record = read_remote_record (f);
+
+    g_assert_cmpstr (json_object_get_string_member (record, "state"), ==, "submitted");
+    g_assert_true (json_object_has_member (record, "task_id"));
+  }
 }
 
 static void

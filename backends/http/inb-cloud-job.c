@@ -284,6 +284,71 @@ inb_cloud_job_url (InbCloudJob *job,
   return g_strconcat (job->base_url, path, NULL);
 }
 
+/* The job's own record --------------------------------------------------- */
+
+/* "remote.json" in the work folder (the take's), written durably: the
+ * intent before the submit goes out, the task id before the first poll,
+ * the outcome at the end. After a crash it tells which remote task to
+ * resume (inb_backend_resume_async() with {"task_id": …}), or that a
+ * submit may have gone out unanswered. It never holds a key. */
+static gboolean
+job_record (InbCloudJob  *job,
+            const char   *state,
+            GError      **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *time = g_date_time_format_iso8601 (now);
+  gsize length;
+
+  if (g_mkdir_with_parents (job->work_dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+                   _("Could not create %s: %s"), job->work_dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "service");
+  json_builder_add_string_value (builder, job->klass->id);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, inb_request_get_model_id (job->request));
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, state);
+  if (job->task_id != NULL)
+    {
+      json_builder_set_member_name (builder, "task_id");
+      json_builder_add_string_value (builder, job->task_id);
+    }
+  json_builder_set_member_name (builder, "updated");
+  json_builder_add_string_value (builder, time);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, &length);
+  path = g_build_filename (job->work_dir, "remote.json", NULL);
+
+  if (!g_file_set_contents_full (path, text, (gssize) length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local_error))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+                   _("Could not record the job: %s"), local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Life ------------------------------------------------------------------ */
 
 static void
@@ -575,6 +640,7 @@ download_worker (GTask        *step,
   json_object_set_string_member (metadata, "model", inb_request_get_model_id (job->request));
   json_object_set_string_member (metadata, "task_id", job->task_id);
   json_object_set_int_member (metadata, "polls", job->n_polls);
+  job_record (job, "done", NULL);
   members = json_object_get_members (job->metadata);
   for (GList *l = members; l != NULL; l = l->next)
     json_object_set_member (metadata, l->data,
@@ -724,18 +790,36 @@ submit_worker (GTask        *step,
   InbCloudJob *job = task_data;
   GError *error = NULL;
 
+  /* Nothing goes out unless the intent is on disk first */
   if (g_cancellable_set_error_if_cancelled (job->cancellable, &error) ||
-      !job->klass->submit (job, job->cancellable, &error))
+      !job_record (job, "submitting", &error))
     {
+      g_task_return_error (step, error);
+      return;
+    }
+
+  if (!job->klass->submit (job, job->cancellable, &error))
+    {
+      /* Only a submit that may have reached the service stays open */
+      job_record (job, g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN)
+                       ? "submit-unknown" : "not-submitted", NULL);
       g_task_return_error (step, error);
       return;
     }
 
   if (job->task_id == NULL || *job->task_id == '\0')
     {
+      job_record (job, "submit-unknown", NULL);
       g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
                                _("%s accepted the job but sent no task id"), job->klass->service);
       return;
+    }
+
+  /* The task id is on disk before the first poll */
+  if (!job_record (job, "submitted", &error))
+    {
+      g_warning ("%s task %s: %s", job->klass->service, job->task_id, error->message);
+      g_clear_error (&error);
     }
 
   g_debug ("Submitted to %s: task %s", job->klass->service, job->task_id);
