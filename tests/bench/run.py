@@ -809,11 +809,11 @@ def main():
     scaling_frames, scaling_pixels = [], []
     if not args.quick and not args.no_scaling and speed["ours-81"]:
         scaling_frames.append((81, speed["ours-81"]))
-        for n in (33, 141):
+        for n in (17, 33, 141):
             log(f"clip: ours {n} frames")
             scaling_frames.append((n, ours_clip(kf0, kf1, n, sw, shh, f"{n}-{sw}")))
         scaling_pixels.append(((sw, shh), speed["ours-81"]))
-        for cw, ch in ((848, 480), (1920, 1080)):
+        for cw, ch in ((848, 480), (1024, 576), (1920, 1080)):
             (p0, p1), _ = keyframes_at(cw, ch)
             log(f"clip: ours 81 frames {cw}x{ch}")
             scaling_pixels.append(((cw, ch), ours_clip(p0, p1, 81, cw, ch, f"81-{cw}")))
