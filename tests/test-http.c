@@ -461,8 +461,30 @@ test_submit_unknown (Fixture       *f,
   g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN);
   g_clear_error (&error);
 
+  /* An answer too large, or unreadable: accepted, maybe */
+  inb_http_client_set_max_body_size (f->client, 1 << 20);
+  response = do_request (f, "POST", "/chunked?size=4194304", &error);
+  g_assert_null (response);
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN);
+  g_clear_error (&error);
+  {
+    g_autoptr(InbHttpRequest) request = NULL;
+    g_autoptr(JsonNode) node = NULL;
+    g_autofree char *url = inb_fake_server_url (f->fake, "/badjson");
+    guint status = 0;
+
+    request = inb_http_request_new ("POST", url);
+    node = inb_http_client_send_json (f->client, request, &status, NULL, &error);
+    g_assert_null (node);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN);
+    g_clear_error (&error);
+  }
+
   g_assert_cmpuint (inb_fake_server_count_requests (f->fake, "POST", "/truncated"), ==, 1);
   g_assert_cmpuint (inb_fake_server_count_requests (f->fake, "POST", "/silent"), ==, 1);
+  g_assert_cmpuint (inb_fake_server_count_requests (f->fake, "POST", "/chunked"), ==, 1);
+  g_assert_cmpuint (inb_fake_server_count_requests (f->fake, "POST", "/badjson"), ==, 1);
   g_assert_cmpuint (f->sleeps->len, ==, 0);
 }
 

@@ -1596,8 +1596,9 @@ inb_http_client_send (InbHttpClient   *self,
         {
           gboolean cancelled = g_cancellable_is_cancelled (cancellable);
 
+          /* Sent, and the answer lost, cut or too large: the service
+           * may have acted on it */
           if (!request->idempotent &&
-              !t.too_large &&
               !curl_code_is_before_send (code, info.request_size))
             {
               g_autofree char *host = url_dup_host (url);
@@ -1713,6 +1714,16 @@ inb_http_client_send_json (InbHttpClient   *self,
     {
       if (response->status >= 300)
         inb_http_set_status_error (error, response->status, NULL);
+      else if (!request->idempotent)
+        {
+          /* Accepted, but we cannot read what was accepted */
+          g_autofree char *host = url_dup_host (request->url);
+
+          g_debug ("Unreadable answer to %s: %s", request->method, json_error->message);
+          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
+                       _("%s sent an unreadable answer to the submit: the job may or may not have been accepted"),
+                       host != NULL ? host : "?");
+        }
       else
         g_propagate_error (error, g_steal_pointer (&json_error));
     }
