@@ -302,7 +302,8 @@ source_rows (guint    start,
 
               /* Unreliable samples follow the global model */
               apply_h (job->model, (float) x, (float) y, &gx, &gy);
-              mix = (1.f - c) * job->reliability;
+              /* a switch, not a blend: intermediate motions are wrong */
+              mix = CLAMP ((0.3f - c) * 5.f, 0.f, 1.f) * job->reliability;
               fu += mix * (gx - (float) x - fu);
               fv += mix * (gy - (float) y - fv);
               fu *= job->gain;

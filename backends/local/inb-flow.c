@@ -919,6 +919,120 @@ flow_error (const InbPlane *a,
   return sum / (((w + 1) / 2) * ((h + 1) / 2));
 }
 
+/* Exhaustive block matching of 8×8 blocks on a small level, densified
+ * like the patch flow: evidence for displacements far larger than an
+ * object's size at that level, which coarse-to-fine search cannot find. */
+typedef struct
+{
+  const InbPlane *a;
+  const InbPlane *b;
+  int             rx;
+  int             ry;
+  float          *pu;
+  float          *pv;
+  guint           nx;
+} BlockJob;
+
+static void
+block_rows (guint    start,
+            guint    end,
+            gpointer user_data)
+{
+  const BlockJob *job = user_data;
+  const int w = (int) job->a->width, h = (int) job->a->height;
+
+  for (guint j = start; j < end; j++)
+    for (guint i = 0; i < job->nx; i++)
+      {
+        int px = (int) i * PATCH_STRIDE, py = (int) j * PATCH_STRIDE;
+        float best = G_MAXFLOAT, mean = 0.f, var = 0.f;
+        int bx = 0, by = 0;
+
+        for (int ky = 0; ky < PATCH_SIZE; ky++)
+          for (int kx = 0; kx < PATCH_SIZE; kx++)
+            mean += job->a->data[(gsize) (py + ky) * w + px + kx];
+        mean /= PATCH_SIZE * PATCH_SIZE;
+        for (int ky = 0; ky < PATCH_SIZE; ky++)
+          for (int kx = 0; kx < PATCH_SIZE; kx++)
+            {
+              float d = job->a->data[(gsize) (py + ky) * w + px + kx] - mean;
+
+              var += d * d;
+            }
+
+        if (var > 4.f * PATCH_SIZE * PATCH_SIZE)
+          for (int dy = MAX (-job->ry, -py); dy <= MIN (job->ry, h - PATCH_SIZE - py); dy++)
+            for (int dx = MAX (-job->rx, -px); dx <= MIN (job->rx, w - PATCH_SIZE - px); dx++)
+              {
+                float sad = 0.01f * (float) (abs (dx) + abs (dy));
+
+                for (int ky = 0; ky < PATCH_SIZE && sad < best; ky++)
+                  {
+                    const float *ra = job->a->data + (gsize) (py + ky) * w + px;
+                    const float *rb = job->b->data + (gsize) (py + ky + dy) * w + px + dx;
+
+                    for (int kx = 0; kx < PATCH_SIZE; kx++)
+                      sad += fabsf (ra[kx] - rb[kx]);
+                  }
+                if (sad < best)
+                  {
+                    best = sad;
+                    bx = dx;
+                    by = dy;
+                  }
+              }
+
+        job->pu[j * job->nx + i] = (float) bx;
+        job->pv[j * job->nx + i] = (float) by;
+      }
+}
+
+static gboolean
+block_flow (InbParallel     *par,
+            const InbPlane  *a,
+            const InbPlane  *b,
+            GCancellable    *cancellable,
+            InbPlane       **out_u,
+            InbPlane       **out_v)
+{
+  BlockJob job = { a, b, 0, 0, NULL, NULL, 0 };
+  DisJob dense = { 0 };
+  g_autofree float *pu = NULL;
+  g_autofree float *pv = NULL;
+  g_autoptr(InbPlane) u = NULL;
+  g_autoptr(InbPlane) v = NULL;
+  guint ny;
+
+  job.rx = (int) (0.35 * a->width);
+  job.ry = (int) (0.35 * a->height);
+  job.nx = (a->width - PATCH_SIZE) / PATCH_STRIDE + 1;
+  ny = (a->height - PATCH_SIZE) / PATCH_STRIDE + 1;
+  pu = g_new (float, (gsize) job.nx * ny);
+  pv = g_new (float, (gsize) job.nx * ny);
+  job.pu = pu;
+  job.pv = pv;
+  if (!inb_parallel_for (par, ny, 1, block_rows, &job, cancellable))
+    return FALSE;
+
+  u = inb_plane_new (a->width, a->height);
+  v = inb_plane_new (a->width, a->height);
+  dense.i0 = a;
+  dense.i1 = b;
+  dense.pu = pu;
+  dense.pv = pv;
+  dense.nx = job.nx;
+  dense.ny = ny;
+  dense.out_u = u;
+  dense.out_v = v;
+  if (!inb_parallel_for (par, a->height, 0, dis_densify_rows, &dense, cancellable))
+    return FALSE;
+
+  *out_u = g_steal_pointer (&u);
+  *out_v = g_steal_pointer (&v);
+
+  return TRUE;
+}
+
 static void
 box5 (const InbPlane *src,
       InbPlane       *tmp,
@@ -959,9 +1073,14 @@ fuse_seed (const InbPlane  *a,
            const InbPlane  *cu,
            const InbPlane  *cv,
            guint            clevel,
+           const double    *layer,
            InbPlane       **out_u,
            InbPlane       **out_v)
 {
+  g_autoptr(InbPlane) lu = inb_plane_new (a->width, a->height);
+  g_autoptr(InbPlane) lv = inb_plane_new (a->width, a->height);
+  g_autoptr(InbPlane) el = inb_plane_new (a->width, a->height);
+  double ll[9];
   const guint w = a->width, h = a->height;
   const float s = (float) ldexp (1.0, (int) level - (int) clevel);
   const float off = 0.5f * (s - 1.f);
@@ -975,6 +1094,8 @@ fuse_seed (const InbPlane  *a,
   double hl[9];
 
   homography_at_level (h0, level, hl);
+  if (layer != NULL)
+    homography_at_level (layer, level, ll);
   for (guint y = 0; y < h; y++)
     for (guint x = 0; x < w; x++)
       {
@@ -988,15 +1109,36 @@ fuse_seed (const InbPlane  *a,
         kv->data[k] = plane_sample (cv, s * x + off, s * y + off) / s;
         eh->data[k] = fabsf (plane_sample (b, x + hu->data[k], y + hv->data[k]) - a->data[k]);
         ek->data[k] = fabsf (plane_sample (b, x + ku->data[k], y + kv->data[k]) - a->data[k]);
+        if (layer != NULL)
+          {
+            inb_mat3_apply (ll, x, y, &tx, &ty);
+            lu->data[k] = (float) CLAMP (tx - x, -1e4, 1e4);
+            lv->data[k] = (float) CLAMP (ty - y, -1e4, 1e4);
+            el->data[k] = fabsf (plane_sample (b, x + lu->data[k], y + lv->data[k]) - a->data[k]);
+          }
       }
   box5 (eh, tmp, eh);
   box5 (ek, tmp, ek);
+  if (layer != NULL)
+    box5 (el, tmp, el);
+  /* The global model unless another candidate is clearly better */
   for (gsize k = 0; k < (gsize) w * h; k++)
-    if (ek->data[k] < 0.8f * eh->data[k] - 0.5f)
-      {
-        hu->data[k] = ku->data[k];
-        hv->data[k] = kv->data[k];
-      }
+    {
+      float sh = eh->data[k];
+      float sk = ek->data[k] * 1.25f + 0.6f;
+      float sl = layer != NULL ? el->data[k] * 1.25f + 0.6f : G_MAXFLOAT;
+
+      if (sk < sh && sk <= sl)
+        {
+          hu->data[k] = ku->data[k];
+          hv->data[k] = kv->data[k];
+        }
+      else if (sl < sh && sl < sk)
+        {
+          hu->data[k] = lu->data[k];
+          hv->data[k] = lv->data[k];
+        }
+    }
 
   *out_u = g_steal_pointer (&hu);
   *out_v = g_steal_pointer (&hv);
@@ -1416,9 +1558,111 @@ homography_is_sane (const double h[9],
 
 typedef struct
 {
-  double h[9];
-  double inlier_fraction;
+  double   h[9];
+  double   inlier_fraction;
+  gboolean has_layer;
+  double   layer[9];   /* a second motion: what h leaves out (an object) */
 } GlobalModel;
+
+static void
+from_normalised (const double hn[9],
+                 double       cx,
+                 double       cy,
+                 double       norm,
+                 double       out[9])
+{
+  double nm[9], n_inv[9], t[9];
+
+  mat3_identity (nm);
+  nm[0] = nm[4] = 1.0 / norm;
+  nm[2] = -cx / norm;
+  nm[5] = -cy / norm;
+  inb_mat3_invert (nm, n_inv);
+  inb_mat3_mul (hn, nm, t);
+  inb_mat3_mul (n_inv, t, out);
+  for (guint i = 0; i < 9; i++)
+    out[i] /= out[8];
+}
+
+/* The dominant motion among the matches @hom leaves out: a translation
+ * voted by the outliers, refined to an affine by IRLS on them. */
+static gboolean
+fit_layer (Match        *m,
+           guint         n,
+           const double  hom[9],
+           double        thr,
+           double        total,
+           double        half_w,
+           double        half_h,
+           double        layer[9])
+{
+  g_autofree guint *outl = g_new (guint, n);
+  g_autofree double *prior = g_new (double, n);
+  double out_total = 0, best_count = 0, du = 0, dv = 0, sigma = thr;
+  guint n_out = 0;
+
+  update_residuals (m, n, hom);
+  for (guint i = 0; i < n; i++)
+    {
+      prior[i] = m[i].r > 3 * thr ? m[i].prior : 0.0;
+      if (prior[i] > 0)
+        {
+          outl[n_out++] = i;
+          out_total += prior[i];
+        }
+    }
+  if (n_out < 16 || out_total < 0.03 * total)
+    return FALSE;
+
+  for (guint k = 0; k < 64; k++)
+    {
+      const Match *h = &m[outl[(gsize) k * n_out / 64]];
+      double hu = h->u - h->x, hv = h->v - h->y, count = 0;
+
+      for (guint j = 0; j < n_out; j++)
+        {
+          const Match *c = &m[outl[j]];
+
+          if (fabs (c->u - c->x - hu) + fabs (c->v - c->y - hv) < 3 * thr)
+            count += prior[outl[j]];
+        }
+      if (count > best_count)
+        {
+          best_count = count;
+          du = hu;
+          dv = hv;
+        }
+    }
+  if (best_count < 0.25 * out_total)
+    return FALSE;
+
+  mat3_identity (layer);
+  layer[2] = du;
+  layer[5] = dv;
+  for (guint it = 0; it < 6; it++)
+    {
+      update_residuals (m, n, layer);
+      for (guint i = 0; i < n; i++)
+        {
+          /* Tukey's biweight: the rest of the outliers do not pull */
+          double q = m[i].r / (3.0 * sigma);
+
+          m[i].w = q < 1.0 ? prior[i] * (1.0 - q * q) * (1.0 - q * q) : 0.0;
+        }
+      if (!fit_affine (m, n, layer))
+        return FALSE;
+    }
+  if (!homography_is_sane (layer, half_w, half_h))
+    return FALSE;
+
+  update_residuals (m, n, layer);
+  best_count = 0;
+  for (guint i = 0; i < n; i++)
+    if (m[i].r < 3 * thr)
+      best_count += prior[i];
+
+  return best_count >= 0.25 * out_total;
+}
 
 /* Fits the level-0 model to the flow @u, @v found on level @level. */
 static void
@@ -1431,6 +1675,7 @@ fit_global_model (const InbPlane *i0,
                   guint           level,
                   guint           width0,
                   guint           height0,
+                  const double   *fixed,
                   GlobalModel    *model)
 {
   const guint w = u->width, h = u->height;
@@ -1441,12 +1686,14 @@ fit_global_model (const InbPlane *i0,
   guint step = 1;
   g_autofree Match *m = NULL;
   g_autofree Match *scratch = NULL;
-  double affine[9], hom[9], n_inv[9], nm[9], t[9];
+  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  double affine[9], hom[9], layer[9];
   double sigma, inliers = 0, total = 0;
   guint n = 0;
 
   mat3_identity (model->h);
   model->inlier_fraction = 0;
+  model->has_layer = FALSE;
 
   while ((w / step) * (h / step) > 12000)
     step++;
@@ -1475,6 +1722,28 @@ fit_global_model (const InbPlane *i0,
   if (n < 8 || total < 1e-3)
     return;
   scratch = g_new (Match, n);
+
+  if (fixed != NULL)
+    {
+      /* Only a second layer against a known model, with a tolerance of
+       * the level's pixel. */
+      double nm[9], n_inv[9], t[9];
+
+      mat3_identity (nm);
+      nm[0] = nm[4] = 1.0 / norm;
+      nm[2] = -cx / norm;
+      nm[5] = -cy / norm;
+      inb_mat3_invert (nm, n_inv);
+      inb_mat3_mul (fixed, n_inv, t);
+      inb_mat3_mul (nm, t, hom);
+      if (fit_layer (m, n, hom, MAX (1.5, 0.75 * s) / norm, total,
+                     cx / norm + 0.5, cy / norm + 0.5, layer))
+        {
+          model->has_layer = TRUE;
+          from_normalised (layer, cx, cy, norm, model->layer);
+        }
+      return;
+    }
 
   /* Affine by IRLS, then a homography from there. */
   if (!fit_affine (m, n, affine))
@@ -1511,19 +1780,20 @@ fit_global_model (const InbPlane *i0,
     if (m[i].r * norm < MAX (1.5, 0.004 * norm))
       inliers += m[i].prior;
   model->inlier_fraction = inliers / total;
+
+  if (fit_layer (m, n, model->inlier_fraction < 0.15 ? identity : hom,
+                 MAX (1.5, 0.004 * norm) / norm, total,
+                 cx / norm + 0.5, cy / norm + 0.5, layer))
+    {
+      model->has_layer = TRUE;
+      from_normalised (layer, cx, cy, norm, model->layer);
+    }
+
   if (model->inlier_fraction < 0.15)
     return;
 
   /* Back from normalised to level-0 pixel coordinates. */
-  mat3_identity (nm);
-  nm[0] = nm[4] = 1.0 / norm;
-  nm[2] = -cx / norm;
-  nm[5] = -cy / norm;
-  inb_mat3_invert (nm, n_inv);
-  inb_mat3_mul (hom, nm, t);
-  inb_mat3_mul (n_inv, t, model->h);
-  for (guint i = 0; i < 9; i++)
-    model->h[i] /= model->h[8];
+  from_normalised (hom, cx, cy, norm, model->h);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1609,7 +1879,7 @@ inb_flow_analyse (InbParallel          *parallel,
   guint width, height, scale = 1;
   guint search_level = 0, fit_level, top2;
   float tx = 0, ty = 0;
-  double a[9], ai[9], t[9], hinv[9], seed[9], seed_inv[9];
+  double a[9], ai[9], t[9], hinv[9], seed[9], seed_inv[9], layer_inv[9];
   gboolean ok = FALSE;
 
   g_return_val_if_fail (parallel != NULL, NULL);
@@ -1721,8 +1991,10 @@ inb_flow_analyse (InbParallel          *parallel,
 
   fit_global_model (pyr.pyr[0][fit_level], pyr.pyr[1][fit_level],
                     pyr.gx[0][fit_level], pyr.gy[0][fit_level],
-                    u1, v1, fit_level, an->width, an->height, &model);
+                    u1, v1, fit_level, an->width, an->height, NULL, &model);
   an->inlier_fraction = model.inlier_fraction;
+  g_debug ("global model: inliers %.2f, %s", model.inlier_fraction,
+           model.has_layer ? "a second motion layer" : "one layer");
   if (!inb_mat3_invert (model.h, hinv))
     {
       mat3_identity (model.h);
@@ -1748,7 +2020,38 @@ inb_flow_analyse (InbParallel          *parallel,
   while (top2 + 1 < pyr.n_levels && pyr.pyr[0][top2 + 1]->width >= 128)
     top2++;
 
-  fuse_seed (pyr.pyr[0][top2], pyr.pyr[1][top2], top2, model.h, u1, v1, fit_level, &su, &sv);
+  /* No second motion in the coarse pass: look for one by block matching */
+  if (!model.has_layer)
+    {
+      GlobalModel layer_model;
+      guint bl = 0;
+
+      for (guint l = 0; l < pyr.n_levels; l++)
+        if (pyr.pyr[0][l]->width >= 64)
+          bl = l;
+      if (bl > top2)
+        {
+          g_autoptr(InbPlane) mu = NULL;
+          g_autoptr(InbPlane) mv = NULL;
+
+          if (!block_flow (parallel, pyr.pyr[0][bl], pyr.pyr[1][bl], cancellable, &mu, &mv))
+            goto out;
+          fit_global_model (pyr.pyr[0][bl], pyr.pyr[1][bl], pyr.gx[0][bl], pyr.gy[0][bl],
+                            mu, mv, bl, an->width, an->height, model.h, &layer_model);
+          if (layer_model.has_layer)
+            {
+              model.has_layer = TRUE;
+              memcpy (model.layer, layer_model.layer, sizeof model.layer);
+            }
+        }
+    }
+  g_debug ("second motion layer: %s [%g %g %g; %g %g %g]", model.has_layer ? "yes" : "no",
+           model.layer[0], model.layer[1], model.layer[2], model.layer[3], model.layer[4], model.layer[5]);
+
+  if (model.has_layer && !inb_mat3_invert (model.layer, layer_inv))
+    model.has_layer = FALSE;
+  fuse_seed (pyr.pyr[0][top2], pyr.pyr[1][top2], top2, model.h, u1, v1, fit_level,
+             model.has_layer ? model.layer : NULL, &su, &sv);
   dp.pyr_a = pyr.pyr[0];
   dp.pyr_b = pyr.pyr[1];
   dp.grad_x = pyr.gx[0];
@@ -1759,7 +2062,8 @@ inb_flow_analyse (InbParallel          *parallel,
 
   g_clear_pointer (&su, inb_plane_free);
   g_clear_pointer (&sv, inb_plane_free);
-  fuse_seed (pyr.pyr[1][top2], pyr.pyr[0][top2], top2, hinv, bu1, bv1, fit_level, &su, &sv);
+  fuse_seed (pyr.pyr[1][top2], pyr.pyr[0][top2], top2, hinv, bu1, bv1, fit_level,
+             model.has_layer ? layer_inv : NULL, &su, &sv);
   dp.pyr_a = pyr.pyr[1];
   dp.pyr_b = pyr.pyr[0];
   dp.grad_x = pyr.gx[1];
