@@ -669,6 +669,62 @@ test_task_failed (Fixture       *f,
     }
 }
 
+/* Hostile or wrong answers end the job with a reason, never a crash, and
+ * never a read of anything but an https (or loopback) result. */
+static void
+test_hostile_answers (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const struct { const char *raw; int code; const char *text; } cases[] = {
+    { "{\"output\": {\"task_status\": 5}}", INB_BACKEND_ERROR_REMOTE, "without a status" },
+    { "{\"output\": []}", INB_BACKEND_ERROR_REMOTE, "without a status" },
+    { "[]", INB_BACKEND_ERROR_REMOTE, "without a status" },
+    { "\"SUCCEEDED\"", INB_BACKEND_ERROR_REMOTE, "without a status" },
+    { "{\"output\": {\"task_status\": \"SUCCEEDED\", \"video_url\": 7}}", INB_BACKEND_ERROR_REMOTE, "no video address" },
+    { "{\"output\": {\"task_status\": \"SUCCEEDED\", \"video_url\": \"file:///etc/passwd\"}}", INB_BACKEND_ERROR_NETWORK, "file" },
+    { "{\"output\": {\"task_status\": \"SUCCEEDED\", \"video_url\": \"http://example.com/x.mp4\"}}", INB_BACKEND_ERROR_NETWORK, "only https" },
+    { "{\"output\": {\"task_status\": \"SUCCEEDED\", \"video_url\": \"ftp://127.0.0.1/x.mp4\"}}", INB_BACKEND_ERROR_NETWORK, "ftp" },
+    { "{\"output\": {\"task_status\": \"SUCCEEDED\", \"video_url\": \"http://127.0.0.1:9/x.mp4\"}}", INB_BACKEND_ERROR_NETWORK, "connect" },
+    { "{\"output\": {\"task_status\": \"FAILED\", \"code\": null, \"message\": [\"x\"]}}", INB_BACKEND_ERROR_REMOTE, "DashScope" },
+    { "{\"output\": {\"task_status\": \"FAILED\", \"code\": 12345678901234567890123, \"message\": {}}}", INB_BACKEND_ERROR_REMOTE, "DashScope" },
+    { "{\"output\": {\"task_status\": \"UNKNOWN\", \"task_id\": {\"a\": [1, 2, 3]}}}", INB_BACKEND_ERROR_EXPIRED, "24 hours" },
+    { "", INB_BACKEND_ERROR_REMOTE, "empty" },
+    { "{\"output\": {\"task_status\": \"SUCC", INB_BACKEND_ERROR_REMOTE, "could not be read" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases) + 1; i++)
+    {
+      g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+      g_autoptr(InbResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *json = NULL;
+      gboolean utf8 = i == G_N_ELEMENTS (cases);
+      int expected_code = utf8 ? INB_BACKEND_ERROR_REMOTE : cases[i].code;
+      const char *expected_text = utf8 ? "not valid text" : cases[i].text;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, utf8 ? "poll_body" : "poll_raw");
+      json_builder_add_string_value (builder, utf8 ? "badutf8" : cases[i].raw);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      json = json_generator_to_data (generator, NULL);
+
+      inb_fake_server_reset (f->fake);
+      script (f, json);
+      result = generate (f, request, NULL, 0, NULL, &error);
+      g_test_message ("%s -> %s", json, error ? error->message : "(no error)");
+      g_assert_null (result);
+      g_assert_error (error, INB_BACKEND_ERROR, expected_code);
+      g_assert_nonnull (strstr (error->message, expected_text));
+      g_assert_cmpuint (SUBMITS (f), ==, 1);
+      g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
+    }
+}
+
 static void
 test_poll_retry (Fixture       *f,
                  gconstpointer  data)
@@ -915,6 +971,7 @@ main (int   argc,
   ADD ("/dashscope/submit-errors", test_submit_errors);
   ADD ("/dashscope/submit-lost", test_submit_lost);
   ADD ("/dashscope/task-failed", test_task_failed);
+  ADD ("/dashscope/hostile-answers", test_hostile_answers);
   ADD ("/dashscope/poll-retry", test_poll_retry);
   ADD ("/dashscope/download-failures", test_download_failures);
   ADD ("/dashscope/download-resumed", test_download_resumed);

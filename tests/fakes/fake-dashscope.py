@@ -26,7 +26,8 @@
 #   fail_code, fail_message   for final FAILED
 #   poll_errors      [status, …]: the first polls answer these HTTP errors
 #   poll_retry_after Retry-After sent with poll_errors
-#   poll_body        "malformed" | "deep": garbage instead of the task
+#   poll_body        "malformed" | "deep" | "badutf8": garbage instead of the task
+#   poll_raw         this exact text as every poll's answer (HTTP 200)
 #   video            "ok" (default) | "html" | "expired" | "truncated" |
 #                    "empty"
 #   video_path       the file served as the result (default: bytes that
@@ -274,7 +275,14 @@ class Handler(fakelib.FakeHandler):
             self.error(status, code, "forced poll error", headers)
             return
 
+        raw = self.state.get("poll_raw")
+        if raw is not None:
+            self.send_raw_json(200, raw)
+            return
         body = self.state.get("poll_body")
+        if body == "badutf8":
+            self.send_bytes(200, b'{"output": {"task_status": "\xff\xfe"}}', "application/json")
+            return
         if body == "malformed":
             self.send_raw_json(200, '{"output": {"task_status": "RUNN')
             return
