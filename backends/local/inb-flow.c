@@ -6,16 +6,23 @@
  * The analysis of a keyframe pair, all on float luma:
  *
  *  1. luma on an analysis grid (box-downsampled by a power of two so that
- *     it has at most ~600k pixels) and a 2× pyramid down to ~24 pixels;
- *  2. an exhaustive translation search (normalised cross-correlation) on a
- *     ~64 pixel wide level, to catch pans of up to ~40 % of the width;
- *  3. a forward coarse-to-fine patch flow seeded with that translation,
- *     and a robust (IRLS, Cauchy) affine then homography fit to it;
- *  4. forward and backward coarse-to-fine patch flows seeded with the
- *     homography: DIS (Kroeger et al., ECCV 2016) inverse-compositional
- *     search of 8×8 patches on a stride of 4 with mean normalisation,
- *     then densification weighted by the photometric error of each patch's
- *     flow at each pixel.
+ *     it has at most ~600k pixels) and a 2× pyramid down to ~16 pixels;
+ *  2. a seed for the global motion: an exhaustive translation search
+ *     (normalised cross-correlation) on a ~64 pixel wide level, then a
+ *     multi-start (scales, rolls, that shift) hierarchical affine
+ *     Lucas-Kanade alignment on the coarse levels;
+ *  3. a coarse-to-fine patch flow from the top of the pyramid (from zero
+ *     and from the seed, the better kept), and a robust (IRLS) affine then
+ *     homography fit to it: the global model;
+ *  4. a second motion layer for an object moving far (an affine fitted to
+ *     what the global model leaves out of the coarse flow, or of an
+ *     exhaustive block matching on a small level);
+ *  5. forward and backward dense flows from a ~128 pixel wide level down
+ *     to the analysis grid, seeded per pixel with whichever of the global
+ *     model, the second layer and the coarse flow matches best around it:
+ *     DIS (Kroeger et al., ECCV 2016) inverse-compositional search of 8×8
+ *     patches on a stride of 4 with mean normalisation, then densification
+ *     weighted by the photometric error of each patch's flow at each pixel.
  */
 #define G_LOG_DOMAIN "inb-flow"
 

@@ -59,10 +59,12 @@ typedef struct _InbFlowAnalysis
   double    inlier_fraction;
 } InbFlowAnalysis;
 
-/* Global motion first (robust homography from a coarse flow, seeded by an
- * exhaustive translation search), then DIS-style coarse-to-fine patch flow
- * in both directions initialised from it. Blocking; returns %NULL with
- * G_IO_ERROR_CANCELLED when @cancellable fires. */
+/* Global motion first (robust homography from a coarse flow, seeded by a
+ * translation search and a multi-start affine alignment; a second motion
+ * layer for a moving object), then DIS-style coarse-to-fine patch flows in
+ * both directions seeded from them (see inb-flow.c). Deterministic: the
+ * result does not depend on the number of threads. Blocking; returns
+ * %NULL with G_IO_ERROR_CANCELLED when @cancellable fires. */
 InbFlowAnalysis *inb_flow_analyse       (InbParallel          *parallel,
                                          InbImage             *first,
                                          InbImage             *last,
