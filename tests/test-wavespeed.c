@@ -496,6 +496,37 @@ test_failures (Fixture       *f,
   }
 }
 
+/* Without the binary upload endpoint: media/uploads + a presigned PUT */
+static void
+test_new_upload_flow (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f, MODEL, "x", 832, 480, NULL);
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *put;
+  JsonObject *info;
+
+  script (f, "{\"upload_flow\": \"new\"}");
+  result = generate (f, request, NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (f->output, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (count (f, "POST", "/api/v3/media/upload/binary"), ==, 2);
+  g_assert_cmpuint (count (f, "POST", "/api/v3/media/uploads"), ==, 2);
+  g_assert_cmpuint (count (f, "PUT", "/put/"), ==, 2);
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+
+  /* The bytes went to the presigned URL with its headers, without our key */
+  put = find_request (f, "PUT", "/put/", 0);
+  info = json_object_get_object_member (put, "info");
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (info, "authorization")));
+  g_assert_cmpstr (json_object_get_string_member (info, "acl"), ==, "private");
+  g_assert_cmpstr (json_object_get_string_member (info, "real"), ==, "image/jpeg");
+  g_assert_cmpint (json_object_get_int_member (info, "width"), ==, 832);
+  info = json_object_get_object_member (find_request (f, "POST", "/api/v3/" MODEL, 0), "info");
+  g_assert_true (strstr (json_object_get_string_member (info, "first_image"), "/media/") != NULL);
+}
+
 static void
 test_retries (Fixture       *f,
               gconstpointer  data)
@@ -586,6 +617,7 @@ main (int   argc,
   ADD ("/wavespeed/success", test_success);
   ADD ("/wavespeed/preflight", test_preflight);
   ADD ("/wavespeed/failures", test_failures);
+  ADD ("/wavespeed/new-upload-flow", test_new_upload_flow);
   ADD ("/wavespeed/retries", test_retries);
   ADD ("/wavespeed/cancel", test_cancel);
   ADD ("/wavespeed/resume", test_resume);

@@ -5,8 +5,9 @@
  *
  * Contract: ../shared/research/cloud-apis.md §2. A job (InbCloudJob) is
  *
- *   upload both keyframes (POST /api/v3/media/upload/binary, JPEG; an
- *   upload costs nothing, so it may be retried)
+ *   upload both keyframes as JPEG (POST /api/v3/media/upload/binary, or
+ *   when that is gone the newer media/uploads + presigned PUT; an upload
+ *   costs nothing, so it may be retried)
  *     → submit (POST /api/v3/wavespeed-ai/wan-flf2v, never retried)
  *     → poll GET /api/v3/predictions/{id}/result (2 s, backing off to
  *       5 s): created → processing → completed | failed, failures under
@@ -105,18 +106,20 @@ envelope_data (JsonNode  *node,
 
 /* The job ---------------------------------------------------------------- */
 
-/* Uploads one keyframe; returns its download URL. */
+/* The documented upload: multipart to media/upload/binary. Sets
+ * *missing when the endpoint does not exist (any more). */
 static char *
-upload_image (InbCloudJob   *job,
-              InbImage      *image,
-              const char    *filename,
-              GCancellable  *cancellable,
-              GError       **error)
+upload_binary (InbCloudJob   *job,
+               GBytes        *jpeg,
+               const char    *filename,
+               gboolean      *missing,
+               GCancellable  *cancellable,
+               GError       **error)
 {
-  g_autoptr(GBytes) jpeg = NULL;
   g_autoptr(GByteArray) body = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(InbHttpRequest) http = NULL;
+  g_autoptr(InbHttpResponse) response = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *boundary = NULL;
   g_autofree char *head = NULL;
@@ -125,11 +128,9 @@ upload_image (InbCloudJob   *job,
   g_autofree char *url = inb_cloud_job_url (job, "/api/v3/media/upload/binary");
   JsonObject *data;
   const char *download_url;
-  guint status = 0;
+  guint status;
 
-  jpeg = inb_cloud_encode_jpeg (image, MAX_IMAGE_BYTES, error);
-  if (jpeg == NULL)
-    return NULL;
+  *missing = FALSE;
 
   boundary = g_strdup_printf ("inbetween-%08x%08x", g_random_int (), g_random_int ());
   head = g_strdup_printf ("--%s\r\n"
@@ -148,16 +149,23 @@ upload_image (InbCloudJob   *job,
   /* An upload spends no credit: safe to send again */
   inb_http_request_set_idempotent (http, TRUE);
 
-  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &status, cancellable, error);
-  if (node == NULL)
+  response = inb_http_client_send (inb_cloud_job_get_client (job), http, cancellable, error);
+  if (response == NULL)
     return NULL;
 
-  data = envelope_data (node, status, error);
-  if (data == NULL)
+  status = inb_http_response_get_status (response);
+  if (status == 404 || status == 405)
     {
-      g_prefix_error (error, _("Uploading a keyframe: "));
+      *missing = TRUE;
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                   _("WaveSpeed has no binary upload endpoint (HTTP %u)"), status);
       return NULL;
     }
+
+  node = inb_http_response_parse_json (response, NULL);
+  data = envelope_data (node, status, error);
+  if (data == NULL)
+    return NULL;
 
   download_url = inb_json_get_string (data, "download_url");
   if (download_url == NULL || !inb_http_check_url (download_url, NULL))
@@ -168,6 +176,154 @@ upload_image (InbCloudJob   *job,
     }
 
   return g_strdup (download_url);
+}
+
+static gboolean
+header_is_safe (const char *name,
+                const char *value)
+{
+  static const char * const refused[] = {
+    "authorization", "proxy-authorization", "host", "content-length", "cookie", "expect",
+  };
+
+  if (name == NULL || *name == '\0' || value == NULL ||
+      strpbrk (name, ":\r\n ") != NULL || strpbrk (value, "\r\n") != NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    if (g_ascii_strcasecmp (name, refused[i]) == 0)
+      return FALSE;
+
+  return TRUE;
+}
+
+/* The newer upload (WaveSpeed's current SDK): describe the file to
+ * media/uploads, PUT the bytes to the presigned URL it gives (without our
+ * key), use its download_url. */
+static char *
+upload_presigned (InbCloudJob   *job,
+                  GBytes        *jpeg,
+                  const char    *filename,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(InbHttpRequest) http = NULL;
+  g_autoptr(InbHttpRequest) put = NULL;
+  g_autoptr(InbHttpResponse) response = NULL;
+  g_autofree char *url = inb_cloud_job_url (job, "/api/v3/media/uploads");
+  JsonObject *data;
+  JsonObject *upload;
+  JsonObject *headers;
+  const char *put_url;
+  const char *method;
+  const char *download_url;
+  guint status = 0;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "filename");
+  json_builder_add_string_value (builder, filename);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, (gint64) g_bytes_get_size (jpeg));
+  json_builder_set_member_name (builder, "content_type");
+  json_builder_add_string_value (builder, "image/jpeg");
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  http = inb_http_request_new ("POST", url);
+  inb_http_request_set_json_body (http, body);
+  inb_http_request_set_idempotent (http, TRUE);
+  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &status, cancellable, error);
+  if (node == NULL)
+    return NULL;
+
+  data = envelope_data (node, status, error);
+  if (data == NULL)
+    return NULL;
+
+  upload = inb_json_get_object (data, "upload");
+  put_url = inb_json_get_string (upload, "url");
+  method = inb_json_get_string (upload, "method");
+  download_url = inb_json_get_string (data, "download_url");
+  if (put_url == NULL || download_url == NULL ||
+      (method != NULL && g_ascii_strcasecmp (method, "PUT") != 0))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                   _("WaveSpeed sent an upload slot this version cannot use"));
+      return NULL;
+    }
+
+  if (!inb_http_check_url (put_url, error) || !inb_http_check_url (download_url, error))
+    return NULL;
+
+  put = inb_http_request_new ("PUT", put_url);
+  inb_http_request_set_authorize (put, FALSE);
+  inb_http_request_set_idempotent (put, TRUE);
+  inb_http_request_set_body (put, jpeg, "image/jpeg");
+  headers = inb_json_get_object (upload, "headers");
+  if (headers != NULL)
+    {
+      g_autoptr(GList) names = json_object_get_members (headers);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          const char *value = inb_json_get_string (headers, l->data);
+
+          if (g_ascii_strcasecmp (l->data, "Content-Type") == 0)
+            continue;
+          if (header_is_safe (l->data, value))
+            inb_http_request_add_header (put, l->data, value);
+        }
+    }
+
+  response = inb_http_client_send (inb_cloud_job_get_client (job), put, cancellable, error);
+  if (response == NULL)
+    return NULL;
+
+  status = inb_http_response_get_status (response);
+  if (status < 200 || status >= 300)
+    {
+      inb_http_set_status_error (error, status, _("storing the keyframe at WaveSpeed"));
+      return NULL;
+    }
+
+  return g_strdup (download_url);
+}
+
+/* Uploads one keyframe; returns its download URL. */
+static char *
+upload_image (InbCloudJob   *job,
+              InbImage      *image,
+              const char    *filename,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char *url;
+  gboolean missing = FALSE;
+
+  jpeg = inb_cloud_encode_jpeg (image, MAX_IMAGE_BYTES, error);
+  if (jpeg == NULL)
+    return NULL;
+
+  url = upload_binary (job, jpeg, filename, &missing, cancellable, &local_error);
+  if (url == NULL && missing)
+    {
+      g_debug ("%s; using media/uploads", local_error->message);
+      g_clear_error (&local_error);
+      url = upload_presigned (job, jpeg, filename, cancellable, &local_error);
+    }
+
+  if (url == NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s", _("Uploading a keyframe: "));
+      return NULL;
+    }
+
+  return url;
 }
 
 static gboolean

@@ -8,6 +8,8 @@
 # Base URL: http://127.0.0.1:<port>
 #
 #   POST /api/v3/media/upload/binary        multipart field "file"
+#   POST /api/v3/media/uploads              the newer flow: JSON description,
+#   PUT  /put/<name>                        then the bytes to a presigned URL
 #   POST /api/v3/wavespeed-ai/wan-flf2v     submit (JSON)
 #   GET  /api/v3/predictions/<id>/result    status (also /predictions/<id>)
 #   GET  /media/<name>                      uploaded files
@@ -18,6 +20,7 @@
 # Scenario keys:
 #   key               the valid API key (default "ws-test")
 #   upload_error      {"status":…, "message":…}: every upload fails so
+#   upload_flow       "new": the binary endpoint is gone (404)
 #   submit_error      {"status":…, "message":…}: every submit fails so
 #   submit_drop       true: create the prediction, drop the connection
 #   created_polls     polls answered "created" (default 1)
@@ -101,13 +104,22 @@ class Handler(fakelib.FakeHandler):
                 self.send_bytes(200, data, "image/jpeg")
             return
 
+        if method == "PUT" and path.startswith("/put/"):
+            self.put_upload(path[len("/put/"):], body)
+            return
+
         auth = self.headers.get("Authorization")
         if auth != "Bearer " + self.state.get("key", "ws-test"):
             self.envelope(401, 401, "Unauthorized: invalid or missing API key")
             return
 
         if method == "POST" and path == "/api/v3/media/upload/binary":
-            self.upload(body)
+            if self.state.get("upload_flow") == "new":
+                self.envelope(404, 404, "not found")
+            else:
+                self.upload(body)
+        elif method == "POST" and path == "/api/v3/media/uploads":
+            self.new_upload(body)
         elif method == "POST" and path == "/api/v3/" + MODEL:
             self.submit(body)
         elif method == "GET" and path.startswith("/api/v3/predictions/"):
@@ -149,6 +161,43 @@ class Handler(fakelib.FakeHandler):
             "type": "image",
             "download_url": "http://127.0.0.1:%d/media/%s" % (self.port(), name),
             "filename": filename, "size": len(data)})
+
+    def new_upload(self, body):
+        """The newer flow: describe the file, then PUT it to the given URL."""
+        info = {}
+        self.entry["info"] = info
+        try:
+            req = json.loads(body)
+            for key in ("filename", "size", "content_type"):
+                if key not in req:
+                    raise Invalid("%s is required" % key)
+        except (ValueError, Invalid) as e:
+            self.envelope(400, 400, str(e))
+            return
+        info.update(req)
+        name = "%s-%s" % (uuid.uuid4().hex[:12], req["filename"])
+        with self.state.lock:
+            self.state.tasks["expect:" + name] = req["size"]
+        self.envelope(200, 200, "success", {
+            "upload": {"method": "PUT",
+                       "url": "http://127.0.0.1:%d/put/%s?X-Amz-Signature=fake" % (self.port(), name),
+                       "headers": {"Content-Type": req["content_type"], "x-amz-acl": "private"}},
+            "download_url": "http://127.0.0.1:%d/media/%s" % (self.port(), name)})
+
+    def put_upload(self, name, body):
+        info = {"authorization": self.headers.get("Authorization"),
+                "acl": self.headers.get("x-amz-acl")}
+        self.entry["info"] = info
+        with self.state.lock:
+            expected = self.state.tasks.get("expect:" + name)
+        real, w, h = fakelib.image_info(body)
+        info.update({"real": real, "width": w, "height": h, "bytes": len(body)})
+        if expected is None or expected != len(body) or info["acl"] != "private":
+            self.send_bytes(403, b"<Error><Code>SignatureDoesNotMatch</Code></Error>", "application/xml")
+            return
+        with self.state.lock:
+            self.state.tasks["media:" + name] = body
+        self.send_bytes(200, b"", "text/plain")
 
     # --- submit --------------------------------------------------------
 
