@@ -504,20 +504,40 @@ test_failures (Fixture       *f,
 }
 
 static void
+on_stage (InbProgress *progress,
+          GParamSpec  *pspec,
+          GPtrArray   *stages)
+{
+  char *stage = inb_progress_dup_stage (progress);
+
+  if (stage != NULL)
+    g_ptr_array_add (stages, stage);
+}
+
+static void
 test_retries (Fixture       *f,
               gconstpointer  data)
 {
+  g_autoptr(InbProgress) progress = inb_progress_new ();
+  g_autoptr(GPtrArray) stages = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(InbRequest) request = make_request (f, MODEL, "x", 720, 720, NULL);
   g_autoptr(InbResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   script (f, "{\"poll_errors\": [503, 500], \"output_form\": \"videos\", \"video\": \"truncated\", \"queue_polls\": 3}");
-  result = generate (f, request, NULL, 0, NULL, &error);
+  /* Slow enough polls that every stage is seen (progress is coalesced) */
+  inb_runcomfy_backend_set_poll_interval (INB_RUNCOMFY_BACKEND (f->backend), 100, 100);
+  g_signal_connect (progress, "notify::stage", G_CALLBACK (on_stage), stages);
+  result = generate (f, request, progress, 0, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_file_test (f->output, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpuint (SUBMITS (f), ==, 1);
   g_assert_cmpuint (POLLS (f), ==, 7);
   g_assert_cmpuint (count (f, "GET", "/files/"), ==, 2);
+
+  /* The queue position counted down in the progress stage */
+  g_assert_true (g_ptr_array_find_with_equal_func (stages, "2 jobs ahead in the RunComfy queue", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (stages, "1 job ahead in the RunComfy queue", g_str_equal, NULL));
 }
 
 static void

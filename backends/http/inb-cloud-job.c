@@ -63,6 +63,7 @@ struct _InbCloudJob
   char                   *task_id;
   char                   *video_url;
   InbCloudState           state;
+  gint64                  queue_position;   /* -1: not known */
   JsonObject             *metadata;
   gint64                  submitted_at;
   guint                   n_polls;
@@ -240,6 +241,19 @@ inb_cloud_job_set_video_url (InbCloudJob *job,
 {
   g_free (job->video_url);
   job->video_url = g_strdup (url);
+}
+
+/**
+ * inb_cloud_job_set_queue_position:
+ * @position: how many jobs are ahead, or -1 when the service does not say
+ *
+ * Shown in the progress stage while the task is queued.
+ */
+void
+inb_cloud_job_set_queue_position (InbCloudJob *job,
+                                  gint64       position)
+{
+  job->queue_position = position;
 }
 
 /**
@@ -735,7 +749,16 @@ poll_done (GTask    *task,
     {
       g_autofree char *stage = NULL;
 
-      if (job->state == INB_CLOUD_STATE_QUEUED)
+      if (job->state == INB_CLOUD_STATE_QUEUED && job->queue_position >= 0)
+        {
+          /* Translators: "3 jobs ahead in the RunComfy queue" */
+          stage = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " job ahead in the %s queue",
+                                                "%" G_GINT64_FORMAT " jobs ahead in the %s queue",
+                                                (gulong) MIN (job->queue_position, G_MAXLONG)),
+                                   job->queue_position, service);
+          inb_cloud_job_report (job, PROGRESS_QUEUED, stage);
+        }
+      else if (job->state == INB_CLOUD_STATE_QUEUED)
         {
           stage = g_strdup_printf (_("Waiting in the %s queue"), service);
           inb_cloud_job_report (job, PROGRESS_QUEUED, stage);
@@ -910,6 +933,7 @@ inb_cloud_job_start (const InbCloudJobClass   *klass,
   job->poll_interval_ms = job->options.poll_first_ms;
   job->metadata = json_object_new ();
   job->state = INB_CLOUD_STATE_QUEUED;
+  job->queue_position = -1;
 
   task = g_task_new (source_object, job->cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);

@@ -90,6 +90,8 @@ void           inb_cloud_job_set_task_id    (InbCloudJob              *job,
                                              const char               *task_id);
 void           inb_cloud_job_set_video_url  (InbCloudJob              *job,
                                              const char               *url);
+void           inb_cloud_job_set_queue_position (InbCloudJob          *job,
+                                             gint64                    position);
 JsonObject    *inb_cloud_job_get_metadata   (InbCloudJob              *job);
 void           inb_cloud_job_report         (InbCloudJob              *job,
                                              double                    fraction,

@@ -299,8 +299,10 @@ runcomfy_poll (InbCloudJob    *job,
   if (g_str_equal (status, "in_queue") || g_str_equal (status, "pending") || g_str_equal (status, "queued"))
     {
       *state = INB_CLOUD_STATE_QUEUED;
-      if (inb_json_get_int (root, "queue_position", &position))
-        g_debug ("Request %s: position %" G_GINT64_FORMAT " in the queue", task_id, position);
+      if (inb_json_get_int (root, "queue_position", &position) && position >= 0)
+        inb_cloud_job_set_queue_position (job, position);
+      else
+        inb_cloud_job_set_queue_position (job, -1);
     }
   else if (g_str_equal (status, "in_progress") || g_str_equal (status, "processing") ||
            g_str_equal (status, "running"))
