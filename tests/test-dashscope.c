@@ -836,6 +836,36 @@ test_cancel_running (Fixture       *f,
 }
 
 static void
+test_cancel_downloading (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  double latency = 0;
+
+  script (f, "{\"pending_polls\": 0, \"running_polls\": 0, \"video\": \"stall\"}");
+  result = generate (f, request, NULL, 600, &latency, &error);
+  g_test_message ("cancel latency while downloading: %.3f s", latency);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpfloat (latency, <, 1.0);
+  g_assert_cmpuint (count (f, "GET", "/files/"), ==, 1);
+
+  /* No partial file anywhere, no clip */
+  g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
+  dir = g_dir_open (f->work_dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_test_message ("left in the work folder: %s", name);
+      g_assert_false (g_str_has_suffix (name, ".part"));
+      g_assert_false (g_str_has_suffix (name, ".mp4"));
+    }
+}
+
+static void
 test_wan27 (Fixture       *f,
             gconstpointer  data)
 {
@@ -977,6 +1007,7 @@ main (int   argc,
   ADD ("/dashscope/download-resumed", test_download_resumed);
   ADD ("/dashscope/cancel-pending", test_cancel_pending);
   ADD ("/dashscope/cancel-running", test_cancel_running);
+  ADD ("/dashscope/cancel-downloading", test_cancel_downloading);
   ADD ("/dashscope/wan27", test_wan27);
   ADD ("/dashscope/template", test_template);
   ADD ("/dashscope/resume", test_resume);

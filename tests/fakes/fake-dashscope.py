@@ -29,7 +29,7 @@
 #   poll_body        "malformed" | "deep" | "badutf8": garbage instead of the task
 #   poll_raw         this exact text as every poll's answer (HTTP 200)
 #   video            "ok" (default) | "html" | "expired" | "truncated" |
-#                    "empty"
+#                    "empty" | "stall" (part of the file, then silence)
 #   video_path       the file served as the result (default: bytes that
 #                    are not a video)
 
@@ -359,6 +359,15 @@ class Handler(fakelib.FakeHandler):
             return
         if kind == "empty":
             self.send_bytes(200, b"", "video/mp4")
+            return
+        if kind == "stall":
+            self.send_response(200)
+            self.send_header("Content-Type", "video/mp4")
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            self.wfile.write(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 5000)
+            self.wfile.flush()
+            self.hang()
             return
 
         video_path = self.state.get("video_path")
