@@ -67,8 +67,6 @@ struct _InbEngine
   InbPlane        *conf0;        /* confidence of first's pixels */
   InbPlane        *conf1;        /* confidence of last's pixels */
   double           global_conf;
-  double           h_full[9];     /* global model, full resolution */
-  gboolean         use_detail;    /* weight keyframes by their detail */
 
   /* Splat sources on the motion grid (half the analysis grid: motion
    * cell m is centred on analysis xa = 2 m + 0.5): [0] from first's
@@ -460,27 +458,6 @@ node_rows (guint    start,
         c1 = g * c1 + (1.f - g);
         w0 = (1.f - t) * ((TRUST_FLOOR + c1) * inside (ax, ay, fw, fh) + 1e-6f);
         w1 = t * ((TRUST_FLOOR + c0) * inside (bx, by, fw, fh) + 1e-6f);
-        if (self->use_detail)
-          {
-            /* Under a zoom one keyframe is magnified (blurred) and the
-             * other minified (detailed) at time t: favour the detail. The
-             * areas an output pixel covers in either, from the global
-             * model along x -> (1 - t) x + t H x. */
-            double jac[4], d1, dt, hx, hy, px, py, qx, qy;
-
-            inb_mat3_apply (self->h_full, ax, ay, &hx, &hy);
-            inb_mat3_apply (self->h_full, ax + 1.0, ay, &px, &py);
-            inb_mat3_apply (self->h_full, ax, ay + 1.0, &qx, &qy);
-            jac[0] = px - hx; jac[1] = qx - hx;
-            jac[2] = py - hy; jac[3] = qy - hy;
-            d1 = jac[0] * jac[3] - jac[1] * jac[2];
-            dt = ((1 - t) + t * jac[0]) * ((1 - t) + t * jac[3]) - t * t * jac[1] * jac[2];
-            if (d1 > 0.1 && d1 < 10.0 && dt > 0.1)
-              {
-                w0 *= (float) MIN (4.0, 1.0 / dt);
-                w1 *= (float) MIN (4.0, d1 / dt);
-              }
-          }
 
         m[0] = ax;
         m[1] = ay;
@@ -889,8 +866,6 @@ inb_engine_new (InbImage               *first,
     }
   reliability = model_agreement (an, self->conf0, ha[0]);
   reliability = CLAMP ((reliability - 0.2) / 0.3, 0.0, 1.0);
-  memcpy (self->h_full, an->homography, sizeof self->h_full);
-  self->use_detail = reliability > 0.5 && self->global_conf > 0.5;
 
   for (guint set = 0; set < 2; set++)
     {
