@@ -531,7 +531,7 @@ print_model (InbModel *model)
           def = json_generator_to_data (generator, NULL);
         }
 
-      g_print ("    --set %-12s %s; default %s%s%s\n", spec->name, allowed, def ? def : "none",
+      g_print ("    --set %-20s %s; default %s%s%s\n", spec->name, allowed, def ? def : "none",
                spec->description ? " — " : "", spec->description ? spec->description : "");
     }
 }

@@ -8,7 +8,10 @@
 #include "config.h"
 
 #include "inb-backend-registry.h"
+#include "inb-dashscope-backend.h"
 #include "inb-local-backend.h"
+#include "inb-runcomfy-backend.h"
+#include "inb-wavespeed-backend.h"
 
 /**
  * inb_backend_registry_new_default:
@@ -19,10 +22,20 @@
 InbBackendRegistry *
 inb_backend_registry_new_default (void)
 {
+  InbBackend *(*constructors[]) (void) = {
+    inb_local_backend_new,
+    inb_dashscope_backend_new,
+    inb_wavespeed_backend_new,
+    inb_runcomfy_backend_new,
+  };
   InbBackendRegistry *self = inb_backend_registry_new ();
-  g_autoptr(InbBackend) local = inb_local_backend_new ();
 
-  inb_backend_registry_add (self, local);
+  for (guint i = 0; i < G_N_ELEMENTS (constructors); i++)
+    {
+      g_autoptr(InbBackend) backend = constructors[i] ();
+
+      inb_backend_registry_add (self, backend);
+    }
 
   return self;
 }
