@@ -19,6 +19,7 @@
 
 #include "inb-application.h"
 #include "inb-job-row.h"
+#include "inb-take.h"
 #include "inb-window.h"
 
 typedef struct
@@ -388,6 +389,161 @@ sleep_ms (Fixture *f,
   g_assert_true (wait_until (f, slept, &until, ms / 1000 + 5));
 }
 
+typedef struct
+{
+  GArray *gaps;
+  gint64  last;
+} Probe;
+
+static gboolean
+probe_tick_cb (gpointer data)
+{
+  Probe *probe = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (probe->last != 0)
+    {
+      gint64 gap = now - probe->last;
+
+      g_array_append_val (probe->gaps, gap);
+    }
+  probe->last = now;
+
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+compare_gaps (gconstpointer a,
+              gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a;
+  gint64 y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+probe_report (Probe      *probe,
+              const char *what)
+{
+  gint64 p99;
+  gint64 max;
+
+  if (probe->gaps->len == 0)
+    return;
+
+  g_array_sort (probe->gaps, compare_gaps);
+  p99 = g_array_index (probe->gaps, gint64, (probe->gaps->len * 99) / 100);
+  max = g_array_index (probe->gaps, gint64, probe->gaps->len - 1);
+  g_test_message ("Main loop while %s: %u ticks of 1 ms, p99 gap %.1f ms, longest %.1f ms",
+                  what, probe->gaps->len, p99 / 1000.0, max / 1000.0);
+}
+
+/* Figures, not asserts: the main loop while a 720p local take is made,
+ * opening its clip to the first frame, and single frame steps. */
+static void
+test_authoring_responsiveness (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  const char *samples = g_getenv ("INB_SAMPLES_DIR");
+  InbParamPanel *panel = inb_window_get_param_panel (f->window);
+  InbPlayer *player = inb_window_get_player (f->window);
+  InbPlayback *playback = inb_player_get_playback (player);
+  g_autoptr(JsonNode) resolution = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(InbJob) job = NULL;
+  g_autoptr(GFile) clip_file = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *clip = NULL;
+  Probe probe = { g_array_new (FALSE, FALSE, sizeof (gint64)), 0 };
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  guint n_jobs = g_list_model_get_n_items (jobs);
+  gint64 start;
+  gint64 total = 0;
+  guint probe_id;
+
+  if (samples == NULL)
+    {
+      g_test_skip ("INB_SAMPLES_DIR is not set");
+      g_array_unref (probe.gaps);
+      return;
+    }
+
+  first = g_build_filename (samples, "first.jpg", NULL);
+  last = g_build_filename (samples, "last.jpg", NULL);
+  if (!g_file_test (first, G_FILE_TEST_EXISTS) || !g_file_test (last, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("No sample keyframes");
+      g_array_unref (probe.gaps);
+      return;
+    }
+
+  drop_file (inb_window_get_first_slot (f->window), first);
+  drop_file (inb_window_get_last_slot (f->window), last);
+  g_assert_true (wait_until (f, slot_loaded, inb_window_get_first_slot (f->window), 30));
+  g_assert_true (wait_until (f, slot_loaded, inb_window_get_last_slot (f->window), 30));
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "fps")), 16);
+  json_node_set_string (resolution, "720p");
+  g_assert_true (inb_param_panel_set_value (panel, "resolution", resolution));
+
+  /* The previous take plays on: stop it, so only the new take counts. */
+  inb_playback_pause (playback);
+  probe_id = g_timeout_add (1, probe_tick_cb, &probe);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  while (g_list_model_get_n_items (jobs) == n_jobs)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (wait_until (f, job_finished, NULL, 300));
+  g_source_remove (probe_id);
+  probe_report (&probe, "a 720p local take was made");
+
+  job = g_list_model_get_item (jobs, g_list_model_get_n_items (jobs) - 1);
+  g_assert_cmpint (inb_job_get_state (job), ==, INB_JOB_DONE);
+  g_assert_true (wait_until (f, player_ready, NULL, 20));
+  inb_playback_pause (playback);
+
+  /* Open the clip again, cold, and time it to its first frame. */
+  clip = inb_take_dup_clip_path (inb_job_get_take (job));
+  clip_file = g_file_new_for_path (clip);
+  inb_player_set_file (player, NULL);
+  start = g_get_monotonic_time ();
+  inb_player_set_file (player, clip_file);
+  g_assert_true (wait_until (f, player_ready, NULL, 20));
+  g_test_message ("Opening a 720p clip to its first frame: %.1f ms",
+                  (g_get_monotonic_time () - start) / 1000.0);
+
+  for (guint i = 1; i <= 10; i++)
+    {
+      start = g_get_monotonic_time ();
+      inb_playback_step (playback, 1);
+      g_assert_true (wait_until (f, shows_frame, GUINT_TO_POINTER (i), 20));
+      total += g_get_monotonic_time () - start;
+    }
+  g_test_message ("Frame step forward, 720p: %.1f ms on average over 10", total / 10000.0);
+
+  total = 0;
+  for (int i = 9; i >= 0; i--)
+    {
+      start = g_get_monotonic_time ();
+      inb_playback_step (playback, -1);
+      g_assert_true (wait_until (f, shows_frame, GUINT_TO_POINTER ((guint) i), 20));
+      total += g_get_monotonic_time () - start;
+    }
+  g_test_message ("Frame step back, 720p: %.1f ms on average over 10", total / 10000.0);
+
+  g_array_set_size (probe.gaps, 0);
+  probe.last = 0;
+  probe_id = g_timeout_add (1, probe_tick_cb, &probe);
+  inb_playback_play (playback);
+  g_assert_true (wait_until (f, has_looped, NULL, 20));
+  g_source_remove (probe_id);
+  inb_playback_pause (playback);
+  probe_report (&probe, "the clip played");
+
+  g_array_unref (probe.gaps);
+}
+
 /* The picture for the README: the bundled samples, a finished take, the
  * player paused mid-way. Only when INB_SCREENSHOT names where to save it. */
 static void
@@ -543,6 +699,7 @@ main (int   argc,
   g_test_add_data_func ("/authoring/parameters", &f, test_authoring_parameters);
   g_test_add_data_func ("/authoring/generate", &f, test_authoring_generate);
   g_test_add_data_func ("/authoring/accessible", &f, test_authoring_accessible);
+  g_test_add_data_func ("/authoring/responsiveness", &f, test_authoring_responsiveness);
   g_test_add_data_func ("/authoring/screenshot", &f, test_authoring_screenshot);
 
   ret = g_test_run ();

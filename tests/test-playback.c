@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -37,7 +38,7 @@ level_for_frame (guint i)
 }
 
 static char *
-make_clip (void)
+make_clip (guint n_frames)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GstElement) pipeline = NULL;
@@ -63,7 +64,7 @@ make_clip (void)
 
   g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=, GST_STATE_CHANGE_FAILURE);
 
-  for (guint i = 0; i < N_FRAMES; i++)
+  for (guint i = 0; i < n_frames; i++)
     {
       GstBuffer *buffer = gst_buffer_new_allocate (NULL, WIDTH * HEIGHT * 4, NULL);
 
@@ -238,10 +239,38 @@ test_playback_step (gconstpointer data)
   assert_shows (playback, N_FRAMES - 1);
 }
 
+typedef struct
+{
+  guint  last_frame;
+  gint64 last_change;
+  gint64 last_frame_shown;   /* how long the last frame stayed, µs */
+  guint  n_last_seen;
+} LoopWatch;
+
+static void
+loop_watch_frame_cb (InbPlayback *playback,
+                     GParamSpec  *pspec,
+                     LoopWatch   *watch)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint frame = inb_playback_get_frame (playback);
+
+  if (watch->last_frame == N_FRAMES - 1 && frame == 0)
+    {
+      watch->last_frame_shown = MAX (watch->last_frame_shown, now - watch->last_change);
+      watch->n_last_seen++;
+    }
+  watch->last_frame = frame;
+  watch->last_change = now;
+}
+
 static void
 test_playback_loop (gconstpointer data)
 {
   g_autoptr(InbPlayback) playback = open_clip (data);
+  LoopWatch watch = { 0 };
+
+  g_signal_connect (playback, "notify::frame", G_CALLBACK (loop_watch_frame_cb), &watch);
 
   inb_playback_set_rate (playback, 2.0);
   inb_playback_play (playback);
@@ -253,8 +282,14 @@ test_playback_loop (gconstpointer data)
   g_assert_true (inb_playback_get_playing (playback));
   g_assert_null (inb_playback_get_error (playback));
 
+  /* The last frame is shown before the first comes round again. */
+  g_assert_cmpuint (watch.n_last_seen, >=, 1);
+  g_test_message ("Last frame stayed %.1f ms before the wrap (a frame lasts %.1f ms at 2x)",
+                  watch.last_frame_shown / 1000.0, 1000.0 / FPS / 2);
+
   inb_playback_pause (playback);
   g_assert_false (inb_playback_get_playing (playback));
+  g_signal_handlers_disconnect_by_data (playback, &watch);
 }
 
 static void
@@ -316,17 +351,58 @@ test_playback_finalize (gconstpointer data)
   g_assert_finalize_object (playback);
 }
 
+static gsize
+resident_bytes (void)
+{
+  g_autofree char *text = NULL;
+  gsize size = 0;
+  gsize resident = 0;
+
+  if (!g_file_get_contents ("/proc/self/statm", &text, NULL, NULL) ||
+      sscanf (text, "%zu %zu", &size, &resident) != 2)
+    return 0;
+
+  return resident * (gsize) sysconf (_SC_PAGESIZE);
+}
+
+/* A hundred passes over the end: the memory in use stays where it was. */
+static void
+test_playback_loop_memory (gconstpointer data)
+{
+  g_autoptr(InbPlayback) playback = open_clip (data);
+  gsize before;
+  gsize after;
+
+  inb_playback_set_rate (playback, 2.0);
+  inb_playback_play (playback);
+  g_assert_true (wait_for (playback, has_looped, GUINT_TO_POINTER (10)));
+  before = resident_bytes ();
+
+  for (guint n = 20; n <= 110; n += 10)
+    g_assert_true (wait_for (playback, has_looped, GUINT_TO_POINTER (n)));
+  after = resident_bytes ();
+
+  g_test_message ("Resident memory after 10 loops: %zu kB, after 110: %zu kB",
+                  before / 1024, after / 1024);
+  g_assert_cmpuint (before, >, 0);
+  g_assert_cmpuint (after, <, before + 16 * 1024 * 1024);
+  g_assert_false (inb_playback_get_ended (playback));
+  g_assert_null (inb_playback_get_error (playback));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autofree char *clip = NULL;
+  g_autofree char *short_clip = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
 
-  clip = make_clip ();
+  clip = make_clip (N_FRAMES);
+  short_clip = make_clip (8);
 
   g_test_add_data_func ("/playback/preroll", clip, test_playback_preroll);
   g_test_add_data_func ("/playback/step", clip, test_playback_step);
@@ -334,9 +410,11 @@ main (int   argc,
   g_test_add_data_func ("/playback/no-loop", clip, test_playback_no_loop);
   g_test_add_func ("/playback/error", test_playback_error);
   g_test_add_data_func ("/playback/finalize", clip, test_playback_finalize);
+  g_test_add_data_func ("/playback/loop-memory", short_clip, test_playback_loop_memory);
 
   ret = g_test_run ();
   g_unlink (clip);
+  g_unlink (short_clip);
 
   return ret;
 }

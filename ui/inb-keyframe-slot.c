@@ -23,8 +23,10 @@
 
 #include "inb-keyframe-slot.h"
 
-/* The picture shown in the slot and under the player's overlay. */
+/* The picture laid over the player, and the small one shown in the slot
+ * (drawn often: keep it cheap to scale). */
 #define PREVIEW_MAX_SIDE 1280
+#define THUMBNAIL_MAX_SIDE 512
 
 struct _InbKeyframeSlot
 {
@@ -33,6 +35,7 @@ struct _InbKeyframeSlot
   char         *title;
   InbKeyframe  *keyframe;
   GdkTexture   *texture;
+  GdkTexture   *thumbnail;
   GCancellable *cancellable;
   char         *error;
   char         *notice;
@@ -78,6 +81,7 @@ typedef struct
 {
   InbKeyframe *keyframe;
   GdkTexture  *texture;
+  GdkTexture  *thumbnail;
 } LoadResult;
 
 static void
@@ -97,6 +101,7 @@ load_result_free (gpointer data)
 
   g_clear_object (&lr->keyframe);
   g_clear_object (&lr->texture);
+  g_clear_object (&lr->thumbnail);
   g_free (lr);
 }
 
@@ -157,7 +162,7 @@ inb_keyframe_slot_update (InbKeyframeSlot *self)
     gtk_widget_add_css_class (self->frame, "filled");
   else
     gtk_widget_remove_css_class (self->frame, "filled");
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->texture));
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->thumbnail));
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
   gtk_spinner_set_spinning (self->spinner, loading);
   gtk_widget_set_visible (GTK_WIDGET (self->clear_button), self->keyframe != NULL && !loading);
@@ -218,6 +223,35 @@ set_error (InbKeyframeSlot *self,
   self->error = g_strdup (error);
 }
 
+/* A texture of @keyframe no larger than @max_side, made on a worker thread. */
+static GdkTexture *
+texture_for_keyframe (InbKeyframe *keyframe,
+                      guint        max_side)
+{
+  g_autoptr(InbImage) scaled = NULL;
+  guint width = inb_keyframe_get_width (keyframe);
+  guint height = inb_keyframe_get_height (keyframe);
+  guint side = MAX (width, height);
+  InbImage *image;
+
+  if (side > max_side)
+    {
+      guint w = MAX (1, (guint) ((guint64) width * max_side / side));
+      guint h = MAX (1, (guint) ((guint64) height * max_side / side));
+
+      scaled = inb_keyframe_normalise (keyframe, w, h, INB_FIT_STRETCH);
+      image = scaled;
+    }
+  else
+    image = inb_keyframe_get_image (keyframe);
+
+  return gdk_memory_texture_new (inb_image_get_width (image),
+                                 inb_image_get_height (image),
+                                 GDK_MEMORY_R8G8B8,
+                                 inb_image_get_bytes (image),
+                                 inb_image_get_stride (image));
+}
+
 static void
 load_worker (GTask        *task,
              gpointer      source_object,
@@ -226,13 +260,10 @@ load_worker (GTask        *task,
 {
   LoadData *ld = task_data;
   g_autoptr(InbKeyframe) keyframe = NULL;
-  g_autoptr(InbImage) preview = NULL;
   g_autoptr(GError) error = NULL;
   LoadResult *result;
-  InbImage *image;
   guint width;
   guint height;
-  guint side;
 
   if (ld->paste != NULL)
     {
@@ -251,30 +282,13 @@ load_worker (GTask        *task,
 
   width = inb_keyframe_get_width (keyframe);
   height = inb_keyframe_get_height (keyframe);
-  side = MAX (width, height);
-
-  if (side > PREVIEW_MAX_SIDE)
-    {
-      guint w = MAX (1, (guint) ((guint64) width * PREVIEW_MAX_SIDE / side));
-      guint h = MAX (1, (guint) ((guint64) height * PREVIEW_MAX_SIDE / side));
-
-      preview = inb_keyframe_normalise (keyframe, w, h, INB_FIT_STRETCH);
-      image = preview;
-    }
-  else
-    image = inb_keyframe_get_image (keyframe);
 
   result = g_new0 (LoadResult, 1);
+  result->texture = texture_for_keyframe (keyframe, PREVIEW_MAX_SIDE);
+  result->thumbnail = MAX (width, height) > THUMBNAIL_MAX_SIDE
+                    ? texture_for_keyframe (keyframe, THUMBNAIL_MAX_SIDE)
+                    : g_object_ref (result->texture);
   result->keyframe = g_steal_pointer (&keyframe);
-  {
-    GBytes *bytes = inb_image_get_bytes (image);
-
-    result->texture = gdk_memory_texture_new (inb_image_get_width (image),
-                                              inb_image_get_height (image),
-                                              GDK_MEMORY_R8G8B8,
-                                              bytes,
-                                              inb_image_get_stride (image));
-  }
 
   g_task_return_pointer (task, result, load_result_free);
 }
@@ -300,6 +314,7 @@ load_cb (GObject      *object,
       /* What was dropped replaces what was there, even when it fails. */
       g_clear_object (&self->keyframe);
       g_clear_object (&self->texture);
+      g_clear_object (&self->thumbnail);
       set_error (self, error->message);
       inb_keyframe_slot_update (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
@@ -310,6 +325,7 @@ load_cb (GObject      *object,
   set_error (self, NULL);
   g_set_object (&self->keyframe, result->keyframe);
   g_set_object (&self->texture, result->texture);
+  g_set_object (&self->thumbnail, result->thumbnail);
   load_result_free (result);
 
   inb_keyframe_slot_update (self);
@@ -445,6 +461,7 @@ inb_keyframe_slot_clear (InbKeyframeSlot *self)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->keyframe);
   g_clear_object (&self->texture);
+  g_clear_object (&self->thumbnail);
   set_error (self, NULL);
 
   inb_keyframe_slot_update (self);
@@ -479,6 +496,10 @@ inb_keyframe_slot_swap (InbKeyframeSlot *self,
   texture = self->texture;
   self->texture = other->texture;
   other->texture = texture;
+
+  texture = self->thumbnail;
+  self->thumbnail = other->thumbnail;
+  other->thumbnail = texture;
 
   error = self->error;
   self->error = other->error;
@@ -704,6 +725,7 @@ inb_keyframe_slot_dispose (GObject *object)
 
   g_clear_object (&self->keyframe);
   g_clear_object (&self->texture);
+  g_clear_object (&self->thumbnail);
 
   G_OBJECT_CLASS (inb_keyframe_slot_parent_class)->dispose (object);
 }

@@ -16,7 +16,7 @@
  */
 
 /* playbin decodes on its streaming threads into an appsink that asks for
- * RGBA; each preroll or sample becomes a GdkMemoryTexture on that thread and
+ * BGRA; each preroll or sample becomes a GdkMemoryTexture on that thread and
  * is handed to the main context through one coalesced idle. The bus is
  * watched on the main context. Looping uses segment seeks: the demuxer posts
  * SEGMENT_DONE instead of EOS and we queue a non-flushing seek back to the
@@ -56,6 +56,7 @@ struct _InbPlayback
   int           pending_fps_n;
   int           pending_fps_d;
   gboolean      pending_idle;
+  GstClockTime  segment_end;
 
   /* Main context only. */
   GdkTexture   *texture;
@@ -68,11 +69,13 @@ struct _InbPlayback
   guint         n_frames;
   guint         n_loops;
   int           target;
+  int           seek_gen;       /* atomic: bumped by every flushing seek */
   double        rate;
   guint         prerolled : 1;
   guint         playing : 1;
   guint         loop : 1;
   guint         ended : 1;
+  guint         loop_pending : 1;
 };
 
 static void paintable_iface_init (GdkPaintableInterface *iface);
@@ -216,7 +219,7 @@ texture_from_sample (GstSample    *sample,
                                       frame);
   texture = gdk_memory_texture_new (GST_VIDEO_FRAME_WIDTH (frame),
                                     GST_VIDEO_FRAME_HEIGHT (frame),
-                                    GDK_MEMORY_R8G8B8A8,
+                                    GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
                                     bytes,
                                     GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0));
 
@@ -296,6 +299,12 @@ inb_playback_frame_idle (gpointer user_data)
     }
 
   frame = frame_for_time (self, pts);
+  if (self->playing && self->target < 0 && frame < self->frame)
+    {
+      /* Played past the end and on from the start: one loop shown. */
+      self->n_loops++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_LOOPS]);
+    }
   if (frame == (guint) self->target)
     self->target = -1;
   if (frame != self->frame)
@@ -376,6 +385,59 @@ inb_playback_new_sample_cb (GstAppSink *appsink,
   return GST_FLOW_OK;
 }
 
+/* A non-flushing seek back to the start makes the demuxer open the next
+ * segment at the running time of the last frame's *start*, so that frame
+ * would be replaced at once and the loop would skip it. Each new segment
+ * therefore starts where the previous one ended, its last frame included. */
+static GstPadProbeReturn
+inb_playback_segment_probe_cb (GstPad          *pad,
+                               GstPadProbeInfo *info,
+                               gpointer         user_data)
+{
+  InbPlayback *self = user_data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  const GstSegment *segment;
+  GstSegment copy;
+
+  switch (GST_EVENT_TYPE (event))
+    {
+    case GST_EVENT_FLUSH_STOP:
+      g_mutex_lock (&self->lock);
+      self->segment_end = GST_CLOCK_TIME_NONE;
+      g_mutex_unlock (&self->lock);
+      break;
+
+    case GST_EVENT_SEGMENT:
+      gst_event_parse_segment (event, &segment);
+      if (segment->format != GST_FORMAT_TIME)
+        break;
+
+      gst_segment_copy_into (segment, &copy);
+
+      g_mutex_lock (&self->lock);
+      if (GST_CLOCK_TIME_IS_VALID (self->segment_end) && copy.base < self->segment_end)
+        {
+          GstEvent *fixed;
+
+          copy.base = self->segment_end;
+          fixed = gst_event_new_segment (&copy);
+          gst_event_set_seqnum (fixed, gst_event_get_seqnum (event));
+          gst_event_unref (event);
+          GST_PAD_PROBE_INFO_DATA (info) = fixed;
+        }
+      self->segment_end = GST_CLOCK_TIME_IS_VALID (copy.stop)
+                        ? gst_segment_to_running_time (&copy, GST_FORMAT_TIME, copy.stop)
+                        : GST_CLOCK_TIME_NONE;
+      g_mutex_unlock (&self->lock);
+      break;
+
+    default:
+      break;
+    }
+
+  return GST_PAD_PROBE_OK;
+}
+
 /* Main context */
 
 static gboolean
@@ -390,7 +452,11 @@ inb_playback_seek (InbPlayback  *self,
   if (self->loop)
     flags |= GST_SEEK_FLAG_SEGMENT;
   if (flush)
-    flags |= GST_SEEK_FLAG_FLUSH;
+    {
+      flags |= GST_SEEK_FLAG_FLUSH;
+      g_atomic_int_inc (&self->seek_gen);
+      self->loop_pending = FALSE;
+    }
 
   return gst_element_seek (self->playbin, self->rate, GST_FORMAT_TIME, flags,
                            GST_SEEK_TYPE_SET, (gint64) start,
@@ -462,15 +528,65 @@ inb_playback_update_fps_from_sink (InbPlayback *self)
     }
 }
 
-static void
-inb_playback_loop_back (InbPlayback *self,
-                        gboolean     flush)
+typedef struct
 {
-  self->n_loops++;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_LOOPS]);
+  InbPlayback  *self;
+  int           gen;
+  double        rate;
+  GstClockTime  stop;
+} LoopSeek;
 
-  if (!inb_playback_seek (self, 0, flush))
+static void
+loop_seek_free (gpointer data)
+{
+  LoopSeek *ls = data;
+
+  g_object_unref (ls->self);
+  g_free (ls);
+}
+
+static void
+loop_seek_func (GstElement *playbin,
+                gpointer    data)
+{
+  LoopSeek *ls = data;
+
+  /* A flushing seek since then (a step, a jump) has already moved on. */
+  if (g_atomic_int_get (&ls->self->seek_gen) != ls->gen)
+    return;
+
+  if (!gst_element_seek (playbin, ls->rate, GST_FORMAT_TIME,
+                         GST_SEEK_FLAG_SEGMENT | GST_SEEK_FLAG_ACCURATE,
+                         GST_SEEK_TYPE_SET, 0,
+                         GST_SEEK_TYPE_SET, GST_CLOCK_TIME_IS_VALID (ls->stop) ? (gint64) ls->stop : -1))
     g_debug ("Seek back to the start failed");
+}
+
+/* The seek back to the start is not flushing, so the frames already
+ * decoded keep playing while the demuxer starts over. Such a seek waits
+ * for the demuxer's streaming thread, which may itself wait for room in
+ * a full queue: it runs on a GStreamer thread, never on the main one, and
+ * only while playing (paused, the queues never drain). Loops are counted
+ * when the first frame comes round again, in inb_playback_frame_idle(). */
+static void
+inb_playback_loop_back (InbPlayback *self)
+{
+  LoopSeek *ls;
+
+  if (!self->playing)
+    {
+      self->loop_pending = TRUE;
+      return;
+    }
+
+  self->loop_pending = FALSE;
+
+  ls = g_new0 (LoopSeek, 1);
+  ls->self = g_object_ref (self);
+  ls->gen = g_atomic_int_get (&self->seek_gen);
+  ls->rate = self->rate;
+  ls->stop = self->duration;
+  gst_element_call_async (self->playbin, loop_seek_func, ls, loop_seek_free);
 }
 
 static gboolean
@@ -507,9 +623,7 @@ inb_playback_bus_cb (GstBus     *bus,
     case GST_MESSAGE_SEGMENT_DONE:
       if (self->loop)
         {
-          /* Not flushing: the frames already decoded keep playing while the
-           * demuxer starts again from the beginning. */
-          inb_playback_loop_back (self, FALSE);
+          inb_playback_loop_back (self);
         }
       else
         {
@@ -521,7 +635,7 @@ inb_playback_bus_cb (GstBus     *bus,
 
     case GST_MESSAGE_EOS:
       if (self->loop && self->playing)
-        inb_playback_loop_back (self, TRUE);
+        inb_playback_seek (self, 0, TRUE);
       else
         {
           gst_element_set_state (self->playbin, GST_STATE_PAUSED);
@@ -575,6 +689,8 @@ inb_playback_reset (InbPlayback *self)
   self->n_frames = 0;
   self->n_loops = 0;
   self->target = -1;
+  self->loop_pending = FALSE;
+  g_atomic_int_inc (&self->seek_gen);
   self->prerolled = FALSE;
   self->playing = FALSE;
   self->ended = FALSE;
@@ -661,6 +777,9 @@ inb_playback_play (InbPlayback *self)
 
   gst_element_set_state (self->playbin, GST_STATE_PLAYING);
   inb_playback_update_playing (self, TRUE);
+
+  if (self->loop_pending)
+    inb_playback_loop_back (self);
 }
 
 void
@@ -1092,6 +1211,7 @@ inb_playback_init (InbPlayback *self)
   self->target = -1;
   self->fps_d = 1;
   self->duration = GST_CLOCK_TIME_NONE;
+  self->segment_end = GST_CLOCK_TIME_NONE;
 
   self->playbin = gst_element_factory_make ("playbin", NULL);
   g_return_if_fail (self->playbin != NULL);
@@ -1106,7 +1226,9 @@ inb_playback_init (InbPlayback *self)
   self->appsink = gst_element_factory_make ("appsink", NULL);
   gst_object_ref (self->appsink);
 
-  caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "RGBA", NULL);
+  /* BGRA with opaque alpha is already premultiplied, and is what cairo and
+   * GL take without a conversion on the main thread. */
+  caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "BGRA", NULL);
   g_object_set (filter, "caps", caps, NULL);
   g_object_set (self->appsink,
                 "max-buffers", 1,
@@ -1119,6 +1241,9 @@ inb_playback_init (InbPlayback *self)
   gst_bin_add_many (GST_BIN (bin), convert, filter, self->appsink, NULL);
   gst_element_link_many (convert, filter, self->appsink, NULL);
   pad = gst_element_get_static_pad (convert, "sink");
+  gst_pad_add_probe (pad,
+                     GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH,
+                     inb_playback_segment_probe_cb, self, NULL);
   gst_element_add_pad (bin, gst_ghost_pad_new ("sink", pad));
   gst_object_unref (pad);
   g_object_set (self->playbin, "video-sink", bin, NULL);
