@@ -5,8 +5,9 @@
  *
  * The analysis of a keyframe pair, all on float luma:
  *
- *  1. luma on an analysis grid (box-downsampled by a power of two so that
- *     it has at most ~600k pixels) and a 2× pyramid down to ~16 pixels;
+ *  1. luma on an analysis grid (box-downsampled by a power of two: pairs
+ *     over 300k pixels at half resolution or less, at most ~600k analysis
+ *     pixels) and a 2× pyramid down to ~16 pixels;
  *  2. a seed for the global motion: an exhaustive translation search
  *     (normalised cross-correlation) on a ~64 pixel wide level, then a
  *     multi-start (scales, rolls, that shift) hierarchical affine
@@ -36,7 +37,8 @@
 #define PATCH_SIZE        8
 #define PATCH_STRIDE      4
 #define PATCH_ITERATIONS  16
-#define MAX_ANALYSIS_AREA 600000
+#define MAX_ANALYSIS_AREA 600000  /* analysis pixels at most */
+#define MAX_FULL_AREA     300000  /* larger pairs: at most half resolution */
 #define MIN_LEVEL_SIDE    16
 #define MAX_LEVELS        12
 #define SEARCH_WIDTH      64
@@ -1896,7 +1898,10 @@ inb_flow_analyse (InbParallel          *parallel,
 
   width = inb_image_get_width (first);
   height = inb_image_get_height (first);
-  while ((guint64) ((width + scale - 1) / scale) * ((height + scale - 1) / scale) > MAX_ANALYSIS_AREA)
+  /* Cost proportional to the pixel count: small pairs at full
+   * resolution, everything else at a quarter of the pixels or fewer. */
+  while ((guint64) ((width + scale - 1) / scale) * ((height + scale - 1) / scale) > MAX_ANALYSIS_AREA
+         || (scale == 1 && (guint64) width * height > MAX_FULL_AREA))
     scale *= 2;
 
   report (progress, progress_data, 0.0);
