@@ -1,0 +1,862 @@
+/* inb-secrets.c
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Where a provider's key comes from, in order:
+ *
+ *   1. its environment variable, when set and not empty;
+ *   2. a key stored this run that the keyring refused (memory only);
+ *   3. the Secret Service (libsecret), item of schema
+ *      io.github.inbetween.Inbetween.ApiKey {provider, version = 1}.
+ *
+ * Keyring calls use libsecret's async API with a timeout, so a stalled or
+ * absent Secret Service never holds up the main loop; the blocking
+ * variants run the same calls on a private main context. When the keyring
+ * cannot store a key it is kept in memory for this run and the caller is
+ * told (INB_KEY_SOURCE_SESSION). A key is never written to a file by this
+ * module, and never logged.
+ */
+#define G_LOG_DOMAIN "inb-secrets"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libsecret/secret.h>
+
+#include "inb-dashscope-backend.h"
+#include "inb-runcomfy-backend.h"
+#include "inb-secrets.h"
+#include "inb-wavespeed-backend.h"
+
+typedef struct
+{
+  const char *id;
+  const char *name;
+  const char *env_var;
+} Provider;
+
+static const Provider providers[] = {
+  { "dashscope", "DashScope", "DASHSCOPE_API_KEY" },
+  { "wavespeed", "WaveSpeed", "WAVESPEED_API_KEY" },
+  { "runcomfy",  "RunComfy",  "RUNCOMFY_API_TOKEN" },
+};
+
+static const char * const provider_ids[] = { "dashscope", "wavespeed", "runcomfy", NULL };
+
+static const SecretSchema key_schema = {
+  INB_SECRETS_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+  {
+    { "provider", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "version", SECRET_SCHEMA_ATTRIBUTE_INTEGER },
+    { NULL, 0 },
+  },
+  0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+};
+
+struct _InbSecrets
+{
+  GObject     parent_instance;
+
+  GMutex      mutex;        /* the blocking calls may run in worker threads */
+  GHashTable *session;      /* provider → key kept for this run only */
+  char       *problem;
+  guint       timeout_ms;
+};
+
+G_DEFINE_FINAL_TYPE (InbSecrets, inb_secrets, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (inb-secrets-error-quark, inb_secrets_error)
+
+void
+inb_secrets_free_key (char *key)
+{
+  if (key == NULL)
+    return;
+
+  secret_password_wipe (key);
+  g_free (key);
+}
+
+static const Provider *
+find_provider (const char *provider)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
+    if (g_strcmp0 (providers[i].id, provider) == 0)
+      return &providers[i];
+
+  return NULL;
+}
+
+const char * const *
+inb_secrets_get_providers (void)
+{
+  return provider_ids;
+}
+
+gboolean
+inb_secrets_is_provider (const char *provider)
+{
+  return find_provider (provider) != NULL;
+}
+
+/**
+ * inb_secrets_get_env_var:
+ *
+ * Returns: (nullable): "DASHSCOPE_API_KEY" for "dashscope", …
+ */
+const char *
+inb_secrets_get_env_var (const char *provider)
+{
+  const Provider *p = find_provider (provider);
+
+  return p != NULL ? p->env_var : NULL;
+}
+
+const char *
+inb_secrets_get_provider_name (const char *provider)
+{
+  const Provider *p = find_provider (provider);
+
+  return p != NULL ? p->name : provider;
+}
+
+const char *
+inb_key_source_to_string (InbKeySource source)
+{
+  switch (source)
+    {
+    case INB_KEY_SOURCE_ENVIRONMENT:
+      return "environment";
+    case INB_KEY_SOURCE_KEYRING:
+      return "keyring";
+    case INB_KEY_SOURCE_SESSION:
+      return "session";
+    case INB_KEY_SOURCE_NONE:
+    default:
+      return "none";
+    }
+}
+
+static void
+inb_secrets_finalize (GObject *object)
+{
+  InbSecrets *self = INB_SECRETS (object);
+
+  g_hash_table_unref (self->session);
+  g_free (self->problem);
+  g_mutex_clear (&self->mutex);
+
+  G_OBJECT_CLASS (inb_secrets_parent_class)->finalize (object);
+}
+
+static void
+inb_secrets_class_init (InbSecretsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = inb_secrets_finalize;
+}
+
+static void
+inb_secrets_init (InbSecrets *self)
+{
+  g_mutex_init (&self->mutex);
+  self->session = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) inb_secrets_free_key);
+  self->timeout_ms = INB_SECRETS_DEFAULT_TIMEOUT_MS;
+}
+
+InbSecrets *
+inb_secrets_new (void)
+{
+  return g_object_new (INB_TYPE_SECRETS, NULL);
+}
+
+void
+inb_secrets_set_timeout (InbSecrets *self,
+                         guint       timeout_ms)
+{
+  g_return_if_fail (INB_IS_SECRETS (self));
+
+  self->timeout_ms = MAX (timeout_ms, 1);
+}
+
+/**
+ * inb_secrets_dup_problem:
+ *
+ * Returns: (transfer full) (nullable): why the keyring could not be used
+ *   the last time it failed
+ */
+char *
+inb_secrets_dup_problem (InbSecrets *self)
+{
+  char *problem;
+
+  g_return_val_if_fail (INB_IS_SECRETS (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  problem = g_strdup (self->problem);
+  g_mutex_unlock (&self->mutex);
+
+  return problem;
+}
+
+/**
+ * inb_secrets_is_session_only:
+ *
+ * Returns: whether @provider's key lives in memory for this run only
+ */
+gboolean
+inb_secrets_is_session_only (InbSecrets *self,
+                             const char *provider)
+{
+  gboolean found;
+
+  g_return_val_if_fail (INB_IS_SECRETS (self), FALSE);
+
+  g_mutex_lock (&self->mutex);
+  found = g_hash_table_contains (self->session, provider);
+  g_mutex_unlock (&self->mutex);
+
+  return found;
+}
+
+static void
+set_problem (InbSecrets   *self,
+             const GError *error)
+{
+  g_mutex_lock (&self->mutex);
+  g_free (self->problem);
+  self->problem = g_strdup (error->message);
+  g_mutex_unlock (&self->mutex);
+}
+
+static char *
+dup_session_key (InbSecrets *self,
+                 const char *provider)
+{
+  char *key;
+
+  g_mutex_lock (&self->mutex);
+  key = g_strdup (g_hash_table_lookup (self->session, provider));
+  g_mutex_unlock (&self->mutex);
+
+  return key;
+}
+
+static gboolean
+check_provider (const char  *provider,
+                GError     **error)
+{
+  if (find_provider (provider) == NULL)
+    {
+      g_set_error (error, INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNKNOWN_PROVIDER,
+                   _("“%s” is not a provider that takes a key (known: dashscope, wavespeed, runcomfy)"),
+                   provider);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* One keyring call ------------------------------------------------------- */
+
+typedef struct
+{
+  char         *provider;
+  char         *key;
+  GCancellable *cancellable;     /* ours: the caller's, or the timeout */
+  GCancellable *caller;
+  gulong        caller_id;
+  GSource      *timeout;
+  gboolean      timed_out;
+} Op;
+
+static void
+op_free (Op *op)
+{
+  if (op->timeout != NULL)
+    {
+      g_source_destroy (op->timeout);
+      g_source_unref (op->timeout);
+    }
+  if (op->caller != NULL)
+    {
+      g_cancellable_disconnect (op->caller, op->caller_id);
+      g_object_unref (op->caller);
+    }
+  g_clear_object (&op->cancellable);
+  g_free (op->provider);
+  inb_secrets_free_key (op->key);
+  g_free (op);
+}
+
+static void
+on_caller_cancelled (GCancellable *caller,
+                     GCancellable *ours)
+{
+  g_cancellable_cancel (ours);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  Op *op = user_data;
+
+  op->timed_out = TRUE;
+  g_cancellable_cancel (op->cancellable);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static GTask *
+op_task_new (InbSecrets          *self,
+             gpointer             source_tag,
+             const char          *provider,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Op *op = g_new0 (Op, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, "[inb] keyring");
+  op->provider = g_strdup (provider);
+  op->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      op->caller = g_object_ref (cancellable);
+      op->caller_id = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                             op->cancellable, NULL);
+    }
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+
+  return task;
+}
+
+static void
+op_start_timeout (InbSecrets *self,
+                  GTask      *task)
+{
+  Op *op = g_task_get_task_data (task);
+
+  op->timeout = g_timeout_source_new (self->timeout_ms);
+  g_source_set_name (op->timeout, "[inb] keyring timeout");
+  g_source_set_callback (op->timeout, on_timeout, op, NULL);
+  g_source_attach (op->timeout, g_task_get_context (task));
+}
+
+/* The keyring failed: why, in words a user can act on. */
+static GError *
+op_error (Op     *op,
+          GError *error)
+{
+  GError *result;
+
+  if (op->caller != NULL && g_cancellable_is_cancelled (op->caller))
+    return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+
+  if (op->timed_out)
+    result = g_error_new_literal (INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNAVAILABLE,
+                                  _("The keyring did not answer in time"));
+  else
+    result = g_error_new (INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNAVAILABLE,
+                          _("The keyring is not available: %s"),
+                          error != NULL ? error->message : _("unknown error"));
+
+  return result;
+}
+
+/* Lookup ----------------------------------------------------------------- */
+
+typedef struct
+{
+  char         *key;
+  InbKeySource  source;
+} Found;
+
+static void
+found_free (Found *found)
+{
+  inb_secrets_free_key (found->key);
+  g_free (found);
+}
+
+static void
+return_found (GTask        *task,
+              char         *key,
+              InbKeySource  source)
+{
+  Found *found = g_new0 (Found, 1);
+
+  found->key = key;
+  found->source = key != NULL ? source : INB_KEY_SOURCE_NONE;
+  g_task_return_pointer (task, found, (GDestroyNotify) found_free);
+}
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  InbSecrets *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  password = secret_password_lookup_finish (result, &error);
+  if (error != NULL)
+    {
+      GError *reported = op_error (op, error);
+
+      if (reported->domain == INB_SECRETS_ERROR)
+        set_problem (self, reported);
+      g_debug ("Keyring lookup for %s failed: %s", op->provider, reported->message);
+      g_task_return_error (task, reported);
+      return;
+    }
+
+  if (password != NULL && *password != '\0')
+    return_found (task, g_strdup (password), INB_KEY_SOURCE_KEYRING);
+  else
+    return_found (task, NULL, INB_KEY_SOURCE_NONE);
+
+  if (password != NULL)
+    secret_password_free (password);
+}
+
+/**
+ * inb_secrets_lookup_async:
+ *
+ * Finds @provider's key: its environment variable, a key kept for this
+ * session, then the keyring (given up after the timeout).
+ */
+void
+inb_secrets_lookup_async (InbSecrets          *self,
+                          const char          *provider,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  const char *env;
+  char *session;
+  Op *op;
+
+  g_return_if_fail (INB_IS_SECRETS (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = op_task_new (self, inb_secrets_lookup_async, provider, cancellable, callback, user_data);
+  op = g_task_get_task_data (task);
+
+  if (!check_provider (provider, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  env = g_getenv (find_provider (provider)->env_var);
+  if (env != NULL && *env != '\0')
+    {
+      return_found (task, g_strdup (env), INB_KEY_SOURCE_ENVIRONMENT);
+      return;
+    }
+
+  if ((session = dup_session_key (self, provider)) != NULL)
+    {
+      return_found (task, session, INB_KEY_SOURCE_SESSION);
+      return;
+    }
+
+  op_start_timeout (self, task);
+  secret_password_lookup (&key_schema, op->cancellable, lookup_cb, g_object_ref (task),
+                          "provider", provider,
+                          "version", INB_SECRETS_SCHEMA_VERSION,
+                          NULL);
+}
+
+/**
+ * inb_secrets_lookup_finish:
+ * @source: (out) (optional): where the key came from
+ *
+ * Returns: (transfer full) (nullable): the key (free it with
+ *   inb_secrets_free_key()), or %NULL: none stored (no error), or the
+ *   keyring could not be asked (%INB_SECRETS_ERROR_UNAVAILABLE)
+ */
+char *
+inb_secrets_lookup_finish (InbSecrets    *self,
+                           GAsyncResult  *result,
+                           InbKeySource  *source,
+                           GError       **error)
+{
+  Found *found;
+  char *key;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (source != NULL)
+    *source = INB_KEY_SOURCE_NONE;
+
+  found = g_task_propagate_pointer (G_TASK (result), error);
+  if (found == NULL)
+    return NULL;
+
+  if (source != NULL)
+    *source = found->source;
+  key = g_steal_pointer (&found->key);
+  found_free (found);
+
+  return key;
+}
+
+/* Store ------------------------------------------------------------------ */
+
+static void
+store_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  InbSecrets *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (secret_password_store_finish (result, &error))
+    {
+      g_mutex_lock (&self->mutex);
+      g_hash_table_remove (self->session, op->provider);
+      g_mutex_unlock (&self->mutex);
+      g_task_return_int (task, INB_KEY_SOURCE_KEYRING);
+    }
+  else
+    {
+      GError *reported = op_error (op, error);
+
+      if (reported->domain != INB_SECRETS_ERROR)
+        {
+          g_task_return_error (task, reported);
+          return;
+        }
+
+      /* No keyring: this run only, never a file */
+      g_debug ("Keeping the %s key for this session only: %s", op->provider, reported->message);
+      set_problem (self, reported);
+      g_error_free (reported);
+
+      g_mutex_lock (&self->mutex);
+      g_hash_table_replace (self->session, g_strdup (op->provider), g_steal_pointer (&op->key));
+      g_mutex_unlock (&self->mutex);
+      g_task_return_int (task, INB_KEY_SOURCE_SESSION);
+    }
+}
+
+/**
+ * inb_secrets_store_async:
+ * @key: the key; surrounding white space is dropped
+ *
+ * Stores @key in the keyring, or, when no keyring answers, keeps it in
+ * memory for this run (see inb_secrets_store_finish()).
+ */
+void
+inb_secrets_store_async (InbSecrets          *self,
+                         const char          *provider,
+                         const char          *key,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *label = NULL;
+  GError *error = NULL;
+  Op *op;
+
+  g_return_if_fail (INB_IS_SECRETS (self));
+  g_return_if_fail (key != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = op_task_new (self, inb_secrets_store_async, provider, cancellable, callback, user_data);
+  op = g_task_get_task_data (task);
+
+  if (!check_provider (provider, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  op->key = g_strstrip (g_strdup (key));
+  if (*op->key == '\0' || strpbrk (op->key, "\r\n") != NULL)
+    {
+      g_task_return_new_error (task, INB_SECRETS_ERROR, INB_SECRETS_ERROR_INVALID_KEY,
+                               _("The key is empty or spans several lines"));
+      return;
+    }
+
+  /* Translators: the keyring item's label, e.g. "Inbetween: DashScope API key" */
+  label = g_strdup_printf (_("Inbetween: %s API key"), find_provider (provider)->name);
+
+  op_start_timeout (self, task);
+  secret_password_store (&key_schema, SECRET_COLLECTION_DEFAULT, label, op->key,
+                         op->cancellable, store_cb, g_object_ref (task),
+                         "provider", provider,
+                         "version", INB_SECRETS_SCHEMA_VERSION,
+                         NULL);
+}
+
+/**
+ * inb_secrets_store_finish:
+ *
+ * Returns: %INB_KEY_SOURCE_KEYRING when stored in the keyring,
+ *   %INB_KEY_SOURCE_SESSION when kept for this run only (the reason is in
+ *   inb_secrets_dup_problem()), %INB_KEY_SOURCE_NONE with @error set when
+ *   nothing was kept (cancelled, invalid key)
+ */
+InbKeySource
+inb_secrets_store_finish (InbSecrets    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  gssize source;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), INB_KEY_SOURCE_NONE);
+
+  source = g_task_propagate_int (G_TASK (result), error);
+
+  return source < 0 ? INB_KEY_SOURCE_NONE : (InbKeySource) source;
+}
+
+/* Clear ------------------------------------------------------------------ */
+
+static void
+clear_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  InbSecrets *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    {
+      GError *reported = op_error (op, error);
+
+      if (reported->domain == INB_SECRETS_ERROR)
+        set_problem (self, reported);
+      g_task_return_error (task, reported);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * inb_secrets_clear_async:
+ *
+ * Forgets @provider's key for this session and removes it from the
+ * keyring. (An environment variable is not ours to clear.)
+ */
+void
+inb_secrets_clear_async (InbSecrets          *self,
+                         const char          *provider,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  Op *op;
+
+  g_return_if_fail (INB_IS_SECRETS (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = op_task_new (self, inb_secrets_clear_async, provider, cancellable, callback, user_data);
+  op = g_task_get_task_data (task);
+
+  if (!check_provider (provider, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_mutex_lock (&self->mutex);
+  g_hash_table_remove (self->session, provider);
+  g_mutex_unlock (&self->mutex);
+
+  op_start_timeout (self, task);
+  secret_password_clear (&key_schema, op->cancellable, clear_cb, g_object_ref (task),
+                         "provider", provider,
+                         "version", INB_SECRETS_SCHEMA_VERSION,
+                         NULL);
+}
+
+/**
+ * inb_secrets_clear_finish:
+ *
+ * Returns: %TRUE when the keyring no longer holds the key; %FALSE with
+ *   %INB_SECRETS_ERROR_UNAVAILABLE when it could not be asked (the
+ *   session's copy is gone either way)
+ */
+gboolean
+inb_secrets_clear_finish (InbSecrets    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Blocking --------------------------------------------------------------- */
+
+/* The async call on a private main context, iterated until it is done. */
+typedef struct
+{
+  GMainContext *context;
+  GAsyncResult *result;
+} Sync;
+
+static void
+sync_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Sync *sync = user_data;
+
+  sync->result = g_object_ref (result);
+  g_main_context_wakeup (sync->context);
+}
+
+static void
+sync_begin (Sync *sync)
+{
+  sync->context = g_main_context_new ();
+  sync->result = NULL;
+  g_main_context_push_thread_default (sync->context);
+}
+
+static void
+sync_wait (Sync *sync)
+{
+  while (sync->result == NULL)
+    g_main_context_iteration (sync->context, TRUE);
+}
+
+static void
+sync_end (Sync *sync)
+{
+  /* Let the task's own idle callbacks and the timeout source go */
+  while (g_main_context_iteration (sync->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (sync->context);
+  g_clear_object (&sync->result);
+  g_main_context_unref (sync->context);
+}
+
+/**
+ * inb_secrets_lookup_sync:
+ *
+ * Blocking inb_secrets_lookup_async(); never on the main thread of a UI.
+ */
+char *
+inb_secrets_lookup_sync (InbSecrets    *self,
+                         const char    *provider,
+                         InbKeySource  *source,
+                         GError       **error)
+{
+  Sync sync;
+  char *key;
+
+  g_return_val_if_fail (INB_IS_SECRETS (self), NULL);
+
+  sync_begin (&sync);
+  inb_secrets_lookup_async (self, provider, NULL, sync_cb, &sync);
+  sync_wait (&sync);
+  key = inb_secrets_lookup_finish (self, sync.result, source, error);
+  sync_end (&sync);
+
+  return key;
+}
+
+InbKeySource
+inb_secrets_store_sync (InbSecrets  *self,
+                        const char  *provider,
+                        const char  *key,
+                        GError     **error)
+{
+  Sync sync;
+  InbKeySource stored;
+
+  g_return_val_if_fail (INB_IS_SECRETS (self), INB_KEY_SOURCE_NONE);
+
+  sync_begin (&sync);
+  inb_secrets_store_async (self, provider, key, NULL, sync_cb, &sync);
+  sync_wait (&sync);
+  stored = inb_secrets_store_finish (self, sync.result, error);
+  sync_end (&sync);
+
+  return stored;
+}
+
+gboolean
+inb_secrets_clear_sync (InbSecrets  *self,
+                        const char  *provider,
+                        GError     **error)
+{
+  Sync sync;
+  gboolean ok;
+
+  g_return_val_if_fail (INB_IS_SECRETS (self), FALSE);
+
+  sync_begin (&sync);
+  inb_secrets_clear_async (self, provider, NULL, sync_cb, &sync);
+  sync_wait (&sync);
+  ok = inb_secrets_clear_finish (self, sync.result, error);
+  sync_end (&sync);
+
+  return ok;
+}
+
+/* Backends --------------------------------------------------------------- */
+
+gboolean
+inb_secrets_apply_to_backend (InbBackend *backend,
+                              const char *key)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (backend), FALSE);
+
+  if (INB_IS_DASHSCOPE_BACKEND (backend))
+    inb_dashscope_backend_set_api_key (INB_DASHSCOPE_BACKEND (backend), key);
+  else if (INB_IS_WAVESPEED_BACKEND (backend))
+    inb_wavespeed_backend_set_api_key (INB_WAVESPEED_BACKEND (backend), key);
+  else if (INB_IS_RUNCOMFY_BACKEND (backend))
+    inb_runcomfy_backend_set_api_key (INB_RUNCOMFY_BACKEND (backend), key);
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * inb_secrets_backend_has_key:
+ *
+ * Returns: whether @backend has a key (a backend that needs none has)
+ */
+gboolean
+inb_secrets_backend_has_key (InbBackend *backend)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (backend), FALSE);
+
+  if (INB_IS_DASHSCOPE_BACKEND (backend))
+    return inb_dashscope_backend_has_api_key (INB_DASHSCOPE_BACKEND (backend));
+  if (INB_IS_WAVESPEED_BACKEND (backend))
+    return inb_wavespeed_backend_has_api_key (INB_WAVESPEED_BACKEND (backend));
+  if (INB_IS_RUNCOMFY_BACKEND (backend))
+    return inb_runcomfy_backend_has_api_key (INB_RUNCOMFY_BACKEND (backend));
+
+  return TRUE;
+}

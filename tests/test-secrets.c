@@ -1,0 +1,533 @@
+/* test-secrets.c — API keys: environment, keyring (libsecret file backend), session only
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * libsecret picks its backend once per process, so every case runs in a
+ * subprocess that sets its environment before libsecret starts. The
+ * keyring is libsecret's file backend (SECRET_BACKEND=file): no daemon, no
+ * D-Bus; the "no Secret Service" cases point the session bus at a socket
+ * that does not exist, or at one that never answers.
+ */
+
+#define G_LOG_DOMAIN "test-secrets"
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "inb-dashscope-backend.h"
+#include "inb-local-backend.h"
+#include "inb-secrets.h"
+
+static char *
+make_canary (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  return g_strdup_printf ("sk-CANARY-%s", uuid);
+}
+
+static gboolean
+contains (const char *haystack,
+          gsize       length,
+          const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; n <= length && i <= length - n; i++)
+    if (memcmp (haystack + i, needle, n) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Files under @root that contain @needle; counts the files read too. */
+static guint
+grep_tree (const char *root,
+           const char *needle,
+           guint      *n_files)
+{
+  g_autoptr(GDir) dir = g_dir_open (root, 0, NULL);
+  const char *name;
+  guint hits = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (root, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          hits += grep_tree (path, needle, n_files);
+          continue;
+        }
+      if (!g_file_get_contents (path, &contents, &length, NULL))
+        continue;
+      (*n_files)++;
+      if (contains (contents, length, needle))
+        {
+          g_test_message ("canary found in %s", path);
+          hits++;
+        }
+    }
+
+  return hits;
+}
+
+/* The canary in no file under the test's home and XDG folders. */
+static guint
+canary_hits (const char *canary,
+             guint      *n_files)
+{
+  const char *roots[] = {
+    g_get_home_dir (),
+    g_get_user_data_dir (),
+    g_get_user_config_dir (),
+    g_get_user_cache_dir (),
+    g_get_user_state_dir (),
+    g_get_user_runtime_dir (),
+  };
+  guint hits = 0;
+
+  *n_files = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (roots); i++)
+    hits += grep_tree (roots[i], canary, n_files);
+
+  return hits;
+}
+
+static char *
+keyring_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "keyrings", "test.keyring", NULL);
+}
+
+static void
+use_file_keyring (void)
+{
+  g_autofree char *path = keyring_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *bus = g_strdup_printf ("unix:path=%s/no-such-bus", g_get_user_runtime_dir ());
+
+  g_mkdir_with_parents (dir, 0700);
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", path, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
+  /* Whatever happens, never the user's real keyring */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
+  g_unsetenv ("DISPLAY");
+}
+
+static void
+use_no_service (const char *bus_path)
+{
+  g_autofree char *bus = NULL;
+
+  g_unsetenv ("SECRET_BACKEND");
+  g_unsetenv ("SECRET_FILE_TEST_PATH");
+  g_unsetenv ("SECRET_FILE_TEST_PASSWORD");
+  g_unsetenv ("DISPLAY");
+  if (bus_path == NULL)
+    bus = g_strdup_printf ("unix:path=%s/no-such-bus", g_get_user_runtime_dir ());
+  else
+    bus = g_strdup_printf ("unix:path=%s", bus_path);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
+}
+
+/* Keyring ---------------------------------------------------------------- */
+
+static void
+run_keyring (void)
+{
+  g_autoptr(InbSecrets) secrets = NULL;
+  g_autoptr(InbSecrets) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *canary = make_canary ();
+  g_autofree char *path = NULL;
+  char *key;
+  InbKeySource source;
+  GStatBuf st;
+  guint n_files;
+
+  use_file_keyring ();
+  g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
+  g_setenv ("WAVESPEED_API_KEY", "", TRUE);
+
+  secrets = inb_secrets_new ();
+  g_assert_cmpint (inb_secrets_store_sync (secrets, "dashscope", canary, &error), ==, INB_KEY_SOURCE_KEYRING);
+  g_assert_no_error (error);
+  g_assert_false (inb_secrets_is_session_only (secrets, "dashscope"));
+
+  /* Stored encrypted in the keyring file, mode 0600 */
+  path = keyring_path ();
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* A new object (as after a restart) finds it in the keyring */
+  fresh = inb_secrets_new ();
+  key = inb_secrets_lookup_sync (fresh, "dashscope", &source, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, canary);
+  g_assert_cmpint (source, ==, INB_KEY_SOURCE_KEYRING);
+  inb_secrets_free_key (key);
+
+  /* Nothing for another provider, and that is not an error */
+  key = inb_secrets_lookup_sync (fresh, "wavespeed", &source, &error);
+  g_assert_no_error (error);
+  g_assert_null (key);
+  g_assert_cmpint (source, ==, INB_KEY_SOURCE_NONE);
+
+  /* Not a provider */
+  key = inb_secrets_lookup_sync (fresh, "local", &source, &error);
+  g_assert_error (error, INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNKNOWN_PROVIDER);
+  g_assert_null (key);
+  g_clear_error (&error);
+
+  /* An empty key is refused, nothing stored */
+  g_assert_cmpint (inb_secrets_store_sync (fresh, "wavespeed", "  \n", &error), ==, INB_KEY_SOURCE_NONE);
+  g_assert_error (error, INB_SECRETS_ERROR, INB_SECRETS_ERROR_INVALID_KEY);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (canary_hits (canary, &n_files), ==, 0);
+  g_assert_cmpuint (n_files, >=, 1);   /* the keyring file was read */
+
+  /* Cleared: gone */
+  g_assert_true (inb_secrets_clear_sync (fresh, "dashscope", &error));
+  g_assert_no_error (error);
+  key = inb_secrets_lookup_sync (secrets, "dashscope", &source, &error);
+  g_assert_no_error (error);
+  g_assert_null (key);
+  g_assert_cmpint (source, ==, INB_KEY_SOURCE_NONE);
+}
+
+static void
+test_keyring (void)
+{
+  if (g_test_subprocess ())
+    {
+      run_keyring ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* Async, on the main loop ----------------------------------------------- */
+
+typedef struct
+{
+  GMainLoop    *loop;
+  char         *key;
+  InbKeySource  source;
+  GError       *error;
+  guint         ticks;
+} Wait;
+
+static void
+stored_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Wait *w = user_data;
+
+  w->source = inb_secrets_store_finish (INB_SECRETS (object), result, &w->error);
+  g_main_loop_quit (w->loop);
+}
+
+static void
+looked_up_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Wait *w = user_data;
+
+  w->key = inb_secrets_lookup_finish (INB_SECRETS (object), result, &w->source, &w->error);
+  g_main_loop_quit (w->loop);
+}
+
+static void
+run_async (void)
+{
+  g_autoptr(InbSecrets) secrets = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *canary = make_canary ();
+  Wait w = { 0, };
+
+  use_file_keyring ();
+  g_setenv ("RUNCOMFY_API_TOKEN", "", TRUE);
+
+  secrets = inb_secrets_new ();
+  w.loop = g_main_loop_new (NULL, FALSE);
+
+  inb_secrets_store_async (secrets, "runcomfy", canary, NULL, stored_cb, &w);
+  g_main_loop_run (w.loop);
+  g_assert_no_error (w.error);
+  g_assert_cmpint (w.source, ==, INB_KEY_SOURCE_KEYRING);
+
+  inb_secrets_lookup_async (secrets, "runcomfy", NULL, looked_up_cb, &w);
+  g_main_loop_run (w.loop);
+  g_assert_no_error (w.error);
+  g_assert_cmpstr (w.key, ==, canary);
+  g_assert_cmpint (w.source, ==, INB_KEY_SOURCE_KEYRING);
+  g_clear_pointer (&w.key, inb_secrets_free_key);
+
+  /* Cancelled by the caller: an error, not a "session only" store */
+  g_cancellable_cancel (cancellable);
+  inb_secrets_store_async (secrets, "wavespeed", "sk-other", cancellable, stored_cb, &w);
+  g_main_loop_run (w.loop);
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (w.source, ==, INB_KEY_SOURCE_NONE);
+  g_assert_false (inb_secrets_is_session_only (secrets, "wavespeed"));
+  g_clear_error (&w.error);
+
+  g_main_loop_unref (w.loop);
+}
+
+static void
+test_async (void)
+{
+  if (g_test_subprocess ())
+    {
+      run_async ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* The environment wins --------------------------------------------------- */
+
+static void
+run_environment (void)
+{
+  g_autoptr(InbSecrets) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbBackend) backend = NULL;
+  g_autoptr(InbBackend) local = NULL;
+  char *key;
+  InbKeySource source;
+
+  use_file_keyring ();
+  g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
+
+  secrets = inb_secrets_new ();
+  g_assert_cmpint (inb_secrets_store_sync (secrets, "dashscope", "sk-from-keyring", &error), ==,
+                   INB_KEY_SOURCE_KEYRING);
+  g_assert_no_error (error);
+
+  g_setenv ("DASHSCOPE_API_KEY", "sk-from-env", TRUE);
+  key = inb_secrets_lookup_sync (secrets, "dashscope", &source, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, "sk-from-env");
+  g_assert_cmpint (source, ==, INB_KEY_SOURCE_ENVIRONMENT);
+  inb_secrets_free_key (key);
+
+  /* Set but empty means unset */
+  g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
+  key = inb_secrets_lookup_sync (secrets, "dashscope", &source, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, "sk-from-keyring");
+  g_assert_cmpint (source, ==, INB_KEY_SOURCE_KEYRING);
+
+  /* Handing it to the backend */
+  backend = inb_dashscope_backend_new ();
+  g_assert_false (inb_secrets_backend_has_key (backend));
+  g_assert_true (inb_secrets_apply_to_backend (backend, key));
+  g_assert_true (inb_secrets_backend_has_key (backend));
+  g_assert_true (inb_secrets_apply_to_backend (backend, NULL));
+  g_assert_false (inb_secrets_backend_has_key (backend));
+  local = inb_local_backend_new ();
+  g_assert_false (inb_secrets_apply_to_backend (local, key));
+  g_assert_true (inb_secrets_backend_has_key (local));
+  inb_secrets_free_key (key);
+
+  g_assert_cmpstr (inb_secrets_get_env_var ("runcomfy"), ==, "RUNCOMFY_API_TOKEN");
+  g_assert_cmpstr (inb_secrets_get_env_var ("wavespeed"), ==, "WAVESPEED_API_KEY");
+  g_assert_null (inb_secrets_get_env_var ("local"));
+}
+
+static void
+test_environment (void)
+{
+  if (g_test_subprocess ())
+    {
+      run_environment ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* No Secret Service: this session only ----------------------------------- */
+
+static void
+run_no_service (void)
+{
+  g_autoptr(InbSecrets) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *canary = make_canary ();
+  g_autofree char *problem = NULL;
+  char *key;
+  InbKeySource source;
+  guint n_files;
+
+  use_no_service (NULL);
+  g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
+  g_setenv ("WAVESPEED_API_KEY", "", TRUE);
+
+  secrets = inb_secrets_new ();
+  inb_secrets_set_timeout (secrets, 3000);
+
+  g_assert_cmpint (inb_secrets_store_sync (secrets, "dashscope", canary, &error), ==, INB_KEY_SOURCE_SESSION);
+  g_assert_no_error (error);
+  g_assert_true (inb_secrets_is_session_only (secrets, "dashscope"));
+  problem = inb_secrets_dup_problem (secrets);
+  g_assert_nonnull (problem);
+  g_test_message ("keyring problem: %s", problem);
+  g_assert_null (strstr (problem, canary));
+
+  key = inb_secrets_lookup_sync (secrets, "dashscope", &source, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, canary);
+  g_assert_cmpint (source, ==, INB_KEY_SOURCE_SESSION);
+  inb_secrets_free_key (key);
+
+  /* A provider with no key: the keyring could not be asked, and it says so */
+  key = inb_secrets_lookup_sync (secrets, "wavespeed", &source, &error);
+  g_assert_error (error, INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNAVAILABLE);
+  g_assert_null (key);
+  g_assert_cmpint (source, ==, INB_KEY_SOURCE_NONE);
+  g_clear_error (&error);
+
+  /* Never a plaintext file */
+  g_assert_cmpuint (canary_hits (canary, &n_files), ==, 0);
+
+  /* Clearing forgets the session's copy even without a keyring */
+  g_assert_false (inb_secrets_clear_sync (secrets, "dashscope", &error));
+  g_assert_error (error, INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+  g_assert_false (inb_secrets_is_session_only (secrets, "dashscope"));
+  key = inb_secrets_lookup_sync (secrets, "dashscope", &source, &error);
+  g_assert_null (key);
+  g_clear_error (&error);
+}
+
+static void
+test_no_service (void)
+{
+  if (g_test_subprocess ())
+    {
+      run_no_service ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* A bus that accepts the connection and never answers -------------------- */
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  Wait *w = user_data;
+
+  w->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run_stalled (void)
+{
+  g_autoptr(InbSecrets) secrets = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (g_get_user_runtime_dir (), "stalled-bus", NULL);
+  g_autofree char *canary = make_canary ();
+  g_autofree char *problem = NULL;
+  Wait w = { 0, };
+  guint tick;
+  guint n_files;
+  gint64 start, elapsed;
+
+  g_mkdir_with_parents (g_get_user_runtime_dir (), 0700);
+  socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, &error);
+  g_assert_no_error (error);
+  address = g_unix_socket_address_new (path);
+  g_socket_bind (socket, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (socket, &error);   /* never accepted: the handshake stalls */
+  g_assert_no_error (error);
+
+  use_no_service (path);
+  g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
+
+  secrets = inb_secrets_new ();
+  inb_secrets_set_timeout (secrets, 500);
+  w.loop = g_main_loop_new (NULL, FALSE);
+  tick = g_timeout_add (20, tick_cb, &w);
+
+  start = g_get_monotonic_time ();
+  inb_secrets_store_async (secrets, "dashscope", canary, NULL, stored_cb, &w);
+  g_main_loop_run (w.loop);
+  elapsed = g_get_monotonic_time () - start;
+  g_source_remove (tick);
+
+  g_test_message ("stalled keyring: given up after %" G_GINT64_FORMAT " ms, %u main-loop ticks meanwhile",
+                  elapsed / 1000, w.ticks);
+  g_assert_no_error (w.error);
+  g_assert_cmpint (w.source, ==, INB_KEY_SOURCE_SESSION);
+  g_assert_cmpuint (w.ticks, >, 0);                       /* the main loop kept running */
+  g_assert_cmpint (elapsed, <, 10 * G_USEC_PER_SEC);      /* generous: the timeout is 0.5 s */
+  problem = inb_secrets_dup_problem (secrets);
+  g_assert_nonnull (problem);
+
+  inb_secrets_lookup_async (secrets, "dashscope", NULL, looked_up_cb, &w);
+  g_main_loop_run (w.loop);
+  g_assert_no_error (w.error);
+  g_assert_cmpstr (w.key, ==, canary);
+  g_assert_cmpint (w.source, ==, INB_KEY_SOURCE_SESSION);
+  g_clear_pointer (&w.key, inb_secrets_free_key);
+
+  g_assert_cmpuint (canary_hits (canary, &n_files), ==, 0);
+  g_main_loop_unref (w.loop);
+}
+
+static void
+test_stalled (void)
+{
+  if (g_test_subprocess ())
+    {
+      run_stalled ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/secrets/keyring", test_keyring);
+  g_test_add_func ("/secrets/async", test_async);
+  g_test_add_func ("/secrets/environment", test_environment);
+  g_test_add_func ("/secrets/no-service", test_no_service);
+  g_test_add_func ("/secrets/stalled-service", test_stalled);
+
+  return g_test_run ();
+}
