@@ -24,7 +24,7 @@ RUN=(
 )
 TEST=(
   xvfb xauth dbus dbus-x11 python3 gnome-keyring libsecret-tools
-  gstreamer1.0-tools
+  gstreamer1.0-tools imagemagick
 )
 BENCH=(
   ffmpeg python3-numpy python3-opencv mate-backgrounds time

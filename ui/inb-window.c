@@ -1139,8 +1139,6 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, inb_window_open_action);
   gtk_widget_class_install_action (widget_class, "win.unfullscreen", NULL, inb_window_unfullscreen_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.generate", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "win.generate", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.unfullscreen", NULL);
@@ -1150,8 +1148,21 @@ static void
 inb_window_init (InbWindow *self)
 {
   g_autoptr(GtkStringList) fit_labels = NULL;
+  GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Ctrl+Enter generates even from inside a prompt, which would
+   * otherwise take the key for a new line. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("win.generate")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("win.generate")));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   self->choices = g_array_new (FALSE, TRUE, sizeof (Choice));
   self->registry = inb_backend_registry_new_default ();
