@@ -198,6 +198,22 @@ test_authoring_drop_paste_swap (gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.swap", NULL);
   g_assert_true (inb_keyframe_slot_get_keyframe (first) == a);
 
+  /* A last keyframe of another shape: said on the slot, framed by the fit
+   * policy, and no reason not to generate. */
+  {
+    g_autofree char *square = write_keyframe (f->dir, "square.png", 64, 64, 32, 32);
+
+    drop_file (last, square);
+    g_assert_true (wait_until (f, slot_loaded, last, 20));
+    g_assert_nonnull (inb_keyframe_slot_get_notice (last));
+    g_assert_nonnull (strstr (inb_keyframe_slot_get_notice (last), "64 × 64"));
+    g_assert_null (inb_keyframe_slot_get_notice (first));
+    g_assert_true (inb_window_get_can_generate (f->window));
+    drop_file (last, f->last_png);
+    g_assert_true (wait_until (f, slot_loaded, last, 20));
+    g_assert_null (inb_keyframe_slot_get_notice (last));
+  }
+
   /* A file that is no image is refused, in words, on the slot. */
   {
     g_autofree char *bogus = g_build_filename (f->dir, "notes.png", NULL);

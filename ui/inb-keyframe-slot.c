@@ -151,6 +151,14 @@ inb_keyframe_slot_get_error (InbKeyframeSlot *self)
   return self->error;
 }
 
+const char *
+inb_keyframe_slot_get_notice (InbKeyframeSlot *self)
+{
+  g_return_val_if_fail (INB_IS_KEYFRAME_SLOT (self), NULL);
+
+  return self->notice;
+}
+
 static void
 inb_keyframe_slot_update (InbKeyframeSlot *self)
 {

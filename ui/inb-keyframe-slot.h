@@ -28,6 +28,7 @@ InbKeyframe *inb_keyframe_slot_get_keyframe  (InbKeyframeSlot *self);
 GdkTexture  *inb_keyframe_slot_get_texture   (InbKeyframeSlot *self);
 gboolean     inb_keyframe_slot_get_loading   (InbKeyframeSlot *self);
 const char  *inb_keyframe_slot_get_error     (InbKeyframeSlot *self);
+const char  *inb_keyframe_slot_get_notice    (InbKeyframeSlot *self);
 void         inb_keyframe_slot_load_file     (InbKeyframeSlot *self,
                                               GFile           *file);
 void         inb_keyframe_slot_load_uri      (InbKeyframeSlot *self,

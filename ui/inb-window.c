@@ -48,6 +48,10 @@ struct _InbWindow
   InbModel             *model;
   GCancellable         *cancellable;
   GtkDropDown          *fit_dropdown;
+  GtkWidget            *fit_box;
+  GtkPicture           *framing_picture;
+  GCancellable         *framing_cancellable;
+  char                 *framing_key;
   char                 *problem;
   guint                 n_takes;
   guint                 building : 1;
@@ -488,6 +492,91 @@ size_notice (InbWindow   *self,
   return NULL;
 }
 
+/* A small picture of the last keyframe framed as it will be sent. */
+
+typedef struct
+{
+  InbKeyframe *last;
+  guint        width;
+  guint        height;
+  InbFit       fit;
+} Framing;
+
+static void
+framing_free (gpointer data)
+{
+  Framing *fr = data;
+
+  g_clear_object (&fr->last);
+  g_free (fr);
+}
+
+static void
+framing_worker (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Framing *fr = task_data;
+  g_autoptr(InbImage) image = inb_keyframe_normalise (fr->last, fr->width, fr->height, fr->fit);
+
+  g_task_return_pointer (task,
+                         gdk_memory_texture_new (inb_image_get_width (image),
+                                                 inb_image_get_height (image),
+                                                 GDK_MEMORY_R8G8B8,
+                                                 inb_image_get_bytes (image),
+                                                 inb_image_get_stride (image)),
+                         g_object_unref);
+}
+
+static void
+framing_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  InbWindow *self = INB_WINDOW (object);
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (texture != NULL && self->framing_picture != NULL)
+    gtk_picture_set_paintable (self->framing_picture, GDK_PAINTABLE (texture));
+}
+
+static void
+inb_window_update_framing (InbWindow   *self,
+                           InbKeyframe *first,
+                           InbKeyframe *last,
+                           const char  *fit_name)
+{
+  g_autofree char *key = g_strdup_printf ("%p %p %s", (gpointer) first, (gpointer) last, fit_name);
+  g_autoptr(GTask) task = NULL;
+  Framing *fr;
+  InbFit fit = INB_FIT_CROP;
+
+  if (g_strcmp0 (key, self->framing_key) == 0)
+    return;
+
+  g_free (self->framing_key);
+  self->framing_key = g_steal_pointer (&key);
+
+  if (self->framing_cancellable != NULL)
+    g_cancellable_cancel (self->framing_cancellable);
+  g_clear_object (&self->framing_cancellable);
+  self->framing_cancellable = g_cancellable_new ();
+
+  inb_fit_from_string (fit_name, &fit);
+
+  fr = g_new0 (Framing, 1);
+  fr->last = g_object_ref (last);
+  fr->fit = fit;
+  fr->width = 120;
+  fr->height = CLAMP ((guint) ((guint64) 120 * inb_keyframe_get_height (first) / MAX (1, inb_keyframe_get_width (first))), 16, 320);
+
+  task = g_task_new (self, self->framing_cancellable, framing_cb, NULL);
+  g_task_set_source_tag (task, inb_window_update_framing);
+  g_task_set_task_data (task, fr, framing_free);
+  g_task_run_in_thread (task, framing_worker);
+}
+
 static void
 inb_window_update_keyframe_notices (InbWindow *self)
 {
@@ -523,13 +612,15 @@ inb_window_update_keyframe_notices (InbWindow *self)
         if (g_strcmp0 (fit_values[i], fit) == 0)
           gtk_drop_down_set_selected (self->fit_dropdown, i);
       self->updating_fit = FALSE;
+
+      inb_window_update_framing (self, first, last, fit);
     }
 
   inb_keyframe_slot_set_notice (self->first_slot, first_notice);
   inb_keyframe_slot_set_notice (self->last_slot, last_notice);
   inb_keyframe_slot_set_extra (self->last_slot,
                                differs && inb_param_panel_get_row (self->param_panel, "fit") != NULL
-                               ? GTK_WIDGET (self->fit_dropdown) : NULL);
+                               ? self->fit_box : NULL);
 }
 
 static void
@@ -1019,7 +1110,13 @@ inb_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), INB_TYPE_WINDOW);
 
-  g_clear_object (&self->fit_dropdown);
+  if (self->framing_cancellable != NULL)
+    g_cancellable_cancel (self->framing_cancellable);
+  g_clear_object (&self->framing_cancellable);
+  g_clear_pointer (&self->framing_key, g_free);
+  self->framing_picture = NULL;
+  g_clear_object (&self->fit_box);
+  self->fit_dropdown = NULL;
   g_clear_object (&self->queue);
   self->backend = NULL;
   self->model = NULL;
@@ -1173,7 +1270,20 @@ inb_window_init (InbWindow *self)
   gtk_string_list_append (fit_labels, _("Crop to fill"));
   gtk_string_list_append (fit_labels, _("Pad with borders"));
   gtk_string_list_append (fit_labels, _("Stretch"));
-  self->fit_dropdown = GTK_DROP_DOWN (g_object_ref_sink (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&fit_labels)), NULL)));
+  self->fit_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&fit_labels)), NULL));
+  gtk_widget_set_valign (GTK_WIDGET (self->fit_dropdown), GTK_ALIGN_CENTER);
+  self->framing_picture = GTK_PICTURE (gtk_picture_new ());
+  gtk_picture_set_can_shrink (self->framing_picture, FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->framing_picture), "framing");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->framing_picture), _("The last keyframe as it will be used"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->framing_picture),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Framing preview"),
+                                  -1);
+  self->fit_box = g_object_ref_sink (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
+  gtk_widget_set_margin_top (self->fit_box, 6);
+  gtk_widget_set_halign (GTK_WIDGET (self->framing_picture), GTK_ALIGN_START);
+  gtk_box_append (GTK_BOX (self->fit_box), GTK_WIDGET (self->framing_picture));
+  gtk_box_append (GTK_BOX (self->fit_box), GTK_WIDGET (self->fit_dropdown));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->fit_dropdown), _("How the last keyframe is framed"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->fit_dropdown),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Fit"),
