@@ -668,6 +668,54 @@ check_tree (GtkWidget *widget,
     check_tree (child, root, n_checked);
 }
 
+static gboolean
+is_within (GtkWidget *widget,
+           GtkWidget *ancestor)
+{
+  return widget != NULL && (widget == ancestor || gtk_widget_is_ancestor (widget, ancestor));
+}
+
+/* With Tab alone, every step of the loop is reachable: both slots (Enter
+ * opens the file chooser there, Ctrl+V pastes), the prompt, each
+ * parameter, Generate, and the player's controls. */
+static void
+test_authoring_keyboard (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  InbParamPanel *panel = inb_window_get_param_panel (f->window);
+  GtkWidget *targets[] = {
+    GTK_WIDGET (inb_window_get_first_slot (f->window)),
+    GTK_WIDGET (inb_window_get_last_slot (f->window)),
+    inb_param_panel_get_widget (panel, "duration"),
+    inb_param_panel_get_widget (panel, "fps"),
+    inb_param_panel_get_row (panel, "resolution"),
+    inb_window_get_generate_button (f->window),
+    GTK_WIDGET (inb_window_get_player (f->window)),
+  };
+  gboolean reached[G_N_ELEMENTS (targets)] = { FALSE, };
+
+  gtk_window_set_focus (GTK_WINDOW (f->window), NULL);
+
+  for (guint step = 0; step < 300; step++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD))
+        continue;
+
+      focus = gtk_root_get_focus (GTK_ROOT (f->window));
+      for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+        if (is_within (focus, targets[i]))
+          reached[i] = TRUE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      if (!reached[i])
+        g_error ("Tab never reaches %s", G_OBJECT_TYPE_NAME (targets[i]));
+    }
+}
+
 static void
 test_authoring_accessible (gconstpointer data)
 {
@@ -715,6 +763,7 @@ main (int   argc,
   g_test_add_data_func ("/authoring/parameters", &f, test_authoring_parameters);
   g_test_add_data_func ("/authoring/generate", &f, test_authoring_generate);
   g_test_add_data_func ("/authoring/accessible", &f, test_authoring_accessible);
+  g_test_add_data_func ("/authoring/keyboard", &f, test_authoring_keyboard);
   g_test_add_data_func ("/authoring/responsiveness", &f, test_authoring_responsiveness);
   g_test_add_data_func ("/authoring/screenshot", &f, test_authoring_screenshot);
 

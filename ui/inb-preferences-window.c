@@ -21,6 +21,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inb-backend-registry.h"
 #include "inb-preferences-window.h"
 
 struct _InbPreferencesWindow
@@ -28,6 +29,7 @@ struct _InbPreferencesWindow
   AdwPreferencesWindow  parent_instance;
 
   GSettings            *settings;
+  GStrv                 backend_ids;
 
   /* Template Widgets */
   AdwComboRow          *backend_row;
@@ -39,7 +41,6 @@ G_DEFINE_FINAL_TYPE (InbPreferencesWindow, inb_preferences_window, ADW_TYPE_PREF
 
 /* Nicks as in the GSettings schema, in the order of the combo rows. */
 static const char * const fit_nicks[] = { "crop", "pad", "stretch", NULL };
-static const char * const backend_ids[] = { "local", NULL };
 
 static gboolean
 nick_to_index (GValue   *value,
@@ -106,6 +107,25 @@ inb_preferences_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (inb_preferences_window_parent_class)->constructed (object);
 
+  /* Every backend the registry knows, by name. */
+  {
+    g_autoptr(InbBackendRegistry) registry = inb_backend_registry_new_default ();
+    g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+    g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+    GListModel *backends = inb_backend_registry_get_backends (registry);
+
+    for (guint i = 0; i < g_list_model_get_n_items (backends); i++)
+      {
+        g_autoptr(InbBackend) backend = g_list_model_get_item (backends, i);
+
+        g_strv_builder_add (ids, inb_backend_get_id (backend));
+        gtk_string_list_append (names, inb_backend_get_name (backend));
+      }
+
+    self->backend_ids = g_strv_builder_end (ids);
+    adw_combo_row_set_model (self->backend_row, G_LIST_MODEL (names));
+  }
+
   g_settings_bind_with_mapping (self->settings, "default-fit",
                                 self->fit_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT,
@@ -115,7 +135,7 @@ inb_preferences_window_constructed (GObject *object)
                                 self->backend_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT,
                                 nick_to_index, index_to_nick,
-                                (gpointer) backend_ids, NULL);
+                                self->backend_ids, NULL);
 
   url = g_settings_get_string (self->settings, "comfyui-url");
   gtk_editable_set_text (GTK_EDITABLE (self->comfyui_row), url);
@@ -129,6 +149,16 @@ inb_preferences_window_dispose (GObject *object)
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (inb_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+inb_preferences_window_finalize (GObject *object)
+{
+  InbPreferencesWindow *self = INB_PREFERENCES_WINDOW (object);
+
+  g_clear_pointer (&self->backend_ids, g_strfreev);
+
+  G_OBJECT_CLASS (inb_preferences_window_parent_class)->finalize (object);
 }
 
 enum {
@@ -166,6 +196,7 @@ inb_preferences_window_class_init (InbPreferencesWindowClass *klass)
 
   object_class->constructed = inb_preferences_window_constructed;
   object_class->dispose = inb_preferences_window_dispose;
+  object_class->finalize = inb_preferences_window_finalize;
   object_class->set_property = inb_preferences_window_set_property;
 
   properties[PROP_SETTINGS] =
