@@ -19,9 +19,11 @@
 #include "inb-job.h"
 #include "inb-keyframe.h"
 #include "inb-request-builder.h"
+#include "inb-resume.h"
+#include "inb-secrets.h"
 #include "inb-take.h"
 
-static const char * const verbs[] = { "generate", "backends", "history", NULL };
+static const char * const verbs[] = { "generate", "backends", "history", "keys", "resume", NULL };
 
 gboolean
 inb_cli_is_verb (const char *arg)
@@ -289,6 +291,44 @@ take_summary (InbJob     *job,
   return json_node_init_object (json_node_alloc (), object);
 }
 
+/* A cloud backend gets its key from the environment, else the keyring.
+ * FALSE (and a message saying how to give one) when there is none. */
+static gboolean
+ensure_backend_key (InbSecrets *secrets,
+                    InbBackend *backend,
+                    gboolean    report)
+{
+  const char *provider = inb_backend_get_id (backend);
+  g_autoptr(GError) error = NULL;
+  InbKeySource source;
+  char *key;
+
+  if (!inb_secrets_is_provider (provider))
+    return TRUE;
+
+  key = inb_secrets_lookup_sync (secrets, provider, &source, &error);
+  if (key != NULL)
+    {
+      inb_secrets_apply_to_backend (backend, key);
+      inb_secrets_free_key (key);
+      return TRUE;
+    }
+
+  if (inb_secrets_backend_has_key (backend))
+    return TRUE;
+
+  if (report)
+    {
+      print_error (_("No %s API key. Set %s, or store one in the keyring with "
+                     "“inbetween keys set %s” (it reads the key from standard input)."),
+                   inb_secrets_get_provider_name (provider), inb_secrets_get_env_var (provider), provider);
+      if (error != NULL)
+        g_printerr ("  %s\n", error->message);
+    }
+
+  return FALSE;
+}
+
 static int
 generate (int    argc,
           char **argv)
@@ -375,6 +415,14 @@ generate (int    argc,
                    inb_backend_get_id (backend), model_id);
       return INB_EXIT_USAGE;
     }
+
+  /* Before anything is read or sent: a cloud backend needs its key */
+  {
+    g_autoptr(InbSecrets) secrets = inb_secrets_new ();
+
+    if (!ensure_backend_key (secrets, backend, TRUE))
+      return INB_EXIT_USAGE;
+  }
 
   params = json_object_new ();
   for (guint i = 0; settings != NULL && settings[i] != NULL; i++)
@@ -686,6 +734,337 @@ history (int    argc,
   return INB_EXIT_OK;
 }
 
+/* ---------------------------------------------------------------- keys */
+
+#define MAX_KEY_LENGTH 4096
+
+static char *
+read_key_from_stdin (GError **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char buffer[512];
+  size_t n;
+
+  while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
+    {
+      g_string_append_len (text, buffer, (gssize) n);
+      memset (buffer, 0, sizeof buffer);
+      if (text->len > MAX_KEY_LENGTH)
+        {
+          memset (text->str, 0, text->len);
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("The key read from standard input is longer than %d bytes"), MAX_KEY_LENGTH);
+          return NULL;
+        }
+    }
+
+  g_strstrip (text->str);
+  if (text->str[0] == '\0')
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("No key on standard input; try “printf %s \"$KEY\" | inbetween keys set PROVIDER”"));
+      return NULL;
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static int
+keys_status (InbSecrets *secrets,
+             gboolean    json)
+{
+  const char * const *providers = inb_secrets_get_providers ();
+  g_autoptr(JsonArray) array = json_array_new ();
+
+  for (guint i = 0; providers[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      InbKeySource source;
+      JsonObject *object = json_object_new ();
+      char *key = inb_secrets_lookup_sync (secrets, providers[i], &source, &error);
+
+      /* Only where it comes from: the key itself is never shown */
+      inb_secrets_free_key (key);
+
+      json_object_set_string_member (object, "provider", providers[i]);
+      json_object_set_string_member (object, "source", inb_key_source_to_string (source));
+      json_object_set_string_member (object, "variable", inb_secrets_get_env_var (providers[i]));
+      if (error != NULL)
+        json_object_set_string_member (object, "problem", error->message);
+      json_array_add_object_element (array, object);
+
+      if (json)
+        continue;
+
+      switch (source)
+        {
+        case INB_KEY_SOURCE_ENVIRONMENT:
+          g_print (_("%-10s key from %s\n"), providers[i], inb_secrets_get_env_var (providers[i]));
+          break;
+        case INB_KEY_SOURCE_KEYRING:
+          g_print (_("%-10s key in the keyring\n"), providers[i]);
+          break;
+        case INB_KEY_SOURCE_SESSION:
+        case INB_KEY_SOURCE_NONE:
+        default:
+          if (error != NULL)
+            g_print (_("%-10s no key in %s; the keyring could not be asked: %s\n"), providers[i],
+                     inb_secrets_get_env_var (providers[i]), error->message);
+          else
+            g_print (_("%-10s no key (set %s or run “inbetween keys set %s”)\n"), providers[i],
+                     inb_secrets_get_env_var (providers[i]), providers[i]);
+          break;
+        }
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), array);
+      print_json (node);
+    }
+
+  return INB_EXIT_OK;
+}
+
+static int
+keys (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbSecrets) secrets = NULL;
+  gboolean json = FALSE;
+  const char *action;
+  const char *provider;
+  int status;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("keys status: print JSON"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("status | set PROVIDER | clear PROVIDER — API keys in the keyring"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("PROVIDER is dashscope, wavespeed or runcomfy. “set” reads the key from standard input\n"
+      "and stores it in the keyring (Secret Service). DASHSCOPE_API_KEY, WAVESPEED_API_KEY and\n"
+      "RUNCOMFY_API_TOKEN, when set, win over the keyring. Keys are never printed."));
+
+  if ((status = parse_options (context, &argc, &argv)) != INB_EXIT_OK)
+    return status;
+
+  action = argc > 1 ? argv[1] : "status";
+  provider = argc > 2 ? argv[2] : NULL;
+  secrets = inb_secrets_new ();
+
+  if (g_str_equal (action, "status") && argc <= 2)
+    return keys_status (secrets, json);
+
+  if ((!g_str_equal (action, "set") && !g_str_equal (action, "clear")) || argc != 3)
+    {
+      print_error (_("Usage: inbetween keys status | set PROVIDER | clear PROVIDER"));
+      return INB_EXIT_USAGE;
+    }
+
+  if (!inb_secrets_is_provider (provider))
+    {
+      print_error (_("“%s” takes no key; the providers are dashscope, wavespeed and runcomfy"), provider);
+      return INB_EXIT_USAGE;
+    }
+
+  if (g_str_equal (action, "set"))
+    {
+      char *key = read_key_from_stdin (&error);
+      InbKeySource stored;
+      const char *env;
+
+      if (key == NULL)
+        {
+          print_error ("%s", error->message);
+          return INB_EXIT_USAGE;
+        }
+
+      stored = inb_secrets_store_sync (secrets, provider, key, &error);
+      inb_secrets_free_key (key);
+
+      if (stored == INB_KEY_SOURCE_KEYRING)
+        {
+          g_printerr (_("Stored the %s key in the keyring.\n"), inb_secrets_get_provider_name (provider));
+          env = g_getenv (inb_secrets_get_env_var (provider));
+          if (env != NULL && *env != '\0')
+            g_printerr (_("Note: %s is set and is used instead while it is.\n"),
+                        inb_secrets_get_env_var (provider));
+          return INB_EXIT_OK;
+        }
+
+      if (stored == INB_KEY_SOURCE_SESSION)
+        {
+          g_autofree char *problem = inb_secrets_dup_problem (secrets);
+
+          /* A session of one command keeps nothing: say so plainly */
+          print_error (_("The key was not stored: %s. Set %s in the environment instead."),
+                       problem ? problem : _("no keyring"), inb_secrets_get_env_var (provider));
+          return INB_EXIT_FAILURE;
+        }
+
+      print_error ("%s", error->message);
+      return INB_EXIT_USAGE;
+    }
+
+  if (!inb_secrets_clear_sync (secrets, provider, &error))
+    {
+      print_error (_("Could not clear the %s key: %s"), inb_secrets_get_provider_name (provider), error->message);
+      return INB_EXIT_FAILURE;
+    }
+
+  g_printerr (_("The keyring holds no %s key now.\n"), inb_secrets_get_provider_name (provider));
+  return INB_EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- resume */
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GCancellable *cancellable;
+  GPtrArray    *entries;
+  GError       *error;
+} ResumeRun;
+
+static gboolean
+resume_interrupt_cb (gpointer user_data)
+{
+  ResumeRun *run = user_data;
+
+  if (!g_cancellable_is_cancelled (run->cancellable))
+    {
+      g_printerr (_("Interrupted: stopping; unfinished takes stay as they are.\n"));
+      g_cancellable_cancel (run->cancellable);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+resume_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ResumeRun *run = user_data;
+
+  run->entries = inb_resume_takes_finish (result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static int
+resume (int    argc,
+        char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(InbBackendRegistry) registry = NULL;
+  g_autoptr(InbSecrets) secrets = NULL;
+  g_autoptr(JsonArray) array = NULL;
+  g_autofree char *takes_dir = NULL;
+  ResumeRun run = { 0, };
+  const char * const *providers;
+  gboolean json = FALSE;
+  gboolean pending = FALSE;
+  guint sigint_id, sigterm_id;
+  int status;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print what happened to each take as JSON"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("— finish the hosted jobs left unfinished by a crash or a quit"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("Takes whose job reached a service are polled by their task id and their clip is\n"
+      "downloaded; nothing is ever submitted again. A task older than the provider keeps\n"
+      "results (24 hours) is marked expired; a submit whose answer was lost is listed for you.\n"
+      "Exit status: 0 all settled, 3 some left for later (no key, network), 130 interrupted."));
+
+  if ((status = parse_options (context, &argc, &argv)) != INB_EXIT_OK)
+    return status;
+
+  if (argc > 1)
+    {
+      print_error (_("resume takes no arguments"));
+      return INB_EXIT_USAGE;
+    }
+
+  registry = inb_backend_registry_new_default ();
+  secrets = inb_secrets_new ();
+  providers = inb_secrets_get_providers ();
+  for (guint i = 0; providers[i] != NULL; i++)
+    {
+      InbBackend *backend = inb_backend_registry_lookup (registry, providers[i]);
+
+      if (backend != NULL)
+        ensure_backend_key (secrets, backend, FALSE);
+    }
+
+  takes_dir = inb_fs_get_takes_dir ();
+  run.loop = g_main_loop_new (NULL, FALSE);
+  run.cancellable = g_cancellable_new ();
+  sigint_id = g_unix_signal_add (SIGINT, resume_interrupt_cb, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, resume_interrupt_cb, &run);
+
+  inb_resume_takes_async (registry, takes_dir, run.cancellable, resume_done_cb, &run);
+  g_main_loop_run (run.loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_main_loop_unref (run.loop);
+
+  if (run.entries == NULL)
+    {
+      gboolean interrupted = g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+      print_error ("%s", run.error->message);
+      g_clear_error (&run.error);
+      g_object_unref (run.cancellable);
+      return interrupted ? INB_EXIT_INTERRUPTED : INB_EXIT_FAILURE;
+    }
+
+  array = json_array_new ();
+  for (guint i = 0; i < run.entries->len; i++)
+    {
+      InbResumeEntry *entry = g_ptr_array_index (run.entries, i);
+      JsonObject *object = json_object_new ();
+
+      pending |= entry->outcome == INB_RESUME_PENDING;
+
+      json_object_set_string_member (object, "take", entry->take_id);
+      json_object_set_string_member (object, "take_dir", entry->take_dir);
+      json_object_set_string_member (object, "backend", entry->backend_id);
+      json_object_set_string_member (object, "task_id", entry->task_id);
+      json_object_set_string_member (object, "outcome", inb_resume_outcome_to_string (entry->outcome));
+      json_object_set_string_member (object, "message", entry->message);
+      json_array_add_object_element (array, object);
+
+      if (!json)
+        g_print ("%s  %-14s %-10s %s\n", entry->take_id, inb_resume_outcome_to_string (entry->outcome),
+                 entry->backend_id, entry->message ? entry->message : "");
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), array);
+      print_json (node);
+    }
+  else if (run.entries->len == 0)
+    g_printerr (_("No unfinished hosted jobs.\n"));
+
+  status = g_cancellable_is_cancelled (run.cancellable) ? INB_EXIT_INTERRUPTED
+           : pending ? INB_EXIT_BACKEND : INB_EXIT_OK;
+  g_ptr_array_unref (run.entries);
+  g_object_unref (run.cancellable);
+
+  return status;
+}
+
 /* ---------------------------------------------------------------- samples */
 
 /**
@@ -774,6 +1153,10 @@ inb_cli_run (int    argc,
     return backends (argc, copy);
   if (g_str_equal (argv[0], "history"))
     return history (argc, copy);
+  if (g_str_equal (argv[0], "keys"))
+    return keys (argc, copy);
+  if (g_str_equal (argv[0], "resume"))
+    return resume (argc, copy);
 
   print_error (_("Unknown command “%s”"), argv[0]);
   return INB_EXIT_USAGE;

@@ -1,0 +1,761 @@
+/* inb-resume.c
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A hosted job leaves `remote.json` in its take's folder (written by
+ * backends/http/inb-cloud-job.c): the intent before the submit, the task id
+ * before the first poll, "done" once the clip is in place. After a crash
+ * a take can be left "running" with such a record. For each one:
+ *
+ *   record "done" and a playable clip   → the take is done (no request)
+ *   a task id, younger than the provider
+ *   keeps results (24 h)                → poll it by id and download
+ *                                          (inb_backend_resume_async())
+ *   a task id, older                    → "expired", nothing sent
+ *   "submitting" / "submit-unknown"     → "submit-unknown": the user decides
+ *   "not-submitted"                     → "failed": nothing reached the service
+ *
+ * Nothing here ever submits a job. A take already finished is left alone,
+ * so running this twice changes nothing the second time.
+ */
+#define G_LOG_DOMAIN "inb-resume"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "inb-job.h"
+#include "inb-resume.h"
+#include "inb-secrets.h"
+#include "inb-take.h"
+#include "inb-video-reader.h"
+
+#define REMOTE_FILE      "remote.json"
+#define REMOTE_MAX_BYTES (64 * 1024)
+
+typedef struct
+{
+  const char *id;
+  guint       hours;
+} Lifetime;
+
+/* DashScope documents 24 h for task ids and result URLs; WaveSpeed and
+ * RunComfy document none, so the same bound is assumed for them. */
+static const Lifetime lifetimes[] = {
+  { "dashscope", 24 },
+  { "wavespeed", 24 },
+  { "runcomfy",  24 },
+};
+
+typedef enum
+{
+  ACTION_RESUME,
+  ACTION_FINISH_LOCAL,
+  ACTION_EXPIRE,
+  ACTION_MARK_SUBMIT_UNKNOWN,
+  ACTION_LIST_SUBMIT_UNKNOWN,
+  ACTION_NOT_SENT,
+} Action;
+
+typedef struct
+{
+  InbTake        *take;
+  JsonObject     *remote;
+  Action          action;
+  char           *message;
+  char           *submitted;     /* ISO 8601, for the record */
+  guint           width, height, n_frames;
+  double          fps;
+  InbResult      *result;
+  InbResumeEntry *entry;
+} Item;
+
+typedef struct
+{
+  InbBackendRegistry *registry;
+  char               *takes_dir;
+  GPtrArray          *items;
+  guint               pending;
+} Run;
+
+const char *
+inb_resume_outcome_to_string (InbResumeOutcome outcome)
+{
+  switch (outcome)
+    {
+    case INB_RESUME_DONE:
+      return "done";
+    case INB_RESUME_FAILED:
+      return "failed";
+    case INB_RESUME_EXPIRED:
+      return "expired";
+    case INB_RESUME_SUBMIT_UNKNOWN:
+      return "submit-unknown";
+    case INB_RESUME_PENDING:
+    default:
+      return "pending";
+    }
+}
+
+void
+inb_resume_entry_free (InbResumeEntry *entry)
+{
+  if (entry == NULL)
+    return;
+
+  g_free (entry->take_id);
+  g_free (entry->take_dir);
+  g_free (entry->backend_id);
+  g_free (entry->task_id);
+  g_free (entry->message);
+  g_free (entry);
+}
+
+static void
+item_free (Item *item)
+{
+  g_clear_object (&item->take);
+  g_clear_pointer (&item->remote, json_object_unref);
+  g_free (item->message);
+  g_free (item->submitted);
+  g_clear_object (&item->result);
+  inb_resume_entry_free (item->entry);
+  g_free (item);
+}
+
+static void
+run_free (Run *run)
+{
+  g_clear_object (&run->registry);
+  g_free (run->takes_dir);
+  g_clear_pointer (&run->items, g_ptr_array_unref);
+  g_free (run);
+}
+
+static guint
+lifetime_hours (const char *backend_id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (lifetimes); i++)
+    if (g_strcmp0 (lifetimes[i].id, backend_id) == 0)
+      return lifetimes[i].hours;
+
+  return INB_RESUME_DEFAULT_LIFETIME_HOURS;
+}
+
+static const char *
+remote_task_id (JsonObject *remote)
+{
+  JsonNode *node = remote != NULL ? json_object_get_member (remote, "task_id") : NULL;
+  const char *text;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  text = json_node_get_string (node);
+  return text != NULL && *text != '\0' ? text : NULL;
+}
+
+static const char *
+remote_string (JsonObject *remote,
+               const char *member)
+{
+  JsonNode *node = remote != NULL ? json_object_get_member (remote, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+/* Scan (worker thread) --------------------------------------------------- */
+
+static JsonObject *
+load_remote (const char *take_dir)
+{
+  g_autofree char *path = g_build_filename (take_dir, REMOTE_FILE, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  JsonNode *root;
+
+  if (!g_file_get_contents (path, &text, &length, NULL))
+    return NULL;
+
+  if (length > REMOTE_MAX_BYTES)
+    {
+      g_warning ("%s is too large to be a job record; ignored", path);
+      return NULL;
+    }
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, text, (gssize) length, &error))
+    {
+      g_warning ("%s is not readable: %s", path, error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static gboolean
+take_is_finished (InbTake *take)
+{
+  InbJobState state;
+
+  if (!inb_job_state_from_string (inb_take_get_state (take), &state))
+    return TRUE;   /* a state we do not know: not ours to touch */
+
+  return inb_job_state_is_terminal (state);
+}
+
+/* The record says "done" and the clip plays: nothing to fetch. */
+static gboolean
+clip_in_place (Item *item)
+{
+  g_autofree char *clip = inb_take_dup_clip_path (item->take);
+  g_auto(InbVideoInfo) info = { 0, };
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (remote_string (item->remote, "state"), "done") != 0 ||
+      !g_file_test (clip, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
+
+  if (!inb_video_verify (clip, 0, 0, 0, &info, &error))
+    {
+      g_debug ("Take %s: the clip does not play (%s); fetching it again",
+               inb_take_get_id (item->take), error->message);
+      return FALSE;
+    }
+
+  item->width = info.width;
+  item->height = info.height;
+  item->n_frames = info.n_frames;
+  item->fps = info.fps;
+  return TRUE;
+}
+
+static gboolean
+is_too_old (Item       *item,
+            GDateTime  *now,
+            const char *backend_id)
+{
+  const char *when = remote_string (item->remote, "submitted");
+  g_autoptr(GDateTime) submitted = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *shown = NULL;
+  guint hours = lifetime_hours (backend_id);
+
+  if (when == NULL)
+    when = remote_string (item->remote, "updated");
+  if (when == NULL || (submitted = g_date_time_new_from_iso8601 (when, NULL)) == NULL)
+    return FALSE;   /* no date: let the service say */
+
+  item->submitted = g_strdup (when);
+  if (g_date_time_difference (now, submitted) <= (GTimeSpan) hours * G_TIME_SPAN_HOUR)
+    return FALSE;
+
+  local = g_date_time_to_local (submitted);
+  shown = g_date_time_format (local, "%Y-%m-%d %H:%M");
+  item->message = g_strdup_printf (_("Expired: %s keeps a result for %u hours only, and this task "
+                                     "was sent on %s. Its clip can no longer be fetched; it was not "
+                                     "sent again."),
+                                   inb_secrets_get_provider_name (backend_id), hours, shown);
+  return TRUE;
+}
+
+static Item *
+examine (const char *take_dir,
+         GDateTime  *now)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbTake) take = NULL;
+  Item *item;
+  const char *state;
+
+  take = inb_take_load (take_dir, &error);
+  if (take == NULL)
+    {
+      g_debug ("Skipping %s: %s", take_dir, error->message);
+      return NULL;
+    }
+
+  item = g_new0 (Item, 1);
+  item->take = g_steal_pointer (&take);
+
+  if (g_strcmp0 (inb_take_get_state (item->take), "submit-unknown") == 0)
+    {
+      item->remote = load_remote (take_dir);
+      item->action = ACTION_LIST_SUBMIT_UNKNOWN;
+      return item;
+    }
+
+  if (take_is_finished (item->take) || (item->remote = load_remote (take_dir)) == NULL)
+    {
+      item_free (item);
+      return NULL;
+    }
+
+  state = remote_string (item->remote, "state");
+
+  if (remote_task_id (item->remote) != NULL)
+    {
+      if (clip_in_place (item))
+        item->action = ACTION_FINISH_LOCAL;
+      else if (is_too_old (item, now, inb_take_get_backend_id (item->take)))
+        item->action = ACTION_EXPIRE;
+      else
+        item->action = ACTION_RESUME;
+    }
+  else if (g_strcmp0 (state, "not-submitted") == 0)
+    item->action = ACTION_NOT_SENT;
+  else
+    /* "submitting", "submit-unknown", or anything else without an id:
+     * the submit may have gone out. Never again without the user. */
+    item->action = ACTION_MARK_SUBMIT_UNKNOWN;
+
+  return item;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+scan_worker (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Run *run = task_data;
+  g_autoptr(GDir) dir = g_dir_open (run->takes_dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (run->takes_dir, g_ptr_array_index (names, i), NULL);
+      Item *item;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+        continue;
+      if ((item = examine (path, now)) != NULL)
+        g_ptr_array_add (run->items, item);
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Outcomes (main thread) -------------------------------------------------- */
+
+static void
+item_set_entry (Item             *item,
+                InbResumeOutcome  outcome,
+                const char       *message)
+{
+  InbResumeEntry *entry = g_new0 (InbResumeEntry, 1);
+
+  entry->take_id = g_strdup (inb_take_get_id (item->take));
+  entry->take_dir = g_strdup (inb_take_get_dir (item->take));
+  entry->backend_id = g_strdup (inb_take_get_backend_id (item->take));
+  entry->task_id = g_strdup (remote_task_id (item->remote));
+  entry->outcome = outcome;
+  entry->message = g_strdup (message);
+
+  inb_resume_entry_free (item->entry);
+  item->entry = entry;
+}
+
+static void
+item_set_take_error (Item       *item,
+                     int         code,
+                     const char *message)
+{
+  g_autoptr(GError) error = g_error_new_literal (INB_BACKEND_ERROR, code, message);
+
+  inb_take_set_error (item->take, error);
+}
+
+static void
+item_set_done (Item *item)
+{
+  g_autoptr(JsonObject) summary = json_object_new ();
+
+  json_object_set_int_member (summary, "width", item->width);
+  json_object_set_int_member (summary, "height", item->height);
+  json_object_set_int_member (summary, "frames", item->n_frames);
+  json_object_set_double_member (summary, "fps", item->fps);
+
+  if (item->result != NULL)
+    {
+      JsonObject *metadata = inb_result_get_metadata (item->result);
+      g_autoptr(JsonNode) wrap = json_node_init_object (json_node_alloc (), metadata);
+
+      json_object_set_member (summary, "backend", json_node_copy (wrap));
+    }
+
+  inb_take_set_result (item->take, summary);
+  inb_take_set_error (item->take, NULL);
+  inb_take_set_state (item->take, "done");
+}
+
+static void finish_run_if_done (GTask *task);
+
+/* Thumbnail (for a fresh clip) and the take's record, in a worker. */
+static void
+save_worker (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Item *item = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (item->entry->outcome == INB_RESUME_DONE && item->n_frames > 0)
+    {
+      g_autofree char *clip = inb_take_dup_clip_path (item->take);
+      g_autoptr(InbImage) frame = inb_video_read_frame (clip, item->n_frames / 2, &error);
+
+      if (frame == NULL || !inb_take_write_thumbnail (item->take, frame, &error))
+        {
+          g_warning ("No thumbnail for take %s: %s", inb_take_get_id (item->take), error->message);
+          g_clear_error (&error);
+        }
+    }
+
+  if (!inb_take_save (item->take, &error))
+    g_warning ("Take %s: %s", inb_take_get_id (item->take), error->message);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) run_task = user_data;
+  Run *run = g_task_get_task_data (run_task);
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  run->pending--;
+  finish_run_if_done (run_task);
+}
+
+static void
+item_save (GTask *run_task,
+           Item  *item)
+{
+  g_autoptr(GTask) save = g_task_new (NULL, NULL, saved_cb, g_object_ref (run_task));
+
+  g_task_set_name (save, "[inb] resume save");
+  g_task_set_task_data (save, item, NULL);
+  g_task_run_in_thread (save, save_worker);
+}
+
+static void
+item_leave (GTask *run_task)
+{
+  Run *run = g_task_get_task_data (run_task);
+
+  run->pending--;
+  finish_run_if_done (run_task);
+}
+
+typedef struct
+{
+  GTask *run_task;
+  Item  *item;
+} Resuming;
+
+static void
+resumed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Resuming *resuming = user_data;
+  g_autoptr(GTask) run_task = resuming->run_task;
+  Item *item = resuming->item;
+  g_autoptr(GError) error = NULL;
+  const char *service = inb_backend_get_name (INB_BACKEND (object));
+
+  g_free (resuming);
+
+  item->result = inb_backend_resume_finish (INB_BACKEND (object), result, &error);
+  if (item->result != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Fetched the clip of %s task %s"),
+                                                  service, remote_task_id (item->remote));
+
+      item->width = inb_result_get_width (item->result);
+      item->height = inb_result_get_height (item->result);
+      item->n_frames = inb_result_get_n_frames (item->result);
+      item->fps = inb_result_get_fps (item->result);
+      item_set_done (item);
+      item_set_entry (item, INB_RESUME_DONE, message);
+      item_save (run_task, item);
+      return;
+    }
+
+  if (g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_EXPIRED))
+    {
+      g_autofree char *message = g_strdup_printf (_("Expired: %s — it was not sent again."), error->message);
+
+      item_set_take_error (item, INB_BACKEND_ERROR_EXPIRED, message);
+      inb_take_set_state (item->take, "expired");
+      item_set_entry (item, INB_RESUME_EXPIRED, message);
+      item_save (run_task, item);
+    }
+  else if (g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN))
+    {
+      inb_take_set_error (item->take, error);
+      inb_take_set_state (item->take, "submit-unknown");
+      item_set_entry (item, INB_RESUME_SUBMIT_UNKNOWN, error->message);
+      item_save (run_task, item);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+           g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH) ||
+           g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK) ||
+           g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT))
+    {
+      /* Nothing is lost: the record stays, the next resume tries again */
+      g_autofree char *message = g_strdup_printf (_("Left for later: %s"), error->message);
+
+      item_set_entry (item, INB_RESUME_PENDING, message);
+      item_leave (run_task);
+    }
+  else
+    {
+      inb_take_set_error (item->take, error);
+      inb_take_set_state (item->take, "failed");
+      item_set_entry (item, INB_RESUME_FAILED, error->message);
+      item_save (run_task, item);
+    }
+}
+
+static void
+item_resume (GTask *run_task,
+             Item  *item)
+{
+  Run *run = g_task_get_task_data (run_task);
+  InbBackend *backend = inb_backend_registry_lookup (run->registry, inb_take_get_backend_id (item->take));
+  g_autoptr(InbRequest) request = NULL;
+  g_autofree char *clip = NULL;
+  Resuming *resuming;
+
+  if (backend == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Left for later: this Inbetween has no backend “%s”"),
+                                                  inb_take_get_backend_id (item->take));
+
+      item_set_entry (item, INB_RESUME_PENDING, message);
+      item_leave (run_task);
+      return;
+    }
+
+  request = inb_request_new (inb_take_get_backend_id (item->take), inb_take_get_model_id (item->take));
+  inb_request_set_prompt (request, inb_take_get_prompt (item->take));
+  inb_request_set_negative_prompt (request, inb_take_get_negative_prompt (item->take));
+  inb_request_set_seed (request, inb_take_get_seed (item->take));
+  if (inb_take_get_params (item->take) != NULL)
+    inb_request_set_params (request, inb_take_get_params (item->take));
+  clip = inb_take_dup_clip_path (item->take);
+  inb_request_set_output_path (request, clip);
+  inb_request_set_work_dir (request, inb_take_get_dir (item->take));
+
+  g_debug ("Resuming take %s: %s task %s", inb_take_get_id (item->take),
+           inb_backend_get_id (backend), remote_task_id (item->remote));
+
+  resuming = g_new0 (Resuming, 1);
+  resuming->run_task = g_object_ref (run_task);
+  resuming->item = item;
+  inb_backend_resume_async (backend, request, item->remote, NULL,
+                            g_task_get_cancellable (run_task), resumed_cb, resuming);
+}
+
+static void
+item_start (GTask *run_task,
+            Item  *item)
+{
+  /* The take's own record names the remote task too */
+  if (item->remote != NULL && item->action != ACTION_LIST_SUBMIT_UNKNOWN)
+    inb_take_set_remote (item->take, item->remote);
+
+  switch (item->action)
+    {
+    case ACTION_FINISH_LOCAL:
+      item_set_done (item);
+      item_set_entry (item, INB_RESUME_DONE, _("The clip was already downloaded"));
+      item_save (run_task, item);
+      break;
+
+    case ACTION_EXPIRE:
+      {
+        JsonObject *remote = json_object_new ();
+        g_autoptr(JsonObject) owned = remote;
+        g_autoptr(GList) members = json_object_get_members (item->remote);
+
+        for (GList *l = members; l != NULL; l = l->next)
+          json_object_set_member (remote, l->data,
+                                  json_node_copy (json_object_get_member (item->remote, l->data)));
+        json_object_set_int_member (remote, "lifetime_hours",
+                                    lifetime_hours (inb_take_get_backend_id (item->take)));
+        inb_take_set_remote (item->take, remote);
+        item_set_take_error (item, INB_BACKEND_ERROR_EXPIRED, item->message);
+        inb_take_set_state (item->take, "expired");
+        item_set_entry (item, INB_RESUME_EXPIRED, item->message);
+        item_save (run_task, item);
+      }
+      break;
+
+    case ACTION_MARK_SUBMIT_UNKNOWN:
+      {
+        g_autofree char *message =
+          g_strdup_printf (_("Inbetween stopped while sending this job to %s; it may have been "
+                             "accepted (and charged). Check the provider’s console before making "
+                             "it again: it is not sent again automatically."),
+                           inb_take_get_backend_id (item->take));
+
+        item_set_take_error (item, INB_BACKEND_ERROR_SUBMIT_UNKNOWN, message);
+        inb_take_set_state (item->take, "submit-unknown");
+        item_set_entry (item, INB_RESUME_SUBMIT_UNKNOWN, message);
+        item_save (run_task, item);
+      }
+      break;
+
+    case ACTION_LIST_SUBMIT_UNKNOWN:
+      {
+        const char *message = inb_take_get_error_message (item->take);
+
+        item_set_entry (item, INB_RESUME_SUBMIT_UNKNOWN,
+                        message != NULL ? message
+                        : _("The submit may have reached the service; it is not sent again automatically"));
+        item_leave (run_task);
+      }
+      break;
+
+    case ACTION_NOT_SENT:
+      {
+        const char *message = _("Inbetween stopped before this job reached the service; nothing was sent or charged");
+
+        item_set_take_error (item, INB_BACKEND_ERROR_FAILED, message);
+        inb_take_set_state (item->take, "failed");
+        item_set_entry (item, INB_RESUME_FAILED, message);
+        item_save (run_task, item);
+      }
+      break;
+
+    case ACTION_RESUME:
+    default:
+      item_resume (run_task, item);
+      break;
+    }
+}
+
+static void
+finish_run_if_done (GTask *task)
+{
+  Run *run = g_task_get_task_data (task);
+  GPtrArray *entries;
+
+  if (run->pending > 0)
+    return;
+
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) inb_resume_entry_free);
+  for (guint i = 0; i < run->items->len; i++)
+    {
+      Item *item = g_ptr_array_index (run->items, i);
+
+      if (item->entry != NULL)
+        g_ptr_array_add (entries, g_steal_pointer (&item->entry));
+    }
+
+  g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+scanned_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* One extra count so no item can finish the run while others start */
+  run->pending = run->items->len + 1;
+  for (guint i = 0; i < run->items->len; i++)
+    item_start (task, g_ptr_array_index (run->items, i));
+  run->pending--;
+  finish_run_if_done (task);
+}
+
+/**
+ * inb_resume_takes_async:
+ * @registry: backends with their keys set
+ *
+ * Resumes every take in @takes_dir left unfinished with a remote task;
+ * see the top of this file. Completes once each one is settled or left
+ * for later.
+ */
+void
+inb_resume_takes_async (InbBackendRegistry  *registry,
+                        const char          *takes_dir,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) scan = NULL;
+  Run *run;
+
+  g_return_if_fail (INB_IS_BACKEND_REGISTRY (registry));
+  g_return_if_fail (takes_dir != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  run = g_new0 (Run, 1);
+  run->registry = g_object_ref (registry);
+  run->takes_dir = g_strdup (takes_dir);
+  run->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inb_resume_takes_async);
+  g_task_set_name (task, "[inb] resume takes");
+  g_task_set_task_data (task, run, (GDestroyNotify) run_free);
+
+  scan = g_task_new (NULL, cancellable, scanned_cb, g_steal_pointer (&task));
+  g_task_set_name (scan, "[inb] resume scan");
+  g_task_set_task_data (scan, run, NULL);
+  g_task_run_in_thread (scan, scan_worker);
+}
+
+GPtrArray *
+inb_resume_takes_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == inb_resume_takes_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

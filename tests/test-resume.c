@@ -1,0 +1,676 @@
+/* test-resume.c — after a crash: hosted jobs picked up from the takes folder, never resubmitted
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The "crash" is made for real against the DashScope fake: a submit whose
+ * answer is lost leaves a task at the service; the take is then written
+ * as a crashed process leaves it (state "running", remote.json with the
+ * task id) and resumed.
+ */
+
+#define G_LOG_DOMAIN "test-resume"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <curl/curl.h>
+#include <gst/gst.h>
+
+#include "inb-dashscope-backend.h"
+#include "inb-resume.h"
+#include "inb-take.h"
+#include "inb-video-writer.h"
+#include "fakes/inb-fake-server.h"
+
+#define KEY   "sk-CANARY-resume-7c2d"
+#define MODEL "wan2.2-kf2v-flash"
+
+typedef struct
+{
+  InbFakeServer      *fake;
+  InbBackend         *backend;
+  InbBackendRegistry *registry;
+  char               *tmpdir;
+  char               *takes_dir;
+  char               *served;
+} Fixture;
+
+static InbImage *
+make_image (guint width,
+            guint height,
+            guint8 tint)
+{
+  InbImage *image = inb_image_new (width, height);
+  guint8 *data = inb_image_get_data_mut (image);
+  gsize stride = inb_image_get_stride (image);
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        guint8 *p = data + y * stride + x * 3;
+
+        p[0] = (guint8) (x * 255 / width);
+        p[1] = (guint8) (y * 255 / height);
+        p[2] = tint;
+      }
+
+  return image;
+}
+
+static void
+write_clip (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbVideoWriter) writer = NULL;
+
+  writer = inb_video_writer_new (path, 320, 240, 16, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autoptr(InbImage) frame = make_image (320, 240, (guint8) (i * 30));
+
+      inb_video_writer_push (writer, frame, &error);
+      g_assert_no_error (error);
+    }
+  inb_video_writer_finish (writer, &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *initial = NULL;
+
+  f->tmpdir = g_dir_make_tmp ("test-resume-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->takes_dir = g_build_filename (f->tmpdir, "takes", NULL);
+  f->served = g_build_filename (f->tmpdir, "served.mp4", NULL);
+  g_mkdir_with_parents (f->takes_dir, 0700);
+  write_clip (f->served);
+
+  initial = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", KEY, f->served);
+  f->fake = inb_fake_server_start ("fake-dashscope.py", initial);
+
+  f->backend = inb_dashscope_backend_new ();
+  base = inb_fake_server_url (f->fake, "/api/v1");
+  inb_dashscope_backend_set_base_url (INB_DASHSCOPE_BACKEND (f->backend), base);
+  inb_dashscope_backend_set_api_key (INB_DASHSCOPE_BACKEND (f->backend), KEY);
+  inb_dashscope_backend_set_poll_interval (INB_DASHSCOPE_BACKEND (f->backend), 20, 40);
+  inb_dashscope_backend_set_retry_policy (INB_DASHSCOPE_BACKEND (f->backend), 2, 10, 50, 30);
+
+  f->registry = inb_backend_registry_new ();
+  inb_backend_registry_add (f->registry, f->backend);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  inb_fake_server_stop (f->fake);
+  g_clear_object (&f->registry);
+  g_clear_object (&f->backend);
+  remove_tree (f->tmpdir);
+  g_free (f->tmpdir);
+  g_free (f->takes_dir);
+  g_free (f->served);
+}
+
+static guint
+count (Fixture    *f,
+       const char *method,
+       const char *path_part)
+{
+  JsonArray *requests = inb_fake_server_get_requests (f->fake);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *r = json_array_get_object_element (requests, i);
+
+      if (g_str_equal (json_object_get_string_member (r, "method"), method) &&
+          strstr (json_object_get_string_member (r, "path"), path_part) != NULL)
+        n++;
+    }
+
+  return n;
+}
+
+#define SUBMITS(f) count ((f), "POST", "video-synthesis")
+#define POLLS(f)   count ((f), "GET", "/api/v1/tasks/")
+
+/* The task id of the @nth submit the fake received */
+static const char *
+submitted_task_id (Fixture *f,
+                   guint    nth)
+{
+  JsonArray *requests = inb_fake_server_get_requests (f->fake);
+
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *r = json_array_get_object_element (requests, i);
+
+      if (g_str_equal (json_object_get_string_member (r, "method"), "POST") &&
+          strstr (json_object_get_string_member (r, "path"), "video-synthesis") != NULL &&
+          nth-- == 0)
+        return json_object_get_string_member (json_object_get_object_member (r, "info"), "task_id");
+    }
+
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static InbRequest *
+make_request (Fixture *f)
+{
+  g_autoptr(JsonObject) empty = json_object_new ();
+  g_autoptr(JsonObject) complete = NULL;
+  g_autoptr(InbImage) first = make_image (640, 400, 10);
+  g_autoptr(InbImage) last = make_image (640, 400, 200);
+  InbModel *model = inb_backend_find_model (f->backend, MODEL);
+  InbRequest *request;
+
+  g_assert_nonnull (model);
+  complete = inb_schema_complete (inb_model_get_schema (model), empty);
+  json_object_set_int_member (complete, "seed", 42);
+
+  request = inb_request_new ("dashscope", MODEL);
+  inb_request_set_prompt (request, "a quiet harbour at dawn");
+  inb_request_set_params (request, complete);
+  inb_request_set_seed (request, 42);
+  inb_request_set_keyframes (request, first, last);
+
+  return request;
+}
+
+/* A take as a crashed process leaves it: state "running". */
+static InbTake *
+make_take (Fixture    *f,
+           InbRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *clip = NULL;
+  InbTake *take;
+
+  take = inb_take_create (f->takes_dir, request, &error);
+  g_assert_no_error (error);
+  clip = inb_take_dup_clip_path (take);
+  inb_request_set_output_path (request, clip);
+  inb_request_set_work_dir (request, inb_take_get_dir (take));
+  inb_take_set_state (take, "running");
+  inb_take_save (take, &error);
+  g_assert_no_error (error);
+
+  return take;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  InbResult *result;
+  GPtrArray *entries;
+  GError    *error;
+} Wait;
+
+static gboolean
+too_long (gpointer user_data)
+{
+  g_error ("The test took more than 60 s");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_generated (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  Wait *w = user_data;
+
+  w->result = inb_backend_generate_finish (INB_BACKEND (source), res, &w->error);
+  g_main_loop_quit (w->loop);
+}
+
+static void
+on_resumed (GObject      *source,
+            GAsyncResult *res,
+            gpointer      user_data)
+{
+  Wait *w = user_data;
+
+  w->entries = inb_resume_takes_finish (res, &w->error);
+  g_main_loop_quit (w->loop);
+}
+
+static void
+wait_run (Wait *w)
+{
+  guint guard = g_timeout_add_seconds (60, too_long, NULL);
+
+  g_main_loop_run (w->loop);
+  g_source_remove (guard);
+}
+
+/* Sends the job for @take and loses the answer: the task exists at the
+ * fake, remote.json says "submit-unknown". Returns the task id. */
+static char *
+lose_submit (Fixture    *f,
+             InbRequest *request)
+{
+  Wait w = { 0, };
+  guint before = SUBMITS (f);
+
+  inb_fake_server_script (f->fake, "{\"submit_drop\": true}");
+  w.loop = g_main_loop_new (NULL, FALSE);
+  inb_backend_generate_async (f->backend, request, NULL, NULL, on_generated, &w);
+  wait_run (&w);
+  g_main_loop_unref (w.loop);
+  g_assert_null (w.result);
+  g_assert_error (w.error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN);
+  g_clear_error (&w.error);
+  inb_fake_server_script (f->fake, "{\"submit_drop\": false}");
+
+  g_assert_cmpuint (SUBMITS (f), ==, before + 1);
+  return g_strdup (submitted_task_id (f, before));
+}
+
+static void
+write_remote (InbTake    *take,
+              const char *state,
+              const char *task_id,
+              int         hours_ago)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) when = g_date_time_add_hours (now, -hours_ago);
+  g_autofree char *time = g_date_time_format_iso8601 (when);
+  g_autofree char *path = g_build_filename (inb_take_get_dir (take), "remote.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (task_id != NULL)
+    text = g_strdup_printf ("{\"service\": \"dashscope\", \"model\": \"%s\", \"state\": \"%s\", "
+                            "\"task_id\": \"%s\", \"updated\": \"%s\"}", MODEL, state, task_id, time);
+  else
+    text = g_strdup_printf ("{\"service\": \"dashscope\", \"model\": \"%s\", \"state\": \"%s\", "
+                            "\"updated\": \"%s\"}", MODEL, state, time);
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+static GPtrArray *
+resume (Fixture *f)
+{
+  Wait w = { 0, };
+
+  w.loop = g_main_loop_new (NULL, FALSE);
+  inb_resume_takes_async (f->registry, f->takes_dir, NULL, on_resumed, &w);
+  wait_run (&w);
+  g_main_loop_unref (w.loop);
+  g_assert_no_error (w.error);
+  g_assert_nonnull (w.entries);
+
+  for (guint i = 0; i < w.entries->len; i++)
+    {
+      InbResumeEntry *e = g_ptr_array_index (w.entries, i);
+
+      g_test_message ("take %s: %s — %s", e->take_id, inb_resume_outcome_to_string (e->outcome), e->message);
+    }
+
+  return w.entries;
+}
+
+static InbResumeEntry *
+find_entry (GPtrArray *entries,
+            InbTake   *take)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      InbResumeEntry *e = g_ptr_array_index (entries, i);
+
+      if (g_str_equal (e->take_id, inb_take_get_id (take)))
+        return e;
+    }
+
+  return NULL;
+}
+
+static InbTake *
+reload (InbTake *take)
+{
+  g_autoptr(GError) error = NULL;
+  InbTake *fresh = inb_take_load (inb_take_get_dir (take), &error);
+
+  g_assert_no_error (error);
+  return fresh;
+}
+
+static guint
+count_videos (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    n += g_str_has_suffix (name, ".mp4") || strstr (name, ".mp4.") != NULL;
+
+  return n;
+}
+
+static void
+assert_no_key_in_files (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          assert_no_key_in_files (path);
+          continue;
+        }
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+      g_assert_null (g_strstr_len (contents, length, KEY));
+    }
+}
+
+/* Crash after the task id: resumed, downloaded, once ---------------------- */
+
+static void
+test_crash_after_task_id (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f);
+  g_autoptr(InbTake) take = make_take (f, request);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(InbTake) again = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_autofree char *clip = inb_take_dup_clip_path (take);
+  g_autofree char *thumbnail = inb_take_dup_thumbnail_path (take);
+  InbResumeEntry *entry;
+  g_autofree char *task_id = NULL;
+  guint submits, polls;
+
+  task_id = lose_submit (f, request);
+  /* The process died after the task id reached the disk */
+  write_remote (take, "submitted", task_id, 0);
+  g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));
+
+  submits = SUBMITS (f);
+  polls = POLLS (f);
+  entries = resume (f);
+
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = find_entry (entries, take);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_DONE);
+  g_assert_cmpstr (entry->task_id, ==, task_id);
+  g_assert_cmpuint (SUBMITS (f), ==, submits);   /* 0 submits while resuming */
+  g_assert_cmpuint (POLLS (f), >, polls);
+  g_test_message ("resume: %u submits, %u polls", SUBMITS (f) - submits, POLLS (f) - polls);
+
+  after = reload (take);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "done");
+  g_assert_true (g_file_test (clip, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (thumbnail, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpstr (json_object_get_string_member (inb_take_get_remote (after), "task_id"), ==, task_id);
+  g_assert_cmpuint (count_videos (inb_take_get_dir (take)), ==, 1);
+
+  /* Again: nothing to do, nothing sent, still one clip */
+  polls = POLLS (f);
+  second = resume (f);
+  g_assert_cmpuint (second->len, ==, 0);
+  g_assert_cmpuint (SUBMITS (f), ==, submits);
+  g_assert_cmpuint (POLLS (f), ==, polls);
+  again = reload (take);
+  g_assert_cmpstr (inb_take_get_state (again), ==, "done");
+  g_assert_cmpuint (count_videos (inb_take_get_dir (take)), ==, 1);
+
+  assert_no_key_in_files (f->takes_dir);
+}
+
+/* The same completion seen twice: the clip was in place, the take not yet */
+static void
+test_completion_twice (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f);
+  g_autoptr(InbTake) take = make_take (f, request);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_autofree char *clip = inb_take_dup_clip_path (take);
+  InbResumeEntry *entry;
+  guint requests;
+
+  /* Died between "done" in remote.json and "done" in take.json */
+  write_clip (clip);
+  write_remote (take, "done", "task-finished-before", 1);
+  requests = json_array_get_length (inb_fake_server_get_requests (f->fake));
+
+  entries = resume (f);
+  entry = find_entry (entries, take);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_DONE);
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, requests);
+
+  after = reload (take);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "done");
+  g_assert_cmpuint (count_videos (inb_take_get_dir (take)), ==, 1);
+
+  second = resume (f);
+  g_assert_null (find_entry (second, take));
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, requests);
+  g_assert_cmpuint (count_videos (inb_take_get_dir (take)), ==, 1);
+}
+
+/* Older than 24 h: expired, never polled, never resubmitted --------------- */
+
+static void
+test_expired (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f);
+  g_autoptr(InbTake) take = make_take (f, request);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_autofree char *clip = inb_take_dup_clip_path (take);
+  InbResumeEntry *entry;
+  g_autofree char *task_id = NULL;
+  guint submits, polls;
+
+  task_id = lose_submit (f, request);
+  write_remote (take, "submitted", task_id, 25);
+
+  submits = SUBMITS (f);
+  polls = POLLS (f);
+  entries = resume (f);
+
+  entry = find_entry (entries, take);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_EXPIRED);
+  g_assert_nonnull (strstr (entry->message, "24 hours"));
+  g_assert_cmpuint (SUBMITS (f), ==, submits);
+  g_assert_cmpuint (POLLS (f), ==, polls);
+
+  after = reload (take);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "expired");
+  g_assert_nonnull (strstr (inb_take_get_error_message (after), "24 hours"));
+  g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));
+
+  /* Expired is final */
+  second = resume (f);
+  g_assert_null (find_entry (second, take));
+  g_assert_cmpuint (SUBMITS (f), ==, submits);
+}
+
+/* The service no longer knows the task (UNKNOWN): expired as well */
+static void
+test_unknown_task (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f);
+  g_autoptr(InbTake) take = make_take (f, request);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  InbResumeEntry *entry;
+
+  write_remote (take, "submitted", "1111", 2);
+  entries = resume (f);
+  entry = find_entry (entries, take);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_EXPIRED);
+  g_assert_cmpuint (SUBMITS (f), ==, 0);
+  g_assert_cmpuint (POLLS (f), >=, 1);
+
+  after = reload (take);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "expired");
+}
+
+/* A submit whose answer was lost: listed for the user, never resent ------- */
+
+static void
+test_submit_unknown (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(InbRequest) request_a = make_request (f);
+  g_autoptr(InbRequest) request_b = make_request (f);
+  g_autoptr(InbRequest) request_c = make_request (f);
+  g_autoptr(InbTake) marked = make_take (f, request_a);      /* the job said submit-unknown */
+  g_autoptr(InbTake) crashed = make_take (f, request_b);     /* died while sending */
+  g_autoptr(InbTake) not_sent = make_take (f, request_c);    /* died before sending */
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_autoptr(GError) error = NULL;
+  InbResumeEntry *entry;
+  guint requests;
+
+  g_free (lose_submit (f, request_a));
+  inb_take_set_state (marked, "submit-unknown");
+  inb_take_save (marked, &error);
+  g_assert_no_error (error);
+  write_remote (crashed, "submitting", NULL, 0);
+  write_remote (not_sent, "not-submitted", NULL, 0);
+
+  requests = json_array_get_length (inb_fake_server_get_requests (f->fake));
+  entries = resume (f);
+  g_assert_cmpuint (entries->len, ==, 3);
+
+  entry = find_entry (entries, marked);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_SUBMIT_UNKNOWN);
+  entry = find_entry (entries, crashed);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_SUBMIT_UNKNOWN);
+  entry = find_entry (entries, not_sent);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_FAILED);
+
+  /* Not a single request: nothing polled, nothing resent */
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, requests);
+
+  after = reload (crashed);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "submit-unknown");
+  g_clear_object (&after);
+  after = reload (not_sent);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "failed");
+
+  /* Still listed next time, still nothing sent */
+  second = resume (f);
+  g_assert_nonnull (find_entry (second, marked));
+  g_assert_nonnull (find_entry (second, crashed));
+  g_assert_null (find_entry (second, not_sent));
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, requests);
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+}
+
+/* No key: left as it was, for later -------------------------------------- */
+
+static void
+test_no_key (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f);
+  g_autoptr(InbTake) take = make_take (f, request);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  InbResumeEntry *entry;
+  g_autofree char *task_id = NULL;
+  guint submits;
+
+  task_id = lose_submit (f, request);
+  write_remote (take, "submitted", task_id, 0);
+  submits = SUBMITS (f);
+
+  inb_dashscope_backend_set_api_key (INB_DASHSCOPE_BACKEND (f->backend), NULL);
+  entries = resume (f);
+  entry = find_entry (entries, take);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_PENDING);
+  after = reload (take);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "running");
+
+  /* With the key back, it completes */
+  inb_dashscope_backend_set_api_key (INB_DASHSCOPE_BACKEND (f->backend), KEY);
+  second = resume (f);
+  entry = find_entry (second, take);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_DONE);
+  g_assert_cmpuint (SUBMITS (f), ==, submits);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+  gst_init (NULL, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/resume/crash-after-task-id", test_crash_after_task_id);
+  ADD ("/resume/completion-twice", test_completion_twice);
+  ADD ("/resume/expired", test_expired);
+  ADD ("/resume/unknown-task", test_unknown_task);
+  ADD ("/resume/submit-unknown", test_submit_unknown);
+  ADD ("/resume/no-key", test_no_key);
+
+  ret = g_test_run ();
+  curl_global_cleanup ();
+  return ret;
+}
