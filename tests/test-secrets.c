@@ -22,6 +22,7 @@
 #include "inb-dashscope-backend.h"
 #include "inb-local-backend.h"
 #include "inb-secrets.h"
+#include "fakes/inb-fake-server.h"
 
 static char *
 make_canary (void)
@@ -101,6 +102,24 @@ canary_hits (const char *canary,
     hits += grep_tree (roots[i], canary, n_files);
 
   return hits;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }
 
 static char *
@@ -517,6 +536,180 @@ test_stalled (void)
   g_test_trap_assert_passed ();
 }
 
+/* The CLI: keys set/status/clear, and generate with the keyring's key ---- */
+
+typedef struct
+{
+  char *tmpdir;
+  char *keyring;
+  char *base_url;
+} Cli;
+
+static int
+run_cli (Cli         *cli,
+         const char  *stdin_text,
+         const char  *env_key,
+         char       **out,
+         char       **err,
+         ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bus = g_strdup_printf ("unix:path=%s/no-such-bus", cli->tmpdir);
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("INB_BINARY"));
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "HOME", cli->tmpdir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", cli->tmpdir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", cli->tmpdir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", cli->tmpdir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "SECRET_BACKEND", "file", TRUE);
+  g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PATH", cli->keyring, TRUE);
+  g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  g_subprocess_launcher_setenv (launcher, "DASHSCOPE_API_KEY", env_key, TRUE);
+  g_subprocess_launcher_setenv (launcher, "INBETWEEN_DASHSCOPE_URL", cli->base_url, TRUE);
+  g_subprocess_launcher_setenv (launcher, "INBETWEEN_DASHSCOPE_POLL_MS", "50", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, stdin_text, NULL, out, err, &error);
+  g_assert_no_error (error);
+
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+static guint
+count_submits (InbFakeServer *fake)
+{
+  return inb_fake_server_count_requests (fake, "POST", "/api/v1/services/");
+}
+
+static void
+test_cli (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbFakeServer) fake = NULL;
+  g_autofree char *canary = make_canary ();
+  g_autofree char *initial = NULL;
+  g_autofree char *stdin_text = NULL;
+  g_autofree char *first = g_build_filename (g_getenv ("INB_SAMPLES_DIR"), "first.jpg", NULL);
+  g_autofree char *last = g_build_filename (g_getenv ("INB_SAMPLES_DIR"), "last.jpg", NULL);
+  g_autofree char *output = NULL;
+  JsonObject *submit;
+  Cli cli = { 0, };
+  char *out = NULL, *err = NULL;
+  guint n_files;
+  int status;
+
+  cli.tmpdir = g_dir_make_tmp ("test-secrets-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  cli.keyring = g_build_filename (cli.tmpdir, "keyrings", "test.keyring", NULL);
+  output = g_build_filename (cli.tmpdir, "out.mp4", NULL);
+  g_mkdir_with_parents (cli.tmpdir, 0700);
+  {
+    g_autofree char *dir = g_path_get_dirname (cli.keyring);
+    g_mkdir_with_parents (dir, 0700);
+  }
+
+  initial = g_strdup_printf ("{\"key\": \"%s\"}", canary);
+  fake = inb_fake_server_start ("fake-dashscope.py", initial);
+  cli.base_url = inb_fake_server_url (fake, "/api/v1");
+
+  /* No key anywhere: exit 2, the message says how, nothing sent */
+  status = run_cli (&cli, NULL, "", &out, &err, "generate", first, last, "-b", "dashscope",
+                    "-m", "wan2.2-kf2v-flash", "-o", output, NULL);
+  g_test_message ("no key: exit %d, %s", status, err);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "DASHSCOPE_API_KEY"));
+  g_assert_nonnull (strstr (err, "inbetween keys set dashscope"));
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (fake)), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* keys set reads standard input */
+  stdin_text = g_strdup_printf ("%s\n", canary);
+  status = run_cli (&cli, stdin_text, "", &out, &err, "keys", "set", "dashscope", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_null (strstr (out, canary));
+  g_assert_null (strstr (err, canary));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = run_cli (&cli, NULL, "", &out, &err, "keys", "status", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "\"keyring\""));
+  g_assert_null (strstr (out, canary));
+  g_assert_null (strstr (err, canary));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* generate finds it in the keyring and sends it */
+  status = run_cli (&cli, NULL, "", &out, &err, "generate", first, last, "-b", "dashscope",
+                    "-m", "wan2.2-kf2v-flash", "--json", NULL);
+  g_test_message ("key from the keyring: exit %d", status);
+  g_assert_cmpint (count_submits (fake), ==, 1);
+  submit = inb_fake_server_get_request (fake, 0);
+  g_assert_nonnull (submit);
+  g_assert_true (g_str_has_suffix (inb_fake_request_get_header (submit, "Authorization"), canary));
+  g_assert_cmpint (status, ==, 3);   /* the fake serves no real video here: it fails at verification */
+  g_assert_null (strstr (out, canary));
+  g_assert_null (strstr (err, canary));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The environment wins over the keyring */
+  inb_fake_server_reset (fake);
+  inb_fake_server_script (fake, initial);
+  status = run_cli (&cli, NULL, "sk-wrong-from-env", &out, &err, "generate", first, last, "-b", "dashscope",
+                    "-m", "wan2.2-kf2v-flash", NULL);
+  g_assert_cmpint (status, ==, 3);
+  submit = inb_fake_server_get_request (fake, 0);
+  g_assert_nonnull (submit);
+  g_assert_true (g_str_has_suffix (inb_fake_request_get_header (submit, "Authorization"), "sk-wrong-from-env"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The key is in no file but the (encrypted) keyring */
+  g_assert_cmpuint (grep_tree (cli.tmpdir, canary, &n_files), ==, 0);
+  g_assert_cmpuint (n_files, >=, 2);
+
+  status = run_cli (&cli, NULL, "", &out, &err, "keys", "clear", "dashscope", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (&cli, NULL, "", &out, &err, "keys", "status", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_null (strstr (out, "\"keyring\""));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Not a provider */
+  status = run_cli (&cli, "x", "", &out, &err, "keys", "set", "local", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  remove_tree (cli.tmpdir);
+  g_free (cli.tmpdir);
+  g_free (cli.keyring);
+  g_free (cli.base_url);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -528,6 +721,7 @@ main (int    argc,
   g_test_add_func ("/secrets/environment", test_environment);
   g_test_add_func ("/secrets/no-service", test_no_service);
   g_test_add_func ("/secrets/stalled-service", test_stalled);
+  g_test_add_func ("/secrets/cli", test_cli);
 
   return g_test_run ();
 }
