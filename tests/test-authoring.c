@@ -561,7 +561,12 @@ test_authoring_responsiveness (gconstpointer data)
 }
 
 /* The picture for the README: the bundled samples, a finished take, the
- * player paused mid-way. Only when INB_SCREENSHOT names where to save it. */
+ * player paused mid-way. Only when INB_SCREENSHOT names where to save it;
+ * docs/screenshot.png is made alone, on a fresh window:
+ *   INB_SCREENSHOT=$PWD/docs/screenshot.png GDK_BACKEND=x11 GSK_RENDERER=cairo \
+ *     xvfb-run -a -s "-screen 0 1280x800x24" meson devenv -C build \
+ *     tests/test-authoring -p /authoring/screenshot
+ * (with the environment of tests/meson.build: GSETTINGS_*, INB_SAMPLES_DIR). */
 static void
 test_authoring_screenshot (gconstpointer data)
 {
