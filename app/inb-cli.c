@@ -1143,6 +1143,10 @@ inb_cli_run (int    argc,
 
   g_return_val_if_fail (argc >= 1, INB_EXIT_USAGE);
 
+  /* Standard output is for results (--json): log messages, debug
+   * included, go to standard error. */
+  g_log_writer_default_set_use_stderr (TRUE);
+
   /* GOptionContext rewrites argv; work on a shallow copy. */
   copy = g_new0 (char *, argc + 1);
   memcpy (copy, argv, sizeof (char *) * argc);

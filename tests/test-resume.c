@@ -107,7 +107,8 @@ fixture_setup (Fixture       *f,
 
   f->tmpdir = g_dir_make_tmp ("test-resume-XXXXXX", &error);
   g_assert_no_error (error);
-  f->takes_dir = g_build_filename (f->tmpdir, "takes", NULL);
+  /* Where the CLI looks with XDG_DATA_HOME=<tmpdir>/data */
+  f->takes_dir = g_build_filename (f->tmpdir, "data", "inbetween", "takes", NULL);
   f->served = g_build_filename (f->tmpdir, "served.mp4", NULL);
   g_mkdir_with_parents (f->takes_dir, 0700);
   write_clip (f->served);
@@ -650,6 +651,112 @@ test_no_key (Fixture       *f,
   g_assert_cmpuint (SUBMITS (f), ==, submits);
 }
 
+/* The CLI: inbetween resume ---------------------------------------------- */
+
+static int
+run_resume_cli (Fixture    *f,
+                const char *key,
+                JsonArray **entries)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *data_home = g_build_filename (f->tmpdir, "data", NULL);
+  g_autofree char *bus = g_strdup_printf ("unix:path=%s/no-such-bus", f->tmpdir);
+  g_autofree char *base = inb_fake_server_url (f->fake, "/api/v1");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *argv[] = { g_getenv ("INB_BINARY"), "resume", "--json", NULL };
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "SECRET_BACKEND");
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  g_subprocess_launcher_setenv (launcher, "DASHSCOPE_API_KEY", key, TRUE);
+  g_subprocess_launcher_setenv (launcher, "INBETWEEN_DASHSCOPE_URL", base, TRUE);
+  g_subprocess_launcher_setenv (launcher, "INBETWEEN_DASHSCOPE_POLL_MS", "50", TRUE);
+
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+
+  g_assert_null (strstr (out, KEY));
+  g_assert_null (strstr (err, KEY));
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
+  *entries = json_array_ref (json_node_get_array (json_parser_get_root (parser)));
+
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+static const char *
+cli_outcome (JsonArray *entries,
+             InbTake   *take)
+{
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *e = json_array_get_object_element (entries, i);
+
+      if (g_str_equal (json_object_get_string_member (e, "take"), inb_take_get_id (take)))
+        return json_object_get_string_member (e, "outcome");
+    }
+
+  return NULL;
+}
+
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(InbRequest) request_a = make_request (f);
+  g_autoptr(InbRequest) request_b = make_request (f);
+  g_autoptr(InbTake) crashed = make_take (f, request_a);
+  g_autoptr(InbTake) old = make_take (f, request_b);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) second = NULL;
+  g_autofree char *task_a = NULL;
+  g_autofree char *task_b = NULL;
+  g_autofree char *clip = inb_take_dup_clip_path (crashed);
+  guint submits;
+  int status;
+
+  task_a = lose_submit (f, request_a);
+  task_b = lose_submit (f, request_b);
+  write_remote (crashed, "submitted", task_a, 0);
+  write_remote (old, "submitted", task_b, 30);
+  submits = SUBMITS (f);
+
+  /* No key: both left alone, exit 3 */
+  status = run_resume_cli (f, "", &entries);
+  g_assert_cmpint (status, ==, 3);
+  g_assert_cmpstr (cli_outcome (entries, crashed), ==, "pending");
+  g_assert_cmpstr (cli_outcome (entries, old), ==, "expired");   /* needs no request */
+  g_clear_pointer (&entries, json_array_unref);
+
+  status = run_resume_cli (f, KEY, &entries);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (cli_outcome (entries, crashed), ==, "done");
+  g_assert_null (cli_outcome (entries, old));                     /* expired is final */
+  g_assert_true (g_file_test (clip, G_FILE_TEST_IS_REGULAR));
+  after = reload (crashed);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "done");
+
+  status = run_resume_cli (f, KEY, &second);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (json_array_get_length (second), ==, 0);
+  g_assert_cmpuint (SUBMITS (f), ==, submits);
+  g_assert_cmpuint (count_videos (inb_take_get_dir (crashed)), ==, 1);
+  assert_no_key_in_files (f->tmpdir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -669,6 +776,7 @@ main (int   argc,
   ADD ("/resume/unknown-task", test_unknown_task);
   ADD ("/resume/submit-unknown", test_submit_unknown);
   ADD ("/resume/no-key", test_no_key);
+  ADD ("/resume/cli", test_cli);
 
   ret = g_test_run ();
   curl_global_cleanup ();
