@@ -614,6 +614,100 @@ test_authoring_screenshot (gconstpointer data)
   save_screenshot (GTK_WIDGET (f->window), path);
 }
 
+static GtkWidget *
+find_button_in (GtkWidget  *widget,
+                const char *icon_name)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_in (child, icon_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkListBoxRow *
+find_job_row (GtkWidget *widget,
+              InbJob    *job)
+{
+  if (INB_IS_JOB_ROW (widget) && inb_job_row_get_job (INB_JOB_ROW (widget)) == job)
+    return GTK_LIST_BOX_ROW (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkListBoxRow *found = find_job_row (child, job);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+job_running (Fixture       *f,
+             gconstpointer  data)
+{
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  g_autoptr(InbJob) job = NULL;
+
+  if (g_list_model_get_n_items (jobs) <= GPOINTER_TO_UINT (data))
+    return FALSE;
+
+  job = g_list_model_get_item (jobs, g_list_model_get_n_items (jobs) - 1);
+
+  return inb_job_get_state (job) == INB_JOB_RUNNING;
+}
+
+/* A long take, cancelled from its row: it ends cancelled, quickly, and a
+ * second one can be queued while the first still runs. */
+static void
+test_authoring_cancel (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  InbParamPanel *panel = inb_window_get_param_panel (f->window);
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  g_autoptr(JsonNode) resolution = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(InbJob) job = NULL;
+  guint n_jobs = g_list_model_get_n_items (jobs);
+  GtkListBoxRow *row;
+  GtkWidget *cancel;
+
+  drop_file (inb_window_get_first_slot (f->window), f->first_png);
+  drop_file (inb_window_get_last_slot (f->window), f->last_png);
+  g_assert_true (wait_until (f, slot_loaded, inb_window_get_first_slot (f->window), 20));
+  g_assert_true (wait_until (f, slot_loaded, inb_window_get_last_slot (f->window), 20));
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 10);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "fps")), 30);
+  json_node_set_string (resolution, "1080p");
+  g_assert_true (inb_param_panel_set_value (panel, "resolution", resolution));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, job_running, GUINT_TO_POINTER (n_jobs), 60));
+
+  /* Generate stays available while a take runs. */
+  g_assert_true (inb_window_get_can_generate (f->window));
+
+  job = g_list_model_get_item (jobs, g_list_model_get_n_items (jobs) - 1);
+  row = find_job_row (GTK_WIDGET (f->window), job);
+  g_assert_nonnull (row);
+  cancel = find_button_in (GTK_WIDGET (row), "process-stop-symbolic");
+  g_assert_nonnull (cancel);
+  g_assert_true (gtk_widget_get_visible (cancel));
+  g_signal_emit_by_name (cancel, "clicked");
+
+  g_assert_true (wait_until (f, job_finished, NULL, 20));
+  g_assert_cmpint (inb_job_get_state (job), ==, INB_JOB_CANCELLED);
+  g_assert_false (gtk_widget_get_visible (cancel));
+}
+
 /* Internal parts of composite widgets are named by their owner. */
 static gboolean
 is_internal (GtkWidget *widget,
@@ -770,6 +864,7 @@ main (int   argc,
   g_test_add_data_func ("/authoring/accessible", &f, test_authoring_accessible);
   g_test_add_data_func ("/authoring/keyboard", &f, test_authoring_keyboard);
   g_test_add_data_func ("/authoring/responsiveness", &f, test_authoring_responsiveness);
+  g_test_add_data_func ("/authoring/cancel", &f, test_authoring_cancel);
   g_test_add_data_func ("/authoring/screenshot", &f, test_authoring_screenshot);
 
   ret = g_test_run ();

@@ -87,6 +87,18 @@ inb_job_row_update (InbJobRow *self)
 
   if (state == INB_JOB_FAILED && inb_job_get_error (self->job) != NULL)
     stage_text = g_strdup (inb_job_get_error (self->job)->message);
+  else if (state == INB_JOB_DONE && inb_job_get_result (self->job) != NULL)
+    {
+      InbResult *result = inb_job_get_result (self->job);
+
+      /* Translators: "Done · 81 frames at 16 fps · 1280 × 720" */
+      stage_text = g_strdup_printf (_("%s · %u frames at %g fps · %u × %u"),
+                                    state_text (state),
+                                    inb_result_get_n_frames (result),
+                                    inb_result_get_fps (result),
+                                    inb_result_get_width (result),
+                                    inb_result_get_height (result));
+    }
   else if (state == INB_JOB_RUNNING && fraction > 0)
     /* Translators: state, then percent done, like "Running 42 %" */
     stage_text = g_strdup_printf (_("%s %d %%%s%s"), state_text (state), (int) (fraction * 100),
