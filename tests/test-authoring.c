@@ -18,6 +18,7 @@
 #include <adwaita.h>
 
 #include "inb-application.h"
+#include "inb-backend-registry.h"
 #include "inb-job-row.h"
 #include "inb-take.h"
 #include "inb-window.h"
@@ -708,6 +709,60 @@ test_authoring_cancel (gconstpointer data)
   g_assert_false (gtk_widget_get_visible (cancel));
 }
 
+/* Every model of every backend gets its panel from its schema alone; the
+ * window comes back to the local one as it was. */
+static void
+test_authoring_every_model (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  InbParamPanel *panel = inb_window_get_param_panel (f->window);
+  g_autoptr(InbBackendRegistry) registry = inb_backend_registry_new_default ();
+  GListModel *backends = inb_backend_registry_get_backends (registry);
+  guint n_models = 0;
+  guint n_limited = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (backends); i++)
+    {
+      g_autoptr(InbBackend) backend = g_list_model_get_item (backends, i);
+      GPtrArray *models = inb_backend_get_models (backend);
+
+      for (guint j = 0; models != NULL && j < models->len; j++)
+        {
+          InbModel *model = g_ptr_array_index (models, j);
+          InbSchema *schema = inb_model_get_schema (model);
+
+          g_assert_true (inb_window_select_model (f->window, inb_backend_get_id (backend), inb_model_get_id (model)));
+          for (guint k = 0; k < inb_schema_get_n_params (schema); k++)
+            {
+              const InbParamSpec *spec = inb_schema_get_param (schema, k);
+
+              g_assert_nonnull (inb_param_panel_get_row (panel, spec->name));
+            }
+          /* Defaults are always valid. */
+          g_assert_true (inb_param_panel_get_valid (panel));
+
+          /* Over the model's prompt limit is an error, not a silent cut. */
+          if (inb_model_get_prompt_max_length (model) > 0)
+            {
+              g_autofree char *text = g_strnfill (inb_model_get_prompt_max_length (model) + 1, 'a');
+
+              inb_window_set_prompt (f->window, text);
+              g_assert_false (inb_window_get_can_generate (f->window));
+              g_assert_nonnull (strstr (inb_window_get_generate_problem (f->window), "prompt"));
+              inb_window_set_prompt (f->window, "");
+              n_limited++;
+            }
+          gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+          n_models++;
+        }
+    }
+
+  g_test_message ("%u models shown, %u with a prompt limit checked", n_models, n_limited);
+  g_assert_cmpuint (n_models, >=, 1);
+  g_assert_true (inb_window_select_model (f->window, "local", NULL));
+  g_assert_nonnull (inb_param_panel_get_row (panel, "duration"));
+}
+
 /* Internal parts of composite widgets are named by their owner. */
 static gboolean
 is_internal (GtkWidget *widget,
@@ -860,6 +915,7 @@ main (int   argc,
 
   g_test_add_data_func ("/authoring/drop-paste-swap", &f, test_authoring_drop_paste_swap);
   g_test_add_data_func ("/authoring/parameters", &f, test_authoring_parameters);
+  g_test_add_data_func ("/authoring/every-model", &f, test_authoring_every_model);
   g_test_add_data_func ("/authoring/generate", &f, test_authoring_generate);
   g_test_add_data_func ("/authoring/accessible", &f, test_authoring_accessible);
   g_test_add_data_func ("/authoring/keyboard", &f, test_authoring_keyboard);
