@@ -688,6 +688,7 @@ run_resume_cli (Fixture    *f,
 
   g_assert_null (strstr (out, KEY));
   g_assert_null (strstr (err, KEY));
+  g_test_message ("inbetween resume: …%s", strlen (err) > 1500 ? err + strlen (err) - 1500 : err);
   json_parser_load_from_data (parser, out, -1, &error);
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
