@@ -11,6 +11,7 @@
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "inb-backend-registry.h"
@@ -738,6 +739,44 @@ history (int    argc,
 
 #define MAX_KEY_LENGTH 4096
 
+/* On a terminal: one line, not echoed. */
+static char *
+read_key_from_terminal (const char  *provider,
+                        GError     **error)
+{
+  struct termios saved, quiet;
+  char line[MAX_KEY_LENGTH + 2];
+  gboolean got;
+  char *key;
+
+  g_printerr (_("%s API key (input is not shown): "), inb_secrets_get_provider_name (provider));
+
+  if (tcgetattr (STDIN_FILENO, &saved) != 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("Could not turn off echo on the terminal; pipe the key in instead"));
+      return NULL;
+    }
+
+  quiet = saved;
+  quiet.c_lflag &= ~(tcflag_t) ECHO;
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+  got = fgets (line, sizeof line, stdin) != NULL;
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+  g_printerr ("\n");
+
+  if (!got)
+    line[0] = '\0';
+  g_strstrip (line);
+  key = line[0] != '\0' ? g_strdup (line) : NULL;
+  memset (line, 0, sizeof line);
+
+  if (key == NULL)
+    g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("No key given"));
+
+  return key;
+}
+
 static char *
 read_key_from_stdin (GError **error)
 {
@@ -874,7 +913,8 @@ keys (int    argc,
 
   if (g_str_equal (action, "set"))
     {
-      char *key = read_key_from_stdin (&error);
+      char *key = isatty (STDIN_FILENO) ? read_key_from_terminal (provider, &error)
+                                        : read_key_from_stdin (&error);
       InbKeySource stored;
       const char *env;
 
