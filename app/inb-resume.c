@@ -15,6 +15,8 @@
  *   a task id, older                    → "expired", nothing sent
  *   "submitting" / "submit-unknown"     → "submit-unknown": the user decides
  *   "not-submitted"                     → "failed": nothing reached the service
+ *   a task another job follows now      → left alone (a lock file per task,
+ *                                          see inb_cloud_job_is_task_busy())
  *
  * Nothing here ever submits a job. A take already finished is left alone,
  * so running this twice changes nothing the second time.
@@ -25,6 +27,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inb-cloud-job.h"
 #include "inb-job.h"
 #include "inb-resume.h"
 #include "inb-secrets.h"
@@ -56,6 +59,7 @@ typedef enum
   ACTION_MARK_SUBMIT_UNKNOWN,
   ACTION_LIST_SUBMIT_UNKNOWN,
   ACTION_NOT_SENT,
+  ACTION_BUSY,
 } Action;
 
 typedef struct
@@ -309,6 +313,12 @@ examine (const char *take_dir,
         item->action = ACTION_FINISH_LOCAL;
       else if (is_too_old (item, now, inb_take_get_backend_id (item->take)))
         item->action = ACTION_EXPIRE;
+      else if (inb_cloud_job_is_task_busy (take_dir,
+                                           remote_string (item->remote, "service") != NULL
+                                           ? remote_string (item->remote, "service")
+                                           : inb_take_get_backend_id (item->take),
+                                           remote_task_id (item->remote)))
+        item->action = ACTION_BUSY;
       else
         item->action = ACTION_RESUME;
     }
@@ -529,6 +539,7 @@ resumed_cb (GObject      *object,
       item_save (run_task, item);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY) ||
            g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH) ||
            g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK) ||
            g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT))
@@ -658,6 +669,12 @@ item_start (GTask *run_task,
         item_set_entry (item, INB_RESUME_FAILED, message);
         item_save (run_task, item);
       }
+      break;
+
+    case ACTION_BUSY:
+      item_set_entry (item, INB_RESUME_PENDING,
+                      _("Left alone: another Inbetween is following this task right now"));
+      item_leave (run_task);
       break;
 
     case ACTION_RESUME:

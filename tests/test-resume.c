@@ -380,6 +380,19 @@ count_videos (const char *dir)
   return n;
 }
 
+static guint
+count_locks (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    n += g_str_has_suffix (name, ".lock");
+
+  return n;
+}
+
 static void
 assert_no_key_in_files (const char *dir)
 {
@@ -444,6 +457,7 @@ test_crash_after_task_id (Fixture       *f,
   g_assert_true (g_file_test (thumbnail, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpstr (json_object_get_string_member (inb_take_get_remote (after), "task_id"), ==, task_id);
   g_assert_cmpuint (count_videos (inb_take_get_dir (take)), ==, 1);
+  g_assert_cmpuint (count_locks (inb_take_get_dir (take)), ==, 0);
 
   /* Again: nothing to do, nothing sent, still one clip */
   polls = POLLS (f);
@@ -758,6 +772,66 @@ test_cli (Fixture       *f,
   assert_no_key_in_files (f->tmpdir);
 }
 
+/* A task another job follows right now: left alone ---------------------- */
+
+static void
+on_live_done (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  Wait *w = user_data;
+
+  w->result = inb_backend_resume_finish (INB_BACKEND (source), res, &w->error);
+  g_main_loop_quit (w->loop);
+}
+
+static void
+test_busy (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f);
+  g_autoptr(InbTake) take = make_take (f, request);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonObject) remote = json_object_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *task_id = NULL;
+  InbResumeEntry *entry;
+  Wait live = { 0, };
+  guint submits, polls;
+
+  task_id = lose_submit (f, request);
+  write_remote (take, "submitted", task_id, 0);
+  inb_fake_server_script (f->fake, "{\"pending_polls\": 1000000}");
+  submits = SUBMITS (f);
+
+  /* The app is following the task (a resumed job, still queued there) */
+  json_object_set_string_member (remote, "task_id", task_id);
+  live.loop = g_main_loop_new (NULL, FALSE);
+  inb_backend_resume_async (f->backend, request, remote, NULL, cancellable, on_live_done, &live);
+  g_assert_cmpuint (count_locks (inb_take_get_dir (take)), ==, 1);
+
+  polls = POLLS (f);
+  entries = resume (f);
+  entry = find_entry (entries, take);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_PENDING);
+  g_assert_nonnull (strstr (entry->message, "another Inbetween"));
+  after = reload (take);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "running");
+  g_test_message ("polls while the other job follows the task: %u (all its own)", POLLS (f) - polls);
+
+  g_cancellable_cancel (cancellable);
+  wait_run (&live);
+  g_main_loop_unref (live.loop);
+  g_assert_null (live.result);
+  g_clear_error (&live.error);
+
+  /* Its lock went with it; nothing was submitted */
+  g_assert_cmpuint (count_locks (inb_take_get_dir (take)), ==, 0);
+  g_assert_cmpuint (SUBMITS (f), ==, submits);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -778,6 +852,7 @@ main (int   argc,
   ADD ("/resume/submit-unknown", test_submit_unknown);
   ADD ("/resume/no-key", test_no_key);
   ADD ("/resume/cli", test_cli);
+  ADD ("/resume/busy", test_busy);
 
   ret = g_test_run ();
   curl_global_cleanup ();

@@ -22,8 +22,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -68,6 +71,9 @@ struct _InbCloudJob
   gint64                  submitted_at;
   guint                   n_polls;
   InbResult              *result;
+
+  int                     lock_fd;        /* held while this job follows its task */
+  char                   *lock_path;
 };
 
 /* JSON helpers ----------------------------------------------------------- */
@@ -363,6 +369,120 @@ job_record (InbCloudJob  *job,
   return TRUE;
 }
 
+/* One follower per task ------------------------------------------------ */
+
+/* "<work>/.inb-task-<service>-<id>.lock": held (flock) by the job that
+ * polls and downloads the task, so a second one (another window, or
+ * `inbetween resume` while the app runs) never fetches the same clip at
+ * the same time. Non-blocking: a busy lock is reported, never waited on. */
+static char *
+task_lock_path (const char *work_dir,
+                const char *service_id,
+                const char *task_id)
+{
+  g_autofree char *name = g_strdup_printf (".inb-task-%s-%s.lock", service_id, task_id);
+
+  g_strdelimit (name, "/\\:", '_');
+  return g_build_filename (work_dir, name, NULL);
+}
+
+static int
+task_lock_take (const char  *path,
+                GError     **error)
+{
+  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    return -1;   /* best effort: a folder we cannot write fails later, clearly */
+
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      if (saved == EWOULDBLOCK)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                               _("Another Inbetween is already following this task"));
+          return -2;
+        }
+      return -1;
+    }
+
+  return fd;
+}
+
+/**
+ * inb_cloud_job_is_task_busy:
+ * @work_dir: the take's folder
+ * @service_id: the class's id ("dashscope")
+ *
+ * Returns: whether a job (in this process or another) is following
+ *   @task_id from @work_dir right now
+ */
+gboolean
+inb_cloud_job_is_task_busy (const char *work_dir,
+                            const char *service_id,
+                            const char *task_id)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  g_return_val_if_fail (work_dir != NULL && service_id != NULL && task_id != NULL, FALSE);
+
+  path = task_lock_path (work_dir, service_id, task_id);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return FALSE;
+
+  fd = task_lock_take (path, &error);
+  if (fd >= 0)
+    close (fd);
+
+  return fd == -2;
+}
+
+static gboolean
+job_lock_task (InbCloudJob  *job,
+               GError      **error)
+{
+  g_autofree char *path = NULL;
+  int fd;
+
+  g_assert (job->task_id != NULL);
+
+  if (job->lock_fd >= 0)
+    return TRUE;
+
+  g_mkdir_with_parents (job->work_dir, 0700);
+  path = task_lock_path (job->work_dir, job->klass->id, job->task_id);
+  fd = task_lock_take (path, error);
+  if (fd == -2)
+    return FALSE;
+
+  if (fd >= 0)
+    {
+      job->lock_fd = fd;
+      job->lock_path = g_steal_pointer (&path);
+    }
+
+  return TRUE;
+}
+
+static void
+job_unlock_task (InbCloudJob *job)
+{
+  if (job->lock_fd < 0)
+    return;
+
+  /* Unlinked while held: a late opener gets the old file and reports busy
+   * (never waits), the next one a fresh file */
+  g_unlink (job->lock_path);
+  close (job->lock_fd);
+  job->lock_fd = -1;
+  g_clear_pointer (&job->lock_path, g_free);
+}
+
 /* Life ------------------------------------------------------------------ */
 
 static void
@@ -371,6 +491,7 @@ job_free (InbCloudJob *job)
   g_assert (job->poll_source == NULL);
   g_assert (job->cancel_source == NULL);
 
+  job_unlock_task (job);
   if (job->data_destroy != NULL && job->data != NULL)
     job->data_destroy (job->data);
   g_clear_object (&job->request);
@@ -838,6 +959,13 @@ submit_worker (GTask        *step,
       return;
     }
 
+  /* A fresh task: nobody else can hold it */
+  if (!job_lock_task (job, &error))
+    {
+      g_warning ("%s task %s: %s", job->klass->service, job->task_id, error->message);
+      g_clear_error (&error);
+    }
+
   /* The task id is on disk before the first poll */
   if (!job_record (job, "submitted", &error))
     {
@@ -934,6 +1062,7 @@ inb_cloud_job_start (const InbCloudJobClass   *klass,
   job->metadata = json_object_new ();
   job->state = INB_CLOUD_STATE_QUEUED;
   job->queue_position = -1;
+  job->lock_fd = -1;
 
   task = g_task_new (source_object, job->cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
@@ -958,8 +1087,16 @@ inb_cloud_job_start (const InbCloudJobClass   *klass,
   if (resume_task_id != NULL)
     {
       g_autofree char *stage = g_strdup_printf (_("Checking the task at %s"), klass->service);
+      GError *error = NULL;
 
       job->task_id = g_strdup (resume_task_id);
+      if (!job_lock_task (job, &error))
+        {
+          /* Someone else fetches this clip: never twice at once */
+          job_return (task, error);
+          return;
+        }
+
       job->submitted_at = g_get_monotonic_time ();
       inb_cloud_job_report (job, PROGRESS_QUEUED, stage);
       job_run_step (task, poll_worker, poll_done);

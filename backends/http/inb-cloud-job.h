@@ -79,6 +79,10 @@ void           inb_cloud_job_start          (const InbCloudJobClass   *klass,
                                              gpointer                  user_data);
 InbResult     *inb_cloud_job_finish         (GAsyncResult             *result,
                                              GError                  **error);
+/* Whether a job is following @task_id from @work_dir now (any process). */
+gboolean       inb_cloud_job_is_task_busy   (const char               *work_dir,
+                                             const char               *service_id,
+                                             const char               *task_id);
 
 /* For the class functions (one runs at a time, in a worker thread). */
 InbRequest    *inb_cloud_job_get_request    (InbCloudJob              *job);
