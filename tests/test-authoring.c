@@ -881,6 +881,25 @@ test_authoring_accessible (gconstpointer data)
   g_assert_cmpuint (n_checked, >=, 20);
 }
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  g_rmdir (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -927,6 +946,7 @@ main (int   argc,
 
   gtk_window_destroy (GTK_WINDOW (f.window));
   g_clear_object (&f.app);
+  remove_tree (f.dir);
   g_free (f.first_png);
   g_free (f.last_png);
   g_free (f.dir);
