@@ -69,6 +69,7 @@ typedef struct
   Action          action;
   char           *message;
   char           *submitted;     /* ISO 8601, for the record */
+  char           *expired_at;    /* ISO 8601: submitted + the provider's lifetime */
   guint           width, height, n_frames;
   double          fps;
   InbResult      *result;
@@ -123,6 +124,7 @@ item_free (Item *item)
   g_clear_pointer (&item->remote, json_object_unref);
   g_free (item->message);
   g_free (item->submitted);
+  g_free (item->expired_at);
   g_clear_object (&item->result);
   inb_resume_entry_free (item->entry);
   g_free (item);
@@ -263,6 +265,12 @@ is_too_old (Item       *item,
   item->submitted = g_strdup (when);
   if (g_date_time_difference (now, submitted) <= (GTimeSpan) hours * G_TIME_SPAN_HOUR)
     return FALSE;
+
+  {
+    g_autoptr(GDateTime) end = g_date_time_add_hours (submitted, (gint) hours);
+
+    item->expired_at = g_date_time_format_iso8601 (end);
+  }
 
   local = g_date_time_to_local (submitted);
   shown = g_date_time_format (local, "%Y-%m-%d %H:%M");
@@ -626,6 +634,8 @@ item_start (GTask *run_task,
                                   json_node_copy (json_object_get_member (item->remote, l->data)));
         json_object_set_int_member (remote, "lifetime_hours",
                                     lifetime_hours (inb_take_get_backend_id (item->take)));
+        if (item->expired_at != NULL)
+          json_object_set_string_member (remote, "expired_at", item->expired_at);
         inb_take_set_remote (item->take, remote);
         item_set_take_error (item, INB_BACKEND_ERROR_EXPIRED, item->message);
         inb_take_set_state (item->take, "expired");

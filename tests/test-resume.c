@@ -540,6 +540,8 @@ test_expired (Fixture       *f,
   after = reload (take);
   g_assert_cmpstr (inb_take_get_state (after), ==, "expired");
   g_assert_nonnull (strstr (inb_take_get_error_message (after), "24 hours"));
+  g_assert_nonnull (json_object_get_string_member (inb_take_get_remote (after), "expired_at"));
+  g_assert_cmpint (json_object_get_int_member (inb_take_get_remote (after), "lifetime_hours"), ==, 24);
   g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));
 
   /* Expired is final */
