@@ -59,6 +59,8 @@ struct _InbPlayback
   GstClockTime  segment_end;
 
   /* Main context only. */
+  GHashTable   *cache;          /* frame number -> GdkTexture, recent frames */
+  GQueue        cache_order;    /* frame numbers, oldest first */
   GdkTexture   *texture;
   GError       *error;
   GstClockTime  position;
@@ -212,16 +214,16 @@ texture_from_sample (GstSample    *sample,
   *fps_n = GST_VIDEO_INFO_FPS_N (&info);
   *fps_d = GST_VIDEO_INFO_FPS_D (&info);
 
-  /* The bytes keep the frame mapped, and the frame keeps the buffer. */
-  bytes = g_bytes_new_with_free_func (GST_VIDEO_FRAME_PLANE_DATA (frame, 0),
-                                      (gsize) GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0) * GST_VIDEO_FRAME_HEIGHT (frame),
-                                      video_frame_free,
-                                      frame);
+  /* A copy, not a wrapper: the decoder's buffers go back to their pool at
+   * once, and the frame can stay in the cache of recent frames. */
+  bytes = g_bytes_new (GST_VIDEO_FRAME_PLANE_DATA (frame, 0),
+                       (gsize) GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0) * GST_VIDEO_FRAME_HEIGHT (frame));
   texture = gdk_memory_texture_new (GST_VIDEO_FRAME_WIDTH (frame),
                                     GST_VIDEO_FRAME_HEIGHT (frame),
                                     GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
                                     bytes,
                                     GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0));
+  video_frame_free (frame);
 
   return texture;
 }
@@ -254,6 +256,52 @@ time_for_frame (InbPlayback *self,
     return 0;
 
   return gst_util_uint64_scale (frame, (guint64) self->fps_d * GST_SECOND, self->fps_n);
+}
+
+/* Recent frames, so that stepping back to one is instant. Bounded by
+ * memory: about 64 MB of pictures, whatever their size. */
+#define CACHE_BUDGET (64 * 1024 * 1024)
+
+static void
+inb_playback_cache_clear (InbPlayback *self)
+{
+  g_hash_table_remove_all (self->cache);
+  g_queue_clear (&self->cache_order);
+}
+
+static void
+inb_playback_cache_add (InbPlayback *self,
+                        guint        frame,
+                        GdkTexture  *texture)
+{
+  gsize bytes = (gsize) gdk_texture_get_width (texture) * gdk_texture_get_height (texture) * 4;
+  guint capacity = CLAMP (CACHE_BUDGET / MAX (bytes, 1), 2, 256);
+
+  if (!g_hash_table_contains (self->cache, GUINT_TO_POINTER (frame)))
+    g_queue_push_tail (&self->cache_order, GUINT_TO_POINTER (frame));
+  g_hash_table_insert (self->cache, GUINT_TO_POINTER (frame), g_object_ref (texture));
+
+  while (g_queue_get_length (&self->cache_order) > capacity)
+    g_hash_table_remove (self->cache, g_queue_pop_head (&self->cache_order));
+}
+
+/* Shows @frame at once from the cache, if it is there; the pipeline is
+ * moved there too, and confirms with the same picture. */
+static void
+inb_playback_show_cached (InbPlayback *self,
+                          guint        frame)
+{
+  GdkTexture *texture = g_hash_table_lookup (self->cache, GUINT_TO_POINTER (frame));
+
+  if (texture == NULL || frame == self->frame)
+    return;
+
+  g_set_object (&self->texture, texture);
+  self->frame = frame;
+  self->position = time_for_frame (self, frame);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAME]);
+  gdk_paintable_invalidate_contents (GDK_PAINTABLE (self));
 }
 
 static gboolean
@@ -312,6 +360,8 @@ inb_playback_frame_idle (gpointer user_data)
       self->frame = frame;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAME]);
     }
+
+  inb_playback_cache_add (self, frame, texture);
 
   if (size_changed)
     gdk_paintable_invalidate_size (GDK_PAINTABLE (self));
@@ -680,6 +730,7 @@ inb_playback_reset (InbPlayback *self)
   g_mutex_unlock (&self->lock);
 
   g_clear_object (&self->texture);
+  inb_playback_cache_clear (self);
   g_clear_error (&self->error);
   self->position = 0;
   self->duration = GST_CLOCK_TIME_NONE;
@@ -934,6 +985,7 @@ inb_playback_seek_frame (InbPlayback *self,
                          guint        frame)
 {
   GstClockTime start;
+  gboolean idle;
 
   g_return_if_fail (INB_IS_PLAYBACK (self));
 
@@ -950,8 +1002,13 @@ inb_playback_seek_frame (InbPlayback *self,
     }
   inb_playback_set_ended (self, FALSE);
 
+  idle = self->target < 0;
   self->target = frame;
   inb_playback_seek (self, start, TRUE);
+
+  /* Nothing else in flight: a recent frame can be shown right away. */
+  if (idle)
+    inb_playback_show_cached (self, frame);
 }
 
 /**
@@ -991,7 +1048,10 @@ inb_playback_step (InbPlayback *self,
       inb_playback_set_ended (self, FALSE);
       if (gst_element_send_event (self->playbin,
                                   gst_event_new_step (GST_FORMAT_BUFFERS, 1, 1.0, TRUE, FALSE)))
-        return;
+        {
+          inb_playback_show_cached (self, (guint) wanted);
+          return;
+        }
     }
 
   inb_playback_seek_frame (self, (guint) wanted);
@@ -1020,6 +1080,8 @@ inb_playback_dispose (GObject *object)
 
   g_clear_object (&self->texture);
   g_clear_object (&self->file);
+  if (self->cache != NULL)
+    inb_playback_cache_clear (self);
 
   G_OBJECT_CLASS (inb_playback_parent_class)->dispose (object);
 }
@@ -1030,6 +1092,7 @@ inb_playback_finalize (GObject *object)
   InbPlayback *self = INB_PLAYBACK (object);
 
   g_clear_error (&self->error);
+  g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
 
@@ -1205,6 +1268,8 @@ inb_playback_init (InbPlayback *self)
     gst_init (NULL, NULL);
 
   g_mutex_init (&self->lock);
+  self->cache = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  g_queue_init (&self->cache_order);
   self->context = g_main_context_ref_thread_default ();
   self->loop = TRUE;
   self->rate = 1.0;
