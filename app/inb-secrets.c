@@ -26,10 +26,8 @@
 #include <glib/gi18n.h>
 #include <libsecret/secret.h>
 
-#include "inb-dashscope-backend.h"
-#include "inb-runcomfy-backend.h"
+#include "inb-cloud-backend.h"
 #include "inb-secrets.h"
-#include "inb-wavespeed-backend.h"
 
 typedef struct
 {
@@ -829,15 +827,10 @@ inb_secrets_apply_to_backend (InbBackend *backend,
 {
   g_return_val_if_fail (INB_IS_BACKEND (backend), FALSE);
 
-  if (INB_IS_DASHSCOPE_BACKEND (backend))
-    inb_dashscope_backend_set_api_key (INB_DASHSCOPE_BACKEND (backend), key);
-  else if (INB_IS_WAVESPEED_BACKEND (backend))
-    inb_wavespeed_backend_set_api_key (INB_WAVESPEED_BACKEND (backend), key);
-  else if (INB_IS_RUNCOMFY_BACKEND (backend))
-    inb_runcomfy_backend_set_api_key (INB_RUNCOMFY_BACKEND (backend), key);
-  else
+  if (!INB_IS_CLOUD_BACKEND (backend))
     return FALSE;
 
+  inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (backend), key);
   return TRUE;
 }
 
@@ -851,12 +844,8 @@ inb_secrets_backend_has_key (InbBackend *backend)
 {
   g_return_val_if_fail (INB_IS_BACKEND (backend), FALSE);
 
-  if (INB_IS_DASHSCOPE_BACKEND (backend))
-    return inb_dashscope_backend_has_api_key (INB_DASHSCOPE_BACKEND (backend));
-  if (INB_IS_WAVESPEED_BACKEND (backend))
-    return inb_wavespeed_backend_has_api_key (INB_WAVESPEED_BACKEND (backend));
-  if (INB_IS_RUNCOMFY_BACKEND (backend))
-    return inb_runcomfy_backend_has_api_key (INB_RUNCOMFY_BACKEND (backend));
+  if (INB_IS_CLOUD_BACKEND (backend))
+    return inb_cloud_backend_has_api_key (INB_CLOUD_BACKEND (backend));
 
   return TRUE;
 }

@@ -104,10 +104,10 @@ fixture_setup (Fixture       *f,
 
   f->backend = inb_dashscope_backend_new ();
   base = inb_fake_server_url (f->fake, "/api/v1");
-  inb_dashscope_backend_set_base_url (INB_DASHSCOPE_BACKEND (f->backend), base);
-  inb_dashscope_backend_set_api_key (INB_DASHSCOPE_BACKEND (f->backend), KEY);
-  inb_dashscope_backend_set_poll_interval (INB_DASHSCOPE_BACKEND (f->backend), 20, 40);
-  inb_dashscope_backend_set_retry_policy (INB_DASHSCOPE_BACKEND (f->backend), 4, 10, 50, 60);
+  inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (f->backend), base);
+  inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (f->backend), KEY);
+  inb_cloud_backend_set_poll_interval (INB_CLOUD_BACKEND (f->backend), 20, 40);
+  inb_cloud_backend_set_retry_policy (INB_CLOUD_BACKEND (f->backend), 4, 10, 50, 60);
 }
 
 static void
@@ -380,7 +380,7 @@ test_models (void)
   g_assert_cmpuint (inb_backend_get_max_concurrent (backend, i2v), ==, 5);
 
   /* Tests run with INBETWEEN_DASHSCOPE_URL pointing at a dead loopback port */
-  g_assert_true (g_str_has_prefix (inb_dashscope_backend_get_base_url (INB_DASHSCOPE_BACKEND (backend)),
+  g_assert_true (g_str_has_prefix (inb_cloud_backend_get_base_url (INB_CLOUD_BACKEND (backend)),
                                    "http://127.0.0.1"));
 
   /* Pixel count from the resolution, aspect from the keyframe, sides ×16 */
@@ -491,7 +491,7 @@ test_preflight (Fixture       *f,
     g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
     g_autoptr(InbResult) result = NULL;
 
-    inb_dashscope_backend_set_api_key (INB_DASHSCOPE_BACKEND (f->backend), "");
+    inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (f->backend), "");
     g_assert_false (inb_backend_validate (f->backend, request, &error));
     g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH);
     g_clear_error (&error);
@@ -499,7 +499,7 @@ test_preflight (Fixture       *f,
     g_assert_null (result);
     g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH);
     g_clear_error (&error);
-    inb_dashscope_backend_set_api_key (INB_DASHSCOPE_BACKEND (f->backend), KEY);
+    inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (f->backend), KEY);
   }
 
   /* Prompt over 800 characters */

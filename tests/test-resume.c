@@ -118,10 +118,10 @@ fixture_setup (Fixture       *f,
 
   f->backend = inb_dashscope_backend_new ();
   base = inb_fake_server_url (f->fake, "/api/v1");
-  inb_dashscope_backend_set_base_url (INB_DASHSCOPE_BACKEND (f->backend), base);
-  inb_dashscope_backend_set_api_key (INB_DASHSCOPE_BACKEND (f->backend), KEY);
-  inb_dashscope_backend_set_poll_interval (INB_DASHSCOPE_BACKEND (f->backend), 20, 40);
-  inb_dashscope_backend_set_retry_policy (INB_DASHSCOPE_BACKEND (f->backend), 2, 10, 50, 30);
+  inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (f->backend), base);
+  inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (f->backend), KEY);
+  inb_cloud_backend_set_poll_interval (INB_CLOUD_BACKEND (f->backend), 20, 40);
+  inb_cloud_backend_set_retry_policy (INB_CLOUD_BACKEND (f->backend), 2, 10, 50, 30);
 
   f->registry = inb_backend_registry_new ();
   inb_backend_registry_add (f->registry, f->backend);
@@ -650,7 +650,7 @@ test_no_key (Fixture       *f,
   write_remote (take, "submitted", task_id, 0);
   submits = SUBMITS (f);
 
-  inb_dashscope_backend_set_api_key (INB_DASHSCOPE_BACKEND (f->backend), NULL);
+  inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (f->backend), NULL);
   entries = resume (f);
   entry = find_entry (entries, take);
   g_assert_nonnull (entry);
@@ -659,7 +659,7 @@ test_no_key (Fixture       *f,
   g_assert_cmpstr (inb_take_get_state (after), ==, "running");
 
   /* With the key back, it completes */
-  inb_dashscope_backend_set_api_key (INB_DASHSCOPE_BACKEND (f->backend), KEY);
+  inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (f->backend), KEY);
   second = resume (f);
   entry = find_entry (second, take);
   g_assert_nonnull (entry);

@@ -104,10 +104,10 @@ fixture_setup (Fixture       *f,
 
   f->backend = inb_runcomfy_backend_new ();
   base = inb_fake_server_url (f->fake, "");
-  inb_runcomfy_backend_set_base_url (INB_RUNCOMFY_BACKEND (f->backend), base);
-  inb_runcomfy_backend_set_api_key (INB_RUNCOMFY_BACKEND (f->backend), KEY);
-  inb_runcomfy_backend_set_poll_interval (INB_RUNCOMFY_BACKEND (f->backend), 20, 40);
-  inb_runcomfy_backend_set_retry_policy (INB_RUNCOMFY_BACKEND (f->backend), 4, 10, 50, 60);
+  inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (f->backend), base);
+  inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (f->backend), KEY);
+  inb_cloud_backend_set_poll_interval (INB_CLOUD_BACKEND (f->backend), 20, 40);
+  inb_cloud_backend_set_retry_policy (INB_CLOUD_BACKEND (f->backend), 4, 10, 50, 60);
 }
 
 static void
@@ -358,7 +358,7 @@ test_models (void)
   model = inb_backend_get_default_model (backend);
   g_assert_cmpstr (inb_model_get_id (model), ==, MODEL);
   g_assert_true (inb_model_get_prompt_required (model));
-  g_assert_true (g_str_has_prefix (inb_runcomfy_backend_get_base_url (INB_RUNCOMFY_BACKEND (backend)),
+  g_assert_true (g_str_has_prefix (inb_cloud_backend_get_base_url (INB_CLOUD_BACKEND (backend)),
                                    "http://127.0.0.1"));
 
   json_object_set_string_member (params, "resolution", "1024x576 (16:9)");
@@ -422,11 +422,11 @@ test_preflight (Fixture       *f,
     g_autoptr(InbRequest) request = make_request (f, MODEL, "x", 720, 720, NULL);
     g_autoptr(InbResult) result = NULL;
 
-    inb_runcomfy_backend_set_api_key (INB_RUNCOMFY_BACKEND (f->backend), NULL);
+    inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (f->backend), NULL);
     result = generate (f, request, NULL, 0, NULL, &error);
     g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH);
     g_clear_error (&error);
-    inb_runcomfy_backend_set_api_key (INB_RUNCOMFY_BACKEND (f->backend), KEY);
+    inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (f->backend), KEY);
   }
 
   /* The workflow needs a prompt */
@@ -526,7 +526,7 @@ test_retries (Fixture       *f,
 
   script (f, "{\"poll_errors\": [503, 500], \"output_form\": \"videos\", \"video\": \"truncated\", \"queue_polls\": 3}");
   /* Slow enough polls that every stage is seen (progress is coalesced) */
-  inb_runcomfy_backend_set_poll_interval (INB_RUNCOMFY_BACKEND (f->backend), 100, 100);
+  inb_cloud_backend_set_poll_interval (INB_CLOUD_BACKEND (f->backend), 100, 100);
   g_signal_connect (progress, "notify::stage", G_CALLBACK (on_stage), stages);
   result = generate (f, request, progress, 0, NULL, &error);
   g_assert_no_error (error);

@@ -104,10 +104,10 @@ fixture_setup (Fixture       *f,
 
   f->backend = inb_wavespeed_backend_new ();
   base = inb_fake_server_url (f->fake, "");
-  inb_wavespeed_backend_set_base_url (INB_WAVESPEED_BACKEND (f->backend), base);
-  inb_wavespeed_backend_set_api_key (INB_WAVESPEED_BACKEND (f->backend), KEY);
-  inb_wavespeed_backend_set_poll_interval (INB_WAVESPEED_BACKEND (f->backend), 20, 40);
-  inb_wavespeed_backend_set_retry_policy (INB_WAVESPEED_BACKEND (f->backend), 4, 10, 50, 60);
+  inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (f->backend), base);
+  inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (f->backend), KEY);
+  inb_cloud_backend_set_poll_interval (INB_CLOUD_BACKEND (f->backend), 20, 40);
+  inb_cloud_backend_set_retry_policy (INB_CLOUD_BACKEND (f->backend), 4, 10, 50, 60);
 }
 
 static void
@@ -348,7 +348,7 @@ test_models (void)
   model = inb_backend_get_default_model (backend);
   g_assert_cmpstr (inb_model_get_id (model), ==, MODEL);
   g_assert_cmpuint (inb_backend_get_max_concurrent (backend, model), ==, 3);
-  g_assert_true (g_str_has_prefix (inb_wavespeed_backend_get_base_url (INB_WAVESPEED_BACKEND (backend)),
+  g_assert_true (g_str_has_prefix (inb_cloud_backend_get_base_url (INB_CLOUD_BACKEND (backend)),
                                    "http://127.0.0.1"));
 
   json_object_set_string_member (params, "size", "720*1280");
@@ -415,12 +415,12 @@ test_preflight (Fixture       *f,
     g_autoptr(InbRequest) request = make_request (f, MODEL, "x", 832, 480, NULL);
     g_autoptr(InbResult) result = NULL;
 
-    inb_wavespeed_backend_set_api_key (INB_WAVESPEED_BACKEND (f->backend), NULL);
+    inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (f->backend), NULL);
     result = generate (f, request, NULL, 0, NULL, &error);
     g_assert_null (result);
     g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH);
     g_clear_error (&error);
-    inb_wavespeed_backend_set_api_key (INB_WAVESPEED_BACKEND (f->backend), KEY);
+    inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (f->backend), KEY);
   }
 
   {

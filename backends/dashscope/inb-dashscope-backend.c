@@ -29,9 +29,8 @@
 #include <glib/gstdio.h>
 
 #include "inb-dashscope-backend.h"
-#include "inb-cloud-job.h"
+#include "inb-cloud-backend.h"
 #include "inb-http.h"
-#include "inb-resources.h"
 
 #define DASHSCOPE_MODELS_RESOURCE RESOURCE_BASE "/schemas/dashscope.json"
 
@@ -39,35 +38,16 @@
 #define I2V_PATH  "/services/aigc/video-generation/video-synthesis"
 
 #define MAX_IMAGE_BYTES     (10 * 1024 * 1024)
-#define MAX_VIDEO_BYTES     ((goffset) 512 * 1024 * 1024)
-#define DEFAULT_POLL_FIRST  5000
-#define DEFAULT_POLL_MAX    15000
-#define MAX_WAIT_SECONDS    (3 * 60 * 60)
 
 /* Where each stage sits on the progress bar. */
 #define PROGRESS_SUBMIT     0.05
 
 struct _InbDashscopeBackend
 {
-  GObject    parent_instance;
-
-  GPtrArray *models;
-  char      *api_key;
-  char      *base_url;
-  guint      poll_first_ms;
-  guint      poll_max_ms;
-
-  guint      retry_attempts;
-  guint      retry_base_ms;
-  guint      retry_max_ms;
-  guint      retry_budget_s;
+  InbCloudBackend parent_instance;
 };
 
-static void inb_dashscope_backend_iface_init (InbBackendInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (InbDashscopeBackend, inb_dashscope_backend, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (INB_TYPE_BACKEND,
-                                                      inb_dashscope_backend_iface_init))
+G_DEFINE_FINAL_TYPE (InbDashscopeBackend, inb_dashscope_backend, INB_TYPE_CLOUD_BACKEND)
 
 /* Errors ---------------------------------------------------------------- */
 
@@ -446,46 +426,19 @@ dashscope_poll (InbCloudJob    *job,
   return TRUE;
 }
 
-static gboolean
-dashscope_cancel (InbCloudJob  *job,
-                  GError      **error)
-{
-  /* The job's cancellable has fired: a short call of our own */
-  return post_cancel (inb_cloud_job_get_client (job), inb_cloud_job_get_base_url (job),
-                      inb_cloud_job_get_task_id (job), NULL, error);
-}
-
 static const InbCloudJobClass dashscope_job_class = {
   .service = "DashScope",
   .id = "dashscope",
   .submit = dashscope_submit,
   .poll = dashscope_poll,
-  .cancel = dashscope_cancel,
+  .cancel = inb_cloud_backend_cancel_job,
 };
 
-/* InbBackend ------------------------------------------------------------ */
-
-static const char *
-inb_dashscope_backend_get_id (InbBackend *backend)
-{
-  return "dashscope";
-}
-
-static const char *
-inb_dashscope_backend_get_name (InbBackend *backend)
-{
-  return _("Alibaba Model Studio (DashScope)");
-}
-
-static GPtrArray *
-inb_dashscope_backend_get_models (InbBackend *backend)
-{
-  return INB_DASHSCOPE_BACKEND (backend)->models;
-}
+/* InbCloudBackend ------------------------------------------------------- */
 
 static guint
-inb_dashscope_backend_get_max_concurrent (InbBackend *backend,
-                                          InbModel   *model)
+inb_dashscope_backend_get_max_concurrent (InbCloudBackend *backend,
+                                          InbModel        *model)
 {
   /* Beijing: 2 running tasks for kf2v, 5 for wan2.7 */
   if (model != NULL && g_str_equal (inb_model_get_id (model), "wan2.7-i2v"))
@@ -497,14 +450,14 @@ inb_dashscope_backend_get_max_concurrent (InbBackend *backend,
 /* DashScope sets the pixel count; the aspect ratio follows the first
  * keyframe, sides rounded to multiples of 16. */
 static gboolean
-inb_dashscope_backend_get_frame_size (InbBackend  *backend,
-                                      InbModel    *model,
-                                      JsonObject  *params,
-                                      guint        source_width,
-                                      guint        source_height,
-                                      guint       *width,
-                                      guint       *height,
-                                      GError     **error)
+inb_dashscope_backend_get_frame_size (InbCloudBackend  *backend,
+                                      InbModel         *model,
+                                      JsonObject       *params,
+                                      guint             source_width,
+                                      guint             source_height,
+                                      guint            *width,
+                                      guint            *height,
+                                      GError          **error)
 {
   const char *resolution = inb_params_get_string (params, "resolution", "720P");
   guint align = MAX (1, inb_model_get_size_alignment (model));
@@ -575,311 +528,46 @@ check_image (InbModel    *model,
 }
 
 static gboolean
-inb_dashscope_backend_validate (InbBackend  *backend,
-                                InbRequest  *request,
-                                GError     **error)
+inb_dashscope_backend_check_keyframes (InbCloudBackend  *backend,
+                                       InbModel         *model,
+                                       InbRequest       *request,
+                                       GError          **error)
 {
-  InbDashscopeBackend *self = INB_DASHSCOPE_BACKEND (backend);
-  InbModel *model = inb_backend_find_model (backend, inb_request_get_model_id (request));
-  g_autoptr(GError) url_error = NULL;
-
-  if (self->api_key == NULL)
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH,
-                   _("No DashScope API key: set DASHSCOPE_API_KEY or add the key in Preferences"));
-      return FALSE;
-    }
-
-  if (!inb_http_check_url (self->base_url, &url_error))
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                   _("The DashScope address is not usable: %s"), url_error->message);
-      return FALSE;
-    }
-
-  if (model == NULL)
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                   _("DashScope has no model “%s”"), inb_request_get_model_id (request));
-      return FALSE;
-    }
-
-  if (inb_request_get_first (request) == NULL || inb_request_get_last (request) == NULL)
-    {
-      g_set_error_literal (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                           _("Both a first and a last keyframe are needed"));
-      return FALSE;
-    }
-
   return check_image (model, _("first"), inb_request_get_first (request), error) &&
          check_image (model, _("last"), inb_request_get_last (request), error);
-}
-
-static InbHttpClient *
-make_client (InbDashscopeBackend *self)
-{
-  InbHttpClient *client = inb_http_client_new ();
-
-  inb_http_client_set_bearer_token (client, self->api_key);
-  inb_http_client_set_retry_policy (client, self->retry_attempts, self->retry_base_ms,
-                                    self->retry_max_ms, self->retry_budget_s);
-  return client;
-}
-
-static void
-start_job (InbDashscopeBackend *self,
-           gpointer             source_tag,
-           InbRequest          *request,
-           InbProgress         *progress,
-           const char          *resume_task_id,
-           GCancellable        *cancellable,
-           GAsyncReadyCallback  callback,
-           gpointer             user_data)
-{
-  g_autoptr(InbHttpClient) client = make_client (self);
-  InbCloudJobOptions options = {
-    .poll_first_ms = self->poll_first_ms,
-    .poll_max_ms = self->poll_max_ms,
-    .max_wait_s = MAX_WAIT_SECONDS,
-    .max_video_bytes = MAX_VIDEO_BYTES,
-  };
-
-  inb_cloud_job_start (&dashscope_job_class, &options, self, source_tag,
-                       request, progress, client, self->base_url, resume_task_id,
-                       NULL, NULL, cancellable, callback, user_data);
-}
-
-static void
-inb_dashscope_backend_generate_async (InbBackend          *backend,
-                                      InbRequest          *request,
-                                      InbProgress         *progress,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
-{
-  InbDashscopeBackend *self = INB_DASHSCOPE_BACKEND (backend);
-  g_autoptr(GError) error = NULL;
-
-  if (!inb_dashscope_backend_validate (backend, request, &error))
-    {
-      g_task_report_error (self, callback, user_data, inb_dashscope_backend_generate_async,
-                           g_steal_pointer (&error));
-      return;
-    }
-
-  start_job (self, inb_dashscope_backend_generate_async, request, progress, NULL,
-             cancellable, callback, user_data);
-}
-
-static InbResult *
-inb_dashscope_backend_generate_finish (InbBackend    *backend,
-                                       GAsyncResult  *result,
-                                       GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
-
-  return inb_cloud_job_finish (result, error);
-}
-
-static const char *
-remote_task_id (JsonObject *remote_state)
-{
-  const char *task_id = inb_json_get_string (remote_state, "task_id");
-
-  return (task_id != NULL && *task_id != '\0') ? task_id : NULL;
-}
-
-/* Picks up a task submitted earlier (remote_state = {"task_id": …}):
- * polls it and downloads the clip if it is still there. */
-static void
-inb_dashscope_backend_resume_async (InbBackend          *backend,
-                                    InbRequest          *request,
-                                    JsonObject          *remote_state,
-                                    InbProgress         *progress,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  InbDashscopeBackend *self = INB_DASHSCOPE_BACKEND (backend);
-  const char *task_id = remote_task_id (remote_state);
-
-  if (task_id == NULL || self->api_key == NULL)
-    {
-      g_task_report_new_error (self, callback, user_data, inb_dashscope_backend_resume_async,
-                               INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                               task_id == NULL ? _("There is no DashScope task to resume")
-                               : _("No DashScope API key: set DASHSCOPE_API_KEY or add the key in Preferences"));
-      return;
-    }
-
-  start_job (self, inb_dashscope_backend_resume_async, request, progress, task_id,
-             cancellable, callback, user_data);
-}
-
-static InbResult *
-inb_dashscope_backend_resume_finish (InbBackend    *backend,
-                                     GAsyncResult  *result,
-                                     GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
-
-  return inb_cloud_job_finish (result, error);
-}
-
-typedef struct
-{
-  InbHttpClient *client;
-  char          *base_url;
-  char          *task_id;
-} CancelData;
-
-static void
-cancel_data_free (CancelData *data)
-{
-  g_clear_object (&data->client);
-  g_free (data->base_url);
-  g_free (data->task_id);
-  g_free (data);
-}
-
-static void
-cancel_worker (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  CancelData *data = task_data;
-  GError *error = NULL;
-
-  if (post_cancel (data->client, data->base_url, data->task_id, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-inb_dashscope_backend_cancel_remote_async (InbBackend          *backend,
-                                           InbRequest          *request,
-                                           JsonObject          *remote_state,
-                                           GCancellable        *cancellable,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data)
-{
-  InbDashscopeBackend *self = INB_DASHSCOPE_BACKEND (backend);
-  g_autoptr(GTask) task = NULL;
-  const char *task_id = remote_task_id (remote_state);
-  CancelData *data;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, inb_dashscope_backend_cancel_remote_async);
-  g_task_set_name (task, "[inb] dashscope cancel");
-
-  if (task_id == NULL || self->api_key == NULL)
-    {
-      g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                               task_id == NULL ? _("There is no DashScope task to cancel")
-                               : _("No DashScope API key: set DASHSCOPE_API_KEY or add the key in Preferences"));
-      return;
-    }
-
-  data = g_new0 (CancelData, 1);
-  data->client = inb_http_client_new ();
-  inb_http_client_set_bearer_token (data->client, self->api_key);
-  inb_http_client_set_retry_policy (data->client, 1, 0, 0, 0);
-  data->base_url = g_strdup (self->base_url);
-  data->task_id = g_strdup (task_id);
-  g_task_set_task_data (task, data, (GDestroyNotify) cancel_data_free);
-  g_task_run_in_thread (task, cancel_worker);
-}
-
-static gboolean
-inb_dashscope_backend_cancel_remote_finish (InbBackend    *backend,
-                                            GAsyncResult  *result,
-                                            GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, backend), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-inb_dashscope_backend_iface_init (InbBackendInterface *iface)
-{
-  iface->get_id = inb_dashscope_backend_get_id;
-  iface->get_name = inb_dashscope_backend_get_name;
-  iface->get_models = inb_dashscope_backend_get_models;
-  iface->get_max_concurrent = inb_dashscope_backend_get_max_concurrent;
-  iface->get_frame_size = inb_dashscope_backend_get_frame_size;
-  iface->validate = inb_dashscope_backend_validate;
-  iface->generate_async = inb_dashscope_backend_generate_async;
-  iface->generate_finish = inb_dashscope_backend_generate_finish;
-  iface->resume_async = inb_dashscope_backend_resume_async;
-  iface->resume_finish = inb_dashscope_backend_resume_finish;
-  iface->cancel_remote_async = inb_dashscope_backend_cancel_remote_async;
-  iface->cancel_remote_finish = inb_dashscope_backend_cancel_remote_finish;
-}
-
-/* GObject --------------------------------------------------------------- */
-
-static void
-inb_dashscope_backend_finalize (GObject *object)
-{
-  InbDashscopeBackend *self = INB_DASHSCOPE_BACKEND (object);
-
-  g_clear_pointer (&self->models, g_ptr_array_unref);
-  inb_dashscope_backend_set_api_key (self, NULL);
-  g_free (self->base_url);
-
-  G_OBJECT_CLASS (inb_dashscope_backend_parent_class)->finalize (object);
 }
 
 static void
 inb_dashscope_backend_class_init (InbDashscopeBackendClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  InbCloudBackendClass *cloud_class = INB_CLOUD_BACKEND_CLASS (klass);
 
-  object_class->finalize = inb_dashscope_backend_finalize;
+  cloud_class->job = &dashscope_job_class;
+  cloud_class->name = N_("Alibaba Model Studio (DashScope)");
+  cloud_class->models_resource = DASHSCOPE_MODELS_RESOURCE;
+  cloud_class->default_url = INB_DASHSCOPE_URL_BEIJING;
+  cloud_class->key_env = "DASHSCOPE_API_KEY";
+  cloud_class->url_env = "INBETWEEN_DASHSCOPE_URL";
+  cloud_class->poll_env = "INBETWEEN_DASHSCOPE_POLL_MS";
+  /* DashScope allows 20 queries a second per account */
+  cloud_class->poll_first_ms = 5000;
+  cloud_class->poll_max_ms = 15000;
+  cloud_class->no_key_message = N_("No DashScope API key: set DASHSCOPE_API_KEY or add the key in Preferences");
+  cloud_class->get_max_concurrent = inb_dashscope_backend_get_max_concurrent;
+  cloud_class->get_frame_size = inb_dashscope_backend_get_frame_size;
+  cloud_class->check_keyframes = inb_dashscope_backend_check_keyframes;
+  cloud_class->cancel_task = post_cancel;
 }
 
 static void
 inb_dashscope_backend_init (InbDashscopeBackend *self)
 {
-  g_autoptr(GError) error = NULL;
-  const char *url = g_getenv ("INBETWEEN_DASHSCOPE_URL");
-  const char *poll = g_getenv ("INBETWEEN_DASHSCOPE_POLL_MS");
-
-  (void) inb_get_resource ();
-
-  self->models = inb_model_list_new_from_resource (DASHSCOPE_MODELS_RESOURCE, &error);
-  if (self->models == NULL)
-    {
-      g_critical ("Could not load %s: %s", DASHSCOPE_MODELS_RESOURCE, error->message);
-      self->models = g_ptr_array_new_with_free_func (g_object_unref);
-    }
-
-  self->base_url = g_strdup (url != NULL && *url != '\0' ? url : INB_DASHSCOPE_URL_BEIJING);
-  inb_dashscope_backend_set_api_key (self, g_getenv ("DASHSCOPE_API_KEY"));
-
-  self->poll_first_ms = DEFAULT_POLL_FIRST;
-  self->poll_max_ms = DEFAULT_POLL_MAX;
-  if (poll != NULL && *poll != '\0')
-    {
-      guint64 ms = g_ascii_strtoull (poll, NULL, 10);
-
-      if (ms >= 10 && ms <= 60000)
-        self->poll_first_ms = self->poll_max_ms = (guint) ms;
-    }
-
-  self->retry_attempts = 6;
-  self->retry_base_ms = 1000;
-  self->retry_max_ms = 60000;
-  self->retry_budget_s = 15 * 60;
 }
 
 /**
  * inb_dashscope_backend_new:
  *
- * The key comes from `DASHSCOPE_API_KEY` (or inb_dashscope_backend_set_api_key()),
+ * The key comes from `DASHSCOPE_API_KEY` (or inb_cloud_backend_set_api_key()),
  * the base URL from `INBETWEEN_DASHSCOPE_URL`, else the Beijing region.
  *
  * Returns: (transfer full): the DashScope backend
@@ -888,107 +576,4 @@ InbBackend *
 inb_dashscope_backend_new (void)
 {
   return g_object_new (INB_TYPE_DASHSCOPE_BACKEND, NULL);
-}
-
-/**
- * inb_dashscope_backend_set_api_key:
- * @api_key: (nullable): the key, or %NULL/"" for none
- *
- * Jobs already started keep the key they started with.
- */
-void
-inb_dashscope_backend_set_api_key (InbDashscopeBackend *self,
-                                   const char          *api_key)
-{
-  g_return_if_fail (INB_IS_DASHSCOPE_BACKEND (self));
-
-  if (self->api_key != NULL)
-    {
-      memset (self->api_key, 0, strlen (self->api_key));
-      g_clear_pointer (&self->api_key, g_free);
-    }
-
-  if (api_key != NULL)
-    {
-      g_autofree char *stripped = g_strstrip (g_strdup (api_key));
-
-      if (*stripped != '\0' && strpbrk (stripped, "\r\n") == NULL)
-        self->api_key = g_steal_pointer (&stripped);
-    }
-}
-
-gboolean
-inb_dashscope_backend_has_api_key (InbDashscopeBackend *self)
-{
-  g_return_val_if_fail (INB_IS_DASHSCOPE_BACKEND (self), FALSE);
-
-  return self->api_key != NULL;
-}
-
-/**
- * inb_dashscope_backend_set_base_url:
- * @base_url: e.g. %INB_DASHSCOPE_URL_SINGAPORE (no trailing slash needed)
- */
-void
-inb_dashscope_backend_set_base_url (InbDashscopeBackend *self,
-                                    const char          *base_url)
-{
-  gsize len;
-
-  g_return_if_fail (INB_IS_DASHSCOPE_BACKEND (self));
-  g_return_if_fail (base_url != NULL);
-
-  g_free (self->base_url);
-  self->base_url = g_strdup (base_url);
-  len = strlen (self->base_url);
-  while (len > 0 && self->base_url[len - 1] == '/')
-    self->base_url[--len] = '\0';
-}
-
-const char *
-inb_dashscope_backend_get_base_url (InbDashscopeBackend *self)
-{
-  g_return_val_if_fail (INB_IS_DASHSCOPE_BACKEND (self), NULL);
-
-  return self->base_url;
-}
-
-/**
- * inb_dashscope_backend_set_poll_interval:
- *
- * First poll after @first_ms, then 1.5× longer each time up to @max_ms.
- * Defaults: 5 s to 15 s (DashScope allows 20 queries a second per account).
- */
-void
-inb_dashscope_backend_set_poll_interval (InbDashscopeBackend *self,
-                                         guint                first_ms,
-                                         guint                max_ms)
-{
-  g_return_if_fail (INB_IS_DASHSCOPE_BACKEND (self));
-  g_return_if_fail (first_ms > 0);
-
-  self->poll_first_ms = first_ms;
-  self->poll_max_ms = MAX (first_ms, max_ms);
-}
-
-/**
- * inb_dashscope_backend_set_retry_policy:
- *
- * The retry policy of the polls and downloads (submits are never retried);
- * see inb_http_client_set_retry_policy().
- */
-void
-inb_dashscope_backend_set_retry_policy (InbDashscopeBackend *self,
-                                        guint                max_attempts,
-                                        guint                base_delay_ms,
-                                        guint                max_delay_ms,
-                                        guint                budget_seconds)
-{
-  g_return_if_fail (INB_IS_DASHSCOPE_BACKEND (self));
-  g_return_if_fail (max_attempts >= 1);
-
-  self->retry_attempts = max_attempts;
-  self->retry_base_ms = base_delay_ms;
-  self->retry_max_ms = max_delay_ms;
-  self->retry_budget_s = budget_seconds;
 }

@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include "inb-backend.h"
+#include "inb-cloud-backend.h"
 
 G_BEGIN_DECLS
 
@@ -15,22 +15,9 @@ G_BEGIN_DECLS
 
 #define INB_TYPE_DASHSCOPE_BACKEND (inb_dashscope_backend_get_type ())
 
-G_DECLARE_FINAL_TYPE (InbDashscopeBackend, inb_dashscope_backend, INB, DASHSCOPE_BACKEND, GObject)
+G_DECLARE_FINAL_TYPE (InbDashscopeBackend, inb_dashscope_backend, INB, DASHSCOPE_BACKEND, InbCloudBackend)
 
-InbBackend *inb_dashscope_backend_new               (void);
-void        inb_dashscope_backend_set_api_key       (InbDashscopeBackend *self,
-                                                     const char          *api_key);
-gboolean    inb_dashscope_backend_has_api_key       (InbDashscopeBackend *self);
-void        inb_dashscope_backend_set_base_url      (InbDashscopeBackend *self,
-                                                     const char          *base_url);
-const char *inb_dashscope_backend_get_base_url      (InbDashscopeBackend *self);
-void        inb_dashscope_backend_set_poll_interval (InbDashscopeBackend *self,
-                                                     guint                first_ms,
-                                                     guint                max_ms);
-void        inb_dashscope_backend_set_retry_policy  (InbDashscopeBackend *self,
-                                                     guint                max_attempts,
-                                                     guint                base_delay_ms,
-                                                     guint                max_delay_ms,
-                                                     guint                budget_seconds);
+/* Keys, addresses, poll and retry settings: inb_cloud_backend_*() */
+InbBackend *inb_dashscope_backend_new (void);
 
 G_END_DECLS

@@ -27,40 +27,20 @@
 
 #include <glib/gi18n.h>
 
-#include "inb-cloud-job.h"
+#include "inb-cloud-backend.h"
 #include "inb-http.h"
-#include "inb-resources.h"
 #include "inb-runcomfy-backend.h"
 
 #define RUNCOMFY_MODELS_RESOURCE RESOURCE_BASE "/schemas/runcomfy.json"
 
 #define MAX_IMAGE_BYTES     (6 * 1024 * 1024)
-#define MAX_VIDEO_BYTES     ((goffset) 512 * 1024 * 1024)
-#define DEFAULT_POLL_FIRST  3000
-#define DEFAULT_POLL_MAX    5000
-#define MAX_WAIT_SECONDS    (3 * 60 * 60)
 
 struct _InbRuncomfyBackend
 {
-  GObject    parent_instance;
-
-  GPtrArray *models;
-  char      *api_key;
-  char      *base_url;
-  guint      poll_first_ms;
-  guint      poll_max_ms;
-
-  guint      retry_attempts;
-  guint      retry_base_ms;
-  guint      retry_max_ms;
-  guint      retry_budget_s;
+  InbCloudBackend parent_instance;
 };
 
-static void inb_runcomfy_backend_iface_init (InbBackendInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (InbRuncomfyBackend, inb_runcomfy_backend, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (INB_TYPE_BACKEND,
-                                                      inb_runcomfy_backend_iface_init))
+G_DEFINE_FINAL_TYPE (InbRuncomfyBackend, inb_runcomfy_backend, INB_TYPE_CLOUD_BACKEND)
 
 /* Answers ---------------------------------------------------------------- */
 
@@ -399,87 +379,28 @@ post_cancel (InbHttpClient  *client,
   return TRUE;
 }
 
-static gboolean
-runcomfy_cancel (InbCloudJob  *job,
-                 GError      **error)
-{
-  return post_cancel (inb_cloud_job_get_client (job), inb_cloud_job_get_base_url (job),
-                      inb_cloud_job_get_task_id (job), NULL, error);
-}
-
 static const InbCloudJobClass runcomfy_job_class = {
   .service = "RunComfy",
   .id = "runcomfy",
   .submit = runcomfy_submit,
   .poll = runcomfy_poll,
-  .cancel = runcomfy_cancel,
+  .cancel = inb_cloud_backend_cancel_job,
 };
-
-/* InbBackend ------------------------------------------------------------ */
-
-static const char *
-inb_runcomfy_backend_get_id (InbBackend *backend)
-{
-  return "runcomfy";
-}
-
-static const char *
-inb_runcomfy_backend_get_name (InbBackend *backend)
-{
-  return _("RunComfy AI");
-}
-
-static GPtrArray *
-inb_runcomfy_backend_get_models (InbBackend *backend)
-{
-  return INB_RUNCOMFY_BACKEND (backend)->models;
-}
-
-static guint
-inb_runcomfy_backend_get_max_concurrent (InbBackend *backend,
-                                          InbModel   *model)
-{
-  /* RunComfy queues requests itself; keep a few in flight */
-  return 2;
-}
-
-static gboolean
-parse_size (const char *size,
-            guint      *width,
-            guint      *height)
-{
-  guint64 w, h;
-  char *end = NULL;
-
-  if (size == NULL)
-    return FALSE;
-
-  w = g_ascii_strtoull (size, &end, 10);
-  if (end == NULL || *end != 'x')
-    return FALSE;
-  h = g_ascii_strtoull (end + 1, &end, 10);
-  if (end == NULL || (*end != '\0' && *end != ' ') || w == 0 || h == 0 || w > 8192 || h > 8192)
-    return FALSE;
-
-  *width = (guint) w;
-  *height = (guint) h;
-  return TRUE;
-}
 
 /* The clip is exactly the chosen size; keyframes are fitted to it. */
 static gboolean
-inb_runcomfy_backend_get_frame_size (InbBackend  *backend,
-                                      InbModel    *model,
-                                      JsonObject  *params,
-                                      guint        source_width,
-                                      guint        source_height,
-                                      guint       *width,
-                                      guint       *height,
-                                      GError     **error)
+inb_runcomfy_backend_get_frame_size (InbCloudBackend  *backend,
+                                     InbModel         *model,
+                                     JsonObject       *params,
+                                     guint             source_width,
+                                     guint             source_height,
+                                     guint            *width,
+                                     guint            *height,
+                                     GError          **error)
 {
   const char *size = inb_params_get_string (params, "resolution", "720x720 (1:1)");
 
-  if (!parse_size (size, width, height))
+  if (!inb_cloud_parse_size (size, 'x', TRUE, width, height))
     {
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
                    _("Unknown resolution “%s”"), size);
@@ -489,318 +410,36 @@ inb_runcomfy_backend_get_frame_size (InbBackend  *backend,
   return TRUE;
 }
 
-static gboolean
-inb_runcomfy_backend_validate (InbBackend  *backend,
-                                InbRequest  *request,
-                                GError     **error)
-{
-  InbRuncomfyBackend *self = INB_RUNCOMFY_BACKEND (backend);
-  InbModel *model = inb_backend_find_model (backend, inb_request_get_model_id (request));
-  g_autoptr(GError) url_error = NULL;
-  InbImage *images[2];
-
-  if (self->api_key == NULL)
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH,
-                   _("No RunComfy API token: set RUNCOMFY_API_TOKEN or add the key in Preferences"));
-      return FALSE;
-    }
-
-  if (!inb_http_check_url (self->base_url, &url_error))
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                   _("The RunComfy address is not usable: %s"), url_error->message);
-      return FALSE;
-    }
-
-  if (model == NULL)
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                   _("RunComfy has no model “%s”"), inb_request_get_model_id (request));
-      return FALSE;
-    }
-
-  images[0] = inb_request_get_first (request);
-  images[1] = inb_request_get_last (request);
-  for (guint i = 0; i < G_N_ELEMENTS (images); i++)
-    {
-      guint w, h;
-
-      if (images[i] == NULL)
-        {
-          g_set_error_literal (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                               _("Both a first and a last keyframe are needed"));
-          return FALSE;
-        }
-
-      w = inb_image_get_width (images[i]);
-      h = inb_image_get_height (images[i]);
-      if (w < inb_model_get_min_side (model) || h < inb_model_get_min_side (model) ||
-          w > inb_model_get_max_side (model) || h > inb_model_get_max_side (model))
-        {
-          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                       _("A keyframe is %u × %u; RunComfy's %s takes %u to %u pixels a side"),
-                       w, h, inb_model_get_id (model),
-                       inb_model_get_min_side (model), inb_model_get_max_side (model));
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
-static void
-start_job (InbRuncomfyBackend  *self,
-           gpointer             source_tag,
-           InbRequest          *request,
-           InbProgress         *progress,
-           const char          *resume_task_id,
-           GCancellable        *cancellable,
-           GAsyncReadyCallback  callback,
-           gpointer             user_data)
-{
-  g_autoptr(InbHttpClient) client = inb_http_client_new ();
-  InbCloudJobOptions options = {
-    .poll_first_ms = self->poll_first_ms,
-    .poll_max_ms = self->poll_max_ms,
-    .max_wait_s = MAX_WAIT_SECONDS,
-    .max_video_bytes = MAX_VIDEO_BYTES,
-  };
-
-  inb_http_client_set_bearer_token (client, self->api_key);
-  inb_http_client_set_retry_policy (client, self->retry_attempts, self->retry_base_ms,
-                                    self->retry_max_ms, self->retry_budget_s);
-
-  inb_cloud_job_start (&runcomfy_job_class, &options, self, source_tag,
-                       request, progress, client, self->base_url, resume_task_id,
-                       NULL, NULL, cancellable, callback, user_data);
-}
-
-static void
-inb_runcomfy_backend_generate_async (InbBackend          *backend,
-                                      InbRequest          *request,
-                                      InbProgress         *progress,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
-{
-  InbRuncomfyBackend *self = INB_RUNCOMFY_BACKEND (backend);
-  g_autoptr(GError) error = NULL;
-
-  if (!inb_runcomfy_backend_validate (backend, request, &error))
-    {
-      g_task_report_error (self, callback, user_data, inb_runcomfy_backend_generate_async,
-                           g_steal_pointer (&error));
-      return;
-    }
-
-  start_job (self, inb_runcomfy_backend_generate_async, request, progress, NULL,
-             cancellable, callback, user_data);
-}
-
-static InbResult *
-inb_runcomfy_backend_generate_finish (InbBackend    *backend,
-                                       GAsyncResult  *result,
-                                       GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
-
-  return inb_cloud_job_finish (result, error);
-}
-
-/* Picks up a request submitted earlier (remote_state = {"task_id": …}). */
-static void
-inb_runcomfy_backend_resume_async (InbBackend          *backend,
-                                    InbRequest          *request,
-                                    JsonObject          *remote_state,
-                                    InbProgress         *progress,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  InbRuncomfyBackend *self = INB_RUNCOMFY_BACKEND (backend);
-  const char *task_id = inb_json_get_string (remote_state, "task_id");
-
-  if (task_id == NULL || *task_id == '\0' || self->api_key == NULL)
-    {
-      g_task_report_new_error (self, callback, user_data, inb_runcomfy_backend_resume_async,
-                               INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                               self->api_key == NULL
-                               ? _("No RunComfy API token: set RUNCOMFY_API_TOKEN or add the key in Preferences")
-                               : _("There is no RunComfy request to resume"));
-      return;
-    }
-
-  start_job (self, inb_runcomfy_backend_resume_async, request, progress, task_id,
-             cancellable, callback, user_data);
-}
-
-static InbResult *
-inb_runcomfy_backend_resume_finish (InbBackend    *backend,
-                                     GAsyncResult  *result,
-                                     GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
-
-  return inb_cloud_job_finish (result, error);
-}
-
-typedef struct
-{
-  InbHttpClient *client;
-  char          *base_url;
-  char          *request_id;
-} CancelData;
-
-static void
-cancel_data_free (CancelData *data)
-{
-  g_clear_object (&data->client);
-  g_free (data->base_url);
-  g_free (data->request_id);
-  g_free (data);
-}
-
-static void
-cancel_worker (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  CancelData *data = task_data;
-  GError *error = NULL;
-
-  if (post_cancel (data->client, data->base_url, data->request_id, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-/* Cancels a request submitted earlier (remote_state = {"task_id": …}). */
-static void
-inb_runcomfy_backend_cancel_remote_async (InbBackend          *backend,
-                                          InbRequest          *request,
-                                          JsonObject          *remote_state,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
-{
-  InbRuncomfyBackend *self = INB_RUNCOMFY_BACKEND (backend);
-  const char *task_id = inb_json_get_string (remote_state, "task_id");
-  g_autoptr(GTask) task = NULL;
-  CancelData *data;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, inb_runcomfy_backend_cancel_remote_async);
-  g_task_set_name (task, "[inb] runcomfy cancel");
-
-  if (task_id == NULL || self->api_key == NULL)
-    {
-      g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                               task_id == NULL ? _("There is no RunComfy request to cancel")
-                               : _("No RunComfy API token: set RUNCOMFY_API_TOKEN or add the key in Preferences"));
-      return;
-    }
-
-  data = g_new0 (CancelData, 1);
-  data->client = inb_http_client_new ();
-  inb_http_client_set_bearer_token (data->client, self->api_key);
-  inb_http_client_set_retry_policy (data->client, 1, 0, 0, 0);
-  data->base_url = g_strdup (self->base_url);
-  data->request_id = g_strdup (task_id);
-  g_task_set_task_data (task, data, (GDestroyNotify) cancel_data_free);
-  g_task_run_in_thread (task, cancel_worker);
-}
-
-static gboolean
-inb_runcomfy_backend_cancel_remote_finish (InbBackend    *backend,
-                                           GAsyncResult  *result,
-                                           GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, backend), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-inb_runcomfy_backend_iface_init (InbBackendInterface *iface)
-{
-  iface->get_id = inb_runcomfy_backend_get_id;
-  iface->get_name = inb_runcomfy_backend_get_name;
-  iface->get_models = inb_runcomfy_backend_get_models;
-  iface->get_max_concurrent = inb_runcomfy_backend_get_max_concurrent;
-  iface->get_frame_size = inb_runcomfy_backend_get_frame_size;
-  iface->validate = inb_runcomfy_backend_validate;
-  iface->generate_async = inb_runcomfy_backend_generate_async;
-  iface->generate_finish = inb_runcomfy_backend_generate_finish;
-  iface->resume_async = inb_runcomfy_backend_resume_async;
-  iface->resume_finish = inb_runcomfy_backend_resume_finish;
-  iface->cancel_remote_async = inb_runcomfy_backend_cancel_remote_async;
-  iface->cancel_remote_finish = inb_runcomfy_backend_cancel_remote_finish;
-}
-
-/* GObject --------------------------------------------------------------- */
-
-static void
-inb_runcomfy_backend_finalize (GObject *object)
-{
-  InbRuncomfyBackend *self = INB_RUNCOMFY_BACKEND (object);
-
-  g_clear_pointer (&self->models, g_ptr_array_unref);
-  inb_runcomfy_backend_set_api_key (self, NULL);
-  g_free (self->base_url);
-
-  G_OBJECT_CLASS (inb_runcomfy_backend_parent_class)->finalize (object);
-}
-
 static void
 inb_runcomfy_backend_class_init (InbRuncomfyBackendClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  InbCloudBackendClass *cloud_class = INB_CLOUD_BACKEND_CLASS (klass);
 
-  object_class->finalize = inb_runcomfy_backend_finalize;
+  cloud_class->job = &runcomfy_job_class;
+  cloud_class->name = N_("RunComfy AI");
+  cloud_class->models_resource = RUNCOMFY_MODELS_RESOURCE;
+  cloud_class->default_url = INB_RUNCOMFY_URL;
+  cloud_class->key_env = "RUNCOMFY_API_TOKEN";
+  cloud_class->url_env = "INBETWEEN_RUNCOMFY_URL";
+  cloud_class->poll_env = "INBETWEEN_RUNCOMFY_POLL_MS";
+  cloud_class->poll_first_ms = 3000;
+  cloud_class->poll_max_ms = 5000;
+  /* RunComfy queues requests itself; keep a few in flight */
+  cloud_class->max_concurrent = 2;
+  cloud_class->no_key_message = N_("No RunComfy API token: set RUNCOMFY_API_TOKEN or add the key in Preferences");
+  cloud_class->get_frame_size = inb_runcomfy_backend_get_frame_size;
+  cloud_class->cancel_task = post_cancel;
 }
 
 static void
-inb_runcomfy_backend_init (InbRuncomfyBackend  *self)
+inb_runcomfy_backend_init (InbRuncomfyBackend *self)
 {
-  g_autoptr(GError) error = NULL;
-  const char *url = g_getenv ("INBETWEEN_RUNCOMFY_URL");
-  const char *poll = g_getenv ("INBETWEEN_RUNCOMFY_POLL_MS");
-
-  (void) inb_get_resource ();
-
-  self->models = inb_model_list_new_from_resource (RUNCOMFY_MODELS_RESOURCE, &error);
-  if (self->models == NULL)
-    {
-      g_critical ("Could not load %s: %s", RUNCOMFY_MODELS_RESOURCE, error->message);
-      self->models = g_ptr_array_new_with_free_func (g_object_unref);
-    }
-
-  self->base_url = NULL;
-  inb_runcomfy_backend_set_base_url (self, url != NULL && *url != '\0' ? url : INB_RUNCOMFY_URL);
-  inb_runcomfy_backend_set_api_key (self, g_getenv ("RUNCOMFY_API_TOKEN"));
-
-  self->poll_first_ms = DEFAULT_POLL_FIRST;
-  self->poll_max_ms = DEFAULT_POLL_MAX;
-  if (poll != NULL && *poll != '\0')
-    {
-      guint64 ms = g_ascii_strtoull (poll, NULL, 10);
-
-      if (ms >= 10 && ms <= 60000)
-        self->poll_first_ms = self->poll_max_ms = (guint) ms;
-    }
-
-  self->retry_attempts = 6;
-  self->retry_base_ms = 1000;
-  self->retry_max_ms = 60000;
-  self->retry_budget_s = 15 * 60;
 }
 
 /**
  * inb_runcomfy_backend_new:
  *
- * The key comes from `RUNCOMFY_API_TOKEN` (or inb_runcomfy_backend_set_api_key()),
+ * The key comes from `RUNCOMFY_API_TOKEN` (or inb_cloud_backend_set_api_key()),
  * the base URL from `INBETWEEN_RUNCOMFY_URL`, else %INB_RUNCOMFY_URL.
  *
  * Returns: (transfer full): the RunComfy backend
@@ -809,91 +448,4 @@ InbBackend *
 inb_runcomfy_backend_new (void)
 {
   return g_object_new (INB_TYPE_RUNCOMFY_BACKEND, NULL);
-}
-
-void
-inb_runcomfy_backend_set_api_key (InbRuncomfyBackend  *self,
-                                   const char          *api_key)
-{
-  g_return_if_fail (INB_IS_RUNCOMFY_BACKEND (self));
-
-  if (self->api_key != NULL)
-    {
-      memset (self->api_key, 0, strlen (self->api_key));
-      g_clear_pointer (&self->api_key, g_free);
-    }
-
-  if (api_key != NULL)
-    {
-      g_autofree char *stripped = g_strstrip (g_strdup (api_key));
-
-      if (*stripped != '\0' && strpbrk (stripped, "\r\n") == NULL)
-        self->api_key = g_steal_pointer (&stripped);
-    }
-}
-
-gboolean
-inb_runcomfy_backend_has_api_key (InbRuncomfyBackend  *self)
-{
-  g_return_val_if_fail (INB_IS_RUNCOMFY_BACKEND (self), FALSE);
-
-  return self->api_key != NULL;
-}
-
-void
-inb_runcomfy_backend_set_base_url (InbRuncomfyBackend  *self,
-                                    const char          *base_url)
-{
-  gsize len;
-
-  g_return_if_fail (INB_IS_RUNCOMFY_BACKEND (self));
-  g_return_if_fail (base_url != NULL);
-
-  g_free (self->base_url);
-  self->base_url = g_strdup (base_url);
-  len = strlen (self->base_url);
-  while (len > 0 && self->base_url[len - 1] == '/')
-    self->base_url[--len] = '\0';
-}
-
-const char *
-inb_runcomfy_backend_get_base_url (InbRuncomfyBackend  *self)
-{
-  g_return_val_if_fail (INB_IS_RUNCOMFY_BACKEND (self), NULL);
-
-  return self->base_url;
-}
-
-/**
- * inb_runcomfy_backend_set_poll_interval:
- *
- * First poll after @first_ms, then 1.5× longer each time up to @max_ms.
- * Defaults: 3 s to 5 s.
- */
-void
-inb_runcomfy_backend_set_poll_interval (InbRuncomfyBackend  *self,
-                                         guint                first_ms,
-                                         guint                max_ms)
-{
-  g_return_if_fail (INB_IS_RUNCOMFY_BACKEND (self));
-  g_return_if_fail (first_ms > 0);
-
-  self->poll_first_ms = first_ms;
-  self->poll_max_ms = MAX (first_ms, max_ms);
-}
-
-void
-inb_runcomfy_backend_set_retry_policy (InbRuncomfyBackend  *self,
-                                        guint                max_attempts,
-                                        guint                base_delay_ms,
-                                        guint                max_delay_ms,
-                                        guint                budget_seconds)
-{
-  g_return_if_fail (INB_IS_RUNCOMFY_BACKEND (self));
-  g_return_if_fail (max_attempts >= 1);
-
-  self->retry_attempts = max_attempts;
-  self->retry_base_ms = base_delay_ms;
-  self->retry_max_ms = max_delay_ms;
-  self->retry_budget_s = budget_seconds;
 }

@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include "inb-backend.h"
+#include "inb-cloud-backend.h"
 
 G_BEGIN_DECLS
 
@@ -13,22 +13,9 @@ G_BEGIN_DECLS
 
 #define INB_TYPE_RUNCOMFY_BACKEND (inb_runcomfy_backend_get_type ())
 
-G_DECLARE_FINAL_TYPE (InbRuncomfyBackend, inb_runcomfy_backend, INB, RUNCOMFY_BACKEND, GObject)
+G_DECLARE_FINAL_TYPE (InbRuncomfyBackend, inb_runcomfy_backend, INB, RUNCOMFY_BACKEND, InbCloudBackend)
 
-InbBackend *inb_runcomfy_backend_new               (void);
-void        inb_runcomfy_backend_set_api_key       (InbRuncomfyBackend  *self,
-                                                     const char          *api_key);
-gboolean    inb_runcomfy_backend_has_api_key       (InbRuncomfyBackend  *self);
-void        inb_runcomfy_backend_set_base_url      (InbRuncomfyBackend  *self,
-                                                     const char          *base_url);
-const char *inb_runcomfy_backend_get_base_url      (InbRuncomfyBackend  *self);
-void        inb_runcomfy_backend_set_poll_interval (InbRuncomfyBackend  *self,
-                                                     guint                first_ms,
-                                                     guint                max_ms);
-void        inb_runcomfy_backend_set_retry_policy  (InbRuncomfyBackend  *self,
-                                                     guint                max_attempts,
-                                                     guint                base_delay_ms,
-                                                     guint                max_delay_ms,
-                                                     guint                budget_seconds);
+/* Keys, addresses, poll and retry settings: inb_cloud_backend_*() */
+InbBackend *inb_runcomfy_backend_new (void);
 
 G_END_DECLS

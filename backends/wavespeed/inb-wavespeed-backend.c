@@ -27,40 +27,20 @@
 
 #include <glib/gi18n.h>
 
-#include "inb-cloud-job.h"
+#include "inb-cloud-backend.h"
 #include "inb-http.h"
-#include "inb-resources.h"
 #include "inb-wavespeed-backend.h"
 
 #define WAVESPEED_MODELS_RESOURCE RESOURCE_BASE "/schemas/wavespeed.json"
 
 #define MAX_IMAGE_BYTES     (20 * 1024 * 1024)
-#define MAX_VIDEO_BYTES     ((goffset) 512 * 1024 * 1024)
-#define DEFAULT_POLL_FIRST  2000
-#define DEFAULT_POLL_MAX    5000
-#define MAX_WAIT_SECONDS    (3 * 60 * 60)
 
 struct _InbWavespeedBackend
 {
-  GObject    parent_instance;
-
-  GPtrArray *models;
-  char      *api_key;
-  char      *base_url;
-  guint      poll_first_ms;
-  guint      poll_max_ms;
-
-  guint      retry_attempts;
-  guint      retry_base_ms;
-  guint      retry_max_ms;
-  guint      retry_budget_s;
+  InbCloudBackend parent_instance;
 };
 
-static void inb_wavespeed_backend_iface_init (InbBackendInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (InbWavespeedBackend, inb_wavespeed_backend, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (INB_TYPE_BACKEND,
-                                                      inb_wavespeed_backend_iface_init))
+G_DEFINE_FINAL_TYPE (InbWavespeedBackend, inb_wavespeed_backend, INB_TYPE_CLOUD_BACKEND)
 
 /* The envelope ----------------------------------------------------------- */
 
@@ -527,71 +507,20 @@ static const InbCloudJobClass wavespeed_job_class = {
   .cancel = NULL,
 };
 
-/* InbBackend ------------------------------------------------------------ */
-
-static const char *
-inb_wavespeed_backend_get_id (InbBackend *backend)
-{
-  return "wavespeed";
-}
-
-static const char *
-inb_wavespeed_backend_get_name (InbBackend *backend)
-{
-  return _("WaveSpeed AI");
-}
-
-static GPtrArray *
-inb_wavespeed_backend_get_models (InbBackend *backend)
-{
-  return INB_WAVESPEED_BACKEND (backend)->models;
-}
-
-static guint
-inb_wavespeed_backend_get_max_concurrent (InbBackend *backend,
-                                          InbModel   *model)
-{
-  /* The entry (Bronze) tier runs 3 at a time; a 4th waits there anyway */
-  return 3;
-}
-
-static gboolean
-parse_size (const char *size,
-            guint      *width,
-            guint      *height)
-{
-  guint64 w, h;
-  char *end = NULL;
-
-  if (size == NULL)
-    return FALSE;
-
-  w = g_ascii_strtoull (size, &end, 10);
-  if (end == NULL || *end != '*')
-    return FALSE;
-  h = g_ascii_strtoull (end + 1, &end, 10);
-  if (end == NULL || *end != '\0' || w == 0 || h == 0 || w > 8192 || h > 8192)
-    return FALSE;
-
-  *width = (guint) w;
-  *height = (guint) h;
-  return TRUE;
-}
-
 /* The clip is exactly the chosen size; keyframes are fitted to it. */
 static gboolean
-inb_wavespeed_backend_get_frame_size (InbBackend  *backend,
-                                      InbModel    *model,
-                                      JsonObject  *params,
-                                      guint        source_width,
-                                      guint        source_height,
-                                      guint       *width,
-                                      guint       *height,
-                                      GError     **error)
+inb_wavespeed_backend_get_frame_size (InbCloudBackend  *backend,
+                                      InbModel         *model,
+                                      JsonObject       *params,
+                                      guint             source_width,
+                                      guint             source_height,
+                                      guint            *width,
+                                      guint            *height,
+                                      GError          **error)
 {
   const char *size = inb_params_get_string (params, "size", "832*480");
 
-  if (!parse_size (size, width, height))
+  if (!inb_cloud_parse_size (size, '*', FALSE, width, height))
     {
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
                    _("Unknown size “%s”"), size);
@@ -601,240 +530,37 @@ inb_wavespeed_backend_get_frame_size (InbBackend  *backend,
   return TRUE;
 }
 
-static gboolean
-inb_wavespeed_backend_validate (InbBackend  *backend,
-                                InbRequest  *request,
-                                GError     **error)
-{
-  InbWavespeedBackend *self = INB_WAVESPEED_BACKEND (backend);
-  InbModel *model = inb_backend_find_model (backend, inb_request_get_model_id (request));
-  g_autoptr(GError) url_error = NULL;
-  InbImage *images[2];
-
-  if (self->api_key == NULL)
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH,
-                   _("No WaveSpeed API key: set WAVESPEED_API_KEY or add the key in Preferences"));
-      return FALSE;
-    }
-
-  if (!inb_http_check_url (self->base_url, &url_error))
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                   _("The WaveSpeed address is not usable: %s"), url_error->message);
-      return FALSE;
-    }
-
-  if (model == NULL)
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                   _("WaveSpeed has no model “%s”"), inb_request_get_model_id (request));
-      return FALSE;
-    }
-
-  images[0] = inb_request_get_first (request);
-  images[1] = inb_request_get_last (request);
-  for (guint i = 0; i < G_N_ELEMENTS (images); i++)
-    {
-      guint w, h;
-
-      if (images[i] == NULL)
-        {
-          g_set_error_literal (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                               _("Both a first and a last keyframe are needed"));
-          return FALSE;
-        }
-
-      w = inb_image_get_width (images[i]);
-      h = inb_image_get_height (images[i]);
-      if (w < inb_model_get_min_side (model) || h < inb_model_get_min_side (model) ||
-          w > inb_model_get_max_side (model) || h > inb_model_get_max_side (model))
-        {
-          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                       _("A keyframe is %u × %u; WaveSpeed's %s takes %u to %u pixels a side"),
-                       w, h, inb_model_get_id (model),
-                       inb_model_get_min_side (model), inb_model_get_max_side (model));
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
-static void
-start_job (InbWavespeedBackend *self,
-           gpointer             source_tag,
-           InbRequest          *request,
-           InbProgress         *progress,
-           const char          *resume_task_id,
-           GCancellable        *cancellable,
-           GAsyncReadyCallback  callback,
-           gpointer             user_data)
-{
-  g_autoptr(InbHttpClient) client = inb_http_client_new ();
-  InbCloudJobOptions options = {
-    .poll_first_ms = self->poll_first_ms,
-    .poll_max_ms = self->poll_max_ms,
-    .max_wait_s = MAX_WAIT_SECONDS,
-    .max_video_bytes = MAX_VIDEO_BYTES,
-  };
-
-  inb_http_client_set_bearer_token (client, self->api_key);
-  inb_http_client_set_retry_policy (client, self->retry_attempts, self->retry_base_ms,
-                                    self->retry_max_ms, self->retry_budget_s);
-
-  inb_cloud_job_start (&wavespeed_job_class, &options, self, source_tag,
-                       request, progress, client, self->base_url, resume_task_id,
-                       NULL, NULL, cancellable, callback, user_data);
-}
-
-static void
-inb_wavespeed_backend_generate_async (InbBackend          *backend,
-                                      InbRequest          *request,
-                                      InbProgress         *progress,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
-{
-  InbWavespeedBackend *self = INB_WAVESPEED_BACKEND (backend);
-  g_autoptr(GError) error = NULL;
-
-  if (!inb_wavespeed_backend_validate (backend, request, &error))
-    {
-      g_task_report_error (self, callback, user_data, inb_wavespeed_backend_generate_async,
-                           g_steal_pointer (&error));
-      return;
-    }
-
-  start_job (self, inb_wavespeed_backend_generate_async, request, progress, NULL,
-             cancellable, callback, user_data);
-}
-
-static InbResult *
-inb_wavespeed_backend_generate_finish (InbBackend    *backend,
-                                       GAsyncResult  *result,
-                                       GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
-
-  return inb_cloud_job_finish (result, error);
-}
-
-/* Picks up a prediction submitted earlier (remote_state = {"task_id": …}). */
-static void
-inb_wavespeed_backend_resume_async (InbBackend          *backend,
-                                    InbRequest          *request,
-                                    JsonObject          *remote_state,
-                                    InbProgress         *progress,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  InbWavespeedBackend *self = INB_WAVESPEED_BACKEND (backend);
-  const char *task_id = inb_json_get_string (remote_state, "task_id");
-
-  if (task_id == NULL || *task_id == '\0' || self->api_key == NULL)
-    {
-      g_task_report_new_error (self, callback, user_data, inb_wavespeed_backend_resume_async,
-                               INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                               self->api_key == NULL
-                               ? _("No WaveSpeed API key: set WAVESPEED_API_KEY or add the key in Preferences")
-                               : _("There is no WaveSpeed prediction to resume"));
-      return;
-    }
-
-  start_job (self, inb_wavespeed_backend_resume_async, request, progress, task_id,
-             cancellable, callback, user_data);
-}
-
-static InbResult *
-inb_wavespeed_backend_resume_finish (InbBackend    *backend,
-                                     GAsyncResult  *result,
-                                     GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
-
-  return inb_cloud_job_finish (result, error);
-}
-
-static void
-inb_wavespeed_backend_iface_init (InbBackendInterface *iface)
-{
-  iface->get_id = inb_wavespeed_backend_get_id;
-  iface->get_name = inb_wavespeed_backend_get_name;
-  iface->get_models = inb_wavespeed_backend_get_models;
-  iface->get_max_concurrent = inb_wavespeed_backend_get_max_concurrent;
-  iface->get_frame_size = inb_wavespeed_backend_get_frame_size;
-  iface->validate = inb_wavespeed_backend_validate;
-  iface->generate_async = inb_wavespeed_backend_generate_async;
-  iface->generate_finish = inb_wavespeed_backend_generate_finish;
-  iface->resume_async = inb_wavespeed_backend_resume_async;
-  iface->resume_finish = inb_wavespeed_backend_resume_finish;
-  /* No cancel call at WaveSpeed: the interface's default says so */
-}
-
-/* GObject --------------------------------------------------------------- */
-
-static void
-inb_wavespeed_backend_finalize (GObject *object)
-{
-  InbWavespeedBackend *self = INB_WAVESPEED_BACKEND (object);
-
-  g_clear_pointer (&self->models, g_ptr_array_unref);
-  inb_wavespeed_backend_set_api_key (self, NULL);
-  g_free (self->base_url);
-
-  G_OBJECT_CLASS (inb_wavespeed_backend_parent_class)->finalize (object);
-}
-
 static void
 inb_wavespeed_backend_class_init (InbWavespeedBackendClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  InbCloudBackendClass *cloud_class = INB_CLOUD_BACKEND_CLASS (klass);
 
-  object_class->finalize = inb_wavespeed_backend_finalize;
+  cloud_class->job = &wavespeed_job_class;
+  cloud_class->name = N_("WaveSpeed AI");
+  cloud_class->models_resource = WAVESPEED_MODELS_RESOURCE;
+  cloud_class->default_url = INB_WAVESPEED_URL;
+  cloud_class->key_env = "WAVESPEED_API_KEY";
+  cloud_class->url_env = "INBETWEEN_WAVESPEED_URL";
+  cloud_class->poll_env = "INBETWEEN_WAVESPEED_POLL_MS";
+  cloud_class->poll_first_ms = 2000;
+  cloud_class->poll_max_ms = 5000;
+  /* The entry (Bronze) tier runs 3 at a time; a 4th waits there anyway */
+  cloud_class->max_concurrent = 3;
+  cloud_class->no_key_message = N_("No WaveSpeed API key: set WAVESPEED_API_KEY or add the key in Preferences");
+  cloud_class->get_frame_size = inb_wavespeed_backend_get_frame_size;
+  /* No cancel call at WaveSpeed: the interface's default says so */
+  cloud_class->cancel_task = NULL;
 }
 
 static void
 inb_wavespeed_backend_init (InbWavespeedBackend *self)
 {
-  g_autoptr(GError) error = NULL;
-  const char *url = g_getenv ("INBETWEEN_WAVESPEED_URL");
-  const char *poll = g_getenv ("INBETWEEN_WAVESPEED_POLL_MS");
-
-  (void) inb_get_resource ();
-
-  self->models = inb_model_list_new_from_resource (WAVESPEED_MODELS_RESOURCE, &error);
-  if (self->models == NULL)
-    {
-      g_critical ("Could not load %s: %s", WAVESPEED_MODELS_RESOURCE, error->message);
-      self->models = g_ptr_array_new_with_free_func (g_object_unref);
-    }
-
-  self->base_url = NULL;
-  inb_wavespeed_backend_set_base_url (self, url != NULL && *url != '\0' ? url : INB_WAVESPEED_URL);
-  inb_wavespeed_backend_set_api_key (self, g_getenv ("WAVESPEED_API_KEY"));
-
-  self->poll_first_ms = DEFAULT_POLL_FIRST;
-  self->poll_max_ms = DEFAULT_POLL_MAX;
-  if (poll != NULL && *poll != '\0')
-    {
-      guint64 ms = g_ascii_strtoull (poll, NULL, 10);
-
-      if (ms >= 10 && ms <= 60000)
-        self->poll_first_ms = self->poll_max_ms = (guint) ms;
-    }
-
-  self->retry_attempts = 6;
-  self->retry_base_ms = 1000;
-  self->retry_max_ms = 60000;
-  self->retry_budget_s = 15 * 60;
 }
 
 /**
  * inb_wavespeed_backend_new:
  *
- * The key comes from `WAVESPEED_API_KEY` (or inb_wavespeed_backend_set_api_key()),
+ * The key comes from `WAVESPEED_API_KEY` (or inb_cloud_backend_set_api_key()),
  * the base URL from `INBETWEEN_WAVESPEED_URL`, else %INB_WAVESPEED_URL.
  *
  * Returns: (transfer full): the WaveSpeed backend
@@ -843,91 +569,4 @@ InbBackend *
 inb_wavespeed_backend_new (void)
 {
   return g_object_new (INB_TYPE_WAVESPEED_BACKEND, NULL);
-}
-
-void
-inb_wavespeed_backend_set_api_key (InbWavespeedBackend *self,
-                                   const char          *api_key)
-{
-  g_return_if_fail (INB_IS_WAVESPEED_BACKEND (self));
-
-  if (self->api_key != NULL)
-    {
-      memset (self->api_key, 0, strlen (self->api_key));
-      g_clear_pointer (&self->api_key, g_free);
-    }
-
-  if (api_key != NULL)
-    {
-      g_autofree char *stripped = g_strstrip (g_strdup (api_key));
-
-      if (*stripped != '\0' && strpbrk (stripped, "\r\n") == NULL)
-        self->api_key = g_steal_pointer (&stripped);
-    }
-}
-
-gboolean
-inb_wavespeed_backend_has_api_key (InbWavespeedBackend *self)
-{
-  g_return_val_if_fail (INB_IS_WAVESPEED_BACKEND (self), FALSE);
-
-  return self->api_key != NULL;
-}
-
-void
-inb_wavespeed_backend_set_base_url (InbWavespeedBackend *self,
-                                    const char          *base_url)
-{
-  gsize len;
-
-  g_return_if_fail (INB_IS_WAVESPEED_BACKEND (self));
-  g_return_if_fail (base_url != NULL);
-
-  g_free (self->base_url);
-  self->base_url = g_strdup (base_url);
-  len = strlen (self->base_url);
-  while (len > 0 && self->base_url[len - 1] == '/')
-    self->base_url[--len] = '\0';
-}
-
-const char *
-inb_wavespeed_backend_get_base_url (InbWavespeedBackend *self)
-{
-  g_return_val_if_fail (INB_IS_WAVESPEED_BACKEND (self), NULL);
-
-  return self->base_url;
-}
-
-/**
- * inb_wavespeed_backend_set_poll_interval:
- *
- * First poll after @first_ms, then 1.5× longer each time up to @max_ms.
- * Defaults: 2 s to 5 s.
- */
-void
-inb_wavespeed_backend_set_poll_interval (InbWavespeedBackend *self,
-                                         guint                first_ms,
-                                         guint                max_ms)
-{
-  g_return_if_fail (INB_IS_WAVESPEED_BACKEND (self));
-  g_return_if_fail (first_ms > 0);
-
-  self->poll_first_ms = first_ms;
-  self->poll_max_ms = MAX (first_ms, max_ms);
-}
-
-void
-inb_wavespeed_backend_set_retry_policy (InbWavespeedBackend *self,
-                                        guint                max_attempts,
-                                        guint                base_delay_ms,
-                                        guint                max_delay_ms,
-                                        guint                budget_seconds)
-{
-  g_return_if_fail (INB_IS_WAVESPEED_BACKEND (self));
-  g_return_if_fail (max_attempts >= 1);
-
-  self->retry_attempts = max_attempts;
-  self->retry_base_ms = base_delay_ms;
-  self->retry_max_ms = max_delay_ms;
-  self->retry_budget_s = budget_seconds;
 }

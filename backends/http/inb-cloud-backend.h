@@ -1,0 +1,108 @@
+/* inb-cloud-backend.h — the abstract base of the hosted (cloud) backends
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "inb-backend.h"
+#include "inb-cloud-job.h"
+#include "inb-http.h"
+
+G_BEGIN_DECLS
+
+#define INB_TYPE_CLOUD_BACKEND (inb_cloud_backend_get_type ())
+
+G_DECLARE_DERIVABLE_TYPE (InbCloudBackend, inb_cloud_backend, INB, CLOUD_BACKEND, GObject)
+
+/**
+ * InbCloudBackendClass:
+ * @job: the provider's submit/poll (and cancel, see
+ *   inb_cloud_backend_cancel_job()) for InbCloudJob
+ * @name: the name users know, marked with N_() ("RunComfy AI")
+ * @models_resource: the GResource path of the model list
+ * @default_url: the base URL when @url_env is unset
+ * @key_env: the variable holding the API key ("RUNCOMFY_API_TOKEN")
+ * @url_env: the variable overriding the base URL
+ * @poll_env: the variable overriding the poll interval (milliseconds)
+ * @poll_first_ms: first poll after this long …
+ * @poll_max_ms: … then 1.5× longer each time up to this
+ * @max_concurrent: jobs to run at once (unless @get_max_concurrent says)
+ * @no_key_message: the error without a key, marked with N_()
+ * @get_max_concurrent: (nullable): per model, overrides @max_concurrent
+ * @get_frame_size: InbBackend.get_frame_size
+ * @check_keyframes: (nullable): after the common checks (key, address,
+ *   model, both keyframes present); the default checks the model's side
+ *   limits
+ * @cancel_task: (nullable): worker thread; asks the service to cancel
+ *   @task_id. %NULL: the service cannot cancel.
+ *
+ * Everything but these (keys, addresses, poll and retry settings, the
+ * InbBackend wiring, resume and remote cancel) is common.
+ */
+struct _InbCloudBackendClass
+{
+  GObjectClass parent_class;
+
+  const InbCloudJobClass *job;
+  const char             *name;
+  const char             *models_resource;
+  const char             *default_url;
+  const char             *key_env;
+  const char             *url_env;
+  const char             *poll_env;
+  guint                   poll_first_ms;
+  guint                   poll_max_ms;
+  guint                   max_concurrent;
+  const char             *no_key_message;
+
+  guint    (*get_max_concurrent) (InbCloudBackend  *self,
+                                  InbModel         *model);
+  gboolean (*get_frame_size)     (InbCloudBackend  *self,
+                                  InbModel         *model,
+                                  JsonObject       *params,
+                                  guint             source_width,
+                                  guint             source_height,
+                                  guint            *width,
+                                  guint            *height,
+                                  GError          **error);
+  gboolean (*check_keyframes)    (InbCloudBackend  *self,
+                                  InbModel         *model,
+                                  InbRequest       *request,
+                                  GError          **error);
+  gboolean (*cancel_task)        (InbHttpClient    *client,
+                                  const char       *base_url,
+                                  const char       *task_id,
+                                  GCancellable     *cancellable,
+                                  GError          **error);
+
+  gpointer padding[8];
+};
+
+void        inb_cloud_backend_set_api_key       (InbCloudBackend  *self,
+                                                 const char       *api_key);
+gboolean    inb_cloud_backend_has_api_key       (InbCloudBackend  *self);
+void        inb_cloud_backend_set_base_url      (InbCloudBackend  *self,
+                                                 const char       *base_url);
+const char *inb_cloud_backend_get_base_url      (InbCloudBackend  *self);
+void        inb_cloud_backend_set_poll_interval (InbCloudBackend  *self,
+                                                 guint             first_ms,
+                                                 guint             max_ms);
+void        inb_cloud_backend_set_retry_policy  (InbCloudBackend  *self,
+                                                 guint             max_attempts,
+                                                 guint             base_delay_ms,
+                                                 guint             max_delay_ms,
+                                                 guint             budget_seconds);
+
+/* For InbCloudJobClass.cancel: calls the backend class's cancel_task. */
+gboolean    inb_cloud_backend_cancel_job        (InbCloudJob      *job,
+                                                 GError          **error);
+
+/* "WxH" or "W*H" (with @allow_note, a trailing " (…)"), sides 1 to 8192. */
+gboolean    inb_cloud_parse_size                (const char       *size,
+                                                 char              separator,
+                                                 gboolean          allow_note,
+                                                 guint            *width,
+                                                 guint            *height);
+
+G_END_DECLS
