@@ -314,6 +314,49 @@ test_middle_translation (void)
   g_assert_cmpfloat (ours, >, theirs + 10.0);
 }
 
+/* An exposure change (gain 0.8, +40 levels) on a translated pair is not a
+ * scene change: the middle is still the half-way translation, half-way
+ * in exposure too. */
+static void
+test_exposure_change (void)
+{
+  const guint w = 320, h = 240;
+  const double gain = 0.8, bias = 40.0;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbImage) truth = NULL;
+  g_autoptr(InbImage) out = NULL;
+  g_autoptr(InbImage) blend = NULL;
+  g_autoptr(InbEngine) engine = NULL;
+  Texture tex;
+  double m[9], half[9], half_inv[9], ours, theirs;
+  guint8 *p;
+
+  make_pair (w, h, 1.0, 0.0, 17.0, 6.5, &first, &last, m);
+  p = inb_image_get_data_mut (last);
+  for (gsize k = 0; k < (gsize) w * h * 3; k++)
+    p[k] = (guint8) CLAMP (lround (p[k] * gain + bias), 0, 255);
+  similarity (w, h, 1.0, 0.0, 8.5, 3.25, half);
+  inb_mat3_invert (half, half_inv);
+  texture_init (&tex, 7);
+  truth = texture_render (&tex, w, h, half_inv);
+  p = inb_image_get_data_mut (truth);
+  for (gsize k = 0; k < (gsize) w * h * 3; k++)
+    p[k] = (guint8) CLAMP (lround (p[k] * 0.5 * (1 + gain) + 0.5 * bias), 0, 255);
+
+  engine = engine_new (first, last, 0);
+  out = inb_image_new (w, h);
+  inb_engine_render (engine, 0.5, out);
+  blend = dissolve (first, last, 0.5);
+
+  ours = psnr (out, truth, 16);
+  theirs = psnr (blend, truth, 16);
+  g_test_message ("middle of a translation with an exposure change: %.2f dB (dissolve %.2f dB)",
+                  ours, theirs);
+  g_assert_cmpfloat (ours, >, 30.0);
+  g_assert_cmpfloat (ours, >, theirs + 10.0);
+}
+
 /* The middle of a zoom with rotation: every point half-way along its
  * straight line, x -> (x + m x) / 2 (the convention of two-frame
  * interpolators and of the benchmark). */
@@ -551,6 +594,7 @@ main (int   argc,
   g_test_add_func ("/engine/global-pan", test_global_pan);
   g_test_add_func ("/engine/middle-translation", test_middle_translation);
   g_test_add_func ("/engine/middle-zoom", test_middle_zoom);
+  g_test_add_func ("/engine/exposure-change", test_exposure_change);
   g_test_add_func ("/engine/unrelated", test_unrelated);
   g_test_add_func ("/engine/threads-identical", test_threads_identical);
   g_test_add_func ("/engine/progress", test_progress);

@@ -156,6 +156,8 @@ typedef struct
 {
   const InbPlane *la;     /* luma of the source keyframe */
   const InbPlane *lb;     /* luma of the other one */
+  const InbPlane *ma;     /* their local means */
+  const InbPlane *mb;
   const InbPlane *fu;     /* flow source -> other */
   const InbPlane *fv;
   const InbPlane *bu;     /* flow other -> source */
@@ -180,7 +182,9 @@ conf_error_rows (guint    start,
         float qx = (float) x + job->fu->data[k];
         float qy = (float) y + job->fv->data[k];
 
-        job->err->data[k] = fabsf (sample_plane (job->lb, qx, qy) - job->la->data[k]);
+        /* Local means out: an exposure change is not a mismatch */
+        job->err->data[k] = fabsf (sample_plane (job->lb, qx, qy) - sample_plane (job->mb, qx, qy)
+                                   - job->la->data[k] + job->ma->data[k]);
       }
 }
 
@@ -239,10 +243,81 @@ conf_final_rows (guint    start,
       }
 }
 
+typedef struct
+{
+  const InbPlane *src;
+  InbPlane       *tmp;
+  InbPlane       *dst;
+} MeanJob;
+
+#define MEAN_RADIUS 4
+
+static void
+mean_h_rows (guint    start,
+             guint    end,
+             gpointer user_data)
+{
+  const MeanJob *job = user_data;
+  const int w = (int) job->src->width;
+
+  for (guint y = start; y < end; y++)
+    {
+      const float *src = job->src->data + (gsize) y * w;
+      float *dst = job->tmp->data + (gsize) y * w;
+
+      for (int x = 0; x < w; x++)
+        {
+          float acc = 0.f;
+
+          for (int k = -MEAN_RADIUS; k <= MEAN_RADIUS; k++)
+            acc += src[CLAMP (x + k, 0, w - 1)];
+          dst[x] = acc / (2 * MEAN_RADIUS + 1);
+        }
+    }
+}
+
+static void
+mean_v_rows (guint    start,
+             guint    end,
+             gpointer user_data)
+{
+  const MeanJob *job = user_data;
+  const int w = (int) job->src->width, h = (int) job->src->height;
+
+  for (guint y = start; y < end; y++)
+    for (int x = 0; x < w; x++)
+      {
+        float acc = 0.f;
+
+        for (int k = -MEAN_RADIUS; k <= MEAN_RADIUS; k++)
+          acc += job->tmp->data[(gsize) CLAMP ((int) y + k, 0, h - 1) * w + x];
+        job->dst->data[(gsize) y * w + x] = acc / (2 * MEAN_RADIUS + 1);
+      }
+}
+
+/* A (2 MEAN_RADIUS + 1)² box mean of @src */
+static InbPlane *
+local_mean (InbParallel    *par,
+            const InbPlane *src,
+            GCancellable   *cancellable)
+{
+  g_autoptr(InbPlane) tmp = inb_plane_new (src->width, src->height);
+  g_autoptr(InbPlane) dst = inb_plane_new (src->width, src->height);
+  MeanJob job = { src, tmp, dst };
+
+  if (!inb_parallel_for (par, src->height, 0, mean_h_rows, &job, cancellable)
+      || !inb_parallel_for (par, src->height, 0, mean_v_rows, &job, cancellable))
+    return NULL;
+
+  return g_steal_pointer (&dst);
+}
+
 static gboolean
 compute_confidence (InbParallel    *par,
                     const InbPlane *la,
                     const InbPlane *lb,
+                    const InbPlane *ma,
+                    const InbPlane *mb,
                     const InbPlane *fu,
                     const InbPlane *fv,
                     const InbPlane *bu,
@@ -252,7 +327,7 @@ compute_confidence (InbParallel    *par,
 {
   g_autoptr(InbPlane) err = inb_plane_new (la->width, la->height);
   g_autoptr(InbPlane) tmp = inb_plane_new (la->width, la->height);
-  ConfJob job = { la, lb, fu, fv, bu, bv, err, tmp, conf };
+  ConfJob job = { la, lb, ma, mb, fu, fv, bu, bv, err, tmp, conf };
 
   return inb_parallel_for (par, la->height, 0, conf_error_rows, &job, cancellable)
       && inb_parallel_for (par, la->height, 0, conf_box_h_rows, &job, cancellable)
@@ -802,6 +877,8 @@ inb_engine_new (InbImage               *first,
 {
   g_autoptr(InbEngine) self = NULL;
   g_autoptr(InbFlowAnalysis) an = NULL;
+  g_autoptr(InbPlane) mean0 = NULL;
+  g_autoptr(InbPlane) mean1 = NULL;
   ProgressMap map = { progress, progress_data };
   double a[9], ai[9], t[9], ha[2][9], mean, reliability;
   gsize n;
@@ -836,9 +913,12 @@ inb_engine_new (InbImage               *first,
 
   self->conf0 = inb_plane_new (self->aw, self->ah);
   self->conf1 = inb_plane_new (self->aw, self->ah);
-  if (!compute_confidence (self->par, an->luma0, an->luma1, an->fwd_u, an->fwd_v,
-                           an->bwd_u, an->bwd_v, self->conf0, cancellable)
-      || !compute_confidence (self->par, an->luma1, an->luma0, an->bwd_u, an->bwd_v,
+  mean0 = local_mean (self->par, an->luma0, cancellable);
+  mean1 = local_mean (self->par, an->luma1, cancellable);
+  if (mean0 == NULL || mean1 == NULL
+      || !compute_confidence (self->par, an->luma0, an->luma1, mean0, mean1, an->fwd_u, an->fwd_v,
+                              an->bwd_u, an->bwd_v, self->conf0, cancellable)
+      || !compute_confidence (self->par, an->luma1, an->luma0, mean1, mean0, an->bwd_u, an->bwd_v,
                               an->fwd_u, an->fwd_v, self->conf1, cancellable))
     {
       if (!g_cancellable_set_error_if_cancelled (cancellable, error))

@@ -1285,7 +1285,7 @@ affine_align (const InbPlane *a,
   const double cx = 0.5 * (w - 1.0), cy = 0.5 * (h - 1.0), norm = 0.5 * MAX (w, h);
   const guint step = MAX (1, (guint) sqrt ((double) w * h / 6000.0));
   double lm[9], lmi[9], nm[9], nmi[9], al[9], bm[9], t[9];
-  double score = G_MAXDOUBLE;
+  double score = G_MAXDOUBLE, bias = 0;
 
   level_matrix (level, lm);
   inb_mat3_invert (lm, lmi);
@@ -1300,7 +1300,7 @@ affine_align (const InbPlane *a,
   for (guint it = 0; it <= iterations; it++)
     {
       double jtj[36] = { 0 }, jtr[6] = { 0 };
-      double err = 0;
+      double err = 0, rsum = 0;
       guint n = 0, n_out = 0;
 
       for (guint y = step / 2; y < h; y += step)
@@ -1317,7 +1317,11 @@ affine_align (const InbPlane *a,
                 n_out++;
                 continue;
               }
+            /* less the brightness offset of the previous iteration: an
+             * exposure change is not a misalignment */
             r = plane_sample (b, (float) tx, (float) ty) - a->data[(gsize) y * w + x];
+            rsum += r;
+            r -= bias;
             err += MIN (fabs (r), 30.0);
             if (it == iterations)
               continue;
@@ -1334,6 +1338,8 @@ affine_align (const InbPlane *a,
               }
           }
       score = n > 0 ? (err + 12.0 * n_out) / n : G_MAXDOUBLE;
+      if (n > n_out)
+        bias = rsum / (n - n_out);
       if (it == iterations || n - n_out < 12)
         break;
       for (guint i = 0; i < 6; i++)
@@ -1808,6 +1814,86 @@ fit_global_model (const InbPlane *i0,
 /* ------------------------------------------------------------------ */
 /* The whole analysis                                                  */
 
+static int
+compare_float (gconstpointer a,
+               gconstpointer b)
+{
+  float fa = *(const float *) a, fb = *(const float *) b;
+
+  return (fa > fb) - (fa < fb);
+}
+
+/* Robust least squares b(H x) = gain a(x) + offset over the pixels @h0
+ * keeps inside b, on level @level (refitted on the pixels within three
+ * robust sigmas, so a moving object does not count). %FALSE when there is
+ * too little overlap or texture, or no significant change (so normal
+ * pairs are left alone). */
+static gboolean
+estimate_exposure (const InbPlane *a,
+                   const InbPlane *b,
+                   guint           level,
+                   const double    h0[9],
+                   double         *out_gain,
+                   double         *out_offset)
+{
+  const guint w = a->width, h = a->height;
+  g_autofree float *va = g_new (float, (gsize) w * h);
+  g_autofree float *vb = g_new (float, (gsize) w * h);
+  g_autofree float *res = g_new (float, (gsize) w * h);
+  double hl[9], gain = 1.0, offset = 0.0, limit = G_MAXDOUBLE;
+  guint n = 0;
+
+  homography_at_level (h0, level, hl);
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        double tx, ty;
+
+        inb_mat3_apply (hl, x, y, &tx, &ty);
+        if (!(tx >= 1 && ty >= 1 && tx <= w - 2.0 && ty <= h - 2.0))
+          continue;
+        va[n] = a->data[(gsize) y * w + x];
+        vb[n] = plane_sample (b, (float) tx, (float) ty);
+        n++;
+      }
+  if (n < 0.3 * w * h)
+    return FALSE;
+
+  for (guint it = 0; it < 4; it++)
+    {
+      double sa = 0, sb = 0, saa = 0, sab = 0, m = 0, var;
+
+      for (guint i = 0; i < n; i++)
+        if (fabs (vb[i] - gain * va[i] - offset) < limit)
+          {
+            sa += va[i];
+            sb += vb[i];
+            saa += (double) va[i] * va[i];
+            sab += (double) va[i] * vb[i];
+            m++;
+          }
+      if (m < 0.2 * n)
+        return FALSE;
+      var = saa - sa * sa / m;
+      if (var < 25.0 * m)
+        return FALSE;
+      gain = CLAMP ((sab - sa * sb / m) / var, 0.67, 1.5);
+      offset = (sb - gain * sa) / m;
+
+      for (guint i = 0; i < n; i++)
+        res[i] = fabsf (vb[i] - (float) (gain * va[i] + offset));
+      qsort (res, n, sizeof (float), compare_float);
+      limit = MAX (3.0, 3.0 * 1.4826 * res[n / 2]);
+    }
+  if (fabs (gain - 1.0) < 0.06 && fabs (offset + (gain - 1.0) * 128.0) < 4.0)
+    return FALSE;
+
+  *out_gain = gain;
+  *out_offset = offset;
+
+  return TRUE;
+}
+
 void
 inb_flow_analysis_free (InbFlowAnalysis *analysis)
 {
@@ -1978,6 +2064,33 @@ inb_flow_analyse (InbParallel          *parallel,
   dp.grad_y = pyr.gy[0];
   fit_level = pyr.n_levels > 1 ? 1 : 0;
   coarse_affine (pyr.pyr[0], pyr.pyr[1], pyr.gx[1], pyr.gy[1], pyr.n_levels, tx, ty, seed);
+  /* An exposure change between the keyframes is not motion: measured on
+   * pixels the seed aligns, taken out of the last keyframe's luma. */
+  {
+    guint el = 0;
+    double gain, offset;
+
+    while (el + 1 < pyr.n_levels && pyr.pyr[0][el + 1]->width >= 128)
+      el++;
+    if (estimate_exposure (pyr.pyr[0][el], pyr.pyr[1][el], el, seed, &gain, &offset))
+      {
+        g_debug ("exposure: last = %.3f first %+.1f", gain, offset);
+        for (guint l = 0; l < pyr.n_levels; l++)
+          {
+            InbPlane *planes[3] = { pyr.pyr[1][l], pyr.gx[1][l], pyr.gy[1][l] };
+
+            for (guint k = 0; k < 3; k++)
+              {
+                gsize n = (gsize) planes[k]->width * planes[k]->height;
+                double off = k == 0 ? offset : 0.0;
+
+                for (gsize i = 0; i < n; i++)
+                  planes[k]->data[i] = (float) ((planes[k]->data[i] - off) / gain);
+              }
+          }
+      }
+  }
+
   g_debug ("%u levels, shift %g %g, seed [%g %g %g; %g %g %g]", pyr.n_levels, tx, ty,
            seed[0], seed[1], seed[2], seed[3], seed[4], seed[5]);
   if (!dis_coarse_to_fine (&dp, pyr.n_levels - 1, fit_level, NULL, NULL, NULL, 0, 0, &u1, &v1))
