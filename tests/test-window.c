@@ -196,6 +196,39 @@ test_window_narrow (gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The model and its parameters come back in the next window. */
+static void
+test_window_remembers (gconstpointer data)
+{
+  InbApplication *app = (InbApplication *) data;
+  GSettings *settings = inb_application_get_settings (app);
+  InbWindow *window;
+  GtkWidget *duration;
+
+  window = inb_window_new (GTK_APPLICATION (app), settings);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (inb_window_select_model (window, "local", NULL));
+  duration = inb_param_panel_get_widget (inb_window_get_param_panel (window), "duration");
+  g_assert_true (GTK_IS_SPIN_BUTTON (duration));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (duration), 7);
+  gtk_window_close (GTK_WINDOW (window));
+  spin_until_idle ();
+
+  {
+    g_autofree char *backend = g_settings_get_string (settings, "last-backend");
+    g_autofree char *params = g_settings_get_string (settings, "last-parameters");
+
+    g_assert_cmpstr (backend, ==, "local");
+    g_assert_nonnull (strstr (params, "\"duration\":7"));
+  }
+
+  window = inb_window_new (GTK_APPLICATION (app), settings);
+  gtk_window_present (GTK_WINDOW (window));
+  duration = inb_param_panel_get_widget (inb_window_get_param_panel (window), "duration");
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (duration)), 7, 1e-9);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -211,6 +244,7 @@ main (int   argc,
   g_test_add_data_func ("/window/basic", app, test_window_basic);
   g_test_add_data_func ("/window/dialogs", app, test_window_dialogs);
   g_test_add_data_func ("/window/narrow", app, test_window_narrow);
+  g_test_add_data_func ("/window/remembers", app, test_window_remembers);
 
   return g_test_run ();
 }
