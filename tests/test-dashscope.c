@@ -16,331 +16,21 @@
 
 #include "inb-dashscope-backend.h"
 #include "inb-video-writer.h"
-#include "fakes/inb-fake-server.h"
+#include "inb-test-fake.h"
 
 #define KEY "sk-CANARY-ds-4b1e"
 
-typedef struct
-{
-  InbFakeServer *fake;
-  InbBackend    *backend;
-  char          *tmpdir;
-  char          *work_dir;
-  char          *output;
-  char          *clip;        /* a real MP4 the fake serves as the result */
-} Fixture;
-
-static InbImage *
-make_image (guint width,
-            guint height,
-            guint8 tint)
-{
-  InbImage *image = inb_image_new (width, height);
-  guint8 *data = inb_image_get_data_mut (image);
-  gsize stride = inb_image_get_stride (image);
-
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      {
-        guint8 *p = data + y * stride + x * 3;
-
-        p[0] = (guint8) (x * 255 / width);
-        p[1] = (guint8) (y * 255 / height);
-        p[2] = tint;
-      }
-
-  return image;
-}
-
-static void
-write_clip (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(InbVideoWriter) writer = NULL;
-
-  writer = inb_video_writer_new (path, 320, 240, 16, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < 8; i++)
-    {
-      g_autoptr(InbImage) frame = make_image (320, 240, (guint8) (i * 30));
-
-      inb_video_writer_push (writer, frame, &error);
-      g_assert_no_error (error);
-    }
-  inb_video_writer_finish (writer, &error);
-  g_assert_no_error (error);
-}
-
-static void
-script (Fixture    *f,
-        const char *json)
-{
-  inb_fake_server_script (f->fake, json);
-}
+typedef InbCloudFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *initial = NULL;
-
-  f->tmpdir = g_dir_make_tmp ("test-dashscope-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->work_dir = g_build_filename (f->tmpdir, "work", NULL);
-  f->output = g_build_filename (f->tmpdir, "take", "clip.mp4", NULL);
-  f->clip = g_build_filename (f->tmpdir, "served.mp4", NULL);
-  g_mkdir_with_parents (f->work_dir, 0700);
-  g_mkdir_with_parents (f->tmpdir, 0700);
-  {
-    g_autofree char *take = g_path_get_dirname (f->output);
-    g_mkdir_with_parents (take, 0700);
-  }
-  write_clip (f->clip);
-
-  initial = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", KEY, f->clip);
-  f->fake = inb_fake_server_start ("fake-dashscope.py", initial);
-
-  f->backend = inb_dashscope_backend_new ();
-  base = inb_fake_server_url (f->fake, "/api/v1");
-  inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (f->backend), base);
-  inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (f->backend), KEY);
-  inb_cloud_backend_set_poll_interval (INB_CLOUD_BACKEND (f->backend), 20, 40);
-  inb_cloud_backend_set_retry_policy (INB_CLOUD_BACKEND (f->backend), 4, 10, 50, 60);
+  inb_cloud_fixture_setup (f, inb_dashscope_backend_new (), "fake-dashscope.py", KEY, "/api/v1");
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  inb_fake_server_stop (f->fake);
-  g_clear_object (&f->backend);
-  remove_tree (f->tmpdir);
-  g_free (f->tmpdir);
-  g_free (f->work_dir);
-  g_free (f->output);
-  g_free (f->clip);
-}
-
-static InbRequest *
-make_request (Fixture    *f,
-              const char *model_id,
-              const char *prompt,
-              guint       width,
-              guint       height,
-              const char *params_json)
-{
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonObject) complete = NULL;
-  g_autoptr(InbImage) first = make_image (width, height, 10);
-  g_autoptr(InbImage) last = make_image (width, height, 200);
-  g_autoptr(GError) error = NULL;
-  InbModel *model = inb_backend_find_model (f->backend, model_id);
-  InbRequest *request;
-
-  g_assert_nonnull (model);
-  node = json_from_string (params_json != NULL ? params_json : "{}", &error);
-  g_assert_no_error (error);
-  complete = inb_schema_complete (inb_model_get_schema (model), json_node_get_object (node));
-  if (!json_object_has_member (complete, "seed") || json_object_get_int_member (complete, "seed") <= 0)
-    json_object_set_int_member (complete, "seed", 42);
-
-  request = inb_request_new ("dashscope", model_id);
-  inb_request_set_prompt (request, prompt);
-  inb_request_set_params (request, complete);
-  inb_request_set_seed (request, 42);
-  inb_request_set_keyframes (request, first, last);
-  inb_request_set_work_dir (request, f->work_dir);
-  inb_request_set_output_path (request, f->output);
-
-  return request;
-}
-
-typedef struct
-{
-  GMainLoop    *loop;
-  InbResult    *result;
-  GError       *error;
-  gboolean      ok;
-  GCancellable *cancellable;
-  gint64        cancelled_at;
-  gint64        finished_at;
-} Wait;
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *res,
-         gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->result = inb_backend_generate_finish (INB_BACKEND (source), res, &w->error);
-  w->finished_at = g_get_monotonic_time ();
-  g_main_loop_quit (w->loop);
-}
-
-static void
-on_resumed (GObject      *source,
-            GAsyncResult *res,
-            gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->result = inb_backend_resume_finish (INB_BACKEND (source), res, &w->error);
-  w->finished_at = g_get_monotonic_time ();
-  g_main_loop_quit (w->loop);
-}
-
-static void
-on_cancel_remote (GObject      *source,
-                  GAsyncResult *res,
-                  gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->ok = inb_backend_cancel_remote_finish (INB_BACKEND (source), res, &w->error);
-  g_main_loop_quit (w->loop);
-}
-
-static gboolean
-cancel_now (gpointer user_data)
-{
-  Wait *w = user_data;
-
-  w->cancelled_at = g_get_monotonic_time ();
-  g_cancellable_cancel (w->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-too_long (gpointer user_data)
-{
-  g_error ("The backend did not finish in time");
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_run (Wait *w)
-{
-  guint guard = g_timeout_add_seconds (60, too_long, NULL);
-
-  g_main_loop_run (w->loop);
-  g_source_remove (guard);
-}
-
-/* Runs a generation; cancels it after @cancel_ms when > 0. */
-static InbResult *
-generate (Fixture     *f,
-          InbRequest  *request,
-          InbProgress *progress,
-          guint        cancel_ms,
-          double      *cancel_latency,
-          GError     **error)
-{
-  Wait w = { 0, };
-
-  w.loop = g_main_loop_new (NULL, FALSE);
-  w.cancellable = g_cancellable_new ();
-  inb_backend_generate_async (f->backend, request, progress, w.cancellable, on_done, &w);
-  if (cancel_ms > 0)
-    g_timeout_add (cancel_ms, cancel_now, &w);
-  wait_run (&w);
-
-  if (cancel_latency != NULL)
-    *cancel_latency = (w.finished_at - w.cancelled_at) / 1e6;
-
-  g_main_loop_unref (w.loop);
-  g_object_unref (w.cancellable);
-  if (w.error != NULL)
-    g_propagate_error (error, w.error);
-  return w.result;
-}
-
-static JsonObject *
-find_request (Fixture    *f,
-              const char *method,
-              const char *path_part,
-              guint       nth)
-{
-  JsonArray *requests = inb_fake_server_get_requests (f->fake);
-
-  for (guint i = 0; i < json_array_get_length (requests); i++)
-    {
-      JsonObject *r = json_array_get_object_element (requests, i);
-
-      if (g_str_equal (json_object_get_string_member (r, "method"), method) &&
-          strstr (json_object_get_string_member (r, "path"), path_part) != NULL &&
-          nth-- == 0)
-        return r;
-    }
-
-  return NULL;
-}
-
-static guint
-count (Fixture    *f,
-       const char *method,
-       const char *path_part)
-{
-  JsonArray *requests = inb_fake_server_get_requests (f->fake);
-  guint n = 0;
-
-  for (guint i = 0; i < json_array_get_length (requests); i++)
-    {
-      JsonObject *r = json_array_get_object_element (requests, i);
-
-      if (g_str_equal (json_object_get_string_member (r, "method"), method) &&
-          strstr (json_object_get_string_member (r, "path"), path_part) != NULL)
-        n++;
-    }
-
-  return n;
-}
-
-#define SUBMITS(f) count ((f), "POST", "video-synthesis")
-#define POLLS(f)   count ((f), "GET", "/api/v1/tasks/")
-
-/* No file under @dir contains the key */
-static void
-assert_no_key_in_files (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize length = 0;
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          assert_no_key_in_files (path);
-          continue;
-        }
-      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-      g_assert_null (g_strstr_len (contents, length, KEY));
-    }
-}
+#define SUBMITS(f) inb_test_fake_count ((f)->fake, "POST", "video-synthesis")
+#define POLLS(f)   inb_test_fake_count ((f)->fake, "GET", "/api/v1/tasks/")
 
 static JsonObject *
 read_remote_record (Fixture *f)
@@ -405,7 +95,7 @@ static void
 test_success (Fixture       *f,
               gconstpointer  data)
 {
-  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "a paper boat drifts", 640, 400, NULL);
+  g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "a paper boat drifts", 640, 400, NULL);
   g_autoptr(InbProgress) progress = inb_progress_new ();
   g_autoptr(InbResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -415,7 +105,7 @@ test_success (Fixture       *f,
   JsonObject *params;
   JsonObject *first;
 
-  result = generate (f, request, progress, 0, NULL, &error);
+  result = inb_cloud_fixture_generate (f, request, progress, 0, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (result);
 
@@ -434,8 +124,8 @@ test_success (Fixture       *f,
   /* What the server saw: one submit, exactly as the contract says */
   g_assert_cmpuint (SUBMITS (f), ==, 1);
   g_assert_cmpuint (POLLS (f), ==, 3);   /* PENDING, RUNNING, SUCCEEDED */
-  g_assert_cmpuint (count (f, "GET", "/files/"), ==, 1);
-  submit = find_request (f, "POST", "/services/aigc/image2video/video-synthesis", 0);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "GET", "/files/"), ==, 1);
+  submit = inb_test_fake_find (f->fake, "POST", "/services/aigc/image2video/video-synthesis", 0);
   g_assert_nonnull (submit);
   g_assert_cmpstr (inb_fake_request_get_header (submit, "X-DashScope-Async"), ==, "enable");
   g_assert_cmpstr (inb_fake_request_get_header (submit, "Authorization"), ==, "Bearer " KEY);
@@ -466,8 +156,8 @@ test_success (Fixture       *f,
   }
 
   /* Downloads go without the key; the key is in no file we wrote */
-  g_assert_null (inb_fake_request_get_header (find_request (f, "GET", "/files/", 0), "Authorization"));
-  assert_no_key_in_files (f->tmpdir);
+  g_assert_null (inb_fake_request_get_header (inb_test_fake_find (f->fake, "GET", "/files/", 0), "Authorization"));
+  inb_test_assert_no_secret_in_files (f->tmpdir, KEY, TRUE);
 
   /* Progress ends at 1 */
   {
@@ -488,14 +178,14 @@ test_preflight (Fixture       *f,
 
   /* No key */
   {
-    g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+    g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
     g_autoptr(InbResult) result = NULL;
 
     inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (f->backend), "");
     g_assert_false (inb_backend_validate (f->backend, request, &error));
     g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH);
     g_clear_error (&error);
-    result = generate (f, request, NULL, 0, NULL, &error);
+    result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
     g_assert_null (result);
     g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH);
     g_clear_error (&error);
@@ -504,8 +194,8 @@ test_preflight (Fixture       *f,
 
   /* Prompt over 800 characters */
   {
-    g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", long_prompt, 640, 400, NULL);
-    g_autoptr(InbResult) result = generate (f, request, NULL, 0, NULL, &error);
+    g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", long_prompt, 640, 400, NULL);
+    g_autoptr(InbResult) result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
 
     g_assert_null (result);
     g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
@@ -514,9 +204,9 @@ test_preflight (Fixture       *f,
 
   /* Keyframes outside 360–2000 px */
   {
-    g_autoptr(InbRequest) small = make_request (f, "wan2.2-kf2v-flash", "x", 300, 400, NULL);
-    g_autoptr(InbRequest) large = make_request (f, "wan2.2-kf2v-flash", "x", 2100, 1000, NULL);
-    g_autoptr(InbResult) r1 = generate (f, small, NULL, 0, NULL, &error);
+    g_autoptr(InbRequest) small = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 300, 400, NULL);
+    g_autoptr(InbRequest) large = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 2100, 1000, NULL);
+    g_autoptr(InbResult) r1 = inb_cloud_fixture_generate (f, small, NULL, 0, NULL, &error);
 
     g_assert_null (r1);
     g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
@@ -528,7 +218,7 @@ test_preflight (Fixture       *f,
 
   /* A resolution the model does not have */
   {
-    g_autoptr(InbRequest) request = make_request (f, "wanx2.1-kf2v-plus", "x", 640, 400, NULL);
+    g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wanx2.1-kf2v-plus", "x", 640, 400, NULL);
     JsonObject *params = inb_request_get_params (request);
 
     json_object_set_string_member (params, "resolution", "1080P");
@@ -550,12 +240,12 @@ static void
 test_bad_key (Fixture       *f,
               gconstpointer  data)
 {
-  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
   g_autoptr(InbResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  script (f, "{\"key\": \"sk-someone-else\"}");
-  result = generate (f, request, NULL, 0, NULL, &error);
+  inb_fake_server_script (f->fake, "{\"key\": \"sk-someone-else\"}");
+  result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
   g_assert_null (result);
   g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "InvalidApiKey"));
@@ -587,14 +277,14 @@ test_submit_errors (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+      g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
       g_autoptr(InbResult) result = NULL;
       g_autoptr(GError) error = NULL;
       g_autofree char *json = g_strdup_printf ("{\"submit_error\": %s}", cases[i].json);
 
       inb_fake_server_reset (f->fake);
-      script (f, json);
-      result = generate (f, request, NULL, 0, NULL, &error);
+      inb_fake_server_script (f->fake, json);
+      result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
       g_test_message ("%s -> %s", cases[i].json, error ? error->message : "(no error)");
       g_assert_null (result);
       g_assert_error (error, INB_BACKEND_ERROR, cases[i].code);
@@ -615,12 +305,12 @@ static void
 test_submit_lost (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
   g_autoptr(InbResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  script (f, "{\"submit_drop\": true}");
-  result = generate (f, request, NULL, 0, NULL, &error);
+  inb_fake_server_script (f->fake, "{\"submit_drop\": true}");
+  result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
   g_assert_null (result);
   g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN);
   g_assert_cmpuint (SUBMITS (f), ==, 1);
@@ -652,19 +342,19 @@ test_task_failed (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+      g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
       g_autoptr(InbResult) result = NULL;
       g_autoptr(GError) error = NULL;
 
       inb_fake_server_reset (f->fake);
-      script (f, cases[i].json);
-      result = generate (f, request, NULL, 0, NULL, &error);
+      inb_fake_server_script (f->fake, cases[i].json);
+      result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
       g_test_message ("%s -> %s", cases[i].json, error ? error->message : "(no error)");
       g_assert_null (result);
       g_assert_error (error, INB_BACKEND_ERROR, cases[i].code);
       g_assert_nonnull (strstr (error->message, cases[i].text));
       g_assert_cmpuint (SUBMITS (f), ==, 1);
-      g_assert_cmpuint (count (f, "GET", "/files/"), ==, 0);
+      g_assert_cmpuint (inb_test_fake_count (f->fake, "GET", "/files/"), ==, 0);
       g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
     }
 }
@@ -694,7 +384,7 @@ test_hostile_answers (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases) + 1; i++)
     {
-      g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+      g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
       g_autoptr(InbResult) result = NULL;
       g_autoptr(GError) error = NULL;
       g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -714,8 +404,8 @@ test_hostile_answers (Fixture       *f,
       json = json_generator_to_data (generator, NULL);
 
       inb_fake_server_reset (f->fake);
-      script (f, json);
-      result = generate (f, request, NULL, 0, NULL, &error);
+      inb_fake_server_script (f->fake, json);
+      result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
       g_test_message ("%s -> %s", json, error ? error->message : "(no error)");
       g_assert_null (result);
       g_assert_error (error, INB_BACKEND_ERROR, expected_code);
@@ -729,13 +419,13 @@ static void
 test_poll_retry (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
   g_autoptr(InbResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   /* Transient poll failures are retried by the HTTP layer; the job goes on */
-  script (f, "{\"poll_errors\": [503, 500, 429]}");
-  result = generate (f, request, NULL, 0, NULL, &error);
+  inb_fake_server_script (f->fake, "{\"poll_errors\": [503, 500, 429]}");
+  result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (result);
   g_assert_cmpuint (SUBMITS (f), ==, 1);
@@ -755,13 +445,13 @@ test_download_failures (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+      g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
       g_autoptr(InbResult) result = NULL;
       g_autoptr(GError) error = NULL;
 
       inb_fake_server_reset (f->fake);
-      script (f, cases[i].json);
-      result = generate (f, request, NULL, 0, NULL, &error);
+      inb_fake_server_script (f->fake, cases[i].json);
+      result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
       g_test_message ("%s -> %s", cases[i].json, error ? error->message : "(no error)");
       g_assert_null (result);
       g_assert_error (error, INB_BACKEND_ERROR, cases[i].code);
@@ -774,17 +464,17 @@ static void
 test_download_resumed (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
   g_autoptr(InbResult) result = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *second;
 
-  script (f, "{\"video\": \"truncated\"}");
-  result = generate (f, request, NULL, 0, NULL, &error);
+  inb_fake_server_script (f->fake, "{\"video\": \"truncated\"}");
+  result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_file_test (f->output, G_FILE_TEST_IS_REGULAR));
-  g_assert_cmpuint (count (f, "GET", "/files/"), ==, 2);
-  second = find_request (f, "GET", "/files/", 1);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "GET", "/files/"), ==, 2);
+  second = inb_test_fake_find (f->fake, "GET", "/files/", 1);
   g_assert_true (g_str_has_prefix (inb_fake_request_get_header (second, "Range"), "bytes="));
 }
 
@@ -792,19 +482,19 @@ static void
 test_cancel_pending (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
   g_autoptr(InbResult) result = NULL;
   g_autoptr(GError) error = NULL;
   double latency = 0;
 
-  script (f, "{\"pending_polls\": 100000}");
-  result = generate (f, request, NULL, 400, &latency, &error);
+  inb_fake_server_script (f->fake, "{\"pending_polls\": 100000}");
+  result = inb_cloud_fixture_generate (f, request, NULL, 400, &latency, &error);
   g_test_message ("cancel latency while PENDING (incl. remote cancel): %.3f s", latency);
   g_assert_null (result);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpfloat (latency, <, 1.0);
   g_assert_cmpuint (SUBMITS (f), ==, 1);
-  g_assert_cmpuint (count (f, "POST", "/cancel"), ==, 1);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/cancel"), ==, 1);
   g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
 }
 
@@ -812,19 +502,19 @@ static void
 test_cancel_running (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
   g_autoptr(InbResult) result = NULL;
   g_autoptr(GError) error = NULL;
   double latency = 0;
 
-  script (f, "{\"pending_polls\": 0, \"running_polls\": 100000}");
-  result = generate (f, request, NULL, 400, &latency, &error);
+  inb_fake_server_script (f->fake, "{\"pending_polls\": 0, \"running_polls\": 100000}");
+  result = inb_cloud_fixture_generate (f, request, NULL, 400, &latency, &error);
   g_test_message ("cancel latency while RUNNING: %.3f s", latency);
   g_assert_null (result);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpfloat (latency, <, 1.0);
   /* DashScope refuses to cancel a running task: we do not even ask */
-  g_assert_cmpuint (count (f, "POST", "/cancel"), ==, 0);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/cancel"), ==, 0);
 
   /* … and the task id stays recorded, so it can still be picked up */
   {
@@ -839,20 +529,20 @@ static void
 test_cancel_downloading (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
   g_autoptr(InbResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = NULL;
   const char *name;
   double latency = 0;
 
-  script (f, "{\"pending_polls\": 0, \"running_polls\": 0, \"video\": \"stall\"}");
-  result = generate (f, request, NULL, 600, &latency, &error);
+  inb_fake_server_script (f->fake, "{\"pending_polls\": 0, \"running_polls\": 0, \"video\": \"stall\"}");
+  result = inb_cloud_fixture_generate (f, request, NULL, 600, &latency, &error);
   g_test_message ("cancel latency while downloading: %.3f s", latency);
   g_assert_null (result);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpfloat (latency, <, 1.0);
-  g_assert_cmpuint (count (f, "GET", "/files/"), ==, 1);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "GET", "/files/"), ==, 1);
 
   /* No partial file anywhere, no clip */
   g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
@@ -869,15 +559,15 @@ static void
 test_wan27 (Fixture       *f,
             gconstpointer  data)
 {
-  g_autoptr(InbRequest) request = make_request (f, "wan2.7-i2v", "a long shot", 640, 400,
+  g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.7-i2v", "a long shot", 640, 400,
                                                 "{\"duration\": 8, \"resolution\": \"720P\"}");
   g_autoptr(InbResult) result = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *info;
 
-  result = generate (f, request, NULL, 0, NULL, &error);
+  result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
   g_assert_no_error (error);
-  info = json_object_get_object_member (find_request (f, "POST", "/video-generation/video-synthesis", 0), "info");
+  info = json_object_get_object_member (inb_test_fake_find (f->fake, "POST", "/video-generation/video-synthesis", 0), "info");
   g_assert_cmpstr (json_object_get_string_member (info, "model"), ==, "wan2.7-i2v");
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (info, "parameters"), "duration"), ==, 8);
   g_assert_true (json_object_has_member (info, "first_frame"));
@@ -890,15 +580,15 @@ static void
 test_template (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(InbRequest) request = make_request (f, "wanx2.1-kf2v-plus", NULL, 640, 400,
+  g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wanx2.1-kf2v-plus", NULL, 640, 400,
                                                 "{\"template\": \"hanfu-1\"}");
   g_autoptr(InbResult) result = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *info;
 
-  result = generate (f, request, NULL, 0, NULL, &error);
+  result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
   g_assert_no_error (error);
-  info = json_object_get_object_member (find_request (f, "POST", "/image2video/", 0), "info");
+  info = json_object_get_object_member (inb_test_fake_find (f->fake, "POST", "/image2video/", 0), "info");
   g_assert_cmpstr (json_object_get_string_member (info, "template"), ==, "hanfu-1");
   g_assert_true (json_object_has_member (info, "first_frame_url"));
   g_assert_false (json_object_has_member (info, "last_frame_url"));
@@ -909,25 +599,25 @@ static void
 test_resume (Fixture       *f,
              gconstpointer  data)
 {
-  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
   g_autoptr(InbResult) result = NULL;
   g_autoptr(JsonObject) state = json_object_new ();
   g_autoptr(GError) error = NULL;
   const char *task_id;
-  Wait w = { 0, };
+  InbTestWait w = { 0, };
 
-  script (f, "{\"submit_drop\": true}");
-  result = generate (f, request, NULL, 0, NULL, &error);
+  inb_fake_server_script (f->fake, "{\"submit_drop\": true}");
+  result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
   g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN);
   g_clear_error (&error);
 
-  task_id = json_object_get_string_member (json_object_get_object_member (find_request (f, "POST", "video-synthesis", 0),
+  task_id = json_object_get_string_member (json_object_get_object_member (inb_test_fake_find (f->fake, "POST", "video-synthesis", 0),
                                                                           "info"), "task_id");
   json_object_set_string_member (state, "task_id", task_id);
 
   w.loop = g_main_loop_new (NULL, FALSE);
-  inb_backend_resume_async (f->backend, request, state, NULL, NULL, on_resumed, &w);
-  wait_run (&w);
+  inb_backend_resume_async (f->backend, request, state, NULL, NULL, inb_test_on_resumed, &w);
+  inb_test_wait_run (&w);
   g_assert_no_error (w.error);
   g_assert_nonnull (w.result);
   g_assert_cmpstr (json_object_get_string_member (inb_result_get_metadata (w.result), "task_id"), ==, task_id);
@@ -937,8 +627,8 @@ test_resume (Fixture       *f,
 
   /* An id DashScope does not know: expired */
   json_object_set_string_member (state, "task_id", "1111");
-  inb_backend_resume_async (f->backend, request, state, NULL, NULL, on_resumed, &w);
-  wait_run (&w);
+  inb_backend_resume_async (f->backend, request, state, NULL, NULL, inb_test_on_resumed, &w);
+  inb_test_wait_run (&w);
   g_assert_error (w.error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_EXPIRED);
   g_clear_error (&w.error);
   g_main_loop_unref (w.loop);
@@ -948,36 +638,36 @@ static void
 test_cancel_remote (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(InbRequest) request = make_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
   g_autoptr(JsonObject) state = json_object_new ();
   g_autoptr(InbResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  Wait w = { 0, };
+  InbTestWait w = { 0, };
 
   /* Create a task whose answer was lost, still PENDING at the service */
-  script (f, "{\"submit_drop\": true, \"pending_polls\": 100000}");
-  result = generate (f, request, NULL, 0, NULL, &error);
+  inb_fake_server_script (f->fake, "{\"submit_drop\": true, \"pending_polls\": 100000}");
+  result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
   g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN);
   json_object_set_string_member (state, "task_id",
-                                 json_object_get_string_member (json_object_get_object_member (find_request (f, "POST", "video-synthesis", 0), "info"),
+                                 json_object_get_string_member (json_object_get_object_member (inb_test_fake_find (f->fake, "POST", "video-synthesis", 0), "info"),
                                                                 "task_id"));
 
   w.loop = g_main_loop_new (NULL, FALSE);
-  inb_backend_cancel_remote_async (f->backend, request, state, NULL, on_cancel_remote, &w);
-  wait_run (&w);
+  inb_backend_cancel_remote_async (f->backend, request, state, NULL, inb_test_on_cancel_remote, &w);
+  inb_test_wait_run (&w);
   g_assert_no_error (w.error);
   g_assert_true (w.ok);
 
   /* Now CANCELED: a second cancel is refused with a clear reason */
-  inb_backend_cancel_remote_async (f->backend, request, state, NULL, on_cancel_remote, &w);
-  wait_run (&w);
+  inb_backend_cancel_remote_async (f->backend, request, state, NULL, inb_test_on_cancel_remote, &w);
+  inb_test_wait_run (&w);
   g_assert_false (w.ok);
   g_assert_error (w.error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE);
   g_assert_nonnull (strstr (w.error->message, "already running"));
   g_clear_error (&w.error);
   g_main_loop_unref (w.loop);
 
-  g_assert_cmpuint (count (f, "POST", "/cancel"), ==, 2);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/cancel"), ==, 2);
 }
 
 int
@@ -993,7 +683,7 @@ main (int   argc,
   g_test_add_func ("/dashscope/models", test_models);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add (path, Fixture, NULL, fixture_setup, func, inb_cloud_fixture_teardown)
 
   ADD ("/dashscope/success", test_success);
   ADD ("/dashscope/preflight", test_preflight);
