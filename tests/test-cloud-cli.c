@@ -20,7 +20,8 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "inb-video-writer.h"
-#include "fakes/inb-fake-server.h"
+#include "inb-test-fake.h"
+#include "inb-test-utils.h"
 
 typedef struct
 {
@@ -56,57 +57,17 @@ typedef struct
   char *last;
 } Fixture;
 
-static InbImage *
-make_image (guint  width,
-            guint  height,
-            guint8 tint)
-{
-  InbImage *image = inb_image_new (width, height);
-  guint8 *data = inb_image_get_data_mut (image);
-  gsize stride = inb_image_get_stride (image);
-
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      {
-        guint8 *p = data + y * stride + x * 3;
-
-        p[0] = (guint8) (x * 255 / width);
-        p[1] = (guint8) (y * 255 / height);
-        p[2] = tint;
-      }
-
-  return image;
-}
-
 static void
 write_png (const char *path,
            guint8      tint)
 {
-  g_autoptr(InbImage) image = make_image (960, 540, tint);
+  g_autoptr(InbImage) image = inb_test_gradient_image (960, 540, tint);
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GError) error = NULL;
 
   pixbuf = gdk_pixbuf_new_from_bytes (inb_image_get_bytes (image), GDK_COLORSPACE_RGB, FALSE, 8,
                                       960, 540, (int) inb_image_get_stride (image));
   gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
-  g_assert_no_error (error);
-}
-
-static void
-write_clip (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(InbVideoWriter) writer = inb_video_writer_new (path, 320, 240, 16, &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < 8; i++)
-    {
-      g_autoptr(InbImage) frame = make_image (320, 240, (guint8) (i * 30));
-
-      inb_video_writer_push (writer, frame, &error);
-      g_assert_no_error (error);
-    }
-  inb_video_writer_finish (writer, &error);
   g_assert_no_error (error);
 }
 
@@ -123,62 +84,21 @@ fixture_setup (Fixture       *f,
   f->clip = g_build_filename (f->tmpdir, "served.mp4", NULL);
   f->first = g_build_filename (f->tmpdir, "a.png", NULL);
   f->last = g_build_filename (f->tmpdir, "b.png", NULL);
-  write_clip (f->clip);
+  inb_test_write_clip (f->clip);
   write_png (f->first, 20);
   write_png (f->last, 220);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  remove_tree (f->tmpdir);
+  inb_test_rm_rf (f->tmpdir);
   g_free (f->tmpdir);
   g_free (f->home);
   g_free (f->clip);
   g_free (f->first);
   g_free (f->last);
-}
-
-static void
-assert_no_key_in_files (const char *dir,
-                        const char *key)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize length = 0;
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          assert_no_key_in_files (path, key);
-          continue;
-        }
-      if (g_file_get_contents (path, &contents, &length, NULL))
-        g_assert_null (g_strstr_len (contents, length, key));
-    }
 }
 
 /* Runs the CLI; returns its exit status, stdout and stderr. */
@@ -316,8 +236,8 @@ test_provider (Fixture       *f,
                  strstr (err, "Authorization: Bearer ***") != NULL);
   g_assert_null (strstr (out, p->key));
   g_assert_null (strstr (err, p->key));
-  assert_no_key_in_files (f->home, p->key);
-  assert_no_key_in_files (f->tmpdir, p->key);
+  inb_test_assert_no_secret_in_files (f->home, p->key, FALSE);
+  inb_test_assert_no_secret_in_files (f->tmpdir, p->key, FALSE);
   g_assert_cmpuint (count_requests (fake, "POST", p->submit_path), ==, 2);
 
   /* Pre-flight failures: exit 2, nothing sent */

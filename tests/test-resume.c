@@ -23,7 +23,8 @@
 #include "inb-resume.h"
 #include "inb-take.h"
 #include "inb-video-writer.h"
-#include "fakes/inb-fake-server.h"
+#include "inb-test-fake.h"
+#include "inb-test-utils.h"
 
 #define KEY   "sk-CANARY-resume-7c2d"
 #define MODEL "wan2.2-kf2v-flash"
@@ -37,65 +38,6 @@ typedef struct
   char               *takes_dir;
   char               *served;
 } Fixture;
-
-static InbImage *
-make_image (guint width,
-            guint height,
-            guint8 tint)
-{
-  InbImage *image = inb_image_new (width, height);
-  guint8 *data = inb_image_get_data_mut (image);
-  gsize stride = inb_image_get_stride (image);
-
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      {
-        guint8 *p = data + y * stride + x * 3;
-
-        p[0] = (guint8) (x * 255 / width);
-        p[1] = (guint8) (y * 255 / height);
-        p[2] = tint;
-      }
-
-  return image;
-}
-
-static void
-write_clip (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(InbVideoWriter) writer = NULL;
-
-  writer = inb_video_writer_new (path, 320, 240, 16, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < 8; i++)
-    {
-      g_autoptr(InbImage) frame = make_image (320, 240, (guint8) (i * 30));
-
-      inb_video_writer_push (writer, frame, &error);
-      g_assert_no_error (error);
-    }
-  inb_video_writer_finish (writer, &error);
-  g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_setup (Fixture       *f,
@@ -111,7 +53,7 @@ fixture_setup (Fixture       *f,
   f->takes_dir = g_build_filename (f->tmpdir, "data", "inbetween", "takes", NULL);
   f->served = g_build_filename (f->tmpdir, "served.mp4", NULL);
   g_mkdir_with_parents (f->takes_dir, 0700);
-  write_clip (f->served);
+  inb_test_write_clip (f->served);
 
   initial = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", KEY, f->served);
   f->fake = inb_fake_server_start ("fake-dashscope.py", initial);
@@ -134,54 +76,24 @@ fixture_teardown (Fixture       *f,
   inb_fake_server_stop (f->fake);
   g_clear_object (&f->registry);
   g_clear_object (&f->backend);
-  remove_tree (f->tmpdir);
+  inb_test_rm_rf (f->tmpdir);
   g_free (f->tmpdir);
   g_free (f->takes_dir);
   g_free (f->served);
 }
 
-static guint
-count (Fixture    *f,
-       const char *method,
-       const char *path_part)
-{
-  JsonArray *requests = inb_fake_server_get_requests (f->fake);
-  guint n = 0;
-
-  for (guint i = 0; i < json_array_get_length (requests); i++)
-    {
-      JsonObject *r = json_array_get_object_element (requests, i);
-
-      if (g_str_equal (json_object_get_string_member (r, "method"), method) &&
-          strstr (json_object_get_string_member (r, "path"), path_part) != NULL)
-        n++;
-    }
-
-  return n;
-}
-
-#define SUBMITS(f) count ((f), "POST", "video-synthesis")
-#define POLLS(f)   count ((f), "GET", "/api/v1/tasks/")
+#define SUBMITS(f) inb_test_fake_count ((f)->fake, "POST", "video-synthesis")
+#define POLLS(f)   inb_test_fake_count ((f)->fake, "GET", "/api/v1/tasks/")
 
 /* The task id of the @nth submit the fake received */
 static const char *
 submitted_task_id (Fixture *f,
                    guint    nth)
 {
-  JsonArray *requests = inb_fake_server_get_requests (f->fake);
+  JsonObject *r = inb_test_fake_find (f->fake, "POST", "video-synthesis", nth);
 
-  for (guint i = 0; i < json_array_get_length (requests); i++)
-    {
-      JsonObject *r = json_array_get_object_element (requests, i);
-
-      if (g_str_equal (json_object_get_string_member (r, "method"), "POST") &&
-          strstr (json_object_get_string_member (r, "path"), "video-synthesis") != NULL &&
-          nth-- == 0)
-        return json_object_get_string_member (json_object_get_object_member (r, "info"), "task_id");
-    }
-
-  g_assert_not_reached ();
-  return NULL;
+  g_assert_nonnull (r);
+  return json_object_get_string_member (json_object_get_object_member (r, "info"), "task_id");
 }
 
 static InbRequest *
@@ -189,8 +101,8 @@ make_request (Fixture *f)
 {
   g_autoptr(JsonObject) empty = json_object_new ();
   g_autoptr(JsonObject) complete = NULL;
-  g_autoptr(InbImage) first = make_image (640, 400, 10);
-  g_autoptr(InbImage) last = make_image (640, 400, 200);
+  g_autoptr(InbImage) first = inb_test_gradient_image (640, 400, 10);
+  g_autoptr(InbImage) last = inb_test_gradient_image (640, 400, 200);
   InbModel *model = inb_backend_find_model (f->backend, MODEL);
   InbRequest *request;
 
@@ -236,24 +148,6 @@ typedef struct
   GError    *error;
 } Wait;
 
-static gboolean
-too_long (gpointer user_data)
-{
-  g_error ("The test took more than 60 s");
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_generated (GObject      *source,
-              GAsyncResult *res,
-              gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->result = inb_backend_generate_finish (INB_BACKEND (source), res, &w->error);
-  g_main_loop_quit (w->loop);
-}
-
 static void
 on_resumed (GObject      *source,
             GAsyncResult *res,
@@ -265,28 +159,19 @@ on_resumed (GObject      *source,
   g_main_loop_quit (w->loop);
 }
 
-static void
-wait_run (Wait *w)
-{
-  guint guard = g_timeout_add_seconds (60, too_long, NULL);
-
-  g_main_loop_run (w->loop);
-  g_source_remove (guard);
-}
-
 /* Sends the job for @take and loses the answer: the task exists at the
  * fake, remote.json says "submit-unknown". Returns the task id. */
 static char *
 lose_submit (Fixture    *f,
              InbRequest *request)
 {
-  Wait w = { 0, };
+  InbTestWait w = { 0, };
   guint before = SUBMITS (f);
 
   inb_fake_server_script (f->fake, "{\"submit_drop\": true}");
   w.loop = g_main_loop_new (NULL, FALSE);
-  inb_backend_generate_async (f->backend, request, NULL, NULL, on_generated, &w);
-  wait_run (&w);
+  inb_backend_generate_async (f->backend, request, NULL, NULL, inb_test_on_generated, &w);
+  inb_test_loop_run (w.loop);
   g_main_loop_unref (w.loop);
   g_assert_null (w.result);
   g_assert_error (w.error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN);
@@ -327,7 +212,7 @@ resume (Fixture *f)
 
   w.loop = g_main_loop_new (NULL, FALSE);
   inb_resume_takes_async (f->registry, f->takes_dir, NULL, on_resumed, &w);
-  wait_run (&w);
+  inb_test_loop_run (w.loop);
   g_main_loop_unref (w.loop);
   g_assert_no_error (w.error);
   g_assert_nonnull (w.entries);
@@ -487,7 +372,7 @@ test_completion_twice (Fixture       *f,
   guint requests;
 
   /* Died between "done" in remote.json and "done" in take.json */
-  write_clip (clip);
+  inb_test_write_clip (clip);
   write_remote (take, "done", "task-finished-before", 1);
   requests = json_array_get_length (inb_fake_server_get_requests (f->fake));
 
@@ -777,17 +662,6 @@ test_cli (Fixture       *f,
 /* A task another job follows right now: left alone ---------------------- */
 
 static void
-on_live_done (GObject      *source,
-              GAsyncResult *res,
-              gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->result = inb_backend_resume_finish (INB_BACKEND (source), res, &w->error);
-  g_main_loop_quit (w->loop);
-}
-
-static void
 test_busy (Fixture       *f,
            gconstpointer  data)
 {
@@ -799,7 +673,7 @@ test_busy (Fixture       *f,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *task_id = NULL;
   InbResumeEntry *entry;
-  Wait live = { 0, };
+  InbTestWait live = { 0, };
   guint submits, polls;
 
   task_id = lose_submit (f, request);
@@ -810,7 +684,7 @@ test_busy (Fixture       *f,
   /* The app is following the task (a resumed job, still queued there) */
   json_object_set_string_member (remote, "task_id", task_id);
   live.loop = g_main_loop_new (NULL, FALSE);
-  inb_backend_resume_async (f->backend, request, remote, NULL, cancellable, on_live_done, &live);
+  inb_backend_resume_async (f->backend, request, remote, NULL, cancellable, inb_test_on_resumed, &live);
   g_assert_cmpuint (count_locks (inb_take_get_dir (take)), ==, 1);
 
   polls = POLLS (f);
@@ -824,7 +698,7 @@ test_busy (Fixture       *f,
   g_test_message ("polls while the other job follows the task: %u (all its own)", POLLS (f) - polls);
 
   g_cancellable_cancel (cancellable);
-  wait_run (&live);
+  inb_test_loop_run (live.loop);
   g_main_loop_unref (live.loop);
   g_assert_null (live.result);
   g_clear_error (&live.error);
