@@ -56,6 +56,11 @@ test_models (void)
   g_assert_no_error (error);
   g_assert_cmpuint (w, ==, 1024);
   g_assert_cmpuint (h, ==, 576);
+  g_assert_cmpuint (inb_backend_get_max_concurrent (backend, model), ==, 2);
+
+  json_object_set_string_member (params, "resolution", "1024*576");
+  g_assert_false (inb_backend_get_frame_size (backend, model, params, 1920, 1080, &w, &h, &error));
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
 }
 
 static void

@@ -57,6 +57,15 @@ test_models (void)
   g_assert_no_error (error);
   g_assert_cmpuint (w, ==, 720);
   g_assert_cmpuint (h, ==, 1280);
+
+  /* Only W*H: no note after it, no other separator */
+  json_object_set_string_member (params, "size", "720*1280 (9:16)");
+  g_assert_false (inb_backend_get_frame_size (backend, model, params, 1920, 1080, &w, &h, &error));
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  json_object_set_string_member (params, "size", "720x1280");
+  g_assert_false (inb_backend_get_frame_size (backend, model, params, 1920, 1080, &w, &h, &error));
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
 }
 
 static void

@@ -62,17 +62,16 @@ no_key_message (InbCloudBackend *self)
 
 /* Helpers for subclasses ------------------------------------------------- */
 
-gboolean
-inb_cloud_parse_size (const char *size,
-                      char        separator,
-                      gboolean    allow_note,
-                      guint      *width,
-                      guint      *height)
+/* "WxH" or "W*H" (with @allow_note, a trailing " (…)"), sides 1 to 8192. */
+static gboolean
+parse_size (const char *size,
+            char        separator,
+            gboolean    allow_note,
+            guint      *width,
+            guint      *height)
 {
   guint64 w, h;
   char *end = NULL;
-
-  g_return_val_if_fail (width != NULL && height != NULL, FALSE);
 
   if (size == NULL)
     return FALSE;
@@ -154,8 +153,23 @@ inb_cloud_backend_get_frame_size (InbBackend  *backend,
                                   guint       *height,
                                   GError     **error)
 {
-  return CLASS (backend)->get_frame_size (INB_CLOUD_BACKEND (backend), model, params,
-                                          source_width, source_height, width, height, error);
+  InbCloudBackendClass *klass = CLASS (backend);
+  const char *size;
+
+  if (klass->get_frame_size != NULL)
+    return klass->get_frame_size (INB_CLOUD_BACKEND (backend), model, params,
+                                  source_width, source_height, width, height, error);
+
+  /* The clip is exactly the chosen size; keyframes are fitted to it. */
+  size = inb_params_get_string (params, klass->size_param, klass->size_default);
+  if (!parse_size (size, klass->size_separator, klass->size_note, width, height))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("Unknown size “%s”"), size);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* Both keyframes within the model's side limits. */
@@ -455,7 +469,8 @@ inb_cloud_backend_constructed (GObject *object)
 
   G_OBJECT_CLASS (inb_cloud_backend_parent_class)->constructed (object);
 
-  g_assert (klass->job != NULL && klass->name != NULL && klass->get_frame_size != NULL);
+  g_assert (klass->job != NULL && klass->name != NULL);
+  g_assert (klass->get_frame_size != NULL || klass->size_param != NULL);
 
   (void) inb_get_resource ();
 

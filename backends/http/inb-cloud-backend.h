@@ -29,8 +29,14 @@ G_DECLARE_DERIVABLE_TYPE (InbCloudBackend, inb_cloud_backend, INB, CLOUD_BACKEND
  * @poll_max_ms: … then 1.5× longer each time up to this
  * @max_concurrent: jobs to run at once (unless @get_max_concurrent says)
  * @no_key_message: the error without a key, marked with N_()
+ * @size_param: the parameter naming a fixed clip size ("size"), for the
+ *   default @get_frame_size …
+ * @size_default: … its default ("832*480") …
+ * @size_separator: … between width and height ('*' or 'x') …
+ * @size_note: … and whether a note may follow (“720x720 (1:1)”)
  * @get_max_concurrent: (nullable): per model, overrides @max_concurrent
- * @get_frame_size: InbBackend.get_frame_size
+ * @get_frame_size: (nullable): InbBackend.get_frame_size; the default
+ *   makes the clip exactly the chosen size (@size_param)
  * @check_keyframes: (nullable): after the common checks (key, address,
  *   model, both keyframes present); the default checks the model's side
  *   limits
@@ -55,6 +61,10 @@ struct _InbCloudBackendClass
   guint                   poll_max_ms;
   guint                   max_concurrent;
   const char             *no_key_message;
+  const char             *size_param;
+  const char             *size_default;
+  char                    size_separator;
+  gboolean                size_note;
 
   guint    (*get_max_concurrent) (InbCloudBackend  *self,
                                   InbModel         *model);
@@ -97,12 +107,5 @@ void        inb_cloud_backend_set_retry_policy  (InbCloudBackend  *self,
 /* For InbCloudJobClass.cancel: calls the backend class's cancel_task. */
 gboolean    inb_cloud_backend_cancel_job        (InbCloudJob      *job,
                                                  GError          **error);
-
-/* "WxH" or "W*H" (with @allow_note, a trailing " (…)"), sides 1 to 8192. */
-gboolean    inb_cloud_parse_size                (const char       *size,
-                                                 char              separator,
-                                                 gboolean          allow_note,
-                                                 guint            *width,
-                                                 guint            *height);
 
 G_END_DECLS

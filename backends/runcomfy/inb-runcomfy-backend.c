@@ -387,29 +387,6 @@ static const InbCloudJobClass runcomfy_job_class = {
   .cancel = inb_cloud_backend_cancel_job,
 };
 
-/* The clip is exactly the chosen size; keyframes are fitted to it. */
-static gboolean
-inb_runcomfy_backend_get_frame_size (InbCloudBackend  *backend,
-                                     InbModel         *model,
-                                     JsonObject       *params,
-                                     guint             source_width,
-                                     guint             source_height,
-                                     guint            *width,
-                                     guint            *height,
-                                     GError          **error)
-{
-  const char *size = inb_params_get_string (params, "resolution", "720x720 (1:1)");
-
-  if (!inb_cloud_parse_size (size, 'x', TRUE, width, height))
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                   _("Unknown resolution “%s”"), size);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 static void
 inb_runcomfy_backend_class_init (InbRuncomfyBackendClass *klass)
 {
@@ -427,7 +404,11 @@ inb_runcomfy_backend_class_init (InbRuncomfyBackendClass *klass)
   /* RunComfy queues requests itself; keep a few in flight */
   cloud_class->max_concurrent = 2;
   cloud_class->no_key_message = N_("No RunComfy API token: set RUNCOMFY_API_TOKEN or add the key in Preferences");
-  cloud_class->get_frame_size = inb_runcomfy_backend_get_frame_size;
+  /* The clip is exactly the chosen size; keyframes are fitted to it */
+  cloud_class->size_param = "resolution";
+  cloud_class->size_default = "720x720 (1:1)";
+  cloud_class->size_separator = 'x';
+  cloud_class->size_note = TRUE;
   cloud_class->cancel_task = post_cancel;
 }
 

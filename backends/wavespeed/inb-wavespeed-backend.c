@@ -507,29 +507,6 @@ static const InbCloudJobClass wavespeed_job_class = {
   .cancel = NULL,
 };
 
-/* The clip is exactly the chosen size; keyframes are fitted to it. */
-static gboolean
-inb_wavespeed_backend_get_frame_size (InbCloudBackend  *backend,
-                                      InbModel         *model,
-                                      JsonObject       *params,
-                                      guint             source_width,
-                                      guint             source_height,
-                                      guint            *width,
-                                      guint            *height,
-                                      GError          **error)
-{
-  const char *size = inb_params_get_string (params, "size", "832*480");
-
-  if (!inb_cloud_parse_size (size, '*', FALSE, width, height))
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                   _("Unknown size “%s”"), size);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 static void
 inb_wavespeed_backend_class_init (InbWavespeedBackendClass *klass)
 {
@@ -547,7 +524,11 @@ inb_wavespeed_backend_class_init (InbWavespeedBackendClass *klass)
   /* The entry (Bronze) tier runs 3 at a time; a 4th waits there anyway */
   cloud_class->max_concurrent = 3;
   cloud_class->no_key_message = N_("No WaveSpeed API key: set WAVESPEED_API_KEY or add the key in Preferences");
-  cloud_class->get_frame_size = inb_wavespeed_backend_get_frame_size;
+  /* The clip is exactly the chosen size; keyframes are fitted to it */
+  cloud_class->size_param = "size";
+  cloud_class->size_default = "832*480";
+  cloud_class->size_separator = '*';
+  cloud_class->size_note = FALSE;
   /* No cancel call at WaveSpeed: the interface's default says so */
   cloud_class->cancel_task = NULL;
 }
