@@ -278,28 +278,6 @@ count_locks (const char *dir)
   return n;
 }
 
-static void
-assert_no_key_in_files (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize length = 0;
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          assert_no_key_in_files (path);
-          continue;
-        }
-      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-      g_assert_null (g_strstr_len (contents, length, KEY));
-    }
-}
-
 /* Crash after the task id: resumed, downloaded, once ---------------------- */
 
 static void
@@ -354,7 +332,7 @@ test_crash_after_task_id (Fixture       *f,
   g_assert_cmpstr (inb_take_get_state (again), ==, "done");
   g_assert_cmpuint (count_videos (inb_take_get_dir (take)), ==, 1);
 
-  assert_no_key_in_files (f->takes_dir);
+  inb_test_assert_no_secret_in_files (f->takes_dir, KEY, TRUE);
 }
 
 /* The same completion seen twice: the clip was in place, the take not yet */
@@ -656,7 +634,7 @@ test_cli (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (second), ==, 0);
   g_assert_cmpuint (SUBMITS (f), ==, submits);
   g_assert_cmpuint (count_videos (inb_take_get_dir (crashed)), ==, 1);
-  assert_no_key_in_files (f->tmpdir);
+  inb_test_assert_no_secret_in_files (f->tmpdir, KEY, TRUE);
 }
 
 /* A task another job follows right now: left alone ---------------------- */
