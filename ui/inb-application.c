@@ -21,7 +21,13 @@
 
 #include <glib/gi18n.h>
 
+#include "inb-backend-registry.h"
+#include "inb-dashscope-backend.h"
+#include "inb-fs.h"
 #include "inb-resources.h"
+#include "inb-resume.h"
+#include "inb-runcomfy-backend.h"
+#include "inb-wavespeed-backend.h"
 #include "inb-application.h"
 #include "inb-preferences-window.h"
 #include "inb-window.h"
@@ -31,6 +37,9 @@ struct _InbApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  InbSecrets     *secrets;
+  GCancellable   *cancellable;
+  guint           resumed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (InbApplication, inb_application, ADW_TYPE_APPLICATION)
@@ -59,6 +68,234 @@ inb_application_get_settings (InbApplication *self)
     self->settings = g_settings_new (APP_ID);
 
   return self->settings;
+}
+
+/**
+ * inb_application_get_secrets:
+ *
+ * The one InbSecrets of the run, so keys kept "for this session only" are
+ * seen by every window and the preferences.
+ *
+ * Returns: (transfer none)
+ */
+InbSecrets *
+inb_application_get_secrets (InbApplication *self)
+{
+  g_return_val_if_fail (INB_IS_APPLICATION (self), NULL);
+
+  if (self->secrets == NULL)
+    self->secrets = inb_secrets_new ();
+
+  return self->secrets;
+}
+
+void
+inb_application_configure_backend (GSettings  *settings,
+                                   InbBackend *backend)
+{
+  g_autofree char *env_name = NULL;
+  g_autofree char *upper = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *url = NULL;
+  const char *id;
+  const char *env;
+
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (INB_IS_BACKEND (backend));
+
+  if (!INB_IS_CLOUD_BACKEND (backend))
+    return;
+
+  id = inb_backend_get_id (backend);
+  if (!inb_secrets_is_provider (id))
+    return;
+
+  upper = g_ascii_strup (id, -1);
+  env_name = g_strdup_printf ("INBETWEEN_%s_URL", upper);
+  env = g_getenv (env_name);
+  if (env != NULL && *env != '\0')
+    {
+      inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (backend), env);
+      return;
+    }
+
+  key = g_strdup_printf ("%s-url", id);
+  url = g_strstrip (g_settings_get_string (settings, key));
+  if (*url != '\0')
+    {
+      inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (backend), url);
+      return;
+    }
+
+  if (g_str_equal (id, "dashscope"))
+    {
+      g_autofree char *region = g_settings_get_string (settings, "dashscope-region");
+
+      inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (backend),
+                                      g_str_equal (region, "singapore")
+                                      ? INB_DASHSCOPE_URL_SINGAPORE
+                                      : INB_DASHSCOPE_URL_BEIJING);
+    }
+  else if (g_str_equal (id, "wavespeed"))
+    inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (backend), INB_WAVESPEED_URL);
+  else if (g_str_equal (id, "runcomfy"))
+    inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (backend), INB_RUNCOMFY_URL);
+}
+
+/* Resume: once per run, after the window is up */
+
+typedef struct
+{
+  InbApplication     *app;
+  InbBackendRegistry *registry;
+  guint               pending;
+} Resume;
+
+static void
+resume_free (Resume *r)
+{
+  g_clear_object (&r->app);
+  g_clear_object (&r->registry);
+  g_free (r);
+}
+
+static void
+resume_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Resume *r = user_data;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+  guint done = 0;
+  guint expired = 0;
+
+  entries = inb_resume_takes_finish (result, &error);
+  if (entries == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not resume takes: %s", error->message);
+      resume_free (r);
+      return;
+    }
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      InbResumeEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->outcome == INB_RESUME_DONE)
+        done++;
+      else if (entry->outcome == INB_RESUME_EXPIRED)
+        expired++;
+    }
+
+  g_debug ("Resume: %u entries, %u done, %u expired", entries->len, done, expired);
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (r->app));
+  if (INB_IS_WINDOW (window))
+    {
+      if (done > 0)
+        {
+          g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                "Resumed %u unfinished take",
+                                                                "Resumed %u unfinished takes",
+                                                                done),
+                                                   done);
+          AdwToast *toast = adw_toast_new (text);
+
+          adw_toast_set_timeout (toast, 6);
+          inb_window_add_toast (INB_WINDOW (window), toast);
+        }
+      if (expired > 0)
+        {
+          g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                "%u take expired at the service (results are kept 24 hours)",
+                                                                "%u takes expired at the service (results are kept 24 hours)",
+                                                                expired),
+                                                   expired);
+          AdwToast *toast = adw_toast_new (text);
+
+          adw_toast_set_timeout (toast, 8);
+          inb_window_add_toast (INB_WINDOW (window), toast);
+        }
+    }
+
+  resume_free (r);
+}
+
+static void
+resume_run (Resume *r)
+{
+  g_autofree char *takes_dir = inb_fs_get_takes_dir ();
+
+  inb_resume_takes_async (r->registry, takes_dir, r->app->cancellable, resume_done_cb, r);
+}
+
+typedef struct
+{
+  Resume     *resume;
+  InbBackend *backend;
+} ResumeKey;
+
+static void
+resume_key_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ResumeKey *k = user_data;
+  Resume *r = k->resume;
+  char *key;
+
+  key = inb_secrets_lookup_finish (INB_SECRETS (object), result, NULL, NULL);
+  if (key != NULL)
+    inb_secrets_apply_to_backend (k->backend, key);
+  inb_secrets_free_key (key);
+  g_object_unref (k->backend);
+  g_free (k);
+
+  if (--r->pending == 0)
+    resume_run (r);
+}
+
+static gboolean
+inb_application_resume_idle_cb (gpointer user_data)
+{
+  InbApplication *self = user_data;
+  Resume *r;
+  GListModel *backends;
+
+  r = g_new0 (Resume, 1);
+  r->app = g_object_ref (self);
+  r->registry = inb_backend_registry_new_default ();
+  r->pending = 1;
+
+  /* Keys first (each lookup async), then the scan. */
+  backends = inb_backend_registry_get_backends (r->registry);
+  for (guint i = 0; i < g_list_model_get_n_items (backends); i++)
+    {
+      g_autoptr(InbBackend) backend = g_list_model_get_item (backends, i);
+      const char *id = inb_backend_get_id (backend);
+
+      if (!INB_IS_CLOUD_BACKEND (backend) || !inb_secrets_is_provider (id))
+        continue;
+
+      inb_application_configure_backend (inb_application_get_settings (self), backend);
+      {
+        ResumeKey *k = g_new0 (ResumeKey, 1);
+
+        k->resume = r;
+        k->backend = g_object_ref (backend);
+        r->pending++;
+        inb_secrets_lookup_async (inb_application_get_secrets (self), id,
+                                  self->cancellable, resume_key_cb, k);
+      }
+    }
+
+  if (--r->pending == 0)
+    resume_run (r);
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -123,7 +360,14 @@ inb_application_preferences_action (GSimpleAction *action,
   g_assert (INB_IS_APPLICATION (self));
 
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  prefs = inb_preferences_window_new (inb_application_get_settings (self));
+  if (INB_IS_WINDOW (window))
+    {
+      inb_window_show_preferences (INB_WINDOW (window), NULL);
+      return;
+    }
+
+  prefs = inb_preferences_window_new_with_secrets (inb_application_get_settings (self),
+                                                   inb_application_get_secrets (self));
   gtk_window_set_transient_for (GTK_WINDOW (prefs), window);
   gtk_window_present (GTK_WINDOW (prefs));
 }
@@ -168,6 +412,14 @@ inb_application_activate (GApplication *app)
                                          inb_application_get_settings (self)));
 
   gtk_window_present (window);
+
+  /* Hosted jobs a crash left behind: once, after the window shows. */
+  if (!self->resumed)
+    {
+      self->resumed = TRUE;
+      g_idle_add_full (G_PRIORITY_LOW, inb_application_resume_idle_cb,
+                       g_object_ref (self), g_object_unref);
+    }
 }
 
 static void
@@ -175,6 +427,10 @@ inb_application_dispose (GObject *object)
 {
   InbApplication *self = INB_APPLICATION (object);
 
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->secrets);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (inb_application_parent_class)->dispose (object);
@@ -198,4 +454,5 @@ inb_application_class_init (InbApplicationClass *klass)
 static void
 inb_application_init (InbApplication *self)
 {
+  self->cancellable = g_cancellable_new ();
 }

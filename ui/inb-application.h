@@ -14,6 +14,9 @@
 
 #include <adwaita.h>
 
+#include "inb-backend.h"
+#include "inb-secrets.h"
+
 G_BEGIN_DECLS
 
 #define INB_TYPE_APPLICATION (inb_application_get_type ())
@@ -22,5 +25,12 @@ G_DECLARE_FINAL_TYPE (InbApplication, inb_application, INB, APPLICATION, AdwAppl
 
 InbApplication *inb_application_new          (void);
 GSettings      *inb_application_get_settings (InbApplication *self);
+InbSecrets     *inb_application_get_secrets  (InbApplication *self);
+
+/* The base URL from @settings (region, override) unless the provider's
+ * INBETWEEN_*_URL environment variable is set, which wins. No-op for a
+ * backend that is not hosted. */
+void            inb_application_configure_backend (GSettings  *settings,
+                                                   InbBackend *backend);
 
 G_END_DECLS

@@ -24,11 +24,28 @@
 #include "inb-backend-registry.h"
 #include "inb-preferences-window.h"
 
+/* One page per hosted provider */
+typedef struct
+{
+  char                *provider;
+  AdwPreferencesPage  *page;
+  GtkRevealer         *banner;
+  GtkLabel            *banner_label;
+  AdwPasswordEntryRow *key_row;
+  AdwActionRow        *source_row;
+  GtkButton           *clear_button;
+  AdwEntryRow         *url_row;
+  InbKeySource         source;
+  guint                busy;
+} Provider;
+
 struct _InbPreferencesWindow
 {
   AdwPreferencesWindow  parent_instance;
 
   GSettings            *settings;
+  InbSecrets           *secrets;
+  GPtrArray            *providers;
   GStrv                 backend_ids;
 
   /* Template Widgets */
@@ -39,8 +56,43 @@ struct _InbPreferencesWindow
 
 G_DEFINE_FINAL_TYPE (InbPreferencesWindow, inb_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
+enum {
+  KEY_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* Nicks as in the GSettings schema, in the order of the combo rows. */
 static const char * const fit_nicks[] = { "crop", "pad", "stretch", NULL };
+static const char * const region_nicks[] = { "beijing", "singapore", NULL };
+
+static void
+provider_free (gpointer data)
+{
+  Provider *p = data;
+
+  g_free (p->provider);
+  g_free (p);
+}
+
+static Provider *
+find_provider (InbPreferencesWindow *self,
+               const char           *provider)
+{
+  if (self->providers == NULL)
+    return NULL;
+
+  for (guint i = 0; i < self->providers->len; i++)
+    {
+      Provider *p = g_ptr_array_index (self->providers, i);
+
+      if (g_strcmp0 (p->provider, provider) == 0)
+        return p;
+    }
+
+  return NULL;
+}
 
 static gboolean
 nick_to_index (GValue   *value,
@@ -80,11 +132,472 @@ index_to_nick (const GValue       *value,
 GtkWidget *
 inb_preferences_window_new (GSettings *settings)
 {
+  g_autoptr(InbSecrets) secrets = NULL;
+
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  secrets = inb_secrets_new ();
+  return inb_preferences_window_new_with_secrets (settings, secrets);
+}
+
+/**
+ * inb_preferences_window_new_with_secrets:
+ * @secrets: the application's, so keys kept for this session only are
+ *   the same everywhere
+ */
+GtkWidget *
+inb_preferences_window_new_with_secrets (GSettings  *settings,
+                                         InbSecrets *secrets)
+{
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (INB_IS_SECRETS (secrets), NULL);
 
   return g_object_new (INB_TYPE_PREFERENCES_WINDOW,
                        "settings", settings,
+                       "secrets", secrets,
                        NULL);
+}
+
+void
+inb_preferences_window_show_provider (InbPreferencesWindow *self,
+                                      const char           *provider)
+{
+  Provider *p;
+
+  g_return_if_fail (INB_IS_PREFERENCES_WINDOW (self));
+
+  p = find_provider (self, provider);
+  if (p != NULL)
+    {
+      adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self), p->page);
+      gtk_widget_grab_focus (GTK_WIDGET (p->key_row));
+    }
+}
+
+AdwPasswordEntryRow *
+inb_preferences_window_get_key_row (InbPreferencesWindow *self,
+                                    const char           *provider)
+{
+  Provider *p;
+
+  g_return_val_if_fail (INB_IS_PREFERENCES_WINDOW (self), NULL);
+
+  p = find_provider (self, provider);
+  return p != NULL ? p->key_row : NULL;
+}
+
+InbKeySource
+inb_preferences_window_get_key_source (InbPreferencesWindow *self,
+                                       const char           *provider)
+{
+  Provider *p;
+
+  g_return_val_if_fail (INB_IS_PREFERENCES_WINDOW (self), INB_KEY_SOURCE_NONE);
+
+  p = find_provider (self, provider);
+  return p != NULL ? p->source : INB_KEY_SOURCE_NONE;
+}
+
+gboolean
+inb_preferences_window_get_banner_shown (InbPreferencesWindow *self,
+                                         const char           *provider)
+{
+  Provider *p;
+
+  g_return_val_if_fail (INB_IS_PREFERENCES_WINDOW (self), FALSE);
+
+  p = find_provider (self, provider);
+  return p != NULL && gtk_revealer_get_reveal_child (p->banner);
+}
+
+/* Keys: every keyring call is async (InbSecrets runs it in a worker
+ * thread); the callbacks hold the window and find the page by name. */
+
+typedef struct
+{
+  InbPreferencesWindow *self;
+  char                 *provider;
+} Call;
+
+static Call *
+call_new (InbPreferencesWindow *self,
+          Provider             *p)
+{
+  Call *c = g_new0 (Call, 1);
+
+  c->self = g_object_ref (self);
+  c->provider = g_strdup (p->provider);
+  p->busy++;
+  return c;
+}
+
+static Provider *
+call_end (Call *c)
+{
+  Provider *p = find_provider (c->self, c->provider);
+
+  if (p != NULL && p->busy > 0)
+    p->busy--;
+  return p;
+}
+
+static void
+call_free (Call *c)
+{
+  g_object_unref (c->self);
+  g_free (c->provider);
+  g_free (c);
+}
+
+static void
+provider_update (InbPreferencesWindow *self,
+                 Provider             *p)
+{
+  const char *env_var = inb_secrets_get_env_var (p->provider);
+  g_autofree char *subtitle = NULL;
+  gboolean session_only;
+
+  switch (p->source)
+    {
+    case INB_KEY_SOURCE_ENVIRONMENT:
+      /* Translators: %s is an environment variable, e.g. DASHSCOPE_API_KEY */
+      subtitle = g_strdup_printf (_("From the environment (%s), which wins over a saved key"), env_var);
+      break;
+
+    case INB_KEY_SOURCE_KEYRING:
+      subtitle = g_strdup (_("Saved in the keyring"));
+      break;
+
+    case INB_KEY_SOURCE_SESSION:
+      subtitle = g_strdup (_("Kept for this session only"));
+      break;
+
+    case INB_KEY_SOURCE_NONE:
+    default:
+      subtitle = g_strdup (_("No key yet: paste one above and press Enter"));
+      break;
+    }
+
+  adw_action_row_set_subtitle (p->source_row, subtitle);
+  gtk_widget_set_sensitive (GTK_WIDGET (p->key_row), p->busy == 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (p->clear_button),
+                            p->busy == 0 &&
+                            (p->source == INB_KEY_SOURCE_KEYRING || p->source == INB_KEY_SOURCE_SESSION));
+
+  session_only = inb_secrets_is_session_only (self->secrets, p->provider);
+  if (session_only)
+    {
+      g_autofree char *problem = inb_secrets_dup_problem (self->secrets);
+      g_autofree char *text = NULL;
+
+      /* Translators: %s says why the keyring could not be used */
+      text = g_strdup_printf (_("Saved for this session only: %s"),
+                              problem != NULL ? problem : _("the keyring is not available"));
+      gtk_label_set_label (p->banner_label, text);
+    }
+  gtk_revealer_set_reveal_child (p->banner, session_only);
+}
+
+static void
+provider_toast (InbPreferencesWindow *self,
+                const char           *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 4);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+}
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Call *c = user_data;
+  Provider *p = call_end (c);
+  InbKeySource source = INB_KEY_SOURCE_NONE;
+  char *key;
+
+  key = inb_secrets_lookup_finish (INB_SECRETS (object), result, &source, NULL);
+  inb_secrets_free_key (key);
+
+  if (p != NULL)
+    {
+      p->source = key != NULL ? source : INB_KEY_SOURCE_NONE;
+      provider_update (c->self, p);
+      g_signal_emit (c->self, signals[KEY_CHANGED], 0, p->provider);
+    }
+
+  call_free (c);
+}
+
+static void
+provider_lookup (InbPreferencesWindow *self,
+                 Provider             *p)
+{
+  inb_secrets_lookup_async (self->secrets, p->provider, NULL, lookup_cb, call_new (self, p));
+  provider_update (self, p);
+}
+
+static void
+store_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Call *c = user_data;
+  Provider *p = call_end (c);
+  g_autoptr(GError) error = NULL;
+  InbKeySource source;
+
+  source = inb_secrets_store_finish (INB_SECRETS (object), result, &error);
+
+  if (p != NULL)
+    {
+      if (error != NULL)
+        {
+          provider_toast (c->self, error->message);
+          provider_update (c->self, p);
+        }
+      else
+        {
+          /* The environment still wins; say so rather than what was saved. */
+          if (g_getenv (inb_secrets_get_env_var (p->provider)) == NULL)
+            p->source = source;
+          provider_toast (c->self,
+                          source == INB_KEY_SOURCE_SESSION
+                          ? _("Key kept for this session only")
+                          : _("Key saved in the keyring"));
+          provider_update (c->self, p);
+          g_signal_emit (c->self, signals[KEY_CHANGED], 0, p->provider);
+        }
+    }
+
+  call_free (c);
+}
+
+static void
+key_apply_cb (AdwPasswordEntryRow *row,
+              gpointer             user_data)
+{
+  InbPreferencesWindow *self = INB_PREFERENCES_WINDOW (user_data);
+  Provider *p = g_object_get_data (G_OBJECT (row), "inb-provider");
+  g_autofree char *key = NULL;
+
+  g_assert (p != NULL);
+
+  key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  /* The entry does not keep the key once it is handed over. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+
+  if (*key == '\0')
+    {
+      inb_secrets_free_key (g_steal_pointer (&key));
+      return;
+    }
+
+  inb_secrets_store_async (self->secrets, p->provider, key, NULL, store_cb, call_new (self, p));
+  inb_secrets_free_key (g_steal_pointer (&key));
+  provider_update (self, p);
+}
+
+static void
+clear_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Call *c = user_data;
+  Provider *p = call_end (c);
+  g_autoptr(GError) error = NULL;
+
+  if (!inb_secrets_clear_finish (INB_SECRETS (object), result, &error))
+    {
+      if (p != NULL)
+        provider_toast (c->self, error->message);
+    }
+  else if (p != NULL)
+    provider_toast (c->self, _("Key removed"));
+
+  if (p != NULL)
+    provider_lookup (c->self, p);
+
+  call_free (c);
+}
+
+static void
+clear_clicked_cb (GtkButton *button,
+                  gpointer   user_data)
+{
+  InbPreferencesWindow *self = INB_PREFERENCES_WINDOW (user_data);
+  Provider *p = g_object_get_data (G_OBJECT (button), "inb-provider");
+
+  inb_secrets_clear_async (self->secrets, p->provider, NULL, clear_cb, call_new (self, p));
+  provider_update (self, p);
+}
+
+static void
+retry_lookup_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Call *c = user_data;
+  Provider *p = call_end (c);
+  InbKeySource source = INB_KEY_SOURCE_NONE;
+  char *key;
+
+  key = inb_secrets_lookup_finish (INB_SECRETS (object), result, &source, NULL);
+
+  if (p != NULL && key != NULL && source == INB_KEY_SOURCE_SESSION)
+    inb_secrets_store_async (c->self->secrets, p->provider, key, NULL, store_cb, call_new (c->self, p));
+  else if (p != NULL)
+    provider_update (c->self, p);
+
+  inb_secrets_free_key (key);
+  call_free (c);
+}
+
+static void
+retry_clicked_cb (GtkButton *button,
+                  gpointer   user_data)
+{
+  InbPreferencesWindow *self = INB_PREFERENCES_WINDOW (user_data);
+  Provider *p = g_object_get_data (G_OBJECT (button), "inb-provider");
+
+  inb_secrets_lookup_async (self->secrets, p->provider, NULL, retry_lookup_cb, call_new (self, p));
+  provider_update (self, p);
+}
+
+static void
+url_apply_cb (AdwEntryRow *row,
+              gpointer     user_data)
+{
+  InbPreferencesWindow *self = INB_PREFERENCES_WINDOW (user_data);
+  Provider *p = g_object_get_data (G_OBJECT (row), "inb-provider");
+  g_autofree char *key = g_strdup_printf ("%s-url", p->provider);
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+
+  g_settings_set_string (self->settings, key, url);
+}
+
+static void
+inb_preferences_window_add_provider (InbPreferencesWindow *self,
+                                     const char           *provider)
+{
+  Provider *p = g_new0 (Provider, 1);
+  AdwPreferencesGroup *group;
+  GtkWidget *box;
+  GtkWidget *button;
+  AdwExpanderRow *advanced;
+  g_autofree char *upper = g_ascii_strup (provider, -1);
+  g_autofree char *url_env = g_strdup_printf ("INBETWEEN_%s_URL", upper);
+  g_autofree char *url_key = g_strdup_printf ("%s-url", provider);
+  g_autofree char *url = g_settings_get_string (self->settings, url_key);
+
+  p->provider = g_strdup (provider);
+  g_ptr_array_add (self->providers, p);
+
+  p->page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+  adw_preferences_page_set_title (p->page, inb_secrets_get_provider_name (provider));
+  adw_preferences_page_set_icon_name (p->page, "network-server-symbolic");
+  adw_preferences_page_set_name (p->page, provider);
+
+  /* The banner: Adw 1.2 has no AdwBanner */
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  p->banner = GTK_REVEALER (gtk_revealer_new ());
+  gtk_revealer_set_transition_type (p->banner, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_add_css_class (box, "card");
+  gtk_widget_add_css_class (box, "inb-banner");
+  p->banner_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (p->banner_label, TRUE);
+  gtk_label_set_xalign (p->banner_label, 0.0f);
+  gtk_widget_set_hexpand (GTK_WIDGET (p->banner_label), TRUE);
+  gtk_widget_set_margin_start (GTK_WIDGET (p->banner_label), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (p->banner_label), 9);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (p->banner_label), 9);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (p->banner_label));
+  button = gtk_button_new_with_mnemonic (_("_Try Again"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_end (button, 9);
+  gtk_widget_set_tooltip_text (button, _("Save the key in the keyring again"));
+  g_object_set_data (G_OBJECT (button), "inb-provider", p);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (retry_clicked_cb), self, 0);
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_revealer_set_child (p->banner, box);
+  adw_preferences_group_add (group, GTK_WIDGET (p->banner));
+  adw_preferences_page_add (p->page, group);
+
+  /* The key */
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (group, _("API Key"));
+  adw_preferences_group_set_description (group, _("Kept in the keyring, never in a file. Each generation is billed to this key."));
+  p->key_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->key_row), _("New Key"));
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (p->key_row), TRUE);
+  g_object_set_data (G_OBJECT (p->key_row), "inb-provider", p);
+  g_signal_connect_object (p->key_row, "apply", G_CALLBACK (key_apply_cb), self, 0);
+  adw_preferences_group_add (group, GTK_WIDGET (p->key_row));
+
+  p->source_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->source_row), _("Current Key"));
+  p->clear_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Remove")));
+  gtk_widget_set_valign (GTK_WIDGET (p->clear_button), GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (GTK_WIDGET (p->clear_button), "destructive-action");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (p->clear_button), _("Forget the saved key"));
+  g_object_set_data (G_OBJECT (p->clear_button), "inb-provider", p);
+  g_signal_connect_object (p->clear_button, "clicked", G_CALLBACK (clear_clicked_cb), self, 0);
+  adw_action_row_add_suffix (p->source_row, GTK_WIDGET (p->clear_button));
+  adw_preferences_group_add (group, GTK_WIDGET (p->source_row));
+  adw_preferences_page_add (p->page, group);
+
+  /* Where: the region, and an override of the address */
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (group, _("Service"));
+
+  if (g_str_equal (provider, "dashscope"))
+    {
+      AdwComboRow *region = ADW_COMBO_ROW (adw_combo_row_new ());
+      g_autoptr(GtkStringList) regions = gtk_string_list_new (NULL);
+
+      gtk_string_list_append (regions, _("Beijing (China mainland)"));
+      gtk_string_list_append (regions, _("Singapore (International)"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (region), _("Region"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (region), _("Where the key was made: keys work in one region only"));
+      adw_combo_row_set_model (region, G_LIST_MODEL (regions));
+      g_settings_bind_with_mapping (self->settings, "dashscope-region",
+                                    region, "selected",
+                                    G_SETTINGS_BIND_DEFAULT,
+                                    nick_to_index, index_to_nick,
+                                    (gpointer) region_nicks, NULL);
+      adw_preferences_group_add (group, GTK_WIDGET (region));
+    }
+
+  advanced = ADW_EXPANDER_ROW (adw_expander_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (advanced), _("Advanced"));
+  if (g_getenv (url_env) != NULL)
+    {
+      g_autofree char *subtitle = NULL;
+
+      /* Translators: %s is an environment variable name */
+      subtitle = g_strdup_printf (_("%s is set and wins over the address here"), url_env);
+      adw_expander_row_set_subtitle (advanced, subtitle);
+    }
+  else
+    adw_expander_row_set_subtitle (advanced, _("Service address"));
+
+  p->url_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->url_row), _("Address (empty: the service’s own)"));
+  adw_entry_row_set_show_apply_button (p->url_row, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (p->url_row), url);
+  g_object_set (p->url_row, "input-purpose", GTK_INPUT_PURPOSE_URL, NULL);
+  g_object_set_data (G_OBJECT (p->url_row), "inb-provider", p);
+  g_signal_connect_object (p->url_row, "apply", G_CALLBACK (url_apply_cb), self, 0);
+  adw_expander_row_add_row (advanced, GTK_WIDGET (p->url_row));
+  adw_preferences_group_add (group, GTK_WIDGET (advanced));
+  adw_preferences_page_add (p->page, group);
+
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), p->page);
+
+  provider_lookup (self, p);
 }
 
 static void
@@ -139,6 +652,13 @@ inb_preferences_window_constructed (GObject *object)
 
   url = g_settings_get_string (self->settings, "comfyui-url");
   gtk_editable_set_text (GTK_EDITABLE (self->comfyui_row), url);
+
+  if (self->secrets == NULL)
+    self->secrets = inb_secrets_new ();
+
+  self->providers = g_ptr_array_new_with_free_func (provider_free);
+  for (const char * const *id = inb_secrets_get_providers (); *id != NULL; id++)
+    inb_preferences_window_add_provider (self, *id);
 }
 
 static void
@@ -146,7 +666,10 @@ inb_preferences_window_dispose (GObject *object)
 {
   InbPreferencesWindow *self = INB_PREFERENCES_WINDOW (object);
 
+  /* Keyring calls still running find no page to update. */
+  g_clear_pointer (&self->providers, g_ptr_array_unref);
   g_clear_object (&self->settings);
+  g_clear_object (&self->secrets);
 
   G_OBJECT_CLASS (inb_preferences_window_parent_class)->dispose (object);
 }
@@ -164,6 +687,7 @@ inb_preferences_window_finalize (GObject *object)
 enum {
   PROP_0,
   PROP_SETTINGS,
+  PROP_SECRETS,
   N_PROPS
 };
 
@@ -181,6 +705,10 @@ inb_preferences_window_set_property (GObject      *object,
     {
     case PROP_SETTINGS:
       g_set_object (&self->settings, g_value_get_object (value));
+      break;
+
+    case PROP_SECRETS:
+      g_set_object (&self->secrets, g_value_get_object (value));
       break;
 
     default:
@@ -203,7 +731,24 @@ inb_preferences_window_class_init (InbPreferencesWindowClass *klass)
     g_param_spec_object ("settings", NULL, NULL,
                          G_TYPE_SETTINGS,
                          (G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SECRETS] =
+    g_param_spec_object ("secrets", NULL, NULL,
+                         INB_TYPE_SECRETS,
+                         (G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * InbPreferencesWindow::key-changed:
+   * @provider: whose key (or where it comes from) changed
+   *
+   * After a lookup, store or removal finished.
+   */
+  signals[KEY_CHANGED] =
+    g_signal_new ("key-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/inb-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, InbPreferencesWindow, backend_row);

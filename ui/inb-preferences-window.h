@@ -14,12 +14,28 @@
 
 #include <adwaita.h>
 
+#include "inb-secrets.h"
+
 G_BEGIN_DECLS
 
 #define INB_TYPE_PREFERENCES_WINDOW (inb_preferences_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (InbPreferencesWindow, inb_preferences_window, INB, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-GtkWidget *inb_preferences_window_new (GSettings *settings);
+GtkWidget *inb_preferences_window_new              (GSettings            *settings);
+GtkWidget *inb_preferences_window_new_with_secrets (GSettings            *settings,
+                                                    InbSecrets           *secrets);
+/* Shows the page of @provider ("dashscope", "wavespeed", "runcomfy"). */
+void       inb_preferences_window_show_provider    (InbPreferencesWindow *self,
+                                                    const char           *provider);
+/* For tests: the key row of @provider; the source shown for its key
+ * (updated when a lookup, store or clear finishes, see ::key-changed);
+ * whether the session-only banner is revealed. */
+AdwPasswordEntryRow *inb_preferences_window_get_key_row      (InbPreferencesWindow *self,
+                                                              const char           *provider);
+InbKeySource         inb_preferences_window_get_key_source   (InbPreferencesWindow *self,
+                                                              const char           *provider);
+gboolean             inb_preferences_window_get_banner_shown (InbPreferencesWindow *self,
+                                                              const char           *provider);
 
 G_END_DECLS

@@ -24,8 +24,11 @@
 
 #include "inb-resources.h"
 #include "inb-backend-registry.h"
+#include "inb-cloud-backend.h"
+#include "inb-application.h"
 #include "inb-fs.h"
 #include "inb-job-row.h"
+#include "inb-preferences-window.h"
 #include "inb-request-builder.h"
 #include "inb-take.h"
 #include "inb-window.h"
@@ -53,6 +56,9 @@ struct _InbWindow
   GCancellable         *framing_cancellable;
   char                 *framing_key;
   char                 *problem;
+  char                 *key_problem;
+  char                 *key_provider;
+  InbSecrets           *secrets;
   guint                 n_takes;
   guint                 building : 1;
   guint                 can_generate : 1;
@@ -72,6 +78,7 @@ struct _InbWindow
   GtkLabel             *negative_counter;
   InbParamPanel        *param_panel;
   GtkLabel             *generate_hint;
+  GtkButton            *key_button;
   GtkButton            *generate_button;
   InbPlayer            *player;
   GtkRevealer          *jobs_revealer;
@@ -180,6 +187,20 @@ inb_window_get_generate_problem (InbWindow *self)
 {
   g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
   return self->problem;
+}
+
+const char *
+inb_window_get_key_problem (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+  return self->key_problem;
+}
+
+GtkWidget *
+inb_window_get_key_button (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->key_button);
 }
 
 void
@@ -685,10 +706,34 @@ inb_window_update_state (InbWindow *self)
                                  (inb_keyframe_slot_get_keyframe (self->first_slot) != NULL ||
                                   inb_keyframe_slot_get_keyframe (self->last_slot) != NULL));
 
+  /* A missing key is said once Generate was pressed, with a way to fix it. */
+  if (self->key_problem != NULL &&
+      (self->backend == NULL || g_strcmp0 (inb_backend_get_id (self->backend), self->key_provider) != 0))
+    {
+      g_clear_pointer (&self->key_problem, g_free);
+      g_clear_pointer (&self->key_provider, g_free);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->key_button), self->problem == NULL && self->key_problem != NULL);
+  if (self->problem == NULL && self->key_problem != NULL)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->generate_hint), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->generate_hint), "error");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->generate_hint), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->generate_hint), "dim-label");
+    }
+
   if (self->problem != NULL)
     {
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->generate_button), self->problem);
       gtk_label_set_label (self->generate_hint, self->problem);
+    }
+  else if (self->key_problem != NULL)
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->generate_button), self->key_problem);
+      gtk_label_set_label (self->generate_hint, self->key_problem);
     }
   else
     {
@@ -824,11 +869,8 @@ build_cb (GObject      *object,
 }
 
 static void
-inb_window_generate_action (GtkWidget  *widget,
-                            const char *action_name,
-                            GVariant   *parameter)
+inb_window_generate_build (InbWindow *self)
 {
-  InbWindow *self = INB_WINDOW (widget);
   g_autoptr(GTask) task = NULL;
   Build *b;
 
@@ -859,9 +901,143 @@ inb_window_generate_action (GtkWidget  *widget,
   inb_window_update_state (self);
 
   task = g_task_new (self, self->cancellable, build_cb, NULL);
-  g_task_set_source_tag (task, inb_window_generate_action);
+  g_task_set_source_tag (task, inb_window_generate_build);
   g_task_set_task_data (task, b, build_free);
   g_task_run_in_thread (task, build_worker);
+}
+
+/* Hosted backends: the key (environment, keyring, or this session) is
+ * looked up without blocking and handed to the backend before anything is
+ * built; without one nothing is sent. */
+
+static InbSecrets *
+inb_window_get_secrets (InbWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (INB_IS_APPLICATION (app))
+    return inb_application_get_secrets (INB_APPLICATION (app));
+
+  if (self->secrets == NULL)
+    self->secrets = inb_secrets_new ();
+
+  return self->secrets;
+}
+
+typedef struct
+{
+  InbWindow  *self;
+  InbBackend *backend;
+} KeyLookup;
+
+static void
+key_lookup_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  KeyLookup *k = user_data;
+  InbWindow *self = k->self;
+  g_autoptr(GError) error = NULL;
+  const char *id = inb_backend_get_id (k->backend);
+  char *key;
+
+  key = inb_secrets_lookup_finish (INB_SECRETS (object), result, NULL, &error);
+
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    goto out;
+
+  self->building = FALSE;
+  inb_secrets_apply_to_backend (k->backend, key);
+  inb_application_configure_backend (self->settings, k->backend);
+
+  if (key == NULL)
+    {
+      if (error != NULL)
+        g_debug ("No key for %s: %s", id, error->message);
+      g_free (self->key_provider);
+      self->key_provider = g_strdup (id);
+      g_free (self->key_problem);
+      /* Translators: %s is a service, e.g. "Alibaba Model Studio" */
+      self->key_problem = g_strdup_printf (_("No API key for %s: nothing was sent"),
+                                           inb_secrets_get_provider_name (id));
+      inb_window_update_state (self);
+    }
+  else
+    {
+      g_clear_pointer (&self->key_problem, g_free);
+      g_clear_pointer (&self->key_provider, g_free);
+      inb_window_update_state (self);
+      if (k->backend == self->backend)
+        inb_window_generate_build (self);
+    }
+
+out:
+  inb_secrets_free_key (key);
+  g_object_unref (k->backend);
+  g_object_unref (k->self);
+  g_free (k);
+}
+
+static void
+inb_window_generate_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  InbWindow *self = INB_WINDOW (widget);
+  KeyLookup *k;
+
+  inb_window_update_state (self);
+  if (!self->can_generate)
+    return;
+
+  if (!INB_IS_CLOUD_BACKEND (self->backend) ||
+      !inb_secrets_is_provider (inb_backend_get_id (self->backend)))
+    {
+      inb_window_generate_build (self);
+      return;
+    }
+
+  k = g_new0 (KeyLookup, 1);
+  k->self = g_object_ref (self);
+  k->backend = g_object_ref (self->backend);
+
+  self->building = TRUE;
+  inb_window_update_state (self);
+
+  inb_secrets_lookup_async (inb_window_get_secrets (self),
+                            inb_backend_get_id (self->backend),
+                            self->cancellable, key_lookup_cb, k);
+}
+
+/**
+ * inb_window_show_preferences:
+ * @provider: (nullable): the page to show
+ *
+ * Returns: (transfer none): the preferences window, presented
+ */
+GtkWidget *
+inb_window_show_preferences (InbWindow  *self,
+                             const char *provider)
+{
+  GtkWidget *prefs;
+
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+
+  prefs = inb_preferences_window_new_with_secrets (self->settings, inb_window_get_secrets (self));
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (prefs), TRUE);
+  if (provider != NULL)
+    inb_preferences_window_show_provider (INB_PREFERENCES_WINDOW (prefs), provider);
+  gtk_window_present (GTK_WINDOW (prefs));
+
+  return prefs;
+}
+
+static void
+inb_window_key_button_clicked_cb (InbWindow *self,
+                                  GtkButton *button)
+{
+  inb_window_show_preferences (self, self->key_provider);
 }
 
 static void
@@ -1132,7 +1308,10 @@ inb_window_finalize (GObject *object)
   InbWindow *self = INB_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->secrets);
   g_free (self->problem);
+  g_free (self->key_problem);
+  g_free (self->key_provider);
 
   G_OBJECT_CLASS (inb_window_parent_class)->finalize (object);
 }
@@ -1225,6 +1404,8 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbWindow, param_panel);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, generate_hint);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, generate_button);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, key_button);
+  gtk_widget_class_bind_template_callback (widget_class, inb_window_key_button_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, player);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, jobs_revealer);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, jobs_list);

@@ -42,5 +42,10 @@ void             inb_window_set_prompt         (InbWindow      *self,
                                                 const char     *prompt);
 gboolean         inb_window_get_can_generate   (InbWindow      *self);
 const char      *inb_window_get_generate_problem (InbWindow    *self);
+/* The problem shown after Generate (e.g. no API key), or %NULL */
+const char      *inb_window_get_key_problem    (InbWindow      *self);
+GtkWidget       *inb_window_get_key_button     (InbWindow      *self);
+GtkWidget       *inb_window_show_preferences   (InbWindow      *self,
+                                                const char     *provider);
 
 G_END_DECLS
