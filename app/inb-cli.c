@@ -279,7 +279,8 @@ take_summary (InbJob     *job,
             {
               JsonNode *node = json_object_get_member (backend_meta, l->data);
 
-              if (JSON_NODE_HOLDS_VALUE (node) &&
+              /* durations are named "<stage>_s" */
+              if (g_str_has_suffix (l->data, "_s") && JSON_NODE_HOLDS_VALUE (node) &&
                   (json_node_get_value_type (node) == G_TYPE_DOUBLE ||
                    json_node_get_value_type (node) == G_TYPE_INT64))
                 json_object_set_member (json_node_get_object (timings), l->data, json_node_copy (node));
