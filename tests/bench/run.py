@@ -652,6 +652,8 @@ def main():
     ap.add_argument("--reps", type=int, default=3,
                     help="runs of each of our clip timings (median reported)")
     ap.add_argument("--no-scaling", action="store_true", help="skip the 480p/1080p/33/141 runs")
+    ap.add_argument("--commit", help="the commit to name in the report (for a source tree "
+                    "exported with git archive, which has no .git)")
     ap.add_argument("--output", default=os.path.join(SOURCE_ROOT, "docs", "benchmarks.md"),
                     help="where to write the report ('-' for none)")
     args = ap.parse_args()
@@ -673,6 +675,8 @@ def main():
     os.makedirs(work, exist_ok=True)
     started = time.monotonic()
     info = machine_info(ffmpeg)
+    if args.commit:
+        info["commit"] = args.commit
     preset, crf = x264_settings()
     log(f"work dir {work}; {w}x{h}; x264 preset {preset}, crf {crf}; {info['cpu']} x{info['nproc']}")
 
