@@ -360,8 +360,10 @@ store_cb (GObject      *object,
         }
       else
         {
+          const char *env = g_getenv (inb_secrets_get_env_var (p->provider));
+
           /* The environment still wins; say so rather than what was saved. */
-          if (g_getenv (inb_secrets_get_env_var (p->provider)) == NULL)
+          if (env == NULL || *env == '\0')
             p->source = source;
           provider_toast (c->self,
                           source == INB_KEY_SOURCE_SESSION
@@ -573,7 +575,7 @@ inb_preferences_window_add_provider (InbPreferencesWindow *self,
 
   advanced = ADW_EXPANDER_ROW (adw_expander_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (advanced), _("Advanced"));
-  if (g_getenv (url_env) != NULL)
+  if (g_getenv (url_env) != NULL && *g_getenv (url_env) != '\0')
     {
       g_autofree char *subtitle = NULL;
 

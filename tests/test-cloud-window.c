@@ -1,0 +1,441 @@
+/* test-cloud-window.c — the window against the DashScope fake: the key from
+ * Preferences to the request, and nothing sent without one
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The keyring is libsecret's file backend in the test's own folder, set
+ * before anything touches libsecret; XDG folders are private too, so the
+ * test can say the key is in no file but the keyring's.
+ */
+
+#define G_LOG_DOMAIN "test-cloud-window"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "inb-application.h"
+#include "inb-preferences-window.h"
+#include "inb-test-fake.h"
+#include "inb-test-utils.h"
+#include "inb-window.h"
+
+#define KEY "sk-window-0123456789abcdef"
+
+typedef struct
+{
+  InbApplication *app;
+  InbWindow      *window;
+  InbFakeServer  *fake;
+  char           *dir;
+  char           *home;
+  char           *keyring;
+  char           *clip;
+  char           *first_png;
+  char           *last_png;
+} Fixture;
+
+/* A gradient with a bright disc at (cx, cy), big enough for DashScope. */
+static char *
+write_keyframe (const char *dir,
+                const char *name,
+                int         cx)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 480, 320);
+  g_autoptr(GError) error = NULL;
+  guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  char *path = g_build_filename (dir, name, NULL);
+
+  for (int y = 0; y < 320; y++)
+    for (int x = 0; x < 480; x++)
+      {
+        guchar *p = pixels + y * stride + x * 3;
+        int dx = x - cx;
+        int dy = y - 160;
+        gboolean disc = dx * dx + dy * dy < 60 * 60;
+
+        p[0] = disc ? 250 : 40 + 120 * x / 480;
+        p[1] = disc ? 190 : 70 + 60 * y / 320;
+        p[2] = disc ? 60 : 140;
+      }
+
+  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Check) (Fixture *f, gconstpointer data);
+
+static gboolean
+wait_until (Fixture       *f,
+            Check          check,
+            gconstpointer  data,
+            guint          seconds)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
+
+  while (!check (f, data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  return !timed_out;
+}
+
+static gboolean
+slot_loaded (Fixture       *f,
+             gconstpointer  data)
+{
+  InbKeyframeSlot *slot = (InbKeyframeSlot *) data;
+
+  return !inb_keyframe_slot_get_loading (slot) &&
+         (inb_keyframe_slot_get_keyframe (slot) != NULL || inb_keyframe_slot_get_error (slot) != NULL);
+}
+
+static GtkDropTarget *
+find_drop_target (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+
+  return NULL;
+}
+
+/* Runs the slot's real "drop" handler with a real GdkFileList. */
+static void
+drop_file (InbKeyframeSlot *slot,
+           const char      *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GdkFileList *list;
+  g_auto(GValue) value = G_VALUE_INIT;
+  GtkDropTarget *target = find_drop_target (GTK_WIDGET (slot));
+  GSList *files = g_slist_prepend (NULL, file);
+  gboolean handled = FALSE;
+
+  g_assert_nonnull (target);
+
+  list = gdk_file_list_new_from_list (files);
+  g_slist_free (files);
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, list);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+  g_assert_true (handled);
+}
+
+static void
+load_keyframes (Fixture *f)
+{
+  InbKeyframeSlot *first = inb_window_get_first_slot (f->window);
+  InbKeyframeSlot *last = inb_window_get_last_slot (f->window);
+
+  if (inb_keyframe_slot_get_keyframe (first) == NULL)
+    {
+      drop_file (first, f->first_png);
+      g_assert_true (wait_until (f, slot_loaded, first, 20));
+    }
+  if (inb_keyframe_slot_get_keyframe (last) == NULL)
+    {
+      drop_file (last, f->last_png);
+      g_assert_true (wait_until (f, slot_loaded, last, 20));
+    }
+  g_assert_null (inb_keyframe_slot_get_error (first));
+  g_assert_null (inb_keyframe_slot_get_error (last));
+}
+
+static gboolean
+key_problem_shown (Fixture       *f,
+                   gconstpointer  data)
+{
+  return inb_window_get_key_problem (f->window) != NULL;
+}
+
+static gboolean
+key_looked_up (Fixture       *f,
+               gconstpointer  data)
+{
+  InbPreferencesWindow *prefs = (InbPreferencesWindow *) data;
+
+  return gtk_widget_get_sensitive (GTK_WIDGET (inb_preferences_window_get_key_row (prefs, "dashscope")));
+}
+
+static gboolean
+key_in_keyring (Fixture       *f,
+                gconstpointer  data)
+{
+  InbPreferencesWindow *prefs = (InbPreferencesWindow *) data;
+
+  return key_looked_up (f, data) &&
+         inb_preferences_window_get_key_source (prefs, "dashscope") == INB_KEY_SOURCE_KEYRING;
+}
+
+static gboolean
+job_added (Fixture       *f,
+           gconstpointer  data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (inb_window_get_job_queue (f->window))) > GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+job_finished (Fixture       *f,
+              gconstpointer  data)
+{
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  g_autoptr(InbJob) job = NULL;
+
+  if (g_list_model_get_n_items (jobs) == 0)
+    return FALSE;
+
+  job = g_list_model_get_item (jobs, g_list_model_get_n_items (jobs) - 1);
+
+  return inb_job_state_is_terminal (inb_job_get_state (job));
+}
+
+static gboolean
+player_ready (Fixture       *f,
+              gconstpointer  data)
+{
+  InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
+
+  return inb_playback_get_prerolled (playback) && inb_playback_get_texture (playback) != NULL;
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s (%d × %d)", path, width, height);
+}
+
+static GtkWindow *
+find_preferences (Fixture *f)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      /* The list of toplevels keeps it alive. */
+      if (INB_IS_PREFERENCES_WINDOW (window))
+        return window;
+    }
+
+  return NULL;
+}
+
+/* No key anywhere: Generate says so, offers Preferences on the provider's
+ * page, and the service sees nothing at all. */
+static void
+test_no_key (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  GtkWidget *button = inb_window_get_key_button (f->window);
+  GtkWindow *prefs;
+
+  g_assert_true (inb_window_select_model (f->window, "dashscope", "wan2.2-kf2v-flash"));
+  load_keyframes (f);
+  g_assert_true (inb_window_get_can_generate (f->window));
+  g_assert_false (gtk_widget_get_visible (button));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, key_problem_shown, NULL, 20));
+  g_test_message ("No key: %s", inb_window_get_key_problem (f->window));
+  g_assert_nonnull (strstr (inb_window_get_key_problem (f->window), "No API key"));
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 0);
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, 0);
+
+  /* The button opens Preferences on DashScope's page. */
+  g_signal_emit_by_name (button, "clicked");
+  prefs = find_preferences (f);
+  g_assert_nonnull (prefs);
+  g_assert_cmpstr (adw_preferences_window_get_visible_page_name (ADW_PREFERENCES_WINDOW (prefs)), ==, "dashscope");
+  g_assert_true (wait_until (f, key_looked_up, prefs, 20));
+  g_assert_cmpint (inb_preferences_window_get_key_source (INB_PREFERENCES_WINDOW (prefs), "dashscope"),
+                   ==, INB_KEY_SOURCE_NONE);
+  gtk_window_destroy (prefs);
+}
+
+/* The key typed into Preferences reaches the keyring, then the request. */
+static void
+test_key_and_generate (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
+  g_autoptr(InbJob) job = NULL;
+  g_autofree char *shot = NULL;
+  g_autofree char *clip = NULL;
+  g_autofree char *bearer = NULL;
+  InbPreferencesWindow *prefs;
+  AdwPasswordEntryRow *row;
+  JsonObject *submit;
+
+  prefs = INB_PREFERENCES_WINDOW (inb_window_show_preferences (f->window, "dashscope"));
+  g_assert_true (wait_until (f, key_looked_up, prefs, 20));
+  row = inb_preferences_window_get_key_row (prefs, "dashscope");
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), KEY);
+  g_signal_emit_by_name (row, "apply");
+  /* Handed over: the entry keeps nothing. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
+  if (!wait_until (f, key_in_keyring, prefs, 20))
+    {
+      g_autofree char *problem = inb_secrets_dup_problem (inb_application_get_secrets (f->app));
+
+      g_test_message ("Key source %s, problem: %s",
+                      inb_key_source_to_string (inb_preferences_window_get_key_source (prefs, "dashscope")),
+                      problem);
+      g_assert_not_reached ();
+    }
+  g_assert_false (inb_preferences_window_get_banner_shown (prefs, "dashscope"));
+  g_assert_true (g_file_test (f->keyring, G_FILE_TEST_EXISTS));
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
+  shot = g_test_build_filename (G_TEST_BUILT, "screenshot-preferences-dashscope.png", NULL);
+  save_screenshot (GTK_WIDGET (prefs), shot);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  g_assert_true (inb_window_select_model (f->window, "dashscope", "wan2.2-kf2v-flash"));
+  load_keyframes (f);
+  inb_window_set_prompt (f->window, "the disc glides to the right");
+  g_assert_true (inb_window_get_can_generate (f->window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, job_added, GUINT_TO_POINTER (0), 30));
+  g_assert_null (inb_window_get_key_problem (f->window));
+  g_assert_false (gtk_widget_get_visible (inb_window_get_key_button (f->window)));
+  g_assert_true (wait_until (f, job_finished, NULL, 120));
+
+  job = g_list_model_get_item (jobs, 0);
+  if (inb_job_get_error (job) != NULL)
+    g_test_message ("Job error: %s", inb_job_get_error (job)->message);
+  g_assert_cmpint (inb_job_get_state (job), ==, INB_JOB_DONE);
+  clip = inb_take_dup_clip_path (inb_job_get_take (job));
+  g_assert_nonnull (clip);
+  g_assert_true (g_file_test (clip, G_FILE_TEST_IS_REGULAR));
+
+  /* The player opens the clip. */
+  g_assert_true (wait_until (f, player_ready, NULL, 20));
+  g_assert_cmpuint (inb_playback_get_n_frames (playback), ==, 8);
+
+  /* Exactly one submit, with the key from the keyring. */
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, 1);
+  submit = inb_test_fake_find (f->fake, "POST", "video-synthesis", 0);
+  bearer = g_strconcat ("Bearer ", KEY, NULL);
+  g_assert_cmpstr (inb_fake_request_get_header (submit, "Authorization"), ==, bearer);
+  g_test_message ("%u requests in all", json_array_get_length (inb_fake_server_get_requests (f->fake)));
+
+  /* The key is in no file under the XDG folders (the keyring is elsewhere,
+   * and encrypted). */
+  inb_test_assert_no_secret_in_files (f->home, KEY, FALSE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *initial = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *keyring_dir = NULL;
+  const char * const xdg[] = { "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
+  Fixture f = { 0 };
+  int ret;
+
+  /* Everything private, before anything touches libsecret or GTK. */
+  f.dir = g_dir_make_tmp ("inb-cloud-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  f.home = g_build_filename (f.dir, "home", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (xdg); i++)
+    {
+      g_autofree char *sub = g_build_filename (f.home, xdg[i], NULL);
+
+      g_mkdir_with_parents (sub, 0700);
+      g_setenv (xdg[i], sub, TRUE);
+    }
+  keyring_dir = g_build_filename (f.dir, "keyring", NULL);
+  g_mkdir_with_parents (keyring_dir, 0700);
+  f.keyring = g_build_filename (keyring_dir, "test.keyring", NULL);
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", f.keyring, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
+  g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
+  g_setenv ("INBETWEEN_DASHSCOPE_POLL_MS", "50", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  f.first_png = write_keyframe (f.dir, "first.png", 120);
+  f.last_png = write_keyframe (f.dir, "last.png", 360);
+  f.clip = g_build_filename (f.dir, "served.mp4", NULL);
+  inb_test_write_clip (f.clip);
+
+  initial = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", KEY, f.clip);
+  f.fake = inb_fake_server_start ("fake-dashscope.py", initial);
+  base = inb_fake_server_url (f.fake, "/api/v1");
+  g_setenv ("INBETWEEN_DASHSCOPE_URL", base, TRUE);
+
+  f.app = inb_application_new ();
+  g_application_set_flags (G_APPLICATION (f.app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (f.app), NULL, &error);
+  g_assert_no_error (error);
+
+  f.window = inb_window_new (GTK_APPLICATION (f.app), inb_application_get_settings (f.app));
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1200, 780);
+  gtk_window_present (GTK_WINDOW (f.window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
+
+  g_test_add_data_func ("/cloud-window/no-key", &f, test_no_key);
+  g_test_add_data_func ("/cloud-window/key-and-generate", &f, test_key_and_generate);
+
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (f.window));
+  g_clear_object (&f.app);
+  inb_fake_server_stop (f.fake);
+  inb_test_rm_rf (f.dir);
+  g_free (f.dir);
+  g_free (f.home);
+  g_free (f.keyring);
+  g_free (f.clip);
+  g_free (f.first_png);
+  g_free (f.last_png);
+
+  return ret;
+}
