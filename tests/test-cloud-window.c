@@ -366,6 +366,85 @@ test_key_and_generate (gconstpointer data)
   inb_test_assert_no_secret_in_files (f->home, KEY, FALSE);
 }
 
+static gboolean
+slept (Fixture       *f,
+       gconstpointer  data)
+{
+  return g_get_monotonic_time () >= *(const gint64 *) data;
+}
+
+static gboolean
+key_for_session (Fixture       *f,
+                 gconstpointer  data)
+{
+  InbPreferencesWindow *prefs = (InbPreferencesWindow *) data;
+
+  return key_looked_up (f, data) &&
+         inb_preferences_window_get_key_source (prefs, "dashscope") == INB_KEY_SOURCE_SESSION;
+}
+
+/* Runs in a child process whose keyring cannot be used: the key is kept
+ * for this session only, the page says so, and Generate still uses it. */
+static void
+test_session_only_child (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  g_autoptr(InbJob) job = NULL;
+  g_autofree char *shot = NULL;
+  g_autofree char *bearer = NULL;
+  InbPreferencesWindow *prefs;
+  AdwPasswordEntryRow *row;
+  gint64 until;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("Runs from /cloud-window/session-only");
+      return;
+    }
+
+  prefs = INB_PREFERENCES_WINDOW (inb_window_show_preferences (f->window, "dashscope"));
+  g_assert_true (wait_until (f, key_looked_up, prefs, 20));
+  g_assert_false (inb_preferences_window_get_banner_shown (prefs, "dashscope"));
+  row = inb_preferences_window_get_key_row (prefs, "dashscope");
+  gtk_editable_set_text (GTK_EDITABLE (row), KEY);
+  g_signal_emit_by_name (row, "apply");
+  g_assert_true (wait_until (f, key_for_session, prefs, 30));
+  g_assert_true (inb_preferences_window_get_banner_shown (prefs, "dashscope"));
+  g_assert_false (g_file_test (f->keyring, G_FILE_TEST_EXISTS));
+
+  /* Let the banner slide in before the picture. */
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  g_assert_true (wait_until (f, slept, &until, 5));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
+  shot = g_test_build_filename (G_TEST_BUILT, "screenshot-preferences-session.png", NULL);
+  save_screenshot (GTK_WIDGET (prefs), shot);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  g_assert_true (inb_window_select_model (f->window, "dashscope", "wan2.2-kf2v-flash"));
+  load_keyframes (f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, job_added, GUINT_TO_POINTER (0), 30));
+  g_assert_true (wait_until (f, job_finished, NULL, 120));
+  job = g_list_model_get_item (jobs, 0);
+  g_assert_cmpint (inb_job_get_state (job), ==, INB_JOB_DONE);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, 1);
+  bearer = g_strconcat ("Bearer ", KEY, NULL);
+  g_assert_cmpstr (inb_fake_request_get_header (inb_test_fake_find (f->fake, "POST", "video-synthesis", 0),
+                                                "Authorization"), ==, bearer);
+  inb_test_assert_no_secret_in_files (f->home, KEY, FALSE);
+}
+
+static void
+test_session_only (gconstpointer data)
+{
+  g_setenv ("INB_TEST_NO_KEYRING", "1", TRUE);
+  g_test_trap_subprocess ("/cloud-window/session-only/child", 180 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("INB_TEST_NO_KEYRING");
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -393,7 +472,10 @@ main (int   argc,
   g_mkdir_with_parents (keyring_dir, 0700);
   f.keyring = g_build_filename (keyring_dir, "test.keyring", NULL);
   g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", f.keyring, TRUE);
+  /* The child of /cloud-window/session-only gets a keyring that cannot be. */
+  g_setenv ("SECRET_FILE_TEST_PATH",
+            g_getenv ("INB_TEST_NO_KEYRING") != NULL ? "/dev/null/no-keyring" : f.keyring,
+            TRUE);
   g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
   g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
   g_setenv ("INBETWEEN_DASHSCOPE_POLL_MS", "50", TRUE);
@@ -423,6 +505,8 @@ main (int   argc,
 
   g_test_add_data_func ("/cloud-window/no-key", &f, test_no_key);
   g_test_add_data_func ("/cloud-window/key-and-generate", &f, test_key_and_generate);
+  g_test_add_data_func ("/cloud-window/session-only", &f, test_session_only);
+  g_test_add_data_func ("/cloud-window/session-only/child", &f, test_session_only_child);
 
   ret = g_test_run ();
 

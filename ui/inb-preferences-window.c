@@ -29,6 +29,7 @@ typedef struct
 {
   char                *provider;
   AdwPreferencesPage  *page;
+  GtkWidget           *banner_group;
   GtkRevealer         *banner;
   GtkLabel            *banner_label;
   AdwPasswordEntryRow *key_row;
@@ -288,13 +289,16 @@ provider_update (InbPreferencesWindow *self,
   if (session_only)
     {
       g_autofree char *problem = inb_secrets_dup_problem (self->secrets);
-      g_autofree char *text = NULL;
+      g_autofree char *markup = NULL;
 
-      /* Translators: %s says why the keyring could not be used */
-      text = g_strdup_printf (_("Saved for this session only: %s"),
-                              problem != NULL ? problem : _("the keyring is not available"));
-      gtk_label_set_label (p->banner_label, text);
+      /* Translators: the first line is a heading; %s says why the keyring
+       * could not be used */
+      markup = g_markup_printf_escaped (_("<b>Saved for this session only</b>\n<small>%s</small>"),
+                                        problem != NULL ? problem : _("The keyring is not available"));
+      gtk_label_set_markup (p->banner_label, markup);
     }
+  /* An empty group would still take room above the key. */
+  gtk_widget_set_visible (p->banner_group, session_only);
   gtk_revealer_set_reveal_child (p->banner, session_only);
 }
 
@@ -526,6 +530,8 @@ inb_preferences_window_add_provider (InbPreferencesWindow *self,
   gtk_box_append (GTK_BOX (box), button);
   gtk_revealer_set_child (p->banner, box);
   adw_preferences_group_add (group, GTK_WIDGET (p->banner));
+  p->banner_group = GTK_WIDGET (group);
+  gtk_widget_set_visible (p->banner_group, FALSE);
   adw_preferences_page_add (p->page, group);
 
   /* The key */
@@ -533,7 +539,7 @@ inb_preferences_window_add_provider (InbPreferencesWindow *self,
   adw_preferences_group_set_title (group, _("API Key"));
   adw_preferences_group_set_description (group, _("Kept in the keyring, never in a file. Each generation is billed to this key."));
   p->key_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->key_row), _("New Key"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->key_row), _("Paste a New Key"));
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (p->key_row), TRUE);
   g_object_set_data (G_OBJECT (p->key_row), "inb-provider", p);
   g_signal_connect_object (p->key_row, "apply", G_CALLBACK (key_apply_cb), self, 0);
@@ -543,7 +549,7 @@ inb_preferences_window_add_provider (InbPreferencesWindow *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->source_row), _("Current Key"));
   p->clear_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Remove")));
   gtk_widget_set_valign (GTK_WIDGET (p->clear_button), GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (GTK_WIDGET (p->clear_button), "destructive-action");
+  gtk_widget_add_css_class (GTK_WIDGET (p->clear_button), "flat");
   gtk_widget_set_tooltip_text (GTK_WIDGET (p->clear_button), _("Forget the saved key"));
   g_object_set_data (G_OBJECT (p->clear_button), "inb-provider", p);
   g_signal_connect_object (p->clear_button, "clicked", G_CALLBACK (clear_clicked_cb), self, 0);
@@ -560,10 +566,10 @@ inb_preferences_window_add_provider (InbPreferencesWindow *self,
       AdwComboRow *region = ADW_COMBO_ROW (adw_combo_row_new ());
       g_autoptr(GtkStringList) regions = gtk_string_list_new (NULL);
 
-      gtk_string_list_append (regions, _("Beijing (China mainland)"));
-      gtk_string_list_append (regions, _("Singapore (International)"));
+      gtk_string_list_append (regions, _("Beijing"));
+      gtk_string_list_append (regions, _("Singapore"));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (region), _("Region"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (region), _("Where the key was made: keys work in one region only"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (region), _("A key works only in the region it was made in"));
       adw_combo_row_set_model (region, G_LIST_MODEL (regions));
       g_settings_bind_with_mapping (self->settings, "dashscope-region",
                                     region, "selected",
