@@ -35,6 +35,7 @@ FIGURES = [
 ]
 
 RESULT = re.compile(r"^RESULT (\S+) n=(\d+) median=([\d.]+) p99=([\d.]+) max=([\d.]+) target=(\d+)")
+LONG = re.compile(r"^RESULT (\S+)\.long_gaps count=(\d+) in_frame=(\d+) stalled_share=([\d.]+)")
 SCALAR = re.compile(r"^RESULT (\S+) ([\d.]+)$")
 
 
@@ -90,6 +91,12 @@ def run_session(binary, env, args):
     notes = []
     renderer = "?"
     for line in proc.stdout.splitlines():
+        m = LONG.match(line)
+        if m:
+            results[m.group(1) + ".long_gaps"] = {
+                "count": int(m.group(2)), "in_frame": int(m.group(3)), "share": float(m.group(4)),
+            }
+            continue
         m = RESULT.match(line)
         if m:
             results[m.group(1)] = {
@@ -140,8 +147,8 @@ def fmt(v):
 
 
 def table(results, startups):
-    rows = ["| Figure | Target | n | Median | p99 | Max | Met? |",
-            "|---|---|---|---|---|---|---|"]
+    rows = ["| Figure | Target | n | Median | p99 | Max | Met? | Gaps > 16 ms (in a frame), share of time |",
+            "|---|---|---|---|---|---|---|---|"]
     for key, label, target, judged in FIGURES:
         if key == "startup_ms":
             if not startups:
@@ -151,15 +158,17 @@ def table(results, startups):
         else:
             r = results.get(key)
             if r is None:
-                rows.append("| %s | ≤ %d ms | — | not measured | | | |" % (label, target))
+                rows.append("| %s | ≤ %d ms | — | not measured | | | | |" % (label, target))
                 continue
         value = r[judged]
         if key in ("stall.idle", "stall.clip_plays"):
             met = "baseline (%s)" % ("≤" if value <= target else ">") + " %d" % target
         else:
             met = ("**met**" if value <= target else "**not met**") + " (%s)" % judged
-        rows.append("| %s | ≤ %d ms (%s) | %d | %s | %s | %s | %s |" % (
-            label, target, judged, r["n"], fmt(r["median"]), fmt(r["p99"]), fmt(r["max"]), met))
+        lg = results.get(key + ".long_gaps")
+        extra = "%d (%d), %.1f %%" % (lg["count"], lg["in_frame"], lg["share"]) if lg else ""
+        rows.append("| %s | ≤ %d ms (%s) | %d | %s | %s | %s | %s | %s |" % (
+            label, target, judged, r["n"], fmt(r["median"]), fmt(r["p99"]), fmt(r["max"]), met, extra))
     return "\n".join(rows)
 
 
@@ -250,6 +259,16 @@ def main():
             out.append("|---|---|---|")
             for name, values in phases.items():
                 out.append("| %s | %.1f | %.1f |" % (name, statistics.median(values), max(values)))
+            out.append("")
+        draws = [(k, r) for k, r in results.items() if k.startswith("render_720p_texture_at_")]
+        if draws:
+            out.append("One 720p frame drawn by this renderer alone (offscreen `gsk_renderer_render_texture` "
+                       "of one texture node, ms):\n")
+            out.append("| Drawn at | n | Median | p99 | Max |")
+            out.append("|---|---|---|---|---|")
+            for k, r in draws:
+                out.append("| %s | %d | %s | %s | %s |" % (k[len("render_720p_texture_at_"):], r["n"],
+                                                         fmt(r["median"]), fmt(r["p99"]), fmt(r["max"])))
             out.append("")
         frames = frame_table(results)
         if frames.count("\n") > 1:
