@@ -13,12 +13,17 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
 #include "inb-application.h"
+#include "inb-backend-registry.h"
+#include "inb-fs.h"
 #include "inb-preferences-window.h"
 #include "inb-test-fake.h"
+#include "inb-take.h"
 #include "inb-test-utils.h"
 #include "inb-window.h"
 
@@ -366,6 +371,132 @@ test_key_and_generate (gconstpointer data)
   inb_test_assert_no_secret_in_files (f->home, KEY, FALSE);
 }
 
+/* A take as a crashed process leaves it: state "running", remote.json
+ * with @task_id, written @hours_ago. */
+static InbTake *
+make_crashed_take (Fixture    *f,
+                   const char *task_id,
+                   int         hours_ago)
+{
+  g_autoptr(JsonObject) empty = json_object_new ();
+  g_autoptr(JsonObject) complete = NULL;
+  g_autoptr(InbImage) first = inb_test_gradient_image (640, 400, 10);
+  g_autoptr(InbImage) last = inb_test_gradient_image (640, 400, 200);
+  g_autoptr(InbBackendRegistry) registry = inb_backend_registry_new_default ();
+  g_autoptr(InbRequest) request = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) when = g_date_time_add_hours (now, -hours_ago);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *time = g_date_time_format_iso8601 (when);
+  g_autofree char *takes_dir = inb_fs_get_takes_dir ();
+  g_autofree char *clip = NULL;
+  g_autofree char *remote = NULL;
+  g_autofree char *text = NULL;
+  InbBackend *backend = inb_backend_registry_lookup (registry, "dashscope");
+  InbModel *model;
+  InbTake *take;
+
+  g_assert_nonnull (backend);
+  model = inb_backend_find_model (backend, "wan2.2-kf2v-flash");
+  g_assert_nonnull (model);
+  complete = inb_schema_complete (inb_model_get_schema (model), empty);
+  request = inb_request_new ("dashscope", "wan2.2-kf2v-flash");
+  inb_request_set_prompt (request, "a quiet harbour at dawn");
+  inb_request_set_params (request, complete);
+  inb_request_set_seed (request, 42);
+  inb_request_set_keyframes (request, first, last);
+
+  g_mkdir_with_parents (takes_dir, 0700);
+  take = inb_take_create (takes_dir, request, &error);
+  g_assert_no_error (error);
+  clip = inb_take_dup_clip_path (take);
+  inb_request_set_output_path (request, clip);
+  inb_request_set_work_dir (request, inb_take_get_dir (take));
+  inb_take_set_state (take, "running");
+  inb_take_save (take, &error);
+  g_assert_no_error (error);
+
+  remote = g_build_filename (inb_take_get_dir (take), "remote.json", NULL);
+  text = g_strdup_printf ("{\"service\": \"dashscope\", \"model\": \"wan2.2-kf2v-flash\", "
+                          "\"state\": \"running\", \"task_id\": \"%s\", \"updated\": \"%s\"}",
+                          task_id, time);
+  g_file_set_contents (remote, text, -1, &error);
+  g_assert_no_error (error);
+
+  return take;
+}
+
+static gboolean
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (find_label (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+toast_shown (Fixture       *f,
+             gconstpointer  data)
+{
+  return find_label (GTK_WIDGET (f->window), data);
+}
+
+static gboolean
+take_state_is (Fixture       *f,
+               gconstpointer  data)
+{
+  InbTake *take = (InbTake *) data;
+  g_autoptr(InbTake) fresh = inb_take_load (inb_take_get_dir (take), NULL);
+
+  return fresh != NULL && g_strcmp0 (inb_take_get_state (fresh), "done") == 0;
+}
+
+/* At start-up the application finishes the hosted takes a crash left
+ * (the key from the keyring), without resubmitting, and says so. */
+static void
+test_resume_at_startup (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr(InbJob) job = g_list_model_get_item (G_LIST_MODEL (inb_window_get_job_queue (f->window)), 0);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbTake) fresh = NULL;
+  g_autoptr(InbTake) old = NULL;
+  g_autoptr(InbTake) old_reloaded = NULL;
+  g_autofree char *remote = NULL;
+  const char *task_id;
+  guint submits = inb_test_fake_count (f->fake, "POST", "video-synthesis");
+
+  /* The task of the take generated above is still known to the fake. */
+  g_assert_nonnull (job);
+  remote = g_build_filename (inb_take_get_dir (inb_job_get_take (job)), "remote.json", NULL);
+  json_parser_load_from_file (parser, remote, &error);
+  g_assert_no_error (error);
+  task_id = json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "task_id");
+  g_assert_nonnull (task_id);
+
+  fresh = make_crashed_take (f, task_id, 0);
+  old = make_crashed_take (f, task_id, 30);
+
+  g_application_activate (G_APPLICATION (f->app));
+  g_assert_true (gtk_application_get_active_window (GTK_APPLICATION (f->app)) == GTK_WINDOW (f->window));
+
+  g_assert_true (wait_until (f, toast_shown, "Resumed 1 unfinished take", 60));
+  g_assert_true (wait_until (f, toast_shown, "1 take expired at the service", 10));
+  g_assert_true (take_state_is (f, fresh));
+  old_reloaded = inb_take_load (inb_take_get_dir (old), NULL);
+  g_assert_nonnull (old_reloaded);
+  g_assert_cmpstr (inb_take_get_state (old_reloaded), ==, "expired");
+  /* Nothing was sent again. */
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, submits);
+}
+
 static gboolean
 slept (Fixture       *f,
        gconstpointer  data)
@@ -505,6 +636,7 @@ main (int   argc,
 
   g_test_add_data_func ("/cloud-window/no-key", &f, test_no_key);
   g_test_add_data_func ("/cloud-window/key-and-generate", &f, test_key_and_generate);
+  g_test_add_data_func ("/cloud-window/resume-at-startup", &f, test_resume_at_startup);
   g_test_add_data_func ("/cloud-window/session-only", &f, test_session_only);
   g_test_add_data_func ("/cloud-window/session-only/child", &f, test_session_only_child);
 
