@@ -20,6 +20,7 @@
 
 #include "inb-application.h"
 #include "inb-backend-registry.h"
+#include "inb-dashscope-backend.h"
 #include "inb-fs.h"
 #include "inb-preferences-window.h"
 #include "inb-test-fake.h"
@@ -498,6 +499,106 @@ test_resume_at_startup (gconstpointer data)
 }
 
 static gboolean
+key_gone (Fixture       *f,
+          gconstpointer  data)
+{
+  InbPreferencesWindow *prefs = (InbPreferencesWindow *) data;
+
+  return key_looked_up (f, data) &&
+         inb_preferences_window_get_key_source (prefs, "dashscope") == INB_KEY_SOURCE_NONE;
+}
+
+static GtkWidget *
+find_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Remove forgets the key; the next Generate says so and sends nothing. */
+static void
+test_clear_key (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  guint n_jobs = g_list_model_get_n_items (jobs);
+  guint n_requests = json_array_get_length (inb_fake_server_get_requests (f->fake));
+  InbPreferencesWindow *prefs;
+  GtkWidget *source_row;
+  GtkWidget *remove;
+
+  prefs = INB_PREFERENCES_WINDOW (inb_window_show_preferences (f->window, "dashscope"));
+  g_assert_true (wait_until (f, key_in_keyring, prefs, 20));
+  /* The row after the key entry says where the key is, and can remove it. */
+  source_row = gtk_widget_get_next_sibling (GTK_WIDGET (inb_preferences_window_get_key_row (prefs, "dashscope")));
+  g_assert_true (ADW_IS_ACTION_ROW (source_row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (source_row)), ==, "Saved in the keyring");
+  remove = find_button (source_row);
+  g_assert_nonnull (remove);
+  g_assert_true (gtk_widget_get_sensitive (remove));
+  g_signal_emit_by_name (remove, "clicked");
+  g_assert_true (wait_until (f, key_gone, prefs, 20));
+  g_assert_false (gtk_widget_get_sensitive (remove));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  g_assert_true (inb_window_get_can_generate (f->window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, key_problem_shown, NULL, 20));
+  g_assert_true (gtk_widget_get_visible (inb_window_get_key_button (f->window)));
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, n_jobs);
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, n_requests);
+}
+
+/* Where requests go: the environment wins, then the override in the
+ * settings, then the DashScope region. */
+static void
+test_addresses (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  GSettings *settings = inb_application_get_settings (f->app);
+  g_autoptr(InbBackendRegistry) registry = inb_backend_registry_new_default ();
+  InbCloudBackend *backend = INB_CLOUD_BACKEND (inb_backend_registry_lookup (registry, "dashscope"));
+  InbCloudBackend *wavespeed = INB_CLOUD_BACKEND (inb_backend_registry_lookup (registry, "wavespeed"));
+  g_autofree char *env = g_strdup (g_getenv ("INBETWEEN_DASHSCOPE_URL"));
+  g_autofree char *wavespeed_env = g_strdup (g_getenv ("INBETWEEN_WAVESPEED_URL"));
+
+  g_settings_set_string (settings, "dashscope-url", "http://127.0.0.1:1/override");
+  inb_application_configure_backend (settings, INB_BACKEND (backend));
+  g_assert_cmpstr (inb_cloud_backend_get_base_url (backend), ==, env);
+
+  g_unsetenv ("INBETWEEN_DASHSCOPE_URL");
+  g_unsetenv ("INBETWEEN_WAVESPEED_URL");
+  inb_application_configure_backend (settings, INB_BACKEND (backend));
+  g_assert_cmpstr (inb_cloud_backend_get_base_url (backend), ==, "http://127.0.0.1:1/override");
+
+  g_settings_set_string (settings, "dashscope-url", "");
+  g_settings_set_string (settings, "dashscope-region", "singapore");
+  inb_application_configure_backend (settings, INB_BACKEND (backend));
+  g_assert_cmpstr (inb_cloud_backend_get_base_url (backend), ==, INB_DASHSCOPE_URL_SINGAPORE);
+  g_settings_set_string (settings, "dashscope-region", "beijing");
+  inb_application_configure_backend (settings, INB_BACKEND (backend));
+  g_assert_cmpstr (inb_cloud_backend_get_base_url (backend), ==, INB_DASHSCOPE_URL_BEIJING);
+
+  g_settings_set_string (settings, "wavespeed-url", "http://127.0.0.1:1/ws");
+  inb_application_configure_backend (settings, INB_BACKEND (wavespeed));
+  g_assert_cmpstr (inb_cloud_backend_get_base_url (wavespeed), ==, "http://127.0.0.1:1/ws");
+  g_settings_reset (settings, "wavespeed-url");
+
+  g_setenv ("INBETWEEN_DASHSCOPE_URL", env, TRUE);
+  g_setenv ("INBETWEEN_WAVESPEED_URL", wavespeed_env, TRUE);
+}
+
+static gboolean
 slept (Fixture       *f,
        gconstpointer  data)
 {
@@ -637,6 +738,8 @@ main (int   argc,
   g_test_add_data_func ("/cloud-window/no-key", &f, test_no_key);
   g_test_add_data_func ("/cloud-window/key-and-generate", &f, test_key_and_generate);
   g_test_add_data_func ("/cloud-window/resume-at-startup", &f, test_resume_at_startup);
+  g_test_add_data_func ("/cloud-window/clear-key", &f, test_clear_key);
+  g_test_add_data_func ("/cloud-window/addresses", &f, test_addresses);
   g_test_add_data_func ("/cloud-window/session-only", &f, test_session_only);
   g_test_add_data_func ("/cloud-window/session-only/child", &f, test_session_only_child);
 
