@@ -272,6 +272,7 @@ test_no_key (gconstpointer data)
   Fixture *f = (Fixture *) data;
   GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
   GtkWidget *button = inb_window_get_key_button (f->window);
+  g_autofree char *shot = NULL;
   GtkWindow *prefs;
 
   g_assert_true (inb_window_select_model (f->window, "dashscope", "wan2.2-kf2v-flash"));
@@ -286,6 +287,10 @@ test_no_key (gconstpointer data)
   g_assert_true (gtk_widget_get_visible (button));
   g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 0);
   g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, 0);
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  shot = g_test_build_filename (G_TEST_BUILT, "screenshot-no-key.png", NULL);
+  save_screenshot (GTK_WIDGET (f->window), shot);
 
   /* The button opens Preferences on DashScope's page. */
   g_signal_emit_by_name (button, "clicked");
@@ -313,6 +318,8 @@ test_key_and_generate (gconstpointer data)
   AdwPasswordEntryRow *row;
   JsonObject *submit;
 
+  /* The "no key" message of the test before is still there… */
+  g_assert_nonnull (inb_window_get_key_problem (f->window));
   prefs = INB_PREFERENCES_WINDOW (inb_window_show_preferences (f->window, "dashscope"));
   g_assert_true (wait_until (f, key_looked_up, prefs, 20));
   row = inb_preferences_window_get_key_row (prefs, "dashscope");
@@ -332,6 +339,9 @@ test_key_and_generate (gconstpointer data)
     }
   g_assert_false (inb_preferences_window_get_banner_shown (prefs, "dashscope"));
   g_assert_true (g_file_test (f->keyring, G_FILE_TEST_EXISTS));
+  /* … until a key is saved. */
+  g_assert_null (inb_window_get_key_problem (f->window));
+  g_assert_false (gtk_widget_get_visible (inb_window_get_key_button (f->window)));
 
   gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
   shot = g_test_build_filename (G_TEST_BUILT, "screenshot-preferences-dashscope.png", NULL);

@@ -1009,6 +1009,23 @@ inb_window_generate_action (GtkWidget  *widget,
                             self->cancellable, key_lookup_cb, k);
 }
 
+/* A key added in Preferences answers the "no key" message at once. */
+static void
+inb_window_key_changed_cb (InbWindow            *self,
+                           const char           *provider,
+                           InbPreferencesWindow *prefs)
+{
+  if (self->key_problem == NULL || g_strcmp0 (provider, self->key_provider) != 0)
+    return;
+
+  if (inb_preferences_window_get_key_source (prefs, provider) == INB_KEY_SOURCE_NONE)
+    return;
+
+  g_clear_pointer (&self->key_problem, g_free);
+  g_clear_pointer (&self->key_provider, g_free);
+  inb_window_update_state (self);
+}
+
 /**
  * inb_window_show_preferences:
  * @provider: (nullable): the page to show
@@ -1026,6 +1043,8 @@ inb_window_show_preferences (InbWindow  *self,
   prefs = inb_preferences_window_new_with_secrets (self->settings, inb_window_get_secrets (self));
   gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (self));
   gtk_window_set_modal (GTK_WINDOW (prefs), TRUE);
+  g_signal_connect_object (prefs, "key-changed", G_CALLBACK (inb_window_key_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   if (provider != NULL)
     inb_preferences_window_show_provider (INB_PREFERENCES_WINDOW (prefs), provider);
   gtk_window_present (GTK_WINDOW (prefs));
