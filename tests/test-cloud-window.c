@@ -680,11 +680,22 @@ test_session_only_child (gconstpointer data)
 static void
 test_session_only (gconstpointer data)
 {
+  g_autofree char *old_debug = g_strdup (g_getenv ("G_MESSAGES_DEBUG"));
+
+  /* Every debug message on, output captured: the key is in none of it. */
   g_setenv ("INB_TEST_NO_KEYRING", "1", TRUE);
-  g_test_trap_subprocess ("/cloud-window/session-only/child", 180 * G_USEC_PER_SEC,
-                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  g_test_trap_subprocess ("/cloud-window/session-only/child", 180 * G_USEC_PER_SEC, 0);
   g_unsetenv ("INB_TEST_NO_KEYRING");
+  if (old_debug != NULL)
+    g_setenv ("G_MESSAGES_DEBUG", old_debug, TRUE);
+  else
+    g_unsetenv ("G_MESSAGES_DEBUG");
   g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout_unmatched ("*" KEY "*");
+  g_test_trap_assert_stderr_unmatched ("*" KEY "*");
+  /* … while the debug output did flow (the check above means something). */
+  g_test_trap_assert_stderr ("*DEBUG*");
 }
 
 int
