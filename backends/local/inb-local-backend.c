@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <math.h>
 
 #include <glib/gi18n.h>
@@ -556,6 +559,35 @@ failed:
   g_task_return_error (task, g_steal_pointer (&error));
 }
 
+/* Rendering is background work. Linux applies nice to each thread and
+ * new threads inherit it, so lowering it here also lowers the engine's
+ * pool (started from this thread): on a machine with two cores the
+ * window's main thread then always gets a core when it needs one. */
+static void
+lower_thread_priority (void)
+{
+  pid_t tid = (pid_t) syscall (SYS_gettid);
+  int current;
+
+  errno = 0;
+  current = getpriority (PRIO_PROCESS, tid);
+  if (errno == 0 && current < 10 && setpriority (PRIO_PROCESS, tid, 10) != 0)
+    g_debug ("Could not lower the render thread's priority: %s", g_strerror (errno));
+}
+
+static gpointer
+generate_thread (gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  lower_thread_priority ();
+  inb_local_backend_generate_worker (task,
+                                     g_task_get_source_object (task),
+                                     g_task_get_task_data (task),
+                                     g_task_get_cancellable (task));
+  return NULL;
+}
+
 /* InbBackend ------------------------------------------------------------ */
 
 static const char *
@@ -725,7 +757,10 @@ inb_local_backend_generate_async (InbBackend          *backend,
   timeline_init (&data->timeline, inb_request_get_params (request));
 
   g_task_set_task_data (task, data, generate_data_free);
-  g_task_run_in_thread (task, inb_local_backend_generate_worker);
+
+  /* A thread of its own rather than GTask's shared pool: it lowers its
+   * own priority, which must not stick to a pooled thread. */
+  g_thread_unref (g_thread_new ("inb-local-render", generate_thread, g_steal_pointer (&task)));
 }
 
 static InbResult *
