@@ -16,7 +16,9 @@
  *  1. both flows' samples are splatted (bilinear, weighted by their
  *     forward-backward / photometric confidence) to where they are at time
  *     t, on a grid at half the analysis resolution, giving the motion field
- *     at time t (flow projection; holes take the forward flow);
+ *     at time t (flow projection; holes take the forward flow); where
+ *     motions meet, a confident sample far from the global model weighs
+ *     exponentially more (an object is in front of its background);
  *  2. on a coarse node grid of the output, each node follows that motion
  *     back to the first keyframe (a) and forward to the last one (b);
  *     blend weights come from the time ((1 - t) against t) and from
@@ -47,6 +49,9 @@ typedef float InbPixel __attribute__ ((vector_size (16)));
 
 #define SPLAT_FLOOR   0.05f   /* weight of an unreliable flow sample */
 #define TRUST_FLOOR   0.05f   /* weight of an unreliable keyframe sample */
+#define DEPTH_START   8.f     /* analysis pixels off the global model, */
+#define DEPTH_RANGE   10.f    /* and their weight in the flow projection */
+#define DEPTH_GAIN    0.7f
 
 struct _InbEngine
 {
@@ -373,7 +378,7 @@ source_rows (guint    start,
               float fv = job->fv->data[k];
               float c = job->conf->data[k];
               float wt;
-              float gx, gy, mix, px, py, dx, dy;
+              float gx, gy, mix, px, py, dx, dy, dev;
 
               /* Unreliable samples follow the global model */
               apply_h (job->model, (float) x, (float) y, &gx, &gy);
@@ -381,9 +386,14 @@ source_rows (guint    start,
               mix = CLAMP ((0.3f - c) * 5.f, 0.f, 1.f);
               /* Nor can a match be trusted where the model leaves the frame */
               mix = MAX (mix, 1.f - inside (gx, gy, (float) w, (float) h)) * job->reliability;
-              wt = SPLAT_FLOOR + c;
               fu += mix * (gx - (float) x - fu);
               fv += mix * (gy - (float) y - fv);
+              /* Where motions meet, what moves away from the global
+               * model is in front (an object over its background):
+               * softmax splatting on the distance to the model. */
+              dev = hypotf (gx - (float) x - fu, gy - (float) y - fv) * job->reliability;
+              wt = SPLAT_FLOOR + c * expf (CLAMP (dev - DEPTH_START, 0.f, DEPTH_RANGE) * DEPTH_GAIN
+                                           * CLAMP ((c - 0.5f) * 2.5f, 0.f, 1.f));
               fu *= job->gain;
               fv *= job->gain;
 

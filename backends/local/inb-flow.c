@@ -18,9 +18,15 @@
  *  4. a second motion layer for an object moving far (an affine fitted to
  *     what the global model leaves out of the coarse flow, or of an
  *     exhaustive block matching on a small level);
- *  5. forward and backward dense flows from a ~128 pixel wide level down
+ *  5. objects moving far: an exhaustive block matching both ways on the
+ *     ~128 pixel wide level; where it beats the global model and the
+ *     coarse flow, its displacements are grouped into translations, and
+ *     each one found both ways (opposite, over the same place) is offered
+ *     in a box around the object;
+ *  6. forward and backward dense flows from a ~128 pixel wide level down
  *     to the analysis grid, seeded per pixel with whichever of the global
- *     model, the second layer and the coarse flow matches best around it:
+ *     model, the second layer, the objects' translations and the coarse
+ *     flow matches best around it:
  *     DIS (Kroeger et al., ECCV 2016) inverse-compositional search of 8×8
  *     patches on a stride of 4 with mean normalisation, then densification
  *     weighted by the photometric error of each patch's flow at each pixel.
@@ -1069,6 +1075,228 @@ box5 (const InbPlane *src,
       }
 }
 
+static int
+compare_int (gconstpointer a,
+             gconstpointer b)
+{
+  return *(const int *) a - *(const int *) b;
+}
+
+#define MAX_OBJECTS 3
+
+/* An object moving far, on the seed's level: a translation and the box
+ * (in the source image) where it is offered. */
+typedef struct
+{
+  float du;
+  float dv;
+  int   x0;
+  int   x1;
+  int   y0;
+  int   y1;
+} ObjectMotion;
+
+/* Objects moving far: the pixels where the block matching (@mu, @mv,
+ * local error @em) beats both the global model (@eh) and the coarse pass
+ * (@ek) are grouped by displacement; each large enough group becomes one
+ * translation, offered (in @mu, @mv, with its error in @em) in a box
+ * around its pixels only. Everywhere else the candidate is withdrawn
+ * (@em = G_MAXFLOAT): single block matches are too noisy to seed with. */
+static void
+object_clusters (const InbPlane *a,
+                 const InbPlane *b,
+                 const InbPlane *eh,
+                 const InbPlane *ek,
+                 InbPlane       *em,
+                 InbPlane       *mu,
+                 InbPlane       *mv,
+                 const InbPlane *hu,
+                 const InbPlane *hv,
+                 const InbPlane *ku,
+                 const InbPlane *kv,
+                 InbPlane       *tmp,
+                 const ObjectMotion *given,
+                 guint           n_given,
+                 ObjectMotion   *found,
+                 guint          *n_found)
+{
+  const int w = (int) a->width, h = (int) a->height;
+  const gsize n = (gsize) w * h;
+  g_autofree guint8 *cand = g_new0 (guint8, n);
+  g_autofree float *ou = g_new (float, n);
+  g_autofree float *ov = g_new (float, n);
+  g_autofree float *be = g_new (float, n);
+  g_autofree int *xs = g_new (int, n);
+  g_autofree int *ys = g_new (int, n);
+  g_autoptr(InbPlane) eo = inb_plane_new (a->width, a->height);
+  guint n_cand = 0;
+  const guint min_support = MAX (12, (guint) (n / 1000));
+
+  for (gsize k = 0; k < n; k++)
+    {
+      float sm = em->data[k] * 1.25f + 0.6f;
+
+      if (sm < eh->data[k] && sm < ek->data[k] * 1.25f + 0.6f && em->data[k] < 8.f
+          && fabsf (mu->data[k] - hu->data[k]) + fabsf (mv->data[k] - hv->data[k]) > 6.f
+          && fabsf (mu->data[k] - ku->data[k]) + fabsf (mv->data[k] - kv->data[k]) > 3.f)
+        {
+          cand[k] = 1;
+          n_cand++;
+        }
+      be[k] = G_MAXFLOAT;
+      ou[k] = ov[k] = 0.f;
+    }
+
+  *n_found = 0;
+  for (guint obj = 0, tries = 0; obj < MAX_OBJECTS && tries < 2 * MAX_OBJECTS && n_cand >= min_support; tries++)
+    {
+      gsize best_k = 0;
+      guint best_count = 0, count = 0, stride = MAX (1, n_cand / 256);
+      guint seen = 0;
+      double su = 0, sv = 0;
+      float du, dv;
+      int x0, x1, y0, y1, margin;
+
+      /* the displacement most candidates share (a sample of them vote) */
+      for (gsize k = 0; k < n; k++)
+        {
+          guint c = 0;
+
+          if (!cand[k] || seen++ % stride != 0)
+            continue;
+          for (gsize j = 0; j < n; j++)
+            if (cand[j] && fabsf (mu->data[j] - mu->data[k]) + fabsf (mv->data[j] - mv->data[k]) < 2.f)
+              c++;
+          if (c > best_count)
+            {
+              best_count = c;
+              best_k = k;
+            }
+        }
+      if (best_count < min_support)
+        break;
+      du = mu->data[best_k];
+      dv = mv->data[best_k];
+      for (gsize k = 0; k < n; k++)
+        if (cand[k] && fabsf (mu->data[k] - du) + fabsf (mv->data[k] - dv) < 2.f)
+          {
+            su += mu->data[k];
+            sv += mv->data[k];
+            xs[count] = (int) (k % w);
+            ys[count] = (int) (k / w);
+            count++;
+            cand[k] = 0;
+            n_cand--;
+          }
+      du = (float) (su / count);
+      dv = (float) (sv / count);
+      qsort (xs, count, sizeof (int), compare_int);
+      qsort (ys, count, sizeof (int), compare_int);
+      x0 = xs[count / 20];
+      x1 = xs[count - 1 - count / 20];
+      y0 = ys[count / 20];
+      y1 = ys[count - 1 - count / 20];
+      /* a compact object, not scattered noise */
+      if ((double) (x1 - x0 + 1) * (y1 - y0 + 1) > 0.25 * n
+          || count < 0.1 * (x1 - x0 + 1) * (y1 - y0 + 1))
+        continue;
+      margin = 4 + MAX (x1 - x0, y1 - y0) / 2;
+      x0 = MAX (0, x0 - margin);
+      x1 = MIN (w - 1, x1 + margin);
+      y0 = MAX (0, y0 - margin);
+      y1 = MIN (h - 1, y1 + margin);
+      g_debug ("object moving %.1f %.1f in [%d %d] x [%d %d] (%u pixels)",
+               du, dv, x0, x1, y0, y1, count);
+      found[*n_found].du = du;
+      found[*n_found].dv = dv;
+      found[*n_found].x0 = x0;
+      found[*n_found].x1 = x1;
+      found[*n_found].y0 = y0;
+      found[*n_found].y1 = y1;
+      (*n_found)++;
+      obj++;
+    }
+
+  /* Offered: the objects found here and those found the other way round
+   * (the opposite translation, in the box they move to). */
+  for (guint o = 0; o < *n_found + n_given; o++)
+    {
+      ObjectMotion om;
+      float du, dv;
+      int x0, x1, y0, y1;
+      gboolean mutual;
+
+      if (o < *n_found)
+        om = found[o];
+      else
+        {
+          const ObjectMotion *g = &given[o - *n_found];
+
+          om.du = -g->du;
+          om.dv = -g->dv;
+          om.x0 = MAX (0, (int) floorf (g->x0 + g->du));
+          om.x1 = MIN (w - 1, (int) ceilf (g->x1 + g->du));
+          om.y0 = MAX (0, (int) floorf (g->y0 + g->dv));
+          om.y1 = MIN (h - 1, (int) ceilf (g->y1 + g->dv));
+          if (om.x0 > om.x1 || om.y0 > om.y1)
+            continue;
+        }
+      /* Only objects found both ways (the same motion, opposite, over
+       * the same place): a single block match at the frame's edge or in
+       * a texture with repeats is not an object. */
+      mutual = FALSE;
+      for (guint q = 0; q < (o < *n_found ? n_given : *n_found) && !mutual; q++)
+        {
+          const ObjectMotion *p = o < *n_found ? &given[q] : &found[q];
+          ObjectMotion pm = *p;
+
+          if (o < *n_found)
+            {
+              pm.du = -p->du;
+              pm.dv = -p->dv;
+              pm.x0 = (int) floorf (p->x0 + p->du);
+              pm.x1 = (int) ceilf (p->x1 + p->du);
+              pm.y0 = (int) floorf (p->y0 + p->dv);
+              pm.y1 = (int) ceilf (p->y1 + p->dv);
+            }
+          mutual = fabsf (pm.du - om.du) + fabsf (pm.dv - om.dv) < 3.f
+                   && pm.x0 <= om.x1 && om.x0 <= pm.x1 && pm.y0 <= om.y1 && om.y0 <= pm.y1;
+        }
+      if (!mutual)
+        continue;
+      g_debug ("offering %.1f %.1f in [%d %d] x [%d %d]", om.du, om.dv, om.x0, om.x1, om.y0, om.y1);
+      du = om.du;
+      dv = om.dv;
+      x0 = om.x0;
+      x1 = om.x1;
+      y0 = om.y0;
+      y1 = om.y1;
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          eo->data[(gsize) y * w + x] = fabsf (plane_sample (b, x + du, y + dv) - a->data[(gsize) y * w + x]);
+      box5 (eo, tmp, eo);
+      for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++)
+          {
+            gsize k = (gsize) y * w + x;
+
+            if (eo->data[k] < be[k])
+              {
+                be[k] = eo->data[k];
+                ou[k] = du;
+                ov[k] = dv;
+              }
+          }
+    }
+
+  for (gsize k = 0; k < n; k++)
+    {
+      em->data[k] = be[k];
+      mu->data[k] = ou[k];
+      mv->data[k] = ov[k];
+    }
+}
+
 /* The seed of the dense pass on level @level (a small one): per pixel,
  * the global model's flow or the coarse pass's (@cu, @cv, found on level
  * @clevel), whichever matches the images better around the pixel. Large
@@ -1083,9 +1311,21 @@ fuse_seed (const InbPlane  *a,
            const InbPlane  *cv,
            guint            clevel,
            const double    *layer,
+           const InbPlane  *mu,
+           const InbPlane  *mv,
+           guint            mlevel,
+           const ObjectMotion *given,
+           guint            n_given,
+           ObjectMotion    *found,
+           guint           *n_found,
            InbPlane       **out_u,
            InbPlane       **out_v)
 {
+  g_autoptr(InbPlane) mpu = inb_plane_new (a->width, a->height);
+  g_autoptr(InbPlane) mpv = inb_plane_new (a->width, a->height);
+  g_autoptr(InbPlane) em = inb_plane_new (a->width, a->height);
+  const float ms = (float) ldexp (1.0, (int) level - (int) mlevel);
+  const float moff = 0.5f * (ms - 1.f);
   g_autoptr(InbPlane) lu = inb_plane_new (a->width, a->height);
   g_autoptr(InbPlane) lv = inb_plane_new (a->width, a->height);
   g_autoptr(InbPlane) el = inb_plane_new (a->width, a->height);
@@ -1125,8 +1365,21 @@ fuse_seed (const InbPlane  *a,
             lv->data[k] = (float) CLAMP (ty - y, -1e4, 1e4);
             el->data[k] = fabsf (plane_sample (b, x + lu->data[k], y + lv->data[k]) - a->data[k]);
           }
+        if (mu != NULL)
+          {
+            mpu->data[k] = plane_sample (mu, ms * x + moff, ms * y + moff) / ms;
+            mpv->data[k] = plane_sample (mv, ms * x + moff, ms * y + moff) / ms;
+            em->data[k] = fabsf (plane_sample (b, x + mpu->data[k], y + mpv->data[k]) - a->data[k]);
+          }
       }
   box5 (eh, tmp, eh);
+  *n_found = 0;
+  if (mu != NULL)
+    {
+      box5 (em, tmp, em);
+      object_clusters (a, b, eh, ek, em, mpu, mpv, hu, hv, ku, kv, tmp,
+                       given, n_given, found, n_found);
+    }
   box5 (ek, tmp, ek);
   if (layer != NULL)
     box5 (el, tmp, el);
@@ -1136,8 +1389,14 @@ fuse_seed (const InbPlane  *a,
       float sh = eh->data[k];
       float sk = ek->data[k] * 1.25f + 0.6f;
       float sl = layer != NULL ? el->data[k] * 1.25f + 0.6f : G_MAXFLOAT;
+      float sm = mu != NULL && em->data[k] < G_MAXFLOAT ? em->data[k] * 1.25f + 0.6f : G_MAXFLOAT;
 
-      if (sk < sh && sk <= sl)
+      if (sm < sh && sm < sk && sm < sl)
+        {
+          hu->data[k] = mpu->data[k];
+          hv->data[k] = mpv->data[k];
+        }
+      else if (sk < sh && sk <= sl)
         {
           hu->data[k] = ku->data[k];
           hv->data[k] = kv->data[k];
@@ -1970,9 +2229,17 @@ inb_flow_analyse (InbParallel          *parallel,
   g_autoptr(InbPlane) bv1 = NULL;
   g_autoptr(InbPlane) su = NULL;
   g_autoptr(InbPlane) sv = NULL;
+  g_autoptr(InbPlane) mfu = NULL;
+  g_autoptr(InbPlane) mfv = NULL;
+  g_autoptr(InbPlane) mbu = NULL;
+  g_autoptr(InbPlane) mbv = NULL;
+  g_autoptr(InbPlane) bsu = NULL;
+  g_autoptr(InbPlane) bsv = NULL;
+  ObjectMotion fwd_obj[MAX_OBJECTS], bwd_obj[MAX_OBJECTS];
+  guint n_fwd = 0, n_bwd = 0;
   gboolean seeded = FALSE;
   guint width, height, scale = 1;
-  guint search_level = 0, fit_level, top2;
+  guint search_level = 0, fit_level, top2, bl = 0;
   float tx = 0, ty = 0;
   double a[9], ai[9], t[9], hinv[9], seed[9], seed_inv[9], layer_inv[9];
   gboolean ok = FALSE;
@@ -2145,17 +2412,20 @@ inb_flow_analyse (InbParallel          *parallel,
   while (top2 + 1 < pyr.n_levels && pyr.pyr[0][top2 + 1]->width >= 128)
     top2++;
 
-  /* No second motion in the coarse pass: look for one by block matching */
-  if (!model.has_layer)
+  /* An exhaustive block matching on a small level, both ways: a seed
+   * candidate per pixel for objects moving far from the rest, and a
+   * second motion layer when the coarse pass found none. */
+  for (guint l = 0; l < pyr.n_levels; l++)
+    if (pyr.pyr[0][l]->width >= 64)
+      bl = l;
+  if (bl > top2)
     {
-      GlobalModel layer_model;
-      guint bl = 0;
-
-      for (guint l = 0; l < pyr.n_levels; l++)
-        if (pyr.pyr[0][l]->width >= 64)
-          bl = l;
-      if (bl > top2)
+      if (!block_flow (parallel, pyr.pyr[0][top2], pyr.pyr[1][top2], cancellable, &mfu, &mfv)
+          || !block_flow (parallel, pyr.pyr[1][top2], pyr.pyr[0][top2], cancellable, &mbu, &mbv))
+        goto out;
+      if (!model.has_layer)
         {
+          GlobalModel layer_model;
           g_autoptr(InbPlane) mu = NULL;
           g_autoptr(InbPlane) mv = NULL;
 
@@ -2175,8 +2445,18 @@ inb_flow_analyse (InbParallel          *parallel,
 
   if (model.has_layer && !inb_mat3_invert (model.layer, layer_inv))
     model.has_layer = FALSE;
+  /* Objects found one way are offered the other way too */
   fuse_seed (pyr.pyr[0][top2], pyr.pyr[1][top2], top2, model.h, u1, v1, fit_level,
-             model.has_layer ? model.layer : NULL, &su, &sv);
+             model.has_layer ? model.layer : NULL, mfu, mfv, top2, NULL, 0,
+             fwd_obj, &n_fwd, &su, &sv);
+  g_clear_pointer (&su, inb_plane_free);
+  g_clear_pointer (&sv, inb_plane_free);
+  fuse_seed (pyr.pyr[1][top2], pyr.pyr[0][top2], top2, hinv, bu1, bv1, fit_level,
+             model.has_layer ? layer_inv : NULL, mbu, mbv, top2, fwd_obj, n_fwd,
+             bwd_obj, &n_bwd, &bsu, &bsv);
+  fuse_seed (pyr.pyr[0][top2], pyr.pyr[1][top2], top2, model.h, u1, v1, fit_level,
+             model.has_layer ? model.layer : NULL, mfu, mfv, top2, bwd_obj, n_bwd,
+             fwd_obj, &n_fwd, &su, &sv);
   dp.pyr_a = pyr.pyr[0];
   dp.pyr_b = pyr.pyr[1];
   dp.grad_x = pyr.gx[0];
@@ -2185,15 +2465,11 @@ inb_flow_analyse (InbParallel          *parallel,
     goto out;
   report (progress, progress_data, 0.7);
 
-  g_clear_pointer (&su, inb_plane_free);
-  g_clear_pointer (&sv, inb_plane_free);
-  fuse_seed (pyr.pyr[1][top2], pyr.pyr[0][top2], top2, hinv, bu1, bv1, fit_level,
-             model.has_layer ? layer_inv : NULL, &su, &sv);
   dp.pyr_a = pyr.pyr[1];
   dp.pyr_b = pyr.pyr[0];
   dp.grad_x = pyr.gx[1];
   dp.grad_y = pyr.gy[1];
-  if (!dis_coarse_to_fine (&dp, top2, 0, NULL, su, sv, 0, 0, &an->bwd_u, &an->bwd_v))
+  if (!dis_coarse_to_fine (&dp, top2, 0, NULL, bsu, bsv, 0, 0, &an->bwd_u, &an->bwd_v))
     goto out;
   report (progress, progress_data, 0.95);
 
