@@ -391,7 +391,7 @@ source_rows (guint    start,
               /* Where motions meet, what moves away from the global
                * model is in front (an object over its background):
                * softmax splatting on the distance to the model. */
-              dev = hypotf (gx - (float) x - fu, gy - (float) y - fv) * job->reliability;
+              dev = hypotf (gx - (float) x - fu, gy - (float) y - fv);
               wt = SPLAT_FLOOR + c * expf (CLAMP (dev - DEPTH_START, 0.f, DEPTH_RANGE) * DEPTH_GAIN
                                            * CLAMP ((c - 0.5f) * 2.5f, 0.f, 1.f));
               fu *= job->gain;
