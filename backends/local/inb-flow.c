@@ -946,7 +946,31 @@ typedef struct
   float          *pu;
   float          *pv;
   guint           nx;
+  int             step;   /* search step; > 1: then refined to a pixel */
 } BlockJob;
+
+static inline float
+block_sad (const BlockJob *job,
+           int             w,
+           int             px,
+           int             py,
+           int             dx,
+           int             dy,
+           float           best)
+{
+  float sad = 0.01f * (float) (abs (dx) + abs (dy));
+
+  for (int ky = 0; ky < PATCH_SIZE && sad < best; ky++)
+    {
+      const float *ra = job->a->data + (gsize) (py + ky) * w + px;
+      const float *rb = job->b->data + (gsize) (py + ky + dy) * w + px + dx;
+
+      for (int kx = 0; kx < PATCH_SIZE; kx++)
+        sad += fabsf (ra[kx] - rb[kx]);
+    }
+
+  return sad;
+}
 
 static void
 block_rows (guint    start,
@@ -976,26 +1000,37 @@ block_rows (guint    start,
             }
 
         if (var > 4.f * PATCH_SIZE * PATCH_SIZE)
-          for (int dy = MAX (-job->ry, -py); dy <= MIN (job->ry, h - PATCH_SIZE - py); dy++)
-            for (int dx = MAX (-job->rx, -px); dx <= MIN (job->rx, w - PATCH_SIZE - px); dx++)
-              {
-                float sad = 0.01f * (float) (abs (dx) + abs (dy));
+          {
+            int cx, cy;
 
-                for (int ky = 0; ky < PATCH_SIZE && sad < best; ky++)
-                  {
-                    const float *ra = job->a->data + (gsize) (py + ky) * w + px;
-                    const float *rb = job->b->data + (gsize) (py + ky + dy) * w + px + dx;
+            for (int dy = MAX (-job->ry, -py); dy <= MIN (job->ry, h - PATCH_SIZE - py); dy += job->step)
+              for (int dx = MAX (-job->rx, -px); dx <= MIN (job->rx, w - PATCH_SIZE - px); dx += job->step)
+                {
+                  float sad = block_sad (job, w, px, py, dx, dy, best);
 
-                    for (int kx = 0; kx < PATCH_SIZE; kx++)
-                      sad += fabsf (ra[kx] - rb[kx]);
-                  }
-                if (sad < best)
+                  if (sad < best)
+                    {
+                      best = sad;
+                      bx = dx;
+                      by = dy;
+                    }
+                }
+            cx = bx;
+            cy = by;
+            if (job->step > 1)
+              for (int dy = MAX (cy - 1, -py); dy <= MIN (cy + 1, h - PATCH_SIZE - py); dy++)
+                for (int dx = MAX (cx - 1, -px); dx <= MIN (cx + 1, w - PATCH_SIZE - px); dx++)
                   {
-                    best = sad;
-                    bx = dx;
-                    by = dy;
+                    float sad = block_sad (job, w, px, py, dx, dy, best);
+
+                    if (sad < best)
+                      {
+                        best = sad;
+                        bx = dx;
+                        by = dy;
+                      }
                   }
-              }
+          }
 
         job->pu[j * job->nx + i] = (float) bx;
         job->pv[j * job->nx + i] = (float) by;
@@ -1006,11 +1041,12 @@ static gboolean
 block_flow (InbParallel     *par,
             const InbPlane  *a,
             const InbPlane  *b,
+            int              step,
             GCancellable    *cancellable,
             InbPlane       **out_u,
             InbPlane       **out_v)
 {
-  BlockJob job = { a, b, 0, 0, NULL, NULL, 0 };
+  BlockJob job = { a, b, 0, 0, NULL, NULL, 0, step };
   DisJob dense = { 0 };
   g_autofree float *pu = NULL;
   g_autofree float *pv = NULL;
@@ -2420,8 +2456,8 @@ inb_flow_analyse (InbParallel          *parallel,
       bl = l;
   if (bl > top2)
     {
-      if (!block_flow (parallel, pyr.pyr[0][top2], pyr.pyr[1][top2], cancellable, &mfu, &mfv)
-          || !block_flow (parallel, pyr.pyr[1][top2], pyr.pyr[0][top2], cancellable, &mbu, &mbv))
+      if (!block_flow (parallel, pyr.pyr[0][top2], pyr.pyr[1][top2], 2, cancellable, &mfu, &mfv)
+          || !block_flow (parallel, pyr.pyr[1][top2], pyr.pyr[0][top2], 2, cancellable, &mbu, &mbv))
         goto out;
       if (!model.has_layer)
         {
@@ -2429,7 +2465,7 @@ inb_flow_analyse (InbParallel          *parallel,
           g_autoptr(InbPlane) mu = NULL;
           g_autoptr(InbPlane) mv = NULL;
 
-          if (!block_flow (parallel, pyr.pyr[0][bl], pyr.pyr[1][bl], cancellable, &mu, &mv))
+          if (!block_flow (parallel, pyr.pyr[0][bl], pyr.pyr[1][bl], 1, cancellable, &mu, &mv))
             goto out;
           fit_global_model (pyr.pyr[0][bl], pyr.pyr[1][bl], pyr.gx[0][bl], pyr.gy[0][bl],
                             mu, mv, bl, an->width, an->height, model.h, &layer_model);
