@@ -828,6 +828,15 @@ def main():
             (p0, p1), _ = keyframes_at(cw, ch)
             log(f"clip: ours 81 frames {cw}x{ch}")
             scaling_pixels.append(((cw, ch), ours_clip(p0, p1, 81, cw, ch, f"81-{cw}")))
+        # A second round of tries for the headline clip, minutes later:
+        # load from elsewhere comes and goes.
+        log("clip: ours 81 frames again")
+        again = ours_clip(kf0, kf1, 81, sw, shh, f"81-{sw}-again")
+        o = speed["ours-81"]
+        if again:
+            o["walls"] += again["walls"]
+            o["wall"], o["cpu"], o["rss"] = min(o["wall"], again["wall"]), min(o["cpu"], again["cpu"]), \
+                max(o["rss"], again["rss"])
         scaling_frames.sort(key=lambda x: x[0])
         scaling_pixels.sort(key=lambda x: x[0][0])
 
@@ -1091,7 +1100,8 @@ def build_report(args, info, preset, crf, w, h, cases, methods, results, scene, 
     L.append(f"Keyframes: the dolly case. x264 preset `{preset}`, CRF {crf}, High profile, yuv420p, "
              "key frame every 2 s (the settings of backends/inb-video-writer.c, read from it). "
              f"Wall time, CPU time (user + system) and peak RSS from GNU time. Ours: best of {args.reps} "
-             f"runs ({max(args.reps, 5)} for the 81-frame {clip_size[0]}×{clip_size[1]} clip; every run in "
+             f"runs ({max(args.reps, 5)} + {args.reps} later in the run for the 81-frame {clip_size[0]}×{clip_size[1]} "
+             "clip; every run in "
              "brackets; on a shared machine other work only ever adds time), the least CPU time, the "
              "largest RSS. FFmpeg: one run per search range (each takes tens of seconds).")
     L.append("")
