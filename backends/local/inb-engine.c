@@ -100,32 +100,6 @@ struct _InbEngine
 
 /* ------------------------------------------------------------------ */
 
-static inline float
-sample_plane (const InbPlane *p,
-              float           x,
-              float           y)
-{
-  const int w = (int) p->width;
-  const int h = (int) p->height;
-  const float *r0;
-  const float *r1;
-  int x0, y0, x1, y1;
-  float fx, fy;
-
-  x = x > 0.f ? (x < (float) (w - 1) ? x : (float) (w - 1)) : 0.f;
-  y = y > 0.f ? (y < (float) (h - 1) ? y : (float) (h - 1)) : 0.f;
-  x0 = (int) x;
-  y0 = (int) y;
-  fx = x - (float) x0;
-  fy = y - (float) y0;
-  x1 = MIN (x0 + 1, w - 1);
-  y1 = MIN (y0 + 1, h - 1);
-  r0 = p->data + (gsize) y0 * w;
-  r1 = p->data + (gsize) y1 * w;
-
-  return (r0[x0] + (r0[x1] - r0[x0]) * fx) * (1.f - fy)
-       + (r1[x0] + (r1[x1] - r1[x0]) * fx) * fy;
-}
 
 /* 1 well inside, 0 a pixel or more outside [-0.5, size - 0.5]. */
 static inline float
@@ -188,7 +162,8 @@ conf_error_rows (guint    start,
         float qy = (float) y + job->fv->data[k];
 
         /* Local means out: an exposure change is not a mismatch */
-        job->err->data[k] = fabsf (sample_plane (job->lb, qx, qy) - sample_plane (job->mb, qx, qy)
+        job->err->data[k] = fabsf (inb_plane_sample (job->lb, qx, qy)
+                                   - inb_plane_sample (job->mb, qx, qy)
                                    - job->la->data[k] + job->ma->data[k]);
       }
 }
@@ -233,8 +208,8 @@ conf_final_rows (guint    start,
         gsize k = (gsize) y * w + x;
         float fu = job->fu->data[k], fv = job->fv->data[k];
         float qx = (float) x + fu, qy = (float) y + fv;
-        float bu = sample_plane (job->bu, qx, qy);
-        float bv = sample_plane (job->bv, qx, qy);
+        float bu = inb_plane_sample (job->bu, qx, qy);
+        float bv = inb_plane_sample (job->bv, qx, qy);
         float ex = fu + bu, ey = fv + bv;
         float thr = 0.01f * (fu * fu + fv * fv + bu * bu + bv * bv) + 0.5f;
         float c_fb = expf (-(ex * ex + ey * ey) / thr);
@@ -530,15 +505,15 @@ node_rows (guint    start,
         yy = (float) (j * self->node);
         mx = 0.5f * ((yx - off) / s - 0.5f);
         my = 0.5f * ((yy - off) / s - 0.5f);
-        fu = 2.f * s * sample_plane (self->ft_u, mx, my);
-        fv = 2.f * s * sample_plane (self->ft_v, mx, my);
+        fu = 2.f * s * inb_plane_sample (self->ft_u, mx, my);
+        fv = 2.f * s * inb_plane_sample (self->ft_v, mx, my);
         ax = yx - t * fu;
         ay = yy - t * fv;
         bx = yx + (1.f - t) * fu;
         by = yy + (1.f - t) * fv;
 
-        c0 = sample_plane (self->conf0, (ax - off) / s, (ay - off) / s);
-        c1 = sample_plane (self->conf1, (bx - off) / s, (by - off) / s);
+        c0 = inb_plane_sample (self->conf0, (ax - off) / s, (ay - off) / s);
+        c1 = inb_plane_sample (self->conf1, (bx - off) / s, (by - off) / s);
         c0 = g * c0 + (1.f - g);
         c1 = g * c1 + (1.f - g);
         w0 = (1.f - t) * ((TRUST_FLOOR + c1) * inside (ax, ay, fw, fh) + 1e-6f);

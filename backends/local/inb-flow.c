@@ -78,32 +78,6 @@ inb_plane_free (InbPlane *plane)
   g_free (plane);
 }
 
-static inline float
-plane_sample (const InbPlane *p,
-              float           x,
-              float           y)
-{
-  const int w = (int) p->width;
-  const int h = (int) p->height;
-  const float *r0;
-  const float *r1;
-  int x0, y0, x1, y1;
-  float fx, fy;
-
-  x = x > 0.f ? (x < (float) (w - 1) ? x : (float) (w - 1)) : 0.f;
-  y = y > 0.f ? (y < (float) (h - 1) ? y : (float) (h - 1)) : 0.f;
-  x0 = (int) x;
-  y0 = (int) y;
-  fx = x - (float) x0;
-  fy = y - (float) y0;
-  x1 = MIN (x0 + 1, w - 1);
-  y1 = MIN (y0 + 1, h - 1);
-  r0 = p->data + (gsize) y0 * w;
-  r1 = p->data + (gsize) y1 * w;
-
-  return (r0[x0] + (r0[x1] - r0[x0]) * fx) * (1.f - fy)
-       + (r1[x0] + (r1[x1] - r1[x0]) * fx) * fy;
-}
 
 /* ------------------------------------------------------------------ */
 /* 3 × 3 matrices                                                      */
@@ -554,7 +528,7 @@ patch_cost (const InbPlane *i1,
         for (int kx = 0; kx < PATCH_SIZE; kx++)
           {
             int k = ky * PATCH_SIZE + kx;
-            float d = plane_sample (i1, fxp + (float) kx, fyp + (float) ky) - tmpl[k];
+            float d = inb_plane_sample (i1, fxp + (float) kx, fyp + (float) ky) - tmpl[k];
 
             sd += d;
             sdx += gx[k] * d;
@@ -590,8 +564,8 @@ dis_patch_rows (guint    start,
         int py = (int) (j * PATCH_STRIDE);
         float cx = (float) px + 0.5f * (PATCH_SIZE - 1);
         float cy = (float) py + 0.5f * (PATCH_SIZE - 1);
-        float u0 = plane_sample (job->init_u, cx, cy);
-        float v0 = plane_sample (job->init_v, cx, cy);
+        float u0 = inb_plane_sample (job->init_u, cx, cy);
+        float v0 = inb_plane_sample (job->init_v, cx, cy);
         float u = u0, v = v0;
         float best_u = u0, best_v = v0, best_cost = G_MAXFLOAT;
         float sgx = 0.f, sgy = 0.f, sxx = 0.f, syy = 0.f, sxy = 0.f;
@@ -701,7 +675,7 @@ dis_densify_rows (guint    start,
               {
                 float u = job->pu[j * job->nx + i];
                 float v = job->pv[j * job->nx + i];
-                float d = fabsf (plane_sample (job->i1, (float) x + u, (float) y + v) - r0[x]);
+                float d = fabsf (inb_plane_sample (job->i1, (float) x + u, (float) y + v) - r0[x]);
                 float wt = 1.f / MAX (1.f, d);
 
                 su += wt * u;
@@ -769,8 +743,8 @@ init_rows (guint    start,
               float sx = 0.5f * ((float) x - 0.5f);
               float sy = 0.5f * ((float) y - 0.5f);
 
-              u[x] = 2.f * plane_sample (job->coarse_u, sx, sy);
-              v[x] = 2.f * plane_sample (job->coarse_v, sx, sy);
+              u[x] = 2.f * inb_plane_sample (job->coarse_u, sx, sy);
+              v[x] = 2.f * inb_plane_sample (job->coarse_v, sx, sy);
             }
         }
     }
@@ -927,7 +901,7 @@ flow_error (const InbPlane *a,
         float e = 12.f;
 
         if (tx >= 0 && ty >= 0 && tx <= (float) (w - 1) && ty <= (float) (h - 1))
-          e = MIN (30.f, fabsf (plane_sample (b, tx, ty) - a->data[k]));
+          e = MIN (30.f, fabsf (inb_plane_sample (b, tx, ty) - a->data[k]));
         sum += e;
       }
 
@@ -1309,7 +1283,7 @@ object_clusters (const InbPlane *a,
       y1 = om.y1;
       for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
-          eo->data[(gsize) y * w + x] = fabsf (plane_sample (b, x + du, y + dv) - a->data[(gsize) y * w + x]);
+          eo->data[(gsize) y * w + x] = fabsf (inb_plane_sample (b, x + du, y + dv) - a->data[(gsize) y * w + x]);
       box5 (eo, tmp, eo);
       for (int y = y0; y <= y1; y++)
         for (int x = x0; x <= x1; x++)
@@ -1390,22 +1364,22 @@ fuse_seed (const InbPlane  *a,
         inb_mat3_apply (hl, x, y, &tx, &ty);
         hu->data[k] = (float) CLAMP (tx - x, -1e4, 1e4);
         hv->data[k] = (float) CLAMP (ty - y, -1e4, 1e4);
-        ku->data[k] = plane_sample (cu, s * x + off, s * y + off) / s;
-        kv->data[k] = plane_sample (cv, s * x + off, s * y + off) / s;
-        eh->data[k] = fabsf (plane_sample (b, x + hu->data[k], y + hv->data[k]) - a->data[k]);
-        ek->data[k] = fabsf (plane_sample (b, x + ku->data[k], y + kv->data[k]) - a->data[k]);
+        ku->data[k] = inb_plane_sample (cu, s * x + off, s * y + off) / s;
+        kv->data[k] = inb_plane_sample (cv, s * x + off, s * y + off) / s;
+        eh->data[k] = fabsf (inb_plane_sample (b, x + hu->data[k], y + hv->data[k]) - a->data[k]);
+        ek->data[k] = fabsf (inb_plane_sample (b, x + ku->data[k], y + kv->data[k]) - a->data[k]);
         if (layer != NULL)
           {
             inb_mat3_apply (ll, x, y, &tx, &ty);
             lu->data[k] = (float) CLAMP (tx - x, -1e4, 1e4);
             lv->data[k] = (float) CLAMP (ty - y, -1e4, 1e4);
-            el->data[k] = fabsf (plane_sample (b, x + lu->data[k], y + lv->data[k]) - a->data[k]);
+            el->data[k] = fabsf (inb_plane_sample (b, x + lu->data[k], y + lv->data[k]) - a->data[k]);
           }
         if (mu != NULL)
           {
-            mpu->data[k] = plane_sample (mu, ms * x + moff, ms * y + moff) / ms;
-            mpv->data[k] = plane_sample (mv, ms * x + moff, ms * y + moff) / ms;
-            em->data[k] = fabsf (plane_sample (b, x + mpu->data[k], y + mpv->data[k]) - a->data[k]);
+            mpu->data[k] = inb_plane_sample (mu, ms * x + moff, ms * y + moff) / ms;
+            mpv->data[k] = inb_plane_sample (mv, ms * x + moff, ms * y + moff) / ms;
+            em->data[k] = fabsf (inb_plane_sample (b, x + mpu->data[k], y + mpv->data[k]) - a->data[k]);
           }
       }
   box5 (eh, tmp, eh);
@@ -1614,14 +1588,14 @@ affine_align (const InbPlane *a,
               }
             /* less the brightness offset of the previous iteration: an
              * exposure change is not a misalignment */
-            r = plane_sample (b, (float) tx, (float) ty) - a->data[(gsize) y * w + x];
+            r = inb_plane_sample (b, (float) tx, (float) ty) - a->data[(gsize) y * w + x];
             rsum += r;
             r -= bias;
             err += MIN (fabs (r), 30.0);
             if (it == iterations)
               continue;
-            gx = plane_sample (bgx, (float) tx, (float) ty);
-            gy = plane_sample (bgy, (float) tx, (float) ty);
+            gx = inb_plane_sample (bgx, (float) tx, (float) ty);
+            gy = inb_plane_sample (bgy, (float) tx, (float) ty);
             wt = fabs (r) < 8.0 ? 1.0 : 8.0 / fabs (r);
             jac[0] = gx * xn; jac[1] = gx * yn; jac[2] = gx;
             jac[3] = gy * xn; jac[4] = gy * yn; jac[5] = gy;
@@ -2014,7 +1988,7 @@ fit_global_model (const InbPlane *i0,
         gsize k = (gsize) y * w + x;
         float fu = u->data[k], fv = v->data[k];
         float g2 = gx->data[k] * gx->data[k] + gy->data[k] * gy->data[k];
-        float e = plane_sample (i1, x + fu, y + fv) - i0->data[k];
+        float e = inb_plane_sample (i1, x + fu, y + fv) - i0->data[k];
         double tx = x + fu, ty = y + fv;
         Match *mm;
 
@@ -2148,7 +2122,7 @@ estimate_exposure (const InbPlane *a,
         if (!(tx >= 1 && ty >= 1 && tx <= w - 2.0 && ty <= h - 2.0))
           continue;
         va[n] = a->data[(gsize) y * w + x];
-        vb[n] = plane_sample (b, (float) tx, (float) ty);
+        vb[n] = inb_plane_sample (b, (float) tx, (float) ty);
         n++;
       }
   if (n < 0.3 * w * h)
@@ -2560,8 +2534,8 @@ upsample_rows (guint    start,
         {
           float xa = ((float) x - off) / s;
 
-          dst[2 * x] = s * plane_sample (job->an->fwd_u, xa, ya);
-          dst[2 * x + 1] = s * plane_sample (job->an->fwd_v, xa, ya);
+          dst[2 * x] = s * inb_plane_sample (job->an->fwd_u, xa, ya);
+          dst[2 * x + 1] = s * inb_plane_sample (job->an->fwd_v, xa, ya);
         }
     }
 }

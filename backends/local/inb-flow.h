@@ -26,6 +26,35 @@ void      inb_plane_free (InbPlane *plane);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InbPlane, inb_plane_free)
 
+/* Bilinear sample of @p at (@x, @y), clamped to the plane's edges. Inline:
+ * the flow and the engine call it in their innermost loops. */
+static inline float
+inb_plane_sample (const InbPlane *p,
+                  float           x,
+                  float           y)
+{
+  const int w = (int) p->width;
+  const int h = (int) p->height;
+  const float *r0;
+  const float *r1;
+  int x0, y0, x1, y1;
+  float fx, fy;
+
+  x = x > 0.f ? (x < (float) (w - 1) ? x : (float) (w - 1)) : 0.f;
+  y = y > 0.f ? (y < (float) (h - 1) ? y : (float) (h - 1)) : 0.f;
+  x0 = (int) x;
+  y0 = (int) y;
+  fx = x - (float) x0;
+  fy = y - (float) y0;
+  x1 = MIN (x0 + 1, w - 1);
+  y1 = MIN (y0 + 1, h - 1);
+  r0 = p->data + (gsize) y0 * w;
+  r1 = p->data + (gsize) y1 * w;
+
+  return (r0[x0] + (r0[x1] - r0[x0]) * fx) * (1.f - fy)
+       + (r1[x0] + (r1[x1] - r1[x0]) * fx) * fy;
+}
+
 typedef void (*InbFlowProgressFunc) (double   fraction,
                                      gpointer user_data);
 
