@@ -21,6 +21,7 @@
 #include "inb-backend-registry.h"
 #include "inb-job-row.h"
 #include "inb-take.h"
+#include "inb-test-gtk.h"
 #include "inb-window.h"
 
 typedef struct
@@ -34,38 +35,6 @@ typedef struct
 
 /* A soft gradient with a bright disc at (cx, cy): the engine has
  * something to follow from one keyframe to the other. */
-static char *
-write_keyframe (const char *dir,
-                const char *name,
-                int         width,
-                int         height,
-                int         cx,
-                int         cy)
-{
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
-  g_autoptr(GError) error = NULL;
-  guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
-  int stride = gdk_pixbuf_get_rowstride (pixbuf);
-  char *path = g_build_filename (dir, name, NULL);
-
-  for (int y = 0; y < height; y++)
-    for (int x = 0; x < width; x++)
-      {
-        guchar *p = pixels + y * stride + x * 3;
-        int dx = x - cx;
-        int dy = y - cy;
-        gboolean disc = dx * dx + dy * dy < (height / 5) * (height / 5);
-
-        p[0] = disc ? 250 : 40 + 120 * x / width;
-        p[1] = disc ? 190 : 70 + 60 * y / height;
-        p[2] = disc ? 60 : 140;
-      }
-
-  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
-  g_assert_no_error (error);
-
-  return path;
-}
 
 static gboolean
 timeout_cb (gpointer data)
@@ -104,44 +73,7 @@ slot_loaded (Fixture       *f,
          (inb_keyframe_slot_get_keyframe (slot) != NULL || inb_keyframe_slot_get_error (slot) != NULL);
 }
 
-static GtkDropTarget *
-find_drop_target (GtkWidget *widget)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
 
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_DROP_TARGET (controller))
-        return GTK_DROP_TARGET (controller);
-    }
-
-  return NULL;
-}
-
-/* Runs the slot's real "drop" handler with a real GdkFileList. */
-static void
-drop_file (InbKeyframeSlot *slot,
-           const char      *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  GdkFileList *list;
-  g_auto(GValue) value = G_VALUE_INIT;
-  GtkDropTarget *target = find_drop_target (GTK_WIDGET (slot));
-  GSList *files = g_slist_prepend (NULL, file);
-  gboolean handled = FALSE;
-
-  g_assert_nonnull (target);
-
-  list = gdk_file_list_new_from_list (files);
-  g_slist_free (files);
-
-  g_value_init (&value, GDK_TYPE_FILE_LIST);
-  g_value_take_boxed (&value, list);
-  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
-  g_assert_true (handled);
-}
 
 static void
 test_authoring_drop_paste_swap (gconstpointer data)
@@ -158,14 +90,14 @@ test_authoring_drop_paste_swap (gconstpointer data)
   g_assert_false (gtk_widget_get_sensitive (inb_window_get_generate_button (f->window)));
   g_assert_nonnull (inb_window_get_generate_problem (f->window));
 
-  drop_file (first, f->first_png);
+  inb_test_drop_file (GTK_WIDGET (first), f->first_png);
   g_assert_true (inb_keyframe_slot_get_loading (first));
   g_assert_true (wait_until (f, slot_loaded, first, 20));
   g_assert_null (inb_keyframe_slot_get_error (first));
   g_assert_cmpuint (inb_keyframe_get_width (inb_keyframe_slot_get_keyframe (first)), ==, 96);
   g_assert_cmpint (gdk_texture_get_width (inb_keyframe_slot_get_texture (first)), ==, 96);
 
-  drop_file (last, f->last_png);
+  inb_test_drop_file (GTK_WIDGET (last), f->last_png);
   g_assert_true (wait_until (f, slot_loaded, last, 20));
   g_assert_null (inb_keyframe_slot_get_error (last));
   g_assert_cmpuint (inb_keyframe_get_height (inb_keyframe_slot_get_keyframe (last)), ==, 64);
@@ -188,7 +120,7 @@ test_authoring_drop_paste_swap (gconstpointer data)
   g_assert_cmpuint (inb_keyframe_get_width (inb_keyframe_slot_get_keyframe (first)), ==, 96);
 
   /* Put the first keyframe back by dropping it again, then swap. */
-  drop_file (first, f->first_png);
+  inb_test_drop_file (GTK_WIDGET (first), f->first_png);
   g_assert_true (wait_until (f, slot_loaded, first, 20));
   a = inb_keyframe_slot_get_keyframe (first);
   b = inb_keyframe_slot_get_keyframe (last);
@@ -202,15 +134,15 @@ test_authoring_drop_paste_swap (gconstpointer data)
   /* A last keyframe of another shape: said on the slot, framed by the fit
    * policy, and no reason not to generate. */
   {
-    g_autofree char *square = write_keyframe (f->dir, "square.png", 64, 64, 32, 32);
+    g_autofree char *square = inb_test_write_disc_png (f->dir, "square.png", 64, 64, 32, 32);
 
-    drop_file (last, square);
+    inb_test_drop_file (GTK_WIDGET (last), square);
     g_assert_true (wait_until (f, slot_loaded, last, 20));
     g_assert_nonnull (inb_keyframe_slot_get_notice (last));
     g_assert_nonnull (strstr (inb_keyframe_slot_get_notice (last), "64 × 64"));
     g_assert_null (inb_keyframe_slot_get_notice (first));
     g_assert_true (inb_window_get_can_generate (f->window));
-    drop_file (last, f->last_png);
+    inb_test_drop_file (GTK_WIDGET (last), f->last_png);
     g_assert_true (wait_until (f, slot_loaded, last, 20));
     g_assert_null (inb_keyframe_slot_get_notice (last));
   }
@@ -220,11 +152,11 @@ test_authoring_drop_paste_swap (gconstpointer data)
     g_autofree char *bogus = g_build_filename (f->dir, "notes.png", NULL);
 
     g_assert_true (g_file_set_contents (bogus, "just some text", -1, NULL));
-    drop_file (last, bogus);
+    inb_test_drop_file (GTK_WIDGET (last), bogus);
     g_assert_true (wait_until (f, slot_loaded, last, 20));
     g_assert_nonnull (inb_keyframe_slot_get_error (last));
     g_assert_false (inb_window_get_can_generate (f->window));
-    drop_file (last, f->last_png);
+    inb_test_drop_file (GTK_WIDGET (last), f->last_png);
     g_assert_true (wait_until (f, slot_loaded, last, 20));
     g_assert_null (inb_keyframe_slot_get_error (last));
     g_assert_true (inb_window_get_can_generate (f->window));
@@ -310,25 +242,6 @@ has_looped (Fixture       *f,
   return inb_playback_get_n_loops (playback) >= 1;
 }
 
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *path)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s (%d × %d)", path, width, height);
-}
 
 static void
 test_authoring_generate (gconstpointer data)
@@ -382,7 +295,7 @@ test_authoring_generate (gconstpointer data)
 
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   shot = g_test_build_filename (G_TEST_BUILT, "screenshot-authoring.png", NULL);
-  save_screenshot (GTK_WIDGET (f->window), shot);
+  inb_test_save_screenshot (GTK_WIDGET (f->window), shot);
 }
 
 static gboolean
@@ -495,8 +408,8 @@ test_authoring_responsiveness (gconstpointer data)
       return;
     }
 
-  drop_file (inb_window_get_first_slot (f->window), first);
-  drop_file (inb_window_get_last_slot (f->window), last);
+  inb_test_drop_file (GTK_WIDGET (inb_window_get_first_slot (f->window)), first);
+  inb_test_drop_file (GTK_WIDGET (inb_window_get_last_slot (f->window)), last);
   g_assert_true (wait_until (f, slot_loaded, inb_window_get_first_slot (f->window), 30));
   g_assert_true (wait_until (f, slot_loaded, inb_window_get_last_slot (f->window), 30));
 
@@ -591,8 +504,8 @@ test_authoring_screenshot (gconstpointer data)
 
   first = g_build_filename (samples, "first.jpg", NULL);
   last = g_build_filename (samples, "last.jpg", NULL);
-  drop_file (inb_window_get_first_slot (f->window), first);
-  drop_file (inb_window_get_last_slot (f->window), last);
+  inb_test_drop_file (GTK_WIDGET (inb_window_get_first_slot (f->window)), first);
+  inb_test_drop_file (GTK_WIDGET (inb_window_get_last_slot (f->window)), last);
   g_assert_true (wait_until (f, slot_loaded, inb_window_get_first_slot (f->window), 30));
   g_assert_true (wait_until (f, slot_loaded, inb_window_get_last_slot (f->window), 30));
 
@@ -614,7 +527,7 @@ test_authoring_screenshot (gconstpointer data)
   /* Let the toast go, then take the picture. */
   sleep_ms (f, 4500);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  save_screenshot (GTK_WIDGET (f->window), path);
+  inb_test_save_screenshot (GTK_WIDGET (f->window), path);
 }
 
 static GtkWidget *
@@ -682,8 +595,8 @@ test_authoring_cancel (gconstpointer data)
   GtkListBoxRow *row;
   GtkWidget *cancel;
 
-  drop_file (inb_window_get_first_slot (f->window), f->first_png);
-  drop_file (inb_window_get_last_slot (f->window), f->last_png);
+  inb_test_drop_file (GTK_WIDGET (inb_window_get_first_slot (f->window)), f->first_png);
+  inb_test_drop_file (GTK_WIDGET (inb_window_get_last_slot (f->window)), f->last_png);
   g_assert_true (wait_until (f, slot_loaded, inb_window_get_first_slot (f->window), 20));
   g_assert_true (wait_until (f, slot_loaded, inb_window_get_last_slot (f->window), 20));
 
@@ -920,8 +833,8 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  f.first_png = write_keyframe (f.dir, "first.png", 96, 64, 24, 32);
-  f.last_png = write_keyframe (f.dir, "last.png", 96, 64, 70, 28);
+  f.first_png = inb_test_write_disc_png (f.dir, "first.png", 96, 64, 24, 32);
+  f.last_png = inb_test_write_disc_png (f.dir, "last.png", 96, 64, 70, 28);
 
   f.app = inb_application_new ();
   g_application_set_flags (G_APPLICATION (f.app), G_APPLICATION_NON_UNIQUE);

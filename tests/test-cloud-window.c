@@ -26,6 +26,7 @@
 #include "inb-test-fake.h"
 #include "inb-take.h"
 #include "inb-test-utils.h"
+#include "inb-test-gtk.h"
 #include "inb-window.h"
 
 #define KEY "sk-window-0123456789abcdef"
@@ -44,35 +45,6 @@ typedef struct
 } Fixture;
 
 /* A gradient with a bright disc at (cx, cy), big enough for DashScope. */
-static char *
-write_keyframe (const char *dir,
-                const char *name,
-                int         cx)
-{
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 480, 320);
-  g_autoptr(GError) error = NULL;
-  guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
-  int stride = gdk_pixbuf_get_rowstride (pixbuf);
-  char *path = g_build_filename (dir, name, NULL);
-
-  for (int y = 0; y < 320; y++)
-    for (int x = 0; x < 480; x++)
-      {
-        guchar *p = pixels + y * stride + x * 3;
-        int dx = x - cx;
-        int dy = y - 160;
-        gboolean disc = dx * dx + dy * dy < 60 * 60;
-
-        p[0] = disc ? 250 : 40 + 120 * x / 480;
-        p[1] = disc ? 190 : 70 + 60 * y / 320;
-        p[2] = disc ? 60 : 140;
-      }
-
-  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
-  g_assert_no_error (error);
-
-  return path;
-}
 
 static gboolean
 timeout_cb (gpointer data)
@@ -111,44 +83,7 @@ slot_loaded (Fixture       *f,
          (inb_keyframe_slot_get_keyframe (slot) != NULL || inb_keyframe_slot_get_error (slot) != NULL);
 }
 
-static GtkDropTarget *
-find_drop_target (GtkWidget *widget)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
 
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_DROP_TARGET (controller))
-        return GTK_DROP_TARGET (controller);
-    }
-
-  return NULL;
-}
-
-/* Runs the slot's real "drop" handler with a real GdkFileList. */
-static void
-drop_file (InbKeyframeSlot *slot,
-           const char      *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  GdkFileList *list;
-  g_auto(GValue) value = G_VALUE_INIT;
-  GtkDropTarget *target = find_drop_target (GTK_WIDGET (slot));
-  GSList *files = g_slist_prepend (NULL, file);
-  gboolean handled = FALSE;
-
-  g_assert_nonnull (target);
-
-  list = gdk_file_list_new_from_list (files);
-  g_slist_free (files);
-
-  g_value_init (&value, GDK_TYPE_FILE_LIST);
-  g_value_take_boxed (&value, list);
-  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
-  g_assert_true (handled);
-}
 
 static void
 load_keyframes (Fixture *f)
@@ -158,12 +93,12 @@ load_keyframes (Fixture *f)
 
   if (inb_keyframe_slot_get_keyframe (first) == NULL)
     {
-      drop_file (first, f->first_png);
+      inb_test_drop_file (GTK_WIDGET (first), f->first_png);
       g_assert_true (wait_until (f, slot_loaded, first, 20));
     }
   if (inb_keyframe_slot_get_keyframe (last) == NULL)
     {
-      drop_file (last, f->last_png);
+      inb_test_drop_file (GTK_WIDGET (last), f->last_png);
       g_assert_true (wait_until (f, slot_loaded, last, 20));
     }
   g_assert_null (inb_keyframe_slot_get_error (first));
@@ -227,25 +162,6 @@ player_ready (Fixture       *f,
   return inb_playback_get_prerolled (playback) && inb_playback_get_texture (playback) != NULL;
 }
 
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *path)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s (%d × %d)", path, width, height);
-}
 
 static GtkWindow *
 find_preferences (Fixture *f)
@@ -290,7 +206,7 @@ test_no_key (gconstpointer data)
 
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   shot = g_test_build_filename (G_TEST_BUILT, "screenshot-no-key.png", NULL);
-  save_screenshot (GTK_WIDGET (f->window), shot);
+  inb_test_save_screenshot (GTK_WIDGET (f->window), shot);
 
   /* The button opens Preferences on DashScope's page. */
   g_signal_emit_by_name (button, "clicked");
@@ -345,7 +261,7 @@ test_key_and_generate (gconstpointer data)
 
   gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
   shot = g_test_build_filename (G_TEST_BUILT, "screenshot-preferences-dashscope.png", NULL);
-  save_screenshot (GTK_WIDGET (prefs), shot);
+  inb_test_save_screenshot (GTK_WIDGET (prefs), shot);
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   g_assert_true (inb_window_select_model (f->window, "dashscope", "wan2.2-kf2v-flash"));
@@ -660,7 +576,7 @@ test_session_only_child (gconstpointer data)
   g_assert_true (wait_until (f, slept, &until, 5));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
   shot = g_test_build_filename (G_TEST_BUILT, "screenshot-preferences-session.png", NULL);
-  save_screenshot (GTK_WIDGET (prefs), shot);
+  inb_test_save_screenshot (GTK_WIDGET (prefs), shot);
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   g_assert_true (inb_window_select_model (f->window, "dashscope", "wan2.2-kf2v-flash"));
@@ -736,8 +652,8 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  f.first_png = write_keyframe (f.dir, "first.png", 120);
-  f.last_png = write_keyframe (f.dir, "last.png", 360);
+  f.first_png = inb_test_write_disc_png (f.dir, "first.png", 480, 320, 120, 160);
+  f.last_png = inb_test_write_disc_png (f.dir, "last.png", 480, 320, 360, 160);
   f.clip = g_build_filename (f.dir, "served.mp4", NULL);
   inb_test_write_clip (f.clip);
 
