@@ -20,7 +20,8 @@
  * The parameters of one model, described once as data: a small subset of
  * JSON Schema (`type`, `title`, `description`, `default`, `minimum`,
  * `maximum`, `enum`, `maxLength`, `required`) plus our hints `x-widget`,
- * `x-unit`, `x-step` and `x-enum-labels`. The same object validates the
+ * `x-unit`, `x-step`, `x-enum-labels` and `x-frame-rule` ("4n+1": the
+ * frame counts a Wan-family model can make). The same object validates the
  * CLI's `--set`, drives the parameter panel, and is printed by
  * `inbetween backends --json`.
  */
@@ -114,6 +115,25 @@ param_type_from_string (const char   *text,
   return FALSE;
 }
 
+/* "4n+1" → 4: Wan-family models make k·n + 1 frames. */
+static gboolean
+parse_frame_rule (const char *rule,
+                  guint      *multiple)
+{
+  guint64 k;
+  char *end = NULL;
+
+  if (rule == NULL || !g_ascii_isdigit (rule[0]))
+    return FALSE;
+
+  k = g_ascii_strtoull (rule, &end, 10);
+  if (k < 2 || k > 64 || g_strcmp0 (end, "n+1") != 0)
+    return FALSE;
+
+  *multiple = (guint) k;
+  return TRUE;
+}
+
 static char **
 read_string_array (JsonObject  *object,
                    const char  *member,
@@ -205,6 +225,15 @@ param_spec_new_from_json (const char  *name,
   spec->widget = g_strdup (json_object_get_string_member_with_default (object, "x-widget", NULL));
   spec->unit = g_strdup (json_object_get_string_member_with_default (object, "x-unit", NULL));
 
+  if (json_object_has_member (object, "x-frame-rule") &&
+      !parse_frame_rule (json_object_get_string_member_with_default (object, "x-frame-rule", NULL),
+                         &spec->frame_multiple))
+    {
+      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                   "Parameter “%s”: “x-frame-rule” must read like “4n+1”", name);
+      goto fail;
+    }
+
   if ((node = json_object_get_member (object, "minimum")) != NULL)
     {
       if (!node_is_number (node))
@@ -257,6 +286,35 @@ param_spec_new_from_json (const char  *name,
     {
       g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
                    "Parameter “%s”: “x-enum-labels” must match “enum”", name);
+      goto fail;
+    }
+
+  if (spec->frame_multiple > 0 && spec->type == INB_PARAM_STRING)
+    {
+      for (guint i = 0; spec->enum_values != NULL && spec->enum_values[i] != NULL; i++)
+        {
+          gint64 frames;
+
+          if (!g_ascii_string_to_signed (spec->enum_values[i], 10, 1, G_MAXINT32, &frames, NULL) ||
+              (frames - 1) % spec->frame_multiple != 0)
+            {
+              g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                           "Parameter “%s”: “%s” breaks its frame rule %un+1",
+                           name, spec->enum_values[i], spec->frame_multiple);
+              goto fail;
+            }
+        }
+      if (spec->enum_values == NULL)
+        {
+          g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                       "Parameter “%s”: a frame rule on text needs an “enum” of frame counts", name);
+          goto fail;
+        }
+    }
+  else if (spec->frame_multiple > 0 && spec->type != INB_PARAM_INTEGER)
+    {
+      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                   "Parameter “%s”: a frame rule needs whole numbers", name);
       goto fail;
     }
 
@@ -414,6 +472,16 @@ inb_schema_lookup (InbSchema  *self,
   return g_hash_table_lookup (self->by_name, name);
 }
 
+/* The smallest allowed count k·n + 1 at or above the minimum. */
+static guint
+first_frame_count (const InbParamSpec *spec)
+{
+  double lo = spec->has_minimum ? MAX (spec->minimum, 1) : 1;
+  guint n = (guint) ceil ((lo - 1) / spec->frame_multiple);
+
+  return n * spec->frame_multiple + 1;
+}
+
 /**
  * inb_param_spec_describe_allowed:
  *
@@ -449,6 +517,15 @@ inb_param_spec_describe_allowed (const InbParamSpec *spec)
     default:
       min = spec->has_minimum ? format_number (spec->minimum) : NULL;
       max = spec->has_maximum ? format_number (spec->maximum) : NULL;
+      if (spec->frame_multiple > 0 && min != NULL && max != NULL)
+        {
+          guint first = first_frame_count (spec);
+
+          /* Translators: e.g. "a frame count from 5 to 161 of the form 4n+1 (5, 9, 13, …)" */
+          return g_strdup_printf (_("a frame count from %s to %s of the form %un+1 (%u, %u, %u, …)"),
+                                  min, max, spec->frame_multiple,
+                                  first, first + spec->frame_multiple, first + 2 * spec->frame_multiple);
+        }
       if (min != NULL && max != NULL)
         return g_strdup_printf (spec->type == INB_PARAM_INTEGER ? _("a whole number from %s to %s")
                                                                 : _("a number from %s to %s"),
@@ -583,6 +660,17 @@ inb_schema_validate_value (InbSchema   *self,
           {
             g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_OUT_OF_RANGE,
                          _("%s = %s is out of range: %s"), name, shown, allowed);
+            return FALSE;
+          }
+
+        if (spec->frame_multiple > 0 && fmod (d - 1, spec->frame_multiple) != 0)
+          {
+            gint64 below = (gint64) (floor ((d - 1) / spec->frame_multiple) * spec->frame_multiple + 1);
+
+            g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_OUT_OF_RANGE,
+                         /* Translators: e.g. "length = 82 is not a frame count this model makes: … (try 81 or 85)" */
+                         _("%s = %s is not a frame count this model makes: %s (try %" G_GINT64_FORMAT " or %" G_GINT64_FORMAT ")"),
+                         name, shown, allowed, below, below + spec->frame_multiple);
             return FALSE;
           }
         return TRUE;

@@ -64,6 +64,7 @@ typedef struct
   gboolean       required;
   char          *widget;
   char          *unit;
+  guint          frame_multiple;  /* x-frame-rule "kn+1": value = k·n + 1, 0 = any */
 } InbParamSpec;
 
 #define INB_TYPE_SCHEMA (inb_schema_get_type ())

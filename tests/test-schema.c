@@ -253,6 +253,12 @@ test_schema_invalid_schemas (void)
     "{ \"properties\": { \"a\": { \"type\": \"integer\", \"enum\": [\"1\"] } } }",
     "{ \"properties\": { \"a\": 3 } }",
     "{ \"properties\": { \"a\": { \"type\": \"string\" } }, \"required\": [\"b\"] }",
+    /* frame rules: malformed, on numbers, an enum count that breaks it, a default that breaks it */
+    "{ \"properties\": { \"a\": { \"type\": \"integer\", \"x-frame-rule\": \"4n\" } } }",
+    "{ \"properties\": { \"a\": { \"type\": \"integer\", \"x-frame-rule\": \"n+1\" } } }",
+    "{ \"properties\": { \"a\": { \"type\": \"number\", \"x-frame-rule\": \"4n+1\" } } }",
+    "{ \"properties\": { \"a\": { \"type\": \"string\", \"x-frame-rule\": \"4n+1\", \"enum\": [\"81\", \"140\"] } } }",
+    "{ \"properties\": { \"a\": { \"type\": \"integer\", \"x-frame-rule\": \"4n+1\", \"default\": 80 } } }",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -264,6 +270,44 @@ test_schema_invalid_schemas (void)
       g_assert_null (schema);
       g_assert_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA);
     }
+}
+
+/* Wan-family models make 4n+1 frames: 82 is refused with the counts on
+ * either side, 81 and 85 pass, and the allowed set is spelled out. */
+static void
+test_schema_frame_rule (void)
+{
+  g_autoptr(JsonObject) object = inb_test_parse_object (
+    "{ \"properties\": { \"length\": { \"type\": \"integer\", \"minimum\": 3, \"maximum\": 161,"
+    "  \"default\": 81, \"x-unit\": \"frames\", \"x-frame-rule\": \"4n+1\" } } }");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbSchema) schema = inb_schema_new_from_json (object, &error);
+  g_autoptr(JsonNode) ok = json_node_init_int (json_node_alloc (), 85);
+  g_autoptr(JsonNode) low = json_node_init_int (json_node_alloc (), 5);
+  g_autoptr(JsonNode) bad = json_node_init_int (json_node_alloc (), 82);
+  g_autofree char *allowed = NULL;
+  const char *needles[] = { "length = 82", "4n+1", "81 or 85", "5, 9, 13", NULL };
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (inb_schema_lookup (schema, "length")->frame_multiple, ==, 4);
+  allowed = inb_param_spec_describe_allowed (inb_schema_lookup (schema, "length"));
+  g_assert_cmpstr (allowed, ==, "a frame count from 3 to 161 of the form 4n+1 (5, 9, 13, …)");
+
+  g_assert_true (inb_schema_validate_value (schema, "length", ok, &error));
+  g_assert_no_error (error);
+  g_assert_true (inb_schema_validate_value (schema, "length", low, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (inb_schema_validate_value (schema, "length", bad, &error));
+  g_assert_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_OUT_OF_RANGE);
+  for (guint i = 0; needles[i] != NULL; i++)
+    if (strstr (error->message, needles[i]) == NULL)
+      g_error ("“%s” does not mention “%s”", error->message, needles[i]);
+  g_clear_error (&error);
+
+  /* the CLI path: text parsed then checked */
+  g_assert_null (inb_schema_parse_value (schema, "length", "80", &error));
+  g_assert_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_OUT_OF_RANGE);
 }
 
 static void
@@ -341,6 +385,7 @@ main (int   argc,
   g_test_add_func ("/schema/parse-value", test_schema_parse_value);
   g_test_add_func ("/schema/complete", test_schema_complete);
   g_test_add_func ("/schema/invalid-schemas", test_schema_invalid_schemas);
+  g_test_add_func ("/schema/frame-rule", test_schema_frame_rule);
   g_test_add_func ("/schema/local-resource", test_schema_local_resource);
   g_test_add_func ("/schema/frame-size", test_frame_size);
 

@@ -229,6 +229,53 @@ test_window_remembers (gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+assert_subtitle_has (GtkWidget  *row,
+                     const char *needle)
+{
+  const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+
+  if (subtitle == NULL || strstr (subtitle, needle) == NULL)
+    g_error ("row subtitle “%s” does not say “%s”", subtitle ? subtitle : "(none)", needle);
+}
+
+/* Seconds and frames side by side: the local engine's duration row counts
+ * frames; RunComfy's Wan length row (81 or 141 frames) says how long that
+ * is at the chosen rate and that Wan makes 4n+1 frames. */
+static void
+test_window_frame_counts (gconstpointer data)
+{
+  InbApplication *app = (InbApplication *) data;
+  InbWindow *window;
+  InbParamPanel *panel;
+  GtkWidget *length;
+  g_autoptr(JsonNode) fps = json_node_init_int (json_node_alloc (), 20);
+  g_autoptr(JsonNode) longer = json_node_init_string (json_node_alloc (), "141");
+
+  window = inb_window_new (GTK_APPLICATION (app), inb_application_get_settings (app));
+  gtk_window_present (GTK_WINDOW (window));
+  panel = inb_window_get_param_panel (window);
+
+  g_assert_true (inb_window_select_model (window, "local", NULL));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 5);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "fps")), 16);
+  assert_subtitle_has (inb_param_panel_get_row (panel, "duration"), "81 frames at 16 fps");
+
+  g_assert_true (inb_window_select_model (window, "runcomfy", "community/wan-2-2/first-last-frame"));
+  length = inb_param_panel_get_row (panel, "length");
+  g_assert_true (ADW_IS_COMBO_ROW (length));
+  assert_subtitle_has (length, "81 frames are 5 s at 16 fps");
+  assert_subtitle_has (length, "4n+1");
+
+  g_assert_true (inb_param_panel_set_value (panel, "fps", fps));
+  assert_subtitle_has (length, "81 frames are 4 s at 20 fps");
+  g_assert_true (inb_param_panel_set_value (panel, "length", longer));
+  assert_subtitle_has (length, "141 frames are 7 s at 20 fps");
+  g_assert_true (inb_param_panel_get_valid (panel));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -245,6 +292,7 @@ main (int   argc,
   g_test_add_data_func ("/window/dialogs", app, test_window_dialogs);
   g_test_add_data_func ("/window/narrow", app, test_window_narrow);
   g_test_add_data_func ("/window/remembers", app, test_window_remembers);
+  g_test_add_data_func ("/window/frame-counts", app, test_window_frame_counts);
 
   return g_test_run ();
 }

@@ -175,30 +175,102 @@ describe (const InbParamSpec *spec)
   return g_strdup (spec->description ? spec->description : "");
 }
 
+static ParamRow *
+find_frames_row (InbParamPanel *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      ParamRow *pr = g_ptr_array_index (self->rows, i);
+
+      if (g_strcmp0 (pr->spec->unit, "frames") == 0)
+        return pr;
+    }
+
+  return NULL;
+}
+
+/* A frame count, whether the row is a spin button or a list of counts. */
+static gboolean
+param_row_get_frames (ParamRow *pr,
+                      guint    *frames)
+{
+  g_autoptr(JsonNode) node = param_row_get_value (pr);
+  gint64 value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      if (!g_ascii_string_to_signed (json_node_get_string (node), 10, 1, G_MAXINT32, &value, NULL))
+        return FALSE;
+    }
+  else
+    value = json_node_get_int (node);
+
+  *frames = (guint) value;
+  return value > 0;
+}
+
+static char *
+description_without_stop (const InbParamSpec *spec)
+{
+  char *base = describe (spec);
+
+  if (g_str_has_suffix (base, "."))
+    base[strlen (base) - 1] = '\0';
+
+  return base;
+}
+
+/* Artists think in seconds, the models in frames: whichever of the two a
+ * model takes, its row also shows the other, and the frame rule where the
+ * model has one (Wan makes 4n+1 frames: 81 frames are 5 s at 16 fps). */
 static void
-inb_param_panel_update_duration (InbParamPanel *self)
+inb_param_panel_update_timing (InbParamPanel *self)
 {
   ParamRow *duration = find_row (self, "duration");
+  ParamRow *frames_row = find_frames_row (self);
   ParamRow *fps = find_row (self, "fps");
   g_autofree char *base = NULL;
   g_autofree char *subtitle = NULL;
-  double seconds;
   double rate;
-  guint frames;
 
-  if (duration == NULL || fps == NULL || duration->error != NULL || fps->error != NULL)
+  if (fps == NULL || fps->error != NULL)
+    return;
+  rate = gtk_spin_button_get_value (GTK_SPIN_BUTTON (fps->widget));
+  if (rate <= 0)
     return;
 
-  seconds = gtk_spin_button_get_value (GTK_SPIN_BUTTON (duration->widget));
-  rate = gtk_spin_button_get_value (GTK_SPIN_BUTTON (fps->widget));
-  frames = (guint) llround (seconds * rate) + 1;
+  if (duration != NULL && duration->error == NULL && GTK_IS_SPIN_BUTTON (duration->widget))
+    {
+      double seconds = gtk_spin_button_get_value (GTK_SPIN_BUTTON (duration->widget));
+      guint frames = (guint) llround (seconds * rate) + 1;
 
-  base = describe (duration->spec);
-  if (g_str_has_suffix (base, "."))
-    base[strlen (base) - 1] = '\0';
-  /* Translators: parameter description, then the frame count and rate */
-  subtitle = g_strdup_printf (_("%s · %u frames at %g fps"), base, frames, rate);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (duration->row), subtitle);
+      base = description_without_stop (duration->spec);
+      /* Translators: parameter description, then the frame count and rate */
+      subtitle = g_strdup_printf (_("%s · %u frames at %g fps"), base, frames, rate);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (duration->row), subtitle);
+    }
+  else if (frames_row != NULL && frames_row->error == NULL && ADW_IS_ACTION_ROW (frames_row->row))
+    {
+      guint frames;
+      g_autofree char *seconds = NULL;
+
+      if (!param_row_get_frames (frames_row, &frames) || frames < 2)
+        return;
+
+      seconds = g_strdup_printf ("%.3g", (frames - 1) / rate);
+      base = description_without_stop (frames_row->spec);
+      if (frames_row->spec->frame_multiple > 0)
+        /* Translators: description, then e.g. "81 frames are 5 s at 16 fps; the model makes 4n+1 frames" */
+        subtitle = g_strdup_printf (_("%s · %u frames are %s s at %g fps; the model makes %un+1 frames"),
+                                    base, frames, seconds, rate, frames_row->spec->frame_multiple);
+      else
+        /* Translators: description, then e.g. "81 frames are 5 s at 16 fps" */
+        subtitle = g_strdup_printf (_("%s · %u frames are %s s at %g fps"), base, frames, seconds, rate);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (frames_row->row), subtitle);
+    }
 }
 
 static void
@@ -236,7 +308,7 @@ inb_param_panel_validate (InbParamPanel *self)
         }
     }
 
-  inb_param_panel_update_duration (self);
+  inb_param_panel_update_timing (self);
 }
 
 static void
