@@ -165,8 +165,8 @@ inb_job_row_tick_cb (gpointer user_data)
 }
 
 static void
-cancel_clicked_cb (InbJobRow *self,
-                   GtkButton *button)
+inb_job_row_cancel_clicked_cb (InbJobRow *self,
+                               GtkButton *button)
 {
   inb_job_cancel (self->job);
 }
@@ -240,56 +240,22 @@ static void
 inb_job_row_class_init (InbJobRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = inb_job_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/inb-job-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, InbJobRow, state_icon);
+  gtk_widget_class_bind_template_child (widget_class, InbJobRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, InbJobRow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, InbJobRow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, InbJobRow, progress);
+  gtk_widget_class_bind_template_child (widget_class, InbJobRow, stage_label);
+  gtk_widget_class_bind_template_callback (widget_class, inb_job_row_cancel_clicked_cb);
 }
 
 static void
 inb_job_row_init (InbJobRow *self)
 {
-  GtkWidget *box;
-  GtkWidget *top;
-  GtkWidget *bottom;
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_margin_top (box, 8);
-  gtk_widget_set_margin_bottom (box, 8);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 6);
-
-  top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  self->state_icon = GTK_IMAGE (gtk_image_new ());
-  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->state_icon));
-  self->title_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->title_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->title_label), "heading");
-  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->title_label));
-  self->time_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_hexpand (GTK_WIDGET (self->time_label), TRUE);
-  gtk_label_set_xalign (self->time_label, 1);
-  gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "numeric");
-  gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "dim-label");
-  gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "caption");
-  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->time_label));
-  self->cancel_button = GTK_BUTTON (gtk_button_new_from_icon_name ("process-stop-symbolic"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->cancel_button), _("Cancel"));
-  gtk_widget_add_css_class (GTK_WIDGET (self->cancel_button), "flat");
-  gtk_widget_add_css_class (GTK_WIDGET (self->cancel_button), "circular");
-  gtk_widget_set_valign (GTK_WIDGET (self->cancel_button), GTK_ALIGN_CENTER);
-  g_signal_connect_object (self->cancel_button, "clicked", G_CALLBACK (cancel_clicked_cb), self, G_CONNECT_SWAPPED);
-  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->cancel_button));
-  gtk_box_append (GTK_BOX (box), top);
-
-  bottom = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_widget_set_margin_end (GTK_WIDGET (self->progress), 6);
-  gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (self->progress));
-  self->stage_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->stage_label, 0);
-  gtk_label_set_ellipsize (self->stage_label, PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (GTK_WIDGET (self->stage_label), "caption");
-  gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (self->stage_label));
-  gtk_box_append (GTK_BOX (box), bottom);
-
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self), box);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
