@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "inb-keyframe-slot.h"
 #include "inb-test-gtk.h"
 
 char *
@@ -97,4 +98,39 @@ inb_test_save_screenshot (GtkWidget  *widget,
                                          node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("Screenshot: %s (%d × %d)", path, width, height);
+}
+
+static gboolean
+wait_timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+inb_test_wait_until (gpointer       fixture,
+                     InbTestCheck   check,
+                     gconstpointer  data,
+                     guint          seconds)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (seconds, wait_timeout_cb, &timed_out);
+
+  while (!check (fixture, data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  return !timed_out;
+}
+
+gboolean
+inb_test_slot_loaded (gpointer       fixture,
+                      gconstpointer  data)
+{
+  InbKeyframeSlot *slot = (InbKeyframeSlot *) data;
+
+  return !inb_keyframe_slot_get_loading (slot) &&
+         (inb_keyframe_slot_get_keyframe (slot) != NULL || inb_keyframe_slot_get_error (slot) != NULL);
 }

@@ -24,4 +24,20 @@ void  inb_test_drop_file       (GtkWidget  *widget,
 void  inb_test_save_screenshot (GtkWidget  *widget,
                                 const char *path);
 
+/* A condition on a test's own fixture (any pointer type: a check may take
+ * its Fixture * directly) and @data. */
+typedef gboolean (*InbTestCheck) (gpointer      fixture,
+                                  gconstpointer data);
+
+/* Iterates the default main context until @check holds. FALSE when
+ * @seconds pass first. */
+gboolean inb_test_wait_until  (gpointer       fixture,
+                               InbTestCheck   check,
+                               gconstpointer  data,
+                               guint          seconds);
+/* A check: @slot (an InbKeyframeSlot) is done loading, with a keyframe or
+ * with an error. */
+gboolean inb_test_slot_loaded (gpointer       fixture,
+                               gconstpointer  slot);
+
 G_END_DECLS

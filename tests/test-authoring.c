@@ -33,47 +33,10 @@ typedef struct
   char           *last_png;
 } Fixture;
 
-/* A soft gradient with a bright disc at (cx, cy): the engine has
- * something to follow from one keyframe to the other. */
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Check) (Fixture *f, gconstpointer data);
-
-static gboolean
-wait_until (Fixture       *f,
-            Check          check,
-            gconstpointer  data,
-            guint          seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!check (f, data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-
-  return !timed_out;
-}
-
-static gboolean
-slot_loaded (Fixture       *f,
-             gconstpointer  data)
-{
-  InbKeyframeSlot *slot = (InbKeyframeSlot *) data;
-
-  return !inb_keyframe_slot_get_loading (slot) &&
-         (inb_keyframe_slot_get_keyframe (slot) != NULL || inb_keyframe_slot_get_error (slot) != NULL);
-}
-
-
+/* The shared loop of inb-test-gtk.h, with this file's checks (each takes
+ * the Fixture). */
+#define wait_until(f, check, data, seconds) \
+  inb_test_wait_until ((f), (InbTestCheck) (check), (data), (seconds))
 
 static void
 test_authoring_drop_paste_swap (gconstpointer data)
@@ -92,13 +55,13 @@ test_authoring_drop_paste_swap (gconstpointer data)
 
   inb_test_drop_file (GTK_WIDGET (first), f->first_png);
   g_assert_true (inb_keyframe_slot_get_loading (first));
-  g_assert_true (wait_until (f, slot_loaded, first, 20));
+  g_assert_true (wait_until (f, inb_test_slot_loaded, first, 20));
   g_assert_null (inb_keyframe_slot_get_error (first));
   g_assert_cmpuint (inb_keyframe_get_width (inb_keyframe_slot_get_keyframe (first)), ==, 96);
   g_assert_cmpint (gdk_texture_get_width (inb_keyframe_slot_get_texture (first)), ==, 96);
 
   inb_test_drop_file (GTK_WIDGET (last), f->last_png);
-  g_assert_true (wait_until (f, slot_loaded, last, 20));
+  g_assert_true (wait_until (f, inb_test_slot_loaded, last, 20));
   g_assert_null (inb_keyframe_slot_get_error (last));
   g_assert_cmpuint (inb_keyframe_get_height (inb_keyframe_slot_get_keyframe (last)), ==, 64);
 
@@ -110,18 +73,18 @@ test_authoring_drop_paste_swap (gconstpointer data)
   g_assert_no_error (error);
   gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (first)), pasted);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "slot.paste", NULL));
-  g_assert_true (wait_until (f, slot_loaded, first, 20));
+  g_assert_true (wait_until (f, inb_test_slot_loaded, first, 20));
   while (inb_keyframe_slot_get_loading (first) ||
          g_strcmp0 (inb_keyframe_get_display_name (inb_keyframe_slot_get_keyframe (first)), "Pasted image") != 0)
     {
-      g_assert_true (wait_until (f, slot_loaded, first, 20));
+      g_assert_true (wait_until (f, inb_test_slot_loaded, first, 20));
       g_main_context_iteration (NULL, TRUE);
     }
   g_assert_cmpuint (inb_keyframe_get_width (inb_keyframe_slot_get_keyframe (first)), ==, 96);
 
   /* Put the first keyframe back by dropping it again, then swap. */
   inb_test_drop_file (GTK_WIDGET (first), f->first_png);
-  g_assert_true (wait_until (f, slot_loaded, first, 20));
+  g_assert_true (wait_until (f, inb_test_slot_loaded, first, 20));
   a = inb_keyframe_slot_get_keyframe (first);
   b = inb_keyframe_slot_get_keyframe (last);
   g_assert_true (a != b);
@@ -137,13 +100,13 @@ test_authoring_drop_paste_swap (gconstpointer data)
     g_autofree char *square = inb_test_write_disc_png (f->dir, "square.png", 64, 64, 32, 32);
 
     inb_test_drop_file (GTK_WIDGET (last), square);
-    g_assert_true (wait_until (f, slot_loaded, last, 20));
+    g_assert_true (wait_until (f, inb_test_slot_loaded, last, 20));
     g_assert_nonnull (inb_keyframe_slot_get_notice (last));
     g_assert_nonnull (strstr (inb_keyframe_slot_get_notice (last), "64 × 64"));
     g_assert_null (inb_keyframe_slot_get_notice (first));
     g_assert_true (inb_window_get_can_generate (f->window));
     inb_test_drop_file (GTK_WIDGET (last), f->last_png);
-    g_assert_true (wait_until (f, slot_loaded, last, 20));
+    g_assert_true (wait_until (f, inb_test_slot_loaded, last, 20));
     g_assert_null (inb_keyframe_slot_get_notice (last));
   }
 
@@ -153,11 +116,11 @@ test_authoring_drop_paste_swap (gconstpointer data)
 
     g_assert_true (g_file_set_contents (bogus, "just some text", -1, NULL));
     inb_test_drop_file (GTK_WIDGET (last), bogus);
-    g_assert_true (wait_until (f, slot_loaded, last, 20));
+    g_assert_true (wait_until (f, inb_test_slot_loaded, last, 20));
     g_assert_nonnull (inb_keyframe_slot_get_error (last));
     g_assert_false (inb_window_get_can_generate (f->window));
     inb_test_drop_file (GTK_WIDGET (last), f->last_png);
-    g_assert_true (wait_until (f, slot_loaded, last, 20));
+    g_assert_true (wait_until (f, inb_test_slot_loaded, last, 20));
     g_assert_null (inb_keyframe_slot_get_error (last));
     g_assert_true (inb_window_get_can_generate (f->window));
   }
@@ -410,8 +373,8 @@ test_authoring_responsiveness (gconstpointer data)
 
   inb_test_drop_file (GTK_WIDGET (inb_window_get_first_slot (f->window)), first);
   inb_test_drop_file (GTK_WIDGET (inb_window_get_last_slot (f->window)), last);
-  g_assert_true (wait_until (f, slot_loaded, inb_window_get_first_slot (f->window), 30));
-  g_assert_true (wait_until (f, slot_loaded, inb_window_get_last_slot (f->window), 30));
+  g_assert_true (wait_until (f, inb_test_slot_loaded, inb_window_get_first_slot (f->window), 30));
+  g_assert_true (wait_until (f, inb_test_slot_loaded, inb_window_get_last_slot (f->window), 30));
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 1);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "fps")), 16);
@@ -506,8 +469,8 @@ test_authoring_screenshot (gconstpointer data)
   last = g_build_filename (samples, "last.jpg", NULL);
   inb_test_drop_file (GTK_WIDGET (inb_window_get_first_slot (f->window)), first);
   inb_test_drop_file (GTK_WIDGET (inb_window_get_last_slot (f->window)), last);
-  g_assert_true (wait_until (f, slot_loaded, inb_window_get_first_slot (f->window), 30));
-  g_assert_true (wait_until (f, slot_loaded, inb_window_get_last_slot (f->window), 30));
+  g_assert_true (wait_until (f, inb_test_slot_loaded, inb_window_get_first_slot (f->window), 30));
+  g_assert_true (wait_until (f, inb_test_slot_loaded, inb_window_get_last_slot (f->window), 30));
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 3);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "fps")), 12);
@@ -597,8 +560,8 @@ test_authoring_cancel (gconstpointer data)
 
   inb_test_drop_file (GTK_WIDGET (inb_window_get_first_slot (f->window)), f->first_png);
   inb_test_drop_file (GTK_WIDGET (inb_window_get_last_slot (f->window)), f->last_png);
-  g_assert_true (wait_until (f, slot_loaded, inb_window_get_first_slot (f->window), 20));
-  g_assert_true (wait_until (f, slot_loaded, inb_window_get_last_slot (f->window), 20));
+  g_assert_true (wait_until (f, inb_test_slot_loaded, inb_window_get_first_slot (f->window), 20));
+  g_assert_true (wait_until (f, inb_test_slot_loaded, inb_window_get_last_slot (f->window), 20));
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 10);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "fps")), 30);

@@ -44,46 +44,10 @@ typedef struct
   char           *last_png;
 } Fixture;
 
-/* A gradient with a bright disc at (cx, cy), big enough for DashScope. */
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Check) (Fixture *f, gconstpointer data);
-
-static gboolean
-wait_until (Fixture       *f,
-            Check          check,
-            gconstpointer  data,
-            guint          seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!check (f, data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-
-  return !timed_out;
-}
-
-static gboolean
-slot_loaded (Fixture       *f,
-             gconstpointer  data)
-{
-  InbKeyframeSlot *slot = (InbKeyframeSlot *) data;
-
-  return !inb_keyframe_slot_get_loading (slot) &&
-         (inb_keyframe_slot_get_keyframe (slot) != NULL || inb_keyframe_slot_get_error (slot) != NULL);
-}
-
-
+/* The shared loop of inb-test-gtk.h, with this file's checks (each takes
+ * the Fixture). */
+#define wait_until(f, check, data, seconds) \
+  inb_test_wait_until ((f), (InbTestCheck) (check), (data), (seconds))
 
 static void
 load_keyframes (Fixture *f)
@@ -94,12 +58,12 @@ load_keyframes (Fixture *f)
   if (inb_keyframe_slot_get_keyframe (first) == NULL)
     {
       inb_test_drop_file (GTK_WIDGET (first), f->first_png);
-      g_assert_true (wait_until (f, slot_loaded, first, 20));
+      g_assert_true (wait_until (f, inb_test_slot_loaded, first, 20));
     }
   if (inb_keyframe_slot_get_keyframe (last) == NULL)
     {
       inb_test_drop_file (GTK_WIDGET (last), f->last_png);
-      g_assert_true (wait_until (f, slot_loaded, last, 20));
+      g_assert_true (wait_until (f, inb_test_slot_loaded, last, 20));
     }
   g_assert_null (inb_keyframe_slot_get_error (first));
   g_assert_null (inb_keyframe_slot_get_error (last));
