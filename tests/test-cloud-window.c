@@ -22,6 +22,7 @@
 #include "inb-backend-registry.h"
 #include "inb-dashscope-backend.h"
 #include "inb-fs.h"
+#include "inb-job-row.h"
 #include "inb-preferences-window.h"
 #include "inb-test-fake.h"
 #include "inb-take.h"
@@ -30,12 +31,16 @@
 #include "inb-window.h"
 
 #define KEY "sk-window-0123456789abcdef"
+#define WS_KEY "ws-window-CANARY-5f0c2a9e"
+#define RC_KEY "rc-window-CANARY-7d41b3c8"
 
 typedef struct
 {
   InbApplication *app;
   InbWindow      *window;
   InbFakeServer  *fake;
+  InbFakeServer  *wavespeed;
+  InbFakeServer  *runcomfy;
   char           *dir;
   char           *home;
   char           *keyring;
@@ -578,6 +583,423 @@ test_session_only (gconstpointer data)
   g_test_trap_assert_stderr ("*DEBUG*");
 }
 
+/* WaveSpeed and RunComfy ---------------------------------------------------
+ *
+ * Keys from WAVESPEED_API_KEY / RUNCOMFY_API_TOKEN, each fake reset and
+ * scripted per test. What the user sees is the job row's stage line,
+ * recorded on every change; what the service saw is the fake's log. */
+
+static GtkWidget *
+find_job_row (GtkWidget *widget,
+              InbJob    *job)
+{
+  if (INB_IS_JOB_ROW (widget) && inb_job_row_get_job (INB_JOB_ROW (widget)) == job)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_job_row (child, job);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The row's stage line: the caption label that is not the (numeric) time. */
+static GtkLabel *
+find_stage_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) &&
+      gtk_widget_has_css_class (widget, "caption") &&
+      !gtk_widget_has_css_class (widget, "numeric"))
+    return GTK_LABEL (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_stage_label (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_button_with_icon (GtkWidget  *widget,
+                       const char *icon_name)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_icon (child, icon_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  InbJob    *job;
+  GtkWidget *row;
+  GtkLabel  *stage;
+  gulong     handler;
+  GPtrArray *seen;     /* each text of the stage line, in order, no repeats */
+} RowWatch;
+
+static void
+row_watch_record (RowWatch *w)
+{
+  const char *text = gtk_label_get_label (w->stage);
+
+  if (w->seen->len == 0 || g_strcmp0 (g_ptr_array_index (w->seen, w->seen->len - 1), text) != 0)
+    g_ptr_array_add (w->seen, g_strdup (text));
+}
+
+static void
+stage_label_changed_cb (GtkLabel   *label,
+                        GParamSpec *pspec,
+                        RowWatch   *w)
+{
+  row_watch_record (w);
+}
+
+/* Starts recording the stage line of the newest job's row. */
+static void
+row_watch_start (Fixture  *f,
+                 RowWatch *w)
+{
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+
+  w->job = g_list_model_get_item (jobs, g_list_model_get_n_items (jobs) - 1);
+  w->row = find_job_row (GTK_WIDGET (f->window), w->job);
+  g_assert_nonnull (w->row);
+  w->stage = find_stage_label (w->row);
+  g_assert_nonnull (w->stage);
+  w->seen = g_ptr_array_new_with_free_func (g_free);
+  row_watch_record (w);
+  w->handler = g_signal_connect (w->stage, "notify::label", G_CALLBACK (stage_label_changed_cb), w);
+}
+
+static void
+row_watch_dump (RowWatch *w)
+{
+  for (guint i = 0; i < w->seen->len; i++)
+    g_test_message ("  row: %s", (const char *) g_ptr_array_index (w->seen, i));
+}
+
+static void
+row_watch_stop (RowWatch *w)
+{
+  g_signal_handler_disconnect (w->stage, w->handler);
+  g_clear_pointer (&w->seen, g_ptr_array_unref);
+  g_clear_object (&w->job);
+}
+
+/* The index of the first recorded text containing @needle, or -1. */
+static int
+row_watch_find (RowWatch   *w,
+                const char *needle)
+{
+  for (guint i = 0; i < w->seen->len; i++)
+    if (strstr (g_ptr_array_index (w->seen, i), needle) != NULL)
+      return (int) i;
+
+  return -1;
+}
+
+static gboolean
+stage_shows (Fixture       *f,
+             gconstpointer  data)
+{
+  const RowWatch *w = data;
+
+  return strstr (gtk_label_get_label (w->stage), "queue") != NULL;
+}
+
+static gboolean
+player_shows (Fixture       *f,
+              gconstpointer  data)
+{
+  InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
+  GFile *file = inb_playback_get_file (playback);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+  return g_strcmp0 (path, data) == 0 && player_ready (f, NULL);
+}
+
+/* Picks @backend/@model, loads both keyframes by a real drop, sets a
+ * prompt and presses Generate; the new job's row is then watched. */
+static void
+generate_with (Fixture    *f,
+               const char *backend,
+               const char *model,
+               RowWatch   *w)
+{
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  guint n_jobs = g_list_model_get_n_items (jobs);
+
+  g_assert_true (inb_window_select_model (f->window, backend, model));
+  load_keyframes (f);
+  inb_window_set_prompt (f->window, "the disc glides to the right");
+  g_assert_true (inb_window_get_can_generate (f->window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, job_added, GUINT_TO_POINTER (n_jobs), 30));
+  g_assert_null (inb_window_get_key_problem (f->window));
+  row_watch_start (f, w);
+}
+
+/* The index of the @nth request the fake saw with @method and @path_part
+ * in its path, or -1. */
+static int
+request_index (InbFakeServer *fake,
+               const char    *method,
+               const char    *path_part,
+               guint          nth)
+{
+  JsonArray *requests = inb_fake_server_get_requests (fake);
+
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *r = json_array_get_object_element (requests, i);
+
+      if (g_str_equal (json_object_get_string_member (r, "method"), method) &&
+          strstr (json_object_get_string_member (r, "path"), path_part) != NULL &&
+          nth-- == 0)
+        return (int) i;
+    }
+
+  return -1;
+}
+
+/* A whole WaveSpeed run from the window: two uploads, then one submit
+ * with their addresses, created → processing → completed, the clip
+ * downloaded, verified and opened in the player. */
+static void
+test_wavespeed_generate (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  RowWatch w = { 0 };
+  g_autofree char *clip = NULL;
+  g_autofree char *bearer = g_strconcat ("Bearer ", WS_KEY, NULL);
+  JsonObject *submit;
+  JsonObject *info;
+  int first_upload;
+  int second_upload;
+  int submit_at;
+  int queued;
+  int generating;
+  int downloading;
+  int verifying;
+
+  inb_fake_server_reset (f->wavespeed);
+  inb_fake_server_script (f->wavespeed, "{\"created_polls\": 3, \"processing_polls\": 3}");
+
+  generate_with (f, "wavespeed", "wavespeed-ai/wan-flf2v", &w);
+  g_assert_true (wait_until (f, job_finished, NULL, 120));
+  row_watch_dump (&w);
+  if (inb_job_get_error (w.job) != NULL)
+    g_test_message ("Job error: %s", inb_job_get_error (w.job)->message);
+  g_assert_cmpint (inb_job_get_state (w.job), ==, INB_JOB_DONE);
+
+  /* What the user saw: the service's states in order (created,
+   * processing), the download and its check, then the finished clip */
+  queued = row_watch_find (&w, "Waiting in the WaveSpeed queue");
+  generating = row_watch_find (&w, "Generating at WaveSpeed");
+  downloading = row_watch_find (&w, "Downloading the clip");
+  verifying = row_watch_find (&w, "Verifying the clip");
+  g_assert_cmpint (queued, >=, 0);
+  g_assert_cmpint (generating, >, queued);
+  g_assert_cmpint (downloading, >, generating);
+  g_assert_cmpint (verifying, >, downloading);
+  g_assert_cmpint (row_watch_find (&w, "Done · 8 frames at 16 fps · 320 × 240"), ==, (int) w.seen->len - 1);
+
+  clip = inb_take_dup_clip_path (inb_job_get_take (w.job));
+  g_assert_true (g_file_test (clip, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (wait_until (f, player_shows, clip, 20));
+  g_assert_cmpuint (inb_playback_get_n_frames (inb_player_get_playback (inb_window_get_player (f->window))), ==, 8);
+
+  /* What the service saw: two uploads before exactly one submit, which
+   * names the uploaded files; one download. */
+  g_assert_cmpuint (inb_test_fake_count (f->wavespeed, "POST", "/api/v3/media/upload"), ==, 2);
+  g_assert_cmpuint (inb_test_fake_count (f->wavespeed, "POST", "/api/v3/wavespeed-ai/wan-flf2v"), ==, 1);
+  first_upload = request_index (f->wavespeed, "POST", "/api/v3/media/upload", 0);
+  second_upload = request_index (f->wavespeed, "POST", "/api/v3/media/upload", 1);
+  submit_at = request_index (f->wavespeed, "POST", "/api/v3/wavespeed-ai/wan-flf2v", 0);
+  g_assert_cmpint (first_upload, >=, 0);
+  g_assert_cmpint (first_upload, <, submit_at);
+  g_assert_cmpint (second_upload, <, submit_at);
+  submit = inb_test_fake_find (f->wavespeed, "POST", "/api/v3/wavespeed-ai/wan-flf2v", 0);
+  g_assert_cmpstr (inb_fake_request_get_header (submit, "Authorization"), ==, bearer);
+  info = json_object_get_object_member (submit, "info");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (info, "first_image"), "http://127.0.0.1:"));
+  g_assert_true (strstr (json_object_get_string_member (info, "first_image"), "/media/") != NULL);
+  g_assert_true (strstr (json_object_get_string_member (info, "last_image"), "/media/") != NULL);
+  g_assert_cmpuint (inb_test_fake_count (f->wavespeed, "GET", "/files/"), >=, 1);
+
+  /* The key is in no file of the take, nor anywhere under the XDG folders */
+  inb_test_assert_no_secret_in_files (inb_take_get_dir (inb_job_get_take (w.job)), WS_KEY, TRUE);
+  inb_test_assert_no_secret_in_files (f->home, WS_KEY, FALSE);
+  row_watch_stop (&w);
+}
+
+/* The service marks the clip NSFW: the row says it was blocked, and
+ * nothing is downloaded. */
+static void
+test_wavespeed_nsfw (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  RowWatch w = { 0 };
+  const char *last;
+
+  inb_fake_server_reset (f->wavespeed);
+  inb_fake_server_script (f->wavespeed, "{\"nsfw\": true}");
+
+  generate_with (f, "wavespeed", "wavespeed-ai/wan-flf2v", &w);
+  g_assert_true (wait_until (f, job_finished, NULL, 120));
+  row_watch_dump (&w);
+  g_assert_cmpint (inb_job_get_state (w.job), ==, INB_JOB_FAILED);
+
+  last = g_ptr_array_index (w.seen, w.seen->len - 1);
+  g_assert_nonnull (strstr (last, "blocked"));
+  g_assert_nonnull (strstr (last, "not safe for work"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (w.stage), "error"));
+
+  g_assert_cmpuint (inb_test_fake_count (f->wavespeed, "POST", "/api/v3/wavespeed-ai/wan-flf2v"), ==, 1);
+  g_assert_cmpuint (inb_test_fake_count (f->wavespeed, "GET", "/files/"), ==, 0);
+  g_assert_false (g_file_test (inb_request_get_output_path (inb_job_get_request (w.job)), G_FILE_TEST_EXISTS));
+  row_watch_stop (&w);
+}
+
+/* A whole RunComfy run: one submit, the queue position shown while
+ * in_queue, then in_progress, completed, the clip verified and opened. */
+static void
+test_runcomfy_generate (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  RowWatch w = { 0 };
+  g_autofree char *clip = NULL;
+  g_autofree char *bearer = g_strconcat ("Bearer ", RC_KEY, NULL);
+  JsonObject *submit;
+  JsonObject *info;
+  int two_ahead;
+  int one_ahead;
+  int generating;
+
+  inb_fake_server_reset (f->runcomfy);
+  inb_fake_server_script (f->runcomfy, "{\"queue_polls\": 3, \"progress_polls\": 3}");
+
+  generate_with (f, "runcomfy", "community/wan-2-2/first-last-frame", &w);
+  g_assert_true (wait_until (f, job_finished, NULL, 120));
+  row_watch_dump (&w);
+  if (inb_job_get_error (w.job) != NULL)
+    g_test_message ("Job error: %s", inb_job_get_error (w.job)->message);
+  g_assert_cmpint (inb_job_get_state (w.job), ==, INB_JOB_DONE);
+
+  /* The queue counted down on the row, then it ran, then it was done */
+  two_ahead = row_watch_find (&w, "2 jobs ahead in the RunComfy queue");
+  one_ahead = row_watch_find (&w, "1 job ahead in the RunComfy queue");
+  generating = row_watch_find (&w, "Generating at RunComfy");
+  g_assert_cmpint (two_ahead, >=, 0);
+  g_assert_cmpint (one_ahead, >, two_ahead);
+  g_assert_cmpint (generating, >, one_ahead);
+  g_assert_cmpint (row_watch_find (&w, "Downloading the clip"), >, generating);
+  g_assert_cmpint (row_watch_find (&w, "Done · 8 frames at 16 fps · 320 × 240"), ==, (int) w.seen->len - 1);
+
+  clip = inb_take_dup_clip_path (inb_job_get_take (w.job));
+  g_assert_true (g_file_test (clip, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (wait_until (f, player_shows, clip, 20));
+
+  /* One submit with the token and the node-keyed inputs, no cancel */
+  g_assert_cmpuint (inb_test_fake_count (f->runcomfy, "POST", "/v1/models/"), ==, 1);
+  g_assert_cmpuint (inb_test_fake_count (f->runcomfy, "POST", "/cancel"), ==, 0);
+  submit = inb_test_fake_find (f->runcomfy, "POST", "/v1/models/", 0);
+  g_assert_cmpstr (inb_fake_request_get_header (submit, "Authorization"), ==, bearer);
+  info = json_object_get_object_member (submit, "info");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (info, "body"), "6_text"),
+                   ==, "the disc glides to the right");
+  g_assert_cmpuint (inb_test_fake_count (f->runcomfy, "GET", "/files/"), >=, 1);
+
+  inb_test_assert_no_secret_in_files (inb_take_get_dir (inb_job_get_take (w.job)), RC_KEY, TRUE);
+  inb_test_assert_no_secret_in_files (f->home, RC_KEY, FALSE);
+  row_watch_stop (&w);
+}
+
+/* 402: the row says the account has no balance; nothing else is sent. */
+static void
+test_runcomfy_no_balance (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  RowWatch w = { 0 };
+  const char *last;
+
+  inb_fake_server_reset (f->runcomfy);
+  inb_fake_server_script (f->runcomfy,
+                          "{\"submit_error\": {\"status\": 402, \"body\": {\"error_code\": 402, "
+                          "\"error_message\": \"Insufficient balance, please top up\"}}}");
+
+  generate_with (f, "runcomfy", "community/wan-2-2/first-last-frame", &w);
+  g_assert_true (wait_until (f, job_finished, NULL, 60));
+  row_watch_dump (&w);
+  g_assert_cmpint (inb_job_get_state (w.job), ==, INB_JOB_FAILED);
+
+  last = g_ptr_array_index (w.seen, w.seen->len - 1);
+  g_assert_nonnull (strstr (last, "no balance"));
+  g_assert_nonnull (strstr (last, "top up"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (w.stage), "error"));
+
+  g_assert_cmpuint (inb_test_fake_count (f->runcomfy, "POST", "/v1/models/"), ==, 1);
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->runcomfy)), ==, 1);
+  row_watch_stop (&w);
+}
+
+/* Cancel from the row while the request waits in the queue: RunComfy's
+ * cancel is called once, nothing is downloaded, the row says Cancelled. */
+static void
+test_runcomfy_cancel_queued (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  RowWatch w = { 0 };
+  GtkWidget *cancel;
+  g_autofree char *cancel_path = NULL;
+  JsonObject *submit;
+
+  inb_fake_server_reset (f->runcomfy);
+  inb_fake_server_script (f->runcomfy, "{\"queue_polls\": 100000}");
+
+  generate_with (f, "runcomfy", "community/wan-2-2/first-last-frame", &w);
+  g_assert_true (wait_until (f, stage_shows, &w, 60));
+  g_assert_cmpint (inb_job_get_state (w.job), <, INB_JOB_DOWNLOADING);
+
+  cancel = find_button_with_icon (w.row, "process-stop-symbolic");
+  g_assert_nonnull (cancel);
+  g_assert_true (gtk_widget_get_visible (cancel));
+  g_signal_emit_by_name (cancel, "clicked");
+  g_assert_true (wait_until (f, job_finished, NULL, 20));
+  row_watch_dump (&w);
+  g_assert_cmpint (inb_job_get_state (w.job), ==, INB_JOB_CANCELLED);
+  g_assert_cmpstr (g_ptr_array_index (w.seen, w.seen->len - 1), ==, "Cancelled");
+  g_assert_false (gtk_widget_get_visible (cancel));
+
+  /* Exactly one cancel, for the request that was submitted */
+  submit = inb_test_fake_find (f->runcomfy, "POST", "/v1/models/", 0);
+  cancel_path = g_strdup_printf ("/v1/requests/%s/cancel",
+                                 json_object_get_string_member (json_object_get_object_member (submit, "info"),
+                                                                "request_id"));
+  g_assert_cmpuint (inb_test_fake_count (f->runcomfy, "POST", "/v1/models/"), ==, 1);
+  g_assert_cmpuint (inb_test_fake_count (f->runcomfy, "POST", "/cancel"), ==, 1);
+  g_assert_cmpuint (inb_test_fake_count (f->runcomfy, "POST", cancel_path), ==, 1);
+  g_assert_cmpuint (inb_test_fake_count (f->runcomfy, "GET", "/files/"), ==, 0);
+  row_watch_stop (&w);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -626,6 +1048,20 @@ main (int   argc,
   base = inb_fake_server_url (f.fake, "/api/v1");
   g_setenv ("INBETWEEN_DASHSCOPE_URL", base, TRUE);
 
+  /* WaveSpeed and RunComfy take their keys from the environment. */
+  g_clear_pointer (&initial, g_free);
+  initial = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", WS_KEY, f.clip);
+  f.wavespeed = inb_fake_server_start ("fake-wavespeed.py", initial);
+  g_setenv ("INBETWEEN_WAVESPEED_URL", inb_fake_server_get_base_url (f.wavespeed), TRUE);
+  g_setenv ("WAVESPEED_API_KEY", WS_KEY, TRUE);
+  g_setenv ("INBETWEEN_WAVESPEED_POLL_MS", "50", TRUE);
+  g_clear_pointer (&initial, g_free);
+  initial = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", RC_KEY, f.clip);
+  f.runcomfy = inb_fake_server_start ("fake-runcomfy.py", initial);
+  g_setenv ("INBETWEEN_RUNCOMFY_URL", inb_fake_server_get_base_url (f.runcomfy), TRUE);
+  g_setenv ("RUNCOMFY_API_TOKEN", RC_KEY, TRUE);
+  g_setenv ("INBETWEEN_RUNCOMFY_POLL_MS", "50", TRUE);
+
   f.app = inb_application_new ();
   g_application_set_flags (G_APPLICATION (f.app), G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (f.app), NULL, &error);
@@ -641,6 +1077,11 @@ main (int   argc,
   g_test_add_data_func ("/cloud-window/resume-at-startup", &f, test_resume_at_startup);
   g_test_add_data_func ("/cloud-window/clear-key", &f, test_clear_key);
   g_test_add_data_func ("/cloud-window/addresses", &f, test_addresses);
+  g_test_add_data_func ("/cloud-window/wavespeed/generate", &f, test_wavespeed_generate);
+  g_test_add_data_func ("/cloud-window/wavespeed/nsfw", &f, test_wavespeed_nsfw);
+  g_test_add_data_func ("/cloud-window/runcomfy/generate", &f, test_runcomfy_generate);
+  g_test_add_data_func ("/cloud-window/runcomfy/no-balance", &f, test_runcomfy_no_balance);
+  g_test_add_data_func ("/cloud-window/runcomfy/cancel-queued", &f, test_runcomfy_cancel_queued);
   g_test_add_data_func ("/cloud-window/session-only", &f, test_session_only);
   g_test_add_data_func ("/cloud-window/session-only/child", &f, test_session_only_child);
 
@@ -649,6 +1090,8 @@ main (int   argc,
   gtk_window_destroy (GTK_WINDOW (f.window));
   g_clear_object (&f.app);
   inb_fake_server_stop (f.fake);
+  inb_fake_server_stop (f.wavespeed);
+  inb_fake_server_stop (f.runcomfy);
   inb_test_rm_rf (f.dir);
   g_free (f.dir);
   g_free (f.home);
