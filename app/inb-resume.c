@@ -13,7 +13,17 @@
  *   keeps results (24 h)                → poll it by id and download
  *                                          (inb_backend_resume_async())
  *   a task id, older                    → "expired", nothing sent
- *   "submitting" / "submit-unknown"     → "submit-unknown": the user decides
+ *   "submitting" / "submit-unknown"     → looked up at the service where it
+ *                                          lists its tasks (DashScope): one
+ *                                          task of that model created then →
+ *                                          adopted (durably), then followed as
+ *                                          above; several → none adopted, the
+ *                                          user decides; none, long enough
+ *                                          after → "failed", nothing charged.
+ *                                          Otherwise "submit-unknown": the
+ *                                          user decides
+ *   "unverified" (the clip did not pass
+ *   the checker)                        → fetched again while the task lives
  *   "not-submitted"                     → "failed": nothing reached the service
  *   a task another job follows now      → left alone (a lock file per task,
  *                                          see inb_cloud_job_is_task_busy())
@@ -27,6 +37,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inb-cloud-backend.h"
 #include "inb-cloud-job.h"
 #include "inb-job.h"
 #include "inb-resume.h"
@@ -36,6 +47,16 @@
 
 #define REMOTE_FILE      "remote.json"
 #define REMOTE_MAX_BYTES (64 * 1024)
+
+/* Where a lost submit's task can be: from the intent (written just before
+ * the submit) until the submit's own deadline (the HTTP layer's 15 s to
+ * connect and 60 s per call, rounded up), widened both ways for clocks
+ * that disagree with the service's. */
+#define LOOKUP_SUBMIT_SPAN_S  (2 * 60)
+#define LOOKUP_CLOCK_SKEW_S   (5 * 60)
+/* A task list may lag behind a fresh submit: "none" only counts once the
+ * window closed this long ago. */
+#define LOOKUP_SETTLE_S       (2 * 60)
 
 typedef struct
 {
@@ -62,6 +83,13 @@ typedef enum
   ACTION_BUSY,
 } Action;
 
+typedef enum
+{
+  INTENT_NONE,
+  INTENT_EXACT,        /* "submitted": when the submit began */
+  INTENT_UPPER_BOUND,  /* only "updated": the submit began before it */
+} IntentKind;
+
 typedef struct
 {
   InbTake        *take;
@@ -74,6 +102,14 @@ typedef struct
   double          fps;
   InbResult      *result;
   InbResumeEntry *entry;
+
+  /* A lost submit: where its task may be at the service */
+  IntentKind      intent_kind;
+  GDateTime      *window_from;
+  GDateTime      *window_to;
+  gboolean        marked;          /* the take was not yet "submit-unknown" */
+  gboolean        adopted;         /* its task was found by a lookup */
+  JsonObject     *new_remote;      /* written (durably) before the take */
 } Item;
 
 typedef struct
@@ -81,6 +117,7 @@ typedef struct
   InbBackendRegistry *registry;
   char               *takes_dir;
   GPtrArray          *items;
+  GPtrArray          *known_task_ids;   /* every task id a take records */
   guint               pending;
 } Run;
 
@@ -127,6 +164,9 @@ item_free (Item *item)
   g_free (item->expired_at);
   g_clear_object (&item->result);
   inb_resume_entry_free (item->entry);
+  g_clear_pointer (&item->window_from, g_date_time_unref);
+  g_clear_pointer (&item->window_to, g_date_time_unref);
+  g_clear_pointer (&item->new_remote, json_object_unref);
   g_free (item);
 }
 
@@ -136,6 +176,7 @@ run_free (Run *run)
   g_clear_object (&run->registry);
   g_free (run->takes_dir);
   g_clear_pointer (&run->items, g_ptr_array_unref);
+  g_clear_pointer (&run->known_task_ids, g_ptr_array_unref);
   g_free (run);
 }
 
@@ -281,9 +322,37 @@ is_too_old (Item       *item,
   return TRUE;
 }
 
+/* The lost submit's window: see LOOKUP_*. */
+static void
+set_lookup_window (Item *item)
+{
+  const char *when = remote_string (item->remote, "submitted");
+  g_autoptr(GDateTime) intent = NULL;
+  gint64 before = LOOKUP_CLOCK_SKEW_S;
+
+  item->intent_kind = INTENT_EXACT;
+  if (when == NULL || (intent = g_date_time_new_from_iso8601 (when, NULL)) == NULL)
+    {
+      when = remote_string (item->remote, "updated");
+      if (when == NULL || (intent = g_date_time_new_from_iso8601 (when, NULL)) == NULL)
+        {
+          item->intent_kind = INTENT_NONE;
+          return;
+        }
+      item->intent_kind = INTENT_UPPER_BOUND;
+      before += LOOKUP_SUBMIT_SPAN_S;
+    }
+
+  g_free (item->submitted);
+  item->submitted = g_strdup (when);
+  item->window_from = g_date_time_add_seconds (intent, (gdouble) -before);
+  item->window_to = g_date_time_add_seconds (intent, LOOKUP_SUBMIT_SPAN_S + LOOKUP_CLOCK_SKEW_S);
+}
+
 static Item *
 examine (const char *take_dir,
-         GDateTime  *now)
+         GDateTime  *now,
+         GPtrArray  *known_task_ids)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(InbTake) take = NULL;
@@ -299,21 +368,34 @@ examine (const char *take_dir,
 
   item = g_new0 (Item, 1);
   item->take = g_steal_pointer (&take);
+  item->remote = load_remote (take_dir);
+  state = remote_string (item->remote, "state");
+
+  /* Every task a take knows: never adopted by another take */
+  if (remote_task_id (item->remote) != NULL)
+    g_ptr_array_add (known_task_ids, g_strdup (remote_task_id (item->remote)));
 
   if (g_strcmp0 (inb_take_get_state (item->take), "submit-unknown") == 0)
     {
-      item->remote = load_remote (take_dir);
-      item->action = ACTION_LIST_SUBMIT_UNKNOWN;
-      return item;
+      if (remote_task_id (item->remote) == NULL)
+        {
+          item->action = ACTION_LIST_SUBMIT_UNKNOWN;
+          set_lookup_window (item);
+          return item;
+        }
+      /* A lookup adopted a task, then Inbetween stopped: follow it */
     }
-
-  if (take_is_finished (item->take) || (item->remote = load_remote (take_dir)) == NULL)
+  else if (g_strcmp0 (inb_take_get_state (item->take), "failed") == 0 &&
+           g_strcmp0 (state, "unverified") == 0 && remote_task_id (item->remote) != NULL)
+    {
+      /* The downloaded clip did not pass the checker and was set aside:
+       * fetch it again while the service keeps it */
+    }
+  else if (take_is_finished (item->take) || item->remote == NULL)
     {
       item_free (item);
       return NULL;
     }
-
-  state = remote_string (item->remote, "state");
 
   if (remote_task_id (item->remote) != NULL)
     {
@@ -333,9 +415,13 @@ examine (const char *take_dir,
   else if (g_strcmp0 (state, "not-submitted") == 0)
     item->action = ACTION_NOT_SENT;
   else
-    /* "submitting", "submit-unknown", or anything else without an id:
-     * the submit may have gone out. Never again without the user. */
-    item->action = ACTION_MARK_SUBMIT_UNKNOWN;
+    {
+      /* "submitting", "submit-unknown", or anything else without an id:
+       * the submit may have gone out. Never again without the user. */
+      item->action = ACTION_MARK_SUBMIT_UNKNOWN;
+      item->marked = TRUE;
+      set_lookup_window (item);
+    }
 
   return item;
 }
@@ -372,7 +458,7 @@ scan_worker (GTask        *task,
         break;
       if (!g_file_test (path, G_FILE_TEST_IS_DIR))
         continue;
-      if ((item = examine (path, now)) != NULL)
+      if ((item = examine (path, now, run->known_task_ids)) != NULL)
         g_ptr_array_add (run->items, item);
     }
 
@@ -434,6 +520,38 @@ item_set_done (Item *item)
 
 static void finish_run_if_done (GTask *task);
 
+/* remote.json, durably: a task id is on disk before it is followed. */
+static gboolean
+write_remote (Item    *item,
+              GError **error)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), item->new_remote);
+  g_autofree char *path = g_build_filename (inb_take_get_dir (item->take), REMOTE_FILE, NULL);
+  g_autofree char *text = NULL;
+  gsize length;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, &length);
+
+  return g_file_set_contents_full (path, text, (gssize) length,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   0600, error);
+}
+
+static JsonObject *
+copy_remote (JsonObject *remote)
+{
+  JsonObject *copy = json_object_new ();
+  g_autoptr(GList) members = remote != NULL ? json_object_get_members (remote) : NULL;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    json_object_set_member (copy, l->data, json_node_copy (json_object_get_member (remote, l->data)));
+
+  return copy;
+}
+
 /* Thumbnail (for a fresh clip) and the take's record, in a worker. */
 static void
 save_worker (GTask        *task,
@@ -443,6 +561,12 @@ save_worker (GTask        *task,
 {
   Item *item = task_data;
   g_autoptr(GError) error = NULL;
+
+  if (item->new_remote != NULL && !write_remote (item, &error))
+    {
+      g_warning ("Take %s: %s", inb_take_get_id (item->take), error->message);
+      g_clear_error (&error);
+    }
 
   if (item->entry->outcome == INB_RESUME_DONE && item->n_frames > 0)
     {
@@ -517,8 +641,12 @@ resumed_cb (GObject      *object,
   item->result = inb_backend_resume_finish (INB_BACKEND (object), result, &error);
   if (item->result != NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("Fetched the clip of %s task %s"),
-                                                  service, remote_task_id (item->remote));
+      g_autofree char *message = item->adopted
+        ? g_strdup_printf (_("The answer to the submit was lost, but %s lists its task %s: "
+                             "adopted it and fetched its clip (nothing was sent again)"),
+                           service, remote_task_id (item->remote))
+        : g_strdup_printf (_("Fetched the clip of %s task %s"),
+                           service, remote_task_id (item->remote));
 
       item->width = inb_result_get_width (item->result);
       item->height = inb_result_get_height (item->result);
@@ -607,6 +735,275 @@ item_resume (GTask *run_task,
                             g_task_get_cancellable (run_task), resumed_cb, resuming);
 }
 
+/* Lost submits ------------------------------------------------------------ */
+
+static char *
+local_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (time);
+
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+/* Leaves a lost submit for the user, saying why. */
+static void
+item_leave_unknown (GTask      *run_task,
+                    Item       *item,
+                    const char *message)
+{
+  item_set_take_error (item, INB_BACKEND_ERROR_SUBMIT_UNKNOWN, message);
+  inb_take_set_state (item->take, "submit-unknown");
+  item_set_entry (item, INB_RESUME_SUBMIT_UNKNOWN, message);
+  item_save (run_task, item);
+}
+
+/* Another lost submit of the same model whose window overlaps this one's:
+ * a single task found then could be either's. */
+static gboolean
+has_twin (Run  *run,
+          Item *item)
+{
+  for (guint i = 0; i < run->items->len; i++)
+    {
+      Item *other = g_ptr_array_index (run->items, i);
+
+      if (other == item || other->window_from == NULL ||
+          (other->action != ACTION_LIST_SUBMIT_UNKNOWN && other->action != ACTION_MARK_SUBMIT_UNKNOWN))
+        continue;
+      if (g_strcmp0 (inb_take_get_backend_id (other->take), inb_take_get_backend_id (item->take)) != 0 ||
+          g_strcmp0 (inb_take_get_model_id (other->take), inb_take_get_model_id (item->take)) != 0)
+        continue;
+      if (g_date_time_compare (other->window_from, item->window_to) <= 0 &&
+          g_date_time_compare (item->window_from, other->window_to) <= 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+adopted_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) run_task = user_data;
+  GTask *write = G_TASK (result);
+  Item *item = g_task_get_task_data (write);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (write, &error))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The service lists this job’s task %s, but Inbetween could not record it (%s); "
+                           "it was not followed and nothing was sent again"),
+                         inb_json_get_string (item->new_remote, "task_id"), error->message);
+
+      g_clear_pointer (&item->new_remote, json_object_unref);
+      item_leave_unknown (run_task, item, message);
+      return;
+    }
+
+  /* On disk: from now on the take follows this task like any other */
+  g_clear_pointer (&item->remote, json_object_unref);
+  item->remote = g_steal_pointer (&item->new_remote);
+  item->adopted = TRUE;
+  inb_take_set_remote (item->take, item->remote);
+  inb_take_set_error (item->take, NULL);
+  inb_take_set_state (item->take, "running");
+  item_resume (run_task, item);
+}
+
+static void
+adopt_worker (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (write_remote (task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+looked_up_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Resuming *looking = user_data;
+  g_autoptr(GTask) run_task = looking->run_task;
+  Item *item = looking->item;
+  InbCloudBackend *backend = INB_CLOUD_BACKEND (object);
+  Run *run = g_task_get_task_data (run_task);
+  g_autoptr(InbCloudLookup) lookup = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  const char *service = inb_backend_get_name (INB_BACKEND (backend));
+  const char *model;
+
+  g_free (looking);
+
+  model = inb_take_get_model_id (item->take);
+  from = local_time (item->window_from);
+  to = local_time (item->window_to);
+  lookup = inb_cloud_backend_look_up_finish (backend, result, &error);
+
+  if (lookup == NULL)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The answer to the submit was lost and looking its task up at %s failed (%s). "
+                           "It stays unresolved: check the provider’s console before making it again; "
+                           "it is not sent again automatically."),
+                         service, error->message);
+
+      item_leave_unknown (run_task, item, message);
+      return;
+    }
+
+  if (lookup->outcome == INB_CLOUD_LOOKUP_FOUND && !has_twin (run, item))
+    {
+      g_autoptr(GTask) write = g_task_new (NULL, NULL, adopted_cb, g_object_ref (run_task));
+
+      g_debug ("Take %s: adopting %s task %s", inb_take_get_id (item->take), service, lookup->task_id);
+      item->new_remote = copy_remote (item->remote);
+      json_object_set_string_member (item->new_remote, "service", inb_take_get_backend_id (item->take));
+      json_object_set_string_member (item->new_remote, "model", model);
+      json_object_set_string_member (item->new_remote, "state", "submitted");
+      json_object_set_string_member (item->new_remote, "task_id", lookup->task_id);
+      json_object_set_string_member (item->new_remote, "adopted", "lookup");
+      if (item->submitted != NULL && item->intent_kind == INTENT_EXACT)
+        json_object_set_string_member (item->new_remote, "submitted", item->submitted);
+      g_task_set_name (write, "[inb] resume adopt");
+      g_task_set_task_data (write, item, NULL);
+      g_task_run_in_thread (write, adopt_worker);
+      return;
+    }
+
+  if (lookup->outcome != INB_CLOUD_LOOKUP_NONE)
+    {
+      GString *ids = g_string_new (NULL);
+      g_autofree char *message = NULL;
+
+      for (guint i = 0; i < lookup->matches->len; i++)
+        {
+          InbCloudTaskInfo *info = g_ptr_array_index (lookup->matches, i);
+          g_autoptr(GDateTime) created = g_date_time_new_from_unix_utc (info->created / G_USEC_PER_SEC);
+          g_autofree char *when = local_time (created);
+
+          g_string_append_printf (ids, "%s%s (%s, %s)", i > 0 ? ", " : "", info->task_id, when,
+                                  info->status != NULL ? info->status : "?");
+        }
+
+      if (lookup->outcome == INB_CLOUD_LOOKUP_FOUND)
+        message = g_strdup_printf (_("The answer to the submit was lost. %s lists one task of %s sent between "
+                                     "%s and %s: %s; but another take was sent to it at the same time, so "
+                                     "Inbetween cannot tell whose it is and adopted none. Check the "
+                                     "provider’s console; nothing was sent again."),
+                                   service, model, from, to, ids->str);
+      else
+        message = g_strdup_printf (_("The answer to the submit was lost. %s lists %u tasks of %s sent between "
+                                     "%s and %s: %s. Inbetween cannot tell which one is this take’s, so it "
+                                     "adopted none. Check the provider’s console; nothing was sent again."),
+                                   service, lookup->matches->len, model, from, to, ids->str);
+      g_string_free (ids, TRUE);
+      item_leave_unknown (run_task, item, message);
+      return;
+    }
+
+  /* None. Conclusive only once the window closed a while ago, and while
+   * the service still lists tasks of that time. */
+  if (g_date_time_difference (now, item->window_to) > (GTimeSpan) LOOKUP_SETTLE_S * G_TIME_SPAN_SECOND)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Not found at %s: it has no task of %s sent between %s and %s, so the submit "
+                           "never reached it and nothing was generated or charged. Make it again when "
+                           "you like."),
+                         service, model, from, to);
+
+      item->new_remote = copy_remote (item->remote);
+      json_object_set_string_member (item->new_remote, "state", "not-found");
+      item_set_take_error (item, INB_BACKEND_ERROR_FAILED, message);
+      inb_take_set_state (item->take, "failed");
+      item_set_entry (item, INB_RESUME_FAILED, message);
+      item_save (run_task, item);
+    }
+  else
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The answer to the submit was lost and %s lists no task of it yet; Inbetween "
+                           "looks again next time. It is not sent again automatically."),
+                         service);
+
+      item_leave_unknown (run_task, item, message);
+    }
+}
+
+/* A submit whose answer was lost: look its task up where the service
+ * can list them; otherwise it waits for the user. */
+static void
+item_reconcile (GTask      *run_task,
+                Item       *item,
+                const char *fallback)
+{
+  Run *run = g_task_get_task_data (run_task);
+  InbBackend *backend = inb_backend_registry_lookup (run->registry, inb_take_get_backend_id (item->take));
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *message = NULL;
+  const char *name;
+  guint hours = lifetime_hours (inb_take_get_backend_id (item->take));
+
+  if (backend == NULL || !INB_IS_CLOUD_BACKEND (backend) ||
+      !inb_cloud_backend_can_look_up (INB_CLOUD_BACKEND (backend)))
+    {
+      name = backend != NULL ? inb_backend_get_name (backend) : inb_take_get_backend_id (item->take);
+      message = g_strdup_printf (_("%s Inbetween cannot look it up at %s: check its dashboard before "
+                                   "making it again; it is not sent again automatically."),
+                                 fallback, name);
+    }
+  else if (item->window_from == NULL)
+    message = g_strdup_printf (_("%s Inbetween cannot look it up: it does not know when it was sent."), fallback);
+  else if (g_date_time_difference (now, item->window_from) >= (GTimeSpan) hours * G_TIME_SPAN_HOUR)
+    message = g_strdup_printf (_("%s It was sent more than %u hours ago, longer than %s lists tasks: check "
+                                 "its console."),
+                               fallback, hours, inb_backend_get_name (backend));
+  else if (!inb_cloud_backend_has_api_key (INB_CLOUD_BACKEND (backend)))
+    message = g_strdup_printf (_("%s Inbetween will look it up at %s once it has the key."),
+                               fallback, inb_backend_get_name (backend));
+
+  if (message != NULL)
+    {
+      if (item->marked || g_strcmp0 (message, inb_take_get_error_message (item->take)) != 0)
+        item_leave_unknown (run_task, item, message);
+      else
+        {
+          item_set_entry (item, INB_RESUME_SUBMIT_UNKNOWN, message);
+          item_leave (run_task);
+        }
+      return;
+    }
+
+  {
+    g_autoptr(GPtrArray) known = g_ptr_array_copy (run->known_task_ids, (GCopyFunc) (void (*) (void)) g_strdup, NULL);
+    Resuming *looking = g_new0 (Resuming, 1);
+
+    g_ptr_array_set_free_func (known, g_free);
+    g_ptr_array_add (known, NULL);
+    g_debug ("Take %s: looking its lost submit up at %s", inb_take_get_id (item->take),
+             inb_backend_get_name (backend));
+
+    looking->run_task = g_object_ref (run_task);
+    looking->item = item;
+    inb_cloud_backend_look_up_async (INB_CLOUD_BACKEND (backend), inb_take_get_model_id (item->take),
+                                     item->window_from, item->window_to,
+                                     (const char * const *) known->pdata,
+                                     g_task_get_cancellable (run_task), looked_up_cb, looking);
+  }
+}
+
 static void
 item_start (GTask *run_task,
             Item  *item)
@@ -648,26 +1045,15 @@ item_start (GTask *run_task,
       {
         g_autofree char *message =
           g_strdup_printf (_("Inbetween stopped while sending this job to %s; it may have been "
-                             "accepted (and charged). Check the provider’s console before making "
-                             "it again: it is not sent again automatically."),
+                             "accepted (and charged)."),
                            inb_take_get_backend_id (item->take));
 
-        item_set_take_error (item, INB_BACKEND_ERROR_SUBMIT_UNKNOWN, message);
-        inb_take_set_state (item->take, "submit-unknown");
-        item_set_entry (item, INB_RESUME_SUBMIT_UNKNOWN, message);
-        item_save (run_task, item);
+        item_reconcile (run_task, item, message);
       }
       break;
 
     case ACTION_LIST_SUBMIT_UNKNOWN:
-      {
-        const char *message = inb_take_get_error_message (item->take);
-
-        item_set_entry (item, INB_RESUME_SUBMIT_UNKNOWN,
-                        message != NULL ? message
-                        : _("The submit may have reached the service; it is not sent again automatically"));
-        item_leave (run_task);
-      }
+      item_reconcile (run_task, item, _("The answer to the submit was lost; it may have been accepted (and charged)."));
       break;
 
     case ACTION_NOT_SENT:
@@ -765,6 +1151,7 @@ inb_resume_takes_async (InbBackendRegistry  *registry,
   run->registry = g_object_ref (registry);
   run->takes_dir = g_strdup (takes_dir);
   run->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
+  run->known_task_ids = g_ptr_array_new_with_free_func (g_free);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, inb_resume_takes_async);

@@ -83,7 +83,8 @@ fixture_teardown (Fixture       *f,
 }
 
 #define SUBMITS(f) inb_test_fake_count ((f)->fake, "POST", "video-synthesis")
-#define POLLS(f)   inb_test_fake_count ((f)->fake, "GET", "/api/v1/tasks/")
+#define POLLS(f)   inb_test_fake_count ((f)->fake, "GET", "/api/v1/tasks/")   /* lists too */
+#define LISTS(f)   inb_test_fake_count ((f)->fake, "GET", "/api/v1/tasks/?")
 
 /* The task id of the @nth submit the fake received */
 static const char *
@@ -466,18 +467,24 @@ test_submit_unknown (Fixture       *f,
   entries = resume (f);
   g_assert_cmpuint (entries->len, ==, 3);
 
+  /* Both lost submits were sent at the same time: the one task the
+   * service lists could be either's, so neither adopts it */
   entry = find_entry (entries, marked);
   g_assert_nonnull (entry);
   g_assert_cmpint (entry->outcome, ==, INB_RESUME_SUBMIT_UNKNOWN);
+  g_assert_nonnull (strstr (entry->message, "another take"));
+  g_assert_null (entry->task_id);
   entry = find_entry (entries, crashed);
   g_assert_nonnull (entry);
   g_assert_cmpint (entry->outcome, ==, INB_RESUME_SUBMIT_UNKNOWN);
+  g_assert_nonnull (strstr (entry->message, "another take"));
   entry = find_entry (entries, not_sent);
   g_assert_nonnull (entry);
   g_assert_cmpint (entry->outcome, ==, INB_RESUME_FAILED);
 
-  /* Not a single request: nothing polled, nothing resent */
-  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, requests);
+  /* Only task lists: nothing polled, nothing resent */
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, requests + LISTS (f));
+  g_assert_cmpuint (LISTS (f), ==, 2);
 
   after = reload (crashed);
   g_assert_cmpstr (inb_take_get_state (after), ==, "submit-unknown");
@@ -490,8 +497,228 @@ test_submit_unknown (Fixture       *f,
   g_assert_nonnull (find_entry (second, marked));
   g_assert_nonnull (find_entry (second, crashed));
   g_assert_null (find_entry (second, not_sent));
-  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, requests);
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, requests + LISTS (f));
   g_assert_cmpuint (SUBMITS (f), ==, 1);
+}
+
+static JsonObject *
+read_remote (InbTake *take)
+{
+  g_autofree char *path = g_build_filename (inb_take_get_dir (take), "remote.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* R10: the lost submit's task is found at the service and adopted -------- */
+
+static void
+test_lookup_found (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f);
+  g_autoptr(InbRequest) other_request = make_request (f);
+  g_autoptr(InbTake) take = make_take (f, request);
+  g_autoptr(InbTake) other = make_take (f, other_request);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_autoptr(JsonObject) remote = NULL;
+  g_autofree char *clip = inb_take_dup_clip_path (take);
+  g_autofree char *task_id = NULL;
+  g_autofree char *other_task = NULL;
+  InbResumeEntry *entry;
+  guint submits;
+
+  /* Another take's task, sent at the same time, that its take knows */
+  other_task = lose_submit (f, other_request);
+  write_remote (other, "submitted", other_task, 0);
+  /* This take's submit reached the service; the answer did not reach us */
+  task_id = lose_submit (f, request);
+  remote = read_remote (take);
+  g_assert_cmpstr (json_object_get_string_member (remote, "state"), ==, "submit-unknown");
+  g_assert_false (json_object_has_member (remote, "task_id"));
+  g_assert_true (json_object_has_member (remote, "submitted"));
+  g_clear_pointer (&remote, json_object_unref);
+
+  submits = SUBMITS (f);
+  g_assert_cmpuint (submits, ==, 2);
+  entries = resume (f);
+
+  entry = find_entry (entries, take);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_DONE);
+  g_assert_cmpstr (entry->task_id, ==, task_id);
+  g_assert_nonnull (strstr (entry->message, "adopted"));
+  entry = find_entry (entries, other);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_DONE);
+  g_assert_cmpstr (entry->task_id, ==, other_task);
+
+  /* One submit per take in all: none while resuming */
+  g_assert_cmpuint (SUBMITS (f), ==, submits);
+  g_assert_cmpuint (LISTS (f), >=, 1);
+  g_test_message ("lookup: %u list requests, 0 submits", LISTS (f));
+
+  remote = read_remote (take);
+  g_assert_cmpstr (json_object_get_string_member (remote, "task_id"), ==, task_id);
+  g_assert_cmpstr (json_object_get_string_member (remote, "adopted"), ==, "lookup");
+  after = reload (take);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "done");
+  g_assert_true (g_file_test (clip, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (count_videos (inb_take_get_dir (take)), ==, 1);
+
+  /* Settled: nothing more to do */
+  second = resume (f);
+  g_assert_null (find_entry (second, take));
+  g_assert_cmpuint (SUBMITS (f), ==, submits);
+  inb_test_assert_no_secret_in_files (f->takes_dir, KEY, TRUE);
+}
+
+/* Two tasks of the model at that time: none adopted ---------------------- */
+
+static void
+test_lookup_ambiguous (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f);
+  g_autoptr(InbTake) take = make_take (f, request);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonObject) remote = NULL;
+  g_autofree char *task_id = NULL;
+  g_autofree char *script = NULL;
+  InbResumeEntry *entry;
+  guint submits, requests;
+
+  task_id = lose_submit (f, request);
+  /* The same account made another task of the model just then (the console) */
+  script = g_strdup_printf ("{\"foreign_tasks\": [{\"model_name\": \"%s\", \"gmt_create\": %" G_GINT64_FORMAT
+                            ", \"status\": \"RUNNING\", \"task_id\": \"console-task\"}]}",
+                            MODEL, g_get_real_time () / 1000 - 30000);
+  inb_fake_server_script (f->fake, script);
+  submits = SUBMITS (f);
+  requests = json_array_get_length (inb_fake_server_get_requests (f->fake));
+
+  entries = resume (f);
+  entry = find_entry (entries, take);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_SUBMIT_UNKNOWN);
+  g_assert_nonnull (strstr (entry->message, "2 tasks"));
+  g_assert_nonnull (strstr (entry->message, task_id));
+  g_assert_nonnull (strstr (entry->message, "console-task"));
+  g_assert_nonnull (strstr (entry->message, "adopted none"));
+  g_assert_null (entry->task_id);
+
+  /* Only the list was asked for: no poll, no submit */
+  g_assert_cmpuint (SUBMITS (f), ==, submits);
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, requests + LISTS (f));
+  after = reload (take);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "submit-unknown");
+  g_assert_nonnull (strstr (inb_take_get_error_message (after), "adopted none"));
+  remote = read_remote (take);
+  g_assert_false (json_object_has_member (remote, "task_id"));
+}
+
+/* No task: conclusive only once the window is well past ------------------ */
+
+static void
+test_lookup_none (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(InbRequest) request_old = make_request (f);
+  g_autoptr(InbRequest) request_new = make_request (f);
+  g_autoptr(InbTake) old = make_take (f, request_old);
+  g_autoptr(InbTake) fresh = make_take (f, request_new);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  InbResumeEntry *entry;
+
+  /* Died while sending, an hour ago and just now; the service has nothing */
+  write_remote (old, "submitting", NULL, 1);
+  write_remote (fresh, "submitting", NULL, 0);
+
+  entries = resume (f);
+  entry = find_entry (entries, old);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_FAILED);
+  g_assert_nonnull (strstr (entry->message, "Not found at"));
+  g_assert_nonnull (strstr (entry->message, "nothing was generated or charged"));
+  after = reload (old);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "failed");
+  g_clear_object (&after);
+
+  entry = find_entry (entries, fresh);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_SUBMIT_UNKNOWN);
+  g_assert_nonnull (strstr (entry->message, "looks again"));
+  after = reload (fresh);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "submit-unknown");
+
+  g_assert_cmpuint (SUBMITS (f), ==, 0);
+  g_assert_cmpuint (LISTS (f), ==, 2);
+
+  /* The failed one is settled; the fresh one is looked up again */
+  second = resume (f);
+  g_assert_null (find_entry (second, old));
+  g_assert_nonnull (find_entry (second, fresh));
+  g_assert_cmpuint (LISTS (f), ==, 3);
+  g_assert_cmpuint (SUBMITS (f), ==, 0);
+}
+
+/* The list itself fails: nothing concluded, nothing lost ----------------- */
+
+static void
+test_lookup_errors (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char * const scripts[] = {
+    "{\"list_errors\": [500, 503, 500]}",
+    "{\"list_errors\": [], \"list_body\": \"malformed\"}",
+    "{\"list_body\": \"deep\"}",
+  };
+  g_autoptr(InbRequest) request = make_request (f);
+  g_autoptr(InbTake) take = make_take (f, request);
+  g_autoptr(GPtrArray) last = NULL;
+  g_autofree char *task_id = NULL;
+  InbResumeEntry *entry;
+  guint submits;
+
+  task_id = lose_submit (f, request);
+  submits = SUBMITS (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (scripts); i++)
+    {
+      g_autoptr(GPtrArray) entries = NULL;
+      g_autoptr(InbTake) after = NULL;
+      g_autoptr(JsonObject) remote = NULL;
+
+      inb_fake_server_script (f->fake, scripts[i]);
+      entries = resume (f);
+      entry = find_entry (entries, take);
+      g_assert_nonnull (entry);
+      g_assert_cmpint (entry->outcome, ==, INB_RESUME_SUBMIT_UNKNOWN);
+      g_assert_nonnull (strstr (entry->message, "failed"));
+      g_assert_nonnull (strstr (entry->message, "not sent again"));
+      after = reload (take);
+      g_assert_cmpstr (inb_take_get_state (after), ==, "submit-unknown");
+      remote = read_remote (take);
+      g_assert_false (json_object_has_member (remote, "task_id"));
+      g_assert_cmpuint (SUBMITS (f), ==, submits);
+    }
+
+  /* The service answers again: found, adopted, fetched */
+  inb_fake_server_script (f->fake, "{\"list_errors\": [], \"list_body\": null}");
+  last = resume (f);
+  entry = find_entry (last, take);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_DONE);
+  g_assert_cmpstr (entry->task_id, ==, task_id);
+  g_assert_cmpuint (SUBMITS (f), ==, submits);
 }
 
 /* No key: left as it was, for later -------------------------------------- */
@@ -704,6 +931,10 @@ main (int   argc,
   ADD ("/resume/expired", test_expired);
   ADD ("/resume/unknown-task", test_unknown_task);
   ADD ("/resume/submit-unknown", test_submit_unknown);
+  ADD ("/resume/lookup-found", test_lookup_found);
+  ADD ("/resume/lookup-ambiguous", test_lookup_ambiguous);
+  ADD ("/resume/lookup-none", test_lookup_none);
+  ADD ("/resume/lookup-errors", test_lookup_errors);
   ADD ("/resume/no-key", test_no_key);
   ADD ("/resume/cli", test_cli);
   ADD ("/resume/busy", test_busy);

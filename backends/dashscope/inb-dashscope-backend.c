@@ -15,6 +15,10 @@
  * Cancelling while the task is still PENDING also cancels it at the
  * service (DashScope only cancels PENDING tasks; a RUNNING one runs to
  * its end and is billed).
+ *
+ * A submit whose answer was lost can be looked up: the batch query
+ * GET /tasks/?model_name=&start_time=&end_time=&page_no=&page_size= lists
+ * the account's tasks (list_tasks; inb_cloud_backend_look_up_async()).
  */
 
 #define G_LOG_DOMAIN "inb-dashscope"
@@ -426,6 +430,131 @@ dashscope_poll (InbCloudJob    *job,
   return TRUE;
 }
 
+/* The batch query: GET /tasks/ ------------------------------------------ */
+
+/* start_time/end_time are "YYYYMMDDhhmmss" with no zone, and the
+ * documentation names none. Both regions (Beijing, Singapore) are UTC+8,
+ * so the times are written in UTC+8; in case the service reads them as
+ * UTC instead (8 hours later), the start goes 8 hours earlier: the window
+ * contains [from, to] either way and stays within the 24 hours the
+ * service allows. Tasks are matched on gmt_create, which is an absolute
+ * time (ms since the epoch). */
+#define LIST_ZONE_OFFSET_S  (8 * 3600)
+#define LIST_PAGE_SIZE      10
+#define LIST_MAX_PAGES      50
+#define LIST_MAX_RANGE_S    (24 * 3600)
+
+static char *
+list_time (GDateTime *time)
+{
+  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (LIST_ZONE_OFFSET_S);
+  g_autoptr(GDateTime) there = g_date_time_to_timezone (time, zone);
+
+  return g_date_time_format (there, "%Y%m%d%H%M%S");
+}
+
+static gboolean
+dashscope_list_tasks (InbHttpClient  *client,
+                      const char     *base_url,
+                      const char     *model_id,
+                      GDateTime      *from,
+                      GDateTime      *to,
+                      GPtrArray      *tasks,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  g_autoptr(GDateTime) start = g_date_time_add_seconds (from, -LIST_ZONE_OFFSET_S);
+  g_autofree char *start_text = list_time (start);
+  g_autofree char *end_text = list_time (to);
+  g_autofree char *model = g_uri_escape_string (model_id, NULL, FALSE);
+  gint64 total_pages = 1;
+
+  if (g_date_time_difference (to, start) > (GTimeSpan) LIST_MAX_RANGE_S * G_TIME_SPAN_SECOND)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("DashScope lists tasks of 24 hours at most"));
+      return FALSE;
+    }
+
+  for (gint64 page = 1; page <= total_pages; page++)
+    {
+      g_autoptr(InbHttpRequest) http = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *url = NULL;
+      JsonObject *root;
+      JsonArray *data;
+      gint64 total = 0;
+      guint status = 0;
+
+      url = g_strdup_printf ("%s/tasks/?model_name=%s&start_time=%s&end_time=%s&page_no=%" G_GINT64_FORMAT
+                             "&page_size=%d", base_url, model, start_text, end_text, page, LIST_PAGE_SIZE);
+      http = inb_http_request_new ("GET", url);
+      node = inb_http_client_send_json (client, http, &status, cancellable, error);
+      if (node == NULL)
+        return FALSE;
+
+      if (status != 200)
+        {
+          g_propagate_error (error, dashscope_error_from_answer (status, node));
+          return FALSE;
+        }
+
+      root = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      data = inb_json_get_array (root, "data");
+      if (root == NULL || !inb_json_get_int (root, "total", &total) ||
+          (data == NULL && total != 0))
+        {
+          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                       _("DashScope sent a task list that cannot be read"));
+          return FALSE;
+        }
+
+      if (page == 1)
+        {
+          if (!inb_json_get_int (root, "total_page", &total_pages))
+            total_pages = 1;
+          if (total_pages > LIST_MAX_PAGES)
+            {
+              g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                           _("DashScope lists %" G_GINT64_FORMAT " tasks of %s around that time: too many to check one by one"),
+                           total, model_id);
+              return FALSE;
+            }
+        }
+
+      for (guint i = 0; data != NULL && i < json_array_get_length (data); i++)
+        {
+          JsonNode *element = json_array_get_element (data, i);
+          JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+          const char *task_id = inb_json_get_string (item, "task_id");
+          InbCloudTaskInfo *info;
+          gint64 created;
+
+          /* A task that cannot be read might be the one: no conclusion */
+          if (task_id == NULL || *task_id == '\0' || strlen (task_id) > 256 ||
+              !inb_json_get_int (item, "gmt_create", &created) ||
+              created <= 0 || created > G_MAXINT64 / 1000)
+            {
+              g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                           _("DashScope sent a task list that cannot be read"));
+              return FALSE;
+            }
+
+          info = g_new0 (InbCloudTaskInfo, 1);
+          info->task_id = g_strdup (task_id);
+          info->model = g_strdup (inb_json_get_string (item, "model_name"));
+          info->status = g_strdup (inb_json_get_string (item, "status"));
+          info->created = created * 1000;
+          g_ptr_array_add (tasks, info);
+        }
+
+      if (data == NULL || json_array_get_length (data) == 0)
+        break;
+    }
+
+  return TRUE;
+}
+
 static const InbCloudJobClass dashscope_job_class = {
   .service = "DashScope",
   .id = "dashscope",
@@ -557,6 +686,7 @@ inb_dashscope_backend_class_init (InbDashscopeBackendClass *klass)
   cloud_class->get_frame_size = inb_dashscope_backend_get_frame_size;
   cloud_class->check_keyframes = inb_dashscope_backend_check_keyframes;
   cloud_class->cancel_task = post_cancel;
+  cloud_class->list_tasks = dashscope_list_tasks;
 }
 
 static void

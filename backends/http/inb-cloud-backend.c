@@ -453,6 +453,206 @@ inb_cloud_backend_iface_init (InbBackendInterface *iface)
   iface->cancel_remote_finish = inb_cloud_backend_cancel_remote_finish;
 }
 
+/* Looking a lost submit up ---------------------------------------------- */
+
+void
+inb_cloud_task_info_free (InbCloudTaskInfo *info)
+{
+  if (info == NULL)
+    return;
+
+  g_free (info->task_id);
+  g_free (info->model);
+  g_free (info->status);
+  g_free (info);
+}
+
+void
+inb_cloud_lookup_free (InbCloudLookup *lookup)
+{
+  if (lookup == NULL)
+    return;
+
+  g_free (lookup->task_id);
+  g_clear_pointer (&lookup->matches, g_ptr_array_unref);
+  g_free (lookup);
+}
+
+/**
+ * inb_cloud_backend_can_look_up:
+ *
+ * Returns: whether the service can list its tasks, so that a submit whose
+ *   answer was lost can be found there (inb_cloud_backend_look_up_async())
+ */
+gboolean
+inb_cloud_backend_can_look_up (InbCloudBackend *self)
+{
+  g_return_val_if_fail (INB_IS_CLOUD_BACKEND (self), FALSE);
+
+  return CLASS (self)->list_tasks != NULL;
+}
+
+typedef struct
+{
+  InbCloudBackendClass *klass;
+  InbHttpClient        *client;
+  char                 *base_url;
+  char                 *model_id;
+  GDateTime            *from;
+  GDateTime            *to;
+  GStrv                 known;
+} LookUpData;
+
+static void
+look_up_data_free (LookUpData *data)
+{
+  g_clear_object (&data->client);
+  g_free (data->base_url);
+  g_free (data->model_id);
+  g_clear_pointer (&data->from, g_date_time_unref);
+  g_clear_pointer (&data->to, g_date_time_unref);
+  g_strfreev (data->known);
+  g_free (data);
+}
+
+static void
+look_up_worker (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  LookUpData *data = task_data;
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) inb_cloud_task_info_free);
+  g_autoptr(InbCloudLookup) lookup = g_new0 (InbCloudLookup, 1);
+  gint64 from = g_date_time_to_unix (data->from) * G_USEC_PER_SEC;
+  gint64 to = g_date_time_to_unix (data->to) * G_USEC_PER_SEC;
+  GError *error = NULL;
+
+  if (!data->klass->list_tasks (data->client, data->base_url, data->model_id, data->from, data->to,
+                                tasks, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  lookup->listed = tasks->len;
+  lookup->matches = g_ptr_array_new_with_free_func ((GDestroyNotify) inb_cloud_task_info_free);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      InbCloudTaskInfo *info = g_ptr_array_index (tasks, i);
+      gboolean known = FALSE;
+
+      /* Only what can be matched: the model, the time, and not a task
+       * another take already follows */
+      if (info->created < from || info->created > to)
+        continue;
+      if (info->model != NULL && g_strcmp0 (info->model, data->model_id) != 0)
+        continue;
+      for (guint k = 0; data->known != NULL && data->known[k] != NULL; k++)
+        known |= g_str_equal (data->known[k], info->task_id);
+      if (known)
+        continue;
+
+      /* The same task listed twice (pages shifting under us) counts once */
+      for (guint k = 0; k < lookup->matches->len; k++)
+        known |= g_str_equal (((InbCloudTaskInfo *) g_ptr_array_index (lookup->matches, k))->task_id,
+                              info->task_id);
+      if (known)
+        continue;
+
+      g_ptr_array_add (lookup->matches, g_steal_pointer (&g_ptr_array_index (tasks, i)));
+    }
+
+  if (lookup->matches->len == 1)
+    {
+      lookup->outcome = INB_CLOUD_LOOKUP_FOUND;
+      lookup->task_id = g_strdup (((InbCloudTaskInfo *) g_ptr_array_index (lookup->matches, 0))->task_id);
+    }
+  else
+    lookup->outcome = lookup->matches->len > 1 ? INB_CLOUD_LOOKUP_AMBIGUOUS : INB_CLOUD_LOOKUP_NONE;
+
+  g_debug ("%s: %u tasks listed, %u of %s between the times",
+           data->klass->job->service, lookup->listed, lookup->matches->len, data->model_id);
+  g_task_return_pointer (task, g_steal_pointer (&lookup), (GDestroyNotify) inb_cloud_lookup_free);
+}
+
+/**
+ * inb_cloud_backend_look_up_async:
+ * @model_id: the model the lost submit asked for
+ * @from: the earliest the service can have created the task
+ * @to: the latest
+ * @known_task_ids: (nullable) (array zero-terminated=1): tasks other takes
+ *   already follow; never a match
+ *
+ * Finds the task a submit with a lost answer may have created: lists the
+ * service's tasks of @model_id created between @from and @to (GET
+ * requests only; nothing is ever submitted). Deciding what to do with
+ * the answer is the caller's: adopt a single match, never guess between
+ * several.
+ */
+void
+inb_cloud_backend_look_up_async (InbCloudBackend     *self,
+                                 const char          *model_id,
+                                 GDateTime           *from,
+                                 GDateTime           *to,
+                                 const char * const  *known_task_ids,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  InbCloudBackendPrivate *priv;
+  g_autoptr(GTask) task = NULL;
+  LookUpData *data;
+
+  g_return_if_fail (INB_IS_CLOUD_BACKEND (self));
+  g_return_if_fail (model_id != NULL && from != NULL && to != NULL);
+
+  priv = inb_cloud_backend_get_instance_private (self);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inb_cloud_backend_look_up_async);
+  g_task_set_name (task, "[inb] cloud look up");
+
+  if (CLASS (self)->list_tasks == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("%s has no way to look a task up"), service_name (self));
+      return;
+    }
+  if (priv->api_key == NULL)
+    {
+      g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH, "%s", no_key_message (self));
+      return;
+    }
+
+  data = g_new0 (LookUpData, 1);
+  data->klass = CLASS (self);
+  data->client = make_client (self);
+  data->base_url = g_strdup (priv->base_url);
+  data->model_id = g_strdup (model_id);
+  data->from = g_date_time_ref (from);
+  data->to = g_date_time_ref (to);
+  data->known = g_strdupv ((char **) known_task_ids);
+  g_task_set_task_data (task, data, (GDestroyNotify) look_up_data_free);
+  g_task_run_in_thread (task, look_up_worker);
+}
+
+/**
+ * inb_cloud_backend_look_up_finish:
+ *
+ * Returns: (transfer full): what the service lists, or %NULL with @error
+ *   set (the lookup itself failed: nothing can be concluded)
+ */
+InbCloudLookup *
+inb_cloud_backend_look_up_finish (InbCloudBackend  *self,
+                                  GAsyncResult     *result,
+                                  GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == inb_cloud_backend_look_up_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* GObject --------------------------------------------------------------- */
 
 /* The class data is the subclass's only once its class_init has run, so

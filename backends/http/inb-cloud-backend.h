@@ -42,6 +42,10 @@ G_DECLARE_DERIVABLE_TYPE (InbCloudBackend, inb_cloud_backend, INB, CLOUD_BACKEND
  *   limits
  * @cancel_task: (nullable): worker thread; asks the service to cancel
  *   @task_id. %NULL: the service cannot cancel.
+ * @list_tasks: (nullable): worker thread; adds to @tasks (element-type
+ *   InbCloudTaskInfo) every task of @model_id the service lists as created
+ *   between @from and @to (it may add more; the caller filters). %NULL:
+ *   the service has no way to look tasks up (see inb_cloud_backend_look_up_async()).
  *
  * Everything but these (keys, addresses, poll and retry settings, the
  * InbBackend wiring, resume and remote cancel) is common.
@@ -85,9 +89,80 @@ struct _InbCloudBackendClass
                                   const char       *task_id,
                                   GCancellable     *cancellable,
                                   GError          **error);
+  gboolean (*list_tasks)         (InbHttpClient    *client,
+                                  const char       *base_url,
+                                  const char       *model_id,
+                                  GDateTime        *from,
+                                  GDateTime        *to,
+                                  GPtrArray        *tasks,
+                                  GCancellable     *cancellable,
+                                  GError          **error);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
+
+/**
+ * InbCloudTaskInfo:
+ * @task_id: the service's id
+ * @model: (nullable): the model it runs
+ * @status: (nullable): the service's own word for its state
+ * @created: when the service created it, Unix time in microseconds
+ *
+ * One task as a service's task list shows it.
+ */
+typedef struct
+{
+  char   *task_id;
+  char   *model;
+  char   *status;
+  gint64  created;
+} InbCloudTaskInfo;
+
+/**
+ * InbCloudLookupOutcome:
+ * @INB_CLOUD_LOOKUP_FOUND: exactly one task matches
+ * @INB_CLOUD_LOOKUP_AMBIGUOUS: several do: none may be adopted
+ * @INB_CLOUD_LOOKUP_NONE: none does
+ */
+typedef enum
+{
+  INB_CLOUD_LOOKUP_FOUND,
+  INB_CLOUD_LOOKUP_AMBIGUOUS,
+  INB_CLOUD_LOOKUP_NONE,
+} InbCloudLookupOutcome;
+
+/**
+ * InbCloudLookup:
+ * @outcome: see #InbCloudLookupOutcome
+ * @task_id: (nullable): the one match (%INB_CLOUD_LOOKUP_FOUND)
+ * @matches: (element-type InbCloudTaskInfo): every task that matches
+ * @listed: how many tasks the service listed in all
+ */
+typedef struct
+{
+  InbCloudLookupOutcome  outcome;
+  char                  *task_id;
+  GPtrArray             *matches;
+  guint                  listed;
+} InbCloudLookup;
+
+void        inb_cloud_task_info_free            (InbCloudTaskInfo *info);
+void        inb_cloud_lookup_free               (InbCloudLookup   *lookup);
+
+gboolean    inb_cloud_backend_can_look_up       (InbCloudBackend  *self);
+void        inb_cloud_backend_look_up_async     (InbCloudBackend      *self,
+                                                 const char           *model_id,
+                                                 GDateTime            *from,
+                                                 GDateTime            *to,
+                                                 const char * const   *known_task_ids,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+InbCloudLookup *inb_cloud_backend_look_up_finish (InbCloudBackend     *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InbCloudLookup, inb_cloud_lookup_free)
 
 void        inb_cloud_backend_set_api_key       (InbCloudBackend  *self,
                                                  const char       *api_key);

@@ -65,6 +65,8 @@ struct _InbCloudJob
 
   char                   *task_id;
   char                   *video_url;
+  char                   *intent_time;     /* ISO 8601: when the submit began */
+  char                   *adopted;         /* how a lost submit's task was found */
   InbCloudState           state;
   gint64                  queue_position;   /* -1: not known */
   JsonObject             *metadata;
@@ -311,10 +313,37 @@ inb_cloud_job_url (InbCloudJob *job,
  * the outcome at the end. After a crash it tells which remote task to
  * resume (inb_backend_resume_async() with {"task_id": …}), or that a
  * submit may have gone out unanswered. It never holds a key. */
+/* A resumed job keeps what an earlier record says of the submit: when it
+ * began, and how its task was found if its answer was lost. */
+static char *
+recorded_member (const char *work_dir,
+                 const char *member)
+{
+  g_autofree char *path = g_build_filename (work_dir, "remote.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GDateTime) parsed = NULL;
+  const char *when;
+  gsize length;
+
+  if (!g_file_get_contents (path, &text, &length, NULL) || length > 64 * 1024 ||
+      !json_parser_load_from_data (parser, text, (gssize) length, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+
+  when = inb_json_get_string (json_node_get_object (json_parser_get_root (parser)), member);
+  if (when == NULL || strlen (when) > 256 ||
+      (g_str_equal (member, "submitted") && (parsed = g_date_time_new_from_iso8601 (when, NULL)) == NULL))
+    return NULL;
+
+  return g_strdup (when);
+}
+
 static gboolean
-job_record (InbCloudJob  *job,
-            const char   *state,
-            GError      **error)
+job_record_full (InbCloudJob  *job,
+                 const char   *state,
+                 const char   *detail,
+                 GError      **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -347,6 +376,33 @@ job_record (InbCloudJob  *job,
       json_builder_set_member_name (builder, "task_id");
       json_builder_add_string_value (builder, job->task_id);
     }
+  if (job->intent_time == NULL)
+    job->intent_time = recorded_member (job->work_dir, "submitted");
+  if (job->adopted == NULL)
+    job->adopted = recorded_member (job->work_dir, "adopted");
+  if (job->adopted != NULL)
+    {
+      json_builder_set_member_name (builder, "adopted");
+      json_builder_add_string_value (builder, job->adopted);
+    }
+  if (job->intent_time != NULL)
+    {
+      /* When the submit began: where a lost submit is looked for, and
+       * what the provider's 24 hours count from */
+      json_builder_set_member_name (builder, "submitted");
+      json_builder_add_string_value (builder, job->intent_time);
+    }
+  if (job->video_url != NULL && g_strcmp0 (state, "done") != 0)
+    {
+      /* The result's address, kept until the clip is in place */
+      json_builder_set_member_name (builder, "video_url");
+      json_builder_add_string_value (builder, job->video_url);
+    }
+  if (detail != NULL)
+    {
+      json_builder_set_member_name (builder, "error");
+      json_builder_add_string_value (builder, detail);
+    }
   json_builder_set_member_name (builder, "updated");
   json_builder_add_string_value (builder, time);
   json_builder_end_object (builder);
@@ -367,6 +423,14 @@ job_record (InbCloudJob  *job,
     }
 
   return TRUE;
+}
+
+static gboolean
+job_record (InbCloudJob  *job,
+            const char   *state,
+            GError      **error)
+{
+  return job_record_full (job, state, NULL, error);
 }
 
 /* One follower per task ------------------------------------------------ */
@@ -503,6 +567,8 @@ job_free (InbCloudJob *job)
   g_free (job->output_path);
   g_free (job->task_id);
   g_free (job->video_url);
+  g_free (job->intent_time);
+  g_free (job->adopted);
   g_clear_pointer (&job->metadata, json_object_unref);
   g_clear_object (&job->result);
   g_free (job);
@@ -935,6 +1001,12 @@ submit_worker (GTask        *step,
   GError *error = NULL;
 
   /* Nothing goes out unless the intent is on disk first */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    g_free (job->intent_time);
+    job->intent_time = g_date_time_format_iso8601 (now);
+  }
   if (g_cancellable_set_error_if_cancelled (job->cancellable, &error) ||
       !job_record (job, "submitting", &error))
     {

@@ -10,6 +10,8 @@
 #   POST /api/v1/services/aigc/image2video/video-synthesis      (kf2v models)
 #   POST /api/v1/services/aigc/video-generation/video-synthesis (wan2.7-i2v)
 #   GET  /api/v1/tasks/<id>
+#   GET  /api/v1/tasks/?start_time=&end_time=&model_name=&status=&task_id=&page_no=&page_size=
+#                                                               (batch query, see list_tasks)
 #   POST /api/v1/tasks/<id>/cancel
 #   GET  /files/<id>.mp4?Expires=…&Signature=…                  (results)
 #
@@ -32,8 +34,15 @@
 #                    "empty" | "stall" (part of the file, then silence)
 #   video_path       the file served as the result (default: bytes that
 #                    are not a video)
+#   list_errors      [status, …]: the first batch queries answer these errors
+#   list_body        "malformed" | "deep": garbage instead of the task list
+#   foreign_tasks    [{"model_name", "gmt_create" (ms), "status"}, …]: tasks
+#                    the account made elsewhere (another app, the console);
+#                    listed, never polled
 
+import calendar
 import json
+import math
 import os
 import sys
 import time
@@ -54,6 +63,12 @@ MODELS = {
 }
 TEMPLATES = ["hanfu-1", "solaron", "magazine", "mech1", "mech2"]
 IMAGE_MIMES = ["image/jpeg", "image/jpg", "image/png", "image/bmp", "image/webp"]
+STATUSES = ["PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN"]
+# The batch query's start_time/end_time ("YYYYMMDDhhmmss") carry no zone and
+# the documentation names none; both regions (Beijing, Singapore) are UTC+8,
+# which this fake assumes [I].
+LIST_ZONE_OFFSET_S = 8 * 3600
+LIST_MAX_RANGE_S = 24 * 3600
 
 
 class Invalid(Exception):
@@ -97,6 +112,8 @@ class Handler(fakelib.FakeHandler):
 
         if method == "POST" and path in (KF2V_PATH, I2V_PATH):
             self.submit(path, body)
+        elif method == "GET" and path in ("/api/v1/tasks", "/api/v1/tasks/"):
+            self.list_tasks(query)
         elif method == "GET" and path.startswith("/api/v1/tasks/"):
             self.query_task(path[len("/api/v1/tasks/"):])
         elif method == "POST" and path.startswith("/api/v1/tasks/") and path.endswith("/cancel"):
@@ -226,9 +243,13 @@ class Handler(fakelib.FakeHandler):
         task_id = str(uuid.uuid4())
         params = req.get("parameters", {})
         prompt = req["input"].get("prompt", "")
+        request_id = self.rid()
         task = {
             "id": task_id, "model": req["model"], "polls": 0, "cancelled": False,
             "submit_time": now_text(), "prompt": prompt,
+            "gmt_create": int(time.time() * 1000), "request_id": request_id,
+            "user_api_unique_key": "apikey:v1:aigc:%s:video-synthesis:%s" % (
+                "image2video" if path == KF2V_PATH else "video-generation", req["model"]),
             "prompt_extend": params.get("prompt_extend", True),
             "resolution": params.get("resolution", "720P"),
             "duration": params.get("duration", 5),
@@ -242,7 +263,7 @@ class Handler(fakelib.FakeHandler):
             return
 
         self.send_json(200, {"output": {"task_status": "PENDING", "task_id": task_id},
-                             "request_id": self.rid()})
+                             "request_id": request_id})
 
     # --- query and cancel ----------------------------------------------
 
@@ -333,6 +354,126 @@ class Handler(fakelib.FakeHandler):
             out["end_time"] = now_text()
 
         self.send_json(200, reply)
+
+    # --- batch query (GET /tasks/) -------------------------------------
+
+    @staticmethod
+    def parse_list_time(text):
+        """'YYYYMMDDhhmmss' (UTC+8) -> Unix seconds, or None."""
+        if len(text) != 14 or not text.isdigit():
+            return None
+        try:
+            t = time.strptime(text, "%Y%m%d%H%M%S")
+        except ValueError:
+            return None
+        return calendar.timegm(t) - LIST_ZONE_OFFSET_S
+
+    def list_item(self, task):
+        status = self.status_of(task, False)
+        item = {
+            "api_key_id": "15" + str(abs(hash(self.state.get("key", "sk-test"))) % 10000),
+            "caller_parent_id": "1000000000000001",
+            "caller_uid": "1000000000000001",
+            "gmt_create": task["gmt_create"],
+            "model_name": task["model"],
+            "region": "cn-beijing",
+            "request_id": task["request_id"],
+            "status": status,
+            "task_id": task["id"],
+            "user_api_unique_key": task["user_api_unique_key"],
+        }
+        if status != "PENDING":
+            item["start_time"] = task["gmt_create"] + 15
+        if status in ("SUCCEEDED", "FAILED", "CANCELED"):
+            item["end_time"] = task["gmt_create"] + 30000
+        return item
+
+    def list_tasks(self, query):
+        errors = self.state.get("list_errors", [])
+        n = self.state.count("list-http")
+        if n <= len(errors):
+            status = errors[n - 1]
+            code = {429: "Throttling.RateQuota", 500: "InternalError",
+                    503: "ModelUnavailable"}.get(status, "InternalError")
+            self.error(status, code, "forced list error")
+            return
+        body = self.state.get("list_body")
+        if body == "malformed":
+            self.send_raw_json(200, '{"total": 3, "data": [{"task_id": "a", "gmt_cr')
+            return
+        if body == "deep":
+            self.send_raw_json(200, "[" * 10000 + "]" * 10000)
+            return
+
+        now = time.time()
+        start = end = None
+        if query.get("start_time"):
+            start = self.parse_list_time(query["start_time"])
+            if start is None:
+                self.error(400, "InvalidParameter", "start_time must be YYYYMMDDhhmmss")
+                return
+        if query.get("end_time"):
+            end = self.parse_list_time(query["end_time"])
+            if end is None:
+                self.error(400, "InvalidParameter", "end_time must be YYYYMMDDhhmmss")
+                return
+        if start is None and end is None:
+            start, end = now - LIST_MAX_RANGE_S, now
+        elif start is None:
+            start = end - LIST_MAX_RANGE_S
+        elif end is None:
+            end = start + LIST_MAX_RANGE_S
+        if end < start or end - start > LIST_MAX_RANGE_S:
+            self.error(400, "InvalidParameter", "The time range cannot exceed 24 hours.")
+            return
+        status = query.get("status")
+        if status and status not in STATUSES:
+            self.error(400, "InvalidParameter", "Invalid status: %s" % status)
+            return
+        try:
+            page_no = int(query.get("page_no") or 1)
+            page_size = int(query.get("page_size") or 10)
+        except ValueError:
+            self.error(400, "InvalidParameter", "page_no and page_size must be integers")
+            return
+        if page_no < 1 or page_size < 1:
+            self.error(400, "InvalidParameter", "page_no and page_size must be positive")
+            return
+
+        with self.state.lock:
+            tasks = list(self.state.tasks.values())
+        items = [self.list_item(t) for t in tasks]
+        for i, foreign in enumerate(self.state.get("foreign_tasks", [])):
+            items.append({
+                "api_key_id": "15other", "caller_parent_id": "1000000000000001",
+                "caller_uid": "1000000000000001", "gmt_create": foreign["gmt_create"],
+                "model_name": foreign["model_name"], "region": "cn-beijing",
+                "request_id": "foreign-request-%d" % i,
+                "status": foreign.get("status", "SUCCEEDED"),
+                "task_id": foreign.get("task_id", "foreign-task-%d" % i),
+                "user_api_unique_key": "apikey:v1:aigc:image2video:video-synthesis:%s"
+                                       % foreign["model_name"],
+            })
+
+        def keep(item):
+            created = item["gmt_create"] / 1000.0
+            if not start <= created <= end:
+                return False
+            if query.get("model_name") and item["model_name"] != query["model_name"]:
+                return False
+            if status and item["status"] != status:
+                return False
+            if query.get("task_id") and item["task_id"] != query["task_id"]:
+                return False
+            return True
+
+        items = sorted((i for i in items if keep(i)), key=lambda i: -i["gmt_create"])
+        total = len(items)
+        page = items[(page_no - 1) * page_size:page_no * page_size]
+        self.send_json(200, {"total": total, "data": page,
+                             "total_page": int(math.ceil(total / float(page_size))),
+                             "page_no": page_no, "request_id": self.rid(),
+                             "page_size": page_size})
 
     def cancel_task(self, task_id):
         with self.state.lock:
