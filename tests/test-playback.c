@@ -351,6 +351,86 @@ test_playback_finalize (gconstpointer data)
   g_assert_finalize_object (playback);
 }
 
+static gboolean
+has_texture_width (InbPlayback   *playback,
+                   gconstpointer  data)
+{
+  GdkTexture *texture = inb_playback_get_texture (playback);
+
+  return texture != NULL && gdk_texture_get_width (texture) == GPOINTER_TO_INT (data);
+}
+
+/* Draws the playback as a widget would, at @width × @height. */
+static void
+draw_at (InbPlayback *playback,
+         double       width,
+         double       height)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+
+  gdk_paintable_snapshot (GDK_PAINTABLE (playback), snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+}
+
+/* Frames are handed over at the size they are drawn at (here half the
+ * video's, at scale factor 1, then 2), scaled off the main thread, also
+ * when paused; the picture stays the exact frame, the intrinsic size stays
+ * the video's, and drawn larger than the video it is the full frame. */
+static void
+test_playback_scaled (gconstpointer data)
+{
+  g_autoptr(InbPlayback) playback = open_clip (data);
+  GdkTexture *texture;
+
+  assert_shows (playback, 0);
+  g_assert_true (has_texture_width (playback, GINT_TO_POINTER (WIDTH)));
+
+  /* Paused: the shown frame is scaled again, and is still frame 0. */
+  draw_at (playback, WIDTH / 2, HEIGHT / 2);
+  g_assert_true (wait_for (playback, has_texture_width, GINT_TO_POINTER (WIDTH / 2)));
+  texture = inb_playback_get_texture (playback);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, HEIGHT / 2);
+  g_assert_cmpint (frame_in_texture (texture), ==, 0);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (GDK_PAINTABLE (playback)), ==, WIDTH);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (GDK_PAINTABLE (playback)), ==, HEIGHT);
+
+  /* Steps bring exact frames at the drawn size. */
+  for (guint i = 1; i <= 5; i++)
+    {
+      inb_playback_step (playback, 1);
+      assert_shows (playback, i);
+      g_assert_cmpint (gdk_texture_get_width (inb_playback_get_texture (playback)), ==, WIDTH / 2);
+    }
+  inb_playback_seek_frame (playback, 25);
+  assert_shows (playback, 25);
+  g_assert_cmpint (gdk_texture_get_width (inb_playback_get_texture (playback)), ==, WIDTH / 2);
+  inb_playback_seek_frame (playback, 12);
+  assert_shows (playback, 12);
+  inb_playback_step (playback, -1);
+  assert_shows (playback, 11);
+
+  /* Twice as many device pixels: the full frame again, not larger. */
+  inb_playback_set_scale_factor (playback, 2);
+  draw_at (playback, WIDTH / 2, HEIGHT / 2);
+  g_assert_true (wait_for (playback, has_texture_width, GINT_TO_POINTER (WIDTH)));
+  assert_shows (playback, 11);
+  inb_playback_set_scale_factor (playback, 1);
+  draw_at (playback, WIDTH * 2, HEIGHT * 2);
+  for (guint i = 0; i < 20 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (gdk_texture_get_width (inb_playback_get_texture (playback)), ==, WIDTH);
+
+  /* Playing, at a quarter size, the frames keep coming scaled. */
+  draw_at (playback, WIDTH / 4, HEIGHT / 4);
+  inb_playback_play (playback);
+  g_assert_true (wait_for (playback, has_looped, GUINT_TO_POINTER (1)));
+  g_assert_true (wait_for (playback, has_texture_width, GINT_TO_POINTER (WIDTH / 4)));
+  inb_playback_pause (playback);
+  g_assert_null (inb_playback_get_error (playback));
+}
+
 static gsize
 resident_bytes (void)
 {
@@ -400,12 +480,15 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
+  /* No display here: the render node types GtkSnapshot uses, registered. */
+  g_type_ensure (GSK_TYPE_TEXTURE_NODE);
 
   clip = make_clip (N_FRAMES);
   short_clip = make_clip (8);
 
   g_test_add_data_func ("/playback/preroll", clip, test_playback_preroll);
   g_test_add_data_func ("/playback/step", clip, test_playback_step);
+  g_test_add_data_func ("/playback/scaled", clip, test_playback_scaled);
   g_test_add_data_func ("/playback/loop", clip, test_playback_loop);
   g_test_add_data_func ("/playback/no-loop", clip, test_playback_no_loop);
   g_test_add_func ("/playback/error", test_playback_error);

@@ -45,6 +45,8 @@ guint        inb_playback_get_n_frames   (InbPlayback *self);
 guint        inb_playback_get_n_loops    (InbPlayback *self);
 GdkTexture  *inb_playback_get_texture    (InbPlayback *self);
 const GError*inb_playback_get_error      (InbPlayback *self);
+void         inb_playback_set_scale_factor (InbPlayback *self,
+                                            int          scale_factor);
 void         inb_playback_step           (InbPlayback *self,
                                           int          frames);
 void         inb_playback_seek_frame     (InbPlayback *self,
