@@ -14,7 +14,14 @@
 
 #include "config.h"
 
+#include <dlfcn.h>
+
 #include <adwaita.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 #include "inb-application.h"
 #include "inb-window.h"
@@ -276,6 +283,299 @@ test_window_frame_counts (gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A real key press and release through the X server (XTest), so the key
+ * takes the window's whole path: capture, the focused widget, bubble.
+ * libXtst and Xlib are looked up at run time, not linked. FALSE when that
+ * cannot be done here (not X11, no XTest). */
+static gboolean
+send_key (GtkWindow *window,
+          guint      keyval)
+{
+#ifdef GDK_WINDOWING_X11
+  typedef int (*FakeKeyEvent) (Display *, unsigned int, int, unsigned long);
+  typedef int (*SetInputFocus) (Display *, Window, int, Time);
+  typedef int (*Sync) (Display *, int);
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
+  g_autofree GdkKeymapKey *keys = NULL;
+  FakeKeyEvent fake_key_event;
+  SetInputFocus set_input_focus;
+  Sync sync;
+  Display *xdisplay;
+  Window xid;
+  void *xtst;
+  int n_keys = 0;
+
+  if (!GDK_IS_X11_DISPLAY (display))
+    return FALSE;
+
+  xtst = dlopen ("libXtst.so.6", RTLD_NOW | RTLD_LOCAL);
+  if (xtst == NULL)
+    return FALSE;
+  fake_key_event = (FakeKeyEvent) dlsym (xtst, "XTestFakeKeyEvent");
+  set_input_focus = (SetInputFocus) dlsym (RTLD_DEFAULT, "XSetInputFocus");
+  sync = (Sync) dlsym (RTLD_DEFAULT, "XSync");
+  if (fake_key_event == NULL || set_input_focus == NULL || sync == NULL ||
+      !gdk_display_map_keyval (display, keyval, &keys, &n_keys) || n_keys == 0)
+    {
+      dlclose (xtst);
+      return FALSE;
+    }
+
+  xdisplay = gdk_x11_display_get_xdisplay (display);
+  xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
+
+  /* No window manager under Xvfb: give the window the keyboard. */
+  gdk_x11_display_error_trap_push (display);
+  set_input_focus (xdisplay, xid, RevertToParent, CurrentTime);
+  sync (xdisplay, False);
+  gdk_x11_display_error_trap_pop_ignored (display);
+
+  fake_key_event (xdisplay, keys[0].keycode, True, 0);
+  fake_key_event (xdisplay, keys[0].keycode, False, 0);
+  sync (xdisplay, False);
+  dlclose (xtst);
+
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
+static gboolean
+timed_out_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+spin_until (Condition condition,
+            gpointer  data)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (10, timed_out_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+
+  return !timed_out;
+}
+
+static gboolean
+is_prerolled (gpointer data)
+{
+  return inb_playback_get_prerolled (data);
+}
+
+static gboolean
+is_playing (gpointer data)
+{
+  return inb_playback_get_playing (data);
+}
+
+static gboolean
+is_paused (gpointer data)
+{
+  return !inb_playback_get_playing (data);
+}
+
+static gboolean
+has_text (gpointer data)
+{
+  GtkTextBuffer *buffer = data;
+  const char *wanted = g_object_get_data (G_OBJECT (buffer), "wanted");
+  g_autofree char *text = NULL;
+  GtkTextIter start;
+  GtkTextIter end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+
+  return g_strcmp0 (text, wanted) == 0;
+}
+
+static gboolean
+toggle_is_active (gpointer data)
+{
+  return gtk_toggle_button_get_active (data);
+}
+
+static gboolean
+toggle_is_inactive (gpointer data)
+{
+  return !gtk_toggle_button_get_active (data);
+}
+
+/* The first of @widget and its descendants (depth first) of @type for
+ * which @match, if given, says yes. */
+static GtkWidget *
+find_matching_widget (GtkWidget *widget,
+             GType      type,
+             gboolean (*match) (GtkWidget *widget))
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && (match == NULL || match (widget)))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_matching_widget (child, type, match);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+is_prompt (GtkWidget *widget)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
+  g_autofree char *text = NULL;
+  GtkTextIter start;
+  GtkTextIter end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+
+  return g_strcmp0 (text, "a fox") == 0;
+}
+
+static gboolean
+is_plain_toggle (GtkWidget *widget)
+{
+  return G_OBJECT_TYPE (widget) == GTK_TYPE_TOGGLE_BUTTON && gtk_widget_get_focusable (widget) &&
+         gtk_widget_is_sensitive (widget) && gtk_widget_get_mapped (widget);
+}
+
+static char *
+make_clip (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) msg = NULL;
+  g_autofree char *desc = NULL;
+  char *path;
+  int fd;
+
+  fd = g_file_open_tmp ("inb-window-keys-XXXXXX.mp4", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+
+  desc = g_strdup_printf ("videotestsrc num-buffers=32 ! video/x-raw,width=64,height=48,framerate=16/1 "
+                          "! videoconvert ! x264enc speed-preset=ultrafast ! mp4mux ! filesink location=\"%s\"",
+                          path);
+  pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (pipeline);
+  msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  return path;
+}
+
+/* Space plays and pauses from anywhere in the window but where the user
+ * types or where Space clicks: keys sent through the X server, so the
+ * window's real event path decides, not a direct call. */
+static void
+test_window_player_keys (gconstpointer data)
+{
+  InbApplication *app = (InbApplication *) data;
+  g_autofree char *clip = NULL;
+  g_autoptr(GFile) file = NULL;
+  InbWindow *window;
+  InbPlayer *player;
+  InbPlayback *playback;
+  GtkWidget *prompt;
+  GtkWidget *toggle;
+  GtkTextBuffer *buffer;
+
+  window = inb_window_new (GTK_APPLICATION (app), inb_application_get_settings (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  /* A model that takes a prompt, so the prompt can be typed in. */
+  g_assert_true (inb_window_select_model (window, "runcomfy", "community/wan-2-2/first-last-frame"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  player = inb_window_get_player (window);
+  playback = inb_player_get_playback (player);
+  clip = make_clip ();
+  file = g_file_new_for_path (clip);
+  inb_player_set_file (player, file);
+  g_assert_true (spin_until (is_prerolled, playback));
+  g_assert_false (inb_playback_get_playing (playback));
+
+  /* Nothing focused, so the key goes to the window, not the player. */
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  if (!send_key (GTK_WINDOW (window), GDK_KEY_space))
+    {
+      g_test_skip ("No XTest to send a real key press with");
+      inb_player_set_file (player, NULL);
+      gtk_window_destroy (GTK_WINDOW (window));
+      g_unlink (clip);
+      return;
+    }
+  g_assert_true (spin_until (is_playing, playback));
+  g_assert_false (gtk_widget_has_focus (GTK_WIDGET (player)));
+  g_assert_true (send_key (GTK_WINDOW (window), GDK_KEY_space));
+  g_assert_true (spin_until (is_paused, playback));
+
+  /* Typing in the prompt: Space and F are text, playback is untouched. */
+  inb_window_set_prompt (window, "a fox");
+  prompt = find_matching_widget (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW, is_prompt);
+  g_assert_nonnull (prompt);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (prompt));
+  g_assert_true (gtk_widget_grab_focus (prompt));
+  {
+    GtkTextIter end;
+
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_place_cursor (buffer, &end);
+  }
+  g_object_set_data (G_OBJECT (buffer), "wanted", (gpointer) "a fox ");
+  g_assert_true (send_key (GTK_WINDOW (window), GDK_KEY_space));
+  g_assert_true (spin_until (has_text, buffer));
+  g_assert_false (inb_playback_get_playing (playback));
+  g_object_set_data (G_OBJECT (buffer), "wanted", (gpointer) "a fox f");
+  g_assert_true (send_key (GTK_WINDOW (window), GDK_KEY_f));
+  g_assert_true (spin_until (has_text, buffer));
+  g_assert_false (gtk_window_is_fullscreen (GTK_WINDOW (window)));
+  g_assert_false (inb_playback_get_playing (playback));
+
+  /* A focused toggle button takes its Space as a click. */
+  toggle = find_matching_widget (GTK_WIDGET (window), GTK_TYPE_TOGGLE_BUTTON, is_plain_toggle);
+  if (toggle != NULL)
+    {
+      gboolean was_active = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle));
+
+      g_assert_true (gtk_widget_grab_focus (toggle));
+      g_assert_true (send_key (GTK_WINDOW (window), GDK_KEY_space));
+      g_assert_true (spin_until (was_active ? toggle_is_inactive : toggle_is_active, toggle));
+      g_assert_false (inb_playback_get_playing (playback));
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), was_active);
+    }
+
+  /* And the player itself, focused, still plays on Space. */
+  gtk_widget_grab_focus (GTK_WIDGET (player));
+  g_assert_true (send_key (GTK_WINDOW (window), GDK_KEY_space));
+  g_assert_true (spin_until (is_playing, playback));
+  inb_playback_pause (playback);
+
+  inb_player_set_file (player, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (clip);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -293,6 +593,7 @@ main (int   argc,
   g_test_add_data_func ("/window/narrow", app, test_window_narrow);
   g_test_add_data_func ("/window/remembers", app, test_window_remembers);
   g_test_add_data_func ("/window/frame-counts", app, test_window_frame_counts);
+  g_test_add_data_func ("/window/player-keys", app, test_window_player_keys);
 
   return g_test_run ();
 }

@@ -45,6 +45,8 @@ struct _InbPlayer
   GtkLabel       *time_label;
   GtkMenuButton  *speed_button;
   GtkWidget      *controls;
+
+  GtkWindow      *window;   /* weak: the root, while rooted */
 };
 
 G_DEFINE_FINAL_TYPE (InbPlayer, inb_player, GTK_TYPE_WIDGET)
@@ -275,6 +277,78 @@ inb_player_fullscreen_action (GtkWidget  *widget,
     gtk_window_fullscreen (GTK_WINDOW (root));
 }
 
+/* Space and F anywhere in the window, after the focused widget had the
+ * key: a text view or entry takes its Space (and its F) as text, a
+ * focused button or keyframe slot its Space as a click.
+ *
+ * F: a shortcut controller managed by the window, in its bubble phase.
+ *
+ * Space: GtkWindow itself binds the Space that no widget took to
+ * "activate-focus" (activate the focused widget), in its own class
+ * shortcuts, which run before any managed controller. So Space is taken
+ * there: when the focused widget has nothing to activate (nothing
+ * focused, the player, a scale, a label), it plays or pauses instead. */
+static void
+inb_player_window_activate_focus_cb (GtkWindow *window,
+                                     InbPlayer *self)
+{
+  GtkWidget *focus = gtk_window_get_focus (window);
+
+  if (focus != NULL && gtk_widget_is_sensitive (focus) &&
+      gtk_widget_class_get_activate_signal (GTK_WIDGET_GET_CLASS (focus)) != 0)
+    return;
+
+  if (inb_playback_get_file (self->playback) == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  g_signal_stop_emission_by_name (window, "activate-focus");
+  gtk_widget_activate_action (GTK_WIDGET (self), "player.play-pause", NULL);
+}
+
+static void
+inb_player_root (GtkWidget *widget)
+{
+  InbPlayer *self = INB_PLAYER (widget);
+  GtkRoot *root;
+
+  GTK_WIDGET_CLASS (inb_player_parent_class)->root (widget);
+
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    {
+      g_set_weak_pointer (&self->window, GTK_WINDOW (root));
+      g_signal_connect_object (root, "activate-focus",
+                               G_CALLBACK (inb_player_window_activate_focus_cb), self, 0);
+    }
+}
+
+static void
+inb_player_unroot (GtkWidget *widget)
+{
+  InbPlayer *self = INB_PLAYER (widget);
+
+  if (self->window != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->window, inb_player_window_activate_focus_cb, self);
+      g_clear_weak_pointer (&self->window);
+    }
+
+  GTK_WIDGET_CLASS (inb_player_parent_class)->unroot (widget);
+}
+
+static gboolean
+inb_player_fullscreen_shortcut_cb (GtkWidget *widget,
+                                   GVariant  *args,
+                                   gpointer   user_data)
+{
+  InbPlayer *self = INB_PLAYER (widget);
+
+  if (inb_playback_get_file (self->playback) == NULL)
+    return FALSE;
+
+  return gtk_widget_activate_action (widget, "player.fullscreen", NULL);
+}
+
 static void
 inb_player_pressed_cb (InbPlayer       *self,
                        int              n_press,
@@ -286,6 +360,12 @@ inb_player_pressed_cb (InbPlayer       *self,
 
   if (n_press == 2)
     gtk_widget_activate_action (GTK_WIDGET (self), "player.fullscreen", NULL);
+}
+
+static void
+inb_player_scale_factor_cb (InbPlayer *self)
+{
+  inb_playback_set_scale_factor (self->playback, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
 }
 
 static void
@@ -377,6 +457,9 @@ inb_player_class_init (InbPlayerClass *klass)
   object_class->get_property = inb_player_get_property;
   object_class->set_property = inb_player_set_property;
 
+  widget_class->root = inb_player_root;
+  widget_class->unroot = inb_player_unroot;
+
   properties[PROP_PLAYBACK] =
     g_param_spec_object ("playback", NULL, NULL, INB_TYPE_PLAYBACK,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
@@ -414,13 +497,11 @@ inb_player_class_init (InbPlayerClass *klass)
   gtk_widget_class_install_property_action (widget_class, "player.rate", "rate");
   gtk_widget_class_install_property_action (widget_class, "player.overlay", "overlay");
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "player.play-pause", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, 0, "player.play-pause", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "player.step", "i", -1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, 0, "player.step", "i", -1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "player.step", "i", 1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, 0, "player.step", "i", 1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, 0, "player.fullscreen", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "player");
@@ -430,6 +511,8 @@ inb_player_class_init (InbPlayerClass *klass)
 static void
 inb_player_init (InbPlayer *self)
 {
+  GtkEventController *shortcuts;
+
   self->overlay = g_strdup ("none");
   self->playback = inb_playback_new ();
 
@@ -452,6 +535,16 @@ inb_player_init (InbPlayer *self)
 
   g_signal_connect_object (self->playback, "notify::loop",
                            G_CALLBACK (inb_player_loop_changed_cb), self, G_CONNECT_SWAPPED);
+  /* The playback hands frames over at the size they are drawn at. */
+  g_signal_connect (self, "notify::scale-factor", G_CALLBACK (inb_player_scale_factor_cb), NULL);
+
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_MANAGED);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_f, 0),
+                                                          gtk_callback_action_new (inb_player_fullscreen_shortcut_cb,
+                                                                                   NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   inb_player_update_position (self);
   inb_player_update_playing (self);
