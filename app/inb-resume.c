@@ -273,7 +273,7 @@ clip_in_place (Item *item)
       !g_file_test (clip, G_FILE_TEST_IS_REGULAR))
     return FALSE;
 
-  if (!inb_video_verify (clip, 0, 0, 0, &info, &error))
+  if (!inb_video_probe_isolated (clip, 0, &info, NULL, &error))
     {
       g_debug ("Take %s: the clip does not play (%s); fetching it again",
                inb_take_get_id (item->take), error->message);

@@ -16,6 +16,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/pbutils/pbutils.h>
 #include <gst/video/video.h>
+#include <json-glib/json-glib.h>
 
 #include "inb-video-reader.h"
 
@@ -89,6 +90,7 @@ inb_video_info_clear (InbVideoInfo *info)
 
   g_clear_pointer (&info->video_codec, g_free);
   g_clear_pointer (&info->container, g_free);
+  g_clear_pointer (&info->container_type, g_free);
   memset (info, 0, sizeof *info);
 }
 
@@ -786,6 +788,8 @@ inb_video_probe_full (const char    *path,
       info->duration = container_s;
       info->video_codec = describe_caps (state->codec_caps);
       info->container = describe_caps (state->container_caps);
+      if (state->container_caps != NULL && !gst_caps_is_empty (state->container_caps))
+        info->container_type = g_strdup (gst_structure_get_name (gst_caps_get_structure (state->container_caps, 0)));
     }
 
   return TRUE;
@@ -888,4 +892,399 @@ inb_video_read_frame (const char  *path,
     }
 
   return g_steal_pointer (&state->frame);
+}
+
+/* In a process of its own ------------------------------------------------ */
+
+/* Downloaded files are hostile until proven otherwise, and GStreamer's
+ * demuxers parse them (qtdemux has had its share of memory bugs): the
+ * helper (backends/inb-probe-helper.c) runs inb_video_probe_full() and
+ * prints the outcome as one JSON object. Whatever happens to it (a crash,
+ * a hang, memory running out under its limit, garbage on stdout) is an
+ * error here: the file is not verified. */
+
+#define ISOLATED_MAX_ANSWER  (64 * 1024)
+
+static void
+inb_video_info_free_boxed (InbVideoInfo *info)
+{
+  inb_video_info_clear (info);
+  g_free (info);
+}
+#define ISOLATED_MAX_SIDE    16384
+
+typedef struct
+{
+  GSubprocess *process;
+  GSource     *timeout_source;
+  GSource     *cancel_source;
+  char        *path;
+  guint        timeout_ms;
+  gboolean     timed_out;
+  gboolean     cancelled;
+  GBytes      *out;
+  GBytes      *err;
+} IsolatedProbe;
+
+static void
+isolated_probe_free (IsolatedProbe *probe)
+{
+  if (probe->timeout_source != NULL)
+    {
+      g_source_destroy (probe->timeout_source);
+      g_source_unref (probe->timeout_source);
+    }
+  if (probe->cancel_source != NULL)
+    {
+      g_source_destroy (probe->cancel_source);
+      g_source_unref (probe->cancel_source);
+    }
+  g_clear_object (&probe->process);
+  g_free (probe->path);
+  g_clear_pointer (&probe->out, g_bytes_unref);
+  g_clear_pointer (&probe->err, g_bytes_unref);
+  g_free (probe);
+}
+
+static char *
+find_probe_helper (GError **error)
+{
+  const char *override = g_getenv (INB_VIDEO_PROBE_HELPER_ENV);
+
+  if (override != NULL && *override != '\0')
+    return g_strdup (override);
+  if (g_file_test (INB_PROBE_HELPER_INSTALLED, G_FILE_TEST_IS_EXECUTABLE))
+    return g_strdup (INB_PROBE_HELPER_INSTALLED);
+  if (g_file_test (INB_PROBE_HELPER_BUILT, G_FILE_TEST_IS_EXECUTABLE))
+    return g_strdup (INB_PROBE_HELPER_BUILT);
+
+  g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_CHECKER,
+               _("The video checker (%s) is not installed"), INB_PROBE_HELPER_INSTALLED);
+  return NULL;
+}
+
+static gboolean
+isolated_timeout_cb (gpointer user_data)
+{
+  IsolatedProbe *probe = g_task_get_task_data (user_data);
+
+  g_debug ("Checking %s: no answer after %u ms, stopping the checker", probe->path, probe->timeout_ms);
+  probe->timed_out = TRUE;
+  g_subprocess_force_exit (probe->process);
+  g_clear_pointer (&probe->timeout_source, g_source_unref);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+isolated_cancel_cb (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  IsolatedProbe *probe = g_task_get_task_data (user_data);
+
+  probe->cancelled = TRUE;
+  g_subprocess_force_exit (probe->process);
+  g_clear_pointer (&probe->cancel_source, g_source_unref);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The helper's answer: {"ok": true, "width": …} or {"ok": false, "domain": …} */
+static gboolean
+read_isolated_answer (IsolatedProbe  *probe,
+                      InbVideoInfo   *info,
+                      GError        **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  gsize length = 0;
+  const char *data = probe->out != NULL ? g_bytes_get_data (probe->out, &length) : NULL;
+
+  if (data == NULL || length == 0 || length > ISOLATED_MAX_ANSWER ||
+      !g_utf8_validate (data, (gssize) length, NULL) ||
+      !json_parser_load_from_data (parser, data, (gssize) length, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_CHECKER,
+                   _("The video checker gave no usable answer about “%s”; the file was not accepted"),
+                   probe->path);
+      return FALSE;
+    }
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_get_boolean_member_with_default (root, "ok", FALSE))
+    {
+      gint64 width = json_object_get_int_member_with_default (root, "width", 0);
+      gint64 height = json_object_get_int_member_with_default (root, "height", 0);
+      gint64 frames = json_object_get_int_member_with_default (root, "frames", 0);
+      double fps = json_object_get_double_member_with_default (root, "fps", 0);
+      double duration = json_object_get_double_member_with_default (root, "duration", 0);
+      const char *container_type = json_object_get_string_member_with_default (root, "container_type", NULL);
+
+      if (width <= 0 || height <= 0 || width > ISOLATED_MAX_SIDE || height > ISOLATED_MAX_SIDE ||
+          frames <= 0 || frames > G_MAXINT32 || !(fps >= 0 && fps < 10000) ||
+          !(duration >= 0 && duration < 1e7))
+        {
+          g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_CHECKER,
+                       _("The video checker gave an impossible answer about “%s”; the file was not accepted"),
+                       probe->path);
+          return FALSE;
+        }
+
+      /* Services send MP4: an image or anything else that happens to
+       * decode into a frame is not a clip */
+      if (container_type == NULL || !(g_str_has_prefix (container_type, "video/") ||
+                                      g_str_equal (container_type, "application/x-3gp")))
+        {
+          g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_NOT_VIDEO,
+                       _("“%s” is not a video file (it looks like %s)"), probe->path,
+                       container_type != NULL ? container_type : _("an unknown format"));
+          return FALSE;
+        }
+
+      if (info != NULL)
+        {
+          const char *codec = json_object_get_string_member_with_default (root, "codec", NULL);
+          const char *container = json_object_get_string_member_with_default (root, "container", NULL);
+
+          info->width = (guint) width;
+          info->height = (guint) height;
+          info->n_frames = (guint) frames;
+          info->fps = fps;
+          info->duration = duration;
+          info->video_codec = g_strdup (codec);
+          info->container = g_strdup (container);
+          info->container_type = g_strdup (container_type);
+        }
+      return TRUE;
+    }
+  else
+    {
+      const char *domain = json_object_get_string_member_with_default (root, "domain", "");
+      const char *message = json_object_get_string_member_with_default (root, "message", NULL);
+      gint64 code = json_object_get_int_member_with_default (root, "code", 0);
+
+      if (message == NULL)
+        message = _("the video checker rejected it");
+
+      if (g_str_equal (domain, g_quark_to_string (INB_VIDEO_ERROR)) &&
+          code >= INB_VIDEO_ERROR_FAILED && code <= INB_VIDEO_ERROR_CHECKER)
+        g_set_error_literal (error, INB_VIDEO_ERROR, (int) code, message);
+      else if (g_str_equal (domain, g_quark_to_string (G_IO_ERROR)) && code >= 0 && code < 100)
+        g_set_error_literal (error, G_IO_ERROR, (int) code, message);
+      else
+        g_set_error_literal (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED, message);
+      return FALSE;
+    }
+}
+
+static void
+isolated_waited_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  IsolatedProbe *probe = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+
+  if (probe->cancelled)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+  else if (probe->timed_out)
+    g_task_return_new_error (task, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT,
+                             _("Checking “%s” took longer than %u ms: the checker was stopped and the file "
+                               "was not accepted"), probe->path, probe->timeout_ms);
+  else if (g_subprocess_get_if_signaled (probe->process))
+    g_task_return_new_error (task, INB_VIDEO_ERROR, INB_VIDEO_ERROR_CHECKER,
+                             _("The video checker crashed on “%s” (signal %d); the file was not accepted"),
+                             probe->path, g_subprocess_get_term_sig (probe->process));
+  else if (!g_subprocess_get_if_exited (probe->process) || g_subprocess_get_exit_status (probe->process) != 0)
+    g_task_return_new_error (task, INB_VIDEO_ERROR, INB_VIDEO_ERROR_CHECKER,
+                             _("The video checker failed on “%s” (exit status %d); the file was not accepted"),
+                             probe->path, g_subprocess_get_if_exited (probe->process)
+                                          ? g_subprocess_get_exit_status (probe->process) : -1);
+  else
+    {
+      InbVideoInfo *info = g_new0 (InbVideoInfo, 1);
+
+      if (read_isolated_answer (probe, info, &error))
+        g_task_return_pointer (task, info, (GDestroyNotify) inb_video_info_free_boxed);
+      else
+        {
+          inb_video_info_free_boxed (info);
+          g_task_return_error (task, g_steal_pointer (&error));
+        }
+    }
+}
+
+static void
+isolated_communicated_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  GTask *task = user_data;
+  IsolatedProbe *probe = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_subprocess_communicate_finish (G_SUBPROCESS (object), result, &probe->out, &probe->err, &error))
+    {
+      g_debug ("Checker of %s: %s", probe->path, error->message);
+      g_subprocess_force_exit (probe->process);
+    }
+
+  if (probe->err != NULL && g_bytes_get_size (probe->err) > 0)
+    g_debug ("Checker of %s said: %.*s", probe->path, (int) MIN (g_bytes_get_size (probe->err), 2000),
+             (const char *) g_bytes_get_data (probe->err, NULL));
+
+  g_subprocess_wait_async (probe->process, NULL, isolated_waited_cb, task);
+}
+
+/**
+ * inb_video_probe_isolated_async:
+ * @path: a local file (a download, say)
+ * @timeout_ms: give up after this long (0 = %INB_VIDEO_PROBE_TIMEOUT_MS)
+ *
+ * inb_video_probe_full() in the helper process (`inbetween-probe`, or
+ * the one %INB_VIDEO_PROBE_HELPER_ENV names). It is killed after
+ * @timeout_ms; its crash, hang or garbage is an error, never the
+ * caller's crash or hang. Nothing blocks the calling thread's context.
+ */
+void
+inb_video_probe_isolated_async (const char          *path,
+                                guint                timeout_ms,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *helper = NULL;
+  g_autofree char *inner = NULL;
+  IsolatedProbe *probe;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inb_video_probe_isolated_async);
+  g_task_set_name (task, "[inb] probe isolated");
+
+  probe = g_new0 (IsolatedProbe, 1);
+  probe->path = g_strdup (path);
+  probe->timeout_ms = timeout_ms != 0 ? timeout_ms : INB_VIDEO_PROBE_TIMEOUT_MS;
+  g_task_set_task_data (task, probe, (GDestroyNotify) isolated_probe_free);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if ((helper = find_probe_helper (&error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The helper gives up a little before it would be killed */
+  inner = g_strdup_printf ("%u", MAX (1, probe->timeout_ms - MIN (probe->timeout_ms / 5, 1000)));
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  probe->process = g_subprocess_launcher_spawn (launcher, &error, helper, "--timeout-ms", inner, "--", path, NULL);
+  if (probe->process == NULL)
+    {
+      g_task_return_new_error (task, INB_VIDEO_ERROR, INB_VIDEO_ERROR_CHECKER,
+                               _("The video checker could not be started: %s"), error->message);
+      return;
+    }
+
+  probe->timeout_source = g_timeout_source_new (probe->timeout_ms);
+  g_source_set_name (probe->timeout_source, "[inb] probe isolated timeout");
+  g_source_set_callback (probe->timeout_source, isolated_timeout_cb, task, NULL);
+  g_source_attach (probe->timeout_source, g_task_get_context (task));
+
+  if (cancellable != NULL)
+    {
+      probe->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_name (probe->cancel_source, "[inb] probe isolated cancel");
+      g_source_set_callback (probe->cancel_source, G_SOURCE_FUNC (isolated_cancel_cb), task, NULL);
+      g_source_attach (probe->cancel_source, g_task_get_context (task));
+    }
+
+  g_subprocess_communicate_async (probe->process, NULL, NULL, isolated_communicated_cb, g_steal_pointer (&task));
+}
+
+/**
+ * inb_video_probe_isolated_finish:
+ * @info: (out caller-allocates) (optional): filled on success
+ *
+ * Returns: %TRUE if the helper found a complete, playable video; the
+ *   errors are inb_video_probe_full()'s, plus %INB_VIDEO_ERROR_TIMEOUT
+ *   when the helper was stopped and %INB_VIDEO_ERROR_CHECKER when it
+ *   crashed, could not run or gave no usable answer
+ */
+gboolean
+inb_video_probe_isolated_finish (GAsyncResult  *result,
+                                 InbVideoInfo  *info,
+                                 GError       **error)
+{
+  InbVideoInfo *found;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == inb_video_probe_isolated_async, FALSE);
+
+  if (info != NULL)
+    memset (info, 0, sizeof *info);
+
+  found = g_task_propagate_pointer (G_TASK (result), error);
+  if (found == NULL)
+    return FALSE;
+
+  if (info != NULL)
+    {
+      *info = *found;
+      g_free (found);
+    }
+  else
+    inb_video_info_free_boxed (found);
+
+  return TRUE;
+}
+
+static void
+isolated_sync_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/**
+ * inb_video_probe_isolated:
+ *
+ * inb_video_probe_isolated_async() waited for on a private main context:
+ * for worker threads.
+ */
+gboolean
+inb_video_probe_isolated (const char    *path,
+                          guint          timeout_ms,
+                          InbVideoInfo  *info,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  g_main_context_push_thread_default (context);
+  inb_video_probe_isolated_async (path, timeout_ms, cancellable, isolated_sync_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  ok = inb_video_probe_isolated_finish (result, info, error);
+  g_main_context_pop_thread_default (context);
+
+  return ok;
 }

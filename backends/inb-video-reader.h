@@ -21,7 +21,13 @@ typedef enum
   INB_VIDEO_ERROR_MISMATCH,       /* plays, but not what was expected (size, frame count) */
   INB_VIDEO_ERROR_TIMEOUT,
   INB_VIDEO_ERROR_TOO_LARGE,      /* bigger than INB_VIDEO_PROBE_MAX_BYTES: not parsed at all */
+  INB_VIDEO_ERROR_CHECKER,        /* the checker process crashed or could not run: not verified */
 } InbVideoError;
+
+/* The helper that probes untrusted files in a process of its own, and the
+ * variable that names another one (tests, uninstalled builds). */
+#define INB_VIDEO_PROBE_HELPER_NAME "inbetween-probe"
+#define INB_VIDEO_PROBE_HELPER_ENV  "INBETWEEN_PROBE_HELPER"
 
 /* probe/verify/read_frame refuse files larger than this before parsing. */
 #define INB_VIDEO_PROBE_MAX_BYTES  (G_GINT64_CONSTANT (2) << 30)   /* 2 GiB */
@@ -37,6 +43,7 @@ typedef struct
   double  duration;      /* seconds, from the container */
   char   *video_codec;   /* e.g. "H.264 (High Profile)" */
   char   *container;     /* e.g. "Quicktime" / "ISO MP4/M4A" */
+  char   *container_type; /* the media type found, e.g. "video/quicktime" */
 } InbVideoInfo;
 
 GQuark     inb_video_error_quark (void);
@@ -60,6 +67,24 @@ gboolean   inb_video_verify      (const char     *path,
                                   guint           expected_frames,
                                   InbVideoInfo   *info,
                                   GError        **error);
+
+/* inb_video_probe_full() in the helper process (a crash or a hang there
+ * is an error here, never a crash or a hang): for downloaded files.
+ * Killed after @timeout_ms (0 = INB_VIDEO_PROBE_TIMEOUT_MS). */
+void       inb_video_probe_isolated_async  (const char          *path,
+                                            guint                timeout_ms,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean   inb_video_probe_isolated_finish (GAsyncResult        *result,
+                                            InbVideoInfo        *info,
+                                            GError             **error);
+/* The same, blocking (worker threads only). */
+gboolean   inb_video_probe_isolated        (const char          *path,
+                                            guint                timeout_ms,
+                                            InbVideoInfo        *info,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
 
 /* Decodes and returns frame @index (0-based) as RGB. */
 InbImage  *inb_video_read_frame  (const char     *path,

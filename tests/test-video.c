@@ -794,6 +794,257 @@ test_single_frame (Fixture       *f,
   assert_frame_matches (path, 0, 64, 48);
 }
 
+/* R15: downloads are probed in a helper process ------------------------ */
+
+typedef struct
+{
+  GMainLoop    *loop;
+  gboolean      ok;
+  GError       *error;
+  InbVideoInfo  info;
+  guint         ticks;
+} Isolated;
+
+static void
+isolated_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Isolated *w = user_data;
+
+  w->ok = inb_video_probe_isolated_finish (result, &w->info, &w->error);
+  g_main_loop_quit (w->loop);
+}
+
+static gboolean
+isolated_tick (gpointer user_data)
+{
+  Isolated *w = user_data;
+
+  w->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Probes @path in the helper from the main loop, counting 20 ms ticks */
+static gboolean
+probe_isolated (const char    *path,
+                guint          timeout_ms,
+                InbVideoInfo  *info,
+                guint         *ticks,
+                GError       **error)
+{
+  Isolated w = { 0, };
+  guint tick;
+
+  w.loop = g_main_loop_new (NULL, FALSE);
+  tick = g_timeout_add (20, isolated_tick, &w);
+  inb_video_probe_isolated_async (path, timeout_ms, NULL, isolated_done, &w);
+  g_main_loop_run (w.loop);
+  g_source_remove (tick);
+  g_main_loop_unref (w.loop);
+
+  if (ticks != NULL)
+    *ticks = w.ticks;
+  if (w.error != NULL)
+    g_propagate_error (error, w.error);
+  if (info != NULL)
+    *info = w.info;
+  else
+    inb_video_info_clear (&w.info);
+
+  return w.ok;
+}
+
+static void
+assert_isolated_fails (const char *path,
+                       int         code)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (probe_isolated (path, 0, NULL, NULL, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, INB_VIDEO_ERROR, code);
+  g_assert_nonnull (strstr (error->message, path));
+}
+
+static gboolean
+run_launch (const char *description)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = gst_parse_launch (description, &error);
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) message = NULL;
+
+  if (pipeline == NULL)
+    return FALSE;
+  gst_object_ref_sink (pipeline);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  message = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  return message != NULL && GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS;
+}
+
+static void
+test_isolated_rejects (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char html[] =
+    "<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head><body>AccessDenied</body></html>\n";
+  g_autofree char *good = fixture_path (f, "good.mp4");
+  g_autofree char *page = fixture_path (f, "page.mp4");
+  g_autofree char *empty = fixture_path (f, "empty.mp4");
+  g_autofree char *cut = fixture_path (f, "cut.mp4");
+  g_autofree char *audio = fixture_path (f, "audio.mp4");
+  g_autofree char *image = fixture_path (f, "image.mp4");
+  g_autofree char *launch = NULL;
+  g_auto(InbVideoInfo) info = { 0 };
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+  guint ticks = 0;
+
+  /* A good clip: the helper's answer matches the in-process probe */
+  write_smooth_clip (good, 320, 240, 33, 16);
+  g_assert_true (probe_isolated (good, 0, &info, &ticks, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.width, ==, 320);
+  g_assert_cmpuint (info.height, ==, 240);
+  g_assert_cmpuint (info.n_frames, ==, 33);
+  g_assert_cmpfloat_with_epsilon (info.fps, 16.0, 0.01);
+  g_assert_nonnull (info.video_codec);
+  g_assert_nonnull (strstr (info.video_codec, "H.264"));
+  g_test_message ("good clip: %u×%u, %u frames, %s, %u ticks of the main loop meanwhile",
+                  info.width, info.height, info.n_frames, info.video_codec, ticks);
+
+  write_bytes (page, html, strlen (html));
+  assert_isolated_fails (page, INB_VIDEO_ERROR_NOT_VIDEO);
+
+  write_bytes (empty, "", 0);
+  assert_isolated_fails (empty, INB_VIDEO_ERROR_NOT_VIDEO);
+
+  write_smooth_clip (cut, 320, 240, 33, 16);
+  g_assert_cmpint (g_stat (cut, &st), ==, 0);
+  g_assert_cmpint (truncate (cut, st.st_size / 2), ==, 0);
+  assert_isolated_fails (cut, INB_VIDEO_ERROR_TRUNCATED);
+
+  /* Wrong content in a valid container: sound only, and a PNG image */
+  launch = g_strdup_printf ("audiotestsrc num-buffers=20 ! audioconvert ! lamemp3enc ! mp4mux ! "
+                            "filesink location=\"%s\"", audio);
+  if (run_launch (launch))
+    assert_isolated_fails (audio, INB_VIDEO_ERROR_NOT_VIDEO);
+  else
+    g_test_message ("no MP3 encoder: audio-only case skipped");
+  g_free (launch);
+  launch = g_strdup_printf ("videotestsrc num-buffers=1 ! video/x-raw,width=64,height=48 ! pngenc ! "
+                            "filesink location=\"%s\"", image);
+  g_assert_true (run_launch (launch));
+  assert_isolated_fails (image, INB_VIDEO_ERROR_NOT_VIDEO);
+}
+
+/* Points the helper variable at a shell script for one test */
+static char *
+fake_helper (Fixture    *f,
+             const char *name,
+             const char *body)
+{
+  g_autofree char *script = g_strdup_printf ("#!/bin/sh\n%s\n", body);
+  char *path = fixture_path (f, name);
+
+  write_bytes (path, script, strlen (script));
+  g_assert_cmpint (g_chmod (path, 0755), ==, 0);
+  g_setenv (INB_VIDEO_PROBE_HELPER_ENV, path, TRUE);
+
+  return path;
+}
+
+static void
+restore_helper (const char *saved)
+{
+  if (saved != NULL)
+    g_setenv (INB_VIDEO_PROBE_HELPER_ENV, saved, TRUE);
+  else
+    g_unsetenv (INB_VIDEO_PROBE_HELPER_ENV);
+}
+
+static void
+test_isolated_hang (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *saved = g_strdup (g_getenv (INB_VIDEO_PROBE_HELPER_ENV));
+  g_autofree char *clip = fixture_path (f, "clip.mp4");
+  g_autofree char *pidfile = fixture_path (f, "helper.pid");
+  g_autofree char *body = g_strdup_printf ("echo $$ > '%s'\nexec sleep 60", pidfile);
+  g_autofree char *helper = NULL;
+  g_autofree char *pid_text = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start, elapsed;
+  guint ticks = 0;
+  pid_t pid;
+
+  write_smooth_clip (clip, 64, 48, 4, 16);
+  helper = fake_helper (f, "hang.sh", body);
+
+  start = g_get_monotonic_time ();
+  g_assert_false (probe_isolated (clip, 1000, NULL, &ticks, &error));
+  elapsed = g_get_monotonic_time () - start;
+  restore_helper (saved);
+
+  g_test_message ("hanging helper: %s after %.2f s; the main loop ticked %u times meanwhile",
+                  error->message, elapsed / 1e6, ticks);
+  g_assert_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "not accepted"));
+  /* generous: the caller's loop kept running and the wait ended */
+  g_assert_cmpuint (ticks, >=, 10);
+  g_assert_cmpint (elapsed, <, 8 * G_USEC_PER_SEC);
+
+  /* The helper was killed, not left behind */
+  g_assert_true (g_file_get_contents (pidfile, &pid_text, NULL, NULL));
+  pid = (pid_t) g_ascii_strtoll (pid_text, NULL, 10);
+  g_assert_cmpint (pid, >, 0);
+  g_assert_cmpint (kill (pid, 0), ==, -1);
+}
+
+static void
+test_isolated_crash (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const struct { const char *body; const char *text; } cases[] = {
+    { "kill -SEGV $$", "crashed" },
+    { "echo '{\"ok\": true, \"width\": 99999999, \"height\": 1, \"frames\": 1}'", "impossible" },
+    { "echo 'Segmentation fault (core dumped)'", "no usable answer" },
+    { "exit 3", "exit status 3" },
+  };
+  g_autofree char *saved = g_strdup (g_getenv (INB_VIDEO_PROBE_HELPER_ENV));
+  g_autofree char *clip = fixture_path (f, "clip.mp4");
+
+  write_smooth_clip (clip, 64, 48, 4, 16);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("helper-%u.sh", i);
+      g_autofree char *helper = fake_helper (f, name, cases[i].body);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (probe_isolated (clip, 5000, NULL, NULL, &error));
+      g_test_message ("%s → %s", cases[i].body, error->message);
+      g_assert_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_CHECKER);
+      g_assert_nonnull (strstr (error->message, cases[i].text));
+    }
+
+  /* No helper at all: not verified either */
+  {
+    g_autofree char *missing = fixture_path (f, "no-such-helper");
+    g_autoptr(GError) error = NULL;
+
+    g_setenv (INB_VIDEO_PROBE_HELPER_ENV, missing, TRUE);
+    g_assert_false (inb_video_probe_isolated (clip, 0, NULL, NULL, &error));
+    g_assert_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_CHECKER);
+  }
+
+  restore_helper (saved);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -818,6 +1069,9 @@ main (int   argc,
   ADD ("/video/reader/with-audio", test_reader_with_audio);
   ADD ("/video/reader/too-large", test_reader_too_large);
   ADD ("/video/reader/timeout", test_reader_timeout);
+  ADD ("/video/isolated/rejects", test_isolated_rejects);
+  ADD ("/video/isolated/hang", test_isolated_hang);
+  ADD ("/video/isolated/crash", test_isolated_crash);
 #undef ADD
 
   return g_test_run ();

@@ -795,6 +795,13 @@ download_worker (GTask        *step,
   g_strdelimit (name, "/\\:", '_');
   download = g_build_filename (job->work_dir, name, NULL);
 
+  /* The result's address is on disk before it is fetched */
+  if (!job_record (job, "downloading", &error))
+    {
+      g_warning ("%s task %s: %s", job->klass->service, job->task_id, error->message);
+      g_clear_error (&error);
+    }
+
   inb_cloud_job_report (job, PROGRESS_DOWNLOAD, _("Downloading the clip"));
   if (!inb_http_client_download (job->client, job->video_url, download, job->options.max_video_bytes,
                                  download_progress, job, job->cancellable, &error))
@@ -803,16 +810,36 @@ download_worker (GTask        *step,
       return;
     }
 
+  /* A downloaded file is untrusted: it is probed in a helper process
+   * (≤ 10 s), so a hostile file can crash or hang only the helper */
   inb_cloud_job_report (job, PROGRESS_VERIFY, _("Verifying the clip"));
-  if (!inb_video_verify (download, 0, 0, 0, &info, &error))
+  if (!inb_video_probe_isolated (download, 0, &info, job->cancellable, &error))
     {
-      g_autofree char *invalid = g_strconcat (download, ".invalid", NULL);
+      g_autofree char *quarantined = g_strconcat (download, ".quarantined", NULL);
 
-      /* Kept aside for inspection; it never becomes the take's clip */
-      g_rename (download, invalid);
-      g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                               _("%s sent a file that is not a playable video: %s"),
-                               job->klass->service, error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_unlink (download);
+          g_task_return_error (step, g_steal_pointer (&error));
+          return;
+        }
+
+      /* Set aside for inspection, never the take's clip; the record keeps
+       * the task and its address so it can be fetched again */
+      g_rename (download, quarantined);
+      job_record_full (job, "unverified", error->message, NULL);
+
+      if (g_error_matches (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_CHECKER) ||
+          g_error_matches (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT))
+        g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+                                 _("The clip from %s could not be checked: %s. It was set aside and is "
+                                   "not shown; task %s is kept, so it can be fetched again until it expires."),
+                                 job->klass->service, error->message, job->task_id);
+      else
+        g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                                 _("%s sent a file that is not a playable video: %s. It was set aside; "
+                                   "task %s is kept, so it can be fetched again until it expires."),
+                                 job->klass->service, error->message, job->task_id);
       return;
     }
 
