@@ -460,6 +460,80 @@ test_download_failures (Fixture       *f,
     }
 }
 
+/* R15: a file that fails the checker is set aside, the task kept */
+static guint
+count_quarantined (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    n += g_str_has_suffix (name, ".mp4.quarantined");
+
+  return n;
+}
+
+static void
+test_download_quarantined (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbRequest) again = inb_cloud_fixture_request (f, "wan2.2-kf2v-flash", "x", 640, 400, NULL);
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(JsonObject) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("INBETWEEN_PROBE_HELPER"));
+  g_autofree char *hang = g_build_filename (f->tmpdir, "hang.sh", NULL);
+  g_autofree char *task_id = NULL;
+  gint64 start;
+  double waited;
+
+  /* Not a video: refused by the checker, kept aside, the task recorded */
+  inb_fake_server_script (f->fake, "{\"video_path\": null}");
+  result = inb_cloud_fixture_generate (f, request, NULL, 0, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE);
+  g_assert_nonnull (strstr (error->message, "set aside"));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_quarantined (f->work_dir), ==, 1);
+  record = read_remote_record (f);
+  g_assert_cmpstr (json_object_get_string_member (record, "state"), ==, "unverified");
+  g_assert_nonnull (json_object_get_string_member (record, "task_id"));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (record, "video_url"), "http://127.0.0.1:"));
+  g_assert_nonnull (json_object_get_string_member (record, "error"));
+  g_assert_true (json_object_has_member (record, "submitted"));
+  g_clear_pointer (&record, json_object_unref);
+
+  /* A checker that hangs: stopped after its 10 s, the file set aside
+   * unverified, the job ends with a clear message */
+  g_file_set_contents (hang, "#!/bin/sh\nexec sleep 120\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (hang, 0755), ==, 0);
+  g_setenv ("INBETWEEN_PROBE_HELPER", hang, TRUE);
+  inb_fake_server_reset (f->fake);   /* back to serving the real clip */
+  start = g_get_monotonic_time ();
+  result = inb_cloud_fixture_generate (f, again, NULL, 0, NULL, &error);
+  waited = (g_get_monotonic_time () - start) / 1e6;
+  if (saved != NULL)
+    g_setenv ("INBETWEEN_PROBE_HELPER", saved, TRUE);
+  else
+    g_unsetenv ("INBETWEEN_PROBE_HELPER");
+
+  g_test_message ("hanging checker: job ended after %.1f s: %s", waited, error ? error->message : "(no error)");
+  g_assert_null (result);
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "could not be checked"));
+  g_assert_cmpfloat (waited, <, 40.0);   /* generous: the checker's bound is 10 s */
+  g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
+  record = read_remote_record (f);
+  g_assert_cmpstr (json_object_get_string_member (record, "state"), ==, "unverified");
+  task_id = g_strdup (json_object_get_string_member (record, "task_id"));
+  g_assert_nonnull (strstr (error->message, task_id));
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+}
+
 static void
 test_download_resumed (Fixture       *f,
                        gconstpointer  data)
@@ -695,6 +769,7 @@ main (int   argc,
   ADD ("/dashscope/poll-retry", test_poll_retry);
   ADD ("/dashscope/download-failures", test_download_failures);
   ADD ("/dashscope/download-resumed", test_download_resumed);
+  ADD ("/dashscope/download-quarantined", test_download_quarantined);
   ADD ("/dashscope/cancel-pending", test_cancel_pending);
   ADD ("/dashscope/cancel-running", test_cancel_running);
   ADD ("/dashscope/cancel-downloading", test_cancel_downloading);

@@ -721,6 +721,53 @@ test_lookup_errors (Fixture       *f,
   g_assert_cmpuint (SUBMITS (f), ==, submits);
 }
 
+/* R15: a clip set aside by the checker is fetched again while the task lives */
+
+static void
+test_unverified_retry (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f);
+  g_autoptr(InbTake) take = make_take (f, request);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonObject) remote = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *clip = inb_take_dup_clip_path (take);
+  g_autofree char *script = NULL;
+  InbTestWait w = { 0, };
+  InbResumeEntry *entry;
+
+  /* The service's file is not a video: the job fails, the task is kept */
+  inb_fake_server_script (f->fake, "{\"video_path\": null}");
+  w.loop = g_main_loop_new (NULL, FALSE);
+  inb_backend_generate_async (f->backend, request, NULL, NULL, inb_test_on_generated, &w);
+  inb_test_loop_run (w.loop);
+  g_main_loop_unref (w.loop);
+  g_assert_null (w.result);
+  g_assert_error (w.error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE);
+  inb_take_set_error (take, w.error);
+  inb_take_set_state (take, "failed");   /* as the job queue leaves it */
+  inb_take_save (take, &error);
+  g_assert_no_error (error);
+  g_clear_error (&w.error);
+  remote = read_remote (take);
+  g_assert_cmpstr (json_object_get_string_member (remote, "state"), ==, "unverified");
+  g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));
+
+  /* Next start: the service serves the real clip now */
+  script = g_strdup_printf ("{\"video_path\": \"%s\"}", f->served);
+  inb_fake_server_script (f->fake, script);
+  entries = resume (f);
+  entry = find_entry (entries, take);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->outcome, ==, INB_RESUME_DONE);
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+  after = reload (take);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "done");
+  g_assert_true (g_file_test (clip, G_FILE_TEST_IS_REGULAR));
+}
+
 /* No key: left as it was, for later -------------------------------------- */
 
 static void
@@ -935,6 +982,7 @@ main (int   argc,
   ADD ("/resume/lookup-ambiguous", test_lookup_ambiguous);
   ADD ("/resume/lookup-none", test_lookup_none);
   ADD ("/resume/lookup-errors", test_lookup_errors);
+  ADD ("/resume/unverified-retry", test_unverified_retry);
   ADD ("/resume/no-key", test_no_key);
   ADD ("/resume/cli", test_cli);
   ADD ("/resume/busy", test_busy);
