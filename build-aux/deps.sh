@@ -23,7 +23,7 @@ RUN=(
   ca-certificates
 )
 TEST=(
-  xvfb xauth dbus dbus-x11 python3 gnome-keyring libsecret-tools
+  xvfb xauth dbus dbus-x11 python3 python3-gi gnome-keyring libsecret-tools
   gstreamer1.0-tools imagemagick
 )
 BENCH=(

@@ -554,6 +554,8 @@ test_session_only_child (gconstpointer data)
   g_assert_true (wait_until (f, job_added, GUINT_TO_POINTER (0), 30));
   g_assert_true (wait_until (f, job_finished, NULL, 120));
   job = g_list_model_get_item (jobs, 0);
+  if (inb_job_get_error (job) != NULL)
+    g_printerr ("Job error: %s\n", inb_job_get_error (job)->message);
   g_assert_cmpint (inb_job_get_state (job), ==, INB_JOB_DONE);
   g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, 1);
   bearer = g_strconcat ("Bearer ", KEY, NULL);
@@ -1000,6 +1002,296 @@ test_runcomfy_cancel_queued (gconstpointer data)
   row_watch_stop (&w);
 }
 
+/* A stalled Secret Service (R4) -----------------------------------------
+ *
+ * /cloud-window/stalled-keyring starts a private session bus and, on it,
+ * tests/fakes/fake-secret-service.py, which owns org.freedesktop.secrets
+ * and never answers; the child runs the window against it with libsecret's
+ * real D-Bus backend. While each keyring call hangs, the window must keep
+ * drawing (no gap between frames over 100 ms) and the call must end after
+ * its timeout with the UI saying so. */
+
+#define MAX_FRAME_GAP_US (100 * 1000)
+
+/* Nanoseconds this thread has spent runnable but waiting for a CPU
+ * (/proc/thread-self/schedstat, second field); 0 where the kernel does not
+ * say. On a loaded machine this is the part of a gap that other processes
+ * took, not anything this one waited on. */
+static gint64
+runqueue_wait_ns (void)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
+    return 0;
+  fields = g_strsplit (g_strstrip (text), " ", 0);
+
+  return g_strv_length (fields) >= 2 ? g_ascii_strtoll (fields[1], NULL, 10) : 0;
+}
+
+/* The gaps between one widget's frames (each frame redraws the widget)
+ * and between the runs of a 10 ms main-loop timeout: as measured, and
+ * less the time the main thread waited for a CPU meanwhile. */
+typedef struct
+{
+  gint64 last;
+  gint64 last_wait;
+  gint64 max_gap;
+  gint64 max_own_gap;
+  guint  count;
+} GapMeter;
+
+static void
+gap_meter_tick (GapMeter *m)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 wait = runqueue_wait_ns ();
+
+  if (m->last != 0)
+    {
+      gint64 gap = now - m->last;
+
+      m->max_gap = MAX (m->max_gap, gap);
+      m->max_own_gap = MAX (m->max_own_gap, gap - (wait - m->last_wait) / 1000);
+    }
+  m->last = now;
+  m->last_wait = wait;
+  m->count++;
+}
+
+typedef struct
+{
+  GtkWidget *widget;
+  guint      tick_id;
+  guint      timeout_id;
+  GapMeter   frames;
+  GapMeter   timer;
+} FrameProbe;
+
+static gboolean
+probe_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  FrameProbe *p = user_data;
+
+  gap_meter_tick (&p->frames);
+  gtk_widget_queue_draw (widget);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+probe_timeout_cb (gpointer user_data)
+{
+  FrameProbe *p = user_data;
+
+  gap_meter_tick (&p->timer);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+probe_start (FrameProbe *p,
+             GtkWidget  *widget)
+{
+  memset (p, 0, sizeof *p);
+  p->widget = widget;
+  p->tick_id = gtk_widget_add_tick_callback (widget, probe_tick_cb, p, NULL);
+  p->timeout_id = g_timeout_add (10, probe_timeout_cb, p);
+}
+
+/* Stops @p and checks it; says what it measured in @report. */
+static void
+probe_stop (FrameProbe *p,
+            const char *what,
+            gint64      started,
+            GString    *report)
+{
+  double waited = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+  g_autofree char *line = NULL;
+
+  gtk_widget_remove_tick_callback (p->widget, p->tick_id);
+  g_source_remove (p->timeout_id);
+  line = g_strdup_printf ("%s: waited %.2f s; %u frames, largest gap %.1f ms (%.1f ms less CPU waits); "
+                          "10 ms timer: largest gap %.1f ms (%.1f ms)\n",
+                          what, waited, p->frames.count,
+                          p->frames.max_gap / 1000.0, p->frames.max_own_gap / 1000.0,
+                          p->timer.max_gap / 1000.0, p->timer.max_own_gap / 1000.0);
+  g_string_append (report, line);
+  /* The child's stderr is shown when it fails */
+  g_printerr ("%s", line);
+
+  /* The call really hung until its timeout (5 s), and ended then: the
+   * service never answers. */
+  g_assert_cmpfloat (waited, >=, INB_SECRETS_DEFAULT_TIMEOUT_MS / 1000.0 - 1.0);
+  g_assert_cmpfloat (waited, <, INB_SECRETS_DEFAULT_TIMEOUT_MS / 1000.0 + 5.0);
+  /* Frames kept coming all along (at least 10 a second) … */
+  g_assert_cmpfloat (p->frames.count, >=, 10 * waited);
+  /* … never more than 100 ms apart, unless other processes had the CPU;
+   * a main loop blocked on the keyring would show the whole 5 s here. */
+  g_assert_cmpint (p->frames.max_own_gap, <=, MAX_FRAME_GAP_US);
+  g_assert_cmpint (p->timer.max_own_gap, <=, MAX_FRAME_GAP_US);
+}
+
+static void
+test_stalled_keyring_child (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  InbSecrets *secrets = inb_application_get_secrets (f->app);
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *problem = NULL;
+  g_autofree char *bearer = g_strconcat ("Bearer ", KEY, NULL);
+  InbPreferencesWindow *prefs;
+  AdwPasswordEntryRow *row;
+  FrameProbe probe;
+  gint64 started;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("Runs from /cloud-window/stalled-keyring");
+      return;
+    }
+
+  g_assert_true (inb_window_select_model (f->window, "dashscope", "wan2.2-kf2v-flash"));
+  load_keyframes (f);
+  inb_window_set_prompt (f->window, "the disc glides to the right");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+
+  /* 1. Generate looks the key up in the hung keyring. */
+  probe_start (&probe, GTK_WIDGET (f->window));
+  started = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, key_problem_shown, NULL, 20));
+  probe_stop (&probe, "Generate, key lookup", started, report);
+  /* It gave up: no key, nothing sent, and the reason is known */
+  g_assert_nonnull (strstr (inb_window_get_key_problem (f->window), "No API key"));
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 0);
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, 0);
+  problem = inb_secrets_dup_problem (secrets);
+  g_assert_cmpstr (problem, ==, "The keyring did not answer in time");
+
+  /* 2. Preferences looks the key up too: the page stays usable. */
+  prefs = INB_PREFERENCES_WINDOW (inb_window_show_preferences (f->window, "dashscope"));
+  started = g_get_monotonic_time ();
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
+  probe_start (&probe, GTK_WIDGET (prefs));
+  /* Still waiting for the keyring: the key entry is not offered yet */
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (inb_preferences_window_get_key_row (prefs, "dashscope"))));
+  g_assert_true (wait_until (f, key_looked_up, prefs, 20));
+  probe_stop (&probe, "Preferences, key lookup", started, report);
+  g_assert_cmpint (inb_preferences_window_get_key_source (prefs, "dashscope"), ==, INB_KEY_SOURCE_NONE);
+
+  /* 3. Saving a key hangs as well: after the timeout it is kept for this
+   *    session only, and the banner says why. */
+  row = inb_preferences_window_get_key_row (prefs, "dashscope");
+  gtk_editable_set_text (GTK_EDITABLE (row), KEY);
+  probe_start (&probe, GTK_WIDGET (prefs));
+  started = g_get_monotonic_time ();
+  g_signal_emit_by_name (row, "apply");
+  g_assert_true (wait_until (f, key_for_session, prefs, 20));
+  probe_stop (&probe, "Preferences, key store", started, report);
+  g_assert_true (inb_preferences_window_get_banner_shown (prefs, "dashscope"));
+  g_assert_true (find_label (GTK_WIDGET (prefs), "Saved for this session only"));
+  g_assert_true (find_label (GTK_WIDGET (prefs), "The keyring did not answer in time"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* 4. Generate now goes ahead with the session's key. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, job_added, GUINT_TO_POINTER (0), 30));
+  g_assert_true (wait_until (f, job_finished, NULL, 120));
+  {
+    g_autoptr(InbJob) job = g_list_model_get_item (jobs, 0);
+
+    g_assert_cmpint (inb_job_get_state (job), ==, INB_JOB_DONE);
+  }
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, 1);
+  g_assert_cmpstr (inb_fake_request_get_header (inb_test_fake_find (f->fake, "POST", "video-synthesis", 0),
+                                                "Authorization"), ==, bearer);
+
+  g_file_set_contents (g_getenv ("INB_TEST_STALLED_KEYRING"), report->str, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* A line from @stream, or NULL at the end. */
+static char *
+read_line (GDataInputStream *stream)
+{
+  g_autoptr(GError) error = NULL;
+  char *line = g_data_input_stream_read_line_utf8 (stream, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return line;
+}
+
+static void
+test_stalled_keyring (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr(GSubprocess) bus = NULL;
+  g_autoptr(GSubprocess) service = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) bus_out = NULL;
+  g_autoptr(GDataInputStream) service_out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *ready = NULL;
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fakes", "fake-secret-service.py", NULL);
+  g_autofree char *report_path = g_build_filename (f->dir, "stalled-keyring.txt", NULL);
+  g_autofree char *report = NULL;
+  g_autofree char *old_address = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+  guint calls = 0;
+  char *line;
+
+  /* A session bus of our own, so the fake owns the name nobody else needs */
+  bus = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                          "dbus-daemon", "--session", "--nofork", "--print-address=1", NULL);
+  g_assert_no_error (error);
+  bus_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bus));
+  address = read_line (bus_out);
+  g_assert_nonnull (address);
+
+  /* python3-gi is Debian's: /usr/bin/python3, not another python3 on PATH */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  service = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", script, NULL);
+  g_assert_no_error (error);
+  service_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (service));
+  ready = read_line (service_out);
+  g_assert_cmpstr (ready, ==, "ready");
+
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  g_setenv ("INB_TEST_STALLED_KEYRING", report_path, TRUE);
+  g_test_trap_subprocess ("/cloud-window/stalled-keyring/child", 180 * G_USEC_PER_SEC, 0);
+  g_unsetenv ("INB_TEST_STALLED_KEYRING");
+  if (old_address != NULL)
+    g_setenv ("DBUS_SESSION_BUS_ADDRESS", old_address, TRUE);
+  else
+    g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  g_test_trap_assert_passed ();
+
+  g_file_get_contents (report_path, &report, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("Stalled keyring:\n%s", report);
+
+  /* The calls did reach the fake, which answered none of them */
+  g_output_stream_close (g_subprocess_get_stdin_pipe (service), NULL, NULL);
+  while ((line = read_line (service_out)) != NULL)
+    {
+      if (g_str_has_prefix (line, "call "))
+        calls++;
+      g_free (line);
+    }
+  g_test_message ("The fake Secret Service received %u calls and answered none", calls);
+  g_assert_cmpuint (calls, >=, 3);
+  g_subprocess_wait (service, NULL, NULL);
+  g_subprocess_force_exit (bus);
+  g_subprocess_wait (bus, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1026,7 +1318,10 @@ main (int   argc,
   keyring_dir = g_build_filename (f.dir, "keyring", NULL);
   g_mkdir_with_parents (keyring_dir, 0700);
   f.keyring = g_build_filename (keyring_dir, "test.keyring", NULL);
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  /* The child of /cloud-window/stalled-keyring talks D-Bus to a Secret
+   * Service that never answers; everyone else uses libsecret's file
+   * backend. */
+  g_setenv ("SECRET_BACKEND", g_getenv ("INB_TEST_STALLED_KEYRING") != NULL ? "service" : "file", TRUE);
   /* The child of /cloud-window/session-only gets a keyring that cannot be. */
   g_setenv ("SECRET_FILE_TEST_PATH",
             g_getenv ("INB_TEST_NO_KEYRING") != NULL ? "/dev/null/no-keyring" : f.keyring,
@@ -1084,6 +1379,8 @@ main (int   argc,
   g_test_add_data_func ("/cloud-window/runcomfy/cancel-queued", &f, test_runcomfy_cancel_queued);
   g_test_add_data_func ("/cloud-window/session-only", &f, test_session_only);
   g_test_add_data_func ("/cloud-window/session-only/child", &f, test_session_only_child);
+  g_test_add_data_func ("/cloud-window/stalled-keyring", &f, test_stalled_keyring);
+  g_test_add_data_func ("/cloud-window/stalled-keyring/child", &f, test_stalled_keyring_child);
 
   ret = g_test_run ();
 
