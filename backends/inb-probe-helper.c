@@ -80,6 +80,9 @@ main (int   argc,
     { NULL }
   };
 
+  /* stdout carries the answer only: every log message goes to stderr */
+  g_log_writer_default_set_use_stderr (TRUE);
+
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -916,6 +916,14 @@ test_isolated_rejects (Fixture       *f,
   g_assert_nonnull (strstr (info.video_codec, "H.264"));
   g_test_message ("good clip: %u×%u, %u frames, %s, %u ticks of the main loop meanwhile",
                   info.width, info.height, info.n_frames, info.video_codec, ticks);
+  inb_video_info_clear (&info);
+
+  /* The helper's debug messages never mix into its answer */
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  g_assert_true (probe_isolated (good, 0, &info, NULL, &error));
+  g_unsetenv ("G_MESSAGES_DEBUG");
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.n_frames, ==, 33);
 
   write_bytes (page, html, strlen (html));
   assert_isolated_fails (page, INB_VIDEO_ERROR_NOT_VIDEO);
