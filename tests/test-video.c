@@ -1059,6 +1059,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
+  /* One test turns debug messages on for the helper: not into the TAP stream */
+  g_log_writer_default_set_use_stderr (TRUE);
 
 #define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/video/roundtrip", test_roundtrip);
