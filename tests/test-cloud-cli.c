@@ -7,6 +7,13 @@
  * run, no key in anything written even with debug logging on; and a pre-flight failure (no key, prompt too
  * long) exits 2 without a single request. A provider the CLI does not
  * list yet (not registered in inb-backends.c) is skipped.
+ *
+ * R3: the key is a fresh canary, `sk-CANARY-<uuid>`, and one run has
+ * G_MESSAGES_DEBUG=all, which also turns on libcurl's trace (every header
+ * line through CURLOPT_DEBUGFUNCTION, as g_debug); the canary, or its
+ * uuid alone, then appears 0 times in stdout, stderr and every file under
+ * the run's folders (take, data, config, cache, state), and every
+ * `Authorization:` line logged reads `Authorization: Bearer ***`.
  */
 
 #define G_LOG_DOMAIN "test-cloud-cli"
@@ -29,7 +36,6 @@ typedef struct
   const char *model;
   const char *script;
   const char *key_var;
-  const char *key;
   const char *url_var;
   const char *url_path;
   const char *poll_var;
@@ -38,13 +44,13 @@ typedef struct
 
 static const Provider providers[] = {
   { "dashscope", "wan2.2-kf2v-flash", "fake-dashscope.py",
-    "DASHSCOPE_API_KEY", "sk-CANARY-cli-1", "INBETWEEN_DASHSCOPE_URL", "/api/v1",
+    "DASHSCOPE_API_KEY", "INBETWEEN_DASHSCOPE_URL", "/api/v1",
     "INBETWEEN_DASHSCOPE_POLL_MS", "/video-synthesis" },
   { "wavespeed", "wavespeed-ai/wan-flf2v", "fake-wavespeed.py",
-    "WAVESPEED_API_KEY", "ws-CANARY-cli-2", "INBETWEEN_WAVESPEED_URL", "",
+    "WAVESPEED_API_KEY", "INBETWEEN_WAVESPEED_URL", "",
     "INBETWEEN_WAVESPEED_POLL_MS", "/api/v3/wavespeed-ai/" },
   { "runcomfy", "community/wan-2-2/first-last-frame", "fake-runcomfy.py",
-    "RUNCOMFY_API_TOKEN", "rc-CANARY-cli-3", "INBETWEEN_RUNCOMFY_URL", "",
+    "RUNCOMFY_API_TOKEN", "INBETWEEN_RUNCOMFY_URL", "",
     "INBETWEEN_RUNCOMFY_POLL_MS", "/v1/models/" },
 };
 
@@ -125,6 +131,7 @@ run_cli (Fixture         *f,
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->home, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->home, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", f->home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", f->home, TRUE);
   g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
   g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
@@ -181,6 +188,34 @@ count_requests (InbFakeServer *fake,
   return n;
 }
 
+static guint
+count_occurrences (const char *text,
+                   const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = text; (p = strstr (p, needle)) != NULL; p += strlen (needle))
+    n++;
+
+  return n;
+}
+
+/* Every "Authorization:" in @text is followed by " Bearer ***"; returns
+ * how many there are. */
+static guint
+count_redacted_authorization (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; (p = strstr (p, "Authorization:")) != NULL; p += strlen ("Authorization:"))
+    {
+      g_assert_true (g_str_has_prefix (p, "Authorization: Bearer ***"));
+      n++;
+    }
+
+  return n;
+}
+
 static void
 test_provider (Fixture       *f,
                gconstpointer  data)
@@ -195,6 +230,10 @@ test_provider (Fixture       *f,
   g_autofree char *long_prompt = g_strnfill (5001, 'a');
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *key = g_strconcat ("sk-CANARY-", uuid, NULL);
+  g_autofree char *takes = g_build_filename (f->home, "inbetween", "takes", NULL);
+  g_autoptr(GDir) takes_dir = NULL;
   JsonObject *root;
   int status;
 
@@ -204,12 +243,12 @@ test_provider (Fixture       *f,
       return;
     }
 
-  scenario = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", p->key, f->clip);
+  scenario = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", key, f->clip);
   fake = inb_fake_server_start (p->script, scenario);
   base = inb_fake_server_url (fake, p->url_path);
 
   /* A verified clip, one submit */
-  status = run_cli (f, p, FALSE, base, p->key, "a quiet harbour at dawn", output, &out, &err);
+  status = run_cli (f, p, FALSE, base, key, "a quiet harbour at dawn", output, &out, &err);
   g_test_message ("%s: exit %d", p->backend, status);
   if (status != 0)
     g_test_message ("%s", err);
@@ -223,21 +262,35 @@ test_provider (Fixture       *f,
   g_assert_cmpuint (count_requests (fake, "POST", p->submit_path), ==, 1);
   g_assert_cmpuint (count_requests (fake, "GET", "/files/"), ==, 1);
 
-  g_assert_null (strstr (out, p->key));
-  g_assert_null (strstr (err, p->key));
+  g_assert_null (strstr (out, key));
+  g_assert_null (strstr (err, key));
 
   /* Debug logs on: the key shows only redacted, in output, logs and takes */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_unlink (output);
-  status = run_cli (f, p, TRUE, base, p->key, "a quiet harbour at dawn", output, &out, &err);
+  status = run_cli (f, p, TRUE, base, key, "a quiet harbour at dawn", output, &out, &err);
   g_assert_cmpint (status, ==, 0);
-  g_assert_true (strstr (out, "Authorization: Bearer ***") != NULL ||
-                 strstr (err, "Authorization: Bearer ***") != NULL);
-  g_assert_null (strstr (out, p->key));
-  g_assert_null (strstr (err, p->key));
-  inb_test_assert_no_secret_in_files (f->home, p->key, FALSE);
-  inb_test_assert_no_secret_in_files (f->tmpdir, p->key, FALSE);
+  {
+    g_autofree char *log = g_strconcat (out, err, NULL);
+    guint n_auth = count_redacted_authorization (log);
+
+    /* libcurl's trace was on: request lines out, status lines in, and the
+     * key's header on every API call, redacted */
+    g_assert_cmpuint (count_occurrences (log, "> POST "), >=, 1);
+    g_assert_cmpuint (count_occurrences (log, "< HTTP/1."), >=, 3);
+    g_assert_cmpuint (n_auth, >=, 3);
+    g_test_message ("%s: %u log lines, %u redacted Authorization headers, the canary 0 times",
+                    p->backend, count_occurrences (log, "\n"), n_auth);
+    g_assert_cmpuint (count_occurrences (log, key), ==, 0);
+    g_assert_cmpuint (count_occurrences (log, uuid), ==, 0);
+  }
+  /* The take was written where the check below looks */
+  takes_dir = g_dir_open (takes, 0, NULL);
+  g_assert_nonnull (takes_dir);
+  g_assert_nonnull (g_dir_read_name (takes_dir));
+  inb_test_assert_no_secret_in_files (f->tmpdir, key, TRUE);
+  inb_test_assert_no_secret_in_files (f->tmpdir, uuid, TRUE);
   g_assert_cmpuint (count_requests (fake, "POST", p->submit_path), ==, 2);
 
   /* Pre-flight failures: exit 2, nothing sent */
@@ -248,7 +301,7 @@ test_provider (Fixture       *f,
   g_assert_cmpint (status, ==, 2);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  status = run_cli (f, p, FALSE, base, p->key, long_prompt, output, &out, &err);
+  status = run_cli (f, p, FALSE, base, key, long_prompt, output, &out, &err);
   g_assert_cmpint (status, ==, 2);
   g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (fake)), ==, 0);
 }
