@@ -852,6 +852,14 @@ looked_up_cb (GObject      *object,
   to = local_time (item->window_to);
   lookup = inb_cloud_backend_look_up_finish (backend, result, &error);
 
+  if (lookup == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Stopping: nothing learnt, nothing changed */
+      item_set_entry (item, INB_RESUME_PENDING, _("Left for later: the lookup was stopped"));
+      item_leave (run_task);
+      return;
+    }
+
   if (lookup == NULL)
     {
       g_autofree char *message =
