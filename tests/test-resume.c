@@ -544,6 +544,21 @@ test_lookup_found (Fixture       *f,
   g_assert_true (json_object_has_member (remote, "submitted"));
   g_clear_pointer (&remote, json_object_unref);
 
+  /* Twelve tasks of the model three hours earlier (another app): in the
+   * query's range (which allows for the service reading the times as
+   * UTC), listed over two pages, but not in the submit's window */
+  {
+    GString *script = g_string_new ("{\"foreign_tasks\": [");
+    gint64 earlier = g_get_real_time () / 1000 - 3 * 3600 * 1000;
+
+    for (guint i = 0; i < 12; i++)
+      g_string_append_printf (script, "%s{\"model_name\": \"%s\", \"gmt_create\": %" G_GINT64_FORMAT "}",
+                              i > 0 ? ", " : "", MODEL, earlier + i * 1000);
+    g_string_append (script, "]}");
+    inb_fake_server_script (f->fake, script->str);
+    g_string_free (script, TRUE);
+  }
+
   submits = SUBMITS (f);
   g_assert_cmpuint (submits, ==, 2);
   entries = resume (f);
@@ -560,7 +575,7 @@ test_lookup_found (Fixture       *f,
 
   /* One submit per take in all: none while resuming */
   g_assert_cmpuint (SUBMITS (f), ==, submits);
-  g_assert_cmpuint (LISTS (f), >=, 1);
+  g_assert_cmpuint (LISTS (f), ==, 2);   /* 14 tasks of the model in range: 2 pages of 10 */
   g_test_message ("lookup: %u list requests, 0 submits", LISTS (f));
 
   remote = read_remote (take);
