@@ -89,7 +89,10 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   limit (RLIMIT_CORE, 0);
+#ifndef __SANITIZE_ADDRESS__
+  /* (AddressSanitizer reserves terabytes of address space up front) */
   limit (RLIMIT_AS, MAX_ADDRESS_SPACE);
+#endif
 
   context = g_option_context_new ("FILE");
   g_option_context_add_main_entries (context, entries, NULL);
