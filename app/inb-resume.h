@@ -22,8 +22,11 @@ G_BEGIN_DECLS
  * @INB_RESUME_EXPIRED: older than the provider keeps results, or the
  *   service no longer knows it; the take is "expired" and nothing was sent
  * @INB_RESUME_SUBMIT_UNKNOWN: a submit may have reached the service with
- *   no answer; the take is "submit-unknown" and waits for the user
- *   (it is never sent again automatically)
+ *   no answer, and looking its task up (where the service lists tasks)
+ *   found none yet, several, or could not be done; the take is
+ *   "submit-unknown" and waits for the user (it is never sent again
+ *   automatically). A single match is adopted and followed instead;
+ *   none, long after, makes the take "failed" (nothing was charged).
  * @INB_RESUME_PENDING: left as it was (no key, network trouble, cancelled):
  *   try again later
  */
@@ -55,7 +58,8 @@ const char *inb_resume_outcome_to_string (InbResumeOutcome     outcome);
 void        inb_resume_entry_free        (InbResumeEntry      *entry);
 
 /* Scans @takes_dir for takes left unfinished with a remote task, and
- * resumes them (polling by task id, then downloading; never submitting).
+ * resumes them (polling by task id, then downloading; looking lost
+ * submits up; never submitting).
  * Runs on the calling thread's main context; file work happens in worker
  * threads. */
 void        inb_resume_takes_async       (InbBackendRegistry  *registry,
