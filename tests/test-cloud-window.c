@@ -21,6 +21,7 @@
 #include "inb-application.h"
 #include "inb-backend-registry.h"
 #include "inb-dashscope-backend.h"
+#include "fakes/inb-fake-secret-service.h"
 #include "inb-fs.h"
 #include "inb-job-row.h"
 #include "inb-preferences-window.h"
@@ -1216,54 +1217,18 @@ test_stalled_keyring_child (gconstpointer data)
   g_assert_no_error (error);
 }
 
-/* A line from @stream, or NULL at the end. */
-static char *
-read_line (GDataInputStream *stream)
-{
-  g_autoptr(GError) error = NULL;
-  char *line = g_data_input_stream_read_line_utf8 (stream, NULL, NULL, &error);
-
-  g_assert_no_error (error);
-  return line;
-}
-
 static void
 test_stalled_keyring (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
-  g_autoptr(GSubprocess) bus = NULL;
-  g_autoptr(GSubprocess) service = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) bus_out = NULL;
-  g_autoptr(GDataInputStream) service_out = NULL;
+  InbFakeSecretService *service = inb_fake_secret_service_start ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *ready = NULL;
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fakes", "fake-secret-service.py", NULL);
   g_autofree char *report_path = g_build_filename (f->dir, "stalled-keyring.txt", NULL);
   g_autofree char *report = NULL;
   g_autofree char *old_address = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
-  guint calls = 0;
-  char *line;
+  guint calls;
 
-  /* A session bus of our own, so the fake owns the name nobody else needs */
-  bus = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                          "dbus-daemon", "--session", "--nofork", "--print-address=1", NULL);
-  g_assert_no_error (error);
-  bus_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bus));
-  address = read_line (bus_out);
-  g_assert_nonnull (address);
-
-  /* python3-gi is Debian's: /usr/bin/python3, not another python3 on PATH */
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", address, TRUE);
-  service = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", script, NULL);
-  g_assert_no_error (error);
-  service_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (service));
-  ready = read_line (service_out);
-  g_assert_cmpstr (ready, ==, "ready");
-
-  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", inb_fake_secret_service_get_bus_address (service), TRUE);
   g_setenv ("INB_TEST_STALLED_KEYRING", report_path, TRUE);
   g_test_trap_subprocess ("/cloud-window/stalled-keyring/child", 180 * G_USEC_PER_SEC, 0);
   g_unsetenv ("INB_TEST_STALLED_KEYRING");
@@ -1271,6 +1236,7 @@ test_stalled_keyring (gconstpointer data)
     g_setenv ("DBUS_SESSION_BUS_ADDRESS", old_address, TRUE);
   else
     g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  calls = inb_fake_secret_service_stop (service);
   g_test_trap_assert_passed ();
 
   g_file_get_contents (report_path, &report, NULL, &error);
@@ -1278,18 +1244,8 @@ test_stalled_keyring (gconstpointer data)
   g_test_message ("Stalled keyring:\n%s", report);
 
   /* The calls did reach the fake, which answered none of them */
-  g_output_stream_close (g_subprocess_get_stdin_pipe (service), NULL, NULL);
-  while ((line = read_line (service_out)) != NULL)
-    {
-      if (g_str_has_prefix (line, "call "))
-        calls++;
-      g_free (line);
-    }
   g_test_message ("The fake Secret Service received %u calls and answered none", calls);
   g_assert_cmpuint (calls, >=, 3);
-  g_subprocess_wait (service, NULL, NULL);
-  g_subprocess_force_exit (bus);
-  g_subprocess_wait (bus, NULL, NULL);
 }
 
 int

@@ -7,7 +7,9 @@
  * subprocess that sets its environment before libsecret starts. The
  * keyring is libsecret's file backend (SECRET_BACKEND=file): no daemon, no
  * D-Bus; the "no Secret Service" cases point the session bus at a socket
- * that does not exist, or at one that never answers.
+ * that does not exist, or at one that never answers, and /secrets/hung-service
+ * uses the D-Bus backend against a Secret Service that answers nothing
+ * (tests/fakes/fake-secret-service.py on a bus of its own).
  */
 
 #define G_LOG_DOMAIN "test-secrets"
@@ -22,6 +24,7 @@
 #include "inb-dashscope-backend.h"
 #include "inb-local-backend.h"
 #include "inb-secrets.h"
+#include "fakes/inb-fake-secret-service.h"
 #include "fakes/inb-fake-server.h"
 
 static char *
@@ -536,6 +539,129 @@ test_stalled (void)
   g_test_trap_assert_passed ();
 }
 
+/* A Secret Service that takes every call and answers none (R4) ---------- */
+
+/* Checks a keyring call that began at @start ended after its timeout
+ * (0.5 s), and not much later; returns the seconds it took. */
+static double
+check_hung (Wait       *w,
+            gint64      start,
+            const char *what)
+{
+  double elapsed = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+
+  /* The parent passes the child's stderr on */
+  g_printerr ("# hung keyring, %s: given up after %.3f s, %u main-loop ticks of 20 ms meanwhile\n",
+              what, elapsed, w->ticks);
+  g_assert_cmpfloat (elapsed, >=, 0.45);
+  g_assert_cmpfloat (elapsed, <, 5.0);     /* generous: the timeout is 0.5 s */
+
+  return elapsed;
+}
+
+static void
+run_hung_service (void)
+{
+  g_autoptr(InbSecrets) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *canary = make_canary ();
+  g_autofree char *problem = NULL;
+  g_autofree char *key = NULL;
+  Wait w = { 0, };
+  InbKeySource source;
+  guint n_files;
+  guint tick;
+  gint64 start;
+
+  /* The bus is the fake's (set by the parent); libsecret's D-Bus backend */
+  g_setenv ("SECRET_BACKEND", "service", TRUE);
+  g_unsetenv ("SECRET_FILE_TEST_PATH");
+  g_unsetenv ("SECRET_FILE_TEST_PASSWORD");
+  g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
+
+  secrets = inb_secrets_new ();
+  inb_secrets_set_timeout (secrets, 500);
+  w.loop = g_main_loop_new (NULL, FALSE);
+  tick = g_timeout_add (20, tick_cb, &w);
+
+  /* Lookup: unavailable, with the reason, and the loop ran meanwhile */
+  start = g_get_monotonic_time ();
+  inb_secrets_lookup_async (secrets, "dashscope", NULL, looked_up_cb, &w);
+  g_main_loop_run (w.loop);
+  check_hung (&w, start, "lookup");
+  g_assert_error (w.error, INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNAVAILABLE);
+  g_assert_cmpstr (w.error->message, ==, "The keyring did not answer in time");
+  g_assert_null (w.key);
+  g_assert_cmpuint (w.ticks, >=, 10);
+  g_clear_error (&w.error);
+
+  /* The blocking variant (CLI, worker threads; it runs no loop of the
+   * caller's, so no ticks) has the same bound */
+  w.ticks = 0;
+  start = g_get_monotonic_time ();
+  key = inb_secrets_lookup_sync (secrets, "dashscope", &source, &error);
+  check_hung (&w, start, "lookup_sync");
+  g_assert_error (error, INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNAVAILABLE);
+  g_assert_null (key);
+  g_assert_cmpint (source, ==, INB_KEY_SOURCE_NONE);
+  g_clear_error (&error);
+
+  /* Store: kept for this session only, never written anywhere */
+  w.ticks = 0;
+  start = g_get_monotonic_time ();
+  inb_secrets_store_async (secrets, "dashscope", canary, NULL, stored_cb, &w);
+  g_main_loop_run (w.loop);
+  check_hung (&w, start, "store");
+  g_assert_no_error (w.error);
+  g_assert_cmpint (w.source, ==, INB_KEY_SOURCE_SESSION);
+  g_assert_cmpuint (w.ticks, >=, 10);
+  problem = inb_secrets_dup_problem (secrets);
+  g_assert_cmpstr (problem, ==, "The keyring did not answer in time");
+  g_assert_true (inb_secrets_is_session_only (secrets, "dashscope"));
+
+  /* … and found at once from then on, without asking the keyring */
+  start = g_get_monotonic_time ();
+  inb_secrets_lookup_async (secrets, "dashscope", NULL, looked_up_cb, &w);
+  g_main_loop_run (w.loop);
+  g_assert_no_error (w.error);
+  g_assert_cmpstr (w.key, ==, canary);
+  g_assert_cmpint (w.source, ==, INB_KEY_SOURCE_SESSION);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC / 4);
+  g_clear_pointer (&w.key, inb_secrets_free_key);
+
+  g_source_remove (tick);
+  g_assert_cmpuint (canary_hits (canary, &n_files), ==, 0);
+  g_main_loop_unref (w.loop);
+}
+
+static void
+test_hung_service (void)
+{
+  InbFakeSecretService *service;
+  g_autofree char *old_address = NULL;
+  guint calls;
+
+  if (g_test_subprocess ())
+    {
+      run_hung_service ();
+      return;
+    }
+
+  service = inb_fake_secret_service_start ();
+  old_address = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", inb_fake_secret_service_get_bus_address (service), TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  if (old_address != NULL)
+    g_setenv ("DBUS_SESSION_BUS_ADDRESS", old_address, TRUE);
+  else
+    g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  calls = inb_fake_secret_service_stop (service);
+  g_test_trap_assert_passed ();
+  /* Each keyring call reached the service, which answered none */
+  g_test_message ("the fake Secret Service received %u calls", calls);
+  g_assert_cmpuint (calls, >=, 3);
+}
+
 /* The CLI: keys set/status/clear, and generate with the keyring's key ---- */
 
 typedef struct
@@ -721,6 +847,7 @@ main (int    argc,
   g_test_add_func ("/secrets/environment", test_environment);
   g_test_add_func ("/secrets/no-service", test_no_service);
   g_test_add_func ("/secrets/stalled-service", test_stalled);
+  g_test_add_func ("/secrets/hung-service", test_hung_service);
   g_test_add_func ("/secrets/cli", test_cli);
 
   return g_test_run ();
