@@ -1023,7 +1023,9 @@ resume (int    argc,
   g_option_context_set_description (context,
     _("Takes whose job reached a service are polled by their task id and their clip is\n"
       "downloaded; nothing is ever submitted again. A task older than the provider keeps\n"
-      "results (24 hours) is marked expired; a submit whose answer was lost is listed for you.\n"
+      "results (24 hours) is marked expired. A submit whose answer was lost is looked up in\n"
+      "the service's task list where it has one (DashScope): exactly one match is adopted,\n"
+      "several are listed for you, none means nothing was charged; elsewhere it is listed.\n"
       "Exit status: 0 all settled, 3 some left for later (no key, network), 130 interrupted."));
 
   if ((status = parse_options (context, &argc, &argv)) != INB_EXIT_OK)
