@@ -1,12 +1,16 @@
-/* test-cloud-window.c — the window against the DashScope fake: the key from
- * Preferences to the request, and nothing sent without one
+/* test-cloud-window.c — the window against the cloud fakes: the key from
+ * Preferences to the request, nothing sent without one, each provider's
+ * states on the job row, and a keyring that hangs
  *
  * Copyright 2026 The Inbetween authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The keyring is libsecret's file backend in the test's own folder, set
  * before anything touches libsecret; XDG folders are private too, so the
- * test can say the key is in no file but the keyring's.
+ * test can say the key is in no file but the keyring's. DashScope's key
+ * goes through the keyring; WaveSpeed's and RunComfy's come from their
+ * environment variables. /cloud-window/stalled-keyring runs a child on a
+ * bus of its own whose Secret Service never answers (R4).
  */
 
 #define G_LOG_DOMAIN "test-cloud-window"
@@ -723,12 +727,12 @@ row_watch_find (RowWatch   *w,
 }
 
 static gboolean
-stage_shows (Fixture       *f,
-             gconstpointer  data)
+row_says_queued (Fixture       *f,
+                 gconstpointer  data)
 {
   const RowWatch *w = data;
 
-  return strstr (gtk_label_get_label (w->stage), "queue") != NULL;
+  return strstr (gtk_label_get_label (w->stage), "in the RunComfy queue") != NULL;
 }
 
 static gboolean
@@ -982,7 +986,7 @@ test_runcomfy_cancel_queued (gconstpointer data)
   inb_fake_server_script (f->runcomfy, "{\"queue_polls\": 100000}");
 
   generate_with (f, "runcomfy", "community/wan-2-2/first-last-frame", &w);
-  g_assert_true (wait_until (f, stage_shows, &w, 60));
+  g_assert_true (wait_until (f, row_says_queued, &w, 60));
   g_assert_cmpint (inb_job_get_state (w.job), <, INB_JOB_DOWNLOADING);
 
   cancel = find_button_with_icon (w.row, "process-stop-symbolic");
