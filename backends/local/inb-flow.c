@@ -22,7 +22,8 @@
  *     ~128 pixel wide level; where it beats the global model and the
  *     coarse flow, its displacements are grouped into translations, and
  *     each one found both ways (opposite, over the same place) is offered
- *     in a box around the object;
+ *     in a box around the object and handed to the engine, which draws it
+ *     as a layer of its own;
  *  6. forward and backward dense flows from a ~128 pixel wide level down
  *     to the analysis grid, seeded per pixel with whichever of the global
  *     model, the second layer, the objects' translations and the coarse
@@ -1104,6 +1105,7 @@ typedef struct
   int   x1;
   int   y0;
   int   y1;
+  gboolean mutual;  /* found the other way round too */
 } ObjectMotion;
 
 /* Objects moving far: the pixels where the block matching (@mu, @mv,
@@ -1146,7 +1148,10 @@ object_clusters (const InbPlane *a,
     {
       float sm = em->data[k] * 1.25f + 0.6f;
 
-      if (sm < eh->data[k] && sm < ek->data[k] * 1.25f + 0.6f && em->data[k] < 8.f
+      /* a good match, or one far better than the global model's (a
+       * striped object that also changes scale a little) */
+      if (sm < eh->data[k] && sm < ek->data[k] * 1.25f + 0.6f
+          && (em->data[k] < 8.f || (em->data[k] < 20.f && em->data[k] < 0.3f * eh->data[k]))
           && fabsf (mu->data[k] - hu->data[k]) + fabsf (mv->data[k] - hv->data[k]) > 6.f
           && fabsf (mu->data[k] - ku->data[k]) + fabsf (mv->data[k] - kv->data[k]) > 3.f)
         {
@@ -1223,6 +1228,7 @@ object_clusters (const InbPlane *a,
       found[*n_found].x1 = x1;
       found[*n_found].y0 = y0;
       found[*n_found].y1 = y1;
+      found[*n_found].mutual = FALSE;
       (*n_found)++;
       obj++;
     }
@@ -1274,6 +1280,8 @@ object_clusters (const InbPlane *a,
         }
       if (!mutual)
         continue;
+      if (o < *n_found)
+        found[o].mutual = TRUE;
       g_debug ("offering %.1f %.1f in [%d %d] x [%d %d]", om.du, om.dv, om.x0, om.x1, om.y0, om.y1);
       du = om.du;
       dv = om.dv;
@@ -2482,6 +2490,26 @@ inb_flow_analyse (InbParallel          *parallel,
   if (!dis_coarse_to_fine (&dp, top2, 0, NULL, bsu, bsv, 0, 0, &an->bwd_u, &an->bwd_v))
     goto out;
   report (progress, progress_data, 0.95);
+
+  /* The objects (found both ways), on the analysis grid */
+  {
+    const float s = (float) ldexp (1.0, (int) top2), off = 0.5f * (s - 1.f);
+
+    for (guint o = 0; o < n_fwd && an->n_objects < G_N_ELEMENTS (an->objects); o++)
+      {
+        InbFlowObject *ob = &an->objects[an->n_objects];
+
+        if (!fwd_obj[o].mutual)
+          continue;
+        ob->du = s * fwd_obj[o].du;
+        ob->dv = s * fwd_obj[o].dv;
+        ob->x0 = (int) (s * fwd_obj[o].x0);
+        ob->x1 = MIN ((int) an->width - 1, (int) (s * fwd_obj[o].x1 + 2.f * off));
+        ob->y0 = (int) (s * fwd_obj[o].y0);
+        ob->y1 = MIN ((int) an->height - 1, (int) (s * fwd_obj[o].y1 + 2.f * off));
+        an->n_objects++;
+      }
+  }
 
   /* The model in full-resolution coordinates */
   level_matrix (0, a);

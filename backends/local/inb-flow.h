@@ -58,6 +58,19 @@ inb_plane_sample (const InbPlane *p,
 typedef void (*InbFlowProgressFunc) (double   fraction,
                                      gpointer user_data);
 
+/* An object moving far over its background, found both ways: its
+ * translation first -> last and a box around it in the first keyframe,
+ * in analysis pixels (see #InbFlowAnalysis). */
+typedef struct _InbFlowObject
+{
+  float du;
+  float dv;
+  int   x0;
+  int   x1;
+  int   y0;
+  int   y1;
+} InbFlowObject;
+
 /**
  * InbFlowAnalysis:
  * @width, @height: the analysis grid
@@ -70,6 +83,7 @@ typedef void (*InbFlowProgressFunc) (double   fraction,
  * @homography: the global model first -> last in full-resolution pixel
  *   coordinates, row-major, h[8] = 1 (x' = H x in homogeneous coordinates)
  * @inlier_fraction: share of reliable flow samples the global model explains
+ * @n_objects, @objects: objects moving far (at most 3)
  *
  * Everything the engine needs from the pair.
  */
@@ -86,6 +100,8 @@ typedef struct _InbFlowAnalysis
   InbPlane *bwd_v;
   double    homography[9];
   double    inlier_fraction;
+  guint     n_objects;
+  InbFlowObject objects[3];
 } InbFlowAnalysis;
 
 /* Global motion first (robust homography from a coarse flow, seeded by a
