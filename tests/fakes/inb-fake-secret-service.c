@@ -8,6 +8,9 @@
  */
 #include "config.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
+
 #include <gio/gio.h>
 
 #include "inb-fake-secret-service.h"
@@ -19,6 +22,13 @@ struct _InbFakeSecretService
   GDataInputStream *service_out;
   char             *address;
 };
+
+/* A test that fails stops at once: the bus must not outlive it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
 
 /* A line from @stream, or NULL at its end. */
 static char *
@@ -41,15 +51,19 @@ inb_fake_secret_service_start (void)
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fakes", "fake-secret-service.py", NULL);
   g_autofree char *ready = NULL;
 
-  self->bus = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                "dbus-daemon", "--session", "--nofork", "--print-address=1", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  self->bus = g_subprocess_launcher_spawn (launcher, &error,
+                                           "dbus-daemon", "--session", "--nofork", "--print-address=1", NULL);
   g_assert_no_error (error);
+  g_clear_object (&launcher);
   bus_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->bus));
   self->address = read_line (bus_out);
   g_assert_nonnull (self->address);
 
   /* python3-gi is Debian's: /usr/bin/python3, not another python3 on PATH */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", self->address, TRUE);
   self->service = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", script, NULL);
   g_assert_no_error (error);
