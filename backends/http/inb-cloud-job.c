@@ -1202,9 +1202,10 @@ inb_cloud_job_start (const InbCloudJobClass   *klass,
     }
   else
     {
-      g_autofree char *stage = g_strdup_printf (_("Submitting to %s"), klass->service);
-
-      inb_cloud_job_report (job, PROGRESS_SUBMIT, stage);
+      /* The provider's submit reports its own stages from here on
+       * (preparing or uploading the keyframes, then submitting), so the
+       * row never says "Submitting" before the keyframes are even sent. */
+      inb_cloud_job_report (job, 0.0, _("Preparing the keyframes"));
       job_run_step (task, submit_worker, submit_done);
     }
 }
