@@ -1469,6 +1469,7 @@ object_rows (guint    start,
   const float t = job->frame->t;
   const float s = (float) self->scale, off = self->offset;
   const float fw = (float) self->width, fh = (float) self->height;
+  const float g = (float) self->global_conf;
 
   for (guint j = start; j < end; j++)
     {
@@ -1482,9 +1483,10 @@ object_rows (guint    start,
 
           affine_apply (job->back, (float) x, (float) y, &ax, &ay);
           affine_apply (ob->fwd, ax, ay, &bx, &by);
-          wa = (1.f - t) * inb_plane_sample (ob->mask[0], (ax - off) / s, (ay - off) / s)
+          /* (fading with the pair's correspondence, as the rest does) */
+          wa = (1.f - t) * g * inb_plane_sample (ob->mask[0], (ax - off) / s, (ay - off) / s)
                * inside (ax, ay, fw, fh);
-          wb = t * inb_plane_sample (ob->mask[1], (bx - off) / s, (by - off) / s)
+          wb = t * g * inb_plane_sample (ob->mask[1], (bx - off) / s, (by - off) / s)
                * inside (bx, by, fw, fh);
           if (wa + wb < 1.f / 512.f)
             continue;

@@ -1275,7 +1275,7 @@ object_clusters (const InbPlane *a,
               pm.y0 = (int) floorf (p->y0 + p->dv);
               pm.y1 = (int) ceilf (p->y1 + p->dv);
             }
-          mutual = fabsf (pm.du - om.du) + fabsf (pm.dv - om.dv) < 3.f
+          mutual = fabsf (pm.du - om.du) + fabsf (pm.dv - om.dv) < MAX (3.f, 0.15f * (fabsf (om.du) + fabsf (om.dv)))
                    && pm.x0 <= om.x1 && om.x0 <= pm.x1 && pm.y0 <= om.y1 && om.y0 <= pm.y1;
         }
       if (!mutual)
