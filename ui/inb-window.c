@@ -957,9 +957,16 @@ key_lookup_cb (GObject      *object,
       g_free (self->key_provider);
       self->key_provider = g_strdup (id);
       g_free (self->key_problem);
-      /* Translators: %s is a service, e.g. "Alibaba Model Studio" */
-      self->key_problem = g_strdup_printf (_("No API key for %s: nothing was sent"),
-                                           inb_secrets_get_provider_name (id));
+      if (g_error_matches (error, INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNAVAILABLE))
+        /* Translators: %s is a service, then why the keyring could not give
+         * its key, e.g. "The keyring did not answer in time" */
+        self->key_problem = g_strdup_printf (_("No API key for %s: nothing was sent. %s; "
+                                               "add the key in Preferences for this session"),
+                                             inb_secrets_get_provider_name (id), error->message);
+      else
+        /* Translators: %s is a service, e.g. "Alibaba Model Studio" */
+        self->key_problem = g_strdup_printf (_("No API key for %s: nothing was sent"),
+                                             inb_secrets_get_provider_name (id));
       inb_window_update_state (self);
     }
   else
