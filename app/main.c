@@ -43,12 +43,20 @@ main (int   argc,
       g_printerr ("inbetween: could not initialise libcurl\n");
       return INB_EXIT_FAILURE;
     }
-  gst_init (NULL, NULL);
 
+  /* The window initialises GStreamer itself when the first clip opens
+   * (InbPlayback) or a take is written or read (InbVideoWriter, Reader):
+   * its registry and plugins are not needed for the first frame. */
   if (argc > 1 && inb_cli_is_verb (argv[1]))
-    status = inb_cli_run (argc - 1, argv + 1);
+    {
+      gst_init (NULL, NULL);
+      status = inb_cli_run (argc - 1, argv + 1);
+    }
   else if (argc == 1 && !have_display ())
-    status = inb_cli_render_samples ();
+    {
+      gst_init (NULL, NULL);
+      status = inb_cli_render_samples ();
+    }
   else
     {
       g_autoptr(InbApplication) app = inb_application_new ();

@@ -465,6 +465,9 @@ make_clip (void)
   char *path;
   int fd;
 
+  /* The window no longer initialises GStreamer before a clip opens. */
+  gst_init (NULL, NULL);
+
   fd = g_file_open_tmp ("inb-window-keys-XXXXXX.mp4", &path, &error);
   g_assert_no_error (error);
   close (fd);

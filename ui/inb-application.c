@@ -39,6 +39,8 @@ struct _InbApplication
   GSettings      *settings;
   InbSecrets     *secrets;
   GCancellable   *cancellable;
+  GdkFrameClock  *resume_clock;       /* weak */
+  guint           resume_timeout_id;
   guint           resumed : 1;
 };
 
@@ -298,6 +300,41 @@ inb_application_resume_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Once the new window's first frame is drawn (or after a second, should
+ * it never be): nothing of the resume (the backends, the keyring, the scan
+ * of the takes folder) comes before the first frame. */
+static void
+inb_application_schedule_resume (InbApplication *self)
+{
+  if (self->resume_clock != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->resume_clock, self);
+      g_clear_weak_pointer (&self->resume_clock);
+    }
+  g_clear_handle_id (&self->resume_timeout_id, g_source_remove);
+
+  g_idle_add_full (G_PRIORITY_LOW, inb_application_resume_idle_cb,
+                   g_object_ref (self), g_object_unref);
+}
+
+static void
+inb_application_first_paint_cb (GdkFrameClock  *clock,
+                                InbApplication *self)
+{
+  inb_application_schedule_resume (self);
+}
+
+static gboolean
+inb_application_resume_timeout_cb (gpointer user_data)
+{
+  InbApplication *self = user_data;
+
+  self->resume_timeout_id = 0;
+  inb_application_schedule_resume (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 inb_application_quit_action (GSimpleAction *action,
                              GVariant      *parameter,
@@ -405,20 +442,33 @@ inb_application_activate (GApplication *app)
 {
   InbApplication *self = INB_APPLICATION (app);
   GtkWindow *window;
+  GdkSurface *surface;
+  gboolean created = FALSE;
 
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (window == NULL)
-    window = GTK_WINDOW (inb_window_new (GTK_APPLICATION (self),
-                                         inb_application_get_settings (self)));
+    {
+      window = GTK_WINDOW (inb_window_new (GTK_APPLICATION (self),
+                                           inb_application_get_settings (self)));
+      created = TRUE;
+    }
 
   gtk_window_present (window);
 
-  /* Hosted jobs a crash left behind: once, after the window shows. */
+  /* Hosted jobs a crash left behind: once, after the window is drawn. */
   if (!self->resumed)
     {
       self->resumed = TRUE;
-      g_idle_add_full (G_PRIORITY_LOW, inb_application_resume_idle_cb,
-                       g_object_ref (self), g_object_unref);
+      surface = gtk_native_get_surface (GTK_NATIVE (window));
+      if (created && surface != NULL)
+        {
+          g_set_weak_pointer (&self->resume_clock, gdk_surface_get_frame_clock (surface));
+          g_signal_connect (self->resume_clock, "after-paint",
+                            G_CALLBACK (inb_application_first_paint_cb), self);
+          self->resume_timeout_id = g_timeout_add_seconds (1, inb_application_resume_timeout_cb, self);
+        }
+      else
+        inb_application_schedule_resume (self);
     }
 }
 
@@ -430,6 +480,12 @@ inb_application_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->resume_clock != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->resume_clock, self);
+      g_clear_weak_pointer (&self->resume_clock);
+    }
+  g_clear_handle_id (&self->resume_timeout_id, g_source_remove);
   g_clear_object (&self->secrets);
   g_clear_object (&self->settings);
 

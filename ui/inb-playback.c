@@ -140,9 +140,10 @@ inb_playback_new (void)
   return g_object_new (INB_TYPE_PLAYBACK, NULL);
 }
 
-static void inb_playback_set_display_size (InbPlayback *self,
-                                           int          width,
-                                           int          height);
+static void     inb_playback_set_display_size (InbPlayback *self,
+                                               int          width,
+                                               int          height);
+static gboolean inb_playback_ensure_pipeline  (InbPlayback *self);
 
 /* Paintable */
 
@@ -1021,7 +1022,8 @@ inb_playback_reset (InbPlayback *self)
 {
   GstSample *source;
 
-  gst_element_set_state (self->playbin, GST_STATE_NULL);
+  if (self->playbin != NULL)
+    gst_element_set_state (self->playbin, GST_STATE_NULL);
 
   g_mutex_lock (&self->lock);
   g_clear_object (&self->pending_texture);
@@ -1063,7 +1065,12 @@ inb_playback_set_file (InbPlayback *self,
   inb_playback_reset (self);
   g_set_object (&self->file, file);
 
-  if (file != NULL)
+  if (file != NULL && !inb_playback_ensure_pipeline (self))
+    {
+      self->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                         _("The video player could not be set up (GStreamer’s playbin is missing)"));
+    }
+  else if (file != NULL)
     {
       g_autofree char *uri = g_file_get_uri (file);
 
@@ -1142,7 +1149,7 @@ inb_playback_pause (InbPlayback *self)
 {
   g_return_if_fail (INB_IS_PLAYBACK (self));
 
-  if (self->file == NULL)
+  if (self->file == NULL || self->playbin == NULL)
     return;
 
   gst_element_set_state (self->playbin, GST_STATE_PAUSED);
@@ -1584,20 +1591,6 @@ inb_playback_class_init (InbPlaybackClass *klass)
 static void
 inb_playback_init (InbPlayback *self)
 {
-  GstAppSinkCallbacks callbacks = {
-    .new_preroll = inb_playback_new_preroll_cb,
-    .new_sample = inb_playback_new_sample_cb,
-  };
-  g_autoptr(GstBus) bus = NULL;
-  g_autoptr(GstCaps) caps = NULL;
-  GstElement *bin;
-  GstElement *convert;
-  GstElement *filter;
-  GstPad *pad;
-
-  if (!gst_is_initialized ())
-    gst_init (NULL, NULL);
-
   g_mutex_init (&self->lock);
   self->cache = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   g_queue_init (&self->cache_order);
@@ -1609,9 +1602,34 @@ inb_playback_init (InbPlayback *self)
   self->fps_d = 1;
   self->duration = GST_CLOCK_TIME_NONE;
   self->segment_end = GST_CLOCK_TIME_NONE;
+}
+
+/* The pipeline is made when the first clip opens, not with the widget:
+ * GStreamer (its init, its registry, the plugins playbin loads) costs
+ * nothing until then, so the window's first frame does not wait for it. */
+static gboolean
+inb_playback_ensure_pipeline (InbPlayback *self)
+{
+  GstAppSinkCallbacks callbacks = {
+    .new_preroll = inb_playback_new_preroll_cb,
+    .new_sample = inb_playback_new_sample_cb,
+  };
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstCaps) caps = NULL;
+  GstElement *bin;
+  GstElement *convert;
+  GstElement *filter;
+  GstPad *pad;
+
+  if (self->playbin != NULL)
+    return TRUE;
+
+  if (!gst_is_initialized ())
+    gst_init (NULL, NULL);
 
   self->playbin = gst_element_factory_make ("playbin", NULL);
-  g_return_if_fail (self->playbin != NULL);
+  if (self->playbin == NULL)
+    return FALSE;
   gst_object_ref_sink (self->playbin);
 
   /* Video only: clips carry no sound, and no audio sink is needed. */
@@ -1650,4 +1668,6 @@ inb_playback_init (InbPlayback *self)
   g_source_set_callback (self->bus_source, (GSourceFunc) G_CALLBACK (inb_playback_bus_cb), self, NULL);
   g_source_set_static_name (self->bus_source, "[inb-playback] bus");
   g_source_attach (self->bus_source, self->context);
+
+  return TRUE;
 }
