@@ -25,6 +25,9 @@
  *       take is made; opening a 5 s 720p clip to its first frame; frame
  *       steps. Prints a table and "RESULT" lines for the runner.
  *
+ * With INB_BENCH_FRAMES=1 every frame over 16 ms is printed to stderr
+ * split into layout and paint.
+ *
  * The main-loop probe is a 1 ms timeout at the default priority: every
  * gap between two ticks longer than 1 ms is time the loop spent in
  * something else. The window's frame clock is watched too (before-paint
@@ -119,6 +122,8 @@ typedef struct
 
 typedef struct
 {
+  gint64  layout_start;  /* the frame clock's layout phase began */
+  gint64  draw_start;    /* its paint phase began */
   gint64  paint_start;
   GArray *frames;   /* pairs of µs: start, end of each frame's paint */
   guint   n_paints;
@@ -165,10 +170,34 @@ before_paint_cb (GdkFrameClock *clock,
 }
 
 static void
+layout_cb (GdkFrameClock *clock,
+           FrameWatch    *watch)
+{
+  watch->layout_start = g_get_monotonic_time ();
+}
+
+static void
+paint_cb (GdkFrameClock *clock,
+          FrameWatch    *watch)
+{
+  watch->draw_start = g_get_monotonic_time ();
+}
+
+static void
 after_paint_cb (GdkFrameClock *clock,
                 FrameWatch    *watch)
 {
   gint64 end = g_get_monotonic_time ();
+
+  /* INB_BENCH_FRAMES=1: where each frame over 16 ms went, layout (CSS,
+   * measuring, allocating) or paint (snapshot and render). */
+  if (g_getenv ("INB_BENCH_FRAMES") != NULL && watch->paint_start != 0 && end - watch->paint_start > 16000 &&
+      watch->layout_start >= watch->paint_start && watch->draw_start >= watch->layout_start)
+    g_printerr ("    frame %.1f ms: before layout %.1f, layout %.1f, paint %.1f\n",
+                (end - watch->paint_start) / 1000.0,
+                (watch->layout_start - watch->paint_start) / 1000.0,
+                (watch->draw_start - watch->layout_start) / 1000.0,
+                (end - watch->draw_start) / 1000.0);
 
   if (watch->paint_start != 0)
     {
@@ -1021,6 +1050,8 @@ window_realized (Bench *b)
   GdkFrameClock *clock = gdk_surface_get_frame_clock (gtk_native_get_surface (GTK_NATIVE (b->window)));
 
   g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), &b->watch);
+  g_signal_connect (clock, "layout", G_CALLBACK (layout_cb), &b->watch);
+  g_signal_connect (clock, "paint", G_CALLBACK (paint_cb), &b->watch);
   g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &b->watch);
 }
 

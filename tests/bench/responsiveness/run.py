@@ -219,12 +219,15 @@ def main():
                "regenerate with:\n")
     out.append("```\n%s\n```\n" % args.command)
     out.append("(which builds `tests/bench/responsiveness/inb-bench-responsiveness` and runs "
-               "`xvfb-run -a -s \"-screen 0 1280x800x24\" python3 tests/bench/responsiveness/run.py "
-               "--build BUILD --startups %d --reps %d --generations %d --renderers %s`).\n"
+               "`dbus-run-session -- xvfb-run -a -s \"-screen 0 1280x800x24\" python3 "
+               "tests/bench/responsiveness/run.py --build BUILD --startups %d --reps %d "
+               "--generations %d --renderers %s`). An A/B comparison against another revision, "
+               "measured interleaved: `build-aux/bench-responsiveness.sh --compare REV`.\n"
                % (args.startups, args.reps, args.generations, args.renderers))
     out.append("## Machine\n")
     out.append("- %s, `nproc` = %s, Linux %s" % (info["cpu"], info["nproc"], info["kernel"]))
-    out.append("- GTK %s, libadwaita %s, GStreamer %s; X server: Xvfb (no GPU)" % (info["gtk"], info["adw"], info["gst"]))
+    out.append("- GTK %s, libadwaita %s, GStreamer %s; X server: Xvfb (no GPU), with a D-Bus session bus "
+               "(`dbus-run-session`)" % (info["gtk"], info["adw"], info["gst"]))
     out.append("- load average (1, 5, 15 min) before: %.2f %.2f %.2f, after: %.2f %.2f %.2f"
                % (load_before + load_after))
     out.append("- run %s → %s UTC\n" % (started.strftime("%Y-%m-%d %H:%M"), finished.strftime("%H:%M")))
