@@ -431,6 +431,52 @@ test_playback_scaled (gconstpointer data)
   g_assert_null (inb_playback_get_error (playback));
 }
 
+static gboolean
+spin_ms_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin_ms (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, spin_ms_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Pausing just as the clip wraps round: the seek back to the start may be
+ * in flight on a GStreamer thread, holding the pipeline's state lock until
+ * the demuxer takes it. Pausing under it used to fill the queues for good
+ * and hang the next play or pause on the main thread. Many pauses and
+ * plays at varied moments around the wrap; each must come back, and the
+ * clip must still loop afterwards. */
+static void
+test_playback_pause_at_wrap (gconstpointer data)
+{
+  g_autoptr(InbPlayback) playback = open_clip (data);
+  guint loops;
+
+  inb_playback_set_rate (playback, 2.0);
+  for (guint i = 0; i < 60; i++)
+    {
+      inb_playback_play (playback);
+      spin_ms (5 + (i * 7) % 45);
+      inb_playback_pause (playback);
+      spin_ms ((i * 3) % 11);
+    }
+
+  loops = inb_playback_get_n_loops (playback);
+  inb_playback_play (playback);
+  g_assert_true (wait_for (playback, has_looped, GUINT_TO_POINTER (loops + 2)));
+  inb_playback_pause (playback);
+  g_assert_false (inb_playback_get_playing (playback));
+  g_assert_null (inb_playback_get_error (playback));
+}
+
 static gsize
 resident_bytes (void)
 {
@@ -494,6 +540,7 @@ main (int   argc,
   g_test_add_func ("/playback/error", test_playback_error);
   g_test_add_data_func ("/playback/finalize", clip, test_playback_finalize);
   g_test_add_data_func ("/playback/loop-memory", short_clip, test_playback_loop_memory);
+  g_test_add_data_func ("/playback/pause-at-wrap", short_clip, test_playback_pause_at_wrap);
 
   ret = g_test_run ();
   g_unlink (clip);

@@ -81,6 +81,11 @@ struct _InbPlayback
   int           target_height;
   gboolean      rescaling;
 
+  /* The seek back to the start runs on a GStreamer pool thread. */
+  GMutex        loop_lock;
+  gboolean      loop_in_flight;    /* under loop_lock */
+  gboolean      pause_after_loop;  /* under loop_lock */
+
   /* Streaming thread (the appsink's callbacks come one at a time). */
   GstVideoConverter *converter;
 
@@ -898,15 +903,43 @@ loop_seek_func (GstElement *playbin,
 {
   LoopSeek *ls = data;
 
-  /* A flushing seek since then (a step, a jump) has already moved on. */
-  if (g_atomic_int_get (&ls->self->seek_gen) != ls->gen)
-    return;
+  InbPlayback *self = ls->self;
 
-  if (!gst_element_seek (playbin, ls->rate, GST_FORMAT_TIME,
+  /* A flushing seek since then (a step, a jump) has already moved on. */
+  if (g_atomic_int_get (&self->seek_gen) == ls->gen &&
+      !gst_element_seek (playbin, ls->rate, GST_FORMAT_TIME,
                          GST_SEEK_FLAG_SEGMENT | GST_SEEK_FLAG_ACCURATE,
                          GST_SEEK_TYPE_SET, 0,
                          GST_SEEK_TYPE_SET, GST_CLOCK_TIME_IS_VALID (ls->stop) ? (gint64) ls->stop : -1))
     g_debug ("Seek back to the start failed");
+
+  /* A pause asked for meanwhile waited for the seek: now it can be done. */
+  g_mutex_lock (&self->loop_lock);
+  self->loop_in_flight = FALSE;
+  if (self->pause_after_loop)
+    gst_element_set_state (playbin, GST_STATE_PAUSED);
+  self->pause_after_loop = FALSE;
+  g_mutex_unlock (&self->loop_lock);
+}
+
+/* Pauses the pipeline, or has it paused once the seek back to the start
+ * in flight is done. That seek holds the pipeline's state lock until the
+ * demuxer takes it, which needs room downstream: pausing the sink first
+ * would fill the queues for good, and the next state change on the main
+ * thread would wait for the state lock forever. */
+static void
+inb_playback_pause_pipeline (InbPlayback *self)
+{
+  gboolean deferred;
+
+  g_mutex_lock (&self->loop_lock);
+  deferred = self->loop_in_flight;
+  if (deferred)
+    self->pause_after_loop = TRUE;
+  g_mutex_unlock (&self->loop_lock);
+
+  if (!deferred)
+    gst_element_set_state (self->playbin, GST_STATE_PAUSED);
 }
 
 /* The seek back to the start is not flushing, so the frames already
@@ -933,6 +966,12 @@ inb_playback_loop_back (InbPlayback *self)
   ls->gen = g_atomic_int_get (&self->seek_gen);
   ls->rate = self->rate;
   ls->stop = self->duration;
+
+  g_mutex_lock (&self->loop_lock);
+  self->loop_in_flight = TRUE;
+  self->pause_after_loop = FALSE;
+  g_mutex_unlock (&self->loop_lock);
+
   gst_element_call_async (self->playbin, loop_seek_func, ls, loop_seek_free);
 }
 
@@ -974,7 +1013,7 @@ inb_playback_bus_cb (GstBus     *bus,
         }
       else
         {
-          gst_element_set_state (self->playbin, GST_STATE_PAUSED);
+          inb_playback_pause_pipeline (self);
           inb_playback_update_playing (self, FALSE);
           inb_playback_set_ended (self, TRUE);
         }
@@ -985,7 +1024,7 @@ inb_playback_bus_cb (GstBus     *bus,
         inb_playback_seek (self, 0, TRUE);
       else
         {
-          gst_element_set_state (self->playbin, GST_STATE_PAUSED);
+          inb_playback_pause_pipeline (self);
           inb_playback_update_playing (self, FALSE);
           inb_playback_set_ended (self, TRUE);
         }
@@ -1021,6 +1060,12 @@ static void
 inb_playback_reset (InbPlayback *self)
 {
   GstSample *source;
+
+  /* A loop seek in flight finishes first (the state change waits for it);
+   * it must not pause what comes next. */
+  g_mutex_lock (&self->loop_lock);
+  self->pause_after_loop = FALSE;
+  g_mutex_unlock (&self->loop_lock);
 
   if (self->playbin != NULL)
     gst_element_set_state (self->playbin, GST_STATE_NULL);
@@ -1126,6 +1171,8 @@ inb_playback_set_playing (InbPlayback *self,
 void
 inb_playback_play (InbPlayback *self)
 {
+  gboolean in_flight;
+
   g_return_if_fail (INB_IS_PLAYBACK (self));
 
   if (self->file == NULL || self->error != NULL)
@@ -1137,7 +1184,15 @@ inb_playback_play (InbPlayback *self)
       inb_playback_seek (self, 0, TRUE);
     }
 
-  gst_element_set_state (self->playbin, GST_STATE_PLAYING);
+  /* A pause still waiting for the seek back to the start is called off:
+   * the pipeline never stopped playing. */
+  g_mutex_lock (&self->loop_lock);
+  self->pause_after_loop = FALSE;
+  in_flight = self->loop_in_flight;
+  g_mutex_unlock (&self->loop_lock);
+
+  if (!in_flight)
+    gst_element_set_state (self->playbin, GST_STATE_PLAYING);
   inb_playback_update_playing (self, TRUE);
 
   if (self->loop_pending)
@@ -1152,7 +1207,7 @@ inb_playback_pause (InbPlayback *self)
   if (self->file == NULL || self->playbin == NULL)
     return;
 
-  gst_element_set_state (self->playbin, GST_STATE_PAUSED);
+  inb_playback_pause_pipeline (self);
   inb_playback_update_playing (self, FALSE);
 }
 
@@ -1333,7 +1388,7 @@ inb_playback_seek_frame (InbPlayback *self,
 
   if (self->playing)
     {
-      gst_element_set_state (self->playbin, GST_STATE_PAUSED);
+      inb_playback_pause_pipeline (self);
       inb_playback_update_playing (self, FALSE);
     }
   inb_playback_set_ended (self, FALSE);
@@ -1433,6 +1488,7 @@ inb_playback_finalize (GObject *object)
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->loop_lock);
 
   G_OBJECT_CLASS (inb_playback_parent_class)->finalize (object);
 }
@@ -1592,6 +1648,7 @@ static void
 inb_playback_init (InbPlayback *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->loop_lock);
   self->cache = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   g_queue_init (&self->cache_order);
   self->context = g_main_context_ref_thread_default ();
