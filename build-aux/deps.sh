@@ -25,6 +25,7 @@ RUN=(
 TEST=(
   xvfb xauth dbus dbus-x11 python3 python3-gi gnome-keyring libsecret-tools
   gstreamer1.0-tools imagemagick
+  libxtst6
 )
 BENCH=(
   ffmpeg python3-numpy python3-opencv mate-backgrounds time
