@@ -579,6 +579,98 @@ test_window_player_keys (gconstpointer data)
   g_unlink (clip);
 }
 
+static gboolean
+is_overlay_picture (GtkWidget *widget)
+{
+  GdkPaintable *paintable = gtk_picture_get_paintable (GTK_PICTURE (widget));
+
+  return paintable != NULL && !INB_IS_PLAYBACK (paintable);
+}
+
+static gboolean
+overlay_scaled (gpointer data)
+{
+  g_autoptr(GdkPaintable) image = gdk_paintable_get_current_image (gtk_picture_get_paintable (data));
+
+  gtk_widget_queue_draw (data);
+
+  return gdk_paintable_get_intrinsic_width (image) < 1280;
+}
+
+/* The keyframe overlay is drawn from a copy scaled to the size it is
+ * shown at (made on a thread), not from the 720p keyframe scaled by the
+ * renderer in every frame; the picture keeps the keyframe's own size for
+ * the layout, so it still lines up with the clip. */
+static void
+test_window_player_overlay (gconstpointer data)
+{
+  InbApplication *app = (InbApplication *) data;
+  g_autofree char *clip = make_clip ();
+  g_autoptr(GFile) file = g_file_new_for_path (clip);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) keyframe = NULL;
+  g_autoptr(GdkPaintable) image = NULL;
+  g_autofree guint8 *pixels = NULL;
+  guint8 *data_in;
+  InbWindow *window;
+  InbPlayer *player;
+  GtkWidget *overlay;
+  int width;
+  int height;
+
+  /* An opaque orange 1280 × 720 keyframe. */
+  data_in = g_malloc (1280 * 720 * 4);
+  for (gsize i = 0; i < 1280 * 720; i++)
+    {
+      data_in[i * 4 + 0] = 0x20;
+      data_in[i * 4 + 1] = 0x80;
+      data_in[i * 4 + 2] = 0xf0;
+      data_in[i * 4 + 3] = 0xff;
+    }
+  bytes = g_bytes_new_take (data_in, 1280 * 720 * 4);
+  keyframe = gdk_memory_texture_new (1280, 720, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, 1280 * 4);
+
+  window = inb_window_new (GTK_APPLICATION (app), inb_application_get_settings (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  player = inb_window_get_player (window);
+  inb_player_set_keyframes (player, keyframe, keyframe);
+  inb_player_set_file (player, file);
+  g_assert_true (spin_until (is_prerolled, inb_player_get_playback (player)));
+  inb_player_set_overlay (player, "first");
+
+  overlay = find_matching_widget (GTK_WIDGET (player), GTK_TYPE_PICTURE, is_overlay_picture);
+  g_assert_nonnull (overlay);
+  g_assert_true (gtk_widget_get_visible (overlay));
+  g_assert_true (spin_until (overlay_scaled, overlay));
+
+  image = gdk_paintable_get_current_image (gtk_picture_get_paintable (GTK_PICTURE (overlay)));
+  width = gdk_paintable_get_intrinsic_width (image);
+  height = gdk_paintable_get_intrinsic_height (image);
+  g_test_message ("Overlay drawn from a %d × %d copy", width, height);
+  g_assert_cmpint (width, <=, gtk_widget_get_width (overlay) * gtk_widget_get_scale_factor (overlay));
+  g_assert_cmpint (abs (width * 720 - height * 1280), <=, 1280);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (gtk_picture_get_paintable (GTK_PICTURE (overlay))), ==, 1280);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (gtk_picture_get_paintable (GTK_PICTURE (overlay))), ==, 720);
+
+  /* Still the keyframe's colours, in the middle. */
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (GDK_TEXTURE (image), pixels, (gsize) width * 4);
+  {
+    guint8 *p = pixels + ((gsize) (height / 2) * width + width / 2) * 4;
+
+    g_assert_cmpint (abs (p[0] - 0x20), <=, 2);
+    g_assert_cmpint (abs (p[1] - 0x80), <=, 2);
+    g_assert_cmpint (abs (p[2] - 0xf0), <=, 2);
+  }
+
+  inb_player_set_overlay (player, "none");
+  g_assert_false (gtk_widget_get_visible (overlay));
+  inb_player_set_file (player, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (clip);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -597,6 +689,7 @@ main (int   argc,
   g_test_add_data_func ("/window/remembers", app, test_window_remembers);
   g_test_add_data_func ("/window/frame-counts", app, test_window_frame_counts);
   g_test_add_data_func ("/window/player-keys", app, test_window_player_keys);
+  g_test_add_data_func ("/window/player-overlay", app, test_window_player_overlay);
 
   return g_test_run ();
 }

@@ -19,9 +19,241 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "inb-player.h"
+
+/* A still picture (the keyframe overlay) drawn at the size it is shown at:
+ * the full texture is scaled down once, on a thread, to the device pixels
+ * of the last snapshot, so the renderer does not scale a 720p texture on
+ * the main thread in every frame of a playing clip. Its intrinsic size is
+ * the full texture's, so the layout is the same as for the texture. */
+
+#define INB_TYPE_SCALED_PICTURE (inb_scaled_picture_get_type ())
+
+G_DECLARE_FINAL_TYPE (InbScaledPicture, inb_scaled_picture, INB, SCALED_PICTURE, GObject)
+
+struct _InbScaledPicture
+{
+  GObject       parent_instance;
+
+  GdkTexture   *texture;   /* full size */
+  GdkTexture   *scaled;    /* nullable */
+  GCancellable *cancellable;
+  int           scale_factor;
+  int           wanted_width;
+  int           wanted_height;
+  guint         scaling : 1;
+};
+
+static void inb_scaled_picture_paintable_init (GdkPaintableInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (InbScaledPicture, inb_scaled_picture, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (GDK_TYPE_PAINTABLE, inb_scaled_picture_paintable_init))
+
+typedef struct
+{
+  GdkTexture *texture;
+  int         width;
+  int         height;
+} ScaleJob;
+
+static void
+scale_job_free (gpointer data)
+{
+  ScaleJob *job = data;
+
+  g_clear_object (&job->texture);
+  g_free (job);
+}
+
+/* Memory textures only: their pixels are immutable and can be read from
+ * any thread. The bytes are premultiplied BGRA, which filters correctly
+ * channel by channel whatever gdk-pixbuf takes them for. */
+static void
+scale_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ScaleJob *job = task_data;
+  int width = gdk_texture_get_width (job->texture);
+  int height = gdk_texture_get_height (job->texture);
+  gsize stride = (gsize) width * 4;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkPixbuf) full = NULL;
+  g_autoptr(GdkPixbuf) scaled = NULL;
+  g_autoptr(GBytes) pixels = NULL;
+  guint8 *data;
+
+  data = g_malloc (stride * height);
+  gdk_texture_download (job->texture, data, stride);
+  bytes = g_bytes_new_take (data, stride * height);
+  full = gdk_pixbuf_new_from_bytes (bytes, GDK_COLORSPACE_RGB, TRUE, 8, width, height, (int) stride);
+  scaled = gdk_pixbuf_scale_simple (full, job->width, job->height, GDK_INTERP_BILINEAR);
+  if (scaled == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not scale the picture");
+      return;
+    }
+
+  pixels = gdk_pixbuf_read_pixel_bytes (scaled);
+  g_task_return_pointer (task,
+                         gdk_memory_texture_new (job->width, job->height,
+                                                 GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
+                                                 pixels,
+                                                 gdk_pixbuf_get_rowstride (scaled)),
+                         g_object_unref);
+}
+
+static void inb_scaled_picture_request (InbScaledPicture *self);
+
+static void
+scale_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  InbScaledPicture *self = INB_SCALED_PICTURE (object);
+  g_autoptr(GdkTexture) scaled = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  self->scaling = FALSE;
+  if (scaled == NULL)
+    return;
+
+  g_set_object (&self->scaled, scaled);
+  gdk_paintable_invalidate_contents (GDK_PAINTABLE (self));
+  /* The size may have changed again meanwhile. */
+  inb_scaled_picture_request (self);
+}
+
+static void
+inb_scaled_picture_request (InbScaledPicture *self)
+{
+  g_autoptr(GTask) task = NULL;
+  ScaleJob *job;
+
+  if (self->scaling || self->wanted_width <= 0 || self->wanted_height <= 0 || !GDK_IS_MEMORY_TEXTURE (self->texture))
+    return;
+  if (self->scaled != NULL &&
+      gdk_texture_get_width (self->scaled) == self->wanted_width &&
+      gdk_texture_get_height (self->scaled) == self->wanted_height)
+    return;
+
+  job = g_new0 (ScaleJob, 1);
+  job->texture = g_object_ref (self->texture);
+  job->width = self->wanted_width;
+  job->height = self->wanted_height;
+
+  self->scaling = TRUE;
+  task = g_task_new (self, self->cancellable, scale_done_cb, NULL);
+  g_task_set_source_tag (task, inb_scaled_picture_request);
+  g_task_set_task_data (task, job, scale_job_free);
+  g_task_run_in_thread (task, scale_thread);
+}
+
+static void
+inb_scaled_picture_snapshot (GdkPaintable *paintable,
+                             GdkSnapshot  *snapshot,
+                             double        width,
+                             double        height)
+{
+  InbScaledPicture *self = INB_SCALED_PICTURE (paintable);
+  int device_width = (int) ceil (width * self->scale_factor - 0.01);
+  int device_height = (int) ceil (height * self->scale_factor - 0.01);
+
+  if (device_width >= gdk_texture_get_width (self->texture) ||
+      device_height >= gdk_texture_get_height (self->texture) ||
+      device_width < 1 || device_height < 1)
+    {
+      /* As large as the picture or larger: the full texture. */
+      self->wanted_width = self->wanted_height = 0;
+      gdk_paintable_snapshot (GDK_PAINTABLE (self->texture), snapshot, width, height);
+      return;
+    }
+
+  self->wanted_width = device_width;
+  self->wanted_height = device_height;
+  inb_scaled_picture_request (self);
+
+  gdk_paintable_snapshot (GDK_PAINTABLE (self->scaled != NULL ? self->scaled : self->texture),
+                          snapshot, width, height);
+}
+
+static GdkPaintable *
+inb_scaled_picture_get_current_image (GdkPaintable *paintable)
+{
+  InbScaledPicture *self = INB_SCALED_PICTURE (paintable);
+
+  return g_object_ref (GDK_PAINTABLE (self->scaled != NULL ? self->scaled : self->texture));
+}
+
+static GdkPaintableFlags
+inb_scaled_picture_get_flags (GdkPaintable *paintable)
+{
+  return GDK_PAINTABLE_STATIC_SIZE;
+}
+
+static int
+inb_scaled_picture_get_intrinsic_width (GdkPaintable *paintable)
+{
+  return gdk_texture_get_width (INB_SCALED_PICTURE (paintable)->texture);
+}
+
+static int
+inb_scaled_picture_get_intrinsic_height (GdkPaintable *paintable)
+{
+  return gdk_texture_get_height (INB_SCALED_PICTURE (paintable)->texture);
+}
+
+static void
+inb_scaled_picture_paintable_init (GdkPaintableInterface *iface)
+{
+  iface->snapshot = inb_scaled_picture_snapshot;
+  iface->get_current_image = inb_scaled_picture_get_current_image;
+  iface->get_flags = inb_scaled_picture_get_flags;
+  iface->get_intrinsic_width = inb_scaled_picture_get_intrinsic_width;
+  iface->get_intrinsic_height = inb_scaled_picture_get_intrinsic_height;
+}
+
+static void
+inb_scaled_picture_dispose (GObject *object)
+{
+  InbScaledPicture *self = INB_SCALED_PICTURE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->scaled);
+  g_clear_object (&self->texture);
+
+  G_OBJECT_CLASS (inb_scaled_picture_parent_class)->dispose (object);
+}
+
+static void
+inb_scaled_picture_class_init (InbScaledPictureClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = inb_scaled_picture_dispose;
+}
+
+static void
+inb_scaled_picture_init (InbScaledPicture *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->scale_factor = 1;
+}
+
+static GdkPaintable *
+inb_scaled_picture_new (GdkTexture *texture,
+                        int         scale_factor)
+{
+  InbScaledPicture *self = g_object_new (INB_TYPE_SCALED_PICTURE, NULL);
+
+  self->texture = g_object_ref (texture);
+  self->scale_factor = MAX (scale_factor, 1);
+
+  return GDK_PAINTABLE (self);
+}
 
 struct _InbPlayer
 {
@@ -96,6 +328,7 @@ inb_player_set_file (InbPlayer *self,
 static void
 inb_player_update_overlay (InbPlayer *self)
 {
+  g_autoptr(GdkPaintable) picture = NULL;
   GdkTexture *texture = NULL;
 
   if (g_strcmp0 (self->overlay, "first") == 0)
@@ -103,7 +336,10 @@ inb_player_update_overlay (InbPlayer *self)
   else if (g_strcmp0 (self->overlay, "last") == 0)
     texture = self->last;
 
-  gtk_picture_set_paintable (self->keyframe_picture, GDK_PAINTABLE (texture));
+  if (texture != NULL)
+    picture = inb_scaled_picture_new (texture, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
+
+  gtk_picture_set_paintable (self->keyframe_picture, picture);
   gtk_widget_set_visible (GTK_WIDGET (self->keyframe_picture), texture != NULL);
 }
 
@@ -366,6 +602,7 @@ static void
 inb_player_scale_factor_cb (InbPlayer *self)
 {
   inb_playback_set_scale_factor (self->playback, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
+  inb_player_update_overlay (self);
 }
 
 static void
