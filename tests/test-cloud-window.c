@@ -25,11 +25,13 @@
 
 #include "inb-application.h"
 #include "inb-backend-registry.h"
+#include "inb-cloud-backend.h"
 #include "inb-dashscope-backend.h"
 #include "fakes/inb-fake-secret-service.h"
 #include "inb-fs.h"
 #include "inb-job-row.h"
 #include "inb-preferences-window.h"
+#include "inb-resume.h"
 #include "inb-test-fake.h"
 #include "inb-take.h"
 #include "inb-test-utils.h"
@@ -397,6 +399,109 @@ test_resume_at_startup (gconstpointer data)
   g_assert_cmpstr (inb_take_get_state (old_reloaded), ==, "expired");
   /* Nothing was sent again. */
   g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, submits);
+}
+
+typedef struct
+{
+  GPtrArray *entries;
+  gboolean   finished;
+} ResumeWait;
+
+static void
+resumed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ResumeWait *w = user_data;
+  g_autoptr(GError) error = NULL;
+
+  w->entries = inb_resume_takes_finish (result, &error);
+  g_assert_no_error (error);
+  w->finished = TRUE;
+}
+
+static gboolean
+resume_finished (Fixture       *f,
+                 gconstpointer  data)
+{
+  return ((const ResumeWait *) data)->finished;
+}
+
+static GtkWidget *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WIDGET (window);
+    }
+
+  return NULL;
+}
+
+/* A take whose submit went out but whose answer was lost, and DashScope's
+ * task list cannot be read: the take is left for the artist, never sent
+ * again, and the window says so in a toast that stays, with a Details
+ * button whose dialog names the take and the reason. */
+static void
+test_resume_report (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr(InbBackendRegistry) registry = inb_backend_registry_new_default ();
+  g_autoptr(InbTake) lost = make_crashed_take (f, "unused", 0);
+  g_autoptr(InbTake) reloaded = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *when = g_date_time_format_iso8601 (now);
+  g_autofree char *remote = g_build_filename (inb_take_get_dir (lost), "remote.json", NULL);
+  g_autofree char *text = g_strdup_printf ("{\"service\": \"dashscope\", \"model\": \"wan2.2-kf2v-flash\", "
+                                           "\"state\": \"submitting\", \"submitted\": \"%s\", \"updated\": \"%s\"}",
+                                           when, when);
+  g_autofree char *takes_dir = inb_fs_get_takes_dir ();
+  guint submits = inb_test_fake_count (f->fake, "POST", "video-synthesis");
+  ResumeWait w = { NULL, FALSE };
+  const char *details;
+  GtkWidget *dialog;
+  const char *body;
+
+  g_file_set_contents (remote, text, -1, &error);
+  g_assert_no_error (error);
+  inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (inb_backend_registry_lookup (registry, "dashscope")), KEY);
+  inb_fake_server_script (f->fake, "{\"list_errors\": [], \"list_body\": \"malformed\"}");
+
+  inb_resume_takes_async (registry, takes_dir, NULL, resumed_cb, &w);
+  g_assert_true (wait_until (f, resume_finished, &w, 60));
+  g_assert_nonnull (w.entries);
+  inb_window_report_resumed (f->window, w.entries);
+
+  reloaded = inb_take_load (inb_take_get_dir (lost), NULL);
+  g_assert_cmpstr (inb_take_get_state (reloaded), ==, "submit-unknown");
+  g_assert_true (wait_until (f, toast_shown, "1 take was sent but no answer came back; it is not sent again", 10));
+
+  details = inb_window_get_resume_details (f->window);
+  g_assert_nonnull (details);
+  g_assert_nonnull (strstr (details, inb_take_get_id (lost)));
+  g_assert_nonnull (strstr (details, "Alibaba"));
+
+  /* The toast's button opens the details */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.resume-details", NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  g_assert_nonnull (strstr (body, inb_take_get_id (lost)));
+  g_assert_nonnull (strstr (body, "Nothing was sent again"));
+  gtk_test_widget_wait_for_draw (dialog);
+  inb_test_save_screenshot (dialog, "screenshot-resume-report.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Nothing was sent again. */
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, submits);
+  inb_fake_server_script (f->fake, "{\"list_body\": null}");
+  g_ptr_array_unref (w.entries);
 }
 
 static gboolean
@@ -1339,6 +1444,7 @@ main (int   argc,
   g_test_add_data_func ("/cloud-window/no-key", &f, test_no_key);
   g_test_add_data_func ("/cloud-window/key-and-generate", &f, test_key_and_generate);
   g_test_add_data_func ("/cloud-window/resume-at-startup", &f, test_resume_at_startup);
+  g_test_add_data_func ("/cloud-window/resume-report", &f, test_resume_report);
   g_test_add_data_func ("/cloud-window/clear-key", &f, test_clear_key);
   g_test_add_data_func ("/cloud-window/addresses", &f, test_addresses);
   g_test_add_data_func ("/cloud-window/wavespeed/generate", &f, test_wavespeed_generate);

@@ -170,8 +170,6 @@ resume_done_cb (GObject      *object,
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
   GtkWindow *window;
-  guint done = 0;
-  guint expired = 0;
 
   entries = inb_resume_takes_finish (result, &error);
   if (entries == NULL)
@@ -182,46 +180,11 @@ resume_done_cb (GObject      *object,
       return;
     }
 
-  for (guint i = 0; i < entries->len; i++)
-    {
-      InbResumeEntry *entry = g_ptr_array_index (entries, i);
-
-      if (entry->outcome == INB_RESUME_DONE)
-        done++;
-      else if (entry->outcome == INB_RESUME_EXPIRED)
-        expired++;
-    }
-
-  g_debug ("Resume: %u entries, %u done, %u expired", entries->len, done, expired);
+  g_debug ("Resume: %u entries", entries->len);
 
   window = gtk_application_get_active_window (GTK_APPLICATION (r->app));
   if (INB_IS_WINDOW (window))
-    {
-      if (done > 0)
-        {
-          g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                "Resumed %u unfinished take",
-                                                                "Resumed %u unfinished takes",
-                                                                done),
-                                                   done);
-          AdwToast *toast = adw_toast_new (text);
-
-          adw_toast_set_timeout (toast, 6);
-          inb_window_add_toast (INB_WINDOW (window), toast);
-        }
-      if (expired > 0)
-        {
-          g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                "%u take expired at the service (results are kept 24 hours)",
-                                                                "%u takes expired at the service (results are kept 24 hours)",
-                                                                expired),
-                                                   expired);
-          AdwToast *toast = adw_toast_new (text);
-
-          adw_toast_set_timeout (toast, 8);
-          inb_window_add_toast (INB_WINDOW (window), toast);
-        }
-    }
+    inb_window_report_resumed (INB_WINDOW (window), entries);
 
   resume_free (r);
 }

@@ -30,6 +30,8 @@
 #include "inb-job-row.h"
 #include "inb-preferences-window.h"
 #include "inb-request-builder.h"
+#include "inb-resume.h"
+#include "inb-secrets.h"
 #include "inb-take.h"
 #include "inb-window.h"
 
@@ -58,6 +60,7 @@ struct _InbWindow
   char                 *problem;
   char                 *key_problem;
   char                 *key_provider;
+  GString              *resume_details;
   InbSecrets           *secrets;
   guint                 n_takes;
   guint                 building : 1;
@@ -121,6 +124,144 @@ inb_window_add_toast (InbWindow *self,
   g_return_if_fail (ADW_IS_TOAST (toast));
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+add_resume_toast (InbWindow  *self,
+                  const char *text,
+                  guint       timeout,
+                  gboolean    details)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, timeout);
+  if (details)
+    {
+      adw_toast_set_button_label (toast, _("_Details"));
+      adw_toast_set_action_name (toast, "win.resume-details");
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
+ * inb_window_report_resumed:
+ * @entries: (element-type InbResumeEntry): what inb_resume_takes_finish()
+ *   found
+ *
+ * Tells what happened to the hosted takes a crash or a quit left: resumed
+ * clips, expired results, tasks that failed or were not found at the
+ * service, and submits whose answer was lost — those are never sent again,
+ * so the artist is told, with the details a button away.
+ */
+void
+inb_window_report_resumed (InbWindow *self,
+                           GPtrArray *entries)
+{
+  guint done = 0, expired = 0, failed = 0, unknown = 0;
+
+  g_return_if_fail (INB_IS_WINDOW (self));
+  g_return_if_fail (entries != NULL);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      InbResumeEntry *entry = g_ptr_array_index (entries, i);
+      const char *service;
+
+      switch (entry->outcome)
+        {
+        case INB_RESUME_DONE: done++; continue;
+        case INB_RESUME_EXPIRED: expired++; break;
+        case INB_RESUME_FAILED: failed++; break;
+        case INB_RESUME_SUBMIT_UNKNOWN: unknown++; break;
+        case INB_RESUME_PENDING:
+        default:
+          continue;
+        }
+
+      if (self->resume_details == NULL)
+        self->resume_details = g_string_new (NULL);
+      service = inb_secrets_is_provider (entry->backend_id)
+              ? inb_secrets_get_provider_name (entry->backend_id)
+              : entry->backend_id;
+      /* Translators: one line per take: "Take 1a2b3c · Alibaba Model Studio: <what happened>" */
+      g_string_append_printf (self->resume_details, _("%sTake %s · %s: %s"),
+                              self->resume_details->len > 0 ? "\n\n" : "",
+                              entry->take_id, service,
+                              entry->message != NULL ? entry->message : inb_resume_outcome_to_string (entry->outcome));
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume-details", self->resume_details != NULL);
+
+  if (done > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "Resumed %u unfinished take",
+                                                            "Resumed %u unfinished takes",
+                                                            done),
+                                               done);
+      add_resume_toast (self, text, 6, FALSE);
+    }
+  if (expired > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u take expired at the service (results are kept 24 hours)",
+                                                            "%u takes expired at the service (results are kept 24 hours)",
+                                                            expired),
+                                               expired);
+      add_resume_toast (self, text, 8, TRUE);
+    }
+  if (failed > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u unfinished take ended at the service without a clip",
+                                                            "%u unfinished takes ended at the service without a clip",
+                                                            failed),
+                                               failed);
+      add_resume_toast (self, text, 10, TRUE);
+    }
+  if (unknown > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u take was sent but no answer came back; it is not sent again",
+                                                            "%u takes were sent but no answer came back; they are not sent again",
+                                                            unknown),
+                                               unknown);
+      /* The artist has to decide: it stays until dismissed */
+      add_resume_toast (self, text, 0, TRUE);
+    }
+}
+
+/**
+ * inb_window_get_resume_details:
+ *
+ * Returns: (nullable): the text the Details button shows, or %NULL
+ */
+const char *
+inb_window_get_resume_details (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+
+  return self->resume_details != NULL ? self->resume_details->str : NULL;
+}
+
+static void
+inb_window_resume_details_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  InbWindow *self = INB_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (self->resume_details == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Unfinished Takes"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "%s\n\n%s", self->resume_details->str,
+                                  _("Nothing was sent again. A take sent without an answer may still "
+                                    "be running at the service: check its dashboard before generating "
+                                    "it again."));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -1338,6 +1479,8 @@ inb_window_finalize (GObject *object)
   g_free (self->problem);
   g_free (self->key_problem);
   g_free (self->key_provider);
+  if (self->resume_details != NULL)
+    g_string_free (self->resume_details, TRUE);
 
   G_OBJECT_CLASS (inb_window_parent_class)->finalize (object);
 }
@@ -1442,6 +1585,7 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.paste", NULL, inb_window_paste_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, inb_window_open_action);
   gtk_widget_class_install_action (widget_class, "win.unfullscreen", NULL, inb_window_unfullscreen_action);
+  gtk_widget_class_install_action (widget_class, "win.resume-details", NULL, inb_window_resume_details_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
@@ -1455,6 +1599,7 @@ inb_window_init (InbWindow *self)
   GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume-details", FALSE);
 
   /* Ctrl+Enter generates even from inside a prompt, which would
    * otherwise take the key for a new line. */

@@ -47,5 +47,8 @@ const char      *inb_window_get_key_problem    (InbWindow      *self);
 GtkWidget       *inb_window_get_key_button     (InbWindow      *self);
 GtkWidget       *inb_window_show_preferences   (InbWindow      *self,
                                                 const char     *provider);
+void             inb_window_report_resumed     (InbWindow      *self,
+                                                GPtrArray      *entries);
+const char      *inb_window_get_resume_details (InbWindow      *self);
 
 G_END_DECLS
