@@ -88,11 +88,13 @@ inb_test_assert_no_secret_in_files (const char *dir,
 
 /* The fake's log -------------------------------------------------------- */
 
-JsonObject *
-inb_test_fake_find (InbFakeServer *fake,
-                    const char    *method,
-                    const char    *path_part,
-                    guint          nth)
+/* The position of the @nth request (from 0) with @method and @path_part in
+ * its path in the fake's log, or -1: tests compare them to check order. */
+int
+inb_test_fake_index (InbFakeServer *fake,
+                     const char    *method,
+                     const char    *path_part,
+                     guint          nth)
 {
   JsonArray *requests = inb_fake_server_get_requests (fake);
 
@@ -103,10 +105,24 @@ inb_test_fake_find (InbFakeServer *fake,
       if (g_str_equal (json_object_get_string_member (r, "method"), method) &&
           strstr (json_object_get_string_member (r, "path"), path_part) != NULL &&
           nth-- == 0)
-        return r;
+        return (int) i;
     }
 
-  return NULL;
+  return -1;
+}
+
+JsonObject *
+inb_test_fake_find (InbFakeServer *fake,
+                    const char    *method,
+                    const char    *path_part,
+                    guint          nth)
+{
+  int index = inb_test_fake_index (fake, method, path_part, nth);
+
+  if (index < 0)
+    return NULL;
+
+  return json_array_get_object_element (inb_fake_server_get_requests (fake), index);
 }
 
 guint

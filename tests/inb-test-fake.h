@@ -31,6 +31,11 @@ void        inb_test_assert_no_secret_in_files (const char *dir,
 guint       inb_test_fake_count      (InbFakeServer  *fake,
                                       const char     *method,
                                       const char     *path_part);
+/* The position of the @nth of them (from 0) in the log, or -1 */
+int         inb_test_fake_index      (InbFakeServer  *fake,
+                                      const char     *method,
+                                      const char     *path_part,
+                                      guint           nth);
 /* (transfer none) (nullable): the @nth of them */
 JsonObject *inb_test_fake_find       (InbFakeServer  *fake,
                                       const char     *method,

@@ -875,29 +875,6 @@ generate_with (Fixture    *f,
   row_watch_start (f, w);
 }
 
-/* The index of the @nth request the fake saw with @method and @path_part
- * in its path, or -1. */
-static int
-request_index (InbFakeServer *fake,
-               const char    *method,
-               const char    *path_part,
-               guint          nth)
-{
-  JsonArray *requests = inb_fake_server_get_requests (fake);
-
-  for (guint i = 0; i < json_array_get_length (requests); i++)
-    {
-      JsonObject *r = json_array_get_object_element (requests, i);
-
-      if (g_str_equal (json_object_get_string_member (r, "method"), method) &&
-          strstr (json_object_get_string_member (r, "path"), path_part) != NULL &&
-          nth-- == 0)
-        return (int) i;
-    }
-
-  return -1;
-}
-
 /* A whole WaveSpeed run from the window: two uploads, then one submit
  * with their addresses, created → processing → completed, the clip
  * downloaded, verified and opened in the player. */
@@ -951,9 +928,9 @@ test_wavespeed_generate (gconstpointer data)
    * names the uploaded files; one download. */
   g_assert_cmpuint (inb_test_fake_count (f->wavespeed, "POST", "/api/v3/media/upload"), ==, 2);
   g_assert_cmpuint (inb_test_fake_count (f->wavespeed, "POST", "/api/v3/wavespeed-ai/wan-flf2v"), ==, 1);
-  first_upload = request_index (f->wavespeed, "POST", "/api/v3/media/upload", 0);
-  second_upload = request_index (f->wavespeed, "POST", "/api/v3/media/upload", 1);
-  submit_at = request_index (f->wavespeed, "POST", "/api/v3/wavespeed-ai/wan-flf2v", 0);
+  first_upload = inb_test_fake_index (f->wavespeed, "POST", "/api/v3/media/upload", 0);
+  second_upload = inb_test_fake_index (f->wavespeed, "POST", "/api/v3/media/upload", 1);
+  submit_at = inb_test_fake_index (f->wavespeed, "POST", "/api/v3/wavespeed-ai/wan-flf2v", 0);
   g_assert_cmpint (first_upload, >=, 0);
   g_assert_cmpint (first_upload, <, submit_at);
   g_assert_cmpint (second_upload, <, submit_at);

@@ -126,14 +126,26 @@ inb_window_add_toast (InbWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* @format: a plural form from g_dngettext() with one %u for @count */
 static void
 add_resume_toast (InbWindow  *self,
-                  const char *text,
+                  guint       count,
+                  const char *format,
                   guint       timeout,
                   gboolean    details)
 {
-  AdwToast *toast = adw_toast_new (text);
+  g_autofree char *text = NULL;
+  AdwToast *toast;
 
+  if (count == 0)
+    return;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  text = g_strdup_printf (format, count);
+#pragma GCC diagnostic pop
+
+  toast = adw_toast_new (text);
   adw_toast_set_timeout (toast, timeout);
   if (details)
     {
@@ -192,43 +204,16 @@ inb_window_report_resumed (InbWindow *self,
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume-details", self->resume_details != NULL);
 
-  if (done > 0)
-    {
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "Resumed %u unfinished take",
-                                                            "Resumed %u unfinished takes",
-                                                            done),
-                                               done);
-      add_resume_toast (self, text, 6, FALSE);
-    }
-  if (expired > 0)
-    {
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "%u take expired at the service (results are kept 24 hours)",
-                                                            "%u takes expired at the service (results are kept 24 hours)",
-                                                            expired),
-                                               expired);
-      add_resume_toast (self, text, 8, TRUE);
-    }
-  if (failed > 0)
-    {
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "%u unfinished take ended at the service without a clip",
-                                                            "%u unfinished takes ended at the service without a clip",
-                                                            failed),
-                                               failed);
-      add_resume_toast (self, text, 10, TRUE);
-    }
-  if (unknown > 0)
-    {
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "%u take was sent but no answer came back; it is not sent again",
-                                                            "%u takes were sent but no answer came back; they are not sent again",
-                                                            unknown),
-                                               unknown);
-      /* The artist has to decide: it stays until dismissed */
-      add_resume_toast (self, text, 0, TRUE);
-    }
+  /* Details has more to say on all but the resumed ones; a lost answer
+   * stays until dismissed: the artist has to decide */
+  add_resume_toast (self, done, g_dngettext (GETTEXT_PACKAGE, "Resumed %u unfinished take",
+                                             "Resumed %u unfinished takes", done), 6, FALSE);
+  add_resume_toast (self, expired, g_dngettext (GETTEXT_PACKAGE, "%u take expired at the service (results are kept 24 hours)",
+                                                "%u takes expired at the service (results are kept 24 hours)", expired), 8, TRUE);
+  add_resume_toast (self, failed, g_dngettext (GETTEXT_PACKAGE, "%u unfinished take ended at the service without a clip",
+                                               "%u unfinished takes ended at the service without a clip", failed), 10, TRUE);
+  add_resume_toast (self, unknown, g_dngettext (GETTEXT_PACKAGE, "%u take was sent but no answer came back; it is not sent again",
+                                                "%u takes were sent but no answer came back; they are not sent again", unknown), 0, TRUE);
 }
 
 /**
