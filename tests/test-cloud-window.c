@@ -464,6 +464,7 @@ test_resume_report (gconstpointer data)
   g_autofree char *takes_dir = inb_fs_get_takes_dir ();
   guint submits = inb_test_fake_count (f->fake, "POST", "video-synthesis");
   ResumeWait w = { NULL, FALSE };
+  g_autofree char *shot = NULL;
   const char *details;
   GtkWidget *dialog;
   const char *body;
@@ -495,7 +496,8 @@ test_resume_report (gconstpointer data)
   g_assert_nonnull (strstr (body, inb_take_get_id (lost)));
   g_assert_nonnull (strstr (body, "Nothing was sent again"));
   gtk_test_widget_wait_for_draw (dialog);
-  inb_test_save_screenshot (dialog, "screenshot-resume-report.png");
+  shot = g_test_build_filename (G_TEST_BUILT, "screenshot-resume-report.png", NULL);
+  inb_test_save_screenshot (dialog, shot);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* Nothing was sent again. */
