@@ -8,10 +8,13 @@
  * Analysis (inb-flow.c) gives a global homography H (first -> last) and
  * dense forward and backward flows seeded with it. Where a flow sample has
  * no consistent correspondence (occluded, out of frame, textureless) it
- * falls back to the global model. In between, every point moves on a
- * straight line at constant speed, x -> x + t f(x) (the convention of the
- * benchmark's ground truth and of every two-frame interpolator). Each
- * frame:
+ * falls back to the global model or to the confident, textured flow
+ * around it (push-pull), whichever matches better; without a reliable
+ * global model (parallax: layers moving at different speeds), flat areas,
+ * which match under any motion, take the motion around them too. In
+ * between, every point moves on a straight line at constant speed,
+ * x -> x + t f(x) (the convention of the benchmark's ground truth and of
+ * every two-frame interpolator). Each frame:
  *
  *  1. both flows' samples are splatted (bilinear, weighted by their
  *     forward-backward / photometric confidence) to where they are at time
@@ -24,7 +27,9 @@
  *     blend weights come from the time ((1 - t) against t) and from
  *     visibility: a pixel of the first keyframe without a consistent
  *     correspondence is occluded in the last one, so the last keyframe's
- *     sample is not trusted there, and vice versa;
+ *     sample is not trusted there, and vice versa; without a reliable
+ *     global model, where the two samples clearly disagree and one is
+ *     doubtful, the blend leans to one side rather than showing both;
  *  3. node rows are interpolated along x, then every output pixel
  *     interpolates its two node rows and blends bilinear samples of both
  *     keyframes (float RGBx pixels, one SIMD register each);
@@ -91,6 +96,8 @@ struct _InbEngine
   float            offset;       /* full x = scale * xa + offset */
   InbPlane        *conf0;        /* confidence of first's pixels */
   InbPlane        *conf1;        /* confidence of last's pixels */
+  InbPlane        *luma[2];      /* the keyframes' luma (analysis grid) */
+  float            reliability;  /* of the global model, 0..1 */
   InbPlane        *omask[2];     /* objects moving far, in first and last
                                   * (NULL without any), a little grown */
   guint            n_objects;
@@ -1012,11 +1019,41 @@ typedef struct
   const InbPlane  *fv;
   const InbPlane  *conf;
   const InbPlane  *layer;     /* 1 object, -1 background under one; or NULL */
+  const InbPlane  *lu;        /* the confident flow nearby (push-pull) */
+  const InbPlane  *lv;
+  const InbPlane  *tex;       /* 1 textured, 0 flat: any motion matches */
+  const InbPlane  *la;        /* luma of this set's keyframe, */
+  const InbPlane  *lb;        /* and of the other one */
   double           model[9];  /* global model from this set's keyframe, analysis grid */
   float            reliability;
   float            gain;
   guint            set;
 } SourceJob;
+
+/* Mean absolute luma difference of a 3 × 3 patch at (@x, @y) in @la and
+ * its image moved by (@u, @v) in @lb */
+static float
+patch_error (const InbPlane *la,
+             const InbPlane *lb,
+             guint           x,
+             guint           y,
+             float           u,
+             float           v)
+{
+  const int w = (int) la->width, h = (int) la->height;
+  float e = 0.f;
+
+  for (int j = -1; j <= 1; j++)
+    for (int i = -1; i <= 1; i++)
+      {
+        int px = CLAMP ((int) x + i, 0, w - 1), py = CLAMP ((int) y + j, 0, h - 1);
+
+        e += fabsf (la->data[(gsize) py * w + px]
+                    - inb_plane_sample (lb, (float) px + u, (float) py + v));
+      }
+
+  return e / 9.f;
+}
 
 static void
 source_rows (guint    start,
@@ -1043,16 +1080,52 @@ source_rows (guint    start,
               float c = job->conf->data[k];
               float lay = job->layer != NULL ? job->layer->data[k] : 0.f;
               float wt;
-              float gx, gy, mix, px, py, dx, dy, dev;
+              float gx, gy, mix, out, px, py, dx, dy, dev;
 
-              /* Unreliable samples follow the global model */
+              /* Unreliable samples follow the global model or the
+               * confident motion nearby, whichever matches better */
               apply_h (job->model, (float) x, (float) y, &gx, &gy);
               /* a switch, not a blend: intermediate motions are wrong */
               mix = CLAMP ((0.3f - c) * 5.f, 0.f, 1.f);
               /* Nor can a match be trusted where the model leaves the frame */
-              mix = MAX (mix, 1.f - inside (gx, gy, (float) w, (float) h)) * job->reliability;
+              out = (1.f - inside (gx, gy, (float) w, (float) h)) * job->reliability;
               if (lay != 0.f)
-                mix = 0.f;
+                mix = out = 0.f;
+              if (mix > 0.f && job->lu != NULL)
+                {
+                  float lu = job->lu->data[k], lv = job->lv->data[k];
+
+                  /* the global model where it leaves the frame (what
+                   * enters has no match) or matches as well, up to its
+                   * reliability */
+                  if (job->reliability <= 0.f
+                      || (inside (gx, gy, (float) w, (float) h) >= 1.f
+                          && patch_error (job->la, job->lb, x, y, lu, lv) + 4.f * job->reliability
+                             < patch_error (job->la, job->lb, x, y, gx - (float) x, gy - (float) y)))
+                    {
+                      fu += mix * (lu - fu);
+                      fv += mix * (lv - fv);
+                      mix = 0.f;
+                    }
+                }
+              else if (lay == 0.f && job->lu != NULL && job->reliability < 1.f
+                       && job->tex->data[k] < 1.f)
+                {
+                  /* A flat area matches under any motion nearby: without
+                   * a reliable global model to seed it, its flow is
+                   * arbitrary; it takes the motion of the textured
+                   * samples around it (the edges it lies between) */
+                  float lu = job->lu->data[k], lv = job->lv->data[k];
+                  float flat = (1.f - job->tex->data[k]) * (1.f - job->reliability);
+
+                  if (patch_error (job->la, job->lb, x, y, lu, lv)
+                      <= patch_error (job->la, job->lb, x, y, fu, fv) + 2.f)
+                    {
+                      fu += flat * (lu - fu);
+                      fv += flat * (lv - fv);
+                    }
+                }
+              mix = MAX (mix * job->reliability, out);
               fu += mix * (gx - (float) x - fu);
               fv += mix * (gy - (float) y - fv);
               /* Where motions meet, what moves away from the global
@@ -1206,12 +1279,13 @@ node_rows (guint    start,
   const float s = (float) self->scale, off = self->offset;
   const float fw = (float) self->width, fh = (float) self->height;
   const float g = (float) self->global_conf;
+  const float rel = self->reliability;
 
   for (guint j = start; j < end; j++)
     for (guint i = 0; i < self->nw; i++)
       {
         float *m = self->map + ((gsize) j * self->nw + i) * 5;
-        float yx, yy, mx, my, fu, fv, ax, ay, bx, by, c0, c1, w0, w1;
+        float yx, yy, mx, my, fu, fv, ax, ay, bx, by, c0, c1, w0, w1, r, d, k;
 
         yx = (float) (i * self->node);
         yy = (float) (j * self->node);
@@ -1241,11 +1315,27 @@ node_rows (guint    start,
             w1 *= 1.f - 0.98f * o1;
           }
 
+        /* Where the two samples disagree and one is doubtful, a blend
+         * shows both (a doubled, smeared texture): lean to the side the
+         * weights prefer instead. Only without a reliable global model:
+         * with one, doubtful samples follow it and what still disagrees
+         * is an occlusion, which the weights above already handle. */
+        r = w0 / (w0 + w1);
+        k = (1.f - rel) * CLAMP ((0.6f - MIN (c0, c1)) * 2.5f, 0.f, 1.f)
+            * inside (ax, ay, fw, fh) * inside (bx, by, fw, fh);
+        if (k > 0.f)
+          {
+            d = fabsf (inb_plane_sample (self->luma[0], (ax - off) / s, (ay - off) / s)
+                       - inb_plane_sample (self->luma[1], (bx - off) / s, (by - off) / s));
+            k *= CLAMP ((d - 12.f) / 16.f, 0.f, 1.f);
+            r = CLAMP (0.5f + (r - 0.5f) * (1.f + 8.f * k), 0.f, 1.f);
+          }
+
         m[0] = ax;
         m[1] = ay;
         m[2] = bx;
         m[3] = by;
-        m[4] = w0 / (w0 + w1);
+        m[4] = r;
       }
 }
 
@@ -1789,8 +1879,11 @@ inb_engine_new (InbImage               *first,
 
   for (guint set = 0; set < 2; set++)
     {
-      SourceJob job = { self, NULL, NULL, NULL, NULL, { 0 }, (float) reliability,
+      SourceJob job = { self, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, { 0 }, (float) reliability,
                         (float) self->global_conf, set };
+      g_autoptr(InbPlane) texture = NULL;
+      g_autoptr(InbPlane) fill_u = NULL;
+      g_autoptr(InbPlane) fill_v = NULL;
 
       self->src_px[set] = g_new (float, n);
       self->src_py[set] = g_new (float, n);
@@ -1806,6 +1899,49 @@ inb_engine_new (InbImage               *first,
       job.fu = set == 0 ? an->fwd_u : an->bwd_u;
       job.fv = set == 0 ? an->fwd_v : an->bwd_v;
       job.conf = set == 0 ? self->conf0 : self->conf1;
+      job.la = set == 0 ? an->luma0 : an->luma1;
+      job.lb = set == 0 ? an->luma1 : an->luma0;
+      if (self->global_conf > 0.0)
+        {
+          /* the confident flow nearby, for the unreliable samples */
+          gsize na = (gsize) self->aw * self->ah;
+          g_autofree float *wu = g_new (float, na);
+          g_autofree float *wv = g_new (float, na);
+          g_autofree float *wt = g_new (float, na);
+
+          texture = inb_plane_new (self->aw, self->ah);
+          for (guint y = 0; y < self->ah; y++)
+            for (guint x = 0; x < self->aw; x++)
+              {
+                /* mean absolute gradient over 5 × 5 */
+                float g = 0.f;
+
+                for (int j = -2; j <= 2; j++)
+                  for (int i = -2; i <= 2; i++)
+                    {
+                      int px = CLAMP ((int) x + i, 1, (int) self->aw - 2);
+                      int py = CLAMP ((int) y + j, 1, (int) self->ah - 2);
+                      const float *r = job.la->data + (gsize) py * self->aw + px;
+
+                      g += fabsf (r[1] - r[-1]) + fabsf (r[self->aw] - r[-(int) self->aw]);
+                    }
+                texture->data[(gsize) y * self->aw + x] = CLAMP ((g / 50.f - 1.5f) / 2.5f, 0.f, 1.f);
+              }
+          fill_u = inb_plane_new (self->aw, self->ah);
+          fill_v = inb_plane_new (self->aw, self->ah);
+          for (gsize k = 0; k < na; k++)
+            {
+              float c = CLAMP ((job.conf->data[k] - 0.5f) * 2.f, 0.f, 1.f);
+
+              wt[k] = c * c * texture->data[k];
+              wu[k] = wt[k] * job.fu->data[k];
+              wv[k] = wt[k] * job.fv->data[k];
+            }
+          push_pull (wu, wv, wt, self->aw, self->ah, fill_u->data, fill_v->data);
+          job.tex = texture;
+          job.lu = fill_u;
+          job.lv = fill_v;
+        }
       if (olayer[set] != NULL)
         {
           job.fu = ofu[set];
@@ -1851,6 +1987,9 @@ inb_engine_new (InbImage               *first,
         }
     }
 
+  self->reliability = (float) reliability;
+  self->luma[0] = g_steal_pointer (&an->luma0);
+  self->luma[1] = g_steal_pointer (&an->luma1);
   self->ft_u = inb_plane_new (self->mw, self->mh);
   self->ft_v = inb_plane_new (self->mw, self->mh);
   self->node = CLAMP (2 * self->scale, 2, 32);
@@ -1881,6 +2020,8 @@ inb_engine_free (InbEngine *self)
   g_clear_pointer (&self->last, inb_image_unref);
   g_clear_pointer (&self->conf0, inb_plane_free);
   g_clear_pointer (&self->conf1, inb_plane_free);
+  g_clear_pointer (&self->luma[0], inb_plane_free);
+  g_clear_pointer (&self->luma[1], inb_plane_free);
   g_clear_pointer (&self->omask[0], inb_plane_free);
   g_clear_pointer (&self->omask[1], inb_plane_free);
   for (guint o = 0; o < self->n_objects; o++)
