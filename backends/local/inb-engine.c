@@ -41,7 +41,9 @@
  *     the steps above then see only the background, whose motion is
  *     filled in under the objects and where they uncover it, and take
  *     each background pixel from the keyframe where no object hides it;
- *     last, each object is drawn over it, per pixel, from both keyframes.
+ *     last, each object is drawn over it, per pixel, from both keyframes
+ *     (at the rim of its mask, which is drawn a little wide, not where a
+ *     keyframe's pixel is explained by the background's motion).
  *
  * When the pair has no correspondence at all (scene change) a global
  * confidence goes to zero and the frame becomes a plain dissolve.
@@ -100,6 +102,8 @@ struct _InbEngine
   float            reliability;  /* of the global model, 0..1 */
   InbPlane        *omask[2];     /* objects moving far, in first and last
                                   * (NULL without any), a little grown */
+  InbPlane        *bgu[2];       /* the background's motion under and around */
+  InbPlane        *bgv[2];       /* them, from first and from last */
   guint            n_objects;
   EngineObject     objects[3];
   double           global_conf;
@@ -746,6 +750,10 @@ object_layers (InbEngine             *self,
     {
       self->omask[s] = inb_plane_new (an->width, an->height);
       memset (self->omask[s]->data, 0, n * sizeof (float));
+      self->bgu[s] = inb_plane_new (an->width, an->height);
+      memset (self->bgu[s]->data, 0, n * sizeof (float));
+      self->bgv[s] = inb_plane_new (an->width, an->height);
+      memset (self->bgv[s]->data, 0, n * sizeof (float));
       layer[s] = inb_plane_new (an->width, an->height);
       memset (layer[s]->data, 0, n * sizeof (float));
     }
@@ -862,6 +870,8 @@ object_layers (InbEngine             *self,
                     bgu[k] += reliability * (gx - (float) x - bgu[k]);
                     bgv[k] += reliability * (gy - (float) y - bgv[k]);
                   }
+                self->bgu[s]->data[k] = bgu[k];
+                self->bgv[s]->data[k] = bgv[k];
               }
 
           /* Photometric evidence: object motion against background */
@@ -1548,6 +1558,43 @@ sample_pixel (const InbPixel *p,
   return bilinear (p + (gsize) iy * ps + ix, ps, x - (float) ix, y - (float) iy);
 }
 
+/* Near the edge of @mask at (@x, @y) (analysis grid): not fully inside
+ * two analysis pixels away in some direction */
+static inline gboolean
+rim (const InbPlane *mask,
+     float           x,
+     float           y)
+{
+  return inb_plane_sample (mask, x - 2.f, y) < 1.f || inb_plane_sample (mask, x + 2.f, y) < 1.f
+      || inb_plane_sample (mask, x, y - 2.f) < 1.f || inb_plane_sample (mask, x, y + 2.f) < 1.f;
+}
+
+/* 0 when @p, keyframe @side's pixel at full-resolution (@x, @y), has
+ * the colour of the other keyframe (@other) where the background's
+ * motion takes it; 1 when it clearly differs */
+static inline float
+background_test (InbPixel        p,
+                 const InbPixel *other,
+                 const InbEngine *self,
+                 guint           side,
+                 float           x,
+                 float           y)
+{
+  const float s = (float) self->scale, off = self->offset;
+  const float fw = (float) self->width, fh = (float) self->height;
+  float qx = (x - off) / s, qy = (y - off) / s;
+  float tx = x + s * inb_plane_sample (self->bgu[side], qx, qy);
+  float ty = y + s * inb_plane_sample (self->bgv[side], qx, qy);
+  InbPixel q, e;
+
+  if (inside (tx, ty, fw, fh) < 1.f)
+    return 1.f;
+  q = sample_pixel (other, self->pad_stride, fw, fh, tx, ty);
+  e = p - q;
+
+  return CLAMP ((fabsf (e[0]) + fabsf (e[1]) + fabsf (e[2]) - 12.f) / 24.f, 0.f, 1.f);
+}
+
 static void
 object_rows (guint    start,
              guint    end,
@@ -1569,7 +1616,7 @@ object_rows (guint    start,
       for (int x = job->x0; x <= job->x1; x++)
         {
           float ax, ay, bx, by, wa, wb;
-          InbPixel o;
+          InbPixel o, pa, pb;
 
           affine_apply (job->back, (float) x, (float) y, &ax, &ay);
           affine_apply (ob->fwd, ax, ay, &bx, &by);
@@ -1580,9 +1627,20 @@ object_rows (guint    start,
                * inside (bx, by, fw, fh);
           if (wa + wb < 1.f / 512.f)
             continue;
+          pa = sample_pixel (self->pix0, self->pad_stride, fw, fh, ax, ay);
+          pb = sample_pixel (self->pix1, self->pad_stride, fw, fh, bx, by);
+          /* The mask is drawn a little wide: at its rim, a pixel that the
+           * background's motion explains (the same colour where the
+           * background went in the other keyframe, which the object has
+           * left) is background, not carried along with the object */
+          if (wa > 0.f && rim (ob->mask[0], (ax - off) / s, (ay - off) / s))
+            wa *= background_test (pa, self->pix1, self, 0, ax, ay);
+          if (wb > 0.f && rim (ob->mask[1], (bx - off) / s, (by - off) / s))
+            wb *= background_test (pb, self->pix0, self, 1, bx, by);
+          if (wa + wb < 1.f / 512.f)
+            continue;
           o = (InbPixel) { d[3 * x], d[3 * x + 1], d[3 * x + 2], 0.f } * (1.f - wa - wb)
-              + sample_pixel (self->pix0, self->pad_stride, fw, fh, ax, ay) * wa
-              + sample_pixel (self->pix1, self->pad_stride, fw, fh, bx, by) * wb + 0.5f;
+              + pa * wa + pb * wb + 0.5f;
           d[3 * x] = (guint8) CLAMP (o[0], 0.f, 255.f);
           d[3 * x + 1] = (guint8) CLAMP (o[1], 0.f, 255.f);
           d[3 * x + 2] = (guint8) CLAMP (o[2], 0.f, 255.f);
@@ -2024,6 +2082,11 @@ inb_engine_free (InbEngine *self)
   g_clear_pointer (&self->luma[1], inb_plane_free);
   g_clear_pointer (&self->omask[0], inb_plane_free);
   g_clear_pointer (&self->omask[1], inb_plane_free);
+  for (guint s = 0; s < 2; s++)
+    {
+      g_clear_pointer (&self->bgu[s], inb_plane_free);
+      g_clear_pointer (&self->bgv[s], inb_plane_free);
+    }
   for (guint o = 0; o < self->n_objects; o++)
     {
       g_clear_pointer (&self->objects[o].mask[0], inb_plane_free);
