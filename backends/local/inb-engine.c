@@ -1040,6 +1040,40 @@ typedef struct
   guint            set;
 } SourceJob;
 
+typedef struct
+{
+  const InbPlane *la;
+  InbPlane       *tex;
+} TextureJob;
+
+/* How textured @la is: its mean absolute gradient over 5 × 5, mapped to
+ * 0 (flat: 1.5 levels a pixel or less) .. 1 (4 or more) */
+static void
+texture_rows (guint    start,
+              guint    end,
+              gpointer user_data)
+{
+  const TextureJob *job = user_data;
+  const int w = (int) job->la->width, h = (int) job->la->height;
+
+  for (guint y = start; y < end; y++)
+    for (int x = 0; x < w; x++)
+      {
+        float g = 0.f;
+
+        for (int j = -2; j <= 2; j++)
+          for (int i = -2; i <= 2; i++)
+            {
+              int px = CLAMP (x + i, 1, w - 2);
+              int py = CLAMP ((int) y + j, 1, h - 2);
+              const float *r = job->la->data + (gsize) py * w + px;
+
+              g += fabsf (r[1] - r[-1]) + fabsf (r[w] - r[-w]);
+            }
+        job->tex->data[(gsize) y * w + x] = CLAMP ((g / 50.f - 1.5f) / 2.5f, 0.f, 1.f);
+      }
+}
+
 /* Mean absolute luma difference of a 3 × 3 patch at (@x, @y) in @la and
  * its image moved by (@u, @v) in @lb */
 static float
@@ -1940,6 +1974,7 @@ inb_engine_new (InbImage               *first,
       SourceJob job = { self, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, { 0 }, (float) reliability,
                         (float) self->global_conf, set };
       g_autoptr(InbPlane) texture = NULL;
+      TextureJob tjob = { NULL, NULL };
       g_autoptr(InbPlane) fill_u = NULL;
       g_autoptr(InbPlane) fill_v = NULL;
 
@@ -1968,23 +2003,9 @@ inb_engine_new (InbImage               *first,
           g_autofree float *wt = g_new (float, na);
 
           texture = inb_plane_new (self->aw, self->ah);
-          for (guint y = 0; y < self->ah; y++)
-            for (guint x = 0; x < self->aw; x++)
-              {
-                /* mean absolute gradient over 5 × 5 */
-                float g = 0.f;
-
-                for (int j = -2; j <= 2; j++)
-                  for (int i = -2; i <= 2; i++)
-                    {
-                      int px = CLAMP ((int) x + i, 1, (int) self->aw - 2);
-                      int py = CLAMP ((int) y + j, 1, (int) self->ah - 2);
-                      const float *r = job.la->data + (gsize) py * self->aw + px;
-
-                      g += fabsf (r[1] - r[-1]) + fabsf (r[self->aw] - r[-(int) self->aw]);
-                    }
-                texture->data[(gsize) y * self->aw + x] = CLAMP ((g / 50.f - 1.5f) / 2.5f, 0.f, 1.f);
-              }
+          tjob.la = job.la;
+          tjob.tex = texture;
+          inb_parallel_for (self->par, self->ah, 0, texture_rows, &tjob, NULL);
           fill_u = inb_plane_new (self->aw, self->ah);
           fill_v = inb_plane_new (self->aw, self->ah);
           for (gsize k = 0; k < na; k++)
