@@ -54,6 +54,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "inb-engine.h"
@@ -1037,6 +1038,9 @@ typedef struct
   double           model[9];  /* global model from this set's keyframe, analysis grid */
   float            reliability;
   float            gain;
+  float            far_u;     /* the most common confident motion, */
+  float            far_v;
+  float            far_weight; /* and its weight as the depth reference */
   guint            set;
 } SourceJob;
 
@@ -1045,6 +1049,15 @@ typedef struct
   const InbPlane *la;
   InbPlane       *tex;
 } TextureJob;
+
+static int
+compare_float (const void *a,
+               const void *b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+
+  return (x > y) - (x < y);
+}
 
 /* How textured @la is: its mean absolute gradient over 5 × 5, mapped to
  * 0 (flat: 1.5 levels a pixel or less) .. 1 (4 or more) */
@@ -1173,9 +1186,12 @@ source_rows (guint    start,
               fu += mix * (gx - (float) x - fu);
               fv += mix * (gy - (float) y - fv);
               /* Where motions meet, what moves away from the global
-               * model is in front (an object over its background):
-               * softmax splatting on the distance to the model. */
+               * model (without a reliable one, from the far motion) is
+               * in front (an object over its background): softmax
+               * splatting on the distance to the model. */
               dev = hypotf (gx - (float) x - fu, gy - (float) y - fv);
+              if (job->far_weight > 0.f)
+                dev += job->far_weight * (hypotf (job->far_u - fu, job->far_v - fv) - dev);
               /* an object in front of everything, what it uncovers behind */
               if (lay > 0.5f)
                 {
@@ -1972,7 +1988,7 @@ inb_engine_new (InbImage               *first,
   for (guint set = 0; set < 2; set++)
     {
       SourceJob job = { self, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, { 0 }, (float) reliability,
-                        (float) self->global_conf, set };
+                        (float) self->global_conf, 0.f, 0.f, 0.f, set };
       g_autoptr(InbPlane) texture = NULL;
       TextureJob tjob = { NULL, NULL };
       g_autoptr(InbPlane) fill_u = NULL;
@@ -2019,6 +2035,33 @@ inb_engine_new (InbImage               *first,
           push_pull (wu, wv, wt, self->aw, self->ah, fill_u->data, fill_v->data);
           job.tex = texture;
           job.lu = fill_u;
+          if (reliability < 0.5)
+            {
+              /* without a reliable global model, depth is told from the
+               * motion most confident samples share (the far background:
+               * in parallax, what moves further from it is nearer); a
+               * model that is right in places (a zoom, which no single
+               * motion describes) stays the better reference */
+              g_autofree float *us = g_new (float, na);
+              g_autofree float *vs = g_new (float, na);
+              gsize m = 0;
+
+              for (gsize k = 0; k < na; k += 3)
+                if (job.conf->data[k] > 0.7f)
+                  {
+                    us[m] = job.fu->data[k];
+                    vs[m] = job.fv->data[k];
+                    m++;
+                  }
+              if (m > 0)
+                {
+                  qsort (us, m, sizeof (float), compare_float);
+                  qsort (vs, m, sizeof (float), compare_float);
+                  job.far_u = us[m / 2];
+                  job.far_v = vs[m / 2];
+                  job.far_weight = (float) (1.0 - 2.0 * reliability);
+                }
+            }
           job.lv = fill_v;
         }
       if (olayer[set] != NULL)
