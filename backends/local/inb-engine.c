@@ -1377,11 +1377,12 @@ node_rows (guint    start,
 
         /* Where the two samples disagree and one is doubtful, a blend
          * shows both (a doubled, smeared texture): lean to the side the
-         * weights prefer instead. Only without a reliable global model:
-         * with one, doubtful samples follow it and what still disagrees
-         * is an occlusion, which the weights above already handle. */
+         * weights prefer instead. Only without a reliable global model
+         * (below 0.5): with one, doubtful samples follow it and what
+         * still disagrees is an occlusion, which the weights above
+         * already handle. */
         r = w0 / (w0 + w1);
-        k = (1.f - rel) * CLAMP ((0.6f - MIN (c0, c1)) * 2.5f, 0.f, 1.f)
+        k = CLAMP (1.f - 2.f * rel, 0.f, 1.f) * CLAMP ((0.6f - MIN (c0, c1)) * 2.5f, 0.f, 1.f)
             * inside (ax, ay, fw, fh) * inside (bx, by, fw, fh);
         if (k > 0.f)
           {
