@@ -1616,8 +1616,8 @@ rim (const InbPlane *mask,
      float           x,
      float           y)
 {
-  return inb_plane_sample (mask, x - 2.f, y) < 1.f || inb_plane_sample (mask, x + 2.f, y) < 1.f
-      || inb_plane_sample (mask, x, y - 2.f) < 1.f || inb_plane_sample (mask, x, y + 2.f) < 1.f;
+  return inb_plane_sample (mask, x - 2.f, y) < 0.999f || inb_plane_sample (mask, x + 2.f, y) < 0.999f
+      || inb_plane_sample (mask, x, y - 2.f) < 0.999f || inb_plane_sample (mask, x, y + 2.f) < 0.999f;
 }
 
 /* 0 when @p, keyframe @side's pixel at full-resolution (@x, @y), has
