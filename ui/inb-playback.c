@@ -160,14 +160,14 @@ inb_playback_snapshot (GdkPaintable *paintable,
 {
   InbPlayback *self = INB_PLAYBACK (paintable);
 
-  if (self->texture == NULL)
-    return;
-
   /* Where the frames go: the next ones are scaled to this on their way. */
   if (width >= 1 && height >= 1)
     inb_playback_set_display_size (self,
                                    (int) ceil (width * self->scale_factor - 0.01),
                                    (int) ceil (height * self->scale_factor - 0.01));
+
+  if (self->texture == NULL)
+    return;
 
   gdk_paintable_snapshot (GDK_PAINTABLE (self->texture), snapshot, width, height);
 }
@@ -316,8 +316,16 @@ scaled_size (int  width,
       (target_width >= width && target_height >= height))
     return FALSE;
 
-  *out_width = MAX (1, MIN (target_width, width));
-  *out_height = MAX (1, MIN (target_height, height));
+  if ((gint64) target_width * height <= (gint64) target_height * width)
+    {
+      *out_width = MAX (1, MIN (target_width, width));
+      *out_height = MAX (1, (int) (((gint64) *out_width * height + width / 2) / width));
+    }
+  else
+    {
+      *out_height = MAX (1, MIN (target_height, height));
+      *out_width = MAX (1, (int) (((gint64) *out_height * width + height / 2) / height));
+    }
 
   return TRUE;
 }
