@@ -43,7 +43,11 @@
  *     each background pixel from the keyframe where no object hides it;
  *     last, each object is drawn over it, per pixel, from both keyframes
  *     (at the rim of its mask, which is drawn a little wide, not where a
- *     keyframe's pixel is explained by the background's motion).
+ *     keyframe's pixel is explained by the background's motion). Small
+ *     objects (birds against the sky: blobs the analysis matched) are
+ *     masked by their contrast to the smooth background around them,
+ *     painted out of the keyframes (the background takes the mean
+ *     around) and drawn from copies of the pixels they cover.
  *
  * When the pair has no correspondence at all (scene change) a global
  * confidence goes to zero and the frame becomes a plain dissolve.
@@ -73,6 +77,15 @@ typedef struct
   int       x1;
   int       y0;
   int       y1;
+  /* Small objects (see #InbFlowObject): painted out of the keyframes'
+   * pixels, which the background takes, and drawn from these copies of
+   * the keyframes' pixels around them (stride pw + 1, ph + 1 rows) */
+  gboolean  small;
+  InbPixel *patch[2];
+  int       px0[2];
+  int       py0[2];
+  int       pw[2];
+  int       ph[2];
 } EngineObject;
 
 #define SPLAT_FLOOR   0.05f   /* weight of an unreliable flow sample */
@@ -840,7 +853,10 @@ object_layers (InbEngine             *self,
             for (int x = rx0; x <= rx1; x++)
               {
                 gsize k = (gsize) y * w + x, r = (gsize) (y - ry0) * rw + (x - rx0);
-                float c = conf->data[k] > 0.75f ? conf->data[k] * (1.f - self->omask[s]->data[k]) : 0.f;
+                /* (around a small object, over a smooth background
+                 * where any flow matches: the flow as it is) */
+                float c = conf->data[k] > 0.75f || ob->small ? (ob->small ? 1.f : conf->data[k])
+                                                               * (1.f - self->omask[s]->data[k]) : 0.f;
 
                 if (x >= x0 && x <= x1 && y >= y0 && y <= y1)
                   {
@@ -875,6 +891,35 @@ object_layers (InbEngine             *self,
                 self->bgv[s]->data[k] = bgv[k];
               }
 
+          if (ob->small)
+            {
+              /* Small objects: what stands out from the local
+               * background (the mean over 13 × 13), is not on an
+               * object already drawn and is not where the background's
+               * motion explains it */
+              /* only in its box (where it moves to, in last): not
+               * whatever else stands out nearby */
+              const float bu = s == 0 ? 0.f : ob->du, bv = s == 0 ? 0.f : ob->dv;
+
+              for (int y = MAX (y0, (int) floorf (ob->y0 + bv)); y <= MIN (y1, (int) ceilf (ob->y1 + bv)); y++)
+                for (int x = MAX (x0, (int) floorf (ob->x0 + bu)); x <= MIN (x1, (int) ceilf (ob->x1 + bu)); x++)
+                  {
+                    gsize k = (gsize) y * w + x;
+                    float acc = 0.f, eb;
+                    guint cnt = 0;
+
+                    for (int j = MAX (0, y - 6); j <= MIN (h - 1, y + 6); j++)
+                      for (int i = MAX (0, x - 6); i <= MIN (w - 1, x + 6); i++)
+                        {
+                          acc += la->data[(gsize) j * w + i];
+                          cnt++;
+                        }
+                    eb = fabsf (la->data[k] - inb_plane_sample (lb, x + bgu[k], y + bgv[k]));
+                    rm[k] = CLAMP ((fabsf (la->data[k] - acc / cnt) - 6.f) / 8.f, 0.f, 1.f)
+                            * CLAMP ((eb - 6.f) / 8.f, 0.f, 1.f) * (1.f - self->omask[s]->data[k]);
+                  }
+              continue;
+            }
           /* Photometric evidence: object motion against background */
           for (int y = MAX (0, y0 - 1); y <= MIN (h - 1, y1 + 1); y++)
             for (int x = MAX (0, x0 - 1); x <= MIN (w - 1, x1 + 1); x++)
@@ -922,7 +967,11 @@ object_layers (InbEngine             *self,
                 float px, py;
 
                 affine_apply (m[s], (float) x, (float) y, &px, &py);
-                mk[(gsize) y * w + x] = raw[s][(gsize) y * w + x] * inb_plane_sample (&other, px, py);
+                /* (a small object's shape may change: either one) */
+                if (ob->small)
+                  mk[(gsize) y * w + x] = MAX (raw[s][(gsize) y * w + x], inb_plane_sample (&other, px, py));
+                else
+                  mk[(gsize) y * w + x] = raw[s][(gsize) y * w + x] * inb_plane_sample (&other, px, py);
               }
           /* Closed: the object drawn (holes where object and background
            * look alike filled, mk), and more, the object that the
@@ -930,10 +979,19 @@ object_layers (InbEngine             *self,
           for (int y = y0; y <= y1; y++)
             memcpy (mv + (gsize) y * w + x0, mk + (gsize) y * w + x0,
                     (gsize) (x1 - x0 + 1) * sizeof (float));
-          morph_zone (mk, tmp, w, x0, x1, y0, y1, 4, TRUE);
-          morph_zone (mk, tmp, w, x0, x1, y0, y1, 4, FALSE);
-          morph_zone (mv, tmp, w, x0, x1, y0, y1, rc, TRUE);
-          morph_zone (mv, tmp, w, x0, x1, y0, y1, rc, FALSE);
+          if (!ob->small)
+            {
+              morph_zone (mk, tmp, w, x0, x1, y0, y1, 4, TRUE);
+              morph_zone (mk, tmp, w, x0, x1, y0, y1, 4, FALSE);
+              morph_zone (mv, tmp, w, x0, x1, y0, y1, rc, TRUE);
+              morph_zone (mv, tmp, w, x0, x1, y0, y1, rc, FALSE);
+            }
+          else
+            {
+              /* (its faint rim too: thin wing tips) */
+              morph_zone (mk, tmp, w, x0, x1, y0, y1, 1, TRUE);
+              morph_zone (mv, tmp, w, x0, x1, y0, y1, 3, TRUE);
+            }
 
           for (int y = y0; y <= y1; y++)
             for (int x = x0; x <= x1; x++)
@@ -948,9 +1006,10 @@ object_layers (InbEngine             *self,
                      * behind it */
                     fu[s]->data[k] = bgu[k];
                     fv[s]->data[k] = bgv[k];
-                    layer[s]->data[k] = 1.f;
+                    /* (a small object is painted out: background) */
+                    layer[s]->data[k] = ob->small ? -1.f : 1.f;
                   }
-                else if (layer[s]->data[k] < 0.5f
+                else if (layer[s]->data[k] < 0.5f && (!ob->small || mv[k] > 0.f)
                          && (conf->data[k] < 0.5f
                              || hypotf (x + fu[s]->data[k] - px, y + fv[s]->data[k] - py) < tol))
                   {
@@ -962,6 +1021,7 @@ object_layers (InbEngine             *self,
           {
             EngineObject *eo = &self->objects[o];
 
+            eo->small = ob->small;
             /* drawn a pixel wider, with a steeper edge: its soft
              * edge, thin parts and small ones stay whole */
             for (int y = y0; y <= y1; y++)
@@ -1000,6 +1060,8 @@ object_layers (InbEngine             *self,
                 eo->y1 = (int) (sc * (by1 + 2));
               }
           }
+          if (ob->small)
+            continue;
           /* Seen from the other side, its soft edge too */
           morph_zone (mv, tmp, w, x0, x1, y0, y1, 2, TRUE);
           for (int y = y0; y <= y1; y++)
@@ -1678,8 +1740,18 @@ object_rows (guint    start,
                * inside (bx, by, fw, fh);
           if (wa + wb < 1.f / 512.f)
             continue;
-          pa = sample_pixel (self->pix0, self->pad_stride, fw, fh, ax, ay);
-          pb = sample_pixel (self->pix1, self->pad_stride, fw, fh, bx, by);
+          if (ob->small)
+            {
+              pa = sample_pixel (ob->patch[0], ob->pw[0] + 1, ob->pw[0], ob->ph[0],
+                                 ax - ob->px0[0], ay - ob->py0[0]);
+              pb = sample_pixel (ob->patch[1], ob->pw[1] + 1, ob->pw[1], ob->ph[1],
+                                 bx - ob->px0[1], by - ob->py0[1]);
+            }
+          else
+            {
+              pa = sample_pixel (self->pix0, self->pad_stride, fw, fh, ax, ay);
+              pb = sample_pixel (self->pix1, self->pad_stride, fw, fh, bx, by);
+            }
           /* The mask is drawn a little wide: at its rim, a pixel that the
            * background's motion explains (the same colour where the
            * background went in the other keyframe, which the object has
@@ -1887,6 +1959,82 @@ plane_mean (const InbPlane *p)
     sum += p->data[k];
 
   return sum / (double) n;
+}
+
+/* A small object in both keyframes: its pixels kept in @ob's patches,
+ * then painted out of the keyframes' pixels (the mean of the pixels
+ * around that it does not cover; the background is smooth there). */
+static void
+paint_out (InbEngine    *self,
+           EngineObject *ob)
+{
+  const float s = (float) self->scale, off = self->offset;
+  const int r = 2 * (int) self->scale + 3;
+
+  for (guint side = 0; side < 2; side++)
+    {
+      const InbPlane *mask = ob->mask[side];
+      InbPixel *pix = side == 0 ? self->pix0 : self->pix1;
+      int bx0 = (int) mask->width, bx1 = -1, by0 = (int) mask->height, by1 = -1;
+      int x0, x1, y0, y1, pw, ph;
+      InbPixel *patch;
+
+      for (int y = 0; y < (int) mask->height; y++)
+        for (int x = 0; x < (int) mask->width; x++)
+          if (mask->data[(gsize) y * mask->width + x] > 0.f)
+            {
+              bx0 = MIN (bx0, x);
+              bx1 = MAX (bx1, x);
+              by0 = MIN (by0, y);
+              by1 = MAX (by1, y);
+            }
+      if (bx1 < 0)
+        {
+          bx0 = bx1 = by0 = by1 = 0;
+        }
+      x0 = CLAMP ((int) (s * (bx0 - 1)), 0, (int) self->width - 1);
+      x1 = CLAMP ((int) (s * (bx1 + 2)), 0, (int) self->width - 1);
+      y0 = CLAMP ((int) (s * (by0 - 1)), 0, (int) self->height - 1);
+      y1 = CLAMP ((int) (s * (by1 + 2)), 0, (int) self->height - 1);
+      pw = x1 - x0 + 1;
+      ph = y1 - y0 + 1;
+      patch = g_aligned_alloc ((gsize) (pw + 1) * (ph + 1), sizeof (InbPixel), 16);
+      for (int y = 0; y <= ph; y++)
+        for (int x = 0; x <= pw; x++)
+          patch[(gsize) y * (pw + 1) + x] = pix[(gsize) MIN (y0 + y, y1) * self->pad_stride + MIN (x0 + x, x1)];
+      ob->patch[side] = patch;
+      ob->px0[side] = x0;
+      ob->py0[side] = y0;
+      ob->pw[side] = pw;
+      ob->ph[side] = ph;
+      if (bx1 < 0)
+        continue;
+
+      for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++)
+          {
+            float m = inb_plane_sample (mask, (x - off) / s, (y - off) / s), cnt = 0.f;
+            InbPixel fill = { 0.f, 0.f, 0.f, 0.f };
+
+            if (m <= 0.f)
+              continue;
+            /* (wider until some are found) */
+            for (int rr = r; rr <= 4 * r && cnt == 0.f; rr *= 2)
+              for (int j = MAX (0, y - rr); j <= MIN ((int) self->height - 1, y + rr); j++)
+                for (int i = MAX (0, x - rr); i <= MIN ((int) self->width - 1, x + rr); i++)
+                  if (inb_plane_sample (mask, (i - off) / s, (j - off) / s) <= 0.f)
+                    {
+                      InbPixel q = (i >= x0 && i <= x1 && j >= y0 && j <= y1)
+                                   ? patch[(gsize) (j - y0) * (pw + 1) + (i - x0)]
+                                   : pix[(gsize) j * self->pad_stride + i];
+
+                      fill += q;
+                      cnt += 1.f;
+                    }
+            if (cnt > 0.f)
+              pix[(gsize) y * self->pad_stride + x] += m * (fill / cnt - pix[(gsize) y * self->pad_stride + x]);
+          }
+    }
 }
 
 InbEngine *
@@ -2110,6 +2258,10 @@ inb_engine_new (InbImage               *first,
         }
     }
 
+  for (guint o = 0; o < self->n_objects; o++)
+    if (self->objects[o].small)
+      paint_out (self, &self->objects[o]);
+
   self->reliability = (float) reliability;
   self->luma[0] = g_steal_pointer (&an->luma0);
   self->luma[1] = g_steal_pointer (&an->luma1);
@@ -2156,6 +2308,8 @@ inb_engine_free (InbEngine *self)
     {
       g_clear_pointer (&self->objects[o].mask[0], inb_plane_free);
       g_clear_pointer (&self->objects[o].mask[1], inb_plane_free);
+      g_clear_pointer (&self->objects[o].patch[0], g_aligned_free);
+      g_clear_pointer (&self->objects[o].patch[1], g_aligned_free);
     }
   g_clear_pointer (&self->ft_u, inb_plane_free);
   g_clear_pointer (&self->ft_v, inb_plane_free);

@@ -1315,6 +1315,388 @@ object_clusters (const InbPlane *a,
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* Small objects moving far                                            */
+
+#define MAX_BLOBS      64
+#define BLOB_BG_RADIUS 6     /* local background: box of this radius */
+#define BLOB_CONTRAST  16.f  /* luma levels off the local background */
+
+typedef struct
+{
+  int   x0, x1, y0, y1;
+  guint area;
+  float cx, cy;
+  float mass;  /* summed contrast, signed */
+} Blob;
+
+/* Box blur of radius @r, separable, clamped at the edges */
+static void
+box_blur (const InbPlane *src,
+          InbPlane       *tmp,
+          InbPlane       *dst,
+          int             r)
+{
+  const int w = (int) src->width, h = (int) src->height;
+  const float norm = 1.f / (float) ((2 * r + 1) * (2 * r + 1));
+
+  for (int y = 0; y < h; y++)
+    {
+      const float *s = src->data + (gsize) y * w;
+      float acc = 0.f;
+
+      for (int k = -r; k <= r; k++)
+        acc += s[CLAMP (k, 0, w - 1)];
+      for (int x = 0; x < w; x++)
+        {
+          tmp->data[(gsize) y * w + x] = acc;
+          acc += s[MIN (x + r + 1, w - 1)] - s[MAX (x - r, 0)];
+        }
+    }
+  for (int x = 0; x < w; x++)
+    {
+      float acc = 0.f;
+
+      for (int k = -r; k <= r; k++)
+        acc += tmp->data[(gsize) CLAMP (k, 0, h - 1) * w + x];
+      for (int y = 0; y < h; y++)
+        {
+          dst->data[(gsize) y * w + x] = acc * norm;
+          acc += tmp->data[(gsize) MIN (y + r + 1, h - 1) * w + x]
+                 - tmp->data[(gsize) MAX (y - r, 0) * w + x];
+        }
+    }
+}
+
+/* How unlike blob @p of @a is @b displaced by (@du, @dv): the absolute
+ * differences over the blob's box grown by a pixel, less their mean (a
+ * change of brightness), over the blob's contrast: about 1 where the
+ * blob is gone, near 0 where it is. */
+static float
+blob_cost (const InbPlane *a,
+           const InbPlane *b,
+           const Blob     *p,
+           float           du,
+           float           dv)
+{
+  const int w = (int) a->width, h = (int) a->height;
+  float diff[27 * 27];
+  double mean = 0, acc = 0;
+  guint count = 0;
+
+  for (int y = MAX (0, p->y0 - 1); y <= MIN (h - 1, p->y1 + 1); y++)
+    for (int x = MAX (0, p->x0 - 1); x <= MIN (w - 1, p->x1 + 1); x++)
+      {
+        diff[count] = a->data[(gsize) y * w + x] - inb_plane_sample (b, x + du, y + dv);
+        mean += diff[count++];
+      }
+  mean /= count;
+  for (guint k = 0; k < count; k++)
+    acc += fabs (diff[k] - mean);
+
+  return (float) (acc / MAX (1.0, fabs (p->mass)));
+}
+
+/* Compact blobs standing out from a smooth local background in @a and
+ * gone from that place in @b (same place, or where the global model @hm
+ * puts it). Returns the number found, or G_MAXUINT when there are too
+ * many to be small objects over a smooth background. */
+static guint
+find_blobs (const InbPlane *a,
+            const InbPlane *b,
+            const double    hm[9],
+            Blob           *blobs)
+{
+  const int w = (int) a->width, h = (int) a->height;
+  const gsize n = (gsize) w * h;
+  g_autoptr(InbPlane) bg = inb_plane_new (a->width, a->height);
+  g_autoptr(InbPlane) tmp = inb_plane_new (a->width, a->height);
+  g_autofree guint8 *cand = g_new0 (guint8, n);
+  g_autofree int *stack = g_new (int, n);
+  guint n_blobs = 0;
+
+  box_blur (a, tmp, bg, BLOB_BG_RADIUS);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        gsize k = (gsize) y * w + x;
+        float d = a->data[k] - bg->data[k];
+
+        if (fabsf (d) >= BLOB_CONTRAST)
+          cand[k] = d > 0 ? 1 : 2;
+      }
+
+  for (gsize k0 = 0; k0 < n; k0++)
+    {
+      Blob bl = { w, -1, h, -1, 0, 0, 0, 0 };
+      guint8 sign = cand[k0];
+      guint top = 0, ring = 0, rough = 0;
+      double sx = 0, sy = 0, sm = 0;
+
+      if (sign == 0 || sign == 3)
+        continue;
+      stack[top++] = (int) k0;
+      cand[k0] = 3;
+      while (top > 0)
+        {
+          int k = stack[--top], x = k % w, y = k / w;
+          float c = fabsf (a->data[k] - bg->data[k]);
+
+          bl.x0 = MIN (bl.x0, x);
+          bl.x1 = MAX (bl.x1, x);
+          bl.y0 = MIN (bl.y0, y);
+          bl.y1 = MAX (bl.y1, y);
+          bl.area++;
+          sx += c * x;
+          sy += c * y;
+          sm += c;
+          for (int j = MAX (0, y - 1); j <= MIN (h - 1, y + 1); j++)
+            for (int i = MAX (0, x - 1); i <= MIN (w - 1, x + 1); i++)
+              if (cand[(gsize) j * w + i] == sign)
+                {
+                  cand[(gsize) j * w + i] = 3;
+                  stack[top++] = j * w + i;
+                }
+        }
+      if (bl.area < 2 || bl.x1 - bl.x0 > 24 || bl.y1 - bl.y0 > 24)
+        continue;
+      /* over a smooth background: the ring around it is flat */
+      for (int y = MAX (0, bl.y0 - 3); y <= MIN (h - 1, bl.y1 + 3); y++)
+        for (int x = MAX (0, bl.x0 - 3); x <= MIN (w - 1, bl.x1 + 3); x++)
+          if (x < bl.x0 - 1 || x > bl.x1 + 1 || y < bl.y0 - 1 || y > bl.y1 + 1)
+            {
+              gsize k = (gsize) y * w + x;
+
+              ring++;
+              if (fabsf (a->data[k] - bg->data[k]) > 0.5f * BLOB_CONTRAST
+                  || fabsf (a->data[k] - a->data[(gsize) y * w + MIN (x + 1, w - 1)]) > 4.f
+                  || fabsf (a->data[k] - a->data[(gsize) MIN (y + 1, h - 1) * w + x]) > 4.f)
+                rough++;
+            }
+      if (rough * 10 > ring)
+        continue;
+      bl.cx = (float) (sx / sm);
+      bl.cy = (float) (sy / sm);
+      bl.mass = (float) (sign == 1 ? sm : -sm);
+      /* gone from its place in the other keyframe (where the global
+       * model puts it too) */
+      {
+        double gx, gy;
+        gboolean stays = FALSE;
+
+        inb_mat3_apply (hm, bl.cx, bl.cy, &gx, &gy);
+        for (int j = -2; j <= 2 && !stays; j++)
+          for (int i = -2; i <= 2 && !stays; i++)
+            stays = blob_cost (a, b, &bl, (float) i, (float) j) < 0.6f
+                    || blob_cost (a, b, &bl, (float) (gx - bl.cx + i), (float) (gy - bl.cy + j)) < 0.6f;
+        if (stays)
+          continue;
+      }
+      if (n_blobs == MAX_BLOBS)
+        return G_MAXUINT;
+      blobs[n_blobs++] = bl;
+    }
+
+  return n_blobs;
+}
+
+typedef struct
+{
+  guint i, j;
+  float du, dv;
+  float cost;
+} BlobPair;
+
+/* Small objects (birds against the sky, a few pixels) move too far for
+ * the flow and are too small for the block matching: blobs that stand
+ * out from a smooth background in one keyframe and are gone from there
+ * in the other, matched to blobs of the other keyframe by appearance and
+ * size within a search radius. Blobs that move alike are one object
+ * (a flock); an object needs two blobs, or one clear match. Added to
+ * @an->objects while there is room, outside the objects already there. */
+static void
+small_objects (InbFlowAnalysis *an,
+               const double     hm[9])
+{
+  const InbPlane *a = an->luma0, *b = an->luma1;
+  const int w = (int) an->width, h = (int) an->height;
+  const float radius = 0.4f * (float) MAX (w, h);
+  Blob ba[MAX_BLOBS], bb[MAX_BLOBS];
+  BlobPair pairs[4 * MAX_BLOBS];
+  gboolean used_a[MAX_BLOBS] = { 0 }, used_b[MAX_BLOBS] = { 0 };
+  double hinv[9];
+  guint na, nb, np = 0;
+
+  if (an->n_objects >= G_N_ELEMENTS (an->objects) || !inb_mat3_invert (hm, hinv))
+    return;
+  na = find_blobs (a, b, hm, ba);
+  nb = find_blobs (b, a, hinv, bb);
+  g_debug ("small objects: %d and %d blobs", (int) na, (int) nb);
+  if (na == G_MAXUINT || nb == G_MAXUINT || na == 0 || nb == 0)
+    return;
+
+  /* blobs inside the objects already found are theirs */
+  for (guint o = 0; o < an->n_objects; o++)
+    {
+      const InbFlowObject *ob = &an->objects[o];
+
+      for (guint i = 0; i < na; i++)
+        if (ba[i].cx >= ob->x0 && ba[i].cx <= ob->x1 && ba[i].cy >= ob->y0 && ba[i].cy <= ob->y1)
+          used_a[i] = TRUE;
+      for (guint j = 0; j < nb; j++)
+        if (bb[j].cx >= ob->x0 + ob->du && bb[j].cx <= ob->x1 + ob->du
+            && bb[j].cy >= ob->y0 + ob->dv && bb[j].cy <= ob->y1 + ob->dv)
+          used_b[j] = TRUE;
+    }
+
+  /* candidate pairs: same polarity, similar size, moving far, alike */
+  for (guint i = 0; i < na; i++)
+    for (guint j = 0; j < nb && np < G_N_ELEMENTS (pairs); j++)
+      {
+        float du = bb[j].cx - ba[i].cx, dv = bb[j].cy - ba[i].cy, best = G_MAXFLOAT, bu = du, bv = dv;
+        float ra = fabsf (ba[i].mass), rb = fabsf (bb[j].mass);
+
+        if (used_a[i] || used_b[j] || (ba[i].mass > 0) != (bb[j].mass > 0)
+            || ra > 2.f * rb || rb > 2.f * ra
+            || hypotf (du, dv) > radius || fabsf (du) + fabsf (dv) < 6.f)
+          continue;
+        /* refined on a half-pixel grid around the centroids' shift */
+        for (int q = -2; q <= 2; q++)
+          for (int p = -2; p <= 2; p++)
+            {
+              float c = blob_cost (a, b, &ba[i], du + 0.5f * p, dv + 0.5f * q);
+
+              if (c < best)
+                {
+                  best = c;
+                  bu = du + 0.5f * p;
+                  bv = dv + 0.5f * q;
+                }
+            }
+        if (best < 1.5f)
+          pairs[np++] = (BlobPair) { i, j, bu, bv, best };
+      }
+
+  while (an->n_objects < G_N_ELEMENTS (an->objects))
+    {
+      guint best_p = G_MAXUINT, best_support = 0;
+      float best_cost = G_MAXFLOAT;
+      InbFlowObject *ob;
+      double su = 0, sv = 0;
+      guint count = 0;
+      int x0 = w, x1 = -1, y0 = h, y1 = -1;
+
+      /* the motion the most blobs share */
+      for (guint p = 0; p < np; p++)
+        {
+          guint support = 0;
+          float tol;
+
+          if (used_a[pairs[p].i] || used_b[pairs[p].j])
+            continue;
+          tol = MAX (2.f, 0.05f * hypotf (pairs[p].du, pairs[p].dv));
+          for (guint i = 0; i < na; i++)
+            {
+              if (used_a[i])
+                continue;
+              for (guint q = 0; q < np; q++)
+                if (pairs[q].i == i && !used_b[pairs[q].j]
+                    && fabsf (pairs[q].du - pairs[p].du) + fabsf (pairs[q].dv - pairs[p].dv) < tol)
+                  {
+                    support++;
+                    break;
+                  }
+            }
+          if (support > best_support || (support == best_support && pairs[p].cost < best_cost))
+            {
+              best_support = support;
+              best_cost = pairs[p].cost;
+              best_p = p;
+            }
+        }
+      if (best_p == G_MAXUINT)
+        break;
+      if (best_support < 2)
+        {
+          /* a lone blob: only a clear match, and the only one it has */
+          const BlobPair *bp = &pairs[best_p];
+          gboolean unique = bp->cost < 0.25f;
+
+          for (guint q = 0; q < np && unique; q++)
+            if (q != best_p && (pairs[q].i == bp->i || pairs[q].j == bp->j)
+                && pairs[q].cost < 2.f * bp->cost)
+              unique = FALSE;
+          if (!unique)
+            {
+              used_a[bp->i] = TRUE;
+              continue;
+            }
+        }
+      {
+        const float du = pairs[best_p].du, dv = pairs[best_p].dv;
+        const float tol = MAX (2.f, 0.05f * hypotf (du, dv));
+        guint members[MAX_BLOBS];
+        double cost = 0;
+
+        for (guint i = 0; i < na; i++)
+          {
+            guint bq = G_MAXUINT;
+
+            if (used_a[i])
+              continue;
+            for (guint q = 0; q < np; q++)
+              if (pairs[q].i == i && !used_b[pairs[q].j]
+                  && fabsf (pairs[q].du - du) + fabsf (pairs[q].dv - dv) < tol
+                  && (bq == G_MAXUINT || pairs[q].cost < pairs[bq].cost))
+                bq = q;
+            if (bq == G_MAXUINT)
+              continue;
+            /* one blob of the other keyframe per blob */
+            for (guint m = 0; m < count && bq != G_MAXUINT; m++)
+              if (pairs[members[m]].j == pairs[bq].j)
+                bq = G_MAXUINT;
+            if (bq == G_MAXUINT)
+              continue;
+            members[count++] = bq;
+            cost += pairs[bq].cost;
+          }
+        /* blobs change shape (wings): a flock of three or more moving
+         * alike is enough; two need to look alike too */
+        if (count == 0 || (count == 2 && cost / count > 0.8))
+          {
+            used_a[pairs[best_p].i] = TRUE;
+            count = 0;
+            continue;
+          }
+        for (guint m = 0; m < count; m++)
+          {
+            const BlobPair *bp = &pairs[members[m]];
+
+            used_a[bp->i] = TRUE;
+            used_b[bp->j] = TRUE;
+            su += bp->du;
+            sv += bp->dv;
+            x0 = MIN (x0, ba[bp->i].x0);
+            x1 = MAX (x1, ba[bp->i].x1);
+            y0 = MIN (y0, ba[bp->i].y0);
+            y1 = MAX (y1, ba[bp->i].y1);
+          }
+      }
+      if (count == 0)
+        break;
+      ob = &an->objects[an->n_objects++];
+      ob->du = (float) (su / count);
+      ob->dv = (float) (sv / count);
+      ob->x0 = MAX (0, x0 - 2);
+      ob->x1 = MIN (w - 1, x1 + 2);
+      ob->y0 = MAX (0, y0 - 2);
+      ob->y1 = MIN (h - 1, y1 + 2);
+      ob->small = TRUE;
+      g_debug ("small objects: %u blobs moving %.1f %.1f in [%d %d] x [%d %d]",
+               count, ob->du, ob->dv, ob->x0, ob->x1, ob->y0, ob->y1);
+    }
+}
+
 /* The seed of the dense pass on level @level (a small one): per pixel,
  * the global model's flow or the coarse pass's (@cu, @cv, found on level
  * @clevel), whichever matches the images better around the pixel. Large
@@ -2510,6 +2892,8 @@ inb_flow_analyse (InbParallel          *parallel,
         an->n_objects++;
       }
   }
+
+  small_objects (an, model.h);
 
   /* The model in full-resolution coordinates */
   level_matrix (0, a);

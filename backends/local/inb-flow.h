@@ -60,15 +60,18 @@ typedef void (*InbFlowProgressFunc) (double   fraction,
 
 /* An object moving far over its background, found both ways: its
  * translation first -> last and a box around it in the first keyframe,
- * in analysis pixels (see #InbFlowAnalysis). */
+ * in analysis pixels (see #InbFlowAnalysis). @small: small blobs that
+ * stand out from a smooth background (birds in the sky), matched one by
+ * one; their shape may change between the keyframes. */
 typedef struct _InbFlowObject
 {
-  float du;
-  float dv;
-  int   x0;
-  int   x1;
-  int   y0;
-  int   y1;
+  float    du;
+  float    dv;
+  int      x0;
+  int      x1;
+  int      y0;
+  int      y1;
+  gboolean small;
 } InbFlowObject;
 
 /**
@@ -107,7 +110,8 @@ typedef struct _InbFlowAnalysis
 /* Global motion first (robust homography from a coarse flow, seeded by a
  * translation search and a multi-start affine alignment; a second motion
  * layer for a moving object), then DIS-style coarse-to-fine patch flows in
- * both directions seeded from them (see inb-flow.c). Deterministic: the
+ * both directions seeded from them (see inb-flow.c); last, small blobs
+ * over a smooth background matched between the keyframes (small objects). Deterministic: the
  * result does not depend on the number of threads. Blocking; returns
  * %NULL with G_IO_ERROR_CANCELLED when @cancellable fires. */
 InbFlowAnalysis *inb_flow_analyse       (InbParallel          *parallel,
