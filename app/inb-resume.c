@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A hosted job leaves `remote.json` in its take's folder (written by
- * backends/http/inb-cloud-job.c): the intent before the submit, the task id
+ * backends/cloud/inb-cloud-job.c): the intent before the submit, the task id
  * before the first poll, "done" once the clip is in place. After a crash
  * a take can be left "running" with such a record. For each one:
  *

@@ -514,7 +514,7 @@ def x264_settings():
     """The preset and quality the app's writer uses, read from its source."""
     preset, crf = "veryfast", 18
     try:
-        with open(os.path.join(SOURCE_ROOT, "backends", "inb-video-writer.c")) as fp:
+        with open(os.path.join(SOURCE_ROOT, "backends", "video", "inb-video-writer.c")) as fp:
             src = fp.read()
         m = re.search(r'#define\s+DEFAULT_PRESET\s+"(\w+)"', src)
         preset = m.group(1) if m else preset
@@ -1098,7 +1098,7 @@ def build_report(args, info, preset, crf, w, h, cases, methods, results, scene, 
     L.append("## Speed and memory: whole clips with H.264")
     L.append("")
     L.append(f"Keyframes: the dolly case. x264 preset `{preset}`, CRF {crf}, High profile, yuv420p, "
-             "key frame every 2 s (the settings of backends/inb-video-writer.c, read from it). "
+             "key frame every 2 s (the settings of backends/video/inb-video-writer.c, read from it). "
              f"Wall time, CPU time (user + system) and peak RSS from GNU time. Ours: best of {args.reps} "
              f"runs ({max(args.reps, 5)} + {args.reps} later in the run for the 81-frame {clip_size[0]}×{clip_size[1]} "
              "clip; every run in "
