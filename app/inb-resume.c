@@ -41,12 +41,8 @@
 #include "inb-cloud-job.h"
 #include "inb-job.h"
 #include "inb-resume.h"
-#include "inb-secrets.h"
 #include "inb-take.h"
 #include "inb-video-reader.h"
-
-#define REMOTE_FILE      "remote.json"
-#define REMOTE_MAX_BYTES (64 * 1024)
 
 /* Where a lost submit's task can be: from the intent (written just before
  * the submit) until the submit's own deadline (the HTTP layer's 15 s to
@@ -57,20 +53,6 @@
 /* A task list may lag behind a fresh submit: "none" only counts once the
  * window closed this long ago. */
 #define LOOKUP_SETTLE_S       (2 * 60)
-
-typedef struct
-{
-  const char *id;
-  guint       hours;
-} Lifetime;
-
-/* DashScope documents 24 h for task ids and result URLs; WaveSpeed and
- * RunComfy document none, so the same bound is assumed for them. */
-static const Lifetime lifetimes[] = {
-  { "dashscope", 24 },
-  { "wavespeed", 24 },
-  { "runcomfy",  24 },
-};
 
 typedef enum
 {
@@ -93,7 +75,8 @@ typedef enum
 typedef struct
 {
   InbTake        *take;
-  JsonObject     *remote;
+  InbBackend     *backend;         /* nullable: none of that id here */
+  InbRemoteRecord *remote;
   Action          action;
   char           *message;
   char           *submitted;     /* ISO 8601, for the record */
@@ -109,12 +92,13 @@ typedef struct
   GDateTime      *window_to;
   gboolean        marked;          /* the take was not yet "submit-unknown" */
   gboolean        adopted;         /* its task was found by a lookup */
-  JsonObject     *new_remote;      /* written (durably) before the take */
+  InbRemoteRecord *new_remote;     /* written (durably) before the take */
 } Item;
 
 typedef struct
 {
   InbBackendRegistry *registry;
+  GHashTable         *backends;         /* id → InbBackend, for the scan thread */
   char               *takes_dir;
   GPtrArray          *items;
   GPtrArray          *known_task_ids;   /* every task id a take records */
@@ -158,7 +142,8 @@ static void
 item_free (Item *item)
 {
   g_clear_object (&item->take);
-  g_clear_pointer (&item->remote, json_object_unref);
+  g_clear_object (&item->backend);
+  g_clear_pointer (&item->remote, inb_remote_record_free);
   g_free (item->message);
   g_free (item->submitted);
   g_free (item->expired_at);
@@ -166,7 +151,7 @@ item_free (Item *item)
   inb_resume_entry_free (item->entry);
   g_clear_pointer (&item->window_from, g_date_time_unref);
   g_clear_pointer (&item->window_to, g_date_time_unref);
-  g_clear_pointer (&item->new_remote, json_object_unref);
+  g_clear_pointer (&item->new_remote, inb_remote_record_free);
   g_free (item);
 }
 
@@ -174,81 +159,38 @@ static void
 run_free (Run *run)
 {
   g_clear_object (&run->registry);
+  g_clear_pointer (&run->backends, g_hash_table_unref);
   g_free (run->takes_dir);
   g_clear_pointer (&run->items, g_ptr_array_unref);
   g_clear_pointer (&run->known_task_ids, g_ptr_array_unref);
   g_free (run);
 }
 
+/* How long the service keeps a result; 0: for ever. A backend this
+ * Inbetween does not have is assumed to keep it a day. */
 static guint
-lifetime_hours (const char *backend_id)
+item_lifetime_hours (Item *item)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (lifetimes); i++)
-    if (g_strcmp0 (lifetimes[i].id, backend_id) == 0)
-      return lifetimes[i].hours;
+  if (item->backend == NULL)
+    return INB_RESUME_DEFAULT_LIFETIME_HOURS;
 
-  return INB_RESUME_DEFAULT_LIFETIME_HOURS;
+  return inb_backend_get_result_lifetime_hours (item->backend);
 }
 
 static const char *
-remote_task_id (JsonObject *remote)
+item_task_id (Item *item)
 {
-  JsonNode *node = remote != NULL ? json_object_get_member (remote, "task_id") : NULL;
-  const char *text;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  text = json_node_get_string (node);
-  return text != NULL && *text != '\0' ? text : NULL;
+  return item->remote != NULL ? item->remote->task_id : NULL;
 }
 
 static const char *
-remote_string (JsonObject *remote,
-               const char *member)
+item_service_name (Item *item)
 {
-  JsonNode *node = remote != NULL ? json_object_get_member (remote, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
+  return item->backend != NULL ? inb_backend_get_short_name (item->backend)
+                               : inb_take_get_backend_id (item->take);
 }
 
 /* Scan (worker thread) --------------------------------------------------- */
-
-static JsonObject *
-load_remote (const char *take_dir)
-{
-  g_autofree char *path = g_build_filename (take_dir, REMOTE_FILE, NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length;
-  JsonNode *root;
-
-  if (!g_file_get_contents (path, &text, &length, NULL))
-    return NULL;
-
-  if (length > REMOTE_MAX_BYTES)
-    {
-      g_warning ("%s is too large to be a job record; ignored", path);
-      return NULL;
-    }
-
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, text, (gssize) length, &error))
-    {
-      g_warning ("%s is not readable: %s", path, error->message);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-
-  return json_object_ref (json_node_get_object (root));
-}
 
 static gboolean
 take_is_finished (InbTake *take)
@@ -269,8 +211,7 @@ clip_in_place (Item *item)
   g_auto(InbVideoInfo) info = { 0, };
   g_autoptr(GError) error = NULL;
 
-  if (g_strcmp0 (remote_string (item->remote, "state"), "done") != 0 ||
-      !g_file_test (clip, G_FILE_TEST_IS_REGULAR))
+  if (item->remote->state != INB_REMOTE_STATE_DONE || !g_file_test (clip, G_FILE_TEST_IS_REGULAR))
     return FALSE;
 
   if (!inb_video_probe_isolated (clip, 0, &info, NULL, &error))
@@ -288,23 +229,19 @@ clip_in_place (Item *item)
 }
 
 static gboolean
-is_too_old (Item       *item,
-            GDateTime  *now,
-            const char *backend_id)
+is_too_old (Item      *item,
+            GDateTime *now)
 {
-  const char *when = remote_string (item->remote, "submitted");
   g_autoptr(GDateTime) submitted = NULL;
   g_autoptr(GDateTime) local = NULL;
   g_autofree char *shown = NULL;
-  guint hours = lifetime_hours (backend_id);
+  guint hours = item_lifetime_hours (item);
 
-  if (when == NULL)
-    when = remote_string (item->remote, "updated");
-  if (when == NULL || (submitted = g_date_time_new_from_iso8601 (when, NULL)) == NULL)
+  if ((submitted = inb_remote_record_dup_submit_time (item->remote, NULL)) == NULL)
     return FALSE;   /* no date: let the service say */
 
-  item->submitted = g_strdup (when);
-  if (g_date_time_difference (now, submitted) <= (GTimeSpan) hours * G_TIME_SPAN_HOUR)
+  item->submitted = g_date_time_format_iso8601 (submitted);
+  if (hours == 0 || g_date_time_difference (now, submitted) <= (GTimeSpan) hours * G_TIME_SPAN_HOUR)
     return FALSE;
 
   {
@@ -318,7 +255,7 @@ is_too_old (Item       *item,
   item->message = g_strdup_printf (_("Expired: %s keeps a result for %u hours only, and this task "
                                      "was sent on %s. Its clip can no longer be fetched; it was not "
                                      "sent again."),
-                                   inb_secrets_get_provider_name (backend_id), hours, shown);
+                                   item_service_name (item), hours, shown);
   return TRUE;
 }
 
@@ -326,38 +263,55 @@ is_too_old (Item       *item,
 static void
 set_lookup_window (Item *item)
 {
-  const char *when = remote_string (item->remote, "submitted");
   g_autoptr(GDateTime) intent = NULL;
   gint64 before = LOOKUP_CLOCK_SKEW_S;
+  gboolean exact = FALSE;
 
-  item->intent_kind = INTENT_EXACT;
-  if (when == NULL || (intent = g_date_time_new_from_iso8601 (when, NULL)) == NULL)
+  if (item->remote == NULL ||
+      (intent = inb_remote_record_dup_submit_time (item->remote, &exact)) == NULL)
     {
-      when = remote_string (item->remote, "updated");
-      if (when == NULL || (intent = g_date_time_new_from_iso8601 (when, NULL)) == NULL)
-        {
-          item->intent_kind = INTENT_NONE;
-          return;
-        }
-      item->intent_kind = INTENT_UPPER_BOUND;
-      before += LOOKUP_SUBMIT_SPAN_S;
+      item->intent_kind = INTENT_NONE;
+      return;
     }
 
+  item->intent_kind = exact ? INTENT_EXACT : INTENT_UPPER_BOUND;
+  if (!exact)
+    before += LOOKUP_SUBMIT_SPAN_S;
+
   g_free (item->submitted);
-  item->submitted = g_strdup (when);
+  item->submitted = g_date_time_format_iso8601 (intent);
   item->window_from = g_date_time_add_seconds (intent, (gdouble) -before);
   item->window_to = g_date_time_add_seconds (intent, LOOKUP_SUBMIT_SPAN_S + LOOKUP_CLOCK_SKEW_S);
 }
 
+/* What the take's backend left in its folder, read through the backend. */
+static InbRemoteRecord *
+read_record (Item       *item,
+             const char *take_dir)
+{
+  g_autoptr(GError) error = NULL;
+  InbRemoteRecord *record;
+
+  record = item->backend != NULL
+    ? inb_backend_read_remote_record (item->backend, take_dir, &error)
+    : inb_remote_record_load (take_dir, &error);
+
+  if (record == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    g_warning ("%s", error->message);
+
+  return record;
+}
+
 static Item *
-examine (const char *take_dir,
-         GDateTime  *now,
-         GPtrArray  *known_task_ids)
+examine (Run        *run,
+         const char *take_dir,
+         GDateTime  *now)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(InbTake) take = NULL;
+  InbBackend *backend;
   Item *item;
-  const char *state;
+  InbRemoteState state;
 
   take = inb_take_load (take_dir, &error);
   if (take == NULL)
@@ -368,16 +322,18 @@ examine (const char *take_dir,
 
   item = g_new0 (Item, 1);
   item->take = g_steal_pointer (&take);
-  item->remote = load_remote (take_dir);
-  state = remote_string (item->remote, "state");
+  backend = g_hash_table_lookup (run->backends, inb_take_get_backend_id (item->take));
+  item->backend = backend != NULL ? g_object_ref (backend) : NULL;
+  item->remote = read_record (item, take_dir);
+  state = item->remote != NULL ? item->remote->state : INB_REMOTE_STATE_UNKNOWN;
 
   /* Every task a take knows: never adopted by another take */
-  if (remote_task_id (item->remote) != NULL)
-    g_ptr_array_add (known_task_ids, g_strdup (remote_task_id (item->remote)));
+  if (item_task_id (item) != NULL)
+    g_ptr_array_add (run->known_task_ids, g_strdup (item_task_id (item)));
 
   if (g_strcmp0 (inb_take_get_state (item->take), "submit-unknown") == 0)
     {
-      if (remote_task_id (item->remote) == NULL)
+      if (item_task_id (item) == NULL)
         {
           item->action = ACTION_LIST_SUBMIT_UNKNOWN;
           set_lookup_window (item);
@@ -386,7 +342,7 @@ examine (const char *take_dir,
       /* A lookup adopted a task, then Inbetween stopped: follow it */
     }
   else if (g_strcmp0 (inb_take_get_state (item->take), "failed") == 0 &&
-           g_strcmp0 (state, "unverified") == 0 && remote_task_id (item->remote) != NULL)
+           state == INB_REMOTE_STATE_UNVERIFIED && item_task_id (item) != NULL)
     {
       /* The downloaded clip did not pass the checker and was set aside:
        * fetch it again while the service keeps it */
@@ -397,22 +353,22 @@ examine (const char *take_dir,
       return NULL;
     }
 
-  if (remote_task_id (item->remote) != NULL)
+  if (item_task_id (item) != NULL)
     {
       if (clip_in_place (item))
         item->action = ACTION_FINISH_LOCAL;
-      else if (is_too_old (item, now, inb_take_get_backend_id (item->take)))
+      else if (is_too_old (item, now))
         item->action = ACTION_EXPIRE;
       else if (inb_cloud_job_is_task_busy (take_dir,
-                                           remote_string (item->remote, "service") != NULL
-                                           ? remote_string (item->remote, "service")
+                                           item->remote->service != NULL
+                                           ? item->remote->service
                                            : inb_take_get_backend_id (item->take),
-                                           remote_task_id (item->remote)))
+                                           item_task_id (item)))
         item->action = ACTION_BUSY;
       else
         item->action = ACTION_RESUME;
     }
-  else if (g_strcmp0 (state, "not-submitted") == 0)
+  else if (state == INB_REMOTE_STATE_NOT_SUBMITTED)
     item->action = ACTION_NOT_SENT;
   else
     {
@@ -458,7 +414,7 @@ scan_worker (GTask        *task,
         break;
       if (!g_file_test (path, G_FILE_TEST_IS_DIR))
         continue;
-      if ((item = examine (path, now, run->known_task_ids)) != NULL)
+      if ((item = examine (run, path, now)) != NULL)
         g_ptr_array_add (run->items, item);
     }
 
@@ -477,7 +433,7 @@ item_set_entry (Item             *item,
   entry->take_id = g_strdup (inb_take_get_id (item->take));
   entry->take_dir = g_strdup (inb_take_get_dir (item->take));
   entry->backend_id = g_strdup (inb_take_get_backend_id (item->take));
-  entry->task_id = g_strdup (remote_task_id (item->remote));
+  entry->task_id = g_strdup (item_task_id (item));
   entry->outcome = outcome;
   entry->message = g_strdup (message);
 
@@ -525,31 +481,21 @@ static gboolean
 write_remote (Item    *item,
               GError **error)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), item->new_remote);
-  g_autofree char *path = g_build_filename (inb_take_get_dir (item->take), REMOTE_FILE, NULL);
-  g_autofree char *text = NULL;
-  gsize length;
-
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, &length);
-
-  return g_file_set_contents_full (path, text, (gssize) length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0600, error);
+  return inb_remote_record_save (item->new_remote, inb_take_get_dir (item->take), error);
 }
 
-static JsonObject *
-copy_remote (JsonObject *remote)
+/* The take's own copy of the record (take.json's "remote"). */
+static void
+item_set_take_remote (Item       *item,
+                      JsonObject *extra)
 {
-  JsonObject *copy = json_object_new ();
-  g_autoptr(GList) members = remote != NULL ? json_object_get_members (remote) : NULL;
+  g_autoptr(JsonObject) remote = inb_remote_record_to_json (item->remote);
+  g_autoptr(GList) members = extra != NULL ? json_object_get_members (extra) : NULL;
 
   for (GList *l = members; l != NULL; l = l->next)
-    json_object_set_member (copy, l->data, json_node_copy (json_object_get_member (remote, l->data)));
+    json_object_set_member (remote, l->data, json_node_copy (json_object_get_member (extra, l->data)));
 
-  return copy;
+  inb_take_set_remote (item->take, remote);
 }
 
 /* Thumbnail (for a fresh clip) and the take's record, in a worker. */
@@ -644,9 +590,9 @@ resumed_cb (GObject      *object,
       g_autofree char *message = item->adopted
         ? g_strdup_printf (_("The answer to the submit was lost, but %s lists its task %s: "
                              "adopted it and fetched its clip (nothing was sent again)"),
-                           service, remote_task_id (item->remote))
+                           service, item_task_id (item))
         : g_strdup_printf (_("Fetched the clip of %s task %s"),
-                           service, remote_task_id (item->remote));
+                           service, item_task_id (item));
 
       item->width = inb_result_get_width (item->result);
       item->height = inb_result_get_height (item->result);
@@ -699,9 +645,9 @@ static void
 item_resume (GTask *run_task,
              Item  *item)
 {
-  Run *run = g_task_get_task_data (run_task);
-  InbBackend *backend = inb_backend_registry_lookup (run->registry, inb_take_get_backend_id (item->take));
+  InbBackend *backend = item->backend;
   g_autoptr(InbRequest) request = NULL;
+  g_autoptr(JsonObject) remote = NULL;
   g_autofree char *clip = NULL;
   Resuming *resuming;
 
@@ -726,12 +672,13 @@ item_resume (GTask *run_task,
   inb_request_set_work_dir (request, inb_take_get_dir (item->take));
 
   g_debug ("Resuming take %s: %s task %s", inb_take_get_id (item->take),
-           inb_backend_get_id (backend), remote_task_id (item->remote));
+           inb_backend_get_id (backend), item_task_id (item));
 
   resuming = g_new0 (Resuming, 1);
   resuming->run_task = g_object_ref (run_task);
   resuming->item = item;
-  inb_backend_resume_async (backend, request, item->remote, NULL,
+  remote = inb_remote_record_to_json (item->remote);
+  inb_backend_resume_async (backend, request, remote, NULL,
                             g_task_get_cancellable (run_task), resumed_cb, resuming);
 }
 
@@ -796,18 +743,18 @@ adopted_cb (GObject      *object,
       g_autofree char *message =
         g_strdup_printf (_("The service lists this job’s task %s, but Inbetween could not record it (%s); "
                            "it was not followed and nothing was sent again"),
-                         inb_json_get_string (item->new_remote, "task_id"), error->message);
+                         item->new_remote->task_id, error->message);
 
-      g_clear_pointer (&item->new_remote, json_object_unref);
+      g_clear_pointer (&item->new_remote, inb_remote_record_free);
       item_leave_unknown (run_task, item, message);
       return;
     }
 
   /* On disk: from now on the take follows this task like any other */
-  g_clear_pointer (&item->remote, json_object_unref);
+  g_clear_pointer (&item->remote, inb_remote_record_free);
   item->remote = g_steal_pointer (&item->new_remote);
   item->adopted = TRUE;
-  inb_take_set_remote (item->take, item->remote);
+  item_set_take_remote (item, NULL);
   inb_take_set_error (item->take, NULL);
   inb_take_set_state (item->take, "running");
   item_resume (run_task, item);
@@ -877,14 +824,21 @@ looked_up_cb (GObject      *object,
       g_autoptr(GTask) write = g_task_new (NULL, NULL, adopted_cb, g_object_ref (run_task));
 
       g_debug ("Take %s: adopting %s task %s", inb_take_get_id (item->take), service, lookup->task_id);
-      item->new_remote = copy_remote (item->remote);
-      json_object_set_string_member (item->new_remote, "service", inb_take_get_backend_id (item->take));
-      json_object_set_string_member (item->new_remote, "model", model);
-      json_object_set_string_member (item->new_remote, "state", "submitted");
-      json_object_set_string_member (item->new_remote, "task_id", lookup->task_id);
-      json_object_set_string_member (item->new_remote, "adopted", "lookup");
+      item->new_remote = item->remote != NULL ? inb_remote_record_copy (item->remote) : inb_remote_record_new ();
+      g_free (item->new_remote->service);
+      item->new_remote->service = g_strdup (inb_take_get_backend_id (item->take));
+      g_free (item->new_remote->model);
+      item->new_remote->model = g_strdup (model);
+      item->new_remote->state = INB_REMOTE_STATE_SUBMITTED;
+      g_free (item->new_remote->task_id);
+      item->new_remote->task_id = g_strdup (lookup->task_id);
+      g_free (item->new_remote->adopted);
+      item->new_remote->adopted = g_strdup ("lookup");
       if (item->submitted != NULL && item->intent_kind == INTENT_EXACT)
-        json_object_set_string_member (item->new_remote, "submitted", item->submitted);
+        {
+          g_free (item->new_remote->submitted);
+          item->new_remote->submitted = g_strdup (item->submitted);
+        }
       g_task_set_name (write, "[inb] resume adopt");
       g_task_set_task_data (write, item, NULL);
       g_task_run_in_thread (write, adopt_worker);
@@ -932,8 +886,8 @@ looked_up_cb (GObject      *object,
                            "you like."),
                          service, model, from, to);
 
-      item->new_remote = copy_remote (item->remote);
-      json_object_set_string_member (item->new_remote, "state", "not-found");
+      item->new_remote = item->remote != NULL ? inb_remote_record_copy (item->remote) : inb_remote_record_new ();
+      item->new_remote->state = INB_REMOTE_STATE_NOT_FOUND;
       item_set_take_error (item, INB_BACKEND_ERROR_FAILED, message);
       inb_take_set_state (item->take, "failed");
       item_set_entry (item, INB_RESUME_FAILED, message);
@@ -958,14 +912,14 @@ item_reconcile (GTask      *run_task,
                 const char *fallback)
 {
   Run *run = g_task_get_task_data (run_task);
-  InbBackend *backend = inb_backend_registry_lookup (run->registry, inb_take_get_backend_id (item->take));
+  InbBackend *backend = item->backend;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *message = NULL;
   const char *name;
-  guint hours = lifetime_hours (inb_take_get_backend_id (item->take));
+  guint hours = item_lifetime_hours (item);
 
   if (backend == NULL || !INB_IS_CLOUD_BACKEND (backend) ||
-      !inb_cloud_backend_can_look_up (INB_CLOUD_BACKEND (backend)))
+      inb_backend_get_lost_submit_lookup (backend) != INB_LOST_SUBMIT_TASK_LIST)
     {
       name = backend != NULL ? inb_backend_get_name (backend) : inb_take_get_backend_id (item->take);
       message = g_strdup_printf (_("%s Inbetween cannot look it up at %s: check its dashboard before "
@@ -974,11 +928,11 @@ item_reconcile (GTask      *run_task,
     }
   else if (item->window_from == NULL)
     message = g_strdup_printf (_("%s Inbetween cannot look it up: it does not know when it was sent."), fallback);
-  else if (g_date_time_difference (now, item->window_from) >= (GTimeSpan) hours * G_TIME_SPAN_HOUR)
+  else if (hours > 0 && g_date_time_difference (now, item->window_from) >= (GTimeSpan) hours * G_TIME_SPAN_HOUR)
     message = g_strdup_printf (_("%s It was sent more than %u hours ago, longer than %s lists tasks: check "
                                  "its console."),
                                fallback, hours, inb_backend_get_name (backend));
-  else if (!inb_cloud_backend_has_api_key (INB_CLOUD_BACKEND (backend)))
+  else if (!inb_backend_has_api_key (backend))
     message = g_strdup_printf (_("%s Inbetween will look it up at %s once it has the key."),
                                fallback, inb_backend_get_name (backend));
 
@@ -1018,7 +972,7 @@ item_start (GTask *run_task,
 {
   /* The take's own record names the remote task too */
   if (item->remote != NULL && item->action != ACTION_LIST_SUBMIT_UNKNOWN)
-    inb_take_set_remote (item->take, item->remote);
+    item_set_take_remote (item, NULL);
 
   switch (item->action)
     {
@@ -1030,18 +984,12 @@ item_start (GTask *run_task,
 
     case ACTION_EXPIRE:
       {
-        JsonObject *remote = json_object_new ();
-        g_autoptr(JsonObject) owned = remote;
-        g_autoptr(GList) members = json_object_get_members (item->remote);
+        g_autoptr(JsonObject) extra = json_object_new ();
 
-        for (GList *l = members; l != NULL; l = l->next)
-          json_object_set_member (remote, l->data,
-                                  json_node_copy (json_object_get_member (item->remote, l->data)));
-        json_object_set_int_member (remote, "lifetime_hours",
-                                    lifetime_hours (inb_take_get_backend_id (item->take)));
+        json_object_set_int_member (extra, "lifetime_hours", item_lifetime_hours (item));
         if (item->expired_at != NULL)
-          json_object_set_string_member (remote, "expired_at", item->expired_at);
-        inb_take_set_remote (item->take, remote);
+          json_object_set_string_member (extra, "expired_at", item->expired_at);
+        item_set_take_remote (item, extra);
         item_set_take_error (item, INB_BACKEND_ERROR_EXPIRED, item->message);
         inb_take_set_state (item->take, "expired");
         item_set_entry (item, INB_RESUME_EXPIRED, item->message);
@@ -1054,7 +1002,7 @@ item_start (GTask *run_task,
         g_autofree char *message =
           g_strdup_printf (_("Inbetween stopped while sending this job to %s; it may have been "
                              "accepted (and charged)."),
-                           inb_take_get_backend_id (item->take));
+                           item_service_name (item));
 
         item_reconcile (run_task, item, message);
       }
@@ -1157,6 +1105,13 @@ inb_resume_takes_async (InbBackendRegistry  *registry,
 
   run = g_new0 (Run, 1);
   run->registry = g_object_ref (registry);
+  run->backends = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (inb_backend_registry_get_backends (registry)); i++)
+    {
+      InbBackend *backend = g_list_model_get_item (inb_backend_registry_get_backends (registry), i);
+
+      g_hash_table_insert (run->backends, (gpointer) inb_backend_get_id (backend), backend);
+    }
   run->takes_dir = g_strdup (takes_dir);
   run->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
   run->known_task_ids = g_ptr_array_new_with_free_func (g_free);

@@ -1,4 +1,4 @@
-/* inb-backends.c — the registry every application instance starts with
+/* inb-backends.c — the backends Inbetween ships
  *
  * Copyright 2026 The Inbetween authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,29 +13,31 @@
 #include "inb-runcomfy-backend.h"
 #include "inb-wavespeed-backend.h"
 
+/* One line per provider; the priority orders them in lists. */
+static gpointer
+register_builtin (gpointer data)
+{
+  inb_backend_type_register (INB_TYPE_LOCAL_BACKEND, 100);
+  inb_backend_type_register (INB_TYPE_DASHSCOPE_BACKEND, 30);
+  inb_backend_type_register (INB_TYPE_WAVESPEED_BACKEND, 20);
+  inb_backend_type_register (INB_TYPE_RUNCOMFY_BACKEND, 10);
+
+  return NULL;
+}
+
 /**
  * inb_backend_registry_new_default:
  *
- * Returns: (transfer full): a registry with every backend Inbetween ships,
- *   the local engine first.
+ * Returns: (transfer full): a registry with every backend Inbetween ships
+ *   (and any other registered with inb_backend_type_register()), the local
+ *   engine first.
  */
 InbBackendRegistry *
 inb_backend_registry_new_default (void)
 {
-  InbBackend *(*constructors[]) (void) = {
-    inb_local_backend_new,
-    inb_dashscope_backend_new,
-    inb_wavespeed_backend_new,
-    inb_runcomfy_backend_new,
-  };
-  InbBackendRegistry *self = inb_backend_registry_new ();
+  static GOnce once = G_ONCE_INIT;
 
-  for (guint i = 0; i < G_N_ELEMENTS (constructors); i++)
-    {
-      g_autoptr(InbBackend) backend = constructors[i] ();
+  g_once (&once, register_builtin, NULL);
 
-      inb_backend_registry_add (self, backend);
-    }
-
-  return self;
+  return inb_backend_registry_new_registered ();
 }

@@ -42,16 +42,15 @@ static void test_backend_iface_init (InbBackendInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (TestBackend, test_backend, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (INB_TYPE_BACKEND, test_backend_iface_init))
 
-static const char *
-test_backend_get_id (InbBackend *backend)
-{
-  return "test";
-}
+static const InbBackendInfo test_backend_info = {
+  .id = "test",
+  .name = "Test",
+};
 
-static const char *
-test_backend_get_name (InbBackend *backend)
+static const InbBackendInfo *
+test_backend_get_info (InbBackend *backend)
 {
-  return "Test";
+  return &test_backend_info;
 }
 
 static GPtrArray *
@@ -190,8 +189,7 @@ test_backend_generate_finish (InbBackend    *backend,
 static void
 test_backend_iface_init (InbBackendInterface *iface)
 {
-  iface->get_id = test_backend_get_id;
-  iface->get_name = test_backend_get_name;
+  iface->get_info = test_backend_get_info;
   iface->get_models = test_backend_get_models;
   iface->get_max_concurrent = test_backend_get_max_concurrent;
   iface->generate_async = test_backend_generate_async;

@@ -111,16 +111,36 @@ inb_cloud_backend_cancel_job (InbCloudJob  *job,
 
 /* InbBackend ------------------------------------------------------------ */
 
-static const char *
-inb_cloud_backend_get_id (InbBackend *backend)
+static const InbBackendInfo *
+inb_cloud_backend_get_info (InbBackend *backend)
 {
-  return CLASS (backend)->job->id;
+  return CLASS (backend)->info;
+}
+
+static void
+inb_cloud_backend_iface_set_api_key (InbBackend *backend,
+                                     const char *api_key)
+{
+  inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (backend), api_key);
+}
+
+static gboolean
+inb_cloud_backend_iface_has_api_key (InbBackend *backend)
+{
+  return inb_cloud_backend_has_api_key (INB_CLOUD_BACKEND (backend));
+}
+
+static void
+inb_cloud_backend_iface_set_base_url (InbBackend *backend,
+                                      const char *base_url)
+{
+  inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (backend), base_url);
 }
 
 static const char *
-inb_cloud_backend_get_name (InbBackend *backend)
+inb_cloud_backend_iface_get_base_url (InbBackend *backend)
 {
-  return g_dgettext (GETTEXT_PACKAGE, CLASS (backend)->name);
+  return inb_cloud_backend_get_base_url (INB_CLOUD_BACKEND (backend));
 }
 
 static GPtrArray *
@@ -439,8 +459,11 @@ inb_cloud_backend_cancel_remote_finish (InbBackend    *backend,
 static void
 inb_cloud_backend_iface_init (InbBackendInterface *iface)
 {
-  iface->get_id = inb_cloud_backend_get_id;
-  iface->get_name = inb_cloud_backend_get_name;
+  iface->get_info = inb_cloud_backend_get_info;
+  iface->set_api_key = inb_cloud_backend_iface_set_api_key;
+  iface->has_api_key = inb_cloud_backend_iface_has_api_key;
+  iface->set_base_url = inb_cloud_backend_iface_set_base_url;
+  iface->get_base_url = inb_cloud_backend_iface_get_base_url;
   iface->get_models = inb_cloud_backend_get_models;
   iface->get_max_concurrent = inb_cloud_backend_get_max_concurrent;
   iface->get_frame_size = inb_cloud_backend_get_frame_size;
@@ -664,12 +687,13 @@ inb_cloud_backend_constructed (GObject *object)
   InbCloudBackendPrivate *priv = inb_cloud_backend_get_instance_private (self);
   InbCloudBackendClass *klass = CLASS (self);
   g_autoptr(GError) error = NULL;
-  const char *url = klass->url_env != NULL ? g_getenv (klass->url_env) : NULL;
+  const char *url = klass->info->url_env != NULL ? g_getenv (klass->info->url_env) : NULL;
   const char *poll = klass->poll_env != NULL ? g_getenv (klass->poll_env) : NULL;
 
   G_OBJECT_CLASS (inb_cloud_backend_parent_class)->constructed (object);
 
-  g_assert (klass->job != NULL && klass->name != NULL);
+  g_assert (klass->job != NULL && klass->info != NULL && klass->info->regions != NULL);
+  g_assert ((klass->info->lost_submit == INB_LOST_SUBMIT_TASK_LIST) == (klass->list_tasks != NULL));
   g_assert (klass->get_frame_size != NULL || klass->size_param != NULL);
 
   (void) inb_get_resource ();
@@ -681,8 +705,8 @@ inb_cloud_backend_constructed (GObject *object)
       priv->models = g_ptr_array_new_with_free_func (g_object_unref);
     }
 
-  inb_cloud_backend_set_base_url (self, url != NULL && *url != '\0' ? url : klass->default_url);
-  inb_cloud_backend_set_api_key (self, klass->key_env != NULL ? g_getenv (klass->key_env) : NULL);
+  inb_cloud_backend_set_base_url (self, url != NULL && *url != '\0' ? url : klass->info->regions[0].url);
+  inb_cloud_backend_set_api_key (self, klass->info->key_env != NULL ? g_getenv (klass->info->key_env) : NULL);
 
   priv->poll_first_ms = klass->poll_first_ms;
   priv->poll_max_ms = MAX (klass->poll_first_ms, klass->poll_max_ms);

@@ -17,13 +17,12 @@ G_DECLARE_DERIVABLE_TYPE (InbCloudBackend, inb_cloud_backend, INB, CLOUD_BACKEND
 
 /**
  * InbCloudBackendClass:
+ * @info: what the provider is (id, names, key and address variables,
+ *   regions, result lifetime, how a lost submit is found): see
+ *   #InbBackendInfo. The only place a provider's facts are written.
  * @job: the provider's submit/poll (and cancel, see
  *   inb_cloud_backend_cancel_job()) for InbCloudJob
- * @name: the name users know, marked with N_() ("RunComfy AI")
  * @models_resource: the GResource path of the model list
- * @default_url: the base URL when @url_env is unset
- * @key_env: the variable holding the API key ("RUNCOMFY_API_TOKEN")
- * @url_env: the variable overriding the base URL
  * @poll_env: the variable overriding the poll interval (milliseconds)
  * @poll_first_ms: first poll after this long …
  * @poll_max_ms: … then 1.5× longer each time up to this
@@ -44,8 +43,9 @@ G_DECLARE_DERIVABLE_TYPE (InbCloudBackend, inb_cloud_backend, INB, CLOUD_BACKEND
  *   @task_id. %NULL: the service cannot cancel.
  * @list_tasks: (nullable): worker thread; adds to @tasks (element-type
  *   InbCloudTaskInfo) every task of @model_id the service lists as created
- *   between @from and @to (it may add more; the caller filters). %NULL:
- *   the service has no way to look tasks up (see inb_cloud_backend_look_up_async()).
+ *   between @from and @to (it may add more; the caller filters). Needed
+ *   when @info says %INB_LOST_SUBMIT_TASK_LIST (see
+ *   inb_cloud_backend_look_up_async()).
  *
  * Everything but these (keys, addresses, poll and retry settings, the
  * InbBackend wiring, resume and remote cancel) is common.
@@ -54,12 +54,9 @@ struct _InbCloudBackendClass
 {
   GObjectClass parent_class;
 
+  const InbBackendInfo   *info;
   const InbCloudJobClass *job;
-  const char             *name;
   const char             *models_resource;
-  const char             *default_url;
-  const char             *key_env;
-  const char             *url_env;
   const char             *poll_env;
   guint                   poll_first_ms;
   guint                   poll_max_ms;

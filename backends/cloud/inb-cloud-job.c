@@ -312,110 +312,42 @@ inb_cloud_job_url (InbCloudJob *job,
  * intent before the submit goes out, the task id before the first poll,
  * the outcome at the end. After a crash it tells which remote task to
  * resume (inb_backend_resume_async() with {"task_id": …}), or that a
- * submit may have gone out unanswered. It never holds a key. */
-/* A resumed job keeps what an earlier record says of the submit: when it
- * began, and how its task was found if its answer was lost. */
-static char *
-recorded_member (const char *work_dir,
-                 const char *member)
-{
-  g_autofree char *path = g_build_filename (work_dir, "remote.json", NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GDateTime) parsed = NULL;
-  const char *when;
-  gsize length;
-
-  if (!g_file_get_contents (path, &text, &length, NULL) || length > 64 * 1024 ||
-      !json_parser_load_from_data (parser, text, (gssize) length, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return NULL;
-
-  when = inb_json_get_string (json_node_get_object (json_parser_get_root (parser)), member);
-  if (when == NULL || strlen (when) > 256 ||
-      (g_str_equal (member, "submitted") && (parsed = g_date_time_new_from_iso8601 (when, NULL)) == NULL))
-    return NULL;
-
-  return g_strdup (when);
-}
-
+ * submit may have gone out unanswered. It never holds a key (see
+ * InbRemoteRecord). A resumed job keeps what an earlier record says of the
+ * submit: when it began, and how its task was found if its answer was lost. */
 static gboolean
-job_record_full (InbCloudJob  *job,
-                 const char   *state,
+job_record_full (InbCloudJob     *job,
+                 InbRemoteState   state,
                  const char   *detail,
                  GError      **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(InbRemoteRecord) record = inb_remote_record_new ();
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *time = g_date_time_format_iso8601 (now);
-  gsize length;
 
-  if (g_mkdir_with_parents (job->work_dir, 0700) != 0)
+  if (job->intent_time == NULL || job->adopted == NULL)
     {
-      int saved = errno;
+      g_autoptr(InbRemoteRecord) earlier = inb_remote_record_load (job->work_dir, NULL);
 
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
-                   _("Could not create %s: %s"), job->work_dir, g_strerror (saved));
-      return FALSE;
+      if (earlier != NULL && job->intent_time == NULL)
+        job->intent_time = g_strdup (earlier->submitted);
+      if (earlier != NULL && job->adopted == NULL)
+        job->adopted = g_strdup (earlier->adopted);
     }
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "service");
-  json_builder_add_string_value (builder, job->klass->id);
-  json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, inb_request_get_model_id (job->request));
-  json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, state);
-  if (job->task_id != NULL)
-    {
-      json_builder_set_member_name (builder, "task_id");
-      json_builder_add_string_value (builder, job->task_id);
-    }
-  if (job->intent_time == NULL)
-    job->intent_time = recorded_member (job->work_dir, "submitted");
-  if (job->adopted == NULL)
-    job->adopted = recorded_member (job->work_dir, "adopted");
-  if (job->adopted != NULL)
-    {
-      json_builder_set_member_name (builder, "adopted");
-      json_builder_add_string_value (builder, job->adopted);
-    }
-  if (job->intent_time != NULL)
-    {
-      /* When the submit began: where a lost submit is looked for, and
-       * what the provider's 24 hours count from */
-      json_builder_set_member_name (builder, "submitted");
-      json_builder_add_string_value (builder, job->intent_time);
-    }
-  if (job->video_url != NULL && g_strcmp0 (state, "done") != 0)
-    {
-      /* The result's address, kept until the clip is in place */
-      json_builder_set_member_name (builder, "video_url");
-      json_builder_add_string_value (builder, job->video_url);
-    }
-  if (detail != NULL)
-    {
-      json_builder_set_member_name (builder, "error");
-      json_builder_add_string_value (builder, detail);
-    }
-  json_builder_set_member_name (builder, "updated");
-  json_builder_add_string_value (builder, time);
-  json_builder_end_object (builder);
+  record->state = state;
+  record->service = g_strdup (job->klass->id);
+  record->model = g_strdup (inb_request_get_model_id (job->request));
+  record->task_id = g_strdup (job->task_id);
+  record->adopted = g_strdup (job->adopted);
+  /* When the submit began: where a lost submit is looked for, and what
+   * the provider's result lifetime counts from */
+  record->submitted = g_strdup (job->intent_time);
+  /* The result's address, kept until the clip is in place */
+  if (record->state != INB_REMOTE_STATE_DONE)
+    record->video_url = g_strdup (job->video_url);
+  record->error = g_strdup (detail);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, &length);
-  path = g_build_filename (job->work_dir, "remote.json", NULL);
-
-  if (!g_file_set_contents_full (path, text, (gssize) length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &local_error))
+  if (!inb_remote_record_save (record, job->work_dir, &local_error))
     {
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
                    _("Could not record the job: %s"), local_error->message);
@@ -426,8 +358,8 @@ job_record_full (InbCloudJob  *job,
 }
 
 static gboolean
-job_record (InbCloudJob  *job,
-            const char   *state,
+job_record (InbCloudJob     *job,
+            InbRemoteState   state,
             GError      **error)
 {
   return job_record_full (job, state, NULL, error);
@@ -796,7 +728,7 @@ download_worker (GTask        *step,
   download = g_build_filename (job->work_dir, name, NULL);
 
   /* The result's address is on disk before it is fetched */
-  if (!job_record (job, "downloading", &error))
+  if (!job_record (job, INB_REMOTE_STATE_DOWNLOADING, &error))
     {
       g_warning ("%s task %s: %s", job->klass->service, job->task_id, error->message);
       g_clear_error (&error);
@@ -827,7 +759,7 @@ download_worker (GTask        *step,
       /* Set aside for inspection, never the take's clip; the record keeps
        * the task and its address so it can be fetched again */
       g_rename (download, quarantined);
-      job_record_full (job, "unverified", error->message, NULL);
+      job_record_full (job, INB_REMOTE_STATE_UNVERIFIED, error->message, NULL);
 
       if (g_error_matches (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_CHECKER) ||
           g_error_matches (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT))
@@ -868,7 +800,7 @@ download_worker (GTask        *step,
   json_object_set_string_member (metadata, "model", inb_request_get_model_id (job->request));
   json_object_set_string_member (metadata, "task_id", job->task_id);
   json_object_set_int_member (metadata, "polls", job->n_polls);
-  job_record (job, "done", NULL);
+  job_record (job, INB_REMOTE_STATE_DONE, NULL);
   members = json_object_get_members (job->metadata);
   for (GList *l = members; l != NULL; l = l->next)
     json_object_set_member (metadata, l->data,
@@ -1035,7 +967,7 @@ submit_worker (GTask        *step,
     job->intent_time = g_date_time_format_iso8601 (now);
   }
   if (g_cancellable_set_error_if_cancelled (job->cancellable, &error) ||
-      !job_record (job, "submitting", &error))
+      !job_record (job, INB_REMOTE_STATE_SUBMITTING, &error))
     {
       g_task_return_error (step, error);
       return;
@@ -1045,14 +977,14 @@ submit_worker (GTask        *step,
     {
       /* Only a submit that may have reached the service stays open */
       job_record (job, g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN)
-                       ? "submit-unknown" : "not-submitted", NULL);
+                       ? INB_REMOTE_STATE_SUBMIT_UNKNOWN : INB_REMOTE_STATE_NOT_SUBMITTED, NULL);
       g_task_return_error (step, error);
       return;
     }
 
   if (job->task_id == NULL || *job->task_id == '\0')
     {
-      job_record (job, "submit-unknown", NULL);
+      job_record (job, INB_REMOTE_STATE_SUBMIT_UNKNOWN, NULL);
       g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
                                _("%s accepted the job but sent no task id"), job->klass->service);
       return;
@@ -1066,7 +998,7 @@ submit_worker (GTask        *step,
     }
 
   /* The task id is on disk before the first poll */
-  if (!job_record (job, "submitted", &error))
+  if (!job_record (job, INB_REMOTE_STATE_SUBMITTED, &error))
     {
       g_warning ("%s task %s: %s", job->klass->service, job->task_id, error->message);
       g_clear_error (&error);

@@ -13,7 +13,9 @@
  * InbBackendRegistry:
  *
  * The backends one application instance (window or CLI run) knows, by id,
- * in display order. Created by whoever needs it: there is no global one.
+ * in display order. Created by whoever needs it (the session): there is
+ * no global one. Which backend *types* exist is GLib's extension point
+ * %INB_BACKEND_EXTENSION_POINT_NAME, the way GIO's own modules register.
  */
 struct _InbBackendRegistry
 {
@@ -44,6 +46,55 @@ static void
 inb_backend_registry_init (InbBackendRegistry *self)
 {
   self->backends = g_list_store_new (INB_TYPE_BACKEND);
+}
+
+static GIOExtensionPoint *
+ensure_extension_point (void)
+{
+  static gsize point = 0;
+
+  if (g_once_init_enter (&point))
+    {
+      GIOExtensionPoint *p = g_io_extension_point_register (INB_BACKEND_EXTENSION_POINT_NAME);
+
+      g_io_extension_point_set_required_type (p, INB_TYPE_BACKEND);
+      g_once_init_leave (&point, (gsize) p);
+    }
+
+  return (GIOExtensionPoint *) point;
+}
+
+void
+inb_backend_type_register (GType type,
+                           gint  priority)
+{
+  g_return_if_fail (g_type_is_a (type, INB_TYPE_BACKEND));
+
+  ensure_extension_point ();
+  g_io_extension_point_implement (INB_BACKEND_EXTENSION_POINT_NAME, type,
+                                  g_type_name (type), priority);
+}
+
+/**
+ * inb_backend_registry_new_registered:
+ *
+ * Returns: (transfer full): one backend of every registered type, the
+ *   highest priority first
+ */
+InbBackendRegistry *
+inb_backend_registry_new_registered (void)
+{
+  InbBackendRegistry *self = inb_backend_registry_new ();
+  GList *extensions = g_io_extension_point_get_extensions (ensure_extension_point ());
+
+  for (GList *l = extensions; l != NULL; l = l->next)
+    {
+      g_autoptr(InbBackend) backend = g_object_new (g_io_extension_get_type (l->data), NULL);
+
+      inb_backend_registry_add (self, backend);
+    }
+
+  return self;
 }
 
 InbBackendRegistry *

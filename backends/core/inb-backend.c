@@ -97,9 +97,18 @@ inb_backend_real_get_frame_size (InbBackend  *self,
                                         width, height, error);
 }
 
+static InbRemoteRecord *
+inb_backend_real_read_remote_record (InbBackend  *self,
+                                     const char  *take_dir,
+                                     GError     **error)
+{
+  return inb_remote_record_load (take_dir, error);
+}
+
 static void
 inb_backend_default_init (InbBackendInterface *iface)
 {
+  iface->read_remote_record = inb_backend_real_read_remote_record;
   iface->get_max_concurrent = inb_backend_real_get_max_concurrent;
   iface->get_frame_size = inb_backend_real_get_frame_size;
   iface->cancel_remote_async = inb_backend_real_cancel_remote_async;
@@ -108,18 +117,319 @@ inb_backend_default_init (InbBackendInterface *iface)
   iface->resume_finish = inb_backend_real_resume_finish;
 }
 
+/* What the provider is ---------------------------------------------------- */
+
+/**
+ * inb_backend_get_info:
+ *
+ * Returns: (transfer none): what the provider declares of itself
+ */
+const InbBackendInfo *
+inb_backend_get_info (InbBackend *self)
+{
+  const InbBackendInfo *info;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+
+  info = INB_BACKEND_GET_IFACE (self)->get_info (self);
+  g_assert (info != NULL && info->id != NULL && info->name != NULL);
+
+  return info;
+}
+
 const char *
 inb_backend_get_id (InbBackend *self)
 {
   g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
-  return INB_BACKEND_GET_IFACE (self)->get_id (self);
+  return inb_backend_get_info (self)->id;
 }
 
+/**
+ * inb_backend_get_name:
+ *
+ * Returns: the name users know, translated
+ */
 const char *
 inb_backend_get_name (InbBackend *self)
 {
   g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
-  return INB_BACKEND_GET_IFACE (self)->get_name (self);
+  return g_dgettext (GETTEXT_PACKAGE, inb_backend_get_info (self)->name);
+}
+
+/**
+ * inb_backend_get_short_name:
+ *
+ * Returns: a short form of the name, translated (the name itself when the
+ *   provider declares none)
+ */
+const char *
+inb_backend_get_short_name (InbBackend *self)
+{
+  const InbBackendInfo *info;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+
+  info = inb_backend_get_info (self);
+  return g_dgettext (GETTEXT_PACKAGE, info->short_name != NULL ? info->short_name : info->name);
+}
+
+/**
+ * inb_backend_get_description:
+ *
+ * Returns: (nullable): one line about the provider, translated
+ */
+const char *
+inb_backend_get_description (InbBackend *self)
+{
+  const InbBackendInfo *info;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+
+  info = inb_backend_get_info (self);
+  return info->description != NULL ? g_dgettext (GETTEXT_PACKAGE, info->description) : NULL;
+}
+
+gboolean
+inb_backend_takes_key (InbBackend *self)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), FALSE);
+  return inb_backend_get_info (self)->key_env != NULL;
+}
+
+/**
+ * inb_backend_get_key_env:
+ *
+ * Returns: (nullable): the variable holding the key ("DASHSCOPE_API_KEY"),
+ *   %NULL if the backend takes none
+ */
+const char *
+inb_backend_get_key_env (InbBackend *self)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+  return inb_backend_get_info (self)->key_env;
+}
+
+/**
+ * inb_backend_get_key_url:
+ *
+ * Returns: (nullable): where users make a key
+ */
+const char *
+inb_backend_get_key_url (InbBackend *self)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+  return inb_backend_get_info (self)->key_url;
+}
+
+gboolean
+inb_backend_has_address (InbBackend *self)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), FALSE);
+  return inb_backend_get_n_regions (self) > 0;
+}
+
+/**
+ * inb_backend_get_url_env:
+ *
+ * Returns: (nullable): the variable overriding the address
+ */
+const char *
+inb_backend_get_url_env (InbBackend *self)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+  return inb_backend_get_info (self)->url_env;
+}
+
+guint
+inb_backend_get_n_regions (InbBackend *self)
+{
+  const InbBackendRegion *regions;
+  guint n = 0;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), 0);
+
+  regions = inb_backend_get_info (self)->regions;
+  while (regions != NULL && regions[n].id != NULL)
+    n++;
+
+  return n;
+}
+
+/**
+ * inb_backend_get_region:
+ *
+ * Returns: (transfer none) (nullable): the region at @index; 0 is the default
+ */
+const InbBackendRegion *
+inb_backend_get_region (InbBackend *self,
+                        guint       index)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+
+  if (index >= inb_backend_get_n_regions (self))
+    return NULL;
+
+  return &inb_backend_get_info (self)->regions[index];
+}
+
+/**
+ * inb_backend_find_region:
+ *
+ * Returns: (transfer none) (nullable): the region with @region_id
+ */
+const InbBackendRegion *
+inb_backend_find_region (InbBackend *self,
+                         const char *region_id)
+{
+  guint n;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+
+  n = inb_backend_get_n_regions (self);
+  for (guint i = 0; region_id != NULL && i < n; i++)
+    if (g_str_equal (inb_backend_get_info (self)->regions[i].id, region_id))
+      return &inb_backend_get_info (self)->regions[i];
+
+  return NULL;
+}
+
+/**
+ * inb_backend_get_default_url:
+ * @region_id: (nullable): a region; %NULL or an unknown one: the default
+ *
+ * Returns: (nullable): the address of the region, %NULL if the backend
+ *   has no address
+ */
+const char *
+inb_backend_get_default_url (InbBackend *self,
+                             const char *region_id)
+{
+  const InbBackendRegion *region;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+
+  region = inb_backend_find_region (self, region_id);
+  if (region == NULL)
+    region = inb_backend_get_region (self, 0);
+
+  return region != NULL ? region->url : NULL;
+}
+
+/**
+ * inb_backend_get_result_lifetime_hours:
+ *
+ * Returns: how long the service keeps a task and its result; 0: for ever
+ */
+guint
+inb_backend_get_result_lifetime_hours (InbBackend *self)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), 0);
+  return inb_backend_get_info (self)->result_lifetime_hours;
+}
+
+InbLostSubmitLookup
+inb_backend_get_lost_submit_lookup (InbBackend *self)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), INB_LOST_SUBMIT_ASK);
+  return inb_backend_get_info (self)->lost_submit;
+}
+
+gboolean
+inb_backend_accepts_typed_http (InbBackend *self)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), FALSE);
+  return inb_backend_get_info (self)->typed_http;
+}
+
+/* Configuration -------------------------------------------------------- */
+
+/**
+ * inb_backend_set_api_key:
+ * @api_key: (nullable): the key; %NULL or "" removes it
+ *
+ * Ignored by a backend that takes no key. Jobs already started keep the
+ * key they started with.
+ */
+void
+inb_backend_set_api_key (InbBackend *self,
+                         const char *api_key)
+{
+  InbBackendInterface *iface;
+
+  g_return_if_fail (INB_IS_BACKEND (self));
+
+  iface = INB_BACKEND_GET_IFACE (self);
+  if (iface->set_api_key != NULL)
+    iface->set_api_key (self, api_key);
+}
+
+gboolean
+inb_backend_has_api_key (InbBackend *self)
+{
+  InbBackendInterface *iface;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), FALSE);
+
+  iface = INB_BACKEND_GET_IFACE (self);
+  return iface->has_api_key != NULL && iface->has_api_key (self);
+}
+
+/**
+ * inb_backend_set_base_url:
+ * @base_url: (nullable): the address; %NULL: the default region's
+ *
+ * Ignored by a backend without an address.
+ */
+void
+inb_backend_set_base_url (InbBackend *self,
+                          const char *base_url)
+{
+  InbBackendInterface *iface;
+
+  g_return_if_fail (INB_IS_BACKEND (self));
+
+  iface = INB_BACKEND_GET_IFACE (self);
+  if (iface->set_base_url == NULL)
+    return;
+
+  if (base_url == NULL || *base_url == '\0')
+    base_url = inb_backend_get_default_url (self, NULL);
+  iface->set_base_url (self, base_url);
+}
+
+/**
+ * inb_backend_get_base_url:
+ *
+ * Returns: (nullable): the address in use
+ */
+const char *
+inb_backend_get_base_url (InbBackend *self)
+{
+  InbBackendInterface *iface;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+
+  iface = INB_BACKEND_GET_IFACE (self);
+  return iface->get_base_url != NULL ? iface->get_base_url (self) : NULL;
+}
+
+/**
+ * inb_backend_read_remote_record:
+ *
+ * Blocking. Reads what a hosted job of this backend left in @take_dir.
+ *
+ * Returns: (transfer full) (nullable): the record, or %NULL with @error
+ *   set (%G_IO_ERROR_NOT_FOUND: there is none)
+ */
+InbRemoteRecord *
+inb_backend_read_remote_record (InbBackend  *self,
+                                const char  *take_dir,
+                                GError     **error)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (take_dir != NULL, NULL);
+
+  return INB_BACKEND_GET_IFACE (self)->read_remote_record (self, take_dir, error);
 }
 
 /**

@@ -9,6 +9,7 @@
 
 #include "inb-model.h"
 #include "inb-progress.h"
+#include "inb-remote-record.h"
 #include "inb-request.h"
 
 G_BEGIN_DECLS
@@ -38,16 +39,110 @@ typedef enum
   INB_BACKEND_ERROR_BLOCKED,
 } InbBackendError;
 
+/* The GIO extension point every backend type implements: one
+ * g_io_extension_point_implement() line registers a provider (see
+ * backends/inb-backends.c); a higher priority is listed first. */
+#define INB_BACKEND_EXTENSION_POINT_NAME "inb-backend"
+
+/**
+ * InbBackendRegion:
+ * @id: a short id, stored in settings ("beijing")
+ * @name: what users read, marked with N_() ("Beijing (China mainland)")
+ * @url: the service's base address there
+ *
+ * One place a service runs. A provider with one address has one region.
+ */
+typedef struct
+{
+  const char *id;
+  const char *name;
+  const char *url;
+} InbBackendRegion;
+
+/**
+ * InbLostSubmitLookup:
+ * @INB_LOST_SUBMIT_ASK: a submit that went out unanswered can only be
+ *   shown to the user: the service has no way to find its task
+ * @INB_LOST_SUBMIT_TASK_LIST: the service lists tasks by creation time, so
+ *   the task is looked for there (see inb_cloud_backend_look_up_async())
+ * @INB_LOST_SUBMIT_OWN_ID: the client names the task before the submit,
+ *   so it is asked for by that name
+ */
+typedef enum
+{
+  INB_LOST_SUBMIT_ASK,
+  INB_LOST_SUBMIT_TASK_LIST,
+  INB_LOST_SUBMIT_OWN_ID,
+} InbLostSubmitLookup;
+
+/**
+ * InbBackendInfo:
+ * @id: the id used on the command line, in settings and in take.json
+ * @name: the name users know, marked with N_() ("Alibaba Model Studio (DashScope)")
+ * @short_name: a short form of it for tight places, N_() ("DashScope")
+ * @description: (nullable): one line for Preferences, N_()
+ * @key_env: (nullable): the environment variable holding an API key;
+ *   %NULL: the backend takes no key
+ * @key_url: (nullable): where users make a key
+ * @url_env: (nullable): the environment variable overriding the address;
+ *   %NULL: the backend has no address
+ * @regions: (nullable) (array zero-terminated=1): where the service runs,
+ *   the default first; %NULL when there is no address
+ * @result_lifetime_hours: how long the service keeps a task and its
+ *   result; 0: results do not expire
+ * @lost_submit: how a submit that went out unanswered can be found
+ * @typed_http: a plain-http address the user typed is accepted (a server
+ *   of the user's own); otherwise only https, or http on loopback
+ *
+ * What a provider is, declared once by its backend class and read by the
+ * rest of Inbetween (settings, keys, resume, Preferences, the CLI) through
+ * the backend interface.
+ */
+typedef struct
+{
+  const char             *id;
+  const char             *name;
+  const char             *short_name;
+  const char             *description;
+  const char             *key_env;
+  const char             *key_url;
+  const char             *url_env;
+  const InbBackendRegion *regions;
+  guint                   result_lifetime_hours;
+  InbLostSubmitLookup     lost_submit;
+  gboolean                typed_http;
+} InbBackendInfo;
+
 #define INB_TYPE_BACKEND (inb_backend_get_type ())
 
 G_DECLARE_INTERFACE (InbBackend, inb_backend, INB, BACKEND, GObject)
 
+/**
+ * InbBackendInterface:
+ * @get_info: what the provider is (static data of the class)
+ * @set_api_key: (nullable): hands over the key (%NULL or "" removes it)
+ * @has_api_key: (nullable): whether a key is set
+ * @set_base_url: (nullable): points the backend at an address
+ * @get_base_url: (nullable): the address in use
+ * @read_remote_record: (nullable): reads what a hosted job left in a
+ *   take's folder; the default reads the common remote.json
+ *
+ * The rest: see the functions of the same names.
+ */
 struct _InbBackendInterface
 {
   GTypeInterface parent_iface;
 
-  const char *(*get_id)             (InbBackend           *self);
-  const char *(*get_name)           (InbBackend           *self);
+  const InbBackendInfo *(*get_info) (InbBackend           *self);
+  void        (*set_api_key)        (InbBackend           *self,
+                                     const char           *api_key);
+  gboolean    (*has_api_key)        (InbBackend           *self);
+  void        (*set_base_url)       (InbBackend           *self,
+                                     const char           *base_url);
+  const char *(*get_base_url)       (InbBackend           *self);
+  InbRemoteRecord *(*read_remote_record) (InbBackend      *self,
+                                     const char           *take_dir,
+                                     GError              **error);
   GPtrArray  *(*get_models)         (InbBackend           *self);
   guint       (*get_max_concurrent) (InbBackend           *self,
                                      InbModel             *model);
@@ -96,8 +191,35 @@ struct _InbBackendInterface
 };
 
 GQuark      inb_backend_error_quark        (void);
+const InbBackendInfo *inb_backend_get_info (InbBackend           *self);
 const char *inb_backend_get_id             (InbBackend           *self);
 const char *inb_backend_get_name           (InbBackend           *self);
+const char *inb_backend_get_short_name     (InbBackend           *self);
+const char *inb_backend_get_description    (InbBackend           *self);
+gboolean    inb_backend_takes_key          (InbBackend           *self);
+const char *inb_backend_get_key_env        (InbBackend           *self);
+const char *inb_backend_get_key_url        (InbBackend           *self);
+gboolean    inb_backend_has_address        (InbBackend           *self);
+const char *inb_backend_get_url_env        (InbBackend           *self);
+guint       inb_backend_get_n_regions      (InbBackend           *self);
+const InbBackendRegion *inb_backend_get_region (InbBackend       *self,
+                                            guint                 index);
+const InbBackendRegion *inb_backend_find_region (InbBackend      *self,
+                                            const char           *region_id);
+const char *inb_backend_get_default_url    (InbBackend           *self,
+                                            const char           *region_id);
+guint       inb_backend_get_result_lifetime_hours (InbBackend    *self);
+InbLostSubmitLookup inb_backend_get_lost_submit_lookup (InbBackend *self);
+gboolean    inb_backend_accepts_typed_http (InbBackend           *self);
+void        inb_backend_set_api_key        (InbBackend           *self,
+                                            const char           *api_key);
+gboolean    inb_backend_has_api_key        (InbBackend           *self);
+void        inb_backend_set_base_url       (InbBackend           *self,
+                                            const char           *base_url);
+const char *inb_backend_get_base_url       (InbBackend           *self);
+InbRemoteRecord *inb_backend_read_remote_record (InbBackend      *self,
+                                            const char           *take_dir,
+                                            GError              **error);
 GPtrArray  *inb_backend_get_models         (InbBackend           *self);
 InbModel   *inb_backend_find_model         (InbBackend           *self,
                                             const char           *model_id);

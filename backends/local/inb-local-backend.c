@@ -590,16 +590,18 @@ generate_thread (gpointer user_data)
 
 /* InbBackend ------------------------------------------------------------ */
 
-static const char *
-inb_local_backend_get_id (InbBackend *backend)
-{
-  return "local";
-}
+/* No key, no address, nothing remote: results are on disk for good. */
+static const InbBackendInfo local_info = {
+  .id = "local",
+  .name = N_("Local (this computer)"),
+  .short_name = N_("Local"),
+  .description = N_("Inbetween's own in-betweening engine: offline, no key, no server"),
+};
 
-static const char *
-inb_local_backend_get_name (InbBackend *backend)
+static const InbBackendInfo *
+inb_local_backend_get_info (InbBackend *backend)
 {
-  return _("Local (this computer)");
+  return &local_info;
 }
 
 static GPtrArray *
@@ -777,8 +779,7 @@ inb_local_backend_generate_finish (InbBackend    *backend,
 static void
 inb_local_backend_iface_init (InbBackendInterface *iface)
 {
-  iface->get_id = inb_local_backend_get_id;
-  iface->get_name = inb_local_backend_get_name;
+  iface->get_info = inb_local_backend_get_info;
   iface->get_models = inb_local_backend_get_models;
   iface->get_max_concurrent = inb_local_backend_get_max_concurrent;
   iface->get_frame_size = inb_local_backend_get_frame_size;

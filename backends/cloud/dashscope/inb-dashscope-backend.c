@@ -666,17 +666,35 @@ inb_dashscope_backend_check_keyframes (InbCloudBackend  *backend,
          check_image (model, _("last"), inb_request_get_last (request), error);
 }
 
+static const InbBackendRegion dashscope_regions[] = {
+  { "beijing", N_("Beijing (China mainland)"), INB_DASHSCOPE_URL_BEIJING },
+  { "singapore", N_("Singapore (international)"), INB_DASHSCOPE_URL_SINGAPORE },
+  { NULL, NULL, NULL },
+};
+
+/* DashScope documents 24 h for task ids and result URLs, and lists tasks
+ * by creation time (GET /tasks), where a lost submit is looked for. */
+static const InbBackendInfo dashscope_info = {
+  .id = "dashscope",
+  .name = N_("Alibaba Model Studio (DashScope)"),
+  .short_name = N_("DashScope"),
+  .description = N_("Wan first-and-last-frame models hosted by Alibaba Cloud"),
+  .key_env = "DASHSCOPE_API_KEY",
+  .key_url = "https://bailian.console.aliyun.com/?apiKey=1",
+  .url_env = "INBETWEEN_DASHSCOPE_URL",
+  .regions = dashscope_regions,
+  .result_lifetime_hours = 24,
+  .lost_submit = INB_LOST_SUBMIT_TASK_LIST,
+};
+
 static void
 inb_dashscope_backend_class_init (InbDashscopeBackendClass *klass)
 {
   InbCloudBackendClass *cloud_class = INB_CLOUD_BACKEND_CLASS (klass);
 
   cloud_class->job = &dashscope_job_class;
-  cloud_class->name = N_("Alibaba Model Studio (DashScope)");
+  cloud_class->info = &dashscope_info;
   cloud_class->models_resource = DASHSCOPE_MODELS_RESOURCE;
-  cloud_class->default_url = INB_DASHSCOPE_URL_BEIJING;
-  cloud_class->key_env = "DASHSCOPE_API_KEY";
-  cloud_class->url_env = "INBETWEEN_DASHSCOPE_URL";
   cloud_class->poll_env = "INBETWEEN_DASHSCOPE_POLL_MS";
   /* DashScope allows 20 queries a second per account */
   cloud_class->poll_first_ms = 5000;

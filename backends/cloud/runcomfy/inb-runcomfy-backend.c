@@ -387,17 +387,34 @@ static const InbCloudJobClass runcomfy_job_class = {
   .cancel = inb_cloud_backend_cancel_job,
 };
 
+static const InbBackendRegion runcomfy_regions[] = {
+  { "global", N_("Global"), INB_RUNCOMFY_URL },
+  { NULL, NULL, NULL },
+};
+
+/* RunComfy documents no result lifetime: DashScope's 24 h is assumed. It
+ * has no task list we know of, so a lost submit is shown to the user. */
+static const InbBackendInfo runcomfy_info = {
+  .id = "runcomfy",
+  .name = N_("RunComfy AI"),
+  .short_name = N_("RunComfy"),
+  .description = N_("ComfyUI's Wan 2.2 first-last-frame workflow hosted by RunComfy"),
+  .key_env = "RUNCOMFY_API_TOKEN",
+  .key_url = "https://www.runcomfy.com/profile",
+  .url_env = "INBETWEEN_RUNCOMFY_URL",
+  .regions = runcomfy_regions,
+  .result_lifetime_hours = 24,
+  .lost_submit = INB_LOST_SUBMIT_ASK,
+};
+
 static void
 inb_runcomfy_backend_class_init (InbRuncomfyBackendClass *klass)
 {
   InbCloudBackendClass *cloud_class = INB_CLOUD_BACKEND_CLASS (klass);
 
   cloud_class->job = &runcomfy_job_class;
-  cloud_class->name = N_("RunComfy AI");
+  cloud_class->info = &runcomfy_info;
   cloud_class->models_resource = RUNCOMFY_MODELS_RESOURCE;
-  cloud_class->default_url = INB_RUNCOMFY_URL;
-  cloud_class->key_env = "RUNCOMFY_API_TOKEN";
-  cloud_class->url_env = "INBETWEEN_RUNCOMFY_URL";
   cloud_class->poll_env = "INBETWEEN_RUNCOMFY_POLL_MS";
   cloud_class->poll_first_ms = 3000;
   cloud_class->poll_max_ms = 5000;

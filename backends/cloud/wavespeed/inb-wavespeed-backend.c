@@ -507,17 +507,34 @@ static const InbCloudJobClass wavespeed_job_class = {
   .cancel = NULL,
 };
 
+static const InbBackendRegion wavespeed_regions[] = {
+  { "global", N_("Global"), INB_WAVESPEED_URL },
+  { NULL, NULL, NULL },
+};
+
+/* WaveSpeed documents no result lifetime: DashScope's 24 h is assumed.
+ * It has no task list we know of, so a lost submit is shown to the user. */
+static const InbBackendInfo wavespeed_info = {
+  .id = "wavespeed",
+  .name = N_("WaveSpeed AI"),
+  .short_name = N_("WaveSpeed"),
+  .description = N_("Wan first-and-last-frame video hosted by WaveSpeed AI"),
+  .key_env = "WAVESPEED_API_KEY",
+  .key_url = "https://wavespeed.ai/accesskey",
+  .url_env = "INBETWEEN_WAVESPEED_URL",
+  .regions = wavespeed_regions,
+  .result_lifetime_hours = 24,
+  .lost_submit = INB_LOST_SUBMIT_ASK,
+};
+
 static void
 inb_wavespeed_backend_class_init (InbWavespeedBackendClass *klass)
 {
   InbCloudBackendClass *cloud_class = INB_CLOUD_BACKEND_CLASS (klass);
 
   cloud_class->job = &wavespeed_job_class;
-  cloud_class->name = N_("WaveSpeed AI");
+  cloud_class->info = &wavespeed_info;
   cloud_class->models_resource = WAVESPEED_MODELS_RESOURCE;
-  cloud_class->default_url = INB_WAVESPEED_URL;
-  cloud_class->key_env = "WAVESPEED_API_KEY";
-  cloud_class->url_env = "INBETWEEN_WAVESPEED_URL";
   cloud_class->poll_env = "INBETWEEN_WAVESPEED_POLL_MS";
   cloud_class->poll_first_ms = 2000;
   cloud_class->poll_max_ms = 5000;
