@@ -552,53 +552,6 @@ object_affine (const InbFlowAnalysis *an,
     }
 }
 
-/* Solves the n × n system @a x = @b in place (partial pivoting) */
-static gboolean
-solve_small (double *a,
-             double *b,
-             guint   n)
-{
-  for (guint c = 0; c < n; c++)
-    {
-      guint piv = c;
-
-      for (guint r = c + 1; r < n; r++)
-        if (fabs (a[r * n + c]) > fabs (a[piv * n + c]))
-          piv = r;
-      if (fabs (a[piv * n + c]) < 1e-12)
-        return FALSE;
-      for (guint k = 0; k < n; k++)
-        {
-          double tmp = a[c * n + k];
-
-          a[c * n + k] = a[piv * n + k];
-          a[piv * n + k] = tmp;
-        }
-      {
-        double tmp = b[c];
-
-        b[c] = b[piv];
-        b[piv] = tmp;
-      }
-      for (guint r = c + 1; r < n; r++)
-        {
-          double f = a[r * n + c] / a[c * n + c];
-
-          for (guint k = c; k < n; k++)
-            a[r * n + k] -= f * a[c * n + k];
-          b[r] -= f * b[c];
-        }
-    }
-  for (int r = (int) n - 1; r >= 0; r--)
-    {
-      for (guint k = (guint) r + 1; k < n; k++)
-        b[r] -= a[r * n + k] * b[k];
-      b[r] /= a[r * n + r];
-    }
-
-  return TRUE;
-}
-
 /* Refines the object's affine motion @m photometrically (Gauss-Newton on
  * last(A x) = first(x), Huber weights) over the pixels of its box whose
  * flow follows @m: the flow inside a striped object has an aperture
@@ -675,7 +628,7 @@ object_refine (const InbFlowAnalysis *an,
           }
       for (guint a = 0; a < 6; a++)
         hm[a * 6 + a] *= 1.0 + 1e-6;
-      if (!solve_small (hm, g, 6))
+      if (!inb_linalg_solve (hm, g, 6, 1e-12))
         return;
       for (guint a = 0; a < 6; a++)
         q[a] += g[a];

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "inb-image.h"
+#include "inb-linalg.h"
 #include "inb-parallel.h"
 
 G_BEGIN_DECLS
@@ -145,21 +146,5 @@ gboolean inb_flow_estimate (InbImage      *first,
                             double        *homography,
                             GCancellable  *cancellable,
                             GError       **error);
-
-/* 3 × 3 row-major matrix helpers (double). */
-void     inb_mat3_mul      (const double  a[9],
-                            const double  b[9],
-                            double        out[9]);
-gboolean inb_mat3_invert   (const double  m[9],
-                            double        out[9]);
-void     inb_mat3_log      (const double  m[9],
-                            double        out[9]);
-void     inb_mat3_exp      (const double  m[9],
-                            double        out[9]);
-void     inb_mat3_apply    (const double  h[9],
-                            double        x,
-                            double        y,
-                            double       *out_x,
-                            double       *out_y);
 
 G_END_DECLS

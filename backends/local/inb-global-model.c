@@ -1,0 +1,749 @@
+/* inb-global-model.c — the global motion model
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The translation search and multi-start affine alignment that seed the
+ * global model, its robust (IRLS) affine then homography fit to a coarse
+ * flow with a second motion layer for what it leaves out, and the
+ * exposure change between the keyframes (stages 2–4 of inb-flow.c).
+ */
+#define G_LOG_DOMAIN "inb-flow"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inb-flow-private.h"
+
+/* ------------------------------------------------------------------ */
+/* Translation search                                                  */
+
+typedef struct
+{
+  const InbPlane *a;
+  const InbPlane *b;
+  int             rx;
+  int             ry;
+  float          *scores;
+} ShiftJob;
+
+static void
+shift_rows (guint    start,
+            guint    end,
+            gpointer user_data)
+{
+  const ShiftJob *job = user_data;
+  const int w = (int) job->a->width;
+  const int h = (int) job->a->height;
+
+  for (guint row = start; row < end; row++)
+    {
+      int sy = (int) row - job->ry;
+
+      for (int sx = -job->rx; sx <= job->rx; sx++)
+        {
+          int x0 = MAX (0, -sx), x1 = MIN (w, w - sx);
+          int y0 = MAX (0, -sy), y1 = MIN (h, h - sy);
+          double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+          double n = (double) (x1 - x0) * (y1 - y0);
+          float score = -1.f;
+
+          if (x1 - x0 > 0 && y1 - y0 > 0 && n >= 0.35 * w * h)
+            {
+              double va, vb;
+
+              for (int y = y0; y < y1; y++)
+                {
+                  const float *ra = job->a->data + (gsize) y * w;
+                  const float *rb = job->b->data + (gsize) (y + sy) * w + sx;
+                  float fa = 0, fb = 0, faa = 0, fbb = 0, fab = 0;
+
+                  for (int x = x0; x < x1; x++)
+                    {
+                      fa += ra[x];
+                      fb += rb[x];
+                      faa += ra[x] * ra[x];
+                      fbb += rb[x] * rb[x];
+                      fab += ra[x] * rb[x];
+                    }
+                  sa += fa;
+                  sb += fb;
+                  saa += faa;
+                  sbb += fbb;
+                  sab += fab;
+                }
+              va = saa - sa * sa / n;
+              vb = sbb - sb * sb / n;
+              if (va > 1e-6 * n && vb > 1e-6 * n)
+                score = (float) ((sab - sa * sb / n) / sqrt (va * vb));
+              /* A slight preference for small shifts breaks ties. */
+              score -= 0.1f * (float) (sqrt ((double) sx * sx + (double) sy * sy) / w);
+            }
+          job->scores[row * (2 * job->rx + 1) + (guint) (sx + job->rx)] = score;
+        }
+    }
+}
+
+gboolean
+inb_flow_search_translation (InbParallel    *par,
+                             const InbPlane *a,
+                             const InbPlane *b,
+                             GCancellable   *cancellable,
+                             float          *out_x,
+                             float          *out_y)
+{
+  ShiftJob job = { a, b, 0, 0, NULL };
+  g_autofree float *scores = NULL;
+  float best = -2.f;
+  float at_zero;
+  int bx = 0, by = 0;
+
+  job.rx = (int) (0.4 * a->width);
+  job.ry = (int) (0.4 * a->height);
+  scores = g_new (float, (gsize) (2 * job.rx + 1) * (2 * job.ry + 1));
+  job.scores = scores;
+  if (!inb_parallel_for (par, 2 * job.ry + 1, 1, shift_rows, &job, cancellable))
+    return FALSE;
+
+  for (int sy = -job.ry; sy <= job.ry; sy++)
+    for (int sx = -job.rx; sx <= job.rx; sx++)
+      {
+        float s = scores[(sy + job.ry) * (2 * job.rx + 1) + sx + job.rx];
+
+        if (s > best)
+          {
+            best = s;
+            bx = sx;
+            by = sy;
+          }
+      }
+  at_zero = scores[job.ry * (2 * job.rx + 1) + job.rx];
+  if (best < 0.25f || best < at_zero + 0.05f)
+    bx = by = 0;
+
+  *out_x = (float) bx;
+  *out_y = (float) by;
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Hierarchical parametric alignment                                   */
+
+/* Gauss-Newton on an affine model b(A x) ~ a(x) at one level, robust
+ * (Huber) weights. @h0 is the model in level-0 coordinates, updated in
+ * place. Returns a score (lower is better): the mean truncated error,
+ * with pixels mapped outside b counting as a fixed penalty. */
+static double
+affine_align (const InbPlane *a,
+              const InbPlane *b,
+              const InbPlane *bgx,
+              const InbPlane *bgy,
+              guint           level,
+              double          h0[9],
+              guint           iterations)
+{
+  const guint w = a->width, h = a->height;
+  const double cx = 0.5 * (w - 1.0), cy = 0.5 * (h - 1.0), norm = 0.5 * MAX (w, h);
+  const guint step = MAX (1, (guint) sqrt ((double) w * h / 6000.0));
+  double lm[9], lmi[9], nm[9], nmi[9], al[9], bm[9], t[9];
+  double score = G_MAXDOUBLE, bias = 0;
+
+  inb_flow_level_matrix (level, lm);
+  inb_mat3_invert (lm, lmi);
+  inb_mat3_identity (nm);
+  nm[0] = nm[4] = 1.0 / norm;
+  nm[2] = -cx / norm;
+  nm[5] = -cy / norm;
+  inb_mat3_invert (nm, nmi);
+  inb_flow_homography_at_level (h0, level, al);
+  inb_mat3_mul (al, nmi, bm);
+
+  for (guint it = 0; it <= iterations; it++)
+    {
+      double jtj[36] = { 0 }, jtr[6] = { 0 };
+      double err = 0, rsum = 0;
+      guint n = 0, n_out = 0;
+
+      for (guint y = step / 2; y < h; y += step)
+        for (guint x = step / 2; x < w; x += step)
+          {
+            double xn = (x - cx) / norm, yn = (y - cy) / norm;
+            double tx = bm[0] * xn + bm[1] * yn + bm[2];
+            double ty = bm[3] * xn + bm[4] * yn + bm[5];
+            double r, gx, gy, wt, jac[6];
+
+            n++;
+            if (!(tx >= 0 && ty >= 0 && tx <= w - 1.0 && ty <= h - 1.0))
+              {
+                n_out++;
+                continue;
+              }
+            /* less the brightness offset of the previous iteration: an
+             * exposure change is not a misalignment */
+            r = inb_plane_sample (b, (float) tx, (float) ty) - a->data[(gsize) y * w + x];
+            rsum += r;
+            r -= bias;
+            err += MIN (fabs (r), 30.0);
+            if (it == iterations)
+              continue;
+            gx = inb_plane_sample (bgx, (float) tx, (float) ty);
+            gy = inb_plane_sample (bgy, (float) tx, (float) ty);
+            wt = fabs (r) < 8.0 ? 1.0 : 8.0 / fabs (r);
+            jac[0] = gx * xn; jac[1] = gx * yn; jac[2] = gx;
+            jac[3] = gy * xn; jac[4] = gy * yn; jac[5] = gy;
+            for (guint i = 0; i < 6; i++)
+              {
+                for (guint j = 0; j < 6; j++)
+                  jtj[i * 6 + j] += wt * jac[i] * jac[j];
+                jtr[i] += wt * jac[i] * r;
+              }
+          }
+      score = n > 0 ? (err + 12.0 * n_out) / n : G_MAXDOUBLE;
+      if (n > n_out)
+        bias = rsum / (n - n_out);
+      if (it == iterations || n - n_out < 12)
+        break;
+      for (guint i = 0; i < 6; i++)
+        jtj[i * 6 + i] = jtj[i * 6 + i] * 1.001 + 1e-6;
+      if (!inb_linalg_solve (jtj, jtr, 6, 1e-15))
+        break;
+      for (guint i = 0; i < 6; i++)
+        bm[i] -= jtr[i];
+    }
+
+  inb_mat3_mul (bm, nm, al);
+  inb_mat3_mul (al, lmi, t);
+  inb_mat3_mul (lm, t, h0);
+
+  return score;
+}
+
+/* Multi-start at the coarsest level (scales, rotations, the searched
+ * translation), the best start refined down to a ~160 pixel wide level. */
+void
+inb_flow_coarse_affine (InbPlane **pyr_a,
+                        InbPlane **pyr_b,
+                        InbPlane **bgx,
+                        InbPlane **bgy,
+                        guint      n_levels,
+                        float      tx,
+                        float      ty,
+                        double     out[9])
+{
+  static const double scales[] = { 1.0, 1.4, 1.0 / 1.4, 1.18, 1.0 / 1.18 };
+  static const double angles[] = { 0.0, 0.2, -0.2 };
+  const guint top = n_levels - 1;
+  const double cx = 0.5 * (pyr_a[0]->width - 1.0), cy = 0.5 * (pyr_a[0]->height - 1.0);
+  double best = G_MAXDOUBLE;
+
+  inb_mat3_identity (out);
+  for (guint k = 0; k < ((tx != 0 || ty != 0) ? 2 : 1); k++)
+    for (guint i = 0; i < G_N_ELEMENTS (scales); i++)
+      for (guint j = 0; j < G_N_ELEMENTS (angles); j++)
+        {
+          double h0[9], score;
+          double c = scales[i] * cos (angles[j]), s = scales[i] * sin (angles[j]);
+
+          inb_mat3_identity (h0);
+          h0[0] = c; h0[1] = -s;
+          h0[3] = s; h0[4] = c;
+          h0[2] = cx - c * cx + s * cy + (k ? tx : 0);
+          h0[5] = cy - s * cx - c * cy + (k ? ty : 0);
+          score = affine_align (pyr_a[top], pyr_b[top], bgx[top], bgy[top], top, h0, 12);
+          if (score < best)
+            {
+              best = score;
+              memcpy (out, h0, sizeof h0);
+            }
+        }
+
+  for (int l = (int) top - 1; l >= 0 && pyr_a[l]->width <= 200; l--)
+    affine_align (pyr_a[l], pyr_b[l], bgx[l], bgy[l], (guint) l, out, 6);
+}
+
+/* ------------------------------------------------------------------ */
+/* Robust global model                                                 */
+
+typedef struct
+{
+  double x, y;     /* normalised source */
+  double u, v;     /* normalised target */
+  double prior;
+  double w;
+  double r;
+} Match;
+
+static int
+compare_residual (gconstpointer a,
+                  gconstpointer b)
+{
+  const Match *ma = a;
+  const Match *mb = b;
+
+  return (ma->r > mb->r) - (ma->r < mb->r);
+}
+
+static double
+weighted_median_residual (Match *m,
+                          guint  n,
+                          Match *scratch)
+{
+  double total = 0, acc = 0;
+
+  memcpy (scratch, m, n * sizeof (Match));
+  qsort (scratch, n, sizeof (Match), compare_residual);
+  for (guint i = 0; i < n; i++)
+    total += scratch[i].prior;
+  for (guint i = 0; i < n; i++)
+    {
+      acc += scratch[i].prior;
+      if (acc >= 0.5 * total)
+        return scratch[i].r;
+    }
+
+  return n > 0 ? scratch[n - 1].r : 0.0;
+}
+
+static void
+update_residuals (Match        *m,
+                  guint         n,
+                  const double  h[9])
+{
+  for (guint i = 0; i < n; i++)
+    {
+      double tx, ty;
+
+      inb_mat3_apply (h, m[i].x, m[i].y, &tx, &ty);
+      m[i].r = hypot (tx - m[i].u, ty - m[i].v);
+    }
+}
+
+static void
+cauchy_weights (Match  *m,
+                guint   n,
+                double  sigma)
+{
+  double c = 2.385 * sigma;
+
+  for (guint i = 0; i < n; i++)
+    {
+      double q = m[i].r / c;
+
+      m[i].w = m[i].prior / (1.0 + q * q);
+    }
+}
+
+static gboolean
+fit_affine (const Match *m,
+            guint        n,
+            double       h[9])
+{
+  double a[9] = { 0 }, bu[3] = { 0 }, bv[3] = { 0 }, a2[9];
+
+  for (guint i = 0; i < n; i++)
+    {
+      double p[3] = { m[i].x, m[i].y, 1.0 };
+
+      for (guint r = 0; r < 3; r++)
+        {
+          for (guint c = 0; c < 3; c++)
+            a[r * 3 + c] += m[i].w * p[r] * p[c];
+          bu[r] += m[i].w * p[r] * m[i].u;
+          bv[r] += m[i].w * p[r] * m[i].v;
+        }
+    }
+  for (guint r = 0; r < 3; r++)
+    a[r * 3 + r] += 1e-9;
+  memcpy (a2, a, sizeof a);
+  if (!inb_linalg_solve (a, bu, 3, 1e-15) || !inb_linalg_solve (a2, bv, 3, 1e-15))
+    return FALSE;
+  h[0] = bu[0]; h[1] = bu[1]; h[2] = bu[2];
+  h[3] = bv[0]; h[4] = bv[1]; h[5] = bv[2];
+  h[6] = 0; h[7] = 0; h[8] = 1;
+
+  return TRUE;
+}
+
+static gboolean
+fit_homography (const Match *m,
+                guint        n,
+                const double prev[9],
+                double       h[9])
+{
+  double a[64] = { 0 }, b[8] = { 0 }, total = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      double x = m[i].x, y = m[i].y, u = m[i].u, v = m[i].v;
+      double den = prev[6] * x + prev[7] * y + 1.0;
+      double w = m[i].w / MAX (den * den, 1e-4);
+      double ru[8] = { x, y, 1, 0, 0, 0, -u * x, -u * y };
+      double rv[8] = { 0, 0, 0, x, y, 1, -v * x, -v * y };
+
+      total += w;
+      for (guint r = 0; r < 8; r++)
+        {
+          for (guint c = 0; c < 8; c++)
+            a[r * 8 + c] += w * (ru[r] * ru[c] + rv[r] * rv[c]);
+          b[r] += w * (ru[r] * u + rv[r] * v);
+        }
+    }
+  for (guint r = 0; r < 8; r++)
+    a[r * 8 + r] += 1e-9 * total + (r >= 6 ? 1e-4 * total : 0.0);
+  if (!inb_linalg_solve (a, b, 8, 1e-15))
+    return FALSE;
+  memcpy (h, b, 8 * sizeof (double));
+  h[8] = 1.0;
+
+  return TRUE;
+}
+
+/* A plausible camera motion: keeps the image's corners in order and its
+ * area within a factor of 3, with the horizon far away. */
+static gboolean
+homography_is_sane (const double h[9],
+                    double       half_w,
+                    double       half_h)
+{
+  double cx[4] = { -half_w, half_w, half_w, -half_w };
+  double cy[4] = { -half_h, -half_h, half_h, half_h };
+  double px[4], py[4];
+  double area = 0;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      double den = h[6] * cx[i] + h[7] * cy[i] + h[8];
+
+      if (den < 0.3)
+        return FALSE;
+      inb_mat3_apply (h, cx[i], cy[i], &px[i], &py[i]);
+    }
+  for (guint i = 0; i < 4; i++)
+    {
+      guint j = (i + 1) % 4, k = (i + 2) % 4;
+      double cross = (px[j] - px[i]) * (py[k] - py[j]) - (py[j] - py[i]) * (px[k] - px[j]);
+
+      if (cross <= 0)
+        return FALSE;
+      area += px[i] * py[j] - px[j] * py[i];
+    }
+  area = 0.5 * area / (4 * half_w * half_h);
+
+  return area > 1.0 / 3.0 && area < 3.0;
+}
+
+static void
+from_normalised (const double hn[9],
+                 double       cx,
+                 double       cy,
+                 double       norm,
+                 double       out[9])
+{
+  double nm[9], n_inv[9], t[9];
+
+  inb_mat3_identity (nm);
+  nm[0] = nm[4] = 1.0 / norm;
+  nm[2] = -cx / norm;
+  nm[5] = -cy / norm;
+  inb_mat3_invert (nm, n_inv);
+  inb_mat3_mul (hn, nm, t);
+  inb_mat3_mul (n_inv, t, out);
+  for (guint i = 0; i < 9; i++)
+    out[i] /= out[8];
+}
+
+/* The dominant motion among the matches @hom leaves out: a translation
+ * voted by the outliers, refined to an affine by IRLS on them. */
+static gboolean
+fit_layer (Match        *m,
+           guint         n,
+           const double  hom[9],
+           double        thr,
+           double        total,
+           double        half_w,
+           double        half_h,
+           double        layer[9])
+{
+  g_autofree guint *outl = g_new (guint, n);
+  g_autofree double *prior = g_new (double, n);
+  double out_total = 0, best_count = 0, du = 0, dv = 0, sigma = thr;
+  guint n_out = 0;
+
+  update_residuals (m, n, hom);
+  for (guint i = 0; i < n; i++)
+    {
+      prior[i] = m[i].r > 3 * thr ? m[i].prior : 0.0;
+      if (prior[i] > 0)
+        {
+          outl[n_out++] = i;
+          out_total += prior[i];
+        }
+    }
+  if (n_out < 16 || out_total < 0.03 * total)
+    return FALSE;
+
+  for (guint k = 0; k < 64; k++)
+    {
+      const Match *h = &m[outl[(gsize) k * n_out / 64]];
+      double hu = h->u - h->x, hv = h->v - h->y, count = 0;
+
+      for (guint j = 0; j < n_out; j++)
+        {
+          const Match *c = &m[outl[j]];
+
+          if (fabs (c->u - c->x - hu) + fabs (c->v - c->y - hv) < 3 * thr)
+            count += prior[outl[j]];
+        }
+      if (count > best_count)
+        {
+          best_count = count;
+          du = hu;
+          dv = hv;
+        }
+    }
+  if (best_count < 0.25 * out_total)
+    return FALSE;
+
+  inb_mat3_identity (layer);
+  layer[2] = du;
+  layer[5] = dv;
+  for (guint it = 0; it < 6; it++)
+    {
+      update_residuals (m, n, layer);
+      for (guint i = 0; i < n; i++)
+        {
+          /* Tukey's biweight: the rest of the outliers do not pull */
+          double q = m[i].r / (3.0 * sigma);
+
+          m[i].w = q < 1.0 ? prior[i] * (1.0 - q * q) * (1.0 - q * q) : 0.0;
+        }
+      if (!fit_affine (m, n, layer))
+        return FALSE;
+    }
+  if (!homography_is_sane (layer, half_w, half_h))
+    return FALSE;
+
+  update_residuals (m, n, layer);
+  best_count = 0;
+  for (guint i = 0; i < n; i++)
+    if (m[i].r < 3 * thr)
+      best_count += prior[i];
+
+  return best_count >= 0.25 * out_total;
+}
+
+/* Fits the level-0 model to the flow @u, @v found on level @level. */
+void
+inb_flow_fit_global_model (const InbPlane *i0,
+                           const InbPlane *i1,
+                           const InbPlane *gx,
+                           const InbPlane *gy,
+                           const InbPlane *u,
+                           const InbPlane *v,
+                           guint           level,
+                           guint           width0,
+                           guint           height0,
+                           const double   *fixed,
+                           GlobalModel    *model)
+{
+  const guint w = u->width, h = u->height;
+  const double s = ldexp (1.0, (int) level);
+  const double off = 0.5 * (s - 1.0);
+  const double cx = 0.5 * (width0 - 1.0), cy = 0.5 * (height0 - 1.0);
+  const double norm = 0.5 * MAX (width0, height0);
+  guint step = 1;
+  g_autofree Match *m = NULL;
+  g_autofree Match *scratch = NULL;
+  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  double affine[9], hom[9], layer[9];
+  double sigma, inliers = 0, total = 0;
+  guint n = 0;
+
+  inb_mat3_identity (model->h);
+  model->inlier_fraction = 0;
+  model->has_layer = FALSE;
+
+  while ((w / step) * (h / step) > 12000)
+    step++;
+  m = g_new (Match, (w / step + 1) * (h / step + 1));
+  for (guint y = step / 2; y < h; y += step)
+    for (guint x = step / 2; x < w; x += step)
+      {
+        gsize k = (gsize) y * w + x;
+        float fu = u->data[k], fv = v->data[k];
+        float g2 = gx->data[k] * gx->data[k] + gy->data[k] * gy->data[k];
+        float e = inb_plane_sample (i1, x + fu, y + fv) - i0->data[k];
+        double tx = x + fu, ty = y + fv;
+        Match *mm;
+
+        if (tx < 1 || ty < 1 || tx > w - 2 || ty > h - 2)
+          continue;
+        mm = &m[n++];
+        mm->x = (s * x + off - cx) / norm;
+        mm->y = (s * y + off - cy) / norm;
+        mm->u = (s * tx + off - cx) / norm;
+        mm->v = (s * ty + off - cy) / norm;
+        mm->prior = (g2 / (g2 + 16.0)) / (1.0 + (e / 12.0) * (e / 12.0));
+        mm->w = mm->prior;
+        total += mm->prior;
+      }
+  if (n < 8 || total < 1e-3)
+    return;
+  scratch = g_new (Match, n);
+
+  if (fixed != NULL)
+    {
+      /* Only a second layer against a known model, with a tolerance of
+       * the level's pixel. */
+      double nm[9], n_inv[9], t[9];
+
+      inb_mat3_identity (nm);
+      nm[0] = nm[4] = 1.0 / norm;
+      nm[2] = -cx / norm;
+      nm[5] = -cy / norm;
+      inb_mat3_invert (nm, n_inv);
+      inb_mat3_mul (fixed, n_inv, t);
+      inb_mat3_mul (nm, t, hom);
+      if (fit_layer (m, n, hom, MAX (1.5, 0.75 * s) / norm, total,
+                     cx / norm + 0.5, cy / norm + 0.5, layer))
+        {
+          model->has_layer = TRUE;
+          from_normalised (layer, cx, cy, norm, model->layer);
+        }
+      return;
+    }
+
+  /* Affine by IRLS, then a homography from there. */
+  if (!fit_affine (m, n, affine))
+    return;
+  for (guint it = 0; it < 6; it++)
+    {
+      update_residuals (m, n, affine);
+      sigma = MAX (0.5 / norm, 1.4826 * weighted_median_residual (m, n, scratch));
+      cauchy_weights (m, n, sigma);
+      if (!fit_affine (m, n, affine))
+        return;
+    }
+  memcpy (hom, affine, sizeof hom);
+  for (guint it = 0; it < 6; it++)
+    {
+      double next[9];
+
+      update_residuals (m, n, hom);
+      sigma = MAX (0.5 / norm, 1.4826 * weighted_median_residual (m, n, scratch));
+      cauchy_weights (m, n, sigma);
+      if (!fit_homography (m, n, hom, next))
+        break;
+      memcpy (hom, next, sizeof hom);
+    }
+  if (!homography_is_sane (hom, cx / norm + 0.5, cy / norm + 0.5))
+    {
+      if (!homography_is_sane (affine, cx / norm + 0.5, cy / norm + 0.5))
+        return;
+      memcpy (hom, affine, sizeof hom);
+    }
+
+  update_residuals (m, n, hom);
+  for (guint i = 0; i < n; i++)
+    if (m[i].r * norm < MAX (1.5, 0.004 * norm))
+      inliers += m[i].prior;
+  model->inlier_fraction = inliers / total;
+
+  if (fit_layer (m, n, model->inlier_fraction < 0.15 ? identity : hom,
+                 MAX (1.5, 0.004 * norm) / norm, total,
+                 cx / norm + 0.5, cy / norm + 0.5, layer))
+    {
+      model->has_layer = TRUE;
+      from_normalised (layer, cx, cy, norm, model->layer);
+    }
+
+  if (model->inlier_fraction < 0.15)
+    return;
+
+  /* Back from normalised to level-0 pixel coordinates. */
+  from_normalised (hom, cx, cy, norm, model->h);
+}
+
+static int
+compare_float (gconstpointer a,
+               gconstpointer b)
+{
+  float fa = *(const float *) a, fb = *(const float *) b;
+
+  return (fa > fb) - (fa < fb);
+}
+
+/* Robust least squares b(H x) = gain a(x) + offset over the pixels @h0
+ * keeps inside b, on level @level (refitted on the pixels within three
+ * robust sigmas, so a moving object does not count). %FALSE when there is
+ * too little overlap or texture, or no significant change (so normal
+ * pairs are left alone). */
+gboolean
+inb_flow_estimate_exposure (const InbPlane *a,
+                            const InbPlane *b,
+                            guint           level,
+                            const double    h0[9],
+                            double         *out_gain,
+                            double         *out_offset)
+{
+  const guint w = a->width, h = a->height;
+  g_autofree float *va = g_new (float, (gsize) w * h);
+  g_autofree float *vb = g_new (float, (gsize) w * h);
+  g_autofree float *res = g_new (float, (gsize) w * h);
+  double hl[9], gain = 1.0, offset = 0.0, limit = G_MAXDOUBLE;
+  guint n = 0;
+
+  inb_flow_homography_at_level (h0, level, hl);
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        double tx, ty;
+
+        inb_mat3_apply (hl, x, y, &tx, &ty);
+        if (!(tx >= 1 && ty >= 1 && tx <= w - 2.0 && ty <= h - 2.0))
+          continue;
+        va[n] = a->data[(gsize) y * w + x];
+        vb[n] = inb_plane_sample (b, (float) tx, (float) ty);
+        n++;
+      }
+  if (n < 0.3 * w * h)
+    return FALSE;
+
+  for (guint it = 0; it < 4; it++)
+    {
+      double sa = 0, sb = 0, saa = 0, sab = 0, m = 0, var;
+
+      for (guint i = 0; i < n; i++)
+        if (fabs (vb[i] - gain * va[i] - offset) < limit)
+          {
+            sa += va[i];
+            sb += vb[i];
+            saa += (double) va[i] * va[i];
+            sab += (double) va[i] * vb[i];
+            m++;
+          }
+      if (m < 0.2 * n)
+        return FALSE;
+      var = saa - sa * sa / m;
+      if (var < 25.0 * m)
+        return FALSE;
+      gain = CLAMP ((sab - sa * sb / m) / var, 0.67, 1.5);
+      offset = (sb - gain * sa) / m;
+
+      for (guint i = 0; i < n; i++)
+        res[i] = fabsf (vb[i] - (float) (gain * va[i] + offset));
+      qsort (res, n, sizeof (float), compare_float);
+      limit = MAX (3.0, 3.0 * 1.4826 * res[n / 2]);
+    }
+  if (fabs (gain - 1.0) < 0.06 && fabs (offset + (gain - 1.0) * 128.0) < 4.0)
+    return FALSE;
+
+  *out_gain = gain;
+  *out_offset = offset;
+
+  return TRUE;
+}

@@ -1,0 +1,907 @@
+/* inb-objects.c — objects moving far and small blobs
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Exhaustive block matching on a small level, the grouping of its
+ * displacements into objects moving far over the global model (stage 5
+ * of inb-flow.c), the seed of the dense pass that offers them, and the
+ * small blobs (birds against the sky) matched one by one.
+ */
+#define G_LOG_DOMAIN "inb-flow"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inb-flow-private.h"
+
+/* Exhaustive block matching of 8×8 blocks on a small level, densified
+ * like the patch flow: evidence for displacements far larger than an
+ * object's size at that level, which coarse-to-fine search cannot find. */
+typedef struct
+{
+  const InbPlane *a;
+  const InbPlane *b;
+  int             rx;
+  int             ry;
+  float          *pu;
+  float          *pv;
+  guint           nx;
+  int             step;   /* search step; > 1: then refined to a pixel */
+} BlockJob;
+
+static inline float
+block_sad (const BlockJob *job,
+           int             w,
+           int             px,
+           int             py,
+           int             dx,
+           int             dy,
+           float           best)
+{
+  float sad = 0.01f * (float) (abs (dx) + abs (dy));
+
+  for (int ky = 0; ky < PATCH_SIZE && sad < best; ky++)
+    {
+      const float *ra = job->a->data + (gsize) (py + ky) * w + px;
+      const float *rb = job->b->data + (gsize) (py + ky + dy) * w + px + dx;
+
+      for (int kx = 0; kx < PATCH_SIZE; kx++)
+        sad += fabsf (ra[kx] - rb[kx]);
+    }
+
+  return sad;
+}
+
+static void
+block_rows (guint    start,
+            guint    end,
+            gpointer user_data)
+{
+  const BlockJob *job = user_data;
+  const int w = (int) job->a->width, h = (int) job->a->height;
+
+  for (guint j = start; j < end; j++)
+    for (guint i = 0; i < job->nx; i++)
+      {
+        int px = (int) i * PATCH_STRIDE, py = (int) j * PATCH_STRIDE;
+        float best = G_MAXFLOAT, mean = 0.f, var = 0.f;
+        int bx = 0, by = 0;
+
+        for (int ky = 0; ky < PATCH_SIZE; ky++)
+          for (int kx = 0; kx < PATCH_SIZE; kx++)
+            mean += job->a->data[(gsize) (py + ky) * w + px + kx];
+        mean /= PATCH_SIZE * PATCH_SIZE;
+        for (int ky = 0; ky < PATCH_SIZE; ky++)
+          for (int kx = 0; kx < PATCH_SIZE; kx++)
+            {
+              float d = job->a->data[(gsize) (py + ky) * w + px + kx] - mean;
+
+              var += d * d;
+            }
+
+        if (var > 4.f * PATCH_SIZE * PATCH_SIZE)
+          {
+            int cx, cy;
+
+            for (int dy = MAX (-job->ry, -py); dy <= MIN (job->ry, h - PATCH_SIZE - py); dy += job->step)
+              for (int dx = MAX (-job->rx, -px); dx <= MIN (job->rx, w - PATCH_SIZE - px); dx += job->step)
+                {
+                  float sad = block_sad (job, w, px, py, dx, dy, best);
+
+                  if (sad < best)
+                    {
+                      best = sad;
+                      bx = dx;
+                      by = dy;
+                    }
+                }
+            cx = bx;
+            cy = by;
+            if (job->step > 1)
+              for (int dy = MAX (cy - 1, -py); dy <= MIN (cy + 1, h - PATCH_SIZE - py); dy++)
+                for (int dx = MAX (cx - 1, -px); dx <= MIN (cx + 1, w - PATCH_SIZE - px); dx++)
+                  {
+                    float sad = block_sad (job, w, px, py, dx, dy, best);
+
+                    if (sad < best)
+                      {
+                        best = sad;
+                        bx = dx;
+                        by = dy;
+                      }
+                  }
+          }
+
+        job->pu[j * job->nx + i] = (float) bx;
+        job->pv[j * job->nx + i] = (float) by;
+      }
+}
+
+gboolean
+inb_flow_block_flow (InbParallel     *par,
+                     const InbPlane  *a,
+                     const InbPlane  *b,
+                     int              step,
+                     GCancellable    *cancellable,
+                     InbPlane       **out_u,
+                     InbPlane       **out_v)
+{
+  BlockJob job = { a, b, 0, 0, NULL, NULL, 0, step };
+  DisJob dense = { 0 };
+  g_autofree float *pu = NULL;
+  g_autofree float *pv = NULL;
+  g_autoptr(InbPlane) u = NULL;
+  g_autoptr(InbPlane) v = NULL;
+  guint ny;
+
+  job.rx = (int) (0.35 * a->width);
+  job.ry = (int) (0.35 * a->height);
+  job.nx = (a->width - PATCH_SIZE) / PATCH_STRIDE + 1;
+  ny = (a->height - PATCH_SIZE) / PATCH_STRIDE + 1;
+  pu = g_new (float, (gsize) job.nx * ny);
+  pv = g_new (float, (gsize) job.nx * ny);
+  job.pu = pu;
+  job.pv = pv;
+  if (!inb_parallel_for (par, ny, 1, block_rows, &job, cancellable))
+    return FALSE;
+
+  u = inb_plane_new (a->width, a->height);
+  v = inb_plane_new (a->width, a->height);
+  dense.i0 = a;
+  dense.i1 = b;
+  dense.pu = pu;
+  dense.pv = pv;
+  dense.nx = job.nx;
+  dense.ny = ny;
+  dense.out_u = u;
+  dense.out_v = v;
+  if (!inb_parallel_for (par, a->height, 0, inb_dis_densify_rows, &dense, cancellable))
+    return FALSE;
+
+  *out_u = g_steal_pointer (&u);
+  *out_v = g_steal_pointer (&v);
+
+  return TRUE;
+}
+
+static void
+box5 (const InbPlane *src,
+      InbPlane       *tmp,
+      InbPlane       *dst)
+{
+  const int w = (int) src->width, h = (int) src->height;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        float acc = 0.f;
+
+        for (int k = -2; k <= 2; k++)
+          acc += src->data[(gsize) y * w + CLAMP (x + k, 0, w - 1)];
+        tmp->data[(gsize) y * w + x] = acc;
+      }
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        float acc = 0.f;
+
+        for (int k = -2; k <= 2; k++)
+          acc += tmp->data[(gsize) CLAMP (y + k, 0, h - 1) * w + x];
+        dst->data[(gsize) y * w + x] = acc / 25.f;
+      }
+}
+
+static int
+compare_int (gconstpointer a,
+             gconstpointer b)
+{
+  return *(const int *) a - *(const int *) b;
+}
+
+/* Objects moving far: the pixels where the block matching (@mu, @mv,
+ * local error @em) beats both the global model (@eh) and the coarse pass
+ * (@ek) are grouped by displacement; each large enough group becomes one
+ * translation, offered (in @mu, @mv, with its error in @em) in a box
+ * around its pixels only. Everywhere else the candidate is withdrawn
+ * (@em = G_MAXFLOAT): single block matches are too noisy to seed with. */
+static void
+object_clusters (const InbPlane *a,
+                 const InbPlane *b,
+                 const InbPlane *eh,
+                 const InbPlane *ek,
+                 InbPlane       *em,
+                 InbPlane       *mu,
+                 InbPlane       *mv,
+                 const InbPlane *hu,
+                 const InbPlane *hv,
+                 const InbPlane *ku,
+                 const InbPlane *kv,
+                 InbPlane       *tmp,
+                 const ObjectMotion *given,
+                 guint           n_given,
+                 ObjectMotion   *found,
+                 guint          *n_found)
+{
+  const int w = (int) a->width, h = (int) a->height;
+  const gsize n = (gsize) w * h;
+  g_autofree guint8 *cand = g_new0 (guint8, n);
+  g_autofree float *ou = g_new (float, n);
+  g_autofree float *ov = g_new (float, n);
+  g_autofree float *be = g_new (float, n);
+  g_autofree int *xs = g_new (int, n);
+  g_autofree int *ys = g_new (int, n);
+  g_autoptr(InbPlane) eo = inb_plane_new (a->width, a->height);
+  guint n_cand = 0;
+  const guint min_support = MAX (12, (guint) (n / 1000));
+
+  for (gsize k = 0; k < n; k++)
+    {
+      float sm = em->data[k] * 1.25f + 0.6f;
+
+      /* a good match, or one far better than the global model's (a
+       * striped object that also changes scale a little) */
+      if (sm < eh->data[k] && sm < ek->data[k] * 1.25f + 0.6f
+          && (em->data[k] < 8.f || (em->data[k] < 20.f && em->data[k] < 0.3f * eh->data[k]))
+          && fabsf (mu->data[k] - hu->data[k]) + fabsf (mv->data[k] - hv->data[k]) > 6.f
+          && fabsf (mu->data[k] - ku->data[k]) + fabsf (mv->data[k] - kv->data[k]) > 3.f)
+        {
+          cand[k] = 1;
+          n_cand++;
+        }
+      be[k] = G_MAXFLOAT;
+      ou[k] = ov[k] = 0.f;
+    }
+
+  *n_found = 0;
+  for (guint obj = 0, tries = 0; obj < MAX_OBJECTS && tries < 2 * MAX_OBJECTS && n_cand >= min_support; tries++)
+    {
+      gsize best_k = 0;
+      guint best_count = 0, count = 0, stride = MAX (1, n_cand / 256);
+      guint seen = 0;
+      double su = 0, sv = 0;
+      float du, dv;
+      int x0, x1, y0, y1, margin;
+
+      /* the displacement most candidates share (a sample of them vote) */
+      for (gsize k = 0; k < n; k++)
+        {
+          guint c = 0;
+
+          if (!cand[k] || seen++ % stride != 0)
+            continue;
+          for (gsize j = 0; j < n; j++)
+            if (cand[j] && fabsf (mu->data[j] - mu->data[k]) + fabsf (mv->data[j] - mv->data[k]) < 2.f)
+              c++;
+          if (c > best_count)
+            {
+              best_count = c;
+              best_k = k;
+            }
+        }
+      if (best_count < min_support)
+        break;
+      du = mu->data[best_k];
+      dv = mv->data[best_k];
+      for (gsize k = 0; k < n; k++)
+        if (cand[k] && fabsf (mu->data[k] - du) + fabsf (mv->data[k] - dv) < 2.f)
+          {
+            su += mu->data[k];
+            sv += mv->data[k];
+            xs[count] = (int) (k % w);
+            ys[count] = (int) (k / w);
+            count++;
+            cand[k] = 0;
+            n_cand--;
+          }
+      du = (float) (su / count);
+      dv = (float) (sv / count);
+      qsort (xs, count, sizeof (int), compare_int);
+      qsort (ys, count, sizeof (int), compare_int);
+      x0 = xs[count / 20];
+      x1 = xs[count - 1 - count / 20];
+      y0 = ys[count / 20];
+      y1 = ys[count - 1 - count / 20];
+      /* a compact object, not scattered noise */
+      if ((double) (x1 - x0 + 1) * (y1 - y0 + 1) > 0.25 * n
+          || count < 0.1 * (x1 - x0 + 1) * (y1 - y0 + 1))
+        continue;
+      margin = 4 + MAX (x1 - x0, y1 - y0) / 2;
+      x0 = MAX (0, x0 - margin);
+      x1 = MIN (w - 1, x1 + margin);
+      y0 = MAX (0, y0 - margin);
+      y1 = MIN (h - 1, y1 + margin);
+      g_debug ("object moving %.1f %.1f in [%d %d] x [%d %d] (%u pixels)",
+               du, dv, x0, x1, y0, y1, count);
+      found[*n_found].du = du;
+      found[*n_found].dv = dv;
+      found[*n_found].x0 = x0;
+      found[*n_found].x1 = x1;
+      found[*n_found].y0 = y0;
+      found[*n_found].y1 = y1;
+      found[*n_found].mutual = FALSE;
+      (*n_found)++;
+      obj++;
+    }
+
+  /* Offered: the objects found here and those found the other way round
+   * (the opposite translation, in the box they move to). */
+  for (guint o = 0; o < *n_found + n_given; o++)
+    {
+      ObjectMotion om;
+      float du, dv;
+      int x0, x1, y0, y1;
+      gboolean mutual;
+
+      if (o < *n_found)
+        om = found[o];
+      else
+        {
+          const ObjectMotion *g = &given[o - *n_found];
+
+          om.du = -g->du;
+          om.dv = -g->dv;
+          om.x0 = MAX (0, (int) floorf (g->x0 + g->du));
+          om.x1 = MIN (w - 1, (int) ceilf (g->x1 + g->du));
+          om.y0 = MAX (0, (int) floorf (g->y0 + g->dv));
+          om.y1 = MIN (h - 1, (int) ceilf (g->y1 + g->dv));
+          if (om.x0 > om.x1 || om.y0 > om.y1)
+            continue;
+        }
+      /* Only objects found both ways (the same motion, opposite, over
+       * the same place): a single block match at the frame's edge or in
+       * a texture with repeats is not an object. */
+      mutual = FALSE;
+      for (guint q = 0; q < (o < *n_found ? n_given : *n_found) && !mutual; q++)
+        {
+          const ObjectMotion *p = o < *n_found ? &given[q] : &found[q];
+          ObjectMotion pm = *p;
+
+          if (o < *n_found)
+            {
+              pm.du = -p->du;
+              pm.dv = -p->dv;
+              pm.x0 = (int) floorf (p->x0 + p->du);
+              pm.x1 = (int) ceilf (p->x1 + p->du);
+              pm.y0 = (int) floorf (p->y0 + p->dv);
+              pm.y1 = (int) ceilf (p->y1 + p->dv);
+            }
+          mutual = fabsf (pm.du - om.du) + fabsf (pm.dv - om.dv) < MAX (3.f, 0.15f * (fabsf (om.du) + fabsf (om.dv)))
+                   && pm.x0 <= om.x1 && om.x0 <= pm.x1 && pm.y0 <= om.y1 && om.y0 <= pm.y1;
+        }
+      if (!mutual)
+        continue;
+      if (o < *n_found)
+        found[o].mutual = TRUE;
+      g_debug ("offering %.1f %.1f in [%d %d] x [%d %d]", om.du, om.dv, om.x0, om.x1, om.y0, om.y1);
+      du = om.du;
+      dv = om.dv;
+      x0 = om.x0;
+      x1 = om.x1;
+      y0 = om.y0;
+      y1 = om.y1;
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          eo->data[(gsize) y * w + x] = fabsf (inb_plane_sample (b, x + du, y + dv) - a->data[(gsize) y * w + x]);
+      box5 (eo, tmp, eo);
+      for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++)
+          {
+            gsize k = (gsize) y * w + x;
+
+            if (eo->data[k] < be[k])
+              {
+                be[k] = eo->data[k];
+                ou[k] = du;
+                ov[k] = dv;
+              }
+          }
+    }
+
+  for (gsize k = 0; k < n; k++)
+    {
+      em->data[k] = be[k];
+      mu->data[k] = ou[k];
+      mv->data[k] = ov[k];
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Small objects moving far                                            */
+
+#define MAX_BLOBS      64
+#define BLOB_BG_RADIUS 6     /* local background: box of this radius */
+#define BLOB_CONTRAST  16.f  /* luma levels off the local background */
+
+typedef struct
+{
+  int   x0, x1, y0, y1;
+  guint area;
+  float cx, cy;
+  float mass;  /* summed contrast, signed */
+} Blob;
+
+/* Box blur of radius @r, separable, clamped at the edges */
+static void
+box_blur (const InbPlane *src,
+          InbPlane       *tmp,
+          InbPlane       *dst,
+          int             r)
+{
+  const int w = (int) src->width, h = (int) src->height;
+  const float norm = 1.f / (float) ((2 * r + 1) * (2 * r + 1));
+
+  for (int y = 0; y < h; y++)
+    {
+      const float *s = src->data + (gsize) y * w;
+      float acc = 0.f;
+
+      for (int k = -r; k <= r; k++)
+        acc += s[CLAMP (k, 0, w - 1)];
+      for (int x = 0; x < w; x++)
+        {
+          tmp->data[(gsize) y * w + x] = acc;
+          acc += s[MIN (x + r + 1, w - 1)] - s[MAX (x - r, 0)];
+        }
+    }
+  for (int x = 0; x < w; x++)
+    {
+      float acc = 0.f;
+
+      for (int k = -r; k <= r; k++)
+        acc += tmp->data[(gsize) CLAMP (k, 0, h - 1) * w + x];
+      for (int y = 0; y < h; y++)
+        {
+          dst->data[(gsize) y * w + x] = acc * norm;
+          acc += tmp->data[(gsize) MIN (y + r + 1, h - 1) * w + x]
+                 - tmp->data[(gsize) MAX (y - r, 0) * w + x];
+        }
+    }
+}
+
+/* How unlike blob @p of @a is @b displaced by (@du, @dv): the absolute
+ * differences over the blob's box grown by a pixel, less their mean (a
+ * change of brightness), over the blob's contrast: about 1 where the
+ * blob is gone, near 0 where it is. */
+static float
+blob_cost (const InbPlane *a,
+           const InbPlane *b,
+           const Blob     *p,
+           float           du,
+           float           dv)
+{
+  const int w = (int) a->width, h = (int) a->height;
+  float diff[27 * 27];
+  double mean = 0, acc = 0;
+  guint count = 0;
+
+  for (int y = MAX (0, p->y0 - 1); y <= MIN (h - 1, p->y1 + 1); y++)
+    for (int x = MAX (0, p->x0 - 1); x <= MIN (w - 1, p->x1 + 1); x++)
+      {
+        diff[count] = a->data[(gsize) y * w + x] - inb_plane_sample (b, x + du, y + dv);
+        mean += diff[count++];
+      }
+  mean /= count;
+  for (guint k = 0; k < count; k++)
+    acc += fabs (diff[k] - mean);
+
+  return (float) (acc / MAX (1.0, fabs (p->mass)));
+}
+
+/* Compact blobs standing out from a smooth local background in @a and
+ * gone from that place in @b (same place, or where the global model @hm
+ * puts it). Returns the number found, or G_MAXUINT when there are too
+ * many to be small objects over a smooth background. */
+static guint
+find_blobs (const InbPlane *a,
+            const InbPlane *b,
+            const double    hm[9],
+            Blob           *blobs)
+{
+  const int w = (int) a->width, h = (int) a->height;
+  const gsize n = (gsize) w * h;
+  g_autoptr(InbPlane) bg = inb_plane_new (a->width, a->height);
+  g_autoptr(InbPlane) tmp = inb_plane_new (a->width, a->height);
+  g_autofree guint8 *cand = g_new0 (guint8, n);
+  g_autofree int *stack = g_new (int, n);
+  guint n_blobs = 0;
+
+  box_blur (a, tmp, bg, BLOB_BG_RADIUS);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        gsize k = (gsize) y * w + x;
+        float d = a->data[k] - bg->data[k];
+
+        if (fabsf (d) >= BLOB_CONTRAST)
+          cand[k] = d > 0 ? 1 : 2;
+      }
+
+  for (gsize k0 = 0; k0 < n; k0++)
+    {
+      Blob bl = { w, -1, h, -1, 0, 0, 0, 0 };
+      guint8 sign = cand[k0];
+      guint top = 0, ring = 0, rough = 0;
+      double sx = 0, sy = 0, sm = 0;
+
+      if (sign == 0 || sign == 3)
+        continue;
+      stack[top++] = (int) k0;
+      cand[k0] = 3;
+      while (top > 0)
+        {
+          int k = stack[--top], x = k % w, y = k / w;
+          float c = fabsf (a->data[k] - bg->data[k]);
+
+          bl.x0 = MIN (bl.x0, x);
+          bl.x1 = MAX (bl.x1, x);
+          bl.y0 = MIN (bl.y0, y);
+          bl.y1 = MAX (bl.y1, y);
+          bl.area++;
+          sx += c * x;
+          sy += c * y;
+          sm += c;
+          for (int j = MAX (0, y - 1); j <= MIN (h - 1, y + 1); j++)
+            for (int i = MAX (0, x - 1); i <= MIN (w - 1, x + 1); i++)
+              if (cand[(gsize) j * w + i] == sign)
+                {
+                  cand[(gsize) j * w + i] = 3;
+                  stack[top++] = j * w + i;
+                }
+        }
+      if (bl.area < 2 || bl.x1 - bl.x0 > 24 || bl.y1 - bl.y0 > 24)
+        continue;
+      /* over a smooth background: the ring around it is flat */
+      for (int y = MAX (0, bl.y0 - 3); y <= MIN (h - 1, bl.y1 + 3); y++)
+        for (int x = MAX (0, bl.x0 - 3); x <= MIN (w - 1, bl.x1 + 3); x++)
+          if (x < bl.x0 - 1 || x > bl.x1 + 1 || y < bl.y0 - 1 || y > bl.y1 + 1)
+            {
+              gsize k = (gsize) y * w + x;
+
+              ring++;
+              if (fabsf (a->data[k] - bg->data[k]) > 0.5f * BLOB_CONTRAST
+                  || fabsf (a->data[k] - a->data[(gsize) y * w + MIN (x + 1, w - 1)]) > 4.f
+                  || fabsf (a->data[k] - a->data[(gsize) MIN (y + 1, h - 1) * w + x]) > 4.f)
+                rough++;
+            }
+      if (rough * 10 > ring)
+        continue;
+      bl.cx = (float) (sx / sm);
+      bl.cy = (float) (sy / sm);
+      bl.mass = (float) (sign == 1 ? sm : -sm);
+      /* gone from its place in the other keyframe (where the global
+       * model puts it too) */
+      {
+        double gx, gy;
+        gboolean stays = FALSE;
+
+        inb_mat3_apply (hm, bl.cx, bl.cy, &gx, &gy);
+        for (int j = -2; j <= 2 && !stays; j++)
+          for (int i = -2; i <= 2 && !stays; i++)
+            stays = blob_cost (a, b, &bl, (float) i, (float) j) < 0.6f
+                    || blob_cost (a, b, &bl, (float) (gx - bl.cx + i), (float) (gy - bl.cy + j)) < 0.6f;
+        if (stays)
+          continue;
+      }
+      if (n_blobs == MAX_BLOBS)
+        return G_MAXUINT;
+      blobs[n_blobs++] = bl;
+    }
+
+  return n_blobs;
+}
+
+typedef struct
+{
+  guint i, j;
+  float du, dv;
+  float cost;
+} BlobPair;
+
+/* Small objects (birds against the sky, a few pixels) move too far for
+ * the flow and are too small for the block matching: blobs that stand
+ * out from a smooth background in one keyframe and are gone from there
+ * in the other, matched to blobs of the other keyframe by appearance and
+ * size within a search radius. Blobs that move alike are one object
+ * (a flock); an object needs two blobs, or one clear match. Added to
+ * @an->objects while there is room, outside the objects already there. */
+void
+inb_flow_small_objects (InbFlowAnalysis *an,
+                        const double     hm[9])
+{
+  const InbPlane *a = an->luma0, *b = an->luma1;
+  const int w = (int) an->width, h = (int) an->height;
+  const float radius = 0.4f * (float) MAX (w, h);
+  Blob ba[MAX_BLOBS], bb[MAX_BLOBS];
+  BlobPair pairs[4 * MAX_BLOBS];
+  gboolean used_a[MAX_BLOBS] = { 0 }, used_b[MAX_BLOBS] = { 0 };
+  double hinv[9];
+  guint na, nb, np = 0;
+
+  if (an->n_objects >= G_N_ELEMENTS (an->objects) || !inb_mat3_invert (hm, hinv))
+    return;
+  na = find_blobs (a, b, hm, ba);
+  nb = find_blobs (b, a, hinv, bb);
+  g_debug ("small objects: %d and %d blobs", (int) na, (int) nb);
+  if (na == G_MAXUINT || nb == G_MAXUINT || na == 0 || nb == 0)
+    return;
+
+  /* blobs inside the objects already found are theirs */
+  for (guint o = 0; o < an->n_objects; o++)
+    {
+      const InbFlowObject *ob = &an->objects[o];
+
+      for (guint i = 0; i < na; i++)
+        if (ba[i].cx >= ob->x0 && ba[i].cx <= ob->x1 && ba[i].cy >= ob->y0 && ba[i].cy <= ob->y1)
+          used_a[i] = TRUE;
+      for (guint j = 0; j < nb; j++)
+        if (bb[j].cx >= ob->x0 + ob->du && bb[j].cx <= ob->x1 + ob->du
+            && bb[j].cy >= ob->y0 + ob->dv && bb[j].cy <= ob->y1 + ob->dv)
+          used_b[j] = TRUE;
+    }
+
+  /* candidate pairs: same polarity, similar size, moving far, alike */
+  for (guint i = 0; i < na; i++)
+    for (guint j = 0; j < nb && np < G_N_ELEMENTS (pairs); j++)
+      {
+        float du = bb[j].cx - ba[i].cx, dv = bb[j].cy - ba[i].cy, best = G_MAXFLOAT, bu = du, bv = dv;
+        float ra = fabsf (ba[i].mass), rb = fabsf (bb[j].mass);
+
+        if (used_a[i] || used_b[j] || (ba[i].mass > 0) != (bb[j].mass > 0)
+            || ra > 2.f * rb || rb > 2.f * ra
+            || hypotf (du, dv) > radius || fabsf (du) + fabsf (dv) < 6.f)
+          continue;
+        /* refined on a half-pixel grid around the centroids' shift */
+        for (int q = -2; q <= 2; q++)
+          for (int p = -2; p <= 2; p++)
+            {
+              float c = blob_cost (a, b, &ba[i], du + 0.5f * p, dv + 0.5f * q);
+
+              if (c < best)
+                {
+                  best = c;
+                  bu = du + 0.5f * p;
+                  bv = dv + 0.5f * q;
+                }
+            }
+        if (best < 1.5f)
+          pairs[np++] = (BlobPair) { i, j, bu, bv, best };
+      }
+
+  while (an->n_objects < G_N_ELEMENTS (an->objects))
+    {
+      guint best_p = G_MAXUINT, best_support = 0;
+      float best_cost = G_MAXFLOAT;
+      InbFlowObject *ob;
+      double su = 0, sv = 0;
+      guint count = 0;
+      int x0 = w, x1 = -1, y0 = h, y1 = -1;
+
+      /* the motion the most blobs share */
+      for (guint p = 0; p < np; p++)
+        {
+          guint support = 0;
+          float tol;
+
+          if (used_a[pairs[p].i] || used_b[pairs[p].j])
+            continue;
+          tol = MAX (2.f, 0.05f * hypotf (pairs[p].du, pairs[p].dv));
+          for (guint i = 0; i < na; i++)
+            {
+              if (used_a[i])
+                continue;
+              for (guint q = 0; q < np; q++)
+                if (pairs[q].i == i && !used_b[pairs[q].j]
+                    && fabsf (pairs[q].du - pairs[p].du) + fabsf (pairs[q].dv - pairs[p].dv) < tol)
+                  {
+                    support++;
+                    break;
+                  }
+            }
+          if (support > best_support || (support == best_support && pairs[p].cost < best_cost))
+            {
+              best_support = support;
+              best_cost = pairs[p].cost;
+              best_p = p;
+            }
+        }
+      if (best_p == G_MAXUINT)
+        break;
+      if (best_support < 2)
+        {
+          /* a lone blob: only a clear match, and the only one it has */
+          const BlobPair *bp = &pairs[best_p];
+          gboolean unique = bp->cost < 0.25f;
+
+          for (guint q = 0; q < np && unique; q++)
+            if (q != best_p && (pairs[q].i == bp->i || pairs[q].j == bp->j)
+                && pairs[q].cost < 2.f * bp->cost)
+              unique = FALSE;
+          if (!unique)
+            {
+              used_a[bp->i] = TRUE;
+              continue;
+            }
+        }
+      {
+        const float du = pairs[best_p].du, dv = pairs[best_p].dv;
+        const float tol = MAX (2.f, 0.05f * hypotf (du, dv));
+        guint members[MAX_BLOBS];
+        double cost = 0;
+
+        for (guint i = 0; i < na; i++)
+          {
+            guint bq = G_MAXUINT;
+
+            if (used_a[i])
+              continue;
+            for (guint q = 0; q < np; q++)
+              if (pairs[q].i == i && !used_b[pairs[q].j]
+                  && fabsf (pairs[q].du - du) + fabsf (pairs[q].dv - dv) < tol
+                  && (bq == G_MAXUINT || pairs[q].cost < pairs[bq].cost))
+                bq = q;
+            if (bq == G_MAXUINT)
+              continue;
+            /* one blob of the other keyframe per blob */
+            for (guint m = 0; m < count && bq != G_MAXUINT; m++)
+              if (pairs[members[m]].j == pairs[bq].j)
+                bq = G_MAXUINT;
+            if (bq == G_MAXUINT)
+              continue;
+            members[count++] = bq;
+            cost += pairs[bq].cost;
+          }
+        /* blobs change shape (wings): a flock of three or more moving
+         * alike is enough; two need to look alike too */
+        if (count == 0 || (count == 2 && cost / count > 0.8))
+          {
+            used_a[pairs[best_p].i] = TRUE;
+            count = 0;
+            continue;
+          }
+        for (guint m = 0; m < count; m++)
+          {
+            const BlobPair *bp = &pairs[members[m]];
+
+            used_a[bp->i] = TRUE;
+            used_b[bp->j] = TRUE;
+            su += bp->du;
+            sv += bp->dv;
+            x0 = MIN (x0, ba[bp->i].x0);
+            x1 = MAX (x1, ba[bp->i].x1);
+            y0 = MIN (y0, ba[bp->i].y0);
+            y1 = MAX (y1, ba[bp->i].y1);
+          }
+      }
+      if (count == 0)
+        break;
+      ob = &an->objects[an->n_objects++];
+      ob->du = (float) (su / count);
+      ob->dv = (float) (sv / count);
+      ob->x0 = MAX (0, x0 - 2);
+      ob->x1 = MIN (w - 1, x1 + 2);
+      ob->y0 = MAX (0, y0 - 2);
+      ob->y1 = MIN (h - 1, y1 + 2);
+      ob->small = TRUE;
+      g_debug ("small objects: %u blobs moving %.1f %.1f in [%d %d] x [%d %d]",
+               count, ob->du, ob->dv, ob->x0, ob->x1, ob->y0, ob->y1);
+    }
+}
+
+/* The seed of the dense pass on level @level (a small one): per pixel,
+ * the global model's flow or the coarse pass's (@cu, @cv, found on level
+ * @clevel), whichever matches the images better around the pixel. Large
+ * independent motions (an object crossing the frame) come from the coarse
+ * pass, which started at the top of the pyramid. */
+void
+inb_flow_fuse_seed (const InbPlane  *a,
+                    const InbPlane  *b,
+                    guint            level,
+                    const double     h0[9],
+                    const InbPlane  *cu,
+                    const InbPlane  *cv,
+                    guint            clevel,
+                    const double    *layer,
+                    const InbPlane  *mu,
+                    const InbPlane  *mv,
+                    guint            mlevel,
+                    const ObjectMotion *given,
+                    guint            n_given,
+                    ObjectMotion    *found,
+                    guint           *n_found,
+                    InbPlane       **out_u,
+                    InbPlane       **out_v)
+{
+  g_autoptr(InbPlane) mpu = inb_plane_new (a->width, a->height);
+  g_autoptr(InbPlane) mpv = inb_plane_new (a->width, a->height);
+  g_autoptr(InbPlane) em = inb_plane_new (a->width, a->height);
+  const float ms = (float) ldexp (1.0, (int) level - (int) mlevel);
+  const float moff = 0.5f * (ms - 1.f);
+  g_autoptr(InbPlane) lu = inb_plane_new (a->width, a->height);
+  g_autoptr(InbPlane) lv = inb_plane_new (a->width, a->height);
+  g_autoptr(InbPlane) el = inb_plane_new (a->width, a->height);
+  double ll[9];
+  const guint w = a->width, h = a->height;
+  const float s = (float) ldexp (1.0, (int) level - (int) clevel);
+  const float off = 0.5f * (s - 1.f);
+  g_autoptr(InbPlane) hu = inb_plane_new (w, h);
+  g_autoptr(InbPlane) hv = inb_plane_new (w, h);
+  g_autoptr(InbPlane) ku = inb_plane_new (w, h);
+  g_autoptr(InbPlane) kv = inb_plane_new (w, h);
+  g_autoptr(InbPlane) eh = inb_plane_new (w, h);
+  g_autoptr(InbPlane) ek = inb_plane_new (w, h);
+  g_autoptr(InbPlane) tmp = inb_plane_new (w, h);
+  double hl[9];
+
+  inb_flow_homography_at_level (h0, level, hl);
+  if (layer != NULL)
+    inb_flow_homography_at_level (layer, level, ll);
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        gsize k = (gsize) y * w + x;
+        double tx, ty;
+
+        inb_mat3_apply (hl, x, y, &tx, &ty);
+        hu->data[k] = (float) CLAMP (tx - x, -1e4, 1e4);
+        hv->data[k] = (float) CLAMP (ty - y, -1e4, 1e4);
+        ku->data[k] = inb_plane_sample (cu, s * x + off, s * y + off) / s;
+        kv->data[k] = inb_plane_sample (cv, s * x + off, s * y + off) / s;
+        eh->data[k] = fabsf (inb_plane_sample (b, x + hu->data[k], y + hv->data[k]) - a->data[k]);
+        ek->data[k] = fabsf (inb_plane_sample (b, x + ku->data[k], y + kv->data[k]) - a->data[k]);
+        if (layer != NULL)
+          {
+            inb_mat3_apply (ll, x, y, &tx, &ty);
+            lu->data[k] = (float) CLAMP (tx - x, -1e4, 1e4);
+            lv->data[k] = (float) CLAMP (ty - y, -1e4, 1e4);
+            el->data[k] = fabsf (inb_plane_sample (b, x + lu->data[k], y + lv->data[k]) - a->data[k]);
+          }
+        if (mu != NULL)
+          {
+            mpu->data[k] = inb_plane_sample (mu, ms * x + moff, ms * y + moff) / ms;
+            mpv->data[k] = inb_plane_sample (mv, ms * x + moff, ms * y + moff) / ms;
+            em->data[k] = fabsf (inb_plane_sample (b, x + mpu->data[k], y + mpv->data[k]) - a->data[k]);
+          }
+      }
+  box5 (eh, tmp, eh);
+  *n_found = 0;
+  if (mu != NULL)
+    {
+      box5 (em, tmp, em);
+      object_clusters (a, b, eh, ek, em, mpu, mpv, hu, hv, ku, kv, tmp,
+                       given, n_given, found, n_found);
+    }
+  box5 (ek, tmp, ek);
+  if (layer != NULL)
+    box5 (el, tmp, el);
+  /* The global model unless another candidate is clearly better */
+  for (gsize k = 0; k < (gsize) w * h; k++)
+    {
+      float sh = eh->data[k];
+      float sk = ek->data[k] * 1.25f + 0.6f;
+      float sl = layer != NULL ? el->data[k] * 1.25f + 0.6f : G_MAXFLOAT;
+      float sm = mu != NULL && em->data[k] < G_MAXFLOAT ? em->data[k] * 1.25f + 0.6f : G_MAXFLOAT;
+
+      if (sm < sh && sm < sk && sm < sl)
+        {
+          hu->data[k] = mpu->data[k];
+          hv->data[k] = mpv->data[k];
+        }
+      else if (sk < sh && sk <= sl)
+        {
+          hu->data[k] = ku->data[k];
+          hv->data[k] = kv->data[k];
+        }
+      else if (sl < sh && sl < sk)
+        {
+          hu->data[k] = lu->data[k];
+          hv->data[k] = lv->data[k];
+        }
+    }
+
+  *out_u = g_steal_pointer (&hu);
+  *out_v = g_steal_pointer (&hv);
+}
