@@ -135,6 +135,129 @@ cancelled_error (GCancellable  *cancellable,
   return TRUE;
 }
 
+/* The keyframes' luma on the analysis grid (into @an), the 2× pyramid
+ * above it and every level's gradients. */
+static gboolean
+build_pyramids (InbParallel     *parallel,
+                InbImage        *first,
+                InbImage        *last,
+                InbFlowAnalysis *an,
+                Pyramids        *pyr_out,
+                GCancellable    *cancellable)
+{
+  const guint width = inb_image_get_width (first), height = inb_image_get_height (first);
+  const guint scale = an->scale;
+  Pyramids pyr = { 0 };
+  gboolean ok = FALSE;
+
+  for (guint k = 0; k < 2; k++)
+    {
+      InbImage *img = k == 0 ? first : last;
+      LumaJob job = { inb_image_get_data (img), inb_image_get_stride (img),
+                      width, height, scale, k == 0 ? an->luma0 : an->luma1 };
+
+      if (!inb_parallel_for (parallel, an->height, 0, inb_flow_luma_rows, &job, cancellable))
+        goto out;
+    }
+
+  /* Pyramids and gradients */
+  pyr.pyr[0][0] = an->luma0;
+  pyr.pyr[1][0] = an->luma1;
+  pyr.n_levels = 1;
+  while (pyr.n_levels < MAX_LEVELS)
+    {
+      const InbPlane *prev = pyr.pyr[0][pyr.n_levels - 1];
+      guint nw = (prev->width + 1) / 2, nh = (prev->height + 1) / 2;
+
+      if (MIN (nw, nh) < MIN_LEVEL_SIDE)
+        break;
+      for (guint k = 0; k < 2; k++)
+        {
+          HalveJob job = { pyr.pyr[k][pyr.n_levels - 1], inb_plane_new (nw, nh) };
+
+          pyr.pyr[k][pyr.n_levels] = job.dst;
+          if (!inb_parallel_for (parallel, nh, 0, inb_flow_halve_rows, &job, cancellable))
+            goto out;
+        }
+      pyr.n_levels++;
+    }
+  for (guint l = 0; l < pyr.n_levels; l++)
+    for (guint k = 0; k < 2; k++)
+      {
+        GradJob job = { pyr.pyr[k][l], NULL, NULL };
+
+        job.gx = pyr.gx[k][l] = inb_plane_new (job.src->width, job.src->height);
+        job.gy = pyr.gy[k][l] = inb_plane_new (job.src->width, job.src->height);
+        if (!inb_parallel_for (parallel, job.src->height, 0, inb_flow_gradient_rows, &job, cancellable))
+          goto out;
+      }
+  ok = TRUE;
+
+out:
+  *pyr_out = pyr;
+
+  return ok;
+}
+
+/* An exposure change between the keyframes is not motion: measured on
+ * pixels the seed @seed aligns, taken out of the last keyframe's luma. */
+static void
+correct_exposure (Pyramids     *pyr,
+                  const double  seed[9])
+{
+  guint el = 0;
+  double gain, offset;
+
+  while (el + 1 < pyr->n_levels && pyr->pyr[0][el + 1]->width >= 128)
+    el++;
+  if (inb_flow_estimate_exposure (pyr->pyr[0][el], pyr->pyr[1][el], el, seed, &gain, &offset))
+    {
+      g_debug ("exposure: last = %.3f first %+.1f", gain, offset);
+      for (guint l = 0; l < pyr->n_levels; l++)
+        {
+          InbPlane *planes[3] = { pyr->pyr[1][l], pyr->gx[1][l], pyr->gy[1][l] };
+
+          for (guint k = 0; k < 3; k++)
+            {
+              gsize n = (gsize) planes[k]->width * planes[k]->height;
+              double off = k == 0 ? offset : 0.0;
+
+              for (gsize i = 0; i < n; i++)
+                planes[k]->data[i] = (float) ((planes[k]->data[i] - off) / gain);
+            }
+        }
+    }
+}
+
+/* The objects found both ways (@found, on level @level), on the analysis
+ * grid */
+static void
+add_objects (InbFlowAnalysis    *an,
+             const ObjectMotion *found,
+             guint               n_found,
+             guint               level)
+{
+  const float s = (float) ldexp (1.0, (int) level), off = 0.5f * (s - 1.f);
+
+  for (guint o = 0; o < n_found && an->n_objects < G_N_ELEMENTS (an->objects); o++)
+    {
+      InbFlowObject *ob = &an->objects[an->n_objects];
+
+      if (!found[o].mutual)
+        continue;
+      ob->du = s * found[o].du;
+      ob->dv = s * found[o].dv;
+      ob->x0 = (int) (s * found[o].x0);
+      ob->x1 = MIN ((int) an->width - 1, (int) (s * found[o].x1 + 2.f * off));
+      ob->y0 = (int) (s * found[o].y0);
+      ob->y1 = MIN ((int) an->height - 1, (int) (s * found[o].y1 + 2.f * off));
+      an->n_objects++;
+    }
+}
+
+/* The stages in order (see the top of this file). Long (about 220 lines):
+ * each stage hands several planes to the next; the self-contained parts
+ * (pyramids, exposure, objects) are functions of their own. */
 InbFlowAnalysis *
 inb_flow_analyse (InbParallel          *parallel,
                   InbImage             *first,
@@ -192,47 +315,8 @@ inb_flow_analyse (InbParallel          *parallel,
   an->luma1 = inb_plane_new (an->width, an->height);
   inb_mat3_identity (an->homography);
 
-  for (guint k = 0; k < 2; k++)
-    {
-      InbImage *img = k == 0 ? first : last;
-      LumaJob job = { inb_image_get_data (img), inb_image_get_stride (img),
-                      width, height, scale, k == 0 ? an->luma0 : an->luma1 };
-
-      if (!inb_parallel_for (parallel, an->height, 0, inb_flow_luma_rows, &job, cancellable))
-        goto out;
-    }
-
-  /* Pyramids and gradients */
-  pyr.pyr[0][0] = an->luma0;
-  pyr.pyr[1][0] = an->luma1;
-  pyr.n_levels = 1;
-  while (pyr.n_levels < MAX_LEVELS)
-    {
-      const InbPlane *prev = pyr.pyr[0][pyr.n_levels - 1];
-      guint nw = (prev->width + 1) / 2, nh = (prev->height + 1) / 2;
-
-      if (MIN (nw, nh) < MIN_LEVEL_SIDE)
-        break;
-      for (guint k = 0; k < 2; k++)
-        {
-          HalveJob job = { pyr.pyr[k][pyr.n_levels - 1], inb_plane_new (nw, nh) };
-
-          pyr.pyr[k][pyr.n_levels] = job.dst;
-          if (!inb_parallel_for (parallel, nh, 0, inb_flow_halve_rows, &job, cancellable))
-            goto out;
-        }
-      pyr.n_levels++;
-    }
-  for (guint l = 0; l < pyr.n_levels; l++)
-    for (guint k = 0; k < 2; k++)
-      {
-        GradJob job = { pyr.pyr[k][l], NULL, NULL };
-
-        job.gx = pyr.gx[k][l] = inb_plane_new (job.src->width, job.src->height);
-        job.gy = pyr.gy[k][l] = inb_plane_new (job.src->width, job.src->height);
-        if (!inb_parallel_for (parallel, job.src->height, 0, inb_flow_gradient_rows, &job, cancellable))
-          goto out;
-      }
+  if (!build_pyramids (parallel, first, last, an, &pyr, cancellable))
+    goto out;
   report (progress, progress_data, 0.1);
 
   /* Global translation on a small level */
@@ -256,32 +340,7 @@ inb_flow_analyse (InbParallel          *parallel,
   dp.grad_y = pyr.gy[0];
   fit_level = pyr.n_levels > 1 ? 1 : 0;
   inb_flow_coarse_affine (pyr.pyr[0], pyr.pyr[1], pyr.gx[1], pyr.gy[1], pyr.n_levels, tx, ty, seed);
-  /* An exposure change between the keyframes is not motion: measured on
-   * pixels the seed aligns, taken out of the last keyframe's luma. */
-  {
-    guint el = 0;
-    double gain, offset;
-
-    while (el + 1 < pyr.n_levels && pyr.pyr[0][el + 1]->width >= 128)
-      el++;
-    if (inb_flow_estimate_exposure (pyr.pyr[0][el], pyr.pyr[1][el], el, seed, &gain, &offset))
-      {
-        g_debug ("exposure: last = %.3f first %+.1f", gain, offset);
-        for (guint l = 0; l < pyr.n_levels; l++)
-          {
-            InbPlane *planes[3] = { pyr.pyr[1][l], pyr.gx[1][l], pyr.gy[1][l] };
-
-            for (guint k = 0; k < 3; k++)
-              {
-                gsize n = (gsize) planes[k]->width * planes[k]->height;
-                double off = k == 0 ? offset : 0.0;
-
-                for (gsize i = 0; i < n; i++)
-                  planes[k]->data[i] = (float) ((planes[k]->data[i] - off) / gain);
-              }
-          }
-      }
-  }
+  correct_exposure (&pyr, seed);
 
   g_debug ("%u levels, shift %g %g, seed [%g %g %g; %g %g %g]", pyr.n_levels, tx, ty,
            seed[0], seed[1], seed[2], seed[3], seed[4], seed[5]);
@@ -398,25 +457,7 @@ inb_flow_analyse (InbParallel          *parallel,
     goto out;
   report (progress, progress_data, 0.95);
 
-  /* The objects (found both ways), on the analysis grid */
-  {
-    const float s = (float) ldexp (1.0, (int) top2), off = 0.5f * (s - 1.f);
-
-    for (guint o = 0; o < n_fwd && an->n_objects < G_N_ELEMENTS (an->objects); o++)
-      {
-        InbFlowObject *ob = &an->objects[an->n_objects];
-
-        if (!fwd_obj[o].mutual)
-          continue;
-        ob->du = s * fwd_obj[o].du;
-        ob->dv = s * fwd_obj[o].dv;
-        ob->x0 = (int) (s * fwd_obj[o].x0);
-        ob->x1 = MIN ((int) an->width - 1, (int) (s * fwd_obj[o].x1 + 2.f * off));
-        ob->y0 = (int) (s * fwd_obj[o].y0);
-        ob->y1 = MIN ((int) an->height - 1, (int) (s * fwd_obj[o].y1 + 2.f * off));
-        an->n_objects++;
-      }
-  }
+  add_objects (an, fwd_obj, n_fwd, top2);
 
   inb_flow_small_objects (an, model.h);
 

@@ -207,7 +207,10 @@ compare_int (gconstpointer a,
  * (@ek) are grouped by displacement; each large enough group becomes one
  * translation, offered (in @mu, @mv, with its error in @em) in a box
  * around its pixels only. Everywhere else the candidate is withdrawn
- * (@em = G_MAXFLOAT): single block matches are too noisy to seed with. */
+ * (@em = G_MAXFLOAT): single block matches are too noisy to seed with. *
+ * Long (about 200 lines): one pass of grouping, box and withdrawal over
+ * shared per-cluster arrays; split only with a cluster struct.
+ */
 static void
 object_clusters (const InbPlane *a,
                  const InbPlane *b,
@@ -607,7 +610,10 @@ typedef struct
  * in the other, matched to blobs of the other keyframe by appearance and
  * size within a search radius. Blobs that move alike are one object
  * (a flock); an object needs two blobs, or one clear match. Added to
- * @an->objects while there is room, outside the objects already there. */
+ * @an->objects while there is room, outside the objects already there. *
+ * Long (about 180 lines): blob pairing, grouping by motion and the
+ * object boxes share the pair table; kept in one piece.
+ */
 void
 inb_flow_small_objects (InbFlowAnalysis *an,
                         const double     hm[9])

@@ -1,0 +1,757 @@
+/* inb-engine-objects.c — objects moving far as layers of their own
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Step 4 of inb-engine.c at analysis time: each object's affine motion
+ * (fitted to its flow, refined photometrically), its masks in both
+ * keyframes, the background's motion filled in under and around it
+ * (push-pull), and small objects painted out of the keyframes.
+ */
+#define G_LOG_DOMAIN "inb-engine"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inb-engine-private.h"
+
+/* ------------------------------------------------------------------ */
+/* Objects moving far                                                  */
+
+/* Fills the whole plane with the @w-weighted mean of (@u, @v) nearby:
+ * push-pull on a 2× pyramid of weighted sums (Gortler et al. 1996), so
+ * that a pixel without weight takes the closest weighted ones. */
+void
+inb_engine_push_pull (const float *wu,
+                      const float *wv,
+                      const float *wt,
+                      guint        width,
+                      guint        height,
+                      float       *out_u,
+                      float       *out_v)
+{
+  g_autoptr(GPtrArray) levels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) dims = g_array_new (FALSE, FALSE, sizeof (guint));
+  float *s;
+  guint lw = width, lh = height;
+
+  /* level sums: 3 floats a pixel (w u, w v, w) */
+  s = g_new (float, (gsize) lw * lh * 3);
+  for (gsize k = 0; k < (gsize) lw * lh; k++)
+    {
+      s[3 * k] = wu[k];
+      s[3 * k + 1] = wv[k];
+      s[3 * k + 2] = wt[k];
+    }
+  g_ptr_array_add (levels, s);
+  g_array_append_val (dims, lw);
+  g_array_append_val (dims, lh);
+  while (lw > 1 || lh > 1)
+    {
+      guint nw = (lw + 1) / 2, nh = (lh + 1) / 2;
+      const float *f = s;
+
+      s = g_new0 (float, (gsize) nw * nh * 3);
+      for (guint y = 0; y < lh; y++)
+        for (guint x = 0; x < lw; x++)
+          for (guint c = 0; c < 3; c++)
+            s[((gsize) (y / 2) * nw + x / 2) * 3 + c] += f[((gsize) y * lw + x) * 3 + c];
+      g_ptr_array_add (levels, s);
+      lw = nw;
+      lh = nh;
+      g_array_append_val (dims, lw);
+      g_array_append_val (dims, lh);
+    }
+
+  /* the top becomes a value; every finer level takes its parent's value
+   * where it has too little weight of its own */
+  s[0] = s[2] > 1e-6f ? s[0] / s[2] : 0.f;
+  s[1] = s[2] > 1e-6f ? s[1] / s[2] : 0.f;
+  for (int l = (int) levels->len - 2; l >= 0; l--)
+    {
+      float *f = g_ptr_array_index (levels, l);
+      const float *p = g_ptr_array_index (levels, l + 1);
+      guint fw = g_array_index (dims, guint, 2 * l), fh = g_array_index (dims, guint, 2 * l + 1);
+      guint pw = g_array_index (dims, guint, 2 * l + 2), ph = g_array_index (dims, guint, 2 * l + 3);
+
+      for (guint y = 0; y < fh; y++)
+        for (guint x = 0; x < fw; x++)
+          {
+            float *o = f + ((gsize) y * fw + x) * 3;
+            /* bilinear from the parent level (centres at 2 xp + 0.5) */
+            float px = CLAMP (0.5f * (float) x - 0.25f, 0.f, (float) (pw - 1));
+            float py = CLAMP (0.5f * (float) y - 0.25f, 0.f, (float) (ph - 1));
+            guint x0 = (guint) px, y0 = (guint) py;
+            guint x1 = MIN (x0 + 1, pw - 1), y1 = MIN (y0 + 1, ph - 1);
+            float fx = px - (float) x0, fy = py - (float) y0;
+            float a = 1.f - MIN (o[2], 1.f);
+            float pv[2];
+
+            for (guint c = 0; c < 2; c++)
+              pv[c] = (p[((gsize) y0 * pw + x0) * 3 + c] * (1.f - fx) + p[((gsize) y0 * pw + x1) * 3 + c] * fx) * (1.f - fy)
+                      + (p[((gsize) y1 * pw + x0) * 3 + c] * (1.f - fx) + p[((gsize) y1 * pw + x1) * 3 + c] * fx) * fy;
+            o[0] = (o[0] + a * pv[0]) / (o[2] + a + 1e-9f);
+            o[1] = (o[1] + a * pv[1]) / (o[2] + a + 1e-9f);
+          }
+    }
+  s = g_ptr_array_index (levels, 0);
+  for (gsize k = 0; k < (gsize) width * height; k++)
+    {
+      out_u[k] = s[3 * k];
+      out_v[k] = s[3 * k + 1];
+    }
+}
+
+/* The object's affine motion first -> last, fitted (weighted least
+ * squares, twice, the second time without the outliers of the first) to
+ * the confident forward flow in its box that is near its translation;
+ * the translation itself when that is too little or implausible. */
+static void
+object_affine (const InbFlowAnalysis *an,
+               const InbPlane        *conf,
+               const InbFlowObject   *ob,
+               float                  tol,
+               double                 m[6])
+{
+  const guint w = an->width;
+
+  m[0] = 1;
+  m[1] = 0;
+  m[2] = ob->du;
+  m[3] = 0;
+  m[4] = 1;
+  m[5] = ob->dv;
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      double ata[9] = { 0 }, atx[3] = { 0 }, aty[3] = { 0 }, sx[3], sy[3], det;
+      double cx = 0.5 * (ob->x0 + ob->x1), cy = 0.5 * (ob->y0 + ob->y1);
+      guint count = 0;
+
+      for (int y = ob->y0; y <= ob->y1; y++)
+        for (int x = ob->x0; x <= ob->x1; x++)
+          {
+            gsize k = (gsize) y * w + x;
+            float fu = an->fwd_u->data[k], fv = an->fwd_v->data[k], px, py;
+            double c = conf->data[k], r[3];
+
+            affine_apply (m, (float) x, (float) y, &px, &py);
+            if (c < 0.5 || hypotf (x + fu - px, y + fv - py) > (pass == 0 ? tol : 1.5f))
+              continue;
+            r[0] = x - cx;
+            r[1] = y - cy;
+            r[2] = 1;
+            for (guint i = 0; i < 3; i++)
+              {
+                for (guint j = 0; j < 3; j++)
+                  ata[i * 3 + j] += c * r[i] * r[j];
+                atx[i] += c * r[i] * (x + fu);
+                aty[i] += c * r[i] * (y + fv);
+              }
+            count++;
+          }
+      if (count < 24)
+        return;
+      memcpy (sx, atx, sizeof sx);
+      memcpy (sy, aty, sizeof sy);
+      det = ata[0] * (ata[4] * ata[8] - ata[5] * ata[7]) - ata[1] * (ata[3] * ata[8] - ata[5] * ata[6])
+            + ata[2] * (ata[3] * ata[7] - ata[4] * ata[6]);
+      if (fabs (det) < 1e-9)
+        return;
+      {
+        /* Cramer's rule on the 3 × 3 normal equations */
+        double res[2][3];
+
+        for (guint e = 0; e < 2; e++)
+          {
+            const double *b = e == 0 ? sx : sy;
+
+            for (guint i = 0; i < 3; i++)
+              {
+                double q[9];
+
+                memcpy (q, ata, sizeof q);
+                for (guint j = 0; j < 3; j++)
+                  q[j * 3 + i] = b[j];
+                res[e][i] = (q[0] * (q[4] * q[8] - q[5] * q[7]) - q[1] * (q[3] * q[8] - q[5] * q[6])
+                             + q[2] * (q[3] * q[7] - q[4] * q[6])) / det;
+              }
+          }
+        /* a plausible object: no more than 25 % scale change or shear */
+        if (fabs (res[0][0] - 1) > 0.25 || fabs (res[1][1] - 1) > 0.25
+            || fabs (res[0][1]) > 0.25 || fabs (res[1][0]) > 0.25)
+          return;
+        m[0] = res[0][0];
+        m[1] = res[0][1];
+        m[2] = res[0][2] - res[0][0] * cx - res[0][1] * cy;
+        m[3] = res[1][0];
+        m[4] = res[1][1];
+        m[5] = res[1][2] - res[1][0] * cx - res[1][1] * cy;
+      }
+    }
+}
+
+/* Refines the object's affine motion @m photometrically (Gauss-Newton on
+ * last(A x) = first(x), Huber weights) over the pixels of its box whose
+ * flow follows @m: the flow inside a striped object has an aperture
+ * problem, its outline and texture do not. */
+static void
+object_refine (const InbFlowAnalysis *an,
+               int                    x0,
+               int                    x1,
+               int                    y0,
+               int                    y1,
+               float                  tol,
+               double                 m[6])
+{
+  const InbPlane *la = an->luma0, *lb = an->luma1;
+  const int w = (int) an->width;
+  const double cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1);
+  g_autofree guint8 *use = g_new0 (guint8, (gsize) (x1 - x0 + 1) * (y1 - y0 + 1));
+  double q[6];
+  guint count = 0;
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        gsize k = (gsize) y * w + x;
+        float px, py;
+
+        affine_apply (m, (float) x, (float) y, &px, &py);
+        if (hypotf (x + an->fwd_u->data[k] - px, y + an->fwd_v->data[k] - py) < tol)
+          {
+            use[(gsize) (y - y0) * (x1 - x0 + 1) + (x - x0)] = 1;
+            count++;
+          }
+      }
+  if (count < 64)
+    return;
+
+  /* in coordinates centred on the box: x' = q0 u + q1 v + q2 (u = x - cx) */
+  q[0] = m[0];
+  q[1] = m[1];
+  q[2] = m[0] * cx + m[1] * cy + m[2];
+  q[3] = m[3];
+  q[4] = m[4];
+  q[5] = m[3] * cx + m[4] * cy + m[5];
+  for (guint it = 0; it < 12; it++)
+    {
+      double hm[36] = { 0 }, g[6] = { 0 };
+
+      for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++)
+          {
+            double u = x - cx, v = y - cy, j[6], r, wt;
+            float px, py, gx, gy;
+
+            if (!use[(gsize) (y - y0) * (x1 - x0 + 1) + (x - x0)])
+              continue;
+            px = (float) (q[0] * u + q[1] * v + q[2]);
+            py = (float) (q[3] * u + q[4] * v + q[5]);
+            r = inb_plane_sample (lb, px, py) - la->data[(gsize) y * w + x];
+            gx = 0.5f * (inb_plane_sample (lb, px + 1.f, py) - inb_plane_sample (lb, px - 1.f, py));
+            gy = 0.5f * (inb_plane_sample (lb, px, py + 1.f) - inb_plane_sample (lb, px, py - 1.f));
+            wt = fabs (r) < 10.0 ? 1.0 : 10.0 / fabs (r);
+            j[0] = gx * u;
+            j[1] = gx * v;
+            j[2] = gx;
+            j[3] = gy * u;
+            j[4] = gy * v;
+            j[5] = gy;
+            for (guint a = 0; a < 6; a++)
+              {
+                for (guint b = 0; b < 6; b++)
+                  hm[a * 6 + b] += wt * j[a] * j[b];
+                g[a] -= wt * j[a] * r;
+              }
+          }
+      for (guint a = 0; a < 6; a++)
+        hm[a * 6 + a] *= 1.0 + 1e-6;
+      if (!inb_linalg_solve (hm, g, 6, 1e-12))
+        return;
+      for (guint a = 0; a < 6; a++)
+        q[a] += g[a];
+      if (fabs (g[2]) + fabs (g[5]) < 0.01)
+        break;
+    }
+  /* a plausible object motion, near where the flow found it */
+  if (fabs (q[0] - 1) > 0.25 || fabs (q[4] - 1) > 0.25 || fabs (q[1]) > 0.25 || fabs (q[3]) > 0.25
+      || fabs (q[2] - (m[0] * cx + m[1] * cy + m[2])) > tol
+      || fabs (q[5] - (m[3] * cx + m[4] * cy + m[5])) > tol)
+    return;
+  m[0] = q[0];
+  m[1] = q[1];
+  m[2] = q[2] - q[0] * cx - q[1] * cy;
+  m[3] = q[3];
+  m[4] = q[4];
+  m[5] = q[5] - q[3] * cx - q[4] * cy;
+}
+
+/* Separable max (@grow) or min filter of radius @r over a box of @m */
+static void
+morph_zone (float    *m,
+            float    *tmp,
+            int       w,
+            int       x0,
+            int       x1,
+            int       y0,
+            int       y1,
+            int       r,
+            gboolean  grow)
+{
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        float v = m[(gsize) y * w + x];
+
+        for (int i = MAX (x0, x - r); i <= MIN (x1, x + r); i++)
+          v = grow ? MAX (v, m[(gsize) y * w + i]) : MIN (v, m[(gsize) y * w + i]);
+        tmp[(gsize) y * w + x] = v;
+      }
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        float v = tmp[(gsize) y * w + x];
+
+        for (int j = MAX (y0, y - r); j <= MIN (y1, y + r); j++)
+          v = grow ? MAX (v, tmp[(gsize) j * w + x]) : MIN (v, tmp[(gsize) j * w + x]);
+        m[(gsize) y * w + x] = v;
+      }
+}
+
+/* For each object (found both ways by the analysis), in each keyframe:
+ * the pixels it covers (its mask: they match the other keyframe under the
+ * object's motion clearly better than under the background's, and so do
+ * the pixels they move to) are drawn by object_rows() and left out of the
+ * flow projection (@layer 1, a negligible weight); the pixels around it
+ * that are occluded in the other keyframe, or that the flow dragged along
+ * with it, move with the background (@layer -1), filled in from the
+ * confident background flow around or taken from the global model where
+ * that is reliable. @fu, @fv (copies of the flows) and @layer are
+ * written; self->objects[] gets the objects, self->omask[] where they
+ * hide the background. *
+ * Long (about 340 lines) on purpose, for now: its steps (fit, refine, masks
+ * both ways, zones, background fill) share a dozen per-object planes; a
+ * split would pass them all around. Next candidate for a split.
+ */
+void
+inb_engine_object_layers (InbEngine             *self,
+                          const InbFlowAnalysis *an,
+                          const double           model[2][9],
+                          float                  reliability,
+                          InbPlane              *fu[2],
+                          InbPlane              *fv[2],
+                          InbPlane              *layer[2])
+{
+  const int w = (int) an->width, h = (int) an->height;
+  const gsize n = (gsize) w * h;
+  g_autofree float *wu = g_new (float, n);
+  g_autofree float *wv = g_new (float, n);
+  g_autofree float *wt = g_new (float, n);
+  g_autofree float *err = g_new (float, n);
+  g_autofree float *mk = g_new (float, n);
+  g_autofree float *mv = g_new (float, n);
+  g_autofree float *planes = g_new (float, 6 * n);
+  float *raw[2] = { planes, planes + n };
+  float *bg[2][2] = { { planes + 2 * n, planes + 3 * n }, { planes + 4 * n, planes + 5 * n } };
+  g_autofree float *tmp = g_new (float, n);
+
+  for (guint s = 0; s < 2; s++)
+    {
+      self->omask[s] = inb_plane_new (an->width, an->height);
+      memset (self->omask[s]->data, 0, n * sizeof (float));
+      self->bgu[s] = inb_plane_new (an->width, an->height);
+      memset (self->bgu[s]->data, 0, n * sizeof (float));
+      self->bgv[s] = inb_plane_new (an->width, an->height);
+      memset (self->bgv[s]->data, 0, n * sizeof (float));
+      layer[s] = inb_plane_new (an->width, an->height);
+      memset (layer[s]->data, 0, n * sizeof (float));
+    }
+
+  for (guint o = 0; o < an->n_objects; o++)
+    {
+      const InbFlowObject *ob = &an->objects[o];
+      const float tol = MAX (2.f, 0.2f * hypotf (ob->du, ob->dv));
+      /* gaps closed in the mask: up to an eighth of the object's size */
+      const int rc = CLAMP (MAX (ob->x1 - ob->x0, ob->y1 - ob->y0) / 8, 4, 12);
+      double m[2][6], det;
+      int zone[2][4];
+
+      for (guint s = 0; s < 2; s++)
+        {
+          self->objects[o].mask[s] = inb_plane_new (an->width, an->height);
+          memset (self->objects[o].mask[s]->data, 0, n * sizeof (float));
+        }
+      self->n_objects = o + 1;
+      object_affine (an, self->conf0, ob, tol, m[0]);
+      object_refine (an, MAX (0, ob->x0 - (ob->x1 - ob->x0) / 4), MIN (w - 1, ob->x1 + (ob->x1 - ob->x0) / 4),
+                     MAX (0, ob->y0 - (ob->y1 - ob->y0) / 4), MIN (h - 1, ob->y1 + (ob->y1 - ob->y0) / 4),
+                     tol, m[0]);
+      det = m[0][0] * m[0][4] - m[0][1] * m[0][3];
+      m[1][0] = m[0][4] / det;
+      m[1][1] = -m[0][1] / det;
+      m[1][3] = -m[0][3] / det;
+      m[1][4] = m[0][0] / det;
+      m[1][2] = -(m[1][0] * m[0][2] + m[1][1] * m[0][5]);
+      m[1][5] = -(m[1][3] * m[0][2] + m[1][4] * m[0][5]);
+      g_debug ("object %u: [%.3f %.3f %.1f; %.3f %.3f %.1f] from [%d %d] x [%d %d]", o,
+               m[0][0], m[0][1], m[0][2], m[0][3], m[0][4], m[0][5], ob->x0, ob->x1, ob->y0, ob->y1);
+
+      /* the box, grown by half its size (it was found on a small level
+       * from the clearest matches only) */
+      {
+        int mx = (ob->x1 - ob->x0) / 2 + 2, my = (ob->y1 - ob->y0) / 2 + 2;
+
+        zone[0][0] = MAX (0, ob->x0 - mx);
+        zone[0][1] = MIN (w - 1, ob->x1 + mx);
+        zone[0][2] = MAX (0, ob->y0 - my);
+        zone[0][3] = MIN (h - 1, ob->y1 + my);
+      }
+      {
+        float xs[4], ys[4];
+
+        for (guint c = 0; c < 4; c++)
+          affine_apply (m[0], (float) zone[0][c & 1 ? 1 : 0], (float) zone[0][c & 2 ? 3 : 2],
+                        &xs[c], &ys[c]);
+        zone[1][0] = MAX (0, (int) floorf (MIN (MIN (xs[0], xs[1]), MIN (xs[2], xs[3]))));
+        zone[1][1] = MIN (w - 1, (int) ceilf (MAX (MAX (xs[0], xs[1]), MAX (xs[2], xs[3]))));
+        zone[1][2] = MAX (0, (int) floorf (MIN (MIN (ys[0], ys[1]), MIN (ys[2], ys[3]))));
+        zone[1][3] = MIN (h - 1, (int) ceilf (MAX (MAX (ys[0], ys[1]), MAX (ys[2], ys[3]))));
+      }
+      /* In each keyframe, where the object is and where it is in the
+       * other one (the background it uncovers) */
+      zone[0][0] = zone[1][0] = MIN (zone[0][0], zone[1][0]);
+      zone[0][1] = zone[1][1] = MAX (zone[0][1], zone[1][1]);
+      zone[0][2] = zone[1][2] = MIN (zone[0][2], zone[1][2]);
+      zone[0][3] = zone[1][3] = MAX (zone[0][3], zone[1][3]);
+
+      /* Raw masks in both keyframes */
+      for (guint s = 0; s < 2; s++)
+        {
+          const InbPlane *la = s == 0 ? an->luma0 : an->luma1;
+          const InbPlane *lb = s == 0 ? an->luma1 : an->luma0;
+          const InbPlane *conf = s == 0 ? self->conf0 : self->conf1;
+          const int x0 = zone[s][0], x1 = zone[s][1], y0 = zone[s][2], y1 = zone[s][3];
+          const int grow = MAX (x1 - x0, y1 - y0) / 2 + 8;
+          const int rx0 = MAX (0, x0 - grow), rx1 = MIN (w - 1, x1 + grow);
+          const int ry0 = MAX (0, y0 - grow), ry1 = MIN (h - 1, y1 + grow);
+          const int rw = rx1 - rx0 + 1;
+          float *rm = raw[s], *bgu = bg[s][0], *bgv = bg[s][1];
+
+          memset (rm, 0, n * sizeof (float));
+          if (x0 > x1 || y0 > y1)
+            continue;
+
+          /* The background's motion: the confident flow, less what moves
+           * with the object and what is on the objects, filled in over
+           * the zone from around it */
+          for (int y = ry0; y <= ry1; y++)
+            for (int x = rx0; x <= rx1; x++)
+              {
+                gsize k = (gsize) y * w + x, r = (gsize) (y - ry0) * rw + (x - rx0);
+                /* (around a small object, over a smooth background
+                 * where any flow matches: the flow as it is) */
+                float c = conf->data[k] > 0.75f || ob->small ? (ob->small ? 1.f : conf->data[k])
+                                                               * (1.f - self->omask[s]->data[k]) : 0.f;
+
+                if (x >= x0 && x <= x1 && y >= y0 && y <= y1)
+                  {
+                    float px, py;
+
+                    affine_apply (m[s], (float) x, (float) y, &px, &py);
+                    if (hypotf (x + fu[s]->data[k] - px, y + fv[s]->data[k] - py) < tol)
+                      c = 0.f;
+                  }
+                wt[r] = c;
+                wu[r] = c * fu[s]->data[k];
+                wv[r] = c * fv[s]->data[k];
+              }
+          inb_engine_push_pull (wu, wv, wt, (guint) rw, (guint) (ry1 - ry0 + 1), err, tmp);
+          for (int y = ry0; y <= ry1; y++)
+            for (int x = rx0; x <= rx1; x++)
+              {
+                gsize k = (gsize) y * w + x, r = (gsize) (y - ry0) * rw + (x - rx0);
+                float gx, gy;
+
+                bgu[k] = err[r];
+                bgv[k] = tmp[r];
+                /* where the global model explains the pair, it is the
+                 * background */
+                if (reliability > 0.f)
+                  {
+                    apply_h (model[s], (float) x, (float) y, &gx, &gy);
+                    bgu[k] += reliability * (gx - (float) x - bgu[k]);
+                    bgv[k] += reliability * (gy - (float) y - bgv[k]);
+                  }
+                self->bgu[s]->data[k] = bgu[k];
+                self->bgv[s]->data[k] = bgv[k];
+              }
+
+          if (ob->small)
+            {
+              /* Small objects: what stands out from the local
+               * background (the mean over 13 × 13), is not on an
+               * object already drawn and is not where the background's
+               * motion explains it */
+              /* only in its box (where it moves to, in last): not
+               * whatever else stands out nearby */
+              const float bu = s == 0 ? 0.f : ob->du, bv = s == 0 ? 0.f : ob->dv;
+
+              for (int y = MAX (y0, (int) floorf (ob->y0 + bv)); y <= MIN (y1, (int) ceilf (ob->y1 + bv)); y++)
+                for (int x = MAX (x0, (int) floorf (ob->x0 + bu)); x <= MIN (x1, (int) ceilf (ob->x1 + bu)); x++)
+                  {
+                    gsize k = (gsize) y * w + x;
+                    float acc = 0.f, eb;
+                    guint cnt = 0;
+
+                    for (int j = MAX (0, y - 6); j <= MIN (h - 1, y + 6); j++)
+                      for (int i = MAX (0, x - 6); i <= MIN (w - 1, x + 6); i++)
+                        {
+                          acc += la->data[(gsize) j * w + i];
+                          cnt++;
+                        }
+                    eb = fabsf (la->data[k] - inb_plane_sample (lb, x + bgu[k], y + bgv[k]));
+                    rm[k] = CLAMP ((fabsf (la->data[k] - acc / cnt) - 6.f) / 8.f, 0.f, 1.f)
+                            * CLAMP ((eb - 6.f) / 8.f, 0.f, 1.f) * (1.f - self->omask[s]->data[k]);
+                  }
+              continue;
+            }
+          /* Photometric evidence: object motion against background */
+          for (int y = MAX (0, y0 - 1); y <= MIN (h - 1, y1 + 1); y++)
+            for (int x = MAX (0, x0 - 1); x <= MIN (w - 1, x1 + 1); x++)
+              {
+                gsize k = (gsize) y * w + x;
+                float px, py;
+
+                affine_apply (m[s], (float) x, (float) y, &px, &py);
+                err[k] = fabsf (la->data[k] - inb_plane_sample (lb, px, py));
+                tmp[k] = fabsf (la->data[k] - inb_plane_sample (lb, x + bgu[k], y + bgv[k]));
+              }
+          for (int y = y0; y <= y1; y++)
+            for (int x = x0; x <= x1; x++)
+              {
+                float eo = 0.f, eb = 0.f;
+
+                for (int j = MAX (0, y - 1); j <= MIN (h - 1, y + 1); j++)
+                  for (int i = MAX (0, x - 1); i <= MIN (w - 1, x + 1); i++)
+                    {
+                      eo += err[(gsize) j * w + i];
+                      eb += tmp[(gsize) j * w + i];
+                    }
+                eo /= 9.f;
+                eb /= 9.f;
+                rm[(gsize) y * w + x] = CLAMP ((eb - eo - 3.f) / 6.f, 0.f, 1.f)
+                                        * CLAMP ((24.f - eo) / 8.f, 0.f, 1.f);
+              }
+        }
+
+      for (guint s = 0; s < 2; s++)
+        {
+          const InbPlane *conf = s == 0 ? self->conf0 : self->conf1;
+          const int x0 = zone[s][0], x1 = zone[s][1], y0 = zone[s][2], y1 = zone[s][3];
+          const float *bgu = bg[s][0], *bgv = bg[s][1];
+          InbPlane other = { an->width, an->height, raw[1 - s] };
+
+          if (x0 > x1 || y0 > y1)
+            continue;
+          /* On the object in both keyframes: background that the object
+           * uncovers also matches under its motion, but in one keyframe
+           * only */
+          for (int y = y0; y <= y1; y++)
+            for (int x = x0; x <= x1; x++)
+              {
+                float px, py;
+
+                affine_apply (m[s], (float) x, (float) y, &px, &py);
+                /* (a small object's shape may change: either one) */
+                if (ob->small)
+                  mk[(gsize) y * w + x] = MAX (raw[s][(gsize) y * w + x], inb_plane_sample (&other, px, py));
+                else
+                  mk[(gsize) y * w + x] = raw[s][(gsize) y * w + x] * inb_plane_sample (&other, px, py);
+              }
+          /* Closed: the object drawn (holes where object and background
+           * look alike filled, mk), and more, the object that the
+           * background must not show (thin parts such as ropes too, mv) */
+          for (int y = y0; y <= y1; y++)
+            memcpy (mv + (gsize) y * w + x0, mk + (gsize) y * w + x0,
+                    (gsize) (x1 - x0 + 1) * sizeof (float));
+          if (!ob->small)
+            {
+              morph_zone (mk, tmp, w, x0, x1, y0, y1, 4, TRUE);
+              morph_zone (mk, tmp, w, x0, x1, y0, y1, 4, FALSE);
+              morph_zone (mv, tmp, w, x0, x1, y0, y1, rc, TRUE);
+              morph_zone (mv, tmp, w, x0, x1, y0, y1, rc, FALSE);
+            }
+          else
+            {
+              /* (its faint rim too: thin wing tips) */
+              morph_zone (mk, tmp, w, x0, x1, y0, y1, 1, TRUE);
+              morph_zone (mv, tmp, w, x0, x1, y0, y1, 3, TRUE);
+            }
+
+          for (int y = y0; y <= y1; y++)
+            for (int x = x0; x <= x1; x++)
+              {
+                gsize k = (gsize) y * w + x;
+                float px, py;
+
+                affine_apply (m[s], (float) x, (float) y, &px, &py);
+                if (mk[k] > 0.5f)
+                  {
+                    /* drawn on its own (object_rows): here, what is
+                     * behind it */
+                    fu[s]->data[k] = bgu[k];
+                    fv[s]->data[k] = bgv[k];
+                    /* (a small object is painted out: background) */
+                    layer[s]->data[k] = ob->small ? -1.f : 1.f;
+                  }
+                else if (layer[s]->data[k] < 0.5f && (!ob->small || mv[k] > 0.f)
+                         && (conf->data[k] < 0.5f
+                             || hypotf (x + fu[s]->data[k] - px, y + fv[s]->data[k] - py) < tol))
+                  {
+                    fu[s]->data[k] = bgu[k];
+                    fv[s]->data[k] = bgv[k];
+                    layer[s]->data[k] = -1.f;
+                  }
+              }
+          {
+            EngineObject *eo = &self->objects[o];
+
+            eo->small = ob->small;
+            /* drawn a pixel wider, with a steeper edge: its soft
+             * edge, thin parts and small ones stay whole */
+            for (int y = y0; y <= y1; y++)
+              memcpy (tmp + (gsize) y * w + x0, mk + (gsize) y * w + x0,
+                      (gsize) (x1 - x0 + 1) * sizeof (float));
+            morph_zone (tmp, err, w, x0, x1, y0, y1, 1, TRUE);
+            for (int y = y0; y <= y1; y++)
+              for (int x = x0; x <= x1; x++)
+                eo->mask[s]->data[(gsize) y * w + x] = MIN (1.f, 2.f * tmp[(gsize) y * w + x]);
+            if (s == 0)
+              {
+                /* first -> last in full-resolution pixels */
+                const double sc = self->scale, of = self->offset;
+                int bx0 = x1, bx1 = x0, by0 = y1, by1 = y0;
+
+                eo->fwd[0] = m[0][0];
+                eo->fwd[1] = m[0][1];
+                eo->fwd[2] = sc * m[0][2] + of - (m[0][0] + m[0][1]) * of;
+                eo->fwd[3] = m[0][3];
+                eo->fwd[4] = m[0][4];
+                eo->fwd[5] = sc * m[0][5] + of - (m[0][3] + m[0][4]) * of;
+
+                /* where it is drawn from, tightly */
+                for (int y = y0; y <= y1; y++)
+                  for (int x = x0; x <= x1; x++)
+                    if (eo->mask[0]->data[(gsize) y * w + x] > 0.f)
+                      {
+                        bx0 = MIN (bx0, x);
+                        bx1 = MAX (bx1, x);
+                        by0 = MIN (by0, y);
+                        by1 = MAX (by1, y);
+                      }
+                eo->x0 = (int) (sc * (bx0 - 1));
+                eo->x1 = (int) (sc * (bx1 + 2));
+                eo->y0 = (int) (sc * (by0 - 1));
+                eo->y1 = (int) (sc * (by1 + 2));
+              }
+          }
+          if (ob->small)
+            continue;
+          /* Seen from the other side, its soft edge too */
+          morph_zone (mv, tmp, w, x0, x1, y0, y1, 2, TRUE);
+          for (int y = y0; y <= y1; y++)
+            for (int x = x0; x <= x1; x++)
+              {
+                gsize k = (gsize) y * w + x;
+
+                self->omask[s]->data[k] = MAX (self->omask[s]->data[k], MIN (1.f, 3.f * mv[k]));
+              }
+        }
+    }
+
+  /* The object's pixels correspond (through its motion) */
+  for (gsize k = 0; k < n; k++)
+    {
+      self->conf0->data[k] = MAX (self->conf0->data[k], self->omask[0]->data[k]);
+      self->conf1->data[k] = MAX (self->conf1->data[k], self->omask[1]->data[k]);
+    }
+}
+
+/* A small object in both keyframes: its pixels kept in @ob's patches,
+ * then painted out of the keyframes' pixels (the mean of the pixels
+ * around that it does not cover; the background is smooth there). */
+void
+inb_engine_paint_out (InbEngine    *self,
+                      EngineObject *ob)
+{
+  const float s = (float) self->scale, off = self->offset;
+  const int r = 2 * (int) self->scale + 3;
+
+  for (guint side = 0; side < 2; side++)
+    {
+      const InbPlane *mask = ob->mask[side];
+      InbPixel *pix = side == 0 ? self->pix0 : self->pix1;
+      int bx0 = (int) mask->width, bx1 = -1, by0 = (int) mask->height, by1 = -1;
+      int x0, x1, y0, y1, pw, ph;
+      InbPixel *patch;
+
+      for (int y = 0; y < (int) mask->height; y++)
+        for (int x = 0; x < (int) mask->width; x++)
+          if (mask->data[(gsize) y * mask->width + x] > 0.f)
+            {
+              bx0 = MIN (bx0, x);
+              bx1 = MAX (bx1, x);
+              by0 = MIN (by0, y);
+              by1 = MAX (by1, y);
+            }
+      if (bx1 < 0)
+        {
+          bx0 = bx1 = by0 = by1 = 0;
+        }
+      x0 = CLAMP ((int) (s * (bx0 - 1)), 0, (int) self->width - 1);
+      x1 = CLAMP ((int) (s * (bx1 + 2)), 0, (int) self->width - 1);
+      y0 = CLAMP ((int) (s * (by0 - 1)), 0, (int) self->height - 1);
+      y1 = CLAMP ((int) (s * (by1 + 2)), 0, (int) self->height - 1);
+      pw = x1 - x0 + 1;
+      ph = y1 - y0 + 1;
+      patch = g_aligned_alloc ((gsize) (pw + 1) * (ph + 1), sizeof (InbPixel), 16);
+      for (int y = 0; y <= ph; y++)
+        for (int x = 0; x <= pw; x++)
+          patch[(gsize) y * (pw + 1) + x] = pix[(gsize) MIN (y0 + y, y1) * self->pad_stride + MIN (x0 + x, x1)];
+      ob->patch[side] = patch;
+      ob->px0[side] = x0;
+      ob->py0[side] = y0;
+      ob->pw[side] = pw;
+      ob->ph[side] = ph;
+      if (bx1 < 0)
+        continue;
+
+      for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++)
+          {
+            float m = inb_plane_sample (mask, (x - off) / s, (y - off) / s), cnt = 0.f;
+            InbPixel fill = { 0.f, 0.f, 0.f, 0.f };
+
+            if (m <= 0.f)
+              continue;
+            /* (wider until some are found) */
+            for (int rr = r; rr <= 4 * r && cnt == 0.f; rr *= 2)
+              for (int j = MAX (0, y - rr); j <= MIN ((int) self->height - 1, y + rr); j++)
+                for (int i = MAX (0, x - rr); i <= MIN ((int) self->width - 1, x + rr); i++)
+                  if (inb_plane_sample (mask, (i - off) / s, (j - off) / s) <= 0.f)
+                    {
+                      InbPixel q = (i >= x0 && i <= x1 && j >= y0 && j <= y1)
+                                   ? patch[(gsize) (j - y0) * (pw + 1) + (i - x0)]
+                                   : pix[(gsize) j * self->pad_stride + i];
+
+                      fill += q;
+                      cnt += 1.f;
+                    }
+            if (cnt > 0.f)
+              pix[(gsize) y * self->pad_stride + x] += m * (fill / cnt - pix[(gsize) y * self->pad_stride + x]);
+          }
+    }
+}

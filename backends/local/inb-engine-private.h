@@ -1,0 +1,265 @@
+/* inb-engine-private.h — what the parts of the engine share
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Internal to backends/local/: the engine object and the helpers that
+ * inb-engine.c, inb-confidence.c, inb-engine-objects.c,
+ * inb-engine-sources.c and inb-render.c share.
+ */
+#pragma once
+
+#include "inb-engine.h"
+#include "inb-flow.h"
+#include "inb-parallel.h"
+
+G_BEGIN_DECLS
+
+/* An RGB pixel as four floats (the fourth unused), one SIMD register. */
+typedef float InbPixel __attribute__ ((vector_size (16)));
+
+/* An object moving far, drawn over the rest */
+typedef struct
+{
+  double    fwd[6];     /* affine first -> last, full-resolution pixels */
+  InbPlane *mask[2];    /* where it is in first and last (analysis grid) */
+  int       x0;         /* a box around it in first (full resolution) */
+  int       x1;
+  int       y0;
+  int       y1;
+  /* Small objects (see #InbFlowObject): painted out of the keyframes'
+   * pixels, which the background takes, and drawn from these copies of
+   * the keyframes' pixels around them (stride pw + 1, ph + 1 rows) */
+  gboolean  small;
+  InbPixel *patch[2];
+  int       px0[2];
+  int       py0[2];
+  int       pw[2];
+  int       ph[2];
+} EngineObject;
+
+#define SPLAT_FLOOR   0.05f   /* weight of an unreliable flow sample */
+#define TRUST_FLOOR   0.05f   /* weight of an unreliable keyframe sample */
+#define DEPTH_START   8.f     /* analysis pixels off the global model, */
+#define DEPTH_RANGE   10.f    /* and their weight in the flow projection */
+#define DEPTH_GAIN    0.7f
+
+struct _InbEngine
+{
+  InbParallel     *par;
+  InbImage        *first;
+  InbImage        *last;
+  InbPixel        *pix0;         /* the keyframes as float pixels, */
+  InbPixel        *pix1;         /* one row and column of padding */
+  guint            pad_stride;   /* width + 1 */
+  guint            width;
+  guint            height;
+
+  /* Analysis grid */
+  guint            aw;
+  guint            ah;
+  guint            scale;
+  float            offset;       /* full x = scale * xa + offset */
+  InbPlane        *conf0;        /* confidence of first's pixels */
+  InbPlane        *conf1;        /* confidence of last's pixels */
+  InbPlane        *luma[2];      /* the keyframes' luma (analysis grid) */
+  float            reliability;  /* of the global model, 0..1 */
+  InbPlane        *omask[2];     /* objects moving far, in first and last
+                                  * (NULL without any), a little grown */
+  InbPlane        *bgu[2];       /* the background's motion under and around */
+  InbPlane        *bgv[2];       /* them, from first and from last */
+  guint            n_objects;
+  EngineObject     objects[3];
+  double           global_conf;
+
+  /* Splat sources on the motion grid (half the analysis grid: motion
+   * cell m is centred on analysis xa = 2 m + 0.5): [0] from first's
+   * pixels, [1] from last's, in stabilised motion-grid coordinates:
+   * position at time t = p + t d. */
+  guint            mw;
+  guint            mh;
+  float           *src_px[2];
+  float           *src_py[2];
+  float           *src_dx[2];
+  float           *src_dy[2];
+  float           *src_w[2];
+  float           *prior_dx;     /* motion where nothing lands: first's, */
+  float           *prior_dy;     /* the background's under an object */
+
+  /* Per-frame buffers */
+  GMutex           lock;
+  InbPixel        *acc[2];       /* per cell: w dx, w dy, w */
+  InbPlane        *ft_u;         /* local motion at time t */
+  InbPlane        *ft_v;
+  guint            node;         /* node spacing in output pixels */
+  guint            nw;
+  guint            nh;
+  float           *map;          /* per node: ax, ay, bx, by, w0 */
+  guint            wpad;         /* width rounded up to 4 */
+  float           *hmap;         /* node rows interpolated along x */
+};
+
+/* 1 well inside, 0 a pixel or more outside [-0.5, size - 0.5]. */
+static inline float
+inside (float x,
+        float y,
+        float w,
+        float h)
+{
+  float d = MIN (MIN (x + 0.5f, w - 0.5f - x), MIN (y + 0.5f, h - 0.5f - y));
+
+  return d >= 1.f ? 1.f : (d <= -1.f ? 0.f : 0.5f * (d + 1.f));
+}
+
+static inline void
+apply_h (const double h[9],
+         float        x,
+         float        y,
+         float       *ox,
+         float       *oy)
+{
+  double w = h[6] * x + h[7] * y + h[8];
+
+  if (w < 1e-6)
+    w = 1e-6;
+  *ox = (float) ((h[0] * x + h[1] * y + h[2]) / w);
+  *oy = (float) ((h[3] * x + h[4] * y + h[5]) / w);
+}
+
+static inline void
+affine_apply (const double m[6],
+              float        x,
+              float        y,
+              float       *ox,
+              float       *oy)
+{
+  *ox = (float) (m[0] * x + m[1] * y + m[2]);
+  *oy = (float) (m[3] * x + m[4] * y + m[5]);
+}
+
+static inline InbPixel
+bilinear (const InbPixel *p,
+          gsize           stride,
+          float           fx,
+          float           fy)
+{
+  InbPixel top = p[0] + (p[1] - p[0]) * fx;
+  InbPixel bot = p[stride] + (p[stride + 1] - p[stride]) * fx;
+
+  return top + (bot - top) * fy;
+}
+
+/* Near the edge of @mask at (@x, @y) (analysis grid): not fully inside
+ * two analysis pixels away in some direction */
+static inline gboolean
+rim (const InbPlane *mask,
+     float           x,
+     float           y)
+{
+  return inb_plane_sample (mask, x - 2.f, y) < 0.999f || inb_plane_sample (mask, x + 2.f, y) < 0.999f
+      || inb_plane_sample (mask, x, y - 2.f) < 0.999f || inb_plane_sample (mask, x, y + 2.f) < 0.999f;
+}
+
+typedef struct
+{
+  InbEngine       *self;
+  const InbPlane  *fu;
+  const InbPlane  *fv;
+  const InbPlane  *conf;
+  const InbPlane  *layer;     /* 1 object, -1 background under one; or NULL */
+  const InbPlane  *lu;        /* the confident flow nearby (push-pull) */
+  const InbPlane  *lv;
+  const InbPlane  *tex;       /* 1 textured, 0 flat: any motion matches */
+  const InbPlane  *la;        /* luma of this set's keyframe, */
+  const InbPlane  *lb;        /* and of the other one */
+  double           model[9];  /* global model from this set's keyframe, analysis grid */
+  float            reliability;
+  float            gain;
+  float            far_u;     /* the most common confident motion, */
+  float            far_v;
+  float            far_weight; /* and its weight as the depth reference */
+  guint            set;
+} SourceJob;
+
+typedef struct
+{
+  const InbPlane *la;
+  InbPlane       *tex;
+} TextureJob;
+
+typedef struct
+{
+  const InbImage *src;
+  InbPixel       *dst;
+} PixelJob;
+
+/* inb-confidence.c */
+InbPlane *
+inb_engine_local_mean (InbParallel    *par,
+                       const InbPlane *src,
+                       GCancellable   *cancellable);
+
+gboolean
+inb_engine_compute_confidence (InbParallel    *par,
+                               const InbPlane *la,
+                               const InbPlane *lb,
+                               const InbPlane *ma,
+                               const InbPlane *mb,
+                               const InbPlane *fu,
+                               const InbPlane *fv,
+                               const InbPlane *bu,
+                               const InbPlane *bv,
+                               InbPlane       *conf,
+                               GCancellable   *cancellable);
+
+/* inb-engine-objects.c */
+void
+inb_engine_push_pull (const float *wu,
+                      const float *wv,
+                      const float *wt,
+                      guint        width,
+                      guint        height,
+                      float       *out_u,
+                      float       *out_v);
+
+void
+inb_engine_object_layers (InbEngine             *self,
+                          const InbFlowAnalysis *an,
+                          const double           model[2][9],
+                          float                  reliability,
+                          InbPlane              *fu[2],
+                          InbPlane              *fv[2],
+                          InbPlane              *layer[2]);
+
+void
+inb_engine_paint_out (InbEngine    *self,
+                      EngineObject *ob);
+
+/* inb-engine-sources.c */
+void
+inb_engine_texture_rows (guint    start,
+                         guint    end,
+                         gpointer user_data);
+
+void
+inb_engine_source_rows (guint    start,
+                        guint    end,
+                        gpointer user_data);
+
+gboolean inb_engine_build_sources (InbEngine             *self,
+                                   const InbFlowAnalysis *an,
+                                   guint                  set,
+                                   const double           model[9],
+                                   double                 reliability,
+                                   InbPlane              *ofu,
+                                   InbPlane              *ofv,
+                                   InbPlane              *olayer,
+                                   GCancellable          *cancellable);
+
+/* inb-render.c */
+void
+inb_engine_to_pixels_rows (guint    start,
+                           guint    end,
+                           gpointer user_data);
+
+G_END_DECLS

@@ -1,0 +1,581 @@
+/* inb-render.c — rendering one in-between
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Steps 1–3 of inb-engine.c per frame (splat, node map, pixels) and the
+ * object layers drawn on top, then inb_engine_render() itself.
+ */
+#define G_LOG_DOMAIN "inb-engine"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inb-engine-private.h"
+
+/* ------------------------------------------------------------------ */
+/* Rendering                                                           */
+
+typedef struct
+{
+  InbEngine *self;
+  float      t;
+  guint8    *out;
+  gsize      out_stride;
+} FrameJob;
+
+static void
+splat_sets (guint    start,
+            guint    end,
+            gpointer user_data)
+{
+  const FrameJob *job = user_data;
+  InbEngine *self = job->self;
+  const gsize n = (gsize) self->mw * self->mh;
+  const int w = (int) self->mw, h = (int) self->mh;
+  const float t = job->t;
+
+  for (guint set = start; set < end; set++)
+    {
+      InbPixel *acc = self->acc[set];
+      const float *px = self->src_px[set], *py = self->src_py[set];
+      const float *dx = self->src_dx[set], *dy = self->src_dy[set];
+      const float *sw = self->src_w[set];
+
+      memset (acc, 0, n * sizeof (InbPixel));
+      for (gsize k = 0; k < n; k++)
+        {
+          float x = px[k] + t * dx[k];
+          float y = py[k] + t * dy[k];
+          InbPixel v = { dx[k] * sw[k], dy[k] * sw[k], sw[k], 0.f };
+          InbPixel *o;
+          float fx, fy;
+          int ix, iy;
+
+          if (!(x >= 0.f && y >= 0.f && x < (float) (w - 1) && y < (float) (h - 1)))
+            continue;
+          ix = (int) x;
+          iy = (int) y;
+          fx = x - (float) ix;
+          fy = y - (float) iy;
+          o = acc + (gsize) iy * w + ix;
+          o[0] += v * ((1.f - fx) * (1.f - fy));
+          o[1] += v * (fx * (1.f - fy));
+          o[w] += v * ((1.f - fx) * fy);
+          o[w + 1] += v * (fx * fy);
+        }
+    }
+}
+
+static void
+normalise_rows (guint    start,
+                guint    end,
+                gpointer user_data)
+{
+  const FrameJob *job = user_data;
+  InbEngine *self = job->self;
+  const InbPixel *a0 = self->acc[0], *a1 = self->acc[1];
+  const float *prior_u = self->prior_dx, *prior_v = self->prior_dy;
+  const float eps = 1e-3f;
+
+  for (guint y = start; y < end; y++)
+    {
+      gsize row = (gsize) y * self->mw;
+
+      for (gsize k = row; k < row + self->mw; k++)
+        {
+          InbPixel a = a0[k] + a1[k];
+          float wsum = a[2] + eps;
+
+          self->ft_u->data[k] = (a[0] + eps * prior_u[k]) / wsum;
+          self->ft_v->data[k] = (a[1] + eps * prior_v[k]) / wsum;
+        }
+    }
+}
+
+static void
+node_rows (guint    start,
+           guint    end,
+           gpointer user_data)
+{
+  const FrameJob *job = user_data;
+  InbEngine *self = job->self;
+  const float t = job->t;
+  const float s = (float) self->scale, off = self->offset;
+  const float fw = (float) self->width, fh = (float) self->height;
+  const float g = (float) self->global_conf;
+  const float rel = self->reliability;
+
+  for (guint j = start; j < end; j++)
+    for (guint i = 0; i < self->nw; i++)
+      {
+        float *m = self->map + ((gsize) j * self->nw + i) * 5;
+        float yx, yy, mx, my, fu, fv, ax, ay, bx, by, c0, c1, w0, w1, r, d, k;
+
+        yx = (float) (i * self->node);
+        yy = (float) (j * self->node);
+        mx = 0.5f * ((yx - off) / s - 0.5f);
+        my = 0.5f * ((yy - off) / s - 0.5f);
+        fu = 2.f * s * inb_plane_sample (self->ft_u, mx, my);
+        fv = 2.f * s * inb_plane_sample (self->ft_v, mx, my);
+        ax = yx - t * fu;
+        ay = yy - t * fv;
+        bx = yx + (1.f - t) * fu;
+        by = yy + (1.f - t) * fv;
+
+        c0 = inb_plane_sample (self->conf0, (ax - off) / s, (ay - off) / s);
+        c1 = inb_plane_sample (self->conf1, (bx - off) / s, (by - off) / s);
+        c0 = g * c0 + (1.f - g);
+        c1 = g * c1 + (1.f - g);
+        w0 = (1.f - t) * ((TRUST_FLOOR + c1) * inside (ax, ay, fw, fh) + 1e-6f);
+        w1 = t * ((TRUST_FLOOR + c0) * inside (bx, by, fw, fh) + 1e-6f);
+        if (self->omask[0] != NULL)
+          {
+            /* an object's pixel on one side, none on the other: the
+             * object has left, the other side shows what it uncovered */
+            float o0 = inb_plane_sample (self->omask[0], (ax - off) / s, (ay - off) / s);
+            float o1 = inb_plane_sample (self->omask[1], (bx - off) / s, (by - off) / s);
+
+            w0 *= 1.f - 0.98f * o0;
+            w1 *= 1.f - 0.98f * o1;
+          }
+
+        /* Where the two samples disagree and one is doubtful, a blend
+         * shows both (a doubled, smeared texture): lean to the side the
+         * weights prefer instead. Only without a reliable global model
+         * (below 0.5): with one, doubtful samples follow it and what
+         * still disagrees is an occlusion, which the weights above
+         * already handle. */
+        r = w0 / (w0 + w1);
+        k = CLAMP (1.f - 2.f * rel, 0.f, 1.f) * CLAMP ((0.6f - MIN (c0, c1)) * 2.5f, 0.f, 1.f)
+            * inside (ax, ay, fw, fh) * inside (bx, by, fw, fh);
+        if (k > 0.f)
+          {
+            d = fabsf (inb_plane_sample (self->luma[0], (ax - off) / s, (ay - off) / s)
+                       - inb_plane_sample (self->luma[1], (bx - off) / s, (by - off) / s));
+            k *= CLAMP ((d - 12.f) / 16.f, 0.f, 1.f);
+            r = CLAMP (0.5f + (r - 0.5f) * (1.f + 8.f * k), 0.f, 1.f);
+          }
+
+        m[0] = ax;
+        m[1] = ay;
+        m[2] = bx;
+        m[3] = by;
+        m[4] = r;
+      }
+}
+
+typedef float InbVec4f __attribute__ ((vector_size (16)));
+typedef int InbVec4i __attribute__ ((vector_size (16)));
+
+/* Clamps to [0, hi]; NaN becomes 0. */
+static inline InbVec4f
+clamp4 (InbVec4f v,
+        InbVec4f hi)
+{
+  const InbVec4f zero = { 0.f, 0.f, 0.f, 0.f };
+  InbVec4i in_low = v > zero;
+  InbVec4i in_high;
+
+  v = (InbVec4f) ((InbVec4i) v & in_low);
+  in_high = v < hi;
+
+  return (InbVec4f) (((InbVec4i) v & in_high) | ((InbVec4i) hi & ~in_high));
+}
+
+static inline InbVec4f
+load4 (const float *p)
+{
+  InbVec4f v;
+
+  memcpy (&v, p, sizeof v);
+
+  return v;
+}
+
+static inline __attribute__ ((always_inline)) void
+blend_pixel (guint8         *d,
+             const InbPixel *p0,
+             const InbPixel *p1,
+             gsize           ps,
+             InbVec4i        ax0,
+             InbVec4i        ay0,
+             InbVec4f        afx,
+             InbVec4f        afy,
+             InbVec4i        bx0,
+             InbVec4i        by0,
+             InbVec4f        bfx,
+             InbVec4f        bfy,
+             InbVec4f        wa,
+             guint           k)
+{
+  InbPixel a = bilinear (p0 + (gsize) ay0[k] * ps + ax0[k], ps, afx[k], afy[k]);
+  InbPixel b = bilinear (p1 + (gsize) by0[k] * ps + bx0[k], ps, bfx[k], bfy[k]);
+  InbPixel o = b + (a - b) * wa[k] + 0.5f;
+
+  d[3 * k] = (guint8) o[0];
+  d[3 * k + 1] = (guint8) o[1];
+  d[3 * k + 2] = (guint8) o[2];
+}
+
+/* Interpolates one node row along x into @dst (five maps, @wpad apart);
+ * inlined with a constant @node so the loops unroll. */
+static inline __attribute__ ((always_inline)) void
+fill_row (float       *dst,
+          const float *nodes,
+          guint        nw,
+          guint        wpad,
+          const guint  node)
+{
+  const float inv = 1.f / (float) node;
+
+  for (guint c = 0; c < 5; c++)
+    {
+      float *d = dst + (gsize) c * wpad;
+      guint x = 0;
+
+      for (guint i = 0; i + 1 < nw && x + node <= wpad; i++, x += node)
+        {
+          float v = nodes[i * 5 + c];
+          float dv = (nodes[i * 5 + 5 + c] - v) * inv;
+
+          for (guint k = 0; k < node; k++)
+            d[x + k] = v + dv * (float) k;
+        }
+      for (; x < wpad; x++)
+        d[x] = nodes[(nw - 1) * 5 + c];
+    }
+}
+
+static void
+hrow_rows (guint    start,
+           guint    end,
+           gpointer user_data)
+{
+  const FrameJob *job = user_data;
+  InbEngine *self = job->self;
+
+  for (guint j = start; j < end; j++)
+    {
+      float *dst = self->hmap + (gsize) j * 5 * self->wpad;
+      const float *nodes = self->map + (gsize) j * self->nw * 5;
+
+      switch (self->node)
+        {
+        case 2: fill_row (dst, nodes, self->nw, self->wpad, 2); break;
+        case 4: fill_row (dst, nodes, self->nw, self->wpad, 4); break;
+        case 8: fill_row (dst, nodes, self->nw, self->wpad, 8); break;
+        case 16: fill_row (dst, nodes, self->nw, self->wpad, 16); break;
+        default: fill_row (dst, nodes, self->nw, self->wpad, 32); break;
+        }
+    }
+}
+
+static void
+pixel_rows (guint    start,
+            guint    end,
+            gpointer user_data)
+{
+  const FrameJob *job = user_data;
+  InbEngine *self = job->self;
+  const guint w = self->width;
+  const gsize ps = self->pad_stride;
+  const gsize wpad = self->wpad;
+  const InbPixel *p0 = self->pix0;
+  const InbPixel *p1 = self->pix1;
+  const guint node = self->node;
+  const float inv_node = 1.f / (float) node;
+  const InbVec4f xmax = { w - 1.f, w - 1.f, w - 1.f, w - 1.f };
+  const InbVec4f ymax = { self->height - 1.f, self->height - 1.f, self->height - 1.f, self->height - 1.f };
+
+  for (guint y = start; y < end; y++)
+    {
+      guint8 *dst = job->out + (gsize) y * job->out_stride;
+      guint j = y / node;
+      float fy = (float) (y - j * node) * inv_node;
+      const float *h0 = self->hmap + (gsize) j * 5 * wpad;
+      const float *h1 = h0 + 5 * wpad;
+
+      for (guint x = 0; x < w; x += 4)
+        {
+#define ROW_MAP(c) (load4 (h0 + (c) * wpad + x) + (load4 (h1 + (c) * wpad + x) - load4 (h0 + (c) * wpad + x)) * fy)
+          InbVec4f ax = clamp4 (ROW_MAP (0), xmax);
+          InbVec4f ay = clamp4 (ROW_MAP (1), ymax);
+          InbVec4f bx = clamp4 (ROW_MAP (2), xmax);
+          InbVec4f by = clamp4 (ROW_MAP (3), ymax);
+          InbVec4f wa = ROW_MAP (4);
+#undef ROW_MAP
+          InbVec4i ax0 = __builtin_convertvector (ax, InbVec4i);
+          InbVec4i ay0 = __builtin_convertvector (ay, InbVec4i);
+          InbVec4i bx0 = __builtin_convertvector (bx, InbVec4i);
+          InbVec4i by0 = __builtin_convertvector (by, InbVec4i);
+          InbVec4f afx = ax - __builtin_convertvector (ax0, InbVec4f);
+          InbVec4f afy = ay - __builtin_convertvector (ay0, InbVec4f);
+          InbVec4f bfx = bx - __builtin_convertvector (bx0, InbVec4f);
+          InbVec4f bfy = by - __builtin_convertvector (by0, InbVec4f);
+          guint8 *d = dst + x * 3;
+
+          if (G_LIKELY (x + 4 <= w))
+            {
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, 0);
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, 1);
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, 2);
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, 3);
+            }
+          else
+            {
+              for (guint k = 0; x + k < w; k++)
+                blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, k);
+            }
+        }
+    }
+}
+
+/* The objects moving far, each drawn over the rest where it is at time t
+ * (where first's pixel x is at x + t (A x - x)), from both keyframes as
+ * far as its masks cover it there. */
+typedef struct
+{
+  const FrameJob     *frame;
+  const EngineObject *ob;
+  double              back[6];   /* position at time t -> first */
+  int                 x0;        /* where it is at time t */
+  int                 x1;
+  int                 y0;
+} ObjectJob;
+
+static inline InbPixel
+sample_pixel (const InbPixel *p,
+              gsize           ps,
+              float           w,
+              float           h,
+              float           x,
+              float           y)
+{
+  int ix, iy;
+
+  x = CLAMP (x, 0.f, w - 1.f);
+  y = CLAMP (y, 0.f, h - 1.f);
+  ix = (int) x;
+  iy = (int) y;
+
+  return bilinear (p + (gsize) iy * ps + ix, ps, x - (float) ix, y - (float) iy);
+}
+
+/* 0 when @p, keyframe @side's pixel at full-resolution (@x, @y), has
+ * the colour of the other keyframe (@other) where the background's
+ * motion takes it; 1 when it clearly differs */
+static inline float
+background_test (InbPixel        p,
+                 const InbPixel *other,
+                 const InbEngine *self,
+                 guint           side,
+                 float           x,
+                 float           y)
+{
+  const float s = (float) self->scale, off = self->offset;
+  const float fw = (float) self->width, fh = (float) self->height;
+  float qx = (x - off) / s, qy = (y - off) / s;
+  float tx = x + s * inb_plane_sample (self->bgu[side], qx, qy);
+  float ty = y + s * inb_plane_sample (self->bgv[side], qx, qy);
+  InbPixel q, e;
+
+  if (inside (tx, ty, fw, fh) < 1.f)
+    return 1.f;
+  q = sample_pixel (other, self->pad_stride, fw, fh, tx, ty);
+  e = p - q;
+
+  return CLAMP ((fabsf (e[0]) + fabsf (e[1]) + fabsf (e[2]) - 12.f) / 24.f, 0.f, 1.f);
+}
+
+static void
+object_rows (guint    start,
+             guint    end,
+             gpointer user_data)
+{
+  const ObjectJob *job = user_data;
+  InbEngine *self = job->frame->self;
+  const EngineObject *ob = job->ob;
+  const float t = job->frame->t;
+  const float s = (float) self->scale, off = self->offset;
+  const float fw = (float) self->width, fh = (float) self->height;
+  const float g = (float) self->global_conf;
+
+  for (guint j = start; j < end; j++)
+    {
+      int y = job->y0 + (int) j;
+      guint8 *d = job->frame->out + (gsize) y * job->frame->out_stride;
+
+      for (int x = job->x0; x <= job->x1; x++)
+        {
+          float ax, ay, bx, by, wa, wb;
+          InbPixel o, pa, pb;
+
+          affine_apply (job->back, (float) x, (float) y, &ax, &ay);
+          affine_apply (ob->fwd, ax, ay, &bx, &by);
+          /* (fading with the pair's correspondence, as the rest does) */
+          wa = (1.f - t) * g * inb_plane_sample (ob->mask[0], (ax - off) / s, (ay - off) / s)
+               * inside (ax, ay, fw, fh);
+          wb = t * g * inb_plane_sample (ob->mask[1], (bx - off) / s, (by - off) / s)
+               * inside (bx, by, fw, fh);
+          if (wa + wb < 1.f / 512.f)
+            continue;
+          if (ob->small)
+            {
+              pa = sample_pixel (ob->patch[0], ob->pw[0] + 1, ob->pw[0], ob->ph[0],
+                                 ax - ob->px0[0], ay - ob->py0[0]);
+              pb = sample_pixel (ob->patch[1], ob->pw[1] + 1, ob->pw[1], ob->ph[1],
+                                 bx - ob->px0[1], by - ob->py0[1]);
+            }
+          else
+            {
+              pa = sample_pixel (self->pix0, self->pad_stride, fw, fh, ax, ay);
+              pb = sample_pixel (self->pix1, self->pad_stride, fw, fh, bx, by);
+            }
+          /* The mask is drawn a little wide: at its rim, a pixel that the
+           * background's motion explains (the same colour where the
+           * background went in the other keyframe, which the object has
+           * left) is background, not carried along with the object */
+          if (wa > 0.f && rim (ob->mask[0], (ax - off) / s, (ay - off) / s))
+            wa *= background_test (pa, self->pix1, self, 0, ax, ay);
+          if (wb > 0.f && rim (ob->mask[1], (bx - off) / s, (by - off) / s))
+            wb *= background_test (pb, self->pix0, self, 1, bx, by);
+          if (wa + wb < 1.f / 512.f)
+            continue;
+          o = (InbPixel) { d[3 * x], d[3 * x + 1], d[3 * x + 2], 0.f } * (1.f - wa - wb)
+              + pa * wa + pb * wb + 0.5f;
+          d[3 * x] = (guint8) CLAMP (o[0], 0.f, 255.f);
+          d[3 * x + 1] = (guint8) CLAMP (o[1], 0.f, 255.f);
+          d[3 * x + 2] = (guint8) CLAMP (o[2], 0.f, 255.f);
+        }
+    }
+}
+
+static void
+draw_objects (InbEngine      *self,
+              const FrameJob *frame)
+{
+  const double t = frame->t;
+
+  for (guint o = 0; o < self->n_objects; o++)
+    {
+      const EngineObject *ob = &self->objects[o];
+      ObjectJob job = { frame, ob, { 0 }, 0, 0, 0 };
+      double b[6], det;
+      float xs[4], ys[4];
+      int y1;
+
+      /* time t = (1 - t) I + t A */
+      b[0] = 1 - t + t * ob->fwd[0];
+      b[1] = t * ob->fwd[1];
+      b[2] = t * ob->fwd[2];
+      b[3] = t * ob->fwd[3];
+      b[4] = 1 - t + t * ob->fwd[4];
+      b[5] = t * ob->fwd[5];
+      det = b[0] * b[4] - b[1] * b[3];
+      if (fabs (det) < 1e-6)
+        continue;
+      job.back[0] = b[4] / det;
+      job.back[1] = -b[1] / det;
+      job.back[3] = -b[3] / det;
+      job.back[4] = b[0] / det;
+      job.back[2] = -(job.back[0] * b[2] + job.back[1] * b[5]);
+      job.back[5] = -(job.back[3] * b[2] + job.back[4] * b[5]);
+      for (guint c = 0; c < 4; c++)
+        affine_apply (b, (float) (c & 1 ? ob->x1 : ob->x0), (float) (c & 2 ? ob->y1 : ob->y0),
+                      &xs[c], &ys[c]);
+      job.x0 = MAX (0, (int) floorf (MIN (MIN (xs[0], xs[1]), MIN (xs[2], xs[3]))));
+      job.x1 = MIN ((int) self->width - 1, (int) ceilf (MAX (MAX (xs[0], xs[1]), MAX (xs[2], xs[3]))));
+      job.y0 = MAX (0, (int) floorf (MIN (MIN (ys[0], ys[1]), MIN (ys[2], ys[3]))));
+      y1 = MIN ((int) self->height - 1, (int) ceilf (MAX (MAX (ys[0], ys[1]), MAX (ys[2], ys[3]))));
+      if (job.x0 > job.x1 || job.y0 > y1)
+        continue;
+      inb_parallel_for (self->par, (guint) (y1 - job.y0 + 1), 0, object_rows, &job, NULL);
+    }
+}
+
+void
+inb_engine_to_pixels_rows (guint    start,
+                           guint    end,
+                           gpointer user_data)
+{
+  const PixelJob *job = user_data;
+  const guint w = inb_image_get_width (job->src);
+  const gsize stride = inb_image_get_stride (job->src);
+  const guint8 *data = inb_image_get_data (job->src);
+
+  const guint h = inb_image_get_height (job->src);
+
+  /* Row h and column w repeat the last ones. */
+  for (guint y = start; y < end; y++)
+    {
+      const guint8 *s = data + MIN (y, h - 1) * stride;
+      InbPixel *d = job->dst + (gsize) y * (w + 1);
+
+      for (guint x = 0; x < w; x++, s += 3)
+        d[x] = (InbPixel) { s[0], s[1], s[2], 0.f };
+      d[w] = d[w - 1];
+    }
+}
+
+static void
+copy_image (const InbImage *src,
+            InbImage       *dst)
+{
+  const guint8 *s = inb_image_get_data (src);
+  guint8 *d = inb_image_get_data_mut (dst);
+  gsize ss = inb_image_get_stride (src), ds = inb_image_get_stride (dst);
+  gsize row = (gsize) inb_image_get_width (src) * 3;
+
+  for (guint y = 0; y < inb_image_get_height (src); y++)
+    memcpy (d + y * ds, s + y * ss, row);
+}
+
+/**
+ * inb_engine_render:
+ *
+ * Renders time @t into @out. Thread-safe (frames are rendered one at a
+ * time); allocates nothing.
+ */
+void
+inb_engine_render (InbEngine *self,
+                   double     t,
+                   InbImage  *out)
+{
+  FrameJob job;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (inb_image_get_width (out) == self->width);
+  g_return_if_fail (inb_image_get_height (out) == self->height);
+
+  if (!(t > 0.0))
+    {
+      copy_image (self->first, out);
+      return;
+    }
+  if (t >= 1.0)
+    {
+      copy_image (self->last, out);
+      return;
+    }
+
+  g_mutex_lock (&self->lock);
+
+  job.self = self;
+  job.t = (float) t;
+  job.out = inb_image_get_data_mut (out);
+  job.out_stride = inb_image_get_stride (out);
+
+  inb_parallel_for (self->par, 2, 1, splat_sets, &job, NULL);
+  inb_parallel_for (self->par, self->mh, 0, normalise_rows, &job, NULL);
+  inb_parallel_for (self->par, self->nh, 0, node_rows, &job, NULL);
+  inb_parallel_for (self->par, self->nh, 0, hrow_rows, &job, NULL);
+  inb_parallel_for (self->par, self->height, 0, pixel_rows, &job, NULL);
+  draw_objects (self, &job);
+
+  g_mutex_unlock (&self->lock);
+}
