@@ -37,6 +37,7 @@ struct _InbJob
   gint64        started_at;   /* monotonic µs, 0 before start */
   gint64        ended_at;
   gboolean      running;
+  gboolean      left;         /* stopped following; the service runs it on */
 };
 
 G_DEFINE_FINAL_TYPE (InbJob, inb_job, G_TYPE_OBJECT)
@@ -457,6 +458,17 @@ inb_job_set_state (InbJob      *self,
            inb_job_state_to_string (self->state), inb_job_state_to_string (state));
 
   self->state = state;
+
+  /* Left for later: the take keeps the state it had, so the next start
+   * resumes its task */
+  if (self->left && state == INB_JOB_CANCELLED)
+    {
+      self->ended_at = g_get_monotonic_time ();
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+      g_signal_emit (self, signals[FINISHED], 0);
+      return;
+    }
+
   inb_take_set_state (self->take, inb_job_state_to_string (state));
 
   if (inb_job_state_is_terminal (state))
@@ -480,6 +492,48 @@ inb_job_set_state (InbJob      *self,
  * Cancels the job: a queued job ends at once, a running one as soon as
  * its backend notices (the local engine within 200 ms).
  */
+/**
+ * inb_job_can_leave_for_later:
+ *
+ * Returns: whether the job's task already reached a service that keeps
+ *   running it without us, so stopping now loses nothing (see
+ *   inb_job_leave_for_later())
+ */
+gboolean
+inb_job_can_leave_for_later (InbJob *self)
+{
+  g_return_val_if_fail (INB_IS_JOB (self), FALSE);
+
+  return inb_backend_has_address (self->backend) &&
+         (self->state == INB_JOB_SUBMITTED || self->state == INB_JOB_RUNNING ||
+          self->state == INB_JOB_DOWNLOADING);
+}
+
+/**
+ * inb_job_leave_for_later:
+ *
+ * Stops following a job whose task runs at a service (quitting, say)
+ * without cancelling it there: its take keeps its state and the next start
+ * resumes it. A job that cannot be left (see
+ * inb_job_can_leave_for_later()) is cancelled instead.
+ */
+void
+inb_job_leave_for_later (InbJob *self)
+{
+  g_return_if_fail (INB_IS_JOB (self));
+
+  if (inb_job_state_is_terminal (self->state))
+    return;
+
+  if (inb_job_can_leave_for_later (self))
+    {
+      self->left = TRUE;
+      inb_request_set_leave_remote (self->request, TRUE);
+    }
+
+  inb_job_cancel (self);
+}
+
 void
 inb_job_cancel (InbJob *self)
 {

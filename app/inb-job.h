@@ -55,6 +55,8 @@ char        *inb_job_dup_stage           (InbJob      *self);
 double       inb_job_get_elapsed         (InbJob      *self);   /* seconds since start */
 double       inb_job_get_eta             (InbJob      *self);   /* seconds, < 0 if unknown */
 void         inb_job_cancel              (InbJob      *self);
+gboolean     inb_job_can_leave_for_later (InbJob      *self);
+void         inb_job_leave_for_later     (InbJob      *self);
 
 /* Used by InbJobQueue. */
 void         inb_job_run_async           (InbJob             *self,

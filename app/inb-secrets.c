@@ -26,23 +26,25 @@
 #include <glib/gi18n.h>
 #include <libsecret/secret.h>
 
-#include "inb-cloud-backend.h"
 #include "inb-secrets.h"
 
+/* A backend that takes a key, as its class declares it (InbBackendInfo).
+ * Copied when the secrets are made, so worker threads read it freely. */
 typedef struct
 {
-  const char *id;
-  const char *name;
-  const char *env_var;
+  char *id;
+  char *name;
+  char *env_var;
 } Provider;
 
-static const Provider providers[] = {
-  { "dashscope", "DashScope", "DASHSCOPE_API_KEY" },
-  { "wavespeed", "WaveSpeed", "WAVESPEED_API_KEY" },
-  { "runcomfy",  "RunComfy",  "RUNCOMFY_API_TOKEN" },
-};
-
-static const char * const provider_ids[] = { "dashscope", "wavespeed", "runcomfy", NULL };
+static void
+provider_free (Provider *p)
+{
+  g_free (p->id);
+  g_free (p->name);
+  g_free (p->env_var);
+  g_free (p);
+}
 
 static const SecretSchema key_schema = {
   INB_SECRETS_SCHEMA_NAME, SECRET_SCHEMA_NONE,
@@ -58,6 +60,8 @@ struct _InbSecrets
 {
   GObject     parent_instance;
 
+  GPtrArray  *providers;    /* Provider, in the registry's order; read-only */
+  char      **provider_ids;
   GMutex      mutex;        /* the blocking calls may run in worker threads */
   GHashTable *session;      /* provider → key kept for this run only */
   char       *problem;
@@ -79,45 +83,74 @@ inb_secrets_free_key (char *key)
 }
 
 static const Provider *
-find_provider (const char *provider)
+find_provider (InbSecrets *self,
+               const char *provider)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
-    if (g_strcmp0 (providers[i].id, provider) == 0)
-      return &providers[i];
+  for (guint i = 0; provider != NULL && i < self->providers->len; i++)
+    {
+      const Provider *p = g_ptr_array_index (self->providers, i);
+
+      if (g_str_equal (p->id, provider))
+        return p;
+    }
 
   return NULL;
 }
 
+/**
+ * inb_secrets_get_providers:
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the ids of the
+ *   backends that take a key, in the registry's order
+ */
 const char * const *
-inb_secrets_get_providers (void)
+inb_secrets_get_providers (InbSecrets *self)
 {
-  return provider_ids;
+  g_return_val_if_fail (INB_IS_SECRETS (self), NULL);
+
+  return (const char * const *) self->provider_ids;
 }
 
 gboolean
-inb_secrets_is_provider (const char *provider)
+inb_secrets_is_provider (InbSecrets *self,
+                         const char *provider)
 {
-  return find_provider (provider) != NULL;
+  g_return_val_if_fail (INB_IS_SECRETS (self), FALSE);
+
+  return find_provider (self, provider) != NULL;
 }
 
 /**
  * inb_secrets_get_env_var:
  *
- * Returns: (nullable): "DASHSCOPE_API_KEY" for "dashscope", …
+ * Returns: (nullable): the variable the backend declares for its key
  */
 const char *
-inb_secrets_get_env_var (const char *provider)
+inb_secrets_get_env_var (InbSecrets *self,
+                         const char *provider)
 {
-  const Provider *p = find_provider (provider);
+  const Provider *p;
 
+  g_return_val_if_fail (INB_IS_SECRETS (self), NULL);
+
+  p = find_provider (self, provider);
   return p != NULL ? p->env_var : NULL;
 }
 
+/**
+ * inb_secrets_get_provider_name:
+ *
+ * Returns: the backend's short name (translated), or @provider itself
+ */
 const char *
-inb_secrets_get_provider_name (const char *provider)
+inb_secrets_get_provider_name (InbSecrets *self,
+                               const char *provider)
 {
-  const Provider *p = find_provider (provider);
+  const Provider *p;
 
+  g_return_val_if_fail (INB_IS_SECRETS (self), provider);
+
+  p = find_provider (self, provider);
   return p != NULL ? p->name : provider;
 }
 
@@ -144,6 +177,8 @@ inb_secrets_finalize (GObject *object)
   InbSecrets *self = INB_SECRETS (object);
 
   g_hash_table_unref (self->session);
+  g_ptr_array_unref (self->providers);
+  g_strfreev (self->provider_ids);
   g_free (self->problem);
   g_mutex_clear (&self->mutex);
 
@@ -165,10 +200,42 @@ inb_secrets_init (InbSecrets *self)
   self->timeout_ms = INB_SECRETS_DEFAULT_TIMEOUT_MS;
 }
 
+/**
+ * inb_secrets_new:
+ * @registry: the backends: each one whose class declares a key variable
+ *   (inb_backend_takes_key()) is a provider whose key is kept here
+ */
 InbSecrets *
-inb_secrets_new (void)
+inb_secrets_new (InbBackendRegistry *registry)
 {
-  return g_object_new (INB_TYPE_SECRETS, NULL);
+  InbSecrets *self;
+  GListModel *backends;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  g_return_val_if_fail (INB_IS_BACKEND_REGISTRY (registry), NULL);
+
+  self = g_object_new (INB_TYPE_SECRETS, NULL);
+  self->providers = g_ptr_array_new_with_free_func ((GDestroyNotify) provider_free);
+
+  backends = inb_backend_registry_get_backends (registry);
+  for (guint i = 0; i < g_list_model_get_n_items (backends); i++)
+    {
+      g_autoptr(InbBackend) backend = g_list_model_get_item (backends, i);
+      Provider *p;
+
+      if (!inb_backend_takes_key (backend))
+        continue;
+
+      p = g_new0 (Provider, 1);
+      p->id = g_strdup (inb_backend_get_id (backend));
+      p->name = g_strdup (inb_backend_get_short_name (backend));
+      p->env_var = g_strdup (inb_backend_get_key_env (backend));
+      g_ptr_array_add (self->providers, p);
+      g_strv_builder_add (ids, p->id);
+    }
+  self->provider_ids = g_strv_builder_end (ids);
+
+  return self;
 }
 
 void
@@ -244,14 +311,17 @@ dup_session_key (InbSecrets *self,
 }
 
 static gboolean
-check_provider (const char  *provider,
+check_provider (InbSecrets  *self,
+                const char  *provider,
                 GError     **error)
 {
-  if (find_provider (provider) == NULL)
+  if (find_provider (self, provider) == NULL)
     {
+      g_autofree char *known = g_strjoinv (", ", self->provider_ids);
+
       g_set_error (error, INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNKNOWN_PROVIDER,
-                   _("“%s” is not a provider that takes a key (known: dashscope, wavespeed, runcomfy)"),
-                   provider);
+                   _("“%s” is not a provider that takes a key (known: %s)"),
+                   provider, known);
       return FALSE;
     }
 
@@ -451,13 +521,13 @@ inb_secrets_lookup_async (InbSecrets          *self,
   task = op_task_new (self, inb_secrets_lookup_async, provider, cancellable, callback, user_data);
   op = g_task_get_task_data (task);
 
-  if (!check_provider (provider, &error))
+  if (!check_provider (self, provider, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
-  env = g_getenv (find_provider (provider)->env_var);
+  env = g_getenv (find_provider (self, provider)->env_var);
   if (env != NULL && *env != '\0')
     {
       return_found (task, g_strdup (env), INB_KEY_SOURCE_ENVIRONMENT);
@@ -579,7 +649,7 @@ inb_secrets_store_async (InbSecrets          *self,
   task = op_task_new (self, inb_secrets_store_async, provider, cancellable, callback, user_data);
   op = g_task_get_task_data (task);
 
-  if (!check_provider (provider, &error))
+  if (!check_provider (self, provider, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -594,7 +664,7 @@ inb_secrets_store_async (InbSecrets          *self,
     }
 
   /* Translators: the keyring item's label, e.g. "Inbetween: DashScope API key" */
-  label = g_strdup_printf (_("Inbetween: %s API key"), find_provider (provider)->name);
+  label = g_strdup_printf (_("Inbetween: %s API key"), find_provider (self, provider)->name);
 
   op_start_timeout (self, task);
   secret_password_store (&key_schema, SECRET_COLLECTION_DEFAULT, label, op->key,
@@ -675,7 +745,7 @@ inb_secrets_clear_async (InbSecrets          *self,
   task = op_task_new (self, inb_secrets_clear_async, provider, cancellable, callback, user_data);
   op = g_task_get_task_data (task);
 
-  if (!check_provider (provider, &error))
+  if (!check_provider (self, provider, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -827,10 +897,10 @@ inb_secrets_apply_to_backend (InbBackend *backend,
 {
   g_return_val_if_fail (INB_IS_BACKEND (backend), FALSE);
 
-  if (!INB_IS_CLOUD_BACKEND (backend))
+  if (!inb_backend_takes_key (backend))
     return FALSE;
 
-  inb_cloud_backend_set_api_key (INB_CLOUD_BACKEND (backend), key);
+  inb_backend_set_api_key (backend, key);
   return TRUE;
 }
 
@@ -844,8 +914,5 @@ inb_secrets_backend_has_key (InbBackend *backend)
 {
   g_return_val_if_fail (INB_IS_BACKEND (backend), FALSE);
 
-  if (INB_IS_CLOUD_BACKEND (backend))
-    return inb_cloud_backend_has_api_key (INB_CLOUD_BACKEND (backend));
-
-  return TRUE;
+  return !inb_backend_takes_key (backend) || inb_backend_has_api_key (backend);
 }

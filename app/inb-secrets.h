@@ -7,7 +7,7 @@
 
 #include <gio/gio.h>
 
-#include "inb-backend.h"
+#include "inb-backend-registry.h"
 
 G_BEGIN_DECLS
 
@@ -54,14 +54,17 @@ G_DECLARE_FINAL_TYPE (InbSecrets, inb_secrets, INB, SECRETS, GObject)
 
 GQuark              inb_secrets_error_quark          (void);
 
-/* The providers that take a key: "dashscope", "wavespeed", "runcomfy". */
-const char * const *inb_secrets_get_providers        (void);
-gboolean            inb_secrets_is_provider          (const char          *provider);
-const char         *inb_secrets_get_env_var          (const char          *provider);
-const char         *inb_secrets_get_provider_name    (const char          *provider);
 const char         *inb_key_source_to_string         (InbKeySource         source);
 
-InbSecrets         *inb_secrets_new                  (void);
+InbSecrets         *inb_secrets_new                  (InbBackendRegistry  *registry);
+/* The backends of the registry that take a key (their classes say so). */
+const char * const *inb_secrets_get_providers        (InbSecrets          *self);
+gboolean            inb_secrets_is_provider          (InbSecrets          *self,
+                                                      const char          *provider);
+const char         *inb_secrets_get_env_var          (InbSecrets          *self,
+                                                      const char          *provider);
+const char         *inb_secrets_get_provider_name    (InbSecrets          *self,
+                                                      const char          *provider);
 void                inb_secrets_set_timeout          (InbSecrets          *self,
                                                       guint                timeout_ms);
 /* The last reason the keyring could not be used, for a banner. */

@@ -325,6 +325,45 @@ inb_take_dup_thumbnail_path (InbTake *self)
   return g_build_filename (self->dir, THUMBNAIL_FILE, NULL);
 }
 
+/**
+ * inb_take_dup_keyframe_path:
+ * @last: %FALSE for the first keyframe, %TRUE for the last
+ *
+ * Returns: (transfer full): where the keyframe is kept as it was sent
+ */
+char *
+inb_take_dup_keyframe_path (InbTake  *self,
+                            gboolean  last)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+  return g_build_filename (self->dir, last ? LAST_FILE : FIRST_FILE, NULL);
+}
+
+/**
+ * inb_take_get_number:
+ *
+ * Returns: the take's number as users see it ("Take 3"), 0 if it has none
+ */
+guint
+inb_take_get_number (InbTake *self)
+{
+  gint64 number;
+
+  g_return_val_if_fail (INB_IS_TAKE (self), 0);
+
+  number = json_object_get_int_member_with_default (self->json, "number", 0);
+  return number > 0 && number <= G_MAXUINT ? (guint) number : 0;
+}
+
+void
+inb_take_set_number (InbTake *self,
+                     guint    number)
+{
+  g_return_if_fail (INB_IS_TAKE (self));
+
+  json_object_set_int_member (self->json, "number", number);
+}
+
 static const char *
 get_string (InbTake    *self,
             const char *member)

@@ -51,6 +51,11 @@ const char  *inb_take_get_id           (InbTake       *self);
 const char  *inb_take_get_dir          (InbTake       *self);
 char        *inb_take_dup_clip_path    (InbTake       *self);
 char        *inb_take_dup_thumbnail_path (InbTake     *self);
+char        *inb_take_dup_keyframe_path (InbTake      *self,
+                                        gboolean      last);
+guint        inb_take_get_number       (InbTake       *self);
+void         inb_take_set_number       (InbTake       *self,
+                                        guint          number);
 const char  *inb_take_get_backend_id   (InbTake       *self);
 const char  *inb_take_get_model_id     (InbTake       *self);
 const char  *inb_take_get_prompt       (InbTake       *self);

@@ -804,7 +804,7 @@ main (int   argc,
   g_application_register (G_APPLICATION (f.app), NULL, &error);
   g_assert_no_error (error);
 
-  f.window = inb_window_new (GTK_APPLICATION (f.app), inb_application_get_settings (f.app));
+  f.window = inb_window_new (f.app);
   gtk_window_set_default_size (GTK_WINDOW (f.window), 1200, 780);
   gtk_window_present (GTK_WINDOW (f.window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));

@@ -567,43 +567,42 @@ test_clear_key (gconstpointer data)
   g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, n_requests);
 }
 
-/* Where requests go: the environment wins, then the override in the
- * settings, then the DashScope region. */
+/* Where requests go: the environment wins, then the address set in
+ * Preferences, then the provider's region; the session's backends follow
+ * the settings as they change. */
 static void
 test_addresses (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
-  GSettings *settings = inb_application_get_settings (f->app);
-  g_autoptr(InbBackendRegistry) registry = inb_backend_registry_new_default ();
-  InbCloudBackend *backend = INB_CLOUD_BACKEND (inb_backend_registry_lookup (registry, "dashscope"));
-  InbCloudBackend *wavespeed = INB_CLOUD_BACKEND (inb_backend_registry_lookup (registry, "wavespeed"));
+  InbSession *session = inb_application_get_session (f->app);
+  InbBackend *backend = inb_session_lookup_backend (session, "dashscope");
+  InbBackend *wavespeed = inb_session_lookup_backend (session, "wavespeed");
   g_autofree char *env = g_strdup (g_getenv ("INBETWEEN_DASHSCOPE_URL"));
   g_autofree char *wavespeed_env = g_strdup (g_getenv ("INBETWEEN_WAVESPEED_URL"));
 
-  g_settings_set_string (settings, "dashscope-url", "http://127.0.0.1:1/override");
-  inb_application_configure_backend (settings, INB_BACKEND (backend));
-  g_assert_cmpstr (inb_cloud_backend_get_base_url (backend), ==, env);
+  inb_session_set_saved_url (session, backend, "http://127.0.0.1:1/override");
+  g_assert_cmpstr (inb_backend_get_base_url (backend), ==, env);
 
   g_unsetenv ("INBETWEEN_DASHSCOPE_URL");
   g_unsetenv ("INBETWEEN_WAVESPEED_URL");
-  inb_application_configure_backend (settings, INB_BACKEND (backend));
-  g_assert_cmpstr (inb_cloud_backend_get_base_url (backend), ==, "http://127.0.0.1:1/override");
+  inb_session_configure_backend (session, backend);
+  g_assert_cmpstr (inb_backend_get_base_url (backend), ==, "http://127.0.0.1:1/override");
 
-  g_settings_set_string (settings, "dashscope-url", "");
-  g_settings_set_string (settings, "dashscope-region", "singapore");
-  inb_application_configure_backend (settings, INB_BACKEND (backend));
-  g_assert_cmpstr (inb_cloud_backend_get_base_url (backend), ==, INB_DASHSCOPE_URL_SINGAPORE);
-  g_settings_set_string (settings, "dashscope-region", "beijing");
-  inb_application_configure_backend (settings, INB_BACKEND (backend));
-  g_assert_cmpstr (inb_cloud_backend_get_base_url (backend), ==, INB_DASHSCOPE_URL_BEIJING);
+  /* A change in the settings reaches the backends without a call */
+  inb_session_set_saved_url (session, backend, "");
+  inb_session_set_region (session, backend, "singapore");
+  g_assert_cmpstr (inb_backend_get_base_url (backend), ==, INB_DASHSCOPE_URL_SINGAPORE);
+  inb_session_set_region (session, backend, "beijing");
+  g_assert_cmpstr (inb_backend_get_base_url (backend), ==, INB_DASHSCOPE_URL_BEIJING);
 
-  g_settings_set_string (settings, "wavespeed-url", "http://127.0.0.1:1/ws");
-  inb_application_configure_backend (settings, INB_BACKEND (wavespeed));
-  g_assert_cmpstr (inb_cloud_backend_get_base_url (wavespeed), ==, "http://127.0.0.1:1/ws");
-  g_settings_reset (settings, "wavespeed-url");
+  inb_session_set_saved_url (session, wavespeed, "http://127.0.0.1:1/ws");
+  g_assert_cmpstr (inb_backend_get_base_url (wavespeed), ==, "http://127.0.0.1:1/ws");
+  inb_session_set_saved_url (session, wavespeed, NULL);
 
   g_setenv ("INBETWEEN_DASHSCOPE_URL", env, TRUE);
   g_setenv ("INBETWEEN_WAVESPEED_URL", wavespeed_env, TRUE);
+  inb_session_configure_backend (session, backend);
+  inb_session_configure_backend (session, wavespeed);
 }
 
 static gboolean
@@ -1415,7 +1414,7 @@ main (int   argc,
   g_application_register (G_APPLICATION (f.app), NULL, &error);
   g_assert_no_error (error);
 
-  f.window = inb_window_new (GTK_APPLICATION (f.app), inb_application_get_settings (f.app));
+  f.window = inb_window_new (f.app);
   gtk_window_set_default_size (GTK_WINDOW (f.window), 1200, 780);
   gtk_window_present (GTK_WINDOW (f.window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));

@@ -27,6 +27,16 @@
 #include "fakes/inb-fake-secret-service.h"
 #include "fakes/inb-fake-server.h"
 
+
+/* The keys of every backend Inbetween ships. */
+static InbSecrets *
+new_secrets (void)
+{
+  g_autoptr(InbBackendRegistry) registry = inb_backend_registry_new_default ();
+
+  return inb_secrets_new (registry);
+}
+
 static char *
 make_canary (void)
 {
@@ -182,7 +192,7 @@ run_keyring (void)
   g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
   g_setenv ("WAVESPEED_API_KEY", "", TRUE);
 
-  secrets = inb_secrets_new ();
+  secrets = new_secrets ();
   g_assert_cmpint (inb_secrets_store_sync (secrets, "dashscope", canary, &error), ==, INB_KEY_SOURCE_KEYRING);
   g_assert_no_error (error);
   g_assert_false (inb_secrets_is_session_only (secrets, "dashscope"));
@@ -193,7 +203,7 @@ run_keyring (void)
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
   /* A new object (as after a restart) finds it in the keyring */
-  fresh = inb_secrets_new ();
+  fresh = new_secrets ();
   key = inb_secrets_lookup_sync (fresh, "dashscope", &source, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (key, ==, canary);
@@ -286,7 +296,7 @@ run_async (void)
   use_file_keyring ();
   g_setenv ("RUNCOMFY_API_TOKEN", "", TRUE);
 
-  secrets = inb_secrets_new ();
+  secrets = new_secrets ();
   w.loop = g_main_loop_new (NULL, FALSE);
 
   inb_secrets_store_async (secrets, "runcomfy", canary, NULL, stored_cb, &w);
@@ -341,7 +351,7 @@ run_environment (void)
   use_file_keyring ();
   g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
 
-  secrets = inb_secrets_new ();
+  secrets = new_secrets ();
   g_assert_cmpint (inb_secrets_store_sync (secrets, "dashscope", "sk-from-keyring", &error), ==,
                    INB_KEY_SOURCE_KEYRING);
   g_assert_no_error (error);
@@ -372,9 +382,9 @@ run_environment (void)
   g_assert_true (inb_secrets_backend_has_key (local));
   inb_secrets_free_key (key);
 
-  g_assert_cmpstr (inb_secrets_get_env_var ("runcomfy"), ==, "RUNCOMFY_API_TOKEN");
-  g_assert_cmpstr (inb_secrets_get_env_var ("wavespeed"), ==, "WAVESPEED_API_KEY");
-  g_assert_null (inb_secrets_get_env_var ("local"));
+  g_assert_cmpstr (inb_secrets_get_env_var (secrets, "runcomfy"), ==, "RUNCOMFY_API_TOKEN");
+  g_assert_cmpstr (inb_secrets_get_env_var (secrets, "wavespeed"), ==, "WAVESPEED_API_KEY");
+  g_assert_null (inb_secrets_get_env_var (secrets, "local"));
 }
 
 static void
@@ -407,7 +417,7 @@ run_no_service (void)
   g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
   g_setenv ("WAVESPEED_API_KEY", "", TRUE);
 
-  secrets = inb_secrets_new ();
+  secrets = new_secrets ();
   inb_secrets_set_timeout (secrets, 3000);
 
   g_assert_cmpint (inb_secrets_store_sync (secrets, "dashscope", canary, &error), ==, INB_KEY_SOURCE_SESSION);
@@ -495,7 +505,7 @@ run_stalled (void)
   use_no_service (path);
   g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
 
-  secrets = inb_secrets_new ();
+  secrets = new_secrets ();
   inb_secrets_set_timeout (secrets, 500);
   w.loop = g_main_loop_new (NULL, FALSE);
   tick = g_timeout_add (20, tick_cb, &w);
@@ -579,7 +589,7 @@ run_hung_service (void)
   g_unsetenv ("SECRET_FILE_TEST_PASSWORD");
   g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
 
-  secrets = inb_secrets_new ();
+  secrets = new_secrets ();
   inb_secrets_set_timeout (secrets, 500);
   w.loop = g_main_loop_new (NULL, FALSE);
   tick = g_timeout_add (20, tick_cb, &w);

@@ -63,7 +63,7 @@ test_window_basic (gconstpointer data)
   g_settings_set_int (settings, "window-height", 640);
 
   start = g_get_monotonic_time ();
-  window = inb_window_new (GTK_APPLICATION (app), settings);
+  window = inb_window_new (app);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
@@ -109,7 +109,7 @@ test_window_dialogs (gconstpointer data)
   guint n_about = 0;
   guint n_prefs = 0;
 
-  window = inb_window_new (GTK_APPLICATION (app), inb_application_get_settings (app));
+  window = inb_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
@@ -184,7 +184,7 @@ test_window_narrow (gconstpointer data)
   InbWindow *window;
   AdwFlap *flap;
 
-  window = inb_window_new (GTK_APPLICATION (app), inb_application_get_settings (app));
+  window = inb_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
@@ -212,7 +212,7 @@ test_window_remembers (gconstpointer data)
   InbWindow *window;
   GtkWidget *duration;
 
-  window = inb_window_new (GTK_APPLICATION (app), settings);
+  window = inb_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (inb_window_select_model (window, "local", NULL));
   duration = inb_param_panel_get_widget (inb_window_get_param_panel (window), "duration");
@@ -229,7 +229,7 @@ test_window_remembers (gconstpointer data)
     g_assert_nonnull (strstr (params, "\"duration\":7"));
   }
 
-  window = inb_window_new (GTK_APPLICATION (app), settings);
+  window = inb_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   duration = inb_param_panel_get_widget (inb_window_get_param_panel (window), "duration");
   g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (duration)), 7, 1e-9);
@@ -259,7 +259,7 @@ test_window_frame_counts (gconstpointer data)
   g_autoptr(JsonNode) fps = json_node_init_int (json_node_alloc (), 20);
   g_autoptr(JsonNode) longer = json_node_init_string (json_node_alloc (), "141");
 
-  window = inb_window_new (GTK_APPLICATION (app), inb_application_get_settings (app));
+  window = inb_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   panel = inb_window_get_param_panel (window);
 
@@ -503,7 +503,7 @@ test_window_player_keys (gconstpointer data)
   GtkWidget *toggle;
   GtkTextBuffer *buffer;
 
-  window = inb_window_new (GTK_APPLICATION (app), inb_application_get_settings (app));
+  window = inb_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   gtk_window_present (GTK_WINDOW (window));
   /* A model that takes a prompt, so the prompt can be typed in. */
@@ -630,7 +630,7 @@ test_window_player_overlay (gconstpointer data)
   bytes = g_bytes_new_take (data_in, 1280 * 720 * 4);
   keyframe = gdk_memory_texture_new (1280, 720, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, 1280 * 4);
 
-  window = inb_window_new (GTK_APPLICATION (app), inb_application_get_settings (app));
+  window = inb_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   gtk_window_present (GTK_WINDOW (window));
   player = inb_window_get_player (window);

@@ -21,13 +21,8 @@
 
 #include <glib/gi18n.h>
 
-#include "inb-backend-registry.h"
-#include "inb-dashscope-backend.h"
-#include "inb-fs.h"
 #include "inb-resources.h"
 #include "inb-resume.h"
-#include "inb-runcomfy-backend.h"
-#include "inb-wavespeed-backend.h"
 #include "inb-application.h"
 #include "inb-preferences-window.h"
 #include "inb-window.h"
@@ -36,8 +31,7 @@ struct _InbApplication
 {
   AdwApplication  parent_instance;
 
-  GSettings      *settings;
-  InbSecrets     *secrets;
+  InbSession     *session;
   GCancellable   *cancellable;
   GdkFrameClock  *resume_clock;       /* weak */
   guint           resume_timeout_id;
@@ -57,19 +51,42 @@ inb_application_new (void)
 }
 
 /**
+ * inb_application_get_session:
+ *
+ * The one session of the process: backends, the job queue every window
+ * shares, keys, settings.
+ *
+ * Returns: (transfer none)
+ */
+InbSession *
+inb_application_get_session (InbApplication *self)
+{
+  g_return_val_if_fail (INB_IS_APPLICATION (self), NULL);
+
+  if (self->session == NULL)
+    self->session = inb_session_new (NULL);
+
+  return self->session;
+}
+
+/**
  * inb_application_get_settings:
  *
- * Returns: (transfer none): the application's settings, created at startup
+ * Returns: (transfer none): the session's settings
  */
 GSettings *
 inb_application_get_settings (InbApplication *self)
 {
+  GSettings *settings;
+
   g_return_val_if_fail (INB_IS_APPLICATION (self), NULL);
 
-  if (self->settings == NULL)
-    self->settings = g_settings_new (APP_ID);
+  settings = inb_session_get_settings (inb_application_get_session (self));
+  if (settings == NULL)
+    g_error ("The settings schema %s is not installed: install Inbetween (meson install) "
+             "or set GSETTINGS_SCHEMA_DIR to the build’s data folder", APP_ID);
 
-  return self->settings;
+  return settings;
 }
 
 /**
@@ -85,63 +102,7 @@ inb_application_get_secrets (InbApplication *self)
 {
   g_return_val_if_fail (INB_IS_APPLICATION (self), NULL);
 
-  if (self->secrets == NULL)
-    self->secrets = inb_secrets_new ();
-
-  return self->secrets;
-}
-
-void
-inb_application_configure_backend (GSettings  *settings,
-                                   InbBackend *backend)
-{
-  g_autofree char *env_name = NULL;
-  g_autofree char *upper = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *url = NULL;
-  const char *id;
-  const char *env;
-
-  g_return_if_fail (G_IS_SETTINGS (settings));
-  g_return_if_fail (INB_IS_BACKEND (backend));
-
-  if (!INB_IS_CLOUD_BACKEND (backend))
-    return;
-
-  id = inb_backend_get_id (backend);
-  if (!inb_secrets_is_provider (id))
-    return;
-
-  upper = g_ascii_strup (id, -1);
-  env_name = g_strdup_printf ("INBETWEEN_%s_URL", upper);
-  env = g_getenv (env_name);
-  if (env != NULL && *env != '\0')
-    {
-      inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (backend), env);
-      return;
-    }
-
-  key = g_strdup_printf ("%s-url", id);
-  url = g_strstrip (g_settings_get_string (settings, key));
-  if (*url != '\0')
-    {
-      inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (backend), url);
-      return;
-    }
-
-  if (g_str_equal (id, "dashscope"))
-    {
-      g_autofree char *region = g_settings_get_string (settings, "dashscope-region");
-
-      inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (backend),
-                                      g_str_equal (region, "singapore")
-                                      ? INB_DASHSCOPE_URL_SINGAPORE
-                                      : INB_DASHSCOPE_URL_BEIJING);
-    }
-  else if (g_str_equal (id, "wavespeed"))
-    inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (backend), INB_WAVESPEED_URL);
-  else if (g_str_equal (id, "runcomfy"))
-    inb_cloud_backend_set_base_url (INB_CLOUD_BACKEND (backend), INB_RUNCOMFY_URL);
+  return inb_session_get_secrets (inb_application_get_session (self));
 }
 
 /* Resume: once per run, after the window is up */
@@ -149,7 +110,6 @@ inb_application_configure_backend (GSettings  *settings,
 typedef struct
 {
   InbApplication     *app;
-  InbBackendRegistry *registry;
   guint               pending;
 } Resume;
 
@@ -157,7 +117,6 @@ static void
 resume_free (Resume *r)
 {
   g_clear_object (&r->app);
-  g_clear_object (&r->registry);
   g_free (r);
 }
 
@@ -192,9 +151,10 @@ resume_done_cb (GObject      *object,
 static void
 resume_run (Resume *r)
 {
-  g_autofree char *takes_dir = inb_fs_get_takes_dir ();
+  InbSession *session = inb_application_get_session (r->app);
 
-  inb_resume_takes_async (r->registry, takes_dir, r->app->cancellable, resume_done_cb, r);
+  inb_resume_takes_async (inb_session_get_registry (session), inb_session_get_takes_dir (session),
+                          r->app->cancellable, resume_done_cb, r);
 }
 
 typedef struct
@@ -214,7 +174,7 @@ resume_key_cb (GObject      *object,
 
   key = inb_secrets_lookup_finish (INB_SECRETS (object), result, NULL, NULL);
   if (key != NULL)
-    inb_secrets_apply_to_backend (k->backend, key);
+    inb_backend_set_api_key (k->backend, key);
   inb_secrets_free_key (key);
   g_object_unref (k->backend);
   g_free (k);
@@ -232,20 +192,18 @@ inb_application_resume_idle_cb (gpointer user_data)
 
   r = g_new0 (Resume, 1);
   r->app = g_object_ref (self);
-  r->registry = inb_backend_registry_new_default ();
   r->pending = 1;
 
   /* Keys first (each lookup async), then the scan. */
-  backends = inb_backend_registry_get_backends (r->registry);
+  backends = inb_backend_registry_get_backends (inb_session_get_registry (inb_application_get_session (self)));
   for (guint i = 0; i < g_list_model_get_n_items (backends); i++)
     {
       g_autoptr(InbBackend) backend = g_list_model_get_item (backends, i);
       const char *id = inb_backend_get_id (backend);
 
-      if (!INB_IS_CLOUD_BACKEND (backend) || !inb_secrets_is_provider (id))
+      if (!inb_backend_takes_key (backend))
         continue;
 
-      inb_application_configure_backend (inb_application_get_settings (self), backend);
       {
         ResumeKey *k = g_new0 (ResumeKey, 1);
 
@@ -366,8 +324,7 @@ inb_application_preferences_action (GSimpleAction *action,
       return;
     }
 
-  prefs = inb_preferences_window_new_with_secrets (inb_application_get_settings (self),
-                                                   inb_application_get_secrets (self));
+  prefs = inb_preferences_window_new (inb_application_get_session (self));
   gtk_window_set_transient_for (GTK_WINDOW (prefs), window);
   gtk_window_present (GTK_WINDOW (prefs));
 }
@@ -390,7 +347,7 @@ inb_application_startup (GApplication *app)
   g_set_application_name (_("Inbetween"));
   gtk_window_set_default_icon_name (APP_ID);
 
-  (void) inb_application_get_settings (self);
+  (void) inb_application_get_session (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self),
                                    app_actions,
@@ -411,8 +368,7 @@ inb_application_activate (GApplication *app)
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (window == NULL)
     {
-      window = GTK_WINDOW (inb_window_new (GTK_APPLICATION (self),
-                                           inb_application_get_settings (self)));
+      window = GTK_WINDOW (inb_window_new (self));
       created = TRUE;
     }
 
@@ -449,8 +405,7 @@ inb_application_dispose (GObject *object)
       g_clear_weak_pointer (&self->resume_clock);
     }
   g_clear_handle_id (&self->resume_timeout_id, g_source_remove);
-  g_clear_object (&self->secrets);
-  g_clear_object (&self->settings);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (inb_application_parent_class)->dispose (object);
 }

@@ -14,8 +14,7 @@
 
 #include <adwaita.h>
 
-#include "inb-backend.h"
-#include "inb-secrets.h"
+#include "inb-session.h"
 
 G_BEGIN_DECLS
 
@@ -24,13 +23,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (InbApplication, inb_application, INB, APPLICATION, AdwApplication)
 
 InbApplication *inb_application_new          (void);
+InbSession     *inb_application_get_session  (InbApplication *self);
 GSettings      *inb_application_get_settings (InbApplication *self);
 InbSecrets     *inb_application_get_secrets  (InbApplication *self);
-
-/* The base URL from @settings (region, override) unless the provider's
- * INBETWEEN_*_URL environment variable is set, which wins. No-op for a
- * backend that is not hosted. */
-void            inb_application_configure_backend (GSettings  *settings,
-                                                   InbBackend *backend);
 
 G_END_DECLS

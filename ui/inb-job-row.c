@@ -184,9 +184,9 @@ inb_job_row_new (InbJob *job)
   self->job = g_object_ref (job);
 
   take = inb_job_get_take (job);
-  if (g_object_get_data (G_OBJECT (job), "inb-take-number") != NULL)
-    /* Translators: %u counts the takes made in this window */
-    title = g_strdup_printf (_("Take %u"), GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (job), "inb-take-number")));
+  if (take != NULL && inb_take_get_number (take) > 0)
+    /* Translators: %u numbers the takes */
+    title = g_strdup_printf (_("Take %u"), inb_take_get_number (take));
   else
     /* Translators: %s is the id of a take */
     title = g_strdup_printf (_("Take %s"), take ? inb_take_get_id (take) : "");

@@ -21,13 +21,14 @@
 
 #include <glib/gi18n.h>
 
-#include "inb-backend-registry.h"
 #include "inb-preferences-window.h"
 
-/* One page per hosted provider */
+/* One page per provider with a key or an address, built from what its
+ * backend class declares (InbBackendInfo): nothing here names a provider. */
 typedef struct
 {
   char                *provider;
+  InbBackend          *backend;
   AdwPreferencesPage  *page;
   GtkWidget           *banner_group;
   GtkRevealer         *banner;
@@ -44,6 +45,7 @@ struct _InbPreferencesWindow
 {
   AdwPreferencesWindow  parent_instance;
 
+  InbSession           *session;
   GSettings            *settings;
   InbSecrets           *secrets;
   GPtrArray            *providers;
@@ -52,7 +54,6 @@ struct _InbPreferencesWindow
   /* Template Widgets */
   AdwComboRow          *backend_row;
   AdwComboRow          *fit_row;
-  AdwEntryRow          *comfyui_row;
 };
 
 G_DEFINE_FINAL_TYPE (InbPreferencesWindow, inb_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -66,7 +67,6 @@ static guint signals[N_SIGNALS];
 
 /* Nicks as in the GSettings schema, in the order of the combo rows. */
 static const char * const fit_nicks[] = { "crop", "pad", "stretch", NULL };
-static const char * const region_nicks[] = { "beijing", "singapore", NULL };
 
 static void
 provider_free (gpointer data)
@@ -74,6 +74,7 @@ provider_free (gpointer data)
   Provider *p = data;
 
   g_free (p->provider);
+  g_clear_object (&p->backend);
   g_free (p);
 }
 
@@ -130,32 +131,19 @@ index_to_nick (const GValue       *value,
   return g_variant_new_string (nicks[index]);
 }
 
-GtkWidget *
-inb_preferences_window_new (GSettings *settings)
-{
-  g_autoptr(InbSecrets) secrets = NULL;
-
-  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
-
-  secrets = inb_secrets_new ();
-  return inb_preferences_window_new_with_secrets (settings, secrets);
-}
-
 /**
- * inb_preferences_window_new_with_secrets:
- * @secrets: the application's, so keys kept for this session only are
- *   the same everywhere
+ * inb_preferences_window_new:
+ * @session: the application's: its settings, and its keys, so a key kept
+ *   for this session only is the same everywhere
  */
 GtkWidget *
-inb_preferences_window_new_with_secrets (GSettings  *settings,
-                                         InbSecrets *secrets)
+inb_preferences_window_new (InbSession *session)
 {
-  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
-  g_return_val_if_fail (INB_IS_SECRETS (secrets), NULL);
+  g_return_val_if_fail (INB_IS_SESSION (session), NULL);
+  g_return_val_if_fail (inb_session_get_settings (session) != NULL, NULL);
 
   return g_object_new (INB_TYPE_PREFERENCES_WINDOW,
-                       "settings", settings,
-                       "secrets", secrets,
+                       "session", session,
                        NULL);
 }
 
@@ -171,7 +159,7 @@ inb_preferences_window_show_provider (InbPreferencesWindow *self,
   if (p != NULL)
     {
       adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self), p->page);
-      gtk_widget_grab_focus (GTK_WIDGET (p->key_row));
+      gtk_widget_grab_focus (p->key_row != NULL ? GTK_WIDGET (p->key_row) : GTK_WIDGET (p->url_row));
     }
 }
 
@@ -254,7 +242,7 @@ static void
 provider_update (InbPreferencesWindow *self,
                  Provider             *p)
 {
-  const char *env_var = inb_secrets_get_env_var (p->provider);
+  const char *env_var = inb_backend_get_key_env (p->backend);
   g_autofree char *subtitle = NULL;
   gboolean session_only;
 
@@ -364,7 +352,7 @@ store_cb (GObject      *object,
         }
       else
         {
-          const char *env = g_getenv (inb_secrets_get_env_var (p->provider));
+          const char *env = g_getenv (inb_backend_get_key_env (p->backend));
 
           /* The environment still wins; say so rather than what was saved. */
           if (env == NULL || *env == '\0')
@@ -478,36 +466,32 @@ url_apply_cb (AdwEntryRow *row,
 {
   InbPreferencesWindow *self = INB_PREFERENCES_WINDOW (user_data);
   Provider *p = g_object_get_data (G_OBJECT (row), "inb-provider");
-  g_autofree char *key = g_strdup_printf ("%s-url", p->provider);
-  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
 
-  g_settings_set_string (self->settings, key, url);
+  inb_session_set_saved_url (self->session, p->backend, gtk_editable_get_text (GTK_EDITABLE (row)));
 }
 
 static void
-inb_preferences_window_add_provider (InbPreferencesWindow *self,
-                                     const char           *provider)
+region_selected_cb (AdwComboRow *row,
+                    GParamSpec  *pspec,
+                    gpointer     user_data)
 {
-  Provider *p = g_new0 (Provider, 1);
-  AdwPreferencesGroup *group;
+  InbPreferencesWindow *self = INB_PREFERENCES_WINDOW (user_data);
+  Provider *p = g_object_get_data (G_OBJECT (row), "inb-provider");
+  const InbBackendRegion *region = inb_backend_get_region (p->backend, adw_combo_row_get_selected (row));
+
+  if (region != NULL)
+    inb_session_set_region (self->session, p->backend, region->id);
+}
+
+static void
+add_banner (InbPreferencesWindow *self,
+            Provider             *p)
+{
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   GtkWidget *box;
   GtkWidget *button;
-  AdwExpanderRow *advanced;
-  g_autofree char *upper = g_ascii_strup (provider, -1);
-  g_autofree char *url_env = g_strdup_printf ("INBETWEEN_%s_URL", upper);
-  g_autofree char *url_key = g_strdup_printf ("%s-url", provider);
-  g_autofree char *url = g_settings_get_string (self->settings, url_key);
 
-  p->provider = g_strdup (provider);
-  g_ptr_array_add (self->providers, p);
-
-  p->page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
-  adw_preferences_page_set_title (p->page, inb_secrets_get_provider_name (provider));
-  adw_preferences_page_set_icon_name (p->page, "network-server-symbolic");
-  adw_preferences_page_set_name (p->page, provider);
-
-  /* The banner: Adw 1.2 has no AdwBanner */
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  /* Adw 1.2 has no AdwBanner */
   p->banner = GTK_REVEALER (gtk_revealer_new ());
   gtk_revealer_set_transition_type (p->banner, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
@@ -533,11 +517,32 @@ inb_preferences_window_add_provider (InbPreferencesWindow *self,
   p->banner_group = GTK_WIDGET (group);
   gtk_widget_set_visible (p->banner_group, FALSE);
   adw_preferences_page_add (p->page, group);
+}
 
-  /* The key */
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+static void
+add_key_group (InbPreferencesWindow *self,
+               Provider             *p)
+{
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  const char *key_url = inb_backend_get_key_url (p->backend);
+
   adw_preferences_group_set_title (group, _("API Key"));
   adw_preferences_group_set_description (group, _("Kept in the keyring, never in a file. Each generation is billed to this key."));
+  if (key_url != NULL)
+    {
+      GtkWidget *link = gtk_link_button_new_with_label (key_url, _("Get a Key"));
+
+      gtk_widget_set_valign (link, GTK_ALIGN_CENTER);
+      /* Translators: %s is a service, e.g. "DashScope" */
+      {
+        g_autofree char *tip = g_strdup_printf (_("Make a key at %s’s website"),
+                                                inb_backend_get_short_name (p->backend));
+
+        gtk_widget_set_tooltip_text (link, tip);
+      }
+      adw_preferences_group_set_header_suffix (group, link);
+    }
+
   p->key_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->key_row), _("Paste a New Key"));
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (p->key_row), TRUE);
@@ -556,84 +561,142 @@ inb_preferences_window_add_provider (InbPreferencesWindow *self,
   adw_action_row_add_suffix (p->source_row, GTK_WIDGET (p->clear_button));
   adw_preferences_group_add (group, GTK_WIDGET (p->source_row));
   adw_preferences_page_add (p->page, group);
+}
 
-  /* Where: the region, and an override of the address */
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("Service"));
+static GtkWidget *
+make_region_row (InbPreferencesWindow *self,
+                 Provider             *p)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *current = inb_session_dup_region (self->session, p->backend);
+  guint n = inb_backend_get_n_regions (p->backend);
+  guint selected = 0;
 
-  if (g_str_equal (provider, "dashscope"))
+  for (guint i = 0; i < n; i++)
     {
-      AdwComboRow *region = ADW_COMBO_ROW (adw_combo_row_new ());
-      g_autoptr(GtkStringList) regions = gtk_string_list_new (NULL);
+      const InbBackendRegion *region = inb_backend_get_region (p->backend, i);
 
-      gtk_string_list_append (regions, _("Beijing"));
-      gtk_string_list_append (regions, _("Singapore"));
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (region), _("Region"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (region), _("A key works only in the region it was made in"));
-      adw_combo_row_set_model (region, G_LIST_MODEL (regions));
-      g_settings_bind_with_mapping (self->settings, "dashscope-region",
-                                    region, "selected",
-                                    G_SETTINGS_BIND_DEFAULT,
-                                    nick_to_index, index_to_nick,
-                                    (gpointer) region_nicks, NULL);
-      adw_preferences_group_add (group, GTK_WIDGET (region));
+      gtk_string_list_append (names, g_dgettext (GETTEXT_PACKAGE, region->name));
+      if (g_strcmp0 (region->id, current) == 0)
+        selected = i;
     }
 
-  advanced = ADW_EXPANDER_ROW (adw_expander_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (advanced), _("Advanced"));
-  if (g_getenv (url_env) != NULL && *g_getenv (url_env) != '\0')
-    {
-      g_autofree char *subtitle = NULL;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Region"));
+  if (inb_backend_takes_key (p->backend))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("A key works only in the region it was made in"));
+  adw_combo_row_set_model (row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (row, selected);
+  g_object_set_data (G_OBJECT (row), "inb-provider", p);
+  g_signal_connect_object (row, "notify::selected", G_CALLBACK (region_selected_cb), self, 0);
 
-      /* Translators: %s is an environment variable name */
-      subtitle = g_strdup_printf (_("%s is set and wins over the address here"), url_env);
-      adw_expander_row_set_subtitle (advanced, subtitle);
-    }
+  return GTK_WIDGET (row);
+}
+
+/* Where: the region, and an address of one's own (advanced for a hosted
+ * service, the main setting for a server of one's own). */
+static void
+add_service_group (InbPreferencesWindow *self,
+                   Provider             *p)
+{
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  const char *url_env = inb_backend_get_url_env (p->backend);
+  const char *env = url_env != NULL ? g_getenv (url_env) : NULL;
+  g_autofree char *saved = inb_session_dup_saved_url (self->session, p->backend);
+  g_autofree char *region = inb_session_dup_region (self->session, p->backend);
+  g_autofree char *note = NULL;
+  gboolean hosted = inb_backend_takes_key (p->backend);
+
+  adw_preferences_group_set_title (group, hosted ? _("Service") : _("Server"));
+
+  if (inb_backend_get_n_regions (p->backend) > 1)
+    adw_preferences_group_add (group, make_region_row (self, p));
+
+  if (env != NULL && *env != '\0')
+    /* Translators: %s is an environment variable name */
+    note = g_strdup_printf (_("%s is set and wins over the address here"), url_env);
   else
-    adw_expander_row_set_subtitle (advanced, _("Service address"));
+    /* Translators: %s is an address such as https://api.example.com */
+    note = g_strdup_printf (_("Empty: %s"), inb_backend_get_default_url (p->backend, region));
 
   p->url_row = ADW_ENTRY_ROW (adw_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->url_row), _("Address (empty: the service’s own)"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->url_row), _("Address"));
   adw_entry_row_set_show_apply_button (p->url_row, TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (p->url_row), url);
+  gtk_editable_set_text (GTK_EDITABLE (p->url_row), saved != NULL ? saved : "");
   g_object_set (p->url_row, "input-purpose", GTK_INPUT_PURPOSE_URL, NULL);
   g_object_set_data (G_OBJECT (p->url_row), "inb-provider", p);
   g_signal_connect_object (p->url_row, "apply", G_CALLBACK (url_apply_cb), self, 0);
-  adw_expander_row_add_row (advanced, GTK_WIDGET (p->url_row));
-  adw_preferences_group_add (group, GTK_WIDGET (advanced));
+
+  if (hosted)
+    {
+      AdwExpanderRow *advanced = ADW_EXPANDER_ROW (adw_expander_row_new ());
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (advanced), _("Advanced"));
+      adw_expander_row_set_subtitle (advanced, env != NULL && *env != '\0' ? note : _("Service address"));
+      adw_expander_row_add_row (advanced, GTK_WIDGET (p->url_row));
+      adw_preferences_group_add (group, GTK_WIDGET (advanced));
+    }
+  else
+    {
+      adw_preferences_group_set_description (group, note);
+      adw_preferences_group_add (group, GTK_WIDGET (p->url_row));
+    }
+
   adw_preferences_page_add (p->page, group);
-
-  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), p->page);
-
-  provider_lookup (self, p);
 }
 
 static void
-inb_preferences_window_comfyui_apply_cb (InbPreferencesWindow *self,
-                                         AdwEntryRow          *row)
+inb_preferences_window_add_provider (InbPreferencesWindow *self,
+                                     InbBackend           *backend)
 {
-  const char *text;
+  Provider *p = g_new0 (Provider, 1);
 
-  g_assert (INB_IS_PREFERENCES_WINDOW (self));
+  p->provider = g_strdup (inb_backend_get_id (backend));
+  p->backend = g_object_ref (backend);
+  g_ptr_array_add (self->providers, p);
 
-  text = gtk_editable_get_text (GTK_EDITABLE (row));
-  g_settings_set_string (self->settings, "comfyui-url", text);
+  p->page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+  adw_preferences_page_set_title (p->page, inb_backend_get_short_name (backend));
+  adw_preferences_page_set_icon_name (p->page, "network-server-symbolic");
+  adw_preferences_page_set_name (p->page, p->provider);
+  if (inb_backend_get_description (backend) != NULL)
+    {
+      /* Adw 1.2 pages have no description of their own */
+      AdwPreferencesGroup *about = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+
+      adw_preferences_group_set_description (about, inb_backend_get_description (backend));
+      adw_preferences_page_add (p->page, about);
+    }
+
+  if (inb_backend_takes_key (backend))
+    {
+      add_banner (self, p);
+      add_key_group (self, p);
+    }
+  if (inb_backend_has_address (backend))
+    add_service_group (self, p);
+
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), p->page);
+
+  if (inb_backend_takes_key (backend))
+    provider_lookup (self, p);
 }
 
 static void
 inb_preferences_window_constructed (GObject *object)
 {
   InbPreferencesWindow *self = INB_PREFERENCES_WINDOW (object);
-  g_autofree char *url = NULL;
 
   G_OBJECT_CLASS (inb_preferences_window_parent_class)->constructed (object);
 
-  /* Every backend the registry knows, by name. */
+  self->settings = g_object_ref (inb_session_get_settings (self->session));
+  self->secrets = g_object_ref (inb_session_get_secrets (self->session));
+
+  /* Every backend the session knows, by name. */
   {
-    g_autoptr(InbBackendRegistry) registry = inb_backend_registry_new_default ();
     g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
     g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-    GListModel *backends = inb_backend_registry_get_backends (registry);
+    GListModel *backends = inb_backend_registry_get_backends (inb_session_get_registry (self->session));
 
     for (guint i = 0; i < g_list_model_get_n_items (backends); i++)
       {
@@ -658,15 +721,18 @@ inb_preferences_window_constructed (GObject *object)
                                 nick_to_index, index_to_nick,
                                 self->backend_ids, NULL);
 
-  url = g_settings_get_string (self->settings, "comfyui-url");
-  gtk_editable_set_text (GTK_EDITABLE (self->comfyui_row), url);
-
-  if (self->secrets == NULL)
-    self->secrets = inb_secrets_new ();
-
   self->providers = g_ptr_array_new_with_free_func (provider_free);
-  for (const char * const *id = inb_secrets_get_providers (); *id != NULL; id++)
-    inb_preferences_window_add_provider (self, *id);
+  {
+    GListModel *backends = inb_backend_registry_get_backends (inb_session_get_registry (self->session));
+
+    for (guint i = 0; i < g_list_model_get_n_items (backends); i++)
+      {
+        g_autoptr(InbBackend) backend = g_list_model_get_item (backends, i);
+
+        if (inb_backend_takes_key (backend) || inb_backend_has_address (backend))
+          inb_preferences_window_add_provider (self, backend);
+      }
+  }
 }
 
 static void
@@ -678,6 +744,7 @@ inb_preferences_window_dispose (GObject *object)
   g_clear_pointer (&self->providers, g_ptr_array_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->secrets);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (inb_preferences_window_parent_class)->dispose (object);
 }
@@ -694,8 +761,7 @@ inb_preferences_window_finalize (GObject *object)
 
 enum {
   PROP_0,
-  PROP_SETTINGS,
-  PROP_SECRETS,
+  PROP_SESSION,
   N_PROPS
 };
 
@@ -711,12 +777,8 @@ inb_preferences_window_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SETTINGS:
-      g_set_object (&self->settings, g_value_get_object (value));
-      break;
-
-    case PROP_SECRETS:
-      g_set_object (&self->secrets, g_value_get_object (value));
+    case PROP_SESSION:
+      g_set_object (&self->session, g_value_get_object (value));
       break;
 
     default:
@@ -735,13 +797,9 @@ inb_preferences_window_class_init (InbPreferencesWindowClass *klass)
   object_class->finalize = inb_preferences_window_finalize;
   object_class->set_property = inb_preferences_window_set_property;
 
-  properties[PROP_SETTINGS] =
-    g_param_spec_object ("settings", NULL, NULL,
-                         G_TYPE_SETTINGS,
-                         (G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_SECRETS] =
-    g_param_spec_object ("secrets", NULL, NULL,
-                         INB_TYPE_SECRETS,
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         INB_TYPE_SESSION,
                          (G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -761,8 +819,6 @@ inb_preferences_window_class_init (InbPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/inb-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, InbPreferencesWindow, backend_row);
   gtk_widget_class_bind_template_child (widget_class, InbPreferencesWindow, fit_row);
-  gtk_widget_class_bind_template_child (widget_class, InbPreferencesWindow, comfyui_row);
-  gtk_widget_class_bind_template_callback (widget_class, inb_preferences_window_comfyui_apply_cb);
 }
 
 static void

@@ -14,7 +14,7 @@
 
 #include <adwaita.h>
 
-#include "inb-secrets.h"
+#include "inb-session.h"
 
 G_BEGIN_DECLS
 
@@ -22,10 +22,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (InbPreferencesWindow, inb_preferences_window, INB, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-GtkWidget *inb_preferences_window_new              (GSettings            *settings);
-GtkWidget *inb_preferences_window_new_with_secrets (GSettings            *settings,
-                                                    InbSecrets           *secrets);
-/* Shows the page of @provider ("dashscope", "wavespeed", "runcomfy"). */
+GtkWidget *inb_preferences_window_new              (InbSession           *session);
+/* Shows the page of @provider (a backend id). */
 void       inb_preferences_window_show_provider    (InbPreferencesWindow *self,
                                                     const char           *provider);
 /* For tests: the key row of @provider; the source shown for its key

@@ -23,16 +23,12 @@
 #include <glib/gi18n.h>
 
 #include "inb-resources.h"
-#include "inb-backend-registry.h"
-#include "inb-cloud-backend.h"
 #include "inb-application.h"
-#include "inb-fs.h"
 #include "inb-job-row.h"
 #include "inb-preferences-window.h"
-#include "inb-request-builder.h"
 #include "inb-resume.h"
-#include "inb-secrets.h"
 #include "inb-take.h"
+#include "inb-texture-loader.h"
 #include "inb-window.h"
 
 typedef struct
@@ -45,9 +41,10 @@ struct _InbWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  InbSession           *session;
   GSettings            *settings;
-  InbBackendRegistry   *registry;
-  InbJobQueue          *queue;
+  InbJobQueue          *queue;         /* the session's, shared by every window */
+  GPtrArray            *own_jobs;      /* InbJob: started here, not yet finished */
   GArray               *choices;
   InbBackend           *backend;
   InbModel             *model;
@@ -61,9 +58,9 @@ struct _InbWindow
   char                 *key_problem;
   char                 *key_provider;
   GString              *resume_details;
-  InbSecrets           *secrets;
-  guint                 n_takes;
+  GCancellable         *open_cancellable;
   guint                 building : 1;
+  guint                 close_confirmed : 1;
   guint                 can_generate : 1;
   guint                 updating_fit : 1;
 
@@ -92,7 +89,7 @@ G_DEFINE_FINAL_TYPE (InbWindow, inb_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
-  PROP_SETTINGS,
+  PROP_SESSION,
   PROP_CAN_GENERATE,
   N_PROPS
 };
@@ -103,16 +100,20 @@ static const char * const fit_values[] = { "crop", "pad", "stretch", NULL };
 
 static void inb_window_update_state (InbWindow *self);
 
+/**
+ * inb_window_new:
+ *
+ * A window on the application's session: it shares the job queue, the
+ * keys and the settings with every other window.
+ */
 InbWindow *
-inb_window_new (GtkApplication *application,
-                GSettings      *settings)
+inb_window_new (InbApplication *application)
 {
-  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
-  g_return_val_if_fail (!settings || G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (INB_IS_APPLICATION (application), NULL);
 
   return g_object_new (INB_TYPE_WINDOW,
                        "application", application,
-                       "settings", settings,
+                       "session", inb_application_get_session (application),
                        NULL);
 }
 
@@ -192,8 +193,8 @@ inb_window_report_resumed (InbWindow *self,
 
       if (self->resume_details == NULL)
         self->resume_details = g_string_new (NULL);
-      service = inb_secrets_is_provider (entry->backend_id)
-              ? inb_secrets_get_provider_name (entry->backend_id)
+      service = inb_session_lookup_backend (self->session, entry->backend_id) != NULL
+              ? inb_backend_get_short_name (inb_session_lookup_backend (self->session, entry->backend_id))
               : entry->backend_id;
       /* Translators: one line per take: "Take 1a2b3c · Alibaba Model Studio: <what happened>" */
       g_string_append_printf (self->resume_details, _("%sTake %s · %s: %s"),
@@ -523,7 +524,7 @@ inb_window_load_choices (InbWindow *self)
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
   g_autoptr(GtkListItemFactory) button_factory = make_label_factory (TRUE);
   g_autoptr(GtkListItemFactory) list_factory = make_label_factory (FALSE);
-  GListModel *backends = inb_backend_registry_get_backends (self->registry);
+  GListModel *backends = inb_backend_registry_get_backends (inb_session_get_registry (self->session));
   g_autofree char *last_backend = NULL;
   g_autofree char *last_model = NULL;
 
@@ -553,7 +554,7 @@ inb_window_load_choices (InbWindow *self)
   last_model = g_settings_get_string (self->settings, "last-model");
   if (!inb_window_select_model (self, last_backend, last_model))
     {
-      g_autofree char *preferred = g_settings_get_string (self->settings, "default-backend");
+      g_autofree char *preferred = inb_session_dup_default_backend_id (self->session);
 
       if (!inb_window_select_model (self, preferred, NULL) && self->choices->len > 0)
         {
@@ -894,111 +895,62 @@ inb_window_fit_selected_cb (InbWindow   *self,
   inb_param_panel_set_value (self->param_panel, "fit", node);
 }
 
-/* Generate */
-
-typedef struct
-{
-  InbBackend  *backend;
-  InbModel    *model;
-  InbKeyframe *first;
-  InbKeyframe *last;
-  GdkTexture  *first_texture;
-  GdkTexture  *last_texture;
-  char        *prompt;
-  char        *negative;
-  JsonObject  *params;
-  gint64       seed;
-  InbRequest  *request;
-  InbTake     *take;
-} Build;
+/* Generate: the session's one generate path */
 
 static void
-build_free (gpointer data)
+generate_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  Build *b = data;
-
-  g_clear_object (&b->backend);
-  g_clear_object (&b->model);
-  g_clear_object (&b->first);
-  g_clear_object (&b->last);
-  g_clear_object (&b->first_texture);
-  g_clear_object (&b->last_texture);
-  g_free (b->prompt);
-  g_free (b->negative);
-  g_clear_pointer (&b->params, json_object_unref);
-  g_clear_object (&b->request);
-  g_clear_object (&b->take);
-  g_free (b);
-}
-
-static void
-build_worker (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  Build *b = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *takes_dir = NULL;
-
-  b->request = inb_request_build (b->backend, b->model, b->first, b->last,
-                                  b->prompt, b->negative, b->params, b->seed, &error);
-  if (b->request == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  /* The take exists on disk before the job starts. */
-  takes_dir = inb_fs_get_takes_dir ();
-  b->take = inb_take_create (takes_dir, b->request, &error);
-  if (b->take == NULL || !inb_take_save (b->take, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-build_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  InbWindow *self = INB_WINDOW (object);
-  Build *b = g_task_get_task_data (G_TASK (result));
+  g_autoptr(InbWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(InbJob) job = NULL;
 
-  self->building = FALSE;
-  inb_window_update_state (self);
+  job = inb_session_generate_finish (INB_SESSION (object), result, &error);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;   /* the window is going away */
+
+  self->building = FALSE;
+
+  if (job == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH) && self->backend != NULL)
+        {
+          /* Said above Generate, with a button to Preferences */
+          g_free (self->key_provider);
+          self->key_provider = g_strdup (inb_backend_get_id (self->backend));
+          g_free (self->key_problem);
+          self->key_problem = g_strdup (error->message);
+        }
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         inb_window_toast (self, error->message);
+
+      inb_window_update_state (self);
       return;
     }
 
-  job = inb_job_new (b->backend, b->request, b->take);
-  g_object_set_data (G_OBJECT (job), "inb-take-number", GUINT_TO_POINTER (++self->n_takes));
-  if (b->first_texture != NULL)
-    g_object_set_data_full (G_OBJECT (job), "inb-first-texture", g_object_ref (b->first_texture), g_object_unref);
-  if (b->last_texture != NULL)
-    g_object_set_data_full (G_OBJECT (job), "inb-last-texture", g_object_ref (b->last_texture), g_object_unref);
+  g_clear_pointer (&self->key_problem, g_free);
+  g_clear_pointer (&self->key_provider, g_free);
+  g_ptr_array_add (self->own_jobs, g_object_ref (job));
+  inb_window_update_state (self);
+}
 
-  inb_job_queue_add (self->queue, job);
+static char *
+dup_prompt (GtkTextView *view)
+{
+  g_autofree char *text = dup_buffer_text (view);
+
+  return *text != '\0' ? g_steal_pointer (&text) : NULL;
 }
 
 static void
-inb_window_generate_build (InbWindow *self)
+inb_window_generate_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
 {
-  g_autoptr(GTask) task = NULL;
-  Build *b;
+  InbWindow *self = INB_WINDOW (widget);
+  InbGenerateInputs *inputs;
 
   inb_window_update_state (self);
   if (!self->can_generate)
@@ -1009,137 +961,23 @@ inb_window_generate_build (InbWindow *self)
 
   save_params (self);
 
-  b = g_new0 (Build, 1);
-  b->backend = g_object_ref (self->backend);
-  b->model = g_object_ref (self->model);
-  b->first = g_object_ref (inb_keyframe_slot_get_keyframe (self->first_slot));
-  b->last = g_object_ref (inb_keyframe_slot_get_keyframe (self->last_slot));
-  g_set_object (&b->first_texture, inb_keyframe_slot_get_texture (self->first_slot));
-  g_set_object (&b->last_texture, inb_keyframe_slot_get_texture (self->last_slot));
-  b->prompt = dup_buffer_text (self->prompt_view);
-  b->negative = dup_buffer_text (self->negative_view);
-  b->params = inb_param_panel_dup_values (self->param_panel);
-  b->seed = inb_param_panel_get_seed (self->param_panel);
-  if (json_object_has_member (b->params, "seed"))
-    json_object_remove_member (b->params, "seed");
+  inputs = inb_generate_inputs_new ();
+  inputs->backend_id = g_strdup (inb_backend_get_id (self->backend));
+  inputs->model_id = g_strdup (inb_model_get_id (self->model));
+  inputs->first = g_object_ref (inb_keyframe_slot_get_keyframe (self->first_slot));
+  inputs->last = g_object_ref (inb_keyframe_slot_get_keyframe (self->last_slot));
+  inputs->prompt = dup_prompt (self->prompt_view);
+  inputs->negative_prompt = dup_prompt (self->negative_view);
+  inputs->params = inb_param_panel_dup_values (self->param_panel);
+  inputs->seed = inb_param_panel_get_seed (self->param_panel);
+  if (json_object_has_member (inputs->params, "seed"))
+    json_object_remove_member (inputs->params, "seed");
 
   self->building = TRUE;
   inb_window_update_state (self);
 
-  task = g_task_new (self, self->cancellable, build_cb, NULL);
-  g_task_set_source_tag (task, inb_window_generate_build);
-  g_task_set_task_data (task, b, build_free);
-  g_task_run_in_thread (task, build_worker);
-}
-
-/* Hosted backends: the key (environment, keyring, or this session) is
- * looked up without blocking and handed to the backend before anything is
- * built; without one nothing is sent. */
-
-static InbSecrets *
-inb_window_get_secrets (InbWindow *self)
-{
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-
-  if (INB_IS_APPLICATION (app))
-    return inb_application_get_secrets (INB_APPLICATION (app));
-
-  if (self->secrets == NULL)
-    self->secrets = inb_secrets_new ();
-
-  return self->secrets;
-}
-
-typedef struct
-{
-  InbWindow  *self;
-  InbBackend *backend;
-} KeyLookup;
-
-static void
-key_lookup_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  KeyLookup *k = user_data;
-  InbWindow *self = k->self;
-  g_autoptr(GError) error = NULL;
-  const char *id = inb_backend_get_id (k->backend);
-  char *key;
-
-  key = inb_secrets_lookup_finish (INB_SECRETS (object), result, NULL, &error);
-
-  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
-    goto out;
-
-  self->building = FALSE;
-  inb_secrets_apply_to_backend (k->backend, key);
-  inb_application_configure_backend (self->settings, k->backend);
-
-  if (key == NULL)
-    {
-      if (error != NULL)
-        g_debug ("No key for %s: %s", id, error->message);
-      g_free (self->key_provider);
-      self->key_provider = g_strdup (id);
-      g_free (self->key_problem);
-      if (g_error_matches (error, INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNAVAILABLE))
-        /* Translators: %s is a service, then why the keyring could not give
-         * its key, e.g. "The keyring did not answer in time" */
-        self->key_problem = g_strdup_printf (_("No API key for %s: nothing was sent. %s; "
-                                               "add the key in Preferences for this session"),
-                                             inb_secrets_get_provider_name (id), error->message);
-      else
-        /* Translators: %s is a service, e.g. "Alibaba Model Studio" */
-        self->key_problem = g_strdup_printf (_("No API key for %s: nothing was sent"),
-                                             inb_secrets_get_provider_name (id));
-      inb_window_update_state (self);
-    }
-  else
-    {
-      g_clear_pointer (&self->key_problem, g_free);
-      g_clear_pointer (&self->key_provider, g_free);
-      inb_window_update_state (self);
-      if (k->backend == self->backend)
-        inb_window_generate_build (self);
-    }
-
-out:
-  inb_secrets_free_key (key);
-  g_object_unref (k->backend);
-  g_object_unref (k->self);
-  g_free (k);
-}
-
-static void
-inb_window_generate_action (GtkWidget  *widget,
-                            const char *action_name,
-                            GVariant   *parameter)
-{
-  InbWindow *self = INB_WINDOW (widget);
-  KeyLookup *k;
-
-  inb_window_update_state (self);
-  if (!self->can_generate)
-    return;
-
-  if (!INB_IS_CLOUD_BACKEND (self->backend) ||
-      !inb_secrets_is_provider (inb_backend_get_id (self->backend)))
-    {
-      inb_window_generate_build (self);
-      return;
-    }
-
-  k = g_new0 (KeyLookup, 1);
-  k->self = g_object_ref (self);
-  k->backend = g_object_ref (self->backend);
-
-  self->building = TRUE;
-  inb_window_update_state (self);
-
-  inb_secrets_lookup_async (inb_window_get_secrets (self),
-                            inb_backend_get_id (self->backend),
-                            self->cancellable, key_lookup_cb, k);
+  inb_session_generate_async (self->session, inputs, self->cancellable,
+                              generate_cb, g_object_ref (self));
 }
 
 /* A key added in Preferences answers the "no key" message at once. */
@@ -1173,7 +1011,7 @@ inb_window_show_preferences (InbWindow  *self,
 
   g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
 
-  prefs = inb_preferences_window_new_with_secrets (self->settings, inb_window_get_secrets (self));
+  prefs = inb_preferences_window_new (self->session);
   gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (self));
   gtk_window_set_modal (GTK_WINDOW (prefs), TRUE);
   g_signal_connect_object (prefs, "key-changed", G_CALLBACK (inb_window_key_changed_cb),
@@ -1192,26 +1030,81 @@ inb_window_key_button_clicked_cb (InbWindow *self,
   inb_window_show_preferences (self, self->key_provider);
 }
 
+typedef struct
+{
+  InbWindow  *self;
+  GFile      *clip;
+  char       *last;
+  GdkTexture *first;
+} Opening;
+
+static void
+opening_free (Opening *o)
+{
+  g_clear_object (&o->first);
+  g_clear_object (&o->clip);
+  g_free (o->last);
+  g_object_unref (o->self);
+  g_free (o);
+}
+
+static void
+keyframe_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Opening *o = user_data;
+  g_autoptr(GdkTexture) texture = inb_texture_load_finish (result, NULL);
+
+  if (g_cancellable_is_cancelled (o->self->open_cancellable))
+    {
+      opening_free (o);
+      return;
+    }
+
+  if (o->last != NULL)
+    {
+      /* The first keyframe came; now the last */
+      g_autofree char *last = g_steal_pointer (&o->last);
+
+      o->first = g_steal_pointer (&texture);
+      inb_texture_load_async (last, 0, o->self->open_cancellable, keyframe_loaded_cb, o);
+      return;
+    }
+
+  inb_player_set_keyframes (o->self->player, o->first, texture);
+  inb_player_set_file (o->self->player, o->clip);
+  inb_playback_play (inb_player_get_playback (o->self->player));
+  opening_free (o);
+}
+
+/* Plays a finished take, with its keyframes as they were sent for the
+ * player's overlay (read from the take's folder off the main thread). */
 static void
 inb_window_open_job (InbWindow *self,
                      InbJob    *job)
 {
+  InbTake *take = inb_job_get_take (job);
   g_autofree char *clip = NULL;
-  g_autoptr(GFile) file = NULL;
+  g_autofree char *first = NULL;
+  Opening *o;
 
   if (inb_job_get_state (job) != INB_JOB_DONE)
     return;
 
-  clip = inb_take_dup_clip_path (inb_job_get_take (job));
-  if (clip == NULL)
-    return;
+  clip = inb_take_dup_clip_path (take);
+  first = inb_take_dup_keyframe_path (take, FALSE);
 
-  file = g_file_new_for_path (clip);
-  inb_player_set_keyframes (self->player,
-                            g_object_get_data (G_OBJECT (job), "inb-first-texture"),
-                            g_object_get_data (G_OBJECT (job), "inb-last-texture"));
-  inb_player_set_file (self->player, file);
-  inb_playback_play (inb_player_get_playback (self->player));
+  if (self->open_cancellable != NULL)
+    g_cancellable_cancel (self->open_cancellable);
+  g_clear_object (&self->open_cancellable);
+  self->open_cancellable = g_cancellable_new ();
+
+  o = g_new0 (Opening, 1);
+  o->self = g_object_ref (self);
+  o->clip = g_file_new_for_path (clip);
+  o->last = inb_take_dup_keyframe_path (take, TRUE);
+  inb_texture_load_async (first, 0, self->open_cancellable, keyframe_loaded_cb, o);
 }
 
 static void
@@ -1219,6 +1112,10 @@ inb_window_job_finished_cb (InbWindow   *self,
                             InbJob      *job,
                             InbJobQueue *queue)
 {
+  /* Another window's take: that window tells its artist */
+  if (!g_ptr_array_remove (self->own_jobs, job))
+    return;
+
   switch (inb_job_get_state (job))
     {
     case INB_JOB_DONE:
@@ -1391,10 +1288,156 @@ inb_window_restore_size (InbWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 }
 
+/* Closing with takes running ----------------------------------------------- */
+
+static guint
+count_active_jobs (InbWindow *self,
+                   guint     *n_leavable)
+{
+  guint n = 0;
+
+  *n_leavable = 0;
+  for (guint i = 0; i < self->own_jobs->len; i++)
+    {
+      InbJob *job = g_ptr_array_index (self->own_jobs, i);
+
+      if (inb_job_state_is_terminal (inb_job_get_state (job)))
+        continue;
+      n++;
+      *n_leavable += inb_job_can_leave_for_later (job);
+    }
+
+  return n;
+}
+
+/* Another window of the application, to hand running takes to. */
+static InbWindow *
+find_other_window (InbWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  for (GList *l = app != NULL ? gtk_application_get_windows (app) : NULL; l != NULL; l = l->next)
+    if (INB_IS_WINDOW (l->data) && l->data != (gpointer) self)
+      return l->data;
+
+  return NULL;
+}
+
+/**
+ * inb_window_adopt_jobs:
+ *
+ * Takes over the running takes of a window being closed: this window
+ * opens them when they are ready and asks before it closes.
+ */
+void
+inb_window_adopt_jobs (InbWindow *self,
+                       GPtrArray *jobs)
+{
+  g_return_if_fail (INB_IS_WINDOW (self));
+
+  for (guint i = 0; i < jobs->len; i++)
+    if (!inb_job_state_is_terminal (inb_job_get_state (g_ptr_array_index (jobs, i))))
+      g_ptr_array_add (self->own_jobs, g_object_ref (g_ptr_array_index (jobs, i)));
+}
+
+static void
+close_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   InbWindow        *self)
+{
+  g_autoptr(GPtrArray) jobs = g_ptr_array_copy (self->own_jobs, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+
+  g_ptr_array_set_free_func (jobs, g_object_unref);
+
+  if (g_str_equal (response, "keep"))
+    {
+      InbWindow *other = find_other_window (self);
+
+      if (other != NULL)
+        inb_window_adopt_jobs (other, jobs);
+    }
+  else if (g_str_equal (response, "cancel"))
+    {
+      for (guint i = 0; i < jobs->len; i++)
+        inb_job_cancel (g_ptr_array_index (jobs, i));
+    }
+  else if (g_str_equal (response, "later"))
+    {
+      for (guint i = 0; i < jobs->len; i++)
+        inb_job_leave_for_later (g_ptr_array_index (jobs, i));
+    }
+  else
+    return;   /* stay */
+
+  g_ptr_array_set_size (self->own_jobs, 0);
+  self->close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Asks before takes started here are stopped by closing the window. */
+static gboolean
+confirm_close (InbWindow *self)
+{
+  AdwMessageDialog *dialog;
+  InbWindow *other = find_other_window (self);
+  guint leavable;
+  guint n = count_active_jobs (self, &leavable);
+  g_autofree char *heading = NULL;
+
+  if (n == 0 || self->close_confirmed)
+    return TRUE;
+
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "A Take Is Still Running",
+                                          "%u Takes Are Still Running", n), n);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  adw_message_dialog_add_response (dialog, "stay", _("_Stay"));
+
+  if (other != NULL)
+    {
+      adw_message_dialog_set_body (dialog, _("They can keep running in the other Inbetween window, "
+                                             "or be cancelled."));
+      adw_message_dialog_add_response (dialog, "cancel", _("_Cancel Them"));
+      adw_message_dialog_add_response (dialog, "keep", _("_Keep Running"));
+      adw_message_dialog_set_response_appearance (dialog, "cancel", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_response_appearance (dialog, "keep", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "keep");
+    }
+  else if (leavable > 0)
+    {
+      /* Hosted takes run on at the service: nothing is lost by quitting */
+      adw_message_dialog_set_body (dialog, leavable == n
+                                   ? _("They run at the service and go on without Inbetween: "
+                                       "their clips are fetched the next time it starts.")
+                                   : _("Takes at a hosted service go on without Inbetween and their "
+                                       "clips are fetched the next time it starts; takes made on this "
+                                       "computer are cancelled."));
+      adw_message_dialog_add_response (dialog, "cancel", _("_Cancel Them"));
+      adw_message_dialog_add_response (dialog, "later", _("_Quit, Resume Later"));
+      adw_message_dialog_set_response_appearance (dialog, "cancel", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (dialog, "stay");
+    }
+  else
+    {
+      adw_message_dialog_set_body (dialog, _("Closing cancels them; what they made so far is lost."));
+      adw_message_dialog_add_response (dialog, "cancel", _("_Cancel Them and Close"));
+      adw_message_dialog_set_response_appearance (dialog, "cancel", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (dialog, "stay");
+    }
+
+  adw_message_dialog_set_close_response (dialog, "stay");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (close_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return FALSE;
+}
+
 static gboolean
 inb_window_close_request (GtkWindow *window)
 {
   InbWindow *self = INB_WINDOW (window);
+
+  if (!confirm_close (self))
+    return TRUE;
 
   inb_window_save_size (self);
   save_params (self);
@@ -1409,8 +1452,16 @@ inb_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (inb_window_parent_class)->constructed (object);
 
-  if (self->settings == NULL)
-    self->settings = g_settings_new (APP_ID);
+  g_assert (INB_IS_SESSION (self->session));
+  self->settings = g_object_ref (inb_session_get_settings (self->session));
+  self->queue = g_object_ref (inb_session_get_queue (self->session));
+
+  gtk_list_box_bind_model (self->jobs_list, G_LIST_MODEL (self->queue), create_job_row, NULL, NULL);
+  g_signal_connect_object (self->queue, "items-changed",
+                           G_CALLBACK (inb_window_jobs_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->queue, "job-finished",
+                           G_CALLBACK (inb_window_job_finished_cb), self, G_CONNECT_SWAPPED);
+  inb_window_jobs_changed_cb (self, 0, 0, 0, G_LIST_MODEL (self->queue));
 
   inb_window_restore_size (self);
   inb_window_load_choices (self);
@@ -1425,12 +1476,18 @@ inb_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->open_cancellable != NULL)
+    g_cancellable_cancel (self->open_cancellable);
+  g_clear_object (&self->open_cancellable);
 
   if (self->queue != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->queue, self);
-      inb_job_queue_cancel_all (self->queue);
-    }
+    g_signal_handlers_disconnect_by_data (self->queue, self);
+
+  /* Takes started here that nobody took over (the window was destroyed
+   * without closing) end with it */
+  for (guint i = 0; self->own_jobs != NULL && i < self->own_jobs->len; i++)
+    inb_job_cancel (g_ptr_array_index (self->own_jobs, i));
+  g_clear_pointer (&self->own_jobs, g_ptr_array_unref);
 
   /* The last slot may hold the fit chooser; keep it alive until here. */
   if (self->last_slot != NULL)
@@ -1449,7 +1506,8 @@ inb_window_dispose (GObject *object)
   self->backend = NULL;
   self->model = NULL;
   g_clear_pointer (&self->choices, g_array_unref);
-  g_clear_object (&self->registry);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (inb_window_parent_class)->dispose (object);
 }
@@ -1459,8 +1517,6 @@ inb_window_finalize (GObject *object)
 {
   InbWindow *self = INB_WINDOW (object);
 
-  g_clear_object (&self->settings);
-  g_clear_object (&self->secrets);
   g_free (self->problem);
   g_free (self->key_problem);
   g_free (self->key_provider);
@@ -1480,8 +1536,8 @@ inb_window_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SETTINGS:
-      g_value_set_object (value, self->settings);
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
       break;
 
     case PROP_CAN_GENERATE:
@@ -1503,8 +1559,8 @@ inb_window_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SETTINGS:
-      g_set_object (&self->settings, g_value_get_object (value));
+    case PROP_SESSION:
+      g_set_object (&self->session, g_value_get_object (value));
       break;
 
     default:
@@ -1530,9 +1586,9 @@ inb_window_class_init (InbWindowClass *klass)
 
   window_class->close_request = inb_window_close_request;
 
-  properties[PROP_SETTINGS] =
-    g_param_spec_object ("settings", NULL, NULL,
-                         G_TYPE_SETTINGS,
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         INB_TYPE_SESSION,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   properties[PROP_CAN_GENERATE] =
     g_param_spec_boolean ("can-generate", NULL, NULL, FALSE,
@@ -1599,8 +1655,7 @@ inb_window_init (InbWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   self->choices = g_array_new (FALSE, TRUE, sizeof (Choice));
-  self->registry = inb_backend_registry_new_default ();
-  self->queue = inb_job_queue_new ();
+  self->own_jobs = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();
 
   fit_labels = gtk_string_list_new (NULL);
@@ -1627,12 +1682,6 @@ inb_window_init (InbWindow *self)
                                   -1);
   g_signal_connect_object (self->fit_dropdown, "notify::selected",
                            G_CALLBACK (inb_window_fit_selected_cb), self, G_CONNECT_SWAPPED);
-
-  gtk_list_box_bind_model (self->jobs_list, G_LIST_MODEL (self->queue), create_job_row, NULL, NULL);
-  g_signal_connect_object (self->queue, "items-changed",
-                           G_CALLBACK (inb_window_jobs_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->queue, "job-finished",
-                           G_CALLBACK (inb_window_job_finished_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->first_slot, "changed", G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->last_slot, "changed", G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);

@@ -14,6 +14,7 @@
 
 #include <adwaita.h>
 
+#include "inb-application.h"
 #include "inb-job-queue.h"
 #include "inb-keyframe-slot.h"
 #include "inb-param-panel.h"
@@ -25,8 +26,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (InbWindow, inb_window, INB, WINDOW, AdwApplicationWindow)
 
-InbWindow       *inb_window_new                (GtkApplication *application,
-                                                GSettings      *settings);
+InbWindow       *inb_window_new                (InbApplication *application);
+void             inb_window_adopt_jobs         (InbWindow      *self,
+                                                GPtrArray      *jobs);
 void             inb_window_add_toast          (InbWindow      *self,
                                                 AdwToast       *toast);
 gboolean         inb_window_select_model       (InbWindow      *self,

@@ -638,6 +638,15 @@ job_cancelled (GTask *task)
 
   job_stop_sources (job);
 
+  /* Left for later: the task runs on at the service, its record stays as
+   * it is, and the next start resumes it */
+  if (job->task_id != NULL && inb_request_get_leave_remote (job->request))
+    {
+      g_debug ("%s task %s left running; it is resumed at the next start", job->klass->service, job->task_id);
+      job_return (task, cancelled_error ());
+      return;
+    }
+
   if (job->task_id != NULL && job->state == INB_CLOUD_STATE_QUEUED && job->klass->cancel != NULL)
     {
       job_run_step (task, cancel_remote_worker, cancel_remote_done);

@@ -23,6 +23,7 @@ struct _InbRequest
   InbImage   *last;
   char       *work_dir;
   char       *output_path;
+  gint        leave_remote;   /* atomic: read by the job's worker threads */
 };
 
 struct _InbResult
@@ -228,6 +229,28 @@ inb_request_set_work_dir (InbRequest *self,
   g_return_if_fail (INB_IS_REQUEST (self));
   g_free (self->work_dir);
   self->work_dir = g_strdup (work_dir);
+}
+
+/**
+ * inb_request_set_leave_remote:
+ *
+ * When the job is cancelled after its task reached the service: stop
+ * following it, but leave it running there and its record as it is, so
+ * the next start resumes it (no remote cancel). Set before cancelling.
+ */
+void
+inb_request_set_leave_remote (InbRequest *self,
+                              gboolean    leave)
+{
+  g_return_if_fail (INB_IS_REQUEST (self));
+  g_atomic_int_set (&self->leave_remote, leave ? 1 : 0);
+}
+
+gboolean
+inb_request_get_leave_remote (InbRequest *self)
+{
+  g_return_val_if_fail (INB_IS_REQUEST (self), FALSE);
+  return g_atomic_int_get (&self->leave_remote) != 0;
 }
 
 const char *

@@ -50,6 +50,9 @@ const char  *inb_request_get_work_dir        (InbRequest  *self);
 void         inb_request_set_work_dir        (InbRequest  *self,
                                               const char  *work_dir);
 const char  *inb_request_get_output_path     (InbRequest  *self);
+void         inb_request_set_leave_remote    (InbRequest  *self,
+                                              gboolean     leave);
+gboolean     inb_request_get_leave_remote    (InbRequest  *self);
 void         inb_request_set_output_path     (InbRequest  *self,
                                               const char  *output_path);
 

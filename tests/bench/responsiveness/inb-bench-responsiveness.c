@@ -1204,7 +1204,7 @@ run_session (const char *fake_script,
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  b.window = inb_window_new (GTK_APPLICATION (b.app), inb_application_get_settings (b.app));
+  b.window = inb_window_new (b.app);
   b.playback = inb_player_get_playback (inb_window_get_player (b.window));
   gtk_window_set_default_size (GTK_WINDOW (b.window), 1200, 780);
   gtk_window_present (GTK_WINDOW (b.window));

@@ -1,0 +1,117 @@
+/* inb-cli-backends.c — `inbetween backends`
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "inb-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "inb-cli-private.h"
+
+
+static void
+print_model (InbModel *model)
+{
+  InbSchema *schema = inb_model_get_schema (model);
+  gint64 prompt_max = inb_model_get_prompt_max_length (model);
+  gint64 negative_max = inb_model_get_negative_max_length (model);
+
+  g_print ("  %s — %s\n", inb_model_get_id (model), inb_model_get_title (model));
+  if (prompt_max == 0)
+    g_print ("    %s\n", _("takes no prompt"));
+  else if (prompt_max > 0)
+    g_print (_("    prompt up to %" G_GINT64_FORMAT " characters, negative prompt up to %" G_GINT64_FORMAT "\n"),
+             prompt_max, negative_max);
+
+  for (guint i = 0; i < inb_schema_get_n_params (schema); i++)
+    {
+      const InbParamSpec *spec = inb_schema_get_param (schema, i);
+      g_autofree char *allowed = inb_param_spec_describe_allowed (spec);
+      g_autofree char *def = NULL;
+
+      if (spec->default_value != NULL)
+        {
+          g_autoptr(JsonGenerator) generator = json_generator_new ();
+          json_generator_set_root (generator, spec->default_value);
+          def = json_generator_to_data (generator, NULL);
+        }
+
+      g_print ("    --set %-20s %s; default %s%s%s\n", spec->name, allowed, def ? def : "none",
+               spec->description ? " — " : "", spec->description ? spec->description : "");
+    }
+}
+
+int
+inb_cli_backends (InbSession  *session,
+                  int          argc,
+                  char       **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(JsonArray) array = NULL;
+  GListModel *list;
+  gboolean json = FALSE;
+  int status;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print backends, models and schemas as JSON"), NULL },
+    { NULL }
+  };
+
+  context = inb_cli_context_new (_("— list backends, models and their parameters"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if ((status = inb_cli_parse_options (context, &argc, &argv)) != INB_EXIT_OK)
+    return status;
+
+  if (argc > 1)
+    {
+      inb_cli_print_error (_("backends takes no arguments"));
+      return INB_EXIT_USAGE;
+    }
+
+  list = inb_backend_registry_get_backends (inb_session_get_registry (session));
+  array = json_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(InbBackend) backend = g_list_model_get_item (list, i);
+      GPtrArray *models = inb_backend_get_models (backend);
+      JsonObject *object = json_object_new ();
+      JsonArray *model_array = json_array_new ();
+
+      if (!json)
+        g_print ("%s — %s\n", inb_backend_get_id (backend), inb_backend_get_name (backend));
+
+      for (guint j = 0; j < models->len; j++)
+        {
+          InbModel *model = g_ptr_array_index (models, j);
+          JsonObject *model_json = inb_model_to_json (model);
+
+          json_object_set_int_member (model_json, "max_concurrent",
+                                      inb_backend_get_max_concurrent (backend, model));
+          json_array_add_object_element (model_array, model_json);
+
+          if (!json)
+            print_model (model);
+        }
+
+      json_object_set_string_member (object, "id", inb_backend_get_id (backend));
+      json_object_set_string_member (object, "name", inb_backend_get_name (backend));
+      json_object_set_array_member (object, "models", model_array);
+      json_array_add_object_element (array, object);
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonObject) root = json_object_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_object_set_array_member (root, "backends", json_array_ref (array));
+      node = json_node_init_object (json_node_alloc (), root);
+      inb_cli_print_json (node);
+    }
+
+  return INB_EXIT_OK;
+}

@@ -1,0 +1,555 @@
+/* inb-cli-generate.c — `inbetween generate FIRST LAST …`
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The command line's face of inb_session_generate_async(): the same path
+ * the window's Generate button takes (inputs → validated request → take on
+ * disk → job queued), then the job is followed to its end with a progress
+ * bar on a terminal, or plain lines otherwise.
+ */
+#define G_LOG_DOMAIN "inb-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inb-cli-private.h"
+#include "inb-fs.h"
+#include "inb-take.h"
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GCancellable *cancellable;     /* until the job exists */
+  InbJob       *job;
+  GError       *error;           /* the generate path's */
+  gboolean      tty;
+  gboolean      quiet;
+  gboolean      interrupted;
+  int           last_percent;
+  char         *last_stage;
+  guint         bar_width;
+  gboolean      bar_shown;
+} GenerateRun;
+
+static void
+generate_run_clear (GenerateRun *run)
+{
+  g_clear_pointer (&run->loop, g_main_loop_unref);
+  g_clear_object (&run->cancellable);
+  g_clear_object (&run->job);
+  g_clear_error (&run->error);
+  g_clear_pointer (&run->last_stage, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GenerateRun, generate_run_clear)
+
+static gboolean
+interrupt_cb (gpointer user_data)
+{
+  GenerateRun *run = user_data;
+
+  if (!run->interrupted)
+    {
+      run->interrupted = TRUE;
+      if (run->tty && run->bar_shown)
+        g_printerr ("\n");
+      g_printerr (_("Interrupted: cancelling…\n"));
+      g_cancellable_cancel (run->cancellable);
+      if (run->job != NULL)
+        inb_job_cancel (run->job);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+job_progress_cb (InbJob      *job,
+                 GParamSpec  *pspec,
+                 GenerateRun *run)
+{
+  g_autofree char *stage = inb_job_dup_stage (job);
+  double fraction = inb_job_get_fraction (job);
+  int percent = (int) (fraction * 100.0 + 0.5);
+  double eta = inb_job_get_eta (job);
+
+  if (run->quiet || run->interrupted)
+    return;
+
+  if (run->tty)
+    {
+      g_autofree char *bar = g_malloc0 (run->bar_width + 1);
+      guint filled = (guint) (fraction * run->bar_width + 0.5);
+      g_autofree char *eta_text = eta >= 0 ? g_strdup_printf ("  ETA %.0fs", eta) : g_strdup ("");
+
+      memset (bar, '#', filled);
+      memset (bar + filled, '.', run->bar_width - filled);
+      g_printerr ("\r\033[K[%s] %3d%%  %s%s", bar, percent, stage ? stage : "", eta_text);
+      run->bar_shown = TRUE;
+    }
+  else if (g_strcmp0 (stage, run->last_stage) != 0 && stage != NULL &&
+           !g_str_has_prefix (stage, "Rendering frame"))
+    {
+      g_printerr ("%3d%% %s\n", percent, stage);
+    }
+  else if (percent / 10 != run->last_percent / 10)
+    {
+      g_printerr ("%3d%% %s\n", percent, stage ? stage : "");
+    }
+  else
+    return;
+
+  run->last_percent = percent;
+  g_free (run->last_stage);
+  run->last_stage = g_steal_pointer (&stage);
+}
+
+static void
+generated_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GenerateRun *run = user_data;
+
+  run->job = inb_session_generate_finish (INB_SESSION (object), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+job_finished_cb (InbJobQueue *queue,
+                 InbJob      *job,
+                 GenerateRun *run)
+{
+  if (job == run->job)
+    g_main_loop_quit (run->loop);
+}
+
+static void
+take_flushed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GenerateRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!inb_take_save_finish (INB_TAKE (object), result, &error))
+    inb_cli_print_error (_("Could not save the take: %s"), error->message);
+
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+add_setting (InbSchema   *schema,
+             JsonObject  *params,
+             const char  *assignment,
+             GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit (assignment, "=", 2);
+  JsonNode *value;
+
+  if (parts[0] == NULL || parts[1] == NULL || *parts[0] == '\0')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--set expects KEY=VALUE, got “%s”"), assignment);
+      return FALSE;
+    }
+
+  value = inb_schema_parse_value (schema, g_strstrip (parts[0]), parts[1], error);
+  if (value == NULL)
+    return FALSE;
+
+  json_object_set_member (params, g_strstrip (parts[0]), value);
+  return TRUE;
+}
+
+static gboolean
+check_output_path (const char  *output,
+                   GError     **error)
+{
+  g_autofree char *parent = NULL;
+
+  if (g_file_test (output, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
+                   _("Output “%s” is a folder; give a file name such as clip.mp4"), output);
+      return FALSE;
+    }
+
+  parent = g_path_get_dirname (output);
+  if (!g_file_test (parent, G_FILE_TEST_IS_DIR) || access (parent, W_OK) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   _("Cannot write “%s”: the folder “%s” does not exist or is not writable"),
+                   output, parent);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+add_backend_timings (JsonObject *timings,
+                     InbResult  *result)
+{
+  JsonObject *backend_meta = result != NULL ? inb_result_get_metadata (result) : NULL;
+  g_autoptr(GList) names = NULL;
+
+  if (backend_meta == NULL)
+    return;
+
+  /* The backend's own breakdown (analysis, render, encode…) sits beside
+   * the job's totals; durations are named "<stage>_s". */
+  names = json_object_get_members (backend_meta);
+  for (const GList *l = names; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (backend_meta, l->data);
+
+      if (g_str_has_suffix (l->data, "_s") && JSON_NODE_HOLDS_VALUE (node) &&
+          (json_node_get_value_type (node) == G_TYPE_DOUBLE ||
+           json_node_get_value_type (node) == G_TYPE_INT64))
+        json_object_set_member (timings, l->data, json_node_copy (node));
+    }
+}
+
+static JsonNode *
+take_summary (InbJob     *job,
+              const char *output)
+{
+  InbTake *take = inb_job_get_take (job);
+  InbResult *result = inb_job_get_result (job);
+  g_autoptr(JsonObject) manifest = inb_take_to_json (take);
+  g_autofree char *clip = inb_take_dup_clip_path (take);
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "output", output ? output : clip);
+  json_object_set_string_member (object, "clip", clip);
+  json_object_set_string_member (object, "take", inb_take_get_id (take));
+  json_object_set_string_member (object, "take_dir", inb_take_get_dir (take));
+  json_object_set_string_member (object, "state", inb_job_state_to_string (inb_job_get_state (job)));
+  json_object_set_string_member (object, "backend", inb_take_get_backend_id (take));
+  json_object_set_string_member (object, "model", inb_take_get_model_id (take));
+  json_object_set_string_member (object, "prompt", inb_take_get_prompt (take));
+  json_object_set_string_member (object, "negative_prompt", inb_take_get_negative_prompt (take));
+  json_object_set_int_member (object, "seed", inb_take_get_seed (take));
+
+  if (json_object_has_member (manifest, "parameters"))
+    json_object_set_member (object, "parameters", json_object_dup_member (manifest, "parameters"));
+
+  if (result != NULL)
+    {
+      json_object_set_int_member (object, "width", inb_result_get_width (result));
+      json_object_set_int_member (object, "height", inb_result_get_height (result));
+      json_object_set_int_member (object, "frames", inb_result_get_n_frames (result));
+      json_object_set_double_member (object, "fps", inb_result_get_fps (result));
+    }
+
+  if (json_object_has_member (manifest, "timings"))
+    {
+      JsonNode *timings = json_object_dup_member (manifest, "timings");
+
+      add_backend_timings (json_node_get_object (timings), result);
+      json_object_set_member (object, "timings", timings);
+    }
+
+  return json_node_init_object (json_node_alloc (), object);
+}
+
+/* What the options ask for, checked before anything is read or sent. */
+typedef struct
+{
+  char     *prompt;
+  char     *negative;
+  char     *backend_id;
+  char     *model_id;
+  char     *output;
+  GStrv     settings;
+  GStrv     files;
+  gint64    seed;
+  gboolean  json;
+  gboolean  quiet;
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->prompt);
+  g_free (o->negative);
+  g_free (o->backend_id);
+  g_free (o->model_id);
+  g_free (o->output);
+  g_strfreev (o->settings);
+  g_strfreev (o->files);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+static int
+parse_generate_options (Options   *o,
+                        int       *argc,
+                        char    ***argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  int status;
+  const GOptionEntry entries[] = {
+    { "prompt", 'p', 0, G_OPTION_ARG_STRING, &o->prompt, N_("What happens between the keyframes"), N_("PROMPT") },
+    { "negative", 'n', 0, G_OPTION_ARG_STRING, &o->negative, N_("What to avoid"), N_("NEGATIVE") },
+    { "backend", 'b', 0, G_OPTION_ARG_STRING, &o->backend_id, N_("Backend (default: the one set in Preferences, else local)"), N_("BACKEND") },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &o->model_id, N_("Model (default: the backend’s first)"), N_("MODEL") },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &o->seed, N_("Seed (default: random)"), N_("SEED") },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->settings, N_("Set a model parameter; see “inbetween backends”"), N_("KEY=VALUE") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, N_("Also copy the clip to this file"), N_("OUT") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Print the result as one JSON object"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("Do not show progress"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, N_("FIRST LAST") },
+    { NULL }
+  };
+
+  o->seed = -1;
+  context = inb_cli_context_new (_("FIRST LAST — make a clip from two keyframes"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("FIRST and LAST are image files (PNG, JPEG, WebP, BMP), file:// or data: URIs.\n"
+      "Without -o the clip stays in the take’s folder and its path is printed.\n"
+      "Exit status: 0 done, 2 invalid usage or input, 3 backend failure, 130 interrupted."));
+
+  if ((status = inb_cli_parse_options (context, argc, argv)) != INB_EXIT_OK)
+    return status;
+
+  if (o->files == NULL || g_strv_length (o->files) != 2)
+    {
+      inb_cli_print_error (_("generate needs exactly two images, FIRST and LAST (got %u)"),
+                           o->files ? g_strv_length (o->files) : 0);
+      return INB_EXIT_USAGE;
+    }
+
+  if (o->seed < -1)
+    {
+      inb_cli_print_error (_("--seed must be 0 or more (got %" G_GINT64_FORMAT ")"), o->seed);
+      return INB_EXIT_USAGE;
+    }
+
+  return INB_EXIT_OK;
+}
+
+/* Everything the session needs, from the options; USAGE when they are
+ * wrong (nothing read beyond the keyframes, nothing sent). */
+static int
+collect_inputs (InbSession         *session,
+                Options            *o,
+                InbGenerateInputs **out)
+{
+  g_autoptr(InbGenerateInputs) inputs = inb_generate_inputs_new ();
+  g_autoptr(GError) error = NULL;
+  InbBackend *backend;
+  InbModel *model;
+
+  inputs->backend_id = o->backend_id != NULL ? g_strdup (o->backend_id)
+                                             : inb_session_dup_default_backend_id (session);
+  backend = inb_session_lookup_backend (session, inputs->backend_id);
+  if (backend == NULL)
+    {
+      g_autofree char *known = inb_cli_list_backends (session, FALSE);
+
+      inb_cli_print_error (_("Unknown backend “%s”; available: %s"), inputs->backend_id, known);
+      return INB_EXIT_USAGE;
+    }
+
+  model = o->model_id ? inb_backend_find_model (backend, o->model_id) : inb_backend_get_default_model (backend);
+  if (model == NULL)
+    {
+      inb_cli_print_error (_("%s has no model “%s”; see “inbetween backends”"),
+                           inb_backend_get_id (backend), o->model_id);
+      return INB_EXIT_USAGE;
+    }
+  inputs->model_id = g_strdup (inb_model_get_id (model));
+
+  inputs->params = json_object_new ();
+  for (guint i = 0; o->settings != NULL && o->settings[i] != NULL; i++)
+    {
+      if (!add_setting (inb_model_get_schema (model), inputs->params, o->settings[i], &error))
+        {
+          inb_cli_print_error ("%s", error->message);
+          return INB_EXIT_USAGE;
+        }
+    }
+
+  inputs->seed = o->seed;
+  if (inputs->seed == -1 && json_object_has_member (inputs->params, "seed"))
+    inputs->seed = json_object_get_int_member (inputs->params, "seed");
+
+  if (o->output != NULL && !check_output_path (o->output, &error))
+    {
+      inb_cli_print_error ("%s", error->message);
+      return INB_EXIT_USAGE;
+    }
+
+  if (!(inputs->first = inb_keyframe_load (o->files[0], NULL, &error)) ||
+      !(inputs->last = inb_keyframe_load (o->files[1], NULL, &error)))
+    {
+      inb_cli_print_error ("%s", error->message);
+      return INB_EXIT_USAGE;
+    }
+
+  if (inb_keyframe_aspect_differs (inputs->first, inputs->last) && !o->quiet)
+    g_printerr (_("Note: the keyframes differ in aspect ratio (%u × %u and %u × %u); fit policy “%s” frames the last one.\n"),
+                inb_keyframe_get_width (inputs->first), inb_keyframe_get_height (inputs->first),
+                inb_keyframe_get_width (inputs->last), inb_keyframe_get_height (inputs->last),
+                inb_params_get_string (inputs->params, "fit", "crop"));
+
+  inputs->prompt = g_strdup (o->prompt);
+  inputs->negative_prompt = g_strdup (o->negative);
+  *out = g_steal_pointer (&inputs);
+  return INB_EXIT_OK;
+}
+
+/* Why the generate path refused, said for the command line. */
+static int
+report_generate_error (InbSession  *session,
+                       Options     *o,
+                       const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      inb_cli_print_error (_("Cancelled before anything was sent"));
+      return INB_EXIT_INTERRUPTED;
+    }
+
+  if (g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH))
+    {
+      g_autofree char *id = o->backend_id != NULL ? g_strdup (o->backend_id)
+                                                  : inb_session_dup_default_backend_id (session);
+
+      inb_cli_print_no_key (session, inb_session_lookup_backend (session, id), NULL);
+      return INB_EXIT_USAGE;
+    }
+
+  inb_cli_print_error ("%s", error->message);
+
+  /* The take could not be written: not the user's input */
+  if (error->domain == INB_TAKE_ERROR || error->domain == G_FILE_ERROR || error->domain == G_IO_ERROR)
+    return INB_EXIT_FAILURE;
+
+  return INB_EXIT_USAGE;
+}
+
+static int
+report_job (GenerateRun *run,
+            Options     *o)
+{
+  InbTake *take = inb_job_get_take (run->job);
+  InbJobState state = inb_job_get_state (run->job);
+  g_autofree char *clip = inb_take_dup_clip_path (take);
+  g_autoptr(GError) error = NULL;
+
+  if (state == INB_JOB_DONE && o->output != NULL && !run->interrupted)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+      if (!inb_fs_copy_atomic (clip, o->output, cancellable, &error))
+        {
+          inb_cli_print_error (_("The clip is in %s but could not be copied: %s"), clip, error->message);
+          return INB_EXIT_FAILURE;
+        }
+    }
+
+  switch (state)
+    {
+    case INB_JOB_DONE:
+      if (o->json)
+        {
+          g_autoptr(JsonNode) summary = take_summary (run->job, o->output);
+          inb_cli_print_json (summary);
+        }
+      else
+        g_print ("%s\n", o->output ? o->output : clip);
+      return INB_EXIT_OK;
+
+    case INB_JOB_CANCELLED:
+      inb_cli_print_error (_("Cancelled; nothing was kept but the take’s record in %s"), inb_take_get_dir (take));
+      return INB_EXIT_INTERRUPTED;
+
+    default:
+      {
+        const GError *job_error = inb_job_get_error (run->job);
+
+        inb_cli_print_error (_("Generation failed (%s): %s"), inb_job_state_to_string (state),
+                             job_error ? job_error->message : _("unknown error"));
+        if (o->json)
+          {
+            g_autoptr(JsonNode) summary = take_summary (run->job, o->output);
+            inb_cli_print_json (summary);
+          }
+        return INB_EXIT_BACKEND;
+      }
+    }
+}
+
+int
+inb_cli_generate (InbSession  *session,
+                  int          argc,
+                  char       **argv)
+{
+  g_auto(Options) o = { 0, };
+  g_auto(GenerateRun) run = { 0 };
+  g_autoptr(InbGenerateInputs) inputs = NULL;
+  InbJobQueue *queue = inb_session_get_queue (session);
+  guint sigint_id, sigterm_id;
+  gulong finished_id;
+  int status;
+
+  if ((status = parse_generate_options (&o, &argc, &argv)) != INB_EXIT_OK)
+    return status;
+
+  if ((status = collect_inputs (session, &o, &inputs)) != INB_EXIT_OK)
+    return status;
+
+  run.loop = g_main_loop_new (NULL, FALSE);
+  run.cancellable = g_cancellable_new ();
+  run.tty = isatty (STDERR_FILENO) && g_getenv ("TERM") != NULL && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
+  run.quiet = o.quiet;
+  run.last_percent = -10;
+  run.bar_width = 30;
+
+  sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, &run);
+
+  /* The same path as the window's Generate: from here on, the take exists
+   * and everything is recorded in it. */
+  inb_session_generate_async (session, g_steal_pointer (&inputs), run.cancellable, generated_cb, &run);
+  g_main_loop_run (run.loop);
+
+  if (run.job == NULL)
+    {
+      g_source_remove (sigint_id);
+      g_source_remove (sigterm_id);
+      return report_generate_error (session, &o, run.error);
+    }
+
+  g_signal_connect (run.job, "notify::fraction", G_CALLBACK (job_progress_cb), &run);
+  g_signal_connect (run.job, "notify::stage", G_CALLBACK (job_progress_cb), &run);
+  finished_id = g_signal_connect (queue, "job-finished", G_CALLBACK (job_finished_cb), &run);
+
+  if (run.interrupted)
+    inb_job_cancel (run.job);
+  if (!inb_job_state_is_terminal (inb_job_get_state (run.job)))
+    g_main_loop_run (run.loop);
+  g_signal_handler_disconnect (queue, finished_id);
+
+  if (run.tty && run.bar_shown)
+    g_printerr ("\n");
+
+  /* Saves are written in order: when this one lands, every state is on disk. */
+  inb_take_save_async (inb_job_get_take (run.job), NULL, take_flushed_cb, &run);
+  g_main_loop_run (run.loop);
+
+  status = report_job (&run, &o);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  return status;
+}
