@@ -258,11 +258,48 @@ inb_cli_find_samples_dir (void)
   return NULL;
 }
 
+static int
+run_verb (const InbCliVerb  *verb,
+          InbSession        *session,
+          int                argc,
+          char             **argv)
+{
+  g_autofree char **copy = NULL;
+  g_autoptr(InbSession) own = NULL;
+
+  /* GOptionContext rewrites argv; work on a shallow copy. */
+  copy = g_new0 (char *, argc + 1);
+  memcpy (copy, argv, sizeof (char *) * argc);
+
+  if (verb->needs_session && session == NULL)
+    session = own = inb_session_new (NULL);
+
+  return verb->run (verb->needs_session ? session : NULL, argc, copy);
+}
+
+/* The first backend that runs on this computer: no address, no key. */
+static InbBackend *
+find_offline_backend (InbSession *session)
+{
+  GListModel *backends = inb_backend_registry_get_backends (inb_session_get_registry (session));
+
+  for (guint i = 0; i < g_list_model_get_n_items (backends); i++)
+    {
+      g_autoptr(InbBackend) backend = g_list_model_get_item (backends, i);
+
+      if (!inb_backend_has_address (backend) && !inb_backend_takes_key (backend))
+        return backend;   /* the registry keeps it */
+    }
+
+  return NULL;
+}
+
 /**
  * inb_cli_render_samples:
  *
  * What `inbetween` does with no display: renders the bundled sample
- * keyframes with the local engine and prints where the clip is.
+ * keyframes with the built-in engine (the first backend that needs no
+ * server and no key) and prints where the clip is.
  */
 int
 inb_cli_render_samples (void)
@@ -270,6 +307,9 @@ inb_cli_render_samples (void)
   g_autofree char *dir = inb_cli_find_samples_dir ();
   g_autofree char *first = NULL;
   g_autofree char *last = NULL;
+  g_autofree char *backend_option = NULL;
+  g_autoptr(InbSession) session = NULL;
+  InbBackend *backend;
   char *args[6];
 
   if (dir == NULL)
@@ -278,18 +318,28 @@ inb_cli_render_samples (void)
       return INB_EXIT_FAILURE;
     }
 
-  g_printerr (_("No display: rendering the sample keyframes with the local engine.\n"));
+  session = inb_session_new (NULL);
+  backend = find_offline_backend (session);
+  if (backend == NULL)
+    {
+      inb_cli_print_error (_("No display, and no backend runs on this computer"));
+      return INB_EXIT_FAILURE;
+    }
+
+  /* Translators: %s is a backend, e.g. "Local (this computer)" */
+  g_printerr (_("No display: rendering the sample keyframes with %s.\n"), inb_backend_get_name (backend));
 
   first = g_build_filename (dir, "first.jpg", NULL);
   last = g_build_filename (dir, "last.jpg", NULL);
+  backend_option = g_strconcat ("--backend=", inb_backend_get_id (backend), NULL);
   args[0] = (char *) "generate";
   args[1] = first;
   args[2] = last;
   args[3] = (char *) "--seed=0";
-  args[4] = (char *) "--backend=local";
+  args[4] = backend_option;
   args[5] = NULL;
 
-  return inb_cli_run (5, args);
+  return run_verb (find_verb ("generate"), session, 5, args);
 }
 
 /**
@@ -300,8 +350,6 @@ int
 inb_cli_run (int    argc,
              char **argv)
 {
-  g_autofree char **copy = NULL;
-  g_autoptr(InbSession) session = NULL;
   const InbCliVerb *verb;
 
   g_return_val_if_fail (argc >= 1, INB_EXIT_USAGE);
@@ -330,12 +378,5 @@ inb_cli_run (int    argc,
       return INB_EXIT_USAGE;
     }
 
-  /* GOptionContext rewrites argv; work on a shallow copy. */
-  copy = g_new0 (char *, argc + 1);
-  memcpy (copy, argv, sizeof (char *) * argc);
-
-  if (verb->needs_session)
-    session = inb_session_new (NULL);
-
-  return verb->run (session, argc, copy);
+  return run_verb (verb, NULL, argc, argv);
 }
