@@ -51,13 +51,19 @@ G_DEFINE_ABSTRACT_TYPE_WITH_CODE (InbCloudBackend, inb_cloud_backend, G_TYPE_OBJ
 static const char *
 service_name (InbCloudBackend *self)
 {
-  return CLASS (self)->job->service;
+  return inb_backend_get_short_name (INB_BACKEND (self));
 }
 
-static const char *
+static char *
 no_key_message (InbCloudBackend *self)
 {
-  return g_dgettext (GETTEXT_PACKAGE, CLASS (self)->no_key_message);
+  const InbBackendInfo *info = CLASS (self)->info;
+
+  /* Translators: a service, then its variable, e.g. "No DashScope API key:
+   * set DASHSCOPE_API_KEY or add the key in Preferences" */
+  return g_strdup_printf (_("No %s API key: set %s or add the key in Preferences"),
+                          g_dgettext (GETTEXT_PACKAGE, info->short_name != NULL ? info->short_name : info->name),
+                          info->key_env);
 }
 
 /* Helpers for subclasses ------------------------------------------------- */
@@ -233,7 +239,9 @@ inb_cloud_backend_validate (InbBackend  *backend,
 
   if (priv->api_key == NULL)
     {
-      g_set_error_literal (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH, no_key_message (self));
+      g_autofree char *message = no_key_message (self);
+
+      g_set_error_literal (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH, message);
       return FALSE;
     }
 
@@ -356,10 +364,11 @@ inb_cloud_backend_resume_async (InbBackend          *backend,
 
   if (task_id == NULL || priv->api_key == NULL)
     {
+      g_autofree char *message = task_id == NULL ? g_strdup_printf (_("There is no %s task to resume"), service_name (self))
+                                                 : no_key_message (self);
+
       g_task_report_new_error (self, callback, user_data, inb_cloud_backend_resume_async,
-                               INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                               task_id == NULL ? _("There is no %s task to resume") : "%s",
-                               task_id == NULL ? service_name (self) : no_key_message (self));
+                               INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT, "%s", message);
       return;
     }
 
@@ -429,9 +438,10 @@ inb_cloud_backend_cancel_remote_async (InbBackend          *backend,
 
   if (task_id == NULL || priv->api_key == NULL)
     {
-      g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                               task_id == NULL ? _("There is no %s task to cancel") : "%s",
-                               task_id == NULL ? service_name (self) : no_key_message (self));
+      g_autofree char *message = task_id == NULL ? g_strdup_printf (_("There is no %s task to cancel"), service_name (self))
+                                                 : no_key_message (self);
+
+      g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT, "%s", message);
       return;
     }
 
@@ -595,7 +605,7 @@ look_up_worker (GTask        *task,
     lookup->outcome = lookup->matches->len > 1 ? INB_CLOUD_LOOKUP_AMBIGUOUS : INB_CLOUD_LOOKUP_NONE;
 
   g_debug ("%s: %u tasks listed, %u of %s between the times",
-           data->klass->job->service, lookup->listed, lookup->matches->len, data->model_id);
+           g_dgettext (GETTEXT_PACKAGE, data->klass->info->short_name), lookup->listed, lookup->matches->len, data->model_id);
   g_task_return_pointer (task, g_steal_pointer (&lookup), (GDestroyNotify) inb_cloud_lookup_free);
 }
 
@@ -643,7 +653,9 @@ inb_cloud_backend_look_up_async (InbCloudBackend     *self,
     }
   if (priv->api_key == NULL)
     {
-      g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH, "%s", no_key_message (self));
+      g_autofree char *message = no_key_message (self);
+
+      g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH, "%s", message);
       return;
     }
 

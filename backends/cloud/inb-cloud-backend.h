@@ -27,7 +27,6 @@ G_DECLARE_DERIVABLE_TYPE (InbCloudBackend, inb_cloud_backend, INB, CLOUD_BACKEND
  * @poll_first_ms: first poll after this long …
  * @poll_max_ms: … then 1.5× longer each time up to this
  * @max_concurrent: jobs to run at once (unless @get_max_concurrent says)
- * @no_key_message: the error without a key, marked with N_()
  * @size_param: the parameter naming a fixed clip size ("size"), for the
  *   default @get_frame_size …
  * @size_default: … its default ("832*480") …
@@ -61,7 +60,6 @@ struct _InbCloudBackendClass
   guint                   poll_first_ms;
   guint                   poll_max_ms;
   guint                   max_concurrent;
-  const char             *no_key_message;
   const char             *size_param;
   const char             *size_default;
   char                    size_separator;

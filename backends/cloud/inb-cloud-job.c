@@ -66,6 +66,8 @@ struct _InbCloudJob
   char                   *task_id;
   char                   *video_url;
   char                   *intent_time;     /* ISO 8601: when the submit began */
+  const char             *service;         /* the backend's short name, for messages */
+  const char             *service_id;      /* its id, in records and lock names */
   char                   *adopted;         /* how a lost submit's task was found */
   InbCloudState           state;
   gint64                  queue_position;   /* -1: not known */
@@ -335,7 +337,7 @@ job_record_full (InbCloudJob     *job,
     }
 
   record->state = state;
-  record->service = g_strdup (job->klass->id);
+  record->service = g_strdup (job->service_id);
   record->model = g_strdup (inb_request_get_model_id (job->request));
   record->task_id = g_strdup (job->task_id);
   record->adopted = g_strdup (job->adopted);
@@ -451,7 +453,7 @@ job_lock_task (InbCloudJob  *job,
     return TRUE;
 
   g_mkdir_with_parents (job->work_dir, 0700);
-  path = task_lock_path (job->work_dir, job->klass->id, job->task_id);
+  path = task_lock_path (job->work_dir, job->service_id, job->task_id);
   fd = task_lock_take (path, error);
   if (fd == -2)
     return FALSE;
@@ -540,7 +542,7 @@ job_return (GTask  *task,
   if (error != NULL)
     {
       if (job->task_id != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("%s task %s ended: %s", job->klass->service, job->task_id, error->message);
+        g_debug ("%s task %s ended: %s", job->service, job->task_id, error->message);
       g_task_return_error (task, error);
     }
   else
@@ -611,9 +613,9 @@ cancel_remote_worker (GTask        *step,
   g_autoptr(GError) error = NULL;
 
   if (!job->klass->cancel (job, &error))
-    g_message ("Could not cancel %s task %s: %s", job->klass->service, job->task_id, error->message);
+    g_message ("Could not cancel %s task %s: %s", job->service, job->task_id, error->message);
   else
-    g_debug ("Cancelled %s task %s", job->klass->service, job->task_id);
+    g_debug ("Cancelled %s task %s", job->service, job->task_id);
 
   g_task_return_boolean (step, TRUE);
 }
@@ -642,7 +644,7 @@ job_cancelled (GTask *task)
    * it is, and the next start resumes it */
   if (job->task_id != NULL && inb_request_get_leave_remote (job->request))
     {
-      g_debug ("%s task %s left running; it is resumed at the next start", job->klass->service, job->task_id);
+      g_debug ("%s task %s left running; it is resumed at the next start", job->service, job->task_id);
       job_return (task, cancelled_error ());
       return;
     }
@@ -655,7 +657,7 @@ job_cancelled (GTask *task)
 
   if (job->task_id != NULL && job->state != INB_CLOUD_STATE_SUCCEEDED)
     g_message ("%s task %s cannot be cancelled now and will run to its end",
-               job->klass->service, job->task_id);
+               job->service, job->task_id);
 
   job_return (task, cancelled_error ());
 }
@@ -732,14 +734,14 @@ download_worker (GTask        *step,
       return;
     }
 
-  name = g_strdup_printf ("%s-%s.mp4", job->klass->id, job->task_id);
+  name = g_strdup_printf ("%s-%s.mp4", job->service_id, job->task_id);
   g_strdelimit (name, "/\\:", '_');
   download = g_build_filename (job->work_dir, name, NULL);
 
   /* The result's address is on disk before it is fetched */
   if (!job_record (job, INB_REMOTE_STATE_DOWNLOADING, &error))
     {
-      g_warning ("%s task %s: %s", job->klass->service, job->task_id, error->message);
+      g_warning ("%s task %s: %s", job->service, job->task_id, error->message);
       g_clear_error (&error);
     }
 
@@ -775,12 +777,12 @@ download_worker (GTask        *step,
         g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
                                  _("The clip from %s could not be checked: %s. It was set aside and is "
                                    "not shown; task %s is kept, so it can be fetched again until it expires."),
-                                 job->klass->service, error->message, job->task_id);
+                                 job->service, error->message, job->task_id);
       else
         g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
                                  _("%s sent a file that is not a playable video: %s. It was set aside; "
                                    "task %s is kept, so it can be fetched again until it expires."),
-                                 job->klass->service, error->message, job->task_id);
+                                 job->service, error->message, job->task_id);
       return;
     }
 
@@ -805,7 +807,7 @@ download_worker (GTask        *step,
   inb_result_set_video_info (job->result, info.width, info.height, info.n_frames, info.fps);
 
   metadata = inb_result_get_metadata (job->result);
-  json_object_set_string_member (metadata, "service", job->klass->id);
+  json_object_set_string_member (metadata, "service", job->service_id);
   json_object_set_string_member (metadata, "model", inb_request_get_model_id (job->request));
   json_object_set_string_member (metadata, "task_id", job->task_id);
   json_object_set_int_member (metadata, "polls", job->n_polls);
@@ -867,7 +869,7 @@ poll_done (GTask    *task,
            GError   *error)
 {
   InbCloudJob *job = g_task_get_task_data (task);
-  const char *service = job->klass->service;
+  const char *service = job->service;
   double waited;
 
   if (!ok)
@@ -995,25 +997,25 @@ submit_worker (GTask        *step,
     {
       job_record (job, INB_REMOTE_STATE_SUBMIT_UNKNOWN, NULL);
       g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
-                               _("%s accepted the job but sent no task id"), job->klass->service);
+                               _("%s accepted the job but sent no task id"), job->service);
       return;
     }
 
   /* A fresh task: nobody else can hold it */
   if (!job_lock_task (job, &error))
     {
-      g_warning ("%s task %s: %s", job->klass->service, job->task_id, error->message);
+      g_warning ("%s task %s: %s", job->service, job->task_id, error->message);
       g_clear_error (&error);
     }
 
   /* The task id is on disk before the first poll */
   if (!job_record (job, INB_REMOTE_STATE_SUBMITTED, &error))
     {
-      g_warning ("%s task %s: %s", job->klass->service, job->task_id, error->message);
+      g_warning ("%s task %s: %s", job->service, job->task_id, error->message);
       g_clear_error (&error);
     }
 
-  g_debug ("Submitted to %s: task %s", job->klass->service, job->task_id);
+  g_debug ("Submitted to %s: task %s", job->service, job->task_id);
   g_task_return_boolean (step, TRUE);
 }
 
@@ -1040,7 +1042,7 @@ submit_done (GTask    *task,
       return;
     }
 
-  stage = g_strdup_printf (_("Waiting in the %s queue"), job->klass->service);
+  stage = g_strdup_printf (_("Waiting in the %s queue"), job->service);
   inb_cloud_job_report (job, PROGRESS_QUEUED, stage);
   job_poll_later (task);
 }
@@ -1083,8 +1085,13 @@ inb_cloud_job_start (const InbCloudJobClass   *klass,
   output_path = inb_request_get_output_path (request);
   work_dir = inb_request_get_work_dir (request);
 
+  g_return_if_fail (INB_IS_BACKEND (source_object));
+
   job = g_new0 (InbCloudJob, 1);
   job->klass = klass;
+  /* What the provider is comes from its backend class (InbBackendInfo) */
+  job->service = inb_backend_get_short_name (INB_BACKEND (source_object));
+  job->service_id = inb_backend_get_id (INB_BACKEND (source_object));
   job->options = *options;
   job->options.poll_first_ms = MAX (1, job->options.poll_first_ms);
   job->options.poll_max_ms = MAX (job->options.poll_first_ms, job->options.poll_max_ms);
@@ -1126,7 +1133,7 @@ inb_cloud_job_start (const InbCloudJobClass   *klass,
 
   if (resume_task_id != NULL)
     {
-      g_autofree char *stage = g_strdup_printf (_("Checking the task at %s"), klass->service);
+      g_autofree char *stage = g_strdup_printf (_("Checking the task at %s"), job->service);
       GError *error = NULL;
 
       job->task_id = g_strdup (resume_task_id);

@@ -28,8 +28,6 @@ typedef enum
 
 /**
  * InbCloudJobClass:
- * @service: the service's name as users know it ("DashScope")
- * @id: a short id used in file names ("dashscope")
  * @submit: worker thread; sends the job once, calls
  *   inb_cloud_job_set_task_id(). Never retries.
  * @poll: worker thread; one status request. Sets @state, and the video
@@ -37,13 +35,13 @@ typedef enum
  *   unknown task is an error.
  * @cancel: (nullable): worker thread; cancels a queued task at the service.
  *
- * What a provider supplies; everything else (threads, main-loop polling,
+ * What a provider supplies for its jobs (the source object of
+ * inb_cloud_job_start() is its backend, whose InbBackendInfo names it);
+ * everything else (threads, main-loop polling,
  * cancellation, download, verification) is common.
  */
 typedef struct
 {
-  const char *service;
-  const char *id;
   gboolean  (*submit) (InbCloudJob    *job,
                        GCancellable   *cancellable,
                        GError        **error);

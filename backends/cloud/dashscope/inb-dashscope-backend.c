@@ -556,8 +556,6 @@ dashscope_list_tasks (InbHttpClient  *client,
 }
 
 static const InbCloudJobClass dashscope_job_class = {
-  .service = "DashScope",
-  .id = "dashscope",
   .submit = dashscope_submit,
   .poll = dashscope_poll,
   .cancel = inb_cloud_backend_cancel_job,
@@ -699,7 +697,6 @@ inb_dashscope_backend_class_init (InbDashscopeBackendClass *klass)
   /* DashScope allows 20 queries a second per account */
   cloud_class->poll_first_ms = 5000;
   cloud_class->poll_max_ms = 15000;
-  cloud_class->no_key_message = N_("No DashScope API key: set DASHSCOPE_API_KEY or add the key in Preferences");
   cloud_class->get_max_concurrent = inb_dashscope_backend_get_max_concurrent;
   cloud_class->get_frame_size = inb_dashscope_backend_get_frame_size;
   cloud_class->check_keyframes = inb_dashscope_backend_check_keyframes;

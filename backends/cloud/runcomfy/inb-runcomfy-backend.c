@@ -380,8 +380,6 @@ post_cancel (InbHttpClient  *client,
 }
 
 static const InbCloudJobClass runcomfy_job_class = {
-  .service = "RunComfy",
-  .id = "runcomfy",
   .submit = runcomfy_submit,
   .poll = runcomfy_poll,
   .cancel = inb_cloud_backend_cancel_job,
@@ -420,7 +418,6 @@ inb_runcomfy_backend_class_init (InbRuncomfyBackendClass *klass)
   cloud_class->poll_max_ms = 5000;
   /* RunComfy queues requests itself; keep a few in flight */
   cloud_class->max_concurrent = 2;
-  cloud_class->no_key_message = N_("No RunComfy API token: set RUNCOMFY_API_TOKEN or add the key in Preferences");
   /* The clip is exactly the chosen size; keyframes are fitted to it */
   cloud_class->size_param = "resolution";
   cloud_class->size_default = "720x720 (1:1)";

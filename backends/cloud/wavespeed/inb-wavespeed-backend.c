@@ -500,8 +500,6 @@ wavespeed_poll (InbCloudJob    *job,
 }
 
 static const InbCloudJobClass wavespeed_job_class = {
-  .service = "WaveSpeed",
-  .id = "wavespeed",
   .submit = wavespeed_submit,
   .poll = wavespeed_poll,
   .cancel = NULL,
@@ -540,7 +538,6 @@ inb_wavespeed_backend_class_init (InbWavespeedBackendClass *klass)
   cloud_class->poll_max_ms = 5000;
   /* The entry (Bronze) tier runs 3 at a time; a 4th waits there anyway */
   cloud_class->max_concurrent = 3;
-  cloud_class->no_key_message = N_("No WaveSpeed API key: set WAVESPEED_API_KEY or add the key in Preferences");
   /* The clip is exactly the chosen size; keyframes are fitted to it */
   cloud_class->size_param = "size";
   cloud_class->size_default = "832*480";
