@@ -13,6 +13,7 @@ BUILD=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libcurl4-openssl-dev libjson-glib-dev libsoup-3.0-dev libsecret-1-dev
   libgdk-pixbuf-2.0-dev
+  libimagequant-dev libgif-dev libwebp-dev
   desktop-file-utils appstream-util
 )
 RUN=(

@@ -1,0 +1,596 @@
+/* inb-export-gst.c — MP4 (H.264), WebM (VP9) and ProRes 422 HQ (MOV) with GStreamer
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "inb-export"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/video/video.h>
+
+#include "inb-export-private.h"
+
+/*
+ *   appsrc (RGB) ! videoconvert ! capsfilter (YUV, BT.709) ! encoder ! muxer ! filesink
+ *
+ * x264 at the preset our clips are made with (superfast, constant quality
+ * 18), VP9 in constant-quality mode with row multithreading, ProRes with
+ * FFmpeg's prores_ks at profile HQ. The settings go in the muxer's
+ * comment tag (MP4/MOV: ©cmt; WebM: COMMENT).
+ */
+
+#define QUEUE_FRAMES      4
+#define STALL_TIMEOUT_S   60
+#define FINISH_TIMEOUT_S  300
+#define X264_PRESET       "superfast"
+#define X264_QUALITY      18
+#define X264_MAX_KBITRATE 50000
+#define VP9_CQ_LEVEL      30
+
+typedef struct
+{
+  InbExportSink  parent;
+
+  GstElement    *pipeline;
+  GstElement    *appsrc;
+  GstBus        *bus;
+  char          *path;
+  char          *scratch_path;   /* mp4mux/qtmux faststart data */
+  guint          width;
+  guint          height;
+  guint          fps_n;
+  guint          fps_d;
+  gsize          frame_size;
+  gsize          gst_stride;
+  guint          n_frames;
+
+  GMutex         mutex;
+  GCond          cond;
+  GError        *pipeline_error;
+} GstSink;
+
+static GError *
+error_from_message (GstMessage *message)
+{
+  g_autoptr(GError) gst_error = NULL;
+  g_autofree char *debug = NULL;
+
+  gst_message_parse_error (message, &gst_error, &debug);
+  g_debug ("export pipeline: %s (%s)", gst_error->message, debug ? debug : "");
+
+  if (g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT))
+    return g_error_new (INB_EXPORT_ERROR, INB_EXPORT_ERROR_IO,
+                        _("Could not write the export: %s"), gst_error->message);
+  return g_error_new (INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
+                      _("The encoder failed: %s"), gst_error->message);
+}
+
+static GstBusSyncReply
+bus_sync_handler (GstBus     *bus,
+                  GstMessage *message,
+                  gpointer    user_data)
+{
+  GstSink *self = user_data;
+
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_ERROR:
+      g_mutex_lock (&self->mutex);
+      if (self->pipeline_error == NULL)
+        self->pipeline_error = error_from_message (message);
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->mutex);
+      return GST_BUS_PASS;
+
+    case GST_MESSAGE_EOS:
+      return GST_BUS_PASS;
+
+    default:
+      return GST_BUS_DROP;
+    }
+}
+
+static GstPadProbeReturn
+appsrc_buffer_probe (GstPad          *pad,
+                     GstPadProbeInfo *info,
+                     gpointer         user_data)
+{
+  GstSink *self = user_data;
+
+  g_mutex_lock (&self->mutex);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean
+take_pipeline_error (GstSink  *self,
+                     GError  **error)
+{
+  gboolean failed;
+
+  g_mutex_lock (&self->mutex);
+  failed = self->pipeline_error != NULL;
+  if (failed)
+    g_propagate_error (error, g_error_copy (self->pipeline_error));
+  g_mutex_unlock (&self->mutex);
+
+  return failed;
+}
+
+static GstElement *
+make_element (GstElement  *pipeline,
+              const char  *factory,
+              const char  *package,
+              GError     **error)
+{
+  GstElement *element = gst_element_factory_make (factory, NULL);
+
+  if (element == NULL)
+    {
+      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
+                   /* Translators: first %s is a GStreamer element, second a Debian package */
+                   _("The GStreamer element “%s” is missing; install the package %s"),
+                   factory, package);
+      return NULL;
+    }
+  gst_bin_add (GST_BIN (pipeline), element);
+  return element;
+}
+
+static gboolean
+gst_sink_push (InbExportSink  *sink,
+               InbImage       *frame,
+               GError        **error)
+{
+  GstSink *self = (GstSink *) sink;
+  GstBuffer *buffer;
+  GstMapInfo map;
+  GstFlowReturn flow;
+  gint64 deadline;
+  gboolean stalled = FALSE;
+  guint64 max_bytes = (guint64) self->frame_size * QUEUE_FRAMES;
+  const guint8 *src = inb_image_get_data (frame);
+  gsize stride = inb_image_get_stride (frame);
+
+  g_return_val_if_fail (inb_image_get_width (frame) == self->width &&
+                        inb_image_get_height (frame) == self->height, FALSE);
+
+  deadline = g_get_monotonic_time () + STALL_TIMEOUT_S * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&self->mutex);
+  while (self->pipeline_error == NULL &&
+         gst_app_src_get_current_level_bytes (GST_APP_SRC (self->appsrc)) >= max_bytes)
+    {
+      if (g_get_monotonic_time () >= deadline)
+        {
+          stalled = TRUE;
+          break;
+        }
+      g_cond_wait_until (&self->cond, &self->mutex, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
+    }
+  g_mutex_unlock (&self->mutex);
+
+  if (take_pipeline_error (self, error))
+    return FALSE;
+  if (stalled)
+    {
+      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
+                   _("The encoder took no frame for %d seconds"), STALL_TIMEOUT_S);
+      return FALSE;
+    }
+
+  buffer = gst_buffer_new_allocate (NULL, self->frame_size, NULL);
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  for (guint y = 0; y < self->height; y++)
+    memcpy (map.data + y * self->gst_stride, src + y * stride, (gsize) self->width * 3);
+  gst_buffer_unmap (buffer, &map);
+
+  GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (self->n_frames, GST_SECOND * self->fps_d, self->fps_n);
+  GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (self->n_frames + 1, GST_SECOND * self->fps_d, self->fps_n) -
+                                 GST_BUFFER_PTS (buffer);
+  GST_BUFFER_OFFSET (buffer) = self->n_frames;
+
+  flow = gst_app_src_push_buffer (GST_APP_SRC (self->appsrc), buffer);
+  if (flow != GST_FLOW_OK)
+    {
+      if (!take_pipeline_error (self, error))
+        g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
+                     _("The encoder refused frame %u (%s)"), self->n_frames, gst_flow_get_name (flow));
+      return FALSE;
+    }
+
+  self->n_frames++;
+  return TRUE;
+}
+
+/* Decoded frames as they are: the buffer is shared, not copied. */
+static gboolean
+gst_sink_push_sample (InbExportSink  *sink,
+                      GstSample      *sample,
+                      GError        **error)
+{
+  GstSink *self = (GstSink *) sink;
+  GstBuffer *buffer;
+  GstFlowReturn flow;
+  gint64 deadline;
+  gboolean stalled = FALSE;
+
+  if (self->n_frames == 0)
+    {
+      /* Nothing has flowed yet: the appsrc takes the decoder's caps, at
+       * the export's frame rate. */
+      g_autoptr(GstCaps) caps = gst_caps_copy (gst_sample_get_caps (sample));
+
+      gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION, (int) self->fps_n, (int) self->fps_d, NULL);
+      self->frame_size = gst_buffer_get_size (gst_sample_get_buffer (sample));
+      g_object_set (self->appsrc, "caps", caps, "max-bytes", (guint64) self->frame_size * QUEUE_FRAMES, NULL);
+    }
+
+  deadline = g_get_monotonic_time () + STALL_TIMEOUT_S * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&self->mutex);
+  while (self->pipeline_error == NULL &&
+         gst_app_src_get_current_level_bytes (GST_APP_SRC (self->appsrc)) >= (guint64) self->frame_size * QUEUE_FRAMES)
+    {
+      if (g_get_monotonic_time () >= deadline)
+        {
+          stalled = TRUE;
+          break;
+        }
+      g_cond_wait_until (&self->cond, &self->mutex, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
+    }
+  g_mutex_unlock (&self->mutex);
+
+  if (take_pipeline_error (self, error))
+    return FALSE;
+  if (stalled)
+    {
+      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
+                   _("The encoder took no frame for %d seconds"), STALL_TIMEOUT_S);
+      return FALSE;
+    }
+
+  buffer = gst_buffer_copy (gst_sample_get_buffer (sample));   /* shares the memory */
+  GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (self->n_frames, GST_SECOND * self->fps_d, self->fps_n);
+  GST_BUFFER_DTS (buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (self->n_frames + 1, GST_SECOND * self->fps_d, self->fps_n) -
+                                 GST_BUFFER_PTS (buffer);
+  GST_BUFFER_OFFSET (buffer) = self->n_frames;
+
+  flow = gst_app_src_push_buffer (GST_APP_SRC (self->appsrc), buffer);
+  if (flow != GST_FLOW_OK)
+    {
+      if (!take_pipeline_error (self, error))
+        g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
+                     _("The encoder refused frame %u (%s)"), self->n_frames, gst_flow_get_name (flow));
+      return FALSE;
+    }
+
+  self->n_frames++;
+  return TRUE;
+}
+
+static gboolean
+gst_sink_finish (InbExportSink  *sink,
+                 GError        **error)
+{
+  GstSink *self = (GstSink *) sink;
+  g_autoptr(GstMessage) message = NULL;
+
+  if (take_pipeline_error (self, error))
+    return FALSE;
+  if (self->n_frames == 0)
+    {
+      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER, _("No frames were written"));
+      return FALSE;
+    }
+
+  gst_app_src_end_of_stream (GST_APP_SRC (self->appsrc));
+  message = gst_bus_timed_pop_filtered (self->bus, FINISH_TIMEOUT_S * GST_SECOND,
+                                        GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  if (message == NULL)
+    {
+      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
+                   _("The encoder did not finish within %d seconds"), FINISH_TIMEOUT_S);
+      return FALSE;
+    }
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      if (!take_pipeline_error (self, error))
+        g_propagate_error (error, error_from_message (message));
+      return FALSE;
+    }
+
+  gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  return TRUE;
+}
+
+static void
+gst_sink_free (InbExportSink *sink)
+{
+  GstSink *self = (GstSink *) sink;
+
+  if (self->pipeline != NULL)
+    {
+      gst_element_set_state (self->pipeline, GST_STATE_NULL);
+      if (self->bus != NULL)
+        gst_bus_set_sync_handler (self->bus, NULL, NULL, NULL);
+    }
+  gst_clear_object (&self->bus);
+  gst_clear_object (&self->appsrc);
+  gst_clear_object (&self->pipeline);
+  if (self->scratch_path != NULL)
+    g_unlink (self->scratch_path);   /* the muxer removes it; this covers a failure */
+  g_clear_error (&self->pipeline_error);
+  g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->cond);
+  g_free (self->path);
+  g_free (self->scratch_path);
+  g_free (self);
+}
+
+/**
+ * _inb_export_sink_new_gst:
+ *
+ * Returns: (transfer full): a running pipeline writing @params->path
+ */
+InbExportSink *
+_inb_export_sink_new_gst (InbExportFormat             format,
+                          const InbExportSinkParams  *params,
+                          GError                    **error)
+{
+  g_autoptr(InbExportSink) sink = NULL;
+  g_autoptr(GstCaps) raw_caps = NULL;
+  g_autoptr(GstCaps) yuv_caps = NULL;
+  g_autoptr(GstPad) src_pad = NULL;
+  g_autoptr(GError) init_error = NULL;
+  GstSink *self;
+  GstElement *convert, *filter, *encoder, *mux, *filesink;
+  GstVideoInfo info;
+  const char *yuv_format;
+  guint n_threads = MIN (g_get_num_processors (), 16);
+
+  g_return_val_if_fail (inb_export_format_is_video (format), NULL);
+
+  if (!gst_init_check (NULL, NULL, &init_error))
+    {
+      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
+                   _("Could not initialise GStreamer: %s"), init_error->message);
+      return NULL;
+    }
+
+  self = g_new0 (GstSink, 1);
+  self->parent.push = gst_sink_push;
+  self->parent.push_sample = gst_sink_push_sample;
+  self->parent.finish = gst_sink_finish;
+  self->parent.free = gst_sink_free;
+  sink = (InbExportSink *) self;
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+  self->path = g_strdup (params->path);
+  self->width = params->width;
+  self->height = params->height;
+  self->fps_n = params->fps_n;
+  self->fps_d = params->fps_d;
+
+  self->pipeline = gst_object_ref_sink (gst_pipeline_new ("inb-export-encode"));
+  if (!(self->appsrc = make_element (self->pipeline, "appsrc", "gstreamer1.0-plugins-base", error)) ||
+      !(convert = make_element (self->pipeline, "videoconvert", "gstreamer1.0-plugins-base", error)) ||
+      !(filter = make_element (self->pipeline, "capsfilter", "libgstreamer1.0-0", error)))
+    return NULL;
+  gst_object_ref (self->appsrc);
+
+  switch (format)
+    {
+    case INB_EXPORT_FORMAT_MP4:
+      if (!(encoder = make_element (self->pipeline, "x264enc", "gstreamer1.0-plugins-ugly", error)) ||
+          !(mux = make_element (self->pipeline, "mp4mux", "gstreamer1.0-plugins-good", error)))
+        return NULL;
+      yuv_format = "I420";
+      gst_util_set_object_arg (G_OBJECT (encoder), "speed-preset", X264_PRESET);
+      gst_util_set_object_arg (G_OBJECT (encoder), "pass", "qual");
+      g_object_set (encoder,
+                    "quantizer", (guint) X264_QUALITY,
+                    "bitrate", (guint) X264_MAX_KBITRATE,
+                    "threads", (guint) 0,
+                    "key-int-max", (guint) MAX (1, 2 * params->fps_n / params->fps_d),
+                    NULL);
+      break;
+
+    case INB_EXPORT_FORMAT_WEBM:
+      if (!(encoder = make_element (self->pipeline, "vp9enc", "gstreamer1.0-plugins-good", error)) ||
+          !(mux = make_element (self->pipeline, "webmmux", "gstreamer1.0-plugins-good", error)))
+        return NULL;
+      yuv_format = "I420";
+      gst_util_set_object_arg (G_OBJECT (encoder), "end-usage", "cq");
+      g_object_set (encoder,
+                    "cq-level", (int) VP9_CQ_LEVEL,
+                    /* A cap of about one bit per pixel: libvpx's real-time
+                     * mode drops frames when the cap is far above what
+                     * small frames can use (35 bits per pixel at 160×90). */
+                    "target-bitrate", (int) CLAMP ((double) params->width * params->height *
+                                                   params->fps_n / params->fps_d, 100e3, 20e6),
+                    "deadline", (gint64) 1,   /* real time: the "good" deadline is ~10× slower */
+                    "cpu-used", (int) 5,
+                    "threads", (int) n_threads,
+                    "row-mt", TRUE,
+                    "tile-columns", (int) 2,
+                    "keyframe-max-dist", (int) MAX (1, 2 * params->fps_n / params->fps_d),
+                    NULL);
+      break;
+
+    case INB_EXPORT_FORMAT_PRORES:
+      if (!(encoder = make_element (self->pipeline, "avenc_prores_ks", "gstreamer1.0-libav", error)) ||
+          !(mux = make_element (self->pipeline, "qtmux", "gstreamer1.0-plugins-good", error)))
+        return NULL;
+      yuv_format = "I422_10LE";
+      gst_util_set_object_arg (G_OBJECT (encoder), "profile", "hq");
+      /* "threads" is an enum whose 0 means automatic: one per core. */
+      gst_util_set_object_arg (G_OBJECT (encoder), "threads", "0");
+      break;
+
+    case INB_EXPORT_FORMAT_GIF:
+    case INB_EXPORT_FORMAT_WEBP:
+    case INB_EXPORT_FORMAT_PNG:
+    case INB_EXPORT_N_FORMATS:
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (!(filesink = make_element (self->pipeline, "filesink", "libgstreamer1.0-0", error)))
+    return NULL;
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, self->width, self->height);
+  GST_VIDEO_INFO_FPS_N (&info) = (int) self->fps_n;
+  GST_VIDEO_INFO_FPS_D (&info) = (int) self->fps_d;
+  self->gst_stride = (gsize) GST_VIDEO_INFO_PLANE_STRIDE (&info, 0);
+  self->frame_size = GST_VIDEO_INFO_SIZE (&info);
+  raw_caps = gst_video_info_to_caps (&info);
+  g_object_set (self->appsrc,
+                "caps", raw_caps,
+                "format", GST_FORMAT_TIME,
+                "is-live", FALSE,
+                "block", FALSE,
+                "max-bytes", (guint64) self->frame_size * QUEUE_FRAMES,
+                "emit-signals", FALSE,
+                NULL);
+  g_object_set (convert, "n-threads", n_threads, NULL);
+
+  /* Tagged BT.709, as every player expects of HD video. */
+  yuv_caps = gst_caps_new_simple ("video/x-raw",
+                                  "format", G_TYPE_STRING, yuv_format,
+                                  "colorimetry", G_TYPE_STRING, "bt709",
+                                  NULL);
+  g_object_set (filter, "caps", yuv_caps, NULL);
+
+  if (format != INB_EXPORT_FORMAT_WEBM)
+    {
+      /* faststart: the index before the data, for players that stream;
+       * its scratch file stays beside the result, not in a small /tmp. */
+      self->scratch_path = g_strconcat (params->path, ".mdat", NULL);
+      g_object_set (mux, "faststart", TRUE, "faststart-file", self->scratch_path, NULL);
+    }
+
+  if (params->metadata != NULL)
+    gst_tag_setter_add_tags (GST_TAG_SETTER (mux), GST_TAG_MERGE_REPLACE,
+                             GST_TAG_COMMENT, params->metadata,
+                             GST_TAG_APPLICATION_NAME, "Inbetween",
+                             NULL);
+
+  g_object_set (filesink, "location", params->path, "async", FALSE, NULL);
+
+  if (!gst_element_link_many (self->appsrc, convert, filter, encoder, mux, filesink, NULL))
+    {
+      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
+                   _("Could not set up the %s encoder"), inb_export_format_get_title (format));
+      return NULL;
+    }
+
+  src_pad = gst_element_get_static_pad (self->appsrc, "src");
+  gst_pad_add_probe (src_pad, GST_PAD_PROBE_TYPE_BUFFER, appsrc_buffer_probe, self, NULL);
+  self->bus = gst_element_get_bus (self->pipeline);
+  gst_bus_set_sync_handler (self->bus, bus_sync_handler, self, NULL);
+
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      if (!take_pipeline_error (self, error))
+        g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_IO,
+                     _("Could not start writing “%s”"), params->path);
+      return NULL;
+    }
+
+  return g_steal_pointer (&sink);
+}
+
+void
+_inb_export_sink_free (InbExportSink *sink)
+{
+  if (sink != NULL)
+    sink->free (sink);
+}
+
+/* ------------------------------------------------------------ reading back */
+
+/**
+ * _inb_export_read_gst_text:
+ *
+ * Blocking: the comment tag of an MP4, MOV or WebM file, read by the
+ * demuxer alone (nothing is decoded).
+ *
+ * Returns: (transfer full) (nullable): the comment, %NULL if none
+ */
+char *
+_inb_export_read_gst_text (const char  *path,
+                           GError     **error)
+{
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GError) init_error = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *escaped = NULL;
+  char *comment = NULL;
+  gint64 deadline;
+
+  if (!gst_init_check (NULL, NULL, &init_error))
+    {
+      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
+                   _("Could not initialise GStreamer: %s"), init_error->message);
+      return NULL;
+    }
+
+  /* parsebin: typefind + demuxer + parsers; tags come before any frame. */
+  escaped = g_strescape (path, NULL);
+  description = g_strdup_printf ("filesrc location=\"%s\" ! parsebin ! fakesink sync=false", escaped);
+  pipeline = gst_parse_launch_full (description, NULL, GST_PARSE_FLAG_FATAL_ERRORS, &init_error);
+  if (pipeline == NULL)
+    {
+      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
+                   _("Could not read “%s”: %s"), path, init_error->message);
+      return NULL;
+    }
+  gst_object_ref_sink (pipeline);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PAUSED);
+
+  deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  while (comment == NULL && g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(GstMessage) message =
+        gst_bus_timed_pop_filtered (bus, 100 * GST_MSECOND,
+                                    GST_MESSAGE_TAG | GST_MESSAGE_ERROR | GST_MESSAGE_ASYNC_DONE | GST_MESSAGE_EOS);
+
+      if (message == NULL)
+        continue;
+      if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_TAG)
+        {
+          g_autoptr(GstTagList) tags = NULL;
+          g_autofree char *text = NULL;
+
+          gst_message_parse_tag (message, &tags);
+          if (gst_tag_list_get_string (tags, GST_TAG_COMMENT, &text) &&
+              strstr (text, INB_EXPORT_METADATA_KEY) != NULL)
+            comment = g_steal_pointer (&text);
+          continue;
+        }
+      if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+        {
+          g_autoptr(GError) gst_error = NULL;
+
+          gst_message_parse_error (message, &gst_error, NULL);
+          g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_SOURCE,
+                       _("Could not read “%s”: %s"), path, gst_error->message);
+          break;
+        }
+      break;   /* prerolled or at the end: every tag was posted */
+    }
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return comment;
+}
