@@ -354,10 +354,6 @@ inb_cli_run (int    argc,
 
   g_return_val_if_fail (argc >= 1, INB_EXIT_USAGE);
 
-  /* Standard output is for results (--json): log messages, debug
-   * included, go to standard error. */
-  g_log_writer_default_set_use_stderr (TRUE);
-
   if (g_str_equal (argv[0], "--version"))
     {
       g_print ("inbetween %s\n", PACKAGE_VERSION);

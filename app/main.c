@@ -49,6 +49,9 @@ main (int   argc,
    * its registry and plugins are not needed for the first frame. */
   if (argc > 1 && inb_cli_is_verb (argv[1]))
     {
+      /* Standard output is for results (--json): log messages, debug
+       * included, go to standard error. Before any thread exists. */
+      g_log_writer_default_set_use_stderr (TRUE);
       gst_init (NULL, NULL);
       status = inb_cli_run (argc - 1, argv + 1);
     }
