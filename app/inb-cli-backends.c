@@ -44,6 +44,51 @@ print_model (InbModel *model)
     }
 }
 
+/* Where it is reached and what it needs: what the window's Preferences
+ * shows, so a terminal user sees the same settings at work. */
+static void
+describe_provider (InbSession *session,
+                   InbBackend *backend,
+                   JsonObject *object,
+                   gboolean    json)
+{
+  const char *source = NULL;
+  g_autofree char *url = inb_session_dup_provider_url (session, backend, &source);
+  g_autofree char *region = inb_session_dup_region (session, backend);
+
+  if (inb_backend_takes_key (backend))
+    {
+      json_object_set_string_member (object, "key_variable", inb_backend_get_key_env (backend));
+      if (!json)
+        /* Translators: %s is an environment variable */
+        g_print (_("  needs an API key (%s or “inbetween keys set %s”)\n"),
+                 inb_backend_get_key_env (backend), inb_backend_get_id (backend));
+    }
+
+  if (url == NULL)
+    return;
+
+  json_object_set_string_member (object, "url", url);
+  json_object_set_string_member (object, "url_source", source);
+  if (inb_backend_get_n_regions (backend) > 1)
+    json_object_set_string_member (object, "region", region);
+
+  if (json)
+    return;
+
+  if (g_str_equal (source, "environment"))
+    /* Translators: an address, then the variable that set it */
+    g_print (_("  at %s (from %s)\n"), url, inb_backend_get_url_env (backend));
+  else if (g_str_equal (source, "settings"))
+    g_print (_("  at %s (set in Preferences)\n"), url);
+  else if (inb_backend_get_n_regions (backend) > 1)
+    /* Translators: an address, then a region such as "Singapore (international)" */
+    g_print (_("  at %s (region %s)\n"), url,
+             g_dgettext (GETTEXT_PACKAGE, inb_backend_find_region (backend, region)->name));
+  else
+    g_print (_("  at %s\n"), url);
+}
+
 int
 inb_cli_backends (InbSession  *session,
                   int          argc,
@@ -83,6 +128,7 @@ inb_cli_backends (InbSession  *session,
 
       if (!json)
         g_print ("%s — %s\n", inb_backend_get_id (backend), inb_backend_get_name (backend));
+      describe_provider (session, backend, object, json);
 
       for (guint j = 0; j < models->len; j++)
         {

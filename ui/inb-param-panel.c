@@ -659,6 +659,21 @@ inb_param_panel_get_random_seed (InbParamPanel *self)
   return self->random_toggle != NULL && gtk_toggle_button_get_active (self->random_toggle);
 }
 
+/**
+ * inb_param_panel_set_random_seed:
+ *
+ * Whether every take draws a new seed (the "Random" toggle).
+ */
+void
+inb_param_panel_set_random_seed (InbParamPanel *self,
+                                 gboolean       random)
+{
+  g_return_if_fail (INB_IS_PARAM_PANEL (self));
+
+  if (self->random_toggle != NULL)
+    gtk_toggle_button_set_active (self->random_toggle, random);
+}
+
 void
 inb_param_panel_roll_seed (InbParamPanel *self)
 {

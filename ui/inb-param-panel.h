@@ -38,6 +38,8 @@ gboolean    inb_param_panel_set_value   (InbParamPanel *self,
                                          JsonNode      *value);
 gint64      inb_param_panel_get_seed    (InbParamPanel *self);
 gboolean    inb_param_panel_get_random_seed (InbParamPanel *self);
+void            inb_param_panel_set_random_seed (InbParamPanel *self,
+                                                 gboolean       random);
 void        inb_param_panel_roll_seed   (InbParamPanel *self);
 
 G_END_DECLS

@@ -296,6 +296,13 @@ inb_window_get_job_queue (InbWindow *self)
 }
 
 GtkWidget *
+inb_window_get_jobs_list (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->jobs_list);
+}
+
+GtkWidget *
 inb_window_get_generate_button (InbWindow *self)
 {
   g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
@@ -1341,6 +1348,14 @@ inb_window_adopt_jobs (InbWindow *self,
 }
 
 static void
+close_later_cb (gpointer data)
+{
+  g_autoptr(InbWindow) self = data;
+
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
 close_response_cb (AdwMessageDialog *dialog,
                    const char       *response,
                    InbWindow        *self)
@@ -1371,7 +1386,8 @@ close_response_cb (AdwMessageDialog *dialog,
 
   g_ptr_array_set_size (self->own_jobs, 0);
   self->close_confirmed = TRUE;
-  gtk_window_close (GTK_WINDOW (self));
+  /* Once the dialog has finished with its parent */
+  g_idle_add_once (close_later_cb, g_object_ref (self));
 }
 
 /* Asks before takes started here are stopped by closing the window. */

@@ -40,6 +40,7 @@ InbParamPanel   *inb_window_get_param_panel    (InbWindow      *self);
 InbPlayer       *inb_window_get_player         (InbWindow      *self);
 InbJobQueue     *inb_window_get_job_queue      (InbWindow      *self);
 GtkWidget       *inb_window_get_generate_button(InbWindow      *self);
+GtkWidget       *inb_window_get_jobs_list      (InbWindow      *self);
 void             inb_window_set_prompt         (InbWindow      *self,
                                                 const char     *prompt);
 gboolean         inb_window_get_can_generate   (InbWindow      *self);
