@@ -22,7 +22,7 @@
 #include "inb-job-row.h"
 #include "inb-take.h"
 #include "inb-test-gtk.h"
-#include "inb-window.h"
+#include "inb-window-private.h"
 
 typedef struct
 {

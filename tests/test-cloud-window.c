@@ -36,7 +36,7 @@
 #include "inb-take.h"
 #include "inb-test-utils.h"
 #include "inb-test-gtk.h"
-#include "inb-window.h"
+#include "inb-window-private.h"
 
 #define KEY "sk-window-0123456789abcdef"
 #define WS_KEY "ws-window-CANARY-5f0c2a9e"

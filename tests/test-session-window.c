@@ -19,7 +19,7 @@
 #include "inb-take.h"
 #include "inb-test-gtk.h"
 #include "inb-test-utils.h"
-#include "inb-window.h"
+#include "inb-window-private.h"
 
 typedef struct
 {

@@ -24,7 +24,7 @@
 #endif
 
 #include "inb-application.h"
-#include "inb-window.h"
+#include "inb-window-private.h"
 
 static InbApplication *
 make_app (void)

@@ -1,6 +1,12 @@
 /* inb-window.c — the authoring window: keyframes, prompt, parameters,
  * the queue of takes and the player
  *
+ * Split by concern around inb-window-private.h: this file has the
+ * window's state, its model choice and its life (size, closing);
+ * inb-window-generate.c the take being made and the takes list,
+ * inb-window-framing.c the keyframes' notices and framing,
+ * inb-window-actions.c the window actions and the resume report
+ *
  * Copyright 2026 The Inbetween authors
  *
  * This program is free software: you can redistribute it and/or modify
@@ -29,61 +35,7 @@
 #include "inb-resume.h"
 #include "inb-take.h"
 #include "inb-texture-loader.h"
-#include "inb-window.h"
-
-typedef struct
-{
-  InbBackend *backend;
-  InbModel   *model;
-} Choice;
-
-struct _InbWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  InbSession           *session;
-  GSettings            *settings;
-  InbJobQueue          *queue;         /* the session's, shared by every window */
-  GPtrArray            *own_jobs;      /* InbJob: started here, not yet finished */
-  GArray               *choices;
-  InbBackend           *backend;
-  InbModel             *model;
-  GCancellable         *cancellable;
-  GtkDropDown          *fit_dropdown;
-  GtkWidget            *fit_box;
-  GtkPicture           *framing_picture;
-  GCancellable         *framing_cancellable;
-  char                 *framing_key;
-  char                 *problem;
-  char                 *key_problem;
-  char                 *key_provider;
-  GString              *resume_details;
-  GCancellable         *open_cancellable;
-  guint                 building : 1;
-  guint                 close_confirmed : 1;
-  guint                 can_generate : 1;
-  guint                 updating_fit : 1;
-
-  /* Template Widgets */
-  AdwHeaderBar         *header_bar;
-  AdwWindowTitle       *window_title;
-  GtkDropDown          *model_dropdown;
-  AdwToastOverlay      *toast_overlay;
-  AdwFlap              *flap;
-  InbKeyframeSlot      *first_slot;
-  InbKeyframeSlot      *last_slot;
-  GtkTextView          *prompt_view;
-  GtkTextView          *negative_view;
-  GtkLabel             *prompt_counter;
-  GtkLabel             *negative_counter;
-  InbParamPanel        *param_panel;
-  GtkLabel             *generate_hint;
-  GtkButton            *key_button;
-  GtkButton            *generate_button;
-  InbPlayer            *player;
-  GtkRevealer          *jobs_revealer;
-  GtkListBox           *jobs_list;
-};
+#include "inb-window-private.h"
 
 G_DEFINE_FINAL_TYPE (InbWindow, inb_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -96,9 +48,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char * const fit_values[] = { "crop", "pad", "stretch", NULL };
 
-static void inb_window_update_state (InbWindow *self);
 
 /**
  * inb_window_new:
@@ -127,131 +77,8 @@ inb_window_add_toast (InbWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-/* @format: a plural form from g_dngettext() with one %u for @count */
-static void
-add_resume_toast (InbWindow  *self,
-                  guint       count,
-                  const char *format,
-                  guint       timeout,
-                  gboolean    details)
-{
-  g_autofree char *text = NULL;
-  AdwToast *toast;
-
-  if (count == 0)
-    return;
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  text = g_strdup_printf (format, count);
-#pragma GCC diagnostic pop
-
-  toast = adw_toast_new (text);
-  adw_toast_set_timeout (toast, timeout);
-  if (details)
-    {
-      adw_toast_set_button_label (toast, _("_Details"));
-      adw_toast_set_action_name (toast, "win.resume-details");
-    }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-/**
- * inb_window_report_resumed:
- * @entries: (element-type InbResumeEntry): what inb_resume_takes_finish()
- *   found
- *
- * Tells what happened to the hosted takes a crash or a quit left: resumed
- * clips, expired results, tasks that failed or were not found at the
- * service, and submits whose answer was lost — those are never sent again,
- * so the artist is told, with the details a button away.
- */
 void
-inb_window_report_resumed (InbWindow *self,
-                           GPtrArray *entries)
-{
-  guint done = 0, expired = 0, failed = 0, unknown = 0;
-
-  g_return_if_fail (INB_IS_WINDOW (self));
-  g_return_if_fail (entries != NULL);
-
-  for (guint i = 0; i < entries->len; i++)
-    {
-      InbResumeEntry *entry = g_ptr_array_index (entries, i);
-      const char *service;
-
-      switch (entry->outcome)
-        {
-        case INB_RESUME_DONE: done++; continue;
-        case INB_RESUME_EXPIRED: expired++; break;
-        case INB_RESUME_FAILED: failed++; break;
-        case INB_RESUME_SUBMIT_UNKNOWN: unknown++; break;
-        case INB_RESUME_PENDING:
-        default:
-          continue;
-        }
-
-      if (self->resume_details == NULL)
-        self->resume_details = g_string_new (NULL);
-      service = inb_session_lookup_backend (self->session, entry->backend_id) != NULL
-              ? inb_backend_get_short_name (inb_session_lookup_backend (self->session, entry->backend_id))
-              : entry->backend_id;
-      /* Translators: one line per take: "Take 1a2b3c · Alibaba Model Studio: <what happened>" */
-      g_string_append_printf (self->resume_details, _("%sTake %s · %s: %s"),
-                              self->resume_details->len > 0 ? "\n\n" : "",
-                              entry->take_id, service,
-                              entry->message != NULL ? entry->message : inb_resume_outcome_to_string (entry->outcome));
-    }
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume-details", self->resume_details != NULL);
-
-  /* Details has more to say on all but the resumed ones; a lost answer
-   * stays until dismissed: the artist has to decide */
-  add_resume_toast (self, done, g_dngettext (GETTEXT_PACKAGE, "Resumed %u unfinished take",
-                                             "Resumed %u unfinished takes", done), 6, FALSE);
-  add_resume_toast (self, expired, g_dngettext (GETTEXT_PACKAGE, "%u take expired at the service (results are kept 24 hours)",
-                                                "%u takes expired at the service (results are kept 24 hours)", expired), 8, TRUE);
-  add_resume_toast (self, failed, g_dngettext (GETTEXT_PACKAGE, "%u unfinished take ended at the service without a clip",
-                                               "%u unfinished takes ended at the service without a clip", failed), 10, TRUE);
-  add_resume_toast (self, unknown, g_dngettext (GETTEXT_PACKAGE, "%u take was sent but no answer came back; it is not sent again",
-                                                "%u takes were sent but no answer came back; they are not sent again", unknown), 0, TRUE);
-}
-
-/**
- * inb_window_get_resume_details:
- *
- * Returns: (nullable): the text the Details button shows, or %NULL
- */
-const char *
-inb_window_get_resume_details (InbWindow *self)
-{
-  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
-
-  return self->resume_details != NULL ? self->resume_details->str : NULL;
-}
-
-static void
-inb_window_resume_details_action (GtkWidget  *widget,
-                                  const char *action_name,
-                                  GVariant   *parameter)
-{
-  InbWindow *self = INB_WINDOW (widget);
-  GtkWidget *dialog;
-
-  if (self->resume_details == NULL)
-    return;
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Unfinished Takes"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "%s\n\n%s", self->resume_details->str,
-                                  _("Nothing was sent again. A take sent without an answer may still "
-                                    "be running at the service: check its dashboard before generating "
-                                    "it again."));
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-inb_window_toast (InbWindow  *self,
+_inb_window_toast (InbWindow  *self,
                   const char *text)
 {
   AdwToast *toast = adw_toast_new (text);
@@ -346,8 +173,8 @@ inb_window_set_prompt (InbWindow  *self,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->prompt_view), prompt ? prompt : "", -1);
 }
 
-static char *
-dup_buffer_text (GtkTextView *view)
+char *
+_inb_window_dup_buffer_text (GtkTextView *view)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
   GtkTextIter start;
@@ -391,8 +218,8 @@ load_saved_params (InbWindow *self)
   return json_object_ref (json_object_get_object_member (all, key));
 }
 
-static void
-save_params (InbWindow *self)
+void
+_inb_window_save_params (InbWindow *self)
 {
   g_autofree char *text = NULL;
   g_autofree char *key = NULL;
@@ -436,7 +263,7 @@ inb_window_apply_model (InbWindow *self)
   if (choice->backend == self->backend && choice->model == self->model)
     return;
 
-  save_params (self);
+  _inb_window_save_params (self);
 
   self->backend = choice->backend;
   self->model = choice->model;
@@ -458,7 +285,7 @@ inb_window_apply_model (InbWindow *self)
   g_settings_set_string (self->settings, "last-model", inb_model_get_id (self->model));
 
 
-  inb_window_update_state (self);
+  _inb_window_update_state (self);
 }
 
 gboolean
@@ -579,7 +406,7 @@ update_counter (GtkLabel    *counter,
                 gint64       max_length,
                 glong       *out_length)
 {
-  g_autofree char *text = dup_buffer_text (view);
+  g_autofree char *text = _inb_window_dup_buffer_text (view);
   g_autofree char *label = NULL;
   glong length = g_utf8_strlen (text, -1);
   gboolean over = max_length > 0 && length > max_length;
@@ -612,174 +439,8 @@ update_counter (GtkLabel    *counter,
   return !over;
 }
 
-static const char *
-fit_description (const char *fit)
-{
-  if (g_strcmp0 (fit, "pad") == 0)
-    return _("it will be padded with borders");
-  if (g_strcmp0 (fit, "stretch") == 0)
-    return _("it will be stretched");
-  return _("it will be cropped to fill");
-}
-
-static char *
-size_notice (InbWindow   *self,
-             InbKeyframe *keyframe)
-{
-  guint width;
-  guint height;
-  guint max_side;
-  guint min_side;
-
-  if (keyframe == NULL || self->model == NULL)
-    return NULL;
-
-  width = inb_keyframe_get_width (keyframe);
-  height = inb_keyframe_get_height (keyframe);
-  max_side = inb_model_get_max_side (self->model);
-  min_side = inb_model_get_min_side (self->model);
-
-  if (max_side > 0 && MAX (width, height) > max_side)
-    return g_strdup_printf (_("Larger than the %u px a side this model takes: it will be scaled down."), max_side);
-  if (min_side > 0 && MIN (width, height) < min_side)
-    return g_strdup_printf (_("Smaller than the %u px a side this model needs: it will be scaled up."), min_side);
-
-  return NULL;
-}
-
-/* A small picture of the last keyframe framed as it will be sent. */
-
-typedef struct
-{
-  InbKeyframe *last;
-  guint        width;
-  guint        height;
-  InbFit       fit;
-} Framing;
-
-static void
-framing_free (gpointer data)
-{
-  Framing *fr = data;
-
-  g_clear_object (&fr->last);
-  g_free (fr);
-}
-
-static void
-framing_worker (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  Framing *fr = task_data;
-  g_autoptr(InbImage) image = inb_keyframe_normalise (fr->last, fr->width, fr->height, fr->fit);
-
-  g_task_return_pointer (task,
-                         gdk_memory_texture_new (inb_image_get_width (image),
-                                                 inb_image_get_height (image),
-                                                 GDK_MEMORY_R8G8B8,
-                                                 inb_image_get_bytes (image),
-                                                 inb_image_get_stride (image)),
-                         g_object_unref);
-}
-
-static void
-framing_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  InbWindow *self = INB_WINDOW (object);
-  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
-
-  if (texture != NULL && self->framing_picture != NULL)
-    gtk_picture_set_paintable (self->framing_picture, GDK_PAINTABLE (texture));
-}
-
-static void
-inb_window_update_framing (InbWindow   *self,
-                           InbKeyframe *first,
-                           InbKeyframe *last,
-                           const char  *fit_name)
-{
-  g_autofree char *key = g_strdup_printf ("%p %p %s", (gpointer) first, (gpointer) last, fit_name);
-  g_autoptr(GTask) task = NULL;
-  Framing *fr;
-  InbFit fit = INB_FIT_CROP;
-
-  if (g_strcmp0 (key, self->framing_key) == 0)
-    return;
-
-  g_free (self->framing_key);
-  self->framing_key = g_steal_pointer (&key);
-
-  if (self->framing_cancellable != NULL)
-    g_cancellable_cancel (self->framing_cancellable);
-  g_clear_object (&self->framing_cancellable);
-  self->framing_cancellable = g_cancellable_new ();
-
-  inb_fit_from_string (fit_name, &fit);
-
-  fr = g_new0 (Framing, 1);
-  fr->last = g_object_ref (last);
-  fr->fit = fit;
-  fr->width = 120;
-  fr->height = CLAMP ((guint) ((guint64) 120 * inb_keyframe_get_height (first) / MAX (1, inb_keyframe_get_width (first))), 16, 320);
-
-  task = g_task_new (self, self->framing_cancellable, framing_cb, NULL);
-  g_task_set_source_tag (task, inb_window_update_framing);
-  g_task_set_task_data (task, fr, framing_free);
-  g_task_run_in_thread (task, framing_worker);
-}
-
-static void
-inb_window_update_keyframe_notices (InbWindow *self)
-{
-  InbKeyframe *first = inb_keyframe_slot_get_keyframe (self->first_slot);
-  InbKeyframe *last = inb_keyframe_slot_get_keyframe (self->last_slot);
-  g_autofree char *first_notice = size_notice (self, first);
-  g_autofree char *last_notice = size_notice (self, last);
-  gboolean differs = first != NULL && last != NULL && inb_keyframe_aspect_differs (first, last);
-
-  if (differs)
-    {
-      g_autoptr(JsonObject) values = inb_param_panel_dup_values (self->param_panel);
-      const char *fit = json_object_has_member (values, "fit") ? json_object_get_string_member (values, "fit") : "crop";
-      g_autofree char *aspect = NULL;
-
-      /* Translators: sizes of the two keyframes, then what happens to the last one */
-      aspect = g_strdup_printf (_("Not the shape of the first keyframe (%u × %u, this one %u × %u): %s."),
-                                inb_keyframe_get_width (first), inb_keyframe_get_height (first),
-                                inb_keyframe_get_width (last), inb_keyframe_get_height (last),
-                                fit_description (fit));
-      if (last_notice != NULL)
-        {
-          char *joined = g_strdup_printf ("%s\n%s", aspect, last_notice);
-
-          g_free (last_notice);
-          last_notice = joined;
-        }
-      else
-        last_notice = g_steal_pointer (&aspect);
-
-      self->updating_fit = TRUE;
-      for (guint i = 0; fit_values[i] != NULL; i++)
-        if (g_strcmp0 (fit_values[i], fit) == 0)
-          gtk_drop_down_set_selected (self->fit_dropdown, i);
-      self->updating_fit = FALSE;
-
-      inb_window_update_framing (self, first, last, fit);
-    }
-
-  inb_keyframe_slot_set_notice (self->first_slot, first_notice);
-  inb_keyframe_slot_set_notice (self->last_slot, last_notice);
-  inb_keyframe_slot_set_extra (self->last_slot,
-                               differs && inb_param_panel_get_row (self->param_panel, "fit") != NULL
-                               ? self->fit_box : NULL);
-}
-
-static void
-inb_window_update_state (InbWindow *self)
+void
+_inb_window_update_state (InbWindow *self)
 {
   g_autofree char *problem = NULL;
   g_autofree char *panel_problem = NULL;
@@ -801,7 +462,7 @@ inb_window_update_state (InbWindow *self)
   prompt_ok = update_counter (self->prompt_counter, self->prompt_view, prompt_max, &prompt_length);
   negative_ok = update_counter (self->negative_counter, self->negative_view, negative_max, &negative_length);
 
-  inb_window_update_keyframe_notices (self);
+  _inb_window_update_keyframe_notices (self);
 
   loading = inb_keyframe_slot_get_loading (self->first_slot) || inb_keyframe_slot_get_loading (self->last_slot);
   panel_problem = inb_param_panel_dup_problem (self->param_panel);
@@ -880,378 +541,6 @@ inb_window_update_state (InbWindow *self)
       self->can_generate = can;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_GENERATE]);
     }
-}
-
-static void
-inb_window_fit_selected_cb (InbWindow   *self,
-                            GParamSpec  *pspec,
-                            GtkDropDown *dropdown)
-{
-  g_autoptr(JsonNode) node = NULL;
-  guint selected;
-
-  if (self->updating_fit)
-    return;
-
-  selected = gtk_drop_down_get_selected (dropdown);
-  if (selected >= G_N_ELEMENTS (fit_values) - 1)
-    return;
-
-  node = json_node_new (JSON_NODE_VALUE);
-  json_node_set_string (node, fit_values[selected]);
-  inb_param_panel_set_value (self->param_panel, "fit", node);
-}
-
-/* Generate: the session's one generate path */
-
-static void
-generate_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(InbWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(InbJob) job = NULL;
-
-  job = inb_session_generate_finish (INB_SESSION (object), result, &error);
-
-  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
-    return;   /* the window is going away */
-
-  self->building = FALSE;
-
-  if (job == NULL)
-    {
-      if (g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH) && self->backend != NULL)
-        {
-          /* Said above Generate, with a button to Preferences */
-          g_free (self->key_provider);
-          self->key_provider = g_strdup (inb_backend_get_id (self->backend));
-          g_free (self->key_problem);
-          self->key_problem = g_strdup (error->message);
-        }
-      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        inb_window_toast (self, error->message);
-
-      inb_window_update_state (self);
-      return;
-    }
-
-  g_clear_pointer (&self->key_problem, g_free);
-  g_clear_pointer (&self->key_provider, g_free);
-  g_ptr_array_add (self->own_jobs, g_object_ref (job));
-  inb_window_update_state (self);
-}
-
-static char *
-dup_prompt (GtkTextView *view)
-{
-  g_autofree char *text = dup_buffer_text (view);
-
-  return *text != '\0' ? g_steal_pointer (&text) : NULL;
-}
-
-static void
-inb_window_generate_action (GtkWidget  *widget,
-                            const char *action_name,
-                            GVariant   *parameter)
-{
-  InbWindow *self = INB_WINDOW (widget);
-  InbGenerateInputs *inputs;
-
-  inb_window_update_state (self);
-  if (!self->can_generate)
-    return;
-
-  if (inb_param_panel_get_random_seed (self->param_panel))
-    inb_param_panel_roll_seed (self->param_panel);
-
-  save_params (self);
-
-  inputs = inb_generate_inputs_new ();
-  inputs->backend_id = g_strdup (inb_backend_get_id (self->backend));
-  inputs->model_id = g_strdup (inb_model_get_id (self->model));
-  inputs->first = g_object_ref (inb_keyframe_slot_get_keyframe (self->first_slot));
-  inputs->last = g_object_ref (inb_keyframe_slot_get_keyframe (self->last_slot));
-  inputs->prompt = dup_prompt (self->prompt_view);
-  inputs->negative_prompt = dup_prompt (self->negative_view);
-  inputs->params = inb_param_panel_dup_values (self->param_panel);
-  inputs->seed = inb_param_panel_get_seed (self->param_panel);
-  if (json_object_has_member (inputs->params, "seed"))
-    json_object_remove_member (inputs->params, "seed");
-
-  self->building = TRUE;
-  inb_window_update_state (self);
-
-  inb_session_generate_async (self->session, inputs, self->cancellable,
-                              generate_cb, g_object_ref (self));
-}
-
-/* A key added in Preferences answers the "no key" message at once. */
-static void
-inb_window_key_changed_cb (InbWindow            *self,
-                           const char           *provider,
-                           InbPreferencesWindow *prefs)
-{
-  if (self->key_problem == NULL || g_strcmp0 (provider, self->key_provider) != 0)
-    return;
-
-  if (inb_preferences_window_get_key_source (prefs, provider) == INB_KEY_SOURCE_NONE)
-    return;
-
-  g_clear_pointer (&self->key_problem, g_free);
-  g_clear_pointer (&self->key_provider, g_free);
-  inb_window_update_state (self);
-}
-
-/**
- * inb_window_show_preferences:
- * @provider: (nullable): the page to show
- *
- * Returns: (transfer none): the preferences window, presented
- */
-GtkWidget *
-inb_window_show_preferences (InbWindow  *self,
-                             const char *provider)
-{
-  GtkWidget *prefs;
-
-  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
-
-  prefs = inb_preferences_window_new (self->session);
-  gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (self));
-  gtk_window_set_modal (GTK_WINDOW (prefs), TRUE);
-  g_signal_connect_object (prefs, "key-changed", G_CALLBACK (inb_window_key_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  if (provider != NULL)
-    inb_preferences_window_show_provider (INB_PREFERENCES_WINDOW (prefs), provider);
-  gtk_window_present (GTK_WINDOW (prefs));
-
-  return prefs;
-}
-
-static void
-inb_window_key_button_clicked_cb (InbWindow *self,
-                                  GtkButton *button)
-{
-  inb_window_show_preferences (self, self->key_provider);
-}
-
-typedef struct
-{
-  InbWindow  *self;
-  GFile      *clip;
-  char       *last;
-  GdkTexture *first;
-} Opening;
-
-static void
-opening_free (Opening *o)
-{
-  g_clear_object (&o->first);
-  g_clear_object (&o->clip);
-  g_free (o->last);
-  g_object_unref (o->self);
-  g_free (o);
-}
-
-static void
-keyframe_loaded_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Opening *o = user_data;
-  g_autoptr(GdkTexture) texture = inb_texture_load_finish (result, NULL);
-
-  if (g_cancellable_is_cancelled (o->self->open_cancellable))
-    {
-      opening_free (o);
-      return;
-    }
-
-  if (o->last != NULL)
-    {
-      /* The first keyframe came; now the last */
-      g_autofree char *last = g_steal_pointer (&o->last);
-
-      o->first = g_steal_pointer (&texture);
-      inb_texture_load_async (last, 0, o->self->open_cancellable, keyframe_loaded_cb, o);
-      return;
-    }
-
-  inb_player_set_keyframes (o->self->player, o->first, texture);
-  inb_player_set_file (o->self->player, o->clip);
-  inb_playback_play (inb_player_get_playback (o->self->player));
-  opening_free (o);
-}
-
-/* Plays a finished take, with its keyframes as they were sent for the
- * player's overlay (read from the take's folder off the main thread). */
-static void
-inb_window_open_job (InbWindow *self,
-                     InbJob    *job)
-{
-  InbTake *take = inb_job_get_take (job);
-  g_autofree char *clip = NULL;
-  g_autofree char *first = NULL;
-  Opening *o;
-
-  if (inb_job_get_state (job) != INB_JOB_DONE)
-    return;
-
-  clip = inb_take_dup_clip_path (take);
-  first = inb_take_dup_keyframe_path (take, FALSE);
-
-  if (self->open_cancellable != NULL)
-    g_cancellable_cancel (self->open_cancellable);
-  g_clear_object (&self->open_cancellable);
-  self->open_cancellable = g_cancellable_new ();
-
-  o = g_new0 (Opening, 1);
-  o->self = g_object_ref (self);
-  o->clip = g_file_new_for_path (clip);
-  o->last = inb_take_dup_keyframe_path (take, TRUE);
-  inb_texture_load_async (first, 0, self->open_cancellable, keyframe_loaded_cb, o);
-}
-
-static void
-inb_window_job_finished_cb (InbWindow   *self,
-                            InbJob      *job,
-                            InbJobQueue *queue)
-{
-  /* Another window's take: that window tells its artist */
-  if (!g_ptr_array_remove (self->own_jobs, job))
-    return;
-
-  switch (inb_job_get_state (job))
-    {
-    case INB_JOB_DONE:
-      inb_window_open_job (self, job);
-      inb_window_toast (self, _("The take is ready"));
-      break;
-
-    case INB_JOB_CANCELLED:
-      break;
-
-    default:
-      if (inb_job_get_error (job) != NULL)
-        inb_window_toast (self, inb_job_get_error (job)->message);
-      else
-        inb_window_toast (self, _("The take failed"));
-      break;
-    }
-}
-
-static void
-inb_window_job_activated_cb (InbWindow     *self,
-                             GtkListBoxRow *row,
-                             GtkListBox    *list)
-{
-  if (INB_IS_JOB_ROW (row))
-    inb_window_open_job (self, inb_job_row_get_job (INB_JOB_ROW (row)));
-}
-
-static GtkWidget *
-create_job_row (gpointer item,
-                gpointer user_data)
-{
-  return inb_job_row_new (INB_JOB (item));
-}
-
-static void
-inb_window_jobs_changed_cb (InbWindow  *self,
-                            guint       position,
-                            guint       removed,
-                            guint       added,
-                            GListModel *model)
-{
-  gtk_revealer_set_reveal_child (self->jobs_revealer, g_list_model_get_n_items (model) > 0);
-}
-
-/* Other actions */
-
-static void
-inb_window_swap_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  InbWindow *self = INB_WINDOW (widget);
-
-  inb_keyframe_slot_swap (self->first_slot, self->last_slot);
-}
-
-static void
-inb_window_paste_action (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
-{
-  InbWindow *self = INB_WINDOW (widget);
-  InbKeyframeSlot *target = self->first_slot;
-
-  if (inb_keyframe_slot_get_keyframe (self->first_slot) != NULL &&
-      inb_keyframe_slot_get_keyframe (self->last_slot) == NULL)
-    target = self->last_slot;
-
-  gtk_widget_activate_action (GTK_WIDGET (target), "slot.paste", NULL);
-}
-
-static void
-inb_window_open_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  InbWindow *self = INB_WINDOW (widget);
-  InbKeyframeSlot *target = self->first_slot;
-
-  if (inb_keyframe_slot_get_keyframe (self->first_slot) != NULL &&
-      inb_keyframe_slot_get_keyframe (self->last_slot) == NULL)
-    target = self->last_slot;
-
-  gtk_widget_activate_action (GTK_WIDGET (target), "slot.open", NULL);
-}
-
-static void
-inb_window_unfullscreen_action (GtkWidget  *widget,
-                                const char *action_name,
-                                GVariant   *parameter)
-{
-  if (gtk_window_is_fullscreen (GTK_WINDOW (widget)))
-    gtk_window_unfullscreen (GTK_WINDOW (widget));
-}
-
-static void
-inb_window_fullscreened_cb (InbWindow *self)
-{
-  gboolean fullscreen = gtk_window_is_fullscreen (GTK_WINDOW (self));
-
-  gtk_widget_set_visible (GTK_WIDGET (self->header_bar), !fullscreen);
-  adw_flap_set_reveal_flap (self->flap, !fullscreen);
-  gtk_widget_set_visible (GTK_WIDGET (self->jobs_revealer), !fullscreen);
-  if (fullscreen)
-    gtk_widget_grab_focus (GTK_WIDGET (self->player));
-}
-
-static void
-inb_window_folded_idle_cb (gpointer data)
-{
-  g_autoptr(InbWindow) self = data;
-
-  if (self->flap == NULL)
-    return;
-
-  /* Folded, the flap would cover the player: show the player, and let
-   * the header button bring the keyframes back. */
-  if (adw_flap_get_folded (self->flap))
-    adw_flap_set_reveal_flap (self->flap, FALSE);
-  else if (!gtk_window_is_fullscreen (GTK_WINDOW (self)))
-    adw_flap_set_reveal_flap (self->flap, TRUE);
-}
-
-static void
-inb_window_folded_cb (InbWindow *self)
-{
-  /* Folding happens during size allocation: change nothing there. */
-  g_idle_add_once (inb_window_folded_idle_cb, g_object_ref (self));
 }
 
 /* Window state */
@@ -1456,7 +745,7 @@ inb_window_close_request (GtkWindow *window)
     return TRUE;
 
   inb_window_save_size (self);
-  save_params (self);
+  _inb_window_save_params (self);
 
   return GTK_WINDOW_CLASS (inb_window_parent_class)->close_request (window);
 }
@@ -1472,16 +761,16 @@ inb_window_constructed (GObject *object)
   self->settings = g_object_ref (inb_session_get_settings (self->session));
   self->queue = g_object_ref (inb_session_get_queue (self->session));
 
-  gtk_list_box_bind_model (self->jobs_list, G_LIST_MODEL (self->queue), create_job_row, NULL, NULL);
+  gtk_list_box_bind_model (self->jobs_list, G_LIST_MODEL (self->queue), _inb_window_create_job_row, NULL, NULL);
   g_signal_connect_object (self->queue, "items-changed",
-                           G_CALLBACK (inb_window_jobs_changed_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (_inb_window_jobs_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->queue, "job-finished",
-                           G_CALLBACK (inb_window_job_finished_cb), self, G_CONNECT_SWAPPED);
-  inb_window_jobs_changed_cb (self, 0, 0, 0, G_LIST_MODEL (self->queue));
+                           G_CALLBACK (_inb_window_job_finished_cb), self, G_CONNECT_SWAPPED);
+  _inb_window_jobs_changed_cb (self, 0, 0, 0, G_LIST_MODEL (self->queue));
 
   inb_window_restore_size (self);
   inb_window_load_choices (self);
-  inb_window_update_state (self);
+  _inb_window_update_state (self);
 }
 
 static void
@@ -1631,18 +920,20 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbWindow, generate_hint);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, generate_button);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, key_button);
-  gtk_widget_class_bind_template_callback (widget_class, inb_window_key_button_clicked_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "inb_window_key_button_clicked_cb",
+                                                G_CALLBACK (_inb_window_key_button_clicked_cb));
   gtk_widget_class_bind_template_child (widget_class, InbWindow, player);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, jobs_revealer);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, jobs_list);
-  gtk_widget_class_bind_template_callback (widget_class, inb_window_job_activated_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "inb_window_job_activated_cb",
+                                                G_CALLBACK (_inb_window_job_activated_cb));
 
-  gtk_widget_class_install_action (widget_class, "win.generate", NULL, inb_window_generate_action);
-  gtk_widget_class_install_action (widget_class, "win.swap", NULL, inb_window_swap_action);
-  gtk_widget_class_install_action (widget_class, "win.paste", NULL, inb_window_paste_action);
-  gtk_widget_class_install_action (widget_class, "win.open", NULL, inb_window_open_action);
-  gtk_widget_class_install_action (widget_class, "win.unfullscreen", NULL, inb_window_unfullscreen_action);
-  gtk_widget_class_install_action (widget_class, "win.resume-details", NULL, inb_window_resume_details_action);
+  gtk_widget_class_install_action (widget_class, "win.generate", NULL, _inb_window_generate_action);
+  gtk_widget_class_install_action (widget_class, "win.swap", NULL, _inb_window_swap_action);
+  gtk_widget_class_install_action (widget_class, "win.paste", NULL, _inb_window_paste_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, _inb_window_open_action);
+  gtk_widget_class_install_action (widget_class, "win.unfullscreen", NULL, _inb_window_unfullscreen_action);
+  gtk_widget_class_install_action (widget_class, "win.resume-details", NULL, _inb_window_resume_details_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
@@ -1697,19 +988,19 @@ inb_window_init (InbWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Fit"),
                                   -1);
   g_signal_connect_object (self->fit_dropdown, "notify::selected",
-                           G_CALLBACK (inb_window_fit_selected_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (_inb_window_fit_selected_cb), self, G_CONNECT_SWAPPED);
 
-  g_signal_connect_object (self->first_slot, "changed", G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->last_slot, "changed", G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->first_slot, "notify::loading", G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->last_slot, "notify::loading", G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->param_panel, "changed", G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->first_slot, "changed", G_CALLBACK (_inb_window_update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->last_slot, "changed", G_CALLBACK (_inb_window_update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->first_slot, "notify::loading", G_CALLBACK (_inb_window_update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->last_slot, "notify::loading", G_CALLBACK (_inb_window_update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->param_panel, "changed", G_CALLBACK (_inb_window_update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_text_view_get_buffer (self->prompt_view), "changed",
-                           G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (_inb_window_update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_text_view_get_buffer (self->negative_view), "changed",
-                           G_CALLBACK (inb_window_update_state), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (_inb_window_update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model_dropdown, "notify::selected",
                            G_CALLBACK (inb_window_apply_model), self, G_CONNECT_SWAPPED);
-  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (inb_window_fullscreened_cb), NULL);
-  g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (inb_window_folded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (_inb_window_fullscreened_cb), NULL);
+  g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (_inb_window_folded_cb), self, G_CONNECT_SWAPPED);
 }

@@ -34,24 +34,9 @@ void             inb_window_add_toast          (InbWindow      *self,
 gboolean         inb_window_select_model       (InbWindow      *self,
                                                 const char     *backend_id,
                                                 const char     *model_id);
-InbKeyframeSlot *inb_window_get_first_slot     (InbWindow      *self);
-InbKeyframeSlot *inb_window_get_last_slot      (InbWindow      *self);
-InbParamPanel   *inb_window_get_param_panel    (InbWindow      *self);
-InbPlayer       *inb_window_get_player         (InbWindow      *self);
-InbJobQueue     *inb_window_get_job_queue      (InbWindow      *self);
-GtkWidget       *inb_window_get_generate_button(InbWindow      *self);
-GtkWidget       *inb_window_get_jobs_list      (InbWindow      *self);
-void             inb_window_set_prompt         (InbWindow      *self,
-                                                const char     *prompt);
-gboolean         inb_window_get_can_generate   (InbWindow      *self);
-const char      *inb_window_get_generate_problem (InbWindow    *self);
-/* The problem shown after Generate (e.g. no API key), or %NULL */
-const char      *inb_window_get_key_problem    (InbWindow      *self);
-GtkWidget       *inb_window_get_key_button     (InbWindow      *self);
 GtkWidget       *inb_window_show_preferences   (InbWindow      *self,
                                                 const char     *provider);
 void             inb_window_report_resumed     (InbWindow      *self,
                                                 GPtrArray      *entries);
-const char      *inb_window_get_resume_details (InbWindow      *self);
 
 G_END_DECLS

@@ -56,7 +56,7 @@
 #include "inb-job-queue.h"
 #include "inb-take.h"
 #include "inb-video-writer.h"
-#include "inb-window.h"
+#include "inb-window-private.h"
 
 #define CLIP_WIDTH   1280
 #define CLIP_HEIGHT  720

@@ -1,0 +1,282 @@
+/* inb-window-generate.c — Generate (the session's one generate path), the
+ * takes list, and opening a finished take in the player
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "inb-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "inb-job-row.h"
+#include "inb-preferences-window.h"
+#include "inb-take.h"
+#include "inb-texture-loader.h"
+#include "inb-window-private.h"
+/* Generate: the session's one generate path */
+
+static void
+generate_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(InbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbJob) job = NULL;
+
+  job = inb_session_generate_finish (INB_SESSION (object), result, &error);
+
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;   /* the window is going away */
+
+  self->building = FALSE;
+
+  if (job == NULL)
+    {
+      if (g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH) && self->backend != NULL)
+        {
+          /* Said above Generate, with a button to Preferences */
+          g_free (self->key_provider);
+          self->key_provider = g_strdup (inb_backend_get_id (self->backend));
+          g_free (self->key_problem);
+          self->key_problem = g_strdup (error->message);
+        }
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _inb_window_toast (self, error->message);
+
+      _inb_window_update_state (self);
+      return;
+    }
+
+  g_clear_pointer (&self->key_problem, g_free);
+  g_clear_pointer (&self->key_provider, g_free);
+  g_ptr_array_add (self->own_jobs, g_object_ref (job));
+  _inb_window_update_state (self);
+}
+
+static char *
+dup_prompt (GtkTextView *view)
+{
+  g_autofree char *text = _inb_window_dup_buffer_text (view);
+
+  return *text != '\0' ? g_steal_pointer (&text) : NULL;
+}
+
+void
+_inb_window_generate_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  InbWindow *self = INB_WINDOW (widget);
+  InbGenerateInputs *inputs;
+
+  _inb_window_update_state (self);
+  if (!self->can_generate)
+    return;
+
+  if (inb_param_panel_get_random_seed (self->param_panel))
+    inb_param_panel_roll_seed (self->param_panel);
+
+  _inb_window_save_params (self);
+
+  inputs = inb_generate_inputs_new ();
+  inputs->backend_id = g_strdup (inb_backend_get_id (self->backend));
+  inputs->model_id = g_strdup (inb_model_get_id (self->model));
+  inputs->first = g_object_ref (inb_keyframe_slot_get_keyframe (self->first_slot));
+  inputs->last = g_object_ref (inb_keyframe_slot_get_keyframe (self->last_slot));
+  inputs->prompt = dup_prompt (self->prompt_view);
+  inputs->negative_prompt = dup_prompt (self->negative_view);
+  inputs->params = inb_param_panel_dup_values (self->param_panel);
+  inputs->seed = inb_param_panel_get_seed (self->param_panel);
+  if (json_object_has_member (inputs->params, "seed"))
+    json_object_remove_member (inputs->params, "seed");
+
+  self->building = TRUE;
+  _inb_window_update_state (self);
+
+  inb_session_generate_async (self->session, inputs, self->cancellable,
+                              generate_cb, g_object_ref (self));
+}
+
+/* A key added in Preferences answers the "no key" message at once. */
+static void
+inb_window_key_changed_cb (InbWindow            *self,
+                           const char           *provider,
+                           InbPreferencesWindow *prefs)
+{
+  if (self->key_problem == NULL || g_strcmp0 (provider, self->key_provider) != 0)
+    return;
+
+  if (inb_preferences_window_get_key_source (prefs, provider) == INB_KEY_SOURCE_NONE)
+    return;
+
+  g_clear_pointer (&self->key_problem, g_free);
+  g_clear_pointer (&self->key_provider, g_free);
+  _inb_window_update_state (self);
+}
+
+/**
+ * inb_window_show_preferences:
+ * @provider: (nullable): the page to show
+ *
+ * Returns: (transfer none): the preferences window, presented
+ */
+GtkWidget *
+inb_window_show_preferences (InbWindow  *self,
+                             const char *provider)
+{
+  GtkWidget *prefs;
+
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+
+  prefs = inb_preferences_window_new (self->session);
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (prefs), TRUE);
+  g_signal_connect_object (prefs, "key-changed", G_CALLBACK (inb_window_key_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  if (provider != NULL)
+    inb_preferences_window_show_provider (INB_PREFERENCES_WINDOW (prefs), provider);
+  gtk_window_present (GTK_WINDOW (prefs));
+
+  return prefs;
+}
+
+void
+_inb_window_key_button_clicked_cb (InbWindow *self,
+                                  GtkButton *button)
+{
+  inb_window_show_preferences (self, self->key_provider);
+}
+
+typedef struct
+{
+  InbWindow  *self;
+  GFile      *clip;
+  char       *last;
+  GdkTexture *first;
+} Opening;
+
+static void
+opening_free (Opening *o)
+{
+  g_clear_object (&o->first);
+  g_clear_object (&o->clip);
+  g_free (o->last);
+  g_object_unref (o->self);
+  g_free (o);
+}
+
+static void
+keyframe_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Opening *o = user_data;
+  g_autoptr(GdkTexture) texture = inb_texture_load_finish (result, NULL);
+
+  if (g_cancellable_is_cancelled (o->self->open_cancellable))
+    {
+      opening_free (o);
+      return;
+    }
+
+  if (o->last != NULL)
+    {
+      /* The first keyframe came; now the last */
+      g_autofree char *last = g_steal_pointer (&o->last);
+
+      o->first = g_steal_pointer (&texture);
+      inb_texture_load_async (last, 0, o->self->open_cancellable, keyframe_loaded_cb, o);
+      return;
+    }
+
+  inb_player_set_keyframes (o->self->player, o->first, texture);
+  inb_player_set_file (o->self->player, o->clip);
+  inb_playback_play (inb_player_get_playback (o->self->player));
+  opening_free (o);
+}
+
+/* Plays a finished take, with its keyframes as they were sent for the
+ * player's overlay (read from the take's folder off the main thread). */
+static void
+inb_window_open_job (InbWindow *self,
+                     InbJob    *job)
+{
+  InbTake *take = inb_job_get_take (job);
+  g_autofree char *clip = NULL;
+  g_autofree char *first = NULL;
+  Opening *o;
+
+  if (inb_job_get_state (job) != INB_JOB_DONE)
+    return;
+
+  clip = inb_take_dup_clip_path (take);
+  first = inb_take_dup_keyframe_path (take, FALSE);
+
+  if (self->open_cancellable != NULL)
+    g_cancellable_cancel (self->open_cancellable);
+  g_clear_object (&self->open_cancellable);
+  self->open_cancellable = g_cancellable_new ();
+
+  o = g_new0 (Opening, 1);
+  o->self = g_object_ref (self);
+  o->clip = g_file_new_for_path (clip);
+  o->last = inb_take_dup_keyframe_path (take, TRUE);
+  inb_texture_load_async (first, 0, self->open_cancellable, keyframe_loaded_cb, o);
+}
+
+void
+_inb_window_job_finished_cb (InbWindow   *self,
+                            InbJob      *job,
+                            InbJobQueue *queue)
+{
+  /* Another window's take: that window tells its artist */
+  if (!g_ptr_array_remove (self->own_jobs, job))
+    return;
+
+  switch (inb_job_get_state (job))
+    {
+    case INB_JOB_DONE:
+      inb_window_open_job (self, job);
+      _inb_window_toast (self, _("The take is ready"));
+      break;
+
+    case INB_JOB_CANCELLED:
+      break;
+
+    default:
+      if (inb_job_get_error (job) != NULL)
+        _inb_window_toast (self, inb_job_get_error (job)->message);
+      else
+        _inb_window_toast (self, _("The take failed"));
+      break;
+    }
+}
+
+void
+_inb_window_job_activated_cb (InbWindow     *self,
+                             GtkListBoxRow *row,
+                             GtkListBox    *list)
+{
+  if (INB_IS_JOB_ROW (row))
+    inb_window_open_job (self, inb_job_row_get_job (INB_JOB_ROW (row)));
+}
+
+GtkWidget *
+_inb_window_create_job_row (gpointer item,
+                gpointer user_data)
+{
+  return inb_job_row_new (INB_JOB (item));
+}
+
+void
+_inb_window_jobs_changed_cb (InbWindow  *self,
+                            guint       position,
+                            guint       removed,
+                            guint       added,
+                            GListModel *model)
+{
+  gtk_revealer_set_reveal_child (self->jobs_revealer, g_list_model_get_n_items (model) > 0);
+}

@@ -1,0 +1,136 @@
+/* inb-window-private.h — what the window's files share, and what tests see
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "inb-application.h"
+#include "inb-window.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  InbBackend *backend;
+  InbModel   *model;
+} Choice;
+
+struct _InbWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  InbSession           *session;
+  GSettings            *settings;
+  InbJobQueue          *queue;         /* the session's, shared by every window */
+  GPtrArray            *own_jobs;      /* InbJob: started here, not yet finished */
+  GArray               *choices;
+  InbBackend           *backend;
+  InbModel             *model;
+  GCancellable         *cancellable;
+  GtkDropDown          *fit_dropdown;
+  GtkWidget            *fit_box;
+  GtkPicture           *framing_picture;
+  GCancellable         *framing_cancellable;
+  char                 *framing_key;
+  char                 *problem;
+  char                 *key_problem;
+  char                 *key_provider;
+  GString              *resume_details;
+  GCancellable         *open_cancellable;
+  guint                 building : 1;
+  guint                 close_confirmed : 1;
+  guint                 can_generate : 1;
+  guint                 updating_fit : 1;
+
+  /* Template Widgets */
+  AdwHeaderBar         *header_bar;
+  AdwWindowTitle       *window_title;
+  GtkDropDown          *model_dropdown;
+  AdwToastOverlay      *toast_overlay;
+  AdwFlap              *flap;
+  InbKeyframeSlot      *first_slot;
+  InbKeyframeSlot      *last_slot;
+  GtkTextView          *prompt_view;
+  GtkTextView          *negative_view;
+  GtkLabel             *prompt_counter;
+  GtkLabel             *negative_counter;
+  InbParamPanel        *param_panel;
+  GtkLabel             *generate_hint;
+  GtkButton            *key_button;
+  GtkButton            *generate_button;
+  InbPlayer            *player;
+  GtkRevealer          *jobs_revealer;
+  GtkListBox           *jobs_list;
+};
+
+/* inb-window.c */
+void          _inb_window_update_state            (InbWindow      *self);
+void          _inb_window_toast                   (InbWindow      *self,
+                                                   const char     *text);
+void          _inb_window_save_params             (InbWindow      *self);
+char         *_inb_window_dup_buffer_text         (GtkTextView    *view);
+
+/* inb-window-framing.c */
+void          _inb_window_update_keyframe_notices (InbWindow      *self);
+void          _inb_window_fit_selected_cb         (InbWindow      *self,
+                                                   GParamSpec     *pspec,
+                                                   GtkDropDown    *dropdown);
+
+/* inb-window-generate.c */
+void          _inb_window_generate_action         (GtkWidget      *widget,
+                                                   const char     *action_name,
+                                                   GVariant       *parameter);
+void          _inb_window_key_button_clicked_cb   (InbWindow      *self,
+                                                   GtkButton      *button);
+void          _inb_window_job_activated_cb        (InbWindow      *self,
+                                                   GtkListBoxRow  *row,
+                                                   GtkListBox     *list);
+GtkWidget    *_inb_window_create_job_row          (gpointer        item,
+                                                   gpointer        user_data);
+void          _inb_window_jobs_changed_cb         (InbWindow      *self,
+                                                   guint           position,
+                                                   guint           removed,
+                                                   guint           added,
+                                                   GListModel     *model);
+void          _inb_window_job_finished_cb         (InbWindow      *self,
+                                                   InbJob         *job,
+                                                   InbJobQueue    *queue);
+
+/* inb-window-actions.c */
+void          _inb_window_swap_action             (GtkWidget      *widget,
+                                                   const char     *action_name,
+                                                   GVariant       *parameter);
+void          _inb_window_paste_action            (GtkWidget      *widget,
+                                                   const char     *action_name,
+                                                   GVariant       *parameter);
+void          _inb_window_open_action             (GtkWidget      *widget,
+                                                   const char     *action_name,
+                                                   GVariant       *parameter);
+void          _inb_window_unfullscreen_action     (GtkWidget      *widget,
+                                                   const char     *action_name,
+                                                   GVariant       *parameter);
+void          _inb_window_resume_details_action   (GtkWidget      *widget,
+                                                   const char     *action_name,
+                                                   GVariant       *parameter);
+void          _inb_window_fullscreened_cb         (InbWindow      *self);
+void          _inb_window_folded_cb               (InbWindow      *self);
+
+/* For tests: the parts of the window they drive and check */
+InbKeyframeSlot *inb_window_get_first_slot     (InbWindow      *self);
+InbKeyframeSlot *inb_window_get_last_slot      (InbWindow      *self);
+InbParamPanel   *inb_window_get_param_panel    (InbWindow      *self);
+InbPlayer       *inb_window_get_player         (InbWindow      *self);
+InbJobQueue     *inb_window_get_job_queue      (InbWindow      *self);
+GtkWidget       *inb_window_get_generate_button(InbWindow      *self);
+GtkWidget       *inb_window_get_jobs_list      (InbWindow      *self);
+void             inb_window_set_prompt         (InbWindow      *self,
+                                                const char     *prompt);
+gboolean         inb_window_get_can_generate   (InbWindow      *self);
+const char      *inb_window_get_generate_problem (InbWindow    *self);
+/* The problem shown after Generate (e.g. no API key), or %NULL */
+const char      *inb_window_get_key_problem    (InbWindow      *self);
+GtkWidget       *inb_window_get_key_button     (InbWindow      *self);
+const char      *inb_window_get_resume_details (InbWindow      *self);
+
+G_END_DECLS
