@@ -28,7 +28,8 @@
  *   a task another job follows now      → left alone (a lock file per task,
  *                                          see inb_cloud_job_is_task_busy())
  *
- * Nothing here ever submits a job. A take already finished is left alone,
+ * Lost submits are looked up in inb-resume-lookup.c. Nothing here ever
+ * submits a job. A take already finished is left alone,
  * so running this twice changes nothing the second time.
  */
 #define G_LOG_DOMAIN "inb-resume"
@@ -40,70 +41,10 @@
 #include "inb-cloud-backend.h"
 #include "inb-cloud-job.h"
 #include "inb-job.h"
-#include "inb-resume.h"
+#include "inb-resume-private.h"
 #include "inb-take.h"
 #include "inb-video-reader.h"
 
-/* Where a lost submit's task can be: from the intent (written just before
- * the submit) until the submit's own deadline (the HTTP layer's 15 s to
- * connect and 60 s per call, rounded up), widened both ways for clocks
- * that disagree with the service's. */
-#define LOOKUP_SUBMIT_SPAN_S  (2 * 60)
-#define LOOKUP_CLOCK_SKEW_S   (5 * 60)
-/* A task list may lag behind a fresh submit: "none" only counts once the
- * window closed this long ago. */
-#define LOOKUP_SETTLE_S       (2 * 60)
-
-typedef enum
-{
-  ACTION_RESUME,
-  ACTION_FINISH_LOCAL,
-  ACTION_EXPIRE,
-  ACTION_MARK_SUBMIT_UNKNOWN,
-  ACTION_LIST_SUBMIT_UNKNOWN,
-  ACTION_NOT_SENT,
-  ACTION_BUSY,
-} Action;
-
-typedef enum
-{
-  INTENT_NONE,
-  INTENT_EXACT,        /* "submitted": when the submit began */
-  INTENT_UPPER_BOUND,  /* only "updated": the submit began before it */
-} IntentKind;
-
-typedef struct
-{
-  InbTake        *take;
-  InbBackend     *backend;         /* nullable: none of that id here */
-  InbRemoteRecord *remote;
-  Action          action;
-  char           *message;
-  char           *submitted;     /* ISO 8601, for the record */
-  char           *expired_at;    /* ISO 8601: submitted + the provider's lifetime */
-  guint           width, height, n_frames;
-  double          fps;
-  InbResult      *result;
-  InbResumeEntry *entry;
-
-  /* A lost submit: where its task may be at the service */
-  IntentKind      intent_kind;
-  GDateTime      *window_from;
-  GDateTime      *window_to;
-  gboolean        marked;          /* the take was not yet "submit-unknown" */
-  gboolean        adopted;         /* its task was found by a lookup */
-  InbRemoteRecord *new_remote;     /* written (durably) before the take */
-} Item;
-
-typedef struct
-{
-  InbBackendRegistry *registry;
-  GHashTable         *backends;         /* id → InbBackend, for the scan thread */
-  char               *takes_dir;
-  GPtrArray          *items;
-  GPtrArray          *known_task_ids;   /* every task id a take records */
-  guint               pending;
-} Run;
 
 const char *
 inb_resume_outcome_to_string (InbResumeOutcome outcome)
@@ -168,8 +109,8 @@ run_free (Run *run)
 
 /* How long the service keeps a result; 0: for ever. A backend this
  * Inbetween does not have is assumed to keep it a day. */
-static guint
-item_lifetime_hours (Item *item)
+guint
+_inb_resume_item_lifetime_hours (Item *item)
 {
   if (item->backend == NULL)
     return INB_RESUME_DEFAULT_LIFETIME_HOURS;
@@ -177,14 +118,14 @@ item_lifetime_hours (Item *item)
   return inb_backend_get_result_lifetime_hours (item->backend);
 }
 
-static const char *
-item_task_id (Item *item)
+const char *
+_inb_resume_item_task_id (Item *item)
 {
   return item->remote != NULL ? item->remote->task_id : NULL;
 }
 
-static const char *
-item_service_name (Item *item)
+const char *
+_inb_resume_item_service_name (Item *item)
 {
   return item->backend != NULL ? inb_backend_get_short_name (item->backend)
                                : inb_take_get_backend_id (item->take);
@@ -235,7 +176,7 @@ is_too_old (Item      *item,
   g_autoptr(GDateTime) submitted = NULL;
   g_autoptr(GDateTime) local = NULL;
   g_autofree char *shown = NULL;
-  guint hours = item_lifetime_hours (item);
+  guint hours = _inb_resume_item_lifetime_hours (item);
 
   if ((submitted = inb_remote_record_dup_submit_time (item->remote, NULL)) == NULL)
     return FALSE;   /* no date: let the service say */
@@ -255,7 +196,7 @@ is_too_old (Item      *item,
   item->message = g_strdup_printf (_("Expired: %s keeps a result for %u hours only, and this task "
                                      "was sent on %s. Its clip can no longer be fetched; it was not "
                                      "sent again."),
-                                   item_service_name (item), hours, shown);
+                                   _inb_resume_item_service_name (item), hours, shown);
   return TRUE;
 }
 
@@ -328,12 +269,12 @@ examine (Run        *run,
   state = item->remote != NULL ? item->remote->state : INB_REMOTE_STATE_UNKNOWN;
 
   /* Every task a take knows: never adopted by another take */
-  if (item_task_id (item) != NULL)
-    g_ptr_array_add (run->known_task_ids, g_strdup (item_task_id (item)));
+  if (_inb_resume_item_task_id (item) != NULL)
+    g_ptr_array_add (run->known_task_ids, g_strdup (_inb_resume_item_task_id (item)));
 
   if (g_strcmp0 (inb_take_get_state (item->take), "submit-unknown") == 0)
     {
-      if (item_task_id (item) == NULL)
+      if (_inb_resume_item_task_id (item) == NULL)
         {
           item->action = ACTION_LIST_SUBMIT_UNKNOWN;
           set_lookup_window (item);
@@ -342,7 +283,7 @@ examine (Run        *run,
       /* A lookup adopted a task, then Inbetween stopped: follow it */
     }
   else if (g_strcmp0 (inb_take_get_state (item->take), "failed") == 0 &&
-           state == INB_REMOTE_STATE_UNVERIFIED && item_task_id (item) != NULL)
+           state == INB_REMOTE_STATE_UNVERIFIED && _inb_resume_item_task_id (item) != NULL)
     {
       /* The downloaded clip did not pass the checker and was set aside:
        * fetch it again while the service keeps it */
@@ -353,7 +294,7 @@ examine (Run        *run,
       return NULL;
     }
 
-  if (item_task_id (item) != NULL)
+  if (_inb_resume_item_task_id (item) != NULL)
     {
       if (clip_in_place (item))
         item->action = ACTION_FINISH_LOCAL;
@@ -363,7 +304,7 @@ examine (Run        *run,
                                            item->remote->service != NULL
                                            ? item->remote->service
                                            : inb_take_get_backend_id (item->take),
-                                           item_task_id (item)))
+                                           _inb_resume_item_task_id (item)))
         item->action = ACTION_BUSY;
       else
         item->action = ACTION_RESUME;
@@ -423,8 +364,8 @@ scan_worker (GTask        *task,
 
 /* Outcomes (main thread) -------------------------------------------------- */
 
-static void
-item_set_entry (Item             *item,
+void
+_inb_resume_item_set_entry (Item             *item,
                 InbResumeOutcome  outcome,
                 const char       *message)
 {
@@ -433,7 +374,7 @@ item_set_entry (Item             *item,
   entry->take_id = g_strdup (inb_take_get_id (item->take));
   entry->take_dir = g_strdup (inb_take_get_dir (item->take));
   entry->backend_id = g_strdup (inb_take_get_backend_id (item->take));
-  entry->task_id = g_strdup (item_task_id (item));
+  entry->task_id = g_strdup (_inb_resume_item_task_id (item));
   entry->outcome = outcome;
   entry->message = g_strdup (message);
 
@@ -441,8 +382,8 @@ item_set_entry (Item             *item,
   item->entry = entry;
 }
 
-static void
-item_set_take_error (Item       *item,
+void
+_inb_resume_item_set_take_error (Item       *item,
                      int         code,
                      const char *message)
 {
@@ -477,16 +418,16 @@ item_set_done (Item *item)
 static void finish_run_if_done (GTask *task);
 
 /* remote.json, durably: a task id is on disk before it is followed. */
-static gboolean
-write_remote (Item    *item,
+gboolean
+_inb_resume_write_remote (Item    *item,
               GError **error)
 {
   return inb_remote_record_save (item->new_remote, inb_take_get_dir (item->take), error);
 }
 
 /* The take's own copy of the record (take.json's "remote"). */
-static void
-item_set_take_remote (Item       *item,
+void
+_inb_resume_item_set_take_remote (Item       *item,
                       JsonObject *extra)
 {
   g_autoptr(JsonObject) remote = inb_remote_record_to_json (item->remote);
@@ -508,7 +449,7 @@ save_worker (GTask        *task,
   Item *item = task_data;
   g_autoptr(GError) error = NULL;
 
-  if (item->new_remote != NULL && !write_remote (item, &error))
+  if (item->new_remote != NULL && !_inb_resume_write_remote (item, &error))
     {
       g_warning ("Take %s: %s", inb_take_get_id (item->take), error->message);
       g_clear_error (&error);
@@ -545,8 +486,8 @@ saved_cb (GObject      *object,
   finish_run_if_done (run_task);
 }
 
-static void
-item_save (GTask *run_task,
+void
+_inb_resume_item_save (GTask *run_task,
            Item  *item)
 {
   g_autoptr(GTask) save = g_task_new (NULL, NULL, saved_cb, g_object_ref (run_task));
@@ -556,8 +497,8 @@ item_save (GTask *run_task,
   g_task_run_in_thread (save, save_worker);
 }
 
-static void
-item_leave (GTask *run_task)
+void
+_inb_resume_item_leave (GTask *run_task)
 {
   Run *run = g_task_get_task_data (run_task);
 
@@ -565,11 +506,6 @@ item_leave (GTask *run_task)
   finish_run_if_done (run_task);
 }
 
-typedef struct
-{
-  GTask *run_task;
-  Item  *item;
-} Resuming;
 
 static void
 resumed_cb (GObject      *object,
@@ -590,17 +526,17 @@ resumed_cb (GObject      *object,
       g_autofree char *message = item->adopted
         ? g_strdup_printf (_("The answer to the submit was lost, but %s lists its task %s: "
                              "adopted it and fetched its clip (nothing was sent again)"),
-                           service, item_task_id (item))
+                           service, _inb_resume_item_task_id (item))
         : g_strdup_printf (_("Fetched the clip of %s task %s"),
-                           service, item_task_id (item));
+                           service, _inb_resume_item_task_id (item));
 
       item->width = inb_result_get_width (item->result);
       item->height = inb_result_get_height (item->result);
       item->n_frames = inb_result_get_n_frames (item->result);
       item->fps = inb_result_get_fps (item->result);
       item_set_done (item);
-      item_set_entry (item, INB_RESUME_DONE, message);
-      item_save (run_task, item);
+      _inb_resume_item_set_entry (item, INB_RESUME_DONE, message);
+      _inb_resume_item_save (run_task, item);
       return;
     }
 
@@ -608,17 +544,17 @@ resumed_cb (GObject      *object,
     {
       g_autofree char *message = g_strdup_printf (_("Expired: %s — it was not sent again."), error->message);
 
-      item_set_take_error (item, INB_BACKEND_ERROR_EXPIRED, message);
+      _inb_resume_item_set_take_error (item, INB_BACKEND_ERROR_EXPIRED, message);
       inb_take_set_state (item->take, "expired");
-      item_set_entry (item, INB_RESUME_EXPIRED, message);
-      item_save (run_task, item);
+      _inb_resume_item_set_entry (item, INB_RESUME_EXPIRED, message);
+      _inb_resume_item_save (run_task, item);
     }
   else if (g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN))
     {
       inb_take_set_error (item->take, error);
       inb_take_set_state (item->take, "submit-unknown");
-      item_set_entry (item, INB_RESUME_SUBMIT_UNKNOWN, error->message);
-      item_save (run_task, item);
+      _inb_resume_item_set_entry (item, INB_RESUME_SUBMIT_UNKNOWN, error->message);
+      _inb_resume_item_save (run_task, item);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY) ||
@@ -629,20 +565,20 @@ resumed_cb (GObject      *object,
       /* Nothing is lost: the record stays, the next resume tries again */
       g_autofree char *message = g_strdup_printf (_("Left for later: %s"), error->message);
 
-      item_set_entry (item, INB_RESUME_PENDING, message);
-      item_leave (run_task);
+      _inb_resume_item_set_entry (item, INB_RESUME_PENDING, message);
+      _inb_resume_item_leave (run_task);
     }
   else
     {
       inb_take_set_error (item->take, error);
       inb_take_set_state (item->take, "failed");
-      item_set_entry (item, INB_RESUME_FAILED, error->message);
-      item_save (run_task, item);
+      _inb_resume_item_set_entry (item, INB_RESUME_FAILED, error->message);
+      _inb_resume_item_save (run_task, item);
     }
 }
 
-static void
-item_resume (GTask *run_task,
+void
+_inb_resume_item_resume (GTask *run_task,
              Item  *item)
 {
   InbBackend *backend = item->backend;
@@ -656,8 +592,8 @@ item_resume (GTask *run_task,
       g_autofree char *message = g_strdup_printf (_("Left for later: this Inbetween has no backend “%s”"),
                                                   inb_take_get_backend_id (item->take));
 
-      item_set_entry (item, INB_RESUME_PENDING, message);
-      item_leave (run_task);
+      _inb_resume_item_set_entry (item, INB_RESUME_PENDING, message);
+      _inb_resume_item_leave (run_task);
       return;
     }
 
@@ -672,7 +608,7 @@ item_resume (GTask *run_task,
   inb_request_set_work_dir (request, inb_take_get_dir (item->take));
 
   g_debug ("Resuming take %s: %s task %s", inb_take_get_id (item->take),
-           inb_backend_get_id (backend), item_task_id (item));
+           inb_backend_get_id (backend), _inb_resume_item_task_id (item));
 
   resuming = g_new0 (Resuming, 1);
   resuming->run_task = g_object_ref (run_task);
@@ -682,318 +618,34 @@ item_resume (GTask *run_task,
                             g_task_get_cancellable (run_task), resumed_cb, resuming);
 }
 
-/* Lost submits ------------------------------------------------------------ */
-
-static char *
-local_time (GDateTime *time)
-{
-  g_autoptr(GDateTime) local = g_date_time_to_local (time);
-
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
-}
-
-/* Leaves a lost submit for the user, saying why. */
-static void
-item_leave_unknown (GTask      *run_task,
-                    Item       *item,
-                    const char *message)
-{
-  item_set_take_error (item, INB_BACKEND_ERROR_SUBMIT_UNKNOWN, message);
-  inb_take_set_state (item->take, "submit-unknown");
-  item_set_entry (item, INB_RESUME_SUBMIT_UNKNOWN, message);
-  item_save (run_task, item);
-}
-
-/* Another lost submit of the same model whose window overlaps this one's:
- * a single task found then could be either's. */
-static gboolean
-has_twin (Run  *run,
-          Item *item)
-{
-  for (guint i = 0; i < run->items->len; i++)
-    {
-      Item *other = g_ptr_array_index (run->items, i);
-
-      if (other == item || other->window_from == NULL ||
-          (other->action != ACTION_LIST_SUBMIT_UNKNOWN && other->action != ACTION_MARK_SUBMIT_UNKNOWN))
-        continue;
-      if (g_strcmp0 (inb_take_get_backend_id (other->take), inb_take_get_backend_id (item->take)) != 0 ||
-          g_strcmp0 (inb_take_get_model_id (other->take), inb_take_get_model_id (item->take)) != 0)
-        continue;
-      if (g_date_time_compare (other->window_from, item->window_to) <= 0 &&
-          g_date_time_compare (item->window_from, other->window_to) <= 0)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-static void
-adopted_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) run_task = user_data;
-  GTask *write = G_TASK (result);
-  Item *item = g_task_get_task_data (write);
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (write, &error))
-    {
-      g_autofree char *message =
-        g_strdup_printf (_("The service lists this job’s task %s, but Inbetween could not record it (%s); "
-                           "it was not followed and nothing was sent again"),
-                         item->new_remote->task_id, error->message);
-
-      g_clear_pointer (&item->new_remote, inb_remote_record_free);
-      item_leave_unknown (run_task, item, message);
-      return;
-    }
-
-  /* On disk: from now on the take follows this task like any other */
-  g_clear_pointer (&item->remote, inb_remote_record_free);
-  item->remote = g_steal_pointer (&item->new_remote);
-  item->adopted = TRUE;
-  item_set_take_remote (item, NULL);
-  inb_take_set_error (item->take, NULL);
-  inb_take_set_state (item->take, "running");
-  item_resume (run_task, item);
-}
-
-static void
-adopt_worker (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  GError *error = NULL;
-
-  if (write_remote (task_data, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-looked_up_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Resuming *looking = user_data;
-  g_autoptr(GTask) run_task = looking->run_task;
-  Item *item = looking->item;
-  InbCloudBackend *backend = INB_CLOUD_BACKEND (object);
-  Run *run = g_task_get_task_data (run_task);
-  g_autoptr(InbCloudLookup) lookup = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *from = NULL;
-  g_autofree char *to = NULL;
-  const char *service = inb_backend_get_name (INB_BACKEND (backend));
-  const char *model;
-
-  g_free (looking);
-
-  model = inb_take_get_model_id (item->take);
-  from = local_time (item->window_from);
-  to = local_time (item->window_to);
-  lookup = inb_cloud_backend_look_up_finish (backend, result, &error);
-
-  if (lookup == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      /* Stopping: nothing learnt, nothing changed */
-      item_set_entry (item, INB_RESUME_PENDING, _("Left for later: the lookup was stopped"));
-      item_leave (run_task);
-      return;
-    }
-
-  if (lookup == NULL)
-    {
-      g_autofree char *message =
-        g_strdup_printf (_("The answer to the submit was lost and looking its task up at %s failed (%s). "
-                           "It stays unresolved: check the provider’s console before making it again; "
-                           "it is not sent again automatically."),
-                         service, error->message);
-
-      item_leave_unknown (run_task, item, message);
-      return;
-    }
-
-  if (lookup->outcome == INB_CLOUD_LOOKUP_FOUND && !has_twin (run, item))
-    {
-      g_autoptr(GTask) write = g_task_new (NULL, NULL, adopted_cb, g_object_ref (run_task));
-
-      g_debug ("Take %s: adopting %s task %s", inb_take_get_id (item->take), service, lookup->task_id);
-      item->new_remote = item->remote != NULL ? inb_remote_record_copy (item->remote) : inb_remote_record_new ();
-      g_free (item->new_remote->service);
-      item->new_remote->service = g_strdup (inb_take_get_backend_id (item->take));
-      g_free (item->new_remote->model);
-      item->new_remote->model = g_strdup (model);
-      item->new_remote->state = INB_REMOTE_STATE_SUBMITTED;
-      g_free (item->new_remote->task_id);
-      item->new_remote->task_id = g_strdup (lookup->task_id);
-      g_free (item->new_remote->adopted);
-      item->new_remote->adopted = g_strdup ("lookup");
-      if (item->submitted != NULL && item->intent_kind == INTENT_EXACT)
-        {
-          g_free (item->new_remote->submitted);
-          item->new_remote->submitted = g_strdup (item->submitted);
-        }
-      g_task_set_name (write, "[inb] resume adopt");
-      g_task_set_task_data (write, item, NULL);
-      g_task_run_in_thread (write, adopt_worker);
-      return;
-    }
-
-  if (lookup->outcome != INB_CLOUD_LOOKUP_NONE)
-    {
-      GString *ids = g_string_new (NULL);
-      g_autofree char *message = NULL;
-
-      for (guint i = 0; i < lookup->matches->len; i++)
-        {
-          InbCloudTaskInfo *info = g_ptr_array_index (lookup->matches, i);
-          g_autoptr(GDateTime) created = g_date_time_new_from_unix_utc (info->created / G_USEC_PER_SEC);
-          g_autofree char *when = local_time (created);
-
-          g_string_append_printf (ids, "%s%s (%s, %s)", i > 0 ? ", " : "", info->task_id, when,
-                                  info->status != NULL ? info->status : "?");
-        }
-
-      if (lookup->outcome == INB_CLOUD_LOOKUP_FOUND)
-        message = g_strdup_printf (_("The answer to the submit was lost. %s lists one task of %s sent between "
-                                     "%s and %s: %s; but another take was sent to it at the same time, so "
-                                     "Inbetween cannot tell whose it is and adopted none. Check the "
-                                     "provider’s console; nothing was sent again."),
-                                   service, model, from, to, ids->str);
-      else
-        message = g_strdup_printf (_("The answer to the submit was lost. %s lists %u tasks of %s sent between "
-                                     "%s and %s: %s. Inbetween cannot tell which one is this take’s, so it "
-                                     "adopted none. Check the provider’s console; nothing was sent again."),
-                                   service, lookup->matches->len, model, from, to, ids->str);
-      g_string_free (ids, TRUE);
-      item_leave_unknown (run_task, item, message);
-      return;
-    }
-
-  /* None. Conclusive only once the window closed a while ago, and while
-   * the service still lists tasks of that time. */
-  if (g_date_time_difference (now, item->window_to) > (GTimeSpan) LOOKUP_SETTLE_S * G_TIME_SPAN_SECOND)
-    {
-      g_autofree char *message =
-        g_strdup_printf (_("Not found at %s: it has no task of %s sent between %s and %s, so the submit "
-                           "never reached it and nothing was generated or charged. Make it again when "
-                           "you like."),
-                         service, model, from, to);
-
-      item->new_remote = item->remote != NULL ? inb_remote_record_copy (item->remote) : inb_remote_record_new ();
-      item->new_remote->state = INB_REMOTE_STATE_NOT_FOUND;
-      item_set_take_error (item, INB_BACKEND_ERROR_FAILED, message);
-      inb_take_set_state (item->take, "failed");
-      item_set_entry (item, INB_RESUME_FAILED, message);
-      item_save (run_task, item);
-    }
-  else
-    {
-      g_autofree char *message =
-        g_strdup_printf (_("The answer to the submit was lost and %s lists no task of it yet; Inbetween "
-                           "looks again next time. It is not sent again automatically."),
-                         service);
-
-      item_leave_unknown (run_task, item, message);
-    }
-}
-
-/* A submit whose answer was lost: look its task up where the service
- * can list them; otherwise it waits for the user. */
-static void
-item_reconcile (GTask      *run_task,
-                Item       *item,
-                const char *fallback)
-{
-  Run *run = g_task_get_task_data (run_task);
-  InbBackend *backend = item->backend;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *message = NULL;
-  const char *name;
-  guint hours = item_lifetime_hours (item);
-
-  if (backend == NULL || !INB_IS_CLOUD_BACKEND (backend) ||
-      inb_backend_get_lost_submit_lookup (backend) != INB_LOST_SUBMIT_TASK_LIST)
-    {
-      name = backend != NULL ? inb_backend_get_name (backend) : inb_take_get_backend_id (item->take);
-      message = g_strdup_printf (_("%s Inbetween cannot look it up at %s: check its dashboard before "
-                                   "making it again; it is not sent again automatically."),
-                                 fallback, name);
-    }
-  else if (item->window_from == NULL)
-    message = g_strdup_printf (_("%s Inbetween cannot look it up: it does not know when it was sent."), fallback);
-  else if (hours > 0 && g_date_time_difference (now, item->window_from) >= (GTimeSpan) hours * G_TIME_SPAN_HOUR)
-    message = g_strdup_printf (_("%s It was sent more than %u hours ago, longer than %s lists tasks: check "
-                                 "its console."),
-                               fallback, hours, inb_backend_get_name (backend));
-  else if (!inb_backend_has_api_key (backend))
-    message = g_strdup_printf (_("%s Inbetween will look it up at %s once it has the key."),
-                               fallback, inb_backend_get_name (backend));
-
-  if (message != NULL)
-    {
-      if (item->marked || g_strcmp0 (message, inb_take_get_error_message (item->take)) != 0)
-        item_leave_unknown (run_task, item, message);
-      else
-        {
-          item_set_entry (item, INB_RESUME_SUBMIT_UNKNOWN, message);
-          item_leave (run_task);
-        }
-      return;
-    }
-
-  {
-    g_autoptr(GPtrArray) known = g_ptr_array_copy (run->known_task_ids, (GCopyFunc) (void (*) (void)) g_strdup, NULL);
-    Resuming *looking = g_new0 (Resuming, 1);
-
-    g_ptr_array_set_free_func (known, g_free);
-    g_ptr_array_add (known, NULL);
-    g_debug ("Take %s: looking its lost submit up at %s", inb_take_get_id (item->take),
-             inb_backend_get_name (backend));
-
-    looking->run_task = g_object_ref (run_task);
-    looking->item = item;
-    inb_cloud_backend_look_up_async (INB_CLOUD_BACKEND (backend), inb_take_get_model_id (item->take),
-                                     item->window_from, item->window_to,
-                                     (const char * const *) known->pdata,
-                                     g_task_get_cancellable (run_task), looked_up_cb, looking);
-  }
-}
-
 static void
 item_start (GTask *run_task,
             Item  *item)
 {
   /* The take's own record names the remote task too */
   if (item->remote != NULL && item->action != ACTION_LIST_SUBMIT_UNKNOWN)
-    item_set_take_remote (item, NULL);
+    _inb_resume_item_set_take_remote (item, NULL);
 
   switch (item->action)
     {
     case ACTION_FINISH_LOCAL:
       item_set_done (item);
-      item_set_entry (item, INB_RESUME_DONE, _("The clip was already downloaded"));
-      item_save (run_task, item);
+      _inb_resume_item_set_entry (item, INB_RESUME_DONE, _("The clip was already downloaded"));
+      _inb_resume_item_save (run_task, item);
       break;
 
     case ACTION_EXPIRE:
       {
         g_autoptr(JsonObject) extra = json_object_new ();
 
-        json_object_set_int_member (extra, "lifetime_hours", item_lifetime_hours (item));
+        json_object_set_int_member (extra, "lifetime_hours", _inb_resume_item_lifetime_hours (item));
         if (item->expired_at != NULL)
           json_object_set_string_member (extra, "expired_at", item->expired_at);
-        item_set_take_remote (item, extra);
-        item_set_take_error (item, INB_BACKEND_ERROR_EXPIRED, item->message);
+        _inb_resume_item_set_take_remote (item, extra);
+        _inb_resume_item_set_take_error (item, INB_BACKEND_ERROR_EXPIRED, item->message);
         inb_take_set_state (item->take, "expired");
-        item_set_entry (item, INB_RESUME_EXPIRED, item->message);
-        item_save (run_task, item);
+        _inb_resume_item_set_entry (item, INB_RESUME_EXPIRED, item->message);
+        _inb_resume_item_save (run_task, item);
       }
       break;
 
@@ -1002,36 +654,36 @@ item_start (GTask *run_task,
         g_autofree char *message =
           g_strdup_printf (_("Inbetween stopped while sending this job to %s; it may have been "
                              "accepted (and charged)."),
-                           item_service_name (item));
+                           _inb_resume_item_service_name (item));
 
-        item_reconcile (run_task, item, message);
+        _inb_resume_item_reconcile (run_task, item, message);
       }
       break;
 
     case ACTION_LIST_SUBMIT_UNKNOWN:
-      item_reconcile (run_task, item, _("The answer to the submit was lost; it may have been accepted (and charged)."));
+      _inb_resume_item_reconcile (run_task, item, _("The answer to the submit was lost; it may have been accepted (and charged)."));
       break;
 
     case ACTION_NOT_SENT:
       {
         const char *message = _("Inbetween stopped before this job reached the service; nothing was sent or charged");
 
-        item_set_take_error (item, INB_BACKEND_ERROR_FAILED, message);
+        _inb_resume_item_set_take_error (item, INB_BACKEND_ERROR_FAILED, message);
         inb_take_set_state (item->take, "failed");
-        item_set_entry (item, INB_RESUME_FAILED, message);
-        item_save (run_task, item);
+        _inb_resume_item_set_entry (item, INB_RESUME_FAILED, message);
+        _inb_resume_item_save (run_task, item);
       }
       break;
 
     case ACTION_BUSY:
-      item_set_entry (item, INB_RESUME_PENDING,
+      _inb_resume_item_set_entry (item, INB_RESUME_PENDING,
                       _("Left alone: another Inbetween is following this task right now"));
-      item_leave (run_task);
+      _inb_resume_item_leave (run_task);
       break;
 
     case ACTION_RESUME:
     default:
-      item_resume (run_task, item);
+      _inb_resume_item_resume (run_task, item);
       break;
     }
 }
