@@ -392,6 +392,9 @@ gif_sink_finish (InbExportSink  *sink,
       guint64 t0, t1;
       g_autofree guint8 *indices = NULL;
 
+      if (g_cancellable_set_error_if_cancelled (self->params.cancellable, error))
+        goto out;
+
       g_mutex_lock (&remap.mutex);
       while (remap.indices[f] == NULL)
         g_cond_wait (&remap.cond, &remap.mutex);
@@ -491,6 +494,7 @@ gif_sink_free (InbExportSink *sink)
   if (self->attr != NULL)
     liq_attr_destroy (self->attr);
   g_clear_pointer (&self->frames, g_ptr_array_unref);
+  g_clear_object (&self->params.cancellable);
   g_free (self->path);
   g_free (self->metadata);
   g_free (self);
@@ -518,6 +522,8 @@ _inb_export_sink_new_gif (const InbExportSinkParams  *params,
   self->metadata = g_strdup (params->metadata);
   self->params.path = self->path;
   self->params.metadata = self->metadata;
+  if (params->cancellable != NULL)
+    g_object_ref (params->cancellable);
   self->frames = g_ptr_array_new_with_free_func (image_unref_nullable);
   self->attr = liq_attr_create ();
   liq_set_max_colors (self->attr, 255);   /* 255 is the transparent index */

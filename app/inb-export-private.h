@@ -79,6 +79,7 @@ typedef struct
   guint            loop;       /* GIF/WebP: plays, 0 = forever */
   guint            n_frames;   /* frames that will be pushed */
   const char      *metadata;   /* compact ASCII JSON, or NULL */
+  GCancellable    *cancellable; /* finish() of the slow encoders stops on it */
 } InbExportSinkParams;
 
 typedef struct _InbExportSink InbExportSink;
