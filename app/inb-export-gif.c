@@ -29,7 +29,10 @@
  * palette flicker between frames; a first–last-frame clip moves between
  * two images, so one palette fits it. Index 255 is transparent: a pixel
  * whose index equals what the previous frame left on the canvas is not
- * sent again, and each frame is cropped to the box that changed.
+ * sent again, and each frame is cropped to the box that changed. Where
+ * the picture stands still the shown pixel is kept, so the dithering
+ * does not shimmer (and a 480 px GIF of a sample take is a third of the
+ * size).
  */
 
 #define TRANSPARENT 255
@@ -45,6 +48,10 @@
  * the sample clip is 36.6 dB from the source against 34.7 at 16/16, and
  * the GIF 26 % smaller (measured on the sample take, frame 40). */
 #define ERROR_SHARE 13
+/* A pixel whose colour moved by at most this (of 255) on every channel
+ * since it was last drawn stays as drawn. On the sample take at 480 px:
+ * 3.62 → 1.35 MB, frames 0.4 dB further from the source, no trails. */
+#define STILL       3
 #define LUT_SIZE    (1 << (3 * LUT_BITS))
 
 typedef struct
@@ -308,6 +315,7 @@ gif_sink_finish (InbExportSink  *sink,
   ColorMapObject *map = NULL;
   GifFileType *gif = NULL;
   g_autofree guint8 *canvas = NULL;
+  g_autofree guint8 *shown = NULL;   /* the source colour each canvas pixel was made for */
   g_autofree guint8 *patch = NULL;
   g_autofree GThread **threads = NULL;
   g_autofree RemapWorker *workers = NULL;
@@ -382,6 +390,7 @@ gif_sink_finish (InbExportSink  *sink,
     }
 
   canvas = g_malloc (n_pixels);
+  shown = g_malloc (n_pixels * 3);
   patch = g_malloc (n_pixels);
 
   for (guint f = 0; f < n_frames; f++)
@@ -400,6 +409,29 @@ gif_sink_finish (InbExportSink  *sink,
         g_cond_wait (&remap.cond, &remap.mutex);
       indices = g_steal_pointer (&remap.indices[f]);
       g_mutex_unlock (&remap.mutex);
+
+      /* Where the picture stands still, keep what is shown: the new
+       * frame's dithering would differ pixel by pixel (shimmer, and
+       * bytes). "Still" is measured against the colour the shown pixel
+       * was made for, so a slow change still gets through. */
+      {
+        InbImage *frame = g_ptr_array_index (self->frames, f);
+        const guint8 *src = inb_image_get_data (frame);
+        gsize stride = inb_image_get_stride (frame);
+
+        for (guint y = 0; y < height; y++)
+          for (guint x = 0; x < width; x++)
+            {
+              gsize i = (gsize) y * width + x;
+              const guint8 *p = src + y * stride + x * 3;
+              guint8 *q = shown + i * 3;
+
+              if (f > 0 && ABS (p[0] - q[0]) <= STILL && ABS (p[1] - q[1]) <= STILL && ABS (p[2] - q[2]) <= STILL)
+                indices[i] = canvas[i];
+              else if (f == 0 || indices[i] != canvas[i])
+                memcpy (q, p, 3);
+            }
+      }
 
       /* The frame is mapped: let it go. */
       g_clear_pointer (&g_ptr_array_index (self->frames, f), inb_image_unref);
