@@ -70,6 +70,7 @@ static const GEnumValue job_state_values[] = {
   { INB_JOB_CANCELLED,      "INB_JOB_CANCELLED",      "cancelled" },
   { INB_JOB_SUBMIT_UNKNOWN, "INB_JOB_SUBMIT_UNKNOWN", "submit-unknown" },
   { INB_JOB_EXPIRED,        "INB_JOB_EXPIRED",        "expired" },
+  { INB_JOB_INTERRUPTED,    "INB_JOB_INTERRUPTED",    "interrupted" },
   { 0, NULL, NULL }
 };
 
@@ -159,6 +160,10 @@ inb_job_state_can_move (InbJobState from,
 
     case INB_JOB_EXPIRED:
       return from >= INB_JOB_SUBMITTED && from <= INB_JOB_DOWNLOADING;
+
+    case INB_JOB_INTERRUPTED:
+      /* Only a take whose process died: never a live job's move */
+      return FALSE;
 
     default:
       return FALSE;
@@ -438,6 +443,16 @@ take_saved_cb (GObject      *object,
     g_warning ("Take %s: %s", inb_take_get_id (INB_TAKE (object)), error->message);
 }
 
+/* The end is on disk: the take's lock can go (see inb_take_acquire_lock()) */
+static void
+final_take_saved_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  take_saved_cb (object, result, user_data);
+  inb_take_release_lock (INB_TAKE (object));
+}
+
 static void
 inb_job_set_state (InbJob      *self,
                    InbJobState  state)
@@ -464,6 +479,7 @@ inb_job_set_state (InbJob      *self,
   if (self->left && state == INB_JOB_CANCELLED)
     {
       self->ended_at = g_get_monotonic_time ();
+      inb_take_release_lock (self->take);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
       g_signal_emit (self, signals[FINISHED], 0);
       return;
@@ -478,7 +494,8 @@ inb_job_set_state (InbJob      *self,
         inb_take_set_timing (self->take, "total", inb_job_get_elapsed (self));
     }
 
-  inb_take_save_async (self->take, NULL, take_saved_cb, NULL);
+  inb_take_save_async (self->take, NULL,
+                       inb_job_state_is_terminal (state) ? final_take_saved_cb : take_saved_cb, NULL);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 

@@ -25,6 +25,7 @@ typedef enum
   INB_JOB_CANCELLED,
   INB_JOB_SUBMIT_UNKNOWN,
   INB_JOB_EXPIRED,
+  INB_JOB_INTERRUPTED,   /* the process making it died; set only when settling such a take */
 } InbJobState;
 
 #define INB_TYPE_JOB_STATE (inb_job_state_get_type ())

@@ -35,7 +35,6 @@ struct _InbSession
   InbSecrets         *secrets;
   GSettings          *settings;      /* nullable: the schema is not installed */
   char               *takes_dir;
-  guint               n_takes;       /* takes numbered this run */
 };
 
 G_DEFINE_FINAL_TYPE (InbSession, inb_session, G_TYPE_OBJECT)
@@ -550,7 +549,6 @@ typedef struct
   InbRequest        *request;
   InbTake           *take;
   char              *takes_dir;
-  guint              number;
 } Generate;
 
 static void
@@ -576,6 +574,7 @@ generate_worker (GTask        *task,
   Generate *g = task_data;
   InbGenerateInputs *in = g->inputs;
   g_autoptr(GError) error = NULL;
+  guint number;
 
   g->request = inb_request_build (g->backend, g->model, in->first, in->last,
                                   in->prompt, in->negative_prompt, in->params, in->seed, &error);
@@ -588,9 +587,20 @@ generate_worker (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
+  /* Numbered before its folder exists (the first count is of folders) */
+  number = inb_take_next_number (g->takes_dir);
   g->take = inb_take_create (g->takes_dir, g->request, &error);
   if (g->take != NULL)
-    inb_take_set_number (g->take, g->number);
+    {
+      /* Held until the job ends: a take left unfinished and unlocked was
+       * abandoned by a process that died (see InbLibrary) */
+      if (!inb_take_acquire_lock (g->take, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      inb_take_set_number (g->take, number);
+    }
   if (g->take == NULL || !inb_take_save (g->take, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -730,7 +740,6 @@ inb_session_generate_async (InbSession          *self,
 
   g->backend = g_object_ref (backend);
   g->model = g_object_ref (model);
-  g->number = ++self->n_takes;
   inb_session_configure_backend (self, backend);
 
   if (inb_backend_takes_key (backend))

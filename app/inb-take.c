@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -21,6 +24,12 @@
 #define CLIP_FILE      "clip.mp4"
 #define THUMBNAIL_FILE "thumbnail.png"
 #define THUMBNAIL_SIZE 320
+#define LOCK_FILE      ".take.lock"
+#define COUNTER_FILE   ".next-number"
+
+/* Lengths a take keeps of the artist's own words */
+#define MAX_TITLE_LENGTH 200
+#define MAX_NOTE_LENGTH  4000
 
 struct _InbTake
 {
@@ -34,6 +43,9 @@ struct _InbTake
 
   /* Serial writer: one write at a time, in call order. */
   GThreadPool *writer;
+
+  /* Held while the take is being made (inb_take_acquire_lock()) */
+  int          lock_fd;
 };
 
 G_DEFINE_FINAL_TYPE (InbTake, inb_take, G_TYPE_OBJECT)
@@ -50,6 +62,8 @@ inb_take_finalize (GObject *object)
    * last reference is dropped on the writer thread itself. */
   if (self->writer != NULL)
     g_thread_pool_free (self->writer, FALSE, FALSE);
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);
   g_clear_pointer (&self->json, json_object_unref);
   g_free (self->id);
   g_free (self->dir);
@@ -66,6 +80,7 @@ inb_take_class_init (InbTakeClass *klass)
 static void
 inb_take_init (InbTake *self)
 {
+  self->lock_fd = -1;
 }
 
 static char *
@@ -207,24 +222,24 @@ require_string (JsonObject  *object,
 }
 
 /**
- * inb_take_load:
+ * inb_take_read_manifest:
  *
- * Blocking. A take.json written by a newer Inbetween is refused with
- * %INB_TAKE_ERROR_NEWER_VERSION and never rewritten.
+ * Blocking. Reads and parses @dir's take.json, whatever its format
+ * version: %INB_TAKE_ERROR_IO when it cannot be read,
+ * %INB_TAKE_ERROR_CORRUPT when it is not a JSON object.
+ *
+ * Returns: (transfer full): the manifest's members
  */
-InbTake *
-inb_take_load (const char  *dir,
-               GError     **error)
+JsonObject *
+inb_take_read_manifest (const char  *dir,
+                        GError     **error)
 {
-  g_autoptr(InbTake) self = NULL;
   g_autoptr(JsonParser) parser = NULL;
   g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(GError) local_error = NULL;
   gsize length;
   JsonNode *root;
-  JsonObject *object;
-  gint64 version;
 
   g_return_val_if_fail (dir != NULL, NULL);
 
@@ -259,7 +274,31 @@ inb_take_load (const char  *dir,
       return NULL;
     }
 
-  object = json_node_get_object (root);
+  return json_object_ref (json_node_get_object (root));
+}
+
+/**
+ * inb_take_load:
+ *
+ * Blocking. A take.json written by a newer Inbetween is refused with
+ * %INB_TAKE_ERROR_NEWER_VERSION and never rewritten.
+ */
+InbTake *
+inb_take_load (const char  *dir,
+               GError     **error)
+{
+  g_autoptr(InbTake) self = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autofree char *path = NULL;
+  gint64 version;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  object = inb_take_read_manifest (dir, error);
+  if (object == NULL)
+    return NULL;
+
+  path = g_build_filename (dir, TAKE_FILE, NULL);
   version = json_object_get_int_member_with_default (object, "schema_version", 0);
 
   if (version > INB_TAKE_SCHEMA_VERSION)
@@ -362,6 +401,278 @@ inb_take_set_number (InbTake *self,
   g_return_if_fail (INB_IS_TAKE (self));
 
   json_object_set_int_member (self->json, "number", number);
+}
+
+gboolean
+inb_take_get_starred (InbTake *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (INB_IS_TAKE (self), FALSE);
+
+  node = json_object_get_member (self->json, "starred");
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
+void
+inb_take_set_starred (InbTake  *self,
+                      gboolean  starred)
+{
+  g_return_if_fail (INB_IS_TAKE (self));
+
+  json_object_set_boolean_member (self->json, "starred", starred);
+}
+
+/* A string member, or NULL when absent or of another type. */
+static const char *
+get_text (InbTake    *self,
+          const char *member)
+{
+  JsonNode *node = json_object_get_member (self->json, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+/* The artist's words, whole characters only, at most @max of them. */
+static void
+set_text (InbTake    *self,
+          const char *member,
+          const char *text,
+          glong       max)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *stripped = NULL;
+
+  if (text == NULL || *text == '\0')
+    {
+      json_object_remove_member (self->json, member);
+      return;
+    }
+
+  valid = g_utf8_make_valid (text, -1);
+  if (g_utf8_strlen (valid, -1) > max)
+    *g_utf8_offset_to_pointer (valid, max) = '\0';
+  stripped = g_strstrip (g_strdup (valid));
+
+  if (*stripped == '\0')
+    json_object_remove_member (self->json, member);
+  else
+    json_object_set_string_member (self->json, member, stripped);
+}
+
+const char *
+inb_take_get_title (InbTake *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+  return get_text (self, "title");
+}
+
+void
+inb_take_set_title (InbTake    *self,
+                    const char *title)
+{
+  g_return_if_fail (INB_IS_TAKE (self));
+  set_text (self, "title", title, MAX_TITLE_LENGTH);
+}
+
+const char *
+inb_take_get_note (InbTake *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+  return get_text (self, "note");
+}
+
+void
+inb_take_set_note (InbTake    *self,
+                   const char *note)
+{
+  g_return_if_fail (INB_IS_TAKE (self));
+  set_text (self, "note", note, MAX_NOTE_LENGTH);
+}
+
+const char *
+inb_take_get_group (InbTake *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+  return get_text (self, "group");
+}
+
+void
+inb_take_set_group (InbTake    *self,
+                    const char *group)
+{
+  g_return_if_fail (INB_IS_TAKE (self));
+  set_text (self, "group", group, 64);
+}
+
+/**
+ * inb_take_set_member:
+ * @value: (nullable) (transfer none): %NULL removes the member
+ */
+void
+inb_take_set_member (InbTake    *self,
+                     const char *member,
+                     JsonNode   *value)
+{
+  g_return_if_fail (INB_IS_TAKE (self));
+  g_return_if_fail (member != NULL);
+
+  if (value == NULL)
+    json_object_remove_member (self->json, member);
+  else
+    json_object_set_member (self->json, member, json_node_copy (value));
+}
+
+/* Locks -------------------------------------------------------------------- */
+
+/**
+ * inb_take_lock:
+ *
+ * Blocking (briefly). Takes @dir's lock for the process making the take.
+ *
+ * Returns: the lock's descriptor (give it to inb_take_unlock()), or -1
+ *   with @error set (%G_IO_ERROR_BUSY: another process holds it)
+ */
+static int
+take_lock (const char  *dir,
+               GError     **error)
+{
+  g_autofree char *path = g_build_filename (dir, LOCK_FILE, NULL);
+  int fd;
+
+  g_return_val_if_fail (dir != NULL, -1);
+
+  /* Not inherited by the helpers we start: they must not keep it */
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not lock the take in %s: %s"), dir, g_strerror (saved));
+      return -1;
+    }
+
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      g_set_error (error, G_IO_ERROR, saved == EWOULDBLOCK ? G_IO_ERROR_BUSY : g_io_error_from_errno (saved),
+                   _("The take in %s is being made by another Inbetween"), dir);
+      return -1;
+    }
+
+  return fd;
+}
+
+/**
+ * inb_take_acquire_lock:
+ *
+ * Blocking (briefly: never waits for another process). From the take's
+ * creation until its job ends, the process making it holds its lock: a
+ * take found unfinished and unlocked was left by a process that died.
+ */
+gboolean
+inb_take_acquire_lock (InbTake  *self,
+                       GError  **error)
+{
+  g_return_val_if_fail (INB_IS_TAKE (self), FALSE);
+
+  if (self->lock_fd >= 0)
+    return TRUE;
+
+  self->lock_fd = take_lock (self->dir, error);
+  return self->lock_fd >= 0;
+}
+
+void
+inb_take_release_lock (InbTake *self)
+{
+  g_return_if_fail (INB_IS_TAKE (self));
+
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);   /* releases the flock */
+  self->lock_fd = -1;
+}
+
+/**
+ * inb_take_is_locked:
+ *
+ * Returns: whether a live process holds @dir's lock now
+ */
+gboolean
+inb_take_is_locked (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, LOCK_FILE, NULL);
+  int fd;
+  gboolean locked;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+  if (fd < 0)
+    return FALSE;   /* never locked: nobody holds it */
+
+  locked = flock (fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  close (fd);
+
+  return locked;
+}
+
+/**
+ * inb_take_next_number:
+ *
+ * Blocking. Counts takes across every process that makes them (a small
+ * counter file in @takes_dir under an exclusive lock).
+ *
+ * Returns: the number of the next take, from 1; 0 if it cannot be counted
+ */
+guint
+inb_take_next_number (const char *takes_dir)
+{
+  g_autofree char *path = g_build_filename (takes_dir, COUNTER_FILE, NULL);
+  char buffer[32] = { 0 };
+  guint64 number = 0;
+  g_autofree char *text = NULL;
+  ssize_t n;
+  int fd;
+
+  if (g_mkdir_with_parents (takes_dir, 0700) != 0)
+    return 0;
+
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return 0;
+
+  if (flock (fd, LOCK_EX) != 0)
+    {
+      close (fd);
+      return 0;
+    }
+
+  n = pread (fd, buffer, sizeof buffer - 1, 0);
+  if (n > 0)
+    number = g_ascii_strtoull (buffer, NULL, 10);
+  if (number == 0 || number >= G_MAXUINT)
+    {
+      /* No counter yet (or a bad one): start after the takes there are */
+      g_autoptr(GDir) dir = g_dir_open (takes_dir, 0, NULL);
+      const char *name;
+
+      number = 1;
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        number += name[0] != '.';
+    }
+
+  text = g_strdup_printf ("%" G_GUINT64_FORMAT "\n", number + 1);
+  if (pwrite (fd, text, strlen (text), 0) < 0 || ftruncate (fd, (off_t) strlen (text)) != 0)
+    g_debug ("Could not update the take counter: %s", g_strerror (errno));
+
+  close (fd);
+  return (guint) number;
 }
 
 static const char *

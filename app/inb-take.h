@@ -46,6 +46,20 @@ InbTake     *inb_take_create           (const char    *takes_dir,
 /* Blocking: reads take.json from @dir. */
 InbTake     *inb_take_load             (const char    *dir,
                                         GError       **error);
+/* Blocking: take.json's members, whatever its format version. */
+JsonObject  *inb_take_read_manifest    (const char    *dir,
+                                        GError       **error);
+
+/* A take being made is locked by the process making it (flock on a file in
+ * its folder, released when it ends or the process dies): a take left
+ * unfinished and unlocked was abandoned by a process that died. */
+gboolean     inb_take_acquire_lock     (InbTake       *self,
+                                        GError       **error);
+void         inb_take_release_lock     (InbTake       *self);
+gboolean     inb_take_is_locked        (const char    *dir);
+
+/* The next number in @takes_dir ("Take 12"), counted across processes. */
+guint        inb_take_next_number      (const char    *takes_dir);
 
 const char  *inb_take_get_id           (InbTake       *self);
 const char  *inb_take_get_dir          (InbTake       *self);
@@ -56,6 +70,25 @@ char        *inb_take_dup_keyframe_path (InbTake      *self,
 guint        inb_take_get_number       (InbTake       *self);
 void         inb_take_set_number       (InbTake       *self,
                                         guint          number);
+
+/* The artist's own: a star, a title, a note (saved like every fact). */
+gboolean     inb_take_get_starred      (InbTake       *self);
+void         inb_take_set_starred      (InbTake       *self,
+                                        gboolean       starred);
+const char  *inb_take_get_title        (InbTake       *self);
+void         inb_take_set_title        (InbTake       *self,
+                                        const char    *title);
+const char  *inb_take_get_note         (InbTake       *self);
+void         inb_take_set_note         (InbTake       *self,
+                                        const char    *note);
+/* Takes made together (variations) share a group id. */
+const char  *inb_take_get_group        (InbTake       *self);
+void         inb_take_set_group        (InbTake       *self,
+                                        const char    *group);
+/* Any other member (e.g. "fidelity"); %NULL removes it. */
+void         inb_take_set_member       (InbTake       *self,
+                                        const char    *member,
+                                        JsonNode      *value);
 const char  *inb_take_get_backend_id   (InbTake       *self);
 const char  *inb_take_get_model_id     (InbTake       *self);
 const char  *inb_take_get_prompt       (InbTake       *self);

@@ -128,8 +128,11 @@ count_takes (Fixture *f)
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
   guint n = 0;
 
-  while (d != NULL && g_dir_read_name (d) != NULL)
-    n++;
+  const char *name;
+
+  /* Takes are folders; dot-files are the library's own bookkeeping */
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    n += name[0] != '.';
 
   return n;
 }
@@ -408,7 +411,15 @@ test_cli_interrupt (Fixture       *f,
 
   d = g_dir_open (dir, 0, &error);
   g_assert_no_error (error);
-  take_dir = g_build_filename (dir, g_dir_read_name (d), NULL);
+  {
+    const char *name;
+
+    /* The take's folder; dot-files are the library's bookkeeping */
+    while ((name = g_dir_read_name (d)) != NULL && name[0] == '.')
+      ;
+    g_assert_nonnull (name);
+    take_dir = g_build_filename (dir, name, NULL);
+  }
   clip = g_build_filename (take_dir, "clip.mp4", NULL);
   clip_part = g_build_filename (take_dir, "clip.mp4.part", NULL);
   g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));

@@ -252,6 +252,17 @@ test_default_backend (Fixture       *f,
   g_assert_cmpstr (fallback, ==, "local");
 }
 
+/* A session whose takes go to this case's own folder */
+static InbSession *
+new_session (Fixture *f)
+{
+  InbSession *session = inb_session_new (NULL);
+  g_autofree char *takes = g_build_filename (f->data, "inbetween", "takes", NULL);
+
+  inb_session_set_takes_dir (session, takes);
+  return session;
+}
+
 typedef struct
 {
   GMainLoop *loop;
@@ -309,8 +320,11 @@ count_takes (InbSession *session)
   g_autoptr(GDir) dir = g_dir_open (inb_session_get_takes_dir (session), 0, NULL);
   guint n = 0;
 
-  while (dir != NULL && g_dir_read_name (dir) != NULL)
-    n++;
+  const char *name;
+
+  /* Takes are folders; dot-files are the library's own bookkeeping */
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    n += name[0] != '.';
 
   return n;
 }
@@ -320,7 +334,7 @@ static void
 test_generate_refuses (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr(InbSession) session = inb_session_new (NULL);
+  g_autoptr(InbSession) session = new_session (f);
   g_autoptr(GError) error = NULL;
   g_autoptr(InbJob) job = NULL;
   InbGenerateInputs *inputs;
@@ -364,7 +378,7 @@ static void
 test_generate_queues (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr(InbSession) session = inb_session_new (NULL);
+  g_autoptr(InbSession) session = new_session (f);
   g_autoptr(GError) error = NULL;
   g_autoptr(InbJob) job = NULL;
   g_autoptr(InbTake) loaded = NULL;
@@ -434,6 +448,8 @@ main (int   argc,
   config_dir = inb_test_make_tmpdir ();
   g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
   g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
+  /* GLib reads these once: never the user's own folders */
+  g_setenv ("XDG_DATA_HOME", config_dir, TRUE);
 
   g_test_add ("/session/cli-obeys-preferences", Fixture, NULL, fixture_setup, test_cli_obeys_preferences, fixture_teardown);
   g_test_add ("/session/migrates-old-keys", Fixture, NULL, fixture_setup, test_migrates_old_keys, fixture_teardown);
