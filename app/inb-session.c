@@ -34,6 +34,7 @@ struct _InbSession
   InbJobQueue        *queue;
   InbSecrets         *secrets;
   GSettings          *settings;      /* nullable: the schema is not installed */
+  InbLibrary         *library;       /* made when first asked for */
   char               *takes_dir;
 };
 
@@ -360,6 +361,7 @@ inb_session_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
 
+  g_clear_object (&self->library);
   g_clear_object (&self->queue);
   g_clear_object (&self->secrets);
   g_clear_object (&self->settings);
@@ -469,12 +471,33 @@ inb_session_get_takes_dir (InbSession *self)
   return self->takes_dir;
 }
 
+/**
+ * inb_session_get_library:
+ *
+ * The list of every take in the session's takes folder (made, not yet
+ * loaded: see inb_library_load_async()); takes queued through this
+ * session join it at once.
+ *
+ * Returns: (transfer none)
+ */
+InbLibrary *
+inb_session_get_library (InbSession *self)
+{
+  g_return_val_if_fail (INB_IS_SESSION (self), NULL);
+
+  if (self->library == NULL)
+    self->library = inb_library_new (self->takes_dir);
+
+  return self->library;
+}
+
 void
 inb_session_set_takes_dir (InbSession *self,
                            const char *takes_dir)
 {
   g_return_if_fail (INB_IS_SESSION (self));
   g_return_if_fail (takes_dir != NULL);
+  g_return_if_fail (self->library == NULL);
 
   g_free (self->takes_dir);
   self->takes_dir = g_strdup (takes_dir);
@@ -628,6 +651,8 @@ generate_built_cb (GObject      *object,
     }
 
   job = inb_job_new (g->backend, g->request, g->take);
+  if (self->library != NULL)
+    inb_library_add_job (self->library, job);
   inb_job_queue_add (self->queue, job);
   g_task_return_pointer (task, g_steal_pointer (&job), g_object_unref);
 }

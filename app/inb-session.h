@@ -10,6 +10,7 @@
 #include "inb-backend-registry.h"
 #include "inb-job-queue.h"
 #include "inb-keyframe.h"
+#include "inb-library.h"
 #include "inb-secrets.h"
 
 G_BEGIN_DECLS
@@ -55,6 +56,7 @@ InbJobQueue        *inb_session_get_queue             (InbSession           *sel
 InbSecrets         *inb_session_get_secrets           (InbSession           *self);
 GSettings          *inb_session_get_settings          (InbSession           *self);
 const char         *inb_session_get_takes_dir         (InbSession           *self);
+InbLibrary         *inb_session_get_library           (InbSession           *self);
 void                inb_session_set_takes_dir         (InbSession           *self,
                                                        const char           *takes_dir);
 

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -37,6 +39,30 @@ inb_test_gradient_image (guint  width,
       }
 
   return image;
+}
+
+void
+inb_test_write_png (const char *path,
+                    guint       width,
+                    guint       height,
+                    guint8      tint)
+{
+  g_autoptr(InbImage) image = inb_test_gradient_image (width, height, tint);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pixbuf = gdk_pixbuf_new_from_bytes (inb_image_get_bytes (image), GDK_COLORSPACE_RGB, FALSE, 8,
+                                      (int) width, (int) height, (int) inb_image_get_stride (image));
+  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+}
+
+void
+inb_test_store_result (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 void

@@ -20,6 +20,15 @@ G_BEGIN_DECLS
 InbImage   *inb_test_gradient_image  (guint           width,
                                       guint           height,
                                       guint8          tint);
+/* A PNG of inb_test_gradient_image() */
+void        inb_test_write_png       (const char     *path,
+                                      guint           width,
+                                      guint           height,
+                                      guint8          tint);
+/* A GAsyncReadyCallback that keeps the result in *(GAsyncResult **) user_data */
+void        inb_test_store_result    (GObject        *source,
+                                      GAsyncResult   *result,
+                                      gpointer        user_data);
 /* A real 8-frame 320 × 240 MP4 at 16 fps */
 void        inb_test_write_clip      (const char     *path);
 /* No file under @dir contains @secret; with @strict, every file is readable */

@@ -1,0 +1,780 @@
+/* inb-take-entry.c
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A take.json of a few kilobytes parses into a JsonObject ten times its
+ * size; the library lists thousands, so it keeps this summary of each
+ * instead (a few hundred bytes), read once and updated when the take
+ * changes. A take being made here is followed through its job: state,
+ * progress and stage come from it until it ends.
+ */
+#define G_LOG_DOMAIN "inb-take-entry"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "inb-take-entry.h"
+
+/* A prompt longer than this is cut in the summary (rows and filters) */
+#define MAX_PROMPT_CHARS 600
+
+struct _InbTakeEntry
+{
+  GObject           parent_instance;
+
+  char             *id;
+  char             *dir;
+  guint             number;
+  char             *title;
+  gint64            created;
+  InbJobState       state;
+  InbTakeCondition  condition;
+  char             *backend_id;
+  char             *model_id;
+  char             *prompt;
+  gint64            seed;
+  guint             n_frames;
+  double            fps;
+  guint             width;
+  guint             height;
+  gboolean          starred;
+  char             *note;
+  char             *group;
+  char             *error_message;
+  gboolean          has_clip;
+  double            colour_shift;
+  gboolean          drift;
+
+  InbJob           *job;
+};
+
+G_DEFINE_FINAL_TYPE (InbTakeEntry, inb_take_entry, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  PROP_STATE,
+  PROP_STARRED,
+  PROP_NOTE,
+  PROP_FRACTION,
+  PROP_STAGE,
+  PROP_JOB,
+  PROP_HAS_CLIP,
+  PROP_COLOUR_SHIFT,
+  PROP_DETAILS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+inb_take_entry_dispose (GObject *object)
+{
+  InbTakeEntry *self = INB_TAKE_ENTRY (object);
+
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_object (&self->job);
+
+  G_OBJECT_CLASS (inb_take_entry_parent_class)->dispose (object);
+}
+
+static void
+inb_take_entry_finalize (GObject *object)
+{
+  InbTakeEntry *self = INB_TAKE_ENTRY (object);
+
+  g_free (self->id);
+  g_free (self->dir);
+  g_free (self->title);
+  g_free (self->backend_id);
+  g_free (self->model_id);
+  g_free (self->prompt);
+  g_free (self->note);
+  g_free (self->group);
+  g_free (self->error_message);
+
+  G_OBJECT_CLASS (inb_take_entry_parent_class)->finalize (object);
+}
+
+static void
+inb_take_entry_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  InbTakeEntry *self = INB_TAKE_ENTRY (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_take_string (value, inb_take_entry_dup_display_title (self));
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, inb_take_entry_get_state (self));
+      break;
+    case PROP_STARRED:
+      g_value_set_boolean (value, self->starred);
+      break;
+    case PROP_NOTE:
+      g_value_set_string (value, self->note);
+      break;
+    case PROP_FRACTION:
+      g_value_set_double (value, inb_take_entry_get_fraction (self));
+      break;
+    case PROP_STAGE:
+      g_value_take_string (value, inb_take_entry_dup_stage (self));
+      break;
+    case PROP_JOB:
+      g_value_set_object (value, self->job);
+      break;
+    case PROP_HAS_CLIP:
+      g_value_set_boolean (value, self->has_clip);
+      break;
+    case PROP_COLOUR_SHIFT:
+      g_value_set_double (value, self->colour_shift);
+      break;
+    case PROP_DETAILS:
+      /* A counter-like property: notified when anything else shown changed */
+      g_value_set_uint (value, 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+inb_take_entry_class_init (InbTakeEntryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = inb_take_entry_dispose;
+  object_class->finalize = inb_take_entry_finalize;
+  object_class->get_property = inb_take_entry_get_property;
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, INB_TYPE_JOB_STATE, INB_JOB_QUEUED,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STARRED] =
+    g_param_spec_boolean ("starred", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NOTE] =
+    g_param_spec_string ("note", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FRACTION] =
+    g_param_spec_double ("fraction", NULL, NULL, 0, 1, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STAGE] =
+    g_param_spec_string ("stage", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_JOB] =
+    g_param_spec_object ("job", NULL, NULL, INB_TYPE_JOB, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HAS_CLIP] =
+    g_param_spec_boolean ("has-clip", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COLOUR_SHIFT] =
+    g_param_spec_double ("colour-shift", NULL, NULL, -1, G_MAXDOUBLE, -1, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DETAILS] =
+    g_param_spec_uint ("details", NULL, NULL, 0, G_MAXUINT, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+inb_take_entry_init (InbTakeEntry *self)
+{
+  self->colour_shift = -1;
+}
+
+/* Reading a manifest leniently: whatever the format version, a member of
+ * the wrong type is as good as absent. */
+
+static const char *
+json_string (JsonObject *object,
+             const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+static gint64
+json_int (JsonObject *object,
+          const char *member,
+          gint64      fallback)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node);
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return (gint64) json_node_get_double (node);
+
+  return fallback;
+}
+
+static double
+json_double (JsonObject *object,
+             const char *member,
+             double      fallback)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return json_node_get_double (node);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return (double) json_node_get_int (node);
+
+  return fallback;
+}
+
+static gboolean
+json_bool (JsonObject *object,
+           const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
+static JsonObject *
+json_object (JsonObject *object,
+             const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* A copy that is valid UTF-8, without control characters, at most @max
+ * characters long. */
+static char *
+clean_text (const char *text,
+            glong       max)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+  glong n = 0;
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_new (NULL);
+  for (const char *p = valid; *p != '\0' && n < max; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_string_append_unichar (out, g_unichar_iscntrl (c) ? ' ' : c);
+    }
+  if (*g_utf8_offset_to_pointer (valid, n) != '\0')
+    g_string_append (out, "…");
+
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+set_string (char       **field,
+            const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+static void
+take_string (char **field,
+             char  *value)
+{
+  g_free (*field);
+  *field = value;
+}
+
+/**
+ * _inb_take_entry_update:
+ *
+ * Reads what the summary keeps from @manifest and notifies what changed.
+ */
+void
+_inb_take_entry_update (InbTakeEntry *self,
+                        JsonObject   *manifest)
+{
+  JsonObject *result = json_object (manifest, "result");
+  JsonObject *error = json_object (manifest, "error");
+  JsonObject *fidelity = json_object (manifest, "fidelity");
+  g_autoptr(GDateTime) created = NULL;
+  gboolean title_changed, note_changed;
+  gboolean starred = json_bool (manifest, "starred");
+  InbJobState state = INB_JOB_FAILED;
+  double shift = -1;
+
+  g_return_if_fail (INB_IS_TAKE_ENTRY (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  if (json_string (manifest, "created") != NULL &&
+      (created = g_date_time_new_from_iso8601 (json_string (manifest, "created"), NULL)) != NULL)
+    self->created = g_date_time_to_unix (created) * G_USEC_PER_SEC + g_date_time_get_microsecond (created);
+
+  self->number = (guint) CLAMP (json_int (manifest, "number", 0), 0, G_MAXUINT);
+  set_string (&self->backend_id, json_string (manifest, "backend"));
+  set_string (&self->model_id, json_string (manifest, "model"));
+  take_string (&self->prompt, clean_text (json_string (manifest, "prompt"), MAX_PROMPT_CHARS));
+  self->seed = json_int (manifest, "seed", 0);
+  set_string (&self->group, json_string (manifest, "group"));
+
+  title_changed = set_string (&self->title, json_string (manifest, "title"));
+  note_changed = set_string (&self->note, json_string (manifest, "note"));
+
+  if (result != NULL)
+    {
+      self->n_frames = (guint) CLAMP (json_int (result, "frames", 0), 0, G_MAXUINT);
+      self->fps = json_double (result, "fps", 0);
+      self->width = (guint) CLAMP (json_int (result, "width", 0), 0, G_MAXUINT);
+      self->height = (guint) CLAMP (json_int (result, "height", 0), 0, G_MAXUINT);
+    }
+  take_string (&self->error_message, clean_text (json_string (error, "message"), 2000));
+
+  if (fidelity != NULL)
+    {
+      JsonObject *first = json_object (fidelity, "first");
+      JsonObject *last = json_object (fidelity, "last");
+
+      shift = MAX (json_double (first, "colour_shift", -1), json_double (last, "colour_shift", -1));
+      self->drift = json_bool (fidelity, "drift");
+    }
+
+  if (!inb_job_state_from_string (json_string (manifest, "state"), &state))
+    state = INB_JOB_FAILED;
+
+  if (state != self->state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  if (starred != self->starred)
+    {
+      self->starred = starred;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARRED]);
+    }
+  if (shift != self->colour_shift)
+    {
+      self->colour_shift = shift;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLOUR_SHIFT]);
+    }
+  if (title_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  if (note_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DETAILS]);
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * _inb_take_entry_new_from_json:
+ * @dir: the take's folder; its name is the id when the manifest has none
+ *
+ * Returns: (transfer full)
+ */
+InbTakeEntry *
+_inb_take_entry_new_from_json (const char       *dir,
+                               JsonObject       *manifest,
+                               InbTakeCondition  condition)
+{
+  InbTakeEntry *self = g_object_new (INB_TYPE_TAKE_ENTRY, NULL);
+  const char *id = json_string (manifest, "id");
+
+  self->dir = g_strdup (dir);
+  self->id = id != NULL && *id != '\0' && strlen (id) < 128 ? g_utf8_make_valid (id, -1) : g_path_get_basename (dir);
+  self->condition = condition;
+  self->state = INB_JOB_QUEUED;
+  _inb_take_entry_update (self, manifest);
+
+  return self;
+}
+
+/**
+ * _inb_take_entry_new_damaged:
+ * @created: when the folder was made (Unix µs): where it sorts
+ *
+ * Returns: (transfer full): an entry for a folder whose take.json did not
+ *   read
+ */
+InbTakeEntry *
+_inb_take_entry_new_damaged (const char *dir,
+                             gint64      created)
+{
+  InbTakeEntry *self = g_object_new (INB_TYPE_TAKE_ENTRY, NULL);
+
+  self->dir = g_strdup (dir);
+  self->id = g_path_get_basename (dir);
+  self->condition = INB_TAKE_CONDITION_DAMAGED;
+  self->state = INB_JOB_FAILED;
+  self->created = created;
+  self->error_message = g_strdup (_("Its record could not be read; it was set aside and the take’s files are kept"));
+
+  return self;
+}
+
+void
+_inb_take_entry_set_has_clip (InbTakeEntry *self,
+                              gboolean      has_clip)
+{
+  g_return_if_fail (INB_IS_TAKE_ENTRY (self));
+
+  if (self->has_clip == !!has_clip)
+    return;
+
+  self->has_clip = !!has_clip;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_CLIP]);
+}
+
+static void
+job_progress_cb (InbTakeEntry *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
+}
+
+static void
+job_state_cb (InbTakeEntry *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+/**
+ * _inb_take_entry_set_job:
+ * @job: (nullable): the job making the take here, or %NULL when it ended
+ */
+void
+_inb_take_entry_set_job (InbTakeEntry *self,
+                         InbJob       *job)
+{
+  g_return_if_fail (INB_IS_TAKE_ENTRY (self));
+
+  if (self->job == job)
+    return;
+
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
+  g_set_object (&self->job, job);
+  if (job != NULL)
+    {
+      g_signal_connect_object (job, "notify::fraction", G_CALLBACK (job_progress_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (job, "notify::stage", G_CALLBACK (job_progress_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (job, "notify::state", G_CALLBACK (job_state_cb), self, G_CONNECT_SWAPPED);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  job_progress_cb (self);
+}
+
+/* Getters ------------------------------------------------------------------ */
+
+const char *
+inb_take_entry_get_id (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+  return self->id;
+}
+
+const char *
+inb_take_entry_get_dir (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+  return self->dir;
+}
+
+guint
+inb_take_entry_get_number (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), 0);
+  return self->number;
+}
+
+/**
+ * inb_take_entry_get_title:
+ *
+ * Returns: (nullable): the title the artist gave it
+ */
+const char *
+inb_take_entry_get_title (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+  return self->title;
+}
+
+/**
+ * inb_take_entry_dup_display_title:
+ *
+ * Returns: (transfer full): the artist's title, else "Take 12", else the id
+ */
+char *
+inb_take_entry_dup_display_title (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+
+  if (self->title != NULL)
+    return g_strdup (self->title);
+  if (self->number > 0)
+    /* Translators: %u numbers the takes */
+    return g_strdup_printf (_("Take %u"), self->number);
+
+  /* Translators: %s is the id of a take */
+  return g_strdup_printf (_("Take %s"), self->id);
+}
+
+gint64
+inb_take_entry_get_created (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), 0);
+  return self->created;
+}
+
+/**
+ * inb_take_entry_get_state:
+ *
+ * Returns: the job's state while it runs here, else the take's
+ */
+InbJobState
+inb_take_entry_get_state (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), INB_JOB_FAILED);
+
+  return self->job != NULL ? inb_job_get_state (self->job) : self->state;
+}
+
+InbTakeCondition
+inb_take_entry_get_condition (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), INB_TAKE_CONDITION_DAMAGED);
+  return self->condition;
+}
+
+const char *
+inb_take_entry_get_backend_id (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+  return self->backend_id;
+}
+
+const char *
+inb_take_entry_get_model_id (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+  return self->model_id;
+}
+
+/**
+ * inb_take_entry_get_prompt:
+ *
+ * Returns: (nullable): the prompt, without control characters, cut after
+ *   a few hundred characters
+ */
+const char *
+inb_take_entry_get_prompt (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+  return self->prompt;
+}
+
+gint64
+inb_take_entry_get_seed (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), 0);
+  return self->seed;
+}
+
+double
+inb_take_entry_get_duration (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), 0);
+  return self->fps > 0 && self->n_frames > 0 ? self->n_frames / self->fps : 0;
+}
+
+guint
+inb_take_entry_get_n_frames (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), 0);
+  return self->n_frames;
+}
+
+double
+inb_take_entry_get_fps (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), 0);
+  return self->fps;
+}
+
+guint
+inb_take_entry_get_width (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), 0);
+  return self->width;
+}
+
+guint
+inb_take_entry_get_height (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), 0);
+  return self->height;
+}
+
+gboolean
+inb_take_entry_get_starred (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), FALSE);
+  return self->starred;
+}
+
+const char *
+inb_take_entry_get_note (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+  return self->note;
+}
+
+const char *
+inb_take_entry_get_group (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+  return self->group;
+}
+
+/**
+ * inb_take_entry_get_error_message:
+ *
+ * Returns: (nullable): why it failed, for the user
+ */
+const char *
+inb_take_entry_get_error_message (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+
+  if (self->job != NULL && inb_job_get_error (self->job) != NULL)
+    return inb_job_get_error (self->job)->message;
+
+  return self->error_message;
+}
+
+gboolean
+inb_take_entry_get_has_clip (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), FALSE);
+  return self->has_clip;
+}
+
+double
+inb_take_entry_get_colour_shift (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), -1);
+  return self->colour_shift;
+}
+
+gboolean
+inb_take_entry_get_drift (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), FALSE);
+  return self->drift;
+}
+
+/**
+ * inb_take_entry_get_job:
+ *
+ * Returns: (transfer none) (nullable): the job making it in this process
+ */
+InbJob *
+inb_take_entry_get_job (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+  return self->job;
+}
+
+double
+inb_take_entry_get_fraction (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), 0);
+
+  if (self->job != NULL)
+    return inb_job_get_fraction (self->job);
+
+  return self->state == INB_JOB_DONE ? 1.0 : 0.0;
+}
+
+char *
+inb_take_entry_dup_stage (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+
+  return self->job != NULL ? inb_job_dup_stage (self->job) : NULL;
+}
+
+char *
+inb_take_entry_dup_clip_path (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+  return g_build_filename (self->dir, "clip.mp4", NULL);
+}
+
+char *
+inb_take_entry_dup_thumbnail_path (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+  return g_build_filename (self->dir, "thumbnail.png", NULL);
+}
+
+char *
+inb_take_entry_dup_keyframe_path (InbTakeEntry *self,
+                                  gboolean      last)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+  return g_build_filename (self->dir, last ? "last.png" : "first.png", NULL);
+}
+
+gboolean
+inb_take_entry_is_active (InbTakeEntry *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), FALSE);
+  return !inb_job_state_is_terminal (inb_take_entry_get_state (self));
+}
+
+static gboolean
+contains (const char *haystack,
+          const char *needle)
+{
+  g_autofree char *folded = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+
+  folded = g_utf8_casefold (haystack, -1);
+  return strstr (folded, needle) != NULL;
+}
+
+/**
+ * inb_take_entry_matches_text:
+ * @text: casefolded (g_utf8_casefold())
+ */
+gboolean
+inb_take_entry_matches_text (InbTakeEntry *self,
+                             const char   *text)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), FALSE);
+
+  if (text == NULL || *text == '\0')
+    return TRUE;
+
+  return contains (self->prompt, text) || contains (self->note, text) ||
+         contains (self->title, text) || contains (self->id, text);
+}

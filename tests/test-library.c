@@ -1,0 +1,531 @@
+/* test-library.c — every take on disk, one list that stays true
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-library"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+
+#include "inb-library.h"
+#include "inb-session.h"
+#include "inb-take.h"
+#include "inb-test-fake.h"
+#include "inb-test-utils.h"
+
+typedef struct
+{
+  char       *tmpdir;
+  char       *takes;
+  InbLibrary *library;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->tmpdir = inb_test_make_tmpdir ();
+  f->takes = g_build_filename (f->tmpdir, "takes", NULL);
+  g_mkdir_with_parents (f->takes, 0700);
+  f->library = inb_library_new (f->takes);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->library);
+  inb_test_rm_rf (f->tmpdir);
+  g_free (f->tmpdir);
+  g_free (f->takes);
+}
+
+/* A take folder as Inbetween writes it; @extra (JSON members) added. */
+static char *
+write_take (Fixture    *f,
+            const char *id,
+            const char *created,
+            const char *state,
+            const char *extra)
+{
+  g_autofree char *dir = g_build_filename (f->takes, id, NULL);
+  g_autofree char *path = g_build_filename (dir, "take.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_mkdir_with_parents (dir, 0700);
+  text = g_strdup_printf ("{\"schema_version\": 1, \"id\": \"%s\", \"created\": \"%s\", "
+                          "\"backend\": \"local\", \"model\": \"flow\", \"prompt\": \"a red ball %s\", "
+                          "\"negative_prompt\": \"\", \"parameters\": {}, \"seed\": 7, "
+                          "\"history\": [], \"timings\": {}, \"error\": null, \"state\": \"%s\"%s%s}",
+                          id, created, id, state, extra != NULL ? ", " : "", extra != NULL ? extra : "");
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&dir);
+}
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *contents)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+static InbTakeEntry *
+item (Fixture *f,
+      guint    position)
+{
+  InbTakeEntry *entry = g_list_model_get_item (G_LIST_MODEL (f->library), position);
+
+  g_object_unref (entry);   /* the library keeps it */
+  return entry;
+}
+
+static gboolean
+exists (const char *dir,
+        const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* Newest first, whatever the folders' names */
+static void
+test_load_sorted (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_free (write_take (f, "b-middle", "2026-12-01T10:00:00Z", "done", "\"number\": 2, \"starred\": true"));
+  g_free (write_take (f, "c-oldest", "2026-11-01T10:00:00Z", "failed",
+                      "\"number\": 1, \"error\": {\"message\": \"the service said no\"}"));
+  g_free (write_take (f, "a-newest", "2026-12-05T10:00:00Z", "cancelled", "\"number\": 3, \"title\": \"Hero shot\""));
+  g_mkdir_with_parents (g_build_filename (f->takes, "not-a-take", NULL), 0700);
+
+  g_assert_true (inb_library_load (f->library, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->library)), ==, 3);
+  g_assert_cmpstr (inb_take_entry_get_id (item (f, 0)), ==, "a-newest");
+  g_assert_cmpstr (inb_take_entry_get_id (item (f, 1)), ==, "b-middle");
+  g_assert_cmpstr (inb_take_entry_get_id (item (f, 2)), ==, "c-oldest");
+
+  {
+    g_autofree char *title = inb_take_entry_dup_display_title (item (f, 0));
+    g_autofree char *numbered = inb_take_entry_dup_display_title (item (f, 1));
+
+    g_assert_cmpstr (title, ==, "Hero shot");
+    g_assert_cmpstr (numbered, ==, "Take 2");
+  }
+  g_assert_true (inb_take_entry_get_starred (item (f, 1)));
+  g_assert_cmpint (inb_take_entry_get_state (item (f, 2)), ==, INB_JOB_FAILED);
+  g_assert_cmpstr (inb_take_entry_get_error_message (item (f, 2)), ==, "the service said no");
+  g_assert_true (inb_take_entry_matches_text (item (f, 0), "hero"));
+  g_assert_true (inb_take_entry_matches_text (item (f, 1), "red ball"));
+  g_assert_false (inb_take_entry_matches_text (item (f, 1), "blue"));
+}
+
+/* A record that does not parse is set aside, reported once, still listed;
+ * nothing in the folder is deleted. */
+static void
+test_damaged (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *garbage = g_build_filename (f->takes, "garbage", NULL);
+  g_autofree char *truncated = write_take (f, "truncated", "2026-12-02T10:00:00Z", "done", NULL);
+  g_autofree char *path = g_build_filename (truncated, "take.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(InbLibrary) again = NULL;
+  const InbLibraryReport *report;
+  gsize length;
+
+  g_mkdir_with_parents (garbage, 0700);
+  write_file (garbage, "take.json", "this is not json {{{");
+  write_file (garbage, "clip.mp4", "keep me");
+  g_file_get_contents (path, &text, &length, NULL);
+  text[length / 2] = '\0';
+  write_file (truncated, "take.json", text);
+
+  g_assert_true (inb_library_load (f->library, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->library)), ==, 2);
+  report = inb_library_get_report (f->library);
+  g_assert_cmpuint (report->damaged->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (inb_take_entry_get_condition (item (f, i)), ==, INB_TAKE_CONDITION_DAMAGED);
+
+  /* Moved aside, files kept */
+  g_assert_false (exists (garbage, "take.json"));
+  g_assert_true (exists (garbage, "clip.mp4"));
+  {
+    g_autoptr(GDir) dir = g_dir_open (garbage, 0, NULL);
+    const char *name;
+    gboolean found = FALSE;
+
+    while ((name = g_dir_read_name (dir)) != NULL)
+      found |= g_str_has_prefix (name, "take.json.corrupt-");
+    g_assert_true (found);
+  }
+
+  /* Once: the next load lists them, but has nothing new to report */
+  again = inb_library_new (f->takes);
+  g_assert_true (inb_library_load (again, NULL, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 2);
+  g_assert_cmpuint (inb_library_get_report (again)->damaged->len, ==, 0);
+}
+
+/* From a newer Inbetween: listed, read-only, never rewritten */
+static void
+test_newer (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (f->takes, "future", NULL);
+  g_autofree char *path = g_build_filename (dir, "take.json", NULL);
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *text = "{\"schema_version\": 99, \"id\": \"future\", \"created\": \"2030-01-01T00:00:00Z\", "
+                     "\"state\": \"running\", \"backend\": \"local\", \"model\": \"flow\", \"new_thing\": [1,2]}";
+  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+  GAsyncResult *result = NULL;
+
+  g_mkdir_with_parents (dir, 0700);
+  write_file (dir, "take.json", text);
+
+  g_assert_true (inb_library_load (f->library, NULL, &error));
+  g_assert_cmpint (inb_take_entry_get_condition (item (f, 0)), ==, INB_TAKE_CONDITION_NEWER);
+
+  /* Not settled as abandoned, and an edit is refused */
+  inb_library_set_starred_async (f->library, item (f, 0), TRUE, (GAsyncReadyCallback) inb_test_store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (inb_library_edit_finish (f->library, result, &error));
+  g_assert_error (error, INB_LIBRARY_ERROR, INB_LIBRARY_ERROR_READ_ONLY);
+  g_clear_object (&result);
+
+  g_file_get_contents (path, &after, NULL, NULL);
+  g_assert_cmpstr (after, ==, text);
+  g_main_loop_unref (loop);
+}
+
+/* A take whose clip went missing is listed, says so, nothing deleted */
+static void
+test_missing_clip (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *dir = write_take (f, "no-clip", "2026-12-02T10:00:00Z", "done",
+                                     "\"result\": {\"width\": 64, \"height\": 48, \"frames\": 9, \"fps\": 8}");
+  g_autoptr(GError) error = NULL;
+
+  write_file (dir, "first.png", "x");
+  g_assert_true (inb_library_load (f->library, NULL, &error));
+  g_assert_cmpint (inb_take_entry_get_state (item (f, 0)), ==, INB_JOB_DONE);
+  g_assert_false (inb_take_entry_get_has_clip (item (f, 0)));
+  g_assert_cmpuint (inb_take_entry_get_n_frames (item (f, 0)), ==, 9);
+  g_assert_cmpfloat_with_epsilon (inb_take_entry_get_duration (item (f, 0)), 9.0 / 8, 1e-9);
+  g_assert_true (exists (dir, "first.png"));
+  g_assert_true (exists (dir, "take.json"));
+}
+
+/* Takes a dead process left "running": adopted when the clip is whole,
+ * interrupted (partial files removed) when not; a take a live process
+ * holds, or a hosted one with a job record, is left alone. */
+static void
+test_settle (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *whole = write_take (f, "whole", "2026-12-01T10:00:00Z", "running", NULL);
+  g_autofree char *partial = write_take (f, "partial", "2026-12-01T11:00:00Z", "running", NULL);
+  g_autofree char *queued = write_take (f, "queued", "2026-12-01T12:00:00Z", "queued", NULL);
+  g_autofree char *held = write_take (f, "held", "2026-12-01T13:00:00Z", "running", NULL);
+  g_autofree char *hosted = write_take (f, "hosted", "2026-12-01T14:00:00Z", "running", NULL);
+  g_autofree char *clip = g_build_filename (whole, "clip.mp4", NULL);
+  g_autoptr(InbTake) holder = NULL;
+  g_autoptr(InbTake) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  const InbLibraryReport *report;
+
+  inb_test_write_clip (clip);
+  write_file (partial, "clip.mp4.part", "half a clip");
+  write_file (hosted, "remote.json", "{\"state\": \"submitted\", \"task_id\": \"t-1\"}");
+  holder = inb_take_load (held, &error);
+  g_assert_no_error (error);
+  g_assert_true (inb_take_acquire_lock (holder, &error));
+
+  g_assert_true (inb_library_load (f->library, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (inb_take_entry_get_state (inb_library_lookup (f->library, "whole")), ==, INB_JOB_DONE);
+  g_assert_true (inb_take_entry_get_has_clip (inb_library_lookup (f->library, "whole")));
+  g_assert_cmpuint (inb_take_entry_get_n_frames (inb_library_lookup (f->library, "whole")), ==, 8);
+  g_assert_true (exists (whole, "thumbnail.png"));
+
+  g_assert_cmpint (inb_take_entry_get_state (inb_library_lookup (f->library, "partial")), ==, INB_JOB_INTERRUPTED);
+  g_assert_false (exists (partial, "clip.mp4.part"));
+  g_assert_nonnull (strstr (inb_take_entry_get_error_message (inb_library_lookup (f->library, "partial")),
+                            "Interrupted"));
+  g_assert_cmpint (inb_take_entry_get_state (inb_library_lookup (f->library, "queued")), ==, INB_JOB_INTERRUPTED);
+
+  g_assert_cmpint (inb_take_entry_get_state (inb_library_lookup (f->library, "held")), ==, INB_JOB_RUNNING);
+  g_assert_cmpint (inb_take_entry_get_state (inb_library_lookup (f->library, "hosted")), ==, INB_JOB_RUNNING);
+
+  report = inb_library_get_report (f->library);
+  g_assert_cmpuint (report->adopted->len, ==, 1);
+  g_assert_cmpuint (report->interrupted->len, ==, 2);
+
+  /* On disk too, durably */
+  reread = inb_take_load (partial, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (inb_take_get_state (reread), ==, "interrupted");
+}
+
+static void
+test_resolve (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_free (write_take (f, "20261201-100000-aaaaaa", "2026-12-01T10:00:00Z", "done", NULL));
+  g_free (write_take (f, "20261201-110000-aaabbb", "2026-12-01T11:00:00Z", "done", NULL));
+  g_free (write_take (f, "20261202-100000-cccccc", "2026-12-02T10:00:00Z", "done", NULL));
+  g_assert_true (inb_library_load (f->library, NULL, &error));
+
+  g_assert_cmpstr (inb_take_entry_get_id (inb_library_resolve (f->library, "last", &error)), ==,
+                   "20261202-100000-cccccc");
+  g_assert_cmpstr (inb_take_entry_get_id (inb_library_resolve (f->library, "20261201-110000-aaabbb", &error)), ==,
+                   "20261201-110000-aaabbb");
+  g_assert_cmpstr (inb_take_entry_get_id (inb_library_resolve (f->library, "20261202", &error)), ==,
+                   "20261202-100000-cccccc");
+  g_assert_no_error (error);
+
+  g_assert_null (inb_library_resolve (f->library, "20261201", &error));
+  g_assert_error (error, INB_LIBRARY_ERROR, INB_LIBRARY_ERROR_AMBIGUOUS);
+  g_clear_error (&error);
+  g_assert_null (inb_library_resolve (f->library, "nothing", &error));
+  g_assert_error (error, INB_LIBRARY_ERROR, INB_LIBRARY_ERROR_NOT_FOUND);
+}
+
+static gboolean
+wait_result (GAsyncResult **result,
+             guint          seconds)
+{
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (*result == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+
+  return *result != NULL;
+}
+
+static void
+test_metadata (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *dir = write_take (f, "meta", "2026-12-01T10:00:00Z", "done", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbTake) take = NULL;
+  GAsyncResult *result = NULL;
+  InbTakeEntry *entry;
+  g_autofree char *long_note = g_strnfill (10000, 'n');
+
+  g_assert_true (inb_library_load (f->library, NULL, &error));
+  entry = inb_library_lookup (f->library, "meta");
+
+  inb_library_set_starred_async (f->library, entry, TRUE, (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 10));
+  g_assert_true (inb_library_edit_finish (f->library, result, &error));
+  g_clear_object (&result);
+  inb_library_set_title_async (f->library, entry, "  The keeper\n", (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 10));
+  g_assert_true (inb_library_edit_finish (f->library, result, &error));
+  g_clear_object (&result);
+  inb_library_set_note_async (f->library, entry, long_note, (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 10));
+  g_assert_true (inb_library_edit_finish (f->library, result, &error));
+  g_clear_object (&result);
+  g_assert_no_error (error);
+
+  g_assert_true (inb_take_entry_get_starred (entry));
+  g_assert_cmpstr (inb_take_entry_get_title (entry), ==, "The keeper");
+
+  take = inb_take_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (inb_take_get_starred (take));
+  g_assert_cmpstr (inb_take_get_title (take), ==, "The keeper");
+  /* What is written stays readable: the note is capped */
+  g_assert_cmpint (g_utf8_strlen (inb_take_get_note (take), -1), ==, 4000);
+}
+
+static void
+test_trash (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *dir = write_take (f, "doomed", "2026-12-01T10:00:00Z", "done", NULL);
+  g_autofree char *trashed = g_build_filename (f->takes, ".trash", "doomed", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbLibrary) again = NULL;
+  GAsyncResult *result = NULL;
+
+  write_file (dir, "clip.mp4", "the clip");
+  g_assert_true (inb_library_load (f->library, NULL, &error));
+
+  inb_library_trash_async (f->library, inb_library_lookup (f->library, "doomed"),
+                           (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 10));
+  g_assert_true (inb_library_file_op_finish (f->library, result, &error));
+  g_clear_object (&result);
+  g_assert_null (inb_library_lookup (f->library, "doomed"));
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  g_assert_true (exists (trashed, "clip.mp4"));
+
+  /* Undo */
+  inb_library_restore_async (f->library, "doomed", (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 10));
+  g_assert_true (inb_library_file_op_finish (f->library, result, &error));
+  g_clear_object (&result);
+  g_assert_nonnull (inb_library_lookup (f->library, "doomed"));
+  g_assert_true (exists (dir, "clip.mp4"));
+
+  /* Deleted again and left in the trash: gone at the next start */
+  g_assert_true (inb_library_trash (f->library, inb_library_lookup (f->library, "doomed"), &error));
+  g_assert_true (g_file_test (trashed, G_FILE_TEST_IS_DIR));
+  again = inb_library_new (f->takes);
+  g_assert_true (inb_library_load (again, NULL, &error));
+  g_assert_false (g_file_test (trashed, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 0);
+}
+
+static gboolean
+has_take (InbLibrary *library,
+          const char *id,
+          InbJobState state)
+{
+  InbTakeEntry *entry = inb_library_lookup (library, id);
+
+  return entry != NULL && inb_take_entry_get_state (entry) == state;
+}
+
+/* Another process adds a take, finishes it, deletes another: the list
+ * follows within 2 s */
+static void
+test_follows (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  g_autofree char *gone = write_take (f, "gone", "2026-11-01T10:00:00Z", "done", NULL);
+  g_autofree char *dir = NULL;
+  g_autoptr(InbTake) other = NULL;
+  gint64 end;
+
+  inb_library_load_async (f->library, NULL, (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 30));
+  g_assert_true (inb_library_load_finish (f->library, result, &error));
+  g_clear_object (&result);
+
+  /* "Another process": a take made and locked the way a running one is */
+  dir = write_take (f, "from-cli", "2026-12-05T10:00:00Z", "running", NULL);
+  other = inb_take_load (dir, &error);
+  g_assert_true (inb_take_acquire_lock (other, &error));
+  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (!has_take (f->library, "from-cli", INB_JOB_RUNNING) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (has_take (f->library, "from-cli", INB_JOB_RUNNING));
+
+  /* It finishes there */
+  inb_take_set_state (other, "done");
+  g_assert_true (inb_take_save (other, &error));
+  inb_take_release_lock (other);
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!has_take (f->library, "from-cli", INB_JOB_DONE) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (has_take (f->library, "from-cli", INB_JOB_DONE));
+
+  /* And a folder deleted elsewhere leaves the list */
+  inb_test_rm_rf (gone);
+  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (inb_library_lookup (f->library, "gone") != NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (inb_library_lookup (f->library, "gone"));
+}
+
+/* A take queued in this session is at the top at once, with its job */
+static void
+test_session_job (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(InbSession) session = inb_session_new (NULL);
+  g_autoptr(InbGenerateInputs) inputs = inb_generate_inputs_new ();
+  g_autofree char *a = g_build_filename (f->tmpdir, "a.png", NULL);
+  g_autofree char *b = g_build_filename (f->tmpdir, "b.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbJob) job = NULL;
+  GAsyncResult *result = NULL;
+  InbLibrary *library;
+  InbTakeEntry *entry;
+  gint64 end;
+
+  inb_test_write_png (a, 96, 64, 20);
+  inb_test_write_png (b, 96, 64, 220);
+  inb_session_set_takes_dir (session, f->takes);
+  library = inb_session_get_library (session);
+  g_assert_true (inb_library_load (library, NULL, &error));
+
+  inputs->backend_id = g_strdup ("local");
+  inputs->first = inb_keyframe_load (a, NULL, &error);
+  inputs->last = inb_keyframe_load (b, NULL, &error);
+  inputs->params = inb_test_parse_object ("{\"duration\": 1, \"fps\": 8, \"resolution\": \"source\"}");
+  inb_session_generate_async (session, g_steal_pointer (&inputs), NULL, (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 30));
+  job = inb_session_generate_finish (session, result, &error);
+  g_clear_object (&result);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 1);
+  entry = g_list_model_get_item (G_LIST_MODEL (library), 0);
+  g_object_unref (entry);   /* the library keeps it */
+  g_assert_true (inb_take_entry_get_job (entry) == job);
+  g_assert_true (inb_take_entry_is_active (entry));
+
+  end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (inb_take_entry_get_job (entry) != NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (inb_take_entry_get_job (entry));
+  g_assert_cmpint (inb_take_entry_get_state (entry), ==, INB_JOB_DONE);
+  g_assert_true (inb_take_entry_get_has_clip (entry));
+  g_assert_cmpuint (inb_take_entry_get_number (entry), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/library/load-sorted", test_load_sorted);
+  ADD ("/library/damaged", test_damaged);
+  ADD ("/library/newer", test_newer);
+  ADD ("/library/missing-clip", test_missing_clip);
+  ADD ("/library/settle", test_settle);
+  ADD ("/library/resolve", test_resolve);
+  ADD ("/library/metadata", test_metadata);
+  ADD ("/library/trash", test_trash);
+  ADD ("/library/follows", test_follows);
+  ADD ("/library/session-job", test_session_job);
+#undef ADD
+
+  return g_test_run ();
+}
