@@ -381,6 +381,10 @@ collect_inputs (InbSession         *session,
   inputs->seed = o->seed;
   if (inputs->seed == -1 && json_object_has_member (inputs->params, "seed"))
     inputs->seed = json_object_get_int_member (inputs->params, "seed");
+  if (o->seed >= 0 && inb_schema_lookup (inb_model_get_schema (model), "seed") == NULL && !o->quiet)
+    /* Translators: %s is a model */
+    g_printerr (_("Note: %s takes no seed (it makes the same clip every time); --seed is ignored.\n"),
+                inb_model_get_id (model));
 
   if (o->output != NULL && !check_output_path (o->output, &error))
     {

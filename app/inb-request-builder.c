@@ -47,7 +47,9 @@ inb_request_build (InbBackend   *backend,
   /* One seed for the take: drawn here when asked for, so it is recorded
    * and a re-roll can change exactly it. */
   seed_spec = inb_schema_lookup (schema, "seed");
-  if (seed < 0)
+  if (seed_spec == NULL)
+    seed = 0;   /* the model has no seed: none is recorded as one */
+  else if (seed < 0)
     {
       gint64 max = seed_spec && seed_spec->has_maximum ? (gint64) seed_spec->maximum : G_MAXINT32;
       seed = (gint64) g_random_double_range (0, (double) max + 1.0);

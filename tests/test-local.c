@@ -296,7 +296,7 @@ test_identity (Fixture       *fixture,
 {
   InbBackend *backend = fixture->backend;
   GPtrArray *models = inb_backend_get_models (backend);
-  static const char *names[] = { "duration", "fps", "resolution", "fit", "easing", "loop", "seed" };
+  static const char *names[] = { "duration", "fps", "resolution", "fit", "easing", "loop" };
   InbModel *model;
 
   g_assert_cmpstr (inb_backend_get_id (backend), ==, "local");

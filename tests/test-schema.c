@@ -318,7 +318,7 @@ test_schema_local_resource (void)
   InbModel *model;
   InbSchema *schema;
   g_autoptr(JsonObject) complete = NULL;
-  const char *names[] = { "duration", "fps", "resolution", "fit", "easing", "loop", "seed" };
+  const char *names[] = { "duration", "fps", "resolution", "fit", "easing", "loop" };
 
   models = inb_model_list_new_from_resource ("/io/github/inbetween/Inbetween/schemas/local.json", &error);
   g_assert_no_error (error);
