@@ -1,7 +1,13 @@
-/* inb-cli-history.c — `inbetween history`
+/* inb-cli-history.c — `inbetween history [--json] [--filter TEXT] [--state STATE]`
  *
  * Copyright 2026 The Inbetween authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The library's list, oldest first like a log. Reading it settles the
+ * takes a process that died left unfinished (see InbLibrary), so what is
+ * printed is never "running" for a take nobody is making. Text from a
+ * take (prompts, titles) is printed without control characters: a prompt
+ * can hold anything, a terminal must not receive it raw.
  */
 #define G_LOG_DOMAIN "inb-cli"
 
@@ -11,14 +17,66 @@
 
 #include "inb-cli-private.h"
 #include "inb-fs.h"
+#include "inb-library.h"
 #include "inb-take.h"
 
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
+/* At most @max characters of @text on one line, no control characters */
+static char *
+one_line (const char *text,
+          glong       max)
 {
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+  GString *out = g_string_new (NULL);
+  glong n = 0;
+
+  for (const char *p = text; p != NULL && *p != '\0' && n < max; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_string_append_unichar (out, g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT ? ' ' : c);
+    }
+  if (text != NULL && g_utf8_strlen (text, -1) > max)
+    g_string_append (out, "…");
+
+  return g_string_free (out, FALSE);
+}
+
+static char *
+format_created (InbTakeEntry *entry)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (inb_take_entry_get_created (entry) / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+
+  return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("?");
+}
+
+static gboolean
+parse_state (const char  *text,
+             InbJobState *state)
+{
+  return inb_job_state_from_string (text, state);
+}
+
+static void
+print_entry (InbTakeEntry *entry)
+{
+  g_autofree char *when = format_created (entry);
+  g_autofree char *title = inb_take_entry_dup_display_title (entry);
+  g_autofree char *clean_title = one_line (title, 40);
+  g_autofree char *prompt = one_line (inb_take_entry_get_prompt (entry), 60);
+  g_autofree char *model = g_strdup_printf ("%s/%s", inb_take_entry_get_backend_id (entry) ? inb_take_entry_get_backend_id (entry) : "?",
+                                            inb_take_entry_get_model_id (entry) ? inb_take_entry_get_model_id (entry) : "?");
+  g_autofree char *duration = inb_take_entry_get_duration (entry) > 0
+                            ? g_strdup_printf ("%.1fs", inb_take_entry_get_duration (entry))
+                            : g_strdup ("-");
+  const char *state = inb_job_state_to_string (inb_take_entry_get_state (entry));
+
+  if (inb_take_entry_get_condition (entry) == INB_TAKE_CONDITION_DAMAGED)
+    state = "damaged";
+
+  g_print ("%s  %s  %-12s %-14s %-34s %6s  %s%s%s\n",
+           inb_take_entry_get_id (entry), when, clean_title, state, model, duration,
+           inb_take_entry_get_starred (entry) ? "★ " : "", prompt,
+           inb_take_entry_get_condition (entry) == INB_TAKE_CONDITION_NEWER ? _(" (newer format)") : "");
 }
 
 int
@@ -28,15 +86,21 @@ inb_cli_history (InbSession  *session,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(InbLibrary) library = NULL;
   g_autoptr(JsonArray) array = NULL;
   g_autofree char *takes_dir = NULL;
+  g_autofree char *filter = NULL;
+  g_autofree char *folded = NULL;
+  g_autofree char *state_name = NULL;
+  const InbLibraryReport *report;
+  InbJobState state = INB_JOB_QUEUED;
   gboolean json = FALSE;
-  const char *name;
+  guint n;
   int status;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the takes as JSON"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the takes’ records as JSON"), NULL },
+    { "filter", 0, 0, G_OPTION_ARG_STRING, &filter, N_("Only takes whose prompt, title or note holds TEXT"), N_("TEXT") },
+    { "state", 0, 0, G_OPTION_ARG_STRING, &state_name, N_("Only takes in STATE (done, failed, cancelled, running, interrupted, expired, …)"), N_("STATE") },
     { NULL }
   };
 
@@ -46,37 +110,58 @@ inb_cli_history (InbSession  *session,
   if ((status = inb_cli_parse_options (context, &argc, &argv)) != INB_EXIT_OK)
     return status;
 
-  takes_dir = inb_fs_get_takes_dir ();
-  names = g_ptr_array_new_with_free_func (g_free);
-  array = json_array_new ();
-
-  dir = g_dir_open (takes_dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-
-  for (guint i = 0; i < names->len; i++)
+  if (argc > 1)
     {
-      g_autofree char *path = g_build_filename (takes_dir, g_ptr_array_index (names, i), NULL);
-      g_autoptr(InbTake) take = NULL;
-      g_autoptr(GError) local_error = NULL;
+      inb_cli_print_error (_("history takes no arguments (see --filter and --state)"));
+      return INB_EXIT_USAGE;
+    }
+  if (state_name != NULL && !parse_state (state_name, &state))
+    {
+      inb_cli_print_error (_("“%s” is not a state; try done, failed, cancelled, running or interrupted"), state_name);
+      return INB_EXIT_USAGE;
+    }
+  if (filter != NULL)
+    folded = g_utf8_casefold (filter, -1);
 
-      if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+  takes_dir = inb_fs_get_takes_dir ();
+  library = inb_library_new (takes_dir);
+  if (!inb_library_load (library, NULL, &error))
+    {
+      inb_cli_print_error ("%s", error->message);
+      return INB_EXIT_FAILURE;
+    }
+
+  report = inb_library_get_report (library);
+  for (guint i = 0; i < report->damaged->len; i++)
+    g_printerr (_("Take %s: its record could not be read; it was set aside (take.json.corrupt-…), its files are kept.\n"),
+                (const char *) report->damaged->pdata[i]);
+  for (guint i = 0; i < report->interrupted->len; i++)
+    g_printerr (_("Take %s was left unfinished by an Inbetween that stopped; marked interrupted.\n"),
+                (const char *) report->interrupted->pdata[i]);
+  for (guint i = 0; i < report->adopted->len; i++)
+    g_printerr (_("Take %s was left unfinished, but its clip was whole; marked done.\n"),
+                (const char *) report->adopted->pdata[i]);
+
+  array = json_array_new ();
+  n = g_list_model_get_n_items (G_LIST_MODEL (library));
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(InbTakeEntry) entry = g_list_model_get_item (G_LIST_MODEL (library), i - 1);
+
+      if (folded != NULL && !inb_take_entry_matches_text (entry, folded))
+        continue;
+      if (state_name != NULL && inb_take_entry_get_state (entry) != state)
         continue;
 
-      take = inb_take_load (path, &local_error);
-      if (take == NULL)
-        {
-          g_printerr (_("Skipping %s: %s\n"), path, local_error->message);
-          continue;
-        }
-
       if (json)
-        json_array_add_object_element (array, inb_take_to_json (take));
+        {
+          g_autoptr(JsonObject) manifest = inb_take_read_manifest (inb_take_entry_get_dir (entry), NULL);
+
+          if (manifest != NULL)
+            json_array_add_object_element (array, g_steal_pointer (&manifest));
+        }
       else
-        g_print ("%s  %-14s %s/%s  %s\n", inb_take_get_id (take), inb_take_get_state (take),
-                 inb_take_get_backend_id (take), inb_take_get_model_id (take),
-                 inb_take_get_prompt (take) ? inb_take_get_prompt (take) : "");
+        print_entry (entry);
     }
 
   if (json)
@@ -84,6 +169,8 @@ inb_cli_history (InbSession  *session,
       g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), array);
       inb_cli_print_json (node);
     }
+  else if (n == 0)
+    g_printerr (_("No takes yet.\n"));
 
   return INB_EXIT_OK;
 }

@@ -67,5 +67,11 @@ int             inb_cli_keys          (InbSession      *session,
 int             inb_cli_resume        (InbSession      *session,
                                        int              argc,
                                        char           **argv);
+int             inb_cli_reroll        (InbSession      *session,
+                                       int              argc,
+                                       char           **argv);
+int             inb_cli_delete        (InbSession      *session,
+                                       int              argc,
+                                       char           **argv);
 
 G_END_DECLS

@@ -16,12 +16,24 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "inb-cli-export.h"
 #include "inb-cli-private.h"
+
+static int
+run_export (InbSession  *session,
+            int          argc,
+            char       **argv)
+{
+  return inb_cli_export (argc, argv);
+}
 
 static const InbCliVerb verbs[] = {
   { "generate", N_("Make a clip from two keyframes"), inb_cli_generate, TRUE },
   { "backends", N_("List backends, models and their parameters"), inb_cli_backends, TRUE },
   { "history", N_("List stored takes"), inb_cli_history, FALSE },
+  { "export", N_("Re-encode a take: MP4, WebM, ProRes, GIF, WebP or PNG frames"), run_export, FALSE },
+  { "reroll", N_("Make a take again with a new seed (or several)"), inb_cli_reroll, TRUE },
+  { "delete", N_("Delete takes and their files"), inb_cli_delete, TRUE },
   { "resume", N_("Finish hosted jobs left unfinished by a crash or a quit"), inb_cli_resume, TRUE },
   { "keys", N_("Store, forget or show the API keys of hosted services"), inb_cli_keys, TRUE },
 };

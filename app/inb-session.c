@@ -49,12 +49,87 @@ inb_generate_inputs_new (void)
   return inputs;
 }
 
+InbGenerateInputs *
+inb_generate_inputs_copy (const InbGenerateInputs *inputs)
+{
+  InbGenerateInputs *copy;
+
+  g_return_val_if_fail (inputs != NULL, NULL);
+
+  copy = inb_generate_inputs_new ();
+  copy->backend_id = g_strdup (inputs->backend_id);
+  copy->model_id = g_strdup (inputs->model_id);
+  g_set_object (&copy->first, inputs->first);
+  g_set_object (&copy->last, inputs->last);
+  copy->prompt = g_strdup (inputs->prompt);
+  copy->negative_prompt = g_strdup (inputs->negative_prompt);
+  if (inputs->params != NULL)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), inputs->params);
+      g_autoptr(JsonNode) dup = json_node_copy (node);
+
+      copy->params = json_object_ref (json_node_get_object (dup));
+    }
+  copy->seed = inputs->seed;
+  copy->group = g_strdup (inputs->group);
+
+  return copy;
+}
+
+/**
+ * inb_generate_inputs_new_from_take:
+ *
+ * Blocking. The keyframes are the take's as sent (already framed), so the
+ * same request comes out again.
+ */
+InbGenerateInputs *
+inb_generate_inputs_new_from_take (const char  *take_dir,
+                                   GError     **error)
+{
+  g_autoptr(InbGenerateInputs) inputs = inb_generate_inputs_new ();
+  g_autoptr(InbTake) take = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  JsonObject *params;
+
+  g_return_val_if_fail (take_dir != NULL, NULL);
+
+  take = inb_take_load (take_dir, error);
+  if (take == NULL)
+    return NULL;
+
+  first = inb_take_dup_keyframe_path (take, FALSE);
+  last = inb_take_dup_keyframe_path (take, TRUE);
+  if (!(inputs->first = inb_keyframe_load (first, NULL, error)) ||
+      !(inputs->last = inb_keyframe_load (last, NULL, error)))
+    return NULL;
+
+  inputs->backend_id = g_strdup (inb_take_get_backend_id (take));
+  inputs->model_id = g_strdup (inb_take_get_model_id (take));
+  inputs->prompt = g_strdup (inb_take_get_prompt (take));
+  inputs->negative_prompt = g_strdup (inb_take_get_negative_prompt (take));
+  inputs->seed = inb_take_get_seed (take);
+  params = inb_take_get_params (take);
+  inputs->params = json_object_new ();
+  if (params != NULL)
+    {
+      g_autoptr(GList) members = json_object_get_members (params);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        if (!g_str_equal (l->data, "seed"))
+          json_object_set_member (inputs->params, l->data, json_object_dup_member (params, l->data));
+    }
+
+  return g_steal_pointer (&inputs);
+}
+
 void
 inb_generate_inputs_free (InbGenerateInputs *inputs)
 {
   if (inputs == NULL)
     return;
 
+  g_free (inputs->group);
   g_free (inputs->backend_id);
   g_free (inputs->model_id);
   g_clear_object (&inputs->first);
@@ -613,6 +688,8 @@ generate_worker (GTask        *task,
   /* Numbered before its folder exists (the first count is of folders) */
   number = inb_take_next_number (g->takes_dir);
   g->take = inb_take_create (g->takes_dir, g->request, &error);
+  if (g->take != NULL && in->group != NULL)
+    inb_take_set_group (g->take, in->group);
   if (g->take != NULL)
     {
       /* Held until the job ends: a take left unfinished and unlocked was
@@ -789,4 +866,256 @@ inb_session_generate_finish (InbSession    *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == inb_session_generate_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Takes from takes ----------------------------------------------------------- */
+
+gboolean
+inb_session_can_reroll (InbSession  *self,
+                        const char  *backend_id,
+                        const char  *model_id,
+                        char       **why)
+{
+  InbBackend *backend;
+  InbModel *model;
+
+  g_return_val_if_fail (INB_IS_SESSION (self), FALSE);
+
+  backend = backend_id != NULL ? inb_backend_registry_lookup (self->registry, backend_id) : NULL;
+  model = backend != NULL && model_id != NULL ? inb_backend_find_model (backend, model_id) : NULL;
+
+  if (model == NULL)
+    {
+      if (why != NULL)
+        /* Translators: %s is a backend and model, e.g. "local/flow" */
+        *why = g_strdup_printf (_("This Inbetween has no %s/%s to make it again with"),
+                                backend_id != NULL ? backend_id : "?", model_id != NULL ? model_id : "?");
+      return FALSE;
+    }
+
+  if (inb_schema_lookup (inb_model_get_schema (model), "seed") == NULL)
+    {
+      if (why != NULL)
+        /* Translators: %s is a backend's name */
+        *why = g_strdup_printf (_("%s has no seed: it makes the same clip every time"),
+                                inb_backend_get_short_name (backend));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  char      *take_dir;
+  guint      n;
+  guint      pending;
+  GPtrArray *jobs;
+  GError    *error;
+} Reroll;
+
+static void
+reroll_free (Reroll *r)
+{
+  g_free (r->take_dir);
+  g_clear_pointer (&r->jobs, g_ptr_array_unref);
+  g_clear_error (&r->error);
+  g_free (r);
+}
+
+static void
+reroll_load_worker (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  Reroll *r = task_data;
+  GError *error = NULL;
+  InbGenerateInputs *inputs = inb_generate_inputs_new_from_take (r->take_dir, &error);
+
+  if (inputs == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, inputs, (GDestroyNotify) inb_generate_inputs_free);
+}
+
+static void
+reroll_generated_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Reroll *r = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  InbJob *job = inb_session_generate_finish (INB_SESSION (object), result, &error);
+
+  if (job != NULL)
+    g_ptr_array_add (r->jobs, job);
+  else if (r->error == NULL)
+    r->error = g_steal_pointer (&error);
+
+  if (--r->pending > 0)
+    return;
+
+  /* Some made: those are queued, and they are what is returned */
+  if (r->jobs->len == 0 && r->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&r->error));
+  else
+    g_task_return_pointer (task, g_ptr_array_ref (r->jobs), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+reroll_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  InbSession *self = g_task_get_source_object (task);
+  Reroll *r = g_task_get_task_data (task);
+  g_autoptr(InbGenerateInputs) inputs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *why = NULL;
+  g_autofree char *group = NULL;
+
+  inputs = g_task_propagate_pointer (G_TASK (result), &error);
+  if (inputs == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!inb_session_can_reroll (self, inputs->backend_id, inputs->model_id, &why))
+    {
+      g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT, "%s", why);
+      return;
+    }
+
+  if (r->n > 1)
+    group = g_uuid_string_random ();
+
+  r->pending = r->n;
+  for (guint i = 0; i < r->n; i++)
+    {
+      InbGenerateInputs *copy = inb_generate_inputs_copy (inputs);
+
+      copy->seed = -1;   /* a new one for each */
+      copy->group = g_strdup (group);
+      inb_session_generate_async (self, copy, g_task_get_cancellable (task),
+                                  reroll_generated_cb, g_object_ref (task));
+    }
+}
+
+/**
+ * inb_session_reroll_async:
+ * @take_dir: the take to make again
+ * @n: how many (1 for a re-roll, 2 to 8 for variations)
+ */
+void
+inb_session_reroll_async (InbSession          *self,
+                          const char          *take_dir,
+                          guint                n,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) load = NULL;
+  Reroll *r;
+
+  g_return_if_fail (INB_IS_SESSION (self));
+  g_return_if_fail (take_dir != NULL);
+  g_return_if_fail (n >= 1 && n <= 8);
+
+  r = g_new0 (Reroll, 1);
+  r->take_dir = g_strdup (take_dir);
+  r->n = n;
+  r->jobs = g_ptr_array_new_with_free_func (g_object_unref);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inb_session_reroll_async);
+  g_task_set_task_data (task, r, (GDestroyNotify) reroll_free);
+
+  load = g_task_new (self, cancellable, reroll_loaded_cb, g_steal_pointer (&task));
+  g_task_set_name (load, "[inb] reroll load");
+  g_task_set_task_data (load, r, NULL);
+  g_task_run_in_thread (load, reroll_load_worker);
+}
+
+GPtrArray *
+inb_session_reroll_finish (InbSession    *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * inb_session_map_inputs:
+ *
+ * Returns: (transfer full): the inputs for @backend_id and @model_id, or
+ *   %NULL with @error set when there is no such model
+ */
+InbGenerateInputs *
+inb_session_map_inputs (InbSession               *self,
+                        const InbGenerateInputs  *inputs,
+                        const char               *backend_id,
+                        const char               *model_id,
+                        GPtrArray               **kept,
+                        GPtrArray               **dropped,
+                        GError                  **error)
+{
+  g_autoptr(InbGenerateInputs) mapped = NULL;
+  g_autoptr(GList) members = NULL;
+  InbBackend *backend;
+  InbModel *model;
+  InbSchema *schema;
+
+  g_return_val_if_fail (INB_IS_SESSION (self), NULL);
+  g_return_val_if_fail (inputs != NULL && backend_id != NULL, NULL);
+
+  backend = inb_backend_registry_lookup (self->registry, backend_id);
+  model = backend == NULL ? NULL
+        : model_id != NULL ? inb_backend_find_model (backend, model_id) : inb_backend_get_default_model (backend);
+  if (model == NULL)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("There is no model “%s” at “%s”"), model_id != NULL ? model_id : "", backend_id);
+      return NULL;
+    }
+
+  schema = inb_model_get_schema (model);
+  mapped = inb_generate_inputs_copy (inputs);
+  g_free (mapped->backend_id);
+  mapped->backend_id = g_strdup (backend_id);
+  g_free (mapped->model_id);
+  mapped->model_id = g_strdup (inb_model_get_id (model));
+  g_clear_pointer (&mapped->params, json_object_unref);
+  mapped->params = json_object_new ();
+  mapped->seed = inb_schema_lookup (schema, "seed") != NULL ? inputs->seed : -1;
+  if (inb_model_get_negative_max_length (model) == 0)
+    g_clear_pointer (&mapped->negative_prompt, g_free);
+
+  if (kept != NULL)
+    *kept = g_ptr_array_new_with_free_func (g_free);
+  if (dropped != NULL)
+    *dropped = g_ptr_array_new_with_free_func (g_free);
+
+  members = inputs->params != NULL ? json_object_get_members (inputs->params) : NULL;
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *value = json_object_get_member (inputs->params, l->data);
+
+      if (inb_schema_lookup (schema, l->data) != NULL &&
+          inb_schema_validate_value (schema, l->data, value, NULL))
+        {
+          json_object_set_member (mapped->params, l->data, json_node_copy (value));
+          if (kept != NULL)
+            g_ptr_array_add (*kept, g_strdup (l->data));
+        }
+      else if (dropped != NULL)
+        g_ptr_array_add (*dropped, g_strdup (l->data));
+    }
+
+  return g_steal_pointer (&mapped);
 }

@@ -25,6 +25,7 @@ G_BEGIN_DECLS
  * @negative_prompt: (nullable): what should not
  * @params: (nullable): the values the user set; defaults fill the rest
  * @seed: the seed, or -1 to draw one
+ * @group: (nullable): takes made together (variations) share it
  *
  * Everything a take is made from, as the window or the command line has
  * it. inb_session_generate_async() turns it into a take on disk and a job.
@@ -39,10 +40,16 @@ typedef struct
   char        *negative_prompt;
   JsonObject  *params;
   gint64       seed;
+  char        *group;
 } InbGenerateInputs;
 
 InbGenerateInputs *inb_generate_inputs_new  (void);
+InbGenerateInputs *inb_generate_inputs_copy (const InbGenerateInputs *inputs);
 void               inb_generate_inputs_free (InbGenerateInputs *inputs);
+/* Blocking (reads its keyframes): what a take on disk was made from — its
+ * keyframes as sent, prompts, backend, model, parameters and seed. */
+InbGenerateInputs *inb_generate_inputs_new_from_take (const char        *take_dir,
+                                                      GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InbGenerateInputs, inb_generate_inputs_free)
 
@@ -95,6 +102,36 @@ void                inb_session_generate_async        (InbSession           *sel
                                                        gpointer              user_data);
 InbJob             *inb_session_generate_finish       (InbSession           *self,
                                                        GAsyncResult         *result,
+                                                       GError              **error);
+
+/* Takes from takes. Re-roll: the same inputs with a new seed; with @n > 1
+ * (variations, 2 to 8) the takes share a group. A model without a seed
+ * cannot be re-rolled (it makes the same clip): %INB_BACKEND_ERROR_INVALID_INPUT
+ * saying so. */
+gboolean            inb_session_can_reroll            (InbSession           *self,
+                                                       const char           *backend_id,
+                                                       const char           *model_id,
+                                                       char                **why);
+void                inb_session_reroll_async          (InbSession           *self,
+                                                       const char           *take_dir,
+                                                       guint                 n,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+/* Returns: (transfer container) (element-type InbJob): the jobs queued */
+GPtrArray          *inb_session_reroll_finish         (InbSession           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+/* The same inputs for another backend and model: each parameter kept by
+ * name where the other model has it and accepts its value, the rest at
+ * that model's defaults. @kept and @dropped (element-type utf8), when
+ * given, list the parameter names. */
+InbGenerateInputs  *inb_session_map_inputs            (InbSession           *self,
+                                                       const InbGenerateInputs *inputs,
+                                                       const char           *backend_id,
+                                                       const char           *model_id,
+                                                       GPtrArray           **kept,
+                                                       GPtrArray           **dropped,
                                                        GError              **error);
 
 /* Jobs: whether any runs, and whether any of those is remote (resumable). */

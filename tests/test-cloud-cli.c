@@ -303,6 +303,132 @@ test_provider (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (fake)), ==, 0);
 }
 
+/* Any verb, with @p's key and address */
+static int
+run_verb (Fixture            *f,
+          const Provider     *p,
+          const char         *base_url,
+          const char         *key,
+          const char * const *args,
+          char              **out,
+          char              **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("INB_BINARY"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->home, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, p->key_var, key, TRUE);
+  g_subprocess_launcher_setenv (launcher, p->url_var, base_url, TRUE);
+  g_subprocess_launcher_setenv (launcher, p->poll_var, "50", TRUE);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+/* Re-roll: the same inputs with new seeds, each new take submitted once;
+ * variations share a group; history lists them; delete removes one. */
+static void
+test_reroll (Fixture       *f,
+             gconstpointer  data)
+{
+  const Provider *p = &providers[1];   /* WaveSpeed: a model with a seed */
+  g_autoptr(InbFakeServer) fake = NULL;
+  g_autofree char *scenario = g_strdup_printf ("{\"key\": \"ws-reroll\", \"video_path\": \"%s\"}", f->clip);
+  g_autofree char *base = NULL;
+  g_autofree char *output = g_build_filename (f->tmpdir, "first.mp4", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *takes;
+  JsonObject *original, *a, *b;
+  const char *reroll_args[] = { "reroll", "last", "-n", "2", NULL };
+  const char *history_args[] = { "history", "--json", "--state", "done", NULL };
+  int status;
+
+  fake = inb_fake_server_start (p->script, scenario);
+  base = inb_fake_server_url (fake, p->url_path);
+
+  {
+    g_autofree char *out = NULL, *err = NULL;
+
+    status = run_cli (f, p, FALSE, base, "ws-reroll", "a disc glides", output, &out, &err);
+    if (status != 0)
+      g_printerr ("%s", err);
+    g_assert_cmpint (status, ==, 0);
+  }
+  {
+    g_autofree char *out = NULL, *err = NULL;
+
+    status = run_verb (f, p, base, "ws-reroll", reroll_args, &out, &err);
+    if (status != 0)
+      g_printerr ("%s", err);
+    g_assert_cmpint (status, ==, 0);
+  }
+  g_assert_cmpuint (count_requests (fake, "POST", p->submit_path), ==, 3);
+
+  {
+    g_autofree char *out = NULL, *err = NULL;
+
+    status = run_verb (f, p, base, "ws-reroll", history_args, &out, &err);
+    g_assert_cmpint (status, ==, 0);
+    json_parser_load_from_data (parser, out, -1, &error);
+    g_assert_no_error (error);
+  }
+  takes = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (takes), ==, 3);
+  original = json_array_get_object_element (takes, 0);
+  a = json_array_get_object_element (takes, 1);
+  b = json_array_get_object_element (takes, 2);
+
+  /* Same inputs, new seeds, one group for the variations */
+  for (guint i = 1; i <= 2; i++)
+    {
+      JsonObject *take = json_array_get_object_element (takes, i);
+      g_autoptr(JsonNode) po = json_node_init_object (json_node_alloc (), json_object_get_object_member (original, "parameters"));
+      g_autoptr(JsonObject) params = json_object_ref (json_object_get_object_member (take, "parameters"));
+      g_autoptr(JsonNode) pt = NULL;
+      g_autoptr(JsonNode) po_copy = json_node_copy (po);
+
+      g_assert_cmpstr (json_object_get_string_member (take, "prompt"), ==, "a disc glides");
+      g_assert_cmpstr (json_object_get_string_member (take, "model"), ==, p->model);
+      g_assert_cmpint (json_object_get_int_member (take, "seed"), !=, json_object_get_int_member (original, "seed"));
+      /* The parameters differ only in the seed */
+      json_object_remove_member (params, "seed");
+      json_object_remove_member (json_node_get_object (po_copy), "seed");
+      pt = json_node_init_object (json_node_alloc (), params);
+      g_assert_true (json_node_equal (pt, po_copy));
+    }
+  g_assert_cmpint (json_object_get_int_member (a, "seed"), !=, json_object_get_int_member (b, "seed"));
+  g_assert_nonnull (json_object_get_string_member_with_default (a, "group", NULL));
+  g_assert_cmpstr (json_object_get_string_member (a, "group"), ==, json_object_get_string_member (b, "group"));
+  g_assert_false (json_object_has_member (original, "group"));
+
+  /* Delete one */
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    const char *delete_args[] = { "delete", json_object_get_string_member (a, "id"), NULL };
+    g_autofree char *dir = g_build_filename (f->home, "inbetween", "takes", json_object_get_string_member (a, "id"), NULL);
+
+    status = run_verb (f, p, base, "ws-reroll", delete_args, &out, &err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -316,6 +442,7 @@ main (int   argc,
 
       g_test_add (path, Fixture, &providers[i], fixture_setup, test_provider, fixture_teardown);
     }
+  g_test_add ("/cloud-cli/reroll", Fixture, NULL, fixture_setup, test_reroll, fixture_teardown);
 
   return g_test_run ();
 }
