@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "inb-fidelity.h"
 #include "inb-job.h"
 #include "inb-video-reader.h"
 
@@ -626,6 +627,8 @@ is_cancelled (InbJob *self,
 
 /* Step 3: thumbnail from the middle of the clip, then done. */
 
+/* Step 3, in a worker: a thumbnail from the middle of the clip, and how
+ * closely its ends match the keyframes as sent (kept as "fidelity"). */
 static void
 thumbnail_worker (GTask        *task,
                   gpointer      source_object,
@@ -636,16 +639,28 @@ thumbnail_worker (GTask        *task,
   InbResult *result = task_data;
   g_autoptr(InbImage) frame = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *first = inb_take_dup_keyframe_path (self->take, FALSE);
+  g_autofree char *last = inb_take_dup_keyframe_path (self->take, TRUE);
   guint n_frames = inb_result_get_n_frames (result);
+  InbFidelity fidelity;
 
   frame = inb_video_read_frame (inb_result_get_clip_path (result), n_frames / 2, &error);
   if (frame == NULL || !inb_take_write_thumbnail (self->take, frame, &error))
     {
       /* A missing thumbnail never fails a finished take. */
       g_warning ("No thumbnail for take %s: %s", inb_take_get_id (self->take), error->message);
+      g_clear_error (&error);
     }
 
-  g_task_return_boolean (task, TRUE);
+  /* Nor does a fidelity that cannot be measured */
+  if (!inb_fidelity_measure (inb_result_get_clip_path (result), first, last, &fidelity, cancellable, &error))
+    {
+      g_debug ("Take %s: fidelity not measured: %s", inb_take_get_id (self->take), error->message);
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  g_task_return_pointer (task, inb_fidelity_to_json (&fidelity), (GDestroyNotify) json_object_unref);
 }
 
 static void
@@ -656,10 +671,17 @@ thumbnail_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   InbJob *self = g_task_get_source_object (task);
   g_autoptr(JsonObject) summary = json_object_new ();
+  g_autoptr(JsonObject) fidelity = NULL;
   JsonObject *metadata;
   g_autoptr(JsonNode) wrap = NULL;
 
-  g_task_propagate_boolean (G_TASK (res), NULL);
+  fidelity = g_task_propagate_pointer (G_TASK (res), NULL);
+  if (fidelity != NULL)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), fidelity);
+
+      inb_take_set_member (self->take, "fidelity", node);
+    }
 
   json_object_set_int_member (summary, "width", inb_result_get_width (self->result));
   json_object_set_int_member (summary, "height", inb_result_get_height (self->result));

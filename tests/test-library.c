@@ -505,6 +505,10 @@ test_session_job (Fixture       *f,
   g_assert_cmpint (inb_take_entry_get_state (entry), ==, INB_JOB_DONE);
   g_assert_true (inb_take_entry_get_has_clip (entry));
   g_assert_cmpuint (inb_take_entry_get_number (entry), ==, 1);
+  /* Every take's ends are measured against its keyframes */
+  g_assert_cmpfloat (inb_take_entry_get_colour_shift (entry), >=, 0.0);
+  g_assert_cmpfloat (inb_take_entry_get_colour_shift (entry), <, 3.0);
+  g_assert_false (inb_take_entry_get_drift (entry));
 }
 
 int
