@@ -14,6 +14,8 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -138,9 +140,26 @@ take_flushed_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!inb_take_save_finish (INB_TAKE (object), result, &error))
-    inb_cli_print_error (_("Could not save the take: %s"), error->message);
+    inb_cli_print_error ("%s", error->message);
 
   g_main_loop_quit (run->loop);
+}
+
+/* INB_TEST_HOLD_AFTER_JOB_MS: the main loop keeps turning this long after
+ * the job ended, so a test can interrupt exactly then. */
+static void
+hold_for_tests (void)
+{
+  const char *hold = g_getenv ("INB_TEST_HOLD_AFTER_JOB_MS");
+  gint64 end;
+
+  if (hold == NULL)
+    return;
+
+  g_printerr ("holding\n");
+  end = g_get_monotonic_time () + g_ascii_strtoll (hold, NULL, 10) * 1000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
 }
 
 static gboolean
@@ -168,18 +187,61 @@ add_setting (InbSchema   *schema,
 }
 
 static gboolean
+same_file (const char *a,
+           const char *b)
+{
+  GStatBuf sa, sb;
+
+  return g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Before anything is made: where the clip will go must be a new file (or,
+ * with --force, a regular one), in a folder that takes it, and never one
+ * of the keyframes. */
+static gboolean
 check_output_path (const char  *output,
+                   const char  *first,
+                   const char  *last,
+                   gboolean     force,
                    GError     **error)
 {
   g_autofree char *parent = NULL;
+  GStatBuf st;
 
-  if (g_file_test (output, G_FILE_TEST_IS_DIR))
+  if (*output == '\0')
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
-                   _("Output “%s” is a folder; give a file name such as clip.mp4"), output);
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                           _("-o needs a file name, such as clip.mp4"));
       return FALSE;
     }
 
+  if (same_file (output, first) || same_file (output, last))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("Output “%s” is one of the keyframes; it is never overwritten"), output);
+      return FALSE;
+    }
+
+  if (g_lstat (output, &st) == 0)
+    {
+      if (S_ISDIR (st.st_mode))
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
+                     _("Output “%s” is a folder; give a file name such as clip.mp4"), output);
+      else if (S_ISLNK (st.st_mode))
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                     _("Output “%s” is a symbolic link; give the file itself or another name"), output);
+      else if (!S_ISREG (st.st_mode))
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                     _("Output “%s” is not a regular file (a device or a pipe); it is not written"), output);
+      else if (!force)
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                     _("Output “%s” already exists; add --force to replace it"), output);
+      else
+        goto parent;
+      return FALSE;
+    }
+
+parent:
   parent = g_path_get_dirname (output);
   if (!g_file_test (parent, G_FILE_TEST_IS_DIR) || access (parent, W_OK) != 0)
     {
@@ -226,8 +288,17 @@ take_summary (InbJob     *job,
   g_autofree char *clip = inb_take_dup_clip_path (take);
   JsonObject *object = json_object_new ();
 
-  json_object_set_string_member (object, "output", output ? output : clip);
-  json_object_set_string_member (object, "clip", clip);
+  /* Only a clip that exists is named */
+  if (inb_job_get_state (job) == INB_JOB_DONE)
+    {
+      json_object_set_string_member (object, "output", output ? output : clip);
+      json_object_set_string_member (object, "clip", clip);
+    }
+  else
+    {
+      json_object_set_null_member (object, "output");
+      json_object_set_null_member (object, "clip");
+    }
   json_object_set_string_member (object, "take", inb_take_get_id (take));
   json_object_set_string_member (object, "take_dir", inb_take_get_dir (take));
   json_object_set_string_member (object, "state", inb_job_state_to_string (inb_job_get_state (job)));
@@ -272,6 +343,7 @@ typedef struct
   gint64    seed;
   gboolean  json;
   gboolean  quiet;
+  gboolean  force;
 } Options;
 
 static void
@@ -296,13 +368,15 @@ parse_generate_options (Options   *o,
   g_autoptr(GOptionContext) context = NULL;
   int status;
   const GOptionEntry entries[] = {
-    { "prompt", 'p', 0, G_OPTION_ARG_STRING, &o->prompt, N_("What happens between the keyframes"), N_("PROMPT") },
-    { "negative", 'n', 0, G_OPTION_ARG_STRING, &o->negative, N_("What to avoid"), N_("NEGATIVE") },
+    /* Read as bytes and checked here, so bad text names its option */
+    { "prompt", 'p', 0, G_OPTION_ARG_FILENAME, &o->prompt, N_("What happens between the keyframes"), N_("PROMPT") },
+    { "negative", 'n', 0, G_OPTION_ARG_FILENAME, &o->negative, N_("What to avoid"), N_("NEGATIVE") },
     { "backend", 'b', 0, G_OPTION_ARG_STRING, &o->backend_id, N_("Backend (default: the one set in Preferences, else local)"), N_("BACKEND") },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &o->model_id, N_("Model (default: the backend’s first)"), N_("MODEL") },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &o->seed, N_("Seed (default: random)"), N_("SEED") },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->settings, N_("Set a model parameter; see “inbetween backends”"), N_("KEY=VALUE") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, N_("Also copy the clip to this file"), N_("OUT") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, N_("Also copy the clip to this new file"), N_("OUT") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &o->force, N_("Replace OUT if it exists (a regular file only)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Print the result as one JSON object"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("Do not show progress"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, N_("FIRST LAST") },
@@ -315,7 +389,8 @@ parse_generate_options (Options   *o,
   g_option_context_set_description (context,
     _("FIRST and LAST are image files (PNG, JPEG, WebP, BMP), file:// or data: URIs.\n"
       "Without -o the clip stays in the take’s folder and its path is printed.\n"
-      "Exit status: 0 done, 2 invalid usage or input, 3 backend failure, 130 interrupted."));
+      "Exit status: 0 done, 1 a file could not be read or written, 2 invalid usage or\n"
+      "input (nothing was sent), 3 backend failure, 130 interrupted."));
 
   if ((status = inb_cli_parse_options (context, argc, argv)) != INB_EXIT_OK)
     return status;
@@ -330,6 +405,14 @@ parse_generate_options (Options   *o,
   if (o->seed < -1)
     {
       inb_cli_print_error (_("--seed must be 0 or more (got %" G_GINT64_FORMAT ")"), o->seed);
+      return INB_EXIT_USAGE;
+    }
+
+  if ((o->prompt != NULL && !g_utf8_validate (o->prompt, -1, NULL)) ||
+      (o->negative != NULL && !g_utf8_validate (o->negative, -1, NULL)))
+    {
+      inb_cli_print_error (_("--%s is not valid UTF-8 text (is the terminal set to UTF-8?)"),
+                           o->prompt != NULL && !g_utf8_validate (o->prompt, -1, NULL) ? "prompt" : "negative");
       return INB_EXIT_USAGE;
     }
 
@@ -371,11 +454,25 @@ collect_inputs (InbSession         *session,
   inputs->params = json_object_new ();
   for (guint i = 0; o->settings != NULL && o->settings[i] != NULL; i++)
     {
+      g_autofree char *key = g_strstrip (g_strndup (o->settings[i], strcspn (o->settings[i], "=")));
+
+      /* Twice is a mistake, not "the last one wins" */
+      if (json_object_has_member (inputs->params, key))
+        {
+          inb_cli_print_error (_("--set %s is given twice; give each parameter once"), key);
+          return INB_EXIT_USAGE;
+        }
       if (!add_setting (inb_model_get_schema (model), inputs->params, o->settings[i], &error))
         {
           inb_cli_print_error ("%s", error->message);
           return INB_EXIT_USAGE;
         }
+    }
+
+  if (o->negative != NULL && *o->negative != '\0' && inb_model_get_negative_max_length (model) == 0)
+    {
+      inb_cli_print_error (_("%s takes no negative prompt; leave out -n"), inb_model_get_id (model));
+      return INB_EXIT_USAGE;
     }
 
   inputs->seed = o->seed;
@@ -386,7 +483,7 @@ collect_inputs (InbSession         *session,
     g_printerr (_("Note: %s takes no seed (it makes the same clip every time); --seed is ignored.\n"),
                 inb_model_get_id (model));
 
-  if (o->output != NULL && !check_output_path (o->output, &error))
+  if (o->output != NULL && !check_output_path (o->output, o->files[0], o->files[1], o->force, &error))
     {
       inb_cli_print_error ("%s", error->message);
       return INB_EXIT_USAGE;
@@ -405,7 +502,15 @@ collect_inputs (InbSession         *session,
                 inb_keyframe_get_width (inputs->last), inb_keyframe_get_height (inputs->last),
                 inb_params_get_string (inputs->params, "fit", "crop"));
 
-  inputs->prompt = g_strdup (o->prompt);
+  /* A model that takes no prompt keeps none: it would be stored unused */
+  if (inb_model_get_prompt_max_length (model) == 0 && o->prompt != NULL && *o->prompt != '\0')
+    {
+      if (!o->quiet)
+        /* Translators: %s is a model */
+        g_printerr (_("Note: %s takes no prompt; it is not used or kept.\n"), inb_model_get_id (model));
+    }
+  else
+    inputs->prompt = g_strdup (o->prompt);
   inputs->negative_prompt = g_strdup (o->negative);
   *out = g_steal_pointer (&inputs);
   return INB_EXIT_OK;
@@ -450,12 +555,25 @@ report_job (GenerateRun *run,
   g_autofree char *clip = inb_take_dup_clip_path (take);
   g_autoptr(GError) error = NULL;
 
-  if (state == INB_JOB_DONE && o->output != NULL && !run->interrupted)
+  /* Interrupted once the clip was made: it stays in the take, and nothing
+   * says it went anywhere else */
+  if (state == INB_JOB_DONE && run->interrupted)
     {
-      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      inb_cli_print_error (_("Interrupted after the clip was made; it is kept in %s%s"), clip,
+                           o->output != NULL ? _(" and was not copied") : "");
+      return INB_EXIT_INTERRUPTED;
+    }
 
-      if (!inb_fs_copy_atomic (clip, o->output, cancellable, &error))
+  if (state == INB_JOB_DONE && o->output != NULL)
+    {
+      /* Ctrl-C during the copy cancels it (run->cancellable) */
+      if (!inb_fs_copy_new (clip, o->output, o->force, run->cancellable, &error))
         {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              inb_cli_print_error (_("Interrupted while copying; the clip is kept in %s"), clip);
+              return INB_EXIT_INTERRUPTED;
+            }
           inb_cli_print_error (_("The clip is in %s but could not be copied: %s"), clip, error->message);
           return INB_EXIT_FAILURE;
         }
@@ -550,6 +668,12 @@ inb_cli_generate (InbSession  *session,
   /* Saves are written in order: when this one lands, every state is on disk. */
   inb_take_save_async (inb_job_get_take (run.job), NULL, take_flushed_cb, &run);
   g_main_loop_run (run.loop);
+
+  /* A Ctrl-C that came in meanwhile is seen before anything is reported
+   * (the tests hold here a moment to send one) */
+  hold_for_tests ();
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
 
   status = report_job (&run, &o);
   g_source_remove (sigint_id);

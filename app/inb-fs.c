@@ -12,6 +12,8 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gio/gfiledescriptorbased.h>
+#include <gio/gunixoutputstream.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "inb-fs.h"
@@ -67,11 +69,149 @@ inb_fs_write_atomic (const char  *path,
                                    0600, error);
 }
 
+/* The target may be replaced only when it is a regular file (or absent):
+ * never a device, a FIFO, a folder, or a symbolic link to anything. */
+static gboolean
+check_replaceable (const char  *dest,
+                   GError     **error)
+{
+  GStatBuf st;
+
+  if (g_lstat (dest, &st) != 0)
+    return TRUE;
+
+  if (S_ISLNK (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
+                   _("“%s” is a symbolic link; give the file itself or another name"), dest);
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
+                   _("“%s” is not a regular file; it is not replaced"), dest);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * inb_fs_copy_new:
+ * @replace: whether an existing regular file @dest may be replaced
+ *
+ * Blocking. Copies @src into a temporary file created exclusively beside
+ * @dest (a name of its own: never a file of the user's), flushes it, and
+ * moves it into place: without @replace only if @dest still does not
+ * exist (%G_IO_ERROR_EXISTS otherwise). A target that is not a regular
+ * file is never replaced. On any failure or cancellation the temporary
+ * file is removed and @dest is untouched.
+ */
+gboolean
+inb_fs_copy_new (const char    *src,
+                 const char    *dest,
+                 gboolean       replace,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(GFile) src_file = NULL;
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *part = NULL;
+  int fd;
+  int errsv;
+
+  g_return_val_if_fail (src != NULL, FALSE);
+  g_return_val_if_fail (dest != NULL && *dest != '\0', FALSE);
+
+  if (!check_replaceable (dest, error))
+    return FALSE;
+  if (!replace && g_file_test (dest, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("“%s” already exists; it is not replaced"), dest);
+      return FALSE;
+    }
+
+  src_file = g_file_new_for_path (src);
+  in = g_file_read (src_file, cancellable, error);
+  if (in == NULL)
+    return FALSE;
+
+  dir = g_path_get_dirname (dest);
+  base = g_path_get_basename (dest);
+  part = g_strdup_printf ("%s/.%s.XXXXXX.part", dir, base);
+  fd = g_mkstemp_full (part, O_RDWR | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Could not write in “%s”: %s"), dir, g_strerror (errsv));
+      return FALSE;
+    }
+  out = g_unix_output_stream_new (fd, TRUE);
+
+  if (g_output_stream_splice (out, G_INPUT_STREAM (in), G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE,
+                              cancellable, error) < 0)
+    goto fail;
+
+  if (fsync (fd) != 0)
+    {
+      errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Could not write “%s”: %s"), dest, g_strerror (errsv));
+      goto fail;
+    }
+
+  if (!g_output_stream_close (out, cancellable, error))
+    goto fail;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto fail;
+
+  if (replace)
+    {
+      /* Checked again: it may have changed while the copy ran */
+      if (!check_replaceable (dest, error))
+        goto fail;
+      if (g_rename (part, dest) != 0)
+        goto fail_errno;
+    }
+  else
+    {
+      /* A hard link never replaces: atomic "only if absent" */
+      if (link (part, dest) != 0)
+        {
+          errsv = errno;
+          if (errsv == EEXIST)
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                         _("“%s” already exists; it is not replaced"), dest);
+          else
+            g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                         _("Could not write “%s”: %s"), dest, g_strerror (errsv));
+          goto fail;
+        }
+      g_unlink (part);
+    }
+
+  return fsync_dir_of (dest, error);
+
+fail_errno:
+  errsv = errno;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+               _("Could not write “%s”: %s"), dest, g_strerror (errsv));
+fail:
+  g_output_stream_close (out, NULL, NULL);
+  g_unlink (part);
+  return FALSE;
+}
+
 /**
  * inb_fs_copy_atomic:
  *
- * Copies through "<dest>.part" so a half-copied file never has @dest's
- * name; the partial file is removed on any failure or cancellation.
+ * Blocking: inb_fs_copy_new() replacing an existing regular file.
  */
 gboolean
 inb_fs_copy_atomic (const char    *src,
@@ -79,60 +219,7 @@ inb_fs_copy_atomic (const char    *src,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  g_autoptr(GFile) src_file = NULL;
-  g_autoptr(GFile) part_file = NULL;
-  g_autoptr(GFile) dest_file = NULL;
-  g_autoptr(GFileOutputStream) out = NULL;
-  g_autoptr(GFileInputStream) in = NULL;
-  g_autofree char *part = NULL;
-
-  g_return_val_if_fail (src != NULL, FALSE);
-  g_return_val_if_fail (dest != NULL, FALSE);
-
-  part = g_strconcat (dest, ".part", NULL);
-  src_file = g_file_new_for_path (src);
-  part_file = g_file_new_for_path (part);
-  dest_file = g_file_new_for_path (dest);
-
-  in = g_file_read (src_file, cancellable, error);
-  if (in == NULL)
-    return FALSE;
-
-  out = g_file_replace (part_file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                        cancellable, error);
-  if (out == NULL)
-    return FALSE;
-
-  if (g_output_stream_splice (G_OUTPUT_STREAM (out), G_INPUT_STREAM (in),
-                              G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE,
-                              cancellable, error) < 0)
-    goto fail;
-
-  if (fsync (g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (out))) != 0)
-    {
-      int errsv = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   _("Could not write “%s”: %s"), dest, g_strerror (errsv));
-      goto fail;
-    }
-
-  if (!g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error))
-    goto fail;
-
-  if (g_rename (part, dest) != 0)
-    {
-      int errsv = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   _("Could not write “%s”: %s"), dest, g_strerror (errsv));
-      goto fail;
-    }
-
-  return fsync_dir_of (dest, error);
-
-fail:
-  g_output_stream_close (G_OUTPUT_STREAM (out), NULL, NULL);
-  g_unlink (part);
-  return FALSE;
+  return inb_fs_copy_new (src, dest, TRUE, cancellable, error);
 }
 
 /**

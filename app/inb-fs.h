@@ -14,7 +14,14 @@ gboolean  inb_fs_write_atomic  (const char    *path,
                                 const char    *contents,
                                 gssize         length,
                                 GError       **error);
-/* Blocking: copies @src to @dest through "<dest>.part", fsynced, renamed. */
+/* Blocking: copies @src to @dest through a temporary file of its own
+ * beside it, fsynced and moved into place; only a regular file is ever
+ * replaced, and only with @replace. */
+gboolean  inb_fs_copy_new      (const char    *src,
+                                const char    *dest,
+                                gboolean       replace,
+                                GCancellable  *cancellable,
+                                GError       **error);
 gboolean  inb_fs_copy_atomic   (const char    *src,
                                 const char    *dest,
                                 GCancellable  *cancellable,

@@ -31,6 +31,7 @@
 #include <glib/gstdio.h>
 
 #include "inb-fs.h"
+#include "inb-json.h"
 #include "inb-library.h"
 #include "inb-remote-record.h"
 #include "inb-take.h"
@@ -299,6 +300,7 @@ read_entry (const char       *dir,
   InbTakeEntry *entry;
   InbJobState state = INB_JOB_FAILED;
   g_autofree char *clip = NULL;
+  gint64 version = 0;
 
   manifest = inb_take_read_manifest (dir, &error);
   if (manifest == NULL)
@@ -314,9 +316,9 @@ read_entry (const char       *dir,
       return NULL;   /* a folder being made, or not a take */
     }
 
-  if (json_object_get_int_member_with_default (manifest, "schema_version", 0) > INB_TAKE_SCHEMA_VERSION)
+  if (inb_json_get_int (manifest, "schema_version", &version) && version > INB_TAKE_SCHEMA_VERSION)
     condition = INB_TAKE_CONDITION_NEWER;
-  else if (inb_job_state_from_string (json_object_get_string_member_with_default (manifest, "state", NULL), &state) &&
+  else if (inb_job_state_from_string (inb_json_get_string (manifest, "state"), &state) &&
            !inb_job_state_is_terminal (state) && !inb_take_is_locked (dir) && !has_job_record (dir))
     {
       JsonObject *settled = settle (dir, report);

@@ -39,6 +39,12 @@ inb_request_build (InbBackend   *backend,
 
   schema = inb_model_get_schema (model);
 
+  /* Text a model does not use is neither sent nor kept with the take */
+  if (inb_model_get_prompt_max_length (model) == 0)
+    prompt = NULL;
+  if (inb_model_get_negative_max_length (model) == 0)
+    negative_prompt = NULL;
+
   if (params != NULL && !inb_schema_validate (schema, params, error))
     return NULL;
 

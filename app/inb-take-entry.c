@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inb-json.h"
 #include "inb-take-entry.h"
 
 /* A prompt longer than this is cut in the summary (rows and filters) */
@@ -187,18 +188,6 @@ inb_take_entry_init (InbTakeEntry *self)
 /* Reading a manifest leniently: whatever the format version, a member of
  * the wrong type is as good as absent. */
 
-static const char *
-json_string (JsonObject *object,
-             const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 static gint64
 json_int (JsonObject *object,
           const char *member,
@@ -241,15 +230,6 @@ json_bool (JsonObject *object,
 
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
          json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
-}
-
-static JsonObject *
-json_object (JsonObject *object,
-             const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
 /* A copy that is valid UTF-8, without control characters, at most @max
@@ -308,9 +288,9 @@ void
 _inb_take_entry_update (InbTakeEntry *self,
                         JsonObject   *manifest)
 {
-  JsonObject *result = json_object (manifest, "result");
-  JsonObject *error = json_object (manifest, "error");
-  JsonObject *fidelity = json_object (manifest, "fidelity");
+  JsonObject *result = inb_json_get_object (manifest, "result");
+  JsonObject *error = inb_json_get_object (manifest, "error");
+  JsonObject *fidelity = inb_json_get_object (manifest, "fidelity");
   g_autoptr(GDateTime) created = NULL;
   gboolean title_changed, note_changed;
   gboolean starred = json_bool (manifest, "starred");
@@ -321,19 +301,19 @@ _inb_take_entry_update (InbTakeEntry *self,
 
   g_object_freeze_notify (G_OBJECT (self));
 
-  if (json_string (manifest, "created") != NULL &&
-      (created = g_date_time_new_from_iso8601 (json_string (manifest, "created"), NULL)) != NULL)
+  if (inb_json_get_string (manifest, "created") != NULL &&
+      (created = g_date_time_new_from_iso8601 (inb_json_get_string (manifest, "created"), NULL)) != NULL)
     self->created = g_date_time_to_unix (created) * G_USEC_PER_SEC + g_date_time_get_microsecond (created);
 
   self->number = (guint) CLAMP (json_int (manifest, "number", 0), 0, G_MAXUINT);
-  set_string (&self->backend_id, json_string (manifest, "backend"));
-  set_string (&self->model_id, json_string (manifest, "model"));
-  take_string (&self->prompt, clean_text (json_string (manifest, "prompt"), MAX_PROMPT_CHARS));
+  set_string (&self->backend_id, inb_json_get_string (manifest, "backend"));
+  set_string (&self->model_id, inb_json_get_string (manifest, "model"));
+  take_string (&self->prompt, clean_text (inb_json_get_string (manifest, "prompt"), MAX_PROMPT_CHARS));
   self->seed = json_int (manifest, "seed", 0);
-  set_string (&self->group, json_string (manifest, "group"));
+  set_string (&self->group, inb_json_get_string (manifest, "group"));
 
-  title_changed = set_string (&self->title, json_string (manifest, "title"));
-  note_changed = set_string (&self->note, json_string (manifest, "note"));
+  title_changed = set_string (&self->title, inb_json_get_string (manifest, "title"));
+  note_changed = set_string (&self->note, inb_json_get_string (manifest, "note"));
 
   if (result != NULL)
     {
@@ -342,18 +322,18 @@ _inb_take_entry_update (InbTakeEntry *self,
       self->width = (guint) CLAMP (json_int (result, "width", 0), 0, G_MAXUINT);
       self->height = (guint) CLAMP (json_int (result, "height", 0), 0, G_MAXUINT);
     }
-  take_string (&self->error_message, clean_text (json_string (error, "message"), 2000));
+  take_string (&self->error_message, clean_text (inb_json_get_string (error, "message"), 2000));
 
   if (fidelity != NULL)
     {
-      JsonObject *first = json_object (fidelity, "first");
-      JsonObject *last = json_object (fidelity, "last");
+      JsonObject *first = inb_json_get_object (fidelity, "first");
+      JsonObject *last = inb_json_get_object (fidelity, "last");
 
       shift = MAX (json_double (first, "colour_shift", -1), json_double (last, "colour_shift", -1));
       self->drift = json_bool (fidelity, "drift");
     }
 
-  if (!inb_job_state_from_string (json_string (manifest, "state"), &state))
+  if (!inb_job_state_from_string (inb_json_get_string (manifest, "state"), &state))
     state = INB_JOB_FAILED;
 
   if (state != self->state)
@@ -392,7 +372,7 @@ _inb_take_entry_new_from_json (const char       *dir,
                                InbTakeCondition  condition)
 {
   InbTakeEntry *self = g_object_new (INB_TYPE_TAKE_ENTRY, NULL);
-  const char *id = json_string (manifest, "id");
+  const char *id = inb_json_get_string (manifest, "id");
 
   self->dir = g_strdup (dir);
   self->id = id != NULL && *id != '\0' && strlen (id) < 128 ? g_utf8_make_valid (id, -1) : g_path_get_basename (dir);

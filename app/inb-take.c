@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "inb-fs.h"
+#include "inb-json.h"
 #include "inb-take.h"
 
 #define TAKE_FILE      "take.json"
@@ -299,7 +300,8 @@ inb_take_load (const char  *dir,
     return NULL;
 
   path = g_build_filename (dir, TAKE_FILE, NULL);
-  version = json_object_get_int_member_with_default (object, "schema_version", 0);
+  if (!inb_json_get_int (object, "schema_version", &version))
+    version = 0;
 
   if (version > INB_TAKE_SCHEMA_VERSION)
     {
@@ -390,7 +392,8 @@ inb_take_get_number (InbTake *self)
 
   g_return_val_if_fail (INB_IS_TAKE (self), 0);
 
-  number = json_object_get_int_member_with_default (self->json, "number", 0);
+  if (!inb_json_get_int (self->json, "number", &number))
+    number = 0;
   return number > 0 && number <= G_MAXUINT ? (guint) number : 0;
 }
 
@@ -424,18 +427,6 @@ inb_take_set_starred (InbTake  *self,
   json_object_set_boolean_member (self->json, "starred", starred);
 }
 
-/* A string member, or NULL when absent or of another type. */
-static const char *
-get_text (InbTake    *self,
-          const char *member)
-{
-  JsonNode *node = json_object_get_member (self->json, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
 
 /* The artist's words, whole characters only, at most @max of them. */
 static void
@@ -468,7 +459,7 @@ const char *
 inb_take_get_title (InbTake *self)
 {
   g_return_val_if_fail (INB_IS_TAKE (self), NULL);
-  return get_text (self, "title");
+  return inb_json_get_string (self->json, "title");
 }
 
 void
@@ -483,7 +474,7 @@ const char *
 inb_take_get_note (InbTake *self)
 {
   g_return_val_if_fail (INB_IS_TAKE (self), NULL);
-  return get_text (self, "note");
+  return inb_json_get_string (self->json, "note");
 }
 
 void
@@ -498,7 +489,7 @@ const char *
 inb_take_get_group (InbTake *self)
 {
   g_return_val_if_fail (INB_IS_TAKE (self), NULL);
-  return get_text (self, "group");
+  return inb_json_get_string (self->json, "group");
 }
 
 void
@@ -679,7 +670,9 @@ static const char *
 get_string (InbTake    *self,
             const char *member)
 {
-  return json_object_get_string_member_with_default (self->json, member, NULL);
+  /* A member of another type (a take.json edited by hand, say) is as good
+   * as absent: never a critical */
+  return inb_json_get_string (self->json, member);
 }
 
 const char *
@@ -713,8 +706,15 @@ inb_take_get_negative_prompt (InbTake *self)
 gint64
 inb_take_get_seed (InbTake *self)
 {
+  JsonNode *node;
+
   g_return_val_if_fail (INB_IS_TAKE (self), 0);
-  return json_object_get_int_member_with_default (self->json, "seed", 0);
+
+  node = json_object_get_member (self->json, "seed");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+
+  return json_node_get_int (node);
 }
 
 /**
@@ -751,7 +751,7 @@ inb_take_get_error_message (InbTake *self)
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
 
-  return json_object_get_string_member_with_default (json_node_get_object (node), "message", NULL);
+  return inb_json_get_string (json_node_get_object (node), "message");
 }
 
 /**

@@ -315,7 +315,9 @@ test_cli_generate_json (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (root, "output"), ==, out);
   g_assert_cmpstr (json_object_get_string_member (root, "backend"), ==, "local");
   g_assert_cmpstr (json_object_get_string_member (root, "model"), ==, "flow");
-  g_assert_cmpstr (json_object_get_string_member (root, "prompt"), ==, "a slow drift");
+  /* The local engine takes no prompt: it is said, and not kept */
+  g_assert_cmpstr (json_object_get_string_member (root, "prompt"), ==, "");
+  g_assert_nonnull (strstr (run.err, "takes no prompt"));
   /* The local engine takes no seed: --seed is said to be ignored, and no
    * seed is recorded as if it had mattered */
   g_assert_cmpint (json_object_get_int_member (root, "seed"), ==, 0);
@@ -482,6 +484,161 @@ test_cli_no_display_samples (Fixture       *f,
   g_assert_cmpfloat (psnr_last, >=, 35.0);
 }
 
+static char *
+read_file (const char *path)
+{
+  char *text = NULL;
+
+  g_file_get_contents (path, &text, NULL, NULL);
+  return text;
+}
+
+/* -o never lands on something that is not a new (or, with --force, a
+ * regular) file, never on a keyframe, and never touches the user's own
+ * "<out>.part"; the refusals come before anything is made. */
+static void
+test_cli_output_safety (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *existing = g_build_filename (f->work, "existing.mp4", NULL);
+  g_autofree char *link = g_build_filename (f->work, "link.mp4", NULL);
+  g_autofree char *linked = g_build_filename (f->work, "linked-to", NULL);
+  g_autofree char *fresh = g_build_filename (f->work, "fresh.mp4", NULL);
+  g_autofree char *users_part = g_strconcat (fresh, ".part", NULL);
+  g_autofree char *first_before = read_file (f->first);
+  g_autofree char *after = NULL;
+  g_autofree char *link_target = NULL;
+
+  g_file_set_contents (existing, "mine", -1, NULL);
+  g_file_set_contents (linked, "linked", -1, NULL);
+  g_assert_cmpint (symlink (linked, link), ==, 0);
+  g_file_set_contents (users_part, "the user's own file", -1, NULL);
+
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (f, &run, "generate", f->first, f->last, "-o", "", NULL);
+    assert_usage_error (f, &run, "needs a file name");
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (f, &run, "generate", f->first, f->last, "-o", "/dev/null", NULL);
+    assert_usage_error (f, &run, "not a regular file");
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (f, &run, "generate", f->first, f->last, "-o", link, NULL);
+    assert_usage_error (f, &run, "symbolic link");
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (f, &run, "generate", f->first, f->last, "-o", existing, NULL);
+    assert_usage_error (f, &run, "--force");
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (f, &run, "generate", f->first, f->last, "-o", f->first, "--force", NULL);
+    assert_usage_error (f, &run, "keyframes");
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (f, &run, "generate", f->first, f->last, "--set", "fps=8", "--set", "fps=12", NULL);
+    assert_usage_error (f, &run, "twice");
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (f, &run, "generate", f->first, f->last, "--set", "duration=0x2", NULL);
+    assert_usage_error (f, &run, "duration");
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (f, &run, "generate", f->first, f->last, "-p", "\xff\xfe not text", NULL);
+    assert_usage_error (f, &run, "--prompt is not valid UTF-8");
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (f, &run, "generate", f->first, f->last, "-b", "runcomfy", "-n", "blurry", NULL);
+    assert_usage_error (f, &run, "takes no negative prompt");
+  }
+
+  /* Nothing was touched */
+  after = read_file (existing);
+  g_assert_cmpstr (after, ==, "mine");
+  g_clear_pointer (&after, g_free);
+  after = read_file (f->first);
+  g_assert_true (g_strcmp0 (after, first_before) == 0);
+  link_target = g_file_read_link (link, NULL);
+  g_assert_cmpstr (link_target, ==, linked);
+
+  /* A new file: made; the user's own .part beside it untouched */
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (f, &run, "generate", f->first, f->last, "-q", "--set", "duration=1", "--set", "fps=8",
+             "--set", "resolution=source", "-o", fresh, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    assert_clip (fresh, 160, 96, 9);
+    g_clear_pointer (&after, g_free);
+    after = read_file (users_part);
+    g_assert_cmpstr (after, ==, "the user's own file");
+  }
+  /* An existing regular file with --force: replaced */
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (f, &run, "generate", f->first, f->last, "-q", "--set", "duration=1", "--set", "fps=8",
+             "--set", "resolution=source", "-o", existing, "--force", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    assert_clip (existing, 160, 96, 9);
+  }
+  /* No temporary file is left anywhere in the folder */
+  {
+    g_autoptr(GDir) dir = g_dir_open (f->work, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (dir)) != NULL)
+      g_assert_false (g_str_has_prefix (name, ".") && g_str_has_suffix (name, ".part"));
+  }
+}
+
+/* Ctrl-C once the clip is made: not "done" with a path that is not there */
+static void
+test_cli_late_interrupt (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = make_launcher (f);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) err = NULL;
+  g_autofree char *out = g_build_filename (f->work, "late.mp4", NULL);
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+  char *line;
+
+  g_subprocess_launcher_setenv (launcher, "INB_TEST_HOLD_AFTER_JOB_MS", "3000", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("INB_BINARY"),
+                                         "generate", f->first, f->last, "--set", "duration=1",
+                                         "--set", "fps=8", "--set", "resolution=source", "-o", out, NULL);
+  g_assert_no_error (error);
+
+  /* The job has ended and the CLI holds: interrupt now */
+  err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
+  while ((line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error)) != NULL)
+    {
+      gboolean holding = g_str_equal (line, "holding");
+
+      g_free (line);
+      if (holding)
+        break;
+    }
+  g_assert_no_error (error);
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_text, &stderr_text, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  /* Nothing on standard output claims a clip */
+  g_assert_cmpstr (stdout_text, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -494,6 +651,8 @@ main (int   argc,
   g_test_add ("/cli/generate-json", Fixture, NULL, fixture_setup, test_cli_generate_json, fixture_teardown);
   g_test_add ("/cli/generate-plain", Fixture, NULL, fixture_setup, test_cli_generate_plain, fixture_teardown);
   g_test_add ("/cli/interrupt", Fixture, NULL, fixture_setup, test_cli_interrupt, fixture_teardown);
+  g_test_add ("/cli/output-safety", Fixture, NULL, fixture_setup, test_cli_output_safety, fixture_teardown);
+  g_test_add ("/cli/late-interrupt", Fixture, NULL, fixture_setup, test_cli_late_interrupt, fixture_teardown);
   g_test_add ("/cli/no-display-samples", Fixture, NULL, fixture_setup, test_cli_no_display_samples, fixture_teardown);
 
   return g_test_run ();

@@ -7,6 +7,7 @@
 
 #include "inb-backend.h"
 #include "inb-http.h"
+#include "inb-json.h"
 
 G_BEGIN_DECLS
 
@@ -107,15 +108,6 @@ GBytes        *inb_cloud_encode_jpeg        (InbImage                 *image,
                                              gsize                     max_bytes,
                                              GError                  **error);
 
-/* Small JSON readers that never abort on a wrong type. */
-const char    *inb_json_get_string          (JsonObject               *object,
-                                             const char               *member);
-JsonObject    *inb_json_get_object          (JsonObject               *object,
-                                             const char               *member);
-JsonArray     *inb_json_get_array           (JsonObject               *object,
-                                             const char               *member);
-gboolean       inb_json_get_int             (JsonObject               *object,
-                                             const char               *member,
-                                             gint64                   *value);
+
 
 G_END_DECLS

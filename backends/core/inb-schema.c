@@ -548,7 +548,10 @@ node_to_display (JsonNode *node)
   g_autoptr(JsonGenerator) generator = NULL;
   g_autofree char *text = NULL;
 
-  /* Numbers as people write them: 0.99, not 0.98999999999999999. */
+  /* Numbers as people write them: 0.99, not 0.98999999999999999; a
+   * whole number exactly, however large. */
+  if (node_is_number (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
   if (node_is_number (node))
     return format_number (json_node_get_double (node));
 
@@ -799,6 +802,9 @@ inb_schema_parse_value (InbSchema   *self,
         double v;
         char *end = NULL;
 
+        /* Decimal only: strtod would also take "0x2", "inf" or "1e" parts */
+        if (strspn (text, "+-0123456789.eE") != strlen (text) || strpbrk (text, "0123456789") == NULL)
+          goto wrong_type;
         errno = 0;
         v = g_ascii_strtod (text, &end);
         if (*text == '\0' || end == NULL || *end != '\0' || errno != 0 || !isfinite (v))
