@@ -266,13 +266,16 @@ inb_application_quit_action (GSimpleAction *action,
 
   g_assert (INB_IS_APPLICATION (self));
 
-  /* Close windows first so each can save its state. */
+  /* Close windows first so each can save its state; a window whose takes
+   * still run asks first, and the application ends with its last window
+   * (so quitting never stops a take behind the artist's back). */
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
   for (const GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (GTK_WINDOW (l->data));
   g_list_free (windows);
 
-  g_application_quit (G_APPLICATION (self));
+  if (gtk_application_get_windows (GTK_APPLICATION (self)) == NULL)
+    g_application_quit (G_APPLICATION (self));
 }
 
 static void
