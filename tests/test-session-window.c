@@ -343,6 +343,30 @@ test_close_keeps_running (Fixture       *f,
   g_assert_cmpint (inb_job_get_state (job), ==, INB_JOB_CANCELLED);
 }
 
+/* Quit (Ctrl+Q) with a take running asks too, and quits nothing meanwhile */
+static void
+test_quit_asks (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(InbJob) job = NULL;
+  AdwMessageDialog *dialog;
+
+  f->a = new_window ();
+  job = start_long_take (f, f->a);
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "quit", NULL);
+  g_assert_true (inb_test_wait_until (f, (InbTestCheck) dialog_shown, f->a, 10));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->a)));
+  g_assert_false (inb_job_state_is_terminal (inb_job_get_state (job)));
+
+  dialog = find_dialog (GTK_WINDOW (f->a));
+  adw_message_dialog_response (dialog, "stay");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->a)));
+  g_assert_false (inb_job_state_is_terminal (inb_job_get_state (job)));
+  inb_job_cancel (job);
+}
+
 static JsonObject *
 load_manifest (const char *take_dir)
 {
@@ -480,6 +504,7 @@ main (int   argc,
   g_test_add ("/session-window/shared-queue", Fixture, NULL, fixture_setup, test_shared_queue, fixture_teardown);
   g_test_add ("/session-window/close-asks", Fixture, NULL, fixture_setup, test_close_asks, fixture_teardown);
   g_test_add ("/session-window/close-keeps-running", Fixture, NULL, fixture_setup, test_close_keeps_running, fixture_teardown);
+  g_test_add ("/session-window/quit-asks", Fixture, NULL, fixture_setup, test_quit_asks, fixture_teardown);
   g_test_add ("/session-window/same-take-as-cli", Fixture, NULL, fixture_setup, test_same_take_as_cli, fixture_teardown);
 
   ret = g_test_run ();
