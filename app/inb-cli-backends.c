@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "inb-cli-private.h"
@@ -23,7 +25,7 @@ print_model (InbModel *model)
   if (prompt_max == 0)
     g_print ("    %s\n", _("takes no prompt"));
   else if (prompt_max > 0)
-    g_print (_("    prompt up to %" G_GINT64_FORMAT " characters, negative prompt up to %" G_GINT64_FORMAT "\n"),
+    g_print (_("    prompt up to %" PRId64 " characters, negative prompt up to %" PRId64 "\n"),
              prompt_max, negative_max);
 
   for (guint i = 0; i < inb_schema_get_n_params (schema); i++)

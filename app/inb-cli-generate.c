@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
@@ -404,7 +406,7 @@ parse_generate_options (Options   *o,
 
   if (o->seed < -1)
     {
-      inb_cli_print_error (_("--seed must be 0 or more (got %" G_GINT64_FORMAT ")"), o->seed);
+      inb_cli_print_error (_("--seed must be 0 or more (got %" PRId64 ")"), o->seed);
       return INB_EXIT_USAGE;
     }
 

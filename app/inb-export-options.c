@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -533,7 +535,7 @@ inb_export_plan_new (const InbExportOptions  *options,
   if ((guint64) cycle * repeats > INB_EXPORT_MAX_FRAMES)
     {
       g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_INVALID,
-                   _("These options would write %" G_GUINT64_FORMAT " frames; the limit is %d"),
+                   _("These options would write %" PRIu64 " frames; the limit is %d"),
                    (guint64) cycle * repeats, INB_EXPORT_MAX_FRAMES);
       return NULL;
     }

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -306,7 +308,7 @@ inb_take_load (const char  *dir,
   if (version > INB_TAKE_SCHEMA_VERSION)
     {
       g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_NEWER_VERSION,
-                   _("“%s” was written by a newer version of Inbetween (format %" G_GINT64_FORMAT ")"),
+                   _("“%s” was written by a newer version of Inbetween (format %" PRId64 ")"),
                    path, version);
       return NULL;
     }

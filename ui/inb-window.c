@@ -26,6 +26,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "inb-resources.h"
@@ -416,7 +418,7 @@ update_counter (GtkLabel    *counter,
 
   if (max_length > 0)
     /* Translators: characters typed / characters allowed */
-    label = g_strdup_printf (_("%ld / %" G_GINT64_FORMAT), length, max_length);
+    label = g_strdup_printf (_("%ld / %" PRId64), length, max_length);
   else if (max_length == 0)
     label = g_strdup (_("Not used by this model"));
   else
@@ -479,10 +481,10 @@ _inb_window_update_state (InbWindow *self)
   else if (inb_keyframe_slot_get_keyframe (self->last_slot) == NULL)
     problem = g_strdup (_("Add the last keyframe"));
   else if (!prompt_ok)
-    problem = g_strdup_printf (_("Shorten the prompt to %" G_GINT64_FORMAT " characters (now %ld)"),
+    problem = g_strdup_printf (_("Shorten the prompt to %" PRId64 " characters (now %ld)"),
                                prompt_max, prompt_length);
   else if (!negative_ok)
-    problem = g_strdup_printf (_("Shorten the negative prompt to %" G_GINT64_FORMAT " characters (now %ld)"),
+    problem = g_strdup_printf (_("Shorten the negative prompt to %" PRId64 " characters (now %ld)"),
                                negative_max, negative_length);
   else if (inb_model_get_prompt_required (self->model) && prompt_length == 0)
     problem = g_strdup (_("This model needs a prompt"));

@@ -21,6 +21,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -830,8 +832,8 @@ poll_done (GTask    *task,
       if (job->state == INB_CLOUD_STATE_QUEUED && job->queue_position >= 0)
         {
           /* Translators: "3 jobs ahead in the RunComfy queue" */
-          stage = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " job ahead in the %s queue",
-                                                "%" G_GINT64_FORMAT " jobs ahead in the %s queue",
+          stage = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " job ahead in the %s queue",
+                                                "%" PRId64 " jobs ahead in the %s queue",
                                                 (gulong) MIN (job->queue_position, G_MAXLONG)),
                                    job->queue_position, service);
           inb_cloud_job_report (job, PROGRESS_QUEUED, stage);

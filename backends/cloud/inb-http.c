@@ -364,7 +364,7 @@ inb_http_parse_json (const char  *data,
   if (length > INB_HTTP_JSON_MAX_SIZE)
     {
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                   _("The service sent an answer that is too large (%" G_GSIZE_FORMAT " bytes)"),
+                   _("The service sent an answer that is too large (%zu bytes)"),
                    length);
       return NULL;
     }

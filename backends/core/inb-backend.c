@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -553,7 +555,7 @@ check_text_length (const char  *what,
     {
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
                    /* Translators: e.g. "The prompt is 912 characters long; wan2.2-kf2v-flash accepts at most 800" */
-                   _("The %s is %ld characters long; %s accepts at most %" G_GINT64_FORMAT),
+                   _("The %s is %ld characters long; %s accepts at most %" PRId64),
                    what, length, inb_model_get_id (model), max_length);
       return FALSE;
     }

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <gio/gio.h>
 
 #include "inb-model.h"
@@ -109,8 +111,16 @@ inb_model_new_from_json (JsonObject  *object,
   self = g_object_new (INB_TYPE_MODEL, NULL);
   self->source = json_object_ref (object);
   self->id = g_strdup (json_object_get_string_member_with_default (object, "id", NULL));
-  self->title = g_strdup (json_object_get_string_member_with_default (object, "title", self->id));
+  /* In people's language (resources/schemas/schema-strings.c) */
+  self->title = g_strdup (g_dgettext (GETTEXT_PACKAGE, json_object_get_string_member_with_default (object, "title", self->id)));
   self->description = g_strdup (json_object_get_string_member_with_default (object, "description", NULL));
+  if (self->description != NULL)
+    {
+      char *translated = g_strdup (g_dgettext (GETTEXT_PACKAGE, self->description));
+
+      g_free (self->description);
+      self->description = translated;
+    }
 
   if (self->id == NULL || *self->id == '\0')
     {

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <math.h>
 #include <errno.h>
@@ -186,6 +188,14 @@ node_is_number (JsonNode *node)
   return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
 }
 
+/* The schemas' words as people read them (extracted for translators by
+ * build-aux/extract-schema-strings.py) */
+static char *
+translate (const char *text)
+{
+  return text != NULL && *text != '\0' ? g_strdup (g_dgettext (GETTEXT_PACKAGE, text)) : g_strdup (text);
+}
+
 static char *
 format_number (double value)
 {
@@ -220,8 +230,9 @@ param_spec_new_from_json (const char  *name,
       goto fail;
     }
 
-  spec->title = g_strdup (json_object_get_string_member_with_default (object, "title", NULL));
-  spec->description = g_strdup (json_object_get_string_member_with_default (object, "description", NULL));
+  /* Shown to people: in their language (resources/schemas/schema-strings.c) */
+  spec->title = translate (json_object_get_string_member_with_default (object, "title", NULL));
+  spec->description = translate (json_object_get_string_member_with_default (object, "description", NULL));
   spec->widget = g_strdup (json_object_get_string_member_with_default (object, "x-widget", NULL));
   spec->unit = g_strdup (json_object_get_string_member_with_default (object, "x-unit", NULL));
 
@@ -267,6 +278,13 @@ param_spec_new_from_json (const char  *name,
   spec->enum_values = read_string_array (object, "enum", &local_error);
   if (local_error == NULL)
     spec->enum_labels = read_string_array (object, "x-enum-labels", &local_error);
+  for (guint i = 0; spec->enum_labels != NULL && spec->enum_labels[i] != NULL; i++)
+    {
+      char *translated = translate (spec->enum_labels[i]);
+
+      g_free (spec->enum_labels[i]);
+      spec->enum_labels[i] = translated;
+    }
   if (local_error != NULL)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Parameter “%s”: ", name);
@@ -509,7 +527,7 @@ inb_param_spec_describe_allowed (const InbParamSpec *spec)
           return g_strdup_printf (_("one of %s"), list);
         }
       if (spec->max_length >= 0)
-        return g_strdup_printf (_("text of at most %" G_GINT64_FORMAT " characters"), spec->max_length);
+        return g_strdup_printf (_("text of at most %" PRId64 " characters"), spec->max_length);
       return g_strdup (_("any text"));
 
     case INB_PARAM_INTEGER:
@@ -672,7 +690,7 @@ inb_schema_validate_value (InbSchema   *self,
 
             g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_OUT_OF_RANGE,
                          /* Translators: e.g. "length = 82 is not a frame count this model makes: … (try 81 or 85)" */
-                         _("%s = %s is not a frame count this model makes: %s (try %" G_GINT64_FORMAT " or %" G_GINT64_FORMAT ")"),
+                         _("%s = %s is not a frame count this model makes: %s (try %" PRId64 " or %" PRId64 ")"),
                          name, shown, allowed, below, below + spec->frame_multiple);
             return FALSE;
           }

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -742,7 +744,7 @@ inb_local_backend_generate_async (InbBackend          *backend,
   if (fps < 1 || fps > 240)
     {
       g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                               _("The frame rate %" G_GINT64_FORMAT " is out of range"),
+                               _("The frame rate %" PRId64 " is out of range"),
                                fps);
       return;
     }

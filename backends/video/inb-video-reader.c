@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -474,7 +476,7 @@ check_iso_boxes (const char  *path,
           g_autofree char *escaped = g_strescape (type, NULL);
 
           g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TRUNCATED,
-                       _("“%s” is damaged: box “%s” at byte %" G_GINT64_FORMAT " has an impossible size"),
+                       _("“%s” is damaged: box “%s” at byte %" PRId64 " has an impossible size"),
                        path, escaped, offset);
           return FALSE;
         }
@@ -483,7 +485,7 @@ check_iso_boxes (const char  *path,
           g_autofree char *escaped = g_strescape (type, NULL);
 
           g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TRUNCATED,
-                       _("“%s” is incomplete: its “%s” box needs %" G_GUINT64_FORMAT " bytes but the file ends after %" G_GINT64_FORMAT),
+                       _("“%s” is incomplete: its “%s” box needs %" PRIu64 " bytes but the file ends after %" PRId64),
                        path, escaped, box_size, file_size - offset);
           return FALSE;
         }
@@ -531,7 +533,7 @@ check_file (const char  *path,
   if ((gint64) st.st_size > INB_VIDEO_PROBE_MAX_BYTES)
     {
       g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TOO_LARGE,
-                   _("“%s” is too large to check (%" G_GINT64_FORMAT " bytes; the limit is %" G_GINT64_FORMAT ")"),
+                   _("“%s” is too large to check (%" PRId64 " bytes; the limit is %" PRId64 ")"),
                    path, (gint64) st.st_size, (gint64) INB_VIDEO_PROBE_MAX_BYTES);
       return FALSE;
     }

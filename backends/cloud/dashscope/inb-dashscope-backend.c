@@ -25,6 +25,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -516,7 +518,7 @@ dashscope_list_tasks (InbHttpClient  *client,
           if (total_pages > LIST_MAX_PAGES)
             {
               g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                           _("DashScope lists %" G_GINT64_FORMAT " tasks of %s around that time: too many to check one by one"),
+                           _("DashScope lists %" PRId64 " tasks of %s around that time: too many to check one by one"),
                            total, model_id);
               return FALSE;
             }

@@ -23,6 +23,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -108,7 +110,7 @@ check_answer (JsonNode  *node,
                      _("The RunComfy account has no balance left: %s"), message != NULL ? message : "?");
       else
         g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                     _("RunComfy reported an error: %s (code %" G_GINT64_FORMAT ")"),
+                     _("RunComfy reported an error: %s (code %" PRId64 ")"),
                      message != NULL ? message : "?", value);
       return NULL;
     }

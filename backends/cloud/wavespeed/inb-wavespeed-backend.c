@@ -23,6 +23,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -71,7 +73,7 @@ envelope_data (JsonNode  *node,
                      _("WaveSpeed refused the API key: %s"), message != NULL ? message : "?");
       else
         g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                     _("WaveSpeed reported an error: %s (code %" G_GINT64_FORMAT ")"),
+                     _("WaveSpeed reported an error: %s (code %" PRId64 ")"),
                      message != NULL ? message : "?", code);
       return NULL;
     }
