@@ -410,8 +410,9 @@ inb_job_get_elapsed (InbJob *self)
 /**
  * inb_job_get_eta:
  *
- * Returns: seconds left, from the pace so far; negative while unknown
- *   (before 2 % or 1 s of progress).
+ * Returns: seconds left: the backend's own estimate when it gives one
+ *   (see inb_progress_set_eta()), else from the pace so far; negative
+ *   while unknown (before 2 % or 1 s of progress).
  */
 double
 inb_job_get_eta (InbJob *self)
@@ -423,6 +424,9 @@ inb_job_get_eta (InbJob *self)
 
   if (inb_job_state_is_terminal (self->state))
     return self->state == INB_JOB_DONE ? 0.0 : -1.0;
+
+  if (inb_progress_get_eta (self->progress) >= 0.0)
+    return inb_progress_get_eta (self->progress);
 
   fraction = inb_progress_get_fraction (self->progress);
   elapsed = inb_job_get_elapsed (self);

@@ -114,6 +114,61 @@ test_progress_outlives_nothing (void)
   g_assert_null (progress);
 }
 
+typedef struct
+{
+  InbProgress *progress;
+  guint        n;
+} PreviewWorker;
+
+static gpointer
+preview_worker_func (gpointer data)
+{
+  PreviewWorker *worker = data;
+
+  for (guint i = 1; i <= worker->n; i++)
+    {
+      g_autoptr(InbImage) image = inb_image_new (i, 2);
+
+      inb_progress_set_preview (worker->progress, image);
+      inb_progress_set_eta (worker->progress, worker->n - i);
+    }
+
+  return NULL;
+}
+
+/* Previews and the ETA from a worker: only the latest of each arrives,
+ * on the main context, once; NULL clears the preview. */
+static void
+test_progress_preview (void)
+{
+  g_autoptr(InbProgress) progress = inb_progress_new ();
+  PreviewWorker worker = { progress, 500 };
+  g_autoptr(InbImage) preview = NULL;
+  guint previews = 0, etas = 0;
+
+  g_signal_connect_swapped (progress, "notify::preview", G_CALLBACK (g_atomic_int_inc), &previews);
+  g_signal_connect_swapped (progress, "notify::eta", G_CALLBACK (g_atomic_int_inc), &etas);
+  g_assert_cmpfloat (inb_progress_get_eta (progress), ==, -1.0);
+
+  g_thread_join (g_thread_new ("preview-worker", preview_worker_func, &worker));
+  g_assert_null (inb_progress_dup_preview (progress));
+  while (g_main_context_iteration (NULL, FALSE));
+
+  g_assert_cmpuint (previews, ==, 1);
+  g_assert_cmpuint (etas, ==, 1);
+  preview = inb_progress_dup_preview (progress);
+  g_assert_nonnull (preview);
+  g_assert_cmpuint (inb_image_get_width (preview), ==, 500);
+  g_assert_cmpfloat (inb_progress_get_eta (progress), ==, 0.0);
+
+  inb_progress_set_preview (progress, NULL);
+  inb_progress_set_eta (progress, -5);
+  while (g_main_context_iteration (NULL, FALSE));
+  g_assert_null (inb_progress_dup_preview (progress));
+  g_assert_cmpfloat (inb_progress_get_eta (progress), ==, -1.0);
+  g_assert_cmpuint (previews, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -123,6 +178,7 @@ main (int   argc,
   g_test_add_func ("/progress/coalesced", test_progress_coalesced);
   g_test_add_func ("/progress/keeps-stage", test_progress_keeps_stage);
   g_test_add_func ("/progress/pending-ref", test_progress_outlives_nothing);
+  g_test_add_func ("/progress/preview", test_progress_preview);
 
   return g_test_run ();
 }

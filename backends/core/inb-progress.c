@@ -18,6 +18,11 @@
  * context of the creating thread). That idle emits ::changed and notifies
  * #InbProgress:fraction and #InbProgress:stage, so listeners only ever run
  * on their own thread and a burst of updates costs one main-loop wake-up.
+ *
+ * A backend that can show its work in progress (ComfyUI's sampler
+ * previews) sets #InbProgress:preview the same way, and one that knows
+ * the time left better than the pace of the fraction (sampler step
+ * timing) sets #InbProgress:eta; only the latest of each is delivered.
  */
 struct _InbProgress
 {
@@ -28,11 +33,17 @@ struct _InbProgress
   GMutex        mutex;
   double        pending_fraction;
   char         *pending_stage;
+  InbImage     *pending_preview;
+  gboolean      pending_preview_set;
+  double        pending_eta;
+  gboolean      pending_eta_set;
   GSource      *pending_source;   /* under mutex */
 
   /* main-context side */
   double        fraction;
   char         *stage;
+  InbImage     *preview;
+  double        eta;
 };
 
 G_DEFINE_FINAL_TYPE (InbProgress, inb_progress, G_TYPE_OBJECT)
@@ -41,6 +52,8 @@ enum {
   PROP_0,
   PROP_FRACTION,
   PROP_STAGE,
+  PROP_PREVIEW,
+  PROP_ETA,
   N_PROPS
 };
 
@@ -64,6 +77,8 @@ inb_progress_finalize (GObject *object)
     }
   g_clear_pointer (&self->pending_stage, g_free);
   g_clear_pointer (&self->stage, g_free);
+  g_clear_pointer (&self->pending_preview, inb_image_unref);
+  g_clear_pointer (&self->preview, inb_image_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->mutex);
 
@@ -86,6 +101,14 @@ inb_progress_get_property (GObject    *object,
 
     case PROP_STAGE:
       g_value_set_string (value, self->stage);
+      break;
+
+    case PROP_PREVIEW:
+      g_value_set_boxed (value, self->preview);
+      break;
+
+    case PROP_ETA:
+      g_value_set_double (value, self->eta);
       break;
 
     default:
@@ -111,13 +134,34 @@ inb_progress_class_init (InbProgressClass *klass)
                          NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * InbProgress:preview: (nullable)
+   *
+   * The latest picture of the work in progress, or %NULL.
+   */
+  properties[PROP_PREVIEW] =
+    g_param_spec_boxed ("preview", NULL, NULL,
+                        INB_TYPE_IMAGE,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * InbProgress:eta:
+   *
+   * The backend's estimate of the seconds left, or -1 when it has none.
+   */
+  properties[PROP_ETA] =
+    g_param_spec_double ("eta", NULL, NULL,
+                         -1.0, G_MAXDOUBLE, -1.0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * InbProgress::changed:
    *
    * Emitted on the progress object's main context after one or more
-   * updates were coalesced.
+   * updates of the fraction, stage or ETA were coalesced (a new preview
+   * only notifies #InbProgress:preview).
    */
   signals[CHANGED] =
     g_signal_new ("changed",
@@ -133,6 +177,7 @@ inb_progress_init (InbProgress *self)
   g_mutex_init (&self->mutex);
   self->context = g_main_context_ref_thread_default ();
   self->pending_fraction = -1.0;
+  self->eta = -1.0;
 }
 
 /**
@@ -152,15 +197,25 @@ inb_progress_dispatch (gpointer user_data)
 {
   InbProgress *self = user_data;
   g_autofree char *stage = NULL;
+  g_autoptr(InbImage) preview = NULL;
   double fraction;
+  double eta = -1.0;
+  gboolean preview_set, eta_set;
   gboolean fraction_changed = FALSE;
   gboolean stage_changed = FALSE;
+  gboolean eta_changed = FALSE;
 
   g_mutex_lock (&self->mutex);
   fraction = self->pending_fraction;
   stage = g_steal_pointer (&self->pending_stage);
+  preview = g_steal_pointer (&self->pending_preview);
+  preview_set = self->pending_preview_set;
+  eta = self->pending_eta;
+  eta_set = self->pending_eta_set;
   g_clear_pointer (&self->pending_source, g_source_unref);
   self->pending_fraction = -1.0;
+  self->pending_preview_set = FALSE;
+  self->pending_eta_set = FALSE;
   g_mutex_unlock (&self->mutex);
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -180,13 +235,29 @@ inb_progress_dispatch (gpointer user_data)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
     }
 
+  if (eta_set && eta != self->eta)
+    {
+      self->eta = eta;
+      eta_changed = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ETA]);
+    }
+
+  if (preview_set && preview != self->preview)
+    {
+      g_clear_pointer (&self->preview, inb_image_unref);
+      self->preview = g_steal_pointer (&preview);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREVIEW]);
+    }
+
   g_object_thaw_notify (G_OBJECT (self));
 
-  if (fraction_changed || stage_changed)
+  if (fraction_changed || stage_changed || eta_changed)
     g_signal_emit (self, signals[CHANGED], 0);
 
   return G_SOURCE_REMOVE;
 }
+
+static void schedule_dispatch_locked (InbProgress *self);
 
 /**
  * inb_progress_update:
@@ -213,6 +284,15 @@ inb_progress_update (InbProgress *self,
       self->pending_stage = g_strdup (stage);
     }
 
+  schedule_dispatch_locked (self);
+
+  g_mutex_unlock (&self->mutex);
+}
+
+/* Called with the mutex held: one idle on the main context at a time. */
+static void
+schedule_dispatch_locked (InbProgress *self)
+{
   if (self->pending_source == NULL)
     {
       self->pending_source = g_idle_source_new ();
@@ -224,8 +304,6 @@ inb_progress_update (InbProgress *self,
                              g_object_unref);
       g_source_attach (self->pending_source, self->context);
     }
-
-  g_mutex_unlock (&self->mutex);
 }
 
 void
@@ -264,4 +342,72 @@ inb_progress_get_context (InbProgress *self)
 {
   g_return_val_if_fail (INB_IS_PROGRESS (self), NULL);
   return self->context;
+}
+
+/**
+ * inb_progress_set_preview:
+ * @preview: (nullable): the latest picture of the work in progress;
+ *   %NULL: none any more
+ *
+ * Thread-safe. Only the latest picture reaches the main context, so a
+ * backend may call this for every preview it gets.
+ */
+void
+inb_progress_set_preview (InbProgress *self,
+                          InbImage    *preview)
+{
+  g_return_if_fail (INB_IS_PROGRESS (self));
+
+  g_mutex_lock (&self->mutex);
+  g_clear_pointer (&self->pending_preview, inb_image_unref);
+  self->pending_preview = preview != NULL ? inb_image_ref (preview) : NULL;
+  self->pending_preview_set = TRUE;
+  schedule_dispatch_locked (self);
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * inb_progress_dup_preview:
+ *
+ * Returns: (transfer full) (nullable): the picture as last dispatched on
+ *   the main context
+ */
+InbImage *
+inb_progress_dup_preview (InbProgress *self)
+{
+  g_return_val_if_fail (INB_IS_PROGRESS (self), NULL);
+  return self->preview != NULL ? inb_image_ref (self->preview) : NULL;
+}
+
+/**
+ * inb_progress_set_eta:
+ * @seconds: the seconds left as the backend estimates them, or a negative
+ *   value when it cannot tell
+ *
+ * Thread-safe.
+ */
+void
+inb_progress_set_eta (InbProgress *self,
+                      double       seconds)
+{
+  g_return_if_fail (INB_IS_PROGRESS (self));
+
+  g_mutex_lock (&self->mutex);
+  self->pending_eta = seconds < 0 ? -1.0 : seconds;
+  self->pending_eta_set = TRUE;
+  schedule_dispatch_locked (self);
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * inb_progress_get_eta:
+ *
+ * Returns: the backend's estimate of the seconds left as last dispatched
+ *   on the main context, or -1
+ */
+double
+inb_progress_get_eta (InbProgress *self)
+{
+  g_return_val_if_fail (INB_IS_PROGRESS (self), -1.0);
+  return self->eta;
 }

@@ -7,6 +7,8 @@
 
 #include <glib-object.h>
 
+#include "inb-image.h"
+
 G_BEGIN_DECLS
 
 #define INB_TYPE_PROGRESS (inb_progress_get_type ())
@@ -22,5 +24,15 @@ void         inb_progress_set_fraction  (InbProgress *self,
 double       inb_progress_get_fraction  (InbProgress *self);
 char        *inb_progress_dup_stage     (InbProgress *self);
 GMainContext*inb_progress_get_context   (InbProgress *self);
+
+/* A picture of the work in progress (a sampler's preview), and the
+ * backend's own estimate of the time left: thread-safe and coalesced
+ * like the fraction, delivered on the same main context. */
+void         inb_progress_set_preview   (InbProgress *self,
+                                         InbImage    *preview);
+InbImage    *inb_progress_dup_preview   (InbProgress *self);
+void         inb_progress_set_eta       (InbProgress *self,
+                                         double       seconds);
+double       inb_progress_get_eta       (InbProgress *self);
 
 G_END_DECLS
