@@ -310,6 +310,34 @@ test_schema_frame_rule (void)
   g_assert_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_OUT_OF_RANGE);
 }
 
+/* On a duration in seconds the rule rounds the frame count the duration
+ * makes at the rate (5 s at 16 fps: 81; at 15 fps 75 intervals → 77);
+ * the duration itself is any number in range. */
+static void
+test_schema_frame_rule_duration (void)
+{
+  g_autoptr(JsonObject) object = inb_test_parse_object (
+    "{ \"properties\": { \"duration\": { \"type\": \"number\", \"minimum\": 0.5, \"maximum\": 10,"
+    "  \"default\": 5, \"x-unit\": \"s\", \"x-frame-rule\": \"4n+1\" } } }");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbSchema) schema = inb_schema_new_from_json (object, &error);
+  g_autoptr(JsonNode) odd = json_node_init_double (json_node_alloc (), 3.3);
+  const InbParamSpec *spec;
+
+  g_assert_no_error (error);
+  spec = inb_schema_lookup (schema, "duration");
+  g_assert_cmpuint (spec->frame_multiple, ==, 4);
+  g_assert_true (inb_schema_validate_value (schema, "duration", odd, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (inb_param_spec_frames_for_duration (spec, 5, 16), ==, 81);
+  g_assert_cmpuint (inb_param_spec_frames_for_duration (spec, 5, 15), ==, 77);
+  g_assert_cmpuint (inb_param_spec_frames_for_duration (spec, 2.5, 16), ==, 41);
+  g_assert_cmpuint (inb_param_spec_frames_for_duration (spec, 0.1, 16), ==, 5);
+  /* without a rule: every interval */
+  g_assert_cmpuint (inb_param_spec_frames_for_duration (NULL, 5, 15), ==, 76);
+}
+
 static void
 test_schema_local_resource (void)
 {
@@ -386,6 +414,7 @@ main (int   argc,
   g_test_add_func ("/schema/complete", test_schema_complete);
   g_test_add_func ("/schema/invalid-schemas", test_schema_invalid_schemas);
   g_test_add_func ("/schema/frame-rule", test_schema_frame_rule);
+  g_test_add_func ("/schema/frame-rule-duration", test_schema_frame_rule_duration);
   g_test_add_func ("/schema/local-resource", test_schema_local_resource);
   g_test_add_func ("/schema/frame-size", test_frame_size);
 

@@ -245,11 +245,16 @@ inb_param_panel_update_timing (InbParamPanel *self)
   if (duration != NULL && duration->error == NULL && GTK_IS_SPIN_BUTTON (duration->widget))
     {
       double seconds = gtk_spin_button_get_value (GTK_SPIN_BUTTON (duration->widget));
-      guint frames = (guint) llround (seconds * rate) + 1;
+      guint frames = inb_param_spec_frames_for_duration (duration->spec, seconds, rate);
 
       base = description_without_stop (duration->spec);
-      /* Translators: parameter description, then the frame count and rate */
-      subtitle = g_strdup_printf (_("%s · %u frames at %g fps"), base, frames, rate);
+      if (duration->spec->frame_multiple > 0)
+        /* Translators: description, then e.g. "81 frames at 16 fps; the model makes 4n+1 frames" */
+        subtitle = g_strdup_printf (_("%s · %u frames at %g fps; the model makes %un+1 frames"),
+                                    base, frames, rate, duration->spec->frame_multiple);
+      else
+        /* Translators: parameter description, then the frame count and rate */
+        subtitle = g_strdup_printf (_("%s · %u frames at %g fps"), base, frames, rate);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (duration->row), subtitle);
     }
   else if (frames_row != NULL && frames_row->error == NULL && ADW_IS_ACTION_ROW (frames_row->row))

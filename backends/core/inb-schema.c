@@ -23,7 +23,9 @@
  * JSON Schema (`type`, `title`, `description`, `default`, `minimum`,
  * `maximum`, `enum`, `maxLength`, `required`) plus our hints `x-widget`,
  * `x-unit`, `x-step`, `x-enum-labels` and `x-frame-rule` ("4n+1": the
- * frame counts a Wan-family model can make). The same object validates the
+ * frame counts a Wan-family model can make; on a duration in seconds, the
+ * count that duration becomes at the frame rate is rounded to the rule,
+ * see inb_param_spec_frames_for_duration()). The same object validates the
  * CLI's `--set`, drives the parameter panel, and is printed by
  * `inbetween backends --json`.
  */
@@ -329,7 +331,8 @@ param_spec_new_from_json (const char  *name,
           goto fail;
         }
     }
-  else if (spec->frame_multiple > 0 && spec->type != INB_PARAM_INTEGER)
+  else if (spec->frame_multiple > 0 && spec->type != INB_PARAM_INTEGER &&
+           !(spec->type == INB_PARAM_NUMBER && g_strcmp0 (spec->unit, "s") == 0))
     {
       g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
                    "Parameter “%s”: a frame rule needs whole numbers", name);
@@ -535,7 +538,7 @@ inb_param_spec_describe_allowed (const InbParamSpec *spec)
     default:
       min = spec->has_minimum ? format_number (spec->minimum) : NULL;
       max = spec->has_maximum ? format_number (spec->maximum) : NULL;
-      if (spec->frame_multiple > 0 && min != NULL && max != NULL)
+      if (spec->frame_multiple > 0 && spec->type == INB_PARAM_INTEGER && min != NULL && max != NULL)
         {
           guint first = first_frame_count (spec);
 
@@ -684,7 +687,8 @@ inb_schema_validate_value (InbSchema   *self,
             return FALSE;
           }
 
-        if (spec->frame_multiple > 0 && fmod (d - 1, spec->frame_multiple) != 0)
+        if (spec->frame_multiple > 0 && spec->type == INB_PARAM_INTEGER &&
+            fmod (d - 1, spec->frame_multiple) != 0)
           {
             gint64 below = (gint64) (floor ((d - 1) / spec->frame_multiple) * spec->frame_multiple + 1);
 
@@ -947,4 +951,31 @@ inb_params_get_string (JsonObject *params,
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return json_node_get_string (node);
   return fallback;
+}
+
+/**
+ * inb_param_spec_frames_for_duration:
+ * @spec: (nullable): a duration in seconds; %NULL or one without a frame
+ *   rule: any count
+ * @seconds: the duration
+ * @fps: the frame rate
+ *
+ * The frames a clip of @seconds at @fps has, counting both ends
+ * (5 s at 16 fps: 81); with a frame rule k·n + 1 on @spec, the nearest
+ * count of that form (5 s at 15 fps: 77).
+ *
+ * Returns: the frame count, at least 1 (k + 1 with a rule)
+ */
+guint
+inb_param_spec_frames_for_duration (const InbParamSpec *spec,
+                                    double              seconds,
+                                    double              fps)
+{
+  double intervals = MAX (0.0, seconds * fps);
+  guint k = spec != NULL ? spec->frame_multiple : 0;
+
+  if (k == 0)
+    return (guint) MIN (llround (intervals), G_MAXINT32 - 1) + 1;
+
+  return (guint) MAX (1, MIN (llround (intervals / k), (G_MAXINT32 - 1) / k)) * k + 1;
 }

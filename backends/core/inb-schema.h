@@ -64,7 +64,8 @@ typedef struct
   gboolean       required;
   char          *widget;
   char          *unit;
-  guint          frame_multiple;  /* x-frame-rule "kn+1": value = k·n + 1, 0 = any */
+  guint          frame_multiple;  /* x-frame-rule "kn+1": value (or, on a duration
+                                   in seconds, duration × fps) = k·n + 1; 0 = any */
 } InbParamSpec;
 
 #define INB_TYPE_SCHEMA (inb_schema_get_type ())
@@ -95,6 +96,9 @@ JsonObject         *inb_schema_complete        (InbSchema    *self,
 JsonObject         *inb_schema_to_json         (InbSchema    *self);
 const char         *inb_param_type_to_string   (InbParamType  type);
 char               *inb_param_spec_describe_allowed (const InbParamSpec *spec);
+guint               inb_param_spec_frames_for_duration (const InbParamSpec *spec,
+                                                double        seconds,
+                                                double        fps);
 
 /* Typed reads of a completed parameter object (values already validated). */
 double              inb_params_get_double      (JsonObject   *params,
