@@ -363,6 +363,55 @@ inb_cloud_job_is_task_busy (const char *work_dir,
   return fd == -2;
 }
 
+struct _InbTaskLock
+{
+  int   fd;
+  char *path;
+};
+
+/**
+ * inb_task_lock_acquire:
+ *
+ * Returns: (transfer full) (nullable): the lock, held until
+ *   inb_task_lock_release()
+ */
+InbTaskLock *
+inb_task_lock_acquire (const char  *work_dir,
+                       const char  *service_id,
+                       const char  *task_id,
+                       GError     **error)
+{
+  g_autofree char *path = NULL;
+  InbTaskLock *lock;
+  int fd;
+
+  g_return_val_if_fail (work_dir != NULL && service_id != NULL && task_id != NULL, NULL);
+
+  g_mkdir_with_parents (work_dir, 0700);
+  path = task_lock_path (work_dir, service_id, task_id);
+  fd = task_lock_take (path, error);
+  if (fd < 0)
+    return NULL;
+
+  lock = g_new0 (InbTaskLock, 1);
+  lock->fd = fd;
+  lock->path = g_steal_pointer (&path);
+  return lock;
+}
+
+void
+inb_task_lock_release (InbTaskLock *lock)
+{
+  if (lock == NULL)
+    return;
+
+  /* As job_unlock_task(): unlinked while held */
+  g_unlink (lock->path);
+  close (lock->fd);
+  g_free (lock->path);
+  g_free (lock);
+}
+
 static gboolean
 job_lock_task (InbCloudJob  *job,
                GError      **error)

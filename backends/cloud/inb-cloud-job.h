@@ -83,6 +83,18 @@ gboolean       inb_cloud_job_is_task_busy   (const char               *work_dir,
                                              const char               *service_id,
                                              const char               *task_id);
 
+/* The lock a job holds while it follows @task_id from @work_dir (what
+ * inb_cloud_job_is_task_busy() looks at), for backends that follow their
+ * tasks themselves. %NULL with %G_IO_ERROR_BUSY when another holds it;
+ * %NULL without an error when no lock file can be made (best effort). */
+typedef struct _InbTaskLock InbTaskLock;
+
+InbTaskLock   *inb_task_lock_acquire        (const char               *work_dir,
+                                             const char               *service_id,
+                                             const char               *task_id,
+                                             GError                  **error);
+void           inb_task_lock_release        (InbTaskLock              *lock);
+
 /* For the class functions (one runs at a time, in a worker thread). */
 InbRequest    *inb_cloud_job_get_request    (InbCloudJob              *job);
 InbHttpClient *inb_cloud_job_get_client     (InbCloudJob              *job);
