@@ -608,6 +608,10 @@ report_job (GenerateRun *run,
             g_autoptr(JsonNode) summary = take_summary (run->job, o->output);
             inb_cli_print_json (summary);
           }
+        /* Refused before anything was queued (a backend's pre-flight: a
+         * model file missing on the server, say): the input's fault */
+        if (g_error_matches (job_error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT))
+          return INB_EXIT_USAGE;
         return INB_EXIT_BACKEND;
       }
     }

@@ -52,6 +52,13 @@ void            inb_cli_print_no_key  (InbSession      *session,
 char           *inb_cli_list_backends (InbSession      *session,
                                        gboolean         with_keys_only);
 
+/* inb-cli-commands.c: a backend's own verbs */
+gboolean        inb_cli_backend_has_commands   (const char *name);
+void            inb_cli_print_backend_commands (InbSession *session);
+int             inb_cli_backend_command        (InbSession *session,
+                                                int         argc,
+                                                char      **argv);
+
 int             inb_cli_generate      (InbSession      *session,
                                        int              argc,
                                        char           **argv);

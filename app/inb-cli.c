@@ -59,7 +59,8 @@ inb_cli_is_verb (const char *arg)
 {
   static const char * const others[] = { "help", "--help", "-h", "--version", NULL };
 
-  return arg != NULL && (find_verb (arg) != NULL || g_strv_contains (others, arg));
+  return arg != NULL && (find_verb (arg) != NULL || g_strv_contains (others, arg) ||
+                         inb_cli_backend_has_commands (arg));
 }
 
 void
@@ -203,6 +204,7 @@ print_usage (void)
   for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
     g_print ("  %-10s %s\n", verbs[i].name, _(verbs[i].summary));
   g_print ("  %-10s %s\n", "help", _("Show the options of a command (“inbetween help generate”)"));
+  inb_cli_print_backend_commands (NULL);
   g_print (_("\n"
              "Options:\n"
              "  -h, --help      Show this help\n"
@@ -380,6 +382,12 @@ inb_cli_run (int    argc,
     return run_help (argc, argv);
 
   verb = find_verb (argv[0]);
+  if (verb == NULL && inb_cli_backend_has_commands (argv[0]))
+    {
+      g_autoptr(InbSession) session = inb_session_new (NULL);
+
+      return inb_cli_backend_command (session, argc, argv);
+    }
   if (verb == NULL)
     {
       inb_cli_print_error (_("Unknown command “%s”; see “inbetween --help”"), argv[0]);

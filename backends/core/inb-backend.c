@@ -107,6 +107,14 @@ inb_backend_real_read_remote_record (InbBackend  *self,
   return inb_remote_record_load (take_dir, error);
 }
 
+static InbBackendStatus *
+inb_backend_real_check_finish (InbBackend    *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 inb_backend_default_init (InbBackendInterface *iface)
 {
@@ -117,6 +125,179 @@ inb_backend_default_init (InbBackendInterface *iface)
   iface->cancel_remote_finish = inb_backend_real_cancel_remote_finish;
   iface->resume_async = inb_backend_real_resume_async;
   iface->resume_finish = inb_backend_real_resume_finish;
+  /* No health check and no commands of its own unless a backend has them */
+  iface->check_async = NULL;
+  iface->check_finish = inb_backend_real_check_finish;
+  iface->run_command = NULL;
+}
+
+/* Health ------------------------------------------------------------------ */
+
+G_DEFINE_BOXED_TYPE (InbBackendStatus, inb_backend_status, inb_backend_status_copy, inb_backend_status_free)
+
+/**
+ * inb_backend_status_new:
+ * @summary: one line for users
+ * @warning: (nullable): what they should know even so
+ */
+InbBackendStatus *
+inb_backend_status_new (gboolean    reachable,
+                        const char *summary,
+                        const char *warning)
+{
+  InbBackendStatus *status = g_new0 (InbBackendStatus, 1);
+
+  status->reachable = reachable;
+  status->summary = g_strdup (summary);
+  status->warning = g_strdup (warning);
+  return status;
+}
+
+InbBackendStatus *
+inb_backend_status_copy (const InbBackendStatus *status)
+{
+  g_return_val_if_fail (status != NULL, NULL);
+  return inb_backend_status_new (status->reachable, status->summary, status->warning);
+}
+
+void
+inb_backend_status_free (InbBackendStatus *status)
+{
+  if (status == NULL)
+    return;
+
+  g_free (status->summary);
+  g_free (status->warning);
+  g_free (status);
+}
+
+/**
+ * inb_backend_can_check:
+ *
+ * Returns: whether the backend has a health check (a server it talks to)
+ */
+gboolean
+inb_backend_can_check (InbBackend *self)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), FALSE);
+  return INB_BACKEND_GET_IFACE (self)->check_async != NULL;
+}
+
+/**
+ * inb_backend_check_async:
+ *
+ * Asks the service whether it is there and what it runs on, without
+ * blocking. A service that does not answer is not an error: the status
+ * says so in words (reachable %FALSE); errors are for a cancelled check
+ * and for a backend without one (%G_IO_ERROR_NOT_SUPPORTED).
+ */
+void
+inb_backend_check_async (InbBackend          *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  InbBackendInterface *iface;
+
+  g_return_if_fail (INB_IS_BACKEND (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = INB_BACKEND_GET_IFACE (self);
+  if (iface->check_async == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, inb_backend_check_async,
+                               G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("%s has no server to check"), inb_backend_get_name (self));
+      return;
+    }
+
+  iface->check_async (self, cancellable, callback, user_data);
+}
+
+/**
+ * inb_backend_check_finish:
+ *
+ * Returns: (transfer full): what the check found, or %NULL with @error set
+ */
+InbBackendStatus *
+inb_backend_check_finish (InbBackend    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  if (g_async_result_is_tagged (result, inb_backend_check_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return INB_BACKEND_GET_IFACE (self)->check_finish (self, result, error);
+}
+
+/* Commands ---------------------------------------------------------------- */
+
+/**
+ * inb_backend_get_commands:
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the
+ *   backend's own command line verbs
+ */
+const InbBackendCommand *
+inb_backend_get_commands (InbBackend *self)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+  return inb_backend_get_info (self)->commands;
+}
+
+/**
+ * inb_backend_find_command:
+ *
+ * Returns: (transfer none) (nullable): the command called @name
+ */
+const InbBackendCommand *
+inb_backend_find_command (InbBackend *self,
+                          const char *name)
+{
+  const InbBackendCommand *commands;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+
+  commands = inb_backend_get_commands (self);
+  for (guint i = 0; name != NULL && commands != NULL && commands[i].name != NULL; i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+
+  return NULL;
+}
+
+/**
+ * inb_backend_run_command:
+ * @argv: (array length=argc): the command's name first, then its arguments
+ *
+ * Runs one of the backend's own command line verbs (blocking: for the
+ * command line only). It prints what it has to say; a failure is an
+ * error: %G_OPTION_ERROR or %INB_BACKEND_ERROR_INVALID_INPUT for what the
+ * user can fix, anything else when the work itself failed.
+ */
+gboolean
+inb_backend_run_command (InbBackend  *self,
+                         int          argc,
+                         char       **argv,
+                         GError     **error)
+{
+  InbBackendInterface *iface;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), FALSE);
+  g_return_val_if_fail (argc >= 1 && argv != NULL && argv[0] != NULL, FALSE);
+
+  iface = INB_BACKEND_GET_IFACE (self);
+  if (inb_backend_find_command (self, argv[0]) == NULL || iface->run_command == NULL)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("%s has no command “%s”"), inb_backend_get_id (self), argv[0]);
+      return FALSE;
+    }
+
+  return iface->run_command (self, argc, argv, error);
 }
 
 /* What the provider is ---------------------------------------------------- */

@@ -76,6 +76,22 @@ typedef enum
 } InbLostSubmitLookup;
 
 /**
+ * InbBackendCommand:
+ * @name: what is typed after the backend's id ("import")
+ * @parameter_string: (nullable): what follows it, marked with N_() ("FILE")
+ * @summary: one line for `inbetween --help`, marked with N_()
+ *
+ * A command line verb of one backend: `inbetween <backend-id> <name> …`
+ * runs inb_backend_run_command().
+ */
+typedef struct
+{
+  const char *name;
+  const char *parameter_string;
+  const char *summary;
+} InbBackendCommand;
+
+/**
  * InbBackendInfo:
  * @id: the id used on the command line, in settings and in take.json
  * @name: the name users know, marked with N_() ("Alibaba Model Studio (DashScope)")
@@ -93,6 +109,8 @@ typedef enum
  * @lost_submit: how a submit that went out unanswered can be found
  * @typed_http: a plain-http address the user typed is accepted (a server
  *   of the user's own); otherwise only https, or http on loopback
+ * @commands: (nullable) (array zero-terminated=1): the backend's own
+ *   command line verbs (see inb_backend_run_command())
  *
  * What a provider is, declared once by its backend class and read by the
  * rest of Inbetween (settings, keys, resume, Preferences, the CLI) through
@@ -111,7 +129,38 @@ typedef struct
   guint                   result_lifetime_hours;
   InbLostSubmitLookup     lost_submit;
   gboolean                typed_http;
+  const InbBackendCommand *commands;
 } InbBackendInfo;
+
+/**
+ * InbBackendStatus:
+ * @reachable: the service answered
+ * @summary: one line for users: what answered ("ComfyUI 0.3.43 · NVIDIA
+ *   GeForce RTX 4090 · 20.1 GB free"), or why nothing did, naming the
+ *   address ("Nothing answers at http://127.0.0.1:8188 — is ComfyUI
+ *   running?")
+ * @warning: (nullable): what users should know even so ("plain http to
+ *   another computer: anyone on the network can read it")
+ *
+ * What a health check found (inb_backend_check_async()).
+ */
+typedef struct
+{
+  gboolean  reachable;
+  char     *summary;
+  char     *warning;
+} InbBackendStatus;
+
+#define INB_TYPE_BACKEND_STATUS (inb_backend_status_get_type ())
+
+GType             inb_backend_status_get_type (void) G_GNUC_CONST;
+InbBackendStatus *inb_backend_status_new      (gboolean                reachable,
+                                               const char             *summary,
+                                               const char             *warning);
+InbBackendStatus *inb_backend_status_copy     (const InbBackendStatus *status);
+void              inb_backend_status_free     (InbBackendStatus       *status);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InbBackendStatus, inb_backend_status_free)
 
 #define INB_TYPE_BACKEND (inb_backend_get_type ())
 
@@ -126,6 +175,10 @@ G_DECLARE_INTERFACE (InbBackend, inb_backend, INB, BACKEND, GObject)
  * @get_base_url: (nullable): the address in use
  * @read_remote_record: (nullable): reads what a hosted job left in a
  *   take's folder; the default reads the common remote.json
+ * @check_async: (nullable): asks the service whether it is there and
+ *   what it runs on; %NULL: the backend has nothing to check
+ * @check_finish: (nullable): with @check_async
+ * @run_command: (nullable): runs one of the @commands its info declares
  *
  * The rest: see the functions of the same names.
  */
@@ -185,9 +238,20 @@ struct _InbBackendInterface
   InbResult  *(*resume_finish)      (InbBackend           *self,
                                      GAsyncResult         *result,
                                      GError              **error);
+  void        (*check_async)        (InbBackend           *self,
+                                     GCancellable         *cancellable,
+                                     GAsyncReadyCallback   callback,
+                                     gpointer              user_data);
+  InbBackendStatus *(*check_finish) (InbBackend           *self,
+                                     GAsyncResult         *result,
+                                     GError              **error);
+  gboolean    (*run_command)        (InbBackend           *self,
+                                     int                   argc,
+                                     char                **argv,
+                                     GError              **error);
 
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[5];
 };
 
 GQuark      inb_backend_error_quark        (void);
@@ -264,6 +328,26 @@ void        inb_backend_resume_async       (InbBackend           *self,
                                             gpointer              user_data);
 InbResult  *inb_backend_resume_finish      (InbBackend           *self,
                                             GAsyncResult         *result,
+                                            GError              **error);
+
+/* Health: whether the service is there, and what it runs on. Never blocks;
+ * an unreachable service is a status (reachable FALSE), not an error. */
+gboolean    inb_backend_can_check          (InbBackend           *self);
+void        inb_backend_check_async        (InbBackend           *self,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+InbBackendStatus *inb_backend_check_finish (InbBackend           *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
+/* The backend's own command line verbs (`inbetween <id> <command> …`). */
+const InbBackendCommand *inb_backend_get_commands (InbBackend    *self);
+const InbBackendCommand *inb_backend_find_command (InbBackend    *self,
+                                            const char           *name);
+gboolean    inb_backend_run_command        (InbBackend           *self,
+                                            int                   argc,
+                                            char                **argv,
                                             GError              **error);
 
 /* Frame sizes: the short side of a named resolution, aligned, keeping aspect. */
