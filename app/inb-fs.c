@@ -222,6 +222,167 @@ inb_fs_copy_atomic (const char    *src,
   return inb_fs_copy_new (src, dest, TRUE, cancellable, error);
 }
 
+/* What a file that is not a regular one is, for messages. */
+static const char *
+describe_mode (mode_t mode)
+{
+  if (S_ISDIR (mode))
+    return _("a folder");
+  if (S_ISFIFO (mode))
+    return _("a named pipe (FIFO)");
+  if (S_ISCHR (mode))
+    return _("a character device");
+  if (S_ISBLK (mode))
+    return _("a block device");
+  if (S_ISSOCK (mode))
+    return _("a socket");
+  return _("not a regular file");
+}
+
+/**
+ * inb_fs_open_regular:
+ * @st: (out): the open file's status
+ *
+ * Opens with O_NONBLOCK so that a FIFO with no writer cannot block the
+ * open, then decides on the descriptor's own fstat() (no race with a
+ * rename between a stat and the open). A link to /dev/zero is a device.
+ *
+ * Returns: a descriptor to close, or -1 with @error set
+ */
+int
+inb_fs_open_regular (const char   *path,
+                     struct stat  *st,
+                     GError      **error)
+{
+  int fd;
+  int errsv;
+  int flags;
+
+  g_return_val_if_fail (path != NULL, -1);
+  g_return_val_if_fail (st != NULL, -1);
+
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Could not open “%s”: %s"), path, g_strerror (errsv));
+      return -1;
+    }
+
+  if (fstat (fd, st) != 0)
+    {
+      errsv = errno;
+      close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Could not read “%s”: %s"), path, g_strerror (errsv));
+      return -1;
+    }
+
+  if (!S_ISREG (st->st_mode))
+    {
+      close (fd);
+      g_set_error (error, G_IO_ERROR,
+                   S_ISDIR (st->st_mode) ? G_IO_ERROR_IS_DIRECTORY : G_IO_ERROR_NOT_REGULAR_FILE,
+                   /* Translators: the second %s is e.g. “a named pipe (FIFO)” */
+                   _("“%s” is %s, not a file that can be read"), path, describe_mode (st->st_mode));
+      return -1;
+    }
+
+  /* A regular file: blocking reads from here on. */
+  flags = fcntl (fd, F_GETFL);
+  if (flags >= 0)
+    fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
+
+  return fd;
+}
+
+/**
+ * inb_fs_read_regular_file:
+ * @max_bytes: the largest file accepted
+ * @contents: (out) (transfer full): the bytes, nul-terminated
+ * @length: (out) (optional): their count, without the nul
+ *
+ * Like g_file_get_contents() for files from others (take.json, job
+ * records): a FIFO, a device, a folder or a link to one is refused at
+ * once without reading; a file larger than @max_bytes is refused from its
+ * size, and reading stops after @max_bytes + 1 bytes whatever the size
+ * claimed (files in /proc say 0).
+ */
+gboolean
+inb_fs_read_regular_file (const char  *path,
+                          gsize        max_bytes,
+                          char       **contents,
+                          gsize       *length,
+                          GError     **error)
+{
+  g_autofree char *buffer = NULL;
+  struct stat st;
+  gsize size = 0;
+  gsize allocated;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (contents != NULL, FALSE);
+  g_return_val_if_fail (max_bytes < G_MAXSIZE - 2, FALSE);
+
+  fd = inb_fs_open_regular (path, &st, error);
+  if (fd < 0)
+    return FALSE;
+
+  if (st.st_size < 0 || (guint64) st.st_size > max_bytes)
+    {
+      close (fd);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   _("“%s” is too large (%" G_GINT64_FORMAT " bytes; at most %" G_GSIZE_FORMAT ")"),
+                   path, (gint64) st.st_size, max_bytes);
+      return FALSE;
+    }
+
+  allocated = MIN ((gsize) st.st_size, max_bytes) + 2;
+  buffer = g_malloc (allocated);
+  for (;;)
+    {
+      gssize got;
+
+      if (size + 1 >= allocated)
+        {
+          allocated = MIN (allocated * 2, max_bytes + 2);
+          buffer = g_realloc (buffer, allocated);
+        }
+      got = read (fd, buffer + size, allocated - 1 - size);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          int errsv = errno;
+
+          close (fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                       _("Could not read “%s”: %s"), path, g_strerror (errsv));
+          return FALSE;
+        }
+      if (got == 0)
+        break;
+      size += got;
+      if (size > max_bytes)
+        {
+          close (fd);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                       _("“%s” is too large (more than %" G_GSIZE_FORMAT " bytes)"),
+                       path, max_bytes);
+          return FALSE;
+        }
+    }
+  close (fd);
+
+  buffer[size] = '\0';
+  *contents = g_steal_pointer (&buffer);
+  if (length != NULL)
+    *length = size;
+  return TRUE;
+}
+
 /**
  * inb_fs_remove_dir:
  *

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <sys/stat.h>
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,22 @@ gboolean  inb_fs_copy_atomic   (const char    *src,
                                 const char    *dest,
                                 GCancellable  *cancellable,
                                 GError       **error);
+/* Blocking. Opens @path for reading only if it is a regular file (after
+ * following links): never blocks on a FIFO, never reads a device. Returns
+ * the descriptor (O_CLOEXEC) with its stat in @st, or -1 with @error set:
+ * %G_IO_ERROR_NOT_REGULAR_FILE naming the file and what it is, or the
+ * open error. */
+int       inb_fs_open_regular      (const char    *path,
+                                    struct stat   *st,
+                                    GError       **error);
+/* Blocking. Reads a whole regular file of at most @max_bytes (refused
+ * with %G_IO_ERROR_MESSAGE_TOO_LARGE before reading when its size says
+ * so, and while reading if it grew); @contents is nul-terminated. */
+gboolean  inb_fs_read_regular_file (const char    *path,
+                                    gsize          max_bytes,
+                                    char         **contents,
+                                    gsize         *length,
+                                    GError       **error);
 /* Removes a folder and what is directly inside it (no recursion into sub-folders). */
 gboolean  inb_fs_remove_dir    (const char    *path,
                                 GError       **error);

@@ -19,6 +19,7 @@
 
 #include "inb-fs.h"
 #include "inb-json.h"
+#include "inb-json-limits.h"
 #include "inb-take.h"
 
 #define TAKE_FILE      "take.json"
@@ -29,6 +30,7 @@
 #define THUMBNAIL_SIZE 320
 #define LOCK_FILE      ".take.lock"
 #define COUNTER_FILE   ".next-number"
+#define MAX_MANIFEST_BYTES (1024 * 1024)
 
 /* Lengths a take keeps of the artist's own words */
 #define MAX_TITLE_LENGTH 200
@@ -241,6 +243,7 @@ inb_take_read_manifest (const char  *dir,
   g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(GError) local_error = NULL;
+  InbJsonLimits limits;
   gsize length;
   JsonNode *root;
 
@@ -248,16 +251,32 @@ inb_take_read_manifest (const char  *dir,
 
   path = g_build_filename (dir, TAKE_FILE, NULL);
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
+  /* Never a FIFO, a device or a link to one (they block or never end),
+   * never more than MAX_MANIFEST_BYTES, and nothing json-glib's parser
+   * cannot survive (it recurses once per nesting level). */
+  if (!inb_fs_read_regular_file (path, MAX_MANIFEST_BYTES, &contents, &length, &local_error))
     {
-      g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_IO, "%s", local_error->message);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE) ||
+          g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY) ||
+          g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_CORRUPT, "%s", local_error->message);
+      else
+        g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_IO, "%s", local_error->message);
       return NULL;
     }
 
-  if (length > 1024 * 1024)
+  limits = inb_json_limits_check (contents, length, MAX_MANIFEST_BYTES, INB_JSON_MAX_DEPTH);
+  if (limits == INB_JSON_LIMITS_TOO_DEEP)
     {
       g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_CORRUPT,
-                   _("“%s” is too large to be a take"), path);
+                   _("“%s” is not a take: it is nested more than %d levels deep"),
+                   path, INB_JSON_MAX_DEPTH);
+      return NULL;
+    }
+  if (limits != INB_JSON_LIMITS_OK)
+    {
+      g_set_error (error, INB_TAKE_ERROR, INB_TAKE_ERROR_CORRUPT,
+                   _("“%s” is not a take: it is empty or not text"), path);
       return NULL;
     }
 

@@ -349,78 +349,34 @@ inb_http_parse_json (const char  *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  guint depth = 0;
   JsonNode *root;
 
-  if (data == NULL || length == 0)
+  switch (inb_json_limits_check (data, length, INB_HTTP_JSON_MAX_SIZE, INB_HTTP_JSON_MAX_DEPTH))
     {
+    case INB_JSON_LIMITS_OK:
+      break;
+
+    case INB_JSON_LIMITS_EMPTY:
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
                    _("The service sent an empty answer"));
       return NULL;
-    }
 
-  if (length > INB_HTTP_JSON_MAX_SIZE)
-    {
+    case INB_JSON_LIMITS_TOO_LARGE:
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
                    _("The service sent an answer that is too large (%zu bytes)"),
                    length);
       return NULL;
-    }
 
-  if (!g_utf8_validate_len (data, length, NULL))
-    {
+    case INB_JSON_LIMITS_TOO_DEEP:
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                   _("The service sent an answer nested too deeply"));
+      return NULL;
+
+    case INB_JSON_LIMITS_NOT_TEXT:
+    default:
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
                    _("The service sent an answer that is not valid text"));
       return NULL;
-    }
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      switch (c)
-        {
-        case '"':
-          in_string = TRUE;
-          break;
-
-        case '[':
-        case '{':
-          if (++depth > INB_HTTP_JSON_MAX_DEPTH)
-            {
-              g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                           _("The service sent an answer nested too deeply"));
-              return NULL;
-            }
-          break;
-
-        case ']':
-        case '}':
-          if (depth > 0)
-            depth--;
-          break;
-
-        case '\0':
-          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                       _("The service sent an answer that is not valid text"));
-          return NULL;
-
-        default:
-          break;
-        }
     }
 
   parser = json_parser_new_immutable ();

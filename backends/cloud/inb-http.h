@@ -8,11 +8,13 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "inb-json-limits.h"
+
 G_BEGIN_DECLS
 
 /* Limits checked before json-glib ever sees a body. */
 #define INB_HTTP_JSON_MAX_SIZE  (4 * 1024 * 1024)
-#define INB_HTTP_JSON_MAX_DEPTH 64
+#define INB_HTTP_JSON_MAX_DEPTH INB_JSON_MAX_DEPTH
 
 /* Retry-After values are clamped into this range (seconds). */
 #define INB_HTTP_RETRY_AFTER_MIN 1
