@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gio/gfiledescriptorbased.h>
@@ -334,7 +335,7 @@ inb_fs_read_regular_file (const char  *path,
     {
       close (fd);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                   _("“%s” is too large (%" G_GINT64_FORMAT " bytes; at most %" G_GSIZE_FORMAT ")"),
+                   _("“%s” is too large (%" PRId64 " bytes; at most %zu)"),
                    path, (gint64) st.st_size, max_bytes);
       return FALSE;
     }
@@ -369,7 +370,7 @@ inb_fs_read_regular_file (const char  *path,
         {
           close (fd);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                       _("“%s” is too large (more than %" G_GSIZE_FORMAT " bytes)"),
+                       _("“%s” is too large (more than %zu bytes)"),
                        path, max_bytes);
           return FALSE;
         }
