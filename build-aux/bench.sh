@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The benchmark of issue 3 in one command: installs the packages (via
-# deps.sh), builds, runs tests/bench/run.py, rewrites docs/benchmarks.md.
+# The benchmarks in one command: installs the packages (via deps.sh),
+# builds, runs tests/bench/run.py (issue 3: rewrites docs/benchmarks.md),
+# then tests/bench/wide.py (issue 14: 64 generated cases, both halves;
+# rewrites docs/benchmarks-wide.md and docs/bench-wide-worst.png; about
+# 15 min on 2 cores; WIDE=0 skips it).
 #
 #   build-aux/bench.sh                 full run (about 10 min on 2 cores)
 #   build-aux/bench.sh --quick         640x360, one clip timing (development)
@@ -23,4 +26,7 @@ ninja -C "$BUILD" inbetween || echo "bench: the inbetween binary did not build" 
 
 # Debian's interpreter: numpy and OpenCV come from python3-numpy and
 # python3-opencv, whatever python3 is first on PATH.
-exec /usr/bin/python3 tests/bench/run.py --build "$BUILD" "$@"
+/usr/bin/python3 tests/bench/run.py --build "$BUILD" "$@"
+if [[ "${WIDE:-1}" != 0 ]]; then
+  exec /usr/bin/python3 tests/bench/wide.py --build "$BUILD"
+fi

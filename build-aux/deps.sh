@@ -30,6 +30,7 @@ TEST=(
 )
 BENCH=(
   ffmpeg python3-numpy python3-opencv mate-backgrounds time
+  gnome-backgrounds plasma-workspace-wallpapers
 )
 
 ALL=("${BUILD[@]}" "${RUN[@]}" "${TEST[@]}" "${BENCH[@]}")
