@@ -856,6 +856,134 @@ test_unrelated (void)
     }
 }
 
+/* A soft-edged disc (@fg, edge @soft pixels wide) over @bg, as
+ * disc_render() */
+static InbImage *
+soft_disc_render (const Texture *bg,
+                  const Texture *fg,
+                  guint          width,
+                  guint          height,
+                  double         radius,
+                  double         soft,
+                  double         cx,
+                  double         cy)
+{
+  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  InbImage *image = texture_render (bg, width, height, identity);
+  guint8 *data = inb_image_get_data_mut (image);
+  gsize stride = inb_image_get_stride (image);
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        double dx = x - cx, dy = y - cy;
+        double a = CLAMP ((radius - sqrt (dx * dx + dy * dy)) / soft + 0.5, 0.0, 1.0);
+
+        if (a <= 0)
+          continue;
+        for (guint c = 0; c < 3; c++)
+          {
+            double v = 0;
+
+            for (guint i = 0; i < N_WAVES; i++)
+              v += fg->amp[i] * sin (fg->kx[i] * dx + fg->ky[i] * dy + fg->phase[i][c]);
+            v = 128 + 18 * v;
+            data[y * stride + x * 3 + c] =
+              (guint8) CLAMP (lround ((1 - a) * data[y * stride + x * 3 + c] + a * v), 0, 255);
+          }
+      }
+
+  return image;
+}
+
+/* A round, soft-edged object crossing half a still frame is moved, not
+ * dissolved: it is drawn once, half-way, and the fallback to a dissolve
+ * (see /engine/region-fallback) leaves it alone. */
+static void
+test_middle_object_far (void)
+{
+  const guint w = 640, h = 360;
+  const double r = 56, soft = 10;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbImage) truth = NULL;
+  g_autoptr(InbImage) out = inb_image_new (w, h);
+  g_autoptr(InbImage) blend = NULL;
+  g_autoptr(InbEngine) engine = NULL;
+  Texture bg, fg;
+  double ours, theirs, start, start_dissolve;
+
+  texture_init (&bg, 11);
+  texture_init (&fg, 29);
+  first = soft_disc_render (&bg, &fg, w, h, r, soft, 160, 170);
+  last = soft_disc_render (&bg, &fg, w, h, r, soft, 480, 190);
+  truth = soft_disc_render (&bg, &fg, w, h, r, soft, 320, 180);
+
+  engine = engine_new (first, last, 0);
+  inb_engine_render (engine, 0.5, out);
+  blend = dissolve (first, last, 0.5);
+
+  ours = psnr_box (out, truth, 320 - 36, 180 - 36, 320 + 36, 180 + 36);
+  theirs = psnr_box (blend, truth, 320 - 36, 180 - 36, 320 + 36, 180 + 36);
+  start = psnr_box (out, truth, 160 - 40, 170 - 40, 160 + 40, 170 + 40);
+  start_dissolve = psnr_box (blend, truth, 160 - 40, 170 - 40, 160 + 40, 170 + 40);
+  g_test_message ("middle of a soft disc crossing half the frame: %.2f dB on it (dissolve %.2f dB), "
+                  "%.2f dB where it started (dissolve %.2f dB)", ours, theirs, start, start_dissolve);
+  g_assert_cmpfloat (ours, >, 30.0);
+  g_assert_cmpfloat (ours, >, theirs + 12.0);
+  g_assert_cmpfloat (start, >, start_dissolve + 12.0);
+}
+
+/* A pan where the right third of the last keyframe is something else (a
+ * screen that changed, a cut-in): the motion explains the rest, nothing
+ * explains that region. It falls back to a dissolve there (no warped
+ * scraps of the other picture), and only there: the rest moves. */
+static void
+test_region_fallback (void)
+{
+  const guint w = 320, h = 240, cut = 2 * w / 3;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbImage) other = NULL;
+  g_autoptr(InbImage) truth = NULL;
+  g_autoptr(InbImage) out = inb_image_new (w, h);
+  g_autoptr(InbImage) blend = NULL;
+  g_autoptr(InbEngine) engine = NULL;
+  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  Texture tex, tex2;
+  double m[9], half[9], half_inv[9], moved, changed, changed_truth;
+  guint8 *pl;
+  const guint8 *po;
+  gsize sl, so;
+
+  make_pair (w, h, 1.0, 0, 14, 3, &first, &last, m);
+  texture_init (&tex, 7);
+  texture_init (&tex2, 1234);
+  other = texture_render (&tex2, w, h, identity);
+  pl = inb_image_get_data_mut (last);
+  po = inb_image_get_data (other);
+  sl = inb_image_get_stride (last);
+  so = inb_image_get_stride (other);
+  for (guint y = 0; y < h; y++)
+    memcpy (pl + y * sl + 3 * cut, po + y * so + 3 * cut, 3 * (w - cut));
+  for (guint i = 0; i < 9; i++)
+    half[i] = 0.5 * (m[i] + (i % 4 == 0 ? 1.0 : 0.0));
+  inb_mat3_invert (half, half_inv);
+  truth = texture_render (&tex, w, h, half_inv);
+
+  engine = engine_new (first, last, 0);
+  inb_engine_render (engine, 0.5, out);
+  blend = dissolve (first, last, 0.5);
+
+  moved = psnr_box (out, truth, 16, 16, cut - 40, h - 16);
+  changed = psnr_box (out, blend, cut + 24, 16, w - 24, h - 16);
+  changed_truth = psnr_box (out, truth, cut + 24, 16, w - 24, h - 16);
+  g_test_message ("region fallback: moved part %.2f dB from the truth; changed part %.2f dB from "
+                  "the dissolve (%.2f dB from the pan's truth)", moved, changed, changed_truth);
+  g_assert_cmpfloat (moved, >, 30.0);
+  g_assert_cmpfloat (changed, >, 30.0);
+}
+
 /* Frames do not depend on the number of threads. */
 static void
 test_threads_identical (void)
@@ -1013,11 +1141,13 @@ main (int   argc,
   g_test_add_func ("/engine/middle-translation", test_middle_translation);
   g_test_add_func ("/engine/middle-zoom", test_middle_zoom);
   g_test_add_func ("/engine/middle-object", test_middle_object);
+  g_test_add_func ("/engine/middle-object-far", test_middle_object_far);
   g_test_add_func ("/engine/middle-balloon", test_middle_balloon);
   g_test_add_func ("/engine/middle-parallax", test_middle_parallax);
   g_test_add_func ("/engine/middle-birds", test_middle_birds);
   g_test_add_func ("/engine/exposure-change", test_exposure_change);
   g_test_add_func ("/engine/unrelated", test_unrelated);
+  g_test_add_func ("/engine/region-fallback", test_region_fallback);
   g_test_add_func ("/engine/threads-identical", test_threads_identical);
   g_test_add_func ("/engine/progress", test_progress);
   g_test_add_func ("/engine/cancel", test_cancel);

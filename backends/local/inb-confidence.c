@@ -202,3 +202,101 @@ inb_engine_compute_confidence (InbParallel    *par,
       && inb_parallel_for (par, la->height, 0, conf_box_h_rows, &job, cancellable)
       && inb_parallel_for (par, la->height, 0, conf_final_rows, &job, cancellable);
 }
+
+/* Box mean of @src along rows (@dx = 1) or columns of radius @r into @dst,
+ * clamped at the edges (running sums; serial and cheap). */
+static void
+box_pass (const InbPlane *src,
+          InbPlane       *dst,
+          int             r,
+          gboolean        rows)
+{
+  const int w = (int) src->width, h = (int) src->height;
+  const int n = rows ? w : h, lines = rows ? h : w;
+  const gsize step = rows ? 1 : (gsize) w, next = rows ? (gsize) w : 1;
+
+  for (int l = 0; l < lines; l++)
+    {
+      const float *s = src->data + (gsize) l * next;
+      float *d = dst->data + (gsize) l * next;
+      double acc = 0;
+
+      for (int k = -r; k <= r; k++)
+        acc += s[(gsize) CLAMP (k, 0, n - 1) * step];
+      for (int i = 0; i < n; i++)
+        {
+          d[(gsize) i * step] = (float) (acc / (2 * r + 1));
+          acc += s[(gsize) MIN (i + r + 1, n - 1) * step] - s[(gsize) MAX (i - r, 0) * step];
+        }
+    }
+}
+
+/* How much better the estimated motion explains keyframe @la around
+ * each of its pixels than no motion at all: the ratio of two box means
+ * (about a twelfth of the frame wide) of photometric errors (local means
+ * out, so an exposure change is no error), of @lb at x + f(x) (where that
+ * is inside the frame) and of @lb at x. Near 0 where the motion is right
+ * and the keyframes differ; near 1 or above where it explains nothing
+ * that standing still does not (a new scene, a region that changed,
+ * motion the flow could not follow): the renderer falls back to a
+ * dissolve there. Where both errors are small (flat, or still) the
+ * ratio stays low: ERROR_FLOOR luma levels are added below it.
+ *
+ * The flow fits noise too, so a ratio well below 1 can still be chance,
+ * and a region of confident pixels is explained whatever the ratio: the
+ * result, 0..1, is the share of pixels around that are not confident
+ * (@conf: consistent both ways and matching; of those whose match is
+ * inside the frame) where the ratio is over 0.4, none of it where it is
+ * under 0.2. */
+InbPlane *
+inb_engine_explained (const InbPlane *la,
+                      const InbPlane *lb,
+                      const InbPlane *ma,
+                      const InbPlane *mb,
+                      const InbPlane *fu,
+                      const InbPlane *fv,
+                      const InbPlane *conf)
+{
+  const guint w = la->width, h = la->height;
+  const gsize n = (gsize) w * h;
+  const int r = MAX (2, (int) MAX (w, h) / 24);
+  g_autoptr(InbPlane) ew = inb_plane_new (w, h);
+  g_autoptr(InbPlane) e0 = inb_plane_new (w, h);
+  g_autoptr(InbPlane) in = inb_plane_new (w, h);
+  g_autoptr(InbPlane) cm = inb_plane_new (w, h);
+  g_autoptr(InbPlane) tmp = inb_plane_new (w, h);
+  InbPlane *out = inb_plane_new (w, h);
+
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        gsize k = (gsize) y * w + x;
+        float qx = (float) x + fu->data[k], qy = (float) y + fv->data[k];
+        float a = la->data[k] - ma->data[k];
+        float c = inside (qx, qy, (float) w, (float) h);
+
+        in->data[k] = c;
+        ew->data[k] = c * fabsf (inb_plane_sample (lb, qx, qy) - inb_plane_sample (mb, qx, qy) - a);
+        e0->data[k] = c * fabsf (lb->data[k] - mb->data[k] - a);
+      }
+  memcpy (cm->data, conf->data, n * sizeof (float));
+  for (guint p = 0; p < 4; p++)
+    {
+      InbPlane *pl = p == 0 ? ew : p == 1 ? e0 : p == 2 ? in : cm;
+
+      box_pass (pl, tmp, r, TRUE);
+      box_pass (tmp, pl, r, FALSE);
+    }
+  for (gsize k = 0; k < n; k++)
+    {
+      float c = MAX (in->data[k], 1e-3f);
+
+      float ratio = (ew->data[k] / c) / (e0->data[k] / c + ERROR_FLOOR);
+      float u = CLAMP ((ratio - 0.2f) / 0.2f, 0.f, 1.f);
+
+      /* (pixels whose match is out of the frame count for neither) */
+      out->data[k] = CLAMP (1.f - cm->data[k] / c, 0.f, 1.f) * u * u * (3.f - 2.f * u);
+    }
+
+  return out;
+}

@@ -332,7 +332,7 @@ morph_zone (float    *m,
  * that is reliable. @fu, @fv (copies of the flows) and @layer are
  * written; self->objects[] gets the objects, self->omask[] where they
  * hide the background. *
- * Long (about 340 lines) on purpose, for now: its steps (fit, refine, masks
+ * Long (about 370 lines) on purpose, for now: its steps (fit, refine, masks
  * both ways, zones, background fill) share a dozen per-object planes; a
  * split would pass them all around. Next candidate for a split.
  */
@@ -656,6 +656,38 @@ inb_engine_object_layers (InbEngine             *self,
                 eo->x1 = (int) (sc * (bx1 + 2));
                 eo->y0 = (int) (sc * (by0 - 1));
                 eo->y1 = (int) (sc * (by1 + 2));
+              }
+            else
+              {
+                /* and where it is drawn from in last, taken back to
+                 * first: a part out of first's frame is drawn too */
+                const double sc = self->scale;
+                const double *a = m[0];
+                double mdet = a[0] * a[4] - a[1] * a[3];
+                int bx0 = x1, bx1 = x0, by0 = y1, by1 = y0;
+
+                for (int y = y0; y <= y1; y++)
+                  for (int x = x0; x <= x1; x++)
+                    if (eo->mask[1]->data[(gsize) y * w + x] > 0.f)
+                      {
+                        bx0 = MIN (bx0, x);
+                        bx1 = MAX (bx1, x);
+                        by0 = MIN (by0, y);
+                        by1 = MAX (by1, y);
+                      }
+                if (bx0 <= bx1 && fabs (mdet) > 1e-6)
+                  for (guint c = 0; c < 4; c++)
+                    {
+                      double px = (c & 1 ? bx1 + 2 : bx0 - 1) - a[2];
+                      double py = (c & 2 ? by1 + 2 : by0 - 1) - a[5];
+                      double qx = (a[4] * px - a[1] * py) / mdet;
+                      double qy = (a[0] * py - a[3] * px) / mdet;
+
+                      eo->x0 = MIN (eo->x0, (int) floor (sc * qx));
+                      eo->x1 = MAX (eo->x1, (int) ceil (sc * qx));
+                      eo->y0 = MIN (eo->y0, (int) floor (sc * qy));
+                      eo->y1 = MAX (eo->y1, (int) ceil (sc * qy));
+                    }
               }
           }
           if (ob->small)

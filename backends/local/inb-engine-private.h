@@ -38,6 +38,17 @@ typedef struct
   int       ph[2];
 } EngineObject;
 
+/* Channels of the node map: where the pixel comes from in first (ax, ay)
+ * and last (bx, by), first's weight, and how far the pixel falls back to
+ * a dissolve (0: not at all) */
+#define MAP_CHANNELS  6
+
+/* How unexplained a region must be (see inb_engine_explained()) to fall
+ * back to a dissolve, fully above EXPLAINED_HIGH */
+#define EXPLAINED_LOW   0.60f
+#define EXPLAINED_HIGH  0.85f
+#define ERROR_FLOOR     3.0f
+
 #define SPLAT_FLOOR   0.05f   /* weight of an unreliable flow sample */
 #define TRUST_FLOOR   0.05f   /* weight of an unreliable keyframe sample */
 #define DEPTH_START   8.f     /* analysis pixels off the global model, */
@@ -63,6 +74,9 @@ struct _InbEngine
   InbPlane        *conf0;        /* confidence of first's pixels */
   InbPlane        *conf1;        /* confidence of last's pixels */
   InbPlane        *luma[2];      /* the keyframes' luma (analysis grid) */
+  InbPlane        *region[2];    /* how far the motion leaves first and
+                                  * last unexplained around each pixel,
+                                  * 0..1 (see inb_engine_explained()) */
   float            reliability;  /* of the global model, 0..1 */
   InbPlane        *omask[2];     /* objects moving far, in first and last
                                   * (NULL without any), a little grown */
@@ -94,7 +108,7 @@ struct _InbEngine
   guint            node;         /* node spacing in output pixels */
   guint            nw;
   guint            nh;
-  float           *map;          /* per node: ax, ay, bx, by, w0 */
+  float           *map;          /* per node: ax, ay, bx, by, w0, fallback */
   guint            wpad;         /* width rounded up to 4 */
   float           *hmap;         /* node rows interpolated along x */
 };
@@ -211,6 +225,14 @@ inb_engine_compute_confidence (InbParallel    *par,
                                const InbPlane *bv,
                                InbPlane       *conf,
                                GCancellable   *cancellable);
+
+InbPlane *inb_engine_explained (const InbPlane *la,
+                                const InbPlane *lb,
+                                const InbPlane *ma,
+                                const InbPlane *mb,
+                                const InbPlane *fu,
+                                const InbPlane *fv,
+                                const InbPlane *conf);
 
 /* inb-engine-objects.c */
 void

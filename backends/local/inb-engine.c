@@ -127,7 +127,7 @@ plane_mean (const InbPlane *p)
 }
 
 /* Analysis, confidence, the global model on the analysis grid, object
- * layers, splat sources, float pixels, in that order (about 160 lines:
+ * layers, splat sources, float pixels, in that order (about 170 lines:
  * the steps' results are fields of the engine or freed on every exit). */
 InbEngine *
 inb_engine_new (InbImage               *first,
@@ -206,6 +206,13 @@ inb_engine_new (InbImage               *first,
       memset (ha, 0, sizeof ha);
       ha[0][0] = ha[0][4] = ha[0][8] = ha[1][0] = ha[1][4] = ha[1][8] = 1;
     }
+  /* How far the motion explains each keyframe around each pixel: where
+   * it does not, the renderer falls back to a dissolve */
+  self->region[0] = inb_engine_explained (an->luma0, an->luma1, mean0, mean1, an->fwd_u, an->fwd_v,
+                                           self->conf0);
+  self->region[1] = inb_engine_explained (an->luma1, an->luma0, mean1, mean0, an->bwd_u, an->bwd_v,
+                                           self->conf1);
+
   reliability = model_agreement (an, self->conf0, ha[0]);
   reliability = CLAMP ((reliability - 0.2) / 0.3, 0.0, 1.0);
 
@@ -275,9 +282,9 @@ inb_engine_new (InbImage               *first,
   self->node = CLAMP (2 * self->scale, 2, 32);
   self->nw = (self->width - 1) / self->node + 2;
   self->nh = (self->height - 1) / self->node + 2;
-  self->map = g_new0 (float, (gsize) self->nw * self->nh * 5);
+  self->map = g_new0 (float, (gsize) self->nw * self->nh * MAP_CHANNELS);
   self->wpad = (self->width + 3) / 4 * 4;
-  self->hmap = g_aligned_alloc0 ((gsize) self->nh * 5 * self->wpad, sizeof (float), 16);
+  self->hmap = g_aligned_alloc0 ((gsize) self->nh * MAP_CHANNELS * self->wpad, sizeof (float), 16);
 
   g_debug ("%ux%u, analysis %ux%u, inliers %.2f, model reliability %.2f, confidence %.2f",
            self->width, self->height, self->aw, self->ah,
@@ -300,6 +307,8 @@ inb_engine_free (InbEngine *self)
   g_clear_pointer (&self->last, inb_image_unref);
   g_clear_pointer (&self->conf0, inb_plane_free);
   g_clear_pointer (&self->conf1, inb_plane_free);
+  g_clear_pointer (&self->region[0], inb_plane_free);
+  g_clear_pointer (&self->region[1], inb_plane_free);
   g_clear_pointer (&self->luma[0], inb_plane_free);
   g_clear_pointer (&self->luma[1], inb_plane_free);
   g_clear_pointer (&self->omask[0], inb_plane_free);
@@ -331,6 +340,7 @@ inb_engine_free (InbEngine *self)
   g_free (self->prior_dy);
   g_free (self->map);
   g_aligned_free (self->hmap);
+
   g_aligned_free (self->pix0);
   g_aligned_free (self->pix1);
   g_mutex_clear (&self->lock);

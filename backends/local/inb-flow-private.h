@@ -148,6 +148,7 @@ inb_flow_block_flow (InbParallel     *par,
                      const InbPlane  *a,
                      const InbPlane  *b,
                      int              step,
+                     double           reach,
                      GCancellable    *cancellable,
                      InbPlane       **out_u,
                      InbPlane       **out_v);

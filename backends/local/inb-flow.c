@@ -255,7 +255,80 @@ add_objects (InbFlowAnalysis    *an,
     }
 }
 
-/* The stages in order (see the top of this file). Long (about 220 lines):
+/* The coarse forward flow down to level @fit_level (from standing still,
+ * and from the seed @seed where it is not the identity: the better
+ * kept) and the global model fitted to it. */
+static gboolean
+coarse_flow (const DisPyramid  *dp,
+             const Pyramids    *pyr,
+             guint              fit_level,
+             const double       seed[9],
+             InbFlowAnalysis   *an,
+             InbPlane         **out_u,
+             InbPlane         **out_v,
+             gboolean          *seeded,
+             GlobalModel       *model)
+{
+  g_autoptr(InbPlane) u1 = NULL;
+  g_autoptr(InbPlane) v1 = NULL;
+
+  if (!inb_dis_coarse_to_fine (dp, pyr->n_levels - 1, fit_level, NULL, NULL, NULL, 0, 0, &u1, &v1))
+    return FALSE;
+  if (!inb_mat3_is_identity (seed))
+    {
+      g_autoptr(InbPlane) u2 = NULL;
+      g_autoptr(InbPlane) v2 = NULL;
+      GlobalModel other;
+      gboolean take;
+
+      if (!inb_dis_coarse_to_fine (dp, pyr->n_levels - 1, fit_level, seed, NULL, NULL, 0, 0, &u2, &v2))
+        return FALSE;
+      take = inb_flow_flow_error (pyr->pyr[0][fit_level], pyr->pyr[1][fit_level], u2, v2)
+             < inb_flow_flow_error (pyr->pyr[0][fit_level], pyr->pyr[1][fit_level], u1, v1);
+      /* The seed can follow a textured object over a smooth background
+       * (which matches under any motion): the flow it gives matches
+       * better, but no global model explains it. Then the flow that a
+       * global model explains far better is kept. */
+      inb_flow_fit_global_model (pyr->pyr[0][fit_level], pyr->pyr[1][fit_level],
+                                 pyr->gx[0][fit_level], pyr->gy[0][fit_level],
+                                 take ? u2 : u1, take ? v2 : v1, fit_level, an->width, an->height,
+                                 NULL, model);
+      if (model->inlier_fraction < 0.3)
+        {
+          inb_flow_fit_global_model (pyr->pyr[0][fit_level], pyr->pyr[1][fit_level],
+                                     pyr->gx[0][fit_level], pyr->gy[0][fit_level],
+                                     take ? u1 : u2, take ? v1 : v2, fit_level, an->width, an->height,
+                                     NULL, &other);
+          g_debug ("global model: inliers %.2f from the %s flow, %.2f from the other", model->inlier_fraction,
+                   take ? "seeded" : "unseeded", other.inlier_fraction);
+          if (other.inlier_fraction > model->inlier_fraction + 0.15)
+            {
+              g_debug ("global model: %s flow instead (inliers %.2f, not %.2f)",
+                       take ? "unseeded" : "seeded", other.inlier_fraction, model->inlier_fraction);
+              take = !take;
+              *model = other;
+            }
+        }
+      if (take)
+        {
+          g_clear_pointer (&u1, inb_plane_free);
+          g_clear_pointer (&v1, inb_plane_free);
+          u1 = g_steal_pointer (&u2);
+          v1 = g_steal_pointer (&v2);
+          *seeded = TRUE;
+        }
+    }
+  else
+    inb_flow_fit_global_model (pyr->pyr[0][fit_level], pyr->pyr[1][fit_level],
+                               pyr->gx[0][fit_level], pyr->gy[0][fit_level],
+                               u1, v1, fit_level, an->width, an->height, NULL, model);
+  *out_u = g_steal_pointer (&u1);
+  *out_v = g_steal_pointer (&v1);
+
+  return TRUE;
+}
+
+/* The stages in order (see the top of this file). Long (about 240 lines):
  * each stage hands several planes to the next; the self-contained parts
  * (pyramids, exposure, objects) are functions of their own. */
 InbFlowAnalysis *
@@ -344,30 +417,10 @@ inb_flow_analyse (InbParallel          *parallel,
 
   g_debug ("%u levels, shift %g %g, seed [%g %g %g; %g %g %g]", pyr.n_levels, tx, ty,
            seed[0], seed[1], seed[2], seed[3], seed[4], seed[5]);
-  if (!inb_dis_coarse_to_fine (&dp, pyr.n_levels - 1, fit_level, NULL, NULL, NULL, 0, 0, &u1, &v1))
+  if (!coarse_flow (&dp, &pyr, fit_level, seed, an, &u1, &v1, &seeded, &model))
     goto out;
-  if (!inb_mat3_is_identity (seed))
-    {
-      g_autoptr(InbPlane) u2 = NULL;
-      g_autoptr(InbPlane) v2 = NULL;
-
-      if (!inb_dis_coarse_to_fine (&dp, pyr.n_levels - 1, fit_level, seed, NULL, NULL, 0, 0, &u2, &v2))
-        goto out;
-      if (inb_flow_flow_error (pyr.pyr[0][fit_level], pyr.pyr[1][fit_level], u2, v2)
-          < inb_flow_flow_error (pyr.pyr[0][fit_level], pyr.pyr[1][fit_level], u1, v1))
-        {
-          inb_plane_free (u1);
-          inb_plane_free (v1);
-          u1 = g_steal_pointer (&u2);
-          v1 = g_steal_pointer (&v2);
-          seeded = TRUE;
-        }
-    }
   report (progress, progress_data, 0.3);
 
-  inb_flow_fit_global_model (pyr.pyr[0][fit_level], pyr.pyr[1][fit_level],
-                             pyr.gx[0][fit_level], pyr.gy[0][fit_level],
-                             u1, v1, fit_level, an->width, an->height, NULL, &model);
   an->inlier_fraction = model.inlier_fraction;
   g_debug ("global model: inliers %.2f, %s", model.inlier_fraction,
            model.has_layer ? "a second motion layer" : "one layer");
@@ -404,8 +457,10 @@ inb_flow_analyse (InbParallel          *parallel,
       bl = l;
   if (bl > top2)
     {
-      if (!inb_flow_block_flow (parallel, pyr.pyr[0][top2], pyr.pyr[1][top2], 2, cancellable, &mfu, &mfv)
-          || !inb_flow_block_flow (parallel, pyr.pyr[1][top2], pyr.pyr[0][top2], 2, cancellable, &mbu, &mbv))
+      if (!inb_flow_block_flow (parallel, pyr.pyr[0][top2], pyr.pyr[1][top2], 2, 0.35, cancellable,
+                                &mfu, &mfv)
+          || !inb_flow_block_flow (parallel, pyr.pyr[1][top2], pyr.pyr[0][top2], 2, 0.35, cancellable,
+                                   &mbu, &mbv))
         goto out;
       if (!model.has_layer)
         {
@@ -413,7 +468,7 @@ inb_flow_analyse (InbParallel          *parallel,
           g_autoptr(InbPlane) mu = NULL;
           g_autoptr(InbPlane) mv = NULL;
 
-          if (!inb_flow_block_flow (parallel, pyr.pyr[0][bl], pyr.pyr[1][bl], 1, cancellable, &mu, &mv))
+          if (!inb_flow_block_flow (parallel, pyr.pyr[0][bl], pyr.pyr[1][bl], 1, 0.35, cancellable, &mu, &mv))
             goto out;
           inb_flow_fit_global_model (pyr.pyr[0][bl], pyr.pyr[1][bl], pyr.gx[0][bl], pyr.gy[0][bl],
                                      mu, mv, bl, an->width, an->height, model.h, &layer_model);
@@ -429,18 +484,47 @@ inb_flow_analyse (InbParallel          *parallel,
 
   if (model.has_layer && !inb_mat3_invert (model.layer, layer_inv))
     model.has_layer = FALSE;
-  /* Objects found one way are offered the other way too */
-  inb_flow_fuse_seed (pyr.pyr[0][top2], pyr.pyr[1][top2], top2, model.h, u1, v1, fit_level,
-                      model.has_layer ? model.layer : NULL, mfu, mfv, top2, NULL, 0,
-                      fwd_obj, &n_fwd, &su, &sv);
-  g_clear_pointer (&su, inb_plane_free);
-  g_clear_pointer (&sv, inb_plane_free);
-  inb_flow_fuse_seed (pyr.pyr[1][top2], pyr.pyr[0][top2], top2, hinv, bu1, bv1, fit_level,
-                      model.has_layer ? layer_inv : NULL, mbu, mbv, top2, fwd_obj, n_fwd,
-                      bwd_obj, &n_bwd, &bsu, &bsv);
-  inb_flow_fuse_seed (pyr.pyr[0][top2], pyr.pyr[1][top2], top2, model.h, u1, v1, fit_level,
-                      model.has_layer ? model.layer : NULL, mfu, mfv, top2, bwd_obj, n_bwd,
-                      fwd_obj, &n_fwd, &su, &sv);
+  /* Objects found one way are offered the other way too. Found none
+   * both ways: once more with a block matching that reaches across more
+   * than half the frame (an object crossing it; the wider reach finds
+   * more chance matches, so it is not the first try). */
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      if (attempt == 1)
+        {
+          gboolean any = FALSE;
+
+          for (guint o = 0; o < n_fwd; o++)
+            any = any || fwd_obj[o].mutual;
+          if (any || bl <= top2)
+            break;
+          g_clear_pointer (&mfu, inb_plane_free);
+          g_clear_pointer (&mfv, inb_plane_free);
+          g_clear_pointer (&mbu, inb_plane_free);
+          g_clear_pointer (&mbv, inb_plane_free);
+          g_clear_pointer (&su, inb_plane_free);
+          g_clear_pointer (&sv, inb_plane_free);
+          g_clear_pointer (&bsu, inb_plane_free);
+          g_clear_pointer (&bsv, inb_plane_free);
+          n_fwd = n_bwd = 0;
+          if (!inb_flow_block_flow (parallel, pyr.pyr[0][top2], pyr.pyr[1][top2], 2, 0.55, cancellable,
+                                    &mfu, &mfv)
+              || !inb_flow_block_flow (parallel, pyr.pyr[1][top2], pyr.pyr[0][top2], 2, 0.55, cancellable,
+                                       &mbu, &mbv))
+            goto out;
+        }
+      inb_flow_fuse_seed (pyr.pyr[0][top2], pyr.pyr[1][top2], top2, model.h, u1, v1, fit_level,
+                          model.has_layer ? model.layer : NULL, mfu, mfv, top2, NULL, 0,
+                          fwd_obj, &n_fwd, &su, &sv);
+      g_clear_pointer (&su, inb_plane_free);
+      g_clear_pointer (&sv, inb_plane_free);
+      inb_flow_fuse_seed (pyr.pyr[1][top2], pyr.pyr[0][top2], top2, hinv, bu1, bv1, fit_level,
+                          model.has_layer ? layer_inv : NULL, mbu, mbv, top2, fwd_obj, n_fwd,
+                          bwd_obj, &n_bwd, &bsu, &bsv);
+      inb_flow_fuse_seed (pyr.pyr[0][top2], pyr.pyr[1][top2], top2, model.h, u1, v1, fit_level,
+                          model.has_layer ? model.layer : NULL, mfu, mfv, top2, bwd_obj, n_bwd,
+                          fwd_obj, &n_fwd, &su, &sv);
+    }
   dp.pyr_a = pyr.pyr[0];
   dp.pyr_b = pyr.pyr[1];
   dp.grad_x = pyr.gx[0];

@@ -536,6 +536,68 @@ fit_layer (Match        *m,
   return best_count >= 0.25 * out_total;
 }
 
+/* Robust (Cauchy IRLS) affine, then homography fit to @m, from the
+ * weights of the residuals of @start (%NULL: from least squares). The
+ * share of the samples' prior weight within a pixel or so of @hom, or -1
+ * when nothing sane is found. */
+static double
+robust_fit (Match        *m,
+            guint         n,
+            Match        *scratch,
+            const double *start,
+            double        norm,
+            double        cx,
+            double        cy,
+            double        total,
+            double        hom[9])
+{
+  double affine[9], sigma, inliers = 0;
+
+  for (guint i = 0; i < n; i++)
+    m[i].w = m[i].prior;
+  if (start != NULL)
+    {
+      update_residuals (m, n, start);
+      sigma = MAX (0.5 / norm, 1.4826 * weighted_median_residual (m, n, scratch));
+      cauchy_weights (m, n, sigma);
+    }
+  if (!fit_affine (m, n, affine))
+    return -1;
+  for (guint it = 0; it < 6; it++)
+    {
+      update_residuals (m, n, affine);
+      sigma = MAX (0.5 / norm, 1.4826 * weighted_median_residual (m, n, scratch));
+      cauchy_weights (m, n, sigma);
+      if (!fit_affine (m, n, affine))
+        return -1;
+    }
+  memcpy (hom, affine, 9 * sizeof (double));
+  for (guint it = 0; it < 6; it++)
+    {
+      double next[9];
+
+      update_residuals (m, n, hom);
+      sigma = MAX (0.5 / norm, 1.4826 * weighted_median_residual (m, n, scratch));
+      cauchy_weights (m, n, sigma);
+      if (!fit_homography (m, n, hom, next))
+        break;
+      memcpy (hom, next, 9 * sizeof (double));
+    }
+  if (!homography_is_sane (hom, cx / norm + 0.5, cy / norm + 0.5))
+    {
+      if (!homography_is_sane (affine, cx / norm + 0.5, cy / norm + 0.5))
+        return -1;
+      memcpy (hom, affine, 9 * sizeof (double));
+    }
+
+  update_residuals (m, n, hom);
+  for (guint i = 0; i < n; i++)
+    if (m[i].r * norm < MAX (1.5, 0.004 * norm))
+      inliers += m[i].prior;
+
+  return inliers / total;
+}
+
 /* Fits the level-0 model to the flow @u, @v found on level @level. */
 void
 inb_flow_fit_global_model (const InbPlane *i0,
@@ -559,8 +621,8 @@ inb_flow_fit_global_model (const InbPlane *i0,
   g_autofree Match *m = NULL;
   g_autofree Match *scratch = NULL;
   static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
-  double affine[9], hom[9], layer[9];
-  double sigma, inliers = 0, total = 0;
+  double hom[9], layer[9];
+  double inliers = 0, total = 0;
   guint n = 0;
 
   inb_mat3_identity (model->h);
@@ -617,41 +679,26 @@ inb_flow_fit_global_model (const InbPlane *i0,
       return;
     }
 
-  /* Affine by IRLS, then a homography from there. */
-  if (!fit_affine (m, n, affine))
+  /* Affine by IRLS, then a homography from there; from the least
+   * squares fit, and if that explains little, from standing still too
+   * (a textured object over a smooth background outweighs the
+   * background in least squares) */
+  inliers = robust_fit (m, n, scratch, NULL, norm, cx, cy, total, hom);
+  if (inliers < 0.5)
+    {
+      double other[9];
+      double more = robust_fit (m, n, scratch, identity, norm, cx, cy, total, other);
+
+      if (more > inliers + 0.15)
+        {
+          g_debug ("global model: from standing still, inliers %.2f (not %.2f)", more, inliers);
+          inliers = more;
+          memcpy (hom, other, sizeof other);
+        }
+    }
+  if (inliers < 0)
     return;
-  for (guint it = 0; it < 6; it++)
-    {
-      update_residuals (m, n, affine);
-      sigma = MAX (0.5 / norm, 1.4826 * weighted_median_residual (m, n, scratch));
-      cauchy_weights (m, n, sigma);
-      if (!fit_affine (m, n, affine))
-        return;
-    }
-  memcpy (hom, affine, sizeof hom);
-  for (guint it = 0; it < 6; it++)
-    {
-      double next[9];
-
-      update_residuals (m, n, hom);
-      sigma = MAX (0.5 / norm, 1.4826 * weighted_median_residual (m, n, scratch));
-      cauchy_weights (m, n, sigma);
-      if (!fit_homography (m, n, hom, next))
-        break;
-      memcpy (hom, next, sizeof hom);
-    }
-  if (!homography_is_sane (hom, cx / norm + 0.5, cy / norm + 0.5))
-    {
-      if (!homography_is_sane (affine, cx / norm + 0.5, cy / norm + 0.5))
-        return;
-      memcpy (hom, affine, sizeof hom);
-    }
-
-  update_residuals (m, n, hom);
-  for (guint i = 0; i < n; i++)
-    if (m[i].r * norm < MAX (1.5, 0.004 * norm))
-      inliers += m[i].prior;
-  model->inlier_fraction = inliers / total;
+  model->inlier_fraction = inliers;
 
   if (fit_layer (m, n, model->inlier_fraction < 0.15 ? identity : hom,
                  MAX (1.5, 0.004 * norm) / norm, total,
@@ -680,8 +727,8 @@ compare_float (gconstpointer a,
 /* Robust least squares b(H x) = gain a(x) + offset over the pixels @h0
  * keeps inside b, on level @level (refitted on the pixels within three
  * robust sigmas, so a moving object does not count). %FALSE when there is
- * too little overlap or texture, or no significant change (so normal
- * pairs are left alone). */
+ * too little overlap or texture, no significant change (so normal pairs
+ * are left alone), or the aligned keyframes hardly correlate. */
 gboolean
 inb_flow_estimate_exposure (const InbPlane *a,
                             const InbPlane *b,
@@ -694,7 +741,7 @@ inb_flow_estimate_exposure (const InbPlane *a,
   g_autofree float *va = g_new (float, (gsize) w * h);
   g_autofree float *vb = g_new (float, (gsize) w * h);
   g_autofree float *res = g_new (float, (gsize) w * h);
-  double hl[9], gain = 1.0, offset = 0.0, limit = G_MAXDOUBLE;
+  double hl[9], gain = 1.0, offset = 0.0, limit = G_MAXDOUBLE, corr = 0.0;
   guint n = 0;
 
   inb_flow_homography_at_level (h0, level, hl);
@@ -715,7 +762,7 @@ inb_flow_estimate_exposure (const InbPlane *a,
 
   for (guint it = 0; it < 4; it++)
     {
-      double sa = 0, sb = 0, saa = 0, sab = 0, m = 0, var;
+      double sa = 0, sb = 0, saa = 0, sab = 0, sbb = 0, m = 0, var;
 
       for (guint i = 0; i < n; i++)
         if (fabs (vb[i] - gain * va[i] - offset) < limit)
@@ -724,6 +771,7 @@ inb_flow_estimate_exposure (const InbPlane *a,
             sb += vb[i];
             saa += (double) va[i] * va[i];
             sab += (double) va[i] * vb[i];
+            sbb += (double) vb[i] * vb[i];
             m++;
           }
       if (m < 0.2 * n)
@@ -731,6 +779,7 @@ inb_flow_estimate_exposure (const InbPlane *a,
       var = saa - sa * sa / m;
       if (var < 25.0 * m)
         return FALSE;
+      corr = (sab - sa * sb / m) / sqrt (var * MAX (sbb - sb * sb / m, 1e-9));
       gain = CLAMP ((sab - sa * sb / m) / var, 0.67, 1.5);
       offset = (sb - gain * sa) / m;
 
@@ -741,6 +790,13 @@ inb_flow_estimate_exposure (const InbPlane *a,
     }
   if (fabs (gain - 1.0) < 0.06 && fabs (offset + (gain - 1.0) * 128.0) < 4.0)
     return FALSE;
+  /* Keyframes that the seed does not align hardly correlate (a slope
+   * near 0, not an exposure change) */
+  if (corr < 0.8)
+    {
+      g_debug ("exposure: no change taken (correlation %.2f under the seed)", corr);
+      return FALSE;
+    }
 
   *out_gain = gain;
   *out_offset = offset;

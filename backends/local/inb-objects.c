@@ -121,11 +121,14 @@ block_rows (guint    start,
       }
 }
 
+/* Block matching @a -> @b on a grid of @step pixels (then refined to a
+ * pixel), over ±@reach of the width and ±0.35 of the height, densified. */
 gboolean
 inb_flow_block_flow (InbParallel     *par,
                      const InbPlane  *a,
                      const InbPlane  *b,
                      int              step,
+                     double           reach,
                      GCancellable    *cancellable,
                      InbPlane       **out_u,
                      InbPlane       **out_v)
@@ -138,7 +141,7 @@ inb_flow_block_flow (InbParallel     *par,
   g_autoptr(InbPlane) v = NULL;
   guint ny;
 
-  job.rx = (int) (0.35 * a->width);
+  job.rx = (int) (reach * a->width);
   job.ry = (int) (0.35 * a->height);
   job.nx = (a->width - PATCH_SIZE) / PATCH_STRIDE + 1;
   ny = (a->height - PATCH_SIZE) / PATCH_STRIDE + 1;
@@ -194,6 +197,10 @@ box5 (const InbPlane *src,
         dst->data[(gsize) y * w + x] = acc / 25.f;
       }
 }
+
+/* An object's box covers at most this share of the level (a larger
+ * group of like displacements is the background, or noise) */
+#define OBJECT_MAX_BOX 0.25
 
 static int
 compare_int (gconstpointer a,
@@ -309,7 +316,7 @@ object_clusters (const InbPlane *a,
       y0 = ys[count / 20];
       y1 = ys[count - 1 - count / 20];
       /* a compact object, not scattered noise */
-      if ((double) (x1 - x0 + 1) * (y1 - y0 + 1) > 0.25 * n
+      if ((double) (x1 - x0 + 1) * (y1 - y0 + 1) > OBJECT_MAX_BOX * n
           || count < 0.1 * (x1 - x0 + 1) * (y1 - y0 + 1))
         continue;
       margin = 4 + MAX (x1 - x0, y1 - y0) / 2;

@@ -112,8 +112,8 @@ node_rows (guint    start,
   for (guint j = start; j < end; j++)
     for (guint i = 0; i < self->nw; i++)
       {
-        float *m = self->map + ((gsize) j * self->nw + i) * 5;
-        float yx, yy, mx, my, fu, fv, ax, ay, bx, by, c0, c1, w0, w1, r, d, k;
+        float *m = self->map + ((gsize) j * self->nw + i) * MAP_CHANNELS;
+        float yx, yy, mx, my, fu, fv, ax, ay, bx, by, c0, c1, w0, w1, r, d, k, q;
 
         yx = (float) (i * self->node);
         yy = (float) (j * self->node);
@@ -160,11 +160,33 @@ node_rows (guint    start,
             r = CLAMP (0.5f + (r - 0.5f) * (1.f + 8.f * k), 0.f, 1.f);
           }
 
+        /* Where the motion explains neither keyframe around where the
+         * pixel comes from nor around the pixel itself (see
+         * inb_engine_explained()), a dissolve, smoothly: a wrong motion
+         * shows misplaced detail, a dissolve only blur */
+        q = MAX (MIN (inb_plane_sample (self->region[0], (ax - off) / s, (ay - off) / s),
+                      inb_plane_sample (self->region[1], (bx - off) / s, (by - off) / s)),
+                 MIN (inb_plane_sample (self->region[0], (yx - off) / s, (yy - off) / s),
+                      inb_plane_sample (self->region[1], (yx - off) / s, (yy - off) / s)));
+        q = CLAMP ((q - EXPLAINED_LOW) / (EXPLAINED_HIGH - EXPLAINED_LOW), 0.f, 1.f);
+        if (self->omask[0] != NULL && q > 0.f)
+          {
+            /* an object moving far explains what is around it */
+            float o = MAX (MAX (inb_plane_sample (self->omask[0], (ax - off) / s, (ay - off) / s),
+                                inb_plane_sample (self->omask[1], (bx - off) / s, (by - off) / s)),
+                           MAX (inb_plane_sample (self->omask[0], (yx - off) / s, (yy - off) / s),
+                                inb_plane_sample (self->omask[1], (yx - off) / s, (yy - off) / s)));
+
+            q *= 1.f - o;
+          }
+
         m[0] = ax;
         m[1] = ay;
         m[2] = bx;
         m[3] = by;
         m[4] = r;
+        /* (not where one side is out of the frame: the other shows it) */
+        m[5] = g * q * q * (3.f - 2.f * q) * inside (ax, ay, fw, fh) * inside (bx, by, fw, fh);
       }
 }
 
@@ -221,7 +243,41 @@ blend_pixel (guint8         *d,
   d[3 * k + 2] = (guint8) o[2];
 }
 
-/* Interpolates one node row along x into @dst (five maps, @wpad apart);
+/* As blend_pixel(), then moved toward the dissolve of the keyframes'
+ * pixels at the same place (rows @r0, @r1, column @x + @k) by @dl */
+static inline __attribute__ ((always_inline)) void
+blend_fallback (guint8         *d,
+                const InbPixel *p0,
+                const InbPixel *p1,
+                gsize           ps,
+                InbVec4i        ax0,
+                InbVec4i        ay0,
+                InbVec4f        afx,
+                InbVec4f        afy,
+                InbVec4i        bx0,
+                InbVec4i        by0,
+                InbVec4f        bfx,
+                InbVec4f        bfy,
+                InbVec4f        wa,
+                const InbPixel *r0,
+                const InbPixel *r1,
+                guint           x,
+                float           t,
+                InbVec4f        dl,
+                guint           k)
+{
+  InbPixel a = bilinear (p0 + (gsize) ay0[k] * ps + ax0[k], ps, afx[k], afy[k]);
+  InbPixel b = bilinear (p1 + (gsize) by0[k] * ps + bx0[k], ps, bfx[k], bfy[k]);
+  InbPixel m = b + (a - b) * wa[k];
+  InbPixel v = r0[x + k] + (r1[x + k] - r0[x + k]) * t;
+  InbPixel o = m + (v - m) * dl[k] + 0.5f;
+
+  d[3 * k] = (guint8) o[0];
+  d[3 * k + 1] = (guint8) o[1];
+  d[3 * k + 2] = (guint8) o[2];
+}
+
+/* Interpolates one node row along x into @dst (MAP_CHANNELS maps, @wpad apart);
  * inlined with a constant @node so the loops unroll. */
 static inline __attribute__ ((always_inline)) void
 fill_row (float       *dst,
@@ -232,21 +288,21 @@ fill_row (float       *dst,
 {
   const float inv = 1.f / (float) node;
 
-  for (guint c = 0; c < 5; c++)
+  for (guint c = 0; c < MAP_CHANNELS; c++)
     {
       float *d = dst + (gsize) c * wpad;
       guint x = 0;
 
       for (guint i = 0; i + 1 < nw && x + node <= wpad; i++, x += node)
         {
-          float v = nodes[i * 5 + c];
-          float dv = (nodes[i * 5 + 5 + c] - v) * inv;
+          float v = nodes[i * MAP_CHANNELS + c];
+          float dv = (nodes[(i + 1) * MAP_CHANNELS + c] - v) * inv;
 
           for (guint k = 0; k < node; k++)
             d[x + k] = v + dv * (float) k;
         }
       for (; x < wpad; x++)
-        d[x] = nodes[(nw - 1) * 5 + c];
+        d[x] = nodes[(nw - 1) * MAP_CHANNELS + c];
     }
 }
 
@@ -260,8 +316,8 @@ hrow_rows (guint    start,
 
   for (guint j = start; j < end; j++)
     {
-      float *dst = self->hmap + (gsize) j * 5 * self->wpad;
-      const float *nodes = self->map + (gsize) j * self->nw * 5;
+      float *dst = self->hmap + (gsize) j * MAP_CHANNELS * self->wpad;
+      const float *nodes = self->map + (gsize) j * self->nw * MAP_CHANNELS;
 
       switch (self->node)
         {
@@ -296,8 +352,10 @@ pixel_rows (guint    start,
       guint8 *dst = job->out + (gsize) y * job->out_stride;
       guint j = y / node;
       float fy = (float) (y - j * node) * inv_node;
-      const float *h0 = self->hmap + (gsize) j * 5 * wpad;
-      const float *h1 = h0 + 5 * wpad;
+      const float *h0 = self->hmap + (gsize) j * MAP_CHANNELS * wpad;
+      const float *h1 = h0 + MAP_CHANNELS * wpad;
+      const InbPixel *r0 = p0 + (gsize) y * ps;
+      const InbPixel *r1 = p1 + (gsize) y * ps;
 
       for (guint x = 0; x < w; x += 4)
         {
@@ -307,6 +365,7 @@ pixel_rows (guint    start,
           InbVec4f bx = clamp4 (ROW_MAP (2), xmax);
           InbVec4f by = clamp4 (ROW_MAP (3), ymax);
           InbVec4f wa = ROW_MAP (4);
+          InbVec4f dl = ROW_MAP (5);
 #undef ROW_MAP
           InbVec4i ax0 = __builtin_convertvector (ax, InbVec4i);
           InbVec4i ay0 = __builtin_convertvector (ay, InbVec4i);
@@ -318,7 +377,13 @@ pixel_rows (guint    start,
           InbVec4f bfy = by - __builtin_convertvector (by0, InbVec4f);
           guint8 *d = dst + x * 3;
 
-          if (G_LIKELY (x + 4 <= w))
+          if (dl[0] + dl[1] + dl[2] + dl[3] > 0.f)
+            {
+              for (guint k = 0; k < 4 && x + k < w; k++)
+                blend_fallback (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa,
+                                r0, r1, x, job->t, dl, k);
+            }
+          else if (G_LIKELY (x + 4 <= w))
             {
               blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, 0);
               blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, 1);
@@ -411,7 +476,7 @@ object_rows (guint    start,
 
       for (int x = job->x0; x <= job->x1; x++)
         {
-          float ax, ay, bx, by, wa, wb;
+          float ax, ay, bx, by, wa, wb, n;
           InbPixel o, pa, pb;
 
           affine_apply (job->back, (float) x, (float) y, &ax, &ay);
@@ -421,6 +486,13 @@ object_rows (guint    start,
                * inside (ax, ay, fw, fh);
           wb = t * g * inb_plane_sample (ob->mask[1], (bx - off) / s, (by - off) / s)
                * inside (bx, by, fw, fh);
+          /* a part out of one keyframe's frame comes whole from the other */
+          n = (1.f - t) * inside (ax, ay, fw, fh) + t * inside (bx, by, fw, fh);
+          if (n > 1e-3f && n < 1.f)
+            {
+              wa /= n;
+              wb /= n;
+            }
           if (wa + wb < 1.f / 512.f)
             continue;
           if (ob->small)
