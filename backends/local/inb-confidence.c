@@ -203,31 +203,129 @@ inb_engine_compute_confidence (InbParallel    *par,
       && inb_parallel_for (par, la->height, 0, conf_final_rows, &job, cancellable);
 }
 
-/* Box mean of @src along rows (@dx = 1) or columns of radius @r into @dst,
- * clamped at the edges (running sums; serial and cheap). */
-static void
-box_pass (const InbPlane *src,
-          InbPlane       *dst,
-          int             r,
-          gboolean        rows)
+
+typedef struct
 {
-  const int w = (int) src->width, h = (int) src->height;
-  const int n = rows ? w : h, lines = rows ? h : w;
-  const gsize step = rows ? 1 : (gsize) w, next = rows ? (gsize) w : 1;
+  const InbPlane *la, *lb, *ma, *mb, *fu, *fv, *conf;
+  InbPlane       *ew, *e0, *in, *cm, *tmp[4], *out;
+  int             r;
+} ExplainJob;
 
-  for (int l = 0; l < lines; l++)
+static void
+explain_error_rows (guint    start,
+                    guint    end,
+                    gpointer user_data)
+{
+  const ExplainJob *job = user_data;
+  const guint w = job->la->width, h = job->la->height;
+
+  for (guint y = start; y < end; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        gsize k = (gsize) y * w + x;
+        float qx = (float) x + job->fu->data[k], qy = (float) y + job->fv->data[k];
+        float a = job->la->data[k] - job->ma->data[k];
+        float c = inside (qx, qy, (float) w, (float) h);
+
+        job->in->data[k] = c;
+        job->ew->data[k] = c * fabsf (inb_plane_sample (job->lb, qx, qy) - inb_plane_sample (job->mb, qx, qy) - a);
+        job->e0->data[k] = c * fabsf (job->lb->data[k] - job->mb->data[k] - a);
+        job->cm->data[k] = job->conf->data[k];
+      }
+}
+
+/* Box means along rows (then, in box_v_rows, along columns) of the four
+ * planes, radius job->r */
+static void
+box_h_rows (guint    start,
+            guint    end,
+            gpointer user_data)
+{
+  const ExplainJob *job = user_data;
+  InbPlane *src[4] = { job->ew, job->e0, job->in, job->cm };
+  const int w = (int) job->la->width, r = job->r;
+
+  for (guint p = 0; p < 4; p++)
+    for (guint y = start; y < end; y++)
+      {
+        const float *s = src[p]->data + (gsize) y * w;
+        float *d = job->tmp[p]->data + (gsize) y * w;
+        float acc = 0.f;
+
+        for (int k = -r; k <= r; k++)
+          acc += s[CLAMP (k, 0, w - 1)];
+        for (int i = 0; i < w; i++)
+          {
+            d[i] = acc / (2 * r + 1);
+            acc += s[MIN (i + r + 1, w - 1)] - s[MAX (i - r, 0)];
+          }
+      }
+}
+
+/* Rows at which the running sums of box_v_rows() start afresh: fixed,
+ * so that the sums do not depend on how the rows are shared out */
+#define BOX_ANCHOR 64
+
+static void
+box_v_rows (guint    start,
+            guint    end,
+            gpointer user_data)
+{
+  const ExplainJob *job = user_data;
+  InbPlane *dst[4] = { job->ew, job->e0, job->in, job->cm };
+  const int w = (int) job->la->width, h = (int) job->la->height, r = job->r;
+  g_autofree float *acc = g_new (float, w);
+
+  for (guint p = 0; p < 4; p++)
     {
-      const float *s = src->data + (gsize) l * next;
-      float *d = dst->data + (gsize) l * next;
-      double acc = 0;
+      const float *src = job->tmp[p]->data;
+      int y = (int) start / BOX_ANCHOR * BOX_ANCHOR;
 
-      for (int k = -r; k <= r; k++)
-        acc += s[(gsize) CLAMP (k, 0, n - 1) * step];
-      for (int i = 0; i < n; i++)
+      while (y < (int) end)
         {
-          d[(gsize) i * step] = (float) (acc / (2 * r + 1));
-          acc += s[(gsize) MIN (i + r + 1, n - 1) * step] - s[(gsize) MAX (i - r, 0) * step];
+          memset (acc, 0, (gsize) w * sizeof (float));
+          for (int k = -r; k <= r; k++)
+            {
+              const float *s = src + (gsize) CLAMP (y + k, 0, h - 1) * w;
+
+              for (int i = 0; i < w; i++)
+                acc[i] += s[i];
+            }
+          for (int stop = MIN ((int) end, y + BOX_ANCHOR); y < stop; y++)
+            {
+              const float *add = src + (gsize) MIN (y + r + 1, h - 1) * w;
+              const float *sub = src + (gsize) MAX (y - r, 0) * w;
+
+              if (y >= (int) start)
+                {
+                  float *d = dst[p]->data + (gsize) y * w;
+
+                  for (int i = 0; i < w; i++)
+                    d[i] = acc[i] / (2 * r + 1);
+                }
+              for (int i = 0; i < w; i++)
+                acc[i] += add[i] - sub[i];
+            }
         }
+    }
+}
+
+static void
+explain_final_rows (guint    start,
+                    guint    end,
+                    gpointer user_data)
+{
+  const ExplainJob *job = user_data;
+  const gsize w = job->la->width;
+
+  for (gsize k = start * w; k < end * w; k++)
+    {
+      float c = MAX (job->in->data[k], 1e-3f);
+      float ratio = (job->ew->data[k] / c) / (job->e0->data[k] / c + ERROR_FLOOR);
+      float u = CLAMP ((ratio - 0.2f) / 0.2f, 0.f, 1.f);
+
+      /* (pixels whose match is out of the frame count for neither) */
+      job->out->data[k] = CLAMP (1.f - job->cm->data[k] / c, 0.f, 1.f) * u * u * (3.f - 2.f * u);
     }
 }
 
@@ -249,7 +347,8 @@ box_pass (const InbPlane *src,
  * inside the frame) where the ratio is over 0.4, none of it where it is
  * under 0.2. */
 InbPlane *
-inb_engine_explained (const InbPlane *la,
+inb_engine_explained (InbParallel    *par,
+                      const InbPlane *la,
                       const InbPlane *lb,
                       const InbPlane *ma,
                       const InbPlane *mb,
@@ -258,45 +357,26 @@ inb_engine_explained (const InbPlane *la,
                       const InbPlane *conf)
 {
   const guint w = la->width, h = la->height;
-  const gsize n = (gsize) w * h;
-  const int r = MAX (2, (int) MAX (w, h) / 24);
   g_autoptr(InbPlane) ew = inb_plane_new (w, h);
   g_autoptr(InbPlane) e0 = inb_plane_new (w, h);
   g_autoptr(InbPlane) in = inb_plane_new (w, h);
   g_autoptr(InbPlane) cm = inb_plane_new (w, h);
-  g_autoptr(InbPlane) tmp = inb_plane_new (w, h);
+  g_autoptr(InbPlane) t0 = inb_plane_new (w, h);
+  g_autoptr(InbPlane) t1 = inb_plane_new (w, h);
+  g_autoptr(InbPlane) t2 = inb_plane_new (w, h);
+  g_autoptr(InbPlane) t3 = inb_plane_new (w, h);
   InbPlane *out = inb_plane_new (w, h);
+  ExplainJob job = { la, lb, ma, mb, fu, fv, conf, ew, e0, in, cm, { t0, t1, t2, t3 }, out,
+                     MAX (2, (int) MAX (w, h) / 24) };
 
-  for (guint y = 0; y < h; y++)
-    for (guint x = 0; x < w; x++)
-      {
-        gsize k = (gsize) y * w + x;
-        float qx = (float) x + fu->data[k], qy = (float) y + fv->data[k];
-        float a = la->data[k] - ma->data[k];
-        float c = inside (qx, qy, (float) w, (float) h);
-
-        in->data[k] = c;
-        ew->data[k] = c * fabsf (inb_plane_sample (lb, qx, qy) - inb_plane_sample (mb, qx, qy) - a);
-        e0->data[k] = c * fabsf (lb->data[k] - mb->data[k] - a);
-      }
-  memcpy (cm->data, conf->data, n * sizeof (float));
-  for (guint p = 0; p < 4; p++)
+  /* Two box passes: close to a Gaussian of the same width */
+  inb_parallel_for (par, h, 0, explain_error_rows, &job, NULL);
+  for (guint pass = 0; pass < 2; pass++)
     {
-      InbPlane *pl = p == 0 ? ew : p == 1 ? e0 : p == 2 ? in : cm;
-
-      box_pass (pl, tmp, r, TRUE);
-      box_pass (tmp, pl, r, FALSE);
+      inb_parallel_for (par, h, 0, box_h_rows, &job, NULL);
+      inb_parallel_for (par, h, 0, box_v_rows, &job, NULL);
     }
-  for (gsize k = 0; k < n; k++)
-    {
-      float c = MAX (in->data[k], 1e-3f);
-
-      float ratio = (ew->data[k] / c) / (e0->data[k] / c + ERROR_FLOOR);
-      float u = CLAMP ((ratio - 0.2f) / 0.2f, 0.f, 1.f);
-
-      /* (pixels whose match is out of the frame count for neither) */
-      out->data[k] = CLAMP (1.f - cm->data[k] / c, 0.f, 1.f) * u * u * (3.f - 2.f * u);
-    }
+  inb_parallel_for (par, h, 0, explain_final_rows, &job, NULL);
 
   return out;
 }

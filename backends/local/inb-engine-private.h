@@ -77,6 +77,7 @@ struct _InbEngine
   InbPlane        *region[2];    /* how far the motion leaves first and
                                   * last unexplained around each pixel,
                                   * 0..1 (see inb_engine_explained()) */
+  gboolean         any_region;   /* both planes above EXPLAINED_LOW somewhere */
   float            reliability;  /* of the global model, 0..1 */
   InbPlane        *omask[2];     /* objects moving far, in first and last
                                   * (NULL without any), a little grown */
@@ -111,6 +112,7 @@ struct _InbEngine
   float           *map;          /* per node: ax, ay, bx, by, w0, fallback */
   guint            wpad;         /* width rounded up to 4 */
   float           *hmap;         /* node rows interpolated along x */
+  guint8          *row_fb;       /* per node row: any fallback in it */
 };
 
 /* 1 well inside, 0 a pixel or more outside [-0.5, size - 0.5]. */
@@ -226,7 +228,8 @@ inb_engine_compute_confidence (InbParallel    *par,
                                InbPlane       *conf,
                                GCancellable   *cancellable);
 
-InbPlane *inb_engine_explained (const InbPlane *la,
+InbPlane *inb_engine_explained (InbParallel    *par,
+                                const InbPlane *la,
                                 const InbPlane *lb,
                                 const InbPlane *ma,
                                 const InbPlane *mb,

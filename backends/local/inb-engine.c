@@ -114,6 +114,17 @@ model_agreement (const InbFlowAnalysis *an,
   return total > 1e-3 * (double) an->width * an->height ? agree / total : 0.0;
 }
 
+static float
+plane_max (const InbPlane *p)
+{
+  float m = -G_MAXFLOAT;
+
+  for (gsize k = 0; k < (gsize) p->width * p->height; k++)
+    m = MAX (m, p->data[k]);
+
+  return m;
+}
+
 static double
 plane_mean (const InbPlane *p)
 {
@@ -208,10 +219,11 @@ inb_engine_new (InbImage               *first,
     }
   /* How far the motion explains each keyframe around each pixel: where
    * it does not, the renderer falls back to a dissolve */
-  self->region[0] = inb_engine_explained (an->luma0, an->luma1, mean0, mean1, an->fwd_u, an->fwd_v,
+  self->region[0] = inb_engine_explained (self->par, an->luma0, an->luma1, mean0, mean1, an->fwd_u, an->fwd_v,
                                            self->conf0);
-  self->region[1] = inb_engine_explained (an->luma1, an->luma0, mean1, mean0, an->bwd_u, an->bwd_v,
+  self->region[1] = inb_engine_explained (self->par, an->luma1, an->luma0, mean1, mean0, an->bwd_u, an->bwd_v,
                                            self->conf1);
+  self->any_region = plane_max (self->region[0]) > EXPLAINED_LOW && plane_max (self->region[1]) > EXPLAINED_LOW;
 
   reliability = model_agreement (an, self->conf0, ha[0]);
   reliability = CLAMP ((reliability - 0.2) / 0.3, 0.0, 1.0);
@@ -285,10 +297,12 @@ inb_engine_new (InbImage               *first,
   self->map = g_new0 (float, (gsize) self->nw * self->nh * MAP_CHANNELS);
   self->wpad = (self->width + 3) / 4 * 4;
   self->hmap = g_aligned_alloc0 ((gsize) self->nh * MAP_CHANNELS * self->wpad, sizeof (float), 16);
+  self->row_fb = g_new0 (guint8, self->nh);
 
-  g_debug ("%ux%u, analysis %ux%u, inliers %.2f, model reliability %.2f, confidence %.2f",
+  g_debug ("%ux%u, analysis %ux%u, inliers %.2f, model reliability %.2f, confidence %.2f%s",
            self->width, self->height, self->aw, self->ah,
-           an->inlier_fraction, reliability, self->global_conf);
+           an->inlier_fraction, reliability, self->global_conf,
+           self->any_region ? ", regions to fall back in" : "");
 
   if (progress != NULL)
     progress (1.0, progress_data);
@@ -340,6 +354,7 @@ inb_engine_free (InbEngine *self)
   g_free (self->prior_dy);
   g_free (self->map);
   g_aligned_free (self->hmap);
+  g_free (self->row_fb);
 
   g_aligned_free (self->pix0);
   g_aligned_free (self->pix1);

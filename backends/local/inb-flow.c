@@ -484,19 +484,15 @@ inb_flow_analyse (InbParallel          *parallel,
 
   if (model.has_layer && !inb_mat3_invert (model.layer, layer_inv))
     model.has_layer = FALSE;
-  /* Objects found one way are offered the other way too. Found none
-   * both ways: once more with a block matching that reaches across more
-   * than half the frame (an object crossing it; the wider reach finds
-   * more chance matches, so it is not the first try). */
+  /* Objects found one way are offered the other way too. Found none at
+   * all: once more with a block matching that reaches across more than
+   * half the frame (an object crossing it; the wider reach finds more
+   * chance matches, so it is not the first try). */
   for (guint attempt = 0; attempt < 2; attempt++)
     {
       if (attempt == 1)
         {
-          gboolean any = FALSE;
-
-          for (guint o = 0; o < n_fwd; o++)
-            any = any || fwd_obj[o].mutual;
-          if (any || bl <= top2)
+          if (n_fwd > 0 || n_bwd > 0 || bl <= top2)
             break;
           g_clear_pointer (&mfu, inb_plane_free);
           g_clear_pointer (&mfv, inb_plane_free);

@@ -110,84 +110,90 @@ node_rows (guint    start,
   const float rel = self->reliability;
 
   for (guint j = start; j < end; j++)
-    for (guint i = 0; i < self->nw; i++)
-      {
-        float *m = self->map + ((gsize) j * self->nw + i) * MAP_CHANNELS;
-        float yx, yy, mx, my, fu, fv, ax, ay, bx, by, c0, c1, w0, w1, r, d, k, q;
+    {
+      self->row_fb[j] = FALSE;
+      for (guint i = 0; i < self->nw; i++)
+        {
+          float *m = self->map + ((gsize) j * self->nw + i) * MAP_CHANNELS;
+          float yx, yy, mx, my, fu, fv, ax, ay, bx, by, c0, c1, w0, w1, r, d, k, q;
 
-        yx = (float) (i * self->node);
-        yy = (float) (j * self->node);
-        mx = 0.5f * ((yx - off) / s - 0.5f);
-        my = 0.5f * ((yy - off) / s - 0.5f);
-        fu = 2.f * s * inb_plane_sample (self->ft_u, mx, my);
-        fv = 2.f * s * inb_plane_sample (self->ft_v, mx, my);
-        ax = yx - t * fu;
-        ay = yy - t * fv;
-        bx = yx + (1.f - t) * fu;
-        by = yy + (1.f - t) * fv;
+          yx = (float) (i * self->node);
+          yy = (float) (j * self->node);
+          mx = 0.5f * ((yx - off) / s - 0.5f);
+          my = 0.5f * ((yy - off) / s - 0.5f);
+          fu = 2.f * s * inb_plane_sample (self->ft_u, mx, my);
+          fv = 2.f * s * inb_plane_sample (self->ft_v, mx, my);
+          ax = yx - t * fu;
+          ay = yy - t * fv;
+          bx = yx + (1.f - t) * fu;
+          by = yy + (1.f - t) * fv;
 
-        c0 = inb_plane_sample (self->conf0, (ax - off) / s, (ay - off) / s);
-        c1 = inb_plane_sample (self->conf1, (bx - off) / s, (by - off) / s);
-        c0 = g * c0 + (1.f - g);
-        c1 = g * c1 + (1.f - g);
-        w0 = (1.f - t) * ((TRUST_FLOOR + c1) * inside (ax, ay, fw, fh) + 1e-6f);
-        w1 = t * ((TRUST_FLOOR + c0) * inside (bx, by, fw, fh) + 1e-6f);
-        if (self->omask[0] != NULL)
-          {
-            /* an object's pixel on one side, none on the other: the
-             * object has left, the other side shows what it uncovered */
-            float o0 = inb_plane_sample (self->omask[0], (ax - off) / s, (ay - off) / s);
-            float o1 = inb_plane_sample (self->omask[1], (bx - off) / s, (by - off) / s);
+          c0 = inb_plane_sample (self->conf0, (ax - off) / s, (ay - off) / s);
+          c1 = inb_plane_sample (self->conf1, (bx - off) / s, (by - off) / s);
+          c0 = g * c0 + (1.f - g);
+          c1 = g * c1 + (1.f - g);
+          w0 = (1.f - t) * ((TRUST_FLOOR + c1) * inside (ax, ay, fw, fh) + 1e-6f);
+          w1 = t * ((TRUST_FLOOR + c0) * inside (bx, by, fw, fh) + 1e-6f);
+          if (self->omask[0] != NULL)
+            {
+              /* an object's pixel on one side, none on the other: the
+               * object has left, the other side shows what it uncovered */
+              float o0 = inb_plane_sample (self->omask[0], (ax - off) / s, (ay - off) / s);
+              float o1 = inb_plane_sample (self->omask[1], (bx - off) / s, (by - off) / s);
 
-            w0 *= 1.f - 0.98f * o0;
-            w1 *= 1.f - 0.98f * o1;
-          }
+              w0 *= 1.f - 0.98f * o0;
+              w1 *= 1.f - 0.98f * o1;
+            }
 
-        /* Where the two samples disagree and one is doubtful, a blend
-         * shows both (a doubled, smeared texture): lean to the side the
-         * weights prefer instead. Only without a reliable global model
-         * (below 0.5): with one, doubtful samples follow it and what
-         * still disagrees is an occlusion, which the weights above
-         * already handle. */
-        r = w0 / (w0 + w1);
-        k = CLAMP (1.f - 2.f * rel, 0.f, 1.f) * CLAMP ((0.6f - MIN (c0, c1)) * 2.5f, 0.f, 1.f)
-            * inside (ax, ay, fw, fh) * inside (bx, by, fw, fh);
-        if (k > 0.f)
-          {
-            d = fabsf (inb_plane_sample (self->luma[0], (ax - off) / s, (ay - off) / s)
-                       - inb_plane_sample (self->luma[1], (bx - off) / s, (by - off) / s));
-            k *= CLAMP ((d - 12.f) / 16.f, 0.f, 1.f);
-            r = CLAMP (0.5f + (r - 0.5f) * (1.f + 8.f * k), 0.f, 1.f);
-          }
+          /* Where the two samples disagree and one is doubtful, a blend
+           * shows both (a doubled, smeared texture): lean to the side the
+           * weights prefer instead. Only without a reliable global model
+           * (below 0.5): with one, doubtful samples follow it and what
+           * still disagrees is an occlusion, which the weights above
+           * already handle. */
+          r = w0 / (w0 + w1);
+          k = CLAMP (1.f - 2.f * rel, 0.f, 1.f) * CLAMP ((0.6f - MIN (c0, c1)) * 2.5f, 0.f, 1.f)
+              * inside (ax, ay, fw, fh) * inside (bx, by, fw, fh);
+          if (k > 0.f)
+            {
+              d = fabsf (inb_plane_sample (self->luma[0], (ax - off) / s, (ay - off) / s)
+                         - inb_plane_sample (self->luma[1], (bx - off) / s, (by - off) / s));
+              k *= CLAMP ((d - 12.f) / 16.f, 0.f, 1.f);
+              r = CLAMP (0.5f + (r - 0.5f) * (1.f + 8.f * k), 0.f, 1.f);
+            }
 
-        /* Where the motion explains neither keyframe around where the
-         * pixel comes from nor around the pixel itself (see
-         * inb_engine_explained()), a dissolve, smoothly: a wrong motion
-         * shows misplaced detail, a dissolve only blur */
-        q = MAX (MIN (inb_plane_sample (self->region[0], (ax - off) / s, (ay - off) / s),
-                      inb_plane_sample (self->region[1], (bx - off) / s, (by - off) / s)),
-                 MIN (inb_plane_sample (self->region[0], (yx - off) / s, (yy - off) / s),
-                      inb_plane_sample (self->region[1], (yx - off) / s, (yy - off) / s)));
-        q = CLAMP ((q - EXPLAINED_LOW) / (EXPLAINED_HIGH - EXPLAINED_LOW), 0.f, 1.f);
-        if (self->omask[0] != NULL && q > 0.f)
-          {
-            /* an object moving far explains what is around it */
-            float o = MAX (MAX (inb_plane_sample (self->omask[0], (ax - off) / s, (ay - off) / s),
-                                inb_plane_sample (self->omask[1], (bx - off) / s, (by - off) / s)),
-                           MAX (inb_plane_sample (self->omask[0], (yx - off) / s, (yy - off) / s),
-                                inb_plane_sample (self->omask[1], (yx - off) / s, (yy - off) / s)));
+          /* Where the motion explains neither keyframe around where the
+           * pixel comes from nor around the pixel itself (see
+           * inb_engine_explained()), a dissolve, smoothly: a wrong motion
+           * shows misplaced detail, a dissolve only blur */
+          q = !self->any_region ? 0.f :
+              MAX (MIN (inb_plane_sample (self->region[0], (ax - off) / s, (ay - off) / s),
+                        inb_plane_sample (self->region[1], (bx - off) / s, (by - off) / s)),
+                   MIN (inb_plane_sample (self->region[0], (yx - off) / s, (yy - off) / s),
+                        inb_plane_sample (self->region[1], (yx - off) / s, (yy - off) / s)));
+          q = CLAMP ((q - EXPLAINED_LOW) / (EXPLAINED_HIGH - EXPLAINED_LOW), 0.f, 1.f);
+          if (self->omask[0] != NULL && q > 0.f)
+            {
+              /* an object moving far explains what is around it */
+              float o = MAX (MAX (inb_plane_sample (self->omask[0], (ax - off) / s, (ay - off) / s),
+                                  inb_plane_sample (self->omask[1], (bx - off) / s, (by - off) / s)),
+                             MAX (inb_plane_sample (self->omask[0], (yx - off) / s, (yy - off) / s),
+                                  inb_plane_sample (self->omask[1], (yx - off) / s, (yy - off) / s)));
 
-            q *= 1.f - o;
-          }
+              q *= 1.f - o;
+            }
 
-        m[0] = ax;
-        m[1] = ay;
-        m[2] = bx;
-        m[3] = by;
-        m[4] = r;
-        /* (not where one side is out of the frame: the other shows it) */
-        m[5] = g * q * q * (3.f - 2.f * q) * inside (ax, ay, fw, fh) * inside (bx, by, fw, fh);
-      }
+          m[0] = ax;
+          m[1] = ay;
+          m[2] = bx;
+          m[3] = by;
+          m[4] = r;
+          /* (not where one side is out of the frame: the other shows it) */
+          m[5] = g * q * q * (3.f - 2.f * q) * inside (ax, ay, fw, fh) * inside (bx, by, fw, fh);
+          if (m[5] > 0.f)
+            self->row_fb[j] = TRUE;
+        }
+    }
 }
 
 typedef float InbVec4f __attribute__ ((vector_size (16)));
@@ -277,18 +283,19 @@ blend_fallback (guint8         *d,
   d[3 * k + 2] = (guint8) o[2];
 }
 
-/* Interpolates one node row along x into @dst (MAP_CHANNELS maps, @wpad apart);
+/* Interpolates one node row along x into @dst (its first @nc maps, @wpad apart);
  * inlined with a constant @node so the loops unroll. */
 static inline __attribute__ ((always_inline)) void
 fill_row (float       *dst,
           const float *nodes,
           guint        nw,
           guint        wpad,
+          const guint  nc,
           const guint  node)
 {
   const float inv = 1.f / (float) node;
 
-  for (guint c = 0; c < MAP_CHANNELS; c++)
+  for (guint c = 0; c < nc; c++)
     {
       float *d = dst + (gsize) c * wpad;
       guint x = 0;
@@ -318,15 +325,25 @@ hrow_rows (guint    start,
     {
       float *dst = self->hmap + (gsize) j * MAP_CHANNELS * self->wpad;
       const float *nodes = self->map + (gsize) j * self->nw * MAP_CHANNELS;
+      /* the fallback channel only where pixel_rows() reads it */
+      const guint nc = self->row_fb[j] || (j > 0 && self->row_fb[j - 1])
+                       || (j + 1 < self->nh && self->row_fb[j + 1]) ? MAP_CHANNELS : 5;
 
-      switch (self->node)
-        {
-        case 2: fill_row (dst, nodes, self->nw, self->wpad, 2); break;
-        case 4: fill_row (dst, nodes, self->nw, self->wpad, 4); break;
-        case 8: fill_row (dst, nodes, self->nw, self->wpad, 8); break;
-        case 16: fill_row (dst, nodes, self->nw, self->wpad, 16); break;
-        default: fill_row (dst, nodes, self->nw, self->wpad, 32); break;
+      /* (constants, so that the loops unroll) */
+#define FILL(c) \
+      switch (self->node) \
+        { \
+        case 2: fill_row (dst, nodes, self->nw, self->wpad, c, 2); break; \
+        case 4: fill_row (dst, nodes, self->nw, self->wpad, c, 4); break; \
+        case 8: fill_row (dst, nodes, self->nw, self->wpad, c, 8); break; \
+        case 16: fill_row (dst, nodes, self->nw, self->wpad, c, 16); break; \
+        default: fill_row (dst, nodes, self->nw, self->wpad, c, 32); break; \
         }
+      if (nc == MAP_CHANNELS)
+        FILL (MAP_CHANNELS)
+      else
+        FILL (5)
+#undef FILL
     }
 }
 
@@ -356,6 +373,7 @@ pixel_rows (guint    start,
       const float *h1 = h0 + MAP_CHANNELS * wpad;
       const InbPixel *r0 = p0 + (gsize) y * ps;
       const InbPixel *r1 = p1 + (gsize) y * ps;
+      const gboolean fb = self->row_fb[j] || self->row_fb[j + 1];
 
       for (guint x = 0; x < w; x += 4)
         {
@@ -365,7 +383,7 @@ pixel_rows (guint    start,
           InbVec4f bx = clamp4 (ROW_MAP (2), xmax);
           InbVec4f by = clamp4 (ROW_MAP (3), ymax);
           InbVec4f wa = ROW_MAP (4);
-          InbVec4f dl = ROW_MAP (5);
+          InbVec4f dl = fb ? ROW_MAP (5) : (InbVec4f) { 0.f, 0.f, 0.f, 0.f };
 #undef ROW_MAP
           InbVec4i ax0 = __builtin_convertvector (ax, InbVec4i);
           InbVec4i ay0 = __builtin_convertvector (ay, InbVec4i);
@@ -377,7 +395,7 @@ pixel_rows (guint    start,
           InbVec4f bfy = by - __builtin_convertvector (by0, InbVec4f);
           guint8 *d = dst + x * 3;
 
-          if (dl[0] + dl[1] + dl[2] + dl[3] > 0.f)
+          if (fb && dl[0] + dl[1] + dl[2] + dl[3] > 0.f)
             {
               for (guint k = 0; k < 4 && x + k < w; k++)
                 blend_fallback (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa,
