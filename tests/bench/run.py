@@ -883,7 +883,10 @@ WIDE_NOTE = [
     "(even index) and an evaluation half (odd index). The engine's fallback to a dissolve and its "
     "object search were tuned on the tuning half only (`wide.py --half tune`, which alone prints "
     "per-case figures); **the evaluation half was not looked at while tuning**: it was first run "
-    "after tuning had ended, with the engine before and after this work, for the figures reported.",
+    "after tuning had ended, with the engine before and after this work, for the figures reported. "
+    "One change followed that first run, for speed alone (the fallback's measure on the thread pool, "
+    "the wide object search only when no object at all was found); it was checked on the tuning half "
+    "(mean 32.18 → 32.21 dB) and every figure was measured again.",
     "",
 ]
 
