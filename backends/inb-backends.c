@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "inb-backend-registry.h"
+#include "inb-comfyui-backend.h"
 #include "inb-dashscope-backend.h"
 #include "inb-local-backend.h"
 #include "inb-runcomfy-backend.h"
@@ -18,6 +19,7 @@ static gpointer
 register_builtin (gpointer data)
 {
   inb_backend_type_register (INB_TYPE_LOCAL_BACKEND, 100);
+  inb_backend_type_register (INB_TYPE_COMFYUI_BACKEND, 90);
   inb_backend_type_register (INB_TYPE_DASHSCOPE_BACKEND, 30);
   inb_backend_type_register (INB_TYPE_WAVESPEED_BACKEND, 20);
   inb_backend_type_register (INB_TYPE_RUNCOMFY_BACKEND, 10);
