@@ -19,7 +19,7 @@
 
 #include "inb-application.h"
 #include "inb-backend-registry.h"
-#include "inb-job-row.h"
+#include "inb-take-row.h"
 #include "inb-take.h"
 #include "inb-test-gtk.h"
 #include "inb-window-private.h"
@@ -511,16 +511,19 @@ find_button_in (GtkWidget  *widget,
   return NULL;
 }
 
-static GtkListBoxRow *
+/* The library's row of @job's take */
+static InbTakeRow *
 find_job_row (GtkWidget *widget,
               InbJob    *job)
 {
-  if (INB_IS_JOB_ROW (widget) && inb_job_row_get_job (INB_JOB_ROW (widget)) == job)
-    return GTK_LIST_BOX_ROW (widget);
+  if (INB_IS_TAKE_ROW (widget) && inb_take_row_get_entry (INB_TAKE_ROW (widget)) != NULL &&
+      g_strcmp0 (inb_take_entry_get_id (inb_take_row_get_entry (INB_TAKE_ROW (widget))),
+                 inb_take_get_id (inb_job_get_take (job))) == 0)
+    return INB_TAKE_ROW (widget);
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
-      GtkListBoxRow *found = find_job_row (child, job);
+      InbTakeRow *found = find_job_row (child, job);
 
       if (found != NULL)
         return found;
@@ -555,7 +558,7 @@ test_authoring_cancel (gconstpointer data)
   g_autoptr(JsonNode) resolution = json_node_new (JSON_NODE_VALUE);
   g_autoptr(InbJob) job = NULL;
   guint n_jobs = g_list_model_get_n_items (jobs);
-  GtkListBoxRow *row;
+  InbTakeRow *row;
   GtkWidget *cancel;
 
   inb_test_drop_file (GTK_WIDGET (inb_window_get_first_slot (f->window)), f->first_png);

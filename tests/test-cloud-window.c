@@ -29,7 +29,7 @@
 #include "inb-dashscope-backend.h"
 #include "fakes/inb-fake-secret-service.h"
 #include "inb-fs.h"
-#include "inb-job-row.h"
+#include "inb-take-row.h"
 #include "inb-preferences-window.h"
 #include "inb-resume.h"
 #include "inb-test-fake.h"
@@ -709,11 +709,14 @@ test_session_only (gconstpointer data)
  * scripted per test. What the user sees is the job row's stage line,
  * recorded on every change; what the service saw is the fake's log. */
 
+/* The library's row of @job's take */
 static GtkWidget *
 find_job_row (GtkWidget *widget,
               InbJob    *job)
 {
-  if (INB_IS_JOB_ROW (widget) && inb_job_row_get_job (INB_JOB_ROW (widget)) == job)
+  if (INB_IS_TAKE_ROW (widget) && inb_take_row_get_entry (INB_TAKE_ROW (widget)) != NULL &&
+      g_strcmp0 (inb_take_entry_get_id (inb_take_row_get_entry (INB_TAKE_ROW (widget))),
+                 inb_take_get_id (inb_job_get_take (job))) == 0)
     return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
@@ -727,25 +730,6 @@ find_job_row (GtkWidget *widget,
   return NULL;
 }
 
-/* The row's stage line: the caption label that is not the (numeric) time. */
-static GtkLabel *
-find_stage_label (GtkWidget *widget)
-{
-  if (GTK_IS_LABEL (widget) &&
-      gtk_widget_has_css_class (widget, "caption") &&
-      !gtk_widget_has_css_class (widget, "numeric"))
-    return GTK_LABEL (widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found = find_stage_label (child);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 static GtkWidget *
 find_button_with_icon (GtkWidget  *widget,
@@ -770,14 +754,18 @@ typedef struct
   InbJob    *job;
   GtkWidget *row;
   GtkLabel  *stage;
+  GtkLabel  *badge;
   gulong     handler;
-  GPtrArray *seen;     /* each text of the stage line, in order, no repeats */
+  gulong     badge_handler;
+  GPtrArray *seen;     /* each "badge · status line" of the row, in order, no repeats */
 } RowWatch;
 
 static void
 row_watch_record (RowWatch *w)
 {
-  const char *text = gtk_label_get_label (w->stage);
+  const char *status = gtk_label_get_label (w->stage);
+  g_autofree char *text = *status != '\0' ? g_strdup_printf ("%s · %s", gtk_label_get_label (w->badge), status)
+                                           : g_strdup (gtk_label_get_label (w->badge));
 
   if (w->seen->len == 0 || g_strcmp0 (g_ptr_array_index (w->seen, w->seen->len - 1), text) != 0)
     g_ptr_array_add (w->seen, g_strdup (text));
@@ -801,11 +789,12 @@ row_watch_start (Fixture  *f,
   w->job = g_list_model_get_item (jobs, g_list_model_get_n_items (jobs) - 1);
   w->row = find_job_row (GTK_WIDGET (f->window), w->job);
   g_assert_nonnull (w->row);
-  w->stage = find_stage_label (w->row);
-  g_assert_nonnull (w->stage);
+  w->stage = inb_take_row_get_status (INB_TAKE_ROW (w->row));
+  w->badge = inb_take_row_get_badge (INB_TAKE_ROW (w->row));
   w->seen = g_ptr_array_new_with_free_func (g_free);
   row_watch_record (w);
   w->handler = g_signal_connect (w->stage, "notify::label", G_CALLBACK (stage_label_changed_cb), w);
+  w->badge_handler = g_signal_connect (w->badge, "notify::label", G_CALLBACK (stage_label_changed_cb), w);
 }
 
 static void
@@ -819,6 +808,7 @@ static void
 row_watch_stop (RowWatch *w)
 {
   g_signal_handler_disconnect (w->stage, w->handler);
+  g_signal_handler_disconnect (w->badge, w->badge_handler);
   g_clear_pointer (&w->seen, g_ptr_array_unref);
   g_clear_object (&w->job);
 }

@@ -36,6 +36,7 @@ struct _InbApplication
   GdkFrameClock  *resume_clock;       /* weak */
   guint           resume_timeout_id;
   guint           resumed : 1;
+  guint           library_claimed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (InbApplication, inb_application, ADW_TYPE_APPLICATION)
@@ -103,6 +104,33 @@ inb_application_get_secrets (InbApplication *self)
   g_return_val_if_fail (INB_IS_APPLICATION (self), NULL);
 
   return inb_session_get_secrets (inb_application_get_session (self));
+}
+
+/**
+ * inb_application_claim_library_load:
+ * @library: the library a window shows
+ *
+ * The application's library is read once, by the first window drawn (a
+ * window on a session of its own reads its own).
+ *
+ * Returns: %TRUE for the caller that should load it
+ */
+gboolean
+inb_application_claim_library_load (InbApplication *self,
+                                    InbLibrary     *library)
+{
+  g_return_val_if_fail (INB_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (INB_IS_LIBRARY (library), FALSE);
+
+  if (inb_library_get_loaded (library))
+    return FALSE;
+  if (library != inb_session_get_library (inb_application_get_session (self)))
+    return TRUE;
+  if (self->library_claimed)
+    return FALSE;
+
+  self->library_claimed = TRUE;
+  return TRUE;
 }
 
 /* Resume: once per run, after the window is up */

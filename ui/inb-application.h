@@ -26,5 +26,7 @@ InbApplication *inb_application_new          (void);
 InbSession     *inb_application_get_session  (InbApplication *self);
 GSettings      *inb_application_get_settings (InbApplication *self);
 InbSecrets     *inb_application_get_secrets  (InbApplication *self);
+gboolean        inb_application_claim_library_load (InbApplication *self,
+                                                    InbLibrary     *library);
 
 G_END_DECLS

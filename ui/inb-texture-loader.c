@@ -36,6 +36,11 @@ load_worker (GTask        *task,
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   GError *error = NULL;
 
+  /* Asked for and no longer wanted before a thread was free (a row
+   * scrolled past): nothing to decode */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
   if (load->max_size > 0)
     {
       int width = 0, height = 0;

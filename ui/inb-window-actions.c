@@ -193,7 +193,8 @@ _inb_window_fullscreened_cb (InbWindow *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->header_bar), !fullscreen);
   adw_flap_set_reveal_flap (self->flap, !fullscreen);
-  gtk_widget_set_visible (GTK_WIDGET (self->jobs_revealer), !fullscreen);
+  adw_flap_set_reveal_flap (self->library_flap, !fullscreen && !adw_flap_get_folded (self->library_flap));
+  gtk_widget_set_visible (GTK_WIDGET (self->take_details), !fullscreen && self->selected != NULL);
   if (fullscreen)
     gtk_widget_grab_focus (GTK_WIDGET (self->player));
 }
@@ -203,15 +204,19 @@ inb_window_folded_idle_cb (gpointer data)
 {
   g_autoptr(InbWindow) self = data;
 
-  if (self->flap == NULL)
+  if (self->flap == NULL || self->library_flap == NULL)
     return;
 
-  /* Folded, the flap would cover the player: show the player, and let
-   * the header button bring the keyframes back. */
+  /* Folded, a flap would cover the player: show the player, and let
+   * the header buttons bring the keyframes and the library back. */
   if (adw_flap_get_folded (self->flap))
     adw_flap_set_reveal_flap (self->flap, FALSE);
   else if (!gtk_window_is_fullscreen (GTK_WINDOW (self)))
     adw_flap_set_reveal_flap (self->flap, TRUE);
+  if (adw_flap_get_folded (self->library_flap))
+    adw_flap_set_reveal_flap (self->library_flap, FALSE);
+  else if (!gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    adw_flap_set_reveal_flap (self->library_flap, TRUE);
 }
 
 void

@@ -1,5 +1,5 @@
-/* inb-window-generate.c — Generate (the session's one generate path), the
- * takes list, and opening a finished take in the player
+/* inb-window-generate.c — Generate (the session's one generate path), and
+ * showing a finished take
  *
  * Copyright 2026 The Inbetween authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,10 +10,8 @@
 
 #include <glib/gi18n.h>
 
-#include "inb-job-row.h"
 #include "inb-preferences-window.h"
 #include "inb-take.h"
-#include "inb-texture-loader.h"
 #include "inb-window-private.h"
 /* Generate: the session's one generate path */
 
@@ -150,81 +148,13 @@ _inb_window_key_button_clicked_cb (InbWindow *self,
   inb_window_show_preferences (self, self->key_provider);
 }
 
-typedef struct
-{
-  InbWindow  *self;
-  GFile      *clip;
-  char       *last;
-  GdkTexture *first;
-} Opening;
-
-static void
-opening_free (Opening *o)
-{
-  g_clear_object (&o->first);
-  g_clear_object (&o->clip);
-  g_free (o->last);
-  g_object_unref (o->self);
-  g_free (o);
-}
-
-static void
-keyframe_loaded_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Opening *o = user_data;
-  g_autoptr(GdkTexture) texture = inb_texture_load_finish (result, NULL);
-
-  if (g_cancellable_is_cancelled (o->self->open_cancellable))
-    {
-      opening_free (o);
-      return;
-    }
-
-  if (o->last != NULL)
-    {
-      /* The first keyframe came; now the last */
-      g_autofree char *last = g_steal_pointer (&o->last);
-
-      o->first = g_steal_pointer (&texture);
-      inb_texture_load_async (last, 0, o->self->open_cancellable, keyframe_loaded_cb, o);
-      return;
-    }
-
-  inb_player_set_keyframes (o->self->player, o->first, texture);
-  inb_player_set_file (o->self->player, o->clip);
-  inb_playback_play (inb_player_get_playback (o->self->player));
-  opening_free (o);
-}
-
-/* Plays a finished take, with its keyframes as they were sent for the
- * player's overlay (read from the take's folder off the main thread). */
+/* A finished take of this window's is chosen in the library: played,
+ * its details shown. */
 static void
 inb_window_open_job (InbWindow *self,
                      InbJob    *job)
 {
-  InbTake *take = inb_job_get_take (job);
-  g_autofree char *clip = NULL;
-  g_autofree char *first = NULL;
-  Opening *o;
-
-  if (inb_job_get_state (job) != INB_JOB_DONE)
-    return;
-
-  clip = inb_take_dup_clip_path (take);
-  first = inb_take_dup_keyframe_path (take, FALSE);
-
-  if (self->open_cancellable != NULL)
-    g_cancellable_cancel (self->open_cancellable);
-  g_clear_object (&self->open_cancellable);
-  self->open_cancellable = g_cancellable_new ();
-
-  o = g_new0 (Opening, 1);
-  o->self = g_object_ref (self);
-  o->clip = g_file_new_for_path (clip);
-  o->last = inb_take_dup_keyframe_path (take, TRUE);
-  inb_texture_load_async (first, 0, self->open_cancellable, keyframe_loaded_cb, o);
+  _inb_window_show_take (self, inb_take_get_id (inb_job_get_take (job)));
 }
 
 void
@@ -253,30 +183,4 @@ _inb_window_job_finished_cb (InbWindow   *self,
         _inb_window_toast (self, _("The take failed"));
       break;
     }
-}
-
-void
-_inb_window_job_activated_cb (InbWindow     *self,
-                             GtkListBoxRow *row,
-                             GtkListBox    *list)
-{
-  if (INB_IS_JOB_ROW (row))
-    inb_window_open_job (self, inb_job_row_get_job (INB_JOB_ROW (row)));
-}
-
-GtkWidget *
-_inb_window_create_job_row (gpointer item,
-                gpointer user_data)
-{
-  return inb_job_row_new (INB_JOB (item));
-}
-
-void
-_inb_window_jobs_changed_cb (InbWindow  *self,
-                            guint       position,
-                            guint       removed,
-                            guint       added,
-                            GListModel *model)
-{
-  gtk_revealer_set_reveal_child (self->jobs_revealer, g_list_model_get_n_items (model) > 0);
 }

@@ -6,6 +6,8 @@
 #pragma once
 
 #include "inb-application.h"
+#include "inb-library-panel.h"
+#include "inb-take-details.h"
 #include "inb-window.h"
 
 G_BEGIN_DECLS
@@ -38,10 +40,18 @@ struct _InbWindow
   char                 *key_provider;
   GString              *resume_details;
   GCancellable         *open_cancellable;
+  InbTakeEntry         *selected;      /* the take chosen in the library */
+  char                 *playing_dir;   /* the take whose clip plays */
+  GString              *library_details;
+  char                 *deleting_title;
+  char                 *drop_name;
+  char                 *drop_take_id;  /* a dropped clip's take, in this library */
   guint                 building : 1;
   guint                 close_confirmed : 1;
   guint                 can_generate : 1;
   guint                 updating_fit : 1;
+  guint                 details_sized : 1;
+  guint                 library_scheduled : 1;
 
   /* Template Widgets */
   AdwHeaderBar         *header_bar;
@@ -59,9 +69,11 @@ struct _InbWindow
   GtkLabel             *generate_hint;
   GtkButton            *key_button;
   GtkButton            *generate_button;
+  AdwFlap              *library_flap;
+  InbLibraryPanel      *library_panel;
+  GtkPaned             *center_paned;
   InbPlayer            *player;
-  GtkRevealer          *jobs_revealer;
-  GtkListBox           *jobs_list;
+  InbTakeDetails       *take_details;
 };
 
 /* inb-window.c */
@@ -83,19 +95,16 @@ void          _inb_window_generate_action         (GtkWidget      *widget,
                                                    GVariant       *parameter);
 void          _inb_window_key_button_clicked_cb   (InbWindow      *self,
                                                    GtkButton      *button);
-void          _inb_window_job_activated_cb        (InbWindow      *self,
-                                                   GtkListBoxRow  *row,
-                                                   GtkListBox     *list);
-GtkWidget    *_inb_window_create_job_row          (gpointer        item,
-                                                   gpointer        user_data);
-void          _inb_window_jobs_changed_cb         (InbWindow      *self,
-                                                   guint           position,
-                                                   guint           removed,
-                                                   guint           added,
-                                                   GListModel     *model);
 void          _inb_window_job_finished_cb         (InbWindow      *self,
                                                    InbJob         *job,
                                                    InbJobQueue    *queue);
+
+/* inb-window-library.c */
+void          _inb_window_library_class_init      (GtkWidgetClass *widget_class);
+void          _inb_window_library_init            (InbWindow      *self);
+void          _inb_window_update_take_actions     (InbWindow      *self);
+void          _inb_window_show_take               (InbWindow      *self,
+                                                   const char     *take_id);
 
 /* inb-window-actions.c */
 void          _inb_window_swap_action             (GtkWidget      *widget,
@@ -123,7 +132,8 @@ InbParamPanel   *inb_window_get_param_panel    (InbWindow      *self);
 InbPlayer       *inb_window_get_player         (InbWindow      *self);
 InbJobQueue     *inb_window_get_job_queue      (InbWindow      *self);
 GtkWidget       *inb_window_get_generate_button(InbWindow      *self);
-GtkWidget       *inb_window_get_jobs_list      (InbWindow      *self);
+InbLibraryPanel *inb_window_get_library_panel  (InbWindow      *self);
+InbTakeDetails  *inb_window_get_take_details   (InbWindow      *self);
 void             inb_window_set_prompt         (InbWindow      *self,
                                                 const char     *prompt);
 gboolean         inb_window_get_can_generate   (InbWindow      *self);
@@ -132,5 +142,7 @@ const char      *inb_window_get_generate_problem (InbWindow    *self);
 const char      *inb_window_get_key_problem    (InbWindow      *self);
 GtkWidget       *inb_window_get_key_button     (InbWindow      *self);
 const char      *inb_window_get_resume_details (InbWindow      *self);
+/* The text the load report's Details button shows, or %NULL */
+const char      *inb_window_get_library_details (InbWindow     *self);
 
 G_END_DECLS

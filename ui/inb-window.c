@@ -3,7 +3,8 @@
  *
  * Split by concern around inb-window-private.h: this file has the
  * window's state, its model choice and its life (size, closing);
- * inb-window-generate.c the take being made and the takes list,
+ * inb-window-generate.c the take being made, inb-window-library.c the
+ * library (the take chosen, played and detailed, and the take actions),
  * inb-window-framing.c the keyframes' notices and framing,
  * inb-window-actions.c the window actions and the resume report
  *
@@ -32,7 +33,6 @@
 
 #include "inb-resources.h"
 #include "inb-application.h"
-#include "inb-job-row.h"
 #include "inb-preferences-window.h"
 #include "inb-resume.h"
 #include "inb-take.h"
@@ -122,13 +122,6 @@ inb_window_get_job_queue (InbWindow *self)
 {
   g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
   return self->queue;
-}
-
-GtkWidget *
-inb_window_get_jobs_list (InbWindow *self)
-{
-  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
-  return GTK_WIDGET (self->jobs_list);
 }
 
 GtkWidget *
@@ -763,12 +756,9 @@ inb_window_constructed (GObject *object)
   self->settings = g_object_ref (inb_session_get_settings (self->session));
   self->queue = g_object_ref (inb_session_get_queue (self->session));
 
-  gtk_list_box_bind_model (self->jobs_list, G_LIST_MODEL (self->queue), _inb_window_create_job_row, NULL, NULL);
-  g_signal_connect_object (self->queue, "items-changed",
-                           G_CALLBACK (_inb_window_jobs_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->queue, "job-finished",
                            G_CALLBACK (_inb_window_job_finished_cb), self, G_CONNECT_SWAPPED);
-  _inb_window_jobs_changed_cb (self, 0, 0, 0, G_LIST_MODEL (self->queue));
+  _inb_window_library_init (self);
 
   inb_window_restore_size (self);
   inb_window_load_choices (self);
@@ -789,6 +779,9 @@ inb_window_dispose (GObject *object)
 
   if (self->queue != NULL)
     g_signal_handlers_disconnect_by_data (self->queue, self);
+  if (self->selected != NULL)
+    g_signal_handlers_disconnect_by_data (self->selected, self);
+  g_clear_object (&self->selected);
 
   /* Takes started here that nobody took over (the window was destroyed
    * without closing) end with it */
@@ -829,6 +822,12 @@ inb_window_finalize (GObject *object)
   g_free (self->key_provider);
   if (self->resume_details != NULL)
     g_string_free (self->resume_details, TRUE);
+  if (self->library_details != NULL)
+    g_string_free (self->library_details, TRUE);
+  g_free (self->playing_dir);
+  g_free (self->deleting_title);
+  g_free (self->drop_name);
+  g_free (self->drop_take_id);
 
   G_OBJECT_CLASS (inb_window_parent_class)->finalize (object);
 }
@@ -905,6 +904,8 @@ inb_window_class_init (InbWindowClass *klass)
   g_type_ensure (INB_TYPE_KEYFRAME_SLOT);
   g_type_ensure (INB_TYPE_PARAM_PANEL);
   g_type_ensure (INB_TYPE_PLAYER);
+  g_type_ensure (INB_TYPE_LIBRARY_PANEL);
+  g_type_ensure (INB_TYPE_TAKE_DETAILS);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/inb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, InbWindow, header_bar);
@@ -924,11 +925,11 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbWindow, key_button);
   gtk_widget_class_bind_template_callback_full (widget_class, "inb_window_key_button_clicked_cb",
                                                 G_CALLBACK (_inb_window_key_button_clicked_cb));
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, library_flap);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, library_panel);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, center_paned);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, player);
-  gtk_widget_class_bind_template_child (widget_class, InbWindow, jobs_revealer);
-  gtk_widget_class_bind_template_child (widget_class, InbWindow, jobs_list);
-  gtk_widget_class_bind_template_callback_full (widget_class, "inb_window_job_activated_cb",
-                                                G_CALLBACK (_inb_window_job_activated_cb));
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, take_details);
 
   gtk_widget_class_install_action (widget_class, "win.generate", NULL, _inb_window_generate_action);
   gtk_widget_class_install_action (widget_class, "win.swap", NULL, _inb_window_swap_action);
@@ -940,6 +941,8 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.unfullscreen", NULL);
+
+  _inb_window_library_class_init (widget_class);
 }
 
 static void
@@ -1005,4 +1008,5 @@ inb_window_init (InbWindow *self)
                            G_CALLBACK (inb_window_apply_model), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::fullscreened", G_CALLBACK (_inb_window_fullscreened_cb), NULL);
   g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (_inb_window_folded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->library_flap, "notify::folded", G_CALLBACK (_inb_window_folded_cb), self, G_CONNECT_SWAPPED);
 }

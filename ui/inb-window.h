@@ -16,6 +16,7 @@
 
 #include "inb-application.h"
 #include "inb-job-queue.h"
+#include "inb-library.h"
 #include "inb-keyframe-slot.h"
 #include "inb-param-panel.h"
 #include "inb-player.h"
@@ -38,5 +39,7 @@ GtkWidget       *inb_window_show_preferences   (InbWindow      *self,
                                                 const char     *provider);
 void             inb_window_report_resumed     (InbWindow      *self,
                                                 GPtrArray      *entries);
+void             inb_window_report_library     (InbWindow      *self,
+                                                const InbLibraryReport *report);
 
 G_END_DECLS

@@ -1,0 +1,578 @@
+/* inb-take-row.c
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A GtkListView makes a dozen of these and binds them to the takes being
+ * shown: everything here follows the bound InbTakeEntry's notifications,
+ * and the thumbnail is asked for when bound and cancelled when unbound.
+ */
+#define G_LOG_DOMAIN "inb-take-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "inb-resources.h"
+#include "inb-take-format.h"
+#include "inb-take-row.h"
+
+struct _InbTakeRow
+{
+  AdwBin             parent_instance;
+
+  InbSession        *session;
+  InbThumbnailCache *cache;
+  InbTakeEntry      *entry;
+  GCancellable      *thumbnail_cancellable;
+  char              *thumbnail_for;   /* path shown or being loaded */
+  guint              tick_id;
+  guint              group_index;
+  guint              group_count;
+  gboolean           updating;
+
+  /* Template Widgets */
+  GtkImage          *placeholder;
+  GtkPicture        *thumbnail;
+  GtkLabel          *duration_label;
+  GtkLabel          *title_label;
+  GtkLabel          *time_label;
+  GtkLabel          *prompt_label;
+  GtkLabel          *badge;
+  GtkLabel          *status_label;
+  GtkLabel          *fidelity_badge;
+  GtkProgressBar    *progress;
+  GtkLabel          *meta_label;
+  GtkToggleButton   *star_button;
+  GtkButton         *cancel_button;
+  GtkMenuButton     *menu_button;
+};
+
+G_DEFINE_FINAL_TYPE (InbTakeRow, inb_take_row, ADW_TYPE_BIN)
+
+enum {
+  STAR_TOGGLED,
+  MENU_REQUESTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char * const state_classes[] = { "running", "done", "failed", "cancelled", "warning", "newer" };
+
+static void inb_take_row_update (InbTakeRow *self);
+
+/* Thumbnail ----------------------------------------------------------------- */
+
+static void
+show_thumbnail (InbTakeRow *self,
+                GdkTexture *texture)
+{
+  gtk_picture_set_paintable (self->thumbnail, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->thumbnail), texture != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), texture == NULL);
+}
+
+static void
+thumbnail_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(InbTakeRow) self = user_data;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+
+  texture = inb_thumbnail_cache_load_finish (INB_THUMBNAIL_CACHE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->thumbnail_cancellable);
+  if (texture == NULL)
+    {
+      /* No thumbnail (yet): asked again when the take changes */
+      g_clear_pointer (&self->thumbnail_for, g_free);
+      g_debug ("No thumbnail: %s", error->message);
+    }
+  show_thumbnail (self, texture);
+}
+
+static void
+cancel_thumbnail (InbTakeRow *self)
+{
+  if (self->thumbnail_cancellable != NULL)
+    g_cancellable_cancel (self->thumbnail_cancellable);
+  g_clear_object (&self->thumbnail_cancellable);
+}
+
+static void
+load_thumbnail (InbTakeRow *self)
+{
+  g_autofree char *path = NULL;
+  GdkTexture *kept;
+
+  /* Only a take with a clip has a thumbnail */
+  if (self->entry == NULL || inb_take_entry_get_state (self->entry) != INB_JOB_DONE)
+    {
+      cancel_thumbnail (self);
+      g_clear_pointer (&self->thumbnail_for, g_free);
+      show_thumbnail (self, NULL);
+      return;
+    }
+
+  path = inb_take_entry_dup_thumbnail_path (self->entry);
+  if (g_strcmp0 (path, self->thumbnail_for) == 0)
+    return;   /* shown, or on its way */
+
+  cancel_thumbnail (self);
+  g_free (self->thumbnail_for);
+  self->thumbnail_for = g_strdup (path);
+
+  kept = inb_thumbnail_cache_lookup (self->cache, path);
+  if (kept != NULL)
+    {
+      show_thumbnail (self, kept);
+      return;
+    }
+
+  show_thumbnail (self, NULL);
+  self->thumbnail_cancellable = g_cancellable_new ();
+  inb_thumbnail_cache_load_async (self->cache, path, self->thumbnail_cancellable,
+                                  thumbnail_loaded_cb, g_object_ref (self));
+}
+
+/* What it says ------------------------------------------------------------- */
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  InbTakeRow *self = user_data;
+
+  inb_take_row_update (self);
+
+  return self->tick_id != 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+update_time (InbTakeRow *self)
+{
+  InbJob *job = inb_take_entry_get_job (self->entry);
+  g_autofree char *text = NULL;
+
+  if (job != NULL && inb_take_entry_is_active (self->entry))
+    {
+      g_autofree char *elapsed = inb_take_format_seconds (inb_job_get_elapsed (job));
+      double eta = inb_job_get_eta (job);
+
+      if (eta >= 0)
+        {
+          g_autofree char *left = inb_take_format_seconds (eta);
+
+          /* Translators: elapsed time, then estimated time left */
+          text = g_strdup_printf (_("%s · %s left"), elapsed, left);
+        }
+      else
+        text = g_steal_pointer (&elapsed);
+
+      if (self->tick_id == 0)
+        self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
+    }
+  else
+    {
+      g_clear_handle_id (&self->tick_id, g_source_remove);
+      text = inb_take_format_age (inb_take_entry_get_created (self->entry), g_get_real_time ());
+    }
+
+  gtk_label_set_label (self->time_label, text);
+}
+
+static void
+inb_take_row_update (InbTakeRow *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *meta = NULL;
+  g_autofree char *backend = NULL;
+  g_autofree char *fidelity = NULL;
+  g_autofree char *fidelity_tip = NULL;
+  g_autofree char *duration = NULL;
+  g_autofree char *cancel_label = NULL;
+  const char *prompt;
+  const char *note;
+  const char *state_class;
+  gboolean active;
+  gboolean failed;
+
+  if (self->entry == NULL)
+    return;
+
+  self->updating = TRUE;
+
+  title = inb_take_entry_dup_display_title (self->entry);
+  gtk_label_set_label (self->title_label, title);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), inb_take_entry_get_dir (self->entry));
+
+  prompt = inb_take_entry_get_prompt (self->entry);
+  note = inb_take_entry_get_note (self->entry);
+  gtk_label_set_label (self->prompt_label, prompt != NULL ? prompt : _("No prompt"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->prompt_label), note != NULL ? note : prompt);
+  if (prompt == NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->prompt_label), "dim-label");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->prompt_label), "dim-label");
+
+  gtk_label_set_label (self->badge, inb_take_format_state (self->entry));
+  state_class = inb_take_format_state_class (self->entry);
+  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
+    if (!g_str_equal (state_classes[i], state_class))
+      gtk_widget_remove_css_class (GTK_WIDGET (self->badge), state_classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (self->badge), state_class);
+
+  active = inb_take_entry_is_active (self->entry) &&
+           inb_take_entry_get_condition (self->entry) == INB_TAKE_CONDITION_OK;
+  failed = g_str_equal (state_class, "failed") || g_str_equal (state_class, "warning");
+  status = inb_take_format_status (self->entry);
+  gtk_label_set_label (self->status_label, status);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), *status != '\0');
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), *status != '\0' ? status : NULL);
+  if (failed)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  if (failed || active)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "dim-label");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
+
+  fidelity = inb_take_format_fidelity (self->entry, &fidelity_tip);
+  gtk_widget_set_visible (GTK_WIDGET (self->fidelity_badge), fidelity != NULL);
+  if (fidelity != NULL)
+    {
+      gtk_label_set_label (self->fidelity_badge, fidelity);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->fidelity_badge), fidelity_tip);
+      if (inb_take_entry_get_drift (self->entry))
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (self->fidelity_badge), "drift");
+          gtk_widget_remove_css_class (GTK_WIDGET (self->fidelity_badge), "holds");
+        }
+      else
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (self->fidelity_badge), "holds");
+          gtk_widget_remove_css_class (GTK_WIDGET (self->fidelity_badge), "drift");
+        }
+    }
+
+  backend = inb_take_format_backend (self->session, inb_take_entry_get_backend_id (self->entry),
+                                     inb_take_entry_get_model_id (self->entry));
+  if (self->group_count > 1)
+    /* Translators: backend and model, then "variation 2 of 4" */
+    meta = g_strdup_printf (_("%s · variation %u of %u"), backend, self->group_index, self->group_count);
+  else
+    meta = g_steal_pointer (&backend);
+  gtk_label_set_label (self->meta_label, meta);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->meta_label), meta);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), active);
+  if (active)
+    {
+      double fraction = inb_take_entry_get_fraction (self->entry);
+
+      if (fraction > 0)
+        gtk_progress_bar_set_fraction (self->progress, fraction);
+      else
+        gtk_progress_bar_pulse (self->progress);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button),
+                          active && inb_take_entry_get_job (self->entry) != NULL);
+  /* Translators: %s is "Take 12" */
+  cancel_label = g_strdup_printf (_("Cancel %s"), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->cancel_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, cancel_label, -1);
+
+  if (inb_take_entry_get_duration (self->entry) > 0)
+    duration = inb_take_format_duration (inb_take_entry_get_duration (self->entry));
+  gtk_label_set_label (self->duration_label, duration);
+  gtk_widget_set_visible (GTK_WIDGET (self->duration_label), duration != NULL);
+
+  gtk_toggle_button_set_active (self->star_button, inb_take_entry_get_starred (self->entry));
+  gtk_button_set_icon_name (GTK_BUTTON (self->star_button),
+                            inb_take_entry_get_starred (self->entry) ? "starred-symbolic" : "non-starred-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star_button),
+                               inb_take_entry_get_starred (self->entry) ? _("Unstar") : _("Star"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->star_button),
+                            inb_take_entry_get_condition (self->entry) == INB_TAKE_CONDITION_OK);
+
+  update_time (self);
+  load_thumbnail (self);
+
+  self->updating = FALSE;
+}
+
+void
+inb_take_row_tick (InbTakeRow *self)
+{
+  g_return_if_fail (INB_IS_TAKE_ROW (self));
+
+  inb_take_row_update (self);
+}
+
+void
+inb_take_row_set_group (InbTakeRow *self,
+                        guint       index,
+                        guint       count)
+{
+  g_return_if_fail (INB_IS_TAKE_ROW (self));
+
+  if (self->group_index == index && self->group_count == count)
+    return;
+
+  self->group_index = index;
+  self->group_count = count;
+  inb_take_row_update (self);
+}
+
+void
+inb_take_row_set_entry (InbTakeRow   *self,
+                        InbTakeEntry *entry)
+{
+  g_return_if_fail (INB_IS_TAKE_ROW (self));
+  g_return_if_fail (entry == NULL || INB_IS_TAKE_ENTRY (entry));
+
+  if (self->entry == entry)
+    return;
+
+  if (self->entry != NULL)
+    g_signal_handlers_disconnect_by_data (self->entry, self);
+  cancel_thumbnail (self);
+  g_clear_pointer (&self->thumbnail_for, g_free);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_set_object (&self->entry, entry);
+  self->group_index = 0;
+  self->group_count = 0;
+
+  if (entry == NULL)
+    {
+      show_thumbnail (self, NULL);
+      return;
+    }
+
+  /* Every property of an entry notifies */
+  g_signal_connect_object (entry, "notify", G_CALLBACK (inb_take_row_update), self, G_CONNECT_SWAPPED);
+  inb_take_row_update (self);
+}
+
+InbTakeEntry *
+inb_take_row_get_entry (InbTakeRow *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ROW (self), NULL);
+  return self->entry;
+}
+
+/* Star, Cancel, menu ------------------------------------------------------- */
+
+static void
+star_toggled_cb (InbTakeRow      *self,
+                 GtkToggleButton *button)
+{
+  if (self->updating || self->entry == NULL)
+    return;
+
+  g_signal_emit (self, signals[STAR_TOGGLED], 0, gtk_toggle_button_get_active (button));
+}
+
+static void
+cancel_clicked_cb (InbTakeRow *self,
+                   GtkButton  *button)
+{
+  if (self->entry != NULL && inb_take_entry_get_job (self->entry) != NULL)
+    inb_job_cancel (inb_take_entry_get_job (self->entry));
+}
+
+static void
+menu_shown_cb (InbTakeRow *self)
+{
+  g_signal_emit (self, signals[MENU_REQUESTED], 0);
+}
+
+static void
+secondary_pressed_cb (GtkGestureClick *gesture,
+                      int              n_press,
+                      double           x,
+                      double           y,
+                      InbTakeRow      *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_menu_button_popup (self->menu_button);
+}
+
+/* Drag the clip out --------------------------------------------------------- */
+
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 InbTakeRow    *self)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  GdkContentProvider *providers[2];
+  GSList *files;
+  GdkFileList *list;
+
+  if (self->entry == NULL || !inb_take_entry_get_has_clip (self->entry))
+    return NULL;
+
+  path = inb_take_entry_dup_clip_path (self->entry);
+  file = g_file_new_for_path (path);
+  files = g_slist_prepend (NULL, file);
+  list = gdk_file_list_new_from_list (files);
+  g_slist_free (files);
+
+  providers[0] = gdk_content_provider_new_typed (GDK_TYPE_FILE_LIST, list);
+  providers[1] = gdk_content_provider_new_typed (G_TYPE_FILE, file);
+  g_boxed_free (GDK_TYPE_FILE_LIST, list);
+
+  return gdk_content_provider_new_union (providers, G_N_ELEMENTS (providers));
+}
+
+static void
+drag_begin_cb (GtkDragSource *source,
+               GdkDrag       *drag,
+               InbTakeRow    *self)
+{
+  GdkPaintable *paintable = gtk_picture_get_paintable (self->thumbnail);
+
+  if (paintable != NULL)
+    gtk_drag_source_set_icon (source, paintable, 0, 0);
+}
+
+/* Life ---------------------------------------------------------------------- */
+
+static void
+inb_take_row_dispose (GObject *object)
+{
+  InbTakeRow *self = INB_TAKE_ROW (object);
+
+  inb_take_row_set_entry (self, NULL);
+  g_clear_object (&self->cache);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (inb_take_row_parent_class)->dispose (object);
+}
+
+static void
+inb_take_row_class_init (InbTakeRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = inb_take_row_dispose;
+
+  signals[STAR_TOGGLED] =
+    g_signal_new ("star-toggled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  signals[MENU_REQUESTED] =
+    g_signal_new ("menu-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/inb-take-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, placeholder);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, thumbnail);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, duration_label);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, prompt_label);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, badge);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, fidelity_badge);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, progress);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, meta_label);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, star_button);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, menu_button);
+  gtk_widget_class_bind_template_callback (widget_class, star_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
+
+  gtk_widget_class_set_css_name (widget_class, "takerow");
+}
+
+static void
+inb_take_row_init (InbTakeRow *self)
+{
+  GtkGesture *click;
+  GtkDragSource *drag;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (gtk_menu_button_get_popover (self->menu_button), "show",
+                           G_CALLBACK (menu_shown_cb), self, G_CONNECT_SWAPPED);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (secondary_pressed_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  drag = gtk_drag_source_new ();
+  gtk_drag_source_set_actions (drag, GDK_ACTION_COPY);
+  g_signal_connect_object (drag, "prepare", G_CALLBACK (drag_prepare_cb), self, 0);
+  g_signal_connect_object (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+}
+
+GtkWidget *
+inb_take_row_new (InbSession        *session,
+                  InbThumbnailCache *cache)
+{
+  InbTakeRow *self;
+
+  g_return_val_if_fail (INB_IS_SESSION (session), NULL);
+  g_return_val_if_fail (INB_IS_THUMBNAIL_CACHE (cache), NULL);
+
+  self = g_object_new (INB_TYPE_TAKE_ROW, NULL);
+  self->session = g_object_ref (session);
+  self->cache = g_object_ref (cache);
+
+  return GTK_WIDGET (self);
+}
+
+GtkLabel *
+inb_take_row_get_badge (InbTakeRow *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ROW (self), NULL);
+  return self->badge;
+}
+
+GtkLabel *
+inb_take_row_get_status (InbTakeRow *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ROW (self), NULL);
+  return self->status_label;
+}
+
+GtkLabel *
+inb_take_row_get_fidelity (InbTakeRow *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ROW (self), NULL);
+  return self->fidelity_badge;
+}
+
+GtkWidget *
+inb_take_row_get_cancel_button (InbTakeRow *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ROW (self), NULL);
+  return GTK_WIDGET (self->cancel_button);
+}
+
+GtkWidget *
+inb_take_row_get_star_button (InbTakeRow *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ROW (self), NULL);
+  return GTK_WIDGET (self->star_button);
+}
+
+gboolean
+inb_take_row_has_thumbnail (InbTakeRow *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ROW (self), FALSE);
+  return gtk_picture_get_paintable (self->thumbnail) != NULL;
+}
