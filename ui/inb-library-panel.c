@@ -33,6 +33,7 @@ struct _InbLibraryPanel
   InbSession         *session;
   InbLibrary         *library;
   InbThumbnailCache  *cache;
+  GMenuModel         *take_menu;
   GtkCustomFilter    *filter;
   GtkCustomSorter    *sorter;
   GtkFilterListModel *filtered;
@@ -481,7 +482,7 @@ setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           InbLibraryPanel          *self)
 {
-  GtkWidget *row = inb_take_row_new (self->session, self->cache);
+  GtkWidget *row = inb_take_row_new (self->session, self->cache, self->take_menu);
 
   g_signal_connect_object (row, "star-toggled", G_CALLBACK (row_star_toggled_cb), self, 0);
   g_signal_connect_object (row, "menu-requested", G_CALLBACK (row_menu_requested_cb), self, 0);
@@ -760,6 +761,7 @@ inb_library_panel_dispose (GObject *object)
   g_clear_object (&self->library);
   g_clear_object (&self->session);
   g_clear_object (&self->cache);
+  g_clear_object (&self->take_menu);
 }
 
 static void
@@ -847,6 +849,11 @@ inb_library_panel_init (InbLibraryPanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cache = inb_thumbnail_cache_new (THUMBNAILS_KEPT, THUMBNAIL_SIZE);
+  {
+    g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/inb-take-menu.ui");
+
+    self->take_menu = g_object_ref (G_MENU_MODEL (gtk_builder_get_object (builder, "take_menu")));
+  }
   self->bound = g_hash_table_new (NULL, NULL);
   self->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
 

@@ -23,6 +23,7 @@ struct _InbTakeRow
 
   InbSession        *session;
   InbThumbnailCache *cache;
+  GMenuModel        *menu;
   InbTakeEntry      *entry;
   GCancellable      *thumbnail_cancellable;
   char              *thumbnail_for;   /* path shown or being loaded */
@@ -389,9 +390,26 @@ cancel_clicked_cb (InbTakeRow *self,
 }
 
 static void
-menu_shown_cb (InbTakeRow *self)
+menu_closed_cb (InbTakeRow *self)
 {
+  /* Made again the next time: a row keeps no menu */
+  gtk_menu_button_set_popover (self->menu_button, NULL);
+}
+
+/* The menu is made when it opens (rows are many and made often) */
+static void
+create_menu_cb (GtkMenuButton *button,
+                gpointer       user_data)
+{
+  InbTakeRow *self = user_data;
+  GtkWidget *popover;
+
   g_signal_emit (self, signals[MENU_REQUESTED], 0);
+
+  popover = gtk_popover_menu_new_from_model (self->menu);
+  g_signal_connect_object (popover, "closed", G_CALLBACK (menu_closed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  gtk_menu_button_set_popover (button, popover);
 }
 
 static void
@@ -455,6 +473,7 @@ inb_take_row_dispose (GObject *object)
 
   inb_take_row_set_entry (self, NULL);
   g_clear_object (&self->cache);
+  g_clear_object (&self->menu);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (inb_take_row_parent_class)->dispose (object);
@@ -504,8 +523,7 @@ inb_take_row_init (InbTakeRow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_signal_connect_object (gtk_menu_button_get_popover (self->menu_button), "show",
-                           G_CALLBACK (menu_shown_cb), self, G_CONNECT_SWAPPED);
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_cb, self, NULL);
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
@@ -519,18 +537,25 @@ inb_take_row_init (InbTakeRow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
 }
 
+/**
+ * inb_take_row_new:
+ * @menu: the take's menu (its "take.*" actions act on the selected take)
+ */
 GtkWidget *
 inb_take_row_new (InbSession        *session,
-                  InbThumbnailCache *cache)
+                  InbThumbnailCache *cache,
+                  GMenuModel        *menu)
 {
   InbTakeRow *self;
 
   g_return_val_if_fail (INB_IS_SESSION (session), NULL);
   g_return_val_if_fail (INB_IS_THUMBNAIL_CACHE (cache), NULL);
+  g_return_val_if_fail (G_IS_MENU_MODEL (menu), NULL);
 
   self = g_object_new (INB_TYPE_TAKE_ROW, NULL);
   self->session = g_object_ref (session);
   self->cache = g_object_ref (cache);
+  self->menu = g_object_ref (menu);
 
   return GTK_WIDGET (self);
 }

@@ -28,7 +28,8 @@ G_DECLARE_FINAL_TYPE (InbTakeRow, inb_take_row, INB, TAKE_ROW, AdwBin)
  * one the menu acts on).
  */
 GtkWidget    *inb_take_row_new          (InbSession        *session,
-                                         InbThumbnailCache *cache);
+                                         InbThumbnailCache *cache,
+                                         GMenuModel        *menu);
 void          inb_take_row_set_entry    (InbTakeRow        *self,
                                          InbTakeEntry      *entry);
 InbTakeEntry *inb_take_row_get_entry    (InbTakeRow        *self);
