@@ -971,7 +971,8 @@ test_recovers (Fixture       *f,
                gconstpointer  data)
 {
   const char *scenarios[] = {
-    "{\"drop_socket_at\": 2}",
+    /* slow enough after the cut for the socket to come back */
+    "{\"drop_socket_at\": 2, \"step_ms\": 120}",
     "{\"submit_drop\": true}",
     "{\"submit_500\": true}",
     "{\"old_server\": true}",
@@ -1002,7 +1003,7 @@ test_recovers (Fixture       *f,
           g_assert_cmpstr (json_object_get_string_member (body, "prompt_id"), !=, task_id);
         }
       inb_fake_server_script (f->cf.fake, "{\"drop_socket_at\": null, \"submit_drop\": false, \"submit_500\": false,"
-                                          " \"old_server\": false}");
+                                          " \"old_server\": false, \"step_ms\": 15}");
     }
 }
 
@@ -1062,7 +1063,7 @@ test_cancel_running (Fixture       *f,
       g_clear_object (&f->cancellable);
       f->cancellable = g_cancellable_new ();
       g_free (f->cancel_at);
-      f->cancel_at = g_strdup ("pass 1 of 2: step 2");
+      f->cancel_at = g_strdup ("pass 1 of 2: step");
 
       result = run (f, request, &error);
       g_assert_null (result);
@@ -1142,7 +1143,7 @@ test_resume (Fixture       *f,
   InbTestWait w = { 0, };
 
   f->leave = TRUE;
-  f->cancel_at = g_strdup ("pass 1 of 2: step 2");
+  f->cancel_at = g_strdup ("pass 1 of 2: step");
   result = run (f, request, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);

@@ -336,6 +336,8 @@ pass_steps (Job *job,
 static char *
 format_time_left (double seconds)
 {
+  if (seconds < 10)
+    return g_strdup (_("a few seconds left"));
   if (seconds < 60)
     /* Translators: time left, e.g. "about 40 s left" */
     return g_strdup_printf (_("about %.0f s left"), MAX (1.0, ceil (seconds / 5.0) * 5.0));
@@ -453,12 +455,12 @@ on_executing (Job        *job,
       return;
     }
 
-  if (klass != NULL && (strstr (klass, "Loader") != NULL || strstr (klass, "Load") != NULL))
+  /* Before sampling: say the long parts (loading, encoding), keep the
+   * stage through the quick ones */
+  if (klass != NULL && strstr (klass, "Loader") != NULL)
     report (job, INB_COMFYUI_PROGRESS_LOADING, _("Loading the models"));
   else if (klass != NULL && strstr (klass, "Encode") != NULL)
     report (job, INB_COMFYUI_PROGRESS_LOADING, _("Encoding the prompt and keyframes"));
-  else
-    report (job, INB_COMFYUI_PROGRESS_LOADING, _("Preparing on the server"));
 }
 
 static void
