@@ -27,6 +27,7 @@ TEST=(
   xvfb xauth dbus dbus-x11 python3 python3-gi gnome-keyring libsecret-tools
   gstreamer1.0-tools imagemagick
   libxtst6
+  librsvg2-bin appstream gir1.2-gdkpixbuf-2.0
 )
 BENCH=(
   ffmpeg python3-numpy python3-opencv mate-backgrounds time
