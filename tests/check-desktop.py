@@ -70,8 +70,13 @@ check({'GTK', 'GNOME'} <= set(categories), 'Categories: GTK and GNOME')
 exec_words = entry.get('Exec', '').split()
 check(exec_words[:1] == ['inbetween'], 'Exec starts the inbetween binary', f'Exec={entry.get("Exec")}')
 
-with open(os.path.join(root, 'ui', 'inb-application.c'), encoding='utf-8') as fh:
-    opens_files = 'G_APPLICATION_HANDLES_OPEN' in fh.read()
+opens_files = False
+for folder in ('ui', 'app'):
+    for dirpath, _, files in os.walk(os.path.join(root, folder)):
+        for name in files:
+            if name.endswith('.c'):
+                with open(os.path.join(dirpath, name), encoding='utf-8', errors='replace') as fh:
+                    opens_files = opens_files or 'G_APPLICATION_HANDLES_OPEN' in fh.read()
 field_code = [w for w in exec_words[1:] if w in ('%f', '%F', '%u', '%U')]
 mime = [m for m in entry.get('MimeType', '').split(';') if m]
 if opens_files:
