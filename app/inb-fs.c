@@ -223,9 +223,14 @@ inb_fs_copy_atomic (const char    *src,
   return inb_fs_copy_new (src, dest, TRUE, cancellable, error);
 }
 
-/* What a file that is not a regular one is, for messages. */
-static const char *
-describe_mode (mode_t mode)
+/**
+ * inb_fs_describe_file_type:
+ *
+ * Returns: what a file of @mode is, for a message (“a folder”, “a named
+ *   pipe (FIFO)”, “a character device”, …)
+ */
+const char *
+inb_fs_describe_file_type (mode_t mode)
 {
   if (S_ISDIR (mode))
     return _("a folder");
@@ -286,7 +291,7 @@ inb_fs_open_regular (const char   *path,
       g_set_error (error, G_IO_ERROR,
                    S_ISDIR (st->st_mode) ? G_IO_ERROR_IS_DIRECTORY : G_IO_ERROR_NOT_REGULAR_FILE,
                    /* Translators: the second %s is e.g. “a named pipe (FIFO)” */
-                   _("“%s” is %s, not a file that can be read"), path, describe_mode (st->st_mode));
+                   _("“%s” is %s, not a file that can be read"), path, inb_fs_describe_file_type (st->st_mode));
       return -1;
     }
 

@@ -35,6 +35,8 @@ gboolean  inb_fs_copy_atomic   (const char    *src,
 int       inb_fs_open_regular      (const char    *path,
                                     struct stat   *st,
                                     GError       **error);
+/* What a file that is not a regular one is: “a named pipe (FIFO)”, … */
+const char *inb_fs_describe_file_type (mode_t mode);
 /* Blocking. Reads a whole regular file of at most @max_bytes (refused
  * with %G_IO_ERROR_MESSAGE_TOO_LARGE before reading when its size says
  * so, and while reading if it grew); @contents is nul-terminated. */

@@ -1,4 +1,4 @@
-/* inb-keyframe-decode.c — one keyframe stream decoded, checked complete, oriented and packed
+/* inb-keyframe-decode.c — one keyframe's bytes decoded, checked whole, oriented and packed
  *
  * Copyright 2026 The Inbetween authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,55 +14,35 @@
 #include "inb-keyframe-private.h"
 
 /*
- * How a keyframe is read (see R16/R17 in research/reliability.md):
+ * How a keyframe is read (see R16/R17 in research/reliability.md and
+ * issue 13 items 2 and 9):
  *
- *  1. The source is resolved to a stream: a local path, a file:// URI or
- *     the decoded payload of a data: URI. Remote schemes are refused.
- *  2. The first chunk is sniffed by its magic bytes. Only PNG, JPEG, WebP
- *     and BMP go further; anything else is refused by what it looks like,
- *     whatever its name says. The gdk-pixbuf loader is then chosen by that
- *     content, never by the file name.
- *  3. The header size is checked before any pixel memory exists: for PNG,
- *     JPEG and BMP in the loader's "size-prepared" signal (we ask for a 0×0
- *     image, which makes those loaders stop before allocating); for WebP,
- *     whose loader allocates regardless, from our own header parse before
- *     the loader sees a byte.
- *  4. gdk-pixbuf happily returns a partial image for truncated PNG, JPEG,
- *     WebP and BMP files without an error, so completeness is checked
- *     here: PNG must reach its IEND chunk, JPEG its EOI marker after the
- *     last scan, WebP its RIFF length, BMP must update every row.
+ *  1. The source is resolved to bytes (inb-keyframe.c): a local path that
+ *     is a regular file (a FIFO, a device or a link to one is refused
+ *     without being read), a file:// URI or the payload of a data: URI,
+ *     at most INB_KEYFRAME_MAX_FILE_BYTES. Remote schemes are refused.
+ *  2. The bytes are sniffed by their magic. Only PNG, JPEG, WebP and BMP
+ *     go further; anything else is refused by what it looks like, whatever
+ *     its name says. The decoder is chosen by that content.
+ *  3. The size the header declares is checked before any decoder sees a
+ *     byte (inb-keyframe-sniff.c), and again in the gdk-pixbuf loader's
+ *     "size-prepared" signal (asking for 0×0 makes it stop before
+ *     allocating).
+ *  4. gdk-pixbuf returns a partial image without an error when a file
+ *     holds less picture than its header promises — truncated, or whole
+ *     but short (a PNG whose IDAT ends early decodes to the loader's grey
+ *     fill, a JPEG with an EOI put back after a cut decodes to grey
+ *     blocks) — and its area-updated signal cannot tell (it reports the
+ *     whole image for interlaced PNG, JPEG and WebP). So completeness is
+ *     checked per format (inb-keyframe-formats.c): PNG's image data is
+ *     inflated and counted against what its header needs, JPEG is
+ *     entropy-decoded by libjpeg with its "premature end" warnings caught,
+ *     WebP is decoded by libwebp itself (which says NOT_ENOUGH_DATA), and
+ *     BMP must update every row.
  *  5. EXIF orientation is applied; transparency is composited onto white
  *     (what people expect of transparent artwork, and what an image
  *     viewer shows on a light theme); pixels are packed into an InbImage.
  */
-
-static guint32
-read_le32 (const guint8 *p)
-{
-  return (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
-}
-
-static gboolean
-contains (const guint8 *haystack,
-          gsize         len,
-          const guint8 *needle,
-          gsize         needle_len)
-{
-  gsize i;
-
-  for (i = 0; i + needle_len <= len; i++)
-    {
-      const guint8 *p = memchr (haystack + i, needle[0], len - needle_len + 1 - i);
-
-      if (p == NULL)
-        return FALSE;
-      i = p - haystack;
-      if (memcmp (p, needle, needle_len) == 0)
-        return TRUE;
-    }
-
-  return FALSE;
-}
 
 typedef struct
 {
@@ -76,15 +56,6 @@ typedef struct
   gboolean         bad_size;
   guint            width;
   guint            height;
-
-  /* Completeness tracking. */
-  guint64          offset;         /* bytes fed so far */
-  guint8           carry[8];       /* tail of the previous chunk */
-  gsize            carry_len;
-  gboolean         png_iend;
-  gint64           jpeg_last_sos;
-  gint64           jpeg_last_eoi;
-  guint64          webp_length;    /* RIFF length + 8, 0 when unknown */
   guint8          *rows;           /* BMP: rows reported by area-updated */
 } Decode;
 
@@ -141,77 +112,8 @@ decode_area_updated_cb (GdkPixbufLoader *loader,
     memset (d->rows + y0, 1, y1 - y0);
 }
 
-/* Looks for end markers in @data, continuing matches across chunks. */
 static void
-decode_scan (Decode       *d,
-             const guint8 *data,
-             gsize         len)
-{
-  static const guint8 iend[8] = { 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
-  guint8 joined[16];
-  gsize head = MIN (len, 8);
-  gsize i;
-
-  if (g_str_equal (d->format, "png"))
-    {
-      if (d->png_iend)
-        goto out;
-
-      memcpy (joined, d->carry, d->carry_len);
-      memcpy (joined + d->carry_len, data, head);
-      if (contains (joined, d->carry_len + head, iend, sizeof iend) ||
-          contains (data, len, iend, sizeof iend))
-        d->png_iend = TRUE;
-    }
-  else if (g_str_equal (d->format, "jpeg"))
-    {
-      /* Markers are 0xFF followed by a code; entropy-coded data never
-       * holds 0xFF 0xDA or 0xFF 0xD9 (0xFF is always stuffed). */
-      if (d->carry_len > 0 && d->carry[d->carry_len - 1] == 0xff && len > 0)
-        {
-          if (data[0] == 0xda)
-            d->jpeg_last_sos = d->offset - 1;
-          else if (data[0] == 0xd9)
-            d->jpeg_last_eoi = d->offset - 1;
-        }
-      for (i = 0; i + 1 < len; i++)
-        {
-          const guint8 *ff = memchr (data + i, 0xff, len - 1 - i);
-
-          if (ff == NULL)
-            break;
-          i = ff - data;
-          if (ff[1] == 0xda)
-            d->jpeg_last_sos = d->offset + i;
-          else if (ff[1] == 0xd9)
-            d->jpeg_last_eoi = d->offset + i;
-        }
-    }
-  else if (g_str_equal (d->format, "webp") && d->offset == 0 && len >= 8)
-    {
-      d->webp_length = (guint64) read_le32 (data + 4) + 8;
-    }
-
-out:
-  /* Keep the last bytes for matches that straddle chunks. */
-  if (len >= 8)
-    {
-      memcpy (d->carry, data + len - 7, 7);
-      d->carry_len = 7;
-    }
-  else
-    {
-      gsize keep = MIN (d->carry_len, 7 - len);
-
-      memmove (d->carry, d->carry + d->carry_len - keep, keep);
-      memcpy (d->carry + keep, data, len);
-      d->carry_len = keep + len;
-    }
-  d->offset += len;
-}
-
-static void
-decode_close (Decode *d)
+decode_clear (Decode *d)
 {
   if (d->loader != NULL && !d->closed)
     {
@@ -220,50 +122,35 @@ decode_close (Decode *d)
       d->closed = TRUE;
       gdk_pixbuf_loader_close (d->loader, &ignored);
     }
-}
-
-static void
-decode_clear (Decode *d)
-{
-  decode_close (d);
   if (d->loader != NULL)
     g_signal_handlers_disconnect_by_data (d->loader, d);
   g_clear_object (&d->loader);
   g_clear_pointer (&d->rows, g_free);
 }
 
-static void
-set_corrupt_error (GError     **error,
-                   const char  *name)
+void
+_inb_keyframe_set_corrupt_error (GError     **error,
+                                 const char  *name)
 {
   g_set_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_CORRUPT,
                _("“%s” is damaged and cannot be decoded."), name);
 }
 
-static void
-set_truncated_error (GError     **error,
-                     const char  *name)
+void
+_inb_keyframe_set_truncated_error (GError     **error,
+                                   const char  *name)
 {
   g_set_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_CORRUPT,
-               _("“%s” is incomplete: the file ends before the image does."), name);
+               _("“%s” is incomplete: the file holds less of the image than its header says."), name);
 }
 
-/* Feeds one chunk; FALSE with @error set when decoding must stop. */
+/* The loader's verdict after a write or the close. */
 static gboolean
-decode_feed (Decode        *d,
-             const guint8  *data,
-             gsize          len,
-             GError       **error)
+decode_check (Decode        *d,
+              gboolean       ok,
+              const GError  *loader_error,
+              GError       **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  gboolean ok;
-
-  decode_scan (d, data, len);
-
-  ok = gdk_pixbuf_loader_write (d->loader, data, len, &local_error);
-  if (!ok)
-    d->closed = TRUE;  /* a failed write closes the loader */
-
   if (d->too_large)
     {
       _inb_keyframe_set_too_large_error (error, d->name, d->width, d->height);
@@ -271,38 +158,73 @@ decode_feed (Decode        *d,
     }
   if (!ok || d->bad_size)
     {
-      g_debug ("%s: %s", d->name, local_error ? local_error->message : "zero-sized image");
-      set_corrupt_error (error, d->name);
+      g_debug ("%s: %s", d->name, loader_error ? loader_error->message : "zero-sized image");
+      _inb_keyframe_set_corrupt_error (error, d->name);
       return FALSE;
     }
-
   return TRUE;
 }
 
-static gboolean
-decode_complete (Decode  *d,
-                 GError **error)
+/* PNG, JPEG and BMP through gdk-pixbuf, fed in chunks so that a
+ * cancellation or the size check stops it early. */
+static GdkPixbuf *
+decode_with_loader (Decode        *d,
+                    const guint8  *data,
+                    gsize          len,
+                    GCancellable  *cancellable,
+                    GError       **error)
 {
-  guint i;
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
 
-  if (g_str_equal (d->format, "png") && !d->png_iend)
-    goto truncated;
-  if (g_str_equal (d->format, "jpeg") && d->jpeg_last_eoi < d->jpeg_last_sos)
-    goto truncated;
-  if (g_str_equal (d->format, "webp") && d->webp_length > 0 && d->offset < d->webp_length)
-    goto truncated;
-  if (d->rows != NULL)
+  d->loader = gdk_pixbuf_loader_new_with_type (d->format, &local_error);
+  if (d->loader == NULL)
     {
-      for (i = 0; i < d->height; i++)
-        if (d->rows[i] == 0)
-          goto truncated;
+      g_debug ("No gdk-pixbuf loader for %s: %s", d->format, local_error->message);
+      g_set_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_UNSUPPORTED,
+                   _("“%s” cannot be opened: support for %s images is not installed."),
+                   d->name, d->format);
+      return NULL;
     }
 
-  return TRUE;
+  g_signal_connect (d->loader, "size-prepared", G_CALLBACK (decode_size_prepared_cb), d);
+  g_signal_connect (d->loader, "area-updated", G_CALLBACK (decode_area_updated_cb), d);
 
-truncated:
-  set_truncated_error (error, d->name);
-  return FALSE;
+  for (gsize offset = 0; offset < len; offset += INB_KEYFRAME_READ_CHUNK)
+    {
+      gsize n = MIN (len - offset, INB_KEYFRAME_READ_CHUNK);
+
+      ok = gdk_pixbuf_loader_write (d->loader, data + offset, n, &local_error);
+      if (!ok)
+        d->closed = TRUE;  /* a failed write closes the loader */
+      if (!decode_check (d, ok, local_error, error))
+        return NULL;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+    }
+
+  d->closed = TRUE;
+  ok = gdk_pixbuf_loader_close (d->loader, &local_error);
+  if (!decode_check (d, ok, local_error, error))
+    return NULL;
+
+  if (!d->size_seen || gdk_pixbuf_loader_get_pixbuf (d->loader) == NULL)
+    {
+      _inb_keyframe_set_corrupt_error (error, d->name);
+      return NULL;
+    }
+
+  if (d->rows != NULL)
+    {
+      for (guint i = 0; i < d->height; i++)
+        if (d->rows[i] == 0)
+          {
+            _inb_keyframe_set_truncated_error (error, d->name);
+            return NULL;
+          }
+    }
+
+  return g_object_ref (gdk_pixbuf_loader_get_pixbuf (d->loader));
 }
 
 static guint
@@ -389,47 +311,75 @@ pixbuf_for_image (InbImage *image)
                                     inb_image_get_stride (image));
 }
 
-InbKeyframe *
-_inb_keyframe_load_stream (GInputStream  *stream,
-             const char    *name,
-             GCancellable  *cancellable,
-             GError       **error)
+/* The keyframe of a complete decoded picture: oriented, flattened, packed. */
+static InbKeyframe *
+keyframe_from_pixbuf (GdkPixbuf   *decoded,
+                      const char  *name,
+                      const char  *format,
+                      GError     **error)
 {
-  g_autofree guint8 *buf = g_malloc (INB_KEYFRAME_READ_CHUNK);
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GdkPixbuf) decoded = NULL;
-  g_autoptr(GdkPixbuf) oriented = NULL;
   g_autoptr(InbKeyframe) self = NULL;
-  const char *looks_like = NULL;
-  Decode d = { 0 };
-  gsize n = 0;
-  gssize got;
+  g_autoptr(GdkPixbuf) oriented = NULL;
 
-  if (!g_input_stream_read_all (stream, buf, INB_KEYFRAME_READ_CHUNK, &n, cancellable, &local_error))
+  if (gdk_pixbuf_get_bits_per_sample (decoded) != 8 ||
+      gdk_pixbuf_get_colorspace (decoded) != GDK_COLORSPACE_RGB ||
+      gdk_pixbuf_get_n_channels (decoded) != (gdk_pixbuf_get_has_alpha (decoded) ? 4 : 3))
     {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      g_set_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_NOT_FOUND,
-                   _("“%s” could not be read: %s"), name, local_error->message);
+      _inb_keyframe_set_corrupt_error (error, name);
       return NULL;
     }
 
-  if (n == 0)
+  self = g_object_new (INB_TYPE_KEYFRAME, NULL);
+  self->display_name = g_strdup (name);
+  self->format = format;
+  self->orientation = parse_orientation (decoded);
+
+  oriented = gdk_pixbuf_apply_embedded_orientation (decoded);
+  if (oriented == NULL)
+    {
+      _inb_keyframe_set_corrupt_error (error, name);
+      return NULL;
+    }
+
+  self->image = pack_pixbuf (oriented, &self->had_alpha);
+  self->pixbuf = pixbuf_for_image (self->image);
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * _inb_keyframe_decode:
+ * @bytes: a whole encoded image
+ * @name: the name used in messages
+ *
+ * Steps 2–5 of the note at the top. Blocks.
+ *
+ * Returns: (transfer full): the keyframe, or %NULL with @error set
+ */
+InbKeyframe *
+_inb_keyframe_decode (GBytes        *bytes,
+                      const char    *name,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(GdkPixbuf) decoded = NULL;
+  const char *looks_like = NULL;
+  const guint8 *data;
+  const char *format;
+  Decode d = { 0 };
+  guint width, height;
+  gsize len;
+
+  data = g_bytes_get_data (bytes, &len);
+  if (len == 0)
     {
       g_set_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_EMPTY,
                    _("“%s” is empty (0 bytes)."), name);
       return NULL;
     }
 
-  d.name = name;
-  d.format = _inb_keyframe_sniff_format (buf, n, &looks_like);
-  d.jpeg_last_sos = -1;
-  d.jpeg_last_eoi = -1;
-
-  if (d.format == NULL)
+  format = _inb_keyframe_sniff_format (data, len, &looks_like);
+  if (format == NULL)
     {
       if (looks_like != NULL)
         g_set_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_UNSUPPORTED,
@@ -441,111 +391,31 @@ _inb_keyframe_load_stream (GInputStream  *stream,
       return NULL;
     }
 
-  if (g_str_equal (d.format, "webp"))
+  if (_inb_keyframe_probe_size (data, len, format, &width, &height) &&
+      !_inb_keyframe_size_allowed (width, height))
     {
-      guint width, height;
-
-      if (_inb_keyframe_probe_webp_size (buf, n, &width, &height) && !_inb_keyframe_size_allowed (width, height))
-        {
-          _inb_keyframe_set_too_large_error (error, name, width, height);
-          return NULL;
-        }
-    }
-
-  d.loader = gdk_pixbuf_loader_new_with_type (d.format, &local_error);
-  if (d.loader == NULL)
-    {
-      g_debug ("No gdk-pixbuf loader for %s: %s", d.format, local_error->message);
-      g_set_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_UNSUPPORTED,
-                   _("“%s” cannot be opened: support for %s images is not installed."),
-                   name, d.format);
+      _inb_keyframe_set_too_large_error (error, name, width, height);
       return NULL;
     }
 
-  g_signal_connect (d.loader, "size-prepared", G_CALLBACK (decode_size_prepared_cb), &d);
-  g_signal_connect (d.loader, "area-updated", G_CALLBACK (decode_area_updated_cb), &d);
+  if (g_str_equal (format, "png") && !_inb_keyframe_check_png (data, len, name, error))
+    return NULL;
+  if (g_str_equal (format, "jpeg") && !_inb_keyframe_check_jpeg (data, len, name, error))
+    return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
 
-  for (;;)
+  if (g_str_equal (format, "webp"))
+    decoded = _inb_keyframe_decode_webp (data, len, name, error);
+  else
     {
-      if (!decode_feed (&d, buf, n, error))
-        goto fail;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        goto fail;
-
-      got = g_input_stream_read (stream, buf, INB_KEYFRAME_READ_CHUNK, cancellable, &local_error);
-      if (got < 0)
-        {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            g_propagate_error (error, g_steal_pointer (&local_error));
-          else
-            g_set_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_NOT_FOUND,
-                         _("“%s” could not be read: %s"), name, local_error->message);
-          goto fail;
-        }
-      if (got == 0)
-        break;
-      n = got;
+      d.name = name;
+      d.format = format;
+      decoded = decode_with_loader (&d, data, len, cancellable, error);
+      decode_clear (&d);
     }
+  if (decoded == NULL)
+    return NULL;
 
-  d.closed = TRUE;
-  if (!gdk_pixbuf_loader_close (d.loader, &local_error))
-    {
-      if (d.too_large)
-        _inb_keyframe_set_too_large_error (error, name, d.width, d.height);
-      else
-        {
-          g_debug ("%s: %s", name, local_error->message);
-          set_corrupt_error (error, name);
-        }
-      goto fail;
-    }
-
-  if (d.too_large)
-    {
-      _inb_keyframe_set_too_large_error (error, name, d.width, d.height);
-      goto fail;
-    }
-
-  if (!d.size_seen || gdk_pixbuf_loader_get_pixbuf (d.loader) == NULL)
-    {
-      set_corrupt_error (error, name);
-      goto fail;
-    }
-
-  if (!decode_complete (&d, error))
-    goto fail;
-
-  decoded = g_object_ref (gdk_pixbuf_loader_get_pixbuf (d.loader));
-  decode_clear (&d);
-
-  if (gdk_pixbuf_get_bits_per_sample (decoded) != 8 ||
-      gdk_pixbuf_get_colorspace (decoded) != GDK_COLORSPACE_RGB ||
-      gdk_pixbuf_get_n_channels (decoded) != (gdk_pixbuf_get_has_alpha (decoded) ? 4 : 3))
-    {
-      set_corrupt_error (error, name);
-      return NULL;
-    }
-
-  self = g_object_new (INB_TYPE_KEYFRAME, NULL);
-  self->display_name = g_strdup (name);
-  self->format = d.format;
-  self->orientation = parse_orientation (decoded);
-
-  oriented = gdk_pixbuf_apply_embedded_orientation (decoded);
-  g_clear_object (&decoded);
-  if (oriented == NULL)
-    {
-      set_corrupt_error (error, name);
-      return NULL;
-    }
-
-  self->image = pack_pixbuf (oriented, &self->had_alpha);
-  self->pixbuf = pixbuf_for_image (self->image);
-
-  return g_steal_pointer (&self);
-
-fail:
-  decode_clear (&d);
-  return NULL;
+  return keyframe_from_pixbuf (decoded, name, format, error);
 }

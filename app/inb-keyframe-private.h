@@ -12,6 +12,9 @@
 G_BEGIN_DECLS
 
 #define INB_KEYFRAME_READ_CHUNK (64 * 1024)
+/* The largest keyframe file read: an uncompressed 40-megapixel RGBA BMP
+ * is 160 MB; nothing legitimate comes near this. */
+#define INB_KEYFRAME_MAX_FILE_BYTES (256 * 1024 * 1024)
 
 struct _InbKeyframe
 {
@@ -36,15 +39,38 @@ gboolean     _inb_keyframe_probe_webp_size (const guint8 *data,
                                            guint        *height);
 gboolean     _inb_keyframe_size_allowed   (guint         width,
                                            guint         height);
+gboolean     _inb_keyframe_probe_size     (const guint8 *data,
+                                           gsize         len,
+                                           const char   *format,
+                                           guint        *width,
+                                           guint        *height);
 void         _inb_keyframe_set_too_large_error (GError  **error,
                                            const char   *name,
                                            guint         width,
                                            guint         height);
 
-/* inb-keyframe-decode.c: the decode of one stream into a keyframe */
-InbKeyframe *_inb_keyframe_load_stream    (GInputStream  *stream,
+/* inb-keyframe-decode.c: whole encoded bytes into a keyframe */
+InbKeyframe *_inb_keyframe_decode         (GBytes        *bytes,
                                            const char    *name,
                                            GCancellable  *cancellable,
+                                           GError       **error);
+void         _inb_keyframe_set_corrupt_error   (GError   **error,
+                                                const char *name);
+void         _inb_keyframe_set_truncated_error (GError   **error,
+                                                const char *name);
+
+/* inb-keyframe-formats.c: is the picture all there (issue 13 item 9) */
+gboolean     _inb_keyframe_check_png      (const guint8  *data,
+                                           gsize          len,
+                                           const char    *name,
+                                           GError       **error);
+gboolean     _inb_keyframe_check_jpeg     (const guint8  *data,
+                                           gsize          len,
+                                           const char    *name,
+                                           GError       **error);
+GdkPixbuf   *_inb_keyframe_decode_webp    (const guint8  *data,
+                                           gsize          len,
+                                           const char    *name,
                                            GError       **error);
 
 G_END_DECLS

@@ -187,6 +187,121 @@ _inb_keyframe_probe_webp_size (const guint8 *data,
   return FALSE;
 }
 
+static guint32
+read_be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | (guint32) p[3];
+}
+
+static guint
+read_be16 (const guint8 *p)
+{
+  return ((guint) p[0] << 8) | p[1];
+}
+
+/* The frame size of the first SOF marker before any scan. */
+static gboolean
+probe_jpeg_size (const guint8 *data,
+                 gsize         len,
+                 guint        *width,
+                 guint        *height)
+{
+  gsize i = 2;
+
+  while (i + 4 <= len)
+    {
+      guint marker;
+
+      if (data[i] != 0xff)
+        return FALSE;
+      if (data[i + 1] == 0xff)
+        {
+          i++;   /* fill byte */
+          continue;
+        }
+      marker = data[i + 1];
+      if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd8))
+        {
+          i += 2;
+          continue;
+        }
+      if (marker == 0xd9 || marker == 0xda)
+        return FALSE;
+      if ((marker >= 0xc0 && marker <= 0xcf) && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
+        {
+          if (i + 9 > len)
+            return FALSE;
+          *height = read_be16 (data + i + 5);
+          *width = read_be16 (data + i + 7);
+          return TRUE;
+        }
+      i += 2 + read_be16 (data + i + 2);
+    }
+
+  return FALSE;
+}
+
+/* BITMAPCOREHEADER: 16-bit sizes; the others: 32-bit signed, a negative
+ * height meaning top-down rows. */
+static gboolean
+probe_bmp_size (const guint8 *data,
+                gsize         len,
+                guint        *width,
+                guint        *height)
+{
+  gint32 w, h;
+
+  if (len < 26)
+    return FALSE;
+  if (read_le32 (data + 14) == 12)
+    {
+      *width = data[18] | (data[19] << 8);
+      *height = data[20] | (data[21] << 8);
+      return TRUE;
+    }
+  w = (gint32) read_le32 (data + 18);
+  h = (gint32) read_le32 (data + 22);
+  *width = w < 0 ? (guint) -(gint64) w : (guint) w;
+  *height = h < 0 ? (guint) -(gint64) h : (guint) h;
+  return TRUE;
+}
+
+/**
+ * _inb_keyframe_probe_size:
+ * @format: what _inb_keyframe_sniff_format() said
+ *
+ * Reads the size an image declares from its header alone, before any
+ * decoder sees it: PNG's IHDR, JPEG's first SOF, WebP's VP8/VP8L/VP8X
+ * header, BMP's DIB header.
+ *
+ * Returns: %FALSE when the header is not one we understand (the decoder
+ *   then judges it)
+ */
+gboolean
+_inb_keyframe_probe_size (const guint8 *data,
+                          gsize         len,
+                          const char   *format,
+                          guint        *width,
+                          guint        *height)
+{
+  if (g_str_equal (format, "png"))
+    {
+      if (len < 24 || !has_prefix (data, len, 12, "IHDR", 4))
+        return FALSE;
+      *width = read_be32 (data + 16);
+      *height = read_be32 (data + 20);
+      return TRUE;
+    }
+  if (g_str_equal (format, "jpeg"))
+    return probe_jpeg_size (data, len, width, height);
+  if (g_str_equal (format, "webp"))
+    return _inb_keyframe_probe_webp_size (data, len, width, height);
+  if (g_str_equal (format, "bmp"))
+    return probe_bmp_size (data, len, width, height);
+
+  return FALSE;
+}
+
 gboolean
 _inb_keyframe_size_allowed (guint width,
               guint height)

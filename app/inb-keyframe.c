@@ -27,6 +27,9 @@
 
 #include <glib/gi18n.h>
 
+#include <gio/gunixinputstream.h>
+
+#include "inb-fs.h"
 #include "inb-keyframe-private.h"
 
 /* The object, its sources (paths, file:// and data: URIs, bytes) and
@@ -188,34 +191,91 @@ source_for_display (const char *source)
   return g_steal_pointer (&valid);
 }
 
-static InbKeyframe *
-load_path (const char    *path,
-           GCancellable  *cancellable,
-           GError       **error)
+/* The whole file, if it is a regular one of at most
+ * INB_KEYFRAME_MAX_FILE_BYTES: a FIFO (`mkfifo f.png`) or a device (a link
+ * to /dev/zero) is refused before a byte is read, without blocking. */
+static GBytes *
+read_keyframe_file (const char    *path,
+                    const char    *name,
+                    GCancellable  *cancellable,
+                    GError       **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *name = g_filename_display_basename (path);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GByteArray) buffer = NULL;
+  g_autofree guint8 *chunk = NULL;
+  struct stat st;
+  int fd;
 
-  stream = g_file_read (file, cancellable, &local_error);
-  if (stream == NULL)
+  fd = inb_fs_open_regular (path, &st, &local_error);
+  if (fd < 0)
     {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         g_set_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_NOT_FOUND,
                      _("“%s” does not exist."), name);
       else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY))
         g_set_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_NOT_FOUND,
                      _("“%s” is a folder, not an image."), name);
+      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE))
+        g_set_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_UNSUPPORTED,
+                     /* Translators: the second %s is e.g. “a named pipe (FIFO)” or “a character device” */
+                     _("“%s” is %s, not an image file."), name, inb_fs_describe_file_type (st.st_mode));
       else
         g_set_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_NOT_FOUND,
-                     _("“%s” could not be opened: %s"), name, local_error->message);
+                     "%s", local_error->message);
       return NULL;
     }
 
-  return _inb_keyframe_load_stream (G_INPUT_STREAM (stream), name, cancellable, error);
+  stream = g_unix_input_stream_new (fd, TRUE);
+  if (st.st_size > INB_KEYFRAME_MAX_FILE_BYTES)
+    goto too_large;
+
+  buffer = g_byte_array_sized_new (st.st_size);
+  chunk = g_malloc (INB_KEYFRAME_READ_CHUNK);
+  for (;;)
+    {
+      gssize got = g_input_stream_read (stream, chunk, INB_KEYFRAME_READ_CHUNK, cancellable, &local_error);
+
+      if (got < 0)
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            g_set_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_NOT_FOUND,
+                         _("“%s” could not be read: %s"), name, local_error->message);
+          return NULL;
+        }
+      if (got == 0)
+        break;
+      if (buffer->len + (gsize) got > INB_KEYFRAME_MAX_FILE_BYTES)
+        goto too_large;
+      g_byte_array_append (buffer, chunk, got);
+    }
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+
+too_large:
+  {
+    g_autofree char *limit = g_format_size (INB_KEYFRAME_MAX_FILE_BYTES);
+
+    g_set_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_TOO_LARGE,
+                 _("“%s” is too large a file for a keyframe (at most %s)."), name, limit);
+    return NULL;
+  }
+}
+
+static InbKeyframe *
+load_path (const char    *path,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autofree char *name = g_filename_display_basename (path);
+  g_autoptr(GBytes) bytes = read_keyframe_file (path, name, cancellable, error);
+
+  if (bytes == NULL)
+    return NULL;
+
+  return _inb_keyframe_decode (bytes, name, cancellable, error);
 }
 
 /**
@@ -324,8 +384,6 @@ inb_keyframe_load_bytes (GBytes        *bytes,
                          GCancellable  *cancellable,
                          GError       **error)
 {
-  g_autoptr(GInputStream) stream = NULL;
-
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -336,9 +394,7 @@ inb_keyframe_load_bytes (GBytes        *bytes,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  stream = g_memory_input_stream_new_from_bytes (bytes);
-
-  return _inb_keyframe_load_stream (stream, display_name, cancellable, error);
+  return _inb_keyframe_decode (bytes, display_name, cancellable, error);
 }
 
 static void

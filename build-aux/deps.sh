@@ -12,7 +12,7 @@ BUILD=(
   libgtk-4-dev libadwaita-1-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libcurl4-openssl-dev libjson-glib-dev libsoup-3.0-dev libsecret-1-dev
-  libgdk-pixbuf-2.0-dev
+  libgdk-pixbuf-2.0-dev libjpeg-dev zlib1g-dev
   libimagequant-dev libgif-dev libwebp-dev
   desktop-file-utils appstream-util
 )

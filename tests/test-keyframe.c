@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <locale.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -1177,6 +1178,288 @@ test_mutations (gconstpointer data)
 }
 
 /* ------------------------------------------------------------------ */
+/* Files that are not files: FIFOs, devices, links to them (issue 13)  */
+
+#define SUBPROCESS_TIMEOUT_US (20 * G_USEC_PER_SEC)
+
+/* Runs the current test in a subprocess with a bound, so that a hang
+ * (what `mkfifo f.png; inbetween generate f.png …` did) fails the case. */
+static gboolean
+in_bounded_subprocess (const char *path)
+{
+  if (g_test_subprocess ())
+    return TRUE;
+
+  g_test_trap_subprocess (path, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  if (!g_test_trap_has_passed ())
+    g_test_fail_printf ("%s: the subprocess %s", path,
+                        g_test_trap_reached_timeout () ? "hung (killed after 20 s)" : "failed or crashed");
+  return FALSE;
+}
+
+static void
+assert_refused_quickly (const char *source,
+                        const char *needle,
+                        const char *needle2)
+{
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbKeyframe) keyframe = inb_keyframe_load (source, NULL, &error);
+  gint64 elapsed = g_get_monotonic_time () - start;
+
+  g_assert_null (keyframe);
+  g_assert_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_UNSUPPORTED);
+  g_test_message ("%.3f s: %s", elapsed / 1e6, error->message);
+  g_assert_nonnull (strstr (error->message, needle));
+  if (needle2 != NULL)
+    g_assert_nonnull (strstr (error->message, needle2));
+  g_assert_cmpint (elapsed, <, G_USEC_PER_SEC);
+}
+
+static void
+test_fifo (void)
+{
+  g_autofree char *path = NULL;
+
+  if (!in_bounded_subprocess ("/keyframe/hostile/fifo"))
+    return;
+
+  path = g_build_filename (fixture_dir, "fifo.png", NULL);
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  assert_refused_quickly (path, "fifo.png", "FIFO");
+}
+
+/* A FIFO with a writer present that never closes it. */
+static void
+test_fifo_with_writer (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *uri = NULL;
+  int writer;
+
+  if (!in_bounded_subprocess ("/keyframe/hostile/fifo-with-writer"))
+    return;
+
+  path = g_build_filename (fixture_dir, "fifo-writer.png", NULL);
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  writer = g_open (path, O_RDWR | O_NONBLOCK, 0);
+  g_assert_cmpint (writer, >=, 0);
+  g_assert_cmpint (write (writer, "\x89PNG\r\n\x1a\n", 8), ==, 8);
+
+  assert_refused_quickly (path, "fifo-writer.png", "FIFO");
+  uri = g_filename_to_uri (path, NULL, NULL);
+  assert_refused_quickly (uri, "fifo-writer.png", "FIFO");
+  close (writer);
+}
+
+/* /dev/zero itself, links to it and to /dev/urandom: devices are never read. */
+static void
+test_devices (void)
+{
+  g_autofree char *zero = NULL;
+  g_autofree char *urandom = NULL;
+
+  if (!in_bounded_subprocess ("/keyframe/hostile/devices"))
+    return;
+
+  zero = g_build_filename (fixture_dir, "zero.png", NULL);
+  urandom = g_build_filename (fixture_dir, "urandom.jpg", NULL);
+  g_assert_cmpint (symlink ("/dev/zero", zero), ==, 0);
+  g_assert_cmpint (symlink ("/dev/urandom", urandom), ==, 0);
+
+  assert_refused_quickly ("/dev/zero", "zero", "device");
+  assert_refused_quickly (zero, "zero.png", "device");
+  assert_refused_quickly (urandom, "urandom.jpg", "device");
+}
+
+/* ------------------------------------------------------------------ */
+/* Partial decodes: a file that is whole but holds less image than its  */
+/* header promises (issue 13 item 9). gdk-pixbuf fills the missing     */
+/* rows with grey and reports success.                                 */
+
+static guint32
+adler32 (const guint8 *data,
+         gsize         len)
+{
+  guint32 a = 1, b = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      a = (a + data[i]) % 65521;
+      b = (b + a) % 65521;
+    }
+  return (b << 16) | a;
+}
+
+/* A complete zlib stream of stored blocks: no zlib needed here. */
+static GByteArray *
+zlib_stored (const guint8 *data,
+             gsize         len)
+{
+  GByteArray *out = g_byte_array_new ();
+  static const guint8 head[2] = { 0x78, 0x01 };
+  guint8 tail[4];
+  gsize off = 0;
+
+  g_byte_array_append (out, head, 2);
+  do
+    {
+      guint16 n = (guint16) MIN (len - off, 65535);
+      guint8 block[5] = { off + n == len ? 1 : 0, n & 0xff, n >> 8, ~n & 0xff, (~n >> 8) & 0xff };
+
+      g_byte_array_append (out, block, 5);
+      g_byte_array_append (out, data + off, n);
+      off += n;
+    }
+  while (off < len);
+  put_be32 (tail, adler32 (data, len));
+  g_byte_array_append (out, tail, 4);
+  return out;
+}
+
+static void
+png_chunk (GByteArray   *png,
+           const char   *type,
+           const guint8 *data,
+           gsize         len)
+{
+  g_autofree guint8 *crc_input = g_malloc (len + 4);
+  guint8 be[4];
+
+  put_be32 (be, len);
+  g_byte_array_append (png, be, 4);
+  g_byte_array_append (png, (const guint8 *) type, 4);
+  if (len > 0)
+    g_byte_array_append (png, data, len);
+  memcpy (crc_input, type, 4);
+  if (len > 0)
+    memcpy (crc_input + 4, data, len);
+  put_be32 (be, crc32_png (crc_input, len + 4));
+  g_byte_array_append (png, be, 4);
+}
+
+/* An RGB PNG of @width × @height whose IDAT holds only @rows filtered
+ * rows, as one complete zlib stream, followed by IEND. */
+static GBytes *
+make_short_png (guint32  width,
+                guint32  height,
+                guint    rows,
+                gboolean interlaced)
+{
+  GByteArray *png = g_byte_array_new ();
+  g_autoptr(GByteArray) idat = NULL;
+  g_autofree guint8 *raw = NULL;
+  gsize row_bytes = 1 + (gsize) width * 3;
+  guint8 ihdr[13];
+
+  raw = g_malloc (row_bytes * rows);
+  for (guint y = 0; y < rows; y++)
+    {
+      raw[y * row_bytes] = 0;
+      memset (raw + y * row_bytes + 1, 0x20 + (y * 7) % 200, row_bytes - 1);
+    }
+  idat = zlib_stored (raw, row_bytes * rows);
+
+  put_be32 (ihdr, width);
+  put_be32 (ihdr + 4, height);
+  ihdr[8] = 8;   /* bit depth */
+  ihdr[9] = 2;   /* RGB */
+  ihdr[10] = 0;
+  ihdr[11] = 0;
+  ihdr[12] = interlaced ? 1 : 0;
+  g_byte_array_append (png, (const guint8 *) "\x89PNG\r\n\x1a\n", 8);
+  png_chunk (png, "IHDR", ihdr, sizeof ihdr);
+  png_chunk (png, "IDAT", idat->data, idat->len);
+  png_chunk (png, "IEND", NULL, 0);
+
+  return g_byte_array_free_to_bytes (png);
+}
+
+static void
+assert_partial_refused (GBytes     *bytes,
+                        const char *name)
+{
+  g_autofree char *path = write_fixture_bytes (name, bytes);
+
+  assert_load_fails (path, INB_KEYFRAME_ERROR_CORRUPT, name, "incomplete");
+}
+
+/* The file of the issue: IHDR 8000 × 5000, a few hundred bytes of IDAT. */
+static void
+test_partial_png_issue (void)
+{
+  g_autoptr(GBytes) bytes = make_short_png (8000, 5000, 0, FALSE);
+  g_autoptr(GByteArray) idat = NULL;
+
+  g_assert_cmpuint (g_bytes_get_size (bytes), <, 200);
+  assert_partial_refused (bytes, "grey-8000x5000.png");
+}
+
+static void
+test_partial_png (void)
+{
+  g_autoptr(GBytes) half = make_short_png (64, 48, 24, FALSE);
+  g_autoptr(GBytes) last_row = make_short_png (64, 48, 47, FALSE);
+  g_autoptr(GBytes) whole = make_short_png (64, 48, 48, FALSE);
+  g_autoptr(GBytes) interlaced = make_short_png (64, 48, 30, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbKeyframe) keyframe = NULL;
+
+  assert_partial_refused (half, "half.png");
+  assert_partial_refused (last_row, "last-row-missing.png");
+  assert_partial_refused (interlaced, "interlaced-partial.png");
+
+  /* The same construction with every row is a valid image. */
+  keyframe = inb_keyframe_load_bytes (whole, "whole.png", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (inb_keyframe_get_height (keyframe), ==, 48);
+}
+
+/* A baseline JPEG cut in its scan, with an EOI marker put back at the end. */
+static void
+test_partial_jpeg (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = make_gradient (320, 240);
+  g_autoptr(GBytes) bytes = encode (pixbuf, "jpeg");
+  gsize len = g_bytes_get_size (bytes);
+  const guint8 *data = g_bytes_get_data (bytes, NULL);
+  gsize sos = find_marker (data, len, 0xda);
+  const gsize cuts[] = { sos + (len - sos) / 2, sos + 40, len - 200 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cuts); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("cut-with-eoi-%u.jpg", i);
+      g_autofree guint8 *copy = g_malloc (cuts[i] + 2);
+      g_autoptr(GBytes) cut = NULL;
+
+      memcpy (copy, data, cuts[i]);
+      copy[cuts[i]] = 0xff;
+      copy[cuts[i] + 1] = 0xd9;
+      cut = g_bytes_new (copy, cuts[i] + 2);
+      assert_partial_refused (cut, name);
+    }
+}
+
+/* A lossy WebP cut in half with its RIFF and VP8 chunk sizes made to
+ * agree with the cut: structurally whole, half the picture missing. */
+static void
+test_partial_webp (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = make_gradient (320, 240);
+  g_autoptr(GBytes) bytes = encode (pixbuf, "webp");
+  gsize len = g_bytes_get_size (bytes);
+  gsize cut = len / 2;
+  g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (bytes, NULL), cut);
+  g_autoptr(GBytes) partial = NULL;
+
+  g_assert_true (memcmp (copy + 12, "VP8 ", 4) == 0);
+  put_le32 (copy + 4, cut - 8);
+  put_le32 (copy + 16, cut - 20);
+  partial = g_bytes_new (copy, cut);
+  assert_partial_refused (partial, "cut-vp8.webp");
+}
+
+/* ------------------------------------------------------------------ */
 /* The bundled samples                                                 */
 
 static void
@@ -1287,6 +1570,13 @@ main (int   argc,
   g_test_add_func ("/keyframe/fit/strings", test_fit_strings);
   g_test_add_func ("/keyframe/aspect-differs", test_aspect_differs);
   g_test_add_func ("/keyframe/samples", test_samples);
+  g_test_add_func ("/keyframe/hostile/fifo", test_fifo);
+  g_test_add_func ("/keyframe/hostile/fifo-with-writer", test_fifo_with_writer);
+  g_test_add_func ("/keyframe/hostile/devices", test_devices);
+  g_test_add_func ("/keyframe/partial/png-issue", test_partial_png_issue);
+  g_test_add_func ("/keyframe/partial/png", test_partial_png);
+  g_test_add_func ("/keyframe/partial/jpeg", test_partial_jpeg);
+  g_test_add_func ("/keyframe/partial/webp", test_partial_webp);
 
   ret = g_test_run ();
 
