@@ -93,6 +93,16 @@ do_request (Fixture     *f,
   return inb_http_client_send (f->client, request, NULL, error);
 }
 
+/* (transfer none): the last request the fake saw */
+static JsonObject *
+last_request (Fixture *f)
+{
+  JsonArray *requests = inb_fake_server_get_requests (f->fake);
+
+  g_assert_cmpuint (json_array_get_length (requests), >, 0);
+  return json_array_get_object_element (requests, json_array_get_length (requests) - 1);
+}
+
 static void
 assert_error_has_no_token (const GError *error)
 {
@@ -276,7 +286,9 @@ test_get_ok (Fixture       *f,
   g_assert_cmpuint (status, ==, 200);
 
   headers = json_object_get_object_member (json_node_get_object (node), "headers");
-  g_assert_cmpstr (json_object_get_string_member (headers, "Authorization"), ==, "Bearer " TOKEN);
+  /* The key went out (the fake's log), and came back only redacted */
+  g_assert_cmpstr (inb_fake_request_get_header (last_request (f), "Authorization"), ==, "Bearer " TOKEN);
+  g_assert_cmpstr (json_object_get_string_member (headers, "Authorization"), ==, "Bearer ***");
   g_assert_cmpstr (json_object_get_string_member (headers, "X-DashScope-Async"), ==, "enable");
   g_assert_cmpstr (json_object_get_string_member (headers, "Accept"), ==, "application/json");
   g_assert_cmpuint (inb_fake_server_count_requests (f->fake, "GET", "/echo"), ==, 1);
@@ -771,7 +783,9 @@ test_redirects (Fixture       *f,
   node = inb_http_response_parse_json (response, &error);
   g_assert_no_error (error);
   headers = json_object_get_object_member (json_node_get_object (node), "headers");
-  g_assert_cmpstr (json_object_get_string_member (headers, "Authorization"), ==, "Bearer " TOKEN);
+  /* The key went out (the fake's log), and came back only redacted */
+  g_assert_cmpstr (inb_fake_request_get_header (last_request (f), "Authorization"), ==, "Bearer " TOKEN);
+  g_assert_cmpstr (json_object_get_string_member (headers, "Authorization"), ==, "Bearer ***");
   g_clear_pointer (&response, inb_http_response_unref);
   g_clear_pointer (&node, json_node_unref);
   g_clear_pointer (&path, g_free);
@@ -1039,6 +1053,103 @@ test_tls_refused (void)
   g_assert_cmpuint (sleeps->len, ==, 0);
 }
 
+/* The redaction every server text goes through (issue 13 item 8) */
+static void
+test_redact_text (void)
+{
+  static const struct { const char *in; const char *secret; const char *out; } cases[] = {
+    { "boom sk-CANARY-7f3a9c01 echoed", NULL, "boom sk-*** echoed" },
+    { "boom ws-0123456789 echoed", "ws-0123456789", "boom *** echoed" },
+    { "twice: ws-0123456789/ws-0123456789", "ws-0123456789", "twice: ***/***" },
+    { "Invalid API-key provided: sk-0123456789abcdef0123456789abcdef.", NULL, "Invalid API-key provided: sk-***." },
+    { "auth \"Bearer abc.def-ghi\" refused", NULL, "auth \"Bearer ***\" refused" },
+    { "(sk-0123456789)", NULL, "(sk-***)" },
+    /* not a key: too short, inside a word, already redacted */
+    { "sk-short and desk-0123456789 and task-0123456789", NULL, "sk-short and desk-0123456789 and task-0123456789" },
+    { "already sk-*** here", NULL, "already sk-*** here" },
+    { "a short secret is not hunted", "ab", "a short secret is not hunted" },
+    { "", NULL, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = inb_http_redact_text (cases[i].in, cases[i].secret);
+
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+  g_assert_null (inb_http_redact_text (NULL, TOKEN));
+}
+
+/* A server that echoes the key it was sent, in a 400 and in a 200: no
+ * body, parsed answer or error message built from it holds the key. */
+static void
+test_key_echoed (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const char * const paths[] = { "/echo?status=400", "/echo" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(InbHttpResponse) response = NULL;
+      g_autoptr(InbHttpRequest) request = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) status_error = NULL;
+      g_autofree char *url = inb_fake_server_url (f->fake, paths[i]);
+      g_autofree char *text = NULL;
+      GBytes *body;
+      JsonObject *echo;
+      guint status = 0;
+
+      response = do_request (f, "GET", paths[i], &error);
+      g_assert_no_error (error);
+      /* It really was sent … */
+      g_assert_cmpstr (inb_fake_request_get_header (last_request (f), "Authorization"), ==, "Bearer " TOKEN);
+      /* … and is nowhere in what came back */
+      body = inb_http_response_get_body (response);
+      g_assert_null (g_strstr_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body), TOKEN));
+      g_assert_null (g_strstr_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body), "7f3a9c01"));
+
+      request = inb_http_request_new ("GET", url);
+      node = inb_http_client_send_json (f->client, request, &status, NULL, &error);
+      g_assert_no_error (error);
+      text = json_to_string (node, FALSE);
+      g_assert_null (strstr (text, TOKEN));
+      echo = json_node_get_object (node);
+      g_assert_cmpstr (json_object_get_string_member (echo, "message"), ==, "boom *** echoed");
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (echo, "headers"),
+                                                      "Authorization"), ==, "Bearer ***");
+
+      /* The error a provider builds from it */
+      if (status >= 400)
+        {
+          inb_http_set_status_error (&status_error, status, json_object_get_string_member (echo, "message"));
+          g_assert_nonnull (strstr (status_error->message, "boom *** echoed"));
+          assert_error_has_no_token (status_error);
+        }
+    }
+
+  /* Another sk- key quoted by a service: redacted in the message too */
+  {
+    g_autoptr(GError) error = NULL;
+
+    inb_http_set_status_error (&error, 401, "key sk-0123456789abcdef0123 is not valid");
+    g_assert_null (strstr (error->message, "0123456789abcdef0123"));
+    g_assert_nonnull (strstr (error->message, "key sk-*** is not valid"));
+  }
+
+  /* And a message redacted with the client's own key */
+  {
+    g_autoptr(GError) error = g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                                           "DashScope failed: %s here", TOKEN);
+    g_autofree char *redacted = inb_http_client_redact (f->client, "x " TOKEN " y");
+
+    g_assert_cmpstr (redacted, ==, "x *** y");
+    inb_http_client_redact_error (f->client, error);
+    g_assert_cmpstr (error->message, ==, "DashScope failed: *** here");
+  }
+}
+
 /* Debug logging: the key shows as "Bearer ***" and nowhere else */
 static void
 test_redacted_logging (void)
@@ -1058,10 +1169,6 @@ test_redacted_logging (void)
       response = inb_http_client_send (client, request, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (inb_http_response_get_status (response), ==, 200);
-      /* The key really went out … */
-      g_assert_nonnull (g_strstr_len (g_bytes_get_data (inb_http_response_get_body (response), NULL),
-                                      g_bytes_get_size (inb_http_response_get_body (response)),
-                                      TOKEN));
       return;
     }
   else
@@ -1071,6 +1178,9 @@ test_redacted_logging (void)
       g_setenv ("INB_TEST_FAKE_URL", inb_fake_server_get_base_url (fake), TRUE);
       g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDIN);
       g_test_trap_assert_passed ();
+      /* The key really went out … */
+      g_assert_cmpstr (inb_fake_request_get_header (inb_fake_server_get_request (fake, 0), "Authorization"),
+                       ==, "Bearer " TOKEN);
       /* … but the log shows only the redacted form */
       g_test_trap_assert_stderr ("*> Authorization: Bearer ***");
       g_test_trap_assert_stderr_unmatched ("*" TOKEN "*");
@@ -1091,6 +1201,7 @@ main (int   argc,
   g_test_add_func ("/http/retry-after-clamp", test_clamp_retry_after);
   g_test_add_func ("/http/json-prescan", test_json_prescan);
   g_test_add_func ("/http/redact", test_redact);
+  g_test_add_func ("/http/redact-text", test_redact_text);
   g_test_add_func ("/http/status-errors", test_status_errors);
   g_test_add_func ("/http/submit-not-sent", test_submit_not_sent);
   g_test_add_func ("/http/redacted-logging", test_redacted_logging);
@@ -1114,6 +1225,7 @@ main (int   argc,
   ADD ("/http/body-cap", test_body_cap);
   ADD ("/http/json-hostile", test_json_hostile);
   ADD ("/http/redirects", test_redirects);
+  ADD ("/http/key-echoed", test_key_echoed);
   ADD ("/http/download", test_download);
   ADD ("/http/download-resume", test_download_resume);
   ADD ("/http/download-norange", test_download_norange);

@@ -585,7 +585,10 @@ cancel_remote_worker (GTask        *step,
   g_autoptr(GError) error = NULL;
 
   if (!job->klass->cancel (job, &error))
-    g_message ("Could not cancel %s task %s: %s", job->service, job->task_id, error->message);
+    {
+      inb_http_client_redact_error (job->client, error);
+      g_message ("Could not cancel %s task %s: %s", job->service, job->task_id, error->message);
+    }
   else
     g_debug ("Cancelled %s task %s", job->service, job->task_id);
 
@@ -786,8 +789,19 @@ download_worker (GTask        *step,
   job_record (job, INB_REMOTE_STATE_DONE, NULL);
   members = json_object_get_members (job->metadata);
   for (GList *l = members; l != NULL; l = l->next)
-    json_object_set_member (metadata, l->data,
-                            json_node_copy (json_object_get_member (job->metadata, l->data)));
+    {
+      JsonNode *node = json_object_get_member (job->metadata, l->data);
+
+      /* The service's own words (a rewritten prompt, …) go into take.json */
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          g_autofree char *text = inb_http_client_redact (job->client, json_node_get_string (node));
+
+          json_object_set_string_member (metadata, l->data, text);
+        }
+      else
+        json_object_set_member (metadata, l->data, json_node_copy (node));
+    }
   g_list_free (members);
 
   g_task_return_boolean (step, TRUE);
@@ -827,6 +841,7 @@ poll_worker (GTask        *step,
   job->n_polls++;
   if (!job->klass->poll (job, &state, job->cancellable, &error))
     {
+      inb_http_client_redact_error (job->client, error);
       g_task_return_error (step, error);
       return;
     }
@@ -958,6 +973,8 @@ submit_worker (GTask        *step,
 
   if (!job->klass->submit (job, job->cancellable, &error))
     {
+      /* What a provider built from a service's answer: never the key */
+      inb_http_client_redact_error (job->client, error);
       /* Only a submit that may have reached the service stays open */
       job_record (job, g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN)
                        ? INB_REMOTE_STATE_SUBMIT_UNKNOWN : INB_REMOTE_STATE_NOT_SUBMITTED, NULL);

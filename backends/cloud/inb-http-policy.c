@@ -71,7 +71,11 @@ inb_http_set_status_error (GError     **error,
   const char *text;
 
   if (remote_message != NULL && *remote_message != '\0')
-    suffix = g_strdup_printf (" (%s)", remote_message);
+    {
+      g_autofree char *redacted = inb_http_redact_text (remote_message, NULL);
+
+      suffix = g_strdup_printf (" (%s)", redacted);
+    }
   else
     suffix = g_strdup ("");
 
@@ -121,6 +125,141 @@ inb_http_set_status_error (GError     **error,
     }
 
   g_set_error (error, INB_BACKEND_ERROR, code, "%s%s [HTTP %u]", text, suffix, status);
+}
+
+/* The shortest run after "sk-" taken for a key; keys are far longer. */
+#define SK_MIN_LENGTH 8
+
+/* Key characters; Bearer values (token68, JWTs) also take . ~ + / = */
+static gboolean
+is_token_char (char     c,
+               gboolean token68)
+{
+  return g_ascii_isalnum (c) || c == '-' || c == '_' ||
+         (token68 && (c == '.' || c == '~' || c == '+' || c == '/' || c == '='));
+}
+
+/* Replaces what follows @prefix (at a word start) up to the end of the
+ * token with "***", when at least @min_length characters long. */
+static void
+redact_after_prefix (GString    *text,
+                     const char *prefix,
+                     gsize       min_length,
+                     gboolean    token68)
+{
+  gsize n = strlen (prefix);
+
+  for (gsize i = 0; i + n <= text->len; i++)
+    {
+      gsize end;
+
+      if (i > 0 && g_ascii_isalnum (text->str[i - 1]))
+        continue;
+      if (token68 ? g_ascii_strncasecmp (text->str + i, prefix, n) != 0
+                  : strncmp (text->str + i, prefix, n) != 0)
+        continue;
+      for (end = i + n; end < text->len && is_token_char (text->str[end], token68); end++)
+        ;
+      while (token68 && end > i + n && text->str[end - 1] == '.')
+        end--;   /* the end of a sentence */
+      if (end - (i + n) < min_length || g_str_has_prefix (text->str + i + n, "***"))
+        continue;
+      g_string_erase (text, i + n, end - (i + n));
+      g_string_insert (text, i + n, "***");
+      i += n + 2;
+    }
+}
+
+/**
+ * inb_http_redact_text:
+ * @text: (nullable): what a server said, or a message built from it
+ * @secret: (nullable): a key that must never show (the one sent)
+ *
+ * For every text from a server that is shown or stored (error messages,
+ * take.json, stderr, debug logs): @secret wherever it occurs, any
+ * `sk-…` token (DashScope's key format, at a word start, 8 characters or
+ * more) and any `Bearer …` value become `***`.
+ *
+ * Returns: (transfer full) (nullable): the redacted copy
+ */
+char *
+inb_http_redact_text (const char *text,
+                      const char *secret)
+{
+  GString *out;
+
+  if (text == NULL)
+    return NULL;
+
+  out = g_string_new (text);
+  if (secret != NULL && strlen (secret) >= 4)
+    g_string_replace (out, secret, "***", 0);
+  redact_after_prefix (out, "sk-", SK_MIN_LENGTH, FALSE);
+  redact_after_prefix (out, "Bearer ", 1, TRUE);
+
+  return g_string_free (out, FALSE);
+}
+
+static const guint8 *
+find_bytes (const guint8 *haystack,
+            gsize         length,
+            const char   *needle,
+            gsize         n)
+{
+  for (gsize i = 0; i + n <= length; i++)
+    {
+      const guint8 *p = memchr (haystack + i, needle[0], length - n + 1 - i);
+
+      if (p == NULL)
+        return NULL;
+      if (memcmp (p, needle, n) == 0)
+        return p;
+      i = p - haystack;
+    }
+  return NULL;
+}
+
+/**
+ * inb_http_redact_bytes:
+ * @bytes: a body as received
+ * @secret: (nullable): the key the client sent
+ *
+ * Every occurrence of @secret in a body a server sent (a service that
+ * echoes the request's headers, or the key in an error) becomes `***`
+ * before anyone parses, shows or stores it. Only the exact key: a body
+ * is never rewritten on a guess.
+ *
+ * Returns: (transfer full): @bytes itself when it holds no @secret
+ */
+GBytes *
+inb_http_redact_bytes (GBytes     *bytes,
+                       const char *secret)
+{
+  g_autoptr(GByteArray) out = NULL;
+  const guint8 *data;
+  gsize length, n, start = 0;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &length);
+  n = secret != NULL ? strlen (secret) : 0;
+  if (n < 4 || data == NULL || find_bytes (data, length, secret, n) == NULL)
+    return g_bytes_ref (bytes);
+
+  out = g_byte_array_sized_new (length);
+  for (;;)
+    {
+      const guint8 *hit = find_bytes (data + start, length - start, secret, n);
+
+      if (hit == NULL)
+        break;
+      g_byte_array_append (out, data + start, hit - (data + start));
+      g_byte_array_append (out, (const guint8 *) "***", 3);
+      start = (hit - data) + n;
+    }
+  g_byte_array_append (out, data + start, length - start);
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
 /**

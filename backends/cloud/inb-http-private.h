@@ -81,6 +81,7 @@ typedef struct
   gboolean             html;
   int                  write_errno;
   curl_off_t           uploaded;
+  const char          *secret;        /* the key, redacted from debug lines */
 } Transfer;
 
 typedef struct

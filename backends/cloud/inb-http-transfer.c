@@ -112,6 +112,7 @@ transfer_debug_cb (CURL          *handle,
                    size_t         size,
                    void          *user_data)
 {
+  Transfer *t = user_data;
   const char *prefix;
   const char *p = data;
   const char *end = data + size;
@@ -139,7 +140,8 @@ transfer_debug_cb (CURL          *handle,
     {
       const char *eol = memchr (p, '\n', end - p);
       const char *next = eol != NULL ? eol + 1 : end;
-      g_autofree char *line = inb_http_redact_header (p, next - p);
+      g_autofree char *header = inb_http_redact_header (p, next - p);
+      g_autofree char *line = inb_http_redact_text (header, t->secret);
 
       if (*line != '\0')
         g_debug ("%s %s", prefix, line);
@@ -296,7 +298,9 @@ _inb_http_transfer_perform (InbHttpClient  *self,
 
   if (debug_enabled ())
     {
+      t->secret = self->bearer_token;
       curl_easy_setopt (curl, CURLOPT_DEBUGFUNCTION, transfer_debug_cb);
+      curl_easy_setopt (curl, CURLOPT_DEBUGDATA, t);
       curl_easy_setopt (curl, CURLOPT_VERBOSE, 1L);
     }
 

@@ -280,6 +280,45 @@ client_may_retry (InbHttpClient *self,
 }
 
 /**
+ * inb_http_client_redact:
+ * @text: (nullable): a server's text, or a message built from one
+ *
+ * inb_http_redact_text() with this client's key.
+ *
+ * Returns: (transfer full) (nullable): the redacted copy
+ */
+char *
+inb_http_client_redact (InbHttpClient *self,
+                        const char    *text)
+{
+  g_return_val_if_fail (INB_IS_HTTP_CLIENT (self), NULL);
+
+  return inb_http_redact_text (text, self->bearer_token);
+}
+
+/**
+ * inb_http_client_redact_error:
+ * @error: (nullable): an error whose message may quote a server
+ *
+ * Redacts @error's message in place (see inb_http_client_redact()).
+ */
+void
+inb_http_client_redact_error (InbHttpClient *self,
+                              GError        *error)
+{
+  char *redacted;
+
+  g_return_if_fail (INB_IS_HTTP_CLIENT (self));
+
+  if (error == NULL || error->message == NULL)
+    return;
+
+  redacted = inb_http_client_redact (self, error->message);
+  g_free (error->message);
+  error->message = redacted;
+}
+
+/**
  * inb_http_client_send:
  *
  * Sends @request and returns the answer, whatever its HTTP status, once
@@ -411,7 +450,8 @@ inb_http_client_send (InbHttpClient   *self,
         }
 
       {
-        g_autoptr(GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+        g_autoptr(GBytes) received = g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+        g_autoptr(GBytes) body = inb_http_redact_bytes (received, self->bearer_token);
         InbHttpResponse *response;
 
         response = _inb_http_response_new (info.status, body, info.content_type, attempt);

@@ -142,6 +142,10 @@ InbHttpResponse *inb_http_client_send             (InbHttpClient    *self,
                                                    InbHttpRequest   *request,
                                                    GCancellable     *cancellable,
                                                    GError          **error);
+char            *inb_http_client_redact           (InbHttpClient    *self,
+                                                   const char       *text);
+void             inb_http_client_redact_error     (InbHttpClient    *self,
+                                                   GError           *error);
 JsonNode        *inb_http_client_send_json        (InbHttpClient    *self,
                                                    InbHttpRequest   *request,
                                                    guint            *status,
@@ -171,5 +175,9 @@ void             inb_http_set_status_error        (GError          **error,
                                                    const char       *remote_message);
 char            *inb_http_redact_header           (const char       *line,
                                                    gsize             length);
+char            *inb_http_redact_text             (const char       *text,
+                                                   const char       *secret);
+GBytes          *inb_http_redact_bytes            (GBytes           *bytes,
+                                                   const char       *secret);
 
 G_END_DECLS

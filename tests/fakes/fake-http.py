@@ -6,7 +6,8 @@
 #
 # Routes (query parameters in brackets):
 #   /ok                         200 {"ok":true,"n":<hits>}
-#   /echo                       200 with the method, headers and body seen
+#   /echo [status]              200 (or status) with the method, headers and
+#                               body seen, and "message": "boom <key> echoed"
 #   /status/<code> [times,retry_after]
 #                               <code> for the first `times` hits on this exact
 #                               URL (always when absent), then 200; retry_after
@@ -49,10 +50,14 @@ class Handler(fakelib.FakeHandler):
             self.send_json(200, {"ok": True, "n": hits})
 
         elif path == "/echo":
-            self.send_json(200, {
+            auth = self.headers.get("Authorization") or ""
+            key = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
+            self.send_json(int(query.get("status", "200")), {
                 "method": method,
                 "headers": {k: v for k, v in self.headers.items()},
                 "body": body.decode("utf-8", "replace"),
+                # what some services do with a bad key (issue 13 item 8)
+                "message": "boom %s echoed" % key,
             })
 
         elif path.startswith("/status/"):
