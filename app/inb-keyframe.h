@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 #define INB_KEYFRAME_ERROR (inb_keyframe_error_quark ())
 
-typedef enum
+typedef enum /*< skip >*/
 {
   INB_KEYFRAME_ERROR_NOT_FOUND,     /* no such file / unreadable URI */
   INB_KEYFRAME_ERROR_EMPTY,         /* zero bytes */
@@ -23,6 +23,8 @@ typedef enum
   INB_KEYFRAME_ERROR_INVALID_URI,   /* bad data: URI, unsupported scheme */
 } InbKeyframeError;
 
+/* Also the GSettings enum of the default-fit key (glib-mkenums: the nicks
+ * "crop", "pad", "stretch" are what settings store). */
 typedef enum
 {
   INB_FIT_CROP,     /* centre crop to fill (default, like WanFirstLastFrameToVideo) */

@@ -25,6 +25,7 @@
 #define KEY_PROVIDER_URLS    "provider-urls"
 #define KEY_PROVIDER_REGIONS "provider-regions"
 #define KEY_DEFAULT_BACKEND  "default-backend"
+#define KEY_DEFAULT_FIT      "default-fit"
 
 struct _InbSession
 {
@@ -424,6 +425,23 @@ inb_session_dup_default_backend_id (InbSession *self)
 
   first = g_list_model_get_item (inb_backend_registry_get_backends (self->registry), 0);
   return first != NULL ? g_strdup (inb_backend_get_id (first)) : NULL;
+}
+
+/**
+ * inb_session_get_default_fit:
+ *
+ * Returns: how a new model frames keyframes of another shape until told
+ *   otherwise (Preferences); %INB_FIT_CROP without settings
+ */
+InbFit
+inb_session_get_default_fit (InbSession *self)
+{
+  g_return_val_if_fail (INB_IS_SESSION (self), INB_FIT_CROP);
+
+  if (self->settings == NULL)
+    return INB_FIT_CROP;
+
+  return g_settings_get_enum (self->settings, KEY_DEFAULT_FIT);
 }
 
 /* GObject ----------------------------------------------------------------- */

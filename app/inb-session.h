@@ -70,6 +70,7 @@ void                inb_session_set_takes_dir         (InbSession           *sel
 InbBackend         *inb_session_lookup_backend        (InbSession           *self,
                                                        const char           *backend_id);
 char               *inb_session_dup_default_backend_id (InbSession          *self);
+InbFit              inb_session_get_default_fit       (InbSession           *self);
 
 /* Where a provider is reached: its variable (INBETWEEN_<ID>_URL), else the
  * address set in Preferences, else its region's default. */

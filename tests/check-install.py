@@ -56,6 +56,7 @@ expected = {
     os.path.join(datadir, 'applications', f'{app_id}.desktop'): 'the desktop file',
     os.path.join(datadir, 'metainfo', f'{app_id}.metainfo.xml'): 'the AppStream metainfo',
     os.path.join(datadir, 'glib-2.0', 'schemas', f'{app_id}.gschema.xml'): 'the GSettings schema',
+    os.path.join(datadir, 'glib-2.0', 'schemas', f'{app_id}.enums.xml'): 'the schema\'s enum types',
     os.path.join(datadir, 'icons', 'hicolor', 'scalable', 'apps', f'{app_id}.svg'): 'the app icon',
     os.path.join(datadir, 'icons', 'hicolor', 'symbolic', 'apps', f'{app_id}-symbolic.svg'): 'the symbolic icon',
 }

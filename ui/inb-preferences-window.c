@@ -21,6 +21,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inb-enums.h"
 #include "inb-preferences-window.h"
 
 /* One page per provider with a key or an address, built from what its
@@ -64,9 +65,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-/* Nicks as in the GSettings schema, in the order of the combo rows. */
-static const char * const fit_nicks[] = { "crop", "pad", "stretch", NULL };
 
 static void
 provider_free (gpointer data)
@@ -129,6 +127,38 @@ index_to_nick (const GValue       *value,
     return NULL;
 
   return g_variant_new_string (nicks[index]);
+}
+
+/* An enum key (its nicks, as glib-mkenums made them from the C enum of
+ * @user_data, a GType) and a combo row listing that enum's values in order. */
+static gboolean
+enum_nick_to_index (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref ((GType) GPOINTER_TO_SIZE (user_data));
+  GEnumValue *found = g_enum_get_value_by_nick (klass, g_variant_get_string (variant, NULL));
+
+  if (found == NULL || found->value < 0)
+    return FALSE;
+
+  g_value_set_uint (value, (guint) found->value);
+  return TRUE;
+}
+
+static GVariant *
+index_to_enum_nick (const GValue       *value,
+                    const GVariantType *expected_type,
+                    gpointer            user_data)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref ((GType) GPOINTER_TO_SIZE (user_data));
+  guint index = g_value_get_uint (value);
+  GEnumValue *found = index <= G_MAXINT ? g_enum_get_value (klass, (int) index) : NULL;
+
+  if (found == NULL)
+    return NULL;
+
+  return g_variant_new_string (found->value_nick);
 }
 
 /**
@@ -710,11 +740,12 @@ inb_preferences_window_constructed (GObject *object)
     adw_combo_row_set_model (self->backend_row, G_LIST_MODEL (names));
   }
 
+  /* The rows are InbFit's values in order (inb-preferences-window.ui) */
   g_settings_bind_with_mapping (self->settings, "default-fit",
                                 self->fit_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT,
-                                nick_to_index, index_to_nick,
-                                (gpointer) fit_nicks, NULL);
+                                enum_nick_to_index, index_to_enum_nick,
+                                GSIZE_TO_POINTER (INB_TYPE_FIT), NULL);
   g_settings_bind_with_mapping (self->settings, "default-backend",
                                 self->backend_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT,

@@ -269,10 +269,9 @@ inb_window_apply_model (InbWindow *self)
   if (saved == NULL)
     {
       /* A new model starts from the preferred fit policy. */
-      g_autofree char *fit = g_settings_get_string (self->settings, "default-fit");
       g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
 
-      json_node_set_string (node, fit);
+      json_node_set_string (node, inb_fit_to_string (inb_session_get_default_fit (self->session)));
       inb_param_panel_set_value (self->param_panel, "fit", node);
     }
 
