@@ -771,6 +771,14 @@ inb_preferences_window_dispose (GObject *object)
 {
   InbPreferencesWindow *self = INB_PREFERENCES_WINDOW (object);
 
+  /* The rows may outlive the window; their bindings use its backend_ids:
+   * they end with it. */
+  if (self->settings != NULL)
+    {
+      g_settings_unbind (self->fit_row, "selected");
+      g_settings_unbind (self->backend_row, "selected");
+    }
+
   /* Keyring calls still running find no page to update. */
   g_clear_pointer (&self->providers, g_ptr_array_unref);
   g_clear_object (&self->settings);
@@ -852,8 +860,33 @@ inb_preferences_window_class_init (InbPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbPreferencesWindow, fit_row);
 }
 
+/* A keyring call holds this window until it answers, which can be after
+ * the window it is transient for is gone. libadwaita makes preferences
+ * windows destroy-with-parent, and GTK 4.8 then keeps the parent as a
+ * plain pointer: our last unref would touch it. Let go of the parent when
+ * it goes. */
+static void
+transient_parent_destroyed_cb (GtkWindow            *parent,
+                               InbPreferencesWindow *self)
+{
+  if (gtk_window_get_transient_for (GTK_WINDOW (self)) == parent)
+    gtk_window_set_transient_for (GTK_WINDOW (self), NULL);
+}
+
+static void
+transient_for_changed_cb (InbPreferencesWindow *self,
+                          GParamSpec           *pspec,
+                          gpointer              user_data)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  if (parent != NULL)
+    g_signal_connect_object (parent, "destroy", G_CALLBACK (transient_parent_destroyed_cb), self, 0);
+}
+
 static void
 inb_preferences_window_init (InbPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "notify::transient-for", G_CALLBACK (transient_for_changed_cb), NULL);
 }
