@@ -24,7 +24,22 @@
 #endif
 
 #include "inb-application.h"
+#include "inb-enums.h"
+#include "inb-preferences-window.h"
 #include "inb-window-private.h"
+
+/* Each case starts from the default settings with no window open, and
+ * leaves none open: one case's window, size or model never reaches the
+ * next. The application is one per process (it owns its object path on
+ * the bus). */
+typedef struct
+{
+  InbApplication *app;
+  GSettings      *settings;
+  InbWindow      *window;   /* the case's window (fixture_setup_window) */
+} Fixture;
+
+static InbApplication *the_app;
 
 static InbApplication *
 make_app (void)
@@ -48,10 +63,68 @@ spin_until_idle (void)
 }
 
 static void
-test_window_basic (gconstpointer data)
+reset_settings (GSettings *settings)
 {
-  InbApplication *app = (InbApplication *) data;
-  GSettings *settings = inb_application_get_settings (app);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+/* For the cases about making windows: they make their own. */
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->app = the_app;
+  f->settings = inb_application_get_settings (the_app);
+  reset_settings (f->settings);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, 0);
+}
+
+/* A new window of 1000 × 700 on the screen, drawn. */
+static void
+fixture_setup_window (Fixture       *f,
+                      gconstpointer  data)
+{
+  fixture_setup (f, data);
+  f->window = inb_window_new (f->app);
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (f->window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  /* Whatever the case opened (windows, About, Preferences) goes, one at a
+   * time: a window takes its own dialogs (the help overlay) with it. */
+  for (guint i = 0; i < 20 && g_list_model_get_n_items (toplevels) > 0; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (window);
+    }
+  spin_until_idle ();
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, 0);
+  if (f->window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
+  reset_settings (f->settings);
+}
+
+static void
+test_window_basic (Fixture       *f,
+                   gconstpointer  data)
+{
+  InbApplication *app = f->app;
+  GSettings *settings = f->settings;
   InbWindow *window;
   gint64 start;
 
@@ -99,19 +172,15 @@ test_window_basic (gconstpointer data)
 }
 
 static void
-test_window_dialogs (gconstpointer data)
+test_window_dialogs (Fixture       *f,
+                     gconstpointer  data)
 {
-  InbApplication *app = (InbApplication *) data;
-  InbWindow *window;
+  InbApplication *app = f->app;
   guint before;
   guint after;
   GListModel *toplevels;
   guint n_about = 0;
   guint n_prefs = 0;
-
-  window = inb_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
   toplevels = gtk_window_get_toplevels ();
   before = g_list_model_get_n_items (toplevels);
@@ -178,16 +247,13 @@ resize_and_draw (GtkWindow *window,
 
 /* Narrow windows fold the authoring pane over the player, around 600 px. */
 static void
-test_window_narrow (gconstpointer data)
+test_window_narrow (Fixture       *f,
+                    gconstpointer  data)
 {
-  InbApplication *app = (InbApplication *) data;
-  InbWindow *window;
+  InbWindow *window = f->window;
   AdwFlap *flap;
 
-  window = inb_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  resize_and_draw (GTK_WINDOW (window), 1100, 700);
 
   flap = ADW_FLAP (find_widget (GTK_WIDGET (window), ADW_TYPE_FLAP));
   g_assert_nonnull (flap);
@@ -199,16 +265,15 @@ test_window_narrow (gconstpointer data)
 
   resize_and_draw (GTK_WINDOW (window), 1000, 700);
   g_assert_false (adw_flap_get_folded (flap));
-
-  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* The model and its parameters come back in the next window. */
 static void
-test_window_remembers (gconstpointer data)
+test_window_remembers (Fixture       *f,
+                       gconstpointer  data)
 {
-  InbApplication *app = (InbApplication *) data;
-  GSettings *settings = inb_application_get_settings (app);
+  InbApplication *app = f->app;
+  GSettings *settings = f->settings;
   InbWindow *window;
   GtkWidget *duration;
 
@@ -250,17 +315,15 @@ assert_subtitle_has (GtkWidget  *row,
  * frames; RunComfy's Wan length row (81 or 141 frames) says how long that
  * is at the chosen rate and that Wan makes 4n+1 frames. */
 static void
-test_window_frame_counts (gconstpointer data)
+test_window_frame_counts (Fixture       *f,
+                          gconstpointer  data)
 {
-  InbApplication *app = (InbApplication *) data;
-  InbWindow *window;
+  InbWindow *window = f->window;
   InbParamPanel *panel;
   GtkWidget *length;
   g_autoptr(JsonNode) fps = json_node_init_int (json_node_alloc (), 20);
   g_autoptr(JsonNode) longer = json_node_init_string (json_node_alloc (), "141");
 
-  window = inb_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
   panel = inb_window_get_param_panel (window);
 
   g_assert_true (inb_window_select_model (window, "local", NULL));
@@ -279,8 +342,6 @@ test_window_frame_counts (gconstpointer data)
   g_assert_true (inb_param_panel_set_value (panel, "length", longer));
   assert_subtitle_has (length, "141 frames are 7 s at 20 fps");
   g_assert_true (inb_param_panel_get_valid (panel));
-
-  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* A real key press and release through the X server (XTest), so the key
@@ -491,21 +552,18 @@ make_clip (void)
  * types or where Space clicks: keys sent through the X server, so the
  * window's real event path decides, not a direct call. */
 static void
-test_window_player_keys (gconstpointer data)
+test_window_player_keys (Fixture       *f,
+                         gconstpointer  data)
 {
-  InbApplication *app = (InbApplication *) data;
   g_autofree char *clip = NULL;
   g_autoptr(GFile) file = NULL;
-  InbWindow *window;
+  InbWindow *window = f->window;
   InbPlayer *player;
   InbPlayback *playback;
   GtkWidget *prompt;
   GtkWidget *toggle;
   GtkTextBuffer *buffer;
 
-  window = inb_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (window));
   /* A model that takes a prompt, so the prompt can be typed in. */
   g_assert_true (inb_window_select_model (window, "runcomfy", "community/wan-2-2/first-last-frame"));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
@@ -524,7 +582,6 @@ test_window_player_keys (gconstpointer data)
     {
       g_test_skip ("No XTest to send a real key press with");
       inb_player_set_file (player, NULL);
-      gtk_window_destroy (GTK_WINDOW (window));
       g_unlink (clip);
       return;
     }
@@ -575,7 +632,6 @@ test_window_player_keys (gconstpointer data)
   inb_playback_pause (playback);
 
   inb_player_set_file (player, NULL);
-  gtk_window_destroy (GTK_WINDOW (window));
   g_unlink (clip);
 }
 
@@ -602,9 +658,9 @@ overlay_scaled (gpointer data)
  * renderer in every frame; the picture keeps the keyframe's own size for
  * the layout, so it still lines up with the clip. */
 static void
-test_window_player_overlay (gconstpointer data)
+test_window_player_overlay (Fixture       *f,
+                            gconstpointer  data)
 {
-  InbApplication *app = (InbApplication *) data;
   g_autofree char *clip = make_clip ();
   g_autoptr(GFile) file = g_file_new_for_path (clip);
   g_autoptr(GBytes) bytes = NULL;
@@ -612,7 +668,7 @@ test_window_player_overlay (gconstpointer data)
   g_autoptr(GdkPaintable) image = NULL;
   g_autofree guint8 *pixels = NULL;
   guint8 *data_in;
-  InbWindow *window;
+  InbWindow *window = f->window;
   InbPlayer *player;
   GtkWidget *overlay;
   int width;
@@ -630,9 +686,6 @@ test_window_player_overlay (gconstpointer data)
   bytes = g_bytes_new_take (data_in, 1280 * 720 * 4);
   keyframe = gdk_memory_texture_new (1280, 720, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, 1280 * 4);
 
-  window = inb_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (window));
   player = inb_window_get_player (window);
   inb_player_set_keyframes (player, keyframe, keyframe);
   inb_player_set_file (player, file);
@@ -667,29 +720,99 @@ test_window_player_overlay (gconstpointer data)
   inb_player_set_overlay (player, "none");
   g_assert_false (gtk_widget_get_visible (overlay));
   inb_player_set_file (player, NULL);
-  gtk_window_destroy (GTK_WINDOW (window));
   g_unlink (clip);
+}
+
+static gboolean
+is_fit_row (GtkWidget *widget)
+{
+  return g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), "Default Fit") == 0;
+}
+
+static JsonNode *
+dup_param (InbWindow  *window,
+           const char *name)
+{
+  g_autoptr(JsonObject) values = inb_param_panel_dup_values (inb_window_get_param_panel (window));
+
+  return json_node_copy (json_object_get_member (values, name));
+}
+
+/* The default fit is an enum key made from InbFit: Preferences lists its
+ * values in the enum's order and stores their nicks, and a model without
+ * saved parameters starts from it. */
+static void
+test_window_default_fit (Fixture       *f,
+                         gconstpointer  data)
+{
+  InbSession *session = inb_application_get_session (f->app);
+  g_autoptr(GEnumClass) fits = g_type_class_ref (INB_TYPE_FIT);
+  g_autoptr(JsonNode) fit = NULL;
+  g_autofree char *stored = NULL;
+  GListModel *labels;
+  GtkWidget *prefs;
+  AdwComboRow *row;
+  InbWindow *other;
+
+  g_assert_cmpint (g_settings_get_enum (f->settings, "default-fit"), ==, INB_FIT_CROP);
+  g_assert_cmpint (inb_session_get_default_fit (session), ==, INB_FIT_CROP);
+
+  prefs = inb_window_show_preferences (f->window, NULL);
+  row = ADW_COMBO_ROW (find_matching_widget (prefs, ADW_TYPE_COMBO_ROW, is_fit_row));
+  g_assert_nonnull (row);
+  labels = adw_combo_row_get_model (row);
+  g_assert_cmpuint (g_list_model_get_n_items (labels), ==, fits->n_values);
+  for (guint i = 0; i < fits->n_values; i++)
+    {
+      g_autofree char *label = g_ascii_strdown (gtk_string_list_get_string (GTK_STRING_LIST (labels), i), -1);
+
+      g_assert_cmpstr (label, ==, g_enum_get_value (fits, (int) i)->value_nick);
+    }
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, INB_FIT_CROP);
+
+  /* The row sets the key, the key moves the row */
+  adw_combo_row_set_selected (row, INB_FIT_PAD);
+  g_assert_cmpint (g_settings_get_enum (f->settings, "default-fit"), ==, INB_FIT_PAD);
+  stored = g_settings_get_string (f->settings, "default-fit");
+  g_assert_cmpstr (stored, ==, "pad");
+  g_assert_cmpint (inb_session_get_default_fit (session), ==, INB_FIT_PAD);
+  g_settings_set_enum (f->settings, "default-fit", INB_FIT_STRETCH);
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, INB_FIT_STRETCH);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* A model not used before starts from it */
+  g_settings_set_enum (f->settings, "default-fit", INB_FIT_PAD);
+  g_settings_set_string (f->settings, "last-parameters", "{}");
+  other = inb_window_new (f->app);
+  gtk_window_present (GTK_WINDOW (other));
+  g_assert_true (inb_window_select_model (other, "local", NULL));
+  fit = dup_param (other, "fit");
+  g_assert_cmpstr (json_node_get_string (fit), ==, "pad");
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(InbApplication) app = NULL;
+  int ret;
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
   /* One application per process: it owns its object path on the bus. */
-  app = make_app ();
+  the_app = make_app ();
 
-  g_test_add_data_func ("/window/basic", app, test_window_basic);
-  g_test_add_data_func ("/window/dialogs", app, test_window_dialogs);
-  g_test_add_data_func ("/window/narrow", app, test_window_narrow);
-  g_test_add_data_func ("/window/remembers", app, test_window_remembers);
-  g_test_add_data_func ("/window/frame-counts", app, test_window_frame_counts);
-  g_test_add_data_func ("/window/player-keys", app, test_window_player_keys);
-  g_test_add_data_func ("/window/player-overlay", app, test_window_player_overlay);
+  g_test_add ("/window/basic", Fixture, NULL, fixture_setup, test_window_basic, fixture_teardown);
+  g_test_add ("/window/dialogs", Fixture, NULL, fixture_setup_window, test_window_dialogs, fixture_teardown);
+  g_test_add ("/window/narrow", Fixture, NULL, fixture_setup_window, test_window_narrow, fixture_teardown);
+  g_test_add ("/window/remembers", Fixture, NULL, fixture_setup, test_window_remembers, fixture_teardown);
+  g_test_add ("/window/frame-counts", Fixture, NULL, fixture_setup_window, test_window_frame_counts, fixture_teardown);
+  g_test_add ("/window/player-keys", Fixture, NULL, fixture_setup_window, test_window_player_keys, fixture_teardown);
+  g_test_add ("/window/player-overlay", Fixture, NULL, fixture_setup_window, test_window_player_overlay, fixture_teardown);
+  g_test_add ("/window/default-fit", Fixture, NULL, fixture_setup_window, test_window_default_fit, fixture_teardown);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  g_clear_object (&the_app);
+
+  return ret;
 }
