@@ -5,6 +5,9 @@
  */
 #include "config.h"
 
+#include <libintl.h>
+#include <locale.h>
+
 #include "inb-backend.h"
 #include "inb-model.h"
 #include "inb-schema.h"
@@ -367,6 +370,93 @@ test_schema_local_resource (void)
   g_assert_cmpuint (inb_model_get_size_alignment (model), ==, 8);
 }
 
+static InbModel *
+find_model (GPtrArray  *models,
+            const char *id)
+{
+  for (guint i = 0; i < models->len; i++)
+    if (g_str_equal (inb_model_get_id (g_ptr_array_index (models, i)), id))
+      return g_ptr_array_index (models, i);
+
+  g_error ("No model %s", id);
+}
+
+/* In the child: the catalogue of tests/i18n/xx.po (built by msgfmt) as
+ * language "xx"; the real DashScope schema, read after that, speaks it
+ * wherever it has a translation (through g_dgettext: the strings reach
+ * translators through resources/schemas/schema-strings.c), and English
+ * elsewhere. */
+static void
+test_schema_translated_child (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) models = NULL;
+  g_autoptr(JsonObject) source = NULL;
+  g_autofree char *mo = g_test_build_filename (G_TEST_BUILT, "inbetween-xx.mo", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("inb-schema-i18n-XXXXXX", &error);
+  g_autofree char *messages = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  InbModel *model;
+  const InbParamSpec *resolution;
+  const InbParamSpec *watermark;
+
+  g_assert_no_error (error);
+  messages = g_build_filename (dir, "xx", "LC_MESSAGES", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (messages, 0700), ==, 0);
+  copy = g_build_filename (messages, GETTEXT_PACKAGE ".mo", NULL);
+  g_file_get_contents (mo, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (copy, contents, length, &error);
+  g_assert_no_error (error);
+
+  /* Not "C", where gettext ignores LANGUAGE; no textdomain() call, so the
+   * lookups below only work through g_dgettext (GETTEXT_PACKAGE, …). */
+  g_setenv ("LANGUAGE", "xx", TRUE);
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+  g_assert_nonnull (bindtextdomain (GETTEXT_PACKAGE, dir));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+
+  models = inb_model_list_new_from_resource (RESOURCE_BASE "/schemas/dashscope.json", &error);
+  g_assert_no_error (error);
+  model = find_model (models, "wan2.2-kf2v-flash");
+  g_assert_cmpstr (inb_model_get_title (model), ==, "Ŵan 2.2 ƒirst+last ƒrame (flash) [xx]");
+  g_assert_cmpstr (inb_model_get_description (model), ==, "[xx] the model's description");
+
+  resolution = inb_schema_lookup (inb_model_get_schema (model), "resolution");
+  g_assert_cmpstr (resolution->title, ==, "Résolution [xx]");
+  g_assert_cmpstr (resolution->description, ==, "[xx] the resolution's description");
+  g_assert_cmpstr (resolution->enum_labels[0], ==, "480P");
+  g_assert_cmpstr (resolution->enum_labels[1], ==, "720P (ĤD) [xx]");
+  g_assert_cmpstr (resolution->enum_labels[2], ==, "1080P (Full HD)");
+  /* The values sent stay as they are */
+  g_assert_cmpstr (resolution->enum_values[1], ==, "720P");
+  /* Untranslated strings stay English */
+  watermark = inb_schema_lookup (inb_model_get_schema (model), "watermark");
+  g_assert_cmpstr (watermark->title, ==, "Watermark");
+
+  /* What machines read (`backends --json`) is the schema as written */
+  source = inb_model_to_json (model);
+  g_assert_cmpstr (json_object_get_string_member (source, "title"), ==, "Wan 2.2 first+last frame (flash)");
+
+  inb_test_rm_rf (dir);
+}
+
+/* The locale is the process's: the lookups run in a child of their own. */
+static void
+test_schema_translated (void)
+{
+  if (g_test_subprocess ())
+    {
+      test_schema_translated_child ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_frame_size (void)
 {
@@ -417,6 +507,7 @@ main (int   argc,
   g_test_add_func ("/schema/frame-rule-duration", test_schema_frame_rule_duration);
   g_test_add_func ("/schema/local-resource", test_schema_local_resource);
   g_test_add_func ("/schema/frame-size", test_frame_size);
+  g_test_add_func ("/schema/translated", test_schema_translated);
 
   return g_test_run ();
 }
