@@ -302,48 +302,108 @@ inb_fidelity_compare (InbImage       *frame,
 
 /* ------------------------------------------------------------ measuring */
 
-/* Decodes @clip's first and last frames exactly (16-bit conversion). */
+/* Decodes @clip's first and last frames exactly (16-bit conversion), and
+ * with @middle its middle frame, in one pass. @n_frames: the frame count
+ * when the caller knows it (0: counted first). */
 static gboolean
 read_ends (const char    *clip,
+           guint          known_frames,
            InbImage     **first,
            InbImage     **last,
+           InbImage     **middle,
            guint         *n_frames,
            GCancellable  *cancellable,
            GError       **error)
 {
   g_autoptr(InbExportSource) source = NULL;
-  InbClipInfo info;
-  guint wanted[2];
+  g_autoptr(InbImage) mid = NULL;
+  InbClipInfo info = { known_frames, };
+  guint wanted[3];
+  guint n_wanted = 0;
 
-  if (!_inb_export_probe_clip (clip, &info, cancellable, error))
+  if (known_frames == 0 && !_inb_export_probe_clip (clip, &info, cancellable, error))
     return FALSE;
 
-  wanted[0] = 0;
-  wanted[1] = info.n_frames - 1;
-  source = _inb_export_source_new (clip, 0, 0, INB_EXPORT_SOURCE_PRECISE, wanted, info.n_frames > 1 ? 2 : 1, error);
+  /* 0, the middle, the last: sorted and distinct */
+  wanted[n_wanted++] = 0;
+  if (middle != NULL && info.n_frames / 2 > 0 && info.n_frames / 2 < info.n_frames - 1)
+    wanted[n_wanted++] = info.n_frames / 2;
+  if (info.n_frames > 1)
+    wanted[n_wanted++] = info.n_frames - 1;
+
+  source = _inb_export_source_new (clip, 0, 0, INB_EXPORT_SOURCE_PRECISE, wanted, n_wanted, error);
   if (source == NULL)
     return FALSE;
 
-  *first = _inb_export_source_next (source, NULL, cancellable, error);
-  if (*first == NULL)
-    goto fail;
-  if (info.n_frames > 1)
+  for (guint i = 0; i < n_wanted; i++)
     {
-      *last = _inb_export_source_next (source, NULL, cancellable, error);
-      if (*last == NULL)
+      InbImage *image = _inb_export_source_next (source, NULL, cancellable, error);
+
+      if (image == NULL)
         goto fail;
+      if (wanted[i] == 0)
+        *first = image;
+      else if (wanted[i] == info.n_frames - 1)
+        *last = image;
+      else
+        mid = image;
     }
-  else
+
+  if (*last == NULL)
     *last = inb_image_ref (*first);
+  if (middle != NULL)
+    *middle = mid != NULL ? g_steal_pointer (&mid) : inb_image_ref (*first);
   *n_frames = info.n_frames;
   return TRUE;
 
 fail:
   g_clear_pointer (first, inb_image_unref);
+  g_clear_pointer (last, inb_image_unref);
   if (error != NULL && *error == NULL)
     g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_SOURCE,
                  _("The clip “%s” ended before its last frame could be read"), clip);
   return FALSE;
+}
+
+/**
+ * inb_fidelity_measure_clip:
+ * @n_frames: the clip's frame count when known (it saves a pass), else 0
+ * @middle: (out) (optional) (transfer full): its middle frame, decoded in
+ *   the same pass (a take's thumbnail)
+ *
+ * inb_fidelity_measure() for the end of a take: one decoding pass.
+ */
+gboolean
+inb_fidelity_measure_clip (const char    *clip,
+                           guint          n_frames,
+                           const char    *first_png,
+                           const char    *last_png,
+                           InbFidelity   *result,
+                           InbImage     **middle,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_autoptr(InbImage) clip_first = NULL;
+  g_autoptr(InbImage) clip_last = NULL;
+  g_autoptr(InbImage) key_first = NULL;
+  g_autoptr(InbImage) key_last = NULL;
+  guint counted = 0;
+
+  g_return_val_if_fail (clip != NULL && first_png != NULL && last_png != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  memset (result, 0, sizeof *result);
+  if (!(key_first = inb_fidelity_load_keyframe (first_png, error)) ||
+      !(key_last = inb_fidelity_load_keyframe (last_png, error)) ||
+      !read_ends (clip, n_frames, &clip_first, &clip_last, middle, &counted, cancellable, error))
+    return FALSE;
+
+  inb_fidelity_compare (clip_first, key_first, &result->first);
+  inb_fidelity_compare (clip_last, key_last, &result->last);
+  result->n_frames = counted;
+  result->drift = MAX (result->first.colour_shift, result->last.colour_shift) > INB_FIDELITY_DRIFT_THRESHOLD;
+
+  return TRUE;
 }
 
 gboolean
@@ -354,27 +414,7 @@ inb_fidelity_measure (const char    *clip,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  g_autoptr(InbImage) clip_first = NULL;
-  g_autoptr(InbImage) clip_last = NULL;
-  g_autoptr(InbImage) key_first = NULL;
-  g_autoptr(InbImage) key_last = NULL;
-  guint n_frames = 0;
-
-  g_return_val_if_fail (clip != NULL && first_png != NULL && last_png != NULL, FALSE);
-  g_return_val_if_fail (result != NULL, FALSE);
-
-  memset (result, 0, sizeof *result);
-  if (!(key_first = inb_fidelity_load_keyframe (first_png, error)) ||
-      !(key_last = inb_fidelity_load_keyframe (last_png, error)) ||
-      !read_ends (clip, &clip_first, &clip_last, &n_frames, cancellable, error))
-    return FALSE;
-
-  inb_fidelity_compare (clip_first, key_first, &result->first);
-  inb_fidelity_compare (clip_last, key_last, &result->last);
-  result->n_frames = n_frames;
-  result->drift = MAX (result->first.colour_shift, result->last.colour_shift) > INB_FIDELITY_DRIFT_THRESHOLD;
-
-  return TRUE;
+  return inb_fidelity_measure_clip (clip, 0, first_png, last_png, result, NULL, cancellable, error);
 }
 
 typedef struct

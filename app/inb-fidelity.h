@@ -64,6 +64,16 @@ gboolean     inb_fidelity_measure       (const char      *clip,
                                          InbFidelity     *result,
                                          GCancellable    *cancellable,
                                          GError         **error);
+/* The same, knowing the frame count (0: counted), and the middle frame
+ * decoded in the same pass. */
+gboolean     inb_fidelity_measure_clip  (const char      *clip,
+                                         guint            n_frames,
+                                         const char      *first_png,
+                                         const char      *last_png,
+                                         InbFidelity     *result,
+                                         InbImage       **middle,
+                                         GCancellable    *cancellable,
+                                         GError         **error);
 /* The same for a take (its clip.mp4, first.png, last.png), in a thread;
  * the callback runs on the caller's main context. */
 void         inb_fidelity_measure_take_async  (InbTake             *take,

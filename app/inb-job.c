@@ -648,18 +648,21 @@ thumbnail_worker (GTask        *task,
   guint n_frames = inb_result_get_n_frames (result);
   InbFidelity fidelity;
 
-  frame = inb_video_read_frame (inb_result_get_clip_path (result), n_frames / 2, &error);
-  if (frame == NULL || !inb_take_write_thumbnail (self->take, frame, &error))
-    {
-      /* A missing thumbnail never fails a finished take. */
-      g_warning ("No thumbnail for take %s: %s", inb_take_get_id (self->take), error->message);
-      g_clear_error (&error);
-    }
-
-  /* Nor does a fidelity that cannot be measured */
-  if (!inb_fidelity_measure (inb_result_get_clip_path (result), first, last, &fidelity, cancellable, &error))
+  /* One decoding pass: the ends against the keyframes, the middle for the
+   * thumbnail; neither failing ever fails a finished take */
+  if (!inb_fidelity_measure_clip (inb_result_get_clip_path (result), n_frames, first, last,
+                                  &fidelity, &frame, cancellable, &error))
     {
       g_debug ("Take %s: fidelity not measured: %s", inb_take_get_id (self->take), error->message);
+      g_clear_error (&error);
+      frame = inb_video_read_frame (inb_result_get_clip_path (result), n_frames / 2, &error);
+    }
+
+  if (frame == NULL || !inb_take_write_thumbnail (self->take, frame, &error))
+    g_warning ("No thumbnail for take %s: %s", inb_take_get_id (self->take), error->message);
+
+  if (fidelity.n_frames == 0)
+    {
       g_task_return_pointer (task, NULL, NULL);
       return;
     }
