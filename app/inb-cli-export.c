@@ -13,137 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "inb-cli.h"
-#include "inb-cli-export.h"
+#include "inb-cli-private.h"
 #include "inb-exporter.h"
 #include "inb-fs.h"
+#include "inb-library.h"
 #include "inb-take.h"
-
-static void G_GNUC_PRINTF (1, 2)
-print_error (const char *format,
-             ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_printerr ("inbetween: %s\n", message);
-}
-
-static gboolean
-is_take_dir (const char *takes_dir,
-             const char *name)
-{
-  g_autofree char *manifest = g_build_filename (takes_dir, name, "take.json", NULL);
-
-  return name[0] != '.' && g_file_test (manifest, G_FILE_TEST_IS_REGULAR);
-}
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-char *
-inb_cli_export_resolve_take (const char  *takes_dir,
-                             const char  *name,
-                             GError     **error)
-{
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GPtrArray) matches = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *best = NULL;
-  g_autofree char *best_created = NULL;
-  const char *entry;
-  gboolean last;
-
-  g_return_val_if_fail (takes_dir != NULL && name != NULL, NULL);
-
-  if (*name == '\0' || strchr (name, '/') != NULL || g_str_equal (name, ".") || g_str_equal (name, ".."))
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("“%s” is not a take id"), name);
-      return NULL;
-    }
-  if (!g_str_equal (name, "last") && is_take_dir (takes_dir, name))
-    return g_build_filename (takes_dir, name, NULL);
-
-  dir = g_dir_open (takes_dir, 0, NULL);
-  if (dir == NULL)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("There are no takes yet (no folder %s)"), takes_dir);
-      return NULL;
-    }
-
-  last = g_str_equal (name, "last");
-  while ((entry = g_dir_read_name (dir)) != NULL)
-    {
-      if (!is_take_dir (takes_dir, entry))
-        continue;
-      if (!last)
-        {
-          if (g_str_has_prefix (entry, name))
-            g_ptr_array_add (matches, g_strdup (entry));
-          continue;
-        }
-      else
-        {
-          g_autofree char *path = g_build_filename (takes_dir, entry, NULL);
-          g_autoptr(InbTake) take = inb_take_load (path, NULL);
-          g_autoptr(JsonObject) manifest = NULL;
-          const char *created;
-
-          if (take == NULL || g_strcmp0 (inb_take_get_state (take), "done") != 0)
-            continue;
-          manifest = inb_take_to_json (take);
-          created = json_object_get_string_member_with_default (manifest, "created", "");
-          if (best == NULL || g_strcmp0 (created, best_created) > 0 ||
-              (g_strcmp0 (created, best_created) == 0 && g_strcmp0 (entry, best) > 0))
-            {
-              g_free (best);
-              g_free (best_created);
-              best = g_strdup (entry);
-              best_created = g_strdup (created);
-            }
-        }
-    }
-
-  if (last)
-    {
-      if (best == NULL)
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("There is no finished take to export yet"));
-          return NULL;
-        }
-      return g_build_filename (takes_dir, best, NULL);
-    }
-
-  if (matches->len == 1)
-    return g_build_filename (takes_dir, (char *) g_ptr_array_index (matches, 0), NULL);
-
-  if (matches->len == 0)
-    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                 _("No take “%s”; see “inbetween history”"), name);
-  else
-    {
-      g_autoptr(GString) list = g_string_new (NULL);
-
-      g_ptr_array_sort (matches, compare_names);
-      for (guint i = 0; i < MIN (matches->len, 5); i++)
-        g_string_append_printf (list, "%s%s", i ? ", " : "", (char *) g_ptr_array_index (matches, i));
-      if (matches->len > 5)
-        g_string_append (list, ", …");
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("“%s” matches %u takes (%s); give more of the id"), name, matches->len, list->str);
-    }
-  return NULL;
-}
 
 typedef struct
 {
@@ -215,8 +89,9 @@ export_done_cb (GObject      *object,
 }
 
 int
-inb_cli_export (int    argc,
-                char **argv)
+inb_cli_export (InbSession  *session,
+                int          argc,
+                char       **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -229,10 +104,12 @@ inb_cli_export (int    argc,
   g_autofree char *trim = NULL;
   g_autofree char *loop = NULL;
   g_autofree char *takes_dir = NULL;
-  g_autofree char *take_dir = NULL;
+  g_autoptr(InbLibrary) library = NULL;
+  InbTakeEntry *entry;
   g_auto(GStrv) rest = NULL;
   gboolean pingpong = FALSE, colour_match = FALSE, force = FALSE, quiet = FALSE;
   InbExportOptions options;
+  int status;
   ExportRun run = { 0 };
   guint sigint_id, sigterm_id;
   const GOptionEntry entries[] = {
@@ -247,35 +124,30 @@ inb_cli_export (int    argc,
     { "color-match", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &colour_match, NULL, NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Replace OUT if it exists"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not show progress"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("TAKE") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
 
   g_return_val_if_fail (argc >= 1, INB_EXIT_USAGE);
 
-  context = g_option_context_new (_("TAKE — write a take’s clip in another format"));
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  context = inb_cli_context_new (_("TAKE — write a take’s clip in another format"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context,
     _("TAKE is a take id, a unique beginning of one, or “last” (the newest finished take).\n"
       "The take’s settings are embedded in the file (never an API key).\n"
       "Exit status: 0 done, 2 invalid usage or input (nothing written), 3 the export failed, 130 interrupted."));
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      print_error ("%s", error->message);
-      g_printerr (_("Try “inbetween %s --help”.\n"), "export");
-      return INB_EXIT_USAGE;
-    }
+  if ((status = inb_cli_parse_options (context, &argc, &argv)) != INB_EXIT_OK)
+    return status;
 
   if (rest == NULL || g_strv_length (rest) != 1)
     {
-      print_error (_("export needs exactly one TAKE (got %u)"), rest ? g_strv_length (rest) : 0);
+      inb_cli_print_error (_("export needs exactly one TAKE (got %u)"), rest ? g_strv_length (rest) : 0);
       return INB_EXIT_USAGE;
     }
   if (output == NULL)
     {
-      print_error ("%s", _("export needs -o OUT, the file to write"));
+      inb_cli_print_error ("%s", _("export needs -o OUT, the file to write"));
       return INB_EXIT_USAGE;
     }
 
@@ -290,15 +162,17 @@ inb_cli_export (int    argc,
       (loop != NULL && !inb_export_parse_loop (loop, &options.loop, &error)) ||
       !inb_export_options_validate (&options, &error))
     {
-      print_error ("%s", error->message);
+      inb_cli_print_error ("%s", error->message);
       return INB_EXIT_USAGE;
     }
 
   takes_dir = inb_fs_get_takes_dir ();
-  take_dir = inb_cli_export_resolve_take (takes_dir, rest[0], &error);
-  if (take_dir == NULL || !(take = inb_take_load (take_dir, &error)))
+  library = inb_library_new (takes_dir);
+  if (!inb_library_load (library, NULL, &error) ||
+      (entry = inb_library_resolve_clip (library, rest[0], &error)) == NULL ||
+      !(take = inb_take_load (inb_take_entry_get_dir (entry), &error)))
     {
-      print_error ("%s", error->message);
+      inb_cli_print_error ("%s", error->message);
       return INB_EXIT_USAGE;
     }
 
@@ -332,11 +206,11 @@ inb_cli_export (int    argc,
   error = g_steal_pointer (&run.error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      print_error ("%s", _("Cancelled; nothing was written"));
+      inb_cli_print_error ("%s", _("Cancelled; nothing was written"));
       return INB_EXIT_INTERRUPTED;
     }
 
-  print_error ("%s", error->message);
+  inb_cli_print_error ("%s", error->message);
   if (error->domain == INB_EXPORT_ERROR &&
       (error->code == INB_EXPORT_ERROR_INVALID || error->code == INB_EXPORT_ERROR_EXISTS ||
        error->code == INB_EXPORT_ERROR_SOURCE))

@@ -381,7 +381,7 @@ parse_generate_options (Options   *o,
     { "force", 0, 0, G_OPTION_ARG_NONE, &o->force, N_("Replace OUT if it exists (a regular file only)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Print the result as one JSON object"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("Do not show progress"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, N_("FIRST LAST") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, NULL },
     { NULL }
   };
 

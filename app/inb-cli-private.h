@@ -80,5 +80,8 @@ int             inb_cli_reroll        (InbSession      *session,
 int             inb_cli_delete        (InbSession      *session,
                                        int              argc,
                                        char           **argv);
+int             inb_cli_export        (InbSession      *session,
+                                       int              argc,
+                                       char           **argv);
 
 G_END_DECLS

@@ -16,22 +16,13 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "inb-cli-export.h"
 #include "inb-cli-private.h"
-
-static int
-run_export (InbSession  *session,
-            int          argc,
-            char       **argv)
-{
-  return inb_cli_export (argc, argv);
-}
 
 static const InbCliVerb verbs[] = {
   { "generate", N_("Make a clip from two keyframes"), inb_cli_generate, TRUE },
   { "backends", N_("List backends, models and their parameters"), inb_cli_backends, TRUE },
   { "history", N_("List stored takes"), inb_cli_history, FALSE },
-  { "export", N_("Re-encode a take: MP4, WebM, ProRes, GIF, WebP or PNG frames"), run_export, FALSE },
+  { "export", N_("Re-encode a take: MP4, WebM, ProRes, GIF, WebP or PNG frames"), inb_cli_export, FALSE },
   { "reroll", N_("Make a take again with a new seed (or several)"), inb_cli_reroll, TRUE },
   { "delete", N_("Delete takes and their files"), inb_cli_delete, TRUE },
   { "resume", N_("Finish hosted jobs left unfinished by a crash or a quit"), inb_cli_resume, TRUE },
@@ -104,8 +95,16 @@ inb_cli_parse_options (GOptionContext   *context,
                        char           ***argv)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *verb_prgname = g_strdup_printf ("%s %s", g_get_prgname (), (*argv)[0]);
+  g_autofree char *prgname = g_strdup (g_get_prgname ());
+  gboolean parsed;
 
-  if (!g_option_context_parse (context, argc, argv, &error))
+  /* --help writes “PRGNAME [OPTION…]”: name the verb there too */
+  g_set_prgname (verb_prgname);
+  parsed = g_option_context_parse (context, argc, argv, &error);
+  g_set_prgname (prgname);
+
+  if (!parsed)
     {
       inb_cli_print_error ("%s", error->message);
       g_printerr (_("Try “inbetween %s --help”.\n"), (*argv)[0]);

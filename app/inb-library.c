@@ -946,6 +946,52 @@ inb_library_resolve (InbLibrary  *self,
   return NULL;
 }
 
+static gboolean
+entry_has_final_clip (InbTakeEntry *entry)
+{
+  return inb_take_entry_get_state (entry) == INB_JOB_DONE && inb_take_entry_get_has_clip (entry);
+}
+
+InbTakeEntry *
+inb_library_resolve_clip (InbLibrary  *self,
+                          const char  *name,
+                          GError     **error)
+{
+  InbTakeEntry *entry;
+
+  g_return_val_if_fail (INB_IS_LIBRARY (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (g_str_equal (name, "last"))
+    {
+      GListModel *takes = G_LIST_MODEL (self->store);   /* newest first */
+
+      for (guint i = 0; i < g_list_model_get_n_items (takes); i++)
+        {
+          g_autoptr(InbTakeEntry) item = g_list_model_get_item (takes, i);
+
+          if (entry_has_final_clip (item))
+            return item;   /* the store keeps it */
+        }
+      g_set_error_literal (error, INB_LIBRARY_ERROR, INB_LIBRARY_ERROR_NOT_FOUND,
+                           _("No take has a clip yet"));
+      return NULL;
+    }
+
+  if ((entry = inb_library_resolve (self, name, error)) == NULL)
+    return NULL;
+  if (!entry_has_final_clip (entry))
+    {
+      g_set_error (error, INB_LIBRARY_ERROR, INB_LIBRARY_ERROR_NOT_FOUND,
+                   inb_take_entry_get_state (entry) < INB_JOB_DONE
+                   ? _("Take %s is still being made; it has no clip yet")
+                   : _("Take %s has no clip (it did not finish)"),
+                   inb_take_entry_get_id (entry));
+      return NULL;
+    }
+  return entry;
+}
+
 /* Editing what the artist keeps ---------------------------------------------- */
 
 typedef enum

@@ -81,6 +81,12 @@ InbTakeEntry *inb_library_lookup          (InbLibrary           *self,
 InbTakeEntry *inb_library_resolve         (InbLibrary           *self,
                                            const char           *name,
                                            GError              **error);
+/* The same for a take whose clip is wanted: "last" is the newest take
+ * with a clip, and a take without one (failed, still running) is refused
+ * with a message that says why. */
+InbTakeEntry *inb_library_resolve_clip    (InbLibrary           *self,
+                                           const char           *name,
+                                           GError              **error);
 
 /* A take being made in this process: listed at once, followed through
  * its job, read again from disk when it ends. */

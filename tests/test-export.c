@@ -19,8 +19,8 @@
 #include <glib/gstdio.h>
 #include <webp/demux.h>
 
-#include "inb-cli-export.h"
 #include "inb-exporter.h"
+#include "inb-library.h"
 #include "inb-take.h"
 #include "inb-test-utils.h"
 #include "inb-video-reader.h"
@@ -1088,12 +1088,13 @@ run_cli (const char  *stdout_expect,
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  const char *exe = g_getenv ("INB_TEST_EXPORT_CLI");
+  const char *exe = g_getenv ("INB_BINARY");
   const char *arg;
   int status = 0;
   va_list args;
 
   g_ptr_array_add (argv, (char *) exe);
+  g_ptr_array_add (argv, (char *) "export");
   va_start (args, stdout_expect);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (char *) arg);
@@ -1116,29 +1117,45 @@ test_cli (void)
   g_autofree char *target = g_build_filename (out_dir, "cli.gif", NULL);
   g_autofree char *target2 = g_build_filename (out_dir, "cli2.mp4", NULL);
   g_autofree char *takes = g_build_filename (data_dir, "inbetween", "takes", NULL);
-  g_autofree char *resolved = NULL;
+  g_autofree char *running_dir = g_build_filename (takes, "20260101-130000-def456", NULL);
+  g_autoptr(InbLibrary) library = NULL;
+  g_autoptr(InbTake) running = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) metadata = NULL;
+  InbTakeEntry *entry;
 
-  if (g_getenv ("INB_TEST_EXPORT_CLI") == NULL)
+  if (g_getenv ("INB_BINARY") == NULL)
     {
-      g_test_skip ("INB_TEST_EXPORT_CLI is not set");
+      g_test_skip ("INB_BINARY is not set");
       return;
     }
 
-  /* an id, a prefix, "last" (the newest finished take) */
-  resolved = inb_cli_export_resolve_take (takes, "20260101", &error);
-  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);   /* two takes start so */
+  /* the newer take is being made: its lock is held (here, by this test) */
+  running = inb_take_load (running_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (inb_take_acquire_lock (running, &error));
+  g_assert_no_error (error);
+
+  /* an id, a prefix, "last" (the newest take with a clip), as the export
+   * verb resolves them */
+  library = inb_library_new (takes);
+  g_assert_true (inb_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (inb_library_resolve_clip (library, "20260101", &error));
+  g_assert_error (error, INB_LIBRARY_ERROR, INB_LIBRARY_ERROR_AMBIGUOUS);   /* two takes start so */
   g_assert_nonnull (strstr (error->message, "2 takes"));
   g_clear_error (&error);
-  resolved = inb_cli_export_resolve_take (takes, "20260101-12", &error);
+  entry = inb_library_resolve_clip (library, "20260101-12", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (resolved, ==, take_dir);
-  g_clear_pointer (&resolved, g_free);
-  resolved = inb_cli_export_resolve_take (takes, "last", &error);
+  g_assert_cmpstr (inb_take_entry_get_dir (entry), ==, take_dir);
+  entry = inb_library_resolve_clip (library, "last", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (resolved, ==, take_dir);   /* the newer one is still running */
-  g_clear_pointer (&resolved, g_free);
+  g_assert_cmpstr (inb_take_entry_get_dir (entry), ==, take_dir);   /* the newer one is still running */
+  g_assert_null (inb_library_resolve_clip (library, "20260101-13", &error));
+  g_assert_error (error, INB_LIBRARY_ERROR, INB_LIBRARY_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "still being made"));
+  g_clear_error (&error);
+  g_clear_object (&library);
 
   g_assert_cmpint (run_cli (target, "last", "-f", "gif", "--scale", "80", "-o", target, "-q", NULL), ==, 0);
   metadata = inb_export_read_metadata (target, &error);
@@ -1149,6 +1166,7 @@ test_cli (void)
   g_assert_cmpint (run_cli (NULL, "last", "-f", "avi", "-o", target2, NULL), ==, 2);
   g_assert_cmpint (run_cli (NULL, "last", "-f", "mp4", "--trim", "9:3", "-o", target2, NULL), ==, 2);
   g_assert_cmpint (run_cli (NULL, "nope", "-o", target2, NULL), ==, 2);
+  g_assert_cmpint (run_cli (NULL, "20260101-13", "-o", target2, NULL), ==, 2);   /* no clip yet */
   g_assert_cmpint (run_cli (NULL, TAKE_ID, NULL), ==, 2);
   /* the target exists: 2 without --force, 0 with */
   g_assert_cmpint (run_cli (NULL, TAKE_ID, "-f", "gif", "--scale", "80", "-o", target, "-q", NULL), ==, 2);
@@ -1166,18 +1184,18 @@ test_cli_interrupt (void)
   g_autofree char *target = g_build_filename (out_dir, "slow.mov", NULL);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
-  const char *exe = g_getenv ("INB_TEST_EXPORT_CLI");
+  const char *exe = g_getenv ("INB_BINARY");
   gint64 deadline;
 
   if (exe == NULL)
     {
-      g_test_skip ("INB_TEST_EXPORT_CLI is not set");
+      g_test_skip ("INB_BINARY is not set");
       return;
     }
 
   /* ProRes at 96 fps (engine in-betweens) takes seconds */
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                              exe, TAKE_ID, "-f", "prores", "--fps", "96", "-o", target, "-q", NULL);
+                              exe, "export", TAKE_ID, "-f", "prores", "--fps", "96", "-o", target, "-q", NULL);
   g_assert_no_error (error);
 
   /* wait until the temporary file exists, then interrupt */

@@ -8,7 +8,7 @@
 # engine (`inbetween generate`, in a scratch XDG_DATA_HOME), then times,
 # in interleaved pairs so the machine's load hits both alike:
 #
-#   ours:   inb-test-export-cli last -f mp4 -o OUT --force -q
+#   ours:   inbetween export last -f mp4 -o OUT --force -q
 #   anchor: ffmpeg -i clip.mp4 -c:v libx264 -preset superfast -crf 18
 #           -pix_fmt yuv420p OUT           (the same frames, preset, quality)
 #
@@ -48,8 +48,8 @@ def main():
     args = parser.parse_args()
 
     inbetween = os.path.join(args.build, "inbetween")
-    exporter = os.path.join(args.build, "tests", "inb-test-export-cli")
-    for exe in (inbetween, exporter):
+    exporter = [inbetween, "export"]
+    for exe in (inbetween,):
         if not os.access(exe, os.X_OK):
             sys.exit(f"run.py: {exe} is missing; build first (meson compile -C {args.build})")
 
@@ -70,10 +70,10 @@ def main():
         ours_mp4 = os.path.join(tmp, "ours.mp4")
         ffmpeg_mp4 = os.path.join(tmp, "ffmpeg.mp4")
         gif = os.path.join(tmp, "ours.gif")
-        ours_cmd = [exporter, "last", "-f", "mp4", "-o", ours_mp4, "--force", "-q"]
+        ours_cmd = exporter + ["last", "-f", "mp4", "-o", ours_mp4, "--force", "-q"]
         ffmpeg_cmd = ["ffmpeg", "-v", "error", "-y", "-i", clip, "-c:v", "libx264", "-preset", "superfast",
                       "-crf", "18", "-pix_fmt", "yuv420p", ffmpeg_mp4]
-        gif_cmd = [exporter, "last", "-f", "gif", "--scale", "480", "-o", gif, "--force", "-q"]
+        gif_cmd = exporter + ["last", "-f", "gif", "--scale", "480", "-o", gif, "--force", "-q"]
 
         # One warm-up of each: page cache and plug-in registry.
         timed(ours_cmd, env)
