@@ -27,13 +27,14 @@ MIN_GNOME_RUNTIME = 43
 
 # What org.gnome.Sdk 50 provides of what meson.build asks pkg-config for
 # (gnome-build-meta gnome-50: elements/sdk/*.bst and sdk-platform.bst;
-# freedesktop-sdk 25.08: elements/platform.bst). giflib is in the runtime
-# but ships no pkg-config file; libimagequant is not in it at all.
+# freedesktop-sdk 25.08: elements/platform.bst, which has libjpeg-turbo and
+# zlib). giflib is in the runtime but ships no pkg-config file;
+# libimagequant is not in it at all.
 RUNTIME_PROVIDES = {
     'glib-2.0', 'gio-2.0', 'gio-unix-2.0', 'gobject-2.0', 'gdk-pixbuf-2.0',
     'json-glib-1.0', 'libsoup-3.0', 'libsecret-1', 'gtk4', 'libadwaita-1',
     'gstreamer-1.0', 'gstreamer-app-1.0', 'gstreamer-video-1.0', 'gstreamer-pbutils-1.0',
-    'libcurl', 'libwebp', 'libwebpmux', 'libwebpdemux',
+    'libcurl', 'libwebp', 'libwebpmux', 'libwebpdemux', 'libjpeg', 'zlib',
 }
 # What each module of the manifest builds, by pkg-config name.
 MODULE_PROVIDES = {
