@@ -4,8 +4,9 @@
 
 Runs every case of one test of the build alone (-p), then all of them in
 reverse order, then in N shuffled orders (GLib 2.74 cannot shuffle; -p
-lists run in the order given), with the environment tests/meson.build
-gives that test. Display tests need a display:
+lists run in the order given), then each case twice in a row (what a case
+leaves behind meets itself), with the environment tests/meson.build gives
+that test. Display tests need a display:
 
     GDK_BACKEND=x11 GSK_RENDERER=cairo dbus-run-session -- \\
       xvfb-run -a -s "-screen 0 1280x800x24" \\
@@ -52,6 +53,18 @@ def run(test, args, timeout):
     }
 
 
+def plan(cases, opts):
+    runs = [(f'alone {c}', [c]) for c in cases]
+    runs.append(('reversed', list(reversed(cases))))
+    rng = random.Random(opts.seed)
+    for i in range(opts.shuffles):
+        order = cases[:]
+        rng.shuffle(order)
+        runs.append((f'shuffle {i + 1} (seed {opts.seed})', order))
+    runs.append(('each twice in a row', [c for c in cases for _ in range(2)]))
+    return runs
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('builddir')
@@ -59,6 +72,8 @@ def main():
     parser.add_argument('--shuffles', type=int, default=2)
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument('--timeout', type=int, default=900)
+    parser.add_argument('--order', help='run only this order (cases separated by spaces), '
+                        'e.g. one that failed')
     opts = parser.parse_args()
 
     test = load_test(opts.builddir, opts.test)
@@ -68,14 +83,10 @@ def main():
     if not cases:
         sys.exit(f'{opts.test} -l listed no cases')
 
-    runs = [(f'alone {c}', [c]) for c in cases]
-    runs.append(('reversed', list(reversed(cases))))
-    rng = random.Random(opts.seed)
-    for i in range(opts.shuffles):
-        order = cases[:]
-        rng.shuffle(order)
-        runs.append((f'shuffle {i + 1} (seed {opts.seed})', order))
-
+    if opts.order:
+        runs = [('given order', opts.order.split())]
+    else:
+        runs = plan(cases, opts)
     failures = 0
     for label, order in runs:
         args = [a for c in order for a in ('-p', c)]

@@ -24,6 +24,10 @@
 #include "inb-test-gtk.h"
 #include "inb-window-private.h"
 
+/* Each case gets a window of its own, made from the default settings, and
+ * loads what it needs itself; nothing of a case (its window, its settings,
+ * a take still running) reaches the next. The application, the folder the
+ * takes go to and the keyframe files are the process's. */
 typedef struct
 {
   InbApplication *app;
@@ -33,15 +37,90 @@ typedef struct
   char           *last_png;
 } Fixture;
 
+static InbApplication *the_app;
+static char *the_dir;
+
 /* The shared loop of inb-test-gtk.h, with this file's checks (each takes
  * the Fixture). */
 #define wait_until(f, check, data, seconds) \
   inb_test_wait_until ((f), (InbTestCheck) (check), (data), (seconds))
 
 static void
-test_authoring_drop_paste_swap (gconstpointer data)
+reset_settings (GSettings *settings)
 {
-  Fixture *f = (Fixture *) data;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+/* A new window of 1200 × 780 on the screen, drawn, on the local model. */
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->app = the_app;
+  f->dir = the_dir;
+  f->first_png = g_build_filename (the_dir, "first.png", NULL);
+  f->last_png = g_build_filename (the_dir, "last.png", NULL);
+  reset_settings (inb_application_get_settings (f->app));
+
+  f->window = inb_window_new (f->app);
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 780);
+  gtk_window_present (GTK_WINDOW (f->window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_true (inb_window_select_model (f->window, "local", NULL));
+}
+
+static gboolean
+no_take_running (Fixture       *f,
+                 gconstpointer  data)
+{
+  return inb_session_get_n_active_jobs (inb_application_get_session (f->app)) == 0;
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  /* Every window the case opened goes, one at a time (a window takes its
+   * own dialogs with it), and no take of it runs on into the next. */
+  for (guint i = 0; i < 20 && g_list_model_get_n_items (toplevels) > 0; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (window);
+    }
+  g_assert_true (wait_until (f, no_take_running, NULL, 60));
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, 0);
+  if (f->window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
+  g_free (f->first_png);
+  g_free (f->last_png);
+}
+
+/* Both keyframes, dropped on their slots: the window can generate. */
+static void
+load_keyframes (Fixture *f)
+{
+  inb_test_drop_file (GTK_WIDGET (inb_window_get_first_slot (f->window)), f->first_png);
+  inb_test_drop_file (GTK_WIDGET (inb_window_get_last_slot (f->window)), f->last_png);
+  g_assert_true (wait_until (f, inb_test_slot_loaded, inb_window_get_first_slot (f->window), 20));
+  g_assert_true (wait_until (f, inb_test_slot_loaded, inb_window_get_last_slot (f->window), 20));
+  g_assert_null (inb_keyframe_slot_get_error (inb_window_get_first_slot (f->window)));
+  g_assert_null (inb_keyframe_slot_get_error (inb_window_get_last_slot (f->window)));
+}
+
+static void
+test_authoring_drop_paste_swap (Fixture       *f,
+                                gconstpointer  data)
+{
   InbKeyframeSlot *first = inb_window_get_first_slot (f->window);
   InbKeyframeSlot *last = inb_window_get_last_slot (f->window);
   g_autoptr(GdkTexture) pasted = NULL;
@@ -127,14 +206,15 @@ test_authoring_drop_paste_swap (gconstpointer data)
 }
 
 static void
-test_authoring_parameters (gconstpointer data)
+test_authoring_parameters (Fixture       *f,
+                           gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   InbParamPanel *panel = inb_window_get_param_panel (f->window);
   GtkWidget *duration = inb_param_panel_get_widget (panel, "duration");
   GtkWidget *row = inb_param_panel_get_row (panel, "duration");
   g_autofree char *long_prompt = NULL;
 
+  load_keyframes (f);
   g_assert_true (GTK_IS_SPIN_BUTTON (duration));
   g_assert_true (ADW_IS_ACTION_ROW (row));
   g_assert_true (ADW_IS_COMBO_ROW (inb_param_panel_get_row (panel, "resolution")));
@@ -179,12 +259,32 @@ job_finished (Fixture       *f,
 }
 
 static gboolean
+job_added (Fixture       *f,
+           gconstpointer  data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (inb_window_get_job_queue (f->window))) > GPOINTER_TO_UINT (data);
+}
+
+static gboolean
 player_ready (Fixture       *f,
               gconstpointer  data)
 {
   InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
 
   return inb_playback_get_prerolled (playback) && inb_playback_get_texture (playback) != NULL;
+}
+
+/* The player has @data (a path) open, and ready: a new window may open
+ * with the newest take of the library before its own is done. */
+static gboolean
+player_shows (Fixture       *f,
+              gconstpointer  data)
+{
+  InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
+  GFile *file = inb_playback_get_file (playback);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+  return g_strcmp0 (path, data) == 0 && player_ready (f, NULL);
 }
 
 static gboolean
@@ -207,15 +307,18 @@ has_looped (Fixture       *f,
 
 
 static void
-test_authoring_generate (gconstpointer data)
+test_authoring_generate (Fixture       *f,
+                         gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   InbParamPanel *panel = inb_window_get_param_panel (f->window);
   InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
   g_autoptr(JsonNode) resolution = json_node_new (JSON_NODE_VALUE);
   g_autoptr(InbJob) job = NULL;
   g_autofree char *shot = NULL;
+  g_autofree char *clip = NULL;
+  guint n_jobs = g_list_model_get_n_items (G_LIST_MODEL (inb_window_get_job_queue (f->window)));
 
+  load_keyframes (f);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 1);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "fps")), 8);
   json_node_set_string (resolution, "source");
@@ -223,15 +326,19 @@ test_authoring_generate (gconstpointer data)
   g_assert_true (inb_window_get_can_generate (f->window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, job_added, GUINT_TO_POINTER (n_jobs), 30));
   g_assert_true (wait_until (f, job_finished, NULL, 120));
 
-  job = g_list_model_get_item (G_LIST_MODEL (inb_window_get_job_queue (f->window)), 0);
+  /* The session's queue: this case's take is the one after those before it */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (inb_window_get_job_queue (f->window))), ==, n_jobs + 1);
+  job = g_list_model_get_item (G_LIST_MODEL (inb_window_get_job_queue (f->window)), n_jobs);
   if (inb_job_get_error (job) != NULL)
     g_test_message ("Job error: %s", inb_job_get_error (job)->message);
   g_assert_cmpint (inb_job_get_state (job), ==, INB_JOB_DONE);
 
   /* The finished clip opens in the player, which starts on frame 0. */
-  g_assert_true (wait_until (f, player_ready, NULL, 20));
+  clip = inb_take_dup_clip_path (inb_job_get_take (job));
+  g_assert_true (wait_until (f, player_shows, clip, 20));
   g_assert_cmpuint (inb_playback_get_n_frames (playback), ==, 9);
   g_assert_true (inb_playback_get_loop (playback));
 
@@ -335,9 +442,9 @@ probe_report (Probe      *probe,
 /* Figures, not asserts: the main loop while a 720p local take is made,
  * opening its clip to the first frame, and single frame steps. */
 static void
-test_authoring_responsiveness (gconstpointer data)
+test_authoring_responsiveness (Fixture       *f,
+                               gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   const char *samples = g_getenv ("INB_SAMPLES_DIR");
   InbParamPanel *panel = inb_window_get_param_panel (f->window);
   InbPlayer *player = inb_window_get_player (f->window);
@@ -393,11 +500,11 @@ test_authoring_responsiveness (gconstpointer data)
 
   job = g_list_model_get_item (jobs, g_list_model_get_n_items (jobs) - 1);
   g_assert_cmpint (inb_job_get_state (job), ==, INB_JOB_DONE);
-  g_assert_true (wait_until (f, player_ready, NULL, 20));
+  clip = inb_take_dup_clip_path (inb_job_get_take (job));
+  g_assert_true (wait_until (f, player_shows, clip, 20));
   inb_playback_pause (playback);
 
   /* Open the clip again, cold, and time it to its first frame. */
-  clip = inb_take_dup_clip_path (inb_job_get_take (job));
   clip_file = g_file_new_for_path (clip);
   inb_player_set_file (player, NULL);
   start = g_get_monotonic_time ();
@@ -447,9 +554,9 @@ test_authoring_responsiveness (gconstpointer data)
  *     tests/test-authoring -p /authoring/screenshot
  * (with the environment of tests/meson.build: GSETTINGS_*, INB_SAMPLES_DIR). */
 static void
-test_authoring_screenshot (gconstpointer data)
+test_authoring_screenshot (Fixture       *f,
+                           gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   const char *path = g_getenv ("INB_SCREENSHOT");
   const char *samples = g_getenv ("INB_SAMPLES_DIR");
   InbParamPanel *panel = inb_window_get_param_panel (f->window);
@@ -457,6 +564,8 @@ test_authoring_screenshot (gconstpointer data)
   g_autoptr(JsonNode) resolution = json_node_new (JSON_NODE_VALUE);
   g_autofree char *first = NULL;
   g_autofree char *last = NULL;
+  g_autofree char *clip = NULL;
+  g_autoptr(InbJob) job = NULL;
   guint n_jobs;
 
   if (path == NULL || *path == '\0' || samples == NULL)
@@ -483,7 +592,9 @@ test_authoring_screenshot (gconstpointer data)
   while (g_list_model_get_n_items (G_LIST_MODEL (inb_window_get_job_queue (f->window))) == n_jobs)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (wait_until (f, job_finished, NULL, 300));
-  g_assert_true (wait_until (f, player_ready, NULL, 20));
+  job = g_list_model_get_item (G_LIST_MODEL (inb_window_get_job_queue (f->window)), n_jobs);
+  clip = inb_take_dup_clip_path (inb_job_get_take (job));
+  g_assert_true (wait_until (f, player_shows, clip, 20));
 
   inb_playback_seek_frame (playback, inb_playback_get_n_frames (playback) / 2);
   g_assert_true (wait_until (f, shows_frame, GUINT_TO_POINTER (inb_playback_get_n_frames (playback) / 2), 20));
@@ -550,9 +661,9 @@ job_running (Fixture       *f,
 /* A long take, cancelled from its row: it ends cancelled, quickly, and a
  * second one can be queued while the first still runs. */
 static void
-test_authoring_cancel (gconstpointer data)
+test_authoring_cancel (Fixture       *f,
+                       gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   InbParamPanel *panel = inb_window_get_param_panel (f->window);
   GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
   g_autoptr(JsonNode) resolution = json_node_new (JSON_NODE_VALUE);
@@ -593,15 +704,17 @@ test_authoring_cancel (gconstpointer data)
 /* Every model of every backend gets its panel from its schema alone; the
  * window comes back to the local one as it was. */
 static void
-test_authoring_every_model (gconstpointer data)
+test_authoring_every_model (Fixture       *f,
+                            gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   InbParamPanel *panel = inb_window_get_param_panel (f->window);
   g_autoptr(InbBackendRegistry) registry = inb_backend_registry_new_default ();
   GListModel *backends = inb_backend_registry_get_backends (registry);
   guint n_models = 0;
   guint n_limited = 0;
 
+  /* With both keyframes, a prompt over the limit is what stops Generate */
+  load_keyframes (f);
   for (guint i = 0; i < g_list_model_get_n_items (backends); i++)
     {
       g_autoptr(InbBackend) backend = g_list_model_get_item (backends, i);
@@ -714,9 +827,9 @@ is_within (GtkWidget *widget,
  * opens the file chooser there, Ctrl+V pastes), the prompt, each
  * parameter, Generate, and the player's controls. */
 static void
-test_authoring_keyboard (gconstpointer data)
+test_authoring_keyboard (Fixture       *f,
+                         gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   InbParamPanel *panel = inb_window_get_param_panel (f->window);
   GtkWidget *targets[] = {
     GTK_WIDGET (inb_window_get_first_slot (f->window)),
@@ -729,6 +842,8 @@ test_authoring_keyboard (gconstpointer data)
   };
   gboolean reached[G_N_ELEMENTS (targets)] = { FALSE, };
 
+  /* Generate takes the focus once it can generate */
+  load_keyframes (f);
   gtk_window_set_focus (GTK_WINDOW (f->window), NULL);
 
   for (guint step = 0; step < 300; step++)
@@ -751,11 +866,31 @@ test_authoring_keyboard (gconstpointer data)
     }
 }
 
+/* A short take, made and finished: the library lists it and the player
+ * has its clip, so their controls are there to check too. */
 static void
-test_authoring_accessible (gconstpointer data)
+make_short_take (Fixture *f)
 {
-  Fixture *f = (Fixture *) data;
+  InbParamPanel *panel = inb_window_get_param_panel (f->window);
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  guint n_jobs = g_list_model_get_n_items (jobs);
+
+  load_keyframes (f);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "fps")), 8);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, job_added, GUINT_TO_POINTER (n_jobs), 30));
+  g_assert_true (wait_until (f, job_finished, NULL, 120));
+  g_assert_true (wait_until (f, player_ready, NULL, 20));
+}
+
+static void
+test_authoring_accessible (Fixture       *f,
+                           gconstpointer  data)
+{
   guint n_checked = 0;
+
+  make_short_take (f);
 
   check_tree (GTK_WIDGET (f->window), GTK_WIDGET (f->window), &n_checked);
   g_test_message ("%u controls have accessible names", n_checked);
@@ -786,51 +921,43 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  Fixture f = { 0 };
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
   int ret;
 
   /* Takes go to a private folder, never the user's. */
-  f.dir = g_dir_make_tmp ("inb-authoring-XXXXXX", &error);
+  the_dir = g_dir_make_tmp ("inb-authoring-XXXXXX", &error);
   g_assert_no_error (error);
-  g_setenv ("XDG_DATA_HOME", f.dir, TRUE);
+  g_setenv ("XDG_DATA_HOME", the_dir, TRUE);
   /* The test AT context records accessible properties, so they can be checked. */
   g_setenv ("GTK_A11Y", "test", TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  f.first_png = inb_test_write_disc_png (f.dir, "first.png", 96, 64, 24, 32);
-  f.last_png = inb_test_write_disc_png (f.dir, "last.png", 96, 64, 70, 28);
+  first = inb_test_write_disc_png (the_dir, "first.png", 96, 64, 24, 32);
+  last = inb_test_write_disc_png (the_dir, "last.png", 96, 64, 70, 28);
 
-  f.app = inb_application_new ();
-  g_application_set_flags (G_APPLICATION (f.app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (f.app), NULL, &error);
+  the_app = inb_application_new ();
+  g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (the_app), NULL, &error);
   g_assert_no_error (error);
 
-  f.window = inb_window_new (f.app);
-  gtk_window_set_default_size (GTK_WINDOW (f.window), 1200, 780);
-  gtk_window_present (GTK_WINDOW (f.window));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
-  g_assert_true (inb_window_select_model (f.window, "local", NULL));
-
-  g_test_add_data_func ("/authoring/drop-paste-swap", &f, test_authoring_drop_paste_swap);
-  g_test_add_data_func ("/authoring/parameters", &f, test_authoring_parameters);
-  g_test_add_data_func ("/authoring/every-model", &f, test_authoring_every_model);
-  g_test_add_data_func ("/authoring/generate", &f, test_authoring_generate);
-  g_test_add_data_func ("/authoring/accessible", &f, test_authoring_accessible);
-  g_test_add_data_func ("/authoring/keyboard", &f, test_authoring_keyboard);
-  g_test_add_data_func ("/authoring/responsiveness", &f, test_authoring_responsiveness);
-  g_test_add_data_func ("/authoring/cancel", &f, test_authoring_cancel);
-  g_test_add_data_func ("/authoring/screenshot", &f, test_authoring_screenshot);
+  g_test_add ("/authoring/drop-paste-swap", Fixture, NULL, fixture_setup, test_authoring_drop_paste_swap, fixture_teardown);
+  g_test_add ("/authoring/parameters", Fixture, NULL, fixture_setup, test_authoring_parameters, fixture_teardown);
+  g_test_add ("/authoring/every-model", Fixture, NULL, fixture_setup, test_authoring_every_model, fixture_teardown);
+  g_test_add ("/authoring/generate", Fixture, NULL, fixture_setup, test_authoring_generate, fixture_teardown);
+  g_test_add ("/authoring/accessible", Fixture, NULL, fixture_setup, test_authoring_accessible, fixture_teardown);
+  g_test_add ("/authoring/keyboard", Fixture, NULL, fixture_setup, test_authoring_keyboard, fixture_teardown);
+  g_test_add ("/authoring/responsiveness", Fixture, NULL, fixture_setup, test_authoring_responsiveness, fixture_teardown);
+  g_test_add ("/authoring/cancel", Fixture, NULL, fixture_setup, test_authoring_cancel, fixture_teardown);
+  g_test_add ("/authoring/screenshot", Fixture, NULL, fixture_setup, test_authoring_screenshot, fixture_teardown);
 
   ret = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (f.window));
-  g_clear_object (&f.app);
-  remove_tree (f.dir);
-  g_free (f.first_png);
-  g_free (f.last_png);
-  g_free (f.dir);
+  g_clear_object (&the_app);
+  remove_tree (the_dir);
+  g_free (the_dir);
 
   return ret;
 }
