@@ -146,25 +146,16 @@ make_element (GstElement  *pipeline,
   return element;
 }
 
+/* Waits until appsrc holds fewer than QUEUE_FRAMES frames (back-pressure),
+ * the pipeline fails, or nothing has moved for STALL_TIMEOUT_S. */
 static gboolean
-gst_sink_push (InbExportSink  *sink,
-               InbImage       *frame,
-               GError        **error)
+wait_for_room (GstSink  *self,
+               GError  **error)
 {
-  GstSink *self = (GstSink *) sink;
-  GstBuffer *buffer;
-  GstMapInfo map;
-  GstFlowReturn flow;
-  gint64 deadline;
-  gboolean stalled = FALSE;
   guint64 max_bytes = (guint64) self->frame_size * QUEUE_FRAMES;
-  const guint8 *src = inb_image_get_data (frame);
-  gsize stride = inb_image_get_stride (frame);
+  gint64 deadline = g_get_monotonic_time () + STALL_TIMEOUT_S * G_TIME_SPAN_SECOND;
+  gboolean stalled = FALSE;
 
-  g_return_val_if_fail (inb_image_get_width (frame) == self->width &&
-                        inb_image_get_height (frame) == self->height, FALSE);
-
-  deadline = g_get_monotonic_time () + STALL_TIMEOUT_S * G_TIME_SPAN_SECOND;
   g_mutex_lock (&self->mutex);
   while (self->pipeline_error == NULL &&
          gst_app_src_get_current_level_bytes (GST_APP_SRC (self->appsrc)) >= max_bytes)
@@ -186,78 +177,18 @@ gst_sink_push (InbExportSink  *sink,
                    _("The encoder took no frame for %d seconds"), STALL_TIMEOUT_S);
       return FALSE;
     }
-
-  buffer = gst_buffer_new_allocate (NULL, self->frame_size, NULL);
-  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
-  for (guint y = 0; y < self->height; y++)
-    memcpy (map.data + y * self->gst_stride, src + y * stride, (gsize) self->width * 3);
-  gst_buffer_unmap (buffer, &map);
-
-  GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (self->n_frames, GST_SECOND * self->fps_d, self->fps_n);
-  GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (self->n_frames + 1, GST_SECOND * self->fps_d, self->fps_n) -
-                                 GST_BUFFER_PTS (buffer);
-  GST_BUFFER_OFFSET (buffer) = self->n_frames;
-
-  flow = gst_app_src_push_buffer (GST_APP_SRC (self->appsrc), buffer);
-  if (flow != GST_FLOW_OK)
-    {
-      if (!take_pipeline_error (self, error))
-        g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
-                     _("The encoder refused frame %u (%s)"), self->n_frames, gst_flow_get_name (flow));
-      return FALSE;
-    }
-
-  self->n_frames++;
   return TRUE;
 }
 
-/* Decoded frames as they are: the buffer is shared, not copied. */
+/* Stamps @buffer (transfer full) as the next frame at the export's rate
+ * and hands it to appsrc. */
 static gboolean
-gst_sink_push_sample (InbExportSink  *sink,
-                      GstSample      *sample,
-                      GError        **error)
+push_next_frame (GstSink    *self,
+                 GstBuffer  *buffer,
+                 GError    **error)
 {
-  GstSink *self = (GstSink *) sink;
-  GstBuffer *buffer;
   GstFlowReturn flow;
-  gint64 deadline;
-  gboolean stalled = FALSE;
 
-  if (self->n_frames == 0)
-    {
-      /* Nothing has flowed yet: the appsrc takes the decoder's caps, at
-       * the export's frame rate. */
-      g_autoptr(GstCaps) caps = gst_caps_copy (gst_sample_get_caps (sample));
-
-      gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION, (int) self->fps_n, (int) self->fps_d, NULL);
-      self->frame_size = gst_buffer_get_size (gst_sample_get_buffer (sample));
-      g_object_set (self->appsrc, "caps", caps, "max-bytes", (guint64) self->frame_size * QUEUE_FRAMES, NULL);
-    }
-
-  deadline = g_get_monotonic_time () + STALL_TIMEOUT_S * G_TIME_SPAN_SECOND;
-  g_mutex_lock (&self->mutex);
-  while (self->pipeline_error == NULL &&
-         gst_app_src_get_current_level_bytes (GST_APP_SRC (self->appsrc)) >= (guint64) self->frame_size * QUEUE_FRAMES)
-    {
-      if (g_get_monotonic_time () >= deadline)
-        {
-          stalled = TRUE;
-          break;
-        }
-      g_cond_wait_until (&self->cond, &self->mutex, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
-    }
-  g_mutex_unlock (&self->mutex);
-
-  if (take_pipeline_error (self, error))
-    return FALSE;
-  if (stalled)
-    {
-      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
-                   _("The encoder took no frame for %d seconds"), STALL_TIMEOUT_S);
-      return FALSE;
-    }
-
-  buffer = gst_buffer_copy (gst_sample_get_buffer (sample));   /* shares the memory */
   GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (self->n_frames, GST_SECOND * self->fps_d, self->fps_n);
   GST_BUFFER_DTS (buffer) = GST_CLOCK_TIME_NONE;
   GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (self->n_frames + 1, GST_SECOND * self->fps_d, self->fps_n) -
@@ -275,6 +206,58 @@ gst_sink_push_sample (InbExportSink  *sink,
 
   self->n_frames++;
   return TRUE;
+}
+
+static gboolean
+gst_sink_push (InbExportSink  *sink,
+               InbImage       *frame,
+               GError        **error)
+{
+  GstSink *self = (GstSink *) sink;
+  GstBuffer *buffer;
+  GstMapInfo map;
+  const guint8 *src = inb_image_get_data (frame);
+  gsize stride = inb_image_get_stride (frame);
+
+  g_return_val_if_fail (inb_image_get_width (frame) == self->width &&
+                        inb_image_get_height (frame) == self->height, FALSE);
+
+  if (!wait_for_room (self, error))
+    return FALSE;
+
+  buffer = gst_buffer_new_allocate (NULL, self->frame_size, NULL);
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  for (guint y = 0; y < self->height; y++)
+    memcpy (map.data + y * self->gst_stride, src + y * stride, (gsize) self->width * 3);
+  gst_buffer_unmap (buffer, &map);
+
+  return push_next_frame (self, buffer, error);
+}
+
+/* Decoded frames as they are: the buffer is shared, not copied. */
+static gboolean
+gst_sink_push_sample (InbExportSink  *sink,
+                      GstSample      *sample,
+                      GError        **error)
+{
+  GstSink *self = (GstSink *) sink;
+
+  if (self->n_frames == 0)
+    {
+      /* Nothing has flowed yet: the appsrc takes the decoder's caps, at
+       * the export's frame rate. */
+      g_autoptr(GstCaps) caps = gst_caps_copy (gst_sample_get_caps (sample));
+
+      gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION, (int) self->fps_n, (int) self->fps_d, NULL);
+      self->frame_size = gst_buffer_get_size (gst_sample_get_buffer (sample));
+      g_object_set (self->appsrc, "caps", caps, "max-bytes", (guint64) self->frame_size * QUEUE_FRAMES, NULL);
+    }
+
+  if (!wait_for_room (self, error))
+    return FALSE;
+
+  /* gst_buffer_copy shares the memory */
+  return push_next_frame (self, gst_buffer_copy (gst_sample_get_buffer (sample)), error);
 }
 
 static gboolean
