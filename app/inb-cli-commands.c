@@ -81,6 +81,9 @@ inb_cli_backend_command (InbSession  *session,
   InbBackend *backend = inb_session_lookup_backend (session, argv[0]);
   const InbBackendCommand *commands;
   g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = NULL;
+  g_autofree char *command_prgname = NULL;
+  gboolean done;
 
   if (backend == NULL)
     {
@@ -107,7 +110,14 @@ inb_cli_backend_command (InbSession  *session,
     }
 
   inb_session_configure_backend (session, backend);
-  if (inb_backend_run_command (backend, argc - 1, argv + 1, &error))
+  /* Its --help writes “PRGNAME [OPTION…]”: “inbetween comfyui import”, as
+   * inb_cli_parse_options() names a verb. */
+  prgname = g_strdup (g_get_prgname ());
+  command_prgname = g_strdup_printf ("%s %s %s", prgname, argv[0], argv[1]);
+  g_set_prgname (command_prgname);
+  done = inb_backend_run_command (backend, argc - 1, argv + 1, &error);
+  g_set_prgname (prgname);
+  if (done)
     return INB_EXIT_OK;
 
   inb_cli_print_error ("%s", error->message);

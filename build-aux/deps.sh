@@ -29,6 +29,7 @@ TEST=(
   libxtst6
   librsvg2-bin appstream gir1.2-gdkpixbuf-2.0
   at-spi2-core gir1.2-atspi-2.0 gir1.2-gtk-4.0
+  man-db groff-base
 )
 BENCH=(
   ffmpeg python3-numpy python3-opencv mate-backgrounds time

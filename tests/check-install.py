@@ -3,6 +3,7 @@
 """`meson install` into a DESTDIR, checked file by file: every file that
 belongs is there (binary, probe helper in libexecdir, desktop file,
 metainfo, GSettings schema, scalable and symbolic icons, samples, the
+manual page (in mandir/man1, opening with man -l), the
 translations in po/LINGUAS) and nothing else is; the installed binary looks
 for the helper where it was installed; the desktop file starts a binary
 that is installed and names an icon that is; the schema compiles with
@@ -48,11 +49,12 @@ def under(option):
     return os.path.normpath(value if os.path.isabs(value) else os.path.join(prefix, value))
 
 
-bindir, libexecdir, datadir, localedir = (under(o) for o in ('bindir', 'libexecdir', 'datadir', 'localedir'))
+bindir, libexecdir, datadir, localedir, mandir = (under(o) for o in ('bindir', 'libexecdir', 'datadir', 'localedir', 'mandir'))
 
 expected = {
     os.path.join(bindir, 'inbetween'): 'the application',
     os.path.join(libexecdir, 'inbetween-probe'): 'the clip probe helper',
+    os.path.join(mandir, 'man1', 'inbetween.1'): 'the manual page',
     os.path.join(datadir, 'applications', f'{app_id}.desktop'): 'the desktop file',
     os.path.join(datadir, 'metainfo', f'{app_id}.metainfo.xml'): 'the AppStream metainfo',
     os.path.join(datadir, 'glib-2.0', 'schemas', f'{app_id}.gschema.xml'): 'the GSettings schema',
@@ -121,6 +123,15 @@ with tempfile.TemporaryDirectory(prefix='inb-install-') as dest:
               'the desktop file names the installed icon')
         built = os.path.join(build, 'data', f'{app_id}.desktop')
         check(filecmp.cmp(desktop, built, shallow=False), 'the installed desktop file is the built one')
+
+    manpage = real(os.path.join(mandir, 'man1', 'inbetween.1'))
+    if os.path.exists(manpage):
+        check(filecmp.cmp(manpage, os.path.join(build, 'inbetween.1'), shallow=False),
+              'the installed manual page is the built one (tests/check-manpage.py checks that)')
+        p = subprocess.run(['man', '--warnings', '-l', manpage], capture_output=True, text=True,
+                           env=dict(os.environ, LC_ALL='C.UTF-8', MANWIDTH='80'))
+        check(p.returncode == 0 and 'inbetween generate' in p.stdout and not p.stderr.strip(),
+              'the installed manual page opens with man -l', p.stderr)
 
     schemas = real(os.path.join(datadir, 'glib-2.0', 'schemas'))
     if os.path.isdir(schemas):

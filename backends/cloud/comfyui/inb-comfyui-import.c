@@ -831,7 +831,7 @@ inb_comfyui_import_command (InbComfyuiBackend  *self,
     { "passes", 0, 0, G_OPTION_ARG_STRING, &passes, N_("The sampler nodes, in the order they run"), N_("NODE,NODE") },
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, N_("Say what was found; save nothing"), NULL },
     { "replace", 0, 0, G_OPTION_ARG_NONE, &replace, N_("Replace an imported model of the same name"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
 
