@@ -477,8 +477,32 @@ test_playback_pause_at_wrap (gconstpointer data)
   g_assert_null (inb_playback_get_error (playback));
 }
 
+/* Memory in use. Without sanitizers: resident memory. Under
+ * AddressSanitizer, freed blocks wait in a quarantine (256 MB by default)
+ * and are not reused meanwhile, so resident memory grows with every
+ * allocation however much is freed — the test failed there for that
+ * reason alone (issue 13 item 10). There, the live heap as ASan's
+ * allocator counts it is what the assertion is about: memory allocated
+ * and not freed. */
+#if defined(__SANITIZE_ADDRESS__)
+#define INB_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define INB_TEST_ASAN 1
+#endif
+#endif
+
+#ifdef INB_TEST_ASAN
+#include <sanitizer/allocator_interface.h>
+
 static gsize
-resident_bytes (void)
+memory_in_use (void)
+{
+  return __sanitizer_get_current_allocated_bytes ();
+}
+#else
+static gsize
+memory_in_use (void)
 {
   g_autofree char *text = NULL;
   gsize size = 0;
@@ -490,6 +514,7 @@ resident_bytes (void)
 
   return resident * (gsize) sysconf (_SC_PAGESIZE);
 }
+#endif
 
 /* A hundred passes over the end: the memory in use stays where it was. */
 static void
@@ -502,13 +527,13 @@ test_playback_loop_memory (gconstpointer data)
   inb_playback_set_rate (playback, 2.0);
   inb_playback_play (playback);
   g_assert_true (wait_for (playback, has_looped, GUINT_TO_POINTER (10)));
-  before = resident_bytes ();
+  before = memory_in_use ();
 
   for (guint n = 20; n <= 110; n += 10)
     g_assert_true (wait_for (playback, has_looped, GUINT_TO_POINTER (n)));
-  after = resident_bytes ();
+  after = memory_in_use ();
 
-  g_test_message ("Resident memory after 10 loops: %zu kB, after 110: %zu kB",
+  g_test_message ("Memory in use after 10 loops: %zu kB, after 110: %zu kB",
                   before / 1024, after / 1024);
   g_assert_cmpuint (before, >, 0);
   g_assert_cmpuint (after, <, before + 16 * 1024 * 1024);
