@@ -35,6 +35,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "inb-cloud-job.h"
+#include "inb-cloud-job-private.h"
 #include "inb-video-reader.h"
 
 /* Where each stage sits on the progress bar. */
@@ -126,6 +127,58 @@ inb_cloud_encode_jpeg (InbImage  *image,
         }
       quality -= 15;
     }
+}
+
+/* Detached jobs ---------------------------------------------------------- */
+
+static void job_free (InbCloudJob *job);
+
+/**
+ * _inb_cloud_job_new_detached:
+ * @task_id: (nullable): the task the answers are about
+ *
+ * A job that is never started, for feeding a provider's answer readers
+ * directly (unit tests, fuzz targets): no task, no network, no files.
+ *
+ * Returns: (transfer full): free with _inb_cloud_job_free_detached()
+ */
+InbCloudJob *
+_inb_cloud_job_new_detached (InbRequest *request,
+                             const char *task_id)
+{
+  InbCloudJob *job = g_new0 (InbCloudJob, 1);
+
+  job->request = request != NULL ? g_object_ref (request) : NULL;
+  job->client = inb_http_client_new ();
+  job->base_url = g_strdup ("https://example.invalid");
+  job->task_id = g_strdup (task_id);
+  job->metadata = json_object_new ();
+  job->state = INB_CLOUD_STATE_QUEUED;
+  job->queue_position = -1;
+  job->lock_fd = -1;
+  job->service = "detached";
+  job->service_id = "detached";
+
+  return job;
+}
+
+void
+_inb_cloud_job_free_detached (InbCloudJob *job)
+{
+  if (job != NULL)
+    job_free (job);
+}
+
+const char *
+_inb_cloud_job_get_video_url (InbCloudJob *job)
+{
+  return job->video_url;
+}
+
+gint64
+_inb_cloud_job_get_queue_position (InbCloudJob *job)
+{
+  return job->queue_position;
 }
 
 /* Accessors ------------------------------------------------------------- */

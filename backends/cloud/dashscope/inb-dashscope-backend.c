@@ -35,6 +35,7 @@
 #include <glib/gstdio.h>
 
 #include "inb-dashscope-backend.h"
+#include "inb-dashscope-private.h"
 #include "inb-cloud-backend.h"
 #include "inb-http.h"
 
@@ -274,6 +275,50 @@ build_body (InbRequest  *request,
   return json_builder_get_root (builder);
 }
 
+/**
+ * _inb_dashscope_read_submit:
+ * @node: (nullable): the answer, parsed (none after a gateway error)
+ *
+ * Reads a submit's answer: sets the task id (and keeps the request id),
+ * or @error; a gateway error leaves the task's fate open.
+ */
+gboolean
+_inb_dashscope_read_submit (InbCloudJob  *job,
+                            guint         status,
+                            JsonNode     *node,
+                            GError      **error)
+{
+  JsonObject *root;
+  JsonObject *output;
+
+  /* A gateway error after a submit leaves the task's fate open */
+  if (status == 502 || status == 504)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
+                   _("DashScope's gateway failed after the submit (HTTP %u): the job may or may not have been accepted"),
+                   status);
+      return FALSE;
+    }
+
+  g_return_val_if_fail (node != NULL, FALSE);
+
+  if (status != 200)
+    {
+      g_propagate_error (error, dashscope_error_from_answer (status, node));
+      return FALSE;
+    }
+
+  root = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  output = inb_json_get_object (root, "output");
+  if (inb_json_get_string (output, "task_id") != NULL && strlen (inb_json_get_string (output, "task_id")) <= 256)
+    inb_cloud_job_set_task_id (job, inb_json_get_string (output, "task_id"));
+  if (inb_json_get_string (root, "request_id") != NULL)
+    json_object_set_string_member (inb_cloud_job_get_metadata (job), "request_id",
+                                   inb_json_get_string (root, "request_id"));
+
+  return TRUE;
+}
+
 static gboolean
 dashscope_submit (InbCloudJob   *job,
                   GCancellable  *cancellable,
@@ -289,8 +334,6 @@ dashscope_submit (InbCloudJob   *job,
   g_autofree char *url = NULL;
   const char *template;
   const char *path = NULL;
-  JsonObject *root;
-  JsonObject *output;
   guint status = 0;
 
   inb_cloud_job_report (job, 0.01, _("Preparing the keyframes"));
@@ -318,59 +361,33 @@ dashscope_submit (InbCloudJob   *job,
   inb_cloud_job_report (job, PROGRESS_SUBMIT, _("Submitting to DashScope"));
   node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &status, cancellable, &local_error);
 
-  /* A gateway error after a submit leaves the task's fate open */
-  if (status == 502 || status == 504)
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
-                   _("DashScope's gateway failed after the submit (HTTP %u): the job may or may not have been accepted"),
-                   status);
-      return FALSE;
-    }
-
-  if (node == NULL)
+  if (node == NULL && status != 502 && status != 504)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
-  if (status != 200)
-    {
-      g_propagate_error (error, dashscope_error_from_answer (status, node));
-      return FALSE;
-    }
-
-  root = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  output = inb_json_get_object (root, "output");
-  if (inb_json_get_string (output, "task_id") != NULL && strlen (inb_json_get_string (output, "task_id")) <= 256)
-    inb_cloud_job_set_task_id (job, inb_json_get_string (output, "task_id"));
-  if (inb_json_get_string (root, "request_id") != NULL)
-    json_object_set_string_member (inb_cloud_job_get_metadata (job), "request_id",
-                                   inb_json_get_string (root, "request_id"));
-
-  return TRUE;
+  return _inb_dashscope_read_submit (job, status, node, error);
 }
 
-static gboolean
-dashscope_poll (InbCloudJob    *job,
-                InbCloudState  *state,
-                GCancellable   *cancellable,
-                GError        **error)
+/**
+ * _inb_dashscope_read_poll:
+ *
+ * Reads a task query's answer into @state (and the job's video address
+ * and metadata), or @error for a failed, cancelled or unknown task.
+ */
+gboolean
+_inb_dashscope_read_poll (InbCloudJob    *job,
+                          guint           http_status,
+                          JsonNode       *node,
+                          InbCloudState  *state,
+                          GError        **error)
 {
-  g_autoptr(InbHttpRequest) http = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *escaped = g_uri_escape_string (inb_cloud_job_get_task_id (job), NULL, FALSE);
-  g_autofree char *url = inb_cloud_job_url (job, "/tasks/%s", escaped);
   const char *task_id = inb_cloud_job_get_task_id (job);
   JsonObject *metadata = inb_cloud_job_get_metadata (job);
   JsonObject *root;
   JsonObject *output;
   const char *status;
-  guint http_status = 0;
-
-  http = inb_http_request_new ("GET", url);
-  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &http_status, cancellable, error);
-  if (node == NULL)
-    return FALSE;
 
   if (http_status != 200)
     {
@@ -432,6 +449,26 @@ dashscope_poll (InbCloudJob    *job,
   return TRUE;
 }
 
+static gboolean
+dashscope_poll (InbCloudJob    *job,
+                InbCloudState  *state,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  g_autoptr(InbHttpRequest) http = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *escaped = g_uri_escape_string (inb_cloud_job_get_task_id (job), NULL, FALSE);
+  g_autofree char *url = inb_cloud_job_url (job, "/tasks/%s", escaped);
+  guint http_status = 0;
+
+  http = inb_http_request_new ("GET", url);
+  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &http_status, cancellable, error);
+  if (node == NULL)
+    return FALSE;
+
+  return _inb_dashscope_read_poll (job, http_status, node, state, error);
+}
+
 /* The batch query: GET /tasks/ ------------------------------------------ */
 
 /* start_time/end_time are "YYYYMMDDhhmmss" with no zone, and the
@@ -453,6 +490,89 @@ list_time (GDateTime *time)
   g_autoptr(GDateTime) there = g_date_time_to_timezone (time, zone);
 
   return g_date_time_format (there, "%Y%m%d%H%M%S");
+}
+
+/**
+ * _inb_dashscope_read_task_page:
+ * @page: which page this is (from 1)
+ * @total_pages: (inout): the page count the first page announces
+ * @tasks: (element-type InbCloudTaskInfo): where the tasks read go
+ * @last: (out): no more pages to ask for
+ *
+ * Reads one page of the batch task query. A task that cannot be read
+ * might be the one looked for: the whole list is then unreadable.
+ */
+gboolean
+_inb_dashscope_read_task_page (guint        status,
+                               JsonNode    *node,
+                               gint64       page,
+                               const char  *model_id,
+                               gint64      *total_pages,
+                               GPtrArray   *tasks,
+                               gboolean    *last,
+                               GError     **error)
+{
+  JsonObject *root;
+  JsonArray *data;
+  gint64 total = 0;
+
+  if (status != 200)
+    {
+      g_propagate_error (error, dashscope_error_from_answer (status, node));
+      return FALSE;
+    }
+
+  root = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  data = inb_json_get_array (root, "data");
+  if (root == NULL || !inb_json_get_int (root, "total", &total) ||
+      (data == NULL && total != 0))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                   _("DashScope sent a task list that cannot be read"));
+      return FALSE;
+    }
+
+  if (page == 1)
+    {
+      if (!inb_json_get_int (root, "total_page", total_pages))
+        *total_pages = 1;
+      if (*total_pages > LIST_MAX_PAGES)
+        {
+          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                       _("DashScope lists %" PRId64 " tasks of %s around that time: too many to check one by one"),
+                       total, model_id);
+          return FALSE;
+        }
+    }
+
+  for (guint i = 0; data != NULL && i < json_array_get_length (data); i++)
+    {
+      JsonNode *element = json_array_get_element (data, i);
+      JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *task_id = inb_json_get_string (item, "task_id");
+      InbCloudTaskInfo *info;
+      gint64 created;
+
+      /* A task that cannot be read might be the one: no conclusion */
+      if (task_id == NULL || *task_id == '\0' || strlen (task_id) > 256 ||
+          !inb_json_get_int (item, "gmt_create", &created) ||
+          created <= 0 || created > G_MAXINT64 / 1000)
+        {
+          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                       _("DashScope sent a task list that cannot be read"));
+          return FALSE;
+        }
+
+      info = g_new0 (InbCloudTaskInfo, 1);
+      info->task_id = g_strdup (task_id);
+      info->model = g_strdup (inb_json_get_string (item, "model_name"));
+      info->status = g_strdup (inb_json_get_string (item, "status"));
+      info->created = created * 1000;
+      g_ptr_array_add (tasks, info);
+    }
+
+  *last = data == NULL || json_array_get_length (data) == 0;
+  return TRUE;
 }
 
 static gboolean
@@ -483,9 +603,7 @@ dashscope_list_tasks (InbHttpClient  *client,
       g_autoptr(InbHttpRequest) http = NULL;
       g_autoptr(JsonNode) node = NULL;
       g_autofree char *url = NULL;
-      JsonObject *root;
-      JsonArray *data;
-      gint64 total = 0;
+      gboolean last = FALSE;
       guint status = 0;
 
       url = g_strdup_printf ("%s/tasks/?model_name=%s&start_time=%s&end_time=%s&page_no=%" G_GINT64_FORMAT
@@ -495,62 +613,9 @@ dashscope_list_tasks (InbHttpClient  *client,
       if (node == NULL)
         return FALSE;
 
-      if (status != 200)
-        {
-          g_propagate_error (error, dashscope_error_from_answer (status, node));
-          return FALSE;
-        }
-
-      root = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      data = inb_json_get_array (root, "data");
-      if (root == NULL || !inb_json_get_int (root, "total", &total) ||
-          (data == NULL && total != 0))
-        {
-          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                       _("DashScope sent a task list that cannot be read"));
-          return FALSE;
-        }
-
-      if (page == 1)
-        {
-          if (!inb_json_get_int (root, "total_page", &total_pages))
-            total_pages = 1;
-          if (total_pages > LIST_MAX_PAGES)
-            {
-              g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                           _("DashScope lists %" PRId64 " tasks of %s around that time: too many to check one by one"),
-                           total, model_id);
-              return FALSE;
-            }
-        }
-
-      for (guint i = 0; data != NULL && i < json_array_get_length (data); i++)
-        {
-          JsonNode *element = json_array_get_element (data, i);
-          JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-          const char *task_id = inb_json_get_string (item, "task_id");
-          InbCloudTaskInfo *info;
-          gint64 created;
-
-          /* A task that cannot be read might be the one: no conclusion */
-          if (task_id == NULL || *task_id == '\0' || strlen (task_id) > 256 ||
-              !inb_json_get_int (item, "gmt_create", &created) ||
-              created <= 0 || created > G_MAXINT64 / 1000)
-            {
-              g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                           _("DashScope sent a task list that cannot be read"));
-              return FALSE;
-            }
-
-          info = g_new0 (InbCloudTaskInfo, 1);
-          info->task_id = g_strdup (task_id);
-          info->model = g_strdup (inb_json_get_string (item, "model_name"));
-          info->status = g_strdup (inb_json_get_string (item, "status"));
-          info->created = created * 1000;
-          g_ptr_array_add (tasks, info);
-        }
-
-      if (data == NULL || json_array_get_length (data) == 0)
+      if (!_inb_dashscope_read_task_page (status, node, page, model_id, &total_pages, tasks, &last, error))
+        return FALSE;
+      if (last)
         break;
     }
 

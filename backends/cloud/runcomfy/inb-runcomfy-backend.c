@@ -32,6 +32,7 @@
 #include "inb-cloud-backend.h"
 #include "inb-http.h"
 #include "inb-runcomfy-backend.h"
+#include "inb-runcomfy-private.h"
 
 #define RUNCOMFY_MODELS_RESOURCE RESOURCE_BASE "/schemas/runcomfy.json"
 
@@ -149,6 +150,39 @@ encode_data_uri (InbImage  *image,
   return g_strconcat ("data:image/jpeg;base64,", base64, NULL);
 }
 
+/**
+ * _inb_runcomfy_read_submit:
+ *
+ * Reads a submit's answer: sets the request id, or @error.
+ */
+gboolean
+_inb_runcomfy_read_submit (InbCloudJob  *job,
+                           guint         status,
+                           JsonNode     *node,
+                           GError      **error)
+{
+  const char *request_id;
+  JsonObject *root;
+
+  if (status == 502 || status == 504)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
+                   _("RunComfy's gateway failed after the submit (HTTP %u): the job may or may not have been accepted"),
+                   status);
+      return FALSE;
+    }
+
+  root = check_answer (node, status, error);
+  if (root == NULL)
+    return FALSE;
+
+  request_id = inb_json_get_string (root, "request_id");
+  if (request_id_is_valid (request_id))
+    inb_cloud_job_set_task_id (job, request_id);
+
+  return TRUE;
+}
+
 static gboolean
 runcomfy_submit (InbCloudJob   *job,
                  GCancellable  *cancellable,
@@ -165,8 +199,6 @@ runcomfy_submit (InbCloudJob   *job,
   g_autofree char *last_uri = NULL;
   g_autofree char *escaped = g_uri_escape_string (inb_request_get_model_id (request), "/", FALSE);
   g_autofree char *url = inb_cloud_job_url (job, "/v1/models/%s", escaped);
-  const char *request_id;
-  JsonObject *root;
   guint status = 0;
 
   inb_cloud_job_report (job, 0.01, _("Preparing the keyframes"));
@@ -212,52 +244,26 @@ runcomfy_submit (InbCloudJob   *job,
   if (node == NULL)
     return FALSE;
 
-  if (status == 502 || status == 504)
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
-                   _("RunComfy's gateway failed after the submit (HTTP %u): the job may or may not have been accepted"),
-                   status);
-      return FALSE;
-    }
-
-  root = check_answer (node, status, error);
-  if (root == NULL)
-    return FALSE;
-
-  request_id = inb_json_get_string (root, "request_id");
-  if (request_id_is_valid (request_id))
-    inb_cloud_job_set_task_id (job, request_id);
-
-  return TRUE;
+  return _inb_runcomfy_read_submit (job, status, node, error);
 }
 
-static gboolean
-runcomfy_poll (InbCloudJob    *job,
-               InbCloudState  *state,
-               GCancellable   *cancellable,
-               GError        **error)
+/**
+ * _inb_runcomfy_read_poll:
+ *
+ * Reads a poll's answer into @state (queue position, video address,
+ * cost), or @error for a failed, cancelled or unknown request.
+ */
+gboolean
+_inb_runcomfy_read_poll (InbCloudJob    *job,
+                         guint           http_status,
+                         JsonNode       *node,
+                         InbCloudState  *state,
+                         GError        **error)
 {
-  g_autoptr(InbHttpRequest) http = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *url = inb_cloud_job_url (job, "/v1/requests/%s/result", inb_cloud_job_get_task_id (job));
   const char *task_id = inb_cloud_job_get_task_id (job);
   JsonObject *root;
   const char *status;
-  guint http_status = 0;
   gint64 position = -1;
-
-  http = inb_http_request_new ("GET", url);
-  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &http_status, cancellable, error);
-  if (node == NULL)
-    {
-      if (http_status == 404)
-        {
-          g_clear_error (error);
-          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_EXPIRED,
-                       _("RunComfy no longer knows request %s"), task_id);
-        }
-      return FALSE;
-    }
 
   if (http_status == 404)
     {
@@ -337,6 +343,34 @@ runcomfy_poll (InbCloudJob    *job,
     }
 
   return TRUE;
+}
+
+static gboolean
+runcomfy_poll (InbCloudJob    *job,
+               InbCloudState  *state,
+               GCancellable   *cancellable,
+               GError        **error)
+{
+  g_autoptr(InbHttpRequest) http = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *url = inb_cloud_job_url (job, "/v1/requests/%s/result", inb_cloud_job_get_task_id (job));
+  const char *task_id = inb_cloud_job_get_task_id (job);
+  guint http_status = 0;
+
+  http = inb_http_request_new ("GET", url);
+  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &http_status, cancellable, error);
+  if (node == NULL)
+    {
+      if (http_status == 404)
+        {
+          g_clear_error (error);
+          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_EXPIRED,
+                       _("RunComfy no longer knows request %s"), task_id);
+        }
+      return FALSE;
+    }
+
+  return _inb_runcomfy_read_poll (job, http_status, node, state, error);
 }
 
 static gboolean

@@ -32,6 +32,7 @@
 #include "inb-cloud-backend.h"
 #include "inb-http.h"
 #include "inb-wavespeed-backend.h"
+#include "inb-wavespeed-private.h"
 
 #define WAVESPEED_MODELS_RESOURCE RESOURCE_BASE "/schemas/wavespeed.json"
 
@@ -308,6 +309,39 @@ upload_image (InbCloudJob   *job,
   return url;
 }
 
+/**
+ * _inb_wavespeed_read_submit:
+ * @status: the HTTP status of the submit's answer
+ * @node: the answer, parsed
+ *
+ * Reads a submit's answer: sets the task id, or @error.
+ */
+gboolean
+_inb_wavespeed_read_submit (InbCloudJob  *job,
+                            guint         status,
+                            JsonNode     *node,
+                            GError      **error)
+{
+  JsonObject *data;
+
+  if (status == 502 || status == 504)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
+                   _("WaveSpeed's gateway failed after the submit (HTTP %u): the job may or may not have been accepted"),
+                   status);
+      return FALSE;
+    }
+
+  data = envelope_data (node, status, error);
+  if (data == NULL)
+    return FALSE;
+
+  if (inb_json_get_string (data, "id") != NULL && strlen (inb_json_get_string (data, "id")) <= 256)
+    inb_cloud_job_set_task_id (job, inb_json_get_string (data, "id"));
+
+  return TRUE;
+}
+
 static gboolean
 wavespeed_submit (InbCloudJob   *job,
                   GCancellable  *cancellable,
@@ -325,7 +359,6 @@ wavespeed_submit (InbCloudJob   *job,
   g_autofree char *last_url = NULL;
   g_autofree char *escaped = g_uri_escape_string (inb_request_get_model_id (request), "/", FALSE);
   g_autofree char *url = inb_cloud_job_url (job, "/api/v3/%s", escaped);
-  JsonObject *data;
   guint status = 0;
 
   inb_cloud_job_report (job, 0.01, _("Uploading the keyframes"));
@@ -375,43 +408,25 @@ wavespeed_submit (InbCloudJob   *job,
   if (node == NULL)
     return FALSE;
 
-  if (status == 502 || status == 504)
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
-                   _("WaveSpeed's gateway failed after the submit (HTTP %u): the job may or may not have been accepted"),
-                   status);
-      return FALSE;
-    }
-
-  data = envelope_data (node, status, error);
-  if (data == NULL)
-    return FALSE;
-
-  if (inb_json_get_string (data, "id") != NULL && strlen (inb_json_get_string (data, "id")) <= 256)
-    inb_cloud_job_set_task_id (job, inb_json_get_string (data, "id"));
-
-  return TRUE;
+  return _inb_wavespeed_read_submit (job, status, node, error);
 }
 
-static gboolean
-wavespeed_poll (InbCloudJob    *job,
-                InbCloudState  *state,
-                GCancellable   *cancellable,
-                GError        **error)
+/**
+ * _inb_wavespeed_read_poll:
+ *
+ * Reads a poll's answer into @state (and the job's video address and
+ * metadata), or @error for a failed, blocked or unknown prediction.
+ */
+gboolean
+_inb_wavespeed_read_poll (InbCloudJob    *job,
+                          guint           http_status,
+                          JsonNode       *node,
+                          InbCloudState  *state,
+                          GError        **error)
 {
-  g_autoptr(InbHttpRequest) http = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *escaped = g_uri_escape_string (inb_cloud_job_get_task_id (job), NULL, FALSE);
-  g_autofree char *url = inb_cloud_job_url (job, "/api/v3/predictions/%s/result", escaped);
   const char *task_id = inb_cloud_job_get_task_id (job);
   JsonObject *data;
   const char *status;
-  guint http_status = 0;
-
-  http = inb_http_request_new ("GET", url);
-  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &http_status, cancellable, error);
-  if (node == NULL)
-    return FALSE;
 
   if (http_status == 404)
     {
@@ -499,6 +514,26 @@ wavespeed_poll (InbCloudJob    *job,
     }
 
   return TRUE;
+}
+
+static gboolean
+wavespeed_poll (InbCloudJob    *job,
+                InbCloudState  *state,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  g_autoptr(InbHttpRequest) http = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *escaped = g_uri_escape_string (inb_cloud_job_get_task_id (job), NULL, FALSE);
+  g_autofree char *url = inb_cloud_job_url (job, "/api/v3/predictions/%s/result", escaped);
+  guint http_status = 0;
+
+  http = inb_http_request_new ("GET", url);
+  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &http_status, cancellable, error);
+  if (node == NULL)
+    return FALSE;
+
+  return _inb_wavespeed_read_poll (job, http_status, node, state, error);
 }
 
 static const InbCloudJobClass wavespeed_job_class = {

@@ -1,0 +1,31 @@
+/* inb-dashscope-private.h — DashScope's answer readers, for tests and fuzz targets
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "inb-cloud-backend.h"
+#include "inb-cloud-job.h"
+
+G_BEGIN_DECLS
+
+gboolean  _inb_dashscope_read_submit    (InbCloudJob    *job,
+                                         guint           status,
+                                         JsonNode       *node,
+                                         GError        **error);
+gboolean  _inb_dashscope_read_poll      (InbCloudJob    *job,
+                                         guint           http_status,
+                                         JsonNode       *node,
+                                         InbCloudState  *state,
+                                         GError        **error);
+gboolean  _inb_dashscope_read_task_page (guint           status,
+                                         JsonNode       *node,
+                                         gint64          page,
+                                         const char     *model_id,
+                                         gint64         *total_pages,
+                                         GPtrArray      *tasks,
+                                         gboolean       *last,
+                                         GError        **error);
+
+G_END_DECLS
