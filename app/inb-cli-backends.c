@@ -41,7 +41,9 @@ print_model (InbModel *model)
           def = json_generator_to_data (generator, NULL);
         }
 
-      g_print ("    --set %-20s %s; default %s%s%s\n", spec->name, allowed, def ? def : "none",
+      /* Translators: a parameter's name, what it allows, its default, then
+       * " — " and its description (or nothing) */
+      g_print (_("    --set %-20s %s; default %s%s%s\n"), spec->name, allowed, def ? def : _("none"),
                spec->description ? " — " : "", spec->description ? spec->description : "");
     }
 }

@@ -72,6 +72,34 @@ interrupt_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Stages that differ only in their numbers ("Rendering frame 3 of 81",
+ * "… 4 of 81") are one stage, in every language. */
+static gboolean
+same_stage (const char *a,
+            const char *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+
+  while (*a != '\0' && *b != '\0')
+    {
+      if (g_ascii_isdigit (*a) && g_ascii_isdigit (*b))
+        {
+          while (g_ascii_isdigit (*a))
+            a++;
+          while (g_ascii_isdigit (*b))
+            b++;
+          continue;
+        }
+      if (*a != *b)
+        return FALSE;
+      a++;
+      b++;
+    }
+
+  return *a == *b;
+}
+
 static void
 job_progress_cb (InbJob      *job,
                  GParamSpec  *pspec,
@@ -89,15 +117,15 @@ job_progress_cb (InbJob      *job,
     {
       g_autofree char *bar = g_malloc0 (run->bar_width + 1);
       guint filled = (guint) (fraction * run->bar_width + 0.5);
-      g_autofree char *eta_text = eta >= 0 ? g_strdup_printf ("  ETA %.0fs", eta) : g_strdup ("");
+      /* Translators: after the progress bar: the seconds left */
+      g_autofree char *eta_text = eta >= 0 ? g_strdup_printf (_("  ETA %.0fs"), eta) : g_strdup ("");
 
       memset (bar, '#', filled);
       memset (bar + filled, '.', run->bar_width - filled);
       g_printerr ("\r\033[K[%s] %3d%%  %s%s", bar, percent, stage ? stage : "", eta_text);
       run->bar_shown = TRUE;
     }
-  else if (g_strcmp0 (stage, run->last_stage) != 0 && stage != NULL &&
-           !g_str_has_prefix (stage, "Rendering frame"))
+  else if (stage != NULL && !same_stage (stage, run->last_stage))
     {
       g_printerr ("%3d%% %s\n", percent, stage);
     }

@@ -140,7 +140,7 @@ inb_cli_list_backends (InbSession *session,
     {
       if (i > 0)
         /* Translators: between the last two items of a list: "a, b and c" */
-        g_string_append (text, i + 1 == ids->len ? _(" and ") : ", ");
+        g_string_append (text, i + 1 == ids->len ? _(" and ") : C_("list", ", "));
       g_string_append (text, g_ptr_array_index (ids, i));
     }
 

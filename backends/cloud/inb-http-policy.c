@@ -74,7 +74,8 @@ inb_http_set_status_error (GError     **error,
     {
       g_autofree char *redacted = inb_http_redact_text (remote_message, NULL);
 
-      suffix = g_strdup_printf (" (%s)", redacted);
+      /* Translators: after an error, what the service said or was doing */
+      suffix = g_strdup_printf (_(" (%s)"), redacted);
     }
   else
     suffix = g_strdup ("");

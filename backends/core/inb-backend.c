@@ -796,7 +796,9 @@ inb_backend_validate (InbBackend  *self,
       return FALSE;
     }
 
+  /* Translators: "prompt" and "negative prompt" complete "The %s is 912 characters long; …" */
   if (!check_text_length (_("prompt"), prompt, inb_model_get_prompt_max_length (model), model, error) ||
+      /* Translators: see "prompt" */
       !check_text_length (_("negative prompt"), inb_request_get_negative_prompt (request),
                           inb_model_get_negative_max_length (model), model, error))
     return FALSE;

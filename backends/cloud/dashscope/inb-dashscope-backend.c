@@ -727,7 +727,9 @@ inb_dashscope_backend_check_keyframes (InbCloudBackend  *backend,
                                        InbRequest       *request,
                                        GError          **error)
 {
+  /* Translators: "first" and "last" complete "The %s keyframe is …" */
   return check_image (model, _("first"), inb_request_get_first (request), error) &&
+         /* Translators: "first" and "last" complete "The %s keyframe is …" */
          check_image (model, _("last"), inb_request_get_last (request), error);
 }
 
