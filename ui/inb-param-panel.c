@@ -168,6 +168,19 @@ param_row_set_value (ParamRow *pr,
     }
 }
 
+/* The schemas' units ("s", "fps", "frames") as the artist reads them */
+static const char *
+unit_label (const char *unit)
+{
+  if (g_strcmp0 (unit, "s") == 0)
+    return C_("unit", "s");
+  if (g_strcmp0 (unit, "fps") == 0)
+    return C_("unit", "fps");
+  if (g_strcmp0 (unit, "frames") == 0)
+    return C_("unit", "frames");
+  return unit;
+}
+
 static char *
 describe (const InbParamSpec *spec)
 {
@@ -381,7 +394,8 @@ make_row (InbParamPanel      *self,
       g_autofree char *row_title = NULL;
 
       if (spec->unit != NULL && g_strcmp0 (spec->widget, "seed") != 0)
-        row_title = g_strdup_printf ("%s (%s)", title, spec->unit);
+        /* Translators: a parameter's title and its unit, "Duration (s)" */
+        row_title = g_strdup_printf (_("%s (%s)"), title, unit_label (spec->unit));
       else
         row_title = g_strdup (title);
 
