@@ -32,7 +32,8 @@ main (int   argc,
   int status;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* INB_LOCALEDIR: the build tree's catalogs (build/po), for the tests */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("INB_LOCALEDIR") != NULL ? g_getenv ("INB_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("inbetween");
