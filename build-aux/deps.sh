@@ -19,7 +19,7 @@ BUILD=(
 RUN=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly gstreamer1.0-libav
-  webp-pixbuf-loader librsvg2-common fonts-cantarell
+  webp-pixbuf-loader librsvg2-common fonts-cantarell fonts-noto-cjk
   libgtk-4-media-gstreamer
   ca-certificates
 )
