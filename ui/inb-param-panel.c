@@ -168,7 +168,7 @@ param_row_set_value (ParamRow *pr,
     }
 }
 
-/* The schemas' units ("s", "fps", "frames") as the artist reads them */
+/* The schemas' units ("s", "fps", "frames", "px") as the artist reads them */
 static const char *
 unit_label (const char *unit)
 {
@@ -178,6 +178,8 @@ unit_label (const char *unit)
     return C_("unit", "fps");
   if (g_strcmp0 (unit, "frames") == 0)
     return C_("unit", "frames");
+  if (g_strcmp0 (unit, "px") == 0)
+    return C_("unit", "px");
   return unit;
 }
 
