@@ -78,8 +78,8 @@ STYLE = [
 
 
 def mnemonic(msgid):
-    # "_Cancel", "C_hoose…", but not INBETWEEN_<ID>_URL or %s_%s
-    return msgid.count('_') == 1 and re.search(r'_[A-Za-z]', msgid) and not re.search(r'[A-Z0-9<>]_|%\w*_', msgid)
+    # "_Cancel", "Add a _Key…", "C_hoose…"; not first_image, INBETWEEN_<ID>_URL
+    return msgid.count('_') == 1 and re.search(r'(^|[\s(])_[A-Za-z0-9]|\b[A-Z]_[a-z]', msgid)
 
 
 def style_problems(path):
