@@ -950,15 +950,27 @@ follow (Job     *job,
   return TRUE;
 }
 
-/* What the history says: the clip, or why there is none. */
-static InbComfyuiFile *
-read_history (Job     *job,
-              GError **error)
+/**
+ * inb_comfyui_read_history:
+ * @history: the prompt's /history entry
+ * @error_data: (nullable): execution_error's data, when the websocket
+ *   brought one
+ * @output_node: (nullable): the node whose clip is wanted
+ *
+ * What the history says: the clip, or why there is none.
+ *
+ * Returns: (transfer full) (nullable): the clip, or %NULL with @error set
+ */
+InbComfyuiFile *
+inb_comfyui_read_history (JsonObject  *history,
+                          JsonObject  *error_data,
+                          const char  *prompt_id,
+                          const char  *output_node,
+                          GError     **error)
 {
-  JsonObject *status = inb_json_get_object (job->history, "status");
+  JsonObject *status = inb_json_get_object (history, "status");
   const char *status_str = inb_json_get_string (status, "status_str");
   JsonArray *messages = inb_json_get_array (status, "messages");
-  JsonObject *error_data = job->error_data;
   gboolean interrupted = FALSE;
 
   for (guint i = 0; messages != NULL && i < json_array_get_length (messages); i++)
@@ -985,7 +997,7 @@ read_history (Job     *job,
       if (interrupted)
         g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
                      _("Prompt %s was interrupted on the server (Cancel pressed in ComfyUI, or another "
-                       "program interrupted it)"), job->prompt_id);
+                       "program interrupted it)"), prompt_id);
       else if (error_data != NULL)
         {
           g_autofree char *message = inb_comfyui_describe_execution_error (error_data);
@@ -994,13 +1006,20 @@ read_history (Job     *job,
         }
       else
         g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                     _("ComfyUI could not run prompt %s (%s)"), job->prompt_id,
+                     _("ComfyUI could not run prompt %s (%s)"), prompt_id,
                      status_str != NULL ? status_str : _("no status"));
       return NULL;
     }
 
-  return inb_comfyui_find_clip (inb_json_get_object (job->history, "outputs"),
-                                inb_comfyui_workflow_get_output (job->workflow), error);
+  return inb_comfyui_find_clip (inb_json_get_object (history, "outputs"), output_node, error);
+}
+
+static InbComfyuiFile *
+read_history (Job     *job,
+              GError **error)
+{
+  return inb_comfyui_read_history (job->history, job->error_data, job->prompt_id,
+                                   inb_comfyui_workflow_get_output (job->workflow), error);
 }
 
 /* Download ------------------------------------------------------------------------- */

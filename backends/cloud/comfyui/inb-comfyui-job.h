@@ -60,4 +60,12 @@ InbImage  *inb_comfyui_decode_preview (GBytes               *bytes,
                                        guint                 max_side,
                                        GError              **error);
 
+/* A prompt's /history entry read: its clip, or why there is none (the
+ * server's execution error, an interruption, no clip). */
+InbComfyuiFile *inb_comfyui_read_history (JsonObject        *history,
+                                          JsonObject        *error_data,
+                                          const char        *prompt_id,
+                                          const char        *output_node,
+                                          GError           **error);
+
 G_END_DECLS
