@@ -449,6 +449,63 @@ parse_generate_options (Options   *o,
   return INB_EXIT_OK;
 }
 
+/* The --set KEY=VALUE settings read into @params by @schema; FALSE (said)
+ * when one does not read or a key is given twice. */
+static gboolean
+collect_settings (InbSchema   *schema,
+                  GStrv        settings,
+                  JsonObject  *params)
+{
+  for (guint i = 0; settings != NULL && settings[i] != NULL; i++)
+    {
+      g_autofree char *key = g_strstrip (g_strndup (settings[i], strcspn (settings[i], "=")));
+      g_autoptr(GError) error = NULL;
+
+      /* Twice is a mistake, not "the last one wins" */
+      if (json_object_has_member (params, key))
+        {
+          inb_cli_print_error (_("--set %s is given twice; give each parameter once"), key);
+          return FALSE;
+        }
+      if (!add_setting (schema, params, settings[i], &error))
+        {
+          inb_cli_print_error ("%s", error->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * _inb_cli_generate_check_args:
+ * @argv: (array length=argc): "generate" and its arguments
+ * @params: (out) (transfer full) (optional): the --set settings read
+ *
+ * generate's options and settings checked as `inbetween generate` checks
+ * them before it reads a keyframe or sends anything (for tests and fuzz
+ * targets); the seed and the paths are parsed but not acted on.
+ *
+ * Returns: INB_EXIT_OK, or INB_EXIT_USAGE (said on stderr)
+ */
+int
+_inb_cli_generate_check_args (InbSchema    *schema,
+                              int           argc,
+                              char        **argv,
+                              JsonObject  **params)
+{
+  g_auto(Options) o = { 0 };
+  g_autoptr(JsonObject) read = json_object_new ();
+  int status;
+
+  if ((status = parse_generate_options (&o, &argc, &argv)) != INB_EXIT_OK)
+    return status;
+  if (!collect_settings (schema, o.settings, read))
+    return INB_EXIT_USAGE;
+  if (params != NULL)
+    *params = g_steal_pointer (&read);
+  return INB_EXIT_OK;
+}
+
 /* Everything the session needs, from the options; USAGE when they are
  * wrong (nothing read beyond the keyframes, nothing sent). */
 static int
@@ -482,22 +539,8 @@ collect_inputs (InbSession         *session,
   inputs->model_id = g_strdup (inb_model_get_id (model));
 
   inputs->params = json_object_new ();
-  for (guint i = 0; o->settings != NULL && o->settings[i] != NULL; i++)
-    {
-      g_autofree char *key = g_strstrip (g_strndup (o->settings[i], strcspn (o->settings[i], "=")));
-
-      /* Twice is a mistake, not "the last one wins" */
-      if (json_object_has_member (inputs->params, key))
-        {
-          inb_cli_print_error (_("--set %s is given twice; give each parameter once"), key);
-          return INB_EXIT_USAGE;
-        }
-      if (!add_setting (inb_model_get_schema (model), inputs->params, o->settings[i], &error))
-        {
-          inb_cli_print_error ("%s", error->message);
-          return INB_EXIT_USAGE;
-        }
-    }
+  if (!collect_settings (inb_model_get_schema (model), o->settings, inputs->params))
+    return INB_EXIT_USAGE;
 
   if (o->negative != NULL && *o->negative != '\0' && inb_model_get_negative_max_length (model) == 0)
     {

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "inb-cli.h"
+#include "inb-schema.h"
 #include "inb-session.h"
 
 G_BEGIN_DECLS
@@ -83,5 +84,12 @@ int             inb_cli_delete        (InbSession      *session,
 int             inb_cli_export        (InbSession      *session,
                                        int              argc,
                                        char           **argv);
+
+/* generate's options and --set settings checked against @schema as
+ * `inbetween generate` checks them, nothing read or sent (tests, fuzzing) */
+int             _inb_cli_generate_check_args (InbSchema    *schema,
+                                              int           argc,
+                                              char        **argv,
+                                              JsonObject  **params);
 
 G_END_DECLS
