@@ -23,6 +23,8 @@
 
 #include <glib/gi18n.h>
 
+#include <adwaita.h>
+
 #include "inb-player.h"
 
 /* A still picture (the keyframe overlay) drawn at the size it is shown at:
@@ -269,8 +271,15 @@ struct _InbPlayer
   GtkPicture     *picture;
   GtkPicture     *keyframe_picture;
   GtkButton      *play_button;
+  GtkButton      *medium_play_button;
+  GtkLabel       *medium_frame_label;
+  GtkLabel       *medium_time_label;
+  GtkMenuButton  *medium_more_button;
   GtkButton      *compact_play_button;
   GtkLabel       *compact_frame_label;
+  GtkMenuButton  *compact_more_button;
+  GtkMenuButton  *overlay_button;
+  AdwSqueezer    *squeezer;
   GtkScale       *scale;
   GtkAdjustment  *adjustment;
   GtkLabel       *frame_label;
@@ -279,7 +288,12 @@ struct _InbPlayer
   GtkWidget      *controls;
 
   GtkWindow      *window;   /* weak: the root, while rooted */
+  guint           hide_id;  /* fullscreen: hides the controls when the pointer rests */
+  guint           controls_hidden : 1;
+  guint           fullscreen : 1;
 };
+
+#define HIDE_CONTROLS_MS 2500
 
 G_DEFINE_FINAL_TYPE (InbPlayer, inb_player, GTK_TYPE_WIDGET)
 
@@ -322,7 +336,7 @@ inb_player_set_file (InbPlayer *self,
 
   inb_playback_set_file (self->playback, file);
   gtk_stack_set_visible_child_name (self->stack, file ? "video" : "empty");
-  gtk_widget_set_visible (self->controls, file != NULL);
+  gtk_widget_set_visible (self->controls, file != NULL && !self->controls_hidden);
 }
 
 static void
@@ -381,15 +395,31 @@ inb_player_set_overlay (InbPlayer  *self,
     }
 }
 
+/* Minutes, seconds and hundredths, rounded to the nearest hundredth. */
 static char *
 format_time (gint64 ns)
 {
-  gint64 centis = ns / 10000000;
+  gint64 centis = (ns + 5000000) / 10000000;
 
   return g_strdup_printf ("%d:%02d.%02d",
                           (int) (centis / 6000),
                           (int) ((centis / 100) % 60),
                           (int) (centis % 100));
+}
+
+/* The time of a frame counted on the clip's frame rate, so that it
+ * matches the frame number: frame 1 is 0:00.00, and the last frame of
+ * 81 at 16 fps is 0:05.00. Without a known rate, the pipeline's time. */
+static gint64
+inb_player_frame_time (InbPlayer *self,
+                       guint      frame)
+{
+  double fps = inb_playback_get_fps (self->playback);
+
+  if (fps <= 0)
+    return frame == 0 ? 0 : inb_playback_get_duration (self->playback);
+
+  return (gint64) (frame * (double) G_TIME_SPAN_SECOND * 1000 / fps + 0.5);
 }
 
 static void
@@ -411,12 +441,16 @@ inb_player_update_position (InbPlayer *self)
   /* Translators: current frame / number of frames, counted from 1 as on a dope sheet */
   frame_text = g_strdup_printf (_("Frame %u / %u"), n_frames > 0 ? frame + 1 : 0, n_frames);
   gtk_label_set_label (self->frame_label, frame_text);
+  gtk_label_set_label (self->medium_frame_label, frame_text);
   gtk_label_set_label (self->compact_frame_label, frame_text);
 
-  position = format_time (inb_playback_get_position (self->playback));
-  duration = format_time (inb_playback_get_duration (self->playback));
+  position = format_time (inb_player_frame_time (self, n_frames > 0 ? frame : 0));
+  duration = format_time (inb_player_frame_time (self, n_frames > 0 ? n_frames - 1 : 0));
   time_text = g_strdup_printf ("%s / %s", position, duration);
   gtk_label_set_label (self->time_label, time_text);
+  gtk_label_set_label (self->medium_time_label, time_text);
+  /* Narrow, the frame's time is in its tooltip. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->compact_frame_label), time_text);
 }
 
 static void
@@ -424,7 +458,7 @@ inb_player_update_playing (InbPlayer *self)
 {
   gboolean playing = inb_playback_get_playing (self->playback);
 
-  GtkButton *buttons[] = { self->play_button, self->compact_play_button };
+  GtkButton *buttons[] = { self->play_button, self->medium_play_button, self->compact_play_button };
 
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
     {
@@ -498,6 +532,56 @@ inb_player_step_action (GtkWidget  *widget,
 }
 
 static void
+inb_player_seek_end_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  InbPlayer *self = INB_PLAYER (widget);
+  guint n_frames = inb_playback_get_n_frames (self->playback);
+
+  if (n_frames == 0)
+    return;
+
+  inb_playback_seek_frame (self->playback, g_variant_get_boolean (parameter) ? n_frames - 1 : 0);
+}
+
+/* The speeds of the Speed menu, slowest first */
+static const double rates[] = { 0.25, 0.5, 1.0, 1.5, 2.0 };
+
+static void
+inb_player_change_rate_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  InbPlayer *self = INB_PLAYER (widget);
+  double rate = inb_playback_get_rate (self->playback);
+  int step = g_variant_get_int32 (parameter);
+  guint nearest = 0;
+
+  for (guint i = 1; i < G_N_ELEMENTS (rates); i++)
+    if (fabs (rates[i] - rate) < fabs (rates[nearest] - rate))
+      nearest = i;
+
+  nearest = (guint) CLAMP ((int) nearest + step, 0, (int) G_N_ELEMENTS (rates) - 1);
+  inb_playback_set_rate (self->playback, rates[nearest]);
+}
+
+static void
+inb_player_cycle_overlay_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  InbPlayer *self = INB_PLAYER (widget);
+
+  if (g_strcmp0 (self->overlay, "none") == 0)
+    inb_player_set_overlay (self, "first");
+  else if (g_strcmp0 (self->overlay, "first") == 0)
+    inb_player_set_overlay (self, "last");
+  else
+    inb_player_set_overlay (self, "none");
+}
+
+static void
 inb_player_fullscreen_action (GtkWidget  *widget,
                               const char *action_name,
                               GVariant   *parameter)
@@ -539,6 +623,127 @@ inb_player_window_activate_focus_cb (GtkWindow *window,
 
   g_signal_stop_emission_by_name (window, "activate-focus");
   gtk_widget_activate_action (GTK_WIDGET (self), "player.play-pause", NULL);
+}
+
+/* Fullscreen: the controls go when the pointer rests, and come back
+ * when it moves or a key is pressed. */
+static gboolean
+inb_player_menu_open (InbPlayer *self)
+{
+  GtkMenuButton *buttons[] = { self->speed_button, self->overlay_button,
+                               self->medium_more_button, self->compact_more_button };
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    {
+      GtkPopover *popover = gtk_menu_button_get_popover (buttons[i]);
+
+      if (popover != NULL && gtk_widget_get_visible (GTK_WIDGET (popover)))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+inb_player_set_controls_hidden (InbPlayer *self,
+                                gboolean   hidden)
+{
+  self->controls_hidden = hidden;
+  gtk_widget_set_visible (self->controls,
+                          inb_playback_get_file (self->playback) != NULL && !hidden);
+}
+
+static void
+inb_player_hide_timeout_cb (gpointer data)
+{
+  InbPlayer *self = data;
+
+  self->hide_id = 0;
+  if (!self->fullscreen)
+    return;
+
+  if (inb_player_menu_open (self))
+    {
+      self->hide_id = g_timeout_add_once (HIDE_CONTROLS_MS, inb_player_hide_timeout_cb, self);
+      return;
+    }
+
+  inb_player_set_controls_hidden (self, TRUE);
+}
+
+/* Shows the controls, and hides them again later when fullscreen */
+static void
+inb_player_wake_controls (InbPlayer *self)
+{
+  g_clear_handle_id (&self->hide_id, g_source_remove);
+  if (self->controls_hidden)
+    inb_player_set_controls_hidden (self, FALSE);
+
+  if (self->fullscreen)
+    self->hide_id = g_timeout_add_once (HIDE_CONTROLS_MS, inb_player_hide_timeout_cb, self);
+}
+
+static void
+inb_player_motion_cb (InbPlayer                *self,
+                      double                    x,
+                      double                    y,
+                      GtkEventControllerMotion *motion)
+{
+  inb_player_wake_controls (self);
+}
+
+static gboolean
+inb_player_key_cb (InbPlayer             *self,
+                   guint                  keyval,
+                   guint                  keycode,
+                   GdkModifierType        state,
+                   GtkEventControllerKey *key)
+{
+  inb_player_wake_controls (self);
+  return FALSE;
+}
+
+/* The window says when it is fullscreen: the controls then hide while
+ * the pointer rests. */
+void
+inb_player_set_fullscreen (InbPlayer *self,
+                           gboolean   fullscreen)
+{
+  g_return_if_fail (INB_IS_PLAYER (self));
+
+  self->fullscreen = !!fullscreen;
+  inb_player_wake_controls (self);
+}
+
+gboolean
+inb_player_get_controls_shown (InbPlayer *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYER (self), FALSE);
+
+  return gtk_widget_get_visible (self->controls);
+}
+
+/* After a menu of the player closes, Space plays and pauses again: the
+ * focus goes back to the player, not to the button that opened it. */
+static void
+inb_player_menu_closed_idle_cb (gpointer data)
+{
+  g_autoptr(InbPlayer) self = data;
+  GtkWidget *focus;
+
+  if (self->window == NULL)
+    return;
+
+  focus = gtk_window_get_focus (self->window);
+  if (focus == NULL || focus == GTK_WIDGET (self) || gtk_widget_is_ancestor (focus, self->controls))
+    gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
+static void
+inb_player_menu_closed_cb (InbPlayer  *self,
+                           GtkPopover *popover)
+{
+  g_idle_add_once (inb_player_menu_closed_idle_cb, g_object_ref (self));
 }
 
 static void
@@ -585,6 +790,19 @@ inb_player_fullscreen_shortcut_cb (GtkWidget *widget,
   return gtk_widget_activate_action (widget, "player.fullscreen", NULL);
 }
 
+static gboolean
+inb_player_key_shortcut_cb (GtkWidget *widget,
+                            GVariant  *args,
+                            gpointer   user_data)
+{
+  InbPlayer *self = INB_PLAYER (widget);
+
+  if (inb_playback_get_file (self->playback) == NULL)
+    return FALSE;
+
+  return gtk_widget_activate_action_variant (widget, user_data, args);
+}
+
 static void
 inb_player_pressed_cb (InbPlayer       *self,
                        int              n_press,
@@ -613,6 +831,7 @@ inb_player_dispose (GObject *object)
 
   if (self->playback != NULL)
     g_signal_handlers_disconnect_by_data (self->playback, self);
+  g_clear_handle_id (&self->hide_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), INB_TYPE_PLAYER);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
@@ -716,8 +935,15 @@ inb_player_class_init (InbPlayerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, picture);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, keyframe_picture);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, play_button);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, medium_play_button);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, medium_frame_label);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, medium_time_label);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, medium_more_button);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, compact_play_button);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, compact_frame_label);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, compact_more_button);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, overlay_button);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, squeezer);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, scale);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, adjustment);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, frame_label);
@@ -730,6 +956,9 @@ inb_player_class_init (InbPlayerClass *klass)
   gtk_widget_class_install_action (widget_class, "player.play-pause", NULL, inb_player_play_pause_action);
   gtk_widget_class_install_action (widget_class, "player.step", "i", inb_player_step_action);
   gtk_widget_class_install_action (widget_class, "player.fullscreen", NULL, inb_player_fullscreen_action);
+  gtk_widget_class_install_action (widget_class, "player.seek-end", "b", inb_player_seek_end_action);
+  gtk_widget_class_install_action (widget_class, "player.change-rate", "i", inb_player_change_rate_action);
+  gtk_widget_class_install_action (widget_class, "player.cycle-overlay", NULL, inb_player_cycle_overlay_action);
   gtk_widget_class_install_property_action (widget_class, "player.loop", "loop");
   gtk_widget_class_install_property_action (widget_class, "player.rate", "rate");
   gtk_widget_class_install_property_action (widget_class, "player.overlay", "overlay");
@@ -749,6 +978,8 @@ static void
 inb_player_init (InbPlayer *self)
 {
   GtkEventController *shortcuts;
+  GtkEventController *motion;
+  GtkEventController *key;
 
   self->overlay = g_strdup ("none");
   self->playback = inb_playback_new ();
@@ -781,7 +1012,47 @@ inb_player_init (InbPlayer *self)
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_f, 0),
                                                           gtk_callback_action_new (inb_player_fullscreen_shortcut_cb,
                                                                                    NULL, NULL)));
+  /* Every control has a key, whatever fits in the controls: R repeat,
+   * O overlay, [ and ] speed, Home and End the first and last frame. */
+  {
+    struct { guint key; const char *action; GVariant *target; } keys[] = {
+      { GDK_KEY_r, "player.loop", NULL },
+      { GDK_KEY_o, "player.cycle-overlay", NULL },
+      { GDK_KEY_bracketleft, "player.change-rate", g_variant_new_int32 (-1) },
+      { GDK_KEY_bracketright, "player.change-rate", g_variant_new_int32 (1) },
+      { GDK_KEY_Home, "player.seek-end", g_variant_new_boolean (FALSE) },
+      { GDK_KEY_End, "player.seek-end", g_variant_new_boolean (TRUE) },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, 0),
+                                                  gtk_callback_action_new (inb_player_key_shortcut_cb,
+                                                                           (gpointer) keys[i].action, NULL));
+
+        if (keys[i].target != NULL)
+          gtk_shortcut_set_arguments (shortcut, keys[i].target);
+        gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), shortcut);
+      }
+  }
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect_object (motion, "motion", G_CALLBACK (inb_player_motion_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  key = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (key, "key-pressed", G_CALLBACK (inb_player_key_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+
+  {
+    GtkMenuButton *buttons[] = { self->speed_button, self->overlay_button,
+                                 self->medium_more_button, self->compact_more_button };
+
+    for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+      g_signal_connect_object (gtk_menu_button_get_popover (buttons[i]), "closed",
+                               G_CALLBACK (inb_player_menu_closed_cb), self, G_CONNECT_SWAPPED);
+  }
 
   inb_player_update_position (self);
   inb_player_update_playing (self);

@@ -30,6 +30,10 @@ void         inb_player_set_keyframes (InbPlayer  *self,
                                        GdkTexture *first,
                                        GdkTexture *last);
 const char  *inb_player_get_overlay   (InbPlayer  *self);
+/* Fullscreen hides the controls while the pointer rests. */
+gboolean     inb_player_get_controls_shown (InbPlayer *self);
+void         inb_player_set_fullscreen     (InbPlayer *self,
+                                            gboolean   fullscreen);
 void         inb_player_set_overlay   (InbPlayer  *self,
                                        const char *overlay);
 

@@ -189,12 +189,32 @@ _inb_window_unfullscreen_action (GtkWidget  *widget,
 void
 _inb_window_fullscreened_cb (InbWindow *self)
 {
-  gboolean fullscreen = gtk_window_is_fullscreen (GTK_WINDOW (self));
+  _inb_window_apply_fullscreen (self, gtk_window_is_fullscreen (GTK_WINDOW (self)));
+}
+
+/* The window's layout fullscreen, or not: the window manager said so. */
+void
+_inb_window_apply_fullscreen (InbWindow *self,
+                              gboolean   fullscreen)
+{
 
   gtk_widget_set_visible (GTK_WIDGET (self->header_bar), !fullscreen);
-  adw_flap_set_reveal_flap (self->flap, !fullscreen);
-  adw_flap_set_reveal_flap (self->library_flap, !fullscreen && !adw_flap_get_folded (self->library_flap));
+  /* Leaving fullscreen brings the side panes back as they were. */
+  if (fullscreen)
+    {
+      self->flap_was_revealed = adw_flap_get_reveal_flap (self->flap);
+      self->library_was_revealed = adw_flap_get_reveal_flap (self->library_flap);
+      adw_flap_set_reveal_flap (self->flap, FALSE);
+      adw_flap_set_reveal_flap (self->library_flap, FALSE);
+    }
+  else
+    {
+      adw_flap_set_reveal_flap (self->flap, self->flap_was_revealed && !adw_flap_get_folded (self->flap));
+      adw_flap_set_reveal_flap (self->library_flap,
+                                self->library_was_revealed && !adw_flap_get_folded (self->library_flap));
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->take_details), !fullscreen && self->selected != NULL);
+  inb_player_set_fullscreen (self->player, fullscreen);
   if (fullscreen)
     gtk_widget_grab_focus (GTK_WIDGET (self->player));
 }

@@ -52,6 +52,8 @@ struct _InbWindow
   guint                 updating_fit : 1;
   guint                 details_sized : 1;
   guint                 library_scheduled : 1;
+  guint                 flap_was_revealed : 1;     /* before fullscreen */
+  guint                 library_was_revealed : 1;
 
   /* Template Widgets */
   AdwHeaderBar         *header_bar;
@@ -123,6 +125,8 @@ void          _inb_window_resume_details_action   (GtkWidget      *widget,
                                                    const char     *action_name,
                                                    GVariant       *parameter);
 void          _inb_window_fullscreened_cb         (InbWindow      *self);
+void          _inb_window_apply_fullscreen        (InbWindow      *self,
+                                                   gboolean        fullscreen);
 void          _inb_window_folded_cb               (InbWindow      *self);
 
 /* For tests: the parts of the window they drive and check */

@@ -951,6 +951,7 @@ inb_window_init (InbWindow *self)
   GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->flap_was_revealed = self->library_was_revealed = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume-details", FALSE);
 
   /* Ctrl+Enter generates even from inside a prompt, which would

@@ -1,0 +1,655 @@
+/* test-window-sizes.c — the authoring window at every size, and the
+ * everyday actions that surprised (issue 12, "The window, at every size")
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each case opens a window of its own on a session of its own (a private
+ * takes folder), at the width it is about.
+ *
+ * With INB_SCREENSHOT_DIR set, /sizes/screenshots saves the authoring
+ * window at 360, 600, 1100 and 1600 px in the states an artist reaches
+ * (window-<width>.png with both keyframes loaded, plus empty, generating
+ * and failed states):
+ *
+ *   INB_SCREENSHOT_DIR=$PWD/docs GDK_BACKEND=x11 GSK_RENDERER=cairo \
+ *     xvfb-run -a -s "-screen 0 1800x1200x24" meson devenv -C build \
+ *     tests/test-window-sizes -p /sizes/screenshots
+ */
+#define G_LOG_DOMAIN "test-window-sizes"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <dlfcn.h>
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+#include <gst/gst.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
+#include "inb-application.h"
+#include "inb-test-gtk.h"
+#include "inb-test-utils.h"
+#include "inb-window-private.h"
+
+typedef struct
+{
+  char       *root;
+  InbSession *session;
+  InbWindow  *window;
+} Fixture;
+
+static InbApplication *app;
+static char *base;
+static char *first_png;
+static char *last_png;
+static char *clip_mp4;   /* 17 frames at 16 fps: the last one at 1.00 s */
+
+#define wait_until(f, check, data, seconds) \
+  inb_test_wait_until ((f), (InbTestCheck) (check), (data), (seconds))
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  static guint n;
+
+  f->root = g_strdup_printf ("%s/case-%u", base, ++n);
+  g_assert_cmpint (g_mkdir_with_parents (f->root, 0700), ==, 0);
+}
+
+static gboolean
+session_idle (Fixture       *f,
+              gconstpointer  data)
+{
+  return inb_session_get_n_active_jobs (f->session) == 0;
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->session != NULL)
+    g_assert_true (wait_until (f, session_idle, NULL, 60));
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->session);
+  inb_test_rm_rf (f->root);
+  g_free (f->root);
+}
+
+/* Lets the window lay out and draw at its new size. */
+static void
+settle (Fixture *f)
+{
+  for (guint i = 0; i < 30; i++)
+    {
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+static void
+resize (Fixture *f,
+        int      width,
+        int      height)
+{
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  settle (f);
+  g_test_message ("asked %d, got %d", width, gtk_widget_get_width (GTK_WIDGET (f->window)));
+}
+
+static void
+open_window (Fixture *f,
+             int      width,
+             int      height)
+{
+  g_autofree char *takes = g_build_filename (f->root, "takes", NULL);
+
+  f->session = inb_session_new (NULL);
+  inb_session_set_takes_dir (f->session, takes);
+  f->window = g_object_new (INB_TYPE_WINDOW, "application", app, "session", f->session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  gtk_window_present (GTK_WINDOW (f->window));
+  settle (f);
+  g_assert_true (inb_window_select_model (f->window, "local", NULL));
+}
+
+static void
+load_keyframes (Fixture *f)
+{
+  InbKeyframeSlot *first = inb_window_get_first_slot (f->window);
+  InbKeyframeSlot *last = inb_window_get_last_slot (f->window);
+
+  inb_test_drop_file (GTK_WIDGET (first), first_png);
+  inb_test_drop_file (GTK_WIDGET (last), last_png);
+  g_assert_true (wait_until (f, inb_test_slot_loaded, first, 20));
+  g_assert_true (wait_until (f, inb_test_slot_loaded, last, 20));
+  g_assert_null (inb_keyframe_slot_get_error (first));
+  g_assert_null (inb_keyframe_slot_get_error (last));
+}
+
+
+/* Keys and clips ------------------------------------------------------------------------- */
+
+/* A real key press and release through the X server (XTest), as in
+ * test-window.c: the key takes the window's whole path. FALSE when that
+ * cannot be done here. */
+static gboolean
+send_key (GtkWindow *window,
+          guint      keyval)
+{
+#ifdef GDK_WINDOWING_X11
+  typedef int (*FakeKeyEvent) (Display *, unsigned int, int, unsigned long);
+  typedef int (*SetInputFocus) (Display *, Window, int, Time);
+  typedef int (*Sync) (Display *, int);
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
+  g_autofree GdkKeymapKey *keys = NULL;
+  FakeKeyEvent fake_key_event;
+  SetInputFocus set_input_focus;
+  Sync sync;
+  Display *xdisplay;
+  Window xid;
+  void *xtst;
+  int n_keys = 0;
+
+  if (!GDK_IS_X11_DISPLAY (display))
+    return FALSE;
+
+  xtst = dlopen ("libXtst.so.6", RTLD_NOW | RTLD_LOCAL);
+  if (xtst == NULL)
+    return FALSE;
+  fake_key_event = (FakeKeyEvent) dlsym (xtst, "XTestFakeKeyEvent");
+  set_input_focus = (SetInputFocus) dlsym (RTLD_DEFAULT, "XSetInputFocus");
+  sync = (Sync) dlsym (RTLD_DEFAULT, "XSync");
+  if (fake_key_event == NULL || set_input_focus == NULL || sync == NULL ||
+      !gdk_display_map_keyval (display, keyval, &keys, &n_keys) || n_keys == 0)
+    {
+      dlclose (xtst);
+      return FALSE;
+    }
+
+  xdisplay = gdk_x11_display_get_xdisplay (display);
+  xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
+
+  gdk_x11_display_error_trap_push (display);
+  set_input_focus (xdisplay, xid, RevertToParent, CurrentTime);
+  sync (xdisplay, False);
+  gdk_x11_display_error_trap_pop_ignored (display);
+
+  fake_key_event (xdisplay, keys[0].keycode, True, 0);
+  fake_key_event (xdisplay, keys[0].keycode, False, 0);
+  sync (xdisplay, False);
+  dlclose (xtst);
+
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
+static char *
+make_clip (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) msg = NULL;
+  g_autofree char *desc = NULL;
+  char *path = g_build_filename (dir, "clip.mp4", NULL);
+
+  gst_init (NULL, NULL);
+  desc = g_strdup_printf ("videotestsrc num-buffers=17 ! video/x-raw,width=64,height=48,framerate=16/1 "
+                          "! videoconvert ! x264enc speed-preset=ultrafast ! mp4mux ! filesink location=\"%s\"",
+                          path);
+  pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (pipeline);
+  msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  return path;
+}
+
+static gboolean
+prerolled (Fixture     *f,
+           InbPlayback *playback)
+{
+  return inb_playback_get_prerolled (playback) && inb_playback_get_n_frames (playback) > 0;
+}
+
+static InbPlayback *
+open_clip (Fixture *f)
+{
+  InbPlayer *player = inb_window_get_player (f->window);
+  InbPlayback *playback = inb_player_get_playback (player);
+  g_autoptr(GFile) file = g_file_new_for_path (clip_mp4);
+
+  inb_player_set_file (player, file);
+  g_assert_true (wait_until (f, prerolled, playback, 20));
+  g_assert_cmpuint (inb_playback_get_n_frames (playback), ==, 17);
+
+  return playback;
+}
+
+typedef struct
+{
+  GHashTable *actions;   /* the actions a click reaches */
+  GString    *texts;     /* what the labels shown say, and their tooltips */
+} Reach;
+
+static void
+reach_menu (Reach      *reach,
+            GMenuModel *menu)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *action = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autoptr(GMenuModel) submenu = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SUBMENU);
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+        g_hash_table_add (reach->actions, g_steal_pointer (&action));
+      if (section != NULL)
+        reach_menu (reach, section);
+      if (submenu != NULL)
+        reach_menu (reach, submenu);
+    }
+}
+
+/* What can be reached in @widget as it is shown: buttons, menus, labels */
+static void
+reach_shown (Reach     *reach,
+             GtkWidget *widget)
+{
+  if (!gtk_widget_get_mapped (widget) || gtk_widget_get_width (widget) < 8)
+    return;
+
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)) != NULL)
+    reach_menu (reach, gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)));
+  else if (GTK_IS_ACTIONABLE (widget) && gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) != NULL)
+    g_hash_table_add (reach->actions, g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget))));
+  else if (GTK_IS_LABEL (widget))
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (widget));
+
+      /* An ellipsized label shows only part of its text. */
+      if (!pango_layout_is_ellipsized (layout))
+        g_string_append_printf (reach->texts, "%s\n", gtk_label_get_label (GTK_LABEL (widget)));
+      if (gtk_widget_get_tooltip_text (widget) != NULL)
+        g_string_append_printf (reach->texts, "%s\n", gtk_widget_get_tooltip_text (widget));
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    reach_shown (reach, child);
+}
+
+/* At every width, every control of the player can be reached: on a
+ * button, or in the overflow menu; the time readout is shown or in the
+ * frame's tooltip. */
+static void
+test_player_controls (Fixture       *f,
+                      gconstpointer  data)
+{
+  const int widths[] = { 1600, 1100, 600, 360 };
+  const char *wanted[] = { "player.play-pause", "player.step", "player.fullscreen", "player.rate",
+                           "player.loop", "player.overlay", "player.seek-end" };
+  InbPlayer *player;
+
+  open_window (f, 1600, 900);
+  player = inb_window_get_player (f->window);
+  open_clip (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      Reach reach = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL), g_string_new (NULL) };
+
+      resize (f, widths[i], 900);
+      if (widths[i] <= 600)
+        adw_flap_set_reveal_flap (f->window->flap, FALSE);
+      settle (f);
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (player)));
+      reach_shown (&reach, GTK_WIDGET (player));
+      g_test_message ("At %d px: %u actions; labels: %s", widths[i],
+                      g_hash_table_size (reach.actions), reach.texts->str);
+      for (guint j = 0; j < G_N_ELEMENTS (wanted); j++)
+        if (!g_hash_table_contains (reach.actions, wanted[j]))
+          g_error ("At %d px, %s cannot be reached", widths[i], wanted[j]);
+      g_assert_nonnull (strstr (reach.texts->str, "0:00.00 / 0:01.00"));
+      g_assert_nonnull (strstr (reach.texts->str, "Frame 1 / 17"));
+
+      g_hash_table_unref (reach.actions);
+      g_string_free (reach.texts, TRUE);
+    }
+}
+
+static gboolean
+at_frame (Fixture       *f,
+          gconstpointer  data)
+{
+  InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
+
+  return inb_playback_get_frame (playback) == GPOINTER_TO_UINT (data);
+}
+
+static const char *
+time_text (Fixture *f)
+{
+  GtkWidget *player = GTK_WIDGET (inb_window_get_player (f->window));
+  Reach reach = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL), g_string_new (NULL) };
+  static char text[64];
+  char *slash;
+
+  reach_shown (&reach, player);
+  slash = strstr (reach.texts->str, " / 0:");
+  g_assert_nonnull (slash);
+  while (slash > reach.texts->str && slash[-1] != '\n')
+    slash--;
+  g_strlcpy (text, slash, sizeof text);
+  *strchr (text, '\n') = '\0';
+  g_hash_table_unref (reach.actions);
+  g_string_free (reach.texts, TRUE);
+
+  return text;
+}
+
+/* The keys: R repeat, O overlay, [ ] speed, Home and End; times are
+ * frame-exact; stepping past the last frame stops there unless repeating. */
+static void
+test_player_keys (Fixture       *f,
+                  gconstpointer  data)
+{
+  InbPlayer *player;
+  InbPlayback *playback;
+  gboolean loop;
+
+  open_window (f, 1600, 900);
+  player = inb_window_get_player (f->window);
+  load_keyframes (f);
+  playback = open_clip (f);
+  gtk_widget_grab_focus (GTK_WIDGET (player));
+  if (!send_key (GTK_WINDOW (f->window), GDK_KEY_End))
+    {
+      g_test_skip ("No XTest to send a real key press with");
+      return;
+    }
+
+  g_assert_true (wait_until (f, at_frame, GUINT_TO_POINTER (16), 10));
+  settle (f);
+  g_assert_cmpstr (time_text (f), ==, "0:01.00 / 0:01.00");
+  g_assert_true (send_key (GTK_WINDOW (f->window), GDK_KEY_Home));
+  g_assert_true (wait_until (f, at_frame, GUINT_TO_POINTER (0), 10));
+  settle (f);
+  g_assert_cmpstr (time_text (f), ==, "0:00.00 / 0:01.00");
+  inb_playback_seek_frame (playback, 4);
+  g_assert_true (wait_until (f, at_frame, GUINT_TO_POINTER (4), 10));
+  settle (f);
+  g_assert_cmpstr (time_text (f), ==, "0:00.25 / 0:01.00");
+
+  /* R toggles repeat; past the last frame, a step stops unless repeating */
+  loop = inb_playback_get_loop (playback);
+  g_assert_true (send_key (GTK_WINDOW (f->window), GDK_KEY_r));
+  settle (f);
+  g_assert_cmpint (inb_playback_get_loop (playback), !=, loop);
+  if (inb_playback_get_loop (playback))
+    g_assert_true (send_key (GTK_WINDOW (f->window), GDK_KEY_r));
+  settle (f);
+  g_assert_false (inb_playback_get_loop (playback));
+  inb_playback_seek_frame (playback, 16);
+  g_assert_true (wait_until (f, at_frame, GUINT_TO_POINTER (16), 10));
+  g_assert_true (send_key (GTK_WINDOW (f->window), GDK_KEY_Right));
+  settle (f);
+  g_assert_cmpuint (inb_playback_get_frame (playback), ==, 16);
+  g_assert_true (send_key (GTK_WINDOW (f->window), GDK_KEY_r));
+  settle (f);
+  g_assert_true (inb_playback_get_loop (playback));
+  g_assert_true (send_key (GTK_WINDOW (f->window), GDK_KEY_Right));
+  g_assert_true (wait_until (f, at_frame, GUINT_TO_POINTER (0), 10));
+
+  /* O: none, the first keyframe, the last, none again */
+  inb_player_set_overlay (player, "none");
+  g_assert_true (send_key (GTK_WINDOW (f->window), GDK_KEY_o));
+  settle (f);
+  g_assert_cmpstr (inb_player_get_overlay (player), ==, "first");
+  g_assert_true (send_key (GTK_WINDOW (f->window), GDK_KEY_o));
+  settle (f);
+  g_assert_cmpstr (inb_player_get_overlay (player), ==, "last");
+  g_assert_true (send_key (GTK_WINDOW (f->window), GDK_KEY_o));
+  settle (f);
+  g_assert_cmpstr (inb_player_get_overlay (player), ==, "none");
+
+  /* [ and ]: a step of the Speed menu, within it */
+  g_assert_cmpfloat (inb_playback_get_rate (playback), ==, 1.0);
+  g_assert_true (send_key (GTK_WINDOW (f->window), GDK_KEY_bracketright));
+  settle (f);
+  g_assert_cmpfloat (inb_playback_get_rate (playback), ==, 1.5);
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (send_key (GTK_WINDOW (f->window), GDK_KEY_bracketleft));
+  settle (f);
+  g_assert_cmpfloat (inb_playback_get_rate (playback), ==, 0.25);
+  inb_playback_set_rate (playback, 1.0);
+
+  /* The keys are text in the prompt (of a model that takes one) */
+  g_assert_true (inb_window_select_model (f->window, "runcomfy", "community/wan-2-2/first-last-frame"));
+  settle (f);
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (f->window->prompt_view)));
+  g_assert_true (send_key (GTK_WINDOW (f->window), GDK_KEY_o));
+  settle (f);
+  g_assert_cmpstr (inb_player_get_overlay (player), ==, "none");
+}
+
+static gboolean
+controls_hidden (Fixture       *f,
+                 gconstpointer  data)
+{
+  return !inb_player_get_controls_shown (inb_window_get_player (f->window));
+}
+
+static gboolean
+time_passed (Fixture       *f,
+             gconstpointer  data)
+{
+  return g_get_monotonic_time () >= *(const gint64 *) data;
+}
+
+static void
+sleep_ms (Fixture *f,
+          guint    ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  wait_until (f, time_passed, &until, ms / 1000 + 2);
+}
+
+static gboolean
+is_playing (Fixture     *f,
+            InbPlayback *playback)
+{
+  return inb_playback_get_playing (playback);
+}
+
+/* Fullscreen: the controls hide when the pointer rests and come back on
+ * a key; leaving fullscreen brings the sidebar back as it was; after a
+ * menu of the player, Space plays again. */
+static void
+test_player_fullscreen (Fixture       *f,
+                        gconstpointer  data)
+{
+  InbPlayer *player;
+  InbPlayback *playback;
+  GtkWidget *more = NULL;
+
+  open_window (f, 1600, 900);
+  player = inb_window_get_player (f->window);
+  playback = open_clip (f);
+
+  /* The artist hid the sidebar: it stays hidden after fullscreen. (No
+   * window manager under Xvfb makes the window fullscreen: the window's
+   * layout is told, as the window manager's answer would.) */
+  adw_flap_set_reveal_flap (f->window->flap, FALSE);
+  settle (f);
+  _inb_window_apply_fullscreen (f->window, TRUE);
+  settle (f);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window->header_bar)));
+  g_assert_true (inb_player_get_controls_shown (player));
+  g_assert_true (wait_until (f, controls_hidden, NULL, 10));
+  gtk_widget_grab_focus (GTK_WIDGET (player));
+  if (send_key (GTK_WINDOW (f->window), GDK_KEY_Left))
+    {
+      settle (f);
+      g_assert_true (inb_player_get_controls_shown (player));
+      g_assert_true (wait_until (f, controls_hidden, NULL, 10));
+    }
+  _inb_window_apply_fullscreen (f->window, FALSE);
+  settle (f);
+  g_assert_true (inb_player_get_controls_shown (player));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window->header_bar)));
+  g_assert_false (adw_flap_get_reveal_flap (f->window->flap));
+  sleep_ms (f, 3000);
+  g_assert_true (inb_player_get_controls_shown (player));
+
+  /* And shown, it comes back shown. */
+  adw_flap_set_reveal_flap (f->window->flap, TRUE);
+  _inb_window_apply_fullscreen (f->window, TRUE);
+  settle (f);
+  g_assert_false (adw_flap_get_reveal_flap (f->window->flap));
+  _inb_window_apply_fullscreen (f->window, FALSE);
+  settle (f);
+  g_assert_true (adw_flap_get_reveal_flap (f->window->flap));
+
+  /* A menu of the player opened and closed: Space plays. */
+  resize (f, 1100, 900);
+  {
+    for (GtkWidget *w = GTK_WIDGET (player); w != NULL; )
+      {
+        /* the first mapped menu button of the player */
+        if (GTK_IS_MENU_BUTTON (w) && gtk_widget_get_mapped (w))
+          {
+            more = w;
+            break;
+          }
+        if (gtk_widget_get_first_child (w) != NULL)
+          w = gtk_widget_get_first_child (w);
+        else
+          {
+            while (w != NULL && w != GTK_WIDGET (player) && gtk_widget_get_next_sibling (w) == NULL)
+              w = gtk_widget_get_parent (w);
+            w = (w == NULL || w == GTK_WIDGET (player)) ? NULL : gtk_widget_get_next_sibling (w);
+          }
+      }
+  }
+  g_assert_nonnull (more);
+  gtk_widget_grab_focus (more);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (more));
+  settle (f);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (more));
+  settle (f);
+  g_assert_false (inb_playback_get_playing (playback));
+  if (send_key (GTK_WINDOW (f->window), GDK_KEY_space))
+    {
+      g_assert_true (wait_until (f, is_playing, playback, 10));
+      inb_playback_pause (playback);
+    }
+}
+
+/* Screenshots ---------------------------------------------------------------------------- */
+
+static void
+shoot (Fixture    *f,
+       const char *dir,
+       const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("%s/window-%s.png", dir, name);
+
+  settle (f);
+  inb_test_save_screenshot (GTK_WIDGET (f->window), path);
+}
+
+static void
+test_screenshots (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *out = g_getenv ("INB_SCREENSHOT_DIR");
+  const int widths[] = { 1600, 1100, 600, 360 };
+  const int heights[] = { 1000, 760, 900, 760 };
+
+  if (out == NULL)
+    {
+      g_test_skip ("Set INB_SCREENSHOT_DIR to a folder to make the window screenshots");
+      return;
+    }
+
+  open_window (f, 1600, 1000);
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("empty-%d", widths[i]);
+
+      resize (f, widths[i], heights[i]);
+      shoot (f, out, name);
+    }
+
+  load_keyframes (f);
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%d", widths[i]);
+
+      resize (f, widths[i], heights[i]);
+      shoot (f, out, name);
+      if (widths[i] <= 600)
+        {
+          g_autofree char *editor = g_strdup_printf ("editor-%d", widths[i]);
+
+          adw_flap_set_reveal_flap (f->window->flap, TRUE);
+          shoot (f, out, editor);
+          adw_flap_set_reveal_flap (f->window->flap, FALSE);
+        }
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  base = g_dir_make_tmp ("inb-window-sizes-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", base, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  first_png = inb_test_write_disc_png (base, "first.png", 480, 320, 120, 160);
+  last_png = inb_test_write_disc_png (base, "last.png", 480, 320, 360, 160);
+  clip_mp4 = make_clip (base);
+
+  app = inb_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add ("/sizes/player-controls", Fixture, NULL, fixture_setup, test_player_controls, fixture_teardown);
+  g_test_add ("/sizes/player-keys", Fixture, NULL, fixture_setup, test_player_keys, fixture_teardown);
+  g_test_add ("/sizes/player-fullscreen", Fixture, NULL, fixture_setup, test_player_fullscreen, fixture_teardown);
+  g_test_add ("/sizes/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);
+
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+  inb_test_rm_rf (base);
+  g_free (base);
+  g_free (first_png);
+  g_free (last_png);
+  g_free (clip_mp4);
+
+  return ret;
+}
