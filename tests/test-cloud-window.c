@@ -1098,6 +1098,28 @@ test_runcomfy_cancel_queued (gconstpointer data)
  * its timeout with the UI saying so. */
 
 #define MAX_FRAME_GAP_US (100 * 1000)
+/* On a machine running more than twice as many runnable tasks as it has
+ * CPUs, Xvfb and the scheduler's accounting leave gaps of 100–130 ms that
+ * are not ours (seen at load 20 on 2 cores). There the bound is 500 ms:
+ * still a tenth of what a main loop blocked on the 5 s lookup shows. */
+#define MAX_FRAME_GAP_LOADED_US (500 * 1000)
+
+static gint64
+max_frame_gap_us (void)
+{
+  g_autofree char *text = NULL;
+  double load = 0;
+
+  if (g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    load = g_ascii_strtod (text, NULL);
+  if (load > 2.0 * g_get_num_processors ())
+    {
+      g_printerr ("load %.1f on %u CPUs: frame gaps bounded at %d ms\n",
+                  load, g_get_num_processors (), MAX_FRAME_GAP_LOADED_US / 1000);
+      return MAX_FRAME_GAP_LOADED_US;
+    }
+  return MAX_FRAME_GAP_US;
+}
 
 /* Nanoseconds this thread has spent runnable but waiting for a CPU
  * (/proc/thread-self/schedstat, second field); 0 where the kernel does not
@@ -1217,8 +1239,8 @@ probe_stop (FrameProbe *p,
   g_assert_cmpfloat (p->frames.count, >=, 10 * waited);
   /* … never more than 100 ms apart, unless other processes had the CPU;
    * a main loop blocked on the keyring would show the whole 5 s here. */
-  g_assert_cmpint (p->frames.max_own_gap, <=, MAX_FRAME_GAP_US);
-  g_assert_cmpint (p->timer.max_own_gap, <=, MAX_FRAME_GAP_US);
+  g_assert_cmpint (p->frames.max_own_gap, <=, max_frame_gap_us ());
+  g_assert_cmpint (p->timer.max_own_gap, <=, max_frame_gap_us ());
 }
 
 static void
