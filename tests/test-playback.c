@@ -222,9 +222,13 @@ test_playback_step (gconstpointer data)
       assert_shows (playback, (guint) i);
     }
 
-  /* Jumps land exactly, also just after a key frame and at the end. */
+  /* Jumps land exactly, also just after a key frame and at the end.
+   * Seeking until the pipeline confirms the frame, and then no more. */
+  g_assert_false (inb_playback_get_seeking (playback));
   inb_playback_seek_frame (playback, 25);
+  g_assert_true (inb_playback_get_seeking (playback));
   assert_shows (playback, 25);
+  g_assert_false (inb_playback_get_seeking (playback));
   inb_playback_seek_frame (playback, 12);
   assert_shows (playback, 12);
   inb_playback_step (playback, -1);

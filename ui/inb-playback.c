@@ -133,11 +133,24 @@ enum {
   PROP_FRAME,
   PROP_N_FRAMES,
   PROP_N_LOOPS,
+  PROP_SEEKING,
   PROP_ERROR,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* The frame a step or seek is on its way to, -1 when none is. */
+static void
+inb_playback_set_target (InbPlayback *self,
+                         int          target)
+{
+  gboolean was_seeking = self->target >= 0;
+
+  self->target = target;
+  if (was_seeking != (target >= 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEEKING]);
+}
 
 InbPlayback *
 inb_playback_new (void)
@@ -519,7 +532,7 @@ inb_playback_frame_idle (gpointer user_data)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_LOOPS]);
     }
   if (frame == (guint) self->target)
-    self->target = -1;
+    inb_playback_set_target (self, -1);
   if (frame != self->frame)
     {
       self->frame = frame;
@@ -1327,6 +1340,22 @@ inb_playback_get_n_loops (InbPlayback *self)
 }
 
 /**
+ * inb_playback_get_seeking:
+ *
+ * Whether a step or a jump to a frame is still on its way: the frame
+ * number (and, from the cache of recent frames, the picture) may already
+ * be the new one, but the pipeline has not confirmed it yet. The next
+ * step is cheapest once this is %FALSE again.
+ */
+gboolean
+inb_playback_get_seeking (InbPlayback *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYBACK (self), FALSE);
+
+  return self->target >= 0;
+}
+
+/**
  * inb_playback_get_texture:
  *
  * The frame at the size it is drawn at (never larger than the video):
@@ -1402,7 +1431,7 @@ inb_playback_seek_frame (InbPlayback *self,
   inb_playback_set_ended (self, FALSE);
 
   idle = self->target < 0;
-  self->target = frame;
+  inb_playback_set_target (self, (int) frame);
   inb_playback_seek (self, start, TRUE);
 
   /* Nothing else in flight: a recent frame can be shown right away. */
@@ -1443,7 +1472,7 @@ inb_playback_step (InbPlayback *self,
   if (frames == 1 && wanted == base + 1 && self->target < 0 && !self->playing)
     {
       /* The cheap way forward: let the sink advance by one buffer. */
-      self->target = (int) wanted;
+      inb_playback_set_target (self, (int) wanted);
       inb_playback_set_ended (self, FALSE);
       if (gst_element_send_event (self->playbin,
                                   gst_event_new_step (GST_FORMAT_BUFFERS, 1, 1.0, TRUE, FALSE)))
@@ -1559,6 +1588,10 @@ inb_playback_get_property (GObject    *object,
       g_value_set_uint (value, self->n_loops);
       break;
 
+    case PROP_SEEKING:
+      g_value_set_boolean (value, self->target >= 0);
+      break;
+
     case PROP_ERROR:
       g_value_set_boxed (value, self->error);
       break;
@@ -1645,6 +1678,9 @@ inb_playback_class_init (InbPlaybackClass *klass)
   properties[PROP_N_LOOPS] =
     g_param_spec_uint ("n-loops", NULL, NULL, 0, G_MAXUINT, 0,
                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SEEKING] =
+    g_param_spec_boolean ("seeking", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   properties[PROP_ERROR] =
     g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR,
                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));

@@ -43,6 +43,7 @@ double       inb_playback_get_fps        (InbPlayback *self);
 guint        inb_playback_get_frame      (InbPlayback *self);
 guint        inb_playback_get_n_frames   (InbPlayback *self);
 guint        inb_playback_get_n_loops    (InbPlayback *self);
+gboolean     inb_playback_get_seeking    (InbPlayback *self);
 GdkTexture  *inb_playback_get_texture    (InbPlayback *self);
 const GError*inb_playback_get_error      (InbPlayback *self);
 void         inb_playback_set_scale_factor (InbPlayback *self,
