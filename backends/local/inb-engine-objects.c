@@ -321,6 +321,461 @@ morph_zone (float    *m,
       }
 }
 
+/* The planes every object's steps work in (the whole analysis frame,
+ * allocated once for all objects): a weighted flow for push-pull (wu, wv,
+ * wt), two scratch planes (err, tmp), the closed masks (mk: drawn, mv:
+ * what the background must not show), each keyframe's raw mask and its
+ * background's motion under the object. */
+typedef struct
+{
+  int    w;
+  int    h;
+  gsize  n;
+  float *wu;
+  float *wv;
+  float *wt;
+  float *err;
+  float *tmp;
+  float *mk;
+  float *mv;
+  float *raw[2];
+  float *bg[2][2];
+} ObjectPlanes;
+
+/* The object's affine motion, first -> last in m[0] (fitted to its flow,
+ * refined photometrically) and back in m[1] */
+static void
+object_motion (InbEngine             *self,
+               const InbFlowAnalysis *an,
+               const InbFlowObject   *ob,
+               guint                  o,
+               float                  tol,
+               double                 m[2][6])
+{
+  const int w = (int) an->width, h = (int) an->height;
+  double det;
+
+  object_affine (an, self->conf0, ob, tol, m[0]);
+  object_refine (an, MAX (0, ob->x0 - (ob->x1 - ob->x0) / 4), MIN (w - 1, ob->x1 + (ob->x1 - ob->x0) / 4),
+                 MAX (0, ob->y0 - (ob->y1 - ob->y0) / 4), MIN (h - 1, ob->y1 + (ob->y1 - ob->y0) / 4),
+                 tol, m[0]);
+  det = m[0][0] * m[0][4] - m[0][1] * m[0][3];
+  m[1][0] = m[0][4] / det;
+  m[1][1] = -m[0][1] / det;
+  m[1][3] = -m[0][3] / det;
+  m[1][4] = m[0][0] / det;
+  m[1][2] = -(m[1][0] * m[0][2] + m[1][1] * m[0][5]);
+  m[1][5] = -(m[1][3] * m[0][2] + m[1][4] * m[0][5]);
+  g_debug ("object %u: [%.3f %.3f %.1f; %.3f %.3f %.1f] from [%d %d] x [%d %d]", o,
+           m[0][0], m[0][1], m[0][2], m[0][3], m[0][4], m[0][5], ob->x0, ob->x1, ob->y0, ob->y1);
+}
+
+/* The box the object is looked for in, the same in both keyframes: its
+ * box, grown by half its size (it was found on a small level from the
+ * clearest matches only), and where that box moves to under @m0 */
+static void
+object_zones (const InbFlowObject *ob,
+              const double        *m0,
+              int                  w,
+              int                  h,
+              int                  zone[2][4])
+{
+  {
+    int mx = (ob->x1 - ob->x0) / 2 + 2, my = (ob->y1 - ob->y0) / 2 + 2;
+
+    zone[0][0] = MAX (0, ob->x0 - mx);
+    zone[0][1] = MIN (w - 1, ob->x1 + mx);
+    zone[0][2] = MAX (0, ob->y0 - my);
+    zone[0][3] = MIN (h - 1, ob->y1 + my);
+  }
+  {
+    float xs[4], ys[4];
+
+    for (guint c = 0; c < 4; c++)
+      affine_apply (m0, (float) zone[0][c & 1 ? 1 : 0], (float) zone[0][c & 2 ? 3 : 2],
+                    &xs[c], &ys[c]);
+    zone[1][0] = MAX (0, (int) floorf (MIN (MIN (xs[0], xs[1]), MIN (xs[2], xs[3]))));
+    zone[1][1] = MIN (w - 1, (int) ceilf (MAX (MAX (xs[0], xs[1]), MAX (xs[2], xs[3]))));
+    zone[1][2] = MAX (0, (int) floorf (MIN (MIN (ys[0], ys[1]), MIN (ys[2], ys[3]))));
+    zone[1][3] = MIN (h - 1, (int) ceilf (MAX (MAX (ys[0], ys[1]), MAX (ys[2], ys[3]))));
+  }
+  /* In each keyframe, where the object is and where it is in the
+   * other one (the background it uncovers) */
+  zone[0][0] = zone[1][0] = MIN (zone[0][0], zone[1][0]);
+  zone[0][1] = zone[1][1] = MAX (zone[0][1], zone[1][1]);
+  zone[0][2] = zone[1][2] = MIN (zone[0][2], zone[1][2]);
+  zone[0][3] = zone[1][3] = MAX (zone[0][3], zone[1][3]);
+}
+
+/* The background's motion in keyframe @s over @zone and around it, into
+ * p->bg[s] and self->bgu/bgv[s]: the confident flow, less what moves with
+ * the object and what is on the objects, filled in over the zone from
+ * around it; where the global model explains the pair, the model */
+static void
+object_background_flow (InbEngine           *self,
+                        const InbFlowObject *ob,
+                        guint                s,
+                        const double        *ms,
+                        const int           *zone,
+                        float                tol,
+                        const double        *model,
+                        float                reliability,
+                        const InbPlane      *fu,
+                        const InbPlane      *fv,
+                        ObjectPlanes        *p)
+{
+  const int w = p->w, h = p->h;
+  const InbPlane *conf = s == 0 ? self->conf0 : self->conf1;
+  const int x0 = zone[0], x1 = zone[1], y0 = zone[2], y1 = zone[3];
+  const int grow = MAX (x1 - x0, y1 - y0) / 2 + 8;
+  const int rx0 = MAX (0, x0 - grow), rx1 = MIN (w - 1, x1 + grow);
+  const int ry0 = MAX (0, y0 - grow), ry1 = MIN (h - 1, y1 + grow);
+  const int rw = rx1 - rx0 + 1;
+  float *bgu = p->bg[s][0], *bgv = p->bg[s][1];
+
+  for (int y = ry0; y <= ry1; y++)
+    for (int x = rx0; x <= rx1; x++)
+      {
+        gsize k = (gsize) y * w + x, r = (gsize) (y - ry0) * rw + (x - rx0);
+        /* (around a small object, over a smooth background
+         * where any flow matches: the flow as it is) */
+        float c = conf->data[k] > 0.75f || ob->small ? (ob->small ? 1.f : conf->data[k])
+                                                       * (1.f - self->omask[s]->data[k]) : 0.f;
+
+        if (x >= x0 && x <= x1 && y >= y0 && y <= y1)
+          {
+            float px, py;
+
+            affine_apply (ms, (float) x, (float) y, &px, &py);
+            if (hypotf (x + fu->data[k] - px, y + fv->data[k] - py) < tol)
+              c = 0.f;
+          }
+        p->wt[r] = c;
+        p->wu[r] = c * fu->data[k];
+        p->wv[r] = c * fv->data[k];
+      }
+  inb_engine_push_pull (p->wu, p->wv, p->wt, (guint) rw, (guint) (ry1 - ry0 + 1), p->err, p->tmp);
+  for (int y = ry0; y <= ry1; y++)
+    for (int x = rx0; x <= rx1; x++)
+      {
+        gsize k = (gsize) y * w + x, r = (gsize) (y - ry0) * rw + (x - rx0);
+        float gx, gy;
+
+        bgu[k] = p->err[r];
+        bgv[k] = p->tmp[r];
+        /* where the global model explains the pair, it is the
+         * background */
+        if (reliability > 0.f)
+          {
+            apply_h (model, (float) x, (float) y, &gx, &gy);
+            bgu[k] += reliability * (gx - (float) x - bgu[k]);
+            bgv[k] += reliability * (gy - (float) y - bgv[k]);
+          }
+        self->bgu[s]->data[k] = bgu[k];
+        self->bgv[s]->data[k] = bgv[k];
+      }
+}
+
+/* A small object's raw mask in keyframe @s: what stands out from the
+ * local background (the mean over 13 × 13), is not on an object already
+ * drawn and is not where the background's motion explains it; only in
+ * its box (where it moves to, in last): not whatever else stands out
+ * nearby */
+static void
+object_raw_mask_small (InbEngine             *self,
+                       const InbFlowAnalysis *an,
+                       const InbFlowObject   *ob,
+                       guint                  s,
+                       const int             *zone,
+                       ObjectPlanes          *p)
+{
+  const int w = p->w, h = p->h;
+  const InbPlane *la = s == 0 ? an->luma0 : an->luma1;
+  const InbPlane *lb = s == 0 ? an->luma1 : an->luma0;
+  const int x0 = zone[0], x1 = zone[1], y0 = zone[2], y1 = zone[3];
+  const float *bgu = p->bg[s][0], *bgv = p->bg[s][1];
+  float *rm = p->raw[s];
+  const float bu = s == 0 ? 0.f : ob->du, bv = s == 0 ? 0.f : ob->dv;
+
+  for (int y = MAX (y0, (int) floorf (ob->y0 + bv)); y <= MIN (y1, (int) ceilf (ob->y1 + bv)); y++)
+    for (int x = MAX (x0, (int) floorf (ob->x0 + bu)); x <= MIN (x1, (int) ceilf (ob->x1 + bu)); x++)
+      {
+        gsize k = (gsize) y * w + x;
+        float acc = 0.f, eb;
+        guint cnt = 0;
+
+        for (int j = MAX (0, y - 6); j <= MIN (h - 1, y + 6); j++)
+          for (int i = MAX (0, x - 6); i <= MIN (w - 1, x + 6); i++)
+            {
+              acc += la->data[(gsize) j * w + i];
+              cnt++;
+            }
+        eb = fabsf (la->data[k] - inb_plane_sample (lb, x + bgu[k], y + bgv[k]));
+        rm[k] = CLAMP ((fabsf (la->data[k] - acc / cnt) - 6.f) / 8.f, 0.f, 1.f)
+                * CLAMP ((eb - 6.f) / 8.f, 0.f, 1.f) * (1.f - self->omask[s]->data[k]);
+      }
+}
+
+/* An object's raw mask in keyframe @s, from photometric evidence: where
+ * it matches the other keyframe under the object's motion @ms clearly
+ * better than under the background's (3 × 3 means) */
+static void
+object_raw_mask (const InbFlowAnalysis *an,
+                 guint                  s,
+                 const double          *ms,
+                 const int             *zone,
+                 ObjectPlanes          *p)
+{
+  const int w = p->w, h = p->h;
+  const InbPlane *la = s == 0 ? an->luma0 : an->luma1;
+  const InbPlane *lb = s == 0 ? an->luma1 : an->luma0;
+  const int x0 = zone[0], x1 = zone[1], y0 = zone[2], y1 = zone[3];
+  const float *bgu = p->bg[s][0], *bgv = p->bg[s][1];
+  float *err = p->err, *tmp = p->tmp;
+
+  for (int y = MAX (0, y0 - 1); y <= MIN (h - 1, y1 + 1); y++)
+    for (int x = MAX (0, x0 - 1); x <= MIN (w - 1, x1 + 1); x++)
+      {
+        gsize k = (gsize) y * w + x;
+        float px, py;
+
+        affine_apply (ms, (float) x, (float) y, &px, &py);
+        err[k] = fabsf (la->data[k] - inb_plane_sample (lb, px, py));
+        tmp[k] = fabsf (la->data[k] - inb_plane_sample (lb, x + bgu[k], y + bgv[k]));
+      }
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        float eo = 0.f, eb = 0.f;
+
+        for (int j = MAX (0, y - 1); j <= MIN (h - 1, y + 1); j++)
+          for (int i = MAX (0, x - 1); i <= MIN (w - 1, x + 1); i++)
+            {
+              eo += err[(gsize) j * w + i];
+              eb += tmp[(gsize) j * w + i];
+            }
+        eo /= 9.f;
+        eb /= 9.f;
+        p->raw[s][(gsize) y * w + x] = CLAMP ((eb - eo - 3.f) / 6.f, 0.f, 1.f)
+                                       * CLAMP ((24.f - eo) / 8.f, 0.f, 1.f);
+      }
+}
+
+/* On the object in both keyframes (background that the object uncovers
+ * also matches under its motion, but in one keyframe only), then closed:
+ * the object drawn (holes where object and background look alike filled,
+ * p->mk), and more, the object that the background must not show (thin
+ * parts such as ropes too, p->mv); @rc: the gaps closed in p->mv */
+static void
+object_close_masks (const InbFlowAnalysis *an,
+                    const InbFlowObject   *ob,
+                    guint                  s,
+                    const double          *ms,
+                    const int             *zone,
+                    int                    rc,
+                    ObjectPlanes          *p)
+{
+  const int w = p->w;
+  const int x0 = zone[0], x1 = zone[1], y0 = zone[2], y1 = zone[3];
+  InbPlane other = { an->width, an->height, p->raw[1 - s] };
+  float *mk = p->mk, *mv = p->mv, *tmp = p->tmp;
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        float px, py;
+
+        affine_apply (ms, (float) x, (float) y, &px, &py);
+        /* (a small object's shape may change: either one) */
+        if (ob->small)
+          mk[(gsize) y * w + x] = MAX (p->raw[s][(gsize) y * w + x], inb_plane_sample (&other, px, py));
+        else
+          mk[(gsize) y * w + x] = p->raw[s][(gsize) y * w + x] * inb_plane_sample (&other, px, py);
+      }
+  for (int y = y0; y <= y1; y++)
+    memcpy (mv + (gsize) y * w + x0, mk + (gsize) y * w + x0,
+            (gsize) (x1 - x0 + 1) * sizeof (float));
+  if (!ob->small)
+    {
+      morph_zone (mk, tmp, w, x0, x1, y0, y1, 4, TRUE);
+      morph_zone (mk, tmp, w, x0, x1, y0, y1, 4, FALSE);
+      morph_zone (mv, tmp, w, x0, x1, y0, y1, rc, TRUE);
+      morph_zone (mv, tmp, w, x0, x1, y0, y1, rc, FALSE);
+    }
+  else
+    {
+      /* (its faint rim too: thin wing tips) */
+      morph_zone (mk, tmp, w, x0, x1, y0, y1, 1, TRUE);
+      morph_zone (mv, tmp, w, x0, x1, y0, y1, 3, TRUE);
+    }
+}
+
+/* Keyframe @s's layers over @zone: the object's pixels are drawn on their
+ * own (object_rows()), so the flow there is what is behind them (@layer
+ * 1; a small object is painted out: background, -1); the pixels around
+ * it that the flow dragged along, or that are not confident, move with
+ * the background (-1) */
+static void
+object_assign_layers (InbEngine           *self,
+                      const InbFlowObject *ob,
+                      guint                s,
+                      const double        *ms,
+                      const int           *zone,
+                      float                tol,
+                      InbPlane            *fu,
+                      InbPlane            *fv,
+                      InbPlane            *layer,
+                      const ObjectPlanes  *p)
+{
+  const int w = p->w;
+  const InbPlane *conf = s == 0 ? self->conf0 : self->conf1;
+  const int x0 = zone[0], x1 = zone[1], y0 = zone[2], y1 = zone[3];
+  const float *bgu = p->bg[s][0], *bgv = p->bg[s][1];
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        gsize k = (gsize) y * w + x;
+        float px, py;
+
+        affine_apply (ms, (float) x, (float) y, &px, &py);
+        if (p->mk[k] > 0.5f)
+          {
+            /* drawn on its own (object_rows): here, what is
+             * behind it */
+            fu->data[k] = bgu[k];
+            fv->data[k] = bgv[k];
+            /* (a small object is painted out: background) */
+            layer->data[k] = ob->small ? -1.f : 1.f;
+          }
+        else if (layer->data[k] < 0.5f && (!ob->small || p->mv[k] > 0.f)
+                 && (conf->data[k] < 0.5f
+                     || hypotf (x + fu->data[k] - px, y + fv->data[k] - py) < tol))
+          {
+            fu->data[k] = bgu[k];
+            fv->data[k] = bgv[k];
+            layer->data[k] = -1.f;
+          }
+      }
+}
+
+/* The tight box of @mask over @zone (empty: x0 > x1) */
+static void
+mask_box (const InbPlane *mask,
+          const int      *zone,
+          int             w,
+          int            *bx0,
+          int            *bx1,
+          int            *by0,
+          int            *by1)
+{
+  const int x0 = zone[0], x1 = zone[1], y0 = zone[2], y1 = zone[3];
+
+  *bx0 = x1;
+  *bx1 = x0;
+  *by0 = y1;
+  *by1 = y0;
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      if (mask->data[(gsize) y * w + x] > 0.f)
+        {
+          *bx0 = MIN (*bx0, x);
+          *bx1 = MAX (*bx1, x);
+          *by0 = MIN (*by0, y);
+          *by1 = MAX (*by1, y);
+        }
+}
+
+/* The object as it is drawn, from keyframe @s: its mask a pixel wider,
+ * with a steeper edge (its soft edge, thin parts and small ones stay
+ * whole); from first, its motion and where it is drawn from in
+ * full-resolution pixels; from last, that box grown by where it is drawn
+ * from in last, taken back to first (a part out of first's frame is
+ * drawn too) */
+static void
+object_keep (InbEngine           *self,
+             EngineObject        *eo,
+             const InbFlowObject *ob,
+             guint                s,
+             const double        *m0,
+             const int           *zone,
+             ObjectPlanes        *p)
+{
+  const int w = p->w;
+  const int x0 = zone[0], x1 = zone[1], y0 = zone[2], y1 = zone[3];
+  const double sc = self->scale;
+  int bx0, bx1, by0, by1;
+
+  eo->small = ob->small;
+  for (int y = y0; y <= y1; y++)
+    memcpy (p->tmp + (gsize) y * w + x0, p->mk + (gsize) y * w + x0,
+            (gsize) (x1 - x0 + 1) * sizeof (float));
+  morph_zone (p->tmp, p->err, w, x0, x1, y0, y1, 1, TRUE);
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      eo->mask[s]->data[(gsize) y * w + x] = MIN (1.f, 2.f * p->tmp[(gsize) y * w + x]);
+
+  mask_box (eo->mask[s], zone, w, &bx0, &bx1, &by0, &by1);
+  if (s == 0)
+    {
+      /* first -> last in full-resolution pixels */
+      const double of = self->offset;
+
+      eo->fwd[0] = m0[0];
+      eo->fwd[1] = m0[1];
+      eo->fwd[2] = sc * m0[2] + of - (m0[0] + m0[1]) * of;
+      eo->fwd[3] = m0[3];
+      eo->fwd[4] = m0[4];
+      eo->fwd[5] = sc * m0[5] + of - (m0[3] + m0[4]) * of;
+
+      /* where it is drawn from, tightly */
+      eo->x0 = (int) (sc * (bx0 - 1));
+      eo->x1 = (int) (sc * (bx1 + 2));
+      eo->y0 = (int) (sc * (by0 - 1));
+      eo->y1 = (int) (sc * (by1 + 2));
+    }
+  else
+    {
+      const double *a = m0;
+      double mdet = a[0] * a[4] - a[1] * a[3];
+
+      if (bx0 <= bx1 && fabs (mdet) > 1e-6)
+        for (guint c = 0; c < 4; c++)
+          {
+            double px = (c & 1 ? bx1 + 2 : bx0 - 1) - a[2];
+            double py = (c & 2 ? by1 + 2 : by0 - 1) - a[5];
+            double qx = (a[4] * px - a[1] * py) / mdet;
+            double qy = (a[0] * py - a[3] * px) / mdet;
+
+            eo->x0 = MIN (eo->x0, (int) floor (sc * qx));
+            eo->x1 = MAX (eo->x1, (int) ceil (sc * qx));
+            eo->y0 = MIN (eo->y0, (int) floor (sc * qy));
+            eo->y1 = MAX (eo->y1, (int) ceil (sc * qy));
+          }
+    }
+}
+
+/* Where the object hides the background in keyframe @s (self->omask[s]):
+ * p->mv seen from the other side, its soft edge too */
+static void
+object_hide_background (InbEngine    *self,
+                        guint         s,
+                        const int    *zone,
+                        ObjectPlanes *p)
+{
+  const int w = p->w;
+  const int x0 = zone[0], x1 = zone[1], y0 = zone[2], y1 = zone[3];
+
+  morph_zone (p->mv, p->tmp, w, x0, x1, y0, y1, 2, TRUE);
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        gsize k = (gsize) y * w + x;
+
+        self->omask[s]->data[k] = MAX (self->omask[s]->data[k], MIN (1.f, 3.f * p->mv[k]));
+      }
+}
+
 /* For each object (found both ways by the analysis), in each keyframe:
  * the pixels it covers (its mask: they match the other keyframe under the
  * object's motion clearly better than under the background's, and so do
@@ -331,11 +786,7 @@ morph_zone (float    *m,
  * confident background flow around or taken from the global model where
  * that is reliable. @fu, @fv (copies of the flows) and @layer are
  * written; self->objects[] gets the objects, self->omask[] where they
- * hide the background. *
- * Long (about 370 lines) on purpose, for now: its steps (fit, refine, masks
- * both ways, zones, background fill) share a dozen per-object planes; a
- * split would pass them all around. Next candidate for a split.
- */
+ * hide the background. */
 void
 inb_engine_object_layers (InbEngine             *self,
                           const InbFlowAnalysis *an,
@@ -354,9 +805,12 @@ inb_engine_object_layers (InbEngine             *self,
   g_autofree float *mk = g_new (float, n);
   g_autofree float *mv = g_new (float, n);
   g_autofree float *planes = g_new (float, 6 * n);
-  float *raw[2] = { planes, planes + n };
-  float *bg[2][2] = { { planes + 2 * n, planes + 3 * n }, { planes + 4 * n, planes + 5 * n } };
   g_autofree float *tmp = g_new (float, n);
+  ObjectPlanes p = {
+    w, h, n, wu, wv, wt, err, tmp, mk, mv,
+    { planes, planes + n },
+    { { planes + 2 * n, planes + 3 * n }, { planes + 4 * n, planes + 5 * n } },
+  };
 
   for (guint s = 0; s < 2; s++)
     {
@@ -376,7 +830,7 @@ inb_engine_object_layers (InbEngine             *self,
       const float tol = MAX (2.f, 0.2f * hypotf (ob->du, ob->dv));
       /* gaps closed in the mask: up to an eighth of the object's size */
       const int rc = CLAMP (MAX (ob->x1 - ob->x0, ob->y1 - ob->y0) / 8, 4, 12);
-      double m[2][6], det;
+      double m[2][6];
       int zone[2][4];
 
       for (guint s = 0; s < 2; s++)
@@ -385,322 +839,31 @@ inb_engine_object_layers (InbEngine             *self,
           memset (self->objects[o].mask[s]->data, 0, n * sizeof (float));
         }
       self->n_objects = o + 1;
-      object_affine (an, self->conf0, ob, tol, m[0]);
-      object_refine (an, MAX (0, ob->x0 - (ob->x1 - ob->x0) / 4), MIN (w - 1, ob->x1 + (ob->x1 - ob->x0) / 4),
-                     MAX (0, ob->y0 - (ob->y1 - ob->y0) / 4), MIN (h - 1, ob->y1 + (ob->y1 - ob->y0) / 4),
-                     tol, m[0]);
-      det = m[0][0] * m[0][4] - m[0][1] * m[0][3];
-      m[1][0] = m[0][4] / det;
-      m[1][1] = -m[0][1] / det;
-      m[1][3] = -m[0][3] / det;
-      m[1][4] = m[0][0] / det;
-      m[1][2] = -(m[1][0] * m[0][2] + m[1][1] * m[0][5]);
-      m[1][5] = -(m[1][3] * m[0][2] + m[1][4] * m[0][5]);
-      g_debug ("object %u: [%.3f %.3f %.1f; %.3f %.3f %.1f] from [%d %d] x [%d %d]", o,
-               m[0][0], m[0][1], m[0][2], m[0][3], m[0][4], m[0][5], ob->x0, ob->x1, ob->y0, ob->y1);
-
-      /* the box, grown by half its size (it was found on a small level
-       * from the clearest matches only) */
-      {
-        int mx = (ob->x1 - ob->x0) / 2 + 2, my = (ob->y1 - ob->y0) / 2 + 2;
-
-        zone[0][0] = MAX (0, ob->x0 - mx);
-        zone[0][1] = MIN (w - 1, ob->x1 + mx);
-        zone[0][2] = MAX (0, ob->y0 - my);
-        zone[0][3] = MIN (h - 1, ob->y1 + my);
-      }
-      {
-        float xs[4], ys[4];
-
-        for (guint c = 0; c < 4; c++)
-          affine_apply (m[0], (float) zone[0][c & 1 ? 1 : 0], (float) zone[0][c & 2 ? 3 : 2],
-                        &xs[c], &ys[c]);
-        zone[1][0] = MAX (0, (int) floorf (MIN (MIN (xs[0], xs[1]), MIN (xs[2], xs[3]))));
-        zone[1][1] = MIN (w - 1, (int) ceilf (MAX (MAX (xs[0], xs[1]), MAX (xs[2], xs[3]))));
-        zone[1][2] = MAX (0, (int) floorf (MIN (MIN (ys[0], ys[1]), MIN (ys[2], ys[3]))));
-        zone[1][3] = MIN (h - 1, (int) ceilf (MAX (MAX (ys[0], ys[1]), MAX (ys[2], ys[3]))));
-      }
-      /* In each keyframe, where the object is and where it is in the
-       * other one (the background it uncovers) */
-      zone[0][0] = zone[1][0] = MIN (zone[0][0], zone[1][0]);
-      zone[0][1] = zone[1][1] = MAX (zone[0][1], zone[1][1]);
-      zone[0][2] = zone[1][2] = MIN (zone[0][2], zone[1][2]);
-      zone[0][3] = zone[1][3] = MAX (zone[0][3], zone[1][3]);
+      object_motion (self, an, ob, o, tol, m);
+      object_zones (ob, m[0], w, h, zone);
 
       /* Raw masks in both keyframes */
       for (guint s = 0; s < 2; s++)
         {
-          const InbPlane *la = s == 0 ? an->luma0 : an->luma1;
-          const InbPlane *lb = s == 0 ? an->luma1 : an->luma0;
-          const InbPlane *conf = s == 0 ? self->conf0 : self->conf1;
-          const int x0 = zone[s][0], x1 = zone[s][1], y0 = zone[s][2], y1 = zone[s][3];
-          const int grow = MAX (x1 - x0, y1 - y0) / 2 + 8;
-          const int rx0 = MAX (0, x0 - grow), rx1 = MIN (w - 1, x1 + grow);
-          const int ry0 = MAX (0, y0 - grow), ry1 = MIN (h - 1, y1 + grow);
-          const int rw = rx1 - rx0 + 1;
-          float *rm = raw[s], *bgu = bg[s][0], *bgv = bg[s][1];
-
-          memset (rm, 0, n * sizeof (float));
-          if (x0 > x1 || y0 > y1)
+          memset (p.raw[s], 0, n * sizeof (float));
+          if (zone[s][0] > zone[s][1] || zone[s][2] > zone[s][3])
             continue;
-
-          /* The background's motion: the confident flow, less what moves
-           * with the object and what is on the objects, filled in over
-           * the zone from around it */
-          for (int y = ry0; y <= ry1; y++)
-            for (int x = rx0; x <= rx1; x++)
-              {
-                gsize k = (gsize) y * w + x, r = (gsize) (y - ry0) * rw + (x - rx0);
-                /* (around a small object, over a smooth background
-                 * where any flow matches: the flow as it is) */
-                float c = conf->data[k] > 0.75f || ob->small ? (ob->small ? 1.f : conf->data[k])
-                                                               * (1.f - self->omask[s]->data[k]) : 0.f;
-
-                if (x >= x0 && x <= x1 && y >= y0 && y <= y1)
-                  {
-                    float px, py;
-
-                    affine_apply (m[s], (float) x, (float) y, &px, &py);
-                    if (hypotf (x + fu[s]->data[k] - px, y + fv[s]->data[k] - py) < tol)
-                      c = 0.f;
-                  }
-                wt[r] = c;
-                wu[r] = c * fu[s]->data[k];
-                wv[r] = c * fv[s]->data[k];
-              }
-          inb_engine_push_pull (wu, wv, wt, (guint) rw, (guint) (ry1 - ry0 + 1), err, tmp);
-          for (int y = ry0; y <= ry1; y++)
-            for (int x = rx0; x <= rx1; x++)
-              {
-                gsize k = (gsize) y * w + x, r = (gsize) (y - ry0) * rw + (x - rx0);
-                float gx, gy;
-
-                bgu[k] = err[r];
-                bgv[k] = tmp[r];
-                /* where the global model explains the pair, it is the
-                 * background */
-                if (reliability > 0.f)
-                  {
-                    apply_h (model[s], (float) x, (float) y, &gx, &gy);
-                    bgu[k] += reliability * (gx - (float) x - bgu[k]);
-                    bgv[k] += reliability * (gy - (float) y - bgv[k]);
-                  }
-                self->bgu[s]->data[k] = bgu[k];
-                self->bgv[s]->data[k] = bgv[k];
-              }
-
+          object_background_flow (self, ob, s, m[s], zone[s], tol, model[s], reliability, fu[s], fv[s], &p);
           if (ob->small)
-            {
-              /* Small objects: what stands out from the local
-               * background (the mean over 13 × 13), is not on an
-               * object already drawn and is not where the background's
-               * motion explains it */
-              /* only in its box (where it moves to, in last): not
-               * whatever else stands out nearby */
-              const float bu = s == 0 ? 0.f : ob->du, bv = s == 0 ? 0.f : ob->dv;
-
-              for (int y = MAX (y0, (int) floorf (ob->y0 + bv)); y <= MIN (y1, (int) ceilf (ob->y1 + bv)); y++)
-                for (int x = MAX (x0, (int) floorf (ob->x0 + bu)); x <= MIN (x1, (int) ceilf (ob->x1 + bu)); x++)
-                  {
-                    gsize k = (gsize) y * w + x;
-                    float acc = 0.f, eb;
-                    guint cnt = 0;
-
-                    for (int j = MAX (0, y - 6); j <= MIN (h - 1, y + 6); j++)
-                      for (int i = MAX (0, x - 6); i <= MIN (w - 1, x + 6); i++)
-                        {
-                          acc += la->data[(gsize) j * w + i];
-                          cnt++;
-                        }
-                    eb = fabsf (la->data[k] - inb_plane_sample (lb, x + bgu[k], y + bgv[k]));
-                    rm[k] = CLAMP ((fabsf (la->data[k] - acc / cnt) - 6.f) / 8.f, 0.f, 1.f)
-                            * CLAMP ((eb - 6.f) / 8.f, 0.f, 1.f) * (1.f - self->omask[s]->data[k]);
-                  }
-              continue;
-            }
-          /* Photometric evidence: object motion against background */
-          for (int y = MAX (0, y0 - 1); y <= MIN (h - 1, y1 + 1); y++)
-            for (int x = MAX (0, x0 - 1); x <= MIN (w - 1, x1 + 1); x++)
-              {
-                gsize k = (gsize) y * w + x;
-                float px, py;
-
-                affine_apply (m[s], (float) x, (float) y, &px, &py);
-                err[k] = fabsf (la->data[k] - inb_plane_sample (lb, px, py));
-                tmp[k] = fabsf (la->data[k] - inb_plane_sample (lb, x + bgu[k], y + bgv[k]));
-              }
-          for (int y = y0; y <= y1; y++)
-            for (int x = x0; x <= x1; x++)
-              {
-                float eo = 0.f, eb = 0.f;
-
-                for (int j = MAX (0, y - 1); j <= MIN (h - 1, y + 1); j++)
-                  for (int i = MAX (0, x - 1); i <= MIN (w - 1, x + 1); i++)
-                    {
-                      eo += err[(gsize) j * w + i];
-                      eb += tmp[(gsize) j * w + i];
-                    }
-                eo /= 9.f;
-                eb /= 9.f;
-                rm[(gsize) y * w + x] = CLAMP ((eb - eo - 3.f) / 6.f, 0.f, 1.f)
-                                        * CLAMP ((24.f - eo) / 8.f, 0.f, 1.f);
-              }
+            object_raw_mask_small (self, an, ob, s, zone[s], &p);
+          else
+            object_raw_mask (an, s, m[s], zone[s], &p);
         }
 
       for (guint s = 0; s < 2; s++)
         {
-          const InbPlane *conf = s == 0 ? self->conf0 : self->conf1;
-          const int x0 = zone[s][0], x1 = zone[s][1], y0 = zone[s][2], y1 = zone[s][3];
-          const float *bgu = bg[s][0], *bgv = bg[s][1];
-          InbPlane other = { an->width, an->height, raw[1 - s] };
-
-          if (x0 > x1 || y0 > y1)
+          if (zone[s][0] > zone[s][1] || zone[s][2] > zone[s][3])
             continue;
-          /* On the object in both keyframes: background that the object
-           * uncovers also matches under its motion, but in one keyframe
-           * only */
-          for (int y = y0; y <= y1; y++)
-            for (int x = x0; x <= x1; x++)
-              {
-                float px, py;
-
-                affine_apply (m[s], (float) x, (float) y, &px, &py);
-                /* (a small object's shape may change: either one) */
-                if (ob->small)
-                  mk[(gsize) y * w + x] = MAX (raw[s][(gsize) y * w + x], inb_plane_sample (&other, px, py));
-                else
-                  mk[(gsize) y * w + x] = raw[s][(gsize) y * w + x] * inb_plane_sample (&other, px, py);
-              }
-          /* Closed: the object drawn (holes where object and background
-           * look alike filled, mk), and more, the object that the
-           * background must not show (thin parts such as ropes too, mv) */
-          for (int y = y0; y <= y1; y++)
-            memcpy (mv + (gsize) y * w + x0, mk + (gsize) y * w + x0,
-                    (gsize) (x1 - x0 + 1) * sizeof (float));
+          object_close_masks (an, ob, s, m[s], zone[s], rc, &p);
+          object_assign_layers (self, ob, s, m[s], zone[s], tol, fu[s], fv[s], layer[s], &p);
+          object_keep (self, &self->objects[o], ob, s, m[0], zone[s], &p);
           if (!ob->small)
-            {
-              morph_zone (mk, tmp, w, x0, x1, y0, y1, 4, TRUE);
-              morph_zone (mk, tmp, w, x0, x1, y0, y1, 4, FALSE);
-              morph_zone (mv, tmp, w, x0, x1, y0, y1, rc, TRUE);
-              morph_zone (mv, tmp, w, x0, x1, y0, y1, rc, FALSE);
-            }
-          else
-            {
-              /* (its faint rim too: thin wing tips) */
-              morph_zone (mk, tmp, w, x0, x1, y0, y1, 1, TRUE);
-              morph_zone (mv, tmp, w, x0, x1, y0, y1, 3, TRUE);
-            }
-
-          for (int y = y0; y <= y1; y++)
-            for (int x = x0; x <= x1; x++)
-              {
-                gsize k = (gsize) y * w + x;
-                float px, py;
-
-                affine_apply (m[s], (float) x, (float) y, &px, &py);
-                if (mk[k] > 0.5f)
-                  {
-                    /* drawn on its own (object_rows): here, what is
-                     * behind it */
-                    fu[s]->data[k] = bgu[k];
-                    fv[s]->data[k] = bgv[k];
-                    /* (a small object is painted out: background) */
-                    layer[s]->data[k] = ob->small ? -1.f : 1.f;
-                  }
-                else if (layer[s]->data[k] < 0.5f && (!ob->small || mv[k] > 0.f)
-                         && (conf->data[k] < 0.5f
-                             || hypotf (x + fu[s]->data[k] - px, y + fv[s]->data[k] - py) < tol))
-                  {
-                    fu[s]->data[k] = bgu[k];
-                    fv[s]->data[k] = bgv[k];
-                    layer[s]->data[k] = -1.f;
-                  }
-              }
-          {
-            EngineObject *eo = &self->objects[o];
-
-            eo->small = ob->small;
-            /* drawn a pixel wider, with a steeper edge: its soft
-             * edge, thin parts and small ones stay whole */
-            for (int y = y0; y <= y1; y++)
-              memcpy (tmp + (gsize) y * w + x0, mk + (gsize) y * w + x0,
-                      (gsize) (x1 - x0 + 1) * sizeof (float));
-            morph_zone (tmp, err, w, x0, x1, y0, y1, 1, TRUE);
-            for (int y = y0; y <= y1; y++)
-              for (int x = x0; x <= x1; x++)
-                eo->mask[s]->data[(gsize) y * w + x] = MIN (1.f, 2.f * tmp[(gsize) y * w + x]);
-            if (s == 0)
-              {
-                /* first -> last in full-resolution pixels */
-                const double sc = self->scale, of = self->offset;
-                int bx0 = x1, bx1 = x0, by0 = y1, by1 = y0;
-
-                eo->fwd[0] = m[0][0];
-                eo->fwd[1] = m[0][1];
-                eo->fwd[2] = sc * m[0][2] + of - (m[0][0] + m[0][1]) * of;
-                eo->fwd[3] = m[0][3];
-                eo->fwd[4] = m[0][4];
-                eo->fwd[5] = sc * m[0][5] + of - (m[0][3] + m[0][4]) * of;
-
-                /* where it is drawn from, tightly */
-                for (int y = y0; y <= y1; y++)
-                  for (int x = x0; x <= x1; x++)
-                    if (eo->mask[0]->data[(gsize) y * w + x] > 0.f)
-                      {
-                        bx0 = MIN (bx0, x);
-                        bx1 = MAX (bx1, x);
-                        by0 = MIN (by0, y);
-                        by1 = MAX (by1, y);
-                      }
-                eo->x0 = (int) (sc * (bx0 - 1));
-                eo->x1 = (int) (sc * (bx1 + 2));
-                eo->y0 = (int) (sc * (by0 - 1));
-                eo->y1 = (int) (sc * (by1 + 2));
-              }
-            else
-              {
-                /* and where it is drawn from in last, taken back to
-                 * first: a part out of first's frame is drawn too */
-                const double sc = self->scale;
-                const double *a = m[0];
-                double mdet = a[0] * a[4] - a[1] * a[3];
-                int bx0 = x1, bx1 = x0, by0 = y1, by1 = y0;
-
-                for (int y = y0; y <= y1; y++)
-                  for (int x = x0; x <= x1; x++)
-                    if (eo->mask[1]->data[(gsize) y * w + x] > 0.f)
-                      {
-                        bx0 = MIN (bx0, x);
-                        bx1 = MAX (bx1, x);
-                        by0 = MIN (by0, y);
-                        by1 = MAX (by1, y);
-                      }
-                if (bx0 <= bx1 && fabs (mdet) > 1e-6)
-                  for (guint c = 0; c < 4; c++)
-                    {
-                      double px = (c & 1 ? bx1 + 2 : bx0 - 1) - a[2];
-                      double py = (c & 2 ? by1 + 2 : by0 - 1) - a[5];
-                      double qx = (a[4] * px - a[1] * py) / mdet;
-                      double qy = (a[0] * py - a[3] * px) / mdet;
-
-                      eo->x0 = MIN (eo->x0, (int) floor (sc * qx));
-                      eo->x1 = MAX (eo->x1, (int) ceil (sc * qx));
-                      eo->y0 = MIN (eo->y0, (int) floor (sc * qy));
-                      eo->y1 = MAX (eo->y1, (int) ceil (sc * qy));
-                    }
-              }
-          }
-          if (ob->small)
-            continue;
-          /* Seen from the other side, its soft edge too */
-          morph_zone (mv, tmp, w, x0, x1, y0, y1, 2, TRUE);
-          for (int y = y0; y <= y1; y++)
-            for (int x = x0; x <= x1; x++)
-              {
-                gsize k = (gsize) y * w + x;
-
-                self->omask[s]->data[k] = MAX (self->omask[s]->data[k], MIN (1.f, 3.f * mv[k]));
-              }
+            object_hide_background (self, s, zone[s], &p);
         }
     }
 
