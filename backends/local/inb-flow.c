@@ -328,9 +328,199 @@ coarse_flow (const DisPyramid  *dp,
   return TRUE;
 }
 
-/* The stages in order (see the top of this file). Long (about 240 lines):
- * each stage hands several planes to the next; the self-contained parts
- * (pyramids, exposure, objects) are functions of their own. */
+/* The seeds of the dense flows, both ways: block matchings on the seed
+ * level (mfu, mfv forward; mbu, mbv backward), the objects found in them
+ * and the seed flows they make (su, sv forward; bsu, bsv backward) */
+typedef struct
+{
+  InbPlane     *mfu;
+  InbPlane     *mfv;
+  InbPlane     *mbu;
+  InbPlane     *mbv;
+  InbPlane     *su;
+  InbPlane     *sv;
+  InbPlane     *bsu;
+  InbPlane     *bsv;
+  ObjectMotion  fwd_obj[MAX_OBJECTS];
+  ObjectMotion  bwd_obj[MAX_OBJECTS];
+  guint         n_fwd;
+  guint         n_bwd;
+} Seeds;
+
+static void
+seeds_clear_planes (Seeds *seeds)
+{
+  g_clear_pointer (&seeds->mfu, inb_plane_free);
+  g_clear_pointer (&seeds->mfv, inb_plane_free);
+  g_clear_pointer (&seeds->mbu, inb_plane_free);
+  g_clear_pointer (&seeds->mbv, inb_plane_free);
+  g_clear_pointer (&seeds->su, inb_plane_free);
+  g_clear_pointer (&seeds->sv, inb_plane_free);
+  g_clear_pointer (&seeds->bsu, inb_plane_free);
+  g_clear_pointer (&seeds->bsv, inb_plane_free);
+}
+
+/* The analysis of a @width × @height pair, its luma planes allocated.
+ * Cost proportional to the pixel count: small pairs at full
+ * resolution, everything else at a quarter of the pixels or fewer. */
+static InbFlowAnalysis *
+analysis_new (guint width,
+              guint height)
+{
+  InbFlowAnalysis *an;
+  guint scale = 1;
+
+  while ((guint64) ((width + scale - 1) / scale) * ((height + scale - 1) / scale) > MAX_ANALYSIS_AREA
+         || (scale == 1 && (guint64) width * height > MAX_FULL_AREA))
+    scale *= 2;
+
+  an = g_new0 (InbFlowAnalysis, 1);
+  an->scale = scale;
+  an->width = (width + scale - 1) / scale;
+  an->height = (height + scale - 1) / scale;
+  an->luma0 = inb_plane_new (an->width, an->height);
+  an->luma1 = inb_plane_new (an->width, an->height);
+  inb_mat3_identity (an->homography);
+
+  return an;
+}
+
+/* The global translation, searched on a small level, in level 0 pixels */
+static gboolean
+global_translation (InbParallel     *parallel,
+                    const Pyramids  *pyr,
+                    GCancellable    *cancellable,
+                    float           *tx,
+                    float           *ty)
+{
+  guint search_level = 0;
+
+  for (guint l = 0; l < pyr->n_levels; l++)
+    if (pyr->pyr[0][l]->width >= SEARCH_WIDTH)
+      search_level = l;
+  if (!inb_flow_search_translation (parallel, pyr->pyr[0][search_level], pyr->pyr[1][search_level],
+                                    cancellable, tx, ty))
+    return FALSE;
+  *tx *= (float) ldexp (1.0, (int) search_level);
+  *ty *= (float) ldexp (1.0, (int) search_level);
+
+  return TRUE;
+}
+
+/* An exhaustive block matching on the seed level @top2, both ways: a seed
+ * candidate per pixel for objects moving far from the rest, and a second
+ * motion layer (from level @bl) when the coarse pass found none. Only
+ * where level @bl is smaller than @top2. */
+static gboolean
+block_matching (InbParallel           *parallel,
+                const Pyramids        *pyr,
+                guint                  top2,
+                guint                  bl,
+                const InbFlowAnalysis *an,
+                GlobalModel           *model,
+                Seeds                 *seeds,
+                GCancellable          *cancellable)
+{
+  GlobalModel layer_model;
+  g_autoptr(InbPlane) mu = NULL;
+  g_autoptr(InbPlane) mv = NULL;
+
+  if (bl <= top2)
+    return TRUE;
+
+  if (!inb_flow_block_flow (parallel, pyr->pyr[0][top2], pyr->pyr[1][top2], 2, 0.35, cancellable,
+                            &seeds->mfu, &seeds->mfv)
+      || !inb_flow_block_flow (parallel, pyr->pyr[1][top2], pyr->pyr[0][top2], 2, 0.35, cancellable,
+                               &seeds->mbu, &seeds->mbv))
+    return FALSE;
+  if (model->has_layer)
+    return TRUE;
+
+  if (!inb_flow_block_flow (parallel, pyr->pyr[0][bl], pyr->pyr[1][bl], 1, 0.35, cancellable, &mu, &mv))
+    return FALSE;
+  inb_flow_fit_global_model (pyr->pyr[0][bl], pyr->pyr[1][bl], pyr->gx[0][bl], pyr->gy[0][bl],
+                             mu, mv, bl, an->width, an->height, model->h, &layer_model);
+  if (layer_model.has_layer)
+    {
+      model->has_layer = TRUE;
+      memcpy (model->layer, layer_model.layer, sizeof model->layer);
+    }
+
+  return TRUE;
+}
+
+/* The objects moving far, and the seed flows they make, both ways.
+ * Objects found one way are offered the other way too. Found none at
+ * all: once more with a block matching that reaches across more than
+ * half the frame (an object crossing it; the wider reach finds more
+ * chance matches, so it is not the first try). */
+static gboolean
+find_objects (InbParallel       *parallel,
+              const Pyramids    *pyr,
+              guint              top2,
+              guint              bl,
+              guint              fit_level,
+              const GlobalModel *model,
+              const double       hinv[9],
+              const double       layer_inv[9],
+              const InbPlane    *u1,
+              const InbPlane    *v1,
+              const InbPlane    *bu1,
+              const InbPlane    *bv1,
+              Seeds             *seeds,
+              GCancellable      *cancellable)
+{
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      if (attempt == 1)
+        {
+          if (seeds->n_fwd > 0 || seeds->n_bwd > 0 || bl <= top2)
+            break;
+          seeds_clear_planes (seeds);
+          seeds->n_fwd = seeds->n_bwd = 0;
+          if (!inb_flow_block_flow (parallel, pyr->pyr[0][top2], pyr->pyr[1][top2], 2, 0.55, cancellable,
+                                    &seeds->mfu, &seeds->mfv)
+              || !inb_flow_block_flow (parallel, pyr->pyr[1][top2], pyr->pyr[0][top2], 2, 0.55, cancellable,
+                                       &seeds->mbu, &seeds->mbv))
+            return FALSE;
+        }
+      inb_flow_fuse_seed (pyr->pyr[0][top2], pyr->pyr[1][top2], top2, model->h, u1, v1, fit_level,
+                          model->has_layer ? model->layer : NULL, seeds->mfu, seeds->mfv, top2, NULL, 0,
+                          seeds->fwd_obj, &seeds->n_fwd, &seeds->su, &seeds->sv);
+      g_clear_pointer (&seeds->su, inb_plane_free);
+      g_clear_pointer (&seeds->sv, inb_plane_free);
+      inb_flow_fuse_seed (pyr->pyr[1][top2], pyr->pyr[0][top2], top2, hinv, bu1, bv1, fit_level,
+                          model->has_layer ? layer_inv : NULL, seeds->mbu, seeds->mbv, top2,
+                          seeds->fwd_obj, seeds->n_fwd, seeds->bwd_obj, &seeds->n_bwd, &seeds->bsu, &seeds->bsv);
+      inb_flow_fuse_seed (pyr->pyr[0][top2], pyr->pyr[1][top2], top2, model->h, u1, v1, fit_level,
+                          model->has_layer ? model->layer : NULL, seeds->mfu, seeds->mfv, top2,
+                          seeds->bwd_obj, seeds->n_bwd, seeds->fwd_obj, &seeds->n_fwd, &seeds->su, &seeds->sv);
+    }
+
+  return TRUE;
+}
+
+/* @h (on the analysis grid, which is @scale times coarser) in
+ * full-resolution coordinates, into @out */
+static void
+model_to_full_resolution (const double h[9],
+                          guint        scale,
+                          double       out[9])
+{
+  double a[9], ai[9], t[9];
+
+  inb_flow_level_matrix (0, a);
+  a[0] = a[4] = scale;
+  a[2] = a[5] = 0.5 * (scale - 1.0);
+  inb_mat3_invert (a, ai);
+  inb_mat3_mul (h, ai, t);
+  inb_mat3_mul (a, t, out);
+  for (guint i = 0; i < 9; i++)
+    out[i] /= out[8];
+}
+
+/* The stages in order (see the top of this file); each stage hands
+ * several planes to the next. */
 InbFlowAnalysis *
 inb_flow_analyse (InbParallel          *parallel,
                   InbImage             *first,
@@ -344,25 +534,15 @@ inb_flow_analyse (InbParallel          *parallel,
   Pyramids pyr = { 0 };
   DisPyramid dp;
   GlobalModel model;
+  Seeds seeds = { 0 };
   g_autoptr(InbPlane) u1 = NULL;
   g_autoptr(InbPlane) v1 = NULL;
   g_autoptr(InbPlane) bu1 = NULL;
   g_autoptr(InbPlane) bv1 = NULL;
-  g_autoptr(InbPlane) su = NULL;
-  g_autoptr(InbPlane) sv = NULL;
-  g_autoptr(InbPlane) mfu = NULL;
-  g_autoptr(InbPlane) mfv = NULL;
-  g_autoptr(InbPlane) mbu = NULL;
-  g_autoptr(InbPlane) mbv = NULL;
-  g_autoptr(InbPlane) bsu = NULL;
-  g_autoptr(InbPlane) bsv = NULL;
-  ObjectMotion fwd_obj[MAX_OBJECTS], bwd_obj[MAX_OBJECTS];
-  guint n_fwd = 0, n_bwd = 0;
   gboolean seeded = FALSE;
-  guint width, height, scale = 1;
-  guint search_level = 0, fit_level, top2, bl = 0;
+  guint fit_level, top2, bl = 0;
   float tx = 0, ty = 0;
-  double a[9], ai[9], t[9], hinv[9], seed[9], seed_inv[9], layer_inv[9];
+  double hinv[9], seed[9], seed_inv[9], layer_inv[9];
   gboolean ok = FALSE;
 
   g_return_val_if_fail (parallel != NULL, NULL);
@@ -370,37 +550,17 @@ inb_flow_analyse (InbParallel          *parallel,
   g_return_val_if_fail (inb_image_get_width (first) == inb_image_get_width (last), NULL);
   g_return_val_if_fail (inb_image_get_height (first) == inb_image_get_height (last), NULL);
 
-  width = inb_image_get_width (first);
-  height = inb_image_get_height (first);
-  /* Cost proportional to the pixel count: small pairs at full
-   * resolution, everything else at a quarter of the pixels or fewer. */
-  while ((guint64) ((width + scale - 1) / scale) * ((height + scale - 1) / scale) > MAX_ANALYSIS_AREA
-         || (scale == 1 && (guint64) width * height > MAX_FULL_AREA))
-    scale *= 2;
-
   report (progress, progress_data, 0.0);
 
-  an = g_new0 (InbFlowAnalysis, 1);
-  an->scale = scale;
-  an->width = (width + scale - 1) / scale;
-  an->height = (height + scale - 1) / scale;
-  an->luma0 = inb_plane_new (an->width, an->height);
-  an->luma1 = inb_plane_new (an->width, an->height);
-  inb_mat3_identity (an->homography);
+  an = analysis_new (inb_image_get_width (first), inb_image_get_height (first));
 
   if (!build_pyramids (parallel, first, last, an, &pyr, cancellable))
     goto out;
   report (progress, progress_data, 0.1);
 
   /* Global translation on a small level */
-  for (guint l = 0; l < pyr.n_levels; l++)
-    if (pyr.pyr[0][l]->width >= SEARCH_WIDTH)
-      search_level = l;
-  if (!inb_flow_search_translation (parallel, pyr.pyr[0][search_level], pyr.pyr[1][search_level],
-                                    cancellable, &tx, &ty))
+  if (!global_translation (parallel, &pyr, cancellable, &tx, &ty))
     goto out;
-  tx *= (float) ldexp (1.0, (int) search_level);
-  ty *= (float) ldexp (1.0, (int) search_level);
   report (progress, progress_data, 0.15);
 
   /* A first forward flow, down to half the analysis resolution, for the
@@ -449,83 +609,26 @@ inb_flow_analyse (InbParallel          *parallel,
   while (top2 + 1 < pyr.n_levels && pyr.pyr[0][top2 + 1]->width >= 128)
     top2++;
 
-  /* An exhaustive block matching on a small level, both ways: a seed
-   * candidate per pixel for objects moving far from the rest, and a
-   * second motion layer when the coarse pass found none. */
+  /* The level of the block matching that finds a second layer */
   for (guint l = 0; l < pyr.n_levels; l++)
     if (pyr.pyr[0][l]->width >= 64)
       bl = l;
-  if (bl > top2)
-    {
-      if (!inb_flow_block_flow (parallel, pyr.pyr[0][top2], pyr.pyr[1][top2], 2, 0.35, cancellable,
-                                &mfu, &mfv)
-          || !inb_flow_block_flow (parallel, pyr.pyr[1][top2], pyr.pyr[0][top2], 2, 0.35, cancellable,
-                                   &mbu, &mbv))
-        goto out;
-      if (!model.has_layer)
-        {
-          GlobalModel layer_model;
-          g_autoptr(InbPlane) mu = NULL;
-          g_autoptr(InbPlane) mv = NULL;
-
-          if (!inb_flow_block_flow (parallel, pyr.pyr[0][bl], pyr.pyr[1][bl], 1, 0.35, cancellable, &mu, &mv))
-            goto out;
-          inb_flow_fit_global_model (pyr.pyr[0][bl], pyr.pyr[1][bl], pyr.gx[0][bl], pyr.gy[0][bl],
-                                     mu, mv, bl, an->width, an->height, model.h, &layer_model);
-          if (layer_model.has_layer)
-            {
-              model.has_layer = TRUE;
-              memcpy (model.layer, layer_model.layer, sizeof model.layer);
-            }
-        }
-    }
+  if (!block_matching (parallel, &pyr, top2, bl, an, &model, &seeds, cancellable))
+    goto out;
   g_debug ("second motion layer: %s [%g %g %g; %g %g %g]", model.has_layer ? "yes" : "no",
            model.layer[0], model.layer[1], model.layer[2], model.layer[3], model.layer[4], model.layer[5]);
 
   if (model.has_layer && !inb_mat3_invert (model.layer, layer_inv))
     model.has_layer = FALSE;
-  /* Objects found one way are offered the other way too. Found none at
-   * all: once more with a block matching that reaches across more than
-   * half the frame (an object crossing it; the wider reach finds more
-   * chance matches, so it is not the first try). */
-  for (guint attempt = 0; attempt < 2; attempt++)
-    {
-      if (attempt == 1)
-        {
-          if (n_fwd > 0 || n_bwd > 0 || bl <= top2)
-            break;
-          g_clear_pointer (&mfu, inb_plane_free);
-          g_clear_pointer (&mfv, inb_plane_free);
-          g_clear_pointer (&mbu, inb_plane_free);
-          g_clear_pointer (&mbv, inb_plane_free);
-          g_clear_pointer (&su, inb_plane_free);
-          g_clear_pointer (&sv, inb_plane_free);
-          g_clear_pointer (&bsu, inb_plane_free);
-          g_clear_pointer (&bsv, inb_plane_free);
-          n_fwd = n_bwd = 0;
-          if (!inb_flow_block_flow (parallel, pyr.pyr[0][top2], pyr.pyr[1][top2], 2, 0.55, cancellable,
-                                    &mfu, &mfv)
-              || !inb_flow_block_flow (parallel, pyr.pyr[1][top2], pyr.pyr[0][top2], 2, 0.55, cancellable,
-                                       &mbu, &mbv))
-            goto out;
-        }
-      inb_flow_fuse_seed (pyr.pyr[0][top2], pyr.pyr[1][top2], top2, model.h, u1, v1, fit_level,
-                          model.has_layer ? model.layer : NULL, mfu, mfv, top2, NULL, 0,
-                          fwd_obj, &n_fwd, &su, &sv);
-      g_clear_pointer (&su, inb_plane_free);
-      g_clear_pointer (&sv, inb_plane_free);
-      inb_flow_fuse_seed (pyr.pyr[1][top2], pyr.pyr[0][top2], top2, hinv, bu1, bv1, fit_level,
-                          model.has_layer ? layer_inv : NULL, mbu, mbv, top2, fwd_obj, n_fwd,
-                          bwd_obj, &n_bwd, &bsu, &bsv);
-      inb_flow_fuse_seed (pyr.pyr[0][top2], pyr.pyr[1][top2], top2, model.h, u1, v1, fit_level,
-                          model.has_layer ? model.layer : NULL, mfu, mfv, top2, bwd_obj, n_bwd,
-                          fwd_obj, &n_fwd, &su, &sv);
-    }
+  if (!find_objects (parallel, &pyr, top2, bl, fit_level, &model, hinv, layer_inv, u1, v1, bu1, bv1,
+                     &seeds, cancellable))
+    goto out;
+
   dp.pyr_a = pyr.pyr[0];
   dp.pyr_b = pyr.pyr[1];
   dp.grad_x = pyr.gx[0];
   dp.grad_y = pyr.gy[0];
-  if (!inb_dis_coarse_to_fine (&dp, top2, 0, NULL, su, sv, 0, 0, &an->fwd_u, &an->fwd_v))
+  if (!inb_dis_coarse_to_fine (&dp, top2, 0, NULL, seeds.su, seeds.sv, 0, 0, &an->fwd_u, &an->fwd_v))
     goto out;
   report (progress, progress_data, 0.7);
 
@@ -533,27 +636,21 @@ inb_flow_analyse (InbParallel          *parallel,
   dp.pyr_b = pyr.pyr[0];
   dp.grad_x = pyr.gx[1];
   dp.grad_y = pyr.gy[1];
-  if (!inb_dis_coarse_to_fine (&dp, top2, 0, NULL, bsu, bsv, 0, 0, &an->bwd_u, &an->bwd_v))
+  if (!inb_dis_coarse_to_fine (&dp, top2, 0, NULL, seeds.bsu, seeds.bsv, 0, 0, &an->bwd_u, &an->bwd_v))
     goto out;
   report (progress, progress_data, 0.95);
 
-  add_objects (an, fwd_obj, n_fwd, top2);
+  add_objects (an, seeds.fwd_obj, seeds.n_fwd, top2);
 
   inb_flow_small_objects (an, model.h);
 
   /* The model in full-resolution coordinates */
-  inb_flow_level_matrix (0, a);
-  a[0] = a[4] = scale;
-  a[2] = a[5] = 0.5 * (scale - 1.0);
-  inb_mat3_invert (a, ai);
-  inb_mat3_mul (model.h, ai, t);
-  inb_mat3_mul (a, t, an->homography);
-  for (guint i = 0; i < 9; i++)
-    an->homography[i] /= an->homography[8];
+  model_to_full_resolution (model.h, an->scale, an->homography);
 
   ok = TRUE;
 
 out:
+  seeds_clear_planes (&seeds);
   pyramids_clear (&pyr);
   if (!ok)
     {
