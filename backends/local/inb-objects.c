@@ -209,15 +209,256 @@ compare_int (gconstpointer a,
   return *(const int *) a - *(const int *) b;
 }
 
+/* The pixels where the block matching (@mu, @mv, local error @em) beats
+ * both the global model (@eh, @hu, @hv) and the coarse pass (@ek, @ku,
+ * @kv), set in @cand; returns how many */
+static guint
+mark_candidates (const InbPlane *em,
+                 const InbPlane *eh,
+                 const InbPlane *ek,
+                 const InbPlane *mu,
+                 const InbPlane *mv,
+                 const InbPlane *hu,
+                 const InbPlane *hv,
+                 const InbPlane *ku,
+                 const InbPlane *kv,
+                 guint8         *cand)
+{
+  const gsize n = (gsize) em->width * em->height;
+  guint n_cand = 0;
+
+  for (gsize k = 0; k < n; k++)
+    {
+      float sm = em->data[k] * 1.25f + 0.6f;
+
+      /* a good match, or one far better than the global model's (a
+       * striped object that also changes scale a little) */
+      if (sm < eh->data[k] && sm < ek->data[k] * 1.25f + 0.6f
+          && (em->data[k] < 8.f || (em->data[k] < 20.f && em->data[k] < 0.3f * eh->data[k]))
+          && fabsf (mu->data[k] - hu->data[k]) + fabsf (mv->data[k] - hv->data[k]) > 6.f
+          && fabsf (mu->data[k] - ku->data[k]) + fabsf (mv->data[k] - kv->data[k]) > 3.f)
+        {
+          cand[k] = 1;
+          n_cand++;
+        }
+    }
+
+  return n_cand;
+}
+
+/* The displacement most candidates share (a sample of them vote): the
+ * candidate pixel whose displacement has the most others within 2 pixels,
+ * in @best_k; returns how many */
+static guint
+most_shared_displacement (const InbPlane *mu,
+                          const InbPlane *mv,
+                          const guint8   *cand,
+                          guint           n_cand,
+                          gsize          *best_k)
+{
+  const gsize n = (gsize) mu->width * mu->height;
+  guint best_count = 0, stride = MAX (1, n_cand / 256);
+  guint seen = 0;
+
+  *best_k = 0;
+  for (gsize k = 0; k < n; k++)
+    {
+      guint c = 0;
+
+      if (!cand[k] || seen++ % stride != 0)
+        continue;
+      for (gsize j = 0; j < n; j++)
+        if (cand[j] && fabsf (mu->data[j] - mu->data[k]) + fabsf (mv->data[j] - mv->data[k]) < 2.f)
+          c++;
+      if (c > best_count)
+        {
+          best_count = c;
+          *best_k = k;
+        }
+    }
+
+  return best_count;
+}
+
+/* The candidates within 2 pixels of displacement (@du, @dv) taken out of
+ * @cand (and @n_cand) into one group: its mean displacement and the box
+ * of its pixels (5 % trimmed on each side), from @xs, @ys (scratch of the
+ * level's size); returns its size */
+static guint
+take_group (const InbPlane *mu,
+            const InbPlane *mv,
+            guint8         *cand,
+            guint          *n_cand,
+            int            *xs,
+            int            *ys,
+            ObjectMotion   *om)
+{
+  const int w = (int) mu->width;
+  const gsize n = (gsize) mu->width * mu->height;
+  const float du = om->du, dv = om->dv;
+  double su = 0, sv = 0;
+  guint count = 0;
+
+  for (gsize k = 0; k < n; k++)
+    if (cand[k] && fabsf (mu->data[k] - du) + fabsf (mv->data[k] - dv) < 2.f)
+      {
+        su += mu->data[k];
+        sv += mv->data[k];
+        xs[count] = (int) (k % w);
+        ys[count] = (int) (k / w);
+        count++;
+        cand[k] = 0;
+        (*n_cand)--;
+      }
+  om->du = (float) (su / count);
+  om->dv = (float) (sv / count);
+  qsort (xs, count, sizeof (int), compare_int);
+  qsort (ys, count, sizeof (int), compare_int);
+  om->x0 = xs[count / 20];
+  om->x1 = xs[count - 1 - count / 20];
+  om->y0 = ys[count / 20];
+  om->y1 = ys[count - 1 - count / 20];
+
+  return count;
+}
+
+/* Groups the candidates by displacement; each large enough, compact
+ * group becomes one translation in @found, with a box around its pixels */
+static void
+group_candidates (const InbPlane *mu,
+                  const InbPlane *mv,
+                  guint8         *cand,
+                  guint           n_cand,
+                  ObjectMotion   *found,
+                  guint          *n_found)
+{
+  const int w = (int) mu->width, h = (int) mu->height;
+  const gsize n = (gsize) w * h;
+  const guint min_support = MAX (12, (guint) (n / 1000));
+  g_autofree int *xs = g_new (int, n);
+  g_autofree int *ys = g_new (int, n);
+
+  *n_found = 0;
+  for (guint obj = 0, tries = 0; obj < MAX_OBJECTS && tries < 2 * MAX_OBJECTS && n_cand >= min_support; tries++)
+    {
+      ObjectMotion om;
+      gsize best_k;
+      guint count;
+      int margin;
+
+      if (most_shared_displacement (mu, mv, cand, n_cand, &best_k) < min_support)
+        break;
+      om.du = mu->data[best_k];
+      om.dv = mv->data[best_k];
+      count = take_group (mu, mv, cand, &n_cand, xs, ys, &om);
+      /* a compact object, not scattered noise */
+      if ((double) (om.x1 - om.x0 + 1) * (om.y1 - om.y0 + 1) > OBJECT_MAX_BOX * n
+          || count < 0.1 * (om.x1 - om.x0 + 1) * (om.y1 - om.y0 + 1))
+        continue;
+      margin = 4 + MAX (om.x1 - om.x0, om.y1 - om.y0) / 2;
+      om.x0 = MAX (0, om.x0 - margin);
+      om.x1 = MIN (w - 1, om.x1 + margin);
+      om.y0 = MAX (0, om.y0 - margin);
+      om.y1 = MIN (h - 1, om.y1 + margin);
+      g_debug ("object moving %.1f %.1f in [%d %d] x [%d %d] (%u pixels)",
+               om.du, om.dv, om.x0, om.x1, om.y0, om.y1, count);
+      om.mutual = FALSE;
+      found[*n_found] = om;
+      (*n_found)++;
+      obj++;
+    }
+}
+
+/* An object found the other way round (@g), as it is seen this way: the
+ * opposite translation, in the box it moves to, clipped to @w × @h;
+ * FALSE when that box is out of the frame */
+static gboolean
+seen_this_way (const ObjectMotion *g,
+               int                 w,
+               int                 h,
+               ObjectMotion       *om)
+{
+  om->du = -g->du;
+  om->dv = -g->dv;
+  om->x0 = MAX (0, (int) floorf (g->x0 + g->du));
+  om->x1 = MIN (w - 1, (int) ceilf (g->x1 + g->du));
+  om->y0 = MAX (0, (int) floorf (g->y0 + g->dv));
+  om->y1 = MIN (h - 1, (int) ceilf (g->y1 + g->dv));
+
+  return om->x0 <= om->x1 && om->y0 <= om->y1;
+}
+
+/* Whether @om is one of @others (the same motion, over the same place);
+ * @mirror: the others were found the other way round */
+static gboolean
+found_both_ways (const ObjectMotion *om,
+                 const ObjectMotion *others,
+                 guint               n_others,
+                 gboolean            mirror)
+{
+  gboolean mutual = FALSE;
+
+  for (guint q = 0; q < n_others && !mutual; q++)
+    {
+      const ObjectMotion *p = &others[q];
+      ObjectMotion pm = *p;
+
+      if (mirror)
+        {
+          pm.du = -p->du;
+          pm.dv = -p->dv;
+          pm.x0 = (int) floorf (p->x0 + p->du);
+          pm.x1 = (int) ceilf (p->x1 + p->du);
+          pm.y0 = (int) floorf (p->y0 + p->dv);
+          pm.y1 = (int) ceilf (p->y1 + p->dv);
+        }
+      mutual = fabsf (pm.du - om->du) + fabsf (pm.dv - om->dv) < MAX (3.f, 0.15f * (fabsf (om->du) + fabsf (om->dv)))
+               && pm.x0 <= om->x1 && om->x0 <= pm.x1 && pm.y0 <= om->y1 && om->y0 <= pm.y1;
+    }
+
+  return mutual;
+}
+
+/* @om offered in its box: where its translation matches (the error of
+ * @a against @b moved by it, 5 × 5 means, in @eo) better than what was
+ * offered there so far (@be), it is the candidate (@ou, @ov) */
+static void
+offer_motion (const InbPlane     *a,
+              const InbPlane     *b,
+              const ObjectMotion *om,
+              InbPlane           *eo,
+              InbPlane           *tmp,
+              float              *be,
+              float              *ou,
+              float              *ov)
+{
+  const int w = (int) a->width, h = (int) a->height;
+  const float du = om->du, dv = om->dv;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      eo->data[(gsize) y * w + x] = fabsf (inb_plane_sample (b, x + du, y + dv) - a->data[(gsize) y * w + x]);
+  box5 (eo, tmp, eo);
+  for (int y = om->y0; y <= om->y1; y++)
+    for (int x = om->x0; x <= om->x1; x++)
+      {
+        gsize k = (gsize) y * w + x;
+
+        if (eo->data[k] < be[k])
+          {
+            be[k] = eo->data[k];
+            ou[k] = du;
+            ov[k] = dv;
+          }
+      }
+}
+
 /* Objects moving far: the pixels where the block matching (@mu, @mv,
  * local error @em) beats both the global model (@eh) and the coarse pass
  * (@ek) are grouped by displacement; each large enough group becomes one
  * translation, offered (in @mu, @mv, with its error in @em) in a box
  * around its pixels only. Everywhere else the candidate is withdrawn
- * (@em = G_MAXFLOAT): single block matches are too noisy to seed with. *
- * Long (about 200 lines): one pass of grouping, box and withdrawal over
- * shared per-cluster arrays; split only with a cluster struct.
- */
+ * (@em = G_MAXFLOAT): single block matches are too noisy to seed with. */
 static void
 object_clusters (const InbPlane *a,
                  const InbPlane *b,
@@ -242,173 +483,42 @@ object_clusters (const InbPlane *a,
   g_autofree float *ou = g_new (float, n);
   g_autofree float *ov = g_new (float, n);
   g_autofree float *be = g_new (float, n);
-  g_autofree int *xs = g_new (int, n);
-  g_autofree int *ys = g_new (int, n);
   g_autoptr(InbPlane) eo = inb_plane_new (a->width, a->height);
-  guint n_cand = 0;
-  const guint min_support = MAX (12, (guint) (n / 1000));
+  guint n_cand;
 
+  n_cand = mark_candidates (em, eh, ek, mu, mv, hu, hv, ku, kv, cand);
   for (gsize k = 0; k < n; k++)
     {
-      float sm = em->data[k] * 1.25f + 0.6f;
-
-      /* a good match, or one far better than the global model's (a
-       * striped object that also changes scale a little) */
-      if (sm < eh->data[k] && sm < ek->data[k] * 1.25f + 0.6f
-          && (em->data[k] < 8.f || (em->data[k] < 20.f && em->data[k] < 0.3f * eh->data[k]))
-          && fabsf (mu->data[k] - hu->data[k]) + fabsf (mv->data[k] - hv->data[k]) > 6.f
-          && fabsf (mu->data[k] - ku->data[k]) + fabsf (mv->data[k] - kv->data[k]) > 3.f)
-        {
-          cand[k] = 1;
-          n_cand++;
-        }
       be[k] = G_MAXFLOAT;
       ou[k] = ov[k] = 0.f;
     }
 
-  *n_found = 0;
-  for (guint obj = 0, tries = 0; obj < MAX_OBJECTS && tries < 2 * MAX_OBJECTS && n_cand >= min_support; tries++)
-    {
-      gsize best_k = 0;
-      guint best_count = 0, count = 0, stride = MAX (1, n_cand / 256);
-      guint seen = 0;
-      double su = 0, sv = 0;
-      float du, dv;
-      int x0, x1, y0, y1, margin;
-
-      /* the displacement most candidates share (a sample of them vote) */
-      for (gsize k = 0; k < n; k++)
-        {
-          guint c = 0;
-
-          if (!cand[k] || seen++ % stride != 0)
-            continue;
-          for (gsize j = 0; j < n; j++)
-            if (cand[j] && fabsf (mu->data[j] - mu->data[k]) + fabsf (mv->data[j] - mv->data[k]) < 2.f)
-              c++;
-          if (c > best_count)
-            {
-              best_count = c;
-              best_k = k;
-            }
-        }
-      if (best_count < min_support)
-        break;
-      du = mu->data[best_k];
-      dv = mv->data[best_k];
-      for (gsize k = 0; k < n; k++)
-        if (cand[k] && fabsf (mu->data[k] - du) + fabsf (mv->data[k] - dv) < 2.f)
-          {
-            su += mu->data[k];
-            sv += mv->data[k];
-            xs[count] = (int) (k % w);
-            ys[count] = (int) (k / w);
-            count++;
-            cand[k] = 0;
-            n_cand--;
-          }
-      du = (float) (su / count);
-      dv = (float) (sv / count);
-      qsort (xs, count, sizeof (int), compare_int);
-      qsort (ys, count, sizeof (int), compare_int);
-      x0 = xs[count / 20];
-      x1 = xs[count - 1 - count / 20];
-      y0 = ys[count / 20];
-      y1 = ys[count - 1 - count / 20];
-      /* a compact object, not scattered noise */
-      if ((double) (x1 - x0 + 1) * (y1 - y0 + 1) > OBJECT_MAX_BOX * n
-          || count < 0.1 * (x1 - x0 + 1) * (y1 - y0 + 1))
-        continue;
-      margin = 4 + MAX (x1 - x0, y1 - y0) / 2;
-      x0 = MAX (0, x0 - margin);
-      x1 = MIN (w - 1, x1 + margin);
-      y0 = MAX (0, y0 - margin);
-      y1 = MIN (h - 1, y1 + margin);
-      g_debug ("object moving %.1f %.1f in [%d %d] x [%d %d] (%u pixels)",
-               du, dv, x0, x1, y0, y1, count);
-      found[*n_found].du = du;
-      found[*n_found].dv = dv;
-      found[*n_found].x0 = x0;
-      found[*n_found].x1 = x1;
-      found[*n_found].y0 = y0;
-      found[*n_found].y1 = y1;
-      found[*n_found].mutual = FALSE;
-      (*n_found)++;
-      obj++;
-    }
+  group_candidates (mu, mv, cand, n_cand, found, n_found);
 
   /* Offered: the objects found here and those found the other way round
-   * (the opposite translation, in the box they move to). */
+   * (the opposite translation, in the box they move to). Only objects
+   * found both ways (the same motion, opposite, over the same place): a
+   * single block match at the frame's edge or in a texture with repeats
+   * is not an object. */
   for (guint o = 0; o < *n_found + n_given; o++)
     {
       ObjectMotion om;
-      float du, dv;
-      int x0, x1, y0, y1;
-      gboolean mutual;
 
       if (o < *n_found)
-        om = found[o];
+        {
+          om = found[o];
+          if (!found_both_ways (&om, given, n_given, TRUE))
+            continue;
+          found[o].mutual = TRUE;
+        }
       else
         {
-          const ObjectMotion *g = &given[o - *n_found];
-
-          om.du = -g->du;
-          om.dv = -g->dv;
-          om.x0 = MAX (0, (int) floorf (g->x0 + g->du));
-          om.x1 = MIN (w - 1, (int) ceilf (g->x1 + g->du));
-          om.y0 = MAX (0, (int) floorf (g->y0 + g->dv));
-          om.y1 = MIN (h - 1, (int) ceilf (g->y1 + g->dv));
-          if (om.x0 > om.x1 || om.y0 > om.y1)
+          if (!seen_this_way (&given[o - *n_found], w, h, &om)
+              || !found_both_ways (&om, found, *n_found, FALSE))
             continue;
         }
-      /* Only objects found both ways (the same motion, opposite, over
-       * the same place): a single block match at the frame's edge or in
-       * a texture with repeats is not an object. */
-      mutual = FALSE;
-      for (guint q = 0; q < (o < *n_found ? n_given : *n_found) && !mutual; q++)
-        {
-          const ObjectMotion *p = o < *n_found ? &given[q] : &found[q];
-          ObjectMotion pm = *p;
-
-          if (o < *n_found)
-            {
-              pm.du = -p->du;
-              pm.dv = -p->dv;
-              pm.x0 = (int) floorf (p->x0 + p->du);
-              pm.x1 = (int) ceilf (p->x1 + p->du);
-              pm.y0 = (int) floorf (p->y0 + p->dv);
-              pm.y1 = (int) ceilf (p->y1 + p->dv);
-            }
-          mutual = fabsf (pm.du - om.du) + fabsf (pm.dv - om.dv) < MAX (3.f, 0.15f * (fabsf (om.du) + fabsf (om.dv)))
-                   && pm.x0 <= om.x1 && om.x0 <= pm.x1 && pm.y0 <= om.y1 && om.y0 <= pm.y1;
-        }
-      if (!mutual)
-        continue;
-      if (o < *n_found)
-        found[o].mutual = TRUE;
       g_debug ("offering %.1f %.1f in [%d %d] x [%d %d]", om.du, om.dv, om.x0, om.x1, om.y0, om.y1);
-      du = om.du;
-      dv = om.dv;
-      x0 = om.x0;
-      x1 = om.x1;
-      y0 = om.y0;
-      y1 = om.y1;
-      for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-          eo->data[(gsize) y * w + x] = fabsf (inb_plane_sample (b, x + du, y + dv) - a->data[(gsize) y * w + x]);
-      box5 (eo, tmp, eo);
-      for (int y = y0; y <= y1; y++)
-        for (int x = x0; x <= x1; x++)
-          {
-            gsize k = (gsize) y * w + x;
-
-            if (eo->data[k] < be[k])
-              {
-                be[k] = eo->data[k];
-                ou[k] = du;
-                ov[k] = dv;
-              }
-          }
+      offer_motion (a, b, &om, eo, tmp, be, ou, ov);
     }
 
   for (gsize k = 0; k < n; k++)
