@@ -721,38 +721,16 @@ typedef struct
   float cost;
 } BlobPair;
 
-/* Small objects (birds against the sky, a few pixels) move too far for
- * the flow and are too small for the block matching: blobs that stand
- * out from a smooth background in one keyframe and are gone from there
- * in the other, matched to blobs of the other keyframe by appearance and
- * size within a search radius. Blobs that move alike are one object
- * (a flock); an object needs two blobs, or one clear match. Added to
- * @an->objects while there is room, outside the objects already there. *
- * Long (about 180 lines): blob pairing, grouping by motion and the
- * object boxes share the pair table; kept in one piece.
- */
-void
-inb_flow_small_objects (InbFlowAnalysis *an,
-                        const double     hm[9])
+/* Blobs inside the objects already found are theirs: marked used */
+static void
+blobs_of_objects (const InbFlowAnalysis *an,
+                  const Blob            *ba,
+                  guint                  na,
+                  const Blob            *bb,
+                  guint                  nb,
+                  gboolean              *used_a,
+                  gboolean              *used_b)
 {
-  const InbPlane *a = an->luma0, *b = an->luma1;
-  const int w = (int) an->width, h = (int) an->height;
-  const float radius = 0.4f * (float) MAX (w, h);
-  Blob ba[MAX_BLOBS], bb[MAX_BLOBS];
-  BlobPair pairs[4 * MAX_BLOBS];
-  gboolean used_a[MAX_BLOBS] = { 0 }, used_b[MAX_BLOBS] = { 0 };
-  double hinv[9];
-  guint na, nb, np = 0;
-
-  if (an->n_objects >= G_N_ELEMENTS (an->objects) || !inb_mat3_invert (hm, hinv))
-    return;
-  na = find_blobs (a, b, hm, ba);
-  nb = find_blobs (b, a, hinv, bb);
-  g_debug ("small objects: %d and %d blobs", (int) na, (int) nb);
-  if (na == G_MAXUINT || nb == G_MAXUINT || na == 0 || nb == 0)
-    return;
-
-  /* blobs inside the objects already found are theirs */
   for (guint o = 0; o < an->n_objects; o++)
     {
       const InbFlowObject *ob = &an->objects[o];
@@ -765,10 +743,28 @@ inb_flow_small_objects (InbFlowAnalysis *an,
             && bb[j].cy >= ob->y0 + ob->dv && bb[j].cy <= ob->y1 + ob->dv)
           used_b[j] = TRUE;
     }
+}
 
-  /* candidate pairs: same polarity, similar size, moving far, alike */
+/* Candidate pairs of a blob of @a and one of @b (at most @max_pairs):
+ * same polarity, similar size, moving far (within @radius), alike; the
+ * shift refined on a half-pixel grid around the centroids' */
+static guint
+pair_blobs (const InbPlane *a,
+            const InbPlane *b,
+            const Blob     *ba,
+            guint           na,
+            const Blob     *bb,
+            guint           nb,
+            const gboolean *used_a,
+            const gboolean *used_b,
+            float           radius,
+            BlobPair       *pairs,
+            guint           max_pairs)
+{
+  guint np = 0;
+
   for (guint i = 0; i < na; i++)
-    for (guint j = 0; j < nb && np < G_N_ELEMENTS (pairs); j++)
+    for (guint j = 0; j < nb && np < max_pairs; j++)
       {
         float du = bb[j].cx - ba[i].cx, dv = bb[j].cy - ba[i].cy, best = G_MAXFLOAT, bu = du, bv = dv;
         float ra = fabsf (ba[i].mass), rb = fabsf (bb[j].mass);
@@ -777,7 +773,6 @@ inb_flow_small_objects (InbFlowAnalysis *an,
             || ra > 2.f * rb || rb > 2.f * ra
             || hypotf (du, dv) > radius || fabsf (du) + fabsf (dv) < 6.f)
           continue;
-        /* refined on a half-pixel grid around the centroids' shift */
         for (int q = -2; q <= 2; q++)
           for (int p = -2; p <= 2; p++)
             {
@@ -794,123 +789,212 @@ inb_flow_small_objects (InbFlowAnalysis *an,
           pairs[np++] = (BlobPair) { i, j, bu, bv, best };
       }
 
+  return np;
+}
+
+/* The motion the most unused blobs share: the pair whose motion the most
+ * blobs of @a have a pair within tolerance of (the cheaper on a tie), and
+ * how many in @support; G_MAXUINT when no pair is left */
+static guint
+most_shared_motion (const BlobPair *pairs,
+                    guint           np,
+                    guint           na,
+                    const gboolean *used_a,
+                    const gboolean *used_b,
+                    guint          *support_out)
+{
+  guint best_p = G_MAXUINT, best_support = 0;
+  float best_cost = G_MAXFLOAT;
+
+  for (guint p = 0; p < np; p++)
+    {
+      guint support = 0;
+      float tol;
+
+      if (used_a[pairs[p].i] || used_b[pairs[p].j])
+        continue;
+      tol = MAX (2.f, 0.05f * hypotf (pairs[p].du, pairs[p].dv));
+      for (guint i = 0; i < na; i++)
+        {
+          if (used_a[i])
+            continue;
+          for (guint q = 0; q < np; q++)
+            if (pairs[q].i == i && !used_b[pairs[q].j]
+                && fabsf (pairs[q].du - pairs[p].du) + fabsf (pairs[q].dv - pairs[p].dv) < tol)
+              {
+                support++;
+                break;
+              }
+        }
+      if (support > best_support || (support == best_support && pairs[p].cost < best_cost))
+        {
+          best_support = support;
+          best_cost = pairs[p].cost;
+          best_p = p;
+        }
+    }
+  *support_out = best_support;
+
+  return best_p;
+}
+
+/* A lone blob's pair counts only as a clear match, and the only one its
+ * blobs have */
+static gboolean
+lone_pair_is_clear (const BlobPair *pairs,
+                    guint           np,
+                    guint           best_p)
+{
+  const BlobPair *bp = &pairs[best_p];
+  gboolean unique = bp->cost < 0.25f;
+
+  for (guint q = 0; q < np && unique; q++)
+    if (q != best_p && (pairs[q].i == bp->i || pairs[q].j == bp->j)
+        && pairs[q].cost < 2.f * bp->cost)
+      unique = FALSE;
+
+  return unique;
+}
+
+/* The flock moving like pair @best_p: per unused blob of @a, its
+ * cheapest pair within tolerance of that motion, one blob of @b per blob;
+ * into @members, their summed cost in @cost; returns how many */
+static guint
+flock_members (const BlobPair *pairs,
+               guint           np,
+               guint           na,
+               const gboolean *used_a,
+               const gboolean *used_b,
+               guint           best_p,
+               guint          *members,
+               double         *cost)
+{
+  const float du = pairs[best_p].du, dv = pairs[best_p].dv;
+  const float tol = MAX (2.f, 0.05f * hypotf (du, dv));
+  guint count = 0;
+
+  *cost = 0;
+  for (guint i = 0; i < na; i++)
+    {
+      guint bq = G_MAXUINT;
+
+      if (used_a[i])
+        continue;
+      for (guint q = 0; q < np; q++)
+        if (pairs[q].i == i && !used_b[pairs[q].j]
+            && fabsf (pairs[q].du - du) + fabsf (pairs[q].dv - dv) < tol
+            && (bq == G_MAXUINT || pairs[q].cost < pairs[bq].cost))
+          bq = q;
+      if (bq == G_MAXUINT)
+        continue;
+      /* one blob of the other keyframe per blob */
+      for (guint m = 0; m < count && bq != G_MAXUINT; m++)
+        if (pairs[members[m]].j == pairs[bq].j)
+          bq = G_MAXUINT;
+      if (bq == G_MAXUINT)
+        continue;
+      members[count++] = bq;
+      *cost += pairs[bq].cost;
+    }
+
+  return count;
+}
+
+/* The flock's @count @members as one small object of @an (their mean
+ * motion, the box of their blobs in @a grown by 2), its blobs used */
+static void
+add_flock (InbFlowAnalysis *an,
+           const BlobPair  *pairs,
+           const guint     *members,
+           guint            count,
+           const Blob      *ba,
+           gboolean        *used_a,
+           gboolean        *used_b)
+{
+  const int w = (int) an->width, h = (int) an->height;
+  double su = 0, sv = 0;
+  int x0 = w, x1 = -1, y0 = h, y1 = -1;
+  InbFlowObject *ob;
+
+  for (guint m = 0; m < count; m++)
+    {
+      const BlobPair *bp = &pairs[members[m]];
+
+      used_a[bp->i] = TRUE;
+      used_b[bp->j] = TRUE;
+      su += bp->du;
+      sv += bp->dv;
+      x0 = MIN (x0, ba[bp->i].x0);
+      x1 = MAX (x1, ba[bp->i].x1);
+      y0 = MIN (y0, ba[bp->i].y0);
+      y1 = MAX (y1, ba[bp->i].y1);
+    }
+  ob = &an->objects[an->n_objects++];
+  ob->du = (float) (su / count);
+  ob->dv = (float) (sv / count);
+  ob->x0 = MAX (0, x0 - 2);
+  ob->x1 = MIN (w - 1, x1 + 2);
+  ob->y0 = MAX (0, y0 - 2);
+  ob->y1 = MIN (h - 1, y1 + 2);
+  ob->small = TRUE;
+  g_debug ("small objects: %u blobs moving %.1f %.1f in [%d %d] x [%d %d]",
+           count, ob->du, ob->dv, ob->x0, ob->x1, ob->y0, ob->y1);
+}
+
+/* Small objects (birds against the sky, a few pixels) move too far for
+ * the flow and are too small for the block matching: blobs that stand
+ * out from a smooth background in one keyframe and are gone from there
+ * in the other, matched to blobs of the other keyframe by appearance and
+ * size within a search radius. Blobs that move alike are one object
+ * (a flock); an object needs two blobs, or one clear match. Added to
+ * @an->objects while there is room, outside the objects already there. */
+void
+inb_flow_small_objects (InbFlowAnalysis *an,
+                        const double     hm[9])
+{
+  const InbPlane *a = an->luma0, *b = an->luma1;
+  const int w = (int) an->width, h = (int) an->height;
+  const float radius = 0.4f * (float) MAX (w, h);
+  Blob ba[MAX_BLOBS], bb[MAX_BLOBS];
+  BlobPair pairs[4 * MAX_BLOBS];
+  gboolean used_a[MAX_BLOBS] = { 0 }, used_b[MAX_BLOBS] = { 0 };
+  double hinv[9];
+  guint na, nb, np;
+
+  if (an->n_objects >= G_N_ELEMENTS (an->objects) || !inb_mat3_invert (hm, hinv))
+    return;
+  na = find_blobs (a, b, hm, ba);
+  nb = find_blobs (b, a, hinv, bb);
+  g_debug ("small objects: %d and %d blobs", (int) na, (int) nb);
+  if (na == G_MAXUINT || nb == G_MAXUINT || na == 0 || nb == 0)
+    return;
+
+  blobs_of_objects (an, ba, na, bb, nb, used_a, used_b);
+  np = pair_blobs (a, b, ba, na, bb, nb, used_a, used_b, radius, pairs, G_N_ELEMENTS (pairs));
+
   while (an->n_objects < G_N_ELEMENTS (an->objects))
     {
-      guint best_p = G_MAXUINT, best_support = 0;
-      float best_cost = G_MAXFLOAT;
-      InbFlowObject *ob;
-      double su = 0, sv = 0;
-      guint count = 0;
-      int x0 = w, x1 = -1, y0 = h, y1 = -1;
+      guint members[MAX_BLOBS];
+      guint best_p, support, count;
+      double cost;
 
-      /* the motion the most blobs share */
-      for (guint p = 0; p < np; p++)
-        {
-          guint support = 0;
-          float tol;
-
-          if (used_a[pairs[p].i] || used_b[pairs[p].j])
-            continue;
-          tol = MAX (2.f, 0.05f * hypotf (pairs[p].du, pairs[p].dv));
-          for (guint i = 0; i < na; i++)
-            {
-              if (used_a[i])
-                continue;
-              for (guint q = 0; q < np; q++)
-                if (pairs[q].i == i && !used_b[pairs[q].j]
-                    && fabsf (pairs[q].du - pairs[p].du) + fabsf (pairs[q].dv - pairs[p].dv) < tol)
-                  {
-                    support++;
-                    break;
-                  }
-            }
-          if (support > best_support || (support == best_support && pairs[p].cost < best_cost))
-            {
-              best_support = support;
-              best_cost = pairs[p].cost;
-              best_p = p;
-            }
-        }
+      best_p = most_shared_motion (pairs, np, na, used_a, used_b, &support);
       if (best_p == G_MAXUINT)
         break;
-      if (best_support < 2)
+      if (support < 2 && !lone_pair_is_clear (pairs, np, best_p))
         {
-          /* a lone blob: only a clear match, and the only one it has */
-          const BlobPair *bp = &pairs[best_p];
-          gboolean unique = bp->cost < 0.25f;
-
-          for (guint q = 0; q < np && unique; q++)
-            if (q != best_p && (pairs[q].i == bp->i || pairs[q].j == bp->j)
-                && pairs[q].cost < 2.f * bp->cost)
-              unique = FALSE;
-          if (!unique)
-            {
-              used_a[bp->i] = TRUE;
-              continue;
-            }
+          used_a[pairs[best_p].i] = TRUE;
+          continue;
         }
-      {
-        const float du = pairs[best_p].du, dv = pairs[best_p].dv;
-        const float tol = MAX (2.f, 0.05f * hypotf (du, dv));
-        guint members[MAX_BLOBS];
-        double cost = 0;
-
-        for (guint i = 0; i < na; i++)
-          {
-            guint bq = G_MAXUINT;
-
-            if (used_a[i])
-              continue;
-            for (guint q = 0; q < np; q++)
-              if (pairs[q].i == i && !used_b[pairs[q].j]
-                  && fabsf (pairs[q].du - du) + fabsf (pairs[q].dv - dv) < tol
-                  && (bq == G_MAXUINT || pairs[q].cost < pairs[bq].cost))
-                bq = q;
-            if (bq == G_MAXUINT)
-              continue;
-            /* one blob of the other keyframe per blob */
-            for (guint m = 0; m < count && bq != G_MAXUINT; m++)
-              if (pairs[members[m]].j == pairs[bq].j)
-                bq = G_MAXUINT;
-            if (bq == G_MAXUINT)
-              continue;
-            members[count++] = bq;
-            cost += pairs[bq].cost;
-          }
-        /* blobs change shape (wings): a flock of three or more moving
-         * alike is enough; two need to look alike too */
-        if (count == 0 || (count == 2 && cost / count > 0.8))
-          {
-            used_a[pairs[best_p].i] = TRUE;
-            count = 0;
-            continue;
-          }
-        for (guint m = 0; m < count; m++)
-          {
-            const BlobPair *bp = &pairs[members[m]];
-
-            used_a[bp->i] = TRUE;
-            used_b[bp->j] = TRUE;
-            su += bp->du;
-            sv += bp->dv;
-            x0 = MIN (x0, ba[bp->i].x0);
-            x1 = MAX (x1, ba[bp->i].x1);
-            y0 = MIN (y0, ba[bp->i].y0);
-            y1 = MAX (y1, ba[bp->i].y1);
-          }
-      }
-      if (count == 0)
-        break;
-      ob = &an->objects[an->n_objects++];
-      ob->du = (float) (su / count);
-      ob->dv = (float) (sv / count);
-      ob->x0 = MAX (0, x0 - 2);
-      ob->x1 = MIN (w - 1, x1 + 2);
-      ob->y0 = MAX (0, y0 - 2);
-      ob->y1 = MIN (h - 1, y1 + 2);
-      ob->small = TRUE;
-      g_debug ("small objects: %u blobs moving %.1f %.1f in [%d %d] x [%d %d]",
-               count, ob->du, ob->dv, ob->x0, ob->x1, ob->y0, ob->y1);
+      count = flock_members (pairs, np, na, used_a, used_b, best_p, members, &cost);
+      /* blobs change shape (wings): a flock of three or more moving
+       * alike is enough; two need to look alike too */
+      if (count == 0 || (count == 2 && cost / count > 0.8))
+        {
+          used_a[pairs[best_p].i] = TRUE;
+          continue;
+        }
+      add_flock (an, pairs, members, count, ba, used_a, used_b);
     }
 }
 
