@@ -137,9 +137,144 @@ plane_mean (const InbPlane *p)
   return sum / (double) n;
 }
 
+/* Sets @error: cancelled (the reason @cancellable gives, if any) */
+static void
+cancelled_error (GCancellable  *cancellable,
+                 GError       **error)
+{
+  if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+}
+
+/* Each keyframe's confidence (self->conf0, conf1) from the flows both
+ * ways, against the local means @mean0, @mean1; FALSE if cancelled */
+static gboolean
+compute_confidence (InbEngine             *self,
+                    const InbFlowAnalysis *an,
+                    const InbPlane        *mean0,
+                    const InbPlane        *mean1,
+                    GCancellable          *cancellable)
+{
+  self->conf0 = inb_plane_new (self->aw, self->ah);
+  self->conf1 = inb_plane_new (self->aw, self->ah);
+  if (mean0 == NULL || mean1 == NULL
+      || !inb_engine_compute_confidence (self->par, an->luma0, an->luma1, mean0, mean1, an->fwd_u, an->fwd_v,
+                                         an->bwd_u, an->bwd_v, self->conf0, cancellable)
+      || !inb_engine_compute_confidence (self->par, an->luma1, an->luma0, mean1, mean0, an->bwd_u, an->bwd_v,
+                                         an->fwd_u, an->fwd_v, self->conf1, cancellable))
+    return FALSE;
+
+  return TRUE;
+}
+
+/* The global model (@homography, full resolution) on the analysis grid,
+ * both ways, into @ha (the identity both ways if it cannot be inverted) */
+static void
+model_on_analysis_grid (const InbEngine *self,
+                        const double     homography[9],
+                        double           ha[2][9])
+{
+  double a[9], ai[9], t[9];
+
+  memset (a, 0, sizeof a);
+  a[0] = a[4] = self->scale;
+  a[2] = a[5] = self->offset;
+  a[8] = 1;
+  inb_mat3_invert (a, ai);
+  inb_mat3_mul (homography, a, t);
+  inb_mat3_mul (ai, t, ha[0]);
+  if (!inb_mat3_invert (ha[0], ha[1]))
+    {
+      memset (ha[0], 0, 2 * 9 * sizeof (double));
+      ha[0][0] = ha[0][4] = ha[0][8] = ha[1][0] = ha[1][4] = ha[1][8] = 1;
+    }
+}
+
+/* The objects as layers of their own (when there are any and the pair
+ * corresponds at all), then the splat sources of both keyframes; FALSE
+ * if cancelled */
+static gboolean
+layers_and_sources (InbEngine             *self,
+                    const InbFlowAnalysis *an,
+                    double                 ha[2][9],
+                    double                 reliability,
+                    GCancellable          *cancellable)
+{
+  InbPlane *ofu[2] = { NULL, NULL }, *ofv[2] = { NULL, NULL }, *olayer[2] = { NULL, NULL };
+  gboolean ok = TRUE;
+
+  if (an->n_objects > 0 && self->global_conf > 0.0)
+    {
+      for (guint s = 0; s < 2; s++)
+        {
+          const InbPlane *su = s == 0 ? an->fwd_u : an->bwd_u;
+          const InbPlane *sv = s == 0 ? an->fwd_v : an->bwd_v;
+
+          ofu[s] = inb_plane_new (self->aw, self->ah);
+          ofv[s] = inb_plane_new (self->aw, self->ah);
+          memcpy (ofu[s]->data, su->data, (gsize) self->aw * self->ah * sizeof (float));
+          memcpy (ofv[s]->data, sv->data, (gsize) self->aw * self->ah * sizeof (float));
+        }
+      inb_engine_object_layers (self, an, (const double (*)[9]) ha, (float) reliability, ofu, ofv, olayer);
+    }
+
+  for (guint set = 0; set < 2 && ok; set++)
+    ok = inb_engine_build_sources (self, an, set, ha[set], reliability, ofu[set], ofv[set], olayer[set],
+                                   cancellable);
+
+  for (guint s = 0; s < 2; s++)
+    {
+      g_clear_pointer (&ofu[s], inb_plane_free);
+      g_clear_pointer (&ofv[s], inb_plane_free);
+      g_clear_pointer (&olayer[s], inb_plane_free);
+    }
+
+  return ok;
+}
+
+/* Both keyframes as float pixels, a row and a column of padding more
+ * (self->pix0, pix1); FALSE if cancelled */
+static gboolean
+keyframes_to_pixels (InbEngine    *self,
+                     InbImage     *first,
+                     InbImage     *last,
+                     GCancellable *cancellable)
+{
+  for (guint k = 0; k < 2; k++)
+    {
+      PixelJob job = { k == 0 ? first : last, NULL };
+
+      job.dst = g_aligned_alloc ((gsize) (self->width + 1) * (self->height + 1), sizeof (InbPixel), 16);
+      if (k == 0)
+        self->pix0 = job.dst;
+      else
+        self->pix1 = job.dst;
+      if (!inb_parallel_for (self->par, self->height + 1, 0, inb_engine_to_pixels_rows, &job, cancellable))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* What rendering a frame needs: the flow at time t on the motion grid,
+ * the node map and its rows, the rows falling back to a dissolve */
+static void
+render_buffers_new (InbEngine *self)
+{
+  self->ft_u = inb_plane_new (self->mw, self->mh);
+  self->ft_v = inb_plane_new (self->mw, self->mh);
+  self->node = CLAMP (2 * self->scale, 2, 32);
+  self->nw = (self->width - 1) / self->node + 2;
+  self->nh = (self->height - 1) / self->node + 2;
+  self->map = g_new0 (float, (gsize) self->nw * self->nh * MAP_CHANNELS);
+  self->wpad = (self->width + 3) / 4 * 4;
+  self->hmap = g_aligned_alloc0 ((gsize) self->nh * MAP_CHANNELS * self->wpad, sizeof (float), 16);
+  self->row_fb = g_new0 (guint8, self->nh);
+}
+
 /* Analysis, confidence, the global model on the analysis grid, object
- * layers, splat sources, float pixels, in that order (about 170 lines:
- * the steps' results are fields of the engine or freed on every exit). */
+ * layers, splat sources, float pixels, in that order (the steps' results
+ * are fields of the engine, freed with it on every exit). */
 InbEngine *
 inb_engine_new (InbImage               *first,
                 InbImage               *last,
@@ -154,8 +289,7 @@ inb_engine_new (InbImage               *first,
   g_autoptr(InbPlane) mean0 = NULL;
   g_autoptr(InbPlane) mean1 = NULL;
   ProgressMap map = { progress, progress_data };
-  InbPlane *ofu[2] = { NULL, NULL }, *ofv[2] = { NULL, NULL }, *olayer[2] = { NULL, NULL };
-  double a[9], ai[9], t[9], ha[2][9], mean, reliability;
+  double ha[2][9], mean, reliability;
 
   g_return_val_if_fail (first != NULL && last != NULL, NULL);
   g_return_val_if_fail (inb_image_get_width (first) == inb_image_get_width (last), NULL);
@@ -184,18 +318,11 @@ inb_engine_new (InbImage               *first,
   self->mw = (self->aw + 1) / 2;
   self->mh = (self->ah + 1) / 2;
 
-  self->conf0 = inb_plane_new (self->aw, self->ah);
-  self->conf1 = inb_plane_new (self->aw, self->ah);
   mean0 = inb_engine_local_mean (self->par, an->luma0, cancellable);
   mean1 = inb_engine_local_mean (self->par, an->luma1, cancellable);
-  if (mean0 == NULL || mean1 == NULL
-      || !inb_engine_compute_confidence (self->par, an->luma0, an->luma1, mean0, mean1, an->fwd_u, an->fwd_v,
-                                         an->bwd_u, an->bwd_v, self->conf0, cancellable)
-      || !inb_engine_compute_confidence (self->par, an->luma1, an->luma0, mean1, mean0, an->bwd_u, an->bwd_v,
-                                         an->fwd_u, an->fwd_v, self->conf1, cancellable))
+  if (!compute_confidence (self, an, mean0, mean1, cancellable))
     {
-      if (!g_cancellable_set_error_if_cancelled (cancellable, error))
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+      cancelled_error (cancellable, error);
       return NULL;
     }
 
@@ -204,19 +331,7 @@ inb_engine_new (InbImage               *first,
   mean = CLAMP ((mean - 0.12) / (0.35 - 0.12), 0.0, 1.0);
   self->global_conf = mean * mean * (3.0 - 2.0 * mean);
 
-  /* The global model on the analysis grid, both ways */
-  memset (a, 0, sizeof a);
-  a[0] = a[4] = self->scale;
-  a[2] = a[5] = self->offset;
-  a[8] = 1;
-  inb_mat3_invert (a, ai);
-  inb_mat3_mul (an->homography, a, t);
-  inb_mat3_mul (ai, t, ha[0]);
-  if (!inb_mat3_invert (ha[0], ha[1]))
-    {
-      memset (ha, 0, sizeof ha);
-      ha[0][0] = ha[0][4] = ha[0][8] = ha[1][0] = ha[1][4] = ha[1][8] = 1;
-    }
+  model_on_analysis_grid (self, an->homography, ha);
   /* How far the motion explains each keyframe around each pixel: where
    * it does not, the renderer falls back to a dissolve */
   self->region[0] = inb_engine_explained (self->par, an->luma0, an->luma1, mean0, mean1, an->fwd_u, an->fwd_v,
@@ -228,58 +343,11 @@ inb_engine_new (InbImage               *first,
   reliability = model_agreement (an, self->conf0, ha[0]);
   reliability = CLAMP ((reliability - 0.2) / 0.3, 0.0, 1.0);
 
-  if (an->n_objects > 0 && self->global_conf > 0.0)
+  if (!layers_and_sources (self, an, ha, reliability, cancellable)
+      || !keyframes_to_pixels (self, first, last, cancellable))
     {
-      for (guint s = 0; s < 2; s++)
-        {
-          const InbPlane *su = s == 0 ? an->fwd_u : an->bwd_u;
-          const InbPlane *sv = s == 0 ? an->fwd_v : an->bwd_v;
-
-          ofu[s] = inb_plane_new (self->aw, self->ah);
-          ofv[s] = inb_plane_new (self->aw, self->ah);
-          memcpy (ofu[s]->data, su->data, (gsize) self->aw * self->ah * sizeof (float));
-          memcpy (ofv[s]->data, sv->data, (gsize) self->aw * self->ah * sizeof (float));
-        }
-      inb_engine_object_layers (self, an, (const double (*)[9]) ha, (float) reliability, ofu, ofv, olayer);
-    }
-
-  for (guint set = 0; set < 2; set++)
-    if (!inb_engine_build_sources (self, an, set, ha[set], reliability, ofu[set], ofv[set], olayer[set],
-                                   cancellable))
-      {
-        for (guint s = 0; s < 2; s++)
-          {
-            g_clear_pointer (&ofu[s], inb_plane_free);
-            g_clear_pointer (&ofv[s], inb_plane_free);
-            g_clear_pointer (&olayer[s], inb_plane_free);
-          }
-        if (!g_cancellable_set_error_if_cancelled (cancellable, error))
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
-        return NULL;
-      }
-
-  for (guint s = 0; s < 2; s++)
-    {
-      g_clear_pointer (&ofu[s], inb_plane_free);
-      g_clear_pointer (&ofv[s], inb_plane_free);
-      g_clear_pointer (&olayer[s], inb_plane_free);
-    }
-
-  for (guint k = 0; k < 2; k++)
-    {
-      PixelJob job = { k == 0 ? first : last, NULL };
-
-      job.dst = g_aligned_alloc ((gsize) (self->width + 1) * (self->height + 1), sizeof (InbPixel), 16);
-      if (k == 0)
-        self->pix0 = job.dst;
-      else
-        self->pix1 = job.dst;
-      if (!inb_parallel_for (self->par, self->height + 1, 0, inb_engine_to_pixels_rows, &job, cancellable))
-        {
-          if (!g_cancellable_set_error_if_cancelled (cancellable, error))
-            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
-          return NULL;
-        }
+      cancelled_error (cancellable, error);
+      return NULL;
     }
 
   for (guint o = 0; o < self->n_objects; o++)
@@ -289,15 +357,7 @@ inb_engine_new (InbImage               *first,
   self->reliability = (float) reliability;
   self->luma[0] = g_steal_pointer (&an->luma0);
   self->luma[1] = g_steal_pointer (&an->luma1);
-  self->ft_u = inb_plane_new (self->mw, self->mh);
-  self->ft_v = inb_plane_new (self->mw, self->mh);
-  self->node = CLAMP (2 * self->scale, 2, 32);
-  self->nw = (self->width - 1) / self->node + 2;
-  self->nh = (self->height - 1) / self->node + 2;
-  self->map = g_new0 (float, (gsize) self->nw * self->nh * MAP_CHANNELS);
-  self->wpad = (self->width + 3) / 4 * 4;
-  self->hmap = g_aligned_alloc0 ((gsize) self->nh * MAP_CHANNELS * self->wpad, sizeof (float), 16);
-  self->row_fb = g_new0 (guint8, self->nh);
+  render_buffers_new (self);
 
   g_debug ("%ux%u, analysis %ux%u, inliers %.2f, model reliability %.2f, confidence %.2f%s",
            self->width, self->height, self->aw, self->ah,
