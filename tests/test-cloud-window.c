@@ -57,10 +57,91 @@ typedef struct
   char           *last_png;
 } Fixture;
 
+/* The process's: the application, the fakes, the private folders and the
+ * keyframe files. Each case gets a window of its own, made from the
+ * default settings, with no DashScope key in the keyring and the fakes'
+ * logs and scripts emptied; it leaves no window and no take running. */
+static Fixture the;
+
 /* The shared loop of inb-test-gtk.h, with this file's checks (each takes
  * the Fixture). */
 #define wait_until(f, check, data, seconds) \
   inb_test_wait_until ((f), (InbTestCheck) (check), (data), (seconds))
+
+static void
+reset_settings (GSettings *settings)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  *f = the;
+  reset_settings (inb_application_get_settings (f->app));
+  /* A child's keyring is its own (none, or one that never answers) */
+  if (!g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+
+      inb_secrets_clear_sync (inb_application_get_secrets (f->app), "dashscope", &error);
+      g_assert_no_error (error);
+    }
+  inb_fake_server_reset (f->fake);
+  inb_fake_server_reset (f->wavespeed);
+  inb_fake_server_reset (f->runcomfy);
+
+  f->window = inb_window_new (f->app);
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 780);
+  gtk_window_present (GTK_WINDOW (f->window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+}
+
+static gboolean
+no_take_running (Fixture       *f,
+                 gconstpointer  data)
+{
+  return inb_session_get_n_active_jobs (inb_application_get_session (f->app)) == 0;
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  /* Every window the case opened goes, one at a time (a window takes its
+   * own dialogs with it), and no take of it runs on into the next. */
+  for (guint i = 0; i < 20 && g_list_model_get_n_items (toplevels) > 0; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (window);
+    }
+  g_assert_true (wait_until (f, no_take_running, NULL, 60));
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, 0);
+  if (f->window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
+}
+
+/* The DashScope key, in the keyring (as Preferences saves it) */
+static void
+save_key (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (inb_secrets_store_sync (inb_application_get_secrets (f->app), "dashscope", KEY, &error),
+                   ==, INB_KEY_SOURCE_KEYRING);
+  g_assert_no_error (error);
+}
 
 static void
 load_keyframes (Fixture *f)
@@ -160,11 +241,12 @@ find_preferences (Fixture *f)
 /* No key anywhere: Generate says so, offers Preferences on the provider's
  * page, and the service sees nothing at all. */
 static void
-test_no_key (gconstpointer data)
+test_no_key (Fixture       *f,
+             gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
   GtkWidget *button = inb_window_get_key_button (f->window);
+  guint n_jobs = g_list_model_get_n_items (jobs);
   g_autofree char *shot = NULL;
   GtkWindow *prefs;
 
@@ -178,7 +260,7 @@ test_no_key (gconstpointer data)
   g_test_message ("No key: %s", inb_window_get_key_problem (f->window));
   g_assert_nonnull (strstr (inb_window_get_key_problem (f->window), "No API key"));
   g_assert_true (gtk_widget_get_visible (button));
-  g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, n_jobs);
   g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, 0);
 
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
@@ -198,11 +280,12 @@ test_no_key (gconstpointer data)
 
 /* The key typed into Preferences reaches the keyring, then the request. */
 static void
-test_key_and_generate (gconstpointer data)
+test_key_and_generate (Fixture       *f,
+                       gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
   InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
+  guint n_jobs = g_list_model_get_n_items (jobs);
   g_autoptr(InbJob) job = NULL;
   g_autofree char *shot = NULL;
   g_autofree char *clip = NULL;
@@ -211,7 +294,11 @@ test_key_and_generate (gconstpointer data)
   AdwPasswordEntryRow *row;
   JsonObject *submit;
 
-  /* The "no key" message of the test before is still there… */
+  /* Generate without a key: the "no key" message is there… */
+  g_assert_true (inb_window_select_model (f->window, "dashscope", "wan2.2-kf2v-flash"));
+  load_keyframes (f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, key_problem_shown, NULL, 20));
   g_assert_nonnull (inb_window_get_key_problem (f->window));
   prefs = INB_PREFERENCES_WINDOW (inb_window_show_preferences (f->window, "dashscope"));
   g_assert_true (wait_until (f, key_looked_up, prefs, 20));
@@ -246,12 +333,12 @@ test_key_and_generate (gconstpointer data)
   inb_window_set_prompt (f->window, "the disc glides to the right");
   g_assert_true (inb_window_get_can_generate (f->window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
-  g_assert_true (wait_until (f, job_added, GUINT_TO_POINTER (0), 30));
+  g_assert_true (wait_until (f, job_added, GUINT_TO_POINTER (n_jobs), 30));
   g_assert_null (inb_window_get_key_problem (f->window));
   g_assert_false (gtk_widget_get_visible (inb_window_get_key_button (f->window)));
   g_assert_true (wait_until (f, job_finished, NULL, 120));
 
-  job = g_list_model_get_item (jobs, 0);
+  job = g_list_model_get_item (jobs, n_jobs);
   if (inb_job_get_error (job) != NULL)
     g_test_message ("Job error: %s", inb_job_get_error (job)->message);
   g_assert_cmpint (inb_job_get_state (job), ==, INB_JOB_DONE);
@@ -362,12 +449,15 @@ take_state_is (Fixture       *f,
 }
 
 /* At start-up the application finishes the hosted takes a crash left
- * (the key from the keyring), without resubmitting, and says so. */
+ * (the key from the keyring), without resubmitting, and says so. A
+ * process starts up once: this runs in a child of its own, from
+ * /cloud-window/resume-at-startup. */
 static void
-test_resume_at_startup (gconstpointer data)
+test_resume_at_startup_child (Fixture       *f,
+                              gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
-  g_autoptr(InbJob) job = g_list_model_get_item (G_LIST_MODEL (inb_window_get_job_queue (f->window)), 0);
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  g_autoptr(InbJob) job = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(InbTake) fresh = NULL;
@@ -375,10 +465,27 @@ test_resume_at_startup (gconstpointer data)
   g_autoptr(InbTake) old_reloaded = NULL;
   g_autofree char *remote = NULL;
   const char *task_id;
-  guint submits = inb_test_fake_count (f->fake, "POST", "video-synthesis");
+  guint submits;
 
-  /* The task of the take generated above is still known to the fake. */
-  g_assert_nonnull (job);
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("Runs from /cloud-window/resume-at-startup");
+      return;
+    }
+
+  /* A take made with the key from the keyring: its task stays known to
+   * the fake. */
+  save_key (f);
+  g_assert_true (inb_window_select_model (f->window, "dashscope", "wan2.2-kf2v-flash"));
+  load_keyframes (f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, job_added, GUINT_TO_POINTER (0), 30));
+  g_assert_true (wait_until (f, job_finished, NULL, 120));
+  job = g_list_model_get_item (jobs, 0);
+  g_assert_cmpint (inb_job_get_state (job), ==, INB_JOB_DONE);
+  submits = inb_test_fake_count (f->fake, "POST", "video-synthesis");
+  g_assert_cmpuint (submits, ==, 1);
+
   remote = g_build_filename (inb_take_get_dir (inb_job_get_take (job)), "remote.json", NULL);
   json_parser_load_from_file (parser, remote, &error);
   g_assert_no_error (error);
@@ -399,6 +506,15 @@ test_resume_at_startup (gconstpointer data)
   g_assert_cmpstr (inb_take_get_state (old_reloaded), ==, "expired");
   /* Nothing was sent again. */
   g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, submits);
+}
+
+static void
+test_resume_at_startup (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_test_trap_subprocess ("/cloud-window/resume-at-startup/child", 180 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
 }
 
 typedef struct
@@ -448,9 +564,9 @@ find_message_dialog (void)
  * again, and the window says so in a toast that stays, with a Details
  * button whose dialog names the take and the reason. */
 static void
-test_resume_report (gconstpointer data)
+test_resume_report (Fixture       *f,
+                    gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   g_autoptr(InbBackendRegistry) registry = inb_backend_registry_new_default ();
   g_autoptr(InbTake) lost = make_crashed_take (f, "unused", 0);
   g_autoptr(InbTake) reloaded = NULL;
@@ -502,8 +618,12 @@ test_resume_report (gconstpointer data)
 
   /* Nothing was sent again. */
   g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, submits);
-  inb_fake_server_script (f->fake, "{\"list_body\": null}");
   g_ptr_array_unref (w.entries);
+
+  /* The artist gives the lost take up: no later scan meets it */
+  inb_take_set_state (reloaded, "failed");
+  inb_take_save (reloaded, &error);
+  g_assert_no_error (error);
 }
 
 static gboolean
@@ -535,9 +655,9 @@ find_button (GtkWidget *widget)
 
 /* Remove forgets the key; the next Generate says so and sends nothing. */
 static void
-test_clear_key (gconstpointer data)
+test_clear_key (Fixture       *f,
+                gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
   guint n_jobs = g_list_model_get_n_items (jobs);
   guint n_requests = json_array_get_length (inb_fake_server_get_requests (f->fake));
@@ -545,6 +665,9 @@ test_clear_key (gconstpointer data)
   GtkWidget *source_row;
   GtkWidget *remove;
 
+  save_key (f);
+  g_assert_true (inb_window_select_model (f->window, "dashscope", "wan2.2-kf2v-flash"));
+  load_keyframes (f);
   prefs = INB_PREFERENCES_WINDOW (inb_window_show_preferences (f->window, "dashscope"));
   g_assert_true (wait_until (f, key_in_keyring, prefs, 20));
   /* The row after the key entry says where the key is, and can remove it. */
@@ -571,9 +694,9 @@ test_clear_key (gconstpointer data)
  * Preferences, then the provider's region; the session's backends follow
  * the settings as they change. */
 static void
-test_addresses (gconstpointer data)
+test_addresses (Fixture       *f,
+                gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   InbSession *session = inb_application_get_session (f->app);
   InbBackend *backend = inb_session_lookup_backend (session, "dashscope");
   InbBackend *wavespeed = inb_session_lookup_backend (session, "wavespeed");
@@ -625,9 +748,9 @@ key_for_session (Fixture       *f,
 /* Runs in a child process whose keyring cannot be used: the key is kept
  * for this session only, the page says so, and Generate still uses it. */
 static void
-test_session_only_child (gconstpointer data)
+test_session_only_child (Fixture       *f,
+                         gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
   g_autoptr(InbJob) job = NULL;
   g_autofree char *shot = NULL;
@@ -677,7 +800,8 @@ test_session_only_child (gconstpointer data)
 }
 
 static void
-test_session_only (gconstpointer data)
+test_session_only (Fixture       *f,
+                   gconstpointer  data)
 {
   g_autofree char *old_debug = g_strdup (g_getenv ("G_MESSAGES_DEBUG"));
 
@@ -870,9 +994,9 @@ generate_with (Fixture    *f,
  * with their addresses, created → processing → completed, the clip
  * downloaded, verified and opened in the player. */
 static void
-test_wavespeed_generate (gconstpointer data)
+test_wavespeed_generate (Fixture       *f,
+                         gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   RowWatch w = { 0 };
   g_autofree char *clip = NULL;
   g_autofree char *bearer = g_strconcat ("Bearer ", WS_KEY, NULL);
@@ -942,9 +1066,9 @@ test_wavespeed_generate (gconstpointer data)
 /* The service marks the clip NSFW: the row says it was blocked, and
  * nothing is downloaded. */
 static void
-test_wavespeed_nsfw (gconstpointer data)
+test_wavespeed_nsfw (Fixture       *f,
+                     gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   RowWatch w = { 0 };
   const char *last;
 
@@ -970,9 +1094,9 @@ test_wavespeed_nsfw (gconstpointer data)
 /* A whole RunComfy run: one submit, the queue position shown while
  * in_queue, then in_progress, completed, the clip verified and opened. */
 static void
-test_runcomfy_generate (gconstpointer data)
+test_runcomfy_generate (Fixture       *f,
+                        gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   RowWatch w = { 0 };
   g_autofree char *clip = NULL;
   g_autofree char *bearer = g_strconcat ("Bearer ", RC_KEY, NULL);
@@ -1022,9 +1146,9 @@ test_runcomfy_generate (gconstpointer data)
 
 /* 402: the row says the account has no balance; nothing else is sent. */
 static void
-test_runcomfy_no_balance (gconstpointer data)
+test_runcomfy_no_balance (Fixture       *f,
+                          gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   RowWatch w = { 0 };
   const char *last;
 
@@ -1051,9 +1175,9 @@ test_runcomfy_no_balance (gconstpointer data)
 /* Cancel from the row while the request waits in the queue: RunComfy's
  * cancel is called once, nothing is downloaded, the row says Cancelled. */
 static void
-test_runcomfy_cancel_queued (gconstpointer data)
+test_runcomfy_cancel_queued (Fixture       *f,
+                             gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   RowWatch w = { 0 };
   GtkWidget *cancel;
   g_autofree char *cancel_path = NULL;
@@ -1244,9 +1368,9 @@ probe_stop (FrameProbe *p,
 }
 
 static void
-test_stalled_keyring_child (gconstpointer data)
+test_stalled_keyring_child (Fixture       *f,
+                            gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   InbSecrets *secrets = inb_application_get_secrets (f->app);
   GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
   g_autoptr(GString) report = g_string_new (NULL);
@@ -1326,9 +1450,9 @@ test_stalled_keyring_child (gconstpointer data)
 }
 
 static void
-test_stalled_keyring (gconstpointer data)
+test_stalled_keyring (Fixture       *f,
+                      gconstpointer  data)
 {
-  Fixture *f = (Fixture *) data;
   InbFakeSecretService *service = inb_fake_secret_service_start ();
   g_autoptr(GError) error = NULL;
   g_autofree char *report_path = g_build_filename (f->dir, "stalled-keyring.txt", NULL);
@@ -1365,30 +1489,29 @@ main (int   argc,
   g_autofree char *base = NULL;
   g_autofree char *keyring_dir = NULL;
   const char * const xdg[] = { "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
-  Fixture f = { 0 };
   int ret;
 
   /* Everything private, before anything touches libsecret or GTK. */
-  f.dir = g_dir_make_tmp ("inb-cloud-window-XXXXXX", &error);
+  the.dir = g_dir_make_tmp ("inb-cloud-window-XXXXXX", &error);
   g_assert_no_error (error);
-  f.home = g_build_filename (f.dir, "home", NULL);
+  the.home = g_build_filename (the.dir, "home", NULL);
   for (guint i = 0; i < G_N_ELEMENTS (xdg); i++)
     {
-      g_autofree char *sub = g_build_filename (f.home, xdg[i], NULL);
+      g_autofree char *sub = g_build_filename (the.home, xdg[i], NULL);
 
       g_mkdir_with_parents (sub, 0700);
       g_setenv (xdg[i], sub, TRUE);
     }
-  keyring_dir = g_build_filename (f.dir, "keyring", NULL);
+  keyring_dir = g_build_filename (the.dir, "keyring", NULL);
   g_mkdir_with_parents (keyring_dir, 0700);
-  f.keyring = g_build_filename (keyring_dir, "test.keyring", NULL);
+  the.keyring = g_build_filename (keyring_dir, "test.keyring", NULL);
   /* The child of /cloud-window/stalled-keyring talks D-Bus to a Secret
    * Service that never answers; everyone else uses libsecret's file
    * backend. */
   g_setenv ("SECRET_BACKEND", g_getenv ("INB_TEST_STALLED_KEYRING") != NULL ? "service" : "file", TRUE);
   /* The child of /cloud-window/session-only gets a keyring that cannot be. */
   g_setenv ("SECRET_FILE_TEST_PATH",
-            g_getenv ("INB_TEST_NO_KEYRING") != NULL ? "/dev/null/no-keyring" : f.keyring,
+            g_getenv ("INB_TEST_NO_KEYRING") != NULL ? "/dev/null/no-keyring" : the.keyring,
             TRUE);
   g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
   g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
@@ -1397,70 +1520,65 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  f.first_png = inb_test_write_disc_png (f.dir, "first.png", 480, 320, 120, 160);
-  f.last_png = inb_test_write_disc_png (f.dir, "last.png", 480, 320, 360, 160);
-  f.clip = g_build_filename (f.dir, "served.mp4", NULL);
-  inb_test_write_clip (f.clip);
+  the.first_png = inb_test_write_disc_png (the.dir, "first.png", 480, 320, 120, 160);
+  the.last_png = inb_test_write_disc_png (the.dir, "last.png", 480, 320, 360, 160);
+  the.clip = g_build_filename (the.dir, "served.mp4", NULL);
+  inb_test_write_clip (the.clip);
 
-  initial = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", KEY, f.clip);
-  f.fake = inb_fake_server_start ("fake-dashscope.py", initial);
-  base = inb_fake_server_url (f.fake, "/api/v1");
+  initial = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", KEY, the.clip);
+  the.fake = inb_fake_server_start ("fake-dashscope.py", initial);
+  base = inb_fake_server_url (the.fake, "/api/v1");
   g_setenv ("INBETWEEN_DASHSCOPE_URL", base, TRUE);
 
   /* WaveSpeed and RunComfy take their keys from the environment. */
   g_clear_pointer (&initial, g_free);
-  initial = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", WS_KEY, f.clip);
-  f.wavespeed = inb_fake_server_start ("fake-wavespeed.py", initial);
-  g_setenv ("INBETWEEN_WAVESPEED_URL", inb_fake_server_get_base_url (f.wavespeed), TRUE);
+  initial = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", WS_KEY, the.clip);
+  the.wavespeed = inb_fake_server_start ("fake-wavespeed.py", initial);
+  g_setenv ("INBETWEEN_WAVESPEED_URL", inb_fake_server_get_base_url (the.wavespeed), TRUE);
   g_setenv ("WAVESPEED_API_KEY", WS_KEY, TRUE);
   g_setenv ("INBETWEEN_WAVESPEED_POLL_MS", "50", TRUE);
   g_clear_pointer (&initial, g_free);
-  initial = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", RC_KEY, f.clip);
-  f.runcomfy = inb_fake_server_start ("fake-runcomfy.py", initial);
-  g_setenv ("INBETWEEN_RUNCOMFY_URL", inb_fake_server_get_base_url (f.runcomfy), TRUE);
+  initial = g_strdup_printf ("{\"key\": \"%s\", \"video_path\": \"%s\"}", RC_KEY, the.clip);
+  the.runcomfy = inb_fake_server_start ("fake-runcomfy.py", initial);
+  g_setenv ("INBETWEEN_RUNCOMFY_URL", inb_fake_server_get_base_url (the.runcomfy), TRUE);
   g_setenv ("RUNCOMFY_API_TOKEN", RC_KEY, TRUE);
   g_setenv ("INBETWEEN_RUNCOMFY_POLL_MS", "50", TRUE);
 
-  f.app = inb_application_new ();
-  g_application_set_flags (G_APPLICATION (f.app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (f.app), NULL, &error);
+  the.app = inb_application_new ();
+  g_application_set_flags (G_APPLICATION (the.app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (the.app), NULL, &error);
   g_assert_no_error (error);
 
-  f.window = inb_window_new (f.app);
-  gtk_window_set_default_size (GTK_WINDOW (f.window), 1200, 780);
-  gtk_window_present (GTK_WINDOW (f.window));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
-
-  g_test_add_data_func ("/cloud-window/no-key", &f, test_no_key);
-  g_test_add_data_func ("/cloud-window/key-and-generate", &f, test_key_and_generate);
-  g_test_add_data_func ("/cloud-window/resume-at-startup", &f, test_resume_at_startup);
-  g_test_add_data_func ("/cloud-window/resume-report", &f, test_resume_report);
-  g_test_add_data_func ("/cloud-window/clear-key", &f, test_clear_key);
-  g_test_add_data_func ("/cloud-window/addresses", &f, test_addresses);
-  g_test_add_data_func ("/cloud-window/wavespeed/generate", &f, test_wavespeed_generate);
-  g_test_add_data_func ("/cloud-window/wavespeed/nsfw", &f, test_wavespeed_nsfw);
-  g_test_add_data_func ("/cloud-window/runcomfy/generate", &f, test_runcomfy_generate);
-  g_test_add_data_func ("/cloud-window/runcomfy/no-balance", &f, test_runcomfy_no_balance);
-  g_test_add_data_func ("/cloud-window/runcomfy/cancel-queued", &f, test_runcomfy_cancel_queued);
-  g_test_add_data_func ("/cloud-window/session-only", &f, test_session_only);
-  g_test_add_data_func ("/cloud-window/session-only/child", &f, test_session_only_child);
-  g_test_add_data_func ("/cloud-window/stalled-keyring", &f, test_stalled_keyring);
-  g_test_add_data_func ("/cloud-window/stalled-keyring/child", &f, test_stalled_keyring_child);
+  g_test_add ("/cloud-window/no-key", Fixture, NULL, fixture_setup, test_no_key, fixture_teardown);
+  g_test_add ("/cloud-window/key-and-generate", Fixture, NULL, fixture_setup, test_key_and_generate, fixture_teardown);
+  g_test_add ("/cloud-window/resume-at-startup", Fixture, NULL, fixture_setup, test_resume_at_startup, fixture_teardown);
+  g_test_add ("/cloud-window/resume-at-startup/child", Fixture, NULL, fixture_setup, test_resume_at_startup_child, fixture_teardown);
+  g_test_add ("/cloud-window/resume-report", Fixture, NULL, fixture_setup, test_resume_report, fixture_teardown);
+  g_test_add ("/cloud-window/clear-key", Fixture, NULL, fixture_setup, test_clear_key, fixture_teardown);
+  g_test_add ("/cloud-window/addresses", Fixture, NULL, fixture_setup, test_addresses, fixture_teardown);
+  g_test_add ("/cloud-window/wavespeed/generate", Fixture, NULL, fixture_setup, test_wavespeed_generate, fixture_teardown);
+  g_test_add ("/cloud-window/wavespeed/nsfw", Fixture, NULL, fixture_setup, test_wavespeed_nsfw, fixture_teardown);
+  g_test_add ("/cloud-window/runcomfy/generate", Fixture, NULL, fixture_setup, test_runcomfy_generate, fixture_teardown);
+  g_test_add ("/cloud-window/runcomfy/no-balance", Fixture, NULL, fixture_setup, test_runcomfy_no_balance, fixture_teardown);
+  g_test_add ("/cloud-window/runcomfy/cancel-queued", Fixture, NULL, fixture_setup, test_runcomfy_cancel_queued, fixture_teardown);
+  g_test_add ("/cloud-window/session-only", Fixture, NULL, fixture_setup, test_session_only, fixture_teardown);
+  g_test_add ("/cloud-window/session-only/child", Fixture, NULL, fixture_setup, test_session_only_child, fixture_teardown);
+  g_test_add ("/cloud-window/stalled-keyring", Fixture, NULL, fixture_setup, test_stalled_keyring, fixture_teardown);
+  g_test_add ("/cloud-window/stalled-keyring/child", Fixture, NULL, fixture_setup, test_stalled_keyring_child, fixture_teardown);
 
   ret = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (f.window));
-  g_clear_object (&f.app);
-  inb_fake_server_stop (f.fake);
-  inb_fake_server_stop (f.wavespeed);
-  inb_fake_server_stop (f.runcomfy);
-  inb_test_rm_rf (f.dir);
-  g_free (f.dir);
-  g_free (f.home);
-  g_free (f.keyring);
-  g_free (f.clip);
-  g_free (f.first_png);
-  g_free (f.last_png);
+  g_clear_object (&the.app);
+  inb_fake_server_stop (the.fake);
+  inb_fake_server_stop (the.wavespeed);
+  inb_fake_server_stop (the.runcomfy);
+  inb_test_rm_rf (the.dir);
+  g_free (the.dir);
+  g_free (the.home);
+  g_free (the.keyring);
+  g_free (the.clip);
+  g_free (the.first_png);
+  g_free (the.last_png);
 
   return ret;
 }
