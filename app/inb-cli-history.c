@@ -46,7 +46,10 @@ format_created (InbTakeEntry *entry)
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (inb_take_entry_get_created (entry) / G_USEC_PER_SEC);
   g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
 
-  return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("?");
+  /* Translators: when a take was made, in `inbetween history`'s table and
+   * in messages, as g_date_time_format() takes it (zh_CN: "%Y年%m月%d日
+   * %H:%M"); keep the fields zero-padded so the table's columns line up */
+  return local != NULL ? g_date_time_format (local, _("%Y-%m-%d %H:%M")) : g_strdup ("?");
 }
 
 static gboolean
@@ -65,16 +68,29 @@ print_entry (InbTakeEntry *entry)
   g_autofree char *prompt = one_line (inb_take_entry_get_prompt (entry), 60);
   g_autofree char *model = g_strdup_printf ("%s/%s", inb_take_entry_get_backend_id (entry) ? inb_take_entry_get_backend_id (entry) : "?",
                                             inb_take_entry_get_model_id (entry) ? inb_take_entry_get_model_id (entry) : "?");
+  /* Translators: a clip's length in seconds in `inbetween history`'s
+   * table, "5.0s"; keep it short */
   g_autofree char *duration = inb_take_entry_get_duration (entry) > 0
-                            ? g_strdup_printf ("%.1fs", inb_take_entry_get_duration (entry))
+                            ? g_strdup_printf (_("%.1fs"), inb_take_entry_get_duration (entry))
                             : g_strdup ("-");
+  /* the state stays the word --state takes */
   const char *state = inb_job_state_to_string (inb_take_entry_get_state (entry));
+  g_autofree char *title_column = NULL;
+  g_autofree char *state_column = NULL;
+  g_autofree char *model_column = NULL;
+  g_autofree char *duration_column = NULL;
 
   if (inb_take_entry_get_condition (entry) == INB_TAKE_CONDITION_DAMAGED)
     state = "damaged";
 
-  g_print ("%s  %s  %-12s %-14s %-34s %6s  %s%s%s\n",
-           inb_take_entry_get_id (entry), when, clean_title, state, model, duration,
+  /* padded by terminal columns, not bytes: titles and dates may be Chinese */
+  title_column = inb_cli_pad (clean_title, 12, FALSE);
+  state_column = inb_cli_pad (state, 14, FALSE);
+  model_column = inb_cli_pad (model, 34, FALSE);
+  duration_column = inb_cli_pad (duration, 6, TRUE);
+
+  g_print ("%s  %s  %s %s %s %s  %s%s%s\n",
+           inb_take_entry_get_id (entry), when, title_column, state_column, model_column, duration_column,
            inb_take_entry_get_starred (entry) ? "★ " : "", prompt,
            inb_take_entry_get_condition (entry) == INB_TAKE_CONDITION_NEWER ? _(" (newer format)") : "");
 }

@@ -53,6 +53,11 @@ void            inb_cli_print_no_key  (InbSession      *session,
 char           *inb_cli_list_backends (InbSession      *session,
                                        gboolean         with_keys_only);
 
+/* @text padded to @width terminal columns (CJK characters count two). */
+char           *inb_cli_pad           (const char      *text,
+                                       guint            width,
+                                       gboolean         right);
+
 /* inb-cli-commands.c: a backend's own verbs */
 gboolean        inb_cli_backend_has_commands   (const char *name);
 void            inb_cli_print_backend_commands (InbSession *session);

@@ -115,6 +115,44 @@ inb_cli_parse_options (GOptionContext   *context,
 }
 
 /**
+ * inb_cli_pad:
+ * @text: UTF-8 text
+ * @width: the columns it should take at least
+ * @right: align to the right (numbers) rather than the left
+ *
+ * printf's "%-12s" pads by bytes: a Chinese title (3 bytes a character,
+ * 2 columns wide on a terminal) would push the next columns of a table
+ * about. This pads by what a terminal shows: wide (CJK) characters take
+ * two columns, combining marks none.
+ *
+ * Returns: (transfer full): @text with spaces before or after it
+ */
+char *
+inb_cli_pad (const char *text,
+             guint       width,
+             gboolean    right)
+{
+  GString *out = g_string_new (NULL);
+  guint columns = 0;
+
+  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      columns += g_unichar_iszerowidth (c) ? 0 : g_unichar_iswide (c) ? 2 : 1;
+    }
+
+  if (!right)
+    g_string_append (out, text != NULL ? text : "");
+  for (; columns < width; columns++)
+    g_string_append_c (out, ' ');
+  if (right)
+    g_string_append (out, text != NULL ? text : "");
+
+  return g_string_free (out, FALSE);
+}
+
+/**
  * inb_cli_list_backends:
  * @with_keys_only: only those that take a key
  *

@@ -26,7 +26,8 @@ local_time (GDateTime *time)
 {
   g_autoptr(GDateTime) local = g_date_time_to_local (time);
 
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+  /* Translators: as g_date_time_format() takes it (zh_CN: "%Y年%m月%d日 %H:%M") */
+  return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
 }
 
 /* Leaves a lost submit for the user, saying why. */
@@ -204,9 +205,15 @@ looked_up_cb (GObject      *object,
                                      "provider’s console; nothing was sent again."),
                                    service, model, from, to, ids->str);
       else
-        message = g_strdup_printf (_("The answer to the submit was lost. %s lists %u tasks of %s sent between "
-                                     "%s and %s: %s. Inbetween cannot tell which one is this take’s, so it "
-                                     "adopted none. Check the provider’s console; nothing was sent again."),
+        message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "The answer to the submit was lost. %s lists %u task of %s sent "
+                                                "between %s and %s: %s. Inbetween cannot tell which one is this "
+                                                "take’s, so it adopted none. Check the provider’s console; nothing "
+                                                "was sent again.",
+                                                "The answer to the submit was lost. %s lists %u tasks of %s sent "
+                                                "between %s and %s: %s. Inbetween cannot tell which one is this "
+                                                "take’s, so it adopted none. Check the provider’s console; nothing "
+                                                "was sent again.", lookup->matches->len),
                                    service, lookup->matches->len, model, from, to, ids->str);
       g_string_free (ids, TRUE);
       item_leave_unknown (run_task, item, message);
@@ -266,8 +273,12 @@ _inb_resume_item_reconcile (GTask      *run_task,
   else if (item->window_from == NULL)
     message = g_strdup_printf (_("%s Inbetween cannot look it up: it does not know when it was sent."), fallback);
   else if (hours > 0 && g_date_time_difference (now, item->window_from) >= (GTimeSpan) hours * G_TIME_SPAN_HOUR)
-    message = g_strdup_printf (_("%s It was sent more than %u hours ago, longer than %s lists tasks: check "
-                                 "its console."),
+    /* Translators: the first %s is the sentence before this one */
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%s It was sent more than %u hour ago, longer than %s lists tasks: "
+                                            "check its console.",
+                                            "%s It was sent more than %u hours ago, longer than %s lists tasks: "
+                                            "check its console.", hours),
                                fallback, hours, inb_backend_get_name (backend));
   else if (!inb_backend_has_api_key (backend))
     message = g_strdup_printf (_("%s Inbetween will look it up at %s once it has the key."),

@@ -192,10 +192,15 @@ is_too_old (Item      *item,
   }
 
   local = g_date_time_to_local (submitted);
-  shown = g_date_time_format (local, "%Y-%m-%d %H:%M");
-  item->message = g_strdup_printf (_("Expired: %s keeps a result for %u hours only, and this task "
-                                     "was sent on %s. Its clip can no longer be fetched; it was not "
-                                     "sent again."),
+  /* Translators: as g_date_time_format() takes it (zh_CN: "%Y年%m月%d日 %H:%M") */
+  shown = g_date_time_format (local, _("%Y-%m-%d %H:%M"));
+  item->message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "Expired: %s keeps a result for %u hour only, and this task "
+                                                 "was sent on %s. Its clip can no longer be fetched; it was not "
+                                                 "sent again.",
+                                                 "Expired: %s keeps a result for %u hours only, and this task "
+                                                 "was sent on %s. Its clip can no longer be fetched; it was not "
+                                                 "sent again.", hours),
                                    _inb_resume_item_service_name (item), hours, shown);
   return TRUE;
 }
