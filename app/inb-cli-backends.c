@@ -25,7 +25,10 @@ print_model (InbModel *model)
   if (prompt_max == 0)
     g_print ("    %s\n", _("takes no prompt"));
   else if (prompt_max > 0)
-    g_print (_("    prompt up to %" PRId64 " characters, negative prompt up to %" PRId64 "\n"),
+    /* Translators: the plural follows the first number, the prompt's limit */
+    g_print (g_dngettext (GETTEXT_PACKAGE, "    prompt up to %" PRId64 " character, negative prompt up to %" PRId64 "\n",
+                          "    prompt up to %" PRId64 " characters, negative prompt up to %" PRId64 "\n",
+                          (gulong) prompt_max),
              prompt_max, negative_max);
 
   for (guint i = 0; i < inb_schema_get_n_params (schema); i++)

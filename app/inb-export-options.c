@@ -298,13 +298,17 @@ inb_export_options_validate (const InbExportOptions  *options,
   if (options->width != 0 && (options->width < 16 || options->width > INB_EXPORT_MAX_WIDTH))
     {
       g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_INVALID,
-                   _("A width of %u pixels is out of range: 16 to %d"), options->width, INB_EXPORT_MAX_WIDTH);
+                   g_dngettext (GETTEXT_PACKAGE, "A width of %u pixel is out of range: 16 to %d",
+                                "A width of %u pixels is out of range: 16 to %d", options->width),
+                   options->width, INB_EXPORT_MAX_WIDTH);
       return FALSE;
     }
   if (options->fps > INB_EXPORT_MAX_FPS)
     {
       g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_INVALID,
-                   _("%u frames per second is out of range: 1 to %d"), options->fps, INB_EXPORT_MAX_FPS);
+                   g_dngettext (GETTEXT_PACKAGE, "%u frame per second is out of range: 1 to %d",
+                                "%u frames per second is out of range: 1 to %d", options->fps),
+                   options->fps, INB_EXPORT_MAX_FPS);
       return FALSE;
     }
   if (options->loop > INB_EXPORT_MAX_LOOP || options->loop < -1)
@@ -333,7 +337,10 @@ mark_to_json (const InbExportMark *mark)
     return json_node_init_null (node);
   if (mark->seconds)
     {
-      g_autofree char *text = g_strdup_printf ("%gs", mark->value);
+      /* read back with g_ascii_strtod: never the locale's decimal comma */
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *text = g_strconcat (g_ascii_formatd (number, sizeof number, "%g", mark->value), "s", NULL);
+
       return json_node_init_string (node, text);
     }
   return json_node_init_int (node, (gint64) mark->value);
@@ -443,7 +450,9 @@ inb_export_plan_new (const InbExportOptions  *options,
       !resolve_mark (&options->trim_out, n_frames, n_frames, src_fps, &end))
     {
       g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_INVALID,
-                   _("--trim goes past the end: the clip has %u frames (0 to %u)"), n_frames, n_frames - 1);
+                   g_dngettext (GETTEXT_PACKAGE, "--trim goes past the end: the clip has %u frame (0 to %u)",
+                                "--trim goes past the end: the clip has %u frames (0 to %u)", n_frames),
+                   n_frames, n_frames - 1);
       return NULL;
     }
   if (end <= first)
@@ -477,7 +486,9 @@ inb_export_plan_new (const InbExportOptions  *options,
       if (n_out > INB_EXPORT_MAX_FRAMES)
         {
           g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_INVALID,
-                       _("%u frames per second would make more than %d frames"), options->fps, INB_EXPORT_MAX_FRAMES);
+                       g_dngettext (GETTEXT_PACKAGE, "%u frame per second would make more than %d frames",
+                                    "%u frames per second would make more than %d frames", options->fps),
+                       options->fps, INB_EXPORT_MAX_FRAMES);
           return NULL;
         }
 
@@ -570,7 +581,8 @@ inb_export_plan_new (const InbExportOptions  *options,
   if (plan->height > INB_EXPORT_MAX_WIDTH)
     {
       g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_INVALID,
-                   _("A width of %u pixels makes the frames %u pixels high; the limit is %d"),
+                   g_dngettext (GETTEXT_PACKAGE, "A width of %u pixel makes the frames %u pixels high; the limit is %d",
+                                "A width of %u pixels makes the frames %u pixels high; the limit is %d", plan->width),
                    plan->width, plan->height, INB_EXPORT_MAX_WIDTH);
       return NULL;
     }

@@ -338,10 +338,13 @@ inb_fs_read_regular_file (const char  *path,
 
   if (st.st_size < 0 || (guint64) st.st_size > max_bytes)
     {
+      g_autofree char *size_text = g_format_size ((guint64) MAX (st.st_size, 0));
+      g_autofree char *limit_text = g_format_size (max_bytes);
+
       close (fd);
+      /* Translators: sizes as g_format_size() writes them, "12.3 MB" */
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                   _("“%s” is too large (%" PRId64 " bytes; at most %zu)"),
-                   path, (gint64) st.st_size, max_bytes);
+                   _("“%s” is too large (%s; at most %s)"), path, size_text, limit_text);
       return FALSE;
     }
 
@@ -373,10 +376,12 @@ inb_fs_read_regular_file (const char  *path,
       size += got;
       if (size > max_bytes)
         {
+          g_autofree char *limit_text = g_format_size (max_bytes);
+
           close (fd);
+          /* Translators: %s is a size as g_format_size() writes it, "12.3 MB" */
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                       _("“%s” is too large (more than %zu bytes)"),
-                       path, max_bytes);
+                       _("“%s” is too large (more than %s)"), path, limit_text);
           return FALSE;
         }
     }

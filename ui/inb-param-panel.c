@@ -265,11 +265,14 @@ inb_param_panel_update_timing (InbParamPanel *self)
       base = description_without_stop (duration->spec);
       if (duration->spec->frame_multiple > 0)
         /* Translators: description, then e.g. "81 frames at 16 fps; the model makes 4n+1 frames" */
-        subtitle = g_strdup_printf (_("%s · %u frames at %g fps; the model makes %un+1 frames"),
+        subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "%s · %u frame at %g fps; the model makes %un+1 frames",
+                                                 "%s · %u frames at %g fps; the model makes %un+1 frames", frames),
                                     base, frames, rate, duration->spec->frame_multiple);
       else
         /* Translators: parameter description, then the frame count and rate */
-        subtitle = g_strdup_printf (_("%s · %u frames at %g fps"), base, frames, rate);
+        subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u frame at %g fps",
+                                                 "%s · %u frames at %g fps", frames), base, frames, rate);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (duration->row), subtitle);
     }
   else if (frames_row != NULL && frames_row->error == NULL && ADW_IS_ACTION_ROW (frames_row->row))
@@ -284,11 +287,16 @@ inb_param_panel_update_timing (InbParamPanel *self)
       base = description_without_stop (frames_row->spec);
       if (frames_row->spec->frame_multiple > 0)
         /* Translators: description, then e.g. "81 frames are 5 s at 16 fps; the model makes 4n+1 frames" */
-        subtitle = g_strdup_printf (_("%s · %u frames are %s s at %g fps; the model makes %un+1 frames"),
+        subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "%s · %u frame is %s s at %g fps; the model makes %un+1 frames",
+                                                 "%s · %u frames are %s s at %g fps; the model makes %un+1 frames",
+                                                 frames),
                                     base, frames, seconds, rate, frames_row->spec->frame_multiple);
       else
         /* Translators: description, then e.g. "81 frames are 5 s at 16 fps" */
-        subtitle = g_strdup_printf (_("%s · %u frames are %s s at %g fps"), base, frames, seconds, rate);
+        subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u frame is %s s at %g fps",
+                                                 "%s · %u frames are %s s at %g fps", frames),
+                                    base, frames, seconds, rate);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (frames_row->row), subtitle);
     }
 }

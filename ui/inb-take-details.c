@@ -314,7 +314,9 @@ add_run (InbTakeDetails *self)
       g_autofree char *clip = NULL;
 
       /* Translators: "5.1 s · 81 frames at 16 fps · 1280 × 720" */
-      clip = g_strdup_printf (_("%s · %u frames at %g fps · %u × %u"), duration,
+      clip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u frame at %g fps · %u × %u",
+                                           "%s · %u frames at %g fps · %u × %u",
+                                           inb_take_entry_get_n_frames (self->entry)), duration,
                               inb_take_entry_get_n_frames (self->entry), inb_take_entry_get_fps (self->entry),
                               inb_take_entry_get_width (self->entry), inb_take_entry_get_height (self->entry));
       add_row (self, group, "clip", _("Clip"), clip);

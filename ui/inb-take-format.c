@@ -201,7 +201,8 @@ inb_take_format_status (InbTakeEntry *entry)
 
   if (state == INB_JOB_DONE && inb_take_entry_get_n_frames (entry) > 0)
     /* Translators: "81 frames at 16 fps · 1280 × 720" */
-    return g_strdup_printf (_("%u frames at %g fps · %u × %u"),
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u frame at %g fps · %u × %u",
+                                         "%u frames at %g fps · %u × %u", inb_take_entry_get_n_frames (entry)),
                             inb_take_entry_get_n_frames (entry),
                             inb_take_entry_get_fps (entry),
                             inb_take_entry_get_width (entry),

@@ -473,10 +473,17 @@ _inb_window_update_state (InbWindow *self)
   else if (inb_keyframe_slot_get_keyframe (self->last_slot) == NULL)
     problem = g_strdup (_("Add the last keyframe"));
   else if (!prompt_ok)
-    problem = g_strdup_printf (_("Shorten the prompt to %" PRId64 " characters (now %ld)"),
+    /* Translators: the limit, then how many characters the prompt has */
+    problem = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Shorten the prompt to %" PRId64 " character (now %ld)",
+                                            "Shorten the prompt to %" PRId64 " characters (now %ld)",
+                                            (gulong) prompt_max),
                                prompt_max, prompt_length);
   else if (!negative_ok)
-    problem = g_strdup_printf (_("Shorten the negative prompt to %" PRId64 " characters (now %ld)"),
+    /* Translators: the limit, then how many characters the negative prompt has */
+    problem = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "Shorten the negative prompt to %" PRId64 " character (now %ld)",
+                                            "Shorten the negative prompt to %" PRId64 " characters (now %ld)",
+                                            (gulong) negative_max),
                                negative_max, negative_length);
   else if (inb_model_get_prompt_required (self->model) && prompt_length == 0)
     problem = g_strdup (_("This model needs a prompt"));

@@ -310,9 +310,13 @@ inb_http_parse_json (const char  *data,
       return NULL;
 
     case INB_JSON_LIMITS_TOO_LARGE:
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                   _("The service sent an answer that is too large (%zu bytes)"),
-                   length);
+      {
+        g_autofree char *size_text = g_format_size (length);
+
+        /* Translators: %s is a size as g_format_size() writes it, "12.3 MB" */
+        g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
+                     _("The service sent an answer that is too large (%s)"), size_text);
+      }
       return NULL;
 
     case INB_JSON_LIMITS_TOO_DEEP:

@@ -545,9 +545,12 @@ check_file (const char  *path,
     }
   if ((gint64) st.st_size > INB_VIDEO_PROBE_MAX_BYTES)
     {
+      g_autofree char *size_text = g_format_size ((guint64) st.st_size);
+      g_autofree char *limit_text = g_format_size (INB_VIDEO_PROBE_MAX_BYTES);
+
+      /* Translators: sizes as g_format_size() writes them, "12.3 MB" */
       g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TOO_LARGE,
-                   _("“%s” is too large to check (%" PRId64 " bytes; the limit is %" PRId64 ")"),
-                   path, (gint64) st.st_size, (gint64) INB_VIDEO_PROBE_MAX_BYTES);
+                   _("“%s” is too large to check (%s; the limit is %s)"), path, size_text, limit_text);
       return FALSE;
     }
 

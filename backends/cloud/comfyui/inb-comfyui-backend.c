@@ -484,7 +484,9 @@ inb_comfyui_backend_validate (InbBackend  *backend,
       if (frames < 5)
         {
           g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                       _("%g s at %g fps is %u frames; the model makes 5 at least"), seconds, fps, frames);
+                       g_dngettext (GETTEXT_PACKAGE, "%g s at %g fps is %u frame; the model makes 5 at least",
+                                    "%g s at %g fps is %u frames; the model makes 5 at least", frames),
+                       seconds, fps, frames);
           return FALSE;
         }
     }

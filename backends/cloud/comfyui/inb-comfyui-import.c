@@ -459,10 +459,15 @@ inb_comfyui_detect_bindings (JsonObject  *graph,
     json_object_set_string_member (bindings, "output", output);
 
   if (report != NULL && n_outputs > 1)
-    say (report, _("note"), _("%u nodes save videos; the clip is taken from node %s (choose with --output NODE)"),
+    say (report, _("note"),
+         g_dngettext (GETTEXT_PACKAGE, "%u node saves videos; the clip is taken from node %s (choose with --output NODE)",
+                      "%u nodes save videos; the clip is taken from node %s (choose with --output NODE)", n_outputs),
          n_outputs, output);
   if (report != NULL && load_images->len > 2)
-    say (report, _("note"), _("%u LoadImage nodes; only those feeding start_image and end_image get the keyframes"),
+    say (report, _("note"),
+         g_dngettext (GETTEXT_PACKAGE, "%u LoadImage node; only those feeding start_image and end_image get the keyframes",
+                      "%u LoadImage nodes; only those feeding start_image and end_image get the keyframes",
+                      load_images->len),
          load_images->len);
 
   return g_steal_pointer (&bindings);

@@ -539,7 +539,10 @@ _inb_dashscope_read_task_page (guint        status,
       if (*total_pages > LIST_MAX_PAGES)
         {
           g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE,
-                       _("DashScope lists %" PRId64 " tasks of %s around that time: too many to check one by one"),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "DashScope lists %" PRId64 " task of %s around that time: too many to check one by one",
+                                    "DashScope lists %" PRId64 " tasks of %s around that time: too many to check one by one",
+                                    (gulong) total),
                        total, model_id);
           return FALSE;
         }
