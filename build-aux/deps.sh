@@ -30,6 +30,7 @@ TEST=(
   librsvg2-bin appstream gir1.2-gdkpixbuf-2.0
   at-spi2-core gir1.2-atspi-2.0 gir1.2-gtk-4.0
   man-db groff-base
+  locales
 )
 BENCH=(
   ffmpeg python3-numpy python3-opencv mate-backgrounds time

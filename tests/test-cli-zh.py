@@ -8,6 +8,11 @@ the build tree's catalogs ($INB_LOCALEDIR). Its error messages, --help, a
 verb's options (GLib's own words included) and the schemas' parameter
 descriptions (g_dgettext at run time) are in Chinese; without LANGUAGE the
 same error is in English, so the check tells the two apart.
+
+Then, on a zh_CN.UTF-8 locale built with localedef into a temporary LOCPATH
+(LC_ALL set, LANGUAGE not): `history` writes dates as the translation's
+g_date_time_format() pattern says, lengths in Chinese, and pads its columns
+by terminal width; a size limit is written by g_format_size().
 """
 import os
 import subprocess
@@ -71,6 +76,95 @@ check("backends prints the schemas' words in Chinese (looked up at run time)",
 r = run('generate', '--seed', '-5', missing, missing)
 check('a usage error names the option in Chinese',
       r.returncode == 2 and '--seed 必须大于或等于 0（收到 -5）' in r.stderr, f'status {r.returncode}', r.stderr)
+
+# -- A real zh_CN.UTF-8 locale: dates, durations, sizes and table columns ----
+# The machine may have no zh_CN locale built (Debian's default has only C and
+# C.UTF-8): build one from the `locales` package's sources into a temporary
+# LOCPATH, as a user can, and run the binary with LC_ALL=zh_CN.UTF-8 and no
+# LANGUAGE, so the locale alone picks the language and the formats.
+import json
+import re
+import shutil
+import tempfile
+import unicodedata
+
+tmp = tempfile.mkdtemp(prefix='inb-cli-zh-')
+locpath = os.path.join(tmp, 'locale')
+os.makedirs(locpath)
+made = subprocess.run(['localedef', '-i', 'zh_CN', '-f', 'UTF-8', os.path.join(locpath, 'zh_CN.UTF-8')],
+                      capture_output=True, text=True)
+have_locale = os.path.exists(os.path.join(locpath, 'zh_CN.UTF-8', 'LC_TIME'))
+check('a zh_CN.UTF-8 locale can be built with localedef (the locales package)',
+      have_locale, f'localedef status {made.returncode}', made.stderr)
+
+data = os.path.join(tmp, 'data')
+
+
+def write_take(take_id, **fields):
+    d = os.path.join(data, 'inbetween', 'takes', take_id)
+    os.makedirs(d)
+    manifest = {'schema_version': 1, 'id': take_id, 'backend': 'local', 'model': 'flow',
+                'prompt': 'a red balloon', 'negative_prompt': '', 'parameters': {}, 'seed': 7,
+                'history': [], 'timings': {}, 'error': None}
+    manifest.update(fields)
+    with open(os.path.join(d, 'take.json'), 'w') as fh:
+        json.dump(manifest, fh, ensure_ascii=False)
+
+
+write_take('a1b2c3d4', number=1, created='2026-03-04T05:06:07Z', state='done',
+           result={'frames': 81, 'fps': 16.0, 'width': 64, 'height': 64})
+write_take('e5f6a7b8', number=2, title='日落时的气球', created='2026-11-12T13:14:15Z', state='failed',
+           error={'message': 'x'})
+
+
+def run_locale(*args, lc_all='zh_CN.UTF-8'):
+    env = {k: v for k, v in os.environ.items() if not k.startswith('LC_') and k not in ('LANGUAGE', 'DISPLAY', 'WAYLAND_DISPLAY')}
+    env.update({'LOCPATH': locpath, 'LANG': lc_all, 'LC_ALL': lc_all, 'TZ': 'UTC', 'XDG_DATA_HOME': data})
+    return subprocess.run([binary] + list(args), env=env, capture_output=True, text=True, timeout=120)
+
+
+def columns(text):
+    """Terminal columns of @text: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in 'WF' else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def column_of(line, word):
+    i = line.find(word)
+    return columns(line[:i]) if i >= 0 else -1
+
+
+r = run_locale('history')
+lines = [l for l in r.stdout.splitlines() if l.strip()]
+done = next((l for l in lines if l.startswith('a1b2c3d4')), '')
+failed_line = next((l for l in lines if l.startswith('e5f6a7b8')), '')
+check('history on zh_CN.UTF-8: the date as the locale writes it, the take named and the length in Chinese',
+      have_locale and r.returncode == 0 and '2026年03月04日 05:06' in done and '2026年11月12日 13:14' in failed_line and
+      '镜次 1' in done and '5.1秒' in done and '2026-03-04' not in r.stdout,
+      f'status {r.returncode}', r.stdout, r.stderr)
+check("history's columns line up on a terminal with a Chinese title (padded by columns, not bytes)",
+      have_locale and done and failed_line and
+      column_of(done, ' done') == column_of(failed_line, ' failed') and
+      column_of(done, 'local/flow') == column_of(failed_line, 'local/flow') and column_of(done, 'local/flow') > 0,
+      done, failed_line,
+      f"state at column {column_of(done, ' done')} / {column_of(failed_line, ' failed')}, "
+      f"model at {column_of(done, 'local/flow')} / {column_of(failed_line, 'local/flow')}")
+
+r = run_locale('history', lc_all='C.UTF-8')
+check('the same history on C.UTF-8 stays English: ISO date, "5.1s"',
+      r.returncode == 0 and '2026-03-04 05:06' in r.stdout and 'Take 1 ' in r.stdout and '5.1s' in r.stdout and
+      '年' not in r.stdout.replace('日落时的气球', ''), r.stdout, r.stderr)
+
+# A keyframe over the size limit (a sparse file: no disk used): the limit is
+# written by g_format_size, inside a Chinese sentence.
+big = os.path.join(tmp, 'big.png')
+with open(big, 'wb') as fh:
+    fh.truncate(300 * 1024 * 1024)
+r = run_locale('generate', big, big)
+check('a keyframe too large is refused in Chinese with the limit as a size ("268.4 MB"), not a byte count',
+      have_locale and r.returncode != 0 and '文件过大，无法用作关键帧（最多 268.4' in r.stderr and
+      '268435456' not in r.stderr, f'status {r.returncode}', r.stderr)
+
+shutil.rmtree(tmp, ignore_errors=True)
 
 print(f'1..{len(tests)}')
 failed = 0
