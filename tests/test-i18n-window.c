@@ -60,6 +60,7 @@ static const char *const kept_words[] = {
   "CFG", "HD", "fps", "px", "MB", "Ctrl", "Alt", "Enter", "Esc", "PNG", "JPEG", "WebP",
   "BMP", "GIF", "WebM", "ProRes", "HQ", "MOV", "URI", "ID", "JSON", "HTTP", "https",
   "GStreamer", "CLIP", "VAE", "LoRA", "KSampler", "Lightning", "GB",
+  "PSNR", "dB",
   NULL
 };
 
