@@ -270,6 +270,8 @@ struct _InbPlayer
   GtkStack       *stack;
   GtkPicture     *picture;
   GtkPicture     *keyframe_picture;
+  GtkPicture     *preview_picture;
+  GtkLabel       *preview_caption;
   GtkButton      *play_button;
   GtkButton      *medium_play_button;
   GtkLabel       *medium_frame_label;
@@ -337,6 +339,59 @@ inb_player_set_file (InbPlayer *self,
   inb_playback_set_file (self->playback, file);
   gtk_stack_set_visible_child_name (self->stack, file ? "video" : "empty");
   gtk_widget_set_visible (self->controls, file != NULL && !self->controls_hidden);
+}
+
+/**
+ * inb_player_show_preview:
+ * @preview: (nullable): a picture of the take being made (a sampler's
+ *   preview); %NULL: back to the clip, or to nothing
+ * @caption: (nullable): what the backend is doing ("Sampling, pass 1 of 2…")
+ *
+ * Shows @preview in place of the clip, marked as a preview; the clip
+ * (inb_player_set_file()) comes back when it is %NULL.
+ */
+void
+inb_player_show_preview (InbPlayer  *self,
+                         GdkTexture *preview,
+                         const char *caption)
+{
+  g_return_if_fail (INB_IS_PLAYER (self));
+  g_return_if_fail (preview == NULL || GDK_IS_TEXTURE (preview));
+
+  gtk_label_set_label (self->preview_caption, caption);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_caption), caption != NULL && *caption != '\0');
+  if (preview != NULL)
+    {
+      gtk_picture_set_paintable (self->preview_picture, GDK_PAINTABLE (preview));
+      gtk_stack_set_visible_child_name (self->stack, "preview");
+      gtk_widget_set_visible (self->controls, FALSE);
+      return;
+    }
+
+  gtk_picture_set_paintable (self->preview_picture, NULL);
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "preview") == 0)
+    {
+      gboolean has_clip = inb_playback_get_file (self->playback) != NULL;
+
+      gtk_stack_set_visible_child_name (self->stack, has_clip ? "video" : "empty");
+      gtk_widget_set_visible (self->controls, has_clip);
+    }
+}
+
+/**
+ * inb_player_get_preview:
+ *
+ * Returns: (transfer none) (nullable): the preview shown, if one is
+ */
+GdkPaintable *
+inb_player_get_preview (InbPlayer *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYER (self), NULL);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "preview") != 0)
+    return NULL;
+
+  return gtk_picture_get_paintable (self->preview_picture);
 }
 
 static void
@@ -934,6 +989,8 @@ inb_player_class_init (InbPlayerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, stack);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, picture);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, keyframe_picture);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, preview_picture);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, preview_caption);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, play_button);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, medium_play_button);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, medium_frame_label);

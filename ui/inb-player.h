@@ -36,5 +36,9 @@ void         inb_player_set_fullscreen     (InbPlayer *self,
                                             gboolean   fullscreen);
 void         inb_player_set_overlay   (InbPlayer  *self,
                                        const char *overlay);
+void         inb_player_show_preview  (InbPlayer  *self,
+                                       GdkTexture *preview,
+                                       const char *caption);
+GdkPaintable*inb_player_get_preview   (InbPlayer  *self);
 
 G_END_DECLS

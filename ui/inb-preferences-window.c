@@ -38,6 +38,8 @@ typedef struct
   AdwActionRow        *source_row;
   GtkButton           *clear_button;
   AdwEntryRow         *url_row;
+  AdwActionRow        *status_row;   /* a server that can be checked */
+  GCancellable        *check_cancellable;
   InbKeySource         source;
   guint                busy;
 } Provider;
@@ -73,6 +75,9 @@ provider_free (gpointer data)
 
   g_free (p->provider);
   g_clear_object (&p->backend);
+  if (p->check_cancellable != NULL)
+    g_cancellable_cancel (p->check_cancellable);
+  g_clear_object (&p->check_cancellable);
   g_free (p);
 }
 
@@ -215,6 +220,24 @@ inb_preferences_window_get_key_source (InbPreferencesWindow *self,
 
   p = find_provider (self, provider);
   return p != NULL ? p->source : INB_KEY_SOURCE_NONE;
+}
+
+/**
+ * inb_preferences_window_get_server_status:
+ *
+ * Returns: (nullable): what the status row of @provider says (%NULL: it
+ *   has none)
+ */
+const char *
+inb_preferences_window_get_server_status (InbPreferencesWindow *self,
+                                          const char           *provider)
+{
+  Provider *p;
+
+  g_return_val_if_fail (INB_IS_PREFERENCES_WINDOW (self), NULL);
+
+  p = find_provider (self, provider);
+  return p != NULL && p->status_row != NULL ? adw_action_row_get_subtitle (p->status_row) : NULL;
 }
 
 gboolean
@@ -490,6 +513,80 @@ retry_clicked_cb (GtkButton *button,
   provider_update (self, p);
 }
 
+/* The server's health (a backend with a check) ------------------------- */
+
+typedef struct
+{
+  InbPreferencesWindow *self;
+  char                 *provider;
+} Check;
+
+static void
+checked_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Check *c = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbBackendStatus) status = inb_backend_check_finish (INB_BACKEND (object), result, &error);
+  Provider *p = find_provider (c->self, c->provider);
+
+  if (p != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = NULL;
+
+      if (status == NULL)
+        text = g_strdup (error->message);
+      else if (status->warning != NULL)
+        text = g_strdup_printf ("%s\n%s", status->summary, status->warning);
+      else
+        text = g_strdup (status->summary);
+
+      adw_action_row_set_subtitle (p->status_row, text);
+      gtk_widget_remove_css_class (GTK_WIDGET (p->status_row), "error");
+      if (status == NULL || !status->reachable)
+        gtk_widget_add_css_class (GTK_WIDGET (p->status_row), "error");
+      g_clear_object (&p->check_cancellable);
+    }
+
+  g_object_unref (c->self);
+  g_free (c->provider);
+  g_free (c);
+}
+
+static void
+check_server (InbPreferencesWindow *self,
+              Provider             *p)
+{
+  Check *c;
+
+  if (p->status_row == NULL)
+    return;
+
+  if (p->check_cancellable != NULL)
+    g_cancellable_cancel (p->check_cancellable);
+  g_clear_object (&p->check_cancellable);
+  p->check_cancellable = g_cancellable_new ();
+
+  /* At the address a take would use now */
+  inb_session_configure_backend (self->session, p->backend);
+  adw_action_row_set_subtitle (p->status_row, _("Checking…"));
+
+  c = g_new0 (Check, 1);
+  c->self = g_object_ref (self);
+  c->provider = g_strdup (p->provider);
+  inb_backend_check_async (p->backend, p->check_cancellable, checked_cb, c);
+}
+
+static void
+check_clicked_cb (GtkButton *button,
+                  gpointer   user_data)
+{
+  InbPreferencesWindow *self = INB_PREFERENCES_WINDOW (user_data);
+
+  check_server (self, g_object_get_data (G_OBJECT (button), "inb-provider"));
+}
+
 static void
 url_apply_cb (AdwEntryRow *row,
               gpointer     user_data)
@@ -498,6 +595,7 @@ url_apply_cb (AdwEntryRow *row,
   Provider *p = g_object_get_data (G_OBJECT (row), "inb-provider");
 
   inb_session_set_saved_url (self->session, p->backend, gtk_editable_get_text (GTK_EDITABLE (row)));
+  check_server (self, p);
 }
 
 static void
@@ -672,6 +770,24 @@ add_service_group (InbPreferencesWindow *self,
       adw_preferences_group_add (group, GTK_WIDGET (p->url_row));
     }
 
+  /* A server of one's own: whether it answers, and what it runs on */
+  if (inb_backend_can_check (p->backend))
+    {
+      GtkWidget *button = gtk_button_new_from_icon_name ("view-refresh-symbolic");
+
+      p->status_row = ADW_ACTION_ROW (adw_action_row_new ());
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->status_row), _("Status"));
+      adw_action_row_set_subtitle_lines (p->status_row, 3);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, _("Check Again"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Check Again"), -1);
+      g_object_set_data (G_OBJECT (button), "inb-provider", p);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (check_clicked_cb), self, 0);
+      adw_action_row_add_suffix (p->status_row, button);
+      adw_preferences_group_add (group, GTK_WIDGET (p->status_row));
+    }
+
   adw_preferences_page_add (p->page, group);
 }
 
@@ -710,6 +826,7 @@ inb_preferences_window_add_provider (InbPreferencesWindow *self,
 
   if (inb_backend_takes_key (backend))
     provider_lookup (self, p);
+  check_server (self, p);
 }
 
 static void

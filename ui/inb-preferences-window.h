@@ -35,5 +35,8 @@ InbKeySource         inb_preferences_window_get_key_source   (InbPreferencesWind
                                                               const char           *provider);
 gboolean             inb_preferences_window_get_banner_shown (InbPreferencesWindow *self,
                                                               const char           *provider);
+/* For tests: what a server's status row says */
+const char          *inb_preferences_window_get_server_status (InbPreferencesWindow *self,
+                                                               const char           *provider);
 
 G_END_DECLS

@@ -51,6 +51,8 @@ generate_cb (GObject      *object,
   g_clear_pointer (&self->key_problem, g_free);
   g_clear_pointer (&self->key_provider, g_free);
   g_ptr_array_add (self->own_jobs, g_object_ref (job));
+  /* The new take is the one chosen: its progress, its previews, then its clip */
+  _inb_window_show_take (self, inb_take_get_id (inb_job_get_take (job)));
   _inb_window_update_state (self);
 }
 
@@ -162,6 +164,10 @@ _inb_window_job_finished_cb (InbWindow   *self,
                             InbJob      *job,
                             InbJobQueue *queue)
 {
+  /* How the server is now, after a take of it */
+  if (inb_job_get_backend (job) == self->backend && inb_backend_can_check (self->backend))
+    _inb_window_check_server (self);
+
   /* Another window's take: that window tells its artist */
   if (!g_ptr_array_remove (self->own_jobs, job))
     return;

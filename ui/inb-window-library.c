@@ -109,6 +109,14 @@ play_entry (InbWindow    *self,
   g_autofree char *first = NULL;
   Opening *o;
 
+  /* Being made: its previews, where the backend sends any */
+  _inb_window_follow_preview (self, entry);
+
+  /* Playing (or opening) already: chosen again, it carries on */
+  if (entry != NULL && inb_take_entry_get_state (entry) == INB_JOB_DONE && inb_take_entry_get_has_clip (entry) &&
+      g_strcmp0 (self->playing_dir, inb_take_entry_get_dir (entry)) == 0)
+    return;
+
   if (self->open_cancellable != NULL)
     g_cancellable_cancel (self->open_cancellable);
   g_clear_object (&self->open_cancellable);
@@ -120,9 +128,6 @@ play_entry (InbWindow    *self,
       inb_player_set_file (self->player, NULL);
       return;
     }
-
-  if (g_strcmp0 (self->playing_dir, inb_take_entry_get_dir (entry)) == 0)
-    return;   /* playing already */
 
   g_free (self->playing_dir);
   self->playing_dir = g_strdup (inb_take_entry_get_dir (entry));

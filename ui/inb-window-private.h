@@ -46,6 +46,10 @@ struct _InbWindow
   char                 *deleting_title;
   char                 *drop_name;
   char                 *drop_take_id;  /* a dropped clip's take, in this library */
+  InbJob               *preview_job;   /* the take chosen, being made: its previews */
+  GCancellable         *server_check_cancellable;
+  char                 *server_status_text;
+  gboolean              server_reachable;
   guint                 building : 1;
   guint                 close_confirmed : 1;
   guint                 can_generate : 1;
@@ -59,6 +63,9 @@ struct _InbWindow
   AdwHeaderBar         *header_bar;
   AdwWindowTitle       *window_title;
   GtkDropDown          *model_dropdown;
+  GtkButton            *server_status;
+  GtkImage             *server_status_icon;
+  GtkLabel             *server_status_label;
   AdwToastOverlay      *toast_overlay;
   AdwFlap              *flap;
   InbKeyframeSlot      *first_slot;
@@ -108,6 +115,13 @@ void          _inb_window_update_take_actions     (InbWindow      *self);
 void          _inb_window_show_take               (InbWindow      *self,
                                                    const char     *take_id);
 
+/* inb-window-server.c */
+void          _inb_window_check_server            (InbWindow      *self);
+void          _inb_window_server_status_clicked_cb (InbWindow     *self,
+                                                   GtkButton      *button);
+void          _inb_window_follow_preview          (InbWindow      *self,
+                                                   InbTakeEntry   *entry);
+
 /* inb-window-actions.c */
 void          _inb_window_swap_action             (GtkWidget      *widget,
                                                    const char     *action_name,
@@ -146,6 +160,9 @@ const char      *inb_window_get_generate_problem (InbWindow    *self);
 const char      *inb_window_get_key_problem    (InbWindow      *self);
 GtkWidget       *inb_window_get_key_button     (InbWindow      *self);
 const char      *inb_window_get_resume_details (InbWindow      *self);
+/* The chosen backend's server, as shown next to the model selector */
+const char      *inb_window_get_server_status  (InbWindow      *self,
+                                                gboolean       *reachable);
 /* The text the load report's Details button shows, or %NULL */
 const char      *inb_window_get_library_details (InbWindow     *self);
 

@@ -277,7 +277,7 @@ inb_window_apply_model (InbWindow *self)
 
   g_settings_set_string (self->settings, "last-backend", inb_backend_get_id (self->backend));
   g_settings_set_string (self->settings, "last-model", inb_model_get_id (self->model));
-
+  _inb_window_check_server (self);
 
   _inb_window_update_state (self);
 }
@@ -764,6 +764,10 @@ inb_window_constructed (GObject *object)
 
   g_signal_connect_object (self->queue, "job-finished",
                            G_CALLBACK (_inb_window_job_finished_cb), self, G_CONNECT_SWAPPED);
+  /* A new address (Preferences): ask the server there */
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed::provider-urls",
+                             G_CALLBACK (_inb_window_check_server), self, G_CONNECT_SWAPPED);
   _inb_window_library_init (self);
 
   inb_window_restore_size (self);
@@ -782,6 +786,12 @@ inb_window_dispose (GObject *object)
   if (self->open_cancellable != NULL)
     g_cancellable_cancel (self->open_cancellable);
   g_clear_object (&self->open_cancellable);
+  if (self->server_check_cancellable != NULL)
+    g_cancellable_cancel (self->server_check_cancellable);
+  g_clear_object (&self->server_check_cancellable);
+  if (self->preview_job != NULL)
+    g_signal_handlers_disconnect_by_data (inb_job_get_progress (self->preview_job), self);
+  g_clear_object (&self->preview_job);
 
   if (self->queue != NULL)
     g_signal_handlers_disconnect_by_data (self->queue, self);
@@ -834,6 +844,7 @@ inb_window_finalize (GObject *object)
   g_free (self->deleting_title);
   g_free (self->drop_name);
   g_free (self->drop_take_id);
+  g_free (self->server_status_text);
 
   G_OBJECT_CLASS (inb_window_parent_class)->finalize (object);
 }
@@ -917,6 +928,11 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, model_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, server_status);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, server_status_icon);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, server_status_label);
+  gtk_widget_class_bind_template_callback_full (widget_class, "inb_window_server_status_clicked_cb",
+                                                G_CALLBACK (_inb_window_server_status_clicked_cb));
   gtk_widget_class_bind_template_child (widget_class, InbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, first_slot);

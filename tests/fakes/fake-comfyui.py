@@ -100,15 +100,25 @@ def now_ms():
     return int(time.time() * 1000)
 
 
-def png_bytes(width, height, rgb):
-    """A tiny PNG of one colour, with the standard library only."""
+def png_bytes(width, height, t):
+    """A small PNG with the standard library only: a sky gradient and a
+    disc that moves right as t goes from 0 to 1 (a stand-in for a latent
+    preview)."""
     def chunk(kind, data):
         crc = zlib.crc32(kind + data) & 0xffffffff
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-    row = b"\x00" + bytes(rgb) * width
-    raw = row * height
+    cx, cy, r2 = int(width * (0.25 + 0.5 * t)), height // 2, (height // 5) ** 2
+    rows = []
+    for y in range(height):
+        row = bytearray(b"\x00")
+        for x in range(width):
+            if (x - cx) ** 2 + (y - cy) ** 2 <= r2:
+                row += bytes((250, 190, 60))
+            else:
+                row += bytes((40 + 120 * y // height, 60 + 80 * x // width, 160 - 60 * y // height))
+        rows.append(bytes(row))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
 
 
 # --- websocket --------------------------------------------------------------
@@ -449,11 +459,10 @@ class Comfy:
             ws.cut()
 
     def preview_frame(self, step, steps):
-        shade = int(40 + 180 * step / max(1, steps))
         if self.get("preview_format") == "jpeg" and self.get("preview_jpeg_path"):
             with open(self.get("preview_jpeg_path"), "rb") as fh:
                 return struct.pack(">II", 1, 1) + fh.read()
-        return struct.pack(">II", 1, 2) + png_bytes(104, 60, (shade, 90, 255 - shade))
+        return struct.pack(">II", 1, 2) + png_bytes(104, 60, step / max(1, steps))
 
     def save_output(self, node):
         klass = node["class_type"]

@@ -1,0 +1,476 @@
+/* test-comfyui-window.c — the window against the fake ComfyUI
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Next to the model selector, the server's health (version, GPU, free
+ * memory; "Not reachable" with the address when nothing answers), and the
+ * same in Preferences. A take: the player shows the sampler's previews,
+ * marked as previews, while the take's progress goes through both passes
+ * with a time left; then the clip plays. Cancel on the take's row
+ * interrupts that prompt at the server. A model file the server lacks is
+ * named, and nothing is queued. Screenshots land in the build folder.
+ */
+#define G_LOG_DOMAIN "test-comfyui-window"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "inb-application.h"
+#include "inb-preferences-window.h"
+#include "inb-take-row.h"
+#include "inb-test-fake.h"
+#include "inb-test-gtk.h"
+#include "inb-test-utils.h"
+#include "inb-window-private.h"
+
+typedef struct
+{
+  InbApplication *app;
+  InbWindow      *window;
+  InbFakeServer  *fake;
+  char           *dir;
+  char           *clip;
+  char           *first_png;
+  char           *last_png;
+
+  /* what a take went through */
+  InbJob         *job;
+  GPtrArray      *stages;
+  double          last_fraction;
+  gboolean        went_back;
+  double          eta;
+  guint           previews_shown;
+} Fixture;
+
+#define wait_until(f, check, data, seconds) \
+  inb_test_wait_until ((f), (InbTestCheck) (check), (data), (seconds))
+
+static void
+load_keyframes (Fixture *f)
+{
+  InbKeyframeSlot *first = inb_window_get_first_slot (f->window);
+  InbKeyframeSlot *last = inb_window_get_last_slot (f->window);
+
+  if (inb_keyframe_slot_get_keyframe (first) == NULL)
+    {
+      inb_test_drop_file (GTK_WIDGET (first), f->first_png);
+      g_assert_true (wait_until (f, inb_test_slot_loaded, first, 20));
+    }
+  if (inb_keyframe_slot_get_keyframe (last) == NULL)
+    {
+      inb_test_drop_file (GTK_WIDGET (last), f->last_png);
+      g_assert_true (wait_until (f, inb_test_slot_loaded, last, 20));
+    }
+}
+
+static void
+set_steps (Fixture *f,
+           gint64   steps)
+{
+  g_autoptr(JsonNode) node = json_node_init_int (json_node_alloc (), steps);
+
+  g_assert_true (inb_param_panel_set_value (inb_window_get_param_panel (f->window), "steps", node));
+}
+
+static gboolean
+status_known (Fixture       *f,
+              gconstpointer  data)
+{
+  return inb_window_get_server_status (f->window, NULL) != NULL;
+}
+
+static gboolean
+newest_job_exists (Fixture       *f,
+                   gconstpointer  data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (inb_window_get_job_queue (f->window))) > GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+job_ended (Fixture       *f,
+           gconstpointer  data)
+{
+  return inb_job_state_is_terminal (inb_job_get_state (f->job));
+}
+
+static gboolean
+preview_shown (Fixture       *f,
+               gconstpointer  data)
+{
+  return inb_player_get_preview (inb_window_get_player (f->window)) != NULL;
+}
+
+static gboolean
+stage_has (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *stage = inb_job_dup_stage (f->job);
+
+  return stage != NULL && strstr (stage, data) != NULL;
+}
+
+static gboolean
+clip_playing (Fixture       *f,
+              gconstpointer  data)
+{
+  InbPlayer *player = inb_window_get_player (f->window);
+  InbPlayback *playback = inb_player_get_playback (player);
+
+  return inb_player_get_preview (player) == NULL && inb_playback_get_prerolled (playback) &&
+         inb_playback_get_texture (playback) != NULL;
+}
+
+static void
+job_notify_cb (InbJob     *job,
+               GParamSpec *pspec,
+               Fixture    *f)
+{
+  g_autofree char *stage = inb_job_dup_stage (job);
+  double fraction = inb_job_get_fraction (job);
+
+  if (fraction < f->last_fraction)
+    f->went_back = TRUE;
+  f->last_fraction = fraction;
+  if (inb_job_get_eta (job) > 0)
+    f->eta = inb_job_get_eta (job);
+  if (stage != NULL && (f->stages->len == 0 || g_strcmp0 (g_ptr_array_index (f->stages, f->stages->len - 1), stage) != 0))
+    g_ptr_array_add (f->stages, g_strdup (stage));
+  if (inb_player_get_preview (inb_window_get_player (f->window)) != NULL)
+    f->previews_shown++;
+}
+
+static gboolean
+saw_stage (Fixture    *f,
+           const char *needle)
+{
+  for (guint i = 0; i < f->stages->len; i++)
+    if (strstr (g_ptr_array_index (f->stages, i), needle) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+time_passed (Fixture       *f,
+             gconstpointer  data)
+{
+  return g_get_monotonic_time () >= *(const gint64 *) data;
+}
+
+/* Lets the window run (transitions, redraws) for @ms */
+static void
+settle (Fixture *f,
+        guint    ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  wait_until (f, time_passed, &until, 10);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+}
+
+/* Generate, and follow the take's job */
+static void
+start_take (Fixture *f)
+{
+  InbJobQueue *queue = inb_window_get_job_queue (f->window);
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (queue));
+
+  g_clear_object (&f->job);
+  g_ptr_array_set_size (f->stages, 0);
+  f->last_fraction = 0;
+  f->went_back = FALSE;
+  f->eta = -1;
+  f->previews_shown = 0;
+
+  g_assert_true (inb_window_get_can_generate (f->window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, newest_job_exists, GUINT_TO_POINTER (before), 20));
+  f->job = g_list_model_get_item (G_LIST_MODEL (queue), g_list_model_get_n_items (G_LIST_MODEL (queue)) - 1);
+  g_assert_cmpstr (inb_backend_get_id (inb_job_get_backend (f->job)), ==, "comfyui");
+  g_signal_connect (f->job, "notify::fraction", G_CALLBACK (job_notify_cb), f);
+  g_signal_connect (f->job, "notify::stage", G_CALLBACK (job_notify_cb), f);
+}
+
+static void
+stop_following (Fixture *f)
+{
+  g_signal_handlers_disconnect_by_data (f->job, f);
+}
+
+/* The server's health next to the model selector: what answers, or,
+ * when nothing does, said with the address */
+static void
+test_status (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autofree char *shot = g_test_build_filename (G_TEST_BUILT, "screenshot-comfyui-status.png", NULL);
+  gboolean reachable = FALSE;
+  const char *status;
+
+  g_assert_true (inb_window_select_model (f->window, "comfyui", "wan2.2-flf2v"));
+  g_assert_true (wait_until (f, status_known, NULL, 20));
+  status = inb_window_get_server_status (f->window, &reachable);
+  g_test_message ("Server: %s", status);
+  g_assert_true (reachable);
+  g_assert_true (g_str_has_prefix (status, "ComfyUI 0.3.60 · NVIDIA GeForce RTX 4090 · 20.1"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window->server_status)));
+  g_assert_nonnull (strstr (gtk_label_get_label (f->window->server_status_label), "RTX 4090"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  inb_test_save_screenshot (GTK_WIDGET (f->window), shot);
+
+  /* the local engine has no server: nothing shown */
+  g_assert_true (inb_window_select_model (f->window, "local", "flow"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window->server_status)));
+}
+
+static gboolean
+prefs_status_known (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *status = inb_preferences_window_get_server_status ((InbPreferencesWindow *) data, "comfyui");
+
+  return status != NULL && strstr (status, "Checking") == NULL;
+}
+
+/* Preferences: the address set there is the one checked (and used) */
+static void
+test_preferences (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  GtkWidget *prefs = inb_window_show_preferences (f->window, "comfyui");
+  const char *status;
+
+  g_assert_true (wait_until (f, prefs_status_known, prefs, 20));
+  status = inb_preferences_window_get_server_status (INB_PREFERENCES_WINDOW (prefs), "comfyui");
+  g_test_message ("Preferences: %s", status);
+  g_assert_true (g_str_has_prefix (status, "ComfyUI 0.3.60"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* with the environment's address gone, Preferences' address is used: a
+   * wrong one is said to be unreachable, naming it */
+  g_unsetenv ("INBETWEEN_COMFYUI_URL");
+  prefs = inb_window_show_preferences (f->window, "comfyui");
+  inb_session_set_saved_url (f->window->session, inb_session_lookup_backend (f->window->session, "comfyui"),
+                             "http://127.0.0.1:9");
+  g_assert_true (inb_window_select_model (f->window, "comfyui", "wan2.2-flf2v"));
+  _inb_window_check_server (f->window);
+  g_assert_true (wait_until (f, status_known, NULL, 20));
+  {
+    gboolean reachable = TRUE;
+    const char *text = inb_window_get_server_status (f->window, &reachable);
+
+    g_assert_false (reachable);
+    g_assert_nonnull (strstr (text, "http://127.0.0.1:9"));
+    g_assert_cmpstr (gtk_label_get_label (f->window->server_status_label), ==, "Not reachable");
+  }
+  /* back to the fake, through Preferences */
+  inb_session_set_saved_url (f->window->session, inb_session_lookup_backend (f->window->session, "comfyui"),
+                             inb_fake_server_get_base_url (f->fake));
+  _inb_window_check_server (f->window);
+  g_assert_true (wait_until (f, status_known, NULL, 20));
+  g_assert_true (g_str_has_prefix (inb_window_get_server_status (f->window, NULL), "ComfyUI"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
+/* A take: previews while sampling, marked as such; progress through both
+ * passes with a time left; then the clip plays */
+static void
+test_generate (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autofree char *shot = g_test_build_filename (G_TEST_BUILT, "screenshot-comfyui-preview.png", NULL);
+  g_autofree char *done_shot = g_test_build_filename (G_TEST_BUILT, "screenshot-comfyui-done.png", NULL);
+  InbPlayer *player = inb_window_get_player (f->window);
+  GdkPaintable *preview;
+
+  inb_fake_server_reset (f->fake);
+  inb_fake_server_script (f->fake, "{\"step_ms\": 250}");
+  g_assert_true (inb_window_select_model (f->window, "comfyui", "wan2.2-flf2v"));
+  load_keyframes (f);
+  inb_window_set_prompt (f->window, "A red balloon drifts over the hills");
+  set_steps (f, 12);
+
+  start_take (f);
+  g_assert_true (wait_until (f, preview_shown, NULL, 30));
+  preview = inb_player_get_preview (player);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (preview), ==, 104);
+  g_assert_true (wait_until (f, stage_has, "pass 1 of 2: step 3", 30));
+  settle (f, 300);
+  inb_test_save_screenshot (GTK_WIDGET (f->window), shot);
+  g_test_message ("Screenshot with a preview: %s", shot);
+
+  g_assert_true (wait_until (f, stage_has, "pass 2 of 2", 30));
+  g_assert_nonnull (inb_player_get_preview (player));
+  g_assert_true (wait_until (f, job_ended, NULL, 60));
+  stop_following (f);
+  g_assert_cmpint (inb_job_get_state (f->job), ==, INB_JOB_DONE);
+
+  g_assert_true (saw_stage (f, "Sampling, pass 1 of 2"));
+  g_assert_true (saw_stage (f, "Sampling, pass 2 of 2"));
+  g_assert_false (f->went_back);
+  g_assert_cmpfloat (f->eta, >, 0.0);
+  g_assert_cmpuint (f->previews_shown, >, 0);
+
+  /* then the clip plays, no preview left */
+  if (!wait_until (f, clip_playing, NULL, 30))
+    {
+      InbPlayback *playback = inb_player_get_playback (player);
+      GFile *file = inb_playback_get_file (playback);
+      InbTakeEntry *selected = inb_library_panel_get_selected (f->window->library_panel);
+
+      g_error ("No clip: preview %p, file %s, prerolled %d, selected %s state %d clip %d",
+               (void *) inb_player_get_preview (player), file != NULL ? g_file_peek_path (file) : "none",
+               inb_playback_get_prerolled (playback),
+               selected != NULL ? inb_take_entry_get_dir (selected) : "none",
+               selected != NULL ? (int) inb_take_entry_get_state (selected) : -1,
+               selected != NULL ? inb_take_entry_get_has_clip (selected) : -1);
+    }
+  g_assert_null (inb_player_get_preview (player));
+  settle (f, 600);   /* the player's crossfade */
+  inb_test_save_screenshot (GTK_WIDGET (f->window), done_shot);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/prompt"), ==, 1);
+}
+
+static gboolean
+row_shown (Fixture       *f,
+           gconstpointer  data)
+{
+  InbLibrary *library = inb_session_get_library (f->window->session);
+  InbTakeEntry *entry = inb_library_lookup (library, inb_take_get_id (inb_job_get_take (f->job)));
+
+  return entry != NULL && inb_library_panel_find_row (f->window->library_panel, entry) != NULL;
+}
+
+/* Cancel on the take's row: that prompt is interrupted at the server */
+static void
+test_cancel (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  InbLibrary *library = inb_session_get_library (f->window->session);
+  g_autofree char *path = NULL;
+  InbTakeEntry *entry;
+  InbTakeRow *row;
+  JsonObject *submit;
+  g_autofree char *prompt_id = NULL;
+
+  inb_fake_server_reset (f->fake);
+  inb_fake_server_script (f->fake, "{\"step_ms\": 100}");
+  g_assert_true (inb_window_select_model (f->window, "comfyui", "wan2.2-flf2v"));
+  load_keyframes (f);
+  set_steps (f, 60);
+
+  start_take (f);
+  g_assert_true (wait_until (f, stage_has, "pass 1 of 2: step", 30));
+  g_assert_true (wait_until (f, row_shown, NULL, 10));
+  entry = inb_library_lookup (library, inb_take_get_id (inb_job_get_take (f->job)));
+  row = inb_library_panel_find_row (f->window->library_panel, entry);
+  g_assert_true (gtk_widget_get_visible (inb_take_row_get_cancel_button (row)));
+  g_signal_emit_by_name (inb_take_row_get_cancel_button (row), "clicked");
+
+  g_assert_true (wait_until (f, job_ended, NULL, 30));
+  stop_following (f);
+  g_assert_cmpint (inb_job_get_state (f->job), ==, INB_JOB_CANCELLED);
+  g_assert_null (inb_player_get_preview (inb_window_get_player (f->window)));
+
+  submit = inb_test_fake_find (f->fake, "POST", "/prompt", 0);
+  prompt_id = g_strdup (json_object_get_string_member (json_object_get_object_member (submit, "info"), "prompt_id"));
+  path = g_strdup_printf ("/api/jobs/%s/cancel", prompt_id);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", path), ==, 1);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/prompt"), ==, 1);
+}
+
+/* A model file the server lacks: named, nothing queued */
+static void
+test_missing_model (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  const GError *error;
+
+  inb_fake_server_reset (f->fake);
+  inb_fake_server_script (f->fake, "{\"models_missing\": [\"wan2.2_i2v_lightx2v_4steps_lora_v1_low_noise.safetensors\"]}");
+  g_assert_true (inb_window_select_model (f->window, "comfyui", "wan2.2-flf2v-lightning"));
+  load_keyframes (f);
+
+  start_take (f);
+  g_assert_true (wait_until (f, job_ended, NULL, 30));
+  stop_following (f);
+  g_assert_cmpint (inb_job_get_state (f->job), ==, INB_JOB_FAILED);
+  error = inb_job_get_error (f->job);
+  g_assert_nonnull (error);
+  g_test_message ("Missing model: %s", error->message);
+  g_assert_nonnull (strstr (error->message,
+                            "wan2.2_i2v_lightx2v_4steps_lora_v1_low_noise.safetensors is not in loras on the server"));
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/prompt"), ==, 0);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/upload"), ==, 0);
+  inb_fake_server_script (f->fake, "{\"models_missing\": []}");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *initial = NULL;
+  const char * const xdg[] = { "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
+  Fixture f = { 0 };
+  int ret;
+
+  f.dir = g_dir_make_tmp ("inb-comfyui-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (xdg); i++)
+    {
+      g_autofree char *sub = g_build_filename (f.dir, "home", xdg[i], NULL);
+
+      g_mkdir_with_parents (sub, 0700);
+      g_setenv (xdg[i], sub, TRUE);
+    }
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  f.stages = g_ptr_array_new_with_free_func (g_free);
+  f.first_png = inb_test_write_disc_png (f.dir, "first.png", 480, 320, 120, 160);
+  f.last_png = inb_test_write_disc_png (f.dir, "last.png", 480, 320, 360, 160);
+  f.clip = g_build_filename (f.dir, "served.mp4", NULL);
+  inb_test_write_clip (f.clip);
+
+  initial = g_strdup_printf ("{\"video_path\": \"%s\"}", f.clip);
+  f.fake = inb_fake_server_start ("fake-comfyui.py", initial);
+  g_setenv ("INBETWEEN_COMFYUI_URL", inb_fake_server_get_base_url (f.fake), TRUE);
+
+  f.app = inb_application_new ();
+  g_application_set_flags (G_APPLICATION (f.app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (f.app), NULL, &error);
+  g_assert_no_error (error);
+
+  f.window = inb_window_new (f.app);
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (f.window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
+
+  g_test_add_data_func ("/comfyui-window/status", &f, test_status);
+  g_test_add_data_func ("/comfyui-window/generate", &f, test_generate);
+  g_test_add_data_func ("/comfyui-window/cancel", &f, test_cancel);
+  g_test_add_data_func ("/comfyui-window/missing-model", &f, test_missing_model);
+  g_test_add_data_func ("/comfyui-window/preferences", &f, test_preferences);
+
+  ret = g_test_run ();
+
+  g_clear_object (&f.job);
+  gtk_window_destroy (GTK_WINDOW (f.window));
+  g_clear_object (&f.app);
+  inb_fake_server_stop (f.fake);
+  inb_test_rm_rf (f.dir);
+  g_clear_pointer (&f.stages, g_ptr_array_unref);
+  g_free (f.dir);
+  g_free (f.clip);
+  g_free (f.first_png);
+  g_free (f.last_png);
+
+  return ret;
+}
