@@ -58,7 +58,7 @@ keep (char *data)
 static const char *const kept_words[] = {
   "Inbetween", "DashScope", "WaveSpeed", "RunComfy", "ComfyUI", "Wan", "AI", "API",
   "CFG", "HD", "fps", "px", "MB", "Ctrl", "Alt", "Enter", "Esc", "PNG", "JPEG", "WebP",
-  "BMP", "GIF", "WebM", "ProRes", "HQ", "MOV", "URI", "ID", "JSON", "HTTP", "https",
+  "BMP", "GIF", "WebM", "ProRes", "HQ", "MOV", "URI", "ID", "JSON", "HTTP", "http", "https",
   "GStreamer", "CLIP", "VAE", "LoRA", "KSampler", "Lightning", "GB",
   "PSNR", "dB",
   NULL

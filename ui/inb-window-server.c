@@ -104,7 +104,6 @@ _inb_window_check_server (InbWindow *self)
   inb_session_configure_backend (self->session, self->backend);
   gtk_widget_set_visible (GTK_WIDGET (self->server_status), TRUE);
   set_status (self, "content-loading-symbolic", NULL, _("Checking…"),
-              /* Translators: %s is a server's address */
               _("Asking the server how it is"));
 
   self->server_check_cancellable = g_cancellable_new ();
