@@ -919,6 +919,53 @@ test_preflight (Fixture       *f,
     }
 }
 
+/* The server refuses the prompt itself (400): what pre-flight saw went
+ * away before the submit. In words — the file and its folder, the node and
+ * where to get it — sent once, nothing fetched. */
+static void
+test_refused (Fixture       *f,
+              gconstpointer  data)
+{
+  struct { const char *scenario; const char *needles[3]; } cases[] = {
+    /* prompt_outputs_failed_validation, value_not_in_list */
+    { "{\"vanish_on_upload\": {\"models\": [\"wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors\"]}}",
+      { "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors is not in diffusion_models on the server",
+        "nothing was queued", NULL } },
+    { "{\"vanish_on_upload\": {\"models\": [\"umt5_xxl_fp8_e4m3fn_scaled.safetensors\"]}}",
+      { "umt5_xxl_fp8_e4m3fn_scaled.safetensors is not in text_encoders on the server", NULL, NULL } },
+    /* missing_node_type */
+    { "{\"vanish_on_upload\": {\"nodes\": [\"WanFirstLastFrameToVideo\"]}}",
+      { "has no node “WanFirstLastFrameToVideo”", "custom node", NULL } },
+    /* an older server says it as invalid_prompt */
+    { "{\"old_server\": true, \"vanish_on_upload\": {\"nodes\": [\"CreateVideo\"]}}",
+      { "has no node “CreateVideo”", "Nothing was queued", NULL } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(InbRequest) request = fixture_request (f, "wan2.2-flf2v", "{\"steps\": 6}");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InbResult) result = NULL;
+
+      inb_fake_server_reset (f->cf.fake);
+      inb_fake_server_script (f->cf.fake, cases[i].scenario);
+      g_unlink (f->cf.output);
+      result = run (f, request, &error);
+      g_assert_null (result);
+      g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+      for (guint k = 0; cases[i].needles[k] != NULL; k++)
+        if (strstr (error->message, cases[i].needles[k]) == NULL)
+          g_error ("case %u: “%s” does not say “%s”", i, error->message, cases[i].needles[k]);
+      /* pre-flight passed: both keyframes went, then exactly one submit */
+      g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "POST", "/upload/image"), ==, 2);
+      g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "POST", "/prompt"), ==, 1);
+      g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "GET", "/view"), ==, 0);
+      g_assert_false (g_file_test (f->cf.output, G_FILE_TEST_EXISTS));
+      inb_fake_server_script (f->cf.fake, "{\"vanish_on_upload\": null, \"models_missing\": [],"
+                                          " \"nodes_missing\": [], \"old_server\": false}");
+    }
+}
+
 /* The server fails the prompt: the words, one submit, nothing fetched */
 static void
 test_failures (Fixture       *f,
@@ -1365,6 +1412,7 @@ main (int   argc,
 
   JOB ("/comfyui/job/generate", test_generate, NULL);
   JOB ("/comfyui/job/preflight", test_preflight, NULL);
+  JOB ("/comfyui/job/refused", test_refused, NULL);
   JOB ("/comfyui/job/failures", test_failures, NULL);
   JOB ("/comfyui/job/recovers", test_recovers, NULL);
   JOB ("/comfyui/job/cancel-running", test_cancel_running, NULL);

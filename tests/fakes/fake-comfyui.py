@@ -32,6 +32,9 @@
 # A single worker runs the queue (lowest number first). Scenario keys:
 #   models_missing    [file, …] absent from their folders
 #   nodes_missing     [class, …] not installed
+#   vanish_on_upload  {"models": [file, …], "nodes": [class, …]}: gone from
+#                     the server once a keyframe is uploaded (after
+#                     pre-flight, before the prompt)
 #   custom_nodes      true: VHS_VideoCombine installed
 #   old_server        true: client prompt ids ignored (a fresh one minted),
 #                     no jobs API, a global /interrupt, "invalid_prompt" for
@@ -806,6 +809,13 @@ class Handler(fakelib.FakeHandler):
                     name = "%s (%d)%s" % (root, i, ext)
                     i += 1
             c.inputs[(subfolder, name)] = data
+            # What pre-flight saw is gone by the time the prompt comes
+            vanish = c.get("vanish_on_upload") or {}
+            for key, what in (("models_missing", "models"), ("nodes_missing", "nodes")):
+                if vanish.get(what):
+                    gone = sorted(set(c.get(key) or []) | set(vanish[what]))
+                    with c.server.state.lock:
+                        c.server.state.script[key] = gone
         self.entry["info"] = {"name": name, "bytes": len(data), "image": list(fakelib.image_info(data))}
         self.send_json(200, {"name": name, "subfolder": subfolder, "type": kind})
 

@@ -544,10 +544,21 @@ set_prompt_error (GError     **error,
   const char *message = inb_json_get_string (e, "message");
   g_autofree char *nodes = describe_all_node_errors (inb_json_get_object (root, "node_errors"));
   const char *klass = inb_json_get_string (extra, "class_type");
+  g_autofree char *named = NULL;
 
   if (g_strcmp0 (type, "missing_node_type") == 0 ||
       (g_strcmp0 (type, "invalid_prompt") == 0 && message != NULL && strstr (message, "does not exist") != NULL))
     {
+      /* An older server names the class only in its message:
+       * "Cannot execute because node X does not exist." */
+      if (klass == NULL && message != NULL)
+        {
+          g_autoptr(GRegex) regex = g_regex_new ("node (\\S+) does not exist", 0, 0, NULL);
+          g_autoptr(GMatchInfo) match = NULL;
+
+          if (g_regex_match (regex, message, 0, &match))
+            klass = named = g_match_info_fetch (match, 1);
+        }
       if (klass != NULL)
         g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
                      _("ComfyUI has no node “%s”: install the custom node that provides it "
