@@ -173,6 +173,32 @@ settle (Fixture *f,
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 }
 
+/* @window at 1100 and 360 px wide, saved as PREFIX-WIDTH.png in the build
+ * directory; the main window goes back to its size after */
+static void
+save_at_widths (Fixture    *f,
+                GtkWidget  *window,
+                const char *prefix)
+{
+  const int widths[] = { 1100, 360 };
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-%d.png", prefix, widths[i]);
+      g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+
+      gtk_window_set_default_size (GTK_WINDOW (window), widths[i], 800);
+      settle (f, 300);
+      gtk_test_widget_wait_for_draw (window);
+      inb_test_save_screenshot (window, path);
+      g_test_message ("Screenshot at %d px (asked %d): %s", gtk_widget_get_width (window), widths[i], path);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  settle (f, 300);
+}
+
 /* Generate, and follow the take's job */
 static void
 start_take (Fixture *f)
@@ -249,6 +275,9 @@ test_preferences (gconstpointer data)
   status = inb_preferences_window_get_server_status (INB_PREFERENCES_WINDOW (prefs), "comfyui");
   g_test_message ("Preferences: %s", status);
   g_assert_true (g_str_has_prefix (status, "ComfyUI 0.3.60"));
+  /* where the answer came from (the environment's address here) */
+  g_assert_nonnull (strstr (status, inb_fake_server_get_base_url (f->fake)));
+  save_at_widths (f, prefs, "screenshot-comfyui-preferences");
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   /* with the environment's address gone, Preferences' address is used: a
@@ -293,7 +322,7 @@ test_generate (gconstpointer data)
   g_assert_true (inb_window_select_model (f->window, "comfyui", "wan2.2-flf2v"));
   load_keyframes (f);
   inb_window_set_prompt (f->window, "A red balloon drifts over the hills");
-  set_steps (f, 12);
+  set_steps (f, 20);   /* long enough for the screenshots at two widths */
 
   start_take (f);
   g_assert_true (wait_until (f, preview_shown, NULL, 30));
@@ -303,6 +332,8 @@ test_generate (gconstpointer data)
   settle (f, 300);
   inb_test_save_screenshot (GTK_WIDGET (f->window), shot);
   g_test_message ("Screenshot with a preview: %s", shot);
+  save_at_widths (f, GTK_WIDGET (f->window), "screenshot-comfyui-preview");
+  g_assert_nonnull (inb_player_get_preview (player));
 
   g_assert_true (wait_until (f, stage_has, "pass 2 of 2", 30));
   g_assert_nonnull (inb_player_get_preview (player));

@@ -535,12 +535,21 @@ checked_cb (GObject      *object,
     {
       g_autofree char *text = NULL;
 
+      g_autofree char *where = NULL;
+
+      /* An answer says where it came from: the environment's address may
+       * win over the one typed here */
+      if (status != NULL && status->reachable)
+        /* Translators: %s is the server's address, under what it said */
+        where = g_strdup_printf (_("At %s"), inb_backend_get_base_url (INB_BACKEND (object)));
+
       if (status == NULL)
         text = g_strdup (error->message);
       else if (status->warning != NULL)
-        text = g_strdup_printf ("%s\n%s", status->summary, status->warning);
+        text = g_strdup_printf ("%s\n%s%s%s", status->summary, where != NULL ? where : "",
+                                where != NULL ? "\n" : "", status->warning);
       else
-        text = g_strdup (status->summary);
+        text = g_strdup_printf ("%s%s%s", status->summary, where != NULL ? "\n" : "", where != NULL ? where : "");
 
       adw_action_row_set_subtitle (p->status_row, text);
       gtk_widget_remove_css_class (GTK_WIDGET (p->status_row), "error");
