@@ -234,6 +234,7 @@ settle (const char       *dir,
   g_autoptr(GError) error = NULL;
   g_autofree char *clip = NULL;
   g_autofree char *part = NULL;
+  g_autofree char *mdat = NULL;
   g_auto(InbVideoInfo) info = { 0, };
 
   take = inb_take_load (dir, &error);
@@ -243,6 +244,9 @@ settle (const char       *dir,
   clip = inb_take_dup_clip_path (take);
   part = g_strconcat (clip, ".part", NULL);
   g_unlink (part);
+  /* The video writer's other scratch file (mp4mux's faststart data) */
+  mdat = g_strconcat (clip, ".mdat.part", NULL);
+  g_unlink (mdat);
 
   if (g_file_test (clip, G_FILE_TEST_IS_REGULAR) &&
       inb_video_probe_isolated (clip, 0, &info, NULL, &error))

@@ -258,6 +258,9 @@ test_settle (Fixture       *f,
 
   inb_test_write_clip (clip);
   write_file (partial, "clip.mp4.part", "half a clip");
+  /* mp4mux's faststart scratch file (the crash trials found it left) */
+  write_file (partial, "clip.mp4.mdat.part", "half a clip's frames");
+  write_file (whole, "clip.mp4.mdat.part", "frames");
   write_file (hosted, "remote.json", "{\"state\": \"submitted\", \"task_id\": \"t-1\"}");
   holder = inb_take_load (held, &error);
   g_assert_no_error (error);
@@ -273,6 +276,8 @@ test_settle (Fixture       *f,
 
   g_assert_cmpint (inb_take_entry_get_state (inb_library_lookup (f->library, "partial")), ==, INB_JOB_INTERRUPTED);
   g_assert_false (exists (partial, "clip.mp4.part"));
+  g_assert_false (exists (partial, "clip.mp4.mdat.part"));
+  g_assert_false (exists (whole, "clip.mp4.mdat.part"));
   g_assert_nonnull (strstr (inb_take_entry_get_error_message (inb_library_lookup (f->library, "partial")),
                             "Interrupted"));
   g_assert_cmpint (inb_take_entry_get_state (inb_library_lookup (f->library, "queued")), ==, INB_JOB_INTERRUPTED);
