@@ -7,7 +7,48 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "inb-json-limits.h"
+
+/* JSON's escapes only: json-glib 1.6 reads its scanner's others too
+ * ("\\222" becomes the byte 0x92, "\\x41" 'A'), and turns a lone UTF-16
+ * surrogate ("\\ud800") into bytes that are not UTF-8: a string read from
+ * such a text would not be text. @at is the backslash of a "\\u"; returns
+ * the index after the escape (and its low surrogate), or 0. */
+static gsize
+read_unicode_escape (const char *data,
+                     gsize       length,
+                     gsize       at)
+{
+  guint value = 0;
+
+  if (at + 6 > length)
+    return 0;
+  for (gsize k = at + 2; k < at + 6; k++)
+    {
+      if (!g_ascii_isxdigit (data[k]))
+        return 0;
+      value = value * 16 + g_ascii_xdigit_value (data[k]);
+    }
+  if (value >= 0xdc00 && value <= 0xdfff)
+    return 0;   /* a low surrogate alone */
+  if (value >= 0xd800 && value <= 0xdbff)
+    {
+      /* a high surrogate: a low one must follow */
+      if (at + 12 > length || data[at + 6] != '\\' || data[at + 7] != 'u')
+        return 0;
+      value = 0;
+      for (gsize k = at + 8; k < at + 12; k++)
+        {
+          if (!g_ascii_isxdigit (data[k]))
+            return 0;
+          value = value * 16 + g_ascii_xdigit_value (data[k]);
+        }
+      return value >= 0xdc00 && value <= 0xdfff ? at + 12 : 0;
+    }
+  return at + 6;
+}
 
 /**
  * inb_json_limits_check:
@@ -47,7 +88,19 @@ inb_json_limits_check (const char *data,
       if (in_string)
         {
           if (escaped)
-            escaped = FALSE;
+            {
+              escaped = FALSE;
+              if (c == 'u')
+                {
+                  gsize after = read_unicode_escape (data, length, i - 1);
+
+                  if (after == 0)
+                    return INB_JSON_LIMITS_NOT_TEXT;
+                  i = after - 1;
+                }
+              else if (strchr ("\"\\/bfnrt", c) == NULL || c == '\0')
+                return INB_JSON_LIMITS_NOT_TEXT;
+            }
           else if (c == '\\')
             escaped = TRUE;
           else if (c == '"')
