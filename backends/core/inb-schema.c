@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "inb-json.h"
 #include "inb-schema.h"
 
 /**
@@ -219,7 +220,7 @@ param_spec_new_from_json (const char  *name,
   const char *type_name;
   JsonNode *node;
 
-  type_name = json_object_get_string_member_with_default (object, "type", NULL);
+  type_name = inb_json_get_string (object, "type");
 
   spec = g_new0 (InbParamSpec, 1);
   spec->name = g_strdup (name);
@@ -233,13 +234,13 @@ param_spec_new_from_json (const char  *name,
     }
 
   /* Shown to people: in their language (resources/schemas/schema-strings.c) */
-  spec->title = translate (json_object_get_string_member_with_default (object, "title", NULL));
-  spec->description = translate (json_object_get_string_member_with_default (object, "description", NULL));
-  spec->widget = g_strdup (json_object_get_string_member_with_default (object, "x-widget", NULL));
-  spec->unit = g_strdup (json_object_get_string_member_with_default (object, "x-unit", NULL));
+  spec->title = translate (inb_json_get_string (object, "title"));
+  spec->description = translate (inb_json_get_string (object, "description"));
+  spec->widget = g_strdup (inb_json_get_string (object, "x-widget"));
+  spec->unit = g_strdup (inb_json_get_string (object, "x-unit"));
 
   if (json_object_has_member (object, "x-frame-rule") &&
-      !parse_frame_rule (json_object_get_string_member_with_default (object, "x-frame-rule", NULL),
+      !parse_frame_rule (inb_json_get_string (object, "x-frame-rule"),
                          &spec->frame_multiple))
     {
       g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
