@@ -54,7 +54,16 @@ check_outcome (gboolean      ok,
     {
       g_assert_nonnull (error);
       g_assert_nonnull (error->message);
-      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      if (!g_utf8_validate (error->message, -1, NULL))
+        {
+          g_autofree char *escaped = g_strescape (error->message, NULL);
+          const char *end = NULL;
+
+          g_utf8_validate (error->message, -1, &end);
+          g_printerr ("invalid at byte %d of %d: %02x %02x\n", (int) (end - error->message), (int) strlen (error->message), (guint8) end[0], (guint8) end[1]);
+
+          g_error ("an error message that is not UTF-8: %s", escaped);
+        }
     }
 }
 

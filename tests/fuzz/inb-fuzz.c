@@ -23,7 +23,12 @@ quiet_writer (GLogLevelFlags   level,
   if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO | G_LOG_LEVEL_MESSAGE))
     return G_LOG_WRITER_HANDLED;
 
-  return g_log_writer_default (level, fields, n_fields, user_data);
+  g_log_writer_default (level, fields, n_fields, user_data);
+  /* GLib ends a fatal message with a breakpoint (SIGTRAP), which libFuzzer
+   * does not catch: it would keep no crash file. abort() it is. */
+  if (level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR))
+    abort ();
+  return G_LOG_WRITER_HANDLED;
 }
 
 static void
