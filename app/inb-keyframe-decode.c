@@ -402,6 +402,8 @@ _inb_keyframe_decode (GBytes        *bytes,
     return NULL;
   if (g_str_equal (format, "jpeg") && !_inb_keyframe_check_jpeg (data, len, name, error))
     return NULL;
+  if (g_str_equal (format, "bmp") && !_inb_keyframe_check_bmp (data, len, name, error))
+    return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 

@@ -64,6 +64,10 @@ gboolean     _inb_keyframe_check_png      (const guint8  *data,
                                            gsize          len,
                                            const char    *name,
                                            GError       **error);
+gboolean     _inb_keyframe_check_bmp      (const guint8  *data,
+                                           gsize          len,
+                                           const char    *name,
+                                           GError       **error);
 gboolean     _inb_keyframe_check_jpeg     (const guint8  *data,
                                            gsize          len,
                                            const char    *name,

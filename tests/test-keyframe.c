@@ -33,6 +33,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "inb-keyframe.h"
+#include "inb-keyframe-private.h"
 
 /* Every fixture is generated into this directory; removed at exit. */
 static char *fixture_dir;
@@ -623,6 +624,66 @@ test_bomb_bmp (void)
   bomb = g_bytes_new_take (data, len);
 
   assert_bomb_rejected (bomb, "bomb.bmp", "30000 × 30000");
+}
+
+/* A 4-bit BMP, 40 × 30, with 16 colours, whose colour count says
+ * @colours: what libFuzzer found (fuzz-keyframe) — 718 bytes that made
+ * gdk-pixbuf 2.42's BMP loader ask for 3.3 GB for the colour table. */
+static GBytes *
+make_bmp_4bit (guint32 colours)
+{
+  guint8 *data = g_malloc0 (718);
+
+  data[0] = 'B';
+  data[1] = 'M';
+  put_le32 (data + 2, 718);
+  put_le32 (data + 10, 14 + 40 + 16 * 4);
+  put_le32 (data + 14, 40);
+  put_le32 (data + 18, 40);
+  put_le32 (data + 22, 30);
+  data[26] = 1;    /* planes */
+  data[28] = 4;    /* bits per pixel */
+  put_le32 (data + 34, 600);
+  put_le32 (data + 46, colours);
+  for (guint i = 0; i < 16; i++)
+    data[54 + 4 * i] = data[55 + 4 * i] = data[56 + 4 * i] = (guint8) (i * 17);
+  for (guint i = 118; i < 718; i++)
+    data[i] = (guint8) (i * 7);
+  return g_bytes_new_take (data, 718);
+}
+
+static void
+test_bomb_bmp_colours (void)
+{
+  g_autoptr(GBytes) fine = make_bmp_4bit (16);
+  g_autoptr(GBytes) unsaid = make_bmp_4bit (0);
+  g_autoptr(GBytes) bomb = make_bmp_4bit (4060089616u);
+  g_autoptr(GBytes) too_many = make_bmp_4bit (17);
+  g_autoptr(InbKeyframe) keyframe = NULL;
+  g_autoptr(GError) error = NULL;
+
+  keyframe = inb_keyframe_load_bytes (fine, "fine.bmp", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (inb_keyframe_get_width (keyframe), ==, 40);
+  g_clear_object (&keyframe);
+  keyframe = inb_keyframe_load_bytes (unsaid, "unsaid.bmp", NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&keyframe);
+
+  g_assert_null (inb_keyframe_load_bytes (bomb, "bomb.bmp", NULL, &error));
+  g_assert_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "bomb.bmp"));
+  g_clear_error (&error);
+
+  /* Refused from the header, before gdk-pixbuf reserves the table */
+  g_assert_false (_inb_keyframe_check_bmp (g_bytes_get_data (bomb, NULL), g_bytes_get_size (bomb),
+                                           "bomb.bmp", NULL));
+  g_assert_true (_inb_keyframe_check_bmp (g_bytes_get_data (fine, NULL), g_bytes_get_size (fine),
+                                          "fine.bmp", NULL));
+
+  /* 17 colours cannot be told apart with 4 bits */
+  g_assert_null (inb_keyframe_load_bytes (too_many, "too-many.bmp", NULL, &error));
+  g_assert_error (error, INB_KEYFRAME_ERROR, INB_KEYFRAME_ERROR_CORRUPT);
 }
 
 /* Exactly at the limit is fine, one more pixel is not. */
@@ -1548,6 +1609,7 @@ main (int   argc,
   g_test_add_func ("/keyframe/bomb/jpeg", test_bomb_jpeg);
   g_test_add_func ("/keyframe/bomb/webp", test_bomb_webp);
   g_test_add_func ("/keyframe/bomb/bmp", test_bomb_bmp);
+  g_test_add_func ("/keyframe/bomb/bmp-colours", test_bomb_bmp_colours);
   g_test_add_func ("/keyframe/bomb/limit-edges", test_size_limit_edges);
   g_test_add_func ("/keyframe/empty", test_empty);
   g_test_add_func ("/keyframe/unsupported", test_unsupported);

@@ -40,6 +40,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   probed = _inb_keyframe_probe_size (data, size, format, &width, &height);
   if (g_str_equal (format, "png"))
     _inb_keyframe_check_png (data, size, "fuzz.png", NULL);
+  if (g_str_equal (format, "bmp"))
+    _inb_keyframe_check_bmp (data, size, "fuzz.bmp", NULL);
   if (g_str_equal (format, "jpeg") && (!probed || _inb_keyframe_size_allowed (width, height)))
     _inb_keyframe_check_jpeg (data, size, "fuzz.jpg", NULL);
 
