@@ -164,6 +164,13 @@ load_keyframes (Fixture *f)
 }
 
 static gboolean
+key_button_shown (Fixture       *f,
+                  gconstpointer  data)
+{
+  return gtk_widget_get_visible ((GtkWidget *) data);
+}
+
+static gboolean
 key_problem_shown (Fixture       *f,
                    gconstpointer  data)
 {
@@ -253,7 +260,9 @@ test_no_key (Fixture       *f,
   g_assert_true (inb_window_select_model (f->window, "dashscope", "wan2.2-kf2v-flash"));
   load_keyframes (f);
   g_assert_true (inb_window_get_can_generate (f->window));
-  g_assert_false (gtk_widget_get_visible (button));
+  /* Said before Generate is pressed, with the way to Preferences */
+  g_assert_true (wait_until (f, key_button_shown, button, 20));
+  g_assert_nonnull (strstr (inb_window_get_generate_hint (f->window), "needs an API key"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
   g_assert_true (wait_until (f, key_problem_shown, NULL, 20));

@@ -135,6 +135,8 @@ load_keyframes (Fixture *f)
 }
 
 
+static GtkScrolledWindow *editor_scroller (Fixture *f);
+
 /* Keys and clips ------------------------------------------------------------------------- */
 
 /* A real key press and release through the X server (XTest), as in
@@ -560,7 +562,198 @@ test_player_fullscreen (Fixture       *f,
     }
 }
 
+/* Narrow --------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  GString    *problems;
+  guint       n_labels;
+  GHashTable *seen;
+} LabelCheck;
+
+/* Every label shown in @widget reads whole: none cut with "…", none
+ * wrapped one word a line. */
+static void
+check_labels (LabelCheck *check,
+              GtkWidget  *widget)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (widget));
+      const char *text = gtk_label_get_text (GTK_LABEL (widget));
+      g_auto(GStrv) words = g_strsplit_set (text, " \n", -1);
+      guint n_words = 0;
+      int n_lines = pango_layout_get_line_count (layout);
+
+      for (guint i = 0; words[i] != NULL; i++)
+        n_words += *words[i] != '\0';
+      check->n_labels++;
+      if (!g_hash_table_add (check->seen, g_strdup (text)))
+        ;
+      else if (pango_layout_is_ellipsized (layout))
+        g_string_append_printf (check->problems, "cut: “%s”\n", text);
+      else if (n_words >= 4 && n_lines >= (int) n_words - 1)
+        g_string_append_printf (check->problems, "one word a line (%d lines): “%s”\n", n_lines, text);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    check_labels (check, child);
+}
+
+static gboolean
+opaque_at (GtkWidget *widget,
+           int        x,
+           int        y)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autofree guchar *pixels = g_malloc0 ((gsize) width * height * 4);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+
+  /* premultiplied BGRA: alpha is the fourth byte */
+  return pixels[((gsize) y * width + x) * 4 + 3] == 255;
+}
+
+/* At 360 px the editor is a page of its own over the player, opaque;
+ * whatever the model, its name, its parameters and their values read
+ * whole; the header names the model. */
+static void
+test_narrow (Fixture       *f,
+             gconstpointer  data)
+{
+  GtkWidget *sidebar;
+  g_autoptr(GString) problems = g_string_new (NULL);
+
+  /* Opened wide, then narrowed as a hand would, in steps. (A window
+   * opened at 360 px, or made narrow in one jump, has its panes
+   * unfolded for one frame: AdwFlap folds during allocation, with an
+   * animation, and GTK warns of negative widths.) */
+  open_window (f, 1100, 760);
+  load_keyframes (f);
+  open_clip (f);
+  resize (f, 800, 760);
+  resize (f, 600, 760);
+  resize (f, 360, 760);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 360);
+  g_assert_true (adw_flap_get_folded (f->window->flap));
+  g_assert_false (adw_flap_get_reveal_flap (f->window->flap));
+
+  adw_flap_set_reveal_flap (f->window->flap, TRUE);
+  settle (f);
+  sidebar = adw_flap_get_flap (f->window->flap);
+  /* A page: the whole width, not a strip over the player */
+  g_assert_cmpint (gtk_widget_get_width (sidebar), >=, gtk_widget_get_width (GTK_WIDGET (f->window->flap)) - 1);
+  /* Opaque: the clip does not show through, even between the controls */
+  g_assert_true (opaque_at (sidebar, 3, 3));
+  g_assert_true (opaque_at (sidebar, gtk_widget_get_width (sidebar) - 3, gtk_widget_get_height (sidebar) / 2));
+
+  for (guint i = 0; i < f->window->choices->len; i++)
+    {
+      const Choice *choice = &g_array_index (f->window->choices, Choice, i);
+      g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      LabelCheck check = { problems, 0, seen };
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (editor_scroller (f));
+
+      gtk_drop_down_set_selected (f->window->model_dropdown, i);
+      settle (f);
+      g_assert_true (f->window->model == choice->model);
+      g_assert_nonnull (strstr (inb_window_get_model_subtitle (f->window), inb_model_get_title (choice->model)));
+
+      /* The editor from top to bottom, a screen at a time */
+      for (double v = 0; ; v += gtk_adjustment_get_page_size (adj) / 2)
+        {
+          gtk_adjustment_set_value (adj, v);
+          settle (f);
+          check_labels (&check, sidebar);
+          if (v >= gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj))
+            break;
+        }
+      gtk_adjustment_set_value (adj, 0);
+      g_test_message ("%s: %u labels", inb_model_get_title (choice->model), check.n_labels);
+      if (problems->len > 0)
+        {
+          g_autofree char *name = g_strdup_printf ("%s/narrow-%u.png", f->root, i);
+
+          g_test_message ("At 360 px with %s:\n%s", inb_model_get_title (choice->model), problems->str);
+          g_test_fail ();
+          g_string_truncate (problems, 0);
+        }
+    }
+}
+
+static gboolean
+hint_has (Fixture       *f,
+          gconstpointer  data)
+{
+  return strstr (inb_window_get_generate_hint (f->window), data) != NULL;
+}
+
+/* A model that needs a key says so before Generate is pressed: in the
+ * hint above Generate, with the button to Preferences, and in the model
+ * selector; a model that needs none says nothing of keys. */
+static void
+test_needs_key (Fixture       *f,
+                gconstpointer  data)
+{
+  open_window (f, 1100, 760);
+  g_assert_null (strstr (inb_window_get_generate_hint (f->window), "API key"));
+  g_assert_false (gtk_widget_get_visible (inb_window_get_key_button (f->window)));
+
+  g_assert_true (inb_window_select_model (f->window, "dashscope", NULL));
+  g_assert_true (wait_until (f, hint_has, "needs an API key", 10));
+  g_test_message ("Before Generate: %s", inb_window_get_generate_hint (f->window));
+  g_assert_true (gtk_widget_get_visible (inb_window_get_key_button (f->window)));
+  g_assert_null (inb_window_get_key_problem (f->window));
+  g_assert_true (g_hash_table_contains (f->window->keyless, "dashscope"));
+  g_assert_false (g_hash_table_contains (f->window->keyless, "local"));
+
+  /* Keyframes loaded: the hint says the key alone */
+  load_keyframes (f);
+  settle (f);
+  g_assert_true (g_str_has_prefix (inb_window_get_generate_hint (f->window), "DashScope needs an API key"));
+
+  g_assert_true (inb_window_select_model (f->window, "local", NULL));
+  settle (f);
+  g_assert_null (strstr (inb_window_get_generate_hint (f->window), "API key"));
+  g_assert_false (gtk_widget_get_visible (inb_window_get_key_button (f->window)));
+}
+
 /* Screenshots ---------------------------------------------------------------------------- */
+
+static GtkScrolledWindow *
+editor_scroller (Fixture *f)
+{
+  GtkWidget *w = gtk_widget_get_ancestor (GTK_WIDGET (f->window->param_panel), GTK_TYPE_SCROLLED_WINDOW);
+
+  g_assert_nonnull (w);
+  return GTK_SCROLLED_WINDOW (w);
+}
+
+/* Scrolls the editor: 0 its top, 1 its end */
+static void
+scroll_editor (Fixture *f,
+               double   where)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (editor_scroller (f));
+
+  settle (f);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_lower (adj) +
+                            where * (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj)));
+  settle (f);
+}
 
 static void
 shoot (Fixture    *f,
@@ -609,6 +802,11 @@ test_screenshots (Fixture       *f,
 
           adw_flap_set_reveal_flap (f->window->flap, TRUE);
           shoot (f, out, editor);
+          scroll_editor (f, 1.0);
+          g_free (editor);
+          editor = g_strdup_printf ("editor-params-%d", widths[i]);
+          shoot (f, out, editor);
+          scroll_editor (f, 0.0);
           adw_flap_set_reveal_flap (f->window->flap, FALSE);
         }
     }
@@ -640,6 +838,8 @@ main (int   argc,
   g_test_add ("/sizes/player-controls", Fixture, NULL, fixture_setup, test_player_controls, fixture_teardown);
   g_test_add ("/sizes/player-keys", Fixture, NULL, fixture_setup, test_player_keys, fixture_teardown);
   g_test_add ("/sizes/player-fullscreen", Fixture, NULL, fixture_setup, test_player_fullscreen, fixture_teardown);
+  g_test_add ("/sizes/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
+  g_test_add ("/sizes/needs-key", Fixture, NULL, fixture_setup, test_needs_key, fixture_teardown);
   g_test_add ("/sizes/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);
 
   ret = g_test_run ();

@@ -29,6 +29,8 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include <string.h>
+
 #include "inb-param-panel.h"
 
 typedef struct
@@ -36,6 +38,7 @@ typedef struct
   const InbParamSpec *spec;
   GtkWidget          *row;
   GtkWidget          *widget;
+  GtkWidget          *extra_row;   /* nullable: the seed's "every take" row */
   char               *error;
 } ParamRow;
 
@@ -46,7 +49,7 @@ struct _InbParamPanel
   InbSchema            *schema;
   GPtrArray            *rows;
   AdwPreferencesGroup  *group;
-  GtkToggleButton      *random_toggle;
+  GtkSwitch            *random_toggle;
   gboolean              updating;
 };
 
@@ -389,6 +392,48 @@ make_spin (InbParamPanel      *self,
   return spin;
 }
 
+/* A choice's label: in full in the list; in the row, only what comes
+ * before " · " (the rest says more about it), so a narrow row shows the
+ * value whole. */
+static void
+choice_setup_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (!GPOINTER_TO_INT (user_data))
+    {
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+    }
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+choice_bind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  const char *text = gtk_string_object_get_string (gtk_list_item_get_item (item));
+  const char *dot = GPOINTER_TO_INT (user_data) ? strstr (text, " · ") : NULL;
+  g_autofree char *shown = dot != NULL ? g_strndup (text, dot - text) : g_strdup (text);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), shown);
+}
+
+static GtkListItemFactory *
+choice_factory (gboolean in_row)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (choice_setup_cb), GINT_TO_POINTER (in_row));
+  g_signal_connect (factory, "bind", G_CALLBACK (choice_bind_cb), GINT_TO_POINTER (in_row));
+
+  return factory;
+}
+
 static ParamRow *
 make_row (InbParamPanel      *self,
           const InbParamSpec *spec)
@@ -418,7 +463,7 @@ make_row (InbParamPanel      *self,
       if (g_strcmp0 (spec->widget, "seed") == 0)
         {
           GtkWidget *dice = gtk_button_new_from_icon_name ("media-playlist-shuffle-symbolic");
-          GtkWidget *random = gtk_toggle_button_new ();
+          GtkWidget *random = gtk_switch_new ();
 
           gtk_widget_set_valign (dice, GTK_ALIGN_CENTER);
           gtk_widget_add_css_class (dice, "flat");
@@ -429,15 +474,22 @@ make_row (InbParamPanel      *self,
           g_signal_connect_object (dice, "clicked", G_CALLBACK (roll_clicked_cb), self, G_CONNECT_SWAPPED);
           adw_action_row_add_suffix (ADW_ACTION_ROW (pr->row), dice);
 
-          gtk_button_set_label (GTK_BUTTON (random), _("Random"));
+          /* A row of its own, so that at 360 px the seed's description
+           * keeps room to be read. */
           gtk_widget_set_valign (random, GTK_ALIGN_CENTER);
-          gtk_widget_set_tooltip_text (random, _("Draw a new seed for every take"));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (random),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, _("New Seed for Every Take"),
+                                          -1);
           g_object_bind_property (random, "active", pr->widget, "sensitive",
                                   G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
           g_object_bind_property (random, "active", dice, "sensitive",
                                   G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (pr->row), random);
-          self->random_toggle = GTK_TOGGLE_BUTTON (random);
+          pr->extra_row = adw_action_row_new ();
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (pr->extra_row), _("New Seed for Every Take"));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->extra_row), _("Draw a new seed for every take"));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (pr->extra_row), random);
+          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (pr->extra_row), random);
+          self->random_toggle = GTK_SWITCH (random);
         }
       else
         adw_action_row_set_activatable_widget (ADW_ACTION_ROW (pr->row), pr->widget);
@@ -468,6 +520,13 @@ make_row (InbParamPanel      *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (pr->row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
       adw_combo_row_set_model (ADW_COMBO_ROW (pr->row), G_LIST_MODEL (labels));
+      {
+        g_autoptr(GtkListItemFactory) shown = choice_factory (TRUE);
+        g_autoptr(GtkListItemFactory) list = choice_factory (FALSE);
+
+        adw_combo_row_set_factory (ADW_COMBO_ROW (pr->row), shown);
+        adw_combo_row_set_list_factory (ADW_COMBO_ROW (pr->row), list);
+      }
       pr->widget = pr->row;
       g_signal_connect_object (pr->row, "notify::selected", G_CALLBACK (inb_param_panel_changed), self, G_CONNECT_SWAPPED);
     }
@@ -504,6 +563,8 @@ inb_param_panel_set_schema (InbParamPanel *self,
       ParamRow *pr = g_ptr_array_index (self->rows, i);
 
       adw_preferences_group_remove (self->group, pr->row);
+      if (pr->extra_row != NULL)
+        adw_preferences_group_remove (self->group, pr->extra_row);
     }
   g_ptr_array_set_size (self->rows, 0);
   self->random_toggle = NULL;
@@ -522,6 +583,8 @@ inb_param_panel_set_schema (InbParamPanel *self,
 
       g_ptr_array_add (self->rows, pr);
       adw_preferences_group_add (self->group, pr->row);
+      if (pr->extra_row != NULL)
+        adw_preferences_group_add (self->group, pr->extra_row);
 
       if (values != NULL && json_object_has_member (values, spec->name))
         value = json_object_get_member (values, spec->name);
@@ -685,7 +748,7 @@ inb_param_panel_get_random_seed (InbParamPanel *self)
 {
   g_return_val_if_fail (INB_IS_PARAM_PANEL (self), FALSE);
 
-  return self->random_toggle != NULL && gtk_toggle_button_get_active (self->random_toggle);
+  return self->random_toggle != NULL && gtk_switch_get_active (self->random_toggle);
 }
 
 /**
@@ -700,7 +763,7 @@ inb_param_panel_set_random_seed (InbParamPanel *self,
   g_return_if_fail (INB_IS_PARAM_PANEL (self));
 
   if (self->random_toggle != NULL)
-    gtk_toggle_button_set_active (self->random_toggle, random);
+    gtk_switch_set_active (self->random_toggle, random);
 }
 
 void

@@ -100,12 +100,87 @@ _inb_window_generate_action (GtkWidget  *widget,
                               generate_cb, g_object_ref (self));
 }
 
+/* Which backends that take a key have none: the model selector marks
+ * them and the hint above Generate says it before Generate is pressed.
+ * Looked up without blocking, again when the window comes back to the
+ * front (after Preferences, say). */
+typedef struct
+{
+  InbWindow *window;
+  char      *provider;
+} KeyCheck;
+
+static void
+key_checked_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  KeyCheck *check = user_data;
+  g_autoptr(InbWindow) self = check->window;
+  g_autofree char *provider = check->provider;
+  char *key;
+  gboolean missing;
+  gboolean changed;
+
+  g_free (check);
+  key = inb_secrets_lookup_finish (INB_SECRETS (object), result, NULL, NULL);
+  missing = key == NULL || *key == '\0';
+  inb_secrets_free_key (key);
+
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (missing)
+    changed = g_hash_table_add (self->keyless, g_strdup (provider));
+  else
+    changed = g_hash_table_remove (self->keyless, provider);
+
+  if (changed)
+    {
+      _inb_window_refresh_models (self);
+      _inb_window_update_state (self);
+    }
+}
+
+void
+_inb_window_check_keys (InbWindow *self)
+{
+  g_autoptr(GHashTable) asked = g_hash_table_new (g_str_hash, g_str_equal);
+  InbSecrets *secrets = inb_session_get_secrets (self->session);
+
+  if (secrets == NULL || self->cancellable == NULL)
+    return;
+
+  for (guint i = 0; i < self->choices->len; i++)
+    {
+      InbBackend *backend = g_array_index (self->choices, Choice, i).backend;
+      const char *id = inb_backend_get_id (backend);
+      KeyCheck *check;
+
+      if (!inb_backend_takes_key (backend) || !g_hash_table_add (asked, (gpointer) id))
+        continue;
+
+      check = g_new0 (KeyCheck, 1);
+      check->window = g_object_ref (self);
+      check->provider = g_strdup (id);
+      inb_secrets_lookup_async (secrets, id, self->cancellable, key_checked_cb, check);
+    }
+}
+
 /* A key added in Preferences answers the "no key" message at once. */
 static void
 inb_window_key_changed_cb (InbWindow            *self,
                            const char           *provider,
                            InbPreferencesWindow *prefs)
 {
+  if (inb_preferences_window_get_key_source (prefs, provider) != INB_KEY_SOURCE_NONE &&
+      g_hash_table_remove (self->keyless, provider))
+    {
+      _inb_window_refresh_models (self);
+      _inb_window_update_state (self);
+    }
+  _inb_window_check_keys (self);
+
   if (self->key_problem == NULL || g_strcmp0 (provider, self->key_provider) != 0)
     return;
 

@@ -38,6 +38,8 @@ struct _InbWindow
   char                 *problem;
   char                 *key_problem;
   char                 *key_provider;
+  char                 *key_hint;      /* "needs a key", said before Generate */
+  GHashTable           *keyless;       /* backend ids: takes a key, has none */
   GString              *resume_details;
   GCancellable         *open_cancellable;
   InbTakeEntry         *selected;      /* the take chosen in the library */
@@ -90,6 +92,7 @@ void          _inb_window_update_state            (InbWindow      *self);
 void          _inb_window_toast                   (InbWindow      *self,
                                                    const char     *text);
 void          _inb_window_save_params             (InbWindow      *self);
+void          _inb_window_refresh_models          (InbWindow      *self);
 char         *_inb_window_dup_buffer_text         (GtkTextView    *view);
 
 /* inb-window-framing.c */
@@ -102,6 +105,7 @@ void          _inb_window_fit_selected_cb         (InbWindow      *self,
 void          _inb_window_generate_action         (GtkWidget      *widget,
                                                    const char     *action_name,
                                                    GVariant       *parameter);
+void          _inb_window_check_keys              (InbWindow      *self);
 void          _inb_window_key_button_clicked_cb   (InbWindow      *self,
                                                    GtkButton      *button);
 void          _inb_window_job_finished_cb         (InbWindow      *self,
@@ -159,6 +163,10 @@ const char      *inb_window_get_generate_problem (InbWindow    *self);
 /* The problem shown after Generate (e.g. no API key), or %NULL */
 const char      *inb_window_get_key_problem    (InbWindow      *self);
 GtkWidget       *inb_window_get_key_button     (InbWindow      *self);
+/* What the hint above Generate says now */
+const char      *inb_window_get_generate_hint  (InbWindow      *self);
+/* The model's line in the header, e.g. "Wan 2.2 Flash · DashScope" */
+const char      *inb_window_get_model_subtitle (InbWindow      *self);
 const char      *inb_window_get_resume_details (InbWindow      *self);
 /* The chosen backend's server, as shown next to the model selector */
 const char      *inb_window_get_server_status  (InbWindow      *self,

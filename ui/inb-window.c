@@ -244,6 +244,8 @@ _inb_window_save_params (InbWindow *self)
 
 /* Backend and model */
 
+static void inb_window_update_title (InbWindow *self);
+
 static void
 inb_window_apply_model (InbWindow *self)
 {
@@ -278,6 +280,7 @@ inb_window_apply_model (InbWindow *self)
   g_settings_set_string (self->settings, "last-backend", inb_backend_get_id (self->backend));
   g_settings_set_string (self->settings, "last-model", inb_model_get_id (self->model));
   _inb_window_check_server (self);
+  inb_window_update_title (self);
 
   _inb_window_update_state (self);
 }
@@ -307,51 +310,127 @@ inb_window_select_model (InbWindow  *self,
   return FALSE;
 }
 
+/* A model in the selector: its title, then its backend, and "needs a
+ * key" when it takes a key and none is set. The lines wrap, on the
+ * button too: a narrow window shows the whole name. */
 static void
-label_setup_cb (GtkSignalListItemFactory *factory,
+model_setup_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 gpointer                  user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  gboolean button = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "inb-button"));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  if (GPOINTER_TO_INT (user_data))
+  for (GtkWidget *label = title; label != NULL; label = label == title ? subtitle : NULL)
     {
-      /* In the header bar: short, so narrow windows stay narrow. */
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      if (!button)
+        gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+      gtk_box_append (GTK_BOX (box), label);
     }
-  gtk_list_item_set_child (item, label);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_list_item_set_child (item, box);
 }
 
 static void
-label_bind_cb (GtkSignalListItemFactory *factory,
+model_bind_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
-               gpointer                  user_data)
+               InbWindow                *self)
 {
-  GtkStringObject *string = gtk_list_item_get_item (item);
+  guint position = gtk_list_item_get_position (item);
+  GtkWidget *title = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
+  g_autofree char *text = NULL;
+  const Choice *choice;
+  gboolean keyless;
 
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)),
-                       gtk_string_object_get_string (string));
+  if (position >= self->choices->len)
+    return;
+
+  choice = &g_array_index (self->choices, Choice, position);
+  keyless = inb_backend_takes_key (choice->backend) &&
+            g_hash_table_contains (self->keyless, inb_backend_get_id (choice->backend));
+  gtk_label_set_label (GTK_LABEL (title), inb_model_get_title (choice->model));
+  if (keyless)
+    /* Translators: a backend's name, then that it has no API key yet */
+    text = g_strdup_printf (_("%s · needs a key"), inb_backend_get_name (choice->backend));
+  else
+    text = g_strdup (inb_backend_get_name (choice->backend));
+  gtk_label_set_label (GTK_LABEL (subtitle), text);
+  if (keyless)
+    {
+      gtk_widget_remove_css_class (subtitle, "dim-label");
+      gtk_widget_add_css_class (subtitle, "warning");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (subtitle, "warning");
+      gtk_widget_add_css_class (subtitle, "dim-label");
+    }
 }
 
 static GtkListItemFactory *
-make_label_factory (gboolean ellipsize)
+make_model_factory (InbWindow *self,
+                    gboolean   button)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
-  g_signal_connect (factory, "setup", G_CALLBACK (label_setup_cb), GINT_TO_POINTER (ellipsize));
-  g_signal_connect (factory, "bind", G_CALLBACK (label_bind_cb), NULL);
+  g_object_set_data (G_OBJECT (factory), "inb-button", GINT_TO_POINTER (button));
+  g_signal_connect (factory, "setup", G_CALLBACK (model_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (model_bind_cb), self);
 
   return factory;
+}
+
+/* The selector's rows again (a key found or missing), and the header's
+ * line naming the model. */
+void
+_inb_window_refresh_models (InbWindow *self)
+{
+  g_autoptr(GtkListItemFactory) button_factory = make_model_factory (self, TRUE);
+  g_autoptr(GtkListItemFactory) list_factory = make_model_factory (self, FALSE);
+
+  gtk_drop_down_set_factory (self->model_dropdown, button_factory);
+  gtk_drop_down_set_list_factory (self->model_dropdown, list_factory);
+}
+
+static void
+inb_window_update_title (InbWindow *self)
+{
+  g_autofree char *subtitle = NULL;
+
+  if (self->model != NULL)
+    /* Translators: the model's title · its backend, under the window's title */
+    subtitle = g_strdup_printf (_("%s · %s"), inb_model_get_title (self->model),
+                                inb_backend_get_short_name (self->backend));
+  adw_window_title_set_subtitle (self->window_title, subtitle != NULL ? subtitle : "");
+}
+
+const char *
+inb_window_get_model_subtitle (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+
+  return adw_window_title_get_subtitle (self->window_title);
+}
+
+const char *
+inb_window_get_generate_hint (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+
+  return gtk_label_get_label (self->generate_hint);
 }
 
 static void
 inb_window_load_choices (InbWindow *self)
 {
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
-  g_autoptr(GtkListItemFactory) button_factory = make_label_factory (TRUE);
-  g_autoptr(GtkListItemFactory) list_factory = make_label_factory (FALSE);
   GListModel *backends = inb_backend_registry_get_backends (inb_session_get_registry (self->session));
   g_autofree char *last_backend = NULL;
   g_autofree char *last_model = NULL;
@@ -375,8 +454,7 @@ inb_window_load_choices (InbWindow *self)
     }
 
   gtk_drop_down_set_model (self->model_dropdown, G_LIST_MODEL (labels));
-  gtk_drop_down_set_factory (self->model_dropdown, button_factory);
-  gtk_drop_down_set_list_factory (self->model_dropdown, list_factory);
+  _inb_window_refresh_models (self);
 
   last_backend = g_settings_get_string (self->settings, "last-backend");
   last_model = g_settings_get_string (self->settings, "last-model");
@@ -446,6 +524,7 @@ _inb_window_update_state (InbWindow *self)
   glong negative_length = 0;
   gboolean loading;
   gboolean can;
+  const char *key_note;
 
   if (self->model != NULL)
     {
@@ -502,34 +581,57 @@ _inb_window_update_state (InbWindow *self)
                                  (inb_keyframe_slot_get_keyframe (self->first_slot) != NULL ||
                                   inb_keyframe_slot_get_keyframe (self->last_slot) != NULL));
 
-  /* A missing key is said once Generate was pressed, with a way to fix it. */
+  /* A missing key is said before Generate is pressed (the backend takes
+   * a key and none is set), and after (Generate's own answer), with a
+   * way to fix it. */
   if (self->key_problem != NULL &&
       (self->backend == NULL || g_strcmp0 (inb_backend_get_id (self->backend), self->key_provider) != 0))
     {
       g_clear_pointer (&self->key_problem, g_free);
       g_clear_pointer (&self->key_provider, g_free);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->key_button), self->problem == NULL && self->key_problem != NULL);
-  if (self->problem == NULL && self->key_problem != NULL)
+  g_clear_pointer (&self->key_hint, g_free);
+  if (self->key_problem == NULL && self->backend != NULL && inb_backend_takes_key (self->backend) &&
+      g_hash_table_contains (self->keyless, inb_backend_get_id (self->backend)))
+    {
+      /* Translators: %s is a service, e.g. "DashScope" */
+      self->key_hint = g_strdup_printf (_("%s needs an API key: add yours in Preferences"),
+                                        inb_backend_get_short_name (self->backend));
+      g_free (self->key_provider);
+      self->key_provider = g_strdup (inb_backend_get_id (self->backend));
+    }
+  key_note = self->key_problem != NULL ? self->key_problem : self->key_hint;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->key_button), key_note != NULL);
+  if (key_note != NULL)
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->generate_hint), "dim-label");
-      gtk_widget_add_css_class (GTK_WIDGET (self->generate_hint), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->generate_hint),
+                                self->key_problem != NULL && self->problem == NULL ? "error" : "warning");
     }
   else
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->generate_hint), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->generate_hint), "warning");
       gtk_widget_add_css_class (GTK_WIDGET (self->generate_hint), "dim-label");
     }
 
-  if (self->problem != NULL)
+  if (self->problem != NULL && key_note != NULL)
+    {
+      g_autofree char *both = g_strdup_printf ("%s\n%s", self->problem, key_note);
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->generate_button), self->problem);
+      gtk_label_set_label (self->generate_hint, both);
+    }
+  else if (self->problem != NULL)
     {
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->generate_button), self->problem);
       gtk_label_set_label (self->generate_hint, self->problem);
     }
-  else if (self->key_problem != NULL)
+  else if (key_note != NULL)
     {
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->generate_button), self->key_problem);
-      gtk_label_set_label (self->generate_hint, self->key_problem);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->generate_button), key_note);
+      gtk_label_set_label (self->generate_hint, key_note);
     }
   else
     {
@@ -752,6 +854,13 @@ inb_window_close_request (GtkWindow *window)
 }
 
 static void
+inb_window_active_cb (InbWindow *self)
+{
+  if (gtk_window_is_active (GTK_WINDOW (self)))
+    _inb_window_check_keys (self);
+}
+
+static void
 inb_window_constructed (GObject *object)
 {
   InbWindow *self = INB_WINDOW (object);
@@ -772,6 +881,9 @@ inb_window_constructed (GObject *object)
 
   inb_window_restore_size (self);
   inb_window_load_choices (self);
+  _inb_window_check_keys (self);
+  /* Back from Preferences or a terminal: the keys may have changed. */
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (inb_window_active_cb), NULL);
   _inb_window_update_state (self);
 }
 
@@ -836,6 +948,8 @@ inb_window_finalize (GObject *object)
   g_free (self->problem);
   g_free (self->key_problem);
   g_free (self->key_provider);
+  g_free (self->key_hint);
+  g_clear_pointer (&self->keyless, g_hash_table_unref);
   if (self->resume_details != NULL)
     g_string_free (self->resume_details, TRUE);
   if (self->library_details != NULL)
@@ -975,6 +1089,7 @@ inb_window_init (InbWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->flap_was_revealed = self->library_was_revealed = TRUE;
+  self->keyless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume-details", FALSE);
 
   /* Ctrl+Enter generates even from inside a prompt, which would
