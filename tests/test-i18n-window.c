@@ -276,7 +276,9 @@ test_main_labels (Fixture       *f,
   assert_has_text (f, "提示词");
   assert_has_text (f, "反向提示词");
   assert_has_text (f, "参数");
-  assert_has_text (f, "本地（本机） · 光流补帧");
+  /* The model selector: the model, then its backend, on two lines */
+  assert_has_text (f, "光流补帧");
+  assert_has_text (f, "本地（本机）");
   assert_has_text (f, "请添加首帧和尾帧");
   assert_has_text (f, "还没有视频");
   /* The schema's parameters, translated at run time, with their units */
