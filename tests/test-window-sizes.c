@@ -562,6 +562,114 @@ test_player_fullscreen (Fixture       *f,
     }
 }
 
+/* Keyframes ------------------------------------------------------------------------------ */
+
+static gboolean
+slot_has (Fixture       *f,
+          gconstpointer  data)
+{
+  InbKeyframeSlot *slot = (InbKeyframeSlot *) data;
+
+  return !inb_keyframe_slot_get_loading (slot) && inb_keyframe_slot_get_keyframe (slot) != NULL;
+}
+
+static gboolean
+slot_changed_from (Fixture       *f,
+                   gconstpointer  data)
+{
+  const gpointer *pair = data;
+  InbKeyframeSlot *slot = pair[0];
+
+  return !inb_keyframe_slot_get_loading (slot) && inb_keyframe_slot_get_keyframe (slot) != NULL &&
+         inb_keyframe_slot_get_keyframe (slot) != pair[1];
+}
+
+/* A failed load keeps the keyframe there and says why beside it; a
+ * cleared keyframe comes back with Undo; Ctrl+V goes to the one empty
+ * slot, else to the focused one, and what it replaces comes back with
+ * Undo. */
+static void
+test_keyframes (Fixture       *f,
+                gconstpointer  data)
+{
+  InbKeyframeSlot *first;
+  InbKeyframeSlot *last;
+  InbKeyframe *kept;
+  g_autofree char *bogus = g_build_filename (f->root, "notes.png", NULL);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  gconstpointer pair[2];
+  AdwToast *toast;
+
+  open_window (f, 1100, 760);
+  first = inb_window_get_first_slot (f->window);
+  last = inb_window_get_last_slot (f->window);
+  load_keyframes (f);
+
+  /* No image: refused, the keyframe before stays */
+  kept = inb_keyframe_slot_get_keyframe (last);
+  g_assert_true (g_file_set_contents (bogus, "just some text", -1, NULL));
+  inb_test_drop_file (GTK_WIDGET (last), bogus);
+  g_assert_true (wait_until (f, inb_test_slot_loaded, last, 20));
+  g_assert_nonnull (inb_keyframe_slot_get_error (last));
+  g_assert_true (inb_keyframe_slot_get_keyframe (last) == kept);
+  g_assert_true (inb_window_get_can_generate (f->window));
+  g_assert_null (inb_window_get_replaced_toast (f->window));
+  settle (f);
+  {
+    Reach reach = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL), g_string_new (NULL) };
+
+    reach_shown (&reach, GTK_WIDGET (last));
+    g_test_message ("The slot says: %s", reach.texts->str);
+    g_assert_nonnull (strstr (reach.texts->str, inb_keyframe_slot_get_error (last)));
+    g_assert_nonnull (strstr (reach.texts->str, "is kept"));
+    g_assert_nonnull (strstr (reach.texts->str, "last.png"));
+    g_hash_table_unref (reach.actions);
+    g_string_free (reach.texts, TRUE);
+  }
+
+  /* Cleared, then Undo */
+  kept = inb_keyframe_slot_get_keyframe (first);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "slot.clear", NULL));
+  g_assert_null (inb_keyframe_slot_get_keyframe (first));
+  toast = inb_window_get_replaced_toast (f->window);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "First keyframe cleared");
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Undo");
+  g_signal_emit_by_name (toast, "button-clicked");
+  g_assert_true (inb_keyframe_slot_get_keyframe (first) == kept);
+  g_assert_null (inb_keyframe_slot_get_error (first));
+  g_assert_true (inb_window_get_can_generate (f->window));
+
+  /* Ctrl+V with the first slot empty and the focus on the last: the first */
+  pixbuf = gdk_pixbuf_new_from_file (first_png, NULL);
+  g_assert_nonnull (pixbuf);
+  texture = gdk_texture_new_for_pixbuf (pixbuf);
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (f->window)), texture);
+  inb_keyframe_slot_clear (first);
+  kept = inb_keyframe_slot_get_keyframe (last);
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (last)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.paste", NULL));
+  g_assert_true (wait_until (f, slot_has, first, 20));
+  g_assert_true (inb_keyframe_slot_get_keyframe (last) == kept);
+
+  /* Both full: the focused one, and Undo puts back what was there */
+  toast = inb_window_get_replaced_toast (f->window);
+  if (toast != NULL)
+    adw_toast_dismiss (toast);
+  settle (f);
+  pair[0] = last;
+  pair[1] = kept;
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (last)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.paste", NULL));
+  g_assert_true (wait_until (f, slot_changed_from, pair, 20));
+  toast = inb_window_get_replaced_toast (f->window);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Last keyframe replaced");
+  g_signal_emit_by_name (toast, "button-clicked");
+  g_assert_true (inb_keyframe_slot_get_keyframe (last) == kept);
+}
+
 /* Narrow --------------------------------------------------------------------------------- */
 
 typedef struct
@@ -838,6 +946,7 @@ main (int   argc,
   g_test_add ("/sizes/player-controls", Fixture, NULL, fixture_setup, test_player_controls, fixture_teardown);
   g_test_add ("/sizes/player-keys", Fixture, NULL, fixture_setup, test_player_keys, fixture_teardown);
   g_test_add ("/sizes/player-fullscreen", Fixture, NULL, fixture_setup, test_player_fullscreen, fixture_teardown);
+  g_test_add ("/sizes/keyframes", Fixture, NULL, fixture_setup, test_keyframes, fixture_teardown);
   g_test_add ("/sizes/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
   g_test_add ("/sizes/needs-key", Fixture, NULL, fixture_setup, test_needs_key, fixture_teardown);
   g_test_add ("/sizes/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);

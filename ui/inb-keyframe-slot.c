@@ -40,6 +40,7 @@ struct _InbKeyframeSlot
   char         *error;
   char         *notice;
   GtkFileChooserNative *chooser;
+  GPtrArray    *replacing;   /* the image a paste replaces, until it lands */
 
   /* Template Widgets */
   GtkStack     *stack;
@@ -65,6 +66,7 @@ enum {
 
 enum {
   CHANGED,
+  REPLACED,
   N_SIGNALS
 };
 
@@ -196,6 +198,11 @@ inb_keyframe_slot_update (InbKeyframeSlot *self)
   if (self->error != NULL)
     {
       g_string_append (message, self->error);
+      if (self->keyframe != NULL)
+        {
+          g_string_append_c (message, '\n');
+          g_string_append (message, _("The image that was here is kept."));
+        }
       gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
     }
   else if (self->keyframe != NULL)
@@ -319,10 +326,9 @@ load_cb (GObject      *object,
 
   if (result == NULL)
     {
-      /* What was dropped replaces what was there, even when it fails. */
-      g_clear_object (&self->keyframe);
-      g_clear_object (&self->texture);
-      g_clear_object (&self->thumbnail);
+      /* What failed to load replaces nothing: the image that was here
+       * stays, and the problem is said beside it. */
+      g_clear_pointer (&self->replacing, g_ptr_array_unref);
       set_error (self, error->message);
       inb_keyframe_slot_update (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
@@ -339,6 +345,12 @@ load_cb (GObject      *object,
   inb_keyframe_slot_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
   inb_keyframe_slot_emit_changed (self);
+  if (self->replacing != NULL)
+    {
+      g_autoptr(GPtrArray) old = g_steal_pointer (&self->replacing);
+
+      g_signal_emit (self, signals[REPLACED], 0, old);
+    }
 }
 
 static void
@@ -467,6 +479,7 @@ inb_keyframe_slot_clear (InbKeyframeSlot *self)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->replacing, g_ptr_array_unref);
   g_clear_object (&self->keyframe);
   g_clear_object (&self->texture);
   g_clear_object (&self->thumbnail);
@@ -560,6 +573,15 @@ inb_keyframe_slot_set_extra (InbKeyframeSlot *self,
   gtk_widget_set_visible (GTK_WIDGET (self->extra_box), extra != NULL);
 }
 
+/* An image the artist brings (paste, drop, open) may take the place of
+ * one: kept, to be offered back once the new one has loaded. */
+static void
+remember_replaced (InbKeyframeSlot *self)
+{
+  if (self->replacing == NULL && self->keyframe != NULL)
+    self->replacing = inb_keyframe_slot_dup_image (self);
+}
+
 static void
 chooser_response_cb (InbKeyframeSlot      *self,
                      int                   response,
@@ -570,7 +592,10 @@ chooser_response_cb (InbKeyframeSlot      *self,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
       if (file != NULL)
-        inb_keyframe_slot_load_file (self, file);
+        {
+          remember_replaced (self);
+          inb_keyframe_slot_load_file (self, file);
+        }
     }
 
   g_clear_object (&self->chooser);
@@ -627,6 +652,7 @@ paste_file_list_cb (GObject      *object,
   value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (object), result, &error);
   if (value == NULL || !inb_keyframe_slot_load_value (self, value))
     {
+      g_clear_pointer (&self->replacing, g_ptr_array_unref);
       set_error (self, _("The clipboard holds no image."));
       inb_keyframe_slot_update (self);
     }
@@ -661,15 +687,66 @@ inb_keyframe_slot_paste_action (GtkWidget  *widget,
 {
   GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
 
+  remember_replaced (INB_KEYFRAME_SLOT (widget));
   gdk_clipboard_read_texture_async (clipboard, NULL, paste_texture_cb, g_object_ref (widget));
 }
 
+/* Cleared by the artist: the image is offered back ("replaced"). */
 static void
 inb_keyframe_slot_clear_action (GtkWidget  *widget,
                                 const char *action_name,
                                 GVariant   *parameter)
 {
-  inb_keyframe_slot_clear (INB_KEYFRAME_SLOT (widget));
+  InbKeyframeSlot *self = INB_KEYFRAME_SLOT (widget);
+  g_autoptr(GPtrArray) old = self->keyframe != NULL ? inb_keyframe_slot_dup_image (self) : NULL;
+
+  inb_keyframe_slot_clear (self);
+  if (old != NULL)
+    g_signal_emit (self, signals[REPLACED], 0, old);
+}
+
+/**
+ * inb_keyframe_slot_dup_image:
+ *
+ * Returns: (transfer full): the keyframe, its texture and thumbnail, to
+ *   put back with inb_keyframe_slot_restore_image()
+ */
+GPtrArray *
+inb_keyframe_slot_dup_image (InbKeyframeSlot *self)
+{
+  GPtrArray *image = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (INB_IS_KEYFRAME_SLOT (self), image);
+  g_return_val_if_fail (self->keyframe != NULL, image);
+
+  g_ptr_array_add (image, g_object_ref (self->keyframe));
+  g_ptr_array_add (image, g_object_ref (self->texture));
+  g_ptr_array_add (image, g_object_ref (self->thumbnail));
+
+  return image;
+}
+
+/* Puts back an image of inb_keyframe_slot_dup_image() (Undo), without
+ * loading it again. */
+void
+inb_keyframe_slot_restore_image (InbKeyframeSlot *self,
+                                 GPtrArray       *image)
+{
+  g_return_if_fail (INB_IS_KEYFRAME_SLOT (self));
+  g_return_if_fail (image != NULL && image->len == 3);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->replacing, g_ptr_array_unref);
+  g_set_object (&self->keyframe, g_ptr_array_index (image, 0));
+  g_set_object (&self->texture, g_ptr_array_index (image, 1));
+  g_set_object (&self->thumbnail, g_ptr_array_index (image, 2));
+  set_error (self, NULL);
+
+  inb_keyframe_slot_update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  inb_keyframe_slot_emit_changed (self);
 }
 
 static gboolean
@@ -680,8 +757,12 @@ inb_keyframe_slot_drop_cb (InbKeyframeSlot *self,
                            GtkDropTarget   *target)
 {
   gtk_widget_remove_css_class (self->frame, "drop-highlight");
+  remember_replaced (self);
 
-  return inb_keyframe_slot_load_value (self, value);
+  if (inb_keyframe_slot_load_value (self, value))
+    return TRUE;
+  g_clear_pointer (&self->replacing, g_ptr_array_unref);
+  return FALSE;
 }
 
 static GdkDragAction
@@ -722,6 +803,7 @@ inb_keyframe_slot_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->replacing, g_ptr_array_unref);
 
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -841,6 +923,14 @@ inb_keyframe_slot_class_init (InbKeyframeSlotClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+  /* The artist's paste, drop, open or clear took a keyframe away: the
+   * image, to be offered back. */
+  signals[REPLACED] =
+    g_signal_new ("replaced",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/inb-keyframe-slot.ui");
   gtk_widget_class_bind_template_child (widget_class, InbKeyframeSlot, stack);
@@ -858,7 +948,6 @@ inb_keyframe_slot_class_init (InbKeyframeSlotClass *klass)
   gtk_widget_class_install_action (widget_class, "slot.paste", NULL, inb_keyframe_slot_paste_action);
   gtk_widget_class_install_action (widget_class, "slot.clear", NULL, inb_keyframe_slot_clear_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "slot.paste", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "slot.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "slot.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "slot.open", NULL);

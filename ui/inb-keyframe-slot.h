@@ -38,6 +38,9 @@ void         inb_keyframe_slot_load_texture  (InbKeyframeSlot *self,
 gboolean     inb_keyframe_slot_load_value    (InbKeyframeSlot *self,
                                               const GValue    *value);
 void         inb_keyframe_slot_clear         (InbKeyframeSlot *self);
+GPtrArray   *inb_keyframe_slot_dup_image     (InbKeyframeSlot *self);
+void         inb_keyframe_slot_restore_image (InbKeyframeSlot *self,
+                                              GPtrArray       *image);
 void         inb_keyframe_slot_swap          (InbKeyframeSlot *self,
                                               InbKeyframeSlot *other);
 void         inb_keyframe_slot_set_notice    (InbKeyframeSlot *self,

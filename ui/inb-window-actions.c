@@ -154,12 +154,70 @@ _inb_window_paste_action (GtkWidget  *widget,
 {
   InbWindow *self = INB_WINDOW (widget);
   InbKeyframeSlot *target = self->first_slot;
+  gboolean first_empty = inb_keyframe_slot_get_keyframe (self->first_slot) == NULL;
+  gboolean last_empty = inb_keyframe_slot_get_keyframe (self->last_slot) == NULL;
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
 
-  if (inb_keyframe_slot_get_keyframe (self->first_slot) != NULL &&
-      inb_keyframe_slot_get_keyframe (self->last_slot) == NULL)
+  /* Exactly one slot empty: that one, wherever the focus is. Otherwise
+   * the focused slot, else the first. A keyframe a paste replaces is
+   * offered back (the slot's "replaced"). */
+  if (first_empty != last_empty)
+    target = first_empty ? self->first_slot : self->last_slot;
+  else if (focus != NULL && (focus == GTK_WIDGET (self->last_slot) ||
+                             gtk_widget_is_ancestor (focus, GTK_WIDGET (self->last_slot))))
     target = self->last_slot;
 
   gtk_widget_activate_action (GTK_WIDGET (target), "slot.paste", NULL);
+}
+
+/* A keyframe the artist cleared or replaced: a toast offers it back. */
+typedef struct
+{
+  InbKeyframeSlot *slot;
+  GPtrArray       *image;
+} Replaced;
+
+static void
+replaced_free (gpointer data,
+               GClosure *closure)
+{
+  Replaced *r = data;
+
+  g_clear_object (&r->slot);
+  g_ptr_array_unref (r->image);
+  g_free (r);
+}
+
+static void
+replaced_undo_cb (AdwToast *toast,
+                  Replaced *r)
+{
+  inb_keyframe_slot_restore_image (r->slot, r->image);
+}
+
+void
+_inb_window_keyframe_replaced_cb (InbWindow       *self,
+                                  GPtrArray       *image,
+                                  InbKeyframeSlot *slot)
+{
+  gboolean first = slot == self->first_slot;
+  gboolean cleared = inb_keyframe_slot_get_keyframe (slot) == NULL;
+  AdwToast *toast;
+  Replaced *r;
+
+  if (cleared)
+    toast = adw_toast_new (first ? _("First keyframe cleared") : _("Last keyframe cleared"));
+  else
+    toast = adw_toast_new (first ? _("First keyframe replaced") : _("Last keyframe replaced"));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_timeout (toast, 6);
+
+  r = g_new0 (Replaced, 1);
+  r->slot = g_object_ref (slot);
+  r->image = g_ptr_array_ref (image);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (replaced_undo_cb), r, replaced_free, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  g_set_weak_pointer (&self->last_replaced_toast, toast);
 }
 
 void

@@ -39,6 +39,7 @@ struct _InbWindow
   char                 *key_problem;
   char                 *key_provider;
   char                 *key_hint;      /* "needs a key", said before Generate */
+  AdwToast             *last_replaced_toast;  /* weak, for tests: the last Undo offered */
   GHashTable           *keyless;       /* backend ids: takes a key, has none */
   GString              *resume_details;
   GCancellable         *open_cancellable;
@@ -143,6 +144,9 @@ void          _inb_window_resume_details_action   (GtkWidget      *widget,
                                                    const char     *action_name,
                                                    GVariant       *parameter);
 void          _inb_window_fullscreened_cb         (InbWindow      *self);
+void          _inb_window_keyframe_replaced_cb    (InbWindow      *self,
+                                                   GPtrArray      *image,
+                                                   InbKeyframeSlot *slot);
 void          _inb_window_apply_fullscreen        (InbWindow      *self,
                                                    gboolean        fullscreen);
 void          _inb_window_folded_cb               (InbWindow      *self);
@@ -165,6 +169,8 @@ const char      *inb_window_get_key_problem    (InbWindow      *self);
 GtkWidget       *inb_window_get_key_button     (InbWindow      *self);
 /* What the hint above Generate says now */
 const char      *inb_window_get_generate_hint  (InbWindow      *self);
+/* The last "keyframe cleared/replaced" toast, or %NULL once it is gone */
+AdwToast        *inb_window_get_replaced_toast (InbWindow      *self);
 /* The model's line in the header, e.g. "Wan 2.2 Flash · DashScope" */
 const char      *inb_window_get_model_subtitle (InbWindow      *self);
 const char      *inb_window_get_resume_details (InbWindow      *self);

@@ -419,6 +419,14 @@ inb_window_get_model_subtitle (InbWindow *self)
   return adw_window_title_get_subtitle (self->window_title);
 }
 
+AdwToast *
+inb_window_get_replaced_toast (InbWindow *self)
+{
+  g_return_val_if_fail (INB_IS_WINDOW (self), NULL);
+
+  return self->last_replaced_toast;
+}
+
 const char *
 inb_window_get_generate_hint (InbWindow *self)
 {
@@ -950,6 +958,7 @@ inb_window_finalize (GObject *object)
   g_free (self->key_provider);
   g_free (self->key_hint);
   g_clear_pointer (&self->keyless, g_hash_table_unref);
+  g_clear_weak_pointer (&self->last_replaced_toast);
   if (self->resume_details != NULL)
     g_string_free (self->resume_details, TRUE);
   if (self->library_details != NULL)
@@ -1135,6 +1144,10 @@ inb_window_init (InbWindow *self)
 
   g_signal_connect_object (self->first_slot, "changed", G_CALLBACK (_inb_window_update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->last_slot, "changed", G_CALLBACK (_inb_window_update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->first_slot, "replaced", G_CALLBACK (_inb_window_keyframe_replaced_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->last_slot, "replaced", G_CALLBACK (_inb_window_keyframe_replaced_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->first_slot, "notify::loading", G_CALLBACK (_inb_window_update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->last_slot, "notify::loading", G_CALLBACK (_inb_window_update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->param_panel, "changed", G_CALLBACK (_inb_window_update_state), self, G_CONNECT_SWAPPED);
