@@ -12,6 +12,8 @@
  * names, units and file names may stay as they are. Each case gets a
  * window of its own.
  *
+ * The library and a take's details too: dates, ages, states, counts.
+ *
  * With INB_SCREENSHOT set, /i18n-window/screenshot makes
  * docs/screenshot-zh_CN.png (see that case).
  */
@@ -34,6 +36,7 @@
 typedef struct
 {
   InbWindow *window;
+  InbSession *session;   /* a case's own, on its own takes */
   GtkWidget *prefs;
   GPtrArray *texts;   /* "text\tWhere" */
 } Fixture;
@@ -89,6 +92,7 @@ fixture_teardown (Fixture       *f,
     gtk_window_destroy (GTK_WINDOW (f->window));
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
+  g_clear_object (&f->session);
   g_ptr_array_unref (f->texts);
 }
 
@@ -233,6 +237,37 @@ has_text (Fixture    *f,
   return FALSE;
 }
 
+/* Some text on screen holds @part */
+static gboolean
+has_part (Fixture    *f,
+          const char *part)
+{
+  for (guint i = 0; i < f->texts->len; i++)
+    {
+      const char *entry = g_ptr_array_index (f->texts, i);
+      const char *tab = strrchr (entry, '\t');
+      const char *at = strstr (entry, part);
+
+      if (at != NULL && at < tab)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+assert_has_part (Fixture    *f,
+                 const char *part)
+{
+  if (!has_part (f, part))
+    {
+      for (guint i = 0; i < f->texts->len; i++)
+        g_test_message ("on screen: %s", (const char *) g_ptr_array_index (f->texts, i));
+      g_test_message ("nothing on screen holds “%s”", part);
+    }
+  g_assert_true (has_part (f, part));
+}
+
 static void
 assert_has_text (Fixture    *f,
                  const char *text)
@@ -337,6 +372,103 @@ test_preferences (Fixture       *f,
     assert_has_text (f, "API 密钥");
   else
     assert_has_text (f, "地址");
+}
+
+/* The library's takes ----------------------------------------------------- */
+
+static void
+write_take (const char *takes_dir,
+            const char *id,
+            const char *created,
+            const char *extra)
+{
+  g_autofree char *take_dir = g_build_filename (takes_dir, id, NULL);
+  g_autofree char *path = g_build_filename (take_dir, "take.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (take_dir, 0700), ==, 0);
+  text = g_strdup_printf ("{\"schema_version\": 1, \"id\": \"%s\", \"created\": \"%s\", "
+                          "\"backend\": \"local\", \"model\": \"flow\", \"prompt\": \"小球滚向右边\", "
+                          "\"negative_prompt\": \"\", \"seed\": 7, \"history\": [], \"error\": null, "
+                          "\"parameters\": {\"duration\": 1, \"fps\": 8, \"resolution\": \"480p\", "
+                          "\"fit\": \"crop\"}, \"timings\": {\"total\": 42.5}, %s}",
+                          id, created, extra);
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+library_loaded (Fixture       *f,
+                gconstpointer  data)
+{
+  return inb_library_get_loaded (inb_session_get_library (f->session));
+}
+
+static gboolean
+details_loaded (Fixture       *f,
+                gconstpointer  data)
+{
+  return inb_take_details_get_loaded (inb_window_get_take_details (f->window));
+}
+
+/* The library as a Chinese-speaking artist reads it: each take's age or
+ * date in the translation's g_date_time_format() patterns (not "2 Jan"),
+ * its state and frame count in Chinese, and a take's details — the
+ * settings, the run, the date it was made — with no English left. */
+static void
+test_library (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *takes_dir = g_build_filename (dir, "library-case", "takes", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) recent = g_date_time_add_minutes (now, -5);
+  g_autofree char *recent_stamp = g_date_time_format (recent, "%Y-%m-%dT%H:%M:%SZ");
+  InbLibraryPanel *panel;
+  InbTakeEntry *done;
+
+  /* Noon UTC: the same day in any time zone the machine has */
+  write_take (takes_dir, "20250102-120000-aaaaaa", "2025-01-02T12:00:00Z",
+              "\"number\": 1, \"state\": \"done\", \"starred\": true, "
+              "\"result\": {\"frames\": 8, \"fps\": 16, \"width\": 320, \"height\": 240}");
+  write_take (takes_dir, "20250103-120000-bbbbbb", "2025-01-03T12:00:00Z",
+              "\"number\": 2, \"state\": \"cancelled\", \"title\": \"日落时的气球\"");
+  write_take (takes_dir, "20260101-120000-cccccc", recent_stamp, "\"number\": 3, \"state\": \"interrupted\"");
+
+  f->session = inb_session_new (NULL);
+  inb_session_set_takes_dir (f->session, takes_dir);
+  f->window = g_object_new (INB_TYPE_WINDOW, "application", app, "session", f->session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1600, 900);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (wait_until (f, library_loaded, NULL, 20));
+  adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+
+  panel = inb_window_get_library_panel (f->window);
+  done = inb_library_lookup (inb_session_get_library (f->session), "20250102-120000-aaaaaa");
+  g_assert_nonnull (done);
+  inb_library_panel_select (panel, done);
+  g_assert_true (wait_until (f, details_loaded, NULL, 10));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  collect (f, GTK_WIDGET (f->window));
+
+  assert_no_english (f, "library");
+  /* Ages and dates: a take of another year, one of a few minutes ago */
+  assert_has_part (f, "2025年1月2日");
+  assert_has_part (f, "2025年1月3日");
+  assert_has_part (f, "分钟前");
+  /* States, counts, names */
+  assert_has_text (f, "已完成");
+  assert_has_text (f, "已取消");
+  assert_has_text (f, "已中断");
+  assert_has_part (f, "8 帧，16 fps · 320 × 240");
+  assert_has_text (f, "日落时的气球");
+  assert_has_part (f, "镜次 1");
+  /* The details: the settings, the run and when it was made */
+  assert_has_text (f, "设置");
+  assert_has_text (f, "总耗时");
+  assert_has_text (f, "1 秒");   /* a value with its unit, "1 s" */
+  assert_has_text (f, "生成时间");
+  assert_has_part (f, "2025年1月2日 ");
 }
 
 static gboolean
@@ -509,6 +641,7 @@ main (int   argc,
         }
     }
 
+  g_test_add ("/i18n-window/library", Fixture, NULL, fixture_setup, test_library, fixture_teardown);
   g_test_add ("/i18n-window/screenshot", Fixture, NULL, fixture_setup, test_screenshot, fixture_teardown);
 
   ret = g_test_run ();

@@ -171,9 +171,14 @@ param_row_set_value (ParamRow *pr,
     }
 }
 
-/* The schemas' units ("s", "fps", "frames", "px") as the artist reads them */
-static const char *
-unit_label (const char *unit)
+/**
+ * inb_param_panel_unit_label:
+ * @unit: a schema's unit ("s", "fps", "frames", "px")
+ *
+ * Returns: the unit as the artist reads it (zh_CN "秒"), else @unit
+ */
+const char *
+inb_param_panel_unit_label (const char *unit)
 {
   if (g_strcmp0 (unit, "s") == 0)
     return C_("unit", "s");
@@ -450,7 +455,7 @@ make_row (InbParamPanel      *self,
 
       if (spec->unit != NULL && g_strcmp0 (spec->widget, "seed") != 0)
         /* Translators: a parameter's title and its unit, "Duration (s)" */
-        row_title = g_strdup_printf (_("%s (%s)"), title, unit_label (spec->unit));
+        row_title = g_strdup_printf (_("%s (%s)"), title, inb_param_panel_unit_label (spec->unit));
       else
         row_title = g_strdup (title);
 

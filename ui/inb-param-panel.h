@@ -41,5 +41,6 @@ gboolean    inb_param_panel_get_random_seed (InbParamPanel *self);
 void            inb_param_panel_set_random_seed (InbParamPanel *self,
                                                  gboolean       random);
 void        inb_param_panel_roll_seed   (InbParamPanel *self);
+const char *inb_param_panel_unit_label  (const char    *unit);
 
 G_END_DECLS

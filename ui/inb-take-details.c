@@ -19,6 +19,7 @@
 
 #include "inb-fidelity.h"
 #include "inb-json.h"
+#include "inb-param-panel.h"
 #include "inb-resources.h"
 #include "inb-take-details.h"
 #include "inb-take-format.h"
@@ -177,7 +178,7 @@ format_value (const InbParamSpec *spec,
 
   if (spec != NULL && spec->unit != NULL && g_strcmp0 (spec->widget, "seed") != 0)
     /* Translators: a value and its unit, "5 s" */
-    return g_strdup_printf (_("%s %s"), text, spec->unit);
+    return g_strdup_printf (_("%s %s"), text, inb_param_panel_unit_label (spec->unit));
 
   return g_steal_pointer (&text);
 }
