@@ -303,26 +303,293 @@ remap_thread (gpointer data)
   return NULL;
 }
 
+/* The palette (at most 255 colours: 255 is the transparent index) made
+ * from every frame's histogram, into @remap and @colours, with its table
+ * of nearest entries; FALSE if it could not be made */
+static gboolean
+make_palette (GifSink       *self,
+              Remap         *remap,
+              GifColorType   colours[256],
+              liq_result   **result,
+              GError       **error)
+{
+  const liq_palette *palette;
+
+  if (liq_histogram_quantize (self->histogram, self->attr, result) != LIQ_OK)
+    {
+      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER, _("The GIF palette could not be made"));
+      return FALSE;
+    }
+  palette = liq_get_palette (*result);
+  remap->n_colours = MIN (palette->count, 255);
+  for (guint i = 0; i < remap->n_colours; i++)
+    {
+      colours[i].Red = remap->palette[i][0] = palette->entries[i].r;
+      colours[i].Green = remap->palette[i][1] = palette->entries[i].g;
+      colours[i].Blue = remap->palette[i][2] = palette->entries[i].b;
+    }
+  remap->lut = g_malloc (LUT_SIZE);
+  build_lut (remap);
+
+  return TRUE;
+}
+
+static void
+remap_threads_start (Remap       *remap,
+                     GThread    **threads,
+                     RemapWorker *workers)
+{
+  for (guint t = 0; t < remap->n_threads; t++)
+    {
+      workers[t].remap = remap;
+      workers[t].thread = t;
+      threads[t] = g_thread_new ("inb-gif-remap", remap_thread, &workers[t]);
+    }
+}
+
+static void
+remap_threads_stop (Remap    *remap,
+                    GThread **threads)
+{
+  g_mutex_lock (&remap->mutex);
+  remap->stop = TRUE;
+  g_mutex_unlock (&remap->mutex);
+  for (guint t = 0; t < remap->n_threads; t++)
+    if (threads[t] != NULL)
+      g_thread_join (threads[t]);
+}
+
+/* Frame @f's palette indices, once a thread has mapped them (the caller
+ * owns them) */
+static guint8 *
+remap_wait (Remap *remap,
+            guint  f)
+{
+  guint8 *indices;
+
+  g_mutex_lock (&remap->mutex);
+  while (remap->indices[f] == NULL)
+    g_cond_wait (&remap->cond, &remap->mutex);
+  indices = g_steal_pointer (&remap->indices[f]);
+  g_mutex_unlock (&remap->mutex);
+
+  return indices;
+}
+
+/* @self's file as a GIF in *@gif (which owns the file from then on; the
+ * caller closes it), with its screen of @map's colours, the loop and the
+ * take's settings */
+static gboolean
+gif_open (GifSink         *self,
+          ColorMapObject  *map,
+          GifFileType    **gif,
+          GError         **error)
+{
+  int fd, code = 0;
+
+  fd = g_open (self->path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_IO,
+                   _("Could not write “%s”: %s"), self->path, g_strerror (errsv));
+      return FALSE;
+    }
+  *gif = EGifOpenFileHandle (fd, &code);   /* owns fd from here */
+  if (*gif == NULL)
+    {
+      close (fd);
+      return gif_failed (NULL, code, error);
+    }
+  EGifSetGifVersion (*gif, TRUE);
+
+  if (EGifPutScreenDesc (*gif, (int) self->params.width, (int) self->params.height, 8, 0, map) != GIF_OK ||
+      !put_loop (*gif, self->params.loop) ||
+      (self->metadata != NULL && EGifPutComment (*gif, self->metadata) != GIF_OK))
+    return gif_failed (*gif, 0, error);
+
+  return TRUE;
+}
+
+/* Where the picture stands still, keep what is shown: the new frame's
+ * dithering would differ pixel by pixel (shimmer, and bytes). "Still" is
+ * measured against the colour the shown pixel was made for (@shown), so
+ * a slow change still gets through. */
+static void
+keep_still (InbImage     *frame,
+            guint         f,
+            guint         width,
+            guint         height,
+            guint8       *indices,
+            const guint8 *canvas,
+            guint8       *shown)
+{
+  const guint8 *src = inb_image_get_data (frame);
+  gsize stride = inb_image_get_stride (frame);
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        gsize i = (gsize) y * width + x;
+        const guint8 *p = src + y * stride + x * 3;
+        guint8 *q = shown + i * 3;
+
+        if (f > 0 && ABS (p[0] - q[0]) <= STILL && ABS (p[1] - q[1]) <= STILL && ABS (p[2] - q[2]) <= STILL)
+          indices[i] = canvas[i];
+        else if (f == 0 || indices[i] != canvas[i])
+          memcpy (q, p, 3);
+      }
+}
+
+/* The box (x0, y0, x1, y1, half-open) where @indices differ from
+ * @canvas; nothing changed: one pixel, which keeps the timing */
+static void
+changed_box (const guint8 *indices,
+             const guint8 *canvas,
+             guint         width,
+             guint         height,
+             guint         box[4])
+{
+  guint x0 = width, y0 = height, x1 = 0, y1 = 0;
+
+  for (guint y = 0; y < height; y++)
+    {
+      const guint8 *row = indices + (gsize) y * width, *old = canvas + (gsize) y * width;
+      guint first = 0, last = width;
+
+      while (first < width && row[first] == old[first])
+        first++;
+      if (first == width)
+        continue;
+      while (last > first && row[last - 1] == old[last - 1])
+        last--;
+      x0 = MIN (x0, first);
+      x1 = MAX (x1, last);
+      y0 = MIN (y0, y);
+      y1 = y + 1;
+    }
+  if (x1 == 0)
+    x0 = y0 = 0, x1 = y1 = 1;
+  box[0] = x0;
+  box[1] = y0;
+  box[2] = x1;
+  box[3] = y1;
+}
+
+/* The pixels of @box into @patch, the canvas brought up to date: after
+ * the first frame, what the canvas shows already is transparent */
+static void
+fill_patch (const guint8 *indices,
+            guint8       *canvas,
+            guint         f,
+            guint         width,
+            const guint   box[4],
+            guint8       *patch)
+{
+  const guint x0 = box[0], y0 = box[1], x1 = box[2], y1 = box[3];
+
+  for (guint y = y0; y < y1; y++)
+    for (guint x = x0; x < x1; x++)
+      {
+        gsize i = (gsize) y * width + x;
+        guint8 value = indices[i];
+
+        if (f > 0 && value == canvas[i])
+          value = TRANSPARENT;
+        else
+          canvas[i] = value;
+        patch[(gsize) (y - y0) * (x1 - x0) + (x - x0)] = value;
+      }
+}
+
+/* Frame @f's delay in hundredths of a second, rounded so they add up
+ * exactly */
+static int
+frame_delay (const InbExportSinkParams *params,
+             guint                      f)
+{
+  guint64 t0 = (guint64) f * 100 * params->fps_d;
+  guint64 t1 = (guint64) (f + 1) * 100 * params->fps_d;
+
+  return (int) ((t1 + params->fps_n / 2) / params->fps_n - (t0 + params->fps_n / 2) / params->fps_n);
+}
+
+static gboolean
+put_frame (GifFileType                *gif,
+           const GraphicsControlBlock *gcb,
+           const guint                 box[4],
+           const guint8               *patch,
+           GError                    **error)
+{
+  const guint x0 = box[0], y0 = box[1], x1 = box[2], y1 = box[3];
+  guint8 extension[4];
+
+  EGifGCBToExtension (gcb, extension);
+  if (EGifPutExtension (gif, GRAPHICS_EXT_FUNC_CODE, 4, extension) != GIF_OK ||
+      EGifPutImageDesc (gif, (int) x0, (int) y0, (int) (x1 - x0), (int) (y1 - y0), FALSE, NULL) != GIF_OK ||
+      EGifPutLine (gif, (GifPixelType *) patch, (int) ((x1 - x0) * (y1 - y0))) != GIF_OK)
+    return gif_failed (gif, 0, error);
+
+  return TRUE;
+}
+
+/* Every frame, in order, as its threads map them: each one only where
+ * it changes what is shown, the rest transparent */
+static gboolean
+write_frames (GifSink      *self,
+              GifFileType  *gif,
+              Remap        *remap,
+              GError      **error)
+{
+  guint width = self->params.width, height = self->params.height;
+  gsize n_pixels = (gsize) width * height;
+  g_autofree guint8 *canvas = g_malloc (n_pixels);
+  g_autofree guint8 *shown = g_malloc (n_pixels * 3);   /* the source colour each canvas pixel was made for */
+  g_autofree guint8 *patch = g_malloc (n_pixels);
+
+  for (guint f = 0; f < self->frames->len; f++)
+    {
+      GraphicsControlBlock gcb = { DISPOSE_DO_NOT, FALSE, 0, NO_TRANSPARENT_COLOR };
+      guint box[4] = { 0, 0, width, height };   /* the changed box, half-open */
+      g_autofree guint8 *indices = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (self->params.cancellable, error))
+        return FALSE;
+
+      indices = remap_wait (remap, f);
+      keep_still (g_ptr_array_index (self->frames, f), f, width, height, indices, canvas, shown);
+
+      /* The frame is mapped: let it go. */
+      g_clear_pointer (&g_ptr_array_index (self->frames, f), inb_image_unref);
+
+      if (f > 0)
+        {
+          changed_box (indices, canvas, width, height, box);
+          gcb.TransparentColor = TRANSPARENT;
+        }
+      fill_patch (indices, canvas, f, width, box, patch);
+      gcb.DelayTime = frame_delay (&self->params, f);
+      if (!put_frame (gif, &gcb, box, patch, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 gif_sink_finish (InbExportSink  *sink,
                  GError        **error)
 {
   GifSink *self = (GifSink *) sink;
-  guint width = self->params.width, height = self->params.height;
   guint n_frames = self->frames->len;
-  const liq_palette *palette;
   GifColorType colours[256] = { { 0 } };
   ColorMapObject *map = NULL;
   GifFileType *gif = NULL;
-  g_autofree guint8 *canvas = NULL;
-  g_autofree guint8 *shown = NULL;   /* the source colour each canvas pixel was made for */
-  g_autofree guint8 *patch = NULL;
   g_autofree GThread **threads = NULL;
   g_autofree RemapWorker *workers = NULL;
-  gsize n_pixels = (gsize) width * height;
   Remap remap = { 0 };
   liq_result *result = NULL;
-  int fd = -1, code = 0;
+  int code = 0;
   gboolean ok = FALSE;
 
   if (n_frames == 0)
@@ -338,169 +605,19 @@ gif_sink_finish (InbExportSink  *sink,
   g_mutex_init (&remap.mutex);
   g_cond_init (&remap.cond);
 
-  if (liq_histogram_quantize (self->histogram, self->attr, &result) != LIQ_OK)
-    {
-      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER, _("The GIF palette could not be made"));
-      goto out;
-    }
-  palette = liq_get_palette (result);
-  remap.n_colours = MIN (palette->count, 255);
-  for (guint i = 0; i < remap.n_colours; i++)
-    {
-      colours[i].Red = remap.palette[i][0] = palette->entries[i].r;
-      colours[i].Green = remap.palette[i][1] = palette->entries[i].g;
-      colours[i].Blue = remap.palette[i][2] = palette->entries[i].b;
-    }
+  if (!make_palette (self, &remap, colours, &result, error))
+    goto out;
   map = GifMakeMapObject (256, colours);
-  remap.lut = g_malloc (LUT_SIZE);
-  build_lut (&remap);
 
   threads = g_new0 (GThread *, remap.n_threads);
   workers = g_new0 (RemapWorker, remap.n_threads);
-  for (guint t = 0; t < remap.n_threads; t++)
-    {
-      workers[t].remap = &remap;
-      workers[t].thread = t;
-      threads[t] = g_thread_new ("inb-gif-remap", remap_thread, &workers[t]);
-    }
+  remap_threads_start (&remap, threads, workers);
 
-  fd = g_open (self->path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int errsv = errno;
-      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_IO,
-                   _("Could not write “%s”: %s"), self->path, g_strerror (errsv));
-      goto out;
-    }
-  gif = EGifOpenFileHandle (fd, &code);   /* owns fd from here */
-  if (gif == NULL)
-    {
-      close (fd);
-      gif_failed (NULL, code, error);
-      goto out;
-    }
-  EGifSetGifVersion (gif, TRUE);
-
-  if (EGifPutScreenDesc (gif, (int) width, (int) height, 8, 0, map) != GIF_OK ||
-      !put_loop (gif, self->params.loop) ||
-      (self->metadata != NULL && EGifPutComment (gif, self->metadata) != GIF_OK))
-    {
-      gif_failed (gif, 0, error);
-      goto out;
-    }
-
-  canvas = g_malloc (n_pixels);
-  shown = g_malloc (n_pixels * 3);
-  patch = g_malloc (n_pixels);
-
-  for (guint f = 0; f < n_frames; f++)
-    {
-      GraphicsControlBlock gcb = { DISPOSE_DO_NOT, FALSE, 0, NO_TRANSPARENT_COLOR };
-      guint8 extension[4];
-      guint x0 = 0, y0 = 0, x1 = width, y1 = height;   /* the changed box, half-open */
-      guint64 t0, t1;
-      g_autofree guint8 *indices = NULL;
-
-      if (g_cancellable_set_error_if_cancelled (self->params.cancellable, error))
-        goto out;
-
-      g_mutex_lock (&remap.mutex);
-      while (remap.indices[f] == NULL)
-        g_cond_wait (&remap.cond, &remap.mutex);
-      indices = g_steal_pointer (&remap.indices[f]);
-      g_mutex_unlock (&remap.mutex);
-
-      /* Where the picture stands still, keep what is shown: the new
-       * frame's dithering would differ pixel by pixel (shimmer, and
-       * bytes). "Still" is measured against the colour the shown pixel
-       * was made for, so a slow change still gets through. */
-      {
-        InbImage *frame = g_ptr_array_index (self->frames, f);
-        const guint8 *src = inb_image_get_data (frame);
-        gsize stride = inb_image_get_stride (frame);
-
-        for (guint y = 0; y < height; y++)
-          for (guint x = 0; x < width; x++)
-            {
-              gsize i = (gsize) y * width + x;
-              const guint8 *p = src + y * stride + x * 3;
-              guint8 *q = shown + i * 3;
-
-              if (f > 0 && ABS (p[0] - q[0]) <= STILL && ABS (p[1] - q[1]) <= STILL && ABS (p[2] - q[2]) <= STILL)
-                indices[i] = canvas[i];
-              else if (f == 0 || indices[i] != canvas[i])
-                memcpy (q, p, 3);
-            }
-      }
-
-      /* The frame is mapped: let it go. */
-      g_clear_pointer (&g_ptr_array_index (self->frames, f), inb_image_unref);
-
-      if (f > 0)
-        {
-          x0 = width, y0 = height, x1 = 0, y1 = 0;
-          for (guint y = 0; y < height; y++)
-            {
-              const guint8 *row = indices + (gsize) y * width, *old = canvas + (gsize) y * width;
-              guint first = 0, last = width;
-
-              while (first < width && row[first] == old[first])
-                first++;
-              if (first == width)
-                continue;
-              while (last > first && row[last - 1] == old[last - 1])
-                last--;
-              x0 = MIN (x0, first);
-              x1 = MAX (x1, last);
-              y0 = MIN (y0, y);
-              y1 = y + 1;
-            }
-          if (x1 == 0)   /* nothing changed: one transparent pixel keeps the timing */
-            x0 = y0 = 0, x1 = y1 = 1;
-          gcb.TransparentColor = TRANSPARENT;
-        }
-
-      for (guint y = y0; y < y1; y++)
-        for (guint x = x0; x < x1; x++)
-          {
-            gsize i = (gsize) y * width + x;
-            guint8 value = indices[i];
-
-            if (f > 0 && value == canvas[i])
-              value = TRANSPARENT;
-            else
-              canvas[i] = value;
-            patch[(gsize) (y - y0) * (x1 - x0) + (x - x0)] = value;
-          }
-
-      /* Delays in hundredths of a second, rounded so they add up exactly. */
-      t0 = (guint64) f * 100 * self->params.fps_d;
-      t1 = (guint64) (f + 1) * 100 * self->params.fps_d;
-      gcb.DelayTime = (int) ((t1 + self->params.fps_n / 2) / self->params.fps_n -
-                             (t0 + self->params.fps_n / 2) / self->params.fps_n);
-
-      EGifGCBToExtension (&gcb, extension);
-      if (EGifPutExtension (gif, GRAPHICS_EXT_FUNC_CODE, 4, extension) != GIF_OK ||
-          EGifPutImageDesc (gif, (int) x0, (int) y0, (int) (x1 - x0), (int) (y1 - y0), FALSE, NULL) != GIF_OK ||
-          EGifPutLine (gif, patch, (int) ((x1 - x0) * (y1 - y0))) != GIF_OK)
-        {
-          gif_failed (gif, 0, error);
-          goto out;
-        }
-    }
-
-  ok = TRUE;
+  ok = gif_open (self, map, &gif, error) && write_frames (self, gif, &remap, error);
 
 out:
   if (threads != NULL)
-    {
-      g_mutex_lock (&remap.mutex);
-      remap.stop = TRUE;
-      g_mutex_unlock (&remap.mutex);
-      for (guint t = 0; t < remap.n_threads; t++)
-        if (threads[t] != NULL)
-          g_thread_join (threads[t]);
-    }
+    remap_threads_stop (&remap, threads);
   if (gif != NULL && EGifCloseFile (gif, &code) != GIF_OK && ok)
     ok = gif_failed (NULL, code, error);
   if (map != NULL)
