@@ -633,6 +633,153 @@ make_sink (Job                        *job,
     }
 }
 
+/* The source frames the steps of @plan read, in order, once each; in
+ * @in_betweens whether any step lies between two of them */
+static GArray *
+wanted_frames (const InbExportPlan *plan,
+               gboolean            *in_betweens)
+{
+  GArray *wanted = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < plan->steps->len; i++)
+    {
+      InbExportStep *step = &g_array_index (plan->steps, InbExportStep, i);
+      guint need[2] = { step->src, step->src + 1 };
+
+      *in_betweens |= step->t > 0;
+      for (guint k = 0; k < (step->t > 0 ? 2u : 1u); k++)
+        if (wanted->len == 0 || g_array_index (wanted, guint, wanted->len - 1) < need[k])
+          g_array_append_val (wanted, need[k]);
+    }
+
+  return wanted;
+}
+
+static void
+sink_params_for (const Job                 *job,
+                 const InbExportPlan       *plan,
+                 GCancellable              *cancellable,
+                 InbExportSinkParams       *params)
+{
+  params->path = job->temp;
+  params->width = plan->width;
+  params->height = plan->height;
+  params->fps_n = plan->fps_n;
+  params->fps_d = plan->fps_d;
+  params->loop = plan->loop;
+  params->n_frames = plan->order->len;
+  params->metadata = job->metadata;
+  params->cancellable = cancellable;
+}
+
+/* What making the steps' frames keeps from one to the next */
+typedef struct
+{
+  const InbExportPlan *plan;
+  Frames              *frames;
+  InbColourMatch      *match;        /* or NULL */
+  guint                n_clip_frames;
+  InbEngine           *engine;       /* the last pair's, or NULL */
+  guint                engine_pair;
+  GPtrArray           *kept;         /* each step's frame, when the plan revisits steps */
+} Steps;
+
+/* The in-between of @step, from its pair of source frames @a and the
+ * next (the engine kept while the pair is the same) */
+static InbImage *
+step_in_between (Steps          *st,
+                 InbExportStep  *step,
+                 InbImage       *a,
+                 GCancellable   *cancellable,
+                 GError        **error)
+{
+  InbImage *b = frames_get (st->frames, step->src + 1, cancellable, error);
+  InbImage *image;
+
+  if (b == NULL)
+    return NULL;
+  if (st->engine == NULL || st->engine_pair != step->src)
+    {
+      g_clear_pointer (&st->engine, inb_engine_free);
+      st->engine = inb_engine_new (a, b, 0, NULL, NULL, cancellable, error);
+      if (st->engine == NULL)
+        return NULL;
+      st->engine_pair = step->src;
+    }
+  image = inb_image_new (inb_image_get_width (a), inb_image_get_height (a));
+  inb_engine_render (st->engine, step->t, image);
+
+  return image;
+}
+
+/* Step @s's frame, the first time it is written: its source frame, or
+ * the in-between, colour-matched if asked; kept when the plan comes back
+ * to it. An InbImage, or a GstSample when raw. */
+static gpointer
+step_frame (Steps         *st,
+            guint          s,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  InbExportStep *step = &g_array_index (st->plan->steps, InbExportStep, s);
+  gboolean raw = st->frames->raw;
+  gpointer a = frames_get (st->frames, step->src, cancellable, error);
+  gpointer frame;
+
+  if (a == NULL)
+    return NULL;
+
+  if (raw)
+    frame = gst_sample_ref (a);
+  else if (step->t > 0)
+    {
+      frame = step_in_between (st, step, a, cancellable, error);
+      if (frame == NULL)
+        return NULL;
+    }
+  else
+    frame = inb_image_ref (a);
+
+  frames_release_before (st->frames, step->src);
+
+  if (st->match != NULL)
+    {
+      double t = st->n_clip_frames > 1 ? (step->src + step->t) / (st->n_clip_frames - 1) : 0.0;
+      InbImage *matched = inb_colour_match_apply (st->match, t, frame);
+
+      inb_image_unref (frame);
+      frame = matched;
+    }
+
+  if (st->kept != NULL)
+    g_ptr_array_add (st->kept, raw ? (gpointer) gst_sample_ref (frame) : (gpointer) inb_image_ref (frame));
+
+  return frame;
+}
+
+/* Hands @frame (consumed: an InbImage, or a GstSample when @raw) to @sink */
+static gboolean
+push_frame (InbExportSink  *sink,
+            gpointer        frame,
+            gboolean        raw,
+            GError        **error)
+{
+  gboolean pushed;
+
+  if (raw)
+    {
+      pushed = sink->push_sample (sink, frame, error);
+      gst_sample_unref (frame);
+    }
+  else
+    {
+      pushed = sink->push (sink, frame, error);
+      inb_image_unref (frame);
+    }
+
+  return pushed;
+}
+
 static gboolean
 run_job (Job           *job,
          GCancellable  *cancellable,
@@ -649,11 +796,12 @@ run_job (Job           *job,
   InbExportSinkParams params = { 0 };
   InbClipInfo info;
   Frames frames = { 0 };
-  guint engine_pair = G_MAXUINT;
+  Steps st = { 0 };
   guint total;
   gboolean revisits;
   gboolean raw;
   gboolean in_betweens = FALSE;
+  gboolean ok = TRUE;
 
   inb_progress_update (job->progress, 0.0, _("Reading the clip"));
 
@@ -673,31 +821,12 @@ run_job (Job           *job,
       !(match = make_colour_match (job, info.n_frames, cancellable, error)))
     return FALSE;
 
-  /* The source frames the steps read, in order, once each. */
-  wanted = g_array_new (FALSE, FALSE, sizeof (guint));
-  for (guint i = 0; i < plan->steps->len; i++)
-    {
-      InbExportStep *step = &g_array_index (plan->steps, InbExportStep, i);
-      guint need[2] = { step->src, step->src + 1 };
-
-      in_betweens |= step->t > 0;
-      for (guint k = 0; k < (step->t > 0 ? 2u : 1u); k++)
-        if (wanted->len == 0 || g_array_index (wanted, guint, wanted->len - 1) < need[k])
-          g_array_append_val (wanted, need[k]);
-    }
+  wanted = wanted_frames (plan, &in_betweens);
 
   if (!make_temp (job, error))
     return FALSE;
 
-  params.path = job->temp;
-  params.width = plan->width;
-  params.height = plan->height;
-  params.fps_n = plan->fps_n;
-  params.fps_d = plan->fps_d;
-  params.loop = plan->loop;
-  params.n_frames = total;
-  params.metadata = job->metadata;
-  params.cancellable = cancellable;
+  sink_params_for (job, plan, cancellable, &params);
   sink = make_sink (job, &params, error);
   if (sink == NULL)
     return FALSE;
@@ -720,83 +849,39 @@ run_job (Job           *job,
     kept = g_ptr_array_new_full (plan->steps->len,
                                  raw ? (GDestroyNotify) gst_sample_unref : (GDestroyNotify) inb_image_unref);
 
+  st.plan = plan;
+  st.frames = &frames;
+  st.match = match;
+  st.n_clip_frames = info.n_frames;
+  st.engine_pair = G_MAXUINT;
+  st.kept = kept;
+
   inb_progress_update (job->progress, 0.0, in_betweens ? _("In-betweening and encoding") : _("Encoding"));
 
-  for (guint i = 0; i < total; i++)
+  for (guint i = 0; i < total && ok; i++)
     {
       guint s = g_array_index (plan->order, guint, i);
-      gpointer frame = NULL;   /* an InbImage, or a GstSample when raw */
-      gboolean pushed;
+      gpointer frame;   /* an InbImage, or a GstSample when raw */
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
+        {
+          ok = FALSE;
+          break;
+        }
 
       if (s < plan->steps->len && (kept == NULL || s >= kept->len))
-        {
-          /* First time this step is written: make its frame. */
-          InbExportStep *step = &g_array_index (plan->steps, InbExportStep, s);
-          gpointer a = frames_get (&frames, step->src, cancellable, error);
-
-          if (a == NULL)
-            return FALSE;
-
-          if (raw)
-            frame = gst_sample_ref (a);
-          else if (step->t > 0)
-            {
-              InbImage *b = frames_get (&frames, step->src + 1, cancellable, error);
-              InbImage *image;
-
-              if (b == NULL)
-                return FALSE;
-              if (engine == NULL || engine_pair != step->src)
-                {
-                  g_clear_pointer (&engine, inb_engine_free);
-                  engine = inb_engine_new (a, b, 0, NULL, NULL, cancellable, error);
-                  if (engine == NULL)
-                    return FALSE;
-                  engine_pair = step->src;
-                }
-              image = inb_image_new (inb_image_get_width (a), inb_image_get_height (a));
-              inb_engine_render (engine, step->t, image);
-              frame = image;
-            }
-          else
-            frame = inb_image_ref (a);
-
-          frames_release_before (&frames, step->src);
-
-          if (match != NULL)
-            {
-              double t = info.n_frames > 1 ? (step->src + step->t) / (info.n_frames - 1) : 0.0;
-              InbImage *matched = inb_colour_match_apply (match, t, frame);
-
-              inb_image_unref (frame);
-              frame = matched;
-            }
-
-          if (kept != NULL)
-            g_ptr_array_add (kept, raw ? (gpointer) gst_sample_ref (frame) : (gpointer) inb_image_ref (frame));
-        }
+        frame = step_frame (&st, s, cancellable, error);   /* first time this step is written */
       else
         frame = raw ? (gpointer) gst_sample_ref (g_ptr_array_index (kept, s))
                     : (gpointer) inb_image_ref (g_ptr_array_index (kept, s));
 
-      if (raw)
-        {
-          pushed = sink->push_sample (sink, frame, error);
-          gst_sample_unref (frame);
-        }
-      else
-        {
-          pushed = sink->push (sink, frame, error);
-          inb_image_unref (frame);
-        }
-      if (!pushed)
-        return FALSE;
-
-      inb_progress_set_fraction (job->progress, (1.0 - finish_share (job->options.format)) * (i + 1) / total);
+      ok = frame != NULL && push_frame (sink, frame, raw, error);
+      if (ok)
+        inb_progress_set_fraction (job->progress, (1.0 - finish_share (job->options.format)) * (i + 1) / total);
     }
+  engine = g_steal_pointer (&st.engine);
+  if (!ok)
+    return FALSE;
 
   g_clear_pointer (&engine, inb_engine_free);
   g_clear_pointer (&kept, g_ptr_array_unref);
