@@ -37,6 +37,7 @@ struct _InbTakeDetails
   InbTakeEntry   *entry;
   JsonObject     *manifest;
   GCancellable   *cancellable;
+  GCancellable   *keyframes_cancellable;
   GHashTable     *shown;          /* name → text */
   char           *keyframes_for;  /* the folder whose keyframes are shown */
   guint           reload_id;
@@ -534,7 +535,11 @@ load (InbTakeDetails *self)
   g_task_set_task_data (task, g_strdup (inb_take_entry_get_dir (self->entry)), g_free);
   g_task_run_in_thread (task, read_manifest_worker);
 
-  if (g_strcmp0 (self->keyframes_for, inb_take_entry_get_dir (self->entry)) != 0)
+  /* A take chosen as it starts has no keyframes saved yet: each reload
+   * (the take moving on) tries again until both are shown */
+  if (g_strcmp0 (self->keyframes_for, inb_take_entry_get_dir (self->entry)) != 0 ||
+      gtk_picture_get_paintable (self->first_picture) == NULL ||
+      gtk_picture_get_paintable (self->last_picture) == NULL)
     {
       g_autofree char *first = inb_take_entry_dup_keyframe_path (self->entry, FALSE);
       g_autofree char *last = inb_take_entry_dup_keyframe_path (self->entry, TRUE);
@@ -543,9 +548,13 @@ load (InbTakeDetails *self)
       self->keyframes_for = g_strdup (inb_take_entry_get_dir (self->entry));
       gtk_picture_set_paintable (self->first_picture, NULL);
       gtk_picture_set_paintable (self->last_picture, NULL);
-      inb_texture_load_async (first, KEYFRAME_SIZE, self->cancellable, keyframe_loaded_cb,
+      if (self->keyframes_cancellable != NULL)
+        g_cancellable_cancel (self->keyframes_cancellable);
+      g_clear_object (&self->keyframes_cancellable);
+      self->keyframes_cancellable = g_cancellable_new ();
+      inb_texture_load_async (first, KEYFRAME_SIZE, self->keyframes_cancellable, keyframe_loaded_cb,
                               g_object_ref (self->first_picture));
-      inb_texture_load_async (last, KEYFRAME_SIZE, self->cancellable, keyframe_loaded_cb,
+      inb_texture_load_async (last, KEYFRAME_SIZE, self->keyframes_cancellable, keyframe_loaded_cb,
                               g_object_ref (self->last_picture));
     }
 }
@@ -600,6 +609,9 @@ inb_take_details_set_entry (InbTakeDetails *self,
       if (self->cancellable != NULL)
         g_cancellable_cancel (self->cancellable);
       g_clear_object (&self->cancellable);
+      if (self->keyframes_cancellable != NULL)
+        g_cancellable_cancel (self->keyframes_cancellable);
+      g_clear_object (&self->keyframes_cancellable);
       gtk_picture_set_paintable (self->first_picture, NULL);
       gtk_picture_set_paintable (self->last_picture, NULL);
       return;
