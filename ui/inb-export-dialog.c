@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "inb-a11y.h"
 #include "inb-export-dialog.h"
 #include "inb-exporter.h"
 #include "inb-fidelity.h"
@@ -532,6 +533,7 @@ inb_export_dialog_init (InbExportDialog *self)
   g_autoptr(GtkStringList) formats = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  inb_a11y_tidy (GTK_WIDGET (self));
 
   for (guint i = 0; i < INB_EXPORT_N_FORMATS; i++)
     gtk_string_list_append (formats, inb_export_format_get_title (i));

@@ -31,6 +31,7 @@
 
 #include <string.h>
 
+#include "inb-a11y.h"
 #include "inb-param-panel.h"
 
 typedef struct
@@ -464,6 +465,7 @@ make_row (InbParamPanel      *self,
       adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
       pr->widget = make_spin (self, spec);
       adw_action_row_add_suffix (ADW_ACTION_ROW (pr->row), pr->widget);
+      inb_a11y_describe_by_subtitle (ADW_ACTION_ROW (pr->row), pr->widget);
 
       if (g_strcmp0 (spec->widget, "seed") == 0)
         {
@@ -494,10 +496,16 @@ make_row (InbParamPanel      *self,
           adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->extra_row), _("Draw a new seed for every take"));
           adw_action_row_add_suffix (ADW_ACTION_ROW (pr->extra_row), random);
           adw_action_row_set_activatable_widget (ADW_ACTION_ROW (pr->extra_row), random);
+          /* Its row's title names it; its own label only said it twice */
+          gtk_accessible_reset_property (GTK_ACCESSIBLE (random), GTK_ACCESSIBLE_PROPERTY_LABEL);
           self->random_toggle = GTK_SWITCH (random);
         }
       else
-        adw_action_row_set_activatable_widget (ADW_ACTION_ROW (pr->row), pr->widget);
+        {
+          /* The row's title ("Duration (s)") labels it: not its own too */
+          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (pr->row), pr->widget);
+          gtk_accessible_reset_property (GTK_ACCESSIBLE (pr->widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+        }
     }
   else if (spec->type == INB_PARAM_BOOLEAN)
     {
@@ -506,11 +514,10 @@ make_row (InbParamPanel      *self,
       adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
       pr->widget = gtk_switch_new ();
       gtk_widget_set_valign (pr->widget, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (pr->widget),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                      -1);
       adw_action_row_add_suffix (ADW_ACTION_ROW (pr->row), pr->widget);
+      /* The row's title labels it (one name, said once) */
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (pr->row), pr->widget);
+      inb_a11y_describe_by_subtitle (ADW_ACTION_ROW (pr->row), pr->widget);
       g_signal_connect_object (pr->widget, "notify::active", G_CALLBACK (inb_param_panel_changed), self, G_CONNECT_SWAPPED);
     }
   else if (spec->enum_values != NULL)
@@ -532,6 +539,7 @@ make_row (InbParamPanel      *self,
         adw_combo_row_set_factory (ADW_COMBO_ROW (pr->row), shown);
         adw_combo_row_set_list_factory (ADW_COMBO_ROW (pr->row), list);
       }
+      inb_a11y_name_lists (pr->row, title);
       pr->widget = pr->row;
       g_signal_connect_object (pr->row, "notify::selected", G_CALLBACK (inb_param_panel_changed), self, G_CONNECT_SWAPPED);
     }

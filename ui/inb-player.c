@@ -25,6 +25,7 @@
 
 #include <adwaita.h>
 
+#include "inb-a11y.h"
 #include "inb-player.h"
 
 /* A still picture (the keyframe overlay) drawn at the size it is shown at:
@@ -1042,6 +1043,7 @@ inb_player_init (InbPlayer *self)
   self->playback = inb_playback_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  inb_a11y_name_menu_button (self->speed_button, _("Speed"));
 
   gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->playback));
 

@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inb-a11y.h"
 #include "inb-fidelity.h"
 #include "inb-json.h"
 #include "inb-param-panel.h"
@@ -331,8 +332,11 @@ add_run (InbTakeDetails *self)
       /* Translators: a date and time, as g_date_time_format() takes it */
       g_autofree char *text = local != NULL ? g_date_time_format (local, _("%e %B %Y, %H:%M:%S")) : NULL;
 
+      /* %e pads a one-digit day with a figure space (U+2007), which
+       * g_strstrip() leaves and a screen reader reads */
       if (text != NULL)
-        add_row (self, group, "created", _("Made"), g_strstrip (text));
+        add_row (self, group, "created", _("Made"),
+                 g_strstrip (g_str_has_prefix (text, "\u2007") ? text + sizeof ("\u2007") - 1 : text));
     }
 
   members = timings != NULL ? json_object_get_members (timings) : NULL;
@@ -790,6 +794,8 @@ static void
 inb_take_details_init (InbTakeDetails *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  inb_a11y_name_menu_button (GTK_MENU_BUTTON (self->variations_button),
+                             gtk_menu_button_get_label (GTK_MENU_BUTTON (self->variations_button)));
 
   self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->group_size = 1;

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "inb-resume.h"
+#include "inb-a11y.h"
 #include "inb-window-private.h"
 /* @format: a plural form from g_dngettext() with one %u for @count */
 static void
@@ -39,6 +40,7 @@ add_resume_toast (InbWindow  *self,
       adw_toast_set_action_name (toast, "win.resume-details");
     }
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  inb_a11y_name_toasts (self->toast_overlay);
 }
 
 /**

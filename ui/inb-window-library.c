@@ -23,6 +23,7 @@
 #include "inb-json.h"
 #include "inb-take.h"
 #include "inb-texture-loader.h"
+#include "inb-a11y.h"
 #include "inb-window-private.h"
 
 static InbTakeEntry *
@@ -1095,6 +1096,7 @@ trashed_cb (GObject      *object,
   g_signal_connect_data (toast, "dismissed", G_CALLBACK (undo_dismissed_cb), d,
                          (GClosureNotify) (void (*) (void)) deleted_free, 0);
   adw_toast_overlay_add_toast (d->self->toast_overlay, toast);
+  inb_a11y_name_toasts (d->self->toast_overlay);
 }
 
 static void
@@ -1193,6 +1195,7 @@ metadata_read_cb (GObject      *object,
       adw_toast_set_action_name (toast, "win.drop-keyframes");
     }
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  inb_a11y_name_toasts (self->toast_overlay);
 }
 
 static gboolean
@@ -1326,6 +1329,7 @@ inb_window_report_library (InbWindow              *self,
   adw_toast_set_button_label (toast, _("_Details"));
   adw_toast_set_action_name (toast, "win.library-details");
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  inb_a11y_name_toasts (self->toast_overlay);
 }
 
 const char *

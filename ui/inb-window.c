@@ -32,6 +32,7 @@
 #include <glib/gi18n.h>
 
 #include "inb-resources.h"
+#include "inb-a11y.h"
 #include "inb-application.h"
 #include "inb-preferences-window.h"
 #include "inb-resume.h"
@@ -77,6 +78,8 @@ inb_window_add_toast (InbWindow *self,
   g_return_if_fail (ADW_IS_TOAST (toast));
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+
+  inb_a11y_name_toasts (self->toast_overlay);
 }
 
 void
@@ -87,6 +90,7 @@ _inb_window_toast (InbWindow  *self,
 
   adw_toast_set_timeout (toast, 4);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  inb_a11y_name_toasts (self->toast_overlay);
 }
 
 InbKeyframeSlot *
@@ -1101,6 +1105,21 @@ inb_window_init (InbWindow *self)
   self->keyless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume-details", FALSE);
 
+  /* Names that a screen reader reads once (inb-a11y.c) */
+  inb_a11y_tidy (GTK_WIDGET (self));
+  inb_a11y_name_drop_down (self->model_dropdown, _("Backend and Model"));
+  /* A prompt the model does not use is insensitive, and Tab stops on its
+   * scrolled window instead: named as the prompt, not "scroll pane" */
+  if (GTK_IS_SCROLLED_WINDOW (gtk_widget_get_parent (GTK_WIDGET (self->prompt_view))))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (GTK_WIDGET (self->prompt_view))),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Prompt"), -1);
+  if (GTK_IS_SCROLLED_WINDOW (gtk_widget_get_parent (GTK_WIDGET (self->negative_view))))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (GTK_WIDGET (self->negative_view))),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Negative Prompt"), -1);
+  /* The handle between them moves with F8 and the arrow keys */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->center_paned), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Player and Take Details"), -1);
+
   /* Ctrl+Enter generates even from inside a prompt, which would
    * otherwise take the key for a new line. */
   shortcuts = gtk_shortcut_controller_new ();
@@ -1136,9 +1155,7 @@ inb_window_init (InbWindow *self)
   gtk_box_append (GTK_BOX (self->fit_box), GTK_WIDGET (self->framing_picture));
   gtk_box_append (GTK_BOX (self->fit_box), GTK_WIDGET (self->fit_dropdown));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->fit_dropdown), _("How the last keyframe is framed"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->fit_dropdown),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Fit"),
-                                  -1);
+  inb_a11y_name_drop_down (self->fit_dropdown, _("Fit"));
   g_signal_connect_object (self->fit_dropdown, "notify::selected",
                            G_CALLBACK (_inb_window_fit_selected_cb), self, G_CONNECT_SWAPPED);
 
