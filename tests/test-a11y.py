@@ -12,7 +12,7 @@ the clipboard, Generate pressed, the built-in engine), the player's play
 button.
 
 With the clip there, it finds the rest of the main flow by role and name
-(step, the frame slider, speed, loop, fullscreen, Export, swap, the
+(step, the frame slider, speed, repeat, fullscreen, Export, swap, the
 negative prompt, the parameters, the sidebar and library toggles), and
 checks every control in the window (GTK 4.8 does not say which are on
 screen, so a closed popover's list counts; a scroll pane is a container):
@@ -419,7 +419,7 @@ def run(proc, samples, tap, home):
         ('push button', 'Next Frame', 'step forward'),
         ('slider', 'Frame', 'the frame slider'),
         (None, 'Speed', 'the playback speed'),
-        ('push button', 'Loop', 'the loop toggle'),
+        ('push button', 'Repeat', 'the repeat toggle'),
         ('push button', 'Fullscreen', 'fullscreen'),
         ('push button', 'Export…', 'the take\'s Export button'),
         ('push button', 'Swap Keyframes', 'swap keyframes'),
@@ -435,8 +435,8 @@ def run(proc, samples, tap, home):
         else:
             look_for(nodes, role, name, what)
     # GTK 4.8 shows a toggle button as a push button that says it is pressed
-    loop = by_role_and_name(nodes, 'push button', 'Loop')
-    tap.check(loop is not None and loop.pressed, 'the loop toggle says it is pressed (the player loops by default)')
+    repeat = by_role_and_name(nodes, 'push button', 'Repeat')
+    tap.check(repeat is not None and repeat.pressed, 'the repeat toggle says it is pressed (the player repeats by default)')
 
     # Everything a user operates, as a screen reader reads it.
     controls = [n for n in nodes if n.is_control]
