@@ -510,7 +510,7 @@ test_select_plays (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (inb_take_row_get_fidelity (row))));
   g_assert_cmpstr (gtk_label_get_label (inb_take_row_get_fidelity (row)), ==, "Colour drift");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (inb_take_row_get_fidelity (row)), "drift"));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (inb_take_row_get_fidelity (row))), "ΔE 4.5"));
+  g_assert_nonnull (strstr (inb_take_row_get_tip (row, inb_take_row_get_fidelity (row)), "ΔE 4.5"));
 
   /* Nothing chosen: nothing detailed */
   inb_library_panel_select (panel_of (f), NULL);

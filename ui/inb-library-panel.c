@@ -8,7 +8,15 @@
  * first, then by date) → GtkSingleSelection → GtkListView. The list view
  * makes rows only for what is shown, and each row decodes its thumbnail
  * through one small cache, so the panel costs the same with five takes or
- * five thousand.
+ * five thousand. GTK 4.8's list view keeps up to 200 rows bound, most of
+ * them out of sight: after each bind, scroll or resize the panel looks
+ * which rows are in view and only those decode their thumbnails.
+ *
+ * Making those 200 rows at once took ~330 ms of the main thread when
+ * 5,000 takes arrived (tests/bench/library/gaps.sh): between the sorted
+ * list and the selection a GtkSliceListModel lets the takes in a few rows
+ * at a time, from an idle at low priority, until every row the view
+ * keeps exists; then it lets everything through.
  */
 #define G_LOG_DOMAIN "inb-library-panel"
 
@@ -25,6 +33,10 @@
 /* Decoded at this size: the row shows 104 × 58 at up to twice the scale */
 #define THUMBNAIL_SIZE  224
 #define AGE_TICK_S      30
+/* Rows made per step while a long list comes in, and how many GTK 4.8's
+ * list view keeps (GTK_LIST_VIEW_MAX_LIST_ITEMS, 200) with some margin */
+#define GROW_STEP       6
+#define GROW_UNTIL      256
 
 struct _InbLibraryPanel
 {
@@ -38,6 +50,7 @@ struct _InbLibraryPanel
   GtkCustomSorter    *sorter;
   GtkFilterListModel *filtered;
   GtkSortListModel   *sorted;
+  GtkSliceListModel  *slice;
   GtkSingleSelection *selection;
   GHashTable         *bound;        /* InbTakeRow → its GtkListItem */
   GHashTable         *groups;       /* group → GPtrArray of InbTakeEntry (the library's), oldest first */
@@ -48,6 +61,8 @@ struct _InbLibraryPanel
   gboolean            oldest_first;
   guint               tick_id;
   guint               groups_id;
+  guint               in_view_id;
+  guint               grow_id;
 
   /* Template Widgets */
   GtkSearchEntry     *search_entry;
@@ -163,6 +178,51 @@ sort_func (gconstpointer a,
     order = -g_strcmp0 (inb_take_entry_get_id (ea), inb_take_entry_get_id (eb));
 
   return self->oldest_first ? -order : order;
+}
+
+static void schedule_in_view (InbLibraryPanel *self);
+
+static gboolean
+grow_cb (gpointer user_data)
+{
+  InbLibraryPanel *self = user_data;
+  guint size = gtk_slice_list_model_get_size (self->slice);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+
+  if (size >= GROW_UNTIL || size >= n)
+    {
+      self->grow_id = 0;
+      gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
+      return G_SOURCE_REMOVE;
+    }
+
+  gtk_slice_list_model_set_size (self->slice, size + GROW_STEP);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Every take shown at once (one to select may be far down) */
+static void
+grow_all (InbLibraryPanel *self)
+{
+  g_clear_handle_id (&self->grow_id, g_source_remove);
+  if (self->slice != NULL)
+    gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
+}
+
+static void
+sorted_changed_cb (InbLibraryPanel *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+
+  /* Nothing shown: the next takes to come in do so a few at a time (the
+   * slice holds none, so shrinking it changes nothing shown) */
+  if (n == 0)
+    {
+      g_clear_handle_id (&self->grow_id, g_source_remove);
+      gtk_slice_list_model_set_size (self->slice, GROW_STEP);
+    }
+  else if (gtk_slice_list_model_get_size (self->slice) != G_MAXUINT && self->grow_id == 0)
+    self->grow_id = g_idle_add_full (G_PRIORITY_LOW, grow_cb, self, NULL);
 }
 
 static void
@@ -405,6 +465,14 @@ inb_library_panel_count_group (InbLibraryPanel *self,
     return 1;
 
   members = g_hash_table_lookup (self->groups, inb_take_entry_get_group (entry));
+  if (members == NULL || !g_ptr_array_find (members, entry, NULL))
+    {
+      /* Its group came after the last count (a take records its group
+       * once made): counted again now */
+      g_clear_handle_id (&self->groups_id, g_source_remove);
+      rebuild_groups_cb (self);
+      members = g_hash_table_lookup (self->groups, inb_take_entry_get_group (entry));
+    }
   return members != NULL ? MAX (members->len, 1) : 1;
 }
 
@@ -477,6 +545,49 @@ row_menu_requested_cb (InbTakeRow      *row,
     gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (item));
 }
 
+/* Rows in view ---------------------------------------------------------------- */
+
+static gboolean
+in_view_cb (gpointer user_data)
+{
+  InbLibraryPanel *self = user_data;
+  int height = gtk_widget_get_height (GTK_WIDGET (self->list_view));
+  gboolean unallocated = FALSE;
+  GHashTableIter iter;
+  gpointer row;
+
+  self->in_view_id = 0;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    {
+      graphene_rect_t bounds;
+      gboolean shown = FALSE;
+
+      if (gtk_widget_get_mapped (row) && gtk_widget_get_width (row) == 0)
+        unallocated = TRUE;   /* bound since the last layout */
+      else if (gtk_widget_get_mapped (row) && height > 0 &&
+               gtk_widget_compute_bounds (row, GTK_WIDGET (self->list_view), &bounds))
+        shown = bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < height;
+      inb_take_row_set_in_view (row, shown);
+    }
+
+  /* Looked at again once laid out */
+  if (unallocated)
+    schedule_in_view (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* After the layout that follows a bind, a scroll or a resize, and only once
+ * for many of them */
+static void
+schedule_in_view (InbLibraryPanel *self)
+{
+  if (self->in_view_id == 0)
+    self->in_view_id = g_timeout_add_full (G_PRIORITY_LOW, 30, in_view_cb, self, NULL);
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
@@ -499,6 +610,7 @@ bind_cb (GtkSignalListItemFactory *factory,
   inb_take_row_set_entry (row, gtk_list_item_get_item (item));
   set_row_group (self, row);
   g_hash_table_insert (self->bound, row, item);
+  schedule_in_view (self);
 }
 
 static void
@@ -592,6 +704,8 @@ inb_library_panel_select (InbLibraryPanel *self,
   if (position == GTK_INVALID_LIST_POSITION)
     return;
 
+  if (position >= gtk_slice_list_model_get_size (self->slice))
+    grow_all (self);
   gtk_single_selection_set_selected (self->selection, position);
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
 }
@@ -636,8 +750,11 @@ fill_dropdowns (InbLibraryPanel *self)
 static void
 queue_job_finished_cb (InbLibraryPanel *self)
 {
-  /* A take that ended leaves the top, and may leave a state filter */
+  /* A take that ended leaves the top, and may leave a state filter; its
+   * group (variations) is in its record by now */
   inb_library_panel_refilter (self);
+  if (self->groups_id == 0)
+    self->groups_id = g_idle_add (rebuild_groups_cb, self);
 }
 
 void
@@ -645,6 +762,7 @@ inb_library_panel_set_session (InbLibraryPanel *self,
                                InbSession      *session)
 {
   g_autoptr(GtkListItemFactory) factory = NULL;
+  GtkAdjustment *vadjustment;
 
   g_return_if_fail (INB_IS_LIBRARY_PANEL (self));
   g_return_if_fail (INB_IS_SESSION (session));
@@ -661,7 +779,9 @@ inb_library_panel_set_session (InbLibraryPanel *self,
                                               g_object_ref (GTK_FILTER (self->filter)));
   self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)),
                                           g_object_ref (GTK_SORTER (self->sorter)));
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sorted)));
+  /* Empty for now: the takes come in a few rows at a time */
+  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->sorted)), 0, GROW_STEP);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slice)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_object (self->selection, "notify::selected-item",
@@ -673,9 +793,17 @@ inb_library_panel_set_session (InbLibraryPanel *self,
   g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_cb), self, 0);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  if (vadjustment != NULL)
+    {
+      g_signal_connect_object (vadjustment, "value-changed", G_CALLBACK (schedule_in_view), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (vadjustment, "changed", G_CALLBACK (schedule_in_view), self, G_CONNECT_SWAPPED);
+    }
+  g_signal_connect_object (self->list_view, "map", G_CALLBACK (schedule_in_view), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->library, "items-changed", G_CALLBACK (library_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->library, "notify::loaded", G_CALLBACK (library_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (sorted_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (update_view), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (inb_session_get_queue (session), "job-finished",
                            G_CALLBACK (queue_job_finished_cb), self, G_CONNECT_SWAPPED);
@@ -745,6 +873,8 @@ inb_library_panel_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->groups_id, g_source_remove);
+  g_clear_handle_id (&self->in_view_id, g_source_remove);
+  g_clear_handle_id (&self->grow_id, g_source_remove);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (inb_session_get_queue (self->session), self);
   if (self->list_view != NULL)
@@ -754,6 +884,7 @@ inb_library_panel_dispose (GObject *object)
   G_OBJECT_CLASS (inb_library_panel_parent_class)->dispose (object);
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->slice);
   g_clear_object (&self->sorted);
   g_clear_object (&self->filtered);
   g_clear_object (&self->sorter);

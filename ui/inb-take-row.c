@@ -5,7 +5,13 @@
  *
  * A GtkListView makes a dozen of these and binds them to the takes being
  * shown: everything here follows the bound InbTakeEntry's notifications,
- * and the thumbnail is asked for when bound and cancelled when unbound.
+ * and the thumbnail is asked for when the panel says the row is in view
+ * (GtkListView keeps up to 200 rows bound, most of them out of sight) and
+ * cancelled when it leaves the view or is unbound.
+ *
+ * The labels' tooltips are answered on "query-tooltip" from the texts kept
+ * here: gtk_widget_set_tooltip_text() asks the display where the pointer
+ * is (an X round trip) every time, and a bind set six of them.
  */
 #define G_LOG_DOMAIN "inb-take-row"
 
@@ -16,6 +22,16 @@
 #include "inb-resources.h"
 #include "inb-take-format.h"
 #include "inb-take-row.h"
+
+/* The labels whose tooltips are answered on demand */
+enum {
+  TIP_TITLE,
+  TIP_PROMPT,
+  TIP_STATUS,
+  TIP_FIDELITY,
+  TIP_META,
+  N_TIPS
+};
 
 struct _InbTakeRow
 {
@@ -31,6 +47,8 @@ struct _InbTakeRow
   guint              group_index;
   guint              group_count;
   gboolean           updating;
+  gboolean           in_view;         /* the panel shows it: decode */
+  char              *tips[N_TIPS];
 
   /* Template Widgets */
   GtkImage          *placeholder;
@@ -124,24 +142,69 @@ load_thumbnail (InbTakeRow *self)
   if (g_strcmp0 (path, self->thumbnail_for) == 0)
     return;   /* shown, or on its way */
 
-  cancel_thumbnail (self);
-  g_free (self->thumbnail_for);
-  self->thumbnail_for = g_strdup (path);
-
+  /* One decoded already is shown at once, in view or not */
   kept = inb_thumbnail_cache_lookup (self->cache, path);
   if (kept != NULL)
     {
+      cancel_thumbnail (self);
+      g_free (self->thumbnail_for);
+      self->thumbnail_for = g_strdup (path);
       show_thumbnail (self, kept);
       return;
     }
 
+  cancel_thumbnail (self);
+  g_clear_pointer (&self->thumbnail_for, g_free);
   show_thumbnail (self, NULL);
+  if (!self->in_view)
+    return;   /* decoded when it comes into view */
+
+  self->thumbnail_for = g_strdup (path);
   self->thumbnail_cancellable = g_cancellable_new ();
   inb_thumbnail_cache_load_async (self->cache, path, self->thumbnail_cancellable,
                                   thumbnail_loaded_cb, g_object_ref (self));
 }
 
 /* What it says ------------------------------------------------------------- */
+
+static void
+set_tip (InbTakeRow *self,
+         guint       tip,
+         const char *text)
+{
+  g_free (self->tips[tip]);
+  self->tips[tip] = text != NULL && *text != '\0' ? g_strdup (text) : NULL;
+}
+
+static GtkWidget *
+tip_widget (InbTakeRow *self,
+            guint       tip)
+{
+  GtkLabel *labels[N_TIPS] = { self->title_label, self->prompt_label, self->status_label,
+                               self->fidelity_badge, self->meta_label };
+
+  return GTK_WIDGET (labels[tip]);
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  InbTakeRow *self)
+{
+  for (guint i = 0; i < N_TIPS; i++)
+    if (tip_widget (self, i) == widget)
+      {
+        if (self->tips[i] == NULL)
+          return FALSE;
+        gtk_tooltip_set_text (tooltip, self->tips[i]);
+        return TRUE;
+      }
+
+  return FALSE;
+}
 
 static gboolean
 tick_cb (gpointer user_data)
@@ -200,6 +263,7 @@ inb_take_row_update (InbTakeRow *self)
   const char *prompt;
   const char *note;
   const char *state_class;
+  const char *star_tip;
   gboolean active;
   gboolean failed;
 
@@ -210,12 +274,12 @@ inb_take_row_update (InbTakeRow *self)
 
   title = inb_take_entry_dup_display_title (self->entry);
   gtk_label_set_label (self->title_label, title);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), inb_take_entry_get_dir (self->entry));
+  set_tip (self, TIP_TITLE, inb_take_entry_get_dir (self->entry));
 
   prompt = inb_take_entry_get_prompt (self->entry);
   note = inb_take_entry_get_note (self->entry);
   gtk_label_set_label (self->prompt_label, prompt != NULL ? prompt : _("No prompt"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->prompt_label), note != NULL ? note : prompt);
+  set_tip (self, TIP_PROMPT, note != NULL ? note : prompt);
   if (prompt == NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->prompt_label), "dim-label");
   else
@@ -234,7 +298,7 @@ inb_take_row_update (InbTakeRow *self)
   status = inb_take_format_status (self->entry);
   gtk_label_set_label (self->status_label, status);
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), *status != '\0');
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), *status != '\0' ? status : NULL);
+  set_tip (self, TIP_STATUS, *status != '\0' ? status : NULL);
   if (failed)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
   else
@@ -249,7 +313,7 @@ inb_take_row_update (InbTakeRow *self)
   if (fidelity != NULL)
     {
       gtk_label_set_label (self->fidelity_badge, fidelity);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->fidelity_badge), fidelity_tip);
+      set_tip (self, TIP_FIDELITY, fidelity_tip);
       if (inb_take_entry_get_drift (self->entry))
         {
           gtk_widget_add_css_class (GTK_WIDGET (self->fidelity_badge), "drift");
@@ -270,7 +334,7 @@ inb_take_row_update (InbTakeRow *self)
   else
     meta = g_steal_pointer (&backend);
   gtk_label_set_label (self->meta_label, meta);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->meta_label), meta);
+  set_tip (self, TIP_META, meta);
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress), active);
   if (active)
@@ -298,8 +362,10 @@ inb_take_row_update (InbTakeRow *self)
   gtk_toggle_button_set_active (self->star_button, inb_take_entry_get_starred (self->entry));
   gtk_button_set_icon_name (GTK_BUTTON (self->star_button),
                             inb_take_entry_get_starred (self->entry) ? "starred-symbolic" : "non-starred-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star_button),
-                               inb_take_entry_get_starred (self->entry) ? _("Unstar") : _("Star"));
+  star_tip = inb_take_entry_get_starred (self->entry) ? _("Unstar") : _("Star");
+  /* Set only when it changes (each set asks the display where the pointer is) */
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->star_button)), star_tip) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->star_button), star_tip);
   gtk_widget_set_sensitive (GTK_WIDGET (self->star_button),
                             inb_take_entry_get_condition (self->entry) == INB_TAKE_CONDITION_OK);
 
@@ -344,6 +410,7 @@ inb_take_row_set_entry (InbTakeRow   *self,
 
   if (self->entry != NULL)
     g_signal_handlers_disconnect_by_data (self->entry, self);
+  self->in_view = FALSE;
   cancel_thumbnail (self);
   g_clear_pointer (&self->thumbnail_for, g_free);
   g_clear_handle_id (&self->tick_id, g_source_remove);
@@ -472,6 +539,8 @@ inb_take_row_dispose (GObject *object)
   InbTakeRow *self = INB_TAKE_ROW (object);
 
   inb_take_row_set_entry (self, NULL);
+  for (guint i = 0; i < N_TIPS; i++)
+    g_clear_pointer (&self->tips[i], g_free);
   g_clear_object (&self->cache);
   g_clear_object (&self->menu);
   g_clear_object (&self->session);
@@ -524,6 +593,12 @@ inb_take_row_init (InbTakeRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_cb, self, NULL);
+
+  for (guint i = 0; i < N_TIPS; i++)
+    {
+      gtk_widget_set_has_tooltip (tip_widget (self, i), TRUE);
+      g_signal_connect_object (tip_widget (self, i), "query-tooltip", G_CALLBACK (query_tooltip_cb), self, 0);
+    }
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
@@ -600,4 +675,51 @@ inb_take_row_has_thumbnail (InbTakeRow *self)
 {
   g_return_val_if_fail (INB_IS_TAKE_ROW (self), FALSE);
   return gtk_picture_get_paintable (self->thumbnail) != NULL;
+}
+
+/* The panel says whether the row is in view: only then is its thumbnail
+ * decoded (one decoded before is shown either way). Leaving the view
+ * cancels a decode on its way. */
+void
+inb_take_row_set_in_view (InbTakeRow *self,
+                          gboolean    in_view)
+{
+  g_return_if_fail (INB_IS_TAKE_ROW (self));
+
+  in_view = !!in_view;
+  if (self->in_view == in_view)
+    return;
+
+  self->in_view = in_view;
+  if (self->entry == NULL)
+    return;
+
+  if (in_view)
+    load_thumbnail (self);
+  else if (self->thumbnail_cancellable != NULL)
+    {
+      cancel_thumbnail (self);
+      g_clear_pointer (&self->thumbnail_for, g_free);
+    }
+}
+
+gboolean
+inb_take_row_get_in_view (InbTakeRow *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ROW (self), FALSE);
+  return self->in_view;
+}
+
+/* The tooltip @label would show (one of the row's labels) */
+const char *
+inb_take_row_get_tip (InbTakeRow *self,
+                      GtkLabel   *label)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ROW (self), NULL);
+
+  for (guint i = 0; i < N_TIPS; i++)
+    if (tip_widget (self, i) == GTK_WIDGET (label))
+      return self->tips[i];
+
+  return NULL;
 }
