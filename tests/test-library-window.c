@@ -30,6 +30,7 @@
 #include <adwaita.h>
 
 #include "inb-application.h"
+#include "inb-exporter.h"
 #include "inb-fidelity.h"
 #include "inb-take.h"
 #include "inb-take-row.h"
@@ -81,6 +82,7 @@ typedef struct
   double      shift;          /* fidelity: the larger ΔE; 0: not measured */
   gint64      seed;
   guint       number;
+  gint64      cost;           /* what the service reported; 0: nothing */
 } TakeSpec;
 
 static void
@@ -174,6 +176,11 @@ write_take (const char     *takes_dir,
       json_object_set_double_member (result, "fps", 16);
       if (spec->rewritten != NULL)
         json_object_set_string_member (service, "actual_prompt", spec->rewritten);
+      if (spec->cost > 0)
+        {
+          json_object_set_int_member (service, "cost", spec->cost);
+          json_object_set_int_member (service, "inference_ms", 31400);
+        }
       json_object_set_object_member (result, "backend", service);
       json_object_set_object_member (take, "result", result);
 
@@ -467,13 +474,21 @@ details_loaded (Fixture       *f,
   return inb_take_details_get_loaded (inb_window_get_take_details (f->window));
 }
 
+static gboolean
+keyframes_shown (Fixture       *f,
+                 gconstpointer  data)
+{
+  return inb_take_details_get_keyframes_shown (inb_window_get_take_details (f->window));
+}
+
 static void
 test_select_plays (Fixture       *f,
                    gconstpointer  data)
 {
   const TakeSpec spec = { .id = "20260103-100000-000001", .minutes_ago = 3, .backend = WS_BACKEND, .model = WS_MODEL,
                           .prompt = "the balloon drifts", .negative = "blurry", .seed = 1234, .shift = 4.5,
-                          .rewritten = "A red balloon drifts slowly over green hills, golden hour", .number = 1 };
+                          .rewritten = "A red balloon drifts slowly over green hills, golden hour", .number = 1,
+                          .cost = 12 };
   g_autofree char *dir = write_take (f->takes_dir, &spec);
   g_autofree char *clip = g_build_filename (dir, "clip.mp4", NULL);
   InbTakeDetails *details;
@@ -500,6 +515,16 @@ test_select_plays (Fixture       *f,
   g_assert_cmpstr (inb_take_details_get_shown (details, "num_inference_steps"), ==, "20");
   g_assert_cmpstr (inb_take_details_get_shown (details, "guidance_scale"), ==, "7.5");
   g_assert_nonnull (inb_take_details_get_shown (details, "backend"));
+  g_assert_nonnull (strstr (inb_take_details_get_shown (details, "backend"), "WaveSpeed"));
+  g_assert_nonnull (inb_take_details_get_shown (details, "size"));
+  g_assert_nonnull (inb_take_details_get_shown (details, "duration"));
+  /* Timings and what the service reported it cost */
+  g_assert_nonnull (inb_take_details_get_shown (details, "total"));
+  g_assert_cmpstr (inb_take_details_get_shown (details, "total"), ==, "0:43");
+  g_assert_cmpstr (inb_take_details_get_shown (details, "cost"), ==, "12");
+  g_assert_cmpstr (inb_take_details_get_shown (details, "inference"), ==, "0:31");
+  /* The keyframes as sent */
+  g_assert_true (wait_until (f, keyframes_shown, NULL, 20));
   g_assert_nonnull (inb_take_details_get_shown (details, "fidelity-last"));
   g_assert_nonnull (strstr (inb_take_details_get_shown (details, "fidelity-last"), "ΔE 4.5"));
 
@@ -947,6 +972,683 @@ test_cli_take_appears (Fixture       *f,
   g_free (w.found);
 }
 
+/* Order ------------------------------------------------------------------------------------- */
+
+static void
+test_sort (Fixture       *f,
+           gconstpointer  data)
+{
+  const TakeSpec specs[] = {
+    { .id = "20260108-100000-000001", .minutes_ago = 300, .prompt = "oldest", .number = 1 },
+    { .id = "20260108-100000-000002", .minutes_ago = 200, .prompt = "middle", .number = 2 },
+    { .id = "20260108-100000-000003", .minutes_ago = 100, .prompt = "newest", .number = 3 },
+  };
+  GListModel *shown;
+
+  /* Written in no particular order */
+  g_free (write_take (f->takes_dir, &specs[1]));
+  g_free (write_take (f->takes_dir, &specs[2]));
+  g_free (write_take (f->takes_dir, &specs[0]));
+  open_window (f, 1100, 760);
+  shown = inb_library_panel_get_shown (panel_of (f));
+
+  for (guint k = 0; k < 2; k++)
+    {
+      for (guint i = 0; i < 3; i++)
+        {
+          g_autoptr(InbTakeEntry) entry = g_list_model_get_item (shown, i);
+          guint expected = k == 0 ? 2 - i : i;
+
+          g_assert_cmpstr (inb_take_entry_get_id (entry), ==, specs[expected].id);
+        }
+      inb_library_panel_set_oldest_first (panel_of (f), TRUE);
+    }
+}
+
+/* Star, title and note, from the take's menu ----------------------------------------------------- */
+
+static gboolean
+menu_has_action (GMenuModel *menu,
+                 const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action))
+        return TRUE;
+      if (section != NULL && menu_has_action (section, action))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static AdwMessageDialog *
+find_dialog (Fixture *f)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          gtk_window_get_transient_for (GTK_WINDOW (window)) == GTK_WINDOW (f->window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+dialog_shown (Fixture       *f,
+              gconstpointer  data)
+{
+  return find_dialog (f) != NULL;
+}
+
+static gboolean
+dialog_gone (Fixture       *f,
+             gconstpointer  data)
+{
+  return find_dialog (f) == NULL;
+}
+
+typedef struct
+{
+  const char *id;
+  const char *member;
+  const char *value;     /* NULL: the boolean TRUE; "": absent or false */
+} Recorded;
+
+static gboolean
+recorded (Fixture       *f,
+          gconstpointer  data)
+{
+  const Recorded *r = data;
+  g_autofree char *dir = g_build_filename (f->takes_dir, r->id, NULL);
+  g_autoptr(JsonObject) manifest = inb_take_read_manifest (dir, NULL);
+  JsonNode *node;
+
+  InbTakeEntry *entry = lookup (f, r->id);
+  const char *listed = NULL;
+
+  if (manifest == NULL || entry == NULL)
+    return FALSE;
+
+  /* The list says the same as the file */
+  if (g_str_equal (r->member, "starred"))
+    {
+      if (inb_take_entry_get_starred (entry) != (r->value == NULL))
+        return FALSE;
+    }
+  else
+    {
+      listed = g_str_equal (r->member, "title") ? inb_take_entry_get_title (entry) : inb_take_entry_get_note (entry);
+      if (g_strcmp0 (listed, r->value) != 0)
+        return FALSE;
+    }
+
+  node = json_object_get_member (manifest, r->member);
+  if (r->value == NULL)
+    return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
+           json_node_get_boolean (node);
+  if (*r->value == '\0')
+    return node == NULL || JSON_NODE_HOLDS_NULL (node) ||
+           (json_node_get_value_type (node) == G_TYPE_BOOLEAN && !json_node_get_boolean (node));
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+         g_str_equal (json_node_get_string (node), r->value);
+}
+
+static void
+test_star_title_note (Fixture       *f,
+                      gconstpointer  data)
+{
+  const TakeSpec specs[] = {
+    { .id = "20260109-100000-000001", .minutes_ago = 30, .prompt = "the tide comes in", .number = 1 },
+    { .id = "20260109-100000-000002", .minutes_ago = 20, .prompt = "the tide goes out", .number = 2 },
+  };
+  const char *id = specs[0].id;
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/inb-take-menu.ui");
+  GMenuModel *menu = G_MENU_MODEL (gtk_builder_get_object (builder, "take_menu"));
+  const char *actions[] = { "take.star", "take.unstar", "take.rename", "take.note", "take.show-in-files",
+                            "take.delete", "take.reroll", "take.variations", "take.use-settings" };
+  AdwMessageDialog *dialog;
+  GtkWidget *editor;
+  Recorded starred = { id, "starred", NULL };
+  Recorded unstarred = { id, "starred", "" };
+  Recorded titled = { id, "title", "Opening shot" };
+  Recorded noted = { id, "note", "the client prefers the warmer ending" };
+
+  /* The take's menu offers them */
+  g_assert_nonnull (menu);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (!menu_has_action (menu, actions[i]))
+      g_error ("The take's menu has no %s", actions[i]);
+
+  for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
+    g_free (write_take (f->takes_dir, &specs[i]));
+  open_window (f, 1100, 760);
+  inb_library_panel_select (panel_of (f), lookup (f, id));
+
+  /* Star: kept in take.json, and the starred filter finds it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "take.star", NULL));
+  g_assert_true (wait_until (f, recorded, &starred, 10));
+  g_assert_true (inb_take_entry_get_starred (lookup (f, id)));
+  inb_library_panel_set_starred_only (panel_of (f), TRUE);
+  g_assert_cmpuint (n_shown (f), ==, 1);
+  g_assert_true (shows (f, id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "take.unstar", NULL));
+  g_assert_true (wait_until (f, recorded, &unstarred, 10));
+  g_assert_false (inb_take_entry_get_starred (lookup (f, id)));
+  inb_library_panel_set_starred_only (panel_of (f), FALSE);
+
+  /* Title, in its dialog */
+  inb_library_panel_select (panel_of (f), lookup (f, id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "take.rename", NULL));
+  g_assert_true (wait_until (f, dialog_shown, NULL, 10));
+  dialog = find_dialog (f);
+  editor = adw_message_dialog_get_extra_child (dialog);
+  g_assert_true (GTK_IS_ENTRY (editor));
+  gtk_editable_set_text (GTK_EDITABLE (editor), "  Opening shot ");
+  /* As its button does: the response, then closed */
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (wait_until (f, dialog_gone, NULL, 10));
+  g_assert_true (wait_until (f, recorded, &titled, 10));
+  g_assert_cmpstr (inb_take_entry_get_title (lookup (f, id)), ==, "Opening shot");
+  inb_library_panel_set_search (panel_of (f), "opening");
+  g_assert_cmpuint (n_shown (f), ==, 1);
+  g_assert_true (shows (f, id));
+  inb_library_panel_set_search (panel_of (f), NULL);
+
+  /* Note */
+  inb_library_panel_select (panel_of (f), lookup (f, id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "take.note", NULL));
+  g_assert_true (wait_until (f, dialog_shown, NULL, 10));
+  dialog = find_dialog (f);
+  editor = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (adw_message_dialog_get_extra_child (dialog)));
+  g_assert_true (GTK_IS_TEXT_VIEW (editor));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (editor)), noted.value, -1);
+  /* As its button does: the response, then closed */
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (wait_until (f, dialog_gone, NULL, 10));
+  g_assert_true (wait_until (f, recorded, &noted, 10));
+  g_assert_cmpstr (inb_take_entry_get_note (lookup (f, id)), ==, noted.value);
+  inb_library_panel_set_search (panel_of (f), "WARMER");
+  g_assert_cmpuint (n_shown (f), ==, 1);
+  g_assert_true (shows (f, id));
+  inb_library_panel_set_search (panel_of (f), NULL);
+
+  /* Cancel changes nothing */
+  inb_library_panel_select (panel_of (f), lookup (f, id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "take.rename", NULL));
+  g_assert_true (wait_until (f, dialog_shown, NULL, 10));
+  dialog = find_dialog (f);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Not this");
+  /* As its button does: the response, then closed */
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (wait_until (f, dialog_gone, NULL, 10));
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (recorded (f, &titled));
+}
+
+/* Show in Files ------------------------------------------------------------------------------ */
+
+/* A file manager on the test's own session bus: records what it was
+ * asked to show */
+static GPtrArray *shown_items;
+static guint file_manager_id;
+static guint file_manager_name;
+static char *opened_log;     /* the "default folder opener"'s record */
+
+static void
+file_manager_call_cb (GDBusConnection       *connection,
+                      const char            *sender,
+                      const char            *path,
+                      const char            *interface,
+                      const char            *method,
+                      GVariant              *parameters,
+                      GDBusMethodInvocation *invocation,
+                      gpointer               user_data)
+{
+  g_autofree const char **uris = NULL;
+  const char *startup_id;
+
+  g_assert_cmpstr (method, ==, "ShowItems");
+  g_variant_get (parameters, "(^a&s&s)", &uris, &startup_id);
+  for (guint i = 0; uris[i] != NULL; i++)
+    g_ptr_array_add (shown_items, g_strdup (uris[i]));
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+start_file_manager (void)
+{
+  static const char xml[] =
+    "<node><interface name='org.freedesktop.FileManager1'>"
+    "<method name='ShowItems'><arg type='as' direction='in'/><arg type='s' direction='in'/></method>"
+    "</interface></node>";
+  static const GDBusInterfaceVTable vtable = { file_manager_call_cb, NULL, NULL, { 0 } };
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (xml, NULL);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (bus);
+  file_manager_id = g_dbus_connection_register_object (bus, "/org/freedesktop/FileManager1", info->interfaces[0],
+                                                       &vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+  file_manager_name = g_bus_own_name_on_connection (bus, "org.freedesktop.FileManager1", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                                    NULL, NULL, NULL, NULL);
+}
+
+static void
+stop_file_manager (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+
+  g_clear_handle_id (&file_manager_name, g_bus_unown_name);
+  if (file_manager_id != 0)
+    g_dbus_connection_unregister_object (bus, file_manager_id);
+  file_manager_id = 0;
+}
+
+static gboolean
+name_owned (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                                           "org.freedesktop.DBus", "NameHasOwner",
+                                                           g_variant_new ("(s)", "org.freedesktop.FileManager1"),
+                                                           G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                                           NULL, NULL);
+  gboolean owned = FALSE;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned == GPOINTER_TO_INT (data);
+}
+
+static gboolean
+items_shown (Fixture       *f,
+             gconstpointer  data)
+{
+  return shown_items->len > 0;
+}
+
+static gboolean
+folder_opened (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (opened_log, &text, NULL, NULL) && strstr (text, data) != NULL;
+}
+
+static void
+test_show_in_files (Fixture       *f,
+                    gconstpointer  data)
+{
+  const TakeSpec done = { .id = "20260110-100000-000001", .minutes_ago = 30, .prompt = "show me", .number = 1 };
+  const TakeSpec failed = { .id = "20260110-100000-000002", .minutes_ago = 20, .state = "failed", .error = "No",
+                            .number = 2 };
+  g_autofree char *dir = write_take (f->takes_dir, &done);
+  g_autofree char *clip = g_build_filename (dir, "clip.mp4", NULL);
+  g_autofree char *failed_dir = write_take (f->takes_dir, &failed);
+  g_autoptr(GFile) clip_file = g_file_new_for_path (clip);
+  g_autofree char *clip_uri = g_file_get_uri (clip_file);
+
+  g_ptr_array_set_size (shown_items, 0);
+  start_file_manager ();
+  g_assert_true (wait_until (f, name_owned, GINT_TO_POINTER (TRUE), 10));
+  open_window (f, 1100, 760);
+
+  /* The file manager shows the clip, selected */
+  inb_library_panel_select (panel_of (f), lookup (f, done.id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "take.show-in-files", NULL));
+  g_assert_true (wait_until (f, items_shown, NULL, 10));
+  g_assert_cmpuint (shown_items->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (shown_items, 0), ==, clip_uri);
+
+  /* No file manager on the bus: the folder is opened instead (by the
+   * test's default handler for folders) */
+  stop_file_manager ();
+  g_assert_true (wait_until (f, name_owned, GINT_TO_POINTER (FALSE), 10));
+  g_ptr_array_set_size (shown_items, 0);
+  inb_library_panel_select (panel_of (f), lookup (f, failed.id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "take.show-in-files", NULL));
+  /* (as a path or a URI: GIO passes a local folder as a path) */
+  g_assert_true (wait_until (f, folder_opened, failed_dir, 20));
+  g_assert_cmpuint (shown_items->len, ==, 0);
+}
+
+/* Dragging a clip out ------------------------------------------------------------------------- */
+
+static GdkContentProvider *
+prepare_drag (InbTakeRow *row)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (row));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      GdkContentProvider *provider = NULL;
+
+      if (GTK_IS_DRAG_SOURCE (controller))
+        {
+          g_signal_emit_by_name (controller, "prepare", 10.0, 10.0, &provider);
+          return provider;
+        }
+    }
+
+  g_error ("The row has no drag source");
+  return NULL;
+}
+
+static void
+test_drag_out (Fixture       *f,
+               gconstpointer  data)
+{
+  const TakeSpec done = { .id = "20260111-100000-000001", .minutes_ago = 30, .prompt = "drag me", .number = 1 };
+  const TakeSpec failed = { .id = "20260111-100000-000002", .minutes_ago = 20, .state = "failed", .error = "No",
+                            .number = 2 };
+  g_autofree char *dir = write_take (f->takes_dir, &done);
+  g_autofree char *clip = g_build_filename (dir, "clip.mp4", NULL);
+  g_autoptr(GdkContentProvider) provider = NULL;
+  g_autoptr(GdkContentFormats) formats = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_autoptr(GError) error = NULL;
+  InbTakeRow *row;
+  GSList *files;
+  g_autofree char *path = NULL;
+
+  g_free (write_take (f->takes_dir, &failed));
+  open_window (f, 1100, 760);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+
+  /* A take with a clip offers the clip's file, as a file manager or an
+   * editor takes it (a file list, so text/uri-list) */
+  row = inb_library_panel_find_row (panel_of (f), lookup (f, done.id));
+  g_assert_nonnull (row);
+  provider = prepare_drag (row);
+  g_assert_nonnull (provider);
+  formats = gdk_content_formats_union_serialize_mime_types (gdk_content_provider_ref_formats (provider));
+  g_assert_true (gdk_content_formats_contain_mime_type (formats, "text/uri-list"));
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_assert_true (gdk_content_provider_get_value (provider, &value, &error));
+  g_assert_no_error (error);
+  files = gdk_file_list_get_files (g_value_get_boxed (&value));
+  g_assert_cmpuint (g_slist_length (files), ==, 1);
+  path = g_file_get_path (files->data);
+  g_slist_free (files);
+  g_assert_cmpstr (path, ==, clip);
+
+  /* One without a clip offers nothing */
+  row = inb_library_panel_find_row (panel_of (f), lookup (f, failed.id));
+  g_assert_nonnull (row);
+  g_assert_null (prepare_drag (row));
+}
+
+/* Export, then drop the file onto the window ------------------------------------------------- */
+
+static gboolean
+editor_prompt_is (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *prompt = _inb_window_dup_buffer_text (f->window->prompt_view);
+
+  return g_strcmp0 (prompt, data) == 0;
+}
+
+static void
+test_drop_round_trip (Fixture       *f,
+                      gconstpointer  data)
+{
+  const TakeSpec spec = { .id = "20260112-100000-000001", .minutes_ago = 3, .backend = WS_BACKEND, .model = WS_MODEL,
+                          .prompt = "the lantern sways in the wind", .negative = "flicker, text",
+                          .seed = 424242, .number = 1 };
+  g_autofree char *dir = write_take (f->takes_dir, &spec);
+  g_autofree char *exported = g_build_filename (f->root, "exported.mp4", NULL);
+  g_autoptr(InbTake) take = NULL;
+  g_autoptr(InbExporter) exporter = NULL;
+  g_autoptr(JsonObject) values = NULL;
+  g_autoptr(JsonObject) manifest = read_manifest (dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *negative = NULL;
+  InbExportOptions options;
+  InbParamPanel *params;
+  JsonObject *parameters = json_object_get_object_member (manifest, "parameters");
+  g_autoptr(GList) names = json_object_get_members (parameters);
+
+  /* Exported as the window exports (MP4, the settings in its comment) */
+  take = inb_take_load (dir, &error);
+  g_assert_no_error (error);
+  inb_export_options_init (&options);
+  exporter = inb_exporter_new (take, &options);
+  g_assert_true (inb_exporter_export (exporter, exported, NULL, &error));
+  g_assert_no_error (error);
+
+  open_window (f, 1100, 760);
+  /* The editor holds something else */
+  g_assert_true (inb_window_select_model (f->window, "local", NULL));
+  inb_window_set_prompt (f->window, "something else entirely");
+
+  inb_test_drop_file (GTK_WIDGET (f->window->library_flap), exported);
+  g_assert_true (wait_until (f, editor_prompt_is, spec.prompt, 30));
+
+  /* The same settings: model, every parameter, seed, negative prompt */
+  g_assert_cmpstr (inb_backend_get_id (f->window->backend), ==, WS_BACKEND);
+  g_assert_cmpstr (inb_model_get_id (f->window->model), ==, WS_MODEL);
+  params = inb_window_get_param_panel (f->window);
+  values = inb_param_panel_dup_values (params);
+  g_assert_cmpuint (g_list_length (names), >, 0);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonNode *want = json_object_get_member (parameters, l->data);
+      JsonNode *got = json_object_get_member (values, l->data);
+
+      if (got == NULL || !json_node_equal (want, got))
+        g_error ("Parameter %s did not come back from the exported file", (const char *) l->data);
+    }
+  g_assert_cmpint (inb_param_panel_get_seed (params), ==, spec.seed);
+  g_assert_false (inb_param_panel_get_random_seed (params));
+  negative = _inb_window_dup_buffer_text (f->window->negative_view);
+  g_assert_cmpstr (negative, ==, spec.negative);
+
+  /* Its take is in this library: the toast offers its keyframes */
+  g_assert_true (wait_until (f, toast_button_shown, "Use Its _Keyframes", 10));
+}
+
+/* Thumbnails: decoded for the rows in view only ------------------------------------------------ */
+
+typedef struct
+{
+  guint bound;
+  guint in_view;
+  guint in_view_with_thumbnail;
+  guint in_view_but_outside;   /* said in view, drawn outside the panel */
+} RowCount;
+
+static RowCount
+count_rows (Fixture *f)
+{
+  GListModel *shown = inb_library_panel_get_shown (panel_of (f));
+  RowCount c = { 0 };
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(InbTakeEntry) entry = g_list_model_get_item (shown, i);
+      InbTakeRow *row = inb_library_panel_find_row (panel_of (f), entry);
+
+      if (row == NULL)
+        continue;
+      c.bound++;
+      if (inb_take_row_get_in_view (row))
+        {
+          graphene_rect_t b;
+
+          if (!gtk_widget_compute_bounds (GTK_WIDGET (row), GTK_WIDGET (panel_of (f)), &b) ||
+              b.origin.y + b.size.height <= 0 || b.origin.y >= gtk_widget_get_height (GTK_WIDGET (panel_of (f))))
+            c.in_view_but_outside++;
+          c.in_view++;
+          c.in_view_with_thumbnail += inb_take_row_has_thumbnail (row);
+        }
+    }
+
+  return c;
+}
+
+static gboolean
+view_settled (Fixture       *f,
+              gconstpointer  data)
+{
+  RowCount c = count_rows (f);
+
+  return c.in_view > 0 && c.in_view_with_thumbnail == c.in_view;
+}
+
+static gboolean
+entry_in_view_with_thumbnail (Fixture       *f,
+                              gconstpointer  data)
+{
+  InbTakeRow *row = inb_library_panel_find_row (panel_of (f), (InbTakeEntry *) data);
+
+  return row != NULL && inb_take_row_get_in_view (row) && inb_take_row_has_thumbnail (row);
+}
+
+static void
+test_thumbnails_in_view (Fixture       *f,
+                         gconstpointer  data)
+{
+  InbThumbnailCache *cache;
+  RowCount c;
+  guint decoded;
+  g_autoptr(InbTakeEntry) far = NULL;
+  InbTakeRow *row;
+
+  for (guint i = 0; i < 120; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("20260113-100000-%06u", i);
+      TakeSpec spec = { .id = id, .minutes_ago = 1000 - i, .prompt = "one of many", .number = i + 1 };
+
+      g_free (write_take (f->takes_dir, &spec));
+    }
+  open_window (f, 1100, 760);
+  /* The library shown (at this width it folds away) */
+  adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+  cache = inb_library_panel_get_thumbnails (panel_of (f));
+  if (!wait_until (f, view_settled, NULL, 30))
+    {
+      c = count_rows (f);
+      g_error ("%u rows bound, %u in view, %u of them with a thumbnail, %u decoded", c.bound, c.in_view,
+               c.in_view_with_thumbnail, inb_thumbnail_cache_get_n_decoded (cache));
+    }
+  for (guint i = 0; i < 20; i++)
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  c = count_rows (f);
+  decoded = inb_thumbnail_cache_get_n_decoded (cache);
+  g_test_message ("%u rows bound, %u in view, %u thumbnails decoded", c.bound, c.in_view, decoded);
+
+  /* GTK keeps many more rows than it shows: only those shown decoded */
+  g_assert_cmpuint (c.in_view, <, 20);
+  g_assert_cmpuint (c.in_view_but_outside, ==, 0);
+  g_assert_cmpuint (c.bound, >, c.in_view + 20);
+  g_assert_cmpuint (decoded, >=, c.in_view);
+  g_assert_cmpuint (decoded, <=, c.in_view + 2);
+
+  /* Far down the list: that row comes into view and decodes its own */
+  far = g_list_model_get_item (inb_library_panel_get_shown (panel_of (f)), 110);
+  inb_library_panel_select (panel_of (f), far);
+  /* (choosing a take at this width folds the library away) */
+  adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+  if (!wait_until (f, entry_in_view_with_thumbnail, far, 30))
+    {
+      row = inb_library_panel_find_row (panel_of (f), far);
+      c = count_rows (f);
+      g_error ("row %p in view %d thumbnail %d; %u bound, %u in view, value %g", row, row ? inb_take_row_get_in_view (row) : -1,
+               row ? inb_take_row_has_thumbnail (row) : -1, c.bound, c.in_view,
+               gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (row)))))));
+    }
+  g_assert_true (wait_until (f, view_settled, NULL, 30));
+  row = inb_library_panel_find_row (panel_of (f), far);
+  g_assert_nonnull (row);
+  g_assert_true (inb_take_row_get_in_view (row));
+  g_assert_true (inb_take_row_has_thumbnail (row));
+  c = count_rows (f);
+  g_assert_cmpuint (inb_thumbnail_cache_get_n_decoded (cache), <=, decoded + c.in_view + 2);
+}
+
+/* The trash is emptied at start ------------------------------------------------------------------ */
+
+static gboolean
+library_trash_empty (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *trashed = g_build_filename (f->takes_dir, ".trash", data, NULL);
+
+  return !g_file_test (trashed, G_FILE_TEST_EXISTS);
+}
+
+static void
+test_trash_at_start (Fixture       *f,
+                     gconstpointer  data)
+{
+  const TakeSpec spec = { .id = "20260114-100000-000001", .minutes_ago = 30, .prompt = "deleted last time",
+                          .number = 1 };
+  const TakeSpec kept = { .id = "20260114-100000-000002", .minutes_ago = 20, .prompt = "kept", .number = 2 };
+  g_autofree char *trash = g_build_filename (f->takes_dir, ".trash", NULL);
+
+  /* Deleted in a window that closed before its toast did */
+  g_free (write_take (trash, &spec));
+  g_free (write_take (f->takes_dir, &kept));
+  open_window (f, 1100, 760);
+  g_assert_true (wait_until (f, library_trash_empty, spec.id, 10));
+  g_assert_null (lookup (f, spec.id));
+  g_assert_cmpuint (n_shown (f), ==, 1);
+  g_assert_true (shows (f, kept.id));
+}
+
+/* Made, then the application closed and opened again -------------------------------------------- */
+
+static void
+test_restart (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *prompt = NULL;
+  InbTakeEntry *entry;
+
+  open_window (f, 1100, 760);
+  entry = generate_at_fake (f);
+  id = g_strdup (inb_take_entry_get_id (entry));
+  prompt = g_strdup (inb_take_entry_get_prompt (entry));
+
+  /* Closed: window and session gone */
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  f->window = NULL;
+  g_clear_object (&f->session);
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  /* Opened again: the take is there, done, with its clip */
+  open_window (f, 1100, 760);
+  g_assert_cmpuint (n_shown (f), ==, 1);
+  entry = lookup (f, id);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (inb_take_entry_get_state (entry), ==, INB_JOB_DONE);
+  g_assert_true (inb_take_entry_get_has_clip (entry));
+  g_assert_cmpstr (inb_take_entry_get_prompt (entry), ==, prompt);
+  g_assert_null (inb_take_entry_get_job (entry));
+}
+
 /* Screenshots --------------------------------------------------------------------------------- */
 
 static void
@@ -1027,16 +1729,58 @@ test_screenshots (Fixture       *f,
     }
 }
 
+/* The desktop's default handler for folders, for Show in Files' fallback:
+ * a script that records what it was asked to open (XDG folders of the
+ * test's own, set before GLib reads them) */
+static void
+set_up_folder_opener (void)
+{
+  g_autofree char *data = g_build_filename (base, "xdg-data", NULL);
+  g_autofree char *config = g_build_filename (base, "xdg-config", NULL);
+  g_autofree char *apps = g_build_filename (data, "applications", NULL);
+  g_autofree char *script = g_build_filename (base, "open-folder.sh", NULL);
+  g_autofree char *script_text = NULL;
+  g_autofree char *desktop = g_build_filename (apps, "inb-test-open-folder.desktop", NULL);
+  g_autofree char *desktop_text = NULL;
+  g_autofree char *mimeapps = g_build_filename (config, "mimeapps.list", NULL);
+
+  opened_log = g_build_filename (base, "opened.log", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (config, 0700), ==, 0);
+  script_text = g_strdup_printf ("#!/bin/sh\nprintf '%%s\\n' \"$1\" >> '%s'\n", opened_log);
+  g_assert_true (g_file_set_contents (script, script_text, -1, NULL));
+  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
+  desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Folder Opener (test)\n"
+                                  "Exec=%s %%u\nMimeType=inode/directory;\nNoDisplay=true\n", script);
+  g_assert_true (g_file_set_contents (desktop, desktop_text, -1, NULL));
+  g_assert_true (g_file_set_contents (mimeapps, "[Default Applications]\n"
+                                      "inode/directory=inb-test-open-folder.desktop\n", -1, NULL));
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  GTestDBus *bus;
+  g_autofree char *display = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *initial = NULL;
   int ret;
 
   base = g_dir_make_tmp ("inb-library-window-XXXXXX", &error);
   g_assert_no_error (error);
+  set_up_folder_opener ();
+  shown_items = g_ptr_array_new_with_free_func (g_free);
+
+  /* A session bus of its own, where a file manager is or is not */
+  display = g_strdup (g_getenv ("DISPLAY"));
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+  /* which unsets DISPLAY (against X11 autolaunching a bus) */
+  if (display != NULL)
+    g_setenv ("DISPLAY", display, TRUE);
 
   g_setenv ("WAVESPEED_API_KEY", WS_KEY, TRUE);
   g_setenv ("INBETWEEN_WAVESPEED_POLL_MS", "50", TRUE);
@@ -1067,12 +1811,25 @@ main (int   argc,
   g_test_add ("/library-window/variations", Fixture, NULL, fixture_setup, test_variations, fixture_teardown);
   g_test_add ("/library-window/delete-undo", Fixture, NULL, fixture_setup, test_delete_undo, fixture_teardown);
   g_test_add ("/library-window/cli-take-appears", Fixture, NULL, fixture_setup, test_cli_take_appears, fixture_teardown);
+  g_test_add ("/library-window/sort", Fixture, NULL, fixture_setup, test_sort, fixture_teardown);
+  g_test_add ("/library-window/star-title-note", Fixture, NULL, fixture_setup, test_star_title_note, fixture_teardown);
+  g_test_add ("/library-window/show-in-files", Fixture, NULL, fixture_setup, test_show_in_files, fixture_teardown);
+  g_test_add ("/library-window/drag-out", Fixture, NULL, fixture_setup, test_drag_out, fixture_teardown);
+  g_test_add ("/library-window/drop-round-trip", Fixture, NULL, fixture_setup, test_drop_round_trip, fixture_teardown);
+  g_test_add ("/library-window/thumbnails-in-view", Fixture, NULL, fixture_setup, test_thumbnails_in_view, fixture_teardown);
+  g_test_add ("/library-window/trash-at-start", Fixture, NULL, fixture_setup, test_trash_at_start, fixture_teardown);
+  g_test_add ("/library-window/restart", Fixture, NULL, fixture_setup, test_restart, fixture_teardown);
   g_test_add ("/library-window/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);
 
   ret = g_test_run ();
 
   inb_fake_server_stop (wavespeed);
   g_clear_object (&app);
+  stop_file_manager ();
+  /* Stopped, not "down": GTK may still hold the bus connection */
+  g_test_dbus_stop (bus);
+  g_ptr_array_unref (shown_items);
+  g_free (opened_log);
   inb_test_rm_rf (base);
   g_free (first_png);
   g_free (last_png);

@@ -9,14 +9,14 @@
  * makes rows only for what is shown, and each row decodes its thumbnail
  * through one small cache, so the panel costs the same with five takes or
  * five thousand. GTK 4.8's list view keeps up to 200 rows bound, most of
- * them out of sight: after each bind, scroll or resize the panel looks
- * which rows are in view and only those decode their thumbnails.
+ * them out of sight and unmapped: a row decodes its thumbnail only while
+ * it is mapped (in view).
  *
  * Making those 200 rows at once took ~330 ms of the main thread when
  * 5,000 takes arrived (tests/bench/library/gaps.sh): between the sorted
  * list and the selection a GtkSliceListModel lets the takes in a few rows
- * at a time, from an idle at low priority, until every row the view
- * keeps exists; then it lets everything through.
+ * at a time, every few milliseconds, until every row the view keeps
+ * exists; then it lets everything through.
  */
 #define G_LOG_DOMAIN "inb-library-panel"
 
@@ -61,7 +61,6 @@ struct _InbLibraryPanel
   gboolean            oldest_first;
   guint               tick_id;
   guint               groups_id;
-  guint               in_view_id;
   guint               grow_id;
 
   /* Template Widgets */
@@ -180,8 +179,6 @@ sort_func (gconstpointer a,
   return self->oldest_first ? -order : order;
 }
 
-static void schedule_in_view (InbLibraryPanel *self);
-
 static gboolean
 grow_cb (gpointer user_data)
 {
@@ -222,7 +219,9 @@ sorted_changed_cb (InbLibraryPanel *self)
       gtk_slice_list_model_set_size (self->slice, GROW_STEP);
     }
   else if (gtk_slice_list_model_get_size (self->slice) != G_MAXUINT && self->grow_id == 0)
-    self->grow_id = g_idle_add_full (G_PRIORITY_LOW, grow_cb, self, NULL);
+    /* A step every few ms: frames in between, and not starved by a clip
+     * playing as a low-priority idle would be */
+    self->grow_id = g_timeout_add (4, grow_cb, self);
 }
 
 static void
@@ -321,6 +320,14 @@ inb_library_panel_set_backend_filter (InbLibraryPanel *self,
       }
 
   g_warning ("No backend “%s” to filter by", backend_id);
+}
+
+void
+inb_library_panel_set_oldest_first (InbLibraryPanel *self,
+                                    gboolean         oldest_first)
+{
+  g_return_if_fail (INB_IS_LIBRARY_PANEL (self));
+  gtk_drop_down_set_selected (self->order_dropdown, oldest_first ? 1 : 0);
 }
 
 void
@@ -545,49 +552,6 @@ row_menu_requested_cb (InbTakeRow      *row,
     gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (item));
 }
 
-/* Rows in view ---------------------------------------------------------------- */
-
-static gboolean
-in_view_cb (gpointer user_data)
-{
-  InbLibraryPanel *self = user_data;
-  int height = gtk_widget_get_height (GTK_WIDGET (self->list_view));
-  gboolean unallocated = FALSE;
-  GHashTableIter iter;
-  gpointer row;
-
-  self->in_view_id = 0;
-
-  g_hash_table_iter_init (&iter, self->bound);
-  while (g_hash_table_iter_next (&iter, &row, NULL))
-    {
-      graphene_rect_t bounds;
-      gboolean shown = FALSE;
-
-      if (gtk_widget_get_mapped (row) && gtk_widget_get_width (row) == 0)
-        unallocated = TRUE;   /* bound since the last layout */
-      else if (gtk_widget_get_mapped (row) && height > 0 &&
-               gtk_widget_compute_bounds (row, GTK_WIDGET (self->list_view), &bounds))
-        shown = bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < height;
-      inb_take_row_set_in_view (row, shown);
-    }
-
-  /* Looked at again once laid out */
-  if (unallocated)
-    schedule_in_view (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* After the layout that follows a bind, a scroll or a resize, and only once
- * for many of them */
-static void
-schedule_in_view (InbLibraryPanel *self)
-{
-  if (self->in_view_id == 0)
-    self->in_view_id = g_timeout_add_full (G_PRIORITY_LOW, 30, in_view_cb, self, NULL);
-}
-
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
@@ -610,7 +574,6 @@ bind_cb (GtkSignalListItemFactory *factory,
   inb_take_row_set_entry (row, gtk_list_item_get_item (item));
   set_row_group (self, row);
   g_hash_table_insert (self->bound, row, item);
-  schedule_in_view (self);
 }
 
 static void
@@ -762,7 +725,6 @@ inb_library_panel_set_session (InbLibraryPanel *self,
                                InbSession      *session)
 {
   g_autoptr(GtkListItemFactory) factory = NULL;
-  GtkAdjustment *vadjustment;
 
   g_return_if_fail (INB_IS_LIBRARY_PANEL (self));
   g_return_if_fail (INB_IS_SESSION (session));
@@ -793,13 +755,6 @@ inb_library_panel_set_session (InbLibraryPanel *self,
   g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_cb), self, 0);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
-  vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
-  if (vadjustment != NULL)
-    {
-      g_signal_connect_object (vadjustment, "value-changed", G_CALLBACK (schedule_in_view), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (vadjustment, "changed", G_CALLBACK (schedule_in_view), self, G_CONNECT_SWAPPED);
-    }
-  g_signal_connect_object (self->list_view, "map", G_CALLBACK (schedule_in_view), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->library, "items-changed", G_CALLBACK (library_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->library, "notify::loaded", G_CALLBACK (library_changed_cb), self, G_CONNECT_SWAPPED);
@@ -873,7 +828,6 @@ inb_library_panel_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->groups_id, g_source_remove);
-  g_clear_handle_id (&self->in_view_id, g_source_remove);
   g_clear_handle_id (&self->grow_id, g_source_remove);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (inb_session_get_queue (self->session), self);

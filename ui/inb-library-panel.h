@@ -61,6 +61,9 @@ void          inb_library_panel_set_state_filter   (InbLibraryPanel *self,
 void          inb_library_panel_set_group_filter   (InbLibraryPanel *self,
                                                     const char      *group);
 void          inb_library_panel_clear_filters      (InbLibraryPanel *self);
+/* The order: newest first (the default) or oldest first */
+void          inb_library_panel_set_oldest_first   (InbLibraryPanel *self,
+                                                    gboolean         oldest_first);
 /* How many takes share @entry's group (itself included; 1 when none) */
 guint         inb_library_panel_count_group        (InbLibraryPanel *self,
                                                     InbTakeEntry    *entry);

@@ -801,3 +801,11 @@ inb_take_details_init (InbTakeDetails *self)
   self->group_size = 1;
   inb_take_details_set_reroll_problem (self, NULL);
 }
+
+gboolean
+inb_take_details_get_keyframes_shown (InbTakeDetails *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_DETAILS (self), FALSE);
+  return gtk_picture_get_paintable (self->first_picture) != NULL &&
+         gtk_picture_get_paintable (self->last_picture) != NULL;
+}

@@ -47,5 +47,7 @@ const char   *inb_take_details_get_shown        (InbTakeDetails *self,
                                                  const char     *name);
 GtkWidget    *inb_take_details_get_reroll_button (InbTakeDetails *self);
 gboolean      inb_take_details_get_loaded       (InbTakeDetails *self);
+/* Both keyframes as sent are shown */
+gboolean      inb_take_details_get_keyframes_shown (InbTakeDetails *self);
 
 G_END_DECLS

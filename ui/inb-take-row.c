@@ -5,9 +5,9 @@
  *
  * A GtkListView makes a dozen of these and binds them to the takes being
  * shown: everything here follows the bound InbTakeEntry's notifications,
- * and the thumbnail is asked for when the panel says the row is in view
- * (GtkListView keeps up to 200 rows bound, most of them out of sight) and
- * cancelled when it leaves the view or is unbound.
+ * and the thumbnail is asked for while the row is mapped: GtkListView
+ * keeps up to 200 rows bound but maps only those in view. It is cancelled
+ * when the row leaves the view or is unbound.
  *
  * The labels' tooltips are answered on "query-tooltip" from the texts kept
  * here: gtk_widget_set_tooltip_text() asks the display where the pointer
@@ -47,7 +47,8 @@ struct _InbTakeRow
   guint              group_index;
   guint              group_count;
   gboolean           updating;
-  gboolean           in_view;         /* the panel shows it: decode */
+  gboolean           in_view;         /* mapped: decode */
+  guint              in_view_id;      /* mapped a moment ago */
   char              *tips[N_TIPS];
 
   /* Template Widgets */
@@ -410,7 +411,8 @@ inb_take_row_set_entry (InbTakeRow   *self,
 
   if (self->entry != NULL)
     g_signal_handlers_disconnect_by_data (self->entry, self);
-  self->in_view = FALSE;
+  /* Rebound in view: decodes at once (no new map comes) */
+  self->in_view = gtk_widget_get_mapped (GTK_WIDGET (self)) && self->in_view_id == 0;
   cancel_thumbnail (self);
   g_clear_pointer (&self->thumbnail_for, g_free);
   g_clear_handle_id (&self->tick_id, g_source_remove);
@@ -539,6 +541,7 @@ inb_take_row_dispose (GObject *object)
   InbTakeRow *self = INB_TAKE_ROW (object);
 
   inb_take_row_set_entry (self, NULL);
+  g_clear_handle_id (&self->in_view_id, g_source_remove);
   for (guint i = 0; i < N_TIPS; i++)
     g_clear_pointer (&self->tips[i], g_free);
   g_clear_object (&self->cache);
@@ -548,6 +551,44 @@ inb_take_row_dispose (GObject *object)
   G_OBJECT_CLASS (inb_take_row_parent_class)->dispose (object);
 }
 
+static void set_in_view (InbTakeRow *self,
+                         gboolean    in_view);
+
+static gboolean
+still_mapped_cb (gpointer user_data)
+{
+  InbTakeRow *self = user_data;
+
+  self->in_view_id = 0;
+  set_in_view (self, gtk_widget_get_mapped (GTK_WIDGET (self)));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A new row is mapped before the list view lays it out and unmaps those
+ * out of view, in the same frame: in view is "still mapped a moment
+ * later" */
+static void
+inb_take_row_map (GtkWidget *widget)
+{
+  InbTakeRow *self = INB_TAKE_ROW (widget);
+
+  GTK_WIDGET_CLASS (inb_take_row_parent_class)->map (widget);
+  if (self->in_view_id == 0)
+    /* (not at a low priority: a clip playing would starve it) */
+    self->in_view_id = g_timeout_add (50, still_mapped_cb, self);
+}
+
+static void
+inb_take_row_unmap (GtkWidget *widget)
+{
+  InbTakeRow *self = INB_TAKE_ROW (widget);
+
+  g_clear_handle_id (&self->in_view_id, g_source_remove);
+  set_in_view (self, FALSE);
+  GTK_WIDGET_CLASS (inb_take_row_parent_class)->unmap (widget);
+}
+
 static void
 inb_take_row_class_init (InbTakeRowClass *klass)
 {
@@ -555,6 +596,8 @@ inb_take_row_class_init (InbTakeRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = inb_take_row_dispose;
+  widget_class->map = inb_take_row_map;
+  widget_class->unmap = inb_take_row_unmap;
 
   signals[STAR_TOGGLED] =
     g_signal_new ("star-toggled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -677,15 +720,12 @@ inb_take_row_has_thumbnail (InbTakeRow *self)
   return gtk_picture_get_paintable (self->thumbnail) != NULL;
 }
 
-/* The panel says whether the row is in view: only then is its thumbnail
- * decoded (one decoded before is shown either way). Leaving the view
- * cancels a decode on its way. */
-void
-inb_take_row_set_in_view (InbTakeRow *self,
-                          gboolean    in_view)
+/* Only a row in view decodes its thumbnail (one decoded before is shown
+ * either way). Leaving the view cancels a decode on its way. */
+static void
+set_in_view (InbTakeRow *self,
+             gboolean    in_view)
 {
-  g_return_if_fail (INB_IS_TAKE_ROW (self));
-
   in_view = !!in_view;
   if (self->in_view == in_view)
     return;

@@ -20,7 +20,7 @@ G_DECLARE_FINAL_TYPE (InbTakeRow, inb_take_row, INB, TAKE_ROW, AdwBin)
 /**
  * InbTakeRow:
  *
- * Thumbnail (decoded through @cache once the row is in view), title, age,
+ * Thumbnail (decoded through @cache while the row is in view), title, age,
  * prompt, a state badge with progress, stage or reason, the fidelity
  * badge, backend and model, a star, Cancel while it runs and the take's
  * menu. The clip can be dragged out. Emits "star-toggled" and
@@ -39,9 +39,8 @@ void          inb_take_row_set_group    (InbTakeRow        *self,
                                          guint              count);
 /* Everything, the age ("3 min ago") with it, is read again */
 void          inb_take_row_tick         (InbTakeRow        *self);
-/* In view: its thumbnail is decoded (the panel says so after each layout) */
-void          inb_take_row_set_in_view  (InbTakeRow        *self,
-                                         gboolean           in_view);
+/* In view (mapped: GtkListView maps the rows it shows): only then is
+ * its thumbnail decoded */
 gboolean      inb_take_row_get_in_view  (InbTakeRow        *self);
 
 /* For tests */
