@@ -554,13 +554,31 @@ inb_take_row_dispose (GObject *object)
 static void set_in_view (InbTakeRow *self,
                          gboolean    in_view);
 
+/* Mapped, laid out, and inside its list's visible area */
 static gboolean
 still_mapped_cb (gpointer user_data)
 {
   InbTakeRow *self = user_data;
+  GtkWidget *list = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_LIST_VIEW);
+  graphene_rect_t bounds;
+  gboolean shown = FALSE;
 
   self->in_view_id = 0;
-  set_in_view (self, gtk_widget_get_mapped (GTK_WIDGET (self)));
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return G_SOURCE_REMOVE;
+
+  if (gtk_widget_get_width (GTK_WIDGET (self)) == 0)
+    {
+      /* Not laid out yet (a slow frame): looked at again */
+      self->in_view_id = g_timeout_add (50, still_mapped_cb, self);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (list == NULL)
+    shown = TRUE;
+  else if (gtk_widget_compute_bounds (GTK_WIDGET (self), list, &bounds))
+    shown = bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < gtk_widget_get_height (list);
+  set_in_view (self, shown);
 
   return G_SOURCE_REMOVE;
 }
