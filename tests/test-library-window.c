@@ -1666,7 +1666,45 @@ shoot (Fixture    *f,
       gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
       g_main_context_iteration (NULL, FALSE);
     }
+  for (guint attempt = 0; attempt < 20; attempt++)
+    {
+      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (f->window));
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node != NULL)
+        break;
+      g_test_message ("%s: nothing drawn yet (attempt %u)", path, attempt);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+      g_usleep (100000);
+      g_main_context_iteration (NULL, FALSE);
+    }
   inb_test_save_screenshot (GTK_WIDGET (f->window), path);
+}
+
+/* A take being made, past its submit (its row shows the provider's stage) */
+static gboolean
+one_processing (Fixture       *f,
+                gconstpointer  data)
+{
+  InbTakeEntry **running = (InbTakeEntry **) data;
+  GListModel *library = G_LIST_MODEL (inb_session_get_library (f->session));
+
+  for (guint i = 0; i < g_list_model_get_n_items (library); i++)
+    {
+      g_autoptr(InbTakeEntry) entry = g_list_model_get_item (library, i);
+
+      if (inb_take_entry_get_job (entry) != NULL && inb_take_entry_is_active (entry) &&
+          inb_test_fake_count (wavespeed, "GET", "/") >= 3)
+        {
+          *running = entry;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
 }
 
 static void
@@ -1700,6 +1738,20 @@ test_screenshots (Fixture       *f,
   };
   const int widths[] = { 1600, 1100, 600, 360 };
   const int heights[] = { 1000, 800, 900, 760 };
+  static const char *prompts[] = {
+    "a red ball rolls across the table and falls off the edge",
+    "camera slowly pushes in on the lighthouse while waves crash",
+    "她转过身，微笑着看向镜头，头发被风吹起",
+    "the kite climbs into the clouds over the beach",
+    "the candle flame flickers, then steadies",
+    "a paper plane loops once and lands on the desk",
+    "the tide comes in over the sandcastle",
+    "snow starts falling on the empty street at night",
+  };
+  static const char *states[] = { "done", "done", "done", "failed", "done", "cancelled", "done", "expired" };
+  g_autofree char *damaged = g_build_filename (f->takes_dir, "20260107-080000-dddddd", NULL);
+  g_autofree char *damaged_record = g_build_filename (damaged, "take.json", NULL);
+  InbTakeEntry *running = NULL;
 
   if (out == NULL)
     {
@@ -1707,26 +1759,77 @@ test_screenshots (Fixture       *f,
       return;
     }
 
+
   for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
     g_free (write_take (f->takes_dir, &specs[i]));
-  open_window (f, 1600, 1000);
+  /* Thirty more from the days before, as a week of work leaves them */
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("20260106-%02u0000-%06x", i % 24, 0x100 + i);
+      const char *state = states[i % G_N_ELEMENTS (states)];
+      gboolean ws = i % 3 != 0;
+      TakeSpec spec = { .id = id, .minutes_ago = 60 * 31 + 97 * (int) i, .prompt = prompts[i % G_N_ELEMENTS (prompts)],
+                        .number = 100 + i, .state = state, .backend = ws ? WS_BACKEND : NULL, .model = ws ? WS_MODEL : NULL,
+                        .seed = ws ? 1000 + i : 0, .starred = i % 7 == 2, .shift = g_str_equal (state, "done") ? 0.8 + (i % 5) : 0,
+                        .error = g_str_equal (state, "failed") ? "WaveSpeed could not make the clip: the content was flagged"
+                                 : g_str_equal (state, "expired") ? "The result expired at the service (kept 24 hours)" : NULL };
 
+      g_free (write_take (f->takes_dir, &spec));
+    }
+  /* One whose record no longer parses */
+  g_assert_cmpint (g_mkdir_with_parents (damaged, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (damaged_record, "{\"id\": \"20260107-08", -1, NULL));
+
+  open_window (f, 1600, 1000);
+  /* The load's report said once, then out of the pictures */
+  g_assert_true (wait_until (f, toast_button_shown, "_Details", 10));
+  {
+    GtkWidget *details = find_button (GTK_WIDGET (f->window), "_Details", NULL);
+    GtkWidget *close = find_button (gtk_widget_get_parent (details), NULL, "window-close-symbolic");
+
+    g_assert_nonnull (close);
+    g_signal_emit_by_name (close, "clicked");
+  }
+
+  /* A take's details (the clip playing) */
   for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
     {
-      g_autofree char *name = NULL;
-
-      inb_library_panel_select (panel_of (f), NULL);
-      if (widths[i] <= 600)
-        adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
-      name = g_strdup_printf ("%d", widths[i]);
-      shoot (f, out, name, widths[i], heights[i]);
+      g_autofree char *name = g_strdup_printf ("details-%d", widths[i]);
 
       inb_library_panel_select (panel_of (f), lookup (f, "20260107-090000-000006"));
       g_assert_true (wait_until (f, details_loaded, NULL, 10));
-      g_clear_pointer (&name, g_free);
-      name = g_strdup_printf ("details-%d", widths[i]);
       shoot (f, out, name, widths[i], heights[i]);
     }
+  inb_library_panel_select (panel_of (f), NULL);
+
+  /* And one being made, at the fake (which keeps it "processing") */
+  inb_fake_server_reset (wavespeed);
+  inb_fake_server_script (wavespeed, "{\"created_polls\": 2, \"processing_polls\": 1000000}");
+  g_assert_true (inb_window_select_model (f->window, WS_BACKEND, WS_MODEL));
+  inb_test_drop_file (GTK_WIDGET (inb_window_get_first_slot (f->window)), first_png);
+  inb_test_drop_file (GTK_WIDGET (inb_window_get_last_slot (f->window)), last_png);
+  g_assert_true (wait_until (f, inb_test_slot_loaded, inb_window_get_first_slot (f->window), 20));
+  g_assert_true (wait_until (f, inb_test_slot_loaded, inb_window_get_last_slot (f->window), 20));
+  inb_window_set_prompt (f->window, "the lantern sways in the wind as night falls");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, one_processing, &running, 30));
+
+  /* The list, a take being made at its top, shown at every width */
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%d", widths[i]);
+
+      gtk_window_set_default_size (GTK_WINDOW (f->window), widths[i], heights[i]);
+      for (guint k = 0; k < 10; k++)
+        gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+      /* From the top (choosing scrolls to it) */
+      inb_library_panel_select (panel_of (f), running);
+      inb_library_panel_select (panel_of (f), NULL);
+      adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+      shoot (f, out, name, widths[i], heights[i]);
+    }
+
+  inb_job_cancel (inb_take_entry_get_job (running));
 }
 
 /* The desktop's default handler for folders, for Show in Files' fallback:

@@ -210,9 +210,20 @@ grow_all (InbLibraryPanel *self)
 }
 
 static void
-sorted_changed_cb (InbLibraryPanel *self)
+sorted_changed_cb (InbLibraryPanel *self,
+                   guint            position,
+                   guint            removed,
+                   guint            added)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+
+  /* A take new at the top while the top is shown: shown (the list view
+   * would keep the row that was first in place, the new one above it,
+   * out of sight) */
+  if (position == 0 && added > removed && n > added && vadjustment != NULL &&
+      gtk_adjustment_get_value (vadjustment) < 1.0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
 
   /* Nothing shown: the next takes to come in do so a few at a time (the
    * slice holds none, so shrinking it changes nothing shown) */

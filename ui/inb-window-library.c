@@ -1382,7 +1382,9 @@ first_paint_cb (GdkFrameClock *clock,
                 InbWindow     *self)
 {
   g_signal_handlers_disconnect_by_func (clock, first_paint_cb, self);
-  g_idle_add_full (G_PRIORITY_LOW, load_library_idle_cb, g_object_ref (self), g_object_unref);
+  /* Not at a low priority: the "loading" spinner's frames, slow on a busy
+   * machine, would starve it (the load waited seconds behind them) */
+  g_idle_add_full (G_PRIORITY_DEFAULT, load_library_idle_cb, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -1397,7 +1399,7 @@ mapped_cb (InbWindow *self)
   if (clock != NULL)
     g_signal_connect_object (clock, "after-paint", G_CALLBACK (first_paint_cb), self, 0);
   else
-    g_idle_add_full (G_PRIORITY_LOW, load_library_idle_cb, g_object_ref (self), g_object_unref);
+    g_idle_add_full (G_PRIORITY_DEFAULT, load_library_idle_cb, g_object_ref (self), g_object_unref);
 }
 
 static void
