@@ -1516,6 +1516,13 @@ view_settled (Fixture       *f,
 }
 
 static gboolean
+all_bound (Fixture       *f,
+           gconstpointer  data)
+{
+  return count_rows (f).bound >= GPOINTER_TO_UINT (data);
+}
+
+static gboolean
 entry_in_view_with_thumbnail (Fixture       *f,
                               gconstpointer  data)
 {
@@ -1551,8 +1558,10 @@ test_thumbnails_in_view (Fixture       *f,
       g_error ("%u rows bound, %u in view, %u of them with a thumbnail, %u decoded", c.bound, c.in_view,
                c.in_view_with_thumbnail, inb_thumbnail_cache_get_n_decoded (cache));
     }
-  for (guint i = 0; i < 20; i++)
-    gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  /* Every row made (the list comes in a few rows at a time) and settled */
+  g_assert_true (wait_until (f, all_bound, GUINT_TO_POINTER (120), 30));
+  g_assert_true (wait_until (f, view_settled, NULL, 30));
+  /* (counted at once: the window may fold the library away again) */
   c = count_rows (f);
   decoded = inb_thumbnail_cache_get_n_decoded (cache);
   g_test_message ("%u rows bound, %u in view, %u thumbnails decoded", c.bound, c.in_view, decoded);
