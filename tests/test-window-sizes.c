@@ -839,6 +839,13 @@ test_needs_key (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (inb_window_get_key_button (f->window)));
 }
 
+static gboolean
+key_problem_shown (Fixture       *f,
+                   gconstpointer  data)
+{
+  return inb_window_get_key_problem (f->window) != NULL;
+}
+
 /* Screenshots ---------------------------------------------------------------------------- */
 
 static GtkScrolledWindow *
@@ -918,6 +925,37 @@ test_screenshots (Fixture       *f,
           adw_flap_set_reveal_flap (f->window->flap, FALSE);
         }
     }
+
+  /* Generating, then the take, then a failure (no key for a service) */
+  resize (f, 1100, 760);
+  {
+    GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+    guint n_jobs = g_list_model_get_n_items (jobs);
+    InbParamPanel *panel = inb_window_get_param_panel (f->window);
+
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 3);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+    while (g_list_model_get_n_items (jobs) == n_jobs)
+      g_main_context_iteration (NULL, TRUE);
+    sleep_ms (f, 600);
+    /* Not the empty state's "Drop two keyframes" while the take renders */
+    g_assert_cmpstr (inb_player_get_empty_title (inb_window_get_player (f->window)), ==, "Making the Take…");
+    shoot (f, out, "generating-1100");
+    g_assert_true (wait_until (f, session_idle, NULL, 300));
+    settle (f);
+    g_assert_cmpstr (inb_player_get_empty_title (inb_window_get_player (f->window)), ==, "No Clip Yet");
+    sleep_ms (f, 5000);
+    shoot (f, out, "take-1100");
+    resize (f, 1600, 1000);
+    shoot (f, out, "take-1600");
+    resize (f, 1100, 760);
+    g_assert_true (inb_window_select_model (f->window, "dashscope", NULL));
+    inb_window_set_prompt (f->window, "the disc glides to the right");
+    settle (f);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+    g_assert_true (wait_until (f, key_problem_shown, NULL, 20));
+    shoot (f, out, "failed-1100");
+  }
 }
 
 int

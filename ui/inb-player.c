@@ -269,6 +269,7 @@ struct _InbPlayer
 
   /* Template Widgets */
   GtkStack       *stack;
+  AdwStatusPage  *empty_page;
   GtkPicture     *picture;
   GtkPicture     *keyframe_picture;
   GtkPicture     *preview_picture;
@@ -681,6 +682,34 @@ inb_player_window_activate_focus_cb (GtkWindow *window,
   gtk_widget_activate_action (GTK_WIDGET (self), "player.play-pause", NULL);
 }
 
+/* No clip yet, and a take on its way: the empty player says so rather
+ * than asking for keyframes. */
+void
+inb_player_set_making (InbPlayer *self,
+                       gboolean   making)
+{
+  g_return_if_fail (INB_IS_PLAYER (self));
+
+  if (making)
+    {
+      adw_status_page_set_title (self->empty_page, _("Making the Take…"));
+      adw_status_page_set_description (self->empty_page, _("It plays here when it is ready"));
+    }
+  else
+    {
+      adw_status_page_set_title (self->empty_page, _("No Clip Yet"));
+      adw_status_page_set_description (self->empty_page, _("Drop two keyframes, then press Generate"));
+    }
+}
+
+const char *
+inb_player_get_empty_title (InbPlayer *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYER (self), NULL);
+
+  return adw_status_page_get_title (self->empty_page);
+}
+
 /* Fullscreen: the controls go when the pointer rests, and come back
  * when it moves or a key is pressed. */
 static gboolean
@@ -988,6 +1017,7 @@ inb_player_class_init (InbPlayerClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/inb-player.ui");
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, stack);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, empty_page);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, picture);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, keyframe_picture);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, preview_picture);

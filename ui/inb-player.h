@@ -32,6 +32,9 @@ void         inb_player_set_keyframes (InbPlayer  *self,
 const char  *inb_player_get_overlay   (InbPlayer  *self);
 /* Fullscreen hides the controls while the pointer rests. */
 gboolean     inb_player_get_controls_shown (InbPlayer *self);
+void         inb_player_set_making         (InbPlayer *self,
+                                            gboolean   making);
+const char  *inb_player_get_empty_title    (InbPlayer *self);
 void         inb_player_set_fullscreen     (InbPlayer *self,
                                             gboolean   fullscreen);
 void         inb_player_set_overlay   (InbPlayer  *self,

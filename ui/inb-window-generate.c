@@ -246,6 +246,7 @@ _inb_window_job_finished_cb (InbWindow   *self,
   /* Another window's take: that window tells its artist */
   if (!g_ptr_array_remove (self->own_jobs, job))
     return;
+  _inb_window_update_state (self);
 
   switch (inb_job_get_state (job))
     {

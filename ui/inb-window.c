@@ -588,6 +588,7 @@ _inb_window_update_state (InbWindow *self)
   self->problem = g_steal_pointer (&problem);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.generate", can);
+  inb_player_set_making (self->player, self->building || (self->own_jobs != NULL && self->own_jobs->len > 0));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.swap",
                                  !loading &&
                                  (inb_keyframe_slot_get_keyframe (self->first_slot) != NULL ||
