@@ -121,6 +121,9 @@ def main():
     per = [args.trials // len(providers) + (1 if i < args.trials % len(providers) else 0)
            for i in range(len(providers))]
     tmp = tempfile.mkdtemp(prefix="inb-crash-")
+    # Copies: a rebuild meanwhile must not swap the binary under a trial
+    binary = shutil.copy2(binary, os.path.join(tmp, "inbetween"))
+    helper = shutil.copy2(helper, os.path.join(tmp, "inbetween-probe"))
     first, last, clip = make_inputs(tmp)
     totals = dict(trials=0, unparseable=0, unsettled=0, parts=0, duplicates=0)
     failed = False
