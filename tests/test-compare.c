@@ -32,12 +32,16 @@
 #include <gdk/x11/gdkx.h>
 #endif
 
+#include "inb-application.h"
+#include "inb-compare-picker.h"
 #include "inb-compare-view.h"
+#include "inb-library.h"
 #include "inb-compare-window.h"
 #include "inb-resources.h"
 #include "inb-test-gtk.h"
 #include "inb-test-utils.h"
 #include "inb-video-writer.h"
+#include "inb-window-private.h"
 
 #define W 160
 #define H 90
@@ -1223,12 +1227,312 @@ test_compare_window (void)
   while (!inb_playback_sync_get_shown (inb_compare_view_get_sync (view)))
     g_main_context_iteration (NULL, TRUE);
 
+  /* R turns repeating off and on */
+  {
+    gboolean before, after;
+
+    g_object_get (view, "loop", &before, NULL);
+    if (!send_key (GTK_WINDOW (window), GDK_KEY_r))
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "compare.loop", NULL));
+    spin ();
+    g_object_get (view, "loop", &after, NULL);
+    g_assert_true (after == !before);
+  }
+
   /* Escape closes it. */
   if (!send_key (GTK_WINDOW (window), GDK_KEY_Escape))
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.close", NULL));
   spin ();
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_object_unref (window);
+}
+
+/* "Compare with…" ---------------------------------------------------------- */
+
+typedef struct
+{
+  const char *id;
+  guint       number;
+  int         minutes_ago;
+  const char *group;
+  const char *state;
+  const char *clip;       /* copied to the take's clip.mp4; NULL: none */
+  const char *prompt;
+  gint64      seed;
+} PickSpec;
+
+static void
+write_pick_take (const char     *takes_dir,
+                 const PickSpec *spec)
+{
+  g_autofree char *dir = g_build_filename (takes_dir, spec->id, NULL);
+  g_autofree char *json = g_build_filename (dir, "take.json", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) created = g_date_time_add_minutes (now, -spec->minutes_ago);
+  g_autofree char *stamp = g_date_time_format (created, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *group = spec->group != NULL ? g_strdup_printf ("\"group\": \"%s\",", spec->group)
+                                                : g_strdup ("");
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  text = g_strdup_printf ("{\"schema_version\": 1, \"id\": \"%s\", \"number\": %u, \"created\": \"%s\","
+                          " \"backend\": \"local\", \"model\": \"flow\", \"prompt\": \"%s\","
+                          " \"parameters\": {\"duration\": 2, \"fps\": 16}, \"seed\": %" G_GINT64_FORMAT ","
+                          " \"state\": \"%s\", \"history\": [], \"timings\": {}, \"error\": null, %s"
+                          " \"result\": {\"width\": %d, \"height\": %d, \"frames\": 40, \"fps\": 16}}",
+                          spec->id, spec->number, stamp, spec->prompt, spec->seed, spec->state, group, W, H);
+  g_assert_true (g_file_set_contents (json, text, -1, &error));
+  g_assert_no_error (error);
+  if (spec->clip != NULL)
+    {
+      g_autofree char *clip = g_build_filename (dir, "clip.mp4", NULL);
+      g_autoptr(GFile) from = g_file_new_for_path (spec->clip);
+      g_autoptr(GFile) to = g_file_new_for_path (clip);
+
+      g_assert_true (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static InbCompareWindow *
+find_compare_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (INB_IS_COMPARE_WINDOW (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return INB_COMPARE_WINDOW (window);
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static const char *
+entry_id (GListModel *model,
+          guint       position)
+{
+  g_autoptr(InbTakeEntry) entry = g_list_model_get_item (model, position);
+
+  return entry != NULL ? inb_take_entry_get_id (entry) : NULL;
+}
+
+static char *
+path_of (GFile *file)
+{
+  return g_file_get_path (file);
+}
+
+/* A take of the library is A; the picker offers every other finished take
+ * with a clip, its own group first; choosing opens the compare window on
+ * the two clips, in lock-step. */
+static char *
+write_pick_takes (const char *name)
+{
+  char *takes_dir = g_build_filename (clips.dir, name, NULL);
+  const PickSpec specs[] = {
+    { "t-a", 1, 30, "shot-1", "done", clips.a, "a fox turns its head", 11 },
+    { "t-reroll", 2, 20, "shot-1", "done", clips.b, "a fox turns its head", 22 },
+    { "t-other", 3, 5, NULL, "done", clips.short_b, "a lighthouse at dusk", 33 },
+    { "t-failed", 4, 2, "shot-1", "failed", NULL, "a fox turns its head", 44 },
+    { "t-cancelled", 5, 1, NULL, "cancelled", NULL, "a boat", 55 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
+    write_pick_take (takes_dir, &specs[i]);
+
+  return takes_dir;
+}
+
+static InbComparePicker *
+find_picker (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (INB_IS_COMPARE_PICKER (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return INB_COMPARE_PICKER (window);
+    }
+  return NULL;
+}
+
+static void
+test_compare_picker (void)
+{
+  g_autofree char *takes_dir = write_pick_takes ("takes");
+  g_autoptr(InbLibrary) library = inb_library_new (takes_dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *clip_a = NULL;
+  g_autofree char *clip_b = NULL;
+  g_autofree char *shown_a = NULL;
+  g_autofree char *shown_b = NULL;
+  InbTakeEntry *a;
+  InbComparePicker *picker;
+  GListModel *model;
+  GtkEditable *search;
+  InbCompareWindow *window;
+  InbCompareView *view;
+  InbPlaybackSync *sync;
+
+  g_assert_true (inb_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+  a = inb_library_lookup (library, "t-a");
+  g_assert_nonnull (a);
+
+  picker = inb_compare_picker_present (NULL, NULL, G_LIST_MODEL (library), a);
+  g_object_ref (picker);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (picker));
+  model = inb_compare_picker_get_model (picker);
+
+  /* A itself, and the takes without a clip are not offered;
+   * A's re-roll comes before a newer take of another shot, and is chosen */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_cmpstr (entry_id (model, 0), ==, "t-reroll");
+  g_assert_cmpstr (entry_id (model, 1), ==, "t-other");
+  g_assert_cmpstr (inb_take_entry_get_id (gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model))),
+                   ==, "t-reroll");
+
+  /* The search narrows the list; a search that finds nothing says so */
+  search = GTK_EDITABLE (find_widget (GTK_WIDGET (picker), GTK_TYPE_SEARCH_ENTRY));
+  g_assert_nonnull (search);
+  gtk_editable_set_text (search, "LIGHTHOUSE");
+  while (g_list_model_get_n_items (model) != 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (entry_id (model, 0), ==, "t-other");
+  gtk_editable_set_text (search, "nothing like this");
+  while (g_list_model_get_n_items (model) != 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (find_widget (GTK_WIDGET (picker), GTK_TYPE_STACK))),
+                   ==, "empty");
+  gtk_editable_set_text (search, "");
+  while (g_list_model_get_n_items (model) != 2)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Enter in the search compares with the chosen take */
+  g_assert_cmpstr (entry_id (model, 0), ==, "t-reroll");
+  g_signal_emit_by_name (search, "activate");
+  spin ();
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  g_object_unref (picker);
+
+  window = find_compare_window ();
+  g_assert_nonnull (window);
+  view = inb_compare_window_get_view (window);
+  sync = inb_compare_view_get_sync (view);
+  clip_a = g_build_filename (takes_dir, "t-a", "clip.mp4", NULL);
+  clip_b = g_build_filename (takes_dir, "t-reroll", "clip.mp4", NULL);
+  shown_a = path_of (inb_compare_view_get_file (view, INB_SIDE_A));
+  shown_b = path_of (inb_compare_view_get_file (view, INB_SIDE_B));
+  g_assert_cmpstr (shown_a, ==, clip_a);
+  g_assert_cmpstr (shown_b, ==, clip_b);
+  g_assert_cmpstr (inb_compare_view_get_label (view, INB_SIDE_A), ==, "Take 1 · seed 11");
+  g_assert_cmpstr (inb_compare_view_get_label (view, INB_SIDE_B), ==, "Take 2 · seed 22");
+
+  /* Both sides land on the same frame */
+  while (!inb_playback_sync_get_shown (sync))
+    g_main_context_iteration (NULL, TRUE);
+  inb_playback_sync_seek (sync, 17);
+  while (!inb_playback_sync_get_shown (sync) || inb_playback_sync_get_position (sync) != 17)
+    g_main_context_iteration (NULL, TRUE);
+  {
+    int clip = -1;
+
+    g_assert_cmpint (texture_frame (inb_playback_get_texture (inb_playback_sync_get_playback (sync, INB_SIDE_A)), &clip),
+                     ==, 17);
+    g_assert_cmpint (clip, ==, CLIP_A);
+    g_assert_cmpint (texture_frame (inb_playback_get_texture (inb_playback_sync_get_playback (sync, INB_SIDE_B)), &clip),
+                     ==, 17);
+    g_assert_cmpint (clip, ==, CLIP_B);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin ();
+}
+
+static gboolean
+window_library_loaded (gpointer      session,
+                       gconstpointer data)
+{
+  return inb_library_get_loaded (inb_session_get_library (session));
+}
+
+/* From the main window: a take chosen in the library panel, its menu's
+ * "Compare…" asks for B; a take without a clip cannot be compared. */
+static void
+test_compare_from_library (void)
+{
+  g_autofree char *takes_dir = write_pick_takes ("window-takes");
+  g_autoptr(InbApplication) app = inb_application_new ();
+  g_autoptr(InbSession) session = inb_session_new (NULL);
+  g_autoptr(GError) error = NULL;
+  InbWindow *window;
+  InbLibraryPanel *panel;
+  InbLibrary *library;
+  InbComparePicker *picker;
+  InbCompareWindow *compare;
+  GListModel *model;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  inb_session_set_takes_dir (session, takes_dir);
+  window = g_object_new (INB_TYPE_WINDOW, "application", app, "session", session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (inb_test_wait_until (session, window_library_loaded, NULL, 20));
+  panel = inb_window_get_library_panel (window);
+  library = inb_session_get_library (session);
+
+  inb_library_panel_select (panel, inb_library_lookup (library, "t-failed"));
+  spin ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "take.compare", NULL);
+  spin ();
+  g_assert_null (find_picker ());
+
+  inb_library_panel_select (panel, inb_library_lookup (library, "t-a"));
+  spin ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "take.compare", NULL));
+  picker = find_picker ();
+  g_assert_nonnull (picker);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (picker)) == GTK_WINDOW (window));
+  model = inb_compare_picker_get_model (picker);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_cmpstr (entry_id (model, 0), ==, "t-reroll");
+
+  compare = inb_compare_picker_choose (picker, inb_library_lookup (library, "t-other"));
+  spin ();
+  g_assert_null (find_picker ());
+  g_assert_true (find_compare_window () == compare);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (compare)) == GTK_WINDOW (window));
+  g_assert_cmpstr (inb_compare_view_get_label (inb_compare_window_get_view (compare), INB_SIDE_B), ==,
+                   "Take 3 · seed 33");
+
+  gtk_window_destroy (GTK_WINDOW (compare));
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin ();
 }
 
 /* Bilinear sample of @pixbuf (RGB or RGBA) at (@x, @y), clamped. */
@@ -1334,7 +1638,9 @@ screenshot_view (InbCompareWindow *window,
                  const char       *mode,
                  int               width)
 {
-  g_autofree char *name = g_strdup_printf ("compare-%s-%d.png", mode, width);
+  /* Side by side is what the window opens on: compare-<width>.png */
+  g_autofree char *name = g_str_equal (mode, "side-by-side") ? g_strdup_printf ("compare-%d.png", width)
+                                                              : g_strdup_printf ("compare-%s-%d.png", mode, width);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   InbCompareView *view = inb_compare_window_get_view (window);
 
@@ -1352,8 +1658,11 @@ screenshot_view (InbCompareWindow *window,
 
 /* The pictures for docs/: two takes made from the bundled sample
  * keyframes, the second drifting warm toward its end, in both modes at
- * three widths. Only when INB_COMPARE_SCREENSHOTS names a folder:
- *   INB_COMPARE_SCREENSHOTS=$PWD/docs GDK_BACKEND=x11 GSK_RENDERER=cairo \
+ * four widths (docs/compare-<width>.png side by side, compare-split-<width>.png),
+ * and "Compare with…". Only when INB_COMPARE_SCREENSHOTS names a folder:
+ *   INB_COMPARE_SCREENSHOTS=$PWD/docs INB_SAMPLES_DIR=$PWD/data/samples \
+ *     GSETTINGS_SCHEMA_DIR=$PWD/build/data GSETTINGS_BACKEND=memory \
+ *     GDK_BACKEND=x11 GSK_RENDERER=cairo \
  *     xvfb-run -a -s "-screen 0 1920x1200x24" meson devenv -C build \
  *     tests/test-compare -p /compare/screenshots */
 static void
@@ -1361,7 +1670,7 @@ test_compare_screenshots (void)
 {
   const char *dir = g_getenv ("INB_COMPARE_SCREENSHOTS");
   const char *samples = g_getenv ("INB_SAMPLES_DIR");
-  const struct { int width; int height; } sizes[] = { { 1100, 720 }, { 1600, 1000 }, { 600, 820 } };
+  const struct { int width; int height; } sizes[] = { { 1600, 1000 }, { 1100, 720 }, { 600, 820 }, { 360, 740 } };
   g_autofree char *first_path = NULL;
   g_autofree char *last_path = NULL;
   g_autoptr(GdkPixbuf) first = NULL;
@@ -1410,6 +1719,46 @@ test_compare_screenshots (void)
       gtk_window_destroy (GTK_WINDOW (window));
       spin ();
     }
+
+  /* "Compare with…" on a library of takes made from the samples */
+  {
+    g_autofree char *takes_dir = g_build_filename (clips.dir, "shots", NULL);
+    const PickSpec specs[] = {
+      { "s-12", 12, 50, "shot-1", "done", take_a, "a balloon drifts over the valley at dawn", 4821 },
+      { "s-13", 13, 40, "shot-1", "done", take_b, "a balloon drifts over the valley at dawn", 77 },
+      { "s-14", 14, 30, "shot-1", "done", take_b, "a balloon drifts over the valley at dawn", 90211 },
+      { "s-15", 15, 12, NULL, "done", take_a, "the same valley, a slow push in", 15 },
+      { "s-16", 16, 3, NULL, "done", take_b, "the valley at dusk, the sun setting behind the hills", 3003 },
+    };
+    g_autoptr(InbSession) session = inb_session_new (NULL);
+    InbLibrary *library;
+    InbComparePicker *picker;
+    g_autofree char *path = g_build_filename (dir, "compare-picker.png", NULL);
+
+    for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
+      {
+        g_autofree char *thumb = g_build_filename (takes_dir, specs[i].id, "thumbnail.png", NULL);
+
+        write_pick_take (takes_dir, &specs[i]);
+        g_assert_true (gdk_pixbuf_save (i % 2 == 0 ? first : last, thumb, "png", &error, NULL));
+      }
+    inb_session_set_takes_dir (session, takes_dir);
+    library = inb_session_get_library (session);
+    g_assert_true (inb_library_load (library, NULL, &error));
+    g_assert_no_error (error);
+
+    picker = inb_compare_picker_present (NULL, session, G_LIST_MODEL (library), inb_library_lookup (library, "s-12"));
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (picker));
+    for (guint i = 0; i < 30; i++)
+      {
+        g_usleep (20000);
+        spin ();
+      }
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (picker));
+    inb_test_save_screenshot (GTK_WIDGET (picker), path);
+    gtk_window_destroy (GTK_WINDOW (picker));
+    spin ();
+  }
 
   /* A shorter take beside a longer one: the note under the stage. */
   {
@@ -1471,6 +1820,8 @@ main (int   argc,
   g_test_add ("/compare/split", Fixture, NULL, fixture_setup, test_compare_split, fixture_teardown);
   g_test_add ("/compare/narrow", Fixture, NULL, fixture_setup, test_compare_narrow, fixture_teardown);
   g_test_add_func ("/compare/window", test_compare_window);
+  g_test_add_func ("/compare/picker", test_compare_picker);
+  g_test_add_func ("/compare/from-library", test_compare_from_library);
   g_test_add_func ("/compare/screenshots", test_compare_screenshots);
 
   ret = g_test_run ();

@@ -289,6 +289,23 @@ allocate_child (GtkWidget *child,
                             -1);
 }
 
+/* The narrowest a caption fits in: its name's least and its readout */
+static double
+caption_width (InbCompareStage *self)
+{
+  int widest = 0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      int min = 0;
+
+      gtk_widget_measure (self->captions[i].box, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+      widest = MAX (widest, min + natural_size (self->captions[i].readout, GTK_ORIENTATION_HORIZONTAL));
+    }
+
+  return widest + GAP;
+}
+
 /* Side by side: the name at the left, the readout at the right end. */
 static void
 allocate_caption (Caption *caption,
@@ -342,7 +359,8 @@ inb_compare_stage_size_allocate (GtkWidget *widget,
 
       /* Whichever makes the smaller of the two pictures larger; in a row
        * unless stacking is clearly better. */
-      stacked = MIN (vw_a * vh_a, vw_b * vh_b) > 1.15 * MIN (hw_a * hh_a, hw_b * hh_b);
+      stacked = MIN (vw_a * vh_a, vw_b * vh_b) > 1.15 * MIN (hw_a * hh_a, hw_b * hh_b) ||
+                MIN (hw_a, hw_b) < caption_width (self);
 
       if (!stacked)
         {
@@ -425,6 +443,7 @@ inb_compare_stage_measure (GtkWidget      *widget,
   InbCompareStage *self = INB_COMPARE_STAGE (widget);
   int caption_min = 0;
   int caption_nat = 0;
+  int part_min = 0;   /* a name or a readout alone */
 
   for (guint i = 0; i < 2; i++)
     {
@@ -438,7 +457,8 @@ inb_compare_stage_measure (GtkWidget      *widget,
       gtk_widget_measure (self->captions[i].readout, orientation, -1, &rmin, &rnat, NULL, NULL);
       if (orientation == GTK_ORIENTATION_HORIZONTAL)
         {
-          min += rmin + (int) GAP;
+          part_min = MAX (part_min, MAX (min, rnat));
+          min += rnat + (int) GAP;
           nat += rnat + (int) GAP;
         }
       else
@@ -450,9 +470,11 @@ inb_compare_stage_measure (GtkWidget      *widget,
       caption_nat = MAX (caption_nat, nat);
     }
 
+  /* Narrow, the pictures stack, each with its caption in one row; a split
+   * puts the two names in a row above and the two readouts below */
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = MAX (2 * caption_min + (int) (GAP + 2 * PAD), 240);
+      *minimum = MAX (MAX (caption_min, 2 * part_min + (int) GAP) + (int) (2 * PAD), 240);
       *natural = MAX (*minimum, 960);
     }
   else

@@ -22,7 +22,8 @@
  *
  * Keys, wherever the focus is in the view: Space or K play and pause,
  * ← → (or , .) step a frame, Shift with them ten, Home and End go to the
- * ends, X swaps A and B, M switches between side by side and split. The
+ * ends, R repeats or not, X swaps A and B, M switches between side by
+ * side and split. Narrow, a menu holds repeat, the ends and speed. The
  * split's handle takes ← → itself while it has the focus. */
 
 #define G_LOG_DOMAIN "inb-compare-view"
@@ -661,6 +662,7 @@ inb_compare_view_class_init (InbCompareViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "compare.last", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_x, 0, "compare.swap", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, 0, "compare.toggle-mode", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "compare.loop", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "compareview");

@@ -18,6 +18,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inb-compare-picker.h"
 #include "inb-export-dialog.h"
 #include "inb-exporter.h"
 #include "inb-json.h"
@@ -169,6 +170,9 @@ _inb_window_update_take_actions (InbWindow *self)
                                  entry != NULL && inb_take_entry_get_state (entry) == INB_JOB_DONE &&
                                  inb_take_entry_get_has_clip (entry));
   gtk_widget_action_set_enabled (widget, "take.show-in-files", entry != NULL);
+  gtk_widget_action_set_enabled (widget, "take.compare",
+                                 ok && inb_take_entry_get_state (entry) == INB_JOB_DONE &&
+                                 inb_take_entry_get_has_clip (entry));
   gtk_widget_action_set_enabled (widget, "take.star", ok && !inb_take_entry_get_starred (entry));
   gtk_widget_action_set_enabled (widget, "take.unstar", ok && inb_take_entry_get_starred (entry));
   gtk_widget_action_set_enabled (widget, "take.rename", ok);
@@ -857,6 +861,20 @@ show_items_bus_cb (GObject      *object,
                           G_DBUS_CALL_FLAGS_NONE, 5000, NULL, show_items_done_cb, show);
 }
 
+/* Compare: the selected take is A, B is chosen in "Compare with…" */
+static void
+compare_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  InbWindow *self = INB_WINDOW (widget);
+  InbTakeEntry *entry = selected_entry (self);
+
+  if (entry != NULL && inb_take_entry_get_state (entry) == INB_JOB_DONE && inb_take_entry_get_has_clip (entry))
+    inb_compare_picker_present (GTK_WINDOW (self), self->session,
+                                G_LIST_MODEL (inb_session_get_library (self->session)), entry);
+}
+
 static void
 show_in_files_action (GtkWidget  *widget,
                       const char *action_name,
@@ -1449,6 +1467,7 @@ _inb_window_library_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "take.other-backend", NULL, other_backend_action);
   gtk_widget_class_install_action (widget_class, "take.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "take.show-in-files", NULL, show_in_files_action);
+  gtk_widget_class_install_action (widget_class, "take.compare", NULL, compare_action);
   gtk_widget_class_install_action (widget_class, "take.star", NULL, star_action);
   gtk_widget_class_install_action (widget_class, "take.unstar", NULL, star_action);
   gtk_widget_class_install_action (widget_class, "take.rename", NULL, edit_action);
