@@ -415,6 +415,64 @@ test_cancel (gconstpointer data)
   g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/prompt"), ==, 1);
 }
 
+static void
+set_number (Fixture    *f,
+            const char *name,
+            double      value)
+{
+  g_autoptr(JsonNode) node = json_node_init_double (json_node_alloc (), value);
+
+  g_assert_true (inb_param_panel_set_value (inb_window_get_param_panel (f->window), name, node));
+}
+
+/* What an artist weighs before a take: each size preset says what it asks
+ * of the GPU, and the duration says the frame count it becomes (4n+1 at
+ * the rate), following the duration and the rate */
+static void
+test_parameters (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  const char *models[] = { "wan2.2-flf2v", "wan2.2-flf2v-lightning", "wan2.1-flf2v" };
+
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      InbParamPanel *panel;
+      GtkWidget *size, *duration;
+      GListModel *labels;
+      guint n_presets = 0;
+
+      g_assert_true (inb_window_select_model (f->window, "comfyui", models[m]));
+      panel = inb_window_get_param_panel (f->window);
+      size = inb_param_panel_get_row (panel, "size");
+      g_assert_true (ADW_IS_COMBO_ROW (size));
+      labels = adw_combo_row_get_model (ADW_COMBO_ROW (size));
+      for (guint i = 0; i < g_list_model_get_n_items (labels); i++)
+        {
+          const char *label = gtk_string_list_get_string (GTK_STRING_LIST (labels), i);
+
+          if (strstr (label, "Custom") != NULL)
+            continue;
+          n_presets++;
+          if (strstr (label, "VRAM") == NULL && strstr (label, "GB") == NULL && strstr (label, "GPU") == NULL)
+            g_error ("%s: the size “%s” says nothing of the GPU it needs", models[m], label);
+        }
+      g_assert_cmpuint (n_presets, >=, 4);
+
+      duration = inb_param_panel_get_row (panel, "duration");
+      g_assert_true (ADW_IS_ACTION_ROW (duration));
+      set_number (f, "fps", 16);
+      set_number (f, "duration", 5);
+      g_test_message ("%s: %s", models[m], adw_action_row_get_subtitle (ADW_ACTION_ROW (duration)));
+      g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (duration)), "81 frames at 16 fps"));
+      set_number (f, "duration", 2);
+      g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (duration)), "33 frames at 16 fps"));
+      set_number (f, "fps", 24);
+      set_number (f, "duration", 5);
+      g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (duration)), "121 frames at 24 fps"));
+      set_number (f, "fps", 16);
+    }
+}
+
 /* A model file the server lacks: named, nothing queued */
 static void
 test_missing_model (gconstpointer data)
@@ -485,6 +543,7 @@ main (int   argc,
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
 
   g_test_add_data_func ("/comfyui-window/status", &f, test_status);
+  g_test_add_data_func ("/comfyui-window/parameters", &f, test_parameters);
   g_test_add_data_func ("/comfyui-window/generate", &f, test_generate);
   g_test_add_data_func ("/comfyui-window/cancel", &f, test_cancel);
   g_test_add_data_func ("/comfyui-window/missing-model", &f, test_missing_model);
