@@ -377,6 +377,75 @@ test_build (void)
   }
 }
 
+/* Sends GET @url through @client with a cancellable already cancelled:
+ * CANCELLED means the transport policy let it through (nothing goes out
+ * either way) */
+static GError *
+policy_says (InbHttpClient *client,
+             const char    *url)
+{
+  g_autoptr(InbHttpRequest) request = inb_http_request_new ("GET", url);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(InbHttpResponse) response = NULL;
+  GError *error = NULL;
+
+  g_cancellable_cancel (cancellable);
+  response = inb_http_client_send (client, request, cancellable, &error);
+  g_assert_null (response);
+  g_assert_nonnull (error);
+  return error;
+}
+
+/* A server on the artist's network over plain http: the address they
+ * typed is usable, with a warning in words; the client speaks plain http
+ * to that host and port only, nowhere else */
+static void
+test_plain_http (void)
+{
+  g_autoptr(InbComfyuiBackend) backend = new_backend ();
+  g_autoptr(InbRequest) request = make_request (INB_BACKEND (backend), "wan2.2-flf2v", "x", NULL, NULL);
+  g_autofree char *output = g_build_filename (g_get_tmp_dir (), "inb-comfyui-plain-http.mp4", NULL);
+  g_autofree char *warning = inb_comfyui_api_address_warning ("http://192.0.2.7:8188");
+  g_autoptr(GError) error = NULL;
+  const char *refused[] = { "http://192.0.2.8:8188/system_stats", "http://192.0.2.7:9999/system_stats",
+                            "http://me@192.0.2.7:8188/system_stats" };
+
+  /* usable, and said to be readable on the network */
+  g_assert_true (inb_comfyui_api_check_address ("http://192.0.2.7:8188", &error));
+  g_assert_no_error (error);
+  inb_backend_set_base_url (INB_BACKEND (backend), "http://192.0.2.7:8188");
+  inb_request_set_output_path (request, output);
+  g_assert_true (inb_backend_validate (INB_BACKEND (backend), request, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (warning);
+  g_assert_nonnull (strstr (warning, "http://192.0.2.7:8188 is plain http to another computer"));
+  g_assert_null (inb_comfyui_api_address_warning ("http://127.0.0.1:8188"));
+  g_assert_null (inb_comfyui_api_address_warning ("https://gpu.example:8188"));
+  g_assert_false (inb_comfyui_api_check_address ("http://me:secret@192.0.2.7:8188", NULL));
+  g_assert_false (inb_comfyui_api_check_address ("ftp://192.0.2.7:8188", NULL));
+
+  /* the client: that origin in plain http, and only it */
+  {
+    InbComfyuiApi *api = inb_comfyui_api_new ("http://192.0.2.7:8188/");
+    InbHttpClient *client = inb_comfyui_api_get_client (api);
+    g_autoptr(InbHttpClient) strict = inb_http_client_new ();
+    g_autoptr(GError) through = policy_says (client, "http://192.0.2.7:8188/system_stats");
+    g_autoptr(GError) strict_error = policy_says (strict, "http://192.0.2.7:8188/system_stats");
+
+    g_assert_error (through, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_error (strict_error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK);
+    for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+      {
+        g_autoptr(GError) e = policy_says (client, refused[i]);
+
+        if (!g_error_matches (e, INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK))
+          g_error ("%s went through: %s", refused[i], e->message);
+        g_assert_nonnull (strstr (e->message, "Refused an unencrypted connection"));
+      }
+    inb_comfyui_api_free (api);
+  }
+}
+
 /* Validation before anything is sent: sizes, file names, frame counts,
  * the address. */
 static void
@@ -1402,6 +1471,7 @@ main (int   argc,
   g_test_add_func ("/comfyui/templates/checker-fails", test_templates_checker_fails);
   g_test_add_func ("/comfyui/build", test_build);
   g_test_add_func ("/comfyui/validate", test_validate);
+  g_test_add_func ("/comfyui/plain-http", test_plain_http);
   g_test_add_func ("/comfyui/outputs", test_outputs);
   g_test_add_func ("/comfyui/binary", test_binary);
   g_test_add_func ("/comfyui/preview-decode", test_preview_decode);

@@ -41,6 +41,7 @@ struct _InbHttpClient
   GObject           parent_instance;
 
   char             *bearer_token;
+  char             *plain_http_origin;   /* http://host:port allowed unencrypted */
   guint             connect_timeout;
   guint             low_speed_limit;
   guint             low_speed_time;
@@ -101,6 +102,11 @@ InbHttpResponse *_inb_http_response_new        (guint           status,
 
 /* inb-http-policy.c: URL policy, status errors, redaction, redirects */
 char            *_inb_http_url_dup_host        (const char     *url);
+gboolean         _inb_http_client_allows_plain (InbHttpClient  *self,
+                                                const char     *url);
+gboolean         _inb_http_client_check_url    (InbHttpClient  *self,
+                                                const char     *url,
+                                                GError        **error);
 gboolean         _inb_http_status_is_redirect  (long            status);
 gboolean         _inb_http_follow_redirect     (char          **url,
                                                 const char     *location,

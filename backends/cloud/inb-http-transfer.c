@@ -261,7 +261,8 @@ _inb_http_transfer_perform (InbHttpClient  *self,
     return CURLE_OUT_OF_MEMORY;
   t->curl = curl;
 
-  protocols = inb_http_url_is_loopback (url) ? "http,https" : "https";
+  protocols = inb_http_url_is_loopback (url) || _inb_http_client_allows_plain (self, url)
+              ? "http,https" : "https";
 
   curl_easy_setopt (curl, CURLOPT_URL, url);
   curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);

@@ -56,6 +56,8 @@ inb_http_client_finalize (GObject *object)
       g_free (self->bearer_token);
     }
 
+  g_free (self->plain_http_origin);
+
   if (self->sleep_destroy != NULL)
     self->sleep_destroy (self->sleep_data);
 
@@ -124,6 +126,65 @@ inb_http_client_set_connect_timeout (InbHttpClient *self,
   g_return_if_fail (INB_IS_HTTP_CLIENT (self));
 
   self->connect_timeout = seconds;
+}
+
+/* "http://host:port" of @url (the port spelled out), or NULL */
+static char *
+plain_origin (const char *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  g_autofree char *host = NULL;
+
+  if (uri == NULL || g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' || g_uri_get_userinfo (uri) != NULL)
+    return NULL;
+
+  host = g_ascii_strdown (g_uri_get_host (uri), -1);
+  return g_strdup_printf ("http://%s:%d", host, g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 80);
+}
+
+/**
+ * inb_http_client_allow_plain_http:
+ * @base_url: (nullable): an http:// address the user typed for a server of
+ *   their own; %NULL: none
+ *
+ * Lets this client speak plain http to that host and port only (anywhere
+ * else the policy of inb_http_check_url() holds, redirects included). For
+ * a backend whose server is the user's own on their network; the caller
+ * warns that anyone on the network can see what goes over it.
+ */
+void
+inb_http_client_allow_plain_http (InbHttpClient *self,
+                                  const char    *base_url)
+{
+  g_return_if_fail (INB_IS_HTTP_CLIENT (self));
+
+  g_free (self->plain_http_origin);
+  self->plain_http_origin = plain_origin (base_url);
+}
+
+/* Whether @url is the one plain-http origin this client was allowed */
+gboolean
+_inb_http_client_allows_plain (InbHttpClient *self,
+                               const char    *url)
+{
+  g_autofree char *origin = NULL;
+
+  if (self->plain_http_origin == NULL)
+    return FALSE;
+
+  origin = plain_origin (url);
+  return origin != NULL && g_str_equal (origin, self->plain_http_origin);
+}
+
+/* The transport policy for this client: inb_http_check_url(), or the one
+ * plain-http origin it was allowed */
+gboolean
+_inb_http_client_check_url (InbHttpClient  *self,
+                            const char     *url,
+                            GError        **error)
+{
+  return _inb_http_client_allows_plain (self, url) || inb_http_check_url (url, error);
 }
 
 /**
@@ -349,7 +410,7 @@ inb_http_client_send (InbHttpClient   *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!inb_http_check_url (request->url, error))
+  if (!_inb_http_client_check_url (self, request->url, error))
     return NULL;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -687,7 +748,7 @@ inb_http_client_download (InbHttpClient        *self,
   g_return_val_if_fail (max_bytes > 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!inb_http_check_url (url, error))
+  if (!_inb_http_client_check_url (self, url, error))
     return FALSE;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))

@@ -119,6 +119,8 @@ InbHttpClient   *inb_http_client_new              (void);
 void             inb_http_client_set_bearer_token (InbHttpClient    *self,
                                                    const char       *token);
 gboolean         inb_http_client_has_bearer_token (InbHttpClient    *self);
+void             inb_http_client_allow_plain_http (InbHttpClient    *self,
+                                                   const char       *base_url);
 void             inb_http_client_set_connect_timeout (InbHttpClient *self,
                                                    guint             seconds);
 void             inb_http_client_set_low_speed    (InbHttpClient    *self,

@@ -28,6 +28,42 @@ struct _InbComfyuiApi
 };
 
 /**
+ * inb_comfyui_api_check_address:
+ *
+ * Whether @base_url can be a ComfyUI server: https anywhere, or plain http
+ * to a host the user named (a server of theirs, on their network).
+ */
+gboolean
+inb_comfyui_api_check_address (const char  *base_url,
+                               GError     **error)
+{
+  g_autoptr(GUri) uri = base_url != NULL ? g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  if (uri != NULL && g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0 &&
+      g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0' && g_uri_get_userinfo (uri) == NULL)
+    return TRUE;
+
+  return inb_http_check_url (base_url, error);
+}
+
+/**
+ * inb_comfyui_api_address_warning:
+ *
+ * Returns: (nullable): what to tell the user about @base_url: plain http
+ *   off this computer can be read on the network
+ */
+char *
+inb_comfyui_api_address_warning (const char *base_url)
+{
+  if (base_url == NULL || inb_http_url_is_loopback (base_url) ||
+      g_ascii_strncasecmp (base_url, "http:", 5) != 0)
+    return NULL;
+
+  return g_strdup_printf (_("%s is plain http to another computer: anyone on the network can see the "
+                            "keyframes and clips"), base_url);
+}
+
+/**
  * inb_comfyui_api_new:
  * @base_url: the server ("http://127.0.0.1:8188"; a trailing slash is dropped)
  */
@@ -43,6 +79,9 @@ inb_comfyui_api_new (const char *base_url)
     api->base_url[--len] = '\0';
 
   api->client = inb_http_client_new ();
+  /* The address is the user's (typed, or in the environment): plain http
+   * to it is theirs to choose, with a warning off this computer */
+  inb_http_client_allow_plain_http (api->client, api->base_url);
   /* A server of the user's own: few, quick retries (it is up or it is not) */
   inb_http_client_set_connect_timeout (api->client, 5);
   inb_http_client_set_api_timeout (api->client, 30);
@@ -222,15 +261,11 @@ inb_comfyui_api_check (InbComfyuiApi  *api,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GString) summary = g_string_new ("ComfyUI");
-  g_autofree char *warning = NULL;
+  g_autofree char *warning = inb_comfyui_api_address_warning (api->base_url);
   JsonObject *root, *system;
   JsonArray *devices;
   const char *version;
   guint status = 0;
-
-  if (!inb_http_url_is_loopback (api->base_url) && g_str_has_prefix (api->base_url, "http:"))
-    warning = g_strdup_printf (_("%s is plain http to another computer: anyone on the network can see the "
-                                 "keyframes and clips"), api->base_url);
 
   node = get_json (api, "/system_stats", &status, cancellable, &local_error);
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

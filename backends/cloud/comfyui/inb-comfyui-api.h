@@ -27,6 +27,9 @@ typedef enum
 } InbComfyuiQueueState;
 
 InbComfyuiApi   *inb_comfyui_api_new            (const char          *base_url);
+gboolean         inb_comfyui_api_check_address  (const char          *base_url,
+                                                 GError             **error);
+char            *inb_comfyui_api_address_warning (const char         *base_url);
 void             inb_comfyui_api_free           (InbComfyuiApi       *api);
 const char      *inb_comfyui_api_get_base_url   (InbComfyuiApi       *api);
 InbHttpClient   *inb_comfyui_api_get_client     (InbComfyuiApi       *api);

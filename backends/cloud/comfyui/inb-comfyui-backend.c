@@ -425,7 +425,7 @@ inb_comfyui_backend_validate (InbBackend  *backend,
   g_autoptr(GError) url_error = NULL;
   InbSchema *schema;
 
-  if (!inb_http_check_url (self->base_url, &url_error))
+  if (!inb_comfyui_api_check_address (self->base_url, &url_error))
     {
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
                    /* Translators: an address, then why it cannot be used */
@@ -678,7 +678,7 @@ check_worker (GTask        *task,
   InbBackendStatus *status;
   GError *error = NULL;
 
-  if (!inb_http_check_url (call->base_url, &url_error))
+  if (!inb_comfyui_api_check_address (call->base_url, &url_error))
     {
       g_autofree char *message = g_strdup_printf (_("The ComfyUI address %s is not usable: %s"),
                                                   call->base_url, url_error->message);
