@@ -506,8 +506,12 @@ inb_player_update_position (InbPlayer *self)
   time_text = g_strdup_printf ("%s / %s", position, duration);
   gtk_label_set_label (self->time_label, time_text);
   gtk_label_set_label (self->medium_time_label, time_text);
-  /* Narrow, the frame's time is in its tooltip. */
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->compact_frame_label), time_text);
+  /* Narrow, the frame and its time are in the tooltip (the label may be cut). */
+  {
+    g_autofree char *tip = g_strdup_printf ("%s\n%s", frame_text, time_text);
+
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->compact_frame_label), tip);
+  }
 }
 
 static void
