@@ -127,8 +127,9 @@ keys_status (InbSecrets *secrets,
         case INB_KEY_SOURCE_NONE:
         default:
           if (error != NULL)
-            g_print (_("%-10s no key in %s; the keyring could not be asked: %s\n"), providers[i],
-                     inb_secrets_get_env_var (secrets, providers[i]), error->message);
+            /* Translators: %-10s is a provider id, %s what went wrong with
+             * the keyring and what to do, in sentences */
+            g_print (_("%-10s no key: %s\n"), providers[i], error->message);
           else
             g_print (_("%-10s no key (set %s or run “inbetween keys set %s”)\n"), providers[i],
                      inb_secrets_get_env_var (secrets, providers[i]), providers[i]);
@@ -227,11 +228,16 @@ inb_cli_keys (InbSession  *session,
 
       if (stored == INB_KEY_SOURCE_SESSION)
         {
-          g_autofree char *problem = inb_secrets_dup_problem (secrets);
+          g_autofree char *problem = inb_secrets_dup_provider_problem (secrets, provider);
 
-          /* A session of one command keeps nothing: say so plainly */
-          inb_cli_print_error (_("The key was not stored: %s. Set %s in the environment instead."),
-                       problem ? problem : _("no keyring"), inb_secrets_get_env_var (secrets, provider));
+          /* A session of one command keeps nothing: say so plainly.
+           * Translators: %s says what went wrong with the keyring and
+           * what to do, in sentences */
+          if (problem != NULL)
+            inb_cli_print_error (_("The key was not stored. %s"), problem);
+          else
+            inb_cli_print_error (_("The key was not stored: %s. Set %s in the environment instead."),
+                                 _("no keyring"), inb_secrets_get_env_var (secrets, provider));
           return INB_EXIT_FAILURE;
         }
 

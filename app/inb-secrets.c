@@ -64,7 +64,8 @@ struct _InbSecrets
   char      **provider_ids;
   GMutex      mutex;        /* the blocking calls may run in worker threads */
   GHashTable *session;      /* provider → key kept for this run only */
-  char       *problem;
+  char       *problem;      /* the last one, whichever provider */
+  GHashTable *problems;     /* provider → its last problem */
   guint       timeout_ms;
 };
 
@@ -177,6 +178,7 @@ inb_secrets_finalize (GObject *object)
   InbSecrets *self = INB_SECRETS (object);
 
   g_hash_table_unref (self->session);
+  g_hash_table_unref (self->problems);
   g_ptr_array_unref (self->providers);
   g_strfreev (self->provider_ids);
   g_free (self->problem);
@@ -197,6 +199,7 @@ inb_secrets_init (InbSecrets *self)
   g_mutex_init (&self->mutex);
   self->session = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) inb_secrets_free_key);
+  self->problems = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->timeout_ms = INB_SECRETS_DEFAULT_TIMEOUT_MS;
 }
 
@@ -287,13 +290,37 @@ inb_secrets_is_session_only (InbSecrets *self,
   return found;
 }
 
+/**
+ * inb_secrets_dup_provider_problem:
+ *
+ * Returns: (transfer full) (nullable): why the keyring could not be used
+ *   the last time it failed for @provider (its advice names @provider's
+ *   key variable)
+ */
+char *
+inb_secrets_dup_provider_problem (InbSecrets *self,
+                                  const char *provider)
+{
+  char *problem;
+
+  g_return_val_if_fail (INB_IS_SECRETS (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  problem = g_strdup (g_hash_table_lookup (self->problems, provider));
+  g_mutex_unlock (&self->mutex);
+
+  return problem;
+}
+
 static void
 set_problem (InbSecrets   *self,
+             const char   *provider,
              const GError *error)
 {
   g_mutex_lock (&self->mutex);
   g_free (self->problem);
   self->problem = g_strdup (error->message);
+  g_hash_table_replace (self->problems, g_strdup (provider), g_strdup (error->message));
   g_mutex_unlock (&self->mutex);
 }
 
@@ -416,25 +443,182 @@ op_start_timeout (InbSecrets *self,
   g_source_attach (op->timeout, g_task_get_context (task));
 }
 
-/* The keyring failed: why, in words a user can act on. */
-static GError *
-op_error (Op     *op,
-          GError *error)
+/* Which of libsecret's backends answers: its file backend when asked for
+ * (SECRET_BACKEND=file, as the tests do) or in a Flatpak or Snap sandbox
+ * (libsecret 0.20's own rule), else the Secret Service on the session bus. */
+static gboolean
+uses_file_keyring (void)
 {
-  GError *result;
+  const char *backend = g_getenv ("SECRET_BACKEND");
+
+  if (backend != NULL && *backend != '\0')
+    return g_str_equal (backend, "file");
+
+  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) || g_getenv ("SNAP_NAME") != NULL;
+}
+
+/* Where libsecret's file backend keeps its keyring (libsecret 0.20) */
+static char *
+dup_file_keyring_path (void)
+{
+  const char *path = g_getenv ("SECRET_FILE_TEST_PATH");
+
+  if (path != NULL && *path != '\0')
+    return g_strdup (path);
+
+  return g_build_filename (g_get_user_data_dir (), "keyrings", "default.keyring", NULL);
+}
+
+static gboolean
+is_no_service (const GError *error)
+{
+  /* No session bus, or nobody owns org.freedesktop.secrets on it */
+  if (error->domain == G_IO_ERROR)
+    return TRUE;
+
+  return g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_SERVER) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_DISCONNECTED) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_FILE_NOT_FOUND) ||
+         (error->domain == G_DBUS_ERROR &&
+          error->code >= G_DBUS_ERROR_SPAWN_EXEC_FAILED &&
+          error->code <= G_DBUS_ERROR_SPAWN_FAILED);
+}
+
+static gboolean
+is_no_collection (const GError *error)
+{
+  /* "Object does not exist at path '/org/freedesktop/secrets/collection/login'" */
+  return g_error_matches (error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_INTERFACE) ||
+         (error->message != NULL && strstr (error->message, "/org/freedesktop/secrets/collection/") != NULL);
+}
+
+/* The file keyring could not be opened: why, for a person */
+static char *
+file_keyring_problem (const GError *error,
+                      const char   *env_var)
+{
+  g_autofree char *path = dup_file_keyring_path ();
+  const char *why;
+
+  /* The test suite's setting (tests/meson.build): a keyring that cannot
+   * be, so that no test ever reaches a real one */
+  if (g_str_has_prefix (path, "/dev/null/"))
+    /* Translators: the first %s is a file name such as
+     * /dev/null/no-keyring, the second an environment variable such as
+     * DASHSCOPE_API_KEY */
+    return g_strdup_printf (_("Keys cannot be saved here: the keyring is switched off "
+                              "(SECRET_FILE_TEST_PATH points at “%s”, as in a test setup). "
+                              "Set the key in the environment variable %s, or unset "
+                              "SECRET_BACKEND and SECRET_FILE_TEST_PATH."),
+                            path, env_var);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    why = _("its folder does not exist");
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY))
+    why = _("it may not be written");
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+    why = _("the disk is full");
+  else
+    why = _("it cannot be read or written");
+
+  /* Translators: the first %s is a file, the second why it cannot be
+   * opened ("its folder does not exist"), the third an environment
+   * variable such as DASHSCOPE_API_KEY */
+  return g_strdup_printf (_("The keyring file “%s” cannot be opened: %s. Check that your home "
+                            "folder can be written, or set the key in the environment variable %s."),
+                          path, why, env_var);
+}
+
+/**
+ * inb_secrets_describe_problem:
+ * @error: what libsecret said (logged, never shown)
+ * @timed_out: no answer came within the timeout
+ * @env_var: the provider's key variable, named in the advice
+ *
+ * Returns: (transfer full): what went wrong with the keyring and what to
+ *   do about it, in words for the person at the computer
+ */
+char *
+inb_secrets_describe_problem (const GError *error,
+                              gboolean      timed_out,
+                              const char   *env_var)
+{
+  if (env_var == NULL)
+    env_var = "";
+
+  if (timed_out)
+    /* Translators: %s is an environment variable such as DASHSCOPE_API_KEY */
+    return g_strdup_printf (_("The keyring did not answer in time: it may be waiting for you to unlock it, "
+                              "or be stuck. Try again, or set the key in the environment variable %s."),
+                            env_var);
+
+  if (error == NULL)
+    /* Translators: %s is an environment variable such as DASHSCOPE_API_KEY */
+    return g_strdup_printf (_("The keyring could not be used. Try again, or set the key in the "
+                              "environment variable %s."), env_var);
+
+  /* The sandbox's keyring portal, or a Secret Service, whose prompt was
+   * closed without unlocking */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
+    /* Translators: %s is an environment variable such as DASHSCOPE_API_KEY */
+    return g_strdup_printf (_("The keyring stayed locked: the unlock prompt was closed. Try again and "
+                              "unlock it when asked, or set the key in the environment variable %s."),
+                            env_var);
+
+  if (uses_file_keyring () && error->domain == G_IO_ERROR)
+    return file_keyring_problem (error, env_var);
+
+  if (is_no_collection (error))
+    /* Translators: "Passwords and Keys" is GNOME's keyring manager (Seahorse);
+     * %s is an environment variable such as DASHSCOPE_API_KEY */
+    return g_strdup_printf (_("The login keyring does not exist or is locked. Open Passwords and Keys "
+                              "to create or unlock it, or set the key in the environment variable %s."),
+                            env_var);
+
+  if (is_no_service (error))
+    /* Translators: %s is an environment variable such as DASHSCOPE_API_KEY */
+    return g_strdup_printf (_("No keyring is running in this session, so keys cannot be saved. Start "
+                              "GNOME Keyring (or another Secret Service), or set the key in the "
+                              "environment variable %s."),
+                            env_var);
+
+  /* Translators: %s is an environment variable such as DASHSCOPE_API_KEY */
+  return g_strdup_printf (_("The keyring refused to read or save the key. Try again, or set the key "
+                            "in the environment variable %s."), env_var);
+}
+
+/* The keyring failed: why, in words a user can act on; what libsecret
+ * said goes to the debug log only. */
+static GError *
+op_error (InbSecrets *self,
+          Op         *op,
+          const char *what,
+          GError     *error)
+{
+  const Provider *p = find_provider (self, op->provider);
+  g_autofree char *message = NULL;
 
   if (op->caller != NULL && g_cancellable_is_cancelled (op->caller))
     return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
 
-  if (op->timed_out)
-    result = g_error_new_literal (INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNAVAILABLE,
-                                  _("The keyring did not answer in time"));
-  else
-    result = g_error_new (INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNAVAILABLE,
-                          _("The keyring is not available: %s"),
-                          error != NULL ? error->message : _("unknown error"));
+  g_debug ("Keyring %s for %s failed%s: %s (%s, %d)", what, op->provider,
+           op->timed_out ? " (timed out)" : "",
+           error != NULL ? error->message : "no error",
+           error != NULL ? g_quark_to_string (error->domain) : "-",
+           error != NULL ? error->code : 0);
 
-  return result;
+  message = inb_secrets_describe_problem (op->timed_out ? NULL : error, op->timed_out,
+                                          p != NULL ? p->env_var : NULL);
+
+  return g_error_new_literal (INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNAVAILABLE, message);
 }
 
 /* Lookup ----------------------------------------------------------------- */
@@ -478,11 +662,10 @@ lookup_cb (GObject      *object,
   password = secret_password_lookup_finish (result, &error);
   if (error != NULL)
     {
-      GError *reported = op_error (op, error);
+      GError *reported = op_error (self, op, "lookup", error);
 
       if (reported->domain == INB_SECRETS_ERROR)
-        set_problem (self, reported);
-      g_debug ("Keyring lookup for %s failed: %s", op->provider, reported->message);
+        set_problem (self, op->provider, reported);
       g_task_return_error (task, reported);
       return;
     }
@@ -602,7 +785,7 @@ store_cb (GObject      *object,
     }
   else
     {
-      GError *reported = op_error (op, error);
+      GError *reported = op_error (self, op, "store", error);
 
       if (reported->domain != INB_SECRETS_ERROR)
         {
@@ -611,8 +794,8 @@ store_cb (GObject      *object,
         }
 
       /* No keyring: this run only, never a file */
-      g_debug ("Keeping the %s key for this session only: %s", op->provider, reported->message);
-      set_problem (self, reported);
+      g_debug ("Keeping the %s key for this session only", op->provider);
+      set_problem (self, op->provider, reported);
       g_error_free (reported);
 
       g_mutex_lock (&self->mutex);
@@ -711,10 +894,10 @@ clear_cb (GObject      *object,
   secret_password_clear_finish (result, &error);
   if (error != NULL)
     {
-      GError *reported = op_error (op, error);
+      GError *reported = op_error (self, op, "clear", error);
 
       if (reported->domain == INB_SECRETS_ERROR)
-        set_problem (self, reported);
+        set_problem (self, op->provider, reported);
       g_task_return_error (task, reported);
       return;
     }

@@ -69,6 +69,12 @@ void                inb_secrets_set_timeout          (InbSecrets          *self,
                                                       guint                timeout_ms);
 /* The last reason the keyring could not be used, for a banner. */
 char               *inb_secrets_dup_problem          (InbSecrets          *self);
+char               *inb_secrets_dup_provider_problem (InbSecrets          *self,
+                                                      const char          *provider);
+/* What a keyring failure means and what to do, naming @env_var. */
+char               *inb_secrets_describe_problem     (const GError        *error,
+                                                      gboolean             timed_out,
+                                                      const char          *env_var);
 gboolean            inb_secrets_is_session_only      (InbSecrets          *self,
                                                       const char          *provider);
 

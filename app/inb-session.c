@@ -786,11 +786,11 @@ generate_key_cb (GObject      *object,
   if (!inb_backend_has_api_key (g->backend))
     {
       if (g_error_matches (error, INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNAVAILABLE))
-        /* Translators: %s is a service, then why the keyring could not give
-         * its key, e.g. "The keyring did not answer in time" */
+        /* Translators: %s is a service, then what went wrong with the
+         * keyring and what to do, in sentences, e.g. "The login keyring
+         * does not exist or is locked. Open Passwords and Keys …" */
         g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_AUTH,
-                                 _("No API key for %s: nothing was sent. %s; "
-                                   "add the key in Preferences for this session"),
+                                 _("No API key for %s: nothing was sent. %s"),
                                  name, error->message);
       else
         /* Translators: %s is a service, e.g. "DashScope" */

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include <glib/gstdio.h>
+#include <libsecret/secret.h>
 
 #include "inb-dashscope-backend.h"
 #include "inb-local-backend.h"
@@ -427,6 +428,11 @@ run_no_service (void)
   g_assert_nonnull (problem);
   g_test_message ("keyring problem: %s", problem);
   g_assert_null (strstr (problem, canary));
+  /* In words, with what to do; not D-Bus's "Could not connect: …" */
+  g_assert_true (g_str_has_prefix (problem, "No keyring is running in this session"));
+  g_assert_nonnull (strstr (problem, "DASHSCOPE_API_KEY"));
+  g_assert_null (strstr (problem, "connect"));
+  g_assert_null (strstr (problem, "no-such-bus"));
 
   key = inb_secrets_lookup_sync (secrets, "dashscope", &source, &error);
   g_assert_no_error (error);
@@ -439,7 +445,13 @@ run_no_service (void)
   g_assert_error (error, INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNAVAILABLE);
   g_assert_null (key);
   g_assert_cmpint (source, ==, INB_KEY_SOURCE_NONE);
+  /* … naming that provider's own variable */
+  g_assert_nonnull (strstr (error->message, "WAVESPEED_API_KEY"));
+  g_assert_null (strstr (error->message, "DASHSCOPE_API_KEY"));
   g_clear_error (&error);
+  problem = inb_secrets_dup_provider_problem (secrets, "dashscope");
+  g_assert_nonnull (strstr (problem, "DASHSCOPE_API_KEY"));
+  g_clear_pointer (&problem, g_free);
 
   /* Never a plaintext file */
   g_assert_cmpuint (canary_hits (canary, &n_files), ==, 0);
@@ -600,7 +612,8 @@ run_hung_service (void)
   g_main_loop_run (w.loop);
   check_hung (&w, start, "lookup");
   g_assert_error (w.error, INB_SECRETS_ERROR, INB_SECRETS_ERROR_UNAVAILABLE);
-  g_assert_cmpstr (w.error->message, ==, "The keyring did not answer in time");
+  g_assert_true (g_str_has_prefix (w.error->message, "The keyring did not answer in time"));
+  g_assert_nonnull (strstr (w.error->message, "DASHSCOPE_API_KEY"));
   g_assert_null (w.key);
   g_assert_cmpuint (w.ticks, >=, 10);
   g_clear_error (&w.error);
@@ -626,7 +639,7 @@ run_hung_service (void)
   g_assert_cmpint (w.source, ==, INB_KEY_SOURCE_SESSION);
   g_assert_cmpuint (w.ticks, >=, 10);
   problem = inb_secrets_dup_problem (secrets);
-  g_assert_cmpstr (problem, ==, "The keyring did not answer in time");
+  g_assert_true (g_str_has_prefix (problem, "The keyring did not answer in time"));
   g_assert_true (inb_secrets_is_session_only (secrets, "dashscope"));
 
   /* … and found at once from then on, without asking the keyring */
@@ -670,6 +683,199 @@ test_hung_service (void)
   /* Each keyring call reached the service, which answered none */
   g_test_message ("the fake Secret Service received %u calls", calls);
   g_assert_cmpuint (calls, >=, 3);
+}
+
+/* A keyring in trouble: what the person reads -------------------------- */
+
+/* Stores and looks up a key against the keyring the environment gives,
+ * and returns the problem the store reported (the key is kept for this
+ * session only). */
+static char *
+store_in_trouble (void)
+{
+  g_autoptr(InbSecrets) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *canary = make_canary ();
+  char *problem;
+  guint n_files;
+
+  g_setenv ("DASHSCOPE_API_KEY", "", TRUE);
+  secrets = new_secrets ();
+  inb_secrets_set_timeout (secrets, 20000);   /* every case answers; a timeout is a failure */
+
+  g_assert_cmpint (inb_secrets_store_sync (secrets, "dashscope", canary, &error), ==, INB_KEY_SOURCE_SESSION);
+  g_assert_no_error (error);
+  problem = inb_secrets_dup_provider_problem (secrets, "dashscope");
+  g_assert_nonnull (problem);
+  g_printerr ("# keyring problem: %s\n", problem);
+  g_assert_null (strstr (problem, canary));
+  g_assert_null (strstr (problem, "did not answer"));
+  /* What to do instead, with the provider's own variable */
+  g_assert_nonnull (strstr (problem, "environment variable DASHSCOPE_API_KEY"));
+  /* Nothing of D-Bus's or GIO's own words */
+  g_assert_null (strstr (problem, "/org/freedesktop"));
+  g_assert_null (strstr (problem, "Error opening"));
+  g_assert_null (strstr (problem, "GDBus"));
+  g_assert_cmpuint (canary_hits (canary, &n_files), ==, 0);
+
+  return problem;
+}
+
+static void
+run_trouble (void)
+{
+  const char *mode = g_getenv ("INB_TEST_KEYRING_MODE");
+  g_autofree char *problem = NULL;
+
+  g_unsetenv ("DISPLAY");
+  if (g_str_equal (mode, "dev-null"))
+    {
+      /* The suite's own setting: the file keyring at a path that cannot be */
+      g_setenv ("SECRET_BACKEND", "file", TRUE);
+      g_setenv ("SECRET_FILE_TEST_PATH", "/dev/null/inbetween-tests-use-no-keyring", TRUE);
+      g_setenv ("SECRET_FILE_TEST_PASSWORD", "unused", TRUE);
+      problem = store_in_trouble ();
+      g_assert_true (g_str_has_prefix (problem, "Keys cannot be saved here: the keyring is switched off"));
+      g_assert_nonnull (strstr (problem, "SECRET_FILE_TEST_PATH"));
+    }
+  else if (g_str_equal (mode, "no-folder"))
+    {
+      /* A file keyring whose folder cannot be made (a file in the way) */
+      g_autofree char *blocker = g_build_filename (g_get_user_runtime_dir (), "not-a-folder", NULL);
+      g_autofree char *path = g_build_filename (blocker, "keyrings", "default.keyring", NULL);
+
+      g_mkdir_with_parents (g_get_user_runtime_dir (), 0700);
+      g_assert_true (g_file_set_contents (blocker, "", 0, NULL));
+      g_setenv ("SECRET_BACKEND", "file", TRUE);
+      g_setenv ("SECRET_FILE_TEST_PATH", path, TRUE);
+      g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
+      problem = store_in_trouble ();
+      g_assert_true (g_str_has_prefix (problem, "The keyring file “"));
+      g_assert_nonnull (strstr (problem, path));
+      g_assert_nonnull (strstr (problem, "folder"));
+    }
+  else
+    {
+      /* The bus is the fake's (set by the parent); libsecret's D-Bus backend */
+      g_setenv ("SECRET_BACKEND", "service", TRUE);
+      g_unsetenv ("SECRET_FILE_TEST_PATH");
+      g_unsetenv ("SECRET_FILE_TEST_PASSWORD");
+      problem = store_in_trouble ();
+      if (g_str_equal (mode, "no-collection"))
+        g_assert_true (g_str_has_prefix (problem, "The login keyring does not exist or is locked. "
+                                                  "Open Passwords and Keys to create or unlock it, "
+                                                  "or set the key in the environment variable DASHSCOPE_API_KEY."));
+      else if (g_str_equal (mode, "locked"))
+        g_assert_true (g_str_has_prefix (problem, "The keyring stayed locked: the unlock prompt was closed."));
+      else
+        g_assert_not_reached ();
+    }
+}
+
+static void
+test_trouble (gconstpointer data)
+{
+  const char *mode = data;
+  InbFakeSecretService *service = NULL;
+  g_autofree char *old_address = NULL;
+  g_autofree char *path = g_strdup_printf ("/secrets/trouble/%s", mode);
+  g_autofree char *old_debug = NULL;
+
+  if (g_test_subprocess ())
+    {
+      run_trouble ();
+      return;
+    }
+
+  g_setenv ("INB_TEST_KEYRING_MODE", mode, TRUE);
+  old_address = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+  if (g_str_equal (mode, "no-collection") || g_str_equal (mode, "locked"))
+    {
+      service = inb_fake_secret_service_start_mode (mode);
+      g_setenv ("DBUS_SESSION_BUS_ADDRESS", inb_fake_secret_service_get_bus_address (service), TRUE);
+    }
+  else
+    {
+      g_autofree char *bus = g_strdup_printf ("unix:path=%s/no-such-bus", g_get_user_runtime_dir ());
+
+      g_setenv ("DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
+    }
+  /* The raw error goes to the debug log (GLib writes debug to stdout) */
+  old_debug = g_strdup (g_getenv ("G_MESSAGES_DEBUG"));
+  g_setenv ("G_MESSAGES_DEBUG", "inb-secrets", TRUE);
+  g_test_trap_subprocess (path, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  if (old_debug != NULL)
+    g_setenv ("G_MESSAGES_DEBUG", old_debug, TRUE);
+  else
+    g_unsetenv ("G_MESSAGES_DEBUG");
+  if (old_address != NULL)
+    g_setenv ("DBUS_SESSION_BUS_ADDRESS", old_address, TRUE);
+  else
+    g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  g_unsetenv ("INB_TEST_KEYRING_MODE");
+  if (g_str_equal (mode, "no-collection"))
+    g_test_trap_assert_stdout ("*Keyring store for dashscope failed: Object does not exist at path "
+                               "'/org/freedesktop/secrets/collection/login'*");
+  else if (g_str_equal (mode, "dev-null"))
+    g_test_trap_assert_stdout ("*Keyring store for dashscope failed: Error opening file "
+                               "/dev/null/inbetween-tests-use-no-keyring*");
+  if (service != NULL)
+    {
+      guint calls = inb_fake_secret_service_stop (service);
+
+      /* libsecret did talk to the fake: the words come from its answers */
+      g_test_message ("the fake Secret Service answered %u calls", calls);
+      g_assert_cmpuint (calls, >=, 3);
+    }
+  g_test_trap_assert_passed ();
+}
+
+/* Every failure has its words: what libsecret can say, mapped */
+static void
+test_describe (void)
+{
+  struct {
+    GQuark      domain;
+    int         code;
+    const char *message;
+    gboolean    timed_out;
+    const char *starts;
+  } cases[] = {
+    { G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "Could not connect: No such file or directory", FALSE,
+      "No keyring is running in this session" },
+    { G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot autolaunch D-Bus without X11 $DISPLAY", FALSE,
+      "No keyring is running in this session" },
+    { G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN, "The name org.freedesktop.secrets was not provided", FALSE,
+      "No keyring is running in this session" },
+    { G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_CHILD_EXITED, "Process org.freedesktop.secrets exited with status 1", FALSE,
+      "No keyring is running in this session" },
+    { G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
+      "Object does not exist at path '/org/freedesktop/secrets/collection/login'", FALSE,
+      "The login keyring does not exist or is locked." },
+    { SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT, "No such object", FALSE,
+      "The login keyring does not exist or is locked." },
+    { SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "Cannot create an item in a locked collection", FALSE,
+      "The keyring stayed locked: the unlock prompt was closed." },
+    { G_IO_ERROR, G_IO_ERROR_CANCELLED, "user interaction cancelled", FALSE,
+      "The keyring stayed locked: the unlock prompt was closed." },
+    { G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled", TRUE,
+      "The keyring did not answer in time" },
+    { SECRET_ERROR, SECRET_ERROR_PROTOCOL, "received an invalid secret", FALSE,
+      "The keyring refused to read or save the key." },
+  };
+
+  g_setenv ("SECRET_BACKEND", "service", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = g_error_new_literal (cases[i].domain, cases[i].code, cases[i].message);
+      g_autofree char *text = inb_secrets_describe_problem (error, cases[i].timed_out, "WAVESPEED_API_KEY");
+
+      g_test_message ("%s → %s", cases[i].message, text);
+      g_assert_true (g_str_has_prefix (text, cases[i].starts));
+      g_assert_true (g_str_has_suffix (text, "set the key in the environment variable WAVESPEED_API_KEY."));
+      g_assert_null (strstr (text, cases[i].message));
+    }
+  g_unsetenv ("SECRET_BACKEND");
 }
 
 /* The CLI: keys set/status/clear, and generate with the keyring's key ---- */
@@ -859,6 +1065,11 @@ main (int    argc,
   g_test_add_func ("/secrets/stalled-service", test_stalled);
   g_test_add_func ("/secrets/hung-service", test_hung_service);
   g_test_add_func ("/secrets/cli", test_cli);
+  g_test_add_func ("/secrets/describe", test_describe);
+  g_test_add_data_func ("/secrets/trouble/no-collection", "no-collection", test_trouble);
+  g_test_add_data_func ("/secrets/trouble/locked", "locked", test_trouble);
+  g_test_add_data_func ("/secrets/trouble/dev-null", "dev-null", test_trouble);
+  g_test_add_data_func ("/secrets/trouble/no-folder", "no-folder", test_trouble);
 
   return g_test_run ();
 }

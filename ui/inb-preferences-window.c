@@ -329,7 +329,7 @@ provider_update (InbPreferencesWindow *self,
   session_only = inb_secrets_is_session_only (self->secrets, p->provider);
   if (session_only)
     {
-      g_autofree char *problem = inb_secrets_dup_problem (self->secrets);
+      g_autofree char *problem = inb_secrets_dup_provider_problem (self->secrets, p->provider);
       g_autofree char *markup = NULL;
 
       /* Translators: the first line is a heading; %s says why the keyring

@@ -44,6 +44,17 @@ read_line (GDataInputStream *stream)
 InbFakeSecretService *
 inb_fake_secret_service_start (void)
 {
+  return inb_fake_secret_service_start_mode (NULL);
+}
+
+/**
+ * inb_fake_secret_service_start_mode:
+ * @mode: (nullable): "no-collection", "locked" (see fake-secret-service.py),
+ *   or %NULL for a service that never answers
+ */
+InbFakeSecretService *
+inb_fake_secret_service_start_mode (const char *mode)
+{
   InbFakeSecretService *self = g_new0 (InbFakeSecretService, 1);
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) bus_out = NULL;
@@ -65,7 +76,8 @@ inb_fake_secret_service_start (void)
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", self->address, TRUE);
-  self->service = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", script, NULL);
+  self->service = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", script,
+                                               "--mode", mode != NULL ? mode : "hang", NULL);
   g_assert_no_error (error);
   self->service_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->service));
   ready = read_line (self->service_out);
