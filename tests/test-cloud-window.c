@@ -1496,6 +1496,94 @@ test_stalled_keyring (Fixture       *f,
   g_assert_cmpuint (calls, >=, 3);
 }
 
+/* Preferences links each provider to the page where its key is made ----- */
+
+static void
+collect_links (GtkWidget *widget,
+               GPtrArray *links)
+{
+  if (GTK_IS_LINK_BUTTON (widget))
+    g_ptr_array_add (links, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_links (child, links);
+}
+
+/* Stands in for the browser: the link's own handler would call gtk_show_uri() */
+static gboolean
+activate_link_cb (GtkLinkButton *link,
+                  gpointer       user_data)
+{
+  char **opened = user_data;
+
+  g_free (*opened);
+  *opened = g_strdup (gtk_link_button_get_uri (link));
+  return TRUE;
+}
+
+static void
+test_key_links (Fixture       *f,
+                gconstpointer  data)
+{
+  InbSession *session = inb_application_get_session (f->app);
+  InbSecrets *secrets = inb_application_get_secrets (f->app);
+  const char * const *providers = inb_secrets_get_providers (secrets);
+  g_autoptr(GPtrArray) links = g_ptr_array_new ();
+  GtkWidget *prefs;
+  guint n_with_url = 0;
+
+  g_assert_cmpuint (g_strv_length ((char **) providers), >=, 3);
+  prefs = inb_window_show_preferences (f->window, providers[0]);
+  gtk_test_widget_wait_for_draw (prefs);
+  collect_links (prefs, links);
+
+  for (guint i = 0; providers[i] != NULL; i++)
+    {
+      InbBackend *backend = inb_session_lookup_backend (session, providers[i]);
+      const char *url = inb_backend_get_key_url (backend);
+      GtkLinkButton *found = NULL;
+
+      g_assert_nonnull (backend);
+      /* Every hosted provider Inbetween ships says where its key is made */
+      g_assert_nonnull (url);
+      g_assert_true (g_str_has_prefix (url, "https://"));
+      n_with_url++;
+
+      /* … and its page in Preferences links there, once */
+      for (guint j = 0; j < links->len; j++)
+        {
+          GtkWidget *link = g_ptr_array_index (links, j);
+          GtkWidget *page = gtk_widget_get_ancestor (link, ADW_TYPE_PREFERENCES_PAGE);
+
+          g_assert_nonnull (page);
+          if (g_strcmp0 (adw_preferences_page_get_name (ADW_PREFERENCES_PAGE (page)), providers[i]) != 0)
+            continue;
+          g_assert_null (found);
+          found = GTK_LINK_BUTTON (link);
+        }
+      g_test_message ("%s: %s", providers[i], found != NULL ? gtk_link_button_get_uri (found) : "no link");
+      g_assert_nonnull (found);
+      g_assert_cmpstr (gtk_link_button_get_uri (found), ==, url);
+      g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (found)), ==, "Get a Key");
+      g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (found)),
+                                inb_backend_get_short_name (backend)));
+
+      /* Clicked, it opens that page (intercepted: no browser here) */
+      {
+        g_autofree char *opened = NULL;
+        gulong id = g_signal_connect (found, "activate-link", G_CALLBACK (activate_link_cb), &opened);
+
+        g_signal_emit_by_name (found, "clicked");
+        g_signal_handler_disconnect (found, id);
+        g_assert_cmpstr (opened, ==, url);
+      }
+    }
+
+  /* No link for a server of one's own (ComfyUI takes no key) */
+  g_assert_cmpuint (links->len, ==, n_with_url);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1572,6 +1660,7 @@ main (int   argc,
   g_test_add ("/cloud-window/resume-report", Fixture, NULL, fixture_setup, test_resume_report, fixture_teardown);
   g_test_add ("/cloud-window/clear-key", Fixture, NULL, fixture_setup, test_clear_key, fixture_teardown);
   g_test_add ("/cloud-window/addresses", Fixture, NULL, fixture_setup, test_addresses, fixture_teardown);
+  g_test_add ("/cloud-window/key-links", Fixture, NULL, fixture_setup, test_key_links, fixture_teardown);
   g_test_add ("/cloud-window/wavespeed/generate", Fixture, NULL, fixture_setup, test_wavespeed_generate, fixture_teardown);
   g_test_add ("/cloud-window/wavespeed/nsfw", Fixture, NULL, fixture_setup, test_wavespeed_nsfw, fixture_teardown);
   g_test_add ("/cloud-window/runcomfy/generate", Fixture, NULL, fixture_setup, test_runcomfy_generate, fixture_teardown);
