@@ -4,7 +4,8 @@
 stricter validate) and appstreamcli accept it without a warning, and what
 software centres show is there and true: the id and launchable match the
 desktop file, the binary it provides is the one the desktop file starts,
-screenshots are files in the repository (docs/), the newest release is the
+screenshots are files in the repository (docs/), PNGs at least 624 px wide
+and landscape, the newest release is the
 project's version, brand colours for light and dark, an OARS rating.
 Prints TAP.
 
@@ -26,6 +27,19 @@ path, desktop, root, version = sys.argv[1:5]
 desktop_id = os.path.basename(desktop)
 app_id = desktop_id[:-len('.desktop')]
 results = []
+
+
+# GNOME Software shows no screenshot narrower than this
+MIN_SCREENSHOT_WIDTH = 624
+
+
+def png_size(path):
+    """(width, height) from a PNG's IHDR, or None when it is not a PNG."""
+    with open(path, 'rb') as f:
+        head = f.read(24)
+    if len(head) < 24 or head[:8] != b'\x89PNG\r\n\x1a\n' or head[12:16] != b'IHDR':
+        return None
+    return int.from_bytes(head[16:20], 'big'), int.from_bytes(head[20:24], 'big')
 
 
 def check(ok, what, *notes):
@@ -87,6 +101,14 @@ for shot in shots:
           f'screenshot {image} is a file in the repository\'s docs/',
           f'want {REPOSITORY_RAW}docs/…, a file that exists in the source tree')
     check(shot.findtext('caption'), f'screenshot {os.path.basename(image)} has a caption')
+    if rel and os.path.isfile(os.path.join(root, rel)):
+        size = png_size(os.path.join(root, rel))
+        check(size and size[0] >= MIN_SCREENSHOT_WIDTH,
+              f'screenshot {os.path.basename(image)} is a PNG at least {MIN_SCREENSHOT_WIDTH} px wide',
+              f'size: {size[0]} × {size[1]}' if size else 'not a PNG')
+        check(size and 1.3 <= size[0] / size[1] <= 1.9,
+              f'screenshot {os.path.basename(image)} is landscape, about as wide as a screen (1.3 to 1.9)',
+              f'size: {size[0]} × {size[1]}' if size else 'not a PNG')
 
 releases = tree.findall('releases/release')
 versions = [r.get('version') for r in releases]
