@@ -117,8 +117,9 @@ job_progress_cb (InbJob      *job,
     {
       g_autofree char *bar = g_malloc0 (run->bar_width + 1);
       guint filled = (guint) (fraction * run->bar_width + 0.5);
-      /* Translators: after the progress bar: the seconds left */
-      g_autofree char *eta_text = eta >= 0 ? g_strdup_printf (_("  ETA %.0fs"), eta) : g_strdup ("");
+      g_autofree char *left = eta >= 0 ? inb_job_format_time_left (eta) : NULL;
+      /* Translators: after the progress bar: the time left, "about 13 min" */
+      g_autofree char *eta_text = left != NULL ? g_strdup_printf (_("  %s left"), left) : g_strdup ("");
 
       memset (bar, '#', filled);
       memset (bar + filled, '.', run->bar_width - filled);

@@ -52,11 +52,48 @@ format_created (InbTakeEntry *entry)
   return local != NULL ? g_date_time_format (local, _("%Y-%m-%d %H:%M")) : g_strdup ("?");
 }
 
+/* A state as `inbetween history` writes it: the word --state takes,
+ * translated (in English the two are the same) */
+static const char *
+state_word (InbJobState state)
+{
+  switch (state)
+    {
+    /* Translators: take states in `inbetween history`'s table, lower case;
+     * --state takes these words as well as the English ones */
+    case INB_JOB_QUEUED: return C_("history state", "queued");
+    case INB_JOB_PREPARING: return C_("history state", "preparing");
+    case INB_JOB_UPLOADING: return C_("history state", "uploading");
+    case INB_JOB_SUBMITTED: return C_("history state", "submitted");
+    case INB_JOB_RUNNING: return C_("history state", "running");
+    case INB_JOB_DOWNLOADING: return C_("history state", "downloading");
+    case INB_JOB_DONE: return C_("history state", "done");
+    case INB_JOB_FAILED: return C_("history state", "failed");
+    case INB_JOB_CANCELLED: return C_("history state", "cancelled");
+    /* Translators: the take was sent and no answer came back */
+    case INB_JOB_SUBMIT_UNKNOWN: return C_("history state", "submit-unknown");
+    case INB_JOB_EXPIRED: return C_("history state", "expired");
+    case INB_JOB_INTERRUPTED: return C_("history state", "interrupted");
+    default: return inb_job_state_to_string (state);
+    }
+}
+
+/* --state: the English word, or the one the table shows */
 static gboolean
 parse_state (const char  *text,
              InbJobState *state)
 {
-  return inb_job_state_from_string (text, state);
+  if (inb_job_state_from_string (text, state))
+    return TRUE;
+
+  for (InbJobState s = INB_JOB_QUEUED; s <= INB_JOB_INTERRUPTED; s++)
+    if (g_str_equal (text, state_word (s)))
+      {
+        *state = s;
+        return TRUE;
+      }
+
+  return FALSE;
 }
 
 static void
@@ -73,15 +110,17 @@ print_entry (InbTakeEntry *entry)
   g_autofree char *duration = inb_take_entry_get_duration (entry) > 0
                             ? g_strdup_printf (_("%.1fs"), inb_take_entry_get_duration (entry))
                             : g_strdup ("-");
-  /* the state stays the word --state takes */
-  const char *state = inb_job_state_to_string (inb_take_entry_get_state (entry));
+  /* the word --state takes, in the user's language */
+  const char *state = state_word (inb_take_entry_get_state (entry));
   g_autofree char *title_column = NULL;
   g_autofree char *state_column = NULL;
   g_autofree char *model_column = NULL;
   g_autofree char *duration_column = NULL;
 
   if (inb_take_entry_get_condition (entry) == INB_TAKE_CONDITION_DAMAGED)
-    state = "damaged";
+    /* Translators: in `inbetween history`'s state column: the take's
+     * record could not be read */
+    state = C_("history state", "damaged");
 
   /* padded by terminal columns, not bytes: titles and dates may be Chinese */
   title_column = inb_cli_pad (clean_title, 12, FALSE);

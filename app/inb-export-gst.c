@@ -174,7 +174,8 @@ wait_for_room (GstSink  *self,
   if (stalled)
     {
       g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
-                   _("The encoder took no frame for %d seconds"), STALL_TIMEOUT_S);
+                   ngettext ("The encoder took no frame for %d second",
+                             "The encoder took no frame for %d seconds", STALL_TIMEOUT_S), STALL_TIMEOUT_S);
       return FALSE;
     }
   return TRUE;
@@ -281,7 +282,8 @@ gst_sink_finish (InbExportSink  *sink,
   if (message == NULL)
     {
       g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
-                   _("The encoder did not finish within %d seconds"), FINISH_TIMEOUT_S);
+                   ngettext ("The encoder did not finish within %d second",
+                             "The encoder did not finish within %d seconds", FINISH_TIMEOUT_S), FINISH_TIMEOUT_S);
       return FALSE;
     }
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)

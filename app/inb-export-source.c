@@ -187,7 +187,9 @@ _inb_export_probe_clip (const char    *path,
       if (g_get_monotonic_time () > deadline)
         {
           g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_SOURCE,
-                       _("Reading the clip “%s” took longer than %d seconds"), path, PROBE_TIMEOUT_S);
+                       ngettext ("Reading the clip “%s” took longer than %d second",
+                                 "Reading the clip “%s” took longer than %d seconds", PROBE_TIMEOUT_S),
+                       path, PROBE_TIMEOUT_S);
           goto out;
         }
       message = gst_bus_timed_pop_filtered (bus, POLL_MS * GST_MSECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);

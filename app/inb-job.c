@@ -117,6 +117,44 @@ inb_job_state_from_string (const char  *text,
   return FALSE;
 }
 
+/**
+ * inb_job_format_time_left:
+ * @seconds: an estimate of the time left (inb_job_get_eta())
+ *
+ * Returns: (transfer full): the estimate as a person says it: "a few
+ *   seconds", "about 40 s", "about 13 min", "about 2 h 10 min"; rounded up,
+ *   coarser the further away
+ */
+char *
+inb_job_format_time_left (double seconds)
+{
+  gint64 s = (gint64) MAX (seconds, 0.0) + (seconds - (gint64) seconds > 0 ? 1 : 0);
+  gint64 minutes, hours;
+
+  if (s < 10)
+    return g_strdup (_("a few seconds"));
+
+  if (s < 55)
+    /* Translators: an estimate of the time left, in seconds: "about 40 s" */
+    return g_strdup_printf (_("about %d s"), (int) ((s + 4) / 5 * 5));
+
+  minutes = (s + 59) / 60;
+  if (minutes < 60)
+    /* Translators: an estimate of the time left, in minutes: "about 13 min" */
+    return g_strdup_printf (_("about %d min"), (int) minutes);
+
+  /* Past an hour, to five minutes */
+  minutes = (minutes + 4) / 5 * 5;
+  hours = minutes / 60;
+  minutes %= 60;
+  if (minutes == 0)
+    /* Translators: an estimate of the time left, in hours: "about 2 h" */
+    return g_strdup_printf (_("about %d h"), (int) hours);
+
+  /* Translators: an estimate of the time left: "about 2 h 10 min" */
+  return g_strdup_printf (_("about %d h %d min"), (int) hours, (int) minutes);
+}
+
 gboolean
 inb_job_state_is_terminal (InbJobState state)
 {

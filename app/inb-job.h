@@ -38,6 +38,7 @@ const char  *inb_job_state_to_string     (InbJobState  state);  /* "queued", "su
 gboolean     inb_job_state_from_string   (const char  *text,
                                           InbJobState *state);
 gboolean     inb_job_state_is_terminal   (InbJobState  state);
+char        *inb_job_format_time_left    (double       seconds);   /* "about 13 min" */
 gboolean     inb_job_state_can_move      (InbJobState  from,
                                           InbJobState  to);
 

@@ -141,17 +141,30 @@ check('history on zh_CN.UTF-8: the date as the locale writes it, the take named 
       have_locale and r.returncode == 0 and '2026年03月04日 05:06' in done and '2026年11月12日 13:14' in failed_line and
       '镜次 1' in done and '5.1秒' in done and '2026-03-04' not in r.stdout,
       f'status {r.returncode}', r.stdout, r.stderr)
+check('history on zh_CN.UTF-8: the take states in Chinese (已完成, 失败), not the English words',
+      have_locale and ' 已完成 ' in done and ' 失败 ' in failed_line and
+      ' done ' not in r.stdout and ' failed ' not in r.stdout, done, failed_line)
 check("history's columns line up on a terminal with a Chinese title (padded by columns, not bytes)",
       have_locale and done and failed_line and
-      column_of(done, ' done') == column_of(failed_line, ' failed') and
+      column_of(done, ' 已完成') == column_of(failed_line, ' 失败') and
       column_of(done, 'local/flow') == column_of(failed_line, 'local/flow') and column_of(done, 'local/flow') > 0,
       done, failed_line,
-      f"state at column {column_of(done, ' done')} / {column_of(failed_line, ' failed')}, "
+      f"state at column {column_of(done, ' 已完成')} / {column_of(failed_line, ' 失败')}, "
       f"model at {column_of(done, 'local/flow')} / {column_of(failed_line, 'local/flow')}")
 
+r = run_locale('history', '--state', '已完成')
+check('history --state takes the state word the Chinese table shows (已完成)',
+      have_locale and r.returncode == 0 and 'a1b2c3d4' in r.stdout and 'e5f6a7b8' not in r.stdout,
+      f'status {r.returncode}', r.stdout, r.stderr)
+r = run_locale('history', '--state', 'failed')
+check('… and the English word as well (failed)',
+      have_locale and r.returncode == 0 and 'e5f6a7b8' in r.stdout and 'a1b2c3d4' not in r.stdout,
+      f'status {r.returncode}', r.stdout, r.stderr)
+
 r = run_locale('history', lc_all='C.UTF-8')
-check('the same history on C.UTF-8 stays English: ISO date, "5.1s"',
+check('the same history on C.UTF-8 stays English: ISO date, "5.1s", the states done and failed',
       r.returncode == 0 and '2026-03-04 05:06' in r.stdout and 'Take 1 ' in r.stdout and '5.1s' in r.stdout and
+      ' done ' in r.stdout and ' failed ' in r.stdout and
       '年' not in r.stdout.replace('日落时的气球', ''), r.stdout, r.stderr)
 
 # A keyframe over the size limit (a sparse file: no disk used): the limit is

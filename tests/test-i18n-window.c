@@ -28,6 +28,7 @@
 
 #include "inb-application.h"
 #include "inb-backend-registry.h"
+#include "inb-job.h"
 #include "inb-preferences-window.h"
 #include "inb-test-gtk.h"
 #include "inb-test-utils.h"
@@ -292,6 +293,28 @@ test_catalog (void)
   g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, "_Generate"), ==, "生成(_G)");
   /* GTK and libadwaita's own words (dialog buttons, the about window) */
   g_assert_cmpstr (g_dgettext ("gtk40", "_Cancel"), !=, "_Cancel");
+}
+
+/* The time left, as a Chinese speaker says it: minutes and hours, not a
+ * count of seconds ("ETA 754 s") */
+static void
+test_time_left (void)
+{
+  struct { double seconds; const char *text; } cases[] = {
+    { 3, "几秒" },
+    { 38, "约 40 秒" },
+    { 754, "约 13 分钟" },
+    { 3600, "约 1 小时" },
+    { 7790, "约 2 小时 10 分钟" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = inb_job_format_time_left (cases[i].seconds);
+
+      g_test_message ("%.0f s: %s", cases[i].seconds, text);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
 }
 
 /* The words an artist sees first, in the words of video tools */
@@ -612,6 +635,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/i18n-window/catalog", test_catalog);
+  g_test_add_func ("/i18n-window/time-left", test_time_left);
   g_test_add ("/i18n-window/main-labels", Fixture, NULL, fixture_setup, test_main_labels, fixture_teardown);
 
   backends = inb_backend_registry_get_backends (inb_session_get_registry (inb_application_get_session (app)));

@@ -579,6 +579,36 @@ test_queue_cancel_all (Fixture       *f,
     g_assert_cmpint (inb_job_get_state (g_ptr_array_index (jobs, i)), ==, INB_JOB_CANCELLED);
 }
 
+/* The ETA as a person says it: coarser the further away, rounded up */
+static void
+test_time_left (void)
+{
+  struct { double seconds; const char *text; } cases[] = {
+    { -1, "a few seconds" },
+    { 0, "a few seconds" },
+    { 9.2, "about 10 s" },
+    { 38, "about 40 s" },
+    { 54, "about 55 s" },
+    { 55, "about 1 min" },
+    { 61, "about 2 min" },
+    { 754, "about 13 min" },
+    { 3540, "about 59 min" },
+    { 3599, "about 1 h" },
+    { 3600, "about 1 h" },
+    { 3601, "about 1 h 5 min" },
+    { 7790, "about 2 h 10 min" },
+    { 36000, "about 10 h" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = inb_job_format_time_left (cases[i].seconds);
+
+      g_test_message ("%.1f s: %s", cases[i].seconds, text);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -587,6 +617,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/job/state-machine", test_state_machine);
+  g_test_add_func ("/job/time-left", test_time_left);
   g_test_add ("/job/done", Fixture, NULL, fixture_setup, test_job_done, fixture_teardown);
   g_test_add ("/job/failed", Fixture, NULL, fixture_setup, test_job_failed, fixture_teardown);
   g_test_add ("/job/submit-unknown", Fixture, NULL, fixture_setup, test_job_submit_unknown, fixture_teardown);

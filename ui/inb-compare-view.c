@@ -218,8 +218,19 @@ inb_compare_view_update_note (InbCompareView *self)
       g_autofree char *facts = NULL;
       g_autofree char *how = NULL;
 
-      /* Translators: the two clips compared, as in "A has 81 frames at 16 fps, B 49 frames at 12 fps." */
-      facts = g_strdup_printf (_("A has %u frames at %s fps, B %u frames at %s fps."), n_a, fps_a, n_b, fps_b);
+      g_autofree char *fact_a = NULL;
+      g_autofree char *fact_b = NULL;
+
+      /* Translators: the first of the two clips compared, as in "A has
+       * 81 frames at 16 fps, B 49 frames at 12 fps." */
+      fact_a = g_strdup_printf (ngettext ("A has %u frame at %s fps", "A has %u frames at %s fps", n_a),
+                                n_a, fps_a);
+      /* Translators: the second of the two clips compared, as in "A has
+       * 81 frames at 16 fps, B 49 frames at 12 fps." */
+      fact_b = g_strdup_printf (ngettext ("B %u frame at %s fps", "B %u frames at %s fps", n_b), n_b, fps_b);
+      /* Translators: the two clips compared, "A has 81 frames at 16 fps"
+       * and "B 49 frames at 12 fps", in one sentence */
+      facts = g_strdup_printf (_("%s, %s."), fact_a, fact_b);
 
       if (n_a != n_b)
         /* Translators: %s are the sides, "A" or "B"; the last one is frames a second */

@@ -230,7 +230,7 @@ update_time (InbTakeRow *self)
 
       if (eta >= 0)
         {
-          g_autofree char *left = inb_take_format_seconds (eta);
+          g_autofree char *left = inb_job_format_time_left (eta);
 
           /* Translators: elapsed time, then estimated time left */
           text = g_strdup_printf (_("%s · %s left"), elapsed, left);
