@@ -15,6 +15,7 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 
+#include "inb-appsrc-feed.h"
 #include "inb-export-private.h"
 
 /*
@@ -38,9 +39,7 @@ typedef struct
 {
   InbExportSink  parent;
 
-  GstElement    *pipeline;
-  GstElement    *appsrc;
-  GstBus        *bus;
+  InbAppsrcFeed  feed;
   char          *path;
   char          *scratch_path;   /* mp4mux/qtmux faststart data */
   guint          width;
@@ -50,10 +49,6 @@ typedef struct
   gsize          frame_size;
   gsize          gst_stride;
   guint          n_frames;
-
-  GMutex         mutex;
-  GCond          cond;
-  GError        *pipeline_error;
 } GstSink;
 
 static GError *
@@ -72,78 +67,14 @@ error_from_message (GstMessage *message)
                       _("The encoder failed: %s"), gst_error->message);
 }
 
-static GstBusSyncReply
-bus_sync_handler (GstBus     *bus,
-                  GstMessage *message,
-                  gpointer    user_data)
-{
-  GstSink *self = user_data;
-
-  switch (GST_MESSAGE_TYPE (message))
-    {
-    case GST_MESSAGE_ERROR:
-      g_mutex_lock (&self->mutex);
-      if (self->pipeline_error == NULL)
-        self->pipeline_error = error_from_message (message);
-      g_cond_broadcast (&self->cond);
-      g_mutex_unlock (&self->mutex);
-      return GST_BUS_PASS;
-
-    case GST_MESSAGE_EOS:
-      return GST_BUS_PASS;
-
-    default:
-      return GST_BUS_DROP;
-    }
-}
-
-static GstPadProbeReturn
-appsrc_buffer_probe (GstPad          *pad,
-                     GstPadProbeInfo *info,
-                     gpointer         user_data)
-{
-  GstSink *self = user_data;
-
-  g_mutex_lock (&self->mutex);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->mutex);
-
-  return GST_PAD_PROBE_OK;
-}
-
-static gboolean
-take_pipeline_error (GstSink  *self,
-                     GError  **error)
-{
-  gboolean failed;
-
-  g_mutex_lock (&self->mutex);
-  failed = self->pipeline_error != NULL;
-  if (failed)
-    g_propagate_error (error, g_error_copy (self->pipeline_error));
-  g_mutex_unlock (&self->mutex);
-
-  return failed;
-}
-
 static GstElement *
 make_element (GstElement  *pipeline,
               const char  *factory,
               const char  *package,
               GError     **error)
 {
-  GstElement *element = gst_element_factory_make (factory, NULL);
-
-  if (element == NULL)
-    {
-      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
-                   /* Translators: first %s is a GStreamer element, second a Debian package */
-                   _("The GStreamer element “%s” is missing; install the package %s"),
-                   factory, package);
-      return NULL;
-    }
-  gst_bin_add (GST_BIN (pipeline), element);
-  return element;
+  return inb_appsrc_feed_add_element (pipeline, factory, package,
+                                      INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER, error);
 }
 
 /* Waits until appsrc holds fewer than QUEUE_FRAMES frames (back-pressure),
@@ -152,33 +83,20 @@ static gboolean
 wait_for_room (GstSink  *self,
                GError  **error)
 {
-  guint64 max_bytes = (guint64) self->frame_size * QUEUE_FRAMES;
-  gint64 deadline = g_get_monotonic_time () + STALL_TIMEOUT_S * G_TIME_SPAN_SECOND;
-  gboolean stalled = FALSE;
-
-  g_mutex_lock (&self->mutex);
-  while (self->pipeline_error == NULL &&
-         gst_app_src_get_current_level_bytes (GST_APP_SRC (self->appsrc)) >= max_bytes)
+  switch (inb_appsrc_feed_wait_for_room (&self->feed, (guint64) self->frame_size * QUEUE_FRAMES,
+                                         STALL_TIMEOUT_S, error))
     {
-      if (g_get_monotonic_time () >= deadline)
-        {
-          stalled = TRUE;
-          break;
-        }
-      g_cond_wait_until (&self->cond, &self->mutex, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
-    }
-  g_mutex_unlock (&self->mutex);
-
-  if (take_pipeline_error (self, error))
-    return FALSE;
-  if (stalled)
-    {
+    case INB_APPSRC_FEED_ROOM:
+      return TRUE;
+    case INB_APPSRC_FEED_FAILED:
+      return FALSE;
+    case INB_APPSRC_FEED_STALLED:
+    default:
       g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
                    ngettext ("The encoder took no frame for %d second",
                              "The encoder took no frame for %d seconds", STALL_TIMEOUT_S), STALL_TIMEOUT_S);
       return FALSE;
     }
-  return TRUE;
 }
 
 /* Stamps @buffer (transfer full) as the next frame at the export's rate
@@ -188,18 +106,11 @@ push_next_frame (GstSink    *self,
                  GstBuffer  *buffer,
                  GError    **error)
 {
-  GstFlowReturn flow;
+  GstFlowReturn flow = inb_appsrc_feed_push (&self->feed, buffer, self->n_frames, self->fps_n, self->fps_d);
 
-  GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (self->n_frames, GST_SECOND * self->fps_d, self->fps_n);
-  GST_BUFFER_DTS (buffer) = GST_CLOCK_TIME_NONE;
-  GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (self->n_frames + 1, GST_SECOND * self->fps_d, self->fps_n) -
-                                 GST_BUFFER_PTS (buffer);
-  GST_BUFFER_OFFSET (buffer) = self->n_frames;
-
-  flow = gst_app_src_push_buffer (GST_APP_SRC (self->appsrc), buffer);
   if (flow != GST_FLOW_OK)
     {
-      if (!take_pipeline_error (self, error))
+      if (!inb_appsrc_feed_take_error (&self->feed, error))
         g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
                      _("The encoder refused frame %u (%s)"), self->n_frames, gst_flow_get_name (flow));
       return FALSE;
@@ -251,7 +162,7 @@ gst_sink_push_sample (InbExportSink  *sink,
 
       gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION, (int) self->fps_n, (int) self->fps_d, NULL);
       self->frame_size = gst_buffer_get_size (gst_sample_get_buffer (sample));
-      g_object_set (self->appsrc, "caps", caps, "max-bytes", (guint64) self->frame_size * QUEUE_FRAMES, NULL);
+      g_object_set (self->feed.appsrc, "caps", caps, "max-bytes", (guint64) self->frame_size * QUEUE_FRAMES, NULL);
     }
 
   if (!wait_for_room (self, error))
@@ -268,7 +179,7 @@ gst_sink_finish (InbExportSink  *sink,
   GstSink *self = (GstSink *) sink;
   g_autoptr(GstMessage) message = NULL;
 
-  if (take_pipeline_error (self, error))
+  if (inb_appsrc_feed_take_error (&self->feed, error))
     return FALSE;
   if (self->n_frames == 0)
     {
@@ -276,8 +187,8 @@ gst_sink_finish (InbExportSink  *sink,
       return FALSE;
     }
 
-  gst_app_src_end_of_stream (GST_APP_SRC (self->appsrc));
-  message = gst_bus_timed_pop_filtered (self->bus, FINISH_TIMEOUT_S * GST_SECOND,
+  gst_app_src_end_of_stream (GST_APP_SRC (self->feed.appsrc));
+  message = gst_bus_timed_pop_filtered (self->feed.bus, FINISH_TIMEOUT_S * GST_SECOND,
                                         GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   if (message == NULL)
     {
@@ -288,12 +199,12 @@ gst_sink_finish (InbExportSink  *sink,
     }
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
     {
-      if (!take_pipeline_error (self, error))
+      if (!inb_appsrc_feed_take_error (&self->feed, error))
         g_propagate_error (error, error_from_message (message));
       return FALSE;
     }
 
-  gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  gst_element_set_state (self->feed.pipeline, GST_STATE_NULL);
   return TRUE;
 }
 
@@ -302,100 +213,70 @@ gst_sink_free (InbExportSink *sink)
 {
   GstSink *self = (GstSink *) sink;
 
-  if (self->pipeline != NULL)
-    {
-      gst_element_set_state (self->pipeline, GST_STATE_NULL);
-      if (self->bus != NULL)
-        gst_bus_set_sync_handler (self->bus, NULL, NULL, NULL);
-    }
-  gst_clear_object (&self->bus);
-  gst_clear_object (&self->appsrc);
-  gst_clear_object (&self->pipeline);
+  inb_appsrc_feed_stop (&self->feed);
   if (self->scratch_path != NULL)
     g_unlink (self->scratch_path);   /* the muxer removes it; this covers a failure */
-  g_clear_error (&self->pipeline_error);
-  g_mutex_clear (&self->mutex);
-  g_cond_clear (&self->cond);
+  inb_appsrc_feed_clear (&self->feed);
   g_free (self->path);
   g_free (self->scratch_path);
   g_free (self);
 }
 
-/**
- * _inb_export_sink_new_gst:
- *
- * Returns: (transfer full): a running pipeline writing @params->path
- */
-InbExportSink *
-_inb_export_sink_new_gst (InbExportFormat             format,
-                          const InbExportSinkParams  *params,
-                          GError                    **error)
+static GstSink *
+gst_sink_alloc (const InbExportSinkParams *params)
 {
-  g_autoptr(InbExportSink) sink = NULL;
-  g_autoptr(GstCaps) raw_caps = NULL;
-  g_autoptr(GstCaps) yuv_caps = NULL;
-  g_autoptr(GstPad) src_pad = NULL;
-  g_autoptr(GError) init_error = NULL;
-  GstSink *self;
-  GstElement *convert, *filter, *encoder, *mux, *filesink;
-  GstVideoInfo info;
-  const char *yuv_format;
-  guint n_threads = MIN (g_get_num_processors (), 16);
+  GstSink *self = g_new0 (GstSink, 1);
 
-  g_return_val_if_fail (inb_export_format_is_video (format), NULL);
-
-  if (!gst_init_check (NULL, NULL, &init_error))
-    {
-      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
-                   _("Could not initialise GStreamer: %s"), init_error->message);
-      return NULL;
-    }
-
-  self = g_new0 (GstSink, 1);
   self->parent.push = gst_sink_push;
   self->parent.push_sample = gst_sink_push_sample;
   self->parent.finish = gst_sink_finish;
   self->parent.free = gst_sink_free;
-  sink = (InbExportSink *) self;
-  g_mutex_init (&self->mutex);
-  g_cond_init (&self->cond);
+  inb_appsrc_feed_init (&self->feed, error_from_message);
   self->path = g_strdup (params->path);
   self->width = params->width;
   self->height = params->height;
   self->fps_n = params->fps_n;
   self->fps_d = params->fps_d;
 
-  self->pipeline = gst_object_ref_sink (gst_pipeline_new ("inb-export-encode"));
-  if (!(self->appsrc = make_element (self->pipeline, "appsrc", "gstreamer1.0-plugins-base", error)) ||
-      !(convert = make_element (self->pipeline, "videoconvert", "gstreamer1.0-plugins-base", error)) ||
-      !(filter = make_element (self->pipeline, "capsfilter", "libgstreamer1.0-0", error)))
-    return NULL;
-  gst_object_ref (self->appsrc);
+  return self;
+}
 
+/* Adds and sets up @format's encoder and muxer; @yuv_format is what the
+ * encoder takes. */
+static gboolean
+add_encoder_and_muxer (GstElement                 *pipeline,
+                       InbExportFormat             format,
+                       const InbExportSinkParams  *params,
+                       guint                       n_threads,
+                       GstElement                **encoder,
+                       GstElement                **mux,
+                       const char                **yuv_format,
+                       GError                    **error)
+{
   switch (format)
     {
     case INB_EXPORT_FORMAT_MP4:
-      if (!(encoder = make_element (self->pipeline, "x264enc", "gstreamer1.0-plugins-ugly", error)) ||
-          !(mux = make_element (self->pipeline, "mp4mux", "gstreamer1.0-plugins-good", error)))
-        return NULL;
-      yuv_format = "I420";
-      gst_util_set_object_arg (G_OBJECT (encoder), "speed-preset", X264_PRESET);
-      gst_util_set_object_arg (G_OBJECT (encoder), "pass", "qual");
-      g_object_set (encoder,
+      if (!(*encoder = make_element (pipeline, "x264enc", "gstreamer1.0-plugins-ugly", error)) ||
+          !(*mux = make_element (pipeline, "mp4mux", "gstreamer1.0-plugins-good", error)))
+        return FALSE;
+      *yuv_format = "I420";
+      gst_util_set_object_arg (G_OBJECT (*encoder), "speed-preset", X264_PRESET);
+      gst_util_set_object_arg (G_OBJECT (*encoder), "pass", "qual");
+      g_object_set (*encoder,
                     "quantizer", (guint) X264_QUALITY,
                     "bitrate", (guint) X264_MAX_KBITRATE,
                     "threads", (guint) 0,
                     "key-int-max", (guint) MAX (1, 2 * params->fps_n / params->fps_d),
                     NULL);
-      break;
+      return TRUE;
 
     case INB_EXPORT_FORMAT_WEBM:
-      if (!(encoder = make_element (self->pipeline, "vp9enc", "gstreamer1.0-plugins-good", error)) ||
-          !(mux = make_element (self->pipeline, "webmmux", "gstreamer1.0-plugins-good", error)))
-        return NULL;
-      yuv_format = "I420";
-      gst_util_set_object_arg (G_OBJECT (encoder), "end-usage", "cq");
-      g_object_set (encoder,
+      if (!(*encoder = make_element (pipeline, "vp9enc", "gstreamer1.0-plugins-good", error)) ||
+          !(*mux = make_element (pipeline, "webmmux", "gstreamer1.0-plugins-good", error)))
+        return FALSE;
+      *yuv_format = "I420";
+      gst_util_set_object_arg (G_OBJECT (*encoder), "end-usage", "cq");
+      g_object_set (*encoder,
                     "cq-level", (int) VP9_CQ_LEVEL,
                     /* A cap of about one bit per pixel: libvpx's real-time
                      * mode drops frames when the cap is far above what
@@ -409,17 +290,17 @@ _inb_export_sink_new_gst (InbExportFormat             format,
                     "tile-columns", (int) 2,
                     "keyframe-max-dist", (int) MAX (1, 2 * params->fps_n / params->fps_d),
                     NULL);
-      break;
+      return TRUE;
 
     case INB_EXPORT_FORMAT_PRORES:
-      if (!(encoder = make_element (self->pipeline, "avenc_prores_ks", "gstreamer1.0-libav", error)) ||
-          !(mux = make_element (self->pipeline, "qtmux", "gstreamer1.0-plugins-good", error)))
-        return NULL;
-      yuv_format = "I422_10LE";
-      gst_util_set_object_arg (G_OBJECT (encoder), "profile", "hq");
+      if (!(*encoder = make_element (pipeline, "avenc_prores_ks", "gstreamer1.0-libav", error)) ||
+          !(*mux = make_element (pipeline, "qtmux", "gstreamer1.0-plugins-good", error)))
+        return FALSE;
+      *yuv_format = "I422_10LE";
+      gst_util_set_object_arg (G_OBJECT (*encoder), "profile", "hq");
       /* "threads" is an enum whose 0 means automatic: one per core. */
-      gst_util_set_object_arg (G_OBJECT (encoder), "threads", "0");
-      break;
+      gst_util_set_object_arg (G_OBJECT (*encoder), "threads", "0");
+      return TRUE;
 
     case INB_EXPORT_FORMAT_GIF:
     case INB_EXPORT_FORMAT_WEBP:
@@ -428,33 +309,15 @@ _inb_export_sink_new_gst (InbExportFormat             format,
     default:
       g_assert_not_reached ();
     }
+}
 
-  if (!(filesink = make_element (self->pipeline, "filesink", "libgstreamer1.0-0", error)))
-    return NULL;
-
-  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, self->width, self->height);
-  GST_VIDEO_INFO_FPS_N (&info) = (int) self->fps_n;
-  GST_VIDEO_INFO_FPS_D (&info) = (int) self->fps_d;
-  self->gst_stride = (gsize) GST_VIDEO_INFO_PLANE_STRIDE (&info, 0);
-  self->frame_size = GST_VIDEO_INFO_SIZE (&info);
-  raw_caps = gst_video_info_to_caps (&info);
-  g_object_set (self->appsrc,
-                "caps", raw_caps,
-                "format", GST_FORMAT_TIME,
-                "is-live", FALSE,
-                "block", FALSE,
-                "max-bytes", (guint64) self->frame_size * QUEUE_FRAMES,
-                "emit-signals", FALSE,
-                NULL);
-  g_object_set (convert, "n-threads", n_threads, NULL);
-
-  /* Tagged BT.709, as every player expects of HD video. */
-  yuv_caps = gst_caps_new_simple ("video/x-raw",
-                                  "format", G_TYPE_STRING, yuv_format,
-                                  "colorimetry", G_TYPE_STRING, "bt709",
-                                  NULL);
-  g_object_set (filter, "caps", yuv_caps, NULL);
-
+/* faststart (MP4 and MOV) and the settings in the comment tag. */
+static void
+set_up_muxer (GstSink                    *self,
+              InbExportFormat             format,
+              const InbExportSinkParams  *params,
+              GstElement                 *mux)
+{
   if (format != INB_EXPORT_FORMAT_WEBM)
     {
       /* faststart: the index before the data, for players that stream;
@@ -468,24 +331,74 @@ _inb_export_sink_new_gst (InbExportFormat             format,
                              GST_TAG_COMMENT, params->metadata,
                              GST_TAG_APPLICATION_NAME, "Inbetween",
                              NULL);
+}
 
+/**
+ * _inb_export_sink_new_gst:
+ *
+ * Returns: (transfer full): a running pipeline writing @params->path
+ */
+InbExportSink *
+_inb_export_sink_new_gst (InbExportFormat             format,
+                          const InbExportSinkParams  *params,
+                          GError                    **error)
+{
+  g_autoptr(InbExportSink) sink = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstCaps) yuv_caps = NULL;
+  g_autoptr(GError) init_error = NULL;
+  GstSink *self;
+  GstElement *appsrc, *convert, *filter, *encoder, *mux, *filesink;
+  const char *yuv_format;
+  guint n_threads = MIN (g_get_num_processors (), 16);
+
+  g_return_val_if_fail (inb_export_format_is_video (format), NULL);
+
+  if (!gst_init_check (NULL, NULL, &init_error))
+    {
+      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
+                   _("Could not initialise GStreamer: %s"), init_error->message);
+      return NULL;
+    }
+
+  self = gst_sink_alloc (params);
+  sink = (InbExportSink *) self;
+
+  pipeline = gst_object_ref_sink (gst_pipeline_new ("inb-export-encode"));
+  if (!(appsrc = make_element (pipeline, "appsrc", "gstreamer1.0-plugins-base", error)) ||
+      !(convert = make_element (pipeline, "videoconvert", "gstreamer1.0-plugins-base", error)) ||
+      !(filter = make_element (pipeline, "capsfilter", "libgstreamer1.0-0", error)) ||
+      !add_encoder_and_muxer (pipeline, format, params, n_threads, &encoder, &mux, &yuv_format, error) ||
+      !(filesink = make_element (pipeline, "filesink", "libgstreamer1.0-0", error)))
+    return NULL;
+
+  /* appsrc takes RGB frames of the export's size and rate. */
+  self->frame_size = inb_appsrc_feed_set_up_rgb (appsrc, self->width, self->height, self->fps_n, self->fps_d,
+                                                 QUEUE_FRAMES, &self->gst_stride);
+  g_object_set (convert, "n-threads", n_threads, NULL);
+
+  /* Tagged BT.709, as every player expects of HD video. */
+  yuv_caps = gst_caps_new_simple ("video/x-raw",
+                                  "format", G_TYPE_STRING, yuv_format,
+                                  "colorimetry", G_TYPE_STRING, "bt709",
+                                  NULL);
+  g_object_set (filter, "caps", yuv_caps, NULL);
+
+  set_up_muxer (self, format, params, mux);
   g_object_set (filesink, "location", params->path, "async", FALSE, NULL);
 
-  if (!gst_element_link_many (self->appsrc, convert, filter, encoder, mux, filesink, NULL))
+  if (!gst_element_link_many (appsrc, convert, filter, encoder, mux, filesink, NULL))
     {
       g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
                    _("Could not set up the %s encoder"), inb_export_format_get_title (format));
       return NULL;
     }
 
-  src_pad = gst_element_get_static_pad (self->appsrc, "src");
-  gst_pad_add_probe (src_pad, GST_PAD_PROBE_TYPE_BUFFER, appsrc_buffer_probe, self, NULL);
-  self->bus = gst_element_get_bus (self->pipeline);
-  gst_bus_set_sync_handler (self->bus, bus_sync_handler, self, NULL);
+  inb_appsrc_feed_watch (&self->feed, g_steal_pointer (&pipeline), appsrc);
 
-  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+  if (gst_element_set_state (self->feed.pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
-      if (!take_pipeline_error (self, error))
+      if (!inb_appsrc_feed_take_error (&self->feed, error))
         g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_IO,
                      _("Could not start writing “%s”"), params->path);
       return NULL;

@@ -18,6 +18,7 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 
+#include "inb-appsrc-feed.h"
 #include "inb-video-reader.h"
 #include "inb-video-writer.h"
 
@@ -56,14 +57,7 @@ struct _InbVideoWriter
   gsize        frame_size;     /* bytes of one frame at GstVideoInfo's stride */
   gsize        gst_stride;
 
-  GstElement  *pipeline;
-  GstElement  *appsrc;
-  GstBus      *bus;
-
-  /* Shared with streaming threads */
-  GMutex       mutex;
-  GCond        cond;
-  GError      *pipeline_error;
+  InbAppsrcFeed feed;
 
   guint        n_frames;
   guint        closed : 1;     /* finished or aborted: the pipeline is gone */
@@ -72,27 +66,13 @@ struct _InbVideoWriter
 G_DEFINE_FINAL_TYPE (InbVideoWriter, inb_video_writer, G_TYPE_OBJECT)
 
 static void
-inb_video_writer_teardown (InbVideoWriter *self)
-{
-  if (self->pipeline != NULL)
-    {
-      gst_element_set_state (self->pipeline, GST_STATE_NULL);
-      if (self->bus != NULL)
-        gst_bus_set_sync_handler (self->bus, NULL, NULL, NULL);
-    }
-  gst_clear_object (&self->bus);
-  gst_clear_object (&self->appsrc);
-  gst_clear_object (&self->pipeline);
-}
-
-static void
 inb_video_writer_dispose (GObject *object)
 {
   InbVideoWriter *self = INB_VIDEO_WRITER (object);
 
-  if (!self->closed && self->pipeline != NULL)
+  if (!self->closed && self->feed.pipeline != NULL)
     inb_video_writer_abort (self);
-  inb_video_writer_teardown (self);
+  inb_appsrc_feed_stop (&self->feed);
 
   G_OBJECT_CLASS (inb_video_writer_parent_class)->dispose (object);
 }
@@ -102,9 +82,7 @@ inb_video_writer_finalize (GObject *object)
 {
   InbVideoWriter *self = INB_VIDEO_WRITER (object);
 
-  g_clear_error (&self->pipeline_error);
-  g_mutex_clear (&self->mutex);
-  g_cond_clear (&self->cond);
+  inb_appsrc_feed_clear (&self->feed);
   g_free (self->path);
   g_free (self->part_path);
   g_free (self->mdat_path);
@@ -121,11 +99,12 @@ inb_video_writer_class_init (InbVideoWriterClass *klass)
   object_class->finalize = inb_video_writer_finalize;
 }
 
+static GError *error_from_message (GstMessage *message);
+
 static void
 inb_video_writer_init (InbVideoWriter *self)
 {
-  g_mutex_init (&self->mutex);
-  g_cond_init (&self->cond);
+  inb_appsrc_feed_init (&self->feed, error_from_message);
 }
 
 /* Turns a GStreamer error message into a GError in our domain. */
@@ -146,88 +125,6 @@ error_from_message (GstMessage *message)
 
   return g_error_new (INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
                       _("Could not write the video: %s"), gst_error->message);
-}
-
-/* Runs on whichever thread posts: keeps the first error and wakes push(). */
-static GstBusSyncReply
-bus_sync_handler (GstBus     *bus,
-                  GstMessage *message,
-                  gpointer    user_data)
-{
-  InbVideoWriter *self = user_data;
-
-  switch (GST_MESSAGE_TYPE (message))
-    {
-    case GST_MESSAGE_ERROR:
-      g_mutex_lock (&self->mutex);
-      if (self->pipeline_error == NULL)
-        self->pipeline_error = error_from_message (message);
-      g_cond_broadcast (&self->cond);
-      g_mutex_unlock (&self->mutex);
-      return GST_BUS_PASS;
-
-    case GST_MESSAGE_EOS:
-      return GST_BUS_PASS;
-
-    case GST_MESSAGE_WARNING:
-      {
-        g_autoptr(GError) warning = NULL;
-
-        gst_message_parse_warning (message, &warning, NULL);
-        g_debug ("pipeline warning: %s", warning->message);
-      }
-      return GST_BUS_DROP;
-
-    default:
-      /* Nobody reads state changes, tags, latency…: don't let them pile up. */
-      return GST_BUS_DROP;
-    }
-}
-
-/* A buffer left appsrc: its queue has room again. */
-static GstPadProbeReturn
-appsrc_buffer_probe (GstPad          *pad,
-                     GstPadProbeInfo *info,
-                     gpointer         user_data)
-{
-  InbVideoWriter *self = user_data;
-
-  g_mutex_lock (&self->mutex);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->mutex);
-
-  return GST_PAD_PROBE_OK;
-}
-
-static gboolean
-take_pipeline_error (InbVideoWriter  *self,
-                     GError         **error)
-{
-  gboolean failed;
-
-  g_mutex_lock (&self->mutex);
-  failed = self->pipeline_error != NULL;
-  if (failed)
-    g_propagate_error (error, g_error_copy (self->pipeline_error));
-  g_mutex_unlock (&self->mutex);
-
-  return failed;
-}
-
-static GstElement *
-make_element (const char  *factory,
-              const char  *package,
-              GError     **error)
-{
-  GstElement *element = gst_element_factory_make (factory, NULL);
-
-  if (element == NULL)
-    g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
-                 /* Translators: first %s is a GStreamer element, second a Debian package */
-                 _("The GStreamer element “%s” is missing; install the package %s"),
-                 factory, package);
-
-  return element;
 }
 
 static const char *
@@ -254,11 +151,8 @@ build_pipeline (InbVideoWriter  *self,
                 GError         **error)
 {
   g_autoptr(GstElement) pipeline = NULL;
-  g_autoptr(GstCaps) raw_caps = NULL;
   g_autoptr(GstCaps) i420_caps = NULL;
   g_autoptr(GstCaps) h264_caps = NULL;
-  g_autoptr(GstPad) src_pad = NULL;
-  GstVideoInfo info;
   GstElement *appsrc;
   GstElement *convert;
   GstElement *i420_filter;
@@ -267,17 +161,16 @@ build_pipeline (InbVideoWriter  *self,
   GstElement *mux;
   GstElement *sink;
 
-  if (!(appsrc = make_element ("appsrc", "gstreamer1.0-plugins-base", error)))
-    return FALSE;
   pipeline = gst_object_ref_sink (gst_pipeline_new ("inb-video-writer"));
-  gst_bin_add (GST_BIN (pipeline), appsrc);
 
-#define ADD(var, factory, package)                                 \
-  G_STMT_START {                                                   \
-    if (!(var = make_element (factory, package, error)))           \
-      return FALSE;                                                \
-    gst_bin_add (GST_BIN (pipeline), var);                         \
+#define ADD(var, factory, package)                                                     \
+  G_STMT_START {                                                                       \
+    if (!(var = inb_appsrc_feed_add_element (pipeline, factory, package,               \
+                                             INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED, \
+                                             error)))                                  \
+      return FALSE;                                                                    \
   } G_STMT_END
+  ADD (appsrc, "appsrc", "gstreamer1.0-plugins-base");
   ADD (convert, "videoconvert", "gstreamer1.0-plugins-base");
   ADD (i420_filter, "capsfilter", "libgstreamer1.0-0");
   ADD (encoder, "x264enc", "gstreamer1.0-plugins-ugly");
@@ -286,23 +179,8 @@ build_pipeline (InbVideoWriter  *self,
   ADD (sink, "filesink", "libgstreamer1.0-0");
 #undef ADD
 
-  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, self->width, self->height);
-  GST_VIDEO_INFO_FPS_N (&info) = (int) self->fps;
-  GST_VIDEO_INFO_FPS_D (&info) = 1;
-  self->gst_stride = (gsize) GST_VIDEO_INFO_PLANE_STRIDE (&info, 0);
-  self->frame_size = GST_VIDEO_INFO_SIZE (&info);
-  raw_caps = gst_video_info_to_caps (&info);
-
-  g_object_set (appsrc,
-                "caps", raw_caps,
-                "format", GST_FORMAT_TIME,
-                "is-live", FALSE,
-                /* push() does its own waiting so that a pipeline error can
-                 * wake it; appsrc itself never blocks. */
-                "block", FALSE,
-                "max-bytes", (guint64) self->frame_size * QUEUE_FRAMES,
-                "emit-signals", FALSE,
-                NULL);
+  self->frame_size = inb_appsrc_feed_set_up_rgb (appsrc, self->width, self->height, self->fps, 1,
+                                                 QUEUE_FRAMES, &self->gst_stride);
 
   i420_caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "I420", NULL);
   g_object_set (i420_filter, "caps", i420_caps, NULL);
@@ -333,13 +211,7 @@ build_pipeline (InbVideoWriter  *self,
       return FALSE;
     }
 
-  src_pad = gst_element_get_static_pad (appsrc, "src");
-  gst_pad_add_probe (src_pad, GST_PAD_PROBE_TYPE_BUFFER, appsrc_buffer_probe, self, NULL);
-
-  self->bus = gst_element_get_bus (pipeline);
-  gst_bus_set_sync_handler (self->bus, bus_sync_handler, self, NULL);
-  self->appsrc = gst_object_ref (appsrc);
-  self->pipeline = g_steal_pointer (&pipeline);
+  inb_appsrc_feed_watch (&self->feed, g_steal_pointer (&pipeline), appsrc);
 
   return TRUE;
 }
@@ -408,10 +280,10 @@ inb_video_writer_new (const char  *path,
 
   /* filesink opens (and truncates) the .part file on the way to PAUSED;
    * the rest of the pipeline prerolls once data arrives. */
-  ret = gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
+  ret = gst_element_set_state (self->feed.pipeline, GST_STATE_PLAYING);
   if (ret == GST_STATE_CHANGE_FAILURE)
     {
-      if (!take_pipeline_error (self, error))
+      if (!inb_appsrc_feed_take_error (&self->feed, error))
         g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
                      _("Could not start writing “%s”"), self->part_path);
       inb_video_writer_abort (self);
@@ -468,17 +340,13 @@ inb_video_writer_push (InbVideoWriter  *self,
                        const InbImage  *frame,
                        GError         **error)
 {
-  g_autoptr(GstBuffer) buffer = NULL;
   GstFlowReturn flow;
-  guint64 max_bytes;
-  gint64 stall_deadline;
-  gboolean stalled = FALSE;
 
   g_return_val_if_fail (INB_IS_VIDEO_WRITER (self), FALSE);
   g_return_val_if_fail (frame != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->closed || self->pipeline == NULL)
+  if (self->closed || self->feed.pipeline == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
                    _("The video writer for “%s” is already closed"), self->path);
@@ -493,44 +361,24 @@ inb_video_writer_push (InbVideoWriter  *self,
       return FALSE;
     }
 
-  /* Backpressure: wait until appsrc has room, or the pipeline failed. The
-   * buffer probe signals under the same mutex, so no wake-up is lost; the
-   * timed wait is only a safety net. */
-  max_bytes = (guint64) self->frame_size * QUEUE_FRAMES;
-  stall_deadline = g_get_monotonic_time () + STALL_TIMEOUT_S * G_TIME_SPAN_SECOND;
-  g_mutex_lock (&self->mutex);
-  while (self->pipeline_error == NULL &&
-         gst_app_src_get_current_level_bytes (GST_APP_SRC (self->appsrc)) >= max_bytes)
+  switch (inb_appsrc_feed_wait_for_room (&self->feed, (guint64) self->frame_size * QUEUE_FRAMES,
+                                         STALL_TIMEOUT_S, error))
     {
-      if (g_get_monotonic_time () >= stall_deadline)
-        {
-          stalled = TRUE;
-          break;
-        }
-      g_cond_wait_until (&self->cond, &self->mutex, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
-    }
-  g_mutex_unlock (&self->mutex);
-
-  if (take_pipeline_error (self, error))
-    return FALSE;
-  if (stalled)
-    {
+    case INB_APPSRC_FEED_ROOM:
+      break;
+    case INB_APPSRC_FEED_FAILED:
+      return FALSE;
+    case INB_APPSRC_FEED_STALLED:
+    default:
       g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT,
                    _("The video encoder took no frame for %d seconds"), STALL_TIMEOUT_S);
       return FALSE;
     }
 
-  buffer = buffer_for_frame (self, frame);
-  GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (self->n_frames, GST_SECOND, self->fps);
-  GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (self->n_frames + 1, GST_SECOND, self->fps) -
-                                 GST_BUFFER_PTS (buffer);
-  GST_BUFFER_OFFSET (buffer) = self->n_frames;
-
-  /* push_buffer takes the buffer */
-  flow = gst_app_src_push_buffer (GST_APP_SRC (self->appsrc), g_steal_pointer (&buffer));
+  flow = inb_appsrc_feed_push (&self->feed, buffer_for_frame (self, frame), self->n_frames, self->fps, 1);
   if (flow != GST_FLOW_OK)
     {
-      if (!take_pipeline_error (self, error))
+      if (!inb_appsrc_feed_take_error (&self->feed, error))
         g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
                      _("Could not write the video: the encoder refused frame %u (%s)"),
                      self->n_frames, gst_flow_get_name (flow));
@@ -602,7 +450,7 @@ inb_video_writer_finish (InbVideoWriter  *self,
   g_return_val_if_fail (INB_IS_VIDEO_WRITER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->closed || self->pipeline == NULL)
+  if (self->closed || self->feed.pipeline == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
                    _("The video writer for “%s” is already closed"), self->path);
@@ -615,23 +463,23 @@ inb_video_writer_finish (InbVideoWriter  *self,
       inb_video_writer_abort (self);
       return FALSE;
     }
-  if (take_pipeline_error (self, error))
+  if (inb_appsrc_feed_take_error (&self->feed, error))
     {
       inb_video_writer_abort (self);
       return FALSE;
     }
 
-  flow = gst_app_src_end_of_stream (GST_APP_SRC (self->appsrc));
+  flow = gst_app_src_end_of_stream (GST_APP_SRC (self->feed.appsrc));
   if (flow != GST_FLOW_OK)
     {
-      if (!take_pipeline_error (self, error))
+      if (!inb_appsrc_feed_take_error (&self->feed, error))
         g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
                      _("Could not finish the video (%s)"), gst_flow_get_name (flow));
       inb_video_writer_abort (self);
       return FALSE;
     }
 
-  message = gst_bus_timed_pop_filtered (self->bus, FINISH_TIMEOUT_S * GST_SECOND,
+  message = gst_bus_timed_pop_filtered (self->feed.bus, FINISH_TIMEOUT_S * GST_SECOND,
                                         GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   if (message == NULL)
     {
@@ -642,14 +490,14 @@ inb_video_writer_finish (InbVideoWriter  *self,
     }
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
     {
-      if (!take_pipeline_error (self, error))
+      if (!inb_appsrc_feed_take_error (&self->feed, error))
         g_propagate_error (error, error_from_message (message));
       inb_video_writer_abort (self);
       return FALSE;
     }
 
   /* EOS: everything is in the .part file. */
-  inb_video_writer_teardown (self);
+  inb_appsrc_feed_stop (&self->feed);
   self->closed = TRUE;
   g_unlink (self->mdat_path);   /* normally gone already */
 
@@ -677,7 +525,7 @@ inb_video_writer_abort (InbVideoWriter *self)
     return;
 
   self->closed = TRUE;
-  inb_video_writer_teardown (self);
+  inb_appsrc_feed_stop (&self->feed);
   if (g_unlink (self->part_path) != 0 && errno != ENOENT)
     g_warning ("Could not delete “%s”: %s", self->part_path, g_strerror (errno));
   /* mp4mux removes it when stopped; this covers a crash of the muxer */
