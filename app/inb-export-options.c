@@ -409,63 +409,49 @@ round_even (double value)
   return MAX (2, even);
 }
 
-/**
- * inb_export_plan_new:
- *
- * Decides which frames are written, in which order, at which size and
- * rate: trim first (in the clip's frames or seconds), then the frame rate
- * (output frame k shows the clip at k × clip-fps / fps frames after the
- * trim's start, dropping or in-betweening, and never past its last
- * frame), then ping-pong, then loops.
- *
- * Returns: (transfer full): the plan, or %NULL with @error set
- */
-InbExportPlan *
-inb_export_plan_new (const InbExportOptions  *options,
-                     guint                    n_frames,
-                     guint                    fps_n,
-                     guint                    fps_d,
-                     guint                    width,
-                     guint                    height,
-                     GError                 **error)
+/* The frames @options keep, [@first, @end) of @n_frames, or %FALSE. */
+static gboolean
+plan_trim (const InbExportOptions  *options,
+           guint                    n_frames,
+           double                   src_fps,
+           guint                   *first,
+           guint                   *end,
+           GError                 **error)
 {
-  g_autoptr(InbExportPlan) plan = NULL;
-  double src_fps;
-  guint first, end, kept, cycle, repeats;
-  g_autoptr(GArray) cycle_order = NULL;
-
-  g_return_val_if_fail (options != NULL, NULL);
-
-  if (!inb_export_options_validate (options, error))
-    return NULL;
-  if (n_frames == 0 || fps_n == 0 || fps_d == 0 || width == 0 || height == 0)
-    {
-      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_SOURCE,
-                   _("The clip has no frames to export"));
-      return NULL;
-    }
-
-  src_fps = (double) fps_n / fps_d;
-  if (!resolve_mark (&options->trim_in, 0, n_frames, src_fps, &first) ||
-      !resolve_mark (&options->trim_out, n_frames, n_frames, src_fps, &end))
+  if (!resolve_mark (&options->trim_in, 0, n_frames, src_fps, first) ||
+      !resolve_mark (&options->trim_out, n_frames, n_frames, src_fps, end))
     {
       g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_INVALID,
                    g_dngettext (GETTEXT_PACKAGE, "--trim goes past the end: the clip has %u frame (0 to %u)",
                                 "--trim goes past the end: the clip has %u frames (0 to %u)", n_frames),
                    n_frames, n_frames - 1);
-      return NULL;
+      return FALSE;
     }
-  if (end <= first)
+  if (*end <= *first)
     {
       g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_INVALID,
-                   _("The trim keeps no frames (from frame %u to before frame %u of %u)"), first, end, n_frames);
-      return NULL;
+                   _("The trim keeps no frames (from frame %u to before frame %u of %u)"), *first, *end, n_frames);
+      return FALSE;
     }
-  kept = end - first;
+  return TRUE;
+}
 
-  plan = g_new0 (InbExportPlan, 1);
-  plan->steps = g_array_new (FALSE, FALSE, sizeof (InbExportStep));
-  plan->order = g_array_new (FALSE, FALSE, sizeof (guint));
+/* One step per output frame of [@first, @end) at @options' rate: the
+ * frames as they are at the clip's own rate, the nearest ones at a lower
+ * rate, in-betweens at a higher one. */
+static gboolean
+plan_steps (InbExportPlan           *plan,
+            const InbExportOptions  *options,
+            guint                    first,
+            guint                    end,
+            guint                    fps_n,
+            guint                    fps_d,
+            GError                 **error)
+{
+  double src_fps = (double) fps_n / fps_d;
+  guint kept = end - first;
+  double ratio;
+  guint n_out;
 
   if (options->fps == 0 || (guint64) options->fps * fps_d == fps_n)
     {
@@ -476,55 +462,65 @@ inb_export_plan_new (const InbExportOptions  *options,
           InbExportStep step = { first + i, 0.0 };
           g_array_append_val (plan->steps, step);
         }
+      return TRUE;
     }
-  else
+
+  /* Source frames per output frame. */
+  ratio = src_fps / options->fps;
+  n_out = (guint) floor ((kept - 1) / ratio + 1e-9) + 1;
+
+  if (n_out > INB_EXPORT_MAX_FRAMES)
     {
-      /* Source frames per output frame. */
-      double ratio = src_fps / options->fps;
-      guint n_out = (guint) floor ((kept - 1) / ratio + 1e-9) + 1;
+      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_INVALID,
+                   g_dngettext (GETTEXT_PACKAGE, "%u frame per second would make more than %d frames",
+                                "%u frames per second would make more than %d frames", options->fps),
+                   options->fps, INB_EXPORT_MAX_FRAMES);
+      return FALSE;
+    }
 
-      if (n_out > INB_EXPORT_MAX_FRAMES)
+  plan->fps_n = options->fps;
+  plan->fps_d = 1;
+  for (guint k = 0; k < n_out; k++)
+    {
+      double position = MIN (k * ratio, (double) (kept - 1));
+      InbExportStep step;
+
+      if (ratio >= 1.0)
         {
-          g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_INVALID,
-                       g_dngettext (GETTEXT_PACKAGE, "%u frame per second would make more than %d frames",
-                                    "%u frames per second would make more than %d frames", options->fps),
-                       options->fps, INB_EXPORT_MAX_FRAMES);
-          return NULL;
+          /* Fewer frames: the nearest source frame, evenly spread. */
+          step.src = first + MIN ((guint) floor (position + 0.5), kept - 1);
+          step.t = 0.0;
         }
-
-      plan->fps_n = options->fps;
-      plan->fps_d = 1;
-      for (guint k = 0; k < n_out; k++)
+      else
         {
-          double position = MIN (k * ratio, (double) (kept - 1));
-          InbExportStep step;
+          double whole = floor (position + 1e-9);
 
-          if (ratio >= 1.0)
+          step.src = first + (guint) whole;
+          step.t = position - whole;
+          if (step.t < 1e-6 || step.src + 1 >= end)
+            step.t = 0.0;
+          else if (step.t > 1.0 - 1e-6)
             {
-              /* Fewer frames: the nearest source frame, evenly spread. */
-              step.src = first + MIN ((guint) floor (position + 0.5), kept - 1);
+              step.src++;
               step.t = 0.0;
             }
-          else
-            {
-              double whole = floor (position + 1e-9);
-
-              step.src = first + (guint) whole;
-              step.t = position - whole;
-              if (step.t < 1e-6 || step.src + 1 >= end)
-                step.t = 0.0;
-              else if (step.t > 1.0 - 1e-6)
-                {
-                  step.src++;
-                  step.t = 0.0;
-                }
-            }
-          g_array_append_val (plan->steps, step);
         }
+      g_array_append_val (plan->steps, step);
     }
+  return TRUE;
+}
 
-  /* One cycle: forward, then (ping-pong) back without the turning frames. */
-  cycle_order = g_array_new (FALSE, FALSE, sizeof (guint));
+/* The order the steps are written in: one cycle (forward, then with
+ * ping-pong back without the turning frames), repeated for formats that
+ * cannot loop by themselves. */
+static gboolean
+plan_order (InbExportPlan           *plan,
+            const InbExportOptions  *options,
+            GError                 **error)
+{
+  g_autoptr(GArray) cycle_order = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint cycle, repeats;
+
   for (guint i = 0; i < plan->steps->len; i++)
     g_array_append_val (cycle_order, i);
   if (options->pingpong && plan->steps->len > 2)
@@ -548,11 +544,22 @@ inb_export_plan_new (const InbExportOptions  *options,
       g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_INVALID,
                    _("These options would write %" PRIu64 " frames; the limit is %d"),
                    (guint64) cycle * repeats, INB_EXPORT_MAX_FRAMES);
-      return NULL;
+      return FALSE;
     }
   for (guint r = 0; r < repeats; r++)
     g_array_append_vals (plan->order, cycle_order->data, cycle);
+  return TRUE;
+}
 
+/* The output size: @options' width with the clip's shape, even for
+ * video. */
+static gboolean
+plan_size (InbExportPlan           *plan,
+           const InbExportOptions  *options,
+           guint                    width,
+           guint                    height,
+           GError                 **error)
+{
   if (options->width != 0)
     {
       double h = (double) options->width * height / width;
@@ -584,8 +591,55 @@ inb_export_plan_new (const InbExportOptions  *options,
                    g_dngettext (GETTEXT_PACKAGE, "A width of %u pixel makes the frames %u pixels high; the limit is %d",
                                 "A width of %u pixels makes the frames %u pixels high; the limit is %d", plan->width),
                    plan->width, plan->height, INB_EXPORT_MAX_WIDTH);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * inb_export_plan_new:
+ *
+ * Decides which frames are written, in which order, at which size and
+ * rate: trim first (in the clip's frames or seconds), then the frame rate
+ * (output frame k shows the clip at k × clip-fps / fps frames after the
+ * trim's start, dropping or in-betweening, and never past its last
+ * frame), then ping-pong, then loops.
+ *
+ * Returns: (transfer full): the plan, or %NULL with @error set
+ */
+InbExportPlan *
+inb_export_plan_new (const InbExportOptions  *options,
+                     guint                    n_frames,
+                     guint                    fps_n,
+                     guint                    fps_d,
+                     guint                    width,
+                     guint                    height,
+                     GError                 **error)
+{
+  g_autoptr(InbExportPlan) plan = NULL;
+  guint first, end;
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  if (!inb_export_options_validate (options, error))
+    return NULL;
+  if (n_frames == 0 || fps_n == 0 || fps_d == 0 || width == 0 || height == 0)
+    {
+      g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_SOURCE,
+                   _("The clip has no frames to export"));
       return NULL;
     }
+  if (!plan_trim (options, n_frames, (double) fps_n / fps_d, &first, &end, error))
+    return NULL;
+
+  plan = g_new0 (InbExportPlan, 1);
+  plan->steps = g_array_new (FALSE, FALSE, sizeof (InbExportStep));
+  plan->order = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  if (!plan_steps (plan, options, first, end, fps_n, fps_d, error) ||
+      !plan_order (plan, options, error) ||
+      !plan_size (plan, options, width, height, error))
+    return NULL;
 
   return g_steal_pointer (&plan);
 }
