@@ -388,30 +388,27 @@ remove_output (const char *path)
     g_warning ("Could not remove %s: %s", path, g_strerror (errno));
 }
 
-static void
-inb_local_backend_generate_worker (GTask        *task,
-                                   gpointer      source_object,
-                                   gpointer      task_data,
-                                   GCancellable *cancellable)
+/* Where the time went: the result's metadata and the debug log say it. */
+typedef struct
 {
-  GenerateData *data = task_data;
-  const Timeline *tl = &data->timeline;
-  g_autoptr(InbEngine) engine = NULL;
-  g_autoptr(InbVideoWriter) writer = NULL;
-  g_autoptr(GAsyncQueue) pool = NULL;
-  g_autoptr(InbResult) result = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(InbVideoInfo) info = { 0 };
-  JsonObject *metadata;
-  gint64 start;
   double analysis_s;
-  double render_s = 0.0;
-  double encode_s = 0.0;
+  double render_s;
+  double encode_s;
   double verify_s;
-  guint n_blocks = 0;
+  guint  n_blocks;   /* frame buffers the pool allocated */
+} Timings;
 
-  /* Analysis: global motion, dense flow both ways, occlusion. */
+/* Analysis: global motion, dense flow both ways, occlusion. */
+static InbEngine *
+analyse (GenerateData  *data,
+         Timings       *timings,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  InbEngine *engine;
+  gint64 start;
+
   report (data, 0.0, _("Analysing motion"));
   start = g_get_monotonic_time ();
   engine = inb_engine_new (inb_request_get_first (data->request),
@@ -423,14 +420,152 @@ inb_local_backend_generate_worker (GTask        *task,
   if (engine == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        error = g_steal_pointer (&local_error);
+        g_propagate_error (error, g_steal_pointer (&local_error));
       else
-        error = g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
-                             _("Could not analyse the keyframes: %s"),
-                             local_error->message);
-      goto failed;
+        g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+                     _("Could not analyse the keyframes: %s"),
+                     local_error->message);
+      return NULL;
     }
-  analysis_s = seconds_since (start);
+  timings->analysis_s = seconds_since (start);
+  return engine;
+}
+
+/* Frames, one at a time, rendered into pooled memory (see above) and
+ * pushed to @writer. */
+static gboolean
+render_frames (GenerateData    *data,
+               InbEngine       *engine,
+               InbVideoWriter  *writer,
+               Timings         *timings,
+               GCancellable    *cancellable,
+               GError         **error)
+{
+  const Timeline *tl = &data->timeline;
+  g_autoptr(GAsyncQueue) pool = g_async_queue_new_full (g_free);
+
+  for (guint i = 0; i < tl->n_frames; i++)
+    {
+      g_autofree char *stage = NULL;
+      g_autoptr(InbImage) frame = NULL;
+      g_autoptr(GError) local_error = NULL;
+      gint64 start;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      start = g_get_monotonic_time ();
+      frame = frame_pool_take (pool, data->width, data->height, &timings->n_blocks);
+      inb_engine_render (engine, timeline_time (tl, i), frame);
+      timings->render_s += seconds_since (start);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      start = g_get_monotonic_time ();
+      if (!inb_video_writer_push (writer, frame, &local_error))
+        {
+          if (g_cancellable_is_cancelled (cancellable))
+            g_cancellable_set_error_if_cancelled (cancellable, error);
+          else
+            g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+                         _("Could not encode frame %u: %s"),
+                         i + 1, local_error->message);
+          return FALSE;
+        }
+      timings->encode_s += seconds_since (start);
+
+      /* Translators: progress stage, e.g. "Rendering frame 12 of 81" */
+      stage = g_strdup_printf (_("Rendering frame %u of %u"), i + 1, tl->n_frames);
+      report (data,
+              ANALYSIS_END + (RENDER_END - ANALYSIS_END) * (double) (i + 1) / tl->n_frames,
+              stage);
+    }
+  return TRUE;
+}
+
+/* Reads the finished clip back; on failure or a late cancel nothing is
+ * left at the output path. */
+static gboolean
+verify_clip (GenerateData  *data,
+             InbVideoInfo  *info,
+             Timings       *timings,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gint64 start;
+
+  report (data, FINISH_END, _("Verifying clip"));
+  start = g_get_monotonic_time ();
+  if (!verify_cancellable (data->output_path,
+                           data->width, data->height, data->timeline.n_frames,
+                           info, cancellable, &local_error))
+    {
+      remove_output (data->output_path);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+                     _("The encoded clip failed verification: %s"),
+                     local_error->message);
+      return FALSE;
+    }
+  timings->verify_s = seconds_since (start);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      remove_output (data->output_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static InbResult *
+result_new (GenerateData       *data,
+            const InbVideoInfo *info,
+            const Timings      *timings)
+{
+  InbResult *result = inb_result_new (data->output_path);
+  JsonObject *metadata;
+
+  inb_result_set_video_info (result, info->width, info->height, info->n_frames,
+                             info->fps > 0.0 ? info->fps : (double) data->fps);
+
+  metadata = inb_result_get_metadata (result);
+  json_object_set_string_member (metadata, "engine", inb_request_get_model_id (data->request));
+  json_object_set_int_member (metadata, "frames", data->timeline.n_frames);
+  json_object_set_double_member (metadata, "analysis_s", timings->analysis_s);
+  json_object_set_double_member (metadata, "render_s", timings->render_s);
+  json_object_set_double_member (metadata, "encode_s", timings->encode_s);
+  json_object_set_double_member (metadata, "verify_s", timings->verify_s);
+
+  g_debug ("%s: %u frames %u×%u (%u frame buffers), analysis %.3f s, render %.3f s, "
+           "encode %.3f s, verify %.3f s",
+           data->output_path, data->timeline.n_frames, data->width, data->height, timings->n_blocks,
+           timings->analysis_s, timings->render_s, timings->encode_s, timings->verify_s);
+  return result;
+}
+
+static void
+inb_local_backend_generate_worker (GTask        *task,
+                                   gpointer      source_object,
+                                   gpointer      task_data,
+                                   GCancellable *cancellable)
+{
+  GenerateData *data = task_data;
+  g_autoptr(InbEngine) engine = NULL;
+  g_autoptr(InbVideoWriter) writer = NULL;
+  g_autoptr(InbResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(InbVideoInfo) info = { 0 };
+  Timings timings = { 0 };
+  gint64 start;
+
+  engine = analyse (data, &timings, cancellable, &error);
+  if (engine == NULL)
+    goto failed;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     goto failed;
@@ -446,45 +581,8 @@ inb_local_backend_generate_worker (GTask        *task,
       goto failed;
     }
 
-  /* Frames, one at a time, rendered into pooled memory (see above). */
-  pool = g_async_queue_new_full (g_free);
-
-  for (guint i = 0; i < tl->n_frames; i++)
-    {
-      g_autofree char *stage = NULL;
-      g_autoptr(InbImage) frame = NULL;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
-        goto failed;
-
-      start = g_get_monotonic_time ();
-      frame = frame_pool_take (pool, data->width, data->height, &n_blocks);
-      inb_engine_render (engine, timeline_time (tl, i), frame);
-      render_s += seconds_since (start);
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
-        goto failed;
-
-      start = g_get_monotonic_time ();
-      if (!inb_video_writer_push (writer, frame, &local_error))
-        {
-          if (g_cancellable_is_cancelled (cancellable))
-            g_cancellable_set_error_if_cancelled (cancellable, &error);
-          else
-            error = g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
-                                 _("Could not encode frame %u: %s"),
-                                 i + 1, local_error->message);
-          goto failed;
-        }
-      encode_s += seconds_since (start);
-
-      /* Translators: progress stage, e.g. "Rendering frame 12 of 81" */
-      stage = g_strdup_printf (_("Rendering frame %u of %u"), i + 1, tl->n_frames);
-      report (data,
-              ANALYSIS_END + (RENDER_END - ANALYSIS_END) * (double) (i + 1) / tl->n_frames,
-              stage);
-    }
-
+  if (!render_frames (data, engine, writer, &timings, cancellable, &error))
+    goto failed;
   g_clear_pointer (&engine, inb_engine_free);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
@@ -500,7 +598,7 @@ inb_local_backend_generate_worker (GTask        *task,
                            local_error->message);
       goto failed;
     }
-  encode_s += seconds_since (start);
+  timings.encode_s += seconds_since (start);
   g_clear_object (&writer);
 
   /* Once the clip is whole, a late cancel still means no clip. */
@@ -510,46 +608,10 @@ inb_local_backend_generate_worker (GTask        *task,
       goto failed;
     }
 
-  report (data, FINISH_END, _("Verifying clip"));
-  start = g_get_monotonic_time ();
-  if (!verify_cancellable (data->output_path,
-                           data->width, data->height, tl->n_frames,
-                           &info, cancellable, &local_error))
-    {
-      remove_output (data->output_path);
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        error = g_steal_pointer (&local_error);
-      else
-        error = g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
-                             _("The encoded clip failed verification: %s"),
-                             local_error->message);
-      goto failed;
-    }
-  verify_s = seconds_since (start);
+  if (!verify_clip (data, &info, &timings, cancellable, &error))
+    goto failed;
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
-    {
-      remove_output (data->output_path);
-      goto failed;
-    }
-
-  result = inb_result_new (data->output_path);
-  inb_result_set_video_info (result, info.width, info.height, info.n_frames,
-                             info.fps > 0.0 ? info.fps : (double) data->fps);
-
-  metadata = inb_result_get_metadata (result);
-  json_object_set_string_member (metadata, "engine", inb_request_get_model_id (data->request));
-  json_object_set_int_member (metadata, "frames", tl->n_frames);
-  json_object_set_double_member (metadata, "analysis_s", analysis_s);
-  json_object_set_double_member (metadata, "render_s", render_s);
-  json_object_set_double_member (metadata, "encode_s", encode_s);
-  json_object_set_double_member (metadata, "verify_s", verify_s);
-
-  g_debug ("%s: %u frames %u×%u (%u frame buffers), analysis %.3f s, render %.3f s, "
-           "encode %.3f s, verify %.3f s",
-           data->output_path, tl->n_frames, data->width, data->height, n_blocks,
-           analysis_s, render_s, encode_s, verify_s);
-
+  result = result_new (data, &info, &timings);
   report (data, 1.0, NULL);
   g_task_return_pointer (task, g_steal_pointer (&result), g_object_unref);
   return;
