@@ -30,6 +30,7 @@
 #include <adwaita.h>
 
 #include "inb-application.h"
+#include "inb-export-dialog.h"
 #include "inb-exporter.h"
 #include "inb-fidelity.h"
 #include "inb-take.h"
@@ -594,6 +595,58 @@ test_use_settings (Fixture       *f,
   g_assert_null (inb_keyframe_slot_get_error (inb_window_get_first_slot (f->window)));
   g_assert_null (inb_keyframe_slot_get_error (inb_window_get_last_slot (f->window)));
   g_assert_true (inb_window_get_can_generate (f->window));
+}
+
+/* Run on another backend and Export read the take in a thread, then open their dialog --------- */
+
+static GtkWindow *
+take_dialog_of (Fixture *f,
+           GType    type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) &&
+          gtk_window_get_transient_for (window) == GTK_WINDOW (f->window) &&
+          gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+take_dialog_shown (Fixture       *f,
+              gconstpointer  data)
+{
+  return take_dialog_of (f, GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+static void
+test_take_dialogs (Fixture       *f,
+                   gconstpointer  data)
+{
+  const TakeSpec spec = { .id = "20260104-110000-000001", .minutes_ago = 3, .backend = WS_BACKEND, .model = WS_MODEL,
+                          .prompt = "the kite climbs into the clouds", .seed = 987654, .number = 1 };
+  g_autofree char *dir = write_take (f->takes_dir, &spec);
+  GtkWindow *dialog;
+
+  open_window (f, 1100, 760);
+  inb_library_panel_select (panel_of (f), lookup (f, spec.id));
+
+  g_assert_null (take_dialog_of (f, ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "take.other-backend", NULL));
+  g_assert_true (wait_until (f, take_dialog_shown, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 30));
+  dialog = take_dialog_of (f, ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Run on Another Backend");
+  gtk_window_destroy (dialog);
+
+  g_assert_null (take_dialog_of (f, INB_TYPE_EXPORT_DIALOG));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "take.export", NULL));
+  g_assert_true (wait_until (f, take_dialog_shown, GSIZE_TO_POINTER (INB_TYPE_EXPORT_DIALOG), 30));
+  gtk_window_destroy (take_dialog_of (f, INB_TYPE_EXPORT_DIALOG));
 }
 
 /* Re-roll and variations (a model with a seed: the WaveSpeed fake) ---------------------------- */
@@ -1919,6 +1972,7 @@ main (int   argc,
   g_test_add ("/library-window/empty", Fixture, NULL, fixture_setup, test_empty, fixture_teardown);
   g_test_add ("/library-window/select-plays", Fixture, NULL, fixture_setup, test_select_plays, fixture_teardown);
   g_test_add ("/library-window/use-settings", Fixture, NULL, fixture_setup, test_use_settings, fixture_teardown);
+  g_test_add ("/library-window/take-dialogs", Fixture, NULL, fixture_setup, test_take_dialogs, fixture_teardown);
   g_test_add ("/library-window/reroll", Fixture, NULL, fixture_setup, test_reroll, fixture_teardown);
   g_test_add ("/library-window/variations", Fixture, NULL, fixture_setup, test_variations, fixture_teardown);
   g_test_add ("/library-window/delete-undo", Fixture, NULL, fixture_setup, test_delete_undo, fixture_teardown);

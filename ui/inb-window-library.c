@@ -249,22 +249,92 @@ _inb_window_show_take (InbWindow  *self,
     inb_library_panel_select (self->library_panel, entry);
 }
 
-/* Use these settings ---------------------------------------------------------------- */
+/* Reading a take's folder in a thread ------------------------------------------------------ */
+
+/* Reads something of the take in @dir (blocking; runs in a thread). */
+typedef gpointer (*TakeReadFunc) (const char *dir, GError **error);
+/* Back on the main thread with what was read (transfer full). */
+typedef void (*TakeReadDone) (InbWindow *self, InbTakeEntry *entry, gpointer value);
+
+typedef struct
+{
+  InbTakeEntry   *entry;
+  char           *dir;
+  TakeReadFunc    read;
+  GDestroyNotify  free_value;
+  TakeReadDone    done;
+} TakeRead;
 
 static void
-read_manifest_worker (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
+take_read_free (TakeRead *tr)
 {
-  GError *error = NULL;
-  JsonObject *manifest = inb_take_read_manifest (task_data, &error);
+  g_object_unref (tr->entry);
+  g_free (tr->dir);
+  g_free (tr);
+}
 
-  if (manifest == NULL)
+static void
+take_read_worker (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  TakeRead *tr = task_data;
+  GError *error = NULL;
+  gpointer value = tr->read (tr->dir, &error);
+
+  if (value == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, manifest, (GDestroyNotify) json_object_unref);
+    g_task_return_pointer (task, value, tr->free_value);
 }
+
+static void
+take_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  InbWindow *self = INB_WINDOW (object);
+  TakeRead *tr = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_clear_pointer (&value, tr->free_value);
+      return;
+    }
+
+  if (value == NULL)
+    _inb_window_toast (self, error->message);
+  else
+    tr->done (self, tr->entry, value);
+}
+
+/* Reads @entry's folder with @read in a thread, then gives the value to
+ * @done — unless the window is closing; an error is said in a toast. */
+static void
+read_take_async (InbWindow      *self,
+                 InbTakeEntry   *entry,
+                 const char     *task_name,
+                 TakeReadFunc    read,
+                 GDestroyNotify  free_value,
+                 TakeReadDone    done)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, take_read_cb, NULL);
+  TakeRead *tr = g_new0 (TakeRead, 1);
+
+  tr->entry = g_object_ref (entry);
+  tr->dir = g_strdup (inb_take_entry_get_dir (entry));
+  tr->read = read;
+  tr->free_value = free_value;
+  tr->done = done;
+  g_task_set_name (task, task_name);
+  g_task_set_task_data (task, tr, (GDestroyNotify) take_read_free);
+  g_task_run_in_thread (task, take_read_worker);
+}
+
+/* Use these settings ---------------------------------------------------------------- */
 
 /* Loads what a take was made from (take.json, or the "take" of an
  * exported clip's metadata) into the editor: backend and model, every
@@ -321,23 +391,11 @@ load_keyframes_of (InbWindow  *self,
 }
 
 static void
-use_settings_read_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+use_settings_read_cb (InbWindow    *self,
+                      InbTakeEntry *entry,
+                      gpointer      value)
 {
-  g_autoptr(InbTakeEntry) entry = user_data;
-  InbWindow *self = INB_WINDOW (object);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) manifest = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
-    return;
-
-  if (manifest == NULL)
-    {
-      _inb_window_toast (self, error->message);
-      return;
-    }
+  g_autoptr(JsonObject) manifest = value;
 
   load_keyframes_of (self, inb_take_entry_get_dir (entry));
   if (apply_settings (self, manifest))
@@ -360,15 +418,11 @@ use_settings_action (GtkWidget  *widget,
 {
   InbWindow *self = INB_WINDOW (widget);
   InbTakeEntry *entry = selected_entry (self);
-  g_autoptr(GTask) task = NULL;
 
-  if (entry == NULL)
-    return;
-
-  task = g_task_new (self, self->cancellable, use_settings_read_cb, g_object_ref (entry));
-  g_task_set_name (task, "[inb] use settings");
-  g_task_set_task_data (task, g_strdup (inb_take_entry_get_dir (entry)), g_free);
-  g_task_run_in_thread (task, read_manifest_worker);
+  if (entry != NULL)
+    read_take_async (self, entry, "[inb] use settings",
+                     (TakeReadFunc) (void (*) (void)) inb_take_read_manifest,
+                     (GDestroyNotify) json_object_unref, use_settings_read_cb);
 }
 
 /* Re-roll and variations ---------------------------------------------------------------- */
@@ -673,40 +727,11 @@ show_other_backend_dialog (InbWindow         *self,
 }
 
 static void
-inputs_worker (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+other_inputs_cb (InbWindow    *self,
+                 InbTakeEntry *entry,
+                 gpointer      inputs)
 {
-  GError *error = NULL;
-  InbGenerateInputs *inputs = inb_generate_inputs_new_from_take (task_data, &error);
-
-  if (inputs == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, inputs, (GDestroyNotify) inb_generate_inputs_free);
-}
-
-static void
-other_inputs_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(InbTakeEntry) entry = user_data;
-  InbWindow *self = INB_WINDOW (object);
-  g_autoptr(GError) error = NULL;
-  InbGenerateInputs *inputs = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
-    {
-      g_clear_pointer (&inputs, inb_generate_inputs_free);
-      return;
-    }
-
-  if (inputs == NULL)
-    _inb_window_toast (self, error->message);
-  else
-    show_other_backend_dialog (self, entry, inputs);
+  show_other_backend_dialog (self, entry, inputs);
 }
 
 static void
@@ -716,34 +741,15 @@ other_backend_action (GtkWidget  *widget,
 {
   InbWindow *self = INB_WINDOW (widget);
   InbTakeEntry *entry = selected_entry (self);
-  g_autoptr(GTask) task = NULL;
-
-  if (entry == NULL)
-    return;
 
   /* Its keyframes are read in a thread first */
-  task = g_task_new (self, self->cancellable, other_inputs_cb, g_object_ref (entry));
-  g_task_set_name (task, "[inb] take inputs");
-  g_task_set_task_data (task, g_strdup (inb_take_entry_get_dir (entry)), g_free);
-  g_task_run_in_thread (task, inputs_worker);
+  if (entry != NULL)
+    read_take_async (self, entry, "[inb] take inputs",
+                     (TakeReadFunc) (void (*) (void)) inb_generate_inputs_new_from_take,
+                     (GDestroyNotify) inb_generate_inputs_free, other_inputs_cb);
 }
 
 /* Export --------------------------------------------------------------------------------- */
-
-static void
-load_take_worker (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  GError *error = NULL;
-  InbTake *take = inb_take_load (task_data, &error);
-
-  if (take == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, take, g_object_unref);
-}
 
 static void
 exported_cb (InbWindow       *self,
@@ -757,23 +763,12 @@ exported_cb (InbWindow       *self,
 }
 
 static void
-export_take_loaded_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+export_take_loaded_cb (InbWindow    *self,
+                       InbTakeEntry *entry,
+                       gpointer      value)
 {
-  InbWindow *self = INB_WINDOW (object);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(InbTake) take = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(InbTake) take = value;
   InbExportDialog *dialog;
-
-  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
-    return;
-
-  if (take == NULL)
-    {
-      _inb_window_toast (self, error->message);
-      return;
-    }
 
   dialog = inb_export_dialog_present (take, GTK_WINDOW (self));
   g_signal_connect_object (dialog, "exported", G_CALLBACK (exported_cb), self, G_CONNECT_SWAPPED);
@@ -786,15 +781,11 @@ export_action (GtkWidget  *widget,
 {
   InbWindow *self = INB_WINDOW (widget);
   InbTakeEntry *entry = selected_entry (self);
-  g_autoptr(GTask) task = NULL;
 
-  if (entry == NULL)
-    return;
-
-  task = g_task_new (self, self->cancellable, export_take_loaded_cb, NULL);
-  g_task_set_name (task, "[inb] load take");
-  g_task_set_task_data (task, g_strdup (inb_take_entry_get_dir (entry)), g_free);
-  g_task_run_in_thread (task, load_take_worker);
+  if (entry != NULL)
+    read_take_async (self, entry, "[inb] load take",
+                     (TakeReadFunc) (void (*) (void)) inb_take_load,
+                     g_object_unref, export_take_loaded_cb);
 }
 
 /* Show in Files: the file manager's ShowItems, else the folder opened --------------------- */
