@@ -536,7 +536,7 @@ test_select_plays (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (inb_take_row_get_fidelity (row))));
   g_assert_cmpstr (gtk_label_get_label (inb_take_row_get_fidelity (row)), ==, "Colour drift");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (inb_take_row_get_fidelity (row)), "drift"));
-  g_assert_nonnull (strstr (inb_take_row_get_tip (row, inb_take_row_get_fidelity (row)), "ΔE 4.5"));
+  g_assert_nonnull (strstr (inb_take_row_get_tip (row, GTK_WIDGET (inb_take_row_get_fidelity (row))), "ΔE 4.5"));
 
   /* Nothing chosen: nothing detailed */
   inb_library_panel_select (panel_of (f), NULL);
@@ -1172,6 +1172,7 @@ test_star_title_note (Fixture       *f,
                             "take.delete", "take.reroll", "take.variations", "take.use-settings" };
   AdwMessageDialog *dialog;
   GtkWidget *editor;
+  InbTakeRow *row;
   Recorded starred = { id, "starred", NULL };
   Recorded unstarred = { id, "starred", "" };
   Recorded titled = { id, "title", "Opening shot" };
@@ -1192,6 +1193,10 @@ test_star_title_note (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "take.star", NULL));
   g_assert_true (wait_until (f, recorded, &starred, 10));
   g_assert_true (inb_take_entry_get_starred (lookup (f, id)));
+  /* Its row's star says what a click on it does */
+  row = inb_library_panel_find_row (panel_of (f), lookup (f, id));
+  g_assert_nonnull (row);
+  g_assert_cmpstr (inb_take_row_get_tip (row, inb_take_row_get_star_button (row)), ==, "Unstar");
   inb_library_panel_set_starred_only (panel_of (f), TRUE);
   g_assert_cmpuint (n_shown (f), ==, 1);
   g_assert_true (shows (f, id));
@@ -1199,6 +1204,10 @@ test_star_title_note (Fixture       *f,
   g_assert_true (wait_until (f, recorded, &unstarred, 10));
   g_assert_false (inb_take_entry_get_starred (lookup (f, id)));
   inb_library_panel_set_starred_only (panel_of (f), FALSE);
+  row = inb_library_panel_find_row (panel_of (f), lookup (f, id));
+  g_assert_nonnull (row);
+  g_assert_cmpstr (inb_take_row_get_tip (row, inb_take_row_get_star_button (row)), ==, "Star");
+  g_assert_cmpstr (inb_take_row_get_tip (row, inb_take_row_get_cancel_button (row)), ==, "Cancel");
 
   /* Title, in its dialog */
   inb_library_panel_select (panel_of (f), lookup (f, id));
@@ -1613,7 +1622,16 @@ test_thumbnails_in_view (Fixture       *f,
     }
   /* Every row made (the list comes in a few rows at a time) and settled */
   g_assert_true (wait_until (f, all_bound, GUINT_TO_POINTER (120), 30));
-  g_assert_true (wait_until (f, view_settled, NULL, 30));
+  /* (the window's own "folded" idle, run once the rows are in, may have
+   * folded it away) */
+  adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+  if (!wait_until (f, view_settled, NULL, 30))
+    {
+      c = count_rows (f);
+      g_error ("%u rows bound, %u in view, %u of them with a thumbnail, %u decoded; library %s", c.bound, c.in_view,
+               c.in_view_with_thumbnail, inb_thumbnail_cache_get_n_decoded (cache),
+               gtk_widget_get_mapped (GTK_WIDGET (panel_of (f))) ? "shown" : "not shown");
+    }
   /* (counted at once: the window may fold the library away again) */
   c = count_rows (f);
   decoded = inb_thumbnail_cache_get_n_decoded (cache);

@@ -33,12 +33,13 @@
 /* Decoded at this size: the row shows 104 × 58 at up to twice the scale */
 #define THUMBNAIL_SIZE  224
 #define AGE_TICK_S      30
-/* Rows made per step while a long list comes in, and how many GTK 4.8's
- * list view keeps (GTK_LIST_VIEW_MAX_LIST_ITEMS, 200) with some margin */
-#define GROW_STEP       6
+/* Rows made per frame while a long list comes in (one costs ~0.6 ms to
+ * make and bind and ~0.9 ms to lay out the first time, on a loaded
+ * machine), until there are as many as GTK 4.8's list view keeps
+ * (GTK_LIST_VIEW_MAX_LIST_ITEMS, 200) with some margin */
+#define GROW_STEP       3
 #define GROW_UNTIL      256
-/* Then the rest in steps of this many: each take let in still costs the
- * list view ~40 µs (4,744 at once took a 220 ms frame) */
+/* Then the rest in steps of this many a frame (no row made) */
 #define GROW_BULK       256
 
 struct _InbLibraryPanel
@@ -182,8 +183,21 @@ sort_func (gconstpointer a,
   return self->oldest_first ? -order : order;
 }
 
+static void
+stop_growing (InbLibraryPanel *self)
+{
+  if (self->grow_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->grow_id);
+  self->grow_id = 0;
+}
+
+/* Before the frame is laid out: a few more rows, which this frame
+ * measures (grown from a timeout, the steps starved the frames and one
+ * frame measured all 200 rows: 150–250 ms) */
 static gboolean
-grow_cb (gpointer user_data)
+grow_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
 {
   InbLibraryPanel *self = user_data;
   guint size = gtk_slice_list_model_get_size (self->slice);
@@ -200,13 +214,35 @@ grow_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+grow (InbLibraryPanel *self)
+{
+  if (self->grow_id == 0 && gtk_slice_list_model_get_size (self->slice) != G_MAXUINT)
+    self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), grow_tick_cb, self, NULL);
+}
+
 /* Every take shown at once (one to select may be far down) */
 static void
 grow_all (InbLibraryPanel *self)
 {
-  g_clear_handle_id (&self->grow_id, g_source_remove);
+  stop_growing (self);
   if (self->slice != NULL)
     gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
+}
+
+/* Before the filters change: when few takes are shown, those the new
+ * filters bring back come in a few rows a frame, not 200 rows at once */
+static void
+hold_back (InbLibraryPanel *self)
+{
+  guint shown;
+
+  if (self->slice == NULL)
+    return;
+
+  shown = g_list_model_get_n_items (G_LIST_MODEL (self->slice));
+  if (shown < GROW_UNTIL)
+    gtk_slice_list_model_set_size (self->slice, MAX (shown, GROW_STEP));
 }
 
 static void
@@ -229,13 +265,11 @@ sorted_changed_cb (InbLibraryPanel *self,
    * slice holds none, so shrinking it changes nothing shown) */
   if (n == 0)
     {
-      g_clear_handle_id (&self->grow_id, g_source_remove);
+      stop_growing (self);
       gtk_slice_list_model_set_size (self->slice, GROW_STEP);
     }
-  else if (gtk_slice_list_model_get_size (self->slice) != G_MAXUINT && self->grow_id == 0)
-    /* A step every few ms: frames in between, and not starved by a clip
-     * playing as a low-priority idle would be */
-    self->grow_id = g_timeout_add (4, grow_cb, self);
+  else
+    grow (self);
 }
 
 static void
@@ -274,6 +308,7 @@ inb_library_panel_refilter (InbLibraryPanel *self)
   if (self->filter == NULL)
     return;
 
+  hold_back (self);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
   update_view (self);
@@ -297,7 +332,10 @@ search_changed_cb (InbLibraryPanel *self,
   g_free (self->search);
   self->search = text != NULL && *text != '\0' ? g_utf8_casefold (text, -1) : NULL;
   if (self->filter != NULL)
-    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+    {
+      hold_back (self);
+      gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+    }
   update_view (self);
 }
 
@@ -829,6 +867,14 @@ inb_library_panel_get_thumbnails (InbLibraryPanel *self)
   return self->cache;
 }
 
+gboolean
+inb_library_panel_get_complete (InbLibraryPanel *self)
+{
+  g_return_val_if_fail (INB_IS_LIBRARY_PANEL (self), FALSE);
+  return self->slice != NULL &&
+         g_list_model_get_n_items (G_LIST_MODEL (self->slice)) == g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+}
+
 GtkWidget *
 inb_library_panel_new (void)
 {
@@ -842,7 +888,7 @@ inb_library_panel_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->groups_id, g_source_remove);
-  g_clear_handle_id (&self->grow_id, g_source_remove);
+  stop_growing (self);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (inb_session_get_queue (self->session), self);
   if (self->list_view != NULL)

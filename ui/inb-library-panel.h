@@ -77,5 +77,8 @@ GListModel   *inb_library_panel_get_shown          (InbLibraryPanel *self);
 InbTakeRow   *inb_library_panel_find_row           (InbLibraryPanel *self,
                                                     InbTakeEntry    *entry);
 InbThumbnailCache *inb_library_panel_get_thumbnails (InbLibraryPanel *self);
+/* Every take shown has reached the list view (they come in a few rows a
+ * frame after a load or a filter change) */
+gboolean      inb_library_panel_get_complete       (InbLibraryPanel *self);
 
 G_END_DECLS

@@ -9,9 +9,10 @@
  * keeps up to 200 rows bound but maps only those in view. It is cancelled
  * when the row leaves the view or is unbound.
  *
- * The labels' tooltips are answered on "query-tooltip" from the texts kept
- * here: gtk_widget_set_tooltip_text() asks the display where the pointer
- * is (an X round trip) every time, and a bind set six of them.
+ * The tooltips (labels and buttons) are answered on "query-tooltip" from
+ * the texts kept here: gtk_widget_set_tooltip_text() asks the display
+ * where the pointer is (an X round trip) every time, a bind set six of
+ * them and the template three more per row made.
  */
 #define G_LOG_DOMAIN "inb-take-row"
 
@@ -23,13 +24,16 @@
 #include "inb-take-format.h"
 #include "inb-take-row.h"
 
-/* The labels whose tooltips are answered on demand */
+/* The widgets whose tooltips are answered on demand */
 enum {
   TIP_TITLE,
   TIP_PROMPT,
   TIP_STATUS,
   TIP_FIDELITY,
   TIP_META,
+  TIP_STAR,
+  TIP_CANCEL,
+  TIP_MENU,
   N_TIPS
 };
 
@@ -181,10 +185,12 @@ static GtkWidget *
 tip_widget (InbTakeRow *self,
             guint       tip)
 {
-  GtkLabel *labels[N_TIPS] = { self->title_label, self->prompt_label, self->status_label,
-                               self->fidelity_badge, self->meta_label };
+  GtkWidget *widgets[N_TIPS] = { GTK_WIDGET (self->title_label), GTK_WIDGET (self->prompt_label),
+                                 GTK_WIDGET (self->status_label), GTK_WIDGET (self->fidelity_badge),
+                                 GTK_WIDGET (self->meta_label), GTK_WIDGET (self->star_button),
+                                 GTK_WIDGET (self->cancel_button), GTK_WIDGET (self->menu_button) };
 
-  return GTK_WIDGET (labels[tip]);
+  return widgets[tip];
 }
 
 static gboolean
@@ -364,9 +370,7 @@ inb_take_row_update (InbTakeRow *self)
   gtk_button_set_icon_name (GTK_BUTTON (self->star_button),
                             inb_take_entry_get_starred (self->entry) ? "starred-symbolic" : "non-starred-symbolic");
   star_tip = inb_take_entry_get_starred (self->entry) ? _("Unstar") : _("Star");
-  /* Set only when it changes (each set asks the display where the pointer is) */
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->star_button)), star_tip) != 0)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->star_button), star_tip);
+  set_tip (self, TIP_STAR, star_tip);
   gtk_widget_set_sensitive (GTK_WIDGET (self->star_button),
                             inb_take_entry_get_condition (self->entry) == INB_TAKE_CONDITION_OK);
 
@@ -655,6 +659,9 @@ inb_take_row_init (InbTakeRow *self)
 
   gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_cb, self, NULL);
 
+  set_tip (self, TIP_STAR, _("Star"));
+  set_tip (self, TIP_CANCEL, _("Cancel"));
+  set_tip (self, TIP_MENU, _("Take Menu"));
   for (guint i = 0; i < N_TIPS; i++)
     {
       gtk_widget_set_has_tooltip (tip_widget (self, i), TRUE);
@@ -768,15 +775,15 @@ inb_take_row_get_in_view (InbTakeRow *self)
   return self->in_view;
 }
 
-/* The tooltip @label would show (one of the row's labels) */
+/* The tooltip @widget would show (one of the row's labels or buttons) */
 const char *
 inb_take_row_get_tip (InbTakeRow *self,
-                      GtkLabel   *label)
+                      GtkWidget  *widget)
 {
   g_return_val_if_fail (INB_IS_TAKE_ROW (self), NULL);
 
   for (guint i = 0; i < N_TIPS; i++)
-    if (tip_widget (self, i) == GTK_WIDGET (label))
+    if (tip_widget (self, i) == widget)
       return self->tips[i];
 
   return NULL;

@@ -51,6 +51,6 @@ GtkWidget    *inb_take_row_get_cancel_button (InbTakeRow   *self);
 GtkWidget    *inb_take_row_get_star_button (InbTakeRow     *self);
 gboolean      inb_take_row_has_thumbnail (InbTakeRow       *self);
 const char   *inb_take_row_get_tip      (InbTakeRow        *self,
-                                         GtkLabel          *label);
+                                         GtkWidget         *widget);
 
 G_END_DECLS

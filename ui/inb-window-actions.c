@@ -279,13 +279,13 @@ _inb_window_apply_fullscreen (InbWindow *self,
     gtk_widget_grab_focus (GTK_WIDGET (self->player));
 }
 
-static void
+static gboolean
 inb_window_folded_idle_cb (gpointer data)
 {
-  g_autoptr(InbWindow) self = data;
+  InbWindow *self = data;
 
   if (self->flap == NULL || self->library_flap == NULL)
-    return;
+    return G_SOURCE_REMOVE;
 
   /* Folded, a flap would cover the player: show the player, and let
    * the header buttons bring the keyframes and the library back. */
@@ -297,11 +297,16 @@ inb_window_folded_idle_cb (gpointer data)
     adw_flap_set_reveal_flap (self->library_flap, FALSE);
   else if (!gtk_window_is_fullscreen (GTK_WINDOW (self)))
     adw_flap_set_reveal_flap (self->library_flap, TRUE);
+
+  return G_SOURCE_REMOVE;
 }
 
 void
 _inb_window_folded_cb (InbWindow *self)
 {
-  /* Folding happens during size allocation: change nothing there. */
-  g_idle_add_once (inb_window_folded_idle_cb, g_object_ref (self));
+  /* Folding happens during size allocation: change nothing there, but
+   * right after that frame (at the default idle priority, frames in a
+   * row — a long list coming in on a loaded machine — kept it waiting
+   * for seconds, and it then folded away a library opened meanwhile) */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, inb_window_folded_idle_cb, g_object_ref (self), g_object_unref);
 }
