@@ -60,6 +60,10 @@ typedef struct
   gint64    splice_cpu_start;
   gint64    splice_cpu_end;
   gboolean  verbose;    /* INB_BENCH_VERBOSE: every gap and frame over 50 ms */
+  gboolean  in_filter;  /* frames not counted with the load's */
+  gboolean  filter;     /* then hide every take with a filter and bring them back */
+  GArray   *filter_gaps;
+  GArray   *filter_cpu_gaps;
 } Bench;
 
 /* The library's items-changed: the hook runs before every handler, the
@@ -213,7 +217,7 @@ after_paint_cb (GdkFrameClock *clock,
       return;
     }
 
-  if (b->paint_start != 0)
+  if (b->paint_start != 0 && !b->in_filter)
     {
       gint64 d = now - b->paint_start;
 
@@ -266,6 +270,46 @@ thumbnails_settled (InbLibraryPanel *panel,
     }
 
   return (n > 0 && now - *since > 300000) || now - loaded_at > 5 * G_USEC_PER_SEC;
+}
+
+/* A filter that hides every take, then clearing it: the 5,000 come back.
+ * Gaps from the filter being typed to the list being whole again and
+ * 500 ms more, kept apart from the load's. */
+static void
+measure_filter (Bench           *b,
+                InbLibraryPanel *panel)
+{
+  GArray *load_gaps = b->gaps, *load_cpu_gaps = b->cpu_gaps;
+  GListModel *shown = inb_library_panel_get_shown (panel);
+  guint n = g_list_model_get_n_items (shown);
+  gint64 start, back_at;
+
+  g_array_set_size (b->run_gaps, 0);
+  g_array_set_size (b->run_cpu_gaps, 0);
+  b->gaps = b->filter_gaps;
+  b->cpu_gaps = b->filter_cpu_gaps;
+  start = g_get_monotonic_time ();
+  b->last = 0;
+  b->last_cpu = thread_cpu_us ();
+  b->probe_id = g_timeout_add (1, tick_cb, b);
+  b->in_filter = TRUE;
+
+  inb_library_panel_set_search (panel, "no take says this");
+  spin_ms (500);
+  inb_library_panel_set_search (panel, NULL);
+  while (!inb_library_panel_get_complete (panel) || g_list_model_get_n_items (shown) != n)
+    g_main_context_iteration (NULL, TRUE);
+  back_at = g_get_monotonic_time ();
+  spin_ms (500);
+  g_clear_handle_id (&b->probe_id, g_source_remove);
+  b->gaps = load_gaps;
+  b->cpu_gaps = load_cpu_gaps;
+  b->in_filter = FALSE;
+
+  g_print ("    filter: all %u takes hidden, then back in full %.0f ms after the filter was cleared\n",
+           n, (back_at - start) / 1000.0 - 500);
+  summarise ("filter.gap", b->run_gaps);
+  summarise ("filter.gap_cpu", b->run_cpu_gaps);
 }
 
 static int
@@ -347,6 +391,9 @@ run_once (Bench          *b,
   name = g_strdup_printf ("run%u.gap_cpu", run);
   summarise (name, b->run_cpu_gaps);
 
+  if (b->filter)
+    measure_filter (b, panel);
+
   g_signal_handlers_disconnect_by_data (clock, b);
   gtk_window_destroy (GTK_WINDOW (window));
   spin_ms (300);
@@ -361,16 +408,17 @@ main (int   argc,
   int runs = 5;
   int width = 1280;
   int height = 800;
+  Bench b = { .filter = TRUE };
   GOptionEntry entries[] = {
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Windows opened one after the other (default 5)", "N" },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, "Window width (default 1280)", "W" },
     { "height", 0, 0, G_OPTION_ARG_INT, &height, "Window height (default 800)", "H" },
+    { "no-filter", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &b.filter, "Not then hide every take with a filter and clear it", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("TAKES_DIR — main-loop gaps while the window lists the takes");
   g_autoptr(GError) error = NULL;
   g_autoptr(InbApplication) app = NULL;
-  Bench b = { 0 };
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
@@ -397,6 +445,8 @@ main (int   argc,
   b.run_cpu_gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
   b.frames = g_array_new (FALSE, FALSE, sizeof (gint64));
   b.long_frames = g_array_new (FALSE, FALSE, sizeof (gint64));
+  b.filter_gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  b.filter_cpu_gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
   b.verbose = g_getenv ("INB_BENCH_VERBOSE") != NULL;
   g_signal_add_emission_hook (g_signal_lookup ("items-changed", G_TYPE_LIST_MODEL), 0, items_changed_hook, &b, NULL);
 
@@ -409,6 +459,11 @@ main (int   argc,
   /* The main thread's own CPU time in each gap: what the gaps would be
    * on an idle machine (the wall-clock gaps include waiting for a core) */
   summarise ("all.gap_cpu", b.cpu_gaps);
+  if (b.filter)
+    {
+      summarise ("filter.all.gap", b.filter_gaps);
+      summarise ("filter.all.gap_cpu", b.filter_cpu_gaps);
+    }
   {
     g_autoptr(GArray) frames = g_array_copy (b.frames);
 
@@ -425,6 +480,8 @@ main (int   argc,
   g_array_unref (b.run_cpu_gaps);
   g_array_unref (b.frames);
   g_array_unref (b.long_frames);
+  g_array_unref (b.filter_gaps);
+  g_array_unref (b.filter_cpu_gaps);
 
   return 0;
 }
