@@ -196,6 +196,16 @@ inb_flow_coarse_affine (InbPlane **pyr_a,
                         double     out[9]);
 
 void
+inb_flow_refine_model (InbPlane    **pyr_a,
+                       InbPlane    **pyr_b,
+                       InbPlane    **bgx,
+                       InbPlane    **bgy,
+                       guint         n_levels,
+                       guint         bottom,
+                       const double *other,
+                       double        h[9]);
+
+void
 inb_flow_fit_global_model (const InbPlane *i0,
                            const InbPlane *i1,
                            const InbPlane *gx,

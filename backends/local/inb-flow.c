@@ -200,10 +200,12 @@ out:
 }
 
 /* An exposure change between the keyframes is not motion: measured on
- * pixels the seed @seed aligns, taken out of the last keyframe's luma. */
+ * pixels the seed @seed aligns, taken out of the last keyframe's luma
+ * (what is left of it when called again), added up in @an. */
 static void
-correct_exposure (Pyramids     *pyr,
-                  const double  seed[9])
+correct_exposure (Pyramids        *pyr,
+                  const double     seed[9],
+                  InbFlowAnalysis *an)
 {
   guint el = 0;
   double gain, offset;
@@ -213,6 +215,8 @@ correct_exposure (Pyramids     *pyr,
   if (inb_flow_estimate_exposure (pyr->pyr[0][el], pyr->pyr[1][el], el, seed, &gain, &offset))
     {
       g_debug ("exposure: last = %.3f first %+.1f", gain, offset);
+      an->exposure_offset += an->exposure_gain * offset;
+      an->exposure_gain *= gain;
       for (guint l = 0; l < pyr->n_levels; l++)
         {
           InbPlane *planes[3] = { pyr->pyr[1][l], pyr->gx[1][l], pyr->gy[1][l] };
@@ -381,6 +385,7 @@ analysis_new (guint width,
   an->luma0 = inb_plane_new (an->width, an->height);
   an->luma1 = inb_plane_new (an->width, an->height);
   inb_mat3_identity (an->homography);
+  an->exposure_gain = 1.0;
 
   return an;
 }
@@ -533,7 +538,7 @@ inb_flow_analyse (InbParallel          *parallel,
   g_autoptr(InbFlowAnalysis) an = NULL;
   Pyramids pyr = { 0 };
   DisPyramid dp;
-  GlobalModel model;
+  GlobalModel model = { 0 };
   Seeds seeds = { 0 };
   g_autoptr(InbPlane) u1 = NULL;
   g_autoptr(InbPlane) v1 = NULL;
@@ -573,7 +578,7 @@ inb_flow_analyse (InbParallel          *parallel,
   dp.grad_y = pyr.gy[0];
   fit_level = pyr.n_levels > 1 ? 1 : 0;
   inb_flow_coarse_affine (pyr.pyr[0], pyr.pyr[1], pyr.gx[1], pyr.gy[1], pyr.n_levels, tx, ty, seed);
-  correct_exposure (&pyr, seed);
+  correct_exposure (&pyr, seed, an);
 
   g_debug ("%u levels, shift %g %g, seed [%g %g %g; %g %g %g]", pyr.n_levels, tx, ty,
            seed[0], seed[1], seed[2], seed[3], seed[4], seed[5]);
@@ -581,9 +586,19 @@ inb_flow_analyse (InbParallel          *parallel,
     goto out;
   report (progress, progress_data, 0.3);
 
+  if (model.inlier_fraction >= 0.15)
+    {
+      /* the exposure once more, under the model (the seed can be far
+       * off when the exposure changed much): what is left of it */
+      correct_exposure (&pyr, model.h, an);
+    }
+  if (model.inlier_fraction >= 0.15)
+    inb_flow_refine_model (pyr.pyr[0], pyr.pyr[1], pyr.gx[1], pyr.gy[1], pyr.n_levels, 0,
+                           inb_mat3_is_identity (seed) ? NULL : seed, model.h);
   an->inlier_fraction = model.inlier_fraction;
-  g_debug ("global model: inliers %.2f, %s", model.inlier_fraction,
-           model.has_layer ? "a second motion layer" : "one layer");
+  g_debug ("global model: inliers %.2f, %s, [%g %g %g; %g %g %g; %g %g]", model.inlier_fraction,
+           model.has_layer ? "a second motion layer" : "one layer", model.h[0], model.h[1], model.h[2],
+           model.h[3], model.h[4], model.h[5], model.h[6], model.h[7]);
   if (!inb_mat3_invert (model.h, hinv))
     {
       inb_mat3_identity (model.h);
@@ -615,8 +630,11 @@ inb_flow_analyse (InbParallel          *parallel,
       bl = l;
   if (!block_matching (parallel, &pyr, top2, bl, an, &model, &seeds, cancellable))
     goto out;
-  g_debug ("second motion layer: %s [%g %g %g; %g %g %g]", model.has_layer ? "yes" : "no",
-           model.layer[0], model.layer[1], model.layer[2], model.layer[3], model.layer[4], model.layer[5]);
+  if (model.has_layer)
+    g_debug ("second motion layer: [%g %g %g; %g %g %g]",
+             model.layer[0], model.layer[1], model.layer[2], model.layer[3], model.layer[4], model.layer[5]);
+  else
+    g_debug ("second motion layer: none");
 
   if (model.has_layer && !inb_mat3_invert (model.layer, layer_inv))
     model.has_layer = FALSE;

@@ -88,6 +88,8 @@ typedef struct _InbFlowObject
  *   coordinates, row-major, h[8] = 1 (x' = H x in homogeneous coordinates)
  * @inlier_fraction: share of reliable flow samples the global model explains
  * @n_objects, @objects: objects moving far (at most 3)
+ * @exposure_gain, @exposure_offset: the exposure change between the
+ *   keyframes, last's luma ~ gain × first's + offset (1 and 0 without one)
  *
  * Everything the engine needs from the pair.
  */
@@ -106,6 +108,8 @@ typedef struct _InbFlowAnalysis
   double    inlier_fraction;
   guint     n_objects;
   InbFlowObject objects[3];
+  double    exposure_gain;
+  double    exposure_offset;
 } InbFlowAnalysis;
 
 /* Global motion first (robust homography from a coarse flow, seeded by a

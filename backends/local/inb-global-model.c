@@ -222,8 +222,90 @@ affine_align (const InbPlane *a,
   return score;
 }
 
+/* A similarity (scale and roll about the centre, then a shift) of @b
+ * against @a on level @level, by the translation search of
+ * inb_flow_search_translation() on @b resampled at each of a few scales
+ * and rolls: the @n_out best (by correlation; the plain shift left
+ * out, searched already), as level-0 models in @out. Returns how many.
+ * For a zoom with a pan, which no start at a single scale or shift
+ * reaches. */
+static guint
+search_similarity (const InbPlane *a,
+                   const InbPlane *b,
+                   guint           level,
+                   guint           n_out,
+                   double         *out)
+{
+  static const double scales[] = { 1.0, 1.15, 1.32, 1.5, 1.0 / 1.15, 1.0 / 1.32, 1.0 / 1.5 };
+  static const double angles[] = { 0.0, 0.09, -0.09, 0.18, -0.18 };
+  const guint w = a->width, h = a->height;
+  const double cx = 0.5 * (w - 1.0), cy = 0.5 * (h - 1.0);
+  g_autoptr(InbPlane) bw = inb_plane_new (w, h);
+  ShiftJob job = { a, bw, (int) (0.4 * w), (int) (0.4 * h), NULL };
+  g_autofree float *scores = g_new (float, (gsize) (2 * job.rx + 1) * (2 * job.ry + 1));
+  double best[8];
+  guint n = 0;
+
+  n_out = MIN (n_out, G_N_ELEMENTS (best));
+  job.scores = scores;
+  for (guint i = 0; i < G_N_ELEMENTS (scales); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (angles); j++)
+      {
+        double c = scales[i] * cos (angles[j]), sn = scales[i] * sin (angles[j]);
+        double hl[9], lm[9], lmi[9], t[9], top = -2.0;
+        int bx = 0, by = 0;
+        guint slot;
+
+        if (i == 0 && j == 0)
+          continue;
+        for (guint y = 0; y < h; y++)
+          for (guint x = 0; x < w; x++)
+            bw->data[(gsize) y * w + x] =
+              inb_plane_sample (b, (float) (c * (x - cx) - sn * (y - cy) + cx),
+                                (float) (sn * (x - cx) + c * (y - cy) + cy));
+        shift_rows (0, 2 * job.ry + 1, &job);
+        for (int sy = -job.ry; sy <= job.ry; sy++)
+          for (int sx = -job.rx; sx <= job.rx; sx++)
+            {
+              float sc = scores[(sy + job.ry) * (2 * job.rx + 1) + sx + job.rx];
+
+              if (sc > top)
+                {
+                  top = sc;
+                  bx = sx;
+                  by = sy;
+                }
+            }
+        if (top < 0.25)
+          continue;
+        /* keep the n_out best, sorted */
+        slot = MIN (n, n_out);
+        while (slot > 0 && best[slot - 1] < top)
+          slot--;
+        if (slot >= n_out)
+          continue;
+        memmove (best + slot + 1, best + slot, (MIN (n, n_out - 1) - slot) * sizeof (double));
+        memmove (out + 9 * (slot + 1), out + 9 * slot, (MIN (n, n_out - 1) - slot) * 9 * sizeof (double));
+        best[slot] = top;
+        n = MIN (n + 1, n_out);
+        /* x -> R (x - c) + c + R s on the level, then on level 0 */
+        inb_mat3_identity (hl);
+        hl[0] = c; hl[1] = -sn;
+        hl[3] = sn; hl[4] = c;
+        hl[2] = cx - c * cx + sn * cy + c * bx - sn * by;
+        hl[5] = cy - sn * cx - c * cy + sn * bx + c * by;
+        inb_flow_level_matrix (level, lm);
+        inb_mat3_invert (lm, lmi);
+        inb_mat3_mul (hl, lmi, t);
+        inb_mat3_mul (lm, t, out + 9 * slot);
+      }
+
+  return n;
+}
+
 /* Multi-start at the coarsest level (scales, rotations, the searched
- * translation), the best start refined down to a ~160 pixel wide level. */
+ * translation, the similarities search_similarity() finds best), the
+ * best start refined down to a ~160 pixel wide level. */
 void
 inb_flow_coarse_affine (InbPlane **pyr_a,
                         InbPlane **pyr_b,
@@ -238,7 +320,12 @@ inb_flow_coarse_affine (InbPlane **pyr_a,
   static const double angles[] = { 0.0, 0.2, -0.2 };
   const guint top = n_levels - 1;
   const double cx = 0.5 * (pyr_a[0]->width - 1.0), cy = 0.5 * (pyr_a[0]->height - 1.0);
-  double best = G_MAXDOUBLE;
+  double best = G_MAXDOUBLE, extra[3 * 9];
+  guint sl = top, n_extra;
+
+  while (sl > 0 && pyr_a[sl]->width < 32)
+    sl--;
+  n_extra = search_similarity (pyr_a[sl], pyr_b[sl], sl, 3, extra);
 
   inb_mat3_identity (out);
   for (guint k = 0; k < ((tx != 0 || ty != 0) ? 2 : 1); k++)
@@ -260,9 +347,212 @@ inb_flow_coarse_affine (InbPlane **pyr_a,
               memcpy (out, h0, sizeof h0);
             }
         }
+  for (guint e = 0; e < n_extra; e++)
+    {
+      double h0[9], score;
+
+      memcpy (h0, extra + 9 * e, sizeof h0);
+      score = affine_align (pyr_a[top], pyr_b[top], bgx[top], bgy[top], top, h0, 12);
+      g_debug ("similarity start [%.3f %.3f %.1f; %.3f %.3f %.1f]: %.3f (best so far %.3f)", extra[9 * e],
+               extra[9 * e + 1], extra[9 * e + 2], extra[9 * e + 3], extra[9 * e + 4], extra[9 * e + 5],
+               score, best);
+      if (score < best)
+        {
+          best = score;
+          memcpy (out, h0, sizeof h0);
+        }
+    }
 
   for (int l = (int) top - 1; l >= 0 && pyr_a[l]->width <= 200; l--)
     affine_align (pyr_a[l], pyr_b[l], bgx[l], bgy[l], (guint) l, out, 6);
+}
+
+static gboolean homography_is_sane (const double h[9],
+                                    double       half_w,
+                                    double       half_h);
+
+/* homography_is_sane() for @h in level-0 pixels of a @w × @h0 grid */
+static gboolean
+homography_is_sane_at (const double h[9],
+                       guint        w,
+                       guint        h0)
+{
+  const double norm = 0.5 * MAX (w, h0);
+  double nm[9], nmi[9], t[9], hn[9];
+
+  inb_mat3_identity (nm);
+  nm[0] = nm[4] = 1.0 / norm;
+  nm[2] = -0.5 * (w - 1.0) / norm;
+  nm[5] = -0.5 * (h0 - 1.0) / norm;
+  inb_mat3_invert (nm, nmi);
+  inb_mat3_mul (h, nmi, t);
+  inb_mat3_mul (nm, t, hn);
+  for (guint i = 0; i < 9; i++)
+    hn[i] /= hn[8];
+
+  return homography_is_sane (hn, 0.5 * w / norm, 0.5 * h0 / norm);
+}
+
+/* Gauss-Newton on a homography b(H x) ~ a(x) at one level, robust
+ * (Huber) weights, the brightness offset taken out as in affine_align().
+ * @h0 (level-0 coordinates) is updated in place unless @iterations is 0.
+ * Returns the same score as affine_align() for the final model. */
+static double
+homography_align (const InbPlane *a,
+                  const InbPlane *b,
+                  const InbPlane *bgx,
+                  const InbPlane *bgy,
+                  guint           level,
+                  double          h0[9],
+                  guint           iterations)
+{
+  const guint w = a->width, h = a->height;
+  const double cx = 0.5 * (w - 1.0), cy = 0.5 * (h - 1.0), norm = 0.5 * MAX (w, h);
+  const guint step = MAX (1, (guint) sqrt ((double) w * h / 12000.0));
+  double lm[9], lmi[9], nm[9], nmi[9], al[9], bm[9], t[9];
+  double score = G_MAXDOUBLE, bias = 0;
+
+  inb_flow_level_matrix (level, lm);
+  inb_mat3_invert (lm, lmi);
+  inb_mat3_identity (nm);
+  nm[0] = nm[4] = 1.0 / norm;
+  nm[2] = -cx / norm;
+  nm[5] = -cy / norm;
+  inb_mat3_invert (nm, nmi);
+  inb_flow_homography_at_level (h0, level, al);
+  inb_mat3_mul (al, nmi, bm);
+  for (guint i = 0; i < 9; i++)
+    bm[i] /= bm[8];
+
+  for (guint it = 0; it <= iterations; it++)
+    {
+      double jtj[64] = { 0 }, jtr[8] = { 0 };
+      double err = 0, rsum = 0;
+      guint n = 0, n_out = 0;
+
+      for (guint y = step / 2; y < h; y += step)
+        for (guint x = step / 2; x < w; x += step)
+          {
+            double xn = (x - cx) / norm, yn = (y - cy) / norm;
+            double d = bm[6] * xn + bm[7] * yn + 1.0;
+            double tx, ty, r, gx, gy, wt, gp, jac[8];
+
+            n++;
+            if (d < 1e-3)
+              {
+                n_out++;
+                continue;
+              }
+            tx = (bm[0] * xn + bm[1] * yn + bm[2]) / d;
+            ty = (bm[3] * xn + bm[4] * yn + bm[5]) / d;
+            if (!(tx >= 0 && ty >= 0 && tx <= w - 1.0 && ty <= h - 1.0))
+              {
+                n_out++;
+                continue;
+              }
+            r = inb_plane_sample (b, (float) tx, (float) ty) - a->data[(gsize) y * w + x];
+            rsum += r;
+            r -= bias;
+            err += MIN (fabs (r), 30.0);
+            if (it == iterations)
+              continue;
+            gx = inb_plane_sample (bgx, (float) tx, (float) ty) / d;
+            gy = inb_plane_sample (bgy, (float) tx, (float) ty) / d;
+            gp = gx * tx + gy * ty;
+            wt = fabs (r) < 8.0 ? 1.0 : 8.0 / fabs (r);
+            jac[0] = gx * xn; jac[1] = gx * yn; jac[2] = gx;
+            jac[3] = gy * xn; jac[4] = gy * yn; jac[5] = gy;
+            jac[6] = -gp * xn; jac[7] = -gp * yn;
+            for (guint i = 0; i < 8; i++)
+              {
+                for (guint j = 0; j <= i; j++)
+                  jtj[i * 8 + j] += wt * jac[i] * jac[j];
+                jtr[i] += wt * jac[i] * r;
+              }
+          }
+      score = n > 0 ? (err + 12.0 * n_out) / n : G_MAXDOUBLE;
+      if (n > n_out)
+        bias = rsum / (n - n_out);
+      if (it == iterations || n - n_out < 16)
+        break;
+      for (guint i = 0; i < 8; i++)
+        for (guint j = i + 1; j < 8; j++)
+          jtj[i * 8 + j] = jtj[j * 8 + i];
+      for (guint i = 0; i < 8; i++)
+        jtj[i * 8 + i] = jtj[i * 8 + i] * 1.001 + 1e-6;
+      if (!inb_linalg_solve (jtj, jtr, 8, 1e-15))
+        break;
+      for (guint i = 0; i < 8; i++)
+        bm[i] -= jtr[i];
+    }
+
+  if (iterations > 0)
+    {
+      inb_mat3_mul (bm, nm, al);
+      inb_mat3_mul (al, lmi, t);
+      inb_mat3_mul (lm, t, h0);
+      for (guint i = 0; i < 9; i++)
+        h0[i] /= h0[8];
+    }
+
+  return score;
+}
+
+/* The global model @h (level 0, fitted to a flow) refined on the
+ * pixels themselves, coarse to fine from a ~100 pixel wide level down
+ * to level @bottom, from @h and from @other (the seed, if not %NULL): a
+ * flow that is wrong in many places (thin, moving texture; little
+ * texture) gives a model a few pixels off where the keyframes
+ * themselves say better. Kept only where it explains level @bottom
+ * better and moves no corner of the frame by more than 6 % of its width
+ * from @h (a refinement: not a textured object's motion instead of a
+ * smooth background's). */
+void
+inb_flow_refine_model (InbPlane    **pyr_a,
+                       InbPlane    **pyr_b,
+                       InbPlane    **bgx,
+                       InbPlane    **bgy,
+                       guint         n_levels,
+                       guint         bottom,
+                       const double *other,
+                       double        h[9])
+{
+  const double w = pyr_a[0]->width, hh = pyr_a[0]->height;
+  const double cx[4] = { 0, w - 1, w - 1, 0 }, cy[4] = { 0, 0, hh - 1, hh - 1 };
+  guint top = bottom;
+  double best, h_in[9], out[9];
+
+  while (top + 1 < n_levels && pyr_a[top + 1]->width >= 100)
+    top++;
+  memcpy (h_in, h, sizeof h_in);
+  memcpy (out, h, sizeof out);
+  best = homography_align (pyr_a[bottom], pyr_b[bottom], bgx[bottom], bgy[bottom], bottom, h_in, 0);
+  for (guint k = 0; k < (other != NULL ? 2u : 1u); k++)
+    {
+      double cand[9], score = G_MAXDOUBLE, moved = 0;
+
+      memcpy (cand, k == 0 ? h_in : other, sizeof cand);
+      for (int l = (int) top; l >= (int) bottom; l--)
+        score = homography_align (pyr_a[l], pyr_b[l], bgx[l], bgy[l], (guint) l, cand,
+                                  l == (int) bottom ? 6 : 8);
+      score = homography_align (pyr_a[bottom], pyr_b[bottom], bgx[bottom], bgy[bottom], bottom, cand, 0);
+      for (guint i = 0; i < 4; i++)
+        {
+          double ax, ay, bx, by;
+
+          inb_mat3_apply (h_in, cx[i], cy[i], &ax, &ay);
+          inb_mat3_apply (cand, cx[i], cy[i], &bx, &by);
+          moved = MAX (moved, hypot (bx - ax, by - ay));
+        }
+      g_debug ("global model refined on the pixels from the %s: score %.3f (best %.3f), corners moved up to %.1f px",
+               k == 0 ? "flow's model" : "seed", score, best, moved);
+      if (score < best && moved < 0.06 * w && homography_is_sane_at (cand, pyr_a[0]->width, pyr_a[0]->height))
+        {
+          best = score;
+          memcpy (out, cand, sizeof out);
+        }
+    }
+  memcpy (h, out, sizeof out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -626,6 +916,7 @@ inb_flow_fit_global_model (const InbPlane *i0,
   guint n = 0;
 
   inb_mat3_identity (model->h);
+  inb_mat3_identity (model->layer);
   model->inlier_fraction = 0;
   model->has_layer = FALSE;
 
