@@ -79,6 +79,8 @@ struct _InbEngine
                                   * 0..1 (see inb_engine_explained()) */
   gboolean         any_region;   /* both planes above EXPLAINED_LOW somewhere */
   float            reliability;  /* of the global model, 0..1 */
+  float            exp_gain;     /* the exposure change: last ~ gain × */
+  float            exp_offset;   /* first + offset (1, 0 without one) */
   InbPlane        *omask[2];     /* objects moving far, in first and last
                                   * (NULL without any), a little grown */
   InbPlane        *bgu[2];       /* the background's motion under and around */

@@ -25,6 +25,12 @@ typedef struct
   float      t;
   guint8    *out;
   gsize      out_stride;
+  /* the exposure at time t from first's pixels (ka a + ca) and from
+   * last's (kb b + cb) */
+  float      ka;
+  float      ca;
+  float      kb;
+  float      cb;
 } FrameJob;
 
 static void
@@ -224,6 +230,16 @@ load4 (const float *p)
   return v;
 }
 
+/* [0, 255.5): what the conversion to 8 bits truncates (an exposure
+ * change can take a pixel out of range) */
+static inline InbPixel
+clamp_pixel (InbPixel o)
+{
+  const InbPixel hi = { 255.49f, 255.49f, 255.49f, 255.49f };
+
+  return (InbPixel) clamp4 ((InbVec4f) o, (InbVec4f) hi);
+}
+
 static inline __attribute__ ((always_inline)) void
 blend_pixel (guint8         *d,
              const InbPixel *p0,
@@ -238,11 +254,12 @@ blend_pixel (guint8         *d,
              InbVec4f        bfx,
              InbVec4f        bfy,
              InbVec4f        wa,
+             const FrameJob *job,
              guint           k)
 {
-  InbPixel a = bilinear (p0 + (gsize) ay0[k] * ps + ax0[k], ps, afx[k], afy[k]);
-  InbPixel b = bilinear (p1 + (gsize) by0[k] * ps + bx0[k], ps, bfx[k], bfy[k]);
-  InbPixel o = b + (a - b) * wa[k] + 0.5f;
+  InbPixel a = bilinear (p0 + (gsize) ay0[k] * ps + ax0[k], ps, afx[k], afy[k]) * job->ka + job->ca;
+  InbPixel b = bilinear (p1 + (gsize) by0[k] * ps + bx0[k], ps, bfx[k], bfy[k]) * job->kb + job->cb;
+  InbPixel o = clamp_pixel (b + (a - b) * wa[k] + 0.5f);
 
   d[3 * k] = (guint8) o[0];
   d[3 * k + 1] = (guint8) o[1];
@@ -270,13 +287,14 @@ blend_fallback (guint8         *d,
                 guint           x,
                 float           t,
                 InbVec4f        dl,
+                const FrameJob *job,
                 guint           k)
 {
-  InbPixel a = bilinear (p0 + (gsize) ay0[k] * ps + ax0[k], ps, afx[k], afy[k]);
-  InbPixel b = bilinear (p1 + (gsize) by0[k] * ps + bx0[k], ps, bfx[k], bfy[k]);
+  InbPixel a = bilinear (p0 + (gsize) ay0[k] * ps + ax0[k], ps, afx[k], afy[k]) * job->ka + job->ca;
+  InbPixel b = bilinear (p1 + (gsize) by0[k] * ps + bx0[k], ps, bfx[k], bfy[k]) * job->kb + job->cb;
   InbPixel m = b + (a - b) * wa[k];
   InbPixel v = r0[x + k] + (r1[x + k] - r0[x + k]) * t;
-  InbPixel o = m + (v - m) * dl[k] + 0.5f;
+  InbPixel o = clamp_pixel (m + (v - m) * dl[k] + 0.5f);
 
   d[3 * k] = (guint8) o[0];
   d[3 * k + 1] = (guint8) o[1];
@@ -399,19 +417,19 @@ pixel_rows (guint    start,
             {
               for (guint k = 0; k < 4 && x + k < w; k++)
                 blend_fallback (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa,
-                                r0, r1, x, job->t, dl, k);
+                                r0, r1, x, job->t, dl, job, k);
             }
           else if (G_LIKELY (x + 4 <= w))
             {
-              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, 0);
-              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, 1);
-              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, 2);
-              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, 3);
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 0);
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 1);
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 2);
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 3);
             }
           else
             {
               for (guint k = 0; x + k < w; k++)
-                blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, k);
+                blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, k);
             }
         }
     }
@@ -658,6 +676,13 @@ inb_engine_render (InbEngine *self,
   job.self = self;
   job.t = (float) t;
   job.out = inb_image_get_data_mut (out);
+  /* at time t, (1 - t) first + t last in exposure: first's pixels
+   * times 1 - t + t gain plus t offset; last's brought back to first's
+   * exposure, then the same */
+  job.ka = 1.f - job.t + job.t * self->exp_gain;
+  job.ca = job.t * self->exp_offset;
+  job.kb = job.ka / self->exp_gain;
+  job.cb = job.ca - self->exp_offset * job.kb;
   job.out_stride = inb_image_get_stride (out);
 
   inb_parallel_for (self->par, 2, 1, splat_sets, &job, NULL);
