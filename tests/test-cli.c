@@ -212,12 +212,24 @@ test_cli_bad_input (Fixture       *f,
   {
     g_auto(Run) run = { 0 };
     run_cli (f, &run, "generate", f->first, f->last, "--set", "fps=99", NULL);
-    assert_usage_error (f, &run, "fps = 99");
+    assert_usage_error (f, &run, "Frame rate can be a whole number from 8 to 30 fps");
+  }
+  {
+    /* in the artist's words, as the window says it (issue 12) */
+    g_auto(Run) run = { 0 };
+    run_cli (f, &run, "generate", f->first, f->last, "--set", "duration=100", NULL);
+    assert_usage_error (f, &run, "Duration can be 1 to 10 seconds");
+    g_assert_null (strstr (run.err, "out of range"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (f, &run, "generate", f->first, f->last, "--set", "duration=abc", NULL);
+    assert_usage_error (f, &run, "“abc” is not a number: Duration can be 1 to 10 seconds");
   }
   {
     g_auto(Run) run = { 0 };
     run_cli (f, &run, "generate", f->first, f->last, "--set", "fps=fast", NULL);
-    assert_usage_error (f, &run, "fps");
+    assert_usage_error (f, &run, "“fast” is not a number: Frame rate");
   }
   {
     g_auto(Run) run = { 0 };
@@ -232,7 +244,7 @@ test_cli_bad_input (Fixture       *f,
   {
     g_auto(Run) run = { 0 };
     run_cli (f, &run, "generate", f->first, f->last, "--set", "resolution=4k", NULL);
-    assert_usage_error (f, &run, "480p, 720p, 1080p, source");
+    assert_usage_error (f, &run, "Resolution can be 480p, 720p, 1080p or source");
   }
   {
     g_auto(Run) run = { 0 };
@@ -547,7 +559,7 @@ test_cli_output_safety (Fixture       *f,
   {
     g_auto(Run) run = { 0 };
     run_cli (f, &run, "generate", f->first, f->last, "--set", "duration=0x2", NULL);
-    assert_usage_error (f, &run, "duration");
+    assert_usage_error (f, &run, "“0x2” is not a number: Duration");
   }
   {
     g_auto(Run) run = { 0 };

@@ -493,7 +493,7 @@ test_job_invalid_request (Fixture       *f,
   inb_request_set_params (inb_job_get_request (job), params);
   run_job (job, &error);
   g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
-  g_assert_nonnull (strstr (error->message, "fps = 99"));
+  g_assert_nonnull (strstr (error->message, "fps can be a whole number from 1 to 30"));
   g_assert_cmpuint (f->backend->n_started, ==, 0);
   g_assert_cmpint (inb_job_get_state (job), ==, INB_JOB_FAILED);
 }

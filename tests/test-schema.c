@@ -16,11 +16,13 @@
 static const char *schema_json =
   "{ \"type\": \"object\","
   "  \"properties\": {"
-  "    \"duration\": { \"type\": \"number\", \"default\": 5, \"minimum\": 1, \"maximum\": 10, \"x-unit\": \"s\" },"
-  "    \"fps\": { \"type\": \"integer\", \"default\": 16, \"minimum\": 8, \"maximum\": 30 },"
-  "    \"resolution\": { \"type\": \"string\", \"default\": \"720p\", \"enum\": [\"480p\", \"720p\"],"
-  "                      \"x-enum-labels\": [\"Small\", \"HD\"] },"
-  "    \"loop\": { \"type\": \"boolean\", \"default\": false },"
+  "    \"duration\": { \"type\": \"number\", \"title\": \"Duration\", \"default\": 5, \"minimum\": 1,"
+  "                    \"maximum\": 10, \"x-unit\": \"s\" },"
+  "    \"fps\": { \"type\": \"integer\", \"title\": \"Frame rate\", \"default\": 16, \"minimum\": 8,"
+  "               \"maximum\": 30, \"x-unit\": \"fps\" },"
+  "    \"resolution\": { \"type\": \"string\", \"title\": \"Resolution\", \"default\": \"720p\","
+  "                      \"enum\": [\"480p\", \"720p\"], \"x-enum-labels\": [\"Small\", \"HD\"] },"
+  "    \"loop\": { \"type\": \"boolean\", \"title\": \"Loop\", \"default\": false },"
   "    \"label\": { \"type\": \"string\", \"maxLength\": 5 },"
   "    \"mode\": { \"type\": \"string\" }"
   "  },"
@@ -115,18 +117,20 @@ test_schema_bounds (void)
 {
   g_autoptr(InbSchema) schema = make_schema ();
 
+  /* the parameter by its title, what it can be, in its unit */
   assert_invalid (schema, "{ \"mode\": \"x\", \"duration\": 0.99 }", INB_SCHEMA_ERROR_OUT_OF_RANGE,
-                  (const char *[]) { "duration", "0.99", "1", "10", NULL });
+                  (const char *[]) { "Duration can be 1 to 10 seconds", NULL });
   assert_invalid (schema, "{ \"mode\": \"x\", \"duration\": 10.5 }", INB_SCHEMA_ERROR_OUT_OF_RANGE,
-                  (const char *[]) { "duration", "10.5", NULL });
+                  (const char *[]) { "Duration can be 1 to 10 seconds", NULL });
   assert_invalid (schema, "{ \"mode\": \"x\", \"fps\": 7 }", INB_SCHEMA_ERROR_OUT_OF_RANGE,
-                  (const char *[]) { "fps", "7", "whole number from 8 to 30", NULL });
+                  (const char *[]) { "Frame rate can be a whole number from 8 to 30 fps", NULL });
   assert_invalid (schema, "{ \"mode\": \"x\", \"fps\": 31 }", INB_SCHEMA_ERROR_OUT_OF_RANGE,
-                  (const char *[]) { "fps", "31", NULL });
+                  (const char *[]) { "Frame rate can be a whole number from 8 to 30 fps", NULL });
   assert_invalid (schema, "{ \"mode\": \"x\", \"resolution\": \"4k\" }", INB_SCHEMA_ERROR_NOT_IN_SET,
-                  (const char *[]) { "resolution", "4k", "480p, 720p", NULL });
+                  (const char *[]) { "Resolution can be 480p or 720p", NULL });
+  /* no title: the key */
   assert_invalid (schema, "{ \"mode\": \"x\", \"label\": \"abcdef\" }", INB_SCHEMA_ERROR_TOO_LONG,
-                  (const char *[]) { "label", "6", "at most 5", NULL });
+                  (const char *[]) { "label can be at most 5 characters long; this one has 6", NULL });
 }
 
 static void
@@ -135,21 +139,120 @@ test_schema_types (void)
   g_autoptr(InbSchema) schema = make_schema ();
 
   assert_invalid (schema, "{ \"mode\": \"x\", \"fps\": 16.5 }", INB_SCHEMA_ERROR_WRONG_TYPE,
-                  (const char *[]) { "fps", "16.5", NULL });
+                  (const char *[]) { "16.5 is not a whole number: Frame rate can be", NULL });
   assert_invalid (schema, "{ \"mode\": \"x\", \"fps\": \"16\" }", INB_SCHEMA_ERROR_WRONG_TYPE,
-                  (const char *[]) { "fps", NULL });
+                  (const char *[]) { "is not a number: Frame rate", NULL });
   assert_invalid (schema, "{ \"mode\": \"x\", \"duration\": true }", INB_SCHEMA_ERROR_WRONG_TYPE,
-                  (const char *[]) { "duration", "true", NULL });
+                  (const char *[]) { "true is not a number: Duration can be 1 to 10 seconds", NULL });
   assert_invalid (schema, "{ \"mode\": \"x\", \"loop\": 1 }", INB_SCHEMA_ERROR_WRONG_TYPE,
-                  (const char *[]) { "loop", "true or false", NULL });
+                  (const char *[]) { "Loop can be true or false, not 1", NULL });
   assert_invalid (schema, "{ \"mode\": \"x\", \"resolution\": 720 }", INB_SCHEMA_ERROR_WRONG_TYPE,
-                  (const char *[]) { "resolution", NULL });
+                  (const char *[]) { "Resolution can be 480p or 720p, not 720", NULL });
   assert_invalid (schema, "{ \"mode\": \"x\", \"label\": null }", INB_SCHEMA_ERROR_WRONG_TYPE,
                   (const char *[]) { "label", NULL });
   assert_invalid (schema, "{ \"mode\": \"x\", \"label\": [\"a\"] }", INB_SCHEMA_ERROR_WRONG_TYPE,
                   (const char *[]) { "label", NULL });
   assert_invalid (schema, "{ \"mode\": \"x\", \"fps\": { \"v\": 1 } }", INB_SCHEMA_ERROR_WRONG_TYPE,
-                  (const char *[]) { "fps", NULL });
+                  (const char *[]) { "Frame rate", NULL });
+}
+
+/* Every kind of parameter refused in the words an artist reads (issue
+ * 12): the title, what it can be, its unit; the same sentence whether
+ * the value came from the window (a JSON value) or from `--set` (text). */
+static void
+test_schema_messages (void)
+{
+  static const char *json =
+    "{ \"properties\": {"
+    "  \"duration\": { \"type\": \"number\", \"title\": \"Duration\", \"minimum\": 1, \"maximum\": 10,"
+    "                  \"x-unit\": \"s\" },"
+    "  \"cfg\": { \"type\": \"number\", \"title\": \"Guidance\", \"minimum\": 0.5, \"maximum\": 7.5 },"
+    "  \"steps\": { \"type\": \"integer\", \"title\": \"Steps\", \"minimum\": 2, \"maximum\": 60 },"
+    "  \"fps\": { \"type\": \"integer\", \"title\": \"Frame rate\", \"minimum\": 8, \"maximum\": 30,"
+    "             \"x-unit\": \"fps\" },"
+    "  \"width\": { \"type\": \"integer\", \"title\": \"Width\", \"minimum\": 256, \"maximum\": 1920,"
+    "               \"multipleOf\": 16, \"x-unit\": \"px\" },"
+    "  \"length\": { \"type\": \"integer\", \"title\": \"Frames\", \"minimum\": 5, \"maximum\": 161,"
+    "                \"x-unit\": \"frames\", \"x-frame-rule\": \"4n+1\" },"
+    "  \"seed\": { \"type\": \"integer\", \"title\": \"Seed\", \"minimum\": 0 },"
+    "  \"strength\": { \"type\": \"number\", \"title\": \"Strength\", \"maximum\": 1 },"
+    "  \"offset\": { \"type\": \"number\", \"title\": \"Offset\" },"
+    "  \"resolution\": { \"type\": \"string\", \"title\": \"Resolution\", \"enum\": [\"480p\", \"720p\"] },"
+    "  \"size\": { \"type\": \"string\", \"title\": \"Size\", \"enum\": [\"s\", \"m\", \"l\"] },"
+    "  \"loop\": { \"type\": \"boolean\", \"title\": \"Loop\" },"
+    "  \"note\": { \"type\": \"string\", \"title\": \"Note\", \"maxLength\": 1 }"
+    "} }";
+  static const struct { const char *name; const char *text; const char *message; } cases[] = {
+    /* decimal, with a unit and without */
+    { "duration", "100", "Duration can be 1 to 10 seconds" },
+    { "duration", "0", "Duration can be 1 to 10 seconds" },
+    { "duration", "abc", "“abc” is not a number: Duration can be 1 to 10 seconds" },
+    { "duration", "", "Duration can be 1 to 10 seconds" },
+    { "cfg", "8", "Guidance can be 0.5 to 7.5" },
+    /* whole numbers */
+    { "steps", "61", "Steps can be a whole number from 2 to 60" },
+    { "steps", "2.5", "“2.5” is not a whole number: Steps can be a whole number from 2 to 60" },
+    { "fps", "fast", "“fast” is not a number: Frame rate can be a whole number from 8 to 30 fps" },
+    { "fps", "99", "Frame rate can be a whole number from 8 to 30 fps" },
+    /* multiples */
+    { "width", "830", "Width must be a multiple of 16 (try 816 or 832)" },
+    { "width", "4000", "Width can be a whole number from 256 to 1920 pixels" },
+    /* a frame rule */
+    { "length", "82", "Frames can be 5, 9, 13 … 161 frames (try 81 or 85)" },
+    /* one bound, none */
+    { "seed", "-1", NULL },
+    { "strength", "2", "Strength must be at most 1" },
+    { "offset", "x", "“x” is not a number: Offset must be a number" },
+    /* choices */
+    { "resolution", "4k", "Resolution can be 480p or 720p" },
+    { "size", "xl", "Size can be s, m or l" },
+    /* on or off, text */
+    { "loop", "maybe", "Loop can be true or false, not “maybe”" },
+    { "note", "ab", "Note can be at most 1 character long; this one has 2" },
+  };
+  g_autoptr(JsonObject) object = inb_test_parse_object (json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbSchema) schema = inb_schema_new_from_json (object, &error);
+
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = NULL;
+
+      node = inb_schema_parse_value (schema, cases[i].name, cases[i].text, &error);
+      g_assert_null (node);
+      g_assert_nonnull (error);
+      if (cases[i].message != NULL)
+        g_assert_cmpstr (error->message, ==, cases[i].message);
+      else
+        g_assert_cmpstr (error->message, ==, "Seed must be a whole number, at least 0");
+      g_clear_error (&error);
+    }
+
+  /* the window's path: a value, not text — the same sentence */
+  {
+    g_autoptr(JsonNode) hundred = json_node_init_double (json_node_alloc (), 100);
+    g_autoptr(JsonNode) odd = json_node_init_int (json_node_alloc (), 830);
+
+    g_assert_false (inb_schema_validate_value (schema, "duration", hundred, &error));
+    g_assert_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_OUT_OF_RANGE);
+    g_assert_cmpstr (error->message, ==, "Duration can be 1 to 10 seconds");
+    g_clear_error (&error);
+
+    g_assert_false (inb_schema_validate_value (schema, "width", odd, &error));
+    g_assert_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_OUT_OF_RANGE);
+    g_assert_cmpstr (error->message, ==, "Width must be a multiple of 16 (try 816 or 832)");
+    g_clear_error (&error);
+  }
+
+  /* what passes */
+  {
+    g_autoptr(JsonNode) w = inb_schema_parse_value (schema, "width", "832", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (json_node_get_int (w), ==, 832);
+  }
 }
 
 static void
@@ -262,6 +365,10 @@ test_schema_invalid_schemas (void)
     "{ \"properties\": { \"a\": { \"type\": \"number\", \"x-frame-rule\": \"4n+1\" } } }",
     "{ \"properties\": { \"a\": { \"type\": \"string\", \"x-frame-rule\": \"4n+1\", \"enum\": [\"81\", \"140\"] } } }",
     "{ \"properties\": { \"a\": { \"type\": \"integer\", \"x-frame-rule\": \"4n+1\", \"default\": 80 } } }",
+    /* multiples: of nothing, on text, a default that breaks it */
+    "{ \"properties\": { \"a\": { \"type\": \"integer\", \"multipleOf\": 0 } } }",
+    "{ \"properties\": { \"a\": { \"type\": \"string\", \"multipleOf\": 2 } } }",
+    "{ \"properties\": { \"a\": { \"type\": \"integer\", \"multipleOf\": 16, \"default\": 830 } } }",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -289,7 +396,7 @@ test_schema_frame_rule (void)
   g_autoptr(JsonNode) low = json_node_init_int (json_node_alloc (), 5);
   g_autoptr(JsonNode) bad = json_node_init_int (json_node_alloc (), 82);
   g_autofree char *allowed = NULL;
-  const char *needles[] = { "length = 82", "4n+1", "81 or 85", "5, 9, 13", NULL };
+  const char *needles[] = { "length can be 5, 9, 13 … 161 frames (try 81 or 85)", NULL };
 
   g_assert_no_error (error);
   g_assert_cmpuint (inb_schema_lookup (schema, "length")->frame_multiple, ==, 4);
@@ -499,6 +606,7 @@ main (int   argc,
   g_test_add_func ("/schema/valid", test_schema_valid);
   g_test_add_func ("/schema/bounds", test_schema_bounds);
   g_test_add_func ("/schema/types", test_schema_types);
+  g_test_add_func ("/schema/messages", test_schema_messages);
   g_test_add_func ("/schema/unknown-and-missing", test_schema_unknown_and_missing);
   g_test_add_func ("/schema/parse-value", test_schema_parse_value);
   g_test_add_func ("/schema/complete", test_schema_complete);

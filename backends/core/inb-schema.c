@@ -22,7 +22,7 @@
  *
  * The parameters of one model, described once as data: a small subset of
  * JSON Schema (`type`, `title`, `description`, `default`, `minimum`,
- * `maximum`, `enum`, `maxLength`, `required`) plus our hints `x-widget`,
+ * `maximum`, `multipleOf`, `enum`, `maxLength`, `required`) plus our hints `x-widget`,
  * `x-unit`, `x-step`, `x-enum-labels` and `x-frame-rule` ("4n+1": the
  * frame counts a Wan-family model can make; on a duration in seconds, the
  * count that duration becomes at the frame rate is rounded to the rule,
@@ -271,6 +271,13 @@ param_spec_new_from_json (const char  *name,
       spec->step = json_node_get_double (node);
     }
 
+  if ((node = json_object_get_member (object, "multipleOf")) != NULL)
+    {
+      if (!node_is_number (node) || !(json_node_get_double (node) > 0) || !isfinite (json_node_get_double (node)))
+        goto bad_number;
+      spec->multiple_of = json_node_get_double (node);
+    }
+
   if ((node = json_object_get_member (object, "maxLength")) != NULL)
     {
       if (!node_is_number (node))
@@ -337,6 +344,13 @@ param_spec_new_from_json (const char  *name,
     {
       g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
                    "Parameter “%s”: a frame rule needs whole numbers", name);
+      goto fail;
+    }
+
+  if (spec->multiple_of > 0 && spec->type != INB_PARAM_INTEGER && spec->type != INB_PARAM_NUMBER)
+    {
+      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                   "Parameter “%s”: “multipleOf” needs a number", name);
       goto fail;
     }
 
@@ -507,7 +521,7 @@ first_frame_count (const InbParamSpec *spec)
 /**
  * inb_param_spec_describe_allowed:
  *
- * Returns: (transfer full): the allowed values in words, for messages and
+ * Returns: (transfer full): the allowed values in words, for listings and
  *   `--help`: "1 to 10", "one of 480p, 720p, 1080p, source", "true or false",
  *   "at most 800 characters".
  */
@@ -564,6 +578,154 @@ inb_param_spec_describe_allowed (const InbParamSpec *spec)
     }
 }
 
+/* A parameter as the artist knows it: its title, else its key */
+static const char *
+spec_title (const InbParamSpec *spec)
+{
+  return spec->title != NULL && *spec->title != '\0' ? spec->title : spec->name;
+}
+
+/* An amount with the parameter's unit in words: "1 to 10" → "1 to 10
+ * seconds"; @count chooses the plural. */
+static char *
+with_unit (const InbParamSpec *spec,
+           const char         *amount,
+           double              count)
+{
+  gulong n = (count == floor (count) && fabs (count) < 1e9) ? (gulong) fabs (count) : 2;
+
+  if (spec->unit == NULL || *spec->unit == '\0')
+    return g_strdup (amount);
+  if (g_strcmp0 (spec->unit, "s") == 0)
+    /* Translators: an amount of seconds: "1 to 10 seconds", "at least 2 seconds" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s second", "%s seconds", n), amount);
+  if (g_strcmp0 (spec->unit, "fps") == 0)
+    /* Translators: an amount of frames per second: "8 to 30 fps" */
+    return g_strdup_printf (_("%s fps"), amount);
+  if (g_strcmp0 (spec->unit, "px") == 0)
+    /* Translators: an amount of pixels: "256 to 1920 pixels" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s pixel", "%s pixels", n), amount);
+  if (g_strcmp0 (spec->unit, "frames") == 0)
+    /* Translators: an amount of frames: "5 to 161 frames" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s frame", "%s frames", n), amount);
+
+  return g_strdup_printf ("%s %s", amount, spec->unit);
+}
+
+/* "480p, 720p or 1080p" */
+static char *
+join_choices (char **values)
+{
+  guint n = g_strv_length (values);
+  g_autoptr(GString) head = g_string_new (NULL);
+
+  if (n == 0)
+    return g_strdup ("");
+  if (n == 1)
+    return g_strdup (values[0]);
+
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      if (i > 0)
+        /* Translators: between the choices of a list, "480p, 720p or 1080p" */
+        g_string_append (head, _(", "));
+      g_string_append (head, values[i]);
+    }
+
+  /* Translators: the last two choices of a list, "480p, 720p or 1080p" */
+  return g_strdup_printf (_("%s or %s"), head->str, values[n - 1]);
+}
+
+/**
+ * inb_param_spec_describe_rule:
+ *
+ * Returns: (transfer full): what the parameter can be, as a sentence an
+ *   artist reads, named by its title: "Duration can be 1 to 10 seconds",
+ *   "Frame rate can be a whole number from 8 to 30 fps", "Resolution can
+ *   be 480p or 720p". The window and the CLI's `--set` both say it (it is
+ *   the start of every refusal of inb_schema_validate_value()).
+ */
+char *
+inb_param_spec_describe_rule (const InbParamSpec *spec)
+{
+  const char *title;
+  g_autofree char *min = NULL;
+  g_autofree char *max = NULL;
+  g_autofree char *amount = NULL;
+  g_autofree char *shown = NULL;
+  gboolean whole;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  title = spec_title (spec);
+
+  switch (spec->type)
+    {
+    case INB_PARAM_BOOLEAN:
+      /* Translators: a parameter's title: "Loop can be true or false" */
+      return g_strdup_printf (_("%s can be true or false"), title);
+
+    case INB_PARAM_STRING:
+      if (spec->enum_values != NULL)
+        {
+          g_autofree char *list = join_choices (spec->enum_values);
+
+          /* Translators: a parameter's title and its choices: "Resolution can be 480p or 720p" */
+          return g_strdup_printf (_("%s can be %s"), title, list);
+        }
+      if (spec->max_length >= 0)
+        /* Translators: a parameter's title: "Prompt can be at most 800 characters long" */
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s can be at most %" PRId64 " character long",
+                                             "%s can be at most %" PRId64 " characters long",
+                                             (gulong) MIN (spec->max_length, 1000000)),
+                                title, spec->max_length);
+      /* Translators: a parameter's title */
+      return g_strdup_printf (_("%s can be any text"), title);
+
+    case INB_PARAM_INTEGER:
+    case INB_PARAM_NUMBER:
+    default:
+      break;
+    }
+
+  whole = spec->type == INB_PARAM_INTEGER;
+  min = spec->has_minimum ? format_number (spec->minimum) : NULL;
+  max = spec->has_maximum ? format_number (spec->maximum) : NULL;
+
+  if (spec->frame_multiple > 0 && whole && min != NULL && max != NULL)
+    {
+      guint first = first_frame_count (spec);
+      gint64 last = (gint64) (floor ((spec->maximum - 1) / spec->frame_multiple) * spec->frame_multiple + 1);
+      g_autofree char *last_text = g_strdup_printf ("%" PRId64, last);
+
+      shown = with_unit (spec, last_text, (double) last);
+      /* Translators: a parameter's title, the first three counts a model
+       * makes and the last one: "Frames can be 5, 9, 13 … 161 frames" */
+      return g_strdup_printf (_("%s can be %u, %u, %u … %s"), title,
+                              first, first + spec->frame_multiple, first + 2 * spec->frame_multiple, shown);
+    }
+
+  if (min != NULL && max != NULL)
+    {
+      /* Translators: a range of values, "1 to 10" */
+      amount = g_strdup_printf (_("%s to %s"), min, max);
+      shown = with_unit (spec, amount, spec->maximum);
+      return g_strdup_printf (whole ? _("%s can be a whole number from %s")
+                                    /* Translators: a parameter's title and a range: "Duration can be 1 to 10 seconds" */
+                                    : _("%s can be %s"),
+                              title, shown);
+    }
+  if (min != NULL || max != NULL)
+    {
+      amount = g_strdup_printf (min != NULL ? _("at least %s") : _("at most %s"), min != NULL ? min : max);
+      shown = with_unit (spec, amount, min != NULL ? spec->minimum : spec->maximum);
+      /* Translators: a parameter's title and a bound: "Seed must be a whole number, at least 0" */
+      return g_strdup_printf (whole ? _("%s must be a whole number, %s") : _("%s must be %s"), title, shown);
+    }
+
+  return g_strdup_printf (whole ? _("%s must be a whole number") : _("%s must be a number"), title);
+}
+
 static char *
 node_to_display (JsonNode *node)
 {
@@ -593,9 +755,11 @@ node_to_display (JsonNode *node)
 /**
  * inb_schema_validate_value:
  *
- * Checks one value. The error message names the parameter, the value and
- * what is allowed, e.g. "fps = 99 is out of range: a whole number from 8
- * to 30".
+ * Checks one value. The error message says what the parameter can be,
+ * named by its title as the artist sees it, e.g. "Duration can be 1 to 10
+ * seconds", "Resolution can be 480p or 720p", "Custom width must be a
+ * multiple of 16 (try 816 or 832)"; a value of the wrong type is named:
+ * "“abc” is not a number: Duration can be 1 to 10 seconds".
  */
 gboolean
 inb_schema_validate_value (InbSchema   *self,
@@ -605,7 +769,7 @@ inb_schema_validate_value (InbSchema   *self,
 {
   const InbParamSpec *spec;
   g_autofree char *shown = NULL;
-  g_autofree char *allowed = NULL;
+  g_autofree char *rule = NULL;
   GType vtype = G_TYPE_INVALID;
 
   g_return_val_if_fail (INB_IS_SCHEMA (self), FALSE);
@@ -630,7 +794,7 @@ inb_schema_validate_value (InbSchema   *self,
     }
 
   shown = node_to_display (value);
-  allowed = inb_param_spec_describe_allowed (spec);
+  rule = inb_param_spec_describe_rule (spec);
 
   if (JSON_NODE_HOLDS_VALUE (value))
     vtype = json_node_get_value_type (value);
@@ -652,14 +816,19 @@ inb_schema_validate_value (InbSchema   *self,
         s = json_node_get_string (value);
         if (spec->enum_values != NULL && !g_strv_contains ((const char * const *) spec->enum_values, s))
           {
-            g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_NOT_IN_SET,
-                         _("%s = %s is not allowed: %s"), name, shown, allowed);
+            g_set_error_literal (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_NOT_IN_SET, rule);
             return FALSE;
           }
         if (spec->max_length >= 0 && (gint64) g_utf8_strlen (s, -1) > spec->max_length)
           {
+            long length = (long) g_utf8_strlen (s, -1);
+
             g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_TOO_LONG,
-                         _("%s is %ld characters long: %s"), name, (long) g_utf8_strlen (s, -1), allowed);
+                         /* Translators: what the parameter can be, then its length:
+                          * "Prompt can be at most 800 characters long; this one has 812" */
+                         g_dngettext (GETTEXT_PACKAGE, "%s; this one has %ld", "%s; this one has %ld",
+                                      (gulong) length),
+                         rule, length);
             return FALSE;
           }
         return TRUE;
@@ -672,19 +841,24 @@ inb_schema_validate_value (InbSchema   *self,
         double d;
 
         if (vtype != G_TYPE_INT64 && vtype != G_TYPE_DOUBLE)
-          goto wrong_type;
+          goto not_a_number;
 
         d = json_node_get_double (value);
         if (!isfinite (d))
-          goto wrong_type;
+          goto not_a_number;
 
         if (spec->type == INB_PARAM_INTEGER && d != floor (d))
-          goto wrong_type;
+          {
+            g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE,
+                         /* Translators: a value, then what the parameter can be:
+                          * "2.5 is not a whole number: Steps can be a whole number from 2 to 60" */
+                         _("%s is not a whole number: %s"), shown, rule);
+            return FALSE;
+          }
 
         if ((spec->has_minimum && d < spec->minimum) || (spec->has_maximum && d > spec->maximum))
           {
-            g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_OUT_OF_RANGE,
-                         _("%s = %s is out of range: %s"), name, shown, allowed);
+            g_set_error_literal (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_OUT_OF_RANGE, rule);
             return FALSE;
           }
 
@@ -694,9 +868,24 @@ inb_schema_validate_value (InbSchema   *self,
             gint64 below = (gint64) (floor ((d - 1) / spec->frame_multiple) * spec->frame_multiple + 1);
 
             g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_OUT_OF_RANGE,
-                         /* Translators: e.g. "length = 82 is not a frame count this model makes: … (try 81 or 85)" */
-                         _("%s = %s is not a frame count this model makes: %s (try %" PRId64 " or %" PRId64 ")"),
-                         name, shown, allowed, below, below + spec->frame_multiple);
+                         /* Translators: what the parameter can be, then the two
+                          * nearest: "Frames can be 5, 9, 13 … 161 frames (try 81 or 85)" */
+                         _("%s (try %" PRId64 " or %" PRId64 ")"),
+                         rule, below, below + spec->frame_multiple);
+            return FALSE;
+          }
+
+        if (spec->multiple_of > 0 && fabs (d / spec->multiple_of - round (d / spec->multiple_of)) > 1e-9)
+          {
+            g_autofree char *step = format_number (spec->multiple_of);
+            g_autofree char *below = format_number (floor (d / spec->multiple_of) * spec->multiple_of);
+            g_autofree char *above = format_number ((floor (d / spec->multiple_of) + 1) * spec->multiple_of);
+
+            g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_OUT_OF_RANGE,
+                         /* Translators: a parameter's title, the step and the two nearest
+                          * values: "Custom width must be a multiple of 16 (try 816 or 832)" */
+                         _("%s must be a multiple of %s (try %s or %s)"),
+                         spec_title (spec), step, below, above);
             return FALSE;
           }
         return TRUE;
@@ -705,7 +894,16 @@ inb_schema_validate_value (InbSchema   *self,
 
 wrong_type:
   g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE,
-               _("%s = %s has the wrong type: expected %s"), name, shown, allowed);
+               /* Translators: what the parameter can be, then the value given:
+                * "Loop can be true or false, not 1" */
+               _("%s, not %s"), rule, shown);
+  return FALSE;
+
+not_a_number:
+  g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE,
+               /* Translators: a value, then what the parameter can be:
+                * "“abc” is not a number: Duration can be 1 to 10 seconds" */
+               _("%s is not a number: %s"), shown, rule);
   return FALSE;
 }
 
@@ -760,6 +958,23 @@ inb_schema_validate (InbSchema   *self,
   return TRUE;
 }
 
+/* A decimal number, whole or not: strtod would also take "0x2", "inf" or
+ * "1e" parts */
+static gboolean
+looks_like_number (const char *text)
+{
+  double v;
+  char *end = NULL;
+
+  if (*text == '\0' || strspn (text, "+-0123456789.eE") != strlen (text) || strpbrk (text, "0123456789") == NULL)
+    return FALSE;
+
+  errno = 0;
+  v = g_ascii_strtod (text, &end);
+
+  return end != NULL && *end == '\0' && errno == 0 && isfinite (v);
+}
+
 /**
  * inb_schema_parse_value:
  * @text: what the user typed after `KEY=`
@@ -776,7 +991,8 @@ inb_schema_parse_value (InbSchema   *self,
                         GError     **error)
 {
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *allowed = NULL;
+  g_autofree char *rule = NULL;
+  g_autofree char *quoted = NULL;
   const InbParamSpec *spec;
 
   g_return_val_if_fail (INB_IS_SCHEMA (self), NULL);
@@ -791,7 +1007,7 @@ inb_schema_parse_value (InbSchema   *self,
       return NULL;
     }
 
-  allowed = inb_param_spec_describe_allowed (spec);
+  rule = inb_param_spec_describe_rule (spec);
   node = json_node_new (JSON_NODE_VALUE);
 
   switch (spec->type)
@@ -822,17 +1038,9 @@ inb_schema_parse_value (InbSchema   *self,
 
     case INB_PARAM_NUMBER:
       {
-        double v;
-        char *end = NULL;
-
-        /* Decimal only: strtod would also take "0x2", "inf" or "1e" parts */
-        if (strspn (text, "+-0123456789.eE") != strlen (text) || strpbrk (text, "0123456789") == NULL)
+        if (!looks_like_number (text))
           goto wrong_type;
-        errno = 0;
-        v = g_ascii_strtod (text, &end);
-        if (*text == '\0' || end == NULL || *end != '\0' || errno != 0 || !isfinite (v))
-          goto wrong_type;
-        json_node_set_double (node, v);
+        json_node_set_double (node, g_ascii_strtod (text, NULL));
       }
       break;
 
@@ -848,8 +1056,19 @@ inb_schema_parse_value (InbSchema   *self,
   return g_steal_pointer (&node);
 
 wrong_type:
-  g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE,
-               _("%s = “%s” has the wrong type: expected %s"), name, text, allowed);
+  /* Translators: what someone typed, quoted */
+  quoted = g_strdup_printf (_("“%s”"), text);
+  if (*text == '\0' && spec->type != INB_PARAM_STRING)
+    g_set_error_literal (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE, rule);
+  else if (spec->type == INB_PARAM_INTEGER && looks_like_number (text))
+    g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE,
+                 _("%s is not a whole number: %s"), quoted, rule);
+  else if (spec->type == INB_PARAM_INTEGER || spec->type == INB_PARAM_NUMBER)
+    g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE,
+                 _("%s is not a number: %s"), quoted, rule);
+  else
+    g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE,
+                 _("%s, not %s"), rule, quoted);
   return NULL;
 }
 

@@ -42,7 +42,7 @@ typedef enum
  * @enum_labels: (nullable): human labels parallel to @enum_values (`x-enum-labels`)
  * @max_length: `maxLength` of a string, or -1
  * @widget: (nullable): `x-widget` hint ("seed", "slider", …)
- * @unit: (nullable): `x-unit` ("s", "fps", …)
+ * @unit: (nullable): `x-unit` ("s", "fps", "px", "frames")
  *
  * One parameter, read-only once the schema is built.
  */
@@ -66,6 +66,7 @@ typedef struct
   char          *unit;
   guint          frame_multiple;  /* x-frame-rule "kn+1": value (or, on a duration
                                    in seconds, duration × fps) = k·n + 1; 0 = any */
+  double         multiple_of;     /* `multipleOf`: the value is a multiple of it; 0 = any */
 } InbParamSpec;
 
 #define INB_TYPE_SCHEMA (inb_schema_get_type ())
@@ -96,6 +97,7 @@ JsonObject         *inb_schema_complete        (InbSchema    *self,
 JsonObject         *inb_schema_to_json         (InbSchema    *self);
 const char         *inb_param_type_to_string   (InbParamType  type);
 char               *inb_param_spec_describe_allowed (const InbParamSpec *spec);
+char               *inb_param_spec_describe_rule (const InbParamSpec *spec);
 guint               inb_param_spec_frames_for_duration (const InbParamSpec *spec,
                                                 double        seconds,
                                                 double        fps);
