@@ -364,6 +364,92 @@ test_window_frame_counts (Fixture       *f,
   g_assert_true (inb_param_panel_get_valid (panel));
 }
 
+/* Typed as at the keyboard: the field's text replaced, then Enter (the
+ * GtkText inside the spin button activated, as the key does). */
+static void
+type_into (GtkWidget  *spin,
+           const char *text)
+{
+  GtkEditable *editable = GTK_EDITABLE (spin);
+  GtkWidget *inner = GTK_WIDGET (gtk_editable_get_delegate (editable));
+  int position = 0;
+
+  gtk_widget_grab_focus (spin);
+  gtk_editable_delete_text (editable, 0, -1);
+  gtk_editable_insert_text (editable, text, -1, &position);
+  g_assert_cmpstr (gtk_editable_get_text (editable), ==, text);
+  g_assert_true (GTK_IS_TEXT (inner));
+  g_signal_emit_by_name (inner, "activate");
+}
+
+/* A number field refuses text that is not a number — the field keeps its
+ * value, not a silent 0, and the row beside it says why — and says what a
+ * value out of range should be in the artist's words, the sentence the
+ * CLI prints for `--set` (issue 12). */
+static void
+test_window_number_fields (Fixture       *f,
+                           gconstpointer  data)
+{
+  InbParamPanel *panel = inb_window_get_param_panel (f->window);
+  GtkWidget *duration;
+  GtkWidget *row;
+  GtkWidget *fps;
+  g_autofree char *problem = NULL;
+
+  g_assert_true (inb_window_select_model (f->window, "local", NULL));
+  duration = inb_param_panel_get_widget (panel, "duration");
+  row = inb_param_panel_get_row (panel, "duration");
+  fps = inb_param_panel_get_widget (panel, "fps");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (duration), 5);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (fps), 16);
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+
+  type_into (duration, "abc");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (duration)), ==, 5);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "“abc” is not a number: Duration can be 1 to 10 seconds");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_true (gtk_widget_has_css_class (duration, "error"));
+  /* the field shows the value it kept, which is still a good one */
+  g_assert_nonnull (strstr (gtk_editable_get_text (GTK_EDITABLE (duration)), "5"));
+  g_assert_true (inb_param_panel_get_valid (panel));
+
+  /* another change elsewhere does not hide it */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (fps), 24);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "“abc” is not a number: Duration can be 1 to 10 seconds");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (fps), 16);
+
+  type_into (duration, "");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (duration)), ==, 5);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Duration can be 1 to 10 seconds");
+
+  type_into (duration, "100");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (duration)), ==, 100);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Duration can be 1 to 10 seconds");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_false (inb_param_panel_get_valid (panel));
+  problem = inb_param_panel_dup_problem (panel);
+  g_assert_cmpstr (problem, ==, "Duration can be 1 to 10 seconds");
+
+  /* a good number, with its unit typed too: taken, the row as before */
+  type_into (duration, "7 s");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (duration)), ==, 7);
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_false (gtk_widget_has_css_class (duration, "error"));
+  assert_subtitle_has (row, "113 frames at 16 fps");
+  g_assert_true (inb_param_panel_get_valid (panel));
+
+  /* a whole number refuses a fraction */
+  type_into (fps, "2.5");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (fps)), ==, 16);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (inb_param_panel_get_row (panel, "fps"))), ==,
+                   "“2.5” is not a whole number: Frame rate can be a whole number from 8 to 30 fps");
+  type_into (fps, "12");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (fps)), ==, 12);
+  g_assert_false (gtk_widget_has_css_class (inb_param_panel_get_row (panel, "fps"), "error"));
+}
+
 /* A real key press and release through the X server (XTest), so the key
  * takes the window's whole path: capture, the focused widget, bubble.
  * libXtst and Xlib are looked up at run time, not linked. FALSE when that
@@ -827,6 +913,7 @@ main (int   argc,
   g_test_add ("/window/narrow", Fixture, NULL, fixture_setup_window, test_window_narrow, fixture_teardown);
   g_test_add ("/window/remembers", Fixture, NULL, fixture_setup, test_window_remembers, fixture_teardown);
   g_test_add ("/window/frame-counts", Fixture, NULL, fixture_setup_window, test_window_frame_counts, fixture_teardown);
+  g_test_add ("/window/number-fields", Fixture, NULL, fixture_setup_window, test_window_number_fields, fixture_teardown);
   g_test_add ("/window/player-keys", Fixture, NULL, fixture_setup_window, test_window_player_keys, fixture_teardown);
   g_test_add ("/window/player-overlay", Fixture, NULL, fixture_setup_window, test_window_player_overlay, fixture_teardown);
   g_test_add ("/window/default-fit", Fixture, NULL, fixture_setup_window, test_window_default_fit, fixture_teardown);

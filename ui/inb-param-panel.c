@@ -20,12 +20,15 @@
  * AdwComboRow with the schema's labels, booleans a GtkSwitch row, other
  * strings AdwEntryRow, and a parameter with x-widget "seed" gets a dice
  * and a "new seed every take" toggle. Each change is checked with the
- * same validator as the CLI; a refused value is marked on its row. */
+ * same validator as the CLI; a refused value is marked on its row, in
+ * the validator's words. Text typed into a number field that is not a
+ * number is refused: the field keeps its value and its row says why. */
 
 #define G_LOG_DOMAIN "inb-param-panel"
 
 #include "config.h"
 
+#include <locale.h>
 #include <math.h>
 #include <glib/gi18n.h>
 
@@ -41,6 +44,8 @@ typedef struct
   GtkWidget          *widget;
   GtkWidget          *extra_row;   /* nullable: the seed's "every take" row */
   char               *error;
+  char               *refused;     /* nullable: why typed text was not taken */
+  double              refused_at;  /* the value kept then */
 } ParamRow;
 
 struct _InbParamPanel
@@ -69,6 +74,7 @@ param_row_free (gpointer data)
   ParamRow *pr = data;
 
   g_free (pr->error);
+  g_free (pr->refused);
   g_free (pr);
 }
 
@@ -260,13 +266,14 @@ inb_param_panel_update_timing (InbParamPanel *self)
   g_autofree char *subtitle = NULL;
   double rate;
 
-  if (fps == NULL || fps->error != NULL)
+  if (fps == NULL || fps->error != NULL || fps->refused != NULL)
     return;
   rate = gtk_spin_button_get_value (GTK_SPIN_BUTTON (fps->widget));
   if (rate <= 0)
     return;
 
-  if (duration != NULL && duration->error == NULL && GTK_IS_SPIN_BUTTON (duration->widget))
+  if (duration != NULL && duration->error == NULL && duration->refused == NULL &&
+      GTK_IS_SPIN_BUTTON (duration->widget))
     {
       double seconds = gtk_spin_button_get_value (GTK_SPIN_BUTTON (duration->widget));
       guint frames = inb_param_spec_frames_for_duration (duration->spec, seconds, rate);
@@ -284,7 +291,8 @@ inb_param_panel_update_timing (InbParamPanel *self)
                                                  "%s · %u frames at %g fps", frames), base, frames, rate);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (duration->row), subtitle);
     }
-  else if (frames_row != NULL && frames_row->error == NULL && ADW_IS_ACTION_ROW (frames_row->row))
+  else if (frames_row != NULL && frames_row->error == NULL && frames_row->refused == NULL &&
+           ADW_IS_ACTION_ROW (frames_row->row))
     {
       guint frames;
       g_autofree char *seconds = NULL;
@@ -310,6 +318,35 @@ inb_param_panel_update_timing (InbParamPanel *self)
     }
 }
 
+/* The row says what is wrong with it, beside the field: typed text that
+ * was refused, else a value the schema refuses, else its description. */
+static void
+param_row_show (ParamRow *pr)
+{
+  const char *problem = pr->refused != NULL ? pr->refused : pr->error;
+
+  if (problem != NULL)
+    {
+      gtk_widget_add_css_class (pr->row, "error");
+      gtk_widget_add_css_class (pr->widget, "error");
+      if (ADW_IS_ACTION_ROW (pr->row))
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), problem);
+      gtk_widget_set_tooltip_text (pr->row, problem);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (pr->row, "error");
+      gtk_widget_remove_css_class (pr->widget, "error");
+      if (ADW_IS_ACTION_ROW (pr->row))
+        {
+          g_autofree char *subtitle = describe (pr->spec);
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
+        }
+      gtk_widget_set_tooltip_text (pr->row, NULL);
+    }
+}
+
 static void
 inb_param_panel_validate (InbParamPanel *self)
 {
@@ -323,26 +360,12 @@ inb_param_panel_validate (InbParamPanel *self)
       if (!inb_schema_validate_value (self->schema, pr->spec->name, node, &error))
         pr->error = g_strdup (error->message);
 
-      if (pr->error != NULL)
-        {
-          gtk_widget_add_css_class (pr->row, "error");
-          gtk_widget_add_css_class (pr->widget, "error");
-          if (ADW_IS_ACTION_ROW (pr->row))
-            adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), pr->error);
-          gtk_widget_set_tooltip_text (pr->row, pr->error);
-        }
-      else
-        {
-          gtk_widget_remove_css_class (pr->row, "error");
-          gtk_widget_remove_css_class (pr->widget, "error");
-          if (ADW_IS_ACTION_ROW (pr->row))
-            {
-              g_autofree char *subtitle = describe (pr->spec);
+      /* A refusal stands until the field holds another value */
+      if (pr->refused != NULL && GTK_IS_SPIN_BUTTON (pr->widget) &&
+          gtk_spin_button_get_value (GTK_SPIN_BUTTON (pr->widget)) != pr->refused_at)
+        g_clear_pointer (&pr->refused, g_free);
 
-              adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
-            }
-          gtk_widget_set_tooltip_text (pr->row, NULL);
-        }
+      param_row_show (pr);
     }
 
   inb_param_panel_update_timing (self);
@@ -356,6 +379,87 @@ inb_param_panel_changed (InbParamPanel *self)
 
   inb_param_panel_validate (self);
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* What was typed, as the validator reads numbers: without spaces or the
+ * unit ("5 s"), with a dot for the locale's decimal comma. */
+static char *
+plain_number (const InbParamSpec *spec,
+              const char         *text)
+{
+  const char *point = localeconv ()->decimal_point;
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  GString *plain;
+
+  if (spec->unit != NULL)
+    {
+      const char *units[] = { inb_param_panel_unit_label (spec->unit), spec->unit };
+
+      for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+        {
+          if (*copy != '\0' && g_str_has_suffix (copy, units[i]) && strlen (copy) > strlen (units[i]))
+            {
+              copy[strlen (copy) - strlen (units[i])] = '\0';
+              g_strchomp (copy);
+              break;
+            }
+        }
+    }
+
+  plain = g_string_new (copy);
+  if (point != NULL && *point != '\0' && strcmp (point, ".") != 0)
+    g_string_replace (plain, point, ".", 0);
+
+  return g_string_free (plain, FALSE);
+}
+
+static ParamRow *
+find_row_by_widget (InbParamPanel *self,
+                    GtkWidget     *widget)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      ParamRow *pr = g_ptr_array_index (self->rows, i);
+
+      if (pr->widget == widget)
+        return pr;
+    }
+
+  return NULL;
+}
+
+/* GtkSpinButton::input: the text becomes a number only if it is one. A
+ * number out of range is taken (its row then says the range); anything
+ * else — "abc", "", "2.5" for a whole number — is refused: the field
+ * keeps its value (not a silent 0) and its row says why, in the words the
+ * CLI uses for `--set`. */
+static int
+spin_input_cb (GtkSpinButton *spin,
+               double        *new_value,
+               InbParamPanel *self)
+{
+  ParamRow *pr = find_row_by_widget (self, GTK_WIDGET (spin));
+  g_autofree char *plain = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (pr == NULL || self->schema == NULL)
+    return FALSE;
+
+  plain = plain_number (pr->spec, gtk_editable_get_text (GTK_EDITABLE (spin)));
+  node = inb_schema_parse_value (self->schema, pr->spec->name, plain, &error);
+  if (node == NULL && g_error_matches (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_WRONG_TYPE))
+    {
+      *new_value = gtk_spin_button_get_value (spin);
+      g_free (pr->refused);
+      pr->refused = g_strdup (error->message);
+      pr->refused_at = *new_value;
+      param_row_show (pr);
+      return TRUE;
+    }
+
+  *new_value = g_ascii_strtod (plain, NULL);
+  return TRUE;
 }
 
 static void
@@ -388,11 +492,14 @@ make_spin (InbParamPanel      *self,
    * rather than silently changing what the artist typed. */
   adjustment = gtk_adjustment_new (lower, lower - span * 10, upper + span * 10, step, step * 10, 0);
   spin = gtk_spin_button_new (adjustment, step, digits);
-  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  /* Not numeric: letters are not dropped one by one without a word, but
+   * read as a whole by spin_input_cb and refused with a reason. */
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), FALSE);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, spec->title ? spec->title : spec->name,
                                   -1);
+  g_signal_connect_object (spin, "input", G_CALLBACK (spin_input_cb), self, 0);
   g_signal_connect_object (spin, "value-changed", G_CALLBACK (inb_param_panel_changed), self, G_CONNECT_SWAPPED);
 
   return spin;
