@@ -87,6 +87,29 @@ struct _InbCloudJob
 
 
 /**
+ * inb_cloud_encode_data_uri:
+ *
+ * An RGB keyframe as "data:image/jpeg;base64,…" (JPEG has no alpha), the
+ * JPEG at most @max_bytes.
+ *
+ * Returns: (transfer full): the URI, or %NULL with @error set
+ */
+char *
+inb_cloud_encode_data_uri (InbImage  *image,
+                           gsize      max_bytes,
+                           GError   **error)
+{
+  g_autoptr(GBytes) jpeg = inb_cloud_encode_jpeg (image, max_bytes, error);
+  g_autofree char *base64 = NULL;
+
+  if (jpeg == NULL)
+    return NULL;
+
+  base64 = g_base64_encode (g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
+  return g_strconcat ("data:image/jpeg;base64,", base64, NULL);
+}
+
+/**
  * inb_cloud_encode_jpeg:
  *
  * Encodes an RGB keyframe as JPEG (quality 92, lowered until it fits).
@@ -282,6 +305,58 @@ inb_cloud_job_url (InbCloudJob *job,
   va_end (args);
 
   return g_strconcat (job->base_url, path, NULL);
+}
+
+/**
+ * inb_cloud_job_post_json:
+ * @url: where to (see inb_cloud_job_url())
+ * @body: the JSON to send
+ * @http_status: (out): the answer's status, 0 if none came
+ *
+ * POSTs @body with the job's client.
+ *
+ * Returns: (transfer full) (nullable): the answer, parsed, or %NULL with
+ *   @error set (see inb_http_client_send_json())
+ */
+JsonNode *
+inb_cloud_job_post_json (InbCloudJob   *job,
+                         const char    *url,
+                         JsonNode      *body,
+                         guint         *http_status,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autoptr(InbHttpRequest) http = inb_http_request_new ("POST", url);
+
+  inb_http_request_set_json_body (http, body);
+  return inb_http_client_send_json (job->client, http, http_status, cancellable, error);
+}
+
+/**
+ * inb_cloud_job_query_task:
+ * @path_before_id: the status query's path up to the task id
+ * @path_after_id: and after it
+ * @http_status: (out): the answer's status, 0 if none came
+ *
+ * GETs the status of the job's task: the base URL, @path_before_id, the
+ * task id (escaped), @path_after_id.
+ *
+ * Returns: (transfer full) (nullable): the answer, parsed, or %NULL with
+ *   @error set (see inb_http_client_send_json())
+ */
+JsonNode *
+inb_cloud_job_query_task (InbCloudJob   *job,
+                          const char    *path_before_id,
+                          const char    *path_after_id,
+                          guint         *http_status,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autofree char *escaped = g_uri_escape_string (job->task_id, NULL, FALSE);
+  g_autofree char *url = inb_cloud_job_url (job, "%s%s%s", path_before_id, escaped, path_after_id);
+  g_autoptr(InbHttpRequest) http = inb_http_request_new ("GET", url);
+
+  return inb_http_client_send_json (job->client, http, http_status, cancellable, error);
 }
 
 /* The job's own record --------------------------------------------------- */

@@ -115,7 +115,24 @@ char          *inb_cloud_job_url            (InbCloudJob              *job,
                                              const char               *format,
                                              ...) G_GNUC_PRINTF (2, 3);
 
+/* The HTTP of a job's class functions. */
+JsonNode      *inb_cloud_job_post_json      (InbCloudJob              *job,
+                                             const char               *url,
+                                             JsonNode                 *body,
+                                             guint                    *http_status,
+                                             GCancellable             *cancellable,
+                                             GError                  **error);
+JsonNode      *inb_cloud_job_query_task     (InbCloudJob              *job,
+                                             const char               *path_before_id,
+                                             const char               *path_after_id,
+                                             guint                    *http_status,
+                                             GCancellable             *cancellable,
+                                             GError                  **error);
+
 /* Keyframes for upload: JPEG (no alpha), at most @max_bytes. */
+char          *inb_cloud_encode_data_uri    (InbImage                 *image,
+                                             gsize                     max_bytes,
+                                             GError                  **error);
 GBytes        *inb_cloud_encode_jpeg        (InbImage                 *image,
                                              gsize                     max_bytes,
                                              GError                  **error);

@@ -131,23 +131,6 @@ dashscope_error_from_answer (guint     http_status,
                               inb_json_get_string (root, "message"));
 }
 
-/* Images ---------------------------------------------------------------- */
-
-/* RGB keyframe → "data:image/jpeg;base64,…" (JPEG has no alpha). */
-static char *
-encode_data_uri (InbImage  *image,
-                 GError   **error)
-{
-  g_autoptr(GBytes) jpeg = inb_cloud_encode_jpeg (image, MAX_IMAGE_BYTES, error);
-  g_autofree char *base64 = NULL;
-
-  if (jpeg == NULL)
-    return NULL;
-
-  base64 = g_base64_encode (g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
-  return g_strconcat ("data:image/jpeg;base64,", base64, NULL);
-}
-
 /* The job: submit, poll, cancel (InbCloudJob does the rest) ------------- */
 
 static gboolean
@@ -339,12 +322,12 @@ dashscope_submit (InbCloudJob   *job,
   inb_cloud_job_report (job, 0.01, _("Preparing the keyframes"));
 
   template = inb_params_get_string (inb_request_get_params (request), "template", "none");
-  first_uri = encode_data_uri (inb_request_get_first (request), error);
+  first_uri = inb_cloud_encode_data_uri (inb_request_get_first (request), MAX_IMAGE_BYTES, error);
   if (first_uri == NULL)
     return FALSE;
   if (g_str_equal (template, "none"))
     {
-      last_uri = encode_data_uri (inb_request_get_last (request), error);
+      last_uri = inb_cloud_encode_data_uri (inb_request_get_last (request), MAX_IMAGE_BYTES, error);
       if (last_uri == NULL)
         return FALSE;
     }
@@ -455,14 +438,9 @@ dashscope_poll (InbCloudJob    *job,
                 GCancellable   *cancellable,
                 GError        **error)
 {
-  g_autoptr(InbHttpRequest) http = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *escaped = g_uri_escape_string (inb_cloud_job_get_task_id (job), NULL, FALSE);
-  g_autofree char *url = inb_cloud_job_url (job, "/tasks/%s", escaped);
   guint http_status = 0;
+  g_autoptr(JsonNode) node = inb_cloud_job_query_task (job, "/tasks/", "", &http_status, cancellable, error);
 
-  http = inb_http_request_new ("GET", url);
-  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &http_status, cancellable, error);
   if (node == NULL)
     return FALSE;
 

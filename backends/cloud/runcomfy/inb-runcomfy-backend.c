@@ -136,20 +136,6 @@ request_id_is_valid (const char *id)
 
 /* The job ---------------------------------------------------------------- */
 
-static char *
-encode_data_uri (InbImage  *image,
-                 GError   **error)
-{
-  g_autoptr(GBytes) jpeg = inb_cloud_encode_jpeg (image, MAX_IMAGE_BYTES, error);
-  g_autofree char *base64 = NULL;
-
-  if (jpeg == NULL)
-    return NULL;
-
-  base64 = g_base64_encode (g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
-  return g_strconcat ("data:image/jpeg;base64,", base64, NULL);
-}
-
 /**
  * _inb_runcomfy_read_submit:
  *
@@ -192,7 +178,6 @@ runcomfy_submit (InbCloudJob   *job,
   JsonObject *params = inb_request_get_params (request);
   const char *prompt = inb_request_get_prompt (request);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(InbHttpRequest) http = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *first_uri = NULL;
@@ -202,10 +187,10 @@ runcomfy_submit (InbCloudJob   *job,
   guint status = 0;
 
   inb_cloud_job_report (job, 0.01, _("Preparing the keyframes"));
-  first_uri = encode_data_uri (inb_request_get_first (request), error);
+  first_uri = inb_cloud_encode_data_uri (inb_request_get_first (request), MAX_IMAGE_BYTES, error);
   if (first_uri == NULL)
     return FALSE;
-  last_uri = encode_data_uri (inb_request_get_last (request), error);
+  last_uri = inb_cloud_encode_data_uri (inb_request_get_last (request), MAX_IMAGE_BYTES, error);
   if (last_uri == NULL)
     return FALSE;
 
@@ -236,11 +221,8 @@ runcomfy_submit (InbCloudJob   *job,
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 
-  http = inb_http_request_new ("POST", url);
-  inb_http_request_set_json_body (http, body);
-
   inb_cloud_job_report (job, 0.05, _("Submitting to RunComfy"));
-  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &status, cancellable, error);
+  node = inb_cloud_job_post_json (job, url, body, &status, cancellable, error);
   if (node == NULL)
     return FALSE;
 
@@ -351,14 +333,11 @@ runcomfy_poll (InbCloudJob    *job,
                GCancellable   *cancellable,
                GError        **error)
 {
-  g_autoptr(InbHttpRequest) http = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *url = inb_cloud_job_url (job, "/v1/requests/%s/result", inb_cloud_job_get_task_id (job));
   const char *task_id = inb_cloud_job_get_task_id (job);
   guint http_status = 0;
+  g_autoptr(JsonNode) node = inb_cloud_job_query_task (job, "/v1/requests/", "/result",
+                                                       &http_status, cancellable, error);
 
-  http = inb_http_request_new ("GET", url);
-  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &http_status, cancellable, error);
   if (node == NULL)
     {
       if (http_status == 404)

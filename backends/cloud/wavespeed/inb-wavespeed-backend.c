@@ -352,7 +352,6 @@ wavespeed_submit (InbCloudJob   *job,
   const char *prompt = inb_request_get_prompt (request);
   const char *negative = inb_request_get_negative_prompt (request);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(InbHttpRequest) http = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *first_url = NULL;
@@ -400,11 +399,8 @@ wavespeed_submit (InbCloudJob   *job,
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 
-  http = inb_http_request_new ("POST", url);
-  inb_http_request_set_json_body (http, body);
-
   inb_cloud_job_report (job, 0.05, _("Submitting to WaveSpeed"));
-  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &status, cancellable, error);
+  node = inb_cloud_job_post_json (job, url, body, &status, cancellable, error);
   if (node == NULL)
     return FALSE;
 
@@ -522,14 +518,10 @@ wavespeed_poll (InbCloudJob    *job,
                 GCancellable   *cancellable,
                 GError        **error)
 {
-  g_autoptr(InbHttpRequest) http = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *escaped = g_uri_escape_string (inb_cloud_job_get_task_id (job), NULL, FALSE);
-  g_autofree char *url = inb_cloud_job_url (job, "/api/v3/predictions/%s/result", escaped);
   guint http_status = 0;
+  g_autoptr(JsonNode) node = inb_cloud_job_query_task (job, "/api/v3/predictions/", "/result",
+                                                       &http_status, cancellable, error);
 
-  http = inb_http_request_new ("GET", url);
-  node = inb_http_client_send_json (inb_cloud_job_get_client (job), http, &http_status, cancellable, error);
   if (node == NULL)
     return FALSE;
 
