@@ -238,7 +238,7 @@ update_time (InbTakeRow *self)
         {
           g_autofree char *left = inb_job_format_time_left (eta);
 
-          /* Translators: elapsed time, then estimated time left */
+          /* Translators: elapsed time, then the estimated time left ("about 13 min") */
           text = g_strdup_printf (_("%s · %s left"), elapsed, left);
         }
       else
