@@ -288,15 +288,27 @@ inb_window_folded_idle_cb (gpointer data)
     return G_SOURCE_REMOVE;
 
   /* Folded, a flap would cover the player: show the player, and let
-   * the header buttons bring the keyframes and the library back. */
-  if (adw_flap_get_folded (self->flap))
-    adw_flap_set_reveal_flap (self->flap, FALSE);
-  else if (!gtk_window_is_fullscreen (GTK_WINDOW (self)))
-    adw_flap_set_reveal_flap (self->flap, TRUE);
-  if (adw_flap_get_folded (self->library_flap))
-    adw_flap_set_reveal_flap (self->library_flap, FALSE);
-  else if (!gtk_window_is_fullscreen (GTK_WINDOW (self)))
-    adw_flap_set_reveal_flap (self->library_flap, TRUE);
+   * the header buttons bring the keyframes and the library back;
+   * unfolded again, it is shown beside the player. Only a flap whose fold
+   * did change is touched: when the library pane refolds (as the header
+   * comes back after fullscreen at 1100 px), a sidebar the artist hid
+   * stays hidden. */
+  if (adw_flap_get_folded (self->flap) != self->flap_folded_seen)
+    {
+      self->flap_folded_seen = adw_flap_get_folded (self->flap);
+      if (self->flap_folded_seen)
+        adw_flap_set_reveal_flap (self->flap, FALSE);
+      else if (!gtk_window_is_fullscreen (GTK_WINDOW (self)))
+        adw_flap_set_reveal_flap (self->flap, TRUE);
+    }
+  if (adw_flap_get_folded (self->library_flap) != self->library_folded_seen)
+    {
+      self->library_folded_seen = adw_flap_get_folded (self->library_flap);
+      if (self->library_folded_seen)
+        adw_flap_set_reveal_flap (self->library_flap, FALSE);
+      else if (!gtk_window_is_fullscreen (GTK_WINDOW (self)))
+        adw_flap_set_reveal_flap (self->library_flap, TRUE);
+    }
 
   return G_SOURCE_REMOVE;
 }

@@ -61,6 +61,8 @@ struct _InbWindow
   guint                 library_scheduled : 1;
   guint                 flap_was_revealed : 1;     /* before fullscreen */
   guint                 library_was_revealed : 1;
+  guint                 flap_folded_seen : 1;      /* as the fold handler last saw it */
+  guint                 library_folded_seen : 1;
 
   /* Template Widgets */
   AdwHeaderBar         *header_bar;
