@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "inb-json.h"
@@ -495,10 +497,57 @@ inb_take_entry_get_title (InbTakeEntry *self)
   return self->title;
 }
 
+/* When a take was made, from its folder's name ("20260101-090000-1a2b3c",
+ * local time as inb-take.c names them): %NULL if it is not one */
+static GDateTime *
+id_time (const char *id)
+{
+  int fields[6] = { 0 };
+  const int starts[6] = { 0, 4, 6, 9, 11, 13 };
+  const int lengths[6] = { 4, 2, 2, 2, 2, 2 };
+
+  if (id == NULL || strlen (id) < 15 || id[8] != '-' || (id[15] != '\0' && id[15] != '-'))
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    for (int j = starts[i]; j < starts[i] + lengths[i]; j++)
+      {
+        if (!g_ascii_isdigit (id[j]))
+          return NULL;
+        fields[i] = fields[i] * 10 + g_ascii_digit_value (id[j]);
+      }
+
+  return g_date_time_new_local (fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]);
+}
+
+/* "Damaged take · 2026-01-01 09:00": when it was made, from its folder's
+ * name, else from the folder's time */
+static char *
+damaged_title (InbTakeEntry *self)
+{
+  g_autoptr(GDateTime) made = id_time (self->id);
+  g_autofree char *when = NULL;
+
+  if (made == NULL && self->created > 0)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (self->created / G_USEC_PER_SEC);
+
+      made = utc != NULL ? g_date_time_to_local (utc) : NULL;
+    }
+  if (made == NULL)
+    return g_strdup (_("Damaged take"));
+
+  /* (as `inbetween history` says when a take was made) */
+  when = g_date_time_format (made, _("%Y-%m-%d %H:%M"));
+  /* Translators: a take whose record could not be read; %s is when it was made */
+  return g_strdup_printf (_("Damaged take · %s"), when);
+}
+
 /**
  * inb_take_entry_dup_display_title:
  *
- * Returns: (transfer full): the artist's title, else "Take 12", else the id
+ * Returns: (transfer full): the artist's title, else "Take 12", else
+ *   "Damaged take · <when>" for one whose record did not read, else the id
  */
 char *
 inb_take_entry_dup_display_title (InbTakeEntry *self)
@@ -510,6 +559,8 @@ inb_take_entry_dup_display_title (InbTakeEntry *self)
   if (self->number > 0)
     /* Translators: %u numbers the takes */
     return g_strdup_printf (_("Take %u"), self->number);
+  if (self->condition == INB_TAKE_CONDITION_DAMAGED)
+    return damaged_title (self);
 
   /* Translators: %s is the id of a take */
   return g_strdup_printf (_("Take %s"), self->id);

@@ -186,6 +186,46 @@ test_damaged (Fixture       *f,
   g_assert_cmpuint (inb_library_get_report (again)->damaged->len, ==, 0);
 }
 
+/* A damaged take is titled so an artist knows which it was: when it was
+ * made, from its folder's name (else the folder's time), not its id */
+static void
+test_damaged_title (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dated = g_build_filename (f->takes, "20261202-103000-abcdef", NULL);
+  g_autofree char *undated = g_build_filename (f->takes, "left-by-hand", NULL);
+
+  g_mkdir_with_parents (dated, 0700);
+  write_file (dated, "take.json", "{\"schema_version\": 1, \"id\": \"20261202-10");
+  g_mkdir_with_parents (undated, 0700);
+  write_file (undated, "take.json", "not json");
+
+  g_assert_true (inb_library_load (f->library, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->library)), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      InbTakeEntry *entry = item (f, i);
+      g_autofree char *title = inb_take_entry_dup_display_title (entry);
+
+      g_assert_cmpint (inb_take_entry_get_condition (entry), ==, INB_TAKE_CONDITION_DAMAGED);
+      g_test_message ("%s: %s", inb_take_entry_get_id (entry), title);
+      if (g_str_equal (inb_take_entry_get_id (entry), "20261202-103000-abcdef"))
+        g_assert_cmpstr (title, ==, "Damaged take · 2026-12-02 10:30");
+      else
+        {
+          /* The folder's time: made just now */
+          g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+          g_autofree char *year = g_date_time_format (now, "%Y-");
+
+          g_assert_true (g_str_has_prefix (title, "Damaged take · "));
+          g_assert_nonnull (strstr (title, year));
+          g_assert_null (strstr (title, "left-by-hand"));
+        }
+    }
+}
+
 /* From a newer Inbetween: listed, read-only, never rewritten */
 static void
 test_newer (Fixture       *f,
@@ -526,6 +566,7 @@ main (int   argc,
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/library/load-sorted", test_load_sorted);
   ADD ("/library/damaged", test_damaged);
+  ADD ("/library/damaged-title", test_damaged_title);
   ADD ("/library/newer", test_newer);
   ADD ("/library/missing-clip", test_missing_clip);
   ADD ("/library/settle", test_settle);
