@@ -247,8 +247,8 @@ print_usage (void)
              "  -h, --help      Show this help\n"
              "  --version       Show the version\n"
              "\n"
-             "Exit status: 0 done, 2 invalid usage or input (nothing was sent), 3 the backend or\n"
-             "the network failed, 130 interrupted.\n"));
+             "Exit status: 0 done, 1 a file could not be read or written, 2 invalid usage or input\n"
+             "(nothing was sent), 3 the backend or the network failed, 130 interrupted.\n"));
 }
 
 static int
@@ -257,6 +257,15 @@ run_help (int    argc,
 {
   const InbCliVerb *verb = argc > 1 ? find_verb (argv[1]) : NULL;
   char *args[3];
+
+  /* A backend's own commands: "help comfyui" is "comfyui --help" */
+  if (argc > 1 && verb == NULL && inb_cli_backend_has_commands (argv[1]))
+    {
+      args[0] = argv[1];
+      args[1] = (char *) "--help";
+      args[2] = NULL;
+      return inb_cli_run (2, args);
+    }
 
   if (argc > 1 && verb == NULL)
     {

@@ -651,6 +651,39 @@ test_cli_late_interrupt (Fixture       *f,
   g_assert_cmpstr (stdout_text, ==, "");
 }
 
+/* `--help` says every exit status the README does; `help VERB` works for
+ * the program's verbs and for a backend's own commands alike. */
+static void
+test_cli_help (Fixture       *f,
+               gconstpointer  data)
+{
+  g_auto(Run) top = { 0 };
+  g_auto(Run) verb = { 0 };
+  g_auto(Run) backend = { 0 };
+  g_auto(Run) direct = { 0 };
+  g_auto(Run) unknown = { 0 };
+
+  run_cli (f, &top, "--help", NULL);
+  g_assert_cmpint (top.status, ==, 0);
+  g_assert_nonnull (strstr (top.out, "1 a file could not be read or written"));
+  g_assert_nonnull (strstr (top.out, "comfyui import"));
+
+  run_cli (f, &verb, "help", "generate", NULL);
+  g_assert_cmpint (verb.status, ==, 0);
+  g_assert_nonnull (strstr (verb.out, "--set"));
+
+  run_cli (f, &backend, "help", "comfyui", NULL);
+  run_cli (f, &direct, "comfyui", "--help", NULL);
+  g_assert_cmpint (backend.status, ==, 0);
+  g_assert_cmpint (direct.status, ==, 0);
+  g_assert_nonnull (strstr (backend.out, "comfyui import FILE"));
+  g_assert_cmpstr (backend.out, ==, direct.out);
+
+  run_cli (f, &unknown, "help", "nosuchverb", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_nonnull (strstr (unknown.err, "nosuchverb"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -659,6 +692,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/cli/backends", Fixture, NULL, fixture_setup, test_cli_backends, fixture_teardown);
+  g_test_add ("/cli/help", Fixture, NULL, fixture_setup, test_cli_help, fixture_teardown);
   g_test_add ("/cli/bad-input", Fixture, NULL, fixture_setup, test_cli_bad_input, fixture_teardown);
   g_test_add ("/cli/generate-json", Fixture, NULL, fixture_setup, test_cli_generate_json, fixture_teardown);
   g_test_add ("/cli/generate-plain", Fixture, NULL, fixture_setup, test_cli_generate_plain, fixture_teardown);
