@@ -196,6 +196,15 @@ inb_cli_print_no_key (InbSession   *session,
                        inb_backend_get_id (backend));
   if (error != NULL)
     g_printerr ("  %s\n", error->message);
+  else
+    {
+      /* Why the keyring gave none, when it could not be asked */
+      g_autofree char *problem = inb_secrets_dup_provider_problem (inb_session_get_secrets (session),
+                                                                   inb_backend_get_id (backend));
+
+      if (problem != NULL)
+        g_printerr ("  %s\n", problem);
+    }
 }
 
 gboolean

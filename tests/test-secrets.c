@@ -983,6 +983,35 @@ test_cli (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
+  /* A keyring that cannot be opened: after how to give a key, why the
+   * keyring had none, in words (GIO's "Error opening file …" only in the
+   * debug log) */
+  {
+    char *good = cli.keyring;
+
+    cli.keyring = g_strdup ("/dev/null/inbetween-test-secrets-no-keyring");
+    status = run_cli (&cli, NULL, "", &out, &err, "generate", first, last, "-b", "dashscope",
+                      "-m", "wan2.2-kf2v-flash", "-o", output, NULL);
+    g_free (cli.keyring);
+    cli.keyring = good;
+    g_test_message ("no keyring: exit %d, %s", status, err);
+    g_assert_cmpint (status, ==, 2);
+    g_assert_nonnull (strstr (err, "inbetween keys set dashscope"));
+    g_assert_nonnull (strstr (err, "\n  Keys cannot be saved here: the keyring is switched off"));
+    /* GIO's words, in the debug log only (on with G_MESSAGES_DEBUG=all) */
+    g_assert_nonnull (strstr (err, "Error opening file /dev/null/inbetween-test-secrets-no-keyring"));
+    {
+      g_auto(GStrv) lines = g_strsplit (err, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (strstr (lines[i], "Error opening") != NULL)
+          g_assert_nonnull (strstr (lines[i], "inb-secrets-DEBUG"));
+    }
+    g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (fake)), ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
   /* keys set reads standard input */
   stdin_text = g_strdup_printf ("%s\n", canary);
   status = run_cli (&cli, stdin_text, "", &out, &err, "keys", "set", "dashscope", NULL);
