@@ -37,6 +37,7 @@
 
 #include "inb-compare-view.h"
 #include "inb-resources.h"
+#include "inb-take-format.h"
 
 struct _InbCompareView
 {
@@ -85,12 +86,7 @@ inb_compare_view_new (void)
 static char *
 format_time (double seconds)
 {
-  gint64 centis = (gint64) floor (MAX (seconds, 0.0) * 100 + 0.5);
-
-  return g_strdup_printf ("%d:%02d.%02d",
-                          (int) (centis / 6000),
-                          (int) ((centis / 100) % 60),
-                          (int) (centis % 100));
+  return inb_take_format_hundredths ((gint64) floor (MAX (seconds, 0.0) * 100 + 0.5));
 }
 
 static char *
@@ -626,7 +622,7 @@ inb_compare_view_class_init (InbCompareViewClass *klass)
     g_param_spec_boolean ("loop", NULL, NULL, TRUE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_RATE] =
-    g_param_spec_double ("rate", NULL, NULL, 0.25, 2.0, 1.0,
+    g_param_spec_double ("rate", NULL, NULL, INB_PLAYBACK_MIN_RATE, INB_PLAYBACK_MAX_RATE, 1.0,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -47,9 +47,6 @@
 
 #include "inb-playback-sync.h"
 
-#define MIN_RATE 0.25
-#define MAX_RATE 2.0
-
 /* A side still on its way to a frame after this long is asked again. */
 #define WATCHDOG_US (1500 * G_TIME_SPAN_MILLISECOND)
 
@@ -765,7 +762,7 @@ inb_playback_sync_set_rate (InbPlaybackSync *self,
 {
   g_return_if_fail (INB_IS_PLAYBACK_SYNC (self));
 
-  rate = CLAMP (rate, MIN_RATE, MAX_RATE);
+  rate = CLAMP (rate, INB_PLAYBACK_MIN_RATE, INB_PLAYBACK_MAX_RATE);
   if (G_APPROX_VALUE (rate, self->rate, 1e-9))
     return;
 
@@ -1025,7 +1022,7 @@ inb_playback_sync_class_init (InbPlaybackSyncClass *klass)
     g_param_spec_boolean ("loop", NULL, NULL, TRUE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_RATE] =
-    g_param_spec_double ("rate", NULL, NULL, MIN_RATE, MAX_RATE, 1.0,
+    g_param_spec_double ("rate", NULL, NULL, INB_PLAYBACK_MIN_RATE, INB_PLAYBACK_MAX_RATE, 1.0,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_N_LOOPS] =
     g_param_spec_uint ("n-loops", NULL, NULL, 0, G_MAXUINT, 0,

@@ -48,9 +48,6 @@
 
 #include "inb-playback.h"
 
-#define MIN_RATE 0.25
-#define MAX_RATE 2.0
-
 struct _InbPlayback
 {
   GObject       parent_instance;
@@ -1270,7 +1267,7 @@ inb_playback_set_rate (InbPlayback *self,
 {
   g_return_if_fail (INB_IS_PLAYBACK (self));
 
-  rate = CLAMP (rate, MIN_RATE, MAX_RATE);
+  rate = CLAMP (rate, INB_PLAYBACK_MIN_RATE, INB_PLAYBACK_MAX_RATE);
   if (G_APPROX_VALUE (rate, self->rate, 1e-9))
     return;
 
@@ -1655,7 +1652,7 @@ inb_playback_class_init (InbPlaybackClass *klass)
     g_param_spec_boolean ("loop", NULL, NULL, TRUE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_RATE] =
-    g_param_spec_double ("rate", NULL, NULL, MIN_RATE, MAX_RATE, 1.0,
+    g_param_spec_double ("rate", NULL, NULL, INB_PLAYBACK_MIN_RATE, INB_PLAYBACK_MAX_RATE, 1.0,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_ENDED] =
     g_param_spec_boolean ("ended", NULL, NULL, FALSE,

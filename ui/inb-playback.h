@@ -16,6 +16,10 @@
 
 G_BEGIN_DECLS
 
+/* The speeds a playback (and a pair of them in lock-step) plays at */
+#define INB_PLAYBACK_MIN_RATE 0.25
+#define INB_PLAYBACK_MAX_RATE 2.0
+
 #define INB_TYPE_PLAYBACK (inb_playback_get_type ())
 
 G_DECLARE_FINAL_TYPE (InbPlayback, inb_playback, INB, PLAYBACK, GObject)

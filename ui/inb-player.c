@@ -27,6 +27,7 @@
 
 #include "inb-a11y.h"
 #include "inb-player.h"
+#include "inb-take-format.h"
 
 /* A still picture (the keyframe overlay) drawn at the size it is shown at:
  * the full texture is scaled down once, on a thread, to the device pixels
@@ -456,12 +457,7 @@ inb_player_set_overlay (InbPlayer  *self,
 static char *
 format_time (gint64 ns)
 {
-  gint64 centis = (ns + 5000000) / 10000000;
-
-  return g_strdup_printf ("%d:%02d.%02d",
-                          (int) (centis / 6000),
-                          (int) ((centis / 100) % 60),
-                          (int) (centis % 100));
+  return inb_take_format_hundredths ((ns + 5000000) / 10000000);
 }
 
 /* The time of a frame counted on the clip's frame rate, so that it

@@ -92,6 +92,15 @@ inb_take_format_seconds (double seconds)
 }
 
 char *
+inb_take_format_hundredths (gint64 hundredths)
+{
+  return g_strdup_printf ("%d:%02d.%02d",
+                          (int) (hundredths / 6000),
+                          (int) ((hundredths / 100) % 60),
+                          (int) (hundredths % 100));
+}
+
+char *
 inb_take_format_duration (double seconds)
 {
   if (seconds < 60)

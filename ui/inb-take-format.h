@@ -16,6 +16,9 @@ const char *inb_take_format_state       (InbTakeEntry *entry);
 const char *inb_take_format_state_class (InbTakeEntry *entry);
 /* "0:42", "1:02:03" */
 char       *inb_take_format_seconds     (double        seconds);
+/* "0:05.00", "1:02.50": minutes, seconds and hundredths, as the players
+ * show a frame's time */
+char       *inb_take_format_hundredths  (gint64        hundredths);
 /* "5.1 s" */
 char       *inb_take_format_duration    (double        seconds);
 /* "just now", "3 min ago", "2 h ago", "yesterday", "12 Mar", "12 Mar 2025";
