@@ -69,6 +69,19 @@ inb_cli_print_error (const char *format,
 }
 
 void
+inb_cli_warn_address (InbSession *session,
+                      InbBackend *backend)
+{
+  g_autofree char *warning = NULL;
+
+  inb_session_configure_backend (session, backend);
+  warning = inb_backend_dup_address_warning (backend);
+  if (warning != NULL)
+    /* Translators: %s says what is wrong with the server's address */
+    g_printerr (_("inbetween: warning: %s\n"), warning);
+}
+
+void
 inb_cli_print_json (JsonNode *root)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();

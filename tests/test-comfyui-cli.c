@@ -396,6 +396,36 @@ test_cli_import (Fixture       *f,
   assert_contains (err, "Export (API)");
 }
 
+/* Plain http to another computer: said on stderr, in the backend's words
+ * (those Preferences show); not for loopback */
+static void
+test_cli_plain_http (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *urls[] = { "http://192.0.2.7:8188", inb_fake_server_get_base_url (f->fake) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher = launcher_new (f, urls[i]);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      /* A setting the model lacks stops it before anything is sent */
+      const char *argv[] = {
+        g_getenv ("INB_BINARY"), "generate", f->first, f->last, "-b", "comfyui", "-m", "wan2.2-flf2v",
+        "-o", f->output, "--set", "no_such_setting=1", NULL,
+      };
+      int status = run_cli (f, launcher, argv, &out, &err);
+
+      g_assert_cmpint (status, ==, 2);
+      if (i == 0)
+        assert_contains (err, "warning: http://192.0.2.7:8188 is plain http to another computer: anyone on the "
+                              "network can see the keyframes and clips");
+      else
+        g_assert_null (strstr (err, "plain http"));
+    }
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/prompt"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -410,6 +440,7 @@ main (int   argc,
   CLI ("/comfyui-cli/preflight", test_cli_preflight);
   CLI ("/comfyui-cli/interrupt", test_cli_interrupt);
   CLI ("/comfyui-cli/import", test_cli_import);
+  CLI ("/comfyui-cli/plain-http", test_cli_plain_http);
 
   return g_test_run ();
 }

@@ -1461,6 +1461,230 @@ test_check (Fixture       *f,
   g_assert_nonnull (strstr (down->summary, "is ComfyUI running"));
 }
 
+/* The mapping object alone: roles, candidates, a correction, and a
+ * required role left unmapped refused in words */
+static void
+test_mapping_object (void)
+{
+  g_autoptr(InbWorkflowMapping) mapping = inb_workflow_mapping_new ("/tmp/My Flow.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = NULL;
+  guint first, seed, a, b;
+
+  g_assert_cmpstr (inb_workflow_mapping_get_title (mapping), ==, "My Flow");
+  first = inb_workflow_mapping_add_role (mapping, "first_image", "First keyframe", TRUE);
+  seed = inb_workflow_mapping_add_role (mapping, "seed", "Seed", FALSE);
+  g_assert_cmpuint (inb_workflow_mapping_get_n_roles (mapping), ==, 2);
+  g_assert_cmpint (inb_workflow_mapping_find_role (mapping, "seed"), ==, (int) seed);
+  g_assert_cmpint (inb_workflow_mapping_find_role (mapping, "nope"), ==, -1);
+  g_assert_true (inb_workflow_mapping_role_is_required (mapping, first));
+  g_assert_false (inb_workflow_mapping_role_is_required (mapping, seed));
+
+  /* candidate 0 is nowhere; a value added twice is one candidate */
+  a = inb_workflow_mapping_add_candidate (mapping, first, "68.image", "68 · LoadImage · image");
+  b = inb_workflow_mapping_add_candidate (mapping, first, "62.image", "62 · LoadImage · image");
+  g_assert_cmpuint (inb_workflow_mapping_add_candidate (mapping, first, "62.image", "again"), ==, b);
+  g_assert_cmpuint (inb_workflow_mapping_get_n_candidates (mapping, first), ==, 3);
+  g_assert_null (inb_workflow_mapping_get_candidate_value (mapping, first, 0));
+  g_assert_cmpstr (inb_workflow_mapping_get_candidate_label (mapping, first, b), ==, "62 · LoadImage · image");
+  g_assert_cmpint (inb_workflow_mapping_get_choice (mapping, first), ==, 0);
+
+  /* unmapped and required: refused, naming it; the optional seed is not named */
+  missing = inb_workflow_mapping_dup_missing (mapping);
+  g_assert_cmpstr (missing, ==, "First keyframe");
+  g_assert_false (inb_workflow_mapping_check (mapping, &error));
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "First keyframe"));
+  g_assert_null (strstr (error->message, "Seed"));
+  g_clear_error (&error);
+
+  /* chosen, then corrected */
+  g_assert_true (inb_workflow_mapping_set_choice (mapping, first, (int) a));
+  g_assert_cmpstr (inb_workflow_mapping_get_chosen_value (mapping, first), ==, "68.image");
+  g_assert_true (inb_workflow_mapping_choose_value (mapping, first, "62.image"));
+  g_assert_cmpint (inb_workflow_mapping_get_choice (mapping, first), ==, (int) b);
+  g_assert_false (inb_workflow_mapping_choose_value (mapping, first, "99.image"));
+  g_assert_false (inb_workflow_mapping_set_choice (mapping, first, 3));
+  g_assert_cmpstr (inb_workflow_mapping_get_chosen_value (mapping, first), ==, "62.image");
+  g_assert_null (inb_workflow_mapping_dup_missing (mapping));
+  g_assert_true (inb_workflow_mapping_check (mapping, &error));
+  g_assert_no_error (error);
+
+  /* a name is needed too */
+  inb_workflow_mapping_set_title (mapping, "  ");
+  g_assert_false (inb_workflow_mapping_check (mapping, &error));
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+}
+
+typedef struct
+{
+  GMainLoop          *loop;
+  InbWorkflowMapping *mapping;
+  char               *model_id;
+  GError             *error;
+} ImportRun;
+
+static void
+opened_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  ImportRun *run = user_data;
+
+  run->mapping = inb_backend_open_workflow_finish (INB_BACKEND (source), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  ImportRun *run = user_data;
+
+  run->model_id = inb_backend_save_workflow_finish (INB_BACKEND (source), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+count_cb (InbBackend *backend,
+          guint      *count)
+{
+  (*count)++;
+}
+
+/* The window's import, through the backend interface: a shipped workflow
+ * opened from a file, what was found, a correction, saved as a model of
+ * the backend (the same file the command line writes), refused in words
+ * when the editor's format, when a required part goes nowhere and when
+ * the name is taken */
+static void
+test_mapping_import (void)
+{
+  g_autoptr(InbComfyuiBackend) self = new_backend ();
+  InbBackend *backend = INB_BACKEND (self);
+  g_autofree char *tmp = g_dir_make_tmp ("test-comfyui-mapping-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (tmp, "workflows", NULL);
+  g_autofree char *source = g_build_filename (g_getenv ("INB_SOURCE_ROOT"), "resources", "comfyui",
+                                              "wan2.2-flf2v-lightning.json", NULL);
+  g_autofree char *editor = g_build_filename (tmp, "editor.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (source);
+  g_autoptr(GFile) editor_file = g_file_new_for_path (editor);
+  ImportRun run = { g_main_loop_new (NULL, FALSE) };
+  InbWorkflowMapping *m;
+  InbComfyuiWorkflow *workflow;
+  g_autofree char *saved_path = NULL;
+  guint changed = 0;
+  int first, last, output, seed;
+  gboolean found_62 = FALSE;
+
+  inb_comfyui_backend_set_workflows_dir (self, dir);
+  g_signal_connect (backend, "models-changed", G_CALLBACK (count_cb), &changed);
+  g_assert_true (inb_backend_can_import_workflows (backend));
+
+  inb_backend_open_workflow_async (backend, file, NULL, opened_cb, &run);
+  g_main_loop_run (run.loop);
+  g_assert_no_error (run.error);
+  m = run.mapping;
+  g_assert_cmpstr (inb_workflow_mapping_get_title (m), ==, "wan2.2-flf2v-lightning");
+
+  /* what was found: the shipped bindings */
+  first = inb_workflow_mapping_find_role (m, "first_image");
+  last = inb_workflow_mapping_find_role (m, "last_image");
+  output = inb_workflow_mapping_find_role (m, "output");
+  seed = inb_workflow_mapping_find_role (m, "seed");
+  g_assert_cmpint (first, >=, 0);
+  g_assert_cmpint (output, >=, 0);
+  g_assert_cmpstr (inb_workflow_mapping_get_chosen_value (m, first), ==, "68.image");
+  g_assert_cmpstr (inb_workflow_mapping_get_chosen_value (m, last), ==, "62.image");
+  g_assert_cmpstr (inb_workflow_mapping_get_chosen_value (m, output), ==, "61");
+  g_assert_cmpstr (inb_workflow_mapping_get_chosen_value (m, seed), ==, "57.noise_seed");
+  g_assert_cmpstr (inb_workflow_mapping_get_chosen_value (m, inb_workflow_mapping_find_role (m, "prompt")), ==, "6.text");
+  g_assert_cmpstr (inb_workflow_mapping_get_chosen_value (m, inb_workflow_mapping_find_role (m, "negative_prompt")), ==,
+                   "7.text");
+  g_assert_true (inb_workflow_mapping_role_is_required (m, first));
+  g_assert_false (inb_workflow_mapping_role_is_required (m, seed));
+
+  /* candidates: every LoadImage, labelled with id, class and input */
+  for (guint i = 1; i < inb_workflow_mapping_get_n_candidates (m, first); i++)
+    if (g_strcmp0 (inb_workflow_mapping_get_candidate_value (m, first, i), "62.image") == 0)
+      {
+        found_62 = TRUE;
+        g_assert_true (g_str_has_prefix (inb_workflow_mapping_get_candidate_label (m, first, i), "62 · LoadImage"));
+        g_assert_true (g_str_has_suffix (inb_workflow_mapping_get_candidate_label (m, first, i), "· image"));
+      }
+  g_assert_true (found_62);
+  /* the low-noise sampler's seed is a candidate too, not chosen */
+  g_assert_true (inb_workflow_mapping_choose_value (m, seed, "58.noise_seed"));
+  g_assert_true (inb_workflow_mapping_choose_value (m, seed, "57.noise_seed"));
+
+  /* a required part gone: refused, naming it, nothing written */
+  g_assert_true (inb_workflow_mapping_set_choice (m, output, 0));
+  inb_backend_save_workflow_async (backend, m, NULL, saved_cb, &run);
+  g_main_loop_run (run.loop);
+  g_assert_error (run.error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (run.error->message, "Video output"));
+  g_clear_error (&run.error);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+
+  /* corrected (the keyframes swapped), named, saved */
+  g_assert_true (inb_workflow_mapping_choose_value (m, output, "61"));
+  g_assert_true (inb_workflow_mapping_choose_value (m, first, "62.image"));
+  g_assert_true (inb_workflow_mapping_choose_value (m, last, "68.image"));
+  inb_workflow_mapping_set_title (m, "My Flow");
+  inb_backend_save_workflow_async (backend, m, NULL, saved_cb, &run);
+  g_main_loop_run (run.loop);
+  g_assert_no_error (run.error);
+  g_assert_cmpstr (run.model_id, ==, "my-flow");
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_nonnull (inb_backend_find_model (backend, "my-flow"));
+  g_assert_cmpstr (inb_model_get_title (inb_backend_find_model (backend, "my-flow")), ==, "My Flow");
+  g_assert_true (inb_comfyui_backend_is_imported (self, "my-flow"));
+  workflow = inb_comfyui_backend_get_workflow (self, "my-flow");
+  g_assert_nonnull (workflow);
+  saved_path = g_build_filename (dir, "my-flow.json", NULL);
+  g_assert_true (g_file_test (saved_path, G_FILE_TEST_IS_REGULAR));
+  {
+    /* the correction is in the saved bindings; read back as the CLI's import is */
+    g_autoptr(InbComfyuiBackend) again = new_backend ();
+    JsonObject *entry_bind;
+    g_autofree char *text = NULL;
+    g_autoptr(JsonObject) entry = NULL;
+
+    g_assert_true (g_file_get_contents (saved_path, &text, NULL, NULL));
+    entry = parse (text);
+    entry_bind = json_object_get_object_member (json_object_get_object_member (entry, "x-comfyui"), "bind");
+    g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (entry_bind, "first_image"), 0), ==,
+                     "62.image");
+    g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (entry_bind, "last_image"), 0), ==,
+                     "68.image");
+    inb_comfyui_backend_set_workflows_dir (again, dir);
+    g_assert_nonnull (inb_backend_find_model (INB_BACKEND (again), "my-flow"));
+  }
+  g_clear_pointer (&run.model_id, g_free);
+
+  /* the same name again: refused in words */
+  inb_backend_save_workflow_async (backend, m, NULL, saved_cb, &run);
+  g_main_loop_run (run.loop);
+  g_assert_error (run.error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (run.error->message, "already has an imported model “my-flow”"));
+  g_clear_error (&run.error);
+  g_assert_cmpuint (changed, ==, 1);
+  g_clear_object (&run.mapping);
+
+  /* the editor's format: the command line's words */
+  g_assert_true (g_file_set_contents (editor, "{\"nodes\": [], \"links\": [], \"version\": 0.4}", -1, NULL));
+  inb_backend_open_workflow_async (backend, editor_file, NULL, opened_cb, &run);
+  g_main_loop_run (run.loop);
+  g_assert_error (run.error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (run.error->message, "editor.json is a workflow in the ComfyUI editor's format"));
+  g_assert_nonnull (strstr (run.error->message, "Export (API)"));
+  g_clear_error (&run.error);
+
+  g_main_loop_unref (run.loop);
+  inb_test_rm_rf (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1476,6 +1700,8 @@ main (int   argc,
   g_test_add_func ("/comfyui/binary", test_binary);
   g_test_add_func ("/comfyui/preview-decode", test_preview_decode);
   g_test_add_func ("/comfyui/detect", test_detect);
+  g_test_add_func ("/comfyui/mapping/object", test_mapping_object);
+  g_test_add_func ("/comfyui/mapping/import", test_mapping_import);
 
 #define JOB(path, func, scenario) \
   g_test_add (path, Fixture, scenario, fixture_setup, func, fixture_teardown)

@@ -129,6 +129,15 @@ inb_backend_default_init (InbBackendInterface *iface)
   iface->check_async = NULL;
   iface->check_finish = inb_backend_real_check_finish;
   iface->run_command = NULL;
+
+  /**
+   * InbBackend::models-changed:
+   *
+   * The backend's models list changed while running (a workflow was
+   * imported): anything holding its models reads them again.
+   */
+  g_signal_new ("models-changed", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 /* Health ------------------------------------------------------------------ */
@@ -298,6 +307,195 @@ inb_backend_run_command (InbBackend  *self,
     }
 
   return iface->run_command (self, argc, argv, error);
+}
+
+/**
+ * inb_backend_dup_address_warning:
+ *
+ * Returns: (transfer full) (nullable): what users should know about the
+ *   address in use ("plain http to another computer: anyone on the
+ *   network can see…"), the same words a health check gives; %NULL: nothing
+ */
+char *
+inb_backend_dup_address_warning (InbBackend *self)
+{
+  InbBackendInterface *iface;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+
+  iface = INB_BACKEND_GET_IFACE (self);
+  return iface->dup_address_warning != NULL ? iface->dup_address_warning (self) : NULL;
+}
+
+void
+inb_backend_models_changed (InbBackend *self)
+{
+  g_return_if_fail (INB_IS_BACKEND (self));
+  g_signal_emit_by_name (self, "models-changed");
+}
+
+/* Workflows of one's own -------------------------------------------------- */
+
+#define MAX_WORKFLOW_FILE_BYTES (4 * 1024 * 1024)
+
+/**
+ * inb_backend_can_import_workflows:
+ *
+ * Returns: whether the backend turns workflows of the user's own into
+ *   models (inb_backend_open_workflow_async(), then save)
+ */
+gboolean
+inb_backend_can_import_workflows (InbBackend *self)
+{
+  InbBackendInterface *iface;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), FALSE);
+
+  iface = INB_BACKEND_GET_IFACE (self);
+  return iface->open_workflow != NULL && iface->save_workflow_async != NULL && iface->save_workflow_finish != NULL;
+}
+
+static void
+open_workflow_worker (GTask        *task,
+                      gpointer      source,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  InbBackend *self = source;
+  GFile *file = task_data;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *name = NULL;
+  GError *error = NULL;
+  InbWorkflowMapping *mapping;
+  gsize length = 0;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
+                            G_FILE_QUERY_INFO_NONE, cancellable, &error);
+  if (info == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  name = g_strdup (g_file_info_get_display_name (info));
+  if (g_file_info_get_size (info) > MAX_WORKFLOW_FILE_BYTES)
+    {
+      g_task_return_new_error (task, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                               _("%s is too large for a workflow"), name);
+      return;
+    }
+  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  mapping = INB_BACKEND_GET_IFACE (self)->open_workflow (self, name, contents, length, &error);
+  if (mapping == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, mapping, g_object_unref);
+}
+
+/**
+ * inb_backend_open_workflow_async:
+ * @file: a workflow the user chose or dropped
+ *
+ * Reads @file (in a worker thread) and finds what goes where in it: the
+ * result is a mapping to show, correct and save. A file the backend does
+ * not understand is an %INB_BACKEND_ERROR_INVALID_INPUT saying why.
+ */
+void
+inb_backend_open_workflow_async (InbBackend          *self,
+                                 GFile               *file,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (INB_IS_BACKEND (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inb_backend_open_workflow_async);
+  g_task_set_name (task, "[inb] open workflow");
+  if (!inb_backend_can_import_workflows (self))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("%s does not import workflows"), inb_backend_get_name (self));
+      return;
+    }
+
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, open_workflow_worker);
+}
+
+/**
+ * inb_backend_open_workflow_finish:
+ *
+ * Returns: (transfer full): what was found, or %NULL with @error set
+ */
+InbWorkflowMapping *
+inb_backend_open_workflow_finish (InbBackend    *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * inb_backend_save_workflow_async:
+ *
+ * Saves @mapping as a new model of the backend (refused, in words, while
+ * inb_workflow_mapping_check() refuses, or when the name is taken). When
+ * it is done the backend's models hold it and ::models-changed was emitted.
+ */
+void
+inb_backend_save_workflow_async (InbBackend          *self,
+                                 InbWorkflowMapping  *mapping,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GError *error = NULL;
+
+  g_return_if_fail (INB_IS_BACKEND (self));
+  g_return_if_fail (INB_IS_WORKFLOW_MAPPING (mapping));
+
+  if (!inb_backend_can_import_workflows (self))
+    {
+      g_task_report_new_error (self, callback, user_data, inb_backend_save_workflow_async,
+                               G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("%s does not import workflows"), inb_backend_get_name (self));
+      return;
+    }
+  if (!inb_workflow_mapping_check (mapping, &error))
+    {
+      g_task_report_error (self, callback, user_data, inb_backend_save_workflow_async, error);
+      return;
+    }
+
+  INB_BACKEND_GET_IFACE (self)->save_workflow_async (self, mapping, cancellable, callback, user_data);
+}
+
+/**
+ * inb_backend_save_workflow_finish:
+ *
+ * Returns: (transfer full): the new model's id, or %NULL with @error set
+ */
+char *
+inb_backend_save_workflow_finish (InbBackend    *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+
+  if (g_async_result_is_tagged (result, inb_backend_save_workflow_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return INB_BACKEND_GET_IFACE (self)->save_workflow_finish (self, result, error);
 }
 
 /* What the provider is ---------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include "inb-progress.h"
 #include "inb-remote-record.h"
 #include "inb-request.h"
+#include "inb-workflow-mapping.h"
 
 G_BEGIN_DECLS
 
@@ -179,6 +180,14 @@ G_DECLARE_INTERFACE (InbBackend, inb_backend, INB, BACKEND, GObject)
  *   what it runs on; %NULL: the backend has nothing to check
  * @check_finish: (nullable): with @check_async
  * @run_command: (nullable): runs one of the @commands its info declares
+ * @dup_address_warning: (nullable): what users should know about the
+ *   address in use (plain http to another computer), or %NULL
+ * @open_workflow: (nullable): reads a workflow of the user's own into a
+ *   mapping (see inb_backend_open_workflow_async()); called in a worker
+ *   thread, so it only reads its arguments; %NULL: the backend imports none
+ * @save_workflow_async: (nullable): saves a mapping as a new model, which
+ *   its models list then holds (emitting #InbBackend::models-changed)
+ * @save_workflow_finish: (nullable): with @save_workflow_async
  *
  * The rest: see the functions of the same names.
  */
@@ -250,8 +259,23 @@ struct _InbBackendInterface
                                      char                **argv,
                                      GError              **error);
 
+  char       *(*dup_address_warning) (InbBackend          *self);
+  InbWorkflowMapping *(*open_workflow) (InbBackend        *self,
+                                     const char           *source_name,
+                                     const char           *data,
+                                     gsize                 length,
+                                     GError              **error);
+  void        (*save_workflow_async) (InbBackend          *self,
+                                     InbWorkflowMapping   *mapping,
+                                     GCancellable         *cancellable,
+                                     GAsyncReadyCallback   callback,
+                                     gpointer              user_data);
+  char       *(*save_workflow_finish) (InbBackend         *self,
+                                     GAsyncResult         *result,
+                                     GError              **error);
+
   /*< private >*/
-  gpointer padding[5];
+  gpointer padding[1];
 };
 
 GQuark      inb_backend_error_quark        (void);
@@ -348,6 +372,32 @@ const InbBackendCommand *inb_backend_find_command (InbBackend    *self,
 gboolean    inb_backend_run_command        (InbBackend           *self,
                                             int                   argc,
                                             char                **argv,
+                                            GError              **error);
+
+/* What users should know about the address in use, or %NULL. */
+char       *inb_backend_dup_address_warning (InbBackend          *self);
+
+/* Models that change while running (a workflow imported): the backend
+ * emits ::models-changed after its models list grew or shrank. */
+void        inb_backend_models_changed     (InbBackend           *self);
+
+/* Workflows of the user's own, imported as models. Neither call blocks. */
+gboolean    inb_backend_can_import_workflows (InbBackend         *self);
+void        inb_backend_open_workflow_async (InbBackend          *self,
+                                            GFile                *file,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+InbWorkflowMapping *inb_backend_open_workflow_finish (InbBackend  *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+void        inb_backend_save_workflow_async (InbBackend          *self,
+                                            InbWorkflowMapping   *mapping,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+char       *inb_backend_save_workflow_finish (InbBackend         *self,
+                                            GAsyncResult         *result,
                                             GError              **error);
 
 /* Frame sizes: the short side of a named resolution, aligned, keeping aspect. */

@@ -255,6 +255,33 @@ inb_comfyui_backend_reload (InbComfyuiBackend *self)
     }
 
   load_imported (self);
+  inb_backend_models_changed (INB_BACKEND (self));
+}
+
+/**
+ * inb_comfyui_backend_add_imported:
+ * @entry: an imported workflow's model entry, as saved (with its graph)
+ *
+ * Adds it after the others without reading them again: the models
+ * already listed stay as they are.
+ */
+gboolean
+inb_comfyui_backend_add_imported (InbComfyuiBackend  *self,
+                                  JsonObject         *entry,
+                                  GError            **error)
+{
+  g_return_val_if_fail (INB_IS_COMFYUI_BACKEND (self), FALSE);
+
+  if (!json_object_has_member (entry, "graph") || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (entry, "graph")))
+    {
+      g_set_error_literal (error, INB_COMFYUI_ERROR, INB_COMFYUI_ERROR_WORKFLOW, _("not an imported workflow"));
+      return FALSE;
+    }
+  if (!add_model (self, entry, json_object_get_object_member (entry, "graph"), error))
+    return FALSE;
+
+  inb_backend_models_changed (INB_BACKEND (self));
+  return TRUE;
 }
 
 /**
@@ -742,6 +769,40 @@ inb_comfyui_backend_run_command (InbBackend  *backend,
   return FALSE;
 }
 
+static char *
+inb_comfyui_backend_dup_address_warning (InbBackend *backend)
+{
+  return inb_comfyui_api_address_warning (INB_COMFYUI_BACKEND (backend)->base_url);
+}
+
+static InbWorkflowMapping *
+inb_comfyui_backend_open_workflow (InbBackend  *backend,
+                                   const char  *name,
+                                   const char  *data,
+                                   gsize        length,
+                                   GError     **error)
+{
+  return inb_comfyui_open_workflow (name, data, length, error);
+}
+
+static void
+inb_comfyui_backend_save_workflow_async (InbBackend          *backend,
+                                         InbWorkflowMapping  *mapping,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  inb_comfyui_save_workflow_async (INB_COMFYUI_BACKEND (backend), mapping, cancellable, callback, user_data);
+}
+
+static char *
+inb_comfyui_backend_save_workflow_finish (InbBackend    *backend,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  return inb_comfyui_save_workflow_finish (INB_COMFYUI_BACKEND (backend), result, error);
+}
+
 static void
 inb_comfyui_backend_iface_init (InbBackendInterface *iface)
 {
@@ -761,6 +822,10 @@ inb_comfyui_backend_iface_init (InbBackendInterface *iface)
   iface->check_async = inb_comfyui_backend_check_async;
   iface->check_finish = inb_comfyui_backend_check_finish;
   iface->run_command = inb_comfyui_backend_run_command;
+  iface->dup_address_warning = inb_comfyui_backend_dup_address_warning;
+  iface->open_workflow = inb_comfyui_backend_open_workflow;
+  iface->save_workflow_async = inb_comfyui_backend_save_workflow_async;
+  iface->save_workflow_finish = inb_comfyui_backend_save_workflow_finish;
 }
 
 /* GObject ------------------------------------------------------------------------- */

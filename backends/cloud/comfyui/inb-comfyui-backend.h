@@ -31,6 +31,10 @@ void                inb_comfyui_backend_set_workflows_dir (InbComfyuiBackend *se
                                                           const char        *dir);
 /* Reads the imported workflows again (after an import). */
 void                inb_comfyui_backend_reload           (InbComfyuiBackend *self);
+/* Adds one imported workflow's model entry (as saved) to the models. */
+gboolean            inb_comfyui_backend_add_imported     (InbComfyuiBackend *self,
+                                                          JsonObject        *entry,
+                                                          GError           **error);
 
 /* inb-comfyui-import.c: `inbetween comfyui import FILE …` */
 gboolean            inb_comfyui_import_command           (InbComfyuiBackend *self,
@@ -49,5 +53,24 @@ JsonObject         *inb_comfyui_imported_model_new       (const char        *id,
                                                           JsonObject        *graph,
                                                           JsonObject        *bindings,
                                                           GError           **error);
+
+/* The API-format graph in a workflow file's @data (not the editor's). */
+JsonObject         *inb_comfyui_parse_workflow           (const char        *name,
+                                                          const char        *data,
+                                                          gsize              length,
+                                                          GError           **error);
+/* The window's import: what was found, to correct, then saved. */
+InbWorkflowMapping *inb_comfyui_open_workflow            (const char        *name,
+                                                          const char        *data,
+                                                          gsize              length,
+                                                          GError           **error);
+void                inb_comfyui_save_workflow_async      (InbComfyuiBackend  *self,
+                                                          InbWorkflowMapping *mapping,
+                                                          GCancellable       *cancellable,
+                                                          GAsyncReadyCallback callback,
+                                                          gpointer            user_data);
+char               *inb_comfyui_save_workflow_finish     (InbComfyuiBackend  *self,
+                                                          GAsyncResult       *result,
+                                                          GError            **error);
 
 G_END_DECLS

@@ -11,6 +11,12 @@
  * what it did not, takes corrections (--map PART=NODE.INPUT, --output
  * NODE), and saves it as a model of the comfyui backend. Nothing is
  * guessed silently: a part found in two places is named as such.
+ *
+ * The window imports through the same code: inb_comfyui_open_workflow()
+ * makes the detected bindings an InbWorkflowMapping (each part, where it
+ * was found, where else it could go) for the artist to correct, and
+ * inb_comfyui_save_workflow_async() applies the corrections as --map does
+ * and saves the same file.
  */
 #define G_LOG_DOMAIN "inb-comfyui"
 
@@ -289,32 +295,11 @@ static const char * const model_loaders[][3] = {
   { "CheckpointLoaderSimple", "ckpt_name", "checkpoints" },
 };
 
-/**
- * inb_comfyui_detect_bindings:
- * @report: (nullable): what was found, in words, one line per part
- *
- * Returns: (transfer full): the bindings ({"bind", "files", "passes",
- *   "output"}), or %NULL with @error set when the graph is not an
- *   API-format workflow
- */
-JsonObject *
-inb_comfyui_detect_bindings (JsonObject  *graph,
-                             GString     *report,
-                             GError     **error)
+static gboolean
+check_api_format (JsonObject  *graph,
+                  GList       *ids,
+                  GError     **error)
 {
-  g_autoptr(JsonObject) bindings = json_object_new ();
-  g_autoptr(JsonObject) bind = json_object_new ();
-  g_autoptr(JsonObject) files = json_object_new ();
-  g_autoptr(JsonArray) passes = json_array_new ();
-  g_autoptr(GList) ids = sorted_ids (graph);
-  g_autoptr(GList) samplers = NULL;
-  g_autoptr(GPtrArray) load_images = g_ptr_array_new ();
-  const char *output = NULL;
-  const char *frames_node = NULL;
-  guint n_outputs = 0;
-
-  ids = g_list_sort (ids, compare_ids);
-
   for (GList *l = ids; l != NULL; l = l->next)
     {
       JsonObject *node = node_at (graph, l->data);
@@ -324,11 +309,23 @@ inb_comfyui_detect_bindings (JsonObject  *graph,
           g_set_error (error, INB_COMFYUI_ERROR, INB_COMFYUI_ERROR_WORKFLOW,
                        _("This is not an API-format workflow (node %s has no class_type or inputs): export it "
                          "from ComfyUI with “Export (API)”"), (const char *) l->data);
-          return NULL;
+          return FALSE;
         }
     }
 
-  /* The keyframes: the LoadImage nodes feeding start_image / end_image */
+  return TRUE;
+}
+
+/* The keyframes: the LoadImage nodes feeding start_image / end_image.
+ * Returns the first node taking both (where length and size are set). */
+static const char *
+detect_keyframes (JsonObject *graph,
+                  GList      *ids,
+                  JsonObject *bind,
+                  GPtrArray  *load_images)
+{
+  const char *frames_node = NULL;
+
   for (GList *l = ids; l != NULL; l = l->next)
     {
       JsonObject *inputs = inputs_of (node_at (graph, l->data));
@@ -349,7 +346,18 @@ inb_comfyui_detect_bindings (JsonObject  *graph,
         frames_node = l->data;
     }
 
-  /* The prompts: from the conditioning inputs up to a text node */
+  return frames_node;
+}
+
+/* The prompts: from the conditioning inputs up to a text node. Returns
+ * the samplers met on the way (transfer container). */
+static GList *
+detect_prompts (JsonObject *graph,
+                GList      *ids,
+                JsonObject *bind)
+{
+  GList *samplers = NULL;
+
   for (GList *l = ids; l != NULL; l = l->next)
     {
       JsonObject *node = node_at (graph, l->data);
@@ -369,7 +377,16 @@ inb_comfyui_detect_bindings (JsonObject  *graph,
         samplers = g_list_append (samplers, l->data);
     }
 
-  /* The seed: every sampler that adds noise */
+  return samplers;
+}
+
+/* The seed: every sampler that adds noise, and RandomNoise nodes */
+static void
+detect_seeds (JsonObject *graph,
+              GList      *ids,
+              GList      *samplers,
+              JsonObject *bind)
+{
   for (GList *l = samplers; l != NULL; l = l->next)
     {
       JsonObject *inputs = inputs_of (node_at (graph, l->data));
@@ -387,41 +404,37 @@ inb_comfyui_detect_bindings (JsonObject  *graph,
     if (g_strcmp0 (class_of (node_at (graph, l->data)), "RandomNoise") == 0 &&
         is_literal (inputs_of (node_at (graph, l->data)), "noise_seed"))
       bind_add (bind, INB_COMFYUI_BIND_SEED, l->data, "noise_seed");
+}
 
-  /* The passes, in the order they run */
-  {
-    g_autoptr(GList) ordered = NULL;
+/* The passes, in the order they run */
+static JsonArray *
+order_passes (JsonObject *graph,
+              GList      *samplers)
+{
+  JsonArray *passes = json_array_new ();
 
-    for (guint round = 0; round < 8; round++)
-      for (GList *l = samplers; l != NULL; l = l->next)
-        if (samplers_upstream (graph, l->data, 0) == round)
-          ordered = g_list_append (ordered, l->data);
-    for (GList *l = ordered; l != NULL; l = l->next)
-      json_array_add_string_element (passes, l->data);
-  }
+  for (guint round = 0; round < 8; round++)
+    for (GList *l = samplers; l != NULL; l = l->next)
+      if (samplers_upstream (graph, l->data, 0) == round)
+        json_array_add_string_element (passes, l->data);
 
-  /* Length and size: on the node that takes the keyframes, when literal */
-  if (frames_node != NULL)
-    {
-      JsonObject *inputs = inputs_of (node_at (graph, frames_node));
-      static const char * const sizes[] = { INB_COMFYUI_BIND_LENGTH, INB_COMFYUI_BIND_WIDTH, INB_COMFYUI_BIND_HEIGHT };
+  return passes;
+}
 
-      for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
-        if (is_literal (inputs, sizes[i]))
-          bind_add (bind, sizes[i], frames_node, sizes[i]);
-    }
+/* Length and size on the node that takes the keyframes, when literal; the
+ * frame rate where the video is made or saved */
+static void
+detect_frame_settings (JsonObject *graph,
+                       GList      *ids,
+                       const char *frames_node,
+                       JsonObject *bind)
+{
+  static const char * const sizes[] = { INB_COMFYUI_BIND_LENGTH, INB_COMFYUI_BIND_WIDTH, INB_COMFYUI_BIND_HEIGHT };
 
-  /* The output, and the rate it saves at */
-  for (GList *l = ids; l != NULL; l = l->next)
-    {
-      JsonObject *node = node_at (graph, l->data);
+  for (guint i = 0; frames_node != NULL && i < G_N_ELEMENTS (sizes); i++)
+    if (is_literal (inputs_of (node_at (graph, frames_node)), sizes[i]))
+      bind_add (bind, sizes[i], frames_node, sizes[i]);
 
-      if (!is_output (node))
-        continue;
-      n_outputs++;
-      if (output == NULL)
-        output = l->data;
-    }
   for (GList *l = ids; l != NULL; l = l->next)
     {
       JsonObject *node = node_at (graph, l->data);
@@ -435,8 +448,38 @@ inb_comfyui_detect_bindings (JsonObject  *graph,
       else if ((g_str_equal (klass, "SaveWEBM") || g_str_equal (klass, "SaveAnimatedWEBP")) && is_literal (inputs, "fps"))
         bind_add (bind, INB_COMFYUI_BIND_FPS, l->data, "fps");
     }
+}
 
-  /* Model files: each loader's, an editable parameter of its own */
+/* The first node that saves a video; how many do in @n_outputs */
+static const char *
+detect_output (JsonObject *graph,
+               GList      *ids,
+               guint      *n_outputs)
+{
+  const char *output = NULL;
+
+  *n_outputs = 0;
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      if (!is_output (node_at (graph, l->data)))
+        continue;
+      (*n_outputs)++;
+      if (output == NULL)
+        output = l->data;
+    }
+
+  return output;
+}
+
+/* Model files: each loader's, an editable parameter of its own. Returns
+ * the folder each is in on the server, by parameter. */
+static JsonObject *
+detect_model_files (JsonObject *graph,
+                    GList      *ids,
+                    JsonObject *bind)
+{
+  JsonObject *files = json_object_new ();
+
   for (GList *l = ids; l != NULL; l = l->next)
     {
       JsonObject *node = node_at (graph, l->data);
@@ -452,23 +495,77 @@ inb_comfyui_detect_bindings (JsonObject  *graph,
           }
     }
 
-  json_object_set_object_member (bindings, "bind", g_steal_pointer (&bind));
-  json_object_set_object_member (bindings, "files", g_steal_pointer (&files));
-  json_object_set_array_member (bindings, "passes", g_steal_pointer (&passes));
-  if (output != NULL)
-    json_object_set_string_member (bindings, "output", output);
+  return files;
+}
 
+/* What was chosen among several, in words */
+static void
+note_choices (GString    *report,
+              guint       n_outputs,
+              const char *output,
+              guint       n_load_images)
+{
   if (report != NULL && n_outputs > 1)
     say (report, _("note"),
          g_dngettext (GETTEXT_PACKAGE, "%u node saves videos; the clip is taken from node %s (choose with --output NODE)",
                       "%u nodes save videos; the clip is taken from node %s (choose with --output NODE)", n_outputs),
          n_outputs, output);
-  if (report != NULL && load_images->len > 2)
+  if (report != NULL && n_load_images > 2)
     say (report, _("note"),
          g_dngettext (GETTEXT_PACKAGE, "%u LoadImage node; only those feeding start_image and end_image get the keyframes",
                       "%u LoadImage nodes; only those feeding start_image and end_image get the keyframes",
-                      load_images->len),
-         load_images->len);
+                      n_load_images),
+         n_load_images);
+}
+
+static GList *
+ids_in_order (JsonObject *graph)
+{
+  return g_list_sort (sorted_ids (graph), compare_ids);
+}
+
+/**
+ * inb_comfyui_detect_bindings:
+ * @report: (nullable): what was found, in words, one line per part
+ *
+ * Returns: (transfer full): the bindings ({"bind", "files", "passes",
+ *   "output"}), or %NULL with @error set when the graph is not an
+ *   API-format workflow
+ */
+JsonObject *
+inb_comfyui_detect_bindings (JsonObject  *graph,
+                             GString     *report,
+                             GError     **error)
+{
+  g_autoptr(JsonObject) bindings = json_object_new ();
+  g_autoptr(JsonObject) bind = json_object_new ();
+  g_autoptr(GList) ids = ids_in_order (graph);
+  g_autoptr(GList) samplers = NULL;
+  g_autoptr(GPtrArray) load_images = g_ptr_array_new ();
+  const char *frames_node, *output;
+  JsonObject *files;
+  JsonArray *passes;
+  guint n_outputs = 0;
+
+  if (!check_api_format (graph, ids, error))
+    return NULL;
+
+  frames_node = detect_keyframes (graph, ids, bind, load_images);
+  samplers = detect_prompts (graph, ids, bind);
+  detect_seeds (graph, ids, samplers, bind);
+  passes = order_passes (graph, samplers);
+  detect_frame_settings (graph, ids, frames_node, bind);
+  output = detect_output (graph, ids, &n_outputs);
+
+  files = detect_model_files (graph, ids, bind);
+
+  json_object_set_object_member (bindings, "bind", g_steal_pointer (&bind));
+  json_object_set_object_member (bindings, "files", files);
+  json_object_set_array_member (bindings, "passes", passes);
+  if (output != NULL)
+    json_object_set_string_member (bindings, "output", output);
+
+  note_choices (report, n_outputs, output, load_images->len);
 
   return g_steal_pointer (&bindings);
 }
@@ -691,20 +788,14 @@ inb_comfyui_imported_model_new (const char  *id,
   return g_steal_pointer (&entry);
 }
 
-/* The command -------------------------------------------------------------------------- */
+/* Corrections and saving ---------------------------------------------------------------- */
 
+/* "My Flow 2" → "my-flow-2" */
 static char *
-slug_from (const char *text)
+slug_of_text (const char *text)
 {
-  g_autofree char *base = g_path_get_basename (text);
-  g_autofree char *lower = NULL;
-  char *dot;
+  g_autofree char *lower = g_utf8_strdown (text, -1);
   GString *slug = g_string_new (NULL);
-
-  dot = strrchr (base, '.');
-  if (dot != NULL && dot != base)
-    *dot = '\0';
-  lower = g_utf8_strdown (base, -1);
 
   for (const char *p = lower; *p != '\0'; p++)
     {
@@ -717,6 +808,18 @@ slug_from (const char *text)
     g_string_truncate (slug, slug->len - 1);
 
   return g_string_free (slug, FALSE);
+}
+
+/* The file's name without folder and extension, as a slug */
+static char *
+slug_from (const char *text)
+{
+  g_autofree char *base = g_path_get_basename (text);
+  char *dot = strrchr (base, '.');
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  return slug_of_text (base);
 }
 
 static gboolean
@@ -795,48 +898,156 @@ write_entry (const char  *dir,
                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
 }
 
+/* Shared by the command line and the window -------------------------------------------- */
+
 /**
- * inb_comfyui_import_command:
- * @argv: "import", then FILE and the options
+ * inb_comfyui_parse_workflow:
+ * @name: the file's name, for messages
  *
- * Blocking: the command line's.
+ * Returns: (transfer full): the API-format graph in @data, or %NULL with
+ *   @error set, saying why in words (too large, not JSON, the editor's
+ *   format rather than the API's)
  */
-gboolean
-inb_comfyui_import_command (InbComfyuiBackend  *self,
-                            int                 argc,
-                            char              **argv,
-                            GError            **error)
+JsonObject *
+inb_comfyui_parse_workflow (const char  *name,
+                            const char  *data,
+                            gsize        length,
+                            GError     **error)
 {
-  g_autofree char *name = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *output = NULL;
-  g_autofree char *passes = NULL;
-  g_auto(GStrv) maps = NULL;
-  g_auto(GStrv) files = NULL;
-  gboolean dry_run = FALSE;
-  gboolean replace = FALSE;
-  g_autoptr(GOptionContext) context = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *id = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonObject) bindings = NULL;
-  g_autoptr(JsonObject) entry = NULL;
-  g_autoptr(GString) report = g_string_new (NULL);
-  g_autoptr(InbComfyuiWorkflow) workflow = NULL;
-  g_autofree char **copy = NULL;
   JsonObject *graph;
-  gsize length = 0;
+
+  if (length > MAX_IMPORT_BYTES)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("%s is too large for a workflow"), name);
+      return NULL;
+    }
+
+  root = inb_http_parse_json (data, length, error);
+  if (root == NULL)
+    {
+      g_prefix_error (error, "%s: ", name);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("%s is not a ComfyUI workflow"), name);
+      return NULL;
+    }
+  graph = json_node_get_object (root);
+  if (json_object_has_member (graph, "nodes") && json_object_has_member (graph, "links"))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("%s is a workflow in the ComfyUI editor's format; export it from ComfyUI with "
+                     "“Export (API)” and import that file"), name);
+      return NULL;
+    }
+
+  return json_object_ref (graph);
+}
+
+/* Whether @id may be saved: not a shipped model's, and not an imported
+ * one's unless @replace. @cli: the advice names the options. */
+static gboolean
+check_model_id (InbComfyuiBackend  *self,
+                const char         *id,
+                gboolean            replace,
+                gboolean            cli,
+                GError            **error)
+{
+  if (*id == '\0')
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           cli ? _("Give the model a name with --name (letters and digits)")
+                               : _("Give the workflow a name with letters or digits"));
+      return FALSE;
+    }
+  if (inb_backend_find_model (INB_BACKEND (self), id) == NULL)
+    return TRUE;
+
+  /* The shipped models cannot be replaced */
+  if (!inb_comfyui_backend_is_imported (self, id))
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   cli ? _("“%s” is one of Inbetween's own ComfyUI models: choose another --name")
+                       : _("“%s” is one of Inbetween's own ComfyUI models: choose another name"), id);
+      return FALSE;
+    }
+  if (!replace)
+    {
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   cli ? _("ComfyUI already has an imported model “%s”: choose another --name, or --replace it")
+                       : _("ComfyUI already has an imported model “%s”: choose another name"), id);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The entry to save, checked as it will be used */
+static JsonObject *
+build_entry (const char  *id,
+             const char  *title,
+             JsonObject  *graph,
+             JsonObject  *bindings,
+             GError     **error)
+{
+  g_autoptr(InbComfyuiWorkflow) workflow = inb_comfyui_workflow_new (graph, bindings, error);
+
+  if (workflow == NULL)
+    return NULL;
+
+  return inb_comfyui_imported_model_new (id, title, graph, bindings, error);
+}
+
+/* The command -------------------------------------------------------------------------- */
+
+typedef struct
+{
+  char    *name;
+  char    *title;
+  char    *output;
+  char    *passes;
+  GStrv    maps;
+  GStrv    files;
+  gboolean dry_run;
+  gboolean replace;
+} ImportOptions;
+
+static void
+import_options_clear (ImportOptions *o)
+{
+  g_free (o->name);
+  g_free (o->title);
+  g_free (o->output);
+  g_free (o->passes);
+  g_strfreev (o->maps);
+  g_strfreev (o->files);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ImportOptions, import_options_clear)
+
+static gboolean
+parse_import_options (int             argc,
+                      char          **argv,
+                      ImportOptions  *o,
+                      GError        **error)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autofree char **copy = NULL;
   const GOptionEntry entries[] = {
-    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The model's id (default: from the file name)"), N_("NAME") },
-    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("The model's title"), N_("TITLE") },
-    { "map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &maps,
+    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, N_("The model's id (default: from the file name)"), N_("NAME") },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &o->title, N_("The model's title"), N_("TITLE") },
+    { "map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->maps,
       N_("Where a part goes: first_image, last_image, prompt, negative_prompt, seed, length, width, height, fps; "
          "several places separated by commas; nothing after = to drop it"), N_("PART=NODE.INPUT") },
-    { "output", 0, 0, G_OPTION_ARG_STRING, &output, N_("The node whose video is the clip"), N_("NODE") },
-    { "passes", 0, 0, G_OPTION_ARG_STRING, &passes, N_("The sampler nodes, in the order they run"), N_("NODE,NODE") },
-    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, N_("Say what was found; save nothing"), NULL },
-    { "replace", 0, 0, G_OPTION_ARG_NONE, &replace, N_("Replace an imported model of the same name"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
+    { "output", 0, 0, G_OPTION_ARG_STRING, &o->output, N_("The node whose video is the clip"), N_("NODE") },
+    { "passes", 0, 0, G_OPTION_ARG_STRING, &o->passes, N_("The sampler nodes, in the order they run"), N_("NODE,NODE") },
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &o->dry_run, N_("Say what was found; save nothing"), NULL },
+    { "replace", 0, 0, G_OPTION_ARG_NONE, &o->replace, N_("Replace an imported model of the same name"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, NULL },
     { NULL }
   };
 
@@ -853,63 +1064,54 @@ inb_comfyui_import_command (InbComfyuiBackend  *self,
   if (!g_option_context_parse (context, &argc, &copy, error))
     return FALSE;
 
-  if (files == NULL || g_strv_length (files) != 1)
+  if (o->files == NULL || g_strv_length (o->files) != 1)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("import needs exactly one workflow file (got %u)"), files != NULL ? g_strv_length (files) : 0);
+                   _("import needs exactly one workflow file (got %u)"), o->files != NULL ? g_strv_length (o->files) : 0);
       return FALSE;
     }
 
-  if (!g_file_get_contents (files[0], &contents, &length, error))
-    return FALSE;
-  if (length > MAX_IMPORT_BYTES)
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                   _("%s is too large for a workflow"), files[0]);
-      return FALSE;
-    }
+  return TRUE;
+}
 
-  root = inb_http_parse_json (contents, length, error);
-  if (root == NULL)
-    {
-      g_prefix_error (error, "%s: ", files[0]);
-      return FALSE;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                   _("%s is not a ComfyUI workflow"), files[0]);
-      return FALSE;
-    }
-  graph = json_node_get_object (root);
-  if (json_object_has_member (graph, "nodes") && json_object_has_member (graph, "links"))
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                   _("%s is a workflow in the ComfyUI editor's format; export it from ComfyUI with "
-                     "“Export (API)” and import that file"), files[0]);
-      return FALSE;
-    }
+static JsonObject *
+load_workflow_file (const char  *path,
+                    GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
 
-  bindings = inb_comfyui_detect_bindings (graph, report, error);
-  if (bindings == NULL)
-    return FALSE;
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
 
-  for (guint i = 0; maps != NULL && maps[i] != NULL; i++)
-    if (!apply_map (graph, bindings, maps[i], error))
+  return inb_comfyui_parse_workflow (path, contents, length, error);
+}
+
+/* --map, --output and --passes, over what was found */
+static gboolean
+apply_corrections (JsonObject     *graph,
+                   JsonObject     *bindings,
+                   ImportOptions  *o,
+                   GError        **error)
+{
+  for (guint i = 0; o->maps != NULL && o->maps[i] != NULL; i++)
+    if (!apply_map (graph, bindings, o->maps[i], error))
       return FALSE;
-  if (output != NULL)
+
+  if (o->output != NULL)
     {
-      if (node_at (graph, output) == NULL)
+      if (node_at (graph, o->output) == NULL)
         {
           g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                       _("--output %s: the workflow has no node %s"), output, output);
+                       _("--output %s: the workflow has no node %s"), o->output, o->output);
           return FALSE;
         }
-      json_object_set_string_member (bindings, "output", output);
+      json_object_set_string_member (bindings, "output", o->output);
     }
-  if (passes != NULL)
+
+  if (o->passes != NULL)
     {
-      g_auto(GStrv) ids = g_strsplit (passes, ",", -1);
+      g_auto(GStrv) ids = g_strsplit (o->passes, ",", -1);
       JsonArray *array = json_array_new ();
 
       for (guint i = 0; ids[i] != NULL; i++)
@@ -918,62 +1120,89 @@ inb_comfyui_import_command (InbComfyuiBackend  *self,
       json_object_set_array_member (bindings, "passes", array);
     }
 
-  id = slug_from (name != NULL ? name : files[0]);
-  if (*id == '\0')
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("Give the model a name with --name (letters and digits)"));
-      return FALSE;
-    }
-  if (inb_backend_find_model (INB_BACKEND (self), id) != NULL)
-    {
-      /* The shipped models cannot be replaced */
-      if (!inb_comfyui_backend_is_imported (self, id))
-        {
-          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                       _("“%s” is one of Inbetween's own ComfyUI models: choose another --name"), id);
-          return FALSE;
-        }
-      if (!replace)
-        {
-          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                       _("ComfyUI already has an imported model “%s”: choose another --name, or --replace it"), id);
-          return FALSE;
-        }
-    }
+  return TRUE;
+}
 
-  /* Checked as it will be used */
-  workflow = inb_comfyui_workflow_new (graph, bindings, error);
-  if (workflow == NULL)
-    return FALSE;
+/* What goes where, one line per part, after the notes in @report */
+static void
+print_found (const char *file,
+             GString    *report,
+             JsonObject *graph,
+             JsonObject *bindings)
+{
+  JsonObject *bind = json_object_get_object_member (bindings, "bind");
+  JsonArray *order = json_object_get_array_member (bindings, "passes");
+  g_autoptr(GString) list = g_string_new (NULL);
 
-  g_print (_("Found in %s:\n"), files[0]);
-  say_ref (report, graph, _("first keyframe"), json_object_get_object_member (bindings, "bind"), INB_COMFYUI_BIND_FIRST_IMAGE);
-  say_ref (report, graph, _("last keyframe"), json_object_get_object_member (bindings, "bind"), INB_COMFYUI_BIND_LAST_IMAGE);
-  say_ref (report, graph, _("prompt"), json_object_get_object_member (bindings, "bind"), INB_COMFYUI_BIND_PROMPT);
-  say_ref (report, graph, _("negative prompt"), json_object_get_object_member (bindings, "bind"), INB_COMFYUI_BIND_NEGATIVE);
-  say_ref (report, graph, _("seed"), json_object_get_object_member (bindings, "bind"), INB_COMFYUI_BIND_SEED);
-  say_ref (report, graph, _("length"), json_object_get_object_member (bindings, "bind"), INB_COMFYUI_BIND_LENGTH);
-  say_ref (report, graph, _("width"), json_object_get_object_member (bindings, "bind"), INB_COMFYUI_BIND_WIDTH);
-  say_ref (report, graph, _("height"), json_object_get_object_member (bindings, "bind"), INB_COMFYUI_BIND_HEIGHT);
-  say_ref (report, graph, _("frame rate"), json_object_get_object_member (bindings, "bind"), INB_COMFYUI_BIND_FPS);
-  {
-    JsonArray *order = json_object_get_array_member (bindings, "passes");
-    g_autoptr(GString) list = g_string_new (NULL);
+  g_print (_("Found in %s:\n"), file);
+  say_ref (report, graph, _("first keyframe"), bind, INB_COMFYUI_BIND_FIRST_IMAGE);
+  say_ref (report, graph, _("last keyframe"), bind, INB_COMFYUI_BIND_LAST_IMAGE);
+  say_ref (report, graph, _("prompt"), bind, INB_COMFYUI_BIND_PROMPT);
+  say_ref (report, graph, _("negative prompt"), bind, INB_COMFYUI_BIND_NEGATIVE);
+  say_ref (report, graph, _("seed"), bind, INB_COMFYUI_BIND_SEED);
+  say_ref (report, graph, _("length"), bind, INB_COMFYUI_BIND_LENGTH);
+  say_ref (report, graph, _("width"), bind, INB_COMFYUI_BIND_WIDTH);
+  say_ref (report, graph, _("height"), bind, INB_COMFYUI_BIND_HEIGHT);
+  say_ref (report, graph, _("frame rate"), bind, INB_COMFYUI_BIND_FPS);
 
-    for (guint i = 0; order != NULL && i < json_array_get_length (order); i++)
-      g_string_append_printf (list, "%s%s", i > 0 ? " → " : "", json_array_get_string_element (order, i));
-    say (report, _("sampler passes"), "%s", list->len > 0 ? list->str : _("not found (no step progress)"));
-  }
+  for (guint i = 0; order != NULL && i < json_array_get_length (order); i++)
+    g_string_append_printf (list, "%s%s", i > 0 ? " → " : "", json_array_get_string_element (order, i));
+  say (report, _("sampler passes"), "%s", list->len > 0 ? list->str : _("not found (no step progress)"));
   say (report, _("output"), "%s", json_object_has_member (bindings, "output")
                                   ? json_object_get_string_member (bindings, "output") : _("not found"));
   g_print ("%s", report->str);
+}
 
-  entry = inb_comfyui_imported_model_new (id, title != NULL ? title : name != NULL ? name : id, graph, bindings, error);
+/**
+ * inb_comfyui_import_command:
+ * @argv: "import", then FILE and the options
+ *
+ * Blocking: the command line's.
+ */
+gboolean
+inb_comfyui_import_command (InbComfyuiBackend  *self,
+                            int                 argc,
+                            char              **argv,
+                            GError            **error)
+{
+  g_auto(ImportOptions) o = { 0 };
+  g_autofree char *id = NULL;
+  g_autoptr(JsonObject) graph = NULL;
+  g_autoptr(JsonObject) bindings = NULL;
+  g_autoptr(JsonObject) entry = NULL;
+  g_autoptr(GString) report = g_string_new (NULL);
+
+  if (!parse_import_options (argc, argv, &o, error))
+    return FALSE;
+
+  graph = load_workflow_file (o.files[0], error);
+  if (graph == NULL)
+    return FALSE;
+
+  bindings = inb_comfyui_detect_bindings (graph, report, error);
+  if (bindings == NULL || !apply_corrections (graph, bindings, &o, error))
+    return FALSE;
+
+  id = slug_from (o.name != NULL ? o.name : o.files[0]);
+  if (!check_model_id (self, id, o.replace, TRUE, error))
+    return FALSE;
+
+  /* Checked as it will be used */
+  {
+    g_autoptr(InbComfyuiWorkflow) workflow = inb_comfyui_workflow_new (graph, bindings, error);
+
+    if (workflow == NULL)
+      return FALSE;
+  }
+
+  print_found (o.files[0], report, graph, bindings);
+
+  entry = inb_comfyui_imported_model_new (id, o.title != NULL ? o.title : o.name != NULL ? o.name : id,
+                                          graph, bindings, error);
   if (entry == NULL)
     return FALSE;
 
-  if (dry_run)
+  if (o.dry_run)
     {
       g_print (_("Nothing was saved (--dry-run).\n"));
       return TRUE;
@@ -985,4 +1214,326 @@ inb_comfyui_import_command (InbComfyuiBackend  *self,
   inb_comfyui_backend_reload (self);
   g_print (_("Saved as the ComfyUI model “%s”: inbetween generate FIRST LAST -b comfyui -m %s\n"), id, id);
   return TRUE;
+}
+
+/* The window: a mapping to correct, then saved ------------------------------------------ */
+
+#define ROLE_OUTPUT "output"
+
+static const struct
+{
+  const char *id;
+  const char *label;
+  gboolean    required;
+  const char *inputs[4];
+} import_roles[] = {
+  { INB_COMFYUI_BIND_FIRST_IMAGE, N_("First keyframe"), TRUE, { "image" } },
+  { INB_COMFYUI_BIND_LAST_IMAGE, N_("Last keyframe"), TRUE, { "image" } },
+  { INB_COMFYUI_BIND_PROMPT, N_("Prompt"), FALSE, { "text" } },
+  { INB_COMFYUI_BIND_NEGATIVE, N_("Negative prompt"), FALSE, { "text" } },
+  { INB_COMFYUI_BIND_SEED, N_("Seed"), FALSE, { "noise_seed", "seed" } },
+  { INB_COMFYUI_BIND_LENGTH, N_("Length in frames"), FALSE, { "length", "num_frames", "frames" } },
+  { INB_COMFYUI_BIND_WIDTH, N_("Width"), FALSE, { "width" } },
+  { INB_COMFYUI_BIND_HEIGHT, N_("Height"), FALSE, { "height" } },
+  { INB_COMFYUI_BIND_FPS, N_("Frame rate"), FALSE, { "fps", "frame_rate" } },
+  { ROLE_OUTPUT, N_("Video output"), TRUE, { NULL } },
+};
+
+/* "68 · LoadImage “Start” · image"; without @input: the node alone */
+static char *
+place_label (JsonObject *graph,
+             const char *node_id,
+             const char *input)
+{
+  JsonObject *node = node_at (graph, node_id);
+  const char *title = title_of (node);
+  g_autoptr(GString) label = g_string_new (NULL);
+
+  g_string_append_printf (label, "%s · %s", node_id, class_of (node) != NULL ? class_of (node) : "?");
+  if (title != NULL && g_strcmp0 (title, class_of (node)) != 0)
+    /* Translators: a node's title, after its id and class */
+    g_string_append_printf (label, _(" “%s”"), title);
+  if (input != NULL)
+    g_string_append_printf (label, " · %s", input);
+
+  return g_string_free (g_steal_pointer (&label), FALSE);
+}
+
+/* A literal input that could hold role @r */
+static gboolean
+fits_role (JsonObject *node,
+           guint       r,
+           const char *input)
+{
+  JsonNode *value = json_object_get_member (inputs_of (node), input);
+  GType type = json_node_get_value_type (value);
+
+  if (g_str_equal (import_roles[r].id, INB_COMFYUI_BIND_FIRST_IMAGE) ||
+      g_str_equal (import_roles[r].id, INB_COMFYUI_BIND_LAST_IMAGE))
+    return g_strcmp0 (class_of (node), "LoadImage") == 0;
+  if (g_str_equal (import_roles[r].id, INB_COMFYUI_BIND_PROMPT) ||
+      g_str_equal (import_roles[r].id, INB_COMFYUI_BIND_NEGATIVE))
+    return type == G_TYPE_STRING;
+
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+/* What was found for role @r (every place, as one candidate), chosen */
+static void
+add_detected (InbWorkflowMapping *mapping,
+              guint               role,
+              JsonObject         *graph,
+              JsonObject         *bindings)
+{
+  JsonObject *bind = json_object_get_object_member (bindings, "bind");
+  JsonArray *refs = json_object_has_member (bind, import_roles[role].id)
+                    ? json_object_get_array_member (bind, import_roles[role].id) : NULL;
+  g_autoptr(GString) value = g_string_new (NULL);
+  g_autoptr(GString) label = g_string_new (NULL);
+
+  if (g_str_equal (import_roles[role].id, ROLE_OUTPUT))
+    {
+      const char *output = json_object_get_string_member_with_default (bindings, "output", NULL);
+      g_autofree char *text = output != NULL ? place_label (graph, output, NULL) : NULL;
+
+      if (output != NULL)
+        inb_workflow_mapping_set_choice (mapping, role,
+                                         (int) inb_workflow_mapping_add_candidate (mapping, role, output, text));
+      return;
+    }
+
+  for (guint i = 0; refs != NULL && i < json_array_get_length (refs); i++)
+    {
+      const char *ref = json_array_get_string_element (refs, i);
+      g_autofree char *node_id = g_strndup (ref, strrchr (ref, '.') - ref);
+      g_autofree char *text = place_label (graph, node_id, strrchr (ref, '.') + 1);
+
+      g_string_append_printf (value, "%s%s", i > 0 ? "," : "", ref);
+      g_string_append_printf (label, "%s%s", i > 0 ? " + " : "", text);
+    }
+  if (value->len > 0)
+    inb_workflow_mapping_set_choice (mapping, role,
+                                     (int) inb_workflow_mapping_add_candidate (mapping, role, value->str, label->str));
+}
+
+/* Every other place role @r could go */
+static void
+add_candidates (InbWorkflowMapping *mapping,
+                guint               role,
+                JsonObject         *graph,
+                GList              *ids)
+{
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      JsonObject *node = node_at (graph, l->data);
+
+      if (g_str_equal (import_roles[role].id, ROLE_OUTPUT))
+        {
+          g_autofree char *text = is_output (node) ? place_label (graph, l->data, NULL) : NULL;
+
+          if (text != NULL)
+            inb_workflow_mapping_add_candidate (mapping, role, l->data, text);
+          continue;
+        }
+
+      for (guint k = 0; k < G_N_ELEMENTS (import_roles[role].inputs) && import_roles[role].inputs[k] != NULL; k++)
+        {
+          const char *input = import_roles[role].inputs[k];
+          g_autofree char *ref = NULL;
+          g_autofree char *text = NULL;
+
+          if (!is_literal (inputs_of (node), input) || !fits_role (node, role, input))
+            continue;
+          ref = g_strdup_printf ("%s.%s", (const char *) l->data, input);
+          text = place_label (graph, l->data, input);
+          inb_workflow_mapping_add_candidate (mapping, role, ref, text);
+        }
+    }
+}
+
+/**
+ * inb_comfyui_open_workflow:
+ * @name: the file's name, for messages and the title
+ *
+ * What the window shows of a workflow: each part of a take, where it was
+ * found (chosen) and where else it could go. Only reads its arguments: a
+ * worker thread calls it.
+ *
+ * Returns: (transfer full): the mapping, or %NULL with @error set (the
+ *   same words as `inbetween comfyui import`)
+ */
+InbWorkflowMapping *
+inb_comfyui_open_workflow (const char  *name,
+                           const char  *data,
+                           gsize        length,
+                           GError     **error)
+{
+  g_autoptr(JsonObject) graph = inb_comfyui_parse_workflow (name, data, length, error);
+  g_autoptr(JsonObject) bindings = NULL;
+  g_autoptr(JsonObject) document = NULL;
+  g_autoptr(GList) ids = NULL;
+  InbWorkflowMapping *mapping;
+
+  if (graph == NULL)
+    return NULL;
+  bindings = inb_comfyui_detect_bindings (graph, NULL, error);
+  if (bindings == NULL)
+    return NULL;
+
+  document = json_object_new ();
+  json_object_set_object_member (document, "graph", json_object_ref (graph));
+  json_object_set_object_member (document, "bindings", json_object_ref (bindings));
+  mapping = inb_workflow_mapping_new (name, document);
+
+  ids = ids_in_order (graph);
+  for (guint r = 0; r < G_N_ELEMENTS (import_roles); r++)
+    {
+      guint role = inb_workflow_mapping_add_role (mapping, import_roles[r].id, _(import_roles[r].label),
+                                                  import_roles[r].required);
+
+      add_detected (mapping, role, graph, bindings);
+      add_candidates (mapping, role, graph, ids);
+    }
+
+  return mapping;
+}
+
+/* The bindings found, as the artist corrected them */
+static JsonObject *
+corrected_bindings (InbWorkflowMapping  *mapping,
+                    JsonObject          *graph,
+                    GError             **error)
+{
+  JsonObject *document = inb_workflow_mapping_get_document (mapping);
+  g_autoptr(JsonNode) copy = json_node_copy (json_object_get_member (document, "bindings"));
+  JsonObject *bindings = json_node_get_object (copy);
+
+  for (guint r = 0; r < inb_workflow_mapping_get_n_roles (mapping); r++)
+    {
+      const char *id = inb_workflow_mapping_get_role_id (mapping, r);
+      const char *value = inb_workflow_mapping_get_chosen_value (mapping, r);
+      g_autofree char *assignment = NULL;
+
+      if (g_str_equal (id, ROLE_OUTPUT))
+        {
+          if (value != NULL)
+            json_object_set_string_member (bindings, "output", value);
+          else if (json_object_has_member (bindings, "output"))
+            json_object_remove_member (bindings, "output");
+          continue;
+        }
+      assignment = g_strdup_printf ("%s=%s", id, value != NULL ? value : "");
+      if (!apply_map (graph, bindings, assignment, error))
+        return NULL;
+    }
+
+  return json_object_ref (bindings);
+}
+
+typedef struct
+{
+  char       *dir;
+  char       *id;
+  JsonObject *entry;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_free (data->dir);
+  g_free (data->id);
+  g_clear_pointer (&data->entry, json_object_unref);
+  g_free (data);
+}
+
+static void
+save_worker (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SaveData *data = task_data;
+  GError *error = NULL;
+
+  if (write_entry (data->dir, data->id, data->entry, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SaveData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) ||
+      !inb_comfyui_backend_add_imported (INB_COMFYUI_BACKEND (source), data->entry, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_pointer (task, g_strdup (data->id), g_free);
+}
+
+/**
+ * inb_comfyui_save_workflow_async:
+ *
+ * Saves @mapping as an imported model, as `inbetween comfyui import`
+ * does (the same checks, the same file); the file is written in a worker
+ * thread, and the model added to the backend's when it is there.
+ */
+void
+inb_comfyui_save_workflow_async (InbComfyuiBackend   *self,
+                                 InbWorkflowMapping  *mapping,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) write = NULL;
+  JsonObject *document = inb_workflow_mapping_get_document (mapping);
+  JsonObject *graph = document != NULL ? json_object_get_object_member (document, "graph") : NULL;
+  g_autoptr(JsonObject) bindings = NULL;
+  const char *title = inb_workflow_mapping_get_title (mapping);
+  SaveData *data = g_new0 (SaveData, 1);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, inb_comfyui_save_workflow_async);
+  g_task_set_name (task, "[inb] comfyui save workflow");
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  g_return_if_fail (graph != NULL);
+
+  data->dir = g_strdup (inb_comfyui_backend_get_workflows_dir (self));
+  data->id = slug_of_text (title != NULL ? title : "");
+  bindings = corrected_bindings (mapping, graph, &error);
+  if (bindings == NULL || !check_model_id (self, data->id, FALSE, FALSE, &error) ||
+      (data->entry = build_entry (data->id, title, graph, bindings, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  write = g_task_new (self, cancellable, saved_cb, g_object_ref (task));
+  g_task_set_name (write, "[inb] comfyui write workflow");
+  g_task_set_task_data (write, data, NULL);
+  g_task_run_in_thread (write, save_worker);
+}
+
+/**
+ * inb_comfyui_save_workflow_finish:
+ *
+ * Returns: (transfer full): the new model's id, or %NULL with @error set
+ */
+char *
+inb_comfyui_save_workflow_finish (InbComfyuiBackend  *self,
+                                  GAsyncResult       *result,
+                                  GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
