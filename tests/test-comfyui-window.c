@@ -27,6 +27,7 @@
 #include "inb-test-gtk.h"
 #include "inb-test-utils.h"
 #include "inb-window-private.h"
+#include "inb-workflow-dialog.h"
 
 typedef struct
 {
@@ -457,6 +458,16 @@ test_parameters (gconstpointer data)
             g_error ("%s: the size “%s” says nothing of the GPU it needs", models[m], label);
         }
       g_assert_cmpuint (n_presets, >=, 4);
+      /* the chosen preset's VRAM hint reads whole under the row's title */
+      {
+        const char *label = gtk_string_list_get_string (GTK_STRING_LIST (labels),
+                                                        adw_combo_row_get_selected (ADW_COMBO_ROW (size)));
+        const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (size));
+
+        g_test_message ("%s: size %s: %s", models[m], label, subtitle);
+        g_assert_nonnull (strstr (label, " · "));
+        g_assert_true (g_str_has_suffix (subtitle, strstr (label, " · ")));
+      }
 
       duration = inb_param_panel_get_row (panel, "duration");
       g_assert_true (ADW_IS_ACTION_ROW (duration));
@@ -471,6 +482,30 @@ test_parameters (gconstpointer data)
       g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (duration)), "121 frames at 24 fps"));
       set_number (f, "fps", 16);
     }
+  {
+    g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "screenshot-comfyui-parameters-1100.png", NULL);
+
+    gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 800);
+    settle (f, 300);
+    inb_test_save_screenshot (GTK_WIDGET (f->window), path);
+    g_free (path);
+    path = g_test_build_filename (G_TEST_BUILT, "screenshot-comfyui-parameters-size-1100.png", NULL);
+    {
+      /* scrolled to the size */
+      GtkWidget *size = inb_param_panel_get_row (inb_window_get_param_panel (f->window), "size");
+      GtkWidget *scrolled = gtk_widget_get_ancestor (size, GTK_TYPE_SCROLLED_WINDOW);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+      graphene_point_t at;
+
+      g_assert_true (gtk_widget_compute_point (size, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                               &GRAPHENE_POINT_INIT (0, 0), &at));
+      gtk_adjustment_set_value (adjustment, at.y - 120);
+      settle (f, 300);
+    }
+    inb_test_save_screenshot (GTK_WIDGET (f->window), path);
+    gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+    settle (f, 300);
+  }
 }
 
 /* A model file the server lacks: named, nothing queued */
@@ -497,6 +532,179 @@ test_missing_model (gconstpointer data)
   g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/prompt"), ==, 0);
   g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/upload"), ==, 0);
   inb_fake_server_script (f->fake, "{\"models_missing\": []}");
+}
+
+static gboolean
+dialog_shown (Fixture       *f,
+              gconstpointer  data)
+{
+  return inb_window_get_workflow_dialog (f->window) != NULL;
+}
+
+static gboolean
+dialog_gone (Fixture       *f,
+             gconstpointer  data)
+{
+  return inb_window_get_workflow_dialog (f->window) == NULL;
+}
+
+/* The message dialog saying @data, or NULL */
+static GtkWindow *
+find_message (const char *needle)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (window)), needle) != NULL)
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+message_shown (Fixture       *f,
+               gconstpointer  data)
+{
+  return find_message (data) != NULL;
+}
+
+/* Chooses @value (a candidate of @role_id) in the dialog's row for it */
+static void
+choose_in_row (InbWorkflowDialog *dialog,
+               const char        *role_id,
+               const char        *value)
+{
+  InbWorkflowMapping *mapping = inb_workflow_dialog_get_mapping (dialog);
+  AdwComboRow *row = inb_workflow_dialog_get_role_row (dialog, role_id);
+  int role = inb_workflow_mapping_find_role (mapping, role_id);
+
+  g_assert_nonnull (row);
+  for (guint c = 0; c < inb_workflow_mapping_get_n_candidates (mapping, role); c++)
+    if (g_strcmp0 (inb_workflow_mapping_get_candidate_value (mapping, role, c), value) == 0)
+      {
+        adw_combo_row_set_selected (row, c);
+        g_assert_cmpstr (inb_workflow_mapping_get_chosen_value (mapping, role), ==, value);
+        return;
+      }
+
+  g_error ("%s: no candidate %s", role_id, value != NULL ? value : "(none)");
+}
+
+/* A workflow of one's own from the window: "Import Workflow…" shows where
+ * the models are chosen; the file opened shows what was found, one row per
+ * part; a required part left unmapped keeps Save off, saying which; a
+ * corrected part is saved; the new model is chosen in the selector and
+ * `inbetween backends` lists it. Dropped on the window: the same dialog;
+ * the editor's format is refused with the command line's words. */
+static void
+test_import (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autofree char *source = g_build_filename (g_getenv ("INB_SOURCE_ROOT"), "resources", "comfyui",
+                                              "wan2.2-flf2v-lightning.json", NULL);
+  g_autofree char *mine = g_build_filename (f->dir, "my-own-flow.json", NULL);
+  g_autofree char *editor = g_build_filename (f->dir, "editor-flow.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (mine);
+  InbWorkflowDialog *dialog;
+  InbBackend *backend;
+  AdwComboRow *row;
+  GtkWindow *message;
+  guint n_choices;
+
+  g_assert_true (g_file_get_contents (source, &text, NULL, NULL));
+  g_assert_true (g_file_set_contents (mine, text, -1, NULL));
+
+  /* where the models are chosen: for a backend that imports workflows */
+  g_assert_true (inb_window_select_model (f->window, "local", "flow"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window->import_workflow_button)));
+  g_assert_true (inb_window_select_model (f->window, "comfyui", "wan2.2-flf2v"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window->import_workflow_button)));
+  n_choices = f->window->choices->len;
+
+  g_assert_true (inb_window_import_workflow (f->window, file, NULL));
+  g_assert_true (wait_until (f, dialog_shown, NULL, 20));
+  dialog = INB_WORKFLOW_DIALOG (inb_window_get_workflow_dialog (f->window));
+  settle (f, 200);
+
+  /* what was found, said with node id, class and input */
+  g_assert_cmpstr (inb_workflow_dialog_get_problem (dialog), ==, "");
+  row = inb_workflow_dialog_get_role_row (dialog, "first_image");
+  g_test_message ("First keyframe: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "68 · LoadImage"));
+  g_assert_nonnull (inb_workflow_dialog_get_role_row (dialog, "output"));
+  g_assert_nonnull (inb_workflow_dialog_get_role_row (dialog, "seed"));
+
+  /* a required part unmapped: Save is off, and says which */
+  choose_in_row (dialog, "output", NULL);
+  g_test_message ("Unmapped: %s", inb_workflow_dialog_get_problem (dialog));
+  g_assert_nonnull (strstr (inb_workflow_dialog_get_problem (dialog), "Video output"));
+  g_assert_false (gtk_widget_is_sensitive (inb_workflow_dialog_get_save_button (dialog)));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "workflow.save", NULL);
+  settle (f, 200);
+  g_assert_true (inb_window_get_workflow_dialog (f->window) != NULL);
+  g_assert_null (inb_backend_find_model (inb_session_lookup_backend (f->window->session, "comfyui"),
+                                         "flow-from-the-window"));
+  save_at_widths (f, GTK_WIDGET (dialog), "screenshot-comfyui-import-unmapped");
+
+  /* corrected: the keyframes swapped, the output back, a name */
+  choose_in_row (dialog, "output", "61");
+  choose_in_row (dialog, "first_image", "62.image");
+  choose_in_row (dialog, "last_image", "68.image");
+  gtk_editable_set_text (inb_workflow_dialog_get_name_editable (dialog), "Flow From The Window");
+  g_assert_cmpstr (inb_workflow_dialog_get_problem (dialog), ==, "");
+  g_assert_true (gtk_widget_is_sensitive (inb_workflow_dialog_get_save_button (dialog)));
+  save_at_widths (f, GTK_WIDGET (dialog), "screenshot-comfyui-import");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "workflow.save", NULL));
+  g_assert_true (wait_until (f, dialog_gone, NULL, 20));
+
+  /* the new model: in the selector, chosen, with the correction */
+  backend = inb_session_lookup_backend (f->window->session, "comfyui");
+  g_assert_nonnull (inb_backend_find_model (backend, "flow-from-the-window"));
+  g_assert_cmpuint (f->window->choices->len, ==, n_choices + 1);
+  g_assert_true (f->window->backend == backend);
+  g_assert_cmpstr (inb_model_get_id (f->window->model), ==, "flow-from-the-window");
+  {
+    const Choice *choice = &g_array_index (f->window->choices, Choice,
+                                           gtk_drop_down_get_selected (f->window->model_dropdown));
+
+    g_assert_cmpstr (inb_model_get_id (choice->model), ==, "flow-from-the-window");
+  }
+  g_assert_nonnull (strstr (inb_window_get_model_subtitle (f->window), "Flow From The Window"));
+  g_assert_true (inb_window_select_model (f->window, "comfyui", "flow-from-the-window"));
+
+  /* the command line lists it: the same file it imports to */
+  {
+    const char *argv[] = { g_getenv ("INB_BINARY"), "backends", NULL };
+    g_autoptr(GSubprocess) process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, NULL);
+    g_autofree char *out = NULL;
+
+    g_assert_nonnull (process);
+    g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, NULL));
+    g_assert_nonnull (strstr (out, "flow-from-the-window — Flow From The Window"));
+  }
+
+  /* dropped on the window: the editor's format refused in the command line's words */
+  g_assert_true (g_file_set_contents (editor, "{\"nodes\": [], \"links\": [], \"version\": 0.4}", -1, NULL));
+  inb_test_drop_file (GTK_WIDGET (f->window->library_flap), editor);
+  g_assert_true (wait_until (f, message_shown, "editor-flow.json is a workflow in the ComfyUI editor's format", 20));
+  message = find_message ("Export (API)");
+  g_assert_nonnull (message);
+  gtk_window_destroy (message);
+
+  /* and an API one: the same dialog */
+  inb_test_drop_file (GTK_WIDGET (f->window->library_flap), mine);
+  g_assert_true (wait_until (f, dialog_shown, NULL, 20));
+  dialog = INB_WORKFLOW_DIALOG (inb_window_get_workflow_dialog (f->window));
+  g_assert_cmpstr (inb_workflow_mapping_get_title (inb_workflow_dialog_get_mapping (dialog)), ==, "my-own-flow");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "workflow.cancel", NULL);
+  g_assert_true (wait_until (f, dialog_gone, NULL, 20));
 }
 
 int
@@ -548,6 +756,7 @@ main (int   argc,
   g_test_add_data_func ("/comfyui-window/cancel", &f, test_cancel);
   g_test_add_data_func ("/comfyui-window/missing-model", &f, test_missing_model);
   g_test_add_data_func ("/comfyui-window/preferences", &f, test_preferences);
+  g_test_add_data_func ("/comfyui-window/import", &f, test_import);
 
   ret = g_test_run ();
 

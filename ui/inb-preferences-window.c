@@ -801,6 +801,39 @@ add_service_group (InbPreferencesWindow *self,
 }
 
 static void
+import_clicked_cb (GtkButton            *button,
+                   InbPreferencesWindow *self)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  Provider *p = g_object_get_data (G_OBJECT (button), "inb-provider");
+
+  /* The main window imports it and chooses the new model */
+  if (parent != NULL && p != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (parent), "win.import-workflow", "s", p->provider);
+}
+
+/* Workflows of one's own, for a backend that imports them */
+static void
+add_workflow_group (InbPreferencesWindow *self,
+                    Provider             *p)
+{
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Import…"));
+
+  adw_preferences_group_set_title (group, _("Your Own Workflows"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Import Workflow"));
+  adw_action_row_set_subtitle (row, _("A workflow exported for the API becomes a model; you check what goes where"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_object_set_data (G_OBJECT (button), "inb-provider", p);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (import_clicked_cb), self, 0);
+  adw_action_row_add_suffix (row, button);
+  adw_action_row_set_activatable_widget (row, button);
+  adw_preferences_group_add (group, GTK_WIDGET (row));
+  adw_preferences_page_add (p->page, group);
+}
+
+static void
 inb_preferences_window_add_provider (InbPreferencesWindow *self,
                                      InbBackend           *backend)
 {
@@ -830,6 +863,8 @@ inb_preferences_window_add_provider (InbPreferencesWindow *self,
     }
   if (inb_backend_has_address (backend))
     add_service_group (self, p);
+  if (inb_backend_can_import_workflows (backend))
+    add_workflow_group (self, p);
 
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), p->page);
 

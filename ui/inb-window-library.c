@@ -1223,6 +1223,12 @@ drop_cb (GtkDropTarget *target,
 
   files = gdk_file_list_get_files (g_value_get_boxed (value));
   path = files != NULL ? g_file_get_path (files->data) : NULL;
+  /* A workflow of one's own (a .json), for a backend that imports them */
+  if (files != NULL && _inb_window_drop_workflow (self, files->data))
+    {
+      g_slist_free (files);
+      return TRUE;
+    }
   g_slist_free (files);
   if (path == NULL)
     return FALSE;

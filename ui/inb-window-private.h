@@ -53,6 +53,9 @@ struct _InbWindow
   GCancellable         *server_check_cancellable;
   char                 *server_status_text;
   gboolean              server_reachable;
+  GtkFileChooserNative *workflow_chooser;
+  char                 *workflow_backend_id;  /* the chooser's: import there */
+  GtkWidget            *workflow_dialog;      /* weak */
   guint                 building : 1;
   guint                 close_confirmed : 1;
   guint                 can_generate : 1;
@@ -71,6 +74,7 @@ struct _InbWindow
   GtkButton            *server_status;
   GtkImage             *server_status_icon;
   GtkLabel             *server_status_label;
+  GtkButton            *import_workflow_button;
   AdwToastOverlay      *toast_overlay;
   AdwFlap              *flap;
   InbKeyframeSlot      *first_slot;
@@ -128,6 +132,13 @@ void          _inb_window_server_status_clicked_cb (InbWindow     *self,
                                                    GtkButton      *button);
 void          _inb_window_follow_preview          (InbWindow      *self,
                                                    InbTakeEntry   *entry);
+
+/* inb-window-workflow.c */
+void          _inb_window_workflow_class_init     (GtkWidgetClass *widget_class);
+void          _inb_window_workflow_dispose        (InbWindow      *self);
+void          _inb_window_update_import           (InbWindow      *self);
+gboolean      _inb_window_drop_workflow           (InbWindow      *self,
+                                                   GFile          *file);
 
 /* inb-window-actions.c */
 void          _inb_window_swap_action             (GtkWidget      *widget,

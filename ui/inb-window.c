@@ -284,6 +284,7 @@ inb_window_apply_model (InbWindow *self)
   g_settings_set_string (self->settings, "last-backend", inb_backend_get_id (self->backend));
   g_settings_set_string (self->settings, "last-model", inb_model_get_id (self->model));
   _inb_window_check_server (self);
+  _inb_window_update_import (self);
   inb_window_update_title (self);
 
   _inb_window_update_state (self);
@@ -439,14 +440,14 @@ inb_window_get_generate_hint (InbWindow *self)
   return gtk_label_get_label (self->generate_hint);
 }
 
+/* Every model of every backend, in the selector */
 static void
-inb_window_load_choices (InbWindow *self)
+inb_window_fill_choices (InbWindow *self)
 {
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
   GListModel *backends = inb_backend_registry_get_backends (inb_session_get_registry (self->session));
-  g_autofree char *last_backend = NULL;
-  g_autofree char *last_model = NULL;
 
+  g_array_set_size (self->choices, 0);
   for (guint i = 0; i < g_list_model_get_n_items (backends); i++)
     {
       g_autoptr(InbBackend) backend = g_list_model_get_item (backends, i);
@@ -467,6 +468,41 @@ inb_window_load_choices (InbWindow *self)
 
   gtk_drop_down_set_model (self->model_dropdown, G_LIST_MODEL (labels));
   _inb_window_refresh_models (self);
+}
+
+/* A backend's models changed (a workflow imported): the selector again,
+ * the model chosen staying chosen */
+static void
+inb_window_models_changed_cb (InbWindow  *self,
+                              InbBackend *backend)
+{
+  g_signal_handlers_block_by_func (self->model_dropdown, inb_window_apply_model, self);
+  inb_window_fill_choices (self);
+  for (guint i = 0; i < self->choices->len; i++)
+    {
+      const Choice *choice = &g_array_index (self->choices, Choice, i);
+
+      if (choice->backend == self->backend && choice->model == self->model)
+        gtk_drop_down_set_selected (self->model_dropdown, i);
+    }
+  g_signal_handlers_unblock_by_func (self->model_dropdown, inb_window_apply_model, self);
+}
+
+static void
+inb_window_load_choices (InbWindow *self)
+{
+  GListModel *backends = inb_backend_registry_get_backends (inb_session_get_registry (self->session));
+  g_autofree char *last_backend = NULL;
+  g_autofree char *last_model = NULL;
+
+  inb_window_fill_choices (self);
+  for (guint i = 0; i < g_list_model_get_n_items (backends); i++)
+    {
+      g_autoptr(InbBackend) backend = g_list_model_get_item (backends, i);
+
+      g_signal_connect_object (backend, "models-changed", G_CALLBACK (inb_window_models_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
 
   last_backend = g_settings_get_string (self->settings, "last-backend");
   last_model = g_settings_get_string (self->settings, "last-model");
@@ -908,6 +944,7 @@ inb_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  _inb_window_workflow_dispose (self);
   if (self->open_cancellable != NULL)
     g_cancellable_cancel (self->open_cancellable);
   g_clear_object (&self->open_cancellable);
@@ -1056,6 +1093,7 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, model_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, import_workflow_button);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, server_status);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, server_status_icon);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, server_status_label);
@@ -1093,6 +1131,7 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.unfullscreen", NULL);
 
   _inb_window_library_class_init (widget_class);
+  _inb_window_workflow_class_init (widget_class);
 }
 
 static void

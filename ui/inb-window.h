@@ -35,6 +35,11 @@ void             inb_window_add_toast          (InbWindow      *self,
 gboolean         inb_window_select_model       (InbWindow      *self,
                                                 const char     *backend_id,
                                                 const char     *model_id);
+/* A workflow of the user's own, imported as a model (inb-window-workflow.c) */
+gboolean         inb_window_import_workflow    (InbWindow      *self,
+                                                GFile          *file,
+                                                const char     *backend_id);
+GtkWidget       *inb_window_get_workflow_dialog (InbWindow     *self);
 GtkWidget       *inb_window_show_preferences   (InbWindow      *self,
                                                 const char     *provider);
 void             inb_window_report_resumed     (InbWindow      *self,
