@@ -48,6 +48,8 @@ typedef struct
   double              refused_at;  /* the value kept then */
 } ParamRow;
 
+static char *dup_row_subtitle (ParamRow *pr);
+
 struct _InbParamPanel
 {
   AdwBin                parent_instance;
@@ -339,7 +341,7 @@ param_row_show (ParamRow *pr)
       gtk_widget_remove_css_class (pr->widget, "error");
       if (ADW_IS_ACTION_ROW (pr->row))
         {
-          g_autofree char *subtitle = describe (pr->spec);
+          g_autofree char *subtitle = dup_row_subtitle (pr);
 
           adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
         }
@@ -547,6 +549,55 @@ choice_factory (gboolean in_row)
   return factory;
 }
 
+/* A choice's row shows its name; what its label says after " · " (a
+ * size's VRAM hint) goes under the row's title, after the description,
+ * where it wraps instead of being cut. Other rows: the description. */
+static char *
+dup_row_subtitle (ParamRow *pr)
+{
+  g_autofree char *description = describe (pr->spec);
+  const char *label = NULL;
+  const char *dot;
+  guint selected;
+
+  if (pr->spec->enum_labels == NULL || !ADW_IS_COMBO_ROW (pr->row))
+    return g_steal_pointer (&description);
+
+  selected = adw_combo_row_get_selected (ADW_COMBO_ROW (pr->row));
+  for (guint i = 0; pr->spec->enum_values[i] != NULL; i++)
+    if (i == selected)
+      label = pr->spec->enum_labels[i];
+  dot = label != NULL ? strstr (label, " · ") : NULL;
+
+  if (dot == NULL)
+    return g_steal_pointer (&description);
+  if (*description == '\0')
+    return g_strdup (dot + strlen (" · "));
+  if (g_str_has_suffix (description, "."))
+    description[strlen (description) - 1] = '\0';
+
+  /* Translators: a setting's description, then what its choice asks for ("… · moderate VRAM") */
+  return g_strdup_printf (_("%s · %s"), description, dot + strlen (" · "));
+}
+
+static void
+choice_selected_cb (GtkWidget     *row,
+                    GParamSpec    *pspec,
+                    InbParamPanel *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      ParamRow *pr = g_ptr_array_index (self->rows, i);
+
+      if (pr->row == row && pr->error == NULL)
+        {
+          g_autofree char *subtitle = dup_row_subtitle (pr);
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+        }
+    }
+}
+
 static ParamRow *
 make_row (InbParamPanel      *self,
           const InbParamSpec *spec)
@@ -649,6 +700,12 @@ make_row (InbParamPanel      *self,
       inb_a11y_name_lists (pr->row, title);
       pr->widget = pr->row;
       g_signal_connect_object (pr->row, "notify::selected", G_CALLBACK (inb_param_panel_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (pr->row, "notify::selected", G_CALLBACK (choice_selected_cb), self, 0);
+      {
+        g_autofree char *shown = dup_row_subtitle (pr);
+
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), shown);
+      }
     }
   else
     {
