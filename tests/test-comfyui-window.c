@@ -46,6 +46,7 @@ typedef struct
   gboolean        went_back;
   double          eta;
   guint           previews_shown;
+  gboolean        preview_in_pass_2;   /* a preview shown while pass 2 ran */
 } Fixture;
 
 #define wait_until(f, check, data, seconds) \
@@ -142,7 +143,11 @@ job_notify_cb (InbJob     *job,
   if (stage != NULL && (f->stages->len == 0 || g_strcmp0 (g_ptr_array_index (f->stages, f->stages->len - 1), stage) != 0))
     g_ptr_array_add (f->stages, g_strdup (stage));
   if (inb_player_get_preview (inb_window_get_player (f->window)) != NULL)
-    f->previews_shown++;
+    {
+      f->previews_shown++;
+      if (stage != NULL && strstr (stage, "pass 2 of 2") != NULL)
+        f->preview_in_pass_2 = TRUE;
+    }
 }
 
 static gboolean
@@ -152,6 +157,32 @@ saw_stage (Fixture    *f,
   for (guint i = 0; i < f->stages->len; i++)
     if (strstr (g_ptr_array_index (f->stages, i), needle) != NULL)
       return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+stage_seen (Fixture       *f,
+            gconstpointer  data)
+{
+  return saw_stage (f, data);
+}
+
+/* Pass 1 has reached its third step, or gone further (a loaded machine
+ * may see the steps coalesced and never step 3 itself) */
+static gboolean
+pass_1_step_3_or_later (Fixture       *f,
+                        gconstpointer  data)
+{
+  for (guint i = 0; i < f->stages->len; i++)
+    {
+      const char *stage = g_ptr_array_index (f->stages, i);
+      const char *step = strstr (stage, "pass 1 of 2: step ");
+
+      if (strstr (stage, "pass 2 of 2") != NULL ||
+          (step != NULL && g_ascii_strtoull (step + strlen ("pass 1 of 2: step "), NULL, 10) >= 3))
+        return TRUE;
+    }
 
   return FALSE;
 }
@@ -213,6 +244,7 @@ start_take (Fixture *f)
   f->went_back = FALSE;
   f->eta = -1;
   f->previews_shown = 0;
+  f->preview_in_pass_2 = FALSE;
 
   g_assert_true (inb_window_get_can_generate (f->window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
@@ -329,15 +361,17 @@ test_generate (gconstpointer data)
   g_assert_true (wait_until (f, preview_shown, NULL, 30));
   preview = inb_player_get_preview (player);
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (preview), ==, 104);
-  g_assert_true (wait_until (f, stage_has, "pass 1 of 2: step 3", 30));
+  g_assert_true (wait_until (f, pass_1_step_3_or_later, NULL, 30));
   settle (f, 300);
   inb_test_save_screenshot (GTK_WIDGET (f->window), shot);
   g_test_message ("Screenshot with a preview: %s", shot);
   save_at_widths (f, GTK_WIDGET (f->window), "screenshot-comfyui-preview");
   g_assert_nonnull (inb_player_get_preview (player));
 
-  g_assert_true (wait_until (f, stage_has, "pass 2 of 2", 30));
-  g_assert_nonnull (inb_player_get_preview (player));
+  /* On a loaded machine pass 2 may come and go while the screenshots are
+   * taken: what counts is what the window showed while it ran */
+  g_assert_true (wait_until (f, stage_seen, "pass 2 of 2", 30));
+  g_assert_true (f->preview_in_pass_2);
   g_assert_true (wait_until (f, job_ended, NULL, 60));
   stop_following (f);
   g_assert_cmpint (inb_job_get_state (f->job), ==, INB_JOB_DONE);
