@@ -497,7 +497,9 @@ test_playback_pause_at_wrap (gconstpointer data)
 #endif
 
 #ifdef INB_TEST_ASAN
-#include <sanitizer/allocator_interface.h>
+/* Declared here: gcc 12 ships no <sanitizer/allocator_interface.h> (only
+ * clang does), but both runtimes export the function */
+size_t __sanitizer_get_current_allocated_bytes (void);
 
 static gsize
 memory_in_use (void)
