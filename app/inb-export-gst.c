@@ -7,7 +7,10 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -62,9 +65,51 @@ error_from_message (GstMessage *message)
 
   if (g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT))
     return g_error_new (INB_EXPORT_ERROR, INB_EXPORT_ERROR_IO,
-                        _("Could not write the export: %s"), gst_error->message);
+                        _("Could not write the export: %s (%s)"), gst_error->message,
+                        g_strerror (ENOSPC));
+  /* The file could not be written: with the system's reason, which
+   * GStreamer keeps in the debug text only ("…system error: …") */
+  if (g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_WRITE) ||
+      g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE) ||
+      g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SYNC) ||
+      g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_CLOSE))
+    {
+      const char *reason = debug != NULL ? strstr (debug, "system error: ") : NULL;
+
+      if (reason != NULL)
+        reason += strlen ("system error: ");
+      else if (debug != NULL && (reason = strrchr (debug, ':')) != NULL && reason[1] == ' ')
+        reason += 2;   /* filesink: "Error while writing to file “…”: <strerror>" */
+      if (reason != NULL && *reason != '\0')
+        return g_error_new (INB_EXPORT_ERROR, INB_EXPORT_ERROR_IO,
+                            _("Could not write the export: %s (%s)"), gst_error->message, reason);
+      return g_error_new (INB_EXPORT_ERROR, INB_EXPORT_ERROR_IO,
+                          _("Could not write the export: %s"), gst_error->message);
+    }
   return g_error_new (INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
                       _("The encoder failed: %s"), gst_error->message);
+}
+
+/* GStreamer 1.22's mp4mux/qtmux deadlocks when it cannot open its faststart
+ * scratch file (it posts the error while holding its own object lock): a
+ * full disk there hung the export for good (tests/fault/run.py). So the
+ * file is created here first, where a failure is an ordinary error; the
+ * muxer then only reopens (truncates) it, which needs no space. */
+static gboolean
+reserve_scratch_file (const char  *path,
+                      GError     **error)
+{
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+                   _("Could not create “%s”: %s"), path, g_strerror (errsv));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
 }
 
 static GstElement *
@@ -323,6 +368,11 @@ set_up_muxer (GstSink                    *self,
       /* faststart: the index before the data, for players that stream;
        * its scratch file stays beside the result, not in a small /tmp. */
       self->scratch_path = g_strconcat (params->path, ".mdat", NULL);
+      if (!reserve_scratch_file (self->scratch_path, error))
+        {
+          g_clear_pointer (&self->scratch_path, g_free);
+          return NULL;
+        }
       g_object_set (mux, "faststart", TRUE, "faststart-file", self->scratch_path, NULL);
     }
 

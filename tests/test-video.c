@@ -739,6 +739,44 @@ test_write_failure (Fixture       *f,
   g_test_trap_assert_passed ();
 }
 
+/* Once a clip is finished or aborted nothing holds the pipeline: it used
+ * to stay alive for good, each message the writer's bus handler dropped
+ * still holding its element (found by LeakSanitizer, issue 13). */
+static void
+test_pipeline_freed (Fixture       *f,
+                     gconstpointer  data)
+{
+  for (guint finish = 0; finish < 2; finish++)
+    {
+      g_autofree char *path = fixture_path (f, finish ? "freed.mp4" : "aborted.mp4");
+      g_autoptr(GError) error = NULL;
+      InbVideoWriter *writer;
+      GstElement *pipeline;
+
+      writer = inb_video_writer_new (path, 64, 48, 8, &error);
+      g_assert_no_error (error);
+      pipeline = _inb_video_writer_get_pipeline (writer);
+      g_assert_nonnull (pipeline);
+      g_object_add_weak_pointer (G_OBJECT (pipeline), (gpointer *) &pipeline);
+
+      for (guint i = 0; i < 4; i++)
+        {
+          g_autoptr(InbImage) frame = make_smooth_frame (64, 48, i, 0);
+          g_assert_true (inb_video_writer_push (writer, frame, &error));
+        }
+      if (finish)
+        {
+          g_assert_true (inb_video_writer_finish (writer, &error));
+          g_assert_no_error (error);
+        }
+      else
+        inb_video_writer_abort (writer);
+
+      g_object_unref (writer);
+      g_assert_null (pipeline);
+    }
+}
+
 /* A clip with an audio track (as some cloud models deliver): the audio is
  * ignored, the video checked. */
 static void
@@ -1074,6 +1112,7 @@ main (int   argc,
   ADD ("/video/writer/bad-args", test_bad_writer_args);
   ADD ("/video/writer/missing-encoder", test_missing_encoder);
   ADD ("/video/writer/write-failure", test_write_failure);
+  ADD ("/video/writer/pipeline-freed", test_pipeline_freed);
   ADD ("/video/reader/rejects", test_reader_rejects);
   ADD ("/video/reader/truncated", test_reader_truncated);
   ADD ("/video/reader/with-audio", test_reader_with_audio);

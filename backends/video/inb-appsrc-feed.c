@@ -154,10 +154,15 @@ bus_sync_handler (GstBus     *bus,
         gst_message_parse_warning (message, &warning, NULL);
         g_debug ("pipeline warning: %s", warning->message);
       }
+      /* A sync handler that drops a message owns it (GstBusSyncHandler):
+       * without the unref each one, holding its element, kept the whole
+       * pipeline alive after the writer was gone (found by LeakSanitizer) */
+      gst_message_unref (message);
       return GST_BUS_DROP;
 
     default:
       /* Nobody reads state changes, tags, latency…: don't let them pile up. */
+      gst_message_unref (message);
       return GST_BUS_DROP;
     }
 }

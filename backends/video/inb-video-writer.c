@@ -107,6 +107,28 @@ inb_video_writer_init (InbVideoWriter *self)
   inb_appsrc_feed_init (&self->feed, error_from_message);
 }
 
+/* GStreamer 1.22's mp4mux/qtmux deadlocks when it cannot open its faststart
+ * scratch file (it posts the error while holding its own object lock): a
+ * full disk there hung the writer for good (tests/fault/run.py). So the
+ * file is created here first, where a failure is an ordinary error; the
+ * muxer then only reopens (truncates) it, which needs no space. */
+static gboolean
+reserve_scratch_file (const char  *path,
+                      GError     **error)
+{
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+                   _("Could not create “%s”: %s"), path, g_strerror (errsv));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
 /* Turns a GStreamer error message into a GError in our domain. */
 static GError *
 error_from_message (GstMessage *message)
@@ -120,8 +142,31 @@ error_from_message (GstMessage *message)
   g_debug ("pipeline error from %s: %s (%s)", source ? source : "?", gst_error->message, debug ? debug : "");
 
   if (g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT))
-    return g_error_new (G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                        _("Could not write the video: %s"), gst_error->message);
+    return g_error_new (G_FILE_ERROR, G_FILE_ERROR_NOSPC,
+                        _("Could not write the video: %s (%s)"), gst_error->message,
+                        g_strerror (ENOSPC));
+
+  /* The file could not be written (a full disk, an I/O error): a file
+   * error, with the system's reason, which GStreamer keeps in the debug
+   * text only ("…system error: No space left on device") */
+  if (g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_WRITE) ||
+      g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE) ||
+      g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SYNC) ||
+      g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_CLOSE))
+    {
+      const char *reason = debug != NULL ? strstr (debug, "system error: ") : NULL;
+      gboolean no_space = debug != NULL && strstr (debug, g_strerror (ENOSPC)) != NULL;
+
+      if (reason != NULL)
+        reason += strlen ("system error: ");
+      else if (debug != NULL && (reason = strrchr (debug, ':')) != NULL && reason[1] == ' ')
+        reason += 2;   /* filesink: "Error while writing to file “…”: <strerror>" */
+      if (reason != NULL && *reason != '\0')
+        return g_error_new (G_FILE_ERROR, no_space ? G_FILE_ERROR_NOSPC : G_FILE_ERROR_IO,
+                            _("Could not write the video: %s (%s)"), gst_error->message, reason);
+      return g_error_new (G_FILE_ERROR, G_FILE_ERROR_IO,
+                          _("Could not write the video: %s"), gst_error->message);
+    }
 
   return g_error_new (INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
                       _("Could not write the video: %s"), gst_error->message);
@@ -275,8 +320,13 @@ inb_video_writer_new (const char  *path,
   self->height = height;
   self->fps = fps;
 
-  if (!build_pipeline (self, error))
+  if (!reserve_scratch_file (self->mdat_path, error))
     return NULL;
+  if (!build_pipeline (self, error))
+    {
+      g_unlink (self->mdat_path);
+      return NULL;
+    }
 
   /* filesink opens (and truncates) the .part file on the way to PAUSED;
    * the rest of the pipeline prerolls once data arrives. */
@@ -531,6 +581,14 @@ inb_video_writer_abort (InbVideoWriter *self)
   /* mp4mux removes it when stopped; this covers a crash of the muxer */
   if (g_unlink (self->mdat_path) != 0 && errno != ENOENT)
     g_warning ("Could not delete “%s”: %s", self->mdat_path, g_strerror (errno));
+}
+
+gpointer
+_inb_video_writer_get_pipeline (InbVideoWriter *self)
+{
+  g_return_val_if_fail (INB_IS_VIDEO_WRITER (self), NULL);
+
+  return self->feed.pipeline;
 }
 
 /**

@@ -38,4 +38,7 @@ gboolean        inb_video_writer_finish   (InbVideoWriter *self,
 void            inb_video_writer_abort    (InbVideoWriter *self);
 guint           inb_video_writer_get_n_frames (InbVideoWriter *self);
 
+/* For tests only: the pipeline (a GstElement), to see that it is freed */
+gpointer         _inb_video_writer_get_pipeline (InbVideoWriter *self);
+
 G_END_DECLS
