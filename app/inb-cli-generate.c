@@ -317,7 +317,9 @@ take_summary (InbJob     *job,
   InbResult *result = inb_job_get_result (job);
   g_autoptr(JsonObject) manifest = inb_take_to_json (take);
   g_autofree char *clip = inb_take_dup_clip_path (take);
-  JsonObject *object = json_object_new ();
+  /* json_node_init_object() takes a reference of its own (the summary
+   * leaked one on every --json run: found by LeakSanitizer) */
+  g_autoptr(JsonObject) object = json_object_new ();
 
   /* Only a clip that exists is named */
   if (inb_job_get_state (job) == INB_JOB_DONE)
@@ -621,6 +623,20 @@ report_generate_error (InbSession  *session,
   return INB_EXIT_USAGE;
 }
 
+/* The job failed because a file could not be written (the keyframes,
+ * the clip, the manifest): exit status 1, as the README says, not the
+ * backend's failure. */
+static gboolean
+is_file_write_error (const GError *error)
+{
+  if (error == NULL)
+    return FALSE;
+  return error->domain == G_FILE_ERROR ||
+         g_error_matches (error, INB_TAKE_ERROR, INB_TAKE_ERROR_IO) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY);
+}
+
 static int
 report_job (GenerateRun *run,
             Options     *o)
@@ -685,6 +701,9 @@ report_job (GenerateRun *run,
          * model file missing on the server, say): the input's fault */
         if (g_error_matches (job_error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT))
           return INB_EXIT_USAGE;
+        /* A file could not be written (a full disk, an I/O error) */
+        if (is_file_write_error (job_error))
+          return INB_EXIT_FAILURE;
         return INB_EXIT_BACKEND;
       }
     }
