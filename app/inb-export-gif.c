@@ -132,10 +132,17 @@ gif_failed (GifFileType  *gif,
             int           code,
             GError      **error)
 {
-  const char *text = GifErrorString (gif != NULL ? gif->Error : code);
+  int errsv = errno;   /* what the failed write or close said */
+  int gif_code = gif != NULL ? gif->Error : code;
+  const char *text = GifErrorString (gif_code);
 
-  g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_IO,
-               _("Could not write the GIF: %s"), text ? text : "?");
+  /* giflib's own text ("Failed to write to given file") does not say why */
+  if ((gif_code == E_GIF_ERR_WRITE_FAILED || gif_code == E_GIF_ERR_CLOSE_FAILED) && errsv != 0)
+    g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_IO,
+                 _("Could not write the GIF: %s (%s)"), text ? text : "?", g_strerror (errsv));
+  else
+    g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_IO,
+                 _("Could not write the GIF: %s"), text ? text : "?");
   return FALSE;
 }
 

@@ -195,6 +195,14 @@ inb_fs_copy_new (const char    *src,
           goto fail;
         }
       g_unlink (part);
+      /* Not durable: the new name is taken back, so a failure leaves no
+       * file the caller would then say was not written */
+      if (!fsync_dir_of (dest, error))
+        {
+          g_unlink (dest);
+          return FALSE;
+        }
+      return TRUE;
     }
 
   return fsync_dir_of (dest, error);

@@ -681,6 +681,21 @@ generate_free (Generate *g)
 
 /* Worker thread: validate and normalise (scaling images), then the take
  * exists on disk before its job starts. */
+/* A take whose first save failed (a full disk, say) has no take.json: its
+ * folder holds nothing a user could use, and is removed rather than left
+ * as an empty folder in the library. Blocking (the worker). */
+static void
+discard_unsaved_take (Generate *g)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g->take == NULL)
+    return;
+  if (!inb_fs_remove_dir (inb_take_get_dir (g->take), &error))
+    g_debug ("Could not remove the unsaved take: %s", error->message);
+  g_clear_object (&g->take);
+}
+
 static void
 generate_worker (GTask        *task,
                  gpointer      source_object,
@@ -714,6 +729,7 @@ generate_worker (GTask        *task,
        * abandoned by a process that died (see InbLibrary) */
       if (!inb_take_acquire_lock (g->take, &error))
         {
+          discard_unsaved_take (g);
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
@@ -721,6 +737,7 @@ generate_worker (GTask        *task,
     }
   if (g->take == NULL || !inb_take_save (g->take, &error))
     {
+      discard_unsaved_take (g);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }

@@ -448,7 +448,7 @@ _inb_http_set_transfer_error (GError         **error,
 
   if (t->write_errno != 0)
     {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (t->write_errno),
                    _("Could not save the download: %s"), g_strerror (t->write_errno));
       return;
     }

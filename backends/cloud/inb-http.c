@@ -591,7 +591,7 @@ open_part (const char  *path,
   if (file == NULL)
     {
       saved = errno;
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
                    _("Could not save the download: %s"), g_strerror (saved));
       return NULL;
     }
@@ -600,7 +600,7 @@ open_part (const char  *path,
     {
       saved = errno;
       fclose (file);
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
                    _("Could not save the download: %s"), g_strerror (saved));
       return NULL;
     }
@@ -619,7 +619,7 @@ close_part (FILE    *file,
     {
       saved = errno;
       fclose (file);
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
                    _("Could not save the download: %s"), g_strerror (saved));
       return FALSE;
     }
@@ -627,7 +627,7 @@ close_part (FILE    *file,
   if (fclose (file) != 0)
     {
       saved = errno;
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
                    _("Could not save the download: %s"), g_strerror (saved));
       return FALSE;
     }
@@ -811,7 +811,7 @@ inb_http_client_download (InbHttpClient        *self,
             {
               int saved = errno;
 
-              g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+              g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
                            _("Could not save the download: %s"), g_strerror (saved));
               goto failed;
             }

@@ -334,6 +334,21 @@ typedef struct
   double       last_fraction;
 } GenerateData;
 
+/* A file that could not be written (a full disk) stays a file error
+ * through the job, so the command line can say so (exit status 1); any
+ * other cause is the backend's failure. */
+static GQuark
+failure_domain (const GError *cause)
+{
+  return cause->domain == G_FILE_ERROR ? G_FILE_ERROR : INB_BACKEND_ERROR;
+}
+
+static int
+failure_code (const GError *cause)
+{
+  return cause->domain == G_FILE_ERROR ? cause->code : INB_BACKEND_ERROR_FAILED;
+}
+
 static void
 generate_data_free (gpointer user_data)
 {
@@ -468,7 +483,7 @@ render_frames (GenerateData    *data,
           if (g_cancellable_is_cancelled (cancellable))
             g_cancellable_set_error_if_cancelled (cancellable, error);
           else
-            g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+            g_set_error (error, failure_domain (local_error), failure_code (local_error),
                          _("Could not encode frame %u: %s"),
                          i + 1, local_error->message);
           return FALSE;
@@ -575,7 +590,7 @@ inb_local_backend_generate_worker (GTask        *task,
                                  &local_error);
   if (writer == NULL)
     {
-      error = g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+      error = g_error_new (failure_domain (local_error), failure_code (local_error),
                            _("Could not start the video encoder: %s"),
                            local_error->message);
       goto failed;
@@ -593,7 +608,7 @@ inb_local_backend_generate_worker (GTask        *task,
   start = g_get_monotonic_time ();
   if (!inb_video_writer_finish (writer, &local_error))
     {
-      error = g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+      error = g_error_new (failure_domain (local_error), failure_code (local_error),
                            _("Could not finish the clip: %s"),
                            local_error->message);
       goto failed;
