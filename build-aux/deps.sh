@@ -31,6 +31,7 @@ TEST=(
   at-spi2-core gir1.2-atspi-2.0 gir1.2-gtk-4.0
   man-db groff-base
   locales
+  faketime valgrind
 )
 BENCH=(
   ffmpeg python3-numpy python3-opencv mate-backgrounds time
