@@ -1056,6 +1056,7 @@ fetch_clip (Job             *job,
   g_autofree char *name = NULL;
   g_autofree char *download = NULL;
   g_autofree char *lower = NULL;
+  g_autofree char *server_file = NULL;
   InbResult *result;
   JsonObject *metadata;
   g_autoptr(GList) members = NULL;
@@ -1130,9 +1131,11 @@ fetch_clip (Job             *job,
   json_object_set_string_member (metadata, "model", inb_request_get_model_id (job->request));
   json_object_set_string_member (metadata, "task_id", job->prompt_id);
   json_object_set_string_member (metadata, "server", job->base_url);
-  json_object_set_string_member (metadata, "server_file",
-                                 *file->subfolder != '\0' ? g_build_filename (file->subfolder, file->filename, NULL)
-                                                          : file->filename);
+  /* (a path built here was leaked on every clip from a subfolder: found by
+   * LeakSanitizer in test-comfyui-cli) */
+  server_file = *file->subfolder != '\0' ? g_build_filename (file->subfolder, file->filename, NULL)
+                                         : g_strdup (file->filename);
+  json_object_set_string_member (metadata, "server_file", server_file);
   members = json_object_get_members (job->metadata);
   for (GList *l = members; l != NULL; l = l->next)
     json_object_set_member (metadata, l->data, json_node_copy (json_object_get_member (job->metadata, l->data)));
