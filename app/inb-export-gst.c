@@ -357,11 +357,12 @@ add_encoder_and_muxer (GstElement                 *pipeline,
 }
 
 /* faststart (MP4 and MOV) and the settings in the comment tag. */
-static void
+static gboolean
 set_up_muxer (GstSink                    *self,
               InbExportFormat             format,
               const InbExportSinkParams  *params,
-              GstElement                 *mux)
+              GstElement                 *mux,
+              GError                    **error)
 {
   if (format != INB_EXPORT_FORMAT_WEBM)
     {
@@ -371,7 +372,7 @@ set_up_muxer (GstSink                    *self,
       if (!reserve_scratch_file (self->scratch_path, error))
         {
           g_clear_pointer (&self->scratch_path, g_free);
-          return NULL;
+          return FALSE;
         }
       g_object_set (mux, "faststart", TRUE, "faststart-file", self->scratch_path, NULL);
     }
@@ -381,6 +382,7 @@ set_up_muxer (GstSink                    *self,
                              GST_TAG_COMMENT, params->metadata,
                              GST_TAG_APPLICATION_NAME, "Inbetween",
                              NULL);
+  return TRUE;
 }
 
 /**
@@ -434,7 +436,8 @@ _inb_export_sink_new_gst (InbExportFormat             format,
                                   NULL);
   g_object_set (filter, "caps", yuv_caps, NULL);
 
-  set_up_muxer (self, format, params, mux);
+  if (!set_up_muxer (self, format, params, mux, error))
+    return NULL;
   g_object_set (filesink, "location", params->path, "async", FALSE, NULL);
 
   if (!gst_element_link_many (appsrc, convert, filter, encoder, mux, filesink, NULL))
