@@ -252,7 +252,7 @@ _inb_window_job_finished_cb (InbWindow   *self,
     {
     case INB_JOB_DONE:
       inb_window_open_job (self, job);
-      _inb_window_toast (self, _("The take is ready"));
+      _inb_window_toast_take_ready (self);
       break;
 
     case INB_JOB_CANCELLED:

@@ -76,6 +76,7 @@ struct _InbWindow
   GtkLabel             *server_status_label;
   GtkButton            *import_workflow_button;
   AdwToastOverlay      *toast_overlay;
+  AdwToastOverlay      *player_toasts;   /* over the player only */
   AdwFlap              *flap;
   InbKeyframeSlot      *first_slot;
   InbKeyframeSlot      *last_slot;
@@ -96,6 +97,7 @@ struct _InbWindow
 
 /* inb-window.c */
 void          _inb_window_update_state            (InbWindow      *self);
+void          _inb_window_toast_take_ready        (InbWindow      *self);
 void          _inb_window_toast                   (InbWindow      *self,
                                                    const char     *text);
 void          _inb_window_save_params             (InbWindow      *self);

@@ -93,6 +93,24 @@ _inb_window_toast (InbWindow  *self,
   inb_a11y_name_toasts (self->toast_overlay);
 }
 
+/* "The take is ready" over the player that shows it: not at the window's
+ * foot, where it covered the editor, or the library's rows the artist
+ * reaches for next. When the editor covers the player (folded, at phone
+ * width) it is said over the editor, where the artist is. */
+void
+_inb_window_toast_take_ready (InbWindow *self)
+{
+  AdwToast *toast = adw_toast_new (_("The take is ready"));
+  AdwToastOverlay *overlay = self->player_toasts;
+
+  if (adw_flap_get_folded (self->flap) && adw_flap_get_reveal_flap (self->flap))
+    overlay = self->toast_overlay;
+
+  adw_toast_set_timeout (toast, 3);
+  adw_toast_overlay_add_toast (overlay, toast);
+  inb_a11y_name_toasts (overlay);
+}
+
 InbKeyframeSlot *
 inb_window_get_first_slot (InbWindow *self)
 {
@@ -1100,6 +1118,7 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_bind_template_callback_full (widget_class, "inb_window_server_status_clicked_cb",
                                                 G_CALLBACK (_inb_window_server_status_clicked_cb));
   gtk_widget_class_bind_template_child (widget_class, InbWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, player_toasts);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, first_slot);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, last_slot);
