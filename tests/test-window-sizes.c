@@ -34,6 +34,7 @@
 #include "inb-application.h"
 #include "inb-test-gtk.h"
 #include "inb-test-utils.h"
+#include "inb-take-row.h"
 #include "inb-window-private.h"
 
 typedef struct
@@ -832,6 +833,224 @@ test_open_narrow (Fixture       *f,
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 360);
 }
 
+static GtkWidget *
+find_frame (GtkWidget *widget)
+{
+  if (gtk_widget_has_css_class (widget, "keyframe-frame"))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_frame (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Where the two slots' image frames are in the editor's content,
+ * whatever is in them (below a frame, a slot may say more: a problem, how
+ * a keyframe of another shape is framed) */
+static void
+slot_boxes (Fixture         *f,
+            graphene_rect_t  boxes[2])
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (f->window->param_panel), GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+
+  settle (f);
+  g_assert_true (gtk_widget_compute_bounds (find_frame (GTK_WIDGET (inb_window_get_first_slot (f->window))),
+                                           content, &boxes[0]));
+  g_assert_true (gtk_widget_compute_bounds (find_frame (GTK_WIDGET (inb_window_get_last_slot (f->window))),
+                                           content, &boxes[1]));
+}
+
+static void
+assert_same_boxes (const graphene_rect_t *a,
+                   const graphene_rect_t *b,
+                   const char            *when)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      g_test_message ("%s: slot %u at %g,%g %g × %g", when, i,
+                      b[i].origin.x, b[i].origin.y, b[i].size.width, b[i].size.height);
+      if (!graphene_rect_equal (&a[i], &b[i]))
+        g_error ("%s: the %s slot moved from %g,%g %g × %g to %g,%g %g × %g", when, i ? "last" : "first",
+                 a[i].origin.x, a[i].origin.y, a[i].size.width, a[i].size.height,
+                 b[i].origin.x, b[i].origin.y, b[i].size.width, b[i].size.height);
+    }
+}
+
+/* The keyframe slots' image frames keep their size and place whatever
+ * happens in them — empty, a tall and a wide image, a load that fails,
+ * cleared — at 1100 and at 360 px: the layout never jumps (issue 12; a
+ * tall image made its frame 600 px tall). */
+static void
+test_slot_geometry (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *tall = inb_test_write_disc_png (f->root, "tall.png", 200, 640, 100, 320);
+  g_autofree char *wide = inb_test_write_disc_png (f->root, "wide.png", 960, 200, 480, 100);
+  g_autofree char *bogus = g_build_filename (f->root, "notes.png", NULL);
+  const int widths[] = { 1100, 360 };
+
+  g_assert_true (g_file_set_contents (bogus, "just some text", -1, NULL));
+  open_window (f, 1100, 760);
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      InbKeyframeSlot *first = inb_window_get_first_slot (f->window);
+      InbKeyframeSlot *last = inb_window_get_last_slot (f->window);
+      graphene_rect_t empty[2];
+      graphene_rect_t now[2];
+
+      /* in steps, as /sizes/narrow (one jump from 1100 px to 360 with the
+       * editor shown still warns of a box of -3 px: not yet found) */
+      for (int width = 1100; width >= widths[w]; width -= 250)
+        resize (f, MAX (width, widths[w]), 760);
+      resize (f, widths[w], 760);
+      adw_flap_set_reveal_flap (f->window->flap, TRUE);
+      inb_keyframe_slot_clear (first);
+      inb_keyframe_slot_clear (last);
+      slot_boxes (f, empty);
+      g_assert_cmpfloat (empty[0].size.width, >, 0);
+
+      inb_test_drop_file (GTK_WIDGET (first), tall);
+      g_assert_true (wait_until (f, inb_test_slot_loaded, first, 20));
+      inb_test_drop_file (GTK_WIDGET (last), wide);
+      g_assert_true (wait_until (f, inb_test_slot_loaded, last, 20));
+      g_assert_nonnull (inb_keyframe_slot_get_keyframe (first));
+      g_assert_nonnull (inb_keyframe_slot_get_keyframe (last));
+      slot_boxes (f, now);
+      assert_same_boxes (empty, now, "a tall and a wide image");
+
+      inb_test_drop_file (GTK_WIDGET (first), bogus);
+      g_assert_true (wait_until (f, inb_test_slot_loaded, first, 20));
+      g_assert_nonnull (inb_keyframe_slot_get_error (first));
+      slot_boxes (f, now);
+      assert_same_boxes (empty, now, "a failed load");
+
+      inb_test_drop_file (GTK_WIDGET (last), wide);
+      g_assert_true (wait_until (f, inb_test_slot_loaded, last, 20));
+      inb_keyframe_slot_clear (first);
+      slot_boxes (f, now);
+      assert_same_boxes (empty, now, "the first cleared");
+      inb_keyframe_slot_clear (last);
+      slot_boxes (f, now);
+      assert_same_boxes (empty, now, "both cleared");
+    }
+}
+
+typedef gboolean (*WidgetMatch) (GtkWidget *widget);
+
+static GtkWidget *
+find_mapped (GtkWidget   *root,
+             WidgetMatch  match)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (!gtk_widget_get_mapped (child))
+        continue;
+      if (match (child))
+        return child;
+      if ((found = find_mapped (child, match)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+is_toast (GtkWidget *widget)
+{
+  return g_strcmp0 (gtk_widget_get_css_name (widget), "toast") == 0;
+}
+
+static gboolean
+is_take_row (GtkWidget *widget)
+{
+  return INB_IS_TAKE_ROW (widget);
+}
+
+static gboolean
+toast_shown (Fixture       *f,
+             gconstpointer  data)
+{
+  return find_mapped (GTK_WIDGET (f->window), is_toast) != NULL;
+}
+
+/* "The take is ready" is said over the player, inside it — not at the
+ * window's foot over the editor or the library's rows — and the take's
+ * row stays on top and clickable with the library open (issue 12). */
+static void
+test_take_ready_toast (Fixture       *f,
+                       gconstpointer  data)
+{
+  InbParamPanel *panel;
+  GListModel *jobs;
+  guint n_jobs;
+  GtkWidget *toast;
+  GtkWidget *player;
+  GtkWidget *row;
+  GtkWidget *picked;
+  graphene_rect_t box;
+
+  open_window (f, 1100, 760);
+  load_keyframes (f);
+  panel = inb_window_get_param_panel (f->window);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "fps")), 8);
+  jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  n_jobs = g_list_model_get_n_items (jobs);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  while (g_list_model_get_n_items (jobs) == n_jobs)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (wait_until (f, session_idle, NULL, 300));
+  g_assert_true (wait_until (f, toast_shown, NULL, 10));
+  settle (f);
+
+  toast = find_mapped (GTK_WIDGET (f->window), is_toast);
+  g_assert_nonnull (toast);
+  player = GTK_WIDGET (inb_window_get_player (f->window));
+  g_assert_true (gtk_widget_is_ancestor (toast, GTK_WIDGET (f->window->player_toasts)));
+  g_assert_true (gtk_widget_compute_bounds (toast, player, &box));
+  g_test_message ("toast at %g,%g %g × %g in a player of %d × %d", box.origin.x, box.origin.y,
+                  box.size.width, box.size.height, gtk_widget_get_width (player), gtk_widget_get_height (player));
+  g_assert_cmpfloat (box.origin.x, >=, 0);
+  g_assert_cmpfloat (box.origin.y, >=, 0);
+  g_assert_cmpfloat (box.origin.x + box.size.width, <=, gtk_widget_get_width (player));
+  g_assert_cmpfloat (box.origin.y + box.size.height, <=, gtk_widget_get_height (player));
+
+  /* With the library open over the player, a new toast leaves the take's
+   * row on top: a click at its middle reaches it. */
+  for (guint i = 0; i < 2; i++)
+    {
+      resize (f, i == 0 ? 600 : 360, 760);
+      adw_flap_set_reveal_flap (f->window->flap, FALSE);
+      adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+      settle (f);
+      _inb_window_toast_take_ready (f->window);
+      settle (f);
+      g_assert_nonnull (find_mapped (GTK_WIDGET (f->window), is_toast));
+      row = find_mapped (GTK_WIDGET (f->window), is_take_row);
+      g_assert_nonnull (row);
+      g_assert_true (gtk_widget_compute_bounds (row, GTK_WIDGET (f->window), &box));
+      picked = gtk_widget_pick (GTK_WIDGET (f->window), box.origin.x + box.size.width / 2,
+                                box.origin.y + box.size.height / 2, GTK_PICK_DEFAULT);
+      g_assert_nonnull (picked);
+      g_assert_true (picked == row || gtk_widget_is_ancestor (picked, row));
+    }
+}
+
 static gboolean
 hint_has (Fixture       *f,
           gconstpointer  data)
@@ -1017,6 +1236,8 @@ main (int   argc,
   g_test_add ("/sizes/keyframes", Fixture, NULL, fixture_setup, test_keyframes, fixture_teardown);
   g_test_add ("/sizes/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
   g_test_add ("/sizes/open-narrow", Fixture, NULL, fixture_setup, test_open_narrow, fixture_teardown);
+  g_test_add ("/sizes/take-ready-toast", Fixture, NULL, fixture_setup, test_take_ready_toast, fixture_teardown);
+  g_test_add ("/sizes/slot-geometry", Fixture, NULL, fixture_setup, test_slot_geometry, fixture_teardown);
   g_test_add ("/sizes/needs-key", Fixture, NULL, fixture_setup, test_needs_key, fixture_teardown);
   g_test_add ("/sizes/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);
 
