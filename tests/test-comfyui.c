@@ -946,7 +946,10 @@ test_generate (Fixture       *f,
         }
       else
         g_assert_true (saw_stage (f, "Sampling: step"));
-      g_assert_true (saw_stage (f, "Fetching the clip"));
+      /* Progress is coalesced on its way to the main context: a short
+       * download may be seen only as the check after it (the fetch itself
+       * is the GET /view above) */
+      g_assert_true (saw_stage (f, "Fetching the clip") || saw_stage (f, "Verifying the clip"));
       g_assert_cmpuint (f->previews, >=, 1);
       g_assert_cmpfloat (f->eta, >, 0.0);
     }
