@@ -233,6 +233,26 @@ cancel_now (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+typedef struct
+{
+  InbTestWait *w;
+  InbFakeServer *fake;
+  const char *method;
+  const char *path;
+} CancelWhen;
+
+static gboolean
+cancel_when_seen (gpointer user_data)
+{
+  CancelWhen *when = user_data;
+
+  if (inb_test_fake_count (when->fake, when->method, when->path) == 0)
+    return G_SOURCE_CONTINUE;
+
+  cancel_now (when->w);
+  return G_SOURCE_REMOVE;
+}
+
 /* The fixture ----------------------------------------------------------- */
 
 void
@@ -332,6 +352,43 @@ inb_cloud_fixture_generate (InbCloudFixture  *f,
   if (cancel_ms > 0)
     g_timeout_add (cancel_ms, cancel_now, &w);
   inb_test_wait_run (&w);
+
+  if (cancel_latency != NULL)
+    *cancel_latency = (w.finished_at - w.cancelled_at) / 1e6;
+
+  g_main_loop_unref (w.loop);
+  g_object_unref (w.cancellable);
+  if (w.error != NULL)
+    g_propagate_error (error, w.error);
+  return w.result;
+}
+
+/**
+ * inb_cloud_fixture_generate_cancel_on:
+ *
+ * Like inb_cloud_fixture_generate(), cancelled as soon as the fake has
+ * answered a request of @method to @path (a prefix): a state reached, not
+ * a time guessed, so it holds on a loaded machine.
+ */
+InbResult *
+inb_cloud_fixture_generate_cancel_on (InbCloudFixture  *f,
+                                      InbRequest       *request,
+                                      const char       *method,
+                                      const char       *path,
+                                      double           *cancel_latency,
+                                      GError          **error)
+{
+  InbTestWait w = { 0, };
+  CancelWhen when = { &w, f->fake, method, path };
+  guint id;
+
+  w.loop = g_main_loop_new (NULL, FALSE);
+  w.cancellable = g_cancellable_new ();
+  inb_backend_generate_async (f->backend, request, NULL, w.cancellable, inb_test_on_generated, &w);
+  id = g_timeout_add (10, cancel_when_seen, &when);
+  inb_test_wait_run (&w);
+  if (w.cancelled_at == 0)
+    g_source_remove (id);
 
   if (cancel_latency != NULL)
     *cancel_latency = (w.finished_at - w.cancelled_at) / 1e6;

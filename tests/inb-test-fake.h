@@ -103,6 +103,14 @@ InbRequest *inb_cloud_fixture_request  (InbCloudFixture *f,
                                         guint            width,
                                         guint            height,
                                         const char      *params_json);
+/* Runs a generation, cancelled once the fake has seen a @method request
+ * to @path (a prefix). */
+InbResult  *inb_cloud_fixture_generate_cancel_on (InbCloudFixture  *f,
+                                                  InbRequest       *request,
+                                                  const char       *method,
+                                                  const char       *path,
+                                                  double           *cancel_latency,
+                                                  GError          **error);
 /* Runs a generation; cancels it after @cancel_ms when > 0 and gives the
  * seconds from cancelling to the end in @cancel_latency. */
 InbResult  *inb_cloud_fixture_generate (InbCloudFixture *f,

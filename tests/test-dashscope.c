@@ -582,7 +582,8 @@ test_cancel_running (Fixture       *f,
   double latency = 0;
 
   inb_fake_server_script (f->fake, "{\"pending_polls\": 0, \"running_polls\": 100000}");
-  result = inb_cloud_fixture_generate (f, request, NULL, 400, &latency, &error);
+  /* cancelled once a poll has said RUNNING (not after a guessed time) */
+  result = inb_cloud_fixture_generate_cancel_on (f, request, "GET", "/api/v1/tasks/", &latency, &error);
   g_test_message ("cancel latency while RUNNING: %.3f s", latency);
   g_assert_null (result);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
