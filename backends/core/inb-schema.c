@@ -210,15 +210,148 @@ format_number (double value)
   return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.6g", value));
 }
 
+/* A number member of a parameter, when present; FALSE if it is not a number */
+static gboolean
+read_number (JsonObject *object,
+             const char *member,
+             gboolean   *present,
+             double     *value)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *present = node != NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!node_is_number (node))
+    return FALSE;
+
+  *value = json_node_get_double (node);
+  return TRUE;
+}
+
+/* Bounds, step, multiple and length */
+static gboolean
+param_spec_read_numbers (InbParamSpec  *spec,
+                         JsonObject    *object,
+                         GError       **error)
+{
+  gboolean present;
+  double value;
+
+  if (!read_number (object, "minimum", &spec->has_minimum, &spec->minimum) ||
+      !read_number (object, "maximum", &spec->has_maximum, &spec->maximum) ||
+      !read_number (object, "x-step", &present, &spec->step))
+    goto bad_number;
+
+  if (!read_number (object, "multipleOf", &present, &value) ||
+      (present && (!(value > 0) || !isfinite (value))))
+    goto bad_number;
+  if (present)
+    spec->multiple_of = value;
+
+  if (!read_number (object, "maxLength", &present, &value))
+    goto bad_number;
+  if (present)
+    spec->max_length = json_node_get_int (json_object_get_member (object, "maxLength"));
+
+  return TRUE;
+
+bad_number:
+  g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+               "Parameter “%s”: bounds, steps and lengths must be numbers", spec->name);
+  return FALSE;
+}
+
+/* The choices of a text parameter and their labels (translated) */
+static gboolean
+param_spec_read_enum (InbParamSpec  *spec,
+                      JsonObject    *object,
+                      GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  spec->enum_values = read_string_array (object, "enum", &local_error);
+  if (local_error == NULL)
+    spec->enum_labels = read_string_array (object, "x-enum-labels", &local_error);
+  for (guint i = 0; spec->enum_labels != NULL && spec->enum_labels[i] != NULL; i++)
+    {
+      char *translated = translate (spec->enum_labels[i]);
+
+      g_free (spec->enum_labels[i]);
+      spec->enum_labels[i] = translated;
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Parameter “%s”: ", spec->name);
+      return FALSE;
+    }
+
+  if (spec->enum_values != NULL && spec->type != INB_PARAM_STRING)
+    {
+      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                   "Parameter “%s”: “enum” is only supported for strings", spec->name);
+      return FALSE;
+    }
+
+  if (spec->enum_labels != NULL &&
+      (spec->enum_values == NULL ||
+       g_strv_length (spec->enum_labels) != g_strv_length (spec->enum_values)))
+    {
+      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                   "Parameter “%s”: “x-enum-labels” must match “enum”", spec->name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A frame rule ("4n+1") fits the parameter's type and choices */
+static gboolean
+param_spec_check_frame_rule (InbParamSpec  *spec,
+                             GError       **error)
+{
+  const char *name = spec->name;
+
+  if (spec->frame_multiple > 0 && spec->type == INB_PARAM_STRING)
+    {
+      for (guint i = 0; spec->enum_values != NULL && spec->enum_values[i] != NULL; i++)
+        {
+          gint64 frames;
+
+          if (!g_ascii_string_to_signed (spec->enum_values[i], 10, 1, G_MAXINT32, &frames, NULL) ||
+              (frames - 1) % spec->frame_multiple != 0)
+            {
+              g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                           "Parameter “%s”: “%s” breaks its frame rule %un+1",
+                           name, spec->enum_values[i], spec->frame_multiple);
+              return FALSE;
+            }
+        }
+      if (spec->enum_values == NULL)
+        {
+          g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                       "Parameter “%s”: a frame rule on text needs an “enum” of frame counts", name);
+          return FALSE;
+        }
+    }
+  else if (spec->frame_multiple > 0 && spec->type != INB_PARAM_INTEGER &&
+           !(spec->type == INB_PARAM_NUMBER && g_strcmp0 (spec->unit, "s") == 0))
+    {
+      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
+                   "Parameter “%s”: a frame rule needs whole numbers", name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static InbParamSpec *
 param_spec_new_from_json (const char  *name,
                           JsonObject  *object,
                           GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   InbParamSpec *spec;
   const char *type_name;
-  JsonNode *node;
 
   type_name = inb_json_get_string (object, "type");
 
@@ -248,104 +381,10 @@ param_spec_new_from_json (const char  *name,
       goto fail;
     }
 
-  if ((node = json_object_get_member (object, "minimum")) != NULL)
-    {
-      if (!node_is_number (node))
-        goto bad_number;
-      spec->has_minimum = TRUE;
-      spec->minimum = json_node_get_double (node);
-    }
-
-  if ((node = json_object_get_member (object, "maximum")) != NULL)
-    {
-      if (!node_is_number (node))
-        goto bad_number;
-      spec->has_maximum = TRUE;
-      spec->maximum = json_node_get_double (node);
-    }
-
-  if ((node = json_object_get_member (object, "x-step")) != NULL)
-    {
-      if (!node_is_number (node))
-        goto bad_number;
-      spec->step = json_node_get_double (node);
-    }
-
-  if ((node = json_object_get_member (object, "multipleOf")) != NULL)
-    {
-      if (!node_is_number (node) || !(json_node_get_double (node) > 0) || !isfinite (json_node_get_double (node)))
-        goto bad_number;
-      spec->multiple_of = json_node_get_double (node);
-    }
-
-  if ((node = json_object_get_member (object, "maxLength")) != NULL)
-    {
-      if (!node_is_number (node))
-        goto bad_number;
-      spec->max_length = json_node_get_int (node);
-    }
-
-  spec->enum_values = read_string_array (object, "enum", &local_error);
-  if (local_error == NULL)
-    spec->enum_labels = read_string_array (object, "x-enum-labels", &local_error);
-  for (guint i = 0; spec->enum_labels != NULL && spec->enum_labels[i] != NULL; i++)
-    {
-      char *translated = translate (spec->enum_labels[i]);
-
-      g_free (spec->enum_labels[i]);
-      spec->enum_labels[i] = translated;
-    }
-  if (local_error != NULL)
-    {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Parameter “%s”: ", name);
-      goto fail;
-    }
-
-  if (spec->enum_values != NULL && spec->type != INB_PARAM_STRING)
-    {
-      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
-                   "Parameter “%s”: “enum” is only supported for strings", name);
-      goto fail;
-    }
-
-  if (spec->enum_labels != NULL &&
-      (spec->enum_values == NULL ||
-       g_strv_length (spec->enum_labels) != g_strv_length (spec->enum_values)))
-    {
-      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
-                   "Parameter “%s”: “x-enum-labels” must match “enum”", name);
-      goto fail;
-    }
-
-  if (spec->frame_multiple > 0 && spec->type == INB_PARAM_STRING)
-    {
-      for (guint i = 0; spec->enum_values != NULL && spec->enum_values[i] != NULL; i++)
-        {
-          gint64 frames;
-
-          if (!g_ascii_string_to_signed (spec->enum_values[i], 10, 1, G_MAXINT32, &frames, NULL) ||
-              (frames - 1) % spec->frame_multiple != 0)
-            {
-              g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
-                           "Parameter “%s”: “%s” breaks its frame rule %un+1",
-                           name, spec->enum_values[i], spec->frame_multiple);
-              goto fail;
-            }
-        }
-      if (spec->enum_values == NULL)
-        {
-          g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
-                       "Parameter “%s”: a frame rule on text needs an “enum” of frame counts", name);
-          goto fail;
-        }
-    }
-  else if (spec->frame_multiple > 0 && spec->type != INB_PARAM_INTEGER &&
-           !(spec->type == INB_PARAM_NUMBER && g_strcmp0 (spec->unit, "s") == 0))
-    {
-      g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
-                   "Parameter “%s”: a frame rule needs whole numbers", name);
-      goto fail;
-    }
+  if (!param_spec_read_numbers (spec, object, error) ||
+      !param_spec_read_enum (spec, object, error) ||
+      !param_spec_check_frame_rule (spec, error))
+    goto fail;
 
   if (spec->multiple_of > 0 && spec->type != INB_PARAM_INTEGER && spec->type != INB_PARAM_NUMBER)
     {
@@ -363,9 +402,6 @@ param_spec_new_from_json (const char  *name,
 
   return spec;
 
-bad_number:
-  g_set_error (error, INB_SCHEMA_ERROR, INB_SCHEMA_ERROR_INVALID_SCHEMA,
-               "Parameter “%s”: bounds, steps and lengths must be numbers", name);
 fail:
   inb_param_spec_free (spec);
   return NULL;
