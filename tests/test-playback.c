@@ -346,13 +346,39 @@ test_playback_error (void)
 }
 
 static void
+note_disposed (gpointer  data,
+               GObject  *where_the_object_was)
+{
+  GThread **thread = data;
+
+  *thread = g_thread_self ();
+}
+
+/* The last reference may be given up while a loop's seek still runs on a
+ * GStreamer thread: the playback must still go, and go on the main
+ * thread (it owns sources, textures and a bus watch of the main context),
+ * not on the streaming side. */
+static void
 test_playback_finalize (gconstpointer data)
 {
   InbPlayback *playback = open_clip (data);
+  GThread *disposed_on = NULL;
+  gboolean timed_out = FALSE;
+  guint id;
 
   inb_playback_play (playback);
   g_assert_true (wait_for (playback, has_looped, GUINT_TO_POINTER (0)));
-  g_assert_finalize_object (playback);
+
+  g_object_weak_ref (G_OBJECT (playback), note_disposed, &disposed_on);
+  g_object_unref (playback);
+
+  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  while (disposed_on == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+
+  g_assert_true (disposed_on == g_thread_self ());
 }
 
 static gboolean

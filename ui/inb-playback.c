@@ -906,12 +906,26 @@ typedef struct
   GstClockTime  stop;
 } LoopSeek;
 
+static gboolean
+release_idle (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* The seek runs on a GStreamer thread, and its reference may be the last
+ * one: the playback is a paintable of the main context (its bus source,
+ * its idles, its textures), so it is released there, never on the
+ * streaming side. */
 static void
 loop_seek_free (gpointer data)
 {
   LoopSeek *ls = data;
+  g_autoptr(GSource) source = g_idle_source_new ();
 
-  g_object_unref (ls->self);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, release_idle, ls->self, g_object_unref);
+  g_source_set_static_name (source, "[inb-playback] release");
+  g_source_attach (source, ls->self->context);
   g_free (ls);
 }
 
