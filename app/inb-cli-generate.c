@@ -540,7 +540,6 @@ collect_inputs (InbSession         *session,
       return INB_EXIT_USAGE;
     }
   inputs->model_id = g_strdup (inb_model_get_id (model));
-  inb_cli_warn_address (session, backend);
 
   inputs->params = json_object_new ();
   if (!collect_settings (inb_model_get_schema (model), o->settings, inputs->params))

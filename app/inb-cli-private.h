@@ -40,10 +40,6 @@ int             inb_cli_parse_options (GOptionContext  *context,
                                        int             *argc,
                                        char          ***argv);
 GOptionContext *inb_cli_context_new   (const char      *parameter_string);
-/* Points @backend at its address and says on stderr what the user should
- * know about it (plain http to another computer), in the backend's words. */
-void            inb_cli_warn_address  (InbSession      *session,
-                                       InbBackend      *backend);
 
 /* A backend that takes a key gets it from its variable or the keyring;
  * FALSE (and, with @report, a message saying how to give one) without. */

@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "inb-cli-private.h"
 
@@ -68,17 +69,20 @@ inb_cli_print_error (const char *format,
   g_printerr ("inbetween: %s\n", message);
 }
 
-void
-inb_cli_warn_address (InbSession *session,
-                      InbBackend *backend)
+/* What a job's address warrants (plain http to another computer), in the
+ * backend's words, before anything is sent: generate, reroll and resume
+ * alike, once per address */
+static void
+address_warning_cb (InbSession *session,
+                    InbBackend *backend,
+                    const char *message,
+                    gpointer    user_data)
 {
-  g_autofree char *warning = NULL;
-
-  inb_session_configure_backend (session, backend);
-  warning = inb_backend_dup_address_warning (backend);
-  if (warning != NULL)
-    /* Translators: %s says what is wrong with the server's address */
-    g_printerr (_("inbetween: warning: %s\n"), warning);
+  /* A progress bar may be drawn on that line: clear it (it is redrawn) */
+  if (isatty (STDERR_FILENO) && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0)
+    g_printerr ("\r\033[K");
+  /* Translators: %s says what is wrong with the server's address */
+  g_printerr (_("inbetween: warning: %s\n"), message);
 }
 
 void
@@ -355,6 +359,8 @@ run_verb (const InbCliVerb  *verb,
 
   if (verb->needs_session && session == NULL)
     session = own = inb_session_new (NULL);
+  if (verb->needs_session)
+    g_signal_connect (session, "address-warning", G_CALLBACK (address_warning_cb), NULL);
 
   return verb->run (verb->needs_session ? session : NULL, argc, copy);
 }

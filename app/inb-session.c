@@ -37,7 +37,16 @@ struct _InbSession
   GSettings          *settings;      /* nullable: the schema is not installed */
   InbLibrary         *library;       /* made when first asked for */
   char               *takes_dir;
+  GHashTable         *warned;        /* "backend id\nwarning" already said */
 };
+
+enum
+{
+  ADDRESS_WARNING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (InbSession, inb_session, G_TYPE_OBJECT)
 
@@ -396,6 +405,21 @@ configure_all (InbSession *self)
     }
 }
 
+/* Said once per backend and address a run: each take after the first
+ * would only repeat it. */
+static void
+backend_address_warning_cb (InbBackend *backend,
+                            const char *message,
+                            InbSession *self)
+{
+  g_autofree char *key = g_strconcat (inb_backend_get_id (backend), "\n", message, NULL);
+
+  if (!g_hash_table_add (self->warned, g_steal_pointer (&key)))
+    return;
+
+  g_signal_emit (self, signals[ADDRESS_WARNING], 0, backend, message);
+}
+
 static void
 provider_settings_changed_cb (InbSession *self,
                               const char *key,
@@ -469,6 +493,7 @@ inb_session_finalize (GObject *object)
   InbSession *self = INB_SESSION (object);
 
   g_free (self->takes_dir);
+  g_hash_table_unref (self->warned);
 
   G_OBJECT_CLASS (inb_session_parent_class)->finalize (object);
 }
@@ -480,11 +505,27 @@ inb_session_class_init (InbSessionClass *klass)
 
   object_class->dispose = inb_session_dispose;
   object_class->finalize = inb_session_finalize;
+
+  /**
+   * InbSession::address-warning:
+   * @backend: the backend about to reach its address
+   * @message: what users should know about that address, in the
+   *   backend's words ("… is plain http to another computer: …")
+   *
+   * A job of this session (generate, re-roll, resume; from the window or
+   * the command line) is about to reach an address users should know
+   * something about; nothing has been sent yet. Emitted once per backend
+   * and message for the session's life.
+   */
+  signals[ADDRESS_WARNING] =
+    g_signal_new ("address-warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, INB_TYPE_BACKEND, G_TYPE_STRING);
 }
 
 static void
 inb_session_init (InbSession *self)
 {
+  self->warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**
@@ -511,6 +552,13 @@ inb_session_new (InbBackendRegistry *registry)
 
   migrate_legacy_settings (self);
   configure_all (self);
+
+  for (guint i = 0; i < g_list_model_get_n_items (inb_backend_registry_get_backends (self->registry)); i++)
+    {
+      g_autoptr(InbBackend) backend = g_list_model_get_item (inb_backend_registry_get_backends (self->registry), i);
+
+      g_signal_connect_object (backend, "address-warning", G_CALLBACK (backend_address_warning_cb), self, 0);
+    }
 
   if (self->settings != NULL)
     {

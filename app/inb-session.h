@@ -57,6 +57,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (InbGenerateInputs, inb_generate_inputs_free)
 
 G_DECLARE_FINAL_TYPE (InbSession, inb_session, INB, SESSION, GObject)
 
+/* ::address-warning (backend, message): a job is about to reach an address
+ * users should know something about (plain http to another computer);
+ * once per backend and message. Generate, re-roll and resume alike. */
+
 InbSession         *inb_session_new                   (InbBackendRegistry   *registry);
 InbBackendRegistry *inb_session_get_registry          (InbSession           *self);
 InbJobQueue        *inb_session_get_queue             (InbSession           *self);

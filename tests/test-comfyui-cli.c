@@ -16,6 +16,10 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
 
@@ -155,6 +159,8 @@ test_cli_generate (Fixture       *f,
   assert_contains (err, "Sampling, pass 1 of 2: step 1 of 3");
   assert_contains (err, "Sampling, pass 2 of 2: step");
   assert_contains (err, "Fetching the clip");
+  /* loopback: nothing to warn about */
+  g_assert_null (strstr (err, "plain http"));
   g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/prompt"), ==, 1);
   g_assert_cmpuint (inb_test_fake_count (f->fake, "GET", "/view"), ==, 1);
 }
@@ -276,6 +282,7 @@ typedef struct
   GMainLoop   *loop;
   GSubprocess *process;
   GString     *err;
+  int          signum;
   gboolean     signalled;
 } Interrupt;
 
@@ -297,9 +304,38 @@ line_cb (GObject      *source,
   if (!it->signalled && strstr (line, "pass 1 of 2: step") != NULL)
     {
       it->signalled = TRUE;
-      g_subprocess_send_signal (it->process, SIGINT);
+      g_subprocess_send_signal (it->process, it->signum);
     }
   g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT, NULL, line_cb, it);
+}
+
+/* Runs @argv and sends it @signum once it reports the first pass's steps */
+static void
+kill_while_sampling (Fixture             *f,
+                     GSubprocessLauncher *launcher,
+                     const char * const  *argv,
+                     int                  signum)
+{
+  g_autoptr(GDataInputStream) input = NULL;
+  g_autoptr(GError) error = NULL;
+  Interrupt it = { 0, };
+
+  it.loop = g_main_loop_new (NULL, FALSE);
+  it.err = g_string_new (NULL);
+  it.signum = signum;
+  it.process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  input = g_data_input_stream_new (g_subprocess_get_stderr_pipe (it.process));
+  g_data_input_stream_read_line_async (input, G_PRIORITY_DEFAULT, NULL, line_cb, &it);
+  inb_test_loop_run (it.loop);
+  g_subprocess_wait (it.process, NULL, &error);
+  g_assert_no_error (error);
+  if (!it.signalled)
+    g_error ("never sampling:\n%s", it.err->str);
+
+  g_object_unref (it.process);
+  g_main_loop_unref (it.loop);
+  g_string_free (it.err, TRUE);
 }
 
 /* Ctrl-C while sampling: that prompt is interrupted at the server, the
@@ -322,6 +358,7 @@ test_cli_interrupt (Fixture       *f,
 
   it.loop = g_main_loop_new (NULL, FALSE);
   it.err = g_string_new (NULL);
+  it.signum = SIGINT;
   it.process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   input = g_data_input_stream_new (g_subprocess_get_stderr_pipe (it.process));
@@ -396,34 +433,172 @@ test_cli_import (Fixture       *f,
   assert_contains (err, "Export (API)");
 }
 
-/* Plain http to another computer: said on stderr, in the backend's words
- * (those Preferences show); not for loopback */
+/* An IPv4 address of this machine that is not loopback (its network
+ * interface's), or NULL */
+static char *
+own_address (void)
+{
+  struct ifaddrs *list = NULL;
+  char *found = NULL;
+
+  if (getifaddrs (&list) != 0)
+    return NULL;
+
+  for (struct ifaddrs *i = list; i != NULL && found == NULL; i = i->ifa_next)
+    {
+      char text[INET_ADDRSTRLEN];
+      struct sockaddr_in *in = (struct sockaddr_in *) i->ifa_addr;
+
+      if (in == NULL || in->sin_family != AF_INET || (i->ifa_flags & IFF_UP) == 0 ||
+          (i->ifa_flags & IFF_LOOPBACK) != 0 || (ntohl (in->sin_addr.s_addr) >> 24) == 127)
+        continue;
+      if (inet_ntop (AF_INET, &in->sin_addr, text, sizeof text) != NULL)
+        found = g_strdup (text);
+    }
+
+  freeifaddrs (list);
+  return found;
+}
+
+/* A port of @host nothing listens on: connecting to it is refused */
+static guint
+closed_port (const char *host)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (address, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (socket);
+  g_socket_bind (socket, any, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  g_socket_close (socket, NULL);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static guint
+count_of (const char *text,
+          const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = text != NULL ? strstr (text, needle) : NULL; p != NULL; p = strstr (p + 1, needle))
+    n++;
+
+  return n;
+}
+
+/* @first is in @text, once, and before @then */
+static void
+assert_once_before (const char *text,
+                    const char *first,
+                    const char *then)
+{
+  const char *a = text != NULL ? strstr (text, first) : NULL;
+  const char *b = text != NULL ? strstr (text, then) : NULL;
+
+  if (count_of (text, first) != 1 || b == NULL || a > b)
+    g_error ("not “%s” once, before “%s”, in:\n%s", first, then, text != NULL ? text : "(nothing)");
+}
+
+/* Plain http to another computer — a fake ComfyUI bound to this machine's
+ * own network address — is said on stderr in the backend's words before
+ * anything is sent, once a command, by generate, reroll and resume alike
+ * (they share it: the backend says it as a job reaches out, the session
+ * passes it on); never for loopback (test_cli_generate) */
 static void
 test_cli_plain_http (Fixture       *f,
                      gconstpointer  data)
 {
-  const char *urls[] = { "http://192.0.2.7:8188", inb_fake_server_get_base_url (f->fake) };
+  g_autofree char *host = own_address ();
+  g_autoptr(InbFakeServer) lan = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocessLauncher) refused_launcher = NULL;
+  g_autofree char *initial = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *refused_words = NULL;
+  g_autofree char *warning = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *reroll[] = { g_getenv ("INB_BINARY"), "reroll", "last", NULL };
+  const char *resume[] = { g_getenv ("INB_BINARY"), "resume", NULL };
+  int status;
 
-  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+  if (host == NULL)
     {
-      g_autoptr(GSubprocessLauncher) launcher = launcher_new (f, urls[i]);
-      g_autofree char *out = NULL;
-      g_autofree char *err = NULL;
-      /* A setting the model lacks stops it before anything is sent */
-      const char *argv[] = {
-        g_getenv ("INB_BINARY"), "generate", f->first, f->last, "-b", "comfyui", "-m", "wan2.2-flf2v",
-        "-o", f->output, "--set", "no_such_setting=1", NULL,
-      };
-      int status = run_cli (f, launcher, argv, &out, &err);
-
-      g_assert_cmpint (status, ==, 2);
-      if (i == 0)
-        assert_contains (err, "warning: http://192.0.2.7:8188 is plain http to another computer: anyone on the "
-                              "network can see the keyframes and clips");
-      else
-        g_assert_null (strstr (err, "plain http"));
+      g_test_skip ("this machine has no network address but loopback");
+      return;
     }
-  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/prompt"), ==, 0);
+
+  initial = g_strdup_printf ("{\"video_path\": \"%s\", \"step_ms\": 20}", f->clip);
+  lan = inb_fake_server_start_on ("fake-comfyui.py", initial, host);
+  warning = g_strdup_printf ("inbetween: warning: %s is plain http to another computer: anyone on the "
+                             "network can see the keyframes and clips", inb_fake_server_get_base_url (lan));
+  launcher = launcher_new (f, inb_fake_server_get_base_url (lan));
+
+  /* Said before any connection: an address that refuses it */
+  refused = g_strdup_printf ("http://%s:%u", host, closed_port (host));
+  refused_words = g_strdup_printf ("inbetween: warning: %s is plain http", refused);
+  refused_launcher = launcher_new (f, refused);
+  {
+    const char *argv[] = {
+      g_getenv ("INB_BINARY"), "generate", f->first, f->last, "-b", "comfyui", "-m", "wan2.2-flf2v", NULL,
+    };
+    g_autofree char *nothing = g_strdup_printf ("Nothing answers at %s", refused);
+
+    status = run_cli (f, refused_launcher, argv, &out, &err);
+    g_assert_cmpint (status, ==, 3);
+    assert_once_before (err, refused_words, nothing);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  /* generate: a clip over plain http to the network, warned once */
+  {
+    const char *argv[] = {
+      g_getenv ("INB_BINARY"), "generate", f->first, f->last, "-b", "comfyui", "-m", "wan2.2-flf2v",
+      "-o", f->output, "--set", "steps=6", NULL,
+    };
+
+    status = run_cli (f, launcher, argv, &out, &err);
+    if (status != 0)
+      g_error ("generate: exit %d:\n%s", status, err);
+    assert_once_before (err, warning, "Uploading the keyframes");
+    g_assert_cmpuint (inb_test_fake_count (lan, "POST", "/prompt"), ==, 1);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  /* reroll: the same, once for the command */
+  status = run_cli (f, launcher, reroll, &out, &err);
+  if (status != 0)
+    g_error ("reroll: exit %d:\n%s", status, err);
+  g_assert_cmpuint (count_of (err, warning), ==, 1);
+  g_assert_cmpuint (inb_test_fake_count (lan, "POST", "/prompt"), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* resume: a take left sampling by a crash (SIGKILL), finished by its
+   * prompt id — warned, never submitted again */
+  {
+    const char *argv[] = {
+      g_getenv ("INB_BINARY"), "generate", f->first, f->last, "-b", "comfyui", "-m", "wan2.2-flf2v",
+      "--set", "steps=60", NULL,
+    };
+
+    kill_while_sampling (f, launcher, argv, SIGKILL);
+    g_assert_cmpuint (inb_test_fake_count (lan, "POST", "/prompt"), ==, 3);
+  }
+  status = run_cli (f, launcher, resume, &out, &err);
+  if (status != 0)
+    g_error ("resume: exit %d:\n%s\n%s", status, out, err);
+  g_assert_cmpuint (count_of (err, warning), ==, 1);
+  assert_contains (out, " done ");
+  g_assert_cmpuint (inb_test_fake_count (lan, "POST", "/prompt"), ==, 3);
 }
 
 int

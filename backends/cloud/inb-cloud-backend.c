@@ -659,6 +659,8 @@ inb_cloud_backend_look_up_async (InbCloudBackend     *self,
       return;
     }
 
+  inb_backend_warn_address (INB_BACKEND (self));
+
   data = g_new0 (LookUpData, 1);
   data->klass = CLASS (self);
   data->client = make_client (self);

@@ -138,6 +138,18 @@ inb_backend_default_init (InbBackendInterface *iface)
    */
   g_signal_new ("models-changed", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
                 NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * InbBackend::address-warning:
+   * @message: what users should know, in the backend's words
+   *
+   * The backend is about to reach its address for a job (a generate, a
+   * resume, a lost submit's lookup) and that address has something users
+   * should know (inb_backend_dup_address_warning()): plain http to
+   * another computer, say. Nothing has been sent yet.
+   */
+  g_signal_new ("address-warning", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 /* Health ------------------------------------------------------------------ */
@@ -325,6 +337,26 @@ inb_backend_dup_address_warning (InbBackend *self)
 
   iface = INB_BACKEND_GET_IFACE (self);
   return iface->dup_address_warning != NULL ? iface->dup_address_warning (self) : NULL;
+}
+
+/**
+ * inb_backend_warn_address:
+ *
+ * Says (#InbBackend::address-warning) what users should know about the
+ * address in use, if anything, before a job reaches it. Every way a job
+ * reaches a service calls it first: inb_backend_generate_async(),
+ * inb_backend_resume_async(), a hosted backend's lost-submit lookup.
+ */
+void
+inb_backend_warn_address (InbBackend *self)
+{
+  g_autofree char *warning = NULL;
+
+  g_return_if_fail (INB_IS_BACKEND (self));
+
+  warning = inb_backend_dup_address_warning (self);
+  if (warning != NULL)
+    g_signal_emit_by_name (self, "address-warning", warning);
 }
 
 void
@@ -1052,6 +1084,7 @@ inb_backend_generate_async (InbBackend          *self,
       return;
     }
 
+  inb_backend_warn_address (self);
   INB_BACKEND_GET_IFACE (self)->generate_async (self, request, progress, cancellable,
                                                 callback, user_data);
 }
@@ -1110,6 +1143,7 @@ inb_backend_resume_async (InbBackend          *self,
 {
   g_return_if_fail (INB_IS_BACKEND (self));
 
+  inb_backend_warn_address (self);
   INB_BACKEND_GET_IFACE (self)->resume_async (self, request, remote_state, progress, cancellable,
                                               callback, user_data);
 }

@@ -376,6 +376,8 @@ gboolean    inb_backend_run_command        (InbBackend           *self,
 
 /* What users should know about the address in use, or %NULL. */
 char       *inb_backend_dup_address_warning (InbBackend          *self);
+/* Emits ::address-warning when there is one: before a job reaches out. */
+void        inb_backend_warn_address       (InbBackend           *self);
 
 /* Models that change while running (a workflow imported): the backend
  * emits ::models-changed after its models list grew or shrank. */

@@ -974,8 +974,8 @@ class Handler(fakelib.FakeHandler):
 
 
 class Server(fakelib.FakeServer):
-    def __init__(self, handler, verbose=False, lifetime=600):
-        super().__init__(handler, verbose, lifetime)
+    def __init__(self, handler, verbose=False, lifetime=600, host="127.0.0.1"):
+        super().__init__(handler, verbose, lifetime, host)
         self.comfy = Comfy(self)
 
 

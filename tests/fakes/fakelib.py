@@ -3,7 +3,7 @@
 # Copyright 2026 The Inbetween authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Python 3 stdlib only. Every fake binds 127.0.0.1 on a free port, prints
+# Python 3 stdlib only. Every fake binds 127.0.0.1 (or --host) on a free port, prints
 # "PORT <n>" on stdout, records every request (method, path, headers,
 # body size and, for small bodies, the body) and answers these control
 # routes, which are never recorded:
@@ -224,8 +224,8 @@ class FakeServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, handler, verbose=False, lifetime=600):
-        super().__init__(("127.0.0.1", 0), handler)
+    def __init__(self, handler, verbose=False, lifetime=600, host="127.0.0.1"):
+        super().__init__((host, 0), handler)
         self.state = FakeState()
         self.verbose = verbose
         self.lifetime = lifetime
@@ -262,9 +262,12 @@ def run(handler, description):
                         help="exit when standard input closes")
     parser.add_argument("--script", default=None,
                         help="initial scenario settings as JSON")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="the address to bind (default 127.0.0.1); a test of what "
+                             "happens on a network binds this machine's own address")
     args = parser.parse_args()
 
-    server = FakeServer(handler, args.verbose, args.lifetime)
+    server = FakeServer(handler, args.verbose, args.lifetime, args.host)
     if args.tls:
         import ssl
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

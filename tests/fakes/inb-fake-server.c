@@ -34,6 +34,7 @@ struct _InbFakeServer
 static InbFakeServer *
 fake_server_start (const char *script,
                    const char *scenario_json,
+                   const char *host,
                    gboolean    tls)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -69,6 +70,11 @@ fake_server_start (const char *script,
       g_ptr_array_add (argv, (char *) "--tls");
       g_ptr_array_add (argv, tls_dir);
     }
+  if (host != NULL)
+    {
+      g_ptr_array_add (argv, (char *) "--host");
+      g_ptr_array_add (argv, (char *) host);
+    }
   if (g_getenv ("INB_FAKE_VERBOSE") != NULL)
     g_ptr_array_add (argv, (char *) "--verbose");
   g_ptr_array_add (argv, NULL);
@@ -88,8 +94,11 @@ fake_server_start (const char *script,
   g_assert_cmpuint (port, >, 0);
   g_assert_cmpuint (port, <, 65536);
 
-  self->base_url = g_strdup_printf ("%s://127.0.0.1:%u", tls ? "https" : "http", (guint) port);
+  self->base_url = g_strdup_printf ("%s://%s:%u", tls ? "https" : "http", host != NULL ? host : "127.0.0.1",
+                                    (guint) port);
   self->client = inb_http_client_new ();
+  if (host != NULL)
+    inb_http_client_allow_plain_http (self->client, self->base_url);
   inb_http_client_set_retry_policy (self->client, 1, 0, 0, 0);
   inb_http_client_set_max_body_size (self->client, 64 * 1024 * 1024);
 
@@ -100,7 +109,25 @@ InbFakeServer *
 inb_fake_server_start (const char *script,
                        const char *scenario_json)
 {
-  return fake_server_start (script, scenario_json, FALSE);
+  return fake_server_start (script, scenario_json, NULL, FALSE);
+}
+
+/**
+ * inb_fake_server_start_on:
+ * @host: an IPv4 address of this machine, e.g. its network interface's
+ *
+ * Like inb_fake_server_start(), bound to @host instead of loopback: what
+ * a server on the local network looks like to a client (plain http to
+ * another computer), without reaching the network.
+ */
+InbFakeServer *
+inb_fake_server_start_on (const char *script,
+                          const char *scenario_json,
+                          const char *host)
+{
+  g_return_val_if_fail (host != NULL, NULL);
+
+  return fake_server_start (script, scenario_json, host, FALSE);
 }
 
 /**
@@ -113,7 +140,7 @@ inb_fake_server_start (const char *script,
 InbFakeServer *
 inb_fake_server_start_tls (const char *script)
 {
-  return fake_server_start (script, NULL, TRUE);
+  return fake_server_start (script, NULL, NULL, TRUE);
 }
 
 void

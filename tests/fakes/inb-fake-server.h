@@ -13,6 +13,9 @@ typedef struct _InbFakeServer InbFakeServer;
 
 InbFakeServer *inb_fake_server_start          (const char     *script,
                                                const char     *scenario_json);
+InbFakeServer *inb_fake_server_start_on       (const char     *script,
+                                               const char     *scenario_json,
+                                               const char     *host);
 InbFakeServer *inb_fake_server_start_tls      (const char     *script);
 void           inb_fake_server_stop           (InbFakeServer  *self);
 const char    *inb_fake_server_get_base_url   (InbFakeServer  *self);
