@@ -167,7 +167,7 @@ inb_cli_keys (InbSession  *session,
   };
 
   for (const char * const *p = inb_secrets_get_providers (secrets); *p != NULL; p++)
-    g_string_append_printf (variables, "%s%s", variables->len > 0 ? ", " : "",
+    g_string_append_printf (variables, "%s%s", variables->len > 0 ? C_("list", ", ") : "",
                             inb_secrets_get_env_var (secrets, *p));
 
   context = inb_cli_context_new (_("status | set PROVIDER | clear PROVIDER — API keys in the keyring"));
