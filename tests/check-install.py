@@ -3,8 +3,8 @@
 """`meson install` into a DESTDIR, checked file by file: every file that
 belongs is there (binary, probe helper in libexecdir, desktop file,
 metainfo, GSettings schema, scalable and symbolic icons, samples, the
-manual page (in mandir/man1, opening with man -l), the
-translations in po/LINGUAS) and nothing else is; the installed binary looks
+manual page (in mandir/man1, opening with man -l) and its translations
+(mandir/LANG/man1), the translations in po/LINGUAS) and nothing else is; the installed binary looks
 for the helper where it was installed; the desktop file starts a binary
 that is installed and names an icon that is; the schema compiles with
 --strict where it landed. Prints TAP.
@@ -71,6 +71,7 @@ if os.path.exists(linguas):
         for line in fh:
             for lang in line.split('#')[0].split():
                 expected[os.path.join(localedir, lang, 'LC_MESSAGES', 'inbetween.mo')] = f'the {lang} translation'
+                expected[os.path.join(mandir, lang, 'man1', 'inbetween.1')] = f'the manual page in {lang}'
 
 with tempfile.TemporaryDirectory(prefix='inb-install-') as dest:
     env = dict(os.environ)
@@ -132,6 +133,26 @@ with tempfile.TemporaryDirectory(prefix='inb-install-') as dest:
                            env=dict(os.environ, LC_ALL='C.UTF-8', MANWIDTH='80'))
         check(p.returncode == 0 and 'inbetween generate' in p.stdout and not p.stderr.strip(),
               'the installed manual page opens with man -l', p.stderr)
+
+    # The translations: `man -L LANG inbetween` over the installed tree finds
+    # the page in mandir/LANG/man1 (and without -L, the English one).
+    for lang in sorted({os.path.relpath(p, mandir).split(os.sep)[0] for p in expected
+                        if p.startswith(mandir + os.sep) and not p.startswith(os.path.join(mandir, 'man1'))}):
+        page = real(os.path.join(mandir, lang, 'man1', 'inbetween.1'))
+        if not os.path.exists(page):
+            continue
+        check(filecmp.cmp(page, os.path.join(build, 'man', lang, 'inbetween.1'), shallow=False),
+              f'the installed manual page in {lang} is the built one (tests/check-manpage-i18n.py checks that)')
+        # MANPATH, not -M: man-db looks in a tree's LANG folders only so
+        p = subprocess.run(['man', '--warnings', '-L', lang, 'inbetween'],
+                           capture_output=True, text=True,
+                           env=dict(os.environ, LC_ALL='C.UTF-8', MANWIDTH='80', MANPATH=real(mandir)))
+        with open(page, encoding='utf-8') as fh:
+            name = fh.read().split('\n.SH ', 2)[1].split('\n')[0]
+        check(p.returncode == 0 and p.stdout.lstrip().split('\n')[1:2] and name in p.stdout
+              and 'inbetween generate' in p.stdout and not p.stderr.strip(),
+              f'`man -L {lang} inbetween` opens the installed page in {lang} (its NAME section is "{name}")',
+              p.stderr, p.stdout[:300])
 
     schemas = real(os.path.join(datadir, 'glib-2.0', 'schemas'))
     if os.path.isdir(schemas):
