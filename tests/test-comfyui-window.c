@@ -741,6 +741,156 @@ test_import (gconstpointer data)
   g_assert_true (wait_until (f, dialog_gone, NULL, 20));
 }
 
+static gboolean
+confirmation_shown (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkWidget *dialog = inb_window_get_workflow_dialog (f->window);
+
+  return dialog != NULL && inb_workflow_dialog_get_confirmation (INB_WORKFLOW_DIALOG (dialog)) != NULL;
+}
+
+static gboolean
+confirmation_gone (Fixture       *f,
+                   gconstpointer  data)
+{
+  return !confirmation_shown (f, data);
+}
+
+/* The button in @widget labelled @label ("_Replace"), or NULL */
+static GtkWidget *
+find_labelled_button (GtkWidget  *widget,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_labelled_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Clicks the response labelled @label of the question @confirmation asks */
+static void
+answer (AdwMessageDialog *confirmation,
+        const char       *label)
+{
+  GtkWidget *button = find_labelled_button (GTK_WIDGET (confirmation), label);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* The saved file of the imported model @id */
+static char *
+imported_file (const char *id)
+{
+  g_autofree char *name = g_strconcat (id, ".json", NULL);
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "inbetween", "comfyui", "workflows", name, NULL);
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+/* Where the saved model @contents takes the first keyframe ("62.image") */
+static char *
+first_image_of (const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = json_from_string (contents, &error);
+  JsonObject *bind;
+
+  g_assert_no_error (error);
+  bind = json_object_get_object_member (json_object_get_object_member (json_node_get_object (root), "x-comfyui"),
+                                        "bind");
+  return g_strdup (json_array_get_string_element (json_object_get_array_member (bind, "first_image"), 0));
+}
+
+/* A name a workflow of one's own has already (after /import): Save asks
+ * "Replace …?", naming that model by its name and id; Cancel keeps it
+ * (and says the name is taken), Replace puts the new workflow in its
+ * place — the selector keeps one entry for it, the window chooses it */
+static void
+test_import_replace (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autofree char *mine = g_build_filename (f->dir, "my-own-flow.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (mine);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *first_before = NULL;
+  g_autofree char *first_after = NULL;
+  g_autofree char *shot = g_test_build_filename (G_TEST_BUILT, "screenshot-comfyui-import-replace.png", NULL);
+  g_autoptr(InbModel) old = NULL;
+  InbBackend *backend = inb_session_lookup_backend (f->window->session, "comfyui");
+  InbWorkflowDialog *dialog;
+  AdwMessageDialog *confirmation;
+  InbModel *model;
+  guint n_choices = f->window->choices->len;
+
+  old = inb_backend_find_model (backend, "flow-from-the-window");
+  g_assert_nonnull (old);
+  g_object_ref (old);
+  before = imported_file ("flow-from-the-window");
+  /* it was saved with the keyframes swapped (/import) */
+  first_before = first_image_of (before);
+  g_assert_cmpstr (first_before, ==, "62.image");
+
+  g_assert_true (inb_window_import_workflow (f->window, file, NULL));
+  g_assert_true (wait_until (f, dialog_shown, NULL, 20));
+  dialog = INB_WORKFLOW_DIALOG (inb_window_get_workflow_dialog (f->window));
+  gtk_editable_set_text (inb_workflow_dialog_get_name_editable (dialog), "Flow From The Window");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "workflow.save", NULL));
+
+  /* asked, naming the model replaced */
+  g_assert_true (wait_until (f, confirmation_shown, NULL, 20));
+  confirmation = inb_workflow_dialog_get_confirmation (dialog);
+  g_test_message ("%s — %s", adw_message_dialog_get_heading (confirmation),
+                  adw_message_dialog_get_body (confirmation));
+  g_assert_cmpstr (adw_message_dialog_get_heading (confirmation), ==, "Replace “Flow From The Window”?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (confirmation),
+                            "ComfyUI already has “Flow From The Window” (flow-from-the-window)"));
+  settle (f, 300);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (confirmation));
+  inb_test_save_screenshot (GTK_WIDGET (confirmation), shot);
+
+  /* Cancel: nothing replaced, the dialog stays and says why */
+  answer (confirmation, "_Cancel");
+  g_assert_true (wait_until (f, confirmation_gone, NULL, 20));
+  settle (f, 200);
+  g_assert_true (inb_window_get_workflow_dialog (f->window) == GTK_WIDGET (dialog));
+  g_assert_nonnull (strstr (inb_workflow_dialog_get_problem (dialog), "taken"));
+  g_assert_true (inb_backend_find_model (backend, "flow-from-the-window") == old);
+  after = imported_file ("flow-from-the-window");
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&after, g_free);
+
+  /* Replace: the new workflow (its keyframes as found) in its place */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "workflow.save", NULL));
+  g_assert_true (wait_until (f, confirmation_shown, NULL, 20));
+  answer (inb_workflow_dialog_get_confirmation (dialog), "_Replace");
+  g_assert_true (wait_until (f, dialog_gone, NULL, 20));
+
+  model = inb_backend_find_model (backend, "flow-from-the-window");
+  g_assert_nonnull (model);
+  g_assert_true (model != old);
+  after = imported_file ("flow-from-the-window");
+  first_after = first_image_of (after);
+  g_assert_cmpstr (first_after, ==, "68.image");
+  g_assert_cmpuint (f->window->choices->len, ==, n_choices);
+  g_assert_true (f->window->model == model);
+  /* the one replaced stays usable for whoever held it */
+  g_assert_cmpstr (inb_model_get_id (old), ==, "flow-from-the-window");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -791,6 +941,7 @@ main (int   argc,
   g_test_add_data_func ("/comfyui-window/missing-model", &f, test_missing_model);
   g_test_add_data_func ("/comfyui-window/preferences", &f, test_preferences);
   g_test_add_data_func ("/comfyui-window/import", &f, test_import);
+  g_test_add_data_func ("/comfyui-window/import-replace", &f, test_import_replace);
 
   ret = g_test_run ();
 

@@ -1666,13 +1666,46 @@ test_mapping_import (void)
   }
   g_clear_pointer (&run.model_id, g_free);
 
-  /* the same name again: refused in words */
+  /* the same name again: "exists", naming the model it would replace */
   inb_backend_save_workflow_async (backend, m, NULL, saved_cb, &run);
   g_main_loop_run (run.loop);
-  g_assert_error (run.error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_EXISTS);
   g_assert_nonnull (strstr (run.error->message, "already has an imported model “my-flow”"));
   g_clear_error (&run.error);
   g_assert_cmpuint (changed, ==, 1);
+  g_assert_true (inb_backend_find_workflow_model (backend, m) == inb_backend_find_model (backend, "my-flow"));
+
+  /* replaced when told: in its place, the old model alive for its holders */
+  {
+    g_autoptr(InbModel) old = g_object_ref (inb_backend_find_model (backend, "my-flow"));
+    guint n_models = inb_backend_get_models (backend)->len;
+    g_autofree char *text = NULL;
+    g_autoptr(JsonObject) entry = NULL;
+    JsonObject *entry_bind;
+
+    g_assert_true (inb_workflow_mapping_choose_value (m, inb_workflow_mapping_find_role (m, "first_image"),
+                                                      "68.image"));
+    g_assert_true (inb_workflow_mapping_choose_value (m, inb_workflow_mapping_find_role (m, "last_image"),
+                                                      "62.image"));
+    inb_workflow_mapping_set_replace (m, TRUE);
+    inb_backend_save_workflow_async (backend, m, NULL, saved_cb, &run);
+    g_main_loop_run (run.loop);
+    g_assert_no_error (run.error);
+    g_assert_cmpstr (run.model_id, ==, "my-flow");
+    g_clear_pointer (&run.model_id, g_free);
+    g_assert_cmpuint (changed, ==, 2);
+    g_assert_cmpuint (inb_backend_get_models (backend)->len, ==, n_models);
+    g_assert_true (inb_backend_find_model (backend, "my-flow") != old);
+    g_assert_true (g_ptr_array_index (inb_backend_get_models (backend), n_models - 1) ==
+                   inb_backend_find_model (backend, "my-flow"));
+    g_assert_cmpstr (inb_model_get_id (old), ==, "my-flow");
+    g_assert_true (g_file_get_contents (saved_path, &text, NULL, NULL));
+    entry = parse (text);
+    entry_bind = json_object_get_object_member (json_object_get_object_member (entry, "x-comfyui"), "bind");
+    g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (entry_bind, "first_image"), 0), ==,
+                     "68.image");
+  }
+
   g_clear_object (&run.mapping);
 
   /* the editor's format: the command line's words */

@@ -489,11 +489,15 @@ inb_window_fill_choices (InbWindow *self)
 }
 
 /* A backend's models changed (a workflow imported): the selector again,
- * the model chosen staying chosen */
+ * the model chosen staying chosen — or, replaced by a workflow of the same
+ * name (the backend keeps the old one alive), its successor chosen */
 static void
 inb_window_models_changed_cb (InbWindow  *self,
                               InbBackend *backend)
 {
+  g_autofree char *replaced = NULL;
+  gboolean found = FALSE;
+
   g_signal_handlers_block_by_func (self->model_dropdown, inb_window_apply_model, self);
   inb_window_fill_choices (self);
   for (guint i = 0; i < self->choices->len; i++)
@@ -501,9 +505,18 @@ inb_window_models_changed_cb (InbWindow  *self,
       const Choice *choice = &g_array_index (self->choices, Choice, i);
 
       if (choice->backend == self->backend && choice->model == self->model)
-        gtk_drop_down_set_selected (self->model_dropdown, i);
+        {
+          gtk_drop_down_set_selected (self->model_dropdown, i);
+          found = TRUE;
+        }
     }
   g_signal_handlers_unblock_by_func (self->model_dropdown, inb_window_apply_model, self);
+
+  if (!found && self->backend == backend && self->model != NULL)
+    {
+      replaced = g_strdup (inb_model_get_id (self->model));
+      inb_window_select_model (self, inb_backend_get_id (backend), replaced);
+    }
 }
 
 static void

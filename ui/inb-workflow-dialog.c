@@ -9,7 +9,8 @@
  * found, with every other place it could go to choose from. Save stays
  * off, and says why in words, while a part the workflow cannot do without
  * goes nowhere. Saving is the backend's (inb_backend_save_workflow_async());
- * nothing here knows which backend it is.
+ * nothing here knows which backend it is. A name a workflow of the
+ * artist's own has already is theirs to replace: asked, naming that model.
  */
 #define G_LOG_DOMAIN "inb-workflow-dialog"
 
@@ -30,6 +31,7 @@ struct _InbWorkflowDialog
   GCancellable         *cancellable;
   char                 *problem;
   gboolean              saving;
+  GtkWidget            *confirmation;  /* weak: "Replace …?" while asked */
 
   /* Template widgets */
   GtkWidget            *save_button;
@@ -97,6 +99,8 @@ row_selected_cb (AdwComboRow       *row,
 static void
 name_changed_cb (InbWorkflowDialog *self)
 {
+  /* Replacing was agreed for the name it had */
+  inb_workflow_mapping_set_replace (self->mapping, FALSE);
   inb_workflow_mapping_set_title (self->mapping, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
 }
 
@@ -150,6 +154,54 @@ add_role_rows (InbWorkflowDialog *self)
     }
 }
 
+static void start_saving (InbWorkflowDialog *self);
+
+static void
+replace_response_cb (AdwMessageDialog  *confirmation,
+                     const char        *response,
+                     InbWorkflowDialog *self)
+{
+  if (g_str_equal (response, "replace"))
+    {
+      inb_workflow_mapping_set_replace (self->mapping, TRUE);
+      start_saving (self);
+      return;
+    }
+
+  set_problem (self, _("That name is taken by a workflow of yours: choose another, or save again to replace it"));
+}
+
+/* The name is a model of the artist's own already: replace it? */
+static void
+ask_replace (InbWorkflowDialog *self,
+             InbModel          *model)
+{
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *confirmation;
+
+  /* Translators: %s is the name of a workflow imported earlier */
+  heading = g_strdup_printf (_("Replace “%s”?"), inb_model_get_title (model));
+  /* Translators: a backend ("ComfyUI"), a model's name, its id (as -m takes it) */
+  body = g_strdup_printf (_("%s already has “%s” (%s), imported from a workflow of yours. Takes already "
+                            "made with it stay as they are; new takes and re-rolls use this workflow."),
+                          inb_backend_get_short_name (self->backend), inb_model_get_title (model),
+                          inb_model_get_id (model));
+
+  confirmation = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (confirmation),
+                                    "cancel", _("_Cancel"),
+                                    "replace", _("_Replace"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (confirmation), "replace",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (confirmation), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (confirmation), "cancel");
+  g_signal_connect_object (confirmation, "response", G_CALLBACK (replace_response_cb), self, 0);
+  g_set_weak_pointer (&self->confirmation, confirmation);
+  gtk_window_present (GTK_WINDOW (confirmation));
+}
+
 static void
 saved_cb (GObject      *source,
           GAsyncResult *result,
@@ -167,7 +219,19 @@ saved_cb (GObject      *source,
   gtk_widget_set_sensitive (GTK_WIDGET (self->roles_group), TRUE);
   if (model_id == NULL)
     {
+      InbModel *taken = NULL;
+
       update_state (self);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS) &&
+          !inb_workflow_mapping_get_replace (self->mapping))
+        taken = inb_backend_find_workflow_model (self->backend, self->mapping);
+      inb_workflow_mapping_set_replace (self->mapping, FALSE);
+      if (taken != NULL)
+        {
+          set_problem (self, NULL);
+          ask_replace (self, taken);
+          return;
+        }
       /* Still savable as far as the mapping goes: the backend said no */
       set_problem (self, error->message);
       return;
@@ -178,12 +242,8 @@ saved_cb (GObject      *source,
 }
 
 static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+start_saving (InbWorkflowDialog *self)
 {
-  InbWorkflowDialog *self = INB_WORKFLOW_DIALOG (widget);
-
   if (self->saving || !inb_workflow_mapping_check (self->mapping, NULL))
     return;
 
@@ -192,6 +252,14 @@ save_action (GtkWidget  *widget,
   gtk_widget_set_sensitive (GTK_WIDGET (self->roles_group), FALSE);
   update_state (self);
   inb_backend_save_workflow_async (self->backend, self->mapping, self->cancellable, saved_cb, g_object_ref (self));
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  start_saving (INB_WORKFLOW_DIALOG (widget));
 }
 
 static void
@@ -208,6 +276,9 @@ inb_workflow_dialog_dispose (GObject *object)
   InbWorkflowDialog *self = INB_WORKFLOW_DIALOG (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->confirmation != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->confirmation));
+  g_clear_weak_pointer (&self->confirmation);
 
   G_OBJECT_CLASS (inb_workflow_dialog_parent_class)->dispose (object);
 }
@@ -360,4 +431,17 @@ inb_workflow_dialog_get_name_editable (InbWorkflowDialog *self)
 {
   g_return_val_if_fail (INB_IS_WORKFLOW_DIALOG (self), NULL);
   return GTK_EDITABLE (self->name_row);
+}
+
+/**
+ * inb_workflow_dialog_get_confirmation:
+ *
+ * Returns: (transfer none) (nullable): the "Replace …?" question while it
+ *   is asked (for tests)
+ */
+AdwMessageDialog *
+inb_workflow_dialog_get_confirmation (InbWorkflowDialog *self)
+{
+  g_return_val_if_fail (INB_IS_WORKFLOW_DIALOG (self), NULL);
+  return self->confirmation != NULL ? ADW_MESSAGE_DIALOG (self->confirmation) : NULL;
 }

@@ -28,5 +28,7 @@ const char         *inb_workflow_dialog_get_problem  (InbWorkflowDialog  *self);
 /* The Save button and the name's entry (for tests). */
 GtkWidget          *inb_workflow_dialog_get_save_button (InbWorkflowDialog *self);
 GtkEditable        *inb_workflow_dialog_get_name_editable (InbWorkflowDialog *self);
+/* "Replace …?" while it is asked, or %NULL (for tests). */
+AdwMessageDialog   *inb_workflow_dialog_get_confirmation (InbWorkflowDialog *self);
 
 G_END_DECLS

@@ -481,8 +481,11 @@ inb_backend_open_workflow_finish (InbBackend    *self,
  * inb_backend_save_workflow_async:
  *
  * Saves @mapping as a new model of the backend (refused, in words, while
- * inb_workflow_mapping_check() refuses, or when the name is taken). When
- * it is done the backend's models hold it and ::models-changed was emitted.
+ * inb_workflow_mapping_check() refuses, or when the name is the backend's
+ * own model's). A name a model of the user's own has already fails with
+ * %G_IO_ERROR_EXISTS (inb_backend_find_workflow_model() says which),
+ * unless inb_workflow_mapping_set_replace() said to replace it. When it
+ * is done the backend's models hold it and ::models-changed was emitted.
  */
 void
 inb_backend_save_workflow_async (InbBackend          *self,
@@ -528,6 +531,25 @@ inb_backend_save_workflow_finish (InbBackend    *self,
     return g_task_propagate_pointer (G_TASK (result), error);
 
   return INB_BACKEND_GET_IFACE (self)->save_workflow_finish (self, result, error);
+}
+
+/**
+ * inb_backend_find_workflow_model:
+ *
+ * Returns: (transfer none) (nullable): the model of the user's own that
+ *   saving @mapping under its present name would replace, or %NULL
+ */
+InbModel *
+inb_backend_find_workflow_model (InbBackend         *self,
+                                 InbWorkflowMapping *mapping)
+{
+  InbBackendInterface *iface;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (INB_IS_WORKFLOW_MAPPING (mapping), NULL);
+
+  iface = INB_BACKEND_GET_IFACE (self);
+  return iface->find_workflow_model != NULL ? iface->find_workflow_model (self, mapping) : NULL;
 }
 
 /* What the provider is ---------------------------------------------------- */

@@ -188,6 +188,8 @@ G_DECLARE_INTERFACE (InbBackend, inb_backend, INB, BACKEND, GObject)
  * @save_workflow_async: (nullable): saves a mapping as a new model, which
  *   its models list then holds (emitting #InbBackend::models-changed)
  * @save_workflow_finish: (nullable): with @save_workflow_async
+ * @find_workflow_model: (nullable): the model of the user's own that
+ *   saving a mapping under its present name would replace
  *
  * The rest: see the functions of the same names.
  */
@@ -273,6 +275,8 @@ struct _InbBackendInterface
   char       *(*save_workflow_finish) (InbBackend         *self,
                                      GAsyncResult         *result,
                                      GError              **error);
+  InbModel   *(*find_workflow_model) (InbBackend          *self,
+                                     InbWorkflowMapping   *mapping);
 
   /*< private >*/
   gpointer padding[1];
@@ -401,6 +405,8 @@ void        inb_backend_save_workflow_async (InbBackend          *self,
 char       *inb_backend_save_workflow_finish (InbBackend         *self,
                                             GAsyncResult         *result,
                                             GError              **error);
+InbModel   *inb_backend_find_workflow_model (InbBackend          *self,
+                                            InbWorkflowMapping   *mapping);
 
 /* Frame sizes: the short side of a named resolution, aligned, keeping aspect. */
 gboolean    inb_frame_size_for_resolution  (const char           *resolution,

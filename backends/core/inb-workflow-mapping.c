@@ -52,6 +52,7 @@ struct _InbWorkflowMapping
   char       *title;
   char       *notes;
   GArray     *roles;
+  gboolean    replace;
 };
 
 enum
@@ -187,6 +188,26 @@ inb_workflow_mapping_set_title (InbWorkflowMapping *self,
   g_free (self->title);
   self->title = g_strdup (title);
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/**
+ * inb_workflow_mapping_set_replace:
+ * @replace: whether saving may replace a model of the user's own that has
+ *   the same name (the user said so); %FALSE at first
+ */
+void
+inb_workflow_mapping_set_replace (InbWorkflowMapping *self,
+                                  gboolean            replace)
+{
+  g_return_if_fail (INB_IS_WORKFLOW_MAPPING (self));
+  self->replace = !!replace;
+}
+
+gboolean
+inb_workflow_mapping_get_replace (InbWorkflowMapping *self)
+{
+  g_return_val_if_fail (INB_IS_WORKFLOW_MAPPING (self), FALSE);
+  return self->replace;
 }
 
 /**

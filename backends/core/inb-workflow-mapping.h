@@ -21,6 +21,10 @@ JsonObject         *inb_workflow_mapping_get_document     (InbWorkflowMapping *s
 const char         *inb_workflow_mapping_get_title        (InbWorkflowMapping *self);
 void                inb_workflow_mapping_set_title        (InbWorkflowMapping *self,
                                                           const char         *title);
+/* Saving may replace a model of the user's own of the same name */
+void                inb_workflow_mapping_set_replace      (InbWorkflowMapping *self,
+                                                          gboolean            replace);
+gboolean            inb_workflow_mapping_get_replace      (InbWorkflowMapping *self);
 const char         *inb_workflow_mapping_get_notes        (InbWorkflowMapping *self);
 void                inb_workflow_mapping_set_notes        (InbWorkflowMapping *self,
                                                           const char         *notes);

@@ -39,6 +39,8 @@ struct _InbComfyuiBackend
   GObject     parent_instance;
 
   GPtrArray  *models;       /* InbModel: the shipped ones, then the imported */
+  GPtrArray  *retired;      /* InbModel: imported ones replaced while running,
+                             * kept for whoever still points at them */
   GHashTable *workflows;    /* model id → InbComfyuiWorkflow */
   guint       n_builtin;
   char       *base_url;
@@ -263,13 +265,20 @@ inb_comfyui_backend_reload (InbComfyuiBackend *self)
  * @entry: an imported workflow's model entry, as saved (with its graph)
  *
  * Adds it after the others without reading them again: the models
- * already listed stay as they are.
+ * already listed stay as they are. With @replace, an imported model of
+ * the same id gives it its place in the list; the replaced InbModel stays
+ * alive (retired) as long as the backend, for whoever still holds it.
  */
 gboolean
 inb_comfyui_backend_add_imported (InbComfyuiBackend  *self,
                                   JsonObject         *entry,
+                                  gboolean            replace,
                                   GError            **error)
 {
+  const char *id;
+  InbModel *old = NULL;
+  guint place = 0;
+
   g_return_val_if_fail (INB_IS_COMFYUI_BACKEND (self), FALSE);
 
   if (!json_object_has_member (entry, "graph") || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (entry, "graph")))
@@ -277,8 +286,27 @@ inb_comfyui_backend_add_imported (InbComfyuiBackend  *self,
       g_set_error_literal (error, INB_COMFYUI_ERROR, INB_COMFYUI_ERROR_WORKFLOW, _("not an imported workflow"));
       return FALSE;
     }
+
+  id = json_object_get_string_member_with_default (entry, "id", "");
+  if (replace && inb_comfyui_backend_is_imported (self, id))
+    {
+      for (place = self->n_builtin; place < self->models->len; place++)
+        if (g_str_equal (inb_model_get_id (g_ptr_array_index (self->models, place)), id))
+          break;
+      old = g_ptr_array_steal_index (self->models, place);
+      g_ptr_array_add (self->retired, old);
+      g_hash_table_remove (self->workflows, id);
+    }
+
   if (!add_model (self, entry, json_object_get_object_member (entry, "graph"), error))
-    return FALSE;
+    {
+      /* The file is saved already: read them all again */
+      if (old != NULL)
+        inb_comfyui_backend_reload (self);
+      return FALSE;
+    }
+  if (old != NULL)
+    g_ptr_array_insert (self->models, (int) place, g_ptr_array_steal_index (self->models, self->models->len - 1));
 
   inb_backend_models_changed (INB_BACKEND (self));
   return TRUE;
@@ -803,6 +831,13 @@ inb_comfyui_backend_save_workflow_finish (InbBackend    *backend,
   return inb_comfyui_save_workflow_finish (INB_COMFYUI_BACKEND (backend), result, error);
 }
 
+static InbModel *
+inb_comfyui_backend_find_workflow_model (InbBackend         *backend,
+                                         InbWorkflowMapping *mapping)
+{
+  return inb_comfyui_find_workflow_model (INB_COMFYUI_BACKEND (backend), mapping);
+}
+
 static void
 inb_comfyui_backend_iface_init (InbBackendInterface *iface)
 {
@@ -826,6 +861,7 @@ inb_comfyui_backend_iface_init (InbBackendInterface *iface)
   iface->open_workflow = inb_comfyui_backend_open_workflow;
   iface->save_workflow_async = inb_comfyui_backend_save_workflow_async;
   iface->save_workflow_finish = inb_comfyui_backend_save_workflow_finish;
+  iface->find_workflow_model = inb_comfyui_backend_find_workflow_model;
 }
 
 /* GObject ------------------------------------------------------------------------- */
@@ -836,6 +872,7 @@ inb_comfyui_backend_finalize (GObject *object)
   InbComfyuiBackend *self = INB_COMFYUI_BACKEND (object);
 
   g_clear_pointer (&self->models, g_ptr_array_unref);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
   g_clear_pointer (&self->workflows, g_hash_table_unref);
   g_free (self->base_url);
   g_free (self->negative_default);
@@ -856,6 +893,7 @@ inb_comfyui_backend_init (InbComfyuiBackend *self)
   const char *url = g_getenv (comfyui_info.url_env);
 
   self->models = g_ptr_array_new_with_free_func (g_object_unref);
+  self->retired = g_ptr_array_new_with_free_func (g_object_unref);
   self->workflows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) inb_comfyui_workflow_unref);
   self->workflows_dir = g_build_filename (g_get_user_data_dir (), "inbetween", "comfyui", "workflows", NULL);

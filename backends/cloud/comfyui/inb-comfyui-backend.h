@@ -31,9 +31,11 @@ void                inb_comfyui_backend_set_workflows_dir (InbComfyuiBackend *se
                                                           const char        *dir);
 /* Reads the imported workflows again (after an import). */
 void                inb_comfyui_backend_reload           (InbComfyuiBackend *self);
-/* Adds one imported workflow's model entry (as saved) to the models. */
+/* Adds one imported workflow's model entry (as saved) to the models, or
+ * with @replace puts it in the place of the imported one of its id. */
 gboolean            inb_comfyui_backend_add_imported     (InbComfyuiBackend *self,
                                                           JsonObject        *entry,
+                                                          gboolean           replace,
                                                           GError           **error);
 
 /* inb-comfyui-import.c: `inbetween comfyui import FILE …` */
@@ -72,5 +74,7 @@ void                inb_comfyui_save_workflow_async      (InbComfyuiBackend  *se
 char               *inb_comfyui_save_workflow_finish     (InbComfyuiBackend  *self,
                                                           GAsyncResult       *result,
                                                           GError            **error);
+InbModel           *inb_comfyui_find_workflow_model      (InbComfyuiBackend  *self,
+                                                          InbWorkflowMapping *mapping);
 
 G_END_DECLS

@@ -975,11 +975,17 @@ check_model_id (InbComfyuiBackend  *self,
                        : _("“%s” is one of Inbetween's own ComfyUI models: choose another name"), id);
       return FALSE;
     }
-  if (!replace)
+  if (!replace && cli)
     {
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                   cli ? _("ComfyUI already has an imported model “%s”: choose another --name, or --replace it")
-                       : _("ComfyUI already has an imported model “%s”: choose another name"), id);
+                   _("ComfyUI already has an imported model “%s”: choose another --name, or --replace it"), id);
+      return FALSE;
+    }
+  /* The window asks whether to replace it (inb_backend_find_workflow_model()) */
+  if (!replace)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("ComfyUI already has an imported model “%s”: choose another name"), id);
       return FALSE;
     }
 
@@ -1435,6 +1441,7 @@ typedef struct
   char       *dir;
   char       *id;
   JsonObject *entry;
+  gboolean    replace;
 } SaveData;
 
 static void
@@ -1471,7 +1478,7 @@ saved_cb (GObject      *source,
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error) ||
-      !inb_comfyui_backend_add_imported (INB_COMFYUI_BACKEND (source), data->entry, &error))
+      !inb_comfyui_backend_add_imported (INB_COMFYUI_BACKEND (source), data->entry, data->replace, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1484,8 +1491,11 @@ saved_cb (GObject      *source,
  * inb_comfyui_save_workflow_async:
  *
  * Saves @mapping as an imported model, as `inbetween comfyui import`
- * does (the same checks, the same file); the file is written in a worker
- * thread, and the model added to the backend's when it is there.
+ * does (the same checks, the same file; an imported model of the same
+ * name is %G_IO_ERROR_EXISTS, or replaced when the mapping says so, as
+ * --replace does); the file is written in a worker thread, and the model
+ * added to the backend's (or put in the replaced one's place) when it is
+ * there.
  */
 void
 inb_comfyui_save_workflow_async (InbComfyuiBackend   *self,
@@ -1510,8 +1520,9 @@ inb_comfyui_save_workflow_async (InbComfyuiBackend   *self,
 
   data->dir = g_strdup (inb_comfyui_backend_get_workflows_dir (self));
   data->id = slug_of_text (title != NULL ? title : "");
+  data->replace = inb_workflow_mapping_get_replace (mapping) && inb_comfyui_backend_is_imported (self, data->id);
   bindings = corrected_bindings (mapping, graph, &error);
-  if (bindings == NULL || !check_model_id (self, data->id, FALSE, FALSE, &error) ||
+  if (bindings == NULL || !check_model_id (self, data->id, data->replace, FALSE, &error) ||
       (data->entry = build_entry (data->id, title, graph, bindings, &error)) == NULL)
     {
       g_task_return_error (task, error);
@@ -1536,4 +1547,23 @@ inb_comfyui_save_workflow_finish (InbComfyuiBackend  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * inb_comfyui_find_workflow_model:
+ *
+ * Returns: (transfer none) (nullable): the imported model saving @mapping
+ *   under its present title would replace
+ */
+InbModel *
+inb_comfyui_find_workflow_model (InbComfyuiBackend  *self,
+                                 InbWorkflowMapping *mapping)
+{
+  const char *title = inb_workflow_mapping_get_title (mapping);
+  g_autofree char *id = slug_of_text (title != NULL ? title : "");
+
+  if (!inb_comfyui_backend_is_imported (self, id))
+    return NULL;
+
+  return inb_backend_find_model (INB_BACKEND (self), id);
 }
