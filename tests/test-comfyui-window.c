@@ -9,7 +9,10 @@
  * marked as previews, while the take's progress goes through both passes
  * with a time left; then the clip plays. Cancel on the take's row
  * interrupts that prompt at the server. A model file the server lacks is
- * named, and nothing is queued. Screenshots land in the build folder.
+ * named, and nothing is queued. A workflow of one's own imported (from
+ * the window, a drop, or Preferences' button), and replaced under a name
+ * taken after a question naming the model. Screenshots land in the build
+ * folder.
  */
 #define G_LOG_DOMAIN "test-comfyui-window"
 
@@ -776,6 +779,18 @@ find_labelled_button (GtkWidget  *widget,
   return NULL;
 }
 
+static guint
+count_labelled_buttons (GtkWidget  *widget,
+                        const char *label)
+{
+  guint n = GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_labelled_buttons (child, label);
+
+  return n;
+}
+
 /* Clicks the response labelled @label of the question @confirmation asks */
 static void
 answer (AdwMessageDialog *confirmation,
@@ -891,6 +906,95 @@ test_import_replace (gconstpointer data)
   g_assert_cmpstr (inb_model_get_id (old), ==, "flow-from-the-window");
 }
 
+static gboolean
+chooser_has_file (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GFile) chosen = NULL;
+
+  if (f->window->workflow_chooser == NULL)
+    return FALSE;
+  chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (f->window->workflow_chooser));
+  return chosen != NULL && g_file_equal (chosen, (GFile *) data);
+}
+
+/* Preferences' "Import Workflow" row (on the page of a backend that
+ * imports workflows, and only there): its button opens the window's file
+ * chooser for that backend, whatever model the window has chosen; the
+ * file chosen opens the import dialog for that backend */
+static void
+test_preferences_import (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autofree char *mine = g_build_filename (f->dir, "my-own-flow.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (mine);
+  InbBackend *comfyui = inb_session_lookup_backend (f->window->session, "comfyui");
+  GtkWidget *prefs;
+  GtkWidget *button;
+  GtkWidget *dialog;
+  guint n_import_pages = 0;
+  g_autofree char *source = g_build_filename (g_getenv ("INB_SOURCE_ROOT"), "resources", "comfyui",
+                                              "wan2.2-flf2v-lightning.json", NULL);
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents (source, &text, NULL, NULL));
+  g_assert_true (g_file_set_contents (mine, text, -1, NULL));
+
+  /* the window on another backend's model: the button's backend counts */
+  g_assert_true (inb_window_select_model (f->window, "local", "flow"));
+  g_assert_null (f->window->workflow_chooser);
+
+  prefs = inb_window_show_preferences (f->window, "comfyui");
+  settle (f, 200);
+  {
+    GListModel *backends = inb_backend_registry_get_backends (inb_session_get_registry (f->window->session));
+
+    for (guint i = 0; i < g_list_model_get_n_items (backends); i++)
+      {
+        g_autoptr(InbBackend) backend = g_list_model_get_item (backends, i);
+
+        n_import_pages += inb_backend_can_import_workflows (backend);
+      }
+  }
+  g_assert_cmpuint (n_import_pages, ==, 1);
+  g_assert_cmpuint (count_labelled_buttons (prefs, "_Import…"), ==, n_import_pages);
+  button = find_labelled_button (prefs, "_Import…");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_ancestor (button, GTK_WIDGET (adw_preferences_window_get_visible_page (
+                                                     ADW_PREFERENCES_WINDOW (prefs)))));
+  g_assert_cmpstr (adw_preferences_page_get_name (adw_preferences_window_get_visible_page (
+                     ADW_PREFERENCES_WINDOW (prefs))), ==, "comfyui");
+
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_nonnull (f->window->workflow_chooser);
+  g_assert_cmpstr (f->window->workflow_backend_id, ==, "comfyui");
+  g_assert_true (gtk_native_dialog_get_transient_for (GTK_NATIVE_DIALOG (f->window->workflow_chooser)) ==
+                 GTK_WINDOW (f->window));
+
+  /* a file chosen: the dialog for ComfyUI, though the window is on local */
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (f->window->workflow_chooser), file, NULL));
+  g_assert_true (wait_until (f, chooser_has_file, file, 20));
+  g_signal_emit_by_name (f->window->workflow_chooser, "response", GTK_RESPONSE_ACCEPT);
+  g_assert_null (f->window->workflow_chooser);
+  g_assert_true (wait_until (f, dialog_shown, NULL, 20));
+  dialog = inb_window_get_workflow_dialog (f->window);
+  g_assert_true (inb_workflow_dialog_get_backend (INB_WORKFLOW_DIALOG (dialog)) == comfyui);
+  g_assert_cmpstr (inb_workflow_mapping_get_source_name (inb_workflow_dialog_get_mapping (INB_WORKFLOW_DIALOG (dialog))),
+                   ==, "my-own-flow.json");
+  gtk_widget_activate_action (dialog, "workflow.cancel", NULL);
+  g_assert_true (wait_until (f, dialog_gone, NULL, 20));
+
+  /* chosen nothing: nothing opens */
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_nonnull (f->window->workflow_chooser);
+  g_signal_emit_by_name (f->window->workflow_chooser, "response", GTK_RESPONSE_CANCEL);
+  g_assert_null (f->window->workflow_chooser);
+  settle (f, 200);
+  g_assert_null (inb_window_get_workflow_dialog (f->window));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -942,6 +1046,7 @@ main (int   argc,
   g_test_add_data_func ("/comfyui-window/preferences", &f, test_preferences);
   g_test_add_data_func ("/comfyui-window/import", &f, test_import);
   g_test_add_data_func ("/comfyui-window/import-replace", &f, test_import_replace);
+  g_test_add_data_func ("/comfyui-window/preferences-import", &f, test_preferences_import);
 
   ret = g_test_run ();
 
