@@ -13,9 +13,10 @@
  * clip with progress over both passes, previews and an ETA; pre-flight
  * failures that send nothing; an out-of-memory error, an interrupt on the
  * server, a cancel while running and while waiting, an older server, a
- * dropped socket, a restart losing the history, a lost submit answer,
- * dropped outputs, resume by prompt id — and exactly one POST /prompt per
- * job in every case.
+ * dropped socket, a socket open but silent, a busy queue, a restart losing
+ * the history, a success whose history has no outputs, a lost submit
+ * answer, dropped outputs, resume by prompt id — and exactly one POST
+ * /prompt per job in every case.
  */
 #define G_LOG_DOMAIN "test-comfyui"
 
@@ -1054,6 +1055,9 @@ test_failures (Fixture       *f,
       { "leaves its folder", "nothing was fetched", NULL } },
     { "{\"hostile_subfolder\": \"/etc\"}", INB_COMFYUI_ERROR, INB_COMFYUI_ERROR_OUTPUT,
       { "leaves its folder", NULL, NULL } },
+    /* a success whose history has no outputs */
+    { "{\"output_form\": \"none\"}", INB_COMFYUI_ERROR, INB_COMFYUI_ERROR_OUTPUT,
+      { "saved no video", NULL, NULL } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1078,13 +1082,17 @@ test_failures (Fixture       *f,
       g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "GET", "/view"), ==, 0);
       g_assert_false (g_file_test (f->cf.output, G_FILE_TEST_EXISTS));
       inb_fake_server_script (f->cf.fake, "{\"oom_at\": null, \"interrupt_at\": null, \"restart_at\": null,"
-                                          " \"hostile_filename\": null, \"hostile_subfolder\": null}");
+                                          " \"hostile_filename\": null, \"hostile_subfolder\": null,"
+                                          " \"output_form\": \"auto\"}");
     }
 }
 
 /* Faults the job gets through: a dropped socket (polling, then the socket
- * again), a lost answer to the submit (found by our id), an older server
- * that mints its own ids — one submit each, and the clip. */
+ * again), a socket that stays open but says nothing (a stalled
+ * connection: polling finds the end), a lost answer to the submit (found
+ * by our id), an older server that mints its own ids, a busy queue
+ * (other people's prompts first: said, then ours runs) — one submit
+ * each, and the clip. */
 static void
 test_recovers (Fixture       *f,
                gconstpointer  data)
@@ -1092,9 +1100,11 @@ test_recovers (Fixture       *f,
   const char *scenarios[] = {
     /* slow enough after the cut for the socket to come back */
     "{\"drop_socket_at\": 2, \"step_ms\": 120}",
+    "{\"silent_socket\": true}",
     "{\"submit_drop\": true}",
     "{\"submit_500\": true}",
     "{\"old_server\": true}",
+    "{\"foreign_prompts\": 2, \"foreign_ms\": 1500}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
@@ -1106,6 +1116,7 @@ test_recovers (Fixture       *f,
       inb_fake_server_reset (f->cf.fake);
       inb_fake_server_script (f->cf.fake, scenarios[i]);
       g_unlink (f->cf.output);
+      g_ptr_array_set_size (f->stages, 0);
       result = run (f, request, &error);
       g_assert_no_error (error);
       g_assert_nonnull (result);
@@ -1113,7 +1124,7 @@ test_recovers (Fixture       *f,
       g_assert_true (g_file_test (f->cf.output, G_FILE_TEST_IS_REGULAR));
       if (i == 0)
         g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "GET", "/ws"), >=, 2);
-      if (i == 3)
+      if (i == 4)
         {
           /* it followed the id the server gave, not ours */
           g_autoptr(JsonObject) body = submitted_body (f);
@@ -1121,8 +1132,11 @@ test_recovers (Fixture       *f,
 
           g_assert_cmpstr (json_object_get_string_member (body, "prompt_id"), !=, task_id);
         }
+      if (i == 5 && !saw_stage (f, "prompts ahead in the ComfyUI queue"))
+        g_error ("a busy queue was not said");
       inb_fake_server_script (f->cf.fake, "{\"drop_socket_at\": null, \"submit_drop\": false, \"submit_500\": false,"
-                                          " \"old_server\": false, \"step_ms\": 15}");
+                                          " \"old_server\": false, \"step_ms\": 15, \"silent_socket\": false,"
+                                          " \"foreign_prompts\": 0}");
     }
 }
 
@@ -1559,8 +1573,9 @@ count_cb (InbBackend *backend,
 /* The window's import, through the backend interface: a shipped workflow
  * opened from a file, what was found, a correction, saved as a model of
  * the backend (the same file the command line writes), refused in words
- * when the editor's format, when a required part goes nowhere and when
- * the name is taken */
+ * when the editor's format and when a required part goes nowhere; a name
+ * a workflow of one's own has already is "exists" (naming the model)
+ * until told to replace it, then replaced in place */
 static void
 test_mapping_import (void)
 {

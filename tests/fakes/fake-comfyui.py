@@ -47,11 +47,14 @@
 #   interrupt_at      {"step": n}: interrupted on the server (not by us)
 #   drop_socket_at    step of the first sampler at which the prompt's
 #                     socket is cut (no close frame)
+#   silent_socket     true: sockets stay open but carry no prompt event or
+#                     preview (a stalled connection: only polling sees it)
 #   restart_at        step at which the server "restarts": queue, history
 #                     and sockets are lost, the prompt stops silently
 #   output_form       "auto" (by the output node: SaveVideo → images +
 #                     animated, VHS → gifs) | "videos" | "still" (images
-#                     without animated) | "animated_webp"
+#                     without animated) | "animated_webp" | "none" (a
+#                     success whose history has no outputs)
 #   hostile_filename  the output's name in the history (e.g. "../x.mp4")
 #   hostile_subfolder the output's subfolder
 #   foreign_prompts   n prompts of another client queued before ours
@@ -254,7 +257,7 @@ class Comfy:
     def send(self, sid, kind, data):
         with self.lock:
             ws = self.sockets.get(sid) if sid is not None else None
-        if ws is not None:
+        if ws is not None and not self.get("silent_socket"):
             ws.send_json(kind, data)
 
     def broadcast(self, kind, data):
@@ -266,7 +269,7 @@ class Comfy:
     def send_binary(self, sid, data):
         with self.lock:
             ws = self.sockets.get(sid) if sid is not None else None
-        if ws is not None:
+        if ws is not None and not self.get("silent_socket"):
             ws.send_binary(data)
 
     def queue_remaining(self):
@@ -417,8 +420,10 @@ class Comfy:
             executed.append(node_id)
             if node_id in item["outputs"]:
                 ui = self.save_output(prompt[node_id])
-                outputs[node_id] = ui
-                self.message(item, "executed", {"node": node_id, "display_node": node_id, "output": ui}, messages)
+                if ui is not None:
+                    outputs[node_id] = ui
+                    self.message(item, "executed", {"node": node_id, "display_node": node_id, "output": ui},
+                                 messages)
         self.message(item, "execution_success", {}, messages)
         time.sleep(0.03)   # the history is written after execution_success
         self.task_done(item, outputs, "success", True, messages, generation)
@@ -476,6 +481,9 @@ class Comfy:
         prefix = inputs.get("filename_prefix", "ComfyUI")
         subfolder, _, base = prefix.rpartition("/")
         form = self.get("output_form", "auto")
+        if form == "none":
+            # A success that saved nothing: the history's outputs stay {}
+            return None
         ext = ".mp4"
         if form == "animated_webp":
             ext = ".webp"
