@@ -23,6 +23,7 @@
 
 #include "inb-enums.h"
 #include "inb-preferences-window.h"
+#include "inb-toasts.h"
 
 /* One page per provider with a key or an address, built from what its
  * backend class declares (InbBackendInfo): nothing here names a provider. */
@@ -53,6 +54,7 @@ struct _InbPreferencesWindow
   InbSecrets           *secrets;
   GPtrArray            *providers;
   GStrv                 backend_ids;
+  InbToasts            *toasts;
 
   /* Template Widgets */
   AdwComboRow          *backend_row;
@@ -347,10 +349,10 @@ static void
 provider_toast (InbPreferencesWindow *self,
                 const char           *text)
 {
-  AdwToast *toast = adw_toast_new (text);
+  AdwToast *toast = inb_toasts_new_toast (self->toasts, text);
 
   adw_toast_set_timeout (toast, 4);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+  inb_toasts_show (self->toasts, toast);
 }
 
 static void
@@ -955,6 +957,7 @@ inb_preferences_window_finalize (GObject *object)
   InbPreferencesWindow *self = INB_PREFERENCES_WINDOW (object);
 
   g_clear_pointer (&self->backend_ids, g_strfreev);
+  g_clear_pointer (&self->toasts, inb_toasts_unref);
 
   G_OBJECT_CLASS (inb_preferences_window_parent_class)->finalize (object);
 }
@@ -1049,5 +1052,6 @@ static void
 inb_preferences_window_init (InbPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->toasts = inb_toasts_new (GTK_WIDGET (self));
   g_signal_connect (self, "notify::transient-for", G_CALLBACK (transient_for_changed_cb), NULL);
 }

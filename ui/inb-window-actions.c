@@ -32,15 +32,14 @@ add_resume_toast (InbWindow  *self,
   text = g_strdup_printf (format, count);
 #pragma GCC diagnostic pop
 
-  toast = adw_toast_new (text);
+  toast = inb_toasts_new_toast (self->toasts, text);
   adw_toast_set_timeout (toast, timeout);
   if (details)
     {
       adw_toast_set_button_label (toast, _("_Details"));
       adw_toast_set_action_name (toast, "win.resume-details");
     }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  inb_a11y_name_toasts (self->toast_overlay);
+  inb_toasts_show (self->toasts, toast);
 }
 
 /**
@@ -208,9 +207,9 @@ _inb_window_keyframe_replaced_cb (InbWindow       *self,
   Replaced *r;
 
   if (cleared)
-    toast = adw_toast_new (first ? _("First keyframe cleared") : _("Last keyframe cleared"));
+    toast = inb_toasts_new_toast (self->toasts, first ? _("First keyframe cleared") : _("Last keyframe cleared"));
   else
-    toast = adw_toast_new (first ? _("First keyframe replaced") : _("Last keyframe replaced"));
+    toast = inb_toasts_new_toast (self->toasts, first ? _("First keyframe replaced") : _("Last keyframe replaced"));
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_timeout (toast, 6);
 
@@ -218,8 +217,8 @@ _inb_window_keyframe_replaced_cb (InbWindow       *self,
   r->slot = g_object_ref (slot);
   r->image = g_ptr_array_ref (image);
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (replaced_undo_cb), r, replaced_free, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
   g_set_weak_pointer (&self->last_replaced_toast, toast);
+  inb_toasts_show (self->toasts, toast);
 }
 
 void

@@ -1097,15 +1097,14 @@ trashed_cb (GObject      *object,
     }
 
   text = g_strdup_printf (_("%s deleted"), d->self->deleting_title != NULL ? d->self->deleting_title : d->id);
-  toast = adw_toast_new (text);
+  toast = inb_toasts_new_toast (d->self->toasts, text);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_timeout (toast, 8);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_signal_connect (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), d);
   g_signal_connect_data (toast, "dismissed", G_CALLBACK (undo_dismissed_cb), d,
                          (GClosureNotify) (void (*) (void)) deleted_free, 0);
-  adw_toast_overlay_add_toast (d->self->toast_overlay, toast);
-  inb_a11y_name_toasts (d->self->toast_overlay);
+  inb_toasts_show (d->self->toasts, toast);
 }
 
 static void
@@ -1196,15 +1195,14 @@ metadata_read_cb (GObject      *object,
     text = g_strdup_printf (_("The settings of %s are in the editor. A clip does not hold its keyframes: "
                               "the current ones stay"), name);
 
-  toast = adw_toast_new (text);
+  toast = inb_toasts_new_toast (self->toasts, text);
   adw_toast_set_timeout (toast, 10);
   if (entry != NULL)
     {
       adw_toast_set_button_label (toast, _("Use Its _Keyframes"));
       adw_toast_set_action_name (toast, "win.drop-keyframes");
     }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  inb_a11y_name_toasts (self->toast_overlay);
+  inb_toasts_show (self->toasts, toast);
 }
 
 static gboolean
@@ -1339,12 +1337,11 @@ inb_window_report_library (InbWindow              *self,
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Recovered the clip of %u unfinished take",
                                          "Recovered the clips of %u unfinished takes", adopted), adopted);
 
-  toast = adw_toast_new (text);
+  toast = inb_toasts_new_toast (self->toasts, text);
   adw_toast_set_timeout (toast, damaged > 0 ? 0 : 8);
   adw_toast_set_button_label (toast, _("_Details"));
   adw_toast_set_action_name (toast, "win.library-details");
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  inb_a11y_name_toasts (self->toast_overlay);
+  inb_toasts_show (self->toasts, toast);
 }
 
 const char *

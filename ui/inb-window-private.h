@@ -8,6 +8,7 @@
 #include "inb-application.h"
 #include "inb-library-panel.h"
 #include "inb-take-details.h"
+#include "inb-toasts.h"
 #include "inb-window.h"
 
 G_BEGIN_DECLS
@@ -77,6 +78,8 @@ struct _InbWindow
   GtkButton            *import_workflow_button;
   AdwToastOverlay      *toast_overlay;
   AdwToastOverlay      *player_toasts;   /* over the player only */
+  InbToasts            *toasts;          /* every toast goes through these two */
+  InbToasts            *player_toast_list;
   AdwFlap              *flap;
   InbKeyframeSlot      *first_slot;
   InbKeyframeSlot      *last_slot;

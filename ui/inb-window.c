@@ -71,26 +71,13 @@ inb_window_new (InbApplication *application)
 }
 
 void
-inb_window_add_toast (InbWindow *self,
-                      AdwToast  *toast)
-{
-  g_return_if_fail (INB_IS_WINDOW (self));
-  g_return_if_fail (ADW_IS_TOAST (toast));
-
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-
-  inb_a11y_name_toasts (self->toast_overlay);
-}
-
-void
 _inb_window_toast (InbWindow  *self,
                   const char *text)
 {
-  AdwToast *toast = adw_toast_new (text);
+  AdwToast *toast = inb_toasts_new_toast (self->toasts, text);
 
   adw_toast_set_timeout (toast, 4);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  inb_a11y_name_toasts (self->toast_overlay);
+  inb_toasts_show (self->toasts, toast);
 }
 
 /* "The take is ready" over the player that shows it: not at the window's
@@ -100,15 +87,15 @@ _inb_window_toast (InbWindow  *self,
 void
 _inb_window_toast_take_ready (InbWindow *self)
 {
-  AdwToast *toast = adw_toast_new (_("The take is ready"));
-  AdwToastOverlay *overlay = self->player_toasts;
+  InbToasts *toasts = self->player_toast_list;
+  AdwToast *toast;
 
   if (adw_flap_get_folded (self->flap) && adw_flap_get_reveal_flap (self->flap))
-    overlay = self->toast_overlay;
+    toasts = self->toasts;
 
+  toast = inb_toasts_new_toast (toasts, _("The take is ready"));
   adw_toast_set_timeout (toast, 3);
-  adw_toast_overlay_add_toast (overlay, toast);
-  inb_a11y_name_toasts (overlay);
+  inb_toasts_show (toasts, toast);
 }
 
 InbKeyframeSlot *
@@ -1032,6 +1019,8 @@ inb_window_finalize (GObject *object)
   g_free (self->key_hint);
   g_clear_pointer (&self->keyless, g_hash_table_unref);
   g_clear_weak_pointer (&self->last_replaced_toast);
+  g_clear_pointer (&self->toasts, inb_toasts_unref);
+  g_clear_pointer (&self->player_toast_list, inb_toasts_unref);
   if (self->resume_details != NULL)
     g_string_free (self->resume_details, TRUE);
   if (self->library_details != NULL)
@@ -1173,6 +1162,8 @@ inb_window_init (InbWindow *self)
   GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->toasts = inb_toasts_new (GTK_WIDGET (self->toast_overlay));
+  self->player_toast_list = inb_toasts_new (GTK_WIDGET (self->player_toasts));
   self->flap_was_revealed = self->library_was_revealed = TRUE;
   self->keyless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume-details", FALSE);

@@ -30,8 +30,6 @@ G_DECLARE_FINAL_TYPE (InbWindow, inb_window, INB, WINDOW, AdwApplicationWindow)
 InbWindow       *inb_window_new                (InbApplication *application);
 void             inb_window_adopt_jobs         (InbWindow      *self,
                                                 GPtrArray      *jobs);
-void             inb_window_add_toast          (InbWindow      *self,
-                                                AdwToast       *toast);
 gboolean         inb_window_select_model       (InbWindow      *self,
                                                 const char     *backend_id,
                                                 const char     *model_id);
