@@ -1701,6 +1701,8 @@ test_thumbnails_in_view (Fixture       *f,
   c = count_rows (f);
   decoded = inb_thumbnail_cache_get_n_decoded (cache);
   g_test_message ("%u rows bound, %u in view, %u thumbnails decoded", c.bound, c.in_view, decoded);
+  /* The 30 s tick reads the age of the rows in view only */
+  g_assert_cmpuint (inb_library_panel_refresh_ages (panel_of (f)), ==, c.in_view);
 
   /* GTK keeps many more rows than it shows: only those shown decoded */
   g_assert_cmpuint (c.in_view, <, 20);

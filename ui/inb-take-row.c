@@ -760,12 +760,38 @@ set_in_view (InbTakeRow *self,
     return;
 
   if (in_view)
-    load_thumbnail (self);
+    {
+      /* the age, as the library's tick left it out of view */
+      if (self->tick_id == 0)
+        update_time (self);
+      load_thumbnail (self);
+    }
   else if (self->thumbnail_cancellable != NULL)
     {
       cancel_thumbnail (self);
       g_clear_pointer (&self->thumbnail_for, g_free);
     }
+}
+
+/**
+ * inb_take_row_refresh_age:
+ *
+ * The age ("12 min ago") read again, if the row is in view; out of view it
+ * is read when the row comes into view. A take being made reads its time
+ * every second on its own.
+ *
+ * Returns: whether the row read it
+ */
+gboolean
+inb_take_row_refresh_age (InbTakeRow *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_ROW (self), FALSE);
+
+  if (self->entry == NULL || !self->in_view || self->tick_id != 0)
+    return FALSE;
+
+  update_time (self);
+  return TRUE;
 }
 
 gboolean
