@@ -16,10 +16,6 @@
 
 #include "config.h"
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
 
@@ -433,33 +429,6 @@ test_cli_import (Fixture       *f,
   assert_contains (err, "Export (API)");
 }
 
-/* An IPv4 address of this machine that is not loopback (its network
- * interface's), or NULL */
-static char *
-own_address (void)
-{
-  struct ifaddrs *list = NULL;
-  char *found = NULL;
-
-  if (getifaddrs (&list) != 0)
-    return NULL;
-
-  for (struct ifaddrs *i = list; i != NULL && found == NULL; i = i->ifa_next)
-    {
-      char text[INET_ADDRSTRLEN];
-      struct sockaddr_in *in = (struct sockaddr_in *) i->ifa_addr;
-
-      if (in == NULL || in->sin_family != AF_INET || (i->ifa_flags & IFF_UP) == 0 ||
-          (i->ifa_flags & IFF_LOOPBACK) != 0 || (ntohl (in->sin_addr.s_addr) >> 24) == 127)
-        continue;
-      if (inet_ntop (AF_INET, &in->sin_addr, text, sizeof text) != NULL)
-        found = g_strdup (text);
-    }
-
-  freeifaddrs (list);
-  return found;
-}
-
 /* A port of @host nothing listens on: connecting to it is refused */
 static guint
 closed_port (const char *host)
@@ -514,7 +483,7 @@ static void
 test_cli_plain_http (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autofree char *host = own_address ();
+  g_autofree char *host = inb_fake_server_own_address ();
   g_autoptr(InbFakeServer) lan = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocessLauncher) refused_launcher = NULL;

@@ -11,8 +11,9 @@
  * interrupts that prompt at the server. A model file the server lacks is
  * named, and nothing is queued. A workflow of one's own imported (from
  * the window, a drop, or Preferences' button), and replaced under a name
- * taken after a question naming the model. Screenshots land in the build
- * folder.
+ * taken after a question naming the model. Plain http to another
+ * computer (a fake bound to this machine's network address) said in a
+ * toast once a run. Screenshots land in the build folder.
  */
 #define G_LOG_DOMAIN "test-comfyui-window"
 
@@ -995,6 +996,68 @@ test_preferences_import (gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+static gboolean
+address_warned (Fixture       *f,
+                gconstpointer  data)
+{
+  return f->window->last_address_warning != NULL;
+}
+
+/* Plain http to another computer (a fake ComfyUI bound to this machine's
+ * own network address): a take from the window says so in a toast before
+ * anything is sent — the session's warning, shared with the command line
+ * — once a run; the take is made all the same */
+static void
+test_address_warning (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autofree char *host = inb_fake_server_own_address ();
+  g_autofree char *initial = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *shot = g_test_build_filename (G_TEST_BUILT, "screenshot-comfyui-plain-http.png", NULL);
+  g_autoptr(InbFakeServer) lan = NULL;
+  InbBackend *comfyui = inb_session_lookup_backend (f->window->session, "comfyui");
+
+  if (host == NULL)
+    {
+      g_test_skip ("this machine has no network address but loopback");
+      return;
+    }
+
+  initial = g_strdup_printf ("{\"video_path\": \"%s\", \"step_ms\": 20}", f->clip);
+  lan = inb_fake_server_start_on ("fake-comfyui.py", initial, host);
+  expected = g_strdup_printf ("%s is plain http to another computer", inb_fake_server_get_base_url (lan));
+  g_setenv ("INBETWEEN_COMFYUI_URL", inb_fake_server_get_base_url (lan), TRUE);
+  inb_session_configure_backend (f->window->session, comfyui);
+  g_clear_pointer (&f->window->last_address_warning, g_free);
+
+  g_assert_true (inb_window_select_model (f->window, "comfyui", "wan2.2-flf2v"));
+  load_keyframes (f);
+  set_steps (f, 4);
+  start_take (f);
+  g_assert_true (wait_until (f, address_warned, NULL, 20));
+  g_test_message ("Said: %s", f->window->last_address_warning);
+  g_assert_nonnull (strstr (f->window->last_address_warning, expected));
+  settle (f, 600);
+  inb_test_save_screenshot (GTK_WIDGET (f->window), shot);
+  g_assert_true (wait_until (f, job_ended, NULL, 60));
+  stop_following (f);
+  g_assert_cmpint (inb_job_get_state (f->job), ==, INB_JOB_DONE);
+  g_assert_cmpuint (inb_test_fake_count (lan, "POST", "/prompt"), ==, 1);
+
+  /* once a run: the next take says nothing more */
+  g_clear_pointer (&f->window->last_address_warning, g_free);
+  start_take (f);
+  g_assert_true (wait_until (f, job_ended, NULL, 60));
+  stop_following (f);
+  g_assert_cmpint (inb_job_get_state (f->job), ==, INB_JOB_DONE);
+  g_assert_cmpuint (inb_test_fake_count (lan, "POST", "/prompt"), ==, 2);
+  g_assert_null (f->window->last_address_warning);
+
+  g_setenv ("INBETWEEN_COMFYUI_URL", inb_fake_server_get_base_url (f->fake), TRUE);
+  inb_session_configure_backend (f->window->session, comfyui);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1047,6 +1110,7 @@ main (int   argc,
   g_test_add_data_func ("/comfyui-window/import", &f, test_import);
   g_test_add_data_func ("/comfyui-window/import-replace", &f, test_import_replace);
   g_test_add_data_func ("/comfyui-window/preferences-import", &f, test_preferences_import);
+  g_test_add_data_func ("/comfyui-window/address-warning", &f, test_address_warning);
 
   ret = g_test_run ();
 

@@ -41,6 +41,7 @@ struct _InbWindow
   char                 *key_provider;
   char                 *key_hint;      /* "needs a key", said before Generate */
   AdwToast             *last_replaced_toast;  /* weak, for tests: the last Undo offered */
+  char                 *last_address_warning; /* for tests: the last one said */
   GHashTable           *keyless;       /* backend ids: takes a key, has none */
   GString              *resume_details;
   GCancellable         *open_cancellable;
@@ -137,6 +138,10 @@ void          _inb_window_server_status_clicked_cb (InbWindow     *self,
                                                    GtkButton      *button);
 void          _inb_window_follow_preview          (InbWindow      *self,
                                                    InbTakeEntry   *entry);
+void          _inb_window_address_warning_cb      (InbWindow      *self,
+                                                   InbBackend     *backend,
+                                                   const char     *message,
+                                                   InbSession     *session);
 
 /* inb-window-workflow.c */
 void          _inb_window_workflow_class_init     (GtkWidgetClass *widget_class);

@@ -10,7 +10,9 @@
  * take of it ends, and on a click. In the player: while the take chosen
  * in the library is being made, the backend's latest preview (InbProgress's
  * preview), marked as a preview, with what the backend is doing; the clip
- * replaces it when it is done. Nothing here names a provider.
+ * replaces it when it is done. What a job's address warrants (plain http
+ * to another computer), said by the session as any take, re-roll or resume
+ * reaches out, in a toast. Nothing here names a provider.
  */
 #define G_LOG_DOMAIN "inb-window"
 
@@ -18,9 +20,33 @@
 
 #include <glib/gi18n.h>
 
+#include "inb-a11y.h"
 #include "inb-window-private.h"
 
 /* Server status --------------------------------------------------------------- */
+
+/**
+ * _inb_window_address_warning_cb:
+ *
+ * The session says a job is about to reach an address the artist should
+ * know something about, in the backend's words (once per address and
+ * run): a re-roll from the library or a resumed take may go to a backend
+ * other than the chosen one, whose status line says it already.
+ */
+void
+_inb_window_address_warning_cb (InbWindow  *self,
+                                InbBackend *backend,
+                                const char *message,
+                                InbSession *session)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  g_free (self->last_address_warning);
+  self->last_address_warning = g_strdup (message);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  inb_a11y_name_toasts (self->toast_overlay);
+}
 
 static void
 set_status (InbWindow  *self,

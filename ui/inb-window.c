@@ -940,6 +940,8 @@ inb_window_constructed (GObject *object)
 
   g_signal_connect_object (self->queue, "job-finished",
                            G_CALLBACK (_inb_window_job_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "address-warning",
+                           G_CALLBACK (_inb_window_address_warning_cb), self, G_CONNECT_SWAPPED);
   /* A new address (Preferences): ask the server there */
   if (self->settings != NULL)
     g_signal_connect_object (self->settings, "changed::provider-urls",
@@ -1017,6 +1019,7 @@ inb_window_finalize (GObject *object)
   g_free (self->key_problem);
   g_free (self->key_provider);
   g_free (self->key_hint);
+  g_free (self->last_address_warning);
   g_clear_pointer (&self->keyless, g_hash_table_unref);
   g_clear_weak_pointer (&self->last_replaced_toast);
   g_clear_pointer (&self->toasts, inb_toasts_unref);

@@ -8,6 +8,10 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include <gio/gio.h>
@@ -128,6 +132,38 @@ inb_fake_server_start_on (const char *script,
   g_return_val_if_fail (host != NULL, NULL);
 
   return fake_server_start (script, scenario_json, host, FALSE);
+}
+
+/**
+ * inb_fake_server_own_address:
+ *
+ * Returns: (nullable): an IPv4 address of this machine that is not
+ *   loopback (its network interface's), for inb_fake_server_start_on();
+ *   %NULL when it has none
+ */
+char *
+inb_fake_server_own_address (void)
+{
+  struct ifaddrs *list = NULL;
+  char *found = NULL;
+
+  if (getifaddrs (&list) != 0)
+    return NULL;
+
+  for (struct ifaddrs *i = list; i != NULL && found == NULL; i = i->ifa_next)
+    {
+      char text[INET_ADDRSTRLEN];
+      struct sockaddr_in *in = (struct sockaddr_in *) i->ifa_addr;
+
+      if (in == NULL || in->sin_family != AF_INET || (i->ifa_flags & IFF_UP) == 0 ||
+          (i->ifa_flags & IFF_LOOPBACK) != 0 || (ntohl (in->sin_addr.s_addr) >> 24) == 127)
+        continue;
+      if (inet_ntop (AF_INET, &in->sin_addr, text, sizeof text) != NULL)
+        found = g_strdup (text);
+    }
+
+  freeifaddrs (list);
+  return found;
 }
 
 /**

@@ -17,6 +17,7 @@ InbFakeServer *inb_fake_server_start_on       (const char     *script,
                                                const char     *scenario_json,
                                                const char     *host);
 InbFakeServer *inb_fake_server_start_tls      (const char     *script);
+char          *inb_fake_server_own_address    (void);
 void           inb_fake_server_stop           (InbFakeServer  *self);
 const char    *inb_fake_server_get_base_url   (InbFakeServer  *self);
 char          *inb_fake_server_url            (InbFakeServer  *self,
