@@ -20,7 +20,7 @@
 
 #include <glib/gi18n.h>
 
-#include "inb-a11y.h"
+#include "inb-toasts.h"
 #include "inb-window-private.h"
 
 /* Server status --------------------------------------------------------------- */
@@ -39,13 +39,12 @@ _inb_window_address_warning_cb (InbWindow  *self,
                                 const char *message,
                                 InbSession *session)
 {
-  AdwToast *toast = adw_toast_new (message);
+  AdwToast *toast = inb_toasts_new_toast (self->toasts, message);
 
   g_free (self->last_address_warning);
   self->last_address_warning = g_strdup (message);
   adw_toast_set_timeout (toast, 10);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  inb_a11y_name_toasts (self->toast_overlay);
+  inb_toasts_show (self->toasts, toast);
 }
 
 static void
