@@ -14,9 +14,9 @@
  * failures that send nothing; an out-of-memory error, an interrupt on the
  * server, a cancel while running and while waiting, an older server, a
  * dropped socket, a socket open but silent, a busy queue, a restart losing
- * the history, a success whose history has no outputs, a lost submit
- * answer, dropped outputs, resume by prompt id — and exactly one POST
- * /prompt per job in every case.
+ * the history, a success whose history has no outputs, a download that
+ * stalls, a lost submit answer, dropped outputs, resume by prompt id —
+ * and exactly one POST /prompt per job in every case.
  */
 #define G_LOG_DOMAIN "test-comfyui"
 
@@ -1140,6 +1140,33 @@ test_recovers (Fixture       *f,
     }
 }
 
+/* A download that stalls half way (the connection held open, nothing
+ * more sent): given up after the HTTP layer's low-speed time, asked again
+ * from where it stopped; the clip, verified, one submit. Slow by nature
+ * (the 30 s the transfer may stall before it counts as stalled). */
+static void
+test_stalled (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = fixture_request (f, "wan2.2-flf2v", "{\"steps\": 4}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbResult) result = NULL;
+  JsonObject *second;
+
+  inb_fake_server_script (f->cf.fake, "{\"stall_view_once\": true}");
+  result = run (f, request, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_true (g_file_test (f->cf.output, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (inb_result_get_n_frames (result), ==, 8);
+  g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "POST", "/prompt"), ==, 1);
+  g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "GET", "/view"), ==, 2);
+  /* the second asked for the rest only */
+  second = inb_test_fake_find (f->cf.fake, "GET", "/view", 1);
+  g_assert_nonnull (inb_fake_request_get_header (second, "Range"));
+  g_test_message ("Again with %s", inb_fake_request_get_header (second, "Range"));
+}
+
 static JsonObject *
 server_history (Fixture    *f,
                 const char *prompt_id)
@@ -1762,6 +1789,7 @@ main (int   argc,
   JOB ("/comfyui/job/refused", test_refused, NULL);
   JOB ("/comfyui/job/failures", test_failures, NULL);
   JOB ("/comfyui/job/recovers", test_recovers, NULL);
+  JOB ("/comfyui/job/stalled", test_stalled, NULL);
   JOB ("/comfyui/job/cancel-running", test_cancel_running, NULL);
   JOB ("/comfyui/job/cancel-pending", test_cancel_pending, NULL);
   JOB ("/comfyui/job/resume", test_resume, NULL);

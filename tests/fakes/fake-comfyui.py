@@ -49,6 +49,8 @@
 #                     socket is cut (no close frame)
 #   silent_socket     true: sockets stay open but carry no prompt event or
 #                     preview (a stalled connection: only polling sees it)
+#   stall_view_once   true: the first GET /view sends half the clip, then
+#                     nothing, the connection held open (a stalled download)
 #   restart_at        step at which the server "restarts": queue, history
 #                     and sockets are lost, the prompt stops silently
 #   output_form       "auto" (by the output node: SaveVideo → images +
@@ -978,6 +980,14 @@ class Handler(fakelib.FakeHandler):
         if data is None:
             self.send_bytes(404, b"", "text/plain")
             return
+        if c.get("stall_view_once"):
+            state = c.server.state
+            with state.lock:
+                first = not state.counters.get("view_stalled")
+                state.counters["view_stalled"] = 1
+            if first:
+                self.serve_range(data, "video/mp4", cut=len(data) // 2, stall=True)
+                return
         self.serve_range(data, "video/mp4")
 
 

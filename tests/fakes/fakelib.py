@@ -179,9 +179,11 @@ class FakeHandler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def serve_range(self, data, content_type, cut=None):
+    def serve_range(self, data, content_type, cut=None, stall=False):
         """Serves data honouring "Range: bytes=N-"; cut: stop after so
-        many bytes of the body and close (a broken transfer)."""
+        many bytes of the body and close (a broken transfer), or with
+        stall, keep the connection open sending nothing more (a stalled
+        one)."""
         start = 0
         rng = self.headers.get("Range")
         if rng:
@@ -202,6 +204,8 @@ class FakeHandler(BaseHTTPRequestHandler):
         if cut is not None:
             self.wfile.write(data[start:cut])
             self.wfile.flush()
+            if stall:
+                self.hang()
             self.close_connection = True
             return
         self.wfile.write(data[start:])

@@ -53,6 +53,11 @@
 #define CANCEL_WAIT_S          10
 #define UNREACHABLE_LIMIT_S    (10 * 60)
 #define RECONNECT_MAX_MS       8000
+/* The clip's download: a break or a stall (no byte for the HTTP layer's
+ * 30 s) is resumed with Range, for as long as this; the API calls' 20 s
+ * would give up on a clip that took longer than that to break */
+#define DOWNLOAD_ATTEMPTS      8
+#define DOWNLOAD_BUDGET_S      (10 * 60)
 
 typedef enum
 {
@@ -1080,6 +1085,9 @@ fetch_clip (Job             *job,
   job_record_quietly (job, INB_REMOTE_STATE_DOWNLOADING, NULL);
 
   report (job, INB_COMFYUI_PROGRESS_DOWNLOAD, _("Fetching the clip"));
+  /* The job's own client: nothing but the download uses it from here */
+  inb_http_client_set_retry_policy (inb_comfyui_api_get_client (job->api), DOWNLOAD_ATTEMPTS, 300, 4000,
+                                    DOWNLOAD_BUDGET_S);
   if (!inb_http_client_download (inb_comfyui_api_get_client (job->api), job->video_url, download, MAX_VIDEO_BYTES,
                                  download_progress, job, job->cancellable, &local_error))
     {
