@@ -38,7 +38,9 @@ name_is_secret (const char *name)
   return FALSE;
 }
 
-/* A deep copy without any member named like a credential. */
+/* A deep copy without any member named like a credential. The node
+ * takes its own reference of the copy (json_node_init_object/array), so
+ * ours is dropped at the end of each block. */
 static JsonNode *
 copy_without_secrets (JsonNode *node,
                       guint     depth)
@@ -49,7 +51,7 @@ copy_without_secrets (JsonNode *node,
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *object = json_node_get_object (node);
-      JsonObject *copy = json_object_new ();
+      g_autoptr(JsonObject) copy = json_object_new ();
       g_autoptr(GList) members = json_object_get_members (object);
 
       for (GList *l = members; l != NULL; l = l->next)
@@ -61,7 +63,7 @@ copy_without_secrets (JsonNode *node,
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *array = json_node_get_array (node);
-      JsonArray *copy = json_array_new ();
+      g_autoptr(JsonArray) copy = json_array_new ();
 
       for (guint i = 0; i < json_array_get_length (array); i++)
         json_array_add_element (copy, copy_without_secrets (json_array_get_element (array, i), depth + 1));

@@ -107,12 +107,13 @@ test_load_sorted (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *not_a_take = g_build_filename (f->takes, "not-a-take", NULL);
 
   g_free (write_take (f, "b-middle", "2026-12-01T10:00:00Z", "done", "\"number\": 2, \"starred\": true"));
   g_free (write_take (f, "c-oldest", "2026-11-01T10:00:00Z", "failed",
                       "\"number\": 1, \"error\": {\"message\": \"the service said no\"}"));
   g_free (write_take (f, "a-newest", "2026-12-05T10:00:00Z", "cancelled", "\"number\": 3, \"title\": \"Hero shot\""));
-  g_mkdir_with_parents (g_build_filename (f->takes, "not-a-take", NULL), 0700);
+  g_mkdir_with_parents (not_a_take, 0700);
 
   g_assert_true (inb_library_load (f->library, NULL, &error));
   g_assert_no_error (error);

@@ -449,6 +449,7 @@ run_no_service (void)
   g_assert_nonnull (strstr (error->message, "WAVESPEED_API_KEY"));
   g_assert_null (strstr (error->message, "DASHSCOPE_API_KEY"));
   g_clear_error (&error);
+  g_clear_pointer (&problem, g_free);
   problem = inb_secrets_dup_provider_problem (secrets, "dashscope");
   g_assert_nonnull (strstr (problem, "DASHSCOPE_API_KEY"));
   g_clear_pointer (&problem, g_free);

@@ -576,7 +576,12 @@ mark_mdat_open_ended (const char *path)
   g_assert_true (g_file_get_contents (path, &data, &len, &error));
   while (offset + 8 <= len)
     {
-      guint32 size = GST_READ_UINT32_BE (data + offset);
+      guint32 size;
+
+      /* memcpy: a box can start at any byte (GST_READ_UINT32_BE is a
+       * misaligned load there, which UBSan reports) */
+      memcpy (&size, data + offset, 4);
+      size = GUINT32_FROM_BE (size);
 
       if (memcmp (data + offset + 4, "mdat", 4) == 0)
         {

@@ -255,6 +255,7 @@ texture_scaled (GstVideoFrame      *frame,
   GstVideoFrame out;
   GstBuffer *buffer;
   guint8 *pixels;
+  g_autoptr(GBytes) bytes = NULL;
 
   gst_video_info_set_format (&out_info, GST_VIDEO_FRAME_FORMAT (frame), width, height);
   /* Only the size changes. */
@@ -306,9 +307,11 @@ texture_scaled (GstVideoFrame      *frame,
   gst_video_frame_unmap (&out);
   gst_buffer_unref (buffer);
 
+  /* The texture takes a reference of its own: ours goes at the end */
+  bytes = g_bytes_new_take (pixels, GST_VIDEO_INFO_SIZE (&out_info));
   return gdk_memory_texture_new (width, height,
                                  GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
-                                 g_bytes_new_take (pixels, GST_VIDEO_INFO_SIZE (&out_info)),
+                                 bytes,
                                  GST_VIDEO_INFO_PLANE_STRIDE (&out_info, 0));
 }
 

@@ -303,7 +303,7 @@ test_not_text (void)
   static const struct { const char *data; gsize len; } cases[] = {
     { "", 0 },
     { "{\"a\":\0\"b\"}", 10 },
-    { "{\"id\": \"\xff\xfe\"}", 14 },
+    { "{\"id\": \"\xff\xfe\"}", 12 },
     { "[1, 2, 3]", 9 },
     { "{\"schema_version\": 1", 20 },
   };
