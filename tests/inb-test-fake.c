@@ -239,6 +239,7 @@ typedef struct
   InbFakeServer *fake;
   const char *method;
   const char *path;
+  guint        n;
 } CancelWhen;
 
 static gboolean
@@ -246,7 +247,7 @@ cancel_when_seen (gpointer user_data)
 {
   CancelWhen *when = user_data;
 
-  if (inb_test_fake_count (when->fake, when->method, when->path) == 0)
+  if (inb_test_fake_count (when->fake, when->method, when->path) < when->n)
     return G_SOURCE_CONTINUE;
 
   cancel_now (when->w);
@@ -364,22 +365,23 @@ inb_cloud_fixture_generate (InbCloudFixture  *f,
 }
 
 /**
- * inb_cloud_fixture_generate_cancel_on:
+ * inb_cloud_fixture_generate_cancel_after:
  *
- * Like inb_cloud_fixture_generate(), cancelled as soon as the fake has
- * answered a request of @method to @path (a prefix): a state reached, not
- * a time guessed, so it holds on a loaded machine.
+ * Like inb_cloud_fixture_generate(), cancelled as soon as the fake has seen
+ * @n requests of @method to @path (a prefix): a state reached, not a time
+ * guessed, so it holds on a loaded machine or under valgrind.
  */
 InbResult *
-inb_cloud_fixture_generate_cancel_on (InbCloudFixture  *f,
-                                      InbRequest       *request,
-                                      const char       *method,
-                                      const char       *path,
-                                      double           *cancel_latency,
-                                      GError          **error)
+inb_cloud_fixture_generate_cancel_after (InbCloudFixture  *f,
+                                         InbRequest       *request,
+                                         const char       *method,
+                                         const char       *path,
+                                         guint             n,
+                                         double           *cancel_latency,
+                                         GError          **error)
 {
   InbTestWait w = { 0, };
-  CancelWhen when = { &w, f->fake, method, path };
+  CancelWhen when = { &w, f->fake, method, path, MAX (n, 1) };
   guint id;
 
   w.loop = g_main_loop_new (NULL, FALSE);
@@ -398,4 +400,22 @@ inb_cloud_fixture_generate_cancel_on (InbCloudFixture  *f,
   if (w.error != NULL)
     g_propagate_error (error, w.error);
   return w.result;
+}
+
+/**
+ * inb_cloud_fixture_generate_cancel_on:
+ *
+ * Like inb_cloud_fixture_generate(), cancelled as soon as the fake has
+ * answered a request of @method to @path (a prefix): a state reached, not
+ * a time guessed, so it holds on a loaded machine.
+ */
+InbResult *
+inb_cloud_fixture_generate_cancel_on (InbCloudFixture  *f,
+                                      InbRequest       *request,
+                                      const char       *method,
+                                      const char       *path,
+                                      double           *cancel_latency,
+                                      GError          **error)
+{
+  return inb_cloud_fixture_generate_cancel_after (f, request, method, path, 1, cancel_latency, error);
 }

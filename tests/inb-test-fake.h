@@ -111,6 +111,14 @@ InbResult  *inb_cloud_fixture_generate_cancel_on (InbCloudFixture  *f,
                                                   const char       *path,
                                                   double           *cancel_latency,
                                                   GError          **error);
+/* The same, cancelled once the fake has seen @n such requests. */
+InbResult  *inb_cloud_fixture_generate_cancel_after (InbCloudFixture  *f,
+                                                     InbRequest       *request,
+                                                     const char       *method,
+                                                     const char       *path,
+                                                     guint             n,
+                                                     double           *cancel_latency,
+                                                     GError          **error);
 /* Runs a generation; cancels it after @cancel_ms when > 0 and gives the
  * seconds from cancelling to the end in @cancel_latency. */
 InbResult  *inb_cloud_fixture_generate (InbCloudFixture *f,

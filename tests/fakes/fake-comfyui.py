@@ -51,6 +51,9 @@
 #                     preview (a stalled connection: only polling sees it)
 #   stall_view_once   true: the first GET /view sends half the clip, then
 #                     nothing, the connection held open (a stalled download)
+#   await_reconnect   true: after that cut, the prompt goes on only once a
+#                     websocket has connected again (at most 120 s), so a
+#                     test of the reconnection waits on a state, not a time
 #   restart_at        step at which the server "restarts": queue, history
 #                     and sockets are lost, the prompt stops silently
 #   output_form       "auto" (by the output node: SaveVideo → images +
@@ -451,8 +454,15 @@ class Comfy:
         if first and self.get("drop_socket_at") == step:
             with self.lock:
                 ws = self.sockets.get(item["client_id"])
+                connections = self.server.state.counters.get("ws_connections", 0)
             if ws is not None:
                 ws.cut()
+                deadline = time.monotonic() + 120
+                while self.get("await_reconnect") and time.monotonic() < deadline:
+                    with self.lock:
+                        if self.server.state.counters.get("ws_connections", 0) > connections:
+                            break
+                    time.sleep(0.01)
         if first and self.get("restart_at") == step:
             self.restart()
 

@@ -892,6 +892,21 @@ stop_sources (Job *job)
       }
 }
 
+/* How long the submit waits for the websocket: SOCKET_WAIT_MS, or
+ * INBETWEEN_COMFYUI_SOCKET_WAIT_MS (tests set it high, so that "the
+ * socket is open before the submit" holds under valgrind too). */
+static gint64
+socket_wait_ms (void)
+{
+  const char *env = g_getenv ("INBETWEEN_COMFYUI_SOCKET_WAIT_MS");
+  guint64 ms;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 10 * 60 * 1000, &ms, NULL))
+    return (gint64) ms;
+
+  return SOCKET_WAIT_MS;
+}
+
 static void
 open_socket (Job *job)
 {
@@ -903,7 +918,7 @@ open_socket (Job *job)
   job->socket = inb_comfyui_socket_new (job->base_url, job->client_id, &socket_funcs, job);
 
   /* Open before the submit, so no event is missed (a little while at most) */
-  deadline = g_get_monotonic_time () + SOCKET_WAIT_MS * 1000;
+  deadline = g_get_monotonic_time () + socket_wait_ms () * 1000;
   while (!job->socket_opened && job->reconnect_source == NULL && g_get_monotonic_time () < deadline)
     g_main_context_iteration (job->context, TRUE);
 }
