@@ -12,11 +12,12 @@
  * import of a workflow of one's own. Then whole jobs against the fake: a
  * clip with progress over both passes, previews and an ETA; pre-flight
  * failures that send nothing; an out-of-memory error, an interrupt on the
- * server, a cancel while running and while waiting, an older server, a
- * dropped socket, a socket open but silent, a busy queue, a restart losing
- * the history, a success whose history has no outputs, a download that
- * stalls, a lost submit answer, dropped outputs, resume by prompt id —
- * and exactly one POST /prompt per job in every case.
+ * server, a file that is no video, a cancel while running and while
+ * waiting, an older server, a dropped socket, a socket open but silent, a
+ * busy queue, a restart losing the history, a success whose history has
+ * no outputs, a download that stalls, a lost submit answer, dropped
+ * outputs, resume by prompt id — and exactly one POST /prompt per job in
+ * every case.
  */
 #define G_LOG_DOMAIN "test-comfyui"
 
@@ -931,6 +932,16 @@ test_generate (Fixture       *f,
       upload_info = json_object_get_object_member (inb_test_fake_find (f->cf.fake, "POST", "/upload/image", 0), "info");
       g_assert_cmpstr (json_node_get_string (graph_input (graph, first_ref->node, first_ref->input)), ==,
                        json_object_get_string_member (upload_info, "name"));
+      /* no negative prompt given: the official Wan negative, in Chinese */
+      {
+        GPtrArray *negative_refs = inb_comfyui_workflow_lookup (workflow, "negative_prompt");
+        InbComfyuiRef *negative_ref = g_ptr_array_index (negative_refs, 0);
+
+        g_assert_cmpstr (inb_request_get_negative_prompt (request), ==, "");
+        g_assert_true (g_str_has_prefix (json_node_get_string (graph_input (graph, negative_ref->node,
+                                                                            negative_ref->input)),
+                                         "色调艳丽，过曝，静态，细节模糊不清，字幕"));
+      }
       record = inb_remote_record_load (f->cf.work_dir, &error);
       g_assert_no_error (error);
       g_assert_cmpint (record->state, ==, INB_REMOTE_STATE_DONE);
@@ -1085,6 +1096,41 @@ test_failures (Fixture       *f,
                                           " \"hostile_filename\": null, \"hostile_subfolder\": null,"
                                           " \"output_form\": \"auto\"}");
     }
+
+  /* what the server hands over is no video: verified like every
+   * download, set aside (not the take's clip), said with the prompt id */
+  {
+    g_autoptr(InbRequest) request = fixture_request (f, "wan2.2-flf2v", "{\"steps\": 6}");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(InbResult) result = NULL;
+    g_autoptr(GDir) dir = NULL;
+    g_autofree char *bogus = g_build_filename (f->cf.tmpdir, "bogus.mp4", NULL);
+    g_autofree char *scenario = NULL;
+    g_autofree char *prompt_id = NULL;
+    const char *name;
+    guint n_set_aside = 0;
+
+    g_assert_true (g_file_set_contents (bogus, "<html><body>502 Bad Gateway</body></html>", -1, NULL));
+    scenario = g_strdup_printf ("{\"video_path\": \"%s\"}", bogus);
+    inb_fake_server_reset (f->cf.fake);
+    inb_fake_server_script (f->cf.fake, scenario);
+    result = run (f, request, &error);
+    g_assert_null (result);
+    g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_REMOTE);
+    prompt_id = recorded_task_id (f);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "is not a playable video"));
+    g_assert_nonnull (strstr (error->message, prompt_id));
+    g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "POST", "/prompt"), ==, 1);
+    g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "GET", "/view"), ==, 1);
+    g_assert_false (g_file_test (f->cf.output, G_FILE_TEST_EXISTS));
+    dir = g_dir_open (f->cf.work_dir, 0, NULL);
+    g_assert_nonnull (dir);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      n_set_aside += g_str_has_suffix (name, ".quarantined");
+    g_assert_cmpuint (n_set_aside, ==, 1);
+    inb_fake_server_reset (f->cf.fake);
+  }
 }
 
 /* Faults the job gets through: a dropped socket (polling, then the socket
