@@ -431,6 +431,34 @@ inb_job_dup_stage (InbJob *self)
   return inb_progress_dup_stage (self->progress);
 }
 
+/**
+ * inb_job_dup_status:
+ *
+ * Returns: (transfer full) (nullable): what the backend is doing and, once
+ *   known, the time left as inb_job_format_time_left() says it for every
+ *   backend: "Sampling: step 3 of 20 · about 1 h 20 min left"; the stage
+ *   alone when the time left is unknown or the job is over
+ */
+char *
+inb_job_dup_status (InbJob *self)
+{
+  g_autofree char *stage = NULL;
+  g_autofree char *left = NULL;
+  double eta;
+
+  g_return_val_if_fail (INB_IS_JOB (self), NULL);
+
+  stage = inb_job_dup_stage (self);
+  eta = inb_job_get_eta (self);
+  if (stage == NULL || *stage == '\0' || eta < 0 || inb_job_state_is_terminal (self->state))
+    return g_steal_pointer (&stage);
+
+  left = inb_job_format_time_left (eta);
+  /* Translators: what a backend is doing, then the time left ("about 1 h 20 min"):
+   * "Sampling: step 3 of 20 · about 1 h 20 min left" */
+  return g_strdup_printf (_("%s · %s left"), stage, left);
+}
+
 double
 inb_job_get_elapsed (InbJob *self)
 {

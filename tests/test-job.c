@@ -609,6 +609,50 @@ test_time_left (void)
     }
 }
 
+/* What a backend is doing and the time left it gives, said as for every
+ * backend: a sampler's hour-long estimate reads "about 1 h 20 min", not
+ * "80 min" (ComfyUI gives its estimate with inb_progress_set_eta()) */
+static void
+test_job_status (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(InbJob) job = make_job (f);
+  g_autoptr(GError) error = NULL;
+  InbProgress *progress = inb_job_get_progress (job);
+  g_autofree char *status = NULL;
+
+  f->backend->script = SCRIPT_WAIT_FOR_CANCEL;
+  inb_job_run_async (job, run_cb, &error);
+  while (status == NULL || strcmp (status, "Half way") != 0)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_free (status);
+      status = inb_job_dup_stage (job);
+    }
+  g_clear_pointer (&status, g_free);
+
+  inb_progress_set_eta (progress, 4800.0);
+  while (inb_progress_get_eta (progress) != 4800.0)
+    g_main_context_iteration (NULL, TRUE);
+  status = inb_job_dup_status (job);
+  g_assert_cmpstr (status, ==, "Half way · about 1 h 20 min left");
+  g_clear_pointer (&status, g_free);
+
+  inb_progress_set_eta (progress, 754.0);
+  while (inb_progress_get_eta (progress) != 754.0)
+    g_main_context_iteration (NULL, TRUE);
+  status = inb_job_dup_status (job);
+  g_assert_cmpstr (status, ==, "Half way · about 13 min left");
+  g_clear_pointer (&status, g_free);
+
+  inb_job_cancel (job);
+  while (g_object_get_data (G_OBJECT (job), "done") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  /* over: the stage alone, no time left */
+  status = inb_job_dup_status (job);
+  g_assert_true (status == NULL || strstr (status, "left") == NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -622,6 +666,7 @@ main (int   argc,
   g_test_add ("/job/failed", Fixture, NULL, fixture_setup, test_job_failed, fixture_teardown);
   g_test_add ("/job/submit-unknown", Fixture, NULL, fixture_setup, test_job_submit_unknown, fixture_teardown);
   g_test_add ("/job/cancelled", Fixture, NULL, fixture_setup, test_job_cancelled, fixture_teardown);
+  g_test_add ("/job/status", Fixture, NULL, fixture_setup, test_job_status, fixture_teardown);
   g_test_add ("/job/invalid-request", Fixture, NULL, fixture_setup, test_job_invalid_request, fixture_teardown);
   g_test_add ("/queue/concurrency", Fixture, NULL, fixture_setup, test_queue_concurrency, fixture_teardown);
   g_test_add ("/queue/cancel-all", Fixture, NULL, fixture_setup, test_queue_cancel_all, fixture_teardown);

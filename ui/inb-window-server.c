@@ -182,7 +182,7 @@ show_preview (InbWindow *self)
     return;   /* nothing to show yet: the player stays as it is */
 
   texture = texture_from_image (image);
-  stage = inb_job_dup_stage (self->preview_job);
+  stage = inb_job_dup_status (self->preview_job);
   inb_player_show_preview (self->player, texture, stage);
 }
 

@@ -338,21 +338,11 @@ pass_steps (Job *job,
   return g_array_index (job->pass_steps, guint, pass);
 }
 
-static char *
-format_time_left (double seconds)
-{
-  if (seconds < 10)
-    return g_strdup (_("a few seconds left"));
-  if (seconds < 60)
-    /* Translators: time left, e.g. "about 40 s left" */
-    return g_strdup_printf (_("about %.0f s left"), MAX (1.0, ceil (seconds / 5.0) * 5.0));
-
-  /* Translators: time left, e.g. "about 3 min left" */
-  return g_strdup_printf (_("about %.0f min left"), ceil (seconds / 60.0));
-}
-
 /* The sampling stage: every pass folded into one fraction by its steps,
- * and the time left from how long the last steps took. */
+ * and the time left from how long the last steps took. The time left goes
+ * with the progress (inb_progress_set_eta()), not in the stage's words: the
+ * window and the command line say it as for every backend
+ * (inb_job_format_time_left(): "about 1 h 20 min"). */
 static void
 report_sampling (Job *job)
 {
@@ -363,7 +353,6 @@ report_sampling (Job *job)
   double within = job->pass_max > 0 ? CLAMP (job->pass_value / job->pass_max, 0.0, 1.0) : 0.0;
   double fraction, left = -1.0;
   guint step, steps;
-  g_autofree char *eta = NULL;
   g_autofree char *stage = NULL;
 
   for (int i = 0; i < job->pass; i++)
@@ -372,23 +361,18 @@ report_sampling (Job *job)
   fraction = total > 0 ? done / total : within;
 
   if (job->step_seconds > 0 && total > 0)
-    {
-      left = (total - done) * job->step_seconds;
-      eta = format_time_left (left);
-    }
+    left = (total - done) * job->step_seconds;
   if (job->progress != NULL)
     inb_progress_set_eta (job->progress, left);
 
   step = (guint) MAX (0.0, job->pass_value);
   steps = (guint) MAX (1.0, job->pass_max);
   if (n_passes > 1)
-    /* Translators: "Sampling, pass 1 of 2: step 3 of 10" (then maybe " · about 2 min left") */
-    stage = g_strdup_printf (_("Sampling, pass %d of %u: step %u of %u%s%s"),
-                             job->pass + 1, n_passes, step, steps, eta != NULL ? " · " : "", eta != NULL ? eta : "");
+    /* Translators: "Sampling, pass 1 of 2: step 3 of 10" */
+    stage = g_strdup_printf (_("Sampling, pass %d of %u: step %u of %u"), job->pass + 1, n_passes, step, steps);
   else
-    /* Translators: "Sampling: step 3 of 20" (then maybe " · about 2 min left") */
-    stage = g_strdup_printf (_("Sampling: step %u of %u%s%s"), step, steps,
-                             eta != NULL ? " · " : "", eta != NULL ? eta : "");
+    /* Translators: "Sampling: step 3 of 20" */
+    stage = g_strdup_printf (_("Sampling: step %u of %u"), step, steps);
 
   report (job, INB_COMFYUI_PROGRESS_SAMPLING +
                (INB_COMFYUI_PROGRESS_DECODING - INB_COMFYUI_PROGRESS_SAMPLING) * fraction, stage);
