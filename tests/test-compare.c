@@ -1478,8 +1478,104 @@ window_library_loaded (gpointer      session,
   return inb_library_get_loaded (inb_session_get_library (session));
 }
 
+/* The button under @widget labelled @label */
+static GtkWidget *
+find_labelled_button (GtkWidget  *widget,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_labelled_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+bar_revealed (GtkWidget *button)
+{
+  GtkWidget *revealer = gtk_widget_get_ancestor (button, GTK_TYPE_REVEALER);
+
+  return revealer != NULL && gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
+}
+
+/* Two takes picked in the library (the selected one, and one Ctrl+clicked:
+ * inb_library_panel_set_pick): Compare opens them, no picker asked; the
+ * picked row is marked; a take without a clip is not picked; choosing
+ * another take leaves one chosen. */
+static void
+check_two_picked (InbWindow       *window,
+                  InbLibraryPanel *panel,
+                  InbLibrary      *library)
+{
+  InbTakeEntry *other = inb_library_lookup (library, "t-other");
+  GtkWidget *compare_button = find_labelled_button (GTK_WIDGET (panel), "_Compare");
+  InbCompareWindow *compare;
+  InbTakeRow *row;
+
+  g_assert_nonnull (compare_button);
+
+  /* Nothing chosen: nothing to pick against */
+  inb_library_panel_select (panel, NULL);
+  spin ();
+  inb_library_panel_set_pick (panel, other);
+  g_assert_null (inb_library_panel_get_pick (panel));
+
+  inb_library_panel_select (panel, inb_library_lookup (library, "t-a"));
+  spin ();
+  g_assert_false (bar_revealed (compare_button));
+  /* Not a take without a clip, nor the chosen one */
+  inb_library_panel_set_pick (panel, inb_library_lookup (library, "t-failed"));
+  g_assert_null (inb_library_panel_get_pick (panel));
+  inb_library_panel_set_pick (panel, inb_library_lookup (library, "t-a"));
+  g_assert_null (inb_library_panel_get_pick (panel));
+
+  inb_library_panel_set_pick (panel, other);
+  spin ();
+  g_assert_true (inb_library_panel_get_pick (panel) == other);
+  g_assert_true (bar_revealed (compare_button));
+  row = inb_library_panel_find_row (panel, other);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "compare-b"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (inb_library_panel_find_row (panel, inb_library_lookup (library, "t-a"))),
+                                            "compare-b"));
+
+  /* The bar's Compare: A and B, at once */
+  g_signal_emit_by_name (compare_button, "clicked");
+  spin ();
+  g_assert_null (find_picker ());
+  compare = find_compare_window ();
+  g_assert_nonnull (compare);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (compare)) == GTK_WINDOW (window));
+  g_assert_cmpstr (inb_compare_view_get_label (inb_compare_window_get_view (compare), INB_SIDE_A), ==,
+                   "Take 1 · seed 11");
+  g_assert_cmpstr (inb_compare_view_get_label (inb_compare_window_get_view (compare), INB_SIDE_B), ==,
+                   "Take 3 · seed 33");
+  gtk_window_destroy (GTK_WINDOW (compare));
+  spin ();
+
+  /* Another take chosen: one take chosen, none picked */
+  inb_library_panel_select (panel, inb_library_lookup (library, "t-reroll"));
+  spin ();
+  g_assert_null (inb_library_panel_get_pick (panel));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (row), "compare-b"));
+  g_assert_false (bar_revealed (compare_button));
+  /* And Compare asks for B again */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "take.compare", NULL));
+  g_assert_nonnull (find_picker ());
+  gtk_window_destroy (GTK_WINDOW (find_picker ()));
+  spin ();
+}
+
 /* From the main window: a take chosen in the library panel, its menu's
- * "Compare…" asks for B; a take without a clip cannot be compared. */
+ * "Compare…" asks for B; a take without a clip cannot be compared; two
+ * takes picked in the library are compared at once. */
 static void
 test_compare_from_library (void)
 {
@@ -1531,6 +1627,8 @@ test_compare_from_library (void)
                    "Take 3 · seed 33");
 
   gtk_window_destroy (GTK_WINDOW (compare));
+  spin ();
+  check_two_picked (window, panel, library);
   gtk_window_destroy (GTK_WINDOW (window));
   spin ();
 }

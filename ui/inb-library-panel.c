@@ -56,6 +56,7 @@ struct _InbLibraryPanel
   GtkSortListModel   *sorted;
   GtkSliceListModel  *slice;
   GtkSingleSelection *selection;
+  InbTakeEntry       *pick;         /* Ctrl+clicked: compared with the selected one */
   GHashTable         *bound;        /* InbTakeRow → its GtkListItem */
   GHashTable         *groups;       /* group → GPtrArray of InbTakeEntry (the library's), oldest first */
   GPtrArray          *backend_ids;  /* the backend dropdown's, [0] = NULL (all) */
@@ -79,6 +80,8 @@ struct _InbLibraryPanel
   GtkStack           *stack;
   GtkSpinner         *spinner;
   GtkListView        *list_view;
+  GtkRevealer        *pick_revealer;
+  GtkLabel           *pick_label;
 };
 
 G_DEFINE_FINAL_TYPE (InbLibraryPanel, inb_library_panel, ADW_TYPE_BIN)
@@ -86,6 +89,7 @@ G_DEFINE_FINAL_TYPE (InbLibraryPanel, inb_library_panel, ADW_TYPE_BIN)
 enum {
   PROP_0,
   PROP_SELECTED,
+  PROP_PICK,
   N_PROPS
 };
 
@@ -542,6 +546,9 @@ library_changed_cb (InbLibraryPanel *self)
   if (self->groups_id == 0)
     self->groups_id = g_idle_add (rebuild_groups_cb, self);
   update_view (self);
+  /* The take picked to compare deleted: no longer picked */
+  if (self->pick != NULL && inb_library_lookup (self->library, inb_take_entry_get_id (self->pick)) != self->pick)
+    inb_library_panel_set_pick (self, NULL);
 }
 
 /* Rows -------------------------------------------------------------------------- */
@@ -624,6 +631,7 @@ bind_cb (GtkSignalListItemFactory *factory,
   InbTakeRow *row = INB_TAKE_ROW (gtk_list_item_get_child (item));
 
   inb_take_row_set_entry (row, gtk_list_item_get_item (item));
+  inb_take_row_set_picked (row, self->pick != NULL && gtk_list_item_get_item (item) == (gpointer) self->pick);
   set_row_group (self, row);
   g_hash_table_insert (self->bound, row, item);
 }
@@ -636,6 +644,7 @@ unbind_cb (GtkSignalListItemFactory *factory,
   InbTakeRow *row = INB_TAKE_ROW (gtk_list_item_get_child (item));
 
   g_hash_table_remove (self->bound, row);
+  inb_take_row_set_picked (row, FALSE);
   inb_take_row_set_entry (row, NULL);
 }
 
@@ -677,7 +686,116 @@ tick_cb (gpointer user_data)
 static void
 selection_changed_cb (InbLibraryPanel *self)
 {
+  /* As with a list's selection: a plain click leaves one take chosen */
+  inb_library_panel_set_pick (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+static gboolean
+comparable (InbTakeEntry *entry)
+{
+  return entry != NULL && inb_take_entry_get_condition (entry) == INB_TAKE_CONDITION_OK &&
+         inb_take_entry_get_state (entry) == INB_JOB_DONE && inb_take_entry_get_has_clip (entry);
+}
+
+/**
+ * inb_library_panel_get_pick:
+ *
+ * Returns: (transfer none) (nullable): the take Ctrl+clicked to compare
+ *   with the selected one
+ */
+InbTakeEntry *
+inb_library_panel_get_pick (InbLibraryPanel *self)
+{
+  g_return_val_if_fail (INB_IS_LIBRARY_PANEL (self), NULL);
+  return self->pick;
+}
+
+/**
+ * inb_library_panel_set_pick:
+ * @entry: (nullable): a finished take with a clip, not the selected one
+ *
+ * The second take, compared with the selected one (take.compare): its row
+ * is marked B, and a bar under the list says which two and offers Compare.
+ */
+void
+inb_library_panel_set_pick (InbLibraryPanel *self,
+                            InbTakeEntry    *entry)
+{
+  InbTakeEntry *selected;
+  GHashTableIter iter;
+  gpointer row;
+
+  g_return_if_fail (INB_IS_LIBRARY_PANEL (self));
+  g_return_if_fail (entry == NULL || INB_IS_TAKE_ENTRY (entry));
+
+  selected = inb_library_panel_get_selected (self);
+  if (entry != NULL && (entry == selected || !comparable (entry) || !comparable (selected)))
+    entry = NULL;
+  if (!g_set_object (&self->pick, entry))
+    return;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    inb_take_row_set_picked (row, entry != NULL && inb_take_row_get_entry (row) == entry);
+
+  if (entry != NULL)
+    {
+      g_autofree char *a = inb_take_entry_dup_display_title (selected);
+      g_autofree char *b = inb_take_entry_dup_display_title (entry);
+      /* Translators: the two takes compared, as the compare window marks
+       * them: A (the chosen take, "Take 3") and B (the one Ctrl+clicked) */
+      g_autofree char *text = g_strdup_printf (_("A: %s · B: %s"), a, b);
+
+      gtk_label_set_label (self->pick_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->pick_revealer, entry != NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PICK]);
+}
+
+static void
+unpick_clicked_cb (InbLibraryPanel *self)
+{
+  inb_library_panel_set_pick (self, NULL);
+}
+
+/* Ctrl+click on a row while another take is chosen: that one is B (again:
+ * not any more), the choice stays. Other clicks are the list view's. */
+static void
+ctrl_pressed_cb (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 InbLibraryPanel *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  InbTakeEntry *selected = inb_library_panel_get_selected (self);
+  GtkWidget *picked;
+  InbTakeEntry *entry;
+
+  if ((state & GDK_CONTROL_MASK) == 0 || selected == NULL)
+    return;
+
+  picked = gtk_widget_pick (GTK_WIDGET (self->list_view), x, y, GTK_PICK_DEFAULT);
+  while (picked != NULL && !INB_IS_TAKE_ROW (picked))
+    picked = gtk_widget_get_parent (picked);
+  entry = picked != NULL ? inb_take_row_get_entry (INB_TAKE_ROW (picked)) : NULL;
+  if (entry == NULL || entry == selected)
+    return;
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  if (entry == self->pick)
+    inb_library_panel_set_pick (self, NULL);
+  else if (comparable (entry) && comparable (selected))
+    inb_library_panel_set_pick (self, entry);
+  else
+    {
+      g_autofree char *title = inb_take_entry_dup_display_title (comparable (selected) ? entry : selected);
+      /* Translators: %s is a take's title ("Take 4") */
+      g_autofree char *text = g_strdup_printf (_("%s has no clip to compare"), title);
+
+      g_signal_emit (self, signals[PROBLEM], 0, text);
+    }
 }
 
 /**
@@ -916,6 +1034,7 @@ inb_library_panel_dispose (GObject *object)
 
   G_OBJECT_CLASS (inb_library_panel_parent_class)->dispose (object);
 
+  g_clear_object (&self->pick);
   g_clear_object (&self->selection);
   g_clear_object (&self->slice);
   g_clear_object (&self->sorted);
@@ -955,6 +1074,9 @@ inb_library_panel_get_property (GObject    *object,
     case PROP_SELECTED:
       g_value_set_object (value, inb_library_panel_get_selected (self));
       break;
+    case PROP_PICK:
+      g_value_set_object (value, self->pick);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -972,6 +1094,9 @@ inb_library_panel_class_init (InbLibraryPanelClass *klass)
 
   properties[PROP_SELECTED] =
     g_param_spec_object ("selected", NULL, NULL, INB_TYPE_TAKE_ENTRY,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PICK] =
+    g_param_spec_object ("pick", NULL, NULL, INB_TYPE_TAKE_ENTRY,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -997,6 +1122,9 @@ inb_library_panel_class_init (InbLibraryPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbLibraryPanel, stack);
   gtk_widget_class_bind_template_child (widget_class, InbLibraryPanel, spinner);
   gtk_widget_class_bind_template_child (widget_class, InbLibraryPanel, list_view);
+  gtk_widget_class_bind_template_child (widget_class, InbLibraryPanel, pick_revealer);
+  gtk_widget_class_bind_template_child (widget_class, InbLibraryPanel, pick_label);
+  gtk_widget_class_bind_template_callback (widget_class, unpick_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, filters_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, clear_clicked_cb);
@@ -1009,6 +1137,7 @@ static void
 inb_library_panel_init (InbLibraryPanel *self)
 {
   GtkEventController *keys;
+  GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1031,6 +1160,14 @@ inb_library_panel_init (InbLibraryPanel *self)
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
                                                           gtk_named_action_new ("take.delete")));
   gtk_widget_add_controller (GTK_WIDGET (self->list_view), keys);
+
+  /* Ctrl+click picks a second take to compare (before the list view's own
+   * click, which would choose it instead) */
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (ctrl_pressed_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
 
   self->tick_id = g_timeout_add_seconds (AGE_TICK_S, tick_cb, self);
 }

@@ -80,6 +80,9 @@ InbThumbnailCache *inb_library_panel_get_thumbnails (InbLibraryPanel *self);
 /* Every take shown has reached the list view (they come in a few rows a
  * frame after a load or a filter change) */
 gboolean      inb_library_panel_get_complete       (InbLibraryPanel *self);
+InbTakeEntry *inb_library_panel_get_pick            (InbLibraryPanel *self);
+void          inb_library_panel_set_pick            (InbLibraryPanel *self,
+                                                    InbTakeEntry    *entry);
 /* The rows in view read their age ("12 min ago") again; how many did */
 guint         inb_library_panel_refresh_ages       (InbLibraryPanel *self);
 

@@ -773,6 +773,18 @@ set_in_view (InbTakeRow *self,
     }
 }
 
+void
+inb_take_row_set_picked (InbTakeRow *self,
+                         gboolean    picked)
+{
+  g_return_if_fail (INB_IS_TAKE_ROW (self));
+
+  if (picked)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "compare-b");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "compare-b");
+}
+
 /**
  * inb_take_row_refresh_age:
  *

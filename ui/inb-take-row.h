@@ -40,6 +40,9 @@ void          inb_take_row_set_group    (InbTakeRow        *self,
 /* Everything, the age ("3 min ago") with it, is read again */
 void          inb_take_row_tick         (InbTakeRow        *self);
 gboolean      inb_take_row_refresh_age  (InbTakeRow        *self);
+/* Ctrl+clicked: the take to compare with the selected one (B) */
+void          inb_take_row_set_picked   (InbTakeRow        *self,
+                                         gboolean           picked);
 /* In view (mapped: GtkListView maps the rows it shows): only then is
  * its thumbnail decoded */
 gboolean      inb_take_row_get_in_view  (InbTakeRow        *self);

@@ -852,7 +852,8 @@ show_items_bus_cb (GObject      *object,
                           G_DBUS_CALL_FLAGS_NONE, 5000, NULL, show_items_done_cb, show);
 }
 
-/* Compare: the selected take is A, B is chosen in "Compare with…" */
+/* Compare: the selected take is A; B is the take Ctrl+clicked in the
+ * library, else chosen in "Compare with…" */
 static void
 compare_action (GtkWidget  *widget,
                 const char *action_name,
@@ -860,10 +861,26 @@ compare_action (GtkWidget  *widget,
 {
   InbWindow *self = INB_WINDOW (widget);
   InbTakeEntry *entry = selected_entry (self);
+  InbTakeEntry *pick = inb_library_panel_get_pick (self->library_panel);
 
-  if (entry != NULL && inb_take_entry_get_state (entry) == INB_JOB_DONE && inb_take_entry_get_has_clip (entry))
-    inb_compare_picker_present (GTK_WINDOW (self), self->session,
-                                G_LIST_MODEL (inb_session_get_library (self->session)), entry);
+  if (entry == NULL || inb_take_entry_get_state (entry) != INB_JOB_DONE || !inb_take_entry_get_has_clip (entry))
+    return;
+
+  if (pick != NULL)
+    {
+      g_autofree char *clip_a = inb_take_entry_dup_clip_path (entry);
+      g_autofree char *clip_b = inb_take_entry_dup_clip_path (pick);
+      g_autoptr(GFile) file_a = g_file_new_for_path (clip_a);
+      g_autoptr(GFile) file_b = g_file_new_for_path (clip_b);
+      g_autofree char *label_a = inb_compare_picker_dup_label (entry);
+      g_autofree char *label_b = inb_compare_picker_dup_label (pick);
+
+      inb_compare_window_present (GTK_WINDOW (self), file_a, label_a, file_b, label_b);
+      return;
+    }
+
+  inb_compare_picker_present (GTK_WINDOW (self), self->session,
+                              G_LIST_MODEL (inb_session_get_library (self->session)), entry);
 }
 
 static void
