@@ -385,9 +385,12 @@ _inb_take_entry_new_from_json (const char       *dir,
   return self;
 }
 
+static GDateTime *id_time (const char *id);
+
 /**
  * _inb_take_entry_new_damaged:
- * @created: when the folder was made (Unix µs): where it sorts
+ * @created: when the folder was made (Unix µs): when the take was made,
+ *   unless its folder's name says
  *
  * Returns: (transfer full): an entry for a folder whose take.json did not
  *   read
@@ -397,12 +400,17 @@ _inb_take_entry_new_damaged (const char *dir,
                              gint64      created)
 {
   InbTakeEntry *self = g_object_new (INB_TYPE_TAKE_ENTRY, NULL);
+  g_autoptr(GDateTime) made = NULL;
 
   self->dir = g_strdup (dir);
   self->id = g_path_get_basename (dir);
   self->condition = INB_TAKE_CONDITION_DAMAGED;
   self->state = INB_JOB_FAILED;
-  self->created = created;
+  /* When it was made, from its folder's name as its title says (a folder
+   * touched since, e.g. set aside, does not make it new), else the folder's
+   * time */
+  made = id_time (self->id);
+  self->created = made != NULL ? g_date_time_to_unix (made) * G_USEC_PER_SEC : created;
   self->error_message = g_strdup (_("Its record could not be read; it was set aside and the take’s files are kept"));
 
   return self;

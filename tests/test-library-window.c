@@ -309,6 +309,13 @@ n_shown (Fixture *f)
   return g_list_model_get_n_items (inb_library_panel_get_shown (panel_of (f)));
 }
 
+static gboolean
+n_shown_is (Fixture       *f,
+            gconstpointer  data)
+{
+  return n_shown (f) == GPOINTER_TO_UINT (data);
+}
+
 static JsonObject *
 read_manifest (const char *dir)
 {
@@ -331,7 +338,11 @@ test_earlier_takes (Fixture       *f,
       .error = "The service refused the keyframes" },
     { .id = "20260101-120000-cccccc", .minutes_ago = 5, .prompt = "the kite climbs", .number = 3 },
   };
-  g_autofree char *damaged = g_build_filename (f->takes_dir, "20260101-090000-dddddd", NULL);
+  /* made before the others (its folder's name says when) */
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) made = g_date_time_add_minutes (now, -1000);
+  g_autofree char *made_id = g_date_time_format (made, "%Y%m%d-%H%M%S-dddddd");
+  g_autofree char *damaged = g_build_filename (f->takes_dir, made_id, NULL);
   g_autofree char *record = g_build_filename (damaged, "take.json", NULL);
   GListModel *shown;
   InbTakeRow *row;
@@ -344,19 +355,21 @@ test_earlier_takes (Fixture       *f,
 
   open_window (f, 1100, 760);
 
-  /* All listed, the newest first (the damaged one dates from its folder:
-   * just made) */
+  /* All listed, the newest first (the damaged one when its folder's name
+   * says it was made, not when the folder was last touched) */
   g_assert_cmpstr (inb_library_panel_get_view (panel_of (f)), ==, "list");
   g_assert_cmpuint (n_shown (f), ==, 4);
   shown = inb_library_panel_get_shown (panel_of (f));
   {
-    g_autoptr(InbTakeEntry) first = g_list_model_get_item (shown, 1);
-    g_autoptr(InbTakeEntry) failed = g_list_model_get_item (shown, 2);
-    g_autoptr(InbTakeEntry) oldest = g_list_model_get_item (shown, 3);
+    g_autoptr(InbTakeEntry) first = g_list_model_get_item (shown, 0);
+    g_autoptr(InbTakeEntry) failed = g_list_model_get_item (shown, 1);
+    g_autoptr(InbTakeEntry) oldest = g_list_model_get_item (shown, 2);
+    g_autoptr(InbTakeEntry) damaged_entry = g_list_model_get_item (shown, 3);
 
     g_assert_cmpstr (inb_take_entry_get_id (oldest), ==, "20260101-100000-aaaaaa");
     g_assert_cmpstr (inb_take_entry_get_id (first), ==, "20260101-120000-cccccc");
     g_assert_cmpstr (inb_take_entry_get_id (failed), ==, "20260101-110000-bbbbbb");
+    g_assert_cmpstr (inb_take_entry_get_id (damaged_entry), ==, made_id);
     gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 
     /* The rows say what each is */
@@ -372,9 +385,9 @@ test_earlier_takes (Fixture       *f,
   }
 
   /* The damaged one is listed as such, reported once, its files kept */
-  g_assert_cmpint (inb_take_entry_get_condition (lookup (f, "20260101-090000-dddddd")), ==, INB_TAKE_CONDITION_DAMAGED);
+  g_assert_cmpint (inb_take_entry_get_condition (lookup (f, made_id)), ==, INB_TAKE_CONDITION_DAMAGED);
   g_assert_nonnull (inb_window_get_library_details (f->window));
-  g_assert_nonnull (strstr (inb_window_get_library_details (f->window), "20260101-090000-dddddd"));
+  g_assert_nonnull (strstr (inb_window_get_library_details (f->window), made_id));
   g_assert_true (g_file_test (damaged, G_FILE_TEST_IS_DIR));
 }
 
@@ -1896,7 +1909,11 @@ test_screenshots (Fixture       *f,
     "snow starts falling on the empty street at night",
   };
   static const char *states[] = { "done", "done", "done", "failed", "done", "cancelled", "done", "expired" };
-  g_autofree char *damaged = g_build_filename (f->takes_dir, "20260107-080000-dddddd", NULL);
+  /* (its folder's name says when it was made: 3 h ago, among the others) */
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) made = g_date_time_add_hours (now, -3);
+  g_autofree char *made_id = g_date_time_format (made, "%Y%m%d-%H%M%S-dddddd");
+  g_autofree char *damaged = g_build_filename (f->takes_dir, made_id, NULL);
   g_autofree char *damaged_record = g_build_filename (damaged, "take.json", NULL);
   InbTakeEntry *running = NULL;
 
@@ -1977,6 +1994,83 @@ test_screenshots (Fixture       *f,
     }
 
   inb_job_cancel (inb_take_entry_get_job (running));
+}
+
+static GtkStack *
+find_stack (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_child_by_name (GTK_STACK (widget), "loading") != NULL)
+    return GTK_STACK (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkStack *found = find_stack (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The library's other states at every width, to look at (not in docs/):
+ * empty, reading, a failed take chosen; with INB_SCREENSHOT_DIR set */
+static void
+test_screenshot_states (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *out = g_getenv ("INB_SCREENSHOT_DIR");
+  const int widths[] = { 1600, 1100, 600, 360 };
+  const int heights[] = { 1000, 800, 900, 760 };
+  const TakeSpec specs[] = {
+    { .id = "20260114-090000-000001", .minutes_ago = 90, .prompt = "the kite climbs into the clouds over the beach",
+      .number = 1, .backend = WS_BACKEND, .model = WS_MODEL, .seed = 7 },
+    { .id = "20260114-090000-000002", .minutes_ago = 30, .prompt = "a red ball rolls across the table and falls off the edge",
+      .number = 2, .state = "failed", .backend = WS_BACKEND, .model = WS_MODEL, .seed = 8,
+      .error = "WaveSpeed could not make the clip: the content was flagged by the service's safety check" },
+  };
+  GtkStack *stack;
+
+  if (out == NULL)
+    {
+      g_test_skip ("Set INB_SCREENSHOT_DIR to a folder to make the library screenshots");
+      return;
+    }
+
+  open_window (f, 1100, 800);
+  adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("state-empty-%d", widths[i]);
+
+      adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+      shoot (f, out, name, widths[i], heights[i]);
+    }
+  stack = find_stack (GTK_WIDGET (panel_of (f)));
+  g_assert_nonnull (stack);
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("state-loading-%d", widths[i]);
+
+      gtk_stack_set_visible_child_name (stack, "loading");
+      adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+      shoot (f, out, name, widths[i], heights[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
+    g_free (write_take (f->takes_dir, &specs[i]));
+  g_assert_true (wait_until (f, n_shown_is, GUINT_TO_POINTER (2), 20));
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("state-failed-%d", widths[i]);
+      g_autofree char *list_name = g_strdup_printf ("state-failed-list-%d", widths[i]);
+
+      gtk_window_set_default_size (GTK_WINDOW (f->window), widths[i], heights[i]);
+      inb_library_panel_select (panel_of (f), lookup (f, specs[1].id));
+      g_assert_true (wait_until (f, details_loaded, NULL, 10));
+      shoot (f, out, name, widths[i], heights[i]);
+      adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+      shoot (f, out, list_name, widths[i], heights[i]);
+    }
 }
 
 /* The desktop's default handler for folders, for Show in Files' fallback:
@@ -2072,6 +2166,7 @@ main (int   argc,
   g_test_add ("/library-window/trash-at-start", Fixture, NULL, fixture_setup, test_trash_at_start, fixture_teardown);
   g_test_add ("/library-window/restart", Fixture, NULL, fixture_setup, test_restart, fixture_teardown);
   g_test_add ("/library-window/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);
+  g_test_add ("/library-window/screenshot-states", Fixture, NULL, fixture_setup, test_screenshot_states, fixture_teardown);
 
   ret = g_test_run ();
 

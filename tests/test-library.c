@@ -213,7 +213,13 @@ test_damaged_title (Fixture       *f,
       g_assert_cmpint (inb_take_entry_get_condition (entry), ==, INB_TAKE_CONDITION_DAMAGED);
       g_test_message ("%s: %s", inb_take_entry_get_id (entry), title);
       if (g_str_equal (inb_take_entry_get_id (entry), "20261202-103000-abcdef"))
-        g_assert_cmpstr (title, ==, "Damaged take · 2026-12-02 10:30");
+        {
+          g_autoptr(GDateTime) made = g_date_time_new_local (2026, 12, 2, 10, 30, 0);
+
+          g_assert_cmpstr (title, ==, "Damaged take · 2026-12-02 10:30");
+          /* and dated so in the list (its age, where it sorts) */
+          g_assert_cmpint (inb_take_entry_get_created (entry), ==, g_date_time_to_unix (made) * G_USEC_PER_SEC);
+        }
       else
         {
           /* The folder's time: made just now */

@@ -66,6 +66,8 @@ struct _InbTakeRow
   GtkLabel          *status_label;
   GtkLabel          *fidelity_badge;
   GtkProgressBar    *progress;
+  GtkWidget         *progress_box;
+  GtkLabel          *eta_label;       /* a take being made: beside its progress */
   GtkLabel          *meta_label;
   GtkToggleButton   *star_button;
   GtkButton         *cancel_button;
@@ -246,14 +248,17 @@ update_time (InbTakeRow *self)
 
       if (self->tick_id == 0)
         self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
-    }
-  else
-    {
-      g_clear_handle_id (&self->tick_id, g_source_remove);
-      text = inb_take_format_age (inb_take_entry_get_created (self->entry), g_get_real_time ());
+      /* beside the progress bar: the title keeps its line ("Take 40", not
+       * "Ta…" beside "0:02 · about 20 s left") */
+      gtk_label_set_label (self->eta_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->time_label), FALSE);
+      return;
     }
 
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  text = inb_take_format_age (inb_take_entry_get_created (self->entry), g_get_real_time ());
   gtk_label_set_label (self->time_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->time_label), TRUE);
 }
 
 static void
@@ -343,7 +348,7 @@ inb_take_row_update (InbTakeRow *self)
   gtk_label_set_label (self->meta_label, meta);
   set_tip (self, TIP_META, meta);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->progress), active);
+  gtk_widget_set_visible (self->progress_box, active);
   if (active)
     {
       double fraction = inb_take_entry_get_fraction (self->entry);
@@ -639,6 +644,8 @@ inb_take_row_class_init (InbTakeRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbTakeRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, InbTakeRow, fidelity_badge);
   gtk_widget_class_bind_template_child (widget_class, InbTakeRow, progress);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeRow, eta_label);
   gtk_widget_class_bind_template_child (widget_class, InbTakeRow, meta_label);
   gtk_widget_class_bind_template_child (widget_class, InbTakeRow, star_button);
   gtk_widget_class_bind_template_child (widget_class, InbTakeRow, cancel_button);
