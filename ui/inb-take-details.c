@@ -117,6 +117,9 @@ add_row (InbTakeDetails *self,
   gtk_label_set_xalign (GTK_LABEL (label), 1);
   gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
+  /* A short value ("WaveSpeed AI") on one line, not "Wav-eSpe-ed AI"
+   * beside a long title in a narrow column; a long one wraps */
+  gtk_label_set_width_chars (GTK_LABEL (label), MIN ((int) g_utf8_strlen (value, -1), 14));
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
