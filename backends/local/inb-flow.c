@@ -259,6 +259,72 @@ add_objects (InbFlowAnalysis    *an,
     }
 }
 
+/* The translations most of the picture votes for (in pixels of level 0,
+ * into @out, the strongest first; returns how many, at most @n_out): an
+ * exhaustive block matching on a ~64 pixel wide level, each block one
+ * vote. Unlike a correlation of the whole picture, a large object of
+ * strong contrast moving far has only the votes of its area. */
+static guint
+voted_translations (const DisPyramid *dp,
+                    const Pyramids   *pyr,
+                    guint             n_out,
+                    double           *out)
+{
+  g_autoptr(InbPlane) mu = NULL;
+  g_autoptr(InbPlane) mv = NULL;
+  g_autofree float *votes = NULL;
+  guint bl = 0, found = 0, side, R;
+
+  for (guint l = 0; l < pyr->n_levels; l++)
+    if (pyr->pyr[0][l]->width >= 64)
+      bl = l;
+  if (bl == 0
+      || !inb_flow_block_flow (dp->par, pyr->pyr[0][bl], pyr->pyr[1][bl], 1, 0.45, dp->cancellable, &mu, &mv))
+    return 0;
+  R = (guint) (0.45 * pyr->pyr[0][bl]->width) + 1;
+  side = 2 * R + 1;
+  votes = g_new0 (float, (gsize) side * side);
+  for (gsize k = 0; k < (gsize) mu->width * mu->height; k++)
+    {
+      int x = (int) lroundf (mu->data[k]) + (int) R, y = (int) lroundf (mv->data[k]) + (int) R;
+
+      if (x >= 0 && y >= 0 && x < (int) side && y < (int) side)
+        votes[(gsize) y * side + x] += 1.f;
+    }
+  for (guint k = 0; k < n_out; k++)
+    {
+      float best = 0.02f * mu->width * mu->height;
+      int px = -1, py = -1;
+
+      for (int y = 1; y + 1 < (int) side; y++)
+        for (int x = 1; x + 1 < (int) side; x++)
+          {
+            float v = 0;
+
+            for (int dy = -1; dy <= 1; dy++)
+              for (int dx = -1; dx <= 1; dx++)
+                v += votes[(gsize) (y + dy) * side + x + dx];
+            if (v > best)
+              {
+                best = v;
+                px = x;
+                py = y;
+              }
+          }
+      if (px < 0)
+        break;
+      out[2 * found] = ldexp ((double) px - R, (int) bl);
+      out[2 * found + 1] = ldexp ((double) py - R, (int) bl);
+      found++;
+      for (int dy = -2; dy <= 2; dy++)
+        for (int dx = -2; dx <= 2; dx++)
+          if (py + dy >= 0 && py + dy < (int) side && px + dx >= 0 && px + dx < (int) side)
+            votes[(gsize) (py + dy) * side + px + dx] = 0;
+    }
+
+  return found;
+}
+
 /* The coarse forward flow down to level @fit_level (from standing still,
  * and from the seed @seed where it is not the identity: the better
  * kept) and the global model fitted to it. */
@@ -266,7 +332,7 @@ static gboolean
 coarse_flow (const DisPyramid  *dp,
              const Pyramids    *pyr,
              guint              fit_level,
-             const double       seed[9],
+             double             seed[9],
              InbFlowAnalysis   *an,
              InbPlane         **out_u,
              InbPlane         **out_v,
@@ -326,6 +392,44 @@ coarse_flow (const DisPyramid  *dp,
     inb_flow_fit_global_model (pyr->pyr[0][fit_level], pyr->pyr[1][fit_level],
                                pyr->gx[0][fit_level], pyr->gy[0][fit_level],
                                u1, v1, fit_level, an->width, an->height, NULL, model);
+  if (model->inlier_fraction < 0.3)
+    {
+      /* Neither explains much: a large object moving far can pull both
+       * the searched shift and the unseeded pass. Seeded with the
+       * translation most blocks vote for (the background's, the largest
+       * area), which is taken unless it explains clearly less: a
+       * textured object outweighs a smooth background in the inliers */
+      double peak[2];
+
+      if (voted_translations (dp, pyr, 1, peak) == 1)
+        {
+          g_autoptr(InbPlane) u3 = NULL;
+          g_autoptr(InbPlane) v3 = NULL;
+          double h0[9];
+          GlobalModel other;
+
+          inb_mat3_identity (h0);
+          h0[2] = peak[0];
+          h0[5] = peak[1];
+          if (!inb_dis_coarse_to_fine (dp, pyr->n_levels - 1, fit_level, h0, NULL, NULL, 0, 0, &u3, &v3))
+            return FALSE;
+          inb_flow_fit_global_model (pyr->pyr[0][fit_level], pyr->pyr[1][fit_level],
+                                     pyr->gx[0][fit_level], pyr->gy[0][fit_level],
+                                     u3, v3, fit_level, an->width, an->height, NULL, &other);
+          g_debug ("global model: inliers %.2f seeded with the voted shift %g %g (not %.2f)",
+                   other.inlier_fraction, peak[0], peak[1], model->inlier_fraction);
+          if (other.inlier_fraction >= 0.1 && other.inlier_fraction > model->inlier_fraction - 0.05)
+            {
+              *model = other;
+              g_clear_pointer (&u1, inb_plane_free);
+              g_clear_pointer (&v1, inb_plane_free);
+              u1 = g_steal_pointer (&u3);
+              v1 = g_steal_pointer (&v3);
+              memcpy (seed, h0, sizeof h0);
+              *seeded = TRUE;
+            }
+        }
+    }
   *out_u = g_steal_pointer (&u1);
   *out_v = g_steal_pointer (&v1);
 
@@ -412,7 +516,8 @@ global_translation (InbParallel     *parallel,
   return TRUE;
 }
 
-/* An exhaustive block matching on the seed level @top2, both ways: a seed
+/* An exhaustive block matching on the seed level @top2, both ways (over
+ * ±55 % of the width: objects crossing half the frame): a seed
  * candidate per pixel for objects moving far from the rest, and a second
  * motion layer (from level @bl) when the coarse pass found none. Only
  * where level @bl is smaller than @top2. */
@@ -433,9 +538,9 @@ block_matching (InbParallel           *parallel,
   if (bl <= top2)
     return TRUE;
 
-  if (!inb_flow_block_flow (parallel, pyr->pyr[0][top2], pyr->pyr[1][top2], 2, 0.35, cancellable,
+  if (!inb_flow_block_flow (parallel, pyr->pyr[0][top2], pyr->pyr[1][top2], 2, 0.55, cancellable,
                             &seeds->mfu, &seeds->mfv)
-      || !inb_flow_block_flow (parallel, pyr->pyr[1][top2], pyr->pyr[0][top2], 2, 0.35, cancellable,
+      || !inb_flow_block_flow (parallel, pyr->pyr[1][top2], pyr->pyr[0][top2], 2, 0.55, cancellable,
                                &seeds->mbu, &seeds->mbv))
     return FALSE;
   if (model->has_layer)
@@ -455,15 +560,10 @@ block_matching (InbParallel           *parallel,
 }
 
 /* The objects moving far, and the seed flows they make, both ways.
- * Objects found one way are offered the other way too. Found none at
- * all: once more with a block matching that reaches across more than
- * half the frame (an object crossing it; the wider reach finds more
- * chance matches, so it is not the first try). */
-static gboolean
-find_objects (InbParallel       *parallel,
-              const Pyramids    *pyr,
+ * Objects found one way are offered the other way too. */
+static void
+find_objects (const Pyramids    *pyr,
               guint              top2,
-              guint              bl,
               guint              fit_level,
               const GlobalModel *model,
               const double       hinv[9],
@@ -472,37 +572,19 @@ find_objects (InbParallel       *parallel,
               const InbPlane    *v1,
               const InbPlane    *bu1,
               const InbPlane    *bv1,
-              Seeds             *seeds,
-              GCancellable      *cancellable)
+              Seeds             *seeds)
 {
-  for (guint attempt = 0; attempt < 2; attempt++)
-    {
-      if (attempt == 1)
-        {
-          if (seeds->n_fwd > 0 || seeds->n_bwd > 0 || bl <= top2)
-            break;
-          seeds_clear_planes (seeds);
-          seeds->n_fwd = seeds->n_bwd = 0;
-          if (!inb_flow_block_flow (parallel, pyr->pyr[0][top2], pyr->pyr[1][top2], 2, 0.55, cancellable,
-                                    &seeds->mfu, &seeds->mfv)
-              || !inb_flow_block_flow (parallel, pyr->pyr[1][top2], pyr->pyr[0][top2], 2, 0.55, cancellable,
-                                       &seeds->mbu, &seeds->mbv))
-            return FALSE;
-        }
-      inb_flow_fuse_seed (pyr->pyr[0][top2], pyr->pyr[1][top2], top2, model->h, u1, v1, fit_level,
-                          model->has_layer ? model->layer : NULL, seeds->mfu, seeds->mfv, top2, NULL, 0,
-                          seeds->fwd_obj, &seeds->n_fwd, &seeds->su, &seeds->sv);
-      g_clear_pointer (&seeds->su, inb_plane_free);
-      g_clear_pointer (&seeds->sv, inb_plane_free);
-      inb_flow_fuse_seed (pyr->pyr[1][top2], pyr->pyr[0][top2], top2, hinv, bu1, bv1, fit_level,
-                          model->has_layer ? layer_inv : NULL, seeds->mbu, seeds->mbv, top2,
-                          seeds->fwd_obj, seeds->n_fwd, seeds->bwd_obj, &seeds->n_bwd, &seeds->bsu, &seeds->bsv);
-      inb_flow_fuse_seed (pyr->pyr[0][top2], pyr->pyr[1][top2], top2, model->h, u1, v1, fit_level,
-                          model->has_layer ? model->layer : NULL, seeds->mfu, seeds->mfv, top2,
-                          seeds->bwd_obj, seeds->n_bwd, seeds->fwd_obj, &seeds->n_fwd, &seeds->su, &seeds->sv);
-    }
-
-  return TRUE;
+  inb_flow_fuse_seed (pyr->pyr[0][top2], pyr->pyr[1][top2], top2, model->h, u1, v1, fit_level,
+                      model->has_layer ? model->layer : NULL, seeds->mfu, seeds->mfv, top2, NULL, 0,
+                      seeds->fwd_obj, &seeds->n_fwd, &seeds->su, &seeds->sv);
+  g_clear_pointer (&seeds->su, inb_plane_free);
+  g_clear_pointer (&seeds->sv, inb_plane_free);
+  inb_flow_fuse_seed (pyr->pyr[1][top2], pyr->pyr[0][top2], top2, hinv, bu1, bv1, fit_level,
+                      model->has_layer ? layer_inv : NULL, seeds->mbu, seeds->mbv, top2,
+                      seeds->fwd_obj, seeds->n_fwd, seeds->bwd_obj, &seeds->n_bwd, &seeds->bsu, &seeds->bsv);
+  inb_flow_fuse_seed (pyr->pyr[0][top2], pyr->pyr[1][top2], top2, model->h, u1, v1, fit_level,
+                      model->has_layer ? model->layer : NULL, seeds->mfu, seeds->mfv, top2,
+                      seeds->bwd_obj, seeds->n_bwd, seeds->fwd_obj, &seeds->n_fwd, &seeds->su, &seeds->sv);
 }
 
 /* @h (on the analysis grid, which is @scale times coarser) in
@@ -638,9 +720,7 @@ inb_flow_analyse (InbParallel          *parallel,
 
   if (model.has_layer && !inb_mat3_invert (model.layer, layer_inv))
     model.has_layer = FALSE;
-  if (!find_objects (parallel, &pyr, top2, bl, fit_level, &model, hinv, layer_inv, u1, v1, bu1, bv1,
-                     &seeds, cancellable))
-    goto out;
+  find_objects (&pyr, top2, fit_level, &model, hinv, layer_inv, u1, v1, bu1, bv1, &seeds);
 
   dp.pyr_a = pyr.pyr[0];
   dp.pyr_b = pyr.pyr[1];

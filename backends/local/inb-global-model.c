@@ -842,13 +842,18 @@ robust_fit (Match        *m,
             double        hom[9])
 {
   double affine[9], sigma, inliers = 0;
+  /* From a start, the scale of the residuals is capped: the fit stays in
+   * the start's basin (a smooth background under a textured object
+   * carries less than half the weight, so the median residual is the
+   * object's and the fit would slide onto the compromise) */
+  const double cap = start != NULL ? 3.0 / norm : G_MAXDOUBLE;
 
   for (guint i = 0; i < n; i++)
     m[i].w = m[i].prior;
   if (start != NULL)
     {
       update_residuals (m, n, start);
-      sigma = MAX (0.5 / norm, 1.4826 * weighted_median_residual (m, n, scratch));
+      sigma = MAX (0.5 / norm, MIN (cap, 1.4826 * weighted_median_residual (m, n, scratch)));
       cauchy_weights (m, n, sigma);
     }
   if (!fit_affine (m, n, affine))
@@ -856,7 +861,7 @@ robust_fit (Match        *m,
   for (guint it = 0; it < 6; it++)
     {
       update_residuals (m, n, affine);
-      sigma = MAX (0.5 / norm, 1.4826 * weighted_median_residual (m, n, scratch));
+      sigma = MAX (0.5 / norm, MIN (cap, 1.4826 * weighted_median_residual (m, n, scratch)));
       cauchy_weights (m, n, sigma);
       if (!fit_affine (m, n, affine))
         return -1;
@@ -867,7 +872,7 @@ robust_fit (Match        *m,
       double next[9];
 
       update_residuals (m, n, hom);
-      sigma = MAX (0.5 / norm, 1.4826 * weighted_median_residual (m, n, scratch));
+      sigma = MAX (0.5 / norm, MIN (cap, 1.4826 * weighted_median_residual (m, n, scratch)));
       cauchy_weights (m, n, sigma);
       if (!fit_homography (m, n, hom, next))
         break;
@@ -886,6 +891,62 @@ robust_fit (Match        *m,
       inliers += m[i].prior;
 
   return inliers / total;
+}
+
+/* The @n_out translations (normalised units) most of the matches' weight
+ * agrees on: a vote on a grid of @bin (normalised), each peak taken with
+ * the votes around it, which are then left out. Returns how many. */
+static guint
+translation_peaks (const Match *m,
+                   guint        n,
+                   double       bin,
+                   guint        n_out,
+                   double      *out)
+{
+  const int R = 64;   /* bins each way: ±64 bins */
+  const int side = 2 * R + 1;
+  g_autofree double *votes = g_new0 (double, (gsize) side * side);
+  guint found = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      int bx = (int) lround ((m[i].u - m[i].x) / bin), by = (int) lround ((m[i].v - m[i].y) / bin);
+
+      if (bx >= -R && bx <= R && by >= -R && by <= R)
+        votes[(by + R) * side + bx + R] += m[i].prior;
+    }
+  for (guint k = 0; k < n_out; k++)
+    {
+      double best = 0;
+      int px = 0, py = 0;
+
+      for (int y = 1; y < side - 1; y++)
+        for (int x = 1; x < side - 1; x++)
+          {
+            double v = 0;
+
+            for (int dy = -1; dy <= 1; dy++)
+              for (int dx = -1; dx <= 1; dx++)
+                v += votes[(y + dy) * side + x + dx];
+            if (v > best)
+              {
+                best = v;
+                px = x;
+                py = y;
+              }
+          }
+      if (best <= 0)
+        break;
+      out[2 * found] = (px - R) * bin;
+      out[2 * found + 1] = (py - R) * bin;
+      found++;
+      for (int dy = -2; dy <= 2; dy++)
+        for (int dx = -2; dx <= 2; dx++)
+          if (py + dy >= 0 && py + dy < side && px + dx >= 0 && px + dx < side)
+            votes[(py + dy) * side + px + dx] = 0;
+    }
+
+  return found;
 }
 
 /* Fits the level-0 model to the flow @u, @v found on level @level. */
@@ -977,14 +1038,47 @@ inb_flow_fit_global_model (const InbPlane *i0,
   inliers = robust_fit (m, n, scratch, NULL, norm, cx, cy, total, hom);
   if (inliers < 0.5)
     {
-      double other[9];
-      double more = robust_fit (m, n, scratch, identity, norm, cx, cy, total, other);
+      /* from standing still, and from the translations most of the
+       * matches vote for (the background's, under objects that move
+       * far and outweigh it in least squares) */
+      double peaks[2 * 3], start[9];
+      guint n_peaks = translation_peaks (m, n, 4.0 / norm, 3, peaks);
 
-      if (more > inliers + 0.15)
+      for (guint k = 0; k <= n_peaks; k++)
         {
-          g_debug ("global model: from standing still, inliers %.2f (not %.2f)", more, inliers);
-          inliers = more;
-          memcpy (hom, other, sizeof other);
+          double other[9], more;
+
+          memcpy (start, identity, sizeof start);
+          if (k > 0)
+            {
+              start[2] = peaks[2 * (k - 1)];
+              start[5] = peaks[2 * (k - 1) + 1];
+            }
+          more = robust_fit (m, n, scratch, start, norm, cx, cy, total, other);
+          if (more >= 0)
+            {
+              /* the start itself, if it explains about as much: the
+               * fit from it can drift with few inliers */
+              double plain = 0;
+
+              update_residuals (m, n, start);
+              for (guint i = 0; i < n; i++)
+                if (m[i].r * norm < MAX (1.5, 0.004 * norm))
+                  plain += m[i].prior;
+              plain /= total;
+              if (plain > more - 0.03)
+                {
+                  more = plain;
+                  memcpy (other, start, sizeof start);
+                }
+            }
+          if (more > inliers + 0.15)
+            {
+              g_debug ("global model: from the shift %.1f %.1f, inliers %.2f (not %.2f)",
+                       start[2] * norm, start[5] * norm, more, inliers);
+              inliers = more;
+              memcpy (hom, other, sizeof other);
+            }
         }
     }
   if (inliers < 0)
