@@ -438,7 +438,8 @@ pixel_rows (guint    start,
 /* The objects moving far, each drawn over the rest where it is at time t
  * (where first's pixel x is at x + t (A x - x)), from both keyframes as
  * far as its masks cover it there. */
-typedef struct
+typedef struct _ObjectJob ObjectJob;
+struct _ObjectJob
 {
   const FrameJob     *frame;
   const EngineObject *ob;
@@ -446,7 +447,10 @@ typedef struct
   int                 x0;        /* where it is at time t */
   int                 x1;
   int                 y0;
-} ObjectJob;
+  int                 y1;
+  const ObjectJob    *drawn;     /* the objects drawn before it */
+  guint               n_drawn;
+};
 
 static inline InbPixel
 sample_pixel (const InbPixel *p,
@@ -492,6 +496,76 @@ background_test (InbPixel        p,
   return CLAMP ((fabsf (e[0]) + fabsf (e[1]) + fabsf (e[2]) - 12.f) / 24.f, 0.f, 1.f);
 }
 
+/* How far object @job covers full-resolution (@x, @y) at time t, from
+ * first (@wa) and from last (@wb), and where it is drawn from in each
+ * (@ax, @ay; @bx, @by); FALSE where it does not */
+static inline gboolean
+object_weights (const ObjectJob *job,
+                int              x,
+                int              y,
+                float           *ax,
+                float           *ay,
+                float           *bx,
+                float           *by,
+                float           *wa,
+                float           *wb)
+{
+  const InbEngine *self = job->frame->self;
+  const EngineObject *ob = job->ob;
+  const float t = job->frame->t;
+  const float s = (float) self->scale, off = self->offset;
+  const float fw = (float) self->width, fh = (float) self->height;
+  const float g = (float) self->global_conf;
+  float n;
+
+  if (x < job->x0 || x > job->x1 || y < job->y0 || y > job->y1)
+    return FALSE;
+  affine_apply (job->back, (float) x, (float) y, ax, ay);
+  affine_apply (ob->fwd, *ax, *ay, bx, by);
+  /* (fading with the pair's correspondence, as the rest does) */
+  *wa = (1.f - t) * g * inb_plane_sample (ob->mask[0], (*ax - off) / s, (*ay - off) / s)
+        * inside (*ax, *ay, fw, fh);
+  *wb = t * g * inb_plane_sample (ob->mask[1], (*bx - off) / s, (*by - off) / s)
+        * inside (*bx, *by, fw, fh);
+  /* a part out of one keyframe's frame comes whole from the other */
+  n = (1.f - t) * inside (*ax, *ay, fw, fh) + t * inside (*bx, *by, fw, fh);
+  if (n > 1e-3f && n < 1.f)
+    {
+      *wa /= n;
+      *wb /= n;
+    }
+  if (*wa + *wb < 1.f / 512.f)
+    return FALSE;
+  /* The masks fall short of the object inside as well as at its rim
+   * (the blend of both keyframes' masks at time t, each a little eroded
+   * by the matching): a clear part of a mask is the object, drawn whole
+   * (as far as the pair corresponds at all); only the faintest part
+   * blends (and the rim's test in object_rows() still tells the
+   * background from it) */
+  if (*wa + *wb < g)
+    {
+      float a = *wa + *wb, whole = g * (1.f - powf (1.f - a / g, 30.f));
+
+      *wa *= whole / a;
+      *wb *= whole / a;
+    }
+
+  return TRUE;
+}
+
+/* The same object found twice (its parts grouped apart): the same
+ * motion, drawn over itself */
+static gboolean
+same_motion (const EngineObject *a,
+             const EngineObject *b)
+{
+  double tol = 4.0 + 0.1 * hypot (a->fwd[2], a->fwd[5]);
+
+  return fabs (a->fwd[0] - b->fwd[0]) < 0.05 && fabs (a->fwd[1] - b->fwd[1]) < 0.05
+      && fabs (a->fwd[3] - b->fwd[3]) < 0.05 && fabs (a->fwd[4] - b->fwd[4]) < 0.05
+      && fabs (a->fwd[2] - b->fwd[2]) < tol && fabs (a->fwd[5] - b->fwd[5]) < tol;
+}
+
 static void
 object_rows (guint    start,
              guint    end,
@@ -500,10 +574,8 @@ object_rows (guint    start,
   const ObjectJob *job = user_data;
   InbEngine *self = job->frame->self;
   const EngineObject *ob = job->ob;
-  const float t = job->frame->t;
   const float s = (float) self->scale, off = self->offset;
   const float fw = (float) self->width, fh = (float) self->height;
-  const float g = (float) self->global_conf;
 
   for (guint j = start; j < end; j++)
     {
@@ -512,25 +584,27 @@ object_rows (guint    start,
 
       for (int x = job->x0; x <= job->x1; x++)
         {
-          float ax, ay, bx, by, wa, wb, n;
+          float ax, ay, bx, by, wa, wb, under = 0.f;
           InbPixel o, pa, pb;
 
-          affine_apply (job->back, (float) x, (float) y, &ax, &ay);
-          affine_apply (ob->fwd, ax, ay, &bx, &by);
-          /* (fading with the pair's correspondence, as the rest does) */
-          wa = (1.f - t) * g * inb_plane_sample (ob->mask[0], (ax - off) / s, (ay - off) / s)
-               * inside (ax, ay, fw, fh);
-          wb = t * g * inb_plane_sample (ob->mask[1], (bx - off) / s, (by - off) / s)
-               * inside (bx, by, fw, fh);
-          /* a part out of one keyframe's frame comes whole from the other */
-          n = (1.f - t) * inside (ax, ay, fw, fh) + t * inside (bx, by, fw, fh);
-          if (n > 1e-3f && n < 1.f)
-            {
-              wa /= n;
-              wb /= n;
-            }
-          if (wa + wb < 1.f / 512.f)
+          if (!object_weights (job, x, y, &ax, &ay, &bx, &by, &wa, &wb))
             continue;
+          /* Where an object drawn before covers it too, which is in
+           * front is not known (they need not overlap in either
+           * keyframe): half each */
+          for (guint k = 0; k < job->n_drawn; k++)
+            {
+              float kax, kay, kbx, kby, kwa, kwb;
+
+              if (!same_motion (job->drawn[k].ob, ob)
+                  && object_weights (&job->drawn[k], x, y, &kax, &kay, &kbx, &kby, &kwa, &kwb))
+                under = MAX (under, kwa + kwb);
+            }
+          if (under > 0.f)
+            {
+              wa *= 1.f - 0.5f * MIN (under, 1.f);
+              wb *= 1.f - 0.5f * MIN (under, 1.f);
+            }
           if (ob->small)
             {
               pa = sample_pixel (ob->patch[0], ob->pw[0] + 1, ob->pw[0], ob->ph[0],
@@ -567,15 +641,19 @@ draw_objects (InbEngine      *self,
               const FrameJob *frame)
 {
   const double t = frame->t;
+  ObjectJob jobs[G_N_ELEMENTS (self->objects)];
+  guint n = 0;
 
   for (guint o = 0; o < self->n_objects; o++)
     {
       const EngineObject *ob = &self->objects[o];
-      ObjectJob job = { frame, ob, { 0 }, 0, 0, 0 };
+      ObjectJob *job = &jobs[n];
       double b[6], det;
       float xs[4], ys[4];
-      int y1;
 
+      memset (job, 0, sizeof *job);
+      job->frame = frame;
+      job->ob = ob;
       /* time t = (1 - t) I + t A */
       b[0] = 1 - t + t * ob->fwd[0];
       b[1] = t * ob->fwd[1];
@@ -586,22 +664,25 @@ draw_objects (InbEngine      *self,
       det = b[0] * b[4] - b[1] * b[3];
       if (fabs (det) < 1e-6)
         continue;
-      job.back[0] = b[4] / det;
-      job.back[1] = -b[1] / det;
-      job.back[3] = -b[3] / det;
-      job.back[4] = b[0] / det;
-      job.back[2] = -(job.back[0] * b[2] + job.back[1] * b[5]);
-      job.back[5] = -(job.back[3] * b[2] + job.back[4] * b[5]);
+      job->back[0] = b[4] / det;
+      job->back[1] = -b[1] / det;
+      job->back[3] = -b[3] / det;
+      job->back[4] = b[0] / det;
+      job->back[2] = -(job->back[0] * b[2] + job->back[1] * b[5]);
+      job->back[5] = -(job->back[3] * b[2] + job->back[4] * b[5]);
       for (guint c = 0; c < 4; c++)
         affine_apply (b, (float) (c & 1 ? ob->x1 : ob->x0), (float) (c & 2 ? ob->y1 : ob->y0),
                       &xs[c], &ys[c]);
-      job.x0 = MAX (0, (int) floorf (MIN (MIN (xs[0], xs[1]), MIN (xs[2], xs[3]))));
-      job.x1 = MIN ((int) self->width - 1, (int) ceilf (MAX (MAX (xs[0], xs[1]), MAX (xs[2], xs[3]))));
-      job.y0 = MAX (0, (int) floorf (MIN (MIN (ys[0], ys[1]), MIN (ys[2], ys[3]))));
-      y1 = MIN ((int) self->height - 1, (int) ceilf (MAX (MAX (ys[0], ys[1]), MAX (ys[2], ys[3]))));
-      if (job.x0 > job.x1 || job.y0 > y1)
+      job->x0 = MAX (0, (int) floorf (MIN (MIN (xs[0], xs[1]), MIN (xs[2], xs[3]))));
+      job->x1 = MIN ((int) self->width - 1, (int) ceilf (MAX (MAX (xs[0], xs[1]), MAX (xs[2], xs[3]))));
+      job->y0 = MAX (0, (int) floorf (MIN (MIN (ys[0], ys[1]), MIN (ys[2], ys[3]))));
+      job->y1 = MIN ((int) self->height - 1, (int) ceilf (MAX (MAX (ys[0], ys[1]), MAX (ys[2], ys[3]))));
+      if (job->x0 > job->x1 || job->y0 > job->y1)
         continue;
-      inb_parallel_for (self->par, (guint) (y1 - job.y0 + 1), 0, object_rows, &job, NULL);
+      job->drawn = jobs;
+      job->n_drawn = n;
+      inb_parallel_for (self->par, (guint) (job->y1 - job->y0 + 1), 0, object_rows, job, NULL);
+      n++;
     }
 }
 
