@@ -833,6 +833,38 @@ test_open_narrow (Fixture       *f,
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 360);
 }
 
+/* One jump from 1100 px to 360 and back with the editor shown, with
+ * keyframes and a clip and without, lays out without a warning (the suite
+ * runs with fatal warnings: GTK warned of a box of -3 px). */
+static void
+test_jump (Fixture       *f,
+           gconstpointer  data)
+{
+  open_window (f, 1100, 760);
+  for (guint round = 0; round < 2; round++)
+    {
+      if (round == 1)
+        {
+          load_keyframes (f);
+          open_clip (f);
+        }
+      adw_flap_set_reveal_flap (f->window->flap, TRUE);
+      settle (f);
+      g_assert_false (adw_flap_get_folded (f->window->flap));
+
+      resize (f, 360, 760);
+      g_assert_true (adw_flap_get_folded (f->window->flap));
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 360);
+
+      /* the editor shown at 360 px, then one jump wide */
+      adw_flap_set_reveal_flap (f->window->flap, TRUE);
+      settle (f);
+      resize (f, 1100, 760);
+      g_assert_false (adw_flap_get_folded (f->window->flap));
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), >, 1000);
+    }
+}
+
 static GtkWidget *
 find_frame (GtkWidget *widget)
 {
@@ -910,10 +942,7 @@ test_slot_geometry (Fixture       *f,
       graphene_rect_t empty[2];
       graphene_rect_t now[2];
 
-      /* in steps, as /sizes/narrow (one jump from 1100 px to 360 with the
-       * editor shown still warns of a box of -3 px: not yet found) */
-      for (int width = 1100; width >= widths[w]; width -= 250)
-        resize (f, MAX (width, widths[w]), 760);
+      /* in one jump, the editor shown (/sizes/jump) */
       resize (f, widths[w], 760);
       adw_flap_set_reveal_flap (f->window->flap, TRUE);
       inb_keyframe_slot_clear (first);
@@ -1236,6 +1265,7 @@ main (int   argc,
   g_test_add ("/sizes/keyframes", Fixture, NULL, fixture_setup, test_keyframes, fixture_teardown);
   g_test_add ("/sizes/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
   g_test_add ("/sizes/open-narrow", Fixture, NULL, fixture_setup, test_open_narrow, fixture_teardown);
+  g_test_add ("/sizes/jump", Fixture, NULL, fixture_setup, test_jump, fixture_teardown);
   g_test_add ("/sizes/take-ready-toast", Fixture, NULL, fixture_setup, test_take_ready_toast, fixture_teardown);
   g_test_add ("/sizes/slot-geometry", Fixture, NULL, fixture_setup, test_slot_geometry, fixture_teardown);
   g_test_add ("/sizes/needs-key", Fixture, NULL, fixture_setup, test_needs_key, fixture_teardown);
