@@ -312,6 +312,7 @@ test_build (void)
   InbModel *model = inb_backend_find_model (INB_BACKEND (backend), "wan2.2-flf2v");
   g_autoptr(InbRequest) request = make_request (INB_BACKEND (backend), "wan2.2-flf2v", "a balloon rises", NULL,
                                                 "{\"steps\": 7, \"duration\": 5, \"fps\": 15, \"cfg\": 3.5,"
+                                                " \"shift\": 6.5, \"sampler\": \"uni_pc\", \"scheduler\": \"beta\","
                                                 " \"low_noise_model\": \"wan/low.safetensors\"}");
   g_autoptr(InbComfyuiBuilt) built = NULL;
   g_autoptr(GError) error = NULL;
@@ -346,6 +347,13 @@ test_build (void)
   g_assert_cmpfloat (json_node_get_double (graph_input (graph, "86", "fps")), ==, 15);
   g_assert_cmpfloat (json_node_get_double (graph_input (graph, "84", "cfg")), ==, 3.5);
   g_assert_cmpfloat (json_node_get_double (graph_input (graph, "87", "cfg")), ==, 3.5);
+  /* shift on both models, sampler and scheduler on both passes */
+  g_assert_cmpfloat (json_node_get_double (graph_input (graph, "73", "shift")), ==, 6.5);
+  g_assert_cmpfloat (json_node_get_double (graph_input (graph, "74", "shift")), ==, 6.5);
+  g_assert_cmpstr (json_node_get_string (graph_input (graph, "84", "sampler_name")), ==, "uni_pc");
+  g_assert_cmpstr (json_node_get_string (graph_input (graph, "87", "sampler_name")), ==, "uni_pc");
+  g_assert_cmpstr (json_node_get_string (graph_input (graph, "84", "scheduler")), ==, "beta");
+  g_assert_cmpstr (json_node_get_string (graph_input (graph, "87", "scheduler")), ==, "beta");
   g_assert_cmpstr (json_node_get_string (graph_input (graph, "77", "unet_name")), ==, "wan/low.safetensors");
   g_assert_cmpstr (json_node_get_string (graph_input (graph, "76", "unet_name")), ==,
                    "wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors");
