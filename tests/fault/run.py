@@ -15,7 +15,10 @@ transient error). `--ci` takes at most 8 sites per scenario, spread evenly
 
 Scenarios: `generate` with the local engine and with each hosted provider
 against its loopback fake (all with -o), `export` of a finished take to MP4
-and to GIF, and `delete`. Each runs in a copy of a home folder that already
+and to GIF, `delete`, and the window's metadata edits of that take (star,
+title, note: no command-line verb, so tests/fault/inb-fault-edit.c makes
+each through the library as the window does and prints the message the
+window would show). Each runs in a copy of a home folder that already
 holds one finished take (the user's earlier work). After each run, with no
 fault: `inbetween resume` (hosted) and `inbetween history --json`. Checked:
 
@@ -25,6 +28,8 @@ fault: `inbetween resume` (hosted) and `inbetween history --json`. Checked:
             "Input/output error")
   lost      the earlier take is still listed, its take.json and clip
             unchanged (delete: gone only when delete exited 0)
+  edit      an edit that exited 0 is in take.json (and nothing else
+            changed); one that exited 1 left take.json byte for byte
   json      every take.json parses
   unsettled no take left queued/running/… after the restart
   partial   no *.part, temporary (take.json.XXXXXX, .goutputstream-*) or
@@ -162,6 +167,8 @@ class Runner:
         self.tmp = tmp
         build = args.build
         self.binary = shutil.copy2(os.path.join(build, "inbetween"), os.path.join(tmp, "inbetween"))
+        self.editor = shutil.copy2(os.path.join(build, "tests", "fault", "inb-fault-edit"),
+                                   os.path.join(tmp, "inb-fault-edit"))
         self.helper = shutil.copy2(os.path.join(build, "backends", "video", "inbetween-probe"),
                                    os.path.join(tmp, "inbetween-probe"))
         self.shim = args.shim or os.path.join(build, "tests", "fault", "libinb-fault.so")
@@ -187,7 +194,12 @@ class Runner:
         return env
 
     def run(self, argv, home, extra=None, cwd=None):
-        return subprocess.run([self.binary] + argv, env=self.env(home, extra), cwd=cwd,
+        """Runs `inbetween ARGV`, or the edit helper for ["@edit", …]"""
+        if argv[:1] == ["@edit"]:
+            argv = [self.editor, takes_dir(home), "last"] + argv[1:]
+        else:
+            argv = [self.binary] + argv
+        return subprocess.run(argv, env=self.env(home, extra), cwd=cwd,
                               capture_output=True, text=True, timeout=300)
 
     def generate_argv(self, provider, out):
@@ -208,7 +220,44 @@ def scenario_argv(runner, name, out):
         return ["export", "last", "-q", "-f", "gif", "--scale", "160", "-o", out]
     if name == "delete":
         return ["delete", "last"]
+    if name in EDITS:
+        return ["@edit"] + EDITS[name][0]
     raise ValueError(name)
+
+
+# The window's edits of the earlier take: (helper arguments, take.json
+# member, value once applied)
+NOTE = "Keep the gulls · 海鸥留着 — second light"
+EDITS = {
+    "edit-star": (["star"], "starred", True),
+    "edit-title": (["title", "Harbour at dawn, v2"], "title", "Harbour at dawn, v2"),
+    "edit-note": (["note", NOTE], "note", NOTE),
+}
+
+
+def check_edit(name, home, returncode, base_snapshot):
+    """An edit exited 0 and is saved, or exited 1 and changed nothing."""
+    problems = []
+    (take_id, (manifest_hash, clip_hash)), = base_snapshot.items()
+    folder = os.path.join(takes_dir(home), take_id)
+    manifest = os.path.join(folder, "take.json")
+    after = snapshot(home).get(take_id)
+    if after is None:
+        return ["edit: the take is gone"]
+    if after[1] != clip_hash:
+        problems.append("lost: the clip changed")
+    if returncode == 0:
+        member, value = EDITS[name][1], EDITS[name][2]
+        try:
+            with open(manifest, "rb") as fh:
+                saved = json.load(fh).get(member)
+        except (ValueError, OSError) as e:
+            return problems + ["json: %s" % e]
+        if saved != value:
+            problems.append("edit: exit 0 but take.json's %s is %r" % (member, saved))
+    elif after[0] != manifest_hash:
+        problems.append("edit: exit %d but take.json changed" % returncode)
+    return problems
 
 
 def sites(trace_path):
@@ -252,7 +301,8 @@ def main():
     parser.add_argument("--shim")
     parser.add_argument("--scenarios",
                         default="generate-local,generate-dashscope,generate-wavespeed,"
-                                "generate-runcomfy,export-mp4,export-gif,delete")
+                                "generate-runcomfy,export-mp4,export-gif,delete,"
+                                "edit-star,edit-title,edit-note")
     parser.add_argument("--ci", action="store_true", help="at most 8 sites per scenario")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -278,7 +328,7 @@ def main():
     base_snapshot = snapshot(base)
 
     totals = dict(runs=0, failed=0, lost=0, json=0, unsettled=0, partial=0, dupes=0, exit=0,
-                  message=0, output=0, canary=0)
+                  message=0, output=0, canary=0, edit=0)
     failures = []
     print("scenario            calls  sites  runs  exit(0/1/other)  problems")
     for name in scenarios:
@@ -337,15 +387,23 @@ def main():
                 # Canary: the API key never reaches the terminal or a file
                 canary = [w for w, text in (("stdout", r.stdout), ("stderr", r.stderr)) if KEY in text]
                 for dirpath, _, filenames in os.walk(home):
-                    for n in filenames:
-                        with open(os.path.join(dirpath, n), "rb") as fh:
+                    for filename in filenames:
+                        with open(os.path.join(dirpath, filename), "rb") as fh:
                             if KEY.encode() in fh.read():
-                                canary.append(os.path.relpath(os.path.join(dirpath, n), home))
+                                canary.append(os.path.relpath(os.path.join(dirpath, filename), home))
                 if canary:
                     problems.append("canary: the API key is in " + ", ".join(canary))
                     totals["canary"] += len(canary)
                 after = snapshot(home)
+                if name in EDITS:
+                    edit_problems = check_edit(name, home, r.returncode, base_snapshot)
+                    problems += edit_problems
+                    for p in edit_problems:
+                        key = p.split(":")[0]
+                        totals[key] = totals.get(key, 0) + 1
                 for take_id, hashes in base_snapshot.items():
+                    if name in EDITS:
+                        continue   # checked just above
                     if name == "delete" and r.returncode == 0:
                         if take_id in after:
                             problems.append("delete exited 0 but %s is still there" % take_id)
@@ -354,7 +412,7 @@ def main():
                         problems.append("lost: the earlier take %s is %s" % (
                             take_id, "gone" if take_id not in after else "changed"))
                         totals["lost"] += 1
-                if name != "delete":
+                if name != "delete" and name not in EDITS:
                     exists = os.path.exists(out)
                     if exists != (r.returncode == 0):
                         problems.append("output: -o %s after exit %d" % ("exists" if exists else "missing",
@@ -390,9 +448,10 @@ def main():
     bad = sum(totals[k] for k in totals if k != "runs")
     print("total: %d runs, %d lost takes, %d unparseable take.json, %d unsettled, %d partial files, "
           "%d duplicate submits, %d unexpected exits, %d unclear messages, %d wrong outputs, "
-          "%d canary hits in %.0f s; load %s"
+          "%d wrong edits, %d canary hits in %.0f s; load %s"
           % (totals["runs"], totals["lost"], totals["json"], totals["unsettled"], totals["partial"],
-             totals["dupes"], totals["exit"], totals["message"], totals["output"], totals["canary"],
+             totals["dupes"], totals["exit"], totals["message"], totals["output"], totals["edit"],
+             totals["canary"],
              time.monotonic() - start_all, open("/proc/loadavg").read().strip()))
     for f in failures:
         print("FAIL " + f)
