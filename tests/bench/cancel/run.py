@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Cancel latency (issue 13): how long from Ctrl-C to a settled take.
 
-    python3 tests/bench/cancel/run.py [--trials N] [--build DIR] [--providers local,dashscope,…]
+    python3 tests/bench/cancel/run.py [--trials N] [--build DIR] [--providers local,session,dashscope,…]
 
 Per provider: one calibration run measures a whole take (D); then each
 trial starts `inbetween generate`, sends SIGINT (what Ctrl-C sends) after
@@ -12,6 +12,13 @@ before the signal are not counted. Hosted providers run against their
 loopback fakes, with the task kept queued long enough to be cancelled.
 Prints p50, p95 and the maximum per provider, and the settled states;
 exit status 1 if a take is left unsettled.
+
+`session`: the local engine cancelled from the session, as the window's
+Cancel does (tests/bench/cancel/inb-bench-cancel-session.c, built in the
+build folder): the same take and the same draw of moments, measured from
+inb_job_cancel() to the job's end ("finished": the window shows it
+cancelled) and to take.json naming its final state ("saved", the figure
+printed in the p50/p95 columns; "finished" is printed after the states).
 """
 import argparse
 import glob
@@ -43,11 +50,43 @@ def percentile(values, p):
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
+def session_trials(args, env, first, last, home):
+    """The local engine cancelled from the session (see the docstring)."""
+    bench = os.path.join(args.build, "tests", "bench", "cancel", "inb-bench-cancel-session")
+    env = dict(env, GSETTINGS_SCHEMA_DIR=os.path.join(args.build, "data"))
+    takes = os.path.join(home, "inbetween", "takes")
+    r = subprocess.run([bench, first, last, takes, str(args.trials), str(args.seed)], env=env,
+                       capture_output=True, text=True, timeout=3600)
+    if r.returncode != 0:
+        print("session: the bench failed (%d): %s" % (r.returncode, r.stderr.strip()[-500:]))
+        return 1
+    duration, finished, saved, states, unsettled = 0.0, [], [], {}, 0
+    for line in r.stdout.splitlines():
+        words = line.split()
+        if words[0] == "D":
+            duration = float(words[1])
+        elif "finished_ms" in words:
+            finished.append(float(words[words.index("finished_ms") + 1]) / 1000)
+            saved.append(float(words[words.index("saved_ms") + 1]) / 1000)
+    for manifest in glob.glob(os.path.join(takes, "*", "take.json")):
+        with open(manifest) as fh:
+            state = json.load(fh).get("state")
+        states[state] = states.get(state, 0) + 1
+        unsettled += state not in SETTLED
+    if saved:
+        print("%-9s %7d %6.2f %9.0f %9.0f %9.0f  %s  (finished: p50 %.0f, p95 %.0f, max %.0f ms)" % (
+            "session", len(saved), duration, 1000 * percentile(saved, 50), 1000 * percentile(saved, 95),
+            1000 * max(saved), " ".join("%s=%d" % kv for kv in sorted(states.items(), key=lambda kv: str(kv[0]))),
+            1000 * percentile(finished, 50), 1000 * percentile(finished, 95), 1000 * max(finished)))
+    sys.stdout.flush()
+    return unsettled
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--trials", type=int, default=20, help="per provider")
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
-    parser.add_argument("--providers", default="local,dashscope,wavespeed,runcomfy")
+    parser.add_argument("--providers", default="local,session,dashscope,wavespeed,runcomfy")
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -69,6 +108,9 @@ def main():
             env.pop(var, None)
         argv = [binary, "generate", first, last, "-q"]
         fake = None
+        if provider == "session":
+            unsettled_total += session_trials(args, env, first, last, home)
+            continue
         if provider == "local":
             argv += ["-b", "local", "--set", "duration=2", "--set", "fps=8", "--set", "resolution=480p"]
         else:
