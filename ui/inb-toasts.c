@@ -19,9 +19,15 @@
  * overlay then, so adw_toast_dismiss() would do nothing: the signal is
  * emitted.)
  * A toast's show animation starts when it is added or when another toast of
- * the same overlay goes away, so it is over 500 ms after the later of the
- * two: a dismissal waits until SETTLE after the owner's last add or
- * dismissal. When the owner is not mapped no animation runs (libadwaita
+ * the same overlay goes away, so it is over in the first frame drawn 500 ms
+ * after the later of the two. A dismissal is let go from a tick of the
+ * owner in a frame whose time is SETTLE past the owner's last add or
+ * dismissal: a show animation still running then ends in that same frame
+ * (its "done" runs in it, before or after ours), and a hide animation
+ * started in it cannot end in it. Timed by the frames, not the clock: on a
+ * loaded machine a frame can come 400 ms late, and one frame then ended
+ * both animations (the first fix, by the clock, still crashed 1 run in 30
+ * at load 14). When the owner is not mapped no animation runs (libadwaita
  * skips them), and a dismissal goes through at once; one held back is let
  * go when the owner is unmapped, once libadwaita has stopped the
  * animations: the window closing dismisses its toasts, and their handlers
@@ -34,14 +40,14 @@
 #include "inb-a11y.h"
 
 /* libadwaita 1.2's longest show animation (REPLACE_DURATION), and room for a
- * frame drawn late */
-#define SETTLE_US ((500 + 100) * G_TIME_SPAN_MILLISECOND)
+ * frame time a little ahead of the clock */
+#define SETTLE_US ((500 + 50) * G_TIME_SPAN_MILLISECOND)
 
 struct _InbToasts
 {
   GtkWidget *owner;        /* weak: an AdwToastOverlay or an AdwPreferencesWindow */
   gulong     unmap_id;
-  gint64     settled_at;   /* monotonic µs: no show animation runs after it */
+  gint64     settled_at;   /* monotonic µs: a frame at or after it ends every show animation */
   GPtrArray *held;         /* Guard: a dismissal held back */
 };
 
@@ -49,7 +55,8 @@ typedef struct
 {
   InbToasts *toasts;
   AdwToast  *toast;        /* unowned, but reffed while held back */
-  guint      retry_id;
+  guint      tick_id;      /* on the owner, while held back */
+  gboolean   releasing;    /* emitting it again: let it through */
   gboolean   passed;       /* dismissed for good: later emissions are stopped */
 } Guard;
 
@@ -120,7 +127,7 @@ guard_free (gpointer  data,
 {
   Guard *g = data;
 
-  g_assert (g->retry_id == 0);
+  g_assert (g->tick_id == 0);
   inb_toasts_unref (g->toasts);
   g_free (g);
 }
@@ -131,19 +138,30 @@ let_go (Guard *g)
 {
   AdwToast *toast = g->toast;
 
-  g_clear_handle_id (&g->retry_id, g_source_remove);
+  if (g->tick_id != 0 && g->toasts->owner != NULL)
+    gtk_widget_remove_tick_callback (g->toasts->owner, g->tick_id);
+  g->tick_id = 0;
   g_ptr_array_remove_fast (g->toasts->held, g);
   if (!g->passed)
-    g_signal_emit_by_name (toast, "dismissed");
+    {
+      g->releasing = TRUE;
+      g_signal_emit_by_name (toast, "dismissed");
+      g->releasing = FALSE;
+    }
   g_object_unref (toast);   /* may free g */
 }
 
 static gboolean
-retry_cb (gpointer data)
+held_tick_cb (GtkWidget     *owner,
+              GdkFrameClock *clock,
+              gpointer       data)
 {
   Guard *g = data;
 
-  g->retry_id = 0;
+  if (gdk_frame_clock_get_frame_time (clock) < g->toasts->settled_at)
+    return G_SOURCE_CONTINUE;
+
+  g->tick_id = 0;
   let_go (g);
 
   return G_SOURCE_REMOVE;
@@ -161,7 +179,6 @@ dismissed_guard_cb (AdwToast *toast,
                     Guard    *g)
 {
   InbToasts *self = g->toasts;
-  gint64 now = g_get_monotonic_time ();
 
   if (g->passed)
     {
@@ -170,24 +187,22 @@ dismissed_guard_cb (AdwToast *toast,
       return;
     }
 
-  if (may_animate (self) && now < self->settled_at)
+  if (!g->releasing && may_animate (self))
     {
+      /* to the owner's next frame late enough */
       g_signal_stop_emission_by_name (toast, "dismissed");
-      if (g->retry_id != 0)
-        g_source_remove (g->retry_id);
-      else
+      if (g->tick_id == 0)
         {
           g_object_ref (toast);
           g_ptr_array_add (self->held, g);
+          g->tick_id = gtk_widget_add_tick_callback (self->owner, held_tick_cb, g, NULL);
         }
-      g->retry_id = g_timeout_add ((guint) ((self->settled_at - now) / G_TIME_SPAN_MILLISECOND) + 1,
-                                   retry_cb, g);
       return;
     }
 
   g->passed = TRUE;
   /* the next toast in the queue, or one put off for this one, shows now */
-  self->settled_at = MAX (self->settled_at, now + SETTLE_US);
+  self->settled_at = MAX (self->settled_at, g_get_monotonic_time () + SETTLE_US);
 }
 
 /**
