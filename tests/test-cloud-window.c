@@ -1509,6 +1509,17 @@ collect_links (GtkWidget *widget,
     collect_links (child, links);
 }
 
+static void
+collect_combo_rows (GtkWidget *widget,
+                    GPtrArray *rows)
+{
+  if (ADW_IS_COMBO_ROW (widget))
+    g_ptr_array_add (rows, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_combo_rows (child, rows);
+}
+
 /* Stands in for the browser: the link's own handler would call gtk_show_uri() */
 static gboolean
 activate_link_cb (GtkLinkButton *link,
@@ -1540,7 +1551,8 @@ test_key_links (Fixture       *f,
   for (guint i = 0; providers[i] != NULL; i++)
     {
       InbBackend *backend = inb_session_lookup_backend (session, providers[i]);
-      const char *url = inb_backend_get_key_url (backend);
+      g_autofree char *region = inb_session_dup_region (session, backend);
+      const char *url = inb_backend_get_region_key_url (backend, region);
       GtkLinkButton *found = NULL;
 
       g_assert_nonnull (backend);
@@ -1577,6 +1589,41 @@ test_key_links (Fixture       *f,
         g_signal_handler_disconnect (found, id);
         g_assert_cmpstr (opened, ==, url);
       }
+
+      /* The link follows the region chosen on the same page: a key is
+       * made in the region it is for (DashScope: Beijing or Singapore) */
+      if (inb_backend_get_n_regions (backend) > 1)
+        {
+          g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+          GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (found), ADW_TYPE_PREFERENCES_PAGE);
+          AdwComboRow *row;
+          guint n = inb_backend_get_n_regions (backend);
+          g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+          collect_combo_rows (page, rows);
+          g_assert_cmpuint (rows->len, ==, 1);
+          row = g_ptr_array_index (rows, 0);
+          g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (row)), ==, n);
+          for (guint k = 0; k < n + 1; k++)
+            {
+              const InbBackendRegion *r = inb_backend_get_region (backend, (k + 1) % n);
+              g_autofree char *opened = NULL;
+              gulong id;
+
+              adw_combo_row_set_selected (row, (k + 1) % n);
+              g_test_message ("%s, %s: %s", providers[i], r->id, gtk_link_button_get_uri (found));
+              g_assert_cmpstr (gtk_link_button_get_uri (found), ==, inb_backend_get_region_key_url (backend, r->id));
+              g_hash_table_add (seen, (gpointer) inb_backend_get_region_key_url (backend, r->id));
+              id = g_signal_connect (found, "activate-link", G_CALLBACK (activate_link_cb), &opened);
+              g_signal_emit_by_name (found, "clicked");
+              g_signal_handler_disconnect (found, id);
+              g_assert_cmpstr (opened, ==, inb_backend_get_region_key_url (backend, r->id));
+            }
+          /* DashScope's regions each have a console of their own */
+          if (g_str_equal (providers[i], "dashscope"))
+            g_assert_cmpuint (g_hash_table_size (seen), ==, n);
+          inb_session_set_region (session, backend, region);
+        }
     }
 
   /* No link for a server of one's own (ComfyUI takes no key) */

@@ -36,6 +36,7 @@ typedef struct
   GtkRevealer         *banner;
   GtkLabel            *banner_label;
   AdwPasswordEntryRow *key_row;
+  GtkLinkButton       *key_link;     /* to the key page of the region set */
   AdwActionRow        *source_row;
   GtkButton           *clear_button;
   AdwEntryRow         *url_row;
@@ -618,8 +619,13 @@ region_selected_cb (AdwComboRow *row,
   Provider *p = g_object_get_data (G_OBJECT (row), "inb-provider");
   const InbBackendRegion *region = inb_backend_get_region (p->backend, adw_combo_row_get_selected (row));
 
-  if (region != NULL)
-    inb_session_set_region (self->session, p->backend, region->id);
+  if (region == NULL)
+    return;
+
+  inb_session_set_region (self->session, p->backend, region->id);
+  /* A key is made in the region it is for */
+  if (p->key_link != NULL && inb_backend_get_region_key_url (p->backend, region->id) != NULL)
+    gtk_link_button_set_uri (p->key_link, inb_backend_get_region_key_url (p->backend, region->id));
 }
 
 static void
@@ -663,7 +669,8 @@ add_key_group (InbPreferencesWindow *self,
                Provider             *p)
 {
   AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  const char *key_url = inb_backend_get_key_url (p->backend);
+  g_autofree char *region = inb_session_dup_region (self->session, p->backend);
+  const char *key_url = inb_backend_get_region_key_url (p->backend, region);
 
   adw_preferences_group_set_title (group, _("API Key"));
   adw_preferences_group_set_description (group, _("Kept in the keyring, never in a file. Each generation is billed to this key."));
@@ -680,6 +687,7 @@ add_key_group (InbPreferencesWindow *self,
         gtk_widget_set_tooltip_text (link, tip);
       }
       adw_preferences_group_set_header_suffix (group, link);
+      p->key_link = GTK_LINK_BUTTON (link);
     }
 
   p->key_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());

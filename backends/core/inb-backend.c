@@ -656,6 +656,33 @@ inb_backend_get_key_url (InbBackend *self)
   return inb_backend_get_info (self)->key_url;
 }
 
+/**
+ * inb_backend_get_region_key_url:
+ * @region_id: (nullable): a region; %NULL or an unknown one: the default
+ *
+ * Keys are made per region by some services (a DashScope key from the
+ * Beijing console fails in Singapore).
+ *
+ * Returns: (nullable): where users make a key for @region_id: the
+ *   region's own page, else the backend's (inb_backend_get_key_url())
+ */
+const char *
+inb_backend_get_region_key_url (InbBackend *self,
+                                const char *region_id)
+{
+  const InbBackendRegion *region;
+
+  g_return_val_if_fail (INB_IS_BACKEND (self), NULL);
+
+  region = inb_backend_find_region (self, region_id);
+  if (region == NULL)
+    region = inb_backend_get_region (self, 0);
+  if (region != NULL && region->key_url != NULL)
+    return region->key_url;
+
+  return inb_backend_get_key_url (self);
+}
+
 gboolean
 inb_backend_has_address (InbBackend *self)
 {

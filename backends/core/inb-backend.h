@@ -50,6 +50,8 @@ typedef enum
  * @id: a short id, stored in settings ("beijing")
  * @name: what users read, marked with N_() ("Beijing (China mainland)")
  * @url: the service's base address there
+ * @key_url: (nullable): where users make a key for this region, when keys
+ *   are made per region; %NULL: the backend's @key_url (#InbBackendInfo)
  *
  * One place a service runs. A provider with one address has one region.
  */
@@ -58,6 +60,7 @@ typedef struct
   const char *id;
   const char *name;
   const char *url;
+  const char *key_url;
 } InbBackendRegion;
 
 /**
@@ -291,6 +294,8 @@ const char *inb_backend_get_description    (InbBackend           *self);
 gboolean    inb_backend_takes_key          (InbBackend           *self);
 const char *inb_backend_get_key_env        (InbBackend           *self);
 const char *inb_backend_get_key_url        (InbBackend           *self);
+const char *inb_backend_get_region_key_url (InbBackend        *self,
+                                           const char        *region_id);
 gboolean    inb_backend_has_address        (InbBackend           *self);
 const char *inb_backend_get_url_env        (InbBackend           *self);
 guint       inb_backend_get_n_regions      (InbBackend           *self);

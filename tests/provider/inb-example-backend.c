@@ -44,9 +44,9 @@ static const InbCloudJobClass example_job_class = {
 };
 
 static const InbBackendRegion example_regions[] = {
-  { "north", "North", INB_EXAMPLE_URL_NORTH },
-  { "south", "South", INB_EXAMPLE_URL_SOUTH },
-  { NULL, NULL, NULL },
+  { "north", "North", INB_EXAMPLE_URL_NORTH, NULL },
+  { "south", "South", INB_EXAMPLE_URL_SOUTH, NULL },
+  { NULL, NULL, NULL, NULL },
 };
 
 static const InbBackendInfo example_info = {

@@ -54,8 +54,8 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (InbComfyuiBackend, inb_comfyui_backend, G_TYPE_OB
                                G_IMPLEMENT_INTERFACE (INB_TYPE_BACKEND, inb_comfyui_backend_iface_init))
 
 static const InbBackendRegion comfyui_regions[] = {
-  { "local", N_("This computer"), INB_COMFYUI_URL },
-  { NULL, NULL, NULL },
+  { "local", N_("This computer"), INB_COMFYUI_URL, NULL },
+  { NULL, NULL, NULL, NULL },
 };
 
 static const InbBackendCommand comfyui_commands[] = {

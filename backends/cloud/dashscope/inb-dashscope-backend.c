@@ -714,10 +714,14 @@ inb_dashscope_backend_check_keyframes (InbCloudBackend  *backend,
          check_image (model, _("last"), inb_request_get_last (request), error);
 }
 
+/* A key works in the region it was made in only (cross-region fails,
+ * ../shared/research/cloud-apis.md §1.1), so each region links to its own
+ * console's key page. The research does not list these pages; where they
+ * come from is in docs/architecture.md ("Where a key is made"). */
 static const InbBackendRegion dashscope_regions[] = {
-  { "beijing", N_("Beijing (China mainland)"), INB_DASHSCOPE_URL_BEIJING },
-  { "singapore", N_("Singapore (international)"), INB_DASHSCOPE_URL_SINGAPORE },
-  { NULL, NULL, NULL },
+  { "beijing", N_("Beijing (China mainland)"), INB_DASHSCOPE_URL_BEIJING, INB_DASHSCOPE_KEY_URL_BEIJING },
+  { "singapore", N_("Singapore (international)"), INB_DASHSCOPE_URL_SINGAPORE, INB_DASHSCOPE_KEY_URL_SINGAPORE },
+  { NULL, NULL, NULL, NULL },
 };
 
 /* DashScope documents 24 h for task ids and result URLs, and lists tasks
@@ -728,7 +732,7 @@ static const InbBackendInfo dashscope_info = {
   .short_name = N_("DashScope"),
   .description = N_("Wan first-and-last-frame models hosted by Alibaba Cloud"),
   .key_env = "DASHSCOPE_API_KEY",
-  .key_url = "https://bailian.console.aliyun.com/?apiKey=1",
+  .key_url = INB_DASHSCOPE_KEY_URL_BEIJING,
   .url_env = "INBETWEEN_DASHSCOPE_URL",
   .regions = dashscope_regions,
   .result_lifetime_hours = 24,

@@ -401,8 +401,8 @@ static const InbCloudJobClass runcomfy_job_class = {
 };
 
 static const InbBackendRegion runcomfy_regions[] = {
-  { "global", N_("Global"), INB_RUNCOMFY_URL },
-  { NULL, NULL, NULL },
+  { "global", N_("Global"), INB_RUNCOMFY_URL, NULL },
+  { NULL, NULL, NULL, NULL },
 };
 
 /* RunComfy documents no result lifetime: DashScope's 24 h is assumed. It

@@ -535,8 +535,8 @@ static const InbCloudJobClass wavespeed_job_class = {
 };
 
 static const InbBackendRegion wavespeed_regions[] = {
-  { "global", N_("Global"), INB_WAVESPEED_URL },
-  { NULL, NULL, NULL },
+  { "global", N_("Global"), INB_WAVESPEED_URL, NULL },
+  { NULL, NULL, NULL, NULL },
 };
 
 /* WaveSpeed documents no result lifetime: DashScope's 24 h is assumed.
