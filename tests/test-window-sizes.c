@@ -903,6 +903,27 @@ slot_boxes (Fixture         *f,
                                            content, &boxes[1]));
 }
 
+/* Each slot is as tall as what it shows, not as the row beside the other
+ * slot (the last one's framing preview made the first grow: issue 12) */
+static void
+assert_slots_fit (Fixture    *f,
+                  const char *when)
+{
+  InbKeyframeSlot *slots[] = { inb_window_get_first_slot (f->window), inb_window_get_last_slot (f->window) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
+    {
+      GtkWidget *slot = GTK_WIDGET (slots[i]);
+      int natural = 0;
+
+      gtk_widget_measure (slot, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (slot), NULL, &natural, NULL, NULL);
+      g_test_message ("%s: slot %u is %d px tall, asks %d", when, i, gtk_widget_get_height (slot), natural);
+      if (gtk_widget_get_height (slot) > natural)
+        g_error ("%s: the %s slot is %d px tall for %d px of content", when, i ? "last" : "first",
+                 gtk_widget_get_height (slot), natural);
+    }
+}
+
 static void
 assert_same_boxes (const graphene_rect_t *a,
                    const graphene_rect_t *b,
@@ -958,6 +979,10 @@ test_slot_geometry (Fixture       *f,
       g_assert_nonnull (inb_keyframe_slot_get_keyframe (last));
       slot_boxes (f, now);
       assert_same_boxes (empty, now, "a tall and a wide image");
+      /* the shapes differ: the last slot shows how it is framed */
+      g_assert_true (gtk_widget_get_visible (f->window->fit_box));
+      g_assert_true (gtk_widget_is_ancestor (f->window->fit_box, GTK_WIDGET (last)));
+      assert_slots_fit (f, "the framing shown");
 
       inb_test_drop_file (GTK_WIDGET (first), bogus);
       g_assert_true (wait_until (f, inb_test_slot_loaded, first, 20));
@@ -1015,6 +1040,180 @@ toast_shown (Fixture       *f,
              gconstpointer  data)
 {
   return find_mapped (GTK_WIDGET (f->window), is_toast) != NULL;
+}
+
+/* The widget's pixels as drawn now (premultiplied BGRA) */
+static GBytes *
+render (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  guchar *pixels = g_malloc0 ((gsize) width * height * 4);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+
+  return g_bytes_new_take (pixels, (gsize) width * height * 4);
+}
+
+/* The share of pixels (in %) that differ between two drawings */
+static guint
+percent_changed (GBytes *a,
+                 GBytes *b)
+{
+  gsize n = 0;
+  const guchar *pa = g_bytes_get_data (a, &n);
+  const guchar *pb = g_bytes_get_data (b, NULL);
+  gsize changed = 0;
+
+  g_assert_cmpuint (g_bytes_get_size (b), ==, n);
+  for (gsize i = 0; i < n; i += 4)
+    changed += memcmp (pa + i, pb + i, 4) != 0;
+
+  return (guint) (changed * 100 / MAX (n / 4, 1));
+}
+
+static gboolean
+is_repeat_toggle (GtkWidget *widget)
+{
+  return GTK_IS_TOGGLE_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "player.loop") == 0;
+}
+
+static gboolean
+is_overlay_button (GtkWidget *widget)
+{
+  return GTK_IS_MENU_BUTTON (widget) &&
+         g_strcmp0 (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget)), "view-dual-symbolic") == 0;
+}
+
+static gboolean
+is_more_button (GtkWidget *widget)
+{
+  return GTK_IS_MENU_BUTTON (widget) &&
+         g_strcmp0 (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget)), "view-more-symbolic") == 0;
+}
+
+static void
+shoot_popover (GtkMenuButton *button,
+               const char    *name)
+{
+  const char *out = g_getenv ("INB_SCREENSHOT_DIR");
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (button));
+  g_autofree char *path = NULL;
+
+  if (out == NULL)
+    return;
+  path = g_strdup_printf ("%s/%s.png", out, name);
+  gtk_menu_button_popup (button);
+  for (guint i = 0; i < 30; i++)
+    {
+      gtk_test_widget_wait_for_draw (popover);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  inb_test_save_screenshot (popover, path);
+  gtk_menu_button_popdown (button);
+}
+
+/* The player's toggles look toggled: Repeat while on, and the keyframe
+ * overlay's menu button while an overlay shows (it showed nothing:
+ * issue 12); narrow, the overflow menu says both. With
+ * INB_SCREENSHOT_DIR set it saves player-toggles-*.png to look at. */
+static void
+test_player_toggles (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *out = g_getenv ("INB_SCREENSHOT_DIR");
+  InbPlayer *player;
+  GtkWidget *repeat;
+  GtkWidget *overlay;
+  GtkWidget *more;
+  g_autoptr(GBytes) off = NULL;
+  g_autoptr(GBytes) on = NULL;
+
+  open_window (f, 1240, 760);
+  player = inb_window_get_player (f->window);
+  load_keyframes (f);
+  open_clip (f);
+  /* the player wide enough for all its buttons */
+  adw_flap_set_reveal_flap (f->window->flap, FALSE);
+  adw_flap_set_reveal_flap (f->window->library_flap, FALSE);
+
+  /* Repeat */
+  g_object_set (player, "loop", FALSE, NULL);
+  settle (f);
+  repeat = find_mapped (GTK_WIDGET (player), is_repeat_toggle);
+  g_assert_nonnull (repeat);
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (repeat)));
+  off = render (repeat);
+  g_object_set (player, "loop", TRUE, NULL);
+  settle (f);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (repeat)));
+  g_assert_true (gtk_widget_get_state_flags (repeat) & GTK_STATE_FLAG_CHECKED);
+  on = render (repeat);
+  g_test_message ("Repeat on: %u %% of its pixels change", percent_changed (off, on));
+  g_assert_cmpuint (percent_changed (off, on), >=, 30);
+  g_clear_pointer (&off, g_bytes_unref);
+  g_clear_pointer (&on, g_bytes_unref);
+
+  /* The keyframe overlay */
+  overlay = find_mapped (GTK_WIDGET (player), is_overlay_button);
+  g_assert_nonnull (overlay);
+  g_assert_cmpstr (inb_player_get_overlay (player), ==, "none");
+  g_assert_false (gtk_widget_has_css_class (overlay, "on"));
+  off = render (overlay);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GBytes) shown = NULL;
+
+      inb_player_set_overlay (player, i == 0 ? "first" : "last");
+      settle (f);
+      g_assert_true (gtk_widget_has_css_class (overlay, "on"));
+      g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (overlay), i == 0 ? "First" : "Last"));
+      shown = render (overlay);
+      g_test_message ("Overlay %s: %u %% of its pixels change", inb_player_get_overlay (player),
+                      percent_changed (off, shown));
+      g_assert_cmpuint (percent_changed (off, shown), >=, 30);
+    }
+  if (out != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      resize (f, 1100, 760);
+      path = g_strdup_printf ("%s/player-toggles-1100.png", out);
+      inb_test_save_screenshot (GTK_WIDGET (f->window), path);
+      resize (f, 1240, 760);
+    }
+  inb_player_set_overlay (player, "none");
+  settle (f);
+  g_assert_false (gtk_widget_has_css_class (overlay, "on"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (overlay), "(O)"));
+  g_assert_null (strstr (gtk_widget_get_tooltip_text (overlay), "First"));
+
+  /* Narrow: both are in the overflow menu, which shows their state */
+  inb_player_set_overlay (player, "first");
+  resize (f, 360, 760);
+  adw_flap_set_reveal_flap (f->window->flap, FALSE);
+  settle (f);
+  g_assert_null (find_mapped (GTK_WIDGET (player), is_repeat_toggle));
+  more = find_mapped (GTK_WIDGET (player), is_more_button);
+  g_assert_nonnull (more);
+  if (out != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/player-toggles-360.png", out);
+
+      inb_test_save_screenshot (GTK_WIDGET (f->window), path);
+    }
+  shoot_popover (GTK_MENU_BUTTON (more), "player-toggles-menu-360");
 }
 
 /* "The take is ready" is said over the player, inside it — not at the
@@ -1260,6 +1459,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add ("/sizes/player-controls", Fixture, NULL, fixture_setup, test_player_controls, fixture_teardown);
+  g_test_add ("/sizes/player-toggles", Fixture, NULL, fixture_setup, test_player_toggles, fixture_teardown);
   g_test_add ("/sizes/player-keys", Fixture, NULL, fixture_setup, test_player_keys, fixture_teardown);
   g_test_add ("/sizes/player-fullscreen", Fixture, NULL, fixture_setup, test_player_fullscreen, fixture_teardown);
   g_test_add ("/sizes/keyframes", Fixture, NULL, fixture_setup, test_keyframes, fixture_teardown);

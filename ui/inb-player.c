@@ -397,6 +397,41 @@ inb_player_get_preview (InbPlayer *self)
   return gtk_picture_get_paintable (self->preview_picture);
 }
 
+/* A menu button has no checked state: while an overlay is chosen, the
+ * overlay control looks on as the Repeat toggle does (style.css), and its
+ * tooltip and description say which keyframe it shows. */
+static void
+inb_player_update_overlay_button (InbPlayer *self)
+{
+  GtkWidget *button = GTK_WIDGET (self->overlay_button);
+  const char *tooltip = _("Keyframe Overlay (O)");
+  const char *description = NULL;
+
+  if (g_strcmp0 (self->overlay, "first") == 0)
+    {
+      tooltip = _("Keyframe Overlay: First Keyframe (O)");
+      description = _("Shows the first keyframe at 50 %");
+    }
+  else if (g_strcmp0 (self->overlay, "last") == 0)
+    {
+      tooltip = _("Keyframe Overlay: Last Keyframe (O)");
+      description = _("Shows the last keyframe at 50 %");
+    }
+
+  if (description != NULL)
+    {
+      gtk_widget_add_css_class (button, "on");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (button, "on");
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
+  gtk_widget_set_tooltip_text (button, tooltip);
+}
+
 static void
 inb_player_update_overlay (InbPlayer *self)
 {
@@ -413,6 +448,7 @@ inb_player_update_overlay (InbPlayer *self)
 
   gtk_picture_set_paintable (self->keyframe_picture, picture);
   gtk_widget_set_visible (GTK_WIDGET (self->keyframe_picture), texture != NULL);
+  inb_player_update_overlay_button (self);
 }
 
 void
