@@ -1012,6 +1012,10 @@ typedef struct
   char       *text;
   char       *dir;
   JsonObject *manifest;   /* after the edit */
+  /* A take being made here is edited in memory before its save; if the
+   * save is refused, the edit is taken back (see edit_take_back()) */
+  JsonNode   *before;     /* the member before the edit (NULL: absent) */
+  JsonNode   *applied;    /* the member the edit left (NULL: absent) */
 } Edit;
 
 static void
@@ -1020,7 +1024,59 @@ edit_free (Edit *edit)
   g_free (edit->text);
   g_free (edit->dir);
   g_clear_pointer (&edit->manifest, json_object_unref);
+  g_clear_pointer (&edit->before, json_node_unref);
+  g_clear_pointer (&edit->applied, json_node_unref);
   g_free (edit);
+}
+
+static const char *
+edit_member (Edit *edit)
+{
+  switch (edit->kind)
+    {
+    case EDIT_STARRED:
+      return "starred";
+    case EDIT_TITLE:
+      return "title";
+    case EDIT_NOTE:
+    default:
+      return "note";
+    }
+}
+
+/* A copy of @take's @member, or NULL when it has none */
+static JsonNode *
+dup_take_member (InbTake    *take,
+                 const char *member)
+{
+  g_autoptr(JsonObject) json = inb_take_to_json (take);
+  JsonNode *node = json_object_get_member (json, member);
+
+  return node != NULL ? json_node_copy (node) : NULL;
+}
+
+static gboolean
+nodes_equal (JsonNode *a,
+             JsonNode *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return json_node_equal (a, b);
+}
+
+/* The save of @edit to @take (being made here) was refused: what is on
+ * disk is what it was before, so the take in memory must say so too, or
+ * the take's next save (a state change, its end) would write the refused
+ * edit after all and the list would show it. Unless a later edit has
+ * changed the member since. */
+static void
+edit_take_back (Edit    *edit,
+                InbTake *take)
+{
+  g_autoptr(JsonNode) now = dup_take_member (take, edit_member (edit));
+
+  if (nodes_equal (now, edit->applied))
+    inb_take_set_member (take, edit_member (edit), edit->before);
 }
 
 static void
@@ -1101,6 +1157,7 @@ edit_done_cb (GObject      *object,
     {
       if (!inb_take_save_finish (INB_TAKE (object), result, &error))
         {
+          edit_take_back (edit, INB_TAKE (object));
           g_task_return_error (task, error);
           return;
         }
@@ -1142,7 +1199,9 @@ edit_async (InbLibrary          *self,
   if (live != NULL)
     {
       /* Being made here: its own record, written in order with its states */
+      edit->before = dup_take_member (live, edit_member (edit));
       edit_apply (edit, live);
+      edit->applied = dup_take_member (live, edit_member (edit));
       inb_take_save_async (live, NULL, edit_done_cb, g_steal_pointer (&task));
       return;
     }

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
+#include "inb-backend-registry.h"
 #include "inb-library.h"
 #include "inb-session.h"
 #include "inb-take.h"
@@ -419,6 +420,82 @@ test_metadata (Fixture       *f,
   g_assert_cmpint (g_utf8_strlen (inb_take_get_note (take), -1), ==, 4000);
 }
 
+/* An edit of a take this process is making whose save is refused is taken
+ * back at once: the take in memory does not keep it, so neither a later
+ * edit's save nor the take's own next save writes it, and the list never
+ * shows it. (The fault runs cannot reach this: their helper edits a take
+ * that is not being made.) */
+static void
+test_live_edit_refused (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(InbBackendRegistry) registry = inb_backend_registry_new_default ();
+  g_autoptr(InbRequest) request = inb_request_new ("local", "flow");
+  g_autoptr(InbImage) first = inb_test_textured_image (64, 48, 0, 0);
+  g_autoptr(InbImage) last = inb_test_textured_image (64, 48, 4, 0);
+  g_autoptr(InbTake) take = NULL;
+  g_autoptr(InbTake) reread = NULL;
+  g_autoptr(InbJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *kept = NULL;
+  GAsyncResult *result = NULL;
+  InbTakeEntry *entry;
+
+  g_assert_true (inb_library_load (f->library, NULL, &error));
+  inb_request_set_keyframes (request, first, last);
+  take = inb_take_create (f->takes, request, &error);
+  g_assert_no_error (error);
+  g_assert_true (inb_take_save (take, &error));
+  /* Queued here, never started: its record changes only by our edits */
+  job = inb_job_new (inb_backend_registry_lookup (registry, "local"), request, take);
+  inb_library_add_job (f->library, job);
+  entry = inb_library_lookup (f->library, inb_take_get_id (take));
+  g_assert_nonnull (entry);
+
+  /* take.json cannot be replaced: a folder, not empty, holds its name */
+  path = g_build_filename (inb_take_get_dir (take), "take.json", NULL);
+  kept = g_strconcat (path, ".kept", NULL);
+  g_assert_cmpint (g_rename (path, kept), ==, 0);
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  write_file (path, "in-the-way", "x");
+
+  inb_library_set_starred_async (f->library, entry, TRUE, (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 30));
+  g_assert_false (inb_library_edit_finish (f->library, result, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  inb_library_set_title_async (f->library, entry, "Refused", (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 30));
+  g_assert_false (inb_library_edit_finish (f->library, result, &error));
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  g_assert_false (inb_take_get_starred (take));
+  g_assert_null (inb_take_get_title (take));
+  g_assert_false (inb_take_entry_get_starred (entry));
+  g_assert_null (inb_take_entry_get_title (entry));
+
+  /* The disk takes writes again: the next edit saves the take as it is */
+  inb_test_rm_rf (path);
+  g_assert_cmpint (g_rename (kept, path), ==, 0);
+  inb_library_set_note_async (f->library, entry, "Saved", (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 30));
+  g_assert_true (inb_library_edit_finish (f->library, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  g_assert_false (inb_take_entry_get_starred (entry));
+  g_assert_null (inb_take_entry_get_title (entry));
+  g_assert_cmpstr (inb_take_entry_get_note (entry), ==, "Saved");
+  reread = inb_take_load (inb_take_get_dir (take), &error);
+  g_assert_no_error (error);
+  g_assert_false (inb_take_get_starred (reread));
+  g_assert_null (inb_take_get_title (reread));
+  g_assert_cmpstr (inb_take_get_note (reread), ==, "Saved");
+}
+
 static void
 test_trash (Fixture       *f,
             gconstpointer  data)
@@ -579,6 +656,7 @@ main (int   argc,
   ADD ("/library/settle", test_settle);
   ADD ("/library/resolve", test_resolve);
   ADD ("/library/metadata", test_metadata);
+  ADD ("/library/live-edit-refused", test_live_edit_refused);
   ADD ("/library/trash", test_trash);
   ADD ("/library/follows", test_follows);
   ADD ("/library/session-job", test_session_job);
