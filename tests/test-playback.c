@@ -128,6 +128,13 @@ shows_frame (InbPlayback   *playback,
 }
 
 static gboolean
+is_settled (InbPlayback   *playback,
+            gconstpointer  data)
+{
+  return !inb_playback_get_seeking (playback);
+}
+
+static gboolean
 has_looped (InbPlayback   *playback,
             gconstpointer  data)
 {
@@ -221,6 +228,13 @@ test_playback_step (gconstpointer data)
       inb_playback_step (playback, -1);
       assert_shows (playback, (guint) i);
     }
+
+  /* A step back to a frame seen before shows it from the cache at once,
+   * while the seek that confirms it is still on its way: it is done only
+   * when the pipeline has delivered that same frame. */
+  if (!wait_for (playback, is_settled, NULL))
+    g_error ("The step back to frame 0 never settled: still seeking");
+  g_assert_cmpuint (inb_playback_get_frame (playback), ==, 0);
 
   /* Jumps land exactly, also just after a key frame and at the end.
    * Seeking until the pipeline confirms the frame, and then no more. */
