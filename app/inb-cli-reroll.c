@@ -25,6 +25,7 @@ typedef struct
   GPtrArray *jobs;
   GError    *error;
   gboolean   interrupted;
+  guint      n_flushing;
 } Run;
 
 static void
@@ -54,6 +55,21 @@ job_finished_cb (InbJobQueue *queue,
                  Run         *run)
 {
   if (all_ended (run))
+    g_main_loop_quit (run->loop);
+}
+
+static void
+take_flushed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!inb_take_save_finish (INB_TAKE (object), result, &error))
+    inb_cli_print_error ("%s", error->message);
+
+  if (--run->n_flushing == 0)
     g_main_loop_quit (run->loop);
 }
 
@@ -143,6 +159,16 @@ inb_cli_reroll (InbSession  *session,
       g_main_loop_run (run.loop);
       g_signal_handler_disconnect (inb_session_get_queue (session), id);
     }
+
+  /* A job's final state is written by its take's writer thread after the
+   * job has ended: wait for every take to be on disk before reporting and
+   * exiting, as generate does (saves are written in order, so when this
+   * one lands, every state before it has too). */
+  run.n_flushing = run.jobs->len;
+  for (guint i = 0; i < run.jobs->len; i++)
+    inb_take_save_async (inb_job_get_take (run.jobs->pdata[i]), NULL, take_flushed_cb, &run);
+  if (run.n_flushing > 0)
+    g_main_loop_run (run.loop);
 
   for (guint i = 0; i < run.jobs->len; i++)
     {
