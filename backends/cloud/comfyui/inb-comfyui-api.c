@@ -21,6 +21,9 @@
 #include "inb-cloud-job.h"
 #include "inb-comfyui-api.h"
 
+/* The overall deadline of a call (not of the clip's download) */
+#define API_TIMEOUT_S 30
+
 struct _InbComfyuiApi
 {
   InbHttpClient *client;
@@ -84,10 +87,28 @@ inb_comfyui_api_new (const char *base_url)
   inb_http_client_allow_plain_http (api->client, api->base_url);
   /* A server of the user's own: few, quick retries (it is up or it is not) */
   inb_http_client_set_connect_timeout (api->client, 5);
-  inb_http_client_set_api_timeout (api->client, 30);
+  inb_http_client_set_api_timeout (api->client, API_TIMEOUT_S);
   inb_http_client_set_retry_policy (api->client, 3, 300, 2000, 20);
 
   return api;
+}
+
+/**
+ * inb_comfyui_api_set_stall_limit:
+ *
+ * A server that took a request and sends nothing is given up on after
+ * @seconds (curl's low-speed abort; below 1 KiB/s counts as nothing). A
+ * limit above the calls' overall 30 s deadline moves that deadline too:
+ * otherwise the deadline, not the limit, would end a stall.
+ */
+void
+inb_comfyui_api_set_stall_limit (InbComfyuiApi *api,
+                                 guint          seconds)
+{
+  g_return_if_fail (seconds > 0);
+
+  inb_http_client_set_low_speed (api->client, 1024, seconds);
+  inb_http_client_set_api_timeout (api->client, MAX (API_TIMEOUT_S, seconds));
 }
 
 void

@@ -31,6 +31,10 @@ gboolean         inb_comfyui_api_check_address  (const char          *base_url,
                                                  GError             **error);
 char            *inb_comfyui_api_address_warning (const char         *base_url);
 void             inb_comfyui_api_free           (InbComfyuiApi       *api);
+/* A call (or download) that goes @seconds without a byte is given up
+ * (and retried where that is safe); 30 s unless set. */
+void             inb_comfyui_api_set_stall_limit (InbComfyuiApi      *api,
+                                                 guint                seconds);
 const char      *inb_comfyui_api_get_base_url   (InbComfyuiApi       *api);
 InbHttpClient   *inb_comfyui_api_get_client     (InbComfyuiApi       *api);
 /* "Nothing answers at http://…: is ComfyUI running there?" for @error's

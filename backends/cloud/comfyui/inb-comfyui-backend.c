@@ -46,7 +46,16 @@ struct _InbComfyuiBackend
   char       *base_url;
   char       *negative_default;
   char       *workflows_dir;
+  guint       stall_limit;  /* s without a byte before a call counts as stalled */
 };
+
+enum {
+  PROP_0,
+  PROP_STALL_LIMIT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void inb_comfyui_backend_iface_init (InbBackendInterface *iface);
 
@@ -571,6 +580,7 @@ start_job (InbComfyuiBackend   *self,
                         ? NULL : self->negative_default,
     .resume_id = resume_id,
     .resume_state = resume_state,
+    .stall_limit = self->stall_limit,
   };
 
   inb_comfyui_job_start (&setup, source_tag, request, progress, cancellable, callback, user_data);
@@ -882,21 +892,83 @@ inb_comfyui_backend_finalize (GObject *object)
 }
 
 static void
+inb_comfyui_backend_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  InbComfyuiBackend *self = INB_COMFYUI_BACKEND (object);
+
+  switch (prop_id)
+    {
+    case PROP_STALL_LIMIT:
+      g_value_set_uint (value, self->stall_limit);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+inb_comfyui_backend_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  InbComfyuiBackend *self = INB_COMFYUI_BACKEND (object);
+
+  switch (prop_id)
+    {
+    case PROP_STALL_LIMIT:
+      self->stall_limit = g_value_get_uint (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 inb_comfyui_backend_class_init (InbComfyuiBackendClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = inb_comfyui_backend_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = inb_comfyui_backend_finalize;
+  object_class->get_property = inb_comfyui_backend_get_property;
+  object_class->set_property = inb_comfyui_backend_set_property;
+
+  /**
+   * InbComfyuiBackend:stall-limit:
+   *
+   * How long (s) a call to the server, or the clip's download, may go
+   * without a byte before it counts as stalled (given up, and retried
+   * where that is safe). %INB_COMFYUI_STALL_LIMIT, or
+   * INBETWEEN_COMFYUI_STALL_S; tests lower it rather than wait.
+   */
+  properties[PROP_STALL_LIMIT] =
+    g_param_spec_uint ("stall-limit", NULL, NULL,
+                       1, 3600, INB_COMFYUI_STALL_LIMIT,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 inb_comfyui_backend_init (InbComfyuiBackend *self)
 {
   const char *url = g_getenv (comfyui_info.url_env);
+  const char *stall = g_getenv ("INBETWEEN_COMFYUI_STALL_S");
+  guint64 seconds;
 
   self->models = g_ptr_array_new_with_free_func (g_object_unref);
   self->retired = g_ptr_array_new_with_free_func (g_object_unref);
   self->workflows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) inb_comfyui_workflow_unref);
   self->workflows_dir = g_build_filename (g_get_user_data_dir (), "inbetween", "comfyui", "workflows", NULL);
+  self->stall_limit = INB_COMFYUI_STALL_LIMIT;
+  if (stall != NULL && g_ascii_string_to_unsigned (stall, 10, 1, 3600, &seconds, NULL))
+    self->stall_limit = (guint) seconds;
   inb_comfyui_backend_set_base_url (INB_BACKEND (self), url != NULL && *url != '\0' ? url : INB_COMFYUI_URL);
 
   load_builtin (self);

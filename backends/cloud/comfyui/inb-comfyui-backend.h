@@ -11,14 +11,18 @@
 G_BEGIN_DECLS
 
 #define INB_COMFYUI_URL "http://127.0.0.1:8188"
+/* Seconds a call (or the clip's download) may go without a byte before it
+ * counts as stalled: the default of InbComfyuiBackend:stall-limit */
+#define INB_COMFYUI_STALL_LIMIT 30
 
 #define INB_TYPE_COMFYUI_BACKEND (inb_comfyui_backend_get_type ())
 
 G_DECLARE_FINAL_TYPE (InbComfyuiBackend, inb_comfyui_backend, INB, COMFYUI_BACKEND, GObject)
 
 /* The address: INBETWEEN_COMFYUI_URL, else INB_COMFYUI_URL, until
- * inb_backend_set_base_url(). Imported workflows are read from
- * $XDG_DATA_HOME/inbetween/comfyui/workflows. */
+ * inb_backend_set_base_url(). The stall limit: INBETWEEN_COMFYUI_STALL_S,
+ * else INB_COMFYUI_STALL_LIMIT, until the stall-limit property is set.
+ * Imported workflows are read from $XDG_DATA_HOME/inbetween/comfyui/workflows. */
 InbBackend         *inb_comfyui_backend_new              (void);
 InbComfyuiWorkflow *inb_comfyui_backend_get_workflow     (InbComfyuiBackend *self,
                                                           const char        *model_id);

@@ -39,6 +39,7 @@
 
 #include "inb-cloud-job.h"
 #include "inb-comfyui-api.h"
+#include "inb-comfyui-backend.h"
 #include "inb-comfyui-job.h"
 #include "inb-comfyui-socket.h"
 #include "inb-video-reader.h"
@@ -53,9 +54,9 @@
 #define CANCEL_WAIT_S          10
 #define UNREACHABLE_LIMIT_S    (10 * 60)
 #define RECONNECT_MAX_MS       8000
-/* The clip's download: a break or a stall (no byte for the HTTP layer's
- * 30 s) is resumed with Range, for as long as this; the API calls' 20 s
- * would give up on a clip that took longer than that to break */
+/* The clip's download: a break or a stall (no byte for the stall limit,
+ * 30 s unless set) is resumed with Range, for as long as this; the API
+ * calls' 20 s would give up on a clip that took longer than that to break */
 #define DOWNLOAD_ATTEMPTS      8
 #define DOWNLOAD_BUDGET_S      (10 * 60)
 
@@ -80,6 +81,7 @@ typedef struct
   char               *negative_default;
   char               *resume_id;
   InbRemoteState      resume_state;
+  guint               stall_limit;
   char               *work_dir;
   char               *output_path;
   const char         *service;         /* short name, for messages */
@@ -1536,6 +1538,7 @@ job_thread (gpointer data)
 
   g_main_context_push_thread_default (job->context);
   job->api = inb_comfyui_api_new (job->base_url);
+  inb_comfyui_api_set_stall_limit (job->api, job->stall_limit);
   job->own = g_cancellable_new ();
 
   result = run_job (job, &error);
@@ -1590,6 +1593,7 @@ inb_comfyui_job_start (const InbComfyuiJobSetup *setup,
   job->negative_default = g_strdup (setup->negative_default);
   job->resume_id = g_strdup (setup->resume_id);
   job->resume_state = setup->resume_state;
+  job->stall_limit = setup->stall_limit > 0 ? setup->stall_limit : INB_COMFYUI_STALL_LIMIT;
   job->output_path = g_strdup (output_path);
   job->work_dir = work_dir != NULL ? g_strdup (work_dir)
                   : output_path != NULL ? g_path_get_dirname (output_path) : g_get_current_dir ();

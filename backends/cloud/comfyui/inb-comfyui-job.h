@@ -30,6 +30,8 @@ G_BEGIN_DECLS
  * @negative_default: (nullable): the negative prompt when the request has none
  * @resume_id: (nullable): follow this prompt instead of submitting
  * @resume_state: what the record said of it
+ * @stall_limit: seconds a call (or the download) may go without a byte
+ *   before it counts as stalled; 0: INB_COMFYUI_STALL_LIMIT
  */
 typedef struct
 {
@@ -40,6 +42,7 @@ typedef struct
   const char         *negative_default;
   const char         *resume_id;
   InbRemoteState      resume_state;
+  guint               stall_limit;
 } InbComfyuiJobSetup;
 
 /* Runs one job in a thread of its own; @callback gets it on the calling
