@@ -1239,6 +1239,157 @@ test_stalled (Fixture       *f,
   g_test_message ("Again with %s", inb_fake_request_get_header (second, "Range"));
 }
 
+/* Whether the fake held a request to @path_part unanswered (a stall) */
+static gboolean
+saw_stalled (Fixture    *f,
+             const char *method,
+             const char *path_part)
+{
+  JsonObject *request;
+
+  for (guint i = 0; (request = inb_test_fake_find (f->cf.fake, method, path_part, i)) != NULL; i++)
+    {
+      JsonObject *info = json_object_get_object_member (request, "info");
+
+      if (info != NULL && json_object_get_boolean_member_with_default (info, "stalled", FALSE))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* A server that takes a call and then says nothing (no byte, the
+ * connection held open), at each step of a job: pre-flight's
+ * /object_info, an /upload, the submit (queued, its answer lost), a
+ * /history poll. Once: given up after the stall limit and the job goes
+ * on (a GET or an upload asked again; the submit never, it is found by
+ * our prompt id) to the clip. Every time: the job fails, in words, having
+ * sent no prompt (pre-flight, upload), or having sent one that the server
+ * does not have (a submit that queued nothing: submit-unknown, not sent
+ * again). Exactly one POST /prompt in every case that got that far. */
+static void
+test_api_stalls (Fixture       *f,
+                 gconstpointer  data)
+{
+  const struct
+  {
+    const char *scenario;
+    const char *method;
+    const char *path;
+    gboolean    recovers;
+    guint       n_prompts;
+    const char *words;      /* in the error, when it fails */
+  } cases[] = {
+    { "{\"stall\": {\"/object_info\": 1}}", "GET", "/object_info", TRUE, 1, NULL },
+    { "{\"stall\": {\"/upload\": 1}}", "POST", "/upload", TRUE, 1, NULL },
+    { "{\"stall\": {\"/prompt\": 1}}", "POST", "/prompt", TRUE, 1, NULL },
+    { "{\"stall\": {\"/history\": 1}}", "GET", "/history", TRUE, 1, NULL },
+    { "{\"stall\": {\"/object_info\": -1}}", "GET", "/object_info", FALSE, 0, "stopped answering" },
+    { "{\"stall\": {\"/upload\": -1}}", "POST", "/upload", FALSE, 0, "Uploading a keyframe" },
+    { "{\"stall\": {\"/prompt\": 1}, \"stall_unqueued\": true}", "POST", "/prompt", FALSE, 1,
+      "it was not sent again" },
+  };
+
+  g_object_set (f->cf.backend, "stall-limit", TEST_STALL_LIMIT_S, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(InbRequest) request = fixture_request (f, "wan2.2-flf2v", "{\"steps\": 4}");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InbResult) result = NULL;
+      gint64 started;
+
+      inb_fake_server_reset (f->cf.fake);
+      inb_fake_server_script (f->cf.fake, "{\"stall\": {}, \"stall_unqueued\": false}");
+      inb_fake_server_script (f->cf.fake, cases[i].scenario);
+      g_unlink (f->cf.output);
+      g_ptr_array_set_size (f->stages, 0);
+      started = g_get_monotonic_time ();
+      result = run (f, request, &error);
+      g_test_message ("%s: %s after %.1f s (stall limit %d s)%s%s", cases[i].scenario,
+                      result != NULL ? "the clip" : "failed",
+                      (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC, TEST_STALL_LIMIT_S,
+                      error != NULL ? ": " : "", error != NULL ? error->message : "");
+
+      /* the fake did hold the call */
+      g_assert_true (saw_stalled (f, cases[i].method, cases[i].path));
+      g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "POST", "/prompt"), ==, cases[i].n_prompts);
+      if (cases[i].recovers)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (result);
+          g_assert_true (g_file_test (f->cf.output, G_FILE_TEST_IS_REGULAR));
+          /* the stalled call was given up and asked again, but a submit never is */
+          if (g_strcmp0 (cases[i].path, "/prompt") != 0)
+            g_assert_cmpuint (inb_test_fake_count (f->cf.fake, cases[i].method, cases[i].path), >=, 2);
+        }
+      else
+        {
+          g_assert_null (result);
+          g_assert_nonnull (error);
+          g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+          if (strstr (error->message, cases[i].words) == NULL)
+            g_error ("“%s” does not say “%s”", error->message, cases[i].words);
+          /* said with the server's address */
+          if (strstr (error->message, inb_fake_server_get_base_url (f->cf.fake)) == NULL &&
+              strstr (error->message, "127.0.0.1") == NULL)
+            g_error ("“%s” does not name the server", error->message);
+          if (cases[i].n_prompts == 0)
+            g_assert_false (g_file_test (f->cf.output, G_FILE_TEST_EXISTS));
+        }
+    }
+  if (!saw_stage (f, "Submitting"))
+    g_error ("no stage said the submit");
+}
+
+/* Cancel while a call stalls, with a stall limit the test could never wait
+ * out (an hour): during the submit (the POST given up at once, the prompt
+ * found by its id, then interrupted there) and during a /history poll
+ * (the poll given up at once; the cancel sent; the server's confirmation,
+ * which stalls too, waited for a little only). Cancelled, never failed;
+ * one POST /prompt each. */
+static void
+test_cancel_stalled (Fixture       *f,
+                     gconstpointer  data)
+{
+  const struct
+  {
+    const char *scenario;
+    const char *method;
+    const char *path;
+  } cases[] = {
+    { "{\"stall\": {\"/prompt\": 1}, \"step_ms\": 100}", "POST", "/prompt" },
+    { "{\"stall\": {\"/history\": -1}, \"step_ms\": 100}", "GET", "/history" },
+  };
+
+  g_object_set (f->cf.backend, "stall-limit", 3600, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(InbRequest) request = fixture_request (f, "wan2.2-flf2v", "{\"steps\": 40}");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InbResult) result = NULL;
+      g_autofree char *prompt_id = NULL;
+      g_autofree char *cancel_path = NULL;
+      double latency = -1;
+
+      inb_fake_server_reset (f->cf.fake);
+      inb_fake_server_script (f->cf.fake, "{\"stall\": {}, \"stall_unqueued\": false}");
+      inb_fake_server_script (f->cf.fake, cases[i].scenario);
+      result = inb_cloud_fixture_generate_cancel_on (&f->cf, request, cases[i].method, cases[i].path, &latency, &error);
+      g_test_message ("%s: cancelled %.1f s after the stalled call was seen", cases[i].scenario, latency);
+      g_assert_null (result);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_true (saw_stalled (f, cases[i].method, cases[i].path));
+      g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "POST", "/prompt"), ==, 1);
+      g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "GET", "/view"), ==, 0);
+
+      /* the prompt, queued, was cancelled at the server */
+      prompt_id = g_strdup (json_object_get_string_member (
+        json_object_get_object_member (inb_test_fake_find (f->cf.fake, "POST", "/prompt", 0), "info"), "prompt_id"));
+      cancel_path = g_strdup_printf ("/api/jobs/%s/cancel", prompt_id);
+      g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "POST", cancel_path), ==, 1);
+    }
+}
+
 static JsonObject *
 server_history (Fixture    *f,
                 const char *prompt_id)
@@ -1866,6 +2017,9 @@ main (int   argc,
   JOB ("/comfyui/job/failures", test_failures, NULL);
   JOB ("/comfyui/job/recovers", test_recovers, NULL);
   JOB ("/comfyui/job/stalled", test_stalled, NULL);
+  /* Run as test-comfyui-stalls, beside the rest (tests/meson.build) */
+  JOB ("/comfyui/stalls/api", test_api_stalls, NULL);
+  JOB ("/comfyui/stalls/cancel", test_cancel_stalled, NULL);
   JOB ("/comfyui/job/cancel-running", test_cancel_running, NULL);
   JOB ("/comfyui/job/cancel-pending", test_cancel_pending, NULL);
   JOB ("/comfyui/job/resume", test_resume, NULL);

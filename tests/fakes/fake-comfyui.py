@@ -64,6 +64,14 @@
 #   hostile_subfolder the output's subfolder
 #   foreign_prompts   n prompts of another client queued before ours
 #   foreign_ms        how long each runs (default 300)
+#   stall             {path prefix: n}: the next n requests to a path that
+#                     starts with it (/prompt, /history, /upload,
+#                     /object_info, …; n -1: every one) are read whole and
+#                     answered with nothing, the connection held open until
+#                     the client gives up (a server stuck mid-call); a
+#                     stalled POST /prompt is queued first (its answer is
+#                     what is lost) unless stall_unqueued
+#   stall_unqueued    true: a stalled POST /prompt queues nothing
 #   submit_drop       true: queue the prompt, drop the connection unanswered
 #   submit_500        true: queue the prompt, answer 500
 #   video_path        the file served as every clip
@@ -73,6 +81,7 @@ import hashlib
 import heapq
 import json
 import os
+import select
 import socket
 import struct
 import sys
@@ -702,11 +711,46 @@ class Handler(fakelib.FakeHandler):
     def comfy(self):
         return self.server.comfy
 
+    def stalls(self, path):
+        """Whether this request to path is one the scenario stalls (counted)."""
+        state = self.comfy.server.state
+        for prefix, n in sorted((self.comfy.get("stall") or {}).items()):
+            if not path.startswith(prefix):
+                continue
+            with state.lock:
+                done = state.counters.get("stalled " + prefix, 0)
+                if n is not None and 0 <= n <= done:
+                    return False
+                state.counters["stalled " + prefix] = done + 1
+            self.entry["info"] = dict(self.entry.get("info") or {}, stalled=True)
+            return True
+        return False
+
+    def stall(self):
+        """Answers nothing, the connection held open until the client
+        closes it (or the fake stops)."""
+        end = time.time() + self.server.lifetime
+        while time.time() < end and not self.server.stopping:
+            readable, _, _ = select.select([self.connection], [], [], 0.05)
+            if readable:
+                try:
+                    if not self.connection.recv(1, socket.MSG_PEEK):
+                        break
+                except OSError:
+                    break
+        self.close_connection = True
+
     def route(self, method, path, query, body):
         if path.startswith("/api/") and not path.startswith("/api/jobs"):
             path = path[4:]
         c = self.comfy
         old = c.get("old_server", False)
+
+        # A stuck server: read, then nothing (a submit queues first)
+        if path != "/ws" and not (path == "/prompt" and method == "POST" and not c.get("stall_unqueued")) \
+                and self.stalls(path):
+            self.stall()
+            return
 
         if path == "/ws" and method == "GET":
             self.websocket(query)
@@ -916,6 +960,9 @@ class Handler(fakelib.FakeHandler):
                         "client_id": client_id}, front=bool(req.get("front")))
         if c.get("submit_drop"):
             self.close_without_answer()
+            return
+        if self.stalls("/prompt"):
+            self.stall()
             return
         if c.get("submit_500"):
             self.send_bytes(500, b"500 Internal Server Error", "text/plain")

@@ -92,7 +92,14 @@ typedef struct
   GMainContext       *context;
   GMainLoop          *loop;
   InbComfyuiApi      *api;
-  GCancellable       *own;             /* the follow's calls: not the caller's */
+  GCancellable       *own;             /* the follow's calls: cancelled with the
+                                        * caller's (a stalled poll must not hold
+                                        * a cancel back), never by the job */
+  gulong              own_handler;
+  GCancellable       *confirm;         /* the polls after a cancel was sent,
+                                        * cancelled at its deadline from the
+                                        * caller's context */
+  GSource            *confirm_deadline;
   InbComfyuiSocket   *socket;
   InbTaskLock        *lock;
   char               *prompt_id;
@@ -150,6 +157,7 @@ job_free (Job *job)
   g_free (job->output_path);
   g_clear_pointer (&job->api, inb_comfyui_api_free);
   g_clear_object (&job->own);
+  g_clear_object (&job->confirm);
   g_free (job->prompt_id);
   g_free (job->client_id);
   g_free (job->submitted);
@@ -691,8 +699,10 @@ poll_once (Job *job)
   gboolean socket_up = job->socket != NULL && inb_comfyui_socket_is_open (job->socket);
   guint ahead = 0;
 
+  GCancellable *cancellable = job->confirm != NULL ? job->confirm : job->own;
+
   job->n_polls++;
-  entry = inb_comfyui_api_get_history (job->api, job->prompt_id, job->own, &error);
+  entry = inb_comfyui_api_get_history (job->api, job->prompt_id, cancellable, &error);
   if (entry == NULL && error == NULL && job->phase == PHASE_FINISHING)
     {
       /* Said to be over, but no history yet: a moment more */
@@ -708,14 +718,24 @@ poll_once (Job *job)
     }
 
   if (entry == NULL && error == NULL)
-    inb_comfyui_api_find_in_queue (job->api, job->prompt_id, &state, &ahead, job->own, &error);
+    inb_comfyui_api_find_in_queue (job->api, job->prompt_id, &state, &ahead, cancellable, &error);
 
   if (error != NULL)
     {
       gint64 now = g_get_monotonic_time ();
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
+        {
+          /* Cancelled by the artist: the cancel goes out next
+           * (cancelled_cb); or the server did not confirm it in time
+           * (its polls stalled): we stop all the same, and say so */
+          if (job->cancel_sent)
+            {
+              g_message ("ComfyUI did not confirm that prompt %s stopped", job->prompt_id);
+              follow_end (job, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled")));
+            }
+          return;
+        }
 
       /* The server is away (restarting?): keep asking for a while */
       if (job->unreachable_since == 0)
@@ -826,6 +846,21 @@ job_poll_later (Job   *job,
 /* Cancel -------------------------------------------------------------------------- */
 
 static gboolean
+confirm_deadline_cb (gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Any thread: the caller cancelled; a poll waiting on the server stops */
+static void
+caller_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static gboolean
 cancelled_cb (GCancellable *cancellable,
               gpointer      user_data)
 {
@@ -856,9 +891,16 @@ cancelled_cb (GCancellable *cancellable,
       return G_SOURCE_REMOVE;
     }
 
-  /* Wait (a little) to see it stop: interrupted, or gone from the queue */
+  /* Wait (a little) to see it stop: interrupted, or gone from the queue.
+   * A poll that stalls is given up at the deadline from the caller's
+   * context (this thread waits in it) */
   job->cancel_sent = TRUE;
   job->cancel_deadline = g_get_monotonic_time () + CANCEL_WAIT_S * G_USEC_PER_SEC;
+  job->confirm = g_cancellable_new ();
+  job->confirm_deadline = g_timeout_source_new_seconds (CANCEL_WAIT_S);
+  g_source_set_static_name (job->confirm_deadline, "[inb] comfyui cancel deadline");
+  g_source_set_callback (job->confirm_deadline, confirm_deadline_cb, g_object_ref (job->confirm), g_object_unref);
+  g_source_attach (job->confirm_deadline, g_task_get_context (job->task));
   job_poll_later (job, 100);
   return G_SOURCE_REMOVE;
 }
@@ -939,6 +981,11 @@ follow (Job     *job,
   g_main_loop_run (job->loop);
   stop_sources (job);
   close_socket (job);
+  if (job->confirm_deadline != NULL)
+    {
+      g_source_destroy (job->confirm_deadline);
+      g_clear_pointer (&job->confirm_deadline, g_source_unref);
+    }
 
   if (job->cancelled)
     {
@@ -1420,10 +1467,20 @@ submit (Job      *job,
             }
           if (g_error_matches (local_error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN))
             {
+              g_autofree char *said = g_strdup (local_error->message);
+
               job_record_quietly (job, INB_REMOTE_STATE_SUBMIT_UNKNOWN, local_error->message);
+              /* "… may not have been accepted" becomes a sentence of its own */
+              if (*said != '\0' && !g_str_has_suffix (said, ".") && !g_str_has_suffix (said, "。"))
+                {
+                  g_autofree char *ended = g_strconcat (said, ".", NULL);
+
+                  g_free (said);
+                  said = g_steal_pointer (&ended);
+                }
               g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_SUBMIT_UNKNOWN,
                            _("%s Prompt %s is not in ComfyUI's queue or history now; it was not sent again."),
-                           local_error->message, job->prompt_id);
+                           said, job->prompt_id);
               g_clear_error (&local_error);
               return FALSE;
             }
@@ -1540,8 +1597,13 @@ job_thread (gpointer data)
   job->api = inb_comfyui_api_new (job->base_url);
   inb_comfyui_api_set_stall_limit (job->api, job->stall_limit);
   job->own = g_cancellable_new ();
+  /* (the handler holds its own reference: it may run in another thread
+   * while this one lets go of the job's) */
+  job->own_handler = g_cancellable_connect (job->cancellable, G_CALLBACK (caller_cancelled_cb),
+                                            g_object_ref (job->own), g_object_unref);
 
   result = run_job (job, &error);
+  g_cancellable_disconnect (job->cancellable, job->own_handler);
 
   if (job->progress != NULL)
     {
