@@ -352,6 +352,16 @@ take_summary (InbJob     *job,
       json_object_set_double_member (object, "fps", inb_result_get_fps (result));
     }
 
+  /* What the backend warned of (a server that dropped part of the work) */
+  {
+    g_auto(GStrv) warnings = inb_job_dup_warnings (job);
+    JsonArray *array = json_array_new ();
+
+    for (guint i = 0; warnings[i] != NULL; i++)
+      json_array_add_string_element (array, warnings[i]);
+    json_object_set_array_member (object, "warnings", array);
+  }
+
   if (json_object_has_member (manifest, "timings"))
     {
       JsonNode *timings = json_object_dup_member (manifest, "timings");
@@ -668,6 +678,20 @@ report_job (GenerateRun *run,
           return INB_EXIT_FAILURE;
         }
     }
+
+  /* What the backend warned of, however the take ended: on stderr, with
+   * --quiet too (it is not progress) */
+  {
+    g_auto(GStrv) warnings = inb_job_dup_warnings (run->job);
+
+    for (guint i = 0; warnings[i] != NULL; i++)
+      {
+        g_autofree char *line = inb_cli_one_line (warnings[i], 2000);
+
+        /* Translators: a backend's warning about a take, on the command line */
+        g_printerr (_("Warning: %s\n"), line);
+      }
+  }
 
   switch (state)
     {

@@ -20,26 +20,6 @@
 #include "inb-library.h"
 #include "inb-take.h"
 
-/* At most @max characters of @text on one line, no control characters */
-static char *
-one_line (const char *text,
-          glong       max)
-{
-  GString *out = g_string_new (NULL);
-  glong n = 0;
-
-  for (const char *p = text; p != NULL && *p != '\0' && n < max; p = g_utf8_next_char (p), n++)
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      g_string_append_unichar (out, g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT ? ' ' : c);
-    }
-  if (text != NULL && g_utf8_strlen (text, -1) > max)
-    g_string_append (out, "…");
-
-  return g_string_free (out, FALSE);
-}
-
 static char *
 format_created (InbTakeEntry *entry)
 {
@@ -101,8 +81,8 @@ print_entry (InbTakeEntry *entry)
 {
   g_autofree char *when = format_created (entry);
   g_autofree char *title = inb_take_entry_dup_display_title (entry);
-  g_autofree char *clean_title = one_line (title, 40);
-  g_autofree char *prompt = one_line (inb_take_entry_get_prompt (entry), 60);
+  g_autofree char *clean_title = inb_cli_one_line (title, 40);
+  g_autofree char *prompt = inb_cli_one_line (inb_take_entry_get_prompt (entry), 60);
   g_autofree char *model = g_strdup_printf ("%s/%s", inb_take_entry_get_backend_id (entry) ? inb_take_entry_get_backend_id (entry) : "?",
                                             inb_take_entry_get_model_id (entry) ? inb_take_entry_get_model_id (entry) : "?");
   /* Translators: a clip's length in seconds in `inbetween history`'s
@@ -132,6 +112,16 @@ print_entry (InbTakeEntry *entry)
            inb_take_entry_get_id (entry), when, title_column, state_column, model_column, duration_column,
            inb_take_entry_get_starred (entry) ? "★ " : "", prompt,
            inb_take_entry_get_condition (entry) == INB_TAKE_CONDITION_NEWER ? _(" (newer format)") : "");
+
+  /* What the backend warned of, under the take it belongs to */
+  for (const char * const *w = inb_take_entry_get_warnings (entry); *w != NULL; w++)
+    {
+      g_autofree char *line = inb_cli_one_line (*w, 300);
+
+      /* Translators: a backend's warning about a take, under its line in
+       * `inbetween history` */
+      g_print (_("    Warning: %s\n"), line);
+    }
 }
 
 int

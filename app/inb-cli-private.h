@@ -54,6 +54,10 @@ char           *inb_cli_list_backends (InbSession      *session,
                                        gboolean         with_keys_only);
 
 /* @text padded to @width terminal columns (CJK characters count two). */
+/* At most @max characters of @text on one line, no control characters
+ * (text from a take or a server never reaches the terminal raw) */
+char           *inb_cli_one_line      (const char      *text,
+                                       glong            max);
 char           *inb_cli_pad           (const char      *text,
                                        guint            width,
                                        gboolean         right);

@@ -55,6 +55,26 @@ inb_cli_is_verb (const char *arg)
                          inb_cli_backend_has_commands (arg));
 }
 
+/* At most @max characters of @text on one line, no control characters */
+char *
+inb_cli_one_line (const char *text,
+                  glong       max)
+{
+  GString *out = g_string_new (NULL);
+  glong n = 0;
+
+  for (const char *p = text; p != NULL && *p != '\0' && n < max; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_string_append_unichar (out, g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT ? ' ' : c);
+    }
+  if (text != NULL && g_utf8_strlen (text, -1) > max)
+    g_string_append (out, "…");
+
+  return g_string_free (out, FALSE);
+}
+
 void
 inb_cli_print_error (const char *format,
                      ...)

@@ -217,6 +217,33 @@ inb_job_progress_changed_cb (InbJob      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
 }
 
+static void take_saved_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data);
+
+/* A warning from the backend (a server that dropped part of the work):
+ * into take.json at once, so the take says it however it ends */
+static void
+inb_job_progress_warning_cb (InbJob      *self,
+                             const char  *text,
+                             InbProgress *progress)
+{
+  inb_take_add_warning (self->take, text);
+  if (!inb_job_state_is_terminal (self->state))
+    inb_take_save_async (self->take, NULL, take_saved_cb, NULL);
+}
+
+/* The backend's warnings, all of them (one added just before the backend
+ * finished may not have been said yet): kept with the take's end */
+static void
+inb_job_keep_warnings (InbJob *self)
+{
+  g_auto(GStrv) warnings = inb_progress_dup_warnings (self->progress);
+
+  for (guint i = 0; warnings[i] != NULL; i++)
+    inb_take_add_warning (self->take, warnings[i]);
+}
+
 static void
 inb_job_dispose (GObject *object)
 {
@@ -320,6 +347,9 @@ inb_job_init (InbJob *self)
 
   g_signal_connect_object (self->progress, "changed",
                            G_CALLBACK (inb_job_progress_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->progress, "warning",
+                           G_CALLBACK (inb_job_progress_warning_cb),
                            self, G_CONNECT_SWAPPED);
 }
 
@@ -457,6 +487,21 @@ inb_job_dup_status (InbJob *self)
   /* Translators: what a backend is doing, then the time left ("about 1 h 20 min"):
    * "Sampling: step 3 of 20 · about 1 h 20 min left" */
   return g_strdup_printf (_("%s · %s left"), stage, left);
+}
+
+/**
+ * inb_job_dup_warnings:
+ *
+ * Returns: (transfer full): what the backend warned of (a server that
+ *   dropped part of the work), as kept in the take, in order
+ */
+GStrv
+inb_job_dup_warnings (InbJob *self)
+{
+  g_return_val_if_fail (INB_IS_JOB (self), NULL);
+
+  inb_job_keep_warnings (self);
+  return inb_take_dup_warnings (self->take);
 }
 
 double
@@ -784,6 +829,7 @@ generate_cb (GObject      *object,
   GError *error = NULL;
 
   self->result = inb_backend_generate_finish (INB_BACKEND (object), res, &error);
+  inb_job_keep_warnings (self);
   if (self->result == NULL)
     {
       inb_job_fail (self, task, error);

@@ -55,6 +55,8 @@ InbResult   *inb_job_get_result          (InbJob      *self);
 double       inb_job_get_fraction        (InbJob      *self);
 char        *inb_job_dup_stage           (InbJob      *self);
 char        *inb_job_dup_status          (InbJob      *self);   /* stage · time left */
+/* What the backend warned of while making the take, in words (empty: none) */
+GStrv        inb_job_dup_warnings        (InbJob      *self);
 double       inb_job_get_elapsed         (InbJob      *self);   /* seconds since start */
 double       inb_job_get_eta             (InbJob      *self);   /* seconds, < 0 if unknown */
 void         inb_job_cancel              (InbJob      *self);

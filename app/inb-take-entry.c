@@ -46,6 +46,7 @@ struct _InbTakeEntry
   char             *note;
   char             *group;
   char             *error_message;
+  GStrv             warnings;
   gboolean          has_clip;
   double            colour_shift;
   gboolean          drift;
@@ -98,6 +99,7 @@ inb_take_entry_finalize (GObject *object)
   g_free (self->note);
   g_free (self->group);
   g_free (self->error_message);
+  g_strfreev (self->warnings);
 
   G_OBJECT_CLASS (inb_take_entry_parent_class)->finalize (object);
 }
@@ -281,6 +283,30 @@ take_string (char **field,
   *field = value;
 }
 
+/* The backend's warnings: text only, a few at most, each cut like an error */
+static void
+read_warnings (InbTakeEntry *self,
+               JsonArray    *warnings)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; warnings != NULL && i < json_array_get_length (warnings) && i < 16; i++)
+    {
+      JsonNode *node = json_array_get_element (warnings, i);
+
+      g_autofree char *text = NULL;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        continue;
+      text = clean_text (json_node_get_string (node), 2000);
+      if (text != NULL && *text != '\0')
+        g_strv_builder_add (builder, text);
+    }
+
+  g_strfreev (self->warnings);
+  self->warnings = g_strv_builder_end (builder);
+}
+
 /**
  * _inb_take_entry_update:
  *
@@ -325,6 +351,7 @@ _inb_take_entry_update (InbTakeEntry *self,
       self->height = (guint) CLAMP (json_int (result, "height", 0), 0, G_MAXUINT);
     }
   take_string (&self->error_message, clean_text (inb_json_get_string (error, "message"), 2000));
+  read_warnings (self, inb_json_get_array (manifest, "warnings"));
 
   if (fidelity != NULL)
     {
@@ -675,6 +702,21 @@ inb_take_entry_get_starred (InbTakeEntry *self)
 {
   g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), FALSE);
   return self->starred;
+}
+
+/**
+ * inb_take_entry_get_warnings:
+ *
+ * Returns: (transfer none): what the backend warned of while making the
+ *   take, in words, in order (empty: none)
+ */
+const char * const *
+inb_take_entry_get_warnings (InbTakeEntry *self)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
+  return self->warnings != NULL ? (const char * const *) self->warnings : none;
 }
 
 const char *

@@ -55,6 +55,8 @@ gboolean          inb_take_entry_get_starred       (InbTakeEntry *self);
 const char       *inb_take_entry_get_note          (InbTakeEntry *self);
 const char       *inb_take_entry_get_group         (InbTakeEntry *self);
 const char       *inb_take_entry_get_error_message (InbTakeEntry *self);
+/* What the backend warned of while making it, in words (empty: none) */
+const char * const *inb_take_entry_get_warnings    (InbTakeEntry *self);
 gboolean          inb_take_entry_get_has_clip      (InbTakeEntry *self);
 /* Keyframe fidelity: the larger colour shift of the two ends (CIEDE2000
  * ΔE), or < 0 when not measured; and whether it drifts. */

@@ -35,6 +35,9 @@
 /* Lengths a take keeps of the artist's own words */
 #define MAX_TITLE_LENGTH 200
 #define MAX_NOTE_LENGTH  4000
+/* A backend's warnings: a few sentences, never a flood */
+#define MAX_WARNINGS        16
+#define MAX_WARNING_LENGTH  2000
 
 struct _InbTake
 {
@@ -519,6 +522,74 @@ inb_take_set_group (InbTake    *self,
 {
   g_return_if_fail (INB_IS_TAKE (self));
   set_text (self, "group", group, 64);
+}
+
+/**
+ * inb_take_add_warning:
+ * @text: a warning from the backend, in words
+ *
+ * Kept in "warnings" (once each, at most 16, whole characters only).
+ */
+void
+inb_take_add_warning (InbTake    *self,
+                      const char *text)
+{
+  JsonArray *warnings;
+  g_autofree char *valid = NULL;
+
+  g_return_if_fail (INB_IS_TAKE (self));
+  g_return_if_fail (text != NULL);
+
+  valid = g_utf8_make_valid (text, -1);
+  if (g_utf8_strlen (valid, -1) > MAX_WARNING_LENGTH)
+    *g_utf8_offset_to_pointer (valid, MAX_WARNING_LENGTH) = '\0';
+  g_strstrip (valid);
+  if (*valid == '\0')
+    return;
+
+  warnings = inb_json_get_array (self->json, "warnings");
+  if (warnings == NULL)
+    {
+      warnings = json_array_new ();
+      json_object_set_array_member (self->json, "warnings", warnings);
+    }
+
+  if (json_array_get_length (warnings) >= MAX_WARNINGS)
+    return;
+  for (guint i = 0; i < json_array_get_length (warnings); i++)
+    {
+      JsonNode *node = json_array_get_element (warnings, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && g_strcmp0 (json_node_get_string (node), valid) == 0)
+        return;
+    }
+
+  json_array_add_string_element (warnings, valid);
+}
+
+/**
+ * inb_take_dup_warnings:
+ *
+ * Returns: (transfer full): the backend's warnings, in order (empty: none)
+ */
+GStrv
+inb_take_dup_warnings (InbTake *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *warnings;
+
+  g_return_val_if_fail (INB_IS_TAKE (self), NULL);
+
+  warnings = inb_json_get_array (self->json, "warnings");
+  for (guint i = 0; warnings != NULL && i < json_array_get_length (warnings); i++)
+    {
+      JsonNode *node = json_array_get_element (warnings, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_strv_builder_add (builder, json_node_get_string (node));
+    }
+
+  return g_strv_builder_end (builder);
 }
 
 /**

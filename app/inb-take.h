@@ -85,6 +85,11 @@ void         inb_take_set_note         (InbTake       *self,
 const char  *inb_take_get_group        (InbTake       *self);
 void         inb_take_set_group        (InbTake       *self,
                                         const char    *group);
+/* What the backend warned of while making it (a server that dropped part
+ * of the work), in words, in order: "warnings" in take.json. */
+void         inb_take_add_warning      (InbTake       *self,
+                                        const char    *text);
+GStrv        inb_take_dup_warnings     (InbTake       *self);
 /* Any other member (e.g. "fidelity"); %NULL removes it. */
 void         inb_take_set_member       (InbTake       *self,
                                         const char    *member,

@@ -429,6 +429,94 @@ test_cli_import (Fixture       *f,
   assert_contains (err, "Export (API)");
 }
 
+/* A workflow of one's own with a second output the server drops (a codec
+ * its SaveWEBM lacks): generate makes the clip (exit 0) and says which
+ * output was dropped and why on stderr, once, and in --json's
+ * "warnings"; `history` says it under the take, `history --json` keeps it
+ * in the take's record */
+static guint count_of (const char *text,
+                       const char *needle);
+
+static void
+test_cli_dropped_output (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *expected = "ComfyUI dropped 1 output: node 97 (SaveWEBM) — Value not in list: codec: 'h265' not in";
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (f, inb_fake_server_get_base_url (f->fake));
+  g_autofree char *source = g_build_filename (g_getenv ("INB_SOURCE_ROOT"), "resources", "comfyui",
+                                              "wan2.2-flf2v-lightning.json", NULL);
+  g_autofree char *workflow = g_build_filename (f->tmpdir, "two-outputs.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonObject) graph = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonObject) summary = NULL;
+  g_autoptr(JsonNode) history = NULL;
+  g_autofree char *line = NULL;
+  JsonArray *warnings;
+  const char *import[] = { g_getenv ("INB_BINARY"), "comfyui", "import", workflow, "--name", "Two Outputs",
+                           "--output", "61", NULL };
+  const char *use[] = {
+    g_getenv ("INB_BINARY"), "generate", f->first, f->last, "-b", "comfyui", "-m", "two-outputs",
+    "-o", f->output, "--json", "--quiet", NULL,
+  };
+  const char *list[] = { g_getenv ("INB_BINARY"), "history", NULL };
+  const char *list_json[] = { g_getenv ("INB_BINARY"), "history", "--json", NULL };
+  int status;
+
+  g_assert_true (g_file_get_contents (source, &text, NULL, NULL));
+  graph = inb_test_parse_object (text);
+  json_object_set_object_member (graph, "97", inb_test_parse_object (
+    "{\"class_type\": \"SaveWEBM\", \"inputs\": {\"images\": [\"8\", 0], \"filename_prefix\": \"webm/x\","
+    " \"codec\": \"h265\", \"fps\": 16, \"crf\": 32}}"));
+  root = json_node_init_object (json_node_alloc (), graph);
+  g_free (text);
+  text = json_to_string (root, TRUE);
+  g_assert_true (g_file_set_contents (workflow, text, -1, NULL));
+
+  status = run_cli (f, launcher, import, &out, &err);
+  if (status != 0)
+    g_error ("exit %d:\n%s%s", status, out, err);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = run_cli (f, launcher, use, &out, &err);
+  g_test_message ("stderr:\n%s", err);
+  if (status != 0)
+    g_error ("exit %d:\n%s", status, err);
+  g_assert_true (g_file_test (f->output, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/prompt"), ==, 1);
+  line = g_strconcat ("Warning: ", expected, NULL);
+  assert_contains (err, line);
+  g_assert_cmpuint (count_of (err, "ComfyUI dropped"), ==, 1);
+  summary = inb_test_parse_object (out);
+  warnings = json_object_get_array_member (summary, "warnings");
+  g_assert_nonnull (warnings);
+  g_assert_cmpuint (json_array_get_length (warnings), ==, 1);
+  g_assert_true (g_str_has_prefix (json_array_get_string_element (warnings, 0), expected));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* the library says it too: under the take, and in its record */
+  status = run_cli (f, launcher, list, &out, &err);
+  g_assert_cmpint (status, ==, 0);
+  g_test_message ("history:\n%s", out);
+  g_free (line);
+  line = g_strconcat ("\n    Warning: ", expected, NULL);
+  assert_contains (out, line);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = run_cli (f, launcher, list_json, &out, &err);
+  g_assert_cmpint (status, ==, 0);
+  history = json_from_string (out, NULL);
+  g_assert_nonnull (history);
+  warnings = json_object_get_array_member (json_array_get_object_element (json_node_get_array (history), 0), "warnings");
+  g_assert_nonnull (warnings);
+  g_assert_true (g_str_has_prefix (json_array_get_string_element (warnings, 0), expected));
+}
+
 /* A port of @host nothing listens on: connecting to it is refused */
 static guint
 closed_port (const char *host)
@@ -584,6 +672,7 @@ main (int   argc,
   CLI ("/comfyui-cli/preflight", test_cli_preflight);
   CLI ("/comfyui-cli/interrupt", test_cli_interrupt);
   CLI ("/comfyui-cli/import", test_cli_import);
+  CLI ("/comfyui-cli/dropped-output", test_cli_dropped_output);
   CLI ("/comfyui-cli/plain-http", test_cli_plain_http);
 
   return g_test_run ();

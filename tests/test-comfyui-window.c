@@ -997,6 +997,126 @@ test_preferences_import (gconstpointer data)
 }
 
 static gboolean
+details_show_take (Fixture       *f,
+                   gconstpointer  data)
+{
+  InbTakeDetails *details = inb_window_get_take_details (f->window);
+  InbTakeEntry *entry = inb_take_details_get_entry (details);
+
+  return entry != NULL && g_strcmp0 (inb_take_entry_get_id (entry), data) == 0 &&
+         inb_take_details_get_loaded (details) && inb_take_entry_get_state (entry) == INB_JOB_DONE;
+}
+
+/* A workflow of one's own with a second output the server drops (a codec
+ * its SaveWEBM does not have: node_errors on a 200 answer): the take is
+ * made, and the window says which output was dropped and why — in the
+ * toast that says the take is ready, and in the take's details (kept in
+ * take.json, so said again when the library reads it); screenshots of the
+ * details at 1100 and 360 px */
+static void
+test_dropped_output (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  const char *expected = "ComfyUI dropped 1 output: node 97 (SaveWEBM) — Value not in list: codec: 'h265' not in";
+  g_autofree char *source = g_build_filename (g_getenv ("INB_SOURCE_ROOT"), "resources", "comfyui",
+                                              "wan2.2-flf2v-lightning.json", NULL);
+  g_autofree char *mine = g_build_filename (f->dir, "two-outputs.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *take_id = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (mine);
+  g_autoptr(JsonObject) graph = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(InbTake) take = NULL;
+  g_auto(GStrv) warnings = NULL;
+  g_auto(GStrv) kept = NULL;
+  InbWorkflowDialog *dialog;
+  InbTakeDetails *details;
+  const char *shown;
+  const int widths[] = { 1100, 360 };
+  int width, height;
+
+  /* the shipped Lightning workflow, with a WebM output beside its video */
+  g_assert_true (g_file_get_contents (source, &text, NULL, NULL));
+  graph = inb_test_parse_object (text);
+  json_object_set_object_member (graph, "97", inb_test_parse_object (
+    "{\"class_type\": \"SaveWEBM\", \"inputs\": {\"images\": [\"8\", 0], \"filename_prefix\": \"webm/x\","
+    " \"codec\": \"h265\", \"fps\": 16, \"crf\": 32}}"));
+  root = json_node_init_object (json_node_alloc (), graph);
+  g_free (text);
+  text = json_to_string (root, TRUE);
+  g_assert_true (g_file_set_contents (mine, text, -1, NULL));
+
+  inb_fake_server_reset (f->fake);
+  inb_fake_server_script (f->fake, "{\"step_ms\": 20}");
+  g_assert_true (inb_window_select_model (f->window, "comfyui", "wan2.2-flf2v"));
+  g_assert_true (inb_window_import_workflow (f->window, file, NULL));
+  g_assert_true (wait_until (f, dialog_shown, NULL, 20));
+  dialog = INB_WORKFLOW_DIALOG (inb_window_get_workflow_dialog (f->window));
+  choose_in_row (dialog, "output", "61");
+  gtk_editable_set_text (inb_workflow_dialog_get_name_editable (dialog), "Two Outputs");
+  g_assert_cmpstr (inb_workflow_dialog_get_problem (dialog), ==, "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "workflow.save", NULL));
+  g_assert_true (wait_until (f, dialog_gone, NULL, 20));
+  g_assert_true (inb_window_select_model (f->window, "comfyui", "two-outputs"));
+
+  load_keyframes (f);
+  inb_window_set_prompt (f->window, "A red balloon drifts over the hills");
+  start_take (f);
+  g_assert_true (wait_until (f, job_ended, NULL, 60));
+  stop_following (f);
+  g_assert_cmpint (inb_job_get_state (f->job), ==, INB_JOB_DONE);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/prompt"), ==, 1);
+
+  /* the job's warning, in words */
+  warnings = inb_job_dup_warnings (f->job);
+  g_assert_cmpuint (g_strv_length (warnings), ==, 1);
+  g_test_message ("Warning: %s", warnings[0]);
+  if (!g_str_has_prefix (warnings[0], expected))
+    g_error ("“%s” is not “%s…”", warnings[0], expected);
+
+  /* said with the take ready */
+  g_assert_nonnull (f->window->last_take_toast);
+  g_test_message ("Toast: %s", f->window->last_take_toast);
+  g_assert_true (g_str_has_prefix (f->window->last_take_toast, "The take is ready, with a warning: "));
+  g_assert_nonnull (strstr (f->window->last_take_toast, expected));
+
+  /* kept in take.json */
+  take_id = g_strdup (inb_take_get_id (inb_job_get_take (f->job)));
+  take = inb_take_load (inb_take_get_dir (inb_job_get_take (f->job)), NULL);
+  g_assert_nonnull (take);
+  kept = inb_take_dup_warnings (take);
+  g_assert_cmpstrv (kept, warnings);
+
+  /* in the take's details, which the window shows once it is made */
+  details = inb_window_get_take_details (f->window);
+  g_assert_true (wait_until (f, details_show_take, take_id, 20));
+  shown = inb_take_details_get_shown (details, "warnings");
+  g_assert_nonnull (shown);
+  g_assert_nonnull (strstr (shown, expected));
+
+  gtk_window_get_default_size (GTK_WINDOW (f->window), &width, &height);
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("screenshot-comfyui-dropped-output-%d.png", widths[i]);
+      g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+      InbLibrary *library = inb_session_get_library (f->window->session);
+
+      gtk_window_set_default_size (GTK_WINDOW (f->window), widths[i], 800);
+      settle (f, 300);
+      /* at a phone's width the details are a page of their own */
+      inb_library_panel_select (f->window->library_panel, inb_library_lookup (library, take_id));
+      g_assert_true (wait_until (f, details_show_take, take_id, 20));
+      settle (f, 300);
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (details)));
+      inb_test_save_screenshot (GTK_WIDGET (f->window), path);
+      g_test_message ("Screenshot of the details at %d px: %s", gtk_widget_get_width (GTK_WIDGET (f->window)), path);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  settle (f, 300);
+  g_assert_true (inb_window_select_model (f->window, "comfyui", "wan2.2-flf2v"));
+}
+
+static gboolean
 address_warned (Fixture       *f,
                 gconstpointer  data)
 {
@@ -1111,6 +1231,7 @@ main (int   argc,
   g_test_add_data_func ("/comfyui-window/import-replace", &f, test_import_replace);
   g_test_add_data_func ("/comfyui-window/preferences-import", &f, test_preferences_import);
   g_test_add_data_func ("/comfyui-window/address-warning", &f, test_address_warning);
+  g_test_add_data_func ("/comfyui-window/dropped-output", &f, test_dropped_output);
 
   ret = g_test_run ();
 

@@ -84,6 +84,48 @@ graph_input (JsonObject *graph,
   return json_object_get_member (json_object_get_object_member (n, "inputs"), input);
 }
 
+/* The outputs a 200 answer's node_errors drop, in one sentence: each
+ * output named with its class (from the graph), and why — its own error,
+ * or the error of a node above it (named) — as ComfyUI lists them in
+ * dependent_outputs; a server that lists none names the nodes in error. */
+static void
+test_dropped_words (void)
+{
+  g_autoptr(JsonObject) graph = parse (
+    "{\"8\": {\"class_type\": \"VAEDecode\", \"inputs\": {}},"
+    " \"12\": {\"class_type\": \"SaveImage\", \"inputs\": {}},"
+    " \"95\": {\"class_type\": \"LoraLoaderModelOnly\", \"inputs\": {}},"
+    " \"96\": {\"class_type\": \"CLIPTextEncode\", \"inputs\": {}},"
+    " \"97\": {\"class_type\": \"SaveWEBM\", \"inputs\": {}}}");
+  g_autoptr(JsonObject) own = parse (
+    "{\"12\": {\"errors\": [{\"type\": \"required_input_missing\", \"message\": \"Required input is missing\","
+    " \"details\": \"images\", \"extra_info\": {\"input_name\": \"images\"}}],"
+    " \"dependent_outputs\": [\"12\"], \"class_type\": \"SaveImage\"}}");
+  g_autoptr(JsonObject) above = parse (
+    "{\"95\": {\"errors\": [{\"type\": \"value_not_in_list\", \"message\": \"Value not in list\","
+    " \"details\": \"lora_name: 'x.safetensors' not in []\", \"extra_info\": {\"input_name\": \"lora_name\","
+    " \"received_value\": \"x.safetensors\"}}], \"dependent_outputs\": [\"97\"], \"class_type\": \"LoraLoaderModelOnly\"},"
+    " \"96\": {\"errors\": [{\"type\": \"return_type_mismatch\", \"message\": \"Return type mismatch between linked nodes\","
+    " \"details\": \"clip, received_type(VAE) mismatch input_type(CLIP)\", \"extra_info\": {\"input_name\": \"clip\"}}],"
+    " \"dependent_outputs\": [\"12\", \"97\"], \"class_type\": \"CLIPTextEncode\"}}");
+  g_autoptr(JsonObject) unlisted = parse (
+    "{\"12\": {\"errors\": [{\"type\": \"required_input_missing\", \"message\": \"Required input is missing\","
+    " \"details\": \"images\", \"extra_info\": {}}], \"class_type\": \"SaveImage\"}}");
+  g_autoptr(JsonObject) none = parse ("{}");
+  g_autofree char *one = inb_comfyui_describe_dropped (own, graph);
+  g_autofree char *two = inb_comfyui_describe_dropped (above, graph);
+  g_autofree char *old = inb_comfyui_describe_dropped (unlisted, NULL);
+  g_autofree char *nothing = inb_comfyui_describe_dropped (none, graph);
+
+  g_assert_cmpstr (one, ==, "ComfyUI dropped 1 output: node 12 (SaveImage) — Required input is missing: images");
+  g_assert_cmpstr (two, ==, "ComfyUI dropped 2 outputs: node 12 (SaveImage) — node 96 (CLIPTextEncode): Return type "
+                            "mismatch between linked nodes: clip, received_type(VAE) mismatch input_type(CLIP); "
+                            "node 97 (SaveWEBM) — x.safetensors is not in loras on the server, node 96 (CLIPTextEncode): "
+                            "Return type mismatch between linked nodes: clip, received_type(VAE) mismatch input_type(CLIP)");
+  g_assert_cmpstr (old, ==, "ComfyUI dropped 1 output: node 12 (SaveImage) — Required input is missing: images");
+  g_assert_null (nothing);
+}
+
 /* Templates ---------------------------------------------------------------- */
 
 /* A literal against its input's spec: in range, in its list */
@@ -1647,6 +1689,14 @@ test_imported (Fixture       *f,
   g_assert_nonnull (dropped);
   g_assert_nonnull (strstr (dropped, "not-there.safetensors is not in loras on the server"));
   g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "POST", "/prompt"), ==, 1);
+  /* and said, as a warning of the take, in one sentence naming the output */
+  {
+    g_auto(GStrv) warnings = inb_progress_dup_warnings (f->progress);
+
+    g_assert_cmpuint (g_strv_length (warnings), ==, 1);
+    g_assert_cmpstr (warnings[0], ==,
+                     "ComfyUI dropped 1 output: node 97 (SaveWEBM) — not-there.safetensors is not in loras on the server");
+  }
 
   /* without the custom node: named in pre-flight, nothing sent */
   inb_fake_server_reset (f->cf.fake);
@@ -2002,6 +2052,7 @@ main (int   argc,
   g_test_add_func ("/comfyui/validate", test_validate);
   g_test_add_func ("/comfyui/plain-http", test_plain_http);
   g_test_add_func ("/comfyui/outputs", test_outputs);
+  g_test_add_func ("/comfyui/dropped-words", test_dropped_words);
   g_test_add_func ("/comfyui/binary", test_binary);
   g_test_add_func ("/comfyui/preview-decode", test_preview_decode);
   g_test_add_func ("/comfyui/detect", test_detect);

@@ -1266,7 +1266,7 @@ test_take_ready_toast (Fixture       *f,
       adw_flap_set_reveal_flap (f->window->flap, FALSE);
       adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
       settle (f);
-      _inb_window_toast_take_ready (f->window);
+      _inb_window_toast_take_ready (f->window, NULL, 0);
       settle (f);
       g_assert_nonnull (find_mapped (GTK_WIDGET (f->window), is_toast));
       row = find_mapped (GTK_WIDGET (f->window), is_take_row);

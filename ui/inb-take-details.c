@@ -56,6 +56,8 @@ struct _InbTakeDetails
   GtkProgressBar *progress;
   GtkLabel       *stage_label;
   GtkLabel       *error_label;
+  GtkWidget      *warning_box;
+  GtkLabel       *warning_label;
   GtkPicture     *first_picture;
   GtkPicture     *last_picture;
   GtkBox         *sections;
@@ -426,6 +428,7 @@ update_state (InbTakeDetails *self)
   g_autofree char *age = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *status = NULL;
+  g_autofree char *warnings = NULL;
   const char *state_class;
   const char *error;
   gboolean active;
@@ -464,6 +467,15 @@ update_state (InbTakeDetails *self)
   error = inb_take_entry_get_error_message (self->entry);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed && error != NULL);
   gtk_label_set_label (self->error_label, error);
+
+  /* What the backend warned of, done or failed: one line each */
+  warnings = g_strjoinv ("\n", (char **) inb_take_entry_get_warnings (self->entry));
+  gtk_widget_set_visible (self->warning_box, *warnings != '\0');
+  gtk_label_set_label (self->warning_label, warnings);
+  if (*warnings != '\0')
+    g_hash_table_replace (self->shown, g_strdup ("warnings"), g_strdup (warnings));
+  else
+    g_hash_table_remove (self->shown, "warnings");
 
   gtk_widget_set_visible (self->group_button, self->group_size > 1);
 }
@@ -610,6 +622,7 @@ inb_take_details_set_entry (InbTakeDetails *self,
   self->group_size = 1;
   clear_sections (self);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  gtk_widget_set_visible (self->warning_box, FALSE);
 
   if (entry == NULL)
     {
@@ -784,6 +797,8 @@ inb_take_details_class_init (InbTakeDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, progress);
   gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, stage_label);
   gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, error_label);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, warning_box);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, warning_label);
   gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, first_picture);
   gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, last_picture);
   gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, sections);

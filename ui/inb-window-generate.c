@@ -239,6 +239,10 @@ _inb_window_job_finished_cb (InbWindow   *self,
                             InbJob      *job,
                             InbJobQueue *queue)
 {
+  g_auto(GStrv) warnings = NULL;
+  g_autofree char *failed = NULL;
+  guint n_warnings;
+
   /* How the server is now, after a take of it */
   if (inb_job_get_backend (job) == self->backend && inb_backend_can_check (self->backend))
     _inb_window_check_server (self);
@@ -248,21 +252,33 @@ _inb_window_job_finished_cb (InbWindow   *self,
     return;
   _inb_window_update_state (self);
 
+  warnings = inb_job_dup_warnings (job);
+  n_warnings = g_strv_length (warnings);
+
   switch (inb_job_get_state (job))
     {
     case INB_JOB_DONE:
       inb_window_open_job (self, job);
-      _inb_window_toast_take_ready (self);
+      _inb_window_toast_take_ready (self, warnings[0], n_warnings);
       break;
 
     case INB_JOB_CANCELLED:
       break;
 
     default:
-      if (inb_job_get_error (job) != NULL)
-        _inb_window_toast (self, inb_job_get_error (job)->message);
-      else
-        _inb_window_toast (self, _("The take failed"));
+      failed = g_strdup (inb_job_get_error (job) != NULL ? inb_job_get_error (job)->message : _("The take failed"));
+      if (n_warnings > 0)
+        {
+          /* Translators: why the take failed, then the backend's first
+           * warning: "… (also: ComfyUI dropped 1 output: …)" */
+          g_autofree char *both = g_strdup_printf (_("%s (also: %s)"), failed, warnings[0]);
+
+          g_free (failed);
+          failed = g_steal_pointer (&both);
+        }
+      g_free (self->last_take_toast);
+      self->last_take_toast = g_strdup (failed);
+      _inb_window_toast (self, failed);
       break;
     }
 }

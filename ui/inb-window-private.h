@@ -42,6 +42,7 @@ struct _InbWindow
   char                 *key_hint;      /* "needs a key", said before Generate */
   AdwToast             *last_replaced_toast;  /* weak, for tests: the last Undo offered */
   char                 *last_address_warning; /* for tests: the last one said */
+  char                 *last_take_toast;      /* for tests: the last take ready/failed said */
   GHashTable           *keyless;       /* backend ids: takes a key, has none */
   GString              *resume_details;
   GCancellable         *open_cancellable;
@@ -101,7 +102,9 @@ struct _InbWindow
 
 /* inb-window.c */
 void          _inb_window_update_state            (InbWindow      *self);
-void          _inb_window_toast_take_ready        (InbWindow      *self);
+void          _inb_window_toast_take_ready        (InbWindow      *self,
+                                                   const char     *warning,
+                                                   guint           n_warnings);
 void          _inb_window_toast                   (InbWindow      *self,
                                                    const char     *text);
 void          _inb_window_save_params             (InbWindow      *self);

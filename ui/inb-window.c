@@ -86,16 +86,35 @@ _inb_window_toast (InbWindow  *self,
  * reaches for next. When the editor covers the player (folded, at phone
  * width) it is said over the editor, where the artist is. */
 void
-_inb_window_toast_take_ready (InbWindow *self)
+_inb_window_toast_take_ready (InbWindow  *self,
+                              const char *warning,
+                              guint       n_warnings)
 {
   InbToasts *toasts = self->player_toast_list;
+  g_autofree char *title = NULL;
   AdwToast *toast;
 
   if (adw_flap_get_folded (self->flap) && adw_flap_get_reveal_flap (self->flap))
     toasts = self->toasts;
 
-  toast = inb_toasts_new_toast (toasts, _("The take is ready"));
-  adw_toast_set_timeout (toast, 3);
+  /* What the backend warned of is said with it (the details, shown at
+   * once, say every warning in full) */
+  if (warning != NULL && n_warnings <= 1)
+    /* Translators: the backend's warning follows, e.g. "ComfyUI dropped
+     * 1 output: node 12 (SaveImage) — …" */
+    title = g_strdup_printf (_("The take is ready, with a warning: %s"), warning);
+  else if (warning != NULL)
+    /* Translators: the number of warnings, then the first of them */
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The take is ready, with %u warning: %s",
+                                          "The take is ready, with %u warnings: %s", n_warnings),
+                             n_warnings, warning);
+  else
+    title = g_strdup (_("The take is ready"));
+
+  g_free (self->last_take_toast);
+  self->last_take_toast = g_strdup (title);
+  toast = inb_toasts_new_toast (toasts, title);
+  adw_toast_set_timeout (toast, warning != NULL ? 8 : 3);
   inb_toasts_show (toasts, toast);
 }
 
@@ -1021,6 +1040,7 @@ inb_window_finalize (GObject *object)
   g_free (self->key_provider);
   g_free (self->key_hint);
   g_free (self->last_address_warning);
+  g_free (self->last_take_toast);
   g_clear_pointer (&self->keyless, g_hash_table_unref);
   g_clear_weak_pointer (&self->last_replaced_toast);
   g_clear_pointer (&self->toasts, inb_toasts_unref);

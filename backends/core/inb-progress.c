@@ -23,6 +23,9 @@
  * previews) sets #InbProgress:preview the same way, and one that knows
  * the time left better than the pace of the fraction (sampler step
  * timing) sets #InbProgress:eta; only the latest of each is delivered.
+ *
+ * Warnings (inb_progress_add_warning()) are not coalesced: each one is
+ * kept, and delivered once, in order, by ::warning.
  */
 struct _InbProgress
 {
@@ -37,6 +40,8 @@ struct _InbProgress
   gboolean      pending_preview_set;
   double        pending_eta;
   gboolean      pending_eta_set;
+  GPtrArray    *warnings;         /* under mutex: every warning, in order */
+  guint         n_warnings_sent;  /* under mutex: how many ::warning said */
   GSource      *pending_source;   /* under mutex */
 
   /* main-context side */
@@ -59,6 +64,7 @@ enum {
 
 enum {
   CHANGED,
+  WARNING,
   N_SIGNALS
 };
 
@@ -79,6 +85,7 @@ inb_progress_finalize (GObject *object)
   g_clear_pointer (&self->stage, g_free);
   g_clear_pointer (&self->pending_preview, inb_image_unref);
   g_clear_pointer (&self->preview, inb_image_unref);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->mutex);
 
@@ -169,12 +176,27 @@ inb_progress_class_init (InbProgressClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+
+  /**
+   * InbProgress::warning:
+   * @text: the warning, in words
+   *
+   * Emitted on the progress object's main context once for each
+   * inb_progress_add_warning(), in the order they were added.
+   */
+  signals[WARNING] =
+    g_signal_new ("warning",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
 inb_progress_init (InbProgress *self)
 {
   g_mutex_init (&self->mutex);
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
   self->context = g_main_context_ref_thread_default ();
   self->pending_fraction = -1.0;
   self->eta = -1.0;
@@ -198,6 +220,7 @@ inb_progress_dispatch (gpointer user_data)
   InbProgress *self = user_data;
   g_autofree char *stage = NULL;
   g_autoptr(InbImage) preview = NULL;
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   double fraction;
   double eta = -1.0;
   gboolean preview_set, eta_set;
@@ -212,6 +235,8 @@ inb_progress_dispatch (gpointer user_data)
   preview_set = self->pending_preview_set;
   eta = self->pending_eta;
   eta_set = self->pending_eta_set;
+  for (; self->n_warnings_sent < self->warnings->len; self->n_warnings_sent++)
+    g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (self->warnings, self->n_warnings_sent)));
   g_clear_pointer (&self->pending_source, g_source_unref);
   self->pending_fraction = -1.0;
   self->pending_preview_set = FALSE;
@@ -253,6 +278,9 @@ inb_progress_dispatch (gpointer user_data)
 
   if (fraction_changed || stage_changed || eta_changed)
     g_signal_emit (self, signals[CHANGED], 0);
+
+  for (guint i = 0; i < warnings->len; i++)
+    g_signal_emit (self, signals[WARNING], 0, g_ptr_array_index (warnings, i));
 
   return G_SOURCE_REMOVE;
 }
@@ -410,4 +438,46 @@ inb_progress_get_eta (InbProgress *self)
 {
   g_return_val_if_fail (INB_IS_PROGRESS (self), -1.0);
   return self->eta;
+}
+
+/**
+ * inb_progress_add_warning:
+ * @text: what the artist should know, in words, translated
+ *
+ * Thread-safe. Kept with the others, and said once by ::warning on the
+ * main context.
+ */
+void
+inb_progress_add_warning (InbProgress *self,
+                          const char  *text)
+{
+  g_return_if_fail (INB_IS_PROGRESS (self));
+  g_return_if_fail (text != NULL);
+
+  g_mutex_lock (&self->mutex);
+  g_ptr_array_add (self->warnings, g_strdup (text));
+  schedule_dispatch_locked (self);
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * inb_progress_dup_warnings:
+ *
+ * Thread-safe: every warning added so far, said or not yet.
+ *
+ * Returns: (transfer full): the warnings, in order (empty: none)
+ */
+GStrv
+inb_progress_dup_warnings (InbProgress *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (INB_IS_PROGRESS (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  for (guint i = 0; i < self->warnings->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (self->warnings, i));
+  g_mutex_unlock (&self->mutex);
+
+  return g_strv_builder_end (builder);
 }

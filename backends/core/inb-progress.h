@@ -35,4 +35,12 @@ void         inb_progress_set_eta       (InbProgress *self,
                                          double       seconds);
 double       inb_progress_get_eta       (InbProgress *self);
 
+/* What the artist should know about the take although it goes on (a
+ * server that dropped part of the work, say), said once each in words:
+ * thread-safe, never coalesced, delivered in order on the same main
+ * context (::warning), and all of them kept (inb_progress_dup_warnings()). */
+void         inb_progress_add_warning   (InbProgress *self,
+                                         const char  *text);
+GStrv        inb_progress_dup_warnings  (InbProgress *self);
+
 G_END_DECLS

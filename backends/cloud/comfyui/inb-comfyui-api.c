@@ -588,6 +588,173 @@ describe_all_node_errors (JsonObject *node_errors)
   return g_string_free (text, text->len == 0);
 }
 
+/* One error of node_errors[id].errors as a phrase: the missing file and
+ * its folder, or the server's message and details. */
+static char *
+describe_error_phrase (const char *klass,
+                       JsonObject *e)
+{
+  JsonObject *extra = inb_json_get_object (e, "extra_info");
+  const char *type = inb_json_get_string (e, "type");
+  const char *message = inb_json_get_string (e, "message");
+  const char *details = inb_json_get_string (e, "details");
+  const char *input = inb_json_get_string (extra, "input_name");
+  JsonNode *received = extra != NULL && json_object_has_member (extra, "received_value")
+                       ? json_object_get_member (extra, "received_value") : NULL;
+  const char *value = received != NULL && JSON_NODE_HOLDS_VALUE (received) &&
+                      json_node_get_value_type (received) == G_TYPE_STRING ? json_node_get_string (received) : NULL;
+  const char *folder = folder_of (klass, input);
+
+  if (g_strcmp0 (type, "value_not_in_list") == 0 && folder != NULL && value != NULL)
+    return g_strdup_printf (_("%s is not in %s on the server"), value, folder);
+  if (g_strcmp0 (type, "value_not_in_list") == 0 && g_strcmp0 (klass, "LoadImage") == 0 && value != NULL)
+    return g_strdup_printf (_("The keyframe %s is not in ComfyUI's input folder"), value);
+
+  return g_strdup_printf ("%s%s%s", message != NULL ? message : type != NULL ? type : "?",
+                          details != NULL && *details != '\0' ? ": " : "", details != NULL ? details : "");
+}
+
+/* Node ids in a GPtrArray, by number where they are numbers */
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  const char *x = *(const char * const *) a;
+  const char *y = *(const char * const *) b;
+  guint64 nx, ny;
+
+  if (g_ascii_string_to_unsigned (x, 10, 0, G_MAXUINT32, &nx, NULL) &&
+      g_ascii_string_to_unsigned (y, 10, 0, G_MAXUINT32, &ny, NULL) && nx != ny)
+    return nx < ny ? -1 : 1;
+
+  return g_strcmp0 (x, y);
+}
+
+static gboolean
+lists_output (JsonObject *entry,
+              const char *output)
+{
+  JsonArray *outputs = inb_json_get_array (entry, "dependent_outputs");
+
+  for (guint i = 0; outputs != NULL && i < json_array_get_length (outputs); i++)
+    {
+      JsonNode *node = json_array_get_element (outputs, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+          g_strcmp0 (json_node_get_string (node), output) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/**
+ * inb_comfyui_describe_dropped:
+ * @node_errors: (nullable): node_errors of a 200 answer to /prompt
+ * @graph: (nullable): the graph submitted (the class of each output)
+ *
+ * The outputs ComfyUI dropped, and why, as one sentence an artist reads:
+ * "ComfyUI dropped 1 output: node 12 (SaveImage) — Required input is
+ * missing: images". An output is named by the node_errors entries whose
+ * dependent_outputs list it (the error may sit on a node above it); a
+ * server that lists none names the nodes in error instead.
+ *
+ * Returns: (transfer full) (nullable): the sentence, %NULL when nothing
+ *   was dropped
+ */
+char *
+inb_comfyui_describe_dropped (JsonObject *node_errors,
+                              JsonObject *graph)
+{
+  g_autoptr(GList) ids = node_errors != NULL ? json_object_get_members (node_errors) : NULL;
+  g_autoptr(GPtrArray) outputs = g_ptr_array_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  gboolean by_output = FALSE;
+
+  ids = g_list_sort (ids, (GCompareFunc) g_strcmp0);
+
+  /* The outputs dropped, each once, in node order */
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      JsonArray *dependent = inb_json_get_array (inb_json_get_object (node_errors, l->data), "dependent_outputs");
+
+      for (guint i = 0; dependent != NULL && i < json_array_get_length (dependent); i++)
+        {
+          JsonNode *node = json_array_get_element (dependent, i);
+          const char *output;
+
+          if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+            continue;
+          output = json_node_get_string (node);
+          by_output = TRUE;
+          if (!g_ptr_array_find_with_equal_func (outputs, output, g_str_equal, NULL))
+            g_ptr_array_add (outputs, (gpointer) output);
+        }
+    }
+  if (!by_output)
+    for (GList *l = ids; l != NULL; l = l->next)
+      if (inb_json_get_object (node_errors, l->data) != NULL)
+        g_ptr_array_add (outputs, l->data);
+  if (outputs->len == 0)
+    return NULL;
+  g_ptr_array_sort (outputs, compare_ids);
+
+  for (guint o = 0; o < outputs->len; o++)
+    {
+      const char *output = g_ptr_array_index (outputs, o);
+      JsonObject *output_entry = inb_json_get_object (node_errors, output);
+      const char *klass = inb_json_get_string (inb_json_get_object (graph, output), "class_type");
+      g_autoptr(GString) reasons = g_string_new (NULL);
+
+      if (klass == NULL)
+        klass = inb_json_get_string (output_entry, "class_type");
+
+      for (GList *l = ids; l != NULL; l = l->next)
+        {
+          JsonObject *entry = inb_json_get_object (node_errors, l->data);
+          const char *entry_class = inb_json_get_string (entry, "class_type");
+          JsonArray *errors = inb_json_get_array (entry, "errors");
+          gboolean own = g_str_equal (l->data, output);
+
+          if (entry == NULL || (!own && (!by_output || !lists_output (entry, output))))
+            continue;
+
+          for (guint i = 0; errors != NULL && i < json_array_get_length (errors); i++)
+            {
+              JsonNode *item = json_array_get_element (errors, i);
+              g_autofree char *phrase = NULL;
+
+              if (!JSON_NODE_HOLDS_OBJECT (item))
+                continue;
+              phrase = describe_error_phrase (entry_class, json_node_get_object (item));
+              if (reasons->len > 0)
+                g_string_append (reasons, ", ");
+              if (own || strstr (phrase, " on the server") != NULL || strstr (phrase, "ComfyUI's input") != NULL)
+                g_string_append (reasons, phrase);
+              else
+                /* Translators: the node in error above a dropped output, then
+                 * why: "node 95 (LoraLoaderModelOnly): Value not in list: …" */
+                g_string_append_printf (reasons, _("node %s (%s): %s"), (const char *) l->data,
+                                        entry_class != NULL ? entry_class : "?", phrase);
+            }
+        }
+
+      if (text->len > 0)
+        g_string_append (text, "; ");
+      if (reasons->len > 0)
+        /* Translators: one output ComfyUI dropped, then why: "node 12
+         * (SaveImage) — Required input is missing: images" */
+        g_string_append_printf (text, _("node %s (%s) — %s"), output, klass != NULL ? klass : "?", reasons->str);
+      else
+        g_string_append_printf (text, _("node %s (%s)"), output, klass != NULL ? klass : "?");
+    }
+
+  /* Translators: then the outputs and why, "node 12 (SaveImage) — Required input is missing: images" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "ComfyUI dropped %u output: %s",
+                                       "ComfyUI dropped %u outputs: %s", outputs->len),
+                          outputs->len, text->str);
+}
+
 /* A 400 answer to /prompt in words. */
 static void
 set_prompt_error (GError     **error,
@@ -664,6 +831,7 @@ inb_comfyui_api_submit (InbComfyuiApi  *api,
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(JsonNode) graph_node = json_node_init_object (json_node_alloc (), graph);
+  g_autofree char *nodes = NULL;
   JsonObject *root;
   const char *id;
   guint status = 0;
@@ -715,8 +883,8 @@ inb_comfyui_api_submit (InbComfyuiApi  *api,
   if (id != NULL && g_strcmp0 (id, prompt_id) != 0)
     g_debug ("ComfyUI ignored our prompt id %s and uses %s", prompt_id, id);
 
-  *dropped = describe_all_node_errors (inb_json_get_object (root, "node_errors"));
-  if (*dropped != NULL && output_node != NULL &&
+  nodes = describe_all_node_errors (inb_json_get_object (root, "node_errors"));
+  if (nodes != NULL && output_node != NULL &&
       inb_json_get_object (inb_json_get_object (root, "node_errors"), output_node) != NULL)
     {
       /* Queued, but not the output we want: take it back out */
@@ -725,9 +893,11 @@ inb_comfyui_api_submit (InbComfyuiApi  *api,
       inb_comfyui_api_cancel (api, *accepted_id, own, NULL);
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
                    _("ComfyUI dropped the workflow's output node %s, so it was taken out of the queue:\n%s"),
-                   output_node, *dropped);
+                   output_node, nodes);
       return FALSE;
     }
+  if (nodes != NULL)
+    *dropped = inb_comfyui_describe_dropped (inb_json_get_object (root, "node_errors"), graph);
 
   return TRUE;
 }

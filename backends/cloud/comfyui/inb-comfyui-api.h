@@ -67,7 +67,8 @@ char            *inb_comfyui_api_upload_image   (InbComfyuiApi       *api,
                                                  GError             **error);
 /* Queues @graph once (never retried). *@accepted_id: the prompt id the
  * server uses (an older one mints its own); *@dropped: (nullable) the
- * outputs it dropped, in words (node_errors on a 200 answer). */
+ * outputs it dropped, in one sentence (node_errors on a 200 answer: see
+ * inb_comfyui_describe_dropped()). */
 gboolean         inb_comfyui_api_submit         (InbComfyuiApi       *api,
                                                  JsonObject          *graph,
                                                  const char          *prompt_id,
@@ -99,6 +100,9 @@ gboolean         inb_comfyui_api_cancel         (InbComfyuiApi       *api,
 char            *inb_comfyui_api_view_url       (InbComfyuiApi       *api,
                                                  const InbComfyuiFile *file);
 
+/* The outputs a 200 answer's node_errors dropped, as one sentence. */
+char            *inb_comfyui_describe_dropped   (JsonObject          *node_errors,
+                                                 JsonObject          *graph);
 /* A failed execution's message in words (the OOM hint included). */
 char            *inb_comfyui_describe_execution_error (JsonObject    *data);
 

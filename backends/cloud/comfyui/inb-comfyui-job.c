@@ -1501,8 +1501,11 @@ submit (Job      *job,
     }
   if (dropped != NULL)
     {
-      g_message ("ComfyUI dropped outputs of prompt %s:\n%s", job->prompt_id, dropped);
+      /* The clip comes all the same: a warning the take keeps and says */
+      g_debug ("Prompt %s: %s", job->prompt_id, dropped);
       json_object_set_string_member (job->metadata, "dropped_outputs", dropped);
+      if (job->progress != NULL)
+        inb_progress_add_warning (job->progress, dropped);
     }
 
 accepted:
