@@ -371,6 +371,7 @@ inb_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *prefs_accels[] = { "<Control>comma", NULL };
+  static const char *help_accels[] = { "<Control>question", NULL };
   InbApplication *self = INB_APPLICATION (app);
 
   G_APPLICATION_CLASS (inb_application_parent_class)->startup (app);
@@ -386,6 +387,9 @@ inb_application_startup (GApplication *app)
                                    self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+  /* The window's own shortcuts window (see inb-window.c), not
+   * GtkApplication's help overlay: it set this accelerator itself */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
 }
 
 static void

@@ -392,6 +392,9 @@ chooser_response_cb (GtkNativeDialog *dialog,
       if (path != NULL)
         inb_export_dialog_set_target (self, path);
     }
+  /* Destroyed, not left hidden among the toplevels (see the keyframe
+   * slot's chooser_response_cb: GTK 4.8's accessibility bridge) */
+  gtk_native_dialog_destroy (dialog);
   g_clear_object (&self->chooser);
 }
 

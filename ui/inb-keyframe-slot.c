@@ -598,6 +598,11 @@ chooser_response_cb (InbKeyframeSlot      *self,
         }
     }
 
+  /* Gone from the toplevels now, not hidden until the last reference
+   * goes: GTK 4.8's accessibility bridge answers GetChildAtIndex past the
+   * visible windows with the last toplevel, and a hidden one has no
+   * object path (g_variant_new_object_path (NULL), then SIGSEGV). */
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
   g_clear_object (&self->chooser);
 }
 

@@ -25,6 +25,7 @@ struct _InbWindow
 
   InbSession           *session;
   GSettings            *settings;
+  GtkWindow            *help_overlay;   /* weak: made when asked for, destroyed when closed */
   InbJobQueue          *queue;         /* the session's, shared by every window */
   GPtrArray            *own_jobs;      /* InbJob: started here, not yet finished */
   GArray               *choices;

@@ -984,6 +984,7 @@ inb_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_weak_pointer (&self->help_overlay);
   _inb_window_workflow_dispose (self);
   if (self->open_cancellable != NULL)
     g_cancellable_cancel (self->open_cancellable);
@@ -1100,6 +1101,34 @@ inb_window_set_property (GObject      *object,
     }
 }
 
+/* The keyboard shortcuts window, made when asked for and destroyed when
+ * closed — not GtkApplication's automatic help overlay (gtk/help-overlay.ui),
+ * which stays among the toplevels hidden for the window's whole life. GTK
+ * 4.8's accessibility bridge answers a screen reader's GetChildAtIndex
+ * past the visible windows (its count was taken before a dialog closed)
+ * with the last toplevel, visible or not, and a hidden one that was never
+ * shown has no object path: g_variant_new ("((so))", name, NULL), then
+ * SIGSEGV (gtk/a11y/gtkatspiroot.c, handle_accessible_method). */
+static void
+inb_window_show_help_overlay_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *parameter)
+{
+  InbWindow *self = INB_WINDOW (widget);
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *overlay;
+
+  if (self->help_overlay == NULL)
+    {
+      builder = gtk_builder_new_from_resource (RESOURCE_BASE "/inb-shortcuts-window.ui");
+      overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_window_set_transient_for (overlay, GTK_WINDOW (self));
+      gtk_window_set_destroy_with_parent (overlay, TRUE);
+      g_set_weak_pointer (&self->help_overlay, overlay);
+    }
+  gtk_window_present (self->help_overlay);
+}
+
 static void
 inb_window_class_init (InbWindowClass *klass)
 {
@@ -1171,6 +1200,7 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, _inb_window_open_action);
   gtk_widget_class_install_action (widget_class, "win.unfullscreen", NULL, _inb_window_unfullscreen_action);
   gtk_widget_class_install_action (widget_class, "win.resume-details", NULL, _inb_window_resume_details_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, inb_window_show_help_overlay_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
