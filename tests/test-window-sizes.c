@@ -20,18 +20,22 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 
 #include <dlfcn.h>
 
 #include <glib/gstdio.h>
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <gst/gst.h>
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
 #endif
 
 #include "inb-application.h"
+#include "inb-export-dialog.h"
+#include "inb-library-panel.h"
 #include "inb-test-gtk.h"
 #include "inb-test-utils.h"
 #include "inb-take-row.h"
@@ -1347,24 +1351,268 @@ scroll_editor (Fixture *f,
   settle (f);
 }
 
+static gboolean
+has_render_node (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (snapshot);
+  return node != NULL;
+}
+
+/* Saves @widget (the window, or a dialog of its own) as DIR/NAME.png,
+ * and says which of its labels are cut or wrapped a word a line: what to
+ * look for in the picture. */
+static void
+shoot_widget (GtkWidget  *widget,
+              const char *dir,
+              const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s.png", dir, name);
+  g_autoptr(GString) problems = g_string_new (NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  LabelCheck check = { problems, 0, seen };
+
+  /* Drawn, and drawn again until it has something to show (a window
+   * that was just folded gave no render node once) */
+  for (guint i = 0; i < 30 || (i < 300 && !has_render_node (widget)); i++)
+    {
+      gtk_test_widget_wait_for_draw (widget);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  inb_test_save_screenshot (widget, path);
+  check_labels (&check, widget);
+  if (problems->len > 0)
+    g_test_message ("%s, %u labels:\n%s", name, check.n_labels, problems->str);
+}
+
 static void
 shoot (Fixture    *f,
        const char *dir,
        const char *name)
 {
-  g_autofree char *path = g_strdup_printf ("%s/window-%s.png", dir, name);
+  g_autofree char *full = g_strdup_printf ("window-%s", name);
 
-  settle (f);
-  inb_test_save_screenshot (GTK_WIDGET (f->window), path);
+  shoot_widget (GTK_WIDGET (f->window), dir, full);
 }
 
+static const int shot_widths[] = { 1600, 1100, 600, 360 };
+static const int shot_heights[] = { 1000, 760, 900, 760 };
+
+/* @state at each width; narrow, the editor page too (and its end, the
+ * parameters), or with @library the library page */
+static void
+shoot_widths (Fixture    *f,
+              const char *dir,
+              const char *state,
+              gboolean    editor,
+              gboolean    library)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (shot_widths); i++)
+    {
+      g_autofree char *name = *state != '\0' ? g_strdup_printf ("%s-%d", state, shot_widths[i])
+                                              : g_strdup_printf ("%d", shot_widths[i]);
+
+      resize (f, shot_widths[i], shot_heights[i]);
+      shoot (f, dir, name);
+      if (shot_widths[i] <= 600 && editor)
+        {
+          g_autofree char *page = g_strdup_printf ("editor-%s", name);
+          g_autofree char *params = g_strdup_printf ("editor-params-%s", name);
+
+          adw_flap_set_reveal_flap (f->window->flap, TRUE);
+          shoot (f, dir, page);
+          scroll_editor (f, 1.0);
+          shoot (f, dir, params);
+          scroll_editor (f, 0.0);
+          adw_flap_set_reveal_flap (f->window->flap, FALSE);
+        }
+      if (library && adw_flap_get_folded (f->window->library_flap))
+        {
+          g_autofree char *page = g_strdup_printf ("library-%s", name);
+
+          adw_flap_set_reveal_flap (f->window->flap, FALSE);
+          adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+          shoot (f, dir, page);
+          adw_flap_set_reveal_flap (f->window->library_flap, FALSE);
+        }
+    }
+  settle (f);
+}
+
+static gboolean
+job_started (Fixture       *f,
+             gconstpointer  data)
+{
+  InbJobQueue *queue = inb_window_get_job_queue (f->window);
+
+  return inb_job_queue_get_n_running (queue) > 0 &&
+         g_strcmp0 (inb_player_get_empty_title (inb_window_get_player (f->window)), _("Making the Take…")) == 0;
+}
+
+static gboolean
+job_started_or_done (Fixture       *f,
+                     gconstpointer  data)
+{
+  return inb_job_queue_get_n_running (inb_window_get_job_queue (f->window)) > 0 ||
+         inb_library_panel_get_selected (inb_window_get_library_panel (f->window)) != NULL;
+}
+
+/* A frame of the clip on screen past its first, and no toast over it */
+static gboolean
+take_playing (Fixture       *f,
+              gconstpointer  data)
+{
+  InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
+
+  return inb_playback_get_prerolled (playback) && inb_playback_get_frame (playback) > 0 &&
+         !toast_shown (f, NULL);
+}
+
+static gboolean
+no_toast (Fixture       *f,
+          gconstpointer  data)
+{
+  return !toast_shown (f, NULL);
+}
+
+static gboolean
+n_listed_at_least (Fixture       *f,
+                   gconstpointer  data)
+{
+  return g_list_model_get_n_items (inb_library_panel_get_shown (inb_window_get_library_panel (f->window))) >=
+         GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+slot_loading (Fixture       *f,
+              gconstpointer  slot)
+{
+  return inb_keyframe_slot_get_loading ((InbKeyframeSlot *) slot);
+}
+
+static GtkStack *find_stack (GtkWidget *widget);
+
+/* Loaded, or its loading page shown in full (past the crossfade) */
+static gboolean
+slot_shows_loading (Fixture       *f,
+                    gconstpointer  slot)
+{
+  GtkStack *stack = find_stack (GTK_WIDGET (slot));
+
+  return !inb_keyframe_slot_get_loading ((InbKeyframeSlot *) slot) || !gtk_stack_get_transition_running (stack);
+}
+
+static GtkWindow *
+toplevel_of_type (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+export_dialog_shown (Fixture       *f,
+                     gconstpointer  data)
+{
+  return toplevel_of_type (INB_TYPE_EXPORT_DIALOG) != NULL;
+}
+
+/* Copies of the take in @dir (its take.json with another id, number,
+ * time, title and prompt), as if made before: the library lists them. */
+static void
+write_earlier_takes (const char *dir,
+                     guint       n)
+{
+  static const char *titles[] = {
+    NULL, "Sunrise over the harbour, second try with a slower pan", NULL, "Kite", NULL,
+    "The red ball bounces across the whole frame and out the other side",
+  };
+  static const char *prompts[] = {
+    "the disc glides to the right", "a slow pan from the lighthouse to the boats as the sun comes up",
+    NULL, "the kite climbs", "热气球缓缓升起，飘向远处的群山", "the red ball bounces",
+  };
+  g_autofree char *record = g_build_filename (dir, "take.json", NULL);
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDateTime) made = g_date_time_add_minutes (now, -(int) (7 + 190 * i * i));
+      g_autofree char *stamp = g_date_time_format (made, "%Y%m%d-%H%M%S");
+      g_autofree char *id = g_strdup_printf ("%s-%06x", stamp, 0xa00000 + i);
+      g_autofree char *created = g_date_time_format (made, "%Y-%m-%dT%H:%M:%SZ");
+      g_autofree char *copy = g_build_filename (parent, id, NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *to = NULL;
+      g_autoptr(GDir) files = NULL;
+      JsonObject *take;
+      const char *name;
+
+      json_parser_load_from_file (parser, record, &error);
+      g_assert_no_error (error);
+      take = json_node_get_object (json_parser_get_root (parser));
+      json_object_set_string_member (take, "id", id);
+      json_object_set_int_member (take, "number", 100 - i);
+      json_object_set_string_member (take, "created", created);
+      if (titles[i % G_N_ELEMENTS (titles)] != NULL)
+        json_object_set_string_member (take, "title", titles[i % G_N_ELEMENTS (titles)]);
+      if (prompts[i % G_N_ELEMENTS (prompts)] != NULL)
+        json_object_set_string_member (take, "prompt", prompts[i % G_N_ELEMENTS (prompts)]);
+      else
+        json_object_remove_member (take, "prompt");
+      if (i == 2)
+        json_object_set_boolean_member (take, "starred", TRUE);
+
+      g_assert_cmpint (g_mkdir_with_parents (copy, 0700), ==, 0);
+      files = g_dir_open (dir, 0, &error);
+      g_assert_no_error (error);
+      while ((name = g_dir_read_name (files)) != NULL)
+        {
+          g_autofree char *from = g_build_filename (dir, name, NULL);
+          g_autoptr(GFile) src = g_file_new_for_path (from);
+          g_autofree char *path = g_build_filename (copy, name, NULL);
+          g_autoptr(GFile) dst = g_file_new_for_path (path);
+
+          if (g_str_equal (name, "take.json") || !g_file_test (from, G_FILE_TEST_IS_REGULAR))
+            continue;
+          g_file_copy (src, dst, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+          g_assert_no_error (error);
+        }
+      text = json_to_string (json_parser_get_root (parser), TRUE);
+      to = g_build_filename (copy, "take.json", NULL);
+      g_file_set_contents (to, text, -1, &error);
+      g_assert_no_error (error);
+    }
+}
+
+/* The authoring window as an artist walks it, each state at 360, 600,
+ * 1100 and 1600 px (see the top of this file): empty, one keyframe, one
+ * loading, both, generating, the take playing, many takes, a failure,
+ * Preferences and the export dialog. Each state is waited for, never a
+ * time. With LANGUAGE=zh_CN (and INB_LOCALEDIR, as meson test sets it)
+ * the same in Chinese. */
 static void
 test_screenshots (Fixture       *f,
                   gconstpointer  data)
 {
   const char *out = g_getenv ("INB_SCREENSHOT_DIR");
-  const int widths[] = { 1600, 1100, 600, 360 };
-  const int heights[] = { 1000, 760, 900, 760 };
+  g_autofree char *big = NULL;
+  InbKeyframeSlot *first;
+  InbKeyframeSlot *last;
 
   if (out == NULL)
     {
@@ -1373,66 +1621,249 @@ test_screenshots (Fixture       *f,
     }
 
   open_window (f, 1600, 1000);
-  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
-    {
-      g_autofree char *name = g_strdup_printf ("empty-%d", widths[i]);
+  first = inb_window_get_first_slot (f->window);
+  last = inb_window_get_last_slot (f->window);
+  shoot_widths (f, out, "empty", TRUE, FALSE);
 
-      resize (f, widths[i], heights[i]);
-      shoot (f, out, name);
-    }
-
-  load_keyframes (f);
-  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
-    {
-      g_autofree char *name = g_strdup_printf ("%d", widths[i]);
-
-      resize (f, widths[i], heights[i]);
-      shoot (f, out, name);
-      if (widths[i] <= 600)
-        {
-          g_autofree char *editor = g_strdup_printf ("editor-%d", widths[i]);
-
-          adw_flap_set_reveal_flap (f->window->flap, TRUE);
-          shoot (f, out, editor);
-          scroll_editor (f, 1.0);
-          g_free (editor);
-          editor = g_strdup_printf ("editor-params-%d", widths[i]);
-          shoot (f, out, editor);
-          scroll_editor (f, 0.0);
-          adw_flap_set_reveal_flap (f->window->flap, FALSE);
-        }
-    }
-
-  /* Generating, then the take, then a failure (no key for a service) */
+  /* One keyframe, then the other one loading (a large image, caught
+   * while it decodes if it is still decoding when drawn) */
+  inb_test_drop_file (GTK_WIDGET (first), first_png);
+  g_assert_true (wait_until (f, inb_test_slot_loaded, first, 20));
+  shoot_widths (f, out, "one", TRUE, FALSE);
   resize (f, 1100, 760);
-  {
-    GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
-    guint n_jobs = g_list_model_get_n_items (jobs);
-    InbParamPanel *panel = inb_window_get_param_panel (f->window);
+  big = inb_test_write_disc_png (f->root, "big.png", 6000, 4000, 4500, 2000);
+  inb_test_drop_file (GTK_WIDGET (last), big);
+  g_assert_true (slot_loading (f, last));
+  g_assert_true (wait_until (f, slot_shows_loading, last, 20));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  if (inb_keyframe_slot_get_loading (last))
+    inb_test_save_screenshot (GTK_WIDGET (f->window), g_build_filename (out, "window-loading-1100.png", NULL));
+  else
+    g_test_message ("the large keyframe was decoded before a frame was drawn: no window-loading-1100.png");
+  g_assert_true (wait_until (f, inb_test_slot_loaded, last, 60));
+  inb_test_drop_file (GTK_WIDGET (last), last_png);
+  g_assert_true (wait_until (f, inb_test_slot_loaded, last, 20));
+  g_assert_null (inb_keyframe_slot_get_error (last));
+  /* Not the "Last keyframe replaced" toast of the test's own swap */
+  if (inb_window_get_replaced_toast (f->window) != NULL)
+    adw_toast_dismiss (inb_window_get_replaced_toast (f->window));
+  g_assert_true (wait_until (f, no_toast, NULL, 20));
+  shoot_widths (f, out, "", TRUE, FALSE);
 
+  /* Generating, then the take playing */
+  {
+    InbParamPanel *panel = inb_window_get_param_panel (f->window);
+    InbPlayback *playback = inb_player_get_playback (inb_window_get_player (f->window));
+    InbTakeEntry *entry;
+
+    resize (f, 1100, 760);
     gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 3);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
-    while (g_list_model_get_n_items (jobs) == n_jobs)
-      g_main_context_iteration (NULL, TRUE);
-    sleep_ms (f, 600);
-    /* Not the empty state's "Drop two keyframes" while the take renders */
-    g_assert_cmpstr (inb_player_get_empty_title (inb_window_get_player (f->window)), ==, "Making the Take…");
+    g_assert_true (wait_until (f, job_started, NULL, 60));
     shoot (f, out, "generating-1100");
+    resize (f, 360, 760);
+    shoot (f, out, "generating-360");
+    resize (f, 1100, 760);
     g_assert_true (wait_until (f, session_idle, NULL, 300));
     settle (f);
-    g_assert_cmpstr (inb_player_get_empty_title (inb_window_get_player (f->window)), ==, "No Clip Yet");
-    sleep_ms (f, 5000);
-    shoot (f, out, "take-1100");
-    resize (f, 1600, 1000);
-    shoot (f, out, "take-1600");
-    resize (f, 1100, 760);
-    g_assert_true (inb_window_select_model (f->window, "dashscope", NULL));
-    inb_window_set_prompt (f->window, "the disc glides to the right");
-    settle (f);
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
-    g_assert_true (wait_until (f, key_problem_shown, NULL, 20));
-    shoot (f, out, "failed-1100");
+    g_assert_cmpstr (inb_player_get_empty_title (inb_window_get_player (f->window)), ==, _("No Clip Yet"));
+    if (!inb_playback_get_playing (playback))
+      inb_playback_play (playback);
+    g_assert_true (wait_until (f, take_playing, NULL, 30));
+    shoot_widths (f, out, "take", FALSE, TRUE);
+
+    /* Many takes */
+    entry = inb_library_panel_get_selected (inb_window_get_library_panel (f->window));
+    g_assert_nonnull (entry);
+    write_earlier_takes (inb_take_entry_get_dir (entry), 8);
+    g_assert_true (wait_until (f, n_listed_at_least, GUINT_TO_POINTER (9), 30));
+    shoot_widths (f, out, "takes", FALSE, TRUE);
+
+    /* The export dialog, over the window at 1100 and at 360 px */
+    for (guint i = 0; i < 2; i++)
+      {
+        GtkWindow *dialog;
+
+        resize (f, i == 0 ? 1100 : 360, 760);
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "take.export", NULL));
+        g_assert_true (wait_until (f, export_dialog_shown, NULL, 20));
+        dialog = toplevel_of_type (INB_TYPE_EXPORT_DIALOG);
+        if (i == 1)
+          gtk_window_set_default_size (dialog, 360, 640);
+        shoot_widget (GTK_WIDGET (dialog), out, i == 0 ? "export-dialog-1100" : "export-dialog-360");
+        gtk_window_destroy (dialog);
+        settle (f);
+      }
   }
+
+  /* Preferences, as wide as the window and at 360 px */
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkWidget *prefs = inb_window_show_preferences (f->window, NULL);
+
+      gtk_window_set_default_size (GTK_WINDOW (prefs), i == 0 ? 640 : 360, 640);
+      shoot_widget (prefs, out, i == 0 ? "preferences-640" : "preferences-360");
+      gtk_window_destroy (GTK_WINDOW (prefs));
+      settle (f);
+    }
+
+  /* A failure: no key for a service */
+  resize (f, 1100, 760);
+  g_assert_true (inb_window_select_model (f->window, "dashscope", NULL));
+  inb_window_set_prompt (f->window, "the disc glides to the right");
+  settle (f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, key_problem_shown, NULL, 20));
+  shoot_widths (f, out, "failed", TRUE, FALSE);
+}
+
+/* The take's window at 360 px: no wider than that with a take's details
+ * shown (their buttons made it 374 px), and the library's rows read whole
+ * — a long title, the state and the model wrap rather than end in "…"
+ * (the prompt is a one-line excerpt by design: the details show it all). */
+static void
+assert_rows_whole (Fixture   *f,
+                   GtkWidget *widget,
+                   guint     *n_rows,
+                   GString   *problems)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (INB_IS_TAKE_ROW (widget))
+    (*n_rows)++;
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, INB_TYPE_TAKE_ROW) != NULL &&
+      !gtk_label_get_single_line_mode (GTK_LABEL (widget)) &&
+      pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+    {
+      int min_h, nat_h;
+
+      gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (widget), &min_h, &nat_h, NULL, NULL);
+      g_string_append_printf (problems, "cut: “%s” (%d × %d, asks %d–%d px for that width)\n",
+                              gtk_label_get_text (GTK_LABEL (widget)), gtk_widget_get_width (widget),
+                              gtk_widget_get_height (widget), min_h, nat_h);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    assert_rows_whole (f, child, n_rows, problems);
+}
+
+static void
+test_take_narrow (Fixture       *f,
+                  gconstpointer  data)
+{
+  InbParamPanel *panel;
+  InbTakeEntry *entry;
+  g_autoptr(GString) problems = g_string_new (NULL);
+  guint n_rows = 0;
+
+  open_window (f, 1100, 760);
+  load_keyframes (f);
+  panel = inb_window_get_param_panel (f->window);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "fps")), 8);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, job_started_or_done, NULL, 60));
+  g_assert_true (wait_until (f, session_idle, NULL, 300));
+  entry = inb_library_panel_get_selected (inb_window_get_library_panel (f->window));
+  g_assert_nonnull (entry);
+  write_earlier_takes (inb_take_entry_get_dir (entry), 6);
+  g_assert_true (wait_until (f, n_listed_at_least, GUINT_TO_POINTER (7), 30));
+
+  resize (f, 600, 760);
+  resize (f, 360, 760);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window->take_details)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 360);
+
+  /* The export dialog at 360 px: where it saves reads whole */
+  {
+    g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    LabelCheck check = { problems, 0, seen };
+    GtkWindow *dialog;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "take.export", NULL));
+    g_assert_true (wait_until (f, export_dialog_shown, NULL, 20));
+    dialog = toplevel_of_type (INB_TYPE_EXPORT_DIALOG);
+    gtk_window_set_default_size (dialog, 360, 640);
+    for (guint i = 0; i < 30; i++)
+      {
+        gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+        while (g_main_context_iteration (NULL, FALSE))
+          ;
+      }
+    g_test_message ("export dialog %d px wide", gtk_widget_get_width (GTK_WIDGET (dialog)));
+    check_labels (&check, GTK_WIDGET (dialog));
+    gtk_window_destroy (dialog);
+    settle (f);
+    if (problems->len > 0)
+      g_error ("At 360 px the export dialog cuts:\n%s", problems->str);
+  }
+
+  adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+  settle (f);
+  assert_rows_whole (f, GTK_WIDGET (inb_window_get_library_panel (f->window)), &n_rows, problems);
+  g_test_message ("%u rows shown at %d px", n_rows, gtk_widget_get_width (GTK_WIDGET (f->window)));
+  g_assert_cmpuint (n_rows, >=, 3);
+  if (problems->len > 0)
+    g_error ("At 360 px the library's rows are cut:\n%s", problems->str);
+}
+
+static GtkStack *
+find_stack (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget))
+    return GTK_STACK (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkStack *found = find_stack (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* An empty slot loading its image shows the spinner alone, not over the
+ * "Drop, paste or click to open" it showed empty; and the empty player
+ * asks for what is missing: the keyframes (narrow, with the way to them),
+ * then Generate. */
+static void
+test_empty_states (Fixture       *f,
+                   gconstpointer  data)
+{
+  InbKeyframeSlot *last;
+  InbPlayer *player;
+  GtkWidget *button;
+  g_autofree char *big = inb_test_write_disc_png (f->root, "big.png", 3000, 2000, 2000, 1000);
+
+  open_window (f, 360, 760);
+  player = inb_window_get_player (f->window);
+  button = inb_player_get_editor_button (player);
+  g_assert_cmpstr (inb_player_get_empty_description (player), ==, "Drop two keyframes, then press Generate");
+  /* The editor is out of sight: the way to it is on the player's page */
+  g_assert_false (adw_flap_get_reveal_flap (f->window->flap));
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_assert_true (gtk_widget_activate (button));
+  settle (f);
+  g_assert_true (adw_flap_get_reveal_flap (f->window->flap));
+  adw_flap_set_reveal_flap (f->window->flap, FALSE);
+  settle (f);
+  g_assert_true (gtk_widget_get_mapped (button));
+
+  /* Wide, the editor is beside the player: no button */
+  resize (f, 1100, 760);
+  g_assert_false (gtk_widget_get_visible (button));
+
+  last = inb_window_get_last_slot (f->window);
+  inb_test_drop_file (GTK_WIDGET (last), big);
+  g_assert_true (inb_keyframe_slot_get_loading (last));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (find_stack (GTK_WIDGET (last))), ==, "loading");
+  g_assert_true (wait_until (f, inb_test_slot_loaded, last, 60));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (find_stack (GTK_WIDGET (last))), ==, "image");
+
+  load_keyframes (f);
+  g_assert_cmpstr (inb_player_get_empty_description (player), ==, "Press Generate to make a take");
+  resize (f, 360, 760);
+  g_assert_false (gtk_widget_get_visible (button));
 }
 
 int
@@ -1447,6 +1878,15 @@ main (int   argc,
   g_setenv ("XDG_DATA_HOME", base, TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
+  /* With LANGUAGE set (LANGUAGE=zh_CN for the Chinese screenshots), the
+   * build tree's catalogs: gtk_test_init() set a locale of its own. */
+  if (g_getenv ("LANGUAGE") != NULL && *g_getenv ("LANGUAGE") != '\0' && g_getenv ("INB_LOCALEDIR") != NULL)
+    {
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("INB_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   adw_init ();
 
   first_png = inb_test_write_disc_png (base, "first.png", 480, 320, 120, 160);
@@ -1469,6 +1909,8 @@ main (int   argc,
   g_test_add ("/sizes/take-ready-toast", Fixture, NULL, fixture_setup, test_take_ready_toast, fixture_teardown);
   g_test_add ("/sizes/slot-geometry", Fixture, NULL, fixture_setup, test_slot_geometry, fixture_teardown);
   g_test_add ("/sizes/needs-key", Fixture, NULL, fixture_setup, test_needs_key, fixture_teardown);
+  g_test_add ("/sizes/take-narrow", Fixture, NULL, fixture_setup, test_take_narrow, fixture_teardown);
+  g_test_add ("/sizes/empty-states", Fixture, NULL, fixture_setup, test_empty_states, fixture_teardown);
   g_test_add ("/sizes/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);
 
   ret = g_test_run ();

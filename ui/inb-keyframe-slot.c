@@ -167,7 +167,7 @@ inb_keyframe_slot_update (InbKeyframeSlot *self)
   g_autoptr(GString) message = g_string_new (NULL);
   gboolean loading = self->cancellable != NULL;
 
-  gtk_stack_set_visible_child_name (self->stack, self->texture ? "image" : "empty");
+  gtk_stack_set_visible_child_name (self->stack, self->texture ? "image" : loading ? "loading" : "empty");
   if (self->texture != NULL)
     gtk_widget_add_css_class (self->frame, "filled");
   else

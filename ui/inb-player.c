@@ -271,6 +271,10 @@ struct _InbPlayer
   /* Template Widgets */
   GtkStack       *stack;
   AdwStatusPage  *empty_page;
+  GtkWidget      *editor_button;
+  gboolean        making;
+  gboolean        keyframes_ready;
+  gboolean        editor_hidden;
   GtkPicture     *picture;
   GtkPicture     *keyframe_picture;
   GtkPicture     *preview_picture;
@@ -718,6 +722,26 @@ inb_player_window_activate_focus_cb (GtkWindow *window,
   gtk_widget_activate_action (GTK_WIDGET (self), "player.play-pause", NULL);
 }
 
+/* What the empty player asks for: the keyframes, then Generate; nothing
+ * while a take is on its way. */
+static void
+inb_player_update_empty (InbPlayer *self)
+{
+  if (self->making)
+    {
+      adw_status_page_set_title (self->empty_page, _("Making the Take…"));
+      adw_status_page_set_description (self->empty_page, _("It plays here when it is ready"));
+    }
+  else
+    {
+      adw_status_page_set_title (self->empty_page, _("No Clip Yet"));
+      adw_status_page_set_description (self->empty_page,
+                                       self->keyframes_ready ? _("Press Generate to make a take")
+                                                             : _("Drop two keyframes, then press Generate"));
+    }
+  gtk_widget_set_visible (self->editor_button, self->editor_hidden && !self->making && !self->keyframes_ready);
+}
+
 /* No clip yet, and a take on its way: the empty player says so rather
  * than asking for keyframes. */
 void
@@ -726,16 +750,48 @@ inb_player_set_making (InbPlayer *self,
 {
   g_return_if_fail (INB_IS_PLAYER (self));
 
-  if (making)
-    {
-      adw_status_page_set_title (self->empty_page, _("Making the Take…"));
-      adw_status_page_set_description (self->empty_page, _("It plays here when it is ready"));
-    }
-  else
-    {
-      adw_status_page_set_title (self->empty_page, _("No Clip Yet"));
-      adw_status_page_set_description (self->empty_page, _("Drop two keyframes, then press Generate"));
-    }
+  self->making = making;
+  inb_player_update_empty (self);
+}
+
+/* Both keyframes are in: the empty player asks for Generate alone
+ * (it asked to drop two keyframes with both in). */
+void
+inb_player_set_keyframes_ready (InbPlayer *self,
+                                gboolean   ready)
+{
+  g_return_if_fail (INB_IS_PLAYER (self));
+
+  self->keyframes_ready = ready;
+  inb_player_update_empty (self);
+}
+
+/* The keyframes are on a page of their own, out of sight (a narrow
+ * window): the empty player shows the way there ("win.show-editor"). */
+void
+inb_player_set_editor_hidden (InbPlayer *self,
+                              gboolean   hidden)
+{
+  g_return_if_fail (INB_IS_PLAYER (self));
+
+  self->editor_hidden = hidden;
+  inb_player_update_empty (self);
+}
+
+const char *
+inb_player_get_empty_description (InbPlayer *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYER (self), NULL);
+
+  return adw_status_page_get_description (self->empty_page);
+}
+
+GtkWidget *
+inb_player_get_editor_button (InbPlayer *self)
+{
+  g_return_val_if_fail (INB_IS_PLAYER (self), NULL);
+
+  return self->editor_button;
 }
 
 const char *
@@ -1054,6 +1110,7 @@ inb_player_class_init (InbPlayerClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/inb-player.ui");
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, stack);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, InbPlayer, editor_button);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, picture);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, keyframe_picture);
   gtk_widget_class_bind_template_child (widget_class, InbPlayer, preview_picture);

@@ -34,6 +34,12 @@ const char  *inb_player_get_overlay   (InbPlayer  *self);
 gboolean     inb_player_get_controls_shown (InbPlayer *self);
 void         inb_player_set_making         (InbPlayer *self,
                                             gboolean   making);
+void         inb_player_set_keyframes_ready (InbPlayer *self,
+                                             gboolean   ready);
+void         inb_player_set_editor_hidden  (InbPlayer *self,
+                                            gboolean   hidden);
+const char  *inb_player_get_empty_description (InbPlayer *self);
+GtkWidget   *inb_player_get_editor_button  (InbPlayer *self);
 const char  *inb_player_get_empty_title    (InbPlayer *self);
 void         inb_player_set_fullscreen     (InbPlayer *self,
                                             gboolean   fullscreen);

@@ -663,6 +663,9 @@ _inb_window_update_state (InbWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.generate", can);
   inb_player_set_making (self->player, self->building || (self->own_jobs != NULL && self->own_jobs->len > 0));
+  inb_player_set_keyframes_ready (self->player,
+                                  inb_keyframe_slot_get_keyframe (self->first_slot) != NULL &&
+                                  inb_keyframe_slot_get_keyframe (self->last_slot) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.swap",
                                  !loading &&
                                  (inb_keyframe_slot_get_keyframe (self->first_slot) != NULL ||
@@ -1129,6 +1132,25 @@ inb_window_show_help_overlay_action (GtkWidget  *widget,
   gtk_window_present (self->help_overlay);
 }
 
+/* Narrow, the editor is a page over the player: while it is out of
+ * sight, the empty player shows the way to it. */
+static void
+inb_window_editor_shown_cb (InbWindow *self)
+{
+  inb_player_set_editor_hidden (self->player,
+                                adw_flap_get_folded (self->flap) && !adw_flap_get_reveal_flap (self->flap));
+}
+
+static void
+inb_window_show_editor_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  InbWindow *self = INB_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+}
+
 static void
 inb_window_class_init (InbWindowClass *klass)
 {
@@ -1200,6 +1222,7 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, _inb_window_open_action);
   gtk_widget_class_install_action (widget_class, "win.unfullscreen", NULL, _inb_window_unfullscreen_action);
   gtk_widget_class_install_action (widget_class, "win.resume-details", NULL, _inb_window_resume_details_action);
+  gtk_widget_class_install_action (widget_class, "win.show-editor", NULL, inb_window_show_editor_action);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, inb_window_show_help_overlay_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
@@ -1295,4 +1318,7 @@ inb_window_init (InbWindow *self)
   g_signal_connect (self, "notify::fullscreened", G_CALLBACK (_inb_window_fullscreened_cb), NULL);
   g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (_inb_window_folded_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->library_flap, "notify::folded", G_CALLBACK (_inb_window_folded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (inb_window_editor_shown_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flap, "notify::reveal-flap", G_CALLBACK (inb_window_editor_shown_cb), self, G_CONNECT_SWAPPED);
+  inb_window_editor_shown_cb (self);
 }
