@@ -1866,6 +1866,44 @@ test_empty_states (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (button));
 }
 
+static gboolean
+is_mapped_preferences_page (GtkWidget *widget)
+{
+  return ADW_IS_PREFERENCES_PAGE (widget);
+}
+
+/* Preferences at 360 px: the General page's rows read whole (the default
+ * backend showed "Local (this c…": its row shows the short name now, the
+ * full ones in its list). */
+static void
+test_preferences_narrow (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  LabelCheck check = { problems, 0, seen };
+  GtkWidget *prefs;
+  GtkWidget *page;
+
+  open_window (f, 360, 760);
+  prefs = inb_window_show_preferences (f->window, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (prefs), 360, 640);
+  for (guint i = 0; i < 30; i++)
+    {
+      gtk_test_widget_wait_for_draw (prefs);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  page = find_mapped (prefs, is_mapped_preferences_page);
+  g_assert_nonnull (page);
+  check_labels (&check, page);
+  g_test_message ("Preferences %d px wide, %u labels on its first page", gtk_widget_get_width (prefs), check.n_labels);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  settle (f);
+  if (problems->len > 0)
+    g_error ("At 360 px Preferences cuts:\n%s", problems->str);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1911,6 +1949,7 @@ main (int   argc,
   g_test_add ("/sizes/needs-key", Fixture, NULL, fixture_setup, test_needs_key, fixture_teardown);
   g_test_add ("/sizes/take-narrow", Fixture, NULL, fixture_setup, test_take_narrow, fixture_teardown);
   g_test_add ("/sizes/empty-states", Fixture, NULL, fixture_setup, test_empty_states, fixture_teardown);
+  g_test_add ("/sizes/preferences-narrow", Fixture, NULL, fixture_setup, test_preferences_narrow, fixture_teardown);
   g_test_add ("/sizes/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);
 
   ret = g_test_run ();

@@ -55,6 +55,7 @@ struct _InbPreferencesWindow
   InbSecrets           *secrets;
   GPtrArray            *providers;
   GStrv                 backend_ids;
+  GStrv                 backend_short_names;
   InbToasts            *toasts;
 
   /* Template Widgets */
@@ -884,6 +885,38 @@ inb_preferences_window_add_provider (InbPreferencesWindow *self,
 }
 
 static void
+backend_label_setup_cb (GtkSignalListItemFactory *factory,
+                        GtkListItem              *item,
+                        gpointer                  data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+backend_short_bind_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item,
+                       InbPreferencesWindow     *self)
+{
+  guint position = gtk_list_item_get_position (item);
+
+  if (self->backend_short_names != NULL && position < g_strv_length (self->backend_short_names))
+    gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), self->backend_short_names[position]);
+}
+
+static void
+backend_full_bind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      gpointer                  data)
+{
+  GtkStringObject *name = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), gtk_string_object_get_string (name));
+}
+
+static void
 inb_preferences_window_constructed (GObject *object)
 {
   InbPreferencesWindow *self = INB_PREFERENCES_WINDOW (object);
@@ -896,7 +929,10 @@ inb_preferences_window_constructed (GObject *object)
   /* Every backend the session knows, by name. */
   {
     g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+    g_autoptr(GStrvBuilder) short_names = g_strv_builder_new ();
     g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+    g_autoptr(GtkListItemFactory) shown = gtk_signal_list_item_factory_new ();
+    g_autoptr(GtkListItemFactory) listed = gtk_signal_list_item_factory_new ();
     GListModel *backends = inb_backend_registry_get_backends (inb_session_get_registry (self->session));
 
     for (guint i = 0; i < g_list_model_get_n_items (backends); i++)
@@ -904,11 +940,21 @@ inb_preferences_window_constructed (GObject *object)
         g_autoptr(InbBackend) backend = g_list_model_get_item (backends, i);
 
         g_strv_builder_add (ids, inb_backend_get_id (backend));
+        g_strv_builder_add (short_names, inb_backend_get_short_name (backend));
         gtk_string_list_append (names, inb_backend_get_name (backend));
       }
 
     self->backend_ids = g_strv_builder_end (ids);
+    self->backend_short_names = g_strv_builder_end (short_names);
     adw_combo_row_set_model (self->backend_row, G_LIST_MODEL (names));
+    /* The row shows the short name ("Local (this c…" at 360 px), its
+     * list the full ones */
+    g_signal_connect (shown, "setup", G_CALLBACK (backend_label_setup_cb), NULL);
+    g_signal_connect (shown, "bind", G_CALLBACK (backend_short_bind_cb), self);
+    g_signal_connect (listed, "setup", G_CALLBACK (backend_label_setup_cb), NULL);
+    g_signal_connect (listed, "bind", G_CALLBACK (backend_full_bind_cb), NULL);
+    adw_combo_row_set_factory (self->backend_row, shown);
+    adw_combo_row_set_list_factory (self->backend_row, listed);
   }
 
   /* The rows are InbFit's values in order (inb-preferences-window.ui) */
@@ -965,6 +1011,7 @@ inb_preferences_window_finalize (GObject *object)
   InbPreferencesWindow *self = INB_PREFERENCES_WINDOW (object);
 
   g_clear_pointer (&self->backend_ids, g_strfreev);
+  g_clear_pointer (&self->backend_short_names, g_strfreev);
   g_clear_pointer (&self->toasts, inb_toasts_unref);
 
   G_OBJECT_CLASS (inb_preferences_window_parent_class)->finalize (object);
