@@ -105,6 +105,24 @@ inb_engine_push_pull (const float *wu,
     }
 }
 
+/* A plausible motion of an object (the linear part @a of x' = A x + t):
+ * a turn of up to 35° and a scale change of up to 1.4× either way, and
+ * little besides (shear, a stretch along one axis: up to 15 % of the
+ * scale). A thin object turning (a strong turn, few pixels across) was
+ * fitted a shear; |a01| <= 0.25 alone refused any turn past 14°. */
+static gboolean
+plausible_motion (double a00,
+                  double a01,
+                  double a10,
+                  double a11)
+{
+  double sc = 0.5 * (a00 + a11), sn = 0.5 * (a10 - a01);
+  double s = hypot (sc, sn);
+
+  return s > 1.0 / 1.4 && s < 1.4 && fabs (atan2 (sn, sc)) < G_PI * 35.0 / 180.0
+         && 0.5 * (fabs (a00 - a11) + fabs (a01 + a10)) < 0.15 * s;
+}
+
 /* The object's affine motion first -> last, fitted (weighted least
  * squares, twice, the second time without the outliers of the first) to
  * the confident forward flow in its box that is near its translation;
@@ -179,9 +197,7 @@ object_affine (const InbFlowAnalysis *an,
                              + q[2] * (q[3] * q[7] - q[4] * q[6])) / det;
               }
           }
-        /* a plausible object: no more than 25 % scale change or shear */
-        if (fabs (res[0][0] - 1) > 0.25 || fabs (res[1][1] - 1) > 0.25
-            || fabs (res[0][1]) > 0.25 || fabs (res[1][0]) > 0.25)
+        if (!plausible_motion (res[0][0], res[0][1], res[1][0], res[1][1]))
           return;
         m[0] = res[0][0];
         m[1] = res[0][1];
@@ -193,10 +209,104 @@ object_affine (const InbFlowAnalysis *an,
     }
 }
 
-/* Refines the object's affine motion @m photometrically (Gauss-Newton on
- * last(A x) = first(x), Huber weights) over the pixels of its box whose
- * flow follows @m: the flow inside a striped object has an aperture
- * problem, its outline and texture do not. */
+/* Gauss-Newton on last(q x) = first(x) (Huber weights) over the pixels
+ * @use of box [@x0, @x1] × [@y0, @y1], in coordinates centred on
+ * (@cx, @cy): x' = q0 u + q1 v + q2 (u = x - cx). @similarity: q kept a
+ * turn and a scale (q4 = q0, q3 = -q1; 4 unknowns), else affine (6).
+ * Returns the mean Huber cost at the end, or -1 if it failed. */
+static double
+refine_gauss_newton (const InbPlane *la,
+                     const InbPlane *lb,
+                     const guint8   *use,
+                     int             x0,
+                     int             x1,
+                     int             y0,
+                     int             y1,
+                     double          cx,
+                     double          cy,
+                     gboolean        similarity,
+                     double          q[6])
+{
+  const int w = (int) la->width;
+  const guint np = similarity ? 4 : 6;
+
+  for (guint it = 0; it <= 12; it++)
+    {
+      double hm[36] = { 0 }, g[6] = { 0 }, cost = 0, n = 0;
+
+      for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++)
+          {
+            double u = x - cx, v = y - cy, j[6], r, wt;
+            float px, py, gx, gy;
+
+            if (!use[(gsize) (y - y0) * (x1 - x0 + 1) + (x - x0)])
+              continue;
+            px = (float) (q[0] * u + q[1] * v + q[2]);
+            py = (float) (q[3] * u + q[4] * v + q[5]);
+            r = inb_plane_sample (lb, px, py) - la->data[(gsize) y * w + x];
+            wt = fabs (r) < 10.0 ? 1.0 : 10.0 / fabs (r);
+            cost += fabs (r) < 10.0 ? 0.5 * r * r : 10.0 * (fabs (r) - 5.0);
+            n++;
+            if (it == 12)
+              continue;
+            gx = 0.5f * (inb_plane_sample (lb, px + 1.f, py) - inb_plane_sample (lb, px - 1.f, py));
+            gy = 0.5f * (inb_plane_sample (lb, px, py + 1.f) - inb_plane_sample (lb, px, py - 1.f));
+            if (similarity)
+              {
+                /* q0 = q4 = a, q1 = -q3 = -b: x' = a u - b v, y' = b u + a v */
+                j[0] = gx * u + gy * v;
+                j[1] = -gx * v + gy * u;
+                j[2] = gx;
+                j[3] = gy;
+              }
+            else
+              {
+                j[0] = gx * u;
+                j[1] = gx * v;
+                j[2] = gx;
+                j[3] = gy * u;
+                j[4] = gy * v;
+                j[5] = gy;
+              }
+            for (guint a = 0; a < np; a++)
+              {
+                for (guint b = 0; b < np; b++)
+                  hm[a * np + b] += wt * j[a] * j[b];
+                g[a] -= wt * j[a] * r;
+              }
+          }
+      if (n == 0)
+        return -1;
+      if (it == 12)
+        return cost / n;
+      for (guint a = 0; a < np; a++)
+        hm[a * np + a] *= 1.0 + 1e-6;
+      if (!inb_linalg_solve (hm, g, np, 1e-12))
+        return -1;
+      if (similarity)
+        {
+          q[0] += g[0];
+          q[4] = q[0];
+          q[3] += g[1];
+          q[1] = -q[3];
+          q[2] += g[2];
+          q[5] += g[3];
+        }
+      else
+        for (guint a = 0; a < 6; a++)
+          q[a] += g[a];
+    }
+
+  return -1;
+}
+
+/* Refines the object's affine motion @m photometrically over the pixels
+ * of its box whose flow follows @m: the flow inside a striped object has
+ * an aperture problem, its outline and texture do not. First as a turn
+ * and a scale (from the nearest such motion: a thin object turning is
+ * fitted a shear by the flow), then as an affine motion from there, kept
+ * where it explains the pixels better. */
 static void
 object_refine (const InbFlowAnalysis *an,
                int                    x0,
@@ -206,11 +316,10 @@ object_refine (const InbFlowAnalysis *an,
                float                  tol,
                double                 m[6])
 {
-  const InbPlane *la = an->luma0, *lb = an->luma1;
   const int w = (int) an->width;
   const double cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1);
   g_autofree guint8 *use = g_new0 (guint8, (gsize) (x1 - x0 + 1) * (y1 - y0 + 1));
-  double q[6];
+  double q[6], qs[6], cs, ca;
   guint count = 0;
 
   for (int y = y0; y <= y1; y++)
@@ -236,51 +345,21 @@ object_refine (const InbFlowAnalysis *an,
   q[3] = m[3];
   q[4] = m[4];
   q[5] = m[3] * cx + m[4] * cy + m[5];
-  for (guint it = 0; it < 12; it++)
-    {
-      double hm[36] = { 0 }, g[6] = { 0 };
-
-      for (int y = y0; y <= y1; y++)
-        for (int x = x0; x <= x1; x++)
-          {
-            double u = x - cx, v = y - cy, j[6], r, wt;
-            float px, py, gx, gy;
-
-            if (!use[(gsize) (y - y0) * (x1 - x0 + 1) + (x - x0)])
-              continue;
-            px = (float) (q[0] * u + q[1] * v + q[2]);
-            py = (float) (q[3] * u + q[4] * v + q[5]);
-            r = inb_plane_sample (lb, px, py) - la->data[(gsize) y * w + x];
-            gx = 0.5f * (inb_plane_sample (lb, px + 1.f, py) - inb_plane_sample (lb, px - 1.f, py));
-            gy = 0.5f * (inb_plane_sample (lb, px, py + 1.f) - inb_plane_sample (lb, px, py - 1.f));
-            wt = fabs (r) < 10.0 ? 1.0 : 10.0 / fabs (r);
-            j[0] = gx * u;
-            j[1] = gx * v;
-            j[2] = gx;
-            j[3] = gy * u;
-            j[4] = gy * v;
-            j[5] = gy;
-            for (guint a = 0; a < 6; a++)
-              {
-                for (guint b = 0; b < 6; b++)
-                  hm[a * 6 + b] += wt * j[a] * j[b];
-                g[a] -= wt * j[a] * r;
-              }
-          }
-      for (guint a = 0; a < 6; a++)
-        hm[a * 6 + a] *= 1.0 + 1e-6;
-      if (!inb_linalg_solve (hm, g, 6, 1e-12))
-        return;
-      for (guint a = 0; a < 6; a++)
-        q[a] += g[a];
-      if (fabs (g[2]) + fabs (g[5]) < 0.01)
-        break;
-    }
-  /* a plausible object motion, near where the flow found it */
-  if (fabs (q[0] - 1) > 0.25 || fabs (q[4] - 1) > 0.25 || fabs (q[1]) > 0.25 || fabs (q[3]) > 0.25
-      || fabs (q[2] - (m[0] * cx + m[1] * cy + m[2])) > tol
-      || fabs (q[5] - (m[3] * cx + m[4] * cy + m[5])) > tol)
+  qs[0] = qs[4] = 0.5 * (q[0] + q[4]);
+  qs[3] = 0.5 * (q[3] - q[1]);
+  qs[1] = -qs[3];
+  qs[2] = q[2];
+  qs[5] = q[5];
+  cs = refine_gauss_newton (an->luma0, an->luma1, use, x0, x1, y0, y1, cx, cy, TRUE, qs);
+  if (cs < 0 || !plausible_motion (qs[0], qs[1], qs[3], qs[4])
+      || fabs (qs[2] - q[2]) > tol || fabs (qs[5] - q[5]) > tol)
     return;
+  memcpy (q, qs, sizeof q);
+  ca = refine_gauss_newton (an->luma0, an->luma1, use, x0, x1, y0, y1, cx, cy, FALSE, q);
+  /* a plausible object motion, near where the flow found it */
+  if (ca < 0 || ca >= cs || !plausible_motion (q[0], q[1], q[3], q[4])
+      || fabs (q[2] - qs[2]) > tol || fabs (q[5] - qs[5]) > tol)
+    memcpy (q, qs, sizeof q);
   m[0] = q[0];
   m[1] = q[1];
   m[2] = q[2] - q[0] * cx - q[1] * cy;
