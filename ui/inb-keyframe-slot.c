@@ -308,12 +308,14 @@ load_worker (GTask        *task,
   g_task_return_pointer (task, result, load_result_free);
 }
 
+/* @user_data: the slot, not held (see inb_keyframe_slot_start_load()):
+ * cancelled, it may be gone */
 static void
 load_cb (GObject      *object,
          GAsyncResult *res,
          gpointer      user_data)
 {
-  InbKeyframeSlot *self = INB_KEYFRAME_SLOT (object);
+  InbKeyframeSlot *self = user_data;
   g_autoptr(GError) error = NULL;
   LoadResult *result;
 
@@ -366,7 +368,11 @@ inb_keyframe_slot_start_load (InbKeyframeSlot *self,
 
   set_error (self, NULL);
 
-  task = g_task_new (self, self->cancellable, load_cb, NULL);
+  /* Not the source object: a GTask run in a thread may drop that in the
+   * worker, after its callback has run, and a widget finalized there races
+   * GTK on the main thread. Unheld, the slot is kept from the callback by
+   * the cancellable, which a new load, a restore and dispose cancel first. */
+  task = g_task_new (NULL, self->cancellable, load_cb, self);
   g_task_set_source_tag (task, inb_keyframe_slot_start_load);
   g_task_set_task_data (task, ld, load_data_free);
   g_task_run_in_thread (task, load_worker);

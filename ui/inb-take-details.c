@@ -497,12 +497,14 @@ read_manifest_worker (GTask        *task,
     g_task_return_pointer (task, manifest, (GDestroyNotify) json_object_unref);
 }
 
+/* @user_data: the details, not held (see load()): cancelled, they may be
+ * gone */
 static void
 manifest_read_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  InbTakeDetails *self = INB_TAKE_DETAILS (object);
+  InbTakeDetails *self = user_data;
   g_autoptr(GError) error = NULL;
   JsonObject *manifest = g_task_propagate_pointer (G_TASK (result), &error);
 
@@ -549,7 +551,12 @@ load (InbTakeDetails *self)
     return;
 
   self->cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->cancellable, manifest_read_cb, NULL);
+  /* Not the source object: a GTask run in a thread may drop that in the
+   * worker, after its callback has run, and a widget finalized there races
+   * GTK on the main thread. Unheld, the details are kept from the callback
+   * by the cancellable, which every reload, set_entry() and dispose cancel
+   * first. */
+  task = g_task_new (NULL, self->cancellable, manifest_read_cb, self);
   g_task_set_name (task, "[inb] take details");
   g_task_set_task_data (task, g_strdup (inb_take_entry_get_dir (self->entry)), g_free);
   g_task_run_in_thread (task, read_manifest_worker);

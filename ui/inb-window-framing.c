@@ -91,7 +91,7 @@ framing_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  InbWindow *self = INB_WINDOW (object);
+  InbWindow *self = user_data;   /* not held: cancelled, it may be gone */
   g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
 
   if (texture != NULL && self->framing_picture != NULL)
@@ -128,7 +128,11 @@ inb_window_update_framing (InbWindow   *self,
   fr->width = 120;
   fr->height = CLAMP ((guint) ((guint64) 120 * inb_keyframe_get_height (first) / MAX (1, inb_keyframe_get_width (first))), 16, 320);
 
-  task = g_task_new (self, self->framing_cancellable, framing_cb, NULL);
+  /* Not the source object: a GTask run in a thread may drop that in the
+   * worker, after its callback has run, and a window finalized there races
+   * GTK on the main thread. Unheld, the window is kept from the callback by
+   * the cancellable, which the next preview and dispose cancel first. */
+  task = g_task_new (NULL, self->framing_cancellable, framing_cb, self);
   g_task_set_source_tag (task, inb_window_update_framing);
   g_task_set_task_data (task, fr, framing_free);
   g_task_run_in_thread (task, framing_worker);

@@ -289,17 +289,19 @@ take_read_worker (GTask        *task,
     g_task_return_pointer (task, value, tr->free_value);
 }
 
+/* @user_data: the window, not held (see read_take_async()): cancelled, it
+ * may be gone */
 static void
 take_read_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  InbWindow *self = INB_WINDOW (object);
+  InbWindow *self = user_data;
   TakeRead *tr = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
     {
       g_clear_pointer (&value, tr->free_value);
       return;
@@ -321,9 +323,18 @@ read_take_async (InbWindow      *self,
                  GDestroyNotify  free_value,
                  TakeReadDone    done)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, take_read_cb, NULL);
-  TakeRead *tr = g_new0 (TakeRead, 1);
+  g_autoptr(GTask) task = NULL;
+  TakeRead *tr;
 
+  if (self->cancellable == NULL)
+    return;   /* disposed */
+
+  /* Not the source object: a GTask run in a thread may drop that in the
+   * worker, after its callback has run, and a window finalized there races
+   * GTK on the main thread. Unheld, the window is kept from the callback by
+   * its cancellable, which dispose cancels first. */
+  task = g_task_new (NULL, self->cancellable, take_read_cb, self);
+  tr = g_new0 (TakeRead, 1);
   tr->entry = g_object_ref (entry);
   tr->dir = g_strdup (inb_take_entry_get_dir (entry));
   tr->read = read;
