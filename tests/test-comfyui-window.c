@@ -1012,7 +1012,8 @@ details_show_take (Fixture       *f,
  * made, and the window says which output was dropped and why — in the
  * toast that says the take is ready, and in the take's details (kept in
  * take.json, so said again when the library reads it); screenshots of the
- * details at 1100 and 360 px */
+ * details at 1100 and 360 px. A take of it that then fails says the
+ * warning with its failure. */
 static void
 test_dropped_output (gconstpointer data)
 {
@@ -1113,6 +1114,19 @@ test_dropped_output (gconstpointer data)
     }
   gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
   settle (f, 300);
+
+  /* a take that fails after the drop (out of memory): the failure says
+   * why, and the warning with it */
+  inb_fake_server_script (f->fake, "{\"oom_at\": {\"step\": 1}}");
+  start_take (f);
+  g_assert_true (wait_until (f, job_ended, NULL, 60));
+  stop_following (f);
+  g_assert_cmpint (inb_job_get_state (f->job), ==, INB_JOB_FAILED);
+  g_test_message ("Toast: %s", f->window->last_take_toast);
+  g_assert_true (g_str_has_prefix (f->window->last_take_toast, inb_job_get_error (f->job)->message));
+  g_assert_nonnull (strstr (f->window->last_take_toast, " (also: ComfyUI dropped 1 output: node 97 (SaveWEBM)"));
+  inb_fake_server_script (f->fake, "{\"oom_at\": null}");
+
   g_assert_true (inb_window_select_model (f->window, "comfyui", "wan2.2-flf2v"));
 }
 
