@@ -1800,6 +1800,11 @@ test_take_narrow (Fixture       *f,
 
   adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
   settle (f);
+  /* The library page covers the whole width: no strip of the player
+   * beside it */
+  g_assert_true (adw_flap_get_folded (f->window->library_flap));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (inb_window_get_library_panel (f->window))), ==,
+                   gtk_widget_get_width (GTK_WIDGET (f->window->library_flap)));
   assert_rows_whole (f, GTK_WIDGET (inb_window_get_library_panel (f->window)), &n_rows, problems);
   g_test_message ("%u rows shown at %d px", n_rows, gtk_widget_get_width (GTK_WIDGET (f->window)));
   g_assert_cmpuint (n_rows, >=, 3);

@@ -303,6 +303,11 @@ inb_window_folded_idle_cb (gpointer data)
   if (adw_flap_get_folded (self->library_flap) != self->library_folded_seen)
     {
       self->library_folded_seen = adw_flap_get_folded (self->library_flap);
+      /* Folded, the library is a page of its own: AdwFlap gives an
+       * expanding flap the whole width, where at its natural 340 px a
+       * strip of the player showed beside it at 360 px. Unfolded it must
+       * not expand (see inb-window.ui). */
+      gtk_widget_set_hexpand (GTK_WIDGET (self->library_panel), self->library_folded_seen);
       if (self->library_folded_seen)
         adw_flap_set_reveal_flap (self->library_flap, FALSE);
       else if (!gtk_window_is_fullscreen (GTK_WINDOW (self)))
