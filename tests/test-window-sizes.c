@@ -1731,6 +1731,11 @@ assert_rows_whole (Fixture   *f,
     return;
   if (INB_IS_TAKE_ROW (widget))
     (*n_rows)++;
+  /* "1080 × 720" is kept on one line: no breakable space beside the × */
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, INB_TYPE_TAKE_ROW) != NULL &&
+      (strstr (gtk_label_get_text (GTK_LABEL (widget)), " ×") != NULL ||
+       strstr (gtk_label_get_text (GTK_LABEL (widget)), "× ") != NULL))
+    g_string_append_printf (problems, "breaks beside ×: “%s”\n", gtk_label_get_text (GTK_LABEL (widget)));
   if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, INB_TYPE_TAKE_ROW) != NULL &&
       !gtk_label_get_single_line_mode (GTK_LABEL (widget)) &&
       pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))

@@ -327,6 +327,7 @@ add_run (InbTakeDetails *self)
                                            inb_take_entry_get_n_frames (self->entry)), duration,
                               inb_take_entry_get_n_frames (self->entry), inb_take_entry_get_fps (self->entry),
                               inb_take_entry_get_width (self->entry), inb_take_entry_get_height (self->entry));
+      clip = inb_take_format_join_size (g_steal_pointer (&clip));
       add_row (self, group, "clip", _("Clip"), clip);
     }
 

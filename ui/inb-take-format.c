@@ -179,6 +179,22 @@ inb_take_format_backend (InbSession *session,
 }
 
 char *
+inb_take_format_join_size (char *text)
+{
+  GString *joined;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  /* "1280 × 720" reads as one thing: no-break spaces (U+00A0) keep a
+   * narrow row from wrapping it between "1280" and "× 720", whatever
+   * spaces the translation put around the × */
+  joined = g_string_new (text);
+  g_free (text);
+  g_string_replace (joined, " \u00d7 ", "\u00a0\u00d7\u00a0", 0);
+  return g_string_free (joined, FALSE);
+}
+
+char *
 inb_take_format_status (InbTakeEntry *entry)
 {
   InbJobState state;
@@ -210,12 +226,13 @@ inb_take_format_status (InbTakeEntry *entry)
 
   if (state == INB_JOB_DONE && inb_take_entry_get_n_frames (entry) > 0)
     /* Translators: "81 frames at 16 fps · 1280 × 720" */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u frame at %g fps · %u × %u",
-                                         "%u frames at %g fps · %u × %u", inb_take_entry_get_n_frames (entry)),
-                            inb_take_entry_get_n_frames (entry),
-                            inb_take_entry_get_fps (entry),
-                            inb_take_entry_get_width (entry),
-                            inb_take_entry_get_height (entry));
+    return inb_take_format_join_size (g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u frame at %g fps · %u × %u",
+                                                                    "%u frames at %g fps · %u × %u",
+                                                                    inb_take_entry_get_n_frames (entry)),
+                                                       inb_take_entry_get_n_frames (entry),
+                                                       inb_take_entry_get_fps (entry),
+                                                       inb_take_entry_get_width (entry),
+                                                       inb_take_entry_get_height (entry)));
   if (state == INB_JOB_DONE && !inb_take_entry_get_has_clip (entry))
     return g_strdup (_("Its clip is missing"));
 

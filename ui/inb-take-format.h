@@ -30,6 +30,8 @@ char       *inb_take_format_age         (gint64        created,
 char       *inb_take_format_backend     (InbSession   *session,
                                          const char   *backend_id,
                                          const char   *model_id);
+/* Takes @text; returns it with the spaces around "×" made no-break */
+char       *inb_take_format_join_size   (char         *text);
 /* The line under the badge: progress and stage, the clip, or why it failed */
 char       *inb_take_format_status      (InbTakeEntry *entry);
 /* The fidelity badge ("Colour drift" or "Colours hold") and its tooltip
