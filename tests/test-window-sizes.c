@@ -1731,6 +1731,21 @@ assert_rows_whole (Fixture   *f,
     return;
   if (INB_IS_TAKE_ROW (widget))
     (*n_rows)++;
+  /* No line of a take row's label ends in a hyphen ("in-|betweening") */
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, INB_TYPE_TAKE_ROW) != NULL)
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (widget));
+      const char *text = pango_layout_get_text (layout);
+      GSList *lines = pango_layout_get_lines_readonly (layout);
+
+      for (GSList *l = lines; l != NULL && l->next != NULL; l = l->next)
+        {
+          PangoLayoutLine *line = l->data;
+
+          if (line->length > 0 && text[line->start_index + line->length - 1] == '-')
+            g_string_append_printf (problems, "breaks at a hyphen: “%s”\n", text);
+        }
+    }
   /* "1080 × 720" is kept on one line: no breakable space beside the × */
   if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, INB_TYPE_TAKE_ROW) != NULL &&
       (strstr (gtk_label_get_text (GTK_LABEL (widget)), " ×") != NULL ||

@@ -195,6 +195,33 @@ inb_take_format_join_size (char *text)
 }
 
 char *
+inb_take_format_join_phrases (const char *text)
+{
+  g_auto(GStrv) parts = NULL;
+  GString *joined = g_string_new (NULL);
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  /* "Local · Optical flow in-betweening" wraps at a " · " only, not in
+   * "in-|betweening": inside each part, no-break spaces (U+00A0) and a
+   * word joiner (U+2060) after each hyphen. A part wider than the line
+   * still wraps (the labels wrap word-char). */
+  parts = g_strsplit (text, " \u00b7 ", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      GString *part = g_string_new (parts[i]);
+
+      g_string_replace (part, " ", "\u00a0", 0);
+      g_string_replace (part, "-", "-\u2060", 0);
+      if (i > 0)
+        g_string_append (joined, " \u00b7 ");
+      g_string_append_len (joined, part->str, part->len);
+      g_string_free (part, TRUE);
+    }
+  return g_string_free (joined, FALSE);
+}
+
+char *
 inb_take_format_status (InbTakeEntry *entry)
 {
   InbJobState state;

@@ -32,6 +32,8 @@ char       *inb_take_format_backend     (InbSession   *session,
                                          const char   *model_id);
 /* Takes @text; returns it with the spaces around "×" made no-break */
 char       *inb_take_format_join_size   (char         *text);
+/* @text with its " · "-separated parts made unbreakable inside */
+char       *inb_take_format_join_phrases (const char  *text);
 /* The line under the badge: progress and stage, the clip, or why it failed */
 char       *inb_take_format_status      (InbTakeEntry *entry);
 /* The fidelity badge ("Colour drift" or "Colours hold") and its tooltip

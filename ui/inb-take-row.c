@@ -345,7 +345,11 @@ inb_take_row_update (InbTakeRow *self)
     meta = g_strdup_printf (_("%s · variation %u of %u"), backend, self->group_index, self->group_count);
   else
     meta = g_steal_pointer (&backend);
-  gtk_label_set_label (self->meta_label, meta);
+  {
+    g_autofree char *shown = inb_take_format_join_phrases (meta);
+
+    gtk_label_set_label (self->meta_label, shown);
+  }
   set_tip (self, TIP_META, meta);
 
   gtk_widget_set_visible (self->progress_box, active);
