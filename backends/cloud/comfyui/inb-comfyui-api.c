@@ -530,7 +530,41 @@ folder_of (const char *klass,
   return NULL;
 }
 
-/* One node's errors (node_errors[id]) in words, each on its own line. */
+/* One error of node_errors[id].errors as a phrase: the missing file and
+ * its folder, or the server's message and details. *@missing: whether it
+ * is a missing file (said without the node). */
+static char *
+describe_error_phrase (const char *klass,
+                       JsonObject *e,
+                       gboolean   *missing)
+{
+  JsonObject *extra = inb_json_get_object (e, "extra_info");
+  const char *type = inb_json_get_string (e, "type");
+  const char *message = inb_json_get_string (e, "message");
+  const char *details = inb_json_get_string (e, "details");
+  const char *input = inb_json_get_string (extra, "input_name");
+  JsonNode *received = extra != NULL && json_object_has_member (extra, "received_value")
+                       ? json_object_get_member (extra, "received_value") : NULL;
+  const char *value = received != NULL && JSON_NODE_HOLDS_VALUE (received) &&
+                      json_node_get_value_type (received) == G_TYPE_STRING ? json_node_get_string (received) : NULL;
+  const char *folder = folder_of (klass, input);
+
+  if (missing != NULL)
+    *missing = TRUE;
+  if (g_strcmp0 (type, "value_not_in_list") == 0 && folder != NULL && value != NULL)
+    /* Translators: a model file, then a folder: "x.safetensors is not in diffusion_models on the server" */
+    return g_strdup_printf (_("%s is not in %s on the server"), value, folder);
+  if (g_strcmp0 (type, "value_not_in_list") == 0 && g_strcmp0 (klass, "LoadImage") == 0 && value != NULL)
+    return g_strdup_printf (_("The keyframe %s is not in ComfyUI's input folder"), value);
+
+  if (missing != NULL)
+    *missing = FALSE;
+  return g_strdup_printf ("%s%s%s", message != NULL ? message : type != NULL ? type : "?",
+                          details != NULL && *details != '\0' ? ": " : "", details != NULL ? details : "");
+}
+
+/* One node's errors (node_errors[id]) in words, each on its own line:
+ * a missing file as it is, anything else after the node it is about. */
 static void
 describe_node_errors (GString    *text,
                       const char *node_id,
@@ -543,30 +577,16 @@ describe_node_errors (GString    *text,
     {
       JsonNode *item = json_array_get_element (errors, i);
       JsonObject *e = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
-      JsonObject *extra = inb_json_get_object (e, "extra_info");
-      const char *type = inb_json_get_string (e, "type");
-      const char *message = inb_json_get_string (e, "message");
-      const char *details = inb_json_get_string (e, "details");
-      const char *input = inb_json_get_string (extra, "input_name");
-      JsonNode *received = extra != NULL && json_object_has_member (extra, "received_value")
-                           ? json_object_get_member (extra, "received_value") : NULL;
-      const char *value = received != NULL && JSON_NODE_HOLDS_VALUE (received) &&
-                          json_node_get_value_type (received) == G_TYPE_STRING ? json_node_get_string (received) : NULL;
-      const char *folder = folder_of (klass, input);
+      gboolean missing;
+      g_autofree char *phrase = describe_error_phrase (klass, e, &missing);
 
       if (text->len > 0)
         g_string_append (text, "\n");
 
-      if (g_strcmp0 (type, "value_not_in_list") == 0 && folder != NULL && value != NULL)
-        /* Translators: a model file, then a folder: "x.safetensors is not in diffusion_models on the server" */
-        g_string_append_printf (text, _("%s is not in %s on the server"), value, folder);
-      else if (g_strcmp0 (type, "value_not_in_list") == 0 && g_strcmp0 (klass, "LoadImage") == 0 && value != NULL)
-        g_string_append_printf (text, _("The keyframe %s is not in ComfyUI's input folder"), value);
+      if (missing)
+        g_string_append (text, phrase);
       else
-        g_string_append_printf (text, "%s %s (%s): %s%s%s", _("Node"), node_id, klass != NULL ? klass : "?",
-                                message != NULL ? message : type != NULL ? type : "?",
-                                details != NULL && *details != '\0' ? ": " : "",
-                                details != NULL ? details : "");
+        g_string_append_printf (text, "%s %s (%s): %s", _("Node"), node_id, klass != NULL ? klass : "?", phrase);
     }
 }
 
@@ -586,32 +606,6 @@ describe_all_node_errors (JsonObject *node_errors)
     }
 
   return g_string_free (text, text->len == 0);
-}
-
-/* One error of node_errors[id].errors as a phrase: the missing file and
- * its folder, or the server's message and details. */
-static char *
-describe_error_phrase (const char *klass,
-                       JsonObject *e)
-{
-  JsonObject *extra = inb_json_get_object (e, "extra_info");
-  const char *type = inb_json_get_string (e, "type");
-  const char *message = inb_json_get_string (e, "message");
-  const char *details = inb_json_get_string (e, "details");
-  const char *input = inb_json_get_string (extra, "input_name");
-  JsonNode *received = extra != NULL && json_object_has_member (extra, "received_value")
-                       ? json_object_get_member (extra, "received_value") : NULL;
-  const char *value = received != NULL && JSON_NODE_HOLDS_VALUE (received) &&
-                      json_node_get_value_type (received) == G_TYPE_STRING ? json_node_get_string (received) : NULL;
-  const char *folder = folder_of (klass, input);
-
-  if (g_strcmp0 (type, "value_not_in_list") == 0 && folder != NULL && value != NULL)
-    return g_strdup_printf (_("%s is not in %s on the server"), value, folder);
-  if (g_strcmp0 (type, "value_not_in_list") == 0 && g_strcmp0 (klass, "LoadImage") == 0 && value != NULL)
-    return g_strdup_printf (_("The keyframe %s is not in ComfyUI's input folder"), value);
-
-  return g_strdup_printf ("%s%s%s", message != NULL ? message : type != NULL ? type : "?",
-                          details != NULL && *details != '\0' ? ": " : "", details != NULL ? details : "");
 }
 
 /* Node ids in a GPtrArray, by number where they are numbers */
@@ -726,7 +720,7 @@ inb_comfyui_describe_dropped (JsonObject *node_errors,
 
               if (!JSON_NODE_HOLDS_OBJECT (item))
                 continue;
-              phrase = describe_error_phrase (entry_class, json_node_get_object (item));
+              phrase = describe_error_phrase (entry_class, json_node_get_object (item), NULL);
               if (reasons->len > 0)
                 g_string_append (reasons, ", ");
               if (own || strstr (phrase, " on the server") != NULL || strstr (phrase, "ComfyUI's input") != NULL)
