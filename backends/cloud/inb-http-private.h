@@ -51,6 +51,7 @@ struct _InbHttpClient
   guint             base_delay_ms;
   guint             max_delay_ms;
   guint             budget_seconds;
+  gint              n_stalls;            /* atomic: calls given up on a silent server */
 
   InbHttpSleepFunc  sleep_func;
   gpointer          sleep_data;
@@ -83,6 +84,11 @@ typedef struct
   int                  write_errno;
   curl_off_t           uploaded;
   const char          *secret;        /* the key, redacted from debug lines */
+
+  /* how it ended, for the words of a time-out */
+  gboolean             connected;     /* the server accepted the connection */
+  gboolean             answered;      /* and sent at least a status line */
+  gint64               silent_us;     /* from the connection to the end */
 } Transfer;
 
 typedef struct
@@ -130,7 +136,8 @@ void             _inb_http_transfer_info_clear (TransferInfo   *info);
 gboolean         _inb_http_curl_code_is_retryable   (CURLcode   code);
 gboolean         _inb_http_curl_code_is_before_send (CURLcode   code,
                                                      long       request_size);
-void             _inb_http_set_transfer_error  (GError        **error,
+void             _inb_http_set_transfer_error  (InbHttpClient  *self,
+                                                GError        **error,
                                                 CURLcode        code,
                                                 const Transfer *t,
                                                 const char     *url);

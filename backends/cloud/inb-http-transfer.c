@@ -345,6 +345,15 @@ _inb_http_transfer_perform (InbHttpClient  *self,
     g_debug ("Transfer failed: %s (%s)", curl_easy_strerror (code), errbuf);
 
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &info->status);
+  {
+    curl_off_t connect_us = 0, total_us = 0;
+
+    curl_easy_getinfo (curl, CURLINFO_CONNECT_TIME_T, &connect_us);
+    curl_easy_getinfo (curl, CURLINFO_TOTAL_TIME_T, &total_us);
+    t->connected = connect_us > 0;
+    t->answered = info->status > 0;
+    t->silent_us = t->connected ? MAX (0, (gint64) (total_us - connect_us)) : 0;
+  }
   curl_easy_getinfo (curl, CURLINFO_RETRY_AFTER, &info->retry_after);
   curl_easy_getinfo (curl, CURLINFO_REQUEST_SIZE, &info->request_size);
   if (curl_easy_getinfo (curl, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct != NULL)
@@ -417,7 +426,8 @@ _inb_http_curl_code_is_before_send (CURLcode code,
 }
 
 void
-_inb_http_set_transfer_error (GError         **error,
+_inb_http_set_transfer_error (InbHttpClient   *self,
+                    GError         **error,
                     CURLcode         code,
                     const Transfer  *t,
                     const char      *url)
@@ -471,6 +481,17 @@ _inb_http_set_transfer_error (GError         **error,
       break;
 
     case CURLE_OPERATION_TIMEDOUT:
+      if (t->connected && !t->answered)
+        {
+          /* A stall, not an absence: the server is there, stuck or busy */
+          guint seconds = (guint) MAX (1, (t->silent_us + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC);
+
+          g_atomic_int_inc (&self->n_stalls);
+          /* Translators: a host, then a number of seconds */
+          g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK,
+                       _("%s accepted the connection but did not answer within %u s"), h, seconds);
+          break;
+        }
       g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK,
                    _("%s stopped answering (timed out)"), h);
       break;

@@ -205,6 +205,22 @@ inb_http_client_set_low_speed (InbHttpClient *self,
 }
 
 /**
+ * inb_http_client_get_n_stalls:
+ *
+ * How many of this client's calls and downloads ended because the server
+ * accepted the connection and then sent no answer (not even a status
+ * line) within the low-speed or overall limit. Compared before and after
+ * a call it tells a stalled server from an absent one; any thread.
+ */
+guint
+inb_http_client_get_n_stalls (InbHttpClient *self)
+{
+  g_return_val_if_fail (INB_IS_HTTP_CLIENT (self), 0);
+
+  return (guint) g_atomic_int_get (&self->n_stalls);
+}
+
+/**
  * inb_http_client_set_api_timeout:
  *
  * The overall deadline of one API call (not of downloads). Default 60 s.
@@ -476,7 +492,7 @@ inb_http_client_send (InbHttpClient   *self,
                 }
             }
 
-          _inb_http_set_transfer_error (error, code, &t, url);
+          _inb_http_set_transfer_error (self, error, code, &t, url);
           _inb_http_transfer_info_clear (&info);
           return NULL;
         }
@@ -708,7 +724,7 @@ download_should_retry (InbHttpClient      *self,
       return TRUE;
     }
 
-  _inb_http_set_transfer_error (error, code, t, current);
+  _inb_http_set_transfer_error (self, error, code, t, current);
   return FALSE;
 }
 
@@ -859,7 +875,7 @@ inb_http_client_download (InbHttpClient        *self,
       if (code == CURLE_OK)
         inb_http_set_status_error (error, info.status, NULL);
       else
-        _inb_http_set_transfer_error (error, code, &t, current);
+        _inb_http_set_transfer_error (self, error, code, &t, current);
       _inb_http_transfer_info_clear (&info);
       goto failed;
     }

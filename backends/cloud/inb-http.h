@@ -126,6 +126,7 @@ void             inb_http_client_set_connect_timeout (InbHttpClient *self,
 void             inb_http_client_set_low_speed    (InbHttpClient    *self,
                                                    guint             bytes_per_second,
                                                    guint             seconds);
+guint            inb_http_client_get_n_stalls     (InbHttpClient    *self);
 void             inb_http_client_set_api_timeout  (InbHttpClient    *self,
                                                    guint             seconds);
 void             inb_http_client_set_max_body_size (InbHttpClient   *self,

@@ -23,11 +23,15 @@
 
 /* The overall deadline of a call (not of the clip's download) */
 #define API_TIMEOUT_S 30
+/* A call that goes this long without a byte is given up, unless set */
+#define STALL_LIMIT_S 30
 
 struct _InbComfyuiApi
 {
   InbHttpClient *client;
   char          *base_url;
+  guint          stall_limit;   /* s a call may go without a byte */
+  guint          timeout;       /* s a call may take in all */
 };
 
 /**
@@ -88,6 +92,9 @@ inb_comfyui_api_new (const char *base_url)
   /* A server of the user's own: few, quick retries (it is up or it is not) */
   inb_http_client_set_connect_timeout (api->client, 5);
   inb_http_client_set_api_timeout (api->client, API_TIMEOUT_S);
+  api->stall_limit = STALL_LIMIT_S;
+  api->timeout = API_TIMEOUT_S;
+  inb_http_client_set_low_speed (api->client, 1024, api->stall_limit);
   inb_http_client_set_retry_policy (api->client, 3, 300, 2000, 20);
 
   return api;
@@ -107,8 +114,26 @@ inb_comfyui_api_set_stall_limit (InbComfyuiApi *api,
 {
   g_return_if_fail (seconds > 0);
 
-  inb_http_client_set_low_speed (api->client, 1024, seconds);
-  inb_http_client_set_api_timeout (api->client, MAX (API_TIMEOUT_S, seconds));
+  api->stall_limit = seconds;
+  api->timeout = MAX (API_TIMEOUT_S, seconds);
+  inb_http_client_set_low_speed (api->client, 1024, api->stall_limit);
+  inb_http_client_set_api_timeout (api->client, api->timeout);
+}
+
+/**
+ * inb_comfyui_api_set_timeout:
+ *
+ * The overall deadline of one call (30 s, or the stall limit if longer,
+ * unless set): a quick health check asks for less.
+ */
+void
+inb_comfyui_api_set_timeout (InbComfyuiApi *api,
+                             guint          seconds)
+{
+  g_return_if_fail (seconds > 0);
+
+  api->timeout = seconds;
+  inb_http_client_set_api_timeout (api->client, api->timeout);
 }
 
 void
@@ -141,10 +166,22 @@ api_url (InbComfyuiApi *api,
   return g_strconcat (api->base_url, path, NULL);
 }
 
+/**
+ * inb_comfyui_api_describe_error:
+ * @stalled: the server accepted the connection, then sent nothing
+ *   (inb_http_client_get_n_stalls() went up during the call)
+ */
 char *
 inb_comfyui_api_describe_error (InbComfyuiApi *api,
-                                const GError  *error)
+                                const GError  *error,
+                                gboolean       stalled)
 {
+  if (stalled && g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK))
+    /* Translators: an address, then a number of seconds. Not "nothing
+     * answers": something took the call, and then said nothing. */
+    return g_strdup_printf (_("ComfyUI at %s accepted the connection but did not answer within %u s"),
+                            api->base_url, MIN (api->stall_limit, api->timeout));
+
   if (g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK))
     /* Translators: an address, then why, e.g. "Could not connect to 127.0.0.1" */
     return g_strdup_printf (_("Nothing answers at %s: is ComfyUI running there? (%s)"),
@@ -153,15 +190,17 @@ inb_comfyui_api_describe_error (InbComfyuiApi *api,
   return g_strdup (error->message);
 }
 
-/* Network trouble said with the address; other errors as they are. */
+/* Network trouble said with the address (a stall as a stall); other
+ * errors as they are. */
 static void
 propagate (InbComfyuiApi  *api,
            GError        **dest,
-           GError         *error)
+           GError         *error,
+           gboolean        stalled)
 {
   if (g_error_matches (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK))
     {
-      g_autofree char *message = inb_comfyui_api_describe_error (api, error);
+      g_autofree char *message = inb_comfyui_api_describe_error (api, error, stalled);
 
       g_set_error_literal (dest, INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK, message);
       g_error_free (error);
@@ -169,6 +208,24 @@ propagate (InbComfyuiApi  *api,
     }
 
   g_propagate_error (dest, error);
+}
+
+/* Sends @request; its failure said as propagate() says it. */
+static InbHttpResponse *
+api_send (InbComfyuiApi   *api,
+          InbHttpRequest  *request,
+          GCancellable    *cancellable,
+          GError         **error)
+{
+  guint stalls = inb_http_client_get_n_stalls (api->client);
+  GError *local_error = NULL;
+  InbHttpResponse *response;
+
+  response = inb_http_client_send (api->client, request, cancellable, &local_error);
+  if (response == NULL)
+    propagate (api, error, local_error, inb_http_client_get_n_stalls (api->client) != stalls);
+
+  return response;
 }
 
 /* GET @path as JSON; @status: the HTTP status. */
@@ -185,12 +242,9 @@ get_json (InbComfyuiApi  *api,
   GError *local_error = NULL;
   JsonNode *node;
 
-  response = inb_http_client_send (api->client, request, cancellable, &local_error);
+  response = api_send (api, request, cancellable, error);
   if (response == NULL)
-    {
-      propagate (api, error, local_error);
-      return NULL;
-    }
+    return NULL;
 
   *status = inb_http_response_get_status (response);
   if (*status == 404)
@@ -225,18 +279,14 @@ post_json (InbComfyuiApi  *api,
   g_autofree char *url = api_url (api, path);
   g_autoptr(InbHttpRequest) request = inb_http_request_new ("POST", url);
   g_autoptr(InbHttpResponse) response = NULL;
-  GError *local_error = NULL;
 
   if (body != NULL)
     inb_http_request_set_json_body (request, body);
   inb_http_request_set_idempotent (request, idempotent);
 
-  response = inb_http_client_send (api->client, request, cancellable, &local_error);
+  response = api_send (api, request, cancellable, error);
   if (response == NULL)
-    {
-      propagate (api, error, local_error);
-      return FALSE;
-    }
+    return FALSE;
 
   *status = inb_http_response_get_status (response);
   if (answer != NULL)
@@ -447,7 +497,6 @@ inb_comfyui_api_upload_image (InbComfyuiApi  *api,
   g_autofree char *head = NULL;
   g_autofree char *tail = g_strdup_printf ("\r\n--%s--\r\n", boundary);
   g_autofree char *content_type = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
-  GError *local_error = NULL;
   JsonObject *answer;
   const char *name, *subfolder;
   guint status;
@@ -467,12 +516,9 @@ inb_comfyui_api_upload_image (InbComfyuiApi  *api,
    * "name (1).png"): nothing is spent, so it may be retried */
   inb_http_request_set_idempotent (request, TRUE);
 
-  response = inb_http_client_send (api->client, request, cancellable, &local_error);
+  response = api_send (api, request, cancellable, error);
   if (response == NULL)
-    {
-      propagate (api, error, local_error);
-      return NULL;
-    }
+    return NULL;
 
   status = inb_http_response_get_status (response);
   if (status == 413)

@@ -35,12 +35,18 @@ void             inb_comfyui_api_free           (InbComfyuiApi       *api);
  * (and retried where that is safe); 30 s unless set. */
 void             inb_comfyui_api_set_stall_limit (InbComfyuiApi      *api,
                                                  guint                seconds);
+/* The overall deadline of one call: 30 s (or the stall limit) unless set */
+void             inb_comfyui_api_set_timeout    (InbComfyuiApi       *api,
+                                                 guint                seconds);
 const char      *inb_comfyui_api_get_base_url   (InbComfyuiApi       *api);
 InbHttpClient   *inb_comfyui_api_get_client     (InbComfyuiApi       *api);
 /* "Nothing answers at http://…: is ComfyUI running there?" for @error's
- * network failures, the message as it is otherwise. */
+ * network failures; with @stalled (the server took the connection, then
+ * sent nothing), that it accepted the connection but did not answer in
+ * time; the message as it is otherwise. */
 char            *inb_comfyui_api_describe_error (InbComfyuiApi       *api,
-                                                 const GError        *error);
+                                                 const GError        *error,
+                                                 gboolean             stalled);
 
 /* Everything below blocks: worker threads only. */
 InbBackendStatus *inb_comfyui_api_check         (InbComfyuiApi       *api,

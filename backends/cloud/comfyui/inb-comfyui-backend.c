@@ -756,7 +756,7 @@ check_worker (GTask        *task,
   api = inb_comfyui_api_new (call->base_url);
   /* A health check asks once, quickly */
   inb_http_client_set_retry_policy (inb_comfyui_api_get_client (api), 1, 0, 0, 0);
-  inb_http_client_set_api_timeout (inb_comfyui_api_get_client (api), 10);
+  inb_comfyui_api_set_timeout (api, 10);
   status = inb_comfyui_api_check (api, cancellable, &error);
   inb_comfyui_api_free (api);
 

@@ -1113,6 +1113,7 @@ fetch_clip (Job             *job,
   InbResult *result;
   JsonObject *metadata;
   g_autoptr(GList) members = NULL;
+  guint stalls;
 
   if (g_mkdir_with_parents (job->work_dir, 0700) != 0)
     {
@@ -1136,10 +1137,13 @@ fetch_clip (Job             *job,
   /* The job's own client: nothing but the download uses it from here */
   inb_http_client_set_retry_policy (inb_comfyui_api_get_client (job->api), DOWNLOAD_ATTEMPTS, 300, 4000,
                                     DOWNLOAD_BUDGET_S);
+  stalls = inb_http_client_get_n_stalls (inb_comfyui_api_get_client (job->api));
   if (!inb_http_client_download (inb_comfyui_api_get_client (job->api), job->video_url, download, MAX_VIDEO_BYTES,
                                  download_progress, job, job->cancellable, &local_error))
     {
-      g_autofree char *message = inb_comfyui_api_describe_error (job->api, local_error);
+      g_autofree char *message =
+        inb_comfyui_api_describe_error (job->api, local_error,
+                                        inb_http_client_get_n_stalls (inb_comfyui_api_get_client (job->api)) != stalls);
 
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
