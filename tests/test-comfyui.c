@@ -1389,6 +1389,52 @@ test_api_stalls (Fixture       *f,
     g_error ("no stage said the submit");
 }
 
+/* A /history that stalls on every poll while the prompt runs (the server
+ * takes each call, then says nothing): the job stops after a few stalled
+ * polls in a row, not after the 10 minutes a server that refuses
+ * connections (restarting) is given; in words that say it accepted the
+ * connection but did not answer within the stall limit, naming it.
+ * About 35 s at load 10 (3 polls of 3 tries of 3 s); before, the job
+ * polled on and the run's 60 s guard (inb_test_loop_run) failed it. */
+static void
+test_history_stalls (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = fixture_request (f, "wan2.2-flf2v", "{\"steps\": 4}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbResult) result = NULL;
+  g_autofree char *words = g_strdup_printf ("ComfyUI at %s accepted the connection but did not answer within %d s",
+                                            inb_fake_server_get_base_url (f->cf.fake), TEST_STALL_LIMIT_S);
+  guint stalled = 0;
+  JsonObject *poll;
+  gint64 started;
+
+  g_object_set (f->cf.backend, "stall-limit", TEST_STALL_LIMIT_S, NULL);
+  inb_fake_server_script (f->cf.fake, "{\"stall\": {\"/history\": -1}}");
+  started = g_get_monotonic_time ();
+  result = run (f, request, &error);
+  g_test_message ("%s after %.1f s (stall limit %d s): %s", result != NULL ? "the clip" : "failed",
+                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC, TEST_STALL_LIMIT_S,
+                  error != NULL ? error->message : "");
+
+  g_assert_null (result);
+  g_assert_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK);
+  if (strstr (error->message, words) == NULL)
+    g_error ("“%s” does not say “%s”", error->message, words);
+  g_assert_null (strstr (error->message, "Nothing answers"));
+  g_assert_cmpuint (inb_test_fake_count (f->cf.fake, "POST", "/prompt"), ==, 1);
+  /* every poll was held: at least the three in a row it took */
+  for (guint i = 0; (poll = inb_test_fake_find (f->cf.fake, "GET", "/history", i)) != NULL; i++)
+    {
+      JsonObject *info = json_object_get_object_member (poll, "info");
+
+      g_assert_true (info != NULL && json_object_get_boolean_member_with_default (info, "stalled", FALSE));
+      stalled++;
+    }
+  g_assert_cmpuint (stalled, >=, 3);
+  g_assert_false (g_file_test (f->cf.output, G_FILE_TEST_EXISTS));
+}
+
 /* Cancel while a call stalls, with a stall limit the test could never wait
  * out (an hour): during the submit (the POST given up at once, the prompt
  * found by its id, then interrupted there) and during a /history poll
@@ -2087,6 +2133,7 @@ main (int   argc,
   /* Run as test-comfyui-stalls, beside the rest (tests/meson.build) */
   JOB ("/comfyui/stalls/api", test_api_stalls, NULL);
   JOB ("/comfyui/stalls/cancel", test_cancel_stalled, NULL);
+  JOB ("/comfyui/stalls/history-always", test_history_stalls, NULL);
   JOB ("/comfyui/job/cancel-running", test_cancel_running, NULL);
   JOB ("/comfyui/job/cancel-pending", test_cancel_pending, NULL);
   JOB ("/comfyui/job/resume", test_resume, NULL);

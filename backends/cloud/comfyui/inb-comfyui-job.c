@@ -53,6 +53,10 @@
 #define FINISHING_LIMIT_S      30
 #define CANCEL_WAIT_S          10
 #define UNREACHABLE_LIMIT_S    (10 * 60)
+/* Polls in a row that the server accepted and then did not answer (each
+ * given up after the stall limit): a server that is there but stuck, not
+ * one restarting, so not the 10 minutes above. 3 × 30 s by default. */
+#define STALLED_POLLS_LIMIT    3
 #define RECONNECT_MAX_MS       8000
 /* The clip's download: a break or a stall (no byte for the stall limit,
  * 30 s unless set) is resumed with Range, for as long as this; the API
@@ -121,6 +125,7 @@ typedef struct
   gboolean            socket_opened;
   gint64              finishing_since;
   gint64              unreachable_since;
+  guint               stalled_polls;   /* in a row */
   guint               unknown_polls;
   guint               n_polls;
   gboolean            cancel_sent;
@@ -700,6 +705,8 @@ poll_once (Job *job)
   guint ahead = 0;
 
   GCancellable *cancellable = job->confirm != NULL ? job->confirm : job->own;
+  InbHttpClient *client = inb_comfyui_api_get_client (job->api);
+  guint stalls = inb_http_client_get_n_stalls (client);
 
   job->n_polls++;
   entry = inb_comfyui_api_get_history (job->api, job->prompt_id, cancellable, &error);
@@ -746,11 +753,28 @@ poll_once (Job *job)
           follow_end (job, g_steal_pointer (&error));
           return;
         }
+
+      /* There, but stuck: it took each poll and said nothing */
+      if (inb_http_client_get_n_stalls (client) != stalls)
+        job->stalled_polls++;
+      else
+        job->stalled_polls = 0;
+      if (job->stalled_polls >= STALLED_POLLS_LIMIT)
+        {
+          /* Translators: why (the server accepted the connection but did
+           * not answer within N s), how many polls, then a prompt id */
+          follow_end (job, g_error_new (INB_BACKEND_ERROR, INB_BACKEND_ERROR_NETWORK,
+                                        _("%s, %u times in a row, so Inbetween stopped waiting. Prompt %s may "
+                                          "still finish there."),
+                                        error->message, job->stalled_polls, job->prompt_id));
+          return;
+        }
       report (job, -1, _("ComfyUI does not answer; still trying"));
       job_poll_later (job, POLL_SOCKET_DOWN_MS * 2);
       return;
     }
   job->unreachable_since = 0;
+  job->stalled_polls = 0;
 
   if (entry != NULL)
     {
