@@ -74,8 +74,9 @@ typedef struct
 
 typedef struct
 {
-  GTask *run_task;
-  Item  *item;
+  GTask       *run_task;
+  Item        *item;
+  InbProgress *progress;   /* a resume's: what the backend warns of */
 } Resuming;
 
 guint        _inb_resume_item_lifetime_hours (Item             *item);

@@ -519,13 +519,20 @@ resumed_cb (GObject      *object,
 {
   Resuming *resuming = user_data;
   g_autoptr(GTask) run_task = resuming->run_task;
+  g_autoptr(InbProgress) progress = resuming->progress;
   Item *item = resuming->item;
   g_autoptr(GError) error = NULL;
   const char *service = inb_backend_get_name (INB_BACKEND (object));
+  g_auto(GStrv) warnings = NULL;
 
   g_free (resuming);
 
   item->result = inb_backend_resume_finish (INB_BACKEND (object), result, &error);
+  /* What the backend warned of is kept with the take, as a generate
+   * keeps it (inb-job.c), however the resume ends */
+  warnings = inb_progress_dup_warnings (progress);
+  for (guint i = 0; warnings[i] != NULL; i++)
+    inb_take_add_warning (item->take, warnings[i]);
   if (item->result != NULL)
     {
       g_autofree char *message = item->adopted
@@ -618,8 +625,9 @@ _inb_resume_item_resume (GTask *run_task,
   resuming = g_new0 (Resuming, 1);
   resuming->run_task = g_object_ref (run_task);
   resuming->item = item;
+  resuming->progress = inb_progress_new ();
   remote = inb_remote_record_to_json (item->remote);
-  inb_backend_resume_async (backend, request, remote, NULL,
+  inb_backend_resume_async (backend, request, remote, resuming->progress,
                             g_task_get_cancellable (run_task), resumed_cb, resuming);
 }
 
