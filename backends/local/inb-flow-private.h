@@ -205,6 +205,18 @@ inb_flow_refine_model (InbPlane    **pyr_a,
                        const double *other,
                        double        h[9]);
 
+gboolean
+inb_flow_photometric_model (InbPlane    **pyr_a,
+                            InbPlane    **pyr_b,
+                            InbPlane    **bgx,
+                            InbPlane    **bgy,
+                            guint         n_levels,
+                            guint         bottom,
+                            const double *starts,
+                            guint         n_starts,
+                            double        ratio,
+                            double        h[9]);
+
 void
 inb_flow_fit_global_model (const InbPlane *i0,
                            const InbPlane *i1,

@@ -626,7 +626,7 @@ inb_flow_analyse (InbParallel          *parallel,
   g_autoptr(InbPlane) v1 = NULL;
   g_autoptr(InbPlane) bu1 = NULL;
   g_autoptr(InbPlane) bv1 = NULL;
-  gboolean seeded = FALSE;
+  gboolean seeded = FALSE, photometric = FALSE;
   guint fit_level, top2, bl = 0;
   float tx = 0, ty = 0;
   double hinv[9], seed[9], seed_inv[9], layer_inv[9];
@@ -668,17 +668,23 @@ inb_flow_analyse (InbParallel          *parallel,
     goto out;
   report (progress, progress_data, 0.3);
 
-  if (model.inlier_fraction >= 0.15)
+  /* A flow that explains little of the frame: the model from the
+   * pixels themselves, if they say clearly better */
+  if (model.inlier_fraction < 0.15 && !inb_mat3_is_identity (seed))
+    photometric = inb_flow_photometric_model (pyr.pyr[0], pyr.pyr[1], pyr.gx[1], pyr.gy[1], pyr.n_levels,
+                                              fit_level, seed, 1, 0.75, model.h);
+  if (model.inlier_fraction >= 0.15 || photometric)
     {
       /* the exposure once more, under the model (the seed can be far
        * off when the exposure changed much): what is left of it */
       correct_exposure (&pyr, model.h, an);
     }
-  if (model.inlier_fraction >= 0.15)
+  if (model.inlier_fraction >= 0.15 || photometric)
     inb_flow_refine_model (pyr.pyr[0], pyr.pyr[1], pyr.gx[1], pyr.gy[1], pyr.n_levels, 0,
                            inb_mat3_is_identity (seed) ? NULL : seed, model.h);
   an->inlier_fraction = model.inlier_fraction;
-  g_debug ("global model: inliers %.2f, %s, [%g %g %g; %g %g %g; %g %g]", model.inlier_fraction,
+  g_debug ("global model: inliers %.2f%s, %s, [%g %g %g; %g %g %g; %g %g]", model.inlier_fraction,
+           photometric ? " (fitted on the pixels)" : "",
            model.has_layer ? "a second motion layer" : "one layer", model.h[0], model.h[1], model.h[2],
            model.h[3], model.h[4], model.h[5], model.h[6], model.h[7]);
   if (!inb_mat3_invert (model.h, hinv))

@@ -555,6 +555,114 @@ inb_flow_refine_model (InbPlane    **pyr_a,
   memcpy (h, out, sizeof out);
 }
 
+/* The mean truncated error (each model's brightness offset taken out)
+ * of @h1 and of @h2 (level 0) on level @level of @a and @b, over the
+ * pixels both map inside @b: the two compared on the same pixels. */
+static void
+pair_errors (const InbPlane *a,
+             const InbPlane *b,
+             guint           level,
+             const double    h1[9],
+             const double    h2[9],
+             double         *e1,
+             double         *e2)
+{
+  const guint w = a->width, h = a->height;
+  const guint step = MAX (1, (guint) sqrt ((double) w * h / 12000.0));
+  double m[2][9], bias[2] = { 0, 0 }, err[2] = { 0, 0 };
+  guint n = 0;
+
+  inb_flow_homography_at_level (h1, level, m[0]);
+  inb_flow_homography_at_level (h2, level, m[1]);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      n = 0;
+      for (guint y = step / 2; y < h; y += step)
+        for (guint x = step / 2; x < w; x += step)
+          {
+            double tx[2], ty[2];
+            gboolean inside = TRUE;
+
+            for (guint k = 0; k < 2 && inside; k++)
+              {
+                inb_mat3_apply (m[k], x, y, &tx[k], &ty[k]);
+                inside = tx[k] >= 0 && ty[k] >= 0 && tx[k] <= w - 1.0 && ty[k] <= h - 1.0;
+              }
+            if (!inside)
+              continue;
+            n++;
+            for (guint k = 0; k < 2; k++)
+              {
+                double r = inb_plane_sample (b, (float) tx[k], (float) ty[k]) - a->data[(gsize) y * w + x];
+
+                if (pass == 0)
+                  bias[k] += r;
+                else
+                  err[k] += MIN (fabs (r - bias[k]), 30.0);
+              }
+          }
+      for (guint k = 0; k < 2 && pass == 0; k++)
+        bias[k] = n > 0 ? bias[k] / n : 0.0;
+    }
+  *e1 = n > 0 ? err[0] / n : G_MAXDOUBLE;
+  *e2 = n > 0 ? err[1] / n : G_MAXDOUBLE;
+}
+
+/* When the flow explains too little of the frame for a global model
+ * (little texture, whose few reliable samples disagree; a zoom the
+ * coarse flow does not follow), the model fitted to the keyframes'
+ * pixels themselves, coarse to fine from a ~100 pixel wide level down
+ * to level @bottom, from each of the @n_starts models @starts (level 0;
+ * the similarity search's seed). Taken only where it explains level
+ * @bottom clearly better (a truncated error under @ratio of theirs, on
+ * the same pixels) than @h and than standing still, and is sane.
+ * Returns TRUE if @h was replaced. */
+gboolean
+inb_flow_photometric_model (InbPlane    **pyr_a,
+                            InbPlane    **pyr_b,
+                            InbPlane    **bgx,
+                            InbPlane    **bgy,
+                            guint         n_levels,
+                            guint         bottom,
+                            const double *starts,
+                            guint         n_starts,
+                            double        ratio,
+                            double        h[9])
+{
+  double id[9], out[9], best = G_MAXDOUBLE;
+  gboolean taken = FALSE;
+  guint top = bottom;
+
+  while (top + 1 < n_levels && pyr_a[top + 1]->width >= 100)
+    top++;
+  inb_mat3_identity (id);
+  for (guint k = 0; k < n_starts; k++)
+    {
+      double cand[9], ec, eh, ei, e;
+
+      memcpy (cand, starts + 9 * k, sizeof cand);
+      for (int l = (int) top; l >= (int) bottom; l--)
+        homography_align (pyr_a[l], pyr_b[l], bgx[l], bgy[l], (guint) l, cand, l == (int) bottom ? 6 : 8);
+      if (!homography_is_sane_at (cand, pyr_a[0]->width, pyr_a[0]->height))
+        continue;
+      pair_errors (pyr_a[bottom], pyr_b[bottom], bottom, cand, h, &ec, &eh);
+      pair_errors (pyr_a[bottom], pyr_b[bottom], bottom, cand, id, &e, &ei);
+      ec = MAX (ec, e);
+      g_debug ("global model on the pixels from start %u: error %.3f, the flow's model %.3f, standing still %.3f",
+               k, ec, eh, ei);
+      if (ec < ratio * MIN (eh, ei) && ec < best)
+        {
+          best = ec;
+          memcpy (out, cand, sizeof out);
+          taken = TRUE;
+        }
+    }
+  if (taken)
+    memcpy (h, out, sizeof out);
+
+  return taken;
+}
+
 /* ------------------------------------------------------------------ */
 /* Robust global model                                                 */
 
