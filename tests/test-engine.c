@@ -775,6 +775,51 @@ test_exposure_change (void)
   g_assert_cmpfloat (ours, >, theirs + 10.0);
 }
 
+/* A zoom out (0.7×, with a pan) where the last keyframe is much darker
+ * (×0.6, as a camera's exposure): the coarse alignment weighs the gain
+ * too (the keyframes' mean brightness differs by more than 30 %), so it
+ * finds the zoom, not the start that matches best under an offset alone;
+ * the middle is in place and half-way in exposure. */
+static void
+test_exposure_zoom (void)
+{
+  const guint w = 320, h = 240;
+  const double gain = 0.6;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbImage) truth = NULL;
+  g_autoptr(InbImage) out = NULL;
+  g_autoptr(InbImage) blend = NULL;
+  g_autoptr(InbEngine) engine = NULL;
+  Texture tex;
+  double m[9], half[9], half_inv[9], ours, theirs;
+  guint8 *p;
+
+  make_pair (w, h, 0.7, 0.0, 12.0, -5.0, &first, &last, m);
+  p = inb_image_get_data_mut (last);
+  for (gsize k = 0; k < (gsize) w * h * 3; k++)
+    p[k] = (guint8) CLAMP (lround (p[k] * gain), 0, 255);
+  for (guint i = 0; i < 9; i++)
+    half[i] = 0.5 * (m[i] + (i % 4 == 0 ? 1.0 : 0.0));
+  inb_mat3_invert (half, half_inv);
+  texture_init (&tex, 7);
+  truth = texture_render (&tex, w, h, half_inv);
+  p = inb_image_get_data_mut (truth);
+  for (gsize k = 0; k < (gsize) w * h * 3; k++)
+    p[k] = (guint8) CLAMP (lround (p[k] * 0.5 * (1 + gain)), 0, 255);
+
+  engine = engine_new (first, last, 0);
+  out = inb_image_new (w, h);
+  inb_engine_render (engine, 0.5, out);
+  blend = dissolve (first, last, 0.5);
+
+  ours = psnr (out, truth, 24);
+  theirs = psnr (blend, truth, 24);
+  g_test_message ("middle of a zoom out with an exposure change: %.2f dB (dissolve %.2f dB)", ours, theirs);
+  g_assert_cmpfloat (ours, >, 30.0);
+  g_assert_cmpfloat (ours, >, theirs + 10.0);
+}
+
 /* The middle of a zoom with rotation: every point half-way along its
  * straight line, x -> (x + m x) / 2 (the convention of two-frame
  * interpolators and of the benchmark). */
@@ -1332,6 +1377,7 @@ main (int   argc,
   g_test_add_func ("/engine/middle-parallax", test_middle_parallax);
   g_test_add_func ("/engine/middle-birds", test_middle_birds);
   g_test_add_func ("/engine/exposure-change", test_exposure_change);
+  g_test_add_func ("/engine/exposure-zoom", test_exposure_zoom);
   g_test_add_func ("/engine/unrelated", test_unrelated);
   g_test_add_func ("/engine/region-fallback", test_region_fallback);
   g_test_add_func ("/engine/threads-identical", test_threads_identical);

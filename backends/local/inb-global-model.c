@@ -134,8 +134,9 @@ inb_flow_search_translation (InbParallel    *par,
 /* Hierarchical parametric alignment                                   */
 
 /* Gauss-Newton on an affine model b(A x) ~ a(x) at one level, robust
- * (Huber) weights. @h0 is the model in level-0 coordinates, updated in
- * place. Returns a score (lower is better): the mean truncated error,
+ * (Huber) weights, b brought to a's brightness by the offset (and, if
+ * @with_gain, the gain) the previous iteration measured. @h0 is the model
+ * in level-0 coordinates, updated in place. Returns a score (lower is better): the mean truncated error,
  * with pixels mapped outside b counting as a fixed penalty. */
 static double
 affine_align (const InbPlane *a,
@@ -144,13 +145,14 @@ affine_align (const InbPlane *a,
               const InbPlane *bgy,
               guint           level,
               double          h0[9],
-              guint           iterations)
+              guint           iterations,
+              gboolean        with_gain)
 {
   const guint w = a->width, h = a->height;
   const double cx = 0.5 * (w - 1.0), cy = 0.5 * (h - 1.0), norm = 0.5 * MAX (w, h);
   const guint step = MAX (1, (guint) sqrt ((double) w * h / 6000.0));
   double lm[9], lmi[9], nm[9], nmi[9], al[9], bm[9], t[9];
-  double score = G_MAXDOUBLE, bias = 0;
+  double score = G_MAXDOUBLE, bias = 0, gain = 1;
 
   inb_flow_level_matrix (level, lm);
   inb_mat3_invert (lm, lmi);
@@ -165,7 +167,7 @@ affine_align (const InbPlane *a,
   for (guint it = 0; it <= iterations; it++)
     {
       double jtj[36] = { 0 }, jtr[6] = { 0 };
-      double err = 0, rsum = 0;
+      double err = 0, sa = 0, sb = 0, sbb = 0, sab = 0;
       guint n = 0, n_out = 0;
 
       for (guint y = step / 2; y < h; y += step)
@@ -174,7 +176,7 @@ affine_align (const InbPlane *a,
             double xn = (x - cx) / norm, yn = (y - cy) / norm;
             double tx = bm[0] * xn + bm[1] * yn + bm[2];
             double ty = bm[3] * xn + bm[4] * yn + bm[5];
-            double r, gx, gy, wt, jac[6];
+            double r, va, vb, gx, gy, wt, jac[6];
 
             n++;
             if (!(tx >= 0 && ty >= 0 && tx <= w - 1.0 && ty <= h - 1.0))
@@ -182,16 +184,21 @@ affine_align (const InbPlane *a,
                 n_out++;
                 continue;
               }
-            /* less the brightness offset of the previous iteration: an
-             * exposure change is not a misalignment */
-            r = inb_plane_sample (b, (float) tx, (float) ty) - a->data[(gsize) y * w + x];
-            rsum += r;
-            r -= bias;
+            /* b brought to a's exposure as the previous iteration
+             * measured it (a ~ gain b + bias): an exposure change is not
+             * a misalignment */
+            vb = inb_plane_sample (b, (float) tx, (float) ty);
+            va = a->data[(gsize) y * w + x];
+            sa += va;
+            sb += vb;
+            sbb += vb * vb;
+            sab += va * vb;
+            r = gain * vb + bias - va;
             err += MIN (fabs (r), 30.0);
             if (it == iterations)
               continue;
-            gx = inb_plane_sample (bgx, (float) tx, (float) ty);
-            gy = inb_plane_sample (bgy, (float) tx, (float) ty);
+            gx = gain * inb_plane_sample (bgx, (float) tx, (float) ty);
+            gy = gain * inb_plane_sample (bgy, (float) tx, (float) ty);
             wt = fabs (r) < 8.0 ? 1.0 : 8.0 / fabs (r);
             jac[0] = gx * xn; jac[1] = gx * yn; jac[2] = gx;
             jac[3] = gy * xn; jac[4] = gy * yn; jac[5] = gy;
@@ -204,7 +211,13 @@ affine_align (const InbPlane *a,
           }
       score = n > 0 ? (err + 12.0 * n_out) / n : G_MAXDOUBLE;
       if (n > n_out)
-        bias = rsum / (n - n_out);
+        {
+          double m = n - n_out, var = sbb - sb * sb / m;
+
+          if (with_gain && var > 1e-9)
+            gain = CLAMP ((sab - sa * sb / m) / var, 0.67, 1.5);
+          bias = (sa - gain * sb) / m;
+        }
       if (it == iterations || n - n_out < 12)
         break;
       for (guint i = 0; i < 6; i++)
@@ -303,6 +316,20 @@ search_similarity (const InbPlane *a,
   return n;
 }
 
+/* Whether the linear part of the affine @h could be a camera's move:
+ * a zoom within 1.75× either way, stretched at most 1.4× more one way
+ * than the other (a start that runs off to a shear or a squash has
+ * matched smooth areas by chance) */
+static gboolean
+affine_is_plausible (const double h[9])
+{
+  double a = h[0], b = h[1], c = h[3], d = h[4];
+  double e = 0.5 * (a + d), f = 0.5 * (a - d), g = 0.5 * (c + b), k = 0.5 * (c - b);
+  double q = hypot (e, k), r = hypot (f, g), smax = q + r, smin = fabs (q - r);
+
+  return smin > 1.0 / 1.75 && smax < 1.75 && smax < 1.4 * smin;
+}
+
 /* Multi-start at the coarsest level (scales, rotations, the searched
  * translation, the similarities search_similarity() finds best), the
  * best start refined down to a ~160 pixel wide level. */
@@ -322,9 +349,25 @@ inb_flow_coarse_affine (InbPlane **pyr_a,
   const double cx = 0.5 * (pyr_a[0]->width - 1.0), cy = 0.5 * (pyr_a[0]->height - 1.0);
   double best = G_MAXDOUBLE, extra[3 * 9];
   guint sl = top, n_extra;
+  gboolean with_gain;
 
   while (sl > 0 && pyr_a[sl]->width < 32)
     sl--;
+  /* The gain too when the keyframes' mean brightness differs by more
+   * than 30 % (an exposure change: the offset alone leaves the wrong
+   * start best); otherwise the offset alone, which a chance match of a
+   * textured object cannot exploit */
+  {
+    double ma = 0, mb = 0;
+    gsize n = (gsize) pyr_a[top]->width * pyr_a[top]->height;
+
+    for (gsize k = 0; k < n; k++)
+      {
+        ma += pyr_a[top]->data[k];
+        mb += pyr_b[top]->data[k];
+      }
+    with_gain = mb > 1.3 * ma || ma > 1.3 * mb;
+  }
   n_extra = search_similarity (pyr_a[sl], pyr_b[sl], sl, 3, extra);
 
   inb_mat3_identity (out);
@@ -340,8 +383,8 @@ inb_flow_coarse_affine (InbPlane **pyr_a,
           h0[3] = s; h0[4] = c;
           h0[2] = cx - c * cx + s * cy + (k ? tx : 0);
           h0[5] = cy - s * cx - c * cy + (k ? ty : 0);
-          score = affine_align (pyr_a[top], pyr_b[top], bgx[top], bgy[top], top, h0, 12);
-          if (score < best)
+          score = affine_align (pyr_a[top], pyr_b[top], bgx[top], bgy[top], top, h0, 12, with_gain);
+          if (score < best && affine_is_plausible (h0))
             {
               best = score;
               memcpy (out, h0, sizeof h0);
@@ -352,11 +395,11 @@ inb_flow_coarse_affine (InbPlane **pyr_a,
       double h0[9], score;
 
       memcpy (h0, extra + 9 * e, sizeof h0);
-      score = affine_align (pyr_a[top], pyr_b[top], bgx[top], bgy[top], top, h0, 12);
+      score = affine_align (pyr_a[top], pyr_b[top], bgx[top], bgy[top], top, h0, 12, with_gain);
       g_debug ("similarity start [%.3f %.3f %.1f; %.3f %.3f %.1f]: %.3f (best so far %.3f)", extra[9 * e],
                extra[9 * e + 1], extra[9 * e + 2], extra[9 * e + 3], extra[9 * e + 4], extra[9 * e + 5],
                score, best);
-      if (score < best)
+      if (score < best && affine_is_plausible (h0))
         {
           best = score;
           memcpy (out, h0, sizeof h0);
@@ -364,7 +407,15 @@ inb_flow_coarse_affine (InbPlane **pyr_a,
     }
 
   for (int l = (int) top - 1; l >= 0 && pyr_a[l]->width <= 200; l--)
-    affine_align (pyr_a[l], pyr_b[l], bgx[l], bgy[l], (guint) l, out, 6);
+    {
+      double h0[9];
+
+      memcpy (h0, out, sizeof h0);
+      affine_align (pyr_a[l], pyr_b[l], bgx[l], bgy[l], (guint) l, h0, 6, with_gain);
+      if (!affine_is_plausible (h0))
+        break;
+      memcpy (out, h0, sizeof h0);
+    }
 }
 
 static gboolean homography_is_sane (const double h[9],
