@@ -1268,6 +1268,10 @@ compare_float (gconstpointer a,
   return (fa > fb) - (fa < fb);
 }
 
+/* The share of a keyframe's brightest luma above which a pixel may be
+ * clipped */
+#define SATURATED 0.95f
+
 /* Robust least squares b(H x) = gain a(x) + offset over the pixels @h0
  * keeps inside b, on level @level (refitted on the pixels within three
  * robust sigmas, so a moving object does not count). %FALSE when there is
@@ -1286,9 +1290,15 @@ inb_flow_estimate_exposure (const InbPlane *a,
   g_autofree float *vb = g_new (float, (gsize) w * h);
   g_autofree float *res = g_new (float, (gsize) w * h);
   double hl[9], gain = 1.0, offset = 0.0, limit = G_MAXDOUBLE, corr = 0.0;
-  guint n = 0;
+  float top_a = 0.f, top_b = 0.f;
+  guint n = 0, n_in = 0;
 
   inb_flow_homography_at_level (h0, level, hl);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    {
+      top_a = MAX (top_a, a->data[i]);
+      top_b = MAX (top_b, b->data[i]);
+    }
   for (guint y = 0; y < h; y++)
     for (guint x = 0; x < w; x++)
       {
@@ -1297,11 +1307,15 @@ inb_flow_estimate_exposure (const InbPlane *a,
         inb_mat3_apply (hl, x, y, &tx, &ty);
         if (!(tx >= 1 && ty >= 1 && tx <= w - 2.0 && ty <= h - 2.0))
           continue;
+        n_in++;
         va[n] = a->data[(gsize) y * w + x];
         vb[n] = inb_plane_sample (b, (float) tx, (float) ty);
-        n++;
+        /* not near the brightest value of either keyframe: a brighter
+         * exposure clips there, which no gain explains */
+        if (va[n] < SATURATED * top_a && vb[n] < SATURATED * top_b)
+          n++;
       }
-  if (n < 0.3 * w * h)
+  if (n_in < 0.3 * w * h || n < 0.15 * w * h)
     return FALSE;
 
   for (guint it = 0; it < 4; it++)
