@@ -86,6 +86,11 @@ make_clip (guint n_frames)
 
 typedef gboolean (*Predicate) (InbPlayback *playback, gconstpointer data);
 
+/* How long a test waits for a state before it calls the wait a failure.
+ * Only a bound: the states come much sooner on an idle machine, but on a
+ * loaded 2-core CI machine ten passes over a clip's end took over 20 s. */
+#define WAIT_S 90
+
 static gboolean
 timeout_cb (gpointer data)
 {
@@ -101,7 +106,7 @@ wait_for (InbPlayback   *playback,
           gconstpointer  data)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (WAIT_S, timeout_cb, &timed_out);
 
   while (!predicate (playback, data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -348,7 +353,7 @@ test_playback_error (void)
   file = g_file_new_for_path (path);
   inb_playback_set_file (playback, file);
 
-  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (WAIT_S, timeout_cb, &timed_out);
   while (inb_playback_get_error (playback) == NULL && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   if (!timed_out)
@@ -386,7 +391,7 @@ test_playback_finalize (gconstpointer data)
   g_object_weak_ref (G_OBJECT (playback), note_disposed, &disposed_on);
   g_object_unref (playback);
 
-  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (WAIT_S, timeout_cb, &timed_out);
   while (disposed_on == NULL && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   if (!timed_out)
