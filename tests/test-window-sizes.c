@@ -141,6 +141,8 @@ load_keyframes (Fixture *f)
 
 
 static GtkScrolledWindow *editor_scroller (Fixture *f);
+static void scroll_editor (Fixture *f, double where);
+static void assert_subtitle_names_backend (Fixture *f);
 
 /* Keys and clips ------------------------------------------------------------------------- */
 
@@ -786,6 +788,7 @@ test_narrow (Fixture       *f,
       settle (f);
       g_assert_true (f->window->model == choice->model);
       g_assert_nonnull (strstr (inb_window_get_model_subtitle (f->window), inb_model_get_title (choice->model)));
+      assert_subtitle_names_backend (f);
 
       /* The editor from top to bottom, a screen at a time */
       for (double v = 0; ; v += gtk_adjustment_get_page_size (adj) / 2)
@@ -807,6 +810,116 @@ test_narrow (Fixture       *f,
           g_string_truncate (problems, 0);
         }
     }
+}
+
+/* The subtitle label of the header's title */
+static GtkLabel *
+subtitle_label (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found;
+
+      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "subtitle"))
+        return GTK_LABEL (child);
+      if ((found = subtitle_label (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Narrow, the header's subtitle is cut at its end: the backend's name,
+ * the short part that says where the take goes, is before the cut (at
+ * 360 px "Optical flow in-betweening · Local" read "Optical flow…"). */
+static void
+assert_subtitle_names_backend (Fixture *f)
+{
+  GtkLabel *label = subtitle_label (GTK_WIDGET (f->window->window_title));
+  const char *backend = inb_backend_get_short_name (f->window->backend);
+  const char *text;
+  const char *at;
+  g_autoptr(PangoLayout) whole = NULL;
+  PangoRectangle pos;
+  int right;
+
+  g_assert_nonnull (label);
+  text = pango_layout_get_text (gtk_label_get_layout (label));
+  at = strstr (text, backend);
+  g_assert_nonnull (at);
+  if (!pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+    return;
+  /* where the name ends, laid out uncut from the label's start */
+  whole = pango_layout_copy (gtk_label_get_layout (label));
+  pango_layout_set_ellipsize (whole, PANGO_ELLIPSIZE_NONE);
+  pango_layout_set_width (whole, -1);
+  pango_layout_index_to_pos (whole, (int) (at - text + strlen (backend)) - 1, &pos);
+  right = PANGO_PIXELS (pos.x + pos.width);
+  g_test_message ("subtitle “%s” in %d px: “%s” ends at %d px", text, gtk_widget_get_width (GTK_WIDGET (label)),
+                  backend, right);
+  g_assert_cmpint (right, <=, gtk_widget_get_width (GTK_WIDGET (label)));
+}
+
+/* Labels shown in @widget that wrap where an artist would wince: beside
+ * the "×" of "1080 × 720", or after a hyphen ("in-|betweening"; a path
+ * may break at its hyphens) */
+static void
+check_breaks (GtkWidget *widget,
+              GString   *problems)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (GTK_IS_LABEL (widget) && gtk_label_get_wrap (GTK_LABEL (widget)))
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (widget));
+      const char *text = pango_layout_get_text (layout);
+      GSList *lines = pango_layout_get_lines_readonly (layout);
+
+      if (strstr (text, " \u00d7") != NULL || strstr (text, "\u00d7 ") != NULL)
+        g_string_append_printf (problems, "may break beside ×: “%s”\n", text);
+      for (GSList *l = lines; l != NULL && l->next != NULL; l = l->next)
+        {
+          PangoLayoutLine *line = l->data;
+
+          if (line->length > 0 && text[line->start_index + line->length - 1] == '-' && strchr (text, '/') == NULL)
+            g_string_append_printf (problems, "breaks at a hyphen: “%s”\n", text);
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    check_breaks (child, problems);
+}
+
+/* At 360 px the editor's texts that wrap keep "1280 × 720" on one line:
+ * the slot's notice of a keyframe of another shape, the line above
+ * Generate. */
+static void
+test_narrow_breaks (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  g_autofree char *wide = inb_test_write_disc_png (f->root, "the-harbour-at-dawn-from-the-lighthouse.png",
+                                                  1280, 720, 900, 360);
+  InbKeyframeSlot *first;
+  InbKeyframeSlot *last;
+
+  open_window (f, 360, 760);
+  first = inb_window_get_first_slot (f->window);
+  last = inb_window_get_last_slot (f->window);
+  inb_test_drop_file (GTK_WIDGET (first), first_png);
+  inb_test_drop_file (GTK_WIDGET (last), wide);
+  g_assert_true (wait_until (f, inb_test_slot_loaded, first, 20));
+  g_assert_true (wait_until (f, inb_test_slot_loaded, last, 20));
+  g_assert_nonnull (inb_keyframe_slot_get_notice (last));
+  g_assert_nonnull (strstr (inb_keyframe_slot_get_notice (last), "1280 × 720"));
+  adw_flap_set_reveal_flap (f->window->flap, TRUE);
+  settle (f);
+  scroll_editor (f, 0.0);
+  check_breaks (adw_flap_get_flap (f->window->flap), problems);
+  scroll_editor (f, 1.0);
+  check_breaks (adw_flap_get_flap (f->window->flap), problems);
+  if (problems->len > 0)
+    g_error ("At 360 px the editor wraps:\n%s", problems->str);
 }
 
 /* A window opened at 360 px straight away, and one made narrow in one
@@ -1793,6 +1906,11 @@ test_take_narrow (Fixture       *f,
   resize (f, 360, 760);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window->take_details)));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 360);
+  /* The details under the player wrap their line "just now · Local ·
+   * Optical flow in-betweening" at a " · ", not after "in-" */
+  check_breaks (GTK_WIDGET (f->window->take_details), problems);
+  if (problems->len > 0)
+    g_error ("At 360 px the take's details wrap:\n%s", problems->str);
 
   /* The export dialog at 360 px: where it saves reads whole */
   {
@@ -1973,6 +2091,7 @@ main (int   argc,
   g_test_add ("/sizes/slot-geometry", Fixture, NULL, fixture_setup, test_slot_geometry, fixture_teardown);
   g_test_add ("/sizes/needs-key", Fixture, NULL, fixture_setup, test_needs_key, fixture_teardown);
   g_test_add ("/sizes/take-narrow", Fixture, NULL, fixture_setup, test_take_narrow, fixture_teardown);
+  g_test_add ("/sizes/narrow-breaks", Fixture, NULL, fixture_setup, test_narrow_breaks, fixture_teardown);
   g_test_add ("/sizes/empty-states", Fixture, NULL, fixture_setup, test_empty_states, fixture_teardown);
   g_test_add ("/sizes/preferences-narrow", Fixture, NULL, fixture_setup, test_preferences_narrow, fixture_teardown);
   g_test_add ("/sizes/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);

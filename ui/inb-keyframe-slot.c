@@ -22,6 +22,7 @@
 #include <glib/gi18n.h>
 
 #include "inb-keyframe-slot.h"
+#include "inb-take-format.h"
 
 /* The picture laid over the player, and the small one shown in the slot
  * (drawn often: keep it cheap to scale). */
@@ -219,7 +220,12 @@ inb_keyframe_slot_update (InbKeyframeSlot *self)
         gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "warning");
     }
 
-  gtk_label_set_label (self->message_label, message->str);
+  {
+    /* "1080 × 720" kept on one line where the message wraps */
+    g_autofree char *joined = inb_take_format_join_size (g_strdup (message->str));
+
+    gtk_label_set_label (self->message_label, joined);
+  }
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), message->len > 0);
 }
 

@@ -102,6 +102,43 @@ add_group (InbTakeDetails *self,
 }
 
 /* A row: title on the left, the value (selectable) on the right */
+/* No break inside a short hyphenated word of @label ("in-|betweening"
+ * at 360 px): the value wraps between its words. Attributes, not joining
+ * characters, so that a value copied is the value; a path (with a "/")
+ * or a long word may still break where it must. */
+static void
+keep_hyphenated_words (GtkLabel   *label,
+                       const char *value)
+{
+  PangoAttrList *attrs;
+  const char *p = value;
+
+  if (strchr (value, '/') != NULL || strchr (value, '-') == NULL)
+    return;
+
+  attrs = pango_attr_list_new ();
+  while (*p != '\0')
+    {
+      const char *start;
+
+      while (*p != '\0' && g_ascii_isspace (*p))
+        p++;
+      start = p;
+      while (*p != '\0' && !g_ascii_isspace (*p))
+        p++;
+      if (p > start && memchr (start, '-', p - start) != NULL && g_utf8_strlen (start, p - start) <= 16)
+        {
+          PangoAttribute *attr = pango_attr_allow_breaks_new (FALSE);
+
+          attr->start_index = start - value;
+          attr->end_index = p - value;
+          pango_attr_list_insert (attrs, attr);
+        }
+    }
+  gtk_label_set_attributes (label, attrs);
+  pango_attr_list_unref (attrs);
+}
+
 static void
 add_row (InbTakeDetails *self,
          GtkWidget      *group,
@@ -124,6 +161,7 @@ add_row (InbTakeDetails *self,
   gtk_label_set_width_chars (GTK_LABEL (label), MIN ((int) g_utf8_strlen (value, -1), 14));
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  keep_hyphenated_words (GTK_LABEL (label), value);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 
@@ -445,7 +483,12 @@ update_state (InbTakeDetails *self)
   age = inb_take_format_age (inb_take_entry_get_created (self->entry), g_get_real_time ());
   /* Translators: "3 min ago · WaveSpeed · Wan 2.1" */
   subtitle = g_strdup_printf (_("%s · %s"), age, backend);
-  gtk_label_set_label (self->subtitle_label, subtitle);
+  {
+    /* Narrow, it wraps at a " · ", not in "in-|betweening" (as the rows) */
+    g_autofree char *shown = inb_take_format_join_phrases (subtitle);
+
+    gtk_label_set_label (self->subtitle_label, shown);
+  }
 
   gtk_label_set_label (self->badge, inb_take_format_state (self->entry));
   state_class = inb_take_format_state_class (self->entry);

@@ -38,6 +38,7 @@
 #include "inb-preferences-window.h"
 #include "inb-resume.h"
 #include "inb-take.h"
+#include "inb-take-format.h"
 #include "inb-texture-loader.h"
 #include "inb-window-private.h"
 
@@ -435,10 +436,15 @@ inb_window_update_title (InbWindow *self)
   g_autofree char *subtitle = NULL;
 
   if (self->model != NULL)
-    /* Translators: the model's title · its backend, under the window's title */
-    subtitle = g_strdup_printf (_("%s · %s"), inb_model_get_title (self->model),
-                                inb_backend_get_short_name (self->backend));
+    /* Translators: backend · model, under the window's title. The backend
+     * first, as the take rows say it: narrow, the end of the line is cut
+     * ("Local · Optical f…"), and the backend is the short part that
+     * says where the take goes. */
+    subtitle = g_strdup_printf (_("%s · %s"), inb_backend_get_short_name (self->backend),
+                                inb_model_get_title (self->model));
   adw_window_title_set_subtitle (self->window_title, subtitle != NULL ? subtitle : "");
+  /* Whole, where a narrow window cuts it */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), subtitle);
 }
 
 const char *
@@ -597,6 +603,16 @@ update_counter (GtkLabel    *counter,
   return !over;
 }
 
+/* The line above Generate: wraps between words, never inside "1080 × 720" */
+static void
+set_generate_hint (InbWindow  *self,
+                   const char *text)
+{
+  g_autofree char *joined = inb_take_format_join_size (g_strdup (text));
+
+  gtk_label_set_label (self->generate_hint, joined);
+}
+
 void
 _inb_window_update_state (InbWindow *self)
 {
@@ -711,22 +727,22 @@ _inb_window_update_state (InbWindow *self)
       g_autofree char *both = g_strdup_printf ("%s\n%s", self->problem, key_note);
 
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->generate_button), self->problem);
-      gtk_label_set_label (self->generate_hint, both);
+      set_generate_hint (self, both);
     }
   else if (self->problem != NULL)
     {
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->generate_button), self->problem);
-      gtk_label_set_label (self->generate_hint, self->problem);
+      set_generate_hint (self, self->problem);
     }
   else if (key_note != NULL)
     {
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->generate_button), key_note);
-      gtk_label_set_label (self->generate_hint, key_note);
+      set_generate_hint (self, key_note);
     }
   else
     {
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->generate_button), _("Generate a take (Ctrl+Enter)"));
-      gtk_label_set_label (self->generate_hint, _("Ready · Ctrl+Enter"));
+      set_generate_hint (self, _("Ready · Ctrl+Enter"));
     }
 
   if (self->can_generate != can)
