@@ -2015,9 +2015,16 @@ is_mapped_preferences_page (GtkWidget *widget)
   return ADW_IS_PREFERENCES_PAGE (widget);
 }
 
+static gboolean
+is_view_switcher_bar (GtkWidget *widget)
+{
+  return ADW_IS_VIEW_SWITCHER_BAR (widget);
+}
+
 /* Preferences at 360 px: the General page's rows read whole (the default
  * backend showed "Local (this c…": its row shows the short name now, the
- * full ones in its list). */
+ * full ones in its list), and so do the names of the pages in the
+ * switcher at its foot (it showed "WaveSpe…"). */
 static void
 test_preferences_narrow (Fixture       *f,
                          gconstpointer  data)
@@ -2027,6 +2034,7 @@ test_preferences_narrow (Fixture       *f,
   LabelCheck check = { problems, 0, seen };
   GtkWidget *prefs;
   GtkWidget *page;
+  GtkWidget *switcher;
 
   open_window (f, 360, 760);
   prefs = inb_window_show_preferences (f->window, NULL);
@@ -2040,6 +2048,10 @@ test_preferences_narrow (Fixture       *f,
   page = find_mapped (prefs, is_mapped_preferences_page);
   g_assert_nonnull (page);
   check_labels (&check, page);
+  /* and the switcher at its foot names every page whole ("WaveSpe…") */
+  switcher = find_mapped (prefs, is_view_switcher_bar);
+  g_assert_nonnull (switcher);
+  check_labels (&check, switcher);
   g_test_message ("Preferences %d px wide, %u labels on its first page", gtk_widget_get_width (prefs), check.n_labels);
   gtk_window_destroy (GTK_WINDOW (prefs));
   settle (f);
