@@ -143,6 +143,7 @@ load_keyframes (Fixture *f)
 static GtkScrolledWindow *editor_scroller (Fixture *f);
 static void scroll_editor (Fixture *f, double where);
 static void assert_subtitle_names_backend (Fixture *f);
+static GtkWindow *toplevel_of_type (GType type);
 
 /* Keys and clips ------------------------------------------------------------------------- */
 
@@ -1383,7 +1384,7 @@ test_take_ready_toast (Fixture       *f,
       adw_flap_set_reveal_flap (f->window->flap, FALSE);
       adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
       settle (f);
-      _inb_window_toast_take_ready (f->window, NULL, 0);
+      _inb_window_toast_take_ready (f->window, NULL);
       settle (f);
       g_assert_nonnull (find_mapped (GTK_WIDGET (f->window), is_toast));
       row = find_mapped (GTK_WIDGET (f->window), is_take_row);
@@ -1394,6 +1395,99 @@ test_take_ready_toast (Fixture       *f,
       g_assert_nonnull (picked);
       g_assert_true (picked == row || gtk_widget_is_ancestor (picked, row));
     }
+}
+
+static gboolean
+is_details_button (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.toast-details") == 0;
+}
+
+static gboolean
+message_dialog_shown (Fixture       *f,
+                      gconstpointer  data)
+{
+  return toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+/* The toast shown in @overlay has a Details button that shows @whole;
+ * with @title_whole, its title reads whole at this width too */
+static void shoot_widget (GtkWidget *widget, const char *dir, const char *name);
+
+/* (With INB_SCREENSHOT_DIR set, the window and the dialog are saved as
+ * window-@shot.png and window-@shot-details.png.) */
+static void
+assert_toast_whole (Fixture    *f,
+                    GtkWidget  *overlay,
+                    gboolean    title_whole,
+                    const char *whole,
+                    const char *shot)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  LabelCheck check = { problems, 0, seen };
+  GtkWidget *toast = find_mapped (overlay, is_toast);
+  GtkWidget *button;
+  GtkWindow *dialog;
+
+  g_assert_nonnull (toast);
+  check_labels (&check, toast);
+  g_test_message ("toast %d px wide in a window of %d px, %u labels", gtk_widget_get_width (toast),
+                  gtk_widget_get_width (GTK_WIDGET (f->window)), check.n_labels);
+  if (title_whole && problems->len > 0)
+    g_error ("At %d px the toast cuts:\n%s", gtk_widget_get_width (GTK_WIDGET (f->window)), problems->str);
+
+  button = find_mapped (toast, is_details_button);
+  g_assert_nonnull (button);
+  if (shot != NULL && g_getenv ("INB_SCREENSHOT_DIR") != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("window-%s", shot);
+
+      shoot_widget (GTK_WIDGET (f->window), g_getenv ("INB_SCREENSHOT_DIR"), name);
+    }
+  g_assert_true (gtk_widget_activate (button));
+  g_assert_true (wait_until (f, message_dialog_shown, NULL, 20));
+  dialog = toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==, whole);
+  /* under the toast's title when that says it whole */
+  if (title_whole)
+    g_assert_nonnull (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)));
+  if (shot != NULL && g_getenv ("INB_SCREENSHOT_DIR") != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("window-%s-details", shot);
+
+      shoot_widget (GTK_WIDGET (dialog), g_getenv ("INB_SCREENSHOT_DIR"), name);
+    }
+  gtk_window_destroy (dialog);
+  settle (f);
+}
+
+/* At 360 px a toast is one line, cut with "…": a take ready with a
+ * warning, said a sentence long, lost its end. The toast now says it
+ * short, whole, and Details shows all of it; any other toast too long for
+ * its line (an error) has the Details button as well. */
+static void
+test_toasts_narrow (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *warnings[] = {
+    "ComfyUI dropped 1 output: node 97 (SaveWEBM) — Value not in list: codec: 'h265' not in ['vp9', 'av1']",
+    NULL,
+  };
+  const char *failure = "Could not fetch clip_00001.mp4 from ComfyUI: ComfyUI at http://127.0.0.1:8188 accepted "
+                        "the connection but did not answer within 30 s";
+
+  open_window (f, 360, 760);
+  g_assert_false (adw_flap_get_reveal_flap (f->window->flap));
+
+  _inb_window_toast_take_ready (f->window, warnings);
+  settle (f);
+  assert_toast_whole (f, GTK_WIDGET (f->window->player_toasts), TRUE, warnings[0], "toast-warning-360");
+
+  _inb_window_toast (f->window, failure);
+  settle (f);
+  assert_toast_whole (f, GTK_WIDGET (f->window->toast_overlay), FALSE, failure, "toast-error-360");
 }
 
 static gboolean
@@ -2104,6 +2198,7 @@ main (int   argc,
   g_test_add ("/sizes/needs-key", Fixture, NULL, fixture_setup, test_needs_key, fixture_teardown);
   g_test_add ("/sizes/take-narrow", Fixture, NULL, fixture_setup, test_take_narrow, fixture_teardown);
   g_test_add ("/sizes/narrow-breaks", Fixture, NULL, fixture_setup, test_narrow_breaks, fixture_teardown);
+  g_test_add ("/sizes/toasts-narrow", Fixture, NULL, fixture_setup, test_toasts_narrow, fixture_teardown);
   g_test_add ("/sizes/empty-states", Fixture, NULL, fixture_setup, test_empty_states, fixture_teardown);
   g_test_add ("/sizes/preferences-narrow", Fixture, NULL, fixture_setup, test_preferences_narrow, fixture_teardown);
   g_test_add ("/sizes/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);

@@ -259,7 +259,7 @@ _inb_window_job_finished_cb (InbWindow   *self,
     {
     case INB_JOB_DONE:
       inb_window_open_job (self, job);
-      _inb_window_toast_take_ready (self, warnings[0], n_warnings);
+      _inb_window_toast_take_ready (self, (const char * const *) warnings);
       break;
 
     case INB_JOB_CANCELLED:
@@ -267,18 +267,23 @@ _inb_window_job_finished_cb (InbWindow   *self,
 
     default:
       failed = g_strdup (inb_job_get_error (job) != NULL ? inb_job_get_error (job)->message : _("The take failed"));
-      if (n_warnings > 0)
+      if (n_warnings > 0 || g_utf8_strlen (failed, -1) > INB_WINDOW_TOAST_WHOLE_CHARS)
         {
-          /* Translators: why the take failed, then the backend's first
-           * warning: "… (also: ComfyUI dropped 1 output: …)" */
-          g_autofree char *both = g_strdup_printf (_("%s (also: %s)"), failed, warnings[0]);
+          /* Too long for the toast's one line (cut at phone width): said
+           * short, and whole behind Details, with every warning the
+           * backend gave before it failed */
+          g_autoptr(GString) details = g_string_new (failed);
 
+          for (guint i = 0; i < n_warnings; i++)
+            g_string_append_printf (details, "\n\n%s", warnings[i]);
           g_free (failed);
-          failed = g_steal_pointer (&both);
+          failed = g_strdup (_("The take failed"));
+          _inb_window_toast_with_details (self, failed, details->str);
         }
+      else
+        _inb_window_toast (self, failed);
       g_free (self->last_take_toast);
       self->last_take_toast = g_strdup (failed);
-      _inb_window_toast (self, failed);
       break;
     }
 }

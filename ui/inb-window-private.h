@@ -44,6 +44,7 @@ struct _InbWindow
   AdwToast             *last_replaced_toast;  /* weak, for tests: the last Undo offered */
   char                 *last_address_warning; /* for tests: the last one said */
   char                 *last_take_toast;      /* for tests: the last take ready/failed said */
+  char                 *last_toast_details;   /* for tests: what the last toast's Details shows */
   GHashTable           *keyless;       /* backend ids: takes a key, has none */
   GString              *resume_details;
   GCancellable         *open_cancellable;
@@ -102,12 +103,17 @@ struct _InbWindow
 };
 
 /* inb-window.c */
+/* What a toast's one line says whole at 360 px (some 220 px of text; 160
+ * beside a button) */
+#define INB_WINDOW_TOAST_WHOLE_CHARS 24
 void          _inb_window_update_state            (InbWindow      *self);
 void          _inb_window_toast_take_ready        (InbWindow      *self,
-                                                   const char     *warning,
-                                                   guint           n_warnings);
+                                                   const char * const *warnings);
 void          _inb_window_toast                   (InbWindow      *self,
                                                    const char     *text);
+void          _inb_window_toast_with_details      (InbWindow      *self,
+                                                   const char     *title,
+                                                   const char     *details);
 void          _inb_window_save_params             (InbWindow      *self);
 void          _inb_window_refresh_models          (InbWindow      *self);
 char         *_inb_window_dup_buffer_text         (GtkTextView    *view);

@@ -72,51 +72,97 @@ inb_window_new (InbApplication *application)
                        NULL);
 }
 
+/* A toast's title is one line, cut with "…" where it is too long for the
+ * window: a text longer than INB_WINDOW_TOAST_WHOLE_CHARS gets a Details
+ * button that shows it whole (win.toast-details). */
+
+static void
+show_toast (InbWindow  *self,
+            InbToasts  *toasts,
+            const char *title,
+            const char *heading,
+            const char *details,
+            guint       timeout)
+{
+  AdwToast *toast = inb_toasts_new_toast (toasts, title);
+
+  adw_toast_set_timeout (toast, timeout);
+  g_free (self->last_toast_details);
+  self->last_toast_details = g_strdup (details);
+  if (details != NULL)
+    {
+      adw_toast_set_button_label (toast, _("_Details"));
+      adw_toast_set_action_name (toast, "win.toast-details");
+      adw_toast_set_action_target_value (toast, g_variant_new ("(ss)", heading != NULL ? heading : "", details));
+    }
+  inb_toasts_show (toasts, toast);
+}
+
 void
 _inb_window_toast (InbWindow  *self,
                   const char *text)
 {
-  AdwToast *toast = inb_toasts_new_toast (self->toasts, text);
+  show_toast (self, self->toasts, text, NULL, g_utf8_strlen (text, -1) > INB_WINDOW_TOAST_WHOLE_CHARS ? text : NULL, 4);
+}
 
-  adw_toast_set_timeout (toast, 4);
-  inb_toasts_show (self->toasts, toast);
+/* @title said, @details (the whole story) a button away, under @title */
+void
+_inb_window_toast_with_details (InbWindow  *self,
+                                const char *title,
+                                const char *details)
+{
+  show_toast (self, self->toasts, title, title, details, 8);
+}
+
+static void
+inb_window_toast_details_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  InbWindow *self = INB_WINDOW (widget);
+  GtkWidget *dialog;
+  const char *heading;
+  const char *body;
+
+  g_variant_get (parameter, "(&s&s)", &heading, &body);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), *heading != '\0' ? heading : NULL, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* "The take is ready" over the player that shows it: not at the window's
  * foot, where it covered the editor, or the library's rows the artist
  * reaches for next. When the editor covers the player (folded, at phone
- * width) it is said over the editor, where the artist is. */
+ * width) it is said over the editor, where the artist is. What the
+ * backend warned of is counted there, and said whole behind Details (the
+ * take's details, shown at once, say it too): a warning in the toast's
+ * one line was cut at phone width. */
 void
-_inb_window_toast_take_ready (InbWindow  *self,
-                              const char *warning,
-                              guint       n_warnings)
+_inb_window_toast_take_ready (InbWindow          *self,
+                              const char * const *warnings)
 {
   InbToasts *toasts = self->player_toast_list;
+  guint n_warnings = warnings != NULL ? g_strv_length ((GStrv) warnings) : 0;
   g_autofree char *title = NULL;
-  AdwToast *toast;
+  g_autofree char *details = NULL;
 
   if (adw_flap_get_folded (self->flap) && adw_flap_get_reveal_flap (self->flap))
     toasts = self->toasts;
 
-  /* What the backend warned of is said with it (the details, shown at
-   * once, say every warning in full) */
-  if (warning != NULL && n_warnings <= 1)
-    /* Translators: the backend's warning follows, e.g. "ComfyUI dropped
-     * 1 output: node 12 (SaveImage) — …" */
-    title = g_strdup_printf (_("The take is ready, with a warning: %s"), warning);
-  else if (warning != NULL)
-    /* Translators: the number of warnings, then the first of them */
-    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The take is ready, with %u warning: %s",
-                                          "The take is ready, with %u warnings: %s", n_warnings),
-                             n_warnings, warning);
+  if (n_warnings > 0)
+    {
+      /* Translators: said in a toast, beside a Details button that
+       * shows the warnings: keep it short, about 140 px at 360 px */
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Ready, %u warning", "Ready, %u warnings",
+                                            n_warnings), n_warnings);
+      details = g_strjoinv ("\n\n", (GStrv) warnings);
+    }
   else
     title = g_strdup (_("The take is ready"));
 
   g_free (self->last_take_toast);
   self->last_take_toast = g_strdup (title);
-  toast = inb_toasts_new_toast (toasts, title);
-  adw_toast_set_timeout (toast, warning != NULL ? 8 : 3);
-  inb_toasts_show (toasts, toast);
+  show_toast (self, toasts, title, title, details, n_warnings > 0 ? 8 : 3);
 }
 
 InbKeyframeSlot *
@@ -1061,6 +1107,7 @@ inb_window_finalize (GObject *object)
   g_free (self->key_hint);
   g_free (self->last_address_warning);
   g_free (self->last_take_toast);
+  g_free (self->last_toast_details);
   g_clear_pointer (&self->keyless, g_hash_table_unref);
   g_clear_weak_pointer (&self->last_replaced_toast);
   g_clear_pointer (&self->toasts, inb_toasts_unref);
@@ -1238,6 +1285,7 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, _inb_window_open_action);
   gtk_widget_class_install_action (widget_class, "win.unfullscreen", NULL, _inb_window_unfullscreen_action);
   gtk_widget_class_install_action (widget_class, "win.resume-details", NULL, _inb_window_resume_details_action);
+  gtk_widget_class_install_action (widget_class, "win.toast-details", "(ss)", inb_window_toast_details_action);
   gtk_widget_class_install_action (widget_class, "win.show-editor", NULL, inb_window_show_editor_action);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, inb_window_show_help_overlay_action);
 
