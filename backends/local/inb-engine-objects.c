@@ -689,6 +689,62 @@ object_close_masks (const InbFlowAnalysis *an,
     }
 }
 
+/* Whether the object's motion leaves its own pixels unexplained in both
+ * keyframes (self->region[] over its closed masks, on average above
+ * 0.72): not an object but a region that nothing explains (something
+ * else in the last keyframe, matched by chance where it is smooth),
+ * which falls back to a dissolve (self->region[] says so over its
+ * masks); the object is not drawn */
+static gboolean
+object_unexplained (InbEngine             *self,
+                    const InbFlowAnalysis *an,
+                    const InbFlowObject   *ob,
+                    double                 m[2][6],
+                    int                    zone[2][4],
+                    int                    rc,
+                    ObjectPlanes          *p)
+{
+  double worst = 1.0;
+
+  for (guint s = 0; s < 2; s++)
+    {
+      double sum = 0, count = 0;
+
+      if (zone[s][0] > zone[s][1] || zone[s][2] > zone[s][3])
+        return FALSE;
+      object_close_masks (an, ob, s, m[s], zone[s], rc, p);
+      for (int y = zone[s][2]; y <= zone[s][3]; y++)
+        for (int x = zone[s][0]; x <= zone[s][1]; x++)
+          if (p->mk[(gsize) y * p->w + x] > 0.5f)
+            {
+              sum += self->region[s]->data[(gsize) y * p->w + x];
+              count++;
+            }
+      if (count == 0)
+        return FALSE;
+      worst = MIN (worst, sum / count);
+    }
+  if (worst <= 0.72)
+    return FALSE;
+
+  g_debug ("object [%.1f %.1f] left out: its motion explains its pixels in neither keyframe (%.2f)",
+           ob->du, ob->dv, worst);
+  /* (its seed made the flow follow it there: unexplained all the same) */
+  for (guint s = 0; s < 2; s++)
+    {
+      object_close_masks (an, ob, s, m[s], zone[s], rc, p);
+      for (int y = zone[s][2]; y <= zone[s][3]; y++)
+        for (int x = zone[s][0]; x <= zone[s][1]; x++)
+          {
+            float *r = &self->region[s]->data[(gsize) y * p->w + x];
+
+            *r = MAX (*r, MIN (1.f, p->mk[(gsize) y * p->w + x]));
+          }
+    }
+
+  return TRUE;
+}
+
 /* Keyframe @s's layers over @zone: the object's pixels are drawn on their
  * own (object_rows()), so the flow there is what is behind them (@layer
  * 1; a small object is painted out: background, -1); the pixels around
@@ -934,6 +990,8 @@ inb_engine_object_layers (InbEngine             *self,
             object_raw_mask (an, s, m[s], zone[s], &p);
         }
 
+      if (!ob->small && object_unexplained (self, an, ob, m, zone, rc, &p))
+        continue;
       for (guint s = 0; s < 2; s++)
         {
           if (zone[s][0] > zone[s][1] || zone[s][2] > zone[s][3])
