@@ -23,6 +23,9 @@ G_BEGIN_DECLS
 #define SEARCH_WIDTH      64
 
 #define MAX_OBJECTS 3
+/* objects found on the seed level: the block matching's and those of the
+ * residual (see inb-objects.c), before only those found both ways stay */
+#define MAX_FOUND   (2 * MAX_OBJECTS)
 
 typedef struct
 {

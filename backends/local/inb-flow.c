@@ -449,8 +449,8 @@ typedef struct
   InbPlane     *sv;
   InbPlane     *bsu;
   InbPlane     *bsv;
-  ObjectMotion  fwd_obj[MAX_OBJECTS];
-  ObjectMotion  bwd_obj[MAX_OBJECTS];
+  ObjectMotion  fwd_obj[MAX_FOUND];
+  ObjectMotion  bwd_obj[MAX_FOUND];
   guint         n_fwd;
   guint         n_bwd;
 } Seeds;

@@ -453,6 +453,276 @@ offer_motion (const InbPlane     *a,
       }
 }
 
+/* ------------------------------------------------------------------ */
+/* Objects found by what the global model leaves unexplained           */
+
+#define RESIDUAL_CHANGED 14.f  /* luma levels off the global model: changed */
+#define RESIDUAL_MATCH   12.f  /* luma levels: a pixel matches */
+#define RESIDUAL_MAX_SHARE 0.5 /* more changed than this: no objects here */
+
+/* A level halved (means of 2 × 2; the last odd row or column dropped) */
+static InbPlane *
+halve (const InbPlane *p)
+{
+  const guint w = p->width / 2, h = p->height / 2;
+  InbPlane *o = inb_plane_new (w, h);
+
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        const float *r = p->data + (gsize) 2 * y * p->width + 2 * x;
+
+        o->data[(gsize) y * w + x] = 0.25f * (r[0] + r[1] + r[p->width] + r[p->width + 1]);
+      }
+
+  return o;
+}
+
+/* Where @a is not explained by @b under @hl (3 × 3 mean of the error
+ * above RESIDUAL_CHANGED): 1, else 0; 0 too where @hl takes the pixel
+ * out of the frame (nothing to compare with). Returns how many. */
+static guint
+changed_pixels (const InbPlane *a,
+                const InbPlane *b,
+                const double    hl[9],
+                InbPlane       *tmp,
+                InbPlane       *out)
+{
+  const int w = (int) a->width, h = (int) a->height;
+  guint count = 0;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        double tx, ty;
+
+        inb_mat3_apply (hl, x, y, &tx, &ty);
+        tmp->data[(gsize) y * w + x] = tx < 0 || ty < 0 || tx > w - 1 || ty > h - 1
+                                       ? -1.f : fabsf (a->data[(gsize) y * w + x] - inb_plane_sample (b, tx, ty));
+      }
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        float acc = 0.f;
+        gboolean out_of_frame = FALSE;
+
+        for (int j = MAX (0, y - 1); j <= MIN (h - 1, y + 1); j++)
+          for (int i = MAX (0, x - 1); i <= MIN (w - 1, x + 1); i++)
+            {
+              float e = tmp->data[(gsize) j * w + i];
+
+              out_of_frame |= e < 0.f;
+              acc += e;
+            }
+        out->data[(gsize) y * w + x] = !out_of_frame && acc > 9.f * RESIDUAL_CHANGED ? 1.f : 0.f;
+        count += out->data[(gsize) y * w + x] > 0.f;
+      }
+
+  return count;
+}
+
+/* The score of displacement (@du, @dv) (whole pixels): how many changed
+ * pixels of @a (@ca; those not taken yet, @taken 0) land on a changed
+ * pixel of @b (@cb) of about their luma, far from where the global model
+ * takes them (@hu, @hv); with @mark, those pixels are marked taken */
+static float
+residual_score (const InbPlane *a,
+                const InbPlane *b,
+                const InbPlane *ca,
+                const InbPlane *cb,
+                const InbPlane *hu,
+                const InbPlane *hv,
+                guint8         *taken,
+                int             du,
+                int             dv,
+                guint8          mark)
+{
+  const int w = (int) a->width, h = (int) a->height;
+  float score = 0.f;
+
+  for (int y = MAX (0, -dv); y < MIN (h, h - dv); y++)
+    for (int x = MAX (0, -du); x < MIN (w, w - du); x++)
+      {
+        gsize k = (gsize) y * w + x, q = (gsize) (y + dv) * w + x + du;
+        float e;
+
+        if (ca->data[k] == 0.f || cb->data[q] == 0.f || taken[k]
+            || fabsf (du - hu->data[k]) + fabsf (dv - hv->data[k]) < 3.f)
+          continue;
+        e = fabsf (a->data[k] - b->data[q]);
+        if (e < RESIDUAL_MATCH)
+          {
+            score += 1.f - e / RESIDUAL_MATCH;
+            if (mark)
+              taken[k] = mark;
+          }
+      }
+
+  return score;
+}
+
+/* Objects the block matching cannot see (flat ones: their blocks carry
+ * no match): the pixels that the global model (@hl, this level) leaves
+ * unexplained, in @a and in @b (under its inverse), are matched as a
+ * whole: the translation that takes the most changed pixels of @a onto
+ * changed pixels of @b of the same luma (searched on the level halved,
+ * refined on this one) is an object, its box the box of those pixels;
+ * they are taken out and the next one is looked for. Added to @found
+ * (with the block matching's, @n_found) while there is room, unless one
+ * there already has that motion over the same place. */
+static void
+residual_objects (const InbPlane *a,
+                  const InbPlane *b,
+                  const double    hl[9],
+                  const InbPlane *hu,
+                  const InbPlane *hv,
+                  ObjectMotion   *found,
+                  guint          *n_found)
+{
+  const int w = (int) a->width, h = (int) a->height;
+  const gsize n = (gsize) w * h;
+  double hinv[9];
+  g_autoptr(InbPlane) ca = inb_plane_new (a->width, a->height);
+  g_autoptr(InbPlane) cb = inb_plane_new (a->width, a->height);
+  g_autoptr(InbPlane) tmp = inb_plane_new (a->width, a->height);
+  g_autoptr(InbPlane) a2 = NULL;
+  g_autoptr(InbPlane) b2 = NULL;
+  g_autoptr(InbPlane) ca2 = NULL;
+  g_autoptr(InbPlane) cb2 = NULL;
+  g_autoptr(InbPlane) hu2 = NULL;
+  g_autoptr(InbPlane) hv2 = NULL;
+  g_autofree guint8 *taken = g_new0 (guint8, n);
+  g_autofree guint8 *taken2 = NULL;
+  g_autofree int *xs = g_new (int, n);
+  g_autofree int *ys = g_new (int, n);
+  guint n_a, n_b, w2, h2;
+  int rx, ry;
+  float first_score = 0.f;
+
+  if (w < 32 || h < 16 || !inb_mat3_invert (hl, hinv))
+    return;
+  n_a = changed_pixels (a, b, hl, tmp, ca);
+  n_b = changed_pixels (b, a, hinv, tmp, cb);
+  /* (most of the picture changed: a scene change, or no global model) */
+  if (n_a < 24 || n_b < 24 || n_a > RESIDUAL_MAX_SHARE * n || n_b > RESIDUAL_MAX_SHARE * n)
+    return;
+
+  a2 = halve (a);
+  b2 = halve (b);
+  ca2 = halve (ca);
+  cb2 = halve (cb);
+  hu2 = halve (hu);
+  hv2 = halve (hv);
+  w2 = a2->width;
+  h2 = a2->height;
+  for (gsize k = 0; k < (gsize) w2 * h2; k++)
+    {
+      ca2->data[k] = ca2->data[k] >= 0.5f ? 1.f : 0.f;
+      cb2->data[k] = cb2->data[k] >= 0.5f ? 1.f : 0.f;
+      hu2->data[k] *= 0.5f;
+      hv2->data[k] *= 0.5f;
+    }
+  taken2 = g_new0 (guint8, (gsize) w2 * h2);
+  rx = (int) (0.55 * w2);
+  ry = (int) (0.35 * h2);
+
+  for (guint tries = 0; tries < MAX_OBJECTS && *n_found < MAX_FOUND; tries++)
+    {
+      /* (after the first, what is left of it, such as the background it
+       * uncovers, matches a little under many motions: the next one must
+       * explain a good part of what the first did) */
+      const float min_score = MAX (MAX (16.f, (float) (w2 * h2) / 200.f), 0.3f * first_score);
+      float best = 0.f;
+      int bu = 0, bv = 0, cu, cv;
+      guint count = 0;
+      ObjectMotion om;
+      gboolean known = FALSE;
+      int margin;
+
+      for (int dv = -ry; dv <= ry; dv++)
+        for (int du = -rx; du <= rx; du++)
+          {
+            float sc = residual_score (a2, b2, ca2, cb2, hu2, hv2, taken2, du, dv, 0);
+
+            if (sc > best)
+              {
+                best = sc;
+                bu = du;
+                bv = dv;
+              }
+          }
+      if (best < min_score)
+        break;
+      if (tries == 0)
+        first_score = best;
+      /* refined on this level */
+      cu = 2 * bu;
+      cv = 2 * bv;
+      best = 0.f;
+      for (int dv = cv - 2; dv <= cv + 2; dv++)
+        for (int du = cu - 2; du <= cu + 2; du++)
+          {
+            float sc = residual_score (a, b, ca, cb, hu, hv, taken, du, dv, 0);
+
+            if (sc > best)
+              {
+                best = sc;
+                bu = du;
+                bv = dv;
+              }
+          }
+      /* its pixels taken, here and on the halved level */
+      residual_score (a, b, ca, cb, hu, hv, taken, bu, bv, (guint8) (tries + 1));
+      residual_score (a2, b2, ca2, cb2, hu2, hv2, taken2, (int) lrintf (0.5f * bu), (int) lrintf (0.5f * bv), 1);
+      for (gsize k = 0; k < n; k++)
+        if (taken[k] == tries + 1)
+          {
+            xs[count] = (int) (k % w);
+            ys[count] = (int) (k / w);
+            count++;
+          }
+      if (count < 16)
+        continue;
+      qsort (xs, count, sizeof (int), compare_int);
+      qsort (ys, count, sizeof (int), compare_int);
+      om.du = (float) bu;
+      om.dv = (float) bv;
+      om.x0 = xs[count / 20];
+      om.x1 = xs[count - 1 - count / 20];
+      om.y0 = ys[count / 20];
+      om.y1 = ys[count - 1 - count / 20];
+      om.mutual = FALSE;
+      /* a compact object, not scattered noise */
+      if ((double) (om.x1 - om.x0 + 1) * (om.y1 - om.y0 + 1) > OBJECT_MAX_BOX * 2 * n
+          || count < 0.2 * (om.x1 - om.x0 + 1) * (om.y1 - om.y0 + 1))
+        continue;
+      /* one found already, or its mirror: where it goes, what it leaves
+       * (the background at both places, which can look alike) matched
+       * the opposite way */
+      for (guint q = 0; q < *n_found && !known; q++)
+        {
+          const ObjectMotion *f = &found[q];
+          const float tol = MAX (3.f, 0.15f * (fabsf (om.du) + fabsf (om.dv)));
+
+          known = (fabsf (f->du - om.du) + fabsf (f->dv - om.dv) < tol
+                   && f->x0 <= om.x1 && om.x0 <= f->x1 && f->y0 <= om.y1 && om.y0 <= f->y1)
+                  || (fabsf (f->du + om.du) + fabsf (f->dv + om.dv) < tol
+                      && f->x0 + f->du <= om.x1 && om.x0 <= f->x1 + f->du
+                      && f->y0 + f->dv <= om.y1 && om.y0 <= f->y1 + f->dv);
+        }
+      if (known)
+        continue;
+      margin = 4 + MAX (om.x1 - om.x0, om.y1 - om.y0) / 4;
+      om.x0 = MAX (0, om.x0 - margin);
+      om.x1 = MIN (w - 1, om.x1 + margin);
+      om.y0 = MAX (0, om.y0 - margin);
+      om.y1 = MIN (h - 1, om.y1 + margin);
+      g_debug ("object moving %.1f %.1f in [%d %d] x [%d %d] (%u changed pixels, score %.0f)",
+               om.du, om.dv, om.x0, om.x1, om.y0, om.y1, count, best);
+      found[(*n_found)++] = om;
+    }
+}
+
 /* Objects moving far: the pixels where the block matching (@mu, @mv,
  * local error @em) beats both the global model (@eh) and the coarse pass
  * (@ek) are grouped by displacement; each large enough group becomes one
@@ -462,6 +732,7 @@ offer_motion (const InbPlane     *a,
 static void
 object_clusters (const InbPlane *a,
                  const InbPlane *b,
+                 const double    hl[9],
                  const InbPlane *eh,
                  const InbPlane *ek,
                  InbPlane       *em,
@@ -494,6 +765,7 @@ object_clusters (const InbPlane *a,
     }
 
   group_candidates (mu, mv, cand, n_cand, found, n_found);
+  residual_objects (a, b, hl, hu, hv, found, n_found);
 
   /* Offered: the objects found here and those found the other way round
    * (the opposite translation, in the box they move to). Only objects
@@ -1078,7 +1350,7 @@ inb_flow_fuse_seed (const InbPlane  *a,
   if (mu != NULL)
     {
       box5 (em, tmp, em);
-      object_clusters (a, b, eh, ek, em, mpu, mpv, hu, hv, ku, kv, tmp,
+      object_clusters (a, b, hl, eh, ek, em, mpu, mpv, hu, hv, ku, kv, tmp,
                        given, n_given, found, n_found);
     }
   box5 (ek, tmp, ek);
