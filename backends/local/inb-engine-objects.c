@@ -418,6 +418,7 @@ typedef struct
   float *mk;
   float *mv;
   float *raw[2];
+  float *leave[2];  /* what of the object leaves the other's frame */
   float *bg[2][2];
 } ObjectPlanes;
 
@@ -640,6 +641,96 @@ object_raw_mask (const InbFlowAnalysis *an,
       }
 }
 
+/* Where the object's motion @ms takes keyframe @s's pixel out of the
+ * other keyframe's frame (an object leaving), nothing there confirms
+ * it: the object is what the background's motion does not explain
+ * (3 × 3 means), is not the object in the other keyframe at the same
+ * place of the background (there, the pixel is background that the
+ * object covers in the other keyframe), and joins the rest of its mask
+ * (grown from it, 4-connected, through such pixels only) */
+static void
+object_raw_mask_leaving (const InbFlowAnalysis *an,
+                         guint                  s,
+                         const double          *ms,
+                         const int             *zone,
+                         ObjectPlanes          *p)
+{
+  const int w = p->w, h = p->h;
+  const InbPlane *la = s == 0 ? an->luma0 : an->luma1;
+  const InbPlane *lb = s == 0 ? an->luma1 : an->luma0;
+  const int x0 = zone[0], x1 = zone[1], y0 = zone[2], y1 = zone[3];
+  const int zw = x1 - x0 + 1, zh = y1 - y0 + 1;
+  const float *bgu = p->bg[s][0], *bgv = p->bg[s][1];
+  InbPlane other = { an->width, an->height, p->raw[1 - s] };
+  g_autofree float *cand = g_new0 (float, (gsize) zw * zh);
+  g_autofree int *stack = NULL;
+  guint n_cand = 0, top = 0;
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        gsize k = (gsize) y * w + x;
+        float px, py, eb = 0.f, v;
+
+        affine_apply (ms, (float) x, (float) y, &px, &py);
+        if (px >= -1.f && py >= -1.f && px <= w && py <= h)
+          continue;
+        for (int j = MAX (0, y - 1); j <= MIN (h - 1, y + 1); j++)
+          for (int i = MAX (0, x - 1); i <= MIN (w - 1, x + 1); i++)
+            {
+              gsize q = (gsize) j * w + i;
+
+              eb += fabsf (la->data[q] - inb_plane_sample (lb, i + bgu[q], j + bgv[q]));
+            }
+        eb /= 9.f;
+        v = CLAMP ((eb - 9.f) / 6.f, 0.f, 1.f) * (1.f - inb_plane_sample (&other, x + bgu[k], y + bgv[k]));
+        if (v > 0.f)
+          {
+            cand[(gsize) (y - y0) * zw + (x - x0)] = v;
+            n_cand++;
+          }
+      }
+  if (n_cand == 0)
+    return;
+
+  stack = g_new (int, (gsize) zw * zh);
+  /* (from the mask confirmed by the other keyframe: the raw one also
+   * holds background that the object uncovers) */
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        float px, py;
+
+        if (p->raw[s][(gsize) y * w + x] <= 0.5f || cand[(gsize) (y - y0) * zw + (x - x0)] != 0.f)
+          continue;
+        affine_apply (ms, (float) x, (float) y, &px, &py);
+        if (p->raw[s][(gsize) y * w + x] * inb_plane_sample (&other, px, py) <= 0.5f)
+          continue;
+        stack[top++] = (y - y0) * zw + (x - x0);
+        cand[(gsize) (y - y0) * zw + (x - x0)] = -1.f;
+      }
+  while (top > 0)
+    {
+      int r = stack[--top], x = r % zw, y = r / zw;
+      const int nx[4] = { x - 1, x + 1, x, x }, ny[4] = { y, y, y - 1, y + 1 };
+
+      for (guint d = 0; d < 4; d++)
+        {
+          gsize q;
+
+          if (nx[d] < 0 || ny[d] < 0 || nx[d] >= zw || ny[d] >= zh)
+            continue;
+          q = (gsize) ny[d] * zw + nx[d];
+          if (cand[q] > 0.5f)
+            {
+              p->leave[s][(gsize) (ny[d] + y0) * w + nx[d] + x0] = cand[q];
+              cand[q] = -1.f;
+              stack[top++] = (int) q;
+            }
+        }
+    }
+}
+
 /* On the object in both keyframes (background that the object uncovers
  * also matches under its motion, but in one keyframe only), then closed:
  * the object drawn (holes where object and background look alike filled,
@@ -668,6 +759,11 @@ object_close_masks (const InbFlowAnalysis *an,
         /* (a small object's shape may change: either one) */
         if (ob->small)
           mk[(gsize) y * w + x] = MAX (p->raw[s][(gsize) y * w + x], inb_plane_sample (&other, px, py));
+        else if (px < -1.f || py < -1.f || px > w || py > p->h)
+          /* (out of the other keyframe's frame: see
+           * object_raw_mask_leaving()) */
+          mk[(gsize) y * w + x] = MAX (p->leave[s][(gsize) y * w + x],
+                                       p->raw[s][(gsize) y * w + x] * inb_plane_sample (&other, px, py));
         else
           mk[(gsize) y * w + x] = p->raw[s][(gsize) y * w + x] * inb_plane_sample (&other, px, py);
       }
@@ -939,11 +1035,12 @@ inb_engine_object_layers (InbEngine             *self,
   g_autofree float *err = g_new (float, n);
   g_autofree float *mk = g_new (float, n);
   g_autofree float *mv = g_new (float, n);
-  g_autofree float *planes = g_new (float, 6 * n);
+  g_autofree float *planes = g_new (float, 8 * n);
   g_autofree float *tmp = g_new (float, n);
   ObjectPlanes p = {
     w, h, n, wu, wv, wt, err, tmp, mk, mv,
     { planes, planes + n },
+    { planes + 6 * n, planes + 7 * n },
     { { planes + 2 * n, planes + 3 * n }, { planes + 4 * n, planes + 5 * n } },
   };
 
@@ -989,6 +1086,13 @@ inb_engine_object_layers (InbEngine             *self,
           else
             object_raw_mask (an, s, m[s], zone[s], &p);
         }
+      if (!ob->small)
+        for (guint s = 0; s < 2; s++)
+          {
+            memset (p.leave[s], 0, n * sizeof (float));
+            if (zone[s][0] <= zone[s][1] && zone[s][2] <= zone[s][3])
+              object_raw_mask_leaving (an, s, m[s], zone[s], &p);
+          }
 
       if (!ob->small && object_unexplained (self, an, ob, m, zone, rc, &p))
         continue;
