@@ -1063,6 +1063,121 @@ test_middle_object_far (void)
   g_assert_cmpfloat (start, >, start_dissolve + 12.0);
 }
 
+/* A disc of one flat colour with a soft edge of @soft pixels, centred on
+ * (@cx, @cy), over @bg */
+static InbImage *
+flat_disc_render (const Texture *bg,
+                  guint          width,
+                  guint          height,
+                  double         radius,
+                  double         soft,
+                  double         cx,
+                  double         cy)
+{
+  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  static const double colour[3] = { 70, 120, 205 };
+  InbImage *image = texture_render (bg, width, height, identity);
+  guint8 *data = inb_image_get_data_mut (image);
+  gsize stride = inb_image_get_stride (image);
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        double dx = x - cx, dy = y - cy;
+        double a = CLAMP ((radius - sqrt (dx * dx + dy * dy)) / soft + 0.5, 0.0, 1.0);
+
+        if (a <= 0)
+          continue;
+        for (guint c = 0; c < 3; c++)
+          data[y * stride + x * 3 + c] =
+            (guint8) CLAMP (lround ((1 - a) * data[y * stride + x * 3 + c] + a * colour[c]), 0, 255);
+      }
+
+  return image;
+}
+
+/* A flat-coloured disc (no texture at all: the block matching finds no
+ * match in its blocks) crossing half a textured still frame is moved,
+ * not dissolved: found by what the background's motion leaves
+ * unexplained in both keyframes. */
+static void
+test_middle_flat_object (void)
+{
+  const guint w = 640, h = 360;
+  const double r = 90, soft = 2;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbImage) truth = NULL;
+  g_autoptr(InbImage) out = inb_image_new (w, h);
+  g_autoptr(InbImage) blend = NULL;
+  g_autoptr(InbEngine) engine = NULL;
+  Texture bg;
+  double ours, theirs, path, path_dissolve;
+
+  texture_init (&bg, 11);
+  first = flat_disc_render (&bg, w, h, r, soft, w / 4.0, h / 2.0 - 10);
+  last = flat_disc_render (&bg, w, h, r, soft, 3 * w / 4.0, h / 2.0 + 10);
+  truth = flat_disc_render (&bg, w, h, r, soft, w / 2.0, h / 2.0);
+
+  engine = engine_new (first, last, 0);
+  inb_engine_render (engine, 0.5, out);
+  blend = dissolve (first, last, 0.5);
+
+  /* the disc half-way, and its whole path (where it started and ended
+   * show the background) */
+  ours = psnr_box (out, truth, w / 2 - r * 0.85, h / 2 - r * 0.85, w / 2 + r * 0.85, h / 2 + r * 0.85);
+  theirs = psnr_box (blend, truth, w / 2 - r * 0.85, h / 2 - r * 0.85, w / 2 + r * 0.85, h / 2 + r * 0.85);
+  path = psnr_box (out, truth, w / 4 - r - 10, h / 2 - r - 12, 3 * w / 4 + r + 10, h / 2 + r + 12);
+  path_dissolve = psnr_box (blend, truth, w / 4 - r - 10, h / 2 - r - 12, 3 * w / 4 + r + 10, h / 2 + r + 12);
+  g_test_message ("middle of a flat disc crossing half the frame: %.2f dB on it (dissolve %.2f dB), "
+                  "%.2f dB on its path (dissolve %.2f dB)", ours, theirs, path, path_dissolve);
+  /* (an exact dissolve before: 8.82 dB on it, 13.51 on its path) */
+  g_assert_cmpfloat (ours, >, theirs + 8.0);
+  g_assert_cmpfloat (path, >, path_dissolve + 6.0);
+  g_assert_cmpfloat (ours, >, 17.0);
+}
+
+/* A textured disc that ends half out of the frame: the half that leaves
+ * is only in the first keyframe, and is drawn from it whole in the
+ * middle frame (its mask there has nothing in the last keyframe to be
+ * confirmed by). */
+static void
+test_middle_object_leaving (void)
+{
+  const guint w = 640, h = 360;
+  const double r = 60, soft = 2;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbImage) truth = NULL;
+  g_autoptr(InbImage) out = inb_image_new (w, h);
+  g_autoptr(InbImage) blend = NULL;
+  g_autoptr(InbEngine) engine = NULL;
+  Texture bg, fg;
+  double front, front_dissolve, ours, theirs;
+
+  texture_init (&bg, 11);
+  texture_init (&fg, 29);
+  first = soft_disc_render (&bg, &fg, w, h, r, soft, 300, 175);
+  last = soft_disc_render (&bg, &fg, w, h, r, soft, 640, 185);
+  truth = soft_disc_render (&bg, &fg, w, h, r, soft, 470, 180);
+
+  engine = engine_new (first, last, 0);
+  inb_engine_render (engine, 0.5, out);
+  blend = dissolve (first, last, 0.5);
+
+  /* its front half (out of the last keyframe's frame), and all of it */
+  ours = psnr_box (out, truth, 470 - 40, 180 - 40, 470 + 40, 180 + 40);
+  theirs = psnr_box (blend, truth, 470 - 40, 180 - 40, 470 + 40, 180 + 40);
+  front = psnr_box (out, truth, 470 + 8, 180 - 36, 470 + 44, 180 + 36);
+  front_dissolve = psnr_box (blend, truth, 470 + 8, 180 - 36, 470 + 44, 180 + 36);
+  g_test_message ("middle of a disc leaving the frame: %.2f dB on it (dissolve %.2f dB), %.2f dB on the "
+                  "half that leaves (dissolve %.2f dB)", ours, theirs, front, front_dissolve);
+  /* (13.60 dB on the half that leaves, 16.85 on it, before) */
+  g_assert_cmpfloat (front, >, front_dissolve + 12.0);
+  g_assert_cmpfloat (front, >, 22.0);
+  g_assert_cmpfloat (ours, >, theirs + 15.0);
+}
+
 /* A pan where the right third of the last keyframe is something else (a
  * screen that changed, a cut-in): the motion explains the rest, nothing
  * explains that region. It falls back to a dissolve there (no warped
@@ -1372,6 +1487,8 @@ main (int   argc,
   g_test_add_func ("/engine/middle-zoom-low-texture", test_middle_zoom_low_texture);
   g_test_add_func ("/engine/middle-object", test_middle_object);
   g_test_add_func ("/engine/middle-object-far", test_middle_object_far);
+  g_test_add_func ("/engine/middle-flat-object", test_middle_flat_object);
+  g_test_add_func ("/engine/middle-object-leaving", test_middle_object_leaving);
   g_test_add_func ("/engine/middle-thin-turning", test_middle_thin_turning);
   g_test_add_func ("/engine/middle-balloon", test_middle_balloon);
   g_test_add_func ("/engine/middle-parallax", test_middle_parallax);
