@@ -36,6 +36,7 @@
 
 #include "inb-a11y.h"
 #include "inb-param-panel.h"
+#include "inb-take-format.h"
 
 typedef struct
 {
@@ -69,6 +70,16 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/* A row's subtitle wraps at phone width: never inside "832 × 480" */
+static void
+row_set_subtitle (AdwActionRow *row,
+                  const char   *text)
+{
+  g_autofree char *joined = text != NULL ? inb_take_format_join_size (g_strdup (text)) : NULL;
+
+  adw_action_row_set_subtitle (row, joined);
+}
 
 static void
 param_row_free (gpointer data)
@@ -291,7 +302,7 @@ inb_param_panel_update_timing (InbParamPanel *self)
         /* Translators: parameter description, then the frame count and rate */
         subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u frame at %g fps",
                                                  "%s · %u frames at %g fps", frames), base, frames, rate);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (duration->row), subtitle);
+      row_set_subtitle (ADW_ACTION_ROW (duration->row), subtitle);
     }
   else if (frames_row != NULL && frames_row->error == NULL && frames_row->refused == NULL &&
            ADW_IS_ACTION_ROW (frames_row->row))
@@ -316,7 +327,7 @@ inb_param_panel_update_timing (InbParamPanel *self)
         subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u frame is %s s at %g fps",
                                                  "%s · %u frames are %s s at %g fps", frames),
                                     base, frames, seconds, rate);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (frames_row->row), subtitle);
+      row_set_subtitle (ADW_ACTION_ROW (frames_row->row), subtitle);
     }
 }
 
@@ -332,7 +343,7 @@ param_row_show (ParamRow *pr)
       gtk_widget_add_css_class (pr->row, "error");
       gtk_widget_add_css_class (pr->widget, "error");
       if (ADW_IS_ACTION_ROW (pr->row))
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), problem);
+        row_set_subtitle (ADW_ACTION_ROW (pr->row), problem);
       gtk_widget_set_tooltip_text (pr->row, problem);
     }
   else
@@ -343,7 +354,7 @@ param_row_show (ParamRow *pr)
         {
           g_autofree char *subtitle = dup_row_subtitle (pr);
 
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
+          row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
         }
       gtk_widget_set_tooltip_text (pr->row, NULL);
     }
@@ -593,7 +604,7 @@ choice_selected_cb (GtkWidget     *row,
         {
           g_autofree char *subtitle = dup_row_subtitle (pr);
 
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+          row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
         }
     }
 }
@@ -620,7 +631,7 @@ make_row (InbParamPanel      *self,
 
       pr->row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (pr->row), row_title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
+      row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
       pr->widget = make_spin (self, spec);
       adw_action_row_add_suffix (ADW_ACTION_ROW (pr->row), pr->widget);
       inb_a11y_describe_by_subtitle (ADW_ACTION_ROW (pr->row), pr->widget);
@@ -651,7 +662,7 @@ make_row (InbParamPanel      *self,
                                   G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
           pr->extra_row = adw_action_row_new ();
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (pr->extra_row), _("New Seed for Every Take"));
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->extra_row), _("Draw a new seed for every take"));
+          row_set_subtitle (ADW_ACTION_ROW (pr->extra_row), _("Draw a new seed for every take"));
           adw_action_row_add_suffix (ADW_ACTION_ROW (pr->extra_row), random);
           adw_action_row_set_activatable_widget (ADW_ACTION_ROW (pr->extra_row), random);
           /* Its row's title names it; its own label only said it twice */
@@ -669,7 +680,7 @@ make_row (InbParamPanel      *self,
     {
       pr->row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (pr->row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
+      row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
       pr->widget = gtk_switch_new ();
       gtk_widget_set_valign (pr->widget, GTK_ALIGN_CENTER);
       adw_action_row_add_suffix (ADW_ACTION_ROW (pr->row), pr->widget);
@@ -688,7 +699,7 @@ make_row (InbParamPanel      *self,
 
       pr->row = adw_combo_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (pr->row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
+      row_set_subtitle (ADW_ACTION_ROW (pr->row), subtitle);
       adw_combo_row_set_model (ADW_COMBO_ROW (pr->row), G_LIST_MODEL (labels));
       {
         g_autoptr(GtkListItemFactory) shown = choice_factory (TRUE);
@@ -704,7 +715,7 @@ make_row (InbParamPanel      *self,
       {
         g_autofree char *shown = dup_row_subtitle (pr);
 
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (pr->row), shown);
+        row_set_subtitle (ADW_ACTION_ROW (pr->row), shown);
       }
     }
   else
