@@ -497,6 +497,31 @@ spin_ms (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* The last reference given up while a thread scales the paused frame
+ * again (a new drawn size): the playback is finalized then and there, on
+ * the main thread — the thread holds nothing of it. (A GTask run in a
+ * thread may drop its source object in the worker once its callback has
+ * run — GLib 2.74 — so a playback held as one could be disposed there,
+ * racing GTK on the main thread.) The thread's answer, come afterwards,
+ * finds it gone. */
+static void
+test_playback_dispose_while_rescaling (gconstpointer data)
+{
+  InbPlayback *playback = open_clip (data);
+  GThread *disposed_on = NULL;
+
+  assert_shows (playback, 0);
+  g_object_weak_ref (G_OBJECT (playback), note_disposed, &disposed_on);
+
+  /* The rescale starts on a thread now, and cannot have answered (that
+   * takes the main loop) when the playback goes. */
+  draw_at (playback, WIDTH / 2, HEIGHT / 2);
+  g_object_unref (playback);
+  g_assert_true (disposed_on == g_thread_self ());
+
+  spin_ms (200);
+}
+
 /* Pausing just as the clip wraps round: the seek back to the start may be
  * in flight on a GStreamer thread, holding the pipeline's state lock until
  * the demuxer takes it. Pausing under it used to fill the queues for good
@@ -615,6 +640,7 @@ main (int   argc,
   g_test_add_data_func ("/playback/no-loop", clip, test_playback_no_loop);
   g_test_add_func ("/playback/error", test_playback_error);
   g_test_add_data_func ("/playback/finalize", clip, test_playback_finalize);
+  g_test_add_data_func ("/playback/dispose-while-rescaling", clip, test_playback_dispose_while_rescaling);
   g_test_add_data_func ("/playback/loop-memory", short_clip, test_playback_loop_memory);
   g_test_add_data_func ("/playback/pause-at-wrap", short_clip, test_playback_pause_at_wrap);
 

@@ -867,6 +867,54 @@ test_window_player_overlay (Fixture       *f,
   g_unlink (clip);
 }
 
+/* A player destroyed while a thread scales its keyframe overlay down
+ * takes the overlay's picture with it, then and there, on the main thread:
+ * the thread holds nothing of it. (A GTask run in a thread may drop its
+ * source object in the worker once its callback has run — GLib 2.74 — so
+ * a paintable held as one could be finalized there, racing GTK on the
+ * main thread; and while the task held it, the picture outlived its
+ * player.) The thread's callback, run afterwards, finds it gone. */
+static void
+note_gone (gpointer  data,
+           GObject  *where_the_object_was)
+{
+  *(GThread **) data = g_thread_self ();
+}
+
+static void
+test_window_player_destroyed_while_scaling (Fixture       *f,
+                                            gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_take (g_malloc0 (1280 * 720 * 4), 1280 * 720 * 4);
+  g_autoptr(GdkTexture) keyframe = gdk_memory_texture_new (1280, 720, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
+                                                           bytes, 1280 * 4);
+  GtkWidget *player = g_object_ref_sink (inb_player_new ());
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  GtkWidget *overlay;
+  GdkPaintable *picture;
+  GThread *gone_on = NULL;
+
+  inb_player_set_keyframes (INB_PLAYER (player), keyframe, keyframe);
+  inb_player_set_overlay (INB_PLAYER (player), "first");
+  overlay = find_matching_widget (player, GTK_TYPE_PICTURE, is_overlay_picture);
+  g_assert_nonnull (overlay);
+  picture = gtk_picture_get_paintable (GTK_PICTURE (overlay));
+  g_object_weak_ref (G_OBJECT (picture), note_gone, &gone_on);
+
+  /* Drawn at a quarter of its size: the scale-down starts on a thread now,
+   * and cannot have come back (that takes the main loop) when the player
+   * goes. */
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (picture, snapshot, 320, 180);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_clear_pointer (&node, gsk_render_node_unref);
+  g_object_unref (player);
+
+  g_assert_true (gone_on == g_thread_self ());
+  spin_until_idle ();
+}
+
 static gboolean
 is_fit_row (GtkWidget *widget)
 {
@@ -954,6 +1002,7 @@ main (int   argc,
   g_test_add ("/window/number-fields", Fixture, NULL, fixture_setup_window, test_window_number_fields, fixture_teardown);
   g_test_add ("/window/player-keys", Fixture, NULL, fixture_setup_window, test_window_player_keys, fixture_teardown);
   g_test_add ("/window/player-overlay", Fixture, NULL, fixture_setup_window, test_window_player_overlay, fixture_teardown);
+  g_test_add ("/window/player-destroyed-while-scaling", Fixture, NULL, fixture_setup, test_window_player_destroyed_while_scaling, fixture_teardown);
   g_test_add ("/window/default-fit", Fixture, NULL, fixture_setup_window, test_window_default_fit, fixture_teardown);
 
   ret = g_test_run ();

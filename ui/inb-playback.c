@@ -76,7 +76,7 @@ struct _InbPlayback
   int           source_height;
   int           target_width;   /* device pixels it is drawn at (0: full) */
   int           target_height;
-  gboolean      rescaling;
+  gboolean      rescaling;      /* main context only */
 
   /* The seek back to the start runs on a GStreamer pool thread. */
   GMutex        loop_lock;
@@ -87,6 +87,7 @@ struct _InbPlayback
   GstVideoConverter *converter;
 
   /* Main context only. */
+  GCancellable *rescale_cancellable;   /* cancelled by dispose */
   GHashTable   *cache;          /* frame number -> GdkTexture, recent frames */
   GQueue        cache_order;    /* frame numbers, oldest first */
   GdkTexture   *texture;
@@ -642,64 +643,118 @@ inb_playback_needs_rescale_locked (InbPlayback *self)
 }
 
 /* The display size changed while no new frame comes (paused): the last
- * frame is scaled again here, off the main thread, and shown as itself.
- * Loops until the last frame matches the size it is drawn at; a newer
- * frame from the pipeline wins over a late rescale. */
+ * frame is scaled again, off the main thread, and shown as itself. The
+ * thread works on a copy of what it needs (the frame, the size) and
+ * touches nothing of the playback; its answer, on the main context, hands
+ * the frame over unless a newer frame from the pipeline came meanwhile,
+ * and starts again until the last frame matches the size it is drawn at. */
+typedef struct
+{
+  GstSample *sample;
+  guint64    seq;
+  int        target_width;
+  int        target_height;
+  FrameInfo  fi;
+} Rescale;
+
+static void
+rescale_free (gpointer data)
+{
+  Rescale *rs = data;
+
+  gst_sample_unref (rs->sample);
+  g_free (rs);
+}
+
 static void
 inb_playback_rescale_thread (GTask        *task,
                              gpointer      source_object,
                              gpointer      task_data,
                              GCancellable *cancellable)
 {
-  InbPlayback *self = source_object;
+  Rescale *rs = task_data;
   GstVideoConverter *converter = NULL;
+  GdkTexture *texture;
 
-  for (;;)
-    {
-      g_autoptr(GstSample) sample = NULL;
-      FrameInfo fi = { GST_CLOCK_TIME_NONE, 0, 1, 0, 0, 0, 0 };
-      GdkTexture *texture;
-      gboolean schedule = FALSE;
-      guint64 seq;
-      int target_width;
-      int target_height;
-
-      g_mutex_lock (&self->lock);
-      if (!inb_playback_needs_rescale_locked (self))
-        {
-          self->rescaling = FALSE;
-          g_mutex_unlock (&self->lock);
-          break;
-        }
-      sample = gst_sample_ref (self->source);
-      seq = self->source_seq;
-      target_width = self->target_width;
-      target_height = self->target_height;
-      g_mutex_unlock (&self->lock);
-
-      texture = texture_from_sample (sample, target_width, target_height, &converter, &fi);
-
-      g_mutex_lock (&self->lock);
-      if (texture != NULL && seq == self->source_seq)
-        {
-          self->source_width = fi.out_width;
-          self->source_height = fi.out_height;
-          schedule = inb_playback_set_pending_locked (self, g_steal_pointer (&texture), &fi);
-        }
-      else if (texture == NULL && seq == self->source_seq)
-        {
-          /* Cannot be scaled: stop trying until the next frame. */
-          g_clear_pointer (&self->source, gst_sample_unref);
-        }
-      g_mutex_unlock (&self->lock);
-
-      g_clear_object (&texture);
-      if (schedule)
-        inb_playback_schedule_frame_idle (self);
-    }
-
+  texture = texture_from_sample (rs->sample, rs->target_width, rs->target_height, &converter, &rs->fi);
   g_clear_pointer (&converter, gst_video_converter_free);
-  g_task_return_boolean (task, TRUE);
+  g_task_return_pointer (task, texture, g_object_unref);
+}
+
+static void inb_playback_start_rescale (InbPlayback *self);
+
+/* @user_data: the playback, not held (see inb_playback_start_rescale()):
+ * cancelled, it may be gone */
+static void
+inb_playback_rescale_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  InbPlayback *self = user_data;
+  Rescale *rs = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
+  gboolean schedule = FALSE;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+
+  g_mutex_lock (&self->lock);
+  self->rescaling = FALSE;
+  if (texture != NULL && rs->seq == self->source_seq)
+    {
+      self->source_width = rs->fi.out_width;
+      self->source_height = rs->fi.out_height;
+      schedule = inb_playback_set_pending_locked (self, g_steal_pointer (&texture), &rs->fi);
+    }
+  else if (texture == NULL && rs->seq == self->source_seq)
+    {
+      /* Cannot be scaled: stop trying until the next frame. */
+      g_clear_pointer (&self->source, gst_sample_unref);
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (schedule)
+    inb_playback_schedule_frame_idle (self);
+
+  /* The size may have changed again meanwhile. */
+  inb_playback_start_rescale (self);
+}
+
+/* Main context: scales the last frame again if it was handed over at
+ * another size than the one it is drawn at, unless that already runs. */
+static void
+inb_playback_start_rescale (InbPlayback *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Rescale *rs;
+
+  if (self->rescale_cancellable == NULL)
+    return;   /* disposed */
+
+  g_mutex_lock (&self->lock);
+  if (self->rescaling || !inb_playback_needs_rescale_locked (self))
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  self->rescaling = TRUE;
+  rs = g_new0 (Rescale, 1);
+  rs->sample = gst_sample_ref (self->source);
+  rs->seq = self->source_seq;
+  rs->target_width = self->target_width;
+  rs->target_height = self->target_height;
+  rs->fi = (FrameInfo) { GST_CLOCK_TIME_NONE, 0, 1, 0, 0, 0, 0 };
+  g_mutex_unlock (&self->lock);
+
+  /* Not the source object: a GTask run in a thread may drop that in the
+   * worker, after its callback has run, and a playback disposed there
+   * races GTK and the pipeline on the main thread. Unheld, the playback is
+   * kept from the callback by the cancellable, which dispose cancels
+   * first. */
+  task = g_task_new (NULL, self->rescale_cancellable, inb_playback_rescale_cb, self);
+  g_task_set_source_tag (task, inb_playback_start_rescale);
+  g_task_set_task_data (task, rs, rescale_free);
+  g_task_run_in_thread (task, inb_playback_rescale_thread);
 }
 
 /* Main context: the frames are drawn at @width × @height device pixels. */
@@ -708,8 +763,6 @@ inb_playback_set_display_size (InbPlayback *self,
                                int          width,
                                int          height)
 {
-  gboolean start;
-
   g_mutex_lock (&self->lock);
   if (self->target_width == width && self->target_height == height)
     {
@@ -718,18 +771,9 @@ inb_playback_set_display_size (InbPlayback *self,
     }
   self->target_width = width;
   self->target_height = height;
-  start = !self->rescaling && inb_playback_needs_rescale_locked (self);
-  if (start)
-    self->rescaling = TRUE;
   g_mutex_unlock (&self->lock);
 
-  if (start)
-    {
-      g_autoptr(GTask) task = g_task_new (self, NULL, NULL, NULL);
-
-      g_task_set_source_tag (task, inb_playback_set_display_size);
-      g_task_run_in_thread (task, inb_playback_rescale_thread);
-    }
+  inb_playback_start_rescale (self);
 }
 
 static GstFlowReturn
@@ -1504,6 +1548,10 @@ inb_playback_dispose (GObject *object)
 {
   InbPlayback *self = INB_PLAYBACK (object);
 
+  if (self->rescale_cancellable != NULL)
+    g_cancellable_cancel (self->rescale_cancellable);
+  g_clear_object (&self->rescale_cancellable);
+
   if (self->playbin != NULL)
     gst_element_set_state (self->playbin, GST_STATE_NULL);
 
@@ -1710,6 +1758,7 @@ inb_playback_init (InbPlayback *self)
   self->cache = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   g_queue_init (&self->cache_order);
   self->context = g_main_context_ref_thread_default ();
+  self->rescale_cancellable = g_cancellable_new ();
   self->loop = TRUE;
   self->rate = 1.0;
   self->scale_factor = 1;

@@ -114,13 +114,18 @@ scale_thread (GTask        *task,
 
 static void inb_scaled_picture_request (InbScaledPicture *self);
 
+/* @user_data: the picture, not held (see inb_scaled_picture_request()):
+ * cancelled, it may be gone */
 static void
 scale_done_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  InbScaledPicture *self = INB_SCALED_PICTURE (object);
+  InbScaledPicture *self = user_data;
   g_autoptr(GdkTexture) scaled = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
 
   self->scaling = FALSE;
   if (scaled == NULL)
@@ -151,7 +156,11 @@ inb_scaled_picture_request (InbScaledPicture *self)
   job->height = self->wanted_height;
 
   self->scaling = TRUE;
-  task = g_task_new (self, self->cancellable, scale_done_cb, NULL);
+  /* Not the source object: a GTask run in a thread may drop that in the
+   * worker, after its callback has run, and a paintable finalized there
+   * races GTK on the main thread. Unheld, the picture is kept from the
+   * callback by the cancellable, which dispose cancels first. */
+  task = g_task_new (NULL, self->cancellable, scale_done_cb, self);
   g_task_set_source_tag (task, inb_scaled_picture_request);
   g_task_set_task_data (task, job, scale_job_free);
   g_task_run_in_thread (task, scale_thread);
