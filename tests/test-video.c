@@ -744,6 +744,44 @@ test_write_failure (Fixture       *f,
   g_test_trap_assert_passed ();
 }
 
+/* The clip is whole in its .part file but cannot take its name (here a
+ * folder is in the way; in the fault trials, a full disk or an I/O error
+ * on the fsync or the rename): finish says why, as a file error — the
+ * command line's exit status 1, not 3 ("the backend failed") as it was —
+ * and leaves no partial file. */
+static void
+test_rename_failure (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "taken.mp4");
+  g_autofree char *inside = g_build_filename (path, "something", NULL);
+  g_autofree char *part = g_strconcat (path, ".part", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbVideoWriter) writer = NULL;
+
+  writer = inb_video_writer_new (path, 64, 48, 16, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(InbImage) frame = make_smooth_frame (64, 48, i, 0);
+
+      g_assert_true (inb_video_writer_push (writer, frame, &error));
+      g_assert_no_error (error);
+    }
+
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (inside, "x", 1, NULL));
+  g_assert_false (inb_video_writer_finish (writer, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_true (error->domain == G_FILE_ERROR);
+  g_assert_nonnull (strstr (error->message, "Could not rename"));
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (inside, G_FILE_TEST_IS_REGULAR));
+  g_unlink (inside);
+  g_rmdir (path);
+}
+
 /* Once a clip is finished or aborted nothing holds the pipeline: it used
  * to stay alive for good, each message the writer's bus handler dropped
  * still holding its element (found by LeakSanitizer, issue 13). */
@@ -1117,6 +1155,7 @@ main (int   argc,
   ADD ("/video/writer/bad-args", test_bad_writer_args);
   ADD ("/video/writer/missing-encoder", test_missing_encoder);
   ADD ("/video/writer/write-failure", test_write_failure);
+  ADD ("/video/writer/rename-failure", test_rename_failure);
   ADD ("/video/writer/pipeline-freed", test_pipeline_freed);
   ADD ("/video/reader/rejects", test_reader_rejects);
   ADD ("/video/reader/truncated", test_reader_truncated);

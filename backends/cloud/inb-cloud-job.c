@@ -815,6 +815,33 @@ download_progress (goffset  received,
                         _("Downloading the clip"));
 }
 
+/* GIO's error for a local file operation, as a GFileError: a file that
+ * could not be written is a file error wherever it was found. */
+static GFileError
+file_error_from_io_error (const GError *error)
+{
+  if (error->domain == G_FILE_ERROR)
+    return error->code;
+  if (error->domain != G_IO_ERROR)
+    return G_FILE_ERROR_FAILED;
+
+  switch (error->code)
+    {
+    case G_IO_ERROR_NO_SPACE:
+      return G_FILE_ERROR_NOSPC;
+    case G_IO_ERROR_READ_ONLY:
+      return G_FILE_ERROR_ROFS;
+    case G_IO_ERROR_PERMISSION_DENIED:
+      return G_FILE_ERROR_ACCES;
+    case G_IO_ERROR_NOT_FOUND:
+      return G_FILE_ERROR_NOENT;
+    case G_IO_ERROR_IS_DIRECTORY:
+      return G_FILE_ERROR_ISDIR;
+    default:
+      return G_FILE_ERROR_FAILED;
+    }
+}
+
 static void
 download_worker (GTask        *step,
                  gpointer      source,
@@ -835,7 +862,7 @@ download_worker (GTask        *step,
     {
       int saved = errno;
 
-      g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+      g_task_return_new_error (step, G_FILE_ERROR, g_file_error_from_errno (saved),
                                _("Could not create %s: %s"), job->work_dir, g_strerror (saved));
       return;
     }
@@ -904,7 +931,9 @@ download_worker (GTask        *step,
   if (!g_file_equal (from, to) &&
       !g_file_move (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error))
     {
-      g_task_return_new_error (step, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+      /* A full disk or an I/O error: a file error (the command line's
+       * exit status 1), as the download's own write errors are */
+      g_task_return_new_error (step, G_FILE_ERROR, file_error_from_io_error (error),
                                _("Could not save the clip: %s"), error->message);
       return;
     }

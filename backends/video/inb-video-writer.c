@@ -439,6 +439,9 @@ inb_video_writer_push (InbVideoWriter  *self,
   return TRUE;
 }
 
+/* The clip is whole in @part_path: flushed, then given its name. A
+ * failure is a file error (a full disk, an I/O error), like the pipeline's
+ * own write errors: not the encoder's failure. */
 static gboolean
 sync_and_rename (const char  *part_path,
                  const char  *path,
@@ -454,7 +457,7 @@ sync_and_rename (const char  *part_path,
       saved_errno = errno;
       if (fd >= 0)
         close (fd);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
                    _("Could not save “%s”: %s"), part_path, g_strerror (saved_errno));
       return FALSE;
     }
@@ -463,7 +466,7 @@ sync_and_rename (const char  *part_path,
   if (g_rename (part_path, path) != 0)
     {
       saved_errno = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
                    _("Could not rename “%s” to “%s”: %s"), part_path, path, g_strerror (saved_errno));
       return FALSE;
     }
