@@ -13,6 +13,9 @@
 #include <gst/gst.h>
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
+#ifdef HAVE_VALGRIND_MEMCHECK_H
+#include <valgrind/memcheck.h>
+#endif
 
 #include "inb-export-private.h"
 
@@ -451,6 +454,22 @@ image_from_sample (GstSample  *sample,
   dst_stride = inb_image_get_stride (image);
   src = GST_VIDEO_FRAME_PLANE_DATA (&vframe, 0);
   src_stride = (gsize) GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, 0);
+
+#ifdef HAVE_VALGRIND_MEMCHECK_H
+  /* Under valgrind's memcheck only (natively a few no-op instructions): the
+   * frame's visible pixels are what the decoder made of the clip, so they
+   * are defined from here on. libavcodec's H.264 decoder reads bytes of
+   * the picture buffer it has not written when it decodes some blocks at
+   * the picture's left edge (into gst-libav's pool buffers, which are not
+   * zeroed; FFmpeg's own are, av_buffer_allocz), and memcheck marks the
+   * pixels it computes there undefined, though their values do not depend
+   * on those bytes: the same whether the buffers start as 0x00 or 0xff
+   * (--malloc-fill) or natively. Those pixels then reached every use of the
+   * frame (the fidelity measure, the thumbnail, take.json's numbers) as 299
+   * reports in a traced `inbetween generate` (docs/reliability.md). */
+  for (guint y = 0; y < height; y++)
+    VALGRIND_MAKE_MEM_DEFINED (src + y * src_stride, (gsize) width * (precise ? 8 : 3));
+#endif
 
   for (guint y = 0; y < height; y++)
     {
