@@ -497,6 +497,13 @@ spin_ms (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+static gboolean
+held_by_test_only (InbPlayback   *playback,
+                   gconstpointer  data)
+{
+  return g_atomic_int_get ((int *) &G_OBJECT (playback)->ref_count) == 1;
+}
+
 /* The last reference given up while a thread scales the paused frame
  * again (a new drawn size): the playback is finalized then and there, on
  * the main thread — the thread holds nothing of it. (A GTask run in a
@@ -512,6 +519,9 @@ test_playback_dispose_while_rescaling (gconstpointer data)
 
   assert_shows (playback, 0);
   g_object_weak_ref (G_OBJECT (playback), note_disposed, &disposed_on);
+  /* Nothing else holds it by then: a frame on its way from the pipeline
+   * (its hop to the main context holds the playback) has arrived */
+  g_assert_true (wait_for (playback, held_by_test_only, NULL));
 
   /* The rescale starts on a thread now, and cannot have answered (that
    * takes the main loop) when the playback goes. */
