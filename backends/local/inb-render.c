@@ -61,17 +61,32 @@ splat_sets (guint    start,
           float fx, fy;
           int ix, iy;
 
-          if (!(x >= 0.f && y >= 0.f && x < (float) (w - 1) && y < (float) (h - 1)))
-            continue;
-          ix = (int) x;
-          iy = (int) y;
-          fx = x - (float) ix;
-          fy = y - (float) iy;
-          o = acc + (gsize) iy * w + ix;
-          o[0] += v * ((1.f - fx) * (1.f - fy));
-          o[1] += v * (fx * (1.f - fy));
-          o[w] += v * ((1.f - fx) * fy);
-          o[w + 1] += v * (fx * fy);
+          if (G_LIKELY (x >= 0.f && y >= 0.f && x < (float) (w - 1) && y < (float) (h - 1)))
+            {
+              ix = (int) x;
+              iy = (int) y;
+              fx = x - (float) ix;
+              fy = y - (float) iy;
+              o = acc + (gsize) iy * w + ix;
+              o[0] += v * ((1.f - fx) * (1.f - fy));
+              o[1] += v * (fx * (1.f - fy));
+              o[w] += v * ((1.f - fx) * fy);
+              o[w + 1] += v * (fx * fy);
+            }
+          else if (x > -1.f && y > -1.f && x < (float) w && y < (float) h)
+            {
+              /* in the last cell of a side: what falls inside (else the
+               * last column and row get no motion at time t, only the
+               * prior, which is first's motion where it starts) */
+              ix = (int) floorf (x);
+              iy = (int) floorf (y);
+              fx = x - (float) ix;
+              fy = y - (float) iy;
+              for (int cy = 0; cy < 2; cy++)
+                for (int cx = 0; cx < 2; cx++)
+                  if (ix + cx >= 0 && ix + cx < w && iy + cy >= 0 && iy + cy < h)
+                    acc[(gsize) (iy + cy) * w + ix + cx] += v * ((cx ? fx : 1.f - fx) * (cy ? fy : 1.f - fy));
+            }
         }
     }
 }
