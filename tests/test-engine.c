@@ -1328,6 +1328,42 @@ test_middle_zoom_low_texture (void)
   g_assert_cmpfloat (ours, >, theirs + 8.0);
 }
 
+/* The frame's right and bottom edges move as the rest does, also where
+ * the size is not a multiple of the analysis grid's cells: a zoom 1.3x
+ * with a pan at 646x362, the last 8 columns and the last 8 rows of the
+ * middle frame against its interior. */
+static void
+test_middle_zoom_edges (void)
+{
+  const guint w = 646, h = 362, b = 8;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbImage) truth = NULL;
+  g_autoptr(InbImage) out = inb_image_new (w, h);
+  g_autoptr(InbEngine) engine = NULL;
+  Texture tex;
+  double m[9], half[9], half_inv[9], inner, right, bottom;
+
+  make_pair (w, h, 1.3, 0.0, 14, -9, &first, &last, m);
+  for (guint i = 0; i < 9; i++)
+    half[i] = 0.5 * (m[i] + (i % 4 == 0 ? 1.0 : 0.0));
+  g_assert_true (inb_mat3_invert (half, half_inv));
+  texture_init (&tex, 7);
+  truth = texture_render (&tex, w, h, half_inv);
+
+  engine = engine_new (first, last, 0);
+  inb_engine_render (engine, 0.5, out);
+
+  inner = psnr_box (out, truth, b, b, w - b, h - b);
+  right = psnr_box (out, truth, w - b, 0, w, h);
+  bottom = psnr_box (out, truth, 0, h - b, w, h);
+  g_test_message ("middle of a zoom 1.3x at %ux%u: interior %.2f dB, last %u columns %.2f dB, "
+                  "last %u rows %.2f dB", w, h, inner, b, right, b, bottom);
+  g_assert_cmpfloat (inner, >, 30.0);
+  g_assert_cmpfloat (right, >, inner - 6.0);
+  g_assert_cmpfloat (bottom, >, inner - 6.0);
+}
+
 /* Frames do not depend on the number of threads. */
 static void
 test_threads_identical (void)
@@ -1485,6 +1521,7 @@ main (int   argc,
   g_test_add_func ("/engine/middle-translation", test_middle_translation);
   g_test_add_func ("/engine/middle-zoom", test_middle_zoom);
   g_test_add_func ("/engine/middle-zoom-low-texture", test_middle_zoom_low_texture);
+  g_test_add_func ("/engine/middle-zoom-edges", test_middle_zoom_edges);
   g_test_add_func ("/engine/middle-object", test_middle_object);
   g_test_add_func ("/engine/middle-object-far", test_middle_object_far);
   g_test_add_func ("/engine/middle-flat-object", test_middle_flat_object);
