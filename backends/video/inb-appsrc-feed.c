@@ -44,6 +44,50 @@ inb_appsrc_feed_stop (InbAppsrcFeed *feed)
   gst_clear_object (&feed->pipeline);
 }
 
+static gpointer
+stop_abandoned (gpointer data)
+{
+  GstElement *pipeline = data;
+
+  /* May never return: then this thread and the pipeline stay, stuck */
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+
+  return NULL;
+}
+
+/**
+ * inb_appsrc_feed_abandon:
+ *
+ * For a pipeline that stopped moving (its owner timed out waiting): it is
+ * stopped on a thread of its own, which may stay blocked for good, and
+ * forgotten here at once. A stuck element can block the state change
+ * forever — GStreamer 1.22's mp4mux deadlocks on an error reopening its
+ * faststart scratch file (an EIO), holding its own lock — and stopping it
+ * here would hang the owner with it. Nothing of @feed is used by the
+ * pipeline afterwards (its bus handler and buffer probe are removed).
+ */
+void
+inb_appsrc_feed_abandon (InbAppsrcFeed *feed)
+{
+  if (feed->pipeline != NULL)
+    {
+      if (feed->bus != NULL)
+        gst_bus_set_sync_handler (feed->bus, NULL, NULL, NULL);
+      if (feed->appsrc != NULL && feed->probe_id != 0)
+        {
+          g_autoptr(GstPad) src_pad = gst_element_get_static_pad (feed->appsrc, "src");
+
+          gst_pad_remove_probe (src_pad, feed->probe_id);
+        }
+      g_debug ("A video pipeline stopped moving; it is left behind on a thread of its own");
+      g_thread_unref (g_thread_new ("inb-stuck-pipeline", stop_abandoned, g_steal_pointer (&feed->pipeline)));
+    }
+  feed->probe_id = 0;
+  gst_clear_object (&feed->bus);
+  gst_clear_object (&feed->appsrc);
+}
+
 void
 inb_appsrc_feed_clear (InbAppsrcFeed *feed)
 {
@@ -197,7 +241,7 @@ inb_appsrc_feed_watch (InbAppsrcFeed *feed,
 {
   g_autoptr(GstPad) src_pad = gst_element_get_static_pad (appsrc, "src");
 
-  gst_pad_add_probe (src_pad, GST_PAD_PROBE_TYPE_BUFFER, appsrc_buffer_probe, feed, NULL);
+  feed->probe_id = gst_pad_add_probe (src_pad, GST_PAD_PROBE_TYPE_BUFFER, appsrc_buffer_probe, feed, NULL);
   feed->bus = gst_element_get_bus (pipeline);
   gst_bus_set_sync_handler (feed->bus, bus_sync_handler, feed, NULL);
   feed->appsrc = gst_object_ref (appsrc);

@@ -33,6 +33,7 @@ typedef struct
   GMutex                  mutex;   /* shared with streaming threads */
   GCond                   cond;
   GError                 *pipeline_error;
+  gulong                  probe_id;
 } InbAppsrcFeed;
 
 typedef enum
@@ -73,5 +74,6 @@ GstFlowReturn      inb_appsrc_feed_push           (InbAppsrcFeed           *feed
                                                    guint                    fps_n,
                                                    guint                    fps_d);
 void               inb_appsrc_feed_stop           (InbAppsrcFeed           *feed);
+void               inb_appsrc_feed_abandon        (InbAppsrcFeed           *feed);
 
 G_END_DECLS

@@ -61,6 +61,7 @@ struct _InbVideoWriter
 
   guint        n_frames;
   guint        closed : 1;     /* finished or aborted: the pipeline is gone */
+  guint        stuck : 1;      /* it stopped moving: abandoned, not stopped */
 };
 
 G_DEFINE_FINAL_TYPE (InbVideoWriter, inb_video_writer, G_TYPE_OBJECT)
@@ -420,6 +421,7 @@ inb_video_writer_push (InbVideoWriter  *self,
       return FALSE;
     case INB_APPSRC_FEED_STALLED:
     default:
+      self->stuck = TRUE;
       g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT,
                    _("The video encoder took no frame for %d seconds"), STALL_TIMEOUT_S);
       return FALSE;
@@ -538,6 +540,7 @@ inb_video_writer_finish (InbVideoWriter  *self,
     {
       g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT,
                    _("The video encoder did not finish within %d seconds"), FINISH_TIMEOUT_S);
+      self->stuck = TRUE;
       inb_video_writer_abort (self);
       return FALSE;
     }
@@ -578,7 +581,12 @@ inb_video_writer_abort (InbVideoWriter *self)
     return;
 
   self->closed = TRUE;
-  inb_appsrc_feed_stop (&self->feed);
+  /* A pipeline that stopped moving may never stop: left behind, so that
+   * the take fails instead of hanging (see inb_appsrc_feed_abandon()) */
+  if (self->stuck)
+    inb_appsrc_feed_abandon (&self->feed);
+  else
+    inb_appsrc_feed_stop (&self->feed);
   if (g_unlink (self->part_path) != 0 && errno != ENOENT)
     g_warning ("Could not delete “%s”: %s", self->part_path, g_strerror (errno));
   /* mp4mux removes it when stopped; this covers a crash of the muxer */

@@ -19,6 +19,9 @@
  *                        the program cannot tell)
  *   INB_FAULT_LOG=PATH   at exit, appends "<pid> <calls> <failed>" to PATH
  *   INB_FAULT_TRACE=PATH appends "<n> <call> <file>" for every counted call
+ *   INB_FAULT_REOPEN=1   fopen() for writing of a file that exists is counted
+ *                        (and can fail) too: mp4mux's reopen of its faststart
+ *                        scratch file, which GStreamer 1.22 deadlocks on
  *                        (what tests/fault/run.py picks the Ns from)
  *
  * Only the process that has INB_FAULT_AT in its environment at start is
@@ -46,6 +49,7 @@ static long fault_at;
 static int fault_errno = ENOSPC;
 static int fault_sticky;
 static int no_sync;
+static int count_reopen;
 static long calls;    /* atomically updated */
 static long failed;
 static const char *log_path;
@@ -63,6 +67,7 @@ fault_init (void)
     fault_errno = EIO;
   fault_sticky = sticky != NULL && strcmp (sticky, "1") == 0;
   log_path = getenv ("INB_FAULT_LOG");
+  count_reopen = getenv ("INB_FAULT_REOPEN") != NULL && strcmp (getenv ("INB_FAULT_REOPEN"), "1") == 0;
   no_sync = getenv ("INB_FAULT_NOSYNC") != NULL && strcmp (getenv ("INB_FAULT_NOSYNC"), "1") == 0;
   if (getenv ("INB_FAULT_TRACE") != NULL)
     {
@@ -309,7 +314,7 @@ FILE *
 fopen (const char *path, const char *fmode)
 {
   REAL (fopen);
-  if ((strchr (fmode, 'w') != NULL || strchr (fmode, 'a') != NULL) && !exists (path) &&
+  if ((strchr (fmode, 'w') != NULL || strchr (fmode, 'a') != NULL) && (count_reopen || !exists (path)) &&
       should_fail_on ("fopen", -1, path))
     return NULL;
   return real_fopen (path, fmode);
@@ -319,7 +324,7 @@ FILE *
 fopen64 (const char *path, const char *fmode)
 {
   REAL (fopen64);
-  if ((strchr (fmode, 'w') != NULL || strchr (fmode, 'a') != NULL) && !exists (path) &&
+  if ((strchr (fmode, 'w') != NULL || strchr (fmode, 'a') != NULL) && (count_reopen || !exists (path)) &&
       should_fail_on ("fopen", -1, path))
     return NULL;
   return real_fopen64 (path, fmode);
