@@ -1987,6 +1987,44 @@ assert_rows_whole (Fixture   *f,
     assert_rows_whole (f, child, n_rows, problems);
 }
 
+static gboolean
+is_use_settings_button (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "take.use-settings") == 0;
+}
+
+static gboolean
+is_export_button (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "take.export") == 0;
+}
+
+/* "Use Settings" and "Export…" of the take's details: on @n_rows rows */
+static void
+assert_take_buttons_rows (Fixture *f,
+                          guint    n_rows)
+{
+  GtkWidget *details = GTK_WIDGET (f->window->take_details);
+  GtkWidget *use = find_mapped (details, is_use_settings_button);
+  GtkWidget *export = find_mapped (details, is_export_button);
+  graphene_rect_t a, b;
+
+  g_assert_nonnull (use);
+  g_assert_nonnull (export);
+  g_assert_true (gtk_widget_compute_bounds (use, details, &a));
+  g_assert_true (gtk_widget_compute_bounds (export, details, &b));
+  g_test_message ("details %d px wide: Use Settings at y %g, Export at x %g y %g", gtk_widget_get_width (details),
+                  a.origin.y, b.origin.x, b.origin.y);
+  if (n_rows == 1)
+    g_assert_cmpfloat (a.origin.y, ==, b.origin.y);
+  else
+    g_assert_cmpfloat (b.origin.y, >, a.origin.y + a.size.height - 1);
+  /* inside the details */
+  g_assert_cmpfloat (b.origin.x + b.size.width, <=, gtk_widget_get_width (details));
+}
+
 static void
 test_take_narrow (Fixture       *f,
                   gconstpointer  data)
@@ -2009,8 +2047,14 @@ test_take_narrow (Fixture       *f,
   write_earlier_takes (inb_take_entry_get_dir (entry), 6);
   g_assert_true (wait_until (f, n_listed_at_least, GUINT_TO_POINTER (7), 30));
 
+  /* The take's buttons: one row where there is room (they were two rows
+   * at every width), two at 360 px */
+  resize (f, 1100, 760);
+  assert_take_buttons_rows (f, 1);
   resize (f, 600, 760);
+  assert_take_buttons_rows (f, 1);
   resize (f, 360, 760);
+  assert_take_buttons_rows (f, 2);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window->take_details)));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 360);
   /* The details under the player wrap their line "just now · Local ·

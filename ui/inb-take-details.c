@@ -23,6 +23,7 @@
 #include "inb-param-panel.h"
 #include "inb-resources.h"
 #include "inb-take-details.h"
+#include "inb-wrap-box.h"
 #include "inb-take-format.h"
 #include "inb-take.h"
 #include "inb-texture-loader.h"
@@ -836,6 +837,7 @@ inb_take_details_class_init (InbTakeDetailsClass *klass)
     g_signal_new ("show-group", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (INB_TYPE_WRAP_BOX);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/inb-take-details.ui");
   gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, title_label);
   gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, subtitle_label);
