@@ -79,6 +79,7 @@ struct _InbEngine
                                   * 0..1 (see inb_engine_explained()) */
   gboolean         any_region;   /* both planes above EXPLAINED_LOW somewhere */
   float            reliability;  /* of the global model, 0..1 */
+  double           model[9];     /* the global model, first -> last */
   float            exp_gain;     /* the exposure change: last ~ gain × */
   float            exp_offset;   /* first + offset (1, 0 without one) */
   InbPlane        *omask[2];     /* objects moving far, in first and last

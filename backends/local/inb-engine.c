@@ -355,6 +355,7 @@ inb_engine_new (InbImage               *first,
       inb_engine_paint_out (self, &self->objects[o]);
 
   self->reliability = (float) reliability;
+  memcpy (self->model, an->homography, sizeof self->model);
   self->exp_gain = (float) an->exposure_gain;
   self->exp_offset = (float) an->exposure_offset;
   self->luma[0] = g_steal_pointer (&an->luma0);

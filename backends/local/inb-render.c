@@ -187,11 +187,23 @@ node_rows (guint    start,
            * pixel comes from nor around the pixel itself (see
            * inb_engine_explained()), a dissolve, smoothly: a wrong motion
            * shows misplaced detail, a dissolve only blur */
-          q = !self->any_region ? 0.f :
-              MAX (MIN (inb_plane_sample (self->region[0], (ax - off) / s, (ay - off) / s),
-                        inb_plane_sample (self->region[1], (bx - off) / s, (by - off) / s)),
-                   MIN (inb_plane_sample (self->region[0], (yx - off) / s, (yy - off) / s),
-                        inb_plane_sample (self->region[1], (yx - off) / s, (yy - off) / s)));
+          q = 0.f;
+          if (self->any_region)
+            {
+              float gx, gy;
+
+              /* where the global model takes the pixel itself */
+              apply_h (self->model, yx, yy, &gx, &gy);
+              gx -= yx;
+              gy -= yy;
+              q = MAX (MIN (inb_plane_sample (self->region[0], (ax - off) / s, (ay - off) / s),
+                            inb_plane_sample (self->region[1], (bx - off) / s, (by - off) / s))
+                       * inside (ax, ay, fw, fh) * inside (bx, by, fw, fh),
+                       MIN (inb_plane_sample (self->region[0], (yx - off) / s, (yy - off) / s),
+                            inb_plane_sample (self->region[1], (yx - off) / s, (yy - off) / s))
+                       * inside (yx - t * gx, yy - t * gy, fw, fh)
+                       * inside (yx + (1.f - t) * gx, yy + (1.f - t) * gy, fw, fh));
+            }
           q = CLAMP ((q - EXPLAINED_LOW) / (EXPLAINED_HIGH - EXPLAINED_LOW), 0.f, 1.f);
           if (self->omask[0] != NULL && q > 0.f)
             {
@@ -209,8 +221,11 @@ node_rows (guint    start,
           m[2] = bx;
           m[3] = by;
           m[4] = r;
-          /* (not where one side is out of the frame: the other shows it) */
-          m[5] = g * q * q * (3.f - 2.f * q) * inside (ax, ay, fw, fh) * inside (bx, by, fw, fh);
+          /* (each only where both sides are in the frame: where one is
+           * out, the other shows it; around the pixel itself, by the
+           * global model, as a motion that explains nothing may well
+           * point out of the frame) */
+          m[5] = g * q * q * (3.f - 2.f * q);
           if (m[5] > 0.f)
             self->row_fb[j] = TRUE;
         }
