@@ -1224,8 +1224,11 @@ test_region_fallback (void)
   changed_truth = psnr_box (out, truth, cut + 24, 16, w - 24, h - 16);
   g_test_message ("region fallback: moved part %.2f dB from the truth; changed part %.2f dB from "
                   "the dissolve (%.2f dB from the pan's truth)", moved, changed, changed_truth);
-  g_assert_cmpfloat (moved, >, 30.0);
-  g_assert_cmpfloat (changed, >, 30.0);
+  /* (changed part 30.98 dB from the dissolve before the fallback around
+   * a pixel ignored where the motion there points: out of the frame,
+   * near its edges, for a motion that explains nothing) */
+  g_assert_cmpfloat (moved, >, 45.0);
+  g_assert_cmpfloat (changed, >, 40.0);
 }
 
 /* A soft, low-texture photograph (a sky's vertical gradient, haze: only
