@@ -31,6 +31,9 @@
  */
 
 #define QUEUE_FRAMES      4
+/* The bounds on a pipeline that stopped moving (tests shorten them with
+ * INB_TEST_VIDEO_STALL_S and INB_TEST_VIDEO_FINISH_S, see
+ * inb_appsrc_feed_bound_s()); after either, it is abandoned, not stopped. */
 #define STALL_TIMEOUT_S   60
 #define FINISH_TIMEOUT_S  300
 #define X264_PRESET       "superfast"
@@ -123,23 +126,27 @@ make_element (GstElement  *pipeline,
 }
 
 /* Waits until appsrc holds fewer than QUEUE_FRAMES frames (back-pressure),
- * the pipeline fails, or nothing has moved for STALL_TIMEOUT_S. */
+ * the pipeline fails, or nothing has moved for STALL_TIMEOUT_S (then the
+ * pipeline is stuck: freeing the sink abandons it). */
 static gboolean
 wait_for_room (GstSink  *self,
                GError  **error)
 {
+  int stall_s = (int) inb_appsrc_feed_bound_s (INB_APPSRC_FEED_STALL_ENV, STALL_TIMEOUT_S);
+
   switch (inb_appsrc_feed_wait_for_room (&self->feed, (guint64) self->frame_size * QUEUE_FRAMES,
-                                         STALL_TIMEOUT_S, error))
+                                         stall_s, error))
     {
     case INB_APPSRC_FEED_ROOM:
       return TRUE;
     case INB_APPSRC_FEED_FAILED:
       return FALSE;
     case INB_APPSRC_FEED_STALLED:
+    case INB_APPSRC_FEED_FINISHED:
     default:
       g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
                    ngettext ("The encoder took no frame for %d second",
-                             "The encoder took no frame for %d seconds", STALL_TIMEOUT_S), STALL_TIMEOUT_S);
+                             "The encoder took no frame for %d seconds", stall_s), stall_s);
       return FALSE;
     }
 }
@@ -222,7 +229,7 @@ gst_sink_finish (InbExportSink  *sink,
                  GError        **error)
 {
   GstSink *self = (GstSink *) sink;
-  g_autoptr(GstMessage) message = NULL;
+  int finish_s = (int) inb_appsrc_feed_bound_s (INB_APPSRC_FEED_FINISH_ENV, FINISH_TIMEOUT_S);
 
   if (inb_appsrc_feed_take_error (&self->feed, error))
     return FALSE;
@@ -233,19 +240,20 @@ gst_sink_finish (InbExportSink  *sink,
     }
 
   gst_app_src_end_of_stream (GST_APP_SRC (self->feed.appsrc));
-  message = gst_bus_timed_pop_filtered (self->feed.bus, FINISH_TIMEOUT_S * GST_SECOND,
-                                        GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  if (message == NULL)
+  switch (inb_appsrc_feed_wait_for_end (&self->feed, finish_s, error))
     {
+    case INB_APPSRC_FEED_FINISHED:
+      break;
+    case INB_APPSRC_FEED_FAILED:
+      return FALSE;
+    case INB_APPSRC_FEED_STALLED:
+    case INB_APPSRC_FEED_ROOM:
+    default:
+      /* stuck (GStreamer 1.22's mp4mux on an EIO reopening its scratch
+       * file): freeing the sink leaves the pipeline behind */
       g_set_error (error, INB_EXPORT_ERROR, INB_EXPORT_ERROR_ENCODER,
                    ngettext ("The encoder did not finish within %d second",
-                             "The encoder did not finish within %d seconds", FINISH_TIMEOUT_S), FINISH_TIMEOUT_S);
-      return FALSE;
-    }
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
-    {
-      if (!inb_appsrc_feed_take_error (&self->feed, error))
-        g_propagate_error (error, error_from_message (message));
+                             "The encoder did not finish within %d seconds", finish_s), finish_s);
       return FALSE;
     }
 
@@ -258,7 +266,7 @@ gst_sink_free (InbExportSink *sink)
 {
   GstSink *self = (GstSink *) sink;
 
-  inb_appsrc_feed_stop (&self->feed);
+  inb_appsrc_feed_stop (&self->feed);   /* or abandons a stuck one */
   if (self->scratch_path != NULL)
     g_unlink (self->scratch_path);   /* the muxer removes it; this covers a failure */
   inb_appsrc_feed_clear (&self->feed);

@@ -820,6 +820,112 @@ test_pipeline_freed (Fixture       *f,
     }
 }
 
+/* The muxer's streaming thread held in a probe until the test lets it go:
+ * as GStreamer 1.22's mp4mux is on an EIO reopening its scratch file (it
+ * deadlocks), where stopping the pipeline blocks for good. */
+typedef struct
+{
+  GMutex   mutex;
+  GCond    cond;
+  gboolean released;
+} Hold;
+
+static GstPadProbeReturn
+hold_probe (GstPad          *pad,
+            GstPadProbeInfo *info,
+            gpointer         user_data)
+{
+  Hold *hold = user_data;
+
+  g_mutex_lock (&hold->mutex);
+  while (!hold->released)
+    g_cond_wait (&hold->cond, &hold->mutex);
+  g_mutex_unlock (&hold->mutex);
+
+  return GST_PAD_PROBE_OK;
+}
+
+/* A muxer that never moves again: the writer gives up after its bound
+ * (shortened by INB_TEST_VIDEO_STALL_S and INB_TEST_VIDEO_FINISH_S), with
+ * its timeout error and no file left, instead of hanging in the stop
+ * (issue 13); the pipeline, left behind, is freed once the muxer moves. */
+static void
+test_stuck_muxer (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "stuck.mp4");
+  g_autofree char *part = g_strconcat (path, ".part", NULL);
+  g_autofree char *mdat = g_strconcat (path, ".mdat.part", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstIterator) it = NULL;
+  g_autoptr(GstPad) mux_src = NULL;
+  GValue item = G_VALUE_INIT;
+  Hold hold = { 0 };
+  InbVideoWriter *writer;
+  GstElement *pipeline;
+  gboolean pushed = TRUE;
+  gint64 start;
+
+  g_mutex_init (&hold.mutex);
+  g_cond_init (&hold.cond);
+  g_setenv ("INB_TEST_VIDEO_STALL_S", "2", TRUE);
+  g_setenv ("INB_TEST_VIDEO_FINISH_S", "2", TRUE);
+
+  writer = inb_video_writer_new (path, 64, 48, 8, &error);
+  g_assert_no_error (error);
+  pipeline = _inb_video_writer_get_pipeline (writer);
+  g_object_add_weak_pointer (G_OBJECT (pipeline), (gpointer *) &pipeline);
+
+  it = gst_bin_iterate_elements (GST_BIN (pipeline));
+  while (mux_src == NULL && gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      GstElement *element = g_value_get_object (&item);
+
+      if (g_str_has_prefix (GST_OBJECT_NAME (element), "mp4mux"))
+        mux_src = gst_element_get_static_pad (element, "src");
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+  g_clear_pointer (&it, gst_iterator_free);   /* it holds the pipeline */
+  g_assert_nonnull (mux_src);
+  gst_pad_add_probe (mux_src, GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM, hold_probe, &hold, NULL);
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 40 && pushed; i++)
+    {
+      g_autoptr(InbImage) frame = make_smooth_frame (64, 48, i, 0);
+
+      pushed = inb_video_writer_push (writer, frame, &error);
+    }
+  if (pushed)
+    g_assert_false (inb_video_writer_finish (writer, &error));
+  g_test_message ("%s after %.1f s", error->message, (g_get_monotonic_time () - start) / 1e6);
+  g_assert_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT);
+  /* the 2 s bound, not the minute or two of a real encoder's (generous) */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 40 * G_USEC_PER_SEC);
+
+  inb_video_writer_abort (writer);
+  g_object_unref (writer);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (mdat, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (pipeline);   /* left behind, still stuck */
+
+  /* Let the muxer go: the abandoned pipeline stops and is freed */
+  g_mutex_lock (&hold.mutex);
+  hold.released = TRUE;
+  g_cond_broadcast (&hold.cond);
+  g_mutex_unlock (&hold.mutex);
+  for (guint i = 0; i < 600 && pipeline != NULL; i++)
+    g_usleep (50 * 1000);
+  g_assert_null (pipeline);
+
+  g_unsetenv ("INB_TEST_VIDEO_STALL_S");
+  g_unsetenv ("INB_TEST_VIDEO_FINISH_S");
+  g_mutex_clear (&hold.mutex);
+  g_cond_clear (&hold.cond);
+}
+
 /* A clip with an audio track (as some cloud models deliver): the audio is
  * ignored, the video checked. */
 static void
@@ -1157,6 +1263,7 @@ main (int   argc,
   ADD ("/video/writer/write-failure", test_write_failure);
   ADD ("/video/writer/rename-failure", test_rename_failure);
   ADD ("/video/writer/pipeline-freed", test_pipeline_freed);
+  ADD ("/video/writer/stuck-muxer", test_stuck_muxer);
   ADD ("/video/reader/rejects", test_reader_rejects);
   ADD ("/video/reader/truncated", test_reader_truncated);
   ADD ("/video/reader/with-audio", test_reader_with_audio);

@@ -29,10 +29,45 @@ inb_appsrc_feed_init (InbAppsrcFeed          *feed,
   g_cond_init (&feed->cond);
 }
 
-/* Stops the pipeline (if any) and forgets it; the first error stays. */
+/**
+ * inb_appsrc_feed_bound_s:
+ * @env: %INB_APPSRC_FEED_STALL_ENV or %INB_APPSRC_FEED_FINISH_ENV
+ * @default_s: the owner's bound
+ *
+ * For tests: a pipeline that never moves again (see
+ * inb_appsrc_feed_abandon()) is only noticed after its owner's bound, a
+ * minute or more; @env, when set to a whole number of seconds below
+ * @default_s, shortens it, so that a test of that case takes seconds.
+ *
+ * Returns: the bound in seconds
+ */
+guint
+inb_appsrc_feed_bound_s (const char *env,
+                         guint       default_s)
+{
+  const char *value = g_getenv (env);
+  guint64 seconds;
+
+  if (value == NULL || *value == '\0')
+    return default_s;
+  if (!g_ascii_string_to_unsigned (value, 10, 1, default_s, &seconds, NULL))
+    {
+      g_warning ("Ignoring %s=%s: not a number of seconds from 1 to %u", env, value, default_s);
+      return default_s;
+    }
+  return (guint) seconds;
+}
+
+/* Stops the pipeline (if any) and forgets it; the first error stays. One
+ * that stopped moving is abandoned instead (inb_appsrc_feed_abandon()). */
 void
 inb_appsrc_feed_stop (InbAppsrcFeed *feed)
 {
+  if (feed->stuck)
+    {
+      inb_appsrc_feed_abandon (feed);
+      return;
+    }
   if (feed->pipeline != NULL)
     {
       gst_element_set_state (feed->pipeline, GST_STATE_NULL);
@@ -84,6 +119,7 @@ inb_appsrc_feed_abandon (InbAppsrcFeed *feed)
       g_thread_unref (g_thread_new ("inb-stuck-pipeline", stop_abandoned, g_steal_pointer (&feed->pipeline)));
     }
   feed->probe_id = 0;
+  feed->stuck = FALSE;   /* nothing is left to abandon */
   gst_clear_object (&feed->bus);
   gst_clear_object (&feed->appsrc);
 }
@@ -304,7 +340,45 @@ inb_appsrc_feed_wait_for_room (InbAppsrcFeed  *feed,
 
   if (inb_appsrc_feed_take_error (feed, error))
     return INB_APPSRC_FEED_FAILED;
-  return stalled ? INB_APPSRC_FEED_STALLED : INB_APPSRC_FEED_ROOM;
+  if (stalled)
+    {
+      feed->stuck = TRUE;
+      return INB_APPSRC_FEED_STALLED;
+    }
+  return INB_APPSRC_FEED_ROOM;
+}
+
+/**
+ * inb_appsrc_feed_wait_for_end:
+ * @timeout_s: how long the pipeline may take to drain
+ *
+ * After the owner ended the stream: waits for the end to reach the sink
+ * (%INB_APPSRC_FEED_FINISHED), the pipeline's first error (in @error:
+ * %INB_APPSRC_FEED_FAILED) or @timeout_s (%INB_APPSRC_FEED_STALLED, the
+ * owner says so in its own words). A pipeline that timed out is stuck:
+ * inb_appsrc_feed_stop() then abandons it.
+ */
+InbAppsrcFeedWait
+inb_appsrc_feed_wait_for_end (InbAppsrcFeed  *feed,
+                              guint           timeout_s,
+                              GError        **error)
+{
+  g_autoptr(GstMessage) message = NULL;
+
+  message = gst_bus_timed_pop_filtered (feed->bus, timeout_s * GST_SECOND,
+                                        GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  if (message == NULL)
+    {
+      feed->stuck = TRUE;
+      return INB_APPSRC_FEED_STALLED;
+    }
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      if (!inb_appsrc_feed_take_error (feed, error))
+        g_propagate_error (error, feed->error_from_message (message));
+      return INB_APPSRC_FEED_FAILED;
+    }
+  return INB_APPSRC_FEED_FINISHED;
 }
 
 /**

@@ -34,6 +34,7 @@ typedef struct
   GCond                   cond;
   GError                 *pipeline_error;
   gulong                  probe_id;
+  gboolean                stuck;   /* it stopped moving: abandon, don't stop */
 } InbAppsrcFeed;
 
 typedef enum
@@ -41,7 +42,13 @@ typedef enum
   INB_APPSRC_FEED_ROOM,      /* appsrc has room for another frame */
   INB_APPSRC_FEED_FAILED,    /* the pipeline failed: its error is set */
   INB_APPSRC_FEED_STALLED,   /* nothing moved for the whole timeout */
+  INB_APPSRC_FEED_FINISHED,  /* the end of the stream reached the sink */
 } InbAppsrcFeedWait;
+
+/* For tests: override every pipeline's stall and finish bounds (whole
+ * seconds), so that a stuck muxer fails a test in seconds, not minutes. */
+#define INB_APPSRC_FEED_STALL_ENV   "INB_TEST_VIDEO_STALL_S"
+#define INB_APPSRC_FEED_FINISH_ENV  "INB_TEST_VIDEO_FINISH_S"
 
 void               inb_appsrc_feed_init           (InbAppsrcFeed           *feed,
                                                    InbAppsrcFeedErrorFunc   error_from_message);
@@ -73,6 +80,11 @@ GstFlowReturn      inb_appsrc_feed_push           (InbAppsrcFeed           *feed
                                                    guint                    index,
                                                    guint                    fps_n,
                                                    guint                    fps_d);
+InbAppsrcFeedWait  inb_appsrc_feed_wait_for_end   (InbAppsrcFeed           *feed,
+                                                   guint                    timeout_s,
+                                                   GError                 **error);
+guint              inb_appsrc_feed_bound_s        (const char              *env,
+                                                   guint                    default_s);
 void               inb_appsrc_feed_stop           (InbAppsrcFeed           *feed);
 void               inb_appsrc_feed_abandon        (InbAppsrcFeed           *feed);
 

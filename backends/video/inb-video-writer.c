@@ -37,9 +37,11 @@
  * veryfast 2.2 s, 1.8 MB; all within 0.6 dB. superfast keeps CABAC,
  * B-frames and deblocking at a little over half veryfast's cost. */
 #define DEFAULT_PRESET     "superfast"
-/* How long push() waits for the encoder to take a frame. */
+/* How long push() waits for the encoder to take a frame (tests shorten it:
+ * INB_TEST_VIDEO_STALL_S, see inb_appsrc_feed_bound_s()). */
 #define STALL_TIMEOUT_S    60
-/* How long finish() waits for the muxer to drain after EOS. */
+/* How long finish() waits for the muxer to drain after EOS (tests:
+ * INB_TEST_VIDEO_FINISH_S). */
 #define FINISH_TIMEOUT_S   120
 /* Set to an x264 speed preset ("ultrafast" … "veryslow") to override. */
 #define PRESET_ENV         "INBETWEEN_X264_PRESET"
@@ -61,7 +63,6 @@ struct _InbVideoWriter
 
   guint        n_frames;
   guint        closed : 1;     /* finished or aborted: the pipeline is gone */
-  guint        stuck : 1;      /* it stopped moving: abandoned, not stopped */
 };
 
 G_DEFINE_FINAL_TYPE (InbVideoWriter, inb_video_writer, G_TYPE_OBJECT)
@@ -392,6 +393,7 @@ inb_video_writer_push (InbVideoWriter  *self,
                        GError         **error)
 {
   GstFlowReturn flow;
+  guint stall_s = inb_appsrc_feed_bound_s (INB_APPSRC_FEED_STALL_ENV, STALL_TIMEOUT_S);
 
   g_return_val_if_fail (INB_IS_VIDEO_WRITER (self), FALSE);
   g_return_val_if_fail (frame != NULL, FALSE);
@@ -413,17 +415,18 @@ inb_video_writer_push (InbVideoWriter  *self,
     }
 
   switch (inb_appsrc_feed_wait_for_room (&self->feed, (guint64) self->frame_size * QUEUE_FRAMES,
-                                         STALL_TIMEOUT_S, error))
+                                         stall_s, error))
     {
     case INB_APPSRC_FEED_ROOM:
       break;
     case INB_APPSRC_FEED_FAILED:
       return FALSE;
     case INB_APPSRC_FEED_STALLED:
+    case INB_APPSRC_FEED_FINISHED:
     default:
-      self->stuck = TRUE;
+      /* stuck: abort() leaves the pipeline behind */
       g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT,
-                   _("The video encoder took no frame for %d seconds"), STALL_TIMEOUT_S);
+                   _("The video encoder took no frame for %d seconds"), (int) stall_s);
       return FALSE;
     }
 
@@ -499,8 +502,8 @@ gboolean
 inb_video_writer_finish (InbVideoWriter  *self,
                          GError         **error)
 {
-  g_autoptr(GstMessage) message = NULL;
   GstFlowReturn flow;
+  guint finish_s = inb_appsrc_feed_bound_s (INB_APPSRC_FEED_FINISH_ENV, FINISH_TIMEOUT_S);
 
   g_return_val_if_fail (INB_IS_VIDEO_WRITER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -534,20 +537,19 @@ inb_video_writer_finish (InbVideoWriter  *self,
       return FALSE;
     }
 
-  message = gst_bus_timed_pop_filtered (self->feed.bus, FINISH_TIMEOUT_S * GST_SECOND,
-                                        GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  if (message == NULL)
+  switch (inb_appsrc_feed_wait_for_end (&self->feed, finish_s, error))
     {
-      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT,
-                   _("The video encoder did not finish within %d seconds"), FINISH_TIMEOUT_S);
-      self->stuck = TRUE;
+    case INB_APPSRC_FEED_FINISHED:
+      break;
+    case INB_APPSRC_FEED_FAILED:
       inb_video_writer_abort (self);
       return FALSE;
-    }
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
-    {
-      if (!inb_appsrc_feed_take_error (&self->feed, error))
-        g_propagate_error (error, error_from_message (message));
+    case INB_APPSRC_FEED_STALLED:
+    case INB_APPSRC_FEED_ROOM:
+    default:
+      /* stuck: abort() leaves the pipeline behind */
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_TIMEOUT,
+                   _("The video encoder did not finish within %d seconds"), (int) finish_s);
       inb_video_writer_abort (self);
       return FALSE;
     }
@@ -583,10 +585,7 @@ inb_video_writer_abort (InbVideoWriter *self)
   self->closed = TRUE;
   /* A pipeline that stopped moving may never stop: left behind, so that
    * the take fails instead of hanging (see inb_appsrc_feed_abandon()) */
-  if (self->stuck)
-    inb_appsrc_feed_abandon (&self->feed);
-  else
-    inb_appsrc_feed_stop (&self->feed);
+  inb_appsrc_feed_stop (&self->feed);
   if (g_unlink (self->part_path) != 0 && errno != ENOENT)
     g_warning ("Could not delete “%s”: %s", self->part_path, g_strerror (errno));
   /* mp4mux removes it when stopped; this covers a crash of the muxer */
