@@ -842,6 +842,35 @@ file_error_from_io_error (const GError *error)
     }
 }
 
+/**
+ * inb_cloud_move_clip:
+ * @download: the verified clip
+ * @output_path: where it goes (replaced)
+ *
+ * Moves a downloaded clip into place. A full disk or an I/O error is a
+ * file error (the command line's exit status 1), as the download's own
+ * write errors are: the backend did nothing wrong.
+ *
+ * Returns: %FALSE with a %G_FILE_ERROR in @error if it could not be moved
+ */
+gboolean
+inb_cloud_move_clip (const char  *download,
+                     const char  *output_path,
+                     GError     **error)
+{
+  g_autoptr(GFile) from = g_file_new_for_path (download);
+  g_autoptr(GFile) to = g_file_new_for_path (output_path);
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_file_equal (from, to) ||
+      g_file_move (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &local_error))
+    return TRUE;
+
+  g_set_error (error, G_FILE_ERROR, file_error_from_io_error (local_error),
+               _("Could not save the clip: %s"), local_error->message);
+  return FALSE;
+}
+
 static void
 download_worker (GTask        *step,
                  gpointer      source,
@@ -851,8 +880,6 @@ download_worker (GTask        *step,
   InbCloudJob *job = task_data;
   g_auto(InbVideoInfo) info = { 0 };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) from = NULL;
-  g_autoptr(GFile) to = NULL;
   g_autofree char *name = NULL;
   g_autofree char *download = NULL;
   JsonObject *metadata;
@@ -926,15 +953,9 @@ download_worker (GTask        *step,
       return;
     }
 
-  from = g_file_new_for_path (download);
-  to = g_file_new_for_path (job->output_path);
-  if (!g_file_equal (from, to) &&
-      !g_file_move (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error))
+  if (!inb_cloud_move_clip (download, job->output_path, &error))
     {
-      /* A full disk or an I/O error: a file error (the command line's
-       * exit status 1), as the download's own write errors are */
-      g_task_return_new_error (step, G_FILE_ERROR, file_error_from_io_error (error),
-                               _("Could not save the clip: %s"), error->message);
+      g_task_return_error (step, g_steal_pointer (&error));
       return;
     }
 

@@ -137,6 +137,11 @@ GBytes        *inb_cloud_encode_jpeg        (InbImage                 *image,
                                              gsize                     max_bytes,
                                              GError                  **error);
 
+/* A verified clip into place; a failure is a G_FILE_ERROR. */
+gboolean       inb_cloud_move_clip          (const char               *download,
+                                             const char               *output_path,
+                                             GError                  **error);
+
 
 
 G_END_DECLS

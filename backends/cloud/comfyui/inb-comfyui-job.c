@@ -1128,8 +1128,6 @@ fetch_clip (Job             *job,
 {
   g_auto(InbVideoInfo) info = { 0 };
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GFile) from = NULL;
-  g_autoptr(GFile) to = NULL;
   g_autofree char *name = NULL;
   g_autofree char *download = NULL;
   g_autofree char *lower = NULL;
@@ -1199,14 +1197,10 @@ fetch_clip (Job             *job,
       return NULL;
     }
 
-  from = g_file_new_for_path (download);
-  to = g_file_new_for_path (job->output_path);
-  if (!g_file_equal (from, to) && !g_file_move (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &local_error))
-    {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
-                   _("Could not save the clip: %s"), local_error->message);
-      return NULL;
-    }
+  /* A full disk or an I/O error: a file error (exit status 1), as with
+   * the other hosted providers */
+  if (!inb_cloud_move_clip (download, job->output_path, error))
+    return NULL;
 
   result = inb_result_new (job->output_path);
   inb_result_set_video_info (result, info.width, info.height, info.n_frames, info.fps);
