@@ -217,7 +217,11 @@ job_record (Job             *job,
 
   if (!inb_remote_record_save (record, job->work_dir, &local_error))
     {
-      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED,
+      /* A full disk stays a file error (exit status 1), as with the
+       * other hosted providers (inb-cloud-job.c) */
+      g_set_error (error,
+                   local_error->domain == G_FILE_ERROR ? G_FILE_ERROR : INB_BACKEND_ERROR,
+                   local_error->domain == G_FILE_ERROR ? local_error->code : INB_BACKEND_ERROR_FAILED,
                    _("Could not record the job: %s"), local_error->message);
       return FALSE;
     }
