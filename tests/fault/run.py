@@ -11,11 +11,22 @@ The Ns are the "sites": every call that is not a write, and the first and
 last write of each run of writes to one file. Each site is failed twice:
 with ENOSPC from then on (a disk that stays full) and with one EIO (a
 transient error). `--ci` takes at most 8 sites per scenario, spread evenly
-(the CI subset), plus the clip's fsync and renames with both errors;
-without it, every site.
+(the CI subset), plus the clip's fsync and renames and the muxer's reopen
+of its scratch file, with both errors; without it, every site.
 
-Scenarios: `generate` with the local engine and with each hosted provider
-against its loopback fake (all with -o), `export` of a finished take to MP4
+The reopen site: fopen() for writing of a file that exists is counted too
+(the shim's INB_FAULT_REOPEN=1), so mp4mux's reopen of its faststart
+scratch file (clip.mp4.mdat.part, <export>.mdat) is a site. GStreamer
+1.22's mp4mux deadlocks on that error (it posts it holding its own lock),
+so the error itself never reaches us: the pipeline stops moving, and the
+writer and export give up after their bounds, shortened here to
+REOPEN_BOUND_S (INB_TEST_VIDEO_STALL_S, INB_TEST_VIDEO_FINISH_S). Such a
+run must exit 3 saying the encoder did not finish or took no frame, and
+end within REOPEN_TIMEOUT_S (a hang is a problem, not a wait of minutes).
+
+Scenarios: `generate` with the local engine, with each hosted provider
+against its loopback fake and with ComfyUI against tests/fakes/fake-comfyui.py
+(all with -o), `export` of a finished take to MP4
 and to GIF, `delete`, and the window's metadata edits of that take (star,
 title, note: no command-line verb, so tests/fault/inb-fault-edit.c makes
 each through the library as the window does and prints the message the
@@ -24,9 +35,12 @@ holds one finished take (the user's earlier work). After each run, with no
 fault: `inbetween resume` (hosted) and `inbetween history --json`. Checked:
 
   exit      the exit status is 0, or 1 as the README documents for a file
-            that could not be written (export: 1 or 3; its help says 3)
+            that could not be written (export: 1 or 3; its help says 3);
+            at the reopen site, 3
   message   on failure, stderr names the error ("No space left on device" or
-            "Input/output error")
+            "Input/output error"); at the reopen site, the bound that ran out
+  hang      the command ended within its time (300 s; at the reopen site
+            REOPEN_TIMEOUT_S)
   lost      the earlier take is still listed, its take.json and clip
             unchanged (delete: gone only when delete exited 0)
   edit      an edit that exited 0 is in take.json (and nothing else
@@ -59,6 +73,10 @@ FAKES = os.path.join(ROOT, "tests", "fakes")
 SETTLED = {"done", "failed", "interrupted", "expired", "cancelled", "canceled",
            "submit-unknown"}
 ERRORS = {"ENOSPC": "No space left on device", "EIO": "Input/output error"}
+# The reopen site (see above): the pipelines' bounds, and the most a run may take
+REOPEN_BOUND_S = 3
+REOPEN_TIMEOUT_S = 90
+STUCK_MESSAGES = ("did not finish within", "took no frame for")
 
 PROVIDERS = {
     # name: (model, fake, key variable, URL variable, URL path, poll variable, submit path)
@@ -70,6 +88,9 @@ PROVIDERS = {
                   "/api/v3/wavespeed-ai/"),
     "runcomfy": ("community/wan-2-2/first-last-frame", "fake-runcomfy.py", "RUNCOMFY_API_TOKEN",
                  "INBETWEEN_RUNCOMFY_URL", "", "INBETWEEN_RUNCOMFY_POLL_MS", "/v1/models/"),
+    # A ComfyUI server: no key, its progress over a websocket (no poll interval)
+    "comfyui": ("wan2.2-flf2v", "fake-comfyui.py", None,
+                "INBETWEEN_COMFYUI_URL", "", None, "/prompt"),
 }
 KEY = "sk-fault-trials"
 
@@ -184,24 +205,33 @@ class Runner:
                    SECRET_FILE_TEST_PATH="/dev/null/no-keyring", SECRET_FILE_TEST_PASSWORD="x",
                    G_DEBUG="")
         for var in ("DISPLAY", "WAYLAND_DISPLAY", "G_MESSAGES_DEBUG", "LD_PRELOAD",
-                    "INB_FAULT_AT", "INB_FAULT_TRACE"):
+                    "INB_FAULT_AT", "INB_FAULT_TRACE", "INB_FAULT_REOPEN",
+                    "INB_TEST_VIDEO_STALL_S", "INB_TEST_VIDEO_FINISH_S"):
             env.pop(var, None)
         for provider, fake in self.fakes.items():
             model, script, key_var, url_var, url_path, poll_var, submit = PROVIDERS[provider]
-            env[key_var] = KEY
+            if key_var is not None:
+                env[key_var] = KEY
             env[url_var] = "http://127.0.0.1:%d%s" % (fake.port, url_path)
-            env[poll_var] = "50"
+            if poll_var is not None:
+                env[poll_var] = "50"
         env.update(extra or {})
         return env
 
-    def run(self, argv, home, extra=None, cwd=None):
-        """Runs `inbetween ARGV`, or the edit helper for ["@edit", …]"""
+    def run(self, argv, home, extra=None, cwd=None, timeout=300):
+        """Runs `inbetween ARGV`, or the edit helper for ["@edit", …];
+        one still running after TIMEOUT seconds is killed: returncode None"""
         if argv[:1] == ["@edit"]:
             argv = [self.editor, takes_dir(home), "last"] + argv[1:]
         else:
             argv = [self.binary] + argv
-        return subprocess.run(argv, env=self.env(home, extra), cwd=cwd,
-                              capture_output=True, text=True, timeout=300)
+        try:
+            return subprocess.run(argv, env=self.env(home, extra), cwd=cwd,
+                                  capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired as e:
+            def text(b):
+                return b.decode(errors="replace") if isinstance(b, bytes) else (b or "")
+            return subprocess.CompletedProcess(argv, None, text(e.stdout), text(e.stderr))
 
     def generate_argv(self, provider, out):
         argv = ["generate", self.first, self.last, "-q", "-o", out]
@@ -300,6 +330,12 @@ def clip_sites(chosen):
                (call == "rename" and target.endswith(".mp4"))]
 
 
+def is_reopen(site):
+    """mp4mux's reopen of its faststart scratch file"""
+    n, call, target = site
+    return call in ("fopen", "fopen64") and (target.endswith(".mdat") or target.endswith(".mdat.part"))
+
+
 def spread(items, k):
     if len(items) <= k:
         return items
@@ -312,7 +348,7 @@ def main():
     parser.add_argument("--shim")
     parser.add_argument("--scenarios",
                         default="generate-local,generate-dashscope,generate-wavespeed,"
-                                "generate-runcomfy,export-mp4,export-gif,delete,"
+                                "generate-runcomfy,generate-comfyui,export-mp4,export-gif,delete,"
                                 "edit-star,edit-title,edit-note")
     parser.add_argument("--ci", action="store_true", help="at most 8 sites per scenario")
     parser.add_argument("--keep", action="store_true")
@@ -326,7 +362,9 @@ def main():
     for name in scenarios:
         provider = name[len("generate-"):] if name.startswith("generate-") else None
         if provider in PROVIDERS:
-            runner.fakes[provider] = Fake(PROVIDERS[provider][1], {"key": KEY, "video_path": runner.clip})
+            script = ({"video_path": runner.clip, "step_ms": 5} if provider == "comfyui" else
+                      {"key": KEY, "video_path": runner.clip})
+            runner.fakes[provider] = Fake(PROVIDERS[provider][1], script)
 
     # The user's earlier work: one finished take (local), in every run's home
     base = os.path.join(tmp, "base")
@@ -339,7 +377,7 @@ def main():
     base_snapshot = snapshot(base)
 
     totals = dict(runs=0, failed=0, lost=0, json=0, unsettled=0, partial=0, dupes=0, exit=0,
-                  message=0, output=0, canary=0, edit=0)
+                  message=0, output=0, canary=0, edit=0, hang=0)
     failures = []
     print("scenario            calls  sites  runs  exit(0/1/other)  problems")
     for name in scenarios:
@@ -351,7 +389,7 @@ def main():
         trace = os.path.join(tmp, name, "trace.txt")
         r = runner.run(scenario_argv(runner, name, out), home,
                        {"LD_PRELOAD": runner.shim, "INB_FAULT_AT": "0", "INB_FAULT_TRACE": trace,
-                        "INB_FAULT_NOSYNC": "1"})
+                        "INB_FAULT_NOSYNC": "1", "INB_FAULT_REOPEN": "1"})
         if r.returncode != 0:
             print("%s: fails with no fault (%d): %s" % (name, r.returncode, r.stderr.strip()))
             totals["failed"] += 1
@@ -359,7 +397,7 @@ def main():
         all_sites = sites(trace)
         calls = sum(1 for _ in open(trace))
         chosen = spread(all_sites, 8) if args.ci else all_sites
-        both = set(clip_sites(all_sites)) if args.ci else set()
+        both = set(clip_sites(all_sites) + [s for s in all_sites if is_reopen(s)]) if args.ci else set()
         chosen = chosen + sorted(both - set(chosen))
         codes = {}
         problems_here = 0
@@ -374,19 +412,34 @@ def main():
                 home = os.path.join(tmp, name, "%d-%s" % (n, err))
                 shutil.copytree(base, home)
                 out = os.path.join(tmp, name, "out-%d-%s.%s" % (n, err, "gif" if name == "export-gif" else "mp4"))
-                r = runner.run(scenario_argv(runner, name, out), home,
-                               {"LD_PRELOAD": runner.shim, "INB_FAULT_AT": str(n),
-                                "INB_FAULT_ERRNO": err, "INB_FAULT_STICKY": sticky,
-                                "INB_FAULT_NOSYNC": "1"})
+                reopen = is_reopen((n, call, target))
+                extra = {"LD_PRELOAD": runner.shim, "INB_FAULT_AT": str(n),
+                         "INB_FAULT_ERRNO": err, "INB_FAULT_STICKY": sticky,
+                         "INB_FAULT_NOSYNC": "1", "INB_FAULT_REOPEN": "1"}
+                if reopen:
+                    extra.update(INB_TEST_VIDEO_STALL_S=str(REOPEN_BOUND_S),
+                                 INB_TEST_VIDEO_FINISH_S=str(REOPEN_BOUND_S))
+                started = time.monotonic()
+                r = runner.run(scenario_argv(runner, name, out), home, extra,
+                               timeout=REOPEN_TIMEOUT_S if reopen else 300)
+                took = time.monotonic() - started
                 generates += 1 if provider in PROVIDERS else 0
                 totals["runs"] += 1
                 codes[r.returncode] = codes.get(r.returncode, 0) + 1
                 problems = []
-                allowed = (0, 1, 3) if name.startswith("export") else (0, 1)
-                if r.returncode not in allowed:
+                allowed = (3,) if reopen else (0, 1, 3) if name.startswith("export") else (0, 1)
+                if r.returncode is None:
+                    problems.append("hang: still running after %.0f s, killed (%s)" % (took, r.stderr.strip()[-300:]))
+                    totals["hang"] += 1
+                elif r.returncode not in allowed:
                     problems.append("exit: %d (%s)" % (r.returncode, r.stderr.strip()[-300:]))
                     totals["exit"] += 1
-                if r.returncode != 0 and ERRORS[err] not in r.stderr:
+                if reopen:
+                    if r.returncode is not None and not any(m in r.stderr for m in STUCK_MESSAGES):
+                        problems.append("message: stderr does not say the encoder got stuck: %r"
+                                        % r.stderr.strip()[-300:])
+                        totals["message"] += 1
+                elif r.returncode != 0 and ERRORS[err] not in r.stderr:
                     problems.append("message: stderr does not name the error: %r" % r.stderr.strip()[-300:])
                     totals["message"] += 1
                 # Then what a user runs next, with no fault
@@ -442,7 +495,7 @@ def main():
                     if args.verbose:
                         print("  " + failures[-1])
                 elif args.verbose:
-                    print("  ok %s exit %d" % (label, r.returncode))
+                    print("  ok %s exit %d in %.1f s" % (label, r.returncode, took))
                 if not args.keep:
                     shutil.rmtree(home, ignore_errors=True)
         dupes = 0
@@ -461,11 +514,11 @@ def main():
 
     bad = sum(totals[k] for k in totals if k != "runs")
     print("total: %d runs, %d lost takes, %d unparseable take.json, %d unsettled, %d partial files, "
-          "%d duplicate submits, %d unexpected exits, %d unclear messages, %d wrong outputs, "
+          "%d duplicate submits, %d unexpected exits, %d hangs, %d unclear messages, %d wrong outputs, "
           "%d wrong edits, %d canary hits in %.0f s; load %s"
           % (totals["runs"], totals["lost"], totals["json"], totals["unsettled"], totals["partial"],
-             totals["dupes"], totals["exit"], totals["message"], totals["output"], totals["edit"],
-             totals["canary"],
+             totals["dupes"], totals["exit"], totals["hang"], totals["message"], totals["output"],
+             totals["edit"], totals["canary"],
              time.monotonic() - start_all, open("/proc/loadavg").read().strip()))
     for f in failures:
         print("FAIL " + f)
