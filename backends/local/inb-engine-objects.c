@@ -556,6 +556,40 @@ object_background_flow (InbEngine           *self,
       }
 }
 
+/* What the raw masks of keyframe @s look at: its luma (la) and the
+ * other keyframe's (lb) on the analysis grid (w × h), the zone
+ * [x0, x1] × [y0, y1] and the background's motion there (bgu, bgv) */
+typedef struct
+{
+  int             w;
+  int             h;
+  const InbPlane *la;
+  const InbPlane *lb;
+  int             x0;
+  int             x1;
+  int             y0;
+  int             y1;
+  const float    *bgu;
+  const float    *bgv;
+} RawMaskView;
+
+static RawMaskView
+raw_mask_view (const InbFlowAnalysis *an,
+               guint                  s,
+               const int             *zone,
+               const ObjectPlanes    *p)
+{
+  RawMaskView view = {
+    p->w, p->h,
+    s == 0 ? an->luma0 : an->luma1,
+    s == 0 ? an->luma1 : an->luma0,
+    zone[0], zone[1], zone[2], zone[3],
+    p->bg[s][0], p->bg[s][1],
+  };
+
+  return view;
+}
+
 /* A small object's raw mask in keyframe @s: what stands out from the
  * local background (the mean over 13 × 13), is not on an object already
  * drawn and is not where the background's motion explains it; only in
@@ -569,11 +603,10 @@ object_raw_mask_small (InbEngine             *self,
                        const int             *zone,
                        ObjectPlanes          *p)
 {
-  const int w = p->w, h = p->h;
-  const InbPlane *la = s == 0 ? an->luma0 : an->luma1;
-  const InbPlane *lb = s == 0 ? an->luma1 : an->luma0;
-  const int x0 = zone[0], x1 = zone[1], y0 = zone[2], y1 = zone[3];
-  const float *bgu = p->bg[s][0], *bgv = p->bg[s][1];
+  const RawMaskView view = raw_mask_view (an, s, zone, p);
+  const int w = view.w, h = view.h, x0 = view.x0, x1 = view.x1, y0 = view.y0, y1 = view.y1;
+  const InbPlane *la = view.la, *lb = view.lb;
+  const float *bgu = view.bgu, *bgv = view.bgv;
   float *rm = p->raw[s];
   const float bu = s == 0 ? 0.f : ob->du, bv = s == 0 ? 0.f : ob->dv;
 
@@ -606,11 +639,10 @@ object_raw_mask (const InbFlowAnalysis *an,
                  const int             *zone,
                  ObjectPlanes          *p)
 {
-  const int w = p->w, h = p->h;
-  const InbPlane *la = s == 0 ? an->luma0 : an->luma1;
-  const InbPlane *lb = s == 0 ? an->luma1 : an->luma0;
-  const int x0 = zone[0], x1 = zone[1], y0 = zone[2], y1 = zone[3];
-  const float *bgu = p->bg[s][0], *bgv = p->bg[s][1];
+  const RawMaskView view = raw_mask_view (an, s, zone, p);
+  const int w = view.w, h = view.h, x0 = view.x0, x1 = view.x1, y0 = view.y0, y1 = view.y1;
+  const InbPlane *la = view.la, *lb = view.lb;
+  const float *bgu = view.bgu, *bgv = view.bgv;
   float *err = p->err, *tmp = p->tmp;
 
   for (int y = MAX (0, y0 - 1); y <= MIN (h - 1, y1 + 1); y++)
@@ -655,12 +687,11 @@ object_raw_mask_leaving (const InbFlowAnalysis *an,
                          const int             *zone,
                          ObjectPlanes          *p)
 {
-  const int w = p->w, h = p->h;
-  const InbPlane *la = s == 0 ? an->luma0 : an->luma1;
-  const InbPlane *lb = s == 0 ? an->luma1 : an->luma0;
-  const int x0 = zone[0], x1 = zone[1], y0 = zone[2], y1 = zone[3];
+  const RawMaskView view = raw_mask_view (an, s, zone, p);
+  const int w = view.w, h = view.h, x0 = view.x0, x1 = view.x1, y0 = view.y0, y1 = view.y1;
+  const InbPlane *la = view.la, *lb = view.lb;
   const int zw = x1 - x0 + 1, zh = y1 - y0 + 1;
-  const float *bgu = p->bg[s][0], *bgv = p->bg[s][1];
+  const float *bgu = view.bgu, *bgv = view.bgv;
   InbPlane other = { an->width, an->height, p->raw[1 - s] };
   g_autofree float *cand = g_new0 (float, (gsize) zw * zh);
   g_autofree int *stack = NULL;
