@@ -532,6 +532,46 @@ test_playback_dispose_while_rescaling (gconstpointer data)
   spin_ms (200);
 }
 
+/* A frame kept past a flush. appsink (GStreamer 1.22 before 1.22.10)
+ * reuses one GstSample for every frame it hands out, and after a flushing
+ * seek its first render sets the caps on that sample without making it
+ * writable first (fixed upstream in 1.22.10, MR 5013): had we still held
+ * the sample it gave us then, GStreamer-CRITICAL "gst_sample_set_caps:
+ * assertion 'gst_sample_is_writable (sample)'" (seen once in
+ * /sizes/take-narrow). The playback keeps the last frame to scale it again
+ * and gives it to a rescale thread, whose answer waits for the main loop;
+ * here that answer is held back (the rescale's callback is on a context of
+ * its own, not iterated) while the clip, played to its end, is played
+ * again from the start (a flushing seek) and renders. Criticals are fatal
+ * here: with appsink's own sample kept, this aborted 5 runs of 5. */
+static void
+test_playback_flush_while_frame_held (gconstpointer data)
+{
+  g_autoptr(InbPlayback) playback = open_clip (data);
+  g_autoptr(GMainContext) rescale_context = g_main_context_new ();
+
+  /* Played to the end: the last frames come from appsink's own sample */
+  inb_playback_set_loop (playback, FALSE);
+  inb_playback_play (playback);
+  g_assert_true (wait_for (playback, has_ended, NULL));
+  assert_shows (playback, N_FRAMES - 1);
+
+  /* The shown frame scaled again on a thread; its answer held back */
+  g_main_context_push_thread_default (rescale_context);
+  draw_at (playback, WIDTH / 2, HEIGHT / 2);
+  g_main_context_pop_thread_default (rescale_context);
+
+  /* From the start again (a flushing seek), and frames rendered */
+  inb_playback_play (playback);
+  g_assert_true (wait_for (playback, shows_frame, GUINT_TO_POINTER (8)));
+  inb_playback_pause (playback);
+  g_assert_null (inb_playback_get_error (playback));
+
+  /* The rescale's answer (it was started: the frame was full size) */
+  g_main_context_iteration (rescale_context, TRUE);
+  g_assert_true (wait_for (playback, has_texture_width, GINT_TO_POINTER (WIDTH / 2)));
+}
+
 /* Pausing just as the clip wraps round: the seek back to the start may be
  * in flight on a GStreamer thread, holding the pipeline's state lock until
  * the demuxer takes it. Pausing under it used to fill the queues for good
@@ -651,6 +691,7 @@ main (int   argc,
   g_test_add_func ("/playback/error", test_playback_error);
   g_test_add_data_func ("/playback/finalize", clip, test_playback_finalize);
   g_test_add_data_func ("/playback/dispose-while-rescaling", clip, test_playback_dispose_while_rescaling);
+  g_test_add_data_func ("/playback/flush-while-frame-held", clip, test_playback_flush_while_frame_held);
   g_test_add_data_func ("/playback/loop-memory", short_clip, test_playback_loop_memory);
   g_test_add_data_func ("/playback/pause-at-wrap", short_clip, test_playback_pause_at_wrap);
 

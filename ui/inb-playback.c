@@ -592,6 +592,7 @@ inb_playback_push_sample (InbPlayback *self,
 {
   FrameInfo fi = { GST_CLOCK_TIME_NONE, 0, 1, 0, 0, 0, 0 };
   GdkTexture *texture;
+  GstSample *own;
   GstSample *old_source;
   gboolean schedule;
   int target_width;
@@ -606,9 +607,20 @@ inb_playback_push_sample (InbPlayback *self,
   if (texture == NULL)
     return;
 
+  /* Kept in a sample of our own, not appsink's: appsink hands out the same
+   * GstSample for every frame and GStreamer 1.22 before 1.22.10 sets the
+   * caps on it without making it writable in its first render after a
+   * flush (upstream MR 5013), so a frame still held then (here, or by a
+   * rescale) gave GStreamer-CRITICAL "gst_sample_set_caps: assertion
+   * 'gst_sample_is_writable (sample)'". Appsink's is let go before this
+   * callback returns, on the streaming thread, so it is never held when
+   * appsink renders again. */
+  own = gst_sample_new (gst_sample_get_buffer (sample), gst_sample_get_caps (sample),
+                        gst_sample_get_segment (sample), NULL);
+
   g_mutex_lock (&self->lock);
   old_source = g_steal_pointer (&self->source);
-  self->source = gst_sample_ref (sample);
+  self->source = g_steal_pointer (&own);
   self->source_seq++;
   self->source_video_width = fi.width;
   self->source_video_height = fi.height;
