@@ -960,12 +960,12 @@ no_toast_widget (Fixture       *f,
   return TRUE;
 }
 
-/* libadwaita 1.2 crashes when a toast shown while another hides (it slides in
- * for 500 ms) is dismissed in its first 200 ms: its record is freed when it
- * has hidden (300 ms), before its show animation ends (inb-toasts.c). Undo
- * clicked at once does that. The dismissal is held back until no show
- * animation can run, then said once; without that this test dies in
- * adw_animation_skip() (freed memory is filled: MALLOC_PERTURB_). */
+/* libadwaita 1.2 crashes or aborts when a toast's animations overlap those
+ * of another, or its own (inb-toasts.c): a toast dismissed as it slides in
+ * (Undo clicked at once), and a high-priority toast (Undo) over another,
+ * dismissed at once. Here on the window's own overlay, at the speed frames
+ * come; tests/test-toasts.c does it with late frames. Each toast is told
+ * "dismissed" once, and all are gone. */
 static void
 test_toast_dismissed_at_once (Fixture       *f,
                               gconstpointer  data)
@@ -983,19 +983,20 @@ test_toast_dismissed_at_once (Fixture       *f,
       g_signal_connect (a, "dismissed", G_CALLBACK (count_cb), &a_dismissed);
       adw_toast_set_timeout (a, 0);
       inb_toasts_show (f->window->toasts, a);
-      adw_toast_dismiss (a);
+      inb_toasts_dismiss (f->window->toasts, a);
       g_assert_cmpuint (a_dismissed, ==, 0);   /* held back: a is sliding in */
 
-      /* b slides in while a hides: it is dismissed at once, as Undo or ×
-       * clicked the moment the button appears */
+      /* b over a that is going: dismissed at once, as Undo or × clicked the
+       * moment the button appears */
       b = inb_toasts_new_toast (f->window->toasts, "second");
       adw_toast_set_timeout (b, 0);
       adw_toast_set_priority (b, ADW_TOAST_PRIORITY_HIGH);
       g_signal_connect (b, "dismissed", G_CALLBACK (count_cb), &b_dismissed);
+      g_object_ref (b);
       inb_toasts_show (f->window->toasts, b);
-      adw_toast_dismiss (b);
-      adw_toast_dismiss (b);
-      g_assert_cmpuint (b_dismissed, ==, 0);
+      inb_toasts_dismiss (f->window->toasts, b);
+      inb_toasts_dismiss (f->window->toasts, b);
+      g_object_unref (b);
 
       g_assert_true (wait_until (f, no_toast_widget, NULL, 20));
       g_assert_cmpuint (a_dismissed, ==, 1);

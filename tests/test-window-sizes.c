@@ -668,7 +668,7 @@ test_keyframes (Fixture       *f,
   /* Both full: the focused one, and Undo puts back what was there */
   toast = inb_window_get_replaced_toast (f->window);
   if (toast != NULL)
-    adw_toast_dismiss (toast);
+    inb_toasts_dismiss (f->window->toasts, toast);
   settle (f);
   pair[0] = last;
   pair[1] = kept;
@@ -1866,7 +1866,7 @@ test_screenshots (Fixture       *f,
   g_assert_null (inb_keyframe_slot_get_error (last));
   /* Not the "Last keyframe replaced" toast of the test's own swap */
   if (inb_window_get_replaced_toast (f->window) != NULL)
-    adw_toast_dismiss (inb_window_get_replaced_toast (f->window));
+    inb_toasts_dismiss (f->window->toasts, inb_window_get_replaced_toast (f->window));
   g_assert_true (wait_until (f, no_toast, NULL, 20));
   shoot_widths (f, out, "", TRUE, FALSE);
 

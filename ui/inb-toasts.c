@@ -1,37 +1,50 @@
-/* inb-toasts.c — toasts shown and dismissed around a libadwaita 1.2 bug
+/* inb-toasts.c — toasts shown one at a time, around two libadwaita 1.2 bugs
  *
  * Copyright 2026 The Inbetween authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * libadwaita 1.2's AdwToastOverlay frees a toast's record when the toast's
- * hide animation (300 ms) ends, without disconnecting the "done" handler of
- * its show animation. A toast shown while another is still hiding slides in
- * for 500 ms: dismissed in its first 200 ms (Undo or × clicked at once,
- * Escape), it hides before it has finished showing, and the show animation's
- * "done" then runs on the freed record — a crash in adw_animation_skip()
- * (fixed upstream in 1.3 by commit 1674ebc9, "toast-overlay: Prevent
- * show_done from firing after hide_done"; bookworm has 1.2.2).
+ * libadwaita 1.2.2 (bookworm's) AdwToastOverlay can crash or abort when its
+ * animations overlap, and a slow main loop (a sanitizer, a loaded machine)
+ * makes them overlap, since one late frame then ends several at once, in
+ * the order GTK runs the overlay's tick callbacks (the newest first):
  *
- * Every toast of the window goes through here: a dismissal that comes while
- * a show animation may still run is held back (its emission stopped before
- * the overlay or the application sees it) and emitted again once it cannot.
- * (AdwToast's own handler, connected before ours, has already forgotten its
- * overlay then, so adw_toast_dismiss() would do nothing: the signal is
- * emitted.)
- * A toast's show animation starts when it is added or when another toast of
- * the same overlay goes away, so it is over in the first frame drawn 500 ms
- * after the later of the two. A dismissal is let go from a tick of the
- * owner in a frame whose time is SETTLE past the owner's last add or
- * dismissal: a show animation still running then ends in that same frame
- * (its "done" runs in it, before or after ours), and a hide animation
- * started in it cannot end in it. Timed by the frames, not the clock: on a
- * loaded machine a frame can come 400 ms late, and one frame then ended
- * both animations (the first fix, by the clock, still crashed 1 run in 30
- * at load 14). When the owner is not mapped no animation runs (libadwaita
- * skips them), and a dismissal goes through at once; one held back is let
- * go when the owner is unmapped, once libadwaita has stopped the
- * animations: the window closing dismisses its toasts, and their handlers
- * (an Undo's "gone for good") must run then, while the window is whole.
+ * - A toast dismissed while its show animation runs: its hide animation
+ *   frees its record when it ends, without disconnecting the show
+ *   animation's "done", which then runs on the freed record if it ends in
+ *   the same frame or later (a crash in adw_animation_skip(); fixed in 1.3
+ *   by commit 1674ebc9). Dismissed at once, both end in the same frame.
+ * - A high-priority toast (a deleted take's Undo) added over another: the
+ *   other is put back in the overlay's queue ("postponed") with its hide
+ *   animation running, and shown again as soon as the high-priority one is
+ *   dismissed — show_toast() asserts that its widget is gone, which it is
+ *   only once its hide animation's "done" has run: "show_toast: assertion
+ *   failed: (!info->widget)", an abort (seen under ASan in
+ *   /library-window/toast-dismissed-at-once; tests/test-toasts.c makes it
+ *   happen every time by blocking the main loop for a second).
+ *
+ * So the overlay is never given two toasts to animate together. Every toast
+ * of the window goes through here, and:
+ * - The overlay only ever shows a toast of our own (a copy: title, button,
+ *   action, timeout), a new one each time, never re-added; it is added only
+ *   when the overlay holds no toast widget at all (the previous one's hide
+ *   animation has ended: its widget is gone) and nothing else is queued in
+ *   it, so it never replaces, postpones or queues anything itself.
+ * - A dismissal of the shown copy is held back until its show animation has
+ *   ended: until a frame after the first frame whose time is at or past the
+ *   show animation's end (the frame time read just after adding it, which
+ *   is no earlier than libadwaita's own start, plus its 300 ms). That frame
+ *   ran the animation's last tick, whatever the order; counted in frames of
+ *   the owner's frame clock, so however late they come.
+ * - Priorities are ours: a high-priority toast goes first in our queue, and
+ *   the one shown is taken down (its copy dismissed) to be shown again
+ *   after it, with a new copy — as libadwaita would, without its postponing.
+ * - The caller's own toast is told "dismissed" once, when it is gone for
+ *   good; its "button-clicked" when the copy's button is clicked.
+ * When the owner is not mapped no animation runs (libadwaita skips them):
+ * a held dismissal is let go when it is unmapped, and toasts wait for it
+ * to be mapped again. When the owner is destroyed, the toasts still waiting
+ * are dismissed then (an Undo's "gone for good" runs while the window is
+ * whole, as libadwaita does with its queue).
  */
 #include "config.h"
 
@@ -39,36 +52,314 @@
 
 #include "inb-a11y.h"
 
-/* libadwaita 1.2's longest show animation (REPLACE_DURATION), and room for a
- * frame time a little ahead of the clock */
-#define SETTLE_US ((500 + 50) * G_TIME_SPAN_MILLISECOND)
+/* libadwaita 1.2's SHOW_DURATION (adw-toast-overlay.c): a toast added with
+ * no other toast widget in the overlay slides in for this long */
+#define SHOW_US (300 * G_TIME_SPAN_MILLISECOND)
+
+typedef struct _Entry Entry;
 
 struct _InbToasts
 {
-  GtkWidget *owner;        /* weak: an AdwToastOverlay or an AdwPreferencesWindow */
-  gulong     unmap_id;
-  gint64     settled_at;   /* monotonic µs: a frame at or after it ends every show animation */
-  GPtrArray *held;         /* Guard: a dismissal held back */
+  GtkWidget       *owner;      /* weak: an AdwToastOverlay or an AdwPreferencesWindow */
+  AdwToastOverlay *overlay;    /* weak: the overlay the toasts are in */
+  gulong           map_id;
+  gulong           unmap_id;
+  gulong           destroy_id;
+  guint            tick_id;    /* on the owner, while something waits for a frame */
+  GQueue           waiting;    /* Entry: next first */
+  Entry           *current;    /* its copy in the overlay */
 };
 
-typedef struct
+struct _Entry
 {
   InbToasts *toasts;
-  AdwToast  *toast;        /* unowned, but reffed while held back */
-  guint      tick_id;      /* on the owner, while held back */
-  gboolean   releasing;    /* emitting it again: let it through */
-  gboolean   passed;       /* dismissed for good: later emissions are stopped */
-} Guard;
+  AdwToast  *toast;            /* the caller's (owned): never in the overlay */
+  AdwToast  *shown;            /* the copy in the overlay (owned), or NULL */
+  gint64     show_ends;        /* frame time (µs) its show animation ends by */
+  gint64     show_end_frame;   /* the first frame at or past it, or -1 */
+  gboolean   show_over;        /* its show animation has ended */
+  gboolean   held;             /* a dismissal of the copy held back */
+  gboolean   letting_go;       /* emitting it again: let it through */
+  gboolean   postponed;        /* taken down for a high-priority toast: shown again */
+};
 
-static void let_go (Guard *g);
+static void pump (InbToasts *self);
+static void ensure_tick (InbToasts *self);
+
+static gboolean
+owner_mapped (InbToasts *self)
+{
+  return self->owner != NULL && self->overlay != NULL && gtk_widget_get_mapped (self->owner);
+}
+
+static gboolean
+has_toast_widget (InbToasts *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->overlay));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_str_equal (G_OBJECT_TYPE_NAME (child), "AdwToastWidget"))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The copy's handlers off, the copy dropped (libadwaita may hold it until
+ * its widget has hidden) */
+static void
+entry_drop_shown (Entry *e)
+{
+  if (e->shown == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (e->shown, e);
+  g_clear_object (&e->shown);
+}
+
+/* Gone for good: the caller's toast is told, once */
+static void
+entry_finish (Entry *e)
+{
+  g_autoptr(AdwToast) toast = e->toast;
+
+  if (e->toasts->current == e)
+    e->toasts->current = NULL;
+  g_queue_remove (&e->toasts->waiting, e);
+  entry_drop_shown (e);
+  g_free (e);
+  g_signal_emit_by_name (toast, "dismissed");
+}
+
+/* The held dismissal of the shown copy, emitted now */
+static void
+let_go (Entry *e)
+{
+  g_autoptr(AdwToast) shown = g_object_ref (e->shown);
+
+  e->held = FALSE;
+  e->letting_go = TRUE;
+  /* AdwToast's own handler has forgotten its overlay: adw_toast_dismiss()
+   * would do nothing */
+  g_signal_emit_by_name (shown, "dismissed");
+  /* @e may be gone */
+}
+
+static void
+shown_button_clicked_cb (AdwToast *shown,
+                         Entry    *e)
+{
+  g_signal_emit_by_name (e->toast, "button-clicked");
+}
+
+/* Connected before the overlay's own handler */
+static void
+shown_dismissed_guard_cb (AdwToast *shown,
+                          Entry    *e)
+{
+  if (e->letting_go || e->show_over || !owner_mapped (e->toasts))
+    return;
+
+  /* to a frame where its show animation is surely over */
+  g_signal_stop_emission_by_name (shown, "dismissed");
+  e->held = TRUE;
+  ensure_tick (e->toasts);
+}
+
+/* Connected after: the overlay has started hiding it */
+static void
+shown_dismissed_cb (AdwToast *shown,
+                    Entry    *e)
+{
+  InbToasts *self = e->toasts;
+
+  if (self->current == e)
+    self->current = NULL;
+  e->letting_go = FALSE;
+  if (e->postponed)
+    {
+      /* already in the queue, to be shown again with a new copy */
+      e->postponed = FALSE;
+      entry_drop_shown (e);
+    }
+  else
+    {
+      entry_finish (e);
+    }
+
+  pump (self);
+}
+
+/* Main loop: the next toast is shown once the overlay is empty */
+static void
+show_next (InbToasts *self)
+{
+  Entry *e = g_queue_pop_head (&self->waiting);
+  AdwToast *toast = e->toast;
+  AdwToast *shown = adw_toast_new (adw_toast_get_title (toast));
+  GdkFrameClock *clock;
+
+  adw_toast_set_button_label (shown, adw_toast_get_button_label (toast));
+  adw_toast_set_action_name (shown, adw_toast_get_action_name (toast));
+  adw_toast_set_action_target_value (shown, adw_toast_get_action_target_value (toast));
+  adw_toast_set_timeout (shown, adw_toast_get_timeout (toast));
+  /* normal priority: nothing else is ever in the overlay with it */
+  g_signal_connect (shown, "button-clicked", G_CALLBACK (shown_button_clicked_cb), e);
+  g_signal_connect (shown, "dismissed", G_CALLBACK (shown_dismissed_guard_cb), e);
+  g_signal_connect_after (shown, "dismissed", G_CALLBACK (shown_dismissed_cb), e);
+
+  e->shown = shown;
+  e->held = FALSE;
+  e->letting_go = FALSE;
+  e->show_over = FALSE;
+  e->show_end_frame = -1;
+  self->current = e;
+
+  if (ADW_IS_PREFERENCES_WINDOW (self->owner))
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self->owner), g_object_ref (shown));
+    }
+  else
+    {
+      adw_toast_overlay_add_toast (self->overlay, g_object_ref (shown));
+      inb_a11y_name_toasts (self->overlay);
+    }
+
+  /* libadwaita read the frame time as it started the show animation; it
+   * does not go backwards, so this is no earlier */
+  clock = gtk_widget_get_frame_clock (self->owner);
+  e->show_ends = gdk_frame_clock_get_frame_time (clock) + SHOW_US;
+  ensure_tick (self);
+}
+
+static void
+pump (InbToasts *self)
+{
+  if (self->current != NULL || g_queue_is_empty (&self->waiting) || !owner_mapped (self))
+    return;
+
+  if (has_toast_widget (self))
+    {
+      /* the last one still hiding */
+      ensure_tick (self);
+      return;
+    }
+
+  show_next (self);
+}
+
+static gboolean
+needs_tick (InbToasts *self)
+{
+  if (self->current != NULL)
+    return !self->current->show_over;
+
+  return !g_queue_is_empty (&self->waiting);
+}
+
+static gboolean
+tick_cb (GtkWidget     *owner,
+         GdkFrameClock *clock,
+         gpointer       data)
+{
+  InbToasts *self = data;
+  Entry *e = self->current;
+
+  if (!owner_mapped (self))
+    {
+      /* no animation runs; "map" starts again */
+      self->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  if (e != NULL && !e->show_over)
+    {
+      gint64 frame = gdk_frame_clock_get_frame_counter (clock);
+
+      if (e->show_end_frame < 0)
+        {
+          if (gdk_frame_clock_get_frame_time (clock) >= e->show_ends)
+            e->show_end_frame = frame;
+        }
+      else if (frame > e->show_end_frame)
+        {
+          e->show_over = TRUE;
+        }
+
+      if (e->show_over && e->held)
+        let_go (e);
+    }
+
+  pump (self);
+
+  if (needs_tick (self))
+    return G_SOURCE_CONTINUE;
+
+  self->tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ensure_tick (InbToasts *self)
+{
+  if (self->tick_id == 0 && owner_mapped (self) && needs_tick (self))
+    self->tick_id = gtk_widget_add_tick_callback (self->owner, tick_cb, self, NULL);
+}
+
+static void
+owner_mapped_cb (GtkWidget *owner,
+                 InbToasts *self)
+{
+  pump (self);
+}
 
 static void
 owner_unmapped_cb (GtkWidget *owner,
                    InbToasts *self)
 {
-  /* after libadwaita's own "unmap" handlers: no toast animates any more */
-  while (self->held->len > 0)
-    let_go (g_ptr_array_index (self->held, self->held->len - 1));
+  /* After libadwaita's own "unmap" handlers: no toast animates any more */
+  if (self->tick_id != 0)
+    gtk_widget_remove_tick_callback (owner, self->tick_id);
+  self->tick_id = 0;
+  if (self->current != NULL)
+    {
+      self->current->show_over = TRUE;
+      if (self->current->held)
+        let_go (self->current);
+    }
+}
+
+static void
+finish_all (InbToasts *self)
+{
+  while (self->current != NULL)
+    entry_finish (self->current);
+  while (!g_queue_is_empty (&self->waiting))
+    entry_finish (g_queue_peek_head (&self->waiting));
+}
+
+static void
+owner_destroyed_cb (GtkWidget *owner,
+                    InbToasts *self)
+{
+  finish_all (self);
+}
+
+static AdwToastOverlay *
+find_overlay (GtkWidget *widget)
+{
+  if (ADW_IS_TOAST_OVERLAY (widget))
+    return ADW_TOAST_OVERLAY (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwToastOverlay *overlay = find_overlay (child);
+
+      if (overlay != NULL)
+        return overlay;
+    }
+
+  return NULL;
 }
 
 /**
@@ -85,9 +376,13 @@ inb_toasts_new (GtkWidget *owner)
   g_return_val_if_fail (ADW_IS_TOAST_OVERLAY (owner) || ADW_IS_PREFERENCES_WINDOW (owner), NULL);
 
   self = g_rc_box_new0 (InbToasts);
-  self->held = g_ptr_array_new ();
+  g_queue_init (&self->waiting);
   g_set_weak_pointer (&self->owner, owner);
+  g_set_weak_pointer (&self->overlay, find_overlay (owner));
+  g_warn_if_fail (self->overlay != NULL);
+  self->map_id = g_signal_connect_after (owner, "map", G_CALLBACK (owner_mapped_cb), self);
   self->unmap_id = g_signal_connect_after (owner, "unmap", G_CALLBACK (owner_unmapped_cb), self);
+  self->destroy_id = g_signal_connect (owner, "destroy", G_CALLBACK (owner_destroyed_cb), self);
 
   return self;
 }
@@ -101,12 +396,18 @@ inb_toasts_ref (InbToasts *self)
 static void
 inb_toasts_clear (InbToasts *self)
 {
-  /* each held dismissal holds a reference: none is left */
-  g_assert (self->held->len == 0);
-  g_ptr_array_unref (self->held);
+  /* none left unsaid */
+  finish_all (self);
   if (self->owner != NULL)
-    g_clear_signal_handler (&self->unmap_id, self->owner);
+    {
+      if (self->tick_id != 0)
+        gtk_widget_remove_tick_callback (self->owner, self->tick_id);
+      g_clear_signal_handler (&self->map_id, self->owner);
+      g_clear_signal_handler (&self->unmap_id, self->owner);
+      g_clear_signal_handler (&self->destroy_id, self->owner);
+    }
   g_clear_weak_pointer (&self->owner);
+  g_clear_weak_pointer (&self->overlay);
 }
 
 void
@@ -121,96 +422,15 @@ inb_toasts_get_owner (InbToasts *self)
   return self->owner;
 }
 
-static void
-guard_free (gpointer  data,
-            GClosure *closure)
-{
-  Guard *g = data;
-
-  g_assert (g->tick_id == 0);
-  inb_toasts_unref (g->toasts);
-  g_free (g);
-}
-
-/* The held-back dismissal, emitted now */
-static void
-let_go (Guard *g)
-{
-  AdwToast *toast = g->toast;
-
-  if (g->tick_id != 0 && g->toasts->owner != NULL)
-    gtk_widget_remove_tick_callback (g->toasts->owner, g->tick_id);
-  g->tick_id = 0;
-  g_ptr_array_remove_fast (g->toasts->held, g);
-  if (!g->passed)
-    {
-      g->releasing = TRUE;
-      g_signal_emit_by_name (toast, "dismissed");
-      g->releasing = FALSE;
-    }
-  g_object_unref (toast);   /* may free g */
-}
-
-static gboolean
-held_tick_cb (GtkWidget     *owner,
-              GdkFrameClock *clock,
-              gpointer       data)
-{
-  Guard *g = data;
-
-  if (gdk_frame_clock_get_frame_time (clock) < g->toasts->settled_at)
-    return G_SOURCE_CONTINUE;
-
-  g->tick_id = 0;
-  let_go (g);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-may_animate (InbToasts *self)
-{
-  return self->owner != NULL && gtk_widget_get_mapped (self->owner);
-}
-
-/* Connected before any handler but AdwToast's own */
-static void
-dismissed_guard_cb (AdwToast *toast,
-                    Guard    *g)
-{
-  InbToasts *self = g->toasts;
-
-  if (g->passed)
-    {
-      /* said once */
-      g_signal_stop_emission_by_name (toast, "dismissed");
-      return;
-    }
-
-  if (!g->releasing && may_animate (self))
-    {
-      /* to the owner's next frame late enough */
-      g_signal_stop_emission_by_name (toast, "dismissed");
-      if (g->tick_id == 0)
-        {
-          g_object_ref (toast);
-          g_ptr_array_add (self->held, g);
-          g->tick_id = gtk_widget_add_tick_callback (self->owner, held_tick_cb, g, NULL);
-        }
-      return;
-    }
-
-  g->passed = TRUE;
-  /* the next toast in the queue, or one put off for this one, shows now */
-  self->settled_at = MAX (self->settled_at, g_get_monotonic_time () + SETTLE_US);
-}
-
 /**
  * inb_toasts_new_toast:
  * @title: the toast's text
  *
- * A toast to show with inb_toasts_show(); connect to its "dismissed" after
- * this call (handlers run in the order connected).
+ * A toast to show with inb_toasts_show(). It is never added to an overlay
+ * itself (a copy is): its "dismissed" is emitted once, when it is gone for
+ * good, its "button-clicked" when its button is clicked; dismiss it with
+ * inb_toasts_dismiss(), not adw_toast_dismiss(). A custom title is not
+ * shown.
  *
  * Returns: (transfer full): a new toast
  */
@@ -218,14 +438,7 @@ AdwToast *
 inb_toasts_new_toast (InbToasts  *self,
                       const char *title)
 {
-  AdwToast *toast = adw_toast_new (title);
-  Guard *g = g_new0 (Guard, 1);
-
-  g->toasts = inb_toasts_ref (self);
-  g->toast = toast;
-  g_signal_connect_data (toast, "dismissed", G_CALLBACK (dismissed_guard_cb), g, guard_free, 0);
-
-  return toast;
+  return adw_toast_new (title);
 }
 
 /**
@@ -236,9 +449,9 @@ void
 inb_toasts_show (InbToasts *self,
                  AdwToast  *toast)
 {
+  Entry *e;
+
   g_return_if_fail (ADW_IS_TOAST (toast));
-  g_return_if_fail (g_signal_handler_find (toast, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
-                                           dismissed_guard_cb, NULL) != 0);
 
   if (self->owner == NULL)
     {
@@ -246,15 +459,68 @@ inb_toasts_show (InbToasts *self,
       return;
     }
 
-  self->settled_at = MAX (self->settled_at, g_get_monotonic_time () + SETTLE_US);
+  e = g_new0 (Entry, 1);
+  e->toasts = self;
+  e->toast = toast;
 
-  if (ADW_IS_TOAST_OVERLAY (self->owner))
+  if (adw_toast_get_priority (toast) == ADW_TOAST_PRIORITY_HIGH)
     {
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->owner), toast);
-      inb_a11y_name_toasts (ADW_TOAST_OVERLAY (self->owner));
+      Entry *current = self->current;
+
+      /* The one shown (unless it is going anyway) comes back after it */
+      if (current != NULL && !current->held && !current->postponed)
+        {
+          current->postponed = TRUE;
+          g_queue_push_head (&self->waiting, current);
+        }
+      g_queue_push_head (&self->waiting, e);
+      if (current != NULL && current->postponed && current->shown != NULL && !current->held)
+        adw_toast_dismiss (current->shown);
     }
   else
     {
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self->owner), toast);
+      g_queue_push_tail (&self->waiting, e);
+    }
+
+  pump (self);
+}
+
+/**
+ * inb_toasts_dismiss:
+ * @toast: a toast given to inb_toasts_show() of @self
+ *
+ * Takes @toast away: said "dismissed" at once if it was still waiting,
+ * else once its copy has gone. Does nothing if it has gone already.
+ */
+void
+inb_toasts_dismiss (InbToasts *self,
+                    AdwToast  *toast)
+{
+  Entry *e = NULL;
+
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  if (self->current != NULL && self->current->toast == toast)
+    e = self->current;
+  for (GList *l = self->waiting.head; e == NULL && l != NULL; l = l->next)
+    if (((Entry *) l->data)->toast == toast)
+      e = l->data;
+  if (e == NULL)
+    return;
+
+  if (e->postponed)
+    {
+      /* its copy is on its way out: then gone for good */
+      e->postponed = FALSE;
+      g_queue_remove (&self->waiting, e);
+    }
+  else if (e == self->current)
+    {
+      if (!e->held)
+        adw_toast_dismiss (e->shown);
+    }
+  else
+    {
+      entry_finish (e);
     }
 }

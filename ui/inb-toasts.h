@@ -1,4 +1,4 @@
-/* inb-toasts.h — toasts shown and dismissed around a libadwaita 1.2 bug
+/* inb-toasts.h — toasts shown one at a time, around two libadwaita 1.2 bugs
  *
  * Copyright 2026 The Inbetween authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,6 +17,8 @@ void       inb_toasts_unref     (InbToasts  *self);
 AdwToast  *inb_toasts_new_toast (InbToasts  *self,
                                  const char *title);
 void       inb_toasts_show      (InbToasts  *self,
+                                 AdwToast   *toast);
+void       inb_toasts_dismiss   (InbToasts  *self,
                                  AdwToast   *toast);
 GtkWidget *inb_toasts_get_owner (InbToasts  *self);
 
