@@ -821,10 +821,12 @@ test_no_key (Fixture       *f,
 
 /* The CLI: inbetween resume ---------------------------------------------- */
 
+/* `inbetween resume ARGS…` against the fake; its standard output */
 static int
-run_resume_cli (Fixture    *f,
-                const char *key,
-                JsonArray **entries)
+run_cli (Fixture     *f,
+         const char  *key,
+         const char **args,
+         char       **stdout_text)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
@@ -835,7 +837,13 @@ run_resume_cli (Fixture    *f,
   g_autofree char *base = inb_fake_server_url (f->fake, "/api/v1");
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  const char *argv[] = { g_getenv ("INB_BINARY"), "resume", "--json", NULL };
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("INB_BINARY"));
+  g_ptr_array_add (argv, (gpointer) "resume");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
@@ -849,7 +857,7 @@ run_resume_cli (Fixture    *f,
   g_subprocess_launcher_setenv (launcher, "INBETWEEN_DASHSCOPE_URL", base, TRUE);
   g_subprocess_launcher_setenv (launcher, "INBETWEEN_DASHSCOPE_POLL_MS", "50", TRUE);
 
-  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
   g_assert_no_error (error);
@@ -857,12 +865,28 @@ run_resume_cli (Fixture    *f,
   g_assert_null (strstr (out, KEY));
   g_assert_null (strstr (err, KEY));
   g_test_message ("inbetween resume: …%s", strlen (err) > 1500 ? err + strlen (err) - 1500 : err);
+  *stdout_text = g_steal_pointer (&out);
+
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+static int
+run_resume_cli (Fixture    *f,
+                const char *key,
+                JsonArray **entries)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char *args[] = { "--json", NULL };
+  int status = run_cli (f, key, args, &out);
+
   json_parser_load_from_data (parser, out, -1, &error);
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
   *entries = json_array_ref (json_node_get_array (json_parser_get_root (parser)));
 
-  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+  return status;
 }
 
 static const char *
@@ -924,6 +948,137 @@ test_cli (Fixture       *f,
   g_assert_cmpuint (SUBMITS (f), ==, submits);
   g_assert_cmpuint (count_videos (inb_take_get_dir (crashed)), ==, 1);
   inb_test_assert_no_secret_in_files (f->tmpdir, KEY, TRUE);
+}
+
+/* The user's way out of "submit-unknown": give up, or send again -------- */
+
+/* A take whose submit reached the fake without an answer, as the job
+ * leaves it */
+static InbTake *
+make_unknown_take (Fixture *f)
+{
+  g_autoptr(InbRequest) request = make_request (f);
+  g_autoptr(GError) error = NULL;
+  InbTake *take = make_take (f, request);
+
+  /* The keyframes as sent, as the generate path saves them */
+  inb_take_write_keyframes (take, inb_request_get_first (request), inb_request_get_last (request), &error);
+  g_assert_no_error (error);
+  g_free (lose_submit (f, request));
+  inb_take_set_state (take, "submit-unknown");
+  inb_take_save (take, &error);
+  g_assert_no_error (error);
+
+  return take;
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+test_give_up (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(InbTake) take = make_unknown_take (f);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonArray) listed = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *first = inb_take_dup_keyframe_path (take, FALSE);
+  const char *args[] = { "--give-up", inb_take_get_id (take), "--json", NULL };
+  guint requests = json_array_get_length (inb_fake_server_get_requests (f->fake));
+  int status;
+
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+
+  status = run_cli (f, KEY, args, &out);
+  g_assert_cmpint (status, ==, 0);
+  result = parse_object (out);
+  g_assert_cmpstr (json_object_get_string_member (result, "take"), ==, inb_take_get_id (take));
+  g_assert_cmpstr (json_object_get_string_member (result, "outcome"), ==, "given-up");
+
+  after = reload (take);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "failed");
+  g_assert_nonnull (strstr (inb_take_get_error_message (after), "Marked as failed by you"));
+  g_assert_nonnull (strstr (inb_take_get_error_message (after), "Nothing was sent again"));
+  /* Its saved inputs stay */
+  g_assert_true (g_file_test (first, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpstr (inb_take_get_prompt (after), ==, "a quiet harbour at dawn");
+
+  /* Not a single request reached the service */
+  g_assert_cmpuint (json_array_get_length (inb_fake_server_get_requests (f->fake)), ==, requests);
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+
+  /* Settled: not waiting any more, not listed by resume */
+  status = run_cli (f, KEY, args, &again);
+  g_assert_cmpint (status, ==, 2);
+  status = run_resume_cli (f, KEY, &listed);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_null (cli_outcome (listed, take));
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+}
+
+static void
+test_send_again (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(InbTake) take = make_unknown_take (f);
+  g_autoptr(InbTake) old = NULL;
+  g_autoptr(InbTake) fresh = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *fresh_dir = NULL;
+  g_autofree char *clip = NULL;
+  const char *args[] = { "--send-again", inb_take_get_id (take), "--json", NULL };
+  const char *new_id;
+  int status;
+
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+
+  status = run_cli (f, KEY, args, &out);
+  g_assert_cmpint (status, ==, 0);
+  result = parse_object (out);
+  g_assert_cmpstr (json_object_get_string_member (result, "outcome"), ==, "sent-again");
+  new_id = json_object_get_string_member (result, "new_take");
+  g_assert_nonnull (new_id);
+  g_assert_cmpstr (new_id, !=, inb_take_get_id (take));
+  g_assert_cmpstr (json_object_get_string_member (result, "new_state"), ==, "done");
+
+  /* Exactly one new submit; the new take has the saved inputs */
+  g_assert_cmpuint (SUBMITS (f), ==, 2);
+
+  fresh_dir = g_build_filename (f->takes_dir, new_id, NULL);
+  fresh = inb_take_load (fresh_dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (inb_take_get_state (fresh), ==, "done");
+  g_assert_cmpstr (inb_take_get_prompt (fresh), ==, "a quiet harbour at dawn");
+  g_assert_cmpint (inb_take_get_seed (fresh), ==, 42);
+  g_assert_cmpstr (inb_take_get_model_id (fresh), ==, MODEL);
+  clip = inb_take_dup_clip_path (fresh);
+  g_assert_true (g_file_test (clip, G_FILE_TEST_IS_REGULAR));
+
+  /* The old one is settled and names the new one */
+  old = reload (take);
+  g_assert_cmpstr (inb_take_get_state (old), ==, "failed");
+  g_assert_nonnull (strstr (inb_take_get_error_message (old), new_id));
+  g_assert_nonnull (strstr (inb_take_get_error_message (old), "Sent again by you"));
+
+  /* Never twice for one decision */
+  status = run_cli (f, KEY, args, &again);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_cmpuint (SUBMITS (f), ==, 2);
 }
 
 /* A task another job follows right now: left alone ---------------------- */
@@ -1001,6 +1156,8 @@ main (int   argc,
   ADD ("/resume/no-key", test_no_key);
   ADD ("/resume/cli", test_cli);
   ADD ("/resume/busy", test_busy);
+  ADD ("/resume/give-up", test_give_up);
+  ADD ("/resume/send-again", test_send_again);
 
   ret = g_test_run ();
   curl_global_cleanup ();

@@ -1,0 +1,329 @@
+/* inb-resume-settle.c — the user's way out of a take left "submit-unknown"
+ *
+ * Copyright 2026 The Inbetween authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * See inb-resume-settle.h. Nothing here sends anything by itself: give up
+ * only writes the take; send again makes a new take through
+ * inb_session_generate_async(), the path the Generate button and
+ * `inbetween generate` use, and only then settles the old one.
+ */
+#define G_LOG_DOMAIN "inb-resume"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "inb-backend.h"
+#include "inb-library.h"
+#include "inb-resume-settle.h"
+#include "inb-take.h"
+
+gboolean
+inb_resume_take_is_unknown (const char *state)
+{
+  return g_strcmp0 (state, "submit-unknown") == 0;
+}
+
+/* Blocking: @take_dir's take, when it is "submit-unknown" and no process
+ * is making it. */
+static InbTake *
+load_unknown_take (const char  *take_dir,
+                   GError     **error)
+{
+  g_autoptr(InbTake) take = NULL;
+
+  if (inb_take_is_locked (take_dir))
+    {
+      g_set_error_literal (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                           _("This take is being made by another Inbetween; nothing was changed"));
+      return NULL;
+    }
+
+  take = inb_take_load (take_dir, error);
+  if (take == NULL)
+    return NULL;
+
+  if (!inb_resume_take_is_unknown (inb_take_get_state (take)))
+    {
+      /* Translators: %s is the take's state, e.g. "done" */
+      g_set_error (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                   _("This take is not waiting for a decision (it is “%s”); nothing was changed or sent"),
+                   inb_take_get_state (take));
+      return NULL;
+    }
+
+  return g_steal_pointer (&take);
+}
+
+/* Blocking: the take becomes "failed" with @message. */
+static gboolean
+settle_take (const char  *take_dir,
+             const char  *message,
+             GError     **error)
+{
+  g_autoptr(InbTake) take = load_unknown_take (take_dir, error);
+  g_autoptr(GError) settled = NULL;
+
+  if (take == NULL)
+    return FALSE;
+
+  settled = g_error_new_literal (INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED, message);
+  inb_take_set_error (take, settled);
+  inb_take_set_state (take, "failed");
+
+  return inb_take_save (take, error);
+}
+
+/* The window's list shows what is on disk now */
+static void
+refresh_library (InbSession *session,
+                 const char *take_dir)
+{
+  InbLibrary *library = inb_session_get_library (session);
+  g_autofree char *id = g_path_get_basename (take_dir);
+  InbTakeEntry *entry;
+
+  if (library != NULL && (entry = inb_library_lookup (library, id)) != NULL)
+    inb_library_refresh_entry (library, entry);
+}
+
+typedef struct
+{
+  char              *take_dir;
+  char              *message;
+  InbGenerateInputs *inputs;
+  InbJob            *job;
+} Settle;
+
+static void
+settle_free (Settle *s)
+{
+  g_free (s->take_dir);
+  g_free (s->message);
+  g_clear_pointer (&s->inputs, inb_generate_inputs_free);
+  g_clear_object (&s->job);
+  g_free (s);
+}
+
+static void
+settle_worker (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Settle *s = task_data;
+  GError *error = NULL;
+
+  if (!settle_take (s->take_dir, s->message, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Give up ------------------------------------------------------------------ */
+
+static void
+given_up_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Settle *s = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  refresh_library (g_task_get_source_object (task), s->take_dir);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * inb_resume_give_up_async:
+ * @take_dir: a take left "submit-unknown"
+ *
+ * Settles it as "failed" with a message saying so; nothing is sent.
+ */
+void
+inb_resume_give_up_async (InbSession          *session,
+                          const char          *take_dir,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) work = NULL;
+  Settle *s;
+
+  g_return_if_fail (INB_IS_SESSION (session));
+  g_return_if_fail (take_dir != NULL);
+
+  s = g_new0 (Settle, 1);
+  s->take_dir = g_strdup (take_dir);
+  s->message = g_strdup (_("Marked as failed by you: the service may still have made (and charged) this "
+                           "clip, but Inbetween no longer follows it. Nothing was sent again."));
+
+  task = g_task_new (session, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inb_resume_give_up_async);
+  g_task_set_task_data (task, s, (GDestroyNotify) settle_free);
+
+  work = g_task_new (session, cancellable, given_up_cb, g_steal_pointer (&task));
+  g_task_set_name (work, "[inb] give up take");
+  g_task_set_task_data (work, s, NULL);
+  g_task_run_in_thread (work, settle_worker);
+}
+
+gboolean
+inb_resume_give_up_finish (InbSession    *session,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, session), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == inb_resume_give_up_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Send again ----------------------------------------------------------------- */
+
+static void
+load_inputs_worker (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  Settle *s = task_data;
+  g_autoptr(InbTake) take = NULL;
+  GError *error = NULL;
+
+  if ((take = load_unknown_take (s->take_dir, &error)) == NULL ||
+      (s->inputs = inb_generate_inputs_new_from_take (s->take_dir, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+old_settled_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Settle *s = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* The new take is queued whatever happens here: it is what the user
+   * asked for. An old take that could not be written stays
+   * "submit-unknown", and can be given up later. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_message ("Take %s was sent again, but could not be marked so: %s", s->take_dir, error->message);
+
+  refresh_library (g_task_get_source_object (task), s->take_dir);
+  g_task_return_pointer (task, g_steal_pointer (&s->job), g_object_unref);
+}
+
+static void
+sent_again_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Settle *s = g_task_get_task_data (task);
+  g_autoptr(GTask) work = NULL;
+  GError *error = NULL;
+  InbTake *fresh;
+  g_autofree char *old_id = g_path_get_basename (s->take_dir);
+
+  s->job = inb_session_generate_finish (INB_SESSION (object), result, &error);
+  if (s->job == NULL)
+    {
+      /* Nothing was sent: the old take waits as it was */
+      g_task_return_error (task, error);
+      return;
+    }
+
+  fresh = inb_job_get_take (s->job);
+  /* Saved with the new take's next state */
+  inb_take_set_member (fresh, "sent_again_from", json_node_init_string (json_node_alloc (), old_id));
+
+  /* Translators: %u is the new take's number, %s its id */
+  s->message = g_strdup_printf (_("Sent again by you as Take %u (%s). This one is no longer followed; "
+                                  "the service may have made (and charged) it too."),
+                                inb_take_get_number (fresh), inb_take_get_id (fresh));
+
+  /* Not cancellable: the new take exists, the old one must say so */
+  work = g_task_new (g_task_get_source_object (task), NULL, old_settled_cb, g_object_ref (task));
+  g_task_set_name (work, "[inb] settle sent-again take");
+  g_task_set_task_data (work, s, NULL);
+  g_task_run_in_thread (work, settle_worker);
+}
+
+static void
+inputs_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Settle *s = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The same inputs, the same seed: the one generate path */
+  inb_session_generate_async (g_task_get_source_object (task), g_steal_pointer (&s->inputs),
+                              g_task_get_cancellable (task), sent_again_cb, g_object_ref (task));
+}
+
+/**
+ * inb_resume_send_again_async:
+ * @take_dir: a take left "submit-unknown"
+ *
+ * Makes a new take from its saved inputs, then settles it as "failed"
+ * naming the new one. The caller has asked the user: it may be charged
+ * twice.
+ */
+void
+inb_resume_send_again_async (InbSession          *session,
+                             const char          *take_dir,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) load = NULL;
+  Settle *s;
+
+  g_return_if_fail (INB_IS_SESSION (session));
+  g_return_if_fail (take_dir != NULL);
+
+  s = g_new0 (Settle, 1);
+  s->take_dir = g_strdup (take_dir);
+
+  task = g_task_new (session, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inb_resume_send_again_async);
+  g_task_set_task_data (task, s, (GDestroyNotify) settle_free);
+
+  load = g_task_new (session, cancellable, inputs_loaded_cb, g_steal_pointer (&task));
+  g_task_set_name (load, "[inb] send again load");
+  g_task_set_task_data (load, s, NULL);
+  g_task_run_in_thread (load, load_inputs_worker);
+}
+
+InbJob *
+inb_resume_send_again_finish (InbSession    *session,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, session), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == inb_resume_send_again_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
