@@ -505,12 +505,17 @@ held_by_test_only (InbPlayback   *playback,
 }
 
 /* The last reference given up while a thread scales the paused frame
- * again (a new drawn size): the playback is finalized then and there, on
- * the main thread — the thread holds nothing of it. (A GTask run in a
- * thread may drop its source object in the worker once its callback has
- * run — GLib 2.74 — so a playback held as one could be disposed there,
- * racing GTK on the main thread.) The thread's answer, come afterwards,
- * finds it gone. */
+ * again (a new drawn size): the playback is finalized on the main thread
+ * — the thread holds nothing of it. (A GTask run in a thread may drop its
+ * source object in the worker once its callback has run — GLib 2.74 — so
+ * a playback held as one could be disposed there, racing GTK on the main
+ * thread.) The thread's answer, come afterwards, finds it gone.
+ *
+ * Usually it goes then and there. But a streaming thread may still take a
+ * reference for a frame's hop to the main context after the test saw
+ * itself the only holder (seen once in about 130 runs at load 6-8), and
+ * the playback then goes when that hop has run, on the main thread too:
+ * what is asserted is where it goes, within a bounded wait. */
 static void
 test_playback_dispose_while_rescaling (gconstpointer data)
 {
@@ -527,6 +532,17 @@ test_playback_dispose_while_rescaling (gconstpointer data)
    * takes the main loop) when the playback goes. */
   draw_at (playback, WIDTH / 2, HEIGHT / 2);
   g_object_unref (playback);
+  if (disposed_on == NULL)
+    {
+      gboolean timed_out = FALSE;
+      guint id = g_timeout_add_seconds (WAIT_S, timeout_cb, &timed_out);
+
+      g_test_message ("still held after the last reference: waiting for it to go");
+      while (disposed_on == NULL && !timed_out)
+        g_main_context_iteration (NULL, TRUE);
+      if (!timed_out)
+        g_source_remove (id);
+    }
   g_assert_true (disposed_on == g_thread_self ());
 
   spin_ms (200);
