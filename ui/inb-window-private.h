@@ -74,7 +74,9 @@ struct _InbWindow
 
   /* Template Widgets */
   AdwHeaderBar         *header_bar;
-  AdwWindowTitle       *window_title;
+  AdwWindowTitle       *window_title;       /* "Inbetween", backend · model */
+  AdwWindowTitle       *window_title_short; /* "Inbetween", backend: where that does not fit */
+  AdwSqueezer          *title_squeezer;     /* shows the first of the two that fits */
   GtkDropDown          *model_dropdown;
   GtkButton            *server_status;
   GtkImage             *server_status_icon;

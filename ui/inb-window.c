@@ -489,8 +489,12 @@ inb_window_update_title (InbWindow *self)
     subtitle = g_strdup_printf (_("%s · %s"), inb_backend_get_short_name (self->backend),
                                 inb_model_get_title (self->model));
   adw_window_title_set_subtitle (self->window_title, subtitle != NULL ? subtitle : "");
-  /* Whole, where a narrow window cuts it */
+  /* Where that does not fit whole, the backend alone (the header's squeezer) */
+  adw_window_title_set_subtitle (self->window_title_short,
+                                 self->model != NULL ? inb_backend_get_short_name (self->backend) : "");
+  /* Whole, where a narrow window cuts it or shows the backend only */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), subtitle);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title_short), subtitle);
 }
 
 const char *
@@ -1251,6 +1255,8 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/inb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, InbWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, window_title_short);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, title_squeezer);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, model_dropdown);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, import_workflow_button);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, server_status);
