@@ -555,9 +555,11 @@ test_authoring_responsiveness (Fixture       *f,
  * player paused mid-way. Only when INB_SCREENSHOT names where to save it;
  * docs/screenshot.png is made alone, on a fresh window:
  *   INB_SCREENSHOT=$PWD/docs/screenshot.png GDK_BACKEND=x11 GSK_RENDERER=cairo \
- *     xvfb-run -a -s "-screen 0 1280x800x24" meson devenv -C build \
- *     tests/test-authoring -p /authoring/screenshot
- * (with the environment of tests/meson.build: GSETTINGS_*, INB_SAMPLES_DIR). */
+ *     GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory dbus-run-session -- \
+ *     xvfb-run -a -s "-screen 0 1280x800x24" meson test -C build --no-rebuild \
+ *     test-authoring --test-args '-p /authoring/screenshot'
+ * (through `meson test`, for the environment of tests/meson.build:
+ * GSETTINGS_*, INB_SAMPLES_DIR; `meson devenv` lacks them). */
 static void
 test_authoring_screenshot (Fixture       *f,
                            gconstpointer  data)

@@ -535,10 +535,11 @@ wake_cb (gpointer data)
  * wide as INB_SCREENSHOT_WIDTH (1100). Only when
  * INB_SCREENSHOT names where to save it:
  *   INB_SCREENSHOT=$PWD/docs/screenshot-zh_CN.png GDK_BACKEND=x11 GSK_RENDERER=cairo \
- *     xvfb-run -a -s "-screen 0 1280x800x24" meson devenv -C build \
- *     tests/test-i18n-window -p /i18n-window/screenshot
- * (with the environment of tests/meson.build: GSETTINGS_*, INB_SAMPLES_DIR,
- * INB_LOCALEDIR). */
+ *     GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory dbus-run-session -- \
+ *     xvfb-run -a -s "-screen 0 1280x800x24" meson test -C build --no-rebuild \
+ *     test-i18n-window --test-args '-p /i18n-window/screenshot'
+ * (through `meson test`, for the environment of tests/meson.build:
+ * GSETTINGS_*, INB_SAMPLES_DIR, INB_LOCALEDIR; `meson devenv` lacks them). */
 static void
 test_screenshot (Fixture       *f,
                  gconstpointer  data)

@@ -16,9 +16,13 @@
  * With INB_SCREENSHOT_DIR set, /library-window/screenshots saves the
  * library and the take details at 1600, 1100, 600 and 360 px wide:
  *
- *   INB_SCREENSHOT_DIR=$PWD/docs GDK_BACKEND=x11 GSK_RENDERER=cairo \
- *     xvfb-run -a -s "-screen 0 1800x1200x24" meson devenv -C build \
- *     tests/test-library-window -p /library-window/screenshots
+ *   INB_SCREENSHOT_DIR=$PWD/docs GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none \
+ *     NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory dbus-run-session -- \
+ *     xvfb-run -a -s "-screen 0 1800x1200x24" meson test -C build --no-rebuild \
+ *     test-library-window --test-args '-p /library-window/screenshots'
+ *
+ * (through `meson test`, for tests/meson.build's environment; `meson devenv`
+ * lacks GSETTINGS_SCHEMA_DIR and the window aborts).
  */
 #define G_LOG_DOMAIN "test-library-window"
 

@@ -12,9 +12,15 @@
  * (window-<width>.png with both keyframes loaded, plus empty, generating
  * and failed states):
  *
- *   INB_SCREENSHOT_DIR=$PWD/docs GDK_BACKEND=x11 GSK_RENDERER=cairo \
- *     xvfb-run -a -s "-screen 0 1800x1200x24" meson devenv -C build \
- *     tests/test-window-sizes -p /sizes/screenshots
+ *   INB_SCREENSHOT_DIR=$PWD/docs GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none \
+ *     NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory dbus-run-session -- \
+ *     xvfb-run -a -s "-screen 0 1800x1200x24" meson test -C build --no-rebuild \
+ *     test-window-sizes --test-args '-p /sizes/screenshots'
+ *
+ * (LANGUAGE=zh_CN LANG=C.UTF-8 in front for the Chinese ones.) Through
+ * `meson test`, which gives the test tests/meson.build's environment
+ * (GSETTINGS_SCHEMA_DIR, INB_LOCALEDIR, …): run with `meson devenv` the
+ * settings schema is not found and the window's first case aborts.
  */
 #define G_LOG_DOMAIN "test-window-sizes"
 
