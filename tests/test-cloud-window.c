@@ -635,6 +635,183 @@ test_resume_report (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* A take whose submit got no answer: the take details say what that
+ * means and offer the user's two ways out; Send Again asks first (it may
+ * be charged twice), Mark as Failed settles it and sends nothing. */
+
+static gboolean
+take_listed (Fixture       *f,
+             gconstpointer  data)
+{
+  InbLibrary *library = inb_session_get_library (inb_application_get_session (f->app));
+
+  return inb_library_lookup (library, data) != NULL;
+}
+
+static gboolean
+details_loaded (Fixture       *f,
+                gconstpointer  data)
+{
+  return inb_take_details_get_loaded (inb_window_get_take_details (f->window));
+}
+
+static gboolean
+unknown_shown (Fixture       *f,
+               gconstpointer  data)
+{
+  return inb_take_details_get_unknown_text (inb_window_get_take_details (f->window)) != NULL;
+}
+
+static gboolean
+take_failed_shown (Fixture       *f,
+                   gconstpointer  data)
+{
+  InbTake *take = (InbTake *) data;
+  g_autoptr(InbTake) fresh = inb_take_load (inb_take_get_dir (take), NULL);
+  InbTakeDetails *details = inb_window_get_take_details (f->window);
+
+  return fresh != NULL && g_strcmp0 (inb_take_get_state (fresh), "failed") == 0 &&
+         inb_take_details_get_unknown_text (details) == NULL;
+}
+
+/* @take as a lost submit leaves it (no task id, never sent again), with
+ * its keyframes as sent; chosen in the library, its details shown */
+static void
+show_unknown_take (Fixture *f,
+                   InbTake *take)
+{
+  g_autoptr(InbImage) first = inb_test_gradient_image (640, 400, 10);
+  g_autoptr(InbImage) last = inb_test_gradient_image (640, 400, 200);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *remote = g_build_filename (inb_take_get_dir (take), "remote.json", NULL);
+  InbLibrary *library = inb_session_get_library (inb_application_get_session (f->app));
+
+  inb_take_write_keyframes (take, first, last, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (remote, "{\"service\": \"dashscope\", \"model\": \"wan2.2-kf2v-flash\", "
+                               "\"state\": \"submit-unknown\"}", -1, &error);
+  g_assert_no_error (error);
+  inb_take_set_state (take, "submit-unknown");
+  inb_take_save (take, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (wait_until (f, take_listed, inb_take_get_id (take), 30));
+  inb_library_panel_select (inb_window_get_library_panel (f->window),
+                            inb_library_lookup (library, inb_take_get_id (take)));
+  g_assert_true (wait_until (f, details_loaded, NULL, 20));
+  g_assert_true (wait_until (f, unknown_shown, NULL, 20));
+}
+
+static void
+shoot_details (Fixture *f,
+               int      width,
+               int      height)
+{
+  g_autofree char *name = g_strdup_printf ("screenshot-submit-unknown-%d.png", width);
+  g_autofree char *shot = g_test_build_filename (G_TEST_BUILT, name, NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  /* The window manager's answer, and the layout for it, take a few frames */
+  for (guint i = 0; i < 5; i++)
+    {
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  g_test_message ("asked %d px, got %d", width, gtk_widget_get_width (GTK_WIDGET (f->window)));
+  inb_test_save_screenshot (GTK_WIDGET (f->window), shot);
+}
+
+static void
+test_submit_unknown (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(InbTake) lost = make_crashed_take (f, "unused", 0);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GError) error = NULL;
+  InbTakeDetails *details = inb_window_get_take_details (f->window);
+  guint submits = inb_test_fake_count (f->fake, "POST", "video-synthesis");
+  GtkWidget *send_again;
+  GtkWidget *give_up;
+  GtkWidget *dialog;
+  const char *text;
+
+  show_unknown_take (f, lost);
+
+  /* The explanation, in plain words, and both ways out */
+  text = inb_take_details_get_unknown_text (details);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "may have received it"));
+  g_assert_nonnull (strstr (text, "may charge for it"));
+  g_assert_nonnull (strstr (text, "will not send it again on its own"));
+  send_again = inb_take_details_get_unknown_button (details, TRUE);
+  give_up = inb_take_details_get_unknown_button (details, FALSE);
+  g_assert_nonnull (send_again);
+  g_assert_nonnull (give_up);
+  g_assert_true (gtk_widget_is_visible (send_again) && gtk_widget_is_sensitive (send_again));
+  g_assert_true (gtk_widget_is_visible (give_up) && gtk_widget_is_sensitive (give_up));
+
+  shoot_details (f, 1100, 760);
+  shoot_details (f, 360, 720);
+
+  /* Send Again asks first; cancelled, nothing is sent */
+  g_signal_emit_by_name (send_again, "clicked");
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "charge for both"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Mark as Failed: settled, with its message, nothing sent */
+  g_signal_emit_by_name (give_up, "clicked");
+  g_assert_true (wait_until (f, take_failed_shown, lost, 20));
+  after = inb_take_load (inb_take_get_dir (lost), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (inb_take_get_error_message (after), "Marked as failed by you"));
+  g_assert_true (wait_until (f, toast_shown, "marked as failed; nothing was sent", 10));
+  g_assert_null (inb_take_details_get_unknown_button (details, FALSE));
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, submits);
+}
+
+/* Send Again, confirmed: exactly one new submit, a new take through the
+ * Generate button's path, the old one settled naming it */
+static void
+test_submit_unknown_send_again (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(InbTake) lost = make_crashed_take (f, "unused", 0);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  guint n_jobs = g_list_model_get_n_items (jobs);
+  guint submits = inb_test_fake_count (f->fake, "POST", "video-synthesis");
+  g_autoptr(InbJob) job = NULL;
+  GtkWidget *dialog;
+
+  save_key (f);
+  show_unknown_take (f, lost);
+
+  g_signal_emit_by_name (inb_take_details_get_unknown_button (inb_window_get_take_details (f->window), TRUE),
+                         "clicked");
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "send");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_true (wait_until (f, job_added, GUINT_TO_POINTER (n_jobs), 30));
+  g_assert_true (wait_until (f, job_finished, NULL, 60));
+  job = g_list_model_get_item (jobs, g_list_model_get_n_items (jobs) - 1);
+  g_assert_cmpstr (inb_job_state_to_string (inb_job_get_state (job)), ==, "done");
+  g_assert_cmpstr (inb_take_get_prompt (inb_job_get_take (job)), ==, "a quiet harbour at dawn");
+  g_assert_cmpint (inb_take_get_seed (inb_job_get_take (job)), ==, 42);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, submits + 1);
+
+  g_assert_true (wait_until (f, take_failed_shown, lost, 20));
+  after = inb_take_load (inb_take_get_dir (lost), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (inb_take_get_error_message (after), inb_take_get_id (inb_job_get_take (job))));
+}
+
 static gboolean
 key_gone (Fixture       *f,
           gconstpointer  data)
@@ -1689,6 +1866,9 @@ main (int   argc,
   g_test_add ("/cloud-window/resume-at-startup", Fixture, NULL, fixture_setup, test_resume_at_startup, fixture_teardown);
   g_test_add ("/cloud-window/resume-at-startup/child", Fixture, NULL, fixture_setup, test_resume_at_startup_child, fixture_teardown);
   g_test_add ("/cloud-window/resume-report", Fixture, NULL, fixture_setup, test_resume_report, fixture_teardown);
+  g_test_add ("/cloud-window/submit-unknown", Fixture, NULL, fixture_setup, test_submit_unknown, fixture_teardown);
+  g_test_add ("/cloud-window/submit-unknown/send-again", Fixture, NULL, fixture_setup,
+              test_submit_unknown_send_again, fixture_teardown);
   g_test_add ("/cloud-window/clear-key", Fixture, NULL, fixture_setup, test_clear_key, fixture_teardown);
   g_test_add ("/cloud-window/addresses", Fixture, NULL, fixture_setup, test_addresses, fixture_teardown);
   g_test_add ("/cloud-window/key-links", Fixture, NULL, fixture_setup, test_key_links, fixture_teardown);

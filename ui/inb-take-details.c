@@ -57,6 +57,9 @@ struct _InbTakeDetails
   GtkProgressBar *progress;
   GtkLabel       *stage_label;
   GtkLabel       *error_label;
+  GtkWidget      *unknown_box;
+  GtkWidget      *send_again_button;
+  GtkWidget      *give_up_button;
   GtkWidget      *warning_box;
   GtkLabel       *warning_label;
   GtkPicture     *first_picture;
@@ -509,6 +512,11 @@ update_state (InbTakeDetails *self)
       gtk_label_set_label (self->stage_label, status);
     }
 
+  /* A submit that got no answer waits for the user */
+  gtk_widget_set_visible (self->unknown_box,
+                          inb_take_entry_get_state (self->entry) == INB_JOB_SUBMIT_UNKNOWN &&
+                          inb_take_entry_get_condition (self->entry) == INB_TAKE_CONDITION_OK);
+
   error = inb_take_entry_get_error_message (self->entry);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed && error != NULL);
   gtk_label_set_label (self->error_label, error);
@@ -675,6 +683,7 @@ inb_take_details_set_entry (InbTakeDetails *self,
   clear_sections (self);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
   gtk_widget_set_visible (self->warning_box, FALSE);
+  gtk_widget_set_visible (self->unknown_box, FALSE);
 
   if (entry == NULL)
     {
@@ -760,6 +769,35 @@ inb_take_details_get_shown (InbTakeDetails *self,
 {
   g_return_val_if_fail (INB_IS_TAKE_DETAILS (self), NULL);
   return g_hash_table_lookup (self->shown, name);
+}
+
+/**
+ * inb_take_details_get_unknown_button:
+ * @send_again: %TRUE: Send Again; %FALSE: Mark as Failed
+ *
+ * For tests. Returns: (transfer none) (nullable): the button, when the
+ * take waits for the user (its submit got no answer)
+ */
+GtkWidget *
+inb_take_details_get_unknown_button (InbTakeDetails *self,
+                                     gboolean        send_again)
+{
+  g_return_val_if_fail (INB_IS_TAKE_DETAILS (self), NULL);
+
+  if (!gtk_widget_get_visible (self->unknown_box))
+    return NULL;
+  return send_again ? self->send_again_button : self->give_up_button;
+}
+
+/* For tests: the explanation shown for a take that waits, or %NULL */
+const char *
+inb_take_details_get_unknown_text (InbTakeDetails *self)
+{
+  g_return_val_if_fail (INB_IS_TAKE_DETAILS (self), NULL);
+
+  if (!gtk_widget_get_visible (self->unknown_box))
+    return NULL;
+  return gtk_label_get_label (GTK_LABEL (gtk_widget_get_first_child (self->unknown_box)));
 }
 
 GtkWidget *
@@ -850,6 +888,9 @@ inb_take_details_class_init (InbTakeDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, progress);
   gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, stage_label);
   gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, error_label);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, unknown_box);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, send_again_button);
+  gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, give_up_button);
   gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, warning_box);
   gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, warning_label);
   gtk_widget_class_bind_template_child (widget_class, InbTakeDetails, first_picture);

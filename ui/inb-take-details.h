@@ -46,6 +46,11 @@ void          inb_take_details_set_group_size   (InbTakeDetails *self,
 const char   *inb_take_details_get_shown        (InbTakeDetails *self,
                                                  const char     *name);
 GtkWidget    *inb_take_details_get_reroll_button (InbTakeDetails *self);
+/* A take whose submit got no answer: its explanation and its two buttons
+ * (take.send-again, take.give-up); %NULL for any other take */
+const char   *inb_take_details_get_unknown_text (InbTakeDetails *self);
+GtkWidget    *inb_take_details_get_unknown_button (InbTakeDetails *self,
+                                                 gboolean        send_again);
 gboolean      inb_take_details_get_loaded       (InbTakeDetails *self);
 /* Both keyframes as sent are shown */
 gboolean      inb_take_details_get_keyframes_shown (InbTakeDetails *self);

@@ -22,6 +22,7 @@
 #include "inb-export-dialog.h"
 #include "inb-exporter.h"
 #include "inb-json.h"
+#include "inb-resume-settle.h"
 #include "inb-take.h"
 #include "inb-texture-loader.h"
 #include "inb-a11y.h"
@@ -178,6 +179,11 @@ _inb_window_update_take_actions (InbWindow *self)
   gtk_widget_action_set_enabled (widget, "take.rename", ok);
   gtk_widget_action_set_enabled (widget, "take.note", ok);
   gtk_widget_action_set_enabled (widget, "take.delete", entry != NULL && !busy);
+  /* A submit that got no answer: the user's way out */
+  gtk_widget_action_set_enabled (widget, "take.send-again",
+                                 ok && inb_take_entry_get_state (entry) == INB_JOB_SUBMIT_UNKNOWN);
+  gtk_widget_action_set_enabled (widget, "take.give-up",
+                                 ok && inb_take_entry_get_state (entry) == INB_JOB_SUBMIT_UNKNOWN);
 
   if (entry != NULL)
     inb_take_details_set_reroll_problem (self->take_details, can_reroll ? NULL : why);
@@ -434,6 +440,128 @@ use_settings_action (GtkWidget  *widget,
     read_take_async (self, entry, "[inb] use settings",
                      (TakeReadFunc) (void (*) (void)) inb_take_read_manifest,
                      (GDestroyNotify) json_object_unref, use_settings_read_cb);
+}
+
+/* A submit that got no answer: send it again, or mark it as failed -------------- */
+
+static void
+sent_again_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(InbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbJob) job = inb_resume_send_again_finish (INB_SESSION (object), result, &error);
+
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (job == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _inb_window_toast (self, error->message);
+      return;
+    }
+
+  /* Started here: this window says when it is ready */
+  g_ptr_array_add (self->own_jobs, g_object_ref (job));
+  _inb_window_show_take (self, inb_take_get_id (inb_job_get_take (job)));
+}
+
+static void
+send_again_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        InbWindow        *self)
+{
+  const char *dir = g_object_get_data (G_OBJECT (dialog), "take-dir");
+
+  if (!g_str_equal (response, "send") || self->cancellable == NULL)
+    return;
+
+  inb_resume_send_again_async (self->session, dir, self->cancellable, sent_again_cb, g_object_ref (self));
+}
+
+static void
+send_again_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  InbWindow *self = INB_WINDOW (widget);
+  InbTakeEntry *entry = selected_entry (self);
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (entry == NULL)
+    return;
+
+  title = inb_take_entry_dup_display_title (entry);
+  /* Translators: %s is "Take 12" */
+  body = g_strdup_printf (_("The service may already have received %s and may charge for it. Sending it "
+                            "again makes a new take from the same keyframes, prompt, parameters and seed, "
+                            "and the service may charge for both. %s is then marked as failed."),
+                          title, title);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Send Again?"), body);
+  g_object_set_data_full (G_OBJECT (dialog), "take-dir", g_strdup (inb_take_entry_get_dir (entry)), g_free);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "send", _("_Send Again"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "send", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (send_again_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  InbWindow *self;
+  char      *title;
+} GivingUp;
+
+static void
+given_up_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GivingUp *g = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (g->self->cancellable == NULL || g_cancellable_is_cancelled (g->self->cancellable))
+    ;   /* the window is closing */
+  else if (!inb_resume_give_up_finish (INB_SESSION (object), result, &error))
+    _inb_window_toast (g->self, error->message);
+  else
+    {
+      /* Translators: %s is "Take 12" */
+      g_autofree char *text = g_strdup_printf (_("%s marked as failed; nothing was sent"), g->title);
+
+      _inb_window_toast (g->self, text);
+    }
+
+  g_object_unref (g->self);
+  g_free (g->title);
+  g_free (g);
+}
+
+static void
+give_up_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  InbWindow *self = INB_WINDOW (widget);
+  InbTakeEntry *entry = selected_entry (self);
+  GivingUp *g;
+
+  if (entry == NULL)
+    return;
+
+  /* Nothing is sent, nothing is lost: no question asked */
+  g = g_new0 (GivingUp, 1);
+  g->self = g_object_ref (self);
+  g->title = inb_take_entry_dup_display_title (entry);
+  inb_resume_give_up_async (self->session, inb_take_entry_get_dir (entry), NULL, given_up_cb, g);
 }
 
 /* Re-roll and variations ---------------------------------------------------------------- */
@@ -1495,6 +1623,8 @@ _inb_window_library_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "take.rename", NULL, edit_action);
   gtk_widget_class_install_action (widget_class, "take.note", NULL, edit_action);
   gtk_widget_class_install_action (widget_class, "take.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "take.send-again", NULL, send_again_action);
+  gtk_widget_class_install_action (widget_class, "take.give-up", NULL, give_up_action);
   gtk_widget_class_install_action (widget_class, "win.drop-keyframes", NULL, drop_keyframes_action);
   gtk_widget_class_install_action (widget_class, "win.library-details", NULL, library_details_action);
 
