@@ -674,6 +674,21 @@ take_failed_shown (Fixture       *f,
          inb_take_details_get_unknown_text (details) == NULL;
 }
 
+static gboolean
+flap_rests (AdwFlap *flap)
+{
+  double progress = adw_flap_get_reveal_progress (flap);
+
+  return progress == 0.0 || progress == 1.0;
+}
+
+static gboolean
+flaps_rest (Fixture       *f,
+            gconstpointer  data)
+{
+  return flap_rests (f->window->flap) && flap_rests (f->window->library_flap);
+}
+
 /* @take as a lost submit leaves it (no task id, never sent again), with
  * its keyframes as sent; chosen in the library, its details shown */
 static void
@@ -718,6 +733,8 @@ shoot_details (Fixture *f,
       while (g_main_context_iteration (NULL, FALSE))
         ;
     }
+  /* Folding or unfolding, the flaps slide: shoot once they rest */
+  g_assert_true (wait_until (f, flaps_rest, NULL, 10));
   g_test_message ("asked %d px, got %d", width, gtk_widget_get_width (GTK_WIDGET (f->window)));
   inb_test_save_screenshot (GTK_WIDGET (f->window), shot);
 }
