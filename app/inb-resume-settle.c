@@ -237,6 +237,7 @@ sent_again_cb (GObject      *object,
   GError *error = NULL;
   InbTake *fresh;
   g_autofree char *old_id = g_path_get_basename (s->take_dir);
+  g_autoptr(JsonNode) from = NULL;
 
   s->job = inb_session_generate_finish (INB_SESSION (object), result, &error);
   if (s->job == NULL)
@@ -248,7 +249,8 @@ sent_again_cb (GObject      *object,
 
   fresh = inb_job_get_take (s->job);
   /* Saved with the new take's next state */
-  inb_take_set_member (fresh, "sent_again_from", json_node_init_string (json_node_alloc (), old_id));
+  from = json_node_init_string (json_node_alloc (), old_id);
+  inb_take_set_member (fresh, "sent_again_from", from);   /* (copied) */
 
   /* Translators: %u is the new take's number, %s its id */
   s->message = g_strdup_printf (_("Sent again by you as Take %u (%s). This one is no longer followed; "
