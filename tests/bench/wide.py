@@ -18,6 +18,11 @@
 # Case i has seed BASE + i; even i is the tuning half, odd i the
 # evaluation half. Each kind of case occupies two consecutive slots, so
 # both halves hold the same kinds. Nothing generated is committed.
+#
+# A third set, the development set (--half dev), holds the same kinds with
+# seeds DEV_SEED + i: cases to check a change on before it lands, so that
+# a gain found on the tuning half is seen to carry over to pictures it was
+# not found on. It is never part of the report's halves.
 
 import argparse
 import json
@@ -37,6 +42,7 @@ from run import cv2, T, S, R2, lerp  # noqa: E402
 
 SOURCE_ROOT = run.SOURCE_ROOT
 BASE_SEED = 14000
+DEV_SEED = 90000
 TS = [0.25, 0.5, 0.75]
 
 MATE = "/usr/share/backgrounds/mate/nature/"
@@ -364,9 +370,9 @@ def render_hard(case, sub, w, h, ts):
 
 # --------------------------------------------------------------------------
 
-def make_case(i):
+def make_case(i, dev=False):
     cat, sub = slots()[i]
-    seed = BASE_SEED + i
+    seed = (DEV_SEED if dev else BASE_SEED) + i
     rng = np.random.default_rng(seed)
     if cat == "camera":
         c, what = camera_params(rng, sub)
@@ -376,8 +382,11 @@ def make_case(i):
         c, what = object_params(rng, sub)
     else:
         c, what = hard_params(rng, sub)
-    c.update(name=f"{i:02d}-{sub}", seed=seed, category=cat, sub=sub, what=what,
-             half="tune" if i % 2 == 0 else "eval")
+    if dev:
+        c.update(name=f"dev{i:02d}-{sub}", seed=seed, category=cat, sub=sub, what=what, half="dev")
+    else:
+        c.update(name=f"{i:02d}-{sub}", seed=seed, category=cat, sub=sub, what=what,
+                 half="tune" if i % 2 == 0 else "eval")
     return c
 
 
@@ -684,7 +693,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--build", default="build")
     ap.add_argument("--size", default="1280x720")
-    ap.add_argument("--half", choices=["tune", "eval", "both"], default="both")
+    ap.add_argument("--half", choices=["tune", "eval", "both", "dev"], default="both",
+                    help="dev: the development set (seeds from DEV_SEED), never reported in docs/")
     ap.add_argument("--only", help="comma-separated case indices")
     ap.add_argument("--work")
     ap.add_argument("--keep", action="store_true")
@@ -714,14 +724,17 @@ def main():
     if args.only:
         idx = [int(x) for x in args.only.split(",")]
     results = []
+    dev = args.half == "dev"
+    if dev and args.output == ap.get_default("output"):
+        sys.exit("wide.py: --half dev writes no report to docs/; give --output (or '-')")
     for i in idx:
-        case = make_case(i)
+        case = make_case(i, dev)
         if args.half != "both" and case["half"] != args.half:
             continue
         r = evaluate(case, w, h, driver, ffmpeg, cli, work, args.keep, args.search)
         results.append(r)
         # the evaluation half's per-case figures are not printed while tuning
-        if args.half == "tune" or args.only:
+        if args.half in ("tune", "dev") or args.only:
             run.log(f"{r['name']:24s} ours {mid(r, 'ours'):6.2f}  dissolve {mid(r, 'dissolve'):6.2f}  "
                     f"mi {mid(r, 'mi'):6.2f}  dis {mid(r, 'dis'):6.2f}  | {r['what']}")
         else:
@@ -731,7 +744,7 @@ def main():
         with open(args.json, "w") as fp:
             json.dump(dict(info=info, size=[w, h], results=results), fp, indent=1)
     sheet = None
-    if args.half != "tune" and args.sheet != "-":
+    if args.half not in ("tune", "dev") and args.sheet != "-":
         sheet = contact_sheet(results, work, args.sheet, "eval")
         contact_sheet(results, work, args.sheet.replace("worst", "crossing"), "eval", n=8,
                       pick=lambda r: r["sub"] in ("two-crossing", "three"))
@@ -740,7 +753,7 @@ def main():
         with open(args.before) as fp:
             before = json.load(fp)
     text = report(args, info, results, w, h, elapsed, sheet, before)
-    for half in ("tune", "eval"):
+    for half in ("tune", "eval", "dev"):
         if any(r["half"] == half for r in results):
             print("\n".join(summary_lines(results, half)[:8]))
     if args.output != "-":
