@@ -179,7 +179,6 @@ GtkWidget *
 inb_preferences_window_new (InbSession *session)
 {
   g_return_val_if_fail (INB_IS_SESSION (session), NULL);
-  g_return_val_if_fail (inb_session_get_settings (session) != NULL, NULL);
 
   return g_object_new (INB_TYPE_PREFERENCES_WINDOW,
                        "session", session,
@@ -737,6 +736,8 @@ make_region_row (InbPreferencesWindow *self,
   adw_combo_row_set_selected (row, selected);
   g_object_set_data (G_OBJECT (row), "inb-provider", p);
   g_signal_connect_object (row, "notify::selected", G_CALLBACK (region_selected_cb), self, 0);
+  /* Without settings a region would not be kept */
+  gtk_widget_set_sensitive (GTK_WIDGET (row), self->settings != NULL);
 
   return GTK_WIDGET (row);
 }
@@ -774,6 +775,8 @@ add_service_group (InbPreferencesWindow *self,
   g_object_set (p->url_row, "input-purpose", GTK_INPUT_PURPOSE_URL, NULL);
   g_object_set_data (G_OBJECT (p->url_row), "inb-provider", p);
   g_signal_connect_object (p->url_row, "apply", G_CALLBACK (url_apply_cb), self, 0);
+  /* Without settings an address would not be kept */
+  gtk_widget_set_sensitive (GTK_WIDGET (p->url_row), self->settings != NULL);
 
   if (hosted)
     {
@@ -923,7 +926,10 @@ inb_preferences_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (inb_preferences_window_parent_class)->constructed (object);
 
-  self->settings = g_object_ref (inb_session_get_settings (self->session));
+  /* NULL when the schema is not installed: the keys still work; what
+   * settings would keep shows the defaults the session runs on, and cannot
+   * be changed */
+  g_set_object (&self->settings, inb_session_get_settings (self->session));
   self->secrets = g_object_ref (inb_session_get_secrets (self->session));
 
   /* Every backend the session knows, by name. */
@@ -958,16 +964,32 @@ inb_preferences_window_constructed (GObject *object)
   }
 
   /* The rows are InbFit's values in order (inb-preferences-window.ui) */
-  g_settings_bind_with_mapping (self->settings, "default-fit",
-                                self->fit_row, "selected",
-                                G_SETTINGS_BIND_DEFAULT,
-                                enum_nick_to_index, index_to_enum_nick,
-                                GSIZE_TO_POINTER (INB_TYPE_FIT), NULL);
-  g_settings_bind_with_mapping (self->settings, "default-backend",
-                                self->backend_row, "selected",
-                                G_SETTINGS_BIND_DEFAULT,
-                                nick_to_index, index_to_nick,
-                                self->backend_ids, NULL);
+  if (self->settings != NULL)
+    {
+      g_settings_bind_with_mapping (self->settings, "default-fit",
+                                    self->fit_row, "selected",
+                                    G_SETTINGS_BIND_DEFAULT,
+                                    enum_nick_to_index, index_to_enum_nick,
+                                    GSIZE_TO_POINTER (INB_TYPE_FIT), NULL);
+      g_settings_bind_with_mapping (self->settings, "default-backend",
+                                    self->backend_row, "selected",
+                                    G_SETTINGS_BIND_DEFAULT,
+                                    nick_to_index, index_to_nick,
+                                    self->backend_ids, NULL);
+    }
+  else
+    {
+      g_autofree char *backend_id = inb_session_dup_default_backend_id (self->session);
+      guint index = GTK_INVALID_LIST_POSITION;
+
+      for (guint i = 0; self->backend_ids[i] != NULL; i++)
+        if (g_strcmp0 (self->backend_ids[i], backend_id) == 0)
+          index = i;
+      adw_combo_row_set_selected (self->fit_row, (guint) inb_session_get_default_fit (self->session));
+      adw_combo_row_set_selected (self->backend_row, index);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->fit_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->backend_row), FALSE);
+    }
 
   self->providers = g_ptr_array_new_with_free_func (provider_free);
   {

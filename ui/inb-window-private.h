@@ -24,7 +24,7 @@ struct _InbWindow
   AdwApplicationWindow  parent_instance;
 
   InbSession           *session;
-  GSettings            *settings;
+  GSettings            *settings;      /* nullable: the schema is not installed */
   GtkWindow            *help_overlay;   /* weak: made when asked for, destroyed when closed */
   InbJobQueue          *queue;         /* the session's, shared by every window */
   GPtrArray            *own_jobs;      /* InbJob: started here, not yet finished */

@@ -268,14 +268,15 @@ choice_key (InbBackend *backend,
 static JsonObject *
 load_saved_params (InbWindow *self)
 {
-  g_autofree char *text = g_settings_get_string (self->settings, "last-parameters");
+  g_autofree char *text = NULL;
   g_autofree char *key = NULL;
   g_autoptr(JsonNode) root = NULL;
   JsonObject *all;
 
-  if (self->backend == NULL || self->model == NULL)
+  if (self->backend == NULL || self->model == NULL || self->settings == NULL)
     return NULL;
 
+  text = g_settings_get_string (self->settings, "last-parameters");
   root = json_from_string (text, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
@@ -299,7 +300,7 @@ _inb_window_save_params (InbWindow *self)
   g_autoptr(JsonNode) node = NULL;
   JsonObject *values;
 
-  if (self->backend == NULL || self->model == NULL)
+  if (self->backend == NULL || self->model == NULL || self->settings == NULL)
     return;
 
   text = g_settings_get_string (self->settings, "last-parameters");
@@ -353,8 +354,11 @@ inb_window_apply_model (InbWindow *self)
       inb_param_panel_set_value (self->param_panel, "fit", node);
     }
 
-  g_settings_set_string (self->settings, "last-backend", inb_backend_get_id (self->backend));
-  g_settings_set_string (self->settings, "last-model", inb_model_get_id (self->model));
+  if (self->settings != NULL)
+    {
+      g_settings_set_string (self->settings, "last-backend", inb_backend_get_id (self->backend));
+      g_settings_set_string (self->settings, "last-model", inb_model_get_id (self->model));
+    }
   _inb_window_check_server (self);
   _inb_window_update_import (self);
   inb_window_update_title (self);
@@ -598,13 +602,17 @@ inb_window_load_choices (InbWindow *self)
                                self, G_CONNECT_SWAPPED);
     }
 
-  last_backend = g_settings_get_string (self->settings, "last-backend");
-  last_model = g_settings_get_string (self->settings, "last-model");
-  if (!inb_window_select_model (self, last_backend, last_model))
+  if (self->settings != NULL)
+    {
+      last_backend = g_settings_get_string (self->settings, "last-backend");
+      last_model = g_settings_get_string (self->settings, "last-model");
+    }
+  if (last_backend == NULL || !inb_window_select_model (self, last_backend, last_model))
     {
       g_autofree char *preferred = inb_session_dup_default_backend_id (self->session);
 
-      if (!inb_window_select_model (self, preferred, NULL) && self->choices->len > 0)
+      if ((preferred == NULL || !inb_window_select_model (self, preferred, NULL)) &&
+          self->choices->len > 0)
         {
           gtk_drop_down_set_selected (self->model_dropdown, 0);
           inb_window_apply_model (self);
@@ -812,6 +820,9 @@ inb_window_save_size (InbWindow *self)
 
   g_assert (INB_IS_WINDOW (self));
 
+  if (self->settings == NULL)
+    return;
+
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
 
   g_settings_delay (self->settings);
@@ -828,18 +839,22 @@ inb_window_save_size (InbWindow *self)
 static void
 inb_window_restore_size (InbWindow *self)
 {
-  int width;
-  int height;
+  /* Without settings: the schema's defaults */
+  int width = 1100;
+  int height = 760;
 
   g_assert (INB_IS_WINDOW (self));
 
-  width = g_settings_get_int (self->settings, "window-width");
-  height = g_settings_get_int (self->settings, "window-height");
+  if (self->settings != NULL)
+    {
+      width = g_settings_get_int (self->settings, "window-width");
+      height = g_settings_get_int (self->settings, "window-height");
+    }
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                CLAMP (width, 360, 8192),
                                CLAMP (height, 294, 8192));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
+  if (self->settings != NULL && g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 }
 
@@ -1024,7 +1039,9 @@ inb_window_constructed (GObject *object)
   G_OBJECT_CLASS (inb_window_parent_class)->constructed (object);
 
   g_assert (INB_IS_SESSION (self->session));
-  self->settings = g_object_ref (inb_session_get_settings (self->session));
+  /* NULL when the schema is not installed: the window then runs on the
+   * defaults, as the command line does (inb-session.c), and keeps nothing */
+  g_set_object (&self->settings, inb_session_get_settings (self->session));
   self->queue = g_object_ref (inb_session_get_queue (self->session));
 
   g_signal_connect_object (self->queue, "job-finished",
