@@ -76,7 +76,16 @@ adopted_cb (GObject      *object,
   Item *item = g_task_get_task_data (write);
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (write, &error))
+  if (g_task_propagate_boolean (write, &error) && item->overtaken)
+    {
+      /* Settled by the user before its task was found: not followed */
+      g_clear_pointer (&item->new_remote, inb_remote_record_free);
+      g_clear_pointer (&item->entry, inb_resume_entry_free);
+      _inb_resume_item_leave (run_task);
+      return;
+    }
+
+  if (error != NULL)
     {
       g_autofree char *message =
         g_strdup_printf (_("The service lists this job’s task %s, but Inbetween could not record it (%s); "
@@ -104,12 +113,23 @@ adopt_worker (GTask        *task,
               gpointer      task_data,
               GCancellable *cancellable)
 {
+  Item *item = task_data;
   GError *error = NULL;
+  int fd;
 
-  if (_inb_resume_write_remote (task_data, &error))
+  /* Only while the take still waits as the scan found it */
+  if (!_inb_resume_item_lock_unchanged (item, &fd))
+    {
+      item->overtaken = TRUE;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (_inb_resume_write_remote (item, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+  inb_take_unlock_briefly (fd);
 }
 
 static void

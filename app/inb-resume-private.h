@@ -42,6 +42,8 @@ typedef enum
 typedef struct
 {
   InbTake        *take;
+  char           *scanned_state;   /* take.json's state when it was read */
+  gboolean        overtaken;       /* written meanwhile by another: left as it is */
   InbBackend     *backend;         /* nullable: none of that id here */
   InbRemoteRecord *remote;
   Action          action;
@@ -90,6 +92,8 @@ void         _inb_resume_item_set_take_error (Item             *item,
                                               const char       *message);
 gboolean     _inb_resume_write_remote        (Item             *item,
                                               GError          **error);
+gboolean     _inb_resume_item_lock_unchanged (Item             *item,
+                                              int              *fd);
 void         _inb_resume_item_set_take_remote (Item            *item,
                                               JsonObject       *extra);
 void         _inb_resume_item_save           (GTask            *run_task,

@@ -25,20 +25,38 @@ inb_resume_take_is_unknown (const char *state)
   return g_strcmp0 (state, "submit-unknown") == 0;
 }
 
-/* Blocking: @take_dir's take, when it is "submit-unknown" and no process
- * is making it. */
+/* Blocking: @take_dir's lock, held while its take.json is read and
+ * written, so a resume writing what it learnt of the take meanwhile
+ * (inb-resume.c) and this do not undo each other; -1 (said) while a
+ * process is making the take. A folder that cannot hold the lock file is
+ * read and written without it, as before there was one. */
+static gboolean
+lock_take (const char  *take_dir,
+           int         *fd,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  *fd = inb_take_lock_briefly (take_dir, INB_TAKE_BRIEF_LOCK_WAIT_MS, &local_error);
+  if (*fd < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_BUSY))
+    {
+      g_set_error_literal (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
+                           _("This take is being made by another Inbetween; nothing was changed"));
+      return FALSE;
+    }
+  if (*fd < 0)
+    g_debug ("Settling %s without its lock: %s", take_dir, local_error->message);
+
+  return TRUE;
+}
+
+/* Blocking, under the take's lock: @take_dir's take, when it is
+ * "submit-unknown". */
 static InbTake *
 load_unknown_take (const char  *take_dir,
                    GError     **error)
 {
   g_autoptr(InbTake) take = NULL;
-
-  if (inb_take_is_locked (take_dir))
-    {
-      g_set_error_literal (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
-                           _("This take is being made by another Inbetween; nothing was changed"));
-      return NULL;
-    }
 
   take = inb_take_load (take_dir, error);
   if (take == NULL)
@@ -56,23 +74,36 @@ load_unknown_take (const char  *take_dir,
   return g_steal_pointer (&take);
 }
 
-/* Blocking: the take becomes "failed" with @message. */
+/* Blocking: the take becomes "failed" with @message, read again and
+ * written under its lock: whichever of this and a resume's write comes
+ * second sees the first. */
 static gboolean
 settle_take (const char  *take_dir,
              const char  *message,
              GError     **error)
 {
-  g_autoptr(InbTake) take = load_unknown_take (take_dir, error);
+  g_autoptr(InbTake) take = NULL;
   g_autoptr(GError) settled = NULL;
+  gboolean saved;
+  int fd;
 
-  if (take == NULL)
+  if (!lock_take (take_dir, &fd, error))
     return FALSE;
+
+  take = load_unknown_take (take_dir, error);
+  if (take == NULL)
+    {
+      inb_take_unlock_briefly (fd);
+      return FALSE;
+    }
 
   settled = g_error_new_literal (INB_BACKEND_ERROR, INB_BACKEND_ERROR_FAILED, message);
   inb_take_set_error (take, settled);
   inb_take_set_state (take, "failed");
+  saved = inb_take_save (take, error);
+  inb_take_unlock_briefly (fd);
 
-  return inb_take_save (take, error);
+  return saved;
 }
 
 /* The window's list shows what is on disk now */
@@ -199,12 +230,20 @@ load_inputs_worker (GTask        *task,
   Settle *s = task_data;
   g_autoptr(InbTake) take = NULL;
   GError *error = NULL;
+  int fd;
+
+  if (!lock_take (s->take_dir, &fd, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
 
   if ((take = load_unknown_take (s->take_dir, &error)) == NULL ||
       (s->inputs = inb_generate_inputs_new_from_take (s->take_dir, &error)) == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
+  inb_take_unlock_briefly (fd);
 }
 
 static void

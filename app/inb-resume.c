@@ -83,6 +83,7 @@ static void
 item_free (Item *item)
 {
   g_clear_object (&item->take);
+  g_free (item->scanned_state);
   g_clear_object (&item->backend);
   g_clear_pointer (&item->remote, inb_remote_record_free);
   g_free (item->message);
@@ -268,6 +269,7 @@ examine (Run        *run,
 
   item = g_new0 (Item, 1);
   item->take = g_steal_pointer (&take);
+  item->scanned_state = g_strdup (inb_take_get_state (item->take));
   backend = g_hash_table_lookup (run->backends, inb_take_get_backend_id (item->take));
   item->backend = backend != NULL ? g_object_ref (backend) : NULL;
   item->remote = read_record (item, take_dir);
@@ -422,6 +424,53 @@ item_set_done (Item *item)
 
 static void finish_run_if_done (GTask *task);
 
+/**
+ * _inb_resume_item_lock_unchanged:
+ * @fd: (out): the take's lock, for inb_take_unlock_briefly(); -1 when it
+ *   could not be taken for another reason than someone holding it (the
+ *   write then goes ahead without it, as before there was one)
+ *
+ * Blocking, before writing what the resume learnt of @item: takes the
+ * take's lock, then reads take.json again. FALSE (nothing held) when its
+ * state is no longer the one the scan read: the user settled it meanwhile
+ * (Give Up, Send Again: inb-resume-settle.c, which writes under the same
+ * lock), or another Inbetween resumed it. The settled state wins: the
+ * user decided knowing the service might have made it, and a Send Again's
+ * new take already exists; what the lookup found of the task stays in
+ * remote.json if it was written. FALSE too while a process making the
+ * take holds the lock.
+ */
+gboolean
+_inb_resume_item_lock_unchanged (Item *item,
+                                 int  *fd)
+{
+  const char *dir = inb_take_get_dir (item->take);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbTake) now = NULL;
+
+  *fd = inb_take_lock_briefly (dir, INB_TAKE_BRIEF_LOCK_WAIT_MS, &error);
+  if (*fd < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
+    {
+      g_debug ("Take %s: left as it is: %s", inb_take_get_id (item->take), error->message);
+      return FALSE;
+    }
+  if (*fd < 0)
+    g_debug ("Take %s: written without its lock: %s", inb_take_get_id (item->take), error->message);
+  g_clear_error (&error);
+
+  now = inb_take_load (dir, &error);
+  if (now == NULL || g_strcmp0 (inb_take_get_state (now), item->scanned_state) != 0)
+    {
+      g_debug ("Take %s: left as it is, it changed meanwhile (%s → %s)", inb_take_get_id (item->take),
+               item->scanned_state, now != NULL ? inb_take_get_state (now) : error->message);
+      inb_take_unlock_briefly (*fd);
+      *fd = -1;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* remote.json, durably: a task id is on disk before it is followed. */
 gboolean
 _inb_resume_write_remote (Item    *item,
@@ -453,6 +502,14 @@ save_worker (GTask        *task,
 {
   Item *item = task_data;
   g_autoptr(GError) error = NULL;
+  int fd;
+
+  if (!_inb_resume_item_lock_unchanged (item, &fd))
+    {
+      item->overtaken = TRUE;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
 
   if (item->new_remote != NULL && !_inb_resume_write_remote (item, &error))
     {
@@ -474,6 +531,7 @@ save_worker (GTask        *task,
 
   if (!inb_take_save (item->take, &error))
     g_warning ("Take %s: %s", inb_take_get_id (item->take), error->message);
+  inb_take_unlock_briefly (fd);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -487,6 +545,9 @@ saved_cb (GObject      *object,
   Run *run = g_task_get_task_data (run_task);
 
   g_task_propagate_boolean (G_TASK (result), NULL);
+  /* Settled meanwhile (by the user): nothing to report of it */
+  if (((Item *) g_task_get_task_data (G_TASK (result)))->overtaken)
+    g_clear_pointer (&((Item *) g_task_get_task_data (G_TASK (result)))->entry, inb_resume_entry_free);
   run->pending--;
   finish_run_if_done (run_task);
 }

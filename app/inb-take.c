@@ -612,19 +612,16 @@ inb_take_set_member (InbTake    *self,
 
 /* Locks -------------------------------------------------------------------- */
 
-/**
- * inb_take_lock:
- *
- * Blocking (briefly). Takes @dir's lock for the process making the take.
- *
- * Returns: the lock's descriptor (give it to inb_take_unlock()), or -1
- *   with @error set (%G_IO_ERROR_BUSY: another process holds it)
- */
+/* Blocking (briefly). Takes @dir's lock, waiting up to @wait_ms while
+ * another holds it. Returns: the lock's descriptor, or -1 with @error set
+ * (%G_IO_ERROR_BUSY: another holds it still) */
 static int
 take_lock (const char  *dir,
-               GError     **error)
+           guint        wait_ms,
+           GError     **error)
 {
   g_autofree char *path = g_build_filename (dir, LOCK_FILE, NULL);
+  gint64 until = g_get_monotonic_time () + (gint64) wait_ms * 1000;
   int fd;
 
   g_return_val_if_fail (dir != NULL, -1);
@@ -639,6 +636,12 @@ take_lock (const char  *dir,
                    _("Could not lock the take in %s: %s"), dir, g_strerror (saved));
       return -1;
     }
+
+  /* Another open file description, so this also waits for a thread of
+   * this process */
+  while (flock (fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK &&
+         g_get_monotonic_time () < until)
+    g_usleep (10 * 1000);
 
   if (flock (fd, LOCK_EX | LOCK_NB) != 0)
     {
@@ -669,8 +672,37 @@ inb_take_acquire_lock (InbTake  *self,
   if (self->lock_fd >= 0)
     return TRUE;
 
-  self->lock_fd = take_lock (self->dir, error);
+  self->lock_fd = take_lock (self->dir, 0, error);
   return self->lock_fd >= 0;
+}
+
+/**
+ * inb_take_lock_briefly:
+ * @wait_ms: how long to wait for another brief holder
+ *
+ * Blocking. @dir's lock for a read-then-write of take.json by one who does
+ * not make the take (settling it, writing what a resume learnt), so two such
+ * writes do not undo each other. Waits up to @wait_ms for another such
+ * holder; a process making the take holds it for longer.
+ *
+ * Returns: the lock's descriptor for inb_take_unlock_briefly(), or -1 with
+ *   @error set (%G_IO_ERROR_BUSY: someone holds it still)
+ */
+int
+inb_take_lock_briefly (const char  *dir,
+                       guint        wait_ms,
+                       GError     **error)
+{
+  g_return_val_if_fail (dir != NULL, -1);
+
+  return take_lock (dir, wait_ms, error);
+}
+
+void
+inb_take_unlock_briefly (int fd)
+{
+  if (fd >= 0)
+    close (fd);   /* releases the flock */
 }
 
 void

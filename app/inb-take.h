@@ -57,6 +57,13 @@ gboolean     inb_take_acquire_lock     (InbTake       *self,
                                         GError       **error);
 void         inb_take_release_lock     (InbTake       *self);
 gboolean     inb_take_is_locked        (const char    *dir);
+/* The same lock held for one read-then-write of take.json (see inb-take.c);
+ * how long such a writer waits for another */
+#define INB_TAKE_BRIEF_LOCK_WAIT_MS 5000
+int          inb_take_lock_briefly     (const char    *dir,
+                                        guint          wait_ms,
+                                        GError       **error);
+void         inb_take_unlock_briefly   (int            fd);
 
 /* The next number in @takes_dir ("Take 12"), counted across processes. */
 guint        inb_take_next_number      (const char    *takes_dir);

@@ -266,6 +266,8 @@ count_videos (const char *dir)
   return n;
 }
 
+/* The task locks (inb-cloud-job.c), which go with the job that follows
+ * the task; not the take's own .take.lock, which a take keeps */
 static guint
 count_locks (const char *dir)
 {
@@ -274,7 +276,7 @@ count_locks (const char *dir)
   guint n = 0;
 
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    n += g_str_has_suffix (name, ".lock");
+    n += g_str_has_prefix (name, ".inb-task-") && g_str_has_suffix (name, ".lock");
 
   return n;
 }
@@ -1081,6 +1083,95 @@ test_send_again (Fixture       *f,
   g_assert_cmpuint (SUBMITS (f), ==, 2);
 }
 
+/* Settled while the start-up lookup still asks the service ------------- */
+
+typedef struct
+{
+  Fixture *f;
+  guint    lists;
+} Asked;
+
+static gboolean
+lookup_asked (gpointer data)
+{
+  Asked *asked = data;
+
+  return LISTS (asked->f) > asked->lists;
+}
+
+/* The take's task is at the service, and the lookup would find and adopt
+ * it; the fake holds the lookup's answer until the user has settled the
+ * take (Give Up or Send Again, by the command line: another process). The
+ * settled state wins: the take is not written back, its task is not
+ * followed, and the run does not report it. */
+static void
+test_settled_during_lookup (Fixture       *f,
+                            gconstpointer  data)
+{
+  const char *option = data;
+  g_autoptr(InbTake) take = make_unknown_take (f);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(JsonObject) remote = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *poll_path = NULL;
+  const char *args[] = { option, inb_take_get_id (take), "--json", NULL };
+  const char *task_id = submitted_task_id (f, 0);
+  Asked asked = { f, LISTS (f) };
+  Wait w = { 0, };
+  gint64 until;
+  int status;
+
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+  poll_path = g_strdup_printf ("/api/v1/tasks/%s", task_id);
+
+  inb_fake_server_script (f->fake, "{\"list_hold\": true}");
+  w.loop = g_main_loop_new (NULL, FALSE);
+  inb_resume_takes_async (f->registry, f->takes_dir, NULL, on_resumed, &w);
+  until = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!lookup_asked (&asked) && g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20 * 1000);
+    }
+  g_assert_true (lookup_asked (&asked));
+
+  /* The lookup waits for its answer: the user decides now */
+  status = run_cli (f, KEY, args, &out);
+  g_assert_cmpint (status, ==, 0);
+  after = reload (take);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "failed");
+  g_clear_object (&after);
+
+  inb_fake_server_script (f->fake, "{\"list_hold\": false}");
+  inb_test_loop_run (w.loop);
+  g_main_loop_unref (w.loop);
+  g_assert_no_error (w.error);
+  g_assert_nonnull (w.entries);
+  for (guint i = 0; i < w.entries->len; i++)
+    {
+      InbResumeEntry *e = g_ptr_array_index (w.entries, i);
+
+      g_test_message ("take %s: %s — %s", e->take_id, inb_resume_outcome_to_string (e->outcome), e->message);
+    }
+
+  /* The lookup did get its answer, and it names the task */
+  g_assert_cmpuint (LISTS (f), >, asked.lists);
+
+  after = reload (take);
+  g_test_message ("after the lookup: %s — %s", inb_take_get_state (after), inb_take_get_error_message (after));
+  g_assert_cmpstr (inb_take_get_state (after), ==, "failed");
+  g_assert_nonnull (strstr (inb_take_get_error_message (after),
+                            g_str_equal (option, "--give-up") ? "Marked as failed by you" : "Sent again by you"));
+  g_assert_null (find_entry (w.entries, take));
+  /* Not adopted, not followed */
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "GET", poll_path), ==, 0);
+  remote = read_remote (take);
+  g_assert_false (json_object_has_member (remote, "task_id"));
+  g_assert_cmpuint (SUBMITS (f), ==, g_str_equal (option, "--give-up") ? 1 : 2);
+
+  g_ptr_array_unref (w.entries);
+}
+
 /* A task another job follows right now: left alone ---------------------- */
 
 static void
@@ -1158,6 +1249,10 @@ main (int   argc,
   ADD ("/resume/busy", test_busy);
   ADD ("/resume/give-up", test_give_up);
   ADD ("/resume/send-again", test_send_again);
+  g_test_add ("/resume/settled-during-lookup/give-up", Fixture, "--give-up",
+              fixture_setup, test_settled_during_lookup, fixture_teardown);
+  g_test_add ("/resume/settled-during-lookup/send-again", Fixture, "--send-again",
+              fixture_setup, test_settled_during_lookup, fixture_teardown);
 
   ret = g_test_run ();
   curl_global_cleanup ();

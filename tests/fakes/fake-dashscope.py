@@ -36,6 +36,8 @@
 #                    are not a video)
 #   list_errors      [status, …]: the first batch queries answer these errors
 #   list_body        "malformed" | "deep": garbage instead of the task list
+#   list_hold        true: batch queries are received (and recorded) but
+#                    not answered until the script sets it false again
 #   foreign_tasks    [{"model_name", "gmt_create" (ms), "status"}, …]: tasks
 #                    the account made elsewhere (another app, the console);
 #                    listed, never polled
@@ -389,6 +391,8 @@ class Handler(fakelib.FakeHandler):
         return item
 
     def list_tasks(self, query):
+        while self.state.get("list_hold") and not self.server.stopping:
+            time.sleep(0.02)
         errors = self.state.get("list_errors", [])
         n = self.state.count("list-http")
         if n <= len(errors):
