@@ -80,8 +80,12 @@ struct _InbEngine
   gboolean         any_region;   /* both planes above EXPLAINED_LOW somewhere */
   float            reliability;  /* of the global model, 0..1 */
   double           model[9];     /* the global model, first -> last */
-  float            exp_gain;     /* the exposure change: last ~ gain × */
-  float            exp_offset;   /* first + offset (1, 0 without one) */
+  InbPixel         exp_gain;     /* the exposure change per channel: last ~ */
+  InbPixel         exp_offset;   /* gain × first + offset (1, 0 without one) */
+  gboolean         exp_clipped;  /* last is brighter and clipped in places:
+                                  * the fourth channel of pix1 says where
+                                  * (1 a channel at 255), first's pixels
+                                  * are drawn there */
   InbPlane        *omask[2];     /* objects moving far, in first and last
                                   * (NULL without any), a little grown */
   InbPlane        *bgu[2];       /* the background's motion under and around */

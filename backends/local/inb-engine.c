@@ -256,6 +256,163 @@ keyframes_to_pixels (InbEngine    *self,
   return TRUE;
 }
 
+/* Most luma change across an analysis pixel (two pixels apart, both
+ * ways) of the pixels the exposure is fitted on */
+#define SMOOTH_LEVELS 8.f
+
+/* A keyframe's pixel whose channels are all in 4..250: not clipped */
+static inline gboolean
+unclipped (InbPixel p)
+{
+  return p[0] >= 4.f && p[1] >= 4.f && p[2] >= 4.f && p[0] <= 250.f && p[1] <= 250.f && p[2] <= 250.f;
+}
+
+/* The exposure change per channel, for drawing: last's channel c ~
+ * gain[c] × first's + offset[c], fitted (least squares, then twice more
+ * without the pixels it explains worst) on the pixels of first that are
+ * confident, smooth, outside the objects, and whose match in last (the
+ * forward flow) is inside the frame and clipped in neither keyframe. The
+ * analysis's estimate is on luma, over all the pixels it aligns, so a
+ * brighter keyframe's clipped highlights bend it (x1.53 was measured as
+ * 1.18 x + 39). FALSE when too few pixels remain or the fit is
+ * implausible. */
+static gboolean
+fit_exposure (const InbEngine       *self,
+              const InbFlowAnalysis *an,
+              InbPixel              *gain,
+              InbPixel              *offset)
+{
+  const float s = (float) self->scale, off = self->offset;
+  const float fw = (float) self->width, fh = (float) self->height;
+  const gsize ps = self->pad_stride;
+  const float *l0 = an->luma0->data;
+  double tol[3] = { G_MAXDOUBLE, G_MAXDOUBLE, G_MAXDOUBLE };
+
+  for (guint pass = 0; pass < 3; pass++)
+    {
+      double n[3] = { 0 }, sx[3] = { 0 }, sy[3] = { 0 }, sxx[3] = { 0 }, sxy[3] = { 0 }, syy[3] = { 0 };
+
+      for (guint y = 1; y < self->ah; y += 2)
+        for (guint x = 1; x < self->aw; x += 2)
+          {
+            gsize k = (gsize) y * self->aw + x;
+            float ax = s * (float) x + off, ay = s * (float) y + off;
+            float bx = ax + s * an->fwd_u->data[k], by = ay + s * an->fwd_v->data[k];
+            InbPixel a, b;
+            int ix, iy;
+
+            if (self->conf0->data[k] < 0.8f || (self->omask[0] != NULL && self->omask[0]->data[k] > 0.f)
+                || inside (bx, by, fw, fh) < 1.f || x + 1 >= self->aw || y + 1 >= self->ah)
+              continue;
+            /* only where first is smooth: an edge, sharper in one
+             * keyframe than in the other (a zoom) or a little off,
+             * pulls the gain toward 1 */
+            if (fabsf (l0[k + 1] - l0[k - 1]) + fabsf (l0[k + self->aw] - l0[k - self->aw]) > SMOOTH_LEVELS)
+              continue;
+            ix = (int) ax;
+            iy = (int) ay;
+            a = bilinear (self->pix0 + (gsize) iy * ps + ix, ps, ax - (float) ix, ay - (float) iy);
+            ix = (int) bx;
+            iy = (int) by;
+            b = bilinear (self->pix1 + (gsize) iy * ps + ix, ps, bx - (float) ix, by - (float) iy);
+            if (!unclipped (a) || !unclipped (b))
+              continue;
+            for (guint c = 0; c < 3; c++)
+              {
+                double e = b[c] - (gain[0][c] * a[c] + offset[0][c]);
+
+                /* (after the first pass, also the pixels of first that
+                 * the fit takes out of range in last: leaving out only
+                 * last's clipped ones would bias the gain down) */
+                if (pass > 0 && (fabs (e) > tol[c] || gain[0][c] * a[c] + offset[0][c] > 250.f
+                                 || gain[0][c] * a[c] + offset[0][c] < 4.f))
+                  continue;
+                n[c] += 1;
+                sx[c] += a[c];
+                sy[c] += b[c];
+                sxx[c] += (double) a[c] * a[c];
+                sxy[c] += (double) a[c] * b[c];
+                syy[c] += (double) b[c] * b[c];
+              }
+          }
+
+      for (guint c = 0; c < 3; c++)
+        {
+          double var, g, o;
+
+          if (n[c] < 500)
+            return FALSE;
+          var = sxx[c] / n[c] - (sx[c] / n[c]) * (sx[c] / n[c]);
+          /* (too little spread to tell a gain from an offset) */
+          if (var < 100.0)
+            return FALSE;
+          g = (sxy[c] / n[c] - sx[c] / n[c] * sy[c] / n[c]) / var;
+          o = sy[c] / n[c] - g * sx[c] / n[c];
+          if (!(g > 0.3 && g < 3.0 && fabs (o) < 80.0))
+            return FALSE;
+          /* the next passes leave out what is off by more than 2.5 rms
+           * of this one's residuals (at least 4 levels) */
+          if (pass < 2)
+            {
+              double ss = syy[c] - 2 * g * sxy[c] - 2 * o * sy[c] + g * g * sxx[c] + 2 * g * o * sx[c]
+                          + n[c] * o * o;
+
+              tol[c] = MAX (4.0, 2.5 * sqrt (MAX (ss, 0.0) / n[c]));
+            }
+          gain[0][c] = (float) g;
+          offset[0][c] = (float) o;
+        }
+    }
+
+  return TRUE;
+}
+
+/* The exposure change to draw with (self->exp_gain, exp_offset,
+ * exp_clipped): where the analysis found one, refitted per channel */
+static void
+drawing_exposure (InbEngine             *self,
+                  const InbFlowAnalysis *an)
+{
+  const float g = (float) an->exposure_gain, o = (float) an->exposure_offset;
+  InbPixel gain = { g, g, g, 1.f }, offset = { o, o, o, 0.f };
+
+  self->exp_clipped = FALSE;
+  if (self->global_conf > 0.0 && (fabsf (g - 1.f) > 1e-3f || fabsf (o) > 1e-2f))
+    {
+      InbPixel fg = { 1.f, 1.f, 1.f, 1.f }, fo = { 0.f, 0.f, 0.f, 0.f };
+
+      /* (where it cannot be fitted, the analysis's as it is) */
+      if (fit_exposure (self, an, &fg, &fo))
+        {
+          gain = fg;
+          offset = fo;
+          gain[3] = 1.f;
+          offset[3] = 0.f;
+          /* a brighter last keyframe's highlights are clipped: marked
+           * in its pixels' fourth channel (see unclipped_weight()).
+           * (Not the other way round: a brighter first's pixels at 255
+           * drawn from last's instead cost 0.5 dB on a zoom where first
+           * was the sharper, and they were white in the photograph.) */
+          if (gain[0] + gain[1] + gain[2] > 3.15f)
+            {
+              gsize n = (gsize) self->pad_stride * (self->height + 1);
+
+              self->exp_clipped = TRUE;
+              for (gsize k = 0; k < n; k++)
+                {
+                  InbPixel q = self->pix1[k];
+
+                  self->pix1[k][3] = MAX (MAX (q[0], q[1]), q[2]) >= 254.5f ? 1.f : 0.f;
+                }
+            }
+          g_debug ("exposure to draw with: last = (%.3f %.3f %.3f) first + (%.1f %.1f %.1f)",
+                   gain[0], gain[1], gain[2], offset[0], offset[1], offset[2]);
+        }
+    }
+  self->exp_gain = gain;
+  self->exp_offset = offset;
+}
+
 /* What rendering a frame needs: the flow at time t on the motion grid,
  * the node map and its rows, the rows falling back to a dissolve */
 static void
@@ -356,8 +513,7 @@ inb_engine_new (InbImage               *first,
 
   self->reliability = (float) reliability;
   memcpy (self->model, an->homography, sizeof self->model);
-  self->exp_gain = (float) an->exposure_gain;
-  self->exp_offset = (float) an->exposure_offset;
+  drawing_exposure (self, an);
   self->luma[0] = g_steal_pointer (&an->luma0);
   self->luma[1] = g_steal_pointer (&an->luma1);
   render_buffers_new (self);

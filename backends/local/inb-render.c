@@ -26,11 +26,12 @@ typedef struct
   guint8    *out;
   gsize      out_stride;
   /* the exposure at time t from first's pixels (ka a + ca) and from
-   * last's (kb b + cb) */
-  float      ka;
-  float      ca;
-  float      kb;
-  float      cb;
+   * last's (kb b + cb), per channel */
+  InbPixel   ka;
+  InbPixel   ca;
+  InbPixel   kb;
+  InbPixel   cb;
+  gboolean   clipped;  /* see InbEngine.exp_clipped */
 } FrameJob;
 
 static void
@@ -270,6 +271,22 @@ clamp_pixel (InbPixel o)
   return (InbPixel) clamp4 ((InbVec4f) o, (InbVec4f) hi);
 }
 
+/* First's weight @wa; with @clip (last is the brighter keyframe and
+ * clipped in places, see InbEngine.exp_clipped), moved to first where
+ * last's pixel (@rb, as it is) is clipped: its fourth channel says how
+ * far (set by inb-engine.c), and what it shows there is less than the
+ * truth, which first's pixel, brightened, still holds */
+static inline __attribute__ ((always_inline)) float
+unclipped_weight (InbPixel       rb,
+                  float          wa,
+                  const gboolean clip)
+{
+  if (!clip || wa < 0.02f)
+    return wa;
+
+  return wa + (1.f - wa) * rb[3];
+}
+
 static inline __attribute__ ((always_inline)) void
 blend_pixel (guint8         *d,
              const InbPixel *p0,
@@ -285,11 +302,14 @@ blend_pixel (guint8         *d,
              InbVec4f        bfy,
              InbVec4f        wa,
              const FrameJob *job,
-             guint           k)
+             guint           k,
+             const gboolean  clip)
 {
-  InbPixel a = bilinear (p0 + (gsize) ay0[k] * ps + ax0[k], ps, afx[k], afy[k]) * job->ka + job->ca;
-  InbPixel b = bilinear (p1 + (gsize) by0[k] * ps + bx0[k], ps, bfx[k], bfy[k]) * job->kb + job->cb;
-  InbPixel o = clamp_pixel (b + (a - b) * wa[k] + 0.5f);
+  InbPixel ra = bilinear (p0 + (gsize) ay0[k] * ps + ax0[k], ps, afx[k], afy[k]);
+  InbPixel rb = bilinear (p1 + (gsize) by0[k] * ps + bx0[k], ps, bfx[k], bfy[k]);
+  InbPixel a = ra * job->ka + job->ca;
+  InbPixel b = rb * job->kb + job->cb;
+  InbPixel o = clamp_pixel (b + (a - b) * unclipped_weight (rb, wa[k], clip) + 0.5f);
 
   d[3 * k] = (guint8) o[0];
   d[3 * k + 1] = (guint8) o[1];
@@ -318,11 +338,14 @@ blend_fallback (guint8         *d,
                 float           t,
                 InbVec4f        dl,
                 const FrameJob *job,
-                guint           k)
+                guint           k,
+                const gboolean  clip)
 {
-  InbPixel a = bilinear (p0 + (gsize) ay0[k] * ps + ax0[k], ps, afx[k], afy[k]) * job->ka + job->ca;
-  InbPixel b = bilinear (p1 + (gsize) by0[k] * ps + bx0[k], ps, bfx[k], bfy[k]) * job->kb + job->cb;
-  InbPixel m = b + (a - b) * wa[k];
+  InbPixel ra = bilinear (p0 + (gsize) ay0[k] * ps + ax0[k], ps, afx[k], afy[k]);
+  InbPixel rb = bilinear (p1 + (gsize) by0[k] * ps + bx0[k], ps, bfx[k], bfy[k]);
+  InbPixel a = ra * job->ka + job->ca;
+  InbPixel b = rb * job->kb + job->cb;
+  InbPixel m = b + (a - b) * unclipped_weight (rb, wa[k], clip);
   InbPixel v = r0[x + k] + (r1[x + k] - r0[x + k]) * t;
   InbPixel o = clamp_pixel (m + (v - m) * dl[k] + 0.5f);
 
@@ -395,12 +418,12 @@ hrow_rows (guint    start,
     }
 }
 
-static void
-pixel_rows (guint    start,
-            guint    end,
-            gpointer user_data)
+static inline __attribute__ ((always_inline)) void
+pixel_rows_clip (guint           start,
+                 guint           end,
+                 const FrameJob *job,
+                 const gboolean  clip)
 {
-  const FrameJob *job = user_data;
   InbEngine *self = job->self;
   const guint w = self->width;
   const gsize ps = self->pad_stride;
@@ -447,22 +470,36 @@ pixel_rows (guint    start,
             {
               for (guint k = 0; k < 4 && x + k < w; k++)
                 blend_fallback (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa,
-                                r0, r1, x, job->t, dl, job, k);
+                                r0, r1, x, job->t, dl, job, k, clip);
             }
           else if (G_LIKELY (x + 4 <= w))
             {
-              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 0);
-              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 1);
-              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 2);
-              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 3);
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 0, clip);
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 1, clip);
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 2, clip);
+              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 3, clip);
             }
           else
             {
               for (guint k = 0; x + k < w; k++)
-                blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, k);
+                blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, k, clip);
             }
         }
     }
+}
+
+static void
+pixel_rows (guint    start,
+            guint    end,
+            gpointer user_data)
+{
+  const FrameJob *job = user_data;
+
+  /* (constants, so that the usual case has no test per pixel) */
+  if (job->clipped)
+    pixel_rows_clip (start, end, job, TRUE);
+  else
+    pixel_rows_clip (start, end, job, FALSE);
 }
 
 /* The objects moving far, each drawn over the rest where it is at time t
@@ -794,6 +831,7 @@ inb_engine_render (InbEngine *self,
   job.ca = job.t * self->exp_offset;
   job.kb = job.ka / self->exp_gain;
   job.cb = job.ca - self->exp_offset * job.kb;
+  job.clipped = self->exp_clipped;
   job.out_stride = inb_image_get_stride (out);
 
   inb_parallel_for (self->par, 2, 1, splat_sets, &job, NULL);
