@@ -775,6 +775,89 @@ test_exposure_change (void)
   g_assert_cmpfloat (ours, >, theirs + 10.0);
 }
 
+/* PSNR of @a against @truth over the pixels (@margin from the edges)
+ * where @truth is brighter than @level in some channel */
+static double
+psnr_bright (InbImage *a,
+             InbImage *truth,
+             guint     margin,
+             guint8    level)
+{
+  guint w = inb_image_get_width (a), h = inb_image_get_height (a);
+  const guint8 *pa = inb_image_get_data (a), *pt = inb_image_get_data (truth);
+  gsize sa = inb_image_get_stride (a), st = inb_image_get_stride (truth), n = 0;
+  double se = 0;
+
+  for (guint y = margin; y < h - margin; y++)
+    for (guint x = margin; x < w - margin; x++)
+      {
+        const guint8 *p = pa + y * sa + 3 * x, *q = pt + y * st + 3 * x;
+
+        if (q[0] <= level && q[1] <= level && q[2] <= level)
+          continue;
+        for (guint c = 0; c < 3; c++)
+          se += ((double) p[c] - q[c]) * ((double) p[c] - q[c]);
+        n += 3;
+      }
+  g_assert_cmpuint (n, >, 0);
+
+  return 10 * log10 (255.0 * 255.0 * n / MAX (se, 1e-9));
+}
+
+/* A brighter last keyframe (×1.55, as a camera's exposure) whose
+ * highlights clip at 255 (a third of its channels): the exposure to
+ * draw with is fitted per channel on the pixels clipped in neither
+ * keyframe (a fit through the clipped ones was 1.20 × + 21 here), and
+ * where last's pixel lost what it shows to clipping the middle is drawn
+ * from first's, brightened. Before: 27.93 dB, 26.65 dB where the middle
+ * is bright (some channel above 200); now 30.16 and 28.91 dB. (Much of
+ * what is left is motion: last's clipped areas have no texture.) */
+static void
+test_exposure_clipped (void)
+{
+  const guint w = 320, h = 240;
+  const double gain = 1.55;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbImage) truth = NULL;
+  g_autoptr(InbImage) out = NULL;
+  g_autoptr(InbImage) blend = NULL;
+  g_autoptr(InbEngine) engine = NULL;
+  Texture tex;
+  double m[9], half[9], half_inv[9], ours, bright, theirs;
+  gsize clipped = 0;
+  guint8 *p;
+
+  make_pair (w, h, 1.0, 0.0, 17.0, 6.5, &first, &last, m);
+  p = inb_image_get_data_mut (last);
+  for (gsize k = 0; k < (gsize) w * h * 3; k++)
+    {
+      p[k] = (guint8) CLAMP (lround (p[k] * gain), 0, 255);
+      clipped += p[k] == 255;
+    }
+  similarity (w, h, 1.0, 0.0, 8.5, 3.25, half);
+  inb_mat3_invert (half, half_inv);
+  texture_init (&tex, 7);
+  truth = texture_render (&tex, w, h, half_inv);
+  p = inb_image_get_data_mut (truth);
+  for (gsize k = 0; k < (gsize) w * h * 3; k++)
+    p[k] = (guint8) CLAMP (lround (p[k] * 0.5 * (1 + gain)), 0, 255);
+
+  engine = engine_new (first, last, 0);
+  out = inb_image_new (w, h);
+  inb_engine_render (engine, 0.5, out);
+  blend = dissolve (first, last, 0.5);
+
+  ours = psnr (out, truth, 16);
+  bright = psnr_bright (out, truth, 16, 200);
+  theirs = psnr (blend, truth, 16);
+  g_test_message ("middle of a translation brightening x%.2f, %.1f %% of last's channels clipped: %.2f dB, "
+                  "%.2f dB where it is bright (dissolve %.2f dB)",
+                  gain, 100.0 * clipped / (w * h * 3.0), ours, bright, theirs);
+  g_assert_cmpfloat (ours, >, 29.5);
+  g_assert_cmpfloat (bright, >, 28.0);
+}
+
 /* A zoom out (0.7×, with a pan) where the last keyframe is much darker
  * (×0.6, as a camera's exposure): the coarse alignment weighs the gain
  * too (the keyframes' mean brightness differs by more than 30 %), so it
@@ -1534,6 +1617,7 @@ main (int   argc,
   g_test_add_func ("/engine/middle-parallax", test_middle_parallax);
   g_test_add_func ("/engine/middle-birds", test_middle_birds);
   g_test_add_func ("/engine/exposure-change", test_exposure_change);
+  g_test_add_func ("/engine/exposure-clipped", test_exposure_clipped);
   g_test_add_func ("/engine/exposure-zoom", test_exposure_zoom);
   g_test_add_func ("/engine/unrelated", test_unrelated);
   g_test_add_func ("/engine/region-fallback", test_region_fallback);
