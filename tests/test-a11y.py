@@ -148,7 +148,12 @@ class Node:
         """The name as it should read: no mnemonic underscore, a label
         said twice once ("_Generate Generate" → "Generate", "Export
         Export…" → "Export…"), no space around it."""
-        name = re.sub(r'(?<!\w)_(?=\w)', '', self.name).strip()
+        # A path (the take's folder) is shown as it is: an underscore in it
+        # is the file system's, never a mnemonic
+        if self.name.strip().startswith(('/', '~/')):
+            name = self.name.strip()
+        else:
+            name = re.sub(r'(?<!\w)_(?=\w)', '', self.name).strip()
         words = name.split()
         for cut in range(1, len(words) // 2 + 1):
             head, tail = ' '.join(words[:cut]), ' '.join(words[cut:])
