@@ -378,7 +378,21 @@ main (int    argc,
   g_string_append_printf (json, "\"wall_ms\": %.3f, ", ms_since (all_start));
   g_string_append_printf (json, "\"peak_rss_kb\": %ld}\n", peak_rss_kb ());
 
-  if (json_path != NULL)
+  if (json_path != NULL && g_file_test (json_path, G_FILE_TEST_EXISTS) &&
+      !g_file_test (json_path, G_FILE_TEST_IS_REGULAR))
+    {
+      /* A device or a pipe (/dev/null, /dev/stdout): written into, never
+       * replaced — g_file_set_contents() renames a new file over the path,
+       * which as root replaces the device itself */
+      FILE *fp = fopen (json_path, "w");
+
+      if (fp == NULL || fputs (json->str, fp) == EOF || fclose (fp) != 0)
+        {
+          g_printerr ("%s: %s\n", json_path, g_strerror (errno));
+          return 1;
+        }
+    }
+  else if (json_path != NULL)
     {
       if (!g_file_set_contents (json_path, json->str, json->len, &error))
         {
