@@ -419,6 +419,7 @@ typedef struct
   float *mv;
   float *raw[2];
   float *leave[2];  /* what of the object leaves the other's frame */
+  float *keep[2];   /* where it leaves: its colour is the object's */
   float *bg[2][2];
 } ObjectPlanes;
 
@@ -673,6 +674,144 @@ object_raw_mask (const InbFlowAnalysis *an,
       }
 }
 
+/* An object's colour histograms (object_colour_keep()): 8 levels a
+ * channel; the log-likelihood ratio in (2 COLOUR_R + 1)² means, and the
+ * background where it is below -COLOUR_T (clearly the background's) */
+#define COLOUR_BINS 512
+#define COLOUR_R    2
+#define COLOUR_T    1.0f
+
+/* The colour bin of keyframe @s's analysis pixel (@x, @y): the mean of
+ * the full-resolution pixels it covers */
+static guint
+colour_bin (InbEngine *self,
+            guint      s,
+            int        x,
+            int        y)
+{
+  InbImage *image = s == 0 ? self->first : self->last;
+  const guint8 *data = inb_image_get_data (image);
+  const gsize stride = inb_image_get_stride (image);
+  const guint sc = self->scale;
+  const guint fx0 = MIN ((guint) x * sc, self->width - 1), fy0 = MIN ((guint) y * sc, self->height - 1);
+  const guint fx1 = MIN (fx0 + sc, self->width), fy1 = MIN (fy0 + sc, self->height);
+  guint sum[3] = { 0, 0, 0 }, n = (fx1 - fx0) * (fy1 - fy0);
+
+  for (guint fy = fy0; fy < fy1; fy++)
+    for (guint fx = fx0; fx < fx1; fx++)
+      for (guint c = 0; c < 3; c++)
+        sum[c] += data[fy * stride + 3 * fx + c];
+
+  return (sum[0] / n >> 5) << 6 | (sum[1] / n >> 5) << 3 | (sum[2] / n >> 5);
+}
+
+/* Where the object's motion @ms takes keyframe @s's pixel out of the
+ * other keyframe's frame, nothing confirms it there: such a pixel stays
+ * on the object (p->keep[s] 1) unless its colour, in keyframe @s itself,
+ * is clearly more likely the background's around the object than the
+ * object's (colour histograms of the mask that the other keyframe
+ * confirms, less its soft edge, and of a ring of background around it).
+ * Background past the object's edge that the mask took in there (it
+ * matches a clamped column out there by chance, and the background's
+ * motion does not explain it either: the object covers it in the other
+ * keyframe) is left out; an object that really leaves keeps its part out
+ * there. */
+static void
+object_colour_keep (InbEngine             *self,
+                    const InbFlowAnalysis *an,
+                    guint                  s,
+                    const double          *ms,
+                    const int             *zone,
+                    int                    rc,
+                    ObjectPlanes          *p)
+{
+  const int w = p->w, h = p->h;
+  const int x0 = zone[0], x1 = zone[1], y0 = zone[2], y1 = zone[3];
+  const int zw = x1 - x0 + 1, zh = y1 - y0 + 1;
+  InbPlane other = { an->width, an->height, p->raw[1 - s] };
+  float *core = p->err, *near = p->mk, *tmp = p->tmp, *keep = p->keep[s];
+  g_autofree guint8 *out = g_new0 (guint8, (gsize) zw * zh);
+  g_autofree guint16 *bin = g_new (guint16, (gsize) zw * zh);
+  g_autofree float *llr = g_new0 (float, (gsize) zw * zh);
+  double ho[COLOUR_BINS] = { 0 }, hb[COLOUR_BINS] = { 0 }, no = 0, nb = 0;
+  guint n_out = 0;
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        gsize k = (gsize) y * w + x, r = (gsize) (y - y0) * zw + (x - x0);
+        float px, py;
+
+        keep[k] = 1.f;
+        affine_apply (ms, (float) x, (float) y, &px, &py);
+        if (px < -1.f || py < -1.f || px > w || py > h)
+          {
+            out[r] = 1;
+            n_out++;
+            core[k] = near[k] = 0.f;
+          }
+        else
+          core[k] = near[k] = p->raw[s][k] * inb_plane_sample (&other, px, py) > 0.5f ? 1.f : 0.f;
+      }
+  if (n_out == 0)
+    return;
+
+  /* the object surely (its soft edge left out), and the background
+   * around it */
+  morph_zone (core, tmp, w, x0, x1, y0, y1, 2, FALSE);
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      tmp[(gsize) y * w + x] = near[(gsize) y * w + x];
+  morph_zone (tmp, near, w, x0, x1, y0, y1, 3, TRUE);   /* tmp: its soft edge */
+  morph_zone (near, p->wt, w, x0, x1, y0, y1, 3 + 2 * rc, TRUE);
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        gsize k = (gsize) y * w + x, r = (gsize) (y - y0) * zw + (x - x0);
+
+        bin[r] = (guint16) colour_bin (self, s, x, y);
+        if (core[k] > 0.5f)
+          {
+            ho[bin[r]]++;
+            no++;
+          }
+        else if (!out[r] && near[k] > 0.5f && tmp[k] < 0.5f && p->raw[s][k] < 0.5f)
+          {
+            hb[bin[r]]++;
+            nb++;
+          }
+      }
+  g_debug ("object colours in %u: %.0f object, %.0f background pixels, %u out of the other frame",
+           s, no, nb, n_out);
+  if (no < 32 || nb < 32)
+    return;
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        gsize r = (gsize) (y - y0) * zw + (x - x0);
+
+        llr[r] = (float) (log (MAX (ho[bin[r]] / no, 1e-3)) - log (MAX (hb[bin[r]] / nb, 1e-3)));
+      }
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        gsize r = (gsize) (y - y0) * zw + (x - x0);
+        float acc = 0.f;
+        guint cnt = 0;
+
+        if (!out[r])
+          continue;
+        for (int j = MAX (y0, y - COLOUR_R); j <= MIN (y1, y + COLOUR_R); j++)
+          for (int i = MAX (x0, x - COLOUR_R); i <= MIN (x1, x + COLOUR_R); i++)
+            {
+              acc += llr[(gsize) (j - y0) * zw + (i - x0)];
+              cnt++;
+            }
+        p->keep[s][(gsize) y * w + x] = acc / cnt > -COLOUR_T ? 1.f : 0.f;
+      }
+}
+
 /* Where the object's motion @ms takes keyframe @s's pixel out of the
  * other keyframe's frame (an object leaving), nothing there confirms
  * it: the object is what the background's motion does not explain
@@ -714,7 +853,8 @@ object_raw_mask_leaving (const InbFlowAnalysis *an,
               eb += fabsf (la->data[q] - inb_plane_sample (lb, i + bgu[q], j + bgv[q]));
             }
         eb /= 9.f;
-        v = CLAMP ((eb - 9.f) / 6.f, 0.f, 1.f) * (1.f - inb_plane_sample (&other, x + bgu[k], y + bgv[k]));
+        v = CLAMP ((eb - 9.f) / 6.f, 0.f, 1.f) * (1.f - inb_plane_sample (&other, x + bgu[k], y + bgv[k]))
+            * p->keep[s][k];
         if (v > 0.f)
           {
             cand[(gsize) (y - y0) * zw + (x - x0)] = v;
@@ -794,7 +934,8 @@ object_close_masks (const InbFlowAnalysis *an,
           /* (out of the other keyframe's frame: see
            * object_raw_mask_leaving()) */
           mk[(gsize) y * w + x] = MAX (p->leave[s][(gsize) y * w + x],
-                                       p->raw[s][(gsize) y * w + x] * inb_plane_sample (&other, px, py));
+                                       p->raw[s][(gsize) y * w + x] * inb_plane_sample (&other, px, py)
+                                       * p->keep[s][(gsize) y * w + x]);
         else
           mk[(gsize) y * w + x] = p->raw[s][(gsize) y * w + x] * inb_plane_sample (&other, px, py);
       }
@@ -1066,12 +1207,13 @@ inb_engine_object_layers (InbEngine             *self,
   g_autofree float *err = g_new (float, n);
   g_autofree float *mk = g_new (float, n);
   g_autofree float *mv = g_new (float, n);
-  g_autofree float *planes = g_new (float, 8 * n);
+  g_autofree float *planes = g_new (float, 10 * n);
   g_autofree float *tmp = g_new (float, n);
   ObjectPlanes p = {
     w, h, n, wu, wv, wt, err, tmp, mk, mv,
     { planes, planes + n },
     { planes + 6 * n, planes + 7 * n },
+    { planes + 8 * n, planes + 9 * n },
     { { planes + 2 * n, planes + 3 * n }, { planes + 4 * n, planes + 5 * n } },
   };
 
@@ -1122,7 +1264,10 @@ inb_engine_object_layers (InbEngine             *self,
           {
             memset (p.leave[s], 0, n * sizeof (float));
             if (zone[s][0] <= zone[s][1] && zone[s][2] <= zone[s][3])
-              object_raw_mask_leaving (an, s, m[s], zone[s], &p);
+              {
+                object_colour_keep (self, an, s, m[s], zone[s], rc, &p);
+                object_raw_mask_leaving (an, s, m[s], zone[s], &p);
+              }
           }
 
       if (!ob->small && object_unexplained (self, an, ob, m, zone, rc, &p))
