@@ -400,6 +400,56 @@ morph_zone (float    *m,
       }
 }
 
+/* morph_zone() for a mask of 0 and 1 only, in time independent of @r:
+ * a pixel is 1 after growing where any pixel within @r (a square) is 1,
+ * after shrinking where all are (running counts along rows, then
+ * columns) */
+static void
+morph_zone_binary (float    *m,
+                   float    *tmp,
+                   int       w,
+                   int       x0,
+                   int       x1,
+                   int       y0,
+                   int       y1,
+                   int       r,
+                   gboolean  grow)
+{
+  const float want = grow ? 1.f : 0.f;
+
+  for (int y = y0; y <= y1; y++)
+    {
+      const float *row = m + (gsize) y * w;
+      int count = 0;
+
+      for (int i = x0; i <= MIN (x1, x0 + r - 1); i++)
+        count += row[i] == want;
+      for (int x = x0; x <= x1; x++)
+        {
+          if (x + r <= x1)
+            count += row[x + r] == want;
+          if (x - r - 1 >= x0)
+            count -= row[x - r - 1] == want;
+          tmp[(gsize) y * w + x] = count > 0 ? want : 1.f - want;
+        }
+    }
+  for (int x = x0; x <= x1; x++)
+    {
+      int count = 0;
+
+      for (int j = y0; j <= MIN (y1, y0 + r - 1); j++)
+        count += tmp[(gsize) j * w + x] == want;
+      for (int y = y0; y <= y1; y++)
+        {
+          if (y + r <= y1)
+            count += tmp[(gsize) (y + r) * w + x] == want;
+          if (y - r - 1 >= y0)
+            count -= tmp[(gsize) (y - r - 1) * w + x] == want;
+          m[(gsize) y * w + x] = count > 0 ? want : 1.f - want;
+        }
+    }
+}
+
 /* The planes every object's steps work in (the whole analysis frame,
  * allocated once for all objects): a weighted flow for push-pull (wu, wv,
  * wt), two scratch planes (err, tmp), the closed masks (mk: drawn, mv:
@@ -758,12 +808,12 @@ object_colour_keep (InbEngine             *self,
 
   /* the object surely (its soft edge left out), and the background
    * around it */
-  morph_zone (core, tmp, w, x0, x1, y0, y1, 2, FALSE);
+  morph_zone_binary (core, tmp, w, x0, x1, y0, y1, 2, FALSE);
   for (int y = y0; y <= y1; y++)
     for (int x = x0; x <= x1; x++)
       tmp[(gsize) y * w + x] = near[(gsize) y * w + x];
-  morph_zone (tmp, near, w, x0, x1, y0, y1, 3, TRUE);   /* tmp: its soft edge */
-  morph_zone (near, p->wt, w, x0, x1, y0, y1, 3 + 2 * rc, TRUE);
+  morph_zone_binary (tmp, near, w, x0, x1, y0, y1, 3, TRUE);   /* tmp: its soft edge */
+  morph_zone_binary (near, p->wt, w, x0, x1, y0, y1, 3 + 2 * rc, TRUE);
   for (int y = y0; y <= y1; y++)
     for (int x = x0; x <= x1; x++)
       {
