@@ -471,11 +471,26 @@ cancel_clicked_cb (InbTakeRow *self,
     inb_job_cancel (inb_take_entry_get_job (self->entry));
 }
 
+static gboolean
+drop_menu_cb (gpointer user_data)
+{
+  InbTakeRow *self = user_data;
+  GtkPopover *popover = gtk_menu_button_get_popover (self->menu_button);
+
+  if (popover != NULL && !gtk_widget_get_visible (GTK_WIDGET (popover)))
+    gtk_menu_button_set_popover (self->menu_button, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 menu_closed_cb (InbTakeRow *self)
 {
-  /* Made again the next time: a row keeps no menu */
-  gtk_menu_button_set_popover (self->menu_button, NULL);
+  /* Made again the next time: a row keeps no menu. Not at once: an item
+   * closes the menu first and then activates its action, which it finds
+   * through the menu's parent; a menu taken away here leaves it none, and
+   * the item did nothing. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, drop_menu_cb, g_object_ref (self), g_object_unref);
 }
 
 /* The menu is made when it opens (rows are many and made often) */
