@@ -829,6 +829,255 @@ test_submit_unknown_send_again (Fixture       *f,
   g_assert_nonnull (strstr (inb_take_get_error_message (after), inb_take_get_id (inb_job_get_take (job))));
 }
 
+/* The row's menu, opened as a click on its button does (which selects
+ * its row first) ------------------------------------------------------- */
+
+static GtkWidget *
+find_child_of_type (GtkWidget *widget,
+                    GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_child_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* @data's row is on screen */
+static gboolean
+row_mapped (Fixture       *f,
+            gconstpointer  data)
+{
+  InbLibrary *library = inb_session_get_library (inb_application_get_session (f->app));
+  InbTakeEntry *entry = inb_library_lookup (library, data);
+  InbTakeRow *row = entry != NULL ? inb_library_panel_find_row (inb_window_get_library_panel (f->window), entry)
+                                  : NULL;
+
+  return row != NULL && gtk_widget_get_mapped (GTK_WIDGET (row));
+}
+
+static gboolean
+popover_shown (Fixture       *f,
+               gconstpointer  data)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (data));
+
+  return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover));
+}
+
+/* @take's row's menu, open */
+static GtkWidget *
+open_row_menu (Fixture *f,
+               InbTake *take)
+{
+  InbLibrary *library = inb_session_get_library (inb_application_get_session (f->app));
+  InbTakeRow *row;
+  GtkWidget *button;
+
+  /* The library shown (a narrow window folds it away) */
+  if (adw_flap_get_folded (f->window->library_flap))
+    adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+  g_assert_true (wait_until (f, row_mapped, inb_take_get_id (take), 20));
+  row = inb_library_panel_find_row (inb_window_get_library_panel (f->window),
+                                    inb_library_lookup (library, inb_take_get_id (take)));
+  button = find_child_of_type (GTK_WIDGET (row), GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (button);
+  for (guint i = 0; i < 30; i++)
+    {
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  gtk_widget_grab_focus (button);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (wait_until (f, popover_shown, button, 10));
+
+  return GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+}
+
+/* The menu's item labelled @label (mnemonic underscores aside), or NULL */
+static GtkWidget *
+find_menu_item (GtkWidget  *widget,
+                const char *label)
+{
+  GType model_button = g_type_from_name ("GtkModelButton");
+
+  g_assert_true (model_button != G_TYPE_INVALID);
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, model_button))
+    {
+      g_autofree char *text = NULL;
+      g_auto(GStrv) parts = NULL;
+      g_autofree char *plain = NULL;
+
+      g_object_get (widget, "text", &text, NULL);
+      parts = g_strsplit (text != NULL ? text : "", "_", -1);
+      plain = g_strjoinv ("", parts);
+      if (g_str_equal (plain, label))
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_item (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+selected_is (Fixture       *f,
+             gconstpointer  data)
+{
+  InbTakeEntry *selected = inb_library_panel_get_selected (inb_window_get_library_panel (f->window));
+
+  return selected != NULL && g_strcmp0 (inb_take_entry_get_id (selected), data) == 0;
+}
+
+/* A take that is not waiting for a decision, selected: the row menu of the
+ * lost take acts on the lost take, not on it */
+static InbTake *
+make_other_take (Fixture *f)
+{
+  InbLibrary *library = inb_session_get_library (inb_application_get_session (f->app));
+  g_autoptr(GError) error = NULL;
+  InbTake *other = make_crashed_take (f, "unused", 0);
+  g_autofree char *remote = g_build_filename (inb_take_get_dir (other), "remote.json", NULL);
+
+  g_assert_cmpint (g_unlink (remote), ==, 0);
+  inb_take_set_error (other, NULL);
+  inb_take_set_state (other, "failed");
+  inb_take_save (other, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_until (f, take_listed, inb_take_get_id (other), 30));
+  inb_library_panel_select (inb_window_get_library_panel (f->window),
+                            inb_library_lookup (library, inb_take_get_id (other)));
+  g_assert_true (wait_until (f, selected_is, inb_take_get_id (other), 10));
+
+  return other;
+}
+
+/* Mark as Failed from the lost take's row menu: its row is selected, the
+ * take settled with its message, nothing sent; another take's menu does
+ * not offer the two */
+static void
+test_submit_unknown_row_give_up (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(InbTake) lost = make_crashed_take (f, "unused", 0);
+  g_autoptr(InbTake) other = NULL;
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GError) error = NULL;
+  guint submits = inb_test_fake_count (f->fake, "POST", "video-synthesis");
+  GtkWidget *menu;
+  GtkWidget *item;
+
+  show_unknown_take (f, lost);
+  other = make_other_take (f);
+
+  /* Another take's menu: neither item */
+  menu = open_row_menu (f, other);
+  g_assert_true (find_menu_item (menu, "Export…") != NULL);
+  item = find_menu_item (menu, "Send Again…");
+  g_assert_true (item == NULL || !gtk_widget_get_visible (item));
+  item = find_menu_item (menu, "Mark as Failed");
+  g_assert_true (item == NULL || !gtk_widget_get_visible (item));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+
+  /* The lost take's: both, and its row is the selected one now */
+  menu = open_row_menu (f, lost);
+  g_assert_true (wait_until (f, selected_is, inb_take_get_id (lost), 10));
+  item = find_menu_item (menu, "Send Again…");
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_get_visible (item) && gtk_widget_is_sensitive (item));
+  item = find_menu_item (menu, "Mark as Failed");
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_get_visible (item) && gtk_widget_is_sensitive (item));
+
+  g_signal_emit_by_name (item, "clicked");
+  g_assert_true (wait_until (f, take_failed_shown, lost, 20));
+  after = inb_take_load (inb_take_get_dir (lost), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (inb_take_get_error_message (after), "Marked as failed by you"));
+  g_assert_true (wait_until (f, toast_shown, "marked as failed; nothing was sent", 10));
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, submits);
+  /* The other take is as it was */
+  g_clear_object (&after);
+  after = inb_take_load (inb_take_get_dir (other), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "failed");
+  g_assert_null (inb_take_get_error_message (after));
+
+  /* Settled: its menu no longer offers them */
+  menu = open_row_menu (f, lost);
+  item = find_menu_item (menu, "Mark as Failed");
+  g_assert_true (item == NULL || !gtk_widget_get_visible (item));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+}
+
+/* Send Again… from the lost take's row menu: it asks; confirmed, exactly
+ * one new submit, and the old take names the new one */
+static void
+test_submit_unknown_row_send_again (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(InbTake) lost = make_crashed_take (f, "unused", 0);
+  g_autoptr(InbTake) other = NULL;
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbJob) job = NULL;
+  GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
+  guint n_jobs = g_list_model_get_n_items (jobs);
+  guint submits = inb_test_fake_count (f->fake, "POST", "video-synthesis");
+  GtkWidget *menu;
+  GtkWidget *item;
+  GtkWidget *dialog;
+
+  save_key (f);
+  show_unknown_take (f, lost);
+  other = make_other_take (f);
+
+  menu = open_row_menu (f, lost);
+  item = find_menu_item (menu, "Send Again…");
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_get_visible (item));
+  g_signal_emit_by_name (item, "clicked");
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "charge for both"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "send");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_true (wait_until (f, job_added, GUINT_TO_POINTER (n_jobs), 30));
+  g_assert_true (wait_until (f, job_finished, NULL, 60));
+  job = g_list_model_get_item (jobs, g_list_model_get_n_items (jobs) - 1);
+  g_assert_cmpstr (inb_job_state_to_string (inb_job_get_state (job)), ==, "done");
+  g_assert_cmpint (inb_take_get_seed (inb_job_get_take (job)), ==, 42);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, submits + 1);
+
+  after = inb_take_load (inb_take_get_dir (lost), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (inb_take_get_state (after), ==, "failed");
+  g_assert_nonnull (strstr (inb_take_get_error_message (after), inb_take_get_id (inb_job_get_take (job))));
+  g_clear_object (&after);
+  after = inb_take_load (inb_take_get_dir (other), &error);
+  g_assert_no_error (error);
+  g_assert_null (inb_take_get_error_message (after));
+}
+
 static gboolean
 key_gone (Fixture       *f,
           gconstpointer  data)
@@ -1886,6 +2135,10 @@ main (int   argc,
   g_test_add ("/cloud-window/submit-unknown", Fixture, NULL, fixture_setup, test_submit_unknown, fixture_teardown);
   g_test_add ("/cloud-window/submit-unknown/send-again", Fixture, NULL, fixture_setup,
               test_submit_unknown_send_again, fixture_teardown);
+  g_test_add ("/cloud-window/submit-unknown/row-menu/give-up", Fixture, NULL, fixture_setup,
+              test_submit_unknown_row_give_up, fixture_teardown);
+  g_test_add ("/cloud-window/submit-unknown/row-menu/send-again", Fixture, NULL, fixture_setup,
+              test_submit_unknown_row_send_again, fixture_teardown);
   g_test_add ("/cloud-window/clear-key", Fixture, NULL, fixture_setup, test_clear_key, fixture_teardown);
   g_test_add ("/cloud-window/addresses", Fixture, NULL, fixture_setup, test_addresses, fixture_teardown);
   g_test_add ("/cloud-window/key-links", Fixture, NULL, fixture_setup, test_key_links, fixture_teardown);
