@@ -555,13 +555,12 @@ id_time (const char *id)
   return g_date_time_new_local (fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]);
 }
 
-/* "Damaged take · 2026-01-01 09:00": when it was made, from its folder's
- * name, else from the folder's time */
-static char *
-damaged_title (InbTakeEntry *self)
+/* When it was made (local time), from its folder's name, else from its
+ * record's (or its folder's) time; NULL when neither is known */
+static GDateTime *
+made_time (InbTakeEntry *self)
 {
-  g_autoptr(GDateTime) made = id_time (self->id);
-  g_autofree char *when = NULL;
+  GDateTime *made = id_time (self->id);
 
   if (made == NULL && self->created > 0)
     {
@@ -569,11 +568,50 @@ damaged_title (InbTakeEntry *self)
 
       made = utc != NULL ? g_date_time_to_local (utc) : NULL;
     }
+
+  return made;
+}
+
+/* "2026-01-01 09:00", as `inbetween history` says when a take was made */
+static char *
+dup_made_time (InbTakeEntry *self)
+{
+  g_autoptr(GDateTime) made = made_time (self);
+
+  return made != NULL ? g_date_time_format (made, _("%Y-%m-%d %H:%M")) : NULL;
+}
+
+/* "6 Dec 11:47", in one piece (no-break spaces): a take's name, short
+ * enough for a narrow row to break only after "Take ·" */
+static char *
+dup_short_made_time (InbTakeEntry *self)
+{
+  g_autoptr(GDateTime) made = made_time (self);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) words = NULL;
+
   if (made == NULL)
+    return NULL;
+
+  /* Translators: a short date and time, as g_date_time_format() takes it
+   * (zh_CN: "%-m月%-d日 %H:%M") */
+  text = g_date_time_format (made, _("%-d %b %H:%M"));
+  if (text == NULL)
+    return NULL;
+  words = g_strsplit (text, " ", -1);
+
+  return g_strjoinv ("\u00a0", words);
+}
+
+/* "Damaged take · 2026-01-01 09:00" */
+static char *
+damaged_title (InbTakeEntry *self)
+{
+  g_autofree char *when = dup_made_time (self);
+
+  if (when == NULL)
     return g_strdup (_("Damaged take"));
 
-  /* (as `inbetween history` says when a take was made) */
-  when = g_date_time_format (made, _("%Y-%m-%d %H:%M"));
   /* Translators: a take whose record could not be read; %s is when it was made */
   return g_strdup_printf (_("Damaged take · %s"), when);
 }
@@ -582,11 +620,15 @@ damaged_title (InbTakeEntry *self)
  * inb_take_entry_dup_display_title:
  *
  * Returns: (transfer full): the artist's title, else "Take 12", else
- *   "Damaged take · <when>" for one whose record did not read, else the id
+ *   "Damaged take · <when>" for one whose record did not read, else
+ *   "Take · <when>" (a take restored without a number: its id would read
+ *   as noise, and break mid-id in a narrow window), else the id
  */
 char *
 inb_take_entry_dup_display_title (InbTakeEntry *self)
 {
+  g_autofree char *when = NULL;
+
   g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), NULL);
 
   if (self->title != NULL)
@@ -596,6 +638,10 @@ inb_take_entry_dup_display_title (InbTakeEntry *self)
     return g_strdup_printf (_("Take %u"), self->number);
   if (self->condition == INB_TAKE_CONDITION_DAMAGED)
     return damaged_title (self);
+  if ((when = dup_short_made_time (self)) != NULL)
+    /* Translators: a take without a number; %s is when it was made, as
+     * "6 Dec 11:47" */
+    return g_strdup_printf (_("Take · %s"), when);
 
   /* Translators: %s is the id of a take */
   return g_strdup_printf (_("Take %s"), self->id);

@@ -739,6 +739,34 @@ shoot_details (Fixture *f,
   inb_test_save_screenshot (GTK_WIDGET (f->window), shot);
 }
 
+/* The library, open, with the lost take in it (a take without a number:
+ * titled by when it was made) */
+static void
+shoot_library (Fixture *f,
+               int      width,
+               int      height)
+{
+  g_autofree char *name = g_strdup_printf ("screenshot-library-unnumbered-%d.png", width);
+  g_autofree char *shot = g_test_build_filename (G_TEST_BUILT, name, NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  for (guint i = 0; i < 5; i++)
+    {
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  if (adw_flap_get_folded (f->window->library_flap))
+    adw_flap_set_reveal_flap (f->window->flap, FALSE);
+  adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_true (wait_until (f, flaps_rest, NULL, 10));
+  g_test_message ("library: asked %d px, got %d", width, gtk_widget_get_width (GTK_WIDGET (f->window)));
+  inb_test_save_screenshot (GTK_WIDGET (f->window), shot);
+  if (adw_flap_get_folded (f->window->library_flap))
+    adw_flap_set_reveal_flap (f->window->library_flap, FALSE);
+}
+
 static void
 test_submit_unknown (Fixture       *f,
                      gconstpointer  data)
@@ -768,6 +796,19 @@ test_submit_unknown (Fixture       *f,
   g_assert_true (gtk_widget_is_visible (send_again) && gtk_widget_is_sensitive (send_again));
   g_assert_true (gtk_widget_is_visible (give_up) && gtk_widget_is_sensitive (give_up));
 
+  /* Without a number, it is titled by its time, not its id */
+  {
+    InbLibrary *library = inb_session_get_library (inb_application_get_session (f->app));
+    g_autofree char *title = inb_take_entry_dup_display_title (inb_library_lookup (library, inb_take_get_id (lost)));
+
+    g_assert_cmpuint (inb_take_get_number (lost), ==, 0);
+    g_assert_true (g_str_has_prefix (title, "Take · "));
+    g_assert_null (strstr (title, inb_take_get_id (lost)));
+  }
+  shoot_library (f, 1600, 1000);
+  shoot_library (f, 1100, 760);
+  shoot_library (f, 600, 900);
+  shoot_library (f, 360, 760);
   shoot_details (f, 1100, 760);
   shoot_details (f, 360, 720);
 

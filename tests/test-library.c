@@ -102,6 +102,35 @@ exists (const char *dir,
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
+/* A take without a number (restored, or from an Inbetween that did not
+ * number them) is titled by when it was made, not by its id: an artist
+ * reads a time, and an id breaks mid-id in a narrow window */
+static void
+test_unnumbered_title (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *other = NULL;
+
+  g_free (write_take (f, "20261206-114732-52f577", "2026-12-06T10:47:32Z", "done", NULL));
+  /* A folder name that is not a time: the record's time */
+  g_free (write_take (f, "restored", "2026-12-03T10:00:00Z", "done", NULL));
+
+  g_assert_true (inb_library_load (f->library, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->library)), ==, 2);
+  title = inb_take_entry_dup_display_title (item (f, 0));
+  other = inb_take_entry_dup_display_title (item (f, 1));
+  g_test_message ("%s: %s; %s: %s", inb_take_entry_get_id (item (f, 0)), title,
+                  inb_take_entry_get_id (item (f, 1)), other);
+  /* The folder's name is local time (inb-take.c) */
+  g_assert_cmpstr (title, ==, "Take · 6\u00a0Dec\u00a011:47");
+  g_assert_null (strstr (other, "restored"));
+  g_assert_true (g_str_has_prefix (other, "Take · "));
+  g_assert_nonnull (strstr (other, "\u00a0Dec\u00a0"));
+}
+
 /* Newest first, whatever the folders' names */
 static void
 test_load_sorted (Fixture       *f,
@@ -649,6 +678,7 @@ main (int   argc,
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/library/load-sorted", test_load_sorted);
+  ADD ("/library/unnumbered-title", test_unnumbered_title);
   ADD ("/library/damaged", test_damaged);
   ADD ("/library/damaged-title", test_damaged_title);
   ADD ("/library/newer", test_newer);
