@@ -137,6 +137,41 @@ settle_free (Settle *s)
   g_free (s);
 }
 
+/* The operation's task, its Settle for @take_dir as its data */
+static GTask *
+settle_task_new (InbSession          *session,
+                 const char          *take_dir,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data,
+                 gpointer             source_tag)
+{
+  GTask *task = g_task_new (session, cancellable, callback, user_data);
+  Settle *s = g_new0 (Settle, 1);
+
+  s->take_dir = g_strdup (take_dir);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, s, (GDestroyNotify) settle_free);
+
+  return task;
+}
+
+/* One blocking step of @task's operation on its Settle, in a thread; then
+ * @done, with @task as its data */
+static void
+run_step (GTask               *task,
+          const char          *name,
+          GCancellable        *cancellable,
+          GTaskThreadFunc      worker,
+          GAsyncReadyCallback  done)
+{
+  g_autoptr(GTask) step = g_task_new (g_task_get_source_object (task), cancellable, done, g_object_ref (task));
+
+  g_task_set_name (step, name);
+  g_task_set_task_data (step, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (step, worker);
+}
+
 static void
 settle_worker (GTask        *task,
                gpointer      source_object,
@@ -187,25 +222,16 @@ inb_resume_give_up_async (InbSession          *session,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) work = NULL;
   Settle *s;
 
   g_return_if_fail (INB_IS_SESSION (session));
   g_return_if_fail (take_dir != NULL);
 
-  s = g_new0 (Settle, 1);
-  s->take_dir = g_strdup (take_dir);
+  task = settle_task_new (session, take_dir, cancellable, callback, user_data, inb_resume_give_up_async);
+  s = g_task_get_task_data (task);
   s->message = g_strdup (_("Marked as failed by you: the service may still have made (and charged) this "
                            "clip, but Inbetween no longer follows it. Nothing was sent again."));
-
-  task = g_task_new (session, cancellable, callback, user_data);
-  g_task_set_source_tag (task, inb_resume_give_up_async);
-  g_task_set_task_data (task, s, (GDestroyNotify) settle_free);
-
-  work = g_task_new (session, cancellable, given_up_cb, g_steal_pointer (&task));
-  g_task_set_name (work, "[inb] give up take");
-  g_task_set_task_data (work, s, NULL);
-  g_task_run_in_thread (work, settle_worker);
+  run_step (task, "[inb] give up take", cancellable, settle_worker, given_up_cb);
 }
 
 gboolean
@@ -272,7 +298,6 @@ sent_again_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   Settle *s = g_task_get_task_data (task);
-  g_autoptr(GTask) work = NULL;
   GError *error = NULL;
   InbTake *fresh;
   g_autofree char *old_id = g_path_get_basename (s->take_dir);
@@ -297,10 +322,7 @@ sent_again_cb (GObject      *object,
                                 inb_take_get_number (fresh), inb_take_get_id (fresh));
 
   /* Not cancellable: the new take exists, the old one must say so */
-  work = g_task_new (g_task_get_source_object (task), NULL, old_settled_cb, g_object_ref (task));
-  g_task_set_name (work, "[inb] settle sent-again take");
-  g_task_set_task_data (work, s, NULL);
-  g_task_run_in_thread (work, settle_worker);
+  run_step (task, "[inb] settle sent-again take", NULL, settle_worker, old_settled_cb);
 }
 
 static void
@@ -339,23 +361,12 @@ inb_resume_send_again_async (InbSession          *session,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) load = NULL;
-  Settle *s;
 
   g_return_if_fail (INB_IS_SESSION (session));
   g_return_if_fail (take_dir != NULL);
 
-  s = g_new0 (Settle, 1);
-  s->take_dir = g_strdup (take_dir);
-
-  task = g_task_new (session, cancellable, callback, user_data);
-  g_task_set_source_tag (task, inb_resume_send_again_async);
-  g_task_set_task_data (task, s, (GDestroyNotify) settle_free);
-
-  load = g_task_new (session, cancellable, inputs_loaded_cb, g_steal_pointer (&task));
-  g_task_set_name (load, "[inb] send again load");
-  g_task_set_task_data (load, s, NULL);
-  g_task_run_in_thread (load, load_inputs_worker);
+  task = settle_task_new (session, take_dir, cancellable, callback, user_data, inb_resume_send_again_async);
+  run_step (task, "[inb] send again load", cancellable, load_inputs_worker, inputs_loaded_cb);
 }
 
 InbJob *

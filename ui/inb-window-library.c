@@ -442,6 +442,28 @@ use_settings_action (GtkWidget  *widget,
                      (GDestroyNotify) json_object_unref, use_settings_read_cb);
 }
 
+/* What a take's action answered: TRUE when it started @started (a job or
+ * jobs), which the caller then counts as the window's own (it says when
+ * they are ready, and asks before closing while they run); else @error is
+ * said, unless the window is closing or it was cancelled. */
+static gboolean
+started_here (InbWindow *self,
+              gpointer   started,
+              GError    *error)
+{
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return FALSE;
+
+  if (started == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _inb_window_toast (self, error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* A submit that got no answer: send it again, or mark it as failed -------------- */
 
 static void
@@ -453,17 +475,9 @@ sent_again_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(InbJob) job = inb_resume_send_again_finish (INB_SESSION (object), result, &error);
 
-  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+  if (!started_here (self, job, error))
     return;
 
-  if (job == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _inb_window_toast (self, error->message);
-      return;
-    }
-
-  /* Started here: this window says when it is ready */
   g_ptr_array_add (self->own_jobs, g_object_ref (job));
   _inb_window_show_take (self, inb_take_get_id (inb_job_get_take (job)));
 }
@@ -575,18 +589,9 @@ rerolled_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) jobs = inb_session_reroll_finish (INB_SESSION (object), result, &error);
 
-  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+  if (!started_here (self, jobs, error))
     return;
 
-  if (jobs == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _inb_window_toast (self, error->message);
-      return;
-    }
-
-  /* Started here: this window says when they are ready, and asks before
-   * closing while they run */
   for (guint i = 0; i < jobs->len; i++)
     g_ptr_array_add (self->own_jobs, g_object_ref (g_ptr_array_index (jobs, i)));
 }
@@ -746,17 +751,8 @@ other_generated_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(InbJob) job = inb_session_generate_finish (INB_SESSION (object), result, &error);
 
-  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
-    return;
-
-  if (job == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _inb_window_toast (self, error->message);
-      return;
-    }
-
-  g_ptr_array_add (self->own_jobs, g_object_ref (job));
+  if (started_here (self, job, error))
+    g_ptr_array_add (self->own_jobs, g_object_ref (job));
 }
 
 static void
