@@ -426,6 +426,31 @@ make_crashed_take (Fixture    *f,
   return take;
 }
 
+typedef gboolean (*WidgetMatch) (GtkWidget     *widget,
+                                 gconstpointer  data);
+
+/* The first widget from @widget down (depth first) that @match finds */
+static GtkWidget *
+find_widget (GtkWidget     *widget,
+             WidgetMatch    match,
+             gconstpointer  data)
+{
+  if (match (widget, data))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static gboolean
 find_label (GtkWidget  *widget,
             const char *text)
@@ -717,53 +742,47 @@ show_unknown_take (Fixture *f,
   g_assert_true (wait_until (f, unknown_shown, NULL, 20));
 }
 
+/* @frames frames drawn, and what came meanwhile done */
 static void
-shoot_details (Fixture *f,
-               int      width,
-               int      height)
+wait_frames (Fixture *f,
+             guint    frames)
 {
-  g_autofree char *name = g_strdup_printf ("screenshot-submit-unknown-%d.png", width);
+  for (guint i = 0; i < frames; i++)
+    {
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+/* The window at @width, saved as screenshot-@what-<width>.png once its
+ * flaps rest; with @library the library open (the lost take in it, a take
+ * without a number: titled by when it was made) */
+static void
+shoot_window (Fixture    *f,
+              const char *what,
+              int         width,
+              int         height,
+              gboolean    library)
+{
+  g_autofree char *name = g_strdup_printf ("screenshot-%s-%d.png", what, width);
   g_autofree char *shot = g_test_build_filename (G_TEST_BUILT, name, NULL);
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
   /* The window manager's answer, and the layout for it, take a few frames */
-  for (guint i = 0; i < 5; i++)
+  wait_frames (f, 5);
+  if (library)
     {
-      gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
+      if (adw_flap_get_folded (f->window->library_flap))
+        adw_flap_set_reveal_flap (f->window->flap, FALSE);
+      adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+      wait_frames (f, 1);
     }
   /* Folding or unfolding, the flaps slide: shoot once they rest */
   g_assert_true (wait_until (f, flaps_rest, NULL, 10));
-  g_test_message ("asked %d px, got %d", width, gtk_widget_get_width (GTK_WIDGET (f->window)));
+  g_test_message ("%s: asked %d px, got %d", what, width, gtk_widget_get_width (GTK_WIDGET (f->window)));
   inb_test_save_screenshot (GTK_WIDGET (f->window), shot);
-}
-
-/* The library, open, with the lost take in it (a take without a number:
- * titled by when it was made) */
-static void
-shoot_library (Fixture *f,
-               int      width,
-               int      height)
-{
-  g_autofree char *name = g_strdup_printf ("screenshot-library-unnumbered-%d.png", width);
-  g_autofree char *shot = g_test_build_filename (G_TEST_BUILT, name, NULL);
-
-  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
-  for (guint i = 0; i < 5; i++)
-    {
-      gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-    }
-  if (adw_flap_get_folded (f->window->library_flap))
-    adw_flap_set_reveal_flap (f->window->flap, FALSE);
-  adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_true (wait_until (f, flaps_rest, NULL, 10));
-  g_test_message ("library: asked %d px, got %d", width, gtk_widget_get_width (GTK_WIDGET (f->window)));
-  inb_test_save_screenshot (GTK_WIDGET (f->window), shot);
-  if (adw_flap_get_folded (f->window->library_flap))
+  if (library && adw_flap_get_folded (f->window->library_flap))
     adw_flap_set_reveal_flap (f->window->library_flap, FALSE);
 }
 
@@ -805,12 +824,12 @@ test_submit_unknown (Fixture       *f,
     g_assert_true (g_str_has_prefix (title, "Take · "));
     g_assert_null (strstr (title, inb_take_get_id (lost)));
   }
-  shoot_library (f, 1600, 1000);
-  shoot_library (f, 1100, 760);
-  shoot_library (f, 600, 900);
-  shoot_library (f, 360, 760);
-  shoot_details (f, 1100, 760);
-  shoot_details (f, 360, 720);
+  shoot_window (f, "library-unnumbered", 1600, 1000, TRUE);
+  shoot_window (f, "library-unnumbered", 1100, 760, TRUE);
+  shoot_window (f, "library-unnumbered", 600, 900, TRUE);
+  shoot_window (f, "library-unnumbered", 360, 760, TRUE);
+  shoot_window (f, "submit-unknown", 1100, 760, FALSE);
+  shoot_window (f, "submit-unknown", 360, 720, FALSE);
 
   /* Send Again asks first; cancelled, nothing is sent */
   g_signal_emit_by_name (send_again, "clicked");
@@ -873,24 +892,11 @@ test_submit_unknown_send_again (Fixture       *f,
 /* The row's menu, opened as a click on its button does (which selects
  * its row first) ------------------------------------------------------- */
 
-static GtkWidget *
-find_child_of_type (GtkWidget *widget,
-                    GType      type)
+static gboolean
+is_menu_button (GtkWidget     *widget,
+                gconstpointer  data)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_child_of_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return GTK_IS_MENU_BUTTON (widget);
 }
 
 /* @data's row is on screen */
@@ -930,14 +936,10 @@ open_row_menu (Fixture *f,
   g_assert_true (wait_until (f, row_mapped, inb_take_get_id (take), 20));
   row = inb_library_panel_find_row (inb_window_get_library_panel (f->window),
                                     inb_library_lookup (library, inb_take_get_id (take)));
-  button = find_child_of_type (GTK_WIDGET (row), GTK_TYPE_MENU_BUTTON);
+  button = find_widget (GTK_WIDGET (row), is_menu_button, NULL);
   g_assert_nonnull (button);
-  for (guint i = 0; i < 30; i++)
-    {
-      gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-    }
+  /* Popped up at once, the menu finds no monitor for itself (X11) */
+  wait_frames (f, 30);
   gtk_widget_grab_focus (button);
   gtk_menu_button_popup (GTK_MENU_BUTTON (button));
   g_assert_true (wait_until (f, popover_shown, button, 10));
@@ -945,38 +947,31 @@ open_row_menu (Fixture *f,
   return GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
 }
 
-/* The menu's item labelled @label (mnemonic underscores aside), or NULL */
-static GtkWidget *
-find_menu_item (GtkWidget  *widget,
-                const char *label)
+/* A menu's item (GtkModelButton) labelled @data, mnemonic aside */
+static gboolean
+is_menu_item (GtkWidget     *widget,
+              gconstpointer  data)
 {
   GType model_button = g_type_from_name ("GtkModelButton");
+  g_autofree char *text = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *plain = NULL;
 
   g_assert_true (model_button != G_TYPE_INVALID);
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, model_button))
-    {
-      g_autofree char *text = NULL;
-      g_auto(GStrv) parts = NULL;
-      g_autofree char *plain = NULL;
+  if (!G_TYPE_CHECK_INSTANCE_TYPE (widget, model_button))
+    return FALSE;
 
-      g_object_get (widget, "text", &text, NULL);
-      parts = g_strsplit (text != NULL ? text : "", "_", -1);
-      plain = g_strjoinv ("", parts);
-      if (g_str_equal (plain, label))
-        return widget;
-    }
+  g_object_get (widget, "text", &text, NULL);
+  parts = g_strsplit (text != NULL ? text : "", "_", -1);
+  plain = g_strjoinv ("", parts);
+  return g_str_equal (plain, data);
+}
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_menu_item (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+static GtkWidget *
+find_menu_item (GtkWidget  *menu,
+                const char *label)
+{
+  return find_widget (menu, is_menu_item, label);
 }
 
 static gboolean
@@ -1129,21 +1124,17 @@ key_gone (Fixture       *f,
          inb_preferences_window_get_key_source (prefs, "dashscope") == INB_KEY_SOURCE_NONE;
 }
 
+static gboolean
+is_button (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget);
+}
+
 static GtkWidget *
 find_button (GtkWidget *widget)
 {
-  if (GTK_IS_BUTTON (widget))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return find_widget (widget, is_button, NULL);
 }
 
 /* Remove forgets the key; the next Generate says so and sends nothing. */
@@ -1353,22 +1344,18 @@ find_job_row (GtkWidget *widget,
 }
 
 
+static gboolean
+is_button_with_icon (GtkWidget     *widget,
+                     gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), data) == 0;
+}
+
 static GtkWidget *
 find_button_with_icon (GtkWidget  *widget,
                        const char *icon_name)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_with_icon (child, icon_name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return find_widget (widget, is_button_with_icon, icon_name);
 }
 
 typedef struct

@@ -206,26 +206,41 @@ write_remote (InbTake    *take,
   g_assert_no_error (error);
 }
 
+/* A resume of the takes folder, started: end it with resume_finish() */
+static void
+resume_start (Fixture *f,
+              Wait    *w)
+{
+  w->loop = g_main_loop_new (NULL, FALSE);
+  inb_resume_takes_async (f->registry, f->takes_dir, NULL, on_resumed, w);
+}
+
+/* Its entries, once it ends (said in the log) */
+static GPtrArray *
+resume_finish (Wait *w)
+{
+  inb_test_loop_run (w->loop);
+  g_main_loop_unref (w->loop);
+  g_assert_no_error (w->error);
+  g_assert_nonnull (w->entries);
+
+  for (guint i = 0; i < w->entries->len; i++)
+    {
+      InbResumeEntry *e = g_ptr_array_index (w->entries, i);
+
+      g_test_message ("take %s: %s — %s", e->take_id, inb_resume_outcome_to_string (e->outcome), e->message);
+    }
+
+  return w->entries;
+}
+
 static GPtrArray *
 resume (Fixture *f)
 {
   Wait w = { 0, };
 
-  w.loop = g_main_loop_new (NULL, FALSE);
-  inb_resume_takes_async (f->registry, f->takes_dir, NULL, on_resumed, &w);
-  inb_test_loop_run (w.loop);
-  g_main_loop_unref (w.loop);
-  g_assert_no_error (w.error);
-  g_assert_nonnull (w.entries);
-
-  for (guint i = 0; i < w.entries->len; i++)
-    {
-      InbResumeEntry *e = g_ptr_array_index (w.entries, i);
-
-      g_test_message ("take %s: %s — %s", e->take_id, inb_resume_outcome_to_string (e->outcome), e->message);
-    }
-
-  return w.entries;
+  resume_start (f, &w);
+  return resume_finish (&w);
 }
 
 static InbResumeEntry *
@@ -1117,6 +1132,7 @@ test_settled_during_lookup (Fixture       *f,
   const char *args[] = { option, inb_take_get_id (take), "--json", NULL };
   const char *task_id = submitted_task_id (f, 0);
   Asked asked = { f, LISTS (f) };
+  g_autoptr(GPtrArray) entries = NULL;
   Wait w = { 0, };
   gint64 until;
   int status;
@@ -1125,8 +1141,7 @@ test_settled_during_lookup (Fixture       *f,
   poll_path = g_strdup_printf ("/api/v1/tasks/%s", task_id);
 
   inb_fake_server_script (f->fake, "{\"list_hold\": true}");
-  w.loop = g_main_loop_new (NULL, FALSE);
-  inb_resume_takes_async (f->registry, f->takes_dir, NULL, on_resumed, &w);
+  resume_start (f, &w);
   until = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   while (!lookup_asked (&asked) && g_get_monotonic_time () < until)
     {
@@ -1143,16 +1158,7 @@ test_settled_during_lookup (Fixture       *f,
   g_clear_object (&after);
 
   inb_fake_server_script (f->fake, "{\"list_hold\": false}");
-  inb_test_loop_run (w.loop);
-  g_main_loop_unref (w.loop);
-  g_assert_no_error (w.error);
-  g_assert_nonnull (w.entries);
-  for (guint i = 0; i < w.entries->len; i++)
-    {
-      InbResumeEntry *e = g_ptr_array_index (w.entries, i);
-
-      g_test_message ("take %s: %s — %s", e->take_id, inb_resume_outcome_to_string (e->outcome), e->message);
-    }
+  entries = resume_finish (&w);
 
   /* The lookup did get its answer, and it names the task */
   g_assert_cmpuint (LISTS (f), >, asked.lists);
@@ -1162,14 +1168,12 @@ test_settled_during_lookup (Fixture       *f,
   g_assert_cmpstr (inb_take_get_state (after), ==, "failed");
   g_assert_nonnull (strstr (inb_take_get_error_message (after),
                             g_str_equal (option, "--give-up") ? "Marked as failed by you" : "Sent again by you"));
-  g_assert_null (find_entry (w.entries, take));
+  g_assert_null (find_entry (entries, take));
   /* Not adopted, not followed */
   g_assert_cmpuint (inb_test_fake_count (f->fake, "GET", poll_path), ==, 0);
   remote = read_remote (take);
   g_assert_false (json_object_has_member (remote, "task_id"));
   g_assert_cmpuint (SUBMITS (f), ==, g_str_equal (option, "--give-up") ? 1 : 2);
-
-  g_ptr_array_unref (w.entries);
 }
 
 /* A task another job follows right now: left alone ---------------------- */
