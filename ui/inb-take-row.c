@@ -53,6 +53,8 @@ struct _InbTakeRow
   gboolean           updating;
   gboolean           in_view;         /* mapped: decode */
   guint              in_view_id;      /* mapped a moment ago */
+  guint              drop_menu_id;    /* the closed menu, dropped in a moment */
+  gboolean           disposed;
   char              *tips[N_TIPS];
 
   /* Template Widgets */
@@ -477,6 +479,7 @@ drop_menu_cb (gpointer user_data)
   InbTakeRow *self = user_data;
   GtkPopover *popover = gtk_menu_button_get_popover (self->menu_button);
 
+  self->drop_menu_id = 0;
   if (popover != NULL && !gtk_widget_get_visible (GTK_WIDGET (popover)))
     gtk_menu_button_set_popover (self->menu_button, NULL);
 
@@ -489,8 +492,11 @@ menu_closed_cb (InbTakeRow *self)
   /* Made again the next time: a row keeps no menu. Not at once: an item
    * closes the menu first and then activates its action, which it finds
    * through the menu's parent; a menu taken away here leaves it none, and
-   * the item did nothing. */
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, drop_menu_cb, g_object_ref (self), g_object_unref);
+   * the item did nothing. Nor once the row is going: its menu closes as
+   * its children go, and the row can no longer be held. */
+  if (self->disposed || self->drop_menu_id != 0)
+    return;
+  self->drop_menu_id = g_idle_add (drop_menu_cb, self);
 }
 
 /* The menu is made when it opens (rows are many and made often) */
@@ -568,6 +574,8 @@ inb_take_row_dispose (GObject *object)
 {
   InbTakeRow *self = INB_TAKE_ROW (object);
 
+  self->disposed = TRUE;
+  g_clear_handle_id (&self->drop_menu_id, g_source_remove);
   inb_take_row_set_entry (self, NULL);
   g_clear_handle_id (&self->in_view_id, g_source_remove);
   for (guint i = 0; i < N_TIPS; i++)
