@@ -732,6 +732,49 @@ test_middle_parallax (void)
   g_assert_cmpfloat (hills, >=, 44.0);
 }
 
+/* Applies a camera's exposure change to @image in place: every channel
+ * becomes gain × v + bias, clipped to 0–255. Returns how many channels
+ * clipped at 255. */
+static gsize
+expose (InbImage *image,
+        double    gain,
+        double    bias)
+{
+  guint8 *p = inb_image_get_data_mut (image);
+  gsize n = (gsize) inb_image_get_width (image) * inb_image_get_height (image) * 3, clipped = 0;
+
+  for (gsize k = 0; k < n; k++)
+    {
+      p[k] = (guint8) CLAMP (lround (p[k] * gain + bias), 0, 255);
+      clipped += p[k] == 255;
+    }
+  return clipped;
+}
+
+/* The true middle of a pair whose last keyframe had its exposure
+ * changed by expose (gain, bias): texture 7 seen through @half (the
+ * middle's transform), half-way in exposure. */
+static InbImage *
+exposure_middle_truth (guint         width,
+                       guint         height,
+                       const double  half[9],
+                       double        gain,
+                       double        bias)
+{
+  double half_inv[9];
+  Texture tex;
+  InbImage *truth;
+  guint8 *p;
+
+  inb_mat3_invert (half, half_inv);
+  texture_init (&tex, 7);
+  truth = texture_render (&tex, width, height, half_inv);
+  p = inb_image_get_data_mut (truth);
+  for (gsize k = 0; k < (gsize) width * height * 3; k++)
+    p[k] = (guint8) CLAMP (lround (p[k] * 0.5 * (1 + gain) + 0.5 * bias), 0, 255);
+  return truth;
+}
+
 /* An exposure change (gain 0.8, +40 levels) on a translated pair is not a
  * scene change: the middle is still the half-way translation, half-way
  * in exposure too. */
@@ -746,21 +789,12 @@ test_exposure_change (void)
   g_autoptr(InbImage) out = NULL;
   g_autoptr(InbImage) blend = NULL;
   g_autoptr(InbEngine) engine = NULL;
-  Texture tex;
-  double m[9], half[9], half_inv[9], ours, theirs;
-  guint8 *p;
+  double m[9], half[9], ours, theirs;
 
   make_pair (w, h, 1.0, 0.0, 17.0, 6.5, &first, &last, m);
-  p = inb_image_get_data_mut (last);
-  for (gsize k = 0; k < (gsize) w * h * 3; k++)
-    p[k] = (guint8) CLAMP (lround (p[k] * gain + bias), 0, 255);
+  expose (last, gain, bias);
   similarity (w, h, 1.0, 0.0, 8.5, 3.25, half);
-  inb_mat3_invert (half, half_inv);
-  texture_init (&tex, 7);
-  truth = texture_render (&tex, w, h, half_inv);
-  p = inb_image_get_data_mut (truth);
-  for (gsize k = 0; k < (gsize) w * h * 3; k++)
-    p[k] = (guint8) CLAMP (lround (p[k] * 0.5 * (1 + gain) + 0.5 * bias), 0, 255);
+  truth = exposure_middle_truth (w, h, half, gain, bias);
 
   engine = engine_new (first, last, 0);
   out = inb_image_new (w, h);
@@ -823,25 +857,13 @@ test_exposure_clipped (void)
   g_autoptr(InbImage) out = NULL;
   g_autoptr(InbImage) blend = NULL;
   g_autoptr(InbEngine) engine = NULL;
-  Texture tex;
-  double m[9], half[9], half_inv[9], ours, bright, theirs;
-  gsize clipped = 0;
-  guint8 *p;
+  double m[9], half[9], ours, bright, theirs;
+  gsize clipped;
 
   make_pair (w, h, 1.0, 0.0, 17.0, 6.5, &first, &last, m);
-  p = inb_image_get_data_mut (last);
-  for (gsize k = 0; k < (gsize) w * h * 3; k++)
-    {
-      p[k] = (guint8) CLAMP (lround (p[k] * gain), 0, 255);
-      clipped += p[k] == 255;
-    }
+  clipped = expose (last, gain, 0.0);
   similarity (w, h, 1.0, 0.0, 8.5, 3.25, half);
-  inb_mat3_invert (half, half_inv);
-  texture_init (&tex, 7);
-  truth = texture_render (&tex, w, h, half_inv);
-  p = inb_image_get_data_mut (truth);
-  for (gsize k = 0; k < (gsize) w * h * 3; k++)
-    p[k] = (guint8) CLAMP (lround (p[k] * 0.5 * (1 + gain)), 0, 255);
+  truth = exposure_middle_truth (w, h, half, gain, 0.0);
 
   engine = engine_new (first, last, 0);
   out = inb_image_new (w, h);
@@ -874,22 +896,13 @@ test_exposure_zoom (void)
   g_autoptr(InbImage) out = NULL;
   g_autoptr(InbImage) blend = NULL;
   g_autoptr(InbEngine) engine = NULL;
-  Texture tex;
-  double m[9], half[9], half_inv[9], ours, theirs;
-  guint8 *p;
+  double m[9], half[9], ours, theirs;
 
   make_pair (w, h, 0.7, 0.0, 12.0, -5.0, &first, &last, m);
-  p = inb_image_get_data_mut (last);
-  for (gsize k = 0; k < (gsize) w * h * 3; k++)
-    p[k] = (guint8) CLAMP (lround (p[k] * gain), 0, 255);
+  expose (last, gain, 0.0);
   for (guint i = 0; i < 9; i++)
     half[i] = 0.5 * (m[i] + (i % 4 == 0 ? 1.0 : 0.0));
-  inb_mat3_invert (half, half_inv);
-  texture_init (&tex, 7);
-  truth = texture_render (&tex, w, h, half_inv);
-  p = inb_image_get_data_mut (truth);
-  for (gsize k = 0; k < (gsize) w * h * 3; k++)
-    p[k] = (guint8) CLAMP (lround (p[k] * 0.5 * (1 + gain)), 0, 255);
+  truth = exposure_middle_truth (w, h, half, gain, 0.0);
 
   engine = engine_new (first, last, 0);
   out = inb_image_new (w, h);
