@@ -1006,6 +1006,34 @@ make_other_take (Fixture *f)
   return other;
 }
 
+/* The row-menu tests' takes: a lost one (submit-unknown) shown, another
+ * one selected, and the submits the fake had seen before */
+typedef struct
+{
+  InbTake *lost;
+  InbTake *other;
+  guint submits;
+} RowMenuTakes;
+
+static void
+row_menu_takes_clear (RowMenuTakes *takes)
+{
+  g_clear_object (&takes->lost);
+  g_clear_object (&takes->other);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RowMenuTakes, row_menu_takes_clear)
+
+static void
+row_menu_takes_show (Fixture      *f,
+                     RowMenuTakes *takes)
+{
+  takes->submits = inb_test_fake_count (f->fake, "POST", "video-synthesis");
+  takes->lost = make_crashed_take (f, "unused", 0);
+  show_unknown_take (f, takes->lost);
+  takes->other = make_other_take (f);
+}
+
 /* Mark as Failed from the lost take's row menu: its row is selected, the
  * take settled with its message, nothing sent; another take's menu does
  * not offer the two */
@@ -1013,19 +1041,16 @@ static void
 test_submit_unknown_row_give_up (Fixture       *f,
                                  gconstpointer  data)
 {
-  g_autoptr(InbTake) lost = make_crashed_take (f, "unused", 0);
-  g_autoptr(InbTake) other = NULL;
+  g_auto(RowMenuTakes) takes = { NULL, };
   g_autoptr(InbTake) after = NULL;
   g_autoptr(GError) error = NULL;
-  guint submits = inb_test_fake_count (f->fake, "POST", "video-synthesis");
   GtkWidget *menu;
   GtkWidget *item;
 
-  show_unknown_take (f, lost);
-  other = make_other_take (f);
+  row_menu_takes_show (f, &takes);
 
   /* Another take's menu: neither item */
-  menu = open_row_menu (f, other);
+  menu = open_row_menu (f, takes.other);
   g_assert_true (find_menu_item (menu, "Export…") != NULL);
   item = find_menu_item (menu, "Send Again…");
   g_assert_true (item == NULL || !gtk_widget_get_visible (item));
@@ -1034,8 +1059,8 @@ test_submit_unknown_row_give_up (Fixture       *f,
   gtk_popover_popdown (GTK_POPOVER (menu));
 
   /* The lost take's: both, and its row is the selected one now */
-  menu = open_row_menu (f, lost);
-  g_assert_true (wait_until (f, selected_is, inb_take_get_id (lost), 10));
+  menu = open_row_menu (f, takes.lost);
+  g_assert_true (wait_until (f, selected_is, inb_take_get_id (takes.lost), 10));
   item = find_menu_item (menu, "Send Again…");
   g_assert_nonnull (item);
   g_assert_true (gtk_widget_get_visible (item) && gtk_widget_is_sensitive (item));
@@ -1044,21 +1069,21 @@ test_submit_unknown_row_give_up (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (item) && gtk_widget_is_sensitive (item));
 
   g_signal_emit_by_name (item, "clicked");
-  g_assert_true (wait_until (f, take_failed_shown, lost, 20));
-  after = inb_take_load (inb_take_get_dir (lost), &error);
+  g_assert_true (wait_until (f, take_failed_shown, takes.lost, 20));
+  after = inb_take_load (inb_take_get_dir (takes.lost), &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (inb_take_get_error_message (after), "Marked as failed by you"));
   g_assert_true (wait_until (f, toast_shown, "marked as failed; nothing was sent", 10));
-  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, submits);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, takes.submits);
   /* The other take is as it was */
   g_clear_object (&after);
-  after = inb_take_load (inb_take_get_dir (other), &error);
+  after = inb_take_load (inb_take_get_dir (takes.other), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (inb_take_get_state (after), ==, "failed");
   g_assert_null (inb_take_get_error_message (after));
 
   /* Settled: its menu no longer offers them */
-  menu = open_row_menu (f, lost);
+  menu = open_row_menu (f, takes.lost);
   item = find_menu_item (menu, "Mark as Failed");
   g_assert_true (item == NULL || !gtk_widget_get_visible (item));
   gtk_popover_popdown (GTK_POPOVER (menu));
@@ -1070,23 +1095,20 @@ static void
 test_submit_unknown_row_send_again (Fixture       *f,
                                     gconstpointer  data)
 {
-  g_autoptr(InbTake) lost = make_crashed_take (f, "unused", 0);
-  g_autoptr(InbTake) other = NULL;
+  g_auto(RowMenuTakes) takes = { NULL, };
   g_autoptr(InbTake) after = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(InbJob) job = NULL;
   GListModel *jobs = G_LIST_MODEL (inb_window_get_job_queue (f->window));
   guint n_jobs = g_list_model_get_n_items (jobs);
-  guint submits = inb_test_fake_count (f->fake, "POST", "video-synthesis");
   GtkWidget *menu;
   GtkWidget *item;
   GtkWidget *dialog;
 
   save_key (f);
-  show_unknown_take (f, lost);
-  other = make_other_take (f);
+  row_menu_takes_show (f, &takes);
 
-  menu = open_row_menu (f, lost);
+  menu = open_row_menu (f, takes.lost);
   item = find_menu_item (menu, "Send Again…");
   g_assert_nonnull (item);
   g_assert_true (gtk_widget_get_visible (item));
@@ -1102,14 +1124,14 @@ test_submit_unknown_row_send_again (Fixture       *f,
   job = g_list_model_get_item (jobs, g_list_model_get_n_items (jobs) - 1);
   g_assert_cmpstr (inb_job_state_to_string (inb_job_get_state (job)), ==, "done");
   g_assert_cmpint (inb_take_get_seed (inb_job_get_take (job)), ==, 42);
-  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, submits + 1);
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "video-synthesis"), ==, takes.submits + 1);
 
-  after = inb_take_load (inb_take_get_dir (lost), &error);
+  after = inb_take_load (inb_take_get_dir (takes.lost), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (inb_take_get_state (after), ==, "failed");
   g_assert_nonnull (strstr (inb_take_get_error_message (after), inb_take_get_id (inb_job_get_take (job))));
   g_clear_object (&after);
-  after = inb_take_load (inb_take_get_dir (other), &error);
+  after = inb_take_load (inb_take_get_dir (takes.other), &error);
   g_assert_no_error (error);
   g_assert_null (inb_take_get_error_message (after));
 }
