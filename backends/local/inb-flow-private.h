@@ -95,6 +95,7 @@ typedef struct
   double   inlier_fraction;
   gboolean has_layer;
   double   layer[9];   /* a second motion: what h leaves out (an object) */
+  double   layer_inlier_fraction;
 } GlobalModel;
 
 /* inb-dis.c */
@@ -208,6 +209,15 @@ inb_flow_refine_model (InbPlane    **pyr_a,
                        const double *other,
                        double        h[9]);
 
+void
+inb_flow_refine_model_on_border (InbPlane **pyr_a,
+                                 InbPlane **pyr_b,
+                                 InbPlane **bgx,
+                                 InbPlane **bgy,
+                                 guint      n_levels,
+                                 guint      bottom,
+                                 double     h[9]);
+
 gboolean
 inb_flow_photometric_model (InbPlane    **pyr_a,
                             InbPlane    **pyr_b,
@@ -232,6 +242,13 @@ inb_flow_fit_global_model (const InbPlane *i0,
                            guint           height0,
                            const double   *fixed,
                            GlobalModel    *model);
+
+gboolean
+inb_flow_border_prefers (const InbPlane *a,
+                         const InbPlane *b,
+                         guint           level,
+                         const double    h1[9],
+                         const double    h2[9]);
 
 gboolean
 inb_flow_estimate_exposure (const InbPlane *a,

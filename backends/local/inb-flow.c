@@ -17,7 +17,11 @@
  *     homography fit to it: the global model;
  *  4. a second motion layer for an object moving far (an affine fitted to
  *     what the global model leaves out of the coarse flow, or of an
- *     exhaustive block matching on a small level);
+ *     exhaustive block matching on a small level); when the model
+ *     explains less than half the flow and the layer explains the band
+ *     along the frame's edges clearly better, the two change places (a
+ *     large, strongly textured object in front of the moving background
+ *     carried the fit);
  *  5. objects moving far: an exhaustive block matching both ways on the
  *     ~128 pixel wide level; where it beats the global model and the
  *     coarse flow, its displacements are grouped into translations, and
@@ -436,6 +440,37 @@ coarse_flow (const DisPyramid  *dp,
   return TRUE;
 }
 
+/* A model fitted to few of the flow's samples with a second motion
+ * layer beside it: a large object can carry more of the samples than
+ * the background moving behind it. The layer is taken as the model (and
+ * the model as the layer) when it explains the band along the frame's
+ * edges clearly better. */
+static gboolean
+background_from_border (const Pyramids *pyr,
+                        GlobalModel    *model)
+{
+  guint el = 0;
+  double t[9];
+
+  if (!model->has_layer || model->inlier_fraction >= 0.5 || model->layer_inlier_fraction < 0.05)
+    return FALSE;
+  while (el + 1 < pyr->n_levels && pyr->pyr[0][el + 1]->width >= 128)
+    el++;
+  if (!inb_flow_border_prefers (pyr->pyr[0][el], pyr->pyr[1][el], el, model->h, model->layer))
+    return FALSE;
+  g_debug ("global model: the second layer instead (inliers %.2f, not %.2f): it explains the frame's edges",
+           model->layer_inlier_fraction, model->inlier_fraction);
+  memcpy (t, model->h, sizeof t);
+  memcpy (model->h, model->layer, sizeof t);
+  memcpy (model->layer, t, sizeof t);
+  model->inlier_fraction = model->layer_inlier_fraction;
+  /* a model fitted to too few samples is not given (the identity): no
+   * layer then */
+  model->has_layer = !inb_mat3_is_identity (model->layer);
+
+  return TRUE;
+}
+
 /* The seeds of the dense flows, both ways: block matchings on the seed
  * level (mfu, mfv forward; mbu, mbv backward), the objects found in them
  * and the seed flows they make (su, sv forward; bsu, bsv backward) */
@@ -553,6 +588,7 @@ block_matching (InbParallel           *parallel,
   if (layer_model.has_layer)
     {
       model->has_layer = TRUE;
+      model->layer_inlier_fraction = layer_model.layer_inlier_fraction;
       memcpy (model->layer, layer_model.layer, sizeof model->layer);
     }
 
@@ -626,7 +662,7 @@ inb_flow_analyse (InbParallel          *parallel,
   g_autoptr(InbPlane) v1 = NULL;
   g_autoptr(InbPlane) bu1 = NULL;
   g_autoptr(InbPlane) bv1 = NULL;
-  gboolean seeded = FALSE, photometric = FALSE;
+  gboolean seeded = FALSE, photometric = FALSE, swapped;
   guint fit_level, top2, bl = 0;
   float tx = 0, ty = 0;
   double hinv[9], seed[9], seed_inv[9], layer_inv[9];
@@ -667,6 +703,7 @@ inb_flow_analyse (InbParallel          *parallel,
   if (!coarse_flow (&dp, &pyr, fit_level, seed, an, &u1, &v1, &seeded, &model))
     goto out;
   report (progress, progress_data, 0.3);
+  swapped = background_from_border (&pyr, &model);
 
   /* A flow that explains little of the frame: the model from the
    * pixels themselves, if they say clearly better */
@@ -718,6 +755,19 @@ inb_flow_analyse (InbParallel          *parallel,
       bl = l;
   if (!block_matching (parallel, &pyr, top2, bl, an, &model, &seeds, cancellable))
     goto out;
+  /* the same with the layer the block matching found, refined on the
+   * pixels (it was fitted on a small level) */
+  if (!swapped && background_from_border (&pyr, &model))
+    {
+      inb_flow_refine_model_on_border (pyr.pyr[0], pyr.pyr[1], pyr.gx[1], pyr.gy[1], pyr.n_levels, 0, model.h);
+      g_debug ("global model: [%g %g %g; %g %g %g; %g %g]", model.h[0], model.h[1], model.h[2], model.h[3],
+               model.h[4], model.h[5], model.h[6], model.h[7]);
+      if (!inb_mat3_invert (model.h, hinv))
+        {
+          inb_mat3_identity (model.h);
+          inb_mat3_identity (hinv);
+        }
+    }
   if (model.has_layer)
     g_debug ("second motion layer: [%g %g %g; %g %g %g]",
              model.layer[0], model.layer[1], model.layer[2], model.layer[3], model.layer[4], model.layer[5]);

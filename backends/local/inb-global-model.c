@@ -449,13 +449,14 @@ homography_is_sane_at (const double h[9],
  * @h0 (level-0 coordinates) is updated in place unless @iterations is 0.
  * Returns the same score as affine_align() for the final model. */
 static double
-homography_align (const InbPlane *a,
-                  const InbPlane *b,
-                  const InbPlane *bgx,
-                  const InbPlane *bgy,
-                  guint           level,
-                  double          h0[9],
-                  guint           iterations)
+homography_align_band (const InbPlane *a,
+                       const InbPlane *b,
+                       const InbPlane *bgx,
+                       const InbPlane *bgy,
+                       guint           level,
+                       double          h0[9],
+                       guint           iterations,
+                       guint           band)
 {
   const guint w = a->width, h = a->height;
   const double cx = 0.5 * (w - 1.0), cy = 0.5 * (h - 1.0), norm = 0.5 * MAX (w, h);
@@ -488,6 +489,8 @@ homography_align (const InbPlane *a,
             double d = bm[6] * xn + bm[7] * yn + 1.0;
             double tx, ty, r, gx, gy, wt, gp, jac[8];
 
+            if (x >= band && y >= band && x + band < w && y + band < h)
+              continue;
             n++;
             if (d < 1e-3)
               {
@@ -547,6 +550,74 @@ homography_align (const InbPlane *a,
     }
 
   return score;
+}
+
+/* homography_align_band() on every pixel */
+static double
+homography_align (const InbPlane *a,
+                  const InbPlane *b,
+                  const InbPlane *bgx,
+                  const InbPlane *bgy,
+                  guint           level,
+                  double          h0[9],
+                  guint           iterations)
+{
+  return homography_align_band (a, b, bgx, bgy, level, h0, iterations, G_MAXUINT / 2);
+}
+
+/* The global model @h (level 0) refined on the pixels of the band along
+ * the frame's edges (an eighth of its height wide), coarse to fine from
+ * a ~100 pixel wide level down to level @bottom, from @h and from the
+ * shift @h gives the frame's centre (a model fitted on a small level
+ * can be scaled or turned a little, which Gauss-Newton does not undo
+ * on repeated texture): the background's motion where a large object
+ * moving against it covers much of the middle. The start explaining
+ * the band best at level @bottom is kept, if sane. */
+void
+inb_flow_refine_model_on_border (InbPlane **pyr_a,
+                                 InbPlane **pyr_b,
+                                 InbPlane **bgx,
+                                 InbPlane **bgy,
+                                 guint      n_levels,
+                                 guint      bottom,
+                                 double     h[9])
+{
+  const double cx = 0.5 * (pyr_a[0]->width - 1.0), cy = 0.5 * (pyr_a[0]->height - 1.0);
+  double out[9], best = G_MAXDOUBLE;
+  guint top = bottom;
+
+  while (top + 1 < n_levels && pyr_a[top + 1]->width >= 100)
+    top++;
+  memcpy (out, h, sizeof out);
+  for (guint k = 0; k < 3; k++)
+    {
+      double cand[9], score = G_MAXDOUBLE;
+
+      if (k == 0)
+        memcpy (cand, h, sizeof cand);
+      else
+        {
+          double tx, ty;
+
+          inb_mat3_apply (h, cx, cy, &tx, &ty);
+          inb_mat3_identity (cand);
+          cand[2] = tx - cx;
+          cand[5] = ty - cy;
+        }
+      for (int l = (int) top; l >= (int) bottom && k < 2; l--)
+        score = homography_align_band (pyr_a[l], pyr_b[l], bgx[l], bgy[l], (guint) l, cand,
+                                       l == (int) bottom ? 6 : 8, MAX (2, pyr_a[l]->height / 8));
+      score = homography_align_band (pyr_a[bottom], pyr_b[bottom], bgx[bottom], bgy[bottom], bottom, cand, 0,
+                                     MAX (2, pyr_a[bottom]->height / 8));
+      g_debug ("global model refined on the frame's edges from the %s: score %.3f",
+               k == 0 ? "model" : k == 1 ? "shift of its centre" : "shift of its centre (as it is)", score);
+      if (score < best && homography_is_sane_at (cand, pyr_a[0]->width, pyr_a[0]->height))
+        {
+          best = score;
+          memcpy (out, cand, sizeof out);
+        }
+    }
+  memcpy (h, out, sizeof out);
 }
 
 /* The global model @h (level 0, fitted to a flow) refined on the
@@ -657,6 +728,64 @@ pair_errors (const InbPlane *a,
     }
   *e1 = n > 0 ? err[0] / n : G_MAXDOUBLE;
   *e2 = n > 0 ? err[1] / n : G_MAXDOUBLE;
+}
+
+/* Whether @h2 explains a band along the frame's edges (an eighth of
+ * the frame's height wide) on level @level clearly better than @h1
+ * does: a truncated error under 0.7 times @h1's (each model's
+ * brightness offset taken out), on the band's pixels both map inside
+ * @b. A camera's motion moves the whole frame; a large object moving
+ * against it seldom reaches all four edges. */
+gboolean
+inb_flow_border_prefers (const InbPlane *a,
+                         const InbPlane *b,
+                         guint           level,
+                         const double    h1[9],
+                         const double    h2[9])
+{
+  const guint w = a->width, h = a->height;
+  const guint band = MAX (2, h / 8);
+  double m[2][9], bias[2] = { 0, 0 }, err[2] = { 0, 0 };
+  guint n = 0;
+
+  inb_flow_homography_at_level (h1, level, m[0]);
+  inb_flow_homography_at_level (h2, level, m[1]);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      n = 0;
+      for (guint y = 0; y < h; y++)
+        for (guint x = 0; x < w; x++)
+          {
+            double tx[2], ty[2];
+            gboolean inside = TRUE;
+
+            if (x >= band && y >= band && x + band < w && y + band < h)
+              continue;
+            for (guint k = 0; k < 2 && inside; k++)
+              {
+                inb_mat3_apply (m[k], x, y, &tx[k], &ty[k]);
+                inside = tx[k] >= 0 && ty[k] >= 0 && tx[k] <= w - 1.0 && ty[k] <= h - 1.0;
+              }
+            if (!inside)
+              continue;
+            n++;
+            for (guint k = 0; k < 2; k++)
+              {
+                double r = inb_plane_sample (b, (float) tx[k], (float) ty[k]) - a->data[(gsize) y * w + x];
+
+                if (pass == 0)
+                  bias[k] += r;
+                else
+                  err[k] += MIN (fabs (r - bias[k]), 30.0);
+              }
+          }
+      for (guint k = 0; k < 2 && pass == 0; k++)
+        bias[k] = n > 0 ? bias[k] / n : 0.0;
+    }
+  g_debug ("border band: error %.2f under the model, %.2f under the other (%u pixels)",
+           n > 0 ? err[0] / n : 0.0, n > 0 ? err[1] / n : 0.0, n);
+
+  return n >= 2u * band * (w + h) / 4 && err[1] < 0.7 * err[0];
 }
 
 /* When the flow explains too little of the frame for a global model
@@ -985,6 +1114,25 @@ fit_layer (Match        *m,
   return best_count >= 0.25 * out_total;
 }
 
+/* The share of the matches' prior weight (of @total) that @h maps
+ * within @tol of their targets (normalised units) */
+static double
+share_within (Match        *m,
+              guint         n,
+              const double  h[9],
+              double        tol,
+              double        total)
+{
+  double in = 0;
+
+  update_residuals (m, n, h);
+  for (guint i = 0; i < n; i++)
+    if (m[i].r < tol)
+      in += m[i].prior;
+
+  return total > 0 ? in / total : 0.0;
+}
+
 /* Robust (Cauchy IRLS) affine, then homography fit to @m, from the
  * weights of the residuals of @start (%NULL: from least squares). The
  * share of the samples' prior weight within a pixel or so of @hom, or -1
@@ -1138,6 +1286,7 @@ inb_flow_fit_global_model (const InbPlane *i0,
   inb_mat3_identity (model->h);
   inb_mat3_identity (model->layer);
   model->inlier_fraction = 0;
+  model->layer_inlier_fraction = 0;
   model->has_layer = FALSE;
 
   while ((w / step) * (h / step) > 12000)
@@ -1185,6 +1334,7 @@ inb_flow_fit_global_model (const InbPlane *i0,
                      cx / norm + 0.5, cy / norm + 0.5, layer))
         {
           model->has_layer = TRUE;
+          model->layer_inlier_fraction = share_within (m, n, layer, MAX (1.5, 0.75 * s) / norm, total);
           from_normalised (layer, cx, cy, norm, model->layer);
         }
       return;
@@ -1249,6 +1399,7 @@ inb_flow_fit_global_model (const InbPlane *i0,
                  cx / norm + 0.5, cy / norm + 0.5, layer))
     {
       model->has_layer = TRUE;
+      model->layer_inlier_fraction = share_within (m, n, layer, MAX (1.5, 0.004 * norm) / norm, total);
       from_normalised (layer, cx, cy, norm, model->layer);
     }
 
