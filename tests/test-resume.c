@@ -1130,7 +1130,7 @@ test_settled_during_lookup (Fixture       *f,
   g_autofree char *out = NULL;
   g_autofree char *poll_path = NULL;
   const char *args[] = { option, inb_take_get_id (take), "--json", NULL };
-  const char *task_id = submitted_task_id (f, 0);
+  g_autofree char *task_id = g_strdup (submitted_task_id (f, 0));
   Asked asked = { f, LISTS (f) };
   g_autoptr(GPtrArray) entries = NULL;
   Wait w = { 0, };
