@@ -35,17 +35,12 @@ lock_take (const char  *take_dir,
            int         *fd,
            GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-
-  *fd = inb_take_lock_briefly (take_dir, INB_TAKE_BRIEF_LOCK_WAIT_MS, &local_error);
-  if (*fd < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_BUSY))
+  if (!inb_take_lock_briefly (take_dir, fd, NULL))
     {
       g_set_error_literal (error, INB_BACKEND_ERROR, INB_BACKEND_ERROR_INVALID_INPUT,
                            _("This take is being made by another Inbetween; nothing was changed"));
       return FALSE;
     }
-  if (*fd < 0)
-    g_debug ("Settling %s without its lock: %s", take_dir, local_error->message);
 
   return TRUE;
 }

@@ -448,15 +448,11 @@ _inb_resume_item_lock_unchanged (Item *item,
   g_autoptr(GError) error = NULL;
   g_autoptr(InbTake) now = NULL;
 
-  *fd = inb_take_lock_briefly (dir, INB_TAKE_BRIEF_LOCK_WAIT_MS, &error);
-  if (*fd < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
+  if (!inb_take_lock_briefly (dir, fd, &error))
     {
       g_debug ("Take %s: left as it is: %s", inb_take_get_id (item->take), error->message);
       return FALSE;
     }
-  if (*fd < 0)
-    g_debug ("Take %s: written without its lock: %s", inb_take_get_id (item->take), error->message);
-  g_clear_error (&error);
 
   now = inb_take_load (dir, &error);
   if (now == NULL || g_strcmp0 (inb_take_get_state (now), item->scanned_state) != 0)

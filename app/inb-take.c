@@ -678,24 +678,39 @@ inb_take_acquire_lock (InbTake  *self,
 
 /**
  * inb_take_lock_briefly:
- * @wait_ms: how long to wait for another brief holder
+ * @fd: (out): the lock's descriptor for inb_take_unlock_briefly(); -1 when
+ *   @dir cannot hold the lock file (said in the debug log): the change then
+ *   goes ahead without it, as before there was one
  *
- * Blocking. @dir's lock for a read-then-write of take.json by one who does
- * not make the take (settling it, writing what a resume learnt), so two such
- * writes do not undo each other. Waits up to @wait_ms for another such
- * holder; a process making the take holds it for longer.
+ * Blocking. @dir's lock for a read-then-write of take.json, or a move of
+ * the folder, by one who does not make the take (settling it, writing what
+ * a resume learnt, the library's own edits), so two such changes do not
+ * undo each other. Waits up to %INB_TAKE_BRIEF_LOCK_WAIT_MS for another
+ * such holder; a process making the take holds it for longer.
  *
- * Returns: the lock's descriptor for inb_take_unlock_briefly(), or -1 with
- *   @error set (%G_IO_ERROR_BUSY: someone holds it still)
+ * Returns: %FALSE with %G_IO_ERROR_BUSY in @error when someone holds it
+ *   still
  */
-int
+gboolean
 inb_take_lock_briefly (const char  *dir,
-                       guint        wait_ms,
+                       int         *fd,
                        GError     **error)
 {
-  g_return_val_if_fail (dir != NULL, -1);
+  g_autoptr(GError) local_error = NULL;
 
-  return take_lock (dir, wait_ms, error);
+  g_return_val_if_fail (dir != NULL, FALSE);
+  g_return_val_if_fail (fd != NULL, FALSE);
+
+  *fd = take_lock (dir, INB_TAKE_BRIEF_LOCK_WAIT_MS, &local_error);
+  if (*fd < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_BUSY))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (*fd < 0)
+    g_debug ("Changing %s without its lock: %s", dir, local_error->message);
+
+  return TRUE;
 }
 
 void

@@ -57,11 +57,11 @@ gboolean     inb_take_acquire_lock     (InbTake       *self,
                                         GError       **error);
 void         inb_take_release_lock     (InbTake       *self);
 gboolean     inb_take_is_locked        (const char    *dir);
-/* The same lock held for one read-then-write of take.json (see inb-take.c);
- * how long such a writer waits for another */
+/* The same lock held for one read-then-write of take.json or a move of
+ * its folder (see inb-take.c); how long such a writer waits for another */
 #define INB_TAKE_BRIEF_LOCK_WAIT_MS 5000
-int          inb_take_lock_briefly     (const char    *dir,
-                                        guint          wait_ms,
+gboolean     inb_take_lock_briefly     (const char    *dir,
+                                        int           *fd,
                                         GError       **error);
 void         inb_take_unlock_briefly   (int            fd);
 
