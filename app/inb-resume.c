@@ -36,7 +36,10 @@
 
 #include "config.h"
 
+#include <errno.h>
+
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "inb-cloud-backend.h"
 #include "inb-cloud-job.h"
@@ -489,6 +492,40 @@ _inb_resume_item_set_take_remote (Item       *item,
   inb_take_set_remote (item->take, remote);
 }
 
+/* Blocking. @item was settled otherwise (by the user, or by another
+ * Inbetween) while this run fetched its clip into the take's folder: the
+ * clip stays only if the take, as it is on disk now, is done (its clip);
+ * otherwise nothing uses it and it is removed. Read and removed under the
+ * take's lock, which a settle writes under too. */
+static void
+item_drop_unused_clip (Item *item)
+{
+  const char *dir = inb_take_get_dir (item->take);
+  g_autofree char *clip = inb_take_dup_clip_path (item->take);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbTake) now = NULL;
+  int fd;
+
+  if (!inb_take_lock_briefly (dir, &fd, &error))
+    {
+      g_debug ("Take %s: its fetched clip is left: %s", inb_take_get_id (item->take), error->message);
+      return;
+    }
+
+  now = inb_take_load (dir, &error);
+  if (now == NULL)
+    g_debug ("Take %s: its fetched clip is left: %s", inb_take_get_id (item->take), error->message);
+  else if (g_strcmp0 (inb_take_get_state (now), "done") == 0)
+    g_debug ("Take %s: done meanwhile, its clip is kept", inb_take_get_id (item->take));
+  else if (g_unlink (clip) == 0)
+    g_debug ("Take %s: settled meanwhile (%s), the clip fetched for it is removed",
+             inb_take_get_id (item->take), inb_take_get_state (now));
+  else if (errno != ENOENT)
+    g_warning ("Take %s: could not remove the clip it no longer uses: %s",
+               inb_take_get_id (item->take), g_strerror (errno));
+  inb_take_unlock_briefly (fd);
+}
+
 /* Thumbnail (for a fresh clip) and the take's record, in a worker. */
 static void
 save_worker (GTask        *task,
@@ -503,6 +540,9 @@ save_worker (GTask        *task,
   if (!_inb_resume_item_lock_unchanged (item, &fd))
     {
       item->overtaken = TRUE;
+      /* A clip this run fetched (not one that was there already) */
+      if (item->result != NULL)
+        item_drop_unused_clip (item);
       g_task_return_boolean (task, TRUE);
       return;
     }

@@ -22,6 +22,7 @@
 #include "inb-dashscope-backend.h"
 #include "inb-resume.h"
 #include "inb-take.h"
+#include "inb-video-reader.h"
 #include "inb-video-writer.h"
 #include "inb-test-fake.h"
 #include "inb-test-utils.h"
@@ -1176,6 +1177,132 @@ test_settled_during_lookup (Fixture       *f,
   g_assert_cmpuint (SUBMITS (f), ==, g_str_equal (option, "--give-up") ? 1 : 2);
 }
 
+/* Settled or edited while the clip is on its way ----------------------- */
+
+typedef struct
+{
+  Fixture    *f;
+  const char *path;
+} Fetching;
+
+static gboolean
+fetch_asked (gpointer data)
+{
+  Fetching *fetching = data;
+
+  return inb_test_fake_count (fetching->f->fake, "GET", fetching->path) > 0;
+}
+
+/* A resume of the takes folder, started, whose fetch of @task_id's clip
+ * the fake holds: back once the clip is asked for. Let it go with
+ * release_fetch(), end it with resume_finish(). */
+static void
+resume_start_held (Fixture    *f,
+                   const char *task_id,
+                   Wait       *w)
+{
+  g_autofree char *path = g_strdup_printf ("/files/%s.mp4", task_id);
+  g_autofree char *hold = g_strdup_printf ("{\"video_hold\": \"%s\"}", task_id);
+  Fetching fetching = { f, path };
+  gint64 until;
+
+  inb_fake_server_script (f->fake, hold);
+  resume_start (f, w);
+  until = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!fetch_asked (&fetching) && g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20 * 1000);
+    }
+  g_assert_true (fetch_asked (&fetching));
+}
+
+static void
+release_fetch (Fixture *f)
+{
+  inb_fake_server_script (f->fake, "{\"video_hold\": null}");
+}
+
+/* The lookup found the take's task and adopted it, and the clip is on its
+ * way (the fake holds it) when the take is settled: given up or sent
+ * again by the user (the command line, another process), or done by
+ * another Inbetween (written here as it would leave it, its clip in
+ * place). The settled take is not written back and the run does not
+ * report it; the clip that arrived stays only if the take uses it, i.e.
+ * it is done. */
+static void
+test_settled_during_fetch (Fixture       *f,
+                           gconstpointer  data)
+{
+  const char *option = data;
+  g_autoptr(InbTake) take = make_unknown_take (f);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *clip = inb_take_dup_clip_path (take);
+  g_autofree char *video_path = NULL;
+  g_autofree char *task_id = g_strdup (submitted_task_id (f, 0));
+  Wait w = { 0, };
+
+  g_assert_cmpuint (SUBMITS (f), ==, 1);
+  video_path = g_strdup_printf ("/files/%s.mp4", task_id);
+  resume_start_held (f, task_id, &w);
+  g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));
+
+  /* Adopted, fetching: settled now */
+  if (g_str_equal (option, "--done-elsewhere"))
+    {
+      g_autoptr(InbTake) done = reload (take);
+      g_autoptr(GFile) from = g_file_new_for_path (f->served);
+      g_autoptr(GFile) to = g_file_new_for_path (clip);
+
+      g_assert_true (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+      inb_take_set_state (done, "done");
+      inb_take_save (done, &error);
+      g_assert_no_error (error);
+    }
+  else
+    {
+      const char *args[] = { option, inb_take_get_id (take), "--json", NULL };
+      g_autofree char *out = NULL;
+
+      g_assert_cmpint (run_cli (f, KEY, args, &out), ==, 0);
+      after = reload (take);
+      g_assert_cmpstr (inb_take_get_state (after), ==, "failed");
+      g_clear_object (&after);
+    }
+
+  release_fetch (f);
+  entries = resume_finish (&w);
+
+  /* The clip did arrive, but the settled take is not written back */
+  g_assert_cmpuint (inb_test_fake_count (f->fake, "GET", video_path), ==, 1);
+  g_assert_null (find_entry (entries, take));
+  after = reload (take);
+  g_test_message ("after the fetch: %s — %s; clip %s", inb_take_get_state (after),
+                  inb_take_get_error_message (after),
+                  g_file_test (clip, G_FILE_TEST_EXISTS) ? "kept" : "removed");
+  if (g_str_equal (option, "--done-elsewhere"))
+    {
+      g_auto(InbVideoInfo) info = { 0, };
+
+      g_assert_cmpstr (inb_take_get_state (after), ==, "done");
+      g_assert_true (inb_video_probe_isolated (clip, 0, &info, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (count_videos (inb_take_get_dir (take)), ==, 1);
+      g_assert_cmpuint (SUBMITS (f), ==, 1);
+      return;
+    }
+
+  g_assert_cmpstr (inb_take_get_state (after), ==, "failed");
+  g_assert_nonnull (strstr (inb_take_get_error_message (after),
+                            g_str_equal (option, "--give-up") ? "Marked as failed by you" : "Sent again by you"));
+  g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_videos (inb_take_get_dir (take)), ==, 0);
+  g_assert_cmpuint (SUBMITS (f), ==, g_str_equal (option, "--give-up") ? 1 : 2);
+}
+
 /* A task another job follows right now: left alone ---------------------- */
 
 static void
@@ -1257,6 +1384,12 @@ main (int   argc,
               fixture_setup, test_settled_during_lookup, fixture_teardown);
   g_test_add ("/resume/settled-during-lookup/send-again", Fixture, "--send-again",
               fixture_setup, test_settled_during_lookup, fixture_teardown);
+  g_test_add ("/resume/settled-during-fetch/give-up", Fixture, "--give-up",
+              fixture_setup, test_settled_during_fetch, fixture_teardown);
+  g_test_add ("/resume/settled-during-fetch/send-again", Fixture, "--send-again",
+              fixture_setup, test_settled_during_fetch, fixture_teardown);
+  g_test_add ("/resume/settled-during-fetch/done-elsewhere", Fixture, "--done-elsewhere",
+              fixture_setup, test_settled_during_fetch, fixture_teardown);
 
   ret = g_test_run ();
   curl_global_cleanup ();

@@ -34,6 +34,8 @@
 #                    "empty" | "stall" (part of the file, then silence)
 #   video_path       the file served as the result (default: bytes that
 #                    are not a video)
+#   video_hold       a task id: its result is asked for (and recorded) but
+#                    not sent until the script clears it
 #   list_errors      [status, …]: the first batch queries answer these errors
 #   list_body        "malformed" | "deep": garbage instead of the task list
 #   list_hold        true: batch queries are received (and recorded) but
@@ -492,6 +494,9 @@ class Handler(fakelib.FakeHandler):
     # --- results -------------------------------------------------------
 
     def serve_video(self, path):
+        task_id = path[len("/files/"):].split(".mp4")[0]
+        while self.state.get("video_hold") == task_id and not self.server.stopping:
+            time.sleep(0.02)
         kind = self.state.get("video", "ok")
         if kind == "expired":
             self.send_bytes(403, b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied'
