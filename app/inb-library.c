@@ -1098,6 +1098,50 @@ edit_apply (Edit    *edit,
     }
 }
 
+/* Blocking (worker thread): @dir's lock, for one read-then-write of
+ * take.json or a move of its folder. A resume or a settle holds it just
+ * as briefly and is waited for (bounded); the process making the take
+ * holds it until the take is done: %INB_LIBRARY_ERROR_BUSY, @busy_message. */
+static gboolean
+lock_take (const char  *dir,
+           const char  *busy_message,
+           int         *fd,
+           GError     **error)
+{
+  if (inb_take_lock_briefly (dir, fd, NULL))
+    return TRUE;
+
+  g_set_error_literal (error, INB_LIBRARY_ERROR, INB_LIBRARY_ERROR_BUSY, busy_message);
+  return FALSE;
+}
+
+/* Blocking, under the take's lock */
+static gboolean
+edit_locked (Edit    *edit,
+             GError **error)
+{
+  g_autoptr(InbTake) take = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  take = inb_take_load (edit->dir, &local_error);
+  if (take == NULL)
+    {
+      if (g_error_matches (local_error, INB_TAKE_ERROR, INB_TAKE_ERROR_NEWER_VERSION))
+        g_set_error_literal (error, INB_LIBRARY_ERROR, INB_LIBRARY_ERROR_READ_ONLY,
+                             _("A newer Inbetween made this take: it is not changed here"));
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  edit_apply (edit, take);
+  if (!inb_take_save (take, error))
+    return FALSE;
+
+  edit->manifest = inb_take_to_json (take);
+  return TRUE;
+}
+
 static void
 edit_worker (GTask        *task,
              gpointer      source_object,
@@ -1105,40 +1149,24 @@ edit_worker (GTask        *task,
              GCancellable *cancellable)
 {
   Edit *edit = task_data;
-  g_autoptr(InbTake) take = NULL;
   GError *error = NULL;
+  gboolean ok;
+  int fd;
 
   /* The process making it writes its record: edit it when it is done */
-  if (inb_take_is_locked (edit->dir))
-    {
-      g_task_return_new_error (task, INB_LIBRARY_ERROR, INB_LIBRARY_ERROR_BUSY,
-                               _("This take is being made by another Inbetween; edit it once it is done"));
-      return;
-    }
-
-  take = inb_take_load (edit->dir, &error);
-  if (take == NULL)
-    {
-      if (g_error_matches (error, INB_TAKE_ERROR, INB_TAKE_ERROR_NEWER_VERSION))
-        {
-          g_clear_error (&error);
-          g_task_return_new_error (task, INB_LIBRARY_ERROR, INB_LIBRARY_ERROR_READ_ONLY,
-                                   _("A newer Inbetween made this take: it is not changed here"));
-        }
-      else
-        g_task_return_error (task, error);
-      return;
-    }
-
-  edit_apply (edit, take);
-  if (!inb_take_save (take, &error))
+  if (!lock_take (edit->dir, _("This take is being made by another Inbetween; edit it once it is done"),
+                  &fd, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
-  edit->manifest = inb_take_to_json (take);
-  g_task_return_boolean (task, TRUE);
+  ok = edit_locked (edit, &error);
+  inb_take_unlock_briefly (fd);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
 }
 
 static void
@@ -1313,18 +1341,22 @@ file_op_run (FileOp  *op,
   g_autofree char *take = g_build_filename (op->takes_dir, op->id, NULL);
   g_autofree char *trashed = g_build_filename (op->trash_dir, op->id, NULL);
   int saved;
+  int fd;
 
   switch (op->kind)
     {
     case OP_TRASH:
-      if (inb_take_is_locked (take))
-        {
-          g_set_error_literal (error, INB_LIBRARY_ERROR, INB_LIBRARY_ERROR_BUSY,
-                               _("This take is still being made; cancel it first"));
-          return FALSE;
-        }
+      /* Moved under its lock: not while a resume or a settle writes it */
+      if (!lock_take (take, _("This take is still being made; cancel it first"), &fd, error))
+        return FALSE;
       if (g_mkdir_with_parents (op->trash_dir, 0700) != 0 || g_rename (take, trashed) != 0)
-        break;
+        {
+          saved = errno;
+          inb_take_unlock_briefly (fd);
+          errno = saved;
+          break;
+        }
+      inb_take_unlock_briefly (fd);
       return TRUE;
 
     case OP_RESTORE:

@@ -525,6 +525,125 @@ test_live_edit_refused (Fixture       *f,
   g_assert_cmpstr (inb_take_get_note (reread), ==, "Saved");
 }
 
+/* One who does not make the take holds its lock for one write (a resume,
+ * a settle: inb_take_lock_briefly()); released from the main loop, which
+ * runs meanwhile */
+typedef struct
+{
+  int            fd;
+  GAsyncResult **result;
+  gboolean       released;
+  gboolean       answered_before;
+} BriefHolder;
+
+static gboolean
+release_brief_lock (gpointer data)
+{
+  BriefHolder *holder = data;
+
+  holder->answered_before = *holder->result != NULL;
+  inb_take_unlock_briefly (holder->fd);
+  holder->fd = -1;
+  holder->released = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hold_briefly (BriefHolder   *holder,
+              const char    *dir,
+              GAsyncResult **result)
+{
+  g_autoptr(GError) error = NULL;
+
+  holder->result = result;
+  holder->released = FALSE;
+  holder->answered_before = FALSE;
+  g_assert_true (inb_take_lock_briefly (dir, &holder->fd, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (holder->fd, >=, 0);
+  g_timeout_add (500, release_brief_lock, holder);
+}
+
+/* The library's own edits and its trash wait (off the main thread) for
+ * one who holds the take's lock for a moment, and then go ahead; while
+ * the process making the take holds it, an edit is refused (after the
+ * bounded wait) and writes nothing. */
+static void
+test_edits_wait_for_brief_lock (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *dir = write_take (f, "held", "2026-12-01T10:00:00Z", "done", NULL);
+  g_autofree char *trashed = g_build_filename (f->takes, ".trash", "held", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InbTake) take = NULL;
+  g_autoptr(InbTake) maker = NULL;
+  GAsyncResult *result = NULL;
+  BriefHolder holder = { -1, };
+  InbTakeEntry *entry;
+
+  g_assert_true (inb_library_load (f->library, NULL, &error));
+  entry = inb_library_lookup (f->library, "held");
+  g_assert_nonnull (entry);
+
+  hold_briefly (&holder, dir, &result);
+  inb_library_set_starred_async (f->library, entry, TRUE, (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 30));
+  g_assert_true (holder.released);
+  g_assert_false (holder.answered_before);
+  g_assert_true (inb_library_edit_finish (f->library, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  hold_briefly (&holder, dir, &result);
+  inb_library_set_title_async (f->library, entry, "Waited", (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 30));
+  g_assert_false (holder.answered_before);
+  g_assert_true (inb_library_edit_finish (f->library, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  hold_briefly (&holder, dir, &result);
+  inb_library_set_note_async (f->library, entry, "Noted", (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 30));
+  g_assert_false (holder.answered_before);
+  g_assert_true (inb_library_edit_finish (f->library, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  take = inb_take_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (inb_take_get_starred (take));
+  g_assert_cmpstr (inb_take_get_title (take), ==, "Waited");
+  g_assert_cmpstr (inb_take_get_note (take), ==, "Noted");
+
+  /* Made by another process: refused, nothing written */
+  maker = inb_take_load (dir, &error);
+  g_assert_true (inb_take_acquire_lock (maker, &error));
+  g_assert_no_error (error);
+  inb_library_set_starred_async (f->library, entry, FALSE, (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 30));
+  g_assert_false (inb_library_edit_finish (f->library, result, &error));
+  g_assert_error (error, INB_LIBRARY_ERROR, INB_LIBRARY_ERROR_BUSY);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  inb_take_release_lock (maker);
+  g_clear_object (&take);
+  take = inb_take_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (inb_take_get_starred (take));
+
+  /* Moved to the trash once the holder is done */
+  hold_briefly (&holder, dir, &result);
+  inb_library_trash_async (f->library, entry, (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 30));
+  g_assert_false (holder.answered_before);
+  g_assert_true (inb_library_file_op_finish (f->library, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (trashed, G_FILE_TEST_IS_DIR));
+}
+
 static void
 test_trash (Fixture       *f,
             gconstpointer  data)
@@ -688,6 +807,7 @@ main (int   argc,
   ADD ("/library/metadata", test_metadata);
   ADD ("/library/live-edit-refused", test_live_edit_refused);
   ADD ("/library/trash", test_trash);
+  ADD ("/library/edits-wait-for-brief-lock", test_edits_wait_for_brief_lock);
   ADD ("/library/follows", test_follows);
   ADD ("/library/session-job", test_session_job);
 #undef ADD
