@@ -427,6 +427,9 @@ item_set_done (Item *item)
 
 static void finish_run_if_done (GTask *task);
 
+/* take.json's members that the user edits in the library */
+static const char * const user_members[] = { "starred", "title", "note" };
+
 /**
  * _inb_resume_item_lock_unchanged:
  * @fd: (out): the take's lock, for inb_take_unlock_briefly(); -1 when it
@@ -441,7 +444,8 @@ static void finish_run_if_done (GTask *task);
  * user decided knowing the service might have made it, and a Send Again's
  * new take already exists; what the lookup found of the task stays in
  * remote.json if it was written. FALSE too while a process making the
- * take holds the lock.
+ * take holds the lock. TRUE: @item's take has the user's own members
+ * (star, title, note) as they are on disk now.
  */
 gboolean
 _inb_resume_item_lock_unchanged (Item *item,
@@ -466,6 +470,15 @@ _inb_resume_item_lock_unchanged (Item *item,
       *fd = -1;
       return FALSE;
     }
+
+  /* What the user changed since the scan (the library's own edits, which
+   * take the same lock) stays: the resume writes only what it learnt */
+  {
+    g_autoptr(JsonObject) json = inb_take_to_json (now);
+
+    for (guint i = 0; i < G_N_ELEMENTS (user_members); i++)
+      inb_take_set_member (item->take, user_members[i], json_object_get_member (json, user_members[i]));
+  }
 
   return TRUE;
 }

@@ -20,6 +20,7 @@
 #include <gst/gst.h>
 
 #include "inb-dashscope-backend.h"
+#include "inb-library.h"
 #include "inb-resume.h"
 #include "inb-take.h"
 #include "inb-video-reader.h"
@@ -1303,6 +1304,66 @@ test_settled_during_fetch (Fixture       *f,
   g_assert_cmpuint (SUBMITS (f), ==, g_str_equal (option, "--give-up") ? 1 : 2);
 }
 
+static gboolean
+wait_result (GAsyncResult **result)
+{
+  gint64 until = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (*result == NULL && g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+
+  return *result != NULL;
+}
+
+/* Starred and titled in the library while the resume fetches the take's
+ * clip: the resume writes what it learnt (done) and keeps the user's
+ * edits, which it did not read at its scan. */
+static void
+test_edited_during_fetch (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(InbRequest) request = make_request (f);
+  g_autoptr(InbTake) take = make_take (f, request);
+  g_autoptr(InbTake) after = NULL;
+  g_autoptr(InbLibrary) library = inb_library_new (f->takes_dir);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *task_id = NULL;
+  GAsyncResult *result = NULL;
+  InbTakeEntry *entry;
+  Wait w = { 0, };
+
+  task_id = lose_submit (f, request);
+  write_remote (take, "submitted", task_id, 0);
+  g_assert_true (inb_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+  entry = inb_library_lookup (library, inb_take_get_id (take));
+  g_assert_nonnull (entry);
+
+  resume_start_held (f, task_id, &w);
+  inb_library_set_starred_async (library, entry, TRUE, (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result));
+  g_assert_true (inb_library_edit_finish (library, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  inb_library_set_title_async (library, entry, "The keeper", (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result));
+  g_assert_true (inb_library_edit_finish (library, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  release_fetch (f);
+  entries = resume_finish (&w);
+  g_assert_nonnull (find_entry (entries, take));
+  g_assert_cmpint (find_entry (entries, take)->outcome, ==, INB_RESUME_DONE);
+  after = reload (take);
+  g_test_message ("after the fetch: %s, starred %d, title %s", inb_take_get_state (after),
+                  inb_take_get_starred (after), inb_take_get_title (after));
+  g_assert_cmpstr (inb_take_get_state (after), ==, "done");
+  g_assert_true (inb_take_get_starred (after));
+  g_assert_cmpstr (inb_take_get_title (after), ==, "The keeper");
+}
+
 /* A task another job follows right now: left alone ---------------------- */
 
 static void
@@ -1384,6 +1445,7 @@ main (int   argc,
               fixture_setup, test_settled_during_lookup, fixture_teardown);
   g_test_add ("/resume/settled-during-lookup/send-again", Fixture, "--send-again",
               fixture_setup, test_settled_during_lookup, fixture_teardown);
+  ADD ("/resume/edited-during-fetch", test_edited_during_fetch);
   g_test_add ("/resume/settled-during-fetch/give-up", Fixture, "--give-up",
               fixture_setup, test_settled_during_fetch, fixture_teardown);
   g_test_add ("/resume/settled-during-fetch/send-again", Fixture, "--send-again",
