@@ -1212,6 +1212,7 @@ object_keep (InbEngine           *self,
  * p->mv seen from the other side, its soft edge too */
 static void
 object_hide_background (InbEngine    *self,
+                        guint         o,
                         guint         s,
                         const int    *zone,
                         ObjectPlanes *p)
@@ -1224,8 +1225,11 @@ object_hide_background (InbEngine    *self,
     for (int x = x0; x <= x1; x++)
       {
         gsize k = (gsize) y * w + x;
+        float v = MIN (1.f, 3.f * p->mv[k]);
 
-        self->omask[s]->data[k] = MAX (self->omask[s]->data[k], MIN (1.f, 3.f * p->mv[k]));
+        if (v > 0.f && v >= self->omask[s]->data[k])
+          self->olabel[s][k] = (guint8) (o + 1);
+        self->omask[s]->data[k] = MAX (self->omask[s]->data[k], v);
       }
 }
 
@@ -1271,6 +1275,7 @@ inb_engine_object_layers (InbEngine             *self,
     {
       self->omask[s] = inb_plane_new (an->width, an->height);
       memset (self->omask[s]->data, 0, n * sizeof (float));
+      self->olabel[s] = g_new0 (guint8, n);
       self->bgu[s] = inb_plane_new (an->width, an->height);
       memset (self->bgu[s]->data, 0, n * sizeof (float));
       self->bgv[s] = inb_plane_new (an->width, an->height);
@@ -1330,7 +1335,7 @@ inb_engine_object_layers (InbEngine             *self,
           object_assign_layers (self, ob, s, m[s], zone[s], tol, fu[s], fv[s], layer[s], &p);
           object_keep (self, &self->objects[o], ob, s, m[0], zone[s], &p);
           if (!ob->small)
-            object_hide_background (self, s, zone[s], &p);
+            object_hide_background (self, o, s, zone[s], &p);
         }
     }
 
@@ -1340,6 +1345,55 @@ inb_engine_object_layers (InbEngine             *self,
       self->conf0->data[k] = MAX (self->conf0->data[k], self->omask[0]->data[k]);
       self->conf1->data[k] = MAX (self->conf1->data[k], self->omask[1]->data[k]);
     }
+}
+
+/* Keyframe @side's pixels about @ob (its mask's box, a pixel or two
+ * wider, in full-resolution pixels: @box x0 x1 y0 y1), kept in its patch
+ * for drawing it; FALSE when its mask is empty */
+static gboolean
+object_patch (InbEngine    *self,
+              EngineObject *ob,
+              guint         side,
+              int          *box)
+{
+  const InbPlane *mask = ob->mask[side];
+  const InbPixel *pix = side == 0 ? self->pix0 : self->pix1;
+  const float s = (float) self->scale;
+  int bx0 = (int) mask->width, bx1 = -1, by0 = (int) mask->height, by1 = -1;
+  int pw, ph;
+  InbPixel *patch;
+
+  for (int y = 0; y < (int) mask->height; y++)
+    for (int x = 0; x < (int) mask->width; x++)
+      if (mask->data[(gsize) y * mask->width + x] > 0.f)
+        {
+          bx0 = MIN (bx0, x);
+          bx1 = MAX (bx1, x);
+          by0 = MIN (by0, y);
+          by1 = MAX (by1, y);
+        }
+  if (bx1 < 0)
+    {
+      bx0 = bx1 = by0 = by1 = 0;
+    }
+  box[0] = CLAMP ((int) (s * (bx0 - 1)), 0, (int) self->width - 1);
+  box[1] = CLAMP ((int) (s * (bx1 + 2)), 0, (int) self->width - 1);
+  box[2] = CLAMP ((int) (s * (by0 - 1)), 0, (int) self->height - 1);
+  box[3] = CLAMP ((int) (s * (by1 + 2)), 0, (int) self->height - 1);
+  pw = box[1] - box[0] + 1;
+  ph = box[3] - box[2] + 1;
+  patch = g_aligned_alloc ((gsize) (pw + 1) * (ph + 1), sizeof (InbPixel), 16);
+  for (int y = 0; y <= ph; y++)
+    for (int x = 0; x <= pw; x++)
+      patch[(gsize) y * (pw + 1) + x] = pix[(gsize) MIN (box[2] + y, box[3]) * self->pad_stride
+                                            + MIN (box[0] + x, box[1])];
+  ob->patch[side] = patch;
+  ob->px0[side] = box[0];
+  ob->py0[side] = box[2];
+  ob->pw[side] = pw;
+  ob->ph[side] = ph;
+
+  return bx1 >= 0;
 }
 
 /* A small object in both keyframes: its pixels kept in @ob's patches,
@@ -1356,41 +1410,17 @@ inb_engine_paint_out (InbEngine    *self,
     {
       const InbPlane *mask = ob->mask[side];
       InbPixel *pix = side == 0 ? self->pix0 : self->pix1;
-      int bx0 = (int) mask->width, bx1 = -1, by0 = (int) mask->height, by1 = -1;
-      int x0, x1, y0, y1, pw, ph;
-      InbPixel *patch;
+      const InbPixel *patch;
+      int box[4], x0, x1, y0, y1, pw;
 
-      for (int y = 0; y < (int) mask->height; y++)
-        for (int x = 0; x < (int) mask->width; x++)
-          if (mask->data[(gsize) y * mask->width + x] > 0.f)
-            {
-              bx0 = MIN (bx0, x);
-              bx1 = MAX (bx1, x);
-              by0 = MIN (by0, y);
-              by1 = MAX (by1, y);
-            }
-      if (bx1 < 0)
-        {
-          bx0 = bx1 = by0 = by1 = 0;
-        }
-      x0 = CLAMP ((int) (s * (bx0 - 1)), 0, (int) self->width - 1);
-      x1 = CLAMP ((int) (s * (bx1 + 2)), 0, (int) self->width - 1);
-      y0 = CLAMP ((int) (s * (by0 - 1)), 0, (int) self->height - 1);
-      y1 = CLAMP ((int) (s * (by1 + 2)), 0, (int) self->height - 1);
-      pw = x1 - x0 + 1;
-      ph = y1 - y0 + 1;
-      patch = g_aligned_alloc ((gsize) (pw + 1) * (ph + 1), sizeof (InbPixel), 16);
-      for (int y = 0; y <= ph; y++)
-        for (int x = 0; x <= pw; x++)
-          patch[(gsize) y * (pw + 1) + x] = pix[(gsize) MIN (y0 + y, y1) * self->pad_stride + MIN (x0 + x, x1)];
-      ob->patch[side] = patch;
-      ob->px0[side] = x0;
-      ob->py0[side] = y0;
-      ob->pw[side] = pw;
-      ob->ph[side] = ph;
-      if (bx1 < 0)
+      if (!object_patch (self, ob, side, box))
         continue;
-
+      x0 = box[0];
+      x1 = box[1];
+      y0 = box[2];
+      y1 = box[3];
+      patch = ob->patch[side];
+      pw = ob->pw[side];
       for (int y = y0; y <= y1; y++)
         for (int x = x0; x <= x1; x++)
           {
@@ -1414,6 +1444,155 @@ inb_engine_paint_out (InbEngine    *self,
                     }
             if (cnt > 0.f)
               pix[(gsize) y * self->pad_stride + x] += m * (fill / cnt - pix[(gsize) y * self->pad_stride + x]);
+          }
+    }
+}
+
+/* Two objects with the same motion (one found twice, its parts grouped
+ * apart; see same_motion() in inb-render.c) */
+static gboolean
+same_object (const EngineObject *a,
+             const EngineObject *b)
+{
+  double tol = 4.0 + 0.1 * hypot (a->fwd[2], a->fwd[5]);
+
+  return a == b
+      || (fabs (a->fwd[0] - b->fwd[0]) < 0.05 && fabs (a->fwd[1] - b->fwd[1]) < 0.05
+          && fabs (a->fwd[3] - b->fwd[3]) < 0.05 && fabs (a->fwd[4] - b->fwd[4]) < 0.05
+          && fabs (a->fwd[2] - b->fwd[2]) < tol && fabs (a->fwd[5] - b->fwd[5]) < tol);
+}
+
+/* Background that objects hide in both keyframes, one object in one and
+ * another in the other (two objects crossing): it is seen in neither,
+ * and the background drawn there (node_rows() in inb-render.c, the
+ * keyframes' pixels where the background's motion takes the pixel, each
+ * weighted down where an object hides it) is a blend of both objects'
+ * colours, a ghost of each. There, the keyframes' pixels are painted
+ * over with the colours of the background around (push-pull on the
+ * analysis grid of the pixels no object hides), a blur closer to what
+ * is behind. The objects, which are drawn from the keyframes' pixels,
+ * are drawn from patches of them kept before (object_patch()). Where
+ * the same object hides both (its own mask falling short of it), the
+ * keyframes' pixels are left as they are. */
+void
+inb_engine_paint_out_hidden (InbEngine *self)
+{
+  const int aw = (int) self->aw, ah = (int) self->ah;
+  const gsize n = (gsize) aw * ah;
+  const float s = (float) self->scale, off = self->offset;
+  const int si = (int) self->scale;
+  g_autofree float *planes = NULL;
+  InbPlane paint[2];
+  int box[2][4];
+  gboolean any = FALSE;
+
+  if (self->omask[0] == NULL || self->olabel[0] == NULL)
+    return;
+  planes = g_new0 (float, 9 * n);
+  /* where to paint, on the analysis grid */
+  for (guint side = 0; side < 2; side++)
+    {
+      const float *om = self->omask[side]->data, *oo = self->omask[1 - side]->data;
+      const guint8 *lab = self->olabel[side], *lo = self->olabel[1 - side];
+      const float *bu = self->bgu[side]->data, *bv = self->bgv[side]->data;
+
+      paint[side] = (InbPlane) { (guint) aw, (guint) ah, planes + (7 + side) * n };
+      box[side][0] = aw;
+      box[side][1] = -1;
+      box[side][2] = ah;
+      box[side][3] = -1;
+      for (int y = 0; y < ah; y++)
+        for (int x = 0; x < aw; x++)
+          {
+            gsize k = (gsize) y * aw + x, q;
+            int qx, qy;
+
+            if (om[k] <= 0.f || lab[k] == 0)
+              continue;
+            qx = (int) lrintf ((float) x + bu[k]);
+            qy = (int) lrintf ((float) y + bv[k]);
+            if (qx < 0 || qy < 0 || qx >= aw || qy >= ah)
+              continue;
+            q = (gsize) qy * aw + qx;
+            if (lo[q] == 0 || oo[q] <= 0.f
+                || same_object (&self->objects[lab[k] - 1], &self->objects[lo[q] - 1]))
+              continue;
+            paint[side].data[k] = MIN (om[k], oo[q]);
+            box[side][0] = MIN (box[side][0], x);
+            box[side][1] = MAX (box[side][1], x);
+            box[side][2] = MIN (box[side][2], y);
+            box[side][3] = MAX (box[side][3], y);
+            any = TRUE;
+          }
+    }
+  for (guint side = 0; side < 2; side++)
+    g_clear_pointer (&self->olabel[side], g_free);
+  g_debug ("background hidden by two objects: [%d %d] x [%d %d] in first, [%d %d] x [%d %d] in last",
+           box[0][0], box[0][1], box[0][2], box[0][3], box[1][0], box[1][1], box[1][2], box[1][3]);
+  if (!any)
+    return;
+
+  /* the objects as they are, to draw them */
+  for (guint o = 0; o < self->n_objects; o++)
+    if (!self->objects[o].small && self->objects[o].mask[0] != NULL)
+      for (guint side = 0; side < 2; side++)
+        {
+          int pb[4];
+
+          object_patch (self, &self->objects[o], side, pb);
+        }
+
+  for (guint side = 0; side < 2; side++)
+    {
+      const float *om = self->omask[side]->data;
+      InbPixel *pix = side == 0 ? self->pix0 : self->pix1;
+      float *wr = planes, *wg = planes + n, *wb = planes + 2 * n, *wt = planes + 3 * n;
+      float *fr = planes + 4 * n, *fg = planes + 5 * n, *fb = planes + 6 * n;
+      const InbPlane pr = { (guint) aw, (guint) ah, fr }, pg = { (guint) aw, (guint) ah, fg };
+      const InbPlane pbl = { (guint) aw, (guint) ah, fb };
+      const int *b = box[side];
+
+      if (b[1] < 0)
+        continue;
+      /* the background's mean colour in each analysis cell that no
+       * object hides */
+      for (int y = 0; y < ah; y++)
+        for (int x = 0; x < aw; x++)
+          {
+            gsize k = (gsize) y * aw + x;
+            InbPixel sum = { 0.f, 0.f, 0.f, 0.f };
+            int cnt = 0;
+
+            wr[k] = wg[k] = wb[k] = wt[k] = 0.f;
+            if (om[k] > 0.f)
+              continue;
+            for (int j = si * y; j < si * (y + 1) && j < (int) self->height; j++)
+              for (int i = si * x; i < si * (x + 1) && i < (int) self->width; i++, cnt++)
+                sum += pix[(gsize) j * self->pad_stride + i];
+            if (cnt == 0)
+              continue;
+            sum /= (float) cnt;
+            wr[k] = sum[0];
+            wg[k] = sum[1];
+            wb[k] = sum[2];
+            wt[k] = 1.f;
+          }
+      inb_engine_push_pull (wr, wg, wt, (guint) aw, (guint) ah, fr, fg);
+      inb_engine_push_pull (wb, wb, wt, (guint) aw, (guint) ah, fb, wr);
+
+      for (int y = MAX (0, (int) (s * (b[2] - 1))); y <= MIN ((int) self->height - 1, (int) (s * (b[3] + 2))); y++)
+        for (int x = MAX (0, (int) (s * (b[0] - 1))); x <= MIN ((int) self->width - 1, (int) (s * (b[1] + 2))); x++)
+          {
+            float xa = (x - off) / s, ya = (y - off) / s;
+            float m = inb_plane_sample (&paint[side], xa, ya);
+            InbPixel *q = &pix[(gsize) y * self->pad_stride + x];
+            InbPixel fill;
+
+            if (m <= 0.f)
+              continue;
+            fill = (InbPixel) { inb_plane_sample (&pr, xa, ya), inb_plane_sample (&pg, xa, ya),
+                                inb_plane_sample (&pbl, xa, ya), (*q)[3] };
+            *q += m * (fill - *q);
           }
     }
 }

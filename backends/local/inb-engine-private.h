@@ -27,8 +27,9 @@ typedef struct
   int       x1;
   int       y0;
   int       y1;
-  /* Small objects (see #InbFlowObject): painted out of the keyframes'
-   * pixels, which the background takes, and drawn from these copies of
+  /* Painted out of the keyframes' pixels, which the background takes
+   * (small objects, see #InbFlowObject: wherever they are; the others
+   * where they hide the background), and drawn from these copies of
    * the keyframes' pixels around them (stride pw + 1, ph + 1 rows) */
   gboolean  small;
   InbPixel *patch[2];
@@ -88,6 +89,9 @@ struct _InbEngine
                                   * are drawn there */
   InbPlane        *omask[2];     /* objects moving far, in first and last
                                   * (NULL without any), a little grown */
+  guint8          *olabel[2];    /* which of them hides it most (1 + its
+                                  * index; 0: none), until the keyframes'
+                                  * pixels are painted */
   InbPlane        *bgu[2];       /* the background's motion under and around */
   InbPlane        *bgv[2];       /* them, from first and from last */
   guint            n_objects;
@@ -266,6 +270,9 @@ inb_engine_object_layers (InbEngine             *self,
 void
 inb_engine_paint_out (InbEngine    *self,
                       EngineObject *ob);
+
+void
+inb_engine_paint_out_hidden (InbEngine *self);
 
 /* inb-engine-sources.c */
 void

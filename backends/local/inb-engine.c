@@ -510,6 +510,7 @@ inb_engine_new (InbImage               *first,
   for (guint o = 0; o < self->n_objects; o++)
     if (self->objects[o].small)
       inb_engine_paint_out (self, &self->objects[o]);
+  inb_engine_paint_out_hidden (self);
 
   self->reliability = (float) reliability;
   memcpy (self->model, an->homography, sizeof self->model);
@@ -550,6 +551,7 @@ inb_engine_free (InbEngine *self)
     {
       g_clear_pointer (&self->bgu[s], inb_plane_free);
       g_clear_pointer (&self->bgv[s], inb_plane_free);
+      g_clear_pointer (&self->olabel[s], g_free);
     }
   for (guint o = 0; o < self->n_objects; o++)
     {

@@ -672,7 +672,7 @@ object_rows (guint    start,
               wa *= 1.f - 0.5f * MIN (under, 1.f);
               wb *= 1.f - 0.5f * MIN (under, 1.f);
             }
-          if (ob->small)
+          if (ob->patch[0] != NULL)
             {
               pa = sample_pixel (ob->patch[0], ob->pw[0] + 1, ob->pw[0], ob->ph[0],
                                  ax - ob->px0[0], ay - ob->py0[0]);
