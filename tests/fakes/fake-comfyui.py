@@ -75,6 +75,10 @@
 #   submit_drop       true: queue the prompt, drop the connection unanswered
 #   submit_500        true: queue the prompt, answer 500
 #   video_path        the file served as every clip
+#   await_pass_seen   true: after the first step of its n-th sampler (from 1)
+#                     the prompt goes on only once the script's pass_seen is
+#                     n or more (at most 60 s), so a test sees every pass in
+#                     its progress however late its main loop runs
 
 import base64
 import hashlib
@@ -419,6 +423,8 @@ class Comfy:
                     self.send(cid, "progress", progress)
                     if preview_method not in (None, "none") and self.get("previews", True):
                         self.send_binary(cid, self.preview_frame(step, steps))
+                    if step == 1 and self.get("await_pass_seen"):
+                        self.await_pass_seen(samplers.index(node_id) + 1, generation)
                     self.scenario_step(item, node_id, step, samplers, generation)
                     if self.lost(generation):
                         return
@@ -441,6 +447,12 @@ class Comfy:
         self.message(item, "execution_success", {}, messages)
         time.sleep(0.03)   # the history is written after execution_success
         self.task_done(item, outputs, "success", True, messages, generation)
+
+    def await_pass_seen(self, n, generation):
+        end = time.time() + 60
+        while (int(self.get("pass_seen", 0)) < n and time.time() < end
+               and not self.lost(generation)):
+            time.sleep(0.01)
 
     def steps_of(self, inputs):
         steps = int(inputs.get("steps", 20))
