@@ -564,6 +564,23 @@ hold_briefly (BriefHolder   *holder,
   g_timeout_add (500, release_brief_lock, holder);
 }
 
+/* The edit started after hold_briefly(): it was answered only once the
+ * holder let go, and it succeeded */
+static void
+edit_done_after_holder (Fixture       *f,
+                        BriefHolder   *holder,
+                        GAsyncResult **result)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (wait_result (result, 30));
+  g_assert_true (holder->released);
+  g_assert_false (holder->answered_before);
+  g_assert_true (inb_library_edit_finish (f->library, *result, &error));
+  g_assert_no_error (error);
+  g_clear_object (result);
+}
+
 /* The library's own edits and its trash wait (off the main thread) for
  * one who holds the take's lock for a moment, and then go ahead; while
  * the process making the take holds it, an edit is refused (after the
@@ -587,28 +604,15 @@ test_edits_wait_for_brief_lock (Fixture       *f,
 
   hold_briefly (&holder, dir, &result);
   inb_library_set_starred_async (f->library, entry, TRUE, (GAsyncReadyCallback) inb_test_store_result, &result);
-  g_assert_true (wait_result (&result, 30));
-  g_assert_true (holder.released);
-  g_assert_false (holder.answered_before);
-  g_assert_true (inb_library_edit_finish (f->library, result, &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
+  edit_done_after_holder (f, &holder, &result);
 
   hold_briefly (&holder, dir, &result);
   inb_library_set_title_async (f->library, entry, "Waited", (GAsyncReadyCallback) inb_test_store_result, &result);
-  g_assert_true (wait_result (&result, 30));
-  g_assert_false (holder.answered_before);
-  g_assert_true (inb_library_edit_finish (f->library, result, &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
+  edit_done_after_holder (f, &holder, &result);
 
   hold_briefly (&holder, dir, &result);
   inb_library_set_note_async (f->library, entry, "Noted", (GAsyncReadyCallback) inb_test_store_result, &result);
-  g_assert_true (wait_result (&result, 30));
-  g_assert_false (holder.answered_before);
-  g_assert_true (inb_library_edit_finish (f->library, result, &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
+  edit_done_after_holder (f, &holder, &result);
 
   take = inb_take_load (dir, &error);
   g_assert_no_error (error);
