@@ -131,6 +131,29 @@ void             inb_flow_analysis_free (InbFlowAnalysis      *analysis);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InbFlowAnalysis, inb_flow_analysis_free)
 
 /**
+ * inb_dis_smooth_flow:
+ * @a, @b: luma planes of the same size (an analysis's luma0 and luma1)
+ * @bottom: the finest pyramid level computed (0: @a's grid); the flow is
+ *   upsampled to @a's grid from there
+ * @out_u, @out_v: (out): the flow a -> b on @a's grid
+ *
+ * A flow with no seed: DIS from a ~40 pixel wide level, its patches
+ * taking their neighbours' flows where they match better (spatial
+ * propagation), refined variationally on the coarser levels. Smooth and
+ * forward-backward consistent on objects whose inside is flat, where
+ * the analysis's seeded flows match anywhere.
+ *
+ * Returns: %FALSE if cancelled
+ */
+gboolean         inb_dis_smooth_flow    (InbParallel          *par,
+                                         const InbPlane       *a,
+                                         const InbPlane       *b,
+                                         guint                 bottom,
+                                         GCancellable         *cancellable,
+                                         InbPlane            **out_u,
+                                         InbPlane            **out_v);
+
+/**
  * inb_flow_estimate:
  * @first, @last: same size
  * @n_threads: 0 = number of processors
