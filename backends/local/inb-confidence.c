@@ -380,3 +380,166 @@ inb_engine_explained (InbParallel    *par,
 
   return out;
 }
+
+/* ------------------------------------------------------------------ */
+/* The smooth flow where it explains the keyframes clearly better      */
+
+typedef struct
+{
+  const InbPlane *la, *lb, *ma, *mb;
+  const InbPlane *eu, *ev;   /* the engine's motion from la */
+  const InbPlane *du, *dv;   /* the smooth flow from la, */
+  const InbPlane *bu, *bv;   /* and back from lb */
+  InbPlane       *ee, *ed, *in, *unused, *tmp[4], *out;
+  int             r;
+  InbPlane       *fb;       /* where the smooth flow is its own inverse */
+} DenseJob;
+
+static void
+dense_error_rows (guint    start,
+                  guint    end,
+                  gpointer user_data)
+{
+  const DenseJob *job = user_data;
+  const guint w = job->la->width, h = job->la->height;
+
+  for (guint y = start; y < end; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        gsize k = (gsize) y * w + x;
+        float a = job->la->data[k] - job->ma->data[k];
+        float ex = (float) x + job->eu->data[k], ey = (float) y + job->ev->data[k];
+        float du = job->du->data[k], dv = job->dv->data[k];
+        float dx = (float) x + du, dy = (float) y + dv;
+        float fx = du + inb_plane_sample (job->bu, dx, dy), fy = dv + inb_plane_sample (job->bv, dx, dy);
+        guint xl = x > 0 ? x - 1 : 0, xr = MIN (x + 1, w - 1), yu = y > 0 ? y - 1 : 0, yd = MIN (y + 1, h - 1);
+        float gx = job->la->data[(gsize) y * w + xr] - job->la->data[(gsize) y * w + xl];
+        float gy = job->la->data[(gsize) yd * w + x] - job->la->data[(gsize) yu * w + x];
+        /* only where both motions stay in the frame and the smooth flow
+         * is its own inverse (elsewhere it is an occlusion, or noise),
+         * and weighted by texture: flat pixels match under any motion */
+        float f = inside (ex, ey, (float) w, (float) h) * inside (dx, dy, (float) w, (float) h)
+                  * CLAMP (DENSE_FB_OK + 1.f - sqrtf (fx * fx + fy * fy), 0.f, 1.f);
+        float c = f * MIN (1.f, 0.5f * sqrtf (gx * gx + gy * gy) / DENSE_TEXTURE);
+
+        job->fb->data[k] = f;
+
+        job->in->data[k] = c;
+        job->ee->data[k] = c * fabsf (inb_plane_sample (job->lb, ex, ey) - inb_plane_sample (job->mb, ex, ey) - a);
+        job->ed->data[k] = c * fabsf (inb_plane_sample (job->lb, dx, dy) - inb_plane_sample (job->mb, dx, dy) - a);
+      }
+}
+
+static void
+dense_final_rows (guint    start,
+                  guint    end,
+                  gpointer user_data)
+{
+  const DenseJob *job = user_data;
+  const gsize w = job->la->width;
+
+  for (gsize k = start * w; k < end * w; k++)
+    {
+      float c = job->in->data[k];
+      float ee, ed, u;
+
+      if (c < DENSE_MIN_WEIGHT)
+        {
+          job->out->data[k] = 0.f;
+          continue;
+        }
+      ee = job->ee->data[k] / c;
+      ed = job->ed->data[k] / c;
+      /* a clear margin, as a ratio and in luma levels */
+      u = CLAMP ((ee / (ed + ERROR_FLOOR) - DENSE_RATIO_LOW) / (DENSE_RATIO_HIGH - DENSE_RATIO_LOW), 0.f, 1.f)
+          * CLAMP ((ee - ed - DENSE_MARGIN) / DENSE_MARGIN, 0.f, 1.f);
+      job->out->data[k] = u * u * (3.f - 2.f * u);
+    }
+}
+
+/* Around each pixel of keyframe @la, how much better the smooth flow
+ * (@du, @dv; @bu, @bv the other way) explains it than the engine's
+ * motion (@eu, @ev): box means (a few percent of the frame wide, two
+ * passes) of the photometric errors of both warps into @lb (local means
+ * out), counted only where both motions stay inside the frame and the
+ * smooth flow is its own inverse (elsewhere is an occlusion, where no
+ * motion is right), and weighted by texture. 0 where the engine's
+ * motion does as well or the difference is within noise, 1 where the
+ * smooth flow's error is clearly smaller (by a ratio and by a margin in
+ * luma levels), smooth in between. Over each of @masks (the objects'
+ * masks in @la) as a whole, the same comparison decides for all of it:
+ * an object's flat inside matches under any motion, its edges do not. */
+InbPlane *
+inb_engine_dense_choice (InbParallel    *par,
+                         const InbPlane *la,
+                         const InbPlane *lb,
+                         const InbPlane *ma,
+                         const InbPlane *mb,
+                         const InbPlane *eu,
+                         const InbPlane *ev,
+                         const InbPlane *du,
+                         const InbPlane *dv,
+                         const InbPlane *bu,
+                         const InbPlane *bv,
+                         const InbPlane *const *masks,
+                         guint           n_masks)
+{
+  const guint w = la->width, h = la->height;
+  const gsize n = (gsize) w * h;
+  float take[8] = { 0 };
+  g_autoptr(InbPlane) ee = inb_plane_new (w, h);
+  g_autoptr(InbPlane) ed = inb_plane_new (w, h);
+  g_autoptr(InbPlane) in = inb_plane_new (w, h);
+  g_autoptr(InbPlane) unused = inb_plane_new (w, h);
+  g_autoptr(InbPlane) t0 = inb_plane_new (w, h);
+  g_autoptr(InbPlane) t1 = inb_plane_new (w, h);
+  g_autoptr(InbPlane) t2 = inb_plane_new (w, h);
+  g_autoptr(InbPlane) t3 = inb_plane_new (w, h);
+  InbPlane *out = inb_plane_new (w, h);
+  g_autoptr(InbPlane) fb = inb_plane_new (w, h);
+  DenseJob job = { la, lb, ma, mb, eu, ev, du, dv, bu, bv, ee, ed, in, unused, { t0, t1, t2, t3 }, out,
+                   MAX (2, (int) MAX (w, h) / DENSE_REGION), fb };
+  /* the box passes of inb_engine_explained() on these planes */
+  ExplainJob box = { la, NULL, NULL, NULL, NULL, NULL, NULL, ee, ed, in, unused, { t0, t1, t2, t3 }, out, job.r };
+
+  memset (unused->data, 0, (gsize) w * h * sizeof (float));
+  inb_parallel_for (par, h, 0, dense_error_rows, &job, NULL);
+  /* over each object's mask as a whole: its edges decide for its flat
+   * inside, where any motion matches */
+  for (guint o = 0; o < MIN (n_masks, G_N_ELEMENTS (take)); o++)
+    {
+      double se = 0, sd = 0, si = 0, sm = 0, sf = 0;
+      float ratio;
+
+      for (gsize k = 0; k < n; k++)
+        {
+          float m = masks[o]->data[k];
+
+          if (m < 0.5f)
+            continue;
+          se += ee->data[k];
+          sd += ed->data[k];
+          si += in->data[k];
+          sf += fb->data[k];
+          sm += 1.0;
+        }
+      if (sm < DENSE_OBJECT_AREA * n || si < DENSE_OBJECT_WEIGHT * sm || si <= 0)
+        continue;
+      ratio = (float) ((se / si) / (sd / si + DENSE_OBJECT_FLOOR));
+      /* a switch: an object is drawn with one motion or the other */
+      take[o] = ratio >= DENSE_OBJECT_RATIO && (se - sd) / si >= DENSE_OBJECT_MARGIN ? 1.f : 0.f;
+      g_debug ("object %u: the engine's error %.2f, the smooth flow's %.2f over %.0f pixels (weight %.2f, "
+               "consistent %.2f): %.2f", o, se / si, sd / si, sm, si / sm, sf / sm, take[o]);
+    }
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      inb_parallel_for (par, h, 0, box_h_rows, &box, NULL);
+      inb_parallel_for (par, h, 0, box_v_rows, &box, NULL);
+    }
+  inb_parallel_for (par, h, 0, dense_final_rows, &job, NULL);
+  for (guint o = 0; o < MIN (n_masks, G_N_ELEMENTS (take)); o++)
+    if (take[o] > 0.f)
+      for (gsize k = 0; k < n; k++)
+        out->data[k] = MAX (out->data[k], take[o] * CLAMP (2.f * masks[o]->data[k], 0.f, 1.f));
+  return out;
+}

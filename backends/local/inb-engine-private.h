@@ -50,6 +50,38 @@ typedef struct
 #define EXPLAINED_HIGH  0.85f
 #define ERROR_FLOOR     3.0f
 
+/* The smooth flows (inb_dis_smooth_flow()) instead of the engine's
+ * motion, see inb_engine_dense_choice(). They are computed down to
+ * pyramid level SMOOTH_BOTTOM. Both motions' photometric errors count
+ * where both stay in the frame, the smooth flow is its own inverse
+ * within DENSE_FB_OK analysis pixels, weighted by texture (full weight
+ * from DENSE_TEXTURE luma levels a pixel of gradient). */
+#define SMOOTH_BOTTOM     1
+#define DENSE_FB_OK       1.0f
+#define DENSE_TEXTURE     4.0f
+/* In regions about 1/DENSE_REGION of the frame wide, with a mean
+ * weight of DENSE_MIN_WEIGHT at least: the smooth flow's error below
+ * the engine's by a ratio from DENSE_RATIO_LOW to DENSE_RATIO_HIGH
+ * (ERROR_FLOOR added to it) and by DENSE_MARGIN levels */
+#define DENSE_REGION      40
+#define DENSE_MIN_WEIGHT  0.05f
+#define DENSE_RATIO_LOW   1.4f
+#define DENSE_RATIO_HIGH  2.0f
+#define DENSE_MARGIN      2.0f
+/* Over an object's mask as a whole (DENSE_OBJECT_AREA of the frame at
+ * least, a mean weight of DENSE_OBJECT_WEIGHT): its flat inside has
+ * small errors under any motion, so the mean errors are small, and a
+ * ratio of DENSE_OBJECT_RATIO (DENSE_OBJECT_FLOOR added to the smooth
+ * flow's) and DENSE_OBJECT_MARGIN levels decide, all or nothing */
+#define DENSE_OBJECT_AREA    0.01f
+#define DENSE_OBJECT_WEIGHT  0.05f
+#define DENSE_OBJECT_FLOOR   0.5f
+#define DENSE_OBJECT_RATIO   1.5f
+#define DENSE_OBJECT_MARGIN  0.5f
+/* Above this share, a region is the smooth flow's: objects are not
+ * drawn over it */
+#define DENSE_TAKE        0.5f
+
 #define SPLAT_FLOOR   0.05f   /* weight of an unreliable flow sample */
 #define TRUST_FLOOR   0.05f   /* weight of an unreliable keyframe sample */
 #define DEPTH_START   8.f     /* analysis pixels off the global model, */
@@ -200,6 +232,11 @@ typedef struct
   const InbPlane  *la;        /* luma of this set's keyframe, */
   const InbPlane  *lb;        /* and of the other one */
   double           model[9];  /* global model from this set's keyframe, analysis grid */
+  const InbPlane  *dense;     /* where the smooth flow takes over (0..1), */
+  const InbPlane  *du;        /* and that flow; or NULL */
+  const InbPlane  *dv;
+  InbPlane        *eu;        /* out: the motion of each analysis pixel, */
+  InbPlane        *ev;        /* or NULL */
   float            reliability;
   float            gain;
   float            far_u;     /* the most common confident motion, */
@@ -248,6 +285,20 @@ InbPlane *inb_engine_explained (InbParallel    *par,
                                 const InbPlane *fv,
                                 const InbPlane *conf);
 
+InbPlane *inb_engine_dense_choice (InbParallel    *par,
+                                   const InbPlane *la,
+                                   const InbPlane *lb,
+                                   const InbPlane *ma,
+                                   const InbPlane *mb,
+                                   const InbPlane *eu,
+                                   const InbPlane *ev,
+                                   const InbPlane *du,
+                                   const InbPlane *dv,
+                                   const InbPlane *bu,
+                                   const InbPlane *bv,
+                                   const InbPlane *const *masks,
+                                   guint           n_masks);
+
 /* inb-engine-objects.c */
 void
 inb_engine_push_pull (const float *wu,
@@ -293,6 +344,11 @@ gboolean inb_engine_build_sources (InbEngine             *self,
                                    InbPlane              *ofu,
                                    InbPlane              *ofv,
                                    InbPlane              *olayer,
+                                   const InbPlane        *dense,
+                                   const InbPlane        *du,
+                                   const InbPlane        *dv,
+                                   InbPlane              *eu,
+                                   InbPlane              *ev,
                                    GCancellable          *cancellable);
 
 /* inb-render.c */

@@ -106,11 +106,15 @@ inb_engine_source_rows (guint    start,
               float fv = job->fv->data[k];
               float c = job->conf->data[k];
               float lay = job->layer != NULL ? job->layer->data[k] : 0.f;
+              float dn = job->dense != NULL ? job->dense->data[k] : 0.f;
               float wt;
               float gx, gy, mix, out, px, py, dx, dy, dev;
 
               /* Unreliable samples follow the global model or the
                * confident motion nearby, whichever matches better */
+              /* (where the smooth flow takes over, no object is drawn) */
+              if (dn > DENSE_TAKE)
+                lay = 0.f;
               apply_h (job->model, (float) x, (float) y, &gx, &gy);
               /* a switch, not a blend: intermediate motions are wrong */
               mix = CLAMP ((0.3f - c) * 5.f, 0.f, 1.f);
@@ -155,6 +159,16 @@ inb_engine_source_rows (guint    start,
               mix = MAX (mix * job->reliability, out);
               fu += mix * (gx - (float) x - fu);
               fv += mix * (gy - (float) y - fv);
+              if (dn > 0.f)
+                {
+                  fu += dn * (job->du->data[k] - fu);
+                  fv += dn * (job->dv->data[k] - fv);
+                }
+              if (job->eu != NULL)
+                {
+                  job->eu->data[k] = fu;
+                  job->ev->data[k] = fv;
+                }
               /* Where motions meet, what moves away from the global
                * model (without a reliable one, from the far motion) is
                * in front (an object over its background): softmax
@@ -231,27 +245,37 @@ inb_engine_build_sources (InbEngine             *self,
                           InbPlane              *ofu,
                           InbPlane              *ofv,
                           InbPlane              *olayer,
+                          const InbPlane        *dense,
+                          const InbPlane        *du,
+                          const InbPlane        *dv,
+                          InbPlane              *eu,
+                          InbPlane              *ev,
                           GCancellable          *cancellable)
 {
   gsize n = (gsize) self->mw * self->mh;
-  SourceJob job = { self, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, { 0 }, (float) reliability,
-                    (float) self->global_conf, 0.f, 0.f, 0.f, set };
+  SourceJob job = { self, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, { 0 }, dense,
+                    du, dv, eu, ev,
+                    (float) reliability, (float) self->global_conf, 0.f, 0.f, 0.f, set };
   g_autoptr(InbPlane) texture = NULL;
   TextureJob tjob = { NULL, NULL };
   g_autoptr(InbPlane) fill_u = NULL;
   g_autoptr(InbPlane) fill_v = NULL;
 
-  self->src_px[set] = g_new (float, n);
-  self->src_py[set] = g_new (float, n);
-  self->src_dx[set] = g_new (float, n);
-  self->src_dy[set] = g_new (float, n);
-  self->src_w[set] = g_new (float, n);
-  if (set == 0)
+  /* (built once more where the smooth flow takes over: the same arrays) */
+  if (self->src_px[set] == NULL)
     {
-      self->prior_dx = g_new (float, n);
-      self->prior_dy = g_new (float, n);
+      self->src_px[set] = g_new (float, n);
+      self->src_py[set] = g_new (float, n);
+      self->src_dx[set] = g_new (float, n);
+      self->src_dy[set] = g_new (float, n);
+      self->src_w[set] = g_new (float, n);
+      if (set == 0)
+        {
+          self->prior_dx = g_new (float, n);
+          self->prior_dy = g_new (float, n);
+        }
+      self->acc[set] = g_aligned_alloc (n, sizeof (InbPixel), 16);
     }
-  self->acc[set] = g_aligned_alloc (n, sizeof (InbPixel), 16);
   job.fu = set == 0 ? an->fwd_u : an->bwd_u;
   job.fv = set == 0 ? an->fwd_v : an->bwd_v;
   job.conf = set == 0 ? self->conf0 : self->conf1;

@@ -125,6 +125,19 @@ plane_max (const InbPlane *p)
   return m;
 }
 
+/* The share of @p above @above */
+static double
+plane_share (const InbPlane *p,
+             float           above)
+{
+  gsize n = (gsize) p->width * p->height, m = 0;
+
+  for (gsize k = 0; k < n; k++)
+    m += p->data[k] > above;
+
+  return (double) m / (double) n;
+}
+
 static double
 plane_mean (const InbPlane *p)
 {
@@ -190,17 +203,113 @@ model_on_analysis_grid (const InbEngine *self,
     }
 }
 
+/* Where object @ob's pixel (@x, @y) of keyframe @s (analysis grid) goes
+ * in the other keyframe, as a motion (@u, @v) */
+static void
+object_motion_at (const InbEngine    *self,
+                  const EngineObject *ob,
+                  const double        inv[6],
+                  guint               s,
+                  float               x,
+                  float               y,
+                  float              *u,
+                  float              *v)
+{
+  const float sc = (float) self->scale, off = self->offset;
+  float px, py;
+
+  affine_apply (s == 0 ? ob->fwd : inv, sc * x + off, sc * y + off, &px, &py);
+  *u = (px - off) / sc - x;
+  *v = (py - off) / sc - y;
+}
+
+/* The engine's motion of each keyframe's analysis pixels (@eu, @ev: the
+ * splat sources' motion, written by inb_engine_build_sources()), with
+ * each object's own motion where its mask holds it; then, per keyframe,
+ * where the smooth flow (@fu, @fv: from first, from last) explains the
+ * pair clearly better (inb_engine_dense_choice()) into @dense. TRUE if
+ * it does anywhere: there no object is drawn (its masks are cut) */
+static gboolean
+dense_regions (InbEngine             *self,
+               const InbFlowAnalysis *an,
+               const InbPlane        *mean[2],
+               InbPlane              *eu[2],
+               InbPlane              *ev[2],
+               InbPlane              *fu[2],
+               InbPlane              *fv[2],
+               InbPlane              *dense[2])
+{
+  const gsize n = (gsize) self->aw * self->ah;
+  gboolean any = FALSE;
+
+  for (guint o = 0; o < self->n_objects; o++)
+    {
+      const EngineObject *ob = &self->objects[o];
+      double inv[6], det = ob->fwd[0] * ob->fwd[4] - ob->fwd[1] * ob->fwd[3];
+
+      if (ob->small || fabs (det) < 1e-6)
+        continue;
+      inv[0] = ob->fwd[4] / det;
+      inv[1] = -ob->fwd[1] / det;
+      inv[3] = -ob->fwd[3] / det;
+      inv[4] = ob->fwd[0] / det;
+      inv[2] = -(inv[0] * ob->fwd[2] + inv[1] * ob->fwd[5]);
+      inv[5] = -(inv[3] * ob->fwd[2] + inv[4] * ob->fwd[5]);
+      for (guint s = 0; s < 2; s++)
+        for (gsize k = 0; k < n; k++)
+          if (ob->mask[s]->data[k] > 0.1f)
+            object_motion_at (self, ob, inv, s, (float) (k % self->aw), (float) (k / self->aw),
+                              &eu[s]->data[k], &ev[s]->data[k]);
+    }
+
+  for (guint s = 0; s < 2; s++)
+    {
+      const InbPlane *masks[8];
+      guint n_masks = 0;
+
+      for (guint o = 0; o < self->n_objects && n_masks < G_N_ELEMENTS (masks); o++)
+        if (!self->objects[o].small)
+          masks[n_masks++] = self->objects[o].mask[s];
+      dense[s] = inb_engine_dense_choice (self->par, s == 0 ? an->luma0 : an->luma1,
+                                          s == 0 ? an->luma1 : an->luma0, mean[s], mean[1 - s], eu[s], ev[s],
+                                          fu[s], fv[s], fu[1 - s], fv[1 - s], masks, n_masks);
+      if (plane_max (dense[s]) > 0.02f)
+        any = TRUE;
+    }
+  if (!any)
+    return FALSE;
+  g_debug ("the smooth flow takes over %.1f %% of first, %.1f %% of last",
+           100.0 * plane_share (dense[0], DENSE_TAKE), 100.0 * plane_share (dense[1], DENSE_TAKE));
+
+  for (guint s = 0; s < 2; s++)
+    for (gsize k = 0; k < n; k++)
+      if (dense[s]->data[k] > DENSE_TAKE)
+        {
+          for (guint o = 0; o < self->n_objects; o++)
+            if (!self->objects[o].small)
+              self->objects[o].mask[s]->data[k] = 0.f;
+          if (self->omask[s] != NULL)
+            self->omask[s]->data[k] = 0.f;
+        }
+
+  return TRUE;
+}
+
 /* The objects as layers of their own (when there are any and the pair
- * corresponds at all), then the splat sources of both keyframes; FALSE
- * if cancelled */
+ * corresponds at all), then the splat sources of both keyframes, built
+ * once more where the smooth flow explains the pair clearly better than
+ * they do; FALSE if cancelled */
 static gboolean
 layers_and_sources (InbEngine             *self,
                     const InbFlowAnalysis *an,
+                    const InbPlane        *mean[2],
                     double                 ha[2][9],
                     double                 reliability,
                     GCancellable          *cancellable)
 {
   InbPlane *ofu[2] = { NULL, NULL }, *ofv[2] = { NULL, NULL }, *olayer[2] = { NULL, NULL };
+  InbPlane *eu[2] = { NULL, NULL }, *ev[2] = { NULL, NULL }, *dense[2] = { NULL, NULL };
+  InbPlane *fu[2] = { NULL, NULL }, *fv[2] = { NULL, NULL };
   gboolean ok = TRUE;
 
   if (an->n_objects > 0 && self->global_conf > 0.0)
@@ -218,15 +327,40 @@ layers_and_sources (InbEngine             *self,
       inb_engine_object_layers (self, an, (const double (*)[9]) ha, (float) reliability, ofu, ofv, olayer);
     }
 
+  /* the smooth flows only where the engine's motion may be unsure:
+   * objects, or regions it does not explain */
+  if (self->global_conf > 0.0 && (an->n_objects > 0 || self->any_region))
+    for (guint s = 0; s < 2; s++)
+      {
+        eu[s] = inb_plane_new (self->aw, self->ah);
+        ev[s] = inb_plane_new (self->aw, self->ah);
+      }
   for (guint set = 0; set < 2 && ok; set++)
     ok = inb_engine_build_sources (self, an, set, ha[set], reliability, ofu[set], ofv[set], olayer[set],
-                                   cancellable);
+                                   NULL, NULL, NULL, eu[set], ev[set], cancellable);
+  if (ok && eu[0] != NULL)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+
+      ok = inb_dis_smooth_flow (self->par, an->luma0, an->luma1, SMOOTH_BOTTOM, cancellable, &fu[0], &fv[0])
+           && inb_dis_smooth_flow (self->par, an->luma1, an->luma0, SMOOTH_BOTTOM, cancellable, &fu[1], &fv[1]);
+      g_debug ("smooth flows: %.1f ms", (g_get_monotonic_time () - t0) / 1000.0);
+    }
+  if (ok && fu[0] != NULL && dense_regions (self, an, mean, eu, ev, fu, fv, dense))
+    for (guint set = 0; set < 2 && ok; set++)
+      ok = inb_engine_build_sources (self, an, set, ha[set], reliability, ofu[set], ofv[set], olayer[set],
+                                     dense[set], fu[set], fv[set], NULL, NULL, cancellable);
 
   for (guint s = 0; s < 2; s++)
     {
       g_clear_pointer (&ofu[s], inb_plane_free);
       g_clear_pointer (&ofv[s], inb_plane_free);
       g_clear_pointer (&olayer[s], inb_plane_free);
+      g_clear_pointer (&eu[s], inb_plane_free);
+      g_clear_pointer (&ev[s], inb_plane_free);
+      g_clear_pointer (&dense[s], inb_plane_free);
+      g_clear_pointer (&fu[s], inb_plane_free);
+      g_clear_pointer (&fv[s], inb_plane_free);
     }
 
   return ok;
@@ -500,7 +634,7 @@ inb_engine_new (InbImage               *first,
   reliability = model_agreement (an, self->conf0, ha[0]);
   reliability = CLAMP ((reliability - 0.2) / 0.3, 0.0, 1.0);
 
-  if (!layers_and_sources (self, an, ha, reliability, cancellable)
+  if (!layers_and_sources (self, an, (const InbPlane *[2]) { mean0, mean1 }, ha, reliability, cancellable)
       || !keyframes_to_pixels (self, first, last, cancellable))
     {
       cancelled_error (cancellable, error);
