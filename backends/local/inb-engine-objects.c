@@ -1212,7 +1212,6 @@ object_keep (InbEngine           *self,
  * p->mv seen from the other side, its soft edge too */
 static void
 object_hide_background (InbEngine    *self,
-                        guint         o,
                         guint         s,
                         const int    *zone,
                         ObjectPlanes *p)
@@ -1225,11 +1224,8 @@ object_hide_background (InbEngine    *self,
     for (int x = x0; x <= x1; x++)
       {
         gsize k = (gsize) y * w + x;
-        float v = MIN (1.f, 3.f * p->mv[k]);
 
-        if (v > 0.f && v >= self->omask[s]->data[k])
-          self->olabel[s][k] = (guint8) (o + 1);
-        self->omask[s]->data[k] = MAX (self->omask[s]->data[k], v);
+        self->omask[s]->data[k] = MAX (self->omask[s]->data[k], MIN (1.f, 3.f * p->mv[k]));
       }
 }
 
@@ -1275,7 +1271,6 @@ inb_engine_object_layers (InbEngine             *self,
     {
       self->omask[s] = inb_plane_new (an->width, an->height);
       memset (self->omask[s]->data, 0, n * sizeof (float));
-      self->olabel[s] = g_new0 (guint8, n);
       self->bgu[s] = inb_plane_new (an->width, an->height);
       memset (self->bgu[s]->data, 0, n * sizeof (float));
       self->bgv[s] = inb_plane_new (an->width, an->height);
@@ -1335,7 +1330,7 @@ inb_engine_object_layers (InbEngine             *self,
           object_assign_layers (self, ob, s, m[s], zone[s], tol, fu[s], fv[s], layer[s], &p);
           object_keep (self, &self->objects[o], ob, s, m[0], zone[s], &p);
           if (!ob->small)
-            object_hide_background (self, o, s, zone[s], &p);
+            object_hide_background (self, s, zone[s], &p);
         }
     }
 
@@ -1448,32 +1443,20 @@ inb_engine_paint_out (InbEngine    *self,
     }
 }
 
-/* Two objects with the same motion (one found twice, its parts grouped
- * apart; see same_motion() in inb-render.c) */
-static gboolean
-same_object (const EngineObject *a,
-             const EngineObject *b)
-{
-  double tol = 4.0 + 0.1 * hypot (a->fwd[2], a->fwd[5]);
-
-  return a == b
-      || (fabs (a->fwd[0] - b->fwd[0]) < 0.05 && fabs (a->fwd[1] - b->fwd[1]) < 0.05
-          && fabs (a->fwd[3] - b->fwd[3]) < 0.05 && fabs (a->fwd[4] - b->fwd[4]) < 0.05
-          && fabs (a->fwd[2] - b->fwd[2]) < tol && fabs (a->fwd[5] - b->fwd[5]) < tol);
-}
-
-/* Background that objects hide in both keyframes, one object in one and
- * another in the other (two objects crossing): it is seen in neither,
- * and the background drawn there (node_rows() in inb-render.c, the
+/* Background that an object hides in both keyframes: two objects
+ * crossing, one where the other was; an object with a hole or a
+ * hollow, moving less than its width. It is seen in neither keyframe,
+ * and the background drawn there (node_rows() in inb-render.c: the
  * keyframes' pixels where the background's motion takes the pixel, each
- * weighted down where an object hides it) is a blend of both objects'
- * colours, a ghost of each. There, the keyframes' pixels are painted
- * over with the colours of the background around (push-pull on the
- * analysis grid of the pixels no object hides), a blur closer to what
- * is behind. The objects, which are drawn from the keyframes' pixels,
- * are drawn from patches of them kept before (object_patch()). Where
- * the same object hides both (its own mask falling short of it), the
- * keyframes' pixels are left as they are. */
+ * weighted down where an object hides it) was a blend of the objects'
+ * colours, a ghost of each. The keyframes' pixels wherever an object
+ * hides the background (self->omask[]) are painted over with the
+ * colours of the background around (push-pull on the analysis grid of
+ * the pixels no object hides), a blur closer to what is behind; where
+ * only one keyframe hides it, the other's pixel is drawn as before (the
+ * painted one keeps its small weight). The objects, which are drawn from
+ * the keyframes' pixels, are drawn from patches of them kept before
+ * (object_patch()). */
 void
 inb_engine_paint_out_hidden (InbEngine *self)
 {
@@ -1482,55 +1465,36 @@ inb_engine_paint_out_hidden (InbEngine *self)
   const float s = (float) self->scale, off = self->offset;
   const int si = (int) self->scale;
   g_autofree float *planes = NULL;
-  InbPlane paint[2];
   int box[2][4];
   gboolean any = FALSE;
 
-  if (self->omask[0] == NULL || self->olabel[0] == NULL)
+  if (self->omask[0] == NULL)
     return;
-  planes = g_new0 (float, 9 * n);
   /* where to paint, on the analysis grid */
   for (guint side = 0; side < 2; side++)
     {
-      const float *om = self->omask[side]->data, *oo = self->omask[1 - side]->data;
-      const guint8 *lab = self->olabel[side], *lo = self->olabel[1 - side];
-      const float *bu = self->bgu[side]->data, *bv = self->bgv[side]->data;
+      const float *om = self->omask[side]->data;
 
-      paint[side] = (InbPlane) { (guint) aw, (guint) ah, planes + (7 + side) * n };
       box[side][0] = aw;
       box[side][1] = -1;
       box[side][2] = ah;
       box[side][3] = -1;
       for (int y = 0; y < ah; y++)
         for (int x = 0; x < aw; x++)
-          {
-            gsize k = (gsize) y * aw + x, q;
-            int qx, qy;
-
-            if (om[k] <= 0.f || lab[k] == 0)
-              continue;
-            qx = (int) lrintf ((float) x + bu[k]);
-            qy = (int) lrintf ((float) y + bv[k]);
-            if (qx < 0 || qy < 0 || qx >= aw || qy >= ah)
-              continue;
-            q = (gsize) qy * aw + qx;
-            if (lo[q] == 0 || oo[q] <= 0.f
-                || same_object (&self->objects[lab[k] - 1], &self->objects[lo[q] - 1]))
-              continue;
-            paint[side].data[k] = MIN (om[k], oo[q]);
-            box[side][0] = MIN (box[side][0], x);
-            box[side][1] = MAX (box[side][1], x);
-            box[side][2] = MIN (box[side][2], y);
-            box[side][3] = MAX (box[side][3], y);
-            any = TRUE;
-          }
+          if (om[(gsize) y * aw + x] > 0.f)
+            {
+              box[side][0] = MIN (box[side][0], x);
+              box[side][1] = MAX (box[side][1], x);
+              box[side][2] = MIN (box[side][2], y);
+              box[side][3] = MAX (box[side][3], y);
+              any = TRUE;
+            }
     }
-  for (guint side = 0; side < 2; side++)
-    g_clear_pointer (&self->olabel[side], g_free);
-  g_debug ("background hidden by two objects: [%d %d] x [%d %d] in first, [%d %d] x [%d %d] in last",
+  g_debug ("background hidden by objects: [%d %d] x [%d %d] in first, [%d %d] x [%d %d] in last",
            box[0][0], box[0][1], box[0][2], box[0][3], box[1][0], box[1][1], box[1][2], box[1][3]);
   if (!any)
     return;
+  planes = g_new0 (float, 7 * n);
 
   /* the objects as they are, to draw them */
   for (guint o = 0; o < self->n_objects; o++)
@@ -1584,7 +1548,7 @@ inb_engine_paint_out_hidden (InbEngine *self)
         for (int x = MAX (0, (int) (s * (b[0] - 1))); x <= MIN ((int) self->width - 1, (int) (s * (b[1] + 2))); x++)
           {
             float xa = (x - off) / s, ya = (y - off) / s;
-            float m = inb_plane_sample (&paint[side], xa, ya);
+            float m = inb_plane_sample (self->omask[side], xa, ya);
             InbPixel *q = &pix[(gsize) y * self->pad_stride + x];
             InbPixel fill;
 

@@ -121,9 +121,6 @@ struct _InbEngine
                                   * are drawn there */
   InbPlane        *omask[2];     /* objects moving far, in first and last
                                   * (NULL without any), a little grown */
-  guint8          *olabel[2];    /* which of them hides it most (1 + its
-                                  * index; 0: none), until the keyframes'
-                                  * pixels are painted */
   InbPlane        *bgu[2];       /* the background's motion under and around */
   InbPlane        *bgv[2];       /* them, from first and from last */
   guint            n_objects;

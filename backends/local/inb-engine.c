@@ -685,7 +685,6 @@ inb_engine_free (InbEngine *self)
     {
       g_clear_pointer (&self->bgu[s], inb_plane_free);
       g_clear_pointer (&self->bgv[s], inb_plane_free);
-      g_clear_pointer (&self->olabel[s], g_free);
     }
   for (guint o = 0; o < self->n_objects; o++)
     {
