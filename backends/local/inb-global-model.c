@@ -677,20 +677,24 @@ inb_flow_refine_model (InbPlane    **pyr_a,
   memcpy (h, out, sizeof out);
 }
 
-/* The mean truncated error (each model's brightness offset taken out)
+/* The mean truncated errors (each model's brightness offset taken out)
  * of @h1 and of @h2 (level 0) on level @level of @a and @b, over the
- * pixels both map inside @b: the two compared on the same pixels. */
-static void
-pair_errors (const InbPlane *a,
-             const InbPlane *b,
-             guint           level,
-             const double    h1[9],
-             const double    h2[9],
-             double         *e1,
-             double         *e2)
+ * pixels of a grid of @step both map inside @b — only those within
+ * @band of the frame's edges when @band is not 0: the two compared on
+ * the same pixels. Returns how many pixels were compared; the errors are
+ * G_MAXDOUBLE when none was. */
+static guint
+pair_errors_on (const InbPlane *a,
+                const InbPlane *b,
+                guint           level,
+                const double    h1[9],
+                const double    h2[9],
+                guint           step,
+                guint           band,
+                double         *e1,
+                double         *e2)
 {
   const guint w = a->width, h = a->height;
-  const guint step = MAX (1, (guint) sqrt ((double) w * h / 12000.0));
   double m[2][9], bias[2] = { 0, 0 }, err[2] = { 0, 0 };
   guint n = 0;
 
@@ -705,6 +709,8 @@ pair_errors (const InbPlane *a,
             double tx[2], ty[2];
             gboolean inside = TRUE;
 
+            if (band > 0 && x >= band && y >= band && x + band < w && y + band < h)
+              continue;
             for (guint k = 0; k < 2 && inside; k++)
               {
                 inb_mat3_apply (m[k], x, y, &tx[k], &ty[k]);
@@ -728,6 +734,23 @@ pair_errors (const InbPlane *a,
     }
   *e1 = n > 0 ? err[0] / n : G_MAXDOUBLE;
   *e2 = n > 0 ? err[1] / n : G_MAXDOUBLE;
+
+  return n;
+}
+
+/* pair_errors_on() over the whole frame, on a grid of about 12000 pixels. */
+static void
+pair_errors (const InbPlane *a,
+             const InbPlane *b,
+             guint           level,
+             const double    h1[9],
+             const double    h2[9],
+             double         *e1,
+             double         *e2)
+{
+  const guint step = MAX (1, (guint) sqrt ((double) a->width * a->height / 12000.0));
+
+  pair_errors_on (a, b, level, h1, h2, step, 0, e1, e2);
 }
 
 /* Whether @h2 explains a band along the frame's edges (an eighth of
@@ -745,47 +768,14 @@ inb_flow_border_prefers (const InbPlane *a,
 {
   const guint w = a->width, h = a->height;
   const guint band = MAX (2, h / 8);
-  double m[2][9], bias[2] = { 0, 0 }, err[2] = { 0, 0 };
-  guint n = 0;
+  double e1, e2;
+  guint n;
 
-  inb_flow_homography_at_level (h1, level, m[0]);
-  inb_flow_homography_at_level (h2, level, m[1]);
-  for (guint pass = 0; pass < 2; pass++)
-    {
-      n = 0;
-      for (guint y = 0; y < h; y++)
-        for (guint x = 0; x < w; x++)
-          {
-            double tx[2], ty[2];
-            gboolean inside = TRUE;
-
-            if (x >= band && y >= band && x + band < w && y + band < h)
-              continue;
-            for (guint k = 0; k < 2 && inside; k++)
-              {
-                inb_mat3_apply (m[k], x, y, &tx[k], &ty[k]);
-                inside = tx[k] >= 0 && ty[k] >= 0 && tx[k] <= w - 1.0 && ty[k] <= h - 1.0;
-              }
-            if (!inside)
-              continue;
-            n++;
-            for (guint k = 0; k < 2; k++)
-              {
-                double r = inb_plane_sample (b, (float) tx[k], (float) ty[k]) - a->data[(gsize) y * w + x];
-
-                if (pass == 0)
-                  bias[k] += r;
-                else
-                  err[k] += MIN (fabs (r - bias[k]), 30.0);
-              }
-          }
-      for (guint k = 0; k < 2 && pass == 0; k++)
-        bias[k] = n > 0 ? bias[k] / n : 0.0;
-    }
+  n = pair_errors_on (a, b, level, h1, h2, 1, band, &e1, &e2);
   g_debug ("border band: error %.2f under the model, %.2f under the other (%u pixels)",
-           n > 0 ? err[0] / n : 0.0, n > 0 ? err[1] / n : 0.0, n);
+           n > 0 ? e1 : 0.0, n > 0 ? e2 : 0.0, n);
 
-  return n >= 2u * band * (w + h) / 4 && err[1] < 0.7 * err[0];
+  return n >= 2u * band * (w + h) / 4 && e2 < 0.7 * e1;
 }
 
 /* When the flow explains too little of the frame for a global model
