@@ -169,6 +169,66 @@ test_progress_preview (void)
   g_assert_cmpuint (previews, ==, 2);
 }
 
+typedef struct
+{
+  InbProgress *progress;
+  gboolean     done;      /* atomic */
+} StageWorker;
+
+static gpointer
+stage_worker_func (gpointer data)
+{
+  StageWorker *worker = data;
+  const char *stages[] = { "Analysing", "Rendering frame 1 of 2", "Rendering frame 2 of 2", "Finishing" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (stages); i++)
+    inb_progress_update (worker->progress, (i + 1) / 4.0, stages[i]);
+  g_atomic_int_set (&worker->done, TRUE);
+
+  return NULL;
+}
+
+static void
+record_stage_cb (InbProgress *progress,
+                 GParamSpec  *pspec,
+                 GString     *seen)
+{
+  g_autofree char *stage = inb_progress_dup_stage (progress);
+
+  g_string_append_printf (seen, "%s%s", seen->len > 0 ? " | " : "", stage);
+}
+
+/* Four stages from a worker while the main loop is 200 ms late: only the
+ * last is seen, unless every stage was asked for; then the worker waits
+ * for the main loop and all four are seen, in order. */
+static void
+test_progress_every_stage (void)
+{
+  gboolean every[] = { FALSE, TRUE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (every); i++)
+    {
+      g_autoptr(InbProgress) progress = inb_progress_new ();
+      g_autoptr(GString) seen = g_string_new (NULL);
+      StageWorker worker = { progress, FALSE };
+      GThread *thread;
+
+      inb_progress_set_deliver_every_stage (progress, every[i]);
+      g_signal_connect (progress, "notify::stage", G_CALLBACK (record_stage_cb), seen);
+      thread = g_thread_new ("stage-worker", stage_worker_func, &worker);
+      g_usleep (200 * G_TIME_SPAN_MILLISECOND);
+      while (!g_atomic_int_get (&worker.done) || g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      g_thread_join (thread);
+
+      g_test_message ("every stage %d: %s", every[i], seen->str);
+      if (every[i])
+        g_assert_cmpstr (seen->str, ==, "Analysing | Rendering frame 1 of 2 | Rendering frame 2 of 2 | Finishing");
+      else
+        g_assert_cmpstr (seen->str, ==, "Finishing");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -179,6 +239,7 @@ main (int   argc,
   g_test_add_func ("/progress/keeps-stage", test_progress_keeps_stage);
   g_test_add_func ("/progress/pending-ref", test_progress_outlives_nothing);
   g_test_add_func ("/progress/preview", test_progress_preview);
+  g_test_add_func ("/progress/every-stage", test_progress_every_stage);
 
   return g_test_run ();
 }

@@ -26,6 +26,10 @@
  *
  * Warnings (inb_progress_add_warning()) are not coalesced: each one is
  * kept, and delivered once, in order, by ::warning.
+ *
+ * A test that must see every stage a backend went through, however late
+ * its main loop runs, asks for them with
+ * inb_progress_set_deliver_every_stage().
  */
 struct _InbProgress
 {
@@ -43,6 +47,8 @@ struct _InbProgress
   GPtrArray    *warnings;         /* under mutex: every warning, in order */
   guint         n_warnings_sent;  /* under mutex: how many ::warning said */
   GSource      *pending_source;   /* under mutex */
+  gboolean      every_stage;      /* under mutex */
+  GCond         delivered;        /* a pending stage was taken */
 
   /* main-context side */
   double        fraction;
@@ -87,6 +93,7 @@ inb_progress_finalize (GObject *object)
   g_clear_pointer (&self->preview, inb_image_unref);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
+  g_cond_clear (&self->delivered);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (inb_progress_parent_class)->finalize (object);
@@ -196,6 +203,7 @@ static void
 inb_progress_init (InbProgress *self)
 {
   g_mutex_init (&self->mutex);
+  g_cond_init (&self->delivered);
   self->warnings = g_ptr_array_new_with_free_func (g_free);
   self->context = g_main_context_ref_thread_default ();
   self->pending_fraction = -1.0;
@@ -241,6 +249,7 @@ inb_progress_dispatch (gpointer user_data)
   self->pending_fraction = -1.0;
   self->pending_preview_set = FALSE;
   self->pending_eta_set = FALSE;
+  g_cond_broadcast (&self->delivered);
   g_mutex_unlock (&self->mutex);
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -306,6 +315,16 @@ inb_progress_update (InbProgress *self,
   if (fraction >= 0.0)
     self->pending_fraction = CLAMP (fraction, 0.0, 1.0);
 
+  if (stage != NULL && self->every_stage && !g_main_context_is_owner (self->context))
+    {
+      /* the stage before this one reaches the main context first */
+      gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+      while (self->every_stage && self->pending_stage != NULL && g_strcmp0 (self->pending_stage, stage) != 0 &&
+             g_cond_wait_until (&self->delivered, &self->mutex, end))
+        ;
+    }
+
   if (stage != NULL)
     {
       g_free (self->pending_stage);
@@ -332,6 +351,29 @@ schedule_dispatch_locked (InbProgress *self)
                              g_object_unref);
       g_source_attach (self->pending_source, self->context);
     }
+}
+
+/**
+ * inb_progress_set_deliver_every_stage:
+ * @every_stage: %TRUE: no stage is coalesced away
+ *
+ * For tests. Normally only the latest stage reaches the main context, so
+ * a stage that went by while it did not run is never seen there. With
+ * @every_stage, an update from another thread that brings a new stage
+ * first waits until the main context has taken the stage before it (at
+ * most 10 s), so that every stage is delivered, in order; the fraction,
+ * preview and time left are still coalesced.
+ */
+void
+inb_progress_set_deliver_every_stage (InbProgress *self,
+                                      gboolean     every_stage)
+{
+  g_return_if_fail (INB_IS_PROGRESS (self));
+
+  g_mutex_lock (&self->mutex);
+  self->every_stage = every_stage;
+  g_cond_broadcast (&self->delivered);   /* waiting no more */
+  g_mutex_unlock (&self->mutex);
 }
 
 void

@@ -24,6 +24,8 @@ void         inb_progress_set_fraction  (InbProgress *self,
 double       inb_progress_get_fraction  (InbProgress *self);
 char        *inb_progress_dup_stage     (InbProgress *self);
 GMainContext*inb_progress_get_context   (InbProgress *self);
+void         inb_progress_set_deliver_every_stage (InbProgress *self,
+                                                   gboolean     every_stage);
 
 /* A picture of the work in progress (a sampler's preview), and the
  * backend's own estimate of the time left: thread-safe and coalesced
