@@ -246,6 +246,9 @@ run_generate (Run        *run,
               InbRequest *request)
 {
   run->progress = inb_progress_new ();
+  /* every stage seen, however late this main loop runs (under ASan at
+   * load, "Rendering frame" could come and go unseen) */
+  inb_progress_set_deliver_every_stage (run->progress, TRUE);
   run->cancellable = g_cancellable_new ();
   run->loop = g_main_loop_new (NULL, FALSE);
   run->fractions = g_array_new (FALSE, FALSE, sizeof (double));
