@@ -787,6 +787,8 @@ typedef struct
   gboolean         leave;
   gboolean         ack_passes;     /* tell the fake each pass was seen */
   guint            passes_acked;
+  gboolean         ack_queue;      /* tell the fake the queue was seen */
+  gboolean         every_stage;    /* inb_progress_set_deliver_every_stage() */
   gint64           cancelled_at;
 } Fixture;
 
@@ -871,6 +873,11 @@ progress_changed_cb (InbProgress *progress,
 
   if (f->ack_passes && stage != NULL)
     ack_pass (f, stage);
+  if (f->ack_queue && stage != NULL && strstr (stage, "ahead in the ComfyUI queue") != NULL)
+    {
+      inb_fake_server_script (f->cf.fake, "{\"queue_seen\": true}");
+      f->ack_queue = FALSE;
+    }
   if (stage != NULL && (f->stages->len == 0 || g_strcmp0 (g_ptr_array_index (f->stages, f->stages->len - 1), stage) != 0))
     g_ptr_array_add (f->stages, g_strdup (stage));
 
@@ -919,10 +926,15 @@ run (Fixture     *f,
   if (f->leave)
     inb_request_set_leave_remote (request, TRUE);
 
+  /* Every stage reaches this main loop however late it runs, if asked
+   * (the time left while sampling went by unseen when the main loop was
+   * stalled); only while it runs: the job may go on a while after */
+  inb_progress_set_deliver_every_stage (f->progress, f->every_stage);
   w.loop = g_main_loop_new (NULL, FALSE);
   inb_backend_generate_async (f->cf.backend, request, f->progress, f->cancellable, inb_test_on_generated, &w);
   inb_test_wait_run (&w);
   g_main_loop_unref (w.loop);
+  inb_progress_set_deliver_every_stage (f->progress, FALSE);
   /* what is left of progress, delivered */
   while (g_main_context_iteration (NULL, FALSE));
   g_signal_handlers_disconnect_by_data (f->progress, f);
@@ -986,6 +998,7 @@ test_generate (Fixture       *f,
       g_ptr_array_set_size (f->stages, 0);
       f->ack_passes = TRUE;
       f->passes_acked = 0;
+      f->every_stage = TRUE;
       f->previews = 0;
       f->last_fraction = 0;
       f->eta = -1;
@@ -1240,7 +1253,9 @@ test_recovers (Fixture       *f,
     "{\"submit_drop\": true}",
     "{\"submit_500\": true}",
     "{\"old_server\": true}",
-    "{\"foreign_prompts\": 2, \"foreign_ms\": 1500}",
+    /* the queue is said: the fake's prompts of another client run on
+     * until this test saw it (await_queue_seen) */
+    "{\"foreign_prompts\": 2, \"foreign_ms\": 300, \"await_queue_seen\": true}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
@@ -1253,6 +1268,7 @@ test_recovers (Fixture       *f,
       inb_fake_server_script (f->cf.fake, scenarios[i]);
       g_unlink (f->cf.output);
       g_ptr_array_set_size (f->stages, 0);
+      f->ack_queue = i == 5;
       result = run (f, request, &error);
       g_assert_no_error (error);
       g_assert_nonnull (result);
@@ -1272,7 +1288,8 @@ test_recovers (Fixture       *f,
         g_error ("a busy queue was not said");
       inb_fake_server_script (f->cf.fake, "{\"drop_socket_at\": null, \"await_reconnect\": false, \"submit_drop\": false,"
                                           " \"submit_500\": false, \"old_server\": false, \"step_ms\": 15,"
-                                          " \"silent_socket\": false, \"foreign_prompts\": 0}");
+                                          " \"silent_socket\": false, \"foreign_prompts\": 0,"
+                                          " \"await_queue_seen\": false, \"queue_seen\": false}");
     }
 }
 
@@ -1566,7 +1583,11 @@ test_cancel_running (Fixture       *f,
       g_autofree char *prompt_id = NULL;
 
       inb_fake_server_reset (f->cf.fake);
-      inb_fake_server_script (f->cf.fake, old[i] ? "{\"old_server\": true}" : "{\"old_server\": false}");
+      /* the fake holds the first pass at its first step until the
+       * prompt is interrupted: cancelled while sampling however late
+       * this main loop sees the pass */
+      inb_fake_server_script (f->cf.fake, old[i] ? "{\"old_server\": true, \"await_pass_seen\": true}"
+                                                 : "{\"old_server\": false, \"await_pass_seen\": true}");
       g_clear_object (&f->cancellable);
       f->cancellable = g_cancellable_new ();
       g_free (f->cancel_at);
@@ -1627,8 +1648,9 @@ test_cancel_pending (Fixture       *f,
       g_autofree char *prompt_id = NULL;
 
       inb_fake_server_reset (f->cf.fake);
-      inb_fake_server_script (f->cf.fake, old[i] ? "{\"old_server\": true, \"foreign_prompts\": 2, \"foreign_ms\": 1500}"
-                                                 : "{\"old_server\": false, \"foreign_prompts\": 2, \"foreign_ms\": 1500}");
+      /* the other client's prompts run on until ours left the queue */
+      inb_fake_server_script (f->cf.fake, old[i] ? "{\"old_server\": true, \"foreign_prompts\": 2, \"await_queue_seen\": true}"
+                                                 : "{\"old_server\": false, \"foreign_prompts\": 2, \"await_queue_seen\": true}");
       g_clear_object (&f->cancellable);
       f->cancellable = g_cancellable_new ();
       g_free (f->cancel_at);
@@ -1661,9 +1683,13 @@ test_resume (Fixture       *f,
 
   f->leave = TRUE;
   f->cancel_at = g_strdup ("pass 1 of 2: step");
+  /* left while the first pass runs: the fake holds it at its first step
+   * until told, however late this main loop sees it */
+  inb_fake_server_script (f->cf.fake, "{\"await_pass_seen\": true}");
   result = run (f, request, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
+  inb_fake_server_script (f->cf.fake, "{\"pass_seen\": 2}");
   record = inb_remote_record_load (f->cf.work_dir, &error);
   g_assert_no_error (error);
   g_assert_cmpint (record->state, ==, INB_REMOTE_STATE_SUBMITTED);

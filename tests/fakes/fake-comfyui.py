@@ -64,6 +64,10 @@
 #   hostile_subfolder the output's subfolder
 #   foreign_prompts   n prompts of another client queued before ours
 #   foreign_ms        how long each runs (default 300)
+#   await_queue_seen  true: a foreign prompt also runs on until the
+#                     script's queue_seen is true or no prompt of ours is
+#                     waiting any more (at most 60 s), so a test sees the
+#                     queue said, or cancels in it, however late it runs
 #   stall             {path prefix: n}: the next n requests to a path that
 #                     starts with it (/prompt, /history, /upload,
 #                     /object_info, …; n -1: every one) are read whole and
@@ -78,7 +82,9 @@
 #   await_pass_seen   true: after the first step of its n-th sampler (from 1)
 #                     the prompt goes on only once the script's pass_seen is
 #                     n or more (at most 60 s), so a test sees every pass in
-#                     its progress however late its main loop runs
+#                     its progress however late its main loop runs; or
+#                     until the prompt is interrupted (a test that cancels
+#                     while sampling)
 
 import base64
 import hashlib
@@ -383,6 +389,11 @@ class Comfy:
             self.client_id = cid
         if item.get("foreign"):
             time.sleep(self.get("foreign_ms", 300) / 1000.0)
+            end = time.time() + 60
+            while (self.get("await_queue_seen") and not self.get("queue_seen") and time.time() < end
+                   and not self.lost(generation)
+                   and any(not p.get("foreign") for p in self.pending())):
+                time.sleep(0.01)
             self.task_done(item, {}, "success", True, messages, generation)
             return
         self.message(item, "execution_start", {}, messages)
@@ -424,7 +435,7 @@ class Comfy:
                     if preview_method not in (None, "none") and self.get("previews", True):
                         self.send_binary(cid, self.preview_frame(step, steps))
                     if step == 1 and self.get("await_pass_seen"):
-                        self.await_pass_seen(samplers.index(node_id) + 1, generation)
+                        self.await_pass_seen(item, samplers.index(node_id) + 1, generation)
                     self.scenario_step(item, node_id, step, samplers, generation)
                     if self.lost(generation):
                         return
@@ -448,10 +459,10 @@ class Comfy:
         time.sleep(0.03)   # the history is written after execution_success
         self.task_done(item, outputs, "success", True, messages, generation)
 
-    def await_pass_seen(self, n, generation):
+    def await_pass_seen(self, item, n, generation):
         end = time.time() + 60
         while (int(self.get("pass_seen", 0)) < n and time.time() < end
-               and not self.lost(generation)):
+               and not self.lost(generation) and not self.interrupted(item)):
             time.sleep(0.01)
 
     def steps_of(self, inputs):
