@@ -1083,17 +1083,20 @@ test_unrelated (void)
     }
 }
 
-/* A soft-edged disc (@fg, edge @soft pixels wide) over @bg, as
- * disc_render() */
+/* A disc of radius @radius centred on (@cx, @cy) over @bg, its edge
+ * @soft pixels wide: @colour, plus @fg's waves times @amp (none without
+ * @fg) */
 static InbImage *
-soft_disc_render (const Texture *bg,
-                  const Texture *fg,
-                  guint          width,
-                  guint          height,
-                  double         radius,
-                  double         soft,
-                  double         cx,
-                  double         cy)
+painted_disc_render (const Texture *bg,
+                     const Texture *fg,
+                     const double   colour[3],
+                     double         amp,
+                     guint          width,
+                     guint          height,
+                     double         radius,
+                     double         soft,
+                     double         cx,
+                     double         cy)
 {
   static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
   InbImage *image = texture_render (bg, width, height, identity);
@@ -1110,17 +1113,39 @@ soft_disc_render (const Texture *bg,
           continue;
         for (guint c = 0; c < 3; c++)
           {
-            double v = 0;
+            double v = colour[c];
 
-            for (guint i = 0; i < N_WAVES; i++)
-              v += fg->amp[i] * sin (fg->kx[i] * dx + fg->ky[i] * dy + fg->phase[i][c]);
-            v = 128 + 18 * v;
+            if (fg != NULL)
+              {
+                double f = 0;
+
+                for (guint i = 0; i < N_WAVES; i++)
+                  f += fg->amp[i] * sin (fg->kx[i] * dx + fg->ky[i] * dy + fg->phase[i][c]);
+                v = colour[c] + amp * f;
+              }
             data[y * stride + x * 3 + c] =
               (guint8) CLAMP (lround ((1 - a) * data[y * stride + x * 3 + c] + a * v), 0, 255);
           }
       }
 
   return image;
+}
+
+/* A soft-edged disc (@fg, edge @soft pixels wide) over @bg, as
+ * disc_render() */
+static InbImage *
+soft_disc_render (const Texture *bg,
+                  const Texture *fg,
+                  guint          width,
+                  guint          height,
+                  double         radius,
+                  double         soft,
+                  double         cx,
+                  double         cy)
+{
+  static const double grey[3] = { 128, 128, 128 };
+
+  return painted_disc_render (bg, fg, grey, 18, width, height, radius, soft, cx, cy);
 }
 
 /* A thin object: an ellipse @a × @b (semi-axes) turned by @angle about
@@ -1256,26 +1281,9 @@ flat_disc_render (const Texture *bg,
                   double         cx,
                   double         cy)
 {
-  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
   static const double colour[3] = { 70, 120, 205 };
-  InbImage *image = texture_render (bg, width, height, identity);
-  guint8 *data = inb_image_get_data_mut (image);
-  gsize stride = inb_image_get_stride (image);
 
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      {
-        double dx = x - cx, dy = y - cy;
-        double a = CLAMP ((radius - sqrt (dx * dx + dy * dy)) / soft + 0.5, 0.0, 1.0);
-
-        if (a <= 0)
-          continue;
-        for (guint c = 0; c < 3; c++)
-          data[y * stride + x * 3 + c] =
-            (guint8) CLAMP (lround ((1 - a) * data[y * stride + x * 3 + c] + a * colour[c]), 0, 255);
-      }
-
-  return image;
+  return painted_disc_render (bg, NULL, colour, 0, width, height, radius, soft, cx, cy);
 }
 
 /* A flat-coloured disc (no texture at all: the block matching finds no
@@ -1332,33 +1340,9 @@ sky_disc_render (const Texture *bg,
                  double         cx,
                  double         cy)
 {
-  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
   static const double colour[3] = { 80, 125, 200 };
-  InbImage *image = texture_render (bg, width, height, identity);
-  guint8 *data = inb_image_get_data_mut (image);
-  gsize stride = inb_image_get_stride (image);
 
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      {
-        double dx = x - cx, dy = y - cy;
-        double a = CLAMP ((radius - sqrt (dx * dx + dy * dy)) / 4.0 + 0.5, 0.0, 1.0);
-
-        if (a <= 0)
-          continue;
-        for (guint c = 0; c < 3; c++)
-          {
-            double f = 0;
-
-            for (guint i = 0; i < N_WAVES; i++)
-              f += fg->amp[i] * sin (fg->kx[i] * dx + fg->ky[i] * dy + fg->phase[i][c]);
-            data[y * stride + x * 3 + c] =
-              (guint8) CLAMP (lround ((1 - a) * data[y * stride + x * 3 + c] + a * (colour[c] + amp * f)),
-                              0, 255);
-          }
-      }
-
-  return image;
+  return painted_disc_render (bg, fg, colour, amp, width, height, radius, 4.0, cx, cy);
 }
 
 
