@@ -759,8 +759,19 @@ schedule_rescan (InbLibrary *self)
   self->rescan_id = g_timeout_add (RESCAN_DELAY_MS, rescan_cb, self);
 }
 
+/* Whether @entry was read with a clip it may not keep: a take that ended
+ * other than done keeps none (its job removes a partial clip, and the
+ * resume a clip fetched for a take settled meanwhile: inb-resume.c), so
+ * a clip read there may be on its way out, and no file event says so. */
+static gboolean
+clip_may_go (InbTakeEntry *entry)
+{
+  return inb_take_entry_get_has_clip (entry) && inb_take_entry_get_state (entry) != INB_JOB_DONE;
+}
+
 /* Takes other processes are making (or were, if they died): read again
- * every few seconds until they end. */
+ * every few seconds until they end, and until a clip they may not keep
+ * has gone. */
 static GPtrArray *
 active_elsewhere (InbLibrary *self)
 {
@@ -770,7 +781,7 @@ active_elsewhere (InbLibrary *self)
 
   g_hash_table_iter_init (&iter, self->by_id);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    if (inb_take_entry_get_job (value) == NULL && inb_take_entry_is_active (value))
+    if (inb_take_entry_get_job (value) == NULL && (inb_take_entry_is_active (value) || clip_may_go (value)))
       g_ptr_array_add (names, g_strdup (key));
 
   return names;

@@ -741,6 +741,75 @@ test_follows (Fixture       *f,
   g_assert_null (inb_library_lookup (f->library, "gone"));
 }
 
+static gboolean
+has_clip (InbLibrary *library,
+          const char *id,
+          InbJobState state,
+          gboolean    clip)
+{
+  InbTakeEntry *entry = inb_library_lookup (library, id);
+
+  return entry != NULL && inb_take_entry_get_state (entry) == state && inb_take_entry_get_has_clip (entry) == clip;
+}
+
+/* Until @id is listed in @state with a clip or not, at most @seconds */
+static gboolean
+wait_for_clip (Fixture     *f,
+               const char  *id,
+               InbJobState  state,
+               gboolean     clip,
+               guint        seconds)
+{
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!has_clip (f->library, id, state, clip) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10 * 1000);
+
+  return has_clip (f->library, id, state, clip);
+}
+
+/* A take the start-up lookup adopted (submit-unknown, its task followed
+ * by InbResume): its clip arrives and the library reads the take again
+ * (another take appearing makes it read the folder); the user settles it
+ * (failed) and the library reads that; then the resume removes the clip,
+ * as it does for a take settled meanwhile (inb-resume.c). No file event
+ * says so: the list must still stop offering the clip. */
+static void
+test_clip_removed_after_reread (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  g_autofree char *dir = write_take (f, "looked-up", "2026-12-05T10:00:00Z", "submit-unknown", NULL);
+  g_autofree char *clip = g_build_filename (dir, "clip.mp4", NULL);
+  g_autoptr(InbTake) take = NULL;
+
+  write_file (dir, "remote.json", "{\"state\": \"submitted\", \"service\": \"dashscope\", \"task_id\": \"t-1\"}");
+  inb_library_load_async (f->library, NULL, (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 30));
+  g_assert_true (inb_library_load_finish (f->library, result, &error));
+  g_clear_object (&result);
+  g_assert_true (has_clip (f->library, "looked-up", INB_JOB_SUBMIT_UNKNOWN, FALSE));
+
+  /* the clip arrives; the take is read again */
+  write_file (dir, "clip.mp4", "not really a clip");
+  g_free (write_take (f, "other-1", "2026-12-05T11:00:00Z", "done", NULL));
+  g_assert_true (wait_for_clip (f, "looked-up", INB_JOB_SUBMIT_UNKNOWN, TRUE, 10));
+
+  /* settled by the user; read again */
+  take = inb_take_load (dir, &error);
+  g_assert_no_error (error);
+  inb_take_set_state (take, "failed");
+  g_assert_true (inb_take_save (take, &error));
+  g_free (write_take (f, "other-2", "2026-12-05T12:00:00Z", "done", NULL));
+  g_assert_true (wait_for_clip (f, "looked-up", INB_JOB_FAILED, TRUE, 10));
+
+  /* the clip is removed, and nothing else happens: the list follows */
+  g_assert_cmpint (g_unlink (clip), ==, 0);
+  g_assert_true (wait_for_clip (f, "looked-up", INB_JOB_FAILED, FALSE, 10));
+}
+
 /* A take queued in this session is at the top at once, with its job */
 static void
 test_session_job (Fixture       *f,
@@ -813,6 +882,7 @@ main (int   argc,
   ADD ("/library/trash", test_trash);
   ADD ("/library/edits-wait-for-brief-lock", test_edits_wait_for_brief_lock);
   ADD ("/library/follows", test_follows);
+  ADD ("/library/clip-removed-after-reread", test_clip_removed_after_reread);
   ADD ("/library/session-job", test_session_job);
 #undef ADD
 
