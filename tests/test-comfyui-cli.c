@@ -259,6 +259,7 @@ typedef struct
   gboolean       signalled;
   InbFakeServer *ack_to;       /* tell this fake each pass was seen */
   guint          passes_acked;
+  gboolean       upload_acked;
 } Interrupt;
 
 /* With await_pass_seen the fake waits after each pass's first step until
@@ -298,6 +299,11 @@ line_cb (GObject      *source,
     }
 
   g_string_append_printf (it->err, "%s\n", line);
+  if (it->ack_to != NULL && !it->upload_acked && strstr (line, "Uploading the keyframes") != NULL)
+    {
+      it->upload_acked = TRUE;
+      inb_fake_server_script (it->ack_to, "{\"upload_seen\": true}");
+    }
   if (it->ack_to != NULL)
     ack_pass (it, line);
   if (it->signum != 0 && !it->signalled && strstr (line, "pass 1 of 2: step") != NULL)
@@ -337,30 +343,29 @@ kill_while_sampling (Fixture             *f,
   g_string_free (it.err, TRUE);
 }
 
-/* A verified clip, with progress over both passes and one submit. The
- * command's stderr is read as it comes, and the fake waits at each pass
- * until the test saw it printed (the progress reaches the command's main
- * loop coalesced: under valgrind "step 1 of 3" went by unprinted). */
-static void
-test_cli_generate (Fixture       *f,
-                   gconstpointer  data)
+/* Runs @argv as run_cli() does, reading its stderr as it comes: @fake
+ * waits at the uploads and at each sampler pass until the test saw them
+ * printed (the progress reaches the command's main loop coalesced: under
+ * valgrind "step 1 of 3" went by unprinted, and with the command's
+ * deliveries 300 ms late "Uploading the keyframes" did). */
+static int
+run_cli_acked (Fixture             *f,
+               GSubprocessLauncher *launcher,
+               const char * const  *argv,
+               InbFakeServer       *fake,
+               char               **out,
+               char               **err)
 {
-  g_autoptr(GSubprocessLauncher) launcher = launcher_new (f, inb_fake_server_get_base_url (f->fake));
   g_autoptr(GDataInputStream) input = NULL;
   g_autoptr(GOutputStream) out_stream = g_memory_output_stream_new_resizable ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  const char *argv[] = {
-    g_getenv ("INB_BINARY"), "generate", f->first, f->last, "-p", "a balloon drifts",
-    "-b", "comfyui", "-m", "wan2.2-flf2v", "-o", f->output, "--set", "steps=6", NULL,
-  };
   Interrupt it = { 0, };
-  const char *err;
+  int status;
 
-  inb_fake_server_script (f->fake, "{\"await_pass_seen\": true}");
+  inb_fake_server_script (fake, "{\"await_pass_seen\": true, \"await_upload_seen\": true}");
   it.loop = g_main_loop_new (NULL, FALSE);
   it.err = g_string_new (NULL);
-  it.ack_to = f->fake;
+  it.ack_to = fake;
   it.process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   input = g_data_input_stream_new (g_subprocess_get_stderr_pipe (it.process));
@@ -371,12 +376,35 @@ test_cli_generate (Fixture       *f,
   g_assert_no_error (error);
   g_subprocess_wait (it.process, NULL, &error);
   g_assert_no_error (error);
-  out = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out_stream)),
-                   g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out_stream)));
-  err = it.err->str;
+  *out = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out_stream)),
+                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out_stream)));
+  *err = g_string_free (it.err, FALSE);
+  status = g_subprocess_get_if_exited (it.process) ? g_subprocess_get_exit_status (it.process) : -1;
+  inb_fake_server_script (fake, "{\"await_pass_seen\": false, \"await_upload_seen\": false,"
+                                " \"pass_seen\": 0, \"upload_seen\": false}");
 
-  if (!g_subprocess_get_if_exited (it.process) || g_subprocess_get_exit_status (it.process) != 0)
-    g_error ("exit %d:\n%s", g_subprocess_get_if_exited (it.process) ? g_subprocess_get_exit_status (it.process) : -1, err);
+  g_object_unref (it.process);
+  g_main_loop_unref (it.loop);
+  return status;
+}
+
+/* A verified clip, with progress over both passes and one submit, every
+ * stage printed (run_cli_acked()) */
+static void
+test_cli_generate (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (f, inb_fake_server_get_base_url (f->fake));
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *argv[] = {
+    g_getenv ("INB_BINARY"), "generate", f->first, f->last, "-p", "a balloon drifts",
+    "-b", "comfyui", "-m", "wan2.2-flf2v", "-o", f->output, "--set", "steps=6", NULL,
+  };
+  int status = run_cli_acked (f, launcher, argv, f->fake, &out, &err);
+
+  if (status != 0)
+    g_error ("exit %d:\n%s", status, err);
   assert_contains (out, f->output);
   g_assert_true (g_file_test (f->output, G_FILE_TEST_IS_REGULAR));
   assert_contains (err, "Uploading the keyframes");
@@ -390,10 +418,6 @@ test_cli_generate (Fixture       *f,
   g_assert_null (strstr (err, "plain http"));
   g_assert_cmpuint (inb_test_fake_count (f->fake, "POST", "/prompt"), ==, 1);
   g_assert_cmpuint (inb_test_fake_count (f->fake, "GET", "/view"), ==, 1);
-
-  g_object_unref (it.process);
-  g_main_loop_unref (it.loop);
-  g_string_free (it.err, TRUE);
 }
 
 /* Ctrl-C while sampling: that prompt is interrupted at the server, the
@@ -683,7 +707,7 @@ test_cli_plain_http (Fixture       *f,
       "-o", f->output, "--set", "steps=6", NULL,
     };
 
-    status = run_cli (f, launcher, argv, &out, &err);
+    status = run_cli_acked (f, launcher, argv, lan, &out, &err);
     if (status != 0)
       g_error ("generate: exit %d:\n%s", status, err);
     assert_once_before (err, warning, "Uploading the keyframes");

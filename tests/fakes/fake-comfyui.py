@@ -79,6 +79,9 @@
 #   submit_drop       true: queue the prompt, drop the connection unanswered
 #   submit_500        true: queue the prompt, answer 500
 #   video_path        the file served as every clip
+#   await_upload_seen true: the answer to an upload waits until the
+#                     script's upload_seen is true (at most 60 s), so a test
+#                     sees the uploads said however late the client runs
 #   await_pass_seen   true: after the first step of its n-th sampler (from 1)
 #                     the prompt goes on only once the script's pass_seen is
 #                     n or more (at most 60 s), so a test sees every pass in
@@ -904,6 +907,9 @@ class Handler(fakelib.FakeHandler):
                     with c.server.state.lock:
                         c.server.state.script[key] = gone
         self.entry["info"] = {"name": name, "bytes": len(data), "image": list(fakelib.image_info(data))}
+        end = time.time() + 60
+        while c.get("await_upload_seen") and not c.get("upload_seen") and time.time() < end:
+            time.sleep(0.01)
         self.send_json(200, {"name": name, "subfolder": subfolder, "type": kind})
 
     def post_prompt(self, body, old):
