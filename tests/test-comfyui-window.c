@@ -257,11 +257,15 @@ start_take (Fixture *f)
   g_assert_cmpstr (inb_backend_get_id (inb_job_get_backend (f->job)), ==, "comfyui");
   g_signal_connect (f->job, "notify::fraction", G_CALLBACK (job_notify_cb), f);
   g_signal_connect (f->job, "notify::stage", G_CALLBACK (job_notify_cb), f);
+  /* every stage reaches the window from here on, however late its main
+   * loop runs (the screenshots hold it up while the passes go) */
+  inb_progress_set_deliver_every_stage (inb_job_get_progress (f->job), TRUE);
 }
 
 static void
 stop_following (Fixture *f)
 {
+  inb_progress_set_deliver_every_stage (inb_job_get_progress (f->job), FALSE);
   g_signal_handlers_disconnect_by_data (f->job, f);
 }
 
