@@ -117,6 +117,7 @@ typedef struct
   const InbPlane *src;
   InbPlane       *tmp;
   InbPlane       *dst;
+  int             r;
 } MeanJob;
 
 #define MEAN_RADIUS 4
@@ -127,7 +128,7 @@ mean_h_rows (guint    start,
              gpointer user_data)
 {
   const MeanJob *job = user_data;
-  const int w = (int) job->src->width;
+  const int w = (int) job->src->width, r = job->r;
 
   for (guint y = start; y < end; y++)
     {
@@ -138,9 +139,9 @@ mean_h_rows (guint    start,
         {
           float acc = 0.f;
 
-          for (int k = -MEAN_RADIUS; k <= MEAN_RADIUS; k++)
+          for (int k = -r; k <= r; k++)
             acc += src[CLAMP (x + k, 0, w - 1)];
-          dst[x] = acc / (2 * MEAN_RADIUS + 1);
+          dst[x] = acc / (2 * r + 1);
         }
     }
 }
@@ -151,17 +152,35 @@ mean_v_rows (guint    start,
              gpointer user_data)
 {
   const MeanJob *job = user_data;
-  const int w = (int) job->src->width, h = (int) job->src->height;
+  const int w = (int) job->src->width, h = (int) job->src->height, r = job->r;
 
   for (guint y = start; y < end; y++)
     for (int x = 0; x < w; x++)
       {
         float acc = 0.f;
 
-        for (int k = -MEAN_RADIUS; k <= MEAN_RADIUS; k++)
+        for (int k = -r; k <= r; k++)
           acc += job->tmp->data[(gsize) CLAMP ((int) y + k, 0, h - 1) * w + x];
-        job->dst->data[(gsize) y * w + x] = acc / (2 * MEAN_RADIUS + 1);
+        job->dst->data[(gsize) y * w + x] = acc / (2 * r + 1);
       }
+}
+
+/* A (2 @r + 1)² box mean of @src; NULL if cancelled */
+static InbPlane *
+box_mean (InbParallel    *par,
+          const InbPlane *src,
+          int             r,
+          GCancellable   *cancellable)
+{
+  g_autoptr(InbPlane) tmp = inb_plane_new (src->width, src->height);
+  g_autoptr(InbPlane) dst = inb_plane_new (src->width, src->height);
+  MeanJob job = { src, tmp, dst, r };
+
+  if (!inb_parallel_for (par, src->height, 0, mean_h_rows, &job, cancellable)
+      || !inb_parallel_for (par, src->height, 0, mean_v_rows, &job, cancellable))
+    return NULL;
+
+  return g_steal_pointer (&dst);
 }
 
 /* A (2 MEAN_RADIUS + 1)² box mean of @src */
@@ -170,15 +189,7 @@ inb_engine_local_mean (InbParallel    *par,
                        const InbPlane *src,
                        GCancellable   *cancellable)
 {
-  g_autoptr(InbPlane) tmp = inb_plane_new (src->width, src->height);
-  g_autoptr(InbPlane) dst = inb_plane_new (src->width, src->height);
-  MeanJob job = { src, tmp, dst };
-
-  if (!inb_parallel_for (par, src->height, 0, mean_h_rows, &job, cancellable)
-      || !inb_parallel_for (par, src->height, 0, mean_v_rows, &job, cancellable))
-    return NULL;
-
-  return g_steal_pointer (&dst);
+  return box_mean (par, src, MEAN_RADIUS, cancellable);
 }
 
 gboolean
@@ -457,6 +468,144 @@ dense_final_rows (guint    start,
     }
 }
 
+/* The errors of dense_error_rows() summed over a region */
+typedef struct
+{
+  double ee, ed, weight, consistent, area;
+} DenseSums;
+
+static inline void
+dense_sums_add (const DenseJob *job,
+                gsize           k,
+                DenseSums      *sums)
+{
+  sums->ee += job->ee->data[k];
+  sums->ed += job->ed->data[k];
+  sums->weight += job->in->data[k];
+  sums->consistent += job->fb->data[k];
+  sums->area += 1.0;
+}
+
+/* Over a region of @n_pixels as a whole (@sums), whether the smooth
+ * flow explains the keyframe clearly better than the engine's motion: a
+ * region's flat inside has small errors under any motion, so the mean
+ * errors are small, and a ratio of DENSE_OBJECT_RATIO (DENSE_OBJECT_FLOOR
+ * added to the smooth flow's) and DENSE_OBJECT_MARGIN levels decide,
+ * with DENSE_OBJECT_AREA of the frame and a mean weight of
+ * DENSE_OBJECT_WEIGHT at least. A switch: a region is drawn with one
+ * motion or the other. */
+static gboolean
+dense_takes (const DenseSums *sums,
+             gsize            n_pixels,
+             const char      *what,
+             guint            id)
+{
+  double si = sums->weight, sm = sums->area;
+  gboolean take;
+
+  if (sm < DENSE_OBJECT_AREA * n_pixels || si < DENSE_OBJECT_WEIGHT * sm || si <= 0)
+    {
+      g_debug ("%s %u: too little evidence: %.0f pixels, weight %.3f, consistent %.3f", what, id, sm,
+               si / MAX (sm, 1), sums->consistent / MAX (sm, 1));
+      return FALSE;
+    }
+  take = (float) ((sums->ee / si) / (sums->ed / si + DENSE_OBJECT_FLOOR)) >= DENSE_OBJECT_RATIO
+         && (sums->ee - sums->ed) / si >= DENSE_OBJECT_MARGIN;
+  g_debug ("%s %u: the engine's error %.2f, the smooth flow's %.2f over %.0f pixels (weight %.2f, "
+           "consistent %.2f): %s", what, id, sums->ee / si, sums->ed / si, sm, si / sm, sums->consistent / sm,
+           take ? "taken" : "not taken");
+  return take;
+}
+
+/* Where no object was found (outside all of @masks) but the smooth flow
+ * moves the keyframe's pixels differently from the engine (by more than
+ * DENSE_DIFFER analysis pixels, over a few pixels around): each
+ * connected region of that, as a whole (dense_takes()), like an
+ * object's mask: an object the analysis did not find, whose flat inside
+ * matches under any motion. The regions taken, feathered outwards (where
+ * both motions agree), or NULL if none is */
+static InbPlane *
+dense_free_regions (InbParallel           *par,
+                    const DenseJob        *job,
+                    const InbPlane *const *masks,
+                    guint                  n_masks)
+{
+  const guint w = job->la->width, h = job->la->height;
+  const gsize n = (gsize) w * h;
+  g_autoptr(InbPlane) differ = inb_plane_new (w, h);
+  g_autoptr(InbPlane) region = NULL;
+  g_autoptr(InbPlane) taken = inb_plane_new (w, h);
+  g_autofree int *label = g_new (int, n);
+  g_autofree gsize *member = g_new (gsize, n);
+  gboolean any = FALSE;
+  int n_labels = 0;
+
+  for (gsize k = 0; k < n; k++)
+    {
+      float d = hypotf (job->du->data[k] - job->eu->data[k], job->dv->data[k] - job->ev->data[k]);
+      gboolean outside = TRUE;
+
+      for (guint o = 0; o < n_masks; o++)
+        if (masks[o]->data[k] > 0.1f)
+          outside = FALSE;
+      differ->data[k] = outside && d > DENSE_DIFFER ? 1.f : 0.f;
+    }
+  region = box_mean (par, differ, DENSE_DIFFER_RADIUS, NULL);
+  for (gsize k = 0; k < n; k++)
+    label[k] = region->data[k] > 0.5f ? 0 : -1;
+  memset (taken->data, 0, n * sizeof (float));
+
+  /* connected regions (4-neighbours), each decided as a whole; member[]
+   * holds a region's pixels, those still to visit at its end */
+  for (gsize k0 = 0; k0 < n; k0++)
+    {
+      DenseSums sums = { 0 };
+      gsize m = 0, todo = 0;
+
+      if (label[k0] != 0)
+        continue;
+      label[k0] = ++n_labels;
+      member[todo++] = k0;
+      while (m < todo)
+        {
+          gsize k = member[m++], x = k % w, y = k / w;
+          gsize nb[4] = { x > 0 ? k - 1 : k, x + 1 < w ? k + 1 : k, y > 0 ? k - w : k, y + 1 < h ? k + w : k };
+
+          dense_sums_add (job, k, &sums);
+          for (guint i = 0; i < 4; i++)
+            if (label[nb[i]] == 0)
+              {
+                label[nb[i]] = n_labels;
+                member[todo++] = nb[i];
+              }
+        }
+      if (m < DENSE_OBJECT_AREA * n || !dense_takes (&sums, n, "region", (guint) n_labels))
+        continue;
+      /* (drawn only where both motions stay in the frame: what
+       * enters or leaves it gives no evidence for either) */
+      for (gsize i = 0; i < m; i++)
+        {
+          gsize k = member[i];
+          float x = (float) (k % w), y = (float) (k / w);
+
+          if (inside (x + job->du->data[k], y + job->dv->data[k], (float) w, (float) h) >= 1.f
+              && inside (x + job->eu->data[k], y + job->ev->data[k], (float) w, (float) h) >= 1.f)
+            taken->data[k] = 1.f;
+        }
+      any = TRUE;
+    }
+  if (!any)
+    return NULL;
+
+  /* feathered outwards: where both motions agree, either will do */
+  g_clear_pointer (&region, inb_plane_free);
+  region = box_mean (par, taken, DENSE_DIFFER_RADIUS, NULL);
+  for (gsize k = 0; k < n; k++)
+    taken->data[k] = MAX (taken->data[k], CLAMP (2.f * region->data[k], 0.f, 1.f));
+
+  return g_steal_pointer (&taken);
+}
+
 /* Around each pixel of keyframe @la, how much better the smooth flow
  * (@du, @dv; @bu, @bv the other way) explains it than the engine's
  * motion (@eu, @ev): box means (a few percent of the frame wide, two
@@ -497,6 +646,7 @@ inb_engine_dense_choice (InbParallel    *par,
   g_autoptr(InbPlane) t3 = inb_plane_new (w, h);
   InbPlane *out = inb_plane_new (w, h);
   g_autoptr(InbPlane) fb = inb_plane_new (w, h);
+  g_autoptr(InbPlane) free_taken = NULL;
   DenseJob job = { la, lb, ma, mb, eu, ev, du, dv, bu, bv, ee, ed, in, unused, { t0, t1, t2, t3 }, out,
                    MAX (2, (int) MAX (w, h) / DENSE_REGION), fb };
   /* the box passes of inb_engine_explained() on these planes */
@@ -508,29 +658,14 @@ inb_engine_dense_choice (InbParallel    *par,
    * inside, where any motion matches */
   for (guint o = 0; o < MIN (n_masks, G_N_ELEMENTS (take)); o++)
     {
-      double se = 0, sd = 0, si = 0, sm = 0, sf = 0;
-      float ratio;
+      DenseSums sums = { 0 };
 
       for (gsize k = 0; k < n; k++)
-        {
-          float m = masks[o]->data[k];
-
-          if (m < 0.5f)
-            continue;
-          se += ee->data[k];
-          sd += ed->data[k];
-          si += in->data[k];
-          sf += fb->data[k];
-          sm += 1.0;
-        }
-      if (sm < DENSE_OBJECT_AREA * n || si < DENSE_OBJECT_WEIGHT * sm || si <= 0)
-        continue;
-      ratio = (float) ((se / si) / (sd / si + DENSE_OBJECT_FLOOR));
-      /* a switch: an object is drawn with one motion or the other */
-      take[o] = ratio >= DENSE_OBJECT_RATIO && (se - sd) / si >= DENSE_OBJECT_MARGIN ? 1.f : 0.f;
-      g_debug ("object %u: the engine's error %.2f, the smooth flow's %.2f over %.0f pixels (weight %.2f, "
-               "consistent %.2f): %.2f", o, se / si, sd / si, sm, si / sm, sf / sm, take[o]);
+        if (masks[o]->data[k] >= 0.5f)
+          dense_sums_add (&job, k, &sums);
+      take[o] = dense_takes (&sums, n, "object", o) ? 1.f : 0.f;
     }
+  free_taken = dense_free_regions (par, &job, masks, n_masks);
   for (guint pass = 0; pass < 2; pass++)
     {
       inb_parallel_for (par, h, 0, box_h_rows, &box, NULL);
@@ -541,5 +676,8 @@ inb_engine_dense_choice (InbParallel    *par,
     if (take[o] > 0.f)
       for (gsize k = 0; k < n; k++)
         out->data[k] = MAX (out->data[k], take[o] * CLAMP (2.f * masks[o]->data[k], 0.f, 1.f));
+  if (free_taken != NULL)
+    for (gsize k = 0; k < n; k++)
+      out->data[k] = MAX (out->data[k], free_taken->data[k]);
   return out;
 }

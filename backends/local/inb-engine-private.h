@@ -78,6 +78,12 @@ typedef struct
 #define DENSE_OBJECT_FLOOR   0.5f
 #define DENSE_OBJECT_RATIO   1.5f
 #define DENSE_OBJECT_MARGIN  0.5f
+/* Where no object was found, the regions where the smooth flow moves
+ * pixels by more than DENSE_DIFFER analysis pixels otherwise than the
+ * engine (in a box of radius DENSE_DIFFER_RADIUS, half of them), each
+ * decided as a whole like an object's mask */
+#define DENSE_DIFFER         3.0f
+#define DENSE_DIFFER_RADIUS  3
 /* Above this share, a region is the smooth flow's: objects are not
  * drawn over it */
 #define DENSE_TAKE        0.5f
