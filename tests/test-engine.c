@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "inb-engine.h"
+#include "inb-engine-private.h"
 #include "inb-flow.h"
 #include "inb-parallel.h"
 
@@ -1380,15 +1381,105 @@ test_middle_sky_disc (void)
   g_assert_cmpfloat (on, >, 19.5);
 }
 
+/* A luma plane: texture @bg with a disc (radius @r, at @cx, @cy) of
+ * flat luma 150 and a faint texture @fg of amplitude @amp over it */
+static InbPlane *
+disc_luma (const Texture *bg,
+           const Texture *fg,
+           double         amp,
+           guint          width,
+           guint          height,
+           double         r,
+           double         cx,
+           double         cy)
+{
+  InbPlane *p = inb_plane_new (width, height);
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        double dx = x - cx, dy = y - cy;
+        double a = CLAMP (r - sqrt (dx * dx + dy * dy) + 0.5, 0.0, 1.0), b = 0, f = 0;
+
+        for (guint i = 0; i < N_WAVES; i++)
+          {
+            b += bg->amp[i] * sin (bg->kx[i] * x + bg->ky[i] * y + bg->phase[i][0]);
+            f += fg->amp[i] * sin (fg->kx[i] * dx + fg->ky[i] * dy + fg->phase[i][0]);
+          }
+        p->data[(gsize) y * width + x] = (float) ((1 - a) * (128 + 18 * b) + a * (150 + amp * f));
+      }
+
+  return p;
+}
+
+/* A motion plane: @u inside the disc (@r at @cx, @cy), 0 elsewhere */
+static InbPlane *
+disc_motion (guint  width,
+             guint  height,
+             double r,
+             double cx,
+             double cy,
+             float  u)
+{
+  InbPlane *p = inb_plane_new (width, height);
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      p->data[(gsize) y * width + x] = hypot (x - cx, y - cy) < r ? u : 0.f;
+
+  return p;
+}
+
+/* The choice of the smooth flow where no object was found: a faintly
+ * textured disc moving 80 analysis pixels, which the engine's motion
+ * holds still, and the smooth flow moves right. Only the disc's rim is
+ * textured; the disc as a whole (where the two motions differ) is
+ * decided by it, as an object's mask is. */
+static void
+test_dense_choice_free_region (void)
+{
+  const guint w = 320, h = 180;
+  const double r = 40, x0 = 100, x1 = 180, y = 90;
+  g_autoptr(InbParallel) par = inb_parallel_new (2);
+  g_autoptr(InbPlane) la = NULL;
+  g_autoptr(InbPlane) lb = NULL;
+  g_autoptr(InbPlane) ma = NULL;
+  g_autoptr(InbPlane) mb = NULL;
+  g_autoptr(InbPlane) zero = inb_plane_new (w, h);
+  g_autoptr(InbPlane) du = disc_motion (w, h, r, x0, y, (float) (x1 - x0));
+  g_autoptr(InbPlane) bu = disc_motion (w, h, r, x1, y, (float) (x0 - x1));
+  g_autoptr(InbPlane) choice = NULL;
+  Texture bg, fg;
+  gsize n = 0, taken = 0;
+
+  texture_init (&bg, 11);
+  texture_init (&fg, 29);
+  la = disc_luma (&bg, &fg, 1.5, w, h, r, x0, y);
+  lb = disc_luma (&bg, &fg, 1.5, w, h, r, x1, y);
+  ma = inb_engine_local_mean (par, la, NULL);
+  mb = inb_engine_local_mean (par, lb, NULL);
+  memset (zero->data, 0, (gsize) w * h * sizeof (float));
+  choice = inb_engine_dense_choice (par, la, lb, ma, mb, zero, zero, du, zero, bu, zero, NULL, 0);
+  for (guint yy = 0; yy < h; yy++)
+    for (guint xx = 0; xx < w; xx++)
+      if (hypot (xx - x0, yy - y) < r - 2)
+        {
+          n++;
+          taken += choice->data[(gsize) yy * w + xx] > DENSE_TAKE;
+        }
+  g_test_message ("the smooth flow takes %.1f %% of the disc", 100.0 * taken / n);
+  g_assert_cmpfloat ((double) taken / n, >, 0.95);
+}
+
 /* The mean end-point error of a flow (@u, @v, analysis grid of scale
  * @scale) against the motion x -> @m x (full resolution), over the
- * analysis pixels whose centre @inside says TRUE for */
+ * analysis pixels whose centre @within says TRUE for */
 static double
 flow_error_where (const InbPlane *u,
                   const InbPlane *v,
                   guint           scale,
                   const double    m[9],
-                  gboolean      (*inside) (double x, double y, gconstpointer data),
+                  gboolean      (*within) (double x, double y, gconstpointer data),
                   gconstpointer   data)
 {
   double err = 0;
@@ -1400,7 +1491,7 @@ flow_error_where (const InbPlane *u,
         double fx = scale * x + 0.5 * (scale - 1), fy = scale * y + 0.5 * (scale - 1), tx, ty;
         gsize k = (gsize) y * u->width + x;
 
-        if (!inside (fx, fy, data))
+        if (!within (fx, fy, data))
           continue;
         inb_mat3_apply (m, fx, fy, &tx, &ty);
         err += hypot (scale * u->data[k] - (tx - fx), scale * v->data[k] - (ty - fy));
@@ -2125,6 +2216,7 @@ main (int   argc,
   g_test_add_func ("/engine/middle-object-far", test_middle_object_far);
   g_test_add_func ("/engine/middle-flat-object", test_middle_flat_object);
   g_test_add_func ("/engine/middle-sky-disc", test_middle_sky_disc);
+  g_test_add_func ("/engine/dense-choice-free-region", test_dense_choice_free_region);
   g_test_add_func ("/engine/smooth-flow-thin-turning", test_smooth_flow_thin_turning);
   g_test_add_func ("/engine/smooth-flow-sky-disc", test_smooth_flow_sky_disc);
   g_test_add_func ("/engine/middle-object-leaving", test_middle_object_leaving);
