@@ -251,11 +251,18 @@ inb_flow_border_prefers (const InbPlane *a,
                          const double    h2[9]);
 
 gboolean
+inb_flow_exposure_changes (double gain,
+                           double offset);
+
+gboolean
 inb_flow_estimate_exposure (const InbPlane *a,
                             const InbPlane *b,
                             guint           level,
                             const double    h0[9],
+                            gboolean        consensus,
+                            gboolean        any,
                             double         *out_gain,
-                            double         *out_offset);
+                            double         *out_offset,
+                            double         *out_range);
 
 G_END_DECLS

@@ -203,38 +203,97 @@ out:
   return ok;
 }
 
+/* last = @gain first + @offset taken out of the last keyframe's luma
+ * (and its gradients), added up in @an */
+static void
+take_out_exposure (Pyramids        *pyr,
+                   double           gain,
+                   double           offset,
+                   InbFlowAnalysis *an)
+{
+  an->exposure_offset += an->exposure_gain * offset;
+  an->exposure_gain *= gain;
+  for (guint l = 0; l < pyr->n_levels; l++)
+    {
+      InbPlane *planes[3] = { pyr->pyr[1][l], pyr->gx[1][l], pyr->gy[1][l] };
+
+      for (guint k = 0; k < 3; k++)
+        {
+          gsize n = (gsize) planes[k]->width * planes[k]->height;
+          double off = k == 0 ? offset : 0.0;
+
+          for (gsize i = 0; i < n; i++)
+            planes[k]->data[i] = (float) ((planes[k]->data[i] - off) / gain);
+        }
+    }
+}
+
+/* The level the exposure is measured on: ~128 pixels wide */
+static guint
+exposure_level (const Pyramids *pyr)
+{
+  guint el = 0;
+
+  while (el + 1 < pyr->n_levels && pyr->pyr[0][el + 1]->width >= 128)
+    el++;
+
+  return el;
+}
+
 /* An exposure change between the keyframes is not motion: measured on
- * pixels the seed @seed aligns, taken out of the last keyframe's luma
- * (what is left of it when called again), added up in @an. */
+ * pixels the seed @seed aligns, taken out of the last keyframe's luma,
+ * added up in @an. */
 static void
 correct_exposure (Pyramids        *pyr,
                   const double     seed[9],
                   InbFlowAnalysis *an)
 {
-  guint el = 0;
+  const guint el = exposure_level (pyr);
   double gain, offset;
 
-  while (el + 1 < pyr->n_levels && pyr->pyr[0][el + 1]->width >= 128)
-    el++;
-  if (inb_flow_estimate_exposure (pyr->pyr[0][el], pyr->pyr[1][el], el, seed, &gain, &offset))
+  if (inb_flow_estimate_exposure (pyr->pyr[0][el], pyr->pyr[1][el], el, seed, FALSE, FALSE, &gain, &offset, NULL))
     {
       g_debug ("exposure: last = %.3f first %+.1f", gain, offset);
-      an->exposure_offset += an->exposure_gain * offset;
-      an->exposure_gain *= gain;
-      for (guint l = 0; l < pyr->n_levels; l++)
+      take_out_exposure (pyr, gain, offset, an);
+    }
+}
+
+/* The exposure once more, under the global model @h (the seed can be far
+ * off when the exposure changed much, or align a large object rather
+ * than the background): when the exposure most of the pixels agree on
+ * makes no significant change in all (inb_flow_exposure_changes(), or
+ * under 4 levels over the middle 90 % of the luma, where a narrow range
+ * tells a gain from an offset poorly), none is taken out (what the first
+ * measure took out, under the seed, is put back); otherwise what is left
+ * of it, as measured over all the pixels, is taken out. */
+static void
+correct_exposure_under_model (Pyramids        *pyr,
+                              const double     h[9],
+                              InbFlowAnalysis *an)
+{
+  const guint el = exposure_level (pyr);
+  const double g0 = an->exposure_gain, o0 = an->exposure_offset;
+  double gain, offset, range[2];
+
+  if (inb_flow_estimate_exposure (pyr->pyr[0][el], pyr->pyr[1][el], el, h, TRUE, TRUE, &gain, &offset, range))
+    {
+      const double g = g0 * gain, o = o0 + g0 * offset;
+
+      if (!inb_flow_exposure_changes (g, o)
+          || MAX (fabs ((g - 1.0) * range[0] + o), fabs ((g - 1.0) * range[1] + o)) < 4.0)
         {
-          InbPlane *planes[3] = { pyr->pyr[1][l], pyr->gx[1][l], pyr->gy[1][l] };
-
-          for (guint k = 0; k < 3; k++)
+          g_debug ("exposure: none under the model (last = %.3f first %+.1f in all, over %.0f..%.0f)", g, o,
+                   range[0], range[1]);
+          if (fabs (g0 - 1.0) > 1e-9 || fabs (o0) > 1e-9)
             {
-              gsize n = (gsize) planes[k]->width * planes[k]->height;
-              double off = k == 0 ? offset : 0.0;
-
-              for (gsize i = 0; i < n; i++)
-                planes[k]->data[i] = (float) ((planes[k]->data[i] - off) / gain);
+              take_out_exposure (pyr, 1.0 / g0, -o0 / g0, an);
+              an->exposure_gain = 1.0;
+              an->exposure_offset = 0.0;
             }
+          return;
         }
     }
+  correct_exposure (pyr, h, an);
 }
 
 /* The objects found both ways (@found, on level @level), on the analysis
@@ -712,9 +771,7 @@ inb_flow_analyse (InbParallel          *parallel,
                                               fit_level, seed, 1, 0.75, model.h);
   if (model.inlier_fraction >= 0.15 || photometric)
     {
-      /* the exposure once more, under the model (the seed can be far
-       * off when the exposure changed much): what is left of it */
-      correct_exposure (&pyr, model.h, an);
+      correct_exposure_under_model (&pyr, model.h, an);
     }
   if (model.inlier_fraction >= 0.15 || photometric)
     inb_flow_refine_model (pyr.pyr[0], pyr.pyr[1], pyr.gx[1], pyr.gy[1], pyr.n_levels, 0,

@@ -1413,18 +1413,80 @@ compare_float (gconstpointer a,
  * clipped */
 #define SATURATED 0.95f
 
+/* The exposure change most of the @n samples (@va, @vb) agree on: for
+ * each gain in [0.67, 1.5] (steps of 0.01), the offsets vb - gain va in
+ * bins of 2 levels; the gain and offset of the fullest bin (with its
+ * neighbours). A least squares fit over all the samples is pulled by a
+ * large object moving against the background (both the pixels it covers
+ * and those it uncovers disagree with the exposure line), which a
+ * trimming that starts from it does not undo. */
+static void
+exposure_consensus (const float *va,
+                    const float *vb,
+                    guint        n,
+                    double      *out_gain,
+                    double      *out_offset)
+{
+  enum { N_BINS = 512 };
+  const guint step = MAX (1u, n / 16384u);
+  guint hist[N_BINS], best = 0;
+
+  *out_gain = 1.0;
+  *out_offset = 0.0;
+  for (int gi = 67; gi <= 150; gi++)
+    {
+      const float g = gi / 100.f;
+
+      memset (hist, 0, sizeof hist);
+      for (guint i = 0; i < n; i += step)
+        {
+          int b = (int) floorf ((vb[i] - g * va[i]) / 2.f) + N_BINS / 2;
+
+          if (b >= 0 && b < N_BINS)
+            hist[b]++;
+        }
+      for (int b = 1; b + 1 < N_BINS; b++)
+        {
+          guint c = hist[b - 1] + hist[b] + hist[b + 1];
+
+          if (c > best)
+            {
+              best = c;
+              *out_gain = g;
+              *out_offset = 2.0 * (b - N_BINS / 2) + 1.0;
+            }
+        }
+    }
+}
+
+/* Whether last = @gain first + @offset is an exposure change worth
+ * taking out (normal pairs are left alone) */
+gboolean
+inb_flow_exposure_changes (double gain,
+                           double offset)
+{
+  return !(fabs (gain - 1.0) < 0.06 && fabs (offset + (gain - 1.0) * 128.0) < 4.0);
+}
+
 /* Robust least squares b(H x) = gain a(x) + offset over the pixels @h0
  * keeps inside b, on level @level (refitted on the pixels within three
- * robust sigmas, so a moving object does not count). %FALSE when there is
- * too little overlap or texture, no significant change (so normal pairs
- * are left alone), or the aligned keyframes hardly correlate. */
+ * robust sigmas, so a moving object does not count), from a plain least
+ * squares fit or, if @consensus, from the exposure most pixels agree on
+ * (exposure_consensus(): a large object moving against the background
+ * pulls a plain fit). %FALSE when there is too little overlap or
+ * texture, no significant change (inb_flow_exposure_changes(); unless
+ * @any), or the aligned keyframes hardly correlate. @out_range (or
+ * %NULL): the 5th and 95th percentiles of @a's values it was fitted on. */
 gboolean
 inb_flow_estimate_exposure (const InbPlane *a,
                             const InbPlane *b,
                             guint           level,
                             const double    h0[9],
+                            gboolean        consensus,
+                            gboolean        any,
                             double         *out_gain,
-                            double         *out_offset)
+                            double         *out_offset,
+                            double         *out_range)
 {
   const guint w = a->width, h = a->height;
   g_autofree float *va = g_new (float, (gsize) w * h);
@@ -1459,6 +1521,12 @@ inb_flow_estimate_exposure (const InbPlane *a,
   if (n_in < 0.3 * w * h || n < 0.15 * w * h)
     return FALSE;
 
+  /* from the exposure most pixels agree on: the background's */
+  if (consensus)
+    {
+      exposure_consensus (va, vb, n, &gain, &offset);
+      limit = 8.0;
+    }
   for (guint it = 0; it < 4; it++)
     {
       double sa = 0, sb = 0, saa = 0, sab = 0, sbb = 0, m = 0, var;
@@ -1486,8 +1554,12 @@ inb_flow_estimate_exposure (const InbPlane *a,
         res[i] = fabsf (vb[i] - (float) (gain * va[i] + offset));
       qsort (res, n, sizeof (float), compare_float);
       limit = MAX (3.0, 3.0 * 1.4826 * res[n / 2]);
+      /* (from the consensus: never so wide that the pixels that
+       * disagree with it pull the fit away) */
+      if (consensus)
+        limit = MIN (limit, 8.0);
     }
-  if (fabs (gain - 1.0) < 0.06 && fabs (offset + (gain - 1.0) * 128.0) < 4.0)
+  if (!any && !inb_flow_exposure_changes (gain, offset))
     return FALSE;
   /* Keyframes that the seed does not align hardly correlate (a slope
    * near 0, not an exposure change) */
@@ -1499,6 +1571,14 @@ inb_flow_estimate_exposure (const InbPlane *a,
 
   *out_gain = gain;
   *out_offset = offset;
+  if (out_range != NULL)
+    {
+      /* (res is free again) */
+      memcpy (res, va, n * sizeof (float));
+      qsort (res, n, sizeof (float), compare_float);
+      out_range[0] = res[n / 20];
+      out_range[1] = res[n - 1 - n / 20];
+    }
 
   return TRUE;
 }
