@@ -471,6 +471,7 @@ typedef struct
   float *leave[2];  /* what of the object leaves the other's frame */
   float *keep[2];   /* where it leaves: its colour is the object's */
   float *bg[2][2];
+  float *oerr;      /* the other objects' errors (object_raw_mask()) */
 } ObjectPlanes;
 
 /* The object's affine motion, first -> last in m[0] (fitted to its flow,
@@ -499,6 +500,26 @@ object_motion (InbEngine             *self,
   m[1][5] = -(m[1][3] * m[0][2] + m[1][4] * m[0][5]);
   g_debug ("object %u: [%.3f %.3f %.1f; %.3f %.3f %.1f] from [%d %d] x [%d %d]", o,
            m[0][0], m[0][1], m[0][2], m[0][3], m[0][4], m[0][5], ob->x0, ob->x1, ob->y0, ob->y1);
+}
+
+/* Whether motion @b (of another object) moves the middle of object @ob
+ * otherwise than its own motion @a (analysis grid): by more than half
+ * the larger of the two. Not an object found twice, nor a part of one
+ * found with a motion of its own (a flat object's parts, each matching
+ * any motion near the right one); objects crossing, passing or moving
+ * apart. */
+static gboolean
+crossing_motion (const InbFlowObject *ob,
+                 const double        *a,
+                 const double        *b)
+{
+  const float cx = 0.5f * (ob->x0 + ob->x1), cy = 0.5f * (ob->y0 + ob->y1);
+  float ax, ay, bx, by;
+
+  affine_apply (a, cx, cy, &ax, &ay);
+  affine_apply (b, cx, cy, &bx, &by);
+
+  return hypotf (ax - bx, ay - by) > 0.5f * MAX (hypotf (ax - cx, ay - cy), hypotf (bx - cx, by - cy));
 }
 
 /* The box the object is looked for in, the same in both keyframes: its
@@ -680,13 +701,25 @@ object_raw_mask_small (InbEngine             *self,
       }
 }
 
+/* How much better than another object's motion an object's own must
+ * explain a pixel (in luma levels, besides the 3 of the background's) */
+#define OTHER_MARGIN 6.f
+
 /* An object's raw mask in keyframe @s, from photometric evidence: where
  * it matches the other keyframe under the object's motion @ms clearly
- * better than under the background's (3 × 3 means) */
+ * better than under the background's, and than under each motion of
+ * @others (@n_others: the other objects' motions from keyframe @s; 3 × 3
+ * means). Without the others, an object's mask took in another object
+ * passing it, whose pixels its motion took out of the other keyframe's
+ * frame or onto something of a like luma, where the background's motion
+ * explains them no better (the other object moves): that object was
+ * drawn with it, where its motion takes it (a ghost). */
 static void
 object_raw_mask (const InbFlowAnalysis *an,
                  guint                  s,
                  const double          *ms,
+                 const double           others[][6],
+                 guint                  n_others,
                  const int             *zone,
                  ObjectPlanes          *p)
 {
@@ -705,6 +738,14 @@ object_raw_mask (const InbFlowAnalysis *an,
         affine_apply (ms, (float) x, (float) y, &px, &py);
         err[k] = fabsf (la->data[k] - inb_plane_sample (lb, px, py));
         tmp[k] = fabsf (la->data[k] - inb_plane_sample (lb, x + bgu[k], y + bgv[k]));
+        for (guint o = 0; o < n_others; o++)
+          {
+            affine_apply (others[o], (float) x, (float) y, &px, &py);
+            /* (out of the other keyframe's frame: it does not explain
+             * the pixel) */
+            p->oerr[(gsize) o * p->n + k] = px < 0.f || py < 0.f || px > (float) (w - 1) || py > (float) (h - 1)
+                                            ? 255.f : fabsf (la->data[k] - inb_plane_sample (lb, px, py));
+          }
       }
   for (int y = y0; y <= y1; y++)
     for (int x = x0; x <= x1; x++)
@@ -719,6 +760,16 @@ object_raw_mask (const InbFlowAnalysis *an,
             }
         eo /= 9.f;
         eb /= 9.f;
+        for (guint o = 0; o < n_others; o++)
+          {
+            const float *e = p->oerr + (gsize) o * p->n;
+            float ej = 0.f;
+
+            for (int j = MAX (0, y - 1); j <= MIN (h - 1, y + 1); j++)
+              for (int i = MAX (0, x - 1); i <= MIN (w - 1, x + 1); i++)
+                ej += e[(gsize) j * w + i];
+            eb = MIN (eb, ej / 9.f + OTHER_MARGIN);
+          }
         p->raw[s][(gsize) y * w + x] = CLAMP ((eb - eo - 3.f) / 6.f, 0.f, 1.f)
                                        * CLAMP ((24.f - eo) / 8.f, 0.f, 1.f);
       }
@@ -1395,12 +1446,15 @@ inb_engine_object_layers (InbEngine             *self,
   g_autofree float *mv = g_new (float, n);
   g_autofree float *planes = g_new (float, 10 * n);
   g_autofree float *tmp = g_new (float, n);
+  g_autofree float *oerr = g_new (float, (G_N_ELEMENTS (self->objects) - 1) * n);
+  double motions[G_N_ELEMENTS (self->objects)][2][6];
   ObjectPlanes p = {
     w, h, n, wu, wv, wt, err, tmp, mk, mv,
     { planes, planes + n },
     { planes + 6 * n, planes + 7 * n },
     { planes + 8 * n, planes + 9 * n },
     { { planes + 2 * n, planes + 3 * n }, { planes + 4 * n, planes + 5 * n } },
+    oerr,
   };
   double earlier[G_N_ELEMENTS (self->objects)][6];
 
@@ -1416,13 +1470,22 @@ inb_engine_object_layers (InbEngine             *self,
       memset (layer[s]->data, 0, n * sizeof (float));
     }
 
+  /* Every object's motion first: each object's mask leaves out what
+   * another's explains better */
+  g_assert (an->n_objects <= G_N_ELEMENTS (self->objects));
+  for (guint o = 0; o < an->n_objects; o++)
+    object_motion (self, an, &an->objects[o], o, MAX (2.f, 0.2f * hypotf (an->objects[o].du, an->objects[o].dv)),
+                   motions[o]);
+
   for (guint o = 0; o < an->n_objects; o++)
     {
       const InbFlowObject *ob = &an->objects[o];
       const float tol = MAX (2.f, 0.2f * hypotf (ob->du, ob->dv));
       /* gaps closed in the mask: up to an eighth of the object's size */
       const int rc = CLAMP (MAX (ob->x1 - ob->x0, ob->y1 - ob->y0) / 8, 4, 12);
-      double m[2][6];
+      double (*m)[6] = motions[o];
+      double others[2][G_N_ELEMENTS (self->objects) - 1][6];
+      guint n_others = 0;
       int zone[2][4];
 
       for (guint s = 0; s < 2; s++)
@@ -1431,8 +1494,17 @@ inb_engine_object_layers (InbEngine             *self,
           memset (self->objects[o].mask[s]->data, 0, n * sizeof (float));
         }
       self->n_objects = o + 1;
-      object_motion (self, an, ob, o, tol, m);
       object_zones (ob, m[0], w, h, zone);
+      /* (the other objects that are not small and move otherwise: not
+       * this one found twice, nor a part of it found with another
+       * motion, see crossing_motion()) */
+      for (guint j = 0; j < an->n_objects; j++)
+        if (j != o && !an->objects[j].small && crossing_motion (ob, m[0], motions[j][0]))
+          {
+            memcpy (others[0][n_others], motions[j][0], sizeof others[0][0]);
+            memcpy (others[1][n_others], motions[j][1], sizeof others[1][0]);
+            n_others++;
+          }
 
       /* Raw masks in both keyframes */
       for (guint s = 0; s < 2; s++)
@@ -1444,7 +1516,7 @@ inb_engine_object_layers (InbEngine             *self,
           if (ob->small)
             object_raw_mask_small (self, an, ob, s, zone[s], &p);
           else
-            object_raw_mask (an, s, m[s], zone[s], &p);
+            object_raw_mask (an, s, m[s], (const double (*)[6]) others[s], n_others, zone[s], &p);
         }
       if (!ob->small)
         for (guint s = 0; s < 2; s++)
