@@ -658,6 +658,9 @@ send_drag (Fixture   *f,
 #endif
 }
 
+static GtkLabel *find_label (GtkWidget  *widget,
+                            const char *text);
+
 /* Tests */
 
 /* Open: both on frame 0, each its own clip, captions and readouts, no
@@ -679,6 +682,10 @@ test_compare_open (Fixture       *f,
   g_assert_cmpstr (inb_compare_stage_get_title (f->stage, INB_SIDE_B), ==, "Take 13 · seed 77");
   g_assert_cmpstr (inb_compare_stage_get_readout (f->stage, INB_SIDE_A), ==, "Frame 1 / 40 · 0:00.00");
   g_assert_cmpstr (inb_compare_stage_get_readout (f->stage, INB_SIDE_B), ==, "Frame 1 / 40 · 0:00.00");
+  /* The transport's length as the player says it: the last frame's time
+   * (39 / 16 s), not 40 / 16 s (0:02.50, which the last frame never
+   * reached, while the player said 0:02.44 for the same take) */
+  g_assert_nonnull (find_label (GTK_WIDGET (f->view), "0:00.00 / 0:02.44"));
 
   /* Side by side in a row at this width, the two pictures the same size. */
   {
