@@ -491,8 +491,9 @@ def evaluate(case, w, h, driver, ffmpeg, cli, work, keep, search):
     res = {m: {f"{t:g}": [run.psnr(fr_[t], gt[t]), run.ssim(fr_[t], gt[t])] for t in TS}
            for m, fr_ in outs.items()}
     # The anchors do not change with the engine: kept in the work directory
-    # (--work) for the next run of the same case, size and search range.
-    cache = os.path.join(cdir, f"anchors-{w}x{h}-{search}.json")
+    # (--work) for the next run of the same case (its seed: a name is not
+    # enough once a half is drawn afresh), size and search range.
+    cache = os.path.join(cdir, f"anchors-{case['seed']}-{w}x{h}-{search}.json")
     if os.path.exists(cache):
         with open(cache) as fp_:
             res.update(json.load(fp_))
