@@ -229,6 +229,57 @@ test_progress_every_stage (void)
     }
 }
 
+static gpointer
+fraction_worker_func (gpointer data)
+{
+  StageWorker *worker = data;
+
+  for (guint i = 1; i <= 4; i++)
+    inb_progress_set_fraction (worker->progress, i / 4.0);
+  g_atomic_int_set (&worker->done, TRUE);
+
+  return NULL;
+}
+
+static void
+record_fraction_cb (InbProgress *progress,
+                    GParamSpec  *pspec,
+                    GString     *seen)
+{
+  g_string_append_printf (seen, "%s%.2f", seen->len > 0 ? " " : "", inb_progress_get_fraction (progress));
+}
+
+/* Four fractions from a worker while the main loop is 200 ms late: only
+ * the last is seen, unless every update was asked for; then the worker
+ * waits for the main loop and all four are seen, in order. */
+static void
+test_progress_every_update (void)
+{
+  gboolean every[] = { FALSE, TRUE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (every); i++)
+    {
+      g_autoptr(InbProgress) progress = inb_progress_new ();
+      g_autoptr(GString) seen = g_string_new (NULL);
+      StageWorker worker = { progress, FALSE };
+      GThread *thread;
+
+      inb_progress_set_deliver_every_update (progress, every[i]);
+      g_signal_connect (progress, "notify::fraction", G_CALLBACK (record_fraction_cb), seen);
+      thread = g_thread_new ("fraction-worker", fraction_worker_func, &worker);
+      g_usleep (200 * G_TIME_SPAN_MILLISECOND);
+      while (!g_atomic_int_get (&worker.done) || g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      g_thread_join (thread);
+
+      g_test_message ("every update %d: %s", every[i], seen->str);
+      if (every[i])
+        g_assert_cmpstr (seen->str, ==, "0.25 0.50 0.75 1.00");
+      else
+        g_assert_cmpstr (seen->str, ==, "1.00");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -240,6 +291,7 @@ main (int   argc,
   g_test_add_func ("/progress/pending-ref", test_progress_outlives_nothing);
   g_test_add_func ("/progress/preview", test_progress_preview);
   g_test_add_func ("/progress/every-stage", test_progress_every_stage);
+  g_test_add_func ("/progress/every-update", test_progress_every_update);
 
   return g_test_run ();
 }

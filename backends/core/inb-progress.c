@@ -29,7 +29,8 @@
  *
  * A test that must see every stage a backend went through, however late
  * its main loop runs, asks for them with
- * inb_progress_set_deliver_every_stage().
+ * inb_progress_set_deliver_every_stage(), and one that must see every
+ * fraction with inb_progress_set_deliver_every_update().
  */
 struct _InbProgress
 {
@@ -48,7 +49,8 @@ struct _InbProgress
   guint         n_warnings_sent;  /* under mutex: how many ::warning said */
   GSource      *pending_source;   /* under mutex */
   gboolean      every_stage;      /* under mutex */
-  GCond         delivered;        /* a pending stage was taken */
+  gboolean      every_update;     /* under mutex */
+  GCond         delivered;        /* the pending values were taken */
 
   /* main-context side */
   double        fraction;
@@ -312,6 +314,16 @@ inb_progress_update (InbProgress *self,
 
   g_mutex_lock (&self->mutex);
 
+  if (self->every_update && !g_main_context_is_owner (self->context))
+    {
+      /* the update before this one reaches the main context first */
+      gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+      while (self->every_update && self->pending_source != NULL &&
+             g_cond_wait_until (&self->delivered, &self->mutex, end))
+        ;
+    }
+
   if (fraction >= 0.0)
     self->pending_fraction = CLAMP (fraction, 0.0, 1.0);
 
@@ -372,6 +384,27 @@ inb_progress_set_deliver_every_stage (InbProgress *self,
 
   g_mutex_lock (&self->mutex);
   self->every_stage = every_stage;
+  g_cond_broadcast (&self->delivered);   /* waiting no more */
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * inb_progress_set_deliver_every_update:
+ * @every_update: %TRUE: no fraction or stage is coalesced away
+ *
+ * For tests that must see the fraction go by, not only its latest value.
+ * With @every_update, an update from another thread first waits until
+ * the main context has taken what was pending before it (at most 10 s),
+ * so the worker goes at the main loop's pace. %FALSE wakes any waiter.
+ */
+void
+inb_progress_set_deliver_every_update (InbProgress *self,
+                                       gboolean     every_update)
+{
+  g_return_if_fail (INB_IS_PROGRESS (self));
+
+  g_mutex_lock (&self->mutex);
+  self->every_update = every_update;
   g_cond_broadcast (&self->delivered);   /* waiting no more */
   g_mutex_unlock (&self->mutex);
 }

@@ -26,6 +26,8 @@ char        *inb_progress_dup_stage     (InbProgress *self);
 GMainContext*inb_progress_get_context   (InbProgress *self);
 void         inb_progress_set_deliver_every_stage (InbProgress *self,
                                                    gboolean     every_stage);
+void         inb_progress_set_deliver_every_update (InbProgress *self,
+                                                    gboolean     every_update);
 
 /* A picture of the work in progress (a sampler's preview), and the
  * backend's own estimate of the time left: thread-safe and coalesced
