@@ -64,6 +64,7 @@ struct _InbExporter
   double            fraction;
   char             *stage;
   gboolean          running;
+  gboolean          every_fraction;   /* for tests */
 };
 
 G_DEFINE_FINAL_TYPE (InbExporter, inb_exporter, G_TYPE_OBJECT)
@@ -937,12 +938,30 @@ start_progress (InbExporter *self)
   g_clear_object (&self->progress);
   /* Created here: it delivers on this thread's main context. */
   self->progress = inb_progress_new ();
+  inb_progress_set_deliver_every_update (self->progress, self->every_fraction);
   g_signal_connect (self->progress, "changed", G_CALLBACK (progress_changed_cb), self);
   if (self->fraction != 0.0)
     {
       self->fraction = 0.0;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
     }
+}
+
+/**
+ * inb_exporter_set_deliver_every_fraction:
+ * @every_fraction: %TRUE: the work waits for the main loop to see each
+ *   fraction (inb_progress_set_deliver_every_update())
+ *
+ * For tests that must see the fraction go by (or act at a given one)
+ * however late their main loop runs. Takes effect at the next export;
+ * off by default.
+ */
+void
+inb_exporter_set_deliver_every_fraction (InbExporter *self,
+                                         gboolean     every_fraction)
+{
+  g_return_if_fail (INB_IS_EXPORTER (self));
+  self->every_fraction = every_fraction;
 }
 
 /**

@@ -46,6 +46,8 @@ const char  *inb_exporter_get_stage      (InbExporter             *self);
 char        *inb_exporter_dup_suggested_name (InbExporter         *self);
 /* The compact JSON that goes into the file. */
 char        *inb_exporter_dup_metadata   (InbExporter             *self);
+void         inb_exporter_set_deliver_every_fraction (InbExporter *self,
+                                                      gboolean     every_fraction);
 
 void         inb_exporter_export_async   (InbExporter             *self,
                                           const char              *target,

@@ -932,6 +932,8 @@ typedef struct
   GError       *error;
   gboolean      done;
   guint         notifies;
+  double        last_fraction;
+  gboolean      saw_midway;     /* a fraction strictly between 0 and 0.9 */
 } AsyncRun;
 
 static void
@@ -941,6 +943,9 @@ fraction_cb (InbExporter *exporter,
 {
   /* Delivered on this (the main) thread */
   g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  g_assert_cmpfloat (inb_exporter_get_fraction (exporter), >=, run->last_fraction);
+  run->last_fraction = inb_exporter_get_fraction (exporter);
+  run->saw_midway |= run->last_fraction > 0.0 && run->last_fraction < 0.9;
   run->notifies++;
   if (inb_exporter_get_fraction (exporter) > 0.1 && run->cancellable != NULL)
     g_cancellable_cancel (run->cancellable);
@@ -976,6 +981,9 @@ run_async (InbExportFormat  format,
   exporter = inb_exporter_new (take, &options);
   run->loop = g_main_loop_new (NULL, FALSE);
   run->cancellable = cancel ? g_cancellable_new () : NULL;
+  /* the fractions are seen (and the cancel comes) however late this
+   * loop runs: the export waits for it at each fraction */
+  inb_exporter_set_deliver_every_fraction (exporter, TRUE);
   g_signal_connect (exporter, "notify::fraction", G_CALLBACK (fraction_cb), run);
   inb_exporter_export_async (exporter, target, run->cancellable, export_done_cb, run);
   g_main_loop_run (run->loop);
@@ -994,6 +1002,7 @@ test_async_progress (void)
   run_async (INB_EXPORT_FORMAT_WEBM, 0, FALSE, target, &run);
   g_assert_no_error (run.error);
   g_assert_cmpuint (run.notifies, >=, 2);
+  g_assert_true (run.saw_midway);
   assert_decodes (INB_EXPORT_FORMAT_WEBM, target, CLIP_FRAMES, CLIP_W, CLIP_H, CLIP_FPS, 0);
   inb_test_rm_rf (out_dir);
 }
@@ -1006,7 +1015,8 @@ test_cancel (gconstpointer data)
   g_autofree char *target = g_build_filename (out_dir, "out", NULL);
   AsyncRun run = { 0 };
 
-  /* in-betweening makes it slow enough to be caught midway */
+  /* cancelled at a fraction > 0.1, before the end (the export waits
+   * for the loop to see each fraction) */
   run_async (format, 48, TRUE, target, &run);
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&run.error);
