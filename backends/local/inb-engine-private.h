@@ -37,6 +37,13 @@ typedef struct
   int       py0[2];
   int       pw[2];
   int       ph[2];
+  /* Where mask[k] is not 0, set once the masks are final, so that
+   * drawing skips what no mask covers: analysis columns live[k][0] to
+   * live[k][2], rows live[k][1] to live[k][3] (none: [0] > [2]); and
+   * per analysis pixel, 1 where inb_plane_sample() of the mask there
+   * can be other than 0 (the pixel, the next one or either below not 0) */
+  int       live[2][4];
+  guint8   *live_map[2];
 } EngineObject;
 
 /* Channels of the node map: where the pixel comes from in first (ax, ay)
@@ -359,5 +366,7 @@ void
 inb_engine_to_pixels_rows (guint    start,
                            guint    end,
                            gpointer user_data);
+
+void inb_engine_render_prepare (InbEngine *self);
 
 G_END_DECLS

@@ -561,6 +561,7 @@ render_buffers_new (InbEngine *self)
   self->wpad = (self->width + 3) / 4 * 4;
   self->hmap = g_aligned_alloc0 ((gsize) self->nh * MAP_CHANNELS * self->wpad, sizeof (float), 16);
   self->row_fb = g_new0 (guint8, self->nh);
+  inb_engine_render_prepare (self);
 }
 
 /* Analysis, confidence, the global model on the analysis grid, object
@@ -690,6 +691,8 @@ inb_engine_free (InbEngine *self)
     {
       g_clear_pointer (&self->objects[o].mask[0], inb_plane_free);
       g_clear_pointer (&self->objects[o].mask[1], inb_plane_free);
+      g_clear_pointer (&self->objects[o].live_map[0], g_free);
+      g_clear_pointer (&self->objects[o].live_map[1], g_free);
       g_clear_pointer (&self->objects[o].patch[0], g_aligned_free);
       g_clear_pointer (&self->objects[o].patch[1], g_aligned_free);
     }

@@ -517,7 +517,119 @@ struct _ObjectJob
   int                 y1;
   const ObjectJob    *drawn;     /* the objects drawn before it */
   guint               n_drawn;
+  /* where a pixel at time t comes from in first (back) and in last
+   * (fwd after back), and the boxes there (full resolution) outside
+   * which the masks are 0 (empty: box[k][0] > box[k][2]) */
+  double              side[2][6];
+  double              box[2][4];
 };
+
+/* The margin (full-resolution pixels) around an object's boxes for the
+ * rounding of the positions object_weights() computes */
+#define SPAN_MARGIN 2.0
+
+/* Narrows [@lo, @hi] to the x where @a x + @c lies in [@v0, @v1] */
+static inline void
+span_within (double  a,
+             double  c,
+             double  v0,
+             double  v1,
+             double *lo,
+             double *hi)
+{
+  double e0, e1;
+
+  if (a == 0.0)
+    {
+      if (!(c >= v0 && c <= v1))
+        {
+          *lo = INFINITY;
+          *hi = -INFINITY;
+        }
+      return;
+    }
+  e0 = (v0 - c) / a;
+  e1 = (v1 - c) / a;
+  *lo = MAX (*lo, MIN (e0, e1));
+  *hi = MIN (*hi, MAX (e0, e1));
+}
+
+/* The columns @xa..@xb of row @y outside which object_weights() is
+ * FALSE (where it takes neither keyframe's mask where it is not 0) */
+static void
+object_span (const ObjectJob *job,
+             int              y,
+             int             *xa,
+             int             *xb)
+{
+  double lo_all = INFINITY, hi_all = -INFINITY;
+
+  for (guint k = 0; k < 2; k++)
+    {
+      const double *m = job->side[k], *b = job->box[k];
+      double lo = -INFINITY, hi = INFINITY;
+
+      if (b[0] > b[2])
+        continue;
+      span_within (m[0], m[1] * y + m[2], b[0], b[2], &lo, &hi);
+      span_within (m[3], m[4] * y + m[5], b[1], b[3], &lo, &hi);
+      if (isnan (lo) || isnan (hi))
+        {
+          lo = -INFINITY;
+          hi = INFINITY;
+        }
+      if (lo <= hi)
+        {
+          lo_all = MIN (lo_all, lo);
+          hi_all = MAX (hi_all, hi);
+        }
+    }
+  if (!(lo_all <= hi_all))
+    {
+      *xa = job->x1 + 1;
+      *xb = job->x1;
+      return;
+    }
+  *xa = MAX (job->x0, (int) floor (CLAMP (lo_all, job->x0 - 2.0, job->x1 + 2.0)) - 1);
+  *xb = MIN (job->x1, (int) ceil (CLAMP (hi_all, job->x0 - 2.0, job->x1 + 2.0)) + 1);
+}
+
+/* @job's side[] and box[] for object @ob (its back[] set) */
+static void
+object_span_setup (ObjectJob          *job,
+                   const InbEngine    *self,
+                   const EngineObject *ob)
+{
+  const double *f = ob->fwd, *b = job->back;
+  const double s = self->scale, off = self->offset;
+
+  memcpy (job->side[0], b, sizeof job->side[0]);
+  job->side[1][0] = f[0] * b[0] + f[1] * b[3];
+  job->side[1][1] = f[0] * b[1] + f[1] * b[4];
+  job->side[1][2] = f[0] * b[2] + f[1] * b[5] + f[2];
+  job->side[1][3] = f[3] * b[0] + f[4] * b[3];
+  job->side[1][4] = f[3] * b[1] + f[4] * b[4];
+  job->side[1][5] = f[3] * b[2] + f[4] * b[5] + f[5];
+  for (guint k = 0; k < 2; k++)
+    {
+      const int *live = ob->live[k];
+      const int lw = (int) ob->mask[k]->width, lh = (int) ob->mask[k]->height;
+      double *box = job->box[k];
+
+      if (live[0] > live[2] || live[1] > live[3])
+        {
+          box[0] = 1.0;
+          box[2] = 0.0;
+          continue;
+        }
+      /* (inb_plane_sample() reads the cell at the position and the next
+       * one, at the position clamped to the plane) */
+      box[0] = live[0] <= 1 ? -INFINITY : s * (live[0] - 1) + off - SPAN_MARGIN;
+      box[1] = live[1] <= 1 ? -INFINITY : s * (live[1] - 1) + off - SPAN_MARGIN;
+      box[2] = live[2] >= lw - 2 ? INFINITY : s * (live[2] + 1) + off + SPAN_MARGIN;
+      box[3] = live[3] >= lh - 2 ? INFINITY : s * (live[3] + 1) + off + SPAN_MARGIN;
+    }
+}
 
 static inline InbPixel
 sample_pixel (const InbPixel *p,
@@ -563,6 +675,23 @@ background_test (InbPixel        p,
   return CLAMP ((fabsf (e[0]) + fabsf (e[1]) + fabsf (e[2]) - 12.f) / 24.f, 0.f, 1.f);
 }
 
+/* FALSE where inb_plane_sample (@ob's mask[@k], @x, @y) is 0 */
+static inline gboolean
+mask_live_at (const EngineObject *ob,
+              guint               k,
+              float               x,
+              float               y)
+{
+  const int w = (int) ob->mask[k]->width;
+  const int h = (int) ob->mask[k]->height;
+
+  /* (clamped as inb_plane_sample() does) */
+  x = x > 0.f ? (x < (float) (w - 1) ? x : (float) (w - 1)) : 0.f;
+  y = y > 0.f ? (y < (float) (h - 1) ? y : (float) (h - 1)) : 0.f;
+
+  return ob->live_map[k][(gsize) (int) y * w + (int) x] != 0;
+}
+
 /* How far object @job covers full-resolution (@x, @y) at time t, from
  * first (@wa) and from last (@wb), and where it is drawn from in each
  * (@ax, @ay; @bx, @by); FALSE where it does not */
@@ -589,6 +718,10 @@ object_weights (const ObjectJob *job,
     return FALSE;
   affine_apply (job->back, (float) x, (float) y, ax, ay);
   affine_apply (ob->fwd, *ax, *ay, bx, by);
+  /* (both masks 0 there: both weights are) */
+  if (!mask_live_at (ob, 0, (*ax - off) / s, (*ay - off) / s)
+      && !mask_live_at (ob, 1, (*bx - off) / s, (*by - off) / s))
+    return FALSE;
   /* (fading with the pair's correspondence, as the rest does) */
   *wa = (1.f - t) * g * inb_plane_sample (ob->mask[0], (*ax - off) / s, (*ay - off) / s)
         * inside (*ax, *ay, fw, fh);
@@ -644,12 +777,22 @@ object_rows (guint    start,
   const float s = (float) self->scale, off = self->offset;
   const float fw = (float) self->width, fh = (float) self->height;
 
+  gboolean other[G_N_ELEMENTS (self->objects)];
+
+  for (guint k = 0; k < job->n_drawn; k++)
+    other[k] = !same_motion (job->drawn[k].ob, ob);
+
   for (guint j = start; j < end; j++)
     {
       int y = job->y0 + (int) j;
       guint8 *d = job->frame->out + (gsize) y * job->frame->out_stride;
+      int xa, xb, ka[G_N_ELEMENTS (self->objects)], kb[G_N_ELEMENTS (self->objects)];
 
-      for (int x = job->x0; x <= job->x1; x++)
+      object_span (job, y, &xa, &xb);
+      for (guint k = 0; k < job->n_drawn; k++)
+        object_span (&job->drawn[k], y, &ka[k], &kb[k]);
+
+      for (int x = xa; x <= xb; x++)
         {
           float ax, ay, bx, by, wa, wb, under = 0.f;
           InbPixel o, pa, pb;
@@ -663,7 +806,7 @@ object_rows (guint    start,
             {
               float kax, kay, kbx, kby, kwa, kwb;
 
-              if (!same_motion (job->drawn[k].ob, ob)
+              if (other[k] && x >= ka[k] && x <= kb[k]
                   && object_weights (&job->drawn[k], x, y, &kax, &kay, &kbx, &kby, &kwa, &kwb))
                 under = MAX (under, kwa + kwb);
             }
@@ -746,11 +889,69 @@ draw_objects (InbEngine      *self,
       job->y1 = MIN ((int) self->height - 1, (int) ceilf (MAX (MAX (ys[0], ys[1]), MAX (ys[2], ys[3]))));
       if (job->x0 > job->x1 || job->y0 > job->y1)
         continue;
+      object_span_setup (job, self, ob);
       job->drawn = jobs;
       job->n_drawn = n;
       inb_parallel_for (self->par, (guint) (job->y1 - job->y0 + 1), 0, object_rows, job, NULL);
       n++;
     }
+}
+
+/* The box of @mask's pixels that are not 0 into @live (x0, y0, x1, y1;
+ * x0 > x1 when there are none), and the map of where its samples can
+ * be other than 0 (see EngineObject.live_map) */
+static guint8 *
+mask_live (const InbPlane *mask,
+           int             live[4])
+{
+  const guint w = mask->width, h = mask->height;
+  guint8 *map = g_malloc ((gsize) w * h);
+
+  live[0] = (int) mask->width;
+  live[1] = (int) mask->height;
+  live[2] = -1;
+  live[3] = -1;
+  for (guint y = 0; y < mask->height; y++)
+    {
+      const float *row = mask->data + (gsize) y * mask->width;
+
+      for (guint x = 0; x < mask->width; x++)
+        if (row[x] != 0.f)
+          {
+            live[0] = MIN (live[0], (int) x);
+            live[1] = MIN (live[1], (int) y);
+            live[2] = MAX (live[2], (int) x);
+            live[3] = MAX (live[3], (int) y);
+          }
+    }
+  for (guint y = 0; y < h; y++)
+    {
+      const float *r0 = mask->data + (gsize) y * w;
+      const float *r1 = mask->data + (gsize) MIN (y + 1, h - 1) * w;
+
+      for (guint x = 0; x < w; x++)
+        {
+          guint x1 = MIN (x + 1, w - 1);
+
+          map[(gsize) y * w + x] = r0[x] != 0.f || r0[x1] != 0.f || r1[x] != 0.f || r1[x1] != 0.f;
+        }
+    }
+
+  return map;
+}
+
+/**
+ * inb_engine_render_prepare:
+ *
+ * What the frames share, once the analysis is done and the render
+ * buffers are allocated: each object's live boxes and maps.
+ */
+void
+inb_engine_render_prepare (InbEngine *self)
+{
+  for (guint o = 0; o < self->n_objects; o++)
+    for (guint k = 0; k < 2; k++)
+      self->objects[o].live_map[k] = mask_live (self->objects[o].mask[k], self->objects[o].live[k]);
 }
 
 void
