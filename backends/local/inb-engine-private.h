@@ -163,6 +163,8 @@ struct _InbEngine
   guint            nw;
   guint            nh;
   float           *map;          /* per node: ax, ay, bx, by, w0, fallback */
+  float           *node_fixed;   /* per node, what does not change with t
+                                  * (see inb_engine_render_prepare()) */
   guint            wpad;         /* width rounded up to 4 */
   float           *hmap;         /* node rows interpolated along x */
   guint8          *row_fb;       /* per node row: any fallback in it */

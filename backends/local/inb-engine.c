@@ -680,6 +680,7 @@ inb_engine_free (InbEngine *self)
   g_clear_pointer (&self->region[1], inb_plane_free);
   g_clear_pointer (&self->luma[0], inb_plane_free);
   g_clear_pointer (&self->luma[1], inb_plane_free);
+  g_clear_pointer (&self->node_fixed, g_free);
   g_clear_pointer (&self->omask[0], inb_plane_free);
   g_clear_pointer (&self->omask[1], inb_plane_free);
   for (guint s = 0; s < 2; s++)

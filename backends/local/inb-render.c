@@ -118,6 +118,38 @@ normalise_rows (guint    start,
     }
 }
 
+/* node_fixed per node: where the global model takes it (x, y, relative
+ * to it), the least of the two unexplained regions there (see
+ * inb_engine_explained()), the most of the two object masks there */
+#define NODE_FIXED 4
+
+static void
+node_fixed_rows (guint    start,
+                 guint    end,
+                 gpointer user_data)
+{
+  InbEngine *self = user_data;
+  const float s = (float) self->scale, off = self->offset;
+
+  for (guint j = start; j < end; j++)
+    for (guint i = 0; i < self->nw; i++)
+      {
+        float *f = self->node_fixed + ((gsize) j * self->nw + i) * NODE_FIXED;
+        float yx = (float) (i * self->node), yy = (float) (j * self->node);
+        float gx, gy;
+
+        apply_h (self->model, yx, yy, &gx, &gy);
+        f[0] = gx - yx;
+        f[1] = gy - yy;
+        f[2] = MIN (inb_plane_sample (self->region[0], (yx - off) / s, (yy - off) / s),
+                    inb_plane_sample (self->region[1], (yx - off) / s, (yy - off) / s));
+        f[3] = self->omask[0] != NULL
+               ? MAX (inb_plane_sample (self->omask[0], (yx - off) / s, (yy - off) / s),
+                      inb_plane_sample (self->omask[1], (yx - off) / s, (yy - off) / s))
+               : 0.f;
+      }
+}
+
 static void
 node_rows (guint    start,
            guint    end,
@@ -137,6 +169,7 @@ node_rows (guint    start,
       for (guint i = 0; i < self->nw; i++)
         {
           float *m = self->map + ((gsize) j * self->nw + i) * MAP_CHANNELS;
+          const float *fixed = self->node_fixed + ((gsize) j * self->nw + i) * NODE_FIXED;
           float yx, yy, mx, my, fu, fv, ax, ay, bx, by, c0, c1, w0, w1, r, d, k, q;
 
           yx = (float) (i * self->node);
@@ -191,17 +224,13 @@ node_rows (guint    start,
           q = 0.f;
           if (self->any_region)
             {
-              float gx, gy;
-
               /* where the global model takes the pixel itself */
-              apply_h (self->model, yx, yy, &gx, &gy);
-              gx -= yx;
-              gy -= yy;
+              float gx = fixed[0], gy = fixed[1];
+
               q = MAX (MIN (inb_plane_sample (self->region[0], (ax - off) / s, (ay - off) / s),
                             inb_plane_sample (self->region[1], (bx - off) / s, (by - off) / s))
                        * inside (ax, ay, fw, fh) * inside (bx, by, fw, fh),
-                       MIN (inb_plane_sample (self->region[0], (yx - off) / s, (yy - off) / s),
-                            inb_plane_sample (self->region[1], (yx - off) / s, (yy - off) / s))
+                       fixed[2]
                        * inside (yx - t * gx, yy - t * gy, fw, fh)
                        * inside (yx + (1.f - t) * gx, yy + (1.f - t) * gy, fw, fh));
             }
@@ -211,8 +240,7 @@ node_rows (guint    start,
               /* an object moving far explains what is around it */
               float o = MAX (MAX (inb_plane_sample (self->omask[0], (ax - off) / s, (ay - off) / s),
                                   inb_plane_sample (self->omask[1], (bx - off) / s, (by - off) / s)),
-                             MAX (inb_plane_sample (self->omask[0], (yx - off) / s, (yy - off) / s),
-                                  inb_plane_sample (self->omask[1], (yx - off) / s, (yy - off) / s)));
+                             fixed[3]);
 
               q *= 1.f - o;
             }
@@ -944,11 +972,14 @@ mask_live (const InbPlane *mask,
  * inb_engine_render_prepare:
  *
  * What the frames share, once the analysis is done and the render
- * buffers are allocated: each object's live boxes and maps.
+ * buffers are allocated (the node map's size): node_fixed, and each
+ * object's live boxes and maps.
  */
 void
 inb_engine_render_prepare (InbEngine *self)
 {
+  self->node_fixed = g_new (float, (gsize) self->nw * self->nh * NODE_FIXED);
+  inb_parallel_for (self->par, self->nh, 0, node_fixed_rows, self, NULL);
   for (guint o = 0; o < self->n_objects; o++)
     for (guint k = 0; k < 2; k++)
       self->objects[o].live_map[k] = mask_live (self->objects[o].mask[k], self->objects[o].live[k]);
