@@ -16,6 +16,10 @@
 
 #include "inb-engine-private.h"
 
+#if defined (__SSE2__) && defined (__x86_64__)
+#include <emmintrin.h>
+#endif
+
 /* ------------------------------------------------------------------ */
 /* Rendering                                                           */
 
@@ -315,17 +319,15 @@ unclipped_weight (InbPixel       rb,
   return wa + (1.f - wa) * rb[3];
 }
 
-static inline __attribute__ ((always_inline)) void
-blend_pixel (guint8         *d,
-             const InbPixel *p0,
+/* The blend of blend_pixel() before clamp_pixel() */
+static inline __attribute__ ((always_inline)) InbPixel
+blend_value (const InbPixel *p0,
              const InbPixel *p1,
              gsize           ps,
-             InbVec4i        ax0,
-             InbVec4i        ay0,
+             InbVec4i        ia,
              InbVec4f        afx,
              InbVec4f        afy,
-             InbVec4i        bx0,
-             InbVec4i        by0,
+             InbVec4i        ib,
              InbVec4f        bfx,
              InbVec4f        bfy,
              InbVec4f        wa,
@@ -333,11 +335,66 @@ blend_pixel (guint8         *d,
              guint           k,
              const gboolean  clip)
 {
-  InbPixel ra = bilinear (p0 + (gsize) ay0[k] * ps + ax0[k], ps, afx[k], afy[k]);
-  InbPixel rb = bilinear (p1 + (gsize) by0[k] * ps + bx0[k], ps, bfx[k], bfy[k]);
+  InbPixel ra = bilinear (p0 + ia[k], ps, afx[k], afy[k]);
+  InbPixel rb = bilinear (p1 + ib[k], ps, bfx[k], bfy[k]);
   InbPixel a = ra * job->ka + job->ca;
   InbPixel b = rb * job->kb + job->cb;
-  InbPixel o = clamp_pixel (b + (a - b) * unclipped_weight (rb, wa[k], clip) + 0.5f);
+
+  return b + (a - b) * unclipped_weight (rb, wa[k], clip) + 0.5f;
+}
+
+#if defined (__SSE2__) && defined (__x86_64__)
+/* Two pixels' blend_value()s as clamp_pixel() and the conversion to 8
+ * bits take them one by one (truncated; below 0 and NaN 0, above 255
+ * 255), as eight 16-bit lanes: RGBx RGBx */
+static inline __attribute__ ((always_inline)) __m128i
+convert2 (InbPixel m0,
+          InbPixel m1)
+{
+  const __m128 hi = _mm_set1_ps (255.49f);
+
+  /* (minps gives its second operand where either is NaN: NaN stays, and
+   * converts to INT_MIN, which the packing takes to 0, as anything below
+   * 0) */
+  return _mm_packs_epi32 (_mm_cvttps_epi32 (_mm_min_ps (hi, (__m128) m0)),
+                          _mm_cvttps_epi32 (_mm_min_ps (hi, (__m128) m1)));
+}
+
+/* Four pixels from two convert2()s to 12 bytes at @d */
+static inline __attribute__ ((always_inline)) void
+store4 (guint8  *d,
+        __m128i  p01,
+        __m128i  p23)
+{
+  __m128i b = _mm_packus_epi16 (p01, p23);
+  /* RGBx RGBx | RGBx RGBx, little-endian */
+  guint64 lo = (guint64) _mm_cvtsi128_si64 (b);
+  guint64 up = (guint64) _mm_cvtsi128_si64 (_mm_unpackhi_epi64 (b, b));
+  guint64 w0 = (lo & 0xffffff) | ((lo >> 8) & G_GUINT64_CONSTANT (0xffffff000000)) | (up << 48);
+  guint32 w1 = (guint32) ((up >> 16) & 0xff) | (guint32) ((up >> 24) & 0xffffff00);
+
+  memcpy (d, &w0, sizeof w0);
+  memcpy (d + 8, &w1, sizeof w1);
+}
+#endif
+
+static inline __attribute__ ((always_inline)) void
+blend_pixel (guint8         *d,
+             const InbPixel *p0,
+             const InbPixel *p1,
+             gsize           ps,
+             InbVec4i        ia,
+             InbVec4f        afx,
+             InbVec4f        afy,
+             InbVec4i        ib,
+             InbVec4f        bfx,
+             InbVec4f        bfy,
+             InbVec4f        wa,
+             const FrameJob *job,
+             guint           k,
+             const gboolean  clip)
+{
+  InbPixel o = clamp_pixel (blend_value (p0, p1, ps, ia, afx, afy, ib, bfx, bfy, wa, job, k, clip));
 
   d[3 * k] = (guint8) o[0];
   d[3 * k + 1] = (guint8) o[1];
@@ -351,12 +408,10 @@ blend_fallback (guint8         *d,
                 const InbPixel *p0,
                 const InbPixel *p1,
                 gsize           ps,
-                InbVec4i        ax0,
-                InbVec4i        ay0,
+                InbVec4i        ia,
                 InbVec4f        afx,
                 InbVec4f        afy,
-                InbVec4i        bx0,
-                InbVec4i        by0,
+                InbVec4i        ib,
                 InbVec4f        bfx,
                 InbVec4f        bfy,
                 InbVec4f        wa,
@@ -369,8 +424,8 @@ blend_fallback (guint8         *d,
                 guint           k,
                 const gboolean  clip)
 {
-  InbPixel ra = bilinear (p0 + (gsize) ay0[k] * ps + ax0[k], ps, afx[k], afy[k]);
-  InbPixel rb = bilinear (p1 + (gsize) by0[k] * ps + bx0[k], ps, bfx[k], bfy[k]);
+  InbPixel ra = bilinear (p0 + ia[k], ps, afx[k], afy[k]);
+  InbPixel rb = bilinear (p1 + ib[k], ps, bfx[k], bfy[k]);
   InbPixel a = ra * job->ka + job->ca;
   InbPixel b = rb * job->kb + job->cb;
   InbPixel m = b + (a - b) * unclipped_weight (rb, wa[k], clip);
@@ -462,6 +517,9 @@ pixel_rows_clip (guint           start,
   const float inv_node = 1.f / (float) node;
   const InbVec4f xmax = { w - 1.f, w - 1.f, w - 1.f, w - 1.f };
   const InbVec4f ymax = { self->height - 1.f, self->height - 1.f, self->height - 1.f, self->height - 1.f };
+  /* (an index in pix0 fits an int: 2^31 pixels of 16 bytes would be
+   * 32 GB in one allocation) */
+  const InbVec4i ps4 = { (int) ps, (int) ps, (int) ps, (int) ps };
 
   for (guint y = start; y < end; y++)
     {
@@ -492,25 +550,37 @@ pixel_rows_clip (guint           start,
           InbVec4f afy = ay - __builtin_convertvector (ay0, InbVec4f);
           InbVec4f bfx = bx - __builtin_convertvector (bx0, InbVec4f);
           InbVec4f bfy = by - __builtin_convertvector (by0, InbVec4f);
+          /* where the four pixels are read from in pix0 and pix1 */
+          InbVec4i ia = ay0 * ps4 + ax0;
+          InbVec4i ib = by0 * ps4 + bx0;
           guint8 *d = dst + x * 3;
 
           if (fb && dl[0] + dl[1] + dl[2] + dl[3] > 0.f)
             {
               for (guint k = 0; k < 4 && x + k < w; k++)
-                blend_fallback (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa,
+                blend_fallback (d, p0, p1, ps, ia, afx, afy, ib, bfx, bfy, wa,
                                 r0, r1, x, job->t, dl, job, k, clip);
             }
           else if (G_LIKELY (x + 4 <= w))
             {
-              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 0, clip);
-              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 1, clip);
-              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 2, clip);
-              blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, 3, clip);
+#if defined (__SSE2__) && defined (__x86_64__)
+              __m128i p01 = convert2 (blend_value (p0, p1, ps, ia, afx, afy, ib, bfx, bfy, wa, job, 0, clip),
+                                      blend_value (p0, p1, ps, ia, afx, afy, ib, bfx, bfy, wa, job, 1, clip));
+              __m128i p23 = convert2 (blend_value (p0, p1, ps, ia, afx, afy, ib, bfx, bfy, wa, job, 2, clip),
+                                      blend_value (p0, p1, ps, ia, afx, afy, ib, bfx, bfy, wa, job, 3, clip));
+
+              store4 (d, p01, p23);
+#else
+              blend_pixel (d, p0, p1, ps, ia, afx, afy, ib, bfx, bfy, wa, job, 0, clip);
+              blend_pixel (d, p0, p1, ps, ia, afx, afy, ib, bfx, bfy, wa, job, 1, clip);
+              blend_pixel (d, p0, p1, ps, ia, afx, afy, ib, bfx, bfy, wa, job, 2, clip);
+              blend_pixel (d, p0, p1, ps, ia, afx, afy, ib, bfx, bfy, wa, job, 3, clip);
+#endif
             }
           else
             {
               for (guint k = 0; x + k < w; k++)
-                blend_pixel (d, p0, p1, ps, ax0, ay0, afx, afy, bx0, by0, bfx, bfy, wa, job, k, clip);
+                blend_pixel (d, p0, p1, ps, ia, afx, afy, ib, bfx, bfy, wa, job, k, clip);
             }
         }
     }
