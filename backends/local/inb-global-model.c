@@ -133,11 +133,70 @@ inb_flow_search_translation (InbParallel    *par,
 /* ------------------------------------------------------------------ */
 /* Hierarchical parametric alignment                                   */
 
+/* The score of affine_align() the other way round: a's pixels at
+ * @m^-1 (level pixels) against b's on a grid of @step over b, a brought
+ * to b's exposure by least squares (the gain too if @with_gain), pixels
+ * mapped outside a counting as the fixed penalty. */
+static double
+align_score_back (const InbPlane *a,
+                  const InbPlane *b,
+                  const double    m[9],
+                  guint           step,
+                  gboolean        with_gain)
+{
+  const guint w = a->width, h = a->height;
+  double mi[9], sa = 0, sb = 0, saa = 0, sab = 0, gain = 1, bias = 0, err = 0;
+  guint n = 0, n_in = 0;
+
+  if (!inb_mat3_invert (m, mi))
+    return G_MAXDOUBLE;
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      n = n_in = 0;
+      for (guint y = step / 2; y < h; y += step)
+        for (guint x = step / 2; x < w; x += step)
+          {
+            double tx, ty, va, vb;
+
+            n++;
+            inb_mat3_apply (mi, x, y, &tx, &ty);
+            if (!(tx >= 0 && ty >= 0 && tx <= w - 1.0 && ty <= h - 1.0))
+              continue;
+            n_in++;
+            va = inb_plane_sample (a, (float) tx, (float) ty);
+            vb = b->data[(gsize) y * w + x];
+            if (pass == 0)
+              {
+                sa += va;
+                sb += vb;
+                saa += va * va;
+                sab += va * vb;
+              }
+            else
+              err += MIN (fabs (gain * va + bias - vb), 30.0);
+          }
+      if (pass == 0 && n_in > 0)
+        {
+          double var = saa - sa * sa / n_in;
+
+          if (with_gain && var > 1e-9)
+            gain = CLAMP ((sab - sa * sb / n_in) / var, 1.0 / 1.5, 1.5);
+          bias = (sb - gain * sa) / n_in;
+        }
+    }
+
+  return n > 0 ? (err + 12.0 * (n - n_in)) / n : G_MAXDOUBLE;
+}
+
 /* Gauss-Newton on an affine model b(A x) ~ a(x) at one level, robust
  * (Huber) weights, b brought to a's brightness by the offset (and, if
- * @with_gain, the gain) the previous iteration measured. @h0 is the model
+ * @with_gain, the gain) the previous iteration measured (the first step
+ * too, if @exposure_differs: the keyframes' brightness differs much, see
+ * inb_flow_coarse_affine()). @h0 is the model
  * in level-0 coordinates, updated in place. Returns a score (lower is better): the mean truncated error,
- * with pixels mapped outside b counting as a fixed penalty. */
+ * with pixels mapped outside b counting as a fixed penalty (if
+ * @exposure_differs and more than 30 % of a maps outside b, the better
+ * of that and the score the other way round). */
 static double
 affine_align (const InbPlane *a,
               const InbPlane *b,
@@ -146,13 +205,19 @@ affine_align (const InbPlane *a,
               guint           level,
               double          h0[9],
               guint           iterations,
-              gboolean        with_gain)
+              gboolean        with_gain,
+              gboolean        exposure_differs)
 {
   const guint w = a->width, h = a->height;
   const double cx = 0.5 * (w - 1.0), cy = 0.5 * (h - 1.0), norm = 0.5 * MAX (w, h);
   const guint step = MAX (1, (guint) sqrt ((double) w * h / 6000.0));
   double lm[9], lmi[9], nm[9], nmi[9], al[9], bm[9], t[9];
-  double score = G_MAXDOUBLE, bias = 0, gain = 1;
+  double score = G_MAXDOUBLE, bias = 0, gain = 1, out_share = 1.0;
+  /* Where the exposure differs much, a first pass only measures it
+   * under the start: a step taken with the brightness change still in
+   * the residuals follows the picture's gradients, not its
+   * misalignment, and can leave the start's basin */
+  gboolean measure = exposure_differs;
 
   inb_flow_level_matrix (level, lm);
   inb_mat3_invert (lm, lmi);
@@ -195,7 +260,7 @@ affine_align (const InbPlane *a,
             sab += va * vb;
             r = gain * vb + bias - va;
             err += MIN (fabs (r), 30.0);
-            if (it == iterations)
+            if (it == iterations || measure)
               continue;
             gx = gain * inb_plane_sample (bgx, (float) tx, (float) ty);
             gy = gain * inb_plane_sample (bgy, (float) tx, (float) ty);
@@ -210,6 +275,7 @@ affine_align (const InbPlane *a,
               }
           }
       score = n > 0 ? (err + 12.0 * n_out) / n : G_MAXDOUBLE;
+      out_share = n > 0 ? (double) n_out / n : 1.0;
       if (n > n_out)
         {
           double m = n - n_out, var = sbb - sb * sb / m;
@@ -220,6 +286,12 @@ affine_align (const InbPlane *a,
         }
       if (it == iterations || n - n_out < 12)
         break;
+      if (measure)
+        {
+          measure = FALSE;
+          it--;
+          continue;
+        }
       for (guint i = 0; i < 6; i++)
         jtj[i * 6 + i] = jtj[i * 6 + i] * 1.001 + 1e-6;
       if (!inb_linalg_solve (jtj, jtr, 6, 1e-15))
@@ -228,7 +300,12 @@ affine_align (const InbPlane *a,
         bm[i] -= jtr[i];
     }
 
+  /* The other way round too, and the better of the two, where more
+   * than 30 % of a maps outside b: a zoom in maps much of a outside b,
+   * which says nothing against it (b's pixels all map inside a) */
   inb_mat3_mul (bm, nm, al);
+  if (exposure_differs && out_share > 0.3)
+    score = MIN (score, align_score_back (a, b, al, step, with_gain));
   inb_mat3_mul (al, lmi, t);
   inb_mat3_mul (lm, t, h0);
 
@@ -349,14 +426,18 @@ inb_flow_coarse_affine (InbPlane **pyr_a,
   const double cx = 0.5 * (pyr_a[0]->width - 1.0), cy = 0.5 * (pyr_a[0]->height - 1.0);
   double best = G_MAXDOUBLE, extra[3 * 9];
   guint sl = top, n_extra;
-  gboolean with_gain;
+  gboolean with_gain, exposure_differs;
 
   while (sl > 0 && pyr_a[sl]->width < 32)
     sl--;
   /* The gain too when the keyframes' mean brightness differs by more
    * than 30 % (an exposure change: the offset alone leaves the wrong
    * start best); otherwise the offset alone, which a chance match of a
-   * textured object cannot exploit */
+   * textured object cannot exploit. Where it differs by more than
+   * 15 %, affine_align() measures the exposure before its first step
+   * and scores a zoom in from both keyframes (kept to such pairs: on
+   * the others, where it was not needed, it moved the seeds of object
+   * cases and the objects found with them) */
   {
     double ma = 0, mb = 0;
     gsize n = (gsize) pyr_a[top]->width * pyr_a[top]->height;
@@ -367,6 +448,7 @@ inb_flow_coarse_affine (InbPlane **pyr_a,
         mb += pyr_b[top]->data[k];
       }
     with_gain = mb > 1.3 * ma || ma > 1.3 * mb;
+    exposure_differs = mb > 1.15 * ma || ma > 1.15 * mb;
   }
   n_extra = search_similarity (pyr_a[sl], pyr_b[sl], sl, 3, extra);
 
@@ -383,7 +465,7 @@ inb_flow_coarse_affine (InbPlane **pyr_a,
           h0[3] = s; h0[4] = c;
           h0[2] = cx - c * cx + s * cy + (k ? tx : 0);
           h0[5] = cy - s * cx - c * cy + (k ? ty : 0);
-          score = affine_align (pyr_a[top], pyr_b[top], bgx[top], bgy[top], top, h0, 12, with_gain);
+          score = affine_align (pyr_a[top], pyr_b[top], bgx[top], bgy[top], top, h0, 12, with_gain, exposure_differs);
           if (score < best && affine_is_plausible (h0))
             {
               best = score;
@@ -395,7 +477,7 @@ inb_flow_coarse_affine (InbPlane **pyr_a,
       double h0[9], score;
 
       memcpy (h0, extra + 9 * e, sizeof h0);
-      score = affine_align (pyr_a[top], pyr_b[top], bgx[top], bgy[top], top, h0, 12, with_gain);
+      score = affine_align (pyr_a[top], pyr_b[top], bgx[top], bgy[top], top, h0, 12, with_gain, exposure_differs);
       g_debug ("similarity start [%.3f %.3f %.1f; %.3f %.3f %.1f]: %.3f (best so far %.3f)", extra[9 * e],
                extra[9 * e + 1], extra[9 * e + 2], extra[9 * e + 3], extra[9 * e + 4], extra[9 * e + 5],
                score, best);
@@ -411,7 +493,7 @@ inb_flow_coarse_affine (InbPlane **pyr_a,
       double h0[9];
 
       memcpy (h0, out, sizeof h0);
-      affine_align (pyr_a[l], pyr_b[l], bgx[l], bgy[l], (guint) l, h0, 6, with_gain);
+      affine_align (pyr_a[l], pyr_b[l], bgx[l], bgy[l], (guint) l, h0, 6, with_gain, exposure_differs);
       if (!affine_is_plausible (h0))
         break;
       memcpy (out, h0, sizeof h0);
