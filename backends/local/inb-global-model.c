@@ -1541,6 +1541,43 @@ exposure_consensus (const float *va,
     }
 }
 
+/* The exposure change of keyframes with too little texture to tell a
+ * gain from an offset (the @n samples' luma varies by less than 5
+ * levels): the ratio of their means, a camera's gain, if it differs from
+ * 1 by 15 % or more, explains the samples within 3 levels (the median)
+ * and neither keyframe is nearly black. A pale, smooth photograph is the one kind where the
+ * middle's brightness still depends on it: where only one keyframe sees
+ * a place (the edges of a zoom or a pan), it is drawn from that one,
+ * brought half-way. */
+static gboolean
+exposure_flat (const float *va,
+               const float *vb,
+               guint        n,
+               double      *out_gain)
+{
+  g_autofree float *res = g_new (float, n);
+  double sa = 0, sb = 0, gain;
+
+  for (guint i = 0; i < n; i++)
+    {
+      sa += va[i];
+      sb += vb[i];
+    }
+  if (sa < 16.0 * n || sb < 16.0 * n)
+    return FALSE;
+  gain = CLAMP (sb / sa, 0.67, 1.5);
+  if (fabs (gain - 1.0) < 0.15)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    res[i] = fabsf (vb[i] - (float) (gain * va[i]));
+  qsort (res, n, sizeof (float), compare_float);
+  if (res[n / 2] > 3.f)
+    return FALSE;
+  *out_gain = gain;
+
+  return TRUE;
+}
+
 /* Whether last = @gain first + @offset is an exposure change worth
  * taking out (normal pairs are left alone) */
 gboolean
@@ -1627,7 +1664,14 @@ inb_flow_estimate_exposure (const InbPlane *a,
         return FALSE;
       var = saa - sa * sa / m;
       if (var < 25.0 * m)
-        return FALSE;
+        {
+          if (it > 0 || !exposure_flat (va, vb, n, &gain))
+            return FALSE;
+          offset = 0.0;
+          corr = 1.0;
+          g_debug ("exposure: too little texture for a gain and an offset; the gain alone %.3f", gain);
+          break;
+        }
       corr = (sab - sa * sb / m) / sqrt (var * MAX (sbb - sb * sb / m, 1e-9));
       gain = CLAMP ((sab - sa * sb / m) / var, 0.67, 1.5);
       offset = (sb - gain * sa) / m;
