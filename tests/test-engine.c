@@ -1113,13 +1113,15 @@ test_exposure_zoom (void)
 }
 
 /* A pale, low-contrast grained texture (a planed board: two thirds of
- * its waves run across one direction) seen through @m (first(x) =
- * last(m x)): the keyframes, the last one's exposure ×@gain, and the
- * true middle, half-way in motion and in exposure */
+ * its waves run across one direction; @contrast times each wave's
+ * amplitude in levels) seen through @m (first(x) = last(m x)): the
+ * keyframes, the last one's exposure ×@gain, and the true middle,
+ * half-way in motion and in exposure */
 static void
 pale_grain_pair (guint         width,
                  guint         height,
                  const double  m[9],
+                 double        contrast,
                  double        gain,
                  InbImage    **first,
                  InbImage    **last,
@@ -1165,7 +1167,7 @@ pale_grain_pair (guint         width,
             /* a pale grey-yellow */
             for (guint c = 0; c < 3; c++)
               data[y * stride + x * 3 + c] =
-                (guint8) CLAMP (lround ((200.0 - 10.0 * c + 3.0 * v) * exposure[k]), 0, 255);
+                (guint8) CLAMP (lround ((200.0 - 10.0 * c + contrast * v) * exposure[k]), 0, 255);
           }
       *out[k] = image;
     }
@@ -1198,7 +1200,7 @@ test_exposure_zoom_in (void)
   guint n = 0;
 
   similarity (w, h, 1.49, 0.0, 8.0, 6.0, m);
-  pale_grain_pair (w, h, m, gain, &first, &last, &truth);
+  pale_grain_pair (w, h, m, 3.0, gain, &first, &last, &truth);
 
   g_assert_true (inb_flow_estimate (first, last, 0, flow, hom, NULL, &error));
   g_assert_no_error (error);
@@ -1223,6 +1225,44 @@ test_exposure_zoom_in (void)
                   "mean error %.2f px; middle %.2f dB (dissolve %.2f dB)", gain, err, ours, theirs);
   g_assert_cmpfloat (err, <, 1.0);
   g_assert_cmpfloat (ours, >, theirs + 5.0);
+}
+
+/* The pale board with a third of the contrast (its luma varies by
+ * about 4 levels: too little to tell an exposure's gain from an offset),
+ * panned by 60 px or zoomed in 1.49×, the last keyframe darker (×0.7
+ * or ×0.77): the exposure is measured as a gain alone, so the edges
+ * that only one keyframe sees are drawn half-way in brightness too
+ * (54.9 and 45.6 dB). With none taken out, once the motion was found
+ * (the coarse alignment's exposure pass), the pan's middle was 35.6 dB
+ * and the zoom's 24.2 dB, below the dissolve (39.3 and 37.2 dB); before
+ * that, both were the dissolve. */
+static void
+test_exposure_flat (void)
+{
+  const guint w = 640, h = 360;
+  const double scales[2] = { 1.0, 1.49 }, shifts[2] = { 60.0, 8.0 }, gains[2] = { 0.7, 0.77 };
+
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(InbImage) first = NULL;
+      g_autoptr(InbImage) last = NULL;
+      g_autoptr(InbImage) truth = NULL;
+      g_autoptr(InbImage) out = inb_image_new (w, h);
+      g_autoptr(InbImage) blend = NULL;
+      g_autoptr(InbEngine) engine = NULL;
+      double m[9], ours, theirs;
+
+      similarity (w, h, scales[k], 0.0, shifts[k], 6.0, m);
+      pale_grain_pair (w, h, m, 1.0, gains[k], &first, &last, &truth);
+      engine = engine_new (first, last, 0);
+      inb_engine_render (engine, 0.5, out);
+      blend = dissolve (first, last, 0.5);
+      ours = psnr (out, truth, 24);
+      theirs = psnr (blend, truth, 24);
+      g_test_message ("%s over a smooth pale board, the last keyframe darker (x%.2f): middle %.2f dB "
+                      "(dissolve %.2f dB)", k == 0 ? "pan of 60 px" : "zoom in 1.49x", gains[k], ours, theirs);
+      g_assert_cmpfloat (ours, >, theirs + 8.0);
+    }
 }
 
 /* The middle of a zoom with rotation: every point half-way along its
@@ -2524,6 +2564,7 @@ main (int   argc,
   g_test_add_func ("/engine/exposure-clipped", test_exposure_clipped);
   g_test_add_func ("/engine/exposure-zoom", test_exposure_zoom);
   g_test_add_func ("/engine/exposure-zoom-in", test_exposure_zoom_in);
+  g_test_add_func ("/engine/exposure-flat", test_exposure_flat);
   g_test_add_func ("/engine/unrelated", test_unrelated);
   g_test_add_func ("/engine/region-fallback", test_region_fallback);
   g_test_add_func ("/engine/threads-identical", test_threads_identical);
