@@ -198,6 +198,33 @@ record_stage_cb (InbProgress *progress,
   g_string_append_printf (seen, "%s%s", seen->len > 0 ? " | " : "", stage);
 }
 
+/* What @record_cb saw (connected to @signal) of @work_func's updates
+ * while the main loop ran 200 ms late, with every stage or every update
+ * asked for or not. */
+static char *
+seen_late (gboolean     every_stage,
+           gboolean     every_update,
+           GThreadFunc  work_func,
+           const char  *signal,
+           GCallback    record_cb)
+{
+  g_autoptr(InbProgress) progress = inb_progress_new ();
+  GString *seen = g_string_new (NULL);
+  StageWorker worker = { progress, FALSE };
+  GThread *thread;
+
+  inb_progress_set_deliver_every_stage (progress, every_stage);
+  inb_progress_set_deliver_every_update (progress, every_update);
+  g_signal_connect (progress, signal, record_cb, seen);
+  thread = g_thread_new ("progress-worker", work_func, &worker);
+  g_usleep (200 * G_TIME_SPAN_MILLISECOND);
+  while (!g_atomic_int_get (&worker.done) || g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_thread_join (thread);
+
+  return g_string_free (seen, FALSE);
+}
+
 /* Four stages from a worker while the main loop is 200 ms late: only the
  * last is seen, unless every stage was asked for; then the worker waits
  * for the main loop and all four are seen, in order. */
@@ -208,24 +235,14 @@ test_progress_every_stage (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (every); i++)
     {
-      g_autoptr(InbProgress) progress = inb_progress_new ();
-      g_autoptr(GString) seen = g_string_new (NULL);
-      StageWorker worker = { progress, FALSE };
-      GThread *thread;
+      g_autofree char *seen = seen_late (every[i], FALSE, stage_worker_func, "notify::stage",
+                                         G_CALLBACK (record_stage_cb));
 
-      inb_progress_set_deliver_every_stage (progress, every[i]);
-      g_signal_connect (progress, "notify::stage", G_CALLBACK (record_stage_cb), seen);
-      thread = g_thread_new ("stage-worker", stage_worker_func, &worker);
-      g_usleep (200 * G_TIME_SPAN_MILLISECOND);
-      while (!g_atomic_int_get (&worker.done) || g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_thread_join (thread);
-
-      g_test_message ("every stage %d: %s", every[i], seen->str);
+      g_test_message ("every stage %d: %s", every[i], seen);
       if (every[i])
-        g_assert_cmpstr (seen->str, ==, "Analysing | Rendering frame 1 of 2 | Rendering frame 2 of 2 | Finishing");
+        g_assert_cmpstr (seen, ==, "Analysing | Rendering frame 1 of 2 | Rendering frame 2 of 2 | Finishing");
       else
-        g_assert_cmpstr (seen->str, ==, "Finishing");
+        g_assert_cmpstr (seen, ==, "Finishing");
     }
 }
 
@@ -259,24 +276,14 @@ test_progress_every_update (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (every); i++)
     {
-      g_autoptr(InbProgress) progress = inb_progress_new ();
-      g_autoptr(GString) seen = g_string_new (NULL);
-      StageWorker worker = { progress, FALSE };
-      GThread *thread;
+      g_autofree char *seen = seen_late (FALSE, every[i], fraction_worker_func, "notify::fraction",
+                                         G_CALLBACK (record_fraction_cb));
 
-      inb_progress_set_deliver_every_update (progress, every[i]);
-      g_signal_connect (progress, "notify::fraction", G_CALLBACK (record_fraction_cb), seen);
-      thread = g_thread_new ("fraction-worker", fraction_worker_func, &worker);
-      g_usleep (200 * G_TIME_SPAN_MILLISECOND);
-      while (!g_atomic_int_get (&worker.done) || g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_thread_join (thread);
-
-      g_test_message ("every update %d: %s", every[i], seen->str);
+      g_test_message ("every update %d: %s", every[i], seen);
       if (every[i])
-        g_assert_cmpstr (seen->str, ==, "0.25 0.50 0.75 1.00");
+        g_assert_cmpstr (seen, ==, "0.25 0.50 0.75 1.00");
       else
-        g_assert_cmpstr (seen->str, ==, "1.00");
+        g_assert_cmpstr (seen, ==, "1.00");
     }
 }
 
