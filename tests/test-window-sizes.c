@@ -1619,6 +1619,55 @@ key_problem_shown (Fixture       *f,
   return inb_window_get_key_problem (f->window) != NULL;
 }
 
+static void shoot (Fixture *f, const char *dir, const char *name);
+
+/* Narrow, Generate is pressed on the editor's page; when it fails there
+ * (a service without its key: said above Generate, with the button to
+ * Preferences), the page stays open, the failure in sight. With
+ * INB_SCREENSHOT_DIR set, window-generate-failed-<width>.png. */
+static void
+test_generate_fails_narrow (Fixture       *f,
+                            gconstpointer  data)
+{
+  const int widths[] = { 360, 600 };
+  const char *out = g_getenv ("INB_SCREENSHOT_DIR");
+
+  open_window (f, 1100, 760);
+  load_keyframes (f);
+  g_assert_true (inb_window_select_model (f->window, "dashscope", NULL));
+  inb_window_set_prompt (f->window, "the disc glides to the right");
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      GtkWidget *key_button = inb_window_get_key_button (f->window);
+      GtkWidget *generate = GTK_WIDGET (f->window->generate_button);
+
+      g_clear_pointer (&f->window->key_problem, g_free);
+      resize (f, widths[i], 760);
+      g_assert_true (adw_flap_get_folded (f->window->flap));
+      adw_flap_set_reveal_flap (f->window->flap, TRUE);
+      settle (f);
+      g_assert_true (gtk_widget_get_mapped (generate));
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+      g_assert_true (wait_until (f, key_problem_shown, NULL, 20));
+      settle (f);
+      g_test_message ("%d px: %s", widths[i], inb_window_get_generate_hint (f->window));
+      if (out != NULL)
+        {
+          g_autofree char *name = g_strdup_printf ("generate-failed-%d", widths[i]);
+
+          shoot (f, out, name);
+        }
+      g_assert_true (adw_flap_get_folded (f->window->flap));
+      g_assert_true (adw_flap_get_reveal_flap (f->window->flap));
+      g_assert_true (gtk_widget_get_mapped (key_button));
+      g_assert_true (gtk_widget_get_mapped (generate));
+      adw_flap_set_reveal_flap (f->window->flap, FALSE);
+      settle (f);
+    }
+}
+
 /* Screenshots ---------------------------------------------------------------------------- */
 
 static GtkScrolledWindow *
@@ -2326,6 +2375,7 @@ main (int   argc,
   g_test_add ("/sizes/take-ready-toast", Fixture, NULL, fixture_setup, test_take_ready_toast, fixture_teardown);
   g_test_add ("/sizes/slot-geometry", Fixture, NULL, fixture_setup, test_slot_geometry, fixture_teardown);
   g_test_add ("/sizes/needs-key", Fixture, NULL, fixture_setup, test_needs_key, fixture_teardown);
+  g_test_add ("/sizes/generate-fails-narrow", Fixture, NULL, fixture_setup, test_generate_fails_narrow, fixture_teardown);
   g_test_add ("/sizes/take-narrow", Fixture, NULL, fixture_setup, test_take_narrow, fixture_teardown);
   g_test_add ("/sizes/narrow-breaks", Fixture, NULL, fixture_setup, test_narrow_breaks, fixture_teardown);
   g_test_add ("/sizes/toasts-narrow", Fixture, NULL, fixture_setup, test_toasts_narrow, fixture_teardown);
