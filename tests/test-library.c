@@ -410,6 +410,20 @@ wait_result (GAsyncResult **result,
   return *result != NULL;
 }
 
+/* Loads the library as the window does (asynchronously), at most 30 s */
+static void
+load_library_async (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+
+  inb_library_load_async (f->library, NULL, (GAsyncReadyCallback) inb_test_store_result, &result);
+  g_assert_true (wait_result (&result, 30));
+  g_assert_true (inb_library_load_finish (f->library, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+}
+
 static void
 test_metadata (Fixture       *f,
                gconstpointer  data)
@@ -704,16 +718,12 @@ test_follows (Fixture       *f,
               gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  GAsyncResult *result = NULL;
   g_autofree char *gone = write_take (f, "gone", "2026-11-01T10:00:00Z", "done", NULL);
   g_autofree char *dir = NULL;
   g_autoptr(InbTake) other = NULL;
   gint64 end;
 
-  inb_library_load_async (f->library, NULL, (GAsyncReadyCallback) inb_test_store_result, &result);
-  g_assert_true (wait_result (&result, 30));
-  g_assert_true (inb_library_load_finish (f->library, result, &error));
-  g_clear_object (&result);
+  load_library_async (f);
 
   /* "Another process": a take made and locked the way a running one is */
   dir = write_take (f, "from-cli", "2026-12-05T10:00:00Z", "running", NULL);
@@ -780,16 +790,12 @@ test_clip_removed_after_reread (Fixture       *f,
                                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  GAsyncResult *result = NULL;
   g_autofree char *dir = write_take (f, "looked-up", "2026-12-05T10:00:00Z", "submit-unknown", NULL);
   g_autofree char *clip = g_build_filename (dir, "clip.mp4", NULL);
   g_autoptr(InbTake) take = NULL;
 
   write_file (dir, "remote.json", "{\"state\": \"submitted\", \"service\": \"dashscope\", \"task_id\": \"t-1\"}");
-  inb_library_load_async (f->library, NULL, (GAsyncReadyCallback) inb_test_store_result, &result);
-  g_assert_true (wait_result (&result, 30));
-  g_assert_true (inb_library_load_finish (f->library, result, &error));
-  g_clear_object (&result);
+  load_library_async (f);
   g_assert_true (has_clip (f->library, "looked-up", INB_JOB_SUBMIT_UNKNOWN, FALSE));
 
   /* the clip arrives; the take is read again */
