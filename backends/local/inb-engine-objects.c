@@ -368,6 +368,480 @@ object_refine (const InbFlowAnalysis *an,
   m[5] = q[5] - q[3] * cx - q[4] * cy;
 }
 
+/* Levels of the luma pyramids the object's motion is refined on as a
+ * layer (object_refine_layer()): the analysis grid and 3 halvings */
+#define LAYER_LEVELS 4
+
+/* object_refine_layer(): how much of the object's box its motion must
+ * keep in the frame for the refinement back from the last keyframe */
+#define LAYER_INSIDE 0.75
+
+/* object_refine_layer(): a found motion with more shear than this (of
+ * its scale) is not refined; a refined one is kept when its cost is
+ * below this much of the found one's */
+#define LAYER_SHEAR 0.06
+#define LAYER_GAIN  0.99
+
+/* object_merge_parts(): another object's motion must explain the box
+ * this much better */
+#define MERGE_RATIO 0.6
+
+/* @p halved: the mean of each 2 × 2 block (an odd last row or column
+ * alone) */
+static InbPlane *
+plane_halve (const InbPlane *p)
+{
+  const guint w = MAX (1, p->width / 2), h = MAX (1, p->height / 2);
+  InbPlane *q = inb_plane_new (w, h);
+
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        guint x1 = MIN (2 * x + 1, p->width - 1), y1 = MIN (2 * y + 1, p->height - 1);
+
+        q->data[(gsize) y * w + x] = 0.25f * (p->data[(gsize) 2 * y * p->width + 2 * x]
+                                              + p->data[(gsize) 2 * y * p->width + x1]
+                                              + p->data[(gsize) y1 * p->width + 2 * x]
+                                              + p->data[(gsize) y1 * p->width + x1]);
+      }
+
+  return q;
+}
+
+/* Affine @m of the analysis grid on pyramid level @l (x = s xl + o,
+ * s = 2^l, o = (s - 1) / 2), into @ml; @back: the other way */
+static void
+affine_to_level (const double *m,
+                 guint         l,
+                 gboolean      back,
+                 double       *ml)
+{
+  const double s = (double) (1u << l), o = 0.5 * (s - 1.0);
+
+  memcpy (ml, m, 6 * sizeof (double));
+  if (!back)
+    {
+      ml[2] = (m[2] + (m[0] + m[1]) * o - o) / s;
+      ml[5] = (m[5] + (m[3] + m[4]) * o - o) / s;
+    }
+  else
+    {
+      ml[2] = s * m[2] + o - (m[0] + m[1]) * o;
+      ml[5] = s * m[5] + o - (m[3] + m[4]) * o;
+    }
+}
+
+/* The homography @hm of the analysis grid on pyramid level @l */
+static void
+homography_to_level (const double *hm,
+                     guint         l,
+                     double       *hl)
+{
+  const double s = (double) (1u << l), o = 0.5 * (s - 1.0);
+  /* C^-1 H C, C = [s 0 o; 0 s o; 0 0 1] */
+  double hc[9];
+
+  for (guint r = 0; r < 3; r++)
+    {
+      hc[r * 3 + 0] = hm[r * 3 + 0] * s;
+      hc[r * 3 + 1] = hm[r * 3 + 1] * s;
+      hc[r * 3 + 2] = (hm[r * 3 + 0] + hm[r * 3 + 1]) * o + hm[r * 3 + 2];
+    }
+  for (guint c = 0; c < 3; c++)
+    {
+      hl[0 * 3 + c] = (hc[0 * 3 + c] - o * hc[2 * 3 + c]) / s;
+      hl[1 * 3 + c] = (hc[1 * 3 + c] - o * hc[2 * 3 + c]) / s;
+      hl[2 * 3 + c] = hc[2 * 3 + c];
+    }
+}
+
+/* Gauss-Newton on lb(q x) = la(x) (Huber weights) as a layer over the
+ * background moving by @hm: over every @step-th pixel of the box [@x0,
+ * @x1] × [@y0, @y1], each counting only where q explains it at least as
+ * well as the background's motion (2 levels of slack). @similarity: a
+ * turn and a scale only. Returns FALSE if it failed. */
+static gboolean
+layer_gauss_newton (const InbPlane *la,
+                    const InbPlane *lb,
+                    const double   *hm,
+                    int             x0,
+                    int             x1,
+                    int             y0,
+                    int             y1,
+                    int             step,
+                    gboolean        similarity,
+                    double          q[6])
+{
+  const int w = (int) la->width;
+  const double cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1);
+  const guint np = similarity ? 4 : 6;
+  /* in coordinates centred on the box: x' = c0 u + c1 v + c2 */
+  double c[6] = { q[0], q[1], q[0] * cx + q[1] * cy + q[2], q[3], q[4], q[3] * cx + q[4] * cy + q[5] };
+
+  if (similarity)
+    {
+      c[0] = c[4] = 0.5 * (q[0] + q[4]);
+      c[3] = 0.5 * (q[3] - q[1]);
+      c[1] = -c[3];
+    }
+  for (guint it = 0; it < 12; it++)
+    {
+      double hmat[36] = { 0 }, g[6] = { 0 }, n = 0;
+
+      for (int y = y0; y <= y1; y += step)
+        for (int x = x0; x <= x1; x += step)
+          {
+            double u = x - cx, v = y - cy, j[6], r, wt;
+            float px, py, bx, by, gx, gy, l = la->data[(gsize) y * w + x];
+
+            px = (float) (c[0] * u + c[1] * v + c[2]);
+            py = (float) (c[3] * u + c[4] * v + c[5]);
+            r = inb_plane_sample (lb, px, py) - l;
+            apply_h (hm, (float) x, (float) y, &bx, &by);
+            if (fabs (r) > fabsf (inb_plane_sample (lb, bx, by) - l) + 2.0)
+              continue;
+            wt = fabs (r) < 10.0 ? 1.0 : 10.0 / fabs (r);
+            n++;
+            gx = 0.5f * (inb_plane_sample (lb, px + 1.f, py) - inb_plane_sample (lb, px - 1.f, py));
+            gy = 0.5f * (inb_plane_sample (lb, px, py + 1.f) - inb_plane_sample (lb, px, py - 1.f));
+            if (similarity)
+              {
+                j[0] = gx * u + gy * v;
+                j[1] = -gx * v + gy * u;
+                j[2] = gx;
+                j[3] = gy;
+              }
+            else
+              {
+                j[0] = gx * u;
+                j[1] = gx * v;
+                j[2] = gx;
+                j[3] = gy * u;
+                j[4] = gy * v;
+                j[5] = gy;
+              }
+            for (guint a = 0; a < np; a++)
+              {
+                for (guint b = 0; b < np; b++)
+                  hmat[a * np + b] += wt * j[a] * j[b];
+                g[a] -= wt * j[a] * r;
+              }
+          }
+      if (n < 32)
+        return FALSE;
+      for (guint a = 0; a < np; a++)
+        hmat[a * np + a] *= 1.0 + 1e-6;
+      if (!inb_linalg_solve (hmat, g, np, 1e-12))
+        return FALSE;
+      if (similarity)
+        {
+          c[0] += g[0];
+          c[4] = c[0];
+          c[3] += g[1];
+          c[1] = -c[3];
+          c[2] += g[2];
+          c[5] += g[3];
+        }
+      else
+        for (guint a = 0; a < 6; a++)
+          c[a] += g[a];
+    }
+  q[0] = c[0];
+  q[1] = c[1];
+  q[2] = c[2] - c[0] * cx - c[1] * cy;
+  q[3] = c[3];
+  q[4] = c[4];
+  q[5] = c[5] - c[3] * cx - c[4] * cy;
+
+  return TRUE;
+}
+
+/* How well motion @q explains the box [@x0, @x1] × [@y0, @y1] of @la (every
+ * other pixel) as a layer over the background moving by @hm: the mean of
+ * the smaller of its error and the background's (+ 2), a figure over the
+ * same pixels whatever the motion */
+static double
+layer_cost (const InbPlane *la,
+            const InbPlane *lb,
+            const double   *hm,
+            int             x0,
+            int             x1,
+            int             y0,
+            int             y1,
+            const double   *q)
+{
+  const int w = (int) la->width;
+  double sum = 0;
+  guint n = 0;
+
+  for (int y = y0; y <= y1; y += 2)
+    for (int x = x0; x <= x1; x += 2)
+      {
+        float px, py, bx, by, l = la->data[(gsize) y * w + x];
+
+        affine_apply (q, (float) x, (float) y, &px, &py);
+        apply_h (hm, (float) x, (float) y, &bx, &by);
+        sum += MIN (fabsf (inb_plane_sample (lb, px, py) - l), fabsf (inb_plane_sample (lb, bx, by) - l) + 2.f);
+        n++;
+      }
+
+  return n > 0 ? sum / n : 0.0;
+}
+
+/* @m inverted into @mi (x = mi x' where x' = m x) */
+static void
+affine_invert (const double *m,
+               double       *mi)
+{
+  const double det = m[0] * m[4] - m[1] * m[3];
+
+  mi[0] = m[4] / det;
+  mi[1] = -m[1] / det;
+  mi[3] = -m[3] / det;
+  mi[4] = m[0] / det;
+  mi[2] = -(mi[0] * m[2] + mi[1] * m[5]);
+  mi[5] = -(mi[3] * m[2] + mi[4] * m[5]);
+}
+
+/* layer_gauss_newton() coarse to fine from keyframe @a's pyramid to @b's
+ * over the box [@x0, @x1] × [@y0, @y1] of @a, the background moving by
+ * @hm: a turn and a scale then (on the two finest levels) an affine
+ * motion on each level. FALSE if it failed. */
+static gboolean
+layer_coarse_to_fine (InbPlane * const pa[LAYER_LEVELS],
+                      InbPlane * const pb[LAYER_LEVELS],
+                      const double    *hm,
+                      int              x0,
+                      int              x1,
+                      int              y0,
+                      int              y1,
+                      double           q[6])
+{
+  for (int l = LAYER_LEVELS - 1; l >= 0; l--)
+    {
+      const guint s = 1u << l;
+      const int lx0 = x0 / (int) s, lx1 = MIN ((int) pa[l]->width - 1, x1 / (int) s);
+      const int ly0 = y0 / (int) s, ly1 = MIN ((int) pa[l]->height - 1, y1 / (int) s);
+      double ql[6], hl[9];
+
+      if (lx1 - lx0 < 8 || ly1 - ly0 < 8)
+        continue;
+      affine_to_level (q, (guint) l, FALSE, ql);
+      homography_to_level (hm, (guint) l, hl);
+      if (!layer_gauss_newton (pa[l], pb[l], hl, lx0, lx1, ly0, ly1, l == 0 ? 2 : 1, TRUE, ql))
+        return FALSE;
+      if (l < 2 && !layer_gauss_newton (pa[l], pb[l], hl, lx0, lx1, ly0, ly1, l == 0 ? 2 : 1, FALSE, ql))
+        return FALSE;
+      affine_to_level (ql, (guint) l, TRUE, q);
+    }
+
+  return TRUE;
+}
+
+/* The box of @m applied to [@x0, @x1] × [@y0, @y1], within @w × @h;
+ * FALSE if too little of it is */
+static gboolean
+affine_box (const double *m,
+            int           x0,
+            int           x1,
+            int           y0,
+            int           y1,
+            int           w,
+            int           h,
+            int           box[4],
+            double       *inside)
+{
+  float bx0 = G_MAXFLOAT, bx1 = -G_MAXFLOAT, by0 = G_MAXFLOAT, by1 = -G_MAXFLOAT;
+
+  for (guint c = 0; c < 4; c++)
+    {
+      float px, py;
+
+      affine_apply (m, (float) (c & 1 ? x1 : x0), (float) (c & 2 ? y1 : y0), &px, &py);
+      bx0 = MIN (bx0, px);
+      bx1 = MAX (bx1, px);
+      by0 = MIN (by0, py);
+      by1 = MAX (by1, py);
+    }
+  box[0] = MAX (0, (int) floorf (bx0));
+  box[1] = MIN (w - 1, (int) ceilf (bx1));
+  box[2] = MAX (0, (int) floorf (by0));
+  box[3] = MIN (h - 1, (int) ceilf (by1));
+  if (inside != NULL)
+    *inside = (double) MAX (0, box[1] - box[0]) * MAX (0, box[3] - box[2]) / MAX (1.0, (bx1 - bx0) * (by1 - by0));
+
+  return box[1] - box[0] >= 16 && box[3] - box[2] >= 16;
+}
+
+/* layer_cost() both ways: motion @m over the box [@x0, @x1] × [@y0, @y1]
+ * of the first keyframe, its inverse over the box it takes that to
+ * (@bb); the background moving by @hm[0] first -> last, @hm[1] back */
+static double
+layer_cost_both (InbPlane * const pyr[2][LAYER_LEVELS],
+                 const double     hm[2][9],
+                 int              x0,
+                 int              x1,
+                 int              y0,
+                 int              y1,
+                 const int        bb[4],
+                 const double    *m)
+{
+  double mi[6];
+
+  affine_invert (m, mi);
+
+  return layer_cost (pyr[0][0], pyr[1][0], hm[0], x0, x1, y0, y1, m)
+         + layer_cost (pyr[1][0], pyr[0][0], hm[1], bb[0], bb[1], bb[2], bb[3], mi);
+}
+
+/* The object's motion @m refined again over its box [@x0, @x1] × [@y0,
+ * @y1] as a layer over the background (moving by @hm[0] first -> last,
+ * @hm[1] back): each pixel counts for the motion that explains it
+ * better. The flow inside a flat object matches any motion near the
+ * right one and drags background along at its outline, and Gauss-Newton
+ * on the pixels whose flow follows the object does not get back from a
+ * scale or a turn a few percent off (a flat ellipse across a third of
+ * the frame came out at 0.86×, its turn missed). Coarse to fine over the
+ * pyramids @pyr (its basin is wide on the coarse levels), first -> last
+ * and last -> first. One way alone shrinks a flat object (the background
+ * it covers in the other keyframe is "explained" by the object's colour
+ * inside: a flat region came out at 0.90× where it keeps its size), the
+ * other way grows it: of the motion found, each way's and their mean,
+ * the one that explains the box best both ways (layer_cost_both()) is
+ * kept, if plausible and within @tol of the box centre's motion. */
+static void
+object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
+                     const double     hm[2][9],
+                     int              x0,
+                     int              x1,
+                     int              y0,
+                     int              y1,
+                     float            tol,
+                     double           m[6])
+{
+  const int w = (int) pyr[0][0]->width, h = (int) pyr[0][0]->height;
+  const double cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1);
+  double q[6], qb[6], qbi[6], mi[6], inside, cand[4][6], best;
+  float px0, py0, px1, py1;
+  int bb[4];
+  guint n_cand = 0, k_best = 0;
+
+  /* (not a found motion with much shear: no rigid object's, a phantom's
+   * or a mixture's fit, which the refinement made explain more and so
+   * escape object_unexplained() and object_mirrors()) */
+  if (0.5 * (fabs (m[0] - m[4]) + fabs (m[1] + m[3])) > LAYER_SHEAR * hypot (0.5 * (m[0] + m[4]), 0.5 * (m[3] - m[1])))
+    return;
+  memcpy (q, m, sizeof q);
+  affine_invert (m, mi);
+  memcpy (qb, mi, sizeof qb);
+  if (!affine_box (m, x0, x1, y0, y1, w, h, bb, &inside))
+    return;
+  memcpy (cand[n_cand++], m, sizeof q);
+  if (layer_coarse_to_fine (pyr[0], pyr[1], hm[0], x0, x1, y0, y1, q))
+    memcpy (cand[n_cand++], q, sizeof q);
+  /* (back from the last keyframe only where most of the box stays in
+   * its frame: an object leaving is refined there on what is left of it
+   * and came out turned the wrong way) */
+  if (inside >= LAYER_INSIDE && layer_coarse_to_fine (pyr[1], pyr[0], hm[1], bb[0], bb[1], bb[2], bb[3], qb))
+    {
+      affine_invert (qb, qbi);
+      memcpy (cand[n_cand++], qbi, sizeof q);
+      if (n_cand == 3)
+        {
+          for (guint i = 0; i < 6; i++)
+            cand[n_cand][i] = 0.5 * (q[i] + qbi[i]);
+          n_cand++;
+        }
+    }
+  affine_apply (m, (float) cx, (float) cy, &px0, &py0);
+  best = G_MAXDOUBLE;
+  for (guint k = 0; k < n_cand; k++)
+    {
+      const double *c = cand[k];
+      double cost;
+
+      affine_apply (c, (float) cx, (float) cy, &px1, &py1);
+      if (k > 0 && (!plausible_motion (c[0], c[1], c[3], c[4]) || hypotf (px1 - px0, py1 - py0) > tol))
+        continue;
+      /* (a refined motion must explain the box better than by noise) */
+      cost = layer_cost_both (pyr, hm, x0, x1, y0, y1, bb, c) / (k > 0 ? LAYER_GAIN : 1.0);
+      g_debug ("object as a layer, candidate %u: [%.3f %.3f %.1f; %.3f %.3f %.1f], %.3f", k,
+               c[0], c[1], c[2], c[3], c[4], c[5], cost);
+      if (cost < best)
+        {
+          best = cost;
+          k_best = k;
+        }
+    }
+  memcpy (m, cand[k_best], sizeof q);
+}
+
+/* An object whose box another object's motion explains clearly better
+ * both ways (layer_cost_both(), over the same pixels) is a part of that
+ * object (@merged): a flat object found in pieces, one of which took a
+ * motion far off (the flow inside it matches any motion that keeps it on
+ * the flat inside). That object (@obs) spans both boxes. */
+static void
+object_merge_parts (const InbFlowAnalysis *an,
+                    InbPlane * const       pyr[2][LAYER_LEVELS],
+                    const double           hm[2][9],
+                    double                 motions[][2][6],
+                    InbFlowObject         *obs,
+                    gboolean              *merged)
+{
+  const int w = (int) an->width, h = (int) an->height;
+  g_autofree double *found = g_new (double, 6 * an->n_objects);
+
+  for (guint o = 0; o < an->n_objects; o++)
+    memcpy (found + 6 * o, motions[o][0], 6 * sizeof (double));
+  for (guint o = 0; o < an->n_objects; o++)
+    {
+      const InbFlowObject *ob = &an->objects[o];
+      const int x0 = MAX (0, ob->x0 - (ob->x1 - ob->x0) / 4), x1 = MIN (w - 1, ob->x1 + (ob->x1 - ob->x0) / 4);
+      const int y0 = MAX (0, ob->y0 - (ob->y1 - ob->y0) / 4), y1 = MIN (h - 1, ob->y1 + (ob->y1 - ob->y0) / 4);
+      double best = 1.0;
+      int bb[4];
+      gint j_best = -1;
+
+      if (ob->small || !affine_box (found + 6 * o, x0, x1, y0, y1, w, h, bb, NULL))
+        continue;
+      for (guint j = 0; j < an->n_objects; j++)
+        {
+          double c, c_own;
+          int bj[4], bu[4];
+
+          if (j == o || an->objects[j].small || merged[j]
+              || !affine_box (found + 6 * j, x0, x1, y0, y1, w, h, bj, NULL))
+            continue;
+          /* (both over the same pixels: both boxes in the last keyframe) */
+          bu[0] = MIN (bb[0], bj[0]);
+          bu[1] = MAX (bb[1], bj[1]);
+          bu[2] = MIN (bb[2], bj[2]);
+          bu[3] = MAX (bb[3], bj[3]);
+          c = layer_cost_both (pyr, hm, x0, x1, y0, y1, bu, found + 6 * j);
+          c_own = layer_cost_both (pyr, hm, x0, x1, y0, y1, bu, found + 6 * o);
+          g_debug ("object %u: object %u's motion costs %.3f, its own %.3f", o, j, c, c_own);
+          if (c < MERGE_RATIO * c_own && c / c_own < best)
+            {
+              best = c / c_own;
+              j_best = (gint) j;
+            }
+        }
+      if (j_best >= 0)
+        {
+          InbFlowObject *oj = &obs[j_best];
+
+          /* (one object: the one whose motion it is, over both boxes) */
+          g_debug ("object %u is a part of object %d", o, j_best);
+          merged[o] = TRUE;
+          oj->x0 = MIN (oj->x0, ob->x0);
+          oj->x1 = MAX (oj->x1, ob->x1);
+          oj->y0 = MIN (oj->y0, ob->y0);
+          oj->y1 = MAX (oj->y1, ob->y1);
+        }
+    }
+}
+
 /* Separable max (@grow) or min filter of radius @r over a box of @m */
 static void
 morph_zone (float    *m,
@@ -482,15 +956,19 @@ object_motion (InbEngine             *self,
                const InbFlowObject   *ob,
                guint                  o,
                float                  tol,
+               const double           model[2][9],
+               InbPlane * const       pyr[2][LAYER_LEVELS],
                double                 m[2][6])
 {
   const int w = (int) an->width, h = (int) an->height;
+  const int bx0 = MAX (0, ob->x0 - (ob->x1 - ob->x0) / 4), bx1 = MIN (w - 1, ob->x1 + (ob->x1 - ob->x0) / 4);
+  const int by0 = MAX (0, ob->y0 - (ob->y1 - ob->y0) / 4), by1 = MIN (h - 1, ob->y1 + (ob->y1 - ob->y0) / 4);
   double det;
 
   object_affine (an, self->conf0, ob, tol, m[0]);
-  object_refine (an, MAX (0, ob->x0 - (ob->x1 - ob->x0) / 4), MIN (w - 1, ob->x1 + (ob->x1 - ob->x0) / 4),
-                 MAX (0, ob->y0 - (ob->y1 - ob->y0) / 4), MIN (h - 1, ob->y1 + (ob->y1 - ob->y0) / 4),
-                 tol, m[0]);
+  object_refine (an, bx0, bx1, by0, by1, tol, m[0]);
+  if (!ob->small)
+    object_refine_layer (pyr, model, bx0, bx1, by0, by1, tol, m[0]);
   det = m[0][0] * m[0][4] - m[0][1] * m[0][3];
   m[1][0] = m[0][4] / det;
   m[1][1] = -m[0][1] / det;
@@ -1058,6 +1536,126 @@ object_close_masks (const InbFlowAnalysis *an,
     }
 }
 
+/* How clearly a pixel's colour must be the object's rather than the
+ * background's around it (mean log-likelihood ratio over 5 × 5) for
+ * object_fill_ties() to take it, and how well the object's motion must
+ * explain it (luma levels, 3 × 3 mean) */
+#define TIE_LLR 2.0f
+#define TIE_ERR 4.0f
+
+/* The inside of a flat object, which the background's motion explains
+ * as well as the object's (it moves flat colour onto flat colour: the
+ * raw mask leaves it out and the closing fills only small holes), added
+ * to the closed masks p->mk and p->mv of keyframe @s: pixels that the
+ * object's motion @ms explains, whose colour is clearly the object's
+ * (histograms of its closed mask less its edge, and of a ring of
+ * background around it), and that join the mask (grown from it,
+ * 4-connected, through such pixels only) */
+static void
+object_fill_ties (InbEngine             *self,
+                  const InbFlowAnalysis *an,
+                  guint                  s,
+                  const double          *ms,
+                  const int             *zone,
+                  int                    rc,
+                  ObjectPlanes          *p)
+{
+  const int w = p->w, h = p->h;
+  const int x0 = zone[0], x1 = zone[1], y0 = zone[2], y1 = zone[3];
+  const int zw = x1 - x0 + 1, zh = y1 - y0 + 1;
+  const InbPlane *la = s == 0 ? an->luma0 : an->luma1, *lb = s == 0 ? an->luma1 : an->luma0;
+  float *core = p->err, *ring = p->wt, *tmp = p->tmp;
+  g_autofree guint16 *bin = g_new (guint16, (gsize) zw * zh);
+  g_autofree float *llr = g_new0 (float, (gsize) zw * zh);
+  g_autofree float *e = g_new0 (float, (gsize) zw * zh);
+  g_autofree guint8 *cand = g_new0 (guint8, (gsize) zw * zh);
+  g_autofree int *stack = g_new (int, (gsize) zw * zh);
+  double ho[COLOUR_BINS] = { 0 }, hb[COLOUR_BINS] = { 0 }, no = 0, nb = 0;
+  int top = 0;
+  guint added = 0;
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      core[(gsize) y * w + x] = ring[(gsize) y * w + x] = p->mk[(gsize) y * w + x] > 0.5f ? 1.f : 0.f;
+  morph_zone_binary (core, tmp, w, x0, x1, y0, y1, 2, FALSE);
+  morph_zone_binary (ring, tmp, w, x0, x1, y0, y1, 3 + 2 * rc, TRUE);
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        gsize k = (gsize) y * w + x, r = (gsize) (y - y0) * zw + (x - x0);
+        float px, py, eb;
+
+        bin[r] = (guint16) colour_bin (self, s, x, y);
+        affine_apply (ms, (float) x, (float) y, &px, &py);
+        e[r] = px < 0.f || py < 0.f || px > (float) (w - 1) || py > (float) (h - 1)
+               ? 255.f : fabsf (la->data[k] - inb_plane_sample (lb, px, py));
+        eb = fabsf (la->data[k] - inb_plane_sample (lb, x + p->bg[s][0][k], y + p->bg[s][1][k]));
+        if (core[k] > 0.5f)
+          {
+            ho[bin[r]]++;
+            no++;
+          }
+        /* (the background surely: its motion explains it clearly better;
+         * not the flat inside, which both explain) */
+        else if (ring[k] > 0.5f && p->mk[k] < 0.5f && eb + 3.f < e[r])
+          {
+            hb[bin[r]]++;
+            nb++;
+          }
+      }
+  if (no < 32 || nb < 32)
+    return;
+  for (gsize r = 0; r < (gsize) zw * zh; r++)
+    llr[r] = (float) (log (MAX (ho[bin[r]] / no, 1e-3)) - log (MAX (hb[bin[r]] / nb, 1e-3)));
+  for (int y = 0; y < zh; y++)
+    for (int x = 0; x < zw; x++)
+      {
+        float acc = 0.f, err = 0.f;
+        guint cnt = 0, ce = 0;
+
+        if (p->mk[(gsize) (y + y0) * w + x + x0] > 0.5f)
+          {
+            stack[top++] = y * zw + x;
+            continue;
+          }
+        for (int j = MAX (0, y - 2); j <= MIN (zh - 1, y + 2); j++)
+          for (int i = MAX (0, x - 2); i <= MIN (zw - 1, x + 2); i++)
+            {
+              acc += llr[(gsize) j * zw + i];
+              cnt++;
+              if (abs (j - y) <= 1 && abs (i - x) <= 1)
+                {
+                  err += e[(gsize) j * zw + i];
+                  ce++;
+                }
+            }
+        cand[(gsize) y * zw + x] = acc / cnt > TIE_LLR && err / ce < TIE_ERR;
+      }
+  while (top > 0)
+    {
+      int r = stack[--top], x = r % zw, y = r / zw;
+      const int nx[4] = { x - 1, x + 1, x, x }, ny[4] = { y, y, y - 1, y + 1 };
+
+      for (guint d = 0; d < 4; d++)
+        {
+          gsize q;
+
+          if (nx[d] < 0 || ny[d] < 0 || nx[d] >= zw || ny[d] >= zh)
+            continue;
+          q = (gsize) ny[d] * zw + nx[d];
+          if (cand[q])
+            {
+              cand[q] = 0;
+              p->mk[(gsize) (ny[d] + y0) * w + nx[d] + x0] = 1.f;
+              p->mv[(gsize) (ny[d] + y0) * w + nx[d] + x0] = 1.f;
+              added++;
+              stack[top++] = (int) q;
+            }
+        }
+    }
+  g_debug ("object's flat inside in %u: %u pixels added (colours: %.0f object, %.0f background)", s, added, no, nb);
+}
+
 /* Whether the object's motion leaves its own pixels unexplained in both
  * keyframes (self->region[] over its closed masks, on average above
  * 0.72): not an object but a region that nothing explains (something
@@ -1448,6 +2046,9 @@ inb_engine_object_layers (InbEngine             *self,
   g_autofree float *tmp = g_new (float, n);
   g_autofree float *oerr = g_new (float, (G_N_ELEMENTS (self->objects) - 1) * n);
   double motions[G_N_ELEMENTS (self->objects)][2][6];
+  InbFlowObject obs[G_N_ELEMENTS (self->objects)];
+  gboolean merged[G_N_ELEMENTS (self->objects)] = { FALSE };
+  InbPlane *pyr[2][LAYER_LEVELS] = { { NULL } };
   ObjectPlanes p = {
     w, h, n, wu, wv, wt, err, tmp, mk, mv,
     { planes, planes + n },
@@ -1470,16 +2071,30 @@ inb_engine_object_layers (InbEngine             *self,
       memset (layer[s]->data, 0, n * sizeof (float));
     }
 
+  /* (the luma pyramids for object_refine_layer(), when an object needs
+   * them) */
+  for (guint o = 0; o < an->n_objects && pyr[0][0] == NULL; o++)
+    if (!an->objects[o].small)
+      for (guint s = 0; s < 2; s++)
+        {
+          pyr[s][0] = (InbPlane *) (s == 0 ? an->luma0 : an->luma1);
+          for (guint l = 1; l < LAYER_LEVELS; l++)
+            pyr[s][l] = plane_halve (pyr[s][l - 1]);
+        }
+
   /* Every object's motion first: each object's mask leaves out what
    * another's explains better */
   g_assert (an->n_objects <= G_N_ELEMENTS (self->objects));
   for (guint o = 0; o < an->n_objects; o++)
     object_motion (self, an, &an->objects[o], o, MAX (2.f, 0.2f * hypotf (an->objects[o].du, an->objects[o].dv)),
-                   motions[o]);
+                   model, pyr, motions[o]);
+  memcpy (obs, an->objects, an->n_objects * sizeof obs[0]);
+  if (pyr[0][0] != NULL)
+    object_merge_parts (an, pyr, model, motions, obs, merged);
 
   for (guint o = 0; o < an->n_objects; o++)
     {
-      const InbFlowObject *ob = &an->objects[o];
+      const InbFlowObject *ob = &obs[o];
       const float tol = MAX (2.f, 0.2f * hypotf (ob->du, ob->dv));
       /* gaps closed in the mask: up to an eighth of the object's size */
       const int rc = CLAMP (MAX (ob->x1 - ob->x0, ob->y1 - ob->y0) / 8, 4, 12);
@@ -1494,12 +2109,15 @@ inb_engine_object_layers (InbEngine             *self,
           memset (self->objects[o].mask[s]->data, 0, n * sizeof (float));
         }
       self->n_objects = o + 1;
+      memcpy (earlier[o], m[0], sizeof earlier[o]);
+      if (merged[o])
+        continue;
       object_zones (ob, m[0], w, h, zone);
       /* (the other objects that are not small and move otherwise: not
        * this one found twice, nor a part of it found with another
        * motion, see crossing_motion()) */
       for (guint j = 0; j < an->n_objects; j++)
-        if (j != o && !an->objects[j].small && crossing_motion (ob, m[0], motions[j][0]))
+        if (j != o && !an->objects[j].small && !merged[j] && crossing_motion (ob, m[0], motions[j][0]))
           {
             memcpy (others[0][n_others], motions[j][0], sizeof others[0][0]);
             memcpy (others[1][n_others], motions[j][1], sizeof others[1][0]);
@@ -1529,7 +2147,6 @@ inb_engine_object_layers (InbEngine             *self,
               }
           }
 
-      memcpy (earlier[o], m[0], sizeof earlier[o]);
       if (!ob->small && object_unexplained (self, an, ob, m, zone, rc, &p))
         continue;
       if (!ob->small && object_mirrors (self, an, ob, o, m, earlier, zone, rc, &p))
@@ -1539,12 +2156,18 @@ inb_engine_object_layers (InbEngine             *self,
           if (zone[s][0] > zone[s][1] || zone[s][2] > zone[s][3])
             continue;
           object_close_masks (an, ob, s, m[s], zone[s], rc, &p);
+          if (!ob->small)
+            object_fill_ties (self, an, s, m[s], zone[s], rc, &p);
           object_assign_layers (self, ob, s, m[s], zone[s], tol, fu[s], fv[s], layer[s], &p);
           object_keep (self, &self->objects[o], ob, s, m[0], zone[s], &p);
           if (!ob->small)
             object_hide_background (self, s, zone[s], &p);
         }
     }
+
+  for (guint s = 0; s < 2; s++)
+    for (guint l = 1; l < LAYER_LEVELS; l++)
+      g_clear_pointer (&pyr[s][l], inb_plane_free);
 
   /* The object's pixels correspond (through its motion) */
   for (gsize k = 0; k < n; k++)
