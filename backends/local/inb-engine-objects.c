@@ -478,27 +478,39 @@ layer_gauss_newton (const InbPlane *la,
   /* in coordinates centred on the box: x' = c0 u + c1 v + c2 */
   double c[6] = { q[0], q[1], q[0] * cx + q[1] * cy + q[2], q[3], q[4], q[3] * cx + q[4] * cy + q[5] };
 
+  const int nx = (x1 - x0) / step + 1, ny = (y1 - y0) / step + 1;
+  /* (the background's error, the same at every step) */
+  g_autofree float *eb = g_new (float, (gsize) nx * ny);
+
   if (similarity)
     {
       c[0] = c[4] = 0.5 * (q[0] + q[4]);
       c[3] = 0.5 * (q[3] - q[1]);
       c[1] = -c[3];
     }
+  for (int y = y0, i = 0; y <= y1; y += step)
+    for (int x = x0; x <= x1; x += step, i++)
+      {
+        float bx, by;
+
+        apply_h (hm, (float) x, (float) y, &bx, &by);
+        eb[i] = fabsf (inb_plane_sample (lb, bx, by) - la->data[(gsize) y * w + x]);
+      }
   for (guint it = 0; it < 12; it++)
     {
       double hmat[36] = { 0 }, g[6] = { 0 }, n = 0;
+      int i = 0;
 
       for (int y = y0; y <= y1; y += step)
-        for (int x = x0; x <= x1; x += step)
+        for (int x = x0; x <= x1; x += step, i++)
           {
             double u = x - cx, v = y - cy, j[6], r, wt;
-            float px, py, bx, by, gx, gy, l = la->data[(gsize) y * w + x];
+            float px, py, gx, gy, l = la->data[(gsize) y * w + x];
 
             px = (float) (c[0] * u + c[1] * v + c[2]);
             py = (float) (c[3] * u + c[4] * v + c[5]);
             r = inb_plane_sample (lb, px, py) - l;
-            apply_h (hm, (float) x, (float) y, &bx, &by);
-            if (fabs (r) > fabsf (inb_plane_sample (lb, bx, by) - l) + 2.0)
+            if (fabs (r) > eb[i] + 2.0)
               continue;
             wt = fabs (r) < 10.0 ? 1.0 : 10.0 / fabs (r);
             n++;
@@ -520,15 +532,19 @@ layer_gauss_newton (const InbPlane *la,
                 j[4] = gy * v;
                 j[5] = gy;
               }
+            /* (the upper triangle: the rest mirrors it) */
             for (guint a = 0; a < np; a++)
               {
-                for (guint b = 0; b < np; b++)
+                for (guint b = a; b < np; b++)
                   hmat[a * np + b] += wt * j[a] * j[b];
                 g[a] -= wt * j[a] * r;
               }
           }
       if (n < 32)
         return FALSE;
+      for (guint a = 0; a < np; a++)
+        for (guint b = 0; b < a; b++)
+          hmat[a * np + b] = hmat[b * np + a];
       for (guint a = 0; a < np; a++)
         hmat[a * np + a] *= 1.0 + 1e-6;
       if (!inb_linalg_solve (hmat, g, np, 1e-12))
