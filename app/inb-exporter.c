@@ -970,7 +970,8 @@ inb_exporter_set_deliver_every_fraction (InbExporter *self,
  *
  * Starts the export in a worker thread. Cancelling @cancellable ends it
  * with %G_IO_ERROR_CANCELLED within a frame's time and removes the
- * partial file. One export at a time per exporter.
+ * partial file. Once the finished file is in place, cancelling comes too
+ * late: the export succeeds. One export at a time per exporter.
  */
 void
 inb_exporter_export_async (InbExporter         *self,
@@ -990,6 +991,10 @@ inb_exporter_export_async (InbExporter         *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, inb_exporter_export_async);
+  /* The result is what the worker did: cancelled (nothing left behind),
+   * or the file moved into place. Cancelling after that move is too
+   * late, and must not report "cancelled" with the file on disk. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, job_new (self, target), (GDestroyNotify) job_free);
   g_task_run_in_thread (task, export_thread);
 }

@@ -934,6 +934,8 @@ typedef struct
   guint         notifies;
   double        last_fraction;
   gboolean      saw_midway;     /* a fraction strictly between 0 and 0.9 */
+  double        cancel_above;   /* cancels at the first fraction above it */
+  gboolean      cancelled;      /* the cancellable was cancelled at the end */
 } AsyncRun;
 
 static void
@@ -947,7 +949,7 @@ fraction_cb (InbExporter *exporter,
   run->last_fraction = inb_exporter_get_fraction (exporter);
   run->saw_midway |= run->last_fraction > 0.0 && run->last_fraction < 0.9;
   run->notifies++;
-  if (inb_exporter_get_fraction (exporter) > 0.1 && run->cancellable != NULL)
+  if (inb_exporter_get_fraction (exporter) > run->cancel_above && run->cancellable != NULL)
     g_cancellable_cancel (run->cancellable);
 }
 
@@ -960,6 +962,7 @@ export_done_cb (GObject      *object,
 
   if (!inb_exporter_export_finish (INB_EXPORTER (object), result, &run->error))
     g_assert_nonnull (run->error);
+  run->cancelled = run->cancellable != NULL && g_cancellable_is_cancelled (run->cancellable);
   run->done = TRUE;
   g_main_loop_quit (run->loop);
 }
@@ -1017,10 +1020,42 @@ test_cancel (gconstpointer data)
 
   /* cancelled at a fraction > 0.1, before the end (the export waits
    * for the loop to see each fraction) */
+  run.cancel_above = 0.1;
   run_async (format, 48, TRUE, target, &run);
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&run.error);
   g_assert_cmpuint (count_entries (out_dir), ==, 0);
+  inb_test_rm_rf (out_dir);
+}
+
+/* Cancel as the export ends: either it is cancelled and nothing is left,
+ * or the file is whole and the export says it succeeded, never
+ * "cancelled" with the file on disk. Before the file is moved into place
+ * (the last frames, the encoder's finishing step) cancelling wins; once
+ * it is in place ("Done", fraction 1) it is too late and the export
+ * succeeds (it said "cancelled" and left the file). */
+static void
+test_cancel_at_end (void)
+{
+  g_autofree char *out_dir = inb_test_make_tmpdir ();
+  g_autofree char *target = g_build_filename (out_dir, "out.mp4", NULL);
+  AsyncRun late = { .cancel_above = 0.9 };
+  AsyncRun end = { .cancel_above = 0.999 };
+
+  run_async (INB_EXPORT_FORMAT_MP4, 0, TRUE, target, &late);
+  g_assert_true (late.cancelled);
+  g_assert_error (late.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&late.error);
+  g_assert_cmpfloat (late.last_fraction, <, 1.0);
+  g_assert_cmpuint (count_entries (out_dir), ==, 0);
+
+  run_async (INB_EXPORT_FORMAT_MP4, 0, TRUE, target, &end);
+  g_assert_true (end.cancelled);   /* before the result was taken */
+  g_assert_cmpfloat (end.last_fraction, ==, 1.0);
+  g_assert_no_error (end.error);
+  assert_decodes (INB_EXPORT_FORMAT_MP4, target, CLIP_FRAMES, CLIP_W, CLIP_H, CLIP_FPS, 0);
+  g_assert_cmpuint (count_entries (out_dir), ==, 1);
+
   inb_test_rm_rf (out_dir);
 }
 
@@ -1256,6 +1291,7 @@ main (int    argc,
   g_test_add_data_func ("/export/cancel/mp4", GINT_TO_POINTER (INB_EXPORT_FORMAT_MP4), test_cancel);
   g_test_add_data_func ("/export/cancel/gif", GINT_TO_POINTER (INB_EXPORT_FORMAT_GIF), test_cancel);
   g_test_add_data_func ("/export/cancel/png", GINT_TO_POINTER (INB_EXPORT_FORMAT_PNG), test_cancel);
+  g_test_add_func ("/export/cancel-at-end", test_cancel_at_end);
   g_test_add_func ("/export/failure-cleans-up", test_failure_cleans_up);
   g_test_add_func ("/export/metadata-absent", test_metadata_absent);
   g_test_add_func ("/export/cli", test_cli);
