@@ -724,7 +724,8 @@ inb_flow_analyse (InbParallel          *parallel,
   gboolean seeded = FALSE, photometric = FALSE, swapped;
   guint fit_level, top2, bl = 0;
   float tx = 0, ty = 0;
-  double hinv[9], seed[9], seed_inv[9], layer_inv[9];
+  double hinv[9], seed[9], seed_inv[9], layer_inv[9], coarse_seed[9], starts[18];
+  guint n_starts = 1;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (parallel != NULL, NULL);
@@ -756,6 +757,7 @@ inb_flow_analyse (InbParallel          *parallel,
   fit_level = pyr.n_levels > 1 ? 1 : 0;
   inb_flow_coarse_affine (pyr.pyr[0], pyr.pyr[1], pyr.gx[1], pyr.gy[1], pyr.n_levels, tx, ty, seed);
   correct_exposure (&pyr, seed, an);
+  memcpy (coarse_seed, seed, sizeof coarse_seed);
 
   g_debug ("%u levels, shift %g %g, seed [%g %g %g; %g %g %g]", pyr.n_levels, tx, ty,
            seed[0], seed[1], seed[2], seed[3], seed[4], seed[5]);
@@ -765,10 +767,21 @@ inb_flow_analyse (InbParallel          *parallel,
   swapped = background_from_border (&pyr, &model);
 
   /* A flow that explains little of the frame: the model from the
-   * pixels themselves, if they say clearly better */
+   * pixels themselves, if they say clearly better. From the seed and,
+   * where coarse_flow() replaced it with the shift most blocks vote for,
+   * from the coarse alignment's as well: a zoom over repeated texture
+   * under a smooth sky gives a flow that no model explains, and a shift
+   * is no zoom (old3-43: the coarse alignment's zoom was right, the
+   * model from the shift 50 px off at the corners). */
+  memcpy (starts, seed, sizeof seed);
+  if (memcmp (coarse_seed, seed, sizeof seed) != 0 && !inb_mat3_is_identity (coarse_seed))
+    {
+      memcpy (starts + 9, coarse_seed, sizeof coarse_seed);
+      n_starts = 2;
+    }
   if (model.inlier_fraction < 0.15 && !inb_mat3_is_identity (seed))
     photometric = inb_flow_photometric_model (pyr.pyr[0], pyr.pyr[1], pyr.gx[1], pyr.gy[1], pyr.n_levels,
-                                              fit_level, seed, 1, 0.75, model.h);
+                                              fit_level, starts, n_starts, 0.75, model.h);
   if (model.inlier_fraction >= 0.15 || photometric)
     {
       correct_exposure_under_model (&pyr, model.h, an);
