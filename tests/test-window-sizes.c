@@ -960,6 +960,86 @@ test_open_narrow (Fixture       *f,
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 360);
 }
 
+static int
+pane_width (GtkWidget *widget)
+{
+  return gtk_widget_get_mapped (widget) ? gtk_widget_get_width (widget) : 0;
+}
+
+/* resize(), also wider than the screen (Xvfb's is 1280 px in CI): GTK
+ * keeps a window's default size inside the monitor, not its minimum */
+static void
+resize_any (Fixture *f,
+            int      width,
+            int      height)
+{
+  static int window_min = -1;
+
+  if (window_min < 0)
+    gtk_widget_get_size_request (GTK_WIDGET (f->window), &window_min, NULL);
+  gtk_widget_set_size_request (GTK_WIDGET (f->window), MAX (window_min, width >= 1280 ? width : -1), -1);
+  resize (f, width, height);
+}
+
+/* At 1600 px the player is the widest pane: the editor takes half the
+ * width only up to 600 px (it took 794, and the clip played letterboxed
+ * in a 454 px box between the editor and the library). At 1100 and 1200
+ * px nothing changed: the editor keeps its half, the library stays folded
+ * (with a cap of 560 px it unfolded at 1200 px and left the player 298);
+ * and a window made narrow in one step from 1600 px still folds. */
+static void
+test_wide_player (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkWidget *editor;
+  GtkWidget *player;
+  GtkWidget *library;
+
+  open_window (f, 1100, 760);
+  resize_any (f, 1600, 1000);
+  load_keyframes (f);
+  open_clip (f);
+  settle (f);
+  editor = adw_flap_get_flap (f->window->flap);
+  player = GTK_WIDGET (f->window->player);
+  library = GTK_WIDGET (f->window->library_panel);
+
+  /* less the frame's shadow, as every width asked */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), >=, 1580);
+  g_assert_false (adw_flap_get_folded (f->window->flap));
+  g_assert_false (adw_flap_get_folded (f->window->library_flap));
+  g_assert_true (adw_flap_get_reveal_flap (f->window->flap));
+  g_assert_true (adw_flap_get_reveal_flap (f->window->library_flap));
+  g_test_message ("1600 px: editor %d, player %d, library %d",
+                  pane_width (editor), pane_width (player), pane_width (library));
+  g_assert_cmpint (pane_width (player), >, pane_width (editor));
+  g_assert_cmpint (pane_width (player), >, pane_width (library));
+  g_assert_cmpint (pane_width (editor), >=, 340);
+
+  /* 1200 and 1100 px: half each, the library folded */
+  for (int width = 1200; width >= 1100; width -= 100)
+    {
+      resize_any (f, width, 760);
+      g_test_message ("%d px: editor %d, player %d", width, pane_width (editor), pane_width (player));
+      g_assert_false (adw_flap_get_folded (f->window->flap));
+      g_assert_true (adw_flap_get_folded (f->window->library_flap));
+      g_assert_cmpint (ABS (pane_width (editor) - (gtk_widget_get_width (GTK_WIDGET (f->window->flap)) - 1) / 2), <=, 1);
+    }
+
+  /* one step to 360 px and back */
+  resize_any (f, 1600, 1000);
+  g_assert_cmpint (pane_width (player), >, pane_width (editor));
+  resize_any (f, 360, 760);
+  g_assert_true (adw_flap_get_folded (f->window->flap));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 360);
+  resize_any (f, 1600, 1000);
+  g_assert_false (adw_flap_get_folded (f->window->flap));
+  g_assert_true (adw_flap_get_reveal_flap (f->window->flap));
+  g_test_message ("1600 px again: editor %d, player %d, library %d",
+                  pane_width (editor), pane_width (player), pane_width (library));
+  g_assert_cmpint (pane_width (player), >, pane_width (editor));
+}
+
 /* One jump from 1100 px to 360 and back with the editor shown, with
  * keyframes and a clip and without, lays out without a warning (the suite
  * runs with fatal warnings: GTK warned of a box of -3 px). */
@@ -2295,6 +2375,7 @@ main (int   argc,
   g_test_add ("/sizes/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
   g_test_add ("/sizes/open-narrow", Fixture, NULL, fixture_setup, test_open_narrow, fixture_teardown);
   g_test_add ("/sizes/jump", Fixture, NULL, fixture_setup, test_jump, fixture_teardown);
+  g_test_add ("/sizes/wide-player", Fixture, NULL, fixture_setup, test_wide_player, fixture_teardown);
   g_test_add ("/sizes/take-ready-toast", Fixture, NULL, fixture_setup, test_take_ready_toast, fixture_teardown);
   g_test_add ("/sizes/slot-geometry", Fixture, NULL, fixture_setup, test_slot_geometry, fixture_teardown);
   g_test_add ("/sizes/needs-key", Fixture, NULL, fixture_setup, test_needs_key, fixture_teardown);

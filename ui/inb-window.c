@@ -34,6 +34,7 @@
 #include "inb-resources.h"
 #include "inb-a11y.h"
 #include "inb-application.h"
+#include "inb-cap-bin.h"
 #include "inb-floor-bin.h"
 #include "inb-preferences-window.h"
 #include "inb-resume.h"
@@ -1262,6 +1263,7 @@ inb_window_class_init (InbWindowClass *klass)
                           (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (INB_TYPE_CAP_BIN);
   g_type_ensure (INB_TYPE_FLOOR_BIN);
   g_type_ensure (INB_TYPE_KEYFRAME_SLOT);
   g_type_ensure (INB_TYPE_PARAM_PANEL);
