@@ -25,6 +25,24 @@ typedef struct
   double phase[N_WAVES][3];
 } Texture;
 
+/* Wave @i of @tex runs at @angle with @wavelength; its amplitude (0.5 …
+ * 1.5 times @amp_scale) and its phase in each channel are drawn from
+ * @rand, after the angle and the wavelength. */
+static void
+texture_set_wave (Texture *tex,
+                  guint    i,
+                  double   angle,
+                  double   wavelength,
+                  double   amp_scale,
+                  GRand   *rand)
+{
+  tex->kx[i] = 2 * G_PI * cos (angle) / wavelength;
+  tex->ky[i] = 2 * G_PI * sin (angle) / wavelength;
+  tex->amp[i] = (0.5 + g_rand_double (rand)) * amp_scale;
+  for (guint c = 0; c < 3; c++)
+    tex->phase[i][c] = g_rand_double_range (rand, 0, 2 * G_PI);
+}
+
 static void
 texture_init (Texture *tex,
               guint32  seed)
@@ -36,12 +54,24 @@ texture_init (Texture *tex,
       double angle = g_rand_double_range (rand, 0, G_PI);
       double wavelength = exp (g_rand_double_range (rand, log (6.0), log (400.0)));
 
-      tex->kx[i] = 2 * G_PI * cos (angle) / wavelength;
-      tex->ky[i] = 2 * G_PI * sin (angle) / wavelength;
-      tex->amp[i] = (0.5 + g_rand_double (rand)) * sqrt (wavelength / 60.0);
-      for (guint c = 0; c < 3; c++)
-        tex->phase[i][c] = g_rand_double_range (rand, 0, 2 * G_PI);
+      texture_set_wave (tex, i, angle, wavelength, sqrt (wavelength / 60.0), rand);
     }
+}
+
+/* Where the first keyframe, the last and the middle read a scene that
+ * moves by @m (first(x) = last(m x)): inv[0] the identity, inv[1] m⁻¹,
+ * inv[2] the inverse of the half-way move x -> (x + m x) / 2. */
+static void
+keyframe_inverses (const double m[9],
+                   double       inv[3][9])
+{
+  double half[9];
+
+  for (guint i = 0; i < 9; i++)
+    half[i] = 0.5 * (m[i] + (i % 4 == 0 ? 1.0 : 0.0));
+  inb_mat3_identity (inv[0]);
+  g_assert_true (inb_mat3_invert (m, inv[1]));
+  g_assert_true (inb_mat3_invert (half, inv[2]));
 }
 
 /* The image whose pixel x shows the texture at m_inv x. */
@@ -1129,7 +1159,7 @@ pale_grain_pair (guint         width,
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (3);
   Texture tex;
-  double half[9], inv[3][9];
+  double inv[3][9];
   const double exposure[3] = { 1.0, gain, 0.5 * (1.0 + gain) };
   InbImage **out[3] = { first, last, truth };
 
@@ -1139,17 +1169,9 @@ pale_grain_pair (guint         width,
       double angle = grain ? 0.6 + g_rand_double_range (rand, -0.08, 0.08) : g_rand_double_range (rand, 0, G_PI);
       double wavelength = exp (g_rand_double_range (rand, log (grain ? 4.0 : 60.0), log (grain ? 40.0 : 600.0)));
 
-      tex.kx[i] = 2 * G_PI * cos (angle) / wavelength;
-      tex.ky[i] = 2 * G_PI * sin (angle) / wavelength;
-      tex.amp[i] = 0.5 + g_rand_double (rand);
-      for (guint c = 0; c < 3; c++)
-        tex.phase[i][c] = g_rand_double_range (rand, 0, 2 * G_PI);
+      texture_set_wave (&tex, i, angle, wavelength, 1.0, rand);
     }
-  for (guint i = 0; i < 9; i++)
-    half[i] = 0.5 * (m[i] + (i % 4 == 0 ? 1.0 : 0.0));
-  inb_mat3_identity (inv[0]);
-  g_assert_true (inb_mat3_invert (m, inv[1]));
-  g_assert_true (inb_mat3_invert (half, inv[2]));
+  keyframe_inverses (m, inv);
   for (guint k = 0; k < 3; k++)
     {
       InbImage *image = inb_image_new (width, height);
@@ -2303,7 +2325,7 @@ soft_photo_pair (guint      width,
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (31);
   Texture tex;
-  double half[9], inv[3][9];
+  double inv[3][9];
   const double *maps[3] = { NULL, NULL, NULL };
   InbImage **out[3] = { first, last, truth };
 
@@ -2312,17 +2334,9 @@ soft_photo_pair (guint      width,
       double angle = g_rand_double_range (rand, 0, G_PI);
       double wavelength = exp (g_rand_double_range (rand, log (150.0), log (1200.0)));
 
-      tex.kx[i] = 2 * G_PI * cos (angle) / wavelength;
-      tex.ky[i] = 2 * G_PI * sin (angle) / wavelength;
-      tex.amp[i] = 0.5 + g_rand_double (rand);
-      for (guint c = 0; c < 3; c++)
-        tex.phase[i][c] = g_rand_double_range (rand, 0, 2 * G_PI);
+      texture_set_wave (&tex, i, angle, wavelength, 1.0, rand);
     }
-  for (guint i = 0; i < 9; i++)
-    half[i] = 0.5 * (m[i] + (i % 4 == 0 ? 1.0 : 0.0));
-  inb_mat3_identity (inv[0]);
-  g_assert_true (inb_mat3_invert (m, inv[1]));
-  g_assert_true (inb_mat3_invert (half, inv[2]));
+  keyframe_inverses (m, inv);
   for (guint k = 0; k < 3; k++)
     {
       InbImage *image = inb_image_new (width, height);
