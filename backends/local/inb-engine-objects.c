@@ -209,6 +209,57 @@ object_affine (const InbFlowAnalysis *an,
     }
 }
 
+/* The Jacobian @j of the warp x' = q0 u + q1 v + q2, y' = q3 u + q4 v
+ * + q5 (u, v centred on a box) at (@u, @v), the image's gradient there
+ * (@gx, @gy): @similarity, of its turn and scale only (q0 = q4 = a,
+ * q1 = -q3 = -b: x' = a u - b v + q2, y' = b u + a v + q5; 4 unknowns),
+ * else of the affine warp (6) */
+static inline void
+warp_jacobian (float    gx,
+               float    gy,
+               double   u,
+               double   v,
+               gboolean similarity,
+               double   j[6])
+{
+  if (similarity)
+    {
+      j[0] = gx * u + gy * v;
+      j[1] = -gx * v + gy * u;
+      j[2] = gx;
+      j[3] = gy;
+    }
+  else
+    {
+      j[0] = gx * u;
+      j[1] = gx * v;
+      j[2] = gx;
+      j[3] = gy * u;
+      j[4] = gy * v;
+      j[5] = gy;
+    }
+}
+
+/* The warp @q of warp_jacobian() moved by the Gauss-Newton step @g */
+static inline void
+warp_update (const double *g,
+             gboolean      similarity,
+             double        q[6])
+{
+  if (similarity)
+    {
+      q[0] += g[0];
+      q[4] = q[0];
+      q[3] += g[1];
+      q[1] = -q[3];
+      q[2] += g[2];
+      q[5] += g[3];
+    }
+  else
+    for (guint a = 0; a < 6; a++)
+      q[a] += g[a];
+}
+
 /* Gauss-Newton on last(q x) = first(x) (Huber weights) over the pixels
  * @use of box [@x0, @x1] × [@y0, @y1], in coordinates centred on
  * (@cx, @cy): x' = q0 u + q1 v + q2 (u = x - cx). @similarity: q kept a
@@ -252,23 +303,7 @@ refine_gauss_newton (const InbPlane *la,
               continue;
             gx = 0.5f * (inb_plane_sample (lb, px + 1.f, py) - inb_plane_sample (lb, px - 1.f, py));
             gy = 0.5f * (inb_plane_sample (lb, px, py + 1.f) - inb_plane_sample (lb, px, py - 1.f));
-            if (similarity)
-              {
-                /* q0 = q4 = a, q1 = -q3 = -b: x' = a u - b v, y' = b u + a v */
-                j[0] = gx * u + gy * v;
-                j[1] = -gx * v + gy * u;
-                j[2] = gx;
-                j[3] = gy;
-              }
-            else
-              {
-                j[0] = gx * u;
-                j[1] = gx * v;
-                j[2] = gx;
-                j[3] = gy * u;
-                j[4] = gy * v;
-                j[5] = gy;
-              }
+            warp_jacobian (gx, gy, u, v, similarity, j);
             for (guint a = 0; a < np; a++)
               {
                 for (guint b = 0; b < np; b++)
@@ -284,18 +319,7 @@ refine_gauss_newton (const InbPlane *la,
         hm[a * np + a] *= 1.0 + 1e-6;
       if (!inb_linalg_solve (hm, g, np, 1e-12))
         return -1;
-      if (similarity)
-        {
-          q[0] += g[0];
-          q[4] = q[0];
-          q[3] += g[1];
-          q[1] = -q[3];
-          q[2] += g[2];
-          q[5] += g[3];
-        }
-      else
-        for (guint a = 0; a < 6; a++)
-          q[a] += g[a];
+      warp_update (g, similarity, q);
     }
 
   return -1;
@@ -516,22 +540,7 @@ layer_gauss_newton (const InbPlane *la,
             n++;
             gx = 0.5f * (inb_plane_sample (lb, px + 1.f, py) - inb_plane_sample (lb, px - 1.f, py));
             gy = 0.5f * (inb_plane_sample (lb, px, py + 1.f) - inb_plane_sample (lb, px, py - 1.f));
-            if (similarity)
-              {
-                j[0] = gx * u + gy * v;
-                j[1] = -gx * v + gy * u;
-                j[2] = gx;
-                j[3] = gy;
-              }
-            else
-              {
-                j[0] = gx * u;
-                j[1] = gx * v;
-                j[2] = gx;
-                j[3] = gy * u;
-                j[4] = gy * v;
-                j[5] = gy;
-              }
+            warp_jacobian (gx, gy, u, v, similarity, j);
             /* (the upper triangle: the rest mirrors it) */
             for (guint a = 0; a < np; a++)
               {
@@ -549,18 +558,7 @@ layer_gauss_newton (const InbPlane *la,
         hmat[a * np + a] *= 1.0 + 1e-6;
       if (!inb_linalg_solve (hmat, g, np, 1e-12))
         return FALSE;
-      if (similarity)
-        {
-          c[0] += g[0];
-          c[4] = c[0];
-          c[3] += g[1];
-          c[1] = -c[3];
-          c[2] += g[2];
-          c[5] += g[3];
-        }
-      else
-        for (guint a = 0; a < 6; a++)
-          c[a] += g[a];
+      warp_update (g, similarity, c);
     }
   q[0] = c[0];
   q[1] = c[1];
