@@ -401,10 +401,12 @@ object_refine (const InbFlowAnalysis *an,
 #define LAYER_INSIDE 0.75
 
 /* object_refine_layer(): a found motion with more shear than this (of
- * its scale) is not refined; a refined one is kept when its cost is
- * below this much of the found one's */
-#define LAYER_SHEAR 0.06
-#define LAYER_GAIN  0.99
+ * its scale) is refined from the nearest turn and scale; a refined one
+ * is kept when its cost is below LAYER_GAIN of the found one's, from a
+ * motion with that much shear LAYER_GAIN_SHEARED */
+#define LAYER_SHEAR        0.06
+#define LAYER_GAIN         0.99
+#define LAYER_GAIN_SHEARED 0.95
 
 /* object_merge_parts(): another object's motion must explain the box
  * this much better */
@@ -708,6 +710,30 @@ layer_cost_both (InbPlane * const pyr[2][LAYER_LEVELS],
          + layer_cost (pyr[1][0], pyr[0][0], hm[1], bb[0], bb[1], bb[2], bb[3], mi);
 }
 
+/* Whether motions @a and @b take the corners of the box [@x0, @x1] ×
+ * [@y0, @y1] within @tol of each other */
+static gboolean
+motions_agree (const double *a,
+               const double *b,
+               int           x0,
+               int           x1,
+               int           y0,
+               int           y1,
+               double        tol)
+{
+  for (guint c = 0; c < 4; c++)
+    {
+      float ax, ay, bx, by;
+
+      affine_apply (a, (float) (c & 1 ? x1 : x0), (float) (c & 2 ? y1 : y0), &ax, &ay);
+      affine_apply (b, (float) (c & 1 ? x1 : x0), (float) (c & 2 ? y1 : y0), &bx, &by);
+      if (hypot (ax - bx, ay - by) > tol)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* The object's motion @m refined again over its box [@x0, @x1] × [@y0,
  * @y1] as a layer over the background (moving by @hm[0] first -> last,
  * @hm[1] back): each pixel counts for the motion that explains it
@@ -722,7 +748,8 @@ layer_cost_both (InbPlane * const pyr[2][LAYER_LEVELS],
  * inside: a flat region came out at 0.90× where it keeps its size), the
  * other way grows it: of the motion found, each way's and their mean,
  * the one that explains the box best both ways (layer_cost_both()) is
- * kept, if plausible and within @tol of the box centre's motion. */
+ * kept, if plausible and within @tol of the box centre's motion (more
+ * from a motion with much shear: see below). */
 static void
 object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
                      const double     hm[2][9],
@@ -739,14 +766,33 @@ object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
   float px0, py0, px1, py1;
   int bb[4];
   guint n_cand = 0, k_best = 0;
+  const double sa = 0.5 * (m[0] + m[4]), sb = 0.5 * (m[3] - m[1]);
+  /* (a found motion with much shear is no rigid object's: a turning
+   * object's whose flow was fitted a shear, or a phantom's or a
+   * mixture's fit, which the refinement made explain more and so escape
+   * object_unexplained() and object_mirrors(). It is refined from the
+   * nearest turn and scale, and a refinement kept only where it
+   * explains the box clearly better and, where it was refined both ways,
+   * both found the same motion (a rigid object's; a mixture's came out
+   * otherwise each way).) */
+  const double shear = 0.5 * (fabs (m[0] - m[4]) + fabs (m[1] + m[3]));
+  const gboolean sheared = shear > LAYER_SHEAR * hypot (sa, sb);
+  const double gain = sheared ? LAYER_GAIN_SHEARED : LAYER_GAIN;
+  /* (a motion that wrong moved the box's centre wrong too: by up to its
+   * shear over the box) */
+  const double reach = sheared ? tol + shear * 0.5 * hypot (x1 - x0, y1 - y0) : tol;
 
-  /* (not a found motion with much shear: no rigid object's, a phantom's
-   * or a mixture's fit, which the refinement made explain more and so
-   * escape object_unexplained() and object_mirrors()) */
-  if (0.5 * (fabs (m[0] - m[4]) + fabs (m[1] + m[3])) > LAYER_SHEAR * hypot (0.5 * (m[0] + m[4]), 0.5 * (m[3] - m[1])))
-    return;
   memcpy (q, m, sizeof q);
-  affine_invert (m, mi);
+  if (sheared)
+    {
+      affine_apply (m, (float) cx, (float) cy, &px0, &py0);
+      q[0] = q[4] = sa;
+      q[3] = sb;
+      q[1] = -sb;
+      q[2] = px0 - sa * cx + sb * cy;
+      q[5] = py0 - sb * cx - sa * cy;
+    }
+  affine_invert (q, mi);
   memcpy (qb, mi, sizeof qb);
   if (!affine_box (m, x0, x1, y0, y1, w, h, bb, &inside))
     return;
@@ -767,6 +813,8 @@ object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
           n_cand++;
         }
     }
+  if (sheared && n_cand == 4 && !motions_agree (cand[1], cand[2], x0, x1, y0, y1, tol))
+    n_cand = 1;
   affine_apply (m, (float) cx, (float) cy, &px0, &py0);
   best = G_MAXDOUBLE;
   for (guint k = 0; k < n_cand; k++)
@@ -775,10 +823,10 @@ object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
       double cost;
 
       affine_apply (c, (float) cx, (float) cy, &px1, &py1);
-      if (k > 0 && (!plausible_motion (c[0], c[1], c[3], c[4]) || hypotf (px1 - px0, py1 - py0) > tol))
+      if (k > 0 && (!plausible_motion (c[0], c[1], c[3], c[4]) || hypotf (px1 - px0, py1 - py0) > reach))
         continue;
       /* (a refined motion must explain the box better than by noise) */
-      cost = layer_cost_both (pyr, hm, x0, x1, y0, y1, bb, c) / (k > 0 ? LAYER_GAIN : 1.0);
+      cost = layer_cost_both (pyr, hm, x0, x1, y0, y1, bb, c) / (k > 0 ? gain : 1.0);
       g_debug ("object as a layer, candidate %u: [%.3f %.3f %.1f; %.3f %.3f %.1f], %.3f", k,
                c[0], c[1], c[2], c[3], c[4], c[5], cost);
       if (cost < best)
