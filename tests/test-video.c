@@ -272,6 +272,56 @@ test_roundtrip_unaligned (Fixture       *f,
   assert_frame_matches (path, 8, 322, 240);
 }
 
+/* verify that hands back frames: each one the frame asked for (not a
+ * neighbour), and every check of plain verify still made. */
+static void
+test_verify_keeping (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "clip.mp4");
+  g_auto(InbVideoInfo) info = { 0 };
+  g_autoptr(GError) error = NULL;
+  const guint keep[3] = { 0, 16, 32 };
+  const guint beyond[2] = { 0, 33 };
+  InbImage *frames[3] = { NULL, };
+
+  write_smooth_clip (path, 320, 240, 33, 16);
+
+  g_assert_true (inb_video_verify_keeping (path, 320, 240, 33, keep, 3, frames, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.n_frames, ==, 33);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(InbImage) expected = make_smooth_frame (320, 240, keep[i], 0);
+      g_autoptr(InbImage) neighbour = make_smooth_frame (320, 240, keep[i] > 0 ? keep[i] - 1 : 1, 0);
+      double db;
+
+      g_assert_nonnull (frames[i]);
+      g_assert_cmpuint (inb_image_get_width (frames[i]), ==, 320);
+      g_assert_cmpuint (inb_image_get_height (frames[i]), ==, 240);
+      db = psnr (frames[i], expected);
+      g_test_message ("kept frame %u: %.2f dB", keep[i], db);
+      g_assert_cmpfloat (db, >=, 40.0);
+      g_assert_cmpfloat (psnr (frames[i], neighbour), <, db);
+      g_clear_pointer (&frames[i], inb_image_unref);
+    }
+
+  /* A frame the clip does not have */
+  g_assert_false (inb_video_verify_keeping (path, 0, 0, 0, beyond, 2, frames, NULL, &error));
+  g_assert_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_MISMATCH);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "has no frame 33"));
+  g_clear_error (&error);
+  g_assert_null (frames[0]);
+
+  /* The size and count checks come first, as in plain verify */
+  g_assert_false (inb_video_verify_keeping (path, 320, 240, 81, keep, 3, frames, NULL, &error));
+  g_assert_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "has 33 frames, expected 81"));
+  g_clear_error (&error);
+  g_assert_null (frames[0]);
+}
+
 static void
 test_verify_mismatch (Fixture       *f,
                       gconstpointer  data)
@@ -514,6 +564,17 @@ assert_probe_fails (const char *path,
   g_assert_false (inb_video_verify (path, 320, 240, 33, NULL, &error));
   g_assert_error (error, domain, code);
   g_clear_error (&error);
+
+  /* keeping frames changes none of that (the local backend's verify) */
+  {
+    const guint keep[3] = { 0, 16, 32 };
+    InbImage *frames[3] = { NULL, };
+
+    g_assert_false (inb_video_verify_keeping (path, 320, 240, 33, keep, 3, frames, NULL, &error));
+    g_assert_error (error, domain, code);
+    g_clear_error (&error);
+    g_assert_null (frames[0]);
+  }
 
   /* read_frame finds the same trouble (frame 0 of a truncated clip is
    * still there, so only ask for it when the file is not a video at all) */
@@ -1253,6 +1314,7 @@ main (int   argc,
   ADD ("/video/roundtrip", test_roundtrip);
   ADD ("/video/roundtrip-unaligned", test_roundtrip_unaligned);
   ADD ("/video/verify-mismatch", test_verify_mismatch);
+  ADD ("/video/verify-keeping", test_verify_keeping);
   ADD ("/video/single-frame", test_single_frame);
   ADD ("/video/writer/streaming-memory", test_streaming_memory);
   ADD ("/video/writer/timing-81", test_timing_81);

@@ -53,6 +53,10 @@ typedef struct
 
   gboolean      want_frame;
   guint         want_index;
+  /* Frames to keep while decoding to the end (sorted, distinct) */
+  const guint  *keep;
+  guint         n_keep;
+  guint         next_keep;     /* streaming thread, before conversion */
 
   /* Filled from streaming threads, under mutex */
   GstCaps      *container_caps;
@@ -66,6 +70,7 @@ typedef struct
   int           fps_d;
   GstClockTime  last_end;
   InbImage     *frame;
+  GPtrArray    *kept;          /* InbImage, in the order of keep */
   char         *frame_error;
 } ReadState;
 
@@ -80,6 +85,7 @@ read_state_free (ReadState *state)
   gst_clear_caps (&state->container_caps);
   gst_clear_caps (&state->codec_caps);
   g_clear_pointer (&state->frame, inb_image_unref);
+  g_clear_pointer (&state->kept, g_ptr_array_unref);
   g_free (state->unknown_type);
   g_free (state->frame_error);
   g_mutex_clear (&state->mutex);
@@ -250,6 +256,13 @@ count_frames_probe (GstPad          *pad,
     }
   if (state->want_frame && index != state->want_index)
     ret = GST_PAD_PROBE_DROP;
+  else if (state->keep != NULL)
+    {
+      if (state->next_keep < state->n_keep && state->keep[state->next_keep] == index)
+        state->next_keep++;
+      else
+        ret = GST_PAD_PROBE_DROP;
+    }
   g_mutex_unlock (&state->mutex);
 
   return ret;
@@ -331,6 +344,14 @@ appsink_new_sample_cb (GstAppSink *appsink,
       state->frame = image_from_sample (sample, &state->frame_error);
       captured = TRUE;
     }
+  else if (state->keep != NULL && state->kept->len < state->n_keep && state->frame_error == NULL)
+    {
+      InbImage *image = image_from_sample (sample, &state->frame_error);
+
+      /* Samples arrive in the order their frames were let through. */
+      if (image != NULL)
+        g_ptr_array_add (state->kept, image);
+    }
   g_mutex_unlock (&state->mutex);
 
   if (captured)
@@ -340,10 +361,12 @@ appsink_new_sample_cb (GstAppSink *appsink,
 }
 
 static ReadState *
-build_pipeline (const char  *path,
-                gboolean     want_frame,
-                guint        want_index,
-                GError     **error)
+build_pipeline (const char   *path,
+                gboolean      want_frame,
+                guint         want_index,
+                const guint  *keep,
+                guint         n_keep,
+                GError      **error)
 {
   g_autoptr(ReadState) state = g_new0 (ReadState, 1);
   g_autoptr(GstCaps) sink_caps = NULL;
@@ -356,6 +379,12 @@ build_pipeline (const char  *path,
   g_mutex_init (&state->mutex);
   state->want_frame = want_frame;
   state->want_index = want_index;
+  if (n_keep > 0)
+    {
+      state->keep = keep;
+      state->n_keep = n_keep;
+      state->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) inb_image_unref);
+    }
   state->last_end = GST_CLOCK_TIME_NONE;
 
   state->pipeline = gst_object_ref_sink (gst_pipeline_new ("inb-video-reader"));
@@ -381,7 +410,14 @@ build_pipeline (const char  *path,
     }
 
   g_object_set (src, "location", path, NULL);
-  sink_caps = want_frame
+  /* Kept frames stand in for the exporter's decode of the clip
+   * (app/inb-export-source.c), so they are converted as it converts them:
+   * with as many threads. GStreamer 1.22's videoconvert does not give the
+   * same pixels for every thread count (up to 10 levels apart in the
+   * lower half of a 720p frame with 2 threads against 1). */
+  if (n_keep > 0)
+    g_object_set (state->convert, "n-threads", MIN (g_get_num_processors (), 8), NULL);
+  sink_caps = want_frame || n_keep > 0
     ? gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "ARGB64", NULL)
     : gst_caps_new_empty_simple ("video/x-raw");
   g_object_set (sink,
@@ -644,11 +680,13 @@ describe_caps (const GstCaps *caps)
 /* Runs the pipeline until EOS, the wanted frame, an error or the deadline.
  * Returns the state (for the caller to read) or NULL with @error set. */
 static ReadState *
-run_pipeline (const char  *path,
-              gboolean     want_frame,
-              guint        want_index,
-              guint        timeout_ms,
-              GError     **error)
+run_pipeline (const char   *path,
+              gboolean      want_frame,
+              guint         want_index,
+              const guint  *keep,
+              guint         n_keep,
+              guint         timeout_ms,
+              GError      **error)
 {
   g_autoptr(ReadState) state = NULL;
   g_autoptr(GstBus) bus = NULL;
@@ -670,7 +708,7 @@ run_pipeline (const char  *path,
     timeout_ms = INB_VIDEO_PROBE_TIMEOUT_MS;
   deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
 
-  if (!(state = build_pipeline (path, want_frame, want_index, error)))
+  if (!(state = build_pipeline (path, want_frame, want_index, keep, n_keep, error)))
     return NULL;
 
   bus = gst_element_get_bus (state->pipeline);
@@ -742,27 +780,15 @@ run_pipeline (const char  *path,
     }
 }
 
-/**
- * inb_video_probe_full:
- * @path: a local file
- * @timeout_ms: give up after this long (0 = %INB_VIDEO_PROBE_TIMEOUT_MS)
- * @info: (out caller-allocates) (optional): filled on success; clear it
- *   with inb_video_info_clear()
- *
- * Decodes the whole clip on the calling thread (never the main thread).
- * Files larger than %INB_VIDEO_PROBE_MAX_BYTES are refused unread.
- *
- * Returns: %TRUE if @path is a complete, playable video. Otherwise
- *   @error is %INB_VIDEO_ERROR_NOT_VIDEO (empty, HTML, text, garbage, no
- *   decodable video stream), %INB_VIDEO_ERROR_TRUNCATED (a video container
- *   whose data ends early or is damaged), %INB_VIDEO_ERROR_TIMEOUT,
- *   %INB_VIDEO_ERROR_TOO_LARGE, or a %G_IO_ERROR if it cannot be opened.
- */
-gboolean
-inb_video_probe_full (const char    *path,
-                      guint          timeout_ms,
-                      InbVideoInfo  *info,
-                      GError       **error)
+/* The probe proper; with @keep, also the kept frames, in order. */
+static gboolean
+probe_keeping (const char    *path,
+               guint          timeout_ms,
+               const guint   *keep,
+               guint          n_keep,
+               GPtrArray    **kept,
+               InbVideoInfo  *info,
+               GError       **error)
 {
   g_autoptr(ReadState) state = NULL;
   gint64 duration = -1;
@@ -771,13 +797,10 @@ inb_video_probe_full (const char    *path,
   double decoded_s;
   double frame_s;
 
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   if (info != NULL)
     memset (info, 0, sizeof *info);
 
-  if (!(state = run_pipeline (path, FALSE, 0, timeout_ms, error)))
+  if (!(state = run_pipeline (path, FALSE, 0, keep, n_keep, timeout_ms, error)))
     return FALSE;
 
   if (state->n_frames == 0 || state->width == 0)
@@ -821,7 +844,45 @@ inb_video_probe_full (const char    *path,
         info->container_type = g_strdup (gst_structure_get_name (gst_caps_get_structure (state->container_caps, 0)));
     }
 
+  if (state->frame_error != NULL)
+    {
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_FAILED,
+                   _("Could not read frame %u of “%s”: %s"),
+                   keep[state->kept->len], path, state->frame_error);
+      return FALSE;
+    }
+  if (kept != NULL)
+    *kept = g_steal_pointer (&state->kept);
+
   return TRUE;
+}
+
+/**
+ * inb_video_probe_full:
+ * @path: a local file
+ * @timeout_ms: give up after this long (0 = %INB_VIDEO_PROBE_TIMEOUT_MS)
+ * @info: (out caller-allocates) (optional): filled on success; clear it
+ *   with inb_video_info_clear()
+ *
+ * Decodes the whole clip on the calling thread (never the main thread).
+ * Files larger than %INB_VIDEO_PROBE_MAX_BYTES are refused unread.
+ *
+ * Returns: %TRUE if @path is a complete, playable video. Otherwise
+ *   @error is %INB_VIDEO_ERROR_NOT_VIDEO (empty, HTML, text, garbage, no
+ *   decodable video stream), %INB_VIDEO_ERROR_TRUNCATED (a video container
+ *   whose data ends early or is damaged), %INB_VIDEO_ERROR_TIMEOUT,
+ *   %INB_VIDEO_ERROR_TOO_LARGE, or a %G_IO_ERROR if it cannot be opened.
+ */
+gboolean
+inb_video_probe_full (const char    *path,
+                      guint          timeout_ms,
+                      InbVideoInfo  *info,
+                      GError       **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return probe_keeping (path, timeout_ms, NULL, 0, NULL, info, error);
 }
 
 /**
@@ -838,29 +899,43 @@ inb_video_probe (const char    *path,
 }
 
 /**
- * inb_video_verify:
+ * inb_video_verify_keeping:
  * @expected_width: 0 = don't check
  * @expected_height: 0 = don't check
  * @expected_frames: 0 = don't check
+ * @keep: (array length=n_keep) (nullable): frame indices (0-based,
+ *   sorted, distinct) to hand back
+ * @frames: (out caller-allocates) (array length=n_keep) (nullable): on
+ *   success, a new reference to each frame of @keep, as
+ *   inb_video_read_frame() would return it
  *
- * Probes @path, then compares. A difference is %INB_VIDEO_ERROR_MISMATCH
- * with a message giving expected and actual values.
+ * inb_video_verify() that hands back some of the frames it decoded (a
+ * caller that wants them would otherwise decode the clip a second time).
+ * Only the kept frames are converted to RGB. Asking for a frame the clip
+ * does not have is %INB_VIDEO_ERROR_MISMATCH.
  */
 gboolean
-inb_video_verify (const char    *path,
-                  guint          expected_width,
-                  guint          expected_height,
-                  guint          expected_frames,
-                  InbVideoInfo  *info,
-                  GError       **error)
+inb_video_verify_keeping (const char    *path,
+                          guint          expected_width,
+                          guint          expected_height,
+                          guint          expected_frames,
+                          const guint   *keep,
+                          guint          n_keep,
+                          InbImage     **frames,
+                          InbVideoInfo  *info,
+                          GError       **error)
 {
   g_auto(InbVideoInfo) local = { 0 };
   InbVideoInfo *out = info != NULL ? info : &local;
+  g_autoptr(GPtrArray) kept = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (n_keep == 0 || (keep != NULL && frames != NULL), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  for (guint i = 1; i < n_keep; i++)
+    g_return_val_if_fail (keep[i - 1] < keep[i], FALSE);
 
-  if (!inb_video_probe (path, out, error))
+  if (!probe_keeping (path, 0, keep, n_keep, n_keep > 0 ? &kept : NULL, out, error))
     return FALSE;
 
   if ((expected_width != 0 && out->width != expected_width) ||
@@ -880,8 +955,38 @@ inb_video_verify (const char    *path,
                    path, out->n_frames, expected_frames);
       return FALSE;
     }
+  if (n_keep > 0 && kept->len < n_keep)
+    {
+      /* Fewer frames than asked for, or one that could not be converted */
+      g_set_error (error, INB_VIDEO_ERROR, INB_VIDEO_ERROR_MISMATCH,
+                   _("“%s” has no frame %u (it has %u frames)"),
+                   path, keep[kept->len], out->n_frames);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n_keep; i++)
+    frames[i] = inb_image_ref (g_ptr_array_index (kept, i));
 
   return TRUE;
+}
+
+/**
+ * inb_video_verify:
+ *
+ * inb_video_verify_keeping() that keeps no frame: probes @path, then
+ * compares. A difference is %INB_VIDEO_ERROR_MISMATCH with a message
+ * giving expected and actual values.
+ */
+gboolean
+inb_video_verify (const char    *path,
+                  guint          expected_width,
+                  guint          expected_height,
+                  guint          expected_frames,
+                  InbVideoInfo  *info,
+                  GError       **error)
+{
+  return inb_video_verify_keeping (path, expected_width, expected_height, expected_frames,
+                                   NULL, 0, NULL, info, error);
 }
 
 /**
@@ -904,7 +1009,7 @@ inb_video_read_frame (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!(state = run_pipeline (path, TRUE, index, 0, error)))
+  if (!(state = run_pipeline (path, TRUE, index, NULL, 0, 0, error)))
     return NULL;
 
   if (state->frame_error != NULL)

@@ -75,6 +75,18 @@ gboolean   inb_video_verify      (const char     *path,
                                   InbVideoInfo   *info,
                                   GError        **error);
 
+/* verify that also hands back frames @keep (sorted, distinct; @n_keep of
+ * them, into @frames) decoded in the same pass: no second decode. */
+gboolean   inb_video_verify_keeping (const char   *path,
+                                     guint         expected_width,
+                                     guint         expected_height,
+                                     guint         expected_frames,
+                                     const guint  *keep,
+                                     guint         n_keep,
+                                     InbImage    **frames,
+                                     InbVideoInfo *info,
+                                     GError      **error);
+
 /* inb_video_probe_full() in the helper process (a crash or a hang there
  * is an error here, never a crash or a hang): for downloaded files.
  * Killed after @timeout_ms (0 = INB_VIDEO_PROBE_TIMEOUT_MS). */
