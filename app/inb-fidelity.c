@@ -365,6 +365,20 @@ fail:
   return FALSE;
 }
 
+static void
+compare_ends (InbImage     *clip_first,
+              InbImage     *key_first,
+              InbImage     *clip_last,
+              InbImage     *key_last,
+              guint         n_frames,
+              InbFidelity  *result)
+{
+  inb_fidelity_compare (clip_first, key_first, &result->first);
+  inb_fidelity_compare (clip_last, key_last, &result->last);
+  result->n_frames = n_frames;
+  result->drift = MAX (result->first.colour_shift, result->last.colour_shift) > INB_FIDELITY_DRIFT_THRESHOLD;
+}
+
 /**
  * inb_fidelity_measure_clip:
  * @n_frames: the clip's frame count when known (it saves a pass), else 0
@@ -398,11 +412,42 @@ inb_fidelity_measure_clip (const char    *clip,
       !read_ends (clip, n_frames, &clip_first, &clip_last, middle, &counted, cancellable, error))
     return FALSE;
 
-  inb_fidelity_compare (clip_first, key_first, &result->first);
-  inb_fidelity_compare (clip_last, key_last, &result->last);
-  result->n_frames = counted;
-  result->drift = MAX (result->first.colour_shift, result->last.colour_shift) > INB_FIDELITY_DRIFT_THRESHOLD;
+  compare_ends (clip_first, key_first, clip_last, key_last, counted, result);
+  return TRUE;
+}
 
+/**
+ * inb_fidelity_measure_frames:
+ * @clip_first: the clip's first frame, decoded as inb_fidelity_measure()
+ *   decodes it (16-bit conversion, the stream's colorimetry honoured)
+ * @clip_last: its last frame, the same way
+ * @n_frames: the clip's frame count
+ *
+ * inb_fidelity_measure() for a clip whose ends are decoded already (the
+ * local backend keeps them while it verifies the clip): no decoding.
+ */
+gboolean
+inb_fidelity_measure_frames (InbImage     *clip_first,
+                             InbImage     *clip_last,
+                             guint         n_frames,
+                             const char   *first_png,
+                             const char   *last_png,
+                             InbFidelity  *result,
+                             GError      **error)
+{
+  g_autoptr(InbImage) key_first = NULL;
+  g_autoptr(InbImage) key_last = NULL;
+
+  g_return_val_if_fail (clip_first != NULL && clip_last != NULL, FALSE);
+  g_return_val_if_fail (first_png != NULL && last_png != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  memset (result, 0, sizeof *result);
+  if (!(key_first = inb_fidelity_load_keyframe (first_png, error)) ||
+      !(key_last = inb_fidelity_load_keyframe (last_png, error)))
+    return FALSE;
+
+  compare_ends (clip_first, key_first, clip_last, key_last, n_frames, result);
   return TRUE;
 }
 

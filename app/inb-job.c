@@ -757,16 +757,34 @@ thumbnail_worker (GTask        *task,
   g_autofree char *first = inb_take_dup_keyframe_path (self->take, FALSE);
   g_autofree char *last = inb_take_dup_keyframe_path (self->take, TRUE);
   guint n_frames = inb_result_get_n_frames (result);
+  guint middle = n_frames / 2 > 0 && n_frames / 2 + 1 < n_frames ? n_frames / 2 : 0;
+  InbImage *kept_first = n_frames > 0 ? inb_result_get_frame (result, 0) : NULL;
+  InbImage *kept_middle = n_frames > 0 ? inb_result_get_frame (result, middle) : NULL;
+  InbImage *kept_last = n_frames > 0 ? inb_result_get_frame (result, n_frames - 1) : NULL;
   InbFidelity fidelity;
+  gboolean measured;
 
-  /* One decoding pass: the ends against the keyframes, the middle for the
-   * thumbnail; neither failing ever fails a finished take */
-  if (!inb_fidelity_measure_clip (inb_result_get_clip_path (result), n_frames, first, last,
-                                  &fidelity, &frame, cancellable, &error))
+  /* The ends against the keyframes, the middle for the thumbnail: from
+   * the frames the backend kept while verifying the clip, else in one
+   * decoding pass; neither failing ever fails a finished take */
+  if (kept_first != NULL && kept_middle != NULL && kept_last != NULL)
+    {
+      measured = inb_fidelity_measure_frames (kept_first, kept_last, n_frames, first, last,
+                                              &fidelity, &error);
+      frame = inb_image_ref (kept_middle);
+    }
+  else
+    {
+      measured = inb_fidelity_measure_clip (inb_result_get_clip_path (result), n_frames, first, last,
+                                            &fidelity, &frame, cancellable, &error);
+    }
+
+  if (!measured)
     {
       g_debug ("Take %s: fidelity not measured: %s", inb_take_get_id (self->take), error->message);
       g_clear_error (&error);
-      frame = inb_video_read_frame (inb_result_get_clip_path (result), n_frames / 2, &error);
+      if (frame == NULL)
+        frame = inb_video_read_frame (inb_result_get_clip_path (result), n_frames / 2, &error);
     }
 
   if (frame == NULL || !inb_take_write_thumbnail (self->take, frame, &error))
@@ -794,6 +812,8 @@ thumbnail_cb (GObject      *object,
   g_autoptr(JsonNode) wrap = NULL;
 
   fidelity = g_task_propagate_pointer (G_TASK (res), NULL);
+  /* Measured and shown: the frames the backend handed on are not needed again */
+  inb_result_clear_frames (self->result);
   if (fidelity != NULL)
     {
       g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), fidelity);

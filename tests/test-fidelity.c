@@ -16,6 +16,7 @@
 #include "inb-fidelity.h"
 #include "inb-take.h"
 #include "inb-test-utils.h"
+#include "inb-video-reader.h"
 #include "inb-video-writer.h"
 
 #define W 320
@@ -223,6 +224,66 @@ test_measure (void)
 }
 
 static void
+assert_same_image (InbImage *a,
+                   InbImage *b)
+{
+  guint width = inb_image_get_width (a), height = inb_image_get_height (a);
+
+  g_assert_cmpuint (inb_image_get_width (b), ==, width);
+  g_assert_cmpuint (inb_image_get_height (b), ==, height);
+  for (guint y = 0; y < height; y++)
+    g_assert_cmpmem (inb_image_get_data (a) + y * inb_image_get_stride (a), (gsize) width * 3,
+                     inb_image_get_data (b) + y * inb_image_get_stride (b), (gsize) width * 3);
+}
+
+/* The local backend measures a take from the frames its verifier kept
+ * (backends/video, 16-bit conversion) instead of decoding the clip again
+ * (the exporter's source): the same pixels, so the same figures in the
+ * take's record, to the last bit. */
+static void
+test_measure_frames (void)
+{
+  g_autofree char *root = inb_test_make_tmpdir ();
+  const char *ids[] = { "clean", "drifting" };
+
+  for (guint t = 0; t < G_N_ELEMENTS (ids); t++)
+    {
+      g_autofree char *dir = make_take (root, ids[t], 0.0, t == 0 ? 0.0 : 1.0);
+      g_autofree char *clip = g_build_filename (dir, "clip.mp4", NULL);
+      g_autofree char *first = g_build_filename (dir, "first.png", NULL);
+      g_autofree char *last = g_build_filename (dir, "last.png", NULL);
+      const guint keep[3] = { 0, N_FRAMES / 2, N_FRAMES - 1 };
+      InbImage *kept[3] = { NULL, };
+      g_autoptr(InbImage) middle = NULL;
+      g_autoptr(GError) error = NULL;
+      InbFidelity decoded, from_frames;
+
+      g_assert_true (inb_fidelity_measure_clip (clip, N_FRAMES, first, last, &decoded, &middle, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (inb_video_verify_keeping (clip, W, H, N_FRAMES, keep, 3, kept, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (inb_fidelity_measure_frames (kept[0], kept[2], N_FRAMES, first, last, &from_frames, &error));
+      g_assert_no_error (error);
+
+      g_test_message ("%s: first %.4f dB shift %.4f, last %.4f dB shift %.4f (decoded again: %.4f, %.4f, %.4f, %.4f)",
+                      ids[t], from_frames.first.psnr, from_frames.first.colour_shift,
+                      from_frames.last.psnr, from_frames.last.colour_shift,
+                      decoded.first.psnr, decoded.first.colour_shift,
+                      decoded.last.psnr, decoded.last.colour_shift);
+      g_assert_cmpmem (&from_frames, sizeof from_frames, &decoded, sizeof decoded);
+      g_assert_cmpuint (from_frames.n_frames, ==, N_FRAMES);
+      g_assert_true (from_frames.drift == (t == 1));
+      /* the thumbnail too */
+      assert_same_image (kept[1], middle);
+
+      for (guint i = 0; i < 3; i++)
+        inb_image_unref (kept[i]);
+    }
+
+  inb_test_rm_rf (root);
+}
+
+static void
 measured_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -380,6 +441,7 @@ main (int    argc,
   g_test_add_func ("/fidelity/compare", test_compare);
   g_test_add_func ("/fidelity/measure", test_measure);
   g_test_add_func ("/fidelity/measure-take-async", test_measure_take_async);
+  g_test_add_func ("/fidelity/measure-frames", test_measure_frames);
   g_test_add_func ("/fidelity/json", test_json);
   g_test_add_func ("/fidelity/colour-match/curves", test_colour_match_curves);
   g_test_add_func ("/fidelity/colour-match/export", test_colour_match_export);

@@ -536,6 +536,26 @@ test_generate (Fixture       *fixture,
   g_assert_cmpfloat (psnr (middle, truth), >=, 35.0);
   g_assert_cmpfloat (psnr (middle, truth), >=, psnr (dissolve, truth) + 3.0);
 
+  /* The verifier hands on the frames the app reads back (the ends and
+   * the middle) from its own decode, and no others. Converted with the
+   * exporter's thread count they need not equal read_frame()'s to the
+   * bit (see build_pipeline() in backends/video/inb-video-reader.c) */
+  {
+    InbImage *decoded[3] = { frame0, middle, frame8 };
+    const guint index[3] = { 0, 4, 8 };
+
+    for (guint i = 0; i < 3; i++)
+      {
+        InbImage *kept = inb_result_get_frame (run.result, index[i]);
+
+        g_assert_nonnull (kept);
+        g_test_message ("kept frame %u vs read back: %.2f dB", index[i], psnr (kept, decoded[i]));
+        g_assert_cmpfloat (psnr (kept, decoded[i]), >=, 45.0);
+      }
+    g_assert_null (inb_result_get_frame (run.result, 1));
+    g_assert_cmpfloat (psnr (inb_result_get_frame (run.result, 0), frame8), <, 30.0);
+  }
+
   /* Progress: monotonic, reached the end, told what it was doing. */
   g_assert_cmpuint (run.fractions->len, >, 0);
   for (guint i = 0; i < run.fractions->len; i++)

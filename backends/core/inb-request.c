@@ -36,6 +36,7 @@ struct _InbResult
   guint       n_frames;
   double      fps;
   JsonObject *metadata;
+  GHashTable *frames;   /* frame index → InbImage; NULL until one is set */
 };
 
 G_DEFINE_FINAL_TYPE (InbRequest, inb_request, G_TYPE_OBJECT)
@@ -278,6 +279,7 @@ inb_result_finalize (GObject *object)
 
   g_free (self->clip_path);
   g_clear_pointer (&self->metadata, json_object_unref);
+  g_clear_pointer (&self->frames, g_hash_table_unref);
 
   G_OBJECT_CLASS (inb_result_parent_class)->finalize (object);
 }
@@ -355,6 +357,59 @@ inb_result_set_video_info (InbResult *self,
   self->height = height;
   self->n_frames = n_frames;
   self->fps = fps;
+}
+
+/**
+ * inb_result_set_frame:
+ * @index: 0-based frame of the clip
+ * @frame: that frame as decoded from the clip (8-bit RGB, converted as
+ *   inb_video_read_frame() does)
+ *
+ * Hands on a frame the backend decoded anyway (verifying the clip), so
+ * that whoever measures or shows the clip next need not decode it again.
+ * Set before the result is returned; the result is not locked.
+ */
+void
+inb_result_set_frame (InbResult *self,
+                      guint      index,
+                      InbImage  *frame)
+{
+  g_return_if_fail (INB_IS_RESULT (self));
+  g_return_if_fail (frame != NULL);
+
+  if (self->frames == NULL)
+    self->frames = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) inb_image_unref);
+  g_hash_table_replace (self->frames, GUINT_TO_POINTER (index), inb_image_ref (frame));
+}
+
+/**
+ * inb_result_get_frame:
+ *
+ * Returns: (transfer none) (nullable): frame @index if the backend handed
+ *   it on, else %NULL (decode the clip)
+ */
+InbImage *
+inb_result_get_frame (InbResult *self,
+                      guint      index)
+{
+  g_return_val_if_fail (INB_IS_RESULT (self), NULL);
+
+  if (self->frames == NULL)
+    return NULL;
+  return g_hash_table_lookup (self->frames, GUINT_TO_POINTER (index));
+}
+
+/**
+ * inb_result_clear_frames:
+ *
+ * Drops the frames handed on (a few megabytes each) once they are used.
+ */
+void
+inb_result_clear_frames (InbResult *self)
+{
+  g_return_if_fail (INB_IS_RESULT (self));
+
+  g_clear_pointer (&self->frames, g_hash_table_unref);
 }
 
 /**

@@ -74,5 +74,12 @@ void         inb_result_set_video_info       (InbResult   *self,
                                               guint        n_frames,
                                               double       fps);
 JsonObject  *inb_result_get_metadata         (InbResult   *self);
+/* Frames the backend decoded anyway (checking the clip), handed on. */
+void         inb_result_set_frame            (InbResult   *self,
+                                              guint        index,
+                                              InbImage    *frame);
+InbImage    *inb_result_get_frame            (InbResult   *self,
+                                              guint        index);
+void         inb_result_clear_frames         (InbResult   *self);
 
 G_END_DECLS

@@ -202,12 +202,48 @@ frame_pool_take (GAsyncQueue *pool,
 
 /* Verification --------------------------------------------------------- */
 
-/* inb_video_verify() decodes the whole clip and takes no cancellable
- * (about half a second for 81 frames at 720p), so it runs in a thread of
- * its own that the worker waits for while watching the cancellable. On a
- * cancel the worker deletes the clip and returns at once; the verifier
- * finishes on its own (reading an unlinked file, or failing to open it)
- * and drops its reference. Nothing it does is visible from outside. */
+/* The frames the app reads back from every clip (the ends, measured
+ * against the keyframes, and the middle, the take's thumbnail): the
+ * verifier decodes every frame anyway, so it keeps these and they go out
+ * with the result instead of the app decoding the clip a second time. */
+typedef struct
+{
+  guint     n;
+  guint     index[3];
+  InbImage *image[3];
+} KeptFrames;
+
+static void
+kept_frames_clear (KeptFrames *kept)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kept->image); i++)
+    g_clear_pointer (&kept->image[i], inb_image_unref);
+  kept->n = 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KeptFrames, kept_frames_clear)
+
+/* 0, the middle, the last: sorted and distinct (as the app's fidelity
+ * measure picks them) */
+static void
+kept_frames_init (KeptFrames *kept,
+                  guint       n_frames)
+{
+  *kept = (KeptFrames) { 0 };
+  kept->index[kept->n++] = 0;
+  if (n_frames / 2 > 0 && n_frames / 2 < n_frames - 1)
+    kept->index[kept->n++] = n_frames / 2;
+  if (n_frames > 1)
+    kept->index[kept->n++] = n_frames - 1;
+}
+
+/* inb_video_verify_keeping() decodes the whole clip and takes no
+ * cancellable (about half a second for 81 frames at 720p), so it runs in
+ * a thread of its own that the worker waits for while watching the
+ * cancellable. On a cancel the worker deletes the clip and returns at
+ * once; the verifier finishes on its own (reading an unlinked file, or
+ * failing to open it) and drops its reference. Nothing it does is visible
+ * from outside. */
 typedef struct
 {
   gatomicrefcount  ref_count;
@@ -222,6 +258,7 @@ typedef struct
 
   gboolean         ok;
   InbVideoInfo     info;
+  KeptFrames       kept;
   GError          *error;
 } VerifyJob;
 
@@ -242,6 +279,7 @@ verify_job_unref (VerifyJob *job)
   g_cond_clear (&job->cond);
   g_free (job->path);
   inb_video_info_clear (&job->info);
+  kept_frames_clear (&job->kept);
   g_clear_error (&job->error);
   g_free (job);
 }
@@ -253,15 +291,20 @@ verify_thread (gpointer user_data)
 {
   g_autoptr(VerifyJob) job = user_data;
   g_auto(InbVideoInfo) info = { 0 };
+  g_auto(KeptFrames) kept = { 0 };
   GError *error = NULL;
   gboolean ok;
 
-  ok = inb_video_verify (job->path, job->width, job->height, job->n_frames, &info, &error);
+  kept_frames_init (&kept, job->n_frames);
+  ok = inb_video_verify_keeping (job->path, job->width, job->height, job->n_frames,
+                                 kept.index, kept.n, kept.image, &info, &error);
 
   g_mutex_lock (&job->mutex);
   job->ok = ok;
   job->info = info;
   info = (InbVideoInfo) { 0 };
+  job->kept = kept;
+  kept = (KeptFrames) { 0 };
   job->error = error;
   job->done = TRUE;
   g_cond_signal (&job->cond);
@@ -271,13 +314,15 @@ verify_thread (gpointer user_data)
 }
 
 /* Returns FALSE with G_IO_ERROR_CANCELLED as soon as @cancellable is
- * cancelled (polled every 20 ms), else verify's own answer. */
+ * cancelled (polled every 20 ms), else verify's own answer, and on
+ * success the frames it kept. */
 static gboolean
 verify_cancellable (const char    *path,
                     guint          width,
                     guint          height,
                     guint          n_frames,
                     InbVideoInfo  *info,
+                    KeptFrames    *kept,
                     GCancellable  *cancellable,
                     GError       **error)
 {
@@ -307,6 +352,8 @@ verify_cancellable (const char    *path,
     {
       *info = job->info;
       job->info = (InbVideoInfo) { 0 };
+      *kept = job->kept;
+      job->kept = (KeptFrames) { 0 };
       ok = TRUE;
     }
   else
@@ -504,6 +551,7 @@ render_frames (GenerateData    *data,
 static gboolean
 verify_clip (GenerateData  *data,
              InbVideoInfo  *info,
+             KeptFrames    *kept,
              Timings       *timings,
              GCancellable  *cancellable,
              GError       **error)
@@ -515,7 +563,7 @@ verify_clip (GenerateData  *data,
   start = g_get_monotonic_time ();
   if (!verify_cancellable (data->output_path,
                            data->width, data->height, data->timeline.n_frames,
-                           info, cancellable, &local_error))
+                           info, kept, cancellable, &local_error))
     {
       remove_output (data->output_path);
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -539,10 +587,14 @@ verify_clip (GenerateData  *data,
 static InbResult *
 result_new (GenerateData       *data,
             const InbVideoInfo *info,
+            const KeptFrames   *kept,
             const Timings      *timings)
 {
   InbResult *result = inb_result_new (data->output_path);
   JsonObject *metadata;
+
+  for (guint i = 0; i < kept->n; i++)
+    inb_result_set_frame (result, kept->index[i], kept->image[i]);
 
   inb_result_set_video_info (result, info->width, info->height, info->n_frames,
                              info->fps > 0.0 ? info->fps : (double) data->fps);
@@ -575,6 +627,7 @@ inb_local_backend_generate_worker (GTask        *task,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(InbVideoInfo) info = { 0 };
+  g_auto(KeptFrames) kept = { 0 };
   Timings timings = { 0 };
   gint64 start;
 
@@ -623,10 +676,10 @@ inb_local_backend_generate_worker (GTask        *task,
       goto failed;
     }
 
-  if (!verify_clip (data, &info, &timings, cancellable, &error))
+  if (!verify_clip (data, &info, &kept, &timings, cancellable, &error))
     goto failed;
 
-  result = result_new (data, &info, &timings);
+  result = result_new (data, &info, &kept, &timings);
   report (data, 1.0, NULL);
   g_task_return_pointer (task, g_steal_pointer (&result), g_object_unref);
   return;
