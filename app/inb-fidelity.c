@@ -422,33 +422,27 @@ inb_fidelity_measure_clip (const char    *clip,
  *   decodes it (16-bit conversion, the stream's colorimetry honoured)
  * @clip_last: its last frame, the same way
  * @n_frames: the clip's frame count
+ * @key_first: the first keyframe as sent (what the take's first.png holds)
+ * @key_last: the last keyframe as sent
  *
  * inb_fidelity_measure() for a clip whose ends are decoded already (the
- * local backend keeps them while it verifies the clip): no decoding.
+ * local backend keeps them while it verifies the clip) and keyframes in
+ * memory: nothing is read or decoded.
  */
-gboolean
+void
 inb_fidelity_measure_frames (InbImage     *clip_first,
                              InbImage     *clip_last,
                              guint         n_frames,
-                             const char   *first_png,
-                             const char   *last_png,
-                             InbFidelity  *result,
-                             GError      **error)
+                             InbImage     *key_first,
+                             InbImage     *key_last,
+                             InbFidelity  *result)
 {
-  g_autoptr(InbImage) key_first = NULL;
-  g_autoptr(InbImage) key_last = NULL;
-
-  g_return_val_if_fail (clip_first != NULL && clip_last != NULL, FALSE);
-  g_return_val_if_fail (first_png != NULL && last_png != NULL, FALSE);
-  g_return_val_if_fail (result != NULL, FALSE);
+  g_return_if_fail (clip_first != NULL && clip_last != NULL);
+  g_return_if_fail (key_first != NULL && key_last != NULL);
+  g_return_if_fail (result != NULL);
 
   memset (result, 0, sizeof *result);
-  if (!(key_first = inb_fidelity_load_keyframe (first_png, error)) ||
-      !(key_last = inb_fidelity_load_keyframe (last_png, error)))
-    return FALSE;
-
   compare_ends (clip_first, key_first, clip_last, key_last, n_frames, result);
-  return TRUE;
 }
 
 gboolean

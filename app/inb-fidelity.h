@@ -75,14 +75,13 @@ gboolean     inb_fidelity_measure_clip  (const char      *clip,
                                          GCancellable    *cancellable,
                                          GError         **error);
 /* The same from the clip's first and last frames, decoded already as
- * above (no decoding here). */
-gboolean     inb_fidelity_measure_frames (InbImage       *clip_first,
+ * above, and the keyframes as sent (nothing read or decoded here). */
+void         inb_fidelity_measure_frames (InbImage       *clip_first,
                                           InbImage       *clip_last,
                                           guint           n_frames,
-                                          const char     *first_png,
-                                          const char     *last_png,
-                                          InbFidelity    *result,
-                                          GError        **error);
+                                          InbImage       *key_first,
+                                          InbImage       *key_last,
+                                          InbFidelity    *result);
 /* The same for a take (its clip.mp4, first.png, last.png), in a thread;
  * the callback runs on the caller's main context. */
 void         inb_fidelity_measure_take_async  (InbTake             *take,

@@ -765,12 +765,17 @@ thumbnail_worker (GTask        *task,
   gboolean measured;
 
   /* The ends against the keyframes, the middle for the thumbnail: from
-   * the frames the backend kept while verifying the clip, else in one
-   * decoding pass; neither failing ever fails a finished take */
-  if (kept_first != NULL && kept_middle != NULL && kept_last != NULL)
+   * the frames the backend kept while verifying the clip and the
+   * keyframes in memory (the pixels of the take's first.png and last.png),
+   * else in one decoding pass; neither failing ever fails a finished take */
+  if (kept_first != NULL && kept_middle != NULL && kept_last != NULL &&
+      inb_request_get_first (self->request) != NULL && inb_request_get_last (self->request) != NULL)
     {
-      measured = inb_fidelity_measure_frames (kept_first, kept_last, n_frames, first, last,
-                                              &fidelity, &error);
+      inb_fidelity_measure_frames (kept_first, kept_last, n_frames,
+                                   inb_request_get_first (self->request),
+                                   inb_request_get_last (self->request),
+                                   &fidelity);
+      measured = TRUE;
       frame = inb_image_ref (kept_middle);
     }
   else

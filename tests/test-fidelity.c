@@ -255,6 +255,8 @@ test_measure_frames (void)
       const guint keep[3] = { 0, N_FRAMES / 2, N_FRAMES - 1 };
       InbImage *kept[3] = { NULL, };
       g_autoptr(InbImage) middle = NULL;
+      g_autoptr(InbImage) key_first = frame_at (0);
+      g_autoptr(InbImage) key_last = frame_at (N_FRAMES - 1);
       g_autoptr(GError) error = NULL;
       InbFidelity decoded, from_frames;
 
@@ -262,8 +264,8 @@ test_measure_frames (void)
       g_assert_no_error (error);
       g_assert_true (inb_video_verify_keeping (clip, W, H, N_FRAMES, keep, 3, kept, NULL, &error));
       g_assert_no_error (error);
-      g_assert_true (inb_fidelity_measure_frames (kept[0], kept[2], N_FRAMES, first, last, &from_frames, &error));
-      g_assert_no_error (error);
+      /* the keyframes in memory, as the job has them (make_take() saved these) */
+      inb_fidelity_measure_frames (kept[0], kept[2], N_FRAMES, key_first, key_last, &from_frames);
 
       g_test_message ("%s: first %.4f dB shift %.4f, last %.4f dB shift %.4f (decoded again: %.4f, %.4f, %.4f, %.4f)",
                       ids[t], from_frames.first.psnr, from_frames.first.colour_shift,
