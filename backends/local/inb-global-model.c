@@ -1587,10 +1587,6 @@ inb_flow_exposure_changes (double gain,
   return !(fabs (gain - 1.0) < 0.06 && fabs (offset + (gain - 1.0) * 128.0) < 4.0);
 }
 
-/* The median residual (levels) of a plain exposure fit above which
- * the model it was measured under does not align the keyframes */
-#define MAX_MEDIAN_RESIDUAL 6.0
-
 /* Robust least squares b(H x) = gain a(x) + offset over the pixels @h0
  * keeps inside b, on level @level (refitted on the pixels within three
  * robust sigmas, so a moving object does not count), from a plain least
@@ -1615,7 +1611,7 @@ inb_flow_estimate_exposure (const InbPlane *a,
   g_autofree float *va = g_new (float, (gsize) w * h);
   g_autofree float *vb = g_new (float, (gsize) w * h);
   g_autofree float *res = g_new (float, (gsize) w * h);
-  double hl[9], gain = 1.0, offset = 0.0, limit = G_MAXDOUBLE, corr = 0.0, median = 0.0;
+  double hl[9], gain = 1.0, offset = 0.0, limit = G_MAXDOUBLE, corr = 0.0;
   float top_a = 0.f, top_b = 0.f;
   guint n = 0, n_in = 0;
 
@@ -1683,8 +1679,7 @@ inb_flow_estimate_exposure (const InbPlane *a,
       for (guint i = 0; i < n; i++)
         res[i] = fabsf (vb[i] - (float) (gain * va[i] + offset));
       qsort (res, n, sizeof (float), compare_float);
-      median = res[n / 2];
-      limit = MAX (3.0, 3.0 * 1.4826 * median);
+      limit = MAX (3.0, 3.0 * 1.4826 * res[n / 2]);
       /* (from the consensus: never so wide that the pixels that
        * disagree with it pull the fit away) */
       if (consensus)
@@ -1697,21 +1692,6 @@ inb_flow_estimate_exposure (const InbPlane *a,
   if (corr < 0.8)
     {
       g_debug ("exposure: no change taken (correlation %.2f under the seed)", corr);
-      return FALSE;
-    }
-  /* nor, for a small change, does a plain fit that leaves most of
-   * their pixels off its line: its trimming keeps those that happen to
-   * agree and correlate, but a seed that aligns the keyframes leaves
-   * half their pixels within a few levels of it (under 6 on every
-   * brightness case of the wide benchmark's development data, 3.4 at
-   * most on the six looked at). A seed dragged by a large
-   * object leaves 6 to 16 and "measures" a gain of 0.81 to 0.99 with
-   * an offset, which then costs the background's model (old2-57,
-   * old37). A change of 15 % or more is kept as it was: the clipped
-   * highlights of a brighter keyframe leave as much off the line. */
-  if (!consensus && median > MAX_MEDIAN_RESIDUAL && fabs (gain - 1.0) < 0.15)
-    {
-      g_debug ("exposure: no change taken (%.1f levels off the line at the median under the seed)", median);
       return FALSE;
     }
 
