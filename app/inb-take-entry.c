@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "inb-json.h"
+#include "inb-schema.h"
 #include "inb-take-entry.h"
 
 /* A prompt longer than this is cut in the summary (rows and filters) */
@@ -712,7 +713,7 @@ double
 inb_take_entry_get_duration (InbTakeEntry *self)
 {
   g_return_val_if_fail (INB_IS_TAKE_ENTRY (self), 0);
-  return self->fps > 0 && self->n_frames > 0 ? self->n_frames / self->fps : 0;
+  return inb_clip_length (self->n_frames, self->fps);
 }
 
 guint

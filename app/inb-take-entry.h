@@ -46,7 +46,7 @@ const char       *inb_take_entry_get_backend_id    (InbTakeEntry *self);
 const char       *inb_take_entry_get_model_id      (InbTakeEntry *self);
 const char       *inb_take_entry_get_prompt        (InbTakeEntry *self);
 gint64            inb_take_entry_get_seed          (InbTakeEntry *self);
-double            inb_take_entry_get_duration      (InbTakeEntry *self);   /* s, 0 unknown */
+double            inb_take_entry_get_duration      (InbTakeEntry *self);   /* s, inb_clip_length(); 0 unknown */
 guint             inb_take_entry_get_n_frames      (InbTakeEntry *self);
 double            inb_take_entry_get_fps           (InbTakeEntry *self);
 guint             inb_take_entry_get_width         (InbTakeEntry *self);

@@ -7,6 +7,7 @@
 
 #include <libintl.h>
 #include <locale.h>
+#include <math.h>
 
 #include "inb-backend.h"
 #include "inb-model.h"
@@ -448,6 +449,24 @@ test_schema_frame_rule_duration (void)
   g_assert_cmpuint (inb_param_spec_frames_for_duration (NULL, 5, 15), ==, 76);
 }
 
+/* A clip's length: every frame shown for 1 / fps, the last one too, as
+ * the encoded file says (test-video's /video/length-as-discovered). */
+static void
+test_clip_length (void)
+{
+  g_assert_cmpfloat (inb_clip_length (49, 16), ==, 3.0625);
+  g_assert_cmpfloat (inb_clip_length (81, 16), ==, 5.0625);
+  g_assert_cmpfloat (inb_clip_length (1, 16), ==, 0.0625);
+  g_assert_cmpfloat_with_epsilon (inb_clip_length (81, 24000.0 / 1001), 3.37837, 1e-5);
+  /* a 5 s duration parameter asks for 81 frames, which play 5.06 s */
+  g_assert_cmpfloat (inb_clip_length (inb_param_spec_frames_for_duration (NULL, 5, 16), 16), ==, 5.0625);
+  /* unknown */
+  g_assert_cmpfloat (inb_clip_length (0, 16), ==, 0);
+  g_assert_cmpfloat (inb_clip_length (49, 0), ==, 0);
+  g_assert_cmpfloat (inb_clip_length (49, -16), ==, 0);
+  g_assert_cmpfloat (inb_clip_length (49, NAN), ==, 0);
+}
+
 static void
 test_schema_local_resource (void)
 {
@@ -613,6 +632,7 @@ main (int   argc,
   g_test_add_func ("/schema/invalid-schemas", test_schema_invalid_schemas);
   g_test_add_func ("/schema/frame-rule", test_schema_frame_rule);
   g_test_add_func ("/schema/frame-rule-duration", test_schema_frame_rule_duration);
+  g_test_add_func ("/schema/clip-length", test_clip_length);
   g_test_add_func ("/schema/local-resource", test_schema_local_resource);
   g_test_add_func ("/schema/frame-size", test_frame_size);
   g_test_add_func ("/schema/translated", test_schema_translated);

@@ -16,7 +16,9 @@
 
 #include <glib/gstdio.h>
 #include <gst/gst.h>
+#include <gst/pbutils/pbutils.h>
 
+#include "inb-schema.h"
 #include "inb-video-reader.h"
 #include "inb-video-writer.h"
 
@@ -253,6 +255,42 @@ test_roundtrip (Fixture       *f,
   assert_frame_matches (path, 0, 320, 240);
   assert_frame_matches (path, 16, 320, 240);
   assert_frame_matches (path, 32, 320, 240);
+}
+
+/* The length the app shows for a take, inb_clip_length(), is the one
+ * other players read from the clip we encode: GStreamer's discoverer
+ * (gst-discoverer-1.0) says 49 frames at 16 fps last 3.0625 s, not 3.0. */
+static void
+test_length_as_discovered (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "clip.mp4");
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstDiscoverer) discoverer = NULL;
+  g_autoptr(GstDiscovererInfo) discovered = NULL;
+  g_auto(InbVideoInfo) info = { 0 };
+  GstClockTime duration;
+  double length = inb_clip_length (49, 16);
+
+  write_smooth_clip (path, 64, 48, 49, 16);
+
+  discoverer = gst_discoverer_new (10 * GST_SECOND, &error);
+  g_assert_no_error (error);
+  discovered = gst_discoverer_discover_uri (discoverer, uri, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gst_discoverer_info_get_result (discovered), ==, GST_DISCOVERER_OK);
+  duration = gst_discoverer_info_get_duration (discovered);
+  g_test_message ("discoverer: %" GST_TIME_FORMAT ", inb_clip_length(): %.4f s",
+                  GST_TIME_ARGS (duration), length);
+  g_assert_cmpfloat_with_epsilon ((double) duration / GST_SECOND, length, 0.001);
+
+  /* and our own probe, which the library's entries are filled from */
+  g_assert_true (inb_video_probe (path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.n_frames, ==, 49);
+  g_assert_cmpfloat_with_epsilon (inb_clip_length (info.n_frames, info.fps), length, 0.001);
+  g_assert_cmpfloat_with_epsilon (info.duration, length, 0.001);
 }
 
 /* 322×240: GStreamer pads RGB rows to 968 bytes, the image has 966. */
@@ -1313,6 +1351,7 @@ main (int   argc,
 #define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/video/roundtrip", test_roundtrip);
   ADD ("/video/roundtrip-unaligned", test_roundtrip_unaligned);
+  ADD ("/video/length-as-discovered", test_length_as_discovered);
   ADD ("/video/verify-mismatch", test_verify_mismatch);
   ADD ("/video/verify-keeping", test_verify_keeping);
   ADD ("/video/single-frame", test_single_frame);

@@ -58,7 +58,7 @@ static InbApplication *app;
 static char *base;
 static char *first_png;
 static char *last_png;
-static char *clip_mp4;   /* 17 frames at 16 fps: the last one at 1.00 s */
+static char *clip_mp4;   /* 17 frames at 16 fps: the last one at 1.00 s, 1.06 s long */
 
 #define wait_until(f, check, data, seconds) \
   inb_test_wait_until ((f), (InbTestCheck) (check), (data), (seconds))
@@ -340,7 +340,7 @@ test_player_controls (Fixture       *f,
       for (guint j = 0; j < G_N_ELEMENTS (wanted); j++)
         if (!g_hash_table_contains (reach.actions, wanted[j]))
           g_error ("At %d px, %s cannot be reached", widths[i], wanted[j]);
-      g_assert_nonnull (strstr (reach.texts->str, "0:00.00 / 0:01.00"));
+      g_assert_nonnull (strstr (reach.texts->str, "0:00.00 / 0:01.06"));
       g_assert_nonnull (strstr (reach.texts->str, "Frame 1 / 17"));
 
       g_hash_table_unref (reach.actions);
@@ -401,15 +401,15 @@ test_player_keys (Fixture       *f,
 
   g_assert_true (wait_until (f, at_frame, GUINT_TO_POINTER (16), 10));
   settle (f);
-  g_assert_cmpstr (time_text (f), ==, "0:01.00 / 0:01.00");
+  g_assert_cmpstr (time_text (f), ==, "0:01.00 / 0:01.06");
   g_assert_true (send_key (GTK_WINDOW (f->window), GDK_KEY_Home));
   g_assert_true (wait_until (f, at_frame, GUINT_TO_POINTER (0), 10));
   settle (f);
-  g_assert_cmpstr (time_text (f), ==, "0:00.00 / 0:01.00");
+  g_assert_cmpstr (time_text (f), ==, "0:00.00 / 0:01.06");
   inb_playback_seek_frame (playback, 4);
   g_assert_true (wait_until (f, at_frame, GUINT_TO_POINTER (4), 10));
   settle (f);
-  g_assert_cmpstr (time_text (f), ==, "0:00.25 / 0:01.00");
+  g_assert_cmpstr (time_text (f), ==, "0:00.25 / 0:01.06");
 
   /* R toggles repeat; past the last frame, a step stops unless repeating */
   loop = inb_playback_get_loop (playback);

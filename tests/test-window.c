@@ -392,13 +392,13 @@ test_window_frame_counts (Fixture       *f,
   g_assert_true (inb_window_select_model (window, "runcomfy", "community/wan-2-2/first-last-frame"));
   length = inb_param_panel_get_row (panel, "length");
   g_assert_true (ADW_IS_COMBO_ROW (length));
-  assert_subtitle_has (length, "81 frames are 5 s at 16 fps");
+  assert_subtitle_has (length, "81 frames are 5.06 s at 16 fps");
   assert_subtitle_has (length, "4n+1");
 
   g_assert_true (inb_param_panel_set_value (panel, "fps", fps));
-  assert_subtitle_has (length, "81 frames are 4 s at 20 fps");
+  assert_subtitle_has (length, "81 frames are 4.05 s at 20 fps");
   g_assert_true (inb_param_panel_set_value (panel, "length", longer));
-  assert_subtitle_has (length, "141 frames are 7 s at 20 fps");
+  assert_subtitle_has (length, "141 frames are 7.05 s at 20 fps");
   g_assert_true (inb_param_panel_get_valid (panel));
 }
 

@@ -37,6 +37,7 @@
 
 #include "inb-compare-view.h"
 #include "inb-resources.h"
+#include "inb-schema.h"
 #include "inb-take-format.h"
 
 struct _InbCompareView
@@ -145,12 +146,13 @@ inb_compare_view_update_position (InbCompareView *self)
   compact_text = g_strdup_printf ("%u / %u", length > 0 ? position + 1 : 0, length);
   gtk_label_set_label (self->compact_frame_label, compact_text);
 
-  /* As the player says it: the time of the last frame is the length,
-   * so the last frame reads "0:05.00 / 0:05.00" (81 at 16 fps) */
+  /* As the player says it: the time the frame starts, then the length
+   * of the lead clip, one frame past the last frame's start, so the last
+   * frame of 81 at 16 fps reads "0:05.00 / 0:05.06" */
   if (fps > 0)
     {
       g_autofree char *now = format_time (position / fps);
-      g_autofree char *total = format_time ((length > 0 ? length - 1 : 0) / fps);
+      g_autofree char *total = format_time (inb_clip_length (length, fps));
 
       time_text = g_strdup_printf ("%s / %s", now, total);
     }

@@ -268,7 +268,7 @@ description_without_stop (const InbParamSpec *spec)
 
 /* Artists think in seconds, the models in frames: whichever of the two a
  * model takes, its row also shows the other, and the frame rule where the
- * model has one (Wan makes 4n+1 frames: 81 frames are 5 s at 16 fps). */
+ * model has one (Wan makes 4n+1 frames: 81 frames play 5.06 s at 16 fps). */
 static void
 inb_param_panel_update_timing (InbParamPanel *self)
 {
@@ -313,17 +313,17 @@ inb_param_panel_update_timing (InbParamPanel *self)
       if (!param_row_get_frames (frames_row, &frames) || frames < 2)
         return;
 
-      seconds = g_strdup_printf ("%.3g", (frames - 1) / rate);
+      seconds = g_strdup_printf ("%.3g", inb_clip_length (frames, rate));
       base = description_without_stop (frames_row->spec);
       if (frames_row->spec->frame_multiple > 0)
-        /* Translators: description, then e.g. "81 frames are 5 s at 16 fps; the model makes 4n+1 frames" */
+        /* Translators: description, then e.g. "81 frames are 5.06 s at 16 fps; the model makes 4n+1 frames" */
         subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                  "%s · %u frame is %s s at %g fps; the model makes %un+1 frames",
                                                  "%s · %u frames are %s s at %g fps; the model makes %un+1 frames",
                                                  frames),
                                     base, frames, seconds, rate, frames_row->spec->frame_multiple);
       else
-        /* Translators: description, then e.g. "81 frames are 5 s at 16 fps" */
+        /* Translators: description, then e.g. "81 frames are 5.06 s at 16 fps" */
         subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u frame is %s s at %g fps",
                                                  "%s · %u frames are %s s at %g fps", frames),
                                     base, frames, seconds, rate);

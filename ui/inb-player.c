@@ -27,6 +27,7 @@
 
 #include "inb-a11y.h"
 #include "inb-player.h"
+#include "inb-schema.h"
 #include "inb-take-format.h"
 
 /* A still picture (the keyframe overlay) drawn at the size it is shown at:
@@ -509,7 +510,7 @@ format_time (gint64 ns)
   return inb_take_format_hundredths ((ns + 5000000) / 10000000);
 }
 
-/* The time of a frame counted on the clip's frame rate, so that it
+/* The time a frame starts, counted on the clip's frame rate, so that it
  * matches the frame number: frame 1 is 0:00.00, and the last frame of
  * 81 at 16 fps is 0:05.00. Without a known rate, the pipeline's time. */
 static gint64
@@ -522,6 +523,21 @@ inb_player_frame_time (InbPlayer *self,
     return frame == 0 ? 0 : inb_playback_get_duration (self->playback);
 
   return (gint64) (frame * (double) G_TIME_SPAN_SECOND * 1000 / fps + 0.5);
+}
+
+/* The clip's length as the library, the details and other players say
+ * it: the last frame ends one frame after it starts, so 81 frames at
+ * 16 fps are 0:05.06 long. Without a known rate, the pipeline's. */
+static gint64
+inb_player_length (InbPlayer *self)
+{
+  double fps = inb_playback_get_fps (self->playback);
+  double seconds = inb_clip_length (inb_playback_get_n_frames (self->playback), fps);
+
+  if (seconds <= 0)
+    return inb_playback_get_duration (self->playback);
+
+  return (gint64) (seconds * G_TIME_SPAN_SECOND * 1000 + 0.5);
 }
 
 static void
@@ -547,7 +563,7 @@ inb_player_update_position (InbPlayer *self)
   gtk_label_set_label (self->compact_frame_label, frame_text);
 
   position = format_time (inb_player_frame_time (self, n_frames > 0 ? frame : 0));
-  duration = format_time (inb_player_frame_time (self, n_frames > 0 ? n_frames - 1 : 0));
+  duration = format_time (inb_player_length (self));
   time_text = g_strdup_printf ("%s / %s", position, duration);
   gtk_label_set_label (self->time_label, time_text);
   gtk_label_set_label (self->medium_time_label, time_text);

@@ -1235,3 +1235,29 @@ inb_param_spec_frames_for_duration (const InbParamSpec *spec,
 
   return (guint) MAX (1, MIN (llround (intervals / k), (G_MAXINT32 - 1) / k)) * k + 1;
 }
+
+/**
+ * inb_clip_length:
+ * @n_frames: the clip's frames
+ * @fps: its frame rate
+ *
+ * How long a clip of @n_frames at @fps plays, the one figure shown
+ * wherever a take's or a clip's length is: every frame is shown for
+ * 1 / @fps, the last one too, so @n_frames / @fps (49 frames at 16 fps:
+ * 3.0625 s). It is what GStreamer's discoverer, ffprobe and other
+ * players read from the clip we encode (our buffers are 1 / @fps long).
+ * It is not the span between the first and the last frame's times,
+ * (@n_frames - 1) / @fps, which a duration parameter asks a model for
+ * (see inb_param_spec_frames_for_duration()).
+ *
+ * Returns: the length in seconds, 0 when unknown
+ */
+double
+inb_clip_length (guint  n_frames,
+                 double fps)
+{
+  if (n_frames == 0 || !(fps > 0))
+    return 0;
+
+  return n_frames / fps;
+}

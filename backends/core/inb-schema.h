@@ -101,6 +101,8 @@ char               *inb_param_spec_describe_rule (const InbParamSpec *spec);
 guint               inb_param_spec_frames_for_duration (const InbParamSpec *spec,
                                                 double        seconds,
                                                 double        fps);
+double              inb_clip_length            (guint         n_frames,
+                                                double        fps);
 
 /* Typed reads of a completed parameter object (values already validated). */
 double              inb_params_get_double      (JsonObject   *params,
