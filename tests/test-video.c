@@ -360,6 +360,61 @@ test_verify_keeping (Fixture       *f,
   g_assert_null (frames[0]);
 }
 
+/* verify_keeping leaves undecoded the frames it does not keep and no
+ * other frame refers to (x264's non-reference B-frames), and still counts
+ * them; what it keeps is the same to the bit as when every frame is
+ * decoded (all kept: none skipped). */
+static void
+test_verify_keeping_skips (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "clip.mp4");
+  g_autoptr(GError) error = NULL;
+  const guint sets[][3] = { { 0, 16, 32 }, { 1, 2, 3 }, { 5, 17, 30 }, { 30, 31, 32 } };
+  guint all[33];
+  InbImage *every[33] = { NULL, };
+
+  write_smooth_clip (path, 320, 240, 33, 16);
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    all[i] = i;
+  {
+    g_auto(InbVideoInfo) info = { 0 };
+
+    g_assert_true (inb_video_verify_keeping (path, 320, 240, 33, all, 33, every, &info, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (info.n_frames, ==, 33);
+    g_assert_cmpuint (info.n_skipped, ==, 0);
+  }
+
+  for (guint s = 0; s < G_N_ELEMENTS (sets); s++)
+    {
+      g_auto(InbVideoInfo) info = { 0 };
+      InbImage *frames[3] = { NULL, };
+
+      g_assert_true (inb_video_verify_keeping (path, 320, 240, 33, sets[s], 3, frames, &info, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (info.n_frames, ==, 33);
+      g_test_message ("keeping %u, %u, %u: %u of 33 frames not decoded",
+                      sets[s][0], sets[s][1], sets[s][2], info.n_skipped);
+      g_assert_cmpuint (info.n_skipped, >, 0);
+      g_assert_cmpuint (info.n_skipped, <, 33 - 3);
+      for (guint i = 0; i < 3; i++)
+        {
+          InbImage *expected = every[sets[s][i]];
+
+          g_assert_nonnull (frames[i]);
+          g_assert_cmpuint (inb_image_get_stride (frames[i]), ==, inb_image_get_stride (expected));
+          g_assert_cmpmem (inb_image_get_data (frames[i]), 240 * inb_image_get_stride (frames[i]),
+                           inb_image_get_data (expected), 240 * inb_image_get_stride (expected));
+          g_clear_pointer (&frames[i], inb_image_unref);
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (every); i++)
+    g_clear_pointer (&every[i], inb_image_unref);
+}
+
 static void
 test_verify_mismatch (Fixture       *f,
                       gconstpointer  data)
@@ -1354,6 +1409,7 @@ main (int   argc,
   ADD ("/video/length-as-discovered", test_length_as_discovered);
   ADD ("/video/verify-mismatch", test_verify_mismatch);
   ADD ("/video/verify-keeping", test_verify_keeping);
+  ADD ("/video/verify-keeping-skips", test_verify_keeping_skips);
   ADD ("/video/single-frame", test_single_frame);
   ADD ("/video/writer/streaming-memory", test_streaming_memory);
   ADD ("/video/writer/timing-81", test_timing_81);

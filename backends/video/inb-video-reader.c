@@ -35,7 +35,11 @@
  * video pad is
  * decoded, any other pad goes to a fakesink. A probe on videoconvert's
  * sink pad counts decoded frames and, when reading one frame, drops the
- * others so only the wanted one is converted to RGB. The calling thread
+ * others so only the wanted one is converted to RGB. When frames are kept
+ * (the local backend's verify), a probe on the decoder's sink pad also
+ * drops, undecoded, the H.264 frames no other frame refers to (every
+ * slice's nal_ref_idc 0) that are not kept; they are counted all the same.
+ * The calling thread
  * waits on the bus with a deadline, so a stuck or slow file ends in
  * TIMEOUT rather than a hang.
  */
@@ -69,6 +73,13 @@ typedef struct
   int           fps_n;
   int           fps_d;
   GstClockTime  last_end;
+  /* Kept frames only: the coded frames, seen on the decoder's sink pad */
+  guint         n_coded;
+  guint         n_skipped;     /* non-reference frames dropped undecoded */
+  guint         nal_length;    /* AVC length prefix; 0 = drop nothing */
+  int           coded_fps_n;
+  int           coded_fps_d;
+  GstClockTime  first_pts;     /* of the first coded frame */
   InbImage     *frame;
   GPtrArray    *kept;          /* InbImage, in the order of keep */
   char         *frame_error;
@@ -219,6 +230,163 @@ no_more_pads_cb (GstElement *decodebin,
     post_application (state->pipeline, MSG_NO_VIDEO);
 }
 
+/* With frames skipped, a decoded frame's index (in presentation order)
+ * comes from its timestamp: the clips whose frames are kept have a
+ * constant rate. G_MAXUINT when it cannot be told. */
+static guint
+frame_index (const ReadState *state,
+             GstBuffer       *buffer)
+{
+  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  guint64 index;
+
+  if (!GST_CLOCK_TIME_IS_VALID (pts) || pts < state->first_pts)
+    return G_MAXUINT;
+  index = gst_util_uint64_scale_round (pts - state->first_pts, (guint64) state->coded_fps_n,
+                                       (guint64) state->coded_fps_d * GST_SECOND);
+  return index < G_MAXUINT ? (guint) index : G_MAXUINT;
+}
+
+static gboolean
+is_kept (const ReadState *state,
+         guint            index)
+{
+  for (guint i = 0; i < state->n_keep; i++)
+    if (state->keep[i] == index)
+      return TRUE;
+  return FALSE;
+}
+
+/* TRUE when @buffer (one AVC access unit: NAL units, each after a
+ * big-endian length of @nal_length bytes) holds slices and every one has
+ * nal_ref_idc 0: no other frame refers to it. Anything unexpected (a
+ * parameter set, a bad length) is FALSE: the frame is decoded. */
+static gboolean
+is_non_reference (GstBuffer *buffer,
+                  guint      nal_length)
+{
+  GstMapInfo map;
+  gboolean slices = FALSE;
+  gboolean ok = TRUE;
+  gsize offset = 0;
+
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return FALSE;
+
+  while (ok && offset + nal_length < map.size)
+    {
+      gsize len = 0;
+      guint type;
+
+      for (guint i = 0; i < nal_length; i++)
+        len = (len << 8) | map.data[offset + i];
+      offset += nal_length;
+      if (len == 0 || len > map.size - offset)
+        {
+          ok = FALSE;
+          break;
+        }
+      type = map.data[offset] & 0x1f;
+      if (type == 1)                  /* a slice of a non-IDR picture */
+        {
+          slices = TRUE;
+          ok = (map.data[offset] & 0x60) == 0;
+        }
+      else if (type != 6 && type != 9 && type != 12)
+        ok = FALSE;                   /* not only SEI, delimiters, filler */
+      offset += len;
+    }
+  if (offset != map.size)
+    ok = FALSE;
+
+  gst_buffer_unmap (buffer, &map);
+  return ok && slices;
+}
+
+/* Reads, from the decoder's first caps, whether its frames can be
+ * skipped: AVC with a known NAL length and a frame rate. */
+static void
+read_coded_caps (ReadState *state,
+                 GstPad    *pad)
+{
+  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+  const GstStructure *s;
+  const GValue *value;
+  GstBuffer *codec_data;
+  GstMapInfo map;
+
+  if (caps == NULL || gst_caps_is_empty (caps))
+    return;
+  s = gst_caps_get_structure (caps, 0);
+  if (!gst_structure_has_name (s, "video/x-h264") ||
+      g_strcmp0 (gst_structure_get_string (s, "stream-format"), "avc") != 0 ||
+      g_strcmp0 (gst_structure_get_string (s, "alignment"), "au") != 0 ||
+      !gst_structure_get_fraction (s, "framerate", &state->coded_fps_n, &state->coded_fps_d) ||
+      state->coded_fps_n <= 0 || state->coded_fps_d <= 0 ||
+      (value = gst_structure_get_value (s, "codec_data")) == NULL ||
+      !GST_VALUE_HOLDS_BUFFER (value) ||
+      (codec_data = gst_value_get_buffer (value)) == NULL ||
+      !gst_buffer_map (codec_data, &map, GST_MAP_READ))
+    return;
+  /* avcC: version 1, …, lengthSizeMinusOne in the low bits of byte 4 */
+  if (map.size >= 7 && map.data[0] == 1 && (map.data[4] & 3) != 2)
+    state->nal_length = (map.data[4] & 3) + 1u;
+  gst_buffer_unmap (codec_data, &map);
+}
+
+/* Every coded frame passes here, before the decoder (only when frames are
+ * kept). */
+static GstPadProbeReturn
+coded_frames_probe (GstPad          *pad,
+                    GstPadProbeInfo *info,
+                    gpointer         user_data)
+{
+  ReadState *state = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstPadProbeReturn ret = GST_PAD_PROBE_OK;
+  guint index;
+
+  g_mutex_lock (&state->mutex);
+  if (state->n_coded++ == 0)
+    {
+      state->first_pts = GST_BUFFER_PTS (buffer);
+      if (GST_CLOCK_TIME_IS_VALID (state->first_pts) &&
+          !GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT))
+        read_coded_caps (state, pad);
+    }
+  else if (state->nal_length > 0 &&
+           GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT) &&
+           (index = frame_index (state, buffer)) != G_MAXUINT &&
+           !is_kept (state, index) &&
+           is_non_reference (buffer, state->nal_length))
+    {
+      GstClockTime end = GST_BUFFER_PTS (buffer);
+
+      if (GST_BUFFER_DURATION_IS_VALID (buffer))
+        end += GST_BUFFER_DURATION (buffer);
+      if (!GST_CLOCK_TIME_IS_VALID (state->last_end) || end > state->last_end)
+        state->last_end = end;
+      state->n_skipped++;
+      ret = GST_PAD_PROBE_DROP;
+    }
+  g_mutex_unlock (&state->mutex);
+
+  return ret;
+}
+
+static void
+deep_element_added_cb (GstBin     *bin,
+                       GstBin     *sub_bin,
+                       GstElement *element,
+                       ReadState  *state)
+{
+  g_autoptr(GstPad) sinkpad = NULL;
+
+  if (!GST_IS_VIDEO_DECODER (element) || (sinkpad = gst_element_get_static_pad (element, "sink")) == NULL)
+    return;
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER, coded_frames_probe, state, NULL);
+}
+
 /* Every decoded frame passes here, before conversion. */
 static GstPadProbeReturn
 count_frames_probe (GstPad          *pad,
@@ -232,6 +400,8 @@ count_frames_probe (GstPad          *pad,
 
   g_mutex_lock (&state->mutex);
   index = state->n_frames++;
+  if (state->nal_length > 0)
+    index = frame_index (state, buffer);   /* some frames before it may be skipped */
   if (GST_BUFFER_PTS_IS_VALID (buffer))
     {
       GstClockTime end = GST_BUFFER_PTS (buffer);
@@ -432,6 +602,8 @@ build_pipeline (const char   *path,
   g_signal_connect (decodebin, "unknown-type", G_CALLBACK (unknown_type_cb), state);
   g_signal_connect (decodebin, "pad-added", G_CALLBACK (pad_added_cb), state);
   g_signal_connect (decodebin, "no-more-pads", G_CALLBACK (no_more_pads_cb), state);
+  if (n_keep > 0)
+    g_signal_connect (decodebin, "deep-element-added", G_CALLBACK (deep_element_added_cb), state);
 
   if (!gst_element_link (src, decodebin) ||
       !gst_element_link (state->convert, sink))
@@ -802,6 +974,9 @@ probe_keeping (const char    *path,
 
   if (!(state = run_pipeline (path, FALSE, 0, keep, n_keep, timeout_ms, error)))
     return FALSE;
+  /* The frames skipped undecoded are frames of the clip all the same. */
+  if (state->n_frames > 0)
+    state->n_frames += state->n_skipped;
 
   if (state->n_frames == 0 || state->width == 0)
     {
@@ -836,6 +1011,7 @@ probe_keeping (const char    *path,
       info->width = state->width;
       info->height = state->height;
       info->n_frames = state->n_frames;
+      info->n_skipped = state->n_skipped;
       info->fps = fps;
       info->duration = container_s;
       info->video_codec = describe_caps (state->codec_caps);
@@ -913,6 +1089,11 @@ inb_video_probe (const char    *path,
  * caller that wants them would otherwise decode the clip a second time).
  * Only the kept frames are converted to RGB. Asking for a frame the clip
  * does not have is %INB_VIDEO_ERROR_MISMATCH.
+ *
+ * In an H.264 stream (AVC, as the video writer makes) of constant frame
+ * rate, the frames that no other frame refers to and that are not kept
+ * are counted but not decoded (@info's n_skipped): with x264's B-frames,
+ * about half the frames. The kept frames are the same to the bit.
  */
 gboolean
 inb_video_verify_keeping (const char    *path,

@@ -45,7 +45,9 @@ typedef struct
 {
   guint   width;
   guint   height;
-  guint   n_frames;      /* frames actually decoded */
+  guint   n_frames;      /* frames in the stream (decoded, or skipped) */
+  guint   n_skipped;     /* of those, frames left undecoded: by
+                          * inb_video_verify_keeping() only */
   double  fps;
   double  duration;      /* seconds, from the container */
   char   *video_codec;   /* e.g. "H.264 (High Profile)" */
