@@ -333,7 +333,13 @@ _inb_export_source_new (const char    *path,
   g_autoptr(GstCaps) caps = NULL;
   g_autoptr(GstPad) convert_sink = NULL;
   GstElement *src, *decodebin, *scale, *filter;
-  guint n_threads = MIN (g_get_num_processors (), 8);
+  /* PRECISE is for the take's fidelity figures (a few frames): one
+   * thread, as backends/video's verifier converts the frames it keeps,
+   * since GStreamer 1.22's videoconvert gives other pixels from YUV
+   * with two threads than with one (up to 14 levels in the second
+   * stripe at 720p), and a take's figures must not depend on the
+   * machine. The export's whole-clip decode keeps the cores. */
+  guint n_threads = mode == INB_EXPORT_SOURCE_PRECISE ? 1 : MIN (g_get_num_processors (), 8);
 
   if (!ensure_gst (error))
     return NULL;

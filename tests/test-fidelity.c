@@ -4,11 +4,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "test-fidelity"
+#define _GNU_SOURCE   /* memmem, sched_setaffinity */
 
 #include "config.h"
 
 #include <math.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -285,6 +289,185 @@ test_measure_frames (void)
   inb_test_rm_rf (root);
 }
 
+/* 640 × 480: tall enough that GStreamer 1.22's videoconvert gives each
+ * of two threads a stripe of its own (it keeps 200 lines a thread) */
+#define MACHINE_W 640
+#define MACHINE_H 480
+#define MACHINE_ENV "INB_TEST_FIDELITY_MACHINE"
+#define CPUS_ENV "INB_TEST_FIDELITY_CPUS"
+
+/* GLib 2.74 counts the machine's CPUs whatever the process may use
+ * (taskset does not change it), and every thread count we and GStreamer
+ * set comes from it: this definition, the executable's, is the one every
+ * library calls, so a subprocess can be a machine with $INB_TEST_FIDELITY_CPUS. */
+guint
+g_get_num_processors (void)
+{
+  const char *cpus = getenv (CPUS_ENV);
+  long online = sysconf (_SC_NPROCESSORS_ONLN);
+
+  if (cpus != NULL && atoi (cpus) > 0)
+    return (guint) atoi (cpus);
+  return online > 0 ? (guint) online : 1;
+}
+
+/* In a subprocess: a take's clip written to the folder
+ * $INB_TEST_FIDELITY_MACHINE and verified as the local backend does, its
+ * figures measured both ways (from the verifier's frames, and by decoding
+ * again as the exporter does), all written there for the parent to
+ * compare. */
+static void
+machine_run (const char *dir)
+{
+  g_autofree char *clip = g_build_filename (dir, "clip.mp4", NULL);
+  g_autofree char *first = g_build_filename (dir, "first.png", NULL);
+  g_autofree char *last = g_build_filename (dir, "last.png", NULL);
+  g_autofree char *figures = g_build_filename (dir, "figures", NULL);
+  g_autoptr(InbVideoWriter) writer = NULL;
+  g_autoptr(InbImage) key_first = inb_test_textured_image (MACHINE_W, MACHINE_H, 0, 0);
+  g_autoptr(InbImage) key_last = inb_test_textured_image (MACHINE_W, MACHINE_H, N_FRAMES - 1, (N_FRAMES - 1) * 0.5);
+  g_autoptr(InbImage) middle = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  const guint keep[3] = { 0, N_FRAMES / 2, N_FRAMES - 1 };
+  InbImage *kept[3] = { NULL, };
+  InbFidelity fidelity[2];
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  writer = inb_video_writer_new (clip, MACHINE_W, MACHINE_H, 16, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < N_FRAMES; i++)
+    {
+      g_autoptr(InbImage) frame = inb_test_textured_image (MACHINE_W, MACHINE_H, i, i * 0.5);
+
+      g_assert_true (inb_video_writer_push (writer, frame, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (inb_video_writer_finish (writer, &error));
+  g_assert_no_error (error);
+  g_assert_true (inb_image_save_png (key_first, first, &error));
+  g_assert_true (inb_image_save_png (key_last, last, &error));
+
+  g_assert_true (inb_video_verify_keeping (clip, MACHINE_W, MACHINE_H, N_FRAMES, keep, 3, kept, NULL, &error));
+  g_assert_no_error (error);
+  inb_fidelity_measure_frames (kept[0], kept[2], N_FRAMES, key_first, key_last, &fidelity[0]);
+  g_assert_true (inb_fidelity_measure_clip (clip, N_FRAMES, first, last, &fidelity[1], &middle, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("on %d CPUs: first %.4f dB, last %.4f dB; decoded again: %.4f dB, %.4f dB",
+                  g_get_num_processors (), fidelity[0].first.psnr, fidelity[0].last.psnr,
+                  fidelity[1].first.psnr, fidelity[1].last.psnr);
+
+  g_byte_array_append (out, (const guint8 *) fidelity, sizeof fidelity);
+  for (guint i = 0; i < 3; i++)
+    {
+      for (guint y = 0; y < MACHINE_H; y++)
+        g_byte_array_append (out, inb_image_get_data (kept[i]) + y * inb_image_get_stride (kept[i]), MACHINE_W * 3);
+      inb_image_unref (kept[i]);
+    }
+  for (guint y = 0; y < MACHINE_H; y++)
+    g_byte_array_append (out, inb_image_get_data (middle) + y * inb_image_get_stride (middle), MACHINE_W * 3);
+  g_assert_true (g_file_set_contents (figures, (const char *) out->data, out->len, &error));
+  g_assert_no_error (error);
+}
+
+/* The encoded pictures: the clip from its media data box on (what comes
+ * before it, the index, holds the time it was written). */
+static GBytes *
+media_data (const char *clip)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  const char *mdat;
+
+  g_assert_true (g_file_get_contents (clip, &data, &length, &error));
+  g_assert_no_error (error);
+  mdat = memmem (data, length, "mdat", 4);
+  g_assert_nonnull (mdat);
+
+  return g_bytes_new (mdat, length - (gsize) (mdat - data));
+}
+
+/* A take's figures (and its clip) do not depend on the machine's core
+ * count: GStreamer 1.22's videoconvert gives other pixels from YUV with
+ * two threads than with one (up to 14 levels in the second stripe at
+ * 720p), and x264's pictures differ with its thread count. The same take,
+ * made and measured in a subprocess that is a machine of 1 CPU (to GLib,
+ * and to x264 by its affinity) and in one of 4 (to GLib; x264 sees what
+ * this machine has). */
+static void
+test_machine_independent (void)
+{
+  g_autofree char *root = NULL;
+  InbFidelity fidelity[2][2];
+  GBytes *figures[2] = { NULL, };
+  GBytes *clips[2] = { NULL, };
+  const char *names[2] = { "1", "4" };
+
+  if (g_test_subprocess ())
+    {
+      cpu_set_t cpus;
+
+      CPU_ZERO (&cpus);
+      g_assert_cmpint (sched_getaffinity (0, sizeof cpus, &cpus), ==, 0);
+      /* one CPU for x264 too (it counts the process's) */
+      if (g_strcmp0 (g_getenv (CPUS_ENV), "1") == 0)
+        {
+          int cpu = 0;
+
+          while (!CPU_ISSET (cpu, &cpus))
+            cpu++;
+          CPU_ZERO (&cpus);
+          CPU_SET (cpu, &cpus);
+          g_assert_cmpint (sched_setaffinity (0, sizeof cpus, &cpus), ==, 0);
+        }
+      machine_run (g_getenv (MACHINE_ENV));
+      return;
+    }
+
+  root = inb_test_make_tmpdir ();
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *dir = g_build_filename (root, names[i], NULL);
+      g_autofree char *path = g_build_filename (dir, "figures", NULL);
+      g_autofree char *clip = g_build_filename (dir, "clip.mp4", NULL);
+      g_autoptr(GError) error = NULL;
+      char *data = NULL;
+      gsize length = 0;
+
+      g_setenv (MACHINE_ENV, dir, TRUE);
+      g_setenv (CPUS_ENV, names[i], TRUE);
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      g_assert_true (g_file_get_contents (path, &data, &length, &error));
+      g_assert_no_error (error);
+      figures[i] = g_bytes_new_take (data, length);
+      g_assert_cmpuint (length, >=, sizeof fidelity[i]);
+      memcpy (fidelity[i], data, sizeof fidelity[i]);
+      clips[i] = media_data (clip);
+      g_test_message ("%s CPUs: first %.4f dB ΔE %.4f, last %.4f dB ΔE %.4f; clip's media data %" G_GSIZE_FORMAT " bytes",
+                      names[i], fidelity[i][0].first.psnr, fidelity[i][0].first.mean_delta_e,
+                      fidelity[i][0].last.psnr, fidelity[i][0].last.mean_delta_e, g_bytes_get_size (clips[i]));
+    }
+  g_unsetenv (MACHINE_ENV);
+  g_unsetenv (CPUS_ENV);
+
+  /* the clip's pictures, bit for bit */
+  g_assert_cmpmem (g_bytes_get_data (clips[0], NULL), g_bytes_get_size (clips[0]),
+                   g_bytes_get_data (clips[1], NULL), g_bytes_get_size (clips[1]));
+  /* the figures, both ways, and the frames they come from */
+  g_assert_cmpmem (fidelity[0], sizeof fidelity[0], fidelity[1], sizeof fidelity[1]);
+  g_assert_cmpmem (g_bytes_get_data (figures[0], NULL), g_bytes_get_size (figures[0]),
+                   g_bytes_get_data (figures[1], NULL), g_bytes_get_size (figures[1]));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_bytes_unref (figures[i]);
+      g_bytes_unref (clips[i]);
+    }
+  inb_test_rm_rf (root);
+}
+
 static void
 measured_cb (GObject      *object,
              GAsyncResult *result,
@@ -444,6 +627,7 @@ main (int    argc,
   g_test_add_func ("/fidelity/measure", test_measure);
   g_test_add_func ("/fidelity/measure-take-async", test_measure_take_async);
   g_test_add_func ("/fidelity/measure-frames", test_measure_frames);
+  g_test_add_func ("/fidelity/machine-independent", test_machine_independent);
   g_test_add_func ("/fidelity/json", test_json);
   g_test_add_func ("/fidelity/colour-match/curves", test_colour_match_curves);
   g_test_add_func ("/fidelity/colour-match/export", test_colour_match_export);
