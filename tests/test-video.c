@@ -360,10 +360,10 @@ test_verify_keeping (Fixture       *f,
   g_assert_null (frames[0]);
 }
 
-/* verify_keeping leaves undecoded the frames no kept frame needs (x264's
- * non-reference B-frames; a group of pictures after its last kept frame,
- * here 0–31 and 32), and still counts them; what it keeps is the same to
- * the bit as when every frame is decoded (all kept: none skipped). */
+/* verify_keeping leaves undecoded the frames it does not keep and no
+ * other frame refers to (x264's non-reference B-frames), and still counts
+ * them; what it keeps is the same to the bit as when every frame is
+ * decoded (all kept: none skipped). */
 static void
 test_verify_keeping_skips (Fixture       *f,
                            gconstpointer  data)
@@ -371,9 +371,6 @@ test_verify_keeping_skips (Fixture       *f,
   g_autofree char *path = fixture_path (f, "clip.mp4");
   g_autoptr(GError) error = NULL;
   const guint sets[][3] = { { 0, 16, 32 }, { 1, 2, 3 }, { 5, 17, 30 }, { 30, 31, 32 } };
-  /* Frames 4–32 are needed by none of 1, 2, 3: at most the B-frames
-   * among 0–4 are decoded besides */
-  const guint least_skipped[] = { 1, 33 - 3 - 5, 1, 1 };
   guint all[33];
   InbImage *every[33] = { NULL, };
 
@@ -400,8 +397,8 @@ test_verify_keeping_skips (Fixture       *f,
       g_assert_cmpuint (info.n_frames, ==, 33);
       g_test_message ("keeping %u, %u, %u: %u of 33 frames not decoded",
                       sets[s][0], sets[s][1], sets[s][2], info.n_skipped);
-      g_assert_cmpuint (info.n_skipped, >=, least_skipped[s]);
-      g_assert_cmpuint (info.n_skipped, <=, 33 - 3);
+      g_assert_cmpuint (info.n_skipped, >, 0);
+      g_assert_cmpuint (info.n_skipped, <, 33 - 3);
       for (guint i = 0; i < 3; i++)
         {
           InbImage *expected = every[sets[s][i]];
@@ -413,42 +410,6 @@ test_verify_keeping_skips (Fixture       *f,
           g_clear_pointer (&frames[i], inb_image_unref);
         }
     }
-
-  /* A file whose sync samples are not all IDR pictures (frame 8, a P- or
-   * B-frame, claimed as one): the groups skipped on its word are decoded
-   * after all, and the kept frames are still exact */
-  {
-    g_autofree char *contents = NULL;
-    g_autofree char *liar = fixture_path (f, "liar.mp4");
-    g_auto(InbVideoInfo) info = { 0 };
-    const guint keep[3] = { 0, 16, 32 };
-    InbImage *frames[3] = { NULL, };
-    gsize len;
-    char *stss = NULL;
-
-    g_assert_true (g_file_get_contents (path, &contents, &len, &error));
-    for (gsize i = 0; stss == NULL && i + 20 <= len; i++)
-      if (memcmp (contents + i, "stss", 4) == 0)
-        stss = contents + i;
-    g_assert_nonnull (stss);
-    /* version and flags, 2 entries: 1 and 33 */
-    g_assert_cmpmem (stss + 4, 12, "\0\0\0\0\0\0\0\2\0\0\0\1", 12);
-    g_assert_cmpmem (stss + 16, 4, "\0\0\0\x21", 4);
-    memcpy (stss + 16, "\0\0\0\x09", 4);
-    g_assert_true (g_file_set_contents (liar, contents, (gssize) len, &error));
-
-    g_assert_true (inb_video_verify_keeping (liar, 320, 240, 33, keep, 3, frames, &info, &error));
-    g_assert_no_error (error);
-    g_assert_cmpuint (info.n_frames, ==, 33);
-    g_test_message ("keeping 0, 16, 32 of a file with a false sync sample: %u of 33 frames not decoded",
-                    info.n_skipped);
-    for (guint i = 0; i < 3; i++)
-      {
-        g_assert_cmpmem (inb_image_get_data (frames[i]), 240 * inb_image_get_stride (frames[i]),
-                         inb_image_get_data (every[keep[i]]), 240 * inb_image_get_stride (every[keep[i]]));
-        g_clear_pointer (&frames[i], inb_image_unref);
-      }
-  }
 
   for (guint i = 0; i < G_N_ELEMENTS (every); i++)
     g_clear_pointer (&every[i], inb_image_unref);

@@ -37,10 +37,8 @@
  * sink pad counts decoded frames and, when reading one frame, drops the
  * others so only the wanted one is converted to RGB. When frames are kept
  * (the local backend's verify), a probe on the decoder's sink pad also
- * drops, undecoded, the H.264 frames not kept that no kept frame needs:
- * those no frame refers to (every slice's nal_ref_idc 0), and in a file
- * whose sync samples are IDR pictures, the rest of each group of pictures
- * once its kept frames are in. They are counted all the same.
+ * drops, undecoded, the H.264 frames no other frame refers to (every
+ * slice's nal_ref_idc 0) that are not kept; they are counted all the same.
  * The calling thread
  * waits on the bus with a deadline, so a stuck or slow file ends in
  * TIMEOUT rather than a hang.
@@ -82,16 +80,6 @@ typedef struct
   int           coded_fps_n;
   int           coded_fps_d;
   GstClockTime  first_pts;     /* of the first coded frame */
-  /* The sync samples (0-based, in decoding order) of an ISO file's video
-   * track, when every frame of a group of pictures without a kept frame
-   * still to come may be skipped too */
-  GArray       *sync;
-  guint         gop;           /* index in sync of the current group */
-  guint         gop_first;     /* its frames: [gop_first, gop_end) */
-  guint         gop_end;
-  guint         gop_needed;    /* kept frames of the group not yet seen */
-  guint         n_gop_skipped; /* frames of those groups skipped */
-  gboolean      gop_broken;    /* a sync sample was not an IDR picture */
   InbImage     *frame;
   GPtrArray    *kept;          /* InbImage, in the order of keep */
   char         *frame_error;
@@ -109,7 +97,6 @@ read_state_free (ReadState *state)
   gst_clear_caps (&state->codec_caps);
   g_clear_pointer (&state->frame, inb_image_unref);
   g_clear_pointer (&state->kept, g_ptr_array_unref);
-  g_clear_pointer (&state->sync, g_array_unref);
   g_free (state->unknown_type);
   g_free (state->frame_error);
   g_mutex_clear (&state->mutex);
@@ -316,62 +303,6 @@ is_non_reference (GstBuffer *buffer,
   return ok && slices;
 }
 
-/* TRUE when @buffer (as in is_non_reference()) holds an IDR slice: no
- * frame after it in decoding order refers to one before it. */
-static gboolean
-is_idr (GstBuffer *buffer,
-        guint      nal_length)
-{
-  GstMapInfo map;
-  gboolean idr = FALSE;
-  gsize offset = 0;
-
-  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
-    return FALSE;
-
-  while (!idr && offset + nal_length < map.size)
-    {
-      gsize len = 0;
-
-      for (guint i = 0; i < nal_length; i++)
-        len = (len << 8) | map.data[offset + i];
-      offset += nal_length;
-      if (len == 0 || len > map.size - offset)
-        break;
-      idr = (map.data[offset] & 0x1f) == 5;
-      offset += len;
-    }
-
-  gst_buffer_unmap (buffer, &map);
-  return idr;
-}
-
-/* At the first frame of a group of pictures (sync sample gop): how many
- * kept frames it holds. An IDR picture starts a closed group, so its
- * frames are the next ones in presentation order too. */
-static void
-start_gop (ReadState *state,
-           GstBuffer *buffer,
-           guint      decoded_index)
-{
-  guint first = g_array_index (state->sync, guint, state->gop);
-  guint end = state->gop + 1 < state->sync->len
-    ? g_array_index (state->sync, guint, state->gop + 1) : G_MAXUINT;
-
-  if (decoded_index != first || GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT) ||
-      frame_index (state, buffer) != first || !is_idr (buffer, state->nal_length))
-    {
-      state->gop_broken = TRUE;
-      return;
-    }
-  state->gop_first = first;
-  state->gop_end = end;
-  state->gop_needed = 0;
-  for (guint i = 0; i < state->n_keep; i++)
-    if (state->keep[i] >= first && state->keep[i] < end)
-      state->gop_needed++;
-}
-
 /* Reads, from the decoder's first caps, whether its frames can be
  * skipped: AVC with a known NAL length and a frame rate. */
 static void
@@ -413,56 +344,21 @@ coded_frames_probe (GstPad          *pad,
   ReadState *state = user_data;
   GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
   GstPadProbeReturn ret = GST_PAD_PROBE_OK;
-  gboolean skip = FALSE;
-  guint decoded_index;   /* in decoding order */
   guint index;
 
   g_mutex_lock (&state->mutex);
-  decoded_index = state->n_coded++;
-  if (decoded_index == 0)
+  if (state->n_coded++ == 0)
     {
       state->first_pts = GST_BUFFER_PTS (buffer);
       if (GST_CLOCK_TIME_IS_VALID (state->first_pts) &&
           !GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT))
         read_coded_caps (state, pad);
-      if (state->nal_length == 0)
-        g_clear_pointer (&state->sync, g_array_unref);
     }
-
-  if (state->sync != NULL && !state->gop_broken)
-    {
-      /* Group by group: once its kept frames are all in, the decoder
-       * needs nothing more of it (nothing before an IDR is referred to
-       * after it) */
-      if (state->gop < state->sync->len &&
-          g_array_index (state->sync, guint, state->gop) == decoded_index)
-        start_gop (state, buffer, decoded_index);
-      else if (state->gop + 1 < state->sync->len &&
-               g_array_index (state->sync, guint, state->gop + 1) == decoded_index)
-        {
-          state->gop++;
-          start_gop (state, buffer, decoded_index);
-        }
-      index = frame_index (state, buffer);
-      if (state->gop_broken || index < state->gop_first || index >= state->gop_end)
-        state->gop_broken = TRUE;   /* not closed groups after all: decode on */
-      else if (state->gop_needed == 0)
-        {
-          skip = TRUE;
-          state->n_gop_skipped++;
-        }
-      else if (is_kept (state, index))
-        state->gop_needed--;
-    }
-
-  if (!skip && decoded_index > 0 && state->nal_length > 0 &&
-      GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT) &&
-      (index = frame_index (state, buffer)) != G_MAXUINT &&
-      !is_kept (state, index) &&
-      is_non_reference (buffer, state->nal_length))
-    skip = TRUE;
-
-  if (skip)
+  else if (state->nal_length > 0 &&
+           GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT) &&
+           (index = frame_index (state, buffer)) != G_MAXUINT &&
+           !is_kept (state, index) &&
+           is_non_reference (buffer, state->nal_length))
     {
       GstClockTime end = GST_BUFFER_PTS (buffer);
 
@@ -640,7 +536,6 @@ build_pipeline (const char   *path,
                 guint         want_index,
                 const guint  *keep,
                 guint         n_keep,
-                GArray       *sync,
                 GError      **error)
 {
   g_autoptr(ReadState) state = g_new0 (ReadState, 1);
@@ -659,7 +554,6 @@ build_pipeline (const char   *path,
       state->keep = keep;
       state->n_keep = n_keep;
       state->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) inb_image_unref);
-      state->sync = sync != NULL ? g_array_ref (sync) : NULL;
     }
   state->last_end = GST_CLOCK_TIME_NONE;
 
@@ -843,100 +737,6 @@ check_iso_boxes (const char  *path,
   return TRUE;
 }
 
-/* The first box of @type among those in @data, or NULL; its body's
- * length in @body_len. */
-static const guint8 *
-find_box (const guint8 *data,
-          gsize         len,
-          const char   *type,
-          gsize        *body_len)
-{
-  gsize offset = 0;
-
-  while (len - offset >= 8)
-    {
-      guint64 size = read_be (data + offset, 4);
-      gsize header = 8;
-
-      if (size == 1)
-        {
-          if (len - offset < 16)
-            return NULL;
-          size = read_be (data + offset + 8, 8);
-          header = 16;
-        }
-      else if (size == 0)
-        size = len - offset;
-      if (size < header || size > len - offset)
-        return NULL;
-      if (memcmp (data + offset + 4, type, 4) == 0)
-        {
-          *body_len = (gsize) size - header;
-          return data + offset + header;
-        }
-      offset += (gsize) size;
-    }
-  return NULL;
-}
-
-/* The sync samples ("stss": 0-based, in decoding order) of the only video
- * track of an ISO file, or NULL (not ISO, several video tracks, no
- * table, anything odd). */
-static GArray *
-read_sync_samples (const char *path)
-{
-  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
-  g_autoptr(GArray) sync = NULL;
-  const guint8 *moov;
-  gsize moov_len;
-  gsize offset = 0;
-  guint n_video = 0;
-
-  if (file == NULL || g_mapped_file_get_contents (file) == NULL ||
-      (moov = find_box ((const guint8 *) g_mapped_file_get_contents (file),
-                        g_mapped_file_get_length (file), "moov", &moov_len)) == NULL)
-    return NULL;
-
-  /* Each trak in turn: its mdia's hdlr names the kind of track */
-  while (offset < moov_len)
-    {
-      gsize trak_len, mdia_len, hdlr_len, minf_len, stbl_len, stss_len;
-      const guint8 *trak = find_box (moov + offset, moov_len - offset, "trak", &trak_len);
-      const guint8 *mdia, *hdlr, *minf, *stbl, *stss;
-      guint32 n;
-
-      if (trak == NULL)
-        break;
-      offset = (gsize) (trak - moov) + trak_len;
-      if ((mdia = find_box (trak, trak_len, "mdia", &mdia_len)) == NULL ||
-          (hdlr = find_box (mdia, mdia_len, "hdlr", &hdlr_len)) == NULL || hdlr_len < 12 ||
-          memcmp (hdlr + 8, "vide", 4) != 0)
-        continue;
-      if (++n_video > 1)
-        return NULL;
-      if ((minf = find_box (mdia, mdia_len, "minf", &minf_len)) == NULL ||
-          (stbl = find_box (minf, minf_len, "stbl", &stbl_len)) == NULL ||
-          (stss = find_box (stbl, stbl_len, "stss", &stss_len)) == NULL || stss_len < 8)
-        return NULL;
-      n = (guint32) read_be (stss + 4, 4);
-      if (n == 0 || n > (stss_len - 8) / 4)
-        return NULL;
-      sync = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
-      for (guint32 i = 0; i < n; i++)
-        {
-          guint32 sample = (guint32) read_be (stss + 8 + 4 * (gsize) i, 4);
-
-          /* 1-based, increasing */
-          if (sample == 0 || (sync->len > 0 && sample - 1 <= g_array_index (sync, guint, sync->len - 1)))
-            return NULL;
-          sample--;
-          g_array_append_val (sync, sample);
-        }
-    }
-
-  return g_steal_pointer (&sync);
-}
-
 /* Checks the file before GStreamer sees it. */
 static gboolean
 check_file (const char  *path,
@@ -1059,14 +859,12 @@ run_pipeline (const char   *path,
               guint         want_index,
               const guint  *keep,
               guint         n_keep,
-              gboolean      skip_gops,
               guint         timeout_ms,
               GError      **error)
 {
   g_autoptr(ReadState) state = NULL;
   g_autoptr(GstBus) bus = NULL;
   g_autoptr(GError) init_error = NULL;
-  g_autoptr(GArray) sync = NULL;
   gint64 deadline;
 
   if (!gst_init_check (NULL, NULL, &init_error))
@@ -1084,9 +882,7 @@ run_pipeline (const char   *path,
     timeout_ms = INB_VIDEO_PROBE_TIMEOUT_MS;
   deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
 
-  if (n_keep > 0 && skip_gops)
-    sync = read_sync_samples (path);
-  if (!(state = build_pipeline (path, want_frame, want_index, keep, n_keep, sync, error)))
+  if (!(state = build_pipeline (path, want_frame, want_index, keep, n_keep, error)))
     return NULL;
 
   bus = gst_element_get_bus (state->pipeline);
@@ -1178,24 +974,11 @@ probe_keeping (const char    *path,
   if (info != NULL)
     memset (info, 0, sizeof *info);
 
-  if (!(state = run_pipeline (path, FALSE, 0, keep, n_keep, TRUE, timeout_ms, error)))
+  if (!(state = run_pipeline (path, FALSE, 0, keep, n_keep, timeout_ms, error)))
     return FALSE;
-  /* Groups of pictures were skipped on the word of the file's sync
-   * samples, which turned out not to start closed groups: again, decoding
-   * every group (never the case for the video writer's clips) */
-  if (state->gop_broken && state->n_gop_skipped > 0)
-    {
-      g_debug ("%s: not closed groups of pictures; decoding them all", path);
-      g_clear_pointer (&state, read_state_free);
-      if (!(state = run_pipeline (path, FALSE, 0, keep, n_keep, FALSE, timeout_ms, error)))
-        return FALSE;
-    }
   /* The frames skipped undecoded are frames of the clip all the same. */
   if (state->n_frames > 0)
     state->n_frames += state->n_skipped;
-  if (n_keep > 0)
-    g_debug ("%s: %u frames, %u not decoded (%u after a group's kept frames)",
-             path, state->n_frames, state->n_skipped, state->n_gop_skipped);
 
   if (state->n_frames == 0 || state->width == 0)
     {
@@ -1310,12 +1093,9 @@ inb_video_probe (const char    *path,
  * does not have is %INB_VIDEO_ERROR_MISMATCH.
  *
  * In an H.264 stream (AVC, as the video writer makes) of constant frame
- * rate, frames that no kept frame needs are counted but not decoded
- * (@info's n_skipped): those that no other frame refers to (with x264's
- * B-frames, about half), and in an ISO file whose sync samples start
- * groups of pictures with an IDR picture, the frames of a group after its
- * last kept frame in decoding order (a group with none: all of it). The
- * kept frames are the same to the bit as with every frame decoded.
+ * rate, the frames that no other frame refers to and that are not kept
+ * are counted but not decoded (@info's n_skipped): with x264's B-frames,
+ * about half the frames. The kept frames are the same to the bit.
  */
 gboolean
 inb_video_verify_keeping (const char    *path,
@@ -1412,7 +1192,7 @@ inb_video_read_frame (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!(state = run_pipeline (path, TRUE, index, NULL, 0, FALSE, 0, error)))
+  if (!(state = run_pipeline (path, TRUE, index, NULL, 0, 0, error)))
     return NULL;
 
   if (state->frame_error != NULL)
