@@ -1089,8 +1089,10 @@ inb_video_probe (const char    *path,
  *
  * inb_video_verify() that hands back some of the frames it decoded (a
  * caller that wants them would otherwise decode the clip a second time).
- * Only the kept frames are converted to RGB. Asking for a frame the clip
- * does not have is %INB_VIDEO_ERROR_MISMATCH.
+ * Only the kept frames are converted to RGB, and H.264 frames no other
+ * frame refers to are counted but not decoded unless kept: every frame
+ * the rest depend on is still decoded. Asking for a frame the clip does
+ * not have is %INB_VIDEO_ERROR_MISMATCH.
  *
  * In an H.264 stream (AVC, as the video writer makes) of constant frame
  * rate, the frames that no other frame refers to and that are not kept
