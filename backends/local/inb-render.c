@@ -851,6 +851,68 @@ object_weights (const ObjectJob *job,
   return TRUE;
 }
 
+/* Object @job's pixels from first (@pa, at @ax, @ay) and last (@pb, at
+ * @bx, @by) */
+static inline void
+object_samples (const ObjectJob *job,
+                float            ax,
+                float            ay,
+                float            bx,
+                float            by,
+                InbPixel        *pa,
+                InbPixel        *pb)
+{
+  const InbEngine *self = job->frame->self;
+  const EngineObject *ob = job->ob;
+  const float fw = (float) self->width, fh = (float) self->height;
+
+  if (ob->patch[0] != NULL)
+    {
+      *pa = sample_pixel (ob->patch[0], ob->pw[0] + 1, ob->pw[0], ob->ph[0], ax - ob->px0[0], ay - ob->py0[0]);
+      *pb = sample_pixel (ob->patch[1], ob->pw[1] + 1, ob->pw[1], ob->ph[1], bx - ob->px0[1], by - ob->py0[1]);
+    }
+  else
+    {
+      *pa = sample_pixel (self->pix0, self->pad_stride, fw, fh, ax, ay);
+      *pb = sample_pixel (self->pix1, self->pad_stride, fw, fh, bx, by);
+    }
+}
+
+/* How far apart two pixels are: the sum of their channels' differences */
+static inline float
+pixel_distance (InbPixel p,
+                InbPixel q)
+{
+  InbPixel e = p - q;
+
+  return fabsf (e[0]) + fabsf (e[1]) + fabsf (e[2]);
+}
+
+/* Where two objects moving otherwise cover the same pixel at time t, the
+ * share of it that belongs to the one drawn last (its pixels from first
+ * and last @pa, @pb; the other's @qa, @qb): the object in front there is
+ * seen in both keyframes, so its pixels from first and from last agree,
+ * while the other's come, in a keyframe where it is hidden, from the
+ * object in front (or from the background). The pair that agrees clearly
+ * better (by OWNER_SAME, fully by OWNER_SAME + OWNER_SPREAD, of the sums
+ * of the channels' differences) owns the pixel; where both agree as well
+ * (they need not overlap in either keyframe, and which is in front is not
+ * known) or as badly, half each. */
+#define OWNER_SAME   8.f
+#define OWNER_SPREAD 24.f
+
+static inline float
+owner_share (InbPixel pa,
+             InbPixel pb,
+             InbPixel qa,
+             InbPixel qb)
+{
+  float d = pixel_distance (qa, qb) - pixel_distance (pa, pb);
+  float e = CLAMP ((fabsf (d) - OWNER_SAME) / OWNER_SPREAD, 0.f, 1.f);
+
+  return 0.5f + (d > 0.f ? 0.5f : -0.5f) * e;
+}
+
 /* The same object found twice (its parts grouped apart): the same
  * motion, drawn over itself */
 static gboolean
@@ -873,7 +935,6 @@ object_rows (guint    start,
   InbEngine *self = job->frame->self;
   const EngineObject *ob = job->ob;
   const float s = (float) self->scale, off = self->offset;
-  const float fw = (float) self->width, fh = (float) self->height;
 
   gboolean other[G_N_ELEMENTS (self->objects)];
 
@@ -892,39 +953,28 @@ object_rows (guint    start,
 
       for (int x = xa; x <= xb; x++)
         {
-          float ax, ay, bx, by, wa, wb, under = 0.f;
+          float ax, ay, bx, by, wa, wb, keep = 1.f;
           InbPixel o, pa, pb;
 
           if (!object_weights (job, x, y, &ax, &ay, &bx, &by, &wa, &wb))
             continue;
+          object_samples (job, ax, ay, bx, by, &pa, &pb);
           /* Where an object drawn before covers it too, which is in
-           * front is not known (they need not overlap in either
-           * keyframe): half each */
+           * front there is told by owner_share() */
           for (guint k = 0; k < job->n_drawn; k++)
             {
               float kax, kay, kbx, kby, kwa, kwb;
+              InbPixel qa, qb;
 
               if (other[k] && x >= ka[k] && x <= kb[k]
                   && object_weights (&job->drawn[k], x, y, &kax, &kay, &kbx, &kby, &kwa, &kwb))
-                under = MAX (under, kwa + kwb);
+                {
+                  object_samples (&job->drawn[k], kax, kay, kbx, kby, &qa, &qb);
+                  keep = MIN (keep, 1.f - MIN (kwa + kwb, 1.f) * (1.f - owner_share (pa, pb, qa, qb)));
+                }
             }
-          if (under > 0.f)
-            {
-              wa *= 1.f - 0.5f * MIN (under, 1.f);
-              wb *= 1.f - 0.5f * MIN (under, 1.f);
-            }
-          if (ob->patch[0] != NULL)
-            {
-              pa = sample_pixel (ob->patch[0], ob->pw[0] + 1, ob->pw[0], ob->ph[0],
-                                 ax - ob->px0[0], ay - ob->py0[0]);
-              pb = sample_pixel (ob->patch[1], ob->pw[1] + 1, ob->pw[1], ob->ph[1],
-                                 bx - ob->px0[1], by - ob->py0[1]);
-            }
-          else
-            {
-              pa = sample_pixel (self->pix0, self->pad_stride, fw, fh, ax, ay);
-              pb = sample_pixel (self->pix1, self->pad_stride, fw, fh, bx, by);
-            }
+          wa *= keep;
+          wb *= keep;
           /* The mask is drawn a little wide: at its rim, a pixel that the
            * background's motion explains (the same colour where the
            * background went in the other keyframe, which the object has
