@@ -20,7 +20,7 @@
 # consecutive slots, so both halves hold the same kinds. Nothing generated
 # is committed.
 #
-# The evaluation half has been drawn afresh four times. The first one (seeds
+# The evaluation half has been drawn afresh six times. The first one (seeds
 # BASE_SEED + odd i, used for the evaluation runs of sessions 8 to 10) had
 # been looked at (case 57, after the tenth session's run), so it could no
 # longer say how the engine does on pictures nobody has seen; it is kept as
@@ -31,8 +31,11 @@
 # served one run whose figures were published (--half old3). The fourth
 # (seeds 194000 + odd i, drawn in the thirteenth session) was read for a
 # decision to revert an engine change, so it is development data too
-# (--half old4). The current one, seeds EVAL_SEED + odd i, was drawn in
-# the fourteenth.
+# (--half old4). The fifth (seeds 254000 + odd i, drawn in the fourteenth
+# session) served one run whose figures were published (--half old5), and
+# a sixth draw (seeds 314000 + odd i) served that session's one
+# confirmation run, whose figures the lead read (--half old6). The current
+# one, seeds EVAL_SEED + odd i, was drawn in the fifteenth.
 #
 # A third set, the development set (--half dev), holds the same kinds with
 # seeds DEV_SEED + i: cases to check a change on before it lands, so that
@@ -57,10 +60,11 @@ from run import cv2, T, S, R2, lerp  # noqa: E402
 
 SOURCE_ROOT = run.SOURCE_ROOT
 BASE_SEED = 14000
-EVAL_SEED = 254000
+EVAL_SEED = 374000
 DEV_SEED = 90000
 # retired evaluation halves (odd indices only), kept as development data
-RETIRED = {"old": BASE_SEED, "old2": 74000, "old3": 134000, "old4": 194000}
+RETIRED = {"old": BASE_SEED, "old2": 74000, "old3": 134000, "old4": 194000,
+           "old5": 254000, "old6": 314000}
 TS = [0.25, 0.5, 0.75]
 
 MATE = "/usr/share/backgrounds/mate/nature/"
@@ -671,7 +675,7 @@ def report(args, info, results, w, h, elapsed, sheet, before=None):
          "", f"- commit {info['commit']}, {info['date']}; {info['cpu']} x{info['nproc']}, load at the start "
          f"{info['load']:.2f}; {info['ffmpeg']}, OpenCV {info['opencv']}",
          f"- {len(results)} cases at {w}x{h}: even index = tuning half (seed {BASE_SEED} + index), odd = "
-         f"evaluation half (seed {EVAL_SEED} + index, drawn afresh in the fourteenth session); full run "
+         f"evaluation half (seed {EVAL_SEED} + index, drawn afresh in the fifteenth session); full run "
          f"{elapsed / 60:.1f} min. Command: `python3 tests/bench/wide.py --build build` "
          "(`--half tune` for the tuning half alone).",
          f"- anchors on the same cases: cross-dissolve; FFmpeg minterpolate "
@@ -729,7 +733,7 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--size", default="1280x720")
     ap.add_argument("--half", choices=["tune", "eval", "both", "dev"] + list(RETIRED), default="both",
-                    help="dev: the development set (seeds from DEV_SEED); old, old2, old3, old4: the retired "
+                    help="dev: the development set (seeds from DEV_SEED); old, old2, … old6: the retired "
                     "evaluation halves (odd indices, seeds from RETIRED); none is reported in docs/")
     ap.add_argument("--only", help="comma-separated case indices")
     ap.add_argument("--work")
