@@ -334,6 +334,21 @@ read_coded_caps (ReadState *state,
   gst_buffer_unmap (codec_data, &map);
 }
 
+/* Moves state->last_end on to where @buffer ends (its PTS plus its
+ * duration, when it has one), if that is later. Called with the mutex held,
+ * for a buffer with a PTS. */
+static void
+note_end (ReadState *state,
+          GstBuffer *buffer)
+{
+  GstClockTime end = GST_BUFFER_PTS (buffer);
+
+  if (GST_BUFFER_DURATION_IS_VALID (buffer))
+    end += GST_BUFFER_DURATION (buffer);
+  if (!GST_CLOCK_TIME_IS_VALID (state->last_end) || end > state->last_end)
+    state->last_end = end;
+}
+
 /* Every coded frame passes here, before the decoder (only when frames are
  * kept). */
 static GstPadProbeReturn
@@ -360,12 +375,7 @@ coded_frames_probe (GstPad          *pad,
            !is_kept (state, index) &&
            is_non_reference (buffer, state->nal_length))
     {
-      GstClockTime end = GST_BUFFER_PTS (buffer);
-
-      if (GST_BUFFER_DURATION_IS_VALID (buffer))
-        end += GST_BUFFER_DURATION (buffer);
-      if (!GST_CLOCK_TIME_IS_VALID (state->last_end) || end > state->last_end)
-        state->last_end = end;
+      note_end (state, buffer);
       state->n_skipped++;
       ret = GST_PAD_PROBE_DROP;
     }
@@ -403,14 +413,7 @@ count_frames_probe (GstPad          *pad,
   if (state->nal_length > 0)
     index = frame_index (state, buffer);   /* some frames before it may be skipped */
   if (GST_BUFFER_PTS_IS_VALID (buffer))
-    {
-      GstClockTime end = GST_BUFFER_PTS (buffer);
-
-      if (GST_BUFFER_DURATION_IS_VALID (buffer))
-        end += GST_BUFFER_DURATION (buffer);
-      if (!GST_CLOCK_TIME_IS_VALID (state->last_end) || end > state->last_end)
-        state->last_end = end;
-    }
+    note_end (state, buffer);
   if (state->width == 0)
     {
       g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
