@@ -1625,6 +1625,37 @@ key_problem_shown (Fixture       *f,
 
 static void shoot (Fixture *f, const char *dir, const char *name);
 
+/* However long Generate's failure (a keyring's runs to seven lines at
+ * 360 px), it takes five lines of the editor's page at most, the whole in
+ * its tooltip, and the editor above keeps at least half the page: it was
+ * squeezed to 247 of 463 px at 360 × 520 px. */
+static void
+assert_failure_bounded (Fixture *f)
+{
+  GtkLabel *hint = f->window->generate_hint;
+  PangoLayout *layout = gtk_label_get_layout (hint);
+  GtkWidget *editor = GTK_WIDGET (editor_scroller (f));
+  GtkWidget *sidebar = gtk_widget_get_parent (editor);
+  int hint_height;
+  int editor_height;
+  int sidebar_height;
+
+  settle (f);
+  hint_height = gtk_widget_get_height (GTK_WIDGET (hint));
+  editor_height = gtk_widget_get_height (editor);
+  sidebar_height = gtk_widget_get_height (sidebar);
+  g_test_message ("%d x %d px: the failure in %d lines, %d px%s; the editor %d of %d px",
+                  gtk_widget_get_width (GTK_WIDGET (f->window)), gtk_widget_get_height (GTK_WIDGET (f->window)),
+                  pango_layout_get_line_count (layout), hint_height,
+                  pango_layout_is_ellipsized (layout) ? " (cut)" : "", editor_height, sidebar_height);
+  g_assert_cmpint (pango_layout_get_line_count (layout), <=, 5);
+  g_assert_cmpint (editor_height * 2, >=, sidebar_height);
+  /* the whole of it in the label, shown in its tooltip when cut */
+  g_assert_nonnull (strstr (gtk_label_get_label (hint), inb_window_get_key_problem (f->window)));
+  if (pango_layout_is_ellipsized (layout))
+    g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (hint)));
+}
+
 /* Narrow, Generate is pressed on the editor's page; when it fails there
  * (a service without its key: said above Generate, with the button to
  * Preferences), the page stays open, the failure in sight. With
@@ -1667,8 +1698,12 @@ test_generate_fails_narrow (Fixture       *f,
       g_assert_true (adw_flap_get_reveal_flap (f->window->flap));
       g_assert_true (gtk_widget_get_mapped (key_button));
       g_assert_true (gtk_widget_get_mapped (generate));
+      assert_failure_bounded (f);
+      /* and on a short screen */
+      resize (f, widths[i], 520);
+      assert_failure_bounded (f);
       adw_flap_set_reveal_flap (f->window->flap, FALSE);
-      settle (f);
+      resize (f, widths[i], 760);
     }
 }
 

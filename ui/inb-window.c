@@ -662,6 +662,21 @@ update_counter (GtkLabel    *counter,
   return !over;
 }
 
+/* The line above Generate, cut at five lines: the whole in its tooltip */
+static gboolean
+generate_hint_query_tooltip_cb (GtkLabel   *label,
+                                int         x,
+                                int         y,
+                                gboolean    keyboard,
+                                GtkTooltip *tooltip,
+                                gpointer    user_data)
+{
+  if (!pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, gtk_label_get_text (label));
+  return TRUE;
+}
+
 /* The line above Generate: wraps between words, never inside "1080 × 720" */
 static void
 set_generate_hint (InbWindow  *self,
@@ -1334,6 +1349,8 @@ inb_window_init (InbWindow *self)
   self->flap_was_revealed = self->library_was_revealed = TRUE;
   self->keyless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume-details", FALSE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->generate_hint), TRUE);
+  g_signal_connect (self->generate_hint, "query-tooltip", G_CALLBACK (generate_hint_query_tooltip_cb), NULL);
 
   /* Names that a screen reader reads once (inb-a11y.c) */
   inb_a11y_tidy (GTK_WIDGET (self));
