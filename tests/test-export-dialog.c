@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "inb-export-dialog.h"
 #include "inb-exporter.h"
@@ -273,6 +274,113 @@ test_cancel (Fixture       *f,
   g_assert_null (g_dir_read_name (dir));
 }
 
+static GtkLabel *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_choose (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "export.choose") == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_choose (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+draw_dialog (Fixture *f)
+{
+  for (guint i = 0; i < 30; i++)
+    {
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (f->dialog));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+/* At 360 px "Save To" shows the whole path, its lines broken after a
+ * folder's "/" and never inside the file name: it broke as
+ * "inbetween-20261207-083738-527|dcb.mp4", the "Choose…" button beside it
+ * leaving the path 185 px. A path is not markup ("&"). */
+static void
+test_narrow (Fixture       *f,
+             gconstpointer  data)
+{
+  const char *names[] = { "inbetween-20261207-083738-527dcb.mp4", "my-shot.mp4", "second pass.gif" };
+  const char *folders[] = { NULL, "Tom & Jerry/harbour-at-dawn", "Videos/Inbetween/a-long-folder-for-the-harbour-shots" };
+  AdwActionRow *row = ADW_ACTION_ROW (gtk_widget_get_template_child (GTK_WIDGET (f->dialog), INB_TYPE_EXPORT_DIALOG,
+                                                                     "target_row"));
+  GtkWidget *button = find_choose (GTK_WIDGET (row));
+
+  gtk_window_set_default_size (GTK_WINDOW (f->dialog), 360, 640);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *target = folders[i] != NULL ? g_build_filename (f->dir, folders[i], names[i], NULL)
+                                                   : g_build_filename (f->dir, names[i], NULL);
+      GtkLabel *label;
+      PangoLayout *layout;
+      const char *text;
+      int name_start;
+      graphene_rect_t bounds;
+
+      inb_export_dialog_set_target (f->dialog, target);
+      g_assert_cmpstr (inb_export_dialog_get_target (f->dialog), ==, target);
+      draw_dialog (f);
+      label = find_label (GTK_WIDGET (row), adw_action_row_get_subtitle (row));
+      g_assert_nonnull (label);
+      layout = gtk_label_get_layout (label);
+      text = pango_layout_get_text (layout);
+      /* the file name's first byte in what is shown: past the last "/"
+       * (and a zero-width space) */
+      g_assert_nonnull (strrchr (text, '/'));
+      name_start = (int) (strrchr (text, '/') + 1 - text);
+      if (g_str_has_prefix (text + name_start, "\u200B"))
+        name_start += strlen ("\u200B");
+      g_assert_cmpint (text[name_start], ==, names[i][0]);
+      g_test_message ("%d px: “%s” on %d lines", gtk_widget_get_width (GTK_WIDGET (f->dialog)), target,
+                      pango_layout_get_line_count (layout));
+      for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next)
+        {
+          PangoLayoutLine *line = l->data;
+
+          if (line->start_index > name_start && line->start_index < (int) strlen (text))
+            g_error ("At %d px the file name breaks: “%.*s|%s”", gtk_widget_get_width (GTK_WIDGET (f->dialog)),
+                     line->start_index - name_start, text + name_start, text + line->start_index);
+        }
+      /* beside the button, inside the dialog */
+      g_assert_nonnull (button);
+      g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (label), button, &bounds));
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, 0);
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->dialog)), <=, 360);
+      /* With INB_SCREENSHOT_DIR set, export-dialog-narrow-<i>.png to look at */
+      if (g_getenv ("INB_SCREENSHOT_DIR") != NULL)
+        {
+          g_autofree char *name = g_strdup_printf ("export-dialog-narrow-%u.png", i);
+          g_autofree char *shot = g_build_filename (g_getenv ("INB_SCREENSHOT_DIR"), name, NULL);
+
+          inb_test_save_screenshot (GTK_WIDGET (f->dialog), shot);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -284,6 +392,7 @@ main (int   argc,
   g_test_add ("/export-dialog/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
   g_test_add ("/export-dialog/overwrite", Fixture, NULL, fixture_setup, test_overwrite, fixture_teardown);
   g_test_add ("/export-dialog/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/export-dialog/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
 
   return g_test_run ();
 }

@@ -80,6 +80,36 @@ default_folder (void)
   return g_strdup (videos != NULL ? videos : g_get_home_dir ());
 }
 
+/* The target as the "Save To" row shows it: lines break after a folder's
+ * "/" (U+200B after each), never inside the file name (U+2060 after its
+ * hyphens, U+00A0 for its spaces) unless the name alone is wider than a
+ * line. */
+static void
+show_target (InbExportDialog *self)
+{
+  g_autoptr(GString) shown = g_string_new (NULL);
+  const char *name = strrchr (self->target, G_DIR_SEPARATOR);
+
+  name = name != NULL ? name + 1 : self->target;
+  for (const char *p = self->target; p < name; p++)
+    {
+      g_string_append_c (shown, *p);
+      if (*p == G_DIR_SEPARATOR)
+        g_string_append (shown, "\u200B");
+    }
+  for (const char *p = name; *p != '\0'; p++)
+    {
+      if (*p == ' ')
+        g_string_append (shown, "\u00A0");
+      else
+        g_string_append_c (shown, *p);
+      if (*p == '-')
+        g_string_append (shown, "\u2060");
+    }
+
+  adw_action_row_set_subtitle (self->target_row, shown->str);
+}
+
 /* Gives the target @format's extension (a suggested name at first). */
 static void
 update_target_for_format (InbExportDialog *self)
@@ -116,7 +146,7 @@ update_target_for_format (InbExportDialog *self)
   else
     self->target = g_build_filename (dir, stem, NULL);
 
-  adw_action_row_set_subtitle (self->target_row, self->target);
+  show_target (self);
 }
 
 static void
@@ -672,7 +702,7 @@ inb_export_dialog_set_target (InbExportDialog *self,
 
   g_free (self->target);
   self->target = g_strdup (path);
-  adw_action_row_set_subtitle (self->target_row, self->target);
+  show_target (self);
   update_state (self);
 }
 
