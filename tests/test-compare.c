@@ -1216,6 +1216,95 @@ test_compare_narrow (Fixture       *f,
   g_assert_cmpfloat (a.size.width, >=, 600 - 2 * 12 - 1);
 }
 
+/* The stage's captions, by side: the name's label and the readout */
+static void
+find_captions (InbCompareStage  *stage,
+               GtkWidget       **titles,
+               GtkWidget       **readouts)
+{
+  guint n_titles = 0;
+  guint n_readouts = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stage)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (gtk_widget_has_css_class (child, "compare-caption") && n_titles < 2)
+        for (GtkWidget *part = gtk_widget_get_first_child (child); part != NULL; part = gtk_widget_get_next_sibling (part))
+          if (gtk_widget_has_css_class (part, "compare-title"))
+            titles[n_titles++] = part;
+      if (gtk_widget_has_css_class (child, "compare-readout") && n_readouts < 2)
+        readouts[n_readouts++] = child;
+    }
+  g_assert_cmpuint (n_titles, ==, 2);
+  g_assert_cmpuint (n_readouts, ==, 2);
+}
+
+/* Side by side in the window, each name reads whole and keeps clear of
+ * its readout, both above their picture and within its width: at 360 px
+ * "Take 12 · seed …" was cut while "Frame 41 / 49 · 0:02.50" kept its
+ * width; the readout goes under the name there, and stays beside it where
+ * both fit (1100 px). */
+static void
+test_compare_narrow_captions (void)
+{
+  g_autoptr(GFile) a = g_file_new_for_path (clips.a);
+  g_autoptr(GFile) b = g_file_new_for_path (clips.b);
+  const int widths[] = { 1100, 360 };
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      InbCompareWindow *window = inb_compare_window_present (NULL, a, "Take 12 · seed 4821", b, "Take 13 · seed 77");
+      InbCompareView *view = inb_compare_window_get_view (window);
+      InbCompareStage *stage = inb_compare_view_get_stage (view);
+      InbPlaybackSync *sync = inb_compare_view_get_sync (view);
+      GtkWidget *titles[2];
+      GtkWidget *readouts[2];
+
+      gtk_window_set_default_size (GTK_WINDOW (window), widths[w], 740);
+      while (!inb_playback_sync_get_shown (sync))
+        g_main_context_iteration (NULL, TRUE);
+      inb_playback_sync_seek (sync, 30);
+      while (!inb_playback_sync_get_shown (sync) || inb_playback_sync_get_position (sync) != 30)
+        g_main_context_iteration (NULL, TRUE);
+      for (guint i = 0; i < 10; i++)
+        {
+          gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+          spin ();
+        }
+      g_assert_cmpint (inb_compare_stage_get_mode (stage), ==, INB_COMPARE_MODE_SIDE_BY_SIDE);
+
+      find_captions (stage, titles, readouts);
+      for (InbSide side = INB_SIDE_A; side <= INB_SIDE_B; side++)
+        {
+          graphene_rect_t picture;
+          graphene_rect_t title;
+          graphene_rect_t readout;
+
+          g_assert_true (inb_compare_stage_get_picture_rect (stage, side, &picture));
+          g_assert_true (gtk_widget_compute_bounds (titles[side], GTK_WIDGET (stage), &title));
+          g_assert_true (gtk_widget_compute_bounds (readouts[side], GTK_WIDGET (stage), &readout));
+          g_test_message ("%d px, side %d: “%s” at %g,%g %g×%g%s; “%s” at %g,%g; the picture at %g,%g %g×%g",
+                          gtk_widget_get_width (GTK_WIDGET (window)), side,
+                          gtk_label_get_label (GTK_LABEL (titles[side])), title.origin.x, title.origin.y,
+                          title.size.width, title.size.height,
+                          pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (titles[side]))) ? " (cut)" : "",
+                          gtk_label_get_label (GTK_LABEL (readouts[side])), readout.origin.x, readout.origin.y,
+                          picture.origin.x, picture.origin.y, picture.size.width, picture.size.height);
+          g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (titles[side]))));
+          g_assert_false (graphene_rect_intersection (&title, &readout, NULL));
+          g_assert_cmpfloat (title.origin.x, >=, picture.origin.x - 0.5);
+          g_assert_cmpfloat (readout.origin.x + readout.size.width, <=, picture.origin.x + picture.size.width + 0.5);
+          g_assert_cmpfloat (title.origin.y + title.size.height, <=, picture.origin.y);
+          g_assert_cmpfloat (readout.origin.y + readout.size.height, <=, picture.origin.y);
+          /* one line where both fit */
+          if (widths[w] == 1100)
+            g_assert_cmpfloat (readout.origin.y, ==, title.origin.y);
+        }
+      gtk_window_destroy (GTK_WINDOW (window));
+      spin ();
+    }
+}
+
 /* The window the lead opens: Escape closes it. */
 static void
 test_compare_window (void)
@@ -1923,6 +2012,7 @@ main (int   argc,
   g_test_add ("/compare/swap", Fixture, NULL, fixture_setup, test_compare_swap, fixture_teardown);
   g_test_add ("/compare/split", Fixture, NULL, fixture_setup, test_compare_split, fixture_teardown);
   g_test_add ("/compare/narrow", Fixture, NULL, fixture_setup, test_compare_narrow, fixture_teardown);
+  g_test_add_func ("/compare/narrow-captions", test_compare_narrow_captions);
   g_test_add_func ("/compare/window", test_compare_window);
   g_test_add_func ("/compare/picker", test_compare_picker);
   g_test_add_func ("/compare/from-library", test_compare_from_library);

@@ -42,6 +42,7 @@
 #define PAD       12.0   /* around everything */
 #define GAP       12.0   /* between the two pictures */
 #define CAP_GAP    6.0   /* between a caption and its picture */
+#define LINE_GAP   2.0   /* between a caption's name and its readout under it */
 #define SPLIT_STEP 0.02  /* arrow keys on the handle; Shift: five times */
 
 /* The round handle on the divider: focusable, a slider for assistive
@@ -289,35 +290,62 @@ allocate_child (GtkWidget *child,
                             -1);
 }
 
-/* The narrowest a caption fits in: its name's least and its readout */
+/* The narrowest a caption fits in: its name's least and its readout, in
+ * a row or (@two_lines) one under the other */
 static double
-caption_width (InbCompareStage *self)
+caption_width (InbCompareStage *self,
+               gboolean         two_lines)
 {
   int widest = 0;
 
   for (guint i = 0; i < 2; i++)
     {
       int min = 0;
+      int readout = natural_size (self->captions[i].readout, GTK_ORIENTATION_HORIZONTAL);
 
       gtk_widget_measure (self->captions[i].box, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
-      widest = MAX (widest, min + natural_size (self->captions[i].readout, GTK_ORIENTATION_HORIZONTAL));
+      widest = MAX (widest, two_lines ? MAX (min, readout) : min + readout + (int) GAP);
     }
 
-  return widest + GAP;
+  return widest;
 }
 
-/* Side by side: the name at the left, the readout at the right end. */
+/* Whether both names and their readouts fit whole side by side in @width */
+static gboolean
+captions_fit_row (InbCompareStage *self,
+                  double           width)
+{
+  for (guint i = 0; i < 2; i++)
+    if (natural_size (self->captions[i].box, GTK_ORIENTATION_HORIZONTAL) + GAP +
+        natural_size (self->captions[i].readout, GTK_ORIENTATION_HORIZONTAL) > width)
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Side by side: the name at the left, the readout at the right end; with
+ * @two_lines, the readout under the name, at the right end still. @line:
+ * the height of one line. */
 static void
-allocate_caption (Caption *caption,
-                  double   x,
-                  double   y,
-                  double   width,
-                  double   height)
+allocate_caption (Caption  *caption,
+                  double    x,
+                  double    y,
+                  double    width,
+                  double    line,
+                  gboolean  two_lines)
 {
   int readout = natural_size (caption->readout, GTK_ORIENTATION_HORIZONTAL);
 
-  allocate_child (caption->readout, x + width - readout, y, readout, height);
-  allocate_child (caption->box, x, y, MAX (width - readout - GAP, 0), height);
+  if (two_lines)
+    {
+      allocate_child (caption->box, x, y, width, line);
+      allocate_child (caption->readout, x + width - readout, y + line + LINE_GAP, readout, line);
+    }
+  else
+    {
+      allocate_child (caption->readout, x + width - readout, y, readout, line);
+      allocate_child (caption->box, x, y, MAX (width - readout - GAP, 0), line);
+    }
 }
 
 static void
@@ -346,21 +374,35 @@ inb_compare_stage_size_allocate (GtkWidget *widget,
       double hw_a, hh_a, hw_b, hh_b;  /* in a row */
       double vw_a, vh_a, vw_b, vh_b;  /* one above the other */
       double box_w, box_h;
+      gboolean two_lines = FALSE;
 
-      box_w = (width - 2 * PAD - GAP) / 2;
-      box_h = height - 2 * PAD - ch - CAP_GAP;
-      fit (aspect_a, box_w, box_h, &hw_a, &hh_a);
-      fit (aspect_b, box_w, box_h, &hw_b, &hh_b);
+      /* Each caption in one line where the name reads whole beside its
+       * readout; else the readout on a line of its own under the name (at
+       * 360 px "Take 12 · seed …" was cut while "Frame 41 / 49 · 0:02.50"
+       * kept its width). */
+      for (;;)
+        {
+          ch = two_lines ? 2 * caption_height + LINE_GAP : caption_height;
 
-      box_w = width - 2 * PAD;
-      box_h = (height - 2 * PAD - GAP - 2 * (ch + CAP_GAP)) / 2;
-      fit (aspect_a, box_w, box_h, &vw_a, &vh_a);
-      fit (aspect_b, box_w, box_h, &vw_b, &vh_b);
+          box_w = (width - 2 * PAD - GAP) / 2;
+          box_h = height - 2 * PAD - ch - CAP_GAP;
+          fit (aspect_a, box_w, box_h, &hw_a, &hh_a);
+          fit (aspect_b, box_w, box_h, &hw_b, &hh_b);
 
-      /* Whichever makes the smaller of the two pictures larger; in a row
-       * unless stacking is clearly better. */
-      stacked = MIN (vw_a * vh_a, vw_b * vh_b) > 1.15 * MIN (hw_a * hh_a, hw_b * hh_b) ||
-                MIN (hw_a, hw_b) < caption_width (self);
+          box_w = width - 2 * PAD;
+          box_h = (height - 2 * PAD - GAP - 2 * (ch + CAP_GAP)) / 2;
+          fit (aspect_a, box_w, box_h, &vw_a, &vh_a);
+          fit (aspect_b, box_w, box_h, &vw_b, &vh_b);
+
+          /* Whichever makes the smaller of the two pictures larger; in a row
+           * unless stacking is clearly better. */
+          stacked = MIN (vw_a * vh_a, vw_b * vh_b) > 1.15 * MIN (hw_a * hh_a, hw_b * hh_b) ||
+                    MIN (hw_a, hw_b) < caption_width (self, two_lines);
+
+          if (two_lines || captions_fit_row (self, stacked ? MIN (vw_a, vw_b) : MIN (hw_a, hw_b)))
+            break;
+          two_lines = TRUE;
+        }
 
       if (!stacked)
         {
@@ -372,8 +414,8 @@ inb_compare_stage_size_allocate (GtkWidget *widget,
           wa = hw_a; ha = hh_a; wb = hw_b; hb = hh_b;
           self->pictures[INB_SIDE_A] = GRAPHENE_RECT_INIT (x0, top + floor ((row_h - ha) / 2), wa, ha);
           self->pictures[INB_SIDE_B] = GRAPHENE_RECT_INIT (x0 + wa + GAP, top + floor ((row_h - hb) / 2), wb, hb);
-          allocate_caption (&self->captions[INB_SIDE_A], x0, y0, wa, ch);
-          allocate_caption (&self->captions[INB_SIDE_B], x0 + wa + GAP, y0, wb, ch);
+          allocate_caption (&self->captions[INB_SIDE_A], x0, y0, wa, caption_height, two_lines);
+          allocate_caption (&self->captions[INB_SIDE_B], x0 + wa + GAP, y0, wb, caption_height, two_lines);
         }
       else
         {
@@ -386,8 +428,9 @@ inb_compare_stage_size_allocate (GtkWidget *widget,
           self->pictures[INB_SIDE_B] = GRAPHENE_RECT_INIT (floor ((width - wb) / 2), y0 + ch + CAP_GAP, wb, hb);
           allocate_caption (&self->captions[INB_SIDE_A],
                             self->pictures[INB_SIDE_A].origin.x, self->pictures[INB_SIDE_A].origin.y - CAP_GAP - ch,
-                            wa, ch);
-          allocate_caption (&self->captions[INB_SIDE_B], self->pictures[INB_SIDE_B].origin.x, y0, wb, ch);
+                            wa, caption_height, two_lines);
+          allocate_caption (&self->captions[INB_SIDE_B], self->pictures[INB_SIDE_B].origin.x, y0, wb, caption_height,
+                            two_lines);
         }
 
     }
