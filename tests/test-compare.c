@@ -1243,7 +1243,8 @@ find_captions (InbCompareStage  *stage,
  * its readout, both above their picture and within its width: at 360 px
  * "Take 12 · seed …" was cut while "Frame 41 / 49 · 0:02.50" kept its
  * width; the readout goes under the name there, and stays beside it where
- * both fit (1100 px). */
+ * both fit (1100 px). Split, B's name goes under A's where the two do not
+ * fit side by side. */
 static void
 test_compare_narrow_captions (void)
 {
@@ -1300,6 +1301,39 @@ test_compare_narrow_captions (void)
           if (widths[w] == 1100)
             g_assert_cmpfloat (readout.origin.y, ==, title.origin.y);
         }
+
+      /* Split: the two names above the picture, whole and apart (both
+       * were cut at 360 px: "Take 12 · seed…", "Take 13 · seed…") */
+      inb_compare_view_set_mode (view, "split");
+      for (guint i = 0; i < 10; i++)
+        {
+          gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+          spin ();
+        }
+      {
+        graphene_rect_t picture;
+        graphene_rect_t title[2];
+
+        g_assert_true (inb_compare_stage_get_picture_rect (stage, INB_SIDE_A, &picture));
+        for (InbSide side = INB_SIDE_A; side <= INB_SIDE_B; side++)
+          {
+            g_assert_true (gtk_widget_compute_bounds (titles[side], GTK_WIDGET (stage), &title[side]));
+            g_test_message ("%d px, split, side %d: “%s” at %g,%g %g×%g%s; the picture at %g,%g %g×%g",
+                            gtk_widget_get_width (GTK_WIDGET (window)), side,
+                            gtk_label_get_label (GTK_LABEL (titles[side])), title[side].origin.x,
+                            title[side].origin.y, title[side].size.width, title[side].size.height,
+                            pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (titles[side]))) ? " (cut)" : "",
+                            picture.origin.x, picture.origin.y, picture.size.width, picture.size.height);
+            g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (titles[side]))));
+            g_assert_cmpfloat (title[side].origin.x, >=, picture.origin.x - 0.5);
+            g_assert_cmpfloat (title[side].origin.x + title[side].size.width, <=,
+                               picture.origin.x + picture.size.width + 0.5);
+            g_assert_cmpfloat (title[side].origin.y + title[side].size.height, <=, picture.origin.y);
+          }
+        g_assert_false (graphene_rect_intersection (&title[INB_SIDE_A], &title[INB_SIDE_B], NULL));
+        /* A at the left, B at the right */
+        g_assert_cmpfloat (title[INB_SIDE_A].origin.x, <, title[INB_SIDE_B].origin.x);
+      }
       gtk_window_destroy (GTK_WINDOW (window));
       spin ();
     }

@@ -440,30 +440,51 @@ inb_compare_stage_size_allocate (GtkWidget *widget,
       double half;
       int handle_w = 0;
       int handle_h = 0;
+      double names;   /* the height of the names above the picture */
+      gboolean two_lines = FALSE;
 
-      /* Names above, readouts below: each at its own outer corner. */
-      fit (aspect_a, width - 2 * PAD, height - 2 * PAD - 2 * (ch + CAP_GAP), &w, &h);
+      /* Names above, readouts below: each at its own outer corner; the two
+       * names in a row where both read whole in half the width, else B's
+       * under A's (at 360 px both were cut: "Take 12 · seed…") */
+      for (;;)
+        {
+          names = two_lines ? 2 * ch + LINE_GAP : ch;
+          fit (aspect_a, width - 2 * PAD, height - 2 * PAD - names - ch - 2 * CAP_GAP, &w, &h);
+          half = floor ((w - GAP) / 2);
+          if (two_lines ||
+              (natural_size (self->captions[INB_SIDE_A].box, GTK_ORIENTATION_HORIZONTAL) <= half &&
+               natural_size (self->captions[INB_SIDE_B].box, GTK_ORIENTATION_HORIZONTAL) <= half))
+            break;
+          two_lines = TRUE;
+        }
       x0 = floor ((width - w) / 2);
-      y0 = floor ((height - (2 * (ch + CAP_GAP) + h)) / 2);
-      self->pictures[INB_SIDE_A] = GRAPHENE_RECT_INIT (x0, y0 + ch + CAP_GAP, w, h);
+      y0 = floor ((height - (names + ch + 2 * CAP_GAP + h)) / 2);
+      self->pictures[INB_SIDE_A] = GRAPHENE_RECT_INIT (x0, y0 + names + CAP_GAP, w, h);
       self->pictures[INB_SIDE_B] = self->pictures[INB_SIDE_A];
 
-      half = floor ((w - GAP) / 2);
-      allocate_child (self->captions[INB_SIDE_A].box, x0, y0, half, ch);
-      allocate_child (self->captions[INB_SIDE_B].box, x0 + w - half, y0, half, ch);
-      allocate_child (self->captions[INB_SIDE_A].readout, x0, y0 + ch + 2 * CAP_GAP + h,
+      if (two_lines)
+        {
+          allocate_child (self->captions[INB_SIDE_A].box, x0, y0, w, ch);
+          allocate_child (self->captions[INB_SIDE_B].box, x0, y0 + ch + LINE_GAP, w, ch);
+        }
+      else
+        {
+          allocate_child (self->captions[INB_SIDE_A].box, x0, y0, half, ch);
+          allocate_child (self->captions[INB_SIDE_B].box, x0 + w - half, y0, half, ch);
+        }
+      allocate_child (self->captions[INB_SIDE_A].readout, x0, y0 + names + 2 * CAP_GAP + h,
                       natural_size (self->captions[INB_SIDE_A].readout, GTK_ORIENTATION_HORIZONTAL), ch);
       {
         int rw = natural_size (self->captions[INB_SIDE_B].readout, GTK_ORIENTATION_HORIZONTAL);
 
-        allocate_child (self->captions[INB_SIDE_B].readout, x0 + w - rw, y0 + ch + 2 * CAP_GAP + h, rw, ch);
+        allocate_child (self->captions[INB_SIDE_B].readout, x0 + w - rw, y0 + names + 2 * CAP_GAP + h, rw, ch);
       }
 
       gtk_widget_measure (self->handle, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &handle_w, NULL, NULL);
       gtk_widget_measure (self->handle, GTK_ORIENTATION_VERTICAL, -1, NULL, &handle_h, NULL, NULL);
       allocate_child (self->handle,
                       floor (x0 + self->split * w - handle_w / 2.0 + 0.5),
-                      floor (y0 + ch + CAP_GAP + (h - handle_h) / 2),
+                      floor (y0 + names + CAP_GAP + (h - handle_h) / 2),
                       handle_w, handle_h);
     }
 
