@@ -169,14 +169,15 @@ inb_test_fake_count (InbFakeServer *fake,
 static gboolean
 too_long (gpointer user_data)
 {
-  g_error ("The backend did not finish in time (60 s)");
+  g_error ("The backend did not finish in time (%u s)", GPOINTER_TO_UINT (user_data));
   return G_SOURCE_REMOVE;
 }
 
 void
 inb_test_loop_run (GMainLoop *loop)
 {
-  guint guard = g_timeout_add_seconds (60, too_long, NULL);
+  guint limit = inb_test_seconds (60);
+  guint guard = g_timeout_add_seconds (limit, too_long, GUINT_TO_POINTER (limit));
 
   g_main_loop_run (loop);
   g_source_remove (guard);

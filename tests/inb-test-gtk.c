@@ -7,6 +7,7 @@
 
 #include "inb-keyframe-slot.h"
 #include "inb-test-gtk.h"
+#include "inb-test-utils.h"
 
 char *
 inb_test_write_disc_png (const char *dir,
@@ -114,7 +115,7 @@ inb_test_wait_until (gpointer       fixture,
                      guint          seconds)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, wait_timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (inb_test_seconds (seconds), wait_timeout_cb, &timed_out);
 
   while (!check (fixture, data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);

@@ -92,6 +92,23 @@ inb_test_parse_object (const char *json)
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
+/* A test's own deadline of SECONDS, stretched as much as the wrapper it
+ * runs under slows it: build-aux/valgrind and build-aux/sanitize set
+ * INB_TEST_TIME_SCALE to the timeout multiplier they give meson (memcheck
+ * runs a child `inbetween` 20-50 times slower, and a deadline meant for
+ * a native run then fails a test that is only slow). */
+guint
+inb_test_seconds (guint seconds)
+{
+  const char *env = g_getenv ("INB_TEST_TIME_SCALE");
+  guint64 scale = 1;
+
+  if (env != NULL && !g_ascii_string_to_unsigned (env, 10, 1, 100, &scale, NULL))
+    g_error ("INB_TEST_TIME_SCALE=%s: not a whole number from 1 to 100", env);
+
+  return seconds * (guint) scale;
+}
+
 char *
 inb_test_make_tmpdir (void)
 {

@@ -22,5 +22,6 @@ double      inb_test_psnr           (const InbImage *a,
 JsonObject *inb_test_parse_object   (const char *json);
 char       *inb_test_make_tmpdir    (void);
 void        inb_test_rm_rf          (const char *path);
+guint       inb_test_seconds        (guint       seconds);
 
 G_END_DECLS

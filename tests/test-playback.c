@@ -23,6 +23,7 @@
 #include <gst/app/gstappsrc.h>
 
 #include "inb-playback.h"
+#include "inb-test-utils.h"
 
 #define N_FRAMES 40
 #define FPS 16
@@ -106,7 +107,7 @@ wait_for (InbPlayback   *playback,
           gconstpointer  data)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_S, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (inb_test_seconds (WAIT_S), timeout_cb, &timed_out);
 
   while (!predicate (playback, data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -353,7 +354,7 @@ test_playback_error (void)
   file = g_file_new_for_path (path);
   inb_playback_set_file (playback, file);
 
-  id = g_timeout_add_seconds (WAIT_S, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (inb_test_seconds (WAIT_S), timeout_cb, &timed_out);
   while (inb_playback_get_error (playback) == NULL && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   if (!timed_out)
@@ -391,7 +392,7 @@ test_playback_finalize (gconstpointer data)
   g_object_weak_ref (G_OBJECT (playback), note_disposed, &disposed_on);
   g_object_unref (playback);
 
-  id = g_timeout_add_seconds (WAIT_S, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (inb_test_seconds (WAIT_S), timeout_cb, &timed_out);
   while (disposed_on == NULL && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   if (!timed_out)
@@ -535,7 +536,7 @@ test_playback_dispose_while_rescaling (gconstpointer data)
   if (disposed_on == NULL)
     {
       gboolean timed_out = FALSE;
-      guint id = g_timeout_add_seconds (WAIT_S, timeout_cb, &timed_out);
+      guint id = g_timeout_add_seconds (inb_test_seconds (WAIT_S), timeout_cb, &timed_out);
 
       g_test_message ("still held after the last reference: waiting for it to go");
       while (disposed_on == NULL && !timed_out)

@@ -26,6 +26,7 @@
 #include "inb-application.h"
 #include "inb-enums.h"
 #include "inb-preferences-window.h"
+#include "inb-test-utils.h"
 #include "inb-window-private.h"
 
 /* Each case starts from the default settings with no window open, and
@@ -560,7 +561,7 @@ spin_until (Condition condition,
             gpointer  data)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (10, timed_out_cb, &timed_out);
+  guint id = g_timeout_add_seconds (inb_test_seconds (10), timed_out_cb, &timed_out);
 
   while (!condition (data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
