@@ -1433,6 +1433,27 @@ soft_disc_render (const Texture *bg,
   return painted_disc_render (bg, fg, grey, 18, width, height, radius, soft, cx, cy);
 }
 
+/* Pixel @px (RGB) covered to @e (0 … 1) by @fg at (@u, @v) of its own
+ * frame: 128 + @amp × its waves' sum, in each channel */
+static void
+paint_waves (guint8        *px,
+             const Texture *fg,
+             double         amp,
+             double         u,
+             double         v,
+             double         e)
+{
+  for (guint k = 0; k < 3; k++)
+    {
+      double f = 0;
+
+      for (guint i = 0; i < N_WAVES; i++)
+        f += fg->amp[i] * sin (fg->kx[i] * u + fg->ky[i] * v + fg->phase[i][k]);
+      f = 128 + amp * f;
+      px[k] = (guint8) CLAMP (lround ((1 - e) * px[k] + e * f), 0, 255);
+    }
+}
+
 /* A thin object: an ellipse @a × @b (semi-axes) turned by @angle about
  * its centre (@cx, @cy) over @bg, showing @fg, which turns and moves with
  * it, with a pixel-wide soft edge */
@@ -1462,16 +1483,7 @@ bar_render (const Texture *bg,
 
         if (e <= 0)
           continue;
-        for (guint k = 0; k < 3; k++)
-          {
-            double f = 0;
-
-            for (guint i = 0; i < N_WAVES; i++)
-              f += fg->amp[i] * sin (fg->kx[i] * u + fg->ky[i] * v + fg->phase[i][k]);
-            f = 128 + 18 * f;
-            data[y * stride + x * 3 + k] =
-              (guint8) CLAMP (lround ((1 - e) * data[y * stride + x * 3 + k] + e * f), 0, 255);
-          }
+        paint_waves (data + y * stride + x * 3, fg, 18, u, v, e);
       }
 
   return image;
@@ -1957,16 +1969,7 @@ turning_disc_render (const Texture *bg,
 
         if (e <= 0)
           continue;
-        for (guint k = 0; k < 3; k++)
-          {
-            double f = 0;
-
-            for (guint i = 0; i < N_WAVES; i++)
-              f += fg->amp[i] * sin (fg->kx[i] * u + fg->ky[i] * v + fg->phase[i][k]);
-            f = 128 + amp * f;
-            data[y * stride + x * 3 + k] =
-              (guint8) CLAMP (lround ((1 - e) * data[y * stride + x * 3 + k] + e * f), 0, 255);
-          }
+        paint_waves (data + y * stride + x * 3, fg, amp, u, v, e);
       }
 
   return image;
