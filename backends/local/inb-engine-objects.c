@@ -774,7 +774,8 @@ object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
    * nearest turn and scale, and a refinement kept only where it
    * explains the box clearly better and, where it was refined both ways,
    * both found the same motion (a rigid object's; a mixture's came out
-   * otherwise each way).) */
+   * otherwise each way) or it comes back to itself when refined again
+   * from the other's answer (the other way's box held another object).) */
   const double shear = 0.5 * (fabs (m[0] - m[4]) + fabs (m[1] + m[3]));
   const gboolean sheared = shear > LAYER_SHEAR * hypot (sa, sb);
   const double gain = sheared ? LAYER_GAIN_SHEARED : LAYER_GAIN;
@@ -814,7 +815,26 @@ object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
         }
     }
   if (sheared && n_cand == 4 && !motions_agree (cand[1], cand[2], x0, x1, y0, y1, tol))
-    n_cand = 1;
+    {
+      /* (the two ways disagree: each is kept only where refining its own
+       * way again, from the other's answer, comes back to it: a clear
+       * optimum, not one of a mixture's or a drift from a wrong start) */
+      double r[6], ri[6];
+      gboolean forward_ok, back_ok;
+
+      memcpy (r, cand[2], sizeof r);
+      forward_ok = layer_coarse_to_fine (pyr[0], pyr[1], hm[0], x0, x1, y0, y1, r)
+                   && motions_agree (cand[1], r, x0, x1, y0, y1, tol);
+      affine_invert (cand[1], r);
+      back_ok = layer_coarse_to_fine (pyr[1], pyr[0], hm[1], bb[0], bb[1], bb[2], bb[3], r);
+      affine_invert (r, ri);
+      back_ok = back_ok && motions_agree (cand[2], ri, x0, x1, y0, y1, tol);
+      n_cand = 1;
+      if (forward_ok)
+        n_cand++;
+      if (back_ok)
+        memmove (cand[n_cand++], cand[2], sizeof cand[0]);
+    }
   affine_apply (m, (float) cx, (float) cy, &px0, &py0);
   best = G_MAXDOUBLE;
   for (guint k = 0; k < n_cand; k++)
