@@ -1983,21 +1983,23 @@ turning_disc_render (const Texture *bg,
  * much shear, not refined: the disc was drawn sheared, then dropped for
  * too little evidence, and dissolved (14.82 dB inside it). It is now
  * refined from the nearest turn and scale (e5bd1a7). */
+/* The banded disc's scene, 640 × 360: radius BANDED_R, at (BANDED_XM,
+ * BANDED_YM) in the middle frame (@truth) */
+#define BANDED_W 640
+#define BANDED_H 360
+#define BANDED_R 140.0
+#define BANDED_XM 320.0
+#define BANDED_YM 200.0
+
 static void
-test_middle_disc_turning (void)
+banded_disc_scene (InbImage **first,
+                   InbImage **last,
+                   InbImage **truth)
 {
-  const guint w = 640, h = 360;
-  const double r = 140, soft = 4, turn = 8.0 * G_PI / 180.0, scale = 0.97;
-  const double x0 = 260, x1 = 380, xm = 320, ym = 200;
+  const double soft = 4, turn = 8.0 * G_PI / 180.0, scale = 0.97;
+  const double x0 = 260, x1 = 380;
   g_autoptr(GRand) rand = g_rand_new_with_seed (29);
-  g_autoptr(InbImage) first = NULL;
-  g_autoptr(InbImage) last = NULL;
-  g_autoptr(InbImage) truth = NULL;
-  g_autoptr(InbImage) out = inb_image_new (w, h);
-  g_autoptr(InbImage) blend = NULL;
-  g_autoptr(InbEngine) engine = NULL;
   Texture bg, bands;
-  double ours, theirs, box, box_dissolve;
 
   texture_init (&bg, 13);
   /* waves across the disc only (within 0.01°), 500 to 700 pixels long */
@@ -2008,9 +2010,28 @@ test_middle_disc_turning (void)
 
       texture_set_wave (&bands, i, angle, wavelength, sqrt (wavelength / 60.0), rand);
     }
-  first = turning_disc_render (&bg, &bands, 40, w, h, r, soft, -turn / 2, 1 / sqrt (scale), x0, ym - 5);
-  last = turning_disc_render (&bg, &bands, 40, w, h, r, soft, turn / 2, sqrt (scale), x1, ym + 5);
-  truth = turning_disc_render (&bg, &bands, 40, w, h, r, soft, 0, 0.5 * (1 / sqrt (scale) + sqrt (scale)), xm, ym);
+  *first = turning_disc_render (&bg, &bands, 40, BANDED_W, BANDED_H, BANDED_R, soft, -turn / 2,
+                                1 / sqrt (scale), x0, BANDED_YM - 5);
+  *last = turning_disc_render (&bg, &bands, 40, BANDED_W, BANDED_H, BANDED_R, soft, turn / 2,
+                               sqrt (scale), x1, BANDED_YM + 5);
+  *truth = turning_disc_render (&bg, &bands, 40, BANDED_W, BANDED_H, BANDED_R, soft, 0,
+                                0.5 * (1 / sqrt (scale) + sqrt (scale)), BANDED_XM, BANDED_YM);
+}
+
+static void
+test_middle_disc_turning (void)
+{
+  const guint h = BANDED_H;
+  const double r = BANDED_R, xm = BANDED_XM, ym = BANDED_YM;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbImage) truth = NULL;
+  g_autoptr(InbImage) out = inb_image_new (BANDED_W, BANDED_H);
+  g_autoptr(InbImage) blend = NULL;
+  g_autoptr(InbEngine) engine = NULL;
+  double ours, theirs, box, box_dissolve;
+
+  banded_disc_scene (&first, &last, &truth);
 
   engine = engine_new (first, last, 0);
   inb_engine_render (engine, 0.5, out);
@@ -2066,31 +2087,18 @@ textured_disc_paint (InbImage      *image,
 static void
 test_middle_disc_turning_spoiled (void)
 {
-  const guint w = 640, h = 360;
-  const double r = 140, soft = 4, turn = 8.0 * G_PI / 180.0, scale = 0.97;
-  const double x0 = 260, x1 = 380, xm = 320, ym = 200;
-  g_autoptr(GRand) rand = g_rand_new_with_seed (29);
+  const double r = BANDED_R, xm = BANDED_XM, ym = BANDED_YM;
   g_autoptr(InbImage) first = NULL;
   g_autoptr(InbImage) last = NULL;
   g_autoptr(InbImage) truth = NULL;
-  g_autoptr(InbImage) out = inb_image_new (w, h);
+  g_autoptr(InbImage) out = inb_image_new (BANDED_W, BANDED_H);
   g_autoptr(InbImage) blend = NULL;
   g_autoptr(InbEngine) engine = NULL;
-  Texture bg, bands, ball;
+  Texture ball;
   double ours, theirs;
 
-  texture_init (&bg, 13);
   texture_init (&ball, 31);
-  for (guint i = 0; i < N_WAVES; i++)
-    {
-      double angle = (90.0 + g_rand_double_range (rand, -0.01, 0.01)) * G_PI / 180.0;
-      double wavelength = exp (g_rand_double_range (rand, log (500.0), log (700.0)));
-
-      texture_set_wave (&bands, i, angle, wavelength, sqrt (wavelength / 60.0), rand);
-    }
-  first = turning_disc_render (&bg, &bands, 40, w, h, r, soft, -turn / 2, 1 / sqrt (scale), x0, ym - 5);
-  last = turning_disc_render (&bg, &bands, 40, w, h, r, soft, turn / 2, sqrt (scale), x1, ym + 5);
-  truth = turning_disc_render (&bg, &bands, 40, w, h, r, soft, 0, 0.5 * (1 / sqrt (scale) + sqrt (scale)), xm, ym);
+  banded_disc_scene (&first, &last, &truth);
   textured_disc_paint (first, &ball, 40, 80, 40);
   textured_disc_paint (last, &ball, 40, 560, 40);
   textured_disc_paint (truth, &ball, 40, 320, 40);
