@@ -71,6 +71,7 @@ struct _InbWindow
   guint                 library_was_revealed : 1;
   guint                 flap_folded_seen : 1;      /* as the fold handler last saw it */
   guint                 library_folded_seen : 1;
+  guint                 hint_check_id;   /* shows or hides Details after a layout */
 
   /* Template Widgets */
   AdwHeaderBar         *header_bar;
@@ -95,6 +96,8 @@ struct _InbWindow
   GtkLabel             *negative_counter;
   InbParamPanel        *param_panel;
   GtkLabel             *generate_hint;
+  GtkWidget            *hint_buttons;    /* Details and Add a Key, side by side */
+  GtkButton            *hint_details;    /* the hint whole, when it is cut */
   GtkButton            *key_button;
   GtkButton            *generate_button;
   AdwFlap              *library_flap;

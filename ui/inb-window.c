@@ -662,6 +662,53 @@ update_counter (GtkLabel    *counter,
   return !over;
 }
 
+/* The line above Generate, cut at five lines: the whole behind a Details
+ * button beside it (its tooltip reaches neither a keyboard nor a finger).
+ * Whether it is cut is known once it is laid out: a layout that changes
+ * it schedules the check, which shows or hides the button (that changes
+ * not the hint's width, so this settles at once). */
+static void
+update_hint_buttons (InbWindow *self)
+{
+  gtk_widget_set_visible (self->hint_buttons,
+                          gtk_widget_get_visible (GTK_WIDGET (self->hint_details)) ||
+                          gtk_widget_get_visible (GTK_WIDGET (self->key_button)));
+}
+
+static gboolean
+hint_cut (InbWindow *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->generate_hint)) &&
+         pango_layout_is_ellipsized (gtk_label_get_layout (self->generate_hint));
+}
+
+static gboolean
+hint_check_cb (gpointer data)
+{
+  InbWindow *self = data;
+
+  self->hint_check_id = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_details), hint_cut (self));
+  update_hint_buttons (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+inb_window_size_allocate (GtkWidget *widget,
+                          int        width,
+                          int        height,
+                          int        baseline)
+{
+  InbWindow *self = INB_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (inb_window_parent_class)->size_allocate (widget, width, height, baseline);
+
+  if (self->hint_check_id == 0 &&
+      hint_cut (self) != gtk_widget_get_visible (GTK_WIDGET (self->hint_details)))
+    self->hint_check_id = g_idle_add (hint_check_cb, self);
+}
+
 /* The line above Generate, cut at five lines: the whole in its tooltip */
 static gboolean
 generate_hint_query_tooltip_cb (GtkLabel   *label,
@@ -685,6 +732,8 @@ set_generate_hint (InbWindow  *self,
   g_autofree char *joined = inb_take_format_join_size (g_strdup (text));
 
   gtk_label_set_label (self->generate_hint, joined);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->hint_details),
+                                          g_variant_new ("(ss)", "", joined));
 }
 
 void
@@ -783,6 +832,7 @@ _inb_window_update_state (InbWindow *self)
   key_note = self->key_problem != NULL ? self->key_problem : self->key_hint;
 
   gtk_widget_set_visible (GTK_WIDGET (self->key_button), key_note != NULL);
+  update_hint_buttons (self);
   if (key_note != NULL)
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->generate_hint), "dim-label");
@@ -1086,6 +1136,7 @@ inb_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->hint_check_id, g_source_remove);
   g_clear_weak_pointer (&self->help_overlay);
   _inb_window_workflow_dispose (self);
   if (self->open_cancellable != NULL)
@@ -1267,6 +1318,8 @@ inb_window_class_init (InbWindowClass *klass)
   object_class->get_property = inb_window_get_property;
   object_class->set_property = inb_window_set_property;
 
+  widget_class->size_allocate = inb_window_size_allocate;
+
   window_class->close_request = inb_window_close_request;
 
   properties[PROP_SESSION] =
@@ -1310,6 +1363,8 @@ inb_window_class_init (InbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InbWindow, param_panel);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, generate_hint);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, generate_button);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, hint_buttons);
+  gtk_widget_class_bind_template_child (widget_class, InbWindow, hint_details);
   gtk_widget_class_bind_template_child (widget_class, InbWindow, key_button);
   gtk_widget_class_bind_template_callback_full (widget_class, "inb_window_key_button_clicked_cb",
                                                 G_CALLBACK (_inb_window_key_button_clicked_cb));
