@@ -1938,7 +1938,8 @@ export_dialog_shown (Fixture       *f,
 }
 
 /* Copies of the take in @dir (its take.json with another id, number,
- * time, title and prompt), as if made before: the library lists them. */
+ * time, title and prompt), as if made before, one every 18 minutes (40
+ * are a day's work): the library lists them. */
 static void
 write_earlier_takes (const char *dir,
                      guint       n)
@@ -1959,7 +1960,7 @@ write_earlier_takes (const char *dir,
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
       g_autoptr(GError) error = NULL;
-      g_autoptr(GDateTime) made = g_date_time_add_minutes (now, -(int) (7 + 190 * i * i));
+      g_autoptr(GDateTime) made = g_date_time_add_minutes (now, -(int) (7 + 18 * i));
       g_autofree char *stamp = g_date_time_format (made, "%Y%m%d-%H%M%S");
       g_autofree char *id = g_strdup_printf ("%s-%06x", stamp, 0xa00000 + i);
       g_autofree char *created = g_date_time_format (made, "%Y-%m-%dT%H:%M:%SZ");
@@ -2159,6 +2160,14 @@ assert_rows_whole (Fixture   *f,
       (strstr (gtk_label_get_text (GTK_LABEL (widget)), " ×") != NULL ||
        strstr (gtk_label_get_text (GTK_LABEL (widget)), "× ") != NULL))
     g_string_append_printf (problems, "breaks beside ×: “%s”\n", gtk_label_get_text (GTK_LABEL (widget)));
+  /* A take's title has the whole width of the row's text: beside the age
+   * it had what the age left, and a long one ran to five lines */
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "heading") &&
+      gtk_widget_get_ancestor (widget, INB_TYPE_TAKE_ROW) != NULL &&
+      gtk_widget_get_width (widget) < gtk_widget_get_width (gtk_widget_get_parent (widget)))
+    g_string_append_printf (problems, "the title “%s” has %d of the row's %d px\n",
+                            gtk_label_get_text (GTK_LABEL (widget)), gtk_widget_get_width (widget),
+                            gtk_widget_get_width (gtk_widget_get_parent (widget)));
   if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, INB_TYPE_TAKE_ROW) != NULL &&
       !gtk_label_get_single_line_mode (GTK_LABEL (widget)) &&
       pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
@@ -2173,6 +2182,89 @@ assert_rows_whole (Fixture   *f,
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     assert_rows_whole (f, child, n_rows, problems);
+}
+
+static gboolean
+is_menu_button (GtkWidget *widget)
+{
+  return GTK_IS_MENU_BUTTON (widget);
+}
+
+/* A day's work (40 takes before this one): at every width the library
+ * lists them whole (assert_rows_whole), and the oldest, far down, once
+ * chosen is selected and scrolled into view with its row's menu (Re-roll,
+ * Compare, Export…) at hand. */
+static void
+test_many_takes (Fixture       *f,
+                 gconstpointer  data)
+{
+  InbLibraryPanel *library;
+  InbParamPanel *panel;
+  InbTakeEntry *entry;
+
+  open_window (f, 1100, 760);
+  load_keyframes (f);
+  panel = inb_window_get_param_panel (f->window);
+  library = inb_window_get_library_panel (f->window);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "duration")), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (inb_param_panel_get_widget (panel, "fps")), 8);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate", NULL));
+  g_assert_true (wait_until (f, job_started_or_done, NULL, 60));
+  g_assert_true (wait_until (f, session_idle, NULL, 300));
+  entry = inb_library_panel_get_selected (library);
+  g_assert_nonnull (entry);
+  write_earlier_takes (inb_take_entry_get_dir (entry), 40);
+  g_assert_true (wait_until (f, n_listed_at_least, GUINT_TO_POINTER (41), 30));
+
+  for (guint i = 0; i < G_N_ELEMENTS (shot_widths); i++)
+    {
+      GListModel *shown = inb_library_panel_get_shown (library);
+      g_autoptr(InbTakeEntry) oldest = g_list_model_get_item (shown, g_list_model_get_n_items (shown) - 1);
+      g_autoptr(GString) problems = g_string_new (NULL);
+      GtkWidget *row;
+      GtkWidget *scroller;
+      graphene_rect_t bounds;
+      guint n_rows = 0;
+
+      resize (f, shot_widths[i], shot_heights[i]);
+      if (adw_flap_get_folded (f->window->library_flap))
+        {
+          adw_flap_set_reveal_flap (f->window->flap, FALSE);
+          adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+          settle (f);
+        }
+      assert_rows_whole (f, GTK_WIDGET (library), &n_rows, problems);
+      g_test_message ("%d px: %u rows shown", gtk_widget_get_width (GTK_WIDGET (f->window)), n_rows);
+      g_assert_cmpuint (n_rows, >=, 3);
+      if (problems->len > 0)
+        g_error ("At %d px the library's rows are cut:\n%s", shot_widths[i], problems->str);
+
+      inb_library_panel_select (library, oldest);
+      settle (f);
+      g_assert_true (inb_library_panel_get_selected (library) == oldest);
+      /* folded, choosing a take shows it in the player: back to the list */
+      if (adw_flap_get_folded (f->window->library_flap) && !adw_flap_get_reveal_flap (f->window->library_flap))
+        {
+          adw_flap_set_reveal_flap (f->window->flap, FALSE);
+          adw_flap_set_reveal_flap (f->window->library_flap, TRUE);
+          settle (f);
+        }
+      row = GTK_WIDGET (inb_library_panel_find_row (library, oldest));
+      g_assert_nonnull (row);
+      scroller = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+      g_assert_true (gtk_widget_get_mapped (row));
+      g_assert_true (gtk_widget_compute_bounds (row, scroller, &bounds));
+      g_test_message ("the oldest take's row at y %g–%g of %d px", bounds.origin.y,
+                      bounds.origin.y + bounds.size.height, gtk_widget_get_height (scroller));
+      g_assert_cmpfloat (bounds.origin.y, >=, -1);
+      g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (scroller) + 1);
+      g_assert_nonnull (find_mapped (row, is_menu_button));
+
+      inb_library_panel_select (library, entry);
+      if (adw_flap_get_folded (f->window->library_flap))
+        adw_flap_set_reveal_flap (f->window->library_flap, FALSE);
+      settle (f);
+    }
 }
 
 static gboolean
@@ -2443,6 +2535,7 @@ main (int   argc,
   g_test_add ("/sizes/slot-geometry", Fixture, NULL, fixture_setup, test_slot_geometry, fixture_teardown);
   g_test_add ("/sizes/needs-key", Fixture, NULL, fixture_setup, test_needs_key, fixture_teardown);
   g_test_add ("/sizes/generate-fails-narrow", Fixture, NULL, fixture_setup, test_generate_fails_narrow, fixture_teardown);
+  g_test_add ("/sizes/many-takes", Fixture, NULL, fixture_setup, test_many_takes, fixture_teardown);
   g_test_add ("/sizes/take-narrow", Fixture, NULL, fixture_setup, test_take_narrow, fixture_teardown);
   g_test_add ("/sizes/narrow-breaks", Fixture, NULL, fixture_setup, test_narrow_breaks, fixture_teardown);
   g_test_add ("/sizes/toasts-narrow", Fixture, NULL, fixture_setup, test_toasts_narrow, fixture_teardown);
