@@ -2084,8 +2084,8 @@ test_screenshots (Fixture       *f,
     /* Many takes */
     entry = inb_library_panel_get_selected (inb_window_get_library_panel (f->window));
     g_assert_nonnull (entry);
-    write_earlier_takes (inb_take_entry_get_dir (entry), 8);
-    g_assert_true (wait_until (f, n_listed_at_least, GUINT_TO_POINTER (9), 30));
+    write_earlier_takes (inb_take_entry_get_dir (entry), 40);
+    g_assert_true (wait_until (f, n_listed_at_least, GUINT_TO_POINTER (41), 30));
     shoot_widths (f, out, "takes", FALSE, TRUE);
 
     /* The export dialog, over the window at 1100 and at 360 px */
