@@ -408,6 +408,17 @@ object_refine (const InbFlowAnalysis *an,
 #define LAYER_GAIN         0.99
 #define LAYER_GAIN_SHEARED 0.95
 
+/* object_refine_layer(): a motion found by searching every translation
+ * (layer_search()), far from the found one, is kept when its cost is
+ * below this of the found one's */
+#define LAYER_GAIN_FAR 0.8
+
+/* layer_search(): how far (pixels of the coarsest level) from where it
+ * is and from where the background's motion takes it the motions it
+ * tries move the box's centre, and the refined one must (times
+ * 2^(LAYER_LEVELS - 1) analysis pixels) */
+#define LAYER_SEARCH_APART 2.f
+
 /* object_merge_parts(): another object's motion must explain the box
  * this much better */
 #define MERGE_RATIO 0.6
@@ -734,6 +745,83 @@ motions_agree (const double *a,
   return TRUE;
 }
 
+/* The translation that explains the box [@x0, @x1] × [@y0, @y1] of the
+ * first keyframe best as a layer over the background moving by @hm
+ * (layer_cost()), searched on the coarsest level of the pyramids @pyr
+ * over every translation that keeps the box's centre in the frame and
+ * moves it LAYER_SEARCH_APART pixels of that level or more from where it
+ * is and from where the background takes it (the first of equals, row by
+ * row), into @q (analysis grid). Neither is an object's moving far: the
+ * background's motion explains a box of mostly background best, and
+ * standing still explains the frame wherever the global model is not the
+ * background's (it took an object across a third of the frame, and the
+ * background standing still was found as an object). */
+static void
+layer_search (InbPlane * const pyr[2][LAYER_LEVELS],
+              const double    *hm,
+              int              x0,
+              int              x1,
+              int              y0,
+              int              y1,
+              double           q[6])
+{
+  const guint l = LAYER_LEVELS - 1;
+  const int s = 1 << l;
+  const InbPlane *la = pyr[0][l], *lb = pyr[1][l];
+  const int lx0 = x0 / s, lx1 = MIN ((int) la->width - 1, x1 / s);
+  const int ly0 = y0 / s, ly1 = MIN ((int) la->height - 1, y1 / s);
+  const double cx = 0.5 * (lx0 + lx1), cy = 0.5 * (ly0 + ly1);
+  double hl[9], ql[6] = { 1, 0, 0, 0, 1, 0 }, best = G_MAXDOUBLE, bx = 0, by = 0;
+  float gx, gy;
+
+  const int nx = (lx1 - lx0) / 2 + 1, ny = (ly1 - ly0) / 2 + 1;
+  /* (layer_cost()'s background side, the same for every translation) */
+  g_autofree float *eb = g_new (float, (gsize) MAX (1, nx) * MAX (1, ny));
+
+  homography_to_level (hm, l, hl);
+  apply_h (hl, (float) cx, (float) cy, &gx, &gy);
+  for (int y = ly0, i = 0; y <= ly1; y += 2)
+    for (int x = lx0; x <= lx1; x += 2, i++)
+      {
+        float ex, ey;
+
+        apply_h (hl, (float) x, (float) y, &ex, &ey);
+        eb[i] = fabsf (inb_plane_sample (lb, ex, ey) - la->data[(gsize) y * la->width + x]) + 2.f;
+      }
+  for (int ty = 0; ty < (int) lb->height; ty++)
+    for (int tx = 0; tx < (int) lb->width; tx++)
+      {
+        double cost, sum = 0;
+        guint n = 0;
+
+        if (hypotf ((float) tx - gx, (float) ty - gy) < LAYER_SEARCH_APART
+            || hypotf ((float) (tx - cx), (float) (ty - cy)) < LAYER_SEARCH_APART)
+          continue;
+        ql[2] = tx - cx;
+        ql[5] = ty - cy;
+        /* (layer_cost (la, lb, hl, lx0, lx1, ly0, ly1, ql)) */
+        for (int y = ly0, i = 0; y <= ly1; y += 2)
+          for (int x = lx0; x <= lx1; x += 2, i++)
+            {
+              float px, py;
+
+              affine_apply (ql, (float) x, (float) y, &px, &py);
+              sum += MIN (fabsf (inb_plane_sample (lb, px, py) - la->data[(gsize) y * la->width + x]), eb[i]);
+              n++;
+            }
+        cost = n > 0 ? sum / n : 0.0;
+        if (cost < best)
+          {
+            best = cost;
+            bx = ql[2];
+            by = ql[5];
+          }
+      }
+  ql[2] = bx;
+  ql[5] = by;
+  affine_to_level (ql, l, TRUE, q);
+}
+
 /* The object's motion @m refined again over its box [@x0, @x1] × [@y0,
  * @y1] as a layer over the background (moving by @hm[0] first -> last,
  * @hm[1] back): each pixel counts for the motion that explains it
@@ -749,7 +837,16 @@ motions_agree (const double *a,
  * other way grows it: of the motion found, each way's and their mean,
  * the one that explains the box best both ways (layer_cost_both()) is
  * kept, if plausible and within @tol of the box centre's motion (more
- * from a motion with much shear: see below). */
+ * from a motion with much shear: see below). The found motion itself can
+ * be off by more than that basin (a thin, flat ellipse turning 8° was
+ * found moving 2.4 times too far and turned the other way: the flow
+ * inside it matches any motion that keeps it on its flat inside), so
+ * one more, from the translation that explains the box best
+ * (layer_search()), refined the same way, is kept where it explains the
+ * box clearly better (LAYER_GAIN_FAR) than the found one and than each
+ * of the @n_others other objects' found motions @others, and comes back
+ * to itself refined from the last keyframe, however far from the found
+ * one. */
 static void
 object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
                      const double     hm[2][9],
@@ -758,14 +855,16 @@ object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
                      int              y0,
                      int              y1,
                      float            tol,
+                     const double    *others,
+                     guint            n_others,
                      double           m[6])
 {
   const int w = (int) pyr[0][0]->width, h = (int) pyr[0][0]->height;
   const double cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1);
-  double q[6], qb[6], qbi[6], mi[6], inside, cand[4][6], best;
+  double q[6], qb[6], qbi[6], mi[6], inside, cand[5][6], best;
   float px0, py0, px1, py1;
   int bb[4];
-  guint n_cand = 0, k_best = 0;
+  guint n_cand = 0, k_best = 0, k_far = G_MAXUINT;
   const double sa = 0.5 * (m[0] + m[4]), sb = 0.5 * (m[3] - m[1]);
   /* (a found motion with much shear is no rigid object's: a turning
    * object's whose flow was fitted a shear, or a phantom's or a
@@ -835,6 +934,54 @@ object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
       if (back_ok)
         memmove (cand[n_cand++], cand[2], sizeof cand[0]);
     }
+  layer_search (pyr, hm[0], x0, x1, y0, y1, q);
+  apply_h (hm[0], (float) cx, (float) cy, &px0, &py0);
+  if (layer_coarse_to_fine (pyr[0], pyr[1], hm[0], x0, x1, y0, y1, q)
+      && (affine_apply (q, (float) cx, (float) cy, &px1, &py1),
+          MIN (hypotf (px1 - px0, py1 - py0), hypotf (px1 - (float) cx, py1 - (float) cy))
+          >= LAYER_SEARCH_APART * (1 << (LAYER_LEVELS - 1))))
+    {
+      /* (it is kept only where it explains the box clearly better than
+       * every other object's found motion too, and where refined back
+       * from the last keyframe, over the box it takes this one to, it
+       * comes back to itself. A box that holds another object, crossing
+       * this one or beside it, is explained best by that object's motion
+       * where that object covers more of it, and the search finds that
+       * motion or one near it turned otherwise (a ball's for the ellipse
+       * crossing it); a box of a phantom, of the background found as an
+       * object, or of a mixture, is explained a little better by many
+       * motions, and the refinement drifts from the searched one to a
+       * motion that no rigid object's refinement the other way comes
+       * back to (0.73× and 5° from the sky's box, back 0.83× and 18°).) */
+      const double c_far = layer_cost_both (pyr, hm, x0, x1, y0, y1, bb, q);
+      double r[6], ri[6];
+      int fb[4];
+      gboolean kept = TRUE;
+
+      for (guint j = 0; j < n_others && kept; j++)
+        {
+          const double c_other = layer_cost_both (pyr, hm, x0, x1, y0, y1, bb, others + 6 * j);
+
+          g_debug ("object as a layer, searched: %.3f, another object's found motion: %.3f", c_far, c_other);
+          kept = c_far < LAYER_GAIN_FAR * c_other;
+        }
+      if (kept)
+        {
+          affine_invert (q, r);
+          kept = affine_box (q, x0, x1, y0, y1, w, h, fb, NULL)
+                 && layer_coarse_to_fine (pyr[1], pyr[0], hm[1], fb[0], fb[1], fb[2], fb[3], r);
+          affine_invert (r, ri);
+          kept = kept && motions_agree (q, ri, x0, x1, y0, y1, tol);
+          g_debug ("object as a layer, searched [%.3f %.3f %.1f; %.3f %.3f %.1f], back [%.3f %.3f %.1f; %.3f %.3f %.1f]: %s",
+                   q[0], q[1], q[2], q[3], q[4], q[5], ri[0], ri[1], ri[2], ri[3], ri[4], ri[5],
+                   kept ? "comes back" : "not kept");
+        }
+      if (kept)
+        {
+          k_far = n_cand;
+          memcpy (cand[n_cand++], q, sizeof q);
+        }
+    }
   affine_apply (m, (float) cx, (float) cy, &px0, &py0);
   best = G_MAXDOUBLE;
   for (guint k = 0; k < n_cand; k++)
@@ -843,10 +990,13 @@ object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
       double cost;
 
       affine_apply (c, (float) cx, (float) cy, &px1, &py1);
-      if (k > 0 && (!plausible_motion (c[0], c[1], c[3], c[4]) || hypotf (px1 - px0, py1 - py0) > reach))
+      if (k > 0 && (!plausible_motion (c[0], c[1], c[3], c[4])
+                    || (k != k_far && hypotf (px1 - px0, py1 - py0) > reach)))
         continue;
-      /* (a refined motion must explain the box better than by noise) */
-      cost = layer_cost_both (pyr, hm, x0, x1, y0, y1, bb, c) / (k > 0 ? gain : 1.0);
+      /* (a refined motion must explain the box better than by noise,
+       * one searched far from the found one clearly better) */
+      cost = layer_cost_both (pyr, hm, x0, x1, y0, y1, bb, c)
+             / (k == k_far ? LAYER_GAIN_FAR : k > 0 ? gain : 1.0);
       g_debug ("object as a layer, candidate %u: [%.3f %.3f %.1f; %.3f %.3f %.1f], %.3f", k,
                c[0], c[1], c[2], c[3], c[4], c[5], cost);
       if (cost < best)
@@ -1030,27 +1180,65 @@ typedef struct
   float *oerr;      /* the other objects' errors (object_raw_mask()) */
 } ObjectPlanes;
 
-/* The object's affine motion, first -> last in m[0] (fitted to its flow,
- * refined photometrically) and back in m[1] */
+/* The object's box on the analysis grid as object_refine() and
+ * object_refine_layer() see it: a quarter of its size larger each way */
 static void
-object_motion (InbEngine             *self,
-               const InbFlowAnalysis *an,
-               const InbFlowObject   *ob,
+object_box (const InbFlowAnalysis *an,
+            const InbFlowObject   *ob,
+            int                    box[4])
+{
+  const int w = (int) an->width, h = (int) an->height;
+
+  box[0] = MAX (0, ob->x0 - (ob->x1 - ob->x0) / 4);
+  box[1] = MIN (w - 1, ob->x1 + (ob->x1 - ob->x0) / 4);
+  box[2] = MAX (0, ob->y0 - (ob->y1 - ob->y0) / 4);
+  box[3] = MIN (h - 1, ob->y1 + (ob->y1 - ob->y0) / 4);
+}
+
+/* The object's motion first -> last as found, @m: fitted to its flow
+ * and refined photometrically */
+static void
+object_found_motion (InbEngine             *self,
+                     const InbFlowAnalysis *an,
+                     const InbFlowObject   *ob,
+                     double                 m[6])
+{
+  const float tol = MAX (2.f, 0.2f * hypotf (ob->du, ob->dv));
+  int box[4];
+
+  object_box (an, ob, box);
+  object_affine (an, self->conf0, ob, tol, m);
+  object_refine (an, box[0], box[1], box[2], box[3], tol, m);
+}
+
+/* The object's affine motion, first -> last in m[0] (its motion as found,
+ * @found[@o], refined as a layer: the other objects' found motions in
+ * @found too) and back in m[1] */
+static void
+object_motion (const InbFlowAnalysis *an,
                guint                  o,
                float                  tol,
                const double           model[2][9],
                InbPlane * const       pyr[2][LAYER_LEVELS],
+               const double           found[][6],
                double                 m[2][6])
 {
-  const int w = (int) an->width, h = (int) an->height;
-  const int bx0 = MAX (0, ob->x0 - (ob->x1 - ob->x0) / 4), bx1 = MIN (w - 1, ob->x1 + (ob->x1 - ob->x0) / 4);
-  const int by0 = MAX (0, ob->y0 - (ob->y1 - ob->y0) / 4), by1 = MIN (h - 1, ob->y1 + (ob->y1 - ob->y0) / 4);
+  const InbFlowObject *ob = &an->objects[o];
   double det;
+  int box[4];
 
-  object_affine (an, self->conf0, ob, tol, m[0]);
-  object_refine (an, bx0, bx1, by0, by1, tol, m[0]);
+  object_box (an, ob, box);
+  memcpy (m[0], found[o], sizeof m[0]);
   if (!ob->small)
-    object_refine_layer (pyr, model, bx0, bx1, by0, by1, tol, m[0]);
+    {
+      g_autofree double *others = g_new (double, 6 * MAX (1, an->n_objects));
+      guint n_others = 0;
+
+      for (guint j = 0; j < an->n_objects; j++)
+        if (j != o && !an->objects[j].small)
+          memcpy (others + 6 * n_others++, found[j], 6 * sizeof (double));
+      object_refine_layer (pyr, model, box[0], box[1], box[2], box[3], tol, others, n_others, m[0]);
+    }
   det = m[0][0] * m[0][4] - m[0][1] * m[0][3];
   m[1][0] = m[0][4] / det;
   m[1][1] = -m[0][1] / det;
@@ -2128,6 +2316,7 @@ inb_engine_object_layers (InbEngine             *self,
   g_autofree float *tmp = g_new (float, n);
   g_autofree float *oerr = g_new (float, (G_N_ELEMENTS (self->objects) - 1) * n);
   double motions[G_N_ELEMENTS (self->objects)][2][6];
+  double found[G_N_ELEMENTS (self->objects)][6];
   InbFlowObject obs[G_N_ELEMENTS (self->objects)];
   gboolean merged[G_N_ELEMENTS (self->objects)] = { FALSE };
   InbPlane *pyr[2][LAYER_LEVELS] = { { NULL } };
@@ -2168,8 +2357,10 @@ inb_engine_object_layers (InbEngine             *self,
    * another's explains better */
   g_assert (an->n_objects <= G_N_ELEMENTS (self->objects));
   for (guint o = 0; o < an->n_objects; o++)
-    object_motion (self, an, &an->objects[o], o, MAX (2.f, 0.2f * hypotf (an->objects[o].du, an->objects[o].dv)),
-                   model, pyr, motions[o]);
+    object_found_motion (self, an, &an->objects[o], found[o]);
+  for (guint o = 0; o < an->n_objects; o++)
+    object_motion (an, o, MAX (2.f, 0.2f * hypotf (an->objects[o].du, an->objects[o].dv)), model, pyr, found,
+                   motions[o]);
   memcpy (obs, an->objects, an->n_objects * sizeof obs[0]);
   if (pyr[0][0] != NULL)
     object_merge_parts (an, pyr, model, motions, obs, merged);
