@@ -681,3 +681,94 @@ inb_engine_dense_choice (InbParallel    *par,
       out->data[k] = MAX (out->data[k], free_taken->data[k]);
   return out;
 }
+
+/* ------------------------------------------------------------------ */
+/* How well an object's motion explains its pixels                     */
+
+/* The median of the errors counted in @hist (MEDIAN_BINS bins of
+ * 1/MEDIAN_STEP luma level, the last one all above), @n of them */
+#define MEDIAN_STEP 8.f
+#define MEDIAN_BINS 1024
+
+static double
+hist_median (const guint *hist,
+             double       n)
+{
+  double below = 0;
+
+  for (guint b = 0; b < MEDIAN_BINS; b++)
+    {
+      if (below + hist[b] >= 0.5 * n)
+        return (b + 0.5) / MEDIAN_STEP;
+      below += hist[b];
+    }
+
+  return MEDIAN_BINS / MEDIAN_STEP;
+}
+
+/**
+ * inb_engine_motion_errors:
+ *
+ * Over the pixels of keyframe @la (analysis grid) in @box (columns
+ * box[0] to box[1], rows box[2] to box[3]) where @mask is above 0.5 and
+ * the affine motion @m takes them inside the frame, how well @lb where
+ * @m takes each pixel explains it (@e[0], @e[2]), and how well @lb at
+ * the pixel itself does (@e[1], @e[3]: the dissolve's hypothesis, that
+ * nothing moved). Twice: in levels, @la's luma taken to @lb's exposure
+ * first (@gain × luma + @offset), the mean error (@e[0], @e[1]): a flat
+ * object over a flat background of another colour is told from it; and
+ * in detail, local means out (@ma, @mb) as inb_engine_compute_confidence()
+ * does, the median error (@e[2], @e[3]): a few pixels of something else
+ * in the mask do not count. Returns how many pixels were counted (0:
+ * the errors are 0).
+ */
+double
+inb_engine_motion_errors (const InbPlane *la,
+                          const InbPlane *lb,
+                          const InbPlane *ma,
+                          const InbPlane *mb,
+                          float           gain,
+                          float           offset,
+                          const float    *mask,
+                          const int       box[4],
+                          const double    m[6],
+                          double          e[4])
+{
+  const guint w = la->width, h = la->height;
+  g_autofree guint *hist = g_new0 (guint, 2 * MEDIAN_BINS);
+  double n = 0, em = 0, e0 = 0;
+
+  for (guint y = (guint) MAX (box[2], 0); y <= (guint) MIN (box[3], (int) h - 1); y++)
+    for (guint x = (guint) MAX (box[0], 0); x <= (guint) MIN (box[1], (int) w - 1); x++)
+      {
+        gsize k = (gsize) y * w + x;
+        float qx, qy, a, b, d;
+
+        if (mask[k] <= 0.5f)
+          continue;
+        affine_apply (m, (float) x, (float) y, &qx, &qy);
+        if (inside (qx, qy, (float) w, (float) h) < 1.f)
+          continue;
+        a = gain * la->data[k] + offset;
+        b = inb_plane_sample (lb, qx, qy);
+        em += fabsf (b - a);
+        e0 += fabsf (lb->data[k] - a);
+        a = la->data[k] - ma->data[k];
+        d = fabsf (b - inb_plane_sample (mb, qx, qy) - a);
+        hist[MIN ((guint) (d * MEDIAN_STEP), MEDIAN_BINS - 1)]++;
+        d = fabsf (lb->data[k] - mb->data[k] - a);
+        hist[MEDIAN_BINS + MIN ((guint) (d * MEDIAN_STEP), MEDIAN_BINS - 1)]++;
+        n++;
+      }
+  if (n == 0)
+    {
+      e[0] = e[1] = e[2] = e[3] = 0.0;
+      return 0;
+    }
+  e[0] = em / n;
+  e[1] = e0 / n;
+  e[2] = hist_median (hist, n);
+  e[3] = hist_median (hist + MEDIAN_BINS, n);
+
+  return n;
+}

@@ -1926,22 +1926,66 @@ object_fill_ties (InbEngine             *self,
   g_debug ("object's flat inside in %u: %u pixels added (colours: %.0f object, %.0f background)", s, added, no, nb);
 }
 
-/* Whether the object's motion leaves its own pixels unexplained in both
- * keyframes (self->region[] over its closed masks, on average above
- * 0.72): not an object but a region that nothing explains (something
- * else in the last keyframe, matched by chance where it is smooth),
- * which falls back to a dissolve (self->region[] says so over its
- * masks); the object is not drawn */
+/* How much of the error of standing still (the dissolve's hypothesis)
+ * the object's motion @ms leaves over its mask @mask (over @zone) in
+ * keyframe @s, ERROR_FLOOR luma levels added to the former: in levels
+ * (exposure-normalised by the analysis's fit) and in detail (local
+ * means out), see inb_engine_motion_errors(), the worse of the two.
+ * Near 0 where its motion explains its pixels; 1 or more where standing
+ * still does as well (something else matched by chance, or a part of the
+ * still background found moving). No pixel counted (all taken out of
+ * the other's frame) tells nothing: 0. */
+static double
+object_trust_ratio (const InbFlowAnalysis *an,
+                    const InbPlane        *const mean[2],
+                    guint                  s,
+                    const float           *mask,
+                    const int             *zone,
+                    const double          *ms)
+{
+  /* (last ~ gain first + offset) */
+  const double g = an->exposure_gain, c = an->exposure_offset;
+  double e[4];
+
+  if (inb_engine_motion_errors (s == 0 ? an->luma0 : an->luma1, s == 0 ? an->luma1 : an->luma0,
+                                mean[s], mean[1 - s], (float) (s == 0 ? g : 1.0 / g),
+                                (float) (s == 0 ? c : -c / g), mask, zone, ms, e) == 0)
+    return 0.0;
+
+  return MAX (e[0] / (e[1] + ERROR_FLOOR), e[2] / (e[3] + ERROR_FLOOR));
+}
+
+/* How far an object's motion is trusted, from object_trust_ratio():
+ * fully up to OBJECT_TRUST_LOW, not at all from OBJECT_TRUST_HIGH,
+ * smoothly in between */
+static float
+object_trust (double ratio)
+{
+  double u = CLAMP ((ratio - OBJECT_TRUST_LOW) / (OBJECT_TRUST_HIGH - OBJECT_TRUST_LOW), 0.0, 1.0);
+
+  return (float) (1.0 - u * u * (3.0 - 2.0 * u));
+}
+
+/* Whether the object's pixels are unexplained in both keyframes
+ * (self->region[] over its closed masks, on average above 0.72, by the
+ * flow) and its own motion does not explain them clearly either (it
+ * leaves OBJECT_TRUST_LOW or more of the error of standing still,
+ * object_trust_ratio(): the flow may not have followed a turning,
+ * scaling object that its own motion does): not an object but a region
+ * that nothing explains (something else in the last keyframe, matched by
+ * chance where it is smooth), which falls back to a dissolve
+ * (self->region[] says so over its masks); the object is not drawn */
 static gboolean
 object_unexplained (InbEngine             *self,
                     const InbFlowAnalysis *an,
+                    const InbPlane        *const mean[2],
                     const InbFlowObject   *ob,
                     double                 m[2][6],
                     int                    zone[2][4],
                     int                    rc,
                     ObjectPlanes          *p)
 {
-  double worst = 1.0;
+  double worst = 1.0, ratio = 0.0;
 
   for (guint s = 0; s < 2; s++)
     {
@@ -1960,9 +2004,16 @@ object_unexplained (InbEngine             *self,
       if (count == 0)
         return FALSE;
       worst = MIN (worst, sum / count);
+      ratio = MAX (ratio, object_trust_ratio (an, mean, s, p->mk, zone[s], m[s]));
     }
   if (worst <= 0.72)
     return FALSE;
+  if (ratio < OBJECT_TRUST_LOW)
+    {
+      g_debug ("object [%.1f %.1f]: the flow explains its pixels in neither keyframe (%.2f), its motion "
+               "does (%.2f of the error of standing still)", ob->du, ob->dv, worst, ratio);
+      return FALSE;
+    }
 
   g_debug ("object [%.1f %.1f] left out: its motion explains its pixels in neither keyframe (%.2f)",
            ob->du, ob->dv, worst);
@@ -2128,11 +2179,14 @@ object_keep (InbEngine           *self,
 }
 
 /* Where the object hides the background in keyframe @s (self->omask[s]):
- * p->mv seen from the other side, its soft edge too */
+ * p->mv seen from the other side, its soft edge too; as far as its motion
+ * is trusted (@trust): where it is not, nothing is hidden and the
+ * renderer falls back to a dissolve */
 static void
 object_hide_background (InbEngine    *self,
                         guint         s,
                         const int    *zone,
+                        float         trust,
                         ObjectPlanes *p)
 {
   const int w = p->w;
@@ -2144,7 +2198,7 @@ object_hide_background (InbEngine    *self,
       {
         gsize k = (gsize) y * w + x;
 
-        self->omask[s]->data[k] = MAX (self->omask[s]->data[k], MIN (1.f, 3.f * p->mv[k]));
+        self->omask[s]->data[k] = MAX (self->omask[s]->data[k], trust * MIN (1.f, 3.f * p->mv[k]));
       }
 }
 
@@ -2298,6 +2352,7 @@ object_mirrors (InbEngine             *self,
 void
 inb_engine_object_layers (InbEngine             *self,
                           const InbFlowAnalysis *an,
+                          const InbPlane        *const mean[2],
                           const double           model[2][9],
                           float                  reliability,
                           InbPlane              *fu[2],
@@ -2314,6 +2369,7 @@ inb_engine_object_layers (InbEngine             *self,
   g_autofree float *mv = g_new (float, n);
   g_autofree float *planes = g_new (float, 10 * n);
   g_autofree float *tmp = g_new (float, n);
+  g_autofree float *hidden = g_new (float, 2 * n);
   g_autofree float *oerr = g_new (float, (G_N_ELEMENTS (self->objects) - 1) * n);
   double motions[G_N_ELEMENTS (self->objects)][2][6];
   double found[G_N_ELEMENTS (self->objects)][6];
@@ -2372,7 +2428,7 @@ inb_engine_object_layers (InbEngine             *self,
       /* gaps closed in the mask: up to an eighth of the object's size */
       const int rc = CLAMP (MAX (ob->x1 - ob->x0, ob->y1 - ob->y0) / 8, 4, 12);
       double (*m)[6] = motions[o];
-      double others[2][G_N_ELEMENTS (self->objects) - 1][6];
+      double others[2][G_N_ELEMENTS (self->objects) - 1][6], ratio;
       guint n_others = 0;
       int zone[2][4];
 
@@ -2381,6 +2437,7 @@ inb_engine_object_layers (InbEngine             *self,
           self->objects[o].mask[s] = inb_plane_new (an->width, an->height);
           memset (self->objects[o].mask[s]->data, 0, n * sizeof (float));
         }
+      self->objects[o].trust = 1.f;
       self->n_objects = o + 1;
       memcpy (earlier[o], m[0], sizeof earlier[o]);
       if (merged[o])
@@ -2420,7 +2477,7 @@ inb_engine_object_layers (InbEngine             *self,
               }
           }
 
-      if (!ob->small && object_unexplained (self, an, ob, m, zone, rc, &p))
+      if (!ob->small && object_unexplained (self, an, mean, ob, m, zone, rc, &p))
         continue;
       if (!ob->small && object_mirrors (self, an, ob, o, m, earlier, zone, rc, &p))
         continue;
@@ -2433,9 +2490,23 @@ inb_engine_object_layers (InbEngine             *self,
             object_fill_ties (self, an, s, m[s], zone[s], rc, &p);
           object_assign_layers (self, ob, s, m[s], zone[s], tol, fu[s], fv[s], layer[s], &p);
           object_keep (self, &self->objects[o], ob, s, m[0], zone[s], &p);
+          /* (what it hides, once its trust is known) */
           if (!ob->small)
-            object_hide_background (self, s, zone[s], &p);
+            memcpy (hidden + s * n, p.mv, n * sizeof (float));
         }
+      if (ob->small)
+        continue;
+      ratio = MAX (object_trust_ratio (an, mean, 0, self->objects[o].mask[0]->data, zone[0], m[0]),
+                   object_trust_ratio (an, mean, 1, self->objects[o].mask[1]->data, zone[1], m[1]));
+      self->objects[o].trust = object_trust (ratio);
+      g_debug ("object %u: its motion leaves %.2f of the error of standing still: trusted %.2f", o, ratio,
+               self->objects[o].trust);
+      for (guint s = 0; s < 2; s++)
+        if (zone[s][0] <= zone[s][1] && zone[s][2] <= zone[s][3])
+          {
+            memcpy (p.mv, hidden + s * n, n * sizeof (float));
+            object_hide_background (self, s, zone[s], self->objects[o].trust, &p);
+          }
     }
 
   for (guint s = 0; s < 2; s++)

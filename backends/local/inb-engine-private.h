@@ -32,6 +32,10 @@ typedef struct
    * where they hide the background), and drawn from these copies of
    * the keyframes' pixels around them (stride pw + 1, ph + 1 rows) */
   gboolean  small;
+  /* How far its motion is trusted (see object_trust()): 1 drawn as
+   * found; below, drawn fainter, and where it is and was moves toward
+   * a dissolve (0: all of it) */
+  float     trust;
   InbPixel *patch[2];
   int       px0[2];
   int       py0[2];
@@ -56,6 +60,14 @@ typedef struct
 #define EXPLAINED_LOW   0.60f
 #define EXPLAINED_HIGH  0.85f
 #define ERROR_FLOOR     3.0f
+
+/* An object's motion is trusted fully where it leaves at most
+ * OBJECT_TRUST_LOW of the error that standing still leaves (ERROR_FLOOR
+ * added to the latter) over its masks, in levels and in detail, not at
+ * all from OBJECT_TRUST_HIGH (see object_trust_ratio() in
+ * inb-engine-objects.c) */
+#define OBJECT_TRUST_LOW   0.5
+#define OBJECT_TRUST_HIGH  0.8
 
 /* The smooth flows (inb_dis_smooth_flow()) instead of the engine's
  * motion, see inb_engine_dense_choice(). They are computed down to
@@ -311,6 +323,17 @@ InbPlane *inb_engine_dense_choice (InbParallel    *par,
                                    const InbPlane *const *masks,
                                    guint           n_masks);
 
+double inb_engine_motion_errors (const InbPlane *la,
+                                 const InbPlane *lb,
+                                 const InbPlane *ma,
+                                 const InbPlane *mb,
+                                 float           gain,
+                                 float           offset,
+                                 const float    *mask,
+                                 const int       box[4],
+                                 const double    m[6],
+                                 double          e[4]);
+
 /* inb-engine-objects.c */
 void
 inb_engine_push_pull (const float *wu,
@@ -324,6 +347,7 @@ inb_engine_push_pull (const float *wu,
 void
 inb_engine_object_layers (InbEngine             *self,
                           const InbFlowAnalysis *an,
+                          const InbPlane        *const mean[2],
                           const double           model[2][9],
                           float                  reliability,
                           InbPlane              *fu[2],

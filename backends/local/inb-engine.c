@@ -324,7 +324,7 @@ layers_and_sources (InbEngine             *self,
           memcpy (ofu[s]->data, su->data, (gsize) self->aw * self->ah * sizeof (float));
           memcpy (ofv[s]->data, sv->data, (gsize) self->aw * self->ah * sizeof (float));
         }
-      inb_engine_object_layers (self, an, (const double (*)[9]) ha, (float) reliability, ofu, ofv, olayer);
+      inb_engine_object_layers (self, an, mean, (const double (*)[9]) ha, (float) reliability, ofu, ofv, olayer);
     }
 
   /* the smooth flows only where the engine's motion may be unsure:

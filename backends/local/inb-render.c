@@ -154,6 +154,68 @@ node_fixed_rows (guint    start,
       }
 }
 
+/* Where object @ob is at time @t: @b takes first's full-resolution
+ * pixels there ((1 - t) I + t A), @back the way back; FALSE when that
+ * cannot be inverted */
+static gboolean
+object_at (const EngineObject *ob,
+           double              t,
+           double              b[6],
+           double              back[6])
+{
+  double det;
+
+  b[0] = 1 - t + t * ob->fwd[0];
+  b[1] = t * ob->fwd[1];
+  b[2] = t * ob->fwd[2];
+  b[3] = t * ob->fwd[3];
+  b[4] = 1 - t + t * ob->fwd[4];
+  b[5] = t * ob->fwd[5];
+  det = b[0] * b[4] - b[1] * b[3];
+  if (fabs (det) < 1e-6)
+    return FALSE;
+  back[0] = b[4] / det;
+  back[1] = -b[1] / det;
+  back[3] = -b[3] / det;
+  back[4] = b[0] / det;
+  back[2] = -(back[0] * b[2] + back[1] * b[5]);
+  back[5] = -(back[3] * b[2] + back[4] * b[5]);
+
+  return TRUE;
+}
+
+/* How far full-resolution (@x, @y) falls back to a dissolve for the
+ * objects whose motion is not fully trusted (EngineObject.trust; @faint
+ * says which, @back where they are at time t): 1 - trust wherever such
+ * an object is in first, in last or at time t (its masks there) */
+static inline float
+object_fallback (const InbEngine *self,
+                 const gboolean  *faint,
+                 double           back[][6],
+                 float            x,
+                 float            y)
+{
+  const float s = (float) self->scale, off = self->offset;
+  float f = 0.f;
+
+  for (guint o = 0; o < self->n_objects; o++)
+    if (faint[o])
+      {
+        const EngineObject *ob = &self->objects[o];
+        float ax, ay, bx, by, cover;
+
+        affine_apply (back[o], x, y, &ax, &ay);
+        affine_apply (ob->fwd, ax, ay, &bx, &by);
+        cover = MAX (MAX (inb_plane_sample (ob->mask[0], (x - off) / s, (y - off) / s),
+                          inb_plane_sample (ob->mask[1], (x - off) / s, (y - off) / s)),
+                     MAX (inb_plane_sample (ob->mask[0], (ax - off) / s, (ay - off) / s),
+                          inb_plane_sample (ob->mask[1], (bx - off) / s, (by - off) / s)));
+        f = MAX (f, (1.f - ob->trust) * MIN (1.f, cover));
+      }
+
+  return f;
+}
+
 static void
 node_rows (guint    start,
            guint    end,
@@ -166,6 +228,17 @@ node_rows (guint    start,
   const float fw = (float) self->width, fh = (float) self->height;
   const float g = (float) self->global_conf;
   const float rel = self->reliability;
+  gboolean faint[G_N_ELEMENTS (self->objects)], any_faint = FALSE;
+  double back[G_N_ELEMENTS (self->objects)][6];
+
+  for (guint o = 0; o < self->n_objects; o++)
+    {
+      const EngineObject *ob = &self->objects[o];
+      double b[6];
+
+      faint[o] = ob->trust < 1.f && !ob->small && ob->mask[0] != NULL && object_at (ob, t, b, back[o]);
+      any_faint |= faint[o];
+    }
 
   for (guint j = start; j < end; j++)
     {
@@ -259,6 +332,10 @@ node_rows (guint    start,
            * global model, as a motion that explains nothing may well
            * point out of the frame) */
           m[5] = g * q * q * (3.f - 2.f * q);
+          /* and wherever an object whose motion is not trusted is, was
+           * or will be */
+          if (any_faint)
+            m[5] = MAX (m[5], object_fallback (self, faint, back, yx, yy));
           if (m[5] > 0.f)
             self->row_fb[j] = TRUE;
         }
@@ -953,7 +1030,9 @@ object_rows (guint    start,
 
       for (int x = xa; x <= xb; x++)
         {
-          float ax, ay, bx, by, wa, wb, keep = 1.f;
+          /* (an object whose motion is not trusted, fainter: see
+           * object_fallback()) */
+          float ax, ay, bx, by, wa, wb, keep = ob->trust;
           InbPixel o, pa, pb;
 
           if (!object_weights (job, x, y, &ax, &ay, &bx, &by, &wa, &wb))
@@ -1006,28 +1085,14 @@ draw_objects (InbEngine      *self,
     {
       const EngineObject *ob = &self->objects[o];
       ObjectJob *job = &jobs[n];
-      double b[6], det;
+      double b[6];
       float xs[4], ys[4];
 
       memset (job, 0, sizeof *job);
       job->frame = frame;
       job->ob = ob;
-      /* time t = (1 - t) I + t A */
-      b[0] = 1 - t + t * ob->fwd[0];
-      b[1] = t * ob->fwd[1];
-      b[2] = t * ob->fwd[2];
-      b[3] = t * ob->fwd[3];
-      b[4] = 1 - t + t * ob->fwd[4];
-      b[5] = t * ob->fwd[5];
-      det = b[0] * b[4] - b[1] * b[3];
-      if (fabs (det) < 1e-6)
+      if (!object_at (ob, t, b, job->back))
         continue;
-      job->back[0] = b[4] / det;
-      job->back[1] = -b[1] / det;
-      job->back[3] = -b[3] / det;
-      job->back[4] = b[0] / det;
-      job->back[2] = -(job->back[0] * b[2] + job->back[1] * b[5]);
-      job->back[5] = -(job->back[3] * b[2] + job->back[4] * b[5]);
       for (guint c = 0; c < 4; c++)
         affine_apply (b, (float) (c & 1 ? ob->x1 : ob->x0), (float) (c & 2 ? ob->y1 : ob->y0),
                       &xs[c], &ys[c]);
