@@ -1938,6 +1938,72 @@ test_middle_object_leaving (void)
   g_assert_cmpfloat (ours, >, theirs + 15.0);
 }
 
+/* Paints pixel @px (RGB), covered to @e (0 … 1), with what a shape
+ * shows at (@u, @v) of its own frame */
+typedef void (*ShapePaint) (guint8        *px,
+                            double         u,
+                            double         v,
+                            double         e,
+                            gconstpointer  data);
+
+/* @bg with a shape over it, turned by @angle about (@cx, @cy): in its
+ * own frame, (@u, @v) = the turned offset divided by (@su, @sv), it is
+ * the disc of radius @radius, its edge soft over about @soft pixels
+ * (@k: pixels per unit of its frame across the edge); @paint paints
+ * each pixel it covers */
+static InbImage *
+turned_shape_render (const Texture *bg,
+                     guint          width,
+                     guint          height,
+                     double         angle,
+                     double         cx,
+                     double         cy,
+                     double         su,
+                     double         sv,
+                     double         radius,
+                     double         k,
+                     double         soft,
+                     ShapePaint     paint,
+                     gconstpointer  paint_data)
+{
+  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  InbImage *image = texture_render (bg, width, height, identity);
+  guint8 *data = inb_image_get_data_mut (image);
+  gsize stride = inb_image_get_stride (image);
+  double c = cos (angle), s = sin (angle);
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        double u = (c * (x - cx) + s * (y - cy)) / su, v = (-s * (x - cx) + c * (y - cy)) / sv;
+        double e = CLAMP ((radius - hypot (u, v)) * k / soft + 0.5, 0.0, 1.0);
+
+        if (e <= 0)
+          continue;
+        paint (data + y * stride + x * 3, u, v, e, paint_data);
+      }
+
+  return image;
+}
+
+typedef struct
+{
+  const Texture *fg;
+  double         amp;
+} Waves;
+
+static void
+waves_paint (guint8        *px,
+             double         u,
+             double         v,
+             double         e,
+             gconstpointer  data)
+{
+  const Waves *waves = data;
+
+  paint_waves (px, waves->fg, waves->amp, u, v, e);
+}
+
 /* A disc of radius @r × @scale showing @fg (128 + @amp × its waves'
  * sum), turned by @angle and scaled by @scale about its centre (@cx,
  * @cy) with it, over @bg; its edge @soft pixels wide */
@@ -1954,25 +2020,10 @@ turning_disc_render (const Texture *bg,
                      double         cx,
                      double         cy)
 {
-  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
-  InbImage *image = texture_render (bg, width, height, identity);
-  guint8 *data = inb_image_get_data_mut (image);
-  gsize stride = inb_image_get_stride (image);
-  double c = cos (angle), s = sin (angle);
+  const Waves waves = { fg, amp };
 
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      {
-        /* in the disc's own frame */
-        double u = (c * (x - cx) + s * (y - cy)) / scale, v = (-s * (x - cx) + c * (y - cy)) / scale;
-        double e = CLAMP ((r - hypot (u, v)) * scale / soft + 0.5, 0.0, 1.0);
-
-        if (e <= 0)
-          continue;
-        paint_waves (data + y * stride + x * 3, fg, amp, u, v, e);
-      }
-
-  return image;
+  return turned_shape_render (bg, width, height, angle, cx, cy, scale, scale, r, scale, soft,
+                              waves_paint, &waves);
 }
 
 /* A large disc of a few broad bands of colour across it (a sky at
@@ -2115,6 +2166,19 @@ test_middle_disc_turning_spoiled (void)
   g_assert_cmpfloat (ours, >, theirs + 15.0);
 }
 
+static void
+grey_paint (guint8        *px,
+            double         u,
+            double         v,
+            double         e,
+            gconstpointer  data)
+{
+  const double grey = *(const double *) data;
+
+  for (guint k = 0; k < 3; k++)
+    px[k] = (guint8) CLAMP (lround ((1 - e) * px[k] + e * grey), 0, 255);
+}
+
 /* A flat ellipse of grey @grey with semi-axes @a × @b, centred on (@cx,
  * @cy) and turned by @angle, over @bg; its edge @soft pixels wide */
 static InbImage *
@@ -2129,26 +2193,9 @@ flat_ellipse_render (const Texture *bg,
                      double         cx,
                      double         cy)
 {
-  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
-  InbImage *image = texture_render (bg, width, height, identity);
-  guint8 *data = inb_image_get_data_mut (image);
-  gsize stride = inb_image_get_stride (image);
-  double c = cos (angle), s = sin (angle);
-
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      {
-        /* in the ellipse's own frame, where it is the unit disc */
-        double u = (c * (x - cx) + s * (y - cy)) / a, v = (-s * (x - cx) + c * (y - cy)) / b;
-        /* (the distance to the outline, roughly, in pixels) */
-        double e = CLAMP ((1 - hypot (u, v)) * b / soft + 0.5, 0.0, 1.0);
-
-        for (guint k = 0; k < 3 && e > 0; k++)
-          data[y * stride + x * 3 + k] =
-            (guint8) CLAMP (lround ((1 - e) * data[y * stride + x * 3 + k] + e * grey), 0, 255);
-      }
-
-  return image;
+  /* in the ellipse's own frame it is the unit disc, b pixels across
+   * its edge a unit */
+  return turned_shape_render (bg, width, height, angle, cx, cy, a, b, 1.0, b, soft, grey_paint, &grey);
 }
 
 /* A thin, flat, soft-edged ellipse (old6-37-thin: 465 × 114 at 640 ×
