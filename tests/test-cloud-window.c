@@ -1539,7 +1539,7 @@ test_wavespeed_generate (Fixture       *f,
   g_assert_cmpint (generating, >, queued);
   g_assert_true (downloading == -1 || downloading > generating);
   g_assert_true (verifying == -1 || verifying > MAX (downloading, generating));
-  g_assert_cmpint (row_watch_find (&w, "Done · 8 frames at 16 fps · 320\u00a0×\u00a0240"), ==, (int) w.seen->len - 1);
+  g_assert_cmpint (row_watch_find (&w, "Done · 320\u00a0×\u00a0240 · 16 fps"), ==, (int) w.seen->len - 1);
 
   clip = inb_take_dup_clip_path (inb_job_get_take (w.job));
   g_assert_true (g_file_test (clip, G_FILE_TEST_IS_REGULAR));
@@ -1630,7 +1630,7 @@ test_runcomfy_generate (Fixture       *f,
   g_assert_cmpint (two_ahead, >=, 0);
   g_assert_cmpint (one_ahead, >, two_ahead);
   g_assert_cmpint (generating, >, one_ahead);
-  g_assert_cmpint (row_watch_find (&w, "Done · 8 frames at 16 fps · 320\u00a0×\u00a0240"), ==, (int) w.seen->len - 1);
+  g_assert_cmpint (row_watch_find (&w, "Done · 320\u00a0×\u00a0240 · 16 fps"), ==, (int) w.seen->len - 1);
 
   clip = inb_take_dup_clip_path (inb_job_get_take (w.job));
   g_assert_true (g_file_test (clip, G_FILE_TEST_IS_REGULAR));

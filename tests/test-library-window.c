@@ -380,7 +380,9 @@ test_earlier_takes (Fixture       *f,
     row = inb_library_panel_find_row (panel_of (f), first);
     g_assert_nonnull (row);
     g_assert_cmpstr (gtk_label_get_label (inb_take_row_get_badge (row)), ==, "Done");
-    g_assert_cmpstr (gtk_label_get_label (inb_take_row_get_status (row)), ==, "8 frames at 16 fps · 320\u00a0×\u00a0240");
+    g_assert_cmpstr (gtk_label_get_label (inb_take_row_get_status (row)), ==, "320\u00a0×\u00a0240 · 16 fps");
+    g_assert_cmpstr (inb_take_row_get_tip (row, GTK_WIDGET (inb_take_row_get_status (row))), ==,
+                     "8 frames at 16 fps · 320\u00a0×\u00a0240");
     row = inb_library_panel_find_row (panel_of (f), failed);
     g_assert_nonnull (row);
     g_assert_cmpstr (gtk_label_get_label (inb_take_row_get_badge (row)), ==, "Failed");

@@ -2184,6 +2184,41 @@ assert_rows_whole (Fixture   *f,
     assert_rows_whole (f, child, n_rows, problems);
 }
 
+/* A finished take's row reads its clip's size and rate on one line, the
+ * frames in the tooltip: "49 frames at 16 fps · 1080 × 720" took two lines
+ * at 360 px, and its rows 130 px */
+static void
+assert_done_rows_brief (GtkWidget *widget,
+                        guint     *n_done,
+                        GString   *problems)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (INB_IS_TAKE_ROW (widget))
+    {
+      InbTakeRow *row = INB_TAKE_ROW (widget);
+      InbTakeEntry *entry = inb_take_row_get_entry (row);
+      GtkLabel *status = inb_take_row_get_status (row);
+      const char *tip = inb_take_row_get_tip (row, GTK_WIDGET (status));
+
+      if (inb_take_entry_get_state (entry) != INB_JOB_DONE || inb_take_entry_get_n_frames (entry) == 0)
+        return;
+      (*n_done)++;
+      if (pango_layout_get_line_count (gtk_label_get_layout (status)) != 1)
+        g_string_append_printf (problems, "“%s” takes %d lines of %d px\n", gtk_label_get_text (status),
+                                pango_layout_get_line_count (gtk_label_get_layout (status)),
+                                gtk_widget_get_width (GTK_WIDGET (status)));
+      if (strstr (gtk_label_get_text (status), "fps") == NULL)
+        g_string_append_printf (problems, "“%s” does not give the rate\n", gtk_label_get_text (status));
+      if (tip == NULL || strstr (tip, "frames at") == NULL)
+        g_string_append_printf (problems, "the tooltip of “%s” does not give the frames: “%s”\n",
+                                gtk_label_get_text (status), tip);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    assert_done_rows_brief (child, n_done, problems);
+}
+
 static gboolean
 is_menu_button (GtkWidget *widget)
 {
@@ -2225,6 +2260,7 @@ test_many_takes (Fixture       *f,
       GtkWidget *scroller;
       graphene_rect_t bounds;
       guint n_rows = 0;
+      guint n_done = 0;
 
       resize (f, shot_widths[i], shot_heights[i]);
       if (adw_flap_get_folded (f->window->library_flap))
@@ -2238,6 +2274,10 @@ test_many_takes (Fixture       *f,
       g_assert_cmpuint (n_rows, >=, 3);
       if (problems->len > 0)
         g_error ("At %d px the library's rows are cut:\n%s", shot_widths[i], problems->str);
+      assert_done_rows_brief (GTK_WIDGET (library), &n_done, problems);
+      g_assert_cmpuint (n_done, >=, 3);
+      if (problems->len > 0)
+        g_error ("At %d px a finished take's row is not brief:\n%s", shot_widths[i], problems->str);
 
       inb_library_panel_select (library, oldest);
       settle (f);

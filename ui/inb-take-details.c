@@ -507,7 +507,7 @@ update_state (InbTakeDetails *self)
   gtk_widget_set_visible (self->progress_box, active);
   if (active)
     {
-      status = inb_take_format_status (self->entry);
+      status = inb_take_format_status (self->entry, NULL);
       gtk_progress_bar_set_fraction (self->progress, inb_take_entry_get_fraction (self->entry));
       gtk_label_set_label (self->stage_label, status);
     }

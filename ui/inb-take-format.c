@@ -221,13 +221,12 @@ inb_take_format_join_phrases (const char *text)
   return g_string_free (joined, FALSE);
 }
 
-char *
-inb_take_format_status (InbTakeEntry *entry)
+static char *
+format_status (InbTakeEntry *entry,
+               char        **tooltip)
 {
   InbJobState state;
   const char *error;
-
-  g_return_val_if_fail (INB_IS_TAKE_ENTRY (entry), NULL);
 
   state = inb_take_entry_get_state (entry);
   error = inb_take_entry_get_error_message (entry);
@@ -252,18 +251,44 @@ inb_take_format_status (InbTakeEntry *entry)
     }
 
   if (state == INB_JOB_DONE && inb_take_entry_get_n_frames (entry) > 0)
-    /* Translators: "81 frames at 16 fps · 1280 × 720" */
-    return inb_take_format_join_size (g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u frame at %g fps · %u × %u",
-                                                                    "%u frames at %g fps · %u × %u",
-                                                                    inb_take_entry_get_n_frames (entry)),
-                                                       inb_take_entry_get_n_frames (entry),
-                                                       inb_take_entry_get_fps (entry),
-                                                       inb_take_entry_get_width (entry),
-                                                       inb_take_entry_get_height (entry)));
+    {
+      /* In full, "49 frames at 16 fps · 1080 × 720" took two lines of a
+       * row at 360 px; the length is on the thumbnail */
+      if (tooltip != NULL)
+        /* Translators: "81 frames at 16 fps · 1280 × 720" */
+        *tooltip = inb_take_format_join_size (g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u frame at %g fps · %u × %u",
+                                                                            "%u frames at %g fps · %u × %u",
+                                                                            inb_take_entry_get_n_frames (entry)),
+                                                               inb_take_entry_get_n_frames (entry),
+                                                               inb_take_entry_get_fps (entry),
+                                                               inb_take_entry_get_width (entry),
+                                                               inb_take_entry_get_height (entry)));
+      /* Translators: a clip's size and rate, "1280 × 720 · 16 fps" */
+      return inb_take_format_join_size (g_strdup_printf (_("%u × %u · %g fps"),
+                                                         inb_take_entry_get_width (entry),
+                                                         inb_take_entry_get_height (entry),
+                                                         inb_take_entry_get_fps (entry)));
+    }
   if (state == INB_JOB_DONE && !inb_take_entry_get_has_clip (entry))
     return g_strdup (_("Its clip is missing"));
 
   return g_strdup (error != NULL ? error : "");
+}
+
+char *
+inb_take_format_status (InbTakeEntry  *entry,
+                        char         **tooltip)
+{
+  char *status;
+
+  g_return_val_if_fail (INB_IS_TAKE_ENTRY (entry), NULL);
+
+  if (tooltip != NULL)
+    *tooltip = NULL;
+  status = format_status (entry, tooltip);
+  if (tooltip != NULL && *tooltip == NULL && *status != '\0')
+    *tooltip = g_strdup (status);
+  return status;
 }
 
 char *

@@ -34,8 +34,12 @@ char       *inb_take_format_backend     (InbSession   *session,
 char       *inb_take_format_join_size   (char         *text);
 /* @text with its " · "-separated parts made unbreakable inside */
 char       *inb_take_format_join_phrases (const char  *text);
-/* The line under the badge: progress and stage, the clip, or why it failed */
-char       *inb_take_format_status      (InbTakeEntry *entry);
+/* The line under the badge: progress and stage, the clip, or why it
+ * failed. A finished clip reads briefly ("1280 × 720 · 16 fps": its length
+ * is on the thumbnail) and @tooltip, if not %NULL, gets it in full ("81
+ * frames at 16 fps · 1280 × 720"); otherwise @tooltip gets the line itself */
+char       *inb_take_format_status      (InbTakeEntry *entry,
+                                         char        **tooltip);
 /* The fidelity badge ("Colour drift" or "Colours hold") and its tooltip
  * with the ΔE; %NULL when the take was not measured */
 char       *inb_take_format_fidelity    (InbTakeEntry *entry,

@@ -268,6 +268,7 @@ inb_take_row_update (InbTakeRow *self)
 {
   g_autofree char *title = NULL;
   g_autofree char *status = NULL;
+  g_autofree char *status_tip = NULL;
   g_autofree char *meta = NULL;
   g_autofree char *backend = NULL;
   g_autofree char *fidelity = NULL;
@@ -309,10 +310,10 @@ inb_take_row_update (InbTakeRow *self)
   active = inb_take_entry_is_active (self->entry) &&
            inb_take_entry_get_condition (self->entry) == INB_TAKE_CONDITION_OK;
   failed = g_str_equal (state_class, "failed") || g_str_equal (state_class, "warning");
-  status = inb_take_format_status (self->entry);
+  status = inb_take_format_status (self->entry, &status_tip);
   gtk_label_set_label (self->status_label, status);
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), *status != '\0');
-  set_tip (self, TIP_STATUS, *status != '\0' ? status : NULL);
+  set_tip (self, TIP_STATUS, status_tip);
   if (failed)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
   else
