@@ -248,7 +248,8 @@ inb_flow_border_prefers (const InbPlane *a,
                          const InbPlane *b,
                          guint           level,
                          const double    h1[9],
-                         const double    h2[9]);
+                         const double    h2[9],
+                         gboolean        by_side);
 
 gboolean
 inb_flow_exposure_changes (double gain,

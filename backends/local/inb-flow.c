@@ -499,11 +499,16 @@ coarse_flow (const DisPyramid  *dp,
   return TRUE;
 }
 
-/* A model fitted to few of the flow's samples with a second motion
- * layer beside it: a large object can carry more of the samples than
- * the background moving behind it. The layer is taken as the model (and
- * the model as the layer) when it explains the band along the frame's
- * edges clearly better. */
+/* A model with a second motion layer beside it: a large object can
+ * carry more of the flow's samples than the background moving behind
+ * it. The layer is taken as the model (and the model as the layer) when
+ * it explains the band along the frame's edges clearly better; when the
+ * model has most of the samples, on a side of its own as well
+ * (inb_flow_border_prefers()). Most of the samples do not make the
+ * model the background's where the background has little texture: the
+ * flow there follows whatever seeded it, and its samples count for the
+ * object's motion (old9-29, a disc of leaves over still clouds: 0.65 of
+ * them). */
 static gboolean
 background_from_border (const Pyramids *pyr,
                         GlobalModel    *model)
@@ -511,11 +516,12 @@ background_from_border (const Pyramids *pyr,
   guint el = 0;
   double t[9];
 
-  if (!model->has_layer || model->inlier_fraction >= 0.5 || model->layer_inlier_fraction < 0.05)
+  if (!model->has_layer || model->layer_inlier_fraction < 0.05)
     return FALSE;
   while (el + 1 < pyr->n_levels && pyr->pyr[0][el + 1]->width >= 128)
     el++;
-  if (!inb_flow_border_prefers (pyr->pyr[0][el], pyr->pyr[1][el], el, model->h, model->layer))
+  if (!inb_flow_border_prefers (pyr->pyr[0][el], pyr->pyr[1][el], el, model->h, model->layer,
+                                model->inlier_fraction >= 0.5))
     return FALSE;
   g_debug ("global model: the second layer instead (inliers %.2f, not %.2f): it explains the frame's edges",
            model->layer_inlier_fraction, model->inlier_fraction);
