@@ -411,6 +411,17 @@ scan_free (Scan *scan)
   g_free (scan);
 }
 
+/* A scan's hold on its entries ends in the callback, on the main thread:
+ * its task, and so the scan, may be finalized on the worker (GLib 2.74
+ * drops a thread task's last ref there when the callback has already
+ * run), and an entry the library has dropped meanwhile would have its
+ * last unref, and its job's, on that thread. */
+static void
+scan_release_entries (Scan *scan)
+{
+  g_ptr_array_set_size (scan->entries, 0);
+}
+
 static Scan *
 scan_new (InbLibrary *self,
           GPtrArray  *names)
@@ -586,11 +597,13 @@ loaded_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
+      scan_release_entries (scan);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   merge_scan (self, scan);
+  scan_release_entries (scan);
   set_report (self, scan);
   self->loaded = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
@@ -680,7 +693,10 @@ rescanned_cb (GObject      *object,
 
   self->scanning = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), NULL))
-    return;
+    {
+      scan_release_entries (scan);
+      return;
+    }
 
   merge_scan (self, scan);
 
@@ -715,6 +731,7 @@ rescanned_cb (GObject      *object,
     }
   for (guint i = 0; i < scan->entries->len; i++)
     g_hash_table_remove (self->unread, inb_take_entry_get_id (scan->entries->pdata[i]));
+  scan_release_entries (scan);
 
   update_poll (self);
 }
@@ -1429,6 +1446,9 @@ file_op_done_cb (GObject      *object,
     }
 
   file_op_apply (INB_LIBRARY (object), op);
+  /* Dropped here, not wherever the task is finalized (see
+   * scan_release_entries()) */
+  g_clear_object (&op->restored);
   g_task_return_boolean (task, TRUE);
 }
 

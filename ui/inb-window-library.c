@@ -274,7 +274,7 @@ typedef struct
 static void
 take_read_free (TakeRead *tr)
 {
-  g_object_unref (tr->entry);
+  g_clear_object (&tr->entry);
   g_free (tr->dir);
   g_free (tr);
 }
@@ -304,6 +304,9 @@ take_read_cb (GObject      *object,
 {
   InbWindow *self = user_data;
   TakeRead *tr = g_task_get_task_data (G_TASK (result));
+  /* Dropped here, on the main thread: the task may be finalized on the
+   * worker, and the entry may have left the library meanwhile */
+  g_autoptr(InbTakeEntry) entry = g_steal_pointer (&tr->entry);
   g_autoptr(GError) error = NULL;
   gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
 
@@ -316,7 +319,7 @@ take_read_cb (GObject      *object,
   if (value == NULL)
     _inb_window_toast (self, error->message);
   else
-    tr->done (self, tr->entry, value);
+    tr->done (self, entry, value);
 }
 
 /* Reads @entry's folder with @read in a thread, then gives the value to
