@@ -2508,6 +2508,99 @@ tinted_disc_render (const Texture *bg,
   return discs_render (bg, bg_tint, &disc, 1, width, height);
 }
 
+/* The mean absolute difference of @a and @b over the box x0..x1 ×
+ * y0..y1 (all channels), in luma levels */
+static double
+mean_diff_box (InbImage *a,
+               InbImage *b,
+               guint     x0,
+               guint     y0,
+               guint     x1,
+               guint     y1)
+{
+  const guint8 *pa = inb_image_get_data (a), *pb = inb_image_get_data (b);
+  gsize sa = inb_image_get_stride (a), sb = inb_image_get_stride (b);
+  double sum = 0;
+  gsize n = 0;
+
+  for (guint y = y0; y < y1; y++)
+    for (guint x = 3 * x0; x < 3 * x1; x++)
+      {
+        sum += fabs ((double) pa[y * sa + x] - pb[y * sb + x]);
+        n++;
+      }
+
+  return sum / n;
+}
+
+/* The drawing of an object whose motion is trusted only partly
+ * (EngineObject.trust between 0 and 1, see object_trust() in
+ * inb-engine-objects.c): fainter, and toward the keyframes' pixels at
+ * the same place where it is, was and will be, by as much as it is not
+ * trusted. A textured disc moving 220 px over a still textured frame is
+ * found and trusted fully; its middle frame is drawn again with its
+ * trust set to 0 and to 0.5, and 0.5 must lie well between 1 and 0,
+ * drawn as neither. The trust is set after the analysis, so what it
+ * decides there (how far the disc hides the background, which is
+ * painted out of the keyframes' pixels as far) stays as for 1: only
+ * the drawing is checked, and 0 is not a dissolve of the keyframes as
+ * they are. (No pair of the engine's tests is trusted partly by itself:
+ * an object's masks keep the pixels its motion explains, and a disc
+ * whose texture changes enough to leave half the error of standing
+ * still is not found.) */
+static void
+test_middle_partial_trust (void)
+{
+  static const double grey[3] = { 120, 125, 115 }, orange[3] = { 190, 110, 60 };
+  const guint w = 640, h = 360;
+  const double r = 80, x0 = 200, x1 = 420, xm = 0.5 * (x0 + x1), ym = 180;
+  const guint bx0 = (guint) (xm - 0.7 * r), bx1 = (guint) (xm + 0.7 * r);
+  const guint by0 = (guint) (ym - 0.7 * r), by1 = (guint) (ym + 0.7 * r);
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  g_autoptr(InbImage) blend = NULL;
+  g_autoptr(InbImage) full = inb_image_new (w, h);
+  g_autoptr(InbImage) none = inb_image_new (w, h);
+  g_autoptr(InbImage) half = inb_image_new (w, h);
+  g_autoptr(InbEngine) engine = NULL;
+  Texture bg, fg;
+  double apart, from_full, from_none, none_blend;
+  guint drawn = 0;
+
+  texture_init (&bg, 11);
+  texture_init (&fg, 29);
+  first = tinted_disc_render (&bg, &fg, grey, orange, w, h, r, x0, 170);
+  last = tinted_disc_render (&bg, &fg, grey, orange, w, h, r, x1, 190);
+  blend = dissolve (first, last, 0.5);
+  engine = engine_new (first, last, 0);
+  for (guint o = 0; o < engine->n_objects; o++)
+    if (!engine->objects[o].small && engine->objects[o].mask[0] != NULL)
+      {
+        g_assert_cmpfloat (engine->objects[o].trust, ==, 1.f);
+        drawn++;
+      }
+  g_assert_cmpuint (drawn, >, 0);
+
+  inb_engine_render (engine, 0.5, full);
+  for (guint o = 0; o < engine->n_objects; o++)
+    engine->objects[o].trust = 0.f;
+  inb_engine_render (engine, 0.5, none);
+  for (guint o = 0; o < engine->n_objects; o++)
+    engine->objects[o].trust = 0.5f;
+  inb_engine_render (engine, 0.5, half);
+
+  /* on the disc half-way */
+  apart = mean_diff_box (full, none, bx0, by0, bx1, by1);
+  from_full = mean_diff_box (half, full, bx0, by0, bx1, by1);
+  from_none = mean_diff_box (half, none, bx0, by0, bx1, by1);
+  none_blend = mean_diff_box (none, blend, bx0, by0, bx1, by1);
+  g_test_message ("a disc trusted 1, 0 and 0.5: %.2f levels apart between 1 and 0; 0.5 is %.2f from 1 and "
+                  "%.2f from 0; 0 is %.2f from a dissolve", apart, from_full, from_none, none_blend);
+  g_assert_cmpfloat (apart, >, 10.0);
+  g_assert_cmpfloat (from_full, >, 0.25 * apart);
+  g_assert_cmpfloat (from_none, >, 0.25 * apart);
+}
+
 /* An object's mask where nothing confirms it (its motion takes it out of
  * the other keyframe's frame) is told from the background by its colour
  * in its own keyframe: an orange disc moving left by a third of the frame
@@ -3139,6 +3232,7 @@ main (int   argc,
   g_test_add_func ("/engine/middle-disc-turning-spoiled", test_middle_disc_turning_spoiled);
   g_test_add_func ("/engine/middle-disc-turning-far", test_middle_disc_turning_far);
   g_test_add_func ("/engine/object-motion-errors", test_object_motion_errors);
+  g_test_add_func ("/engine/middle-partial-trust", test_middle_partial_trust);
   g_test_add_func ("/engine/middle-thin-flat", test_middle_thin_flat);
   g_test_add_func ("/engine/middle-object-colour", test_middle_object_colour);
   g_test_add_func ("/engine/middle-crossing-hidden", test_middle_crossing_hidden);
