@@ -483,7 +483,9 @@ test_library (Fixture       *f,
   assert_has_text (f, "已完成");
   assert_has_text (f, "已取消");
   assert_has_text (f, "已中断");
-  assert_has_part (f, "8 帧，16 fps · 320\u00a0×\u00a0240");
+  /* the row gives the size and rate, the details the frames too */
+  assert_has_text (f, "320\u00a0×\u00a0240 · 16 fps");
+  assert_has_part (f, "8 帧 · 16 fps · 320\u00a0×\u00a0240");
   assert_has_text (f, "日落时的气球");
   assert_has_part (f, "镜次 1");
   /* The details: the settings, the run and when it was made */
