@@ -413,6 +413,17 @@ object_refine (const InbFlowAnalysis *an,
  * below this of the found one's */
 #define LAYER_GAIN_FAR 0.8
 
+/* A searched motion refined back comes back to itself where it takes the
+ * box's corners within 0.2 × the found translation of where the searched
+ * one does; for an object found twice (its found translation one of two
+ * finds of it, neither its own), within this share of the box's diagonal
+ * too: a turn or a scale refined a little otherwise moves the corners by
+ * a share of the box's size, however little the object moves (a large
+ * soft object moving a tenth of the frame: 1.06× back against 0.996×).
+ * (Found once, a phantom's searched motion came back within it: a
+ * textured region of the frame replaced by another, 0.77× and 0.75×.) */
+#define LAYER_BACK_BOX 0.1
+
 /* layer_search(): how far (pixels of the coarsest level) from where it
  * is and from where the background's motion takes it the motions it
  * tries move the box's centre, and the refined one must (times
@@ -845,7 +856,8 @@ layer_search (InbPlane * const pyr[2][LAYER_LEVELS],
  * (layer_search()), refined the same way, is kept where it explains the
  * box clearly better (LAYER_GAIN_FAR) than the found one and than each
  * of the @n_others other objects' found motions @others, and comes back
- * to itself refined from the last keyframe, however far from the found
+ * to itself refined from the last keyframe (within LAYER_BACK_BOX of the
+ * box where the object was found @twice), however far from the found
  * one. */
 static void
 object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
@@ -857,6 +869,7 @@ object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
                      float            tol,
                      const double    *others,
                      guint            n_others,
+                     gboolean         twice,
                      double           m[6])
 {
   const int w = (int) pyr[0][0]->width, h = (int) pyr[0][0]->height;
@@ -971,7 +984,8 @@ object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
           kept = affine_box (q, x0, x1, y0, y1, w, h, fb, NULL)
                  && layer_coarse_to_fine (pyr[1], pyr[0], hm[1], fb[0], fb[1], fb[2], fb[3], r);
           affine_invert (r, ri);
-          kept = kept && motions_agree (q, ri, x0, x1, y0, y1, tol);
+          kept = kept && motions_agree (q, ri, x0, x1, y0, y1,
+                                        twice ? MAX (tol, LAYER_BACK_BOX * hypot (x1 - x0, y1 - y0)) : tol);
           g_debug ("object as a layer, searched [%.3f %.3f %.1f; %.3f %.3f %.1f], back [%.3f %.3f %.1f; %.3f %.3f %.1f]: %s",
                    q[0], q[1], q[2], q[3], q[4], q[5], ri[0], ri[1], ri[2], ri[3], ri[4], ri[5],
                    kept ? "comes back" : "not kept");
@@ -1211,6 +1225,18 @@ object_found_motion (InbEngine             *self,
   object_refine (an, box[0], box[1], box[2], box[3], tol, m);
 }
 
+/* Whether object @a is @b found again: @b's box holds nine tenths or
+ * more of @a's */
+static gboolean
+found_twice (const InbFlowObject *a,
+             const InbFlowObject *b)
+{
+  const double common = (double) MAX (0, MIN (a->x1, b->x1) - MAX (a->x0, b->x0))
+                        * MAX (0, MIN (a->y1, b->y1) - MAX (a->y0, b->y0));
+
+  return common >= 0.9 * (a->x1 - a->x0) * (a->y1 - a->y0);
+}
+
 /* The object's affine motion, first -> last in m[0] (its motion as found,
  * @found[@o], refined as a layer: the other objects' found motions in
  * @found too) and back in m[1] */
@@ -1233,11 +1259,21 @@ object_motion (const InbFlowAnalysis *an,
     {
       g_autofree double *others = g_new (double, 6 * MAX (1, an->n_objects));
       guint n_others = 0;
+      gboolean twice = FALSE;
 
+      /* (not this object found twice: another whose box holds nine
+       * tenths of this one's, its motion this one's found again, maybe
+       * nearly right, is not another object's that the searched motion
+       * must explain the box better than) */
       for (guint j = 0; j < an->n_objects; j++)
         if (j != o && !an->objects[j].small)
-          memcpy (others + 6 * n_others++, found[j], 6 * sizeof (double));
-      object_refine_layer (pyr, model, box[0], box[1], box[2], box[3], tol, others, n_others, m[0]);
+          {
+            if (found_twice (ob, &an->objects[j]))
+              twice = TRUE;
+            else
+              memcpy (others + 6 * n_others++, found[j], 6 * sizeof (double));
+          }
+      object_refine_layer (pyr, model, box[0], box[1], box[2], box[3], tol, others, n_others, twice, m[0]);
     }
   det = m[0][0] * m[0][4] - m[0][1] * m[0][3];
   m[1][0] = m[0][4] / det;
