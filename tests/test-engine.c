@@ -394,6 +394,34 @@ global_error_on_background (InbImage     *first,
   return err / n;
 }
 
+/* An object of strong texture (radii @rx, @ry) moving from @c0 to @c1
+ * over a background of texture @strength panning by (@bx, @by): the
+ * global model's mean error on the background is under a pixel */
+static void
+assert_global_is_background (guint         strength,
+                             double        bx,
+                             double        by,
+                             const double  c0[2],
+                             const double  c1[2],
+                             double        rx,
+                             double        ry,
+                             const char   *what)
+{
+  const guint w = 480, h = 270;
+  g_autoptr(InbImage) first = NULL;
+  g_autoptr(InbImage) last = NULL;
+  Texture bg, fg;
+  double err;
+
+  texture_init (&bg, 7);
+  texture_init (&fg, 23);
+  first = object_over_pan_render (&bg, &fg, strength, w, h, 0, 0, c0[0], c0[1], rx, ry);
+  last = object_over_pan_render (&bg, &fg, strength, w, h, bx, by, c1[0], c1[1], rx, ry);
+  err = global_error_on_background (first, last, bx, by, c0, c1, rx, ry);
+  g_test_message ("global model under a large object moving %s: mean error %.3f px on the background", what, err);
+  g_assert_cmpfloat (err, <, 1.0);
+}
+
 /* A large object of strong texture (a third of the frame) moving far
  * against a slowly panning background of weak texture: the global model
  * is the background's pan, not the object's motion (the object carries
@@ -403,21 +431,9 @@ global_error_on_background (InbImage     *first,
 static void
 test_global_large_object (void)
 {
-  const guint w = 480, h = 270;
-  const double bx = -14.0, by = -4.0, c0[2] = { 190, 140 }, c1[2] = { 280, 150 };
-  g_autoptr(InbImage) first = NULL;
-  g_autoptr(InbImage) last = NULL;
-  Texture bg, fg;
-  double err;
+  const double c0[2] = { 190, 140 }, c1[2] = { 280, 150 };
 
-  texture_init (&bg, 7);
-  texture_init (&fg, 23);
-  first = object_over_pan_render (&bg, &fg, 18, w, h, 0, 0, c0[0], c0[1], 150, 95);
-  last = object_over_pan_render (&bg, &fg, 18, w, h, bx, by, c1[0], c1[1], 150, 95);
-  err = global_error_on_background (first, last, bx, by, c0, c1, 150, 95);
-  g_test_message ("global model under a large object moving against a pan: mean error %.3f px on the "
-                  "background", err);
-  g_assert_cmpfloat (err, <, 1.0);
+  assert_global_is_background (18, -14.0, -4.0, c0, c1, 150, 95, "against a pan");
 }
 
 /* The same over a still background of little texture, the object
@@ -429,21 +445,9 @@ test_global_large_object (void)
 static void
 test_global_large_object_still (void)
 {
-  const guint w = 480, h = 270;
   const double c0[2] = { 150, 150 }, c1[2] = { 330, 150 };
-  g_autoptr(InbImage) first = NULL;
-  g_autoptr(InbImage) last = NULL;
-  Texture bg, fg;
-  double err;
 
-  texture_init (&bg, 7);
-  texture_init (&fg, 23);
-  first = object_over_pan_render (&bg, &fg, 4, w, h, 0, 0, c0[0], c0[1], 115, 100);
-  last = object_over_pan_render (&bg, &fg, 4, w, h, 0, 0, c1[0], c1[1], 115, 100);
-  err = global_error_on_background (first, last, 0, 0, c0, c1, 115, 100);
-  g_test_message ("global model under a large object moving over a still, smooth background: mean error "
-                  "%.3f px on the background", err);
-  g_assert_cmpfloat (err, <, 1.0);
+  assert_global_is_background (4, 0, 0, c0, c1, 115, 100, "over a still, smooth background");
 }
 
 /* The middle of a translated pair is the half-way translation. */
