@@ -518,6 +518,34 @@ disc_render (const Texture *bg,
   return image;
 }
 
+/* The mean of |@a - @b| (or of its square, if @squared) over the box
+ * [x0, x1) × [y0, y1), all channels, in levels */
+static double
+box_mean_diff (InbImage *a,
+               InbImage *b,
+               guint     x0,
+               guint     y0,
+               guint     x1,
+               guint     y1,
+               gboolean  squared)
+{
+  const guint8 *pa = inb_image_get_data (a), *pb = inb_image_get_data (b);
+  gsize sa = inb_image_get_stride (a), sb = inb_image_get_stride (b);
+  double sum = 0;
+  gsize n = 0;
+
+  for (guint y = y0; y < y1; y++)
+    for (guint x = 3 * x0; x < 3 * x1; x++)
+      {
+        double d = fabs ((double) pa[y * sa + x] - pb[y * sb + x]);
+
+        sum += squared ? d * d : d;
+        n++;
+      }
+
+  return sum / n;
+}
+
 /* PSNR of @a against @b in the box [x0, x1) × [y0, y1) */
 static double
 psnr_box (InbImage *a,
@@ -527,23 +555,12 @@ psnr_box (InbImage *a,
           guint     x1,
           guint     y1)
 {
-  const guint8 *pa = inb_image_get_data (a), *pb = inb_image_get_data (b);
-  gsize sa = inb_image_get_stride (a), sb = inb_image_get_stride (b);
-  double se = 0;
-  gsize n = 0;
+  double mse = box_mean_diff (a, b, x0, y0, x1, y1, TRUE);
 
-  for (guint y = y0; y < y1; y++)
-    for (guint x = 3 * x0; x < 3 * x1; x++)
-      {
-        double d = (double) pa[y * sa + x] - pb[y * sb + x];
-
-        se += d * d;
-        n++;
-      }
-  if (se == 0)
+  if (mse == 0)
     return 99.0;
 
-  return 10 * log10 (255.0 * 255.0 * n / se);
+  return 10 * log10 (255.0 * 255.0 / mse);
 }
 
 /* An object moving far (200 pixels) over a still background is moved,
@@ -2522,19 +2539,7 @@ mean_diff_box (InbImage *a,
                guint     x1,
                guint     y1)
 {
-  const guint8 *pa = inb_image_get_data (a), *pb = inb_image_get_data (b);
-  gsize sa = inb_image_get_stride (a), sb = inb_image_get_stride (b);
-  double sum = 0;
-  gsize n = 0;
-
-  for (guint y = y0; y < y1; y++)
-    for (guint x = 3 * x0; x < 3 * x1; x++)
-      {
-        sum += fabs ((double) pa[y * sa + x] - pb[y * sb + x]);
-        n++;
-      }
-
-  return sum / n;
+  return box_mean_diff (a, b, x0, y0, x1, y1, FALSE);
 }
 
 /* The drawing of an object whose motion is trusted only partly
