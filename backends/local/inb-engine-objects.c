@@ -858,7 +858,8 @@ layer_search (InbPlane * const pyr[2][LAYER_LEVELS],
  * of the @n_others other objects' found motions @others, and comes back
  * to itself refined from the last keyframe (within LAYER_BACK_BOX of the
  * box where the object was found @twice), however far from the found
- * one. */
+ * one; where it does not, the motion it went to refined back is kept
+ * the same way if it comes back to itself refined forward. */
 static void
 object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
                      const double     hm[2][9],
@@ -966,10 +967,11 @@ object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
        * motions, and the refinement drifts from the searched one to a
        * motion that no rigid object's refinement the other way comes
        * back to (0.73× and 5° from the sky's box, back 0.83× and 18°).) */
-      const double c_far = layer_cost_both (pyr, hm, x0, x1, y0, y1, bb, q);
+      const double back_tol = twice ? MAX (tol, LAYER_BACK_BOX * hypot (x1 - x0, y1 - y0)) : tol;
+      double c_far = layer_cost_both (pyr, hm, x0, x1, y0, y1, bb, q);
       double r[6], ri[6];
       int fb[4];
-      gboolean kept = TRUE;
+      gboolean kept = TRUE, back = FALSE;
 
       for (guint j = 0; j < n_others && kept; j++)
         {
@@ -981,13 +983,33 @@ object_refine_layer (InbPlane * const pyr[2][LAYER_LEVELS],
       if (kept)
         {
           affine_invert (q, r);
-          kept = affine_box (q, x0, x1, y0, y1, w, h, fb, NULL)
+          back = affine_box (q, x0, x1, y0, y1, w, h, fb, NULL)
                  && layer_coarse_to_fine (pyr[1], pyr[0], hm[1], fb[0], fb[1], fb[2], fb[3], r);
           affine_invert (r, ri);
-          kept = kept && motions_agree (q, ri, x0, x1, y0, y1,
-                                        twice ? MAX (tol, LAYER_BACK_BOX * hypot (x1 - x0, y1 - y0)) : tol);
+          kept = back && motions_agree (q, ri, x0, x1, y0, y1, back_tol);
           g_debug ("object as a layer, searched [%.3f %.3f %.1f; %.3f %.3f %.1f], back [%.3f %.3f %.1f; %.3f %.3f %.1f]: %s",
                    q[0], q[1], q[2], q[3], q[4], q[5], ri[0], ri[1], ri[2], ri[3], ri[4], ri[5],
+                   kept ? "comes back" : "not kept");
+        }
+      if (back && !kept && plausible_motion (ri[0], ri[1], ri[3], ri[4]))
+        {
+          /* (refined back it went elsewhere: the way back is kept where
+           * it in turn comes back to itself refined forward, a clear
+           * optimum both ways (an object turning 18° and growing 1.18×
+           * searched from its translation alone: forward it stopped at
+           * 9° and 1.07×, back it found the turn and the scale)) */
+          memcpy (r, ri, sizeof r);
+          kept = layer_coarse_to_fine (pyr[0], pyr[1], hm[0], x0, x1, y0, y1, r)
+                 && motions_agree (ri, r, x0, x1, y0, y1, back_tol);
+          if (kept)
+            {
+              memcpy (q, ri, sizeof q);
+              c_far = layer_cost_both (pyr, hm, x0, x1, y0, y1, bb, q);
+            }
+          for (guint j = 0; j < n_others && kept; j++)
+            kept = c_far < LAYER_GAIN_FAR * layer_cost_both (pyr, hm, x0, x1, y0, y1, bb, others + 6 * j);
+          g_debug ("object as a layer, back [%.3f %.3f %.1f; %.3f %.3f %.1f] refined forward [%.3f %.3f %.1f; %.3f %.3f %.1f]: %s",
+                   ri[0], ri[1], ri[2], ri[3], ri[4], ri[5], r[0], r[1], r[2], r[3], r[4], r[5],
                    kept ? "comes back" : "not kept");
         }
       if (kept)
