@@ -492,11 +492,15 @@ dense_sums_add (const DenseJob *job,
  * errors are small, and a ratio of DENSE_OBJECT_RATIO (DENSE_OBJECT_FLOOR
  * added to the smooth flow's) and DENSE_OBJECT_MARGIN levels decide,
  * with DENSE_OBJECT_AREA of the frame and a mean weight of
- * DENSE_OBJECT_WEIGHT at least. A switch: a region is drawn with one
- * motion or the other. */
+ * DENSE_OBJECT_WEIGHT at least. Those errors are counted only where the
+ * smooth flow is its own inverse and both motions stay in the frame,
+ * but the region is drawn with it everywhere: that must hold over
+ * @consistent of the region at least. A switch: a region is drawn with
+ * one motion or the other. */
 static gboolean
 dense_takes (const DenseSums *sums,
              gsize            n_pixels,
+             double           consistent,
              const char      *what,
              guint            id)
 {
@@ -510,7 +514,7 @@ dense_takes (const DenseSums *sums,
       return FALSE;
     }
   take = (float) ((sums->ee / si) / (sums->ed / si + DENSE_OBJECT_FLOOR)) >= DENSE_OBJECT_RATIO
-         && (sums->ee - sums->ed) / si >= DENSE_OBJECT_MARGIN;
+         && (sums->ee - sums->ed) / si >= DENSE_OBJECT_MARGIN && sums->consistent >= consistent * sm;
   g_debug ("%s %u: the engine's error %.2f, the smooth flow's %.2f over %.0f pixels (weight %.2f, "
            "consistent %.2f): %s", what, id, sums->ee / si, sums->ed / si, sm, si / sm, sums->consistent / sm,
            take ? "taken" : "not taken");
@@ -579,7 +583,7 @@ dense_free_regions (InbParallel           *par,
                 member[todo++] = nb[i];
               }
         }
-      if (m < DENSE_OBJECT_AREA * n || !dense_takes (&sums, n, "region", (guint) n_labels))
+      if (m < DENSE_OBJECT_AREA * n || !dense_takes (&sums, n, 0.0, "region", (guint) n_labels))
         continue;
       /* (drawn only where both motions stay in the frame: what
        * enters or leaves it gives no evidence for either) */
@@ -617,7 +621,12 @@ dense_free_regions (InbParallel           *par,
  * smooth flow's error is clearly smaller (by a ratio and by a margin in
  * luma levels), smooth in between. Over each of @masks (the objects'
  * masks in @la) as a whole, the same comparison decides for all of it:
- * an object's flat inside matches under any motion, its edges do not. */
+ * an object's flat inside matches under any motion, its edges do not.
+ * There the engine's motion is the object's, already found to explain
+ * its masks (object_trust_ratio()): the smooth flow must also be its
+ * own inverse over DENSE_OBJECT_CONSISTENT of the mask to take it over,
+ * or a few consistent pixels (the background's at the mask's edge, say)
+ * would decide for an inside it describes no better than noise. */
 InbPlane *
 inb_engine_dense_choice (InbParallel    *par,
                          const InbPlane *la,
@@ -663,7 +672,7 @@ inb_engine_dense_choice (InbParallel    *par,
       for (gsize k = 0; k < n; k++)
         if (masks[o]->data[k] >= 0.5f)
           dense_sums_add (&job, k, &sums);
-      take[o] = dense_takes (&sums, n, "object", o) ? 1.f : 0.f;
+      take[o] = dense_takes (&sums, n, DENSE_OBJECT_CONSISTENT, "object", o) ? 1.f : 0.f;
     }
   free_taken = dense_free_regions (par, &job, masks, n_masks);
   for (guint pass = 0; pass < 2; pass++)

@@ -91,12 +91,15 @@ typedef struct
  * least, a mean weight of DENSE_OBJECT_WEIGHT): its flat inside has
  * small errors under any motion, so the mean errors are small, and a
  * ratio of DENSE_OBJECT_RATIO (DENSE_OBJECT_FLOOR added to the smooth
- * flow's) and DENSE_OBJECT_MARGIN levels decide, all or nothing */
+ * flow's) and DENSE_OBJECT_MARGIN levels decide, all or nothing, if the
+ * smooth flow is its own inverse (and both motions stay in the frame)
+ * over DENSE_OBJECT_CONSISTENT of it */
 #define DENSE_OBJECT_AREA    0.01f
 #define DENSE_OBJECT_WEIGHT  0.05f
 #define DENSE_OBJECT_FLOOR   0.5f
 #define DENSE_OBJECT_RATIO   1.5f
 #define DENSE_OBJECT_MARGIN  0.5f
+#define DENSE_OBJECT_CONSISTENT  0.5
 /* Where no object was found, the regions where the smooth flow moves
  * pixels by more than DENSE_DIFFER analysis pixels otherwise than the
  * engine (in a box of radius DENSE_DIFFER_RADIUS, half of them), each
