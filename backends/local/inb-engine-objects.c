@@ -2539,6 +2539,14 @@ inb_engine_object_layers (InbEngine             *self,
         continue;
       if (!ob->small && object_mirrors (self, an, ob, o, m, earlier, zone, rc, &p))
         continue;
+      /* (a phantom of the background another object covers or uncovers,
+       * see InbFlowObject; left out only here, its motion still one the
+       * other objects' masks were weighed against) */
+      if (ob->accounted)
+        {
+          g_debug ("object %u left out: what it was found in, another object accounts for", o);
+          continue;
+        }
       for (guint s = 0; s < 2; s++)
         {
           if (zone[s][0] > zone[s][1] || zone[s][2] > zone[s][3])

@@ -87,6 +87,7 @@ typedef struct
   int   y0;
   int   y1;
   gboolean mutual;  /* found the other way round too */
+  gboolean accounted; /* a residual object of what another one explains */
 } ObjectMotion;
 
 typedef struct

@@ -318,6 +318,7 @@ add_objects (InbFlowAnalysis    *an,
       ob->x1 = MIN ((int) an->width - 1, (int) (s * found[o].x1 + 2.f * off));
       ob->y0 = (int) (s * found[o].y0);
       ob->y1 = MIN ((int) an->height - 1, (int) (s * found[o].y1 + 2.f * off));
+      ob->accounted = found[o].accounted;
       an->n_objects++;
     }
 }

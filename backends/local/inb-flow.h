@@ -63,7 +63,9 @@ typedef void (*InbFlowProgressFunc) (double   fraction,
  * translation first -> last and a box around it in the first keyframe,
  * in analysis pixels (see #InbFlowAnalysis). @small: small blobs that
  * stand out from a smooth background (birds in the sky), matched one by
- * one; their shape may change between the keyframes. */
+ * one; their shape may change between the keyframes. @accounted: found
+ * in what the global model leaves unexplained, but most of that is what
+ * another object covers or uncovers (a phantom of the background). */
 typedef struct _InbFlowObject
 {
   float    du;
@@ -73,6 +75,7 @@ typedef struct _InbFlowObject
   int      y0;
   int      y1;
   gboolean small;
+  gboolean accounted;
 } InbFlowObject;
 
 /**

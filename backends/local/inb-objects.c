@@ -363,6 +363,7 @@ group_candidates (const InbPlane *mu,
       g_debug ("object moving %.1f %.1f in [%d %d] x [%d %d] (%u pixels)",
                om.du, om.dv, om.x0, om.x1, om.y0, om.y1, count);
       om.mutual = FALSE;
+      om.accounted = FALSE;
       found[*n_found] = om;
       (*n_found)++;
       obj++;
@@ -459,6 +460,7 @@ offer_motion (const InbPlane     *a,
 #define RESIDUAL_CHANGED 14.f  /* luma levels off the global model: changed */
 #define RESIDUAL_MATCH   12.f  /* luma levels: a pixel matches */
 #define RESIDUAL_MAX_SHARE 0.5 /* more changed than this: no objects here */
+#define ACCOUNTED_SHARE 0.5    /* more of its pixels accounted for: a phantom */
 
 /* A level halved (means of 2 × 2; the last odd row or column dropped) */
 static InbPlane *
@@ -561,6 +563,77 @@ residual_score (const InbPlane *a,
   return score;
 }
 
+/* The changed pixels that an object found here and the other way round
+ * (one of @found, @n_found, that is in @given, @n_given, mirrored)
+ * accounts for, marked with its index + 1: in @off_a (of @a), those
+ * where the object is in @b (@b there is @a where the object was, moved
+ * by its translation), and in @off_b (of @b), those it has left (@a
+ * there is @b where it went): the background it covers and uncovers,
+ * which changed because of it. Not what is more of the object (its
+ * translation matches there too: it moves less than its size), and only
+ * objects found both ways: the block matching finds a turning object as
+ * groups whose translations are not its motion, and their "covered"
+ * pixels would be more of it. */
+static void
+mark_accounted (const InbPlane     *a,
+                const InbPlane     *b,
+                const ObjectMotion *found,
+                guint               n_found,
+                const ObjectMotion *given,
+                guint               n_given,
+                guint8             *off_a,
+                guint8             *off_b)
+{
+  const int w = (int) a->width, h = (int) a->height;
+
+  for (guint q = 0; q < n_found; q++)
+    {
+      const ObjectMotion *om = &found[q];
+      const float du = om->du, dv = om->dv;
+
+      if (!found_both_ways (om, given, n_given, TRUE))
+        continue;
+      for (int y = MAX (0, om->y0); y <= MIN (h - 1, om->y1); y++)
+        for (int x = MAX (0, om->x0); x <= MIN (w - 1, om->x1); x++)
+          {
+            const int tx = (int) lrintf (x + du), ty = (int) lrintf (y + dv);
+            gsize k, t;
+
+            if (tx < 0 || tx >= w || ty < 0 || ty >= h)
+              continue;
+            k = (gsize) y * w + x;
+            t = (gsize) ty * w + tx;
+            /* the object at (x, y) in @a is at (tx, ty) in @b: what @a
+             * shows at (tx, ty) is covered, what @b shows at (x, y) is
+             * uncovered (unless that is more of the object) */
+            if (fabsf (a->data[k] - b->data[t]) < RESIDUAL_MATCH)
+              {
+                const int ux = (int) lrintf (tx + du), uy = (int) lrintf (ty + dv);
+                const int vx = (int) lrintf (x - du), vy = (int) lrintf (y - dv);
+
+                if (ux < 0 || ux >= w || uy < 0 || uy >= h
+                    || fabsf (a->data[t] - b->data[(gsize) uy * w + ux]) >= RESIDUAL_MATCH)
+                  off_a[t] = (guint8) (q + 1);
+                if (vx < 0 || vx >= w || vy < 0 || vy >= h
+                    || fabsf (b->data[k] - a->data[(gsize) vy * w + vx]) >= RESIDUAL_MATCH)
+                  off_b[k] = (guint8) (q + 1);
+              }
+          }
+    }
+}
+
+/* Whether the object @mark marks (its index + 1 in @found, or 0) moves
+ * against translation (@du, @dv): what it covers, matched to what it
+ * uncovers, moves from where it goes back to where it was */
+static gboolean
+accounted_against (const ObjectMotion *found,
+                   guint8              mark,
+                   int                 du,
+                   int                 dv)
+{
+  return mark > 0 && found[mark - 1].du * du + found[mark - 1].dv * dv < 0.f;
+}
+
 /* Objects the block matching cannot see (flat ones: their blocks carry
  * no match): the pixels that the global model (@hl, this level) leaves
  * unexplained, in @a and in @b (under its inverse), are matched as a
@@ -569,13 +642,24 @@ residual_score (const InbPlane *a,
  * refined on this one) is an object, its box the box of those pixels;
  * they are taken out and the next one is looked for. Added to @found
  * (with the block matching's, @n_found) while there is room, unless one
- * there already has that motion over the same place. */
+ * there already has that motion over the same place. One most of whose
+ * pixels an object found both ways (with @given, found the other way
+ * round) and moving against it accounts for, see mark_accounted(), is
+ * @accounted: a phantom of the background that object covers and
+ * uncovers (flat or faint, it matches itself under many motions; what is
+ * covered where the object goes, matched to what is uncovered where it
+ * was, moves back). It is still offered and still a motion the other
+ * objects' pixels are weighed against, as before, but it is not drawn
+ * as an object. (A turning object's groups account for much of the
+ * object itself, but it moves with them.) */
 static void
 residual_objects (const InbPlane *a,
                   const InbPlane *b,
                   const double    hl[9],
                   const InbPlane *hu,
                   const InbPlane *hv,
+                  const ObjectMotion *given,
+                  guint           n_given,
                   ObjectMotion   *found,
                   guint          *n_found)
 {
@@ -593,6 +677,8 @@ residual_objects (const InbPlane *a,
   g_autoptr(InbPlane) hv2 = NULL;
   g_autofree guint8 *taken = g_new0 (guint8, n);
   g_autofree guint8 *taken2 = NULL;
+  g_autofree guint8 *off_a = NULL;
+  g_autofree guint8 *off_b = NULL;
   g_autofree int *xs = g_new (int, n);
   g_autofree int *ys = g_new (int, n);
   guint n_a, n_b, w2, h2;
@@ -607,6 +693,9 @@ residual_objects (const InbPlane *a,
   if (n_a < 24 || n_b < 24 || n_a > RESIDUAL_MAX_SHARE * n || n_b > RESIDUAL_MAX_SHARE * n)
     return;
 
+  off_a = g_new0 (guint8, n);
+  off_b = g_new0 (guint8, n);
+  mark_accounted (a, b, found, *n_found, given, n_given, off_a, off_b);
   a2 = halve (a);
   b2 = halve (b);
   ca2 = halve (ca);
@@ -637,6 +726,7 @@ residual_objects (const InbPlane *a,
       guint count = 0;
       ObjectMotion om;
       gboolean known = FALSE;
+      guint accounted = 0;
       int margin;
 
       for (int dv = -ry; dv <= ry; dv++)
@@ -680,6 +770,8 @@ residual_objects (const InbPlane *a,
             xs[count] = (int) (k % w);
             ys[count] = (int) (k / w);
             count++;
+            accounted += accounted_against (found, off_a[k], bu, bv)
+                         || accounted_against (found, off_b[k + (gssize) bv * w + bu], bu, bv);
           }
       if (count < 16)
         continue;
@@ -692,6 +784,7 @@ residual_objects (const InbPlane *a,
       om.y0 = ys[count / 20];
       om.y1 = ys[count - 1 - count / 20];
       om.mutual = FALSE;
+      om.accounted = accounted >= ACCOUNTED_SHARE * count;
       /* a compact object, not scattered noise */
       if ((double) (om.x1 - om.x0 + 1) * (om.y1 - om.y0 + 1) > OBJECT_MAX_BOX * 2 * n
           || count < 0.2 * (om.x1 - om.x0 + 1) * (om.y1 - om.y0 + 1))
@@ -717,8 +810,8 @@ residual_objects (const InbPlane *a,
       om.x1 = MIN (w - 1, om.x1 + margin);
       om.y0 = MAX (0, om.y0 - margin);
       om.y1 = MIN (h - 1, om.y1 + margin);
-      g_debug ("object moving %.1f %.1f in [%d %d] x [%d %d] (%u changed pixels, score %.0f)",
-               om.du, om.dv, om.x0, om.x1, om.y0, om.y1, count, best);
+      g_debug ("object moving %.1f %.1f in [%d %d] x [%d %d] (%u changed pixels, %u accounted for, score %.0f)",
+               om.du, om.dv, om.x0, om.x1, om.y0, om.y1, count, accounted, best);
       found[(*n_found)++] = om;
     }
 }
@@ -765,7 +858,7 @@ object_clusters (const InbPlane *a,
     }
 
   group_candidates (mu, mv, cand, n_cand, found, n_found);
-  residual_objects (a, b, hl, hu, hv, found, n_found);
+  residual_objects (a, b, hl, hu, hv, given, n_given, found, n_found);
 
   /* Offered: the objects found here and those found the other way round
    * (the opposite translation, in the box they move to). Only objects
