@@ -2376,6 +2376,35 @@ test_middle_thin_flat (void)
   g_assert_cmpfloat (ours, >, theirs + 1.0);
 }
 
+/* The middle frame of @first and @last draws the disc of radius @r at
+ * (@xm, @ym) in @truth where it is: 10 dB better than the dissolve inside
+ * it, 5 dB better over the frame */
+static void
+assert_disc_drawn (InbImage   *first,
+                   InbImage   *last,
+                   InbImage   *truth,
+                   double      xm,
+                   double      ym,
+                   double      r,
+                   const char *what)
+{
+  const guint w = inb_image_get_width (first), h = inb_image_get_height (first);
+  g_autoptr(InbImage) out = inb_image_new (w, h);
+  g_autoptr(InbImage) blend = dissolve (first, last, 0.5);
+  g_autoptr(InbEngine) engine = engine_new (first, last, 0);
+  double ours, theirs, all, all_dissolve;
+
+  inb_engine_render (engine, 0.5, out);
+  ours = psnr_box (out, truth, xm - 0.7 * r, ym - 0.7 * r, xm + 0.7 * r, ym + 0.7 * r);
+  theirs = psnr_box (blend, truth, xm - 0.7 * r, ym - 0.7 * r, xm + 0.7 * r, ym + 0.7 * r);
+  all = psnr_box (out, truth, 0, 0, w - 1, h - 1);
+  all_dissolve = psnr_box (blend, truth, 0, 0, w - 1, h - 1);
+  g_test_message ("middle of %s: %.2f dB inside it (dissolve %.2f dB), %.2f dB on the frame (dissolve %.2f dB)",
+                  what, ours, theirs, all, all_dissolve);
+  g_assert_cmpfloat (ours, >, theirs + 10.0);
+  g_assert_cmpfloat (all, >, all_dissolve + 5.0);
+}
+
 /* A large textured disc (27 % of the frame) turning 19° and growing
  * 12 % as it crosses half a still, textured frame: the flow does not
  * follow it (the analysis's flow leaves its pixels unexplained in both
@@ -2392,11 +2421,7 @@ test_middle_disc_turning_far (void)
   g_autoptr(InbImage) first = NULL;
   g_autoptr(InbImage) last = NULL;
   g_autoptr(InbImage) truth = NULL;
-  g_autoptr(InbImage) out = inb_image_new (w, h);
-  g_autoptr(InbImage) blend = NULL;
-  g_autoptr(InbEngine) engine = NULL;
   Texture bg, fg;
-  double ours, theirs, all, all_dissolve;
 
   texture_init (&bg, 41);
   texture_init (&fg, 43);
@@ -2404,18 +2429,8 @@ test_middle_disc_turning_far (void)
   last = turning_disc_render (&bg, &fg, 40, w, h, r, 2, turn / 2, sqrt (scale), x1, y1);
   truth = turning_disc_render (&bg, &fg, 40, w, h, r, 2, 0, 0.5 * (1 / sqrt (scale) + sqrt (scale)), xm, ym);
 
-  engine = engine_new (first, last, 0);
-  inb_engine_render (engine, 0.5, out);
-  blend = dissolve (first, last, 0.5);
-
-  ours = psnr_box (out, truth, xm - 0.7 * r, ym - 0.7 * r, xm + 0.7 * r, ym + 0.7 * r);
-  theirs = psnr_box (blend, truth, xm - 0.7 * r, ym - 0.7 * r, xm + 0.7 * r, ym + 0.7 * r);
-  all = psnr_box (out, truth, 0, 0, w - 1, h - 1);
-  all_dissolve = psnr_box (blend, truth, 0, 0, w - 1, h - 1);
-  g_test_message ("middle of a disc turning 19° and growing 12 %% as it crosses half the frame: %.2f dB inside it "
-                  "(dissolve %.2f dB), %.2f dB on the frame (dissolve %.2f dB)", ours, theirs, all, all_dissolve);
-  g_assert_cmpfloat (ours, >, theirs + 10.0);
-  g_assert_cmpfloat (all, >, all_dissolve + 5.0);
+  assert_disc_drawn (first, last, truth, xm, ym, r,
+                     "a disc turning 19° and growing 12 % as it crosses half the frame");
 }
 
 /* A large disc (35 % of the frame) of soft, broad texture (waves 40 to
@@ -2441,11 +2456,7 @@ test_middle_disc_turning_large (void)
   g_autoptr(InbImage) first = NULL;
   g_autoptr(InbImage) last = NULL;
   g_autoptr(InbImage) truth = NULL;
-  g_autoptr(InbImage) out = inb_image_new (w, h);
-  g_autoptr(InbImage) blend = NULL;
-  g_autoptr(InbEngine) engine = NULL;
   Texture bg, fg;
-  double ours, theirs, all, all_dissolve;
 
   texture_init (&bg, 47);
   for (guint i = 0; i < N_WAVES; i++)
@@ -2459,19 +2470,8 @@ test_middle_disc_turning_large (void)
   last = turning_disc_render (&bg, &fg, 25, w, h, r, 2, turn / 2, sqrt (scale), x1, y1);
   truth = turning_disc_render (&bg, &fg, 25, w, h, r, 2, 0, 0.5 * (1 / sqrt (scale) + sqrt (scale)), xm, ym);
 
-  engine = engine_new (first, last, 0);
-  inb_engine_render (engine, 0.5, out);
-  blend = dissolve (first, last, 0.5);
-
-  ours = psnr_box (out, truth, xm - 0.7 * r, ym - 0.7 * r, xm + 0.7 * r, ym + 0.7 * r);
-  theirs = psnr_box (blend, truth, xm - 0.7 * r, ym - 0.7 * r, xm + 0.7 * r, ym + 0.7 * r);
-  all = psnr_box (out, truth, 0, 0, w - 1, h - 1);
-  all_dissolve = psnr_box (blend, truth, 0, 0, w - 1, h - 1);
-  g_test_message ("middle of a large, softly textured disc turning 18° and growing 18 %% as it moves 100 pixels: "
-                  "%.2f dB inside it (dissolve %.2f dB), %.2f dB on the frame (dissolve %.2f dB)",
-                  ours, theirs, all, all_dissolve);
-  g_assert_cmpfloat (ours, >, theirs + 10.0);
-  g_assert_cmpfloat (all, >, all_dissolve + 5.0);
+  assert_disc_drawn (first, last, truth, xm, ym, r,
+                     "a large, softly textured disc turning 18° and growing 18 % as it moves 100 pixels");
 }
 
 /* A textured disc crossing part of a faint frame, not turning: the
