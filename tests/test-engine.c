@@ -2376,19 +2376,30 @@ test_middle_thin_flat (void)
   g_assert_cmpfloat (ours, >, theirs + 1.0);
 }
 
-/* The middle frame of @first and @last draws the disc of radius @r at
- * (@xm, @ym) in @truth where it is: 10 dB better than the dissolve inside
- * it, 5 dB better over the frame */
+/* A disc of radius @r textured by @fg (waves of @amp levels) over @bg,
+ * turning by @turn and growing by @scale as it moves from (@x0, @y0) to
+ * (@x1, @y1) in a 640 × 360 frame, is drawn where it is in the middle
+ * frame: 10 dB better than the dissolve inside it, 5 dB better over the
+ * frame */
 static void
-assert_disc_drawn (InbImage   *first,
-                   InbImage   *last,
-                   InbImage   *truth,
-                   double      xm,
-                   double      ym,
-                   double      r,
-                   const char *what)
+assert_disc_turning_drawn (const Texture *bg,
+                           const Texture *fg,
+                           double         amp,
+                           double         r,
+                           double         turn,
+                           double         scale,
+                           double         x0,
+                           double         y0,
+                           double         x1,
+                           double         y1,
+                           const char    *what)
 {
-  const guint w = inb_image_get_width (first), h = inb_image_get_height (first);
+  const guint w = 640, h = 360;
+  const double xm = 0.5 * (x0 + x1), ym = 0.5 * (y0 + y1);
+  g_autoptr(InbImage) first = turning_disc_render (bg, fg, amp, w, h, r, 2, -turn / 2, 1 / sqrt (scale), x0, y0);
+  g_autoptr(InbImage) last = turning_disc_render (bg, fg, amp, w, h, r, 2, turn / 2, sqrt (scale), x1, y1);
+  g_autoptr(InbImage) truth = turning_disc_render (bg, fg, amp, w, h, r, 2, 0,
+                                                   0.5 * (1 / sqrt (scale) + sqrt (scale)), xm, ym);
   g_autoptr(InbImage) out = inb_image_new (w, h);
   g_autoptr(InbImage) blend = dissolve (first, last, 0.5);
   g_autoptr(InbEngine) engine = engine_new (first, last, 0);
@@ -2415,22 +2426,12 @@ assert_disc_drawn (InbImage   *first,
 static void
 test_middle_disc_turning_far (void)
 {
-  const guint w = 640, h = 360;
-  const double r = 105, turn = 19.0 * G_PI / 180.0, scale = 1.12, x0 = 170, x1 = 470, y0 = 170, y1 = 190;
-  const double xm = 0.5 * (x0 + x1), ym = 0.5 * (y0 + y1);
-  g_autoptr(InbImage) first = NULL;
-  g_autoptr(InbImage) last = NULL;
-  g_autoptr(InbImage) truth = NULL;
   Texture bg, fg;
 
   texture_init (&bg, 41);
   texture_init (&fg, 43);
-  first = turning_disc_render (&bg, &fg, 40, w, h, r, 2, -turn / 2, 1 / sqrt (scale), x0, y0);
-  last = turning_disc_render (&bg, &fg, 40, w, h, r, 2, turn / 2, sqrt (scale), x1, y1);
-  truth = turning_disc_render (&bg, &fg, 40, w, h, r, 2, 0, 0.5 * (1 / sqrt (scale) + sqrt (scale)), xm, ym);
-
-  assert_disc_drawn (first, last, truth, xm, ym, r,
-                     "a disc turning 19° and growing 12 % as it crosses half the frame");
+  assert_disc_turning_drawn (&bg, &fg, 40, 105, 19.0 * G_PI / 180.0, 1.12, 170, 170, 470, 190,
+                             "a disc turning 19° and growing 12 % as it crosses half the frame");
 }
 
 /* A large disc (35 % of the frame) of soft, broad texture (waves 40 to
@@ -2449,13 +2450,7 @@ test_middle_disc_turning_far (void)
 static void
 test_middle_disc_turning_large (void)
 {
-  const guint w = 640, h = 360;
-  const double r = 160, turn = 18.0 * G_PI / 180.0, scale = 1.18, x0 = 270, x1 = 370, y0 = 175, y1 = 190;
-  const double xm = 0.5 * (x0 + x1), ym = 0.5 * (y0 + y1);
   g_autoptr(GRand) rand = g_rand_new_with_seed (5);
-  g_autoptr(InbImage) first = NULL;
-  g_autoptr(InbImage) last = NULL;
-  g_autoptr(InbImage) truth = NULL;
   Texture bg, fg;
 
   texture_init (&bg, 47);
@@ -2466,12 +2461,8 @@ test_middle_disc_turning_large (void)
 
       texture_set_wave (&fg, i, angle, wavelength, sqrt (wavelength / 60.0), rand);
     }
-  first = turning_disc_render (&bg, &fg, 25, w, h, r, 2, -turn / 2, 1 / sqrt (scale), x0, y0);
-  last = turning_disc_render (&bg, &fg, 25, w, h, r, 2, turn / 2, sqrt (scale), x1, y1);
-  truth = turning_disc_render (&bg, &fg, 25, w, h, r, 2, 0, 0.5 * (1 / sqrt (scale) + sqrt (scale)), xm, ym);
-
-  assert_disc_drawn (first, last, truth, xm, ym, r,
-                     "a large, softly textured disc turning 18° and growing 18 % as it moves 100 pixels");
+  assert_disc_turning_drawn (&bg, &fg, 25, 160, 18.0 * G_PI / 180.0, 1.18, 270, 175, 370, 190,
+                             "a large, softly textured disc turning 18° and growing 18 % as it moves 100 pixels");
 }
 
 /* A textured disc crossing part of a faint frame, not turning: the
