@@ -1794,63 +1794,24 @@ disc_motion (guint  width,
   return p;
 }
 
-/* The choice of the smooth flow where no object was found: a faintly
- * textured disc moving 80 analysis pixels, which the engine's motion
- * holds still, and the smooth flow moves right. Only the disc's rim is
- * textured; the disc as a whole (where the two motions differ) is
- * decided by it, as an object's mask is. */
-static void
-test_dense_choice_free_region (void)
-{
-  const guint w = 320, h = 180;
-  const double r = 40, x0 = 100, x1 = 180, y = 90;
-  g_autoptr(InbParallel) par = inb_parallel_new (2);
-  g_autoptr(InbPlane) la = NULL;
-  g_autoptr(InbPlane) lb = NULL;
-  g_autoptr(InbPlane) ma = NULL;
-  g_autoptr(InbPlane) mb = NULL;
-  g_autoptr(InbPlane) zero = inb_plane_new (w, h);
-  g_autoptr(InbPlane) du = disc_motion (w, h, r, x0, y, (float) (x1 - x0));
-  g_autoptr(InbPlane) bu = disc_motion (w, h, r, x1, y, (float) (x0 - x1));
-  g_autoptr(InbPlane) choice = NULL;
-  Texture bg, fg;
-  gsize n = 0, taken = 0;
-
-  texture_init (&bg, 11);
-  texture_init (&fg, 29);
-  la = disc_luma (&bg, &fg, 1.5, w, h, r, x0, y);
-  lb = disc_luma (&bg, &fg, 1.5, w, h, r, x1, y);
-  ma = inb_engine_local_mean (par, la, NULL);
-  mb = inb_engine_local_mean (par, lb, NULL);
-  memset (zero->data, 0, (gsize) w * h * sizeof (float));
-  choice = inb_engine_dense_choice (par, la, lb, ma, mb, zero, zero, du, zero, bu, zero, NULL, 0);
-  for (guint yy = 0; yy < h; yy++)
-    for (guint xx = 0; xx < w; xx++)
-      if (hypot (xx - x0, yy - y) < r - 2)
-        {
-          n++;
-          taken += choice->data[(gsize) yy * w + xx] > DENSE_TAKE;
-        }
-  g_test_message ("the smooth flow takes %.1f %% of the disc", 100.0 * taken / n);
-  g_assert_cmpfloat ((double) taken / n, >, 0.95);
-}
-
-/* The smooth flow over an object's mask decides for the whole mask
- * only where it is its own inverse over most of it. A faintly textured
- * disc (radius 60) moving 80 analysis pixels, its mask 16 px wider (a
- * ring of the textured background, as a real mask has, here a little
- * under half of it); the engine's motion moves
- * the mask by @eu_disc. The smooth flow holds the ring still (right,
- * and consistent both ways) and moves the disc by @du_disc, back by
- * @bu_disc. Over the middle of the disc, the share the smooth flow
- * takes. */
+/* A faintly textured disc (radius @r) moving 80 analysis pixels, and
+ * the share of its middle (within @within of its centre) where the smooth
+ * flow is chosen. The engine's motion moves the disc, and a ring of
+ * @ring pixels of background around it, by @eu_disc; the smooth flow
+ * moves the disc by @du_disc, back by @bu_disc. With @as_object, that
+ * disc and ring are an object's mask (a real mask holds a ring of
+ * background); without, a region where no object was found. */
 static double
-dense_object_taken (float eu_disc,
-                    float du_disc,
-                    float bu_disc)
+dense_disc_taken (double   r,
+                  double   ring,
+                  gboolean as_object,
+                  float    eu_disc,
+                  float    du_disc,
+                  float    bu_disc,
+                  double   within)
 {
   const guint w = 320, h = 180;
-  const double r = 60, ring = 16, x0 = 100, x1 = 180, y = 90;
+  const double x0 = 100, x1 = 180, y = 90;
   g_autoptr(InbParallel) par = inb_parallel_new (2);
   g_autoptr(InbPlane) la = NULL;
   g_autoptr(InbPlane) lb = NULL;
@@ -1876,10 +1837,11 @@ dense_object_taken (float eu_disc,
   for (guint yy = 0; yy < h; yy++)
     for (guint xx = 0; xx < w; xx++)
       mask->data[(gsize) yy * w + xx] = hypot (xx - x0, yy - y) < r + ring ? 1.f : 0.f;
-  choice = inb_engine_dense_choice (par, la, lb, ma, mb, eu, zero, du, zero, bu, zero, masks, 1);
+  choice = inb_engine_dense_choice (par, la, lb, ma, mb, eu, zero, du, zero, bu, zero,
+                                    as_object ? masks : NULL, as_object ? 1 : 0);
   for (guint yy = 0; yy < h; yy++)
     for (guint xx = 0; xx < w; xx++)
-      if (hypot (xx - x0, yy - y) < r / 2)
+      if (hypot (xx - x0, yy - y) < within)
         {
           n++;
           taken += choice->data[(gsize) yy * w + xx] > DENSE_TAKE;
@@ -1888,16 +1850,35 @@ dense_object_taken (float eu_disc,
   return (double) taken / n;
 }
 
+/* The choice of the smooth flow where no object was found: the disc
+ * (radius 40), which the engine's motion holds still, and the smooth
+ * flow moves right. Only the disc's rim is textured; the disc as a whole
+ * (where the two motions differ) is decided by it, as an object's mask
+ * is. */
+static void
+test_dense_choice_free_region (void)
+{
+  double taken = dense_disc_taken (40, 0, FALSE, 0.f, 80.f, -80.f, 38);
+
+  g_test_message ("the smooth flow takes %.1f %% of the disc", 100.0 * taken);
+  g_assert_cmpfloat (taken, >, 0.95);
+}
+
+/* The smooth flow over an object's mask decides for the whole mask only
+ * where it is its own inverse over most of it: the disc (radius 60), its
+ * mask 16 px wider (a little under half of it the ring of background).
+ * The smooth flow holds the ring still (right, and consistent both
+ * ways); over the middle of the disc, the share it takes. */
 static void
 test_dense_choice_inconsistent (void)
 {
   /* the engine's motion is the disc's; the smooth flow moves it
    * half-way, and back not at all: it is its own inverse on the ring
    * only, where it is right */
-  double inconsistent = dense_object_taken (80.f, 40.f, 0.f);
+  double inconsistent = dense_disc_taken (60, 16, TRUE, 80.f, 40.f, 0.f, 30);
   /* the engine's motion is wrong; the smooth flow is the disc's, both
    * ways */
-  double consistent = dense_object_taken (40.f, 80.f, -80.f);
+  double consistent = dense_disc_taken (60, 16, TRUE, 40.f, 80.f, -80.f, 30);
 
   g_test_message ("the smooth flow takes %.1f %% of the disc's middle where it is inconsistent, %.1f %% where "
                   "it is consistent", 100.0 * inconsistent, 100.0 * consistent);
