@@ -881,7 +881,7 @@ WIDE_NOTE = [
     "[benchmarks-wide.md](benchmarks-wide.md), with a contact sheet of the worst middle frames in "
     "[bench-wide-worst.png](bench-wide-worst.png). The cases are split by seed into a tuning half "
     "(even index) and an evaluation half (odd index). Changes are chosen on the tuning half and on "
-    "development cases (`wide.py --half dev`, and the retired evaluation halves, `--half old` … `old12`); "
+    "development cases (`wide.py --half dev`, and the retired evaluation halves, `--half old` … `old14`); "
     "**the evaluation half is not looked at while tuning**: since the eleventh session it is drawn afresh "
     "from a new seed at the start of each session, run once before any engine work without anyone "
     "reading its figures, and once after the work has landed, for the figures reported; it then "
