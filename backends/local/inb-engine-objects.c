@@ -2396,6 +2396,31 @@ object_mirrors (InbEngine             *self,
   return FALSE;
 }
 
+/* Whether the object (its motion @m, zones @zone) looks like the
+ * background around it in both keyframes (mask_ring_colour_overlap() at
+ * least MIRROR_ALIKE): background matched to background */
+static gboolean
+object_like_around (InbEngine             *self,
+                    const InbFlowAnalysis *an,
+                    const InbFlowObject   *ob,
+                    double                 m[2][6],
+                    int                    zone[2][4],
+                    int                    rc,
+                    ObjectPlanes          *p)
+{
+  double alike[2];
+
+  for (guint s = 0; s < 2; s++)
+    {
+      object_close_masks (an, ob, s, m[s], zone[s], rc, p);
+      alike[s] = mask_ring_colour_overlap (self, s, zone[s], p);
+    }
+  g_debug ("found where another object accounts for it: colours as around it %.2f and %.2f",
+           alike[0], alike[1]);
+
+  return alike[0] >= MIRROR_ALIKE && alike[1] >= MIRROR_ALIKE;
+}
+
 /* For each object (found both ways by the analysis), in each keyframe:
  * the pixels it covers (its mask: they match the other keyframe under the
  * object's motion clearly better than under the background's, and so do
@@ -2541,8 +2566,10 @@ inb_engine_object_layers (InbEngine             *self,
         continue;
       /* (a phantom of the background another object covers or uncovers,
        * see InbFlowObject; left out only here, its motion still one the
-       * other objects' masks were weighed against) */
-      if (ob->accounted)
+       * other objects' masks were weighed against. Background matched to
+       * background looks like the background around it; an object that
+       * crosses the other one, into the place it leaves, stands out) */
+      if (ob->accounted && object_like_around (self, an, ob, m, zone, rc, &p))
         {
           g_debug ("object %u left out: what it was found in, another object accounts for", o);
           continue;

@@ -461,6 +461,7 @@ offer_motion (const InbPlane     *a,
 #define RESIDUAL_MATCH   12.f  /* luma levels: a pixel matches */
 #define RESIDUAL_MAX_SHARE 0.5 /* more changed than this: no objects here */
 #define ACCOUNTED_SHARE 0.5    /* more of its pixels accounted for: a phantom */
+#define MIRROR_SHARE 0.75      /* this much of it where another goes: its mirror */
 
 /* A level halved (means of 2 × 2; the last odd row or column dropped) */
 static InbPlane *
@@ -634,6 +635,27 @@ accounted_against (const ObjectMotion *found,
   return mark > 0 && found[mark - 1].du * du + found[mark - 1].dv * dv < 0.f;
 }
 
+/* How many of the pixels @taken marks with @mark (on a level @w × @h)
+ * lie in the box [@x0, @x1] × [@y0, @y1] */
+static guint
+taken_in_box (const guint8 *taken,
+              guint8        mark,
+              int           w,
+              int           h,
+              float         x0,
+              float         x1,
+              float         y0,
+              float         y1)
+{
+  guint in = 0;
+
+  for (int y = MAX (0, (int) ceilf (y0)); y <= MIN (h - 1, (int) floorf (y1)); y++)
+    for (int x = MAX (0, (int) ceilf (x0)); x <= MIN (w - 1, (int) floorf (x1)); x++)
+      in += taken[(gsize) y * w + x] == mark;
+
+  return in;
+}
+
 /* Objects the block matching cannot see (flat ones: their blocks carry
  * no match): the pixels that the global model (@hl, this level) leaves
  * unexplained, in @a and in @b (under its inverse), are matched as a
@@ -791,7 +813,12 @@ residual_objects (const InbPlane *a,
         continue;
       /* one found already, or its mirror: where it goes, what it leaves
        * (the background at both places, which can look alike) matched
-       * the opposite way */
+       * the opposite way. A mirror is background that the other object
+       * covers, all of it inside the box that one goes to (a quarter
+       * left for what is matched with it by chance); an object that
+       * crosses the other one, into the place it leaves, also overlaps
+       * that box but lies largely outside it (old11-31: 0.60 and 0.71 of
+       * its pixels inside). */
       for (guint q = 0; q < *n_found && !known; q++)
         {
           const ObjectMotion *f = &found[q];
@@ -800,8 +827,8 @@ residual_objects (const InbPlane *a,
           known = (fabsf (f->du - om.du) + fabsf (f->dv - om.dv) < tol
                    && f->x0 <= om.x1 && om.x0 <= f->x1 && f->y0 <= om.y1 && om.y0 <= f->y1)
                   || (fabsf (f->du + om.du) + fabsf (f->dv + om.dv) < tol
-                      && f->x0 + f->du <= om.x1 && om.x0 <= f->x1 + f->du
-                      && f->y0 + f->dv <= om.y1 && om.y0 <= f->y1 + f->dv);
+                      && taken_in_box (taken, (guint8) (tries + 1), w, h, f->x0 + f->du, f->x1 + f->du,
+                                       f->y0 + f->dv, f->y1 + f->dv) >= MIRROR_SHARE * count);
         }
       if (known)
         continue;
